@@ -1,0 +1,76 @@
+# Switchboard top-level makefile. Configuration lives in config.mk.
+#
+# Targets:
+#   all (default)  build build/switchboard.iso
+#   run            boot the image in QEMU, serial console in this terminal
+#   test           host unit tests + kernel self-tests and scenarios in QEMU
+#   debug          boot QEMU halted with a GDB stub (see docs/debugging.md)
+#   check-style    verify formatting with clang-format
+#   format         reformat the C sources with clang-format
+#   clean          remove build/
+
+SHELL := /bin/bash
+include config.mk
+
+BUILD := build
+VERSION := 0.1.0
+CC := $(CROSS_COMPILE)gcc
+LD := $(CROSS_COMPILE)ld
+OBJCOPY := $(CROSS_COMPILE)objcopy
+NM := $(CROSS_COMPILE)nm
+HOSTCC ?= gcc
+
+ISO := $(BUILD)/switchboard.iso
+KERNEL_ELF := $(BUILD)/kernel/kernel.elf
+
+.PHONY: all run test debug clean check-style format setup FORCE
+all: $(ISO)
+
+# Configuration header: regenerated only when a value changes, so a changed
+# option rebuilds exactly what depends on it.
+CONFIG_H := $(BUILD)/include/config.h
+$(CONFIG_H): FORCE
+	@mkdir -p $(dir $@)
+	@{ echo '/* Generated from config.mk; do not edit. */'; \
+	  echo '#define CONFIG_ARCH "$(ARCH)"'; \
+	  echo '#define CONFIG_VERSION "$(VERSION)"'; \
+	  $(if $(filter y,$(CONFIG_DEBUG)),echo '#define CONFIG_DEBUG 1';) \
+	  $(if $(filter y,$(CONFIG_IPC_LOG)),echo '#define CONFIG_IPC_LOG 1';) \
+	  $(if $(filter y,$(CONFIG_UBSAN)),echo '#define CONFIG_UBSAN 1';) \
+	  echo '/* cc: $(CC) $(OPT) */'; } > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+include kernel/kernel.mk
+include boot/boot.mk
+include kernel/test/host/host.mk
+
+setup:
+	@tools/setup.sh
+
+QEMU_FLAGS := -accel $(ACCEL) -cpu $(CPU) -m $(MEM) -smp $(SMP) -no-reboot \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -cdrom $(ISO) -boot d
+ifneq ($(strip $(KARGS)),)
+QEMU_FLAGS += -fw_cfg name=opt/switchboard/cmdline,string="$(KARGS)"
+endif
+
+run: setup $(ISO)
+	@echo "Switchboard: serial console below; leave QEMU with Ctrl-A X."
+	$(QEMU) $(QEMU_FLAGS) -serial mon:stdio -display none
+
+debug: setup $(ISO)
+	@echo "QEMU halted with a GDB stub on :1234; in another terminal: gdb -x tools/gdbinit"
+	$(QEMU) $(QEMU_FLAGS) -serial mon:stdio -display none -s -S
+
+test: setup
+	@$(MAKE) --no-print-directory $(ISO) host-tests
+	@python3 tools/testrun.py --iso $(ISO) --host-tests $(HOST_TEST_BINS) \
+		--qemu $(QEMU) --accel $(ACCEL) --cpu $(CPU) --mem $(MEM)
+
+check-style:
+	@tools/check-style.sh
+
+format:
+	@tools/check-style.sh --fix
+
+clean:
+	rm -rf $(BUILD)

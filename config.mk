@@ -1,0 +1,44 @@
+# Switchboard build configuration.
+#
+# Every variable here can be overridden on the make command line, e.g.
+#   make run MEM=64M ACCEL=kvm
+# or in an untracked file config.local.mk next to this one.
+# Changing a CONFIG_* value or the compiler rebuilds what depends on it.
+
+# Target architecture. Only amd64 exists today.
+ARCH ?= amd64
+
+# Toolchain prefix. Empty means the host gcc/binutils, used as a freestanding
+# x86_64 compiler (the kernel is built with -ffreestanding -fno-pie -mcmodel=kernel).
+# Set e.g. CROSS_COMPILE=x86_64-elf- to use a dedicated cross toolchain.
+CROSS_COMPILE ?=
+
+# Optimisation level for the kernel and userspace.
+OPT ?= -O2
+
+# y: debug checks (assertions, heap poisoning, double-free detection).
+CONFIG_DEBUG ?= y
+
+# y: compile the kernel IPC log in (it is still off until enabled at run time).
+CONFIG_IPC_LOG ?= y
+
+# y: build the kernel with -fsanitize=undefined and our own handlers.
+CONFIG_UBSAN ?= n
+
+# QEMU: accelerator (tcg everywhere; kvm where hardware KVM exists), CPU model
+# (max: every feature TCG emulates, e.g. SMEP/SMAP), guest memory, CPU count,
+# and the emulator binary.
+ACCEL ?= tcg
+CPU ?= max
+MEM ?= 128M
+SMP ?= 1
+QEMU ?= qemu-system-x86_64
+
+# Seconds the GRUB menu waits before booting the default entry.
+GRUB_TIMEOUT ?= 1
+
+# Extra kernel command-line options for `make run` (passed through QEMU fw_cfg,
+# appended to the GRUB command line), e.g. make run KARGS=kconsole
+KARGS ?=
+
+-include $(dir $(lastword $(MAKEFILE_LIST)))config.local.mk

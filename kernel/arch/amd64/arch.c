@@ -1,0 +1,51 @@
+/*
+ * amd64 start-up sequence (see generic/include/arch.h).
+ */
+#include <arch.h>
+#include <arch/asm.h>
+#include <arch/cpu.h>
+#include <arch/drivers.h>
+#include <arch/interrupt.h>
+#include <arch/multiboot2.h>
+#include <boot.h>
+#include <mm/page.h>
+#include <string.h>
+
+/** Appends the options QEMU passed through fw_cfg to the boot command line. */
+static void add_fwcfg_options(void)
+{
+	char extra[BOOT_CMDLINE_MAX];
+	if (qemu_extra_cmdline(extra, sizeof(extra)) == 0)
+		return;
+	size_t len = strlen(boot_info.cmdline);
+	if (len > 0 && len + 1 < sizeof(boot_info.cmdline))
+		boot_info.cmdline[len++] = ' ';
+	str_lcpy(boot_info.cmdline + len, extra, sizeof(boot_info.cmdline) - len);
+}
+
+void arch_early_init(uintptr_t boot_magic, uintptr_t info)
+{
+	serial_init();
+	multiboot2_parse((uint32_t) boot_magic, info);
+	add_fwcfg_options();
+	vga_init();
+	cpu_detect();
+	gdt_init();
+	idt_init();
+}
+
+void arch_mm_init(void)
+{
+	paging_init();
+	cpu_enable_protection();
+}
+
+void arch_late_init(void)
+{
+	pic_init();
+}
+
+void arch_idle(void)
+{
+	__asm__ volatile("sti; hlt" : : : "memory");
+}

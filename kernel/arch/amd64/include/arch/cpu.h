@@ -1,0 +1,37 @@
+/*
+ * CPU identification, features and per-CPU descriptor tables.
+ */
+#ifndef ARCH_CPU_H
+#define ARCH_CPU_H
+
+#include <types.h>
+
+#define IST_DOUBLE_FAULT 1
+#define IST_NMI		 2
+#define IST_STACK_SIZE	 8192
+
+typedef struct {
+	char vendor[13];
+	char brand[49];
+	bool nx;
+	bool smep;
+	bool smap;
+	bool pcid;
+	bool invariant_tsc;
+	bool x2apic;
+	bool pdpe1gb;
+	bool fsgsbase;
+	uint64_t tsc_khz;
+} cpu_features_t;
+
+extern cpu_features_t cpu_features;
+
+void cpu_detect(void);
+void cpu_print_features(void);
+/** Enables protection features the CPU has (NX in EFER, SMEP, SMAP, WP). */
+void cpu_enable_protection(void);
+void gdt_init(void);
+/** Sets the stack the CPU switches to when an interrupt arrives from user mode. */
+void tss_set_kernel_stack(uintptr_t top);
+
+#endif

@@ -1,0 +1,40 @@
+/*
+ * Interrupt frames and vector assignment on amd64.
+ *   0-31   CPU exceptions
+ *   32-47  legacy IRQs 0-15 (8259 PIC)
+ *   255    spurious
+ */
+#ifndef ARCH_INTERRUPT_H
+#define ARCH_INTERRUPT_H
+
+#define IRQ_VECTOR_BASE 32
+#define IRQ_COUNT	16
+#define VECTOR_SPURIOUS 255
+
+#define VECTOR_PAGE_FAULT 14
+
+#ifndef __ASSEMBLY__
+#include <types.h>
+
+/** Registers saved on kernel entry by interrupt or exception; lowest address first. */
+typedef struct istate {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector;
+	uint64_t error;
+	/* Pushed by the CPU. */
+	uint64_t rip, cs, rflags, rsp, ss;
+} istate_t;
+
+static inline bool istate_from_user(const istate_t *is)
+{
+	return (is->cs & 3) != 0;
+}
+
+void idt_init(void);
+void interrupt_dispatch(istate_t *istate);
+/** Prints the registers of @a istate to the console (lock held). */
+void istate_print(const istate_t *istate);
+#endif
+
+#endif

@@ -1,0 +1,18 @@
+/*
+ * Hooks every architecture provides to the generic start-up code, in call order.
+ */
+#ifndef KERN_ARCH_H
+#define KERN_ARCH_H
+
+#include <types.h>
+
+/** Early console, boot information, CPU tables. No allocation yet. */
+void arch_early_init(uintptr_t boot_magic, uintptr_t boot_info);
+/** After the frame allocator: kernel page tables and protection features. */
+void arch_mm_init(void);
+/** After the heap: interrupt controller and the rest of the platform. */
+void arch_late_init(void);
+/** Waits for the next interrupt with interrupts enabled. */
+void arch_idle(void);
+
+#endif

@@ -1,0 +1,26 @@
+/*
+ * Hardware IRQ handler table. Handlers run in interrupt context with
+ * interrupts disabled: they must not block or allocate.
+ */
+#ifndef KERN_INTERRUPT_H
+#define KERN_INTERRUPT_H
+
+#include <types.h>
+
+struct istate;
+
+typedef void (*irq_handler_t)(unsigned irq, void *arg);
+/** Returns true when it handled the exception (execution resumes). */
+typedef bool (*exception_handler_t)(struct istate *istate);
+
+/** Installs @a handler for @a irq and unmasks the line; EBUSY if taken. */
+errno_t irq_register(unsigned irq, irq_handler_t handler, void *arg);
+void irq_unregister(unsigned irq);
+/** Called by the architecture for every hardware IRQ. */
+void irq_dispatch(unsigned irq, struct istate *istate);
+/** Number of times @a irq fired. */
+uint64_t irq_count(unsigned irq);
+
+void exception_register(unsigned vector, exception_handler_t handler);
+
+#endif

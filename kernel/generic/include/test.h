@@ -1,0 +1,58 @@
+/*
+ * In-kernel self-tests. A test is a function declared with KTEST(name); the
+ * linker collects the descriptors into the .ktests section. Run with the boot
+ * option `test` (all) or `test=PREFIX` (tests whose names start with PREFIX).
+ * Checks record a failure and return from the test; the runner prints one
+ * line per test and a final `N passed, N failed` line.
+ */
+#ifndef KERN_TEST_H
+#define KERN_TEST_H
+
+#include <types.h>
+
+typedef struct {
+	const char *name;
+	void (*fn)(void);
+} ktest_t;
+
+#define KTEST(tname) \
+	static void ktest_fn_##tname(void); \
+	static const ktest_t ktest_desc_##tname __attribute__((used, section(".ktests"), \
+	    aligned(8))) = {.name = #tname, .fn = ktest_fn_##tname}; \
+	static void ktest_fn_##tname(void)
+
+/** Records a failure of the running test (printed with file and line). */
+void ktest_fail(const char *file, int line, const char *fmt, ...) PRINTF_LIKE(3, 4);
+
+#define KT_ASSERT(cond) \
+	do { \
+		if (!(cond)) { \
+			ktest_fail(__FILE__, __LINE__, "%s", #cond); \
+			return; \
+		} \
+	} while (0)
+
+#define KT_ASSERT_EQ(a, b) \
+	do { \
+		long long ka_ = (long long) (a), kb_ = (long long) (b); \
+		if (ka_ != kb_) { \
+			ktest_fail(__FILE__, __LINE__, "%s == %s (%lld != %lld)", #a, \
+			    #b, ka_, kb_); \
+			return; \
+		} \
+	} while (0)
+
+#define KT_ASSERT_STR(a, b) \
+	do { \
+		const char *ka_ = (a), *kb_ = (b); \
+		if (strcmp(ka_, kb_) != 0) { \
+			ktest_fail( \
+			    __FILE__, __LINE__, "%s: \"%s\" != \"%s\"", #a, ka_, kb_); \
+			return; \
+		} \
+	} while (0)
+
+/** Runs the tests selected by @a filter (NULL: all); returns the failure count. */
+unsigned ktest_run(const char *filter);
+
+#endif

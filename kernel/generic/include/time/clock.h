@@ -1,0 +1,25 @@
+/*
+ * Time: a monotonic clock in nanoseconds (from the TSC, calibrated at boot)
+ * and the periodic tick that drives preemption and timeouts.
+ */
+#ifndef KERN_TIME_CLOCK_H
+#define KERN_TIME_CLOCK_H
+
+#include <types.h>
+
+#define HZ	      100 /* periodic tick rate */
+#define NSEC_PER_SEC  1000000000ull
+#define NSEC_PER_TICK (NSEC_PER_SEC / HZ)
+
+/** Calibrates the TSC and starts the periodic tick. */
+void clock_init(void);
+/** Nanoseconds since clock_init(); never goes backwards. */
+uint64_t clock_ns(void);
+/** Ticks since clock_init(). */
+uint64_t clock_ticks(void);
+/** Busy-waits for @a ns nanoseconds (interrupts may stay disabled). */
+void clock_delay_ns(uint64_t ns);
+/** Registers @a fn to run on every tick (interrupt context). */
+void clock_on_tick(void (*fn)(void));
+
+#endif

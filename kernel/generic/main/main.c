@@ -1,0 +1,72 @@
+/*
+ * kmain(): the generic start-up sequence, from the first C code to the
+ * self-tests or the init tasks.
+ */
+#include <arch.h>
+#include <arch/asm.h>
+#include <arch/cpu.h>
+#include <boot.h>
+#include <cmdline.h>
+#include <mm/frame.h>
+#include <mm/kmalloc.h>
+#include <printf.h>
+#include <system.h>
+#include <test.h>
+#include <time/clock.h>
+
+void kmain(uintptr_t boot_magic, uintptr_t boot_info_pa);
+
+static void print_banner(void)
+{
+	frame_stats_t fs;
+	frame_get_stats(&fs);
+	printf("Switchboard %s (%s), a microkernel\n", CONFIG_VERSION, CONFIG_ARCH);
+	printf("boot: loader \"%s\", command line \"%s\"\n", boot_info.loader_name,
+	    boot_info.cmdline);
+	printf("memory: %zu MiB usable (%zu frames, %zu free), %zu map entries\n",
+	    fs.total * FRAME_SIZE >> 20, fs.total, fs.free, boot_info.memmap_count);
+	for (size_t i = 0; i < boot_info.module_count; i++) {
+		const boot_module_t *m = &boot_info.modules[i];
+		printf("module %zu: %#llx-%#llx (%llu bytes) \"%s\"\n", i,
+		    (unsigned long long) m->start, (unsigned long long) m->end,
+		    (unsigned long long) (m->end - m->start), m->cmdline);
+	}
+	if (boot_info.framebuffer.present)
+		printf("framebuffer: %ux%u, %u bpp, type %u at %#llx\n",
+		    boot_info.framebuffer.width, boot_info.framebuffer.height,
+		    boot_info.framebuffer.bpp, boot_info.framebuffer.type,
+		    (unsigned long long) boot_info.framebuffer.addr);
+	cpu_print_features();
+}
+
+/** Runs the self-tests selected on the command line, then powers off. */
+static NORETURN void run_self_tests(void)
+{
+	char filter[64];
+	const char *f = cmdline_get(boot_info.cmdline, "test", filter, sizeof(filter)) ==
+		EOK
+	    ? filter
+	    : NULL;
+	printf("Running kernel self-tests%s%s\n", f ? " matching " : "", f ? f : "");
+	unsigned failed = ktest_run(f);
+	system_halt(failed == 0 ? SYSTEM_HALT_TESTS_PASSED : SYSTEM_HALT_TESTS_FAILED);
+}
+
+void kmain(uintptr_t boot_magic, uintptr_t boot_info_pa)
+{
+	arch_early_init(boot_magic, boot_info_pa);
+	system_test_mode = cmdline_has(boot_info.cmdline, "test");
+	frame_init();
+	arch_mm_init();
+	kmalloc_init();
+	arch_late_init();
+	clock_init();
+	irq_enable();
+	print_banner();
+
+	if (system_test_mode)
+		run_self_tests();
+	printf("Nothing more to run yet: idling.\n");
+	for (;;)
+		arch_idle();
+}

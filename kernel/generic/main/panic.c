@@ -1,0 +1,55 @@
+/*
+ * panic(): stop the system with as much information as possible. Nested
+ * panics (a fault while panicking) halt at once.
+ */
+#include <panic.h>
+#include <arch/asm.h>
+#include <arch/interrupt.h>
+#include <console.h>
+#include <printf.h>
+#include <symtab.h>
+#include <system.h>
+
+static volatile int panicking;
+
+static NORETURN void panic_finish(void)
+{
+	printf("System halted.\n");
+	system_halt(SYSTEM_HALT_PANIC);
+}
+
+static void panic_header(const char *fmt, va_list ap)
+{
+	irq_disable();
+	if (__atomic_exchange_n(&panicking, 1, __ATOMIC_SEQ_CST) != 0) {
+		for (;;)
+			cpu_halt();
+	}
+	console_enter_panic_mode();
+	printf("\nPANIC: ");
+	vprintf(fmt, ap);
+	printf("\n");
+}
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	panic_header(fmt, ap);
+	va_end(ap);
+	/* Start at our caller: its return address and its frame pointer. */
+	const uintptr_t *fp = __builtin_frame_address(0);
+	backtrace_print(fp[1], fp[0]);
+	panic_finish();
+}
+
+void panic_istate(const istate_t *istate, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	panic_header(fmt, ap);
+	va_end(ap);
+	istate_print(istate);
+	backtrace_print(istate->rip, istate->rbp);
+	panic_finish();
+}

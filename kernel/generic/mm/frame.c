@@ -1,0 +1,167 @@
+/*
+ * The frame allocator: builds a buddy allocator from the boot memory map.
+ * Lock: frame_lock guards the buddy state.
+ */
+#include <mm/frame.h>
+#include <arch/mm.h>
+#include <boot.h>
+#include <panic.h>
+#include <printf.h>
+#include <spinlock.h>
+#include <string.h>
+
+#define LOW_MEMORY_END	0x100000       /* firmware and real-mode structures */
+#define BOOT_MAPPED_END 0x100000000ull /* the boot page tables map 4 GiB */
+#define RESERVED_MAX	(BOOT_MODULES_MAX + 2)
+
+typedef struct {
+	paddr_t start;
+	paddr_t end;
+} span_t;
+
+extern char kernel_phys_start[], kernel_phys_end[];
+
+static buddy_t buddy;
+static spinlock_t frame_lock = SPINLOCK_INITIALIZER("frame");
+static span_t reserved[RESERVED_MAX];
+static size_t reserved_count;
+static size_t managed_frames;
+
+static void reserve(paddr_t start, paddr_t end)
+{
+	assert(reserved_count < RESERVED_MAX);
+	size_t i = reserved_count++;
+	/* Keep the list sorted by start (insertion sort; it is tiny). */
+	while (i > 0 && reserved[i - 1].start > start) {
+		reserved[i] = reserved[i - 1];
+		i--;
+	}
+	reserved[i] = (span_t){ALIGN_DOWN(start, FRAME_SIZE), ALIGN_UP(end, FRAME_SIZE)};
+}
+
+/** Calls @a fn for each piece of [start, end) not covered by a reserved span. */
+static void for_each_free_piece(
+    paddr_t start, paddr_t end, void (*fn)(paddr_t, paddr_t, void *), void *arg)
+{
+	for (size_t i = 0; i < reserved_count && start < end; i++) {
+		if (reserved[i].end <= start || reserved[i].start >= end)
+			continue;
+		if (reserved[i].start > start)
+			fn(start, reserved[i].start, arg);
+		start = MAX(start, reserved[i].end);
+	}
+	if (start < end)
+		fn(start, end, arg);
+}
+
+/** Usable part of memory-map entry @a r, page-aligned and above low memory. */
+static bool usable_range(const boot_memrange_t *r, paddr_t *start, paddr_t *end)
+{
+	if (r->type != MEMRANGE_AVAILABLE)
+		return false;
+	*start = MAX(ALIGN_UP(r->base, FRAME_SIZE), (paddr_t) LOW_MEMORY_END);
+	*end = ALIGN_DOWN(r->base + r->size, FRAME_SIZE);
+	return *start < *end;
+}
+
+typedef struct {
+	size_t need;
+	paddr_t found;
+} placement_t;
+
+static void try_place(paddr_t start, paddr_t end, void *arg)
+{
+	placement_t *p = arg;
+	if (p->found == 0 && end <= BOOT_MAPPED_END && end - start >= p->need)
+		p->found = start;
+}
+
+static void add_piece(paddr_t start, paddr_t end, void *arg)
+{
+	buddy_add_range(&buddy, start / FRAME_SIZE, (end - start) / FRAME_SIZE);
+	managed_frames += (end - start) / FRAME_SIZE;
+}
+
+void frame_init(void)
+{
+	paddr_t lo = (paddr_t) -1, hi = 0, start, end;
+	for (size_t i = 0; i < boot_info.memmap_count; i++) {
+		if (!usable_range(&boot_info.memmap[i], &start, &end))
+			continue;
+		lo = MIN(lo, start);
+		hi = MAX(hi, end);
+	}
+	if (hi == 0)
+		panic("no usable memory in the boot memory map");
+
+	reserve((paddr_t) (uintptr_t) kernel_phys_start,
+	    (paddr_t) (uintptr_t) kernel_phys_end);
+	for (size_t i = 0; i < boot_info.module_count; i++)
+		reserve(boot_info.modules[i].start, boot_info.modules[i].end);
+
+	size_t count = (hi - lo) / FRAME_SIZE;
+	placement_t place = {ALIGN_UP(count * sizeof(frame_t), FRAME_SIZE), 0};
+	for (size_t i = 0; i < boot_info.memmap_count && place.found == 0; i++) {
+		if (usable_range(&boot_info.memmap[i], &start, &end))
+			for_each_free_piece(start, end, try_place, &place);
+	}
+	if (place.found == 0)
+		panic("no room for %zu frame descriptors", count);
+	reserve(place.found, place.found + place.need);
+
+	buddy_init(&buddy, phys_to_virt(place.found), lo / FRAME_SIZE, count);
+	for (size_t i = 0; i < boot_info.memmap_count; i++) {
+		if (usable_range(&boot_info.memmap[i], &start, &end))
+			for_each_free_piece(start, end, add_piece, NULL);
+	}
+}
+
+errno_t frame_alloc(unsigned order, paddr_t *pa)
+{
+	pfn_t pfn;
+	spinlock_lock(&frame_lock);
+	errno_t rc = buddy_alloc(&buddy, order, &pfn);
+	spinlock_unlock(&frame_lock);
+	if (rc == EOK)
+		*pa = pfn * FRAME_SIZE;
+	return rc;
+}
+
+errno_t frame_alloc_zeroed(unsigned order, paddr_t *pa)
+{
+	errno_t rc = frame_alloc(order, pa);
+	if (rc == EOK)
+		memset(phys_to_virt(*pa), 0, (size_t) FRAME_SIZE << order);
+	return rc;
+}
+
+void frame_free(paddr_t pa)
+{
+	spinlock_lock(&frame_lock);
+	errno_t rc = buddy_free(&buddy, pa / FRAME_SIZE);
+	spinlock_unlock(&frame_lock);
+	if (rc != EOK)
+		panic("frame_free(%#llx): not an allocated block (double free?)",
+		    (unsigned long long) pa);
+}
+
+frame_t *frame_of(paddr_t pa)
+{
+	return buddy_frame(&buddy, pa / FRAME_SIZE);
+}
+
+void frame_get_stats(frame_stats_t *stats)
+{
+	spinlock_lock(&frame_lock);
+	stats->total = managed_frames;
+	stats->free = buddy.free_frames;
+	spinlock_unlock(&frame_lock);
+}
+
+unsigned frame_order_for(size_t bytes)
+{
+	unsigned order = 0;
+	while (((size_t) FRAME_SIZE << order) < bytes)
+		order++;
+	return order;
+}

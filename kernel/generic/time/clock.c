@@ -1,0 +1,70 @@
+/*
+ * Monotonic clock and periodic tick. The clock converts TSC deltas with a
+ * 32.32 fixed-point multiplier; without a usable TSC it falls back to ticks.
+ * Under QEMU `-icount shift=0` the TSC counts guest instructions, so clock_ns
+ * is then virtual time (1 instruction = 1 ns).
+ */
+#include <time/clock.h>
+#include <arch/asm.h>
+#include <arch/cpu.h>
+#include <arch/drivers.h>
+#include <interrupt.h>
+#include <panic.h>
+
+#define TICK_HOOKS_MAX 4
+
+static uint64_t tsc_base;
+static uint64_t ns_per_tsc_32; /* nanoseconds per TSC tick, 32.32 fixed point */
+static volatile uint64_t ticks;
+static void (*tick_hooks[TICK_HOOKS_MAX])(void);
+
+static void clock_tick(unsigned irq, void *arg)
+{
+	ticks++;
+	for (size_t i = 0; i < TICK_HOOKS_MAX && tick_hooks[i] != NULL; i++)
+		tick_hooks[i]();
+}
+
+void clock_init(void)
+{
+	uint64_t khz = pit_calibrate_tsc_khz();
+	cpu_features.tsc_khz = khz;
+	if (khz != 0)
+		ns_per_tsc_32 = (1000000ull << 32) / khz;
+	tsc_base = rdtsc();
+	pit_init_periodic(HZ);
+	errno_t rc = irq_register(0, clock_tick, NULL);
+	if (rc != EOK)
+		panic("clock: cannot register the timer IRQ (%d)", rc);
+}
+
+uint64_t clock_ns(void)
+{
+	if (ns_per_tsc_32 == 0)
+		return ticks * NSEC_PER_TICK;
+	uint64_t delta = rdtsc() - tsc_base;
+	return (uint64_t) (((unsigned __int128) delta * ns_per_tsc_32) >> 32);
+}
+
+uint64_t clock_ticks(void)
+{
+	return ticks;
+}
+
+void clock_delay_ns(uint64_t ns)
+{
+	uint64_t end = clock_ns() + ns;
+	while (clock_ns() < end)
+		cpu_relax();
+}
+
+void clock_on_tick(void (*fn)(void))
+{
+	for (size_t i = 0; i < TICK_HOOKS_MAX; i++) {
+		if (tick_hooks[i] == NULL) {
+			tick_hooks[i] = fn;
+			return;
+		}
+	}
+	panic("clock: too many tick hooks");
+}

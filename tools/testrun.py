@@ -1,0 +1,179 @@
+#!/usr/bin/env python3
+"""Run every Switchboard test suite and print one total line.
+
+Suites: the host unit-test programs, the kernel self-tests booted in QEMU,
+and QEMU scenarios (boot, crash reporting, small memory). Each test prints one
+PASS/FAIL line; the last line is `N passed, N failed`. Serial logs of every
+QEMU run are kept under build/test-logs/. Exit status: 0 only if all passed.
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from guest import Guest, GuestTimeout, QEMU_EXIT_PASS, QEMU_EXIT_FAIL  # noqa: E402
+
+LOG_DIR = "build/test-logs"
+BOOT_TIMEOUT = 120       # TCG on a loaded machine: generous per-step limits
+SUITE_TIMEOUT = 600
+
+
+class Results:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+        self.failures = []
+
+    def record(self, name, ok, detail=""):
+        if ok:
+            self.passed += 1
+            print(f"PASS {name}")
+        else:
+            self.failed += 1
+            self.failures.append(name)
+            print(f"FAIL {name}" + (f": {detail}" if detail else ""))
+        sys.stdout.flush()
+
+
+def run_host_tests(results, binaries):
+    for binary in binaries:
+        suite = os.path.basename(binary)
+        proc = subprocess.run([binary], capture_output=True, text=True, timeout=SUITE_TIMEOUT)
+        seen = 0
+        for line in proc.stdout.splitlines():
+            m = re.match(r"(PASS|FAIL) (\S+)$", line)
+            if m:
+                seen += 1
+                results.record("host." + m.group(2), m.group(1) == "PASS")
+            elif line.startswith("  "):
+                print(line)
+        if proc.returncode != 0 and (seen == 0 or "ERROR: AddressSanitizer" in proc.stderr
+                                     or "runtime error" in proc.stderr):
+            results.record(f"host.{suite}", False,
+                           f"exit {proc.returncode}: {proc.stderr.strip()[-500:]}")
+
+
+def guest(args, name, cmdline, **kw):
+    opts = dict(qemu=args.qemu, accel=args.accel, cpu=args.cpu, mem=args.mem)
+    opts.update(kw)
+    return Guest(args.iso, os.path.join(LOG_DIR, name + ".log"), cmdline, **opts)
+
+
+def run_kernel_selftests(results, args):
+    """Boots with `test`, one result per kernel test, plus the exit status."""
+    with guest(args, "kernel-selftests", "test") as g:
+        try:
+            summary = g.expect(r"^ktest: (\d+) passed, (\d+) failed$", SUITE_TIMEOUT)
+        except GuestTimeout as e:
+            summary = None
+            detail = str(e)
+        lines = re.findall(r"^ktest: (PASS|FAIL) (\S+)$", g.output, re.MULTILINE)
+        for verdict, test in lines:
+            results.record("kernel." + test, verdict == "PASS")
+        if summary is None:
+            results.record("kernel.selftests-completed", False,
+                           f"{detail}; see {g.log_path}")
+            return
+        status = g.wait_exit(30)
+        counted = (int(summary.group(1)), int(summary.group(2)))
+        listed = (sum(v == "PASS" for v, _ in lines), sum(v == "FAIL" for v, _ in lines))
+        expected_status = QEMU_EXIT_PASS if counted[1] == 0 else QEMU_EXIT_FAIL
+        results.record("kernel.selftests-summary-and-exit-status",
+                       counted == listed and status == expected_status and counted[0] > 0,
+                       f"summary {counted}, lines {listed}, QEMU status {status}")
+
+
+def scenario_boot_banner(args):
+    with guest(args, "boot-banner", "") as g:
+        g.expect(r"Switchboard \d+\.\d+\.\d+ \(amd64\)", BOOT_TIMEOUT)
+        g.expect(r"^memory: \d+ MiB usable", 10)
+        g.expect(r"^cpu: NX yes, SMEP yes, SMAP yes", 10)
+    return True, ""
+
+
+def crash_scenario(args, test, patterns):
+    with guest(args, test, f"test={test}") as g:
+        for p in patterns:
+            g.expect(p, BOOT_TIMEOUT)
+        status = g.wait_exit(30)
+        if status != QEMU_EXIT_FAIL:
+            return False, f"QEMU exit status {status}, wanted {QEMU_EXIT_FAIL}"
+    return True, ""
+
+
+def scenario_panic_page_fault(args):
+    return crash_scenario(args, "crash_page_fault", [
+        r"PANIC: page fault at 0x10 \(page not present on write, kernel mode\)",
+        r"rip ffffffff8", r"cr2 0000000000000010", r"^backtrace:",
+        r"ktest_fn_crash_page_fault\+", r"ktest_run\+", r"System halted"])
+
+
+def scenario_panic_assert(args):
+    return crash_scenario(args, "crash_assert", [
+        r"PANIC: assertion failed: one == 2, kernel/test/crash_test.c:\d+, ktest_fn_crash_assert",
+        r"^backtrace:", r"System halted"])
+
+
+def scenario_panic_invalid_opcode(args):
+    return crash_scenario(args, "crash_invalid_opcode", [
+        r"PANIC: invalid opcode", r"rax [0-9a-f]{16}", r"ktest_fn_crash_invalid_opcode"])
+
+
+def scenario_small_memory(args):
+    """The kernel boots and its allocators work in a 32 MiB guest."""
+    with guest(args, "small-memory", "test=frame", mem="32M") as g:
+        m = g.expect(r"^ktest: (\d+) passed, (\d+) failed$", BOOT_TIMEOUT)
+        ok = int(m.group(1)) > 0 and int(m.group(2)) == 0
+        status = g.wait_exit(30)
+        return ok and status == QEMU_EXIT_PASS, f"{m.group(0)}, status {status}"
+
+
+SCENARIOS = [
+    ("boot-banner", scenario_boot_banner),
+    ("panic-page-fault", scenario_panic_page_fault),
+    ("panic-assert", scenario_panic_assert),
+    ("panic-invalid-opcode", scenario_panic_invalid_opcode),
+    ("small-memory-32m", scenario_small_memory),
+]
+
+
+def run_scenarios(results, args):
+    for name, fn in SCENARIOS:
+        if args.only and args.only not in name:
+            continue
+        try:
+            ok, detail = fn(args)
+        except GuestTimeout as e:
+            ok, detail = False, f"{e}; see {LOG_DIR}/"
+        results.record("qemu." + name, ok, detail)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--iso", required=True)
+    ap.add_argument("--host-tests", nargs="*", default=[])
+    ap.add_argument("--qemu", default="qemu-system-x86_64")
+    ap.add_argument("--accel", default="tcg")
+    ap.add_argument("--cpu", default="max")
+    ap.add_argument("--mem", default="128M")
+    ap.add_argument("--only", default="", help="run only scenarios whose name contains this")
+    args = ap.parse_args()
+
+    start = time.monotonic()
+    results = Results()
+    if not args.only:
+        run_host_tests(results, args.host_tests)
+        run_kernel_selftests(results, args)
+    run_scenarios(results, args)
+    print(f"# {time.monotonic() - start:.0f} s; serial logs in {LOG_DIR}/")
+    if results.failures:
+        print("# failed: " + " ".join(results.failures))
+    print(f"{results.passed} passed, {results.failed} failed")
+    sys.exit(0 if results.failed == 0 else 1)
+
+
+if __name__ == "__main__":
+    main()
