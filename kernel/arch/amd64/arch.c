@@ -7,6 +7,9 @@
 #include <arch/drivers.h>
 #include <arch/interrupt.h>
 #include <arch/multiboot2.h>
+#include <arch/cpu_local.h>
+#include <arch/fpu.h>
+#include <cpu.h>
 #include <boot.h>
 #include <mm/page.h>
 #include <string.h>
@@ -32,6 +35,7 @@ void arch_early_init(uintptr_t boot_magic, uintptr_t info)
 	cpu_detect();
 	gdt_init();
 	idt_init();
+	cpu_local_init(&cpus[0]);
 }
 
 void arch_mm_init(void)
@@ -43,6 +47,7 @@ void arch_mm_init(void)
 void arch_late_init(void)
 {
 	pic_init();
+	fpu_init();
 }
 
 void arch_idle(void)

@@ -26,5 +26,8 @@ void spinlock_init(spinlock_t *lock, const char *name);
 void spinlock_lock(spinlock_t *lock);
 void spinlock_unlock(spinlock_t *lock);
 bool spinlock_held(const spinlock_t *lock);
+/** Releases @a lock but leaves interrupts disabled; returns whether they were
+ *  enabled before the lock was taken (for a later irq_restore()). */
+bool spinlock_unlock_keep_irq(spinlock_t *lock);
 
 #endif

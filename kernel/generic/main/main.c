@@ -13,6 +13,11 @@
 #include <system.h>
 #include <test.h>
 #include <time/clock.h>
+#include <arch/fpu.h>
+#include <proc/scheduler.h>
+#include <proc/task.h>
+#include <proc/thread.h>
+#include <panic.h>
 
 void kmain(uintptr_t boot_magic, uintptr_t boot_info_pa);
 
@@ -52,6 +57,15 @@ static NORETURN void run_self_tests(void)
 	system_halt(failed == 0 ? SYSTEM_HALT_TESTS_PASSED : SYSTEM_HALT_TESTS_FAILED);
 }
 
+/** The first kernel thread: everything after start-up that may block. */
+static void kinit(void *arg)
+{
+	print_banner();
+	if (system_test_mode)
+		run_self_tests();
+	printf("Nothing more to run yet: idling.\n");
+}
+
 void kmain(uintptr_t boot_magic, uintptr_t boot_info_pa)
 {
 	arch_early_init(boot_magic, boot_info_pa);
@@ -60,13 +74,16 @@ void kmain(uintptr_t boot_magic, uintptr_t boot_info_pa)
 	arch_mm_init();
 	kmalloc_init();
 	arch_late_init();
+	scheduler_init();
+	task_init();
+	thread_init();
 	clock_init();
-	irq_enable();
-	print_banner();
+	clock_on_tick(scheduler_tick);
 
-	if (system_test_mode)
-		run_self_tests();
-	printf("Nothing more to run yet: idling.\n");
-	for (;;)
-		arch_idle();
+	thread_t *init;
+	if (thread_create(NULL, kinit, NULL, "kinit", &init) != EOK)
+		panic("cannot create the kinit thread");
+	thread_detach(init);
+	thread_start(init);
+	thread_become_idle();
 }

@@ -46,6 +46,14 @@ void spinlock_unlock(spinlock_t *lock)
 	irq_restore(enabled);
 }
 
+bool spinlock_unlock_keep_irq(spinlock_t *lock)
+{
+	bool enabled = lock->irq_was_enabled;
+	lock->irq_was_enabled = false;
+	spinlock_unlock(lock);
+	return enabled;
+}
+
 bool spinlock_held(const spinlock_t *lock)
 {
 	return lock->locked != 0;

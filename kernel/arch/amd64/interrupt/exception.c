@@ -9,6 +9,9 @@
 #include <interrupt.h>
 #include <panic.h>
 #include <printf.h>
+#include <proc/scheduler.h>
+
+#define RFLAGS_IF 0x200
 
 static const char *const exception_names[32] = {
     "divide error",
@@ -101,6 +104,10 @@ void interrupt_dispatch(istate_t *istate)
 			return;
 		irq_dispatch(irq, istate);
 		pic_eoi(irq);
+		/* Preempt only where the interrupted code could have been
+		 * interrupted anyway (no spinlock held). */
+		if (istate->rflags & RFLAGS_IF)
+			scheduler_preempt_point();
 	}
 	/* Other vectors (spurious 255, stray software interrupts) are ignored. */
 }

@@ -1,0 +1,19 @@
+/*
+ * amd64 per-CPU pointer: GS base holds the cpu_t of the running CPU while in
+ * the kernel (user GS lives in KERNEL_GS_BASE and is swapped on entry).
+ */
+#ifndef ARCH_CPU_LOCAL_H
+#define ARCH_CPU_LOCAL_H
+
+#define CPU_OFF_SELF	   0
+#define CPU_OFF_KERNEL_RSP 8
+#define CPU_OFF_USER_RSP   16
+#define CPU_OFF_CURRENT	   24
+
+#ifndef __ASSEMBLY__
+struct cpu;
+/** Points GS base at @a cpu (the kernel's view). */
+void cpu_local_init(struct cpu *cpu);
+#endif
+
+#endif

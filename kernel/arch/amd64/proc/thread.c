@@ -1,0 +1,50 @@
+/*
+ * amd64 thread set-up and switching.
+ */
+#include <arch/thread.h>
+#include <arch/asm.h>
+#include <arch/cpu.h>
+#include <arch/fpu.h>
+#include <arch/interrupt.h>
+#include <cpu.h>
+#include <mm/page.h>
+#include <proc/task.h>
+#include <string.h>
+
+extern char thread_trampoline[];
+
+uintptr_t arch_thread_stack_top(thread_t *t)
+{
+	return (uintptr_t) t->kstack + THREAD_STACK_SIZE;
+}
+
+istate_t *arch_thread_istate(thread_t *t)
+{
+	return (istate_t *) (arch_thread_stack_top(t) - sizeof(istate_t));
+}
+
+void arch_thread_init(thread_t *t)
+{
+	/* Below the user context: six callee-saved registers and the return address. */
+	uintptr_t *sp = (uintptr_t *) arch_thread_istate(t);
+	*--sp = (uintptr_t) thread_trampoline;
+	for (int i = 0; i < 6; i++)
+		*--sp = 0;
+	t->context_sp = (uintptr_t) sp;
+}
+
+void arch_thread_switch(thread_t *prev, thread_t *next)
+{
+	uintptr_t top = arch_thread_stack_top(next);
+	tss_set_kernel_stack(top);
+	CPU->kernel_rsp = top;
+	paddr_t root = task_page_root(next->task);
+	if ((read_cr3() & ~0xfffull) != root)
+		page_table_activate(root);
+	fpu_context_switch(next);
+}
+
+void arch_thread_destroy(thread_t *t)
+{
+	fpu_thread_destroy(t);
+}

@@ -1,0 +1,49 @@
+/*
+ * Per-CPU state. The architecture keeps a pointer to the running CPU's cpu_t
+ * where it can be read in one instruction (GS base on amd64); the first
+ * fields have fixed offsets because the syscall entry code uses them.
+ * Only the owning CPU touches its cpu_t, with interrupts disabled.
+ */
+#ifndef KERN_CPU_H
+#define KERN_CPU_H
+
+#include <common/adt/list.h>
+#include <spinlock.h>
+#include <types.h>
+
+#define CPU_MAX	       1
+#define PRIORITY_COUNT 16 /* 0 is the highest */
+
+struct thread;
+
+typedef struct cpu {
+	struct cpu *self;	/* offset 0 */
+	uintptr_t kernel_rsp;	/* offset 8: kernel stack top of the current thread */
+	uintptr_t user_rsp;	/* offset 16: scratch for the syscall entry */
+	struct thread *current; /* offset 24 */
+	unsigned id;
+	struct thread *idle;
+	struct thread *prev;	  /* the thread switched away from (finish_switch) */
+	struct thread *fpu_owner; /* whose state is in the FPU registers */
+	volatile bool need_resched;
+	/* Run queues: one FIFO per priority; bit p of ready_mask set iff rq[p] non-empty. */
+	list_t rq[PRIORITY_COUNT];
+	uint32_t ready_mask;
+	size_t ready_count;
+	/* Timeouts ordered by deadline; guarded by timeout_lock. */
+	list_t timeouts;
+	spinlock_t timeout_lock;
+	/* Statistics. */
+	uint64_t context_switches;
+	uint64_t idle_ticks;
+	uint64_t busy_ticks;
+} cpu_t;
+
+extern cpu_t cpus[CPU_MAX];
+
+/** The running CPU. */
+cpu_t *cpu_current(void);
+#define CPU    (cpu_current())
+#define THREAD (cpu_current()->current)
+
+#endif

@@ -1,0 +1,23 @@
+/*
+ * The scheduler: per-CPU run queues with PRIORITY_COUNT strict priorities and
+ * round-robin time slices within a priority. Called with interrupts disabled;
+ * a thread that blocks sets its state first, then calls schedule().
+ */
+#ifndef KERN_PROC_SCHEDULER_H
+#define KERN_PROC_SCHEDULER_H
+
+#include <proc/thread.h>
+
+void scheduler_init(void);
+/** Makes @a thread READY and queues it; preempts the current thread if
+ *  @a thread has a higher priority. Any context, interrupts disabled or not. */
+void scheduler_ready(thread_t *thread);
+/** Switches to the best ready thread. The current thread must be RUNNING
+ *  (it is requeued), BLOCKED or EXITED. Interrupts must be disabled. */
+void schedule(void);
+/** The tick: charges the current thread and requests preemption at slice end. */
+void scheduler_tick(void);
+/** Preempts at interrupt return if requested (interrupted context had IF set). */
+void scheduler_preempt_point(void);
+
+#endif

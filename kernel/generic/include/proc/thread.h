@@ -1,0 +1,109 @@
+/*
+ * Threads: the unit of scheduling. Every thread has its own kernel stack;
+ * user threads also have a user context saved at the top of that stack on
+ * every entry to the kernel.
+ *
+ * Life cycle: thread_create() -> thread_start() -> READY <-> RUNNING <->
+ * BLOCKED -> EXITED. An exited thread is destroyed once it has switched away
+ * for the last time and it is detached or joined.
+ * Lock: thread->lock guards the join/detach state; scheduling state is
+ * changed only with interrupts disabled by the owning CPU.
+ */
+#ifndef KERN_PROC_THREAD_H
+#define KERN_PROC_THREAD_H
+
+#include <common/adt/list.h>
+#include <spinlock.h>
+#include <synch/waitq.h>
+#include <time/timeout.h>
+#include <types.h>
+
+#define THREAD_NAME_MAX		32
+#define THREAD_STACK_ORDER	2 /* 16 KiB kernel stacks */
+#define THREAD_STACK_SIZE	(4096 << THREAD_STACK_ORDER)
+#define THREAD_PRIORITY_DEFAULT 8
+#define THREAD_SLICE_TICKS	2
+/* Written at the lowest word of every kernel stack, checked on each switch. */
+#define THREAD_STACK_CANARY 0x5ca1ab1e5ca1ab1eull
+
+typedef enum {
+	THREAD_NEW,
+	THREAD_READY,
+	THREAD_RUNNING,
+	THREAD_BLOCKED,
+	THREAD_EXITED,
+} thread_state_t;
+
+struct task;
+struct istate;
+
+typedef void (*thread_fn_t)(void *arg);
+
+typedef struct thread {
+	uintptr_t context_sp; /* saved kernel stack pointer while switched out */
+	void *kstack;	      /* THREAD_STACK_SIZE bytes */
+	uint64_t id;
+	char name[THREAD_NAME_MAX];
+	struct task *task;
+	link_t task_link; /* task->threads */
+	link_t all_link;  /* the global thread list */
+
+	thread_state_t state;
+	int priority;
+	unsigned slice_left; /* ticks until preemption */
+	link_t rq_link;	     /* run queue */
+
+	/* Sleeping: set while BLOCKED on a wait queue. */
+	link_t wait_link;
+	waitq_t *waitq;
+	unsigned wait_flags;
+	errno_t wait_result;
+	timeout_t wait_timeout;
+
+	/* Kill: set by task_kill; the thread exits at its next safe point. */
+	volatile bool kill_pending;
+
+	/* Join and destruction. */
+	spinlock_t lock;
+	bool detached;
+	bool joined;
+	bool switched_out; /* EXITED and off its stack for good */
+	waitq_t join_wq;
+
+	thread_fn_t entry;
+	void *arg;
+	bool user;	 /* returns to user mode after entry */
+	void *fpu_state; /* lazily allocated FXSAVE area */
+
+	uint64_t ticks; /* ticks spent running */
+	uint64_t switches;
+} thread_t;
+
+void thread_init(void);
+/** Creates a thread in @a task (NULL: the kernel task); it runs after thread_start(). */
+errno_t thread_create(
+    struct task *task, thread_fn_t entry, void *arg, const char *name, thread_t **out);
+void thread_start(thread_t *thread);
+/** Sets the priority (0 highest .. PRIORITY_COUNT - 1) of a thread not yet started. */
+errno_t thread_set_priority(thread_t *thread, int priority);
+/** Asks @a thread to exit: sets its kill flag and ends an interruptible sleep. */
+void thread_interrupt(thread_t *thread);
+/** Ends the calling thread. */
+NORETURN void thread_exit(void);
+/** Waits until @a thread has exited, then destroys it. EINVAL if detached or joined. */
+errno_t thread_join(thread_t *thread);
+/** The thread is destroyed on exit without a join. */
+void thread_detach(thread_t *thread);
+void thread_yield(void);
+/** Sleeps for @a ns (interruptible: returns EINTR when killed). */
+errno_t thread_sleep(uint64_t ns);
+/** Whether the calling thread has been asked to exit. */
+bool thread_kill_pending(void);
+/** Becomes the idle thread of this CPU (the boot context). */
+NORETURN void thread_become_idle(void);
+/** Number of live thread structures (for leak tests). */
+size_t thread_count(void);
+/** Called on the new thread right after every context switch (arch code). */
+void thread_finish_switch(void);
+
+#endif

@@ -1,0 +1,42 @@
+/*
+ * Wait queues: threads sleep on a queue until woken, timed out or (for
+ * interruptible sleeps) interrupted by a kill. Everything else that blocks
+ * (mutex, semaphore, condvar, IPC wait, join) is built on them.
+ *
+ * The sleeping pattern: take wq->lock, test the condition, and if the thread
+ * must wait call waitq_sleep_locked(), which releases the lock atomically with
+ * respect to wake-ups.
+ */
+#ifndef KERN_SYNCH_WAITQ_H
+#define KERN_SYNCH_WAITQ_H
+
+#include <common/adt/list.h>
+#include <spinlock.h>
+#include <types.h>
+
+#define WAITQ_INTERRUPTIBLE 0x1 /* a kill or poke ends the sleep with EINTR */
+
+#define WAITQ_FOREVER 0 /* timeout value: no timeout */
+
+typedef struct waitq {
+	spinlock_t lock;
+	list_t sleepers; /* thread_t.wait_link, in arrival order */
+} waitq_t;
+
+struct thread;
+
+void waitq_init(waitq_t *wq);
+/** Sleeps until woken (EOK), @a timeout_ns passed (ETIMEOUT) or interrupted (EINTR).
+ *  The caller holds wq->lock; it is released. */
+errno_t waitq_sleep_locked(waitq_t *wq, uint64_t timeout_ns, unsigned flags);
+/** Same without a condition check. */
+errno_t waitq_sleep(waitq_t *wq, uint64_t timeout_ns, unsigned flags);
+/** Wakes the first sleeper (or all with @a all); returns how many were woken. */
+size_t waitq_wakeup(waitq_t *wq, bool all);
+/** Same with wq->lock already held. */
+size_t waitq_wakeup_locked(waitq_t *wq, bool all);
+/** Ends @a thread's interruptible sleep with EINTR; no effect otherwise. */
+void waitq_interrupt(struct thread *thread);
+bool waitq_empty(waitq_t *wq);
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * One-shot timeouts on the tick: a handler runs in interrupt context at the
+ * first tick at or after its deadline. Each CPU keeps its timeouts ordered by
+ * deadline (cpu->timeouts, guarded by cpu->timeout_lock).
+ */
+#ifndef KERN_TIME_TIMEOUT_H
+#define KERN_TIME_TIMEOUT_H
+
+#include <common/adt/list.h>
+#include <types.h>
+
+typedef void (*timeout_handler_t)(void *arg);
+
+typedef struct {
+	link_t link;
+	uint64_t deadline; /* clock_ns() value */
+	timeout_handler_t handler;
+	void *arg;
+	bool pending;
+} timeout_t;
+
+void timeout_init(timeout_t *t);
+/** Arms @a t to fire @a delay_ns from now. @a t must not be pending. */
+void timeout_register(
+    timeout_t *t, uint64_t delay_ns, timeout_handler_t handler, void *arg);
+/** Disarms @a t; returns false if it already fired (or was never armed). */
+bool timeout_unregister(timeout_t *t);
+/** Runs the expired timeouts of this CPU; called from the tick. */
+void timeout_process(void);
+
+#endif

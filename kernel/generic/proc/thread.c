@@ -1,0 +1,218 @@
+/*
+ * Thread creation, exit, join and sleep.
+ * Lock order: task->lock -> threads_lock; thread->lock -> wq->lock.
+ */
+#include <proc/thread.h>
+#include <arch/asm.h>
+#include <arch/thread.h>
+#include <cpu.h>
+#include <mm/frame.h>
+#include <mm/kmalloc.h>
+#include <panic.h>
+#include <proc/scheduler.h>
+#include <proc/task.h>
+#include <string.h>
+#include <arch/mm.h>
+#include <arch.h>
+
+static slab_cache_t thread_cache;
+static list_t threads = LIST_INITIALIZER(threads);
+static spinlock_t threads_lock = SPINLOCK_INITIALIZER("threads");
+static size_t live_threads;
+static uint64_t next_thread_id = 1;
+
+void thread_init(void)
+{
+	kmem_cache_init(&thread_cache, "thread", sizeof(thread_t), 16);
+}
+
+static void thread_fields_init(thread_t *t, task_t *task, const char *name)
+{
+	memset(t, 0, sizeof(*t));
+	str_lcpy(t->name, name, sizeof(t->name));
+	t->state = THREAD_NEW;
+	t->priority = THREAD_PRIORITY_DEFAULT;
+	link_initialize(&t->rq_link);
+	link_initialize(&t->wait_link);
+	link_initialize(&t->task_link);
+	link_initialize(&t->all_link);
+	timeout_init(&t->wait_timeout);
+	spinlock_init(&t->lock, "thread");
+	waitq_init(&t->join_wq);
+	spinlock_lock(&threads_lock);
+	t->id = next_thread_id++;
+	list_append(&t->all_link, &threads);
+	live_threads++;
+	spinlock_unlock(&threads_lock);
+	task_attach_thread(task, t);
+}
+
+errno_t thread_create(
+    task_t *task, thread_fn_t entry, void *arg, const char *name, thread_t **out)
+{
+	thread_t *t = kmem_alloc(&thread_cache);
+	if (t == NULL)
+		return ENOMEM;
+	paddr_t stack;
+	if (frame_alloc(THREAD_STACK_ORDER, &stack) != EOK) {
+		kmem_free(&thread_cache, t);
+		return ENOMEM;
+	}
+	thread_fields_init(t, task != NULL ? task : &kernel_task, name);
+	t->kstack = phys_to_virt(stack);
+	*(uint64_t *) t->kstack = THREAD_STACK_CANARY;
+	t->entry = entry;
+	t->arg = arg;
+	arch_thread_init(t);
+	*out = t;
+	return EOK;
+}
+
+void thread_start(thread_t *t)
+{
+	assert(t->state == THREAD_NEW);
+	scheduler_ready(t);
+}
+
+errno_t thread_set_priority(thread_t *t, int priority)
+{
+	if (priority < 0 || priority >= PRIORITY_COUNT || t->state != THREAD_NEW)
+		return EINVAL;
+	t->priority = priority;
+	return EOK;
+}
+
+void thread_interrupt(thread_t *t)
+{
+	t->kill_pending = true;
+	waitq_interrupt(t);
+}
+
+/** Frees everything of an exited thread that is off its stack. */
+static void thread_destroy(thread_t *t)
+{
+	assert(t->state == THREAD_EXITED && t->switched_out);
+	task_detach_thread(t);
+	spinlock_lock(&threads_lock);
+	list_remove(&t->all_link);
+	live_threads--;
+	spinlock_unlock(&threads_lock);
+	arch_thread_destroy(t);
+	frame_free(virt_to_phys(t->kstack));
+	kmem_free(&thread_cache, t);
+}
+
+/** First code of every new thread (entered from the arch trampoline). */
+NORETURN void thread_main(void);
+
+NORETURN void thread_main(void)
+{
+	thread_finish_switch();
+	thread_t *t = THREAD;
+	irq_enable();
+	t->entry(t->arg);
+	thread_exit();
+}
+
+void thread_finish_switch(void)
+{
+	thread_t *prev = CPU->prev;
+	CPU->prev = NULL;
+	if (prev == NULL || prev->state != THREAD_EXITED)
+		return;
+	spinlock_lock(&prev->lock);
+	prev->switched_out = true;
+	bool destroy = prev->detached;
+	spinlock_unlock(&prev->lock);
+	if (destroy)
+		thread_destroy(prev);
+	else
+		waitq_wakeup(&prev->join_wq, true);
+}
+
+void thread_exit(void)
+{
+	thread_t *t = THREAD;
+	irq_disable();
+	t->state = THREAD_EXITED;
+	schedule();
+	panic("thread %llu returned from its final switch", (unsigned long long) t->id);
+}
+
+errno_t thread_join(thread_t *t)
+{
+	spinlock_lock(&t->lock);
+	if (t->detached || t->joined || t == THREAD) {
+		spinlock_unlock(&t->lock);
+		return EINVAL;
+	}
+	t->joined = true;
+	spinlock_unlock(&t->lock);
+
+	for (;;) {
+		spinlock_lock(&t->join_wq.lock);
+		if (t->switched_out) {
+			spinlock_unlock(&t->join_wq.lock);
+			break;
+		}
+		waitq_sleep_locked(&t->join_wq, WAITQ_FOREVER, 0);
+	}
+	thread_destroy(t);
+	return EOK;
+}
+
+void thread_detach(thread_t *t)
+{
+	spinlock_lock(&t->lock);
+	bool destroy = t->switched_out && !t->joined;
+	t->detached = true;
+	spinlock_unlock(&t->lock);
+	if (destroy)
+		thread_destroy(t);
+}
+
+void thread_yield(void)
+{
+	bool ints = irq_save();
+	schedule();
+	irq_restore(ints);
+}
+
+errno_t thread_sleep(uint64_t ns)
+{
+	waitq_t wq;
+	waitq_init(&wq);
+	errno_t rc = waitq_sleep(&wq, ns == 0 ? 1 : ns, WAITQ_INTERRUPTIBLE);
+	return rc == ETIMEOUT ? EOK : rc;
+}
+
+bool thread_kill_pending(void)
+{
+	return THREAD->kill_pending;
+}
+
+size_t thread_count(void)
+{
+	return live_threads;
+}
+
+void thread_become_idle(void)
+{
+	static thread_t idle;
+	extern char boot_stack_bottom[];
+	cpu_t *cpu = CPU;
+	thread_fields_init(&idle, &kernel_task, "idle");
+	idle.kstack = boot_stack_bottom;
+	*(uint64_t *) idle.kstack = THREAD_STACK_CANARY;
+	idle.priority = PRIORITY_COUNT; /* below every run queue; never queued */
+	idle.state = THREAD_RUNNING;
+	cpu->idle = &idle;
+	cpu->current = &idle;
+	for (;;) {
+		irq_disable();
+		if (cpu->ready_mask != 0)
+			schedule();
+		else
+			arch_idle(); /* enables interrupts and halts atomically */
+	}
+}

@@ -1,0 +1,110 @@
+/*
+ * Wait queues. A sleeping thread is on exactly one wait queue (thread->waitq)
+ * and, with a timeout, on its CPU's timeout list. Whoever removes it from the
+ * queue first (wake-up, timeout, interrupt) decides the sleep's result.
+ * Lock: wq->lock; interrupts stay disabled from the condition check to the
+ * switch, so a wake-up cannot be lost.
+ */
+#include <synch/waitq.h>
+#include <arch/asm.h>
+#include <cpu.h>
+#include <proc/scheduler.h>
+#include <proc/thread.h>
+
+void waitq_init(waitq_t *wq)
+{
+	spinlock_init(&wq->lock, "waitq");
+	list_initialize(&wq->sleepers);
+}
+
+/** Takes @a t off @a wq (whose lock is held) and makes it runnable. */
+static void wake_locked(waitq_t *wq, thread_t *t, errno_t result)
+{
+	list_remove(&t->wait_link);
+	t->waitq = NULL;
+	t->wait_result = result;
+	scheduler_ready(t);
+}
+
+/** Ends @a t's sleep with @a result if it still sleeps (and is interruptible when asked). */
+static void wake_thread(thread_t *t, errno_t result, bool only_interruptible)
+{
+	bool ints = irq_save();
+	waitq_t *wq = t->waitq;
+	if (wq != NULL) {
+		spinlock_lock(&wq->lock);
+		if (t->waitq == wq &&
+		    (!only_interruptible || (t->wait_flags & WAITQ_INTERRUPTIBLE)))
+			wake_locked(wq, t, result);
+		spinlock_unlock(&wq->lock);
+	}
+	irq_restore(ints);
+}
+
+static void sleep_timed_out(void *arg)
+{
+	wake_thread(arg, ETIMEOUT, false);
+}
+
+errno_t waitq_sleep_locked(waitq_t *wq, uint64_t timeout_ns, unsigned flags)
+{
+	thread_t *t = THREAD;
+	if ((flags & WAITQ_INTERRUPTIBLE) && t->kill_pending) {
+		spinlock_unlock(&wq->lock);
+		return EINTR;
+	}
+	list_append(&t->wait_link, &wq->sleepers);
+	t->waitq = wq;
+	t->wait_flags = flags;
+	t->wait_result = EOK;
+	t->state = THREAD_BLOCKED;
+	if (timeout_ns != WAITQ_FOREVER)
+		timeout_register(&t->wait_timeout, timeout_ns, sleep_timed_out, t);
+	bool ints = spinlock_unlock_keep_irq(&wq->lock);
+	schedule();
+	if (timeout_ns != WAITQ_FOREVER)
+		timeout_unregister(&t->wait_timeout);
+	irq_restore(ints);
+	return t->wait_result;
+}
+
+errno_t waitq_sleep(waitq_t *wq, uint64_t timeout_ns, unsigned flags)
+{
+	spinlock_lock(&wq->lock);
+	return waitq_sleep_locked(wq, timeout_ns, flags);
+}
+
+size_t waitq_wakeup_locked(waitq_t *wq, bool all)
+{
+	size_t n = 0;
+	while (!list_empty(&wq->sleepers)) {
+		thread_t *t = list_get_instance(
+		    list_first(&wq->sleepers), thread_t, wait_link);
+		wake_locked(wq, t, EOK);
+		n++;
+		if (!all)
+			break;
+	}
+	return n;
+}
+
+size_t waitq_wakeup(waitq_t *wq, bool all)
+{
+	spinlock_lock(&wq->lock);
+	size_t n = waitq_wakeup_locked(wq, all);
+	spinlock_unlock(&wq->lock);
+	return n;
+}
+
+void waitq_interrupt(thread_t *thread)
+{
+	wake_thread(thread, EINTR, true);
+}
+
+bool waitq_empty(waitq_t *wq)
+{
+	spinlock_lock(&wq->lock);
+	bool empty = list_empty(&wq->sleepers);
+	spinlock_unlock(&wq->lock);
+	return empty;
+}

@@ -1,0 +1,309 @@
+/*
+ * Self-tests: threads, scheduling, sleeping and kernel synchronisation.
+ */
+#include <test.h>
+#include <arch/asm.h>
+#include <cpu.h>
+#include <mm/frame.h>
+#include <mm/kmalloc.h>
+#include <proc/thread.h>
+#include <synch/mutex.h>
+#include <time/clock.h>
+
+#define MS 1000000ull
+
+static volatile uint64_t counter;
+
+static void count_once(void *arg)
+{
+	__atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);
+}
+
+KTEST(thread_1000_created_and_joined)
+{
+	static thread_t *threads[1000];
+	kmem_reclaim_all();
+	frame_stats_t before, after;
+	frame_get_stats(&before);
+	size_t live = thread_count();
+	counter = 0;
+	for (int i = 0; i < 1000; i++) {
+		KT_ASSERT_EQ(
+		    thread_create(NULL, count_once, NULL, "t1000", &threads[i]), EOK);
+		thread_start(threads[i]);
+	}
+	for (int i = 0; i < 1000; i++)
+		KT_ASSERT_EQ(thread_join(threads[i]), EOK);
+	KT_ASSERT_EQ(counter, 1000);
+	KT_ASSERT_EQ(thread_count(), live);
+	kmem_reclaim_all();
+	frame_get_stats(&after);
+	KT_ASSERT_EQ(after.free, before.free);
+}
+
+KTEST(thread_join_rules)
+{
+	thread_t *t;
+	KT_ASSERT_EQ(thread_create(NULL, count_once, NULL, "join", &t), EOK);
+	KT_ASSERT_EQ(thread_set_priority(t, PRIORITY_COUNT), EINVAL);
+	thread_start(t);
+	KT_ASSERT_EQ(thread_set_priority(t, 1), EINVAL); /* already started */
+	KT_ASSERT_EQ(thread_join(t), EOK);
+	KT_ASSERT_EQ(thread_join(THREAD), EINVAL); /* oneself */
+	thread_t *d;
+	KT_ASSERT_EQ(thread_create(NULL, count_once, NULL, "detached", &d), EOK);
+	thread_detach(d);
+	KT_ASSERT_EQ(thread_join(d), EINVAL);
+	thread_start(d);
+	thread_sleep(20 * MS); /* let it run and be reaped */
+}
+
+/* A critical section long enough to be preempted in the middle. */
+static mutex_t test_mutex;
+static volatile uint64_t shared_value;
+
+static volatile uint64_t preempted_inside;
+
+static void mutex_worker(void *arg)
+{
+	for (int i = 0; i < 50; i++) {
+		mutex_lock(&test_mutex);
+		uint64_t v = shared_value;
+		uint64_t switches = THREAD->switches;
+		clock_delay_ns(1000000);
+		if (THREAD->switches != switches)
+			preempted_inside++;
+		shared_value = v + 1;
+		mutex_unlock(&test_mutex);
+	}
+}
+
+static void run_workers(thread_fn_t fn, int n, int priority)
+{
+	thread_t *t[8];
+	for (int i = 0; i < n; i++) {
+		thread_create(NULL, fn, (void *) (uintptr_t) i, "worker", &t[i]);
+		thread_set_priority(t[i], priority);
+		thread_start(t[i]);
+	}
+	for (int i = 0; i < n; i++)
+		thread_join(t[i]);
+}
+
+KTEST(mutex_excludes_under_preemption)
+{
+	mutex_init(&test_mutex);
+	shared_value = 0;
+	preempted_inside = 0;
+	run_workers(mutex_worker, 4, THREAD_PRIORITY_DEFAULT);
+	KT_ASSERT_EQ(shared_value, 200);
+	KT_ASSERT(preempted_inside > 0); /* the tick did preempt lock holders */
+	KT_ASSERT_EQ(mutex_trylock(&test_mutex), EOK);
+	KT_ASSERT(mutex_locked_by_me(&test_mutex));
+	mutex_unlock(&test_mutex);
+}
+
+/* Bounded buffer with two semaphores: every item arrives exactly once. */
+#define SLOTS 4
+static semaphore_t sem_free, sem_full;
+static mutex_t buf_mutex;
+static uint64_t ring[SLOTS];
+static unsigned ring_in, ring_out;
+static volatile uint64_t consumed_sum;
+
+static void producer(void *arg)
+{
+	for (uint64_t i = 1; i <= 500; i++) {
+		semaphore_down(&sem_free, 0);
+		mutex_lock(&buf_mutex);
+		ring[ring_in++ % SLOTS] = i;
+		mutex_unlock(&buf_mutex);
+		semaphore_up(&sem_full);
+	}
+}
+
+static void consumer(void *arg)
+{
+	for (int i = 0; i < 500; i++) {
+		semaphore_down(&sem_full, 0);
+		mutex_lock(&buf_mutex);
+		consumed_sum += ring[ring_out++ % SLOTS];
+		mutex_unlock(&buf_mutex);
+		semaphore_up(&sem_free);
+	}
+}
+
+static void prod_cons(void *arg)
+{
+	if ((uintptr_t) arg % 2 == 0)
+		producer(arg);
+	else
+		consumer(arg);
+}
+
+KTEST(semaphore_bounded_buffer)
+{
+	semaphore_init(&sem_free, SLOTS);
+	semaphore_init(&sem_full, 0);
+	mutex_init(&buf_mutex);
+	ring_in = ring_out = 0;
+	consumed_sum = 0;
+	run_workers(prod_cons, 4, THREAD_PRIORITY_DEFAULT);
+	KT_ASSERT_EQ(consumed_sum, 2 * 500 * 501 / 2);
+	KT_ASSERT_EQ(semaphore_down(&sem_full, 10 * MS), ETIMEOUT);
+	KT_ASSERT_EQ(sem_free.count, SLOTS);
+}
+
+static condvar_t cv;
+static mutex_t cv_mutex;
+static volatile int cv_stage;
+
+static void cv_waiter(void *arg)
+{
+	mutex_lock(&cv_mutex);
+	while (cv_stage == 0)
+		condvar_wait(&cv, &cv_mutex, 0);
+	cv_stage++;
+	mutex_unlock(&cv_mutex);
+}
+
+KTEST(condvar_signal_broadcast_timeout)
+{
+	condvar_init(&cv);
+	mutex_init(&cv_mutex);
+	cv_stage = 0;
+	thread_t *t[3];
+	for (int i = 0; i < 3; i++) {
+		KT_ASSERT_EQ(thread_create(NULL, cv_waiter, NULL, "cv", &t[i]), EOK);
+		thread_start(t[i]);
+	}
+	thread_sleep(20 * MS); /* all three are waiting now */
+	mutex_lock(&cv_mutex);
+	cv_stage = 1;
+	condvar_broadcast(&cv);
+	mutex_unlock(&cv_mutex);
+	for (int i = 0; i < 3; i++)
+		thread_join(t[i]);
+	KT_ASSERT_EQ(cv_stage, 4);
+
+	mutex_lock(&cv_mutex);
+	uint64_t start = clock_ns();
+	errno_t rc = condvar_wait(&cv, &cv_mutex, 30 * MS);
+	uint64_t waited = clock_ns() - start;
+	KT_ASSERT(mutex_locked_by_me(&cv_mutex));
+	mutex_unlock(&cv_mutex);
+	KT_ASSERT_EQ(rc, ETIMEOUT);
+	KT_ASSERT(waited >= 30 * MS);
+}
+
+/* Threads of lower priority than the test start in shuffled order and record
+ * the order in which they first run once the test thread blocks. */
+static volatile int run_order[6];
+static volatile int run_count;
+
+static void record_priority(void *arg)
+{
+	run_order[run_count++] = (int) (uintptr_t) arg;
+}
+
+KTEST(scheduler_runs_higher_priority_first)
+{
+	static const int prios[6] = {12, 9, 15, 10, 14, 11};
+	thread_t *t[6];
+	run_count = 0;
+	for (int i = 0; i < 6; i++) {
+		KT_ASSERT_EQ(thread_create(NULL, record_priority,
+				 (void *) (uintptr_t) prios[i], "prio", &t[i]),
+		    EOK);
+		KT_ASSERT_EQ(thread_set_priority(t[i], prios[i]), EOK);
+		thread_start(t[i]);
+	}
+	KT_ASSERT_EQ(run_count, 0); /* all below us: none ran yet */
+	for (int i = 0; i < 6; i++)
+		thread_join(t[i]);
+	KT_ASSERT_EQ(run_count, 6);
+	for (int i = 1; i < 6; i++)
+		KT_ASSERT(run_order[i - 1] < run_order[i]);
+}
+
+static volatile bool spin_stop;
+static volatile uint64_t spin_ticks[4];
+
+static void spinner(void *arg)
+{
+	while (!spin_stop)
+		cpu_relax();
+	spin_ticks[(uintptr_t) arg] = THREAD->ticks;
+}
+
+KTEST(scheduler_round_robin_is_fair)
+{
+	thread_t *t[4];
+	spin_stop = false;
+	for (uintptr_t i = 0; i < 4; i++) {
+		KT_ASSERT_EQ(
+		    thread_create(NULL, spinner, (void *) i, "spin", &t[i]), EOK);
+		thread_set_priority(t[i], THREAD_PRIORITY_DEFAULT + 1);
+		thread_start(t[i]);
+	}
+	thread_sleep(400 * MS); /* the spinners share the CPU meanwhile */
+	spin_stop = true;
+	uint64_t total = 0;
+	for (int i = 0; i < 4; i++) {
+		thread_join(t[i]);
+		total += spin_ticks[i];
+	}
+	KT_ASSERT(total >= 20);
+	for (int i = 0; i < 4; i++) {
+		KT_ASSERT(
+		    spin_ticks[i] * 4 * 2 >= total); /* at least half a fair share */
+		KT_ASSERT(spin_ticks[i] * 4 <= total * 2); /* at most twice */
+	}
+}
+
+static volatile int wake_order[5];
+static volatile int wake_count;
+
+static void sleeper(void *arg)
+{
+	thread_sleep((uint64_t) (uintptr_t) arg * MS);
+	wake_order[wake_count++] = (int) (uintptr_t) arg;
+}
+
+KTEST(sleep_wakes_in_deadline_order)
+{
+	static const uintptr_t ms[5] = {50, 10, 40, 20, 30};
+	thread_t *t[5];
+	wake_count = 0;
+	for (int i = 0; i < 5; i++) {
+		KT_ASSERT_EQ(
+		    thread_create(NULL, sleeper, (void *) ms[i], "sleeper", &t[i]), EOK);
+		thread_start(t[i]);
+	}
+	for (int i = 0; i < 5; i++)
+		thread_join(t[i]);
+	KT_ASSERT_EQ(wake_count, 5);
+	for (int i = 1; i < 5; i++)
+		KT_ASSERT(wake_order[i - 1] < wake_order[i]);
+}
+
+static volatile errno_t sleep_result;
+
+static void long_sleeper(void *arg)
+{
+	sleep_result = thread_sleep(10000 * MS);
+}
+
+KTEST(interrupt_ends_a_blocked_sleep)
+{
+	thread_t *t;
+	sleep_result = EOK;
+	KT_ASSERT_EQ(thread_create(NULL, long_sleeper, NULL, "sleepy", &t), EOK);
+	thread_start(t);
+	thread_sleep(10 * MS);
+	uint64_t start = clock_ns();
+	thread_interrupt(t);
+	thread_join(t);
+	KT_ASSERT_EQ(sleep_result, EINTR);
+	KT_ASSERT(clock_ns() - start < 1000 * MS);
+}
