@@ -3,7 +3,8 @@
 # Targets:
 #   all (default)  build build/switchboard.iso
 #   run            boot the image in QEMU, serial console in this terminal
-#   test           host unit tests + kernel self-tests and scenarios in QEMU
+#   test           host unit tests + kernel self-tests (also of a CONFIG_UBSAN=y
+#                  kernel, built in build/ubsan/) and scenarios in QEMU
 #   debug          boot QEMU halted with a GDB stub (see docs/debugging.md)
 #   check-style    verify formatting with clang-format
 #   format         reformat the C sources with clang-format
@@ -21,6 +22,9 @@ NM := $(CROSS_COMPILE)nm
 HOSTCC ?= gcc
 
 ISO := $(BUILD)/switchboard.iso
+# `make test` also builds a CONFIG_UBSAN=y kernel here, by a recursive make.
+UBSAN_BUILD := $(BUILD)/ubsan
+UBSAN_ISO := $(UBSAN_BUILD)/switchboard.iso
 KERNEL_ELF := $(BUILD)/kernel/kernel.elf
 
 .PHONY: all run test debug clean check-style format setup FORCE
@@ -63,8 +67,9 @@ debug: setup $(ISO)
 
 test: setup
 	@$(MAKE) --no-print-directory $(ISO) host-tests
+	@$(MAKE) --no-print-directory BUILD=$(UBSAN_BUILD) CONFIG_UBSAN=y $(UBSAN_ISO)
 	@python3 tools/testrun.py --iso $(ISO) --host-tests $(HOST_TEST_BINS) \
-		--qemu $(QEMU) --accel $(ACCEL) --cpu $(CPU) --mem $(MEM)
+		--ubsan-iso $(UBSAN_ISO) --qemu $(QEMU) --accel $(ACCEL) --cpu $(CPU) --mem $(MEM)
 
 check-style:
 	@tools/check-style.sh

@@ -18,6 +18,8 @@ KCFLAGS := -std=gnu11 $(OPT) -g -ffreestanding -fno-pie -fno-pic -mcmodel=kernel
 ifeq ($(CONFIG_UBSAN),y)
 KCFLAGS += -fsanitize=undefined -fno-sanitize=alignment
 endif
+# The sanitizer runtime itself must not be instrumented.
+$(BUILD)/kobj/kernel/generic/lib/ubsan.c.o: KCFLAGS += -fno-sanitize=all
 KASFLAGS := -D__ASSEMBLY__ $(KINCLUDES) -include $(CONFIG_H) -MMD -MP -g
 KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 --build-id=none -z noexecstack \
 	--no-warn-rwx-segments -T kernel/arch/$(ARCH)/kernel.ld

@@ -2,7 +2,9 @@
 """Run every Switchboard test suite and print one total line.
 
 Suites: the host unit-test programs, the kernel self-tests booted in QEMU,
-and QEMU scenarios (boot, crash reporting, small memory). Each test prints one
+and QEMU scenarios (boot, crash reporting, small memory). With --ubsan-iso, the
+self-tests run again on a kernel built with CONFIG_UBSAN=y (`kernel-ubsan.*`)
+and one scenario checks its undefined-behaviour report. Each test prints one
 PASS/FAIL line; the last line is `N passed, N failed`. Serial logs of every
 QEMU run are kept under build/test-logs/. Exit status: 0 only if all passed.
 """
@@ -56,15 +58,16 @@ def run_host_tests(results, binaries):
                            f"exit {proc.returncode}: {proc.stderr.strip()[-500:]}")
 
 
-def guest(args, name, cmdline, **kw):
+def guest(args, name, cmdline, iso=None, **kw):
     opts = dict(qemu=args.qemu, accel=args.accel, cpu=args.cpu, mem=args.mem)
     opts.update(kw)
-    return Guest(args.iso, os.path.join(LOG_DIR, name + ".log"), cmdline, **opts)
+    return Guest(iso or args.iso, os.path.join(LOG_DIR, name + ".log"), cmdline, **opts)
 
 
-def run_kernel_selftests(results, args):
-    """Boots with `test`, one result per kernel test, plus the exit status."""
-    with guest(args, "kernel-selftests", "test") as g:
+def run_kernel_selftests(results, args, prefix, iso):
+    """Boots @iso with `test`; one result per kernel test named @prefix.<test>,
+    plus one for the summary line and the exit status."""
+    with guest(args, prefix + "-selftests", "test", iso=iso) as g:
         try:
             summary = g.expect(r"^ktest: (\d+) passed, (\d+) failed$", SUITE_TIMEOUT)
         except GuestTimeout as e:
@@ -72,16 +75,16 @@ def run_kernel_selftests(results, args):
             detail = str(e)
         lines = re.findall(r"^ktest: (PASS|FAIL) (\S+)$", g.output, re.MULTILINE)
         for verdict, test in lines:
-            results.record("kernel." + test, verdict == "PASS")
+            results.record(f"{prefix}.{test}", verdict == "PASS")
         if summary is None:
-            results.record("kernel.selftests-completed", False,
+            results.record(f"{prefix}.selftests-completed", False,
                            f"{detail}; see {g.log_path}")
             return
         status = g.wait_exit(30)
         counted = (int(summary.group(1)), int(summary.group(2)))
         listed = (sum(v == "PASS" for v, _ in lines), sum(v == "FAIL" for v, _ in lines))
         expected_status = QEMU_EXIT_PASS if counted[1] == 0 else QEMU_EXIT_FAIL
-        results.record("kernel.selftests-summary-and-exit-status",
+        results.record(f"{prefix}.selftests-summary-and-exit-status",
                        counted == listed and status == expected_status and counted[0] > 0,
                        f"summary {counted}, lines {listed}, QEMU status {status}")
 
@@ -94,8 +97,8 @@ def scenario_boot_banner(args):
     return True, ""
 
 
-def crash_scenario(args, test, patterns):
-    with guest(args, test, f"test={test}") as g:
+def crash_scenario(args, test, patterns, iso=None):
+    with guest(args, test, f"test={test}", iso=iso) as g:
         for p in patterns:
             g.expect(p, BOOT_TIMEOUT)
         status = g.wait_exit(30)
@@ -122,6 +125,15 @@ def scenario_panic_invalid_opcode(args):
         r"PANIC: invalid opcode", r"rax [0-9a-f]{16}", r"ktest_fn_crash_invalid_opcode"])
 
 
+def scenario_ubsan_reports_shift(args):
+    """Undefined behaviour in a CONFIG_UBSAN kernel panics with kind and place."""
+    return crash_scenario(args, "crash_ubsan_shift", [
+        r"PANIC: UBSan: shift out of bounds at kernel/test/ubsan_test\.c:\d+:\d+: "
+        r"shift exponent 40 is too large for 32-bit type 'int'",
+        r"^backtrace:", r"ktest_fn_crash_ubsan_shift(\.cold)?\+", r"System halted"],
+        iso=args.ubsan_iso)
+
+
 def scenario_small_memory(args):
     """The kernel boots and its allocators work in a 32 MiB guest."""
     with guest(args, "small-memory", "test=frame", mem="32M") as g:
@@ -139,9 +151,14 @@ SCENARIOS = [
     ("small-memory-32m", scenario_small_memory),
 ]
 
+# Need --ubsan-iso.
+UBSAN_SCENARIOS = [
+    ("ubsan-reports-shift", scenario_ubsan_reports_shift),
+]
+
 
 def run_scenarios(results, args):
-    for name, fn in SCENARIOS:
+    for name, fn in SCENARIOS + (UBSAN_SCENARIOS if args.ubsan_iso else []):
         if args.only and args.only not in name:
             continue
         try:
@@ -154,6 +171,8 @@ def run_scenarios(results, args):
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--iso", required=True)
+    ap.add_argument("--ubsan-iso", default="",
+                    help="ISO of a CONFIG_UBSAN=y kernel; its suites are skipped without it")
     ap.add_argument("--host-tests", nargs="*", default=[])
     ap.add_argument("--qemu", default="qemu-system-x86_64")
     ap.add_argument("--accel", default="tcg")
@@ -166,7 +185,9 @@ def main():
     results = Results()
     if not args.only:
         run_host_tests(results, args.host_tests)
-        run_kernel_selftests(results, args)
+        run_kernel_selftests(results, args, "kernel", args.iso)
+        if args.ubsan_iso:
+            run_kernel_selftests(results, args, "kernel-ubsan", args.ubsan_iso)
     run_scenarios(results, args)
     print(f"# {time.monotonic() - start:.0f} s; serial logs in {LOG_DIR}/")
     if results.failures:
