@@ -10,6 +10,7 @@
 #include <arch/cpu_local.h>
 #include <arch/fpu.h>
 #include <cpu.h>
+#include <arch/syscall.h>
 #include <boot.h>
 #include <mm/page.h>
 #include <string.h>
@@ -44,10 +45,14 @@ void arch_mm_init(void)
 	cpu_enable_protection();
 }
 
+void fault_init(void);
+
 void arch_late_init(void)
 {
 	pic_init();
 	fpu_init();
+	fault_init();
+	syscall_arch_init();
 }
 
 void arch_idle(void)

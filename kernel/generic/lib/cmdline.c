@@ -4,11 +4,12 @@
 #include <cmdline.h>
 #include <string.h>
 
-/** Finds word @a name; returns a pointer just past the name, or NULL. */
+/** Finds the last word @a name (later options override earlier ones);
+ *  returns a pointer just past the name, or NULL. */
 static const char *find_option(const char *cmdline, const char *name)
 {
 	size_t len = strlen(name);
-	const char *p = cmdline;
+	const char *p = cmdline, *found = NULL;
 	while (*p != '\0') {
 		while (*p == ' ')
 			p++;
@@ -17,9 +18,9 @@ static const char *find_option(const char *cmdline, const char *name)
 			p++;
 		if ((size_t) (p - word) >= len && strncmp(word, name, len) == 0 &&
 		    (word[len] == ' ' || word[len] == '=' || word[len] == '\0'))
-			return word + len;
+			found = word + len;
 	}
-	return NULL;
+	return found;
 }
 
 bool cmdline_has(const char *cmdline, const char *name)

@@ -8,6 +8,7 @@
 #include <boot.h>
 #include <cmdline.h>
 #include <mm/frame.h>
+#include <mm/as.h>
 #include <mm/kmalloc.h>
 #include <printf.h>
 #include <system.h>
@@ -20,6 +21,7 @@
 #include <panic.h>
 
 void kmain(uintptr_t boot_magic, uintptr_t boot_info_pa);
+void init_start_user(void);
 
 static void print_banner(void)
 {
@@ -63,7 +65,7 @@ static void kinit(void *arg)
 	print_banner();
 	if (system_test_mode)
 		run_self_tests();
-	printf("Nothing more to run yet: idling.\n");
+	init_start_user();
 }
 
 void kmain(uintptr_t boot_magic, uintptr_t boot_info_pa)
@@ -73,6 +75,7 @@ void kmain(uintptr_t boot_magic, uintptr_t boot_info_pa)
 	frame_init();
 	arch_mm_init();
 	kmalloc_init();
+	as_init();
 	arch_late_init();
 	scheduler_init();
 	task_init();

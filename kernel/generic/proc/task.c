@@ -1,42 +1,186 @@
 /*
- * Tasks. This file holds the kernel task and the thread membership of tasks;
- * user tasks (address spaces, ELF images) build on it.
- * Lock: task->lock guards threads/thread_count; tasks_lock the global list.
+ * Tasks (see proc/task.h).
+ * Lock: tasks_lock guards the global list and ids; task->lock the task's
+ * threads and ending.
  */
 #include <proc/task.h>
-#include <proc/thread.h>
+#include <arch/asm.h>
+#include <cpu.h>
+#include <mm/as.h>
+#include <mm/kmalloc.h>
 #include <mm/page.h>
+#include <panic.h>
+#include <printf.h>
+#include <proc/thread.h>
 #include <string.h>
+#include <time/clock.h>
 
 task_t kernel_task;
 static list_t tasks = LIST_INITIALIZER(tasks);
 static spinlock_t tasks_lock = SPINLOCK_INITIALIZER("tasks");
+static uint64_t next_task_id = 1;
+static size_t live_tasks;
+static slab_cache_t task_cache;
+
+static void task_fields_init(task_t *t, const char *name)
+{
+	memset(t, 0, sizeof(*t));
+	str_lcpy(t->name, name, sizeof(t->name));
+	spinlock_init(&t->lock, "task");
+	list_initialize(&t->threads);
+	link_initialize(&t->all_link);
+	waitq_init(&t->exit_wq);
+	t->refcount = 1; /* the global list's */
+	t->state = TASK_RUNNING;
+	t->start_ns = clock_ns();
+}
+
+static void task_publish(task_t *t)
+{
+	spinlock_lock(&tasks_lock);
+	list_append(&t->all_link, &tasks);
+	live_tasks++;
+	spinlock_unlock(&tasks_lock);
+}
 
 void task_init(void)
 {
+	kmem_cache_init(&task_cache, "task", sizeof(task_t), 8);
+	task_fields_init(&kernel_task, "kernel");
 	kernel_task.id = 0;
-	str_lcpy(kernel_task.name, "kernel", sizeof(kernel_task.name));
-	kernel_task.as = NULL;
-	spinlock_init(&kernel_task.lock, "task");
-	list_initialize(&kernel_task.threads);
-	kernel_task.refcount = 1;
+	kernel_task.perms = PERM_ALL;
+	task_publish(&kernel_task);
+}
+
+errno_t task_create(const char *name, task_t *parent, unsigned perms, task_t **out)
+{
+	task_t *t = kmem_alloc(&task_cache);
+	if (t == NULL)
+		return ENOMEM;
+	task_fields_init(t, name);
+	errno_t rc = as_create(&t->as);
+	if (rc != EOK) {
+		kmem_free(&task_cache, t);
+		return rc;
+	}
+	t->perms = perms;
+	t->parent_id = parent != NULL && parent != &kernel_task ? parent->id : 0;
 	spinlock_lock(&tasks_lock);
-	list_append(&kernel_task.all_link, &tasks);
+	t->id = next_task_id++;
 	spinlock_unlock(&tasks_lock);
+	task_publish(t);
+	*out = t;
+	return EOK;
+}
+
+void task_get(task_t *t)
+{
+	__atomic_add_fetch(&t->refcount, 1, __ATOMIC_RELAXED);
+}
+
+void task_put(task_t *t)
+{
+	if (__atomic_sub_fetch(&t->refcount, 1, __ATOMIC_ACQ_REL) != 0)
+		return;
+	assert(t != &kernel_task && t->thread_count == 0 && t->as == NULL);
+	kmem_free(&task_cache, t);
+}
+
+task_t *task_find(uint64_t id)
+{
+	task_t *found = NULL;
+	spinlock_lock(&tasks_lock);
+	list_foreach (tasks, all_link, task_t, t) {
+		if (t->id == id) {
+			found = t;
+			task_get(t);
+			break;
+		}
+	}
+	spinlock_unlock(&tasks_lock);
+	return found;
 }
 
 uint64_t task_page_root(const task_t *task)
 {
-	return page_kernel_root();
+	return task->as != NULL ? task->as->root : page_kernel_root();
 }
 
-void task_attach_thread(task_t *task, thread_t *thread)
+errno_t task_attach_thread(task_t *task, thread_t *thread)
 {
 	spinlock_lock(&task->lock);
+	if (task->dying) {
+		spinlock_unlock(&task->lock);
+		return EINTR;
+	}
 	list_append(&thread->task_link, &task->threads);
 	task->thread_count++;
 	thread->task = task;
+	task_get(task);
 	spinlock_unlock(&task->lock);
+	return EOK;
+}
+
+/** Removes the task from the global list and drops the list's reference. */
+static void task_reap(task_t *t)
+{
+	spinlock_lock(&tasks_lock);
+	list_remove(&t->all_link);
+	live_tasks--;
+	spinlock_unlock(&tasks_lock);
+	task_put(t);
+}
+
+void task_discard(task_t *t)
+{
+	assert(t->thread_count == 0);
+	as_destroy(t->as);
+	t->as = NULL;
+	task_reap(t);
+}
+
+/** Orphans the children of @a parent: zombies are reaped, the living lose their parent. */
+static void task_orphan_children(task_t *parent)
+{
+	for (;;) {
+		task_t *zombie = NULL;
+		spinlock_lock(&tasks_lock);
+		list_foreach (tasks, all_link, task_t, t) {
+			if (t->parent_id != parent->id)
+				continue;
+			t->parent_id = 0;
+			if (t->state == TASK_ZOMBIE) {
+				zombie = t;
+				break;
+			}
+		}
+		spinlock_unlock(&tasks_lock);
+		if (zombie == NULL)
+			return;
+		task_reap(zombie);
+	}
+}
+
+/** The last thread is gone: free the address space, publish the ending. */
+static void task_finish(task_t *t)
+{
+	as_destroy(t->as);
+	t->as = NULL;
+	task_orphan_children(t);
+	spinlock_lock(&t->lock);
+	if (!t->exit_set) {
+		t->exit.how = TASK_EXIT_NORMAL;
+		t->exit.status = 0;
+		t->exit_set = true;
+	}
+	spinlock_lock(&tasks_lock);
+	bool has_parent = t->parent_id != 0;
+	t->state = TASK_ZOMBIE;
+	spinlock_unlock(&tasks_lock);
+	spinlock_unlock(&t->lock);
+	waitq_wakeup(&t->exit_wq, true);
+	if (!has_parent)
+		task_reap(t);
 }
 
 void task_detach_thread(thread_t *thread)
@@ -44,6 +188,81 @@ void task_detach_thread(thread_t *thread)
 	task_t *task = thread->task;
 	spinlock_lock(&task->lock);
 	list_remove(&thread->task_link);
-	task->thread_count--;
+	bool last = --task->thread_count == 0 && task != &kernel_task;
+	if (last)
+		task->dying = true;
 	spinlock_unlock(&task->lock);
+	if (last)
+		task_finish(task);
+	task_put(task);
+}
+
+void task_kill(task_t *task, const task_exit_t *how)
+{
+	spinlock_lock(&task->lock);
+	if (!task->exit_set) {
+		task->exit = *how;
+		task->exit_set = true;
+	}
+	task->dying = true;
+	list_foreach (task->threads, task_link, thread_t, t)
+		thread_interrupt(t);
+	spinlock_unlock(&task->lock);
+}
+
+errno_t task_wait_ref(task_t *t, task_exit_t *exit, uint64_t timeout_ns)
+{
+	errno_t rc = EOK;
+	spinlock_lock(&t->exit_wq.lock);
+	if (t->state != TASK_ZOMBIE)
+		rc = waitq_sleep_locked(&t->exit_wq, timeout_ns, WAITQ_INTERRUPTIBLE);
+	else
+		spinlock_unlock(&t->exit_wq.lock);
+	if (rc == EOK)
+		*exit = t->exit;
+	return rc;
+}
+
+errno_t task_wait(uint64_t id, task_exit_t *exit, uint64_t timeout_ns)
+{
+	task_t *caller = THREAD->task;
+	task_t *t = task_find(id);
+	if (t == NULL)
+		return ENOENT;
+	errno_t rc = EPERM;
+	if (t->parent_id == caller->id || (caller->perms & PERM_TASK))
+		rc = task_wait_ref(t, exit, timeout_ns);
+	if (rc == EOK) {
+		spinlock_lock(&tasks_lock);
+		bool reap = t->parent_id == caller->id && link_in_use(&t->all_link);
+		if (reap)
+			t->parent_id = 0;
+		spinlock_unlock(&tasks_lock);
+		if (reap)
+			task_reap(t);
+	}
+	task_put(t);
+	return rc;
+}
+
+void task_fault(const char *what, uintptr_t addr, uintptr_t ip, bool has_addr)
+{
+	task_t *task = THREAD->task;
+	if (has_addr)
+		printf("task %llu (%s) killed: %s at %p, ip %p\n",
+		    (unsigned long long) task->id, task->name, what, (void *) addr,
+		    (void *) ip);
+	else
+		printf("task %llu (%s) killed: %s, ip %p\n",
+		    (unsigned long long) task->id, task->name, what, (void *) ip);
+	task_exit_t how = {
+	    .how = TASK_EXIT_FAULT, .status = -1, .fault_addr = addr, .fault_ip = ip};
+	task_kill(task, &how);
+	irq_enable();
+	thread_exit();
+}
+
+size_t task_count(void)
+{
+	return live_tasks;
 }

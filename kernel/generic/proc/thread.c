@@ -26,7 +26,7 @@ void thread_init(void)
 	kmem_cache_init(&thread_cache, "thread", sizeof(thread_t), 16);
 }
 
-static void thread_fields_init(thread_t *t, task_t *task, const char *name)
+static errno_t thread_fields_init(thread_t *t, task_t *task, const char *name)
 {
 	memset(t, 0, sizeof(*t));
 	str_lcpy(t->name, name, sizeof(t->name));
@@ -39,12 +39,15 @@ static void thread_fields_init(thread_t *t, task_t *task, const char *name)
 	timeout_init(&t->wait_timeout);
 	spinlock_init(&t->lock, "thread");
 	waitq_init(&t->join_wq);
+	errno_t rc = task_attach_thread(task, t);
+	if (rc != EOK)
+		return rc;
 	spinlock_lock(&threads_lock);
 	t->id = next_thread_id++;
 	list_append(&t->all_link, &threads);
 	live_threads++;
 	spinlock_unlock(&threads_lock);
-	task_attach_thread(task, t);
+	return EOK;
 }
 
 errno_t thread_create(
@@ -58,7 +61,12 @@ errno_t thread_create(
 		kmem_free(&thread_cache, t);
 		return ENOMEM;
 	}
-	thread_fields_init(t, task != NULL ? task : &kernel_task, name);
+	errno_t rc = thread_fields_init(t, task != NULL ? task : &kernel_task, name);
+	if (rc != EOK) {
+		frame_free(stack);
+		kmem_free(&thread_cache, t);
+		return rc;
+	}
 	t->kstack = phys_to_virt(stack);
 	*(uint64_t *) t->kstack = THREAD_STACK_CANARY;
 	t->entry = entry;
@@ -201,7 +209,8 @@ void thread_become_idle(void)
 	static thread_t idle;
 	extern char boot_stack_bottom[];
 	cpu_t *cpu = CPU;
-	thread_fields_init(&idle, &kernel_task, "idle");
+	if (thread_fields_init(&idle, &kernel_task, "idle") != EOK)
+		panic("cannot set up the idle thread");
 	idle.kstack = boot_stack_bottom;
 	*(uint64_t *) idle.kstack = THREAD_STACK_CANARY;
 	idle.priority = PRIORITY_COUNT; /* below every run queue; never queued */

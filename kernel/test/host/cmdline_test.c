@@ -23,4 +23,7 @@ HOST_TEST(options_with_and_without_values)
 	CHECK_EQ(cmdline_get(cl, "missing", buf, sizeof(buf)), ENOENT);
 	CHECK_EQ(cmdline_get(cl, "ipclog", buf, 4), ELIMIT);
 	CHECK(!cmdline_has("", "test"));
+	/* A later option overrides an earlier one (fw_cfg options come last). */
+	CHECK_EQ(cmdline_get("init=a,b x init=c", "init", buf, sizeof(buf)), EOK);
+	CHECK(strcmp(buf, "c") == 0);
 }

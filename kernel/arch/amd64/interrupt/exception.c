@@ -10,6 +10,8 @@
 #include <panic.h>
 #include <printf.h>
 #include <proc/scheduler.h>
+#include <proc/task.h>
+#include <cpu.h>
 
 #define RFLAGS_IF 0x200
 
@@ -81,6 +83,8 @@ static void exception_dispatch(istate_t *istate)
 	unsigned v = (unsigned) istate->vector;
 	if (exception_handlers[v] != NULL && exception_handlers[v](istate))
 		return;
+	if (istate_from_user(istate))
+		task_fault(exception_names[v], 0, istate->rip, false);
 	if (v == VECTOR_PAGE_FAULT)
 		panic_istate(istate, "%s at %p (%s %s, %s mode)", exception_names[v],
 		    (void *) read_cr2(),
@@ -110,4 +114,6 @@ void interrupt_dispatch(istate_t *istate)
 			scheduler_preempt_point();
 	}
 	/* Other vectors (spurious 255, stray software interrupts) are ignored. */
+	if (istate_from_user(istate) && THREAD->kill_pending)
+		thread_exit();
 }

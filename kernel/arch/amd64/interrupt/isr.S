@@ -58,6 +58,8 @@ isr_common:
 	add	$16, %rsp
 	.globl isr_return
 isr_return:
+	/* From here on no interrupt may see a half-restored frame (or user GS). */
+	cli
 	popq	%r15
 	popq	%r14
 	popq	%r13

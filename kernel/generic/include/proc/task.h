@@ -1,40 +1,81 @@
 /*
- * Tasks: an address space, a capability space and a set of threads. The
- * kernel task (id 0) owns the kernel threads and has no user address space.
- * Lock order: task->lock -> thread->lock.
+ * Tasks: an address space, a capability space (IPC) and a set of threads.
+ * The kernel task (id 0) owns the kernel threads and has no user address
+ * space.
+ *
+ * Life cycle: task_create() -> threads run -> the last thread is destroyed ->
+ * task_finish() frees the address space and records how the task ended. A
+ * task with a living parent then stays a zombie until the parent collects it
+ * with task_wait(); otherwise it is reaped at once.
+ *
+ * References: the global task list holds one; lookups take one temporarily.
+ * Lock order: tasks_lock -> task->lock -> thread->lock.
  */
 #ifndef KERN_PROC_TASK_H
 #define KERN_PROC_TASK_H
 
+#include <abi/proc.h>
 #include <common/adt/list.h>
 #include <spinlock.h>
 #include <synch/waitq.h>
 #include <types.h>
 
-#define TASK_NAME_MAX 32
+#define TASK_NAME_MAX (TASK_NAME_LEN_MAX + 1)
 
 struct as;
 struct thread;
 
+typedef enum {
+	TASK_RUNNING,
+	TASK_ZOMBIE, /* finished, waiting for its parent's task_wait */
+} task_state_t;
+
 typedef struct task {
 	uint64_t id;
 	char name[TASK_NAME_MAX];
-	struct as *as; /* NULL for the kernel task */
-	spinlock_t lock;
-	list_t threads; /* thread_t.task_link */
+	struct as *as;	 /* NULL for the kernel task */
+	spinlock_t lock; /* guards threads, state, exit, parent_id */
+	list_t threads;	 /* thread_t.task_link */
 	size_t thread_count;
 	link_t all_link; /* the global task list */
 	uint64_t refcount;
+	uint64_t parent_id; /* 0: none (or the parent has gone) */
+	unsigned perms;	    /* PERM_* */
+	task_state_t state;
+	bool dying;    /* killed or exiting: no new threads */
+	bool exit_set; /* exit holds the final word */
+	task_exit_t exit;
+	waitq_t exit_wq; /* task_wait sleepers */
+	uint64_t start_ns;
 } task_t;
 
 extern task_t kernel_task;
 
 void task_init(void);
+/** Creates an empty task (no threads) with a fresh address space. */
+errno_t task_create(const char *name, task_t *parent, unsigned perms, task_t **out);
+/** Destroys a task that never had a thread (a failed program load). */
+void task_discard(task_t *task);
+/** Finds a task by id and takes a reference; NULL if there is none. */
+task_t *task_find(uint64_t id);
+void task_get(task_t *task);
+void task_put(task_t *task);
 /** Physical root of @a task's page table (the kernel's for the kernel task). */
 uint64_t task_page_root(const task_t *task);
-/** Adds @a thread to @a task (called by thread_create). */
-void task_attach_thread(task_t *task, struct thread *thread);
-/** Removes @a thread from its task (called when the thread is destroyed). */
+/** Adds @a thread to @a task; EINTR if the task is dying. */
+errno_t task_attach_thread(task_t *task, struct thread *thread);
+/** Removes @a thread from its task; the last one finishes the task. */
 void task_detach_thread(struct thread *thread);
+/** Ends every thread of @a task; the first recorded ending (@a how) wins. */
+void task_kill(task_t *task, const task_exit_t *how);
+/** Waits up to @a timeout_ns (0: forever) for task @a id to end; ENOENT,
+ *  EPERM (not the parent and no PERM_TASK), ETIMEOUT, EINTR. */
+errno_t task_wait(uint64_t id, task_exit_t *exit, uint64_t timeout_ns);
+/** Waits for the task @a t (a reference the caller holds) to end, whoever its parent. */
+errno_t task_wait_ref(task_t *t, task_exit_t *exit, uint64_t timeout_ns);
+/** Kills the current task after a fault in user mode; does not return. */
+NORETURN void task_fault(const char *what, uintptr_t addr, uintptr_t ip, bool has_addr);
+/** Number of tasks in the global list (for leak tests and tools). */
+size_t task_count(void);
 
 #endif

@@ -1,0 +1,53 @@
+/*
+ * Task, thread and address-space definitions shared by kernel and userspace.
+ */
+#ifndef ABI_PROC_H
+#define ABI_PROC_H
+
+#include <stdint.h>
+
+/* Address-space area flags. An area is never writable and executable at once. */
+#define AS_AREA_READ	  0x01
+#define AS_AREA_WRITE	  0x02
+#define AS_AREA_EXEC	  0x04
+#define AS_AREA_CACHEABLE 0x08
+
+/* Pass as *base to SYS_AS_AREA_CREATE to let the kernel choose the address. */
+#define AS_AREA_ANY ((uintptr_t) -1)
+
+/* Lowest address of any user mapping: page 0 and its neighbours stay unmapped. */
+#define USER_ADDRESS_MIN 0x10000
+
+typedef struct {
+	uintptr_t base;
+	uint64_t size;
+	unsigned flags;
+} as_area_info_t;
+
+/* Permissions a task holds; a task may grant only what it has. */
+#define PERM_PHYSMEM 0x01 /* map physical memory */
+#define PERM_IO	     0x02 /* access I/O ports */
+#define PERM_IRQ     0x04 /* subscribe to IRQs */
+#define PERM_TASK    0x08 /* spawn boot modules, kill other tasks */
+#define PERM_IPCLOG  0x10 /* control the IPC log */
+#define PERM_ALL     0x1f
+
+/* How a task ended. */
+typedef enum {
+	TASK_EXIT_NORMAL = 1, /* called task_exit (status valid) */
+	TASK_EXIT_KILLED = 2, /* killed by another task */
+	TASK_EXIT_FAULT = 3,  /* killed by the kernel after a fault */
+} task_exit_how_t;
+
+typedef struct {
+	int how;	      /* task_exit_how_t */
+	int status;	      /* exit status (TASK_EXIT_NORMAL) */
+	uintptr_t fault_addr; /* TASK_EXIT_FAULT: the faulting address */
+	uintptr_t fault_ip;
+} task_exit_t;
+
+#define THREAD_NAME_LEN_MAX 31
+#define TASK_NAME_LEN_MAX   31
+#define TASK_CMDLINE_MAX    256
+
+#endif

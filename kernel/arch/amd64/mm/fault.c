@@ -1,0 +1,52 @@
+/*
+ * Page faults. A fault on a user address (from user mode, or from the
+ * kernel's user-copy instruction) goes to the task's address space for
+ * demand paging; if that fails, user code is killed and the user copy
+ * returns an error. Anything else is a kernel bug and panics.
+ */
+#include <arch/asm.h>
+#include <arch/interrupt.h>
+#include <arch/layout.h>
+#include <cpu.h>
+#include <interrupt.h>
+#include <mm/as.h>
+#include <proc/task.h>
+#include <proc/thread.h>
+
+#define PF_WRITE 0x02
+#define PF_FETCH 0x10
+
+extern char uaccess_copy_insn[], uaccess_fault[];
+
+static int fault_access(uint64_t error)
+{
+	if (error & PF_FETCH)
+		return AS_ACCESS_EXEC;
+	return (error & PF_WRITE) ? AS_ACCESS_WRITE : AS_ACCESS_READ;
+}
+
+static bool page_fault(istate_t *is)
+{
+	uintptr_t addr = read_cr2();
+	bool user = istate_from_user(is);
+	bool uaccess = !user && is->rip == (uintptr_t) uaccess_copy_insn;
+	if (!user && !uaccess)
+		return false;
+	thread_t *t = THREAD;
+	as_t *as = t != NULL ? t->task->as : NULL;
+	if (as != NULL && addr < USER_SPACE_END &&
+	    as_page_fault(as, addr, fault_access(is->error)) == EOK)
+		return true;
+	if (uaccess) {
+		is->rip = (uintptr_t) uaccess_fault;
+		return true;
+	}
+	task_fault("page fault", addr, is->rip, true);
+}
+
+void fault_init(void);
+
+void fault_init(void)
+{
+	exception_register(VECTOR_PAGE_FAULT, page_fault);
+}

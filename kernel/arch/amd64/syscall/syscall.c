@@ -1,0 +1,49 @@
+/*
+ * syscall/sysret MSR set-up and the arch side of system-call dispatch.
+ */
+#include <arch/asm.h>
+#include <arch/interrupt.h>
+#include <arch/layout.h>
+#include <arch/syscall.h>
+#include <syscall.h>
+
+#define MSR_EFER   0xc0000080
+#define MSR_STAR   0xc0000081
+#define MSR_LSTAR  0xc0000082
+#define MSR_SFMASK 0xc0000084
+#define EFER_SCE   0x1
+/* Cleared on entry: TF, IF, DF, AC (AC so that user code cannot switch SMAP off). */
+#define SFMASK_VALUE 0x40700
+
+extern char syscall_entry[];
+
+void syscall_arch_init(void)
+{
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+	/* SYSRET would load CS = base + 16, SS = base + 8 from STAR[63:48]. */
+	wrmsr(MSR_STAR, ((uint64_t) GDT_KDATA << 48) | ((uint64_t) GDT_KCODE << 32));
+	wrmsr(MSR_LSTAR, (uintptr_t) syscall_entry);
+	wrmsr(MSR_SFMASK, SFMASK_VALUE);
+}
+
+void syscall_handler(istate_t *is);
+
+void syscall_handler(istate_t *is)
+{
+	irq_enable();
+	is->rax = (uint64_t) syscall_dispatch(
+	    is->rax, is->rdi, is->rsi, is->rdx, is->r10, is->r8, is->r9);
+	syscall_return_to_user();
+}
+
+void arch_user_istate_init(istate_t *is, uintptr_t entry, uintptr_t sp, uintptr_t arg)
+{
+	for (uint64_t *p = (uint64_t *) is; p < (uint64_t *) (is + 1); p++)
+		*p = 0;
+	is->rip = entry;
+	is->rsp = sp;
+	is->rdi = arg;
+	is->cs = GDT_UCODE;
+	is->ss = GDT_UDATA;
+	is->rflags = 0x202; /* IF */
+}

@@ -1,0 +1,63 @@
+/*
+ * Address spaces: a page table plus a sorted list of areas. An area is a
+ * page-aligned range with access flags, backed by a memory object from which
+ * pages are mapped on first touch (demand paging).
+ * Lock: as->lock (a spinlock: page faults and destruction never sleep).
+ * Lock order: as->lock -> mem_object->lock -> frame_lock.
+ */
+#ifndef KERN_MM_AS_H
+#define KERN_MM_AS_H
+
+#include <abi/proc.h>
+#include <common/adt/list.h>
+#include <mm/mem_object.h>
+#include <spinlock.h>
+#include <types.h>
+
+typedef struct as_area {
+	link_t link; /* as->areas, sorted by base */
+	uintptr_t base;
+	size_t pages;
+	unsigned flags; /* AS_AREA_* */
+	mem_object_t *obj;
+	size_t obj_offset; /* first object page mapped at base */
+} as_area_t;
+
+typedef struct as {
+	paddr_t root;
+	spinlock_t lock;
+	list_t areas;
+	size_t area_count;
+} as_t;
+
+/* Page-fault access kinds. */
+#define AS_ACCESS_READ	0
+#define AS_ACCESS_WRITE 1
+#define AS_ACCESS_EXEC	2
+
+void as_init(void);
+errno_t as_create(as_t **out);
+/** Destroys all areas and the page table. The address space must not be active. */
+void as_destroy(as_t *as);
+/**
+ * Creates an area of @a size bytes at *@a base (or anywhere free with
+ * AS_AREA_ANY), backed by @a obj from its page @a obj_offset on (NULL: a new
+ * anonymous object). EINVAL for bad sizes/addresses/flags (write+exec), EEXIST
+ * on overlap, ENOMEM.
+ */
+errno_t as_area_create(as_t *as, uintptr_t *base, size_t size, unsigned flags,
+    mem_object_t *obj, size_t obj_offset);
+/** Grows or shrinks the area starting at @a base; ENOENT, EEXIST, EINVAL, ENOMEM. */
+errno_t as_area_resize(as_t *as, uintptr_t base, size_t size);
+errno_t as_area_destroy(as_t *as, uintptr_t base);
+/** Describes the area containing @a addr; ENOENT if none. */
+errno_t as_area_query(as_t *as, uintptr_t addr, as_area_info_t *info);
+/** Resolves a fault at @a addr: EOK if mapped now, EPERM for a forbidden
+ *  access, ENOENT outside any area, ENOMEM. */
+errno_t as_page_fault(as_t *as, uintptr_t addr, int access);
+/** Copies @a len bytes into the address space at @a va (for loading images). */
+errno_t as_write(as_t *as, uintptr_t va, const void *data, size_t len);
+/** Resident pages mapped in @a as. */
+size_t as_resident_pages(as_t *as);
+
+#endif

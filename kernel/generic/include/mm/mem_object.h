@@ -1,0 +1,47 @@
+/*
+ * Memory objects back address-space areas. An anonymous object owns the
+ * frames it hands out (allocated zeroed on first use); a physical object
+ * describes a fixed range of physical memory it does not own (device memory).
+ * Objects are reference counted, so two areas in different address spaces
+ * can share one (IPC memory sharing).
+ * Lock: obj->lock guards the page table of the object.
+ */
+#ifndef KERN_MM_MEM_OBJECT_H
+#define KERN_MM_MEM_OBJECT_H
+
+#include <spinlock.h>
+#include <types.h>
+
+#define MEM_OBJECT_CHUNK_PAGES 512 /* pages described by one chunk (4 KiB of entries) */
+
+typedef enum {
+	MEM_OBJECT_ANON,
+	MEM_OBJECT_PHYS,
+} mem_object_type_t;
+
+typedef struct mem_object {
+	mem_object_type_t type;
+	spinlock_t lock;
+	uint64_t refcount;
+	size_t pages;
+	paddr_t phys_base; /* MEM_OBJECT_PHYS */
+	paddr_t *
+	    *chunks; /* MEM_OBJECT_ANON: chunks[i][j] = frame of page i*512+j, or 0 */
+	size_t chunk_count;
+	size_t resident; /* frames allocated (anonymous) */
+} mem_object_t;
+
+void mem_object_init(void);
+errno_t mem_object_create_anon(size_t pages, mem_object_t **out);
+errno_t mem_object_create_phys(paddr_t base, size_t pages, mem_object_t **out);
+void mem_object_get(mem_object_t *obj);
+/** Drops a reference; the last one frees the object and its frames. */
+void mem_object_put(mem_object_t *obj);
+/** Frame backing page @a index, allocating a zeroed one if needed; ENOMEM, EINVAL. */
+errno_t mem_object_page(mem_object_t *obj, size_t index, paddr_t *pa);
+/** Frame backing page @a index if it exists; ENOENT otherwise. */
+errno_t mem_object_lookup(mem_object_t *obj, size_t index, paddr_t *pa);
+/** Changes the size; shrinking frees the frames beyond the new end. */
+errno_t mem_object_resize(mem_object_t *obj, size_t pages);
+
+#endif

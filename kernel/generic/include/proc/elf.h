@@ -1,0 +1,68 @@
+/*
+ * ELF64 executables: the subset the kernel loads (static x86_64 ET_EXEC).
+ * elf_parse() validates an image completely before anything is mapped; it is
+ * pure and host-tested against malformed images.
+ */
+#ifndef KERN_ELF_H
+#define KERN_ELF_H
+
+#include <types.h>
+
+#define ELF_MAX_SEGMENTS 16
+
+typedef struct {
+	uint8_t ident[16];
+	uint16_t type;
+	uint16_t machine;
+	uint32_t version;
+	uint64_t entry;
+	uint64_t phoff;
+	uint64_t shoff;
+	uint32_t flags;
+	uint16_t ehsize;
+	uint16_t phentsize;
+	uint16_t phnum;
+	uint16_t shentsize;
+	uint16_t shnum;
+	uint16_t shstrndx;
+} elf64_ehdr_t;
+
+typedef struct {
+	uint32_t type;
+	uint32_t flags;
+	uint64_t offset;
+	uint64_t vaddr;
+	uint64_t paddr;
+	uint64_t filesz;
+	uint64_t memsz;
+	uint64_t align;
+} elf64_phdr_t;
+
+#define ELF_PT_LOAD    1
+#define ELF_PT_DYNAMIC 2
+#define ELF_PT_INTERP  3
+#define ELF_PF_X       1
+#define ELF_PF_W       2
+#define ELF_PF_R       4
+
+typedef struct {
+	uint64_t vaddr; /* page-aligned start of the mapping */
+	uint64_t pages;
+	uint64_t file_vaddr; /* where the file bytes go */
+	uint64_t offset;     /* file offset of those bytes */
+	uint64_t filesz;
+	unsigned flags; /* AS_AREA_* */
+} elf_segment_t;
+
+typedef struct {
+	uint64_t entry;
+	size_t segment_count;
+	elf_segment_t segments[ELF_MAX_SEGMENTS];
+} elf_image_t;
+
+/** Validates @a image of @a size bytes for user space below @a user_end.
+ *  ENOEXEC for anything malformed or unsupported (with @a why set). */
+errno_t elf_parse(const void *image, size_t size, uint64_t user_end, elf_image_t *out,
+    const char **why);
+
+#endif

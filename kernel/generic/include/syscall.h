@@ -1,0 +1,44 @@
+/*
+ * System-call dispatch. Handlers take up to six word arguments and return a
+ * word (an errno_t for almost all). Every handler checks its arguments before
+ * changing anything (decode, then invoke).
+ */
+#ifndef KERN_SYSCALL_H
+#define KERN_SYSCALL_H
+
+#include <abi/syscall.h>
+#include <types.h>
+
+typedef uint64_t sysarg_t;
+typedef sysarg_t (*syscall_fn_t)(
+    sysarg_t, sysarg_t, sysarg_t, sysarg_t, sysarg_t, sysarg_t);
+
+sysarg_t syscall_dispatch(sysarg_t num, sysarg_t a1, sysarg_t a2, sysarg_t a3,
+    sysarg_t a4, sysarg_t a5, sysarg_t a6);
+/** Last step before returning to user mode: a killed thread exits here. */
+void syscall_return_to_user(void);
+
+/* Handlers, one group per subsystem file. */
+sysarg_t sys_kio_write(sysarg_t buf, sysarg_t len);
+sysarg_t sys_thread_create(sysarg_t entry, sysarg_t stack_top, sysarg_t arg,
+    sysarg_t name, sysarg_t name_len, sysarg_t tid_out);
+sysarg_t sys_thread_exit(void);
+sysarg_t sys_thread_get_id(sysarg_t tid_out);
+sysarg_t sys_thread_sleep(sysarg_t usec);
+sysarg_t sys_thread_yield(void);
+sysarg_t sys_task_get_id(sysarg_t id_out);
+sysarg_t sys_task_set_name(sysarg_t name, sysarg_t len);
+sysarg_t sys_task_exit(sysarg_t status);
+sysarg_t sys_task_spawn_module(sysarg_t cmdline, sysarg_t len, sysarg_t id_out);
+sysarg_t sys_task_wait(sysarg_t id, sysarg_t exit_out, sysarg_t usec);
+sysarg_t sys_task_kill(sysarg_t id);
+sysarg_t sys_perm_grant(sysarg_t task_id, sysarg_t perms);
+sysarg_t sys_perm_get(sysarg_t perms_out);
+sysarg_t sys_as_area_create(sysarg_t base_inout, sysarg_t size, sysarg_t flags);
+sysarg_t sys_as_area_resize(sysarg_t base, sysarg_t size);
+sysarg_t sys_as_area_destroy(sysarg_t base);
+sysarg_t sys_as_area_query(sysarg_t addr, sysarg_t info_out);
+sysarg_t sys_physmem_map(sysarg_t phys, sysarg_t size, sysarg_t flags, sysarg_t base_out);
+sysarg_t sys_clock_get(sysarg_t ns_out);
+
+#endif

@@ -1,0 +1,78 @@
+/*
+ * Starting user space: the init tasks named by the `init=a,b,...` option (in
+ * that order, with every permission), or a single test task with
+ * `testtask=NAME`, after whose end the machine powers off with a status that
+ * tells pass (exit status 0) from fail.
+ */
+#include <arch/mm.h>
+#include <boot.h>
+#include <cmdline.h>
+#include <printf.h>
+#include <proc/program.h>
+#include <proc/task.h>
+#include <string.h>
+#include <system.h>
+
+#define INIT_LIST_MAX 256
+
+void init_start_user(void);
+
+/** Starts the boot module @a name with its own command line. */
+static errno_t start_module(const char *name, task_t **out)
+{
+	const boot_module_t *m;
+	errno_t rc = program_find_module(name, &m);
+	if (rc != EOK)
+		return rc;
+	return program_create(
+	    phys_to_virt(m->start), m->end - m->start, m->cmdline, NULL, PERM_ALL, out);
+}
+
+static void start_init_tasks(const char *list)
+{
+	char names[INIT_LIST_MAX];
+	str_lcpy(names, list, sizeof(names));
+	for (char *name = names; name != NULL && *name != '\0';) {
+		char *comma = strchr(name, ',');
+		if (comma != NULL)
+			*comma = '\0';
+		task_t *task;
+		errno_t rc = start_module(name, &task);
+		if (rc == EOK) {
+			printf("init: started %s as task %llu\n", name,
+			    (unsigned long long) task->id);
+			task_put(task);
+		} else {
+			printf("init: cannot start %s (error %d)\n", name, rc);
+		}
+		name = comma != NULL ? comma + 1 : NULL;
+	}
+}
+
+static NORETURN void run_test_task(const char *name)
+{
+	task_t *task;
+	errno_t rc = start_module(name, &task);
+	if (rc != EOK) {
+		printf("testtask: cannot start %s (error %d)\n", name, rc);
+		system_halt(SYSTEM_HALT_TESTS_FAILED);
+	}
+	task_exit_t exit;
+	rc = task_wait_ref(task, &exit, 0);
+	task_put(task);
+	bool passed = rc == EOK && exit.how == TASK_EXIT_NORMAL && exit.status == 0;
+	printf("testtask: %s ended (how %d, status %d): %s\n", name, exit.how,
+	    exit.status, passed ? "passed" : "FAILED");
+	system_halt(passed ? SYSTEM_HALT_TESTS_PASSED : SYSTEM_HALT_TESTS_FAILED);
+}
+
+void init_start_user(void)
+{
+	char value[INIT_LIST_MAX];
+	if (cmdline_get(boot_info.cmdline, "testtask", value, sizeof(value)) == EOK)
+		run_test_task(value);
+	if (cmdline_get(boot_info.cmdline, "init", value, sizeof(value)) == EOK)
+		start_init_tasks(value);
+	else
+		printf("init: no init tasks (boot option init=NAME,...)\n");
+}

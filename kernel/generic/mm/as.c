@@ -1,0 +1,325 @@
+/*
+ * Address spaces and areas (see mm/as.h). Areas never overlap; each is
+ * readable, and at most one of writable and executable (W^X). Frames belong to
+ * the areas' memory objects, so destroying a page table frees only the tables.
+ */
+#include <mm/as.h>
+#include <arch/layout.h>
+#include <arch/mm.h>
+#include <mm/frame.h>
+#include <mm/kmalloc.h>
+#include <mm/page.h>
+#include <string.h>
+
+#define AS_ANY_BASE    0x0000010000000000ull /* where AS_AREA_ANY searches from */
+#define AS_FLAGS_VALID (AS_AREA_READ | AS_AREA_WRITE | AS_AREA_EXEC | AS_AREA_CACHEABLE)
+
+static slab_cache_t as_cache;
+static slab_cache_t area_cache;
+
+void as_init(void)
+{
+	kmem_cache_init(&as_cache, "as", sizeof(as_t), 8);
+	kmem_cache_init(&area_cache, "as_area", sizeof(as_area_t), 8);
+	mem_object_init();
+}
+
+errno_t as_create(as_t **out)
+{
+	as_t *as = kmem_alloc(&as_cache);
+	if (as == NULL)
+		return ENOMEM;
+	errno_t rc = page_table_create(&as->root);
+	if (rc != EOK) {
+		kmem_free(&as_cache, as);
+		return rc;
+	}
+	spinlock_init(&as->lock, "as");
+	list_initialize(&as->areas);
+	as->area_count = 0;
+	*out = as;
+	return EOK;
+}
+
+static uintptr_t area_end(const as_area_t *a)
+{
+	return a->base + a->pages * PAGE_SIZE;
+}
+
+static as_area_t *find_area(as_t *as, uintptr_t addr)
+{
+	list_foreach (as->areas, link, as_area_t, a) {
+		if (addr >= a->base && addr < area_end(a))
+			return a;
+	}
+	return NULL;
+}
+
+/** Whether [base, base + pages) lies in user space, clear of page 0's neighbourhood. */
+static bool range_valid(uintptr_t base, size_t pages)
+{
+	return IS_ALIGNED(base, PAGE_SIZE) && pages > 0 && base >= USER_ADDRESS_MIN &&
+	    base < USER_SPACE_END && pages <= (USER_SPACE_END - base) / PAGE_SIZE;
+}
+
+/** Whether the range overlaps no area other than @a ignore. */
+static bool range_free(as_t *as, uintptr_t base, size_t pages, const as_area_t *ignore)
+{
+	uintptr_t end = base + pages * PAGE_SIZE;
+	list_foreach (as->areas, link, as_area_t, a) {
+		if (a != ignore && base < area_end(a) && a->base < end)
+			return false;
+	}
+	return true;
+}
+
+/** First-fit search for a free range at or above AS_ANY_BASE; 0 if none. */
+static uintptr_t find_hole(as_t *as, size_t pages)
+{
+	uintptr_t candidate = AS_ANY_BASE;
+	list_foreach (as->areas, link, as_area_t, a) {
+		if (area_end(a) <= candidate)
+			continue;
+		if (a->base >= candidate && (a->base - candidate) / PAGE_SIZE >= pages)
+			return candidate;
+		candidate = area_end(a);
+	}
+	return range_valid(candidate, pages) ? candidate : 0;
+}
+
+static void insert_sorted(as_t *as, as_area_t *area)
+{
+	list_foreach (as->areas, link, as_area_t, a) {
+		if (a->base > area->base) {
+			list_insert_before(&area->link, &a->link);
+			as->area_count++;
+			return;
+		}
+	}
+	list_append(&area->link, &as->areas);
+	as->area_count++;
+}
+
+static errno_t check_create_args(uintptr_t base, size_t size, unsigned flags)
+{
+	if (size == 0 || (flags & ~AS_FLAGS_VALID) != 0 || !(flags & AS_AREA_READ))
+		return EINVAL;
+	if ((flags & AS_AREA_WRITE) && (flags & AS_AREA_EXEC))
+		return EINVAL;
+	if (base != AS_AREA_ANY &&
+	    !range_valid(base, ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE))
+		return EINVAL;
+	if (size > USER_SPACE_END)
+		return EINVAL;
+	return EOK;
+}
+
+errno_t as_area_create(as_t *as, uintptr_t *base, size_t size, unsigned flags,
+    mem_object_t *obj, size_t obj_offset)
+{
+	errno_t rc = check_create_args(*base, size, flags);
+	if (rc != EOK)
+		return rc;
+	size_t pages = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE;
+	if (obj != NULL && (obj_offset > obj->pages || pages > obj->pages - obj_offset))
+		return EINVAL;
+	as_area_t *area = kmem_alloc(&area_cache);
+	if (area == NULL)
+		return ENOMEM;
+	if (obj == NULL) {
+		rc = mem_object_create_anon(pages, &obj);
+		if (rc != EOK) {
+			kmem_free(&area_cache, area);
+			return rc;
+		}
+	} else {
+		mem_object_get(obj);
+	}
+	area->pages = pages;
+	area->flags = flags;
+	area->obj = obj;
+	area->obj_offset = obj_offset;
+
+	spinlock_lock(&as->lock);
+	uintptr_t at = *base == AS_AREA_ANY ? find_hole(as, pages) : *base;
+	if (at == 0 || !range_free(as, at, pages, NULL)) {
+		spinlock_unlock(&as->lock);
+		mem_object_put(obj);
+		kmem_free(&area_cache, area);
+		return at == 0 ? ENOMEM : EEXIST;
+	}
+	area->base = at;
+	insert_sorted(as, area);
+	spinlock_unlock(&as->lock);
+	*base = at;
+	return EOK;
+}
+
+/** Unmaps pages [first, first + count) of @a area. Lock held. */
+static void unmap_pages(as_t *as, as_area_t *area, size_t first, size_t count)
+{
+	for (size_t i = first; i < first + count; i++) {
+		paddr_t pa;
+		if (area->obj->type == MEM_OBJECT_ANON &&
+		    mem_object_lookup(area->obj, area->obj_offset + i, &pa) != EOK)
+			continue; /* never faulted in: nothing mapped */
+		page_unmap(as->root, area->base + i * PAGE_SIZE, NULL);
+	}
+}
+
+static void area_free(as_area_t *area)
+{
+	mem_object_put(area->obj);
+	kmem_free(&area_cache, area);
+}
+
+errno_t as_area_destroy(as_t *as, uintptr_t base)
+{
+	spinlock_lock(&as->lock);
+	as_area_t *area = find_area(as, base);
+	if (area == NULL || area->base != base) {
+		spinlock_unlock(&as->lock);
+		return ENOENT;
+	}
+	unmap_pages(as, area, 0, area->pages);
+	list_remove(&area->link);
+	as->area_count--;
+	spinlock_unlock(&as->lock);
+	area_free(area);
+	return EOK;
+}
+
+static errno_t resize_locked(as_t *as, as_area_t *area, size_t pages)
+{
+	if (!range_valid(area->base, pages))
+		return EINVAL;
+	if (pages > area->pages && !range_free(as, area->base, pages, area))
+		return EEXIST;
+	bool exclusive = area->obj->refcount == 1;
+	if (pages > area->obj->pages - area->obj_offset && !exclusive)
+		return ENOTSUP;
+	if (pages < area->pages)
+		unmap_pages(as, area, pages, area->pages - pages);
+	if (exclusive && area->obj->type == MEM_OBJECT_ANON) {
+		errno_t rc = mem_object_resize(area->obj, area->obj_offset + pages);
+		if (rc != EOK)
+			return rc;
+	}
+	area->pages = pages;
+	return EOK;
+}
+
+errno_t as_area_resize(as_t *as, uintptr_t base, size_t size)
+{
+	if (size == 0 || size > USER_SPACE_END)
+		return EINVAL;
+	spinlock_lock(&as->lock);
+	as_area_t *area = find_area(as, base);
+	errno_t rc = ENOENT;
+	if (area != NULL && area->base == base)
+		rc = resize_locked(as, area, ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE);
+	spinlock_unlock(&as->lock);
+	return rc;
+}
+
+errno_t as_area_query(as_t *as, uintptr_t addr, as_area_info_t *info)
+{
+	spinlock_lock(&as->lock);
+	as_area_t *area = find_area(as, addr);
+	if (area != NULL) {
+		info->base = area->base;
+		info->size = area->pages * PAGE_SIZE;
+		info->flags = area->flags;
+	}
+	spinlock_unlock(&as->lock);
+	return area != NULL ? EOK : ENOENT;
+}
+
+static unsigned page_flags(const as_area_t *area)
+{
+	unsigned f = PAGE_USER;
+	if (area->flags & AS_AREA_WRITE)
+		f |= PAGE_WRITE;
+	if (area->flags & AS_AREA_EXEC)
+		f |= PAGE_EXEC;
+	if (area->obj->type == MEM_OBJECT_PHYS && !(area->flags & AS_AREA_CACHEABLE))
+		f |= PAGE_NOCACHE;
+	return f;
+}
+
+static bool access_allowed(const as_area_t *area, int access)
+{
+	if (access == AS_ACCESS_WRITE)
+		return (area->flags & AS_AREA_WRITE) != 0;
+	if (access == AS_ACCESS_EXEC)
+		return (area->flags & AS_AREA_EXEC) != 0;
+	return true;
+}
+
+errno_t as_page_fault(as_t *as, uintptr_t addr, int access)
+{
+	spinlock_lock(&as->lock);
+	as_area_t *area = find_area(as, addr);
+	errno_t rc = ENOENT;
+	if (area != NULL)
+		rc = access_allowed(area, access) ? EOK : EPERM;
+	if (rc == EOK) {
+		uintptr_t page = ALIGN_DOWN(addr, PAGE_SIZE);
+		paddr_t pa;
+		rc = mem_object_page(
+		    area->obj, area->obj_offset + (page - area->base) / PAGE_SIZE, &pa);
+		if (rc == EOK)
+			rc = page_map(as->root, page, pa, page_flags(area));
+		if (rc == EEXIST) /* mapped meanwhile or a stale TLB entry */
+			rc = EOK;
+	}
+	spinlock_unlock(&as->lock);
+	return rc;
+}
+
+errno_t as_write(as_t *as, uintptr_t va, const void *data, size_t len)
+{
+	const uint8_t *src = data;
+	while (len > 0) {
+		size_t off = va % PAGE_SIZE;
+		size_t n = MIN(len, PAGE_SIZE - off);
+		spinlock_lock(&as->lock);
+		as_area_t *area = find_area(as, va);
+		paddr_t pa;
+		errno_t rc = area == NULL
+		    ? ENOENT
+		    : mem_object_page(area->obj,
+			  area->obj_offset +
+			      (ALIGN_DOWN(va, PAGE_SIZE) - area->base) / PAGE_SIZE,
+			  &pa);
+		spinlock_unlock(&as->lock);
+		if (rc != EOK)
+			return rc;
+		memcpy((uint8_t *) phys_to_virt(pa) + off, src, n);
+		va += n;
+		src += n;
+		len -= n;
+	}
+	return EOK;
+}
+
+size_t as_resident_pages(as_t *as)
+{
+	size_t n = 0;
+	spinlock_lock(&as->lock);
+	list_foreach (as->areas, link, as_area_t, a)
+		n += a->obj->type == MEM_OBJECT_ANON ? a->obj->resident : 0;
+	spinlock_unlock(&as->lock);
+	return n;
+}
+
+void as_destroy(as_t *as)
+{
+	while (!list_empty(&as->areas)) {
+		as_area_t *a = list_get_instance(list_first(&as->areas), as_area_t, link);
+		list_remove(&a->link);
+		area_free(a);
+	}
+	page_table_destroy(as->root);
+	kmem_free(&as_cache, as);
+}

@@ -1,0 +1,96 @@
+/*
+ * Address-space system calls. Every pointer argument is probed before the
+ * address space changes, so a bad pointer never leaves a half-done change.
+ */
+#include <boot.h>
+#include <cpu.h>
+#include <mm/as.h>
+#include <proc/task.h>
+#include <proc/thread.h>
+#include <syscall.h>
+#include <uaccess.h>
+
+#define PAGE 4096
+
+static as_t *current_as(void)
+{
+	return THREAD->task->as;
+}
+
+sysarg_t sys_as_area_create(sysarg_t base_inout, sysarg_t size, sysarg_t flags)
+{
+	uintptr_t base;
+	errno_t rc = copy_from_uspace(&base, base_inout, sizeof(base));
+	if (rc == EOK)
+		rc = copy_to_uspace(base_inout, &base, sizeof(base));
+	if (rc != EOK)
+		return (sysarg_t) rc;
+	if (flags > 0xffffffff)
+		return (sysarg_t) EINVAL;
+	rc = as_area_create(current_as(), &base, size, (unsigned) flags, NULL, 0);
+	if (rc != EOK)
+		return (sysarg_t) rc;
+	rc = copy_to_uspace(base_inout, &base, sizeof(base));
+	if (rc != EOK) /* unmapped meanwhile by another thread: undo */
+		as_area_destroy(current_as(), base);
+	return (sysarg_t) rc;
+}
+
+sysarg_t sys_as_area_resize(sysarg_t base, sysarg_t size)
+{
+	return (sysarg_t) as_area_resize(current_as(), base, size);
+}
+
+sysarg_t sys_as_area_destroy(sysarg_t base)
+{
+	return (sysarg_t) as_area_destroy(current_as(), base);
+}
+
+sysarg_t sys_as_area_query(sysarg_t addr, sysarg_t info_out)
+{
+	as_area_info_t info;
+	errno_t rc = as_area_query(current_as(), addr, &info);
+	if (rc != EOK)
+		return (sysarg_t) rc;
+	return (sysarg_t) copy_to_uspace(info_out, &info, sizeof(info));
+}
+
+/** Whether [phys, phys + size) avoids all RAM the kernel manages. */
+static bool physmem_is_device(uint64_t phys, uint64_t size)
+{
+	for (size_t i = 0; i < boot_info.memmap_count; i++) {
+		const boot_memrange_t *r = &boot_info.memmap[i];
+		if (r->type == MEMRANGE_AVAILABLE && phys < r->base + r->size &&
+		    r->base < phys + size)
+			return false;
+	}
+	return true;
+}
+
+sysarg_t sys_physmem_map(sysarg_t phys, sysarg_t size, sysarg_t flags, sysarg_t base_out)
+{
+	if (!(THREAD->task->perms & PERM_PHYSMEM))
+		return (sysarg_t) EPERM;
+	if (phys % PAGE != 0 || size == 0 || size > (1ull << 40) || phys + size < phys ||
+	    flags > 0xffffffff)
+		return (sysarg_t) EINVAL;
+	if (!physmem_is_device(phys, size))
+		return (sysarg_t) EPERM;
+	uintptr_t base = AS_AREA_ANY;
+	errno_t rc = copy_to_uspace(base_out, &base, sizeof(base));
+	if (rc != EOK)
+		return (sysarg_t) rc;
+	mem_object_t *obj;
+	size_t pages = (size + PAGE - 1) / PAGE;
+	rc = mem_object_create_phys(phys, pages, &obj);
+	if (rc != EOK)
+		return (sysarg_t) rc;
+	rc = as_area_create(current_as(), &base, size, (unsigned) flags, obj, 0);
+	mem_object_put(obj); /* the area holds its own reference */
+	if (rc == EOK) {
+		rc = copy_to_uspace(base_out, &base, sizeof(base));
+		if (rc != EOK)
+			as_area_destroy(current_as(), base);
+	}
+	return (sysarg_t) rc;
+}

@@ -1,0 +1,174 @@
+/*
+ * Loading ELF images into new tasks. Everything is validated (elf_parse)
+ * before the task exists; a failure after that destroys the half-built task.
+ *
+ * The initial user stack, from the top: argument strings, then (16-byte
+ * aligned) argc, argv[0..argc-1], NULL, envp NULL, auxv terminator (0, 0).
+ * The main thread starts at the ELF entry with RSP (and RDI) pointing at argc.
+ */
+#include <proc/program.h>
+#include <arch/layout.h>
+#include <arch/mm.h>
+#include <arch/syscall.h>
+#include <arch/thread.h>
+#include <boot.h>
+#include <proc/elf.h>
+#include <mm/as.h>
+#include <printf.h>
+#include <proc/thread.h>
+#include <cpu.h>
+#include <string.h>
+
+typedef struct {
+	char buf[TASK_CMDLINE_MAX];
+	char *argv[PROGRAM_ARGS_MAX];
+	size_t argc;
+} args_t;
+
+/** Splits @a cmdline at spaces into @a args; EINVAL if empty or too long. */
+static errno_t args_split(const char *cmdline, args_t *args)
+{
+	if (str_lcpy(args->buf, cmdline, sizeof(args->buf)) >= sizeof(args->buf))
+		return EINVAL;
+	args->argc = 0;
+	for (char *p = args->buf; *p != '\0';) {
+		while (*p == ' ')
+			*p++ = '\0';
+		if (*p == '\0')
+			break;
+		if (args->argc == PROGRAM_ARGS_MAX)
+			return EINVAL;
+		args->argv[args->argc++] = p;
+		while (*p != '\0' && *p != ' ')
+			p++;
+	}
+	return args->argc > 0 ? EOK : EINVAL;
+}
+
+static errno_t load_segments(as_t *as, const uint8_t *image, const elf_image_t *elf)
+{
+	for (size_t i = 0; i < elf->segment_count; i++) {
+		const elf_segment_t *s = &elf->segments[i];
+		uintptr_t base = s->vaddr;
+		errno_t rc = as_area_create(
+		    as, &base, s->pages * PAGE_SIZE, s->flags, NULL, 0);
+		if (rc == EOK)
+			rc = as_write(as, s->file_vaddr, image + s->offset, s->filesz);
+		if (rc != EOK)
+			return rc;
+	}
+	return EOK;
+}
+
+/** Builds the stack; returns the initial RSP in @a sp. */
+static errno_t build_stack(as_t *as, const args_t *args, uintptr_t *sp)
+{
+	uintptr_t base = USER_STACK_TOP - USER_STACK_SIZE;
+	errno_t rc = as_area_create(as, &base, USER_STACK_SIZE,
+	    AS_AREA_READ | AS_AREA_WRITE | AS_AREA_CACHEABLE, NULL, 0);
+	if (rc != EOK)
+		return rc;
+	uint64_t vec[PROGRAM_ARGS_MAX + 5];
+	uintptr_t top = USER_STACK_TOP;
+	vec[0] = args->argc;
+	for (size_t i = args->argc; i-- > 0;) {
+		size_t len = strlen(args->argv[i]) + 1;
+		top -= len;
+		rc = as_write(as, top, args->argv[i], len);
+		if (rc != EOK)
+			return rc;
+		vec[1 + i] = top;
+	}
+	size_t n = 1 + args->argc;
+	vec[n++] = 0; /* argv terminator */
+	vec[n++] = 0; /* envp terminator */
+	vec[n++] = 0; /* auxv: AT_NULL */
+	vec[n++] = 0;
+	top = ALIGN_DOWN(top - n * sizeof(uint64_t), 16);
+	*sp = top;
+	return as_write(as, top, vec, n * sizeof(uint64_t));
+}
+
+static void user_thread_entry(void *arg)
+{
+	arch_enter_user(arch_thread_istate(THREAD));
+}
+
+static errno_t start_main_thread(task_t *task, uintptr_t entry, uintptr_t sp)
+{
+	thread_t *t;
+	errno_t rc = thread_create(task, user_thread_entry, NULL, "main", &t);
+	if (rc != EOK)
+		return rc;
+	t->user = true;
+	arch_user_istate_init(arch_thread_istate(t), entry, sp, sp);
+	thread_detach(t);
+	thread_start(t);
+	return EOK;
+}
+
+errno_t program_create(const void *image, size_t size, const char *cmdline,
+    task_t *parent, unsigned perms, task_t **out)
+{
+	args_t args;
+	elf_image_t elf;
+	const char *why = NULL;
+	if (args_split(cmdline, &args) != EOK)
+		return EINVAL;
+	errno_t rc = elf_parse(image, size, USER_SPACE_END, &elf, &why);
+	if (rc != EOK) {
+		printf("program %s: %s\n", args.argv[0], why);
+		return rc;
+	}
+	const char *name = strrchr(args.argv[0], '/');
+	task_t *task;
+	rc = task_create(name != NULL ? name + 1 : args.argv[0], parent, perms, &task);
+	if (rc != EOK)
+		return rc;
+	uintptr_t sp;
+	task_get(task); /* the caller's reference, taken before the task can end */
+	rc = load_segments(task->as, image, &elf);
+	if (rc == EOK)
+		rc = build_stack(task->as, &args, &sp);
+	if (rc == EOK)
+		rc = start_main_thread(task, elf.entry, sp);
+	if (rc != EOK) {
+		task_put(task);
+		task_discard(task);
+		return rc;
+	}
+	*out = task;
+	return EOK;
+}
+
+errno_t program_find_module(const char *name, const boot_module_t **module)
+{
+	size_t len = strlen(name);
+	for (size_t i = 0; i < boot_info.module_count; i++) {
+		const boot_module_t *m = &boot_info.modules[i];
+		if (len > 0 && strncmp(m->cmdline, name, len) == 0 &&
+		    (m->cmdline[len] == '\0' || m->cmdline[len] == ' ')) {
+			*module = m;
+			return EOK;
+		}
+	}
+	return ENOENT;
+}
+
+errno_t program_spawn_module(
+    const char *cmdline, task_t *parent, unsigned perms, task_t **out)
+{
+	char name[TASK_NAME_MAX];
+	size_t n = 0;
+	while (cmdline[n] != '\0' && cmdline[n] != ' ' && n + 1 < sizeof(name)) {
+		name[n] = cmdline[n];
+		n++;
+	}
+	name[n] = '\0';
+	const boot_module_t *m;
+	errno_t rc = program_find_module(name, &m);
+	if (rc != EOK)
+		return rc;
+	return program_create(
+	    phys_to_virt(m->start), m->end - m->start, cmdline, parent, perms, out);
+}

@@ -1,0 +1,65 @@
+/*
+ * Thread system calls. User threads are detached: they are reaped when they
+ * exit; joining is a libc matter.
+ */
+#include <arch/layout.h>
+#include <arch/syscall.h>
+#include <arch/thread.h>
+#include <cpu.h>
+#include <proc/thread.h>
+#include <syscall.h>
+#include <time/clock.h>
+#include <uaccess.h>
+
+static void user_thread_entry(void *arg)
+{
+	arch_enter_user(arch_thread_istate(THREAD));
+}
+
+sysarg_t sys_thread_create(sysarg_t entry, sysarg_t stack_top, sysarg_t arg,
+    sysarg_t name, sysarg_t name_len, sysarg_t tid_out)
+{
+	char kname[THREAD_NAME_MAX];
+	if (entry >= USER_SPACE_END || stack_top > USER_SPACE_END || stack_top < 16)
+		return (sysarg_t) EINVAL;
+	errno_t rc = copy_name_from_uspace(kname, sizeof(kname), name, name_len);
+	uint64_t tid = 0;
+	if (rc == EOK) /* probe the result pointer before creating anything */
+		rc = copy_to_uspace(tid_out, &tid, sizeof(tid));
+	if (rc != EOK)
+		return (sysarg_t) rc;
+	thread_t *t;
+	rc = thread_create(THREAD->task, user_thread_entry, NULL, kname, &t);
+	if (rc != EOK)
+		return (sysarg_t) rc;
+	t->user = true;
+	arch_user_istate_init(arch_thread_istate(t), entry, stack_top, arg);
+	tid = t->id;
+	thread_detach(t);
+	thread_start(t);
+	copy_to_uspace(tid_out, &tid, sizeof(tid));
+	return EOK;
+}
+
+sysarg_t sys_thread_exit(void)
+{
+	thread_exit();
+}
+
+sysarg_t sys_thread_get_id(sysarg_t tid_out)
+{
+	uint64_t id = THREAD->id;
+	return (sysarg_t) copy_to_uspace(tid_out, &id, sizeof(id));
+}
+
+sysarg_t sys_thread_sleep(sysarg_t usec)
+{
+	const uint64_t max_usec = UINT64_MAX / 1000;
+	return (sysarg_t) thread_sleep((usec > max_usec ? max_usec : usec) * 1000);
+}
+
+sysarg_t sys_thread_yield(void)
+{
+	thread_yield();
+	return EOK;
+}

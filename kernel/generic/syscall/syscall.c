@@ -1,0 +1,47 @@
+/*
+ * The system-call table.
+ */
+#include <syscall.h>
+#include <cpu.h>
+#include <proc/thread.h>
+
+/* Handlers take fewer arguments than the table type; the SysV ABI makes the
+ * extra register arguments harmless. The cast goes through void (*)(void). */
+#define SYSCALL(num, fn) [num] = (syscall_fn_t) (void (*)(void))(fn)
+
+static const syscall_fn_t syscall_table[SYSCALL_COUNT] = {
+    SYSCALL(SYS_KIO_WRITE, sys_kio_write),
+    SYSCALL(SYS_THREAD_CREATE, sys_thread_create),
+    SYSCALL(SYS_THREAD_EXIT, sys_thread_exit),
+    SYSCALL(SYS_THREAD_GET_ID, sys_thread_get_id),
+    SYSCALL(SYS_THREAD_SLEEP, sys_thread_sleep),
+    SYSCALL(SYS_THREAD_YIELD, sys_thread_yield),
+    SYSCALL(SYS_TASK_GET_ID, sys_task_get_id),
+    SYSCALL(SYS_TASK_SET_NAME, sys_task_set_name),
+    SYSCALL(SYS_TASK_EXIT, sys_task_exit),
+    SYSCALL(SYS_AS_AREA_CREATE, sys_as_area_create),
+    SYSCALL(SYS_AS_AREA_RESIZE, sys_as_area_resize),
+    SYSCALL(SYS_AS_AREA_DESTROY, sys_as_area_destroy),
+    SYSCALL(SYS_AS_AREA_QUERY, sys_as_area_query),
+    SYSCALL(SYS_CLOCK_GET, sys_clock_get),
+    SYSCALL(SYS_TASK_SPAWN_MODULE, sys_task_spawn_module),
+    SYSCALL(SYS_TASK_WAIT, sys_task_wait),
+    SYSCALL(SYS_TASK_KILL, sys_task_kill),
+    SYSCALL(SYS_PHYSMEM_MAP, sys_physmem_map),
+    SYSCALL(SYS_PERM_GRANT, sys_perm_grant),
+    SYSCALL(SYS_PERM_GET, sys_perm_get),
+};
+
+sysarg_t syscall_dispatch(sysarg_t num, sysarg_t a1, sysarg_t a2, sysarg_t a3,
+    sysarg_t a4, sysarg_t a5, sysarg_t a6)
+{
+	if (num >= SYSCALL_COUNT || syscall_table[num] == NULL)
+		return (sysarg_t) ENOSYS;
+	return syscall_table[num](a1, a2, a3, a4, a5, a6);
+}
+
+void syscall_return_to_user(void)
+{
+	if (THREAD->kill_pending)
+		thread_exit();
+}

@@ -1,0 +1,144 @@
+/*
+ * Self-tests: address spaces, areas, demand paging and memory objects.
+ */
+#include <test.h>
+#include <arch/layout.h>
+#include <arch/mm.h>
+#include <mm/as.h>
+#include <mm/frame.h>
+#include <mm/kmalloc.h>
+#include <mm/page.h>
+#include <string.h>
+
+#define RW (AS_AREA_READ | AS_AREA_WRITE | AS_AREA_CACHEABLE)
+#define RX (AS_AREA_READ | AS_AREA_EXEC | AS_AREA_CACHEABLE)
+
+KTEST(as_area_create_checks_arguments)
+{
+	as_t *as;
+	KT_ASSERT_EQ(as_create(&as), EOK);
+	uintptr_t base = 0x1000000;
+	KT_ASSERT_EQ(as_area_create(as, &base, 0x4000, RW, NULL, 0), EOK);
+	uintptr_t b = 0x1002000;
+	KT_ASSERT_EQ(as_area_create(as, &b, 0x4000, RW, NULL, 0), EEXIST);
+	b = 0x1000000 - 0x1000;
+	KT_ASSERT_EQ(as_area_create(as, &b, 0x2000, RW, NULL, 0), EEXIST);
+	b = 0x2000000;
+	KT_ASSERT_EQ(as_area_create(as, &b, 0x1000, RW | AS_AREA_EXEC, NULL, 0), EINVAL);
+	KT_ASSERT_EQ(as_area_create(as, &b, 0, RW, NULL, 0), EINVAL);
+	KT_ASSERT_EQ(as_area_create(as, &b, 0x1000, AS_AREA_WRITE, NULL, 0), EINVAL);
+	KT_ASSERT_EQ(as_area_create(as, &b, 0x1000, 0x100 | RW, NULL, 0), EINVAL);
+	b = 0x1000; /* below USER_ADDRESS_MIN */
+	KT_ASSERT_EQ(as_area_create(as, &b, 0x1000, RW, NULL, 0), EINVAL);
+	b = 0x2000001; /* unaligned */
+	KT_ASSERT_EQ(as_area_create(as, &b, 0x1000, RW, NULL, 0), EINVAL);
+	b = USER_SPACE_END - 0x1000; /* straddles the end of user space */
+	KT_ASSERT_EQ(as_area_create(as, &b, 0x2000, RW, NULL, 0), EINVAL);
+	b = DIRECT_MAP_BASE;
+	KT_ASSERT_EQ(as_area_create(as, &b, 0x1000, RW, NULL, 0), EINVAL);
+	b = AS_AREA_ANY;
+	KT_ASSERT_EQ(as_area_create(as, &b, (size_t) -4096, RW, NULL, 0), EINVAL);
+	KT_ASSERT_EQ(as_area_create(as, &b, 0x3000, RX, NULL, 0), EOK);
+	KT_ASSERT(b >= USER_ADDRESS_MIN && b < USER_SPACE_END && IS_ALIGNED(b, 4096));
+	as_area_info_t info;
+	KT_ASSERT_EQ(as_area_query(as, b + 0x2fff, &info), EOK);
+	KT_ASSERT_EQ(info.base, b);
+	KT_ASSERT_EQ(info.size, 0x3000);
+	KT_ASSERT_EQ(info.flags, RX);
+	KT_ASSERT_EQ(as_area_query(as, b + 0x3000, &info), ENOENT);
+	as_destroy(as);
+}
+
+KTEST(as_demand_paging_and_access_rights)
+{
+	as_t *as;
+	KT_ASSERT_EQ(as_create(&as), EOK);
+	uintptr_t data = 0x1000000, code = 0x2000000;
+	KT_ASSERT_EQ(as_area_create(as, &data, 0x10000, RW, NULL, 0), EOK);
+	KT_ASSERT_EQ(as_area_create(as, &code, 0x1000, RX, NULL, 0), EOK);
+	paddr_t pa;
+	unsigned flags;
+	KT_ASSERT_EQ(page_query(as->root, data + 0x5000, &pa, &flags), ENOENT);
+	KT_ASSERT_EQ(as_page_fault(as, data + 0x5123, AS_ACCESS_WRITE), EOK);
+	KT_ASSERT_EQ(page_query(as->root, data + 0x5000, &pa, &flags), EOK);
+	KT_ASSERT((flags & PAGE_USER) && (flags & PAGE_WRITE) && !(flags & PAGE_EXEC));
+	const uint8_t *page = phys_to_virt(pa);
+	bool zero = true;
+	for (int i = 0; i < 4096; i++)
+		zero &= page[i] == 0;
+	KT_ASSERT(zero); /* a fresh page is zero-filled */
+	KT_ASSERT_EQ(as_page_fault(as, data + 0x5000, AS_ACCESS_WRITE), EOK); /* again */
+	KT_ASSERT_EQ(as_page_fault(as, data, AS_ACCESS_EXEC), EPERM);
+	KT_ASSERT_EQ(as_page_fault(as, code, AS_ACCESS_WRITE), EPERM);
+	KT_ASSERT_EQ(as_page_fault(as, code, AS_ACCESS_EXEC), EOK);
+	KT_ASSERT_EQ(page_query(as->root, code, &pa, &flags), EOK);
+	KT_ASSERT((flags & PAGE_EXEC) && !(flags & PAGE_WRITE));
+	KT_ASSERT_EQ(as_page_fault(as, 0x3000000, AS_ACCESS_READ), ENOENT);
+	KT_ASSERT_EQ(as_resident_pages(as), 2);
+	as_destroy(as);
+}
+
+KTEST(as_write_resize_destroy_and_memory_baseline)
+{
+	kmem_reclaim_all();
+	frame_stats_t before, after;
+	frame_get_stats(&before);
+	as_t *as;
+	KT_ASSERT_EQ(as_create(&as), EOK);
+	uintptr_t base = 0x4000000;
+	KT_ASSERT_EQ(as_area_create(as, &base, 0x8000, RW, NULL, 0), EOK);
+	static const char msg[] = "straddles a page boundary";
+	KT_ASSERT_EQ(as_write(as, base + 0x1ff0, msg, sizeof(msg)), EOK);
+	KT_ASSERT_EQ(as_write(as, base + 0x8000, msg, 1), ENOENT);
+	for (uintptr_t va = base; va < base + 0x8000; va += 0x1000)
+		KT_ASSERT_EQ(as_page_fault(as, va, AS_ACCESS_READ), EOK);
+	paddr_t pa;
+	unsigned flags;
+	KT_ASSERT_EQ(page_query(as->root, base + 0x2000, &pa, &flags), EOK);
+	KT_ASSERT(memcmp(phys_to_virt(pa), msg + 16, sizeof(msg) - 16) == 0);
+
+	uintptr_t blocker = base + 0x10000;
+	KT_ASSERT_EQ(as_area_create(as, &blocker, 0x1000, RW, NULL, 0), EOK);
+	KT_ASSERT_EQ(as_area_resize(as, base, 0x11000), EEXIST);
+	KT_ASSERT_EQ(as_area_resize(as, base, 0x2000), EOK); /* shrink */
+	KT_ASSERT_EQ(page_query(as->root, base + 0x2000, &pa, &flags), ENOENT);
+	KT_ASSERT_EQ(as_resident_pages(as), 2);
+	KT_ASSERT_EQ(as_area_resize(as, base, 0x10000), EOK); /* grow up to the blocker */
+	KT_ASSERT_EQ(as_page_fault(as, base + 0xf000, AS_ACCESS_WRITE), EOK);
+	KT_ASSERT_EQ(as_area_resize(as, base + 0x1000, 0x1000), ENOENT);
+	KT_ASSERT_EQ(as_area_destroy(as, base + 0x1000), ENOENT); /* not the start */
+	KT_ASSERT_EQ(as_area_destroy(as, base), EOK);
+	KT_ASSERT_EQ(as_area_query(as, base, &(as_area_info_t){0}), ENOENT);
+	as_destroy(as);
+	kmem_reclaim_all();
+	frame_get_stats(&after);
+	KT_ASSERT_EQ(after.free, before.free);
+}
+
+KTEST(as_shared_object_maps_the_same_frames)
+{
+	as_t *a, *b;
+	KT_ASSERT_EQ(as_create(&a), EOK);
+	KT_ASSERT_EQ(as_create(&b), EOK);
+	mem_object_t *obj;
+	KT_ASSERT_EQ(mem_object_create_anon(4, &obj), EOK);
+	uintptr_t va = 0x1000000, vb = 0x7000000;
+	KT_ASSERT_EQ(as_area_create(a, &va, 0x4000, RW, obj, 0), EOK);
+	KT_ASSERT_EQ(as_area_create(b, &vb, 0x2000, AS_AREA_READ, obj, 2), EOK);
+	KT_ASSERT_EQ(as_area_create(b, &vb, 0x2000, AS_AREA_READ, obj, 2), EEXIST);
+	uintptr_t vc = 0x9000000;
+	KT_ASSERT_EQ(as_area_create(b, &vc, 0x4000, AS_AREA_READ, obj, 2), EINVAL);
+	mem_object_put(obj); /* the areas keep it alive */
+	KT_ASSERT_EQ(as_page_fault(a, va + 0x2000, AS_ACCESS_WRITE), EOK);
+	KT_ASSERT_EQ(as_page_fault(b, vb, AS_ACCESS_READ), EOK);
+	KT_ASSERT_EQ(as_page_fault(b, vb, AS_ACCESS_WRITE), EPERM);
+	paddr_t pa, pb;
+	unsigned fa, fb;
+	KT_ASSERT_EQ(page_query(a->root, va + 0x2000, &pa, &fa), EOK);
+	KT_ASSERT_EQ(page_query(b->root, vb, &pb, &fb), EOK);
+	KT_ASSERT_EQ(pa, pb);
+	KT_ASSERT(!(fb & PAGE_WRITE));
+	as_destroy(a);
+	KT_ASSERT_EQ(page_query(b->root, vb, &pb, &fb), EOK); /* still there */
+	as_destroy(b);
+}
