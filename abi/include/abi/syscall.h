@@ -31,6 +31,20 @@
 #define SYS_PERM_GRANT 18 /* (uint64_t task_id, unsigned perms) */
 #define SYS_PERM_GET   19 /* (unsigned *perms) */
 
-#define SYSCALL_COUNT 20
+/*
+ * IPC system calls take and return more words than the six argument
+ * registers: they use R0..R9 = RDI, RSI, RDX, R10, R8, R9, R12, R13, R14, R15
+ * both ways (see docs/ipc.md for each call's layout).
+ */
+#define SYS_IPC_CALL	32 /* R0 phone, R1 method, R2-R6 args, R7 label */
+#define SYS_IPC_WAIT	33 /* R0 usec (0 forever), R1 flags -> R0-R9 event */
+#define SYS_IPC_ANSWER	34 /* R0 call, R1 retval, R2-R6 args */
+#define SYS_IPC_FORWARD 35 /* R0 call, R1 phone, R2 method, R3-R7 args, R8 mode */
+#define SYS_IPC_HANGUP	36 /* R0 phone, R1 flags */
+#define SYS_IPC_POKE	37 /* () */
+#define SYS_IPC_STATS	38 /* R0 task id (0: self), R1 ipc_stats_t * */
+
+#define SYS_IPC_FIRST 32
+#define SYSCALL_COUNT 39
 
 #endif

@@ -9,6 +9,7 @@
 #include <cmdline.h>
 #include <mm/frame.h>
 #include <mm/as.h>
+#include <ipc/ipc.h>
 #include <mm/kmalloc.h>
 #include <printf.h>
 #include <system.h>
@@ -76,6 +77,7 @@ void kmain(uintptr_t boot_magic, uintptr_t boot_info_pa)
 	arch_mm_init();
 	kmalloc_init();
 	as_init();
+	ipc_init();
 	arch_late_init();
 	scheduler_init();
 	task_init();

@@ -33,6 +33,8 @@ static void task_fields_init(task_t *t, const char *name)
 	t->refcount = 1; /* the global list's */
 	t->state = TASK_RUNNING;
 	t->start_ns = clock_ns();
+	cap_table_init(&t->caps);
+	answerbox_init(&t->box, t);
 }
 
 static void task_publish(task_t *t)
@@ -83,6 +85,7 @@ void task_put(task_t *t)
 	if (__atomic_sub_fetch(&t->refcount, 1, __ATOMIC_ACQ_REL) != 0)
 		return;
 	assert(t != &kernel_task && t->thread_count == 0 && t->as == NULL);
+	cap_table_destroy(&t->caps);
 	kmem_free(&task_cache, t);
 }
 
@@ -134,6 +137,7 @@ static void task_reap(task_t *t)
 void task_discard(task_t *t)
 {
 	assert(t->thread_count == 0);
+	ipc_task_cleanup(t);
 	as_destroy(t->as);
 	t->as = NULL;
 	task_reap(t);
@@ -164,6 +168,7 @@ static void task_orphan_children(task_t *parent)
 /** The last thread is gone: free the address space, publish the ending. */
 static void task_finish(task_t *t)
 {
+	ipc_task_cleanup(t);
 	as_destroy(t->as);
 	t->as = NULL;
 	task_orphan_children(t);

@@ -15,6 +15,8 @@
 #define KERN_PROC_TASK_H
 
 #include <abi/proc.h>
+#include <cap/cap.h>
+#include <ipc/ipc.h>
 #include <common/adt/list.h>
 #include <spinlock.h>
 #include <synch/waitq.h>
@@ -47,6 +49,9 @@ typedef struct task {
 	task_exit_t exit;
 	waitq_t exit_wq; /* task_wait sleepers */
 	uint64_t start_ns;
+	cap_table_t caps;
+	answerbox_t box;
+	ipc_stats_t ipc_stats;
 } task_t;
 
 extern task_t kernel_task;

@@ -1,0 +1,66 @@
+/*
+ * IPC: calls, answers, methods, limits and the register conventions of the
+ * IPC system calls (see docs/ipc.md for the full description).
+ */
+#ifndef ABI_IPC_H
+#define ABI_IPC_H
+
+#include <abi/cap.h>
+#include <stdint.h>
+
+typedef uint64_t sysarg_t;
+
+#define IPC_CALL_ARGS	    5	  /* a call is a method plus five arguments */
+#define IPC_MAX_ASYNC_CALLS 64	  /* unanswered calls per phone */
+#define IPC_DATA_MAX	    65536 /* bytes per DATA_READ/DATA_WRITE */
+
+/* System methods (below 512), handled with kernel help. */
+#define IPC_M_PHONE_HUNGUP	     1
+#define IPC_M_CONNECT_TO_ME	     2
+#define IPC_M_CONNECT_ME_TO	     3
+#define IPC_M_CONNECTION_CLONE	     4
+#define IPC_M_DATA_WRITE	     5
+#define IPC_M_DATA_READ		     6
+#define IPC_M_SHARE_OUT		     7
+#define IPC_M_SHARE_IN		     8
+#define IPC_M_STATE_CHANGE_AUTHORIZE 9
+#define IPC_M_LAST_SYSTEM	     511
+#define IPC_FIRST_USER_METHOD	     1024
+
+/* What ipc_wait returned (ipc_event_t.kind). */
+#define IPC_EVENT_REQUEST 1 /* a call to answer: cap names it */
+#define IPC_EVENT_ANSWER  2 /* an answer to one of our calls: label is ours */
+#define IPC_EVENT_NOTIF	  3 /* an IRQ or kernel-event notification */
+#define IPC_EVENT_POKE	  4 /* woken by ipc_poke */
+
+/* ipc_wait flags */
+#define IPC_WAIT_NONBLOCKING 0x1
+
+/* ipc_forward modes */
+#define IPC_FF_ROUTE_FROM_ME 0x1 /* the receiver sees the forwarder as sender */
+#define IPC_FF_REWRITE	     0x2 /* replace method and arguments (user methods only) */
+
+/* ipc_hangup flags */
+#define IPC_HANGUP_RELEASE 0x1 /* also free the phone's handle */
+
+/** One event delivered by ipc_wait. */
+typedef struct {
+	sysarg_t kind;	  /* IPC_EVENT_* */
+	sysarg_t imethod; /* method (request, notification) or return value (answer) */
+	sysarg_t args[IPC_CALL_ARGS];
+	sysarg_t label;	  /* request: the connection's label; answer: the caller's */
+	cap_handle_t cap; /* request: the call handle to answer or forward */
+	uint64_t task_id; /* request: the sender (as routed) */
+} ipc_event_t;
+
+/** Per-task IPC statistics. */
+typedef struct {
+	uint64_t calls_sent;
+	uint64_t calls_received;
+	uint64_t answers_sent;
+	uint64_t answers_received;
+	uint64_t forwards;
+	uint64_t notifications;
+} ipc_stats_t;
+
+#endif

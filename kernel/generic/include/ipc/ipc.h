@@ -1,0 +1,128 @@
+/*
+ * Kernel IPC: answerboxes, phones and calls.
+ *
+ * Every task has one answerbox. A phone (a capability) is connected to an
+ * answerbox; a call sent through it is queued in the box, received by a
+ * thread of the box's task (which gets a call capability), and answered
+ * exactly once: by the receiver, or by the kernel with EHANGUP when the
+ * receiver dies. The answer is queued in the caller's box.
+ *
+ * Lock order: phone->lock -> box->lock (box->wq.lock); never two box locks.
+ * A phone holds a reference on its callee's task while connected; a call
+ * holds references on its sender task, its caller's task and its phone.
+ */
+#ifndef KERN_IPC_IPC_H
+#define KERN_IPC_IPC_H
+
+#include <abi/ipc.h>
+#include <cap/cap.h>
+#include <common/adt/list.h>
+#include <synch/waitq.h>
+#include <types.h>
+
+struct task;
+struct mem_object;
+
+typedef struct answerbox {
+	waitq_t wq; /* wq.lock is the box lock */
+	struct task *task;
+	bool active;	   /* false once the task is dying */
+	list_t calls;	   /* requests not yet received */
+	list_t dispatched; /* received, not yet answered */
+	list_t answers;	   /* answers to our calls, not yet picked up */
+	list_t notifications;
+	list_t phones; /* phones connected to this box */
+	size_t pokes;
+} answerbox_t;
+
+typedef enum {
+	PHONE_CONNECTING,
+	PHONE_CONNECTED,
+	PHONE_HUNGUP,
+	PHONE_SLAMMED,
+} phone_state_t;
+
+typedef struct phone {
+	kobject_t kobj;
+	spinlock_t lock;
+	phone_state_t state;
+	answerbox_t *callee; /* while CONNECTED */
+	link_t box_link;     /* callee->phones */
+	size_t active_calls; /* sent through this phone, not yet answered */
+	sysarg_t label;	     /* set by the server when it accepted */
+} phone_t;
+
+typedef struct {
+	sysarg_t method; /* or the return value of an answer */
+	sysarg_t args[IPC_CALL_ARGS];
+} ipc_data_t;
+
+#define CALL_ANSWERED  0x01
+#define CALL_FORWARDED 0x02
+#define CALL_NOTIF     0x04
+#define CALL_DISCARD   0x08 /* nobody collects the answer (kernel-sent) */
+
+struct ipc_method_ops;
+
+typedef struct call {
+	kobject_t kobj;
+	link_t link; /* in exactly one box list while in flight */
+	unsigned flags;
+	const struct ipc_method_ops *ops; /* of the method the call was sent with */
+	ipc_data_t data;		  /* request, then answer */
+	sysarg_t request_label;
+	sysarg_t answer_label;
+	struct task *sender;	 /* as the receiver sees it */
+	answerbox_t *caller_box; /* where the answer goes (NULL with CALL_DISCARD) */
+	phone_t *phone;		 /* the phone it was sent through (charged) */
+	uint64_t id;		 /* unique, for tracing */
+	/* System-method state. */
+	void *buffer;
+	size_t buffer_size;
+	kobject_t *passed;	 /* an object handed over (new phone) */
+	cap_handle_t passed_cap; /* its handle in the receiver, once installed */
+	struct mem_object *shared;
+} call_t;
+
+/**
+ * A notification source (IRQ subscription, kernel event): its call is
+ * preallocated, so posting never allocates and works in interrupt context.
+ * While the notification waits in the box, further posts coalesce into it
+ * (count grows, arguments are the latest).
+ */
+typedef struct ipc_notif {
+	call_t call;	  /* CALL_NOTIF; on box->notifications while queued */
+	answerbox_t *box; /* NULL once detached */
+	bool queued;
+	uint64_t count;
+} ipc_notif_t;
+
+void ipc_notif_init(ipc_notif_t *notif, answerbox_t *box, sysarg_t method);
+/** Posts (or coalesces) a notification with @a args; interrupt-safe. */
+void ipc_notif_post(ipc_notif_t *notif, const sysarg_t args[IPC_CALL_ARGS]);
+/** Unqueues the notification for good (its source goes away). */
+void ipc_notif_detach(ipc_notif_t *notif);
+
+void ipc_init(void);
+void answerbox_init(answerbox_t *box, struct task *task);
+
+/** Creates a phone owned by @a owner, connected to @a box; returns its handle. */
+errno_t ipc_phone_connect_new(
+    struct task *owner, answerbox_t *box, sysarg_t label, cap_handle_t *handle);
+/** Sends @a data through @a phone_h of the current task; the answer comes with @a label. */
+errno_t ipc_call(cap_handle_t phone_h, const ipc_data_t *data, sysarg_t label);
+/** Waits for the next notification, answer or request of the current task. */
+errno_t ipc_wait(uint64_t timeout_ns, unsigned flags, ipc_event_t *ev);
+/** Answers call @a call_h of the current task. */
+errno_t ipc_answer(cap_handle_t call_h, const ipc_data_t *answer);
+/** Passes call @a call_h on through @a phone_h (see IPC_FF_*). */
+errno_t ipc_forward(
+    cap_handle_t call_h, cap_handle_t phone_h, const ipc_data_t *rewrite, unsigned mode);
+/** Hangs @a phone_h up (PHONE_HUNGUP to the server); IPC_HANGUP_RELEASE frees the handle. */
+errno_t ipc_hangup(cap_handle_t phone_h, unsigned flags);
+/** Wakes one thread of the current task waiting in ipc_wait. */
+void ipc_poke(void);
+/** Tears down the IPC state of a task whose last thread is gone (see ipc/death.c). */
+void ipc_task_cleanup(struct task *task);
+
+#endif

@@ -1,0 +1,50 @@
+/*
+ * System methods: each one implements (a subset of) this table of hooks,
+ * which the IPC core calls at fixed points of a call's life. A hook that
+ * fails turns the call or answer into an error; no hook may block.
+ */
+#ifndef KERN_IPC_METHODS_H
+#define KERN_IPC_METHODS_H
+
+#include <ipc/ipc.h>
+
+typedef struct ipc_method_ops {
+	/** Sender's context, before the call is queued. */
+	errno_t (*request_preprocess)(call_t *call);
+	/** Receiver's context, when ipc_wait hands the call out. */
+	errno_t (*request_process)(call_t *call, ipc_event_t *ev);
+	/** Answerer's context, before the answer is delivered (may change the return value). */
+	void (*answer_preprocess)(call_t *call);
+	/** Caller's context, when ipc_wait hands the answer out. */
+	void (*answer_process)(call_t *call, ipc_event_t *ev);
+	/** Frees method state when the call is destroyed. */
+	void (*cleanup)(call_t *call);
+	/** Whether ipc_forward may pass the call on. */
+	bool forwardable;
+} ipc_method_ops_t;
+
+/** The hooks of @a method (user methods get an empty table). */
+const ipc_method_ops_t *ipc_method_ops(sysarg_t method);
+
+extern const ipc_method_ops_t ipc_m_connect_me_to_ops;
+extern const ipc_method_ops_t ipc_m_connect_to_me_ops;
+extern const ipc_method_ops_t ipc_m_phone_hungup_ops;
+
+/* The IPC core's internal interface (ipc.c, phone.c), used by method hooks. */
+phone_t *phone_create(void);
+/** Connects @a phone to @a box with @a label; EHANGUP if the box is inactive. */
+errno_t phone_connect(phone_t *phone, answerbox_t *box, sysarg_t label);
+/** Disconnects @a phone, sending PHONE_HUNGUP (from @a sender) if it was connected. */
+void phone_hangup(phone_t *phone, struct task *sender);
+/** Disconnects every phone connected to @a box without a message (task death). */
+void phone_slam_all(answerbox_t *box);
+/** A kernel-originated call whose answer is discarded (PHONE_HUNGUP). */
+call_t *call_create_discarded(sysarg_t method, struct task *sender);
+/** Queues request @a call in @a box; false if the box takes no more calls. */
+bool call_enqueue_request(answerbox_t *box, call_t *call);
+/** Delivers the answer in @a call to its caller (or drops it). */
+void call_deliver_answer(call_t *call);
+/** Answers @a call, which is in no list, with @a rc. */
+void call_answer_error(call_t *call, errno_t rc);
+
+#endif

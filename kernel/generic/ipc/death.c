@@ -1,0 +1,67 @@
+/*
+ * IPC clean-up when a task dies (its last thread is gone), in this order:
+ *  1. its answerbox stops taking calls and answers (senders get EHANGUP);
+ *  2. its phones are hung up (servers get PHONE_HUNGUP);
+ *  3. phones connected to it are slammed (their owners get EHANGUP on send);
+ *  4. requests queued for it or received but unanswered are answered EHANGUP;
+ *  5. answers to its own calls are dropped (later answers are dropped on arrival);
+ *  6. its notifications are unqueued (their sources release them with the caps);
+ *  7. every capability is freed.
+ */
+#include <ipc/ipc.h>
+#include <ipc/methods.h>
+#include <proc/task.h>
+
+static void hang_up_phones(task_t *task)
+{
+	cap_table_t *t = &task->caps;
+	for (uint32_t i = 0; i < t->size; i++) {
+		spinlock_lock(&t->lock);
+		kobject_t *obj = t->slots[i].obj;
+		bool phone = obj != NULL && obj->type == KOBJECT_PHONE;
+		if (phone)
+			kobject_get(obj);
+		spinlock_unlock(&t->lock);
+		if (phone) {
+			phone_hangup((phone_t *) obj, task);
+			kobject_put(obj);
+		}
+	}
+}
+
+/** Pops the first call of @a list (box lock taken here); NULL when empty. */
+static call_t *pop(answerbox_t *box, list_t *list)
+{
+	spinlock_lock(&box->wq.lock);
+	link_t *l = list_first(list);
+	if (l != NULL)
+		list_remove(l);
+	spinlock_unlock(&box->wq.lock);
+	return l != NULL ? list_get_instance(l, call_t, link) : NULL;
+}
+
+static void answer_all(answerbox_t *box, list_t *list)
+{
+	call_t *call;
+	while ((call = pop(box, list)) != NULL)
+		call_answer_error(call, EHANGUP);
+}
+
+void ipc_task_cleanup(task_t *task)
+{
+	answerbox_t *box = &task->box;
+	spinlock_lock(&box->wq.lock);
+	box->active = false;
+	spinlock_unlock(&box->wq.lock);
+
+	hang_up_phones(task);
+	phone_slam_all(box);
+	answer_all(box, &box->calls);
+	answer_all(box, &box->dispatched); /* their capabilities go in step 7 */
+	call_t *call;
+	while ((call = pop(box, &box->answers)) != NULL)
+		kobject_put(&call->kobj);
+	while ((call = pop(box, &box->notifications)) != NULL)
+		((ipc_notif_t *) call)->queued = false;
+	cap_table_clear(&task->caps);
+}

@@ -1,0 +1,465 @@
+/*
+ * The IPC core: calls, sending, waiting, answering, forwarding.
+ * Decode-then-invoke: every entry point validates handles and arguments
+ * before it changes any state.
+ * Lock order: phone->lock -> box lock (box->wq.lock) -> cap table lock.
+ */
+#include <ipc/ipc.h>
+#include <ipc/methods.h>
+#include <arch/asm.h>
+#include <cpu.h>
+#include <mm/kmalloc.h>
+#include <proc/task.h>
+#include <proc/thread.h>
+#include <string.h>
+
+void ipc_phone_init(void);
+
+static slab_cache_t call_cache;
+static uint64_t next_call_id = 1;
+
+void ipc_init(void)
+{
+	kmem_cache_init(&call_cache, "ipc_call", sizeof(call_t), 8);
+	ipc_phone_init();
+}
+
+void answerbox_init(answerbox_t *box, task_t *task)
+{
+	waitq_init(&box->wq);
+	box->task = task;
+	box->active = true;
+	list_initialize(&box->calls);
+	list_initialize(&box->dispatched);
+	list_initialize(&box->answers);
+	list_initialize(&box->notifications);
+	list_initialize(&box->phones);
+	box->pokes = 0;
+}
+
+static task_t *current_task(void)
+{
+	return THREAD->task;
+}
+
+static void call_destroy(kobject_t *obj)
+{
+	call_t *call = (call_t *) obj;
+	if (call->ops->cleanup != NULL)
+		call->ops->cleanup(call);
+	if (call->sender != NULL)
+		task_put(call->sender);
+	if (call->caller_box != NULL)
+		task_put(call->caller_box->task);
+	if (call->phone != NULL)
+		kobject_put(&call->phone->kobj);
+	kmem_free(&call_cache, call);
+}
+
+static call_t *call_alloc(const ipc_data_t *data, task_t *sender)
+{
+	call_t *call = kmem_alloc(&call_cache);
+	if (call == NULL)
+		return NULL;
+	memset(call, 0, sizeof(*call));
+	kobject_init(&call->kobj, KOBJECT_CALL, call_destroy);
+	link_initialize(&call->link);
+	call->data = *data;
+	call->ops = ipc_method_ops(data->method);
+	task_get(sender);
+	call->sender = sender;
+	call->id = __atomic_fetch_add(&next_call_id, 1, __ATOMIC_RELAXED);
+	return call;
+}
+
+call_t *call_create_discarded(sysarg_t method, task_t *sender)
+{
+	ipc_data_t data = {.method = method};
+	call_t *call = call_alloc(&data, sender);
+	if (call != NULL)
+		call->flags |= CALL_DISCARD;
+	return call;
+}
+
+bool call_enqueue_request(answerbox_t *box, call_t *call)
+{
+	spinlock_lock(&box->wq.lock);
+	bool active = box->active;
+	if (active) {
+		list_append(&call->link, &box->calls);
+		box->task->ipc_stats.calls_received++;
+		waitq_wakeup_locked(&box->wq, false);
+	}
+	spinlock_unlock(&box->wq.lock);
+	return active;
+}
+
+void call_deliver_answer(call_t *call)
+{
+	call->flags |= CALL_ANSWERED;
+	if (call->phone != NULL) {
+		spinlock_lock(&call->phone->lock);
+		call->phone->active_calls--;
+		spinlock_unlock(&call->phone->lock);
+	}
+	answerbox_t *box = call->caller_box;
+	bool queued = false;
+	if (box != NULL && !(call->flags & CALL_DISCARD)) {
+		spinlock_lock(&box->wq.lock);
+		if (box->active) {
+			list_append(&call->link, &box->answers);
+			waitq_wakeup_locked(&box->wq, false);
+			queued = true;
+		}
+		spinlock_unlock(&box->wq.lock);
+	}
+	if (!queued)
+		kobject_put(&call->kobj);
+}
+
+void call_answer_error(call_t *call, errno_t rc)
+{
+	if ((call->flags & CALL_FORWARDED) && rc == EHANGUP)
+		rc = EFORWARD;
+	memset(&call->data, 0, sizeof(call->data));
+	call->data.method = (sysarg_t) rc;
+	call_deliver_answer(call);
+}
+
+/** Charges a call to @a phone; EHANGUP unless connected, ELIMIT when full. */
+static errno_t phone_reserve_slot(phone_t *phone, answerbox_t **callee)
+{
+	spinlock_lock(&phone->lock);
+	errno_t rc = EOK;
+	if (phone->state != PHONE_CONNECTED)
+		rc = EHANGUP;
+	else if (phone->active_calls >= IPC_MAX_ASYNC_CALLS)
+		rc = ELIMIT;
+	if (rc == EOK) {
+		phone->active_calls++;
+		*callee = phone->callee;
+		task_get((*callee)->task);
+	}
+	spinlock_unlock(&phone->lock);
+	return rc;
+}
+
+static void phone_release_slot(phone_t *phone)
+{
+	spinlock_lock(&phone->lock);
+	phone->active_calls--;
+	spinlock_unlock(&phone->lock);
+}
+
+errno_t ipc_call(cap_handle_t phone_h, const ipc_data_t *data, sysarg_t label)
+{
+	task_t *self = current_task();
+	phone_t *phone = (phone_t *) cap_get(&self->caps, phone_h, KOBJECT_PHONE);
+	if (phone == NULL)
+		return ENOENT;
+	answerbox_t *callee;
+	errno_t rc = phone_reserve_slot(phone, &callee);
+	if (rc != EOK) {
+		kobject_put(&phone->kobj);
+		return rc;
+	}
+	call_t *call = call_alloc(data, self);
+	if (call == NULL) {
+		rc = ENOMEM;
+	} else {
+		task_get(self);
+		call->caller_box = &self->box;
+		call->answer_label = label;
+		call->request_label = phone->label;
+		call->phone = phone; /* the cap_get reference moves to the call */
+		if (call->ops->request_preprocess != NULL)
+			rc = call->ops->request_preprocess(call);
+	}
+	if (rc != EOK) {
+		phone_release_slot(phone);
+		if (call != NULL) {
+			call->phone = NULL;
+			kobject_put(&call->kobj);
+		}
+		kobject_put(&phone->kobj);
+		task_put(callee->task);
+		return rc;
+	}
+	self->ipc_stats.calls_sent++;
+	if (!call_enqueue_request(callee, call))
+		call_answer_error(call, EHANGUP); /* the callee is dying */
+	task_put(callee->task);
+	return EOK;
+}
+
+/** Fills @a ev from an answer and releases the call. Caller's context. */
+static void receive_answer(call_t *call, ipc_event_t *ev)
+{
+	ev->kind = IPC_EVENT_ANSWER;
+	ev->imethod = call->data.method;
+	memcpy(ev->args, call->data.args, sizeof(ev->args));
+	ev->label = call->answer_label;
+	ev->cap = CAP_NULL;
+	ev->task_id = 0;
+	if (call->ops->answer_process != NULL)
+		call->ops->answer_process(call, ev);
+	current_task()->ipc_stats.answers_received++;
+	kobject_put(&call->kobj);
+}
+
+/** Hands a request to the receiver: a call capability and the event. On
+ *  failure nothing is left in the capability table. */
+static errno_t receive_request(task_t *self, call_t *call, ipc_event_t *ev)
+{
+	cap_handle_t h;
+	kobject_get(&call->kobj); /* the capability's reference */
+	errno_t rc = cap_alloc(&self->caps, &call->kobj, &h);
+	if (rc != EOK) {
+		kobject_put(&call->kobj);
+		return rc;
+	}
+	ev->kind = IPC_EVENT_REQUEST;
+	ev->imethod = call->data.method;
+	memcpy(ev->args, call->data.args, sizeof(ev->args));
+	ev->label = call->request_label;
+	ev->cap = h;
+	ev->task_id = call->sender->id;
+	if (call->ops->request_process != NULL)
+		rc = call->ops->request_process(call, ev);
+	if (rc != EOK) {
+		kobject_t *obj;
+		if (cap_free(&self->caps, h, KOBJECT_CALL, &obj) == EOK)
+			kobject_put(obj);
+	}
+	return rc;
+}
+
+/** Fills @a ev from a queued notification. Box lock held (posts coalesce under it). */
+static void take_notif(call_t *call, ipc_event_t *ev)
+{
+	ipc_notif_t *notif = (ipc_notif_t *) call;
+	ev->kind = IPC_EVENT_NOTIF;
+	ev->imethod = call->data.method;
+	memcpy(ev->args, call->data.args, sizeof(ev->args));
+	ev->label = notif->count;
+	ev->cap = CAP_NULL;
+	ev->task_id = 0;
+	notif->queued = false;
+	notif->count = 0;
+}
+
+/**
+ * Takes the next item off @a box (lock held): notifications first, then
+ * answers, then requests. Returns the call (NULL if none) and its kind; a
+ * notification is consumed into @a ev at once.
+ */
+static call_t *box_take(answerbox_t *box, sysarg_t *kind, ipc_event_t *ev)
+{
+	list_t *lists[3] = {&box->notifications, &box->answers, &box->calls};
+	static const sysarg_t kinds[3] = {
+	    IPC_EVENT_NOTIF, IPC_EVENT_ANSWER, IPC_EVENT_REQUEST};
+	for (int i = 0; i < 3; i++) {
+		link_t *l = list_first(lists[i]);
+		if (l == NULL)
+			continue;
+		list_remove(l);
+		call_t *call = list_get_instance(l, call_t, link);
+		if (kinds[i] == IPC_EVENT_REQUEST)
+			list_append(&call->link, &box->dispatched);
+		if (kinds[i] == IPC_EVENT_NOTIF)
+			take_notif(call, ev);
+		*kind = kinds[i];
+		return call;
+	}
+	return NULL;
+}
+
+/** Ends a request the receiver could not take (no capability slot). */
+static void refuse_request(answerbox_t *box, call_t *call, errno_t rc)
+{
+	spinlock_lock(&box->wq.lock);
+	list_remove(&call->link);
+	spinlock_unlock(&box->wq.lock);
+	call_answer_error(call, rc);
+}
+
+errno_t ipc_wait(uint64_t timeout_ns, unsigned flags, ipc_event_t *ev)
+{
+	task_t *self = current_task();
+	answerbox_t *box = &self->box;
+	for (;;) {
+		spinlock_lock(&box->wq.lock);
+		sysarg_t kind = 0;
+		call_t *call = box_take(box, &kind, ev);
+		if (call == NULL && box->pokes > 0) {
+			box->pokes--;
+			spinlock_unlock(&box->wq.lock);
+			memset(ev, 0, sizeof(*ev));
+			ev->kind = IPC_EVENT_POKE;
+			return EOK;
+		}
+		if (call == NULL) {
+			if (flags & IPC_WAIT_NONBLOCKING) {
+				spinlock_unlock(&box->wq.lock);
+				return EAGAIN;
+			}
+			errno_t rc = waitq_sleep_locked(
+			    &box->wq, timeout_ns, WAITQ_INTERRUPTIBLE);
+			if (rc != EOK)
+				return rc;
+			continue;
+		}
+		spinlock_unlock(&box->wq.lock);
+		if (kind == IPC_EVENT_NOTIF) {
+			self->ipc_stats.notifications++;
+			return EOK;
+		}
+		if (kind == IPC_EVENT_ANSWER) {
+			receive_answer(call, ev);
+			return EOK;
+		}
+		errno_t rc = receive_request(self, call, ev);
+		if (rc == EOK)
+			return EOK;
+		refuse_request(box, call, rc);
+	}
+}
+
+/** Takes call @a call_h of the current task out of its box. */
+static call_t *take_dispatched(task_t *self, cap_handle_t call_h)
+{
+	kobject_t *obj;
+	if (cap_free(&self->caps, call_h, KOBJECT_CALL, &obj) != EOK)
+		return NULL;
+	call_t *call = (call_t *) obj;
+	spinlock_lock(&self->box.wq.lock);
+	list_remove(&call->link);
+	spinlock_unlock(&self->box.wq.lock);
+	/* The capability's reference stays with the call in flight. */
+	return call;
+}
+
+errno_t ipc_answer(cap_handle_t call_h, const ipc_data_t *answer)
+{
+	task_t *self = current_task();
+	call_t *call = take_dispatched(self, call_h);
+	if (call == NULL)
+		return ENOENT;
+	if ((call->flags & CALL_FORWARDED) && answer->method == (sysarg_t) EHANGUP) {
+		call_answer_error(call, EHANGUP);
+	} else {
+		call->data = *answer;
+		if (call->ops->answer_preprocess != NULL)
+			call->ops->answer_preprocess(call);
+		call_deliver_answer(call);
+	}
+	self->ipc_stats.answers_sent++;
+	/* The reference that travelled with the request ends here. */
+	kobject_put(&call->kobj);
+	return EOK;
+}
+
+void ipc_notif_init(ipc_notif_t *notif, answerbox_t *box, sysarg_t method)
+{
+	memset(notif, 0, sizeof(*notif));
+	notif->call.flags = CALL_NOTIF;
+	notif->call.data.method = method;
+	notif->call.ops = ipc_method_ops(method);
+	link_initialize(&notif->call.link);
+	notif->box = box;
+}
+
+void ipc_notif_post(ipc_notif_t *notif, const sysarg_t args[IPC_CALL_ARGS])
+{
+	answerbox_t *box = notif->box;
+	if (box == NULL)
+		return;
+	spinlock_lock(&box->wq.lock);
+	if (box->active) {
+		memcpy(notif->call.data.args, args, sizeof(notif->call.data.args));
+		notif->count++;
+		if (!notif->queued) {
+			notif->queued = true;
+			list_append(&notif->call.link, &box->notifications);
+			waitq_wakeup_locked(&box->wq, false);
+		}
+	}
+	spinlock_unlock(&box->wq.lock);
+}
+
+void ipc_notif_detach(ipc_notif_t *notif)
+{
+	answerbox_t *box = notif->box;
+	if (box == NULL)
+		return;
+	spinlock_lock(&box->wq.lock);
+	if (notif->queued)
+		list_remove(&notif->call.link);
+	notif->queued = false;
+	notif->box = NULL;
+	spinlock_unlock(&box->wq.lock);
+}
+
+errno_t ipc_forward(
+    cap_handle_t call_h, cap_handle_t phone_h, const ipc_data_t *rewrite, unsigned mode)
+{
+	task_t *self = current_task();
+	if ((mode & ~(IPC_FF_ROUTE_FROM_ME | IPC_FF_REWRITE)) != 0)
+		return EINVAL;
+	if ((mode & IPC_FF_REWRITE) &&
+	    (rewrite == NULL || rewrite->method <= IPC_M_LAST_SYSTEM))
+		return EINVAL;
+	kobject_t *cobj = cap_get(&self->caps, call_h, KOBJECT_CALL);
+	if (cobj == NULL)
+		return ENOENT;
+	call_t *peek = (call_t *) cobj;
+	bool allowed = peek->ops->forwardable &&
+	    (!(mode & IPC_FF_REWRITE) || peek->data.method > IPC_M_LAST_SYSTEM);
+	kobject_put(cobj);
+	if (!allowed)
+		return EPERM;
+	phone_t *phone = (phone_t *) cap_get(&self->caps, phone_h, KOBJECT_PHONE);
+	if (phone == NULL)
+		return ENOENT;
+
+	call_t *call = take_dispatched(self, call_h);
+	if (call == NULL) {
+		kobject_put(&phone->kobj);
+		return ENOENT;
+	}
+	kobject_put(&call->kobj); /* the capability's reference; the flight one remains */
+	call->flags |= CALL_FORWARDED;
+	if (mode & IPC_FF_REWRITE)
+		call->data = *rewrite;
+	if (mode & IPC_FF_ROUTE_FROM_ME) {
+		task_get(self);
+		task_put(call->sender);
+		call->sender = self;
+	}
+	self->ipc_stats.forwards++;
+
+	spinlock_lock(&phone->lock);
+	answerbox_t *callee = phone->state == PHONE_CONNECTED ? phone->callee : NULL;
+	if (callee != NULL)
+		task_get(callee->task);
+	call->request_label = phone->label;
+	spinlock_unlock(&phone->lock);
+	kobject_put(&phone->kobj);
+	errno_t rc = EOK;
+	if (callee == NULL || !call_enqueue_request(callee, call)) {
+		call_answer_error(call, EFORWARD);
+		rc = EHANGUP;
+	}
+	if (callee != NULL)
+		task_put(callee->task);
+	return rc;
+}
+
+void ipc_poke(void)
+{
+	answerbox_t *box = &current_task()->box;
+	spinlock_lock(&box->wq.lock);
+	box->pokes++;
+	waitq_wakeup_locked(&box->wq, false);
+	spinlock_unlock(&box->wq.lock);
+}

@@ -1,0 +1,60 @@
+/*
+ * IPC_M_CONNECT_ME_TO: the caller asks for a new phone to whoever finally
+ * answers (a broker such as the naming service forwards the call).
+ *   request:  args as the protocol wants (e.g. the service id)
+ *   answer:   EOK with args[4] = the connection label the server chooses;
+ *             the caller receives the new phone's handle in args[4]
+ * The phone is made at send time (so an answer never fails for memory) and
+ * connected in the answerer's context.
+ */
+#include <ipc/methods.h>
+#include <cpu.h>
+#include <proc/task.h>
+#include <proc/thread.h>
+
+static errno_t cmt_request_preprocess(call_t *call)
+{
+	phone_t *phone = phone_create();
+	if (phone == NULL)
+		return ENOMEM;
+	call->passed = &phone->kobj;
+	return EOK;
+}
+
+static void cmt_answer_preprocess(call_t *call)
+{
+	if ((errno_t) call->data.method != EOK)
+		return;
+	errno_t rc = phone_connect(
+	    (phone_t *) call->passed, &THREAD->task->box, call->data.args[4]);
+	if (rc != EOK)
+		call->data.method = (sysarg_t) rc;
+}
+
+static void cmt_answer_process(call_t *call, ipc_event_t *ev)
+{
+	if ((errno_t) ev->imethod != EOK)
+		return;
+	cap_handle_t h;
+	errno_t rc = cap_alloc(&THREAD->task->caps, call->passed, &h);
+	if (rc != EOK) {
+		ev->imethod = (sysarg_t) rc; /* the phone is hung up in cleanup */
+		return;
+	}
+	call->passed = NULL; /* the reference now belongs to the capability */
+	ev->args[4] = h;
+}
+
+static void cmt_cleanup(call_t *call)
+{
+	if (call->passed != NULL)
+		kobject_put(call->passed); /* hangs up if it was connected */
+}
+
+const ipc_method_ops_t ipc_m_connect_me_to_ops = {
+    .request_preprocess = cmt_request_preprocess,
+    .answer_preprocess = cmt_answer_preprocess,
+    .answer_process = cmt_answer_process,
+    .cleanup = cmt_cleanup,
+    .forwardable = true,
+};

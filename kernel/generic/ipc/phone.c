@@ -1,0 +1,154 @@
+/*
+ * Phones: connecting, hanging up, slamming.
+ * A connected phone is on its callee's box->phones list and holds a
+ * reference on the callee task. Lock order: phone->lock -> box lock.
+ */
+#include <ipc/ipc.h>
+#include <ipc/methods.h>
+#include <cpu.h>
+#include <mm/kmalloc.h>
+#include <proc/task.h>
+#include <proc/thread.h>
+
+void ipc_phone_init(void);
+
+static slab_cache_t phone_cache;
+
+void ipc_phone_init(void)
+{
+	kmem_cache_init(&phone_cache, "ipc_phone", sizeof(phone_t), 8);
+}
+
+/** Disconnects @a phone from its callee (phone locked); returns the old callee
+ *  with the phone's task reference, or NULL if it was not connected. */
+static answerbox_t *disconnect_locked(phone_t *phone, phone_state_t new_state)
+{
+	answerbox_t *box = phone->state == PHONE_CONNECTED ? phone->callee : NULL;
+	if (box != NULL) {
+		spinlock_lock(&box->wq.lock);
+		list_remove(&phone->box_link);
+		spinlock_unlock(&box->wq.lock);
+	}
+	phone->callee = NULL;
+	phone->state = new_state;
+	return box;
+}
+
+static void send_hangup(answerbox_t *box, task_t *sender)
+{
+	call_t *call = call_create_discarded(IPC_M_PHONE_HUNGUP, sender);
+	if (call == NULL)
+		return; /* out of memory: the server learns of it when we die */
+	if (!call_enqueue_request(box, call))
+		kobject_put(&call->kobj);
+}
+
+void phone_hangup(phone_t *phone, task_t *sender)
+{
+	spinlock_lock(&phone->lock);
+	answerbox_t *box = disconnect_locked(phone, PHONE_HUNGUP);
+	spinlock_unlock(&phone->lock);
+	if (box != NULL) {
+		send_hangup(box, sender);
+		task_put(box->task);
+	}
+}
+
+static void phone_destroy(kobject_t *obj)
+{
+	phone_t *phone = (phone_t *) obj;
+	phone_hangup(phone, &kernel_task);
+	kmem_free(&phone_cache, phone);
+}
+
+phone_t *phone_create(void)
+{
+	phone_t *phone = kmem_alloc(&phone_cache);
+	if (phone == NULL)
+		return NULL;
+	kobject_init(&phone->kobj, KOBJECT_PHONE, phone_destroy);
+	spinlock_init(&phone->lock, "phone");
+	phone->state = PHONE_CONNECTING;
+	phone->callee = NULL;
+	link_initialize(&phone->box_link);
+	phone->active_calls = 0;
+	phone->label = 0;
+	return phone;
+}
+
+errno_t phone_connect(phone_t *phone, answerbox_t *box, sysarg_t label)
+{
+	spinlock_lock(&phone->lock);
+	errno_t rc = phone->state == PHONE_CONNECTING ? EOK : EINVAL;
+	if (rc == EOK) {
+		spinlock_lock(&box->wq.lock);
+		if (box->active) {
+			list_append(&phone->box_link, &box->phones);
+			task_get(box->task);
+			phone->callee = box;
+			phone->label = label;
+			phone->state = PHONE_CONNECTED;
+		} else {
+			phone->state = PHONE_SLAMMED;
+			rc = EHANGUP;
+		}
+		spinlock_unlock(&box->wq.lock);
+	}
+	spinlock_unlock(&phone->lock);
+	return rc;
+}
+
+void phone_slam_all(answerbox_t *box)
+{
+	for (;;) {
+		spinlock_lock(&box->wq.lock);
+		link_t *l = list_first(&box->phones);
+		if (l != NULL)
+			list_remove(l);
+		spinlock_unlock(&box->wq.lock);
+		if (l == NULL)
+			return;
+		phone_t *phone = list_get_instance(l, phone_t, box_link);
+		spinlock_lock(&phone->lock);
+		bool ours = phone->state == PHONE_CONNECTED && phone->callee == box;
+		if (ours) {
+			phone->state = PHONE_SLAMMED;
+			phone->callee = NULL;
+		}
+		spinlock_unlock(&phone->lock);
+		if (ours)
+			task_put(box->task);
+	}
+}
+
+errno_t ipc_phone_connect_new(
+    task_t *owner, answerbox_t *box, sysarg_t label, cap_handle_t *handle)
+{
+	phone_t *phone = phone_create();
+	if (phone == NULL)
+		return ENOMEM;
+	errno_t rc = phone_connect(phone, box, label);
+	if (rc == EOK)
+		rc = cap_alloc(&owner->caps, &phone->kobj, handle);
+	if (rc != EOK)
+		kobject_put(&phone->kobj);
+	return rc;
+}
+
+errno_t ipc_hangup(cap_handle_t phone_h, unsigned flags)
+{
+	task_t *self = THREAD->task;
+	if ((flags & ~IPC_HANGUP_RELEASE) != 0)
+		return EINVAL;
+	phone_t *phone = (phone_t *) cap_get(&self->caps, phone_h, KOBJECT_PHONE);
+	if (phone == NULL)
+		return ENOENT;
+	phone_hangup(phone, self);
+	kobject_put(&phone->kobj);
+	if (flags & IPC_HANGUP_RELEASE) {
+		kobject_t *obj;
+		if (cap_free(&self->caps, phone_h, KOBJECT_PHONE, &obj) == EOK)
+			kobject_put(obj);
+	}
+	return EOK;
+}

@@ -1,0 +1,351 @@
+/*
+ * Self-tests: IPC semantics between tasks. Servers are kernel threads
+ * running inside user tasks (IPC acts for THREAD->task); the test thread is
+ * the client, from the kernel task.
+ */
+#include <test.h>
+#include <cpu.h>
+#include <ipc/ipc.h>
+#include <mm/frame.h>
+#include <mm/kmalloc.h>
+#include <proc/task.h>
+#include <proc/thread.h>
+#include <synch/mutex.h>
+#include <string.h>
+
+#define MS     1000000ull
+#define M_ECHO (IPC_FIRST_USER_METHOD + 1)
+
+typedef struct server {
+	task_t *task;
+	semaphore_t go; /* the server answers only after an up() */
+	bool hold;
+	cap_handle_t next; /* forward requests here when set */
+	unsigned fwd_mode;
+	sysarg_t accept_label; /* answer CONNECT_ME_TO with this label */
+	volatile uint64_t last_sender;
+	volatile sysarg_t last_label;
+	volatile int hungups;
+	volatile int requests;
+} server_t;
+
+static void answer_request(server_t *s, const ipc_event_t *ev)
+{
+	ipc_data_t a = {.method = EOK};
+	if (ev->imethod == IPC_M_CONNECT_ME_TO)
+		a.args[4] = s->accept_label;
+	for (int i = 0; i < 4 && ev->imethod == M_ECHO; i++)
+		a.args[i] = ev->args[i] * 10;
+	ipc_answer(ev->cap, &a);
+}
+
+static void server_main(void *arg)
+{
+	server_t *s = arg;
+	if (s->hold && semaphore_down(&s->go, 0) != EOK)
+		return; /* killed while held */
+	while (!thread_kill_pending()) {
+		ipc_event_t ev;
+		if (ipc_wait(0, 0, &ev) != EOK)
+			return; /* killed */
+		if (ev.kind != IPC_EVENT_REQUEST)
+			continue;
+		s->last_sender = ev.task_id;
+		s->last_label = ev.label;
+		if (ev.imethod == IPC_M_PHONE_HUNGUP) {
+			s->hungups++;
+			ipc_answer(ev.cap, &(ipc_data_t){.method = EOK});
+			continue;
+		}
+		s->requests++;
+		if (s->next != CAP_NULL) {
+			ipc_data_t rewrite = {.method = M_ECHO, .args = {7, 7, 7, 7, 7}};
+			ipc_forward(ev.cap, s->next, &rewrite, s->fwd_mode);
+			continue;
+		}
+		answer_request(s, &ev);
+	}
+}
+
+/** Drops anything left in the kernel task's box by an earlier failed test. */
+static void drain(void)
+{
+	ipc_event_t ev;
+	while (ipc_wait(0, IPC_WAIT_NONBLOCKING, &ev) == EOK) {
+		if (ev.kind == IPC_EVENT_REQUEST)
+			ipc_answer(ev.cap, &(ipc_data_t){.method = (sysarg_t) EHANGUP});
+	}
+}
+
+static errno_t server_start(server_t *s, const char *name, bool hold)
+{
+	drain();
+	memset(s, 0, sizeof(*s));
+	semaphore_init(&s->go, 0);
+	s->hold = hold;
+	errno_t rc = task_create(name, NULL, 0, &s->task);
+	if (rc != EOK)
+		return rc;
+	task_get(s->task);
+	thread_t *t;
+	rc = thread_create(s->task, server_main, s, name, &t);
+	if (rc != EOK)
+		return rc;
+	thread_detach(t);
+	thread_start(t);
+	return EOK;
+}
+
+/** Kills the server and waits until its task is gone. */
+static void server_stop(server_t *s)
+{
+	task_exit_t how = {.how = TASK_EXIT_KILLED}, exit;
+	task_kill(s->task, &how);
+	semaphore_up(&s->go);
+	task_wait_ref(s->task, &exit, 0);
+	task_put(s->task);
+}
+
+static cap_handle_t connect(server_t *s, sysarg_t label)
+{
+	cap_handle_t h = CAP_NULL;
+	ipc_phone_connect_new(&kernel_task, &s->task->box, label, &h);
+	return h;
+}
+
+static void release(cap_handle_t h)
+{
+	ipc_hangup(h, IPC_HANGUP_RELEASE);
+}
+
+/** Waits for the next answer; returns its return value (ETIMEOUT if none). */
+static errno_t next_answer(ipc_event_t *ev)
+{
+	for (;;) {
+		errno_t rc = ipc_wait(2000 * MS, 0, ev);
+		if (rc != EOK)
+			return rc;
+		if (ev->kind == IPC_EVENT_ANSWER)
+			return (errno_t) ev->imethod;
+	}
+}
+
+KTEST(ipc_call_and_answer_carry_payload_and_labels)
+{
+	server_t s;
+	KT_ASSERT_EQ(server_start(&s, "echo", false), EOK);
+	cap_handle_t h = connect(&s, 77);
+	KT_ASSERT(h != CAP_NULL);
+	ipc_data_t d = {.method = M_ECHO, .args = {1, 2, 3, 4, 5}};
+	KT_ASSERT_EQ(ipc_call(h, &d, 0xabc), EOK);
+	ipc_event_t ev;
+	KT_ASSERT_EQ(next_answer(&ev), EOK);
+	KT_ASSERT_EQ(ev.label, 0xabc);
+	KT_ASSERT_EQ(ev.args[0], 10);
+	KT_ASSERT_EQ(ev.args[3], 40);
+	KT_ASSERT_EQ(s.last_label, 77); /* the connection's label */
+	KT_ASSERT_EQ(s.last_sender, 0); /* the kernel task sent it */
+	release(h);
+	server_stop(&s);
+}
+
+KTEST(ipc_65th_call_gets_elimit_and_64_are_answered)
+{
+	server_t s;
+	KT_ASSERT_EQ(server_start(&s, "slow", true), EOK);
+	cap_handle_t h = connect(&s, 0);
+	ipc_data_t d = {.method = M_ECHO};
+	for (int i = 0; i < IPC_MAX_ASYNC_CALLS; i++) {
+		d.args[0] = (sysarg_t) i;
+		KT_ASSERT_EQ(ipc_call(h, &d, (sysarg_t) i), EOK);
+	}
+	KT_ASSERT_EQ(ipc_call(h, &d, 64), ELIMIT);
+	semaphore_up(&s.go);
+	uint64_t seen = 0;
+	for (int i = 0; i < IPC_MAX_ASYNC_CALLS; i++) {
+		ipc_event_t ev;
+		KT_ASSERT_EQ(next_answer(&ev), EOK);
+		KT_ASSERT_EQ(ev.args[0], ev.label * 10);
+		seen |= 1ull << ev.label;
+	}
+	KT_ASSERT_EQ(seen, UINT64_MAX);	       /* every call answered exactly once */
+	KT_ASSERT_EQ(ipc_call(h, &d, 0), EOK); /* slots are free again */
+	ipc_event_t ev;
+	KT_ASSERT_EQ(next_answer(&ev), EOK);
+	release(h);
+	server_stop(&s);
+}
+
+KTEST(ipc_receiver_killed_answers_pending_calls_with_ehangup)
+{
+	server_t s;
+	KT_ASSERT_EQ(server_start(&s, "doomed", true), EOK);
+	cap_handle_t h = connect(&s, 0);
+	ipc_data_t d = {.method = M_ECHO};
+	for (int i = 0; i < IPC_MAX_ASYNC_CALLS; i++)
+		KT_ASSERT_EQ(ipc_call(h, &d, (sysarg_t) i), EOK);
+	server_stop(&s);
+	for (int i = 0; i < IPC_MAX_ASYNC_CALLS; i++) {
+		ipc_event_t ev;
+		KT_ASSERT_EQ(next_answer(&ev), EHANGUP);
+	}
+	KT_ASSERT_EQ(ipc_call(h, &d, 0), EHANGUP); /* the phone was slammed */
+	release(h);
+}
+
+KTEST(ipc_two_hop_forward_and_route_from_me)
+{
+	server_t a, b, c;
+	KT_ASSERT_EQ(server_start(&c, "c", false), EOK);
+	KT_ASSERT_EQ(server_start(&b, "b", true), EOK);
+	KT_ASSERT_EQ(server_start(&a, "a", true), EOK);
+	KT_ASSERT_EQ(ipc_phone_connect_new(b.task, &c.task->box, 33, &b.next), EOK);
+	KT_ASSERT_EQ(ipc_phone_connect_new(a.task, &b.task->box, 22, &a.next), EOK);
+	b.fwd_mode = IPC_FF_ROUTE_FROM_ME | IPC_FF_REWRITE;
+	semaphore_up(&a.go);
+	semaphore_up(&b.go);
+	cap_handle_t h = connect(&a, 11);
+	ipc_data_t d = {.method = IPC_FIRST_USER_METHOD + 9, .args = {1}};
+	KT_ASSERT_EQ(ipc_call(h, &d, 5), EOK);
+	ipc_event_t ev;
+	KT_ASSERT_EQ(next_answer(&ev), EOK);
+	KT_ASSERT_EQ(ev.label, 5);
+	KT_ASSERT_EQ(ev.args[0], 70);		 /* rewritten by b, answered by c */
+	KT_ASSERT_EQ(c.last_sender, b.task->id); /* route-from-me */
+	KT_ASSERT_EQ(c.last_label, 33);		 /* the label of b's phone to c */
+	KT_ASSERT_EQ(a.requests + b.requests + c.requests, 3);
+	KT_ASSERT_EQ(b.task->ipc_stats.forwards, 1);
+
+	/* Forwarding into a dead server reaches the caller as EFORWARD. */
+	server_stop(&c);
+	KT_ASSERT_EQ(ipc_call(h, &d, 6), EOK);
+	KT_ASSERT_EQ(next_answer(&ev), EFORWARD);
+	release(h);
+	server_stop(&a);
+	server_stop(&b);
+}
+
+KTEST(ipc_handles_of_wrong_type_or_stale_are_refused)
+{
+	server_t s;
+	KT_ASSERT_EQ(server_start(&s, "h", false), EOK);
+	cap_handle_t h = connect(&s, 0);
+	ipc_data_t d = {.method = M_ECHO};
+	KT_ASSERT_EQ(ipc_answer(h, &d), ENOENT); /* a phone is no call */
+	KT_ASSERT_EQ(ipc_forward(h, h, NULL, 0), ENOENT);
+	KT_ASSERT_EQ(ipc_call(CAP_NULL, &d, 0), ENOENT);
+	KT_ASSERT_EQ(ipc_call(0xdeadbeef, &d, 0), ENOENT);
+	KT_ASSERT_EQ(ipc_hangup(h, 0x80), EINVAL);
+	release(h);
+	KT_ASSERT_EQ(ipc_call(h, &d, 0), ENOENT); /* stale */
+	cap_handle_t h2 = connect(&s, 0);
+	KT_ASSERT(h2 != h); /* same slot, new generation */
+	KT_ASSERT_EQ(ipc_call(h, &d, 0), ENOENT);
+	release(h2);
+	server_stop(&s);
+}
+
+KTEST(ipc_hangup_notifies_server_and_blocks_sends)
+{
+	server_t s;
+	KT_ASSERT_EQ(server_start(&s, "hup", false), EOK);
+	cap_handle_t h = connect(&s, 0);
+	KT_ASSERT_EQ(ipc_hangup(h, 0), EOK);
+	ipc_data_t d = {.method = M_ECHO};
+	KT_ASSERT_EQ(ipc_call(h, &d, 0), EHANGUP); /* hung up, handle kept */
+	for (int i = 0; i < 100 && s.hungups == 0; i++)
+		thread_sleep(MS);
+	KT_ASSERT_EQ(s.hungups, 1);
+	KT_ASSERT_EQ(ipc_hangup(h, IPC_HANGUP_RELEASE), EOK);
+	KT_ASSERT_EQ(ipc_call(h, &d, 0), ENOENT);
+	KT_ASSERT_EQ(s.hungups, 1); /* only one PHONE_HUNGUP */
+	server_stop(&s);
+}
+
+KTEST(ipc_connect_me_to_through_a_broker)
+{
+	server_t broker, target;
+	KT_ASSERT_EQ(server_start(&target, "target", true), EOK);
+	KT_ASSERT_EQ(server_start(&broker, "broker", true), EOK);
+	target.accept_label = 4242;
+	KT_ASSERT_EQ(
+	    ipc_phone_connect_new(broker.task, &target.task->box, 0, &broker.next), EOK);
+	semaphore_up(&target.go);
+	semaphore_up(&broker.go);
+	cap_handle_t h = connect(&broker, 0);
+	ipc_data_t d = {.method = IPC_M_CONNECT_ME_TO};
+	KT_ASSERT_EQ(ipc_call(h, &d, 1), EOK);
+	ipc_event_t ev;
+	KT_ASSERT_EQ(next_answer(&ev), EOK);
+	cap_handle_t direct = ev.args[4];
+	KT_ASSERT(direct != CAP_NULL && direct != h);
+	d.method = M_ECHO;
+	d.args[0] = 3;
+	KT_ASSERT_EQ(ipc_call(direct, &d, 2), EOK);
+	KT_ASSERT_EQ(next_answer(&ev), EOK);
+	KT_ASSERT_EQ(ev.args[0], 30);
+	KT_ASSERT_EQ(target.last_label, 4242); /* the label the target chose */
+	release(direct);
+	release(h);
+	server_stop(&broker);
+	server_stop(&target);
+}
+
+KTEST(ipc_notifications_coalesce)
+{
+	ipc_notif_t n;
+	ipc_notif_init(&n, &kernel_task.box, IPC_FIRST_USER_METHOD + 50);
+	sysarg_t args[IPC_CALL_ARGS] = {1};
+	for (sysarg_t i = 1; i <= 3; i++) {
+		args[0] = i;
+		ipc_notif_post(&n, args);
+	}
+	ipc_event_t ev;
+	KT_ASSERT_EQ(ipc_wait(10 * MS, 0, &ev), EOK);
+	KT_ASSERT_EQ(ev.kind, IPC_EVENT_NOTIF);
+	KT_ASSERT_EQ(ev.label, 3);   /* three posts, one notification */
+	KT_ASSERT_EQ(ev.args[0], 3); /* the latest arguments */
+	KT_ASSERT_EQ(ipc_wait(0, IPC_WAIT_NONBLOCKING, &ev), EAGAIN);
+	ipc_notif_post(&n, args);
+	ipc_notif_detach(&n); /* withdrawn before it was received */
+	KT_ASSERT_EQ(ipc_wait(0, IPC_WAIT_NONBLOCKING, &ev), EAGAIN);
+	KT_ASSERT_EQ(ipc_wait(5 * MS, 0, &ev), ETIMEOUT);
+}
+
+KTEST(ipc_1000_connect_call_hangup_cycles_leak_nothing)
+{
+	server_t s;
+	KT_ASSERT_EQ(server_start(&s, "cycle", false), EOK);
+	ipc_data_t d = {.method = M_ECHO};
+	ipc_event_t ev;
+	/* Warm the caches once so that the baseline includes their slabs. */
+	cap_handle_t h = connect(&s, 0);
+	KT_ASSERT_EQ(ipc_call(h, &d, 0), EOK);
+	KT_ASSERT_EQ(next_answer(&ev), EOK);
+	release(h);
+	for (int i = 0; i < 100 && s.hungups < 1; i++)
+		thread_sleep(MS); /* the PHONE_HUNGUP call is gone too */
+	kmem_reclaim_all();
+	kmem_stats_t ks0, ks1;
+	frame_stats_t fs0, fs1;
+	kmem_get_stats(&ks0);
+	frame_get_stats(&fs0);
+	size_t caps = cap_count(&kernel_task.caps);
+	for (int i = 0; i < 1000; i++) {
+		h = connect(&s, (sysarg_t) i);
+		KT_ASSERT_EQ(ipc_call(h, &d, (sysarg_t) i), EOK);
+		KT_ASSERT_EQ(next_answer(&ev), EOK);
+		release(h);
+	}
+	for (int i = 0; i < 100 && s.hungups < 1001; i++)
+		thread_sleep(MS);
+	KT_ASSERT_EQ(s.hungups, 1001);
+	KT_ASSERT_EQ(cap_count(&kernel_task.caps), caps);
+	KT_ASSERT_EQ(cap_count(&s.task->caps), 0);
+	kmem_reclaim_all();
+	kmem_get_stats(&ks1);
+	frame_get_stats(&fs1);
+	KT_ASSERT_EQ(ks1.objects, ks0.objects);
+	KT_ASSERT_EQ(fs1.free, fs0.free);
+	server_stop(&s);
+}
