@@ -28,8 +28,13 @@
 #define SYS_TASK_KILL	      16 /* (uint64_t id) */
 #define SYS_PHYSMEM_MAP \
 	17 /* (uintptr_t phys, size_t size, unsigned flags, uintptr_t *base) */
-#define SYS_PERM_GRANT 18 /* (uint64_t task_id, unsigned perms) */
-#define SYS_PERM_GET   19 /* (unsigned *perms) */
+#define SYS_PERM_GRANT	    18 /* (uint64_t task_id, unsigned perms) */
+#define SYS_PERM_GET	    19 /* (unsigned *perms) */
+#define SYS_IRQ_SUBSCRIBE   20 /* (irq, method, const irq_cmd_t *, count, cap_handle_t *) */
+#define SYS_IRQ_UNSUBSCRIBE 21 /* (cap) */
+#define SYS_IOSPACE_ENABLE  22 /* (port, size) */
+#define SYS_EVENT_SUBSCRIBE 23 /* (event, method) */
+#define SYS_EVENT_UNMASK    24 /* (event) */
 
 /*
  * IPC system calls take and return more words than the six argument

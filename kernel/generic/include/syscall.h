@@ -48,5 +48,15 @@ sysarg_t sys_as_area_destroy(sysarg_t base);
 sysarg_t sys_as_area_query(sysarg_t addr, sysarg_t info_out);
 sysarg_t sys_physmem_map(sysarg_t phys, sysarg_t size, sysarg_t flags, sysarg_t base_out);
 sysarg_t sys_clock_get(sysarg_t ns_out);
+sysarg_t sys_irq_subscribe(
+    sysarg_t irq, sysarg_t method, sysarg_t cmds, sysarg_t count, sysarg_t handle_out);
+sysarg_t sys_irq_unsubscribe(sysarg_t handle);
+sysarg_t sys_iospace_enable(sysarg_t port, sysarg_t size);
+sysarg_t sys_event_subscribe(sysarg_t event, sysarg_t method);
+sysarg_t sys_event_unmask(sysarg_t event);
+
+struct task;
+/** Makes the CPU's I/O permissions match @a task's if it is running. */
+void arch_io_update(struct task *task);
 
 #endif

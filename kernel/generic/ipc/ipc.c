@@ -339,24 +339,30 @@ static call_t *take_dispatched(task_t *self, cap_handle_t call_h)
 	return call;
 }
 
-errno_t ipc_answer(cap_handle_t call_h, const ipc_data_t *answer)
+errno_t ipc_answer(cap_handle_t call_h, ipc_data_t *answer)
 {
 	task_t *self = current_task();
 	call_t *call = take_dispatched(self, call_h);
 	if (call == NULL)
 		return ENOENT;
+	errno_t rc = EOK;
 	if ((call->flags & CALL_FORWARDED) && answer->method == (sysarg_t) EHANGUP) {
 		call_answer_error(call, EHANGUP);
 	} else {
 		call->data = *answer;
 		if (call->ops->answer_preprocess != NULL)
-			call->ops->answer_preprocess(call);
-		call_deliver_answer(call);
+			rc = call->ops->answer_preprocess(call);
+		if (rc == EOK) {
+			*answer = call->data;
+			call_deliver_answer(call);
+		} else {
+			call_answer_error(call, rc);
+		}
 	}
 	self->ipc_stats.answers_sent++;
 	/* The reference that travelled with the request ends here. */
 	kobject_put(&call->kobj);
-	return EOK;
+	return rc;
 }
 
 void ipc_notif_init(ipc_notif_t *notif, answerbox_t *box, sysarg_t method)

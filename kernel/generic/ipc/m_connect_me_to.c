@@ -21,14 +21,12 @@ static errno_t cmt_request_preprocess(call_t *call)
 	return EOK;
 }
 
-static void cmt_answer_preprocess(call_t *call)
+static errno_t cmt_answer_preprocess(call_t *call)
 {
 	if ((errno_t) call->data.method != EOK)
-		return;
-	errno_t rc = phone_connect(
+		return EOK;
+	return phone_connect(
 	    (phone_t *) call->passed, &THREAD->task->box, call->data.args[4]);
-	if (rc != EOK)
-		call->data.method = (sysarg_t) rc;
 }
 
 static void cmt_answer_process(call_t *call, ipc_event_t *ev)
@@ -45,16 +43,10 @@ static void cmt_answer_process(call_t *call, ipc_event_t *ev)
 	ev->args[4] = h;
 }
 
-static void cmt_cleanup(call_t *call)
-{
-	if (call->passed != NULL)
-		kobject_put(call->passed); /* hangs up if it was connected */
-}
-
 const ipc_method_ops_t ipc_m_connect_me_to_ops = {
     .request_preprocess = cmt_request_preprocess,
     .answer_preprocess = cmt_answer_preprocess,
     .answer_process = cmt_answer_process,
-    .cleanup = cmt_cleanup,
+    .cleanup = passed_object_cleanup,
     .forwardable = true,
 };

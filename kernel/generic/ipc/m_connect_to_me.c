@@ -27,35 +27,13 @@ static errno_t ctm_request_preprocess(call_t *call)
 
 static errno_t ctm_request_process(call_t *call, ipc_event_t *ev)
 {
-	kobject_get(call->passed); /* the capability's reference */
-	errno_t rc = cap_alloc(&THREAD->task->caps, call->passed, &call->passed_cap);
-	if (rc != EOK) {
-		kobject_put(call->passed);
-		return rc;
-	}
-	ev->args[4] = call->passed_cap;
-	return EOK;
-}
-
-static void ctm_answer_preprocess(call_t *call)
-{
-	if ((errno_t) call->data.method == EOK)
-		return;
-	kobject_t *obj;
-	if (cap_free(&THREAD->task->caps, call->passed_cap, KOBJECT_PHONE, &obj) == EOK)
-		kobject_put(obj);
-}
-
-static void ctm_cleanup(call_t *call)
-{
-	if (call->passed != NULL)
-		kobject_put(call->passed);
+	return passed_phone_install(call, ev, 4);
 }
 
 const ipc_method_ops_t ipc_m_connect_to_me_ops = {
     .request_preprocess = ctm_request_preprocess,
     .request_process = ctm_request_process,
-    .answer_preprocess = ctm_answer_preprocess,
-    .cleanup = ctm_cleanup,
+    .answer_preprocess = passed_phone_revoke_unless_accepted,
+    .cleanup = passed_object_cleanup,
     .forwardable = false,
 };

@@ -3,6 +3,11 @@
  * each system method lives in its own file (ipc/m_*.c).
  */
 #include <ipc/methods.h>
+#include <cpu.h>
+#include <mm/kmalloc.h>
+#include <mm/mem_object.h>
+#include <proc/task.h>
+#include <proc/thread.h>
 
 static const ipc_method_ops_t user_method_ops = {.forwardable = true};
 static const ipc_method_ops_t plain_system_ops = {.forwardable = false};
@@ -16,7 +21,57 @@ const ipc_method_ops_t *ipc_method_ops(sysarg_t method)
 		return &ipc_m_connect_me_to_ops;
 	case IPC_M_CONNECT_TO_ME:
 		return &ipc_m_connect_to_me_ops;
+	case IPC_M_CONNECTION_CLONE:
+		return &ipc_m_connection_clone_ops;
+	case IPC_M_DATA_WRITE:
+		return &ipc_m_data_write_ops;
+	case IPC_M_DATA_READ:
+		return &ipc_m_data_read_ops;
+	case IPC_M_SHARE_OUT:
+		return &ipc_m_share_out_ops;
+	case IPC_M_SHARE_IN:
+		return &ipc_m_share_in_ops;
+	case IPC_M_STATE_CHANGE_AUTHORIZE:
+		return &ipc_m_state_change_authorize_ops;
 	default:
 		return method > IPC_M_LAST_SYSTEM ? &user_method_ops : &plain_system_ops;
 	}
+}
+
+errno_t passed_phone_install(call_t *call, ipc_event_t *ev, unsigned arg)
+{
+	kobject_get(call->passed); /* the capability's reference */
+	errno_t rc = cap_alloc(&THREAD->task->caps, call->passed, &call->passed_cap);
+	if (rc != EOK) {
+		kobject_put(call->passed);
+		return rc;
+	}
+	ev->args[arg] = call->passed_cap;
+	return EOK;
+}
+
+errno_t passed_phone_revoke_unless_accepted(call_t *call)
+{
+	if ((errno_t) call->data.method == EOK)
+		return EOK;
+	kobject_t *obj;
+	if (cap_free(&THREAD->task->caps, call->passed_cap, KOBJECT_PHONE, &obj) == EOK)
+		kobject_put(obj);
+	return EOK;
+}
+
+void passed_object_cleanup(call_t *call)
+{
+	if (call->passed != NULL)
+		kobject_put(
+		    call->passed); /* a phone hangs up when its last reference goes */
+}
+
+void transfer_cleanup(call_t *call)
+{
+	kfree(call->buffer);
+	call->buffer = NULL;
+	if (call->shared != NULL)
+		mem_object_put(call->shared);
+	call->shared = NULL;
 }

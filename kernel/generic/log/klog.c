@@ -5,6 +5,7 @@
 #include <klog.h>
 #include <common/adt/ringbuf.h>
 #include <spinlock.h>
+#include <ipc/irq.h>
 
 static uint8_t klog_data[KLOG_SIZE];
 static ringbuf_t klog_ring = {
@@ -16,7 +17,9 @@ void klog_write(const char *buf, size_t len)
 	spinlock_lock(&klog_lock);
 	for (size_t i = 0; i < len; i++)
 		ringbuf_put(&klog_ring, &buf[i]);
+	uint64_t head = klog_ring.head;
 	spinlock_unlock(&klog_lock);
+	event_notify(EVENT_KLOG, head, 0, 0);
 }
 
 size_t klog_read(uint64_t *cursor, char *out, size_t max, uint64_t *missed)

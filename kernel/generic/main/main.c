@@ -10,6 +10,8 @@
 #include <mm/frame.h>
 #include <mm/as.h>
 #include <ipc/ipc.h>
+
+void ipc_irq_init(void);
 #include <mm/kmalloc.h>
 #include <printf.h>
 #include <system.h>
@@ -78,6 +80,7 @@ void kmain(uintptr_t boot_magic, uintptr_t boot_info_pa)
 	kmalloc_init();
 	as_init();
 	ipc_init();
+	ipc_irq_init();
 	arch_late_init();
 	scheduler_init();
 	task_init();

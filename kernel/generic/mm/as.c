@@ -277,6 +277,23 @@ errno_t as_page_fault(as_t *as, uintptr_t addr, int access)
 	return rc;
 }
 
+errno_t as_area_share(as_t *as, uintptr_t base, mem_object_t **obj, size_t *offset,
+    size_t *pages, unsigned *flags)
+{
+	spinlock_lock(&as->lock);
+	as_area_t *area = find_area(as, base);
+	errno_t rc = area != NULL && area->base == base ? EOK : ENOENT;
+	if (rc == EOK) {
+		mem_object_get(area->obj);
+		*obj = area->obj;
+		*offset = area->obj_offset;
+		*pages = area->pages;
+		*flags = area->flags;
+	}
+	spinlock_unlock(&as->lock);
+	return rc;
+}
+
 errno_t as_write(as_t *as, uintptr_t va, const void *data, size_t len)
 {
 	const uint8_t *src = data;

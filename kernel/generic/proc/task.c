@@ -7,6 +7,7 @@
 #include <arch/asm.h>
 #include <cpu.h>
 #include <mm/as.h>
+#include <ipc/irq.h>
 #include <mm/kmalloc.h>
 #include <mm/page.h>
 #include <panic.h>
@@ -86,6 +87,7 @@ void task_put(task_t *t)
 		return;
 	assert(t != &kernel_task && t->thread_count == 0 && t->as == NULL);
 	cap_table_destroy(&t->caps);
+	kfree(t->io_bitmap);
 	kmem_free(&task_cache, t);
 }
 
@@ -168,6 +170,7 @@ static void task_orphan_children(task_t *parent)
 /** The last thread is gone: free the address space, publish the ending. */
 static void task_finish(task_t *t)
 {
+	event_task_cleanup(t);
 	ipc_task_cleanup(t);
 	as_destroy(t->as);
 	t->as = NULL;
@@ -184,6 +187,8 @@ static void task_finish(task_t *t)
 	spinlock_unlock(&tasks_lock);
 	spinlock_unlock(&t->lock);
 	waitq_wakeup(&t->exit_wq, true);
+	event_notify(
+	    EVENT_TASK_EXIT, t->id, (sysarg_t) t->exit.how, (sysarg_t) t->exit.status);
 	if (!has_parent)
 		task_reap(t);
 }
@@ -265,6 +270,41 @@ void task_fault(const char *what, uintptr_t addr, uintptr_t ip, bool has_addr)
 	task_kill(task, &how);
 	irq_enable();
 	thread_exit();
+}
+
+#define IO_BITMAP_MAX 8192 /* bytes: all 65536 ports */
+
+errno_t task_io_enable(task_t *task, uint32_t port, uint32_t size)
+{
+	if (size == 0 || port > 0xffff || size > 0x10000 - port)
+		return EINVAL;
+	size_t need = (port + size + 7) / 8;
+	uint8_t *bitmap = kmalloc(IO_BITMAP_MAX);
+	if (bitmap == NULL)
+		return ENOMEM;
+	spinlock_lock(&task->lock);
+	if (task->io_bitmap == NULL) {
+		memset(bitmap, 0xff, IO_BITMAP_MAX);
+		task->io_bitmap = bitmap;
+		bitmap = NULL;
+	}
+	for (uint32_t p = port; p < port + size; p++)
+		task->io_bitmap[p / 8] &= (uint8_t) ~(1u << (p % 8));
+	task->io_bitmap_bytes = MAX(task->io_bitmap_bytes, need);
+	spinlock_unlock(&task->lock);
+	kfree(bitmap);
+	return EOK;
+}
+
+bool task_io_allowed(task_t *task, uint32_t port, unsigned width)
+{
+	if (task->io_bitmap == NULL || port + width > task->io_bitmap_bytes * 8)
+		return false;
+	for (uint32_t p = port; p < port + width; p++) {
+		if (task->io_bitmap[p / 8] & (1u << (p % 8)))
+			return false;
+	}
+	return true;
 }
 
 size_t task_count(void)

@@ -30,6 +30,11 @@ static const syscall_fn_t syscall_table[SYSCALL_COUNT] = {
     SYSCALL(SYS_PHYSMEM_MAP, sys_physmem_map),
     SYSCALL(SYS_PERM_GRANT, sys_perm_grant),
     SYSCALL(SYS_PERM_GET, sys_perm_get),
+    SYSCALL(SYS_IRQ_SUBSCRIBE, sys_irq_subscribe),
+    SYSCALL(SYS_IRQ_UNSUBSCRIBE, sys_irq_unsubscribe),
+    SYSCALL(SYS_IOSPACE_ENABLE, sys_iospace_enable),
+    SYSCALL(SYS_EVENT_SUBSCRIBE, sys_event_subscribe),
+    SYSCALL(SYS_EVENT_UNMASK, sys_event_unmask),
 };
 
 sysarg_t syscall_dispatch(sysarg_t num, sysarg_t a1, sysarg_t a2, sysarg_t a3,

@@ -16,8 +16,9 @@ HOST_TEST_MODULES_adt := common/src/adt/bitmap.c common/src/adt/hash_table.c \
 HOST_TEST_MODULES_cmdline := kernel/generic/lib/cmdline.c
 HOST_TEST_MODULES_elf := kernel/generic/lib/elf.c
 HOST_TEST_MODULES_cap := kernel/generic/cap/cap.c
+HOST_TEST_MODULES_irq_code := kernel/generic/ipc/irq_code.c
 
-HOST_TESTS := printf buddy slab adt cmdline elf cap
+HOST_TESTS := printf buddy slab adt cmdline elf cap irq_code
 HOST_TEST_BINS := $(patsubst %,$(BUILD)/host-tests/%,$(HOST_TESTS))
 
 # printf_core's vsnprintf/snprintf would clash with the host libc's.

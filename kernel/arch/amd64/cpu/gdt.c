@@ -16,14 +16,22 @@ typedef struct {
 	uint16_t iomap_base;
 } __attribute__((packed)) tss_t;
 
-static tss_t tss;
+/* The TSS with its I/O permission bitmap right behind it (bit set = port
+ * denied; the extra final byte must be all ones). */
+#define IO_BITMAP_BYTES 8192
+static struct {
+	tss_t tss;
+	uint8_t io_bitmap[IO_BITMAP_BYTES + 1];
+} __attribute__((packed)) tss_area;
+#define tss (tss_area.tss)
+static size_t io_bitmap_open; /* bytes of io_bitmap that may hold clear bits */
 static uint64_t gdt[7] __attribute__((aligned(16)));
 static uint8_t ist_stacks[2][IST_STACK_SIZE] __attribute__((aligned(16)));
 
 static void gdt_set_tss(void)
 {
 	uint64_t base = (uintptr_t) &tss;
-	uint64_t limit = sizeof(tss) - 1;
+	uint64_t limit = sizeof(tss_area) - 1;
 	gdt[5] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
 	    (0x89ull << 40) | /* present, 64-bit TSS (available) */
 	    (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
@@ -39,7 +47,9 @@ void gdt_init(void)
 	gdt[4] = 0x00affa000000ffff; /* user code, 64-bit, DPL 3 */
 	tss.ist[IST_DOUBLE_FAULT - 1] = (uintptr_t) ist_stacks[0] + IST_STACK_SIZE;
 	tss.ist[IST_NMI - 1] = (uintptr_t) ist_stacks[1] + IST_STACK_SIZE;
-	tss.iomap_base = sizeof(tss); /* no I/O bitmap yet: user port access faults */
+	tss.iomap_base = sizeof(tss_t);
+	for (size_t i = 0; i <= IO_BITMAP_BYTES; i++)
+		tss_area.io_bitmap[i] = 0xff; /* user port access faults by default */
 	gdt_set_tss();
 
 	struct {
@@ -65,4 +75,15 @@ void gdt_init(void)
 void tss_set_kernel_stack(uintptr_t top)
 {
 	tss.rsp[0] = top;
+}
+
+void tss_set_io_bitmap(const uint8_t *bitmap, size_t bytes)
+{
+	for (size_t i = 0; i < io_bitmap_open; i++)
+		tss_area.io_bitmap[i] = 0xff;
+	if (bytes > IO_BITMAP_BYTES)
+		bytes = IO_BITMAP_BYTES;
+	for (size_t i = 0; i < bytes; i++)
+		tss_area.io_bitmap[i] = bitmap[i];
+	io_bitmap_open = bytes;
 }

@@ -10,6 +10,7 @@
 #include <mm/page.h>
 #include <proc/task.h>
 #include <string.h>
+#include <syscall.h>
 
 extern char thread_trampoline[];
 
@@ -41,10 +42,21 @@ void arch_thread_switch(thread_t *prev, thread_t *next)
 	paddr_t root = task_page_root(next->task);
 	if ((read_cr3() & ~0xfffull) != root)
 		page_table_activate(root);
+	if (prev->task != next->task &&
+	    (prev->task->io_bitmap_bytes != 0 || next->task->io_bitmap_bytes != 0))
+		tss_set_io_bitmap(next->task->io_bitmap, next->task->io_bitmap_bytes);
 	fpu_context_switch(next);
 }
 
 void arch_thread_destroy(thread_t *t)
 {
 	fpu_thread_destroy(t);
+}
+
+void arch_io_update(task_t *task)
+{
+	bool ints = irq_save();
+	if (THREAD->task == task)
+		tss_set_io_bitmap(task->io_bitmap, task->io_bitmap_bytes);
+	irq_restore(ints);
 }

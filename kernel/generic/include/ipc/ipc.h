@@ -79,9 +79,13 @@ typedef struct call {
 	/* System-method state. */
 	void *buffer;
 	size_t buffer_size;
-	kobject_t *passed;	 /* an object handed over (new phone) */
-	cap_handle_t passed_cap; /* its handle in the receiver, once installed */
-	struct mem_object *shared;
+	kobject_t *passed;	   /* an object handed over (new phone) */
+	cap_handle_t passed_cap;   /* its handle in the receiver, once installed */
+	uintptr_t user_addr;	   /* the caller's buffer or area address */
+	struct mem_object *shared; /* the object being shared */
+	size_t share_offset;	   /* its first shared page */
+	size_t share_pages;
+	unsigned share_flags; /* the most the other side may get */
 } call_t;
 
 /**
@@ -113,8 +117,9 @@ errno_t ipc_phone_connect_new(
 errno_t ipc_call(cap_handle_t phone_h, const ipc_data_t *data, sysarg_t label);
 /** Waits for the next notification, answer or request of the current task. */
 errno_t ipc_wait(uint64_t timeout_ns, unsigned flags, ipc_event_t *ev);
-/** Answers call @a call_h of the current task. */
-errno_t ipc_answer(cap_handle_t call_h, const ipc_data_t *answer);
+/** Answers call @a call_h of the current task. System methods may fill in
+ *  results for the answerer in @a answer (e.g. where a shared area landed). */
+errno_t ipc_answer(cap_handle_t call_h, ipc_data_t *answer);
 /** Passes call @a call_h on through @a phone_h (see IPC_FF_*). */
 errno_t ipc_forward(
     cap_handle_t call_h, cap_handle_t phone_h, const ipc_data_t *rewrite, unsigned mode);

@@ -13,8 +13,12 @@ typedef struct ipc_method_ops {
 	errno_t (*request_preprocess)(call_t *call);
 	/** Receiver's context, when ipc_wait hands the call out. */
 	errno_t (*request_process)(call_t *call, ipc_event_t *ev);
-	/** Answerer's context, before the answer is delivered (may change the return value). */
-	void (*answer_preprocess)(call_t *call);
+	/**
+	 * Answerer's context, before the answer is delivered. May update the
+	 * answer's arguments (they are returned to the answerer too). An error
+	 * turns the answer into that error and is returned to the answerer.
+	 */
+	errno_t (*answer_preprocess)(call_t *call);
 	/** Caller's context, when ipc_wait hands the answer out. */
 	void (*answer_process)(call_t *call, ipc_event_t *ev);
 	/** Frees method state when the call is destroyed. */
@@ -29,6 +33,21 @@ const ipc_method_ops_t *ipc_method_ops(sysarg_t method);
 extern const ipc_method_ops_t ipc_m_connect_me_to_ops;
 extern const ipc_method_ops_t ipc_m_connect_to_me_ops;
 extern const ipc_method_ops_t ipc_m_phone_hungup_ops;
+extern const ipc_method_ops_t ipc_m_connection_clone_ops;
+extern const ipc_method_ops_t ipc_m_data_write_ops;
+extern const ipc_method_ops_t ipc_m_data_read_ops;
+extern const ipc_method_ops_t ipc_m_share_out_ops;
+extern const ipc_method_ops_t ipc_m_share_in_ops;
+extern const ipc_method_ops_t ipc_m_state_change_authorize_ops;
+
+/* Shared by the methods that hand a new phone to the receiver
+ * (CONNECT_TO_ME, CONNECTION_CLONE): install it in the receiver's table as
+ * args[@a arg], and take it back if the receiver refuses. */
+errno_t passed_phone_install(call_t *call, ipc_event_t *ev, unsigned arg);
+errno_t passed_phone_revoke_unless_accepted(call_t *call);
+void passed_object_cleanup(call_t *call);
+/** Frees a data-transfer buffer and drops a shared memory object. */
+void transfer_cleanup(call_t *call);
 
 /* The IPC core's internal interface (ipc.c, phone.c), used by method hooks. */
 phone_t *phone_create(void);

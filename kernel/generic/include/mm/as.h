@@ -55,6 +55,10 @@ errno_t as_area_query(as_t *as, uintptr_t addr, as_area_info_t *info);
 /** Resolves a fault at @a addr: EOK if mapped now, EPERM for a forbidden
  *  access, ENOENT outside any area, ENOMEM. */
 errno_t as_page_fault(as_t *as, uintptr_t addr, int access);
+/** The memory object behind the area starting at @a base (a new reference),
+ *  its first page in the object, the area's size in pages and flags; ENOENT. */
+errno_t as_area_share(as_t *as, uintptr_t base, mem_object_t **obj, size_t *offset,
+    size_t *pages, unsigned *flags);
 /** Copies @a len bytes into the address space at @a va (for loading images). */
 errno_t as_write(as_t *as, uintptr_t va, const void *data, size_t len);
 /** Resident pages mapped in @a as. */

@@ -52,6 +52,10 @@ typedef struct task {
 	cap_table_t caps;
 	answerbox_t box;
 	ipc_stats_t ipc_stats;
+	/* I/O ports the task may use: a TSS-style bitmap (bit clear = allowed)
+	 * covering ports below io_bitmap_bytes * 8; NULL: none. */
+	uint8_t *io_bitmap;
+	size_t io_bitmap_bytes;
 } task_t;
 
 extern task_t kernel_task;
@@ -80,6 +84,10 @@ errno_t task_wait(uint64_t id, task_exit_t *exit, uint64_t timeout_ns);
 errno_t task_wait_ref(task_t *t, task_exit_t *exit, uint64_t timeout_ns);
 /** Kills the current task after a fault in user mode; does not return. */
 NORETURN void task_fault(const char *what, uintptr_t addr, uintptr_t ip, bool has_addr);
+/** Lets @a task use ports [port, port + size); EINVAL, ENOMEM. */
+errno_t task_io_enable(task_t *task, uint32_t port, uint32_t size);
+/** Whether @a task may use ports [port, port + width). */
+bool task_io_allowed(task_t *task, uint32_t port, unsigned width);
 /** Number of tasks in the global list (for leak tests and tools). */
 size_t task_count(void);
 

@@ -33,5 +33,7 @@ void cpu_enable_protection(void);
 void gdt_init(void);
 /** Sets the stack the CPU switches to when an interrupt arrives from user mode. */
 void tss_set_kernel_stack(uintptr_t top);
+/** Loads the I/O permission bitmap (bit clear = port allowed) of the running task. */
+void tss_set_io_bitmap(const uint8_t *bitmap, size_t bytes);
 
 #endif

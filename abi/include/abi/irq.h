@@ -1,0 +1,46 @@
+/*
+ * IRQ code: a small program the kernel runs in the interrupt handler on
+ * behalf of a driver, to acknowledge its device and decide whether the
+ * interrupt is its own. An accepted interrupt becomes a notification in the
+ * driver's answerbox: method chosen at subscription, arguments scratch[1..5].
+ */
+#ifndef ABI_IRQ_H
+#define ABI_IRQ_H
+
+#include <stdint.h>
+
+#define IRQ_CODE_MAX_CMDS 32
+#define IRQ_SCRATCH_COUNT 6
+
+typedef enum {
+	IRQ_CMD_PIO_READ_8 = 1, /* scratch[dst] = in8(port) */
+	IRQ_CMD_PIO_READ_16,
+	IRQ_CMD_PIO_READ_32,
+	IRQ_CMD_PIO_WRITE_8, /* out8(port, value) */
+	IRQ_CMD_PIO_WRITE_16,
+	IRQ_CMD_PIO_WRITE_32,
+	IRQ_CMD_PIO_WRITE_A_8, /* out8(port, scratch[src]) */
+	IRQ_CMD_PIO_WRITE_A_16,
+	IRQ_CMD_PIO_WRITE_A_32,
+	IRQ_CMD_LOAD,	   /* scratch[dst] = value */
+	IRQ_CMD_AND,	   /* scratch[dst] = scratch[src] & value */
+	IRQ_CMD_PREDICATE, /* if scratch[src] == 0, skip the next value commands */
+	IRQ_CMD_ACCEPT,	   /* the interrupt is ours: notify */
+	IRQ_CMD_DECLINE,   /* not ours */
+	IRQ_CMD_LAST = IRQ_CMD_DECLINE,
+} irq_cmd_type_t;
+
+typedef struct {
+	uint32_t cmd; /* irq_cmd_type_t */
+	uint32_t port;
+	uint64_t value;
+	uint32_t src;
+	uint32_t dst;
+} irq_cmd_t;
+
+/* Kernel events a task can subscribe to (one subscriber each). */
+#define EVENT_TASK_EXIT 0 /* args: task id, how, status */
+#define EVENT_KLOG	1 /* args: bytes ever logged */
+#define EVENT_COUNT	2
+
+#endif

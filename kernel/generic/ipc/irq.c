@@ -1,0 +1,140 @@
+/*
+ * IRQ subscriptions. Each hardware line with subscribers has a list of IRQ
+ * objects (line->lock, taken with interrupts off) and one kernel handler that
+ * runs their programs. An IRQ object is named by one capability of its
+ * task; freeing the capability (or the task's death) unsubscribes.
+ */
+#include <ipc/irq.h>
+#include <arch/interrupt.h>
+#include <cpu.h>
+#include <interrupt.h>
+#include <mm/kmalloc.h>
+#include <proc/task.h>
+#include <proc/thread.h>
+#include <string.h>
+
+typedef struct {
+	kobject_t kobj;
+	link_t link; /* line->subscribers */
+	unsigned irq;
+	irq_code_t code;
+	ipc_notif_t notif;
+} irq_sub_t;
+
+typedef struct {
+	spinlock_t lock;
+	list_t subscribers;
+	bool registered; /* our handler is installed on the line */
+} irq_line_t;
+
+static irq_line_t lines[IRQ_COUNT];
+static spinlock_t lines_lock = SPINLOCK_INITIALIZER("irq_lines");
+
+void ipc_irq_init(void);
+
+void ipc_irq_init(void)
+{
+	for (unsigned i = 0; i < IRQ_COUNT; i++) {
+		spinlock_init(&lines[i].lock, "irq_line");
+		list_initialize(&lines[i].subscribers);
+	}
+}
+
+void ipc_irq_fire(unsigned irq)
+{
+	irq_line_t *line = &lines[irq];
+	spinlock_lock(&line->lock);
+	list_foreach (line->subscribers, link, irq_sub_t, sub) {
+		uint64_t scratch[IRQ_SCRATCH_COUNT] = {0};
+		if (irq_code_run(&sub->code, scratch)) {
+			ipc_notif_post(&sub->notif, (const sysarg_t *) &scratch[1]);
+			break;
+		}
+	}
+	spinlock_unlock(&line->lock);
+}
+
+static void line_handler(unsigned irq, void *arg)
+{
+	ipc_irq_fire(irq);
+}
+
+static void irq_sub_destroy(kobject_t *obj)
+{
+	irq_sub_t *sub = (irq_sub_t *) obj;
+	irq_line_t *line = &lines[sub->irq];
+	spinlock_lock(&lines_lock);
+	spinlock_lock(&line->lock);
+	list_remove(&sub->link);
+	bool last = list_empty(&line->subscribers) && line->registered;
+	if (last)
+		line->registered = false;
+	spinlock_unlock(&line->lock);
+	if (last)
+		irq_unregister(sub->irq);
+	spinlock_unlock(&lines_lock);
+	ipc_notif_detach(&sub->notif);
+	task_put(sub->notif.call.sender); /* keeps the box alive while subscribed */
+	kfree(sub);
+}
+
+/** Adds @a sub to its line, installing the line handler for the first one. */
+static errno_t line_attach(irq_sub_t *sub)
+{
+	irq_line_t *line = &lines[sub->irq];
+	errno_t rc = EOK;
+	spinlock_lock(&lines_lock);
+	if (!line->registered) {
+		rc = irq_register(sub->irq, line_handler, NULL);
+		line->registered = rc == EOK;
+	}
+	if (rc == EOK) {
+		spinlock_lock(&line->lock);
+		list_append(&sub->link, &line->subscribers);
+		spinlock_unlock(&line->lock);
+	}
+	spinlock_unlock(&lines_lock);
+	return rc;
+}
+
+errno_t ipc_irq_subscribe(
+    unsigned irq, sysarg_t method, const irq_code_t *code, cap_handle_t *handle)
+{
+	task_t *self = THREAD->task;
+	if (irq >= IRQ_COUNT)
+		return EINVAL;
+	irq_sub_t *sub = kzalloc(sizeof(*sub));
+	if (sub == NULL)
+		return ENOMEM;
+	kobject_init(&sub->kobj, KOBJECT_IRQ, irq_sub_destroy);
+	link_initialize(&sub->link);
+	sub->irq = irq;
+	sub->code = *code;
+	ipc_notif_init(&sub->notif, &self->box, method);
+	task_get(self);
+	sub->notif.call.sender = self;
+	errno_t rc = cap_alloc(&self->caps, &sub->kobj, handle);
+	if (rc != EOK) {
+		task_put(self);
+		kfree(sub);
+		return rc;
+	}
+	rc = line_attach(sub);
+	if (rc != EOK) {
+		kobject_t *obj;
+		cap_free(&self->caps, *handle, KOBJECT_IRQ, &obj);
+		ipc_notif_detach(&sub->notif);
+		task_put(self);
+		kfree(sub);
+	}
+	return rc;
+}
+
+errno_t ipc_irq_unsubscribe(cap_handle_t handle)
+{
+	kobject_t *obj;
+	errno_t rc = cap_free(&THREAD->task->caps, handle, KOBJECT_IRQ, &obj);
+	if (rc == EOK)
+		kobject_put(obj);
+	return rc;
+}

@@ -1,0 +1,71 @@
+/*
+ * System calls for IRQ subscriptions, I/O space and kernel events.
+ */
+#include <ipc/irq.h>
+#include <cpu.h>
+#include <proc/task.h>
+#include <proc/thread.h>
+#include <syscall.h>
+#include <uaccess.h>
+
+static bool current_may_touch(void *ctx, uint32_t port, unsigned width)
+{
+	return task_io_allowed(ctx, port, width);
+}
+
+sysarg_t sys_irq_subscribe(
+    sysarg_t irq, sysarg_t method, sysarg_t cmds, sysarg_t count, sysarg_t handle_out)
+{
+	task_t *self = THREAD->task;
+	if (!(self->perms & PERM_IRQ))
+		return (sysarg_t) EPERM;
+	if (count == 0 || count > IRQ_CODE_MAX_CMDS)
+		return (sysarg_t) EINVAL;
+	irq_code_t code;
+	code.count = count;
+	errno_t rc = copy_from_uspace(code.cmds, cmds, count * sizeof(irq_cmd_t));
+	if (rc == EOK)
+		rc = irq_code_validate(code.cmds, count, current_may_touch, self);
+	cap_handle_t h = CAP_NULL;
+	if (rc == EOK)
+		rc = copy_to_uspace(handle_out, &h, sizeof(h));
+	if (rc == EOK)
+		rc = ipc_irq_subscribe(
+		    (unsigned) (irq > 0xffff ? 0xffff : irq), method, &code, &h);
+	if (rc != EOK)
+		return (sysarg_t) rc;
+	rc = copy_to_uspace(handle_out, &h, sizeof(h));
+	if (rc != EOK)
+		ipc_irq_unsubscribe(h);
+	return (sysarg_t) rc;
+}
+
+sysarg_t sys_irq_unsubscribe(sysarg_t handle)
+{
+	return (sysarg_t) ipc_irq_unsubscribe(handle);
+}
+
+sysarg_t sys_iospace_enable(sysarg_t port, sysarg_t size)
+{
+	task_t *self = THREAD->task;
+	if (!(self->perms & PERM_IO))
+		return (sysarg_t) EPERM;
+	if (port > 0xffff || size > 0x10000)
+		return (sysarg_t) EINVAL;
+	errno_t rc = task_io_enable(self, (uint32_t) port, (uint32_t) size);
+	if (rc == EOK)
+		arch_io_update(self);
+	return (sysarg_t) rc;
+}
+
+sysarg_t sys_event_subscribe(sysarg_t event, sysarg_t method)
+{
+	return (sysarg_t) event_subscribe(
+	    THREAD->task, event > 0xffff ? 0xffff : (unsigned) event, method);
+}
+
+sysarg_t sys_event_unmask(sysarg_t event)
+{
+	return (sysarg_t) event_unmask(
+	    THREAD->task, event > 0xffff ? 0xffff : (unsigned) event);
+}

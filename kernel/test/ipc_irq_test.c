@@ -1,0 +1,195 @@
+/*
+ * Self-tests: IRQ subscriptions, IRQ floods, kernel events, I/O permissions.
+ * Subscribers are kernel threads inside user tasks, because subscriptions
+ * belong to the task of the calling thread.
+ */
+#include <test.h>
+#include <cpu.h>
+#include <ipc/irq.h>
+#include <proc/task.h>
+#include <proc/thread.h>
+#include <synch/mutex.h>
+#include <syscall.h>
+#include <string.h>
+
+#define MS	 1000000ull
+#define TEST_IRQ 5 /* no kernel driver uses it; nothing raises it in QEMU */
+#define M_IRQ	 (IPC_FIRST_USER_METHOD + 100)
+
+typedef struct {
+	task_t *task;
+	semaphore_t ready;
+	semaphore_t go;
+	errno_t subscribe_rc;
+	unsigned irq;
+	bool decline;
+	ipc_event_t ev;
+	errno_t wait_rc;
+	errno_t io_rc;
+} sub_t;
+
+static void subscriber(void *arg)
+{
+	sub_t *s = arg;
+	irq_code_t code = {.count = 2};
+	code.cmds[0] = (irq_cmd_t){.cmd = IRQ_CMD_LOAD, .dst = 1, .value = 0x55};
+	code.cmds[1] = (irq_cmd_t){.cmd = s->decline ? IRQ_CMD_DECLINE : IRQ_CMD_ACCEPT};
+	cap_handle_t h;
+	s->subscribe_rc = ipc_irq_subscribe(s->irq, M_IRQ, &code, &h);
+	s->io_rc = (errno_t) sys_iospace_enable(0x3f8, 8);
+	semaphore_up(&s->ready);
+	if (semaphore_down(&s->go, 0) != EOK)
+		return;
+	s->wait_rc = ipc_wait(100 * MS, 0, &s->ev);
+	semaphore_up(&s->ready);
+	semaphore_down(&s->go, 0); /* stay subscribed until killed */
+}
+
+static errno_t start_subscriber(sub_t *s, unsigned irq, bool decline, unsigned perms)
+{
+	memset(s, 0, sizeof(*s));
+	semaphore_init(&s->ready, 0);
+	semaphore_init(&s->go, 0);
+	s->irq = irq;
+	s->decline = decline;
+	errno_t rc = task_create("irqsub", NULL, perms, &s->task);
+	if (rc != EOK)
+		return rc;
+	task_get(s->task);
+	thread_t *t;
+	rc = thread_create(s->task, subscriber, s, "irqsub", &t);
+	if (rc != EOK)
+		return rc;
+	thread_detach(t);
+	thread_start(t);
+	return semaphore_down(&s->ready, 2000 * MS);
+}
+
+static void stop_subscriber(sub_t *s)
+{
+	task_exit_t how = {.how = TASK_EXIT_KILLED}, exit;
+	task_kill(s->task, &how);
+	task_wait_ref(s->task, &exit, 0);
+	task_put(s->task);
+}
+
+KTEST(irq_flood_coalesces_into_one_notification)
+{
+	sub_t s;
+	KT_ASSERT_EQ(start_subscriber(&s, TEST_IRQ, false, PERM_IRQ | PERM_IO), EOK);
+	KT_ASSERT_EQ(s.subscribe_rc, EOK);
+	KT_ASSERT_EQ(s.io_rc, EOK);
+	for (int i = 0; i < 10000; i++)
+		ipc_irq_fire(TEST_IRQ);
+	semaphore_up(&s.go);
+	KT_ASSERT_EQ(semaphore_down(&s.ready, 2000 * MS), EOK);
+	KT_ASSERT_EQ(s.wait_rc, EOK);
+	KT_ASSERT_EQ(s.ev.kind, IPC_EVENT_NOTIF);
+	KT_ASSERT_EQ(s.ev.imethod, M_IRQ);
+	KT_ASSERT_EQ(s.ev.args[0], 0x55); /* scratch[1] */
+	KT_ASSERT_EQ(s.ev.label, 10000);  /* every interrupt counted, none lost */
+	KT_ASSERT(s.task->io_bitmap != NULL);
+	stop_subscriber(&s);
+	/* The line is free again once the subscriber is gone. */
+	KT_ASSERT_EQ(start_subscriber(&s, TEST_IRQ, true, PERM_IRQ), EOK);
+	KT_ASSERT_EQ(s.subscribe_rc, EOK);
+	KT_ASSERT_EQ(s.io_rc, EPERM); /* no PERM_IO */
+	ipc_irq_fire(TEST_IRQ);	      /* declined: no notification */
+	semaphore_up(&s.go);
+	KT_ASSERT_EQ(semaphore_down(&s.ready, 2000 * MS), EOK);
+	KT_ASSERT_EQ(s.wait_rc, ETIMEOUT);
+	stop_subscriber(&s);
+}
+
+KTEST(irq_subscribe_checks_line)
+{
+	sub_t s;
+	KT_ASSERT_EQ(start_subscriber(&s, 0, false, PERM_IRQ), EOK);
+	KT_ASSERT_EQ(s.subscribe_rc, EBUSY); /* the kernel's timer line */
+	stop_subscriber(&s);
+	KT_ASSERT_EQ(start_subscriber(&s, 16, false, PERM_IRQ), EOK);
+	KT_ASSERT_EQ(s.subscribe_rc, EINVAL);
+	stop_subscriber(&s);
+}
+
+typedef struct {
+	task_t *task;
+	semaphore_t ready;
+	semaphore_t go;
+	errno_t rc;
+	ipc_event_t ev[2];
+	errno_t wait_rc[2];
+} watcher_t;
+
+static void watcher(void *arg)
+{
+	watcher_t *w = arg;
+	w->rc = event_subscribe(THREAD->task, EVENT_TASK_EXIT, M_IRQ + 1);
+	semaphore_up(&w->ready);
+	for (int i = 0; i < 2; i++) {
+		if (semaphore_down(&w->go, 0) != EOK)
+			return;
+		w->wait_rc[i] = ipc_wait(50 * MS, 0, &w->ev[i]);
+		semaphore_up(&w->ready);
+	}
+	semaphore_down(&w->go, 0);
+}
+
+static void nothing(void *arg)
+{
+}
+
+static uint64_t run_short_task(void)
+{
+	task_t *t;
+	if (task_create("short", NULL, 0, &t) != EOK)
+		return 0;
+	task_get(t);
+	thread_t *th;
+	thread_create(t, nothing, NULL, "short", &th);
+	thread_detach(th);
+	thread_start(th);
+	task_exit_t exit;
+	task_wait_ref(t, &exit, 0);
+	uint64_t id = t->id;
+	task_put(t);
+	return id;
+}
+
+KTEST(event_task_exit_is_delivered_then_masked)
+{
+	watcher_t w;
+	memset(&w, 0, sizeof(w));
+	semaphore_init(&w.ready, 0);
+	semaphore_init(&w.go, 0);
+	KT_ASSERT_EQ(task_create("watcher", NULL, 0, &w.task), EOK);
+	task_get(w.task);
+	thread_t *t;
+	KT_ASSERT_EQ(thread_create(w.task, watcher, &w, "watcher", &t), EOK);
+	thread_detach(t);
+	thread_start(t);
+	KT_ASSERT_EQ(semaphore_down(&w.ready, 2000 * MS), EOK);
+	KT_ASSERT_EQ(w.rc, EOK);
+	KT_ASSERT_EQ(event_subscribe(&kernel_task, EVENT_TASK_EXIT, 1), EEXIST);
+	KT_ASSERT_EQ(event_subscribe(&kernel_task, EVENT_COUNT, 1), EINVAL);
+
+	uint64_t id = run_short_task();
+	run_short_task(); /* masked: merged into nothing */
+	semaphore_up(&w.go);
+	KT_ASSERT_EQ(semaphore_down(&w.ready, 2000 * MS), EOK);
+	KT_ASSERT_EQ(w.wait_rc[0], EOK);
+	KT_ASSERT_EQ(w.ev[0].kind, IPC_EVENT_NOTIF);
+	KT_ASSERT_EQ(w.ev[0].args[0], id);
+	KT_ASSERT_EQ(w.ev[0].args[1], TASK_EXIT_NORMAL);
+	semaphore_up(&w.go);
+	KT_ASSERT_EQ(semaphore_down(&w.ready, 2000 * MS), EOK);
+	KT_ASSERT_EQ(w.wait_rc[1], ETIMEOUT); /* masked until unmasked */
+
+	task_exit_t how = {.how = TASK_EXIT_KILLED}, exit;
+	task_kill(w.task, &how);
+	task_wait_ref(w.task, &exit, 0);
+	task_put(w.task);
+	/* The subscription went with the watcher. */
+	KT_ASSERT_EQ(event_subscribe(&kernel_task, EVENT_TASK_EXIT, 1), EOK);
+	event_task_cleanup(&kernel_task);
+}
