@@ -152,3 +152,20 @@ errno_t ipc_hangup(cap_handle_t phone_h, unsigned flags)
 	}
 	return EOK;
 }
+
+static task_t *naming_service; /* referenced; set once at boot */
+
+void ipc_set_naming_service(task_t *task)
+{
+	if (naming_service != NULL)
+		return;
+	task_get(task);
+	naming_service = task;
+}
+
+void ipc_connect_to_naming_service(task_t *task)
+{
+	cap_handle_t h;
+	if (naming_service != NULL && naming_service != task)
+		ipc_phone_connect_new(task, &naming_service->box, 0, &h);
+}

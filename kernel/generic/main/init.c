@@ -10,6 +10,7 @@
 #include <printf.h>
 #include <proc/program.h>
 #include <proc/task.h>
+#include <ipc/ipc.h>
 #include <string.h>
 #include <system.h>
 
@@ -39,6 +40,8 @@ static void start_init_tasks(const char *list)
 		task_t *task;
 		errno_t rc = start_module(name, &task);
 		if (rc == EOK) {
+			ipc_set_naming_service(
+			    task); /* the first one is the naming service */
 			printf("init: started %s as task %llu\n", name,
 			    (unsigned long long) task->id);
 			task_put(task);

@@ -14,6 +14,7 @@
 #include <boot.h>
 #include <proc/elf.h>
 #include <mm/as.h>
+#include <ipc/ipc.h>
 #include <printf.h>
 #include <proc/thread.h>
 #include <cpu.h>
@@ -126,6 +127,7 @@ errno_t program_create(const void *image, size_t size, const char *cmdline,
 	if (rc != EOK)
 		return rc;
 	uintptr_t sp;
+	ipc_connect_to_naming_service(task); /* phone handle 1 */
 	task_get(task); /* the caller's reference, taken before the task can end */
 	rc = load_segments(task->as, image, &elf);
 	if (rc == EOK)

@@ -127,6 +127,11 @@ errno_t ipc_forward(
 errno_t ipc_hangup(cap_handle_t phone_h, unsigned flags);
 /** Wakes one thread of the current task waiting in ipc_wait. */
 void ipc_poke(void);
+/** Makes @a task the naming service: every task created later starts with
+ *  phone handle 1 connected to it. */
+void ipc_set_naming_service(struct task *task);
+/** Connects phone handle 1 of a new @a task to the naming service, if any. */
+void ipc_connect_to_naming_service(struct task *task);
 /** Tears down the IPC state of a task whose last thread is gone (see ipc/death.c). */
 void ipc_task_cleanup(struct task *task);
 
