@@ -27,6 +27,7 @@ typedef struct server {
 	volatile sysarg_t last_label;
 	volatile int hungups;
 	volatile int requests;
+	volatile sysarg_t last_arg0;
 } server_t;
 
 static void answer_request(server_t *s, const ipc_event_t *ev)
@@ -52,6 +53,7 @@ static void server_main(void *arg)
 			continue;
 		s->last_sender = ev.task_id;
 		s->last_label = ev.label;
+		s->last_arg0 = ev.args[0];
 		if (ev.imethod == IPC_M_PHONE_HUNGUP) {
 			s->hungups++;
 			ipc_answer(ev.cap, &(ipc_data_t){.method = EOK});
@@ -348,4 +350,46 @@ KTEST(ipc_1000_connect_call_hangup_cycles_leak_nothing)
 	KT_ASSERT_EQ(ks1.objects, ks0.objects);
 	KT_ASSERT_EQ(fs1.free, fs0.free);
 	server_stop(&s);
+}
+
+/** The phone in @a task's table (there is exactly one), or NULL. */
+static phone_t *only_phone(task_t *task)
+{
+	for (uint32_t i = 0; i < task->caps.size; i++) {
+		kobject_t *o = task->caps.slots[i].obj;
+		if (o != NULL && o->type == KOBJECT_PHONE)
+			return (phone_t *) o;
+	}
+	return NULL;
+}
+
+KTEST(ipc_connection_clone_and_state_change_authorize)
+{
+	server_t s1, s2;
+	KT_ASSERT_EQ(server_start(&s1, "s1", false), EOK);
+	KT_ASSERT_EQ(server_start(&s2, "s2", false), EOK);
+	cap_handle_t to_s1 = connect(&s1, 5), to_s1_b = connect(&s1, 6),
+		     to_s2 = connect(&s2, 0);
+	ipc_event_t ev;
+	ipc_data_t d = {.method = IPC_M_CONNECTION_CLONE, .args = {to_s1}};
+	KT_ASSERT_EQ(ipc_call(to_s2, &d, 1), EOK);
+	KT_ASSERT_EQ(next_answer(&ev), EOK);
+	phone_t *clone = only_phone(s2.task);
+	KT_ASSERT(clone != NULL);
+	KT_ASSERT(clone->state == PHONE_CONNECTED && clone->callee == &s1.task->box);
+	KT_ASSERT_EQ(clone->label, 5);
+	d.args[0] = 0x12345; /* not a phone */
+	KT_ASSERT_EQ(ipc_call(to_s2, &d, 1), ENOENT);
+
+	d = (ipc_data_t){.method = IPC_M_STATE_CHANGE_AUTHORIZE, .args = {to_s1_b}};
+	KT_ASSERT_EQ(ipc_call(to_s1, &d, 2), EOK);
+	KT_ASSERT_EQ(next_answer(&ev), EOK);
+	KT_ASSERT_EQ(s1.last_arg0, 6); /* the other connection's label */
+	d.args[0] = to_s2;	       /* a connection to another server */
+	KT_ASSERT_EQ(ipc_call(to_s1, &d, 2), EPERM);
+	release(to_s1);
+	release(to_s1_b);
+	release(to_s2);
+	server_stop(&s2);
+	server_stop(&s1);
 }

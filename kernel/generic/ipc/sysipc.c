@@ -49,7 +49,12 @@ static sysarg_t sys_ipc_answer(syscall_regs_t *r)
 {
 	ipc_data_t data;
 	regs_to_data(r, 1, &data);
-	return (sysarg_t) ipc_answer(r->r[0], &data);
+	errno_t rc = ipc_answer(r->r[0], &data);
+	/* The answer as delivered (e.g. where a shared area was mapped). */
+	r->r[1] = data.method;
+	for (unsigned i = 0; i < IPC_CALL_ARGS; i++)
+		r->r[2 + i] = data.args[i];
+	return (sysarg_t) rc;
 }
 
 static sysarg_t sys_ipc_forward(syscall_regs_t *r)
