@@ -42,6 +42,24 @@ static task_t *current_task(void)
 	return THREAD->task;
 }
 
+/** Keeps one call per thread for the next send, so that a round trip
+ *  (whose call is freed by the caller's thread) never touches the slab. */
+static void call_free(call_t *call)
+{
+	thread_t *t = THREAD;
+	if (t != NULL && t->cached_call == NULL && !t->kill_pending)
+		t->cached_call = call;
+	else
+		kmem_free(&call_cache, call);
+}
+
+void ipc_thread_cleanup(thread_t *t)
+{
+	if (t->cached_call != NULL)
+		kmem_free(&call_cache, t->cached_call);
+	t->cached_call = NULL;
+}
+
 static void call_destroy(kobject_t *obj)
 {
 	call_t *call = (call_t *) obj;
@@ -53,12 +71,17 @@ static void call_destroy(kobject_t *obj)
 		task_put(call->caller_box->task);
 	if (call->phone != NULL)
 		kobject_put(&call->phone->kobj);
-	kmem_free(&call_cache, call);
+	call_free(call);
 }
 
 static call_t *call_alloc(const ipc_data_t *data, task_t *sender)
 {
-	call_t *call = kmem_alloc(&call_cache);
+	thread_t *t = THREAD;
+	call_t *call = t->cached_call;
+	if (call != NULL)
+		t->cached_call = NULL;
+	else
+		call = kmem_alloc(&call_cache);
 	if (call == NULL)
 		return NULL;
 	memset(call, 0, sizeof(*call));

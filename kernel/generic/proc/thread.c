@@ -14,6 +14,7 @@
 #include <string.h>
 #include <arch/mm.h>
 #include <arch.h>
+#include <ipc/ipc.h>
 
 static slab_cache_t thread_cache;
 static list_t threads = LIST_INITIALIZER(threads);
@@ -106,6 +107,7 @@ static void thread_destroy(thread_t *t)
 	live_threads--;
 	spinlock_unlock(&threads_lock);
 	arch_thread_destroy(t);
+	ipc_thread_cleanup(t);
 	frame_free(virt_to_phys(t->kstack));
 	kmem_free(&thread_cache, t);
 }

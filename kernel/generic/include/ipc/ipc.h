@@ -132,6 +132,9 @@ void ipc_poke(void);
 void ipc_set_naming_service(struct task *task);
 /** Connects phone handle 1 of a new @a task to the naming service, if any. */
 void ipc_connect_to_naming_service(struct task *task);
+struct thread;
+/** Frees the thread's cached call (when the thread is destroyed). */
+void ipc_thread_cleanup(struct thread *t);
 /** Tears down the IPC state of a task whose last thread is gone (see ipc/death.c). */
 void ipc_task_cleanup(struct task *task);
 
