@@ -6,6 +6,7 @@
 #include <test.h>
 #include <cpu.h>
 #include <ipc/ipc.h>
+#include <log/ipclog.h>
 #include <mm/frame.h>
 #include <mm/kmalloc.h>
 #include <proc/task.h>
@@ -392,4 +393,88 @@ KTEST(ipc_connection_clone_and_state_change_authorize)
 	release(to_s2);
 	server_stop(&s2);
 	server_stop(&s1);
+}
+
+/** Reads every record after @a cursor into @a out (at most 32). */
+static size_t log_read(uint64_t *cursor, ipclog_record_t *out, uint64_t *missed)
+{
+	return ipclog_read(cursor, out, 32, missed);
+}
+
+KTEST(ipclog_records_a_forwarded_call_exactly)
+{
+	static ipclog_record_t rec[32];
+	server_t a, b;
+	KT_ASSERT_EQ(server_start(&b, "logb", false), EOK);
+	KT_ASSERT_EQ(server_start(&a, "loga", true), EOK);
+	KT_ASSERT_EQ(ipc_phone_connect_new(a.task, &b.task->box, 0, &a.next), EOK);
+	semaphore_up(&a.go);
+	cap_handle_t h = connect(&a, 0);
+	KT_ASSERT_EQ(ipclog_enable(true), EOK);
+	KT_ASSERT_EQ(ipclog_filter_methods(IPC_FIRST_USER_METHOD, UINT64_MAX), EOK);
+	uint64_t filter[2] = {a.task->id, b.task->id};
+	KT_ASSERT_EQ(ipclog_filter_tasks(filter, 2), EOK);
+	ipclog_status_t st;
+	ipclog_status(&st);
+	uint64_t cursor = st.head, missed;
+
+	ipc_data_t d = {.method = IPC_FIRST_USER_METHOD + 3, .args = {1, 2}};
+	KT_ASSERT_EQ(ipc_call(h, &d, 9), EOK);
+	ipc_event_t ev;
+	KT_ASSERT_EQ(next_answer(&ev), EOK);
+	size_t n = log_read(&cursor, rec, &missed);
+	KT_ASSERT_EQ(n, 3);
+	KT_ASSERT_EQ(missed, 0);
+	KT_ASSERT_EQ(rec[0].type, IPCLOG_CALL);
+	KT_ASSERT_EQ(rec[1].type, IPCLOG_FORWARD);
+	KT_ASSERT_EQ(rec[2].type, IPCLOG_ANSWER);
+	KT_ASSERT(rec[0].call_id == rec[1].call_id && rec[1].call_id == rec[2].call_id);
+	KT_ASSERT_EQ(rec[0].sender, 0);
+	KT_ASSERT_EQ(rec[0].receiver, a.task->id);
+	KT_ASSERT_EQ(rec[0].phone, h);
+	KT_ASSERT_EQ(rec[0].method, IPC_FIRST_USER_METHOD + 3);
+	KT_ASSERT_EQ(rec[0].args[1], 2);
+	KT_ASSERT_EQ(rec[1].sender, a.task->id);
+	KT_ASSERT_EQ(rec[1].receiver, b.task->id);
+	KT_ASSERT_EQ(rec[2].sender, b.task->id);
+	KT_ASSERT_EQ(rec[2].retval, EOK);
+	KT_ASSERT(rec[2].flags & IPCLOG_F_FORWARDED);
+	KT_ASSERT(rec[0].seq < rec[1].seq && rec[1].time_ns <= rec[2].time_ns);
+
+	/* Type filter: only the hang-up. */
+	KT_ASSERT_EQ(ipclog_filter_methods(0, UINT64_MAX), EOK);
+	KT_ASSERT_EQ(ipclog_filter_types(IPCLOG_TYPE_BIT(IPCLOG_HANGUP)), EOK);
+	release(h);
+	n = log_read(&cursor, rec, &missed);
+	KT_ASSERT_EQ(n, 1);
+	KT_ASSERT_EQ(rec[0].type, IPCLOG_HANGUP);
+	KT_ASSERT_EQ(rec[0].receiver, a.task->id);
+	KT_ASSERT_EQ(ipclog_filter_types(0), EINVAL);
+	for (int i = 0; i < 100 && a.hungups == 0; i++)
+		thread_sleep(MS); /* a answers the PHONE_HUNGUP: one more record */
+
+	/* Overflow: a 16-record ring after 40 events reports 24 missed. */
+	KT_ASSERT_EQ(ipclog_filter_types(IPCLOG_ALL_TYPES), EOK);
+	KT_ASSERT_EQ(ipclog_resize(16), EOK);
+	KT_ASSERT_EQ(ipclog_resize(17), EINVAL);
+	cursor = 0;
+	h = connect(&b, 0);
+	for (int i = 0; i < 20; i++) {
+		KT_ASSERT_EQ(ipc_call(h, &d, 0), EOK); /* CALL + ANSWER each */
+		KT_ASSERT_EQ(next_answer(&ev), EOK);
+	}
+	n = log_read(&cursor, rec, &missed);
+	KT_ASSERT_EQ(n, 16);
+	KT_ASSERT_EQ(missed, 24);
+
+	/* Off: nothing is recorded. */
+	KT_ASSERT_EQ(ipclog_enable(false), EOK);
+	KT_ASSERT_EQ(ipc_call(h, &d, 0), EOK);
+	KT_ASSERT_EQ(next_answer(&ev), EOK);
+	KT_ASSERT_EQ(log_read(&cursor, rec, &missed), 0);
+	ipclog_filter_tasks(NULL, 0);
+	ipclog_clear();
+	release(h);
+	server_stop(&a);
+	server_stop(&b);
 }

@@ -35,6 +35,8 @@
 #define SYS_IOSPACE_ENABLE  22 /* (port, size) */
 #define SYS_EVENT_SUBSCRIBE 23 /* (event, method) */
 #define SYS_EVENT_UNMASK    24 /* (event) */
+#define SYS_IPCLOG_CONTROL	25	/* (cmd, arg, arg2) PERM_IPCLOG */
+#define SYS_IPCLOG_READ		26	/* (uint64_t *cursor, ipclog_record_t *, max, uint64_t *missed) */
 
 /*
  * IPC system calls take and return more words than the six argument

@@ -6,6 +6,7 @@
  */
 #include <ipc/ipc.h>
 #include <ipc/methods.h>
+#include <log/ipclog.h>
 #include <arch/asm.h>
 #include <cpu.h>
 #include <mm/kmalloc.h>
@@ -88,6 +89,7 @@ static call_t *call_alloc(const ipc_data_t *data, task_t *sender)
 	kobject_init(&call->kobj, KOBJECT_CALL, call_destroy);
 	link_initialize(&call->link);
 	call->data = *data;
+	call->request_method = data->method;
 	call->ops = ipc_method_ops(data->method);
 	task_get(sender);
 	call->sender = sender;
@@ -146,6 +148,9 @@ void call_answer_error(call_t *call, errno_t rc)
 		rc = EFORWARD;
 	memset(&call->data, 0, sizeof(call->data));
 	call->data.method = (sysarg_t) rc;
+	IPCLOG(IPCLOG_ANSWER, call, 0, call->caller_box ? call->caller_box->task->id : 0,
+	    0,
+	    IPCLOG_F_KERNEL | ((call->flags & CALL_FORWARDED) ? IPCLOG_F_FORWARDED : 0));
 	call_deliver_answer(call);
 }
 
@@ -209,6 +214,7 @@ errno_t ipc_call(cap_handle_t phone_h, const ipc_data_t *data, sysarg_t label)
 		return rc;
 	}
 	self->ipc_stats.calls_sent++;
+	IPCLOG(IPCLOG_CALL, call, self->id, callee->task->id, phone_h, 0);
 	if (!call_enqueue_request(callee, call))
 		call_answer_error(call, EHANGUP); /* the callee is dying */
 	task_put(callee->task);
@@ -377,6 +383,9 @@ errno_t ipc_answer(cap_handle_t call_h, ipc_data_t *answer)
 			rc = call->ops->answer_preprocess(call);
 		if (rc == EOK) {
 			*answer = call->data;
+			IPCLOG(IPCLOG_ANSWER, call, self->id,
+			    call->caller_box ? call->caller_box->task->id : 0, 0,
+			    (call->flags & CALL_FORWARDED) ? IPCLOG_F_FORWARDED : 0);
 			call_deliver_answer(call);
 		} else {
 			call_answer_error(call, rc);
@@ -407,6 +416,7 @@ void ipc_notif_post(ipc_notif_t *notif, const sysarg_t args[IPC_CALL_ARGS])
 	if (box->active) {
 		memcpy(notif->call.data.args, args, sizeof(notif->call.data.args));
 		notif->count++;
+		IPCLOG(IPCLOG_NOTIF, &notif->call, 0, box->task->id, 0, 0);
 		if (!notif->queued) {
 			notif->queued = true;
 			list_append(&notif->call.link, &box->notifications);
@@ -460,6 +470,8 @@ errno_t ipc_forward(
 	call->flags |= CALL_FORWARDED;
 	if (mode & IPC_FF_REWRITE)
 		call->data = *rewrite;
+	if (mode & IPC_FF_REWRITE)
+		call->request_method = rewrite->method;
 	if (mode & IPC_FF_ROUTE_FROM_ME) {
 		task_get(self);
 		task_put(call->sender);
@@ -474,6 +486,7 @@ errno_t ipc_forward(
 	call->request_label = phone->label;
 	spinlock_unlock(&phone->lock);
 	kobject_put(&phone->kobj);
+	IPCLOG(IPCLOG_FORWARD, call, self->id, callee ? callee->task->id : 0, phone_h, 0);
 	errno_t rc = EOK;
 	if (callee == NULL || !call_enqueue_request(callee, call)) {
 		call_answer_error(call, EFORWARD);

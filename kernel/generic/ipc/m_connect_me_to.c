@@ -8,6 +8,7 @@
  * connected in the answerer's context.
  */
 #include <ipc/methods.h>
+#include <log/ipclog.h>
 #include <cpu.h>
 #include <proc/task.h>
 #include <proc/thread.h>
@@ -23,10 +24,15 @@ static errno_t cmt_request_preprocess(call_t *call)
 
 static errno_t cmt_answer_preprocess(call_t *call)
 {
-	if ((errno_t) call->data.method != EOK)
-		return EOK;
-	return phone_connect(
-	    (phone_t *) call->passed, &THREAD->task->box, call->data.args[4]);
+	task_t *self = THREAD->task;
+	errno_t answered = (errno_t) call->data.method;
+	errno_t rc = answered;
+	if (rc == EOK)
+		rc = phone_connect(
+		    (phone_t *) call->passed, &self->box, call->data.args[4]);
+	IPCLOG(rc == EOK ? IPCLOG_CONNECT : IPCLOG_REFUSED, call, self->id,
+	    call->caller_box ? call->caller_box->task->id : 0, 0, 0);
+	return answered == EOK ? rc : EOK;
 }
 
 static void cmt_answer_process(call_t *call, ipc_event_t *ev)

@@ -5,6 +5,7 @@
  */
 #include <ipc/ipc.h>
 #include <ipc/methods.h>
+#include <log/ipclog.h>
 #include <cpu.h>
 #include <mm/kmalloc.h>
 #include <proc/task.h>
@@ -48,6 +49,8 @@ void phone_hangup(phone_t *phone, task_t *sender)
 	spinlock_lock(&phone->lock);
 	answerbox_t *box = disconnect_locked(phone, PHONE_HUNGUP);
 	spinlock_unlock(&phone->lock);
+	if (box != NULL)
+		IPCLOG(IPCLOG_HANGUP, NULL, sender->id, box->task->id, 0, 0);
 	if (box != NULL) {
 		send_hangup(box, sender);
 		task_put(box->task);

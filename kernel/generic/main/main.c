@@ -10,6 +10,7 @@
 #include <mm/frame.h>
 #include <mm/as.h>
 #include <ipc/ipc.h>
+#include <log/ipclog.h>
 
 void ipc_irq_init(void);
 #include <mm/kmalloc.h>
@@ -87,6 +88,7 @@ void kmain(uintptr_t boot_magic, uintptr_t boot_info_pa)
 	thread_init();
 	clock_init();
 	clock_on_tick(scheduler_tick);
+	ipclog_boot(boot_info.cmdline);
 
 	thread_t *init;
 	if (thread_create(NULL, kinit, NULL, "kinit", &init) != EOK)

@@ -70,6 +70,7 @@ typedef struct call {
 	unsigned flags;
 	const struct ipc_method_ops *ops; /* of the method the call was sent with */
 	ipc_data_t data;		  /* request, then answer */
+	sysarg_t request_method; /* the method as sent (or rewritten by a forward) */
 	sysarg_t request_label;
 	sysarg_t answer_label;
 	struct task *sender;	 /* as the receiver sees it */
