@@ -143,12 +143,55 @@ def scenario_small_memory(args):
         return ok and status == QEMU_EXIT_PASS, f"{m.group(0)}, status {status}"
 
 
+def kconsole_command(g, command, expect, timeout=30):
+    g.expect(r"kconsole> $", timeout)
+    g.send(command + "\r")
+    return g.expect(expect, timeout)
+
+
+def scenario_kconsole(args):
+    """The kernel console's commands print what they should; continue resumes."""
+    with guest(args, "kconsole", "kconsole") as g:
+        g.expect(r"Switchboard kernel console", BOOT_TIMEOUT)
+        kconsole_command(g, "help", r"ipclog \[N\] \[TASK\]")
+        kconsole_command(g, "version", r"Switchboard \d+\.\d+\.\d+ \(amd64\)")
+        kconsole_command(g, "uptime", r"up \d+\.\d{3} s")
+        kconsole_command(g, "tasks", r"\s+0 kernel\s+\d+ running")
+        kconsole_command(g, "threads", r"kinit\s+running")
+        kconsole_command(g, "ipc 0", r"task 0 \(kernel\): answerbox active")
+        kconsole_command(g, "caps 0", r"task 0 \(kernel\): \d+ capabilities")
+        kconsole_command(g, "caps 999", r"give the id of an existing task")
+        kconsole_command(g, "mem", r"frames: \d+ total, \d+ free")
+        kconsole_command(g, "ipclog 5", r"the IPC log is off")
+        kconsole_command(g, "frobnicate", r"Unknown command 'frobnicate'")
+        kconsole_command(g, "test printf", r"ktest: 4 passed, 0 failed")
+        kconsole_command(g, "continue", r"^init: ")
+    return True, ""
+
+
+def scenario_kconsole_after_panic(args):
+    """A panic outside test mode lands in the kernel console."""
+    with guest(args, "kconsole-panic", "kconsole") as g:
+        g.expect(r"Switchboard kernel console", BOOT_TIMEOUT)
+        kconsole_command(g, "test crash_page_fault", r"PANIC: page fault at 0x10")
+        g.expect(r"backtrace:", 10)
+        kconsole_command(g, "continue", r"cannot continue")
+        kconsole_command(g, "tasks", r"\s+0 kernel")
+        kconsole_command(g, "halt", r"Halting")
+        status = g.wait_exit(30)
+        if status != 1:
+            return False, f"QEMU exit status {status}, wanted 1 (halt)"
+    return True, ""
+
+
 SCENARIOS = [
     ("boot-banner", scenario_boot_banner),
     ("panic-page-fault", scenario_panic_page_fault),
     ("panic-assert", scenario_panic_assert),
     ("panic-invalid-opcode", scenario_panic_invalid_opcode),
     ("small-memory-32m", scenario_small_memory),
+    ("kconsole", scenario_kconsole),
+    ("kconsole-after-panic", scenario_kconsole_after_panic),
 ]
 
 # Need --ubsan-iso.

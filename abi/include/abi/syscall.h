@@ -37,6 +37,7 @@
 #define SYS_EVENT_UNMASK    24 /* (event) */
 #define SYS_IPCLOG_CONTROL	25	/* (cmd, arg, arg2) PERM_IPCLOG */
 #define SYS_IPCLOG_READ		26	/* (uint64_t *cursor, ipclog_record_t *, max, uint64_t *missed) */
+#define SYS_KCONSOLE		27	/* () PERM_TASK: enter the kernel console */
 
 /*
  * IPC system calls take and return more words than the six argument

@@ -34,3 +34,20 @@ void system_halt(system_halt_reason_t reason)
 	for (;;)
 		cpu_halt();
 }
+
+void system_reboot(void)
+{
+	irq_disable();
+	/* Pulse the reset line through the keyboard controller... */
+	for (int i = 0; i < 100000 && (inb(0x64) & 0x02); i++)
+		cpu_relax();
+	outb(0x64, 0xfe);
+	/* ...and if that did not work, triple-fault with an empty IDT. */
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) empty = {0, 0};
+	__asm__ volatile("lidt %0; int3" : : "m"(empty));
+	for (;;)
+		cpu_halt();
+}

@@ -54,6 +54,7 @@ sysarg_t sys_irq_unsubscribe(sysarg_t handle);
 sysarg_t sys_iospace_enable(sysarg_t port, sysarg_t size);
 sysarg_t sys_event_subscribe(sysarg_t event, sysarg_t method);
 sysarg_t sys_event_unmask(sysarg_t event);
+sysarg_t sys_kconsole(void);
 sysarg_t sys_ipclog_control(sysarg_t cmd, sysarg_t arg, sysarg_t arg2);
 sysarg_t sys_ipclog_read(sysarg_t cursor, sysarg_t buf, sysarg_t max, sysarg_t missed);
 

@@ -16,6 +16,9 @@ typedef enum {
 /** True when booted with the `test` option: failures end the run. */
 extern bool system_test_mode;
 
+/** Restarts the machine. */
+NORETURN void system_reboot(void);
+
 /** Stops the machine. Under QEMU, exits with a status that tells the reason. */
 NORETURN void system_halt(system_halt_reason_t reason);
 

@@ -7,6 +7,7 @@
 #include <arch/cpu.h>
 #include <boot.h>
 #include <cmdline.h>
+#include <kconsole.h>
 #include <mm/frame.h>
 #include <mm/as.h>
 #include <ipc/ipc.h>
@@ -69,6 +70,8 @@ static void kinit(void *arg)
 	print_banner();
 	if (system_test_mode)
 		run_self_tests();
+	if (cmdline_has(boot_info.cmdline, "kconsole"))
+		kconsole_run(false);
 	init_start_user();
 }
 

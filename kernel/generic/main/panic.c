@@ -6,6 +6,7 @@
 #include <arch/asm.h>
 #include <arch/interrupt.h>
 #include <console.h>
+#include <kconsole.h>
 #include <printf.h>
 #include <symtab.h>
 #include <system.h>
@@ -14,6 +15,8 @@ static volatile int panicking;
 
 static NORETURN void panic_finish(void)
 {
+	if (!system_test_mode)
+		kconsole_run(true); /* returns only if it could not run */
 	printf("System halted.\n");
 	system_halt(SYSTEM_HALT_PANIC);
 }

@@ -307,6 +307,14 @@ bool task_io_allowed(task_t *task, uint32_t port, unsigned width)
 	return true;
 }
 
+void task_foreach(void (*fn)(task_t *task, void *arg), void *arg)
+{
+	spinlock_lock(&tasks_lock);
+	list_foreach (tasks, all_link, task_t, t)
+		fn(t, arg);
+	spinlock_unlock(&tasks_lock);
+}
+
 size_t task_count(void)
 {
 	return live_tasks;

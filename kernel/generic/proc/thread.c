@@ -201,6 +201,14 @@ bool thread_kill_pending(void)
 	return THREAD->kill_pending;
 }
 
+void thread_foreach(void (*fn)(thread_t *thread, void *arg), void *arg)
+{
+	spinlock_lock(&threads_lock);
+	list_foreach (threads, all_link, thread_t, t)
+		fn(t, arg);
+	spinlock_unlock(&threads_lock);
+}
+
 size_t thread_count(void)
 {
 	return live_threads;

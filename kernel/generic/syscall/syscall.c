@@ -37,6 +37,7 @@ static const syscall_fn_t syscall_table[SYSCALL_COUNT] = {
     SYSCALL(SYS_EVENT_UNMASK, sys_event_unmask),
     SYSCALL(SYS_IPCLOG_CONTROL, sys_ipclog_control),
     SYSCALL(SYS_IPCLOG_READ, sys_ipclog_read),
+    SYSCALL(SYS_KCONSOLE, sys_kconsole),
 };
 
 sysarg_t syscall_dispatch(sysarg_t num, sysarg_t a1, sysarg_t a2, sysarg_t a3,

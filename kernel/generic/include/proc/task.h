@@ -88,6 +88,8 @@ NORETURN void task_fault(const char *what, uintptr_t addr, uintptr_t ip, bool ha
 errno_t task_io_enable(task_t *task, uint32_t port, uint32_t size);
 /** Whether @a task may use ports [port, port + width). */
 bool task_io_allowed(task_t *task, uint32_t port, unsigned width);
+/** Calls @a fn for every task (tasks_lock held: @a fn must not block). */
+void task_foreach(void (*fn)(task_t *task, void *arg), void *arg);
 /** Number of tasks in the global list (for leak tests and tools). */
 size_t task_count(void);
 

@@ -102,6 +102,8 @@ errno_t thread_sleep(uint64_t ns);
 bool thread_kill_pending(void);
 /** Becomes the idle thread of this CPU (the boot context). */
 NORETURN void thread_become_idle(void);
+/** Calls @a fn for every thread (threads_lock held: @a fn must not block). */
+void thread_foreach(void (*fn)(thread_t *thread, void *arg), void *arg);
 /** Number of live thread structures (for leak tests). */
 size_t thread_count(void);
 /** Called on the new thread right after every context switch (arch code). */
