@@ -29,16 +29,18 @@ typedef struct server {
 	volatile int hungups;
 	volatile int requests;
 	volatile sysarg_t last_arg0;
+	bool combined; /* answer and wait in one step */
 } server_t;
 
-static void answer_request(server_t *s, const ipc_event_t *ev)
+/** The answer @a s gives to @a ev (requests other than hang-ups). */
+static void make_answer(server_t *s, const ipc_event_t *ev, ipc_data_t *a)
 {
-	ipc_data_t a = {.method = EOK};
+	memset(a, 0, sizeof(*a));
+	a->method = EOK;
 	if (ev->imethod == IPC_M_CONNECT_ME_TO)
-		a.args[4] = s->accept_label;
+		a->args[4] = s->accept_label;
 	for (int i = 0; i < 4 && ev->imethod == M_ECHO; i++)
-		a.args[i] = ev->args[i] * 10;
-	ipc_answer(ev->cap, &a);
+		a->args[i] = ev->args[i] * 10;
 }
 
 static void server_main(void *arg)
@@ -46,27 +48,32 @@ static void server_main(void *arg)
 	server_t *s = arg;
 	if (s->hold && semaphore_down(&s->go, 0) != EOK)
 		return; /* killed while held */
+	ipc_event_t ev;
+	bool have = false;
 	while (!thread_kill_pending()) {
-		ipc_event_t ev;
-		if (ipc_wait(0, 0, &ev) != EOK)
+		if (!have && ipc_wait(0, 0, &ev) != EOK)
 			return; /* killed */
+		have = false;
 		if (ev.kind != IPC_EVENT_REQUEST)
 			continue;
 		s->last_sender = ev.task_id;
 		s->last_label = ev.label;
 		s->last_arg0 = ev.args[0];
-		if (ev.imethod == IPC_M_PHONE_HUNGUP) {
+		if (ev.imethod == IPC_M_PHONE_HUNGUP)
 			s->hungups++;
-			ipc_answer(ev.cap, &(ipc_data_t){.method = EOK});
-			continue;
-		}
-		s->requests++;
-		if (s->next != CAP_NULL) {
+		else
+			s->requests++;
+		if (s->next != CAP_NULL && ev.imethod != IPC_M_PHONE_HUNGUP) {
 			ipc_data_t rewrite = {.method = M_ECHO, .args = {7, 7, 7, 7, 7}};
 			ipc_forward(ev.cap, s->next, &rewrite, s->fwd_mode);
 			continue;
 		}
-		answer_request(s, &ev);
+		ipc_data_t a;
+		make_answer(s, &ev, &a);
+		if (s->combined)
+			have = ipc_answer_wait(ev.cap, &a, 0, 0, &ev) == EOK;
+		else
+			ipc_answer(ev.cap, &a);
 	}
 }
 
@@ -477,4 +484,71 @@ KTEST(ipclog_records_a_forwarded_call_exactly)
 	release(h);
 	server_stop(&a);
 	server_stop(&b);
+}
+
+KTEST(ipc_call_wait_gets_only_its_own_answer)
+{
+	server_t s;
+	KT_ASSERT_EQ(server_start(&s, "sync", false), EOK);
+	s.combined = true;
+	cap_handle_t h = connect(&s, 0);
+	ipc_data_t d = {.method = M_ECHO, .args = {1}};
+	KT_ASSERT_EQ(ipc_call(h, &d, 1), EOK); /* an ordinary call first */
+	ipc_event_t ev;
+	d.args[0] = 2;
+	for (int i = 0; i < 100; i++) {
+		KT_ASSERT_EQ(ipc_call_wait(h, &d, 2, 1000 * MS, &ev), EOK);
+		KT_ASSERT_EQ(ev.kind, IPC_EVENT_ANSWER);
+		KT_ASSERT_EQ(ev.label, 2);
+		KT_ASSERT_EQ(ev.args[0], 20);
+	}
+	KT_ASSERT_EQ(
+	    next_answer(&ev), EOK); /* the first call's answer waited in the box */
+	KT_ASSERT_EQ(ev.label, 1);
+	KT_ASSERT_EQ(ipc_wait(0, IPC_WAIT_NONBLOCKING, &ev), EAGAIN);
+	release(h);
+	server_stop(&s);
+}
+
+KTEST(ipc_call_wait_timeout_leaves_the_answer_in_the_box)
+{
+	server_t s;
+	KT_ASSERT_EQ(server_start(&s, "late", true), EOK);
+	cap_handle_t h = connect(&s, 0);
+	ipc_data_t d = {.method = M_ECHO, .args = {4}};
+	ipc_event_t ev;
+	KT_ASSERT_EQ(ipc_call_wait(h, &d, 3, 20 * MS, &ev), ETIMEOUT);
+	semaphore_up(&s.go);
+	KT_ASSERT_EQ(next_answer(&ev), EOK);
+	KT_ASSERT_EQ(ev.label, 3);
+	KT_ASSERT_EQ(ev.args[0], 40);
+	release(h);
+	server_stop(&s);
+}
+
+static server_t doomed;
+
+static void kill_doomed_later(void *arg)
+{
+	thread_sleep(20 * MS);
+	task_exit_t how = {.how = TASK_EXIT_KILLED};
+	task_kill(doomed.task, &how);
+}
+
+KTEST(ipc_call_wait_sees_ehangup_when_the_server_dies)
+{
+	KT_ASSERT_EQ(server_start(&doomed, "doomed2", true), EOK);
+	cap_handle_t h = connect(&doomed, 0);
+	thread_t *killer;
+	KT_ASSERT_EQ(
+	    thread_create(NULL, kill_doomed_later, NULL, "killer", &killer), EOK);
+	thread_start(killer);
+	ipc_data_t d = {.method = M_ECHO};
+	ipc_event_t ev;
+	KT_ASSERT_EQ(ipc_call_wait(h, &d, 5, 2000 * MS, &ev), EOK);
+	KT_ASSERT_EQ(ev.imethod, EHANGUP);
+	KT_ASSERT_EQ(ev.label, 5);
+	thread_join(killer);
+	release(h);
+	server_stop(&doomed);
 }

@@ -35,9 +35,10 @@
 #define SYS_IOSPACE_ENABLE  22 /* (port, size) */
 #define SYS_EVENT_SUBSCRIBE 23 /* (event, method) */
 #define SYS_EVENT_UNMASK    24 /* (event) */
-#define SYS_IPCLOG_CONTROL	25	/* (cmd, arg, arg2) PERM_IPCLOG */
-#define SYS_IPCLOG_READ		26	/* (uint64_t *cursor, ipclog_record_t *, max, uint64_t *missed) */
-#define SYS_KCONSOLE		27	/* () PERM_TASK: enter the kernel console */
+#define SYS_IPCLOG_CONTROL  25 /* (cmd, arg, arg2) PERM_IPCLOG */
+#define SYS_IPCLOG_READ \
+	26		/* (uint64_t *cursor, ipclog_record_t *, max, uint64_t *missed) */
+#define SYS_KCONSOLE 27 /* () PERM_TASK: enter the kernel console */
 
 /*
  * IPC system calls take and return more words than the six argument
@@ -51,8 +52,12 @@
 #define SYS_IPC_HANGUP	36 /* R0 phone, R1 flags */
 #define SYS_IPC_POKE	37 /* () */
 #define SYS_IPC_STATS	38 /* R0 task id (0: self), R1 ipc_stats_t * */
+#define SYS_IPC_CALL_WAIT \
+	39 /* R0 phone, R1 method, R2-R6 args, R7 label, R8 usec -> answer */
+#define SYS_IPC_ANSWER_WAIT \
+	40 /* R0 call, R1 retval, R2-R6 args, R7 usec, R8 flags -> event */
 
 #define SYS_IPC_FIRST 32
-#define SYSCALL_COUNT 39
+#define SYSCALL_COUNT 41
 
 #endif

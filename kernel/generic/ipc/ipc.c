@@ -119,14 +119,33 @@ bool call_enqueue_request(answerbox_t *box, call_t *call)
 	return active;
 }
 
+/** Hands a synchronous call's answer to its waiting thread; false if that
+ *  thread gave up waiting (the answer then goes to the box as usual). */
+static bool deliver_to_waiter(call_t *call)
+{
+	waitq_t *wq = &call->waiter->ipc_wq;
+	spinlock_lock(&wq->lock);
+	bool waiting = (call->flags & CALL_SYNC) != 0;
+	if (waiting) {
+		call->flags |= CALL_ANSWERED; /* read by the waiter under this lock */
+		waitq_wakeup_locked(wq, false);
+	}
+	spinlock_unlock(&wq->lock);
+	if (waiting)
+		kobject_put(&call->kobj); /* the waiter holds its own reference */
+	return waiting;
+}
+
 void call_deliver_answer(call_t *call)
 {
-	call->flags |= CALL_ANSWERED;
 	if (call->phone != NULL) {
 		spinlock_lock(&call->phone->lock);
 		call->phone->active_calls--;
 		spinlock_unlock(&call->phone->lock);
 	}
+	if ((call->flags & CALL_SYNC) && deliver_to_waiter(call))
+		return;
+	call->flags |= CALL_ANSWERED;
 	answerbox_t *box = call->caller_box;
 	bool queued = false;
 	if (box != NULL && !(call->flags & CALL_DISCARD)) {
@@ -179,7 +198,13 @@ static void phone_release_slot(phone_t *phone)
 	spinlock_unlock(&phone->lock);
 }
 
-errno_t ipc_call(cap_handle_t phone_h, const ipc_data_t *data, sysarg_t label)
+/**
+ * Sends @a data through @a phone_h. With @a waiter, the call is synchronous:
+ * its answer goes to that thread, and *@a sync_call gets an extra reference
+ * to the call for it.
+ */
+static errno_t call_send(cap_handle_t phone_h, const ipc_data_t *data, sysarg_t label,
+    thread_t *waiter, call_t **sync_call)
 {
 	task_t *self = current_task();
 	phone_t *phone = (phone_t *) cap_get(&self->caps, phone_h, KOBJECT_PHONE);
@@ -213,12 +238,23 @@ errno_t ipc_call(cap_handle_t phone_h, const ipc_data_t *data, sysarg_t label)
 		task_put(callee->task);
 		return rc;
 	}
+	if (waiter != NULL) {
+		call->flags |= CALL_SYNC;
+		call->waiter = waiter;
+		kobject_get(&call->kobj);
+		*sync_call = call;
+	}
 	self->ipc_stats.calls_sent++;
 	IPCLOG(IPCLOG_CALL, call, self->id, callee->task->id, phone_h, 0);
 	if (!call_enqueue_request(callee, call))
 		call_answer_error(call, EHANGUP); /* the callee is dying */
 	task_put(callee->task);
 	return EOK;
+}
+
+errno_t ipc_call(cap_handle_t phone_h, const ipc_data_t *data, sysarg_t label)
+{
+	return call_send(phone_h, data, label, NULL, NULL);
 }
 
 /** Fills @a ev from an answer and releases the call. Caller's context. */
@@ -504,4 +540,39 @@ void ipc_poke(void)
 	box->pokes++;
 	waitq_wakeup_locked(&box->wq, false);
 	spinlock_unlock(&box->wq.lock);
+}
+
+errno_t ipc_call_wait(cap_handle_t phone_h, const ipc_data_t *data, sysarg_t label,
+    uint64_t timeout_ns, ipc_event_t *ev)
+{
+	thread_t *self = THREAD;
+	call_t *call;
+	errno_t rc = call_send(phone_h, data, label, self, &call);
+	if (rc != EOK)
+		return rc;
+	waitq_t *wq = &self->ipc_wq;
+	spinlock_lock(&wq->lock);
+	while (!(call->flags & CALL_ANSWERED)) {
+		rc = waitq_sleep_locked(wq, timeout_ns, WAITQ_INTERRUPTIBLE);
+		spinlock_lock(&wq->lock);
+		if (rc != EOK && !(call->flags & CALL_ANSWERED)) {
+			/* Give up: the answer will go to the answerbox. */
+			call->flags &= ~CALL_SYNC;
+			spinlock_unlock(&wq->lock);
+			kobject_put(&call->kobj);
+			return rc;
+		}
+	}
+	spinlock_unlock(&wq->lock);
+	receive_answer(call, ev); /* drops the waiter's reference */
+	return EOK;
+}
+
+errno_t ipc_answer_wait(cap_handle_t call_h, ipc_data_t *answer, uint64_t timeout_ns,
+    unsigned flags, ipc_event_t *ev)
+{
+	errno_t rc = ipc_answer(call_h, answer);
+	if (rc != EOK)
+		return rc;
+	return ipc_wait(timeout_ns, flags, ev);
 }

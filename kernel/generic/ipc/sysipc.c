@@ -26,23 +26,56 @@ static sysarg_t sys_ipc_call(syscall_regs_t *r)
 	return (sysarg_t) ipc_call(r->r[0], &data, r->r[7]);
 }
 
+static void event_to_regs(const ipc_event_t *ev, syscall_regs_t *r)
+{
+	r->r[0] = ev->kind;
+	r->r[1] = ev->imethod;
+	for (unsigned i = 0; i < IPC_CALL_ARGS; i++)
+		r->r[2 + i] = ev->args[i];
+	r->r[7] = ev->label;
+	r->r[8] = ev->cap;
+	r->r[9] = ev->task_id;
+}
+
+static uint64_t usec_to_ns(sysarg_t usec)
+{
+	return (usec > USEC_MAX ? USEC_MAX : usec) * 1000;
+}
+
+static sysarg_t sys_ipc_call_wait(syscall_regs_t *r)
+{
+	ipc_data_t data;
+	regs_to_data(r, 1, &data);
+	ipc_event_t ev;
+	errno_t rc = ipc_call_wait(r->r[0], &data, r->r[7], usec_to_ns(r->r[8]), &ev);
+	if (rc == EOK)
+		event_to_regs(&ev, r);
+	return (sysarg_t) rc;
+}
+
+static sysarg_t sys_ipc_answer_wait(syscall_regs_t *r)
+{
+	if ((r->r[8] & ~(sysarg_t) IPC_WAIT_NONBLOCKING) != 0)
+		return (sysarg_t) EINVAL;
+	ipc_data_t data;
+	regs_to_data(r, 1, &data);
+	ipc_event_t ev;
+	errno_t rc = ipc_answer_wait(
+	    r->r[0], &data, usec_to_ns(r->r[7]), (unsigned) r->r[8], &ev);
+	if (rc == EOK)
+		event_to_regs(&ev, r);
+	return (sysarg_t) rc;
+}
+
 static sysarg_t sys_ipc_wait(syscall_regs_t *r)
 {
-	uint64_t usec = r->r[0] > USEC_MAX ? USEC_MAX : r->r[0];
 	if ((r->r[1] & ~(sysarg_t) IPC_WAIT_NONBLOCKING) != 0)
 		return (sysarg_t) EINVAL;
 	ipc_event_t ev;
-	errno_t rc = ipc_wait(usec * 1000, (unsigned) r->r[1], &ev);
-	if (rc != EOK)
-		return (sysarg_t) rc;
-	r->r[0] = ev.kind;
-	r->r[1] = ev.imethod;
-	for (unsigned i = 0; i < IPC_CALL_ARGS; i++)
-		r->r[2 + i] = ev.args[i];
-	r->r[7] = ev.label;
-	r->r[8] = ev.cap;
-	r->r[9] = ev.task_id;
-	return EOK;
+	errno_t rc = ipc_wait(usec_to_ns(r->r[0]), (unsigned) r->r[1], &ev);
+	if (rc == EOK)
+		event_to_regs(&ev, r);
+	return (sysarg_t) rc;
 }
 
 static sysarg_t sys_ipc_answer(syscall_regs_t *r)
@@ -102,6 +135,10 @@ sysarg_t sys_ipc(sysarg_t num, syscall_regs_t *regs)
 		return EOK;
 	case SYS_IPC_STATS:
 		return sys_ipc_stats(regs);
+	case SYS_IPC_CALL_WAIT:
+		return sys_ipc_call_wait(regs);
+	case SYS_IPC_ANSWER_WAIT:
+		return sys_ipc_answer_wait(regs);
 	default:
 		return (sysarg_t) ENOSYS;
 	}

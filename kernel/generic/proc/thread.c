@@ -40,6 +40,7 @@ static errno_t thread_fields_init(thread_t *t, task_t *task, const char *name)
 	timeout_init(&t->wait_timeout);
 	spinlock_init(&t->lock, "thread");
 	waitq_init(&t->join_wq);
+	waitq_init(&t->ipc_wq);
 	errno_t rc = task_attach_thread(task, t);
 	if (rc != EOK)
 		return rc;

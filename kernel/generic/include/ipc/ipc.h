@@ -61,6 +61,7 @@ typedef struct {
 #define CALL_FORWARDED 0x02
 #define CALL_NOTIF     0x04
 #define CALL_DISCARD   0x08 /* nobody collects the answer (kernel-sent) */
+#define CALL_SYNC      0x10 /* the answer goes straight to call->waiter */
 
 struct ipc_method_ops;
 
@@ -75,6 +76,7 @@ typedef struct call {
 	sysarg_t answer_label;
 	struct task *sender;	 /* as the receiver sees it */
 	answerbox_t *caller_box; /* where the answer goes (NULL with CALL_DISCARD) */
+	struct thread *waiter;	 /* CALL_SYNC: the thread blocked in ipc_call_wait */
 	phone_t *phone;		 /* the phone it was sent through (charged) */
 	uint64_t id;		 /* unique, for tracing */
 	/* System-method state. */
@@ -116,6 +118,17 @@ errno_t ipc_phone_connect_new(
     struct task *owner, answerbox_t *box, sysarg_t label, cap_handle_t *handle);
 /** Sends @a data through @a phone_h of the current task; the answer comes with @a label. */
 errno_t ipc_call(cap_handle_t phone_h, const ipc_data_t *data, sysarg_t label);
+/**
+ * Sends like ipc_call and waits (up to @a timeout_ns, 0: forever) for this
+ * call's answer alone, which comes back in @a ev. On ETIMEOUT or EINTR the
+ * call stays in flight and its answer arrives in the answerbox as usual, with
+ * @a label.
+ */
+errno_t ipc_call_wait(cap_handle_t phone_h, const ipc_data_t *data, sysarg_t label,
+    uint64_t timeout_ns, ipc_event_t *ev);
+/** Answers @a call_h, then waits like ipc_wait (a server's whole turn). */
+errno_t ipc_answer_wait(cap_handle_t call_h, ipc_data_t *answer, uint64_t timeout_ns,
+    unsigned flags, ipc_event_t *ev);
 /** Waits for the next notification, answer or request of the current task. */
 errno_t ipc_wait(uint64_t timeout_ns, unsigned flags, ipc_event_t *ev);
 /** Answers call @a call_h of the current task. System methods may fill in

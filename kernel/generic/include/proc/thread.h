@@ -75,6 +75,7 @@ typedef struct thread {
 	bool user;		  /* returns to user mode after entry */
 	void *fpu_state;	  /* lazily allocated FXSAVE area */
 	struct call *cached_call; /* one spare IPC call: a round trip allocates nothing */
+	waitq_t ipc_wq;		  /* ipc_call_wait sleeps here for its answer */
 
 	uint64_t ticks; /* ticks spent running */
 	uint64_t switches;
