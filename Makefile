@@ -47,6 +47,7 @@ $(CONFIG_H): FORCE
 include kernel/kernel.mk
 include boot/boot.mk
 include kernel/test/host/host.mk
+include uspace/uspace.mk
 
 setup:
 	@tools/setup.sh

@@ -1,9 +1,9 @@
 # The bootable ISO: GRUB 2 (BIOS) loading the kernel with multiboot2 and the
-# boot modules listed in boot/modules.list.
+# boot modules listed in boot/modules.list (files relative to $(BUILD)).
 
-BOOT_MODULE_FILES := $(shell sed -e 's/\#.*//' boot/modules.list | awk 'NF { print $$1 }')
+BOOT_MODULE_FILES := $(addprefix $(BUILD)/,$(shell sed -e 's/\#.*//' boot/modules.list | awk 'NF { print $$1 }'))
 
 $(ISO): $(KERNEL_ELF) boot/mkiso.sh boot/modules.list $(BOOT_MODULE_FILES)
 	@echo "  ISO     $@"
 	@grub-file --is-x86-multiboot2 $(KERNEL_ELF) || { echo "kernel is not multiboot2" >&2; exit 1; }
-	@boot/mkiso.sh $(BUILD)/iso $(KERNEL_ELF) boot/modules.list $(GRUB_TIMEOUT) $@
+	@boot/mkiso.sh $(BUILD)/iso $(KERNEL_ELF) boot/modules.list $(BUILD) $(GRUB_TIMEOUT) $@

@@ -1,20 +1,42 @@
 #!/usr/bin/env bash
 # Builds the ISO tree (kernel, modules, grub.cfg) and the image.
-# Usage: mkiso.sh ISO_DIR KERNEL_ELF MODULES_LIST GRUB_TIMEOUT OUTPUT_ISO
+# Usage: mkiso.sh ISO_DIR KERNEL_ELF MODULES_LIST MODULE_ROOT GRUB_TIMEOUT OUTPUT_ISO
+# MODULES_LIST has lines "<file> <init|image> <command line...>" (see
+# boot/modules.list); files are relative to MODULE_ROOT (the build directory).
 set -eu
-iso_dir=$1 kernel=$2 modules_list=$3 timeout=$4 out=$5
+iso_dir=$1 kernel=$2 modules_list=$3 module_root=$4 timeout=$5 out=$6
+
+die() {
+	echo "mkiso: $modules_list: $*" >&2
+	exit 1
+}
 
 rm -rf "$iso_dir"
 mkdir -p "$iso_dir/boot/grub" "$iso_dir/boot/modules"
 cp "$kernel" "$iso_dir/boot/kernel.elf"
 
 module_lines=""
-while read -r file args; do
-	case "$file" in ''|'#'*) continue ;; esac
+init_names=""
+while IFS= read -r line || [ -n "$line" ]; do
+	line=${line%%#*}
+	read -r file kind cmdline <<<"$line"
+	[ -n "$file" ] || continue
+	case "$kind" in
+	init | image) ;;
+	*) die "$file: the second field must be init or image, not '$kind'" ;;
+	esac
+	[ -n "$cmdline" ] || die "$file: no command line (it begins with the program name)"
 	name=$(basename "$file")
-	cp "$file" "$iso_dir/boot/modules/$name"
-	module_lines+="	module2 /boot/modules/$name $name${args:+ $args}"$'\n'
-done < "$modules_list"
+	[ ! -e "$iso_dir/boot/modules/$name" ] || die "$file: a second module named $name"
+	cp "$module_root/$file" "$iso_dir/boot/modules/$name"
+	module_lines+="	module2 /boot/modules/$name $cmdline"$'\n'
+	if [ "$kind" = init ]; then
+		init_names+="${init_names:+,}${cmdline%% *}"
+	fi
+done <"$modules_list"
+
+# The kernel starts the init modules named here, in this order.
+init_opt=${init_names:+init=$init_names}
 
 entry() {	# title, kernel options
 	printf 'menuentry "%s" {\n\tmultiboot2 /boot/kernel.elf%s\n%s\tboot\n}\n\n' \
@@ -31,10 +53,10 @@ set timeout=$timeout
 set default=0
 
 CFG
-	entry "Switchboard" ""
+	entry "Switchboard" "$init_opt"
 	entry "Switchboard (kernel self-tests)" "test"
-	entry "Switchboard (kernel console)" "kconsole"
-	entry "Switchboard (IPC log on)" "ipclog"
+	entry "Switchboard (kernel console)" "kconsole${init_opt:+ $init_opt}"
+	entry "Switchboard (IPC log on)" "ipclog${init_opt:+ $init_opt}"
 } > "$iso_dir/boot/grub/grub.cfg"
 
 grub-mkrescue -o "$out" "$iso_dir" >/dev/null 2>"$out.log" || { cat "$out.log" >&2; exit 1; }

@@ -1,0 +1,70 @@
+/*
+ * hello: the first user program. Prints its arguments, exercises malloc,
+ * realloc, free and printf a little, and exits with 0 when all went well.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <task.h>
+
+#define BLOCKS 64
+
+/** Fills @a n bytes at @a p with a pattern derived from @a seed. */
+static void fill(unsigned char *p, size_t n, unsigned seed)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i] = (unsigned char) (seed + i * 7);
+}
+
+static int intact(const unsigned char *p, size_t n, unsigned seed)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] != (unsigned char) (seed + i * 7))
+			return 0;
+	}
+	return 1;
+}
+
+/** Allocates blocks of many sizes (one of them big enough for an area of its
+ *  own), grows some with realloc, and checks that no two overlap. */
+static int exercise_heap(void)
+{
+	unsigned char *blocks[BLOCKS];
+	size_t sizes[BLOCKS];
+	for (unsigned i = 0; i < BLOCKS; i++) {
+		sizes[i] = i == BLOCKS / 2 ? 300 * 1024 : 1 + i * i * 13;
+		blocks[i] = malloc(sizes[i]);
+		if (blocks[i] == NULL)
+			return 0;
+		fill(blocks[i], sizes[i], i);
+	}
+	for (unsigned i = 0; i < BLOCKS; i += 3) {
+		unsigned char *grown = realloc(blocks[i], sizes[i] * 2);
+		if (grown == NULL)
+			return 0;
+		blocks[i] = grown;
+	}
+	int ok = 1;
+	for (unsigned i = 0; i < BLOCKS; i++) {
+		ok &= intact(blocks[i], sizes[i], i);
+		free(blocks[i]);
+	}
+	char *copy = strdup("a string on the heap");
+	ok &= copy != NULL && strcmp(copy, "a string on the heap") == 0;
+	free(copy);
+	return ok;
+}
+
+int main(int argc, char *argv[])
+{
+	printf("Hello from userspace: argc=%d\n", argc);
+	for (int i = 0; i < argc; i++)
+		printf("argv[%d] = \"%s\"\n", i, argv[i]);
+	if (!exercise_heap()) {
+		fprintf(stderr, "hello: the heap check failed\n");
+		return 1;
+	}
+	printf("hello: task %llu, malloc/realloc/free OK\n",
+	    (unsigned long long) task_get_id());
+	return 0;
+}

@@ -1,0 +1,27 @@
+/*
+ * The task's address space: areas are ranges of pages with one set of rights
+ * (AS_AREA_* in abi/proc.h; never writable and executable at once),
+ * demand-paged and zero-filled. Sizes are rounded up to whole pages.
+ */
+#ifndef LIBC_AS_H
+#define LIBC_AS_H
+
+#include <abi/errno.h>
+#include <abi/proc.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/** Creates an area of @a size bytes at *@a base, or wherever the kernel
+ *  chooses when *@a base is AS_AREA_ANY; stores the base in *@a base. */
+errno_t as_area_create(uintptr_t *base, size_t size, unsigned flags);
+/** Grows or shrinks the area at @a base in place (fails if it cannot grow
+ *  there). */
+errno_t as_area_resize(uintptr_t base, size_t size);
+errno_t as_area_destroy(uintptr_t base);
+/** Describes the area that contains @a addr; ENOENT if none does. */
+errno_t as_area_query(uintptr_t addr, as_area_info_t *info);
+/** Maps @a size bytes of device memory at physical @a phys (PERM_PHYSMEM);
+ *  stores the chosen base in *@a base. */
+errno_t physmem_map(uintptr_t phys, size_t size, unsigned flags, uintptr_t *base);
+
+#endif

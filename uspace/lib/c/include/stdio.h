@@ -1,0 +1,54 @@
+/*
+ * Buffered output streams. stdout is line-buffered and stderr unbuffered
+ * (each call's output is written at once; stdout is flushed first, so the two
+ * appear on the console in program order). Both write to the kernel console
+ * through SYS_KIO_WRITE for now; a FILE has a backend behind it (see
+ * src/private/stdio.h), so files of a future VFS become one more backend.
+ * Every FILE has a lock: calls from several threads do not mix their output.
+ *
+ * snprintf/vsnprintf come from common/printf_core.h; all formatting is
+ * printf_core's (conversions d i u o x X c s p %, no floating point).
+ */
+#ifndef LIBC_STDIO_H
+#define LIBC_STDIO_H
+
+#include <common/printf_core.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+typedef struct file FILE;
+
+extern FILE *stdout;
+extern FILE *stderr;
+
+#define EOF    (-1)
+#define BUFSIZ 1024
+
+/* Buffering modes for setvbuf. */
+#define _IOFBF 0 /* written when the buffer is full */
+#define _IOLBF 1 /* ... or a call wrote a newline */
+#define _IONBF 2 /* ... or at the end of every call */
+
+int printf(const char *restrict fmt, ...) __attribute__((format(printf, 1, 2)));
+int vprintf(const char *restrict fmt, va_list ap);
+int fprintf(FILE *restrict f, const char *restrict fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+int vfprintf(FILE *restrict f, const char *restrict fmt, va_list ap);
+
+int fputc(int c, FILE *f);
+int putc(int c, FILE *f);
+int putchar(int c);
+int fputs(const char *restrict s, FILE *restrict f);
+/** Writes @a s and a newline to stdout. */
+int puts(const char *s);
+size_t fwrite(const void *restrict buf, size_t size, size_t n, FILE *restrict f);
+
+/** Writes out @a f's buffer; fflush(NULL) flushes every stream. 0 or EOF. */
+int fflush(FILE *f);
+/** Sets @a f's buffering @a mode and, if @a buf is not NULL, its buffer of
+ *  @a size bytes (which must outlive the stream). 0, or -1 for a bad mode. */
+int setvbuf(FILE *restrict f, char *restrict buf, int mode, size_t size);
+int ferror(FILE *f);
+void clearerr(FILE *f);
+
+#endif

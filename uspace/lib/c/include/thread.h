@@ -1,0 +1,30 @@
+/*
+ * Threads of the calling task. A thread runs @a fn(@a arg) on a stack of
+ * THREAD_STACK_SIZE bytes (an area of its own, demand-paged, without a guard
+ * page) and ends when @a fn returns or calls thread_exit(); libc then
+ * destroys its stack. There is no join yet. main() returning ends the whole
+ * task, other threads included.
+ */
+#ifndef LIBC_THREAD_H
+#define LIBC_THREAD_H
+
+#include <abi/errno.h>
+#include <stdint.h>
+
+#define THREAD_STACK_SIZE (256 * 1024)
+
+typedef uint64_t thread_id_t;
+typedef void (*thread_fn_t)(void *arg);
+
+/** Starts a thread named @a name (at most THREAD_NAME_LEN_MAX bytes; NULL
+ *  means "thread") running @a fn(@a arg); stores its id in @a id unless NULL. */
+errno_t thread_create(thread_fn_t fn, void *arg, const char *name, thread_id_t *id);
+/** Ends the calling thread (the task goes on). */
+_Noreturn void thread_exit(void);
+thread_id_t thread_get_id(void);
+/** Sleeps for at least @a usec microseconds; EINTR when the task is killed. */
+errno_t thread_sleep(uint64_t usec);
+/** Lets other ready threads run. */
+void thread_yield(void);
+
+#endif

@@ -1,0 +1,30 @@
+/*
+ * Address-space areas: thin wrappers of the system calls.
+ */
+#include <as.h>
+#include <syscall.h>
+
+errno_t as_area_create(uintptr_t *base, size_t size, unsigned flags)
+{
+	return (errno_t) syscall3(SYS_AS_AREA_CREATE, (sysarg_t) base, size, flags);
+}
+
+errno_t as_area_resize(uintptr_t base, size_t size)
+{
+	return (errno_t) syscall2(SYS_AS_AREA_RESIZE, base, size);
+}
+
+errno_t as_area_destroy(uintptr_t base)
+{
+	return (errno_t) syscall1(SYS_AS_AREA_DESTROY, base);
+}
+
+errno_t as_area_query(uintptr_t addr, as_area_info_t *info)
+{
+	return (errno_t) syscall2(SYS_AS_AREA_QUERY, addr, (sysarg_t) info);
+}
+
+errno_t physmem_map(uintptr_t phys, size_t size, unsigned flags, uintptr_t *base)
+{
+	return (errno_t) syscall4(SYS_PHYSMEM_MAP, phys, size, flags, (sysarg_t) base);
+}

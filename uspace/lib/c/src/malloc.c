@@ -1,0 +1,91 @@
+/*
+ * malloc, calloc, realloc, free: the heap core (heap.c) over address-space
+ * areas, behind one lock. heap_lock guards `heap`; the failure report runs
+ * with it held and must not allocate (stdio does not).
+ */
+#include "private/heap.h"
+#include "private/libc.h"
+#include "private/lock.h"
+#include <as.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static heap_t heap;
+static libc_lock_t heap_lock = LIBC_LOCK_INITIALIZER;
+
+static void *heap_area_create(void *ctx, size_t size)
+{
+	uintptr_t base = AS_AREA_ANY;
+	errno_t rc = as_area_create(
+	    &base, size, AS_AREA_READ | AS_AREA_WRITE | AS_AREA_CACHEABLE);
+	return rc == EOK ? (void *) base : NULL;
+}
+
+static errno_t heap_area_resize(void *ctx, void *base, size_t size)
+{
+	return as_area_resize((uintptr_t) base, size);
+}
+
+static void heap_area_destroy(void *ctx, void *base)
+{
+	as_area_destroy((uintptr_t) base);
+}
+
+static _Noreturn void heap_fail(void *ctx, const char *what, const void *ptr)
+{
+	fprintf(stderr, "%s: malloc: %s (%p)\n", __progname, what, ptr);
+	abort();
+}
+
+static const heap_ops_t heap_area_ops = {
+    .area_create = heap_area_create,
+    .area_resize = heap_area_resize,
+    .area_destroy = heap_area_destroy,
+    .fail = heap_fail,
+};
+
+void __malloc_init(void)
+{
+	heap_init(&heap, &heap_area_ops);
+}
+
+void *malloc(size_t size)
+{
+	libc_lock(&heap_lock);
+	void *ptr = heap_alloc(&heap, size);
+	libc_unlock(&heap_lock);
+	if (ptr == NULL)
+		errno = ENOMEM;
+	return ptr;
+}
+
+void *calloc(size_t n, size_t size)
+{
+	if (size != 0 && n > SIZE_MAX / size) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	void *ptr = malloc(n * size);
+	if (ptr != NULL)
+		memset(ptr, 0, n * size);
+	return ptr;
+}
+
+void *realloc(void *ptr, size_t size)
+{
+	libc_lock(&heap_lock);
+	void *moved = heap_realloc(&heap, ptr, size);
+	libc_unlock(&heap_lock);
+	if (moved == NULL)
+		errno = ENOMEM;
+	return moved;
+}
+
+void free(void *ptr)
+{
+	libc_lock(&heap_lock);
+	heap_free(&heap, ptr);
+	libc_unlock(&heap_lock);
+}

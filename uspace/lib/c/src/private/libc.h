@@ -1,0 +1,22 @@
+/*
+ * Declarations shared between libc's own files (not for programs).
+ */
+#ifndef LIBC_PRIVATE_LIBC_H
+#define LIBC_PRIVATE_LIBC_H
+
+#include <stdint.h>
+
+/** The program's name (argv[0] without its directory), for messages. */
+extern const char *__progname;
+
+/** start.c: the C entry, called by _start with the initial stack block. */
+_Noreturn void __libc_start(uint64_t *stack);
+
+/** malloc.c: binds the heap to address-space areas; before any malloc(). */
+void __malloc_init(void);
+
+/** arch/<arch>/src/thread_exit.S: destroys the calling thread's own stack
+ *  area at @a stack_base and ends the thread. */
+_Noreturn void __thread_exit_unmap(uintptr_t stack_base);
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * The C side of program start (crt0.S has the entry stack layout): sets up
+ * libc, runs the constructors, then main(argc, argv), and exits the task
+ * with main's return value.
+ */
+#include "private/libc.h"
+#include <stdlib.h>
+#include <string.h>
+
+int main(int argc, char *argv[]);
+
+/* The constructor table, delimited by the linker script. */
+extern void (*const __init_array_start[])(void);
+extern void (*const __init_array_end[])(void);
+
+const char *__progname = "?";
+
+_Noreturn void __libc_start(uint64_t *stack)
+{
+	int argc = (int) stack[0];
+	char **argv = (char **) &stack[1];
+	if (argc > 0) {
+		const char *slash = strrchr(argv[0], '/');
+		__progname = slash != NULL ? slash + 1 : argv[0];
+	}
+	__malloc_init();
+	for (void (*const *ctor)(void) = __init_array_start; ctor < __init_array_end;
+	     ctor++)
+		(*ctor)();
+	exit(main(argc, argv));
+}

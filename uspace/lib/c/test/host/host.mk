@@ -1,0 +1,35 @@
+# Host unit tests of libc's pure parts: the heap core behind malloc and the
+# number parsing and sorting of stdlib. Built with AddressSanitizer and UBSan
+# like kernel/test/host/, whose runner (host_test.c) they share, so
+# tools/testrun.py reads their PASS/FAIL lines; `make host-tests` builds them
+# and `make test` runs them. A test program is <name>_test.c plus the libc
+# sources listed for it; it runs as $(USPACE_BUILD)/host-tests/libc_<name>.
+
+LIBC_HOST_TEST_DIR := $(LIBC_DIR)/test/host
+LIBC_HOST_RUNNER := kernel/test/host/host_test.c
+LIBC_HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer \
+	-Ikernel/test/host -I$(LIBC_DIR)/src -Icommon/include -Iabi/include
+
+LIBC_HOST_MODULES_malloc := $(LIBC_DIR)/src/heap.c
+LIBC_HOST_MODULES_stdlib := $(LIBC_DIR)/src/strtol.c $(LIBC_DIR)/src/qsort.c
+# The host C library has these names too; the test calls ours as lc_*.
+LIBC_HOST_RENAME_stdlib := -Dstrtol=lc_strtol -Dstrtoll=lc_strtoll -Dstrtoul=lc_strtoul \
+	-Dstrtoull=lc_strtoull -Dqsort=lc_qsort
+
+LIBC_HOST_TESTS := malloc stdlib
+LIBC_HOST_TEST_BINS := $(patsubst %,$(USPACE_BUILD)/host-tests/libc_%,$(LIBC_HOST_TESTS))
+HOST_TEST_BINS += $(LIBC_HOST_TEST_BINS)
+host-tests: $(LIBC_HOST_TEST_BINS)
+
+.SECONDEXPANSION:
+$(USPACE_BUILD)/host-tests/libc_%: $(LIBC_HOST_TEST_DIR)/%_test.c $$(LIBC_HOST_MODULES_$$*) \
+		$(LIBC_HOST_RUNNER) kernel/test/host/host_test.h $(LIBC_DIR)/src/private/heap.h
+	@mkdir -p $@.obj
+	@echo "  HOSTCC  $@"
+	@for m in $(LIBC_HOST_MODULES_$*); do \
+		$(HOSTCC) $(LIBC_HOST_CFLAGS) $(LIBC_HOST_RENAME_$*) -c $$m \
+			-o $@.obj/$$(basename $$m .c).o || exit 1; \
+	done
+	@$(HOSTCC) $(LIBC_HOST_CFLAGS) -o $@ $< $(LIBC_HOST_RUNNER) \
+		$(patsubst %.c,$@.obj/%.o,$(notdir $(LIBC_HOST_MODULES_$*)))

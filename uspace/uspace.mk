@@ -1,0 +1,91 @@
+# Userspace build: libc and the programs.
+#
+# libc ($(BUILD)/uspace/lib/libc.a) is uspace/lib/c/src/*.{c,S}, the
+# architecture's uspace/lib/c/arch/$(ARCH)/src/*.{c,S}, and the shared
+# common/src code compiled again for userspace. crt0.o (the _start entry) is
+# linked first into every program.
+#
+# Every directory uspace/app/NAME/ and uspace/srv/NAME/ is a program: all its
+# .c and .S files linked with libc into the static executable
+# $(BUILD)/uspace/app/NAME (or srv/NAME), laid out by the architecture's
+# link.ld. A new program is one new directory; boot/modules.list decides
+# whether it goes into the boot image.
+
+USPACE_BUILD := $(BUILD)/uspace
+LIBC_DIR := uspace/lib/c
+LIBC_ARCH_DIR := $(LIBC_DIR)/arch/$(ARCH)
+LIBC := $(USPACE_BUILD)/lib/libc.a
+CRT0 := $(USPACE_BUILD)/lib/crt0.o
+USPACE_LDSCRIPT := $(LIBC_ARCH_DIR)/link.ld
+AR := $(CROSS_COMPILE)ar
+
+# Only our headers and the compiler's own (stddef.h, stdint.h, stdarg.h,
+# stdbool.h): never the host C library's.
+USPACE_INCLUDES := -I$(LIBC_DIR)/include -I$(LIBC_ARCH_DIR)/include -Icommon/include \
+	-Iabi/include -nostdinc -isystem $(shell $(CC) -print-file-name=include)
+
+# User code may use SSE and the red zone (the kernel switches FPU state).
+# -fno-tree-loop-distribute-patterns: libc's own loops must not become calls
+# to memset/memcpy, which libc implements.
+USPACE_CFLAGS := -std=gnu11 $(OPT) -g -ffreestanding -fno-pie -fno-pic \
+	-fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+	-fno-strict-aliasing -fno-common -fno-tree-loop-distribute-patterns \
+	-Wall -Wextra -Werror -Wno-unused-parameter -Wmissing-prototypes -Wstrict-prototypes \
+	-include $(CONFIG_H) $(USPACE_INCLUDES) -MMD -MP
+USPACE_ASFLAGS := -D__ASSEMBLY__ $(USPACE_INCLUDES) -include $(CONFIG_H) -MMD -MP -g
+USPACE_LDFLAGS := -nostdlib -static -no-pie -Wl,-z,max-page-size=0x1000 \
+	-Wl,--build-id=none -Wl,-z,noexecstack -T $(USPACE_LDSCRIPT)
+USPACE_LIBS := -Wl,--start-group $(LIBC) $(shell $(CC) -print-libgcc-file-name) -Wl,--end-group
+
+LIBC_SRCS := $(sort $(wildcard $(LIBC_DIR)/src/*.c $(LIBC_DIR)/src/*.S \
+	$(LIBC_ARCH_DIR)/src/*.c $(LIBC_ARCH_DIR)/src/*.S)) \
+	common/src/printf_core.c common/src/str.c $(sort $(wildcard common/src/adt/*.c))
+LIBC_OBJS := $(patsubst %,$(USPACE_BUILD)/obj/%.o,$(LIBC_SRCS))
+
+$(USPACE_BUILD)/obj/%.c.o: %.c $(CONFIG_H)
+	@mkdir -p $(dir $@)
+	@echo "  UCC     $<"
+	@$(CC) $(USPACE_CFLAGS) -c $< -o $@
+
+$(USPACE_BUILD)/obj/%.S.o: %.S $(CONFIG_H)
+	@mkdir -p $(dir $@)
+	@echo "  UAS     $<"
+	@$(CC) $(USPACE_ASFLAGS) -c $< -o $@
+
+$(CRT0): $(LIBC_ARCH_DIR)/crt0.S $(CONFIG_H)
+	@mkdir -p $(dir $@)
+	@echo "  UAS     $<"
+	@$(CC) $(USPACE_ASFLAGS) -c $< -o $@
+
+$(LIBC): $(LIBC_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  AR      $@"
+	@rm -f $@ && $(AR) rcs $@ $^
+
+USPACE_PROGRAM_DIRS := $(patsubst %/,%,$(sort $(wildcard uspace/app/*/ uspace/srv/*/)))
+USPACE_PROGRAMS := $(patsubst uspace/%,$(USPACE_BUILD)/%,$(USPACE_PROGRAM_DIRS))
+USPACE_OBJS := $(LIBC_OBJS) $(CRT0)
+
+# uspace_program(DIR): the objects of the program in DIR and its link rule.
+define uspace_program
+uspace_objs_$(1) := $$(patsubst %,$$(USPACE_BUILD)/obj/%.o,$$(shell find $(1) -name '*.c' -o -name '*.S' | sort))
+USPACE_OBJS += $$(uspace_objs_$(1))
+
+$$(patsubst uspace/%,$$(USPACE_BUILD)/%,$(1)): $$(uspace_objs_$(1)) $$(CRT0) $$(LIBC) $$(USPACE_LDSCRIPT)
+	@mkdir -p $$(dir $$@)
+	@echo "  LD      $$@"
+	@$$(CC) $$(USPACE_LDFLAGS) -o $$@ $$(CRT0) $$(uspace_objs_$(1)) $$(USPACE_LIBS)
+endef
+$(foreach dir,$(USPACE_PROGRAM_DIRS),$(eval $(call uspace_program,$(dir))))
+
+.PHONY: uspace
+uspace: $(USPACE_PROGRAMS)
+all: uspace
+
+# Every program is built with the image, whether boot/modules.list lists it
+# or not, so a program that no longer builds is noticed.
+$(ISO): $(USPACE_PROGRAMS)
+
+include $(LIBC_DIR)/test/host/host.mk
+
+-include $(USPACE_OBJS:.o=.d)
