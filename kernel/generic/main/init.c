@@ -56,6 +56,8 @@ static NORETURN void run_test_task(const char *name)
 {
 	task_t *task;
 	errno_t rc = start_module(name, &task);
+	if (rc == EOK)
+		ipc_set_naming_service(task);	/* its children reach it on phone 1 */
 	if (rc != EOK) {
 		printf("testtask: cannot start %s (error %d)\n", name, rc);
 		system_halt(SYSTEM_HALT_TESTS_FAILED);
