@@ -64,29 +64,48 @@ def guest(args, name, cmdline, iso=None, **kw):
     return Guest(iso or args.iso, os.path.join(LOG_DIR, name + ".log"), cmdline, **opts)
 
 
-def run_kernel_selftests(results, args, prefix, iso):
-    """Boots @iso with `test`; one result per kernel test named @prefix.<test>,
-    plus one for the summary line and the exit status."""
-    with guest(args, prefix + "-selftests", "test", iso=iso) as g:
+def run_line_suite(results, args, tag, cmdline, prefix, iso, checks=()):
+    """Boots @iso with @cmdline and collects a suite that prints
+    `<tag>: PASS|FAIL <name>` lines and a final `<tag>: N passed, N failed`
+    (kernel self-tests, user test tasks). One result per test named
+    @prefix.<name>, one for the summary line and QEMU's exit status, and one
+    per (name, regex) in @checks that must appear in the serial log."""
+    with guest(args, prefix, cmdline, iso=iso) as g:
         try:
-            summary = g.expect(r"^ktest: (\d+) passed, (\d+) failed$", SUITE_TIMEOUT)
+            summary = g.expect(rf"^{tag}: (\d+) passed, (\d+) failed$", SUITE_TIMEOUT)
         except GuestTimeout as e:
             summary = None
             detail = str(e)
-        lines = re.findall(r"^ktest: (PASS|FAIL) (\S+)$", g.output, re.MULTILINE)
+        lines = re.findall(rf"^{tag}: (PASS|FAIL) (\S+)", g.output, re.MULTILINE)
         for verdict, test in lines:
             results.record(f"{prefix}.{test}", verdict == "PASS")
         if summary is None:
-            results.record(f"{prefix}.selftests-completed", False,
-                           f"{detail}; see {g.log_path}")
+            results.record(f"{prefix}.completed", False, f"{detail}; see {g.log_path}")
             return
         status = g.wait_exit(30)
         counted = (int(summary.group(1)), int(summary.group(2)))
         listed = (sum(v == "PASS" for v, _ in lines), sum(v == "FAIL" for v, _ in lines))
         expected_status = QEMU_EXIT_PASS if counted[1] == 0 else QEMU_EXIT_FAIL
-        results.record(f"{prefix}.selftests-summary-and-exit-status",
+        results.record(f"{prefix}.summary-and-exit-status",
                        counted == listed and status == expected_status and counted[0] > 0,
                        f"summary {counted}, lines {listed}, QEMU status {status}")
+        for name, regex in checks:
+            results.record(f"{prefix}.{name}", re.search(regex, g.output, re.MULTILINE),
+                           f"no /{regex}/ in {g.log_path}")
+
+
+def run_kernel_selftests(results, args, prefix, iso):
+    """The kernel self-tests (boot option `test`)."""
+    run_line_suite(results, args, "ktest", "test", prefix, iso)
+
+
+def run_utest(results, args):
+    """The kernel's user-mode test task (boot option testtask=utest)."""
+    run_line_suite(results, args, "utest", "testtask=utest", "utest", args.iso, checks=[
+        ("fault-is-logged",
+         r"^task \d+ \(utest\) killed: page fault at 0x10, ip 0x[0-9a-f]+$"),
+        ("invalid-opcode-is-logged", r"^task \d+ \(utest\) killed: invalid opcode, ip "),
+    ])
 
 
 def scenario_boot_banner(args):
@@ -229,6 +248,7 @@ def main():
     if not args.only:
         run_host_tests(results, args.host_tests)
         run_kernel_selftests(results, args, "kernel", args.iso)
+        run_utest(results, args)
         if args.ubsan_iso:
             run_kernel_selftests(results, args, "kernel-ubsan", args.ubsan_iso)
     run_scenarios(results, args)

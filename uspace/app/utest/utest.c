@@ -1,0 +1,324 @@
+/*
+ * utest: the kernel's user-mode test task (boot option testtask=utest).
+ *
+ * Without arguments it calls the system calls with bad arguments (NULL,
+ * kernel, unmapped and read-only pointers, ranges straddling the end of user
+ * space, huge sizes, bad ids) and checks the error codes; exercises areas,
+ * threads and the FPU; and spawns copies of itself that fault, lack
+ * permissions, or wait to be killed, checking how each one ended. Output:
+ *   utest: PASS <name> | utest: FAIL <name>: <what>
+ *   utest: N passed, N failed
+ * The exit status is the number of failures (0: all passed).
+ *
+ * With an argument it is one of those children (see child_modes).
+ */
+#include <as.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syscall.h>
+#include <task.h>
+#include <thread.h>
+#include <time.h>
+
+#define KERNEL_ADDR 0xffffffff80100000ull
+#define UNMAPPED    0x0000700000000000ull
+#define USER_END    0x0000800000000000ull
+#define MS	    1000ull
+
+static int failures, passes;
+static const char *current_test;
+
+#define CHECK(cond) \
+	do { \
+		if (!(cond)) { \
+			printf("utest: FAIL %s: line %d: %s\n", current_test, __LINE__, \
+			    #cond); \
+			failures++; \
+			return; \
+		} \
+	} while (0)
+
+#define CHECK_RC(call, expect) \
+	do { \
+		errno_t rc_ = (errno_t) (call); \
+		if (rc_ != (expect)) { \
+			printf("utest: FAIL %s: line %d: %s = %d, wanted %d\n", \
+			    current_test, __LINE__, #call, rc_, (expect)); \
+			failures++; \
+			return; \
+		} \
+	} while (0)
+
+static void run(const char *name, void (*fn)(void))
+{
+	current_test = name;
+	int before = failures;
+	fn();
+	if (failures == before) {
+		printf("utest: PASS %s\n", name);
+		passes++;
+	}
+}
+
+static const char rodata_word[8] = "ro";
+
+static void test_bad_pointers_get_ebadmem(void)
+{
+	uint64_t bad[] = {0, KERNEL_ADDR, UNMAPPED, USER_END - 4, (uint64_t) rodata_word};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		uint64_t p = bad[i];
+		CHECK_RC(syscall1(SYS_THREAD_GET_ID, p), EBADMEM);
+		CHECK_RC(syscall1(SYS_TASK_GET_ID, p), EBADMEM);
+		CHECK_RC(syscall1(SYS_CLOCK_GET, p), EBADMEM);
+		CHECK_RC(syscall1(SYS_PERM_GET, p), EBADMEM);
+		CHECK_RC(syscall3(SYS_AS_AREA_CREATE, p, 4096, AS_AREA_READ), EBADMEM);
+		CHECK_RC(
+		    syscall2(SYS_AS_AREA_QUERY, (uint64_t) &rodata_word, p), EBADMEM);
+		CHECK_RC(syscall3(SYS_TASK_WAIT, task_get_id(), p, 0), EBADMEM);
+		if (i < 4) { /* read-only memory is fine to read from */
+			CHECK_RC(syscall2(SYS_KIO_WRITE, p, 8), EBADMEM);
+			CHECK_RC(syscall2(SYS_TASK_SET_NAME, p, 4), EBADMEM);
+		}
+	}
+	uint64_t id;
+	CHECK_RC(syscall6(SYS_THREAD_CREATE, 0x400000, 0x500000, 0, KERNEL_ADDR, 4,
+		     (uint64_t) &id),
+	    EBADMEM);
+	CHECK_RC(syscall3(SYS_TASK_SPAWN_MODULE, UNMAPPED, 5, (uint64_t) &id), EBADMEM);
+	CHECK_RC(syscall5(SYS_IRQ_SUBSCRIBE, 5, 1024, KERNEL_ADDR, 2, (uint64_t) &id),
+	    EBADMEM);
+	/* Ranges that wrap or cross the end of user space. */
+	CHECK_RC(syscall2(SYS_KIO_WRITE, USER_END - 16, 64), EBADMEM);
+	CHECK_RC(syscall2(SYS_KIO_WRITE, UINT64_MAX - 8, 64), EBADMEM);
+	CHECK_RC(syscall2(SYS_KIO_WRITE, (uint64_t) "x", 1u << 30), ELIMIT);
+}
+
+static void test_bad_ids_and_numbers(void)
+{
+	task_exit_t e;
+	CHECK_RC(task_wait(999999, &e, 0), ENOENT);
+	CHECK_RC(task_kill(999999), ENOENT);
+	CHECK_RC(task_kill(0), EPERM); /* the kernel */
+	CHECK_RC(perm_grant(999999, 0), ENOENT);
+	CHECK_RC(perm_grant(task_get_id(), 0x100), EINVAL);
+	CHECK_RC(as_area_destroy(0x12345000), ENOENT);
+	CHECK_RC(as_area_resize(0x12345000, 4096), ENOENT);
+	CHECK_RC(syscall1(SYS_IRQ_UNSUBSCRIBE, 0xbad), ENOENT);
+	CHECK_RC(syscall0(12345), ENOSYS);
+	CHECK_RC(syscall0(30), ENOSYS);
+	CHECK_RC(syscall0(UINT64_MAX), ENOSYS);
+	CHECK_RC(task_spawn_module("no-such-program", &(task_id_t){0}), ENOENT);
+	CHECK_RC(task_spawn_module("", &(task_id_t){0}), ENOENT);
+	CHECK_RC(syscall2(SYS_TASK_SET_NAME,
+		     (uint64_t) "0123456789012345678901234567890123", 34),
+	    ENAMETOOLONG);
+	CHECK_RC(syscall2(SYS_TASK_SET_NAME, (uint64_t) "", 0), EINVAL);
+	CHECK_RC(syscall2(SYS_EVENT_SUBSCRIBE, 99, 1024), EINVAL);
+	CHECK_RC(syscall1(SYS_EVENT_UNMASK, 0), ENOENT);
+	CHECK_RC(syscall3(SYS_IPCLOG_CONTROL, 99, 0, 0), EINVAL);
+}
+
+static void test_areas_and_demand_paging(void)
+{
+	uintptr_t base = AS_AREA_ANY;
+	CHECK_RC(as_area_create(&base, 0, AS_AREA_READ), EINVAL);
+	CHECK_RC(as_area_create(&base, 4096, AS_AREA_READ | AS_AREA_WRITE | AS_AREA_EXEC),
+	    EINVAL);
+	CHECK_RC(as_area_create(&base, (size_t) 1 << 60, AS_AREA_READ), EINVAL);
+	uintptr_t low = 0x1000;
+	CHECK_RC(as_area_create(&low, 4096, AS_AREA_READ), EINVAL);
+	CHECK_RC(as_area_create(&base, 64 * 4096, AS_AREA_READ | AS_AREA_WRITE), EOK);
+	volatile uint8_t *p = (volatile uint8_t *) base;
+	for (int i = 0; i < 64; i++) {
+		CHECK(p[i * 4096] == 0); /* zero-filled on first touch */
+		p[i * 4096 + 7] = (uint8_t) i;
+	}
+	as_area_info_t info;
+	CHECK_RC(as_area_query(base + 5000, &info), EOK);
+	CHECK(info.base == base && info.size == 64 * 4096);
+	uintptr_t clash = base + 4096;
+	CHECK_RC(as_area_create(&clash, 4096, AS_AREA_READ), EEXIST);
+	CHECK_RC(as_area_resize(base, 2 * 4096), EOK);
+	CHECK(p[4096 + 7] == 1);
+	CHECK_RC(as_area_resize(base, 128 * 4096), EOK);
+	CHECK(p[100 * 4096] == 0);
+	CHECK(p[40 * 4096 + 7] == 0); /* shrinking dropped the old contents */
+	CHECK_RC(as_area_destroy(base), EOK);
+	CHECK_RC(as_area_query(base, &info), ENOENT);
+}
+
+static volatile uint64_t counter;
+
+static void count_thread(void *arg)
+{
+	for (int i = 0; i < 1000; i++) {
+		__atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);
+		if (i % 100 == 0)
+			thread_yield();
+	}
+	__atomic_add_fetch(&counter, 1000000, __ATOMIC_RELAXED);
+	thread_exit();
+}
+
+static void test_threads_run_concurrently(void)
+{
+	counter = 0;
+	thread_id_t ids[8];
+	for (int i = 0; i < 8; i++) {
+		CHECK_RC(thread_create(count_thread, NULL, "count", &ids[i]), EOK);
+		CHECK(ids[i] != thread_get_id());
+	}
+	uint64_t start = clock_ns();
+	while (counter != 8 * 1001000 && clock_ns() - start < 5000000000ull)
+		thread_sleep(1 * MS);
+	CHECK(counter == 8 * 1001000);
+	start = clock_ns();
+	CHECK_RC(thread_sleep(20 * MS), EOK);
+	CHECK(clock_ns() - start >= 20000000);
+}
+
+static volatile int fpu_ok;
+
+static void fpu_thread(void *arg)
+{
+	double x = (double) (uintptr_t) arg;
+	double acc = 0;
+	for (int i = 1; i <= 2000; i++) {
+		acc += x / i;
+		if (i % 200 == 0)
+			thread_yield(); /* let the other threads clobber the FPU */
+	}
+	double expect = 0;
+	for (int i = 1; i <= 2000; i++)
+		expect += x / i;
+	if (acc == expect)
+		__atomic_add_fetch(&fpu_ok, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&fpu_ok, 100, __ATOMIC_RELAXED);
+	thread_exit();
+}
+
+static void test_fpu_state_survives_switches(void)
+{
+	fpu_ok = 0;
+	for (uintptr_t i = 1; i <= 4; i++)
+		CHECK_RC(thread_create(fpu_thread, (void *) (i * 3), "fpu", NULL), EOK);
+	uint64_t start = clock_ns();
+	while (fpu_ok < 400 && clock_ns() - start < 5000000000ull)
+		thread_sleep(1 * MS);
+	CHECK(fpu_ok == 404);
+}
+
+/** Spawns "utest MODE", waits for it and returns how it ended. */
+static errno_t child(const char *mode, task_exit_t *e)
+{
+	char cmd[64];
+	snprintf(cmd, sizeof(cmd), "utest %s", mode);
+	task_id_t id;
+	errno_t rc = task_spawn_module(cmd, &id);
+	if (rc != EOK)
+		return rc;
+	return task_wait(id, e, 10000 * MS);
+}
+
+static void test_faulting_children_are_killed(void)
+{
+	static const char *const modes[] = {
+	    "--fault", "--exec-data", "--write-code", "--read-kernel", "--ud2"};
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		task_exit_t e;
+		CHECK_RC(child(modes[i], &e), EOK);
+		if (e.how != TASK_EXIT_FAULT)
+			printf("utest:   %s ended how=%d status=%d\n", modes[i], e.how,
+			    e.status);
+		CHECK(e.how == TASK_EXIT_FAULT);
+	}
+	task_exit_t e;
+	CHECK_RC(child("--fault", &e), EOK);
+	CHECK(e.fault_addr == 0x10);
+}
+
+static void test_child_exit_status_and_kill(void)
+{
+	task_exit_t e;
+	CHECK_RC(child("--exit 7", &e), EOK);
+	CHECK(e.how == TASK_EXIT_NORMAL && e.status == 7);
+	CHECK_RC(child("--noperm", &e), EOK);
+	CHECK(e.how == TASK_EXIT_NORMAL && e.status == 0);
+	task_id_t id;
+	CHECK_RC(task_spawn_module("utest --sleep", &id), EOK);
+	CHECK_RC(task_wait(id, &e, 10 * MS), ETIMEOUT);
+	CHECK_RC(task_kill(id), EOK);
+	CHECK_RC(task_wait(id, &e, 10000 * MS), EOK);
+	CHECK(e.how == TASK_EXIT_KILLED);
+	CHECK_RC(task_wait(id, &e, 0), ENOENT); /* collected */
+}
+
+/* Children. */
+
+static int child_noperm(void)
+{
+	uintptr_t base;
+	uint64_t id;
+	int bad = 0;
+	bad += physmem_map(0xb8000, 4096, AS_AREA_READ, &base) != EPERM;
+	bad += (errno_t) syscall2(SYS_IOSPACE_ENABLE, 0x3f8, 8) != EPERM;
+	bad += (errno_t) syscall5(SYS_IRQ_SUBSCRIBE, 5, 1024, 0, 1, (uint64_t) &id) !=
+	    EPERM;
+	bad += task_spawn_module("utest --exit 0", &id) != EPERM;
+	bad += (errno_t) syscall3(SYS_IPCLOG_CONTROL, 1, 1, 0) != EPERM;
+	bad += (errno_t) syscall0(SYS_KCONSOLE) != EPERM;
+	bad += perm_grant(task_get_id(), PERM_IO) != EPERM; /* cannot give itself more */
+	bad += task_kill(1) != EPERM && task_kill(1) != ENOENT;
+	return bad;
+}
+
+static void jump_to(uintptr_t addr)
+{
+	((void (*)(void)) addr)();
+}
+
+int main(int argc, char **argv);
+
+static int run_child(int argc, char **argv)
+{
+	const char *mode = argv[1];
+	if (strcmp(mode, "--exit") == 0 && argc > 2)
+		return atoi(argv[2]);
+	if (strcmp(mode, "--noperm") == 0)
+		return child_noperm();
+	if (strcmp(mode, "--sleep") == 0) {
+		thread_sleep(60000 * MS);
+		return 1;
+	}
+	/* Addresses laundered through volatiles so the compiler cannot see them. */
+	uintptr_t volatile low = 0x10, kernel = KERNEL_ADDR;
+	if (strcmp(mode, "--fault") == 0)
+		*(volatile uint64_t *) low = 1;
+	if (strcmp(mode, "--read-kernel") == 0)
+		return (int) *(volatile uint64_t *) kernel;
+	if (strcmp(mode, "--write-code") == 0)
+		*(volatile uint8_t *) (uintptr_t) main = 0xc3;
+	if (strcmp(mode, "--exec-data") == 0) {
+		static uint8_t ret_insn[16] = {0xc3}; /* NX: data is not code */
+		jump_to((uintptr_t) ret_insn);
+	}
+	if (strcmp(mode, "--ud2") == 0)
+		__asm__ volatile("ud2");
+	return 99; /* should not get here */
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1)
+		return run_child(argc, argv);
+	run("bad_pointers_get_ebadmem", test_bad_pointers_get_ebadmem);
+	run("bad_ids_and_numbers", test_bad_ids_and_numbers);
+	run("areas_and_demand_paging", test_areas_and_demand_paging);
+	run("threads_run_concurrently", test_threads_run_concurrently);
+	run("fpu_state_survives_switches", test_fpu_state_survives_switches);
+	run("faulting_children_are_killed", test_faulting_children_are_killed);
+	run("child_exit_status_and_kill", test_child_exit_status_and_kill);
+	printf("utest: %d passed, %d failed\n", passes, failures);
+	return failures;
+}
