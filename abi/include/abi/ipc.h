@@ -43,6 +43,12 @@ typedef uint64_t sysarg_t;
 /* ipc_hangup flags */
 #define IPC_HANGUP_RELEASE 0x1 /* also free the phone's handle */
 
+/** A call's (or an answer's) six words, for the slow system-call forms. */
+typedef struct {
+	sysarg_t method; /* or the return value of an answer */
+	sysarg_t args[IPC_CALL_ARGS];
+} ipc_payload_t;
+
 /** One event delivered by ipc_wait. */
 typedef struct {
 	sysarg_t kind;	  /* IPC_EVENT_* */

@@ -52,12 +52,18 @@
 #define SYS_IPC_HANGUP	36 /* R0 phone, R1 flags */
 #define SYS_IPC_POKE	37 /* () */
 #define SYS_IPC_STATS	38 /* R0 task id (0: self), R1 ipc_stats_t * */
-#define SYS_IPC_CALL_WAIT \
-	39 /* R0 phone, R1 method, R2-R6 args, R7 label, R8 usec -> answer */
-#define SYS_IPC_ANSWER_WAIT \
-	40 /* R0 call, R1 retval, R2-R6 args, R7 usec, R8 flags -> event */
+/* Combined: R0 phone, R1 method, R2-R6 args, R7 label, R8 usec -> the answer. */
+#define SYS_IPC_CALL_WAIT 39
+/* Combined: R0 call, R1 retval, R2-R6 args, R7 usec, R8 flags -> the next event. */
+#define SYS_IPC_ANSWER_WAIT 40
+/* Slow forms, payload (ipc_payload_t) in user memory: R0 phone, R1 payload, R2 label. */
+#define SYS_IPC_CALL_SLOW 41
+/* R0 call, R1 payload (the return value in its method word). */
+#define SYS_IPC_ANSWER_SLOW 42
+/* R0 call, R1 phone, R2 payload, R3 mode. */
+#define SYS_IPC_FORWARD_SLOW 43
 
 #define SYS_IPC_FIRST 32
-#define SYSCALL_COUNT 41
+#define SYSCALL_COUNT 44
 
 #endif

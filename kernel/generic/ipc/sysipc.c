@@ -117,6 +117,49 @@ static sysarg_t sys_ipc_stats(syscall_regs_t *r)
 	return (sysarg_t) copy_to_uspace(r->r[1], &stats, sizeof(stats));
 }
 
+/** Reads a payload from user memory (the slow forms). */
+static errno_t payload_in(sysarg_t uptr, ipc_data_t *d)
+{
+	ipc_payload_t p;
+	errno_t rc = copy_from_uspace(&p, uptr, sizeof(p));
+	if (rc != EOK)
+		return rc;
+	d->method = p.method;
+	memcpy(d->args, p.args, sizeof(d->args));
+	return EOK;
+}
+
+static sysarg_t sys_ipc_call_slow(syscall_regs_t *r)
+{
+	ipc_data_t data;
+	errno_t rc = payload_in(r->r[1], &data);
+	return (sysarg_t) (rc == EOK ? ipc_call(r->r[0], &data, r->r[2]) : rc);
+}
+
+static sysarg_t sys_ipc_answer_slow(syscall_regs_t *r)
+{
+	ipc_data_t data;
+	errno_t rc = payload_in(r->r[1], &data);
+	if (rc != EOK)
+		return (sysarg_t) rc;
+	rc = ipc_answer(r->r[0], &data);
+	ipc_payload_t out = {.method = data.method};
+	memcpy(out.args, data.args, sizeof(out.args));
+	copy_to_uspace(r->r[1], &out, sizeof(out)); /* the answer as delivered */
+	return (sysarg_t) rc;
+}
+
+static sysarg_t sys_ipc_forward_slow(syscall_regs_t *r)
+{
+	ipc_data_t data;
+	if (r->r[3] > UINT32_MAX)
+		return (sysarg_t) EINVAL;
+	errno_t rc = payload_in(r->r[2], &data);
+	return (sysarg_t) (rc == EOK
+		? ipc_forward(r->r[0], r->r[1], &data, (unsigned) r->r[3])
+		: rc);
+}
+
 sysarg_t sys_ipc(sysarg_t num, syscall_regs_t *regs)
 {
 	switch (num) {
@@ -139,6 +182,12 @@ sysarg_t sys_ipc(sysarg_t num, syscall_regs_t *regs)
 		return sys_ipc_call_wait(regs);
 	case SYS_IPC_ANSWER_WAIT:
 		return sys_ipc_answer_wait(regs);
+	case SYS_IPC_CALL_SLOW:
+		return sys_ipc_call_slow(regs);
+	case SYS_IPC_ANSWER_SLOW:
+		return sys_ipc_answer_slow(regs);
+	case SYS_IPC_FORWARD_SLOW:
+		return sys_ipc_forward_slow(regs);
 	default:
 		return (sysarg_t) ENOSYS;
 	}
