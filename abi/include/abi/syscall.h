@@ -39,6 +39,7 @@
 #define SYS_IPCLOG_READ \
 	26		/* (uint64_t *cursor, ipclog_record_t *, max, uint64_t *missed) */
 #define SYS_KCONSOLE 27 /* () PERM_TASK: enter the kernel console */
+#define SYS_NOP 28 /* () does nothing: measures the cost of a system call */
 
 /*
  * IPC system calls take and return more words than the six argument

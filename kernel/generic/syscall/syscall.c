@@ -9,6 +9,11 @@
  * extra register arguments harmless. The cast goes through void (*)(void). */
 #define SYSCALL(num, fn) [num] = (syscall_fn_t) (void (*)(void))(fn)
 
+static sysarg_t sys_nop(void)
+{
+	return EOK;
+}
+
 static const syscall_fn_t syscall_table[SYSCALL_COUNT] = {
     SYSCALL(SYS_KIO_WRITE, sys_kio_write),
     SYSCALL(SYS_THREAD_CREATE, sys_thread_create),
@@ -38,6 +43,7 @@ static const syscall_fn_t syscall_table[SYSCALL_COUNT] = {
     SYSCALL(SYS_IPCLOG_CONTROL, sys_ipclog_control),
     SYSCALL(SYS_IPCLOG_READ, sys_ipclog_read),
     SYSCALL(SYS_KCONSOLE, sys_kconsole),
+    SYSCALL(SYS_NOP, sys_nop),
 };
 
 sysarg_t syscall_dispatch(sysarg_t num, sysarg_t a1, sysarg_t a2, sysarg_t a3,
