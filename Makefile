@@ -5,6 +5,7 @@
 #   run            boot the image in QEMU, serial console in this terminal
 #   test           host unit tests + kernel self-tests (also of a CONFIG_UBSAN=y
 #                  kernel, built in build/ubsan/) and scenarios in QEMU
+#   bench          the deterministic benchmark suite (guest instruction counts)
 #   debug          boot QEMU halted with a GDB stub (see docs/debugging.md)
 #   check-style    verify formatting with clang-format
 #   format         reformat the C sources with clang-format
@@ -27,7 +28,7 @@ UBSAN_BUILD := $(BUILD)/ubsan
 UBSAN_ISO := $(UBSAN_BUILD)/switchboard.iso
 KERNEL_ELF := $(BUILD)/kernel/kernel.elf
 
-.PHONY: all run test debug clean check-style format setup FORCE
+.PHONY: all run test bench debug clean check-style format setup FORCE
 all: $(ISO)
 
 # Configuration header: regenerated only when a value changes, so a changed
@@ -41,7 +42,7 @@ $(CONFIG_H): FORCE
 	  $(if $(filter y,$(CONFIG_DEBUG)),echo '#define CONFIG_DEBUG 1';) \
 	  $(if $(filter y,$(CONFIG_IPC_LOG)),echo '#define CONFIG_IPC_LOG 1';) \
 	  $(if $(filter y,$(CONFIG_UBSAN)),echo '#define CONFIG_UBSAN 1';) \
-	  echo '/* cc: $(CC) $(OPT) */'; } > $@.tmp
+	  echo '/* cc: $(CC) $(OPT), grub timeout $(GRUB_TIMEOUT) */'; } > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
 include kernel/kernel.mk
@@ -71,6 +72,9 @@ test: setup
 	@$(MAKE) --no-print-directory BUILD=$(UBSAN_BUILD) CONFIG_UBSAN=y $(UBSAN_ISO)
 	@python3 tools/testrun.py --iso $(ISO) --host-tests $(HOST_TEST_BINS) \
 		--ubsan-iso $(UBSAN_ISO) --qemu $(QEMU) --accel $(ACCEL) --cpu $(CPU) --mem $(MEM)
+
+bench: setup $(ISO)
+	@python3 tools/bench.py --iso $(ISO) --qemu $(QEMU) --accel $(ACCEL) --mem $(MEM)
 
 check-style:
 	@tools/check-style.sh

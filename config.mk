@@ -34,8 +34,9 @@ MEM ?= 128M
 SMP ?= 1
 QEMU ?= qemu-system-x86_64
 
-# Seconds the GRUB menu waits before booting the default entry.
-GRUB_TIMEOUT ?= 1
+# Seconds the GRUB menu waits before booting the default entry (0: boot at once;
+# `make run GRUB_TIMEOUT=5` shows the menu with the self-test and console entries).
+GRUB_TIMEOUT ?= 0
 
 # Extra kernel command-line options for `make run` (passed through QEMU fw_cfg,
 # appended to the GRUB command line), e.g. make run KARGS=kconsole

@@ -3,7 +3,7 @@
 
 BOOT_MODULE_FILES := $(addprefix $(BUILD)/,$(shell sed -e 's/\#.*//' boot/modules.list | awk 'NF { print $$1 }'))
 
-$(ISO): $(KERNEL_ELF) boot/mkiso.sh boot/modules.list $(BOOT_MODULE_FILES)
+$(ISO): $(KERNEL_ELF) boot/mkiso.sh boot/modules.list $(BOOT_MODULE_FILES) $(CONFIG_H)
 	@echo "  ISO     $@"
 	@grub-file --is-x86-multiboot2 $(KERNEL_ELF) || { echo "kernel is not multiboot2" >&2; exit 1; }
 	@boot/mkiso.sh $(BUILD)/iso $(KERNEL_ELF) boot/modules.list $(BUILD) $(GRUB_TIMEOUT) $@

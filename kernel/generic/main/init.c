@@ -4,7 +4,9 @@
  * `testtask=NAME`, after whose end the machine powers off with a status that
  * tells pass (exit status 0) from fail.
  */
+#include <arch/asm.h>
 #include <arch/mm.h>
+#include <mm/frame.h>
 #include <boot.h>
 #include <cmdline.h>
 #include <printf.h>
@@ -57,7 +59,7 @@ static NORETURN void run_test_task(const char *name)
 	task_t *task;
 	errno_t rc = start_module(name, &task);
 	if (rc == EOK)
-		ipc_set_naming_service(task);	/* its children reach it on phone 1 */
+		ipc_set_naming_service(task); /* its children reach it on phone 1 */
 	if (rc != EOK) {
 		printf("testtask: cannot start %s (error %d)\n", name, rc);
 		system_halt(SYSTEM_HALT_TESTS_FAILED);
@@ -71,8 +73,20 @@ static NORETURN void run_test_task(const char *name)
 	system_halt(passed ? SYSTEM_HALT_TESTS_PASSED : SYSTEM_HALT_TESTS_FAILED);
 }
 
+/** Reports how long boot took (under QEMU -icount the TSC counts guest
+ *  instructions since power-on) and how much memory the kernel uses. */
+static void report_boot_cost(void)
+{
+	frame_stats_t fs;
+	frame_get_stats(&fs);
+	printf(
+	    "init: user space starts at %llu TSC ticks since power-on, %zu KiB in use\n",
+	    (unsigned long long) rdtsc(), (fs.total - fs.free) * (FRAME_SIZE / 1024));
+}
+
 void init_start_user(void)
 {
+	report_boot_cost();
 	char value[INIT_LIST_MAX];
 	if (cmdline_get(boot_info.cmdline, "testtask", value, sizeof(value)) == EOK)
 		run_test_task(value);

@@ -26,6 +26,9 @@ void ipc_irq_init(void);
 #include <panic.h>
 
 void kmain(uintptr_t boot_magic, uintptr_t boot_info_pa);
+
+/** TSC at kernel entry: under QEMU -icount, guest instructions since power-on. */
+static uint64_t kernel_entry_tsc;
 void init_start_user(void);
 
 static void print_banner(void)
@@ -49,6 +52,8 @@ static void print_banner(void)
 		    boot_info.framebuffer.bpp, boot_info.framebuffer.type,
 		    (unsigned long long) boot_info.framebuffer.addr);
 	cpu_print_features();
+	printf("boot: kernel entered at %llu TSC ticks since power-on\n",
+	    (unsigned long long) kernel_entry_tsc);
 }
 
 /** Runs the self-tests selected on the command line, then powers off. */
@@ -77,6 +82,7 @@ static void kinit(void *arg)
 
 void kmain(uintptr_t boot_magic, uintptr_t boot_info_pa)
 {
+	kernel_entry_tsc = rdtsc();
 	arch_early_init(boot_magic, boot_info_pa);
 	system_test_mode = cmdline_has(boot_info.cmdline, "test");
 	frame_init();

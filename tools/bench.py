@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""make bench: boot the benchmark task under QEMU and report its figures.
+
+Under TCG the guest runs with `-icount shift=0,align=off,sleep=off`, where the
+TSC advances once per guest instruction: every figure is then a count of
+guest instructions, the same on every run and machine. With --accel kvm the
+figures are real cycles. Prints a table with the targets and the reference
+figures beside each case and writes build/bench.json.
+"""
+import argparse
+import json
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from guest import Guest, GuestTimeout, QEMU_EXIT_PASS  # noqa: E402
+
+# case: (target, reference figure and where it comes from)
+CASES = {
+    "null-syscall": (60, "HelenOS 198, Linux 338"),
+    "ipc-roundtrip-plain": (1200, "4 plain calls"),
+    "ipc-roundtrip-combined": (400, "seL4 Call+ReplyRecv 427"),
+    "boot-to-user-space": (30_000_000, "from power-on; HelenOS: 18 s wall to the shell"),
+    "boot-firmware-and-loader": (None, "SeaBIOS and GRUB, before the kernel"),
+}
+
+
+def run(args):
+    extra = ["-icount", "shift=0,align=off,sleep=off"] if args.accel == "tcg" else []
+    log = os.path.join("build", "test-logs", "bench.log")
+    with Guest(args.iso, log, "testtask=bench", qemu=args.qemu, accel=args.accel,
+               mem=args.mem, extra=extra) as g:
+        g.expect(r"^bench: done \((ok|failed)\)$", 600)
+        status = g.wait_exit(60)
+        output = g.output
+    results = {}
+    for m in re.finditer(r"^bench: (\S+) min=(\d+) median=(\d+) mean=(\d+) max=(\d+) n=(\d+)$",
+                         output, re.MULTILINE):
+        name = m.group(1)
+        results[name] = {k: int(m.group(i)) for i, k in
+                         enumerate(["min", "median", "mean", "max", "n"], start=2)}
+    m = re.search(r"^boot: kernel entered at (\d+) TSC ticks", output, re.MULTILINE)
+    if m:
+        results["boot-firmware-and-loader"] = {k: int(m.group(1)) for k in
+                                               ("min", "median", "mean", "max")}
+        results["boot-firmware-and-loader"]["n"] = 1
+    m = re.search(r"^init: user space starts at (\d+) TSC ticks since power-on, (\d+) KiB in use",
+                  output, re.MULTILINE)
+    if m:
+        results["boot-to-user-space"] = {"min": int(m.group(1)), "median": int(m.group(1)),
+                                         "mean": int(m.group(1)), "max": int(m.group(1)), "n": 1}
+        results["memory-in-use-kib"] = int(m.group(2))
+    return results, status
+
+
+def print_table(results, unit):
+    print(f"{'case':28} {'median':>12} {'min':>10} {'max':>10} {'target':>10}  reference")
+    for name, r in results.items():
+        if not isinstance(r, dict) or name == "measurement-overhead":
+            continue
+        target, ref = CASES.get(name, (None, ""))
+        met = "" if target is None else ("  ok" if r["median"] <= target else "  MISSED")
+        print(f"{name:28} {r['median']:>12} {r['min']:>10} {r['max']:>10} "
+              f"{target if target else '-':>10}{met}  {ref}")
+    if "memory-in-use-kib" in results:
+        print(f"{'memory in use at start':28} {results['memory-in-use-kib']:>9} KiB")
+    print(f"(figures in {unit}; measurement overhead subtracted)")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--iso", required=True)
+    ap.add_argument("--qemu", default="qemu-system-x86_64")
+    ap.add_argument("--accel", default="tcg")
+    ap.add_argument("--mem", default="128M")
+    ap.add_argument("--out", default="build/bench.json")
+    args = ap.parse_args()
+    try:
+        results, status = run(args)
+    except GuestTimeout as e:
+        print(f"bench: {e}; see build/test-logs/bench.log", file=sys.stderr)
+        return 1
+    unit = "guest instructions" if args.accel == "tcg" else "cycles"
+    print_table(results, unit)
+    with open(args.out, "w") as f:
+        json.dump({"unit": unit, "accel": args.accel, "results": results}, f, indent=2)
+    print(f"wrote {args.out}")
+    return 0 if status == QEMU_EXIT_PASS else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
