@@ -10,6 +10,7 @@
 #include <common/adt/list.h>
 #include <spinlock.h>
 #include <types.h>
+#include <arch/cpu_local.h>
 
 #define CPU_MAX	       1
 #define PRIORITY_COUNT 16 /* 0 is the highest */
@@ -41,8 +42,11 @@ typedef struct cpu {
 
 extern cpu_t cpus[CPU_MAX];
 
-/** The running CPU. */
-cpu_t *cpu_current(void);
+/** The running CPU (one instruction through the architecture's per-CPU register). */
+static inline cpu_t *cpu_current(void)
+{
+	return (cpu_t *) arch_cpu_local();
+}
 #define CPU    (cpu_current())
 #define THREAD (cpu_current()->current)
 

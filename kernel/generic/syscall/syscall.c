@@ -54,6 +54,17 @@ sysarg_t syscall_dispatch(sysarg_t num, sysarg_t a1, sysarg_t a2, sysarg_t a3,
 	return syscall_table[num](a1, a2, a3, a4, a5, a6);
 }
 
+sysarg_t syscall_light(sysarg_t a1, sysarg_t a2, sysarg_t a3, sysarg_t a4, sysarg_t a5,
+    sysarg_t a6, sysarg_t num)
+{
+	sysarg_t rc = syscall_table[num] != NULL
+	    ? syscall_table[num](a1, a2, a3, a4, a5, a6)
+	    : (sysarg_t) ENOSYS;
+	if (unlikely(THREAD->kill_pending))
+		thread_exit();
+	return rc;
+}
+
 void syscall_return_to_user(void)
 {
 	if (THREAD->kill_pending)

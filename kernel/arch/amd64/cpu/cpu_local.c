@@ -22,10 +22,3 @@ void cpu_local_init(cpu_t *cpu)
 	wrmsr(MSR_GS_BASE, (uintptr_t) cpu);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
 }
-
-cpu_t *cpu_current(void)
-{
-	cpu_t *cpu;
-	__asm__("mov %%gs:0, %0" : "=r"(cpu));
-	return cpu;
-}

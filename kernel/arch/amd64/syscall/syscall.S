@@ -1,13 +1,20 @@
 /*
  * The `syscall` entry. The CPU leaves the user RIP in RCX and RFLAGS in R11
- * and clears IF/TF/DF/AC (SFMASK). We switch to the thread's kernel stack,
- * build the same istate_t an interrupt would (vector SYSCALL_VECTOR), and call
- * syscall_handler(istate). The return goes through the common interrupt exit
- * (iretq), which restores every register from the frame; handlers return
- * values by writing the frame.
+ * and clears IF/TF/DF/AC (SFMASK). We switch to the thread's kernel stack.
+ *
+ * Ordinary calls (below SYS_IPC_FIRST) take the light path: only the
+ * registers the C handler may clobber are saved, the number goes to the
+ * handler as its seventh argument (on the stack), and we leave with sysret.
+ * RCX is the RIP the `syscall` instruction stored, so it is canonical and
+ * sysret cannot fault in ring 0.
+ *
+ * IPC calls take the full path: the same istate_t an interrupt would build
+ * (vector SYSCALL_VECTOR), because they read and write R12-R15 too; they
+ * return through the common interrupt exit (iretq).
  */
 #include <arch/cpu_local.h>
 #include <arch/layout.h>
+#include <abi/syscall.h>
 
 #define SYSCALL_VECTOR	0x100
 
@@ -17,6 +24,36 @@ syscall_entry:
 	swapgs
 	mov	%rsp, %gs:CPU_OFF_USER_RSP
 	mov	%gs:CPU_OFF_KERNEL_RSP, %rsp
+	cmp	$SYS_IPC_FIRST, %rax
+	jae	syscall_full
+	pushq	%gs:CPU_OFF_USER_RSP
+	pushq	%rcx			/* user RIP */
+	pushq	%r11			/* user RFLAGS */
+	pushq	%rdi
+	pushq	%rsi
+	pushq	%rdx
+	pushq	%r10
+	pushq	%r8
+	pushq	%r9
+	pushq	%rax			/* 7th argument: the number; RSP 16-aligned */
+	sti
+	mov	%r10, %rcx		/* 4th argument */
+	call	syscall_light
+	cli
+	add	$8, %rsp
+	popq	%r9
+	popq	%r8
+	popq	%r10
+	popq	%rdx
+	popq	%rsi
+	popq	%rdi
+	popq	%r11
+	popq	%rcx
+	popq	%rsp
+	swapgs
+	sysretq
+
+syscall_full:
 	pushq	$GDT_UDATA		/* ss */
 	pushq	%gs:CPU_OFF_USER_RSP	/* rsp */
 	pushq	%r11			/* rflags */
