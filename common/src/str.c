@@ -7,15 +7,22 @@
 
 void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
+	/* Quadwords first, then the tail: fast on hardware for every size, and
+	 * a rep step is one instruction each (which is how QEMU -icount counts). */
 	void *ret = dst;
-	__asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
+	size_t quads = n / 8, tail = n % 8;
+	__asm__ volatile("rep movsq" : "+D"(dst), "+S"(src), "+c"(quads) : : "memory");
+	__asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(tail) : : "memory");
 	return ret;
 }
 
 void *memset(void *dst, int c, size_t n)
 {
 	void *ret = dst;
-	__asm__ volatile("rep stosb" : "+D"(dst), "+c"(n) : "a"(c) : "memory");
+	uint64_t pattern = (uint8_t) c * 0x0101010101010101ull;
+	size_t quads = n / 8, tail = n % 8;
+	__asm__ volatile("rep stosq" : "+D"(dst), "+c"(quads) : "a"(pattern) : "memory");
+	__asm__ volatile("rep stosb" : "+D"(dst), "+c"(tail) : "a"(pattern) : "memory");
 	return ret;
 }
 
