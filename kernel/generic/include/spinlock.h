@@ -7,6 +7,7 @@
 #define KERN_SPINLOCK_H
 
 #include <types.h>
+#include <arch/asm.h>
 
 typedef struct {
 	volatile int locked;
@@ -23,11 +24,51 @@ typedef struct {
 	}
 
 void spinlock_init(spinlock_t *lock, const char *name);
-void spinlock_lock(spinlock_t *lock);
-void spinlock_unlock(spinlock_t *lock);
-bool spinlock_held(const spinlock_t *lock);
+/** Out of line: the rare cases of spinlock_lock/unlock. */
+void spinlock_contended(spinlock_t *lock);
+NORETURN void spinlock_misuse(spinlock_t *lock, const char *what);
+
+/* Lock and unlock are inline: they sit on every IPC path. */
+static inline void spinlock_lock(spinlock_t *lock)
+{
+	bool enabled = irq_save();
+#ifdef CONFIG_DEBUG
+	/* One CPU today: a held lock can only be ours, which would deadlock. */
+	if (unlikely(lock->locked))
+		spinlock_misuse(lock, "recursive lock");
+#endif
+	if (unlikely(__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE) != 0))
+		spinlock_contended(lock);
+	lock->irq_was_enabled = enabled;
+#ifdef CONFIG_DEBUG
+	lock->owner_ip = __builtin_return_address(0);
+#endif
+}
+
+static inline void spinlock_unlock(spinlock_t *lock)
+{
+#ifdef CONFIG_DEBUG
+	if (unlikely(!lock->locked))
+		spinlock_misuse(lock, "unlock of a lock not held");
+#endif
+	bool enabled = lock->irq_was_enabled;
+	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
+	irq_restore(enabled);
+}
+
+static inline bool spinlock_held(const spinlock_t *lock)
+{
+	return lock->locked != 0;
+}
+
 /** Releases @a lock but leaves interrupts disabled; returns whether they were
  *  enabled before the lock was taken (for a later irq_restore()). */
-bool spinlock_unlock_keep_irq(spinlock_t *lock);
+static inline bool spinlock_unlock_keep_irq(spinlock_t *lock)
+{
+	bool enabled = lock->irq_was_enabled;
+	lock->irq_was_enabled = false;
+	spinlock_unlock(lock);
+	return enabled;
+}
 
 #endif
