@@ -248,6 +248,9 @@ def main():
     if not args.only:
         run_host_tests(results, args.host_tests)
         run_kernel_selftests(results, args, "kernel", args.iso)
+        # The IPC tests again with the fast path off: the general path is the reference.
+        run_line_suite(results, args, "ktest", "test=ipc ipcfast=off", "kernel-ipc-no-fastpath",
+                       args.iso)
         run_utest(results, args)
         if args.ubsan_iso:
             run_kernel_selftests(results, args, "kernel-ubsan", args.ubsan_iso)

@@ -98,6 +98,7 @@ void kmain(uintptr_t boot_magic, uintptr_t boot_info_pa)
 	clock_init();
 	clock_on_tick(scheduler_tick);
 	ipclog_boot(boot_info.cmdline);
+	ipc_fastpath_boot(boot_info.cmdline);
 
 	thread_t *init;
 	if (thread_create(NULL, kinit, NULL, "kinit", &init) != EOK)

@@ -60,19 +60,9 @@ static void check_stack(thread_t *t)
 		    (unsigned long long) t->id, t->name);
 }
 
-void schedule(void)
+/** Switches from the current thread to @a next (RUNNING from now on). */
+static void switch_to(cpu_t *cpu, thread_t *prev, thread_t *next)
 {
-	assert(!irq_enabled());
-	cpu_t *cpu = CPU;
-	thread_t *prev = cpu->current;
-	check_stack(prev);
-	if (prev->state == THREAD_RUNNING && prev != cpu->idle) {
-		prev->state = THREAD_READY;
-		rq_push(cpu, prev);
-	}
-	thread_t *next = rq_pop(cpu);
-	if (next == NULL)
-		next = cpu->idle;
 	cpu->need_resched = false;
 	next->state = THREAD_RUNNING;
 	next->slice_left = THREAD_SLICE_TICKS;
@@ -86,6 +76,36 @@ void schedule(void)
 	context_switch(&prev->context_sp, next->context_sp);
 	/* Back on prev's stack: finish the switch that resumed us. */
 	thread_finish_switch();
+}
+
+void schedule(void)
+{
+	assert(!irq_enabled());
+	cpu_t *cpu = CPU;
+	thread_t *prev = cpu->current;
+	check_stack(prev);
+	if (prev->state == THREAD_RUNNING && prev != cpu->idle) {
+		prev->state = THREAD_READY;
+		rq_push(cpu, prev);
+	}
+	thread_t *next = rq_pop(cpu);
+	switch_to(cpu, prev, next != NULL ? next : cpu->idle);
+}
+
+bool scheduler_may_hand_off(const thread_t *next)
+{
+	uint32_t mask = CPU->ready_mask;
+	return mask == 0 || (int) __builtin_ctz(mask) >= next->priority;
+}
+
+void scheduler_hand_off(thread_t *next)
+{
+	assert(!irq_enabled());
+	cpu_t *cpu = CPU;
+	thread_t *prev = cpu->current;
+	assert(prev->state == THREAD_BLOCKED && next->state == THREAD_BLOCKED);
+	check_stack(prev);
+	switch_to(cpu, prev, next);
 }
 
 void scheduler_tick(void)

@@ -46,6 +46,17 @@ static void sleep_timed_out(void *arg)
 	wake_thread(arg, ETIMEOUT, false);
 }
 
+/** Queues the current thread on @a wq (lock held) as BLOCKED. */
+static void enqueue_self(waitq_t *wq, unsigned flags)
+{
+	thread_t *t = THREAD;
+	list_append(&t->wait_link, &wq->sleepers);
+	t->waitq = wq;
+	t->wait_flags = flags;
+	t->wait_result = EOK;
+	t->state = THREAD_BLOCKED;
+}
+
 errno_t waitq_sleep_locked(waitq_t *wq, uint64_t timeout_ns, unsigned flags)
 {
 	thread_t *t = THREAD;
@@ -53,11 +64,7 @@ errno_t waitq_sleep_locked(waitq_t *wq, uint64_t timeout_ns, unsigned flags)
 		spinlock_unlock(&wq->lock);
 		return EINTR;
 	}
-	list_append(&t->wait_link, &wq->sleepers);
-	t->waitq = wq;
-	t->wait_flags = flags;
-	t->wait_result = EOK;
-	t->state = THREAD_BLOCKED;
+	enqueue_self(wq, flags);
 	if (timeout_ns != WAITQ_FOREVER)
 		timeout_register(&t->wait_timeout, timeout_ns, sleep_timed_out, t);
 	bool ints = spinlock_unlock_keep_irq(&wq->lock);
@@ -66,6 +73,28 @@ errno_t waitq_sleep_locked(waitq_t *wq, uint64_t timeout_ns, unsigned flags)
 		timeout_unregister(&t->wait_timeout);
 	irq_restore(ints);
 	return t->wait_result;
+}
+
+errno_t waitq_sleep_hand_off_locked(waitq_t *wq, unsigned flags, thread_t *next)
+{
+	thread_t *t = THREAD;
+	if ((flags & WAITQ_INTERRUPTIBLE) && t->kill_pending) {
+		spinlock_unlock(&wq->lock);
+		scheduler_ready(next); /* it must run anyway */
+		return EINTR;
+	}
+	enqueue_self(wq, flags);
+	bool ints = spinlock_unlock_keep_irq(&wq->lock);
+	scheduler_hand_off(next);
+	irq_restore(ints);
+	return t->wait_result;
+}
+
+void waitq_take_sleeper_locked(waitq_t *wq, thread_t *t)
+{
+	list_remove(&t->wait_link);
+	t->waitq = NULL;
+	t->wait_result = EOK;
 }
 
 errno_t waitq_sleep(waitq_t *wq, uint64_t timeout_ns, unsigned flags)

@@ -110,6 +110,10 @@ void ipc_notif_post(ipc_notif_t *notif, const sysarg_t args[IPC_CALL_ARGS]);
 /** Unqueues the notification for good (its source goes away). */
 void ipc_notif_detach(ipc_notif_t *notif);
 
+/** Whether the IPC fast path is on (boot option ipcfast=off turns it off). */
+extern bool ipc_fastpath;
+void ipc_fastpath_boot(const char *cmdline);
+
 void ipc_init(void);
 void answerbox_init(answerbox_t *box, struct task *task);
 

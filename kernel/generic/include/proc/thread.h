@@ -17,6 +17,7 @@
 #include <synch/waitq.h>
 #include <time/timeout.h>
 #include <types.h>
+#include <abi/ipc.h>
 
 #define THREAD_NAME_MAX		32
 #define THREAD_STACK_ORDER	2 /* 16 KiB kernel stacks */
@@ -75,7 +76,11 @@ typedef struct thread {
 	bool user;		  /* returns to user mode after entry */
 	void *fpu_state;	  /* lazily allocated FXSAVE area */
 	struct call *cached_call; /* one spare IPC call: a round trip allocates nothing */
-	waitq_t ipc_wq;		  /* ipc_call_wait sleeps here for its answer */
+	/* While blocked in ipc_wait: where the IPC fast path may deliver the next
+	 * event directly (ipc_ev_ready then set), skipping the answerbox. */
+	ipc_event_t *ipc_ev;
+	bool ipc_ev_ready;
+	waitq_t ipc_wq; /* ipc_call_wait sleeps here for its answer */
 
 	uint64_t ticks; /* ticks spent running */
 	uint64_t switches;
