@@ -6,6 +6,7 @@
 #   test           host unit tests + kernel self-tests (also of a CONFIG_UBSAN=y
 #                  kernel, built in build/ubsan/) and scenarios in QEMU
 #   bench          the deterministic benchmark suite (guest instruction counts)
+#   fuzz           the system-call fuzzer for SECONDS (default 60), SEED random
 #   debug          boot QEMU halted with a GDB stub (see docs/debugging.md)
 #   check-style    verify formatting with clang-format
 #   format         reformat the C sources with clang-format
@@ -28,7 +29,7 @@ UBSAN_BUILD := $(BUILD)/ubsan
 UBSAN_ISO := $(UBSAN_BUILD)/switchboard.iso
 KERNEL_ELF := $(BUILD)/kernel/kernel.elf
 
-.PHONY: all run test bench debug clean check-style format setup FORCE
+.PHONY: all run test bench fuzz debug clean check-style format setup FORCE
 all: $(ISO)
 
 # Configuration header: regenerated only when a value changes, so a changed
@@ -55,8 +56,10 @@ setup:
 
 QEMU_FLAGS := -accel $(ACCEL) -cpu $(CPU) -m $(MEM) -smp $(SMP) -no-reboot \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -cdrom $(ISO) -boot d
+comma := ,
 ifneq ($(strip $(KARGS)),)
-QEMU_FLAGS += -fw_cfg name=opt/switchboard/cmdline,string="$(KARGS)"
+# QEMU splits option values at commas; a doubled comma is a comma.
+QEMU_FLAGS += -fw_cfg name=opt/switchboard/cmdline,string="$(subst $(comma),$(comma)$(comma),$(KARGS))"
 endif
 
 run: setup $(ISO)
@@ -75,6 +78,13 @@ test: setup
 
 bench: setup $(ISO)
 	@python3 tools/bench.py --iso $(ISO) --qemu $(QEMU) --accel $(ACCEL) --mem $(MEM)
+
+SECONDS ?= 60
+SEED ?= $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+fuzz: setup $(ISO)
+	@echo "fuzz: seed $(SEED) for $(SECONDS) s (repeat with make fuzz SEED=$(SEED))"
+	@python3 tools/fuzz.py --iso $(ISO) --qemu $(QEMU) --accel $(ACCEL) --mem $(MEM) \
+		--seed $(SEED) --seconds $(SECONDS)
 
 check-style:
 	@tools/check-style.sh

@@ -28,7 +28,9 @@ class Guest:
                      "-cdrom", iso, "-boot", "d", "-serial", "stdio",
                      "-monitor", "none"]
         if cmdline:
-            self.argv += ["-fw_cfg", f"name=opt/switchboard/cmdline,string={cmdline}"]
+            # QEMU splits option values at commas; a doubled comma is a comma.
+            value = cmdline.replace(",", ",,")
+            self.argv += ["-fw_cfg", f"name=opt/switchboard/cmdline,string={value}"]
         self.argv += list(extra)
         self.output = ""
         self.pos = 0            # expect() consumes output up to here

@@ -99,6 +99,31 @@ def run_kernel_selftests(results, args, prefix, iso):
     run_line_suite(results, args, "ktest", "test", prefix, iso)
 
 
+def run_fuzz(results, args):
+    """The system-call fuzzer: a fixed-seed round of 100,000 calls from several
+    tasks killed at random points; the kernel must neither panic nor hang."""
+    with guest(args, "fuzz", "testtask=fuzz testargs=--seed,1,--calls,100000") as g:
+        try:
+            m = g.expect(r"^fuzz: seed 1: (\d+) calls, (\d+) tasks spawned, (\d+) killed: ok$",
+                         SUITE_TIMEOUT)
+            status = g.wait_exit(30)
+            ok = status == QEMU_EXIT_PASS and "PANIC" not in g.output
+            detail = f"{m.group(0)}; QEMU status {status}"
+        except GuestTimeout as e:
+            ok, detail = False, f"{e}; see {g.log_path}"
+        results.record("fuzz.seed-1-100000-calls", ok, detail)
+
+
+def run_asynctest(results, args):
+    """Fibrils and the async framework (boot option testtask=asynctest), with
+    the report of the deadlock its child task must die of."""
+    run_line_suite(results, args, "asynctest", "testtask=asynctest", "async", args.iso, checks=[
+        ("deadlock-report", r"^asynctest: deadlock detected:\n"
+         r"(  fibril \d+ \(entry 0x[0-9a-f]+\) waits for mutex 0x[0-9a-f]+ held by fibril \d+\n){2}"
+         r"asynctest: aborted$"),
+    ])
+
+
 def run_utest(results, args):
     """The kernel's user-mode test task (boot option testtask=utest)."""
     run_line_suite(results, args, "utest", "testtask=utest", "utest", args.iso, checks=[
@@ -252,6 +277,8 @@ def main():
         run_line_suite(results, args, "ktest", "test=ipc ipcfast=off", "kernel-ipc-no-fastpath",
                        args.iso)
         run_utest(results, args)
+        run_asynctest(results, args)
+        run_fuzz(results, args)
         if args.ubsan_iso:
             run_kernel_selftests(results, args, "kernel-ubsan", args.ubsan_iso)
     run_scenarios(results, args)

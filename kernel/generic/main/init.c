@@ -1,8 +1,9 @@
 /*
  * Starting user space: the init tasks named by the `init=a,b,...` option (in
  * that order, with every permission), or a single test task with
- * `testtask=NAME`, after whose end the machine powers off with a status that
- * tells pass (exit status 0) from fail.
+ * `testtask=NAME` (arguments from `testargs=a,b,c` if given), after whose end
+ * the machine powers off with a status that tells pass (exit status 0) from
+ * fail.
  */
 #include <arch/asm.h>
 #include <arch/mm.h>
@@ -20,15 +21,24 @@
 
 void init_start_user(void);
 
-/** Starts the boot module @a name with its own command line. */
-static errno_t start_module(const char *name, task_t **out)
+/** Starts the boot module @a name with its own command line, or with
+ *  @a args (words separated by commas) instead of its arguments. */
+static errno_t start_module(const char *name, const char *args, task_t **out)
 {
 	const boot_module_t *m;
 	errno_t rc = program_find_module(name, &m);
 	if (rc != EOK)
 		return rc;
+	char cmdline[TASK_CMDLINE_MAX];
+	if (args == NULL) {
+		str_lcpy(cmdline, m->cmdline, sizeof(cmdline));
+	} else {
+		snprintf(cmdline, sizeof(cmdline), "%s %s", name, args);
+		for (char *p = cmdline; *p != '\0'; p++)
+			*p = *p == ',' ? ' ' : *p;
+	}
 	return program_create(
-	    phys_to_virt(m->start), m->end - m->start, m->cmdline, NULL, PERM_ALL, out);
+	    phys_to_virt(m->start), m->end - m->start, cmdline, NULL, PERM_ALL, out);
 }
 
 static void start_init_tasks(const char *list)
@@ -40,7 +50,7 @@ static void start_init_tasks(const char *list)
 		if (comma != NULL)
 			*comma = '\0';
 		task_t *task;
-		errno_t rc = start_module(name, &task);
+		errno_t rc = start_module(name, NULL, &task);
 		if (rc == EOK) {
 			ipc_set_naming_service(
 			    task); /* the first one is the naming service */
@@ -57,7 +67,10 @@ static void start_init_tasks(const char *list)
 static NORETURN void run_test_task(const char *name)
 {
 	task_t *task;
-	errno_t rc = start_module(name, &task);
+	char args[INIT_LIST_MAX];
+	bool have_args = cmdline_get(boot_info.cmdline, "testargs", args, sizeof(args)) ==
+	    EOK;
+	errno_t rc = start_module(name, have_args ? args : NULL, &task);
 	if (rc == EOK)
 		ipc_set_naming_service(task); /* its children reach it on phone 1 */
 	if (rc != EOK) {

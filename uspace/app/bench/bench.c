@@ -18,8 +18,6 @@
 #include <syscall.h>
 #include <task.h>
 
-#include "ipc_raw.h"
-
 #define WARMUP	   200
 #define ITERATIONS 2000
 #define M_PING	   (IPC_FIRST_USER_METHOD + 1)
@@ -87,51 +85,58 @@ static void op_null_syscall(void *arg)
 static void op_ping_plain(void *arg)
 {
 	cap_handle_t phone = *(cap_handle_t *) arg;
-	ipc_regs_t r = {.r = {phone, M_PING, 1, 2, 3, 4, 5, 0x1234}};
-	ipc_raw(SYS_IPC_CALL, &r);
+	sysarg_t r[10] = {phone, M_PING, 1, 2, 3, 4, 5, 0x1234};
+	__syscall_ipc(SYS_IPC_CALL, r);
 	do {
-		r.r[0] = 0;
-		r.r[1] = 0;
-	} while (ipc_raw(SYS_IPC_WAIT, &r) != EOK || r.r[0] != IPC_EVENT_ANSWER);
+		r[0] = 0;
+		r[1] = 0;
+	} while (
+	    (errno_t) __syscall_ipc(SYS_IPC_WAIT, r) != EOK || r[0] != IPC_EVENT_ANSWER);
 }
 
 /** One round trip with the combined call: send and wait for this answer. */
 static void op_ping_combined(void *arg)
 {
 	cap_handle_t phone = *(cap_handle_t *) arg;
-	ipc_regs_t r = {.r = {phone, M_PING, 1, 2, 3, 4, 5, 0x1234, 0}};
-	ipc_raw(SYS_IPC_CALL_WAIT, &r);
+	sysarg_t r[10] = {phone, M_PING, 1, 2, 3, 4, 5, 0x1234, 0};
+	__syscall_ipc(SYS_IPC_CALL_WAIT, r);
+}
+
+/** Answers @a r (a request event in IPC registers), echoing its arguments. */
+static void echo_answer(sysarg_t r[10], bool combined, bool *have)
+{
+	sysarg_t a[10] = {r[8], EOK, r[2], r[3], r[4], r[5], r[6]};
+	if (combined) {
+		*have = (errno_t) __syscall_ipc(SYS_IPC_ANSWER_WAIT, a) == EOK;
+		memcpy(r, a, sizeof(a));
+	} else {
+		__syscall_ipc(SYS_IPC_ANSWER, a);
+	}
 }
 
 /** Server: answers every request with the plain calls or the combined one. */
 static int serve(bool combined)
 {
-	ipc_regs_t r = {.r = {1, IPC_M_CONNECT_TO_ME, 0, 0, 0, 0, 0, 7}};
-	if (ipc_raw(SYS_IPC_CALL, &r) != EOK)
+	sysarg_t r[10] = {1, IPC_M_CONNECT_TO_ME, 0, 0, 0, 0, 0, 7};
+	if ((errno_t) __syscall_ipc(SYS_IPC_CALL, r) != EOK)
 		return 1;
 	bool have = false;
 	for (;;) {
 		if (!have) {
-			r = (ipc_regs_t){.r = {0, 0}};
-			if (ipc_raw(SYS_IPC_WAIT, &r) != EOK)
+			r[0] = 0; /* wait forever, blocking */
+			r[1] = 0;
+			if ((errno_t) __syscall_ipc(SYS_IPC_WAIT, r) != EOK)
 				return 2;
 		}
 		have = false;
-		if (r.r[0] != IPC_EVENT_REQUEST)
+		if (r[0] != IPC_EVENT_REQUEST)
 			continue;
-		if (r.r[1] == IPC_M_PHONE_HUNGUP) {
-			r = (ipc_regs_t){.r = {r.r[8], EOK}};
-			ipc_raw(SYS_IPC_ANSWER, &r);
+		if (r[1] == IPC_M_PHONE_HUNGUP) {
+			sysarg_t a[10] = {r[8], EOK};
+			__syscall_ipc(SYS_IPC_ANSWER, a);
 			return 0;
 		}
-		ipc_regs_t a = {
-		    .r = {r.r[8], EOK, r.r[2], r.r[3], r.r[4], r.r[5], r.r[6]}};
-		if (combined) {
-			have = ipc_raw(SYS_IPC_ANSWER_WAIT, &a) == EOK;
-			r = a;
-		} else {
-			ipc_raw(SYS_IPC_ANSWER, &a);
-		}
+		echo_answer(r, combined, &have);
 	}
 }
 
@@ -144,13 +149,13 @@ static cap_handle_t start_server(const char *mode)
 	if (task_spawn_module(cmd, &id) != EOK)
 		return CAP_NULL;
 	for (;;) {
-		ipc_regs_t r = {.r = {5000000, 0}};
-		if (ipc_raw(SYS_IPC_WAIT, &r) != EOK)
+		sysarg_t r[10] = {5000000, 0};
+		if ((errno_t) __syscall_ipc(SYS_IPC_WAIT, r) != EOK)
 			return CAP_NULL;
-		if (r.r[0] == IPC_EVENT_REQUEST && r.r[1] == IPC_M_CONNECT_TO_ME) {
-			cap_handle_t phone = r.r[6];
-			ipc_regs_t a = {.r = {r.r[8], EOK}};
-			ipc_raw(SYS_IPC_ANSWER, &a);
+		if (r[0] == IPC_EVENT_REQUEST && r[1] == IPC_M_CONNECT_TO_ME) {
+			cap_handle_t phone = r[6];
+			sysarg_t a[10] = {r[8], EOK};
+			__syscall_ipc(SYS_IPC_ANSWER, a);
 			return phone;
 		}
 	}
@@ -158,8 +163,8 @@ static cap_handle_t start_server(const char *mode)
 
 static void stop_server(cap_handle_t phone)
 {
-	ipc_regs_t r = {.r = {phone, IPC_HANGUP_RELEASE}};
-	ipc_raw(SYS_IPC_HANGUP, &r);
+	sysarg_t r[10] = {phone, IPC_HANGUP_RELEASE};
+	__syscall_ipc(SYS_IPC_HANGUP, r);
 }
 
 static int ipc_cases(void)
