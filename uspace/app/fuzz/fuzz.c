@@ -221,6 +221,10 @@ static void one_call(bool privileged)
 	case SYS_IRQ_SUBSCRIBE:
 		irq_fuzz();
 		return;
+	case SYS_PERM_GRANT:
+		/* Never PERM_TASK: a child with it could kill the fuzzer itself. */
+		syscall2(num, rnd() % 64, rnd() & ~(uint64_t) PERM_TASK);
+		return;
 	case SYS_IOSPACE_ENABLE:
 		syscall2(num, rnd() % 2 ? 0x80 : rnd(), rnd() % 16);
 		return;
