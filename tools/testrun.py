@@ -114,16 +114,6 @@ def run_fuzz(results, args):
         results.record("fuzz.seed-1-100000-calls", ok, detail)
 
 
-def run_asynctest(results, args):
-    """Fibrils and the async framework (boot option testtask=asynctest), with
-    the report of the deadlock its child task must die of."""
-    run_line_suite(results, args, "asynctest", "testtask=asynctest", "async", args.iso, checks=[
-        ("deadlock-report", r"^asynctest: deadlock detected:\n"
-         r"(  fibril \d+ \(entry 0x[0-9a-f]+\) waits for mutex 0x[0-9a-f]+ held by fibril \d+\n){2}"
-         r"asynctest: aborted$"),
-    ])
-
-
 def run_utest(results, args):
     """The kernel's user-mode test task (boot option testtask=utest)."""
     run_line_suite(results, args, "utest", "testtask=utest", "utest", args.iso, checks=[
@@ -228,6 +218,29 @@ def scenario_kconsole_after_panic(args):
     return True, ""
 
 
+def scenario_ipclog(args):
+    """ipclog traces a known exchange with task and method names, return
+    values and latencies; its JSON turns into a Perfetto trace."""
+    with guest(args, "ipclog", "testtask=ipclog testargs=--demo") as g:
+        g.expect(r"call +\d+:bench +-> \d+:ipclog +CONNECT_TO_ME", BOOT_TIMEOUT)
+        g.expect(r"answer +\d+:ipclog +-> \d+:bench +CONNECT_TO_ME += EOK \(\d+ ns\)", 30)
+        for i in (1, 2, 3):
+            g.expect(rf"call +\d+:ipclog +-> \d+:bench +bench\.ping +\({i}, {i * 10}, 0, 0, 0\)", 30)
+            g.expect(r"answer +\d+:bench +-> \d+:ipclog +bench\.ping += EOK \(\d+ ns\)", 30)
+        g.expect(r"hangup +\d+:ipclog +-> \d+:bench +PHONE_HUNGUP", 30)
+        if g.wait_exit(30) != QEMU_EXIT_PASS:
+            return False, "ipclog --demo did not exit 0"
+    with guest(args, "ipclog-json", "testtask=ipclog testargs=--demo,--json") as g:
+        g.expect(r"^ipclog-json-end", BOOT_TIMEOUT)
+        g.wait_exit(30)
+        out = os.path.join(LOG_DIR, "ipclog-trace.json")
+        proc = subprocess.run([sys.executable, "tools/ipclog2perfetto.py", g.log_path, out],
+                              capture_output=True, text=True)
+        if proc.returncode != 0 or "8 flow ends" not in proc.stdout:
+            return False, f"ipclog2perfetto: {proc.stdout} {proc.stderr}"
+    return True, ""
+
+
 SCENARIOS = [
     ("boot-banner", scenario_boot_banner),
     ("panic-page-fault", scenario_panic_page_fault),
@@ -235,6 +248,7 @@ SCENARIOS = [
     ("panic-invalid-opcode", scenario_panic_invalid_opcode),
     ("small-memory-32m", scenario_small_memory),
     ("kconsole", scenario_kconsole),
+    ("ipclog", scenario_ipclog),
     ("kconsole-after-panic", scenario_kconsole_after_panic),
 ]
 
@@ -277,7 +291,6 @@ def main():
         run_line_suite(results, args, "ktest", "test=ipc ipcfast=off", "kernel-ipc-no-fastpath",
                        args.iso)
         run_utest(results, args)
-        run_asynctest(results, args)
         run_fuzz(results, args)
         if args.ubsan_iso:
             run_kernel_selftests(results, args, "kernel-ubsan", args.ubsan_iso)

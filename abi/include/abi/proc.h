@@ -46,6 +46,23 @@ typedef struct {
 	uintptr_t fault_ip;
 } task_exit_t;
 
+/** What SYS_TASK_INFO tells about a task (for ps, top and the IPC log). */
+typedef struct {
+	uint64_t id;
+	uint64_t parent_id; /* 0: none */
+	char name[32];
+	uint32_t threads;
+	uint32_t perms;
+	uint32_t zombie; /* ended, waiting to be collected */
+	uint32_t reserved;
+	uint64_t resident_pages;
+	uint64_t calls_sent;
+	uint64_t calls_received;
+	uint64_t answers_sent;
+	uint64_t answers_received;
+	uint64_t ticks; /* CPU ticks of its threads */
+} task_info_t;
+
 #define THREAD_NAME_LEN_MAX 31
 #define TASK_NAME_LEN_MAX   31
 #define TASK_CMDLINE_MAX    256

@@ -40,6 +40,8 @@
 	26		/* (uint64_t *cursor, ipclog_record_t *, max, uint64_t *missed) */
 #define SYS_KCONSOLE 27 /* () PERM_TASK: enter the kernel console */
 #define SYS_NOP 28 /* () does nothing: measures the cost of a system call */
+#define SYS_TASK_INFO 29 /* (uint64_t id, task_info_t *) */
+#define SYS_TASK_LIST 30 /* (uint64_t *ids, size_t max) -> count of tasks */
 
 /*
  * IPC system calls take and return more words than the six argument

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <syscall.h>
 #include <uaccess.h>
+#include <mm/as.h>
 
 static task_t *current_task(void)
 {
@@ -128,4 +129,72 @@ sysarg_t sys_perm_get(sysarg_t perms_out)
 {
 	unsigned perms = current_task()->perms;
 	return (sysarg_t) copy_to_uspace(perms_out, &perms, sizeof(perms));
+}
+
+static void fill_info(task_t *t, task_info_t *info)
+{
+	memset(info, 0, sizeof(*info));
+	spinlock_lock(&t->lock);
+	info->id = t->id;
+	info->parent_id = t->parent_id;
+	str_lcpy(info->name, t->name, sizeof(info->name));
+	info->threads = (uint32_t) t->thread_count;
+	info->perms = t->perms;
+	info->zombie = t->state == TASK_ZOMBIE;
+	list_foreach (t->threads, task_link, thread_t, th)
+		info->ticks += th->ticks;
+	spinlock_unlock(&t->lock);
+	info->resident_pages = t->as != NULL ? as_resident_pages(t->as) : 0;
+	info->calls_sent = t->ipc_stats.calls_sent;
+	info->calls_received = t->ipc_stats.calls_received;
+	info->answers_sent = t->ipc_stats.answers_sent;
+	info->answers_received = t->ipc_stats.answers_received;
+}
+
+sysarg_t sys_task_info(sysarg_t id, sysarg_t info_out)
+{
+	task_t *t = task_find(id);
+	if (t == NULL)
+		return (sysarg_t) ENOENT;
+	task_info_t info;
+	fill_info(t, &info);
+	task_put(t);
+	return (sysarg_t) copy_to_uspace(info_out, &info, sizeof(info));
+}
+
+typedef struct {
+	uint64_t ids[64];
+	size_t count;
+	size_t skip;
+} id_batch_t;
+
+static void collect_id(task_t *t, void *arg)
+{
+	id_batch_t *b = arg;
+	if (b->skip > 0)
+		b->skip--;
+	else if (b->count < 64)
+		b->ids[b->count++] = t->id;
+}
+
+sysarg_t sys_task_list(sysarg_t ids_out, sysarg_t max)
+{
+	if (max > (1u << 20))
+		return (sysarg_t) EINVAL;
+	if (!uspace_range_ok(ids_out, max * sizeof(uint64_t)))
+		return (sysarg_t) EBADMEM;
+	/* Copy in batches (user memory may fault, so not under tasks_lock). */
+	for (size_t done = 0; done < max;) {
+		id_batch_t b = {.count = 0, .skip = done};
+		task_foreach(collect_id, &b);
+		size_t n = MIN(b.count, max - done);
+		errno_t rc = copy_to_uspace(
+		    ids_out + done * sizeof(uint64_t), b.ids, n * sizeof(uint64_t));
+		if (rc != EOK)
+			return (sysarg_t) rc;
+		done += n;
+		if (b.count < 64)
+			break;
+	}
+	return (sysarg_t) task_count(); /* may exceed max: ask again with more room */
 }

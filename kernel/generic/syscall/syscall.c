@@ -44,6 +44,8 @@ static const syscall_fn_t syscall_table[SYSCALL_COUNT] = {
     SYSCALL(SYS_IPCLOG_READ, sys_ipclog_read),
     SYSCALL(SYS_KCONSOLE, sys_kconsole),
     SYSCALL(SYS_NOP, sys_nop),
+    SYSCALL(SYS_TASK_INFO, sys_task_info),
+    SYSCALL(SYS_TASK_LIST, sys_task_list),
 };
 
 sysarg_t syscall_dispatch(sysarg_t num, sysarg_t a1, sysarg_t a2, sysarg_t a3,

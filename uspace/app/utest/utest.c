@@ -76,6 +76,8 @@ static void test_bad_pointers_get_ebadmem(void)
 		CHECK_RC(
 		    syscall2(SYS_AS_AREA_QUERY, (uint64_t) &rodata_word, p), EBADMEM);
 		CHECK_RC(syscall3(SYS_TASK_WAIT, task_get_id(), p, 0), EBADMEM);
+		CHECK_RC(syscall2(SYS_TASK_INFO, task_get_id(), p), EBADMEM);
+		CHECK_RC(syscall2(SYS_TASK_LIST, p, 4), EBADMEM);
 		if (i < 4) { /* read-only memory is fine to read from */
 			CHECK_RC(syscall2(SYS_KIO_WRITE, p, 8), EBADMEM);
 			CHECK_RC(syscall2(SYS_TASK_SET_NAME, p, 4), EBADMEM);
@@ -105,8 +107,16 @@ static void test_bad_ids_and_numbers(void)
 	CHECK_RC(as_area_destroy(0x12345000), ENOENT);
 	CHECK_RC(as_area_resize(0x12345000, 4096), ENOENT);
 	CHECK_RC(syscall1(SYS_IRQ_UNSUBSCRIBE, 0xbad), ENOENT);
+	task_info_t info;
+	CHECK_RC(syscall2(SYS_TASK_INFO, 999999, (uint64_t) &info), ENOENT);
+	CHECK_RC(syscall2(SYS_TASK_INFO, task_get_id(), (uint64_t) &info), EOK);
+	CHECK(strcmp(info.name, "utest") == 0 && info.threads >= 1);
+	uint64_t ids[4];
+	CHECK(
+	    (int64_t) syscall2(SYS_TASK_LIST, (uint64_t) ids, 4) >= 2); /* kernel + us */
+	CHECK_RC(syscall2(SYS_TASK_LIST, (uint64_t) ids, 1ull << 40), EINVAL);
 	CHECK_RC(syscall0(12345), ENOSYS);
-	CHECK_RC(syscall0(30), ENOSYS);
+	CHECK_RC(syscall0(31), ENOSYS);
 	CHECK_RC(syscall0(UINT64_MAX), ENOSYS);
 	CHECK_RC(task_spawn_module("no-such-program", &(task_id_t){0}), ENOENT);
 	CHECK_RC(task_spawn_module("", &(task_id_t){0}), ENOENT);
