@@ -99,6 +99,13 @@ def run_kernel_selftests(results, args, prefix, iso):
     run_line_suite(results, args, "ktest", "test", prefix, iso)
 
 
+def run_stress(results, args):
+    """Stress and leak tests from user space (boot option testtask=stress)."""
+    run_line_suite(results, args, "stress", "testtask=stress", "stress", args.iso, checks=[
+        ("out-of-memory-is-logged", r"^task \d+ \(stress\) killed: out of memory at 0x"),
+    ])
+
+
 def run_fuzz(results, args):
     """The system-call fuzzer: a fixed-seed round of 100,000 calls from several
     tasks killed at random points; the kernel must neither panic nor hang."""

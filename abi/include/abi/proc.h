@@ -63,6 +63,17 @@ typedef struct {
 	uint64_t ticks; /* CPU ticks of its threads */
 } task_info_t;
 
+/** Kernel resource counts (SYS_KERNEL_STATS), for leak checks and `free`. */
+typedef struct {
+	uint64_t frames_total;
+	uint64_t frames_free;
+	uint64_t slab_objects;	/* allocated objects in all slab caches */
+	uint64_t kmalloc_large; /* kmalloc blocks above the slab sizes */
+	uint64_t tasks;
+	uint64_t threads;
+	uint64_t capabilities; /* in all tasks */
+} kernel_stats_t;
+
 #define THREAD_NAME_LEN_MAX 31
 #define TASK_NAME_LEN_MAX   31
 #define TASK_CMDLINE_MAX    256

@@ -37,11 +37,12 @@
 #define SYS_EVENT_UNMASK    24 /* (event) */
 #define SYS_IPCLOG_CONTROL  25 /* (cmd, arg, arg2) PERM_IPCLOG */
 #define SYS_IPCLOG_READ \
-	26		/* (uint64_t *cursor, ipclog_record_t *, max, uint64_t *missed) */
-#define SYS_KCONSOLE 27 /* () PERM_TASK: enter the kernel console */
-#define SYS_NOP 28 /* () does nothing: measures the cost of a system call */
-#define SYS_TASK_INFO 29 /* (uint64_t id, task_info_t *) */
-#define SYS_TASK_LIST 30 /* (uint64_t *ids, size_t max) -> count of tasks */
+	26 /* (uint64_t *cursor, ipclog_record_t *, max, uint64_t *missed) */
+#define SYS_KCONSOLE	 27 /* () PERM_TASK: enter the kernel console */
+#define SYS_NOP		 28 /* () does nothing: measures the cost of a system call */
+#define SYS_TASK_INFO	 29 /* (uint64_t id, task_info_t *) */
+#define SYS_TASK_LIST	 30 /* (uint64_t *ids, size_t max) -> count of tasks */
+#define SYS_KERNEL_STATS 31 /* (kernel_stats_t *) leak checks and tools */
 
 /*
  * IPC system calls take and return more words than the six argument

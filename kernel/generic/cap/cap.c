@@ -9,7 +9,14 @@
 #include <string.h>
 
 #define CAP_INITIAL_SLOTS 16
-#define GEN_MASK	  0xffffffffu
+
+static uint64_t caps_in_use; /* over all tables */
+
+uint64_t cap_total(void)
+{
+	return __atomic_load_n(&caps_in_use, __ATOMIC_RELAXED);
+}
+#define GEN_MASK 0xffffffffu
 
 void kobject_init(kobject_t *obj, kobject_type_t type, kobject_destroy_t destroy)
 {
@@ -97,6 +104,7 @@ errno_t cap_alloc(cap_table_t *t, kobject_t *obj, cap_handle_t *handle)
 			s->obj = obj;
 			s->next_free = 0;
 			t->used++;
+			__atomic_add_fetch(&caps_in_use, 1, __ATOMIC_RELAXED);
 			*handle = make_handle(index, s->gen);
 			spinlock_unlock(&t->lock);
 			return EOK;
@@ -128,6 +136,7 @@ static kobject_t *slot_release(cap_table_t *t, cap_slot_t *s)
 	s->next_free = t->free_head;
 	t->free_head = (uint32_t) (s - t->slots) + 1;
 	t->used--;
+	__atomic_sub_fetch(&caps_in_use, 1, __ATOMIC_RELAXED);
 	return obj;
 }
 

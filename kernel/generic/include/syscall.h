@@ -44,6 +44,7 @@ sysarg_t sys_task_exit(sysarg_t status);
 sysarg_t sys_task_spawn_module(sysarg_t cmdline, sysarg_t len, sysarg_t id_out);
 sysarg_t sys_task_wait(sysarg_t id, sysarg_t exit_out, sysarg_t usec);
 sysarg_t sys_task_kill(sysarg_t id);
+sysarg_t sys_kernel_stats(sysarg_t out);
 sysarg_t sys_task_info(sysarg_t id, sysarg_t info_out);
 sysarg_t sys_task_list(sysarg_t ids_out, sysarg_t max);
 sysarg_t sys_perm_grant(sysarg_t task_id, sysarg_t perms);

@@ -47,19 +47,30 @@ static task_t *current_task(void)
 
 /** Keeps one call per thread for the next send, so that a round trip
  *  (whose call is freed by the caller's thread) never touches the slab. */
+static uint64_t cached_calls; /* calls parked in threads' caches */
+
 static void call_free(call_t *call)
 {
 	thread_t *t = THREAD;
-	if (t != NULL && t->cached_call == NULL && !t->kill_pending)
+	if (t != NULL && t->cached_call == NULL && !t->kill_pending) {
 		t->cached_call = call;
-	else
+		__atomic_add_fetch(&cached_calls, 1, __ATOMIC_RELAXED);
+	} else {
 		kmem_free(&call_cache, call);
+	}
+}
+
+uint64_t ipc_cached_call_count(void)
+{
+	return __atomic_load_n(&cached_calls, __ATOMIC_RELAXED);
 }
 
 void ipc_thread_cleanup(thread_t *t)
 {
-	if (t->cached_call != NULL)
+	if (t->cached_call != NULL) {
 		kmem_free(&call_cache, t->cached_call);
+		__atomic_sub_fetch(&cached_calls, 1, __ATOMIC_RELAXED);
+	}
 	t->cached_call = NULL;
 }
 
@@ -83,10 +94,12 @@ static call_t *call_alloc(const ipc_data_t *data, task_t *sender)
 {
 	thread_t *t = THREAD;
 	call_t *call = t->cached_call;
-	if (call != NULL)
+	if (call != NULL) {
 		t->cached_call = NULL;
-	else
+		__atomic_sub_fetch(&cached_calls, 1, __ATOMIC_RELAXED);
+	} else {
 		call = kmem_alloc(&call_cache);
+	}
 	if (call != NULL)
 		call_init(call, data, sender);
 	return call;
@@ -641,6 +654,7 @@ static bool call_wait_fast(cap_handle_t phone_h, const ipc_data_t *data, sysarg_
 	/* Committed from here on. */
 	call_t *call = self->cached_call;
 	self->cached_call = NULL;
+	__atomic_sub_fetch(&cached_calls, 1, __ATOMIC_RELAXED);
 	call_init(call, data, task);
 	task_get(task);
 	call->caller_box = &task->box;

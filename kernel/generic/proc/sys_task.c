@@ -11,6 +11,8 @@
 #include <syscall.h>
 #include <uaccess.h>
 #include <mm/as.h>
+#include <mm/frame.h>
+#include <mm/kmalloc.h>
 
 static task_t *current_task(void)
 {
@@ -197,4 +199,22 @@ sysarg_t sys_task_list(sysarg_t ids_out, sysarg_t max)
 			break;
 	}
 	return (sysarg_t) task_count(); /* may exceed max: ask again with more room */
+}
+
+sysarg_t sys_kernel_stats(sysarg_t out)
+{
+	kernel_stats_t st;
+	frame_stats_t fs;
+	kmem_stats_t ks;
+	kmem_reclaim_all(); /* cached empty slabs are not in use */
+	frame_get_stats(&fs);
+	kmem_get_stats(&ks);
+	st.frames_total = fs.total;
+	st.frames_free = fs.free;
+	st.slab_objects = ks.objects - ipc_cached_call_count(); /* in use */
+	st.kmalloc_large = ks.large_blocks;
+	st.tasks = task_count();
+	st.threads = thread_count();
+	st.capabilities = cap_total();
+	return (sysarg_t) copy_to_uspace(out, &st, sizeof(st));
 }

@@ -46,6 +46,7 @@ static const syscall_fn_t syscall_table[SYSCALL_COUNT] = {
     SYSCALL(SYS_NOP, sys_nop),
     SYSCALL(SYS_TASK_INFO, sys_task_info),
     SYSCALL(SYS_TASK_LIST, sys_task_list),
+    SYSCALL(SYS_KERNEL_STATS, sys_kernel_stats),
 };
 
 sysarg_t syscall_dispatch(sysarg_t num, sysarg_t a1, sysarg_t a2, sysarg_t a3,

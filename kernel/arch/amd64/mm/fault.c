@@ -34,14 +34,17 @@ static bool page_fault(istate_t *is)
 		return false;
 	thread_t *t = THREAD;
 	as_t *as = t != NULL ? t->task->as : NULL;
-	if (as != NULL && addr < USER_SPACE_END &&
-	    as_page_fault(as, addr, fault_access(is->error)) == EOK)
+	errno_t rc = as != NULL && addr < USER_SPACE_END
+	    ? as_page_fault(as, addr, fault_access(is->error))
+	    : ENOENT;
+	if (rc == EOK)
 		return true;
 	if (uaccess) {
 		is->rip = (uintptr_t) uaccess_fault;
 		return true;
 	}
-	task_fault("page fault", addr, is->rip, true);
+	/* Demand paging found no free frame: the task cannot go on. */
+	task_fault(rc == ENOMEM ? "out of memory" : "page fault", addr, is->rip, true);
 }
 
 void fault_init(void);

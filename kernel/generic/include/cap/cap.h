@@ -58,6 +58,8 @@ kobject_t *cap_get(cap_table_t *table, cap_handle_t handle, kobject_type_t type)
 /** Removes @a handle (of @a type); its reference moves to *@a obj. ENOENT. */
 errno_t cap_free(
     cap_table_t *table, cap_handle_t handle, kobject_type_t type, kobject_t **obj);
+/** Capabilities in use in all tables. */
+uint64_t cap_total(void);
 /** Number of capabilities in use. */
 size_t cap_count(cap_table_t *table);
 

@@ -151,6 +151,8 @@ void ipc_set_naming_service(struct task *task);
 /** Connects phone handle 1 of a new @a task to the naming service, if any. */
 void ipc_connect_to_naming_service(struct task *task);
 struct thread;
+/** Calls parked in threads' caches (allocated, but not in use). */
+uint64_t ipc_cached_call_count(void);
 /** Frees the thread's cached call (when the thread is destroyed). */
 void ipc_thread_cleanup(struct thread *t);
 /** Tears down the IPC state of a task whose last thread is gone (see ipc/death.c). */
