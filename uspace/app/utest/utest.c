@@ -116,7 +116,7 @@ static void test_bad_ids_and_numbers(void)
 	    (int64_t) syscall2(SYS_TASK_LIST, (uint64_t) ids, 4) >= 2); /* kernel + us */
 	CHECK_RC(syscall2(SYS_TASK_LIST, (uint64_t) ids, 1ull << 40), EINVAL);
 	CHECK_RC(syscall0(12345), ENOSYS);
-	CHECK_RC(syscall0(31), ENOSYS);
+	CHECK_RC(syscall0(SYSCALL_COUNT), ENOSYS);
 	CHECK_RC(syscall0(UINT64_MAX), ENOSYS);
 	CHECK_RC(task_spawn_module("no-such-program", &(task_id_t){0}), ENOENT);
 	CHECK_RC(task_spawn_module("", &(task_id_t){0}), ENOENT);
