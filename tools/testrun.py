@@ -298,6 +298,7 @@ def main():
         run_line_suite(results, args, "ktest", "test=ipc ipcfast=off", "kernel-ipc-no-fastpath",
                        args.iso)
         run_utest(results, args)
+        run_stress(results, args)
         run_fuzz(results, args)
         if args.ubsan_iso:
             run_kernel_selftests(results, args, "kernel-ubsan", args.ubsan_iso)
