@@ -121,6 +121,16 @@ def run_fuzz(results, args):
         results.record("fuzz.seed-1-100000-calls", ok, detail)
 
 
+def run_asynctest(results, args):
+    """Fibrils and the async framework (boot option testtask=asynctest), with
+    the report of the deadlock its child task must die of."""
+    run_line_suite(results, args, "asynctest", "testtask=asynctest", "async", args.iso, checks=[
+        ("deadlock-report", r"^asynctest: deadlock detected:\n"
+         r"(  fibril \d+ \(entry 0x[0-9a-f]+\) waits for mutex 0x[0-9a-f]+ held by fibril \d+\n){2}"
+         r"asynctest: aborted$"),
+    ])
+
+
 def run_utest(results, args):
     """The kernel's user-mode test task (boot option testtask=utest)."""
     run_line_suite(results, args, "utest", "testtask=utest", "utest", args.iso, checks=[
@@ -298,6 +308,7 @@ def main():
         run_line_suite(results, args, "ktest", "test=ipc ipcfast=off", "kernel-ipc-no-fastpath",
                        args.iso)
         run_utest(results, args)
+        run_asynctest(results, args)
         run_stress(results, args)
         run_fuzz(results, args)
         if args.ubsan_iso:

@@ -3,10 +3,12 @@
 # libc ($(BUILD)/uspace/lib/libc.a) is uspace/lib/c/src/*.{c,S}, the
 # architecture's uspace/lib/c/arch/$(ARCH)/src/*.{c,S}, and the shared
 # common/src code compiled again for userspace. crt0.o (the _start entry) is
-# linked first into every program.
+# linked first into every program. The async framework
+# ($(BUILD)/uspace/lib/libasync.a, uspace/lib/async/src/*.c) is linked into
+# every program before libc.
 #
 # Every directory uspace/app/NAME/ and uspace/srv/NAME/ is a program: all its
-# .c and .S files linked with libc into the static executable
+# .c and .S files linked with libasync and libc into the static executable
 # $(BUILD)/uspace/app/NAME (or srv/NAME), laid out by the architecture's
 # link.ld. A new program is one new directory; boot/modules.list decides
 # whether it goes into the boot image.
@@ -15,13 +17,16 @@ USPACE_BUILD := $(BUILD)/uspace
 LIBC_DIR := uspace/lib/c
 LIBC_ARCH_DIR := $(LIBC_DIR)/arch/$(ARCH)
 LIBC := $(USPACE_BUILD)/lib/libc.a
+LIBASYNC_DIR := uspace/lib/async
+LIBASYNC := $(USPACE_BUILD)/lib/libasync.a
 CRT0 := $(USPACE_BUILD)/lib/crt0.o
 USPACE_LDSCRIPT := $(LIBC_ARCH_DIR)/link.ld
 AR := $(CROSS_COMPILE)ar
 
 # Only our headers and the compiler's own (stddef.h, stdint.h, stdarg.h,
 # stdbool.h): never the host C library's.
-USPACE_INCLUDES := -I$(LIBC_DIR)/include -I$(LIBC_ARCH_DIR)/include -Icommon/include \
+USPACE_INCLUDES := -I$(LIBC_DIR)/include -I$(LIBC_ARCH_DIR)/include \
+	-I$(LIBASYNC_DIR)/include -Icommon/include \
 	-Iabi/include -nostdinc -isystem $(shell $(CC) -print-file-name=include)
 
 # User code may use SSE and the red zone (the kernel switches FPU state).
@@ -35,7 +40,7 @@ USPACE_CFLAGS := -std=gnu11 $(OPT) -g -ffreestanding -fno-pie -fno-pic \
 USPACE_ASFLAGS := -D__ASSEMBLY__ $(USPACE_INCLUDES) -include $(CONFIG_H) -MMD -MP -g
 USPACE_LDFLAGS := -nostdlib -static -no-pie -Wl,-z,max-page-size=0x1000 \
 	-Wl,--build-id=none -Wl,-z,noexecstack -T $(USPACE_LDSCRIPT)
-USPACE_LIBS := -Wl,--start-group $(LIBC) $(shell $(CC) -print-libgcc-file-name) -Wl,--end-group
+USPACE_LIBS := -Wl,--start-group $(LIBASYNC) $(LIBC) $(shell $(CC) -print-libgcc-file-name) -Wl,--end-group
 
 LIBC_SRCS := $(sort $(wildcard $(LIBC_DIR)/src/*.c $(LIBC_DIR)/src/*.S \
 	$(LIBC_ARCH_DIR)/src/*.c $(LIBC_ARCH_DIR)/src/*.S)) \
@@ -62,16 +67,24 @@ $(LIBC): $(LIBC_OBJS)
 	@echo "  AR      $@"
 	@rm -f $@ && $(AR) rcs $@ $^
 
+LIBASYNC_OBJS := $(patsubst %,$(USPACE_BUILD)/obj/%.o,$(sort $(wildcard $(LIBASYNC_DIR)/src/*.c)))
+
+$(LIBASYNC): $(LIBASYNC_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  AR      $@"
+	@rm -f $@ && $(AR) rcs $@ $^
+
 USPACE_PROGRAM_DIRS := $(patsubst %/,%,$(sort $(wildcard uspace/app/*/ uspace/srv/*/)))
 USPACE_PROGRAMS := $(patsubst uspace/%,$(USPACE_BUILD)/%,$(USPACE_PROGRAM_DIRS))
-USPACE_OBJS := $(LIBC_OBJS) $(CRT0)
+USPACE_OBJS := $(LIBC_OBJS) $(LIBASYNC_OBJS) $(CRT0)
 
 # uspace_program(DIR): the objects of the program in DIR and its link rule.
 define uspace_program
 uspace_objs_$(1) := $$(patsubst %,$$(USPACE_BUILD)/obj/%.o,$$(shell find $(1) -name '*.c' -o -name '*.S' | sort))
 USPACE_OBJS += $$(uspace_objs_$(1))
 
-$$(patsubst uspace/%,$$(USPACE_BUILD)/%,$(1)): $$(uspace_objs_$(1)) $$(CRT0) $$(LIBC) $$(USPACE_LDSCRIPT)
+$$(patsubst uspace/%,$$(USPACE_BUILD)/%,$(1)): $$(uspace_objs_$(1)) $$(CRT0) $$(LIBASYNC) $$(LIBC) \
+		$$(USPACE_LDSCRIPT)
 	@mkdir -p $$(dir $$@)
 	@echo "  LD      $$@"
 	@$$(CC) $$(USPACE_LDFLAGS) -o $$@ $$(CRT0) $$(uspace_objs_$(1)) $$(USPACE_LIBS)
@@ -87,5 +100,6 @@ all: uspace
 $(ISO): $(USPACE_PROGRAMS)
 
 include $(LIBC_DIR)/test/host/host.mk
+include $(LIBASYNC_DIR)/test/host/host.mk
 
 -include $(USPACE_OBJS:.o=.d)

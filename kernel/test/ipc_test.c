@@ -246,6 +246,10 @@ KTEST(ipc_handles_of_wrong_type_or_stale_are_refused)
 	KT_ASSERT_EQ(ipc_call(CAP_NULL, &d, 0), ENOENT);
 	KT_ASSERT_EQ(ipc_call(0xdeadbeef, &d, 0), ENOENT);
 	KT_ASSERT_EQ(ipc_hangup(h, 0x80), EINVAL);
+	ipc_data_t forged = {.method = IPC_M_PHONE_HUNGUP};
+	KT_ASSERT_EQ(ipc_call(h, &forged, 0), EINVAL); /* only the kernel sends it */
+	forged.method = 100;			       /* an unknown system method */
+	KT_ASSERT_EQ(ipc_call(h, &forged, 0), EINVAL);
 	release(h);
 	KT_ASSERT_EQ(ipc_call(h, &d, 0), ENOENT); /* stale */
 	cap_handle_t h2 = connect(&s, 0);
@@ -259,13 +263,14 @@ KTEST(ipc_hangup_notifies_server_and_blocks_sends)
 {
 	server_t s;
 	KT_ASSERT_EQ(server_start(&s, "hup", false), EOK);
-	cap_handle_t h = connect(&s, 0);
+	cap_handle_t h = connect(&s, 0x55);
 	KT_ASSERT_EQ(ipc_hangup(h, 0), EOK);
 	ipc_data_t d = {.method = M_ECHO};
 	KT_ASSERT_EQ(ipc_call(h, &d, 0), EHANGUP); /* hung up, handle kept */
 	for (int i = 0; i < 100 && s.hungups == 0; i++)
 		thread_sleep(MS);
 	KT_ASSERT_EQ(s.hungups, 1);
+	KT_ASSERT_EQ(s.last_label, 0x55); /* PHONE_HUNGUP names the connection */
 	KT_ASSERT_EQ(ipc_hangup(h, IPC_HANGUP_RELEASE), EOK);
 	KT_ASSERT_EQ(ipc_call(h, &d, 0), ENOENT);
 	KT_ASSERT_EQ(s.hungups, 1); /* only one PHONE_HUNGUP */

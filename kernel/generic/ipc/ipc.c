@@ -228,6 +228,8 @@ static errno_t call_send(cap_handle_t phone_h, const ipc_data_t *data, sysarg_t 
     thread_t *waiter, call_t **sync_call)
 {
 	task_t *self = current_task();
+	if (!ipc_method_ops(data->method)->sendable)
+		return EINVAL; /* PHONE_HUNGUP and unknown system methods are the kernel's */
 	phone_t *phone = (phone_t *) cap_get(&self->caps, phone_h, KOBJECT_PHONE);
 	if (phone == NULL)
 		return ENOENT;

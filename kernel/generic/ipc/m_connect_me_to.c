@@ -55,4 +55,5 @@ const ipc_method_ops_t ipc_m_connect_me_to_ops = {
     .answer_process = cmt_answer_process,
     .cleanup = passed_object_cleanup,
     .forwardable = true,
+    .sendable = true,
 };

@@ -36,4 +36,5 @@ const ipc_method_ops_t ipc_m_connect_to_me_ops = {
     .answer_preprocess = passed_phone_revoke_unless_accepted,
     .cleanup = passed_object_cleanup,
     .forwardable = false,
+    .sendable = true,
 };

@@ -46,4 +46,5 @@ const ipc_method_ops_t ipc_m_connection_clone_ops = {
     .answer_preprocess = passed_phone_revoke_unless_accepted,
     .cleanup = passed_object_cleanup,
     .forwardable = false,
+    .sendable = true,
 };

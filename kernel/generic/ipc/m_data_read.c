@@ -61,4 +61,5 @@ const ipc_method_ops_t ipc_m_data_read_ops = {
     .answer_process = dr_answer_process,
     .cleanup = transfer_cleanup,
     .forwardable = true,
+    .sendable = true,
 };

@@ -43,4 +43,5 @@ const ipc_method_ops_t ipc_m_data_write_ops = {
     .answer_preprocess = dw_answer_preprocess,
     .cleanup = transfer_cleanup,
     .forwardable = true,
+    .sendable = true,
 };

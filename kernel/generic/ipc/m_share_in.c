@@ -63,4 +63,5 @@ const ipc_method_ops_t ipc_m_share_in_ops = {
     .answer_process = si_answer_process,
     .cleanup = transfer_cleanup,
     .forwardable = true,
+    .sendable = true,
 };

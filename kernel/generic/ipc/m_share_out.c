@@ -56,4 +56,5 @@ const ipc_method_ops_t ipc_m_share_out_ops = {
     .answer_preprocess = so_answer_preprocess,
     .cleanup = transfer_cleanup,
     .forwardable = true,
+    .sendable = true,
 };

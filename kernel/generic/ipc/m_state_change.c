@@ -41,4 +41,5 @@ static errno_t sca_request_preprocess(call_t *call)
 const ipc_method_ops_t ipc_m_state_change_authorize_ops = {
     .request_preprocess = sca_request_preprocess,
     .forwardable = false,
+    .sendable = true,
 };

@@ -9,7 +9,7 @@
 #include <proc/task.h>
 #include <proc/thread.h>
 
-static const ipc_method_ops_t user_method_ops = {.forwardable = true};
+static const ipc_method_ops_t user_method_ops = {.forwardable = true, .sendable = true};
 static const ipc_method_ops_t plain_system_ops = {.forwardable = false};
 
 const ipc_method_ops_t *ipc_method_ops(sysarg_t method)

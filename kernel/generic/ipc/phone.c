@@ -35,11 +35,12 @@ static answerbox_t *disconnect_locked(phone_t *phone, phone_state_t new_state)
 	return box;
 }
 
-static void send_hangup(answerbox_t *box, task_t *sender)
+static void send_hangup(answerbox_t *box, task_t *sender, sysarg_t label)
 {
 	call_t *call = call_create_discarded(IPC_M_PHONE_HUNGUP, sender);
 	if (call == NULL)
 		return; /* out of memory: the server learns of it when we die */
+	call->request_label = label; /* which connection ended */
 	if (!call_enqueue_request(box, call))
 		kobject_put(&call->kobj);
 }
@@ -47,12 +48,13 @@ static void send_hangup(answerbox_t *box, task_t *sender)
 void phone_hangup(phone_t *phone, task_t *sender)
 {
 	spinlock_lock(&phone->lock);
+	sysarg_t label = phone->label;
 	answerbox_t *box = disconnect_locked(phone, PHONE_HUNGUP);
 	spinlock_unlock(&phone->lock);
 	if (box != NULL)
 		IPCLOG(IPCLOG_HANGUP, NULL, sender->id, box->task->id, 0, 0);
 	if (box != NULL) {
-		send_hangup(box, sender);
+		send_hangup(box, sender, label);
 		task_put(box->task);
 	}
 }

@@ -25,6 +25,8 @@ typedef struct ipc_method_ops {
 	void (*cleanup)(call_t *call);
 	/** Whether ipc_forward may pass the call on. */
 	bool forwardable;
+	/** Whether a task may send it (PHONE_HUNGUP and unknown system methods: no). */
+	bool sendable;
 } ipc_method_ops_t;
 
 /** The hooks of @a method (user methods get an empty table). */

@@ -1,13 +1,15 @@
 /*
  * malloc, calloc, realloc, free: the heap core (heap.c) over address-space
- * areas, behind one lock. heap_lock guards `heap`; the failure report runs
- * with it held and must not allocate (stdio does not).
+ * areas, behind one lock, and malloc_check() (malloc.h). heap_lock guards
+ * `heap`; the failure report runs with it held and must not allocate (stdio
+ * does not).
  */
 #include "private/heap.h"
 #include "private/libc.h"
 #include "private/lock.h"
 #include <as.h>
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,4 +90,24 @@ void free(void *ptr)
 	libc_lock(&heap_lock);
 	heap_free(&heap, ptr);
 	libc_unlock(&heap_lock);
+}
+
+const char *malloc_check(malloc_stats_t *stats)
+{
+	heap_stats_t hs;
+	libc_lock(&heap_lock);
+	const char *broken = heap_check(&heap, &hs);
+	libc_unlock(&heap_lock);
+	if (stats != NULL) {
+		*stats = (malloc_stats_t){
+		    .regions = hs.regions,
+		    .region_bytes = hs.region_bytes,
+		    .used_blocks = hs.used_blocks,
+		    .free_blocks = hs.free_blocks,
+		    .free_bytes = hs.free_bytes,
+		    .bigs = hs.bigs,
+		    .big_bytes = hs.big_bytes,
+		};
+	}
+	return broken;
 }

@@ -1,6 +1,7 @@
-# Host unit tests of libc's pure parts: the heap core behind malloc and the
-# number parsing and sorting of stdlib. Built with AddressSanitizer and UBSan
-# like kernel/test/host/, whose runner (host_test.c) they share, so
+# Host unit tests of libc's pure parts: the heap core behind malloc, the
+# number parsing and sorting of stdlib, and the fibril layer's timeout lists
+# and deadlock detector. Built with AddressSanitizer and UBSan like
+# kernel/test/host/, whose runner (host_test.c) they share, so
 # tools/testrun.py reads their PASS/FAIL lines; `make host-tests` builds them
 # and `make test` runs them. A test program is <name>_test.c plus the libc
 # sources listed for it; it runs as $(USPACE_BUILD)/host-tests/libc_<name>.
@@ -13,18 +14,19 @@ LIBC_HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-paramete
 
 LIBC_HOST_MODULES_malloc := $(LIBC_DIR)/src/heap.c
 LIBC_HOST_MODULES_stdlib := $(LIBC_DIR)/src/strtol.c $(LIBC_DIR)/src/qsort.c
+LIBC_HOST_MODULES_fibril := $(LIBC_DIR)/src/timeout.c $(LIBC_DIR)/src/deadlock.c
 # The host C library has these names too; the test calls ours as lc_*.
 LIBC_HOST_RENAME_stdlib := -Dstrtol=lc_strtol -Dstrtoll=lc_strtoll -Dstrtoul=lc_strtoul \
 	-Dstrtoull=lc_strtoull -Dqsort=lc_qsort
 
-LIBC_HOST_TESTS := malloc stdlib
+LIBC_HOST_TESTS := malloc stdlib fibril
 LIBC_HOST_TEST_BINS := $(patsubst %,$(USPACE_BUILD)/host-tests/libc_%,$(LIBC_HOST_TESTS))
 HOST_TEST_BINS += $(LIBC_HOST_TEST_BINS)
 host-tests: $(LIBC_HOST_TEST_BINS)
 
 .SECONDEXPANSION:
 $(USPACE_BUILD)/host-tests/libc_%: $(LIBC_HOST_TEST_DIR)/%_test.c $$(LIBC_HOST_MODULES_$$*) \
-		$(LIBC_HOST_RUNNER) kernel/test/host/host_test.h $(LIBC_DIR)/src/private/heap.h
+		$(LIBC_HOST_RUNNER) kernel/test/host/host_test.h $(wildcard $(LIBC_DIR)/src/private/*.h)
 	@mkdir -p $@.obj
 	@echo "  HOSTCC  $@"
 	@for m in $(LIBC_HOST_MODULES_$*); do \

@@ -1,0 +1,753 @@
+/*
+ * asynctest: tests of the async framework against asyncsrv (service 1), a
+ * middleman asyncsrv (service 2) and a server that gets killed (service 3),
+ * all started here and registered with our naming-service role (ns.c).
+ */
+#include "asynctest.h"
+#include "../../srv/asyncsrv/asyncsrv.h"
+#include <as.h>
+#include <fibril.h>
+#include <fibril_synch.h>
+#include <stdlib.h>
+#include <string.h>
+#include <task.h>
+#include <time.h>
+
+#define SERVICE_MAIN   1
+#define SERVICE_MIDDLE 2
+#define SERVICE_DOOMED 3
+#define START_WAIT     10000000 /* µs for a server to register */
+
+/** Starts @a cmdline and waits until it registers @a service. */
+static errno_t start_server(const char *cmdline, sysarg_t service, task_id_t *task)
+{
+	errno_t rc = task_spawn_module(cmdline, task);
+	if (rc != EOK)
+		return rc;
+	return ns_wait_service(service, START_WAIT) != NULL ? EOK : ETIMEOUT;
+}
+
+/** A new connection with @a mgmt straight to registered @a service. */
+static async_sess_t *connect_service(sysarg_t service, exch_mgmt_t mgmt)
+{
+	async_sess_t *reg = ns_wait_service(service, START_WAIT);
+	if (reg == NULL)
+		return NULL;
+	async_exch_t *exch = async_exchange_begin(reg);
+	errno_t rc;
+	async_sess_t *sess = async_connect_me_to(mgmt, exch, ASYNCSRV_IFACE, 0, 0, &rc);
+	async_exchange_end(exch);
+	return sess;
+}
+
+/** Calls @a imethod with @a arg on a one-call exchange of @a sess. */
+static errno_t call1(async_sess_t *sess, sysarg_t imethod, sysarg_t arg, sysarg_t *r1)
+{
+	async_exch_t *exch = async_exchange_begin(sess);
+	if (exch == NULL)
+		return ENOMEM;
+	errno_t rc = async_req_1_1(exch, imethod, arg, r1);
+	async_exchange_end(exch);
+	return rc;
+}
+
+static errno_t server_stats(
+    async_sess_t *sess, sysarg_t *hangups, sysarg_t *timeouts, sysarg_t *open)
+{
+	async_exch_t *exch = async_exchange_begin(sess);
+	errno_t rc = async_req_0_3(exch, ASYNCSRV_M_STATS, hangups, timeouts, open);
+	async_exchange_end(exch);
+	return rc;
+}
+
+static async_sess_t *main_sess; /* SERIALIZE, to service 1, for checks */
+
+static void test_async_servers_start(void)
+{
+	task_id_t task;
+	CHECK_RC(start_server("asyncsrv 1", SERVICE_MAIN, &task), EOK);
+	CHECK_RC(start_server("asyncsrv 2 middle 1", SERVICE_MIDDLE, &task), EOK);
+	main_sess = connect_service(SERVICE_MAIN, EXCHANGE_SERIALIZE);
+	CHECK(main_sess != NULL);
+}
+
+/** A thousand round trips of one client fibril. */
+static void test_async_ping_pong(void)
+{
+	async_exch_t *exch = async_exchange_begin(main_sess);
+	CHECK(exch != NULL);
+	errno_t rc = EOK;
+	sysarg_t r = 0, i;
+	for (i = 0; i < 1000 && rc == EOK && r == i; i++)
+		rc = async_req_1_1(exch, ASYNCSRV_M_PING, i, &r);
+	async_exchange_end(exch);
+	CHECK_RC(rc, EOK);
+	CHECK(r == i);
+}
+
+/** The generated numbered wrappers pass their arguments in order. */
+static void test_async_numbered_wrappers(void)
+{
+	async_exch_t *exch = async_exchange_begin(main_sess);
+	sysarg_t r[5] = {0};
+	CHECK_RC(async_req_5_5(exch, ASYNCSRV_M_ECHO, 10, 20, 30, 40, 50, &r[0], &r[1],
+		     &r[2], &r[3], &r[4]),
+	    EOK);
+	async_exchange_end(exch);
+	for (int i = 0; i < 5; i++)
+		CHECK(r[i] == (sysarg_t) (10 * (i + 1) + i + 1));
+	exch = async_exchange_begin(main_sess);
+	CHECK_RC(async_req_2_3(exch, ASYNCSRV_M_ECHO, 1, 2, &r[0], &r[1], &r[2]), EOK);
+	CHECK(r[0] == 2 && r[1] == 4 && r[2] == 3);
+	CHECK_RC(async_req_0_1(exch, ASYNCSRV_M_PING, &r[0]), EOK);
+	CHECK(r[0] == 1);
+	CHECK_RC(async_req_1_0(exch, ASYNCSRV_M_PING, 7), EOK);
+	CHECK_RC(async_msg_1(exch, ASYNCSRV_M_PING, 8), EOK);
+	ipc_call_t answer;
+	aid_t aid = async_send_5(exch, ASYNCSRV_M_ECHO, 5, 4, 3, 2, 1, &answer);
+	CHECK(aid != 0);
+	errno_t retval;
+	async_wait_for(aid, &retval);
+	CHECK_RC(retval, EOK);
+	CHECK(ipc_get_arg1(&answer) == 6 && ipc_get_arg5(&answer) == 6);
+	CHECK_RC(async_req_0_0(exch, 99999), ENOTSUP); /* the answer's value arrives */
+	async_exchange_end(exch);
+}
+
+#define PARALLEL_FIBRILS 100
+#define SLEEP_USEC	 30000
+
+static async_sess_t *par_sess;
+static volatile int par_ok, par_begun;
+static FIBRIL_MUTEX_INITIALIZE(par_lock);
+static FIBRIL_CONDVAR_INITIALIZE(par_cv);
+
+/** Begins an exchange, waits until all the others have begun theirs too,
+ *  and sleeps on the server. */
+static errno_t parallel_sleeper(void *arg)
+{
+	async_exch_t *exch = async_exchange_begin(par_sess);
+	if (exch == NULL)
+		return ENOMEM;
+	fibril_mutex_lock(&par_lock);
+	par_begun++;
+	fibril_condvar_broadcast(&par_cv);
+	while (par_begun < PARALLEL_FIBRILS)
+		fibril_condvar_wait(&par_cv, &par_lock);
+	fibril_mutex_unlock(&par_lock);
+	errno_t rc = async_req_1_0(exch, ASYNCSRV_M_SLEEP, SLEEP_USEC);
+	async_exchange_end(exch);
+	if (rc == EOK)
+		__atomic_add_fetch(&par_ok, 1, __ATOMIC_RELAXED);
+	return rc;
+}
+
+/** 100 fibrils on one parallel session are served concurrently, each on a
+ *  connection of its own; hanging up ends all of them on the server. */
+static void test_async_parallel_100_fibrils(void)
+{
+	sysarg_t hangups0, t, open0;
+	CHECK_RC(server_stats(main_sess, &hangups0, &t, &open0), EOK);
+	par_sess = connect_service(SERVICE_MAIN, EXCHANGE_PARALLEL);
+	CHECK(par_sess != NULL);
+	par_ok = par_begun = 0;
+	fid_t f[PARALLEL_FIBRILS];
+	for (int i = 0; i < PARALLEL_FIBRILS; i++) {
+		f[i] = fibril_create(parallel_sleeper, NULL);
+		CHECK(f[i] != NULL);
+		fibril_add_ready(f[i]);
+	}
+	/* All 100 exchanges are open at once: time their calls from here. */
+	fibril_mutex_lock(&par_lock);
+	while (par_begun < PARALLEL_FIBRILS)
+		fibril_condvar_wait(&par_cv, &par_lock);
+	fibril_mutex_unlock(&par_lock);
+	uint64_t start = clock_ns();
+	for (int i = 0; i < PARALLEL_FIBRILS; i++)
+		fibril_join(f[i], NULL);
+	uint64_t ms = (clock_ns() - start) / 1000000;
+	CHECK(par_ok == PARALLEL_FIBRILS);
+	/* Serially that would be 100 * 30 ms = 3 s. */
+	CHECK(ms < PARALLEL_FIBRILS * SLEEP_USEC / 1000 / 3);
+	sysarg_t hangups, open;
+	CHECK_RC(server_stats(main_sess, &hangups, &t, &open), EOK);
+	CHECK(open == open0 + PARALLEL_FIBRILS);
+	CHECK_RC(async_hangup(par_sess), EOK);
+	for (int i = 0; i < 100 && hangups != hangups0 + PARALLEL_FIBRILS; i++) {
+		fibril_usleep(10000);
+		CHECK_RC(server_stats(main_sess, &hangups, &t, &open), EOK);
+	}
+	CHECK(hangups == hangups0 + PARALLEL_FIBRILS);
+	CHECK(open == open0);
+}
+
+#define PROTO_FIBRILS 10
+
+static async_sess_t *proto_sess;
+static volatile int proto_ok, proto_party, proto_open, proto_max_open;
+
+/** One two-call exchange (M_BEGIN, a pause, M_END) with its own tag. */
+static errno_t two_call_exchange(void *arg)
+{
+	sysarg_t tag = (sysarg_t) arg;
+	async_exch_t *exch = async_exchange_begin(proto_sess);
+	if (exch == NULL)
+		return ENOMEM;
+	int open = __atomic_add_fetch(&proto_open, 1, __ATOMIC_RELAXED);
+	if (open > proto_max_open)
+		proto_max_open = open; /* a lost race only lowers it */
+	errno_t rc = async_req_1_0(exch, ASYNCSRV_M_BEGIN, tag);
+	fibril_usleep(2000);
+	if (rc == EOK)
+		rc = async_req_1_0(exch, ASYNCSRV_M_END, tag);
+	__atomic_sub_fetch(&proto_open, 1, __ATOMIC_RELAXED);
+	async_exchange_end(exch);
+	if (rc == EOK)
+		__atomic_add_fetch(&proto_ok, 1, __ATOMIC_RELAXED);
+	else if (rc == EPARTY)
+		__atomic_add_fetch(&proto_party, 1, __ATOMIC_RELAXED);
+	return EOK;
+}
+
+static bool run_two_call_exchanges(exch_mgmt_t mgmt)
+{
+	proto_sess = connect_service(SERVICE_MAIN, mgmt);
+	if (proto_sess == NULL)
+		return false;
+	proto_ok = proto_party = proto_open = proto_max_open = 0;
+	fid_t f[PROTO_FIBRILS];
+	for (int i = 0; i < PROTO_FIBRILS; i++) {
+		f[i] = fibril_create(two_call_exchange, (void *) (uintptr_t) (i + 1));
+		if (f[i] == NULL)
+			return false;
+		fibril_add_ready(f[i]);
+	}
+	for (int i = 0; i < PROTO_FIBRILS; i++)
+		fibril_join(f[i], NULL);
+	return async_hangup(proto_sess) == EOK;
+}
+
+/** SERIALIZE: one exchange at a time, so multi-call protocols hold. */
+static void test_async_serialize_one_exchange_at_a_time(void)
+{
+	CHECK(run_two_call_exchanges(EXCHANGE_SERIALIZE));
+	CHECK(proto_max_open == 1);
+	CHECK(proto_ok == PROTO_FIBRILS);
+}
+
+/** ATOMIC: exchanges run at once over one connection, so calls of
+ *  different exchanges interleave there (only single-call protocols hold). */
+static void test_async_atomic_exchanges_interleave(void)
+{
+	CHECK(run_two_call_exchanges(EXCHANGE_ATOMIC));
+	CHECK(proto_max_open > 1);
+	CHECK(proto_party > 0);
+	CHECK(proto_ok + proto_party == PROTO_FIBRILS);
+}
+
+/** PARALLEL: exchanges run at once, each on its own connection. */
+static void test_async_parallel_exchanges_keep_protocols(void)
+{
+	CHECK(run_two_call_exchanges(EXCHANGE_PARALLEL));
+	CHECK(proto_max_open > 1);
+	CHECK(proto_ok == PROTO_FIBRILS);
+}
+
+#define HOLDERS 200
+
+static async_sess_t *hold_sess;
+static volatile int hold_ok, hold_other;
+
+static errno_t holder(void *arg)
+{
+	async_exch_t *exch = async_exchange_begin(hold_sess);
+	errno_t rc = async_req_0_0(exch, ASYNCSRV_M_HOLD);
+	async_exchange_end(exch);
+	if (rc == EOK)
+		__atomic_add_fetch(&hold_ok, 1, __ATOMIC_RELAXED);
+	else
+		hold_other = rc;
+	return EOK;
+}
+
+/** 200 calls on one phone (the kernel takes 64): the rest wait for slots
+ *  and none fails with ELIMIT. */
+static void test_async_call_limit_waits_for_a_slot(void)
+{
+	hold_sess = connect_service(SERVICE_MAIN, EXCHANGE_ATOMIC);
+	CHECK(hold_sess != NULL);
+	hold_ok = hold_other = 0;
+	fid_t f[HOLDERS];
+	for (int i = 0; i < HOLDERS; i++) {
+		f[i] = fibril_create(holder, NULL);
+		CHECK(f[i] != NULL);
+		fibril_add_ready(f[i]);
+	}
+	sysarg_t released = 0, n;
+	for (int round = 0; round < 500 && released < HOLDERS; round++) {
+		fibril_usleep(5000);
+		CHECK_RC(call1(main_sess, ASYNCSRV_M_RELEASE, 0, &n), EOK);
+		CHECK(n <= IPC_MAX_ASYNC_CALLS);
+		released += n;
+	}
+	for (int i = 0; i < HOLDERS; i++)
+		fibril_join(f[i], NULL);
+	CHECK_RC(hold_other, EOK);
+	CHECK(hold_ok == HOLDERS);
+	CHECK(released == HOLDERS);
+	CHECK_RC(async_hangup(hold_sess), EOK);
+}
+
+static unsigned char data_buf[IPC_DATA_MAX + 1];
+static const size_t data_sizes[] = {0, 1, 4095, 4096, IPC_DATA_MAX};
+
+/** Data writes of 0, 1, 4095, 4096 and 65536 bytes arrive intact; 65537 is
+ *  refused with ELIMIT (by the framework and by the kernel). */
+static void test_async_data_write_sizes(void)
+{
+	for (size_t k = 0; k < sizeof(data_sizes) / sizeof(data_sizes[0]); k++) {
+		size_t n = data_sizes[k];
+		for (size_t i = 0; i < n; i++)
+			data_buf[i] = asyncsrv_pattern(k, i);
+		async_exch_t *exch = async_exchange_begin(main_sess);
+		ipc_call_t answer;
+		aid_t aid = async_send_0(exch, ASYNCSRV_M_WRITE, &answer);
+		errno_t rc = async_data_write_start(exch, data_buf, n);
+		errno_t retval;
+		async_wait_for(aid, &retval);
+		async_exchange_end(exch);
+		CHECK_RC(rc, EOK);
+		CHECK_RC(retval, EOK);
+		CHECK(ipc_get_arg1(&answer) == n);
+		CHECK(ipc_get_arg2(&answer) == asyncsrv_checksum(data_buf, n));
+	}
+	async_exch_t *exch = async_exchange_begin(main_sess);
+	CHECK_RC(async_data_write_start(exch, data_buf, IPC_DATA_MAX + 1), ELIMIT);
+	const sysarg_t raw[IPC_CALL_ARGS] = {(sysarg_t) data_buf, IPC_DATA_MAX + 1};
+	errno_t retval;
+	async_wait_for(async_send_args(exch, IPC_M_DATA_WRITE, raw, NULL), &retval);
+	async_exchange_end(exch);
+	CHECK_RC(retval, ELIMIT);
+}
+
+/** Data reads of the same sizes arrive intact; 65537 is refused. */
+static void test_async_data_read_sizes(void)
+{
+	for (size_t k = 0; k < sizeof(data_sizes) / sizeof(data_sizes[0]); k++) {
+		size_t n = data_sizes[k];
+		memset(data_buf, 0xaa, n + 1);
+		async_exch_t *exch = async_exchange_begin(main_sess);
+		ipc_call_t answer;
+		aid_t aid = async_send_1(exch, ASYNCSRV_M_READ, k + 3, &answer);
+		errno_t rc = async_data_read_start(exch, data_buf, n);
+		errno_t retval;
+		async_wait_for(aid, &retval);
+		async_exchange_end(exch);
+		CHECK_RC(rc, EOK);
+		CHECK_RC(retval, EOK);
+		CHECK(ipc_get_arg1(&answer) == n);
+		for (size_t i = 0; i < n; i++)
+			CHECK(data_buf[i] == asyncsrv_pattern(k + 3, i));
+		CHECK(data_buf[n] == 0xaa);
+	}
+	async_exch_t *exch = async_exchange_begin(main_sess);
+	CHECK_RC(async_data_read_start(exch, data_buf, IPC_DATA_MAX + 1), ELIMIT);
+	async_exchange_end(exch);
+}
+
+/** A server shares an area in (we see its pattern) and takes one we share
+ *  out (it sees ours and writes back). */
+static void test_async_share_in_and_out(void)
+{
+	async_exch_t *exch = async_exchange_begin(main_sess);
+	void *in;
+	CHECK_RC(async_share_in_start(exch, 3 * 4096, 77, AS_AREA_READ, &in), EOK);
+	async_exchange_end(exch);
+	for (size_t i = 0; i < 3 * 4096; i++)
+		CHECK(((unsigned char *) in)[i] == asyncsrv_pattern(77, i));
+	CHECK_RC(as_area_destroy((uintptr_t) in), EOK);
+
+	uintptr_t base = AS_AREA_ANY;
+	CHECK_RC(as_area_create(
+		     &base, 2 * 4096, AS_AREA_READ | AS_AREA_WRITE | AS_AREA_CACHEABLE),
+	    EOK);
+	unsigned char *out = (unsigned char *) base;
+	for (size_t i = 0; i < 2 * 4096; i++)
+		out[i] = asyncsrv_pattern(55, i);
+	exch = async_exchange_begin(main_sess);
+	aid_t aid = async_send_1(exch, ASYNCSRV_M_SHARE_CHECK, 55, NULL);
+	errno_t rc = async_share_out_start(exch, out, AS_AREA_READ | AS_AREA_WRITE);
+	errno_t retval;
+	async_wait_for(aid, &retval);
+	async_exchange_end(exch);
+	CHECK_RC(rc, EOK);
+	CHECK_RC(retval, EOK);
+	CHECK(*(volatile uint64_t *) out == ASYNCSRV_MARK);
+	CHECK_RC(as_area_destroy(base), EOK);
+}
+
+/** Calls and a data write through a middleman that forwards them: the
+ *  backend answers, the data never passes through the middleman. */
+static void test_async_forward_through_middleman(void)
+{
+	async_sess_t *mid = connect_service(SERVICE_MIDDLE, EXCHANGE_SERIALIZE);
+	CHECK(mid != NULL);
+	sysarg_t r = 0;
+	CHECK_RC(call1(mid, ASYNCSRV_M_PING, 5, &r), EOK);
+	CHECK(r == 6);
+	for (size_t i = 0; i < 4096; i++)
+		data_buf[i] = asyncsrv_pattern(9, i);
+	async_exch_t *exch = async_exchange_begin(mid);
+	ipc_call_t answer;
+	aid_t aid = async_send_0(exch, ASYNCSRV_M_WRITE, &answer);
+	errno_t rc = async_data_write_start(exch, data_buf, 4096);
+	errno_t retval;
+	async_wait_for(aid, &retval);
+	async_exchange_end(exch);
+	CHECK_RC(rc, EOK);
+	CHECK_RC(retval, EOK);
+	CHECK(ipc_get_arg1(&answer) == 4096);
+	CHECK(ipc_get_arg2(&answer) == asyncsrv_checksum(data_buf, 4096));
+	CHECK_RC(async_hangup(mid), EOK);
+}
+
+/** A child task finds service 1 through us (a brokered, forwarded
+ *  CONNECT_ME_TO) and makes its calls as a pure client. */
+static void test_async_child_client_through_broker(void)
+{
+	task_id_t child;
+	CHECK_RC(task_spawn_module("asynctest client 1", &child), EOK);
+	task_exit_t how;
+	CHECK_RC(task_wait(child, &how, 30000000), EOK);
+	CHECK(how.how == TASK_EXIT_NORMAL);
+	CHECK(how.status == 0);
+}
+
+#define DOOMED_HOLDERS	100
+#define DOOMED_SLEEPERS 5
+
+static async_sess_t *doomed_atomic, *doomed_parallel;
+static volatile int doomed_hangups, doomed_other;
+
+static errno_t doomed_caller(void *arg)
+{
+	bool sleeper = arg != NULL;
+	async_sess_t *sess = sleeper ? doomed_parallel : doomed_atomic;
+	async_exch_t *exch = async_exchange_begin(sess);
+	errno_t rc = exch == NULL ? ENOMEM
+	    : sleeper		  ? async_req_1_0(exch, ASYNCSRV_M_SLEEP, 60000000)
+				  : async_req_0_0(exch, ASYNCSRV_M_HOLD);
+	async_exchange_end(exch);
+	if (rc == EHANGUP)
+		__atomic_add_fetch(&doomed_hangups, 1, __ATOMIC_RELAXED);
+	else
+		doomed_other = rc;
+	return EOK;
+}
+
+static volatile int doomed_done;
+
+static errno_t doomed_joiner(void *arg)
+{
+	fid_t *f = arg;
+	for (int i = 0; i < DOOMED_HOLDERS + DOOMED_SLEEPERS; i++)
+		fibril_join(f[i], NULL);
+	doomed_done = 1;
+	return EOK;
+}
+
+/** A server killed with calls in flight (and more waiting for phone slots):
+ *  every waiting client fibril returns EHANGUP, none hangs. */
+static void test_async_server_killed_mid_exchange(void)
+{
+	task_id_t task;
+	CHECK_RC(start_server("asyncsrv 3", SERVICE_DOOMED, &task), EOK);
+	doomed_atomic = connect_service(SERVICE_DOOMED, EXCHANGE_ATOMIC);
+	doomed_parallel = connect_service(SERVICE_DOOMED, EXCHANGE_PARALLEL);
+	CHECK(doomed_atomic != NULL && doomed_parallel != NULL);
+	doomed_hangups = doomed_other = doomed_done = 0;
+	static fid_t f[DOOMED_HOLDERS + DOOMED_SLEEPERS];
+	for (int i = 0; i < DOOMED_HOLDERS + DOOMED_SLEEPERS; i++) {
+		f[i] = fibril_create(
+		    doomed_caller, i < DOOMED_HOLDERS ? NULL : (void *) 1);
+		CHECK(f[i] != NULL);
+		fibril_add_ready(f[i]);
+	}
+	fibril_usleep(50000);
+	CHECK_RC(task_kill(task), EOK);
+	fid_t joiner = fibril_create(doomed_joiner, f);
+	CHECK(joiner != NULL);
+	fibril_add_ready(joiner);
+	for (int i = 0; i < 500 && !doomed_done; i++)
+		fibril_usleep(10000);
+	CHECK(doomed_done);
+	fibril_join(joiner, NULL);
+	CHECK_RC(doomed_other, EOK);
+	CHECK(doomed_hangups == DOOMED_HOLDERS + DOOMED_SLEEPERS);
+	CHECK_RC(call1(doomed_atomic, ASYNCSRV_M_PING, 1, NULL), EHANGUP);
+	CHECK_RC(async_hangup(doomed_atomic), EOK);
+	CHECK_RC(async_hangup(doomed_parallel), EOK);
+	task_exit_t how;
+	CHECK_RC(task_wait(task, &how, 0), EOK);
+	CHECK(how.how == TASK_EXIT_KILLED);
+}
+
+/** Hanging up ends the server's connection fibril (it sees method 0). */
+static void test_async_hangup_ends_the_handler(void)
+{
+	sysarg_t hangups0, hangups, t, open0, open;
+	CHECK_RC(server_stats(main_sess, &hangups0, &t, &open0), EOK);
+	async_sess_t *sess = connect_service(SERVICE_MAIN, EXCHANGE_SERIALIZE);
+	CHECK(sess != NULL);
+	CHECK_RC(call1(sess, ASYNCSRV_M_PING, 1, NULL), EOK);
+	async_exch_t *exch = async_exchange_begin(sess);
+	CHECK_RC(async_hangup(sess), EBUSY); /* not while an exchange is open */
+	async_exchange_end(exch);
+	CHECK_RC(async_hangup(sess), EOK);
+	hangups = hangups0;
+	for (int i = 0; i < 100 && hangups == hangups0; i++) {
+		fibril_usleep(2000);
+		CHECK_RC(server_stats(main_sess, &hangups, &t, &open), EOK);
+	}
+	CHECK(hangups == hangups0 + 1);
+	CHECK(open == open0);
+}
+
+/** Calls a handler leaves behind when it ends are answered with EHANGUP,
+ *  and so are later calls on that connection. */
+static void test_async_leftover_calls_get_ehangup(void)
+{
+	async_sess_t *sess = connect_service(SERVICE_MAIN, EXCHANGE_ATOMIC);
+	CHECK(sess != NULL);
+	async_exch_t *exch = async_exchange_begin(sess);
+	aid_t quit = async_send_1(exch, ASYNCSRV_M_QUIT, 30000, NULL);
+	aid_t pings[3];
+	for (int i = 0; i < 3; i++)
+		pings[i] = async_send_1(exch, ASYNCSRV_M_PING, i, NULL);
+	errno_t rc;
+	async_wait_for(quit, &rc);
+	CHECK_RC(rc, EOK);
+	for (int i = 0; i < 3; i++) {
+		async_wait_for(pings[i], &rc);
+		CHECK_RC(rc, EHANGUP);
+	}
+	CHECK_RC(async_req_1_0(exch, ASYNCSRV_M_PING, 1), EHANGUP);
+	async_exchange_end(exch);
+	CHECK_RC(async_hangup(sess), EOK);
+}
+
+/** Waits with timeouts give up in time and the call stays collectable; a
+ *  server's wait for its next call times out too. */
+static void test_async_timeouts_fire(void)
+{
+	async_exch_t *exch = async_exchange_begin(main_sess);
+	aid_t aid = async_send_1(exch, ASYNCSRV_M_SLEEP, 200000, NULL);
+	async_exchange_end(exch);
+	errno_t retval = EINVAL;
+	CHECK_RC(async_wait_timeout(aid, &retval, 0), ETIMEOUT);
+	uint64_t start = clock_ns();
+	CHECK_RC(async_wait_timeout(aid, &retval, 20000), ETIMEOUT);
+	uint64_t waited = clock_ns() - start;
+	CHECK(waited >= 20000000ull && waited < 190000000ull);
+	async_wait_for(aid, &retval);
+	CHECK_RC(retval, EOK);
+	exch = async_exchange_begin(main_sess);
+	async_forget(async_send_1(exch, ASYNCSRV_M_SLEEP, 1000, NULL));
+	async_exchange_end(exch);
+
+	async_sess_t *sess = connect_service(SERVICE_MAIN, EXCHANGE_SERIALIZE);
+	CHECK(sess != NULL);
+	sysarg_t t0, t1, h, o;
+	CHECK_RC(server_stats(main_sess, &h, &t0, &o), EOK);
+	CHECK_RC(call1(sess, ASYNCSRV_M_TIMEOUT_PROBE, 20000, NULL), EOK);
+	fibril_usleep(60000);
+	CHECK_RC(server_stats(main_sess, &h, &t1, &o), EOK);
+	CHECK(t1 == t0 + 1);
+	CHECK_RC(async_hangup(sess), EOK);
+}
+
+static volatile int cb_calls, cb_ended;
+
+static void callback_handler(ipc_call_t *icall, void *arg)
+{
+	async_accept_0(icall); /* nothing to answer for a callback; harmless */
+	for (;;) {
+		ipc_call_t call;
+		async_get_call(&call);
+		if (call.imethod == 0)
+			break;
+		__atomic_add_fetch(&cb_calls, 1, __ATOMIC_RELAXED);
+		if (call.imethod == ASYNCSRV_M_PING)
+			async_answer_1(&call, EOK, call.args[0] * 2);
+		else
+			async_answer_0(&call, ENOTSUP);
+	}
+	cb_ended = 1;
+}
+
+/** A callback connection: the server calls us back while we wait for its
+ *  answer; hanging up our session ends the callback connection too. */
+static void test_async_callback_connection(void)
+{
+	async_sess_t *sess = connect_service(SERVICE_MAIN, EXCHANGE_SERIALIZE);
+	CHECK(sess != NULL);
+	cb_calls = cb_ended = 0;
+	async_exch_t *exch = async_exchange_begin(sess);
+	CHECK_RC(async_create_callback_port(
+		     exch, ASYNCSRV_IFACE_CB, 0, 0, callback_handler, NULL, NULL),
+	    EOK);
+	sysarg_t r = 0;
+	CHECK_RC(async_req_1_1(exch, ASYNCSRV_M_CALLBACK_PING, 21, &r), EOK);
+	async_exchange_end(exch);
+	CHECK(r == 42);
+	CHECK(cb_calls == 1);
+	CHECK_RC(async_hangup(sess), EOK);
+	for (int i = 0; i < 100 && !cb_ended; i++)
+		fibril_usleep(2000);
+	CHECK(cb_ended);
+}
+
+/** Client data belongs to the client task: its connections share it. */
+static void test_async_client_data_per_task(void)
+{
+	async_sess_t *other = connect_service(SERVICE_MAIN, EXCHANGE_SERIALIZE);
+	CHECK(other != NULL);
+	sysarg_t a = 0, b = 0;
+	CHECK_RC(call1(main_sess, ASYNCSRV_M_CLIENT_BUMP, 0, &a), EOK);
+	CHECK_RC(call1(other, ASYNCSRV_M_CLIENT_BUMP, 0, &b), EOK);
+	CHECK(b == a + 1);
+	CHECK_RC(async_hangup(other), EOK);
+}
+
+/** A connection cloned to another task (the middleman) works there, and
+ *  the clone's hang-up leaves ours open. */
+static void test_async_clone_connection(void)
+{
+	async_sess_t *mid = connect_service(SERVICE_MIDDLE, EXCHANGE_SERIALIZE);
+	async_sess_t *sess = connect_service(SERVICE_MAIN, EXCHANGE_SERIALIZE);
+	CHECK(mid != NULL && sess != NULL);
+	async_exch_t *mexch = async_exchange_begin(mid);
+	async_exch_t *sexch = async_exchange_begin(sess);
+	ipc_call_t answer;
+	aid_t aid = async_send_0(mexch, ASYNCSRV_M_TAKE_CLONE, &answer);
+	errno_t rc = async_exchange_clone(mexch, sexch);
+	errno_t retval;
+	async_wait_for(aid, &retval);
+	async_exchange_end(sexch);
+	async_exchange_end(mexch);
+	CHECK_RC(rc, EOK);
+	CHECK_RC(retval, EOK);
+	CHECK(ipc_get_arg1(&answer) == 42);
+	fibril_usleep(10000); /* let the clone's hang-up arrive */
+	sysarg_t r = 0;
+	CHECK_RC(call1(sess, ASYNCSRV_M_PING, 1, &r), EOK);
+	CHECK(r == 2);
+	CHECK_RC(call1(mid, ASYNCSRV_M_PING, 2, &r), EOK);
+	CHECK(r == 3);
+	CHECK_RC(async_hangup(sess), EOK);
+	CHECK_RC(async_hangup(mid), EOK);
+}
+
+/** STATE_CHANGE_AUTHORIZE names our other connection by its label. */
+static void test_async_state_change_names_the_other_connection(void)
+{
+	async_sess_t *other = connect_service(SERVICE_MAIN, EXCHANGE_SERIALIZE);
+	CHECK(other != NULL);
+	sysarg_t label = 0;
+	CHECK_RC(call1(other, ASYNCSRV_M_LABEL, 0, &label), EOK);
+	CHECK(label != 0);
+	async_exch_t *exch = async_exchange_begin(main_sess);
+	async_exch_t *oexch = async_exchange_begin(other);
+	CHECK_RC(async_state_change_start(exch, label, 0, 0, oexch), EOK);
+	CHECK_RC(async_state_change_start(exch, label + 1, 0, 0, oexch), EPARTY);
+	async_exchange_end(oexch);
+	async_exchange_end(exch);
+	CHECK_RC(async_hangup(other), EOK);
+}
+
+static volatile task_id_t exited_task;
+static volatile int exited_how, exited_status, klog_events;
+
+static void task_exit_handler(ipc_call_t *call, void *arg)
+{
+	exited_task = call->args[0];
+	exited_how = (int) call->args[1];
+	exited_status = (int) call->args[2];
+	async_event_unmask(EVENT_TASK_EXIT);
+}
+
+static void klog_handler(ipc_call_t *call, void *arg)
+{
+	klog_events++;
+}
+
+/** Kernel events reach their handlers: a child's exit, and a log write. */
+static void test_async_event_notifications(void)
+{
+	CHECK_RC(async_event_subscribe(EVENT_TASK_EXIT, task_exit_handler, NULL), EOK);
+	CHECK_RC(async_event_subscribe(EVENT_KLOG, klog_handler, NULL), EOK);
+	task_id_t child;
+	CHECK_RC(task_spawn_module("asynctest exit 7", &child), EOK);
+	for (int i = 0; i < 500 && exited_task != child; i++)
+		fibril_usleep(10000);
+	CHECK(exited_task == child);
+	CHECK(exited_how == TASK_EXIT_NORMAL && exited_status == 7);
+	task_exit_t how;
+	CHECK_RC(task_wait(child, &how, 0), EOK);
+	printf("asynctest: (a line for the kernel log)\n");
+	for (int i = 0; i < 100 && klog_events == 0; i++)
+		fibril_usleep(10000);
+	CHECK(klog_events > 0);
+}
+
+/** An IRQ subscription through the framework can be made and ended. */
+static void test_async_irq_subscribe(void)
+{
+	const irq_cmd_t decline[] = {{.cmd = IRQ_CMD_DECLINE}};
+	cap_handle_t handle;
+	CHECK_RC(async_irq_subscribe(7, klog_handler, NULL, decline, 1, &handle), EOK);
+	CHECK_RC(async_irq_unsubscribe(handle), EOK);
+	CHECK_RC(async_irq_unsubscribe(handle), ENOENT);
+}
+
+/** The detector catches two fibrils that lock two mutexes in opposite
+ *  orders: the child ends through abort() (the harness checks its report). */
+static void test_async_deadlock_detected_in_child(void)
+{
+	task_id_t child;
+	CHECK_RC(task_spawn_module("asynctest deadlock", &child), EOK);
+	task_exit_t how;
+	CHECK_RC(task_wait(child, &how, 30000000), EOK);
+	CHECK(how.how == TASK_EXIT_NORMAL);
+	CHECK(how.status == EXIT_ABORT);
+}
+
+void async_tests(void)
+{
+	RUN(test_async_servers_start);
+	if (main_sess == NULL)
+		return;
+	RUN(test_async_ping_pong);
+	RUN(test_async_numbered_wrappers);
+	RUN(test_async_parallel_100_fibrils);
+	RUN(test_async_serialize_one_exchange_at_a_time);
+	RUN(test_async_atomic_exchanges_interleave);
+	RUN(test_async_parallel_exchanges_keep_protocols);
+	RUN(test_async_call_limit_waits_for_a_slot);
+	RUN(test_async_data_write_sizes);
+	RUN(test_async_data_read_sizes);
+	RUN(test_async_share_in_and_out);
+	RUN(test_async_forward_through_middleman);
+	RUN(test_async_child_client_through_broker);
+	RUN(test_async_server_killed_mid_exchange);
+	RUN(test_async_hangup_ends_the_handler);
+	RUN(test_async_leftover_calls_get_ehangup);
+	RUN(test_async_timeouts_fire);
+	RUN(test_async_callback_connection);
+	RUN(test_async_client_data_per_task);
+	RUN(test_async_clone_connection);
+	RUN(test_async_state_change_names_the_other_connection);
+	RUN(test_async_event_notifications);
+	RUN(test_async_irq_subscribe);
+	RUN(test_async_deadlock_detected_in_child);
+}

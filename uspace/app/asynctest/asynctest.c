@@ -1,0 +1,48 @@
+/*
+ * asynctest: tests of fibrils and the async framework (boot option
+ * testtask=asynctest). Prints one line per test,
+ *   asynctest: PASS <name>   or   asynctest: FAIL <name>: <what>
+ * and finally `asynctest: N passed, N failed`; exits 0 only if all passed.
+ * With arguments it is one of the children the tests start (children.c).
+ */
+#include "asynctest.h"
+#include <fibril.h>
+#include <stdlib.h>
+#include <string.h>
+
+int test_failures;
+const char *test_current;
+static int passes;
+
+void test_fail(int line, const char *what)
+{
+	printf("asynctest: FAIL %s: line %d: %s\n", test_current, line, what);
+	test_failures++;
+}
+
+void test_run(const char *name, void (*fn)(void))
+{
+	int before = test_failures;
+	test_current = name;
+	fn();
+	if (test_failures == before) {
+		printf("asynctest: PASS %s\n", name);
+		passes++;
+	}
+}
+
+int main(int argc, char *argv[])
+{
+	if (argc > 1)
+		return child_main(argc, argv);
+	if (fibril_spawn_runners(1) != EOK) {
+		printf("asynctest: cannot start a second runner thread\n");
+		return 1;
+	}
+	ns_init();
+	fibril_tests();
+	async_tests();
+	malloc_tests();
+	printf("asynctest: %d passed, %d failed\n", passes, test_failures);
+	return test_failures == 0 ? 0 : 1;
+}

@@ -1,0 +1,117 @@
+/*
+ * Fibrils: cooperative user-level threads of one task. A fibril runs until it
+ * blocks (a fibril lock, a sleep, an IPC wait in the async framework) or
+ * yields; then another ready fibril runs on that kernel thread. Fibrils are
+ * multiplexed over the task's runner threads: the main thread, plus any
+ * added with fibril_spawn_runners(); a fibril may resume on any of them. A
+ * runner with nothing to run waits for IPC events in the kernel and hands
+ * them to the async framework (fibril_set_ipc_handler).
+ *
+ * main() runs as the first fibril. Fibril functions may be called from
+ * fibrils only, not from threads made with thread_create().
+ *
+ * Every fibril has a stack of FIBRIL_STACK_SIZE bytes with an unmapped guard
+ * page below it. A fibril is joinable until fibril_detach(); the record of a
+ * joinable fibril stays until fibril_join() collects it.
+ */
+#ifndef LIBC_FIBRIL_H
+#define LIBC_FIBRIL_H
+
+#include <abi/errno.h>
+#include <ipc.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#define FIBRIL_STACK_SIZE (248 * 1024)
+
+typedef struct fibril fibril_t;
+/** A fibril's identity (HelenOS's name). */
+typedef fibril_t *fid_t;
+typedef errno_t (*fibril_fn_t)(void *arg);
+
+/** A new fibril that will run @a fn(@a arg) once started; NULL when out of
+ *  memory. */
+fid_t fibril_create(fibril_fn_t fn, void *arg);
+/** Makes @a f ready to run (starts a new fibril). */
+void fibril_add_ready(fid_t f);
+/** Same as fibril_add_ready(). */
+void fibril_start(fid_t f);
+/** Frees a fibril that was created but never started. */
+void fibril_destroy(fid_t f);
+/** The calling fibril. */
+fid_t fibril_get_id(void);
+/** A small number naming @a f in messages (1 is main()). */
+uint64_t fibril_number(fid_t f);
+/** Lets the other ready fibrils run first. */
+void fibril_yield(void);
+/** Ends the calling fibril with @a retval (returning from its function does
+ *  the same). Ending main()'s fibril this way keeps the task running. */
+_Noreturn void fibril_exit(errno_t retval);
+/** Frees @a f's record when it ends (at once if it has ended). */
+void fibril_detach(fid_t f);
+/** Waits for @a f to end, stores its return value in @a retval (unless
+ *  NULL) and frees its record. EINVAL for a detached fibril or oneself. */
+errno_t fibril_join(fid_t f, errno_t *retval);
+/** Blocks the calling fibril for at least @a usec microseconds. */
+void fibril_usleep(uint64_t usec);
+void fibril_sleep(unsigned sec);
+/** Adds @a count kernel threads that run fibrils. */
+errno_t fibril_spawn_runners(unsigned count);
+
+/**
+ * An event one fibril waits for and anyone (another fibril, a runner's IPC
+ * dispatch) signals: a binary semaphore with at most one waiter. A signal
+ * with nobody waiting is kept for the next wait.
+ */
+typedef struct {
+	fibril_t *waiter;
+	bool signalled;
+} fibril_event_t;
+
+#define FIBRIL_EVENT_INIT \
+	{ \
+		NULL, false \
+	}
+
+void fibril_event_initialize(fibril_event_t *event);
+/** Waits until @a event is signalled and consumes the signal. */
+void fibril_wait_for(fibril_event_t *event);
+/** Same with a limit of @a usec microseconds (0: only look): ETIMEOUT when
+ *  it passes. */
+errno_t fibril_wait_timeout(fibril_event_t *event, uint64_t usec);
+/** The deadline @a usec microseconds from now (for fibril_wait_until). */
+uint64_t fibril_deadline(uint64_t usec);
+/** Same with an absolute @a deadline (clock_ns(); 0: no limit). */
+errno_t fibril_wait_until(fibril_event_t *event, uint64_t deadline);
+/** Signals @a event, waking its waiter if there is one. */
+void fibril_notify(fibril_event_t *event);
+
+/*
+ * For libraries built on fibrils (uspace/lib/async).
+ */
+
+/** One pointer of per-fibril data; the destructor set below runs on it when
+ *  a fibril that has it set ends. */
+void *fibril_get_local(void);
+void fibril_set_local(void *data);
+void fibril_set_local_destructor(void (*dtor)(void *data));
+
+/** An answer the IPC handler leaves to the runner, which sends it together
+ *  with its next wait (SYS_IPC_ANSWER_WAIT). */
+typedef struct {
+	bool pending;
+	cap_handle_t call;
+	ipc_payload_t answer;
+} fibril_ipc_answer_t;
+
+/** Receives every IPC event a runner's wait returns (not pokes); runs on the
+ *  runner outside any fibril and must not block. May set @a later to have
+ *  one answer sent with the runner's next wait. */
+typedef void (*fibril_ipc_handler_t)(ipc_event_t *ev, fibril_ipc_answer_t *later);
+void fibril_set_ipc_handler(fibril_ipc_handler_t handler);
+/** True when no other fibril is ready and no timeout is pending, so the
+ *  caller may block its kernel thread in a system call without delaying
+ *  anyone but those waiting for IPC. */
+bool fibril_nothing_else_to_run(void);
+
+#endif

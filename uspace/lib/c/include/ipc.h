@@ -1,0 +1,104 @@
+/*
+ * Kernel IPC, one function per system call (docs/ipc.md has the semantics of
+ * each). A message is a method (or, in an answer, a return value) and five
+ * arguments; what a task receives is an ipc_event_t (abi/ipc.h): a request
+ * to answer, an answer to one of its calls, a notification or a poke.
+ *
+ * These are the raw calls. Programs normally use the async framework
+ * (uspace/lib/async, async.h), which keeps the call records, labels and
+ * waiting fibrils; mixing raw waits with it steals its events.
+ */
+#ifndef LIBC_IPC_H
+#define LIBC_IPC_H
+
+#include <abi/errno.h>
+#include <abi/ipc.h>
+#include <abi/irq.h>
+#include <stddef.h>
+#include <task.h>
+
+/** A received call (HelenOS's name for it): the event of kind REQUEST. */
+typedef ipc_event_t ipc_call_t;
+
+static inline sysarg_t ipc_get_imethod(const ipc_call_t *call)
+{
+	return call->imethod;
+}
+
+/** The return value of an answer. */
+static inline errno_t ipc_get_retval(const ipc_call_t *call)
+{
+	return (errno_t) call->imethod;
+}
+
+static inline sysarg_t ipc_get_arg1(const ipc_call_t *call)
+{
+	return call->args[0];
+}
+
+static inline sysarg_t ipc_get_arg2(const ipc_call_t *call)
+{
+	return call->args[1];
+}
+
+static inline sysarg_t ipc_get_arg3(const ipc_call_t *call)
+{
+	return call->args[2];
+}
+
+static inline sysarg_t ipc_get_arg4(const ipc_call_t *call)
+{
+	return call->args[3];
+}
+
+static inline sysarg_t ipc_get_arg5(const ipc_call_t *call)
+{
+	return call->args[4];
+}
+
+/** Sends @a msg through @a phone; its answer comes back to ipc_wait() with
+ *  @a label. ENOENT, EHANGUP, ELIMIT (64 unanswered calls on the phone),
+ *  ENOMEM or a method-specific error, and then nothing was sent. */
+errno_t ipc_call(cap_handle_t phone, const ipc_payload_t *msg, sysarg_t label);
+/** Waits up to @a usec microseconds (0: forever) for the next event;
+ *  IPC_WAIT_NONBLOCKING returns EAGAIN at once when there is none. ETIMEOUT,
+ *  EINTR (the task is being killed). */
+errno_t ipc_wait(ipc_event_t *ev, uint64_t usec, unsigned flags);
+/** Answers received call @a call with @a answer (method = return value);
+ *  on return @a answer holds the answer as delivered (e.g. where a shared
+ *  area was mapped). */
+errno_t ipc_answer(cap_handle_t call, ipc_payload_t *answer);
+/** Passes received call @a call on through @a phone; with IPC_FF_REWRITE,
+ *  @a rewrite replaces method and arguments (otherwise it may be NULL). */
+errno_t ipc_forward(
+    cap_handle_t call, cap_handle_t phone, const ipc_payload_t *rewrite, unsigned mode);
+/** Disconnects @a phone; IPC_HANGUP_RELEASE also frees its handle. */
+errno_t ipc_hangup(cap_handle_t phone, unsigned flags);
+/** Wakes one thread of this task from ipc_wait() (event kind POKE), or the
+ *  next one to wait. */
+void ipc_poke(void);
+/** IPC statistics of task @a task (0: the caller). */
+errno_t ipc_stats(task_id_t task, ipc_stats_t *stats);
+/** Sends @a msg and waits up to @a usec (0: forever) for this call's answer
+ *  only, leaving every other event queued. ETIMEOUT/EINTR mean the call was
+ *  sent: its answer arrives later through ipc_wait() with @a label; any
+ *  other error is ipc_call()'s, and nothing was sent. */
+errno_t ipc_call_wait(cap_handle_t phone, const ipc_payload_t *msg, sysarg_t label,
+    uint64_t usec, ipc_event_t *ev);
+/** Answers @a call like ipc_answer() and then waits like ipc_wait(). An
+ *  error other than ETIMEOUT, EAGAIN or EINTR is the answer's. */
+errno_t ipc_answer_wait(cap_handle_t call, const ipc_payload_t *answer, uint64_t usec,
+    unsigned flags, ipc_event_t *ev);
+
+/** Runs IRQ code @a cmds (@a count commands) on every interrupt of line
+ *  @a irq; an accepted one becomes a notification with method @a method.
+ *  Needs PERM_IRQ. */
+errno_t ipc_irq_subscribe(
+    int irq, sysarg_t method, const irq_cmd_t *cmds, size_t count, cap_handle_t *handle);
+errno_t ipc_irq_unsubscribe(cap_handle_t handle);
+/** Delivers kernel event @a event (EVENT_*) as notifications with method
+ *  @a method; after each one the event stays masked until ipc_event_unmask. */
+errno_t ipc_event_subscribe(unsigned event, sysarg_t method);
+errno_t ipc_event_unmask(unsigned event);
+
+#endif

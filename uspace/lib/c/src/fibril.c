@@ -1,0 +1,597 @@
+/*
+ * Fibrils: stacks, the scheduler, runners and events.
+ *
+ * Stacks live in a region of fixed-size slots (STACK_REGION_BASE), each an
+ * area below an unmapped guard page with a slot_top_t at its top that names
+ * the fibril using it; so the running fibril is found from the stack
+ * pointer, without thread-local storage. main()'s fibril runs on the
+ * kernel's stack, outside the region.
+ *
+ * A runner is a kernel thread that runs fibrils: the main thread and those
+ * of fibril_spawn_runners(). Each has an idle context (a fibril that is
+ * never on the ready queue) to which a fibril that blocks switches when
+ * nothing else is ready. The idle context waits for IPC events in the kernel
+ * with the earliest fibril deadline as its timeout, expires timeouts, and
+ * hands events to the IPC handler (the async framework).
+ *
+ * Waking runners: a runner looks at the ready queue (under fibril_lock)
+ * before it waits, and counts itself in `idle_runners` while it waits.
+ * Whoever makes a fibril ready pokes the task (SYS_IPC_POKE) while there are
+ * more idle runners than pokes pending. A poke wakes whichever runner waits
+ * (or next waits), not a chosen one, so only the counts are kept: a runner
+ * that receives a poke counts it off `pending_pokes` and looks at the queue.
+ * So an idle runner never misses work, whoever took the poke.
+ *
+ * Locking: fibril_lock (see private/fibril.h), held across every switch;
+ * slot_lock guards the free slots only (taken inside fibril_lock or alone).
+ */
+#include "private/fibril.h"
+#include "private/libc.h"
+#include <as.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syscall.h>
+#include <time.h>
+
+#define SLOT_SIZE	   (256 * 1024)
+#define SLOT_GUARD	   4096
+#define STACK_REGION_BASE  0x0000600000000000ull
+#define STACK_REGION_SLOTS (1ull << 24) /* 4 TiB of address space */
+#define MXCSR_DEFAULT	   0x1f80	/* all exceptions masked, round to nearest */
+#define FPU_CW_DEFAULT	   0x037f
+
+typedef struct slot_top {
+	fibril_t *fibril;
+	struct slot_top *next_free;
+} slot_top_t;
+
+_Static_assert(sizeof(slot_top_t) == 16, "keeps the initial stack pointer aligned");
+_Static_assert(FIBRIL_STACK_SIZE <= SLOT_SIZE - SLOT_GUARD - sizeof(slot_top_t),
+    "the stack fits its slot");
+
+struct fibril_runner {
+	fibril_t *idle;
+	fibril_t *zombie; /* ended; its stack is freed once we left it */
+	fibril_ipc_answer_t later;
+};
+
+void __fibril_switch(fibril_context_t *save, const fibril_context_t *load);
+void __fibril_trampoline(void);
+_Noreturn void __fibril_entry(fibril_t *f);
+
+spinlock_t fibril_lock = SPINLOCK_INITIALIZER;
+static list_t ready_queue = LIST_INITIALIZER(ready_queue);
+static list_t timeouts = LIST_INITIALIZER(timeouts);
+static unsigned idle_runners;  /* runners waiting (or about to) in the kernel */
+static unsigned pending_pokes; /* pokes sent and not yet received */
+static uint64_t next_number = 2;
+static fibril_ipc_handler_t ipc_handler;
+static void (*local_dtor)(void *);
+
+static spinlock_t slot_lock = SPINLOCK_INITIALIZER;
+static slot_top_t *free_slots;
+static uint64_t next_slot;
+
+static fibril_runner_t main_runner;
+
+static fibril_t main_fibril = {
+    .state = FIBRIL_RUNNING,
+    .runner = &main_runner,
+    .link = {&main_fibril.link, &main_fibril.link},
+    .timeout = {.link = {&main_fibril.timeout.link, &main_fibril.timeout.link}},
+    .number = 1,
+};
+
+static slot_top_t *slot_top(uintptr_t base)
+{
+	return (slot_top_t *) (base + SLOT_SIZE) - 1;
+}
+
+/** A stack slot: a free one, or a new area at the next unused slot (one the
+ *  kernel placed something at is skipped). 0 when out of memory. */
+static uintptr_t slot_alloc(void)
+{
+	spinlock_lock(&slot_lock);
+	slot_top_t *top = free_slots;
+	if (top != NULL)
+		free_slots = top->next_free;
+	spinlock_unlock(&slot_lock);
+	if (top != NULL)
+		return (uintptr_t) (top + 1) - SLOT_SIZE;
+	for (;;) {
+		spinlock_lock(&slot_lock);
+		uint64_t i = next_slot++;
+		spinlock_unlock(&slot_lock);
+		if (i >= STACK_REGION_SLOTS)
+			return 0;
+		uintptr_t base = STACK_REGION_BASE + i * SLOT_SIZE;
+		uintptr_t area = base + SLOT_GUARD;
+		errno_t rc = as_area_create(&area, SLOT_SIZE - SLOT_GUARD,
+		    AS_AREA_READ | AS_AREA_WRITE | AS_AREA_CACHEABLE);
+		if (rc == EOK)
+			return base;
+		if (rc != EEXIST)
+			return 0;
+	}
+}
+
+/** Keeps slot @a base mapped for the next fibril. */
+static void slot_free(uintptr_t base)
+{
+	slot_top_t *top = slot_top(base);
+	top->fibril = NULL;
+	spinlock_lock(&slot_lock);
+	top->next_free = free_slots;
+	free_slots = top;
+	spinlock_unlock(&slot_lock);
+}
+
+fibril_t *fibril_self(void)
+{
+	uintptr_t sp = (uintptr_t) __builtin_frame_address(0);
+	uint64_t off = sp - STACK_REGION_BASE;
+	if (off < STACK_REGION_SLOTS * SLOT_SIZE)
+		return slot_top(STACK_REGION_BASE + off / SLOT_SIZE * SLOT_SIZE)->fibril;
+	return &main_fibril;
+}
+
+uint64_t fibril_deadline(uint64_t usec)
+{
+	uint64_t now = clock_ns();
+	uint64_t ns = usec > (UINT64_MAX - now) / 1000 ? UINT64_MAX - now : usec * 1000;
+	return now + ns;
+}
+
+/** A new fibril record with a stack whose context enters __fibril_entry. */
+static fibril_t *fibril_alloc(fibril_fn_t fn, void *arg, bool idle)
+{
+	fibril_t *f = calloc(1, sizeof(*f));
+	if (f == NULL)
+		return NULL;
+	f->stack = slot_alloc();
+	if (f->stack == 0) {
+		free(f);
+		return NULL;
+	}
+	slot_top(f->stack)->fibril = f;
+	link_initialize(&f->link);
+	timeout_initialize(&f->timeout);
+	f->state = FIBRIL_NEW;
+	f->fn = fn;
+	f->arg = arg;
+	f->idle = idle;
+	f->number = __atomic_fetch_add(&next_number, 1, __ATOMIC_RELAXED);
+	f->ctx.rsp = (uintptr_t) slot_top(f->stack);
+	f->ctx.rip = (uintptr_t) __fibril_trampoline;
+	f->ctx.rbx = (uintptr_t) f;
+	f->ctx.mxcsr = MXCSR_DEFAULT;
+	f->ctx.fpu_cw = FPU_CW_DEFAULT;
+	return f;
+}
+
+/** Finishes a switch in the context that resumed: frees the stack of a
+ *  fibril that ended on this runner (it is no longer running on it). */
+static void after_switch(fibril_runner_t *r)
+{
+	fibril_t *z = r->zombie;
+	if (z == NULL)
+		return;
+	r->zombie = NULL;
+	slot_free(z->stack);
+	z->stack = 0;
+	if (z->detached)
+		free(z);
+}
+
+/** Switches from @a cur to @a next on cur's runner. fibril_lock is held, and
+ *  held again when @a cur resumes (on whichever runner resumed it). */
+static void switch_to(fibril_t *cur, fibril_t *next)
+{
+	next->runner = cur->runner;
+	next->state = FIBRIL_RUNNING;
+	__fibril_switch(&cur->ctx, &next->ctx);
+	after_switch(cur->runner);
+}
+
+static fibril_t *ready_pop(void)
+{
+	link_t *l = list_first(&ready_queue);
+	if (l == NULL)
+		return NULL;
+	list_remove(l);
+	return list_get_instance(l, fibril_t, link);
+}
+
+static _Noreturn void fatal(const char *what)
+{
+	fprintf(stderr, "%s: fibril: %s\n", __progname, what);
+	abort();
+}
+
+/** Runner @a r's idle context, made on first use for the main thread. */
+static fibril_t *runner_idle(fibril_runner_t *r)
+{
+	if (r->idle == NULL) {
+		r->idle = fibril_alloc(NULL, NULL, true);
+		if (r->idle == NULL)
+			fatal("out of memory for the idle context");
+		r->idle->runner = r;
+	}
+	return r->idle;
+}
+
+/** Runs the next ready fibril, or the idle context, instead of @a cur, which
+ *  is no longer running (blocked, ready or ended). fibril_lock held. */
+static void schedule_locked(fibril_t *cur)
+{
+	fibril_t *next = ready_pop();
+	if (next == NULL)
+		next = runner_idle(cur->runner);
+	if (next == cur) {
+		cur->state = FIBRIL_RUNNING;
+		return;
+	}
+	switch_to(cur, next);
+}
+
+static void make_ready_locked(fibril_t *f)
+{
+	f->state = FIBRIL_READY;
+	list_append(&f->link, &ready_queue);
+	if (idle_runners > pending_pokes) {
+		pending_pokes++;
+		ipc_poke();
+	}
+}
+
+errno_t fibril_block_locked(fibril_t *self, uint64_t deadline)
+{
+	self->state = FIBRIL_BLOCKED;
+	self->timed_out = false;
+	if (deadline != 0)
+		timeout_insert(&timeouts, &self->timeout, deadline);
+	schedule_locked(self);
+	return self->timed_out ? ETIMEOUT : EOK;
+}
+
+bool fibril_wake_locked(fibril_t *f)
+{
+	if (f->state != FIBRIL_BLOCKED)
+		return false;
+	timeout_cancel(&f->timeout);
+	list_remove(&f->link);
+	make_ready_locked(f);
+	return true;
+}
+
+static void expire_timeouts_locked(void)
+{
+	if (list_empty(&timeouts))
+		return;
+	uint64_t now = clock_ns();
+	timeout_t *t;
+	while ((t = timeout_first_expired(&timeouts, now)) != NULL) {
+		fibril_t *f = list_get_instance(t, fibril_t, timeout);
+		timeout_cancel(t);
+		f->timed_out = true;
+		fibril_wake_locked(f);
+	}
+}
+
+/** Refuses every request when no IPC handler is installed. */
+static void default_ipc_handler(ipc_event_t *ev, fibril_ipc_answer_t *later)
+{
+	if (ev->kind != IPC_EVENT_REQUEST)
+		return;
+	later->pending = true;
+	later->call = ev->cap;
+	later->answer = (ipc_payload_t){.method = (sysarg_t) ENOTSUP};
+}
+
+/** Waits in the kernel until an event, a poke or the next deadline, and
+ *  hands an event to the IPC handler. An answer the handler left is sent
+ *  with the wait. fibril_lock held on entry and on return. */
+static void runner_wait(fibril_runner_t *r)
+{
+	uint64_t deadline, usec = 0;
+	if (timeout_next_deadline(&timeouts, &deadline)) {
+		uint64_t now = clock_ns();
+		if (deadline <= now)
+			return;
+		usec = (deadline - now + 999) / 1000;
+	}
+	idle_runners++;
+	fibril_ipc_answer_t later = r->later;
+	r->later.pending = false;
+	spinlock_unlock(&fibril_lock);
+
+	ipc_event_t ev;
+	errno_t rc;
+	if (later.pending) {
+		rc = ipc_answer_wait(later.call, &later.answer, usec, 0, &ev);
+		if (rc != EOK && rc != ETIMEOUT && rc != EINTR) /* the answer failed */
+			rc = ipc_wait(&ev, usec, 0);
+	} else {
+		rc = ipc_wait(&ev, usec, 0);
+	}
+	if (rc == EOK && ev.kind != IPC_EVENT_POKE) {
+		fibril_ipc_handler_t handler = __atomic_load_n(
+		    &ipc_handler, __ATOMIC_ACQUIRE);
+		(handler != NULL ? handler : default_ipc_handler)(&ev, &r->later);
+	}
+
+	spinlock_lock(&fibril_lock);
+	idle_runners--;
+	if (rc == EOK && ev.kind == IPC_EVENT_POKE && pending_pokes > 0)
+		pending_pokes--;
+}
+
+/** The idle context of runner @a r: runs ready fibrils, waits when there are
+ *  none. fibril_lock held. */
+static _Noreturn void runner_loop(fibril_runner_t *r)
+{
+	fibril_t *self = r->idle;
+	for (;;) {
+		expire_timeouts_locked();
+		fibril_t *next = ready_pop();
+		if (next == NULL) {
+			runner_wait(r);
+			continue;
+		}
+		if (r->later.pending) {
+			/* Work first would delay the answer: send it now. */
+			r->later.pending = false;
+			ipc_answer(r->later.call, &r->later.answer);
+		}
+		switch_to(self, next);
+	}
+}
+
+_Noreturn void __fibril_entry(fibril_t *f)
+{
+	after_switch(f->runner);
+	if (f->idle)
+		runner_loop(f->runner);
+	spinlock_unlock(&fibril_lock);
+	fibril_exit(f->fn(f->arg));
+}
+
+/** Where a runner thread of fibril_spawn_runners() starts, on the stack of
+ *  its idle context. */
+static _Noreturn void runner_start(fibril_t *idle)
+{
+	spinlock_lock(&fibril_lock);
+	runner_loop(idle->runner);
+}
+
+errno_t fibril_spawn_runners(unsigned count)
+{
+	for (unsigned i = 0; i < count; i++) {
+		fibril_runner_t *r = calloc(1, sizeof(*r));
+		if (r == NULL)
+			return ENOMEM;
+		r->idle = fibril_alloc(NULL, NULL, true);
+		if (r->idle == NULL) {
+			free(r);
+			return ENOMEM;
+		}
+		r->idle->runner = r;
+		r->idle->state = FIBRIL_RUNNING;
+		/* Entered as if called: RSP 8 below a 16-byte boundary. */
+		uint64_t *sp = (uint64_t *) r->idle->ctx.rsp - 1;
+		*sp = 0;
+		static const char name[] = "fibril runner";
+		thread_id_t tid;
+		errno_t rc = (errno_t) syscall6(SYS_THREAD_CREATE,
+		    (sysarg_t) runner_start, (sysarg_t) sp, (sysarg_t) r->idle,
+		    (sysarg_t) name, sizeof(name) - 1, (sysarg_t) &tid);
+		if (rc != EOK) {
+			slot_free(r->idle->stack);
+			free(r->idle);
+			free(r);
+			return rc;
+		}
+	}
+	return EOK;
+}
+
+fid_t fibril_create(fibril_fn_t fn, void *arg)
+{
+	return fibril_alloc(fn, arg, false);
+}
+
+void fibril_add_ready(fid_t f)
+{
+	spinlock_lock(&fibril_lock);
+	if (f->state == FIBRIL_NEW)
+		make_ready_locked(f);
+	spinlock_unlock(&fibril_lock);
+}
+
+void fibril_start(fid_t f)
+{
+	fibril_add_ready(f);
+}
+
+void fibril_destroy(fid_t f)
+{
+	if (f->state != FIBRIL_NEW)
+		fatal("fibril_destroy of a started fibril");
+	slot_free(f->stack);
+	free(f);
+}
+
+fid_t fibril_get_id(void)
+{
+	return fibril_self();
+}
+
+uint64_t fibril_number(fid_t f)
+{
+	return f->number;
+}
+
+void fibril_yield(void)
+{
+	spinlock_lock(&fibril_lock);
+	if (!list_empty(&ready_queue)) {
+		fibril_t *self = fibril_self();
+		self->state = FIBRIL_READY;
+		list_append(&self->link, &ready_queue);
+		schedule_locked(self);
+	}
+	spinlock_unlock(&fibril_lock);
+}
+
+_Noreturn void fibril_exit(errno_t retval)
+{
+	fibril_t *self = fibril_self();
+	if (self->local != NULL && local_dtor != NULL) {
+		void *local = self->local;
+		self->local = NULL;
+		local_dtor(local);
+	}
+	spinlock_lock(&fibril_lock);
+	self->retval = retval;
+	self->state = FIBRIL_EXITED;
+	if (self->joiner != NULL)
+		fibril_wake_locked(self->joiner);
+	if (self->stack != 0)
+		self->runner->zombie = self;
+	schedule_locked(self);
+	fatal("an ended fibril was resumed");
+}
+
+void fibril_detach(fid_t f)
+{
+	spinlock_lock(&fibril_lock);
+	bool ended = f->state == FIBRIL_EXITED;
+	f->detached = true;
+	spinlock_unlock(&fibril_lock);
+	if (ended && f != &main_fibril)
+		free(f);
+}
+
+errno_t fibril_join(fid_t f, errno_t *retval)
+{
+	spinlock_lock(&fibril_lock);
+	fibril_t *self = fibril_self();
+	if (f->detached || f == self || (f->joiner != NULL && f->joiner != self)) {
+		spinlock_unlock(&fibril_lock);
+		return EINVAL;
+	}
+	while (f->state != FIBRIL_EXITED) {
+		f->joiner = self;
+		fibril_block_locked(self, 0);
+	}
+	if (retval != NULL)
+		*retval = f->retval;
+	spinlock_unlock(&fibril_lock);
+	if (f != &main_fibril)
+		free(f);
+	return EOK;
+}
+
+void fibril_usleep(uint64_t usec)
+{
+	if (usec == 0) {
+		fibril_yield();
+		return;
+	}
+	uint64_t deadline = fibril_deadline(usec);
+	spinlock_lock(&fibril_lock);
+	fibril_block_locked(fibril_self(), deadline);
+	spinlock_unlock(&fibril_lock);
+}
+
+void fibril_sleep(unsigned sec)
+{
+	fibril_usleep((uint64_t) sec * 1000000);
+}
+
+void fibril_event_initialize(fibril_event_t *event)
+{
+	event->waiter = NULL;
+	event->signalled = false;
+}
+
+errno_t fibril_wait_until(fibril_event_t *event, uint64_t deadline)
+{
+	spinlock_lock(&fibril_lock);
+	errno_t rc = EOK;
+	if (event->signalled) {
+		event->signalled = false;
+	} else {
+		fibril_t *self = fibril_self();
+		if (event->waiter != NULL)
+			fatal("two fibrils wait for one event");
+		event->waiter = self;
+		fibril_block_locked(self, deadline);
+		/* Still ours: the deadline passed first. Otherwise a notify took
+		 * us off, possibly just after the deadline; it counts. */
+		if (event->waiter == self) {
+			event->waiter = NULL;
+			rc = ETIMEOUT;
+		}
+	}
+	spinlock_unlock(&fibril_lock);
+	return rc;
+}
+
+void fibril_wait_for(fibril_event_t *event)
+{
+	fibril_wait_until(event, 0);
+}
+
+errno_t fibril_wait_timeout(fibril_event_t *event, uint64_t usec)
+{
+	if (usec != 0)
+		return fibril_wait_until(event, fibril_deadline(usec));
+	spinlock_lock(&fibril_lock);
+	bool signalled = event->signalled;
+	event->signalled = false;
+	spinlock_unlock(&fibril_lock);
+	return signalled ? EOK : ETIMEOUT;
+}
+
+void fibril_notify(fibril_event_t *event)
+{
+	spinlock_lock(&fibril_lock);
+	fibril_t *waiter = event->waiter;
+	if (waiter != NULL) {
+		event->waiter = NULL;
+		fibril_wake_locked(waiter);
+	} else {
+		event->signalled = true;
+	}
+	spinlock_unlock(&fibril_lock);
+}
+
+void *fibril_get_local(void)
+{
+	return fibril_self()->local;
+}
+
+void fibril_set_local(void *data)
+{
+	fibril_self()->local = data;
+}
+
+void fibril_set_local_destructor(void (*dtor)(void *data))
+{
+	local_dtor = dtor;
+}
+
+void fibril_set_ipc_handler(fibril_ipc_handler_t handler)
+{
+	__atomic_store_n(&ipc_handler, handler, __ATOMIC_RELEASE);
+}
+
+bool fibril_nothing_else_to_run(void)
+{
+	spinlock_lock(&fibril_lock);
+	bool idle = list_empty(&ready_queue) && list_empty(&timeouts);
+	spinlock_unlock(&fibril_lock);
+	return idle;
+}

@@ -1,0 +1,129 @@
+/*
+ * IPC system calls: each packs its words into the ten IPC registers
+ * (__syscall_ipc) and unpacks what comes back.
+ */
+#include <ipc.h>
+#include <string.h>
+#include <syscall.h>
+
+static void msg_to_regs(const ipc_payload_t *msg, sysarg_t *r)
+{
+	r[0] = msg->method;
+	for (unsigned i = 0; i < IPC_CALL_ARGS; i++)
+		r[1 + i] = msg->args[i];
+}
+
+static void regs_to_event(const sysarg_t r[10], ipc_event_t *ev)
+{
+	ev->kind = r[0];
+	ev->imethod = r[1];
+	for (unsigned i = 0; i < IPC_CALL_ARGS; i++)
+		ev->args[i] = r[2 + i];
+	ev->label = r[7];
+	ev->cap = r[8];
+	ev->task_id = r[9];
+}
+
+errno_t ipc_call(cap_handle_t phone, const ipc_payload_t *msg, sysarg_t label)
+{
+	sysarg_t r[10] = {phone};
+	msg_to_regs(msg, &r[1]);
+	r[7] = label;
+	return (errno_t) __syscall_ipc(SYS_IPC_CALL, r);
+}
+
+errno_t ipc_wait(ipc_event_t *ev, uint64_t usec, unsigned flags)
+{
+	sysarg_t r[10] = {usec, flags};
+	errno_t rc = (errno_t) __syscall_ipc(SYS_IPC_WAIT, r);
+	if (rc == EOK)
+		regs_to_event(r, ev);
+	return rc;
+}
+
+errno_t ipc_answer(cap_handle_t call, ipc_payload_t *answer)
+{
+	sysarg_t r[10] = {call};
+	msg_to_regs(answer, &r[1]);
+	errno_t rc = (errno_t) __syscall_ipc(SYS_IPC_ANSWER, r);
+	answer->method = r[1];
+	for (unsigned i = 0; i < IPC_CALL_ARGS; i++)
+		answer->args[i] = r[2 + i];
+	return rc;
+}
+
+errno_t ipc_forward(
+    cap_handle_t call, cap_handle_t phone, const ipc_payload_t *rewrite, unsigned mode)
+{
+	sysarg_t r[10] = {call, phone};
+	if (rewrite != NULL)
+		msg_to_regs(rewrite, &r[2]);
+	r[8] = mode;
+	return (errno_t) __syscall_ipc(SYS_IPC_FORWARD, r);
+}
+
+errno_t ipc_hangup(cap_handle_t phone, unsigned flags)
+{
+	sysarg_t r[10] = {phone, flags};
+	return (errno_t) __syscall_ipc(SYS_IPC_HANGUP, r);
+}
+
+void ipc_poke(void)
+{
+	sysarg_t r[10] = {0};
+	__syscall_ipc(SYS_IPC_POKE, r);
+}
+
+errno_t ipc_stats(task_id_t task, ipc_stats_t *stats)
+{
+	sysarg_t r[10] = {task, (sysarg_t) stats};
+	return (errno_t) __syscall_ipc(SYS_IPC_STATS, r);
+}
+
+errno_t ipc_call_wait(cap_handle_t phone, const ipc_payload_t *msg, sysarg_t label,
+    uint64_t usec, ipc_event_t *ev)
+{
+	sysarg_t r[10] = {phone};
+	msg_to_regs(msg, &r[1]);
+	r[7] = label;
+	r[8] = usec;
+	errno_t rc = (errno_t) __syscall_ipc(SYS_IPC_CALL_WAIT, r);
+	if (rc == EOK)
+		regs_to_event(r, ev);
+	return rc;
+}
+
+errno_t ipc_answer_wait(cap_handle_t call, const ipc_payload_t *answer, uint64_t usec,
+    unsigned flags, ipc_event_t *ev)
+{
+	sysarg_t r[10] = {call};
+	msg_to_regs(answer, &r[1]);
+	r[7] = usec;
+	r[8] = flags;
+	errno_t rc = (errno_t) __syscall_ipc(SYS_IPC_ANSWER_WAIT, r);
+	if (rc == EOK)
+		regs_to_event(r, ev);
+	return rc;
+}
+
+errno_t ipc_irq_subscribe(
+    int irq, sysarg_t method, const irq_cmd_t *cmds, size_t count, cap_handle_t *handle)
+{
+	return (errno_t) syscall5(SYS_IRQ_SUBSCRIBE, (sysarg_t) irq, method,
+	    (sysarg_t) cmds, count, (sysarg_t) handle);
+}
+
+errno_t ipc_irq_unsubscribe(cap_handle_t handle)
+{
+	return (errno_t) syscall1(SYS_IRQ_UNSUBSCRIBE, handle);
+}
+
+errno_t ipc_event_subscribe(unsigned event, sysarg_t method)
+{
+	return (errno_t) syscall2(SYS_EVENT_SUBSCRIBE, event, method);
+}
+
+errno_t ipc_event_unmask(unsigned event)
+{
+	return (errno_t) syscall1(SYS_EVENT_UNMASK, event);
+}

@@ -1,0 +1,69 @@
+/*
+ * What fibril.c shares with fibril_synch.c: the fibril record, the scheduler
+ * lock and blocking. fibril_lock guards the ready queue, the timeout list,
+ * the runners' sleep list, every fibril's state, links and timeout, and every
+ * wait list and field of the fibril synchronisation objects. It is held
+ * across each context switch: the fibril that switches away takes it, and
+ * the context that resumes releases it.
+ */
+#ifndef LIBC_PRIVATE_FIBRIL_H
+#define LIBC_PRIVATE_FIBRIL_H
+
+#include "timeout.h"
+#include <common/adt/list.h>
+#include <fibril.h>
+#include <fibril_synch.h>
+#include <spinlock.h>
+
+/** The registers a fibril switch keeps (arch/<arch>/src/fibril_switch.S
+ *  depends on this layout). */
+typedef struct {
+	uint64_t rsp, rip, rbx, rbp, r12, r13, r14, r15;
+	uint32_t mxcsr;
+	uint16_t fpu_cw;
+	uint16_t pad;
+} fibril_context_t;
+
+typedef enum {
+	FIBRIL_NEW,
+	FIBRIL_READY,
+	FIBRIL_RUNNING,
+	FIBRIL_BLOCKED,
+	FIBRIL_EXITED,
+} fibril_state_t;
+
+typedef struct fibril_runner fibril_runner_t;
+
+struct fibril {
+	fibril_context_t ctx;
+	fibril_state_t state;
+	fibril_runner_t *runner; /* the kernel thread it runs (or last ran) on */
+	link_t link;		 /* the ready queue or one wait list */
+	timeout_t timeout;	 /* armed while blocked with a deadline */
+	bool timed_out;		 /* the last block ended by its deadline */
+	bool detached;
+	bool idle;	 /* a runner's idle context, never on the ready queue */
+	uintptr_t stack; /* base of its stack slot; 0 for main()'s */
+	fibril_fn_t fn;
+	void *arg;
+	errno_t retval;
+	fibril_t *joiner;
+	uint64_t number;
+	void *local;
+	fibril_mutex_t *waits_for; /* the mutex it waits for (deadlock detection) */
+	bool wants_write;	   /* waiting on an rwlock as a writer */
+};
+
+extern spinlock_t fibril_lock;
+
+/** The calling fibril (found from the stack pointer). */
+fibril_t *fibril_self(void);
+/** Blocks the calling fibril (fibril_lock held, still held on return) until
+ *  fibril_wake_locked() or @a deadline (0: none); ETIMEOUT for the latter.
+ *  The caller has put it on a wait list through its link, if any. */
+errno_t fibril_block_locked(fibril_t *self, uint64_t deadline);
+/** Makes blocked @a f ready (off its wait list and timeout); false if it was
+ *  not blocked. fibril_lock held. */
+bool fibril_wake_locked(fibril_t *f);
+
+#endif

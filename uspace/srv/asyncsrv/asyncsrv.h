@@ -1,0 +1,64 @@
+/*
+ * The protocol of asyncsrv, the async framework's test server (interface
+ * ASYNCSRV_IFACE), and of the callbacks it makes (ASYNCSRV_IFACE_CB).
+ * Every method answers EOK unless noted; "->" lists the answer arguments.
+ */
+#ifndef ASYNCSRV_H
+#define ASYNCSRV_H
+
+#include <abi/ipc.h>
+
+#define ASYNCSRV_IFACE	  1
+#define ASYNCSRV_IFACE_CB 2
+
+enum {
+	ASYNCSRV_M_PING = IPC_FIRST_USER_METHOD, /* (x) -> x + 1 */
+	ASYNCSRV_M_ECHO,	  /* (a1..a5) -> (a1 + 1, a2 + 2, ..., a5 + 5) */
+	ASYNCSRV_M_SLEEP,	  /* (usec): answers after sleeping that long */
+	ASYNCSRV_M_HOLD,	  /* answers when an M_RELEASE comes */
+	ASYNCSRV_M_RELEASE,	  /* answers every held call; -> how many */
+	ASYNCSRV_M_BEGIN,	  /* (tag) */
+	ASYNCSRV_M_END,		  /* (tag): EPARTY unless this connection's previous
+				   call was M_BEGIN(tag) */
+	ASYNCSRV_M_WRITE,	  /* then a DATA_WRITE: -> (size, checksum) */
+	ASYNCSRV_M_READ,	  /* (seed), then a DATA_READ: -> size sent */
+	ASYNCSRV_M_SHARE_CHECK,	  /* (seed), then a SHARE_OUT: EOK if the area holds
+				   the pattern of seed; writes ASYNCSRV_MARK at its start */
+	ASYNCSRV_M_QUIT,	  /* (usec): answers after sleeping, then ends the
+				   connection's handler */
+	ASYNCSRV_M_STATS,	  /* -> (connections that saw the hang-up, get_call
+				   timeouts, connections open) */
+	ASYNCSRV_M_TIMEOUT_PROBE, /* (usec): answers, then waits that long for
+				     a call; a timeout counts in M_STATS */
+	ASYNCSRV_M_CALLBACK_PING, /* (x): -> what the client's callback
+				     connection answered to M_PING(x) */
+	ASYNCSRV_M_CLIENT_BUMP,	  /* -> a counter per client task, incremented */
+	ASYNCSRV_M_LABEL,	  /* -> this connection's label */
+	ASYNCSRV_M_TAKE_CLONE,	  /* then a CONNECTION_CLONE: -> M_PING(41)'s
+				     answer through the cloned connection */
+};
+
+/* IPC_M_SHARE_IN (arg = seed): a new area filled with the pattern of seed.
+ * IPC_M_STATE_CHANGE_AUTHORIZE (other phone, label): EOK if the kernel named
+ *   the other connection by that label, else EPARTY.
+ * IPC_M_CONNECT_TO_ME (iface ASYNCSRV_IFACE_CB): the callback for
+ * M_CALLBACK_PING. */
+
+#define ASYNCSRV_MARK 0x6d61726b6d61726bull
+
+/** Byte @a i of the pattern of @a seed. */
+static inline unsigned char asyncsrv_pattern(unsigned long seed, unsigned long i)
+{
+	return (unsigned char) (seed * 31 + i * 7 + (i >> 8));
+}
+
+/** The checksum M_WRITE answers (FNV-1a). */
+static inline unsigned long asyncsrv_checksum(const unsigned char *p, unsigned long n)
+{
+	unsigned long h = 2166136261u;
+	for (unsigned long i = 0; i < n; i++)
+		h = ((h ^ p[i]) * 16777619u) & 0xffffffffu;
+	return h;
+}
+
+#endif
