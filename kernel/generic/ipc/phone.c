@@ -35,12 +35,26 @@ static answerbox_t *disconnect_locked(phone_t *phone, phone_state_t new_state)
 	return box;
 }
 
+/** Phones still connected to @a box with @a label (clones of one connection). */
+static sysarg_t phones_with_label(answerbox_t *box, sysarg_t label)
+{
+	sysarg_t n = 0;
+	spinlock_lock(&box->wq.lock);
+	list_foreach (box->phones, box_link, phone_t, p)
+		n += p->label == label;
+	spinlock_unlock(&box->wq.lock);
+	return n;
+}
+
+/** PHONE_HUNGUP: the label names the connection, args[0] says how many of its
+ *  phones (clones) are still connected; 0 means the connection has ended. */
 static void send_hangup(answerbox_t *box, task_t *sender, sysarg_t label)
 {
 	call_t *call = call_create_discarded(IPC_M_PHONE_HUNGUP, sender);
 	if (call == NULL)
 		return; /* out of memory: the server learns of it when we die */
-	call->request_label = label; /* which connection ended */
+	call->request_label = label;
+	call->data.args[0] = phones_with_label(box, label);
 	if (!call_enqueue_request(box, call))
 		kobject_put(&call->kobj);
 }

@@ -10,13 +10,14 @@
  * by task id (the one lookup, per call of that phone only), which runs the
  * fallback handler. A CONNECT_ME_TO always starts a new connection.
  *
- * Hang-ups. The kernel's PHONE_HUNGUP names the task that hung up but not
- * the connection (its label is 0). So the client side sends ASYNC_M_CLOSE
- * through a phone first (with its label: that connection ends, unless the
- * phone was a clone, and the task is owed one PHONE_HUNGUP, which is then
- * ignored). A PHONE_HUNGUP nobody announced means the task died (or hung up
- * behind the framework's back): all its connections end. A PHONE_HUNGUP with
- * a label ends that connection (for a kernel that sends it).
+ * Hang-ups. The kernel's PHONE_HUNGUP names the connection by its label and
+ * says in args[0] how many of its phones (clones) are still connected. The
+ * client side also sends ASYNC_M_CLOSE through a phone first (with its label:
+ * that connection ends, unless the phone was a clone, and the task is owed
+ * one PHONE_HUNGUP, which is then ignored). A label-0 PHONE_HUNGUP nobody
+ * announced means the task died (or hung up behind the framework's back): all
+ * its connections end. A PHONE_HUNGUP for the last phone of a labelled
+ * connection ends that connection.
  *
  * Locking: async_lock (private/async.h).
  */
@@ -378,7 +379,10 @@ static void hangup_received(const ipc_event_t *ev)
 {
 	spinlock_lock(&async_lock);
 	async_client_t *c = client_find_locked(ev->task_id);
-	async_conn_t *conn = ev->label != 0 ? label_get(&labels, ev->label) : NULL;
+	/* args[0]: phones of this connection still connected (clones). */
+	async_conn_t *conn = ev->label != 0 && ev->args[0] == 0
+	    ? label_get(&labels, ev->label)
+	    : NULL;
 	if (conn != NULL)
 		conn_hangup_locked(conn);
 	if (c != NULL && c->announced > 0) {
