@@ -271,6 +271,7 @@ KTEST(ipc_hangup_notifies_server_and_blocks_sends)
 		thread_sleep(MS);
 	KT_ASSERT_EQ(s.hungups, 1);
 	KT_ASSERT_EQ(s.last_label, 0x55); /* PHONE_HUNGUP names the connection */
+	KT_ASSERT_EQ(s.last_arg0, 0);	  /* ...and no clone of it remains */
 	KT_ASSERT_EQ(ipc_hangup(h, IPC_HANGUP_RELEASE), EOK);
 	KT_ASSERT_EQ(ipc_call(h, &d, 0), ENOENT);
 	KT_ASSERT_EQ(s.hungups, 1); /* only one PHONE_HUNGUP */

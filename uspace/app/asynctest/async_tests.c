@@ -751,3 +751,88 @@ void async_tests(void)
 	RUN(test_async_irq_subscribe);
 	RUN(test_async_deadlock_detected_in_child);
 }
+
+/*
+ * Measurements for make bench (testtask=asynctest testargs=--bench): under
+ * QEMU -icount the TSC counts guest instructions. Printed in bench's format.
+ */
+#define BENCH_ROUNDS 2000
+
+static uint64_t bench_samples[BENCH_ROUNDS];
+
+static uint64_t bench_tsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("lfence; rdtsc; lfence" : "=a"(lo), "=d"(hi) : : "memory");
+	return ((uint64_t) hi << 32) | lo;
+}
+
+static int bench_compare(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *) a, y = *(const uint64_t *) b;
+	return x < y ? -1 : x > y;
+}
+
+static void bench_report(const char *name, uint64_t overhead, unsigned divisor)
+{
+	for (int i = 0; i < BENCH_ROUNDS; i++) {
+		uint64_t v = bench_samples[i] > overhead ? bench_samples[i] - overhead
+							 : 0;
+		bench_samples[i] = v / divisor;
+	}
+	qsort(bench_samples, BENCH_ROUNDS, sizeof(uint64_t), bench_compare);
+	uint64_t sum = 0;
+	for (int i = 0; i < BENCH_ROUNDS; i++)
+		sum += bench_samples[i];
+	printf("bench: %s min=%llu median=%llu mean=%llu max=%llu n=%d\n", name,
+	    (unsigned long long) bench_samples[0],
+	    (unsigned long long) bench_samples[BENCH_ROUNDS / 2],
+	    (unsigned long long) (sum / BENCH_ROUNDS),
+	    (unsigned long long) bench_samples[BENCH_ROUNDS - 1], BENCH_ROUNDS);
+}
+
+static volatile bool bench_stop;
+
+static errno_t bench_yielder(void *arg)
+{
+	while (!bench_stop)
+		fibril_yield();
+	return EOK;
+}
+
+void async_bench(void)
+{
+	for (int i = 0; i < BENCH_ROUNDS; i++) {
+		uint64_t t0 = bench_tsc();
+		bench_samples[i] = bench_tsc() - t0;
+	}
+	qsort(bench_samples, BENCH_ROUNDS, sizeof(uint64_t), bench_compare);
+	uint64_t overhead = bench_samples[BENCH_ROUNDS / 2];
+
+	test_async_servers_start();
+	async_exch_t *exch = async_exchange_begin(main_sess);
+	sysarg_t r;
+	for (int i = 0; i < 200; i++)
+		async_req_1_1(exch, ASYNCSRV_M_PING, 1, &r);
+	for (int i = 0; i < BENCH_ROUNDS; i++) {
+		uint64_t t0 = bench_tsc();
+		async_req_1_1(exch, ASYNCSRV_M_PING, 1, &r);
+		bench_samples[i] = bench_tsc() - t0;
+	}
+	async_exchange_end(exch);
+	bench_report("async-req-1-1", overhead, 1);
+
+	/* Two fibrils yielding to each other: one yield = one fibril switch. */
+	fid_t f = fibril_create(bench_yielder, NULL);
+	fibril_add_ready(f);
+	for (int i = 0; i < 200; i++)
+		fibril_yield();
+	for (int i = 0; i < BENCH_ROUNDS; i++) {
+		uint64_t t0 = bench_tsc();
+		fibril_yield();
+		bench_samples[i] = bench_tsc() - t0;
+	}
+	bench_stop = true;
+	fibril_yield();
+	bench_report("fibril-switch", overhead, 2);
+}

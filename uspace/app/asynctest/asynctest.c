@@ -33,6 +33,12 @@ void test_run(const char *name, void (*fn)(void))
 
 int main(int argc, char *argv[])
 {
+	if (argc > 1 && strcmp(argv[1], "--bench") == 0) {
+		ns_init();
+		async_bench();
+		printf("bench: done (ok)\n");
+		return 0;
+	}
 	if (argc > 1)
 		return child_main(argc, argv);
 	if (fibril_spawn_runners(1) != EOK) {

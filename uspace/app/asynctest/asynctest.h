@@ -40,6 +40,8 @@ void test_fail(int line, const char *what);
 
 void fibril_tests(void);
 void async_tests(void);
+/** The measurements of make bench (testargs=--bench). */
+void async_bench(void);
 void malloc_tests(void);
 
 /** ns.c: our naming-service role for the tasks we start. */
