@@ -7,7 +7,7 @@
 #                  kernel, built in build/ubsan/) and scenarios in QEMU
 #   bench          the deterministic benchmark suite (guest instruction counts)
 #   fuzz           the system-call fuzzer for SECONDS (default 60), SEED random
-#   debug          boot QEMU halted with a GDB stub (see docs/debugging.md)
+#   debug          boot QEMU halted with a GDB stub (then: gdb -x tools/gdbinit)
 #   check-style    verify formatting with clang-format
 #   format         reformat the C sources with clang-format
 #   clean          remove build/
