@@ -280,15 +280,22 @@ errno_t ipc_call(cap_handle_t phone_h, const ipc_data_t *data, sysarg_t label)
 	return call_send(phone_h, data, label, NULL, NULL);
 }
 
+/** Fills @a ev with @a call's payload and the given identification. */
+static void event_fill(ipc_event_t *ev, sysarg_t kind, const call_t *call, sysarg_t label,
+    cap_handle_t cap, uint64_t task_id)
+{
+	ev->kind = kind;
+	ev->imethod = call->data.method;
+	memcpy(ev->args, call->data.args, sizeof(ev->args));
+	ev->label = label;
+	ev->cap = cap;
+	ev->task_id = task_id;
+}
+
 /** Fills @a ev from an answer and releases the call. Caller's context. */
 static void receive_answer(call_t *call, ipc_event_t *ev)
 {
-	ev->kind = IPC_EVENT_ANSWER;
-	ev->imethod = call->data.method;
-	memcpy(ev->args, call->data.args, sizeof(ev->args));
-	ev->label = call->answer_label;
-	ev->cap = CAP_NULL;
-	ev->task_id = 0;
+	event_fill(ev, IPC_EVENT_ANSWER, call, call->answer_label, CAP_NULL, 0);
 	if (call->ops->answer_process != NULL)
 		call->ops->answer_process(call, ev);
 	current_task()->ipc_stats.answers_received++;
@@ -306,12 +313,7 @@ static errno_t receive_request(task_t *self, call_t *call, ipc_event_t *ev)
 		kobject_put(&call->kobj);
 		return rc;
 	}
-	ev->kind = IPC_EVENT_REQUEST;
-	ev->imethod = call->data.method;
-	memcpy(ev->args, call->data.args, sizeof(ev->args));
-	ev->label = call->request_label;
-	ev->cap = h;
-	ev->task_id = call->sender->id;
+	event_fill(ev, IPC_EVENT_REQUEST, call, call->request_label, h, call->sender->id);
 	if (call->ops->request_process != NULL)
 		rc = call->ops->request_process(call, ev);
 	if (rc != EOK) {
@@ -326,12 +328,7 @@ static errno_t receive_request(task_t *self, call_t *call, ipc_event_t *ev)
 static void take_notif(call_t *call, ipc_event_t *ev)
 {
 	ipc_notif_t *notif = (ipc_notif_t *) call;
-	ev->kind = IPC_EVENT_NOTIF;
-	ev->imethod = call->data.method;
-	memcpy(ev->args, call->data.args, sizeof(ev->args));
-	ev->label = notif->count;
-	ev->cap = CAP_NULL;
-	ev->task_id = 0;
+	event_fill(ev, IPC_EVENT_NOTIF, call, notif->count, CAP_NULL, 0);
 	notif->queued = false;
 	notif->count = 0;
 }
@@ -607,13 +604,8 @@ static thread_t *box_idle_waiter(answerbox_t *box)
 /** Fills receiver @a r's event with request @a call (handle @a h). */
 static void deliver_request_fast(thread_t *r, call_t *call, cap_handle_t h)
 {
-	ipc_event_t *ev = r->ipc_ev;
-	ev->kind = IPC_EVENT_REQUEST;
-	ev->imethod = call->data.method;
-	memcpy(ev->args, call->data.args, sizeof(ev->args));
-	ev->label = call->request_label;
-	ev->cap = h;
-	ev->task_id = call->sender->id;
+	event_fill(
+	    r->ipc_ev, IPC_EVENT_REQUEST, call, call->request_label, h, call->sender->id);
 	r->ipc_ev_ready = true;
 }
 

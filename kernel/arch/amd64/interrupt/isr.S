@@ -5,6 +5,7 @@
  * and calls interrupt_dispatch(). Entries from user mode swap GS.
  */
 #include <arch/interrupt.h>
+#include <arch/regs.S.h>
 
 /* Vectors for which the CPU pushes an error code. */
 #define HAS_ERROR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
@@ -33,21 +34,8 @@ isr_common:
 	testb	$3, 24(%rsp)		/* CS of the interrupted context */
 	jz	1f
 	swapgs
-1:	pushq	%rax
-	pushq	%rbx
-	pushq	%rcx
-	pushq	%rdx
-	pushq	%rsi
-	pushq	%rdi
-	pushq	%rbp
-	pushq	%r8
-	pushq	%r9
-	pushq	%r10
-	pushq	%r11
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
+1:
+	PUSH_GENERAL_REGS
 	cld
 	mov	%rsp, %rdi
 	/* Link the frame chain through the interrupted RIP for backtraces. */

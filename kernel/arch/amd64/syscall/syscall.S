@@ -14,6 +14,7 @@
  */
 #include <arch/cpu_local.h>
 #include <arch/layout.h>
+#include <arch/regs.S.h>
 #include <abi/syscall.h>
 
 #define SYSCALL_VECTOR	0x100
@@ -61,21 +62,7 @@ syscall_full:
 	pushq	%rcx			/* rip */
 	pushq	$0			/* error */
 	pushq	$SYSCALL_VECTOR
-	pushq	%rax
-	pushq	%rbx
-	pushq	%rcx
-	pushq	%rdx
-	pushq	%rsi
-	pushq	%rdi
-	pushq	%rbp
-	pushq	%r8
-	pushq	%r9
-	pushq	%r10
-	pushq	%r11
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
+	PUSH_GENERAL_REGS
 	mov	%rsp, %rdi
 	pushq	17*8(%rsp)		/* frame link through the user RIP */
 	pushq	%rbp
