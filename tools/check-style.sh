@@ -4,7 +4,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 command -v clang-format >/dev/null || { echo "check-style: clang-format missing (Debian package clang-format)" >&2; exit 1; }
-mapfile -t files < <(git ls-files '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]' -not -path './build/*')
+# Headers named *.S.h hold assembler macros and are not C.
+mapfile -t files < <( (git ls-files '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]' -not -path './build/*') | grep -v '\.S\.h$')
 if [ "${1:-}" = "--fix" ]; then
 	clang-format -i "${files[@]}"
 	exit 0

@@ -43,6 +43,10 @@
 #define SYS_TASK_INFO	 29 /* (uint64_t id, task_info_t *) */
 #define SYS_TASK_LIST	 30 /* (uint64_t *ids, size_t max) -> count of tasks */
 #define SYS_KERNEL_STATS 31 /* (kernel_stats_t *) leak checks and tools */
+#define SYS_FUTEX_WAIT \
+	44 /* (uint32_t *addr, expected, usec) sleep while *addr == expected */
+#define SYS_FUTEX_WAKE	   45 /* (uint32_t *addr, count) -> threads woken */
+#define SYS_THREAD_SET_TLS 46 /* (base) the thread's FS base (thread-local data) */
 
 /*
  * IPC system calls take and return more words than the six argument
@@ -68,6 +72,7 @@
 #define SYS_IPC_FORWARD_SLOW 43
 
 #define SYS_IPC_FIRST 32
-#define SYSCALL_COUNT 44
+#define SYS_IPC_LAST  43
+#define SYSCALL_COUNT 47
 
 #endif

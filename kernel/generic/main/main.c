@@ -11,6 +11,7 @@
 #include <mm/frame.h>
 #include <mm/as.h>
 #include <ipc/ipc.h>
+#include <synch/futex.h>
 #include <log/ipclog.h>
 
 void ipc_irq_init(void);
@@ -91,6 +92,7 @@ void kmain(uintptr_t boot_magic, uintptr_t boot_info_pa)
 	as_init();
 	ipc_init();
 	ipc_irq_init();
+	futex_init();
 	arch_late_init();
 	scheduler_init();
 	task_init();

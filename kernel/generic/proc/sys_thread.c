@@ -63,3 +63,12 @@ sysarg_t sys_thread_yield(void)
 	thread_yield();
 	return EOK;
 }
+
+sysarg_t sys_thread_set_tls(sysarg_t base)
+{
+	if (base >= USER_SPACE_END)
+		return (sysarg_t) EINVAL;
+	THREAD->tls = base;
+	arch_tls_activate(THREAD);
+	return EOK;
+}

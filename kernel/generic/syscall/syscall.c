@@ -47,6 +47,9 @@ static const syscall_fn_t syscall_table[SYSCALL_COUNT] = {
     SYSCALL(SYS_TASK_INFO, sys_task_info),
     SYSCALL(SYS_TASK_LIST, sys_task_list),
     SYSCALL(SYS_KERNEL_STATS, sys_kernel_stats),
+    SYSCALL(SYS_FUTEX_WAIT, sys_futex_wait),
+    SYSCALL(SYS_FUTEX_WAKE, sys_futex_wake),
+    SYSCALL(SYS_THREAD_SET_TLS, sys_thread_set_tls),
 };
 
 sysarg_t syscall_dispatch(sysarg_t num, sysarg_t a1, sysarg_t a2, sysarg_t a3,

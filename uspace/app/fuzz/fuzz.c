@@ -177,7 +177,7 @@ static uint64_t call_index;
 /** One random system call. Calls that would end or block us are shaped. */
 static void one_call(bool privileged)
 {
-	sysarg_t num = rnd() % 45;
+	sysarg_t num = rnd() % 48;
 	if (++call_index >= trace_from)
 		printf("fuzz: call %llu: number %llu (rng %llx)\n",
 		    (unsigned long long) call_index, (unsigned long long) num,
@@ -220,6 +220,14 @@ static void one_call(bool privileged)
 		return;
 	case SYS_IRQ_SUBSCRIBE:
 		irq_fuzz();
+		return;
+	case SYS_FUTEX_WAIT:
+		syscall3(
+		    num, gen_pointer(), rnd() % 4, 1 + rnd() % 100); /* never forever */
+		return;
+	case SYS_THREAD_SET_TLS:
+		/* Only invalid bases: a valid one would take libc's errno away. */
+		syscall1(num, rnd() % 2 ? KERNEL_ADDR : USER_END);
 		return;
 	case SYS_PERM_GRANT:
 		/* Never PERM_TASK: a child with it could kill the fuzzer itself. */

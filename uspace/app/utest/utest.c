@@ -20,6 +20,8 @@
 #include <task.h>
 #include <thread.h>
 #include <time.h>
+#include <errno.h>
+#include <futex.h>
 
 #define KERNEL_ADDR 0xffffffff80100000ull
 #define UNMAPPED    0x0000700000000000ull
@@ -219,6 +221,66 @@ static void test_fpu_state_survives_switches(void)
 	CHECK(fpu_ok == 404);
 }
 
+static volatile uint32_t futex_word;
+static futex_mutex_t counter_lock = FUTEX_MUTEX_INITIALIZER;
+static uint64_t locked_counter;
+static volatile errno_t thread_errno_seen;
+
+static void lock_thread(void *arg)
+{
+	for (int i = 0; i < 2000; i++) {
+		futex_mutex_lock(&counter_lock);
+		uint64_t v = locked_counter;
+		if (i % 64 == 0)
+			thread_yield(); /* hold the lock across a switch now and then */
+		locked_counter = v + 1;
+		futex_mutex_unlock(&counter_lock);
+	}
+	errno = ERANGE; /* this thread's errno only */
+	thread_errno_seen = errno;
+}
+
+static void futex_sleeper(void *arg)
+{
+	while (futex_word == 0)
+		futex_wait(&futex_word, 0, 0);
+}
+
+static void test_futex_mutex_join_and_errno(void)
+{
+	CHECK_RC(futex_wait(&futex_word, 1, 0), EAGAIN); /* the value differs */
+	CHECK_RC(futex_wait(&futex_word, 0, 1000), ETIMEOUT);
+	CHECK_RC(futex_wait((volatile uint32_t *) 0x700000000000ull, 0, 0), EBADMEM);
+	CHECK_RC(futex_wait((volatile uint32_t *) ((uintptr_t) &futex_word + 1), 0, 0),
+	    EINVAL);
+	thread_id_t sleeper;
+	CHECK_RC(thread_create(futex_sleeper, NULL, "sleeper", &sleeper), EOK);
+	thread_sleep(5 * MS);
+	futex_word = 1;
+	CHECK(futex_wake(&futex_word, 10) == 1);
+	CHECK_RC(thread_join(sleeper), EOK);
+	CHECK_RC(thread_join(sleeper), ENOENT); /* joined already */
+	CHECK_RC(thread_join(thread_get_id()), EINVAL);
+
+	errno = EOK;
+	locked_counter = 0;
+	thread_id_t ids[4];
+	for (int i = 0; i < 4; i++)
+		CHECK_RC(thread_create(lock_thread, NULL, "locker", &ids[i]), EOK);
+	for (int i = 0; i < 4; i++)
+		CHECK_RC(thread_join(ids[i]), EOK);
+	CHECK(locked_counter == 8000);
+	CHECK(thread_errno_seen == ERANGE);
+	CHECK(errno == EOK); /* the threads' errno was their own */
+	CHECK(futex_mutex_trylock(&counter_lock) == EOK);
+	CHECK(futex_mutex_trylock(&counter_lock) == EBUSY);
+	futex_mutex_unlock(&counter_lock);
+	thread_id_t d;
+	CHECK_RC(thread_create(lock_thread, NULL, "detached", &d), EOK);
+	CHECK_RC(thread_detach(d), EOK);
+	CHECK_RC(thread_join(d), ENOENT);
+}
+
 /** Spawns "utest MODE", waits for it and returns how it ended. */
 static errno_t child(const char *mode, task_exit_t *e)
 {
@@ -327,6 +389,7 @@ int main(int argc, char **argv)
 	run("areas_and_demand_paging", test_areas_and_demand_paging);
 	run("threads_run_concurrently", test_threads_run_concurrently);
 	run("fpu_state_survives_switches", test_fpu_state_survives_switches);
+	run("futex_mutex_join_and_errno", test_futex_mutex_join_and_errno);
 	run("faulting_children_are_killed", test_faulting_children_are_killed);
 	run("child_exit_status_and_kill", test_child_exit_status_and_kill);
 	printf("utest: %d passed, %d failed\n", passes, failures);

@@ -46,6 +46,8 @@ void arch_thread_switch(thread_t *prev, thread_t *next)
 	    (prev->task->io_bitmap_bytes != 0 || next->task->io_bitmap_bytes != 0))
 		tss_set_io_bitmap(next->task->io_bitmap, next->task->io_bitmap_bytes);
 	fpu_context_switch(next);
+	if (next->tls != prev->tls)
+		arch_tls_activate(next);
 }
 
 void arch_thread_destroy(thread_t *t)
@@ -59,4 +61,11 @@ void arch_io_update(task_t *task)
 	if (THREAD->task == task)
 		tss_set_io_bitmap(task->io_bitmap, task->io_bitmap_bytes);
 	irq_restore(ints);
+}
+
+#define MSR_FS_BASE 0xc0000100
+
+void arch_tls_activate(thread_t *t)
+{
+	wrmsr(MSR_FS_BASE, t->tls);
 }

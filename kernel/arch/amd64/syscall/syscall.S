@@ -8,7 +8,8 @@
  * RCX is the RIP the `syscall` instruction stored, so it is canonical and
  * sysret cannot fault in ring 0.
  *
- * IPC calls take the full path: the same istate_t an interrupt would build
+ * IPC calls (and, for simplicity, everything numbered from SYS_IPC_FIRST on)
+ * take the full path: the same istate_t an interrupt would build
  * (vector SYSCALL_VECTOR), because they read and write R12-R15 too; they
  * return through the common interrupt exit (iretq).
  */

@@ -49,7 +49,7 @@ static void syscall_ipc(istate_t *is)
 void syscall_handler(istate_t *is)
 {
 	irq_enable();
-	if (is->rax >= SYS_IPC_FIRST && is->rax < SYSCALL_COUNT)
+	if (is->rax >= SYS_IPC_FIRST && is->rax <= SYS_IPC_LAST)
 		syscall_ipc(is);
 	else
 		is->rax = (uint64_t) syscall_dispatch(

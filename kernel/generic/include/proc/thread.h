@@ -80,6 +80,10 @@ typedef struct thread {
 	 * event directly (ipc_ev_ready then set), skipping the answerbox. */
 	ipc_event_t *ipc_ev;
 	bool ipc_ev_ready;
+	/* While sleeping on a futex: which one (address space, user address). */
+	const struct as *futex_as;
+	uintptr_t futex_addr;
+	uintptr_t tls;	/* user thread-local data base (FS base on amd64) */
 	waitq_t ipc_wq; /* ipc_call_wait sleeps here for its answer */
 
 	uint64_t ticks; /* ticks spent running */

@@ -4,9 +4,8 @@
  * abi/errno.h, so they are negative (errno == ERANGE still reads naturally).
  * Functions of our own API return their errno_t instead of setting errno.
  *
- * For now there is one errno per task, shared by its threads; it becomes
- * per-thread when libc gets thread-local storage. The macro form keeps
- * programs unchanged by that.
+ * There is one errno per thread, kept in its thread-local block (fibrils
+ * running on one thread share it).
  */
 #ifndef LIBC_ERRNO_H
 #define LIBC_ERRNO_H

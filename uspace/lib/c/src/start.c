@@ -4,6 +4,7 @@
  * with main's return value.
  */
 #include "private/libc.h"
+#include "private/tls.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,7 @@ _Noreturn void __libc_start(uint64_t *stack)
 		const char *slash = strrchr(argv[0], '/');
 		__progname = slash != NULL ? slash + 1 : argv[0];
 	}
+	__tls_init_main();
 	__malloc_init();
 	for (void (*const *ctor)(void) = __init_array_start; ctor < __init_array_end;
 	     ctor++)

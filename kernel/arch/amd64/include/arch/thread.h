@@ -15,6 +15,8 @@ void arch_thread_switch(thread_t *prev, thread_t *next);
 /** The user context saved at the top of @a t's kernel stack. */
 struct istate *arch_thread_istate(thread_t *t);
 NORETURN void arch_enter_user(struct istate *istate);
+/** Loads @a t's thread-local data base (FS base) into the CPU. */
+void arch_tls_activate(thread_t *t);
 /** Frees arch state (the FPU area). */
 void arch_thread_destroy(thread_t *t);
 /** Top of @a t's kernel stack (16-byte aligned). */
