@@ -176,6 +176,13 @@ def scenario_panic_invalid_opcode(args):
         r"PANIC: invalid opcode", r"rax [0-9a-f]{16}", r"ktest_fn_crash_invalid_opcode"])
 
 
+def scenario_kernel_stack_overflow(args):
+    """Running off a kernel stack hits its guard page and is named as such."""
+    return crash_scenario(args, "crash_kernel_stack_overflow", [
+        r"PANIC: kernel stack overflow in thread overflow \(fault at 0xffffc", r"^backtrace:",
+        r"recurse", r"System halted"])
+
+
 def scenario_ubsan_reports_shift(args):
     """Undefined behaviour in a CONFIG_UBSAN kernel panics with kind and place."""
     return crash_scenario(args, "crash_ubsan_shift", [
@@ -263,6 +270,7 @@ SCENARIOS = [
     ("panic-page-fault", scenario_panic_page_fault),
     ("panic-assert", scenario_panic_assert),
     ("panic-invalid-opcode", scenario_panic_invalid_opcode),
+    ("kernel-stack-overflow", scenario_kernel_stack_overflow),
     ("small-memory-32m", scenario_small_memory),
     ("kconsole", scenario_kconsole),
     ("ipclog", scenario_ipclog),

@@ -5,6 +5,7 @@
  */
 #include <test.h>
 #include <panic.h>
+#include <proc/thread.h>
 
 KTEST(crash_page_fault)
 {
@@ -22,4 +23,28 @@ KTEST(crash_assert)
 KTEST(crash_invalid_opcode)
 {
 	__asm__ volatile("ud2");
+}
+
+/* Each level keeps 512 bytes live, so 64 levels exceed a 16 KiB stack. */
+static unsigned recurse(volatile unsigned depth)
+{
+	volatile char frame[512];
+	frame[0] = (char) depth;
+	if (depth == 0)
+		return frame[0];
+	return recurse(depth - 1) + frame[0];
+}
+
+static void overflow_fn(void *arg)
+{
+	(void) arg;
+	recurse(1000);
+}
+
+KTEST(crash_kernel_stack_overflow)
+{
+	thread_t *t;
+	KT_ASSERT_EQ(thread_create(NULL, overflow_fn, NULL, "overflow", &t), EOK);
+	thread_start(t);
+	KT_ASSERT_EQ(thread_join(t), EOK);
 }

@@ -7,6 +7,7 @@
 #include <arch/thread.h>
 #include <cpu.h>
 #include <mm/frame.h>
+#include <mm/kstack.h>
 #include <mm/kmalloc.h>
 #include <panic.h>
 #include <proc/scheduler.h>
@@ -58,18 +59,18 @@ errno_t thread_create(
 	thread_t *t = kmem_alloc(&thread_cache);
 	if (t == NULL)
 		return ENOMEM;
-	paddr_t stack;
-	if (frame_alloc(THREAD_STACK_ORDER, &stack) != EOK) {
+	void *stack;
+	if (kstack_alloc(THREAD_STACK_SIZE, &stack) != EOK) {
 		kmem_free(&thread_cache, t);
 		return ENOMEM;
 	}
 	errno_t rc = thread_fields_init(t, task != NULL ? task : &kernel_task, name);
 	if (rc != EOK) {
-		frame_free(stack);
+		kstack_free(stack, THREAD_STACK_SIZE);
 		kmem_free(&thread_cache, t);
 		return rc;
 	}
-	t->kstack = phys_to_virt(stack);
+	t->kstack = stack;
 	*(uint64_t *) t->kstack = THREAD_STACK_CANARY;
 	t->entry = entry;
 	t->arg = arg;
@@ -109,7 +110,7 @@ static void thread_destroy(thread_t *t)
 	spinlock_unlock(&threads_lock);
 	arch_thread_destroy(t);
 	ipc_thread_cleanup(t);
-	frame_free(virt_to_phys(t->kstack));
+	kstack_free(t->kstack, THREAD_STACK_SIZE);
 	kmem_free(&thread_cache, t);
 }
 

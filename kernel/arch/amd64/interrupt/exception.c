@@ -7,6 +7,7 @@
 #include <arch/drivers.h>
 #include <arch/interrupt.h>
 #include <interrupt.h>
+#include <mm/kstack.h>
 #include <panic.h>
 #include <printf.h>
 #include <proc/scheduler.h>
@@ -93,6 +94,11 @@ static void exception_dispatch(istate_t *istate)
 			: (istate->error & 2) ? "on write"
 					      : "on read",
 		    (istate->error & 4) ? "user" : "kernel");
+	/* A push into a stack's guard page cannot deliver the page fault on that
+	 * stack, so an overflow arrives here as a double fault. */
+	if (v == VECTOR_DOUBLE_FAULT && kstack_is_guard(read_cr2()))
+		panic_istate(istate, "kernel stack overflow in thread %s (fault at %p)",
+		    THREAD->name, (void *) read_cr2());
 	panic_istate(istate, "%s (error code %#llx)", exception_names[v],
 	    (unsigned long long) istate->error);
 }

@@ -102,9 +102,11 @@ static pte_t *walk(paddr_t root, vaddr_t va, bool create, bool user, pte_t **lar
 	return &table[index_of(va, 0)];
 }
 
+/* The kernel half is shared by every page table, so its entries may be cached
+ * whichever table is loaded. */
 static void flush_if_active(paddr_t root, vaddr_t va)
 {
-	if ((read_cr3() & PTE_ADDR) == root)
+	if (va >= USER_SPACE_END || (read_cr3() & PTE_ADDR) == root)
 		invlpg(va);
 }
 

@@ -11,7 +11,8 @@
 #define IRQ_COUNT	16
 #define VECTOR_SPURIOUS 255
 
-#define VECTOR_PAGE_FAULT 14
+#define VECTOR_DOUBLE_FAULT 8
+#define VECTOR_PAGE_FAULT   14
 
 #ifndef __ASSEMBLY__
 #include <types.h>

@@ -3,15 +3,18 @@
  *
  *   0x0000000000000000 - 0x00007fffffffffff  user space (lower canonical half)
  *   0xffff800000000000 - ...                  direct map of all physical memory
+ *   0xffffc00000000000 - 0xffffc0007fffffff  kernel thread stacks with guard pages
  *   0xffffffff80000000 - 0xffffffffffffffff  kernel image (linked at -2 GiB)
  */
 #ifndef ARCH_LAYOUT_H
 #define ARCH_LAYOUT_H
 
-#define KERNEL_VMA	0xffffffff80000000
-#define KERNEL_PHYS	0x100000
-#define DIRECT_MAP_BASE 0xffff800000000000
-#define USER_SPACE_END	0x0000800000000000
+#define KERNEL_VMA	 0xffffffff80000000
+#define KERNEL_PHYS	 0x100000
+#define DIRECT_MAP_BASE	 0xffff800000000000
+#define USER_SPACE_END	 0x0000800000000000
+#define KSTACK_AREA_BASE 0xffffc00000000000
+#define KSTACK_AREA_SIZE 0x80000000
 
 #define PAGE_SHIFT	12
 #define PAGE_SIZE	4096
