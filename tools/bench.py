@@ -23,6 +23,10 @@ CASES = {
     "ipc-roundtrip-combined": (400, "seL4 Call+ReplyRecv 427"),
     "async-req-1-1": (1000, "HelenOS async ping_pong 21,149"),
     "fibril-switch": (40, ""),
+    "fibril-mutex-pair": (None, "uncontended lock + unlock"),
+    "data-write-64": (None, "M_SINK call + 64 B DATA_WRITE to its answer"),
+    "data-write-4k": (None, "M_SINK call + 4 KiB DATA_WRITE"),
+    "data-write-64k": (None, "M_SINK call + 64 KiB DATA_WRITE"),
     "boot-to-user-space": (30_000_000, "from power-on; HelenOS: 18 s wall to the shell"),
     "boot-firmware-and-loader": (None, "SeaBIOS and GRUB, before the kernel"),
 }

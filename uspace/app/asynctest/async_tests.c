@@ -301,6 +301,26 @@ static void test_async_call_limit_waits_for_a_slot(void)
 static unsigned char data_buf[IPC_DATA_MAX + 1];
 static const size_t data_sizes[] = {0, 1, 4095, 4096, IPC_DATA_MAX};
 
+/** M_SINK takes a data write into a server buffer; a call other than the
+ *  data write after it is refused with EINVAL, and so is the M_SINK. */
+static void test_async_sink_write(void)
+{
+	async_exch_t *exch = async_exchange_begin(main_sess);
+	ipc_call_t answer;
+	errno_t retval;
+	aid_t aid = async_send_0(exch, ASYNCSRV_M_SINK, &answer);
+	CHECK_RC(async_data_write_start(exch, data_buf, 100), EOK);
+	async_wait_for(aid, &retval);
+	CHECK_RC(retval, EOK);
+	CHECK(ipc_get_arg1(&answer) == 100);
+	aid = async_send_0(exch, ASYNCSRV_M_SINK, &answer);
+	sysarg_t r;
+	CHECK_RC(async_req_1_1(exch, ASYNCSRV_M_PING, 1, &r), EINVAL);
+	async_wait_for(aid, &retval);
+	CHECK_RC(retval, EINVAL);
+	async_exchange_end(exch);
+}
+
 /** Data writes of 0, 1, 4095, 4096 and 65536 bytes arrive intact; 65537 is
  *  refused with ELIMIT (by the framework and by the kernel). */
 static void test_async_data_write_sizes(void)
@@ -735,6 +755,7 @@ void async_tests(void)
 	RUN(test_async_parallel_exchanges_keep_protocols);
 	RUN(test_async_call_limit_waits_for_a_slot);
 	RUN(test_async_data_write_sizes);
+	RUN(test_async_sink_write);
 	RUN(test_async_data_read_sizes);
 	RUN(test_async_share_in_and_out);
 	RUN(test_async_forward_through_middleman);
@@ -800,6 +821,43 @@ static errno_t bench_yielder(void *arg)
 	return EOK;
 }
 
+/** One M_SINK call with a data write of @a size bytes, client to answer. */
+static void bench_data_write(uint64_t overhead, size_t size, const char *name)
+{
+	async_exch_t *exch = async_exchange_begin(main_sess);
+	for (int i = 0; i < BENCH_ROUNDS + 50; i++) {
+		uint64_t t0 = bench_tsc();
+		ipc_call_t answer;
+		aid_t aid = async_send_0(exch, ASYNCSRV_M_SINK, &answer);
+		errno_t rc = async_data_write_start(exch, data_buf, size);
+		errno_t retval;
+		async_wait_for(aid, &retval);
+		uint64_t t1 = bench_tsc();
+		if (rc != EOK || retval != EOK || ipc_get_arg1(&answer) != size) {
+			printf("bench: %s failed: %s / %s\n", name, str_error(rc),
+			    str_error(retval));
+			break;
+		}
+		if (i >= 50) /* the first rounds warm up */
+			bench_samples[i - 50] = t1 - t0;
+	}
+	async_exchange_end(exch);
+	bench_report(name, overhead, 1);
+}
+
+/** An uncontended fibril_mutex_lock + fibril_mutex_unlock pair. */
+static void bench_fibril_mutex(uint64_t overhead)
+{
+	static FIBRIL_MUTEX_INITIALIZE(bench_lock);
+	for (int i = 0; i < BENCH_ROUNDS; i++) {
+		uint64_t t0 = bench_tsc();
+		fibril_mutex_lock(&bench_lock);
+		fibril_mutex_unlock(&bench_lock);
+		bench_samples[i] = bench_tsc() - t0;
+	}
+	bench_report("fibril-mutex-pair", overhead, 1);
+}
+
 void async_bench(void)
 {
 	for (int i = 0; i < BENCH_ROUNDS; i++) {
@@ -821,6 +879,11 @@ void async_bench(void)
 	}
 	async_exchange_end(exch);
 	bench_report("async-req-1-1", overhead, 1);
+
+	bench_data_write(overhead, 64, "data-write-64");
+	bench_data_write(overhead, 4096, "data-write-4k");
+	bench_data_write(overhead, IPC_DATA_MAX, "data-write-64k");
+	bench_fibril_mutex(overhead);
 
 	/* Two fibrils yielding to each other: one yield = one fibril switch. */
 	fid_t f = fibril_create(bench_yielder, NULL);

@@ -33,6 +33,8 @@ enum {
 	ASYNCSRV_M_CALLBACK_PING, /* (x): -> what the client's callback
 				     connection answered to M_PING(x) */
 	ASYNCSRV_M_CLIENT_BUMP,	  /* -> a counter per client task, incremented */
+	ASYNCSRV_M_SINK,	  /* then a DATA_WRITE into a server buffer whose
+				     contents are dropped: -> size (benchmarks) */
 	ASYNCSRV_M_LABEL,	  /* -> this connection's label */
 	ASYNCSRV_M_TAKE_CLONE,	  /* then a CONNECTION_CLONE: -> M_PING(41)'s
 				     answer through the cloned connection */
