@@ -8,7 +8,6 @@
  * out to the caller when the caller picks the answer up.
  */
 #include <ipc/methods.h>
-#include <mm/kmalloc.h>
 #include <uaccess.h>
 
 static errno_t dr_request_preprocess(call_t *call)
@@ -32,16 +31,7 @@ static errno_t dr_answer_preprocess(call_t *call)
 	size_t size = call->data.args[1];
 	if (size > call->buffer_size)
 		return EINVAL;
-	if (size > 0) {
-		call->buffer = kmalloc(size);
-		if (call->buffer == NULL)
-			return ENOMEM;
-		errno_t rc = copy_from_uspace(call->buffer, call->data.args[0], size);
-		if (rc != EOK)
-			return rc;
-	}
-	call->buffer_size = size;
-	return EOK;
+	return transfer_buffer_fill(call, call->data.args[0], size);
 }
 
 static void dr_answer_process(call_t *call, ipc_event_t *ev)

@@ -7,7 +7,6 @@
  *   answer:   EOK, args[0] = destination, args[1] = bytes accepted (<= size)
  */
 #include <ipc/methods.h>
-#include <mm/kmalloc.h>
 #include <uaccess.h>
 
 static errno_t dw_request_preprocess(call_t *call)
@@ -15,17 +14,9 @@ static errno_t dw_request_preprocess(call_t *call)
 	size_t size = call->data.args[1];
 	if (size > IPC_DATA_MAX)
 		return ELIMIT;
-	if (size > 0) {
-		call->buffer = kmalloc(size);
-		if (call->buffer == NULL)
-			return ENOMEM;
-		errno_t rc = copy_from_uspace(call->buffer, call->data.args[0], size);
-		if (rc != EOK)
-			return rc; /* the buffer goes with the call's cleanup */
-	}
-	call->buffer_size = size;
+	errno_t rc = transfer_buffer_fill(call, call->data.args[0], size);
 	call->data.args[0] = 0; /* the sender's address means nothing to the receiver */
-	return EOK;
+	return rc;
 }
 
 static errno_t dw_answer_preprocess(call_t *call)

@@ -8,6 +8,7 @@
 #include <mm/mem_object.h>
 #include <proc/task.h>
 #include <proc/thread.h>
+#include <uaccess.h>
 
 static const ipc_method_ops_t user_method_ops = {.forwardable = true, .sendable = true};
 static const ipc_method_ops_t plain_system_ops = {.forwardable = false};
@@ -65,6 +66,17 @@ void passed_object_cleanup(call_t *call)
 	if (call->passed != NULL)
 		kobject_put(
 		    call->passed); /* a phone hangs up when its last reference goes */
+}
+
+errno_t transfer_buffer_fill(call_t *call, uintptr_t src, size_t size)
+{
+	call->buffer_size = size;
+	if (size == 0)
+		return EOK;
+	call->buffer = kmalloc(size);
+	if (call->buffer == NULL)
+		return ENOMEM;
+	return copy_from_uspace(call->buffer, src, size);
 }
 
 void transfer_cleanup(call_t *call)

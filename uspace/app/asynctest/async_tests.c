@@ -27,6 +27,18 @@ static errno_t start_server(const char *cmdline, sysarg_t service, task_id_t *ta
 	return ns_wait_service(service, START_WAIT) != NULL ? EOK : ETIMEOUT;
 }
 
+/** Runs @a cmdline as a child and checks that it ends normally with @a status
+ *  within 30 s. */
+static void child_exits_with(const char *cmdline, int status)
+{
+	task_id_t child;
+	CHECK_RC(task_spawn_module(cmdline, &child), EOK);
+	task_exit_t how;
+	CHECK_RC(task_wait(child, &how, 30000000), EOK);
+	CHECK(how.how == TASK_EXIT_NORMAL);
+	CHECK(how.status == status);
+}
+
 /** A new connection with @a mgmt straight to registered @a service. */
 static async_sess_t *connect_service(sysarg_t service, exch_mgmt_t mgmt)
 {
@@ -301,6 +313,17 @@ static void test_async_call_limit_waits_for_a_slot(void)
 static unsigned char data_buf[IPC_DATA_MAX + 1];
 static const size_t data_sizes[] = {0, 1, 4095, 4096, IPC_DATA_MAX};
 
+/** Sends @a method, then a data write of the first @a size bytes of data_buf,
+ *  and waits for the method's answer; returns the data write's result. */
+static errno_t write_call(
+    async_exch_t *exch, sysarg_t method, size_t size, ipc_call_t *answer, errno_t *retval)
+{
+	aid_t aid = async_send_0(exch, method, answer);
+	errno_t rc = async_data_write_start(exch, data_buf, size);
+	async_wait_for(aid, retval);
+	return rc;
+}
+
 /** M_SINK takes a data write into a server buffer; a call other than the
  *  data write after it is refused with EINVAL, and so is the M_SINK. */
 static void test_async_sink_write(void)
@@ -308,12 +331,10 @@ static void test_async_sink_write(void)
 	async_exch_t *exch = async_exchange_begin(main_sess);
 	ipc_call_t answer;
 	errno_t retval;
-	aid_t aid = async_send_0(exch, ASYNCSRV_M_SINK, &answer);
-	CHECK_RC(async_data_write_start(exch, data_buf, 100), EOK);
-	async_wait_for(aid, &retval);
+	CHECK_RC(write_call(exch, ASYNCSRV_M_SINK, 100, &answer, &retval), EOK);
 	CHECK_RC(retval, EOK);
 	CHECK(ipc_get_arg1(&answer) == 100);
-	aid = async_send_0(exch, ASYNCSRV_M_SINK, &answer);
+	aid_t aid = async_send_0(exch, ASYNCSRV_M_SINK, &answer);
 	sysarg_t r;
 	CHECK_RC(async_req_1_1(exch, ASYNCSRV_M_PING, 1, &r), EINVAL);
 	async_wait_for(aid, &retval);
@@ -331,10 +352,8 @@ static void test_async_data_write_sizes(void)
 			data_buf[i] = asyncsrv_pattern(k, i);
 		async_exch_t *exch = async_exchange_begin(main_sess);
 		ipc_call_t answer;
-		aid_t aid = async_send_0(exch, ASYNCSRV_M_WRITE, &answer);
-		errno_t rc = async_data_write_start(exch, data_buf, n);
 		errno_t retval;
-		async_wait_for(aid, &retval);
+		errno_t rc = write_call(exch, ASYNCSRV_M_WRITE, n, &answer, &retval);
 		async_exchange_end(exch);
 		CHECK_RC(rc, EOK);
 		CHECK_RC(retval, EOK);
@@ -419,10 +438,8 @@ static void test_async_forward_through_middleman(void)
 		data_buf[i] = asyncsrv_pattern(9, i);
 	async_exch_t *exch = async_exchange_begin(mid);
 	ipc_call_t answer;
-	aid_t aid = async_send_0(exch, ASYNCSRV_M_WRITE, &answer);
-	errno_t rc = async_data_write_start(exch, data_buf, 4096);
 	errno_t retval;
-	async_wait_for(aid, &retval);
+	errno_t rc = write_call(exch, ASYNCSRV_M_WRITE, 4096, &answer, &retval);
 	async_exchange_end(exch);
 	CHECK_RC(rc, EOK);
 	CHECK_RC(retval, EOK);
@@ -435,12 +452,7 @@ static void test_async_forward_through_middleman(void)
  *  CONNECT_ME_TO) and makes its calls as a pure client. */
 static void test_async_child_client_through_broker(void)
 {
-	task_id_t child;
-	CHECK_RC(task_spawn_module("asynctest client 1", &child), EOK);
-	task_exit_t how;
-	CHECK_RC(task_wait(child, &how, 30000000), EOK);
-	CHECK(how.how == TASK_EXIT_NORMAL);
-	CHECK(how.status == 0);
+	child_exits_with("asynctest client 1", 0);
 }
 
 #define DOOMED_HOLDERS	100
@@ -734,12 +746,7 @@ static void test_async_irq_subscribe(void)
  *  orders: the child ends through abort() (the harness checks its report). */
 static void test_async_deadlock_detected_in_child(void)
 {
-	task_id_t child;
-	CHECK_RC(task_spawn_module("asynctest deadlock", &child), EOK);
-	task_exit_t how;
-	CHECK_RC(task_wait(child, &how, 30000000), EOK);
-	CHECK(how.how == TASK_EXIT_NORMAL);
-	CHECK(how.status == EXIT_ABORT);
+	child_exits_with("asynctest deadlock", EXIT_ABORT);
 }
 
 void async_tests(void)
@@ -828,10 +835,8 @@ static void bench_data_write(uint64_t overhead, size_t size, const char *name)
 	for (int i = 0; i < BENCH_ROUNDS + 50; i++) {
 		uint64_t t0 = bench_tsc();
 		ipc_call_t answer;
-		aid_t aid = async_send_0(exch, ASYNCSRV_M_SINK, &answer);
-		errno_t rc = async_data_write_start(exch, data_buf, size);
 		errno_t retval;
-		async_wait_for(aid, &retval);
+		errno_t rc = write_call(exch, ASYNCSRV_M_SINK, size, &answer, &retval);
 		uint64_t t1 = bench_tsc();
 		if (rc != EOK || retval != EOK || ipc_get_arg1(&answer) != size) {
 			printf("bench: %s failed: %s / %s\n", name, str_error(rc),

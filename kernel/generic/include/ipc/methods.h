@@ -50,6 +50,9 @@ errno_t passed_phone_revoke_unless_accepted(call_t *call);
 void passed_object_cleanup(call_t *call);
 /** Frees a data-transfer buffer and drops a shared memory object. */
 void transfer_cleanup(call_t *call);
+/** Copies @a size bytes from user address @a src into a new call->buffer
+ *  (freed by transfer_cleanup, also on failure); ENOMEM or EBADMEM. */
+errno_t transfer_buffer_fill(call_t *call, uintptr_t src, size_t size);
 
 /* The IPC core's internal interface (ipc.c, phone.c), used by method hooks. */
 phone_t *phone_create(void);
