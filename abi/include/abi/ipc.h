@@ -14,7 +14,10 @@ typedef uint64_t sysarg_t;
 #define IPC_MAX_ASYNC_CALLS 64	  /* unanswered calls per phone */
 #define IPC_DATA_MAX	    65536 /* bytes per DATA_READ/DATA_WRITE */
 
-/* System methods (below 512), handled with kernel help. */
+/* System methods (below 512), handled with kernel help. PHONE_HUNGUP carries
+ * in args[0] how many phones of the connection are left, and when the hang-up
+ * comes from a task that ended, in args[1] how (task_exit_how_t; 0 for a plain
+ * hang-up), args[2] the exit status (32 bits) and args[3] the fault address. */
 #define IPC_M_PHONE_HUNGUP	     1
 #define IPC_M_CONNECT_TO_ME	     2
 #define IPC_M_CONNECT_ME_TO	     3

@@ -47,6 +47,12 @@
 	44 /* (uint32_t *addr, expected, usec) sleep while *addr == expected */
 #define SYS_FUTEX_WAKE	   45 /* (uint32_t *addr, count) -> threads woken */
 #define SYS_THREAD_SET_TLS 46 /* (base) the thread's FS base (thread-local data) */
+/* (cap_handle_t *phone, uint64_t *id) a new program-loader task, our child */
+#define SYS_TASK_SPAWN_LOADER 47
+#define SYS_MODULE_SIZE	      48 /* (const char *name, size_t len, uint64_t *size) */
+/* (const char *name, size_t len, uint64_t offset, void *buf, size_t size) */
+#define SYS_MODULE_READ		 49
+#define SYS_AS_AREA_CHANGE_FLAGS 50 /* (uintptr_t base, unsigned flags) */
 
 /*
  * IPC system calls take and return more words than the six argument
@@ -73,6 +79,6 @@
 
 #define SYS_IPC_FIRST 32
 #define SYS_IPC_LAST  43
-#define SYSCALL_COUNT 47
+#define SYSCALL_COUNT 51
 
 #endif

@@ -47,7 +47,8 @@ static sysarg_t phones_with_label(answerbox_t *box, sysarg_t label)
 }
 
 /** PHONE_HUNGUP: the label names the connection, args[0] says how many of its
- *  phones (clones) are still connected; 0 means the connection has ended. */
+ *  phones (clones) are still connected; 0 means the connection has ended.
+ *  A task that ended tells how in args[1..3] (abi/ipc.h). */
 static void send_hangup(answerbox_t *box, task_t *sender, sysarg_t label)
 {
 	call_t *call = call_create_discarded(IPC_M_PHONE_HUNGUP, sender);
@@ -55,6 +56,13 @@ static void send_hangup(answerbox_t *box, task_t *sender, sysarg_t label)
 		return; /* out of memory: the server learns of it when we die */
 	call->request_label = label;
 	call->data.args[0] = phones_with_label(box, label);
+	spinlock_lock(&sender->lock);
+	if (sender->dying && sender->exit_set) {
+		call->data.args[1] = (sysarg_t) sender->exit.how;
+		call->data.args[2] = (sysarg_t) (uint32_t) sender->exit.status;
+		call->data.args[3] = sender->exit.fault_addr;
+	}
+	spinlock_unlock(&sender->lock);
 	if (!call_enqueue_request(box, call))
 		kobject_put(&call->kobj);
 }

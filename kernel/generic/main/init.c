@@ -1,9 +1,11 @@
 /*
  * Starting user space: the init tasks named by the `init=a,b,...` option (in
- * that order, with every permission), or a single test task with
- * `testtask=NAME` (arguments from `testargs=a,b,c` if given), after whose end
- * the machine powers off with a status that tells pass (exit status 0) from
- * fail.
+ * that order, with every permission; the first is the naming service), or a
+ * single test task with `testtask=NAME` (arguments from `testargs=a,b,c` if
+ * given), after whose end the machine powers off with a status that tells
+ * pass (exit status 0) from fail. A test task is the naming service of the
+ * tasks it starts, unless `testinit=a,b,...` names tasks to start before it
+ * as `init=` would (the first of them then is).
  */
 #include <arch/asm.h>
 #include <arch/mm.h>
@@ -68,6 +70,8 @@ static NORETURN void run_test_task(const char *name)
 {
 	task_t *task;
 	char args[INIT_LIST_MAX];
+	if (cmdline_get(boot_info.cmdline, "testinit", args, sizeof(args)) == EOK)
+		start_init_tasks(args);
 	bool have_args = cmdline_get(boot_info.cmdline, "testargs", args, sizeof(args)) ==
 	    EOK;
 	errno_t rc = start_module(name, have_args ? args : NULL, &task);

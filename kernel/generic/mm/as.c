@@ -222,6 +222,26 @@ errno_t as_area_resize(as_t *as, uintptr_t base, size_t size)
 	return rc;
 }
 
+errno_t as_area_change_flags(as_t *as, uintptr_t base, unsigned flags)
+{
+	errno_t rc = check_create_args(AS_AREA_ANY, PAGE_SIZE, flags);
+	if (rc != EOK)
+		return rc;
+	spinlock_lock(&as->lock);
+	as_area_t *area = find_area(as, base);
+	if (area == NULL || area->base != base)
+		rc = ENOENT;
+	else if (area->obj->type != MEM_OBJECT_ANON || area->obj->refcount != 1)
+		rc = EPERM;
+	if (rc == EOK) {
+		/* Pages fault back in with the new rights. */
+		unmap_pages(as, area, 0, area->pages);
+		area->flags = flags;
+	}
+	spinlock_unlock(&as->lock);
+	return rc;
+}
+
 errno_t as_area_query(as_t *as, uintptr_t addr, as_area_info_t *info)
 {
 	spinlock_lock(&as->lock);

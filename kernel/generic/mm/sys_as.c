@@ -46,6 +46,13 @@ sysarg_t sys_as_area_destroy(sysarg_t base)
 	return (sysarg_t) as_area_destroy(current_as(), base);
 }
 
+sysarg_t sys_as_area_change_flags(sysarg_t base, sysarg_t flags)
+{
+	if (flags > 0xffffffff)
+		return (sysarg_t) EINVAL;
+	return (sysarg_t) as_area_change_flags(current_as(), base, (unsigned) flags);
+}
+
 sysarg_t sys_as_area_query(sysarg_t addr, sysarg_t info_out)
 {
 	as_area_info_t info;

@@ -12,7 +12,7 @@
 #include <arch/syscall.h>
 #include <arch/thread.h>
 #include <boot.h>
-#include <proc/elf.h>
+#include <common/elf.h>
 #include <mm/as.h>
 #include <ipc/ipc.h>
 #include <printf.h>

@@ -13,6 +13,7 @@
 #include <mm/as.h>
 #include <mm/frame.h>
 #include <mm/kmalloc.h>
+#include <ipc/ipc.h>
 
 static task_t *current_task(void)
 {
@@ -74,6 +75,44 @@ sysarg_t sys_task_spawn_module(sysarg_t cmdline, sysarg_t len, sysarg_t id_out)
 	task_put(child);
 	copy_to_uspace(id_out, &id, sizeof(id));
 	return EOK;
+}
+
+/*
+ * A new task running the program loader (the boot module "loader"), a
+ * child of the caller with no permissions, detached (its exit goes to the
+ * naming service), and a phone to it for the caller: the loader protocol
+ * (abi/loader.h) then tells it what to run. Any task may spawn.
+ */
+sysarg_t sys_task_spawn_loader(sysarg_t phone_out, sysarg_t id_out)
+{
+	cap_handle_t h = 0;
+	uint64_t id = 0;
+	errno_t rc = copy_to_uspace(phone_out, &h, sizeof(h));
+	if (rc == EOK)
+		rc = copy_to_uspace(id_out, &id, sizeof(id));
+	if (rc != EOK)
+		return (sysarg_t) rc;
+	task_t *self = current_task();
+	task_t *loader;
+	rc = program_spawn_module("loader", self, 0, &loader);
+	if (rc != EOK)
+		return (sysarg_t) rc;
+	task_detach(loader);
+	id = loader->id;
+	rc = ipc_phone_connect_new(self, &loader->box, 0, &h);
+	if (rc == EOK) {
+		rc = copy_to_uspace(phone_out, &h, sizeof(h));
+		if (rc == EOK)
+			rc = copy_to_uspace(id_out, &id, sizeof(id));
+		if (rc != EOK) /* unmapped meanwhile by another thread: undo */
+			ipc_hangup(h, IPC_HANGUP_RELEASE);
+	}
+	if (rc != EOK) {
+		task_exit_t how = {.how = TASK_EXIT_KILLED, .status = -1};
+		task_kill(loader, &how);
+	}
+	task_put(loader);
+	return (sysarg_t) rc;
 }
 
 sysarg_t sys_task_wait(sysarg_t id, sysarg_t exit_out, sysarg_t usec)

@@ -170,19 +170,22 @@ static void task_orphan_children(task_t *parent)
 /** The last thread is gone: free the address space, publish the ending. */
 static void task_finish(task_t *t)
 {
-	event_task_cleanup(t);
-	ipc_task_cleanup(t);
-	as_destroy(t->as);
-	t->as = NULL;
-	task_orphan_children(t);
+	/* The exit is final before the phones hang up: they carry it. */
 	spinlock_lock(&t->lock);
 	if (!t->exit_set) {
 		t->exit.how = TASK_EXIT_NORMAL;
 		t->exit.status = 0;
 		t->exit_set = true;
 	}
+	spinlock_unlock(&t->lock);
+	event_task_cleanup(t);
+	ipc_task_cleanup(t);
+	as_destroy(t->as);
+	t->as = NULL;
+	task_orphan_children(t);
+	spinlock_lock(&t->lock);
 	spinlock_lock(&tasks_lock);
-	bool has_parent = t->parent_id != 0;
+	bool has_parent = t->parent_id != 0 && !t->detached;
 	t->state = TASK_ZOMBIE;
 	spinlock_unlock(&tasks_lock);
 	spinlock_unlock(&t->lock);
@@ -218,6 +221,20 @@ void task_kill(task_t *task, const task_exit_t *how)
 	list_foreach (task->threads, task_link, thread_t, t)
 		thread_interrupt(t);
 	spinlock_unlock(&task->lock);
+}
+
+void task_detach(task_t *t)
+{
+	spinlock_lock(&t->lock);
+	spinlock_lock(&tasks_lock);
+	/* A zombie kept for its parent (task_finish saw it attached, no
+	 * task_wait took it yet) is ours to reap. */
+	bool reap = t->state == TASK_ZOMBIE && !t->detached && t->parent_id != 0;
+	t->detached = true;
+	spinlock_unlock(&tasks_lock);
+	spinlock_unlock(&t->lock);
+	if (reap)
+		task_reap(t);
 }
 
 errno_t task_wait_ref(task_t *t, task_exit_t *exit, uint64_t timeout_ns)

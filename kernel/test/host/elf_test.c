@@ -2,7 +2,7 @@
  * ELF validation against well-formed and deliberately broken images.
  */
 #include "host_test.h"
-#include <proc/elf.h>
+#include <common/elf.h>
 #include <string.h>
 
 #define USER_END 0x0000800000000000ull

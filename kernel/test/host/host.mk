@@ -14,7 +14,7 @@ HOST_TEST_MODULES_slab := kernel/generic/mm/slab.c
 HOST_TEST_MODULES_adt := common/src/adt/bitmap.c common/src/adt/hash_table.c \
 	common/src/adt/ringbuf.c
 HOST_TEST_MODULES_cmdline := kernel/generic/lib/cmdline.c
-HOST_TEST_MODULES_elf := kernel/generic/lib/elf.c
+HOST_TEST_MODULES_elf := common/src/elf.c
 HOST_TEST_MODULES_cap := kernel/generic/cap/cap.c
 HOST_TEST_MODULES_irq_code := kernel/generic/ipc/irq_code.c
 

@@ -34,7 +34,7 @@ static void child_exits_with(const char *cmdline, int status)
 	task_id_t child;
 	CHECK_RC(task_spawn_module(cmdline, &child), EOK);
 	task_exit_t how;
-	CHECK_RC(task_wait(child, &how, 30000000), EOK);
+	CHECK_RC(task_join(child, &how, 30000000), EOK);
 	CHECK(how.how == TASK_EXIT_NORMAL);
 	CHECK(how.status == status);
 }
@@ -520,7 +520,7 @@ static void test_async_server_killed_mid_exchange(void)
 	CHECK_RC(async_hangup(doomed_atomic), EOK);
 	CHECK_RC(async_hangup(doomed_parallel), EOK);
 	task_exit_t how;
-	CHECK_RC(task_wait(task, &how, 0), EOK);
+	CHECK_RC(task_join(task, &how, 0), EOK);
 	CHECK(how.how == TASK_EXIT_KILLED);
 }
 
@@ -725,7 +725,7 @@ static void test_async_event_notifications(void)
 	CHECK(exited_task == child);
 	CHECK(exited_how == TASK_EXIT_NORMAL && exited_status == 7);
 	task_exit_t how;
-	CHECK_RC(task_wait(child, &how, 0), EOK);
+	CHECK_RC(task_join(child, &how, 0), EOK);
 	printf("asynctest: (a line for the kernel log)\n");
 	for (int i = 0; i < 100 && klog_events == 0; i++)
 		fibril_usleep(10000);

@@ -337,7 +337,7 @@ int main(int argc, char **argv)
 			size_t c = rnd() % CHILDREN;
 			if (children[c] != 0 && task_kill(children[c]) == EOK) {
 				task_exit_t e;
-				task_wait(children[c], &e, 0);
+				task_join(children[c], &e, 0);
 				killed++;
 			}
 			char cmd[48];
@@ -355,7 +355,7 @@ int main(int argc, char **argv)
 	for (size_t c = 0; c < CHILDREN; c++) {
 		if (children[c] != 0 && task_kill(children[c]) == EOK) {
 			task_exit_t e;
-			task_wait(children[c], &e, 0);
+			task_join(children[c], &e, 0);
 			killed++;
 		}
 	}

@@ -311,7 +311,7 @@ int main(int argc, char **argv)
 	int rc = show(&o);
 	if (demo_server != 0) {
 		task_exit_t e;
-		task_wait(demo_server, &e, 5000000);
+		task_join(demo_server, &e, 5000000);
 	}
 	return rc;
 }

@@ -114,7 +114,7 @@ static void end_task(task_id_t id)
 {
 	task_exit_t e;
 	task_kill(id);
-	task_wait(id, &e, TIMEOUT_US);
+	task_join(id, &e, TIMEOUT_US);
 }
 
 /** Collects @a n answers; returns how many had return value @a rc (-1 on a timeout). */
@@ -260,7 +260,7 @@ static void test_memory_exhaustion_recovers(void)
 	task_id_t id;
 	CHECK(task_spawn_module("stress --eat", &id) == EOK);
 	task_exit_t e;
-	CHECK(task_wait(id, &e, 60 * TIMEOUT_US) == EOK);
+	CHECK(task_join(id, &e, 60 * TIMEOUT_US) == EOK);
 	/* The eater ends by itself: malloc said no, or the kernel stopped it when
 	 * demand paging found no frame ("out of memory" in the kernel log). */
 	CHECK(e.how == TASK_EXIT_NORMAL || e.how == TASK_EXIT_FAULT);

@@ -101,7 +101,7 @@ static void test_bad_pointers_get_ebadmem(void)
 static void test_bad_ids_and_numbers(void)
 {
 	task_exit_t e;
-	CHECK_RC(task_wait(999999, &e, 0), ENOENT);
+	CHECK_RC(task_join(999999, &e, 0), ENOENT);
 	CHECK_RC(task_kill(999999), ENOENT);
 	CHECK_RC(task_kill(0), EPERM); /* the kernel */
 	CHECK_RC(perm_grant(999999, 0), ENOENT);
@@ -290,7 +290,7 @@ static errno_t child(const char *mode, task_exit_t *e)
 	errno_t rc = task_spawn_module(cmd, &id);
 	if (rc != EOK)
 		return rc;
-	return task_wait(id, e, 10000 * MS);
+	return task_join(id, e, 10000 * MS);
 }
 
 static void test_faulting_children_are_killed(void)
@@ -319,11 +319,11 @@ static void test_child_exit_status_and_kill(void)
 	CHECK(e.how == TASK_EXIT_NORMAL && e.status == 0);
 	task_id_t id;
 	CHECK_RC(task_spawn_module("utest --sleep", &id), EOK);
-	CHECK_RC(task_wait(id, &e, 10 * MS), ETIMEOUT);
+	CHECK_RC(task_join(id, &e, 10 * MS), ETIMEOUT);
 	CHECK_RC(task_kill(id), EOK);
-	CHECK_RC(task_wait(id, &e, 10000 * MS), EOK);
+	CHECK_RC(task_join(id, &e, 10000 * MS), EOK);
 	CHECK(e.how == TASK_EXIT_KILLED);
-	CHECK_RC(task_wait(id, &e, 0), ENOENT); /* collected */
+	CHECK_RC(task_join(id, &e, 0), ENOENT); /* collected */
 }
 
 /* Children. */

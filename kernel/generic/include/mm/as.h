@@ -50,6 +50,10 @@ errno_t as_area_create(as_t *as, uintptr_t *base, size_t size, unsigned flags,
 /** Grows or shrinks the area starting at @a base; ENOENT, EEXIST, EINVAL, ENOMEM. */
 errno_t as_area_resize(as_t *as, uintptr_t base, size_t size);
 errno_t as_area_destroy(as_t *as, uintptr_t base);
+/** Gives the area starting at @a base new rights @a flags (rules as for
+ *  creation); only for anonymous areas no other address space maps, so a
+ *  shared area can never gain rights. ENOENT, EINVAL, EPERM. */
+errno_t as_area_change_flags(as_t *as, uintptr_t base, unsigned flags);
 /** Describes the area containing @a addr; ENOENT if none. */
 errno_t as_area_query(as_t *as, uintptr_t addr, as_area_info_t *info);
 /** Resolves a fault at @a addr: EOK if mapped now, EPERM for a forbidden

@@ -46,6 +46,9 @@ typedef struct task {
 	task_state_t state;
 	bool dying;    /* killed or exiting: no new threads */
 	bool exit_set; /* exit holds the final word */
+	/* Reaped as soon as it ends, parent or not: the naming service keeps the
+	 * exit (it hears it in the PHONE_HUNGUP of phone 1). */
+	bool detached;
 	task_exit_t exit;
 	waitq_t exit_wq; /* task_wait sleepers */
 	uint64_t start_ns;
@@ -80,6 +83,9 @@ void task_kill(task_t *task, const task_exit_t *how);
 /** Waits up to @a timeout_ns (0: forever) for task @a id to end; ENOENT,
  *  EPERM (not the parent and no PERM_TASK), ETIMEOUT, EINTR. */
 errno_t task_wait(uint64_t id, task_exit_t *exit, uint64_t timeout_ns);
+/** Lets @a t be reaped when it ends even though it has a parent (programs
+ *  started through the loader: the naming service tracks their exits). */
+void task_detach(task_t *t);
 /** Waits for the task @a t (a reference the caller holds) to end, whoever its parent. */
 errno_t task_wait_ref(task_t *t, task_exit_t *exit, uint64_t timeout_ns);
 /** Kills the current task after a fault in user mode; does not return. */

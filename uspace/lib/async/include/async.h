@@ -36,6 +36,7 @@
 #include <abi/errno.h>
 #include <abi/ipc.h>
 #include <abi/irq.h>
+#include <abi/ns.h>
 #include <ipc.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -63,9 +64,6 @@ typedef void (*async_port_handler_t)(ipc_call_t *icall, void *arg);
 typedef void (*async_notification_handler_t)(ipc_call_t *call, void *arg);
 typedef void *(*async_client_data_ctor_t)(void);
 typedef void (*async_client_data_dtor_t)(void *data);
-
-/* CONNECT_ME_TO args[3]: wait for the service to appear (async_connect_me_to_blocking). */
-#define IPC_FLAG_BLOCKING 0x1
 
 /*
  * Sessions and exchanges.

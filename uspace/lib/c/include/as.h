@@ -20,6 +20,8 @@ errno_t as_area_resize(uintptr_t base, size_t size);
 errno_t as_area_destroy(uintptr_t base);
 /** Describes the area that contains @a addr; ENOENT if none does. */
 errno_t as_area_query(uintptr_t addr, as_area_info_t *info);
+/** Gives the area at @a base new rights (anonymous areas not shared). */
+errno_t as_area_change_flags(uintptr_t base, unsigned flags);
 /** Maps @a size bytes of device memory at physical @a phys (PERM_PHYSMEM);
  *  stores the chosen base in *@a base. */
 errno_t physmem_map(uintptr_t phys, size_t size, unsigned flags, uintptr_t *base);

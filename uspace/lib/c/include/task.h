@@ -1,16 +1,64 @@
 /*
- * Tasks: identity, ending, and starting boot modules as child tasks.
- * A task may wait for and kill its own children; PERM_TASK (abi/proc.h)
- * extends both to every task and is needed to spawn at all.
+ * Tasks: identity, ending, spawning programs and waiting for them.
+ *
+ * task_spawn* start a program through a fresh program-loader task (the
+ * loader protocol, abi/loader.h) with the arguments given, as they are: no
+ * splitting at spaces, no quoting. Any task may spawn; the new task is its
+ * child (it may kill it) and has no permissions until granted.
+ *
+ * Waiting goes through the naming service (abi/ns.h), which keeps how every
+ * task ended: task_setup_wait() asks for an event, task_wait() collects it.
+ * task_retval() is how a server says it is ready.
+ *
+ * Below those, the kernel's own calls: task_spawn_module starts a boot
+ * module directly and task_join waits for a child in the kernel (both for
+ * tests and boot; PERM_TASK extends them to every task).
  */
 #ifndef LIBC_TASK_H
 #define LIBC_TASK_H
 
 #include <abi/errno.h>
+#include <abi/ipc.h>
+#include <abi/ns.h>
 #include <abi/proc.h>
 #include <stdint.h>
 
 typedef uint64_t task_id_t;
+
+/** A wait set up with the naming service, to collect with task_wait(). */
+typedef struct {
+	sysarg_t aid; /* the pending NS_TASK_WAIT (an aid_t); 0: none */
+	ipc_event_t answer;
+	unsigned flags;
+} task_wait_t;
+
+/** Spawns the program at @a path with arguments @a args (a NULL-terminated
+ *  array; args[0] is the program's name for itself). Stores the new task's
+ *  id in *@a id and, if @a wait is not NULL, sets it up to wait for the
+ *  task's exit. ENOENT (no such program), ENOEXEC (not a valid executable),
+ *  ELIMIT (arguments too long or too many), ENOMEM. */
+errno_t task_spawnv(
+    task_id_t *id, task_wait_t *wait, const char *path, const char *const args[]);
+/** Same with the arguments as a NULL-terminated list. */
+errno_t task_spawnl(task_id_t *id, task_wait_t *wait, const char *path, ...);
+/** Same with the working directory @a cwd for the program (NULL: ours). */
+errno_t task_spawnv_cwd(task_id_t *id, task_wait_t *wait, const char *path,
+    const char *const args[], const char *cwd);
+
+/** Asks the naming service to tell when task @a id does what @a flags
+ *  (TASK_WAIT_EXIT, TASK_WAIT_RETVAL) say; collect with task_wait(). */
+errno_t task_setup_wait(task_id_t id, unsigned flags, task_wait_t *wait);
+/** Waits for the event @a wait was set up for. *@a texit (unless NULL)
+ *  tells how the task ended (how 0: it still runs, it reported a value);
+ *  *@a retval (unless NULL) gets the value it reported, or its exit status
+ *  if it reported none. ENOENT if the task is unknown. */
+errno_t task_wait(task_wait_t *wait, task_exit_t *texit, int *retval);
+/** Drops a wait that was set up but will not be collected. */
+void task_cancel_wait(task_wait_t *wait);
+/** task_setup_wait() and task_wait() in one. */
+errno_t task_wait_task_id(task_id_t id, unsigned flags, task_exit_t *texit, int *retval);
+/** Reports @a value to the tasks waiting with TASK_WAIT_RETVAL ("ready"). */
+errno_t task_retval(int value);
 
 task_id_t task_get_id(void);
 /** Renames the calling task (at most TASK_NAME_LEN_MAX bytes). */
@@ -22,10 +70,11 @@ _Noreturn void task_exit(int status);
  *  task with the arguments @a cmdline gives (argv[0] is that first word);
  *  stores the new task's id in @a id. Needs PERM_TASK. */
 errno_t task_spawn_module(const char *cmdline, task_id_t *id);
-/** Waits up to @a usec microseconds (0: forever) for task @a id to end and
- *  stores how it ended in @a exit; ETIMEOUT, EINTR, ENOENT, EPERM. Waiting
- *  for a child also reaps it. */
-errno_t task_wait(task_id_t id, task_exit_t *exit, uint64_t usec);
+/** Waits in the kernel up to @a usec microseconds (0: forever) for task @a id
+ *  to end and stores how it ended in @a exit; ETIMEOUT, EINTR, ENOENT, EPERM.
+ *  Joining a child also reaps it. Tasks spawned through the loader are not
+ *  kept after they end: wait for them with task_wait(). */
+errno_t task_join(task_id_t id, task_exit_t *exit, uint64_t usec);
 /** Kills task @a id (ends with TASK_EXIT_KILLED). */
 errno_t task_kill(task_id_t id);
 

@@ -24,6 +24,11 @@ errno_t as_area_query(uintptr_t addr, as_area_info_t *info)
 	return (errno_t) syscall2(SYS_AS_AREA_QUERY, addr, (sysarg_t) info);
 }
 
+errno_t as_area_change_flags(uintptr_t base, unsigned flags)
+{
+	return (errno_t) syscall2(SYS_AS_AREA_CHANGE_FLAGS, base, flags);
+}
+
 errno_t physmem_map(uintptr_t phys, size_t size, unsigned flags, uintptr_t *base)
 {
 	return (errno_t) syscall4(SYS_PHYSMEM_MAP, phys, size, flags, (sysarg_t) base);

@@ -5,6 +5,7 @@
  */
 #include "private/libc.h"
 #include "private/tls.h"
+#include <abi/loader.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,19 @@ extern void (*const __init_array_start[])(void);
 extern void (*const __init_array_end[])(void);
 
 const char *__progname = "?";
+const char *__cwd = "/";
+
+/** Takes what libc uses from the auxiliary vector, which follows the
+ *  environment's terminating NULL. */
+static void read_auxv(char **envp)
+{
+	while (*envp != NULL)
+		envp++;
+	for (uint64_t *aux = (uint64_t *) (envp + 1); aux[0] != AT_NULL; aux += 2) {
+		if (aux[0] == AT_SB_CWD)
+			__cwd = (const char *) aux[1];
+	}
+}
 
 _Noreturn void __libc_start(uint64_t *stack)
 {
@@ -24,6 +38,7 @@ _Noreturn void __libc_start(uint64_t *stack)
 		const char *slash = strrchr(argv[0], '/');
 		__progname = slash != NULL ? slash + 1 : argv[0];
 	}
+	read_auxv(argv + argc + 1);
 	__tls_init_main();
 	__malloc_init();
 	for (void (*const *ctor)(void) = __init_array_start; ctor < __init_array_end;

@@ -32,7 +32,7 @@ errno_t task_spawn_module(const char *cmdline, task_id_t *id)
 	    SYS_TASK_SPAWN_MODULE, (sysarg_t) cmdline, strlen(cmdline), (sysarg_t) id);
 }
 
-errno_t task_wait(task_id_t id, task_exit_t *exit, uint64_t usec)
+errno_t task_join(task_id_t id, task_exit_t *exit, uint64_t usec)
 {
 	return (errno_t) syscall3(SYS_TASK_WAIT, id, (sysarg_t) exit, usec);
 }

@@ -9,6 +9,10 @@
 /** The program's name (argv[0] without its directory), for messages. */
 extern const char *__progname;
 
+/** The working directory the program was started in (the loader's
+ *  AT_SB_CWD), "/" if none was given. */
+extern const char *__cwd;
+
 /** start.c: the C entry, called by _start with the initial stack block. */
 _Noreturn void __libc_start(uint64_t *stack);
 

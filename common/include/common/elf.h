@@ -1,12 +1,15 @@
 /*
- * ELF64 executables: the subset the kernel loads (static x86_64 ET_EXEC).
- * elf_parse() validates an image completely before anything is mapped; it is
- * pure and host-tested against malformed images.
+ * ELF64 executables: the subset Switchboard loads (static x86_64 ET_EXEC),
+ * shared by the kernel (boot tasks) and the program loader. elf_parse()
+ * validates an image completely before anything is mapped; it is pure and
+ * host-tested against malformed images.
  */
-#ifndef KERN_ELF_H
-#define KERN_ELF_H
+#ifndef COMMON_ELF_H
+#define COMMON_ELF_H
 
-#include <types.h>
+#include <abi/errno.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #define ELF_MAX_SEGMENTS 16
 

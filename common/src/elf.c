@@ -2,9 +2,10 @@
  * ELF64 validation (see elf.h). Every offset and size is checked against the
  * image and every address against user space with overflow-safe arithmetic.
  */
-#include <proc/elf.h>
+#include <common/elf.h>
 #include <abi/proc.h>
-#include <string.h>
+#include <common/str.h>
+#include <stdbool.h>
 
 #define PAGE 4096ull
 

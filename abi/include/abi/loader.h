@@ -1,0 +1,43 @@
+/*
+ * The program loader's protocol. SYS_TASK_SPAWN_LOADER makes a new task
+ * running the loader and gives the caller a phone to it; the caller then
+ * sends, in this order:
+ *
+ *   LOADER_SET_CWD      + DATA_WRITE of the working directory (optional)
+ *   LOADER_SET_PROGRAM  + DATA_WRITE of the program's path: ENOENT if there
+ *                         is no such program, ENOEXEC if it is not a valid
+ *                         executable (checked completely here)
+ *   LOADER_SET_ARGS     (argc) + DATA_WRITE of the arguments, each ending
+ *                         in NUL, at most LOADER_ARGS_MAX bytes in all
+ *   LOADER_LOAD         maps the program into the task (ENOMEM)
+ *   LOADER_RUN          answered EOK; the program then starts and the loader
+ *                         is gone (its task is the program's)
+ *
+ * Calls out of order get EINVAL (EBUSY after LOADER_LOAD); a caller that
+ * hangs up before LOADER_RUN ends the loader's task. Programs come from the
+ * boot modules by their last path component until a file system serves them.
+ */
+#ifndef ABI_LOADER_H
+#define ABI_LOADER_H
+
+#include <abi/ipc.h>
+
+#define LOADER_SET_CWD	   (IPC_FIRST_USER_METHOD + 0)
+#define LOADER_SET_PROGRAM (IPC_FIRST_USER_METHOD + 1)
+#define LOADER_SET_ARGS	   (IPC_FIRST_USER_METHOD + 2)
+#define LOADER_LOAD	   (IPC_FIRST_USER_METHOD + 3)
+#define LOADER_RUN	   (IPC_FIRST_USER_METHOD + 4)
+
+#define LOADER_PATH_MAX 256
+#define LOADER_ARGS_MAX 4096
+#define LOADER_ARGC_MAX 128
+
+/*
+ * The program's initial stack, from RSP up: argc, argv[0..argc-1], NULL,
+ * envp (just NULL), then the auxiliary vector of (type, value) pairs ending
+ * in AT_NULL.
+ */
+#define AT_NULL	  0
+#define AT_SB_CWD 0x5301 /* value: the working directory (a string) */
+
+#endif

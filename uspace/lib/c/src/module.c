@@ -1,0 +1,42 @@
+/*
+ * Boot modules (module.h): wrappers of the system calls.
+ */
+#include <module.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syscall.h>
+
+errno_t module_size(const char *name, uint64_t *size)
+{
+	return (errno_t) syscall3(
+	    SYS_MODULE_SIZE, (sysarg_t) name, strlen(name), (sysarg_t) size);
+}
+
+errno_t module_read(const char *name, uint64_t offset, void *buf, size_t size)
+{
+	return (errno_t) syscall5(
+	    SYS_MODULE_READ, (sysarg_t) name, strlen(name), offset, (sysarg_t) buf, size);
+}
+
+errno_t module_load(const char *name, char **data, size_t *size)
+{
+	uint64_t total;
+	errno_t rc = module_size(name, &total);
+	if (rc != EOK)
+		return rc;
+	if (total >= SIZE_MAX)
+		return ENOMEM;
+	char *buf = malloc(total + 1);
+	if (buf == NULL)
+		return ENOMEM;
+	rc = module_read(name, 0, buf, total);
+	if (rc != EOK) {
+		free(buf);
+		return rc;
+	}
+	buf[total] = '\0';
+	*data = buf;
+	if (size != NULL)
+		*size = total;
+	return EOK;
+}

@@ -1,0 +1,184 @@
+/*
+ * Spawning programs through the program loader and waiting for tasks
+ * through the naming service (task.h; protocols in abi/loader.h and
+ * abi/ns.h).
+ */
+#include "private/libc.h"
+#include <abi/loader.h>
+#include <async.h>
+#include <stdlib.h>
+#include <stdarg.h>
+#include <string.h>
+#include <syscall.h>
+#include <task.h>
+
+#define SPAWN_ARGS_MAX LOADER_ARGC_MAX
+
+/** Sends @a method with a data write of @a size bytes at @a data; the
+ *  answer's value (or the first error). */
+static errno_t send_with_data(
+    async_exch_t *exch, sysarg_t method, sysarg_t arg, const void *data, size_t size)
+{
+	ipc_call_t answer;
+	aid_t aid = async_send_1(exch, method, arg, &answer);
+	errno_t rc = async_data_write_start(exch, data, size);
+	errno_t retval;
+	async_wait_for(aid, &retval);
+	return rc != EOK ? rc : retval;
+}
+
+/** Packs @a args into @a buf as NUL-terminated strings; their count in
+ *  *@a argc and their size in *@a size. */
+static errno_t pack_args(const char *const args[], char *buf, size_t *argc, size_t *size)
+{
+	size_t n = 0, used = 0;
+	for (; args[n] != NULL; n++) {
+		size_t len = strlen(args[n]) + 1;
+		if (n == LOADER_ARGC_MAX || len > LOADER_ARGS_MAX - used)
+			return ELIMIT;
+		memcpy(buf + used, args[n], len);
+		used += len;
+	}
+	if (n == 0)
+		return EINVAL;
+	*argc = n;
+	*size = used;
+	return EOK;
+}
+
+/** Tells the loader behind @a exch what to run and starts it. */
+static errno_t loader_run(
+    async_exch_t *exch, const char *path, const char *const args[], const char *cwd)
+{
+	char *packed = malloc(LOADER_ARGS_MAX);
+	if (packed == NULL)
+		return ENOMEM;
+	size_t argc, size;
+	errno_t rc = pack_args(args, packed, &argc, &size);
+	if (rc == EOK)
+		rc = send_with_data(exch, LOADER_SET_CWD, 0, cwd, strlen(cwd));
+	if (rc == EOK)
+		rc = send_with_data(exch, LOADER_SET_PROGRAM, 0, path, strlen(path));
+	if (rc == EOK)
+		rc = send_with_data(exch, LOADER_SET_ARGS, argc, packed, size);
+	free(packed);
+	if (rc == EOK)
+		rc = async_req_0_0(exch, LOADER_LOAD);
+	return rc;
+}
+
+errno_t task_spawnv_cwd(task_id_t *id, task_wait_t *wait, const char *path,
+    const char *const args[], const char *cwd)
+{
+	cap_handle_t phone;
+	task_id_t tid;
+	errno_t rc = (errno_t) syscall2(
+	    SYS_TASK_SPAWN_LOADER, (sysarg_t) &phone, (sysarg_t) &tid);
+	if (rc != EOK)
+		return rc;
+	async_sess_t *sess = async_session_create(EXCHANGE_SERIALIZE, phone);
+	if (sess == NULL) {
+		ipc_hangup(phone, IPC_HANGUP_RELEASE); /* the loader ends */
+		return ENOMEM;
+	}
+	async_exch_t *exch = async_exchange_begin(sess);
+	rc = exch != NULL ? loader_run(exch, path, args, cwd != NULL ? cwd : __cwd)
+			  : ENOMEM;
+	/* The wait is in place before the program can end. */
+	if (rc == EOK && wait != NULL)
+		rc = task_setup_wait(tid, TASK_WAIT_EXIT, wait);
+	if (rc == EOK) {
+		rc = async_req_0_0(exch, LOADER_RUN);
+		if (rc != EOK && wait != NULL)
+			task_cancel_wait(wait);
+	}
+	if (exch != NULL)
+		async_exchange_end(exch);
+	async_hangup(sess); /* before LOADER_RUN, this ends the loader */
+	if (rc == EOK && id != NULL)
+		*id = tid;
+	return rc;
+}
+
+errno_t task_spawnv(
+    task_id_t *id, task_wait_t *wait, const char *path, const char *const args[])
+{
+	return task_spawnv_cwd(id, wait, path, args, NULL);
+}
+
+errno_t task_spawnl(task_id_t *id, task_wait_t *wait, const char *path, ...)
+{
+	const char *args[SPAWN_ARGS_MAX + 1];
+	size_t n = 0;
+	va_list ap;
+	va_start(ap, path);
+	const char *arg;
+	while ((arg = va_arg(ap, const char *)) != NULL && n < SPAWN_ARGS_MAX)
+		args[n++] = arg;
+	bool too_many = arg != NULL;
+	va_end(ap);
+	if (too_many)
+		return ELIMIT;
+	args[n] = NULL;
+	return task_spawnv(id, wait, path, args);
+}
+
+errno_t task_setup_wait(task_id_t id, unsigned flags, task_wait_t *wait)
+{
+	wait->aid = 0;
+	wait->flags = flags;
+	async_exch_t *exch = async_exchange_begin(async_session_ns());
+	if (exch == NULL)
+		return ENOMEM;
+	wait->aid = async_send_2(exch, NS_TASK_WAIT, id, flags, &wait->answer);
+	async_exchange_end(exch);
+	return wait->aid != 0 ? EOK : ENOMEM;
+}
+
+errno_t task_wait(task_wait_t *wait, task_exit_t *texit, int *retval)
+{
+	if (wait->aid == 0)
+		return EINVAL;
+	errno_t rc;
+	async_wait_for(wait->aid, &rc);
+	wait->aid = 0;
+	if (rc != EOK)
+		return rc;
+	const sysarg_t *a = wait->answer.args;
+	if (texit != NULL) {
+		texit->how = (int) a[NS_WAIT_HOW];
+		texit->status = (int) (uint32_t) a[NS_WAIT_STATUS];
+		texit->fault_addr = a[NS_WAIT_FAULT_ADDR];
+		texit->fault_ip = 0;
+	}
+	if (retval != NULL) {
+		bool reported = (a[NS_WAIT_STATE] & TASK_WAIT_RETVAL) != 0;
+		*retval = (int) (uint32_t) (reported ? a[NS_WAIT_RETVAL]
+						     : a[NS_WAIT_STATUS]);
+	}
+	return EOK;
+}
+
+void task_cancel_wait(task_wait_t *wait)
+{
+	if (wait->aid != 0)
+		async_forget(wait->aid);
+	wait->aid = 0;
+}
+
+errno_t task_wait_task_id(task_id_t id, unsigned flags, task_exit_t *texit, int *retval)
+{
+	task_wait_t wait;
+	errno_t rc = task_setup_wait(id, flags, &wait);
+	return rc == EOK ? task_wait(&wait, texit, retval) : rc;
+}
+
+errno_t task_retval(int value)
+{
+	async_exch_t *exch = async_exchange_begin(async_session_ns());
+	if (exch == NULL)
+		return ENOMEM;
+	errno_t rc = async_req_1_0(exch, NS_TASK_RETVAL, (sysarg_t) (uint32_t) value);
+	async_exchange_end(exch);
+	return rc;
+}
