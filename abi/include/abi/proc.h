@@ -39,9 +39,17 @@ typedef enum {
 	TASK_EXIT_FAULT = 3,  /* killed by the kernel after a fault */
 } task_exit_how_t;
 
+/* TASK_EXIT_FAULT: the status says which fault: a CPU exception vector or
+ * TASK_FAULT_NO_MEMORY (a page the task touched could not be provided). */
+#define TASK_FAULT_DIVIDE	  0
+#define TASK_FAULT_INVALID_OPCODE 6
+#define TASK_FAULT_GENERAL	  13
+#define TASK_FAULT_PAGE		  14
+#define TASK_FAULT_NO_MEMORY	  (-2)
+
 typedef struct {
 	int how;	      /* task_exit_how_t */
-	int status;	      /* exit status (TASK_EXIT_NORMAL) */
+	int status;	      /* exit status (NORMAL) or fault (FAULT) */
 	uintptr_t fault_addr; /* TASK_EXIT_FAULT: the faulting address */
 	uintptr_t fault_ip;
 } task_exit_t;

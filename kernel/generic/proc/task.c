@@ -272,7 +272,7 @@ errno_t task_wait(uint64_t id, task_exit_t *exit, uint64_t timeout_ns)
 	return rc;
 }
 
-void task_fault(const char *what, uintptr_t addr, uintptr_t ip, bool has_addr)
+void task_fault(const char *what, int code, uintptr_t addr, uintptr_t ip, bool has_addr)
 {
 	task_t *task = THREAD->task;
 	if (has_addr)
@@ -283,7 +283,7 @@ void task_fault(const char *what, uintptr_t addr, uintptr_t ip, bool has_addr)
 		printf("task %llu (%s) killed: %s, ip %p\n",
 		    (unsigned long long) task->id, task->name, what, (void *) ip);
 	task_exit_t how = {
-	    .how = TASK_EXIT_FAULT, .status = -1, .fault_addr = addr, .fault_ip = ip};
+	    .how = TASK_EXIT_FAULT, .status = code, .fault_addr = addr, .fault_ip = ip};
 	task_kill(task, &how);
 	irq_enable();
 	thread_exit();

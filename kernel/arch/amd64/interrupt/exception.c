@@ -85,7 +85,7 @@ static void exception_dispatch(istate_t *istate)
 	if (exception_handlers[v] != NULL && exception_handlers[v](istate))
 		return;
 	if (istate_from_user(istate))
-		task_fault(exception_names[v], 0, istate->rip, false);
+		task_fault(exception_names[v], (int) v, 0, istate->rip, false);
 	if (v == VECTOR_PAGE_FAULT)
 		panic_istate(istate, "%s at %p (%s %s, %s mode)", exception_names[v],
 		    (void *) read_cr2(),

@@ -16,7 +16,7 @@
 #define PF_WRITE 0x02
 #define PF_FETCH 0x10
 
-extern char uaccess_copy_insn[], uaccess_fault[];
+extern char uaccess_copy_insn[], uaccess_copy_end[], uaccess_fault[];
 
 static int fault_access(uint64_t error)
 {
@@ -29,7 +29,8 @@ static bool page_fault(istate_t *is)
 {
 	uintptr_t addr = read_cr2();
 	bool user = istate_from_user(is);
-	bool uaccess = !user && is->rip == (uintptr_t) uaccess_copy_insn;
+	bool uaccess = !user && is->rip >= (uintptr_t) uaccess_copy_insn &&
+	    is->rip < (uintptr_t) uaccess_copy_end;
 	if (!user && !uaccess)
 		return false;
 	thread_t *t = THREAD;
@@ -44,7 +45,9 @@ static bool page_fault(istate_t *is)
 		return true;
 	}
 	/* Demand paging found no free frame: the task cannot go on. */
-	task_fault(rc == ENOMEM ? "out of memory" : "page fault", addr, is->rip, true);
+	if (rc == ENOMEM)
+		task_fault("out of memory", TASK_FAULT_NO_MEMORY, addr, is->rip, true);
+	task_fault("page fault", TASK_FAULT_PAGE, addr, is->rip, true);
 }
 
 void fault_init(void);

@@ -88,8 +88,10 @@ errno_t task_wait(uint64_t id, task_exit_t *exit, uint64_t timeout_ns);
 void task_detach(task_t *t);
 /** Waits for the task @a t (a reference the caller holds) to end, whoever its parent. */
 errno_t task_wait_ref(task_t *t, task_exit_t *exit, uint64_t timeout_ns);
-/** Kills the current task after a fault in user mode; does not return. */
-NORETURN void task_fault(const char *what, uintptr_t addr, uintptr_t ip, bool has_addr);
+/** Kills the current task after a fault in user mode (@a code: TASK_FAULT_*
+ *  or the exception vector, its exit status); does not return. */
+NORETURN void task_fault(
+    const char *what, int code, uintptr_t addr, uintptr_t ip, bool has_addr);
 /** Lets @a task use ports [port, port + size); EINVAL, ENOMEM. */
 errno_t task_io_enable(task_t *task, uint32_t port, uint32_t size);
 /** Whether @a task may use ports [port, port + width). */
