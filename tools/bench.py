@@ -27,6 +27,13 @@ CASES = {
     "data-write-64": (None, "M_SINK call + 64 B DATA_WRITE to its answer"),
     "data-write-4k": (None, "M_SINK call + 4 KiB DATA_WRITE"),
     "data-write-64k": (None, "M_SINK call + 64 KiB DATA_WRITE"),
+    "data-read-64": (None, "M_SOURCE call + 64 B DATA_READ"),
+    "data-read-4k": (None, "M_SOURCE call + 4 KiB DATA_READ"),
+    "data-read-64k": (None, "M_SOURCE call + 64 KiB DATA_READ"),
+    "async-throughput-8": (None, "per call, 8 sent before the first answer is taken"),
+    "async-throughput-64": (None, "per call, 64 outstanding"),
+    "async-forward-1": (None, "async_req_1_1 through one forwarding middleman"),
+    "thread-create-join": (None, "thread_create + thread_join of an empty thread"),
     "boot-to-user-space": (30_000_000, "from power-on; HelenOS: 18 s wall to the shell"),
     "boot-firmware-and-loader": (None, "SeaBIOS and GRUB, before the kernel"),
 }

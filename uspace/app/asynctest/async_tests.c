@@ -6,11 +6,13 @@
 #include "asynctest.h"
 #include "../../srv/asyncsrv/asyncsrv.h"
 #include <as.h>
+#include <benchmark.h>
 #include <fibril.h>
 #include <fibril_synch.h>
 #include <stdlib.h>
 #include <string.h>
 #include <task.h>
+#include <thread.h>
 #include <time.h>
 
 #define SERVICE_MAIN   1
@@ -784,41 +786,6 @@ void async_tests(void)
  * Measurements for make bench (testtask=asynctest testargs=--bench): under
  * QEMU -icount the TSC counts guest instructions. Printed in bench's format.
  */
-#define BENCH_ROUNDS 2000
-
-static uint64_t bench_samples[BENCH_ROUNDS];
-
-static uint64_t bench_tsc(void)
-{
-	uint32_t lo, hi;
-	__asm__ volatile("lfence; rdtsc; lfence" : "=a"(lo), "=d"(hi) : : "memory");
-	return ((uint64_t) hi << 32) | lo;
-}
-
-static int bench_compare(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *) a, y = *(const uint64_t *) b;
-	return x < y ? -1 : x > y;
-}
-
-static void bench_report(const char *name, uint64_t overhead, unsigned divisor)
-{
-	for (int i = 0; i < BENCH_ROUNDS; i++) {
-		uint64_t v = bench_samples[i] > overhead ? bench_samples[i] - overhead
-							 : 0;
-		bench_samples[i] = v / divisor;
-	}
-	qsort(bench_samples, BENCH_ROUNDS, sizeof(uint64_t), bench_compare);
-	uint64_t sum = 0;
-	for (int i = 0; i < BENCH_ROUNDS; i++)
-		sum += bench_samples[i];
-	printf("bench: %s min=%llu median=%llu mean=%llu max=%llu n=%d\n", name,
-	    (unsigned long long) bench_samples[0],
-	    (unsigned long long) bench_samples[BENCH_ROUNDS / 2],
-	    (unsigned long long) (sum / BENCH_ROUNDS),
-	    (unsigned long long) bench_samples[BENCH_ROUNDS - 1], BENCH_ROUNDS);
-}
-
 static volatile bool bench_stop;
 
 static errno_t bench_yielder(void *arg)
@@ -828,79 +795,116 @@ static errno_t bench_yielder(void *arg)
 	return EOK;
 }
 
-/** One M_SINK call with a data write of @a size bytes, client to answer. */
-static void bench_data_write(uint64_t overhead, size_t size, const char *name)
+/** One M_SINK call with a data write of op->size bytes (or an M_SOURCE
+ *  call with a data read), client to answer. */
+typedef struct {
+	async_exch_t *exch;
+	size_t size;
+	bool read;
+	errno_t rc;
+} bench_data_t;
+
+static void op_data(void *arg)
 {
-	async_exch_t *exch = async_exchange_begin(main_sess);
-	for (int i = 0; i < BENCH_ROUNDS + 50; i++) {
-		uint64_t t0 = bench_tsc();
-		ipc_call_t answer;
-		errno_t retval;
-		errno_t rc = write_call(exch, ASYNCSRV_M_SINK, size, &answer, &retval);
-		uint64_t t1 = bench_tsc();
-		if (rc != EOK || retval != EOK || ipc_get_arg1(&answer) != size) {
-			printf("bench: %s failed: %s / %s\n", name, str_error(rc),
-			    str_error(retval));
-			break;
-		}
-		if (i >= 50) /* the first rounds warm up */
-			bench_samples[i - 50] = t1 - t0;
-	}
-	async_exchange_end(exch);
-	bench_report(name, overhead, 1);
+	bench_data_t *op = arg;
+	ipc_call_t answer;
+	aid_t aid = async_send_0(
+	    op->exch, op->read ? ASYNCSRV_M_SOURCE : ASYNCSRV_M_SINK, &answer);
+	errno_t rc = op->read ? async_data_read_start(op->exch, data_buf, op->size)
+			      : async_data_write_start(op->exch, data_buf, op->size);
+	errno_t retval;
+	async_wait_for(aid, &retval);
+	if (op->rc == EOK &&
+	    (rc != EOK || retval != EOK || ipc_get_arg1(&answer) != op->size))
+		op->rc = rc != EOK ? rc : retval != EOK ? retval : EIO;
 }
 
-/** An uncontended fibril_mutex_lock + fibril_mutex_unlock pair. */
-static void bench_fibril_mutex(uint64_t overhead)
+static void bench_data(async_exch_t *exch, size_t size, bool read, const char *name)
 {
-	static FIBRIL_MUTEX_INITIALIZE(bench_lock);
-	for (int i = 0; i < BENCH_ROUNDS; i++) {
+	bench_data_t op = {.exch = exch, .size = size, .read = read, .rc = EOK};
+	bench_measure_n(name, op_data, &op, 50, BENCH_ITERATIONS);
+	if (op.rc != EOK)
+		printf("bench: %s failed: %s\n", name, str_error(op.rc));
+}
+
+static void op_ping(void *arg)
+{
+	sysarg_t r;
+	async_req_1_1(arg, ASYNCSRV_M_PING, 1, &r);
+}
+
+/** @a depth pings sent before the first answer is collected, per call. */
+static void bench_outstanding(async_sess_t *sess, unsigned depth, const char *name)
+{
+	async_exch_t *exch = async_exchange_begin(sess);
+	aid_t aids[64];
+	for (int round = 0; round < BENCH_WARMUP / 8 + BENCH_ITERATIONS / 8; round++) {
 		uint64_t t0 = bench_tsc();
-		fibril_mutex_lock(&bench_lock);
-		fibril_mutex_unlock(&bench_lock);
-		bench_samples[i] = bench_tsc() - t0;
+		for (unsigned i = 0; i < depth; i++)
+			aids[i] = async_send_1(exch, ASYNCSRV_M_PING, i, NULL);
+		for (unsigned i = 0; i < depth; i++)
+			async_wait_for(aids[i], NULL);
+		if (round >= BENCH_WARMUP / 8)
+			bench_record(round - BENCH_WARMUP / 8, t0, bench_tsc());
 	}
-	bench_report("fibril-mutex-pair", overhead, 1);
+	async_exchange_end(exch);
+	bench_report(name, BENCH_ITERATIONS / 8, depth);
+}
+
+static void op_fibril_mutex(void *arg)
+{
+	fibril_mutex_lock(arg);
+	fibril_mutex_unlock(arg);
+}
+
+static void thread_nothing(void *arg)
+{
+}
+
+static void op_thread_create_join(void *arg)
+{
+	thread_id_t t;
+	if (thread_create(thread_nothing, NULL, "bench", &t) == EOK)
+		thread_join(t);
 }
 
 void async_bench(void)
 {
-	for (int i = 0; i < BENCH_ROUNDS; i++) {
-		uint64_t t0 = bench_tsc();
-		bench_samples[i] = bench_tsc() - t0;
-	}
-	qsort(bench_samples, BENCH_ROUNDS, sizeof(uint64_t), bench_compare);
-	uint64_t overhead = bench_samples[BENCH_ROUNDS / 2];
-
+	bench_calibrate();
 	test_async_servers_start();
 	async_exch_t *exch = async_exchange_begin(main_sess);
-	sysarg_t r;
-	for (int i = 0; i < 200; i++)
-		async_req_1_1(exch, ASYNCSRV_M_PING, 1, &r);
-	for (int i = 0; i < BENCH_ROUNDS; i++) {
-		uint64_t t0 = bench_tsc();
-		async_req_1_1(exch, ASYNCSRV_M_PING, 1, &r);
-		bench_samples[i] = bench_tsc() - t0;
-	}
+	bench_measure("async-req-1-1", op_ping, exch);
+	bench_data(exch, 64, false, "data-write-64");
+	bench_data(exch, 4096, false, "data-write-4k");
+	bench_data(exch, IPC_DATA_MAX, false, "data-write-64k");
+	bench_data(exch, 64, true, "data-read-64");
+	bench_data(exch, 4096, true, "data-read-4k");
+	bench_data(exch, IPC_DATA_MAX, true, "data-read-64k");
 	async_exchange_end(exch);
-	bench_report("async-req-1-1", overhead, 1);
-
-	bench_data_write(overhead, 64, "data-write-64");
-	bench_data_write(overhead, 4096, "data-write-4k");
-	bench_data_write(overhead, IPC_DATA_MAX, "data-write-64k");
-	bench_fibril_mutex(overhead);
+	bench_outstanding(main_sess, 8, "async-throughput-8");
+	bench_outstanding(main_sess, 64, "async-throughput-64");
+	async_sess_t *middle = connect_service(SERVICE_MIDDLE, EXCHANGE_SERIALIZE);
+	if (middle != NULL) {
+		exch = async_exchange_begin(middle);
+		bench_measure("async-forward-1", op_ping, exch);
+		async_exchange_end(exch);
+		async_hangup(middle);
+	}
+	static FIBRIL_MUTEX_INITIALIZE(bench_lock);
+	bench_measure("fibril-mutex-pair", op_fibril_mutex, &bench_lock);
+	bench_measure_n("thread-create-join", op_thread_create_join, NULL, 10, 200);
 
 	/* Two fibrils yielding to each other: one yield = one fibril switch. */
 	fid_t f = fibril_create(bench_yielder, NULL);
 	fibril_add_ready(f);
-	for (int i = 0; i < 200; i++)
+	for (int i = 0; i < BENCH_WARMUP; i++)
 		fibril_yield();
-	for (int i = 0; i < BENCH_ROUNDS; i++) {
+	for (int i = 0; i < BENCH_ITERATIONS; i++) {
 		uint64_t t0 = bench_tsc();
 		fibril_yield();
-		bench_samples[i] = bench_tsc() - t0;
+		bench_record(i, t0, bench_tsc());
 	}
 	bench_stop = true;
 	fibril_yield();
-	bench_report("fibril-switch", overhead, 2);
+	bench_report("fibril-switch", BENCH_ITERATIONS, 2);
 }

@@ -10,27 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int test_failures;
-const char *test_current;
-static int passes;
-
-void test_fail(int line, const char *what)
-{
-	printf("asynctest: FAIL %s: line %d: %s\n", test_current, line, what);
-	test_failures++;
-}
-
-void test_run(const char *name, void (*fn)(void))
-{
-	int before = test_failures;
-	test_current = name;
-	fn();
-	if (test_failures == before) {
-		printf("asynctest: PASS %s\n", name);
-		passes++;
-	}
-}
-
 int main(int argc, char *argv[])
 {
 	if (argc > 1 && strcmp(argv[1], "--bench") == 0) {
@@ -46,9 +25,9 @@ int main(int argc, char *argv[])
 		return 1;
 	}
 	ns_init();
+	test_suite_start("asynctest");
 	fibril_tests();
 	async_tests();
 	malloc_tests();
-	printf("asynctest: %d passed, %d failed\n", passes, test_failures);
-	return test_failures == 0 ? 0 : 1;
+	return test_suite_end();
 }

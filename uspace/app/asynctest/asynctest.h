@@ -1,6 +1,5 @@
 /*
- * asynctest: what the test files share. A test is a void function that
- * returns at its first failed CHECK; RUN prints its verdict line.
+ * asynctest: what the test files share (the harness is testsuite.h).
  */
 #ifndef ASYNCTEST_H
 #define ASYNCTEST_H
@@ -8,35 +7,7 @@
 #include <abi/errno.h>
 #include <async.h>
 #include <stdio.h>
-
-extern int test_failures;
-extern const char *test_current;
-
-/** Prints "asynctest: PASS name" or nothing (a CHECK printed the FAIL). */
-void test_run(const char *name, void (*fn)(void));
-void test_fail(int line, const char *what);
-
-#define RUN(fn) test_run(#fn + 5, fn) /* the name without "test_" */
-
-#define CHECK(cond) \
-	do { \
-		if (!(cond)) { \
-			test_fail(__LINE__, #cond); \
-			return; \
-		} \
-	} while (0)
-
-#define CHECK_RC(call, expect) \
-	do { \
-		errno_t rc_ = (errno_t) (call); \
-		if (rc_ != (expect)) { \
-			char what_[160]; \
-			snprintf(what_, sizeof(what_), "%s = %d, wanted %d", #call, rc_, \
-			    (int) (expect)); \
-			test_fail(__LINE__, what_); \
-			return; \
-		} \
-	} while (0)
+#include <testsuite.h>
 
 void fibril_tests(void);
 void async_tests(void);

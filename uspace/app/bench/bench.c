@@ -11,6 +11,7 @@
  * the test task plays the naming service for its children).
  */
 #include <abi/ipc.h>
+#include <benchmark.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,63 +19,7 @@
 #include <syscall.h>
 #include <task.h>
 
-#define WARMUP	   200
-#define ITERATIONS 2000
-#define M_PING	   (IPC_FIRST_USER_METHOD + 1)
-
-static uint64_t samples[ITERATIONS];
-static uint64_t overhead;
-
-static inline uint64_t tsc(void)
-{
-	uint32_t lo, hi;
-	__asm__ volatile("lfence; rdtsc; lfence" : "=a"(lo), "=d"(hi) : : "memory");
-	return ((uint64_t) hi << 32) | lo;
-}
-
-static int compare(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *) a, y = *(const uint64_t *) b;
-	return x < y ? -1 : x > y;
-}
-
-/** Sorts the samples and prints the statistics of one case. */
-static void report(const char *name)
-{
-	qsort(samples, ITERATIONS, sizeof(samples[0]), compare);
-	uint64_t sum = 0;
-	for (int i = 0; i < ITERATIONS; i++)
-		sum += samples[i];
-	printf("bench: %s min=%llu median=%llu mean=%llu max=%llu n=%d\n", name,
-	    (unsigned long long) samples[0], (unsigned long long) samples[ITERATIONS / 2],
-	    (unsigned long long) (sum / ITERATIONS),
-	    (unsigned long long) samples[ITERATIONS - 1], ITERATIONS);
-}
-
-/** Runs @a op WARMUP + ITERATIONS times, timing each run. */
-static void measure(const char *name, void (*op)(void *), void *arg)
-{
-	for (int i = 0; i < WARMUP; i++)
-		op(arg);
-	for (int i = 0; i < ITERATIONS; i++) {
-		uint64_t t0 = tsc();
-		op(arg);
-		uint64_t t = tsc() - t0;
-		samples[i] = t > overhead ? t - overhead : 0;
-	}
-	report(name);
-}
-
-static void op_nothing(void *arg)
-{
-}
-
-static void calibrate(void)
-{
-	overhead = 0;
-	measure("measurement-overhead", op_nothing, NULL);
-	overhead = samples[ITERATIONS / 2];
-}
+#define M_PING (IPC_FIRST_USER_METHOD + 1)
 
 static void op_null_syscall(void *arg)
 {
@@ -172,12 +117,12 @@ static int ipc_cases(void)
 	cap_handle_t plain = start_server("plain");
 	if (plain == CAP_NULL)
 		return 1;
-	measure("ipc-roundtrip-plain", op_ping_plain, &plain);
+	bench_measure("ipc-roundtrip-plain", op_ping_plain, &plain);
 	stop_server(plain);
 	cap_handle_t combined = start_server("combined");
 	if (combined == CAP_NULL)
 		return 1;
-	measure("ipc-roundtrip-combined", op_ping_combined, &combined);
+	bench_measure("ipc-roundtrip-combined", op_ping_combined, &combined);
 	stop_server(combined);
 	return 0;
 }
@@ -186,8 +131,8 @@ int main(int argc, char **argv)
 {
 	if (argc > 2 && strcmp(argv[1], "--server") == 0)
 		return serve(strcmp(argv[2], "combined") == 0);
-	calibrate();
-	measure("null-syscall", op_null_syscall, NULL);
+	bench_calibrate();
+	bench_measure("null-syscall", op_null_syscall, NULL);
 	int rc = ipc_cases();
 	printf("bench: done (%s)\n", rc == 0 ? "ok" : "failed");
 	return rc;

@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <abi/irq.h>
 #include <as.h>
+#include <ipc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,13 +172,52 @@ static void area_fuzz(void)
 	}
 }
 
+/** A loader task now and then (its phone hung up at once, so it ends);
+ *  mostly bad result pointers. */
+static void loader_fuzz(void)
+{
+	cap_handle_t phone;
+	uint64_t id;
+	bool good = rnd() % 4 == 0;
+	if (syscall2(SYS_TASK_SPAWN_LOADER, good ? (uint64_t) &phone : gen_pointer(),
+		good ? (uint64_t) &id : gen_pointer()) == EOK &&
+	    good)
+		ipc_hangup(phone, IPC_HANGUP_RELEASE);
+}
+
+/** Boot-module reads: real and bogus names, offsets and sizes at and past
+ *  the end, bad buffers. */
+static void module_fuzz(sysarg_t num)
+{
+	static const char *const names[] = {"hello", "fuzz", "", "no-such", "hello x"};
+	const char *name = names[rnd() % 5];
+	uint64_t name_ptr = rnd() % 8 ? (uint64_t) name : gen_pointer();
+	uint64_t len = rnd() % 8 ? strlen(name) : gen_size();
+	if (num == SYS_MODULE_SIZE)
+		syscall3(
+		    num, name_ptr, len, rnd() % 2 ? (uint64_t) buffer : gen_pointer());
+	else
+		syscall5(num, name_ptr, len, gen_size(),
+		    rnd() % 2 ? (uint64_t) buffer : gen_pointer(),
+		    gen_size() % SANDBOX_SIZE);
+}
+
+/** New rights for our own areas (never the sandbox: the kernel must be able
+ *  to write there) or for addresses with no area of ours. */
+static void change_flags_fuzz(void)
+{
+	const uint64_t bad[] = {0, 0x1000, KERNEL_ADDR, USER_END, SANDBOX + 1};
+	uint64_t base = rnd() % 2 ? areas[rnd() % POOL] : pick(bad, 5);
+	syscall2(SYS_AS_AREA_CHANGE_FLAGS, base, rnd() % 32);
+}
+
 static uint64_t trace_from = UINT64_MAX; /* print every call from this one on */
 static uint64_t call_index;
 
 /** One random system call. Calls that would end or block us are shaped. */
 static void one_call(bool privileged)
 {
-	sysarg_t num = rnd() % 48;
+	sysarg_t num = rnd() % SYSCALL_COUNT;
 	if (++call_index >= trace_from)
 		printf("fuzz: call %llu: number %llu (rng %llx)\n",
 		    (unsigned long long) call_index, (unsigned long long) num,
@@ -235,6 +275,16 @@ static void one_call(bool privileged)
 		return;
 	case SYS_IOSPACE_ENABLE:
 		syscall2(num, rnd() % 2 ? 0x80 : rnd(), rnd() % 16);
+		return;
+	case SYS_TASK_SPAWN_LOADER:
+		loader_fuzz();
+		return;
+	case SYS_MODULE_SIZE:
+	case SYS_MODULE_READ:
+		module_fuzz(num);
+		return;
+	case SYS_AS_AREA_CHANGE_FLAGS:
+		change_flags_fuzz();
 		return;
 	case SYS_PHYSMEM_MAP: {
 		uintptr_t base;

@@ -85,7 +85,8 @@ static void write_data(ipc_call_t *call)
 	free(data);
 }
 
-/* Target of M_SINK writes; concurrent writers may overlap, nobody reads it. */
+/* Target of M_SINK writes and source of M_SOURCE reads; concurrent writers
+ * may overlap, what readers get is unspecified. */
 static unsigned char sink_buf[IPC_DATA_MAX];
 
 /** Takes a data write without allocating or looking at it. */
@@ -99,6 +100,20 @@ static void sink_data(ipc_call_t *call)
 		return;
 	}
 	errno_t rc = async_data_write_finalize(&wcall, sink_buf, size);
+	async_answer_1(call, rc, size);
+}
+
+/** Answers a data read from sink_buf without preparing anything. */
+static void source_data(ipc_call_t *call)
+{
+	ipc_call_t rcall;
+	size_t size;
+	if (!async_data_read_receive(&rcall, &size) || size > sizeof(sink_buf)) {
+		async_answer_0(&rcall, EINVAL);
+		async_answer_0(call, EINVAL);
+		return;
+	}
+	errno_t rc = async_data_read_finalize(&rcall, sink_buf, size);
 	async_answer_1(call, rc, size);
 }
 
@@ -299,6 +314,9 @@ static bool handle(ipc_call_t *call, conn_state_t *st)
 		break;
 	case ASYNCSRV_M_SINK:
 		sink_data(call);
+		break;
+	case ASYNCSRV_M_SOURCE:
+		source_data(call);
 		break;
 	case ASYNCSRV_M_LABEL:
 		async_answer_1(call, EOK, async_get_label());

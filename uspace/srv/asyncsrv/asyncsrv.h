@@ -38,6 +38,8 @@ enum {
 	ASYNCSRV_M_LABEL,	  /* -> this connection's label */
 	ASYNCSRV_M_TAKE_CLONE,	  /* then a CONNECTION_CLONE: -> M_PING(41)'s
 				     answer through the cloned connection */
+	ASYNCSRV_M_SOURCE,	  /* then a DATA_READ from a server buffer, as
+				     it is: -> size (benchmarks) */
 };
 
 /* IPC_M_SHARE_IN (arg = seed): a new area filled with the pattern of seed.

@@ -1,0 +1,47 @@
+/*
+ * A small harness for test programs run by the test harness (tools/testrun.py
+ * collects their lines). A test is a void function that returns at its first
+ * failed CHECK; RUN prints its verdict:
+ *   TAG: PASS <name>   or   TAG: FAIL <name>: line N: <what>
+ * and test_suite_end() the final `TAG: N passed, N failed`.
+ */
+#ifndef LIBC_TESTSUITE_H
+#define LIBC_TESTSUITE_H
+
+#include <abi/errno.h>
+#include <stdio.h>
+#include <string.h>
+
+extern int test_failures;
+
+/** Begins a suite whose lines start with @a tag. */
+void test_suite_start(const char *tag);
+/** Runs @a fn and prints "TAG: PASS name" unless a CHECK failed. */
+void test_run(const char *name, void (*fn)(void));
+void test_fail(int line, const char *what);
+/** Prints the summary line; the exit status for the suite (0: all passed). */
+int test_suite_end(void);
+
+#define RUN(fn) test_run(#fn + 5, fn) /* the name without "test_" */
+
+#define CHECK(cond) \
+	do { \
+		if (!(cond)) { \
+			test_fail(__LINE__, #cond); \
+			return; \
+		} \
+	} while (0)
+
+#define CHECK_RC(call, expect) \
+	do { \
+		errno_t rc_ = (errno_t) (call); \
+		if (rc_ != (expect)) { \
+			char what_[160]; \
+			snprintf(what_, sizeof(what_), "%s = %s, wanted %s", #call, \
+			    str_error(rc_), str_error(expect)); \
+			test_fail(__LINE__, what_); \
+			return; \
+		} \
+	} while (0)
+
+#endif
