@@ -7,3 +7,16 @@ $(ISO): $(KERNEL_ELF) boot/mkiso.sh boot/modules.list $(BOOT_MODULE_FILES) $(CON
 	@echo "  ISO     $@"
 	@grub-file --is-x86-multiboot2 $(KERNEL_ELF) || { echo "kernel is not multiboot2" >&2; exit 1; }
 	@boot/mkiso.sh $(BUILD)/iso $(KERNEL_ELF) boot/modules.list $(BUILD) $(GRUB_TIMEOUT) $@
+
+# Configuration files for the boot image (boot/cfg/*), copied into the build
+# tree where boot/modules.list names them (cfg/NAME).
+$(BUILD)/cfg/%: boot/cfg/%
+	@mkdir -p $(dir $@)
+	@cp $< $@
+
+# A malformed program for the loader's tests: hello with a segment moved into
+# the kernel half (tools/mkbadelf.py).
+$(BUILD)/test/badelf: $(BUILD)/uspace/app/hello tools/mkbadelf.py
+	@mkdir -p $(dir $@)
+	@echo "  BADELF  $@"
+	@python3 tools/mkbadelf.py $< $@

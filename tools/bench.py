@@ -34,6 +34,8 @@ CASES = {
     "async-throughput-64": (None, "per call, 64 outstanding"),
     "async-forward-1": (None, "async_req_1_1 through one forwarding middleman"),
     "thread-create-join": (None, "thread_create + thread_join of an empty thread"),
+    "ns-ping": (None, "HelenOS ns_ping 37,964"),
+    "spawn-wait": (None, "task_spawn of a trivial program + task_wait"),
     "boot-to-user-space": (30_000_000, "from power-on; HelenOS: 18 s wall to the shell"),
     "boot-firmware-and-loader": (None, "SeaBIOS and GRUB, before the kernel"),
 }
@@ -74,7 +76,12 @@ def run(args):
         results["memory-in-use-kib"] = int(m.group(2))
     output, status2 = boot(args, "async", "testtask=asynctest testargs=--bench")
     parse_cases(output, results)
-    return results, status if status != QEMU_EXIT_PASS else status2
+    output, status3 = boot(args, "tasks", "testinit=ns testtask=tasktest testargs=--bench")
+    parse_cases(output, results)
+    for s in (status, status2, status3):
+        if s != QEMU_EXIT_PASS:
+            return results, s
+    return results, QEMU_EXIT_PASS
 
 
 def print_table(results, unit):

@@ -140,6 +140,34 @@ def run_utest(results, args):
     ])
 
 
+def run_nstest(results, args):
+    """The naming service (started first with testinit=ns) tested by a client task."""
+    run_line_suite(results, args, "nstest", "testinit=ns testtask=nstest", "ns", args.iso)
+
+
+def run_tasktest(results, args):
+    """Spawning through the loader, waiting through the naming service, and
+    init's restarts."""
+    run_line_suite(results, args, "tasktest", "testinit=ns testtask=tasktest", "tasks",
+                   args.iso, checks=[
+        ("loader-names-the-bad-elf", r"^loader: /app/badelf: segment outside user space$"),
+        ("init-logs-the-restart",
+         r"^init: /app/tasktest \(task \d+\) ended: killed; restarting it$"),
+    ])
+
+
+def scenario_boot_init(args):
+    """The default boot: the naming service, then init running init.conf."""
+    with guest(args, "boot-init", "") as g:
+        g.expect(r"^ns: naming service started", BOOT_TIMEOUT)
+        g.expect(r"^init: starting the programs of /cfg/init.conf", 30)
+        g.expect(r'^argv\[1\] = "Switchboard is up"', 30)
+        g.expect(r"^init: started /app/hello \(task \d+\)", 30)
+        g.expect(r"^init: /app/hello \(task \d+\) ended: exit status 0$", 30)
+        g.expect(r"^init: done$", 30)
+    return True, ""
+
+
 def scenario_boot_banner(args):
     with guest(args, "boot-banner", "") as g:
         g.expect(r"Switchboard \d+\.\d+\.\d+ \(amd64\)", BOOT_TIMEOUT)
@@ -267,6 +295,7 @@ def scenario_ipclog(args):
 
 SCENARIOS = [
     ("boot-banner", scenario_boot_banner),
+    ("boot-init", scenario_boot_init),
     ("panic-page-fault", scenario_panic_page_fault),
     ("panic-assert", scenario_panic_assert),
     ("panic-invalid-opcode", scenario_panic_invalid_opcode),
@@ -294,6 +323,32 @@ def run_scenarios(results, args):
         results.record("qemu." + name, ok, detail)
 
 
+def run_kernel_ipc_no_fastpath(results, args):
+    """The kernel's IPC tests again with the fast path off: the general path
+    is the reference."""
+    run_line_suite(results, args, "ktest", "test=ipc ipcfast=off", "kernel-ipc-no-fastpath",
+                   args.iso)
+
+
+def run_kernel_ubsan(results, args):
+    if args.ubsan_iso:
+        run_kernel_selftests(results, args, "kernel-ubsan", args.ubsan_iso)
+
+
+SUITES = {
+    "host": lambda results, args: run_host_tests(results, args.host_tests),
+    "kernel": lambda results, args: run_kernel_selftests(results, args, "kernel", args.iso),
+    "kernel-ipc-no-fastpath": run_kernel_ipc_no_fastpath,
+    "utest": run_utest,
+    "asynctest": run_asynctest,
+    "nstest": run_nstest,
+    "tasktest": run_tasktest,
+    "stress": run_stress,
+    "fuzz": run_fuzz,
+    "kernel-ubsan": run_kernel_ubsan,
+}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--iso", required=True)
@@ -305,23 +360,19 @@ def main():
     ap.add_argument("--cpu", default="max")
     ap.add_argument("--mem", default="128M")
     ap.add_argument("--only", default="", help="run only scenarios whose name contains this")
+    ap.add_argument("--suite", default="",
+                    help="run only this suite (" + ", ".join(SUITES) + ")")
     args = ap.parse_args()
 
     start = time.monotonic()
     results = Results()
-    if not args.only:
-        run_host_tests(results, args.host_tests)
-        run_kernel_selftests(results, args, "kernel", args.iso)
-        # The IPC tests again with the fast path off: the general path is the reference.
-        run_line_suite(results, args, "ktest", "test=ipc ipcfast=off", "kernel-ipc-no-fastpath",
-                       args.iso)
-        run_utest(results, args)
-        run_asynctest(results, args)
-        run_stress(results, args)
-        run_fuzz(results, args)
-        if args.ubsan_iso:
-            run_kernel_selftests(results, args, "kernel-ubsan", args.ubsan_iso)
-    run_scenarios(results, args)
+    if args.suite:
+        SUITES[args.suite](results, args)
+    elif not args.only:
+        for run in SUITES.values():
+            run(results, args)
+    if not args.suite:
+        run_scenarios(results, args)
     print(f"# {time.monotonic() - start:.0f} s; serial logs in {LOG_DIR}/")
     if results.failures:
         print("# failed: " + " ".join(results.failures))

@@ -11,7 +11,13 @@
 # .c and .S files linked with libasync and libc into the static executable
 # $(BUILD)/uspace/app/NAME (or srv/NAME), laid out by the architecture's
 # link.ld. A new program is one new directory; boot/modules.list decides
-# whether it goes into the boot image.
+# whether it goes into the boot image. Files under the program's arch/ARCH/
+# are built only for that architecture.
+#
+# Programs are linked at 0x400000. A program that must live elsewhere (the
+# loader, which maps other programs into its own task) names its link
+# address in a file NAME/image_base: one number, `#` starts a comment. It
+# reaches link.ld as the symbol __image_base.
 
 USPACE_BUILD := $(BUILD)/uspace
 LIBC_DIR := uspace/lib/c
@@ -80,14 +86,19 @@ USPACE_OBJS := $(LIBC_OBJS) $(LIBASYNC_OBJS) $(CRT0)
 
 # uspace_program(DIR): the objects of the program in DIR and its link rule.
 define uspace_program
-uspace_objs_$(1) := $$(patsubst %,$$(USPACE_BUILD)/obj/%.o,$$(shell find $(1) -name '*.c' -o -name '*.S' | sort))
+uspace_srcs_$(1) := $$(shell find $(1) -name '*.c' -o -name '*.S' | sort)
+uspace_objs_$(1) := $$(patsubst %,$$(USPACE_BUILD)/obj/%.o,$$(filter-out $(1)/arch/%,$$(uspace_srcs_$(1))) \
+	$$(filter $(1)/arch/$$(ARCH)/%,$$(uspace_srcs_$(1))))
 USPACE_OBJS += $$(uspace_objs_$(1))
+uspace_base_$(1) := $$(wildcard $(1)/image_base)
+uspace_ldflags_$(1) := $$(if $$(uspace_base_$(1)),-Xlinker --defsym=__image_base=$$(strip \
+	$$(shell sed -e 's/#.*//' $$(uspace_base_$(1)))))
 
 $$(patsubst uspace/%,$$(USPACE_BUILD)/%,$(1)): $$(uspace_objs_$(1)) $$(CRT0) $$(LIBASYNC) $$(LIBC) \
-		$$(USPACE_LDSCRIPT)
+		$$(USPACE_LDSCRIPT) $$(uspace_base_$(1))
 	@mkdir -p $$(dir $$@)
 	@echo "  LD      $$@"
-	@$$(CC) $$(USPACE_LDFLAGS) -o $$@ $$(CRT0) $$(uspace_objs_$(1)) $$(USPACE_LIBS)
+	@$$(CC) $$(USPACE_LDFLAGS) $$(uspace_ldflags_$(1)) -o $$@ $$(CRT0) $$(uspace_objs_$(1)) $$(USPACE_LIBS)
 endef
 $(foreach dir,$(USPACE_PROGRAM_DIRS),$(eval $(call uspace_program,$(dir))))
 

@@ -3,19 +3,26 @@
  * running the loader and gives the caller a phone to it; the caller then
  * sends, in this order:
  *
- *   LOADER_SET_CWD      + DATA_WRITE of the working directory (optional)
+ *   LOADER_SET_CWD      + DATA_WRITE of the working directory, an absolute
+ *                         path (optional; "/" if not set)
  *   LOADER_SET_PROGRAM  + DATA_WRITE of the program's path: ENOENT if there
  *                         is no such program, ENOEXEC if it is not a valid
  *                         executable (checked completely here)
  *   LOADER_SET_ARGS     (argc) + DATA_WRITE of the arguments, each ending
  *                         in NUL, at most LOADER_ARGS_MAX bytes in all
  *   LOADER_LOAD         maps the program into the task (ENOMEM)
- *   LOADER_RUN          answered EOK; the program then starts and the loader
- *                         is gone (its task is the program's)
+ *   LOADER_RUN          answered EOK; once the caller has hung up (as
+ *                         task_spawn does at once) or ended, the program
+ *                         starts and the loader is gone (its task is the
+ *                         program's)
  *
- * Calls out of order get EINVAL (EBUSY after LOADER_LOAD); a caller that
- * hangs up before LOADER_RUN ends the loader's task. Programs come from the
- * boot modules by their last path component until a file system serves them.
+ * Calls out of order get EINVAL (EBUSY after LOADER_LOAD; ENOTSUP for
+ * unknown methods); a path or arguments past the limits below get ELIMIT,
+ * other malformed data EINVAL. A caller that hangs up before LOADER_RUN ends
+ * the loader's task. Only the caller's own phone is served: connections are
+ * refused with EPERM. Programs come from the boot modules by their last path
+ * component until a file system serves them, and must lie below the loader's
+ * image (0x7f000000, uspace/srv/loader/image_base).
  */
 #ifndef ABI_LOADER_H
 #define ABI_LOADER_H

@@ -14,7 +14,8 @@
  *       forwards the call, arguments intact, to the server registered for
  *       (service, iface) or to a broker of @a service. ENOENT if there is
  *       none, unless flags has IPC_FLAG_BLOCKING: then ns holds the call
- *       until the service appears.
+ *       until the service appears (service 0 never does: ENOENT). A server
+ *       that ended before ns learnt of it makes the kernel answer EFORWARD.
  *   NS_PING ()                               EOK.
  *   NS_TASK_RETVAL (value)                   the caller reports a value
  *       (task_retval): for a server, "I am ready".
@@ -25,7 +26,8 @@
  *
  * ns learns of a task's end from the PHONE_HUNGUP of its phone 1, which
  * says how the task ended (abi/ipc.h). It keeps the exits no one has
- * waited for yet, the NS_EXITS_KEPT most recent of them.
+ * waited for yet, the NS_EXITS_KEPT most recent of them; an exit one waiter
+ * has had is forgotten (later waits for that task get ENOENT).
  */
 #ifndef ABI_NS_H
 #define ABI_NS_H

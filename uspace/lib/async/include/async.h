@@ -137,6 +137,17 @@ errno_t async_create_port(
 /** Handles connections no port takes, and the calls of phone 1 (which
  *  carry no connection label). Without it those are refused with ENOENT. */
 void async_set_fallback_port_handler(async_port_handler_t handler, void *data);
+/** Receives a task's phone-1 hang-up: @a call is the kernel's PHONE_HUNGUP
+ *  (label 0), its task_id the task that hung up; args[1] says how the task
+ *  ended (task_exit_how_t; 0: a plain hang-up, the task lives on), args[2]
+ *  its exit status and args[3] the fault address (abi/ipc.h). */
+typedef void (*async_hangup_handler_t)(const ipc_call_t *call, void *arg);
+/** Has @a handler(@a data) called for every PHONE_HUNGUP of a label-0 phone
+ *  (every task's phone 1: for the naming service), whether or not that task
+ *  ever called us; NULL: none (the default). It runs in the manager, outside
+ *  any fibril, after the framework ended the task's connections: it must not
+ *  block (it may allocate and fibril_notify()). */
+void async_set_hangup_handler(async_hangup_handler_t handler, void *data);
 /** Offers the server behind @a exch a callback connection (CONNECT_TO_ME
  *  with @a iface, @a arg1, @a arg2): calls it makes through it are handled
  *  by @a handler(@a data) in a connection fibril of their own. */

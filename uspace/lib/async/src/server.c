@@ -17,7 +17,9 @@
  * one PHONE_HUNGUP, which is then ignored). A label-0 PHONE_HUNGUP nobody
  * announced means the task died (or hung up behind the framework's back): all
  * its connections end. A PHONE_HUNGUP for the last phone of a labelled
- * connection ends that connection.
+ * connection ends that connection. Every label-0 PHONE_HUNGUP, announced or
+ * not, then goes to the hang-up handler if one is set (the naming service
+ * learns of task ends there, with how they ended).
  *
  * Locking: async_lock (private/async.h).
  */
@@ -75,6 +77,8 @@ static async_port_handler_t fallback_handler;
 static void *fallback_data;
 static async_client_data_ctor_t client_ctor;
 static async_client_data_dtor_t client_dtor;
+static async_hangup_handler_t hangup_handler;
+static void *hangup_data;
 
 unsigned async_blocked;
 
@@ -111,7 +115,7 @@ void async_server_init(void)
 bool async_serving_locked(void)
 {
 	return port_count > 0 || conn_count > 0 || fallback_handler != NULL ||
-	    async_notification_count > 0;
+	    hangup_handler != NULL || async_notification_count > 0;
 }
 
 static async_client_t *client_find_locked(task_id_t task_id)
@@ -395,6 +399,18 @@ static void hangup_received(const ipc_event_t *ev)
 	spinlock_unlock(&async_lock);
 }
 
+/** Tells the hang-up handler, if any, of the label-0 PHONE_HUNGUP @a ev
+ *  (async_set_hangup_handler); called without async_lock. */
+static void hangup_notify(const ipc_event_t *ev)
+{
+	spinlock_lock(&async_lock);
+	async_hangup_handler_t handler = hangup_handler;
+	void *data = hangup_data;
+	spinlock_unlock(&async_lock);
+	if (handler != NULL)
+		handler(ev, data);
+}
+
 /** ASYNC_M_CLOSE: the connection it came through ends (unless the phone
  *  was a clone); its task owes us the kernel's PHONE_HUNGUP for that phone. */
 static void close_received(const ipc_event_t *ev)
@@ -421,6 +437,8 @@ static void request_received(ipc_event_t *ev, fibril_ipc_answer_t *later)
 		return;
 	case IPC_M_PHONE_HUNGUP:
 		hangup_received(ev);
+		if (ev->label == 0)
+			hangup_notify(ev);
 		async_answer_later(later, ev, EOK);
 		return;
 	case ASYNC_M_CLOSE:
@@ -569,6 +587,15 @@ void async_set_fallback_port_handler(async_port_handler_t handler, void *data)
 	spinlock_lock(&async_lock);
 	fallback_handler = handler;
 	fallback_data = data;
+	spinlock_unlock(&async_lock);
+}
+
+void async_set_hangup_handler(async_hangup_handler_t handler, void *data)
+{
+	async_init();
+	spinlock_lock(&async_lock);
+	hangup_handler = handler;
+	hangup_data = data;
 	spinlock_unlock(&async_lock);
 }
 

@@ -66,6 +66,10 @@ errno_t task_set_name(const char *name);
 /** Ends the whole task, every thread of it, with @a status; no stdio
  *  flushing (exit() does that). */
 _Noreturn void task_exit(int status);
+/** Says in words how a task ended ("exit status 3", "killed", "killed: page
+ *  fault at 0x10"); the text is in @a buf, which is returned. */
+const char *task_exit_describe(const task_exit_t *exit, char *buf, size_t size);
+
 /** Starts the boot module named by the first word of @a cmdline as a child
  *  task with the arguments @a cmdline gives (argv[0] is that first word);
  *  stores the new task's id in @a id. Needs PERM_TASK. */
@@ -75,6 +79,9 @@ errno_t task_spawn_module(const char *cmdline, task_id_t *id);
  *  Joining a child also reaps it. Tasks spawned through the loader are not
  *  kept after they end: wait for them with task_wait(). */
 errno_t task_join(task_id_t id, task_exit_t *exit, uint64_t usec);
+/** What the kernel tells about task @a id (abi/proc.h); ENOENT if there is
+ *  no such task (a zombie, ended but not yet joined, still exists). */
+errno_t task_get_info(task_id_t id, task_info_t *info);
 /** Kills task @a id (ends with TASK_EXIT_KILLED). */
 errno_t task_kill(task_id_t id);
 

@@ -9,6 +9,7 @@
 #define LIBC_TESTSUITE_H
 
 #include <abi/errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,6 +20,9 @@ void test_suite_start(const char *tag);
 /** Runs @a fn and prints "TAG: PASS name" unless a CHECK failed. */
 void test_run(const char *name, void (*fn)(void));
 void test_fail(int line, const char *what);
+/** Ends the whole run (as failed) when one test takes longer than @a usec:
+ *  for tests that wait for answers that might never come. */
+errno_t test_suite_limit(uint64_t usec);
 /** Prints the summary line; the exit status for the suite (0: all passed). */
 int test_suite_end(void);
 

@@ -1,6 +1,7 @@
 /*
  * Tasks and permissions: thin wrappers of the system calls.
  */
+#include <stdio.h>
 #include <string.h>
 #include <syscall.h>
 #include <task.h>
@@ -26,6 +27,50 @@ _Noreturn void task_exit(int status)
 	__builtin_trap();
 }
 
+static void describe_fault(const task_exit_t *exit, char *buf, size_t size)
+{
+	switch (exit->status) {
+	case TASK_FAULT_PAGE:
+		snprintf(buf, size, "killed: page fault at %#lx",
+		    (unsigned long) exit->fault_addr);
+		break;
+	case TASK_FAULT_NO_MEMORY:
+		snprintf(buf, size, "killed: out of memory");
+		break;
+	case TASK_FAULT_INVALID_OPCODE:
+		snprintf(buf, size, "killed: invalid opcode");
+		break;
+	case TASK_FAULT_GENERAL:
+		snprintf(buf, size, "killed: general protection fault");
+		break;
+	case TASK_FAULT_DIVIDE:
+		snprintf(buf, size, "killed: divide error");
+		break;
+	default:
+		snprintf(buf, size, "killed: exception %d", exit->status);
+		break;
+	}
+}
+
+const char *task_exit_describe(const task_exit_t *exit, char *buf, size_t size)
+{
+	switch (exit->how) {
+	case TASK_EXIT_NORMAL:
+		snprintf(buf, size, "exit status %d", exit->status);
+		break;
+	case TASK_EXIT_KILLED:
+		snprintf(buf, size, "killed");
+		break;
+	case TASK_EXIT_FAULT:
+		describe_fault(exit, buf, size);
+		break;
+	default:
+		snprintf(buf, size, "still running");
+		break;
+	}
+	return buf;
+}
+
 errno_t task_spawn_module(const char *cmdline, task_id_t *id)
 {
 	return (errno_t) syscall3(
@@ -35,6 +80,11 @@ errno_t task_spawn_module(const char *cmdline, task_id_t *id)
 errno_t task_join(task_id_t id, task_exit_t *exit, uint64_t usec)
 {
 	return (errno_t) syscall3(SYS_TASK_WAIT, id, (sysarg_t) exit, usec);
+}
+
+errno_t task_get_info(task_id_t id, task_info_t *info)
+{
+	return (errno_t) syscall2(SYS_TASK_INFO, id, (sysarg_t) info);
 }
 
 errno_t task_kill(task_id_t id)

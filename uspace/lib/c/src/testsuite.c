@@ -1,12 +1,18 @@
 /*
  * The test-program harness (testsuite.h).
  */
+#include <fibril.h>
+#include <stdlib.h>
 #include <testsuite.h>
+
+#define WATCH_USEC 100000
 
 int test_failures;
 static const char *suite_tag = "test";
 static const char *current;
 static int passes;
+static volatile unsigned test_serial; /* odd while a test runs */
+static uint64_t limit_usec;
 
 void test_suite_start(const char *tag)
 {
@@ -25,11 +31,42 @@ void test_run(const char *name, void (*fn)(void))
 {
 	int before = test_failures;
 	current = name;
+	test_serial++;
 	fn();
+	test_serial++;
 	if (test_failures == before) {
 		printf("%s: PASS %s\n", suite_tag, name);
 		passes++;
 	}
+}
+
+/** Ends the run when one test stays longer than limit_usec. */
+static errno_t watchdog(void *arg)
+{
+	unsigned seen = test_serial;
+	uint64_t same = 0;
+	for (;;) {
+		fibril_usleep(WATCH_USEC);
+		same = test_serial == seen ? same + WATCH_USEC : 0;
+		seen = test_serial;
+		if (same >= limit_usec && (seen & 1) != 0) {
+			printf("%s: FAIL %s: timed out\n", suite_tag, current);
+			test_failures++;
+			exit(test_suite_end());
+		}
+	}
+	return EOK;
+}
+
+errno_t test_suite_limit(uint64_t usec)
+{
+	limit_usec = usec;
+	fid_t dog = fibril_create(watchdog, NULL);
+	if (dog == 0)
+		return ENOMEM;
+	fibril_detach(dog);
+	fibril_add_ready(dog);
+	return EOK;
 }
 
 int test_suite_end(void)

@@ -1,0 +1,210 @@
+/*
+ * init: starts the system's programs in order from a configuration file
+ * (argument 1, /cfg/init.conf by default; format in boot/cfg/init.conf),
+ * waits for each as the file says, logs every step, and restarts the ones
+ * marked restartable when they end. The kernel starts init right after the
+ * naming service.
+ *
+ * A restartable program that keeps ending within RESTART_QUICK_USEC of its
+ * start RESTART_QUICK_MAX times in a row is given up on.
+ */
+#include <async.h>
+#include <fibril.h>
+#include <module.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <task.h>
+#include <time.h>
+
+#define DEFAULT_CONFIG	   "/cfg/init.conf"
+#define ARGS_MAX	   32
+#define RESTART_QUICK_USEC 1000000
+#define RESTART_QUICK_MAX  5
+
+typedef enum {
+	WAIT_READY, /* until it reports ready */
+	WAIT_EXIT,  /* until it ends */
+	WAIT_NONE,
+} wait_kind_t;
+
+typedef struct {
+	wait_kind_t wait;
+	bool restart;
+	const char *argv[ARGS_MAX + 1]; /* argv[0] is the program's path */
+	task_id_t id;
+	task_wait_t exit_wait;
+	uint64_t started_ns;
+	unsigned quick_ends; /* ended soon after starting, in a row */
+} entry_t;
+
+/** Splits @a line in place into words (spaces separate; "..." keeps them);
+ *  their count, or -1 if there are too many or a quote is not closed. */
+static int split_words(char *line, const char *words[], int max)
+{
+	int n = 0;
+	char *p = line;
+	for (;;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0' || *p == '#')
+			return n;
+		if (n == max)
+			return -1;
+		bool quoted = *p == '"';
+		p += quoted;
+		words[n++] = p;
+		while (*p != '\0' && (quoted ? *p != '"' : (*p != ' ' && *p != '\t')))
+			p++;
+		if (quoted && *p != '"')
+			return -1;
+		if (*p != '\0')
+			*p++ = '\0';
+	}
+}
+
+/** Fills @a e from the words of one configuration line. */
+static errno_t parse_entry(const char *words[], int n, entry_t *e)
+{
+	if (n < 3)
+		return EINVAL;
+	memset(e, 0, sizeof(*e));
+	if (strcmp(words[0], "ready") == 0)
+		e->wait = WAIT_READY;
+	else if (strcmp(words[0], "exit") == 0)
+		e->wait = WAIT_EXIT;
+	else if (strcmp(words[0], "none") == 0)
+		e->wait = WAIT_NONE;
+	else
+		return EINVAL;
+	if (strcmp(words[1], "restart") == 0)
+		e->restart = true;
+	else if (strcmp(words[1], "once") != 0)
+		return EINVAL;
+	for (int i = 2; i < n; i++)
+		e->argv[i - 2] = words[i];
+	return EOK;
+}
+
+static void log_end(entry_t *e, const task_exit_t *exit, const char *then)
+{
+	char how[64];
+	printf("init: %s (task %lu) ended: %s%s\n", e->argv[0], (unsigned long) e->id,
+	    task_exit_describe(exit, how, sizeof(how)), then);
+}
+
+/** Starts @a e and waits for it as its line says. */
+static errno_t start(entry_t *e)
+{
+	task_wait_t *wait = e->restart || e->wait == WAIT_EXIT ? &e->exit_wait : NULL;
+	errno_t rc = task_spawnv(&e->id, wait, e->argv[0], e->argv);
+	if (rc != EOK) {
+		printf("init: cannot start %s: %s\n", e->argv[0], str_error(rc));
+		return rc;
+	}
+	e->started_ns = clock_ns();
+	printf("init: started %s (task %lu)\n", e->argv[0], (unsigned long) e->id);
+	task_exit_t exit;
+	if (e->wait == WAIT_READY) {
+		rc = task_wait_task_id(e->id, TASK_WAIT_RETVAL, &exit, NULL);
+		if (rc == EOK && exit.how == 0)
+			printf("init: %s (task %lu) is ready\n", e->argv[0],
+			    (unsigned long) e->id);
+		else if (rc == EOK)
+			log_end(e, &exit, " before it was ready");
+	} else if (e->wait == WAIT_EXIT && !e->restart) {
+		rc = task_wait(&e->exit_wait, &exit, NULL);
+		if (rc == EOK)
+			log_end(e, &exit, "");
+	}
+	return rc;
+}
+
+/** Whether @a e, which just ended, should start again. */
+static bool may_restart(entry_t *e)
+{
+	bool quick = clock_ns() - e->started_ns < RESTART_QUICK_USEC * 1000ull;
+	e->quick_ends = quick ? e->quick_ends + 1 : 0;
+	return e->quick_ends < RESTART_QUICK_MAX;
+}
+
+/** A restartable program's keeper: starts it again each time it ends. */
+static errno_t keep_running(void *arg)
+{
+	entry_t *e = arg;
+	for (;;) {
+		task_exit_t exit;
+		errno_t rc = task_wait(&e->exit_wait, &exit, NULL);
+		if (rc != EOK) {
+			printf("init: lost track of %s: %s\n", e->argv[0], str_error(rc));
+			return rc;
+		}
+		if (!may_restart(e)) {
+			log_end(e, &exit, "; it keeps failing, not restarting it");
+			return EOK;
+		}
+		log_end(e, &exit, "; restarting it");
+		if (start(e) != EOK)
+			return EOK;
+	}
+}
+
+/** The configuration file at @a path: from the boot modules, by its name. */
+static errno_t load_config(const char *path, char **text)
+{
+	const char *slash = strrchr(path, '/');
+	return module_load(slash != NULL ? slash + 1 : path, text, NULL);
+}
+
+/** Starts one configuration line's program; false if init has nothing to
+ *  keep (the line was not restartable or could not start). */
+static bool run_line(char *line, int number, const char *path)
+{
+	const char *words[ARGS_MAX + 2];
+	int n = split_words(line, words, ARGS_MAX + 2);
+	if (n == 0)
+		return false;
+	entry_t *e = malloc(sizeof(*e));
+	if (e == NULL || n < 0 || parse_entry(words, n, e) != EOK) {
+		printf("init: %s:%d: %s\n", path, number,
+		    e == NULL ? "out of memory" : "bad line");
+		free(e);
+		return false;
+	}
+	if (start(e) != EOK || !e->restart) {
+		free(e);
+		return false;
+	}
+	fid_t f = fibril_create(keep_running, e);
+	if (f == 0) {
+		printf("init: cannot watch %s: out of memory\n", e->argv[0]);
+		return false;
+	}
+	fibril_add_ready(f);
+	return true;
+}
+
+int main(int argc, char *argv[])
+{
+	const char *path = argc > 1 ? argv[1] : DEFAULT_CONFIG;
+	char *text;
+	errno_t rc = load_config(path, &text);
+	if (rc != EOK) {
+		printf("init: cannot read %s: %s\n", path, str_error(rc));
+		return 1;
+	}
+	printf("init: starting the programs of %s\n", path);
+	bool keeping = false;
+	int number = 1;
+	for (char *line = text; line != NULL; number++) {
+		char *nl = strchr(line, '\n');
+		if (nl != NULL)
+			*nl = '\0';
+		keeping |= run_line(line, number, path);
+		line = nl != NULL ? nl + 1 : NULL;
+	}
+	printf("init: done%s\n", keeping ? "; keeping restartable programs running" : "");
+	if (keeping)
+		async_manager(); /* the keepers run on */
+	return 0;
+}

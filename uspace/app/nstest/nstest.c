@@ -1,0 +1,24 @@
+/*
+ * nstest: tests of the naming service (boot options testinit=ns
+ * testtask=nstest), in testsuite.h's format; exits 0 only if all passed. A
+ * test that takes longer than TEST_LIMIT_USEC fails the run (a wait ns never
+ * answers). With `--child ...` it is one of the children the tests start
+ * (children.c).
+ */
+#include "nstest.h"
+
+#define TEST_LIMIT_USEC 30000000
+
+int main(int argc, char *argv[])
+{
+	if (argc > 2 && strcmp(argv[1], "--child") == 0)
+		return child_main(argc - 2, argv + 2);
+	test_suite_start("nstest");
+	if (test_suite_limit(TEST_LIMIT_USEC) != EOK) {
+		printf("nstest: out of memory\n");
+		return 1;
+	}
+	service_tests();
+	task_tests();
+	return test_suite_end();
+}

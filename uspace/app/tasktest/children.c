@@ -1,0 +1,81 @@
+/*
+ * What a child started as `tasktest --child MODE ...` does:
+ *   exit N         ends with status N
+ *   args A...      ends with 0 if its arguments are exactly tricky_args
+ *   sleep          sleeps until killed
+ *   fault          writes to address 0x10
+ *   server NAME    registers service NAME (TT_IFACE), reports ready with
+ *                  task_retval(0) and answers TT_PING with its task id
+ */
+#include "tasktest.h"
+#include <async.h>
+#include <fibril.h>
+#include <ns.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <task.h>
+
+const char *const tricky_args[] = {
+    "a b", "c\"d", "'e f'", "", " lead", "trail ", "back\\slash", "x=1;y=2", NULL};
+
+static int check_args(int argc, char *argv[])
+{
+	int i = 0;
+	for (; tricky_args[i] != NULL; i++) {
+		if (3 + i >= argc || strcmp(argv[3 + i], tricky_args[i]) != 0) {
+			printf("tasktest child: argument %d differs\n", i);
+			return 1;
+		}
+	}
+	return 3 + i == argc ? 0 : 1;
+}
+
+static void serve(ipc_call_t *icall, void *arg)
+{
+	async_accept_0(icall);
+	for (;;) {
+		ipc_call_t call;
+		async_get_call(&call);
+		if (call.imethod == 0)
+			return;
+		if (call.imethod == TT_PING)
+			async_answer_1(&call, EOK, task_get_id());
+		else
+			async_answer_0(&call, ENOTSUP);
+	}
+}
+
+static int run_server(const char *name)
+{
+	errno_t rc = service_register(service_id_from_name(name), TT_IFACE, serve, NULL);
+	if (rc == EOK)
+		rc = task_retval(0);
+	if (rc != EOK) {
+		printf("tasktest child: cannot serve %s: %s\n", name, str_error(rc));
+		return 1;
+	}
+	async_manager();
+}
+
+int child_main(int argc, char *argv[])
+{
+	const char *mode = argc > 2 ? argv[2] : "";
+	if (strcmp(mode, "exit") == 0 && argc > 3)
+		return atoi(argv[3]);
+	if (strcmp(mode, "args") == 0)
+		return check_args(argc, argv);
+	if (strcmp(mode, "sleep") == 0) {
+		for (;;)
+			fibril_sleep(60);
+	}
+	if (strcmp(mode, "fault") == 0) {
+		uintptr_t volatile low = 0x10; /* hidden from the compiler */
+		*(volatile int *) low = 1;
+		return 0;
+	}
+	if (strcmp(mode, "server") == 0 && argc > 3)
+		return run_server(argv[3]);
+	printf("tasktest child: unknown mode %s\n", mode);
+	return 2;
+}

@@ -1,0 +1,23 @@
+/*
+ * tasktest: tests of spawning programs through the loader, waiting for them
+ * through the naming service, services that die and init's restarts (boot
+ * options testinit=ns testtask=tasktest). Started with --child it is one of
+ * the children the tests spawn (children.c).
+ */
+#ifndef TASKTEST_H
+#define TASKTEST_H
+
+#include <abi/ipc.h>
+
+#define TASKTEST_PATH "/app/tasktest"
+/* The interface of a child server: TT_PING answers with its task id. */
+#define TT_IFACE 0x7474
+#define TT_PING	 IPC_FIRST_USER_METHOD
+
+/** The arguments a child started as `--child args` must get after its
+ *  first three. */
+extern const char *const tricky_args[];
+
+int child_main(int argc, char *argv[]);
+
+#endif

@@ -1,0 +1,115 @@
+/*
+ * Mapping a program into the loader's own task (which becomes the
+ * program's) and building its initial stack.
+ *
+ * Each segment gets an anonymous area at its address, writable while its
+ * file bytes are copied in (the rest stays zero: bss), then the segment's
+ * own rights (never writable and executable at once). The stack is a fresh
+ * area anywhere; from its top down: the working directory, the argument
+ * strings, then, 16-byte aligned at the initial RSP, argc, argv[], NULL,
+ * envp's NULL and the auxiliary vector (AT_SB_CWD, AT_NULL), as
+ * abi/loader.h and crt0.S say.
+ */
+#include "loader.h"
+#include <abi/loader.h>
+#include <abi/proc.h>
+#include <as.h>
+#include <assert.h>
+
+#define PAGE_SIZE  4096
+#define STACK_SIZE (1024 * 1024)
+#define AREA_RW	   (AS_AREA_READ | AS_AREA_WRITE | AS_AREA_CACHEABLE)
+/* Stack words besides argv[]: argc, argv's NULL, envp's NULL, two auxv pairs. */
+#define STACK_FIXED_WORDS 7
+/* The largest initial stack block: the strings, the words, alignment. */
+#define STACK_BLOCK_MAX \
+	(LOADER_PATH_MAX + 1 + LOADER_ARGS_MAX + \
+	    (LOADER_ARGC_MAX + STACK_FIXED_WORDS) * sizeof(uint64_t) + 16)
+
+_Static_assert(STACK_BLOCK_MAX <= STACK_SIZE, "the initial stack block fits");
+
+/** Destroys the area the loader just made at @a base. */
+static void area_discard(uintptr_t base)
+{
+	errno_t rc = as_area_destroy(base);
+	assert(rc == EOK); /* ours, at exactly that base */
+	(void) rc;
+}
+
+/** Maps @a seg with the bytes of @a image it holds. */
+static errno_t segment_map(const char *image, const elf_segment_t *seg)
+{
+	uintptr_t base = seg->vaddr;
+	errno_t rc = as_area_create(&base, seg->pages * PAGE_SIZE, AREA_RW);
+	if (rc != EOK)
+		return rc;
+	memcpy((void *) seg->file_vaddr, image + seg->offset, seg->filesz);
+	rc = as_area_change_flags(base, seg->flags);
+	if (rc != EOK)
+		area_discard(base);
+	return rc;
+}
+
+/** Unmaps the first @a count segments of @a elf. */
+static void segments_unmap(const elf_image_t *elf, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		area_discard(elf->segments[i].vaddr);
+}
+
+static errno_t segments_map(const char *image, const elf_image_t *elf)
+{
+	for (size_t i = 0; i < elf->segment_count; i++) {
+		errno_t rc = segment_map(image, &elf->segments[i]);
+		if (rc != EOK) {
+			segments_unmap(elf, i);
+			return rc;
+		}
+	}
+	return EOK;
+}
+
+/** Copies @a size bytes from @a src to just below *@a top, which moves down
+ *  to them. */
+static char *stack_push(uintptr_t *top, const void *src, size_t size)
+{
+	*top -= size;
+	return memcpy((void *) *top, src, size);
+}
+
+/** Lays the initial stack block out in the stack area ending at @a top;
+ *  returns the initial RSP. */
+static uintptr_t stack_fill(uintptr_t top, const loader_args_t *args, const char *cwd)
+{
+	const char *cwd_copy = stack_push(&top, cwd, strlen(cwd) + 1);
+	const char *str = stack_push(&top, args->strings, args->size);
+	size_t words = args->argc + STACK_FIXED_WORDS;
+	uint64_t *sp = (uint64_t *) ((top - words * sizeof(uint64_t)) & ~(uintptr_t) 15);
+	uint64_t *w = sp;
+	*w++ = args->argc;
+	for (size_t i = 0; i < args->argc; i++, str += strlen(str) + 1)
+		*w++ = (uint64_t) str;
+	*w++ = 0; /* argv's end */
+	*w++ = 0; /* envp's end */
+	*w++ = AT_SB_CWD;
+	*w++ = (uint64_t) cwd_copy;
+	*w++ = AT_NULL;
+	*w = 0;
+	return (uintptr_t) sp;
+}
+
+errno_t image_load(const char *image, const elf_image_t *elf, const loader_args_t *args,
+    const char *cwd, uintptr_t *sp)
+{
+	errno_t rc = segments_map(image, elf);
+	if (rc != EOK)
+		return rc;
+	uintptr_t stack = AS_AREA_ANY;
+	rc = as_area_create(&stack, STACK_SIZE, AREA_RW);
+	if (rc != EOK) {
+		segments_unmap(elf, elf->segment_count);
+		return rc;
+	}
+	*sp = stack_fill(stack + STACK_SIZE, args, cwd);
+	return EOK;
+}

@@ -1,0 +1,292 @@
+/*
+ * The program loader (protocol in abi/loader.h). SYS_TASK_SPAWN_LOADER starts
+ * it in a new task and gives the parent the only phone to it; the parent's
+ * calls arrive on its implicit connection (label 0: the fallback handler).
+ * The parent says what to run, LOADER_LOAD maps the program into this very
+ * task, and LOADER_RUN leaves the async framework for good and jumps to the
+ * program, which from then on owns the task.
+ *
+ * One parent, one conversation: `ldr` is changed only by the parent's
+ * connection fibril (the hang-up handler reads it on the same, only thread:
+ * the loader never adds runner threads, so the thread that jumps is the
+ * task's only one). The parent's hang-up before LOADER_RUN ends the loader.
+ *
+ * Known waste: the loader's image, heap, fibril stacks and main stack stay
+ * mapped under the program. Untouched pages cost nothing; those the loader
+ * touched (some 20 pages, 80 KiB) stay resident until the program ends.
+ */
+#include "loader.h"
+#include <abi/loader.h>
+#include <abi/proc.h>
+#include <async.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <task.h>
+
+/* The protocol's steps, in the order the parent must take them. */
+typedef enum {
+	PHASE_START,   /* nothing set */
+	PHASE_CWD,     /* working directory set */
+	PHASE_PROGRAM, /* program read and validated */
+	PHASE_ARGS,    /* arguments set: ready to load */
+	PHASE_LOADED,  /* mapped: only LOADER_RUN is left */
+} loader_phase_t;
+
+#define PHASE_BIT(p) (1u << (p))
+
+static struct {
+	loader_phase_t phase;
+	char *cwd;   /* NULL: "/" */
+	char *path;  /* from PHASE_PROGRAM on */
+	char *image; /* the program's file, from PHASE_PROGRAM until loaded */
+	elf_image_t elf;
+	loader_args_t args; /* from PHASE_ARGS until loaded */
+	uintptr_t sp;	    /* the program's initial stack pointer, once loaded */
+	bool run_answered;  /* LOADER_RUN answered: a hang-up starts the program */
+} ldr;
+
+static task_id_t parent_id; /* the only task served; set before any call */
+
+/** The parent hung up or ended before LOADER_RUN: the loader's task ends
+ *  (at once, without blocking: the loader has no buffered output). */
+static _Noreturn void abandon(void)
+{
+	task_exit(EXIT_FAILURE);
+}
+
+/** The loader's one line about a failure of the program at @a path. */
+static void report(const char *path, const char *why)
+{
+	fprintf(stderr, "loader: %s: %s\n", path, why);
+}
+
+/** Answers @a call with @a rc. An answer fails only when the caller is gone,
+ *  and its hang-up then ends the conversation: nothing to handle here. */
+static void reply(ipc_call_t *call, errno_t rc)
+{
+	(void) async_answer_0(call, rc);
+}
+
+/** Receives the request's data write: a string of 1..@a max bytes with no
+ *  NUL, into a new NUL-terminated buffer. */
+static errno_t receive_string(char **out, size_t max)
+{
+	char *s;
+	size_t size;
+	errno_t rc = async_data_write_accept((void **) &s, true, 1, max, 0, &size);
+	if (rc != EOK)
+		return rc;
+	if (strlen(s) != size) {
+		free(s);
+		return EINVAL;
+	}
+	*out = s;
+	return EOK;
+}
+
+static errno_t set_cwd(ipc_call_t *call)
+{
+	char *cwd;
+	errno_t rc = receive_string(&cwd, LOADER_PATH_MAX);
+	if (rc != EOK)
+		return rc;
+	if (cwd[0] != '/') {
+		free(cwd);
+		return EINVAL;
+	}
+	ldr.cwd = cwd;
+	ldr.phase = PHASE_CWD;
+	return EOK;
+}
+
+/** Reads the program at @a path and validates it completely. */
+static errno_t program_open(const char *path)
+{
+	size_t size;
+	errno_t rc = source_read(path, &ldr.image, &size);
+	if (rc != EOK) {
+		report(path, rc == ENOENT ? "no such program" : str_error(rc));
+		return rc;
+	}
+	const char *why = "invalid";
+	rc = elf_parse(ldr.image, size, program_space_end(), &ldr.elf, &why);
+	if (rc != EOK) {
+		report(path, why);
+		free(ldr.image);
+		ldr.image = NULL;
+	}
+	return rc;
+}
+
+static errno_t set_program(ipc_call_t *call)
+{
+	char *path;
+	errno_t rc = receive_string(&path, LOADER_PATH_MAX);
+	if (rc != EOK)
+		return rc;
+	rc = program_open(path);
+	if (rc != EOK) {
+		free(path);
+		return rc;
+	}
+	ldr.path = path;
+	ldr.phase = PHASE_PROGRAM;
+	return EOK;
+}
+
+/** Whether @a size (> 0) bytes at @a s are exactly @a argc NUL-terminated
+ *  strings, and @a argc is allowed. */
+static errno_t args_check(const char *s, size_t size, sysarg_t argc)
+{
+	if (argc == 0)
+		return EINVAL;
+	if (argc > LOADER_ARGC_MAX)
+		return ELIMIT;
+	size_t strings = 0;
+	for (size_t i = 0; i < size; i++)
+		strings += s[i] == '\0';
+	return s[size - 1] == '\0' && strings == argc ? EOK : EINVAL;
+}
+
+static errno_t set_args(ipc_call_t *call)
+{
+	char *s;
+	size_t size;
+	errno_t rc = async_data_write_accept(
+	    (void **) &s, false, 1, LOADER_ARGS_MAX, 0, &size);
+	if (rc != EOK)
+		return rc;
+	rc = args_check(s, size, call->args[0]);
+	if (rc != EOK) {
+		free(s);
+		return rc;
+	}
+	ldr.args = (loader_args_t){.strings = s, .size = size, .argc = call->args[0]};
+	ldr.phase = PHASE_ARGS;
+	return EOK;
+}
+
+static errno_t load(ipc_call_t *call)
+{
+	const char *cwd = ldr.cwd != NULL ? ldr.cwd : "/";
+	errno_t rc = image_load(ldr.image, &ldr.elf, &ldr.args, cwd, &ldr.sp);
+	if (rc != EOK) {
+		report(ldr.path, str_error(rc));
+		return rc;
+	}
+	/* All of these now live on the program's stack or in its areas. */
+	free(ldr.image);
+	free(ldr.args.strings);
+	free(ldr.cwd);
+	ldr.image = ldr.args.strings = ldr.cwd = NULL;
+	ldr.phase = PHASE_LOADED;
+	return EOK;
+}
+
+/* The requests before LOADER_RUN: the phases each may come in. */
+static const struct {
+	sysarg_t method;
+	unsigned phases;
+	errno_t (*handle)(ipc_call_t *call);
+} requests[] = {
+    {LOADER_SET_CWD, PHASE_BIT(PHASE_START), set_cwd},
+    {LOADER_SET_PROGRAM, PHASE_BIT(PHASE_START) | PHASE_BIT(PHASE_CWD), set_program},
+    {LOADER_SET_ARGS, PHASE_BIT(PHASE_PROGRAM), set_args},
+    {LOADER_LOAD, PHASE_BIT(PHASE_ARGS), load},
+};
+
+/** Handles @a call (not a LOADER_RUN that may go ahead); the answer. A
+ *  request refused before its data write leaves the write to arrive as a
+ *  call of its own, which is out of order too. */
+static errno_t request_handle(ipc_call_t *call)
+{
+	if (ldr.phase == PHASE_LOADED)
+		return EBUSY;
+	for (size_t i = 0; i < sizeof(requests) / sizeof(requests[0]); i++) {
+		if (requests[i].method != call->imethod)
+			continue;
+		if (!(requests[i].phases & PHASE_BIT(ldr.phase)))
+			return EINVAL;
+		return requests[i].handle(call);
+	}
+	/* LOADER_RUN before the load and stray transfers are out of order. */
+	if (call->imethod == LOADER_RUN || call->imethod <= IPC_M_LAST_SYSTEM)
+		return EINVAL;
+	return ENOTSUP;
+}
+
+/** Answers every call of the connection with @a rc until its caller hangs
+ *  up (or ends). */
+static void refuse_until_hangup(errno_t rc)
+{
+	ipc_call_t call;
+	while (async_get_call(&call) && call.imethod != 0)
+		reply(&call, rc);
+}
+
+/**
+ * LOADER_RUN: answers, then starts the program once the parent has hung up
+ * (libc's task_spawn does so at once) or ended. The wait matters: the
+ * parent's async_hangup() waits for the answer to its ASYNC_M_CLOSE, which
+ * the loader's async framework gives at once, but the program only when it
+ * next waits for IPC, perhaps never before it ends.
+ */
+static _Noreturn void run(ipc_call_t *call)
+{
+	if (async_answer_0(call, EOK) != EOK)
+		abandon(); /* the parent is gone: it never learnt of the program */
+	ldr.run_answered = true;
+	/* Named as the kernel names boot tasks; only cosmetic if refused. */
+	char name[TASK_NAME_LEN_MAX + 1];
+	str_lcpy(name, path_last(ldr.path), sizeof(name));
+	(void) task_set_name(name);
+	refuse_until_hangup(EBUSY);
+	loader_enter_program(ldr.elf.entry, ldr.sp);
+}
+
+/** The parent's conversation; ends the loader or becomes the program. */
+static _Noreturn void parent_serve(void)
+{
+	for (;;) {
+		ipc_call_t call;
+		async_get_call(&call);
+		if (call.imethod == 0)
+			abandon();
+		if (call.imethod == LOADER_RUN && ldr.phase == PHASE_LOADED)
+			run(&call);
+		reply(&call, request_handle(&call));
+	}
+}
+
+/** Serves the parent's implicit connection; refuses any other. */
+static void loader_connection(ipc_call_t *icall, void *arg)
+{
+	if (icall->imethod == IPC_M_CONNECT_ME_TO)
+		reply(icall, EPERM);
+	else if (icall->task_id != parent_id)
+		refuse_until_hangup(EPERM);
+	else
+		parent_serve();
+}
+
+/** Every label-0 hang-up (in the manager: must not block). The parent's,
+ *  until LOADER_RUN is answered, ends the loader, even when the parent never
+ *  called (no connection would see that one). After the answer, the
+ *  parent's connection sees the hang-up and starts the program. */
+static void loader_hangup(const ipc_call_t *call, void *arg)
+{
+	if (call->task_id == parent_id && !ldr.run_answered)
+		abandon();
+}
+
+int main(int argc, char *argv[])
+{
+	task_info_t self;
+	if (task_get_info(task_get_id(), &self) != EOK || self.parent_id == 0)
+		return EXIT_FAILURE; /* orphaned before it started: nobody to serve */
+	parent_id = self.parent_id;
+	async_set_hangup_handler(loader_hangup, NULL);
+	async_set_fallback_port_handler(loader_connection, NULL);
+	async_manager();
+}

@@ -1,0 +1,62 @@
+/*
+ * The program loader's parts: the protocol server (loader.c), where
+ * programs come from (source.c), mapping a program and building its initial
+ * stack (image.c), and entering it (arch/ARCH/run.S).
+ *
+ * Address-space plan: every program, the loader too, is built for the small
+ * code model and so lies below 2 GiB. The loader is linked near the top of
+ * that range (its image_base file) and a program must end below the
+ * loader's image (program_space_end()). The loader's other areas lie far
+ * above: AS_AREA_ANY areas from 1 TiB up, fibril stacks, the kernel-made
+ * main stack. So no area of the loader can be where a valid program goes,
+ * and the kernel refuses any area that would overlap one anyway.
+ */
+#ifndef LOADER_LOADER_H
+#define LOADER_LOADER_H
+
+#include <abi/errno.h>
+#include <common/elf.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+/* Where the loader's image starts (set from image_base at link time). */
+extern const char __image_base[];
+
+/** The end of the room for programs: the start of the loader's image. */
+static inline uint64_t program_space_end(void)
+{
+	return (uintptr_t) __image_base;
+}
+
+/** The arguments as the protocol delivers them: @a argc NUL-terminated
+ *  strings back to back in @a size bytes at @a strings. */
+typedef struct {
+	char *strings;
+	size_t size;
+	size_t argc;
+} loader_args_t;
+
+/** The last component of @a path (the whole of it without a '/'). */
+static inline const char *path_last(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash != NULL ? slash + 1 : path;
+}
+
+/** Reads the program at @a path whole into a new buffer (free() it), its
+ *  size in *@a size. ENOENT when there is no such program. */
+errno_t source_read(const char *path, char **image, size_t *size);
+
+/** Maps the validated program @a elf (file bytes at @a image) into this
+ *  task and builds its initial stack with @a args and the working directory
+ *  @a cwd; the stack pointer to start with in *@a sp. On failure nothing
+ *  stays mapped. */
+errno_t image_load(const char *image, const elf_image_t *elf, const loader_args_t *args,
+    const char *cwd, uintptr_t *sp);
+
+/** Leaves the loader for good: RSP and RDI = @a sp, RBP = 0, jump to
+ *  @a entry. The caller must be the task's only thread. */
+_Noreturn void loader_enter_program(uintptr_t entry, uintptr_t sp);
+
+#endif
