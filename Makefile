@@ -50,6 +50,8 @@ include kernel/kernel.mk
 include boot/boot.mk
 include kernel/test/host/host.mk
 include uspace/uspace.mk
+include uspace/srv/tmpfs/test/host/host.mk
+include boot/rootfs.mk
 
 setup:
 	@tools/setup.sh

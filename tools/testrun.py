@@ -145,6 +145,12 @@ def run_nstest(results, args):
     run_line_suite(results, args, "nstest", "testinit=ns testtask=nstest", "ns", args.iso)
 
 
+def run_vfstest(results, args):
+    """The VFS and tmpfs, tested by a client task that mounts its own root."""
+    run_line_suite(results, args, "vfstest", "testinit=ns,vfs,tmpfs testtask=vfstest", "vfs",
+                   args.iso)
+
+
 def run_tasktest(results, args):
     """Spawning through the loader, waiting through the naming service, and
     init's restarts."""
@@ -160,7 +166,9 @@ def scenario_boot_init(args):
     """The default boot: the naming service, then init running init.conf."""
     with guest(args, "boot-init", "") as g:
         g.expect(r"^ns: naming service started", BOOT_TIMEOUT)
+        g.expect(r"^init: mounted tmpfs on / \(archive=rootfs\)", 30)
         g.expect(r"^init: starting the programs of /cfg/init.conf", 30)
+        g.expect(r"^init: mounted tmpfs on /tmp \(size=16777216\)", 30)
         g.expect(r'^argv\[1\] = "Switchboard is up"', 30)
         g.expect(r"^init: started /app/hello \(task \d+\)", 30)
         g.expect(r"^init: /app/hello \(task \d+\) ended: exit status 0$", 30)
@@ -343,6 +351,7 @@ SUITES = {
     "asynctest": run_asynctest,
     "nstest": run_nstest,
     "tasktest": run_tasktest,
+    "vfstest": run_vfstest,
     "stress": run_stress,
     "fuzz": run_fuzz,
     "kernel-ubsan": run_kernel_ubsan,

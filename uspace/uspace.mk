@@ -12,7 +12,8 @@
 # $(BUILD)/uspace/app/NAME (or srv/NAME), laid out by the architecture's
 # link.ld. A new program is one new directory; boot/modules.list decides
 # whether it goes into the boot image. Files under the program's arch/ARCH/
-# are built only for that architecture.
+# are built only for that architecture, and those under test/ (host tests)
+# not at all.
 #
 # Programs are linked at 0x400000. A program that must live elsewhere (the
 # loader, which maps other programs into its own task) names its link
@@ -87,7 +88,7 @@ USPACE_OBJS := $(LIBC_OBJS) $(LIBASYNC_OBJS) $(CRT0)
 # uspace_program(DIR): the objects of the program in DIR and its link rule.
 define uspace_program
 uspace_srcs_$(1) := $$(shell find $(1) -name '*.c' -o -name '*.S' | sort)
-uspace_objs_$(1) := $$(patsubst %,$$(USPACE_BUILD)/obj/%.o,$$(filter-out $(1)/arch/%,$$(uspace_srcs_$(1))) \
+uspace_objs_$(1) := $$(patsubst %,$$(USPACE_BUILD)/obj/%.o,$$(filter-out $(1)/arch/% $(1)/test/%,$$(uspace_srcs_$(1))) \
 	$$(filter $(1)/arch/$$(ARCH)/%,$$(uspace_srcs_$(1))))
 USPACE_OBJS += $$(uspace_objs_$(1))
 uspace_base_$(1) := $$(wildcard $(1)/image_base)

@@ -10,6 +10,9 @@
  *                         executable (checked completely here)
  *   LOADER_SET_ARGS     (argc) + DATA_WRITE of the arguments, each ending
  *                         in NUL, at most LOADER_ARGS_MAX bytes in all
+ *   LOADER_SET_FILES    (stdin, stdout, stderr): VFS descriptors of this
+ *                         task (the caller passed them with VFS_PASS), -1
+ *                         for none (optional, any time before LOADER_LOAD)
  *   LOADER_LOAD         maps the program into the task (ENOMEM)
  *   LOADER_RUN          answered EOK; once the caller has hung up (as
  *                         task_spawn does at once) or ended, the program
@@ -34,6 +37,7 @@
 #define LOADER_SET_ARGS	   (IPC_FIRST_USER_METHOD + 2)
 #define LOADER_LOAD	   (IPC_FIRST_USER_METHOD + 3)
 #define LOADER_RUN	   (IPC_FIRST_USER_METHOD + 4)
+#define LOADER_SET_FILES   (IPC_FIRST_USER_METHOD + 5)
 
 #define LOADER_PATH_MAX 256
 #define LOADER_ARGS_MAX 4096
@@ -44,7 +48,10 @@
  * envp (just NULL), then the auxiliary vector of (type, value) pairs ending
  * in AT_NULL.
  */
-#define AT_NULL	  0
-#define AT_SB_CWD 0x5301 /* value: the working directory (a string) */
+#define AT_NULL	     0
+#define AT_SB_CWD    0x5301 /* value: the working directory (a string) */
+#define AT_SB_STDIN  0x5302 /* value: the VFS descriptor for stdin */
+#define AT_SB_STDOUT 0x5303 /* ... stdout */
+#define AT_SB_STDERR 0x5304 /* ... stderr */
 
 #endif

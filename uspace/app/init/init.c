@@ -1,16 +1,20 @@
 /*
- * init: starts the system's programs in order from a configuration file
- * (argument 1, /cfg/init.conf by default; format in boot/cfg/init.conf),
- * waits for each as the file says, logs every step, and restarts the ones
- * marked restartable when they end. The kernel starts init right after the
- * naming service.
+ * init [--root ARCHIVE] [CONFIG]: starts the system's programs in order from
+ * a configuration file (/cfg/init.conf by default; format in
+ * boot/cfg/init.conf), mounts what it says, waits for each program as it
+ * says, logs every step, and restarts the programs marked restartable when
+ * they end. The kernel starts init after the naming service, the VFS and
+ * tmpfs; with --root, init first mounts the root file system: a read-only
+ * tmpfs filled from the boot module ARCHIVE (a cpio archive). Without a
+ * VFS, configuration and programs come from the boot modules.
  *
  * A restartable program that keeps ending within RESTART_QUICK_USEC of its
  * start RESTART_QUICK_MAX times in a row is given up on.
  */
 #include <async.h>
 #include <fibril.h>
-#include <module.h>
+#include <fileload.h>
+#include <vfs.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,21 +153,43 @@ static errno_t keep_running(void *arg)
 	}
 }
 
-/** The configuration file at @a path: from the boot modules, by its name. */
-static errno_t load_config(const char *path, char **text)
+/** Mounts @a type at @a mp with @a opts; logs either way. */
+static errno_t mount_fs(
+    const char *mp, const char *type, const char *opts, unsigned flags)
 {
-	const char *slash = strrchr(path, '/');
-	return module_load(slash != NULL ? slash + 1 : path, text, NULL);
+	errno_t rc = vfs_mount(mp, type, opts, flags | VFS_MOUNT_WAIT);
+	if (rc != EOK)
+		printf("init: cannot mount %s on %s: %s\n", type, mp, str_error(rc));
+	else
+		printf("init: mounted %s on %s%s%s%s\n", type, mp,
+		    opts[0] != '\0' ? " (" : "", opts, opts[0] != '\0' ? ")" : "");
+	return rc;
 }
 
-/** Starts one configuration line's program; false if init has nothing to
- *  keep (the line was not restartable or could not start). */
+/** A `mount MOUNTPOINT TYPE OPTIONS [ro]` line (OPTIONS "-": none). */
+static void mount_line(const char *words[], int n, int number, const char *path)
+{
+	bool ro = n == 5 && strcmp(words[4], "ro") == 0;
+	if (n != 4 && !ro) {
+		printf("init: %s:%d: bad mount line\n", path, number);
+		return;
+	}
+	const char *opts = strcmp(words[3], "-") == 0 ? "" : words[3];
+	mount_fs(words[1], words[2], opts, ro ? VFS_MOUNT_RDONLY : 0);
+}
+
+/** Does one configuration line; false if init has nothing to keep (the
+ *  line was not a restartable program or it could not start). */
 static bool run_line(char *line, int number, const char *path)
 {
 	const char *words[ARGS_MAX + 2];
 	int n = split_words(line, words, ARGS_MAX + 2);
 	if (n == 0)
 		return false;
+	if (n > 0 && strcmp(words[0], "mount") == 0) {
+		mount_line(words, n, number, path);
+		return false;
+	}
 	entry_t *e = malloc(sizeof(*e));
 	if (e == NULL || n < 0 || parse_entry(words, n, e) != EOK) {
 		printf("init: %s:%d: %s\n", path, number,
@@ -184,11 +210,25 @@ static bool run_line(char *line, int number, const char *path)
 	return true;
 }
 
+/** --root ARCHIVE: the root file system, read-only, from the archive. */
+static errno_t mount_root(const char *archive)
+{
+	char opts[64];
+	snprintf(opts, sizeof(opts), "archive=%s", archive);
+	return mount_fs("/", "tmpfs", opts, VFS_MOUNT_RDONLY);
+}
+
 int main(int argc, char *argv[])
 {
-	const char *path = argc > 1 ? argv[1] : DEFAULT_CONFIG;
+	int arg = 1;
+	if (argc > 2 && strcmp(argv[1], "--root") == 0) {
+		if (mount_root(argv[2]) != EOK)
+			return 1;
+		arg = 3;
+	}
+	const char *path = argc > arg ? argv[arg] : DEFAULT_CONFIG;
 	char *text;
-	errno_t rc = load_config(path, &text);
+	errno_t rc = file_load_any(path, &text, NULL);
 	if (rc != EOK) {
 		printf("init: cannot read %s: %s\n", path, str_error(rc));
 		return 1;

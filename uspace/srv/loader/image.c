@@ -19,8 +19,9 @@
 #define PAGE_SIZE  4096
 #define STACK_SIZE (1024 * 1024)
 #define AREA_RW	   (AS_AREA_READ | AS_AREA_WRITE | AS_AREA_CACHEABLE)
-/* Stack words besides argv[]: argc, argv's NULL, envp's NULL, two auxv pairs. */
-#define STACK_FIXED_WORDS 7
+/* Stack words besides argv[]: argc, argv's NULL, envp's NULL, at most five
+ * auxv pairs (cwd, three files, the end). */
+#define STACK_FIXED_WORDS 13
 /* The largest initial stack block: the strings, the words, alignment. */
 #define STACK_BLOCK_MAX \
 	(LOADER_PATH_MAX + 1 + LOADER_ARGS_MAX + \
@@ -79,7 +80,8 @@ static char *stack_push(uintptr_t *top, const void *src, size_t size)
 
 /** Lays the initial stack block out in the stack area ending at @a top;
  *  returns the initial RSP. */
-static uintptr_t stack_fill(uintptr_t top, const loader_args_t *args, const char *cwd)
+static uintptr_t stack_fill(
+    uintptr_t top, const loader_args_t *args, const char *cwd, const int files[3])
 {
 	const char *cwd_copy = stack_push(&top, cwd, strlen(cwd) + 1);
 	const char *str = stack_push(&top, args->strings, args->size);
@@ -93,13 +95,20 @@ static uintptr_t stack_fill(uintptr_t top, const loader_args_t *args, const char
 	*w++ = 0; /* envp's end */
 	*w++ = AT_SB_CWD;
 	*w++ = (uint64_t) cwd_copy;
+	static const uint64_t file_types[3] = {AT_SB_STDIN, AT_SB_STDOUT, AT_SB_STDERR};
+	for (int i = 0; i < 3; i++) {
+		if (files[i] >= 0) {
+			*w++ = file_types[i];
+			*w++ = (uint64_t) files[i];
+		}
+	}
 	*w++ = AT_NULL;
 	*w = 0;
 	return (uintptr_t) sp;
 }
 
 errno_t image_load(const char *image, const elf_image_t *elf, const loader_args_t *args,
-    const char *cwd, uintptr_t *sp)
+    const char *cwd, const int files[3], uintptr_t *sp)
 {
 	errno_t rc = segments_map(image, elf);
 	if (rc != EOK)
@@ -110,6 +119,6 @@ errno_t image_load(const char *image, const elf_image_t *elf, const loader_args_
 		segments_unmap(elf, elf->segment_count);
 		return rc;
 	}
-	*sp = stack_fill(stack + STACK_SIZE, args, cwd);
+	*sp = stack_fill(stack + STACK_SIZE, args, cwd, files);
 	return EOK;
 }

@@ -18,6 +18,7 @@
 #include "loader.h"
 #include <abi/loader.h>
 #include <abi/proc.h>
+#include <abi/vfs.h>
 #include <async.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -44,7 +45,8 @@ static struct {
 	loader_args_t args; /* from PHASE_ARGS until loaded */
 	uintptr_t sp;	    /* the program's initial stack pointer, once loaded */
 	bool run_answered;  /* LOADER_RUN answered: a hang-up starts the program */
-} ldr;
+	int files[3];	    /* stdin, stdout, stderr descriptors; -1: none */
+} ldr = {.files = {-1, -1, -1}};
 
 static task_id_t parent_id; /* the only task served; set before any call */
 
@@ -167,10 +169,24 @@ static errno_t set_args(ipc_call_t *call)
 	return EOK;
 }
 
+/** LOADER_SET_FILES: descriptor numbers only; the VFS checks them when the
+ *  program uses them. */
+static errno_t set_files(ipc_call_t *call)
+{
+	for (int i = 0; i < 3; i++) {
+		int64_t fd = (int64_t) call->args[i];
+		if (fd < -1 || fd >= VFS_FDS_MAX)
+			return EINVAL;
+	}
+	for (int i = 0; i < 3; i++)
+		ldr.files[i] = (int) (int64_t) call->args[i];
+	return EOK;
+}
+
 static errno_t load(ipc_call_t *call)
 {
 	const char *cwd = ldr.cwd != NULL ? ldr.cwd : "/";
-	errno_t rc = image_load(ldr.image, &ldr.elf, &ldr.args, cwd, &ldr.sp);
+	errno_t rc = image_load(ldr.image, &ldr.elf, &ldr.args, cwd, ldr.files, &ldr.sp);
 	if (rc != EOK) {
 		report(ldr.path, str_error(rc));
 		return rc;
@@ -193,6 +209,10 @@ static const struct {
     {LOADER_SET_CWD, PHASE_BIT(PHASE_START), set_cwd},
     {LOADER_SET_PROGRAM, PHASE_BIT(PHASE_START) | PHASE_BIT(PHASE_CWD), set_program},
     {LOADER_SET_ARGS, PHASE_BIT(PHASE_PROGRAM), set_args},
+    {LOADER_SET_FILES,
+	PHASE_BIT(PHASE_START) | PHASE_BIT(PHASE_CWD) | PHASE_BIT(PHASE_PROGRAM) |
+	    PHASE_BIT(PHASE_ARGS),
+	set_files},
     {LOADER_LOAD, PHASE_BIT(PHASE_ARGS), load},
 };
 

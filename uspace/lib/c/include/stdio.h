@@ -18,11 +18,17 @@
 
 typedef struct file FILE;
 
+extern FILE *stdin;
 extern FILE *stdout;
 extern FILE *stderr;
 
-#define EOF    (-1)
-#define BUFSIZ 1024
+#define EOF (-1)
+
+/* fseek whence (the values of abi/vfs.h) */
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
+#define BUFSIZ	 1024
 
 /* Buffering modes for setvbuf. */
 #define _IOFBF 0 /* written when the buffer is full */
@@ -50,5 +56,32 @@ int fflush(FILE *f);
 int setvbuf(FILE *restrict f, char *restrict buf, int mode, size_t size);
 int ferror(FILE *f);
 void clearerr(FILE *f);
+
+/*
+ * Files (fopen modes r, w, a with + for both ways, b ignored, x exclusive)
+ * and input. Streams on files wait for the VFS: use them from fibrils.
+ */
+FILE *fopen(const char *restrict path, const char *restrict mode);
+/** A stream on open descriptor @a fd (which fclose then closes). */
+FILE *fdopen(int fd, const char *mode);
+int fclose(FILE *f);
+int fileno(FILE *f);
+size_t fread(void *restrict buf, size_t size, size_t n, FILE *restrict f);
+int fgetc(FILE *f);
+int getc(FILE *f);
+int getchar(void);
+/** Pushes @a c back (one character). */
+int ungetc(int c, FILE *f);
+/** Reads a line (with its '\n') of at most @a n - 1 bytes; NULL at the end. */
+char *fgets(char *restrict s, int n, FILE *restrict f);
+int feof(FILE *f);
+/** Moves the position as @a whence says; 0 or -1. */
+int fseek(FILE *f, long offset, int whence);
+long ftell(FILE *f);
+void rewind(FILE *f);
+
+/** Renames @a old_path to @a new_path (the VFS, posix_file.c); 0, or -1
+ *  with errno. */
+int rename(const char *old_path, const char *new_path);
 
 #endif

@@ -41,6 +41,11 @@ errno_t task_spawnv(
     task_id_t *id, task_wait_t *wait, const char *path, const char *const args[]);
 /** Same with the arguments as a NULL-terminated list. */
 errno_t task_spawnl(task_id_t *id, task_wait_t *wait, const char *path, ...);
+/** Same with the descriptors (open files) the program gets as its stdin,
+ *  stdout and stderr (-1: none; stdout and stderr then go to the console):
+ *  handed over through the VFS, sharing their positions with ours. */
+errno_t task_spawnvf(task_id_t *id, task_wait_t *wait, const char *path,
+    const char *const args[], int fd_stdin, int fd_stdout, int fd_stderr);
 /** Same with the working directory @a cwd for the program (NULL: ours). */
 errno_t task_spawnv_cwd(task_id_t *id, task_wait_t *wait, const char *path,
     const char *const args[], const char *cwd);

@@ -18,6 +18,9 @@ extern void (*const __init_array_end[])(void);
 const char *__progname = "?";
 const char *__cwd = "/";
 
+/* The descriptors stdin, stdout and stderr are to use; -1: the defaults. */
+static int inherited[3] = {-1, -1, -1};
+
 /** Takes what libc uses from the auxiliary vector, which follows the
  *  environment's terminating NULL. */
 static void read_auxv(char **envp)
@@ -27,6 +30,8 @@ static void read_auxv(char **envp)
 	for (uint64_t *aux = (uint64_t *) (envp + 1); aux[0] != AT_NULL; aux += 2) {
 		if (aux[0] == AT_SB_CWD)
 			__cwd = (const char *) aux[1];
+		else if (aux[0] >= AT_SB_STDIN && aux[0] <= AT_SB_STDERR)
+			inherited[aux[0] - AT_SB_STDIN] = (int) aux[1];
 	}
 }
 
@@ -41,6 +46,7 @@ _Noreturn void __libc_start(uint64_t *stack)
 	read_auxv(argv + argc + 1);
 	__tls_init_main();
 	__malloc_init();
+	__stdio_inherit(inherited);
 	for (void (*const *ctor)(void) = __init_array_start; ctor < __init_array_end;
 	     ctor++)
 		(*ctor)();

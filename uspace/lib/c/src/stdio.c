@@ -1,8 +1,11 @@
 /*
- * Buffered streams (see private/stdio.h for FILE). Every public call locks
- * the stream, buffers its output with file_put(), and ends with file_end(),
- * which writes the buffer out as the stream's mode asks.
+ * Buffered streams (see private/stdio.h for FILE): locking, the list of
+ * streams, and output. Every output call locks the stream, buffers its
+ * output with file_put(), and ends with file_end(), which writes the buffer
+ * out as the stream's mode asks. Input is stdio_read.c, opening and closing
+ * stdio_file.c.
  */
+#include "private/libc.h"
 #include "private/stdio.h"
 #include <stdio.h>
 #include <string.h>
@@ -10,30 +13,82 @@
 static char stdout_buf[BUFSIZ];
 static char stderr_buf[BUFSIZ];
 
-static FILE stdout_file = {
-    .ops = &kio_file_ops,
-    .lock = LIBC_LOCK_INITIALIZER,
-    .mode = _IOLBF,
-    .buf = stdout_buf,
-    .size = sizeof(stdout_buf),
-};
-
 static FILE stderr_file = {
     .ops = &kio_file_ops,
-    .lock = LIBC_LOCK_INITIALIZER,
+    .lock.spin = LIBC_LOCK_INITIALIZER,
     .mode = _IONBF,
     .buf = stderr_buf,
     .size = sizeof(stderr_buf),
+    .ungot = EOF,
+};
+
+static FILE stdout_file = {
+    .ops = &kio_file_ops,
+    .lock.spin = LIBC_LOCK_INITIALIZER,
+    .mode = _IOLBF,
+    .buf = stdout_buf,
+    .size = sizeof(stdout_buf),
+    .ungot = EOF,
+    .next = &stderr_file,
 };
 
 FILE *stdout = &stdout_file;
 FILE *stderr = &stderr_file;
 
-/* The streams fflush(NULL) flushes. */
-static FILE *const all_files[] = {&stdout_file, &stderr_file};
+/* Every stream, for fflush(NULL); a fibril mutex, since flushing a VFS
+ * stream waits for IPC with it held. */
+static FIBRIL_MUTEX_INITIALIZE(files_lock);
+static FILE *files = &stdout_file;
 
-/** Writes out the buffer of @a f (locked); EOF on error. */
-static int file_flush(FILE *f)
+void file_lock(FILE *f)
+{
+	if (f->fibril_lock)
+		fibril_mutex_lock(&f->lock.mutex);
+	else
+		libc_lock(&f->lock.spin);
+}
+
+void file_unlock(FILE *f)
+{
+	if (f->fibril_lock)
+		fibril_mutex_unlock(&f->lock.mutex);
+	else
+		libc_unlock(&f->lock.spin);
+}
+
+void file_list_add(FILE *f)
+{
+	fibril_mutex_lock(&files_lock);
+	f->next = files;
+	files = f;
+	fibril_mutex_unlock(&files_lock);
+}
+
+void file_list_remove(FILE *f)
+{
+	fibril_mutex_lock(&files_lock);
+	for (FILE **p = &files; *p != NULL; p = &(*p)->next) {
+		if (*p == f) {
+			*p = f->next;
+			break;
+		}
+	}
+	fibril_mutex_unlock(&files_lock);
+}
+
+int file_drop_input(FILE *f)
+{
+	size_t unread = f->rlen - f->rpos + (f->ungot != EOF);
+	f->rpos = f->rlen = 0;
+	f->ungot = EOF;
+	uint64_t pos;
+	if (unread > 0 && f->ops->seek != NULL &&
+	    f->ops->seek(f, -(int64_t) unread, SEEK_CUR, &pos) != EOK)
+		f->error = true;
+	return f->error ? EOF : 0;
+}
+
+int file_flush(FILE *f)
 {
 	if (f->len > 0 && f->ops->write(f, f->buf, f->len) != EOK)
 		f->error = true;
@@ -45,6 +100,8 @@ static int file_flush(FILE *f)
 /** Buffers @a len bytes for @a f (locked), flushing whenever it fills. */
 static void file_put(FILE *f, const char *data, size_t len)
 {
+	if (f->rlen > f->rpos || f->ungot != EOF)
+		file_drop_input(f);
 	if (f->mode == _IOLBF && memchr(data, '\n', len) != NULL)
 		f->newline = true;
 	while (len > 0) {
@@ -68,7 +125,7 @@ static void file_begin(FILE *f)
 {
 	if (f == stderr)
 		fflush(stdout);
-	libc_lock(&f->lock);
+	file_lock(f);
 }
 
 /** Ends a call on @a f: flushes as the mode asks and unlocks; EOF if the
@@ -78,7 +135,7 @@ static int file_end(FILE *f)
 	if (f->mode == _IONBF || f->newline)
 		file_flush(f);
 	int rc = f->error ? EOF : 0;
-	libc_unlock(&f->lock);
+	file_unlock(f);
 	return rc;
 }
 
@@ -154,17 +211,33 @@ int putchar(int c)
 	return fputc(c, stdout);
 }
 
+void __stdio_flush_console(void)
+{
+	FILE *const console[] = {stdout, stderr};
+	for (int i = 0; i < 2; i++) {
+		if (!console[i]->fibril_lock)
+			fflush(console[i]);
+	}
+}
+
+/** fflush(NULL): every stream (fclose waits while this runs). */
+static int flush_all(void)
+{
+	int rc = 0;
+	fibril_mutex_lock(&files_lock);
+	for (FILE *f = files; f != NULL; f = f->next)
+		rc |= fflush(f);
+	fibril_mutex_unlock(&files_lock);
+	return rc != 0 ? EOF : 0;
+}
+
 int fflush(FILE *f)
 {
-	if (f == NULL) {
-		int rc = 0;
-		for (size_t i = 0; i < sizeof(all_files) / sizeof(all_files[0]); i++)
-			rc |= fflush(all_files[i]);
-		return rc != 0 ? EOF : 0;
-	}
-	libc_lock(&f->lock);
+	if (f == NULL)
+		return flush_all();
+	file_lock(f);
 	int rc = file_flush(f);
-	libc_unlock(&f->lock);
+	file_unlock(f);
 	return rc;
 }
 
@@ -172,28 +245,29 @@ int setvbuf(FILE *restrict f, char *restrict buf, int mode, size_t size)
 {
 	if (mode != _IOFBF && mode != _IOLBF && mode != _IONBF)
 		return -1;
-	libc_lock(&f->lock);
+	file_lock(f);
 	file_flush(f);
 	f->mode = mode;
 	if (buf != NULL && size > 0) {
 		f->buf = buf;
 		f->size = size;
 	}
-	libc_unlock(&f->lock);
+	file_unlock(f);
 	return 0;
 }
 
 int ferror(FILE *f)
 {
-	libc_lock(&f->lock);
+	file_lock(f);
 	int error = f->error;
-	libc_unlock(&f->lock);
+	file_unlock(f);
 	return error;
 }
 
 void clearerr(FILE *f)
 {
-	libc_lock(&f->lock);
+	file_lock(f);
 	f->error = false;
-	libc_unlock(&f->lock);
+	f->eof = false;
+	file_unlock(f);
 }

@@ -38,7 +38,9 @@ _Noreturn void _Exit(int status)
 
 _Noreturn void abort(void)
 {
-	fflush(NULL);
+	/* Only the console: flushing a file takes locks the caller may hold
+	 * (abort() also ends a deadlocked task). */
+	__stdio_flush_console();
 	char msg[64];
 	int n = snprintf(msg, sizeof(msg), "%s: aborted\n", __progname);
 	kio_write(msg, n < (int) sizeof(msg) ? (size_t) n : sizeof(msg) - 1);

@@ -6,6 +6,7 @@
 #include "private/libc.h"
 #include <abi/loader.h>
 #include <async.h>
+#include <vfs.h>
 #include <stdlib.h>
 #include <stdarg.h>
 #include <string.h>
@@ -67,8 +68,26 @@ static errno_t loader_run(
 	return rc;
 }
 
-errno_t task_spawnv_cwd(task_id_t *id, task_wait_t *wait, const char *path,
-    const char *const args[], const char *cwd)
+/** Hands the descriptors @a files (-1: none) to task @a tid through the VFS
+ *  and tells its loader which ones they became there. */
+static errno_t loader_files(async_exch_t *exch, task_id_t tid, const int files[3])
+{
+	sysarg_t theirs[3];
+	for (int i = 0; i < 3; i++) {
+		int fd = -1;
+		if (files[i] >= 0) {
+			errno_t rc = vfs_pass(files[i], tid, &fd);
+			if (rc != EOK)
+				return rc;
+		}
+		theirs[i] = (sysarg_t) (int64_t) fd;
+	}
+	return async_req_3_0(exch, LOADER_SET_FILES, theirs[0], theirs[1], theirs[2]);
+}
+
+/** Every spawn: @a cwd NULL for ours, @a files NULL for none. */
+static errno_t spawn(task_id_t *id, task_wait_t *wait, const char *path,
+    const char *const args[], const char *cwd, const int files[3])
 {
 	cap_handle_t phone;
 	task_id_t tid;
@@ -82,8 +101,11 @@ errno_t task_spawnv_cwd(task_id_t *id, task_wait_t *wait, const char *path,
 		return ENOMEM;
 	}
 	async_exch_t *exch = async_exchange_begin(sess);
-	rc = exch != NULL ? loader_run(exch, path, args, cwd != NULL ? cwd : __cwd)
-			  : ENOMEM;
+	rc = exch != NULL ? EOK : ENOMEM;
+	if (rc == EOK && files != NULL)
+		rc = loader_files(exch, tid, files);
+	if (rc == EOK)
+		rc = loader_run(exch, path, args, cwd != NULL ? cwd : __cwd);
 	/* The wait is in place before the program can end. */
 	if (rc == EOK && wait != NULL)
 		rc = task_setup_wait(tid, TASK_WAIT_EXIT, wait);
@@ -100,10 +122,23 @@ errno_t task_spawnv_cwd(task_id_t *id, task_wait_t *wait, const char *path,
 	return rc;
 }
 
+errno_t task_spawnv_cwd(task_id_t *id, task_wait_t *wait, const char *path,
+    const char *const args[], const char *cwd)
+{
+	return spawn(id, wait, path, args, cwd, NULL);
+}
+
 errno_t task_spawnv(
     task_id_t *id, task_wait_t *wait, const char *path, const char *const args[])
 {
-	return task_spawnv_cwd(id, wait, path, args, NULL);
+	return spawn(id, wait, path, args, NULL, NULL);
+}
+
+errno_t task_spawnvf(task_id_t *id, task_wait_t *wait, const char *path,
+    const char *const args[], int fd_stdin, int fd_stdout, int fd_stderr)
+{
+	const int files[3] = {fd_stdin, fd_stdout, fd_stderr};
+	return spawn(id, wait, path, args, NULL, files);
 }
 
 errno_t task_spawnl(task_id_t *id, task_wait_t *wait, const char *path, ...)

@@ -13,6 +13,14 @@ extern const char *__progname;
  *  AT_SB_CWD), "/" if none was given. */
 extern const char *__cwd;
 
+/** stdio.c: flushes stdout and stderr if they go to the console (takes
+ *  only their spinlocks: safe where fibril locks may be held). */
+void __stdio_flush_console(void);
+
+/** stdio_file.c: binds stdin, stdout and stderr to the descriptors
+ *  @a fds[0..2] the program was given (-1: keep the default). */
+void __stdio_inherit(const int fds[3]);
+
 /** start.c: the C entry, called by _start with the initial stack block. */
 _Noreturn void __libc_start(uint64_t *stack);
 

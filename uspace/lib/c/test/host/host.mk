@@ -1,8 +1,8 @@
 # Host unit tests of libc's pure parts: the heap core behind malloc, the
-# number parsing and sorting of stdlib, and the fibril layer's timeout lists
-# and deadlock detector. Built with AddressSanitizer and UBSan like
-# kernel/test/host/, whose runner (host_test.c) they share, so
-# tools/testrun.py reads their PASS/FAIL lines; `make host-tests` builds them
+# number parsing and sorting of stdlib, the fibril layer's timeout lists
+# and deadlock detector, and the VFS's path normalisation. Built with
+# AddressSanitizer and UBSan like kernel/test/host/, whose runner
+# (host_test.c) they share, so tools/testrun.py reads their PASS/FAIL lines; `make host-tests` builds them
 # and `make test` runs them. A test program is <name>_test.c plus the libc
 # sources listed for it; it runs as $(USPACE_BUILD)/host-tests/libc_<name>.
 
@@ -15,11 +15,15 @@ LIBC_HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-paramete
 LIBC_HOST_MODULES_malloc := $(LIBC_DIR)/src/heap.c
 LIBC_HOST_MODULES_stdlib := $(LIBC_DIR)/src/strtol.c $(LIBC_DIR)/src/qsort.c
 LIBC_HOST_MODULES_fibril := $(LIBC_DIR)/src/timeout.c $(LIBC_DIR)/src/deadlock.c
+LIBC_HOST_MODULES_vfs_path := $(LIBC_DIR)/src/vfs_path.c
+# vfs_path.h, found by #include "..." only (libc's other headers must not
+# shadow the host's).
+LIBC_HOST_FLAGS_vfs_path := -iquote $(LIBC_DIR)/include
 # The host C library has these names too; the test calls ours as lc_*.
 LIBC_HOST_RENAME_stdlib := -Dstrtol=lc_strtol -Dstrtoll=lc_strtoll -Dstrtoul=lc_strtoul \
 	-Dstrtoull=lc_strtoull -Dqsort=lc_qsort
 
-LIBC_HOST_TESTS := malloc stdlib fibril
+LIBC_HOST_TESTS := malloc stdlib fibril vfs_path
 LIBC_HOST_TEST_BINS := $(patsubst %,$(USPACE_BUILD)/host-tests/libc_%,$(LIBC_HOST_TESTS))
 HOST_TEST_BINS += $(LIBC_HOST_TEST_BINS)
 host-tests: $(LIBC_HOST_TEST_BINS)
@@ -30,8 +34,8 @@ $(USPACE_BUILD)/host-tests/libc_%: $(LIBC_HOST_TEST_DIR)/%_test.c $$(LIBC_HOST_M
 	@mkdir -p $@.obj
 	@echo "  HOSTCC  $@"
 	@for m in $(LIBC_HOST_MODULES_$*); do \
-		$(HOSTCC) $(LIBC_HOST_CFLAGS) $(LIBC_HOST_RENAME_$*) -c $$m \
+		$(HOSTCC) $(LIBC_HOST_CFLAGS) $(LIBC_HOST_FLAGS_$*) $(LIBC_HOST_RENAME_$*) -c $$m \
 			-o $@.obj/$$(basename $$m .c).o || exit 1; \
 	done
-	@$(HOSTCC) $(LIBC_HOST_CFLAGS) -o $@ $< $(LIBC_HOST_RUNNER) \
+	@$(HOSTCC) $(LIBC_HOST_CFLAGS) $(LIBC_HOST_FLAGS_$*) -o $@ $< $(LIBC_HOST_RUNNER) \
 		$(patsubst %.c,$@.obj/%.o,$(notdir $(LIBC_HOST_MODULES_$*)))

@@ -1,0 +1,152 @@
+/*
+ * The virtual file system's protocols.
+ *
+ * Clients talk to the VFS server (service "vfs", interface VFS_IFACE_CLIENT)
+ * with file descriptors the VFS keeps per client task. File-system servers
+ * (tmpfs, ...) register with the VFS (interface VFS_IFACE_FS) and answer
+ * the VFS's calls on a callback connection; reads and writes are forwarded
+ * to them, so the data never passes through the VFS.
+ *
+ * Paths: absolute, at most VFS_PATH_MAX bytes, each component at most
+ * VFS_NAME_MAX bytes (else ENAMETOOLONG). The VFS normalises them ("//",
+ * ".", ".." and a trailing "/"; ".." of "/" is "/") before anything else,
+ * then finds the mount with the longest matching mount point; the file
+ * system gets the rest of the path relative to its root ("" is the root,
+ * components separated by single "/", no "." or "..").
+ */
+#ifndef ABI_VFS_H
+#define ABI_VFS_H
+
+#include <abi/ipc.h>
+#include <stdint.h>
+
+#define VFS_SERVICE_NAME "vfs"
+#define VFS_IFACE_CLIENT 0x76667301
+#define VFS_IFACE_FS	 0x76667302
+
+#define VFS_PATH_MAX   1024
+#define VFS_NAME_MAX   255
+#define VFS_FSNAME_MAX 16  /* a file-system type name ("tmpfs") */
+#define VFS_OPTS_MAX   256 /* mount options */
+#define VFS_FDS_MAX    256 /* open descriptors per client task */
+
+/*
+ * Client -> VFS. "+ W path" is a DATA_WRITE the client sends right after
+ * the call (the path, without NUL); "+ R x" a DATA_READ the client sends to
+ * receive x. Answers carry the results named after "->".
+ */
+enum {
+	VFS_OPEN = IPC_FIRST_USER_METHOD, /* (flags) + W path -> (fd) */
+	VFS_CLOSE,			  /* (fd) */
+	VFS_READ,			  /* (fd) + R data -> (bytes; 0 at the end) */
+	VFS_WRITE,			  /* (fd) + W data -> (bytes) */
+	VFS_SEEK,			  /* (fd, offset, whence) -> (position) */
+	VFS_TRUNCATE,			  /* (fd, size) */
+	VFS_FSTAT,			  /* (fd) + R vfs_stat_t */
+	VFS_STAT,			  /* + W path + R vfs_stat_t */
+	VFS_READDIR, /* (fd) + R name (NUL-terminated) -> (1: an entry,
+					     0: no more) */
+	VFS_MKDIR,   /* + W path */
+	VFS_UNLINK,  /* (flags) + W path */
+	VFS_RENAME,  /* + W old path + W new path */
+	VFS_SYNC,    /* (fd) */
+	VFS_STATFS,  /* + W path + R vfs_statfs_t */
+	VFS_MOUNT,   /* (flags) + W mount point + W fs type + W options */
+	VFS_UNMOUNT, /* + W mount point */
+	/* (fd, task id) -> (fd in that task's table): hands an open file to a
+	 * task the caller spawned (its parent in the kernel); the position is
+	 * shared. For stdin/stdout/stderr of spawned programs. */
+	VFS_PASS,
+};
+
+/* VFS_OPEN flags (POSIX's names and meanings). */
+#define O_RDONLY    0x0
+#define O_WRONLY    0x1
+#define O_RDWR	    0x2
+#define O_ACCMODE   0x3
+#define O_CREAT	    0x40
+#define O_EXCL	    0x80
+#define O_TRUNC	    0x200
+#define O_APPEND    0x400
+#define O_DIRECTORY 0x10000 /* ENOTDIR unless a directory */
+
+/* VFS_SEEK whence */
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
+
+/* VFS_UNLINK flags */
+#define VFS_UNLINK_DIR 0x1 /* rmdir: ENOTDIR unless a directory, ENOTEMPTY */
+
+/* VFS_MOUNT flags */
+#define VFS_MOUNT_RDONLY 0x1 /* writes get EROFS */
+#define VFS_MOUNT_WAIT	 0x2 /* wait until the fs type has registered */
+
+typedef enum {
+	VFS_NODE_FILE = 1,
+	VFS_NODE_DIR = 2,
+} vfs_node_type_t;
+
+typedef struct {
+	uint64_t index;	   /* the node's number in its file system */
+	uint64_t fs;	   /* the mount's number */
+	uint64_t size;	   /* bytes (files), entries (directories) */
+	uint32_t type;	   /* vfs_node_type_t */
+	uint32_t links;	   /* names the node has */
+	uint64_t mtime_ns; /* last change, monotonic clock */
+} vfs_stat_t;
+
+typedef struct {
+	char fs_type[VFS_FSNAME_MAX];
+	uint64_t block_size;
+	uint64_t total_blocks; /* 0: no limit */
+	uint64_t free_blocks;
+	uint64_t files;
+	uint32_t flags; /* VFS_MOUNT_* (the VFS fills it in) */
+	uint32_t reserved;
+	uint64_t server_task; /* the file-system server's task (the VFS fills
+				 it in) */
+} vfs_statfs_t;
+
+/*
+ * File system -> VFS: connect to the "vfs" service with VFS_IFACE_FS, send
+ * VFS_FS_REGISTER + W fs type name, then offer a callback connection
+ * (CONNECT_TO_ME, VFS_IFACE_FS) on the same exchange; the VFS makes its
+ * calls below through it. A file-system server serves any number of
+ * instances (mounts), told apart by their instance number.
+ */
+#define VFS_FS_REGISTER IPC_FIRST_USER_METHOD
+
+/*
+ * VFS -> file system. args[0] is the instance number in every call.
+ */
+enum {
+	FS_MOUNTED =
+	    IPC_FIRST_USER_METHOD, /* (inst, flags) + W options -> (root index) */
+	FS_UNMOUNTED,		   /* (inst): drop the instance */
+	/* (inst, lflags) + W relative path -> (index, size, type): the node,
+	 * made first if lflags say so */
+	FS_LOOKUP,
+	FS_OPEN_NODE,  /* (inst, index): one more open descriptor */
+	FS_CLOSE_NODE, /* (inst, index): one less; an unlinked node goes
+			  with its last one */
+	FS_READ,       /* (inst, index, pos) + R data -> (bytes) */
+	FS_WRITE,      /* (inst, index, pos) + W data -> (bytes, new size) */
+	FS_TRUNCATE,   /* (inst, index, size) */
+	FS_STAT,       /* (inst, index) + R vfs_stat_t (fs left 0) */
+	/* (inst, index, pos) + R name -> (next pos); ENOENT past the last
+	 * entry; pos 0 is the first */
+	FS_READDIR,
+	FS_UNLINK, /* (inst, VFS_UNLINK_* flags) + W relative path */
+	FS_RENAME, /* (inst) + W old relative path + W new relative path */
+	FS_SYNC,   /* (inst, index) */
+	FS_STATFS, /* (inst) + R vfs_statfs_t */
+};
+
+/* FS_LOOKUP lflags */
+#define L_CREATE    0x1 /* make a file if missing */
+#define L_EXCL	    0x2 /* with L_CREATE: EEXIST if present */
+#define L_DIRECTORY 0x4 /* ENOTDIR unless a directory; with L_CREATE: mkdir */
+#define L_FILE	    0x8 /* EISDIR if a directory */
+
+#endif

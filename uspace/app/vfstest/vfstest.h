@@ -1,0 +1,31 @@
+/*
+ * vfstest: tests of the VFS with tmpfs (boot options
+ * testinit=ns,vfs,tmpfs testtask=vfstest).
+ */
+#ifndef VFSTEST_H
+#define VFSTEST_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <task.h>
+#include <testsuite.h>
+#include <unistd.h>
+#include <vfs.h>
+
+/** Runs the test program as a child `vfstest --child @a args`; its id. */
+errno_t child_spawn(const char *args, task_id_t *id);
+/** Waits for child @a id; EOK if it exited 0. */
+errno_t child_wait(task_id_t id);
+/** The entry of a child: `--child write PATH N` or `--child pass`. */
+int child_main(int argc, char *argv[]);
+
+/** Writes @a size bytes of @a byte to @a fd. */
+errno_t fill_write(int fd, char byte, size_t size);
+
+void basic_tests(void);
+void limit_tests(void);
+void task_tests(void);
+void program_tests(void);
+
+#endif

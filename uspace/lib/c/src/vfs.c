@@ -1,0 +1,276 @@
+/*
+ * The VFS client (vfs.h). The session and the working directory are
+ * guarded by vfs_client_lock; calls use the session outside it.
+ */
+#include "private/libc.h"
+#include <async.h>
+#include <fibril_synch.h>
+#include <ns.h>
+#include <string.h>
+#include <vfs.h>
+#include <vfs_path.h>
+
+static FIBRIL_MUTEX_INITIALIZE(vfs_client_lock);
+static async_sess_t *vfs_session;
+static char vfs_cwd[VFS_PATH_MAX + 1];
+
+/** A call's extras: paths and data written after it, then a buffer read. */
+typedef struct {
+	const char *path[2];
+	const void *wbuf;
+	size_t wsize;
+	void *rbuf;
+	size_t rsize;
+} vfs_extra_t;
+
+static async_sess_t *vfs_sess(errno_t *rc)
+{
+	fibril_mutex_lock(&vfs_client_lock);
+	if (vfs_session == NULL)
+		vfs_session = service_connect_blocking(
+		    service_id_from_name(VFS_SERVICE_NAME), VFS_IFACE_CLIENT, 0, rc);
+	async_sess_t *sess = vfs_session;
+	fibril_mutex_unlock(&vfs_client_lock);
+	return sess;
+}
+
+/** Sends the extras of a call; stops at the first failure. */
+static errno_t vfs_send_extra(async_exch_t *exch, const vfs_extra_t *x)
+{
+	errno_t rc = EOK;
+	for (int i = 0; i < 2 && rc == EOK && x->path[i] != NULL; i++)
+		rc = async_data_write_start(exch, x->path[i], strlen(x->path[i]));
+	if (rc == EOK && x->wbuf != NULL)
+		rc = async_data_write_start(exch, x->wbuf, x->wsize);
+	if (rc == EOK && x->rbuf != NULL)
+		rc = async_data_read_start(exch, x->rbuf, x->rsize);
+	return rc;
+}
+
+/** The core of every call: @a method with three arguments and extras
+ *  @a x (unless NULL); the answer's first argument in *@a out (unless
+ *  NULL). */
+static errno_t vfs_call(sysarg_t method, sysarg_t a1, sysarg_t a2, sysarg_t a3,
+    const vfs_extra_t *x, sysarg_t *out)
+{
+	errno_t rc = EOK;
+	async_sess_t *sess = vfs_sess(&rc);
+	if (sess == NULL)
+		return rc != EOK ? rc : ENOMEM;
+	async_exch_t *exch = async_exchange_begin(sess);
+	if (exch == NULL)
+		return ENOMEM;
+	ipc_call_t answer;
+	aid_t req = async_send_3(exch, method, a1, a2, a3, &answer);
+	errno_t xrc = x != NULL ? vfs_send_extra(exch, x) : EOK;
+	async_wait_for(req, &rc);
+	async_exchange_end(exch);
+	if (out != NULL)
+		*out = rc == EOK ? answer.args[0] : 0;
+	return rc != EOK ? rc : xrc;
+}
+
+/** A call whose extras are @a path (made absolute) and @a path2 (unless
+ *  NULL), then a read into @a rbuf (unless NULL). */
+static errno_t vfs_call_path(sysarg_t method, sysarg_t a1, const char *path,
+    const char *path2, void *rbuf, size_t rsize)
+{
+	char abs[VFS_PATH_MAX + 1], abs2[VFS_PATH_MAX + 1];
+	errno_t rc = vfs_absolutize(path, abs);
+	if (rc == EOK && path2 != NULL)
+		rc = vfs_absolutize(path2, abs2);
+	if (rc != EOK)
+		return rc;
+	vfs_extra_t x = {{abs, path2 != NULL ? abs2 : NULL}, NULL, 0, rbuf, rsize};
+	return vfs_call(method, a1, 0, 0, &x, NULL);
+}
+
+errno_t vfs_absolutize(const char *path, char *out)
+{
+	size_t len = strlen(path);
+	if (len > VFS_PATH_MAX)
+		return ENAMETOOLONG;
+	if (path[0] == '/')
+		return vfs_path_normalize(path, len, out);
+	char joined[2 * VFS_PATH_MAX + 2];
+	fibril_mutex_lock(&vfs_client_lock);
+	if (vfs_cwd[0] == '\0')
+		str_lcpy(vfs_cwd, __cwd, sizeof(vfs_cwd));
+	size_t clen = strlen(vfs_cwd);
+	memcpy(joined, vfs_cwd, clen);
+	fibril_mutex_unlock(&vfs_client_lock);
+	joined[clen] = '/';
+	memcpy(joined + clen + 1, path, len + 1);
+	return vfs_path_normalize(joined, clen + 1 + len, out);
+}
+
+errno_t vfs_open(const char *path, unsigned flags, int *fd)
+{
+	char abs[VFS_PATH_MAX + 1];
+	errno_t rc = vfs_absolutize(path, abs);
+	if (rc != EOK)
+		return rc;
+	vfs_extra_t x = {{abs, NULL}, NULL, 0, NULL, 0};
+	sysarg_t out;
+	rc = vfs_call(VFS_OPEN, flags, 0, 0, &x, &out);
+	*fd = rc == EOK ? (int) out : -1;
+	return rc;
+}
+
+errno_t vfs_close(int fd)
+{
+	return vfs_call(VFS_CLOSE, (sysarg_t) fd, 0, 0, NULL, NULL);
+}
+
+/** Reads or writes @a size bytes in chunks of at most IPC_DATA_MAX until
+ *  done or a short one; an error after some bytes ends it early. */
+static errno_t vfs_xfer_all(sysarg_t method, int fd, void *buf, size_t size, size_t *done)
+{
+	*done = 0;
+	while (*done < size) {
+		size_t chunk = size - *done < IPC_DATA_MAX ? size - *done : IPC_DATA_MAX;
+		vfs_extra_t x = {{NULL, NULL}, NULL, 0, NULL, 0};
+		if (method == VFS_READ) {
+			x.rbuf = (char *) buf + *done;
+			x.rsize = chunk;
+		} else {
+			x.wbuf = (char *) buf + *done;
+			x.wsize = chunk;
+		}
+		sysarg_t n;
+		errno_t rc = vfs_call(method, (sysarg_t) fd, 0, 0, &x, &n);
+		if (rc != EOK)
+			return *done > 0 ? EOK : rc;
+		*done += n;
+		if (n < chunk)
+			break;
+	}
+	return EOK;
+}
+
+errno_t vfs_read(int fd, void *buf, size_t size, size_t *nread)
+{
+	return vfs_xfer_all(VFS_READ, fd, buf, size, nread);
+}
+
+errno_t vfs_write(int fd, const void *buf, size_t size, size_t *nwritten)
+{
+	return vfs_xfer_all(VFS_WRITE, fd, (void *) buf, size, nwritten);
+}
+
+errno_t vfs_seek(int fd, int64_t offset, int whence, uint64_t *pos)
+{
+	sysarg_t out;
+	errno_t rc = vfs_call(
+	    VFS_SEEK, (sysarg_t) fd, (sysarg_t) offset, (sysarg_t) whence, NULL, &out);
+	if (pos != NULL)
+		*pos = out;
+	return rc;
+}
+
+errno_t vfs_truncate(int fd, uint64_t size)
+{
+	return vfs_call(VFS_TRUNCATE, (sysarg_t) fd, size, 0, NULL, NULL);
+}
+
+errno_t vfs_fstat(int fd, vfs_stat_t *st)
+{
+	vfs_extra_t x = {{NULL, NULL}, NULL, 0, st, sizeof(*st)};
+	return vfs_call(VFS_FSTAT, (sysarg_t) fd, 0, 0, &x, NULL);
+}
+
+errno_t vfs_stat(const char *path, vfs_stat_t *st)
+{
+	return vfs_call_path(VFS_STAT, 0, path, NULL, st, sizeof(*st));
+}
+
+errno_t vfs_readdir(int fd, char *name, bool *more)
+{
+	vfs_extra_t x = {{NULL, NULL}, NULL, 0, name, VFS_NAME_MAX + 1};
+	sysarg_t out;
+	errno_t rc = vfs_call(VFS_READDIR, (sysarg_t) fd, 0, 0, &x, &out);
+	if (rc == ENOENT)
+		rc = EOK; /* the read's refusal past the last entry */
+	*more = rc == EOK && out == 1;
+	if (*more)
+		name[VFS_NAME_MAX] = '\0';
+	return rc;
+}
+
+errno_t vfs_mkdir(const char *path)
+{
+	return vfs_call_path(VFS_MKDIR, 0, path, NULL, NULL, 0);
+}
+
+errno_t vfs_unlink(const char *path, unsigned flags)
+{
+	return vfs_call_path(VFS_UNLINK, flags, path, NULL, NULL, 0);
+}
+
+errno_t vfs_rename(const char *old_path, const char *new_path)
+{
+	return vfs_call_path(VFS_RENAME, 0, old_path, new_path, NULL, 0);
+}
+
+errno_t vfs_sync(int fd)
+{
+	return vfs_call(VFS_SYNC, (sysarg_t) fd, 0, 0, NULL, NULL);
+}
+
+errno_t vfs_statfs(const char *path, vfs_statfs_t *sf)
+{
+	return vfs_call_path(VFS_STATFS, 0, path, NULL, sf, sizeof(*sf));
+}
+
+errno_t vfs_mount(
+    const char *point, const char *fs_type, const char *opts, unsigned flags)
+{
+	char abs[VFS_PATH_MAX + 1];
+	errno_t rc = vfs_absolutize(point, abs);
+	if (rc != EOK)
+		return rc;
+	vfs_extra_t x = {{abs, fs_type}, opts, strlen(opts), NULL, 0};
+	return vfs_call(VFS_MOUNT, flags, 0, 0, &x, NULL);
+}
+
+errno_t vfs_unmount(const char *point)
+{
+	return vfs_call_path(VFS_UNMOUNT, 0, point, NULL, NULL, 0);
+}
+
+errno_t vfs_pass(int fd, task_id_t task, int *newfd)
+{
+	sysarg_t out;
+	errno_t rc = vfs_call(VFS_PASS, (sysarg_t) fd, task, 0, NULL, &out);
+	*newfd = rc == EOK ? (int) out : -1;
+	return rc;
+}
+
+errno_t vfs_cwd_set(const char *path)
+{
+	char abs[VFS_PATH_MAX + 1];
+	vfs_stat_t st;
+	errno_t rc = vfs_absolutize(path, abs);
+	if (rc == EOK)
+		rc = vfs_stat(abs, &st);
+	if (rc == EOK && st.type != VFS_NODE_DIR)
+		rc = ENOTDIR;
+	if (rc != EOK)
+		return rc;
+	fibril_mutex_lock(&vfs_client_lock);
+	str_lcpy(vfs_cwd, abs, sizeof(vfs_cwd));
+	fibril_mutex_unlock(&vfs_client_lock);
+	return EOK;
+}
+
+errno_t vfs_cwd_get(char *buf, size_t size)
+{
+	fibril_mutex_lock(&vfs_client_lock);
+	if (vfs_cwd[0] == '\0')
+		str_lcpy(vfs_cwd, __cwd, sizeof(vfs_cwd));
+	errno_t rc = strlen(vfs_cwd) < size ? EOK : ERANGE;
+	if (rc == EOK)
+		str_lcpy(buf, vfs_cwd, size);
+	fibril_mutex_unlock(&vfs_client_lock);
+	return rc;
+}

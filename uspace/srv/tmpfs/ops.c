@@ -1,0 +1,471 @@
+/*
+ * The FS_* calls (abi/vfs.h) over tmpfs's instances (mounts).
+ *
+ * Each handler first takes the data transfers that belong to its call
+ * (paths, options, file data, the read to answer) without the lock, then
+ * works on the instance under `tmpfs_lock`, then answers. The lock guards
+ * the instance list and every file system in it; nothing waits while
+ * holding it. A call naming an instance or node that does not exist gets
+ * ENOENT.
+ */
+#include "archive.h"
+#include "options.h"
+#include "server.h"
+#include "tmpfs.h"
+#include <fibril_synch.h>
+#include <module.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+typedef struct {
+	link_t link; /* instances */
+	sysarg_t id;
+	tmpfs_fs_t *fs;
+} tmpfs_inst_t;
+
+static FIBRIL_MUTEX_INITIALIZE(tmpfs_lock);
+static list_t instances = LIST_INITIALIZER(instances); /* tmpfs_inst_t */
+
+/** Answers @a call; a failure to answer is reported, there is no one to
+ *  tell. */
+static void answer(ipc_call_t *call, errno_t rc, sysarg_t a1, sysarg_t a2, sysarg_t a3)
+{
+	const sysarg_t args[IPC_CALL_ARGS] = {a1, a2, a3};
+	errno_t arc = async_answer_args(call, rc, args);
+	if (arc != EOK)
+		printf("tmpfs: cannot answer method %lu: %s\n",
+		    (unsigned long) call->imethod, str_error(arc));
+}
+
+/** The instance numbered @a id, or NULL; the lock is held. */
+static tmpfs_inst_t *inst_find(sysarg_t id)
+{
+	list_foreach (instances, link, tmpfs_inst_t, inst) {
+		if (inst->id == id)
+			return inst;
+	}
+	return NULL;
+}
+
+static tmpfs_fs_t *fs_find(sysarg_t id)
+{
+	tmpfs_inst_t *inst = inst_find(id);
+	return inst != NULL ? inst->fs : NULL;
+}
+
+/** The node (args[0] instance, args[1] index) of @a call; the lock is held. */
+static errno_t node_get(ipc_call_t *call, tmpfs_fs_t **fs, tmpfs_node_t **node)
+{
+	*fs = fs_find(call->args[0]);
+	*node = *fs != NULL ? tmpfs_node_find(*fs, call->args[1]) : NULL;
+	return *node != NULL ? EOK : ENOENT;
+}
+
+/** Takes the path written after a call (NUL-terminated; free() it). */
+static errno_t path_receive(char **path)
+{
+	errno_t rc = async_data_write_accept(
+	    (void **) path, true, 0, VFS_PATH_MAX, 0, NULL);
+	return rc == ELIMIT ? ENAMETOOLONG : rc;
+}
+
+/*
+ * Mounting.
+ */
+
+/** A file system for @a opts, filled from its archive if it names one. */
+static errno_t fs_build(const tmpfs_options_t *opts, tmpfs_fs_t **out)
+{
+	tmpfs_fs_t *fs = NULL;
+	errno_t rc = tmpfs_fs_create(opts->size_limit, clock_ns, &fs);
+	if (rc != EOK || opts->archive[0] == '\0') {
+		*out = fs;
+		return rc;
+	}
+	char *data;
+	size_t size;
+	rc = module_load(opts->archive, &data, &size);
+	if (rc == EOK) {
+		rc = tmpfs_archive_fill(fs, data, size);
+		free(data);
+	}
+	if (rc != EOK) {
+		printf("tmpfs: cannot fill from module %s: %s\n", opts->archive,
+		    str_error(rc));
+		tmpfs_fs_destroy(fs);
+		return rc;
+	}
+	*out = fs;
+	return EOK;
+}
+
+/** Adds @a inst to the instances unless its number is taken. */
+static errno_t inst_add(tmpfs_inst_t *inst)
+{
+	fibril_mutex_lock(&tmpfs_lock);
+	errno_t rc = inst_find(inst->id) != NULL ? EEXIST : EOK;
+	if (rc == EOK)
+		list_append(&inst->link, &instances);
+	fibril_mutex_unlock(&tmpfs_lock);
+	return rc;
+}
+
+/** Makes instance @a id with the options @a text; its root's index in
+ *  *@a root. */
+static errno_t mount_make(sysarg_t id, const char *text, uint64_t *root)
+{
+	tmpfs_options_t opts;
+	errno_t rc = tmpfs_options_parse(text, &opts);
+	if (rc != EOK)
+		return rc;
+	tmpfs_inst_t *inst = malloc(sizeof(*inst));
+	if (inst == NULL)
+		return ENOMEM;
+	inst->id = id;
+	rc = fs_build(&opts, &inst->fs);
+	if (rc == EOK) {
+		*root = inst->fs->root->index;
+		rc = inst_add(inst);
+		if (rc != EOK)
+			tmpfs_fs_destroy(inst->fs);
+	}
+	if (rc != EOK)
+		free(inst);
+	return rc;
+}
+
+static void op_mounted(ipc_call_t *call)
+{
+	char *text;
+	errno_t rc = async_data_write_accept(
+	    (void **) &text, true, 0, VFS_OPTS_MAX, 0, NULL);
+	uint64_t root = 0;
+	if (rc == EOK) {
+		rc = mount_make(call->args[0], text, &root);
+		free(text);
+	}
+	answer(call, rc, root, 0, 0);
+}
+
+static void op_unmounted(ipc_call_t *call)
+{
+	fibril_mutex_lock(&tmpfs_lock);
+	tmpfs_inst_t *inst = inst_find(call->args[0]);
+	if (inst != NULL)
+		list_remove(&inst->link);
+	fibril_mutex_unlock(&tmpfs_lock);
+	if (inst != NULL) {
+		tmpfs_fs_destroy(inst->fs);
+		free(inst);
+	}
+	answer(call, inst != NULL ? EOK : ENOENT, 0, 0, 0);
+}
+
+/*
+ * Calls with a path.
+ */
+
+static void op_lookup(ipc_call_t *call)
+{
+	char *path;
+	errno_t rc = path_receive(&path);
+	if (rc != EOK) {
+		answer(call, rc, 0, 0, 0);
+		return;
+	}
+	sysarg_t index = 0, size = 0, type = 0;
+	fibril_mutex_lock(&tmpfs_lock);
+	tmpfs_fs_t *fs = fs_find(call->args[0]);
+	tmpfs_node_t *node;
+	rc = fs != NULL ? tmpfs_lookup(fs, path, (unsigned) call->args[1], &node)
+			: ENOENT;
+	if (rc == EOK) {
+		index = node->index;
+		size = tmpfs_node_size(node);
+		type = node->type;
+	}
+	fibril_mutex_unlock(&tmpfs_lock);
+	free(path);
+	answer(call, rc, index, size, type);
+}
+
+static void op_unlink(ipc_call_t *call)
+{
+	char *path;
+	errno_t rc = path_receive(&path);
+	if (rc != EOK) {
+		answer(call, rc, 0, 0, 0);
+		return;
+	}
+	fibril_mutex_lock(&tmpfs_lock);
+	tmpfs_fs_t *fs = fs_find(call->args[0]);
+	rc = fs != NULL ? tmpfs_unlink(fs, path, (unsigned) call->args[1]) : ENOENT;
+	fibril_mutex_unlock(&tmpfs_lock);
+	free(path);
+	answer(call, rc, 0, 0, 0);
+}
+
+static void op_rename(ipc_call_t *call)
+{
+	/* Both writes are taken even if the first is refused: they belong to
+	 * this call. */
+	char *old_path = NULL, *new_path = NULL;
+	errno_t rc = path_receive(&old_path);
+	errno_t rc2 = path_receive(&new_path);
+	if (rc == EOK)
+		rc = rc2;
+	if (rc == EOK) {
+		fibril_mutex_lock(&tmpfs_lock);
+		tmpfs_fs_t *fs = fs_find(call->args[0]);
+		rc = fs != NULL ? tmpfs_rename(fs, old_path, new_path) : ENOENT;
+		fibril_mutex_unlock(&tmpfs_lock);
+	}
+	free(old_path);
+	free(new_path);
+	answer(call, rc, 0, 0, 0);
+}
+
+/*
+ * Calls on a node.
+ */
+
+static void op_write(ipc_call_t *call)
+{
+	void *data;
+	size_t len;
+	errno_t rc = async_data_write_accept(&data, false, 0, IPC_DATA_MAX, 0, &len);
+	if (rc != EOK) {
+		answer(call, rc, 0, 0, 0);
+		return;
+	}
+	size_t done = 0;
+	uint64_t size = 0;
+	fibril_mutex_lock(&tmpfs_lock);
+	tmpfs_fs_t *fs;
+	tmpfs_node_t *node;
+	rc = node_get(call, &fs, &node);
+	if (rc == EOK)
+		rc = tmpfs_file_write(fs, node, call->args[2], data, len, &done);
+	if (rc == EOK)
+		size = node->size;
+	fibril_mutex_unlock(&tmpfs_lock);
+	free(data);
+	answer(call, rc, done, size, 0);
+}
+
+/** One step of a call on a node; the lock is held. */
+typedef errno_t (*node_fn_t)(tmpfs_fs_t *fs, tmpfs_node_t *node, ipc_call_t *call);
+
+/** Runs @a fn on the node @a call names and answers with its result. */
+static void node_call(ipc_call_t *call, node_fn_t fn)
+{
+	fibril_mutex_lock(&tmpfs_lock);
+	tmpfs_fs_t *fs;
+	tmpfs_node_t *node;
+	errno_t rc = node_get(call, &fs, &node);
+	if (rc == EOK)
+		rc = fn(fs, node, call);
+	fibril_mutex_unlock(&tmpfs_lock);
+	answer(call, rc, 0, 0, 0);
+}
+
+static errno_t node_open(tmpfs_fs_t *fs, tmpfs_node_t *node, ipc_call_t *call)
+{
+	return tmpfs_node_open(node);
+}
+
+static errno_t node_close(tmpfs_fs_t *fs, tmpfs_node_t *node, ipc_call_t *call)
+{
+	if (node->opens == 0)
+		return EINVAL; /* not open */
+	tmpfs_node_close(fs, node);
+	return EOK;
+}
+
+static errno_t node_truncate(tmpfs_fs_t *fs, tmpfs_node_t *node, ipc_call_t *call)
+{
+	return tmpfs_file_truncate(fs, node, call->args[2]);
+}
+
+static errno_t node_sync(tmpfs_fs_t *fs, tmpfs_node_t *node, ipc_call_t *call)
+{
+	return EOK; /* nothing is stored anywhere else */
+}
+
+static void op_open_node(ipc_call_t *call)
+{
+	node_call(call, node_open);
+}
+
+static void op_close_node(ipc_call_t *call)
+{
+	node_call(call, node_close);
+}
+
+static void op_truncate(ipc_call_t *call)
+{
+	node_call(call, node_truncate);
+}
+
+static void op_sync(ipc_call_t *call)
+{
+	node_call(call, node_sync);
+}
+
+/*
+ * Calls answered with a data read.
+ */
+
+/** Fills @a buf (@a size bytes) for the read that follows @a call; *@a len
+ *  gets the bytes to send, *@a result the answer's argument. The lock is
+ *  held. */
+typedef errno_t (*read_fill_t)(
+    ipc_call_t *call, void *buf, size_t size, size_t *len, sysarg_t *result);
+
+/** Takes the data read that follows @a call, fills it with @a fill and
+ *  answers both. */
+static void read_reply(ipc_call_t *call, read_fill_t fill)
+{
+	ipc_call_t rcall;
+	size_t size;
+	if (!async_data_read_receive(&rcall, &size)) {
+		answer(&rcall, EINVAL, 0, 0, 0);
+		answer(call, EINVAL, 0, 0, 0);
+		return;
+	}
+	if (size > IPC_DATA_MAX)
+		size = IPC_DATA_MAX;
+	void *buf = malloc(size > 0 ? size : 1);
+	errno_t rc = buf != NULL ? EOK : ENOMEM;
+	size_t len = 0;
+	sysarg_t result = 0;
+	if (rc == EOK) {
+		fibril_mutex_lock(&tmpfs_lock);
+		rc = fill(call, buf, size, &len, &result);
+		fibril_mutex_unlock(&tmpfs_lock);
+	}
+	if (rc == EOK)
+		rc = async_data_read_finalize(&rcall, buf, len);
+	else
+		answer(&rcall, rc, 0, 0, 0);
+	free(buf);
+	answer(call, rc, result, 0, 0);
+}
+
+/** Copies @a len bytes of @a src into the @a size byte @a buf, cut short. */
+static size_t copy_out(void *buf, size_t size, const void *src, size_t len)
+{
+	size_t n = len < size ? len : size;
+	memcpy(buf, src, n);
+	return n;
+}
+
+static errno_t fill_read(
+    ipc_call_t *call, void *buf, size_t size, size_t *len, sysarg_t *result)
+{
+	tmpfs_fs_t *fs;
+	tmpfs_node_t *node;
+	errno_t rc = node_get(call, &fs, &node);
+	if (rc == EOK)
+		rc = tmpfs_file_read(node, call->args[2], buf, size, len);
+	*result = *len;
+	return rc;
+}
+
+static errno_t fill_stat(
+    ipc_call_t *call, void *buf, size_t size, size_t *len, sysarg_t *result)
+{
+	tmpfs_fs_t *fs;
+	tmpfs_node_t *node;
+	errno_t rc = node_get(call, &fs, &node);
+	if (rc != EOK)
+		return rc;
+	vfs_stat_t st;
+	tmpfs_node_stat(node, &st);
+	*len = copy_out(buf, size, &st, sizeof(st));
+	return EOK;
+}
+
+static errno_t fill_readdir(
+    ipc_call_t *call, void *buf, size_t size, size_t *len, sysarg_t *result)
+{
+	tmpfs_fs_t *fs;
+	tmpfs_node_t *node;
+	errno_t rc = node_get(call, &fs, &node);
+	const char *name;
+	if (rc == EOK)
+		rc = tmpfs_dir_entry(node, call->args[2], &name);
+	if (rc != EOK)
+		return rc;
+	*len = copy_out(buf, size, name, strlen(name) + 1);
+	*result = call->args[2] + 1;
+	return EOK;
+}
+
+static errno_t fill_statfs(
+    ipc_call_t *call, void *buf, size_t size, size_t *len, sysarg_t *result)
+{
+	tmpfs_fs_t *fs = fs_find(call->args[0]);
+	if (fs == NULL)
+		return ENOENT;
+	vfs_statfs_t st;
+	tmpfs_fs_statfs(fs, &st);
+	*len = copy_out(buf, size, &st, sizeof(st));
+	return EOK;
+}
+
+static void op_read(ipc_call_t *call)
+{
+	read_reply(call, fill_read);
+}
+
+static void op_stat(ipc_call_t *call)
+{
+	read_reply(call, fill_stat);
+}
+
+static void op_readdir(ipc_call_t *call)
+{
+	read_reply(call, fill_readdir);
+}
+
+static void op_statfs(ipc_call_t *call)
+{
+	read_reply(call, fill_statfs);
+}
+
+/*
+ * Dispatch.
+ */
+
+#define OP(method) [(method) -FS_MOUNTED]
+
+static void (*const ops[])(ipc_call_t *call) = {
+    OP(FS_MOUNTED) = op_mounted,
+    OP(FS_UNMOUNTED) = op_unmounted,
+    OP(FS_LOOKUP) = op_lookup,
+    OP(FS_OPEN_NODE) = op_open_node,
+    OP(FS_CLOSE_NODE) = op_close_node,
+    OP(FS_READ) = op_read,
+    OP(FS_WRITE) = op_write,
+    OP(FS_TRUNCATE) = op_truncate,
+    OP(FS_STAT) = op_stat,
+    OP(FS_READDIR) = op_readdir,
+    OP(FS_UNLINK) = op_unlink,
+    OP(FS_RENAME) = op_rename,
+    OP(FS_SYNC) = op_sync,
+    OP(FS_STATFS) = op_statfs,
+};
+
+void tmpfs_call_handle(ipc_call_t *call)
+{
+	sysarg_t m = call->imethod;
+	size_t n = sizeof(ops) / sizeof(ops[0]);
+	if (m < FS_MOUNTED || m - FS_MOUNTED >= n || ops[m - FS_MOUNTED] == NULL) {
+		answer(call, ENOTSUP, 0, 0, 0);
+		return;
+	}
+	ops[m - FS_MOUNTED](call);
+}

@@ -1,0 +1,125 @@
+/*
+ * tmpfs's file systems in memory: the node tree (tree.c) and file data
+ * (file.c). No IPC here, so the host tests build these files as they are;
+ * the server (tmpfs.c, ops.c) guards every call with its one lock.
+ *
+ * A file system owns its nodes, found by index (a 64-bit counter, never
+ * reused), and its directory entries, found by (directory, name). A node
+ * lives while it has a name (links) or an open descriptor (opens); the root
+ * always has one link. File data lives in TMPFS_CHUNK_SIZE chunks reached
+ * through a pointer array; a missing chunk reads as zeros.
+ *
+ * Invariants of a file: every chunk at or past the end (index >=
+ * chunks for its size) is NULL, and every byte of a chunk past the end is
+ * zero, so growing a file needs no clearing. bytes_used is the sum of the
+ * file sizes and never exceeds size_limit.
+ */
+#ifndef TMPFS_TMPFS_H
+#define TMPFS_TMPFS_H
+
+#include <abi/errno.h>
+#include <abi/vfs.h>
+#include <common/adt/hash_table.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TMPFS_CHUNK_SIZE     4096
+#define TMPFS_BLOCK_SIZE     4096
+#define TMPFS_FILE_MAX	     ((uint64_t) 1 << 36) /* bytes per file: ELIMIT beyond */
+#define TMPFS_NO_LIMIT	     UINT64_MAX
+#define TMPFS_NODE_BUCKETS   1024
+#define TMPFS_DENTRY_BUCKETS 1024
+
+typedef struct tmpfs_node tmpfs_node_t;
+
+/** A name in a directory. */
+typedef struct {
+	link_t hash_link; /* fs->dentries, keyed by (dir, name) */
+	tmpfs_node_t *dir;
+	tmpfs_node_t *node;
+	size_t pos; /* its slot in dir->ents */
+	size_t name_len;
+	char name[]; /* NUL-terminated */
+} tmpfs_dentry_t;
+
+struct tmpfs_node {
+	link_t hash_link; /* fs->nodes, keyed by index */
+	uint64_t index;
+	vfs_node_type_t type;
+	uint32_t links; /* names (the root: 1) */
+	uint32_t opens; /* open descriptors the VFS holds */
+	uint64_t mtime_ns;
+	tmpfs_node_t *parent; /* directories: the directory naming it (root: NULL) */
+	/* Files. */
+	uint64_t size;
+	uint8_t **chunks;
+	size_t chunk_slots;
+	/* Directories: entries by position, ent_count of ent_cap used. */
+	tmpfs_dentry_t **ents;
+	size_t ent_count;
+	size_t ent_cap;
+};
+
+typedef struct {
+	uint64_t size_limit; /* bytes of file data; TMPFS_NO_LIMIT: none */
+	uint64_t bytes_used;
+	uint64_t node_count;
+	uint64_t next_index;
+	uint64_t (*clock)(void); /* for mtime_ns */
+	tmpfs_node_t *root;
+	hash_table_t nodes;
+	hash_table_t dentries;
+	list_t node_buckets[TMPFS_NODE_BUCKETS];
+	list_t dentry_buckets[TMPFS_DENTRY_BUCKETS];
+} tmpfs_fs_t;
+
+/*
+ * The tree (tree.c). Paths are relative to the root: "" is the root,
+ * components are separated by single "/", "." and ".." are EINVAL.
+ */
+
+/** A new file system holding an empty root directory. */
+errno_t tmpfs_fs_create(uint64_t size_limit, uint64_t (*clock)(void), tmpfs_fs_t **fs);
+/** Frees @a fs and every node in it, open or not. */
+void tmpfs_fs_destroy(tmpfs_fs_t *fs);
+/** The node numbered @a index, or NULL. */
+tmpfs_node_t *tmpfs_node_find(tmpfs_fs_t *fs, uint64_t index);
+/** Finds (with L_CREATE: makes) the node at @a path; L_* flags. */
+errno_t tmpfs_lookup(
+    tmpfs_fs_t *fs, const char *path, unsigned lflags, tmpfs_node_t **node);
+/** Removes the name @a path (VFS_UNLINK_DIR: rmdir's rules). */
+errno_t tmpfs_unlink(tmpfs_fs_t *fs, const char *path, unsigned flags);
+/** Moves the name @a old_path to @a new_path, replacing what is there. */
+errno_t tmpfs_rename(tmpfs_fs_t *fs, const char *old_path, const char *new_path);
+/** One more open descriptor of @a node (ELIMIT if it has too many). */
+errno_t tmpfs_node_open(tmpfs_node_t *node);
+/** One less; frees @a node if it has no name left. */
+void tmpfs_node_close(tmpfs_fs_t *fs, tmpfs_node_t *node);
+/** The name of entry @a pos of directory @a dir (ENOENT past the last). */
+errno_t tmpfs_dir_entry(const tmpfs_node_t *dir, uint64_t pos, const char **name);
+/** Bytes of a file, entries of a directory. */
+uint64_t tmpfs_node_size(const tmpfs_node_t *node);
+void tmpfs_node_stat(const tmpfs_node_t *node, vfs_stat_t *st);
+void tmpfs_fs_statfs(const tmpfs_fs_t *fs, vfs_statfs_t *st);
+/** Sets @a node's mtime to now. */
+void tmpfs_node_touch(tmpfs_fs_t *fs, tmpfs_node_t *node);
+
+/*
+ * File data (file.c). EISDIR for a directory.
+ */
+
+/** Copies up to @a len bytes from @a pos; *@a got is 0 at or past the end. */
+errno_t tmpfs_file_read(
+    const tmpfs_node_t *node, uint64_t pos, void *buf, size_t len, size_t *got);
+/** Writes @a len bytes at @a pos (a gap before it reads as zeros). Short
+ *  (*@a done < @a len) when the size limit or memory runs out part way;
+ *  ENOSPC / ENOMEM when nothing could be written, ELIMIT past TMPFS_FILE_MAX. */
+errno_t tmpfs_file_write(tmpfs_fs_t *fs, tmpfs_node_t *node, uint64_t pos,
+    const void *buf, size_t len, size_t *done);
+/** Sets the size of @a node to @a size (new bytes read as zeros). */
+errno_t tmpfs_file_truncate(tmpfs_fs_t *fs, tmpfs_node_t *node, uint64_t size);
+/** Frees the data of @a node (for freeing the node). */
+void tmpfs_file_free(tmpfs_fs_t *fs, tmpfs_node_t *node);
+
+#endif

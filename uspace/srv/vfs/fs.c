@@ -1,0 +1,203 @@
+/*
+ * File-system servers: their registration (VFS_IFACE_FS), the registry by
+ * type name, the calls the VFS makes to them, and their death.
+ *
+ * The registry (list `registry`, guarded by vfs_lock) holds the live
+ * servers; several may register one type name, and mounts take the newest.
+ * A server is dead once its registration connection hangs up or a call to
+ * it is answered EHANGUP: it leaves the registry and every later call on
+ * its mounts fails with EIO without being sent. The record itself lives
+ * while mounts reference it.
+ */
+#include "vfs.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static list_t registry = LIST_INITIALIZER(registry);
+/** Signalled when a server registers (VFS_MOUNT_WAIT); with vfs_lock. */
+static FIBRIL_CONDVAR_INITIALIZE(registered_cv);
+
+/** The newest live server of type @a name; vfs_lock is held. */
+static vfs_fs_t *fs_find_locked(const char *name)
+{
+	vfs_fs_t *found = NULL;
+	list_foreach (registry, link, vfs_fs_t, fs) {
+		if (strcmp(fs->name, name) == 0)
+			found = fs;
+	}
+	return found;
+}
+
+errno_t vfs_fs_get(const char *name, bool wait, vfs_fs_t **fs)
+{
+	fibril_mutex_lock(&vfs_lock);
+	vfs_fs_t *found;
+	while ((found = fs_find_locked(name)) == NULL && wait)
+		fibril_condvar_wait(&registered_cv, &vfs_lock);
+	if (found != NULL)
+		found->refs++;
+	fibril_mutex_unlock(&vfs_lock);
+	*fs = found;
+	return found != NULL ? EOK : ENOENT;
+}
+
+/** Drops a reference; vfs_lock is held. The session goes with the last. */
+static void fs_put_locked(vfs_fs_t *fs)
+{
+	if (--fs->refs > 0)
+		return;
+	(void) async_hangup(fs->sess);
+	free(fs);
+}
+
+void vfs_fs_put(vfs_fs_t *fs)
+{
+	fibril_mutex_lock(&vfs_lock);
+	fs_put_locked(fs);
+	fibril_mutex_unlock(&vfs_lock);
+}
+
+/** Marks @a fs dead and takes it out of the registry (once). */
+static void fs_mark_dead(vfs_fs_t *fs)
+{
+	fibril_mutex_lock(&vfs_lock);
+	if (!fs->dead) {
+		fs->dead = true;
+		list_remove(&fs->link);
+		printf("vfs: file system %s (task %llu) is gone\n", fs->name,
+		    (unsigned long long) fs->task);
+	}
+	fibril_mutex_unlock(&vfs_lock);
+}
+
+errno_t vfs_fs_begin(vfs_fs_t *fs, async_exch_t **exch)
+{
+	if (fs->dead)
+		return EIO;
+	*exch = async_exchange_begin(fs->sess);
+	return *exch != NULL ? EOK : EIO;
+}
+
+errno_t vfs_fs_end(vfs_fs_t *fs, async_exch_t *exch, errno_t rc)
+{
+	async_exchange_end(exch);
+	if (rc == EHANGUP) {
+		fs_mark_dead(fs);
+		return EIO;
+	}
+	return rc;
+}
+
+errno_t vfs_fs_req(vfs_mount_t *m, sysarg_t method, sysarg_t a2, sysarg_t a3, sysarg_t a4,
+    sysarg_t out[3])
+{
+	async_exch_t *exch;
+	errno_t rc = vfs_fs_begin(m->fs, &exch);
+	if (rc != EOK)
+		return rc;
+	rc = async_req_4_3(exch, method, m->inst, a2, a3, a4, &out[0], &out[1], &out[2]);
+	return vfs_fs_end(m->fs, exch, rc);
+}
+
+/** Sends the bytes of @a s (unless NULL) as a data write. */
+static errno_t fs_write_str(async_exch_t *exch, const char *s)
+{
+	return s != NULL ? async_data_write_start(exch, s, strlen(s)) : EOK;
+}
+
+errno_t vfs_fs_req_path(vfs_mount_t *m, sysarg_t method, sysarg_t a2, const char *path,
+    const char *path2, sysarg_t out[3])
+{
+	async_exch_t *exch;
+	errno_t rc = vfs_fs_begin(m->fs, &exch);
+	if (rc != EOK)
+		return rc;
+	ipc_call_t answer;
+	aid_t req = async_send_2(exch, method, m->inst, a2, &answer);
+	errno_t wrc = fs_write_str(exch, path);
+	if (wrc == EOK)
+		wrc = fs_write_str(exch, path2);
+	async_wait_for(req, &rc);
+	if (rc == EOK && wrc != EOK)
+		rc = wrc;
+	for (int i = 0; i < 3 && out != NULL; i++)
+		out[i] = answer.args[i];
+	return vfs_fs_end(m->fs, exch, rc);
+}
+
+errno_t vfs_fs_req_read(
+    vfs_mount_t *m, sysarg_t method, sysarg_t a2, void *buf, size_t size)
+{
+	async_exch_t *exch;
+	errno_t rc = vfs_fs_begin(m->fs, &exch);
+	if (rc != EOK)
+		return rc;
+	aid_t req = async_send_2(exch, method, m->inst, a2, NULL);
+	errno_t rrc = async_data_read_start(exch, buf, size);
+	async_wait_for(req, &rc);
+	if (rc == EOK && rrc != EOK)
+		rc = rrc;
+	return vfs_fs_end(m->fs, exch, rc);
+}
+
+/** Takes VFS_FS_REGISTER with its name and the callback connection: a new
+ *  server record, or NULL (the calls are answered). */
+static vfs_fs_t *fs_receive_registration(void)
+{
+	ipc_call_t call, cb;
+	async_get_call(&call);
+	if (call.imethod != VFS_FS_REGISTER) {
+		async_answer_0(&call, EINVAL);
+		return NULL;
+	}
+	vfs_fs_t *fs = calloc(1, sizeof(*fs));
+	size_t len = 0;
+	char *name = NULL;
+	errno_t rc = async_data_write_accept(
+	    (void **) &name, true, 1, VFS_FSNAME_MAX - 1, 0, &len);
+	async_get_call(&cb);
+	async_sess_t *sess = rc == EOK
+	    ? async_callback_receive_start(EXCHANGE_SERIALIZE, &cb)
+	    : NULL;
+	if (rc == EOK && (sess == NULL || fs == NULL))
+		rc = sess == NULL ? EINVAL : ENOMEM;
+	async_answer_0(&cb, rc);
+	async_answer_0(&call, rc);
+	if (rc != EOK) {
+		if (sess != NULL)
+			(void) async_hangup(sess);
+		free(fs);
+		free(name);
+		return NULL;
+	}
+	str_lcpy(fs->name, name, sizeof(fs->name));
+	free(name);
+	fs->task = call.task_id;
+	fs->sess = sess;
+	fs->refs = 1;
+	return fs;
+}
+
+/** A file-system server's registration connection: it stays open as long
+ *  as the server lives; its hang-up is the server's death. */
+void vfs_fs_connection(ipc_call_t *icall, void *arg)
+{
+	async_accept_0(icall);
+	vfs_fs_t *fs = fs_receive_registration();
+	if (fs == NULL)
+		return;
+	fibril_mutex_lock(&vfs_lock);
+	list_append(&fs->link, &registry);
+	fibril_condvar_broadcast(&registered_cv);
+	fibril_mutex_unlock(&vfs_lock);
+	for (;;) {
+		ipc_call_t call;
+		async_get_call(&call);
+		if (call.imethod == 0)
+			break;
+		async_answer_0(&call, ENOTSUP);
+	}
+	fs_mark_dead(fs);
+	vfs_fs_put(fs);
+}

@@ -1,0 +1,167 @@
+/*
+ * The mount table (list `mounts`, guarded by vfs_lock) and path
+ * resolution. Mount and unmount are serialised by mount_op_lock, held
+ * across their calls to the file system, so the table cannot change under
+ * their checks; other operations only take references (vfs_lock briefly).
+ */
+#include "vfs.h"
+#include <stdlib.h>
+#include <string.h>
+#include <vfs_path.h>
+
+static FIBRIL_MUTEX_INITIALIZE(mount_op_lock);
+static list_t mounts = LIST_INITIALIZER(mounts); /* vfs_mount_t, mounted */
+static sysarg_t next_inst = 1;
+
+/** The mount with the longest mount point holding @a path; vfs_lock is
+ *  held. */
+static vfs_mount_t *mount_find_locked(const char *path)
+{
+	vfs_mount_t *best = NULL;
+	list_foreach (mounts, link, vfs_mount_t, m) {
+		if (vfs_path_is_below(path, m->point) &&
+		    (best == NULL || strlen(m->point) > strlen(best->point)))
+			best = m;
+	}
+	return best;
+}
+
+errno_t vfs_mount_resolve(const char *path, vfs_mount_t **mp, const char **rest)
+{
+	fibril_mutex_lock(&vfs_lock);
+	vfs_mount_t *m = mount_find_locked(path);
+	if (m != NULL)
+		m->refs++;
+	fibril_mutex_unlock(&vfs_lock);
+	*mp = m;
+	if (m == NULL)
+		return ENOENT;
+	*rest = vfs_path_rest(path, m->point);
+	return EOK;
+}
+
+void vfs_mount_ref(vfs_mount_t *m)
+{
+	fibril_mutex_lock(&vfs_lock);
+	m->refs++;
+	fibril_mutex_unlock(&vfs_lock);
+}
+
+void vfs_mount_put(vfs_mount_t *m)
+{
+	fibril_mutex_lock(&vfs_lock);
+	bool last = --m->refs == 0;
+	fibril_mutex_unlock(&vfs_lock);
+	if (!last)
+		return;
+	vfs_fs_put(m->fs);
+	free(m);
+}
+
+/** Whether @a point may take a new mount: "/" first, then only existing
+ *  directories that are no mount point yet. mount_op_lock is held. */
+static errno_t mount_check_point(const char *point)
+{
+	vfs_mount_t *parent;
+	const char *rest;
+	errno_t rc = vfs_mount_resolve(point, &parent, &rest);
+	if (rc != EOK)
+		return strcmp(point, "/") == 0 ? EOK : ENOENT;
+	if (*rest == '\0') {
+		vfs_mount_put(parent);
+		return EBUSY;
+	}
+	sysarg_t out[3];
+	rc = vfs_fs_req_path(parent, FS_LOOKUP, L_DIRECTORY, rest, NULL, out);
+	vfs_mount_put(parent);
+	return rc;
+}
+
+/** Asks @a fs for a new instance with @a opts; a new mount record. */
+static errno_t mount_instance(
+    vfs_fs_t *fs, const char *point, const char *opts, unsigned flags, vfs_mount_t **mp)
+{
+	vfs_mount_t *m = calloc(1, sizeof(*m));
+	if (m == NULL)
+		return ENOMEM;
+	str_lcpy(m->point, point, sizeof(m->point));
+	m->fs = fs;
+	m->flags = flags & VFS_MOUNT_RDONLY;
+	m->inst = next_inst++;
+	sysarg_t out[3];
+	errno_t rc = vfs_fs_req_path(m, FS_MOUNTED, m->flags, opts, NULL, out);
+	if (rc != EOK) {
+		free(m);
+		return rc;
+	}
+	m->root = out[0];
+	*mp = m;
+	return EOK;
+}
+
+errno_t mount_request(const char *point, const char *type, const char *opts, unsigned flags)
+{
+	vfs_fs_t *fs;
+	/* Waiting for the type holds no lock. */
+	errno_t rc = vfs_fs_get(type, (flags & VFS_MOUNT_WAIT) != 0, &fs);
+	if (rc != EOK)
+		return rc;
+	fibril_mutex_lock(&mount_op_lock);
+	vfs_mount_t *m = NULL;
+	rc = mount_check_point(point);
+	if (rc == EOK)
+		rc = mount_instance(fs, point, opts, flags, &m);
+	if (rc == EOK) {
+		fibril_mutex_lock(&vfs_lock);
+		m->mounted = true;
+		m->refs = 1;
+		list_append(&m->link, &mounts);
+		fibril_mutex_unlock(&vfs_lock);
+	}
+	fibril_mutex_unlock(&mount_op_lock);
+	if (rc != EOK)
+		vfs_fs_put(fs);
+	return rc;
+}
+
+/** Whether a mount lies below @a m; vfs_lock is held. */
+static bool mount_has_children_locked(vfs_mount_t *m)
+{
+	list_foreach (mounts, link, vfs_mount_t, other) {
+		if (other != m && vfs_path_is_below(other->point, m->point))
+			return true;
+	}
+	return false;
+}
+
+/** Takes the mount at exactly @a point out of the table unless it is busy
+ *  (a dead file system's mount never is); vfs_lock is held. */
+static errno_t mount_detach_locked(const char *point, vfs_mount_t **mp)
+{
+	vfs_mount_t *m = mount_find_locked(point);
+	if (m == NULL || strcmp(m->point, point) != 0)
+		return ENOENT;
+	if (!m->fs->dead && (m->open_files > 0 || mount_has_children_locked(m)))
+		return EBUSY;
+	list_remove(&m->link);
+	m->mounted = false;
+	*mp = m;
+	return EOK;
+}
+
+errno_t unmount_request(const char *point)
+{
+	fibril_mutex_lock(&mount_op_lock);
+	fibril_mutex_lock(&vfs_lock);
+	vfs_mount_t *m = NULL;
+	errno_t rc = mount_detach_locked(point, &m);
+	fibril_mutex_unlock(&vfs_lock);
+	if (rc == EOK) {
+		sysarg_t out[3];
+		/* A dead or failing file system is let go all the same. */
+		(void) vfs_fs_req(m, FS_UNMOUNTED, 0, 0, 0, out);
+		vfs_mount_put(m); /* the table's reference */
+	}
+	fibril_mutex_unlock(&mount_op_lock);
+	return rc;
+}

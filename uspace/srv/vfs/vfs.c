@@ -1,0 +1,68 @@
+/*
+ * vfs: ports and loops. Clients connect to service "vfs" with
+ * VFS_IFACE_CLIENT; each connection's calls are handled one at a time in
+ * its fibril, on the descriptor table of the client's task. File-system
+ * servers connect with VFS_IFACE_FS (fs.c).
+ */
+#include "vfs.h"
+#include <fibril.h>
+#include <ns.h>
+#include <stdio.h>
+#include <string.h>
+
+FIBRIL_MUTEX_INITIALIZE(vfs_lock);
+
+errno_t vfs_answer(ipc_call_t *call, errno_t rc, sysarg_t a1, sysarg_t a2)
+{
+	errno_t arc = async_answer_2(call, rc, a1, a2);
+	if (arc != EOK && arc != EHANGUP)
+		printf("vfs: cannot answer method %lu: %s\n",
+		    (unsigned long) call->imethod, str_error(arc));
+	return arc;
+}
+
+void vfs_refuse_data(errno_t rc)
+{
+	ipc_call_t call;
+	async_get_call(&call);
+	async_answer_0(&call, rc);
+}
+
+static void vfs_client_connection(ipc_call_t *icall, void *arg)
+{
+	vfs_table_t *t = vfs_client_table(icall->task_id);
+	if (t == NULL) {
+		async_answer_0(icall, ENOMEM);
+		return;
+	}
+	async_accept_0(icall);
+	for (;;) {
+		ipc_call_t call;
+		async_get_call(&call);
+		if (call.imethod == 0)
+			return;
+		vfs_client_call(t, &call);
+	}
+}
+
+int main(int argc, char *argv[])
+{
+	async_set_client_data_constructor(vfs_client_create);
+	async_set_client_data_destructor(vfs_client_destroy);
+	fid_t worker = fibril_create(vfs_client_worker, NULL);
+	if (worker == 0) {
+		printf("vfs: out of memory\n");
+		return 1;
+	}
+	fibril_add_ready(worker);
+	service_id_t svc = service_id_from_name(VFS_SERVICE_NAME);
+	errno_t rc = service_register(svc, VFS_IFACE_CLIENT, vfs_client_connection, NULL);
+	if (rc == EOK)
+		rc = service_register(svc, VFS_IFACE_FS, vfs_fs_connection, NULL);
+	if (rc != EOK) {
+		printf("vfs: cannot register: %s\n", str_error(rc));
+		return 1;
+	}
+	printf("vfs: started\n");
+	async_manager();
+}

@@ -1,0 +1,115 @@
+/*
+ * vfs: the virtual file system server (protocols: abi/vfs.h).
+ *
+ * Parts: fs.c (file-system servers, calls to them, death), mount.c (the
+ * mount table and path resolution), file.c (open files and per-task
+ * descriptor tables), ops.c (the client calls), vfs.c (ports and loops).
+ *
+ * Locks, in the order they nest (no file-system call and no wait for a
+ * client is made holding any but mount_op_lock and a file's lock):
+ *   mount_op_lock   serialises mount and unmount (mount.c)
+ *   file->lock      one operation at a time on an open file and its position
+ *   tables_lock     descriptor tables and their slots (file.c)
+ *   vfs_lock        fs registry, mount table, reference counts (fs.c, mount.c)
+ */
+#ifndef VFS_VFS_H
+#define VFS_VFS_H
+
+#include <abi/vfs.h>
+#include <async.h>
+#include <common/adt/list.h>
+#include <fibril_synch.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <task.h>
+
+/** A registered file-system server; lives while registered or mounted. */
+typedef struct {
+	link_t link; /* in the registry while alive */
+	char name[VFS_FSNAME_MAX + 1];
+	task_id_t task;
+	async_sess_t *sess; /* the callback session (serialised exchanges) */
+	bool dead;	    /* hung up: every call on it gets EIO */
+	unsigned refs;	    /* registration + mounts; vfs_lock */
+} vfs_fs_t;
+
+/** A mount; freed when unmounted and no longer referenced. */
+typedef struct {
+	link_t link; /* in the mount table while mounted */
+	char point[VFS_PATH_MAX + 1];
+	vfs_fs_t *fs;
+	sysarg_t inst;
+	uint64_t root;
+	unsigned flags; /* VFS_MOUNT_RDONLY */
+	bool mounted;
+	unsigned refs;	     /* table + operations + open files; vfs_lock */
+	unsigned open_files; /* for EBUSY; vfs_lock */
+} vfs_mount_t;
+
+/** An open file, shared by the descriptors VFS_PASS made of one open. */
+typedef struct {
+	fibril_mutex_t lock; /* guards pos; held across one operation */
+	vfs_mount_t *mount;  /* referenced */
+	uint64_t index;
+	unsigned oflags;
+	uint64_t pos;
+	unsigned refs; /* descriptors; tables_lock */
+} vfs_file_t;
+
+/* vfs.c */
+extern fibril_mutex_t vfs_lock;
+errno_t vfs_answer(ipc_call_t *call, errno_t rc, sysarg_t a1, sysarg_t a2);
+/** Answers the data transfer the client sends after a call that failed. */
+void vfs_refuse_data(errno_t rc);
+
+/* fs.c */
+void vfs_fs_connection(ipc_call_t *icall, void *arg);
+/** The live server of type @a name, referenced; waits for it with
+ *  @a wait, else ENOENT. */
+errno_t vfs_fs_get(const char *name, bool wait, vfs_fs_t **fs);
+void vfs_fs_put(vfs_fs_t *fs);
+/** An exchange with @a fs, or EIO if it is dead. */
+errno_t vfs_fs_begin(vfs_fs_t *fs, async_exch_t **exch);
+/** Ends @a exch and maps the call's result @a rc: a hang-up marks @a fs
+ *  dead and becomes EIO. */
+errno_t vfs_fs_end(vfs_fs_t *fs, async_exch_t *exch, errno_t rc);
+errno_t vfs_fs_req(vfs_mount_t *m, sysarg_t method, sysarg_t a2, sysarg_t a3, sysarg_t a4,
+    sysarg_t out[3]);
+/** @a method with the relative path @a path written after it. */
+errno_t vfs_fs_req_path(vfs_mount_t *m, sysarg_t method, sysarg_t a2, const char *path,
+    const char *path2, sysarg_t out[3]);
+/** @a method whose answer data (@a size bytes) comes into @a buf. */
+errno_t vfs_fs_req_read(
+    vfs_mount_t *m, sysarg_t method, sysarg_t a2, void *buf, size_t size);
+
+/* mount.c */
+/** The mount holding the normalised @a path (longest prefix), referenced,
+ *  and the path relative to its root in *@a rest; ENOENT if none. */
+errno_t vfs_mount_resolve(const char *path, vfs_mount_t **m, const char **rest);
+void vfs_mount_ref(vfs_mount_t *m);
+void vfs_mount_put(vfs_mount_t *m);
+errno_t mount_request(const char *point, const char *type, const char *opts, unsigned flags);
+errno_t unmount_request(const char *point);
+
+/* file.c */
+typedef struct vfs_table vfs_table_t;
+void *vfs_client_create(void);
+void vfs_client_destroy(void *data);
+/** The descriptor table of the calling connection's task (made on first
+ *  use); NULL only without memory. */
+vfs_table_t *vfs_client_table(task_id_t task);
+/** Applies the ends of client tasks (a fibril). */
+errno_t vfs_client_worker(void *arg);
+errno_t vfs_file_open(vfs_mount_t *m, uint64_t index, unsigned oflags, vfs_file_t **file);
+errno_t vfs_fd_alloc(vfs_table_t *t, vfs_file_t *file, int *fd);
+/** The file of descriptor @a fd, referenced; EBADF. */
+errno_t vfs_fd_get(vfs_table_t *t, sysarg_t fd, vfs_file_t **file);
+void vfs_file_put(vfs_file_t *file);
+errno_t vfs_fd_close(vfs_table_t *t, sysarg_t fd);
+errno_t vfs_fd_pass(
+    vfs_table_t *t, sysarg_t fd, task_id_t caller, task_id_t target, int *newfd);
+
+/* ops.c */
+void vfs_client_call(vfs_table_t *t, ipc_call_t *call);
+
+#endif
