@@ -99,7 +99,8 @@ static errno_t mount_instance(
 	return EOK;
 }
 
-errno_t mount_request(const char *point, const char *type, const char *opts, unsigned flags)
+errno_t mount_request(
+    const char *point, const char *type, const char *opts, unsigned flags)
 {
 	vfs_fs_t *fs;
 	/* Waiting for the type holds no lock. */

@@ -88,7 +88,8 @@ errno_t vfs_fs_req_read(
 errno_t vfs_mount_resolve(const char *path, vfs_mount_t **m, const char **rest);
 void vfs_mount_ref(vfs_mount_t *m);
 void vfs_mount_put(vfs_mount_t *m);
-errno_t mount_request(const char *point, const char *type, const char *opts, unsigned flags);
+errno_t mount_request(
+    const char *point, const char *type, const char *opts, unsigned flags);
 errno_t unmount_request(const char *point);
 
 /* file.c */
