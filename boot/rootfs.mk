@@ -1,6 +1,7 @@
 # The root file system, as the cpio ("newc") archive the root tmpfs is filled
 # from at boot (module "rootfs" in boot/modules.list):
 #   /app   every program of uspace/app      /srv   every server of uspace/srv
+#   /drv   every driver of uspace/drv
 #   /cfg   boot/cfg (init's configuration)  /data  boot/data (sample files)
 #   /tmp   empty (a tmpfs of its own is mounted there)
 # Made with the host's cpio from the tree $(BUILD)/rootfs.
@@ -11,9 +12,10 @@ ROOTFS_FILES := $(wildcard boot/cfg/* boot/data/*)
 $(BUILD)/rootfs.cpio: $(USPACE_PROGRAMS) $(ROOTFS_FILES) boot/rootfs.mk
 	@echo "  CPIO    $@"
 	@rm -rf $(ROOTFS_DIR)
-	@mkdir -p $(addprefix $(ROOTFS_DIR)/,app srv cfg data tmp)
-	@cp $(filter $(USPACE_BUILD)/app/%,$(USPACE_PROGRAMS)) $(ROOTFS_DIR)/app/
-	@cp $(filter $(USPACE_BUILD)/srv/%,$(USPACE_PROGRAMS)) $(ROOTFS_DIR)/srv/
+	@mkdir -p $(addprefix $(ROOTFS_DIR)/,app srv drv cfg data tmp)
+	@for f in $(USPACE_PROGRAMS); do \
+		cp $$f $(ROOTFS_DIR)/$$(basename $$(dirname $$f))/ || exit 1; \
+	done
 	@cp boot/cfg/* $(ROOTFS_DIR)/cfg/
 	@cp boot/data/* $(ROOTFS_DIR)/data/
 	@cd $(ROOTFS_DIR) && find . -mindepth 1 | LC_ALL=C sort | \

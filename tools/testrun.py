@@ -157,6 +157,8 @@ def run_tasktest(results, args):
     run_line_suite(results, args, "tasktest", "testinit=ns testtask=tasktest", "tasks",
                    args.iso, checks=[
         ("loader-names-the-bad-elf", r"^loader: /app/badelf: segment outside user space$"),
+        ("init-grants-permissions",
+         r"^init: /app/tasktest \(task \d+\) ended: exit status 6$"),
         ("init-logs-the-restart",
          r"^init: /app/tasktest \(task \d+\) ended: killed; restarting it$"),
     ])

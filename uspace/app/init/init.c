@@ -35,6 +35,7 @@ typedef enum {
 typedef struct {
 	wait_kind_t wait;
 	bool restart;
+	unsigned perms;			/* PERM_* granted to it */
 	const char *argv[ARGS_MAX + 1]; /* argv[0] is the program's path */
 	task_id_t id;
 	task_wait_t exit_wait;
@@ -67,6 +68,30 @@ static int split_words(char *line, const char *words[], int max)
 	}
 }
 
+/** The PERM_* bits of "perm=io,irq,..." in @a word; EINVAL for a name
+ *  that is none. */
+static errno_t parse_perms(const char *word, unsigned *perms)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} names[] = {{"physmem", PERM_PHYSMEM}, {"io", PERM_IO}, {"irq", PERM_IRQ},
+	    {"task", PERM_TASK}, {"ipclog", PERM_IPCLOG}};
+	*perms = 0;
+	for (const char *p = word + strlen("perm="); *p != '\0';) {
+		size_t len = strcspn(p, ",");
+		size_t i = 0;
+		while (i < sizeof(names) / sizeof(names[0]) &&
+		    (strlen(names[i].name) != len || strncmp(p, names[i].name, len) != 0))
+			i++;
+		if (i == sizeof(names) / sizeof(names[0]))
+			return EINVAL;
+		*perms |= names[i].bit;
+		p += len + (p[len] == ',');
+	}
+	return EOK;
+}
+
 /** Fills @a e from the words of one configuration line. */
 static errno_t parse_entry(const char *words[], int n, entry_t *e)
 {
@@ -85,8 +110,14 @@ static errno_t parse_entry(const char *words[], int n, entry_t *e)
 		e->restart = true;
 	else if (strcmp(words[1], "once") != 0)
 		return EINVAL;
-	for (int i = 2; i < n; i++)
-		e->argv[i - 2] = words[i];
+	int first = 2;
+	if (strncmp(words[2], "perm=", 5) == 0) {
+		if (parse_perms(words[2], &e->perms) != EOK || n < 4)
+			return EINVAL;
+		first = 3;
+	}
+	for (int i = first; i < n; i++)
+		e->argv[i - first] = words[i];
 	return EOK;
 }
 
@@ -101,7 +132,10 @@ static void log_end(entry_t *e, const task_exit_t *exit, const char *then)
 static errno_t start(entry_t *e)
 {
 	task_wait_t *wait = e->restart || e->wait == WAIT_EXIT ? &e->exit_wait : NULL;
-	errno_t rc = task_spawnv(&e->id, wait, e->argv[0], e->argv);
+	task_spawn_opts_t opts;
+	task_spawn_opts_init(&opts);
+	opts.perms = e->perms;
+	errno_t rc = task_spawn_opts(&e->id, wait, e->argv[0], e->argv, &opts);
 	if (rc != EOK) {
 		printf("init: cannot start %s: %s\n", e->argv[0], str_error(rc));
 		return rc;

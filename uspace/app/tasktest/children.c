@@ -4,6 +4,7 @@
  *   args A...      ends with 0 if its arguments are exactly tricky_args
  *   sleep          sleeps until killed
  *   fault          writes to address 0x10
+ *   perms          ends with its permissions (PERM_*) as its status
  *   server NAME    registers service NAME (TT_IFACE), reports ready with
  *                  task_retval(0) and answers TT_PING with its task id
  */
@@ -69,6 +70,8 @@ int child_main(int argc, char *argv[])
 		for (;;)
 			fibril_sleep(60);
 	}
+	if (strcmp(mode, "perms") == 0)
+		return (int) perm_get();
 	if (strcmp(mode, "fault") == 0) {
 		uintptr_t volatile low = 0x10; /* hidden from the compiler */
 		*(volatile int *) low = 1;

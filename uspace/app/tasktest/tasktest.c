@@ -143,6 +143,24 @@ static void test_spawn_after_failures(void)
 	test_spawn_hello();
 }
 
+/** Permissions given at spawn are there when the program starts; without
+ *  them it has none. */
+static void test_spawn_with_permissions(void)
+{
+	const char *const args[] = {"tasktest", "--child", "perms", NULL};
+	task_spawn_opts_t opts;
+	task_spawn_opts_init(&opts);
+	opts.perms = PERM_IO | PERM_IRQ;
+	task_wait_t wait;
+	task_exit_t exit;
+	CHECK_RC(task_spawn_opts(NULL, &wait, TASKTEST_PATH, args, &opts), EOK);
+	CHECK_RC(task_wait(&wait, &exit, NULL), EOK);
+	CHECK(exited_with(&exit, PERM_IO | PERM_IRQ));
+	CHECK_RC(task_spawnv(NULL, &wait, TASKTEST_PATH, args), EOK);
+	CHECK_RC(task_wait(&wait, &exit, NULL), EOK);
+	CHECK(exited_with(&exit, 0));
+}
+
 static void test_wait_killed(void)
 {
 	task_id_t id;
@@ -231,9 +249,12 @@ static void test_init_restarts_service(void)
 {
 	service_id_t svc = service_id_from_name("tt-rst");
 	task_id_t init_id, first, second;
-	CHECK_RC(
-	    task_spawnl(&init_id, NULL, "/app/init", "init", "/cfg/init-test.conf", NULL),
-	    EOK);
+	/* init may grant only what it holds. */
+	const char *const args[] = {"init", "/cfg/init-test.conf", NULL};
+	task_spawn_opts_t opts;
+	task_spawn_opts_init(&opts);
+	opts.perms = PERM_IO | PERM_IRQ;
+	CHECK_RC(task_spawn_opts(&init_id, NULL, "/app/init", args, &opts), EOK);
 	errno_t rc;
 	async_sess_t *sess = service_connect_blocking(svc, TT_IFACE, 0, &rc);
 	CHECK(sess != NULL);
@@ -295,6 +316,7 @@ int main(int argc, char *argv[])
 	RUN(test_not_an_executable);
 	RUN(test_bad_arguments);
 	RUN(test_spawn_after_failures);
+	RUN(test_spawn_with_permissions);
 	RUN(test_wait_killed);
 	RUN(test_wait_fault);
 	RUN(test_wait_unknown_task);

@@ -50,6 +50,19 @@ errno_t task_spawnvf(task_id_t *id, task_wait_t *wait, const char *path,
 errno_t task_spawnv_cwd(task_id_t *id, task_wait_t *wait, const char *path,
     const char *const args[], const char *cwd);
 
+/** Everything a spawn may set besides the program and its arguments. */
+typedef struct {
+	const char *cwd; /* the program's working directory; NULL: ours */
+	int files[3];	 /* its stdin, stdout, stderr (as task_spawnvf); -1: none */
+	unsigned perms;	 /* PERM_* granted before it starts (we must hold them) */
+} task_spawn_opts_t;
+
+/** Fills @a opts with the defaults (none of the above). */
+void task_spawn_opts_init(task_spawn_opts_t *opts);
+/** The general form of task_spawnv. */
+errno_t task_spawn_opts(task_id_t *id, task_wait_t *wait, const char *path,
+    const char *const args[], const task_spawn_opts_t *opts);
+
 /** Asks the naming service to tell when task @a id does what @a flags
  *  (TASK_WAIT_EXIT, TASK_WAIT_RETVAL) say; collect with task_wait(). */
 errno_t task_setup_wait(task_id_t id, unsigned flags, task_wait_t *wait);

@@ -69,9 +69,11 @@ static errno_t loader_run(
 }
 
 /** Hands the descriptors @a files (-1: none) to task @a tid through the VFS
- *  and tells its loader which ones they became there. */
+ *  and tells its loader which ones they became there (nothing if none). */
 static errno_t loader_files(async_exch_t *exch, task_id_t tid, const int files[3])
 {
+	if (files[0] < 0 && files[1] < 0 && files[2] < 0)
+		return EOK;
 	sysarg_t theirs[3];
 	for (int i = 0; i < 3; i++) {
 		int fd = -1;
@@ -85,9 +87,29 @@ static errno_t loader_files(async_exch_t *exch, task_id_t tid, const int files[3
 	return async_req_3_0(exch, LOADER_SET_FILES, theirs[0], theirs[1], theirs[2]);
 }
 
-/** Every spawn: @a cwd NULL for ours, @a files NULL for none. */
-static errno_t spawn(task_id_t *id, task_wait_t *wait, const char *path,
-    const char *const args[], const char *cwd, const int files[3])
+void task_spawn_opts_init(task_spawn_opts_t *opts)
+{
+	opts->cwd = NULL;
+	for (int i = 0; i < 3; i++)
+		opts->files[i] = -1;
+	opts->perms = 0;
+}
+
+/** Everything up to LOADER_RUN with the loader of task @a tid. */
+static errno_t loader_prepare(async_exch_t *exch, task_id_t tid, const char *path,
+    const char *const args[], const task_spawn_opts_t *opts)
+{
+	errno_t rc = loader_files(exch, tid, opts->files);
+	if (rc == EOK)
+		rc = loader_run(exch, path, args, opts->cwd != NULL ? opts->cwd : __cwd);
+	/* Before the program runs, so it never sees itself without them. */
+	if (rc == EOK && opts->perms != 0)
+		rc = perm_grant(tid, opts->perms);
+	return rc;
+}
+
+errno_t task_spawn_opts(task_id_t *id, task_wait_t *wait, const char *path,
+    const char *const args[], const task_spawn_opts_t *opts)
 {
 	cap_handle_t phone;
 	task_id_t tid;
@@ -101,11 +123,7 @@ static errno_t spawn(task_id_t *id, task_wait_t *wait, const char *path,
 		return ENOMEM;
 	}
 	async_exch_t *exch = async_exchange_begin(sess);
-	rc = exch != NULL ? EOK : ENOMEM;
-	if (rc == EOK && files != NULL)
-		rc = loader_files(exch, tid, files);
-	if (rc == EOK)
-		rc = loader_run(exch, path, args, cwd != NULL ? cwd : __cwd);
+	rc = exch != NULL ? loader_prepare(exch, tid, path, args, opts) : ENOMEM;
 	/* The wait is in place before the program can end. */
 	if (rc == EOK && wait != NULL)
 		rc = task_setup_wait(tid, TASK_WAIT_EXIT, wait);
@@ -125,20 +143,27 @@ static errno_t spawn(task_id_t *id, task_wait_t *wait, const char *path,
 errno_t task_spawnv_cwd(task_id_t *id, task_wait_t *wait, const char *path,
     const char *const args[], const char *cwd)
 {
-	return spawn(id, wait, path, args, cwd, NULL);
+	task_spawn_opts_t opts;
+	task_spawn_opts_init(&opts);
+	opts.cwd = cwd;
+	return task_spawn_opts(id, wait, path, args, &opts);
 }
 
 errno_t task_spawnv(
     task_id_t *id, task_wait_t *wait, const char *path, const char *const args[])
 {
-	return spawn(id, wait, path, args, NULL, NULL);
+	return task_spawnv_cwd(id, wait, path, args, NULL);
 }
 
 errno_t task_spawnvf(task_id_t *id, task_wait_t *wait, const char *path,
     const char *const args[], int fd_stdin, int fd_stdout, int fd_stderr)
 {
-	const int files[3] = {fd_stdin, fd_stdout, fd_stderr};
-	return spawn(id, wait, path, args, NULL, files);
+	task_spawn_opts_t opts;
+	task_spawn_opts_init(&opts);
+	opts.files[0] = fd_stdin;
+	opts.files[1] = fd_stdout;
+	opts.files[2] = fd_stderr;
+	return task_spawn_opts(id, wait, path, args, &opts);
 }
 
 errno_t task_spawnl(task_id_t *id, task_wait_t *wait, const char *path, ...)
