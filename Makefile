@@ -51,6 +51,7 @@ include boot/boot.mk
 include kernel/test/host/host.mk
 include uspace/uspace.mk
 include uspace/srv/tmpfs/test/host/host.mk
+include uspace/srv/locsrv/test/host/host.mk
 include boot/rootfs.mk
 
 setup:

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Builds the ISO tree (kernel, modules, grub.cfg) and the image.
+# Builds the ISO tree (kernel, modules, grub.cfg) and the image. Programs
+# (modules from uspace/) are copied without debugging sections ($STRIP,
+# default strip).
 # Usage: mkiso.sh ISO_DIR KERNEL_ELF MODULES_LIST MODULE_ROOT GRUB_TIMEOUT OUTPUT_ISO
 # MODULES_LIST has lines "<file> <init|image> <command line...>" (see
 # boot/modules.list); files are relative to MODULE_ROOT (the build directory).
@@ -28,7 +30,11 @@ while IFS= read -r line || [ -n "$line" ]; do
 	[ -n "$cmdline" ] || die "$file: no command line (it begins with the program name)"
 	name=$(basename "$file")
 	[ ! -e "$iso_dir/boot/modules/$name" ] || die "$file: a second module named $name"
-	cp "$module_root/$file" "$iso_dir/boot/modules/$name"
+	if [ "${file#uspace/}" != "$file" ]; then	# a program
+		"${STRIP:-strip}" --strip-debug -o "$iso_dir/boot/modules/$name" "$module_root/$file"
+	else
+		cp "$module_root/$file" "$iso_dir/boot/modules/$name"
+	fi
 	module_lines+="	module2 /boot/modules/$name $cmdline"$'\n'
 	if [ "$kind" = init ]; then
 		init_names+="${init_names:+,}${cmdline%% *}"

@@ -4,7 +4,9 @@
 #   /drv   every driver of uspace/drv
 #   /cfg   boot/cfg (init's configuration)  /data  boot/data (sample files)
 #   /tmp   empty (a tmpfs of its own is mounted there)
-# Made with the host's cpio from the tree $(BUILD)/rootfs.
+#   /loc   empty (locfs is mounted there)
+# Made with the host's cpio from the tree $(BUILD)/rootfs; programs without
+# their debugging sections.
 
 ROOTFS_DIR := $(BUILD)/rootfs
 ROOTFS_FILES := $(wildcard boot/cfg/* boot/data/*)
@@ -12,9 +14,10 @@ ROOTFS_FILES := $(wildcard boot/cfg/* boot/data/*)
 $(BUILD)/rootfs.cpio: $(USPACE_PROGRAMS) $(ROOTFS_FILES) boot/rootfs.mk
 	@echo "  CPIO    $@"
 	@rm -rf $(ROOTFS_DIR)
-	@mkdir -p $(addprefix $(ROOTFS_DIR)/,app srv drv cfg data tmp)
+	@mkdir -p $(addprefix $(ROOTFS_DIR)/,app srv drv cfg data tmp loc)
 	@for f in $(USPACE_PROGRAMS); do \
-		cp $$f $(ROOTFS_DIR)/$$(basename $$(dirname $$f))/ || exit 1; \
+		$(STRIP) --strip-debug -o $(ROOTFS_DIR)/$$(basename $$(dirname $$f))/$$(basename $$f) \
+			$$f || exit 1; \
 	done
 	@cp boot/cfg/* $(ROOTFS_DIR)/cfg/
 	@cp boot/data/* $(ROOTFS_DIR)/data/

@@ -151,6 +151,12 @@ def run_vfstest(results, args):
                    args.iso)
 
 
+def run_loctest(results, args):
+    """The location service, its client library and locfs (started by the test task)."""
+    run_line_suite(results, args, "loctest", "testinit=ns,vfs,tmpfs testtask=loctest", "loc",
+                   args.iso, checks=[("locsrv-started", r"^locsrv: started$")])
+
+
 def run_tasktest(results, args):
     """Spawning through the loader, waiting through the naming service, and
     init's restarts."""
@@ -171,11 +177,48 @@ def scenario_boot_init(args):
         g.expect(r"^init: mounted tmpfs on / \(archive=rootfs\)", 30)
         g.expect(r"^init: starting the programs of /cfg/init.conf", 30)
         g.expect(r"^init: mounted tmpfs on /tmp \(size=16777216\)", 30)
+        g.expect(r"^init: /srv/locsrv \(task \d+\) is ready", 30)
+        g.expect(r"^init: mounted locfs on /loc", 30)
+        g.expect(r"^init: /drv/ns16550 \(task \d+\) is ready", 30)
+        g.expect(r"^init: /srv/console \(task \d+\) is ready", 30)
         g.expect(r'^argv\[1\] = "Switchboard is up"', 30)
         g.expect(r"^init: started /app/hello \(task \d+\)", 30)
         g.expect(r"^init: /app/hello \(task \d+\) ended: exit status 0$", 30)
-        g.expect(r"^init: done$", 30)
+        g.expect(r"^init: done", 30)
     return True, ""
+
+
+def type_keys(g, keys):
+    """Types @keys on the serial line one byte at a time, as a person would."""
+    for k in keys:
+        g.send(k)
+        time.sleep(0.02)
+
+
+def scenario_terminal(args):
+    """The serial driver and the console: termtest reads what is typed on the
+    serial line in cooked and raw mode, Ctrl-D and Ctrl-C, and sees reads fail
+    with EIO once the driver is killed."""
+    steps = [
+        (r"termtest: type a line> ", "hello world\r", [r"termtest: got \[hello world\]"]),
+        (r"termtest: type hello with a typo> ", "helx\x7flo\r", [r"termtest: got \[hello\]"]),
+        (r"termtest: press ctrl-d> ", "\x04",
+         [r"ctrl-d on an empty line ends input \(0 bytes\): ok"]),
+        (r"termtest: raw> ", "ab\x03z", [r"raw mode gives the bytes as typed, ctrl-c included: ok"]),
+        (r"termtest: press ctrl-c> ", "\x03", [r"\^C", r"ctrl-c kills the foreground task: ok"]),
+    ]
+    with guest(args, "terminal", "testinit=ns testtask=termtest") as g:
+        g.expect(r"ns16550: serial0 at 0x3f8, irq 4", BOOT_TIMEOUT)
+        for prompt, keys, answers in steps:
+            g.expect(prompt, 60)
+            time.sleep(0.2)
+            type_keys(g, keys)
+            for a in answers:
+                g.expect(a, 60)
+        g.expect(r"a read after the driver died fails with EIO: ok", 60)
+        g.expect(r"termtest: 0 failures", 60)
+        status = g.wait_exit(30)
+    return status == QEMU_EXIT_PASS, f"QEMU status {status}"
 
 
 def scenario_boot_banner(args):
@@ -306,6 +349,7 @@ def scenario_ipclog(args):
 SCENARIOS = [
     ("boot-banner", scenario_boot_banner),
     ("boot-init", scenario_boot_init),
+    ("terminal", scenario_terminal),
     ("panic-page-fault", scenario_panic_page_fault),
     ("panic-assert", scenario_panic_assert),
     ("panic-invalid-opcode", scenario_panic_invalid_opcode),
@@ -354,6 +398,7 @@ SUITES = {
     "nstest": run_nstest,
     "tasktest": run_tasktest,
     "vfstest": run_vfstest,
+    "loctest": run_loctest,
     "stress": run_stress,
     "fuzz": run_fuzz,
     "kernel-ubsan": run_kernel_ubsan,

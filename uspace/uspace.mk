@@ -7,9 +7,10 @@
 # ($(BUILD)/uspace/lib/libasync.a, uspace/lib/async/src/*.c) is linked into
 # every program before libc.
 #
-# Every directory uspace/app/NAME/ and uspace/srv/NAME/ is a program: all its
-# .c and .S files linked with libasync and libc into the static executable
-# $(BUILD)/uspace/app/NAME (or srv/NAME), laid out by the architecture's
+# Every directory uspace/app/NAME/, uspace/srv/NAME/ and uspace/drv/NAME/
+# (drivers) is a program: all its .c and .S files linked with libasync and
+# libc into the static executable $(BUILD)/uspace/app/NAME (or srv/NAME,
+# drv/NAME), laid out by the architecture's
 # link.ld. A new program is one new directory; boot/modules.list decides
 # whether it goes into the boot image. Files under the program's arch/ARCH/
 # are built only for that architecture, and those under test/ (host tests)
@@ -81,7 +82,7 @@ $(LIBASYNC): $(LIBASYNC_OBJS)
 	@echo "  AR      $@"
 	@rm -f $@ && $(AR) rcs $@ $^
 
-USPACE_PROGRAM_DIRS := $(patsubst %/,%,$(sort $(wildcard uspace/app/*/ uspace/srv/*/)))
+USPACE_PROGRAM_DIRS := $(patsubst %/,%,$(sort $(wildcard uspace/app/*/ uspace/srv/*/ uspace/drv/*/)))
 USPACE_PROGRAMS := $(patsubst uspace/%,$(USPACE_BUILD)/%,$(USPACE_PROGRAM_DIRS))
 USPACE_OBJS := $(LIBC_OBJS) $(LIBASYNC_OBJS) $(CRT0)
 

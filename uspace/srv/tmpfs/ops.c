@@ -12,6 +12,7 @@
 #include "options.h"
 #include "server.h"
 #include "tmpfs.h"
+#include <fsrv.h>
 #include <fibril_synch.h>
 #include <module.h>
 #include <stdio.h>
@@ -440,32 +441,24 @@ static void op_statfs(ipc_call_t *call)
  * Dispatch.
  */
 
-#define OP(method) [(method) -FS_MOUNTED]
-
-static void (*const ops[])(ipc_call_t *call) = {
-    OP(FS_MOUNTED) = op_mounted,
-    OP(FS_UNMOUNTED) = op_unmounted,
-    OP(FS_LOOKUP) = op_lookup,
-    OP(FS_OPEN_NODE) = op_open_node,
-    OP(FS_CLOSE_NODE) = op_close_node,
-    OP(FS_READ) = op_read,
-    OP(FS_WRITE) = op_write,
-    OP(FS_TRUNCATE) = op_truncate,
-    OP(FS_STAT) = op_stat,
-    OP(FS_READDIR) = op_readdir,
-    OP(FS_UNLINK) = op_unlink,
-    OP(FS_RENAME) = op_rename,
-    OP(FS_SYNC) = op_sync,
-    OP(FS_STATFS) = op_statfs,
+static const fsrv_ops_t ops = {
+    FSRV_OP(FS_MOUNTED) = op_mounted,
+    FSRV_OP(FS_UNMOUNTED) = op_unmounted,
+    FSRV_OP(FS_LOOKUP) = op_lookup,
+    FSRV_OP(FS_OPEN_NODE) = op_open_node,
+    FSRV_OP(FS_CLOSE_NODE) = op_close_node,
+    FSRV_OP(FS_READ) = op_read,
+    FSRV_OP(FS_WRITE) = op_write,
+    FSRV_OP(FS_TRUNCATE) = op_truncate,
+    FSRV_OP(FS_STAT) = op_stat,
+    FSRV_OP(FS_READDIR) = op_readdir,
+    FSRV_OP(FS_UNLINK) = op_unlink,
+    FSRV_OP(FS_RENAME) = op_rename,
+    FSRV_OP(FS_SYNC) = op_sync,
+    FSRV_OP(FS_STATFS) = op_statfs,
 };
 
 void tmpfs_call_handle(ipc_call_t *call)
 {
-	sysarg_t m = call->imethod;
-	size_t n = sizeof(ops) / sizeof(ops[0]);
-	if (m < FS_MOUNTED || m - FS_MOUNTED >= n || ops[m - FS_MOUNTED] == NULL) {
-		answer(call, ENOTSUP, 0, 0, 0);
-		return;
-	}
-	ops[m - FS_MOUNTED](call);
+	fsrv_dispatch(ops, call);
 }

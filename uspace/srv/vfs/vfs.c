@@ -8,6 +8,7 @@
 #include <fibril.h>
 #include <ns.h>
 #include <stdio.h>
+#include <task.h>
 #include <string.h>
 
 FIBRIL_MUTEX_INITIALIZE(vfs_lock);
@@ -64,5 +65,6 @@ int main(int argc, char *argv[])
 		return 1;
 	}
 	printf("vfs: started\n");
+	(void) task_retval(0); /* ready: for init's "ready" lines */
 	async_manager();
 }

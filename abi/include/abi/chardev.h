@@ -1,0 +1,44 @@
+/*
+ * The character-device protocol: byte streams such as a serial line or a
+ * terminal. A session to a character device (serial driver, console) takes:
+ *
+ *   CHARDEV_READ (flags) + DATA_READ of up to N bytes -> (bytes)
+ *       Waits until at least one byte is there unless flags has
+ *       CHARDEV_NONBLOCK (then EAGAIN when none is); never more than the
+ *       data read asked for. EIO if the device failed.
+ *   CHARDEV_WRITE + DATA_WRITE of up to IPC_DATA_MAX bytes -> (bytes)
+ *       All of them unless the device failed (EIO).
+ *
+ * Terminals (the console server) also take the TERM_* calls.
+ */
+#ifndef ABI_CHARDEV_H
+#define ABI_CHARDEV_H
+
+#include <abi/ipc.h>
+
+#define CHARDEV_IFACE 0x63686172 /* "char" */
+
+enum {
+	CHARDEV_READ = IPC_FIRST_USER_METHOD,
+	CHARDEV_WRITE,
+	/* Terminals only. */
+	TERM_SET_MODE, /* (TERM_MODE_*) */
+	TERM_GET_MODE, /* -> (TERM_MODE_*) */
+	/* (task id; 0: none): the task Ctrl-C kills (the shell sets it to the
+	 * program it runs in the foreground; the console needs PERM_TASK) */
+	TERM_SET_FOREGROUND,
+};
+
+#define CHARDEV_NONBLOCK 0x1
+
+/*
+ * Terminal modes. Cooked: the terminal echoes what is typed, handles
+ * backspace (erases the last character of the line), gives out input a
+ * line at a time (with its '\n'), Ctrl-D ends input (a read then gets 0
+ * bytes, once), Ctrl-C kills the terminal's foreground task (if any) and
+ * drops the line. Raw: every byte as it comes, no echo, no Ctrl-C.
+ */
+#define TERM_MODE_COOKED 0
+#define TERM_MODE_RAW	 1
+
+#endif

@@ -1,0 +1,99 @@
+/*
+ * The location service's protocol (service "loc"). The location service
+ * (uspace/srv/locsrv) names the services of drivers and servers and sorts
+ * them into categories; clients find a service by name or category and
+ * connect to it through the location service, which is a broker in the
+ * naming service.
+ *
+ * Names: a service's full name is "NAMESPACE/NAME" (e.g. "devices/com1",
+ * "term/console"); a name without a '/' lies in the namespace "". Names are
+ * at most LOC_NAME_MAX bytes, categories LOC_NAME_MAX too.
+ *
+ * Suppliers (servers offering services), on a connection for
+ * LOC_IFACE_SUPPLIER:
+ *   LOC_SERVER_REGISTER + W server name, then on the same exchange a
+ *       CONNECT_TO_ME (LOC_IFACE_SUPPLIER): the callback through which
+ *       locsrv forwards clients' connections to the server's services, as
+ *       CONNECT_ME_TO (iface, service id). One per connection.
+ *   LOC_SERVICE_REGISTER + W full name -> (service id); EEXIST if taken.
+ *   LOC_SERVICE_UNREGISTER (service id)
+ *   LOC_SERVICE_ADD_TO_CAT (service id, category id)
+ * A server's services go away when its task ends or its connection closes.
+ *
+ * Consumers, on a connection for LOC_IFACE_CONSUMER:
+ *   LOC_SERVICE_GET_ID (flags) + W full name -> (service id); ENOENT, or
+ *       with LOC_FLAG_BLOCKING held until the service appears.
+ *   LOC_SERVICE_GET_NAME (service id) + R full name (NUL-terminated)
+ *   LOC_CATEGORY_GET_ID (flags) + W category name -> (category id);
+ *       categories exist once named by anyone (never ENOENT with BLOCKING).
+ *   LOC_CATEGORY_GET_NAME (category id) + R name
+ *   LOC_CATEGORY_GET_SVCS (category id) + R service ids (sysarg_t each)
+ *       -> (how many there are, which may exceed what fitted)
+ *   LOC_GET_SERVICES + R service ids -> (how many there are)
+ *   LOC_CALLBACK_CREATE, then a CONNECT_TO_ME (LOC_IFACE_CONSUMER): locsrv
+ *       sends LOC_EVENT_CAT_CHANGE (no arguments; a message, no answer
+ *       needed) through it whenever a category gains or loses a service.
+ *       Changes close together may come as one event.
+ *   Namespaces (for locfs's directories; a namespace exists while it has
+ *   services, and its id, from the same counter as services' ids, is never
+ *   reused):
+ *   LOC_NAMESPACE_GET_ID + W namespace name -> (namespace id); ENOENT
+ *   LOC_NAMESPACE_GET_NAME (namespace id) + R name (NUL-terminated)
+ *   LOC_GET_NAMESPACES + R namespace ids -> (how many there are)
+ *   LOC_NAMESPACE_GET_SVCS (namespace id) + R service ids -> (how many)
+ *   LOC_ID_PROBE (id) -> (LOC_OBJECT_*: what the id names now)
+ *
+ * Errors: EINVAL for a malformed name (empty, a control character, more
+ * than one '/', an empty part), ENAMETOOLONG for a long one, ENOENT for an
+ * unknown id or name, ELIMIT when a limit of locsrv is reached.
+ *
+ * Connecting to a service: CONNECT_ME_TO through the naming service to
+ * service "loc" with (iface, service id) as its first and third arguments
+ * (service_connect(loc, iface, service id)); locsrv forwards it to the
+ * service's server as CONNECT_ME_TO (iface, service id).
+ */
+#ifndef ABI_LOC_H
+#define ABI_LOC_H
+
+#include <abi/ipc.h>
+
+#define LOC_SERVICE_NAME   "loc"
+#define LOC_IFACE_SUPPLIER 0x6c6f6301
+#define LOC_IFACE_CONSUMER 0x6c6f6302
+
+#define LOC_NAME_MAX	 255
+#define LOC_SERVICES_MAX 4096 /* registered at once, in all */
+
+#define LOC_FLAG_BLOCKING 0x1
+
+enum {
+	LOC_SERVER_REGISTER = IPC_FIRST_USER_METHOD,
+	LOC_SERVICE_REGISTER,
+	LOC_SERVICE_UNREGISTER,
+	LOC_SERVICE_ADD_TO_CAT,
+	LOC_SERVICE_GET_ID,
+	LOC_SERVICE_GET_NAME,
+	LOC_CATEGORY_GET_ID,
+	LOC_CATEGORY_GET_NAME,
+	LOC_CATEGORY_GET_SVCS,
+	LOC_GET_SERVICES,
+	LOC_CALLBACK_CREATE,
+	LOC_EVENT_CAT_CHANGE,
+	LOC_NAMESPACE_GET_ID,
+	LOC_NAMESPACE_GET_NAME,
+	LOC_GET_NAMESPACES,
+	LOC_NAMESPACE_GET_SVCS,
+	LOC_ID_PROBE,
+};
+
+/* LOC_ID_PROBE answers */
+typedef enum {
+	LOC_OBJECT_NONE = 0,
+	LOC_OBJECT_NAMESPACE = 1,
+	LOC_OBJECT_SERVICE = 2,
+} loc_object_type_t;
+
+typedef uint64_t loc_id_t; /* a service's id in the location service */
+typedef uint64_t category_id_t;
+
+#endif

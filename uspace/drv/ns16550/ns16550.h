@@ -1,0 +1,42 @@
+/*
+ * ns16550: a userspace driver for a 16550 UART (protocol: abi/chardev.h).
+ *
+ * The parts: uart.c owns the chip (registers, setup, the IRQ program,
+ * polled transmit); rx.c owns the receive ring that the interrupt handler
+ * fills and readers drain; ns16550.c parses arguments, registers the service
+ * and serves the clients.
+ */
+#ifndef NS16550_H
+#define NS16550_H
+
+#include <abi/errno.h>
+#include <abi/irq.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define NAME "ns16550"
+
+/** How many bytes the IRQ program reads per interrupt (scratch[1..4]; the
+ *  count goes in scratch[5]). */
+#define UART_RX_PER_IRQ 4
+
+/** An IRQ program for the UART, as async_irq_subscribe takes it. */
+typedef struct {
+	irq_cmd_t cmds[IRQ_CODE_MAX_CMDS];
+	size_t count;
+} uart_irq_prog_t;
+
+/* uart.c */
+errno_t uart_init(uint16_t base);
+void uart_irq_prog_build(uint16_t base, uart_irq_prog_t *prog);
+void uart_rx_enable(uint16_t base);
+bool uart_rx_poll(uint16_t base, uint8_t *byte);
+void uart_write(uint16_t base, const uint8_t *buf, size_t size);
+
+/* rx.c */
+void rx_push(const uint8_t *buf, size_t size);
+errno_t rx_read(uint8_t *buf, size_t size, bool nonblock, size_t *got);
+void rx_note_lost(size_t events);
+
+#endif

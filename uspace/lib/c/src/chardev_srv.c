@@ -1,0 +1,57 @@
+/*
+ * The server side of the character-device protocol (chardev_srv.h).
+ */
+#include <chardev_srv.h>
+#include <stdlib.h>
+
+/** CHARDEV_READ (flags) + DATA_READ -> (bytes). */
+static void serve_read(ipc_call_t *call, const chardev_ops_t *ops)
+{
+	ipc_call_t dcall;
+	size_t size;
+	if (!async_data_read_receive(&dcall, &size)) {
+		async_answer_0(&dcall, EINVAL);
+		async_answer_0(call, EINVAL);
+		return;
+	}
+	uint8_t buf[CHARDEV_SRV_READ_MAX];
+	if (size > sizeof(buf))
+		size = sizeof(buf);
+	size_t got = 0;
+	errno_t rc = size == 0
+	    ? EOK
+	    : ops->read(buf, size, call->args[0] & CHARDEV_NONBLOCK, &got);
+	if (rc != EOK) {
+		async_answer_0(&dcall, rc);
+		async_answer_0(call, rc);
+		return;
+	}
+	rc = async_data_read_finalize(&dcall, buf, got);
+	async_answer_1(call, rc, rc == EOK ? got : 0);
+}
+
+/** CHARDEV_WRITE + DATA_WRITE -> (bytes). */
+static void serve_write(ipc_call_t *call, const chardev_ops_t *ops)
+{
+	void *data;
+	size_t size;
+	errno_t rc = async_data_write_accept(&data, false, 0, IPC_DATA_MAX, 0, &size);
+	if (rc != EOK) {
+		async_answer_0(call, rc);
+		return;
+	}
+	rc = ops->write(data, size);
+	free(data);
+	async_answer_1(call, rc, rc == EOK ? size : 0);
+}
+
+bool chardev_srv_call(ipc_call_t *call, const chardev_ops_t *ops)
+{
+	if (call->imethod == CHARDEV_READ)
+		serve_read(call, ops);
+	else if (call->imethod == CHARDEV_WRITE)
+		serve_write(call, ops);
+	else
+		return false;
+	return true;
+}

@@ -1,0 +1,290 @@
+/*
+ * The line discipline and the input queue.
+ *
+ * The input fibril reads the serial device and feeds every byte through
+ * input_byte(): in raw mode straight into the queue; in cooked mode into the
+ * line being edited, which goes into the queue (with its '\n') when Enter
+ * ends it. The queue is bounded (QUEUE_SIZE entries; a line that does not
+ * fit is dropped and counted) and holds bytes and end-of-input marks
+ * (Ctrl-D on an empty line), each given to exactly one read.
+ *
+ * term_lock guards mode, line, queue, foreground and failed. Echo and the
+ * Ctrl-C kill are collected under it and carried out after it is released.
+ * read_order (taken before term_lock) lines waiting readers up, so reads
+ * are served in the order they came.
+ *
+ * When the device fails (its driver died) the input fibril ends; readers
+ * get what is queued and then EIO.
+ */
+#include "console.h"
+#include <abi/chardev.h>
+#include <fibril.h>
+#include <fibril_synch.h>
+#include <stdio.h>
+#include <string.h>
+#include <task.h>
+#include <term.h>
+
+#define LINE_MAX   256
+#define QUEUE_SIZE 4096
+#define QUEUE_EOF  (-1) /* an end-of-input mark in the queue */
+#define IN_CHUNK   64
+#define ECHO_MAX   (IN_CHUNK * 4) /* the most any one byte echoes is "^C\n" */
+
+#define KEY_CTRL_C    0x03
+#define KEY_CTRL_D    0x04
+#define KEY_BACKSPACE 0x08
+#define KEY_DEL	      0x7f
+
+/** What handling some input leaves to do once term_lock is released. */
+typedef struct {
+	uint8_t echo[ECHO_MAX];
+	size_t echo_len;
+	task_id_t kill; /* 0: none */
+} input_effects_t;
+
+static FIBRIL_MUTEX_INITIALIZE(read_order);
+static FIBRIL_MUTEX_INITIALIZE(term_lock);
+static FIBRIL_CONDVAR_INITIALIZE(queue_cv);
+
+static unsigned mode = TERM_MODE_COOKED;
+static char line[LINE_MAX];
+static size_t line_len;
+static int16_t queue[QUEUE_SIZE]; /* bytes 0..255 and QUEUE_EOF */
+static size_t queue_head, queue_used;
+static uint64_t queue_dropped;
+static task_id_t foreground;
+static bool failed; /* the serial device is gone */
+static async_sess_t *in_serial;
+
+/** Appends @a entry; false (nothing changed) if the queue is full. */
+static bool queue_put(int16_t entry)
+{
+	if (queue_used == QUEUE_SIZE)
+		return false;
+	queue[(queue_head + queue_used++) % QUEUE_SIZE] = entry;
+	return true;
+}
+
+static int16_t queue_peek(void)
+{
+	return queue[queue_head];
+}
+
+static void queue_pop(void)
+{
+	queue_head = (queue_head + 1) % QUEUE_SIZE;
+	queue_used--;
+}
+
+static void echo(input_effects_t *fx, const char *s)
+{
+	size_t n = strlen(s);
+	memcpy(&fx->echo[fx->echo_len], s, n);
+	fx->echo_len += n;
+}
+
+/** Enter: the line and its '\n' go to the queue, whole or not at all. */
+static void line_finish(input_effects_t *fx)
+{
+	if (QUEUE_SIZE - queue_used >= line_len + 1) {
+		for (size_t i = 0; i < line_len; i++)
+			queue_put((uint8_t) line[i]);
+		queue_put('\n');
+	} else {
+		queue_dropped += line_len + 1;
+	}
+	line_len = 0;
+	echo(fx, "\n");
+	fibril_condvar_broadcast(&queue_cv);
+}
+
+static void line_erase(input_effects_t *fx)
+{
+	if (line_len == 0)
+		return;
+	line_len--;
+	echo(fx, "\b \b");
+}
+
+/** Ctrl-D: ends input once, if the line is empty (otherwise ignored). */
+static void line_end_input(void)
+{
+	if (line_len != 0)
+		return;
+	if (queue_put(QUEUE_EOF))
+		fibril_condvar_broadcast(&queue_cv);
+}
+
+static void line_interrupt(input_effects_t *fx)
+{
+	line_len = 0;
+	echo(fx, "^C\n");
+	fx->kill = foreground;
+}
+
+/** One typed character; the line keeps what fits (LINE_MAX - 1). */
+static void line_add(input_effects_t *fx, uint8_t c)
+{
+	if (line_len >= LINE_MAX - 1)
+		return;
+	line[line_len++] = (char) c;
+	fx->echo[fx->echo_len++] = c;
+}
+
+static void input_cooked(input_effects_t *fx, uint8_t c)
+{
+	switch (c) {
+	case '\r':
+	case '\n':
+		line_finish(fx);
+		break;
+	case KEY_BACKSPACE:
+	case KEY_DEL:
+		line_erase(fx);
+		break;
+	case KEY_CTRL_D:
+		line_end_input();
+		break;
+	case KEY_CTRL_C:
+		line_interrupt(fx);
+		break;
+	default:
+		line_add(fx, c);
+		break;
+	}
+}
+
+static void input_raw(uint8_t c)
+{
+	if (!queue_put(c))
+		queue_dropped++;
+	fibril_condvar_broadcast(&queue_cv);
+}
+
+/** Handles @a size (at most IN_CHUNK) bytes from the device. */
+static void input_process(const uint8_t *buf, size_t size)
+{
+	input_effects_t fx = {.echo_len = 0, .kill = 0};
+	fibril_mutex_lock(&term_lock);
+	for (size_t i = 0; i < size; i++) {
+		if (mode == TERM_MODE_RAW)
+			input_raw(buf[i]);
+		else
+			input_cooked(&fx, buf[i]);
+	}
+	fibril_mutex_unlock(&term_lock);
+	if (fx.echo_len > 0)
+		(void) output_write(fx.echo, fx.echo_len); /* a failure shows in reads */
+	if (fx.kill != 0 && task_kill(fx.kill) != EOK)
+		printf("%s: cannot kill task %llu\n", NAME, (unsigned long long) fx.kill);
+}
+
+static void input_fail(errno_t rc)
+{
+	printf("%s: serial device failed (%s); reads now fail with EIO\n", NAME,
+	    str_error(rc));
+	fibril_mutex_lock(&term_lock);
+	failed = true;
+	fibril_condvar_broadcast(&queue_cv);
+	fibril_mutex_unlock(&term_lock);
+}
+
+static errno_t input_fibril(void *arg)
+{
+	for (;;) {
+		uint8_t buf[IN_CHUNK];
+		size_t got;
+		errno_t rc = term_read(in_serial, buf, sizeof(buf), 0, &got);
+		if (rc != EOK) {
+			input_fail(rc);
+			return rc;
+		}
+		input_process(buf, got);
+	}
+}
+
+/** Starts reading @a serial (a session of its own: the reads block). */
+errno_t input_start(async_sess_t *serial)
+{
+	in_serial = serial;
+	fid_t f = fibril_create(input_fibril, NULL);
+	if (f == 0)
+		return ENOMEM;
+	fibril_detach(f);
+	fibril_add_ready(f);
+	return EOK;
+}
+
+/** Takes queued bytes for one read; term_lock is held and the queue does
+ *  not begin with an end mark. Cooked reads stop after a '\n'. */
+static size_t queue_take(uint8_t *buf, size_t size)
+{
+	size_t n = 0;
+	while (n < size && queue_used > 0 && queue_peek() != QUEUE_EOF) {
+		buf[n] = (uint8_t) queue_peek();
+		queue_pop();
+		if (buf[n++] == '\n' && mode == TERM_MODE_COOKED)
+			break;
+	}
+	return n;
+}
+
+/** Waits for input (unless @a nonblock); term_lock is held. */
+static errno_t queue_wait(bool nonblock)
+{
+	while (queue_used == 0) {
+		if (failed)
+			return EIO;
+		if (nonblock)
+			return EAGAIN;
+		fibril_condvar_wait(&queue_cv, &term_lock);
+	}
+	return EOK;
+}
+
+/** One client read: 1..@a size bytes, or 0 for an end-of-input mark. */
+errno_t input_read(uint8_t *buf, size_t size, bool nonblock, size_t *got)
+{
+	*got = 0;
+	if (!nonblock)
+		fibril_mutex_lock(&read_order);
+	fibril_mutex_lock(&term_lock);
+	errno_t rc = queue_wait(nonblock);
+	if (rc == EOK && queue_peek() == QUEUE_EOF)
+		queue_pop();
+	else if (rc == EOK)
+		*got = queue_take(buf, size);
+	fibril_mutex_unlock(&term_lock);
+	if (!nonblock)
+		fibril_mutex_unlock(&read_order);
+	return rc;
+}
+
+/** Switching modes drops the line being edited (queued input stays). */
+errno_t input_set_mode(unsigned new_mode)
+{
+	if (new_mode != TERM_MODE_COOKED && new_mode != TERM_MODE_RAW)
+		return EINVAL;
+	fibril_mutex_lock(&term_lock);
+	if (new_mode != mode)
+		line_len = 0;
+	mode = new_mode;
+	fibril_mutex_unlock(&term_lock);
+	return EOK;
+}
+
+unsigned input_get_mode(void)
+{
+	fibril_mutex_lock(&term_lock);
+	unsigned m = mode;
+	fibril_mutex_unlock(&term_lock);
+	return m;
+}
+
+void input_set_foreground(task_id_t id)
+{
+	fibril_mutex_lock(&term_lock);
+	foreground = id;
+	fibril_mutex_unlock(&term_lock);
+}

@@ -1,0 +1,12 @@
+/*
+ * locfs: registers with the VFS as the file-system type "locfs" and serves
+ * the VFS's calls on the callback connection it offers (libc's fsrv.h; one
+ * call at a time; ops.c). The tree it shows is locsrv's (locfs.h).
+ */
+#include "locfs.h"
+#include <fsrv.h>
+
+int main(int argc, char *argv[])
+{
+	return fsrv_main("locfs", locfs_call_handle);
+}
