@@ -21,7 +21,9 @@ $(BUILD)/cfg/%: boot/cfg/%
 
 # A malformed program for the loader's tests: hello with a segment moved into
 # the kernel half (tools/mkbadelf.py).
-$(BUILD)/test/badelf: $(BUILD)/uspace/app/hello tools/mkbadelf.py
+$(BUILD)/test/badelf: $(BUILD)/uspace/app/hello tools/mkbadelf.py boot/boot.mk
 	@mkdir -p $(dir $@)
 	@echo "  BADELF  $@"
-	@python3 tools/mkbadelf.py $< $@
+	@$(STRIP) --strip-debug -o $@.stripped $<
+	@python3 tools/mkbadelf.py $@.stripped $@
+	@rm -f $@.stripped

@@ -15,7 +15,9 @@ die() {
 
 rm -rf "$iso_dir"
 mkdir -p "$iso_dir/boot/grub" "$iso_dir/boot/modules"
-cp "$kernel" "$iso_dir/boot/kernel.elf"
+# The kernel carries its own symbol table for backtraces; GDB reads the
+# unstripped one in the build tree.
+"${STRIP:-strip}" --strip-debug -o "$iso_dir/boot/kernel.elf" "$kernel"
 
 module_lines=""
 init_names=""
