@@ -73,11 +73,20 @@ debug: setup $(ISO)
 	@echo "QEMU halted with a GDB stub on :1234; in another terminal: gdb -x tools/gdbinit"
 	$(QEMU) $(QEMU_FLAGS) -serial mon:stdio -display none -s -S
 
+# A second image with a program from outside the tree: the one
+# docs/writing-a-server.md shows, built with EXTRA_APPS.
+OUTSIDE_BUILD := $(BUILD)/outside
+OUTSIDE_SRC := $(abspath $(BUILD)/outside-src/outside)
+
 test: setup
 	@$(MAKE) --no-print-directory $(ISO) host-tests
 	@$(MAKE) --no-print-directory BUILD=$(UBSAN_BUILD) CONFIG_UBSAN=y $(UBSAN_ISO)
+	@python3 tools/checkdocs.py extract-outside docs/writing-a-server.md $(OUTSIDE_SRC)
+	@$(MAKE) --no-print-directory BUILD=$(OUTSIDE_BUILD) EXTRA_APPS=$(OUTSIDE_SRC) \
+		$(OUTSIDE_BUILD)/switchboard.iso
 	@python3 tools/testrun.py --iso $(ISO) --host-tests $(HOST_TEST_BINS) \
-		--ubsan-iso $(UBSAN_ISO) --qemu $(QEMU) --accel $(ACCEL) --cpu $(CPU) --mem $(MEM)
+		--ubsan-iso $(UBSAN_ISO) --outside-iso $(OUTSIDE_BUILD)/switchboard.iso \
+		--qemu $(QEMU) --accel $(ACCEL) --cpu $(CPU) --mem $(MEM)
 
 bench: setup $(ISO)
 	@python3 tools/bench.py --iso $(ISO) --qemu $(QEMU) --accel $(ACCEL) --mem $(MEM)

@@ -10,8 +10,13 @@
 
 ROOTFS_DIR := $(BUILD)/rootfs
 ROOTFS_FILES := $(wildcard boot/cfg/* boot/data/*)
+# The list of programs, rewritten only when it changes (EXTRA_APPS), so the
+# archive is made again when a program comes or goes.
+ROOTFS_PROGRAMS := $(BUILD)/rootfs.programs
+$(shell mkdir -p $(BUILD) && (echo '$(USPACE_PROGRAMS)' | cmp -s - $(ROOTFS_PROGRAMS) || \
+	echo '$(USPACE_PROGRAMS)' > $(ROOTFS_PROGRAMS)))
 
-$(BUILD)/rootfs.cpio: $(USPACE_PROGRAMS) $(ROOTFS_FILES) boot/rootfs.mk
+$(BUILD)/rootfs.cpio: $(USPACE_PROGRAMS) $(ROOTFS_FILES) $(ROOTFS_PROGRAMS) boot/rootfs.mk
 	@echo "  CPIO    $@"
 	@rm -rf $(ROOTFS_DIR)
 	@mkdir -p $(addprefix $(ROOTFS_DIR)/,app srv drv cfg data tmp loc)

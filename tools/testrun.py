@@ -157,6 +157,22 @@ def run_loctest(results, args):
                    args.iso, checks=[("locsrv-started", r"^locsrv: started$")])
 
 
+def run_kvtest(results, args):
+    """The key-value store example of docs/writing-a-server.md."""
+    run_line_suite(results, args, "kvtest", "testinit=ns,vfs,tmpfs testtask=kvtest", "kv",
+                   args.iso)
+
+
+def run_docs(results, args):
+    """The code blocks of the documentation against the files they quote."""
+    proc = subprocess.run([sys.executable, "tools/checkdocs.py", "check",
+                           "docs/writing-a-server.md"], capture_output=True, text=True)
+    for m in re.finditer(r"^(PASS|FAIL) (\S+) (\S+)$", proc.stdout, re.MULTILINE):
+        results.record(f"docs.{m.group(2)}", m.group(1) == "PASS", f"block quoting {m.group(3)}")
+    results.record("docs.check-completed", proc.returncode in (0, 1) and "PASS" in proc.stdout,
+                   proc.stderr.strip())
+
+
 def run_tasktest(results, args):
     """Spawning through the loader, waiting through the naming service, and
     init's restarts."""
@@ -217,6 +233,18 @@ def scenario_terminal(args):
                 g.expect(a, 60)
         g.expect(r"a read after the driver died fails with EIO: ok", 60)
         g.expect(r"termtest: 0 failures", 60)
+        status = g.wait_exit(30)
+    return status == QEMU_EXIT_PASS, f"QEMU status {status}"
+
+
+def scenario_outside_app(args):
+    """A program built from outside the tree (EXTRA_APPS) runs from /app."""
+    if not args.outside_iso:
+        return False, "no --outside-iso"
+    cmdline = "testinit=ns,vfs,tmpfs testtask=init testargs=--root,rootfs,/cfg/outside-test.conf"
+    with guest(args, "outside-app", cmdline, iso=args.outside_iso) as g:
+        g.expect(r"^outside: built outside the tree, task \d+, 3 arguments$", BOOT_TIMEOUT)
+        g.expect(r"^init: /app/outside \(task \d+\) ended: exit status 0$", 30)
         status = g.wait_exit(30)
     return status == QEMU_EXIT_PASS, f"QEMU status {status}"
 
@@ -360,6 +388,11 @@ SCENARIOS = [
     ("kconsole-after-panic", scenario_kconsole_after_panic),
 ]
 
+# Need --outside-iso.
+OUTSIDE_SCENARIOS = [
+    ("outside-app", scenario_outside_app),
+]
+
 # Need --ubsan-iso.
 UBSAN_SCENARIOS = [
     ("ubsan-reports-shift", scenario_ubsan_reports_shift),
@@ -367,7 +400,8 @@ UBSAN_SCENARIOS = [
 
 
 def run_scenarios(results, args):
-    for name, fn in SCENARIOS + (UBSAN_SCENARIOS if args.ubsan_iso else []):
+    for name, fn in (SCENARIOS + (UBSAN_SCENARIOS if args.ubsan_iso else []) +
+                     (OUTSIDE_SCENARIOS if args.outside_iso else [])):
         if args.only and args.only not in name:
             continue
         try:
@@ -399,6 +433,8 @@ SUITES = {
     "tasktest": run_tasktest,
     "vfstest": run_vfstest,
     "loctest": run_loctest,
+    "kvtest": run_kvtest,
+    "docs": run_docs,
     "stress": run_stress,
     "fuzz": run_fuzz,
     "kernel-ubsan": run_kernel_ubsan,
@@ -410,6 +446,8 @@ def main():
     ap.add_argument("--iso", required=True)
     ap.add_argument("--ubsan-iso", default="",
                     help="ISO of a CONFIG_UBSAN=y kernel; its suites are skipped without it")
+    ap.add_argument("--outside-iso", default="",
+                    help="ISO with a program built by EXTRA_APPS (scenario outside-app)")
     ap.add_argument("--host-tests", nargs="*", default=[])
     ap.add_argument("--qemu", default="qemu-system-x86_64")
     ap.add_argument("--accel", default="tcg")

@@ -86,7 +86,20 @@ USPACE_PROGRAM_DIRS := $(patsubst %/,%,$(sort $(wildcard uspace/app/*/ uspace/sr
 USPACE_PROGRAMS := $(patsubst uspace/%,$(USPACE_BUILD)/%,$(USPACE_PROGRAM_DIRS))
 USPACE_OBJS := $(LIBC_OBJS) $(LIBASYNC_OBJS) $(CRT0)
 
-# uspace_program(DIR): the objects of the program in DIR and its link rule.
+# Programs kept outside the tree: `make EXTRA_APPS="/path/to/dir ..."` builds
+# each directory like one of uspace/app (all its .c and .S files, against
+# libc's and the async framework's headers) into $(USPACE_BUILD)/app/NAME,
+# NAME being the directory's name, and puts it into /app of the root file
+# system. docs/writing-a-server.md shows it.
+EXTRA_APPS ?=
+EXTRA_APP_DIRS := $(patsubst %/,%,$(EXTRA_APPS))
+EXTRA_PROGRAMS := $(foreach d,$(EXTRA_APP_DIRS),$(USPACE_BUILD)/app/$(notdir $(d)))
+$(foreach p,$(EXTRA_PROGRAMS),$(if $(filter $(p),$(USPACE_PROGRAMS)), \
+	$(error EXTRA_APPS: $(notdir $(p)) is already a program of the tree)))
+USPACE_PROGRAMS += $(EXTRA_PROGRAMS)
+
+# uspace_program(DIR, OUTPUT): the objects of the program in DIR and the rule
+# that links them into OUTPUT.
 define uspace_program
 uspace_srcs_$(1) := $$(shell find $(1) -name '*.c' -o -name '*.S' | sort)
 uspace_objs_$(1) := $$(patsubst %,$$(USPACE_BUILD)/obj/%.o,$$(filter-out $(1)/arch/% $(1)/test/%,$$(uspace_srcs_$(1))) \
@@ -96,13 +109,14 @@ uspace_base_$(1) := $$(wildcard $(1)/image_base)
 uspace_ldflags_$(1) := $$(if $$(uspace_base_$(1)),-Xlinker --defsym=__image_base=$$(strip \
 	$$(shell sed -e 's/#.*//' $$(uspace_base_$(1)))))
 
-$$(patsubst uspace/%,$$(USPACE_BUILD)/%,$(1)): $$(uspace_objs_$(1)) $$(CRT0) $$(LIBASYNC) $$(LIBC) \
+$(2): $$(uspace_objs_$(1)) $$(CRT0) $$(LIBASYNC) $$(LIBC) \
 		$$(USPACE_LDSCRIPT) $$(uspace_base_$(1))
 	@mkdir -p $$(dir $$@)
 	@echo "  LD      $$@"
 	@$$(CC) $$(USPACE_LDFLAGS) $$(uspace_ldflags_$(1)) -o $$@ $$(CRT0) $$(uspace_objs_$(1)) $$(USPACE_LIBS)
 endef
-$(foreach dir,$(USPACE_PROGRAM_DIRS),$(eval $(call uspace_program,$(dir))))
+$(foreach dir,$(USPACE_PROGRAM_DIRS),$(eval $(call uspace_program,$(dir),$(patsubst uspace/%,$(USPACE_BUILD)/%,$(dir)))))
+$(foreach dir,$(EXTRA_APP_DIRS),$(eval $(call uspace_program,$(dir),$(USPACE_BUILD)/app/$(notdir $(dir)))))
 
 .PHONY: uspace
 uspace: $(USPACE_PROGRAMS)
