@@ -52,6 +52,7 @@ include kernel/test/host/host.mk
 include uspace/uspace.mk
 include uspace/srv/tmpfs/test/host/host.mk
 include uspace/srv/locsrv/test/host/host.mk
+include uspace/app/sh/test/host/host.mk
 include boot/rootfs.mk
 
 setup:

@@ -173,6 +173,13 @@ def run_docs(results, args):
                    proc.stderr.strip())
 
 
+def run_appstest(results, args):
+    """The core programs (ls, cat, cp, ps, ...) run from /app with their output
+    in files."""
+    run_line_suite(results, args, "appstest", "testinit=ns,vfs,tmpfs testtask=appstest", "apps",
+                   args.iso)
+
+
 def run_tasktest(results, args):
     """Spawning through the loader, waiting through the naming service, and
     init's restarts."""
@@ -201,6 +208,8 @@ def scenario_boot_init(args):
         g.expect(r"^init: started /app/hello \(task \d+\)", 30)
         g.expect(r"^init: /app/hello \(task \d+\) ended: exit status 0$", 30)
         g.expect(r"^init: done", 30)
+        g.expect(r"^Type 'help' for commands\.", 30)
+        g.expect(r"/ # ", 30)
     return True, ""
 
 
@@ -235,6 +244,71 @@ def scenario_terminal(args):
         g.expect(r"termtest: 0 failures", 60)
         status = g.wait_exit(30)
     return status == QEMU_EXIT_PASS, f"QEMU status {status}"
+
+
+UP, LEFT, HOME, DEL = "\x1b[A", "\x1b[D", "\x1b[H", "\x1b[3~"
+
+# (name, keys typed, texts expected in order, the prompt that follows or None)
+SHELL_STEPS = [
+    ("pwd", "pwd\r", ["\n/\r"], "/ # "),
+    ("cd", "cd /tmp\r", [], "/tmp # "),
+    ("pwd-in-tmp", "pwd\r", ["\n/tmp\r"], "/tmp # "),
+    ("quoting", "hello a \"b c\" '$?' x\\ y\r",
+     ['argv[1] = "a"', 'argv[2] = "b c"', 'argv[3] = "$?"', 'argv[4] = "x y"'], "/tmp # "),
+    ("redirect-out", "echo one > /tmp/out\r", [], "/tmp # "),
+    ("redirect-append", "echo two >> /tmp/out\r", [], "/tmp # "),
+    ("redirect-in", "cat < /tmp/out\r", ["one", "two"], "/tmp # "),
+    ("ls", "ls /tmp\r", ["out"], "/tmp # "),
+    ("not-found", "nosuch\r", ["sh: nosuch: not found"], "/tmp # "),
+    ("status-127", "echo $? s=$?\r", ["127 s=127"], "/tmp # "),
+    ("missing-file", "cat /tmp/nothere\r", ["cat: /tmp/nothere:"], "/tmp # "),
+    ("status-1", "echo $?\r", ["\n1\r"], "/tmp # "),
+    ("bad-option", "ls -Z\r", ["ls: unknown option -Z"], "/tmp # "),
+    ("fault-reported", "tasktest --child fault\r", ["killed: page fault at 0x10"], "/tmp # "),
+    ("status-139", "echo $?\r", ["139"], "/tmp # "),
+    ("pipe-refused", "hello | hello\r", ["sh: pipes are not supported yet"], "/tmp # "),
+    ("bad-redirect", "cat < /tmp/nothere\r", ["sh: /tmp/nothere:"], "/tmp # "),
+    ("backspace", "hellx\x7fo edited\r", ['argv[1] = "edited"'], "/tmp # "),
+    ("cursor", "hello bc" + LEFT + LEFT + "a\r", ['argv[1] = "abc"'], "/tmp # "),
+    ("home-delete", "xhello q" + HOME + DEL + "\r", ['argv[1] = "q"'], "/tmp # "),
+    ("history-up", UP + "\r", ['argv[1] = "q"'], "/tmp # "),
+    ("history", "history\r", ["hello abc"], "/tmp # "),
+    ("tab-completes", "kvt\t", ["kvtest "], None),
+    ("tab-line-discarded", "\x03", ["^C"], "/tmp # "),
+    ("tab-path", "cat /data/he\t", ["/data/hello.txt "], None),
+    ("tab-path-runs", "\r", ["Hello from the Switchboard root file system."], "/tmp # "),
+    ("ctrl-c-line", "hello discarded\x03", ["^C"], "/tmp # "),
+    ("ctrl-c-program", "sleep 30\r", [], None),
+    ("ctrl-c-kills", "\x03", ["killed"], "/tmp # "),
+    ("mkdir-p", "mkdir -p /tmp/a/b/c\r", [], "/tmp # "),
+    ("stat", "stat /tmp/a/b\r", ["/tmp/a/b: directory"], "/tmp # "),
+    ("help", "help\r", ["Builtins:", "history"], "/tmp # "),
+    ("script", "sh /data/shtest.sh\r",
+     ["\n/tmp\r", 'argv[1] = "from script"', "sh: nosuch: not found"], "/tmp # "),
+    ("script-status", "echo $?\r", ["\n5\r"], "/tmp # "),
+    ("ps", "ps\r", ["console", " sh "], "/tmp # "),
+    ("exit-restarts", "exit 3\r", ["Type 'help' for commands."], "/ # "),
+]
+
+
+def scenario_shell(args):
+    """A scripted session in the shell on the serial console (default boot)."""
+    failed = []
+    with guest(args, "shell", "") as g:
+        g.expect(r"^Type 'help' for commands\.", BOOT_TIMEOUT)
+        g.expect(r"/ # ", 30)
+        for name, keys, texts, prompt in SHELL_STEPS:
+            time.sleep(0.1)
+            type_keys(g, keys)
+            try:
+                for t in texts:  # the guest's log has no carriage returns
+                    g.expect(re.escape(t.replace("\r", "\n")), 30)
+                if prompt is not None:
+                    g.expect("^" + re.escape(prompt), 30)
+            except GuestTimeout:
+                failed.append(name)
+                break
+    return not failed, f"failed at {failed} (see {LOG_DIR}/shell.log)" if failed else ""
 
 
 def scenario_outside_app(args):
@@ -378,6 +452,7 @@ SCENARIOS = [
     ("boot-banner", scenario_boot_banner),
     ("boot-init", scenario_boot_init),
     ("terminal", scenario_terminal),
+    ("shell", scenario_shell),
     ("panic-page-fault", scenario_panic_page_fault),
     ("panic-assert", scenario_panic_assert),
     ("panic-invalid-opcode", scenario_panic_invalid_opcode),
@@ -434,6 +509,7 @@ SUITES = {
     "vfstest": run_vfstest,
     "loctest": run_loctest,
     "kvtest": run_kvtest,
+    "appstest": run_appstest,
     "docs": run_docs,
     "stress": run_stress,
     "fuzz": run_fuzz,

@@ -8,7 +8,7 @@
 #include <types.h>
 
 #define BOOT_MEMMAP_MAX	 64
-#define BOOT_MODULES_MAX 32
+#define BOOT_MODULES_MAX 64
 #define BOOT_CMDLINE_MAX 512
 #define BOOT_MODNAME_MAX 128
 
@@ -48,6 +48,7 @@ typedef struct {
 	boot_memrange_t memmap[BOOT_MEMMAP_MAX];
 	size_t memmap_count;
 	boot_module_t modules[BOOT_MODULES_MAX];
+	size_t modules_dropped; /* past BOOT_MODULES_MAX */
 	size_t module_count;
 	boot_framebuffer_t framebuffer;
 } boot_info_t;

@@ -104,6 +104,9 @@ static void report_boot_cost(void)
 void init_start_user(void)
 {
 	report_boot_cost();
+	if (boot_info.modules_dropped > 0)
+		printf("init: %zu boot modules left out (at most %d)\n",
+		    boot_info.modules_dropped, BOOT_MODULES_MAX);
 	char value[INIT_LIST_MAX];
 	if (cmdline_get(boot_info.cmdline, "testtask", value, sizeof(value)) == EOK)
 		run_test_task(value);

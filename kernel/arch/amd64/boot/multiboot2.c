@@ -72,8 +72,10 @@ static void parse_mmap(const mb2_mmap_t *m)
 
 static void parse_module(const mb2_module_t *m)
 {
-	if (boot_info.module_count == BOOT_MODULES_MAX)
+	if (boot_info.module_count == BOOT_MODULES_MAX) {
+		boot_info.modules_dropped++; /* reported once the console is up */
 		return;
+	}
 	boot_module_t *mod = &boot_info.modules[boot_info.module_count++];
 	mod->start = m->mod_start;
 	mod->end = m->mod_end;

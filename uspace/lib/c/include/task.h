@@ -21,6 +21,7 @@
 #include <abi/ipc.h>
 #include <abi/ns.h>
 #include <abi/proc.h>
+#include <stddef.h>
 #include <stdint.h>
 
 typedef uint64_t task_id_t;
@@ -100,6 +101,11 @@ errno_t task_join(task_id_t id, task_exit_t *exit, uint64_t usec);
 /** What the kernel tells about task @a id (abi/proc.h); ENOENT if there is
  *  no such task (a zombie, ended but not yet joined, still exists). */
 errno_t task_get_info(task_id_t id, task_info_t *info);
+/** Stores the ids of up to @a max tasks in @a ids and the number of tasks
+ *  there are in *@a count (more than @a max: ask again with more room). */
+errno_t task_list(uint64_t *ids, size_t max, size_t *count);
+/** The kernel's resource counts (abi/proc.h) in *@a stats. */
+errno_t kernel_stats_get(kernel_stats_t *stats);
 /** Kills task @a id (ends with TASK_EXIT_KILLED). */
 errno_t task_kill(task_id_t id);
 

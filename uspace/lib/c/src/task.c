@@ -87,6 +87,20 @@ errno_t task_get_info(task_id_t id, task_info_t *info)
 	return (errno_t) syscall2(SYS_TASK_INFO, id, (sysarg_t) info);
 }
 
+errno_t task_list(uint64_t *ids, size_t max, size_t *count)
+{
+	int64_t n = (int64_t) syscall2(SYS_TASK_LIST, (sysarg_t) ids, max);
+	if (n < 0)
+		return (errno_t) n;
+	*count = (size_t) n;
+	return EOK;
+}
+
+errno_t kernel_stats_get(kernel_stats_t *stats)
+{
+	return (errno_t) syscall1(SYS_KERNEL_STATS, (sysarg_t) stats);
+}
+
 errno_t task_kill(task_id_t id)
 {
 	return (errno_t) syscall1(SYS_TASK_KILL, id);

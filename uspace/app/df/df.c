@@ -1,0 +1,54 @@
+/*
+ * df: the file system holding each path (default /): its type, block size,
+ * total and free blocks ("-" when it has no limit) and number of files.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <vfs.h>
+
+#define USAGE "[PATH...]"
+
+/** Formats @a blocks into @a buf, "-" for @a unlimited. */
+static const char *blocks_text(uint64_t blocks, bool unlimited, char *buf, size_t size)
+{
+	if (unlimited)
+		return "-";
+	snprintf(buf, size, "%llu", (unsigned long long) blocks);
+	return buf;
+}
+
+static errno_t show(const char *path)
+{
+	vfs_statfs_t sf;
+	errno_t rc = vfs_statfs(path, &sf);
+	if (rc != EOK)
+		return rc;
+	bool unlimited = sf.total_blocks == 0;
+	char total[24];
+	char free_text[24];
+	printf("%-16s %-8s %6llu %10s %10s %8llu\n", path, sf.fs_type,
+	    (unsigned long long) sf.block_size,
+	    blocks_text(sf.total_blocks, unlimited, total, sizeof(total)),
+	    blocks_text(sf.free_blocks, unlimited, free_text, sizeof(free_text)),
+	    (unsigned long long) sf.files);
+	return EOK;
+}
+
+int main(int argc, char *argv[])
+{
+	if (cmd_help(argc, argv, USAGE))
+		return CMD_EXIT_OK;
+	if (getopt(argc, argv, "") != -1)
+		return CMD_EXIT_USAGE;
+	printf("%-16s %-8s %6s %10s %10s %8s\n", "PATH", "TYPE", "BLOCK", "TOTAL", "FREE",
+	    "FILES");
+	char *root[] = {"/", NULL};
+	char **paths = optind < argc ? &argv[optind] : root;
+	int status = CMD_EXIT_OK;
+	for (; *paths != NULL; paths++) {
+		errno_t rc = show(*paths);
+		if (rc != EOK)
+			status = cmd_error(argv[0], *paths, rc);
+	}
+	return status;
+}

@@ -1,0 +1,224 @@
+/*
+ * The line editor's pure part (see edit.h).
+ */
+#include "edit.h"
+#include <string.h>
+
+void line_set(sh_line_t *line, const char *text)
+{
+	size_t n = strlen(text);
+	if (n > SH_LINE_MAX)
+		n = SH_LINE_MAX;
+	memcpy(line->text, text, n);
+	line->text[n] = '\0';
+	line->len = n;
+	line->cursor = n;
+}
+
+bool line_insert_n(sh_line_t *line, const char *s, size_t n)
+{
+	if (line->len + n > SH_LINE_MAX)
+		return false;
+	char *at = line->text + line->cursor;
+	memmove(at + n, at, line->len - line->cursor + 1);
+	memcpy(at, s, n);
+	line->len += n;
+	line->cursor += n;
+	return true;
+}
+
+bool line_insert(sh_line_t *line, char c)
+{
+	return line_insert_n(line, &c, 1);
+}
+
+bool line_delete(sh_line_t *line)
+{
+	if (line->cursor == line->len)
+		return false;
+	char *at = line->text + line->cursor;
+	memmove(at, at + 1, line->len - line->cursor);
+	line->len--;
+	return true;
+}
+
+bool line_backspace(sh_line_t *line)
+{
+	if (line->cursor == 0)
+		return false;
+	line->cursor--;
+	return line_delete(line);
+}
+
+bool line_left(sh_line_t *line)
+{
+	if (line->cursor == 0)
+		return false;
+	line->cursor--;
+	return true;
+}
+
+bool line_right(sh_line_t *line)
+{
+	if (line->cursor == line->len)
+		return false;
+	line->cursor++;
+	return true;
+}
+
+void line_home(sh_line_t *line)
+{
+	line->cursor = 0;
+}
+
+void line_end(sh_line_t *line)
+{
+	line->cursor = line->len;
+}
+
+static char *history_slot(sh_history_t *hist, size_t n)
+{
+	return hist->entries[(n - 1) % SH_HISTORY_MAX];
+}
+
+void history_add(sh_history_t *hist, const char *text)
+{
+	if (text[0] == '\0')
+		return;
+	if (hist->added > 0 && strcmp(history_slot(hist, hist->added), text) == 0)
+		return;
+	hist->added++;
+	char *slot = history_slot(hist, hist->added);
+	strncpy(slot, text, SH_LINE_MAX);
+	slot[SH_LINE_MAX] = '\0';
+}
+
+size_t history_first(const sh_history_t *hist)
+{
+	return hist->added > SH_HISTORY_MAX ? hist->added - SH_HISTORY_MAX + 1 : 1;
+}
+
+const char *history_get(const sh_history_t *hist, size_t n)
+{
+	return hist->entries[(n - 1) % SH_HISTORY_MAX];
+}
+
+void browse_start(sh_browse_t *br, const sh_history_t *hist)
+{
+	br->pos = hist->added + 1;
+	br->saved[0] = '\0';
+}
+
+bool browse_step(sh_browse_t *br, const sh_history_t *hist, sh_line_t *line, bool older)
+{
+	size_t current = hist->added + 1;
+	if (older ? br->pos <= history_first(hist) : br->pos >= current)
+		return false;
+	if (br->pos == current)
+		strcpy(br->saved, line->text);
+	br->pos += older ? -1 : 1;
+	line_set(line, br->pos == current ? br->saved : history_get(hist, br->pos));
+	return true;
+}
+
+/** The key that ESC [ PARAM ~ stands for. */
+static sh_key_t tilde_key(unsigned param)
+{
+	switch (param) {
+	case 1:
+	case 7:
+		return KEY_HOME;
+	case 3:
+		return KEY_DELETE;
+	case 4:
+	case 8:
+		return KEY_END;
+	default:
+		return KEY_NONE;
+	}
+}
+
+/** The key that the final byte of ESC [ ... stands for. */
+static sh_key_t csi_key(unsigned char final, unsigned param)
+{
+	switch (final) {
+	case 'A':
+		return KEY_UP;
+	case 'B':
+		return KEY_DOWN;
+	case 'C':
+		return KEY_RIGHT;
+	case 'D':
+		return KEY_LEFT;
+	case 'H':
+		return KEY_HOME;
+	case 'F':
+		return KEY_END;
+	case '~':
+		return tilde_key(param);
+	default:
+		return KEY_NONE;
+	}
+}
+
+/** A byte outside any escape sequence. */
+static sh_key_t plain_key(sh_keydec_t *dec, unsigned char byte)
+{
+	switch (byte) {
+	case 0x1b:
+		dec->state = 1;
+		return KEY_NONE;
+	case '\r':
+	case '\n':
+		return KEY_ENTER;
+	case 0x7f:
+	case 0x08:
+		return KEY_BACKSPACE;
+	case '\t':
+		return KEY_TAB;
+	case 0x01:
+		return KEY_HOME;
+	case 0x05:
+		return KEY_END;
+	case 0x03:
+		return KEY_INTERRUPT;
+	case 0x04:
+		return KEY_EOF;
+	default:
+		return byte >= 0x20 && byte < 0x7f ? KEY_CHAR : KEY_NONE;
+	}
+}
+
+sh_key_t keydec_feed(sh_keydec_t *dec, unsigned char byte)
+{
+	switch (dec->state) {
+	case 1:
+		/* ESC O x (application cursor keys) decodes like ESC [ x. */
+		dec->state = byte == '[' || byte == 'O' ? 2 : 0;
+		dec->param = 0;
+		return KEY_NONE;
+	case 2:
+		if (byte >= '0' && byte <= '9') {
+			dec->param = dec->param * 10 + (byte - '0');
+			return KEY_NONE;
+		}
+		if (byte == ';')
+			return KEY_NONE;
+		dec->state = 0;
+		return csi_key(byte, dec->param);
+	default:
+		return plain_key(dec, byte);
+	}
+}
+
+size_t common_prefix_len(const char *const *names, size_t n)
+{
+	size_t len = strlen(names[0]);
+	for (size_t i = 1; i < n; i++) {
+		size_t k = 0;
+		while (k < len && names[i][k] == names[0][k])
+			k++;
+		len = k;
+	}
+	return len;
+}

@@ -1,0 +1,87 @@
+/*
+ * Running a program: finding it, spawning it with the redirected files,
+ * handing it the terminal (cooked mode, foreground: Ctrl-C kills it) while
+ * the shell waits, and turning how it ended into $?.
+ */
+#include "sh.h"
+#include <stdio.h>
+#include <string.h>
+#include <task.h>
+#include <term.h>
+#include <unistd.h>
+
+/** The file to run for command @a name: SH_APP_DIR/NAME, or the path
+ *  itself when it has a '/' (made absolute against the working dir). */
+static void program_path(const char *name, char *path, size_t size)
+{
+	if (strchr(name, '/') == NULL) {
+		snprintf(path, size, "%s/%s", SH_APP_DIR, name);
+		return;
+	}
+	if (name[0] == '/') {
+		snprintf(path, size, "%s", name);
+		return;
+	}
+	char cwd[VFS_PATH_MAX + 1];
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		snprintf(cwd, sizeof(cwd), "/");
+	snprintf(path, size, "%s/%s", cwd, name);
+}
+
+/** Gives the terminal to task @a id (0: takes it back, raw mode again). */
+static void terminal_hand_over(sh_t *sh, task_id_t id)
+{
+	if (sh->term == NULL)
+		return;
+	/* Failures leave Ctrl-C without effect; the program still runs. */
+	(void) term_set_mode(sh->term, id != 0 ? TERM_MODE_COOKED : TERM_MODE_RAW);
+	(void) term_set_foreground(sh->term, id);
+}
+
+/** Reports a failed spawn of @a name and returns its $?. */
+static int spawn_failed(sh_t *sh, const char *name, errno_t rc)
+{
+	if (rc == ENOENT) {
+		sh_error(sh, "%s: not found", name);
+		return SH_STATUS_NOT_FOUND;
+	}
+	if (rc == ENOEXEC)
+		sh_error(sh, "%s: not an executable", name);
+	else
+		sh_error(sh, "%s: %s", name, str_error(rc));
+	return SH_STATUS_NOT_EXEC;
+}
+
+/** $? for a task that ended as @a texit says; reports kills. */
+static int exit_status(sh_t *sh, const task_exit_t *texit)
+{
+	if (texit->how == TASK_EXIT_NORMAL)
+		return texit->status;
+	char why[64];
+	sh_printf(sh, -1, "%s\n", task_exit_describe(texit, why, sizeof(why)));
+	return texit->how == TASK_EXIT_FAULT ? SH_STATUS_FAULT : SH_STATUS_KILLED;
+}
+
+int run_program(sh_t *sh, char *const argv[], const int files[3])
+{
+	char path[VFS_PATH_MAX + 1];
+	program_path(argv[0], path, sizeof(path));
+	task_spawn_opts_t opts;
+	task_spawn_opts_init(&opts);
+	memcpy(opts.files, files, sizeof(opts.files));
+	task_id_t id;
+	task_wait_t wait;
+	errno_t rc = task_spawn_opts(&id, &wait, path, (const char *const *) argv, &opts);
+	if (rc != EOK)
+		return spawn_failed(sh, argv[0], rc);
+	terminal_hand_over(sh, id);
+	task_exit_t texit;
+	int retval;
+	rc = task_wait(&wait, &texit, &retval);
+	terminal_hand_over(sh, 0);
+	if (rc != EOK) {
+		sh_error(sh, "%s: waiting failed: %s", argv[0], str_error(rc));
+		return SH_STATUS_NOT_EXEC;
+	}
+	return exit_status(sh, &texit);
+}

@@ -1,0 +1,63 @@
+/*
+ * sh: the shell. Without arguments it reads commands from the terminal
+ * (the console, raw mode, its own line editing); `sh FILE` runs the lines
+ * of FILE as if typed and exits with the last command's status.
+ */
+#include "sh.h"
+#include <stdio.h>
+#include <string.h>
+#include <term.h>
+
+static sh_t shell;
+
+/** Runs the lines of @a path; returns the last command's status. */
+static int run_script(sh_t *sh, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (f == NULL) {
+		sh_error(sh, "%s: cannot open", path);
+		return SH_STATUS_NOT_FOUND;
+	}
+	char text[SH_LINE_MAX + 2];
+	while (!sh->quit && fgets(text, sizeof(text), f) != NULL) {
+		text[strcspn(text, "\r\n")] = '\0';
+		sh_execute(sh, text);
+	}
+	fclose(f);
+	return sh->status;
+}
+
+/** Reads and runs lines until `exit`, Ctrl-D or a terminal failure. */
+static int run_interactive(sh_t *sh)
+{
+	static sh_line_t line;
+	sh_write(sh, -1, "Type 'help' for commands.\n", 26);
+	while (!sh->quit) {
+		errno_t rc = input_read_line(sh, &line);
+		if (rc != EOK)
+			break;
+		history_add(&sh->history, line.text);
+		sh_execute(sh, line.text);
+	}
+	return sh->status;
+}
+
+int main(int argc, char *argv[])
+{
+	if (argc > 1)
+		return run_script(&shell, argv[1]);
+	errno_t rc = term_open(&shell.term);
+	if (rc != EOK) {
+		fprintf(stderr, "sh: no terminal: %s\n", str_error(rc));
+		return 1;
+	}
+	rc = term_set_mode(shell.term, TERM_MODE_RAW);
+	if (rc != EOK) {
+		fprintf(stderr, "sh: raw mode: %s\n", str_error(rc));
+		return 1;
+	}
+	int status = run_interactive(&shell);
+	sh_write(&shell, -1, "\n", 1);
+	(void) term_set_mode(shell.term, TERM_MODE_COOKED);
+	return status;
+}

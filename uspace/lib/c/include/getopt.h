@@ -1,0 +1,45 @@
+/*
+ * Command lines of the core programs: getopt() for short options (POSIX
+ * semantics: clustered flags, option arguments attached or separate, "--"
+ * ends the options, the first non-option ends them too) and the conventions
+ * the programs share: `--help` prints the usage line and exits 0, a bad
+ * option exits 2, a failed operation prints "NAME: PATH: ERROR" and exits 1.
+ */
+#ifndef LIBC_GETOPT_H
+#define LIBC_GETOPT_H
+
+#include <abi/errno.h>
+#include <stdbool.h>
+
+/* Exit statuses of the core programs. */
+#define CMD_EXIT_OK    0
+#define CMD_EXIT_ERROR 1 /* an operation failed */
+#define CMD_EXIT_USAGE 2 /* a bad option or a missing operand */
+
+extern char *optarg; /* the current option's argument */
+extern int optind;   /* the next argument to look at (from 1) */
+extern int opterr;   /* nonzero: getopt reports bad options on stderr */
+extern int optopt;   /* the option character getopt rejected */
+
+/** The next option character of @a argv listed in @a optstring (a letter
+ *  followed by ':' takes an argument), '?' for an unknown option or a
+ *  missing argument (reported as "NAME: unknown option -x" unless opterr
+ *  is 0), -1 after the last option. */
+int getopt(int argc, char *const argv[], const char *optstring);
+
+/** The last component of @a path (a program's name from its argv[0]). */
+const char *cmd_name(const char *path);
+/** If argv[1] is "--help", prints "usage: NAME @a usage" to stdout and
+ *  returns true (the program then exits 0). */
+bool cmd_help(int argc, char *const argv[], const char *usage);
+/** Prints "usage: NAME @a usage" to stderr; returns CMD_EXIT_USAGE. */
+int cmd_usage_error(const char *argv0, const char *usage);
+/** Prints "NAME: @a what: ERROR" to stderr; returns CMD_EXIT_ERROR. */
+int cmd_error(const char *argv0, const char *what, errno_t rc);
+/** main() of a program without options that does @a op to each of its one
+ *  or more operands (`--help`, usage errors and failures as above); the
+ *  exit status. */
+int cmd_each(
+    int argc, char *argv[], const char *usage, errno_t (*op)(const char *operand));
+
+#endif
