@@ -66,13 +66,18 @@ ifneq ($(strip $(KARGS)),)
 QEMU_FLAGS += -fw_cfg name=opt/switchboard/cmdline,string="$(subst $(comma),$(comma)$(comma),$(KARGS))"
 endif
 
+# The serial line on this terminal, the QEMU monitor behind Ctrl-A C; Ctrl-C
+# goes to the guest (the shell), not to QEMU.
+QEMU_CONSOLE := -chardev stdio,id=con0,mux=on,signal=off -serial chardev:con0 \
+	-mon chardev=con0,mode=readline
+
 run: setup $(ISO)
 	@echo "Switchboard: serial console below; leave QEMU with Ctrl-A X."
-	$(QEMU) $(QEMU_FLAGS) -serial mon:stdio -display none
+	$(QEMU) $(QEMU_FLAGS) $(QEMU_CONSOLE) -display none
 
 debug: setup $(ISO)
 	@echo "QEMU halted with a GDB stub on :1234; in another terminal: gdb -x tools/gdbinit"
-	$(QEMU) $(QEMU_FLAGS) -serial mon:stdio -display none -s -S
+	$(QEMU) $(QEMU_FLAGS) $(QEMU_CONSOLE) -display none -s -S
 
 # A second image with a program from outside the tree: the one
 # docs/writing-a-server.md shows, built with EXTRA_APPS.
