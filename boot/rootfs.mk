@@ -5,6 +5,7 @@
 #   /cfg   boot/cfg (init's configuration)  /data  boot/data (sample files)
 #   /tmp   empty (a tmpfs of its own is mounted there)
 #   /loc   empty (locfs is mounted there)
+#   /pipe  empty (pipefs is mounted there)
 # Made with the host's cpio from the tree $(BUILD)/rootfs; programs without
 # their debugging sections.
 
@@ -19,7 +20,7 @@ $(shell mkdir -p $(BUILD) && (echo '$(USPACE_PROGRAMS)' | cmp -s - $(ROOTFS_PROG
 $(BUILD)/rootfs.cpio: $(USPACE_PROGRAMS) $(ROOTFS_FILES) $(ROOTFS_PROGRAMS) boot/rootfs.mk
 	@echo "  CPIO    $@"
 	@rm -rf $(ROOTFS_DIR)
-	@mkdir -p $(addprefix $(ROOTFS_DIR)/,app srv drv cfg data tmp loc)
+	@mkdir -p $(addprefix $(ROOTFS_DIR)/,app srv drv cfg data tmp loc pipe)
 	@for f in $(USPACE_PROGRAMS); do \
 		$(STRIP) --strip-debug -o $(ROOTFS_DIR)/$$(basename $$(dirname $$f))/$$(basename $$f) \
 			$$f || exit 1; \

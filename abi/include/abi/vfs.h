@@ -113,7 +113,10 @@ typedef struct {
  * VFS_FS_REGISTER + W fs type name, then offer a callback connection
  * (CONNECT_TO_ME, VFS_IFACE_FS) on the same exchange; the VFS makes its
  * calls below through it. A file-system server serves any number of
- * instances (mounts), told apart by their instance number.
+ * instances (mounts), told apart by their instance number. For concurrent
+ * calls the VFS makes more connections through the callback phone
+ * (CONNECT_ME_TO, VFS_IFACE_FS); each exchange (a call with its data
+ * transfers) stays on one connection.
  */
 #define VFS_FS_REGISTER IPC_FIRST_USER_METHOD
 
@@ -127,13 +130,17 @@ enum {
 	/* (inst, lflags) + W relative path -> (index, size, type): the node,
 	 * made first if lflags say so */
 	FS_LOOKUP,
-	FS_OPEN_NODE,  /* (inst, index): one more open descriptor */
-	FS_CLOSE_NODE, /* (inst, index): one less; an unlinked node goes
-			  with its last one */
-	FS_READ,       /* (inst, index, pos) + R data -> (bytes) */
-	FS_WRITE,      /* (inst, index, pos) + W data -> (bytes, new size) */
-	FS_TRUNCATE,   /* (inst, index, size) */
-	FS_STAT,       /* (inst, index) + R vfs_stat_t (fs left 0) */
+	/* (inst, index, mode): one more open file; mode is its O_ACCMODE
+	 * bits (O_RDONLY, O_WRONLY, O_RDWR), for a pipe's reader and writer
+	 * counts; other file systems may ignore it */
+	FS_OPEN_NODE,
+	/* (inst, index, mode): one less, with the mode it was opened with; an
+	 * unlinked node goes with its last one */
+	FS_CLOSE_NODE,
+	FS_READ,     /* (inst, index, pos) + R data -> (bytes) */
+	FS_WRITE,    /* (inst, index, pos) + W data -> (bytes, new size) */
+	FS_TRUNCATE, /* (inst, index, size) */
+	FS_STAT,     /* (inst, index) + R vfs_stat_t (fs left 0) */
 	/* (inst, index, pos) + R name -> (next pos); ENOENT past the last
 	 * entry; pos 0 is the first */
 	FS_READDIR,

@@ -10,6 +10,7 @@ typedef struct {
 	const char *p; /* the next character of the line */
 	sh_command_t *cmd;
 	size_t used; /* bytes of cmd->words in use */
+	int words;   /* arguments so far, all stages */
 	int last_status;
 } sh_lexer_t;
 
@@ -142,6 +143,8 @@ static errno_t lex_redirection(sh_lexer_t *lx)
 	skip_blanks(lx);
 	if (*lx->p == '\0' || *lx->p == '#' || is_operator(*lx->p))
 		return fail(lx, EINVAL, "missing file name after a redirection");
+	if (op == '<' && cmd->nstages > 1)
+		return fail(lx, EINVAL, "< goes on the first command of a pipeline");
 	char **target = op == '<' ? &cmd->in_path : &cmd->out_path;
 	if (op == '>')
 		cmd->append = append;
@@ -150,9 +153,28 @@ static errno_t lex_redirection(sh_lexer_t *lx)
 
 static errno_t lex_argument(sh_lexer_t *lx)
 {
-	if (lx->cmd->argc >= SH_ARGS_MAX)
+	sh_command_t *cmd = lx->cmd;
+	if (lx->words >= SH_ARGS_MAX)
 		return fail(lx, ELIMIT, "too many arguments");
-	return lex_word(lx, &lx->cmd->argv[lx->cmd->argc++]);
+	lx->words++;
+	cmd->stages[cmd->nstages - 1].argc++;
+	return lex_word(lx, &cmd->argv[cmd->argc++]);
+}
+
+/** lx->p is at '|': ends the current stage and begins the next. */
+static errno_t lex_pipe(sh_lexer_t *lx)
+{
+	sh_command_t *cmd = lx->cmd;
+	if (cmd->stages[cmd->nstages - 1].argc == 0)
+		return fail(lx, EINVAL, "missing command before |");
+	if (cmd->out_path != NULL)
+		return fail(lx, EINVAL, "> goes on the last command of a pipeline");
+	if (cmd->nstages >= SH_STAGES_MAX)
+		return fail(lx, ELIMIT, "too many commands in a pipeline");
+	lx->p++;
+	cmd->argv[cmd->argc++] = NULL;
+	cmd->stages[cmd->nstages++] = (sh_stage_t){cmd->argv + cmd->argc, 0};
+	return EOK;
 }
 
 /** One token at lx->p (not blank, not the end). */
@@ -160,7 +182,7 @@ static errno_t lex_token(sh_lexer_t *lx)
 {
 	char c = *lx->p;
 	if (c == '|')
-		return fail(lx, ENOTSUP, "pipes are not supported yet");
+		return lex_pipe(lx);
 	if (c == '<' || c == '>')
 		return lex_redirection(lx);
 	return lex_argument(lx);
@@ -173,6 +195,8 @@ errno_t sh_parse(const char *line, int last_status, sh_command_t *cmd)
 	cmd->out_path = NULL;
 	cmd->append = false;
 	cmd->error = NULL;
+	cmd->nstages = 1;
+	cmd->stages[0] = (sh_stage_t){cmd->argv, 0};
 	sh_lexer_t lx = {.p = line, .cmd = cmd, .last_status = last_status};
 	for (;;) {
 		skip_blanks(&lx);
@@ -183,5 +207,7 @@ errno_t sh_parse(const char *line, int last_status, sh_command_t *cmd)
 			return rc;
 	}
 	cmd->argv[cmd->argc] = NULL;
+	if (cmd->nstages > 1 && cmd->stages[cmd->nstages - 1].argc == 0)
+		return fail(&lx, EINVAL, "missing command after |");
 	return EOK;
 }

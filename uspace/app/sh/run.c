@@ -1,7 +1,8 @@
 /*
  * Running a program: finding it, spawning it with the redirected files,
  * handing it the terminal (cooked mode, foreground: Ctrl-C kills it) while
- * the shell waits, and turning how it ended into $?.
+ * the shell waits, and turning how it ended into $?. A pipeline uses the
+ * parts (spawn, foreground, wait) for each of its stages.
  */
 #include "sh.h"
 #include <stdio.h>
@@ -28,8 +29,7 @@ static void program_path(const char *name, char *path, size_t size)
 	snprintf(path, size, "%s/%s", cwd, name);
 }
 
-/** Gives the terminal to task @a id (0: takes it back, raw mode again). */
-static void terminal_hand_over(sh_t *sh, task_id_t id)
+void run_foreground(sh_t *sh, task_id_t id)
 {
 	if (sh->term == NULL)
 		return;
@@ -62,26 +62,41 @@ static int exit_status(sh_t *sh, const task_exit_t *texit)
 	return texit->how == TASK_EXIT_FAULT ? SH_STATUS_FAULT : SH_STATUS_KILLED;
 }
 
-int run_program(sh_t *sh, char *const argv[], const int files[3])
+errno_t run_spawn(sh_t *sh, char *const argv[], const int files[3], task_id_t *id,
+    task_wait_t *wait, int *status)
 {
 	char path[VFS_PATH_MAX + 1];
 	program_path(argv[0], path, sizeof(path));
 	task_spawn_opts_t opts;
 	task_spawn_opts_init(&opts);
 	memcpy(opts.files, files, sizeof(opts.files));
-	task_id_t id;
-	task_wait_t wait;
-	errno_t rc = task_spawn_opts(&id, &wait, path, (const char *const *) argv, &opts);
+	errno_t rc = task_spawn_opts(id, wait, path, (const char *const *) argv, &opts);
 	if (rc != EOK)
-		return spawn_failed(sh, argv[0], rc);
-	terminal_hand_over(sh, id);
+		*status = spawn_failed(sh, argv[0], rc);
+	return rc;
+}
+
+int run_wait(sh_t *sh, const char *name, task_wait_t *wait)
+{
 	task_exit_t texit;
 	int retval;
-	rc = task_wait(&wait, &texit, &retval);
-	terminal_hand_over(sh, 0);
+	errno_t rc = task_wait(wait, &texit, &retval);
 	if (rc != EOK) {
-		sh_error(sh, "%s: waiting failed: %s", argv[0], str_error(rc));
+		sh_error(sh, "%s: waiting failed: %s", name, str_error(rc));
 		return SH_STATUS_NOT_EXEC;
 	}
 	return exit_status(sh, &texit);
+}
+
+int run_program(sh_t *sh, char *const argv[], const int files[3])
+{
+	task_id_t id;
+	task_wait_t wait;
+	int status;
+	if (run_spawn(sh, argv, files, &id, &wait, &status) != EOK)
+		return status;
+	run_foreground(sh, id);
+	status = run_wait(sh, argv[0], &wait);
+	run_foreground(sh, 0);
+	return status;
 }

@@ -5,7 +5,8 @@
  *   edit.c      line buffer, history, key decoding (pure)
  *   input.c     reading a line from the terminal in raw mode, with editing
  *   complete.c  Tab completion of commands and paths
- *   exec.c      running one parsed line: redirections, builtin or program
+ *   exec.c      running one parsed line: redirections, builtin or program,
+ *               or a pipeline of programs
  *   builtins.c  cd, pwd, exit, help, history
  *   run.c       spawning a program and waiting for it
  *   output.c    the shell's own output (terminal, stdout or a file)
@@ -77,5 +78,13 @@ const char *builtin_name(size_t i);
 /** Runs program @a argv[0] (from /app, or a path if it has a '/') with
  *  stdin/stdout/stderr @a files (-1: none) and waits; returns its $?. */
 int run_program(sh_t *sh, char *const argv[], const int files[3]);
+/** Starts program @a argv[0] as run_program() does, without waiting; on
+ *  failure reports it and sets *@a status to the $? it means. */
+errno_t run_spawn(sh_t *sh, char *const argv[], const int files[3], task_id_t *id,
+    task_wait_t *wait, int *status);
+/** Gives the terminal to task @a id (0: takes it back, raw mode again). */
+void run_foreground(sh_t *sh, task_id_t id);
+/** Waits for the task of @a wait (@a name in messages); returns its $?. */
+int run_wait(sh_t *sh, const char *name, task_wait_t *wait);
 
 #endif

@@ -71,8 +71,38 @@ static int child_pass(void)
 	return vfs_close(0) == EOK ? 0 : 3;
 }
 
+/** `pipe-write`: after a while writes "late\n" to stdout (a pipe). */
+static int child_pipe_write(void)
+{
+	fibril_usleep(200000);
+	if (fputs("late\n", stdout) == EOF || fflush(stdout) != 0)
+		return 2;
+	return 0;
+}
+
+/** `pipe-drain N`: after a while reads stdin (a pipe) to its end; exits 0
+ *  if it got exactly N bytes, all 'p'. */
+static int child_pipe_drain(size_t expect)
+{
+	fibril_usleep(200000);
+	char buf[700];
+	size_t total = 0, n;
+	while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0) {
+		for (size_t i = 0; i < n; i++) {
+			if (buf[i] != 'p')
+				return 2;
+		}
+		total += n;
+	}
+	return total == expect && !ferror(stdin) ? 0 : 3;
+}
+
 int child_main(int argc, char *argv[])
 {
+	if (argc == 1 && strcmp(argv[0], "pipe-write") == 0)
+		return child_pipe_write();
+	if (argc == 2 && strcmp(argv[0], "pipe-drain") == 0)
+		return child_pipe_drain((size_t) atoi(argv[1]));
 	if (argc == 3 && strcmp(argv[0], "write") == 0)
 		return child_write(argv[1], atoi(argv[2]));
 	if (argc == 1 && strcmp(argv[0], "pass") == 0)

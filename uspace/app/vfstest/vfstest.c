@@ -22,5 +22,6 @@ int main(int argc, char *argv[])
 	limit_tests();
 	task_tests();
 	program_tests();
+	pipe_tests(); /* after program_tests: needs /arch */
 	return test_suite_end();
 }

@@ -17,7 +17,8 @@
 errno_t child_spawn(const char *args, task_id_t *id);
 /** Waits for child @a id; EOK if it exited 0. */
 errno_t child_wait(task_id_t id);
-/** The entry of a child: `--child write PATH N` or `--child pass`. */
+/** The entry of a child: `--child write PATH N`, `--child pass`,
+ *  `--child pipe-write` or `--child pipe-drain N`. */
 int child_main(int argc, char *argv[]);
 
 /** Writes @a size bytes of @a byte to @a fd. */
@@ -27,5 +28,6 @@ void basic_tests(void);
 void limit_tests(void);
 void task_tests(void);
 void program_tests(void);
+void pipe_tests(void);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * locfs: registers with the VFS as the file-system type "locfs" and serves
- * the VFS's calls on the callback connection it offers (libc's fsrv.h; one
- * call at a time; ops.c). The tree it shows is locsrv's (locfs.h).
+ * the VFS's calls on the callback connection it offers and the further
+ * ones the VFS makes through it (libc's fsrv.h; one call at a time per
+ * connection; ops.c). The tree it shows is locsrv's (locfs.h).
  */
 #include "locfs.h"
 #include <fsrv.h>

@@ -6,8 +6,8 @@
  * Reads and writes of a service file go to the service as a character
  * device (abi/chardev.h) on a session made for the call (a device keeps
  * its state itself, so nothing is lost between calls): CHARDEV_READ
- * (CHARDEV_NONBLOCK, since the VFS's calls to locfs are serialised and a
- * read must not stall the mount: EAGAIN when there is nothing) and
+ * (CHARDEV_NONBLOCK, so that a read never leaves a VFS call waiting on a
+ * device: EAGAIN when there is nothing) and
  * CHARDEV_WRITE, with the VFS's data transfer forwarded along, so the data
  * does not pass through locfs. A service that does not speak the protocol
  * answers with an error, which goes back as it is.
@@ -19,15 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void answer(ipc_call_t *call, errno_t rc, sysarg_t a1, sysarg_t a2, sysarg_t a3)
-{
-	const sysarg_t args[IPC_CALL_ARGS] = {a1, a2, a3};
-	errno_t arc = async_answer_args(call, rc, args);
-	if (arc != EOK)
-		printf("locfs: cannot answer method %lu: %s\n",
-		    (unsigned long) call->imethod, str_error(arc));
-}
 
 /** Takes and frees a path written after a call (the data is not needed). */
 static errno_t path_skip(void)
@@ -43,7 +34,7 @@ static errno_t path_skip(void)
 static void op_mounted(ipc_call_t *call)
 {
 	errno_t rc = path_skip(); /* the options: locfs takes none */
-	answer(call, rc, LOCFS_ROOT, 0, 0);
+	fsrv_answer(call, rc, LOCFS_ROOT, 0, 0);
 }
 
 /** Applies the lookup flags @a lflags to the result @a rc for @a node. */
@@ -68,7 +59,7 @@ static void op_lookup(ipc_call_t *call)
 	errno_t rc = async_data_write_accept(
 	    (void **) &path, true, 0, VFS_PATH_MAX, 0, NULL);
 	if (rc != EOK) {
-		answer(call, rc == ELIMIT ? ENAMETOOLONG : rc, 0, 0, 0);
+		fsrv_answer(call, rc == ELIMIT ? ENAMETOOLONG : rc, 0, 0, 0);
 		return;
 	}
 	locfs_node_t node = {0};
@@ -76,9 +67,9 @@ static void op_lookup(ipc_call_t *call)
 	free(path);
 	rc = lookup_check(rc, (unsigned) call->args[1], &node);
 	if (rc == EOK)
-		answer(call, EOK, node.index, 0, node.type);
+		fsrv_answer(call, EOK, node.index, 0, node.type);
 	else
-		answer(call, rc, 0, 0, 0);
+		fsrv_answer(call, rc, 0, 0, 0);
 }
 
 static void op_path_rofs(ipc_call_t *call)
@@ -88,7 +79,7 @@ static void op_path_rofs(ipc_call_t *call)
 		errno_t rc2 = path_skip();
 		rc = rc == EOK ? rc2 : rc;
 	}
-	answer(call, rc == EOK ? EROFS : rc, 0, 0, 0);
+	fsrv_answer(call, rc == EOK ? EROFS : rc, 0, 0, 0);
 }
 
 /** The node @a call names (args[1]), answering the call if there is none. */
@@ -96,7 +87,7 @@ static bool node_of_call(ipc_call_t *call, locfs_node_t *node)
 {
 	errno_t rc = locfs_node_get(call->args[1], node);
 	if (rc != EOK)
-		answer(call, rc, 0, 0, 0);
+		fsrv_answer(call, rc, 0, 0, 0);
 	return rc == EOK;
 }
 
@@ -105,7 +96,7 @@ static void op_node_exists(ipc_call_t *call)
 {
 	locfs_node_t node;
 	if (node_of_call(call, &node))
-		answer(call, EOK, 0, 0, 0);
+		fsrv_answer(call, EOK, 0, 0, 0);
 }
 
 /*
@@ -120,7 +111,7 @@ static void transfer_refuse(bool read, errno_t rc)
 	bool ok = read ? async_data_read_receive(&dcall, &size)
 		       : async_data_write_receive(&dcall, &size);
 	(void) ok; /* anything else is refused all the same */
-	answer(&dcall, rc, 0, 0, 0);
+	fsrv_answer(&dcall, rc, 0, 0, 0);
 }
 
 /** A session to the service file @a call names (EISDIR for a directory). */
@@ -155,7 +146,7 @@ static void op_transfer(ipc_call_t *call, bool read)
 	}
 	if (sess != NULL)
 		(void) async_hangup(sess);
-	answer(call, rc, rc == EOK ? dev.args[0] : 0, 0, 0);
+	fsrv_answer(call, rc, rc == EOK ? dev.args[0] : 0, 0, 0);
 }
 
 static void op_read(ipc_call_t *call)
@@ -172,22 +163,6 @@ static void op_write(ipc_call_t *call)
  * Calls answered with a data read.
  */
 
-/** Answers the data read that follows @a call with @a len bytes of @a src
- *  (or the error @a rc), then @a call with @a rc and @a result. */
-static void read_answer(
-    ipc_call_t *call, errno_t rc, const void *src, size_t len, sysarg_t result)
-{
-	ipc_call_t rcall;
-	size_t size;
-	if (!async_data_read_receive(&rcall, &size))
-		rc = EINVAL;
-	if (rc == EOK)
-		rc = async_data_read_finalize(&rcall, src, len < size ? len : size);
-	else
-		answer(&rcall, rc, 0, 0, 0);
-	answer(call, rc, result, 0, 0);
-}
-
 static void op_stat(ipc_call_t *call)
 {
 	locfs_node_t node;
@@ -198,7 +173,7 @@ static void op_stat(ipc_call_t *call)
 		st.type = node.type;
 		st.links = 1;
 	}
-	read_answer(call, rc, &st, sizeof(st), 0);
+	fsrv_read_answer(call, rc, &st, sizeof(st), 0);
 }
 
 static void op_readdir(ipc_call_t *call)
@@ -208,7 +183,8 @@ static void op_readdir(ipc_call_t *call)
 	errno_t rc = locfs_node_get(call->args[1], &node);
 	if (rc == EOK)
 		rc = locfs_dir_entry(&node, call->args[2], name);
-	read_answer(call, rc, name, rc == EOK ? strlen(name) + 1 : 0, call->args[2] + 1);
+	fsrv_read_answer(
+	    call, rc, name, rc == EOK ? strlen(name) + 1 : 0, call->args[2] + 1);
 }
 
 static void op_statfs(ipc_call_t *call)
@@ -216,12 +192,12 @@ static void op_statfs(ipc_call_t *call)
 	vfs_statfs_t st = {0};
 	strcpy(st.fs_type, "locfs");
 	st.block_size = 1;
-	read_answer(call, EOK, &st, sizeof(st), 0);
+	fsrv_read_answer(call, EOK, &st, sizeof(st), 0);
 }
 
 static void op_unmounted(ipc_call_t *call)
 {
-	answer(call, EOK, 0, 0, 0);
+	fsrv_answer(call, EOK, 0, 0, 0);
 }
 
 static const fsrv_ops_t ops = {

@@ -29,17 +29,6 @@ typedef struct {
 static FIBRIL_MUTEX_INITIALIZE(tmpfs_lock);
 static list_t instances = LIST_INITIALIZER(instances); /* tmpfs_inst_t */
 
-/** Answers @a call; a failure to answer is reported, there is no one to
- *  tell. */
-static void answer(ipc_call_t *call, errno_t rc, sysarg_t a1, sysarg_t a2, sysarg_t a3)
-{
-	const sysarg_t args[IPC_CALL_ARGS] = {a1, a2, a3};
-	errno_t arc = async_answer_args(call, rc, args);
-	if (arc != EOK)
-		printf("tmpfs: cannot answer method %lu: %s\n",
-		    (unsigned long) call->imethod, str_error(arc));
-}
-
 /** The instance numbered @a id, or NULL; the lock is held. */
 static tmpfs_inst_t *inst_find(sysarg_t id)
 {
@@ -147,7 +136,7 @@ static void op_mounted(ipc_call_t *call)
 		rc = mount_make(call->args[0], text, &root);
 		free(text);
 	}
-	answer(call, rc, root, 0, 0);
+	fsrv_answer(call, rc, root, 0, 0);
 }
 
 static void op_unmounted(ipc_call_t *call)
@@ -161,7 +150,7 @@ static void op_unmounted(ipc_call_t *call)
 		tmpfs_fs_destroy(inst->fs);
 		free(inst);
 	}
-	answer(call, inst != NULL ? EOK : ENOENT, 0, 0, 0);
+	fsrv_answer(call, inst != NULL ? EOK : ENOENT, 0, 0, 0);
 }
 
 /*
@@ -173,7 +162,7 @@ static void op_lookup(ipc_call_t *call)
 	char *path;
 	errno_t rc = path_receive(&path);
 	if (rc != EOK) {
-		answer(call, rc, 0, 0, 0);
+		fsrv_answer(call, rc, 0, 0, 0);
 		return;
 	}
 	sysarg_t index = 0, size = 0, type = 0;
@@ -189,7 +178,7 @@ static void op_lookup(ipc_call_t *call)
 	}
 	fibril_mutex_unlock(&tmpfs_lock);
 	free(path);
-	answer(call, rc, index, size, type);
+	fsrv_answer(call, rc, index, size, type);
 }
 
 static void op_unlink(ipc_call_t *call)
@@ -197,7 +186,7 @@ static void op_unlink(ipc_call_t *call)
 	char *path;
 	errno_t rc = path_receive(&path);
 	if (rc != EOK) {
-		answer(call, rc, 0, 0, 0);
+		fsrv_answer(call, rc, 0, 0, 0);
 		return;
 	}
 	fibril_mutex_lock(&tmpfs_lock);
@@ -205,7 +194,7 @@ static void op_unlink(ipc_call_t *call)
 	rc = fs != NULL ? tmpfs_unlink(fs, path, (unsigned) call->args[1]) : ENOENT;
 	fibril_mutex_unlock(&tmpfs_lock);
 	free(path);
-	answer(call, rc, 0, 0, 0);
+	fsrv_answer(call, rc, 0, 0, 0);
 }
 
 static void op_rename(ipc_call_t *call)
@@ -225,7 +214,7 @@ static void op_rename(ipc_call_t *call)
 	}
 	free(old_path);
 	free(new_path);
-	answer(call, rc, 0, 0, 0);
+	fsrv_answer(call, rc, 0, 0, 0);
 }
 
 /*
@@ -238,7 +227,7 @@ static void op_write(ipc_call_t *call)
 	size_t len;
 	errno_t rc = async_data_write_accept(&data, false, 0, IPC_DATA_MAX, 0, &len);
 	if (rc != EOK) {
-		answer(call, rc, 0, 0, 0);
+		fsrv_answer(call, rc, 0, 0, 0);
 		return;
 	}
 	size_t done = 0;
@@ -253,7 +242,7 @@ static void op_write(ipc_call_t *call)
 		size = node->size;
 	fibril_mutex_unlock(&tmpfs_lock);
 	free(data);
-	answer(call, rc, done, size, 0);
+	fsrv_answer(call, rc, done, size, 0);
 }
 
 /** One step of a call on a node; the lock is held. */
@@ -269,7 +258,7 @@ static void node_call(ipc_call_t *call, node_fn_t fn)
 	if (rc == EOK)
 		rc = fn(fs, node, call);
 	fibril_mutex_unlock(&tmpfs_lock);
-	answer(call, rc, 0, 0, 0);
+	fsrv_answer(call, rc, 0, 0, 0);
 }
 
 static errno_t node_open(tmpfs_fs_t *fs, tmpfs_node_t *node, ipc_call_t *call)
@@ -332,8 +321,8 @@ static void read_reply(ipc_call_t *call, read_fill_t fill)
 	ipc_call_t rcall;
 	size_t size;
 	if (!async_data_read_receive(&rcall, &size)) {
-		answer(&rcall, EINVAL, 0, 0, 0);
-		answer(call, EINVAL, 0, 0, 0);
+		fsrv_answer(&rcall, EINVAL, 0, 0, 0);
+		fsrv_answer(call, EINVAL, 0, 0, 0);
 		return;
 	}
 	if (size > IPC_DATA_MAX)
@@ -350,9 +339,9 @@ static void read_reply(ipc_call_t *call, read_fill_t fill)
 	if (rc == EOK)
 		rc = async_data_read_finalize(&rcall, buf, len);
 	else
-		answer(&rcall, rc, 0, 0, 0);
+		fsrv_answer(&rcall, rc, 0, 0, 0);
 	free(buf);
-	answer(call, rc, result, 0, 0);
+	fsrv_answer(call, rc, result, 0, 0);
 }
 
 /** Copies @a len bytes of @a src into the @a size byte @a buf, cut short. */

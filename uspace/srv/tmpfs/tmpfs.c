@@ -1,7 +1,8 @@
 /*
  * tmpfs: a file-system server keeping its files in memory. It registers
  * with the VFS and serves the VFS's calls on the callback connection it
- * offers (libc's fsrv.h; one call at a time; ops.c).
+ * offers and the further ones the VFS makes through it (libc's fsrv.h; one
+ * call at a time per connection, tmpfs_lock between them; ops.c).
  */
 #include "server.h"
 #include <fsrv.h>

@@ -106,7 +106,8 @@ static void file_close(vfs_file_t *file)
 {
 	vfs_mount_t *m = file->mount;
 	sysarg_t out[3];
-	(void) vfs_fs_req(m, FS_CLOSE_NODE, file->index, 0, 0, out);
+	(void) vfs_fs_req(
+	    m, FS_CLOSE_NODE, file->index, file->oflags & O_ACCMODE, 0, out);
 	fibril_mutex_lock(&vfs_lock);
 	m->open_files--;
 	fibril_mutex_unlock(&vfs_lock);
@@ -130,7 +131,7 @@ errno_t vfs_file_open(vfs_mount_t *m, uint64_t index, unsigned oflags, vfs_file_
 	if (file == NULL)
 		return ENOMEM;
 	sysarg_t out[3];
-	errno_t rc = vfs_fs_req(m, FS_OPEN_NODE, index, 0, 0, out);
+	errno_t rc = vfs_fs_req(m, FS_OPEN_NODE, index, oflags & O_ACCMODE, 0, out);
 	if (rc != EOK) {
 		free(file);
 		return rc;

@@ -8,6 +8,11 @@
  * it is answered EHANGUP: it leaves the registry and every later call on
  * its mounts fails with EIO without being sent. The record itself lives
  * while mounts reference it.
+ *
+ * The session to a server is EXCHANGE_PARALLEL: every concurrent exchange
+ * (a call with its data transfers) has a connection of its own, so a call
+ * that blocks in the server (a pipe read waiting for data) holds up no
+ * call on another file of the same mount.
  */
 #include "vfs.h"
 #include <stdio.h>
@@ -158,7 +163,7 @@ static vfs_fs_t *fs_receive_registration(void)
 	    (void **) &name, true, 1, VFS_FSNAME_MAX - 1, 0, &len);
 	async_get_call(&cb);
 	async_sess_t *sess = rc == EOK
-	    ? async_callback_receive_start(EXCHANGE_SERIALIZE, &cb)
+	    ? async_callback_receive_start(EXCHANGE_PARALLEL, &cb)
 	    : NULL;
 	if (rc == EOK && (sess == NULL || fs == NULL))
 		rc = sess == NULL ? EINVAL : ENOMEM;

@@ -28,7 +28,7 @@ typedef struct {
 	link_t link; /* in the registry while alive */
 	char name[VFS_FSNAME_MAX + 1];
 	task_id_t task;
-	async_sess_t *sess; /* the callback session (serialised exchanges) */
+	async_sess_t *sess; /* the callback session (parallel exchanges) */
 	bool dead;	    /* hung up: every call on it gets EIO */
 	unsigned refs;	    /* registration + mounts; vfs_lock */
 } vfs_fs_t;

@@ -92,7 +92,10 @@ errno_t async_exchange_clone(async_exch_t *exch, async_exch_t *clone_exch);
  *  connection stays the sender's: hanging the clone up leaves it open. */
 async_sess_t *async_clone_receive(exch_mgmt_t mgmt);
 /** A session over the callback phone a CONNECT_TO_ME call @a call brought
- *  (the caller still answers @a call); NULL if it is not one. */
+ *  (the caller still answers @a call); NULL if it is not one. With
+ *  EXCHANGE_PARALLEL, further connections are made by CONNECT_ME_TO through
+ *  that phone with the offered interface and arguments; the offering side
+ *  must serve that interface (a port or the fallback handler). */
 async_sess_t *async_callback_receive_start(exch_mgmt_t mgmt, ipc_call_t *call);
 
 /** Starts an exchange on @a sess (waits as its management says); NULL when

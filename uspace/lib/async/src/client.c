@@ -635,5 +635,13 @@ async_sess_t *async_callback_receive_start(exch_mgmt_t mgmt, ipc_call_t *call)
 {
 	if (call->imethod != IPC_M_CONNECT_TO_ME || call->args[4] == CAP_NULL)
 		return NULL;
-	return async_session_make(mgmt, call->args[4], false);
+	async_sess_t *sess = async_session_make(mgmt, call->args[4], false);
+	if (sess != NULL) {
+		/* More phones (EXCHANGE_PARALLEL): CONNECT_ME_TO through the
+		 * callback phone with the interface and arguments it was
+		 * offered with. */
+		memcpy(sess->connect_args, call->args, sizeof(sess->connect_args));
+		sess->can_connect = true;
+	}
+	return sess;
 }

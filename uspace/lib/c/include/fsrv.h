@@ -1,7 +1,10 @@
 /*
  * The frame of a file-system server: registering with the VFS as a
  * file-system type and serving the VFS's calls (abi/vfs.h) on the callback
- * connection, one at a time. The server supplies the handler of one call.
+ * connection and on the further connections the VFS makes through it, one
+ * fibril per connection: calls on different connections run concurrently
+ * (so a handler may block, e.g. a read waiting for data, without holding
+ * up the others). The server supplies the handler of one call.
  */
 #ifndef LIBC_FSRV_H
 #define LIBC_FSRV_H
@@ -17,6 +20,14 @@ typedef void (*fsrv_call_handler_t)(ipc_call_t *call);
 #define FSRV_OPS	(FS_STATFS - FS_MOUNTED + 1)
 #define FSRV_OP(method) [(method) -FS_MOUNTED]
 typedef fsrv_call_handler_t fsrv_ops_t[FSRV_OPS];
+
+/** Answers @a call with @a rc and three arguments; a failure (a bug: the
+ *  VFS waits for every answer) is reported. */
+void fsrv_answer(ipc_call_t *call, errno_t rc, sysarg_t a1, sysarg_t a2, sysarg_t a3);
+/** Answers the data read that follows @a call with @a len bytes of @a src
+ *  (or the error @a rc), then @a call with @a rc and @a result. */
+void fsrv_read_answer(
+    ipc_call_t *call, errno_t rc, const void *src, size_t len, sysarg_t result);
 
 /** Passes @a call to its handler in @a ops, or answers ENOTSUP. */
 void fsrv_dispatch(const fsrv_ops_t ops, ipc_call_t *call);

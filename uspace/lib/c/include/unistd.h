@@ -20,5 +20,10 @@ int rmdir(const char *path);
 int chdir(const char *path);
 /** The working directory in @a buf (ERANGE if @a size is too small). */
 char *getcwd(char *buf, size_t size);
+/** A pipe: fds[0] its read end, fds[1] its write end (pipefs at /pipe;
+ *  ENOENT if it is not mounted). A read waits for data and gets 0 bytes
+ *  once no write end is open; a write waits for room and fails with EIO
+ *  once no read end is open; both may be short. */
+int pipe(int fds[2]);
 
 #endif

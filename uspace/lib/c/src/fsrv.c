@@ -12,11 +12,14 @@
 static async_sess_t *vfs_sess;
 static const char *fs_name;
 
-/** Serves the calls of one connection until the VFS hangs it up. */
+/** Serves the calls of one connection until the VFS hangs it up: the
+ *  callback connection, or one more the VFS made through it (CONNECT_ME_TO,
+ *  VFS_IFACE_FS) for a concurrent exchange. */
 static void fsrv_connection(ipc_call_t *icall, void *arg)
 {
 	fsrv_call_handler_t handle = (fsrv_call_handler_t) arg;
-	if (icall->imethod == IPC_M_CONNECT_ME_TO && async_accept_0(icall) != EOK)
+	bool extra = icall->imethod == IPC_M_CONNECT_ME_TO;
+	if (extra && async_accept_0(icall) != EOK)
 		return;
 	for (;;) {
 		ipc_call_t call;
@@ -25,7 +28,8 @@ static void fsrv_connection(ipc_call_t *icall, void *arg)
 			break;
 		handle(&call);
 	}
-	printf("%s: the VFS hung up\n", fs_name);
+	if (!extra)
+		printf("%s: the VFS hung up\n", fs_name);
 }
 
 /** VFS_FS_REGISTER + the name, and the callback connection, on @a exch. */
@@ -53,6 +57,10 @@ errno_t fsrv_register(const char *name, fsrv_call_handler_t handle)
 {
 	errno_t rc;
 	fs_name = name;
+	/* The VFS's further connections come through the callback phone. */
+	rc = async_create_port(VFS_IFACE_FS, fsrv_connection, (void *) handle, NULL);
+	if (rc != EOK)
+		return rc;
 	vfs_sess = service_connect_blocking(
 	    service_id_from_name(VFS_SERVICE_NAME), VFS_IFACE_FS, 0, &rc);
 	if (vfs_sess == NULL)
@@ -66,6 +74,29 @@ errno_t fsrv_register(const char *name, fsrv_call_handler_t handle)
 		vfs_sess = NULL;
 	}
 	return rc;
+}
+
+void fsrv_answer(ipc_call_t *call, errno_t rc, sysarg_t a1, sysarg_t a2, sysarg_t a3)
+{
+	const sysarg_t args[IPC_CALL_ARGS] = {a1, a2, a3};
+	errno_t arc = async_answer_args(call, rc, args);
+	if (arc != EOK)
+		printf("%s: cannot answer method %lu: %s\n", fs_name,
+		    (unsigned long) call->imethod, str_error(arc));
+}
+
+void fsrv_read_answer(
+    ipc_call_t *call, errno_t rc, const void *src, size_t len, sysarg_t result)
+{
+	ipc_call_t rcall;
+	size_t size;
+	if (!async_data_read_receive(&rcall, &size))
+		rc = EINVAL;
+	if (rc == EOK)
+		rc = async_data_read_finalize(&rcall, src, len < size ? len : size);
+	else
+		fsrv_answer(&rcall, rc, 0, 0, 0);
+	fsrv_answer(call, rc, result, 0, 0);
 }
 
 void fsrv_dispatch(const fsrv_ops_t ops, ipc_call_t *call)

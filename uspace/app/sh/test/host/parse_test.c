@@ -90,8 +90,14 @@ HOST_TEST(errors_say_why)
 	CHECK_EQ(sh_parse("echo \"abc", 0, &cmd), EINVAL);
 	CHECK_EQ(sh_parse("echo >", 0, &cmd), EINVAL);
 	CHECK_EQ(sh_parse("echo > # c", 0, &cmd), EINVAL);
-	CHECK_EQ(sh_parse("ls | cat", 0, &cmd), ENOTSUP);
-	CHECK(strcmp(cmd.error, "pipes are not supported yet") == 0);
+	CHECK_EQ(sh_parse("| cat", 0, &cmd), EINVAL);
+	CHECK(strcmp(cmd.error, "missing command before |") == 0);
+	CHECK_EQ(sh_parse("ls |", 0, &cmd), EINVAL);
+	CHECK(strcmp(cmd.error, "missing command after |") == 0);
+	CHECK_EQ(sh_parse("ls || cat", 0, &cmd), EINVAL);
+	CHECK_EQ(sh_parse("ls > f | cat", 0, &cmd), EINVAL);
+	CHECK_EQ(sh_parse("ls | cat < f", 0, &cmd), EINVAL);
+	CHECK_EQ(sh_parse("a|a|a|a|a|a|a|a|a", 0, &cmd), ELIMIT);
 	char many[SH_LINE_MAX];
 	memset(many, 0, sizeof(many));
 	for (int i = 0; i <= SH_ARGS_MAX; i++)
@@ -109,3 +115,24 @@ HOST_TEST(a_long_line_of_status_expansions_is_limited_not_overrun)
 	CHECK(rc == EOK || rc == ELIMIT);
 }
 #endif
+
+HOST_TEST(pipelines_split_into_stages)
+{
+	CHECK_EQ(sh_parse("echo 'a|b' one|cat -n | wc > out # c", 0, &cmd), EOK);
+	CHECK_EQ(cmd.nstages, 3);
+	CHECK_EQ(cmd.stages[0].argc, 3);
+	CHECK(strcmp(cmd.stages[0].argv[1], "a|b") == 0);
+	CHECK(strcmp(cmd.stages[0].argv[2], "one") == 0);
+	CHECK(cmd.stages[0].argv[3] == NULL);
+	CHECK_EQ(cmd.stages[1].argc, 2);
+	CHECK(strcmp(cmd.stages[1].argv[1], "-n") == 0 && cmd.stages[1].argv[2] == NULL);
+	CHECK_EQ(cmd.stages[2].argc, 1);
+	CHECK(strcmp(cmd.stages[2].argv[0], "wc") == 0 && cmd.stages[2].argv[1] == NULL);
+	CHECK(strcmp(cmd.out_path, "out") == 0 && cmd.in_path == NULL);
+	CHECK_EQ(sh_parse("cat < in | cat", 0, &cmd), EOK);
+	CHECK_EQ(cmd.nstages, 2);
+	CHECK(strcmp(cmd.in_path, "in") == 0);
+	CHECK_EQ(sh_parse("ls", 0, &cmd), EOK);
+	CHECK_EQ(cmd.nstages, 1);
+	CHECK(cmd.stages[0].argv == cmd.argv && cmd.stages[0].argc == 1);
+}
