@@ -337,7 +337,7 @@ static void ops_fstat(vfs_table_t *t, ipc_call_t *call)
 	vfs_answer(call, rc, 0, 0);
 }
 
-static void ops_stat(ipc_call_t *call)
+static void ops_stat(vfs_table_t *t, ipc_call_t *call)
 {
 	ops_path_t p;
 	errno_t rc = ops_receive_resolve(&p);
@@ -356,7 +356,7 @@ static void ops_stat(ipc_call_t *call)
 	vfs_answer(call, rc, 0, 0);
 }
 
-static void ops_statfs(ipc_call_t *call)
+static void ops_statfs(vfs_table_t *t, ipc_call_t *call)
 {
 	ops_path_t p;
 	errno_t rc = ops_receive_resolve(&p);
@@ -386,7 +386,7 @@ static errno_t ops_path_change(ops_path_t *p, sysarg_t method, sysarg_t arg)
 	return vfs_fs_req_path(p->m, method, arg, p->rest, NULL, out);
 }
 
-static void ops_mkdir_unlink(ipc_call_t *call)
+static void ops_mkdir_unlink(vfs_table_t *t, ipc_call_t *call)
 {
 	ops_path_t p;
 	errno_t rc = ops_receive_resolve(&p);
@@ -416,7 +416,7 @@ static errno_t ops_rename_check(ops_path_t *from, ops_path_t *to)
 	return EOK;
 }
 
-static void ops_rename(ipc_call_t *call)
+static void ops_rename(vfs_table_t *t, ipc_call_t *call)
 {
 	ops_path_t from, to;
 	errno_t rc = ops_receive_resolve(&from);
@@ -437,7 +437,7 @@ static void ops_rename(ipc_call_t *call)
 	vfs_answer(call, rc, 0, 0);
 }
 
-static void ops_mount(ipc_call_t *call)
+static void ops_mount(vfs_table_t *t, ipc_call_t *call)
 {
 	ops_path_t p;
 	char type[VFS_FSNAME_MAX];
@@ -452,7 +452,7 @@ static void ops_mount(ipc_call_t *call)
 	vfs_answer(call, rc, 0, 0);
 }
 
-static void ops_unmount(ipc_call_t *call)
+static void ops_unmount(vfs_table_t *t, ipc_call_t *call)
 {
 	ops_path_t p;
 	errno_t rc = ops_receive_path(&p);
@@ -473,60 +473,35 @@ static void ops_pass(vfs_table_t *t, ipc_call_t *call)
 	vfs_answer(call, rc, (sysarg_t) fd, 0);
 }
 
+/* The client calls, indexed by method - VFS_OPEN; each answers its call
+ * (and the data transfers that come with it). */
+#define VFS_OP(method) [(method) -VFS_OPEN]
+static void (*const client_ops[])(vfs_table_t *t, ipc_call_t *call) = {
+    VFS_OP(VFS_OPEN) = ops_open,
+    VFS_OP(VFS_CLOSE) = ops_close,
+    VFS_OP(VFS_READ) = ops_read,
+    VFS_OP(VFS_WRITE) = ops_write,
+    VFS_OP(VFS_SEEK) = ops_seek,
+    VFS_OP(VFS_TRUNCATE) = ops_truncate,
+    VFS_OP(VFS_FSTAT) = ops_fstat,
+    VFS_OP(VFS_STAT) = ops_stat,
+    VFS_OP(VFS_READDIR) = ops_readdir,
+    VFS_OP(VFS_MKDIR) = ops_mkdir_unlink,
+    VFS_OP(VFS_UNLINK) = ops_mkdir_unlink,
+    VFS_OP(VFS_RENAME) = ops_rename,
+    VFS_OP(VFS_SYNC) = ops_sync,
+    VFS_OP(VFS_STATFS) = ops_statfs,
+    VFS_OP(VFS_MOUNT) = ops_mount,
+    VFS_OP(VFS_UNMOUNT) = ops_unmount,
+    VFS_OP(VFS_PASS) = ops_pass,
+};
+
 void vfs_client_call(vfs_table_t *t, ipc_call_t *call)
 {
-	switch (call->imethod) {
-	case VFS_OPEN:
-		ops_open(t, call);
-		break;
-	case VFS_CLOSE:
-		ops_close(t, call);
-		break;
-	case VFS_READ:
-		ops_read(t, call);
-		break;
-	case VFS_WRITE:
-		ops_write(t, call);
-		break;
-	case VFS_SEEK:
-		ops_seek(t, call);
-		break;
-	case VFS_TRUNCATE:
-		ops_truncate(t, call);
-		break;
-	case VFS_FSTAT:
-		ops_fstat(t, call);
-		break;
-	case VFS_STAT:
-		ops_stat(call);
-		break;
-	case VFS_READDIR:
-		ops_readdir(t, call);
-		break;
-	case VFS_MKDIR:
-	case VFS_UNLINK:
-		ops_mkdir_unlink(call);
-		break;
-	case VFS_RENAME:
-		ops_rename(call);
-		break;
-	case VFS_SYNC:
-		ops_sync(t, call);
-		break;
-	case VFS_STATFS:
-		ops_statfs(call);
-		break;
-	case VFS_MOUNT:
-		ops_mount(call);
-		break;
-	case VFS_UNMOUNT:
-		ops_unmount(call);
-		break;
-	case VFS_PASS:
-		ops_pass(t, call);
-		break;
-	default:
+	sysarg_t m = call->imethod;
+	size_t n = sizeof(client_ops) / sizeof(client_ops[0]);
+	if (m < VFS_OPEN || m - VFS_OPEN >= n || client_ops[m - VFS_OPEN] == NULL)
 		vfs_answer(call, ENOTSUP, 0, 0);
-		break;
-	}
+	else
+		client_ops[m - VFS_OPEN](t, call);
 }
