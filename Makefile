@@ -53,6 +53,13 @@ include uspace/uspace.mk
 include uspace/srv/tmpfs/test/host/host.mk
 include uspace/srv/locsrv/test/host/host.mk
 include uspace/app/sh/test/host/host.mk
+include uspace/srv/logger/test/host/host.mk
+include uspace/app/tester/test/host/host.mk
+include uspace/drv/pci/test/host/host.mk
+include uspace/app/lspci/test/host/host.mk
+include uspace/drv/vga/test/host/host.mk
+include uspace/drv/i8042/test/host/host.mk
+include uspace/srv/devman/test/host/host.mk
 include boot/rootfs.mk
 
 setup:

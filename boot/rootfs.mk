@@ -1,7 +1,7 @@
 # The root file system, as the cpio ("newc") archive the root tmpfs is filled
 # from at boot (module "rootfs" in boot/modules.list):
 #   /app   every program of uspace/app      /srv   every server of uspace/srv
-#   /drv   every driver of uspace/drv
+#   /drv   every driver of uspace/drv, with its match ids (NAME.ma)
 #   /cfg   boot/cfg (init's configuration)  /data  boot/data (sample files)
 #   /tmp   empty (a tmpfs of its own is mounted there)
 #   /loc   empty (locfs is mounted there)
@@ -11,13 +11,15 @@
 
 ROOTFS_DIR := $(BUILD)/rootfs
 ROOTFS_FILES := $(wildcard boot/cfg/* boot/data/*)
+DRIVER_MATCH_FILES := $(wildcard uspace/drv/*/*.ma)
 # The list of programs, rewritten only when it changes (EXTRA_APPS), so the
 # archive is made again when a program comes or goes.
 ROOTFS_PROGRAMS := $(BUILD)/rootfs.programs
 $(shell mkdir -p $(BUILD) && (echo '$(USPACE_PROGRAMS)' | cmp -s - $(ROOTFS_PROGRAMS) || \
 	echo '$(USPACE_PROGRAMS)' > $(ROOTFS_PROGRAMS)))
 
-$(BUILD)/rootfs.cpio: $(USPACE_PROGRAMS) $(ROOTFS_FILES) $(ROOTFS_PROGRAMS) boot/rootfs.mk
+$(BUILD)/rootfs.cpio: $(USPACE_PROGRAMS) $(ROOTFS_FILES) $(DRIVER_MATCH_FILES) \
+		$(ROOTFS_PROGRAMS) boot/rootfs.mk
 	@echo "  CPIO    $@"
 	@rm -rf $(ROOTFS_DIR)
 	@mkdir -p $(addprefix $(ROOTFS_DIR)/,app srv drv cfg data tmp loc pipe)
@@ -26,6 +28,7 @@ $(BUILD)/rootfs.cpio: $(USPACE_PROGRAMS) $(ROOTFS_FILES) $(ROOTFS_PROGRAMS) boot
 			$$f || exit 1; \
 	done
 	@cp boot/cfg/* $(ROOTFS_DIR)/cfg/
+	@$(if $(DRIVER_MATCH_FILES),cp $(DRIVER_MATCH_FILES) $(ROOTFS_DIR)/drv/)
 	@cp boot/data/* $(ROOTFS_DIR)/data/
 	@cd $(ROOTFS_DIR) && find . -mindepth 1 | LC_ALL=C sort | \
 		cpio --quiet -o -H newc -R 0:0 > $(abspath $@)

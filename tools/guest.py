@@ -6,7 +6,10 @@ expect()/send() with per-step timeouts. QEMU is always killed on close().
 """
 import os
 import re
+import shutil
+import socket
 import subprocess
+import tempfile
 import threading
 import time
 
@@ -20,13 +23,19 @@ class GuestTimeout(Exception):
 
 class Guest:
     def __init__(self, iso, log_path, cmdline="", qemu="qemu-system-x86_64",
-                 accel="tcg", cpu="max", mem="128M", smp=1, extra=()):
+                 accel="tcg", cpu="max", mem="128M", smp=1, extra=(), monitor=False):
         self.log_path = log_path
+        self.monitor_dir = tempfile.mkdtemp(prefix="sbmon") if monitor else None
+        self.monitor_sock = None
         self.argv = [qemu, "-accel", accel, "-cpu", cpu, "-m", str(mem),
                      "-smp", str(smp), "-no-reboot", "-display", "none",
                      "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
-                     "-cdrom", iso, "-boot", "d", "-serial", "stdio",
-                     "-monitor", "none"]
+                     "-cdrom", iso, "-boot", "d", "-serial", "stdio"]
+        if self.monitor_dir:
+            path = os.path.join(self.monitor_dir, "monitor")
+            self.argv += ["-monitor", f"unix:{path},server=on,wait=off"]
+        else:
+            self.argv += ["-monitor", "none"]
         if cmdline:
             # QEMU splits option values at commas; a doubled comma is a comma.
             value = cmdline.replace(",", ",,")
@@ -84,6 +93,35 @@ class Guest:
         self.proc.stdin.write(text.encode())
         self.proc.stdin.flush()
 
+    def _monitor_until_prompt(self, timeout):
+        deadline = time.monotonic() + timeout
+        data = b""
+        while not data.endswith(b"(qemu) "):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise GuestTimeout("no QEMU monitor prompt")
+            self.monitor_sock.settimeout(left)
+            chunk = self.monitor_sock.recv(4096)
+            if not chunk:
+                raise GuestTimeout("QEMU monitor closed")
+            data += chunk
+        return data.decode("utf-8", errors="replace")
+
+    def hmp(self, command, timeout=10):
+        """Runs a QEMU monitor command (Guest made with monitor=True), e.g.
+        `sendkey a` or `xp /16bx 0xb8000`; returns what it printed."""
+        if self.monitor_sock is None:
+            self.monitor_sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self.monitor_sock.connect(os.path.join(self.monitor_dir, "monitor"))
+            self._monitor_until_prompt(timeout)
+        self.monitor_sock.sendall(command.encode() + b"\n")
+        out = self._monitor_until_prompt(timeout)
+        out = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", out).replace("\r", "")
+        lines = out.split("\n")[:-1]   # the last is the next prompt
+        if lines and lines[0].strip().endswith(command):
+            lines = lines[1:]           # the echo of the command
+        return "\n".join(lines)
+
     def wait_exit(self, timeout):
         """Waits for QEMU to exit by itself; returns its status or None."""
         try:
@@ -99,6 +137,10 @@ class Guest:
             self.reader.join(timeout=5)
         if hasattr(self, "log"):
             self.log.close()
+        if self.monitor_sock is not None:
+            self.monitor_sock.close()
+        if self.monitor_dir:
+            shutil.rmtree(self.monitor_dir, ignore_errors=True)
 
     def __enter__(self):
         return self.start()

@@ -202,7 +202,7 @@ def scenario_boot_init(args):
         g.expect(r"^init: mounted tmpfs on /tmp \(size=16777216\)", 30)
         g.expect(r"^init: /srv/locsrv \(task \d+\) is ready", 30)
         g.expect(r"^init: mounted locfs on /loc", 30)
-        g.expect(r"^init: /drv/ns16550 \(task \d+\) is ready", 30)
+        g.expect(r"^init: /srv/devman \(task \d+\) is ready", 30)
         g.expect(r"^init: /srv/console \(task \d+\) is ready", 30)
         g.expect(r'^argv\[1\] = "Switchboard is up"', 30)
         g.expect(r"^init: started /app/hello \(task \d+\)", 30)
@@ -222,8 +222,9 @@ def type_keys(g, keys):
 
 def scenario_terminal(args):
     """The serial driver and the console: termtest reads what is typed on the
-    serial line in cooked and raw mode, Ctrl-D and Ctrl-C, and sees reads fail
-    with EIO once the driver is killed."""
+    serial line in cooked and raw mode, Ctrl-D and Ctrl-C; once it kills the
+    serial driver, devman marks the device failed, its service goes and the
+    console goes on with the keyboard and the screen."""
     steps = [
         (r"termtest: type a line> ", "hello world\r", [r"termtest: got \[hello world\]"]),
         (r"termtest: type hello with a typo> ", "helx\x7flo\r", [r"termtest: got \[hello\]"]),
@@ -232,15 +233,19 @@ def scenario_terminal(args):
         (r"termtest: raw> ", "ab\x03z", [r"raw mode gives the bytes as typed, ctrl-c included: ok"]),
         (r"termtest: press ctrl-c> ", "\x03", [r"\^C", r"ctrl-c kills the foreground task: ok"]),
     ]
-    with guest(args, "terminal", "testinit=ns testtask=termtest") as g:
-        g.expect(r"ns16550: serial0 at 0x3f8, irq 4", BOOT_TIMEOUT)
+    with guest(args, "terminal", "testinit=ns,vfs,tmpfs testtask=termtest") as g:
+        g.expect(r"ns16550: /hw/com1/a at 0x3f8, irq 4", BOOT_TIMEOUT)
         for prompt, keys, answers in steps:
             g.expect(prompt, 60)
             time.sleep(0.2)
             type_keys(g, keys)
             for a in answers:
                 g.expect(a, 60)
-        g.expect(r"a read after the driver died fails with EIO: ok", 60)
+        g.expect(r"the device manager marks the device failed: ok", 60)
+        g.expect(r"the driver's service left the location service: ok", 60)
+        g.expect(r"the rest of the device tree still runs: ok", 60)
+        g.expect(r"the console still serves reads \(the keyboard is left\): ok", 60)
+        g.expect(r"what the console writes still reaches the screen: ok", 60)
         g.expect(r"termtest: 0 failures", 60)
         status = g.wait_exit(30)
     return status == QEMU_EXIT_PASS, f"QEMU status {status}"
@@ -283,6 +288,14 @@ SHELL_STEPS = [
     ("ctrl-c-line", "hello discarded\x03", ["^C"], "/tmp # "),
     ("ctrl-c-program", "sleep 30\r", [], None),
     ("ctrl-c-kills", "\x03", ["killed"], "/tmp # "),
+    ("stdin-is-the-terminal", "cat\r", [], None),
+    ("stdin-line", "typed line\r", ["typed line\rtyped line\r"], None),
+    ("stdin-ctrl-d", "\x04", [], "/tmp # "),
+    ("stdin-status", "echo s=$?\r", ["s=0"], "/tmp # "),
+    ("pipeline-from-terminal", "cat | cat | cat\r", [], None),
+    ("pipeline-line", "through three\r", ["through three\rthrough three\r"], None),
+    ("ctrl-c-every-stage", "\x03", ["^C", "killed", "killed", "killed"], "/tmp # "),
+    ("after-pipeline", "echo back $?\r", ["back 130"], "/tmp # "),
     ("mkdir-p", "mkdir -p /tmp/a/b/c\r", [], "/tmp # "),
     ("stat", "stat /tmp/a/b\r", ["/tmp/a/b: directory"], "/tmp # "),
     ("help", "help\r", ["Builtins:", "history"], "/tmp # "),
@@ -312,6 +325,159 @@ def scenario_shell(args):
                 failed.append(name)
                 break
     return not failed, f"failed at {failed} (see {LOG_DIR}/shell.log)" if failed else ""
+
+
+def vga_screen_rows(g):
+    """The characters of the VGA text screen (80x25 at 0xb8000), row by row,
+    read through the QEMU monitor (Guest made with monitor=True)."""
+    out = g.hmp("xp /2000hx 0xb8000")
+    out = re.sub(r"^[0-9a-f]+:", "", out, flags=re.M)
+    cells = [int(v, 16) for v in re.findall(r"0x([0-9a-f]{4})\b", out)]
+    text = "".join(chr(c & 0xff) if 0x20 <= (c & 0xff) < 0x7f else " " for c in cells)
+    return [text[i:i + 80].rstrip() for i in range(0, len(text), 80)]
+
+
+def scenario_vga_console(args):
+    """The VGA driver takes the screen from the kernel and the console draws
+    on it: `echo vga-ok` at the shell shows its output line in VGA memory."""
+    with guest(args, "vga-console", "", monitor=True) as g:
+        g.expect(r"^Type 'help' for commands\.", BOOT_TIMEOUT)
+        g.expect(r"/ # ", 30)
+        type_keys(g, "echo vga-ok\r")
+        g.expect(r"^vga-ok$", 30)
+        rows = []
+        for _ in range(50):  # the console draws asynchronously
+            rows = vga_screen_rows(g)
+            if "vga-ok" in rows and any(r.endswith("# echo vga-ok") for r in rows):
+                return True, ""
+            time.sleep(0.2)
+    return False, "VGA screen: " + " | ".join(r for r in rows if r)
+
+
+def send_keys(g, keys):
+    """Presses and releases QEMU key names (`e`, `spc`, `shift-a`, `ctrl-c`,
+    `ret`) on the PS/2 keyboard, one after another."""
+    for k in keys:
+        g.hmp("sendkey " + k)
+        time.sleep(0.05)
+
+
+def keys_of(word):
+    """The QEMU key names that type @word (lower case, digits, '-', ' ')."""
+    names = {" ": "spc", "-": "minus"}
+    return [names.get(c, c) for c in word]
+
+
+def scenario_keyboard(args):
+    """The i8042 keyboard drives the console as the serial line does: a
+    command typed on it runs in the shell, its output on the serial line;
+    Shift types capitals; Ctrl-C kills the program in the foreground."""
+    with guest(args, "keyboard", "", monitor=True) as g:
+        g.expect(r"^console: keyboard ", BOOT_TIMEOUT)
+        g.expect(r"^Type 'help' for commands\.", 30)
+        g.expect(r"/ # ", 30)
+        time.sleep(0.2)
+        send_keys(g, keys_of("echo kbd-ok") + ["ret"])
+        g.expect(r"^kbd-ok$", 30)
+        g.expect(r"^/ # ", 30)
+        send_keys(g, keys_of("echo x") + ["shift-a", "ret"])
+        g.expect(r"^xA$", 30)
+        g.expect(r"^/ # ", 30)
+        send_keys(g, keys_of("sleep 10") + ["ret"])
+        time.sleep(1)
+        started = time.monotonic()
+        send_keys(g, ["ctrl-c"])
+        g.expect(r"\^C", 5)
+        g.expect(r"killed", 5)
+        g.expect(r"^/ # ", 5)
+        waited = time.monotonic() - started
+    return waited < 8, f"ctrl-c took {waited:.1f} s"
+
+
+# What lspci shows of QEMU's standard PC (i440FX, PIIX3, std VGA, e1000).
+LSPCI_LINES = [
+    r"^00:00\.0 8086:1237 Host bridge \[0600\]$",
+    r"^00:01\.0 8086:7000 ISA bridge \[0601\]$",
+    r"^00:01\.1 8086:7010 IDE interface \[0101\]$",
+    r"^00:01\.3 8086:7113 Bridge \[0680\]$",
+    r"^00:02\.0 1234:1111 VGA compatible controller \[0300\]$",
+    r"^00:0[0-9a-f]\.0 8086:100e Ethernet controller \[0200\]$",
+]
+
+
+def scenario_lspci(args):
+    """The PCI bus driver, started by devman under the pc platform driver,
+    finds QEMU's standard functions; lspci in the shell lists them (-v with
+    BARs and interrupt lines) and --help and a bad option behave."""
+    with guest(args, "lspci", "") as g:
+        g.expect(r"^Type 'help' for commands\.", BOOT_TIMEOUT)
+        g.expect(r"/ # ", 30)
+        for _ in range(20):  # devman may still be starting the driver
+            time.sleep(0.1)
+            type_keys(g, "lspci\r")
+            m = g.expect(r"^(00:00\.0 .*|lspci: no PCI bus driver .*)$", 30)
+            g.expect(r"^/ # ", 30)
+            if m.group(1).startswith("00:00.0"):
+                break
+            time.sleep(0.5)
+        else:
+            return False, "lspci never found the PCI bus driver"
+        type_keys(g, "lspci\r")
+        for line in LSPCI_LINES:
+            g.expect(line, 30)
+        g.expect(r"^/ # ", 30)
+        type_keys(g, "lspci -v\r")
+        g.expect(r"^00:02\.0 1234:1111 VGA compatible controller \[0300\]$", 30)
+        g.expect(r"^\tBAR0: memory at 0x[0-9a-f]+, 0x1000000 bytes \(32-bit, prefetchable\)$", 30)
+        g.expect(r"^[0-9a-f:.]+ 8086:100e Ethernet controller \[0200\]$", 30)
+        g.expect(r"^\tBAR1: I/O ports at 0x[0-9a-f]+, 64 ports$", 30)
+        g.expect(r"^\tIRQ \d+ \(INTA#\)$", 30)
+        g.expect(r"^/ # ", 30)
+        steps = [("lspci --help\r", r"^usage: lspci \[-v\]$"), ("echo s=$?\r", r"^s=0$"),
+                 ("lspci -x\r", r"^lspci: unknown option -x$"), ("echo s=$?\r", r"^s=2$")]
+        for keys, answer in steps:
+            type_keys(g, keys)
+            g.expect(answer, 30)
+            g.expect(r"^/ # ", 30)
+    return True, ""
+
+
+# What `devices` shows of QEMU's PC: every device with its driver.
+DEVICES_LINES = [
+    r"^/hw +pc +running +task \d+ +platform/pc$",
+    r"^  /hw/pci0 +pci +running +task \d+ +pc/pci-host$",
+    r"^    /hw/pci0/00:00\.0 +- +no driver",
+    r"^    /hw/pci0/00:02\.0 +vga +running +task \d+ +pci/class=03&subclass=00$",
+    r"^      screen +display +online$",
+    r"^    ctl +pci +online$",
+    r"^  /hw/com1 +ns16550 +running +task \d+ +isa/ns16550$",
+    r"^    a +serial +online$",
+    r"^  /hw/i8042 +i8042 +running +task \d+ +isa/i8042$",
+    r"^    kbd +keyboard +online$",
+]
+
+
+def scenario_devices(args):
+    """The device tree after boot: the platform, the PCI bus and its
+    functions, COM1 and the i8042, each with its driver running, and the
+    functions they expose in their categories; `ls /loc/devices` lists the
+    services."""
+    with guest(args, "devices", "") as g:
+        g.expect(r"^Type 'help' for commands\.", BOOT_TIMEOUT)
+        g.expect(r"/ # ", 30)
+        time.sleep(0.1)
+        type_keys(g, "devices\r")
+        for line in DEVICES_LINES:
+            g.expect(line, 30)
+        g.expect(r"^/ # ", 30)
+        type_keys(g, "ls /loc/devices\r")
+        for name in (r"\\hw\\com1\\a", r"\\hw\\i8042\\kbd", r"\\hw\\pci0\\ctl"):
+            g.expect("^" + name + "$", 30)
+        g.expect(r"^/ # ", 30)
+        type_keys(g, "devices -x\r")
+        g.expect(r"^devices: unknown option -x", 30)
+        g.expect(r"^/ # ", 30)
+    return True, ""
 
 
 def scenario_outside_app(args):
@@ -451,11 +617,91 @@ def scenario_ipclog(args):
     return True, ""
 
 
+def wait_shell_prompt(g):
+    """Waits for the shell's first prompt in a default boot."""
+    g.expect(r"^Type 'help' for commands\.", BOOT_TIMEOUT)
+    g.expect(r"/ # ", 30)
+
+
+def shell_run(g, keys, patterns, timeout=30, prompt=True):
+    """Types @keys and waits for each regex of @patterns in order, then the
+    next prompt."""
+    time.sleep(0.1)
+    type_keys(g, keys)
+    for p in patterns:
+        g.expect(p, timeout)
+    if prompt:
+        g.expect(r"^/ # ", timeout)
+
+
+# (keys typed, regexes expected in order); each step ends at the prompt.
+SYSTEM_STEPS = [
+    ("dmesg\r", [r"^Switchboard \d+\.\d+\.\d+ \(amd64\)", r"^memory: \d+ MiB usable",
+                 r"^init: /srv/logger \(task \d+\) is ready"]),
+    ("dmesg -m a-line-for-the-log\r", []),
+    ("dmesg | cat\r", [r"^dmesg: a-line-for-the-log$"]),
+    ("dmesg -x\r", [r"^dmesg: unknown option -x"]),
+    ("echo $?\r", [r"^2$"]),
+    ("ipclog --on\r", []),
+    ("ipclog -n 3\r", [r"^ *\d+\.\d+ +(call|answer|hangup) "]),
+    ("ipclog --off\r", []),
+    ("echo $?\r", [r"^0$"]),
+    ("tester -l\r", [r"^nstest +limit \d+ s"]),
+    ("tester nosuch\r", [r"^tester: nosuch: no such test program"]),
+    ("tester nstest\r", [r"^nstest: PASS ns_ping$", r"^nstest: \d+ passed, 0 failed$",
+                         r"^tester: [1-9]\d* passed, 0 failed$"]),
+    ("echo $?\r", [r"^0$"]),
+]
+
+
+def scenario_system_programs(args):
+    """dmesg shows the kernel's boot lines and programs' lines; the shell's
+    programs hold its permissions (ipclog, kcon); tester runs nstest; kcon's
+    `continue` comes back to the prompt."""
+    with guest(args, "system-programs", "") as g:
+        wait_shell_prompt(g)
+        for keys, patterns in SYSTEM_STEPS:
+            shell_run(g, keys, patterns, timeout=60)
+        shell_run(g, "kcon\r", [r"^kcon: entering the kernel console"], prompt=False)
+        kconsole_command(g, "tasks", r"\d+ kcon +\d+ running")
+        kconsole_command(g, "continue", r"^kcon: back from the kernel console$")
+        g.expect(r"^/ # ", 30)
+        shell_run(g, "echo after $?\r", [r"^after 0$"])
+    return True, ""
+
+
+def scenario_halt(args):
+    """`halt` powers the machine off (ACPI): QEMU exits with status 0 after
+    the kernel names the task that asked."""
+    with guest(args, "halt", "") as g:
+        wait_shell_prompt(g)
+        shell_run(g, "halt\r", [r"^system: powering off \(asked by task \d+ halt\)$"],
+                  prompt=False)
+        status = g.wait_exit(30)
+        halted = re.search(r"^System halted\.", g.output, re.MULTILINE)
+    return status == 0 and not halted, f"QEMU status {status}, fell back to halting: {bool(halted)}"
+
+
+def scenario_reboot(args):
+    """`reboot` resets the machine; the harness runs QEMU with -no-reboot,
+    so the reset ends QEMU (status 0) instead of booting again."""
+    with guest(args, "reboot", "") as g:
+        wait_shell_prompt(g)
+        shell_run(g, "reboot\r", [r"^system: rebooting \(asked by task \d+ reboot\)$"],
+                  prompt=False)
+        status = g.wait_exit(30)
+    return status == 0, f"QEMU status {status}"
+
+
 SCENARIOS = [
     ("boot-banner", scenario_boot_banner),
     ("boot-init", scenario_boot_init),
     ("terminal", scenario_terminal),
     ("shell", scenario_shell),
+    ("lspci", scenario_lspci),
+    ("devices", scenario_devices),
+    ("vga-console", scenario_vga_console),
+    ("keyboard", scenario_keyboard),
     ("panic-page-fault", scenario_panic_page_fault),
     ("panic-assert", scenario_panic_assert),
     ("panic-invalid-opcode", scenario_panic_invalid_opcode),
@@ -464,6 +710,9 @@ SCENARIOS = [
     ("kconsole", scenario_kconsole),
     ("ipclog", scenario_ipclog),
     ("kconsole-after-panic", scenario_kconsole_after_panic),
+    ("system-programs", scenario_system_programs),
+    ("halt", scenario_halt),
+    ("reboot", scenario_reboot),
 ]
 
 # Need --outside-iso.

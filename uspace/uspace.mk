@@ -5,7 +5,9 @@
 # common/src code compiled again for userspace. crt0.o (the _start entry) is
 # linked first into every program. The async framework
 # ($(BUILD)/uspace/lib/libasync.a, uspace/lib/async/src/*.c) is linked into
-# every program before libc.
+# every program before libc, and so is the driver framework
+# ($(BUILD)/uspace/lib/libdrv.a, uspace/lib/drv/src/*.c), before libasync
+# (only drivers use it, and only what they use is linked).
 #
 # Every directory uspace/app/NAME/, uspace/srv/NAME/ and uspace/drv/NAME/
 # (drivers) is a program: all its .c and .S files linked with libasync and
@@ -27,6 +29,8 @@ LIBC_ARCH_DIR := $(LIBC_DIR)/arch/$(ARCH)
 LIBC := $(USPACE_BUILD)/lib/libc.a
 LIBASYNC_DIR := uspace/lib/async
 LIBASYNC := $(USPACE_BUILD)/lib/libasync.a
+LIBDRV_DIR := uspace/lib/drv
+LIBDRV := $(USPACE_BUILD)/lib/libdrv.a
 CRT0 := $(USPACE_BUILD)/lib/crt0.o
 USPACE_LDSCRIPT := $(LIBC_ARCH_DIR)/link.ld
 AR := $(CROSS_COMPILE)ar
@@ -34,7 +38,7 @@ AR := $(CROSS_COMPILE)ar
 # Only our headers and the compiler's own (stddef.h, stdint.h, stdarg.h,
 # stdbool.h): never the host C library's.
 USPACE_INCLUDES := -I$(LIBC_DIR)/include -I$(LIBC_ARCH_DIR)/include \
-	-I$(LIBASYNC_DIR)/include -Icommon/include \
+	-I$(LIBASYNC_DIR)/include -I$(LIBDRV_DIR)/include -Icommon/include \
 	-Iabi/include -nostdinc -isystem $(shell $(CC) -print-file-name=include)
 
 # User code may use SSE and the red zone (the kernel switches FPU state).
@@ -48,7 +52,7 @@ USPACE_CFLAGS := -std=gnu11 $(OPT) -g -ffreestanding -fno-pie -fno-pic \
 USPACE_ASFLAGS := -D__ASSEMBLY__ $(USPACE_INCLUDES) -include $(CONFIG_H) -MMD -MP -g
 USPACE_LDFLAGS := -nostdlib -static -no-pie -Wl,-z,max-page-size=0x1000 \
 	-Wl,--build-id=none -Wl,-z,noexecstack -T $(USPACE_LDSCRIPT)
-USPACE_LIBS := -Wl,--start-group $(LIBASYNC) $(LIBC) $(shell $(CC) -print-libgcc-file-name) -Wl,--end-group
+USPACE_LIBS := -Wl,--start-group $(LIBDRV) $(LIBASYNC) $(LIBC) $(shell $(CC) -print-libgcc-file-name) -Wl,--end-group
 
 LIBC_SRCS := $(sort $(wildcard $(LIBC_DIR)/src/*.c $(LIBC_DIR)/src/*.S \
 	$(LIBC_ARCH_DIR)/src/*.c $(LIBC_ARCH_DIR)/src/*.S)) \
@@ -82,6 +86,13 @@ $(LIBASYNC): $(LIBASYNC_OBJS)
 	@echo "  AR      $@"
 	@rm -f $@ && $(AR) rcs $@ $^
 
+LIBDRV_OBJS := $(patsubst %,$(USPACE_BUILD)/obj/%.o,$(sort $(wildcard $(LIBDRV_DIR)/src/*.c)))
+
+$(LIBDRV): $(LIBDRV_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  AR      $@"
+	@rm -f $@ && $(AR) rcs $@ $^
+
 USPACE_PROGRAM_DIRS := $(patsubst %/,%,$(sort $(wildcard uspace/app/*/ uspace/srv/*/ uspace/drv/*/)))
 USPACE_PROGRAMS := $(patsubst uspace/%,$(USPACE_BUILD)/%,$(USPACE_PROGRAM_DIRS))
 USPACE_OBJS := $(LIBC_OBJS) $(LIBASYNC_OBJS) $(CRT0)
@@ -109,7 +120,7 @@ uspace_base_$(1) := $$(wildcard $(1)/image_base)
 uspace_ldflags_$(1) := $$(if $$(uspace_base_$(1)),-Xlinker --defsym=__image_base=$$(strip \
 	$$(shell sed -e 's/#.*//' $$(uspace_base_$(1)))))
 
-$(2): $$(uspace_objs_$(1)) $$(CRT0) $$(LIBASYNC) $$(LIBC) \
+$(2): $$(uspace_objs_$(1)) $$(CRT0) $$(LIBDRV) $$(LIBASYNC) $$(LIBC) \
 		$$(USPACE_LDSCRIPT) $$(uspace_base_$(1))
 	@mkdir -p $$(dir $$@)
 	@echo "  LD      $$@"

@@ -18,6 +18,12 @@
 
 #define CHARDEV_IFACE 0x63686172 /* "char" */
 
+/* The console's terminal in the location service, hence the file
+ * /loc/term/console: programs' stdin, stdout and stderr. */
+#define LOC_TERMINAL_NAME     "term/console"
+#define LOC_TERMINAL_CATEGORY "console"
+#define TERMINAL_PATH	      "/loc/term/console"
+
 enum {
 	CHARDEV_READ = IPC_FIRST_USER_METHOD,
 	CHARDEV_WRITE,
@@ -27,7 +33,12 @@ enum {
 	/* (task id; 0: none): the task Ctrl-C kills (the shell sets it to the
 	 * program it runs in the foreground; the console needs PERM_TASK) */
 	TERM_SET_FOREGROUND,
+	/* (task id): one more task Ctrl-C kills (the stages of a pipeline);
+	 * EINVAL for 0, ELIMIT past TERM_FOREGROUND_MAX */
+	TERM_ADD_FOREGROUND,
 };
+
+#define TERM_FOREGROUND_MAX 16
 
 #define CHARDEV_NONBLOCK 0x1
 
@@ -35,7 +46,7 @@ enum {
  * Terminal modes. Cooked: the terminal echoes what is typed, handles
  * backspace (erases the last character of the line), gives out input a
  * line at a time (with its '\n'), Ctrl-D ends input (a read then gets 0
- * bytes, once), Ctrl-C kills the terminal's foreground task (if any) and
+ * bytes, once), Ctrl-C kills the terminal's foreground tasks (if any) and
  * drops the line. Raw: every byte as it comes, no echo, no Ctrl-C.
  */
 #define TERM_MODE_COOKED 0

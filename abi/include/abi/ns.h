@@ -22,7 +22,8 @@
  *   NS_TASK_WAIT (id, flags)                 answered when task @a id has
  *       done what @a flags ask for (TASK_WAIT_*): the answer's args are
  *       NS_WAIT_* below. ENOENT for a task that neither lives nor left an
- *       exit behind; EINVAL for flags 0.
+ *       exit behind; EINVAL for flags 0. With TASK_WAIT_OBSERVE the wait
+ *       only watches: the end stays for the waiter who collects it.
  *
  * ns learns of a task's end from the PHONE_HUNGUP of its phone 1, which
  * says how the task ended (abi/ipc.h). It keeps the exits no one has
@@ -45,8 +46,9 @@
 #define IPC_FLAG_BLOCKING 0x1
 
 /* NS_TASK_WAIT flags: what to wait for (either, when both are given). */
-#define TASK_WAIT_EXIT	 0x1 /* the task ended */
-#define TASK_WAIT_RETVAL 0x2 /* the task reported a value */
+#define TASK_WAIT_EXIT	  0x1 /* the task ended */
+#define TASK_WAIT_RETVAL  0x2 /* the task reported a value */
+#define TASK_WAIT_OBSERVE 0x4 /* with the above: do not collect the end */
 
 /* NS_TASK_WAIT answer arguments (indices into args[]). */
 #define NS_WAIT_STATE	   0 /* TASK_WAIT_* bits of what is true by now */

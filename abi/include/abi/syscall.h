@@ -53,6 +53,11 @@
 /* (const char *name, size_t len, uint64_t offset, void *buf, size_t size) */
 #define SYS_MODULE_READ		 49
 #define SYS_AS_AREA_CHANGE_FLAGS 50 /* (uintptr_t base, unsigned flags) */
+/* (task id, HWRES_* kind, base, size): needs the kind's PERM_* (abi/hwres.h) */
+#define SYS_HWRES_GRANT 51
+/* (uint64_t *cursor, char *buf, size_t size, uint64_t *missed) -> bytes read */
+#define SYS_KLOG_READ	 52
+#define SYS_SYSTEM_POWER 53 /* (mode: POWER_*, abi/power.h) PERM_TASK */
 
 /*
  * IPC system calls take and return more words than the six argument
@@ -79,6 +84,6 @@
 
 #define SYS_IPC_FIRST 32
 #define SYS_IPC_LAST  43
-#define SYSCALL_COUNT 51
+#define SYSCALL_COUNT 54
 
 #endif

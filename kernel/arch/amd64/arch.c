@@ -55,6 +55,11 @@ void arch_late_init(void)
 	syscall_arch_init();
 }
 
+void arch_physmem_mapped(uint64_t phys, uint64_t size)
+{
+	vga_physmem_mapped(phys, size);
+}
+
 void arch_idle(void)
 {
 	__asm__ volatile("sti; hlt" : : : "memory");

@@ -5,7 +5,9 @@
  */
 #include <system.h>
 #include <arch/asm.h>
+#include <arch/acpi.h>
 #include <arch/drivers.h>
+#include <printf.h>
 
 #define QEMU_EXIT_NORMAL 0x00 /* status 1 */
 #define QEMU_EXIT_PASS	 0x10 /* status 33 */
@@ -48,6 +50,15 @@ void system_reboot(void)
 		uint64_t base;
 	} __attribute__((packed)) empty = {0, 0};
 	__asm__ volatile("lidt %0; int3" : : "m"(empty));
+	for (;;)
+		cpu_halt();
+}
+
+void system_poweroff(void)
+{
+	irq_disable();
+	acpi_poweroff();
+	printf("System halted.\n");
 	for (;;)
 		cpu_halt();
 }

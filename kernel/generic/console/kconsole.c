@@ -307,14 +307,15 @@ void kconsole_execute(char *line, bool after_panic, bool *leave)
 	printf("Unknown command '%s'. Type 'help' for the list.\n", argv[0]);
 }
 
-/** Waits for a character (polled); lets other threads run unless panicking. */
+/** Waits for a character (polled); lets other threads run unless panicking
+ *  or entered from user space with interrupts off. */
 static int read_char(bool after_panic)
 {
 	for (;;) {
 		int c = console_poll_char();
 		if (c >= 0)
 			return c;
-		if (after_panic)
+		if (after_panic || !irq_enabled())
 			cpu_relax();
 		else
 			thread_sleep(5000000);
@@ -361,6 +362,11 @@ sysarg_t sys_kconsole(void)
 {
 	if (!(THREAD->task->perms & PERM_TASK))
 		return (sysarg_t) EPERM;
+	/* Interrupts stay off while the console runs: the system stands still
+	 * and the serial driver in user space cannot take the typed characters
+	 * away from it. */
+	bool enabled = irq_save();
 	kconsole_run(false);
+	irq_restore(enabled);
 	return EOK;
 }

@@ -14,5 +14,9 @@ void arch_mm_init(void);
 void arch_late_init(void);
 /** Waits for the next interrupt with interrupts enabled. */
 void arch_idle(void);
+/** A task mapped physical memory @a phys .. @a phys + @a size - 1 (device
+ *  memory): the architecture's own drivers leave what a userspace driver
+ *  took (the VGA text screen on amd64). */
+void arch_physmem_mapped(uint64_t phys, uint64_t size);
 
 #endif

@@ -56,6 +56,7 @@ sysarg_t sys_as_area_change_flags(sysarg_t base, sysarg_t flags);
 sysarg_t sys_task_info(sysarg_t id, sysarg_t info_out);
 sysarg_t sys_task_list(sysarg_t ids_out, sysarg_t max);
 sysarg_t sys_perm_grant(sysarg_t task_id, sysarg_t perms);
+sysarg_t sys_hwres_grant(sysarg_t task_id, sysarg_t kind, sysarg_t base, sysarg_t size);
 sysarg_t sys_perm_get(sysarg_t perms_out);
 sysarg_t sys_as_area_create(sysarg_t base_inout, sysarg_t size, sysarg_t flags);
 sysarg_t sys_as_area_resize(sysarg_t base, sysarg_t size);
@@ -72,6 +73,8 @@ sysarg_t sys_event_unmask(sysarg_t event);
 sysarg_t sys_kconsole(void);
 sysarg_t sys_ipclog_control(sysarg_t cmd, sysarg_t arg, sysarg_t arg2);
 sysarg_t sys_ipclog_read(sysarg_t cursor, sysarg_t buf, sysarg_t max, sysarg_t missed);
+sysarg_t sys_klog_read(sysarg_t cursor, sysarg_t buf, sysarg_t size, sysarg_t missed);
+sysarg_t sys_system_power(sysarg_t mode);
 
 struct task;
 /** Makes the CPU's I/O permissions match @a task's if it is running. */

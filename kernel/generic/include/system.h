@@ -19,6 +19,10 @@ extern bool system_test_mode;
 /** Restarts the machine. */
 NORETURN void system_reboot(void);
 
+/** Powers the machine off (ACPI S5); where that fails, prints "System
+ *  halted." and halts the CPU. */
+NORETURN void system_poweroff(void);
+
 /** Stops the machine. Under QEMU, exits with a status that tells the reason. */
 NORETURN void system_halt(system_halt_reason_t reason);
 

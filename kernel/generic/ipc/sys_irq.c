@@ -17,7 +17,7 @@ sysarg_t sys_irq_subscribe(
     sysarg_t irq, sysarg_t method, sysarg_t cmds, sysarg_t count, sysarg_t handle_out)
 {
 	task_t *self = THREAD->task;
-	if (!(self->perms & PERM_IRQ))
+	if (!task_hwres_allowed(self, PERM_IRQ, HWRES_IRQ, irq, 1))
 		return (sysarg_t) EPERM;
 	if (count == 0 || count > IRQ_CODE_MAX_CMDS)
 		return (sysarg_t) EINVAL;
@@ -48,10 +48,10 @@ sysarg_t sys_irq_unsubscribe(sysarg_t handle)
 sysarg_t sys_iospace_enable(sysarg_t port, sysarg_t size)
 {
 	task_t *self = THREAD->task;
-	if (!(self->perms & PERM_IO))
-		return (sysarg_t) EPERM;
 	if (port > 0xffff || size > 0x10000)
 		return (sysarg_t) EINVAL;
+	if (!task_hwres_allowed(self, PERM_IO, HWRES_IO, port, size))
+		return (sysarg_t) EPERM;
 	errno_t rc = task_io_enable(self, (uint32_t) port, (uint32_t) size);
 	if (rc == EOK)
 		arch_io_update(self);

@@ -2,6 +2,7 @@
  * Address-space system calls. Every pointer argument is probed before the
  * address space changes, so a bad pointer never leaves a half-done change.
  */
+#include <arch.h>
 #include <boot.h>
 #include <cpu.h>
 #include <mm/as.h>
@@ -76,11 +77,11 @@ static bool physmem_is_device(uint64_t phys, uint64_t size)
 
 sysarg_t sys_physmem_map(sysarg_t phys, sysarg_t size, sysarg_t flags, sysarg_t base_out)
 {
-	if (!(THREAD->task->perms & PERM_PHYSMEM))
-		return (sysarg_t) EPERM;
 	if (phys % PAGE != 0 || size == 0 || size > (1ull << 40) || phys + size < phys ||
 	    flags > 0xffffffff)
 		return (sysarg_t) EINVAL;
+	if (!task_hwres_allowed(THREAD->task, PERM_PHYSMEM, HWRES_MEM, phys, size))
+		return (sysarg_t) EPERM;
 	if (!physmem_is_device(phys, size))
 		return (sysarg_t) EPERM;
 	uintptr_t base = AS_AREA_ANY;
@@ -99,5 +100,7 @@ sysarg_t sys_physmem_map(sysarg_t phys, sysarg_t size, sysarg_t flags, sysarg_t 
 		if (rc != EOK)
 			as_area_destroy(current_as(), base);
 	}
+	if (rc == EOK)
+		arch_physmem_mapped(phys, size);
 	return (sysarg_t) rc;
 }

@@ -145,6 +145,23 @@ sysarg_t sys_task_kill(sysarg_t id)
 	return (sysarg_t) rc;
 }
 
+/** Task @a id (a reference) if the caller may give it permissions or
+ *  resources; NULL with ENOENT or EPERM in *@a rc. */
+static task_t *controlled_task(sysarg_t id, errno_t *rc)
+{
+	task_t *t = task_find(id);
+	if (t == NULL) {
+		*rc = ENOENT;
+		return NULL;
+	}
+	if (t == &kernel_task || !may_control(t)) {
+		task_put(t);
+		*rc = EPERM;
+		return NULL;
+	}
+	return t;
+}
+
 sysarg_t sys_perm_grant(sysarg_t task_id, sysarg_t perms)
 {
 	task_t *self = current_task();
@@ -152,16 +169,47 @@ sysarg_t sys_perm_grant(sysarg_t task_id, sysarg_t perms)
 		return (sysarg_t) EINVAL;
 	if ((perms & ~(sysarg_t) self->perms) != 0)
 		return (sysarg_t) EPERM;
-	task_t *t = task_find(task_id);
+	errno_t rc;
+	task_t *t = controlled_task(task_id, &rc);
 	if (t == NULL)
-		return (sysarg_t) ENOENT;
-	errno_t rc = EPERM;
-	if (t != &kernel_task && may_control(t)) {
-		spinlock_lock(&t->lock);
-		t->perms |= (unsigned) perms;
-		spinlock_unlock(&t->lock);
-		rc = EOK;
+		return (sysarg_t) rc;
+	spinlock_lock(&t->lock);
+	t->perms |= (unsigned) perms;
+	spinlock_unlock(&t->lock);
+	task_put(t);
+	return (sysarg_t) EOK;
+}
+
+/** Permission a grant of @a kind needs; 0 for an unknown kind. */
+static unsigned hwres_perm(sysarg_t kind)
+{
+	switch (kind) {
+	case HWRES_IO:
+		return PERM_IO;
+	case HWRES_MEM:
+		return PERM_PHYSMEM;
+	case HWRES_IRQ:
+		return PERM_IRQ;
+	default:
+		return 0;
 	}
+}
+
+sysarg_t sys_hwres_grant(sysarg_t task_id, sysarg_t kind, sysarg_t base, sysarg_t size)
+{
+	task_t *self = current_task();
+	unsigned perm = hwres_perm(kind);
+	if (perm == 0)
+		return (sysarg_t) EINVAL;
+	if (!(self->perms & perm))
+		return (sysarg_t) EPERM;
+	errno_t rc;
+	task_t *t = controlled_task(task_id, &rc);
+	if (t == NULL)
+		return (sysarg_t) rc;
+	spinlock_lock(&t->lock);
+	rc = hwres_set_add(&t->hwres, (uint32_t) kind, base, size);
+	spinlock_unlock(&t->lock);
 	task_put(t);
 	return (sysarg_t) rc;
 }

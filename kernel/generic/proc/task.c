@@ -313,6 +313,16 @@ errno_t task_io_enable(task_t *task, uint32_t port, uint32_t size)
 	return EOK;
 }
 
+bool task_hwres_allowed(
+    task_t *task, unsigned perm, uint32_t kind, uint64_t base, uint64_t size)
+{
+	spinlock_lock(&task->lock);
+	bool ok = (task->perms & perm) ||
+	    hwres_set_covers(&task->hwres, kind, base, size);
+	spinlock_unlock(&task->lock);
+	return ok;
+}
+
 bool task_io_allowed(task_t *task, uint32_t port, unsigned width)
 {
 	if (task->io_bitmap == NULL || port + width > task->io_bitmap_bytes * 8)

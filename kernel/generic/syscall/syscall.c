@@ -54,6 +54,9 @@ static const syscall_fn_t syscall_table[SYSCALL_COUNT] = {
     SYSCALL(SYS_MODULE_SIZE, sys_module_size),
     SYSCALL(SYS_MODULE_READ, sys_module_read),
     SYSCALL(SYS_AS_AREA_CHANGE_FLAGS, sys_as_area_change_flags),
+    SYSCALL(SYS_HWRES_GRANT, sys_hwres_grant),
+    SYSCALL(SYS_KLOG_READ, sys_klog_read),
+    SYSCALL(SYS_SYSTEM_POWER, sys_system_power),
 };
 
 sysarg_t syscall_dispatch(sysarg_t num, sysarg_t a1, sysarg_t a2, sysarg_t a3,

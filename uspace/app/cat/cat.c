@@ -6,21 +6,36 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #define USAGE "[FILE...]"
 
 static const char *prog;
 
-/** Copies @a in to stdout; EIO if reading or writing failed. */
+/** The next piece of @a in: what one read of its descriptor gives (a
+ *  terminal gives a line as soon as it is typed), or for a stream without
+ *  one a full buffer. */
+static size_t read_piece(FILE *in, char *buf, size_t size, bool *failed)
+{
+	int fd = fileno(in);
+	if (fd < 0)
+		return fread(buf, 1, size, in);
+	ssize_t n = read(fd, buf, size);
+	*failed = n < 0;
+	return n > 0 ? (size_t) n : 0;
+}
+
+/** Copies @a in to stdout as it comes; EIO if reading or writing failed. */
 static errno_t copy_stream(FILE *in)
 {
 	char buf[4096];
 	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), in)) > 0) {
-		if (fwrite(buf, 1, n, stdout) != n)
+	bool failed = false;
+	while ((n = read_piece(in, buf, sizeof(buf), &failed)) > 0) {
+		if (fwrite(buf, 1, n, stdout) != n || fflush(stdout) != 0)
 			return EIO;
 	}
-	return ferror(in) ? EIO : EOK;
+	return failed || ferror(in) ? EIO : EOK;
 }
 
 static int cat_file(const char *path)

@@ -286,6 +286,15 @@ static void one_call(bool privileged)
 	case SYS_AS_AREA_CHANGE_FLAGS:
 		change_flags_fuzz();
 		return;
+	case SYS_SYSTEM_POWER:
+		/* Only without PERM_TASK (EPERM, or EINVAL for a bad mode): with it
+		 * the machine would go down. */
+		if (!privileged)
+			syscall1(num, rnd() % 4);
+		return;
+	case SYS_KLOG_READ:
+		syscall4(num, gen_pointer(), gen_pointer(), gen_size(), gen_pointer());
+		return;
 	case SYS_PHYSMEM_MAP: {
 		uintptr_t base;
 		if (syscall4(num, rnd() % 2 ? 0xb8000 : rnd(), gen_size() % (1 << 20),

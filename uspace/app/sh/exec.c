@@ -68,6 +68,7 @@ static int execute_command(sh_t *sh, sh_command_t *cmd)
 /** The state of one stage of a running pipeline. */
 typedef struct {
 	task_wait_t wait;
+	task_id_t id;
 	bool started;
 	int status; /* when it did not start */
 } stage_run_t;
@@ -90,8 +91,8 @@ static bool pipeline_check(sh_t *sh, const sh_command_t *cmd)
  *  end of a new pipe whose read end goes to *@a next_in, or for the last
  *  stage the `>` file @a out. Closes @a in and the write end. False if
  *  no pipe could be made (the later stages are not started then). */
-static bool stage_start(sh_t *sh, sh_command_t *cmd, int i, int in, int out, int *next_in,
-    stage_run_t *run, task_id_t *id)
+static bool stage_start(
+    sh_t *sh, sh_command_t *cmd, int i, int in, int out, int *next_in, stage_run_t *run)
 {
 	int ends[2] = {-1, -1};
 	bool last = i == cmd->nstages - 1;
@@ -102,8 +103,8 @@ static bool stage_start(sh_t *sh, sh_command_t *cmd, int i, int in, int out, int
 		sh_error(sh, "pipe: %s", str_error(errno));
 	} else {
 		const int files[3] = {in, last ? out : ends[1], -1};
-		run->started = run_spawn(sh, cmd->stages[i].argv, files, id, &run->wait,
-				   &run->status) == EOK;
+		run->started = run_spawn(sh, cmd->stages[i].argv, files, &run->id,
+				   &run->wait, &run->status) == EOK;
 	}
 	if (in >= 0)
 		close(in);
@@ -122,19 +123,23 @@ static int execute_pipeline(sh_t *sh, sh_command_t *cmd)
 	if (open_redirections(sh, cmd, files) != EOK)
 		return SH_STATUS_REDIRECT;
 	stage_run_t runs[SH_STAGES_MAX];
-	task_id_t last_id = 0;
 	int in = files[0]; /* closed by the stage that takes it */
 	bool go_on = true;
 	for (int i = 0; i < cmd->nstages; i++) {
 		runs[i] = (stage_run_t){.started = false, .status = SH_STATUS_REDIRECT};
 		if (go_on)
-			go_on = stage_start(
-			    sh, cmd, i, in, files[1], &in, &runs[i], &last_id);
+			go_on = stage_start(sh, cmd, i, in, files[1], &in, &runs[i]);
 	}
 	if (files[1] >= 0)
 		close(files[1]);
-	if (runs[cmd->nstages - 1].started)
-		run_foreground(sh, last_id);
+	/* Ctrl-C stops every stage. */
+	bool first = true;
+	for (int i = 0; i < cmd->nstages; i++) {
+		if (runs[i].started) {
+			run_foreground_add(sh, runs[i].id, first);
+			first = false;
+		}
+	}
 	for (int i = 0; i < cmd->nstages; i++) {
 		if (runs[i].started)
 			runs[i].status = run_wait(

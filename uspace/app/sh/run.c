@@ -2,7 +2,8 @@
  * Running a program: finding it, spawning it with the redirected files,
  * handing it the terminal (cooked mode, foreground: Ctrl-C kills it) while
  * the shell waits, and turning how it ended into $?. A pipeline uses the
- * parts (spawn, foreground, wait) for each of its stages.
+ * parts (spawn, foreground, wait) for each of its stages. A program holds
+ * the shell's own permissions.
  */
 #include "sh.h"
 #include <stdio.h>
@@ -31,11 +32,21 @@ static void program_path(const char *name, char *path, size_t size)
 
 void run_foreground(sh_t *sh, task_id_t id)
 {
+	run_foreground_add(sh, id, true);
+}
+
+void run_foreground_add(sh_t *sh, task_id_t id, bool first)
+{
 	if (sh->term == NULL)
 		return;
 	/* Failures leave Ctrl-C without effect; the program still runs. */
-	(void) term_set_mode(sh->term, id != 0 ? TERM_MODE_COOKED : TERM_MODE_RAW);
-	(void) term_set_foreground(sh->term, id);
+	if (first) {
+		(void) term_set_mode(
+		    sh->term, id != 0 ? TERM_MODE_COOKED : TERM_MODE_RAW);
+		(void) term_set_foreground(sh->term, id);
+	} else {
+		(void) term_add_foreground(sh->term, id);
+	}
 }
 
 /** Reports a failed spawn of @a name and returns its $?. */
@@ -69,7 +80,11 @@ errno_t run_spawn(sh_t *sh, char *const argv[], const int files[3], task_id_t *i
 	program_path(argv[0], path, sizeof(path));
 	task_spawn_opts_t opts;
 	task_spawn_opts_init(&opts);
-	memcpy(opts.files, files, sizeof(opts.files));
+	for (int i = 0; i < 3; i++)
+		opts.files[i] = files[i] >= 0 ? files[i] : sh->term_files[i];
+	/* Programs get what the shell holds (init.conf gives it task and
+	 * ipclog), so kcon, halt or ipclog work from the prompt. */
+	opts.perms = perm_get();
 	errno_t rc = task_spawn_opts(id, wait, path, (const char *const *) argv, &opts);
 	if (rc != EOK)
 		*status = spawn_failed(sh, argv[0], rc);

@@ -1,14 +1,32 @@
 /*
  * sh: the shell. Without arguments it reads commands from the terminal
  * (the console, raw mode, its own line editing); `sh FILE` runs the lines
- * of FILE as if typed and exits with the last command's status.
+ * of FILE as if typed and exits with the last command's status. Programs
+ * run from the terminal get it as their stdin, stdout and stderr (the file
+ * TERMINAL_PATH) unless redirected.
  */
 #include "sh.h"
 #include <stdio.h>
 #include <string.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <term.h>
+#include <unistd.h>
 
-static sh_t shell;
+static sh_t shell = {.term_files = {-1, -1, -1}};
+
+/** Opens the terminal's file for programs: reading apart from writing, so
+ *  a program waiting for input never holds up another's output. Without
+ *  it programs write to the kernel console. */
+static void open_term_files(sh_t *sh)
+{
+	sh->term_files[0] = open(TERMINAL_PATH, O_RDONLY);
+	sh->term_files[1] = open(TERMINAL_PATH, O_WRONLY);
+	sh->term_files[2] = sh->term_files[1];
+	if (sh->term_files[0] < 0 || sh->term_files[1] < 0)
+		fprintf(stderr, "sh: %s: %s; programs write to the kernel console\n",
+		    TERMINAL_PATH, str_error(errno));
+}
 
 /** Runs the lines of @a path; returns the last command's status. */
 static int run_script(sh_t *sh, const char *path)
@@ -56,6 +74,7 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "sh: raw mode: %s\n", str_error(rc));
 		return 1;
 	}
+	open_term_files(&shell);
 	int status = run_interactive(&shell);
 	sh_write(&shell, -1, "\n", 1);
 	(void) term_set_mode(shell.term, TERM_MODE_COOKED);

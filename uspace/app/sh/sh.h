@@ -37,6 +37,10 @@ typedef struct {
 	/* The terminal; NULL when running a script (output then goes to
 	 * stdout and programs get no foreground). */
 	async_sess_t *term;
+	/* The terminal as files (TERMINAL_PATH) for programs' stdin, stdout
+	 * and stderr where they are not redirected; -1: none (their output
+	 * then goes to the kernel console). */
+	int term_files[3];
 	int status; /* $?: the last command's exit status */
 	bool quit;  /* `exit` was run */
 	sh_history_t history;
@@ -84,6 +88,8 @@ errno_t run_spawn(sh_t *sh, char *const argv[], const int files[3], task_id_t *i
     task_wait_t *wait, int *status);
 /** Gives the terminal to task @a id (0: takes it back, raw mode again). */
 void run_foreground(sh_t *sh, task_id_t id);
+/** Same, or with !@a first adds @a id to the tasks Ctrl-C kills. */
+void run_foreground_add(sh_t *sh, task_id_t id, bool first);
 /** Waits for the task of @a wait (@a name in messages); returns its $?. */
 int run_wait(sh_t *sh, const char *name, task_wait_t *wait);
 

@@ -1,25 +1,39 @@
 /*
  * termtest: the serial driver and the console, driven from the serial line.
- * Boot with `testinit=ns testtask=termtest`; the harness types at each
- * prompt (see termtest_steps below for what it is expected to type). Starts
- * the ns16550 driver and the console as boot modules, then checks: a
- * non-blocking read with nothing typed, a cooked line, backspace, Ctrl-D,
- * raw mode, Ctrl-C killing the foreground task, and reads failing with EIO
- * (not hanging) once the driver is gone. Exits 0 when all passed.
+ * Boot with `testinit=ns,vfs,tmpfs testtask=termtest`; the harness types at
+ * each prompt (see termtest_steps below for what it is expected to type).
+ * Mounts the boot archive as the root, starts the location service, the
+ * device manager (which starts the serial driver) and the console, then
+ * checks: a non-blocking read with nothing typed, a cooked line,
+ * backspace, Ctrl-D, raw mode, Ctrl-C killing the foreground task, and,
+ * once the serial driver is killed, the device manager marking the device
+ * failed, its service gone from the location service, the rest of the
+ * device tree still running and the console going on with the keyboard and
+ * the screen (what it writes shows on the VGA text screen). Exits 0 when
+ * all passed.
  *
  * `termtest --victim` is the foreground task Ctrl-C kills: it only sleeps.
  */
 #include <abi/chardev.h>
+#include <abi/display.h>
+#include <devman.h>
 #include <fibril.h>
+#include <loc.h>
+#include <stdlib.h>
+#include <vfs.h>
 #include <stdio.h>
 #include <string.h>
 #include <task.h>
 #include <term.h>
 
-#define LINE_SIZE  256
-#define JOIN_USEC  10000000
-#define RAW_INPUT  "ab\x03z"
-#define RAW_LENGTH 4
+#define LINE_SIZE      256
+#define JOIN_USEC      10000000
+#define RAW_INPUT      "ab\x03z"
+#define RAW_LENGTH     4
+#define SERIAL_SERVICE "devices/\\hw\\com1\\a"
+#define POLL_USEC      100000
+#define POLL_TRIES     50
+#define AFTER_DEATH    "termtest: written after the serial driver died"
 
 static async_sess_t *term;
 static task_id_t driver_id;
@@ -32,12 +46,14 @@ static void check(bool ok, const char *what)
 		failures++;
 }
 
-/** Starts boot module @a cmdline with @a perms and waits until it is ready. */
-static errno_t start_server(const char *cmdline, unsigned perms, task_id_t *id)
+/** Starts @a path with @a perms and waits until it reports ready. */
+static errno_t start_server(const char *path, unsigned perms, task_id_t *id)
 {
-	errno_t rc = task_spawn_module(cmdline, id);
-	if (rc == EOK)
-		rc = perm_grant(*id, perms);
+	const char *args[] = {path, NULL};
+	task_spawn_opts_t opts;
+	task_spawn_opts_init(&opts);
+	opts.perms = perms;
+	errno_t rc = task_spawn_opts(id, NULL, path, args, &opts);
 	if (rc != EOK)
 		return rc;
 	task_exit_t texit;
@@ -45,6 +61,51 @@ static errno_t start_server(const char *cmdline, unsigned perms, task_id_t *id)
 	rc = task_wait_task_id(*id, TASK_WAIT_RETVAL, &texit, &value);
 	if (rc == EOK && (texit.how != 0 || value != 0))
 		rc = EPARTY; /* it ended instead */
+	return rc;
+}
+
+/** The device-tree node of the device whose driver is @a driver; false if
+ *  there is none (or the tree cannot be read). */
+static bool find_device(const char *driver, devman_node_info_t *out)
+{
+	devman_node_info_t *nodes;
+	size_t count;
+	if (devman_get_tree(&nodes, &count) != EOK)
+		return false;
+	bool found = false;
+	for (size_t i = 0; i < count && !found; i++) {
+		if (nodes[i].kind == DEVMAN_NODE_DEV &&
+		    strcmp(nodes[i].driver, driver) == 0) {
+			*out = nodes[i];
+			found = true;
+		}
+	}
+	free(nodes);
+	return found;
+}
+
+/** The root, the device manager (and its serial driver) and the console. */
+static errno_t set_up(void)
+{
+	task_id_t id;
+	errno_t rc = vfs_mount(
+	    "/", "tmpfs", "archive=rootfs", VFS_MOUNT_WAIT | VFS_MOUNT_RDONLY);
+	if (rc == EOK)
+		rc = start_server("/srv/locsrv", 0, &id);
+	if (rc == EOK)
+		rc = start_server(
+		    "/srv/devman", PERM_IO | PERM_IRQ | PERM_PHYSMEM | PERM_TASK, &id);
+	devman_node_info_t serial;
+	if (rc == EOK && !find_device("ns16550", &serial))
+		rc = ENOENT;
+	if (rc == EOK && serial.state != DEVMAN_DEV_RUNNING)
+		rc = EIO;
+	if (rc != EOK)
+		return rc;
+	driver_id = serial.task;
+	rc = start_server("/srv/console", PERM_TASK, &id);
+	if (rc == EOK)
+		rc = term_open(&term);
 	return rc;
 }
 
@@ -149,6 +210,38 @@ static void step_interrupt(void)
 	check(term_set_foreground(term, 0) == EOK, "the foreground is cleared");
 }
 
+/** Whether the first display's screen shows @a text on one of its rows. */
+static bool screen_shows(const char *text)
+{
+	category_id_t cat;
+	loc_id_t id;
+	size_t count;
+	errno_t rc = loc_category_get_id(DISPLAY_CATEGORY, &cat, 0);
+	if (rc == EOK)
+		rc = loc_category_get_svcs(cat, &id, 1, &count);
+	if (rc != EOK || count == 0)
+		return false;
+	async_sess_t *sess = loc_service_connect(id, CHARDEV_IFACE, &rc);
+	if (sess == NULL)
+		return false;
+	bool found = false;
+	async_exch_t *exch = async_exchange_begin(sess);
+	for (int row = 0; exch != NULL && row < DISPLAY_ROWS && !found; row++) {
+		char line[DISPLAY_COLS + 1];
+		size_t got = 0;
+		rc = async_req_read(
+		    exch, DISPLAY_GET_TEXT, row, 0, line, DISPLAY_COLS, &got, NULL);
+		line[rc == EOK ? got : 0] = '\0';
+		found = strstr(line, text) != NULL;
+	}
+	if (exch != NULL)
+		async_exchange_end(exch);
+	async_hangup(sess);
+	return found;
+}
+
+/** The serial driver is killed: the device manager notices, the device's
+ *  service goes, the console goes on with the keyboard and the screen. */
 static void step_driver_death(void)
 {
 	errno_t rc = task_kill(driver_id);
@@ -156,12 +249,36 @@ static void step_driver_death(void)
 	if (rc == EOK)
 		rc = task_join(driver_id, &texit, JOIN_USEC);
 	check(rc == EOK, "the driver is killed");
+	devman_node_info_t serial = {0}, root = {0};
+	for (int i = 0; i < POLL_TRIES && serial.state != DEVMAN_DEV_FAILED; i++) {
+		if (!find_device("ns16550", &serial))
+			break;
+		fibril_usleep(POLL_USEC);
+	}
+	check(serial.state == DEVMAN_DEV_FAILED,
+	    "the device manager marks the device failed");
+	loc_id_t id;
+	rc = EOK;
+	for (int i = 0; i < POLL_TRIES && rc == EOK; i++) {
+		rc = loc_service_get_id(SERIAL_SERVICE, &id, 0);
+		if (rc == EOK)
+			fibril_usleep(POLL_USEC);
+	}
+	check(rc == ENOENT, "the driver's service left the location service");
+	check(find_device("pc", &root) && root.state == DEVMAN_DEV_RUNNING,
+	    "the rest of the device tree still runs");
 	char c;
 	size_t got;
-	rc = term_read(term, &c, 1, 0, &got);
-	check(rc == EIO, "a read after the driver died fails with EIO");
-	rc = term_write(term, "x", 1);
-	check(rc == EIO, "a write after the driver died fails with EIO");
+	rc = term_read(term, &c, 1, CHARDEV_NONBLOCK, &got);
+	check(rc == EAGAIN, "the console still serves reads (the keyboard is left)");
+	rc = term_write(term, AFTER_DEATH "\n", strlen(AFTER_DEATH) + 1);
+	bool shown = false;
+	for (int i = 0; i < POLL_TRIES && rc == EOK && !shown; i++) {
+		shown = screen_shows(AFTER_DEATH);
+		if (!shown)
+			fibril_usleep(POLL_USEC);
+	}
+	check(rc == EOK && shown, "what the console writes still reaches the screen");
 }
 
 static _Noreturn void victim_main(void)
@@ -186,12 +303,7 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "--victim") == 0)
 		victim_main();
-	task_id_t console_id;
-	errno_t rc = start_server("ns16550", PERM_IO | PERM_IRQ, &driver_id);
-	if (rc == EOK)
-		rc = start_server("console", PERM_TASK, &console_id);
-	if (rc == EOK)
-		rc = term_open(&term);
+	errno_t rc = set_up();
 	if (rc != EOK) {
 		printf("termtest: cannot set up the terminal: %s\n", str_error(rc));
 		return 1;

@@ -13,6 +13,9 @@
  * With an argument it is one of those children (see child_modes).
  */
 #include <as.h>
+#include <ddi.h>
+#include <stdbool.h>
+#include <ipc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -326,7 +329,69 @@ static void test_child_exit_status_and_kill(void)
 	CHECK_RC(task_join(id, &e, 0), ENOENT); /* collected */
 }
 
+/** What a driver gets from the device manager: resources granted to a
+ *  child that holds no permissions, usable exactly as granted. */
+static void test_granted_resources(void)
+{
+	task_id_t id;
+	CHECK_RC(task_spawn_module("utest --granted", &id), EOK);
+	hw_resource_t mem = {.kind = HWRES_MEM, .base = 0xb8000, .size = 0x1000};
+	hw_resource_t irq = {.kind = HWRES_IRQ, .base = 5, .size = 1};
+	hw_resource_t io = {.kind = HWRES_IO, .base = 0x3f8, .size = 8};
+	hw_resource_t bad_io = {.kind = HWRES_IO, .base = 0xffff, .size = 2};
+	hw_resource_t bad_kind = {.kind = 9, .base = 0, .size = 1};
+	CHECK_RC(hwres_grant(999999, &io), ENOENT);
+	CHECK_RC(hwres_grant(id, &bad_io), EINVAL);
+	CHECK_RC(hwres_grant(id, &bad_kind), EINVAL);
+	CHECK_RC(hwres_grant(id, &mem), EOK);
+	CHECK_RC(hwres_grant(id, &irq), EOK);
+	CHECK_RC(hwres_grant(id, &io), EOK); /* last: the child waits for it */
+	task_exit_t e;
+	CHECK_RC(task_join(id, &e, 10000 * MS), EOK);
+	if (e.how != TASK_EXIT_NORMAL || e.status != 0)
+		printf("utest:   --granted ended how=%d status=%d\n", e.how, e.status);
+	CHECK(e.how == TASK_EXIT_NORMAL && e.status == 0);
+}
+
 /* Children. */
+
+/** Waits (polling, up to a second) until the parent granted the ports. */
+static bool wait_for_io_grant(void)
+{
+	for (int i = 0; i < 100; i++) {
+		if (iospace_enable(0x3f8, 8) == EOK)
+			return true;
+		thread_sleep(10 * MS);
+	}
+	return false;
+}
+
+/** The checks of test_granted_resources, in the child: how many failed. */
+static int child_granted(void)
+{
+	if (!wait_for_io_grant())
+		return 100;
+	int bad = 0;
+	uintptr_t base;
+	bad += iospace_enable(0x3f9, 7) != EOK;
+	bad += iospace_enable(0x3f8, 9) != EPERM; /* one port too many */
+	bad += iospace_enable(0x2f8, 8) != EPERM;
+	bad += physmem_map(0xb9000, 4096, AS_AREA_READ, &base) != EPERM;
+	if (physmem_map(0xb8000, 4096, AS_AREA_READ, &base) == EOK)
+		bad += as_area_destroy(base) != EOK;
+	else
+		bad++;
+	irq_cmd_t accept = {.cmd = IRQ_CMD_ACCEPT};
+	cap_handle_t h;
+	bad += ipc_irq_subscribe(6, 1024, &accept, 1, &h) != EPERM;
+	if (ipc_irq_subscribe(5, 1024, &accept, 1, &h) == EOK)
+		bad += ipc_irq_unsubscribe(h) != EOK;
+	else
+		bad++;
+	hw_resource_t more = {.kind = HWRES_IO, .base = 0x2f8, .size = 8};
+	bad += hwres_grant(task_get_id(), &more) != EPERM; /* no PERM_IO */
+	return bad;
+}
 
 static int child_noperm(void)
 {
@@ -359,6 +424,8 @@ static int run_child(int argc, char **argv)
 		return atoi(argv[2]);
 	if (strcmp(mode, "--noperm") == 0)
 		return child_noperm();
+	if (strcmp(mode, "--granted") == 0)
+		return child_granted();
 	if (strcmp(mode, "--sleep") == 0) {
 		thread_sleep(60000 * MS);
 		return 1;
@@ -392,6 +459,7 @@ int main(int argc, char **argv)
 	run("futex_mutex_join_and_errno", test_futex_mutex_join_and_errno);
 	run("faulting_children_are_killed", test_faulting_children_are_killed);
 	run("child_exit_status_and_kill", test_child_exit_status_and_kill);
+	run("granted_resources", test_granted_resources);
 	printf("utest: %d passed, %d failed\n", passes, failures);
 	return failures;
 }

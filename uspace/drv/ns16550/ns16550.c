@@ -1,9 +1,9 @@
 /*
  * ns16550: the driver's entry point and its server side.
  *
- * Usage: ns16550 [PORT [IRQ [SERVICE]]], by default 0x3f8 4 serial0. Needs
- * PERM_IO and PERM_IRQ. Registers SERVICE for CHARDEV_IFACE and reports
- * ready (task_retval(0)) once interrupts flow.
+ * Started by the device manager for a device with match id isa/ns16550:
+ * drives the UART at the device's I/O range and IRQ (granted by devman),
+ * exposed as function "a" in category "serial" (CHARDEV_IFACE).
  *
  * Every client connection runs in its own fibril: CHARDEV_READ waits in
  * rx_read (rx.c), CHARDEV_WRITE transmits under tx_lock, so one client's
@@ -13,6 +13,7 @@
 #include <abi/chardev.h>
 #include <async.h>
 #include <chardev_srv.h>
+#include <drv.h>
 #include <fibril_synch.h>
 #include <ipc.h>
 #include <ns.h>
@@ -21,16 +22,11 @@
 #include <string.h>
 #include <task.h>
 
-#define DEFAULT_PORT	 0x3f8
-#define DEFAULT_IRQ	 4
-#define DEFAULT_SERVICE	 "serial0"
-#define SERVICE_NAME_MAX 8  /* what a service id holds */
-#define DRAIN_MAX	 64 /* bytes the handler polls per interrupt */
+#define DRAIN_MAX 64 /* bytes the handler polls per interrupt */
 
 typedef struct {
 	uint16_t port;
 	int irq;
-	const char *service;
 } ns16550_conf_t;
 
 static ns16550_conf_t conf;
@@ -67,54 +63,7 @@ static const chardev_ops_t ns16550_ops = {.read = rx_read, .write = tx_write};
 
 static void ns16550_connection(ipc_call_t *icall, void *arg)
 {
-	if (async_accept_0(icall) != EOK)
-		return;
-	for (;;) {
-		ipc_call_t call;
-		if (!async_get_call(&call) || call.imethod == 0)
-			return;
-		if (!chardev_srv_call(&call, &ns16550_ops))
-			async_answer_0(&call, ENOTSUP);
-	}
-}
-
-/** Makes the device reachable by name. The one place that knows where
- *  devices are registered (the naming service, until the location service
- *  takes over). */
-static errno_t ns16550_register(const char *name)
-{
-	return service_register(
-	    service_id_from_name(name), CHARDEV_IFACE, ns16550_connection, NULL);
-}
-
-static errno_t parse_number(const char *s, unsigned long max, unsigned long *out)
-{
-	char *end;
-	unsigned long v = strtoul(s, &end, 0);
-	if (*s == '\0' || *end != '\0' || v > max)
-		return EINVAL;
-	*out = v;
-	return EOK;
-}
-
-static errno_t parse_args(int argc, char **argv, ns16550_conf_t *c)
-{
-	unsigned long port = DEFAULT_PORT, irq = DEFAULT_IRQ;
-	c->service = DEFAULT_SERVICE;
-	if (argc > 4)
-		return EINVAL;
-	if (argc > 1 && parse_number(argv[1], 0xfff8, &port) != EOK)
-		return EINVAL;
-	if (argc > 2 && parse_number(argv[2], 255, &irq) != EOK)
-		return EINVAL;
-	if (argc > 3)
-		c->service = argv[3];
-	size_t len = strlen(c->service);
-	if (len == 0 || len > SERVICE_NAME_MAX)
-		return EINVAL;
-	c->port = (uint16_t) port;
-	c->irq = (int) irq;
-	return EOK;
+	chardev_srv_conn(icall, &ns16550_ops, NULL);
 }
 
 /** Programs the chip and starts taking its interrupts. */
@@ -134,27 +83,32 @@ static errno_t ns16550_start(void)
 	return EOK;
 }
 
-int main(int argc, char **argv)
+/** Serves @a dev: the UART at its I/O range and IRQ, as function "a" in
+ *  category "serial". */
+static errno_t ns16550_dev_add(drv_dev_t *dev)
 {
-	if (parse_args(argc, argv, &conf) != EOK) {
-		printf("usage: %s [PORT [IRQ [SERVICE]]] (SERVICE: 1..8 characters)\n",
-		    NAME);
-		return 1;
-	}
+	const hw_resource_t *io = drv_dev_find_resource(dev, HWRES_IO, 0);
+	const hw_resource_t *irq = drv_dev_find_resource(dev, HWRES_IRQ, 0);
+	if (io == NULL || irq == NULL || io->size < UART_REG_COUNT)
+		return ENOENT;
+	conf.port = (uint16_t) io->base;
+	conf.irq = (int) irq->base;
 	errno_t rc = ns16550_start();
 	if (rc != EOK) {
 		printf("%s: no UART at %#x irq %d: %s\n", NAME, conf.port, conf.irq,
 		    str_error(rc));
-		return 2;
+		return rc;
 	}
-	rc = ns16550_register(conf.service);
-	if (rc != EOK) {
-		printf("%s: cannot register %s: %s\n", NAME, conf.service, str_error(rc));
-		return 3;
-	}
-	printf("%s: %s at %#x, irq %d\n", NAME, conf.service, conf.port, conf.irq);
-	rc = task_retval(0);
-	if (rc != EOK)
-		printf("%s: cannot report ready: %s\n", NAME, str_error(rc));
-	async_manager();
+	rc = drv_fun_expose(dev, "a", "serial", ns16550_connection, NULL, NULL);
+	if (rc == EOK)
+		printf("%s: %s/a at %#x, irq %d\n", NAME, drv_dev_path(dev), conf.port,
+		    conf.irq);
+	return rc;
+}
+
+static const driver_ops_t ns16550_driver = {.name = NAME, .dev_add = ns16550_dev_add};
+
+int main(int argc, char **argv)
+{
+	return drv_main(&ns16550_driver, argc, argv);
 }

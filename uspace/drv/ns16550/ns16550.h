@@ -15,7 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define NAME "ns16550"
+#define NAME	       "ns16550"
+#define UART_REG_COUNT 8 /* I/O ports, from the base */
 
 /** How many bytes the IRQ program reads per interrupt (scratch[1..4]; the
  *  count goes in scratch[5]). */

@@ -11,15 +11,13 @@
  * program read are never overwritten by a later interrupt's.
  */
 #include "ns16550.h"
-#include <abi/syscall.h>
-#include <syscall.h>
+#include <ddi.h>
 
-#define REG_DATA  0 /* RBR (read), THR (write) */
-#define REG_IER	  1
-#define REG_FCR	  2
-#define REG_MCR	  4
-#define REG_LSR	  5
-#define REG_COUNT 8
+#define REG_DATA 0 /* RBR (read), THR (write) */
+#define REG_IER	 1
+#define REG_FCR	 2
+#define REG_MCR	 4
+#define REG_LSR	 5
 
 #define IER_RX_DATA    0x01
 #define FCR_ENABLE     0x01
@@ -37,24 +35,12 @@
 #define SCR_BYTE0 1
 #define SCR_COUNT 5
 
-static inline uint8_t pio_read_8(uint16_t port)
-{
-	uint8_t v;
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
-static inline void pio_write_8(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-/** Gains the chip's 8 ports (PERM_IO), checks that a UART answers, and
+/** Gains the chip's 8 ports (granted by devman), checks that a UART answers, and
  *  turns on the FIFO and the interrupt line with receive interrupts still
  *  off. ENOENT if no UART is there. */
 errno_t uart_init(uint16_t base)
 {
-	errno_t rc = (errno_t) syscall2(SYS_IOSPACE_ENABLE, base, REG_COUNT);
+	errno_t rc = iospace_enable(base, UART_REG_COUNT);
 	if (rc != EOK)
 		return rc;
 	if (pio_read_8(base + REG_LSR) == 0xff)

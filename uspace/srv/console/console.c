@@ -1,9 +1,14 @@
 /*
  * console: entry point and client connections.
  *
- * Usage: console [SERIAL], by default serial0 (a character-device service).
- * Needs PERM_TASK for Ctrl-C. Registers "console" for CHARDEV_IFACE and
- * reports ready (task_retval(0)) once connected to the device.
+ * Usage: console [SERVICE]. Without SERVICE the devices come from the
+ * location service's categories (devices.c); with it, the naming-service
+ * character device SERVICE (e.g. serial0) is the one device. Needs
+ * PERM_TASK for Ctrl-C. Registers "console" for CHARDEV_IFACE in the naming
+ * service and, without SERVICE, "term/console" (category "console") in the
+ * location service, which makes it the file /loc/term/console (the shell
+ * hands it to programs as their stdin, stdout and stderr). Reports ready
+ * (task_retval(0)) once it has its devices (or waited for them).
  *
  * Each client connection runs in a fibril of its own; the terminal's state
  * is input.c's and output.c's, under their locks (order in console.h).
@@ -11,13 +16,12 @@
 #include "console.h"
 #include <chardev_srv.h>
 #include <abi/chardev.h>
+#include <loc.h>
 #include <ns.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <task.h>
-
-#define DEFAULT_SERIAL "serial0"
 
 static const chardev_ops_t console_ops = {.read = input_read, .write = output_write};
 
@@ -37,6 +41,9 @@ static bool console_call(ipc_call_t *call)
 		input_set_foreground(call->args[0]);
 		async_answer_0(call, EOK);
 		break;
+	case TERM_ADD_FOREGROUND:
+		async_answer_0(call, input_add_foreground(call->args[0]));
+		break;
 	default:
 		if (!chardev_srv_call(call, &console_ops))
 			async_answer_0(call, ENOTSUP);
@@ -54,33 +61,47 @@ static void console_connection(ipc_call_t *icall, void *arg)
 		;
 }
 
-/** Two sessions to the device: input blocks in reads on one of them. */
-static errno_t console_connect(const char *name)
+/** Finds the devices: those of the locsrv categories, or naming-service
+ *  device @a service alone if it is not NULL. */
+static errno_t console_devices(const char *service)
 {
-	service_id_t sid = service_id_from_name(name);
-	errno_t rc;
-	async_sess_t *in = service_connect_blocking(sid, CHARDEV_IFACE, 0, &rc);
-	if (in == NULL)
-		return rc;
-	async_sess_t *out = service_connect_blocking(sid, CHARDEV_IFACE, 0, &rc);
-	if (out == NULL) {
-		async_hangup(in);
-		return rc;
-	}
-	output_init(out);
-	return input_start(in);
+	if (service != NULL)
+		return devices_start_ns(service);
+	return devices_start_loc();
+}
+
+/** Makes the terminal the service term/console of the location service. */
+static errno_t console_register_loc(void)
+{
+	errno_t rc = loc_server_register(NAME, console_connection, NULL);
+	loc_id_t id;
+	if (rc == EOK)
+		rc = loc_service_register(LOC_TERMINAL_NAME, &id);
+	category_id_t cat;
+	if (rc == EOK)
+		rc = loc_category_get_id(LOC_TERMINAL_CATEGORY, &cat, LOC_FLAG_BLOCKING);
+	if (rc == EOK)
+		rc = loc_service_add_to_cat(id, cat);
+	return rc;
 }
 
 int main(int argc, char **argv)
 {
-	const char *serial = argc > 1 ? argv[1] : DEFAULT_SERIAL;
-	errno_t rc = console_connect(serial);
+	if (argc > 2) {
+		printf("usage: %s [SERVICE]\n", NAME);
+		return 1;
+	}
+	const char *service = argc > 1 ? argv[1] : NULL;
+	errno_t rc = console_devices(service);
 	if (rc != EOK) {
-		printf("%s: cannot connect to %s: %s\n", NAME, serial, str_error(rc));
+		printf("%s: cannot connect to %s: %s\n", NAME,
+		    service != NULL ? service : "the location service", str_error(rc));
 		return 1;
 	}
 	rc = service_register(
 	    service_id_from_name(NAME), CHARDEV_IFACE, console_connection, NULL);
+	if (rc == EOK && service == NULL)
+		rc = console_register_loc();
 	if (rc != EOK) {
 		printf("%s: cannot register: %s\n", NAME, str_error(rc));
 		return 2;

@@ -1,26 +1,30 @@
 /*
  * The line discipline and the input queue.
  *
- * The input fibril reads the serial device and feeds every byte through
- * input_byte(): in raw mode straight into the queue; in cooked mode into the
- * line being edited, which goes into the queue (with its '\n') when Enter
- * ends it. The queue is bounded (QUEUE_SIZE entries; a line that does not
- * fit is dropped and counted) and holds bytes and end-of-input marks
- * (Ctrl-D on an empty line), each given to exactly one read.
+ * One input fibril per input device (the serial line, keyboards) reads it
+ * and feeds every byte through input_byte(): in raw mode straight into the
+ * queue; in cooked mode into the line being edited, which goes into the
+ * queue (with its '\n') when Enter ends it. The devices share the one
+ * line: what is typed on any of them goes into it. The queue is bounded
+ * (QUEUE_SIZE entries; a line that does not fit is dropped and counted)
+ * and holds bytes and end-of-input marks (Ctrl-D on an empty line), each
+ * given to exactly one read.
  *
- * term_lock guards mode, line, queue, foreground and failed. Echo and the
- * Ctrl-C kill are collected under it and carried out after it is released.
- * read_order (taken before term_lock) lines waiting readers up, so reads
- * are served in the order they came.
+ * term_lock guards mode, line, queue, foreground and the device counts.
+ * Echo and the Ctrl-C kill are collected under it and carried out after it
+ * is released. read_order (taken before term_lock) lines waiting readers
+ * up, so reads are served in the order they came.
  *
- * When the device fails (its driver died) the input fibril ends; readers
- * get what is queued and then EIO.
+ * A device that fails (its driver died) ends its fibril and is dropped.
+ * Once every input device the console had is gone, readers get what is
+ * queued and then EIO, until a new one is attached.
  */
 #include "console.h"
 #include <abi/chardev.h>
 #include <fibril.h>
 #include <fibril_synch.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <task.h>
 #include <term.h>
@@ -40,7 +44,8 @@
 typedef struct {
 	uint8_t echo[ECHO_MAX];
 	size_t echo_len;
-	task_id_t kill; /* 0: none */
+	task_id_t kill[TERM_FOREGROUND_MAX];
+	size_t kill_count;
 } input_effects_t;
 
 static FIBRIL_MUTEX_INITIALIZE(read_order);
@@ -53,9 +58,21 @@ static size_t line_len;
 static int16_t queue[QUEUE_SIZE]; /* bytes 0..255 and QUEUE_EOF */
 static size_t queue_head, queue_used;
 static uint64_t queue_dropped;
-static task_id_t foreground;
-static bool failed; /* the serial device is gone */
-static async_sess_t *in_serial;
+static task_id_t foreground[TERM_FOREGROUND_MAX]; /* what Ctrl-C kills */
+static size_t foreground_count;
+/* Counts the times the foreground was cleared (the shell took the terminal
+ * back). A read waiting since before is answered EINTR: its program ended
+ * or was stopped (the read may come through locfs after the task died) and
+ * must not take the input typed for the next one. */
+static uint64_t read_epoch;
+static size_t attached;	   /* input devices being read */
+static bool ever_attached; /* input fails once all are gone */
+
+/** An input device and the session its fibril reads. */
+typedef struct {
+	console_dev_t *dev;
+	async_sess_t *sess;
+} input_source_t;
 
 /** Appends @a entry; false (nothing changed) if the queue is full. */
 static bool queue_put(int16_t entry)
@@ -120,7 +137,8 @@ static void line_interrupt(input_effects_t *fx)
 {
 	line_len = 0;
 	echo(fx, "^C\n");
-	fx->kill = foreground;
+	memcpy(fx->kill, foreground, sizeof(foreground));
+	fx->kill_count = foreground_count;
 }
 
 /** One typed character; the line keeps what fits (LINE_MAX - 1). */
@@ -165,7 +183,7 @@ static void input_raw(uint8_t c)
 /** Handles @a size (at most IN_CHUNK) bytes from the device. */
 static void input_process(const uint8_t *buf, size_t size)
 {
-	input_effects_t fx = {.echo_len = 0, .kill = 0};
+	input_effects_t fx = {.echo_len = 0, .kill_count = 0};
 	fibril_mutex_lock(&term_lock);
 	for (size_t i = 0; i < size; i++) {
 		if (mode == TERM_MODE_RAW)
@@ -176,41 +194,60 @@ static void input_process(const uint8_t *buf, size_t size)
 	fibril_mutex_unlock(&term_lock);
 	if (fx.echo_len > 0)
 		(void) output_write(fx.echo, fx.echo_len); /* a failure shows in reads */
-	if (fx.kill != 0 && task_kill(fx.kill) != EOK)
-		printf("%s: cannot kill task %llu\n", NAME, (unsigned long long) fx.kill);
+	for (size_t i = 0; i < fx.kill_count; i++) {
+		errno_t rc = task_kill(fx.kill[i]);
+		if (rc != EOK && rc != ENOENT) /* ENOENT: it had ended already */
+			printf("%s: cannot kill task %llu: %s\n", NAME,
+			    (unsigned long long) fx.kill[i], str_error(rc));
+	}
 }
 
-static void input_fail(errno_t rc)
+/** Forgets @a src, whose read failed with @a rc. */
+static void input_detach(input_source_t *src, errno_t rc)
 {
-	printf("%s: serial device failed (%s); reads now fail with EIO\n", NAME,
-	    str_error(rc));
 	fibril_mutex_lock(&term_lock);
-	failed = true;
+	attached--;
+	if (attached == 0)
+		printf("%s: no input device left; reads now fail with EIO\n", NAME);
 	fibril_condvar_broadcast(&queue_cv);
 	fibril_mutex_unlock(&term_lock);
+	async_hangup(src->sess);
+	devices_failed(src->dev, rc);
+	free(src);
 }
 
 static errno_t input_fibril(void *arg)
 {
+	input_source_t *src = arg;
 	for (;;) {
 		uint8_t buf[IN_CHUNK];
 		size_t got;
-		errno_t rc = term_read(in_serial, buf, sizeof(buf), 0, &got);
+		errno_t rc = term_read(src->sess, buf, sizeof(buf), 0, &got);
 		if (rc != EOK) {
-			input_fail(rc);
+			input_detach(src, rc);
 			return rc;
 		}
 		input_process(buf, got);
 	}
 }
 
-/** Starts reading @a serial (a session of its own: the reads block). */
-errno_t input_start(async_sess_t *serial)
+/** Starts reading @a dev through @a sess (a session of its own: the
+ *  reads block). */
+errno_t input_attach(console_dev_t *dev, async_sess_t *sess)
 {
-	in_serial = serial;
-	fid_t f = fibril_create(input_fibril, NULL);
-	if (f == 0)
+	input_source_t *src = malloc(sizeof(*src));
+	if (src == NULL)
 		return ENOMEM;
+	*src = (input_source_t){.dev = dev, .sess = sess};
+	fid_t f = fibril_create(input_fibril, src);
+	if (f == 0) {
+		free(src);
+		return ENOMEM;
+	}
+	fibril_mutex_lock(&term_lock);
+	attached++;
+	ever_attached = true;
+	fibril_mutex_unlock(&term_lock);
 	fibril_detach(f);
 	fibril_add_ready(f);
 	return EOK;
@@ -231,10 +268,12 @@ static size_t queue_take(uint8_t *buf, size_t size)
 }
 
 /** Waits for input (unless @a nonblock); term_lock is held. */
-static errno_t queue_wait(bool nonblock)
+static errno_t queue_wait(bool nonblock, uint64_t epoch)
 {
-	while (queue_used == 0) {
-		if (failed)
+	while (queue_used == 0 || epoch != read_epoch) {
+		if (epoch != read_epoch)
+			return EINTR;
+		if (attached == 0 && ever_attached)
 			return EIO;
 		if (nonblock)
 			return EAGAIN;
@@ -247,10 +286,13 @@ static errno_t queue_wait(bool nonblock)
 errno_t input_read(uint8_t *buf, size_t size, bool nonblock, size_t *got)
 {
 	*got = 0;
+	fibril_mutex_lock(&term_lock);
+	uint64_t epoch = read_epoch;
+	fibril_mutex_unlock(&term_lock);
 	if (!nonblock)
 		fibril_mutex_lock(&read_order);
 	fibril_mutex_lock(&term_lock);
-	errno_t rc = queue_wait(nonblock);
+	errno_t rc = queue_wait(nonblock, epoch);
 	if (rc == EOK && queue_peek() == QUEUE_EOF)
 		queue_pop();
 	else if (rc == EOK)
@@ -285,6 +327,23 @@ unsigned input_get_mode(void)
 void input_set_foreground(task_id_t id)
 {
 	fibril_mutex_lock(&term_lock);
-	foreground = id;
+	foreground[0] = id;
+	foreground_count = id != 0;
+	if (id == 0) {
+		read_epoch++;
+		fibril_condvar_broadcast(&queue_cv);
+	}
 	fibril_mutex_unlock(&term_lock);
+}
+
+errno_t input_add_foreground(task_id_t id)
+{
+	errno_t rc = id != 0 ? EOK : EINVAL;
+	fibril_mutex_lock(&term_lock);
+	if (rc == EOK && foreground_count == TERM_FOREGROUND_MAX)
+		rc = ELIMIT;
+	if (rc == EOK)
+		foreground[foreground_count++] = id;
+	fibril_mutex_unlock(&term_lock);
+	return rc;
 }

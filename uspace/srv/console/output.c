@@ -1,21 +1,43 @@
 /*
- * Output to the serial device: newlines become CR LF (the serial line needs
- * both), writes go out whole and one at a time (out_lock), so echo and
- * client output interleave only between writes. A device that failed makes
- * every later write fail with EIO.
+ * Output to every output device: the serial line (newlines become CR LF,
+ * as the line needs both) and displays (bytes as they are). Writes go out
+ * whole and one at a time (out_lock), to every device in turn, so echo and
+ * client output interleave only between writes. A device whose write fails
+ * is dropped (the others go on); a write fails with EIO only when no
+ * device took it.
+ *
+ * out_lock guards the sink table and every write.
  */
 #include "console.h"
 #include <fibril_synch.h>
+#include <stdio.h>
+#include <string.h>
 #include <term.h>
 
-#define OUT_CHUNK 512
+#define OUT_CHUNK     512
+#define OUT_SINKS_MAX 16
+
+typedef struct {
+	console_dev_t *dev;
+	async_sess_t *sess;
+} output_sink_t;
 
 static FIBRIL_MUTEX_INITIALIZE(out_lock);
-static async_sess_t *out_serial;
+static output_sink_t sinks[OUT_SINKS_MAX];
+static size_t sink_count;
 
-void output_init(async_sess_t *serial)
+/** Makes @a dev, through @a sess, receive all later output; ELIMIT when
+ *  OUT_SINKS_MAX devices already do. */
+errno_t output_attach(console_dev_t *dev, async_sess_t *sess)
 {
-	out_serial = serial;
+	errno_t rc = ELIMIT;
+	fibril_mutex_lock(&out_lock);
+	if (sink_count < OUT_SINKS_MAX) {
+		sinks[sink_count++] = (output_sink_t){.dev = dev, .sess = sess};
+		rc = EOK;
+	}
+	fibril_mutex_unlock(&out_lock);
+	return rc;
 }
 
 /** Copies bytes of @a buf into @a out (2 * @a max bytes) with '\n' made
@@ -34,19 +56,53 @@ static size_t output_translate(
 	return i;
 }
 
-/** Writes @a size bytes of @a buf to the serial device; EIO if it failed. */
-errno_t output_write(const uint8_t *buf, size_t size)
+/** The serial line's write: CR LF for every newline. */
+static errno_t output_write_crlf(async_sess_t *sess, const uint8_t *buf, size_t size)
 {
 	uint8_t out[2 * OUT_CHUNK];
 	errno_t rc = EOK;
-	fibril_mutex_lock(&out_lock);
 	while (size > 0 && rc == EOK) {
 		size_t outlen;
 		size_t used = output_translate(buf, size, out, &outlen);
-		rc = term_write(out_serial, out, outlen);
+		rc = term_write(sess, out, outlen);
 		buf += used;
 		size -= used;
 	}
+	return rc;
+}
+
+static errno_t sink_write(const output_sink_t *s, const uint8_t *buf, size_t size)
+{
+	if (s->dev->kind == DEV_SERIAL)
+		return output_write_crlf(s->sess, buf, size);
+	return term_write(s->sess, buf, size);
+}
+
+/** Drops sink @a i, which failed with @a rc; out_lock is held. */
+static void sink_drop(size_t i, errno_t rc)
+{
+	printf("%s: output to %s failed (%s); dropped\n", NAME, sinks[i].dev->name,
+	    str_error(rc));
+	async_hangup(sinks[i].sess);
+	sinks[i] = sinks[--sink_count];
+}
+
+/** Writes @a size bytes of @a buf to every output device; EIO if none
+ *  took them. */
+errno_t output_write(const uint8_t *buf, size_t size)
+{
+	bool written = false;
+	fibril_mutex_lock(&out_lock);
+	size_t i = 0;
+	while (i < sink_count) {
+		errno_t rc = sink_write(&sinks[i], buf, size);
+		if (rc != EOK) {
+			sink_drop(i, rc); /* moves the last sink to i */
+			continue;
+		}
+		written = true;
+		i++;
+	}
 	fibril_mutex_unlock(&out_lock);
-	return rc == EOK ? EOK : EIO;
+	return written ? EOK : EIO;
 }

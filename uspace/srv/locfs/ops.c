@@ -5,10 +5,11 @@
  *
  * Reads and writes of a service file go to the service as a character
  * device (abi/chardev.h) on a session made for the call (a device keeps
- * its state itself, so nothing is lost between calls): CHARDEV_READ
- * (CHARDEV_NONBLOCK, so that a read never leaves a VFS call waiting on a
- * device: EAGAIN when there is nothing) and
- * CHARDEV_WRITE, with the VFS's data transfer forwarded along, so the data
+ * its state itself, so nothing is lost between calls): CHARDEV_READ, which
+ * waits until the device has data as a read of a terminal does (the VFS
+ * reaches locfs on a connection per concurrent call, so a waiting read
+ * holds up no other), and CHARDEV_WRITE, with the VFS's data transfer
+ * forwarded along, so the data
  * does not pass through locfs. A service that does not speak the protocol
  * answers with an error, which goes back as it is.
  */
@@ -136,10 +137,10 @@ static void op_transfer(ipc_call_t *call, bool read)
 		rc = ENOMEM;
 	ipc_call_t dev = {0};
 	if (exch != NULL) {
-		rc = read ? async_data_read_forward_fast(
-				exch, CHARDEV_READ, CHARDEV_NONBLOCK, 0, 0, 0, &dev)
-			  : async_data_write_forward_fast(
-				exch, CHARDEV_WRITE, 0, 0, 0, 0, &dev);
+		rc = read
+		    ? async_data_read_forward_fast(exch, CHARDEV_READ, 0, 0, 0, 0, &dev)
+		    : async_data_write_forward_fast(
+			  exch, CHARDEV_WRITE, 0, 0, 0, 0, &dev);
 		async_exchange_end(exch);
 	} else {
 		transfer_refuse(read, rc);

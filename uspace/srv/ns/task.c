@@ -27,6 +27,7 @@
 
 #define TASK_BUCKETS   256
 #define TASK_WAIT_ALL  (TASK_WAIT_EXIT | TASK_WAIT_RETVAL)
+#define TASK_WAIT_OPTS TASK_WAIT_OBSERVE
 #define LIST_UNLIMITED 0
 
 /** A list of records with a count, trimmed from the front past @a max. */
@@ -181,8 +182,9 @@ static void task_answer_ready(ns_task_t *t)
 		link_t *next = list_next(l, &t->waiters);
 		ns_held_t *held = list_get_instance(l, ns_held_t, link);
 		if (task_ready(t, held->call.args[1])) {
+			if (!(held->call.args[1] & TASK_WAIT_OBSERVE))
+				t->collected = t->ended;
 			ns_held_answer(held, EOK, args);
-			t->collected = t->ended;
 		}
 		l = next;
 	}
@@ -258,8 +260,9 @@ static void task_answer_now(ipc_call_t *call, ns_task_t *t)
 {
 	sysarg_t args[IPC_CALL_ARGS];
 	task_answer_args(t, args);
+	bool observe = (call->args[1] & TASK_WAIT_OBSERVE) != 0;
 	ns_answer(call, EOK, args);
-	if (t->ended && !t->collected) {
+	if (t->ended && !t->collected && !observe) {
 		t->collected = true;
 		task_file(t, &remembered);
 	}
@@ -269,7 +272,8 @@ void ns_task_wait(ipc_call_t *call)
 {
 	task_id_t id = call->args[0];
 	sysarg_t flags = call->args[1];
-	if (flags == 0 || (flags & ~(sysarg_t) TASK_WAIT_ALL) != 0) {
+	if ((flags & TASK_WAIT_ALL) == 0 ||
+	    (flags & ~(sysarg_t) (TASK_WAIT_ALL | TASK_WAIT_OPTS)) != 0) {
 		ns_answer(call, EINVAL, NULL);
 		return;
 	}

@@ -11,8 +11,10 @@
  * (made by VFS_PASS for a task that has not connected yet, or left by one
  * that closed its connections, like a loader that looked at the VFS before
  * its program starts) stays for the task; such tables are bounded
- * (PENDING_MAX) and dropped by the worker once their task has ended
- * (checked every SWEEP_USEC and before a new one is made).
+ * (PENDING_MAX) and dropped by the worker once their task has ended: a
+ * fibril watches the task's end through the naming service (without
+ * collecting it) and wakes the worker, which also checks every SWEEP_USEC
+ * and before a new table is made.
  */
 #include "vfs.h"
 #include <fibril.h>
@@ -26,6 +28,7 @@ struct vfs_table {
 	link_t link;
 	task_id_t task;
 	unsigned clients; /* client data using it; 0: made by VFS_PASS only */
+	bool watched;	  /* a fibril waits for the task's end */
 	vfs_file_t *fds[VFS_FDS_MAX];
 };
 
@@ -232,6 +235,29 @@ static void table_drop_locked(vfs_table_t *t)
 	free(t);
 }
 
+/** Wakes the worker when task @a arg has ended. */
+static errno_t table_watch_fibril(void *arg)
+{
+	task_exit_t texit;
+	(void) task_wait_task_id((task_id_t) (uintptr_t) arg,
+	    TASK_WAIT_EXIT | TASK_WAIT_OBSERVE, &texit, NULL);
+	fibril_notify(&worker_event);
+	return EOK;
+}
+
+/** Has the worker woken when @a t's task ends (tables_lock is held); the
+ *  periodic sweep covers a watch that could not start. */
+static void table_watch_locked(vfs_table_t *t)
+{
+	if (t->watched)
+		return;
+	fid_t f = fibril_create(table_watch_fibril, (void *) (uintptr_t) t->task);
+	if (f == 0)
+		return;
+	t->watched = true;
+	fibril_add_ready(f);
+}
+
 /** Drops the tables made for tasks that never connected and have ended;
  *  tables_lock is held. */
 static void tables_sweep_locked(void)
@@ -258,6 +284,8 @@ static errno_t pass_table_locked(task_id_t target, vfs_table_t **tp)
 		if (pending_count_locked() >= PENDING_MAX)
 			return ELIMIT;
 		t = table_get_locked(target);
+		if (t != NULL)
+			table_watch_locked(t);
 	}
 	*tp = t;
 	return t != NULL ? EOK : ENOMEM;
@@ -309,8 +337,12 @@ errno_t vfs_client_worker(void *arg)
 		fibril_mutex_lock(&tables_lock);
 		while ((client = end_take()) != NULL) {
 			vfs_table_t *t = client->table;
-			if (t != NULL && --t->clients == 0 && task_gone(t->task))
-				table_drop_locked(t);
+			if (t != NULL && --t->clients == 0) {
+				if (task_gone(t->task))
+					table_drop_locked(t);
+				else
+					table_watch_locked(t);
+			}
 			free(client);
 		}
 		tables_sweep_locked();

@@ -1,6 +1,8 @@
 /*
  * VGA text mode console (80x25 at 0xb8000) for kernel messages.
- * Called only through the console, whose lock serialises it.
+ * Called only through the console, whose lock serialises it and guards
+ * released: once a task maps the text buffer (the userspace VGA driver
+ * taking the screen), kernel messages go to the other sinks (serial) only.
  */
 #include <arch/asm.h>
 #include <arch/drivers.h>
@@ -8,12 +10,15 @@
 #include <console.h>
 #include <string.h>
 
-#define VGA_COLS 80
-#define VGA_ROWS 25
-#define VGA_ATTR 0x0700 /* light grey on black */
+#define VGA_COLS      80
+#define VGA_ROWS      25
+#define VGA_ATTR      0x0700 /* light grey on black */
+#define VGA_TEXT_BASE 0xb8000
+#define VGA_TEXT_END  0xc0000 /* the colour text buffer's 32 KiB window */
 
 static volatile uint16_t *vga;
 static unsigned col, row;
+static bool released;
 
 static void vga_scroll(void)
 {
@@ -59,6 +64,8 @@ static void vga_move_cursor(void)
 
 static void vga_write(const char *buf, size_t len)
 {
+	if (released)
+		return;
 	for (size_t i = 0; i < len; i++)
 		vga_putc(buf[i]);
 	vga_move_cursor();
@@ -76,4 +83,17 @@ void vga_init(void)
 		vga[i] = VGA_ATTR | ' ';
 	col = row = 0;
 	console_register(&vga_sink);
+}
+
+/** Called after a task mapped physical [@a phys, @a phys + @a size): if that
+ *  overlaps the text buffer, the screen is the task's from now on and the
+ *  kernel never draws there again. Takes the console lock, so a message
+ *  being drawn is finished first. */
+void vga_physmem_mapped(uint64_t phys, uint64_t size)
+{
+	if (phys >= VGA_TEXT_END || phys + size <= VGA_TEXT_BASE)
+		return;
+	console_lock();
+	released = true;
+	console_unlock();
 }

@@ -17,6 +17,7 @@
 #include <abi/proc.h>
 #include <cap/cap.h>
 #include <ipc/ipc.h>
+#include <proc/hwres.h>
 #include <common/adt/list.h>
 #include <spinlock.h>
 #include <synch/waitq.h>
@@ -59,6 +60,7 @@ typedef struct task {
 	 * covering ports below io_bitmap_bytes * 8; NULL: none. */
 	uint8_t *io_bitmap;
 	size_t io_bitmap_bytes;
+	hwres_set_t hwres; /* granted resources (under lock) */
 } task_t;
 
 extern task_t kernel_task;
@@ -66,6 +68,11 @@ extern task_t kernel_task;
 void task_init(void);
 /** Creates an empty task (no threads) with a fresh address space. */
 errno_t task_create(const char *name, task_t *parent, unsigned perms, task_t **out);
+/** Whether @a task holds @a perm or a grant of @a kind covering @a base ..
+ *  @a base + @a size - 1 (what SYS_IOSPACE_ENABLE, SYS_IRQ_SUBSCRIBE and
+ *  SYS_PHYSMEM_MAP check). */
+bool task_hwres_allowed(
+    task_t *task, unsigned perm, uint32_t kind, uint64_t base, uint64_t size);
 /** Destroys a task that never had a thread (a failed program load). */
 void task_discard(task_t *task);
 /** Finds a task by id and takes a reference; NULL if there is none. */

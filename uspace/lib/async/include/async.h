@@ -201,6 +201,16 @@ errno_t async_data_write_start(async_exch_t *exch, const void *src, size_t size)
 aid_t async_data_read(async_exch_t *exch, void *dst, size_t size, ipc_call_t *dataptr);
 errno_t async_data_read_start(async_exch_t *exch, void *dst, size_t size);
 
+/** The common request shapes with data: @a imethod (@a arg1, @a arg2)
+ *  followed by a data write of @a src (@a size bytes) or a data read into
+ *  @a dst (up to @a size bytes; how many came in *@a got). Both wait for
+ *  the answer; its first argument goes to *@a out (unless NULL). The error
+ *  is the call's, else the transfer's. */
+errno_t async_req_write(async_exch_t *exch, sysarg_t imethod, sysarg_t arg1,
+    sysarg_t arg2, const void *src, size_t size, sysarg_t *out);
+errno_t async_req_read(async_exch_t *exch, sysarg_t imethod, sysarg_t arg1, sysarg_t arg2,
+    void *dst, size_t size, size_t *got, sysarg_t *out);
+
 bool async_data_write_receive(ipc_call_t *call, size_t *size);
 /** Takes @a size bytes of the write @a call into @a dst. */
 errno_t async_data_write_finalize(ipc_call_t *call, void *dst, size_t size);

@@ -34,6 +34,38 @@ errno_t async_data_read_start(async_exch_t *exch, void *dst, size_t size)
 	return async_req_call(exch, IPC_M_DATA_READ, args, &answer);
 }
 
+errno_t async_req_write(async_exch_t *exch, sysarg_t imethod, sysarg_t arg1,
+    sysarg_t arg2, const void *src, size_t size, sysarg_t *out)
+{
+	ipc_call_t answer;
+	aid_t aid = async_send_2(exch, imethod, arg1, arg2, &answer);
+	errno_t rc = async_data_write_start(exch, src, size);
+	errno_t retval;
+	async_wait_for(aid, &retval);
+	if (retval == EOK && out != NULL)
+		*out = answer.args[0];
+	return retval != EOK ? retval : rc;
+}
+
+errno_t async_req_read(async_exch_t *exch, sysarg_t imethod, sysarg_t arg1, sysarg_t arg2,
+    void *dst, size_t size, size_t *got, sysarg_t *out)
+{
+	ipc_call_t answer, data;
+	aid_t aid = async_send_2(exch, imethod, arg1, arg2, &answer);
+	aid_t daid = async_data_read(exch, dst, size, &data);
+	errno_t rc, drc;
+	async_wait_for(daid, &drc);
+	async_wait_for(aid, &rc);
+	if (rc == EOK)
+		rc = drc;
+	if (rc == EOK) {
+		*got = data.args[1];
+		if (out != NULL)
+			*out = answer.args[0];
+	}
+	return rc;
+}
+
 /** Takes the next call; true if its method is @a method. */
 static bool receive(ipc_call_t *call, sysarg_t method)
 {

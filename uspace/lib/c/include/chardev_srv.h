@@ -17,7 +17,8 @@
 
 typedef struct {
 	/** Up to @a size (> 0) bytes into @a buf, waiting for one unless
-	 *  @a nonblock (then EAGAIN); the count in *@a got. */
+	 *  @a nonblock (then EAGAIN); the count in *@a got. NULL: ENOTSUP
+	 *  (and the same for write). */
 	errno_t (*read)(uint8_t *buf, size_t size, bool nonblock, size_t *got);
 	/** All @a size bytes of @a buf. */
 	errno_t (*write)(const uint8_t *buf, size_t size);
@@ -26,5 +27,11 @@ typedef struct {
 /** Handles @a call if it is CHARDEV_READ or CHARDEV_WRITE (and answers it);
  *  false if it is neither (then it is still to be answered). */
 bool chardev_srv_call(ipc_call_t *call, const chardev_ops_t *ops);
+/** A whole client connection of a character device: accepts @a icall, then
+ *  serves calls until the client hangs up, each first offered to @a other
+ *  (unless NULL; true: it answered the call), then to @a ops; anything else
+ *  gets ENOTSUP. */
+void chardev_srv_conn(
+    ipc_call_t *icall, const chardev_ops_t *ops, bool (*other)(ipc_call_t *call));
 
 #endif

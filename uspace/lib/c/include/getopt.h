@@ -36,6 +36,13 @@ bool cmd_help(int argc, char *const argv[], const char *usage);
 int cmd_usage_error(const char *argv0, const char *usage);
 /** Prints "NAME: @a what: ERROR" to stderr; returns CMD_EXIT_ERROR. */
 int cmd_error(const char *argv0, const char *what, errno_t rc);
+/** The start of main() of a program with neither options nor operands:
+ *  true when it is to exit at once with *@a status (`--help`, a bad option
+ *  or an operand). */
+bool cmd_no_operands(int argc, char *argv[], const char *usage, int *status);
+/** Reports a failed system operation @a what: "NAME: not permitted" for
+ *  EPERM, else as cmd_error(); returns CMD_EXIT_ERROR. */
+int cmd_fail(const char *argv0, const char *what, errno_t rc);
 /** main() of a program without options that does @a op to each of its one
  *  or more operands (`--help`, usage errors and failures as above); the
  *  exit status. */

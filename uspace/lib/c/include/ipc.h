@@ -92,7 +92,7 @@ errno_t ipc_answer_wait(cap_handle_t call, const ipc_payload_t *answer, uint64_t
 
 /** Runs IRQ code @a cmds (@a count commands) on every interrupt of line
  *  @a irq; an accepted one becomes a notification with method @a method.
- *  Needs PERM_IRQ. */
+ *  Needs PERM_IRQ or a grant of the line (ddi.h). */
 errno_t ipc_irq_subscribe(
     int irq, sysarg_t method, const irq_cmd_t *cmds, size_t count, cap_handle_t *handle);
 errno_t ipc_irq_unsubscribe(cap_handle_t handle);

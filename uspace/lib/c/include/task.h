@@ -18,6 +18,7 @@
 #define LIBC_TASK_H
 
 #include <abi/errno.h>
+#include <abi/hwres.h>
 #include <abi/ipc.h>
 #include <abi/ns.h>
 #include <abi/proc.h>
@@ -56,6 +57,9 @@ typedef struct {
 	const char *cwd; /* the program's working directory; NULL: ours */
 	int files[3];	 /* its stdin, stdout, stderr (as task_spawnvf); -1: none */
 	unsigned perms;	 /* PERM_* granted before it starts (we must hold them) */
+	/* Hardware resources granted before it starts (ddi.h hwres_grant) */
+	const hw_resource_t *res;
+	size_t res_count;
 } task_spawn_opts_t;
 
 /** Fills @a opts with the defaults (none of the above). */

@@ -24,5 +24,7 @@ errno_t term_set_mode(async_sess_t *sess, unsigned mode);
 errno_t term_get_mode(async_sess_t *sess, unsigned *mode);
 /** Makes task @a id (0: none) the one Ctrl-C kills. */
 errno_t term_set_foreground(async_sess_t *sess, task_id_t id);
+/** Adds task @a id to those Ctrl-C kills (a pipeline's stages). */
+errno_t term_add_foreground(async_sess_t *sess, task_id_t id);
 
 #endif

@@ -18,9 +18,11 @@ static void serve_read(ipc_call_t *call, const chardev_ops_t *ops)
 	if (size > sizeof(buf))
 		size = sizeof(buf);
 	size_t got = 0;
-	errno_t rc = size == 0
-	    ? EOK
-	    : ops->read(buf, size, call->args[0] & CHARDEV_NONBLOCK, &got);
+	errno_t rc = EOK;
+	if (ops->read == NULL)
+		rc = ENOTSUP;
+	else if (size > 0)
+		rc = ops->read(buf, size, call->args[0] & CHARDEV_NONBLOCK, &got);
 	if (rc != EOK) {
 		async_answer_0(&dcall, rc);
 		async_answer_0(call, rc);
@@ -40,7 +42,7 @@ static void serve_write(ipc_call_t *call, const chardev_ops_t *ops)
 		async_answer_0(call, rc);
 		return;
 	}
-	rc = ops->write(data, size);
+	rc = ops->write != NULL ? ops->write(data, size) : ENOTSUP;
 	free(data);
 	async_answer_1(call, rc, rc == EOK ? size : 0);
 }
@@ -54,4 +56,20 @@ bool chardev_srv_call(ipc_call_t *call, const chardev_ops_t *ops)
 	else
 		return false;
 	return true;
+}
+
+void chardev_srv_conn(
+    ipc_call_t *icall, const chardev_ops_t *ops, bool (*other)(ipc_call_t *call))
+{
+	if (async_accept_0(icall) != EOK)
+		return;
+	for (;;) {
+		ipc_call_t call;
+		if (!async_get_call(&call) || call.imethod == 0)
+			return;
+		if (other != NULL && other(&call))
+			continue;
+		if (!chardev_srv_call(&call, ops))
+			async_answer_0(&call, ENOTSUP);
+	}
 }

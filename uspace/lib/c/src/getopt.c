@@ -128,3 +128,27 @@ int cmd_each(
 	}
 	return status;
 }
+
+bool cmd_no_operands(int argc, char *argv[], const char *usage, int *status)
+{
+	*status = CMD_EXIT_OK;
+	if (cmd_help(argc, argv, usage))
+		return true;
+	if (getopt(argc, argv, "") != -1) {
+		*status = CMD_EXIT_USAGE;
+		return true;
+	}
+	if (optind != argc) {
+		*status = cmd_usage_error(argv[0], usage);
+		return true;
+	}
+	return false;
+}
+
+int cmd_fail(const char *argv0, const char *what, errno_t rc)
+{
+	if (rc != EPERM)
+		return cmd_error(argv0, what, rc);
+	fprintf(stderr, "%s: not permitted\n", cmd_name(argv0));
+	return CMD_EXIT_ERROR;
+}

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <syscall.h>
+#include <ddi.h>
 #include <task.h>
 
 task_id_t task_get_id(void)
@@ -116,4 +117,14 @@ unsigned perm_get(void)
 errno_t perm_grant(task_id_t id, unsigned perms)
 {
 	return (errno_t) syscall2(SYS_PERM_GRANT, id, perms);
+}
+
+errno_t iospace_enable(uint32_t port, uint32_t size)
+{
+	return (errno_t) syscall2(SYS_IOSPACE_ENABLE, port, size);
+}
+
+errno_t hwres_grant(task_id_t id, const hw_resource_t *res)
+{
+	return (errno_t) syscall4(SYS_HWRES_GRANT, id, res->kind, res->base, res->size);
 }

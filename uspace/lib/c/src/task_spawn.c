@@ -6,6 +6,7 @@
 #include "private/libc.h"
 #include <abi/loader.h>
 #include <async.h>
+#include <ddi.h>
 #include <vfs.h>
 #include <stdlib.h>
 #include <stdarg.h>
@@ -20,12 +21,7 @@
 static errno_t send_with_data(
     async_exch_t *exch, sysarg_t method, sysarg_t arg, const void *data, size_t size)
 {
-	ipc_call_t answer;
-	aid_t aid = async_send_1(exch, method, arg, &answer);
-	errno_t rc = async_data_write_start(exch, data, size);
-	errno_t retval;
-	async_wait_for(aid, &retval);
-	return rc != EOK ? rc : retval;
+	return async_req_write(exch, method, arg, 0, data, size, NULL);
 }
 
 /** Packs @a args into @a buf as NUL-terminated strings; their count in
@@ -93,6 +89,8 @@ void task_spawn_opts_init(task_spawn_opts_t *opts)
 	for (int i = 0; i < 3; i++)
 		opts->files[i] = -1;
 	opts->perms = 0;
+	opts->res = NULL;
+	opts->res_count = 0;
 }
 
 /** Everything up to LOADER_RUN with the loader of task @a tid. */
@@ -105,6 +103,8 @@ static errno_t loader_prepare(async_exch_t *exch, task_id_t tid, const char *pat
 	/* Before the program runs, so it never sees itself without them. */
 	if (rc == EOK && opts->perms != 0)
 		rc = perm_grant(tid, opts->perms);
+	for (size_t i = 0; rc == EOK && i < opts->res_count; i++)
+		rc = hwres_grant(tid, &opts->res[i]);
 	return rc;
 }
 

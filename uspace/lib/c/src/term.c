@@ -106,3 +106,8 @@ errno_t term_set_foreground(async_sess_t *sess, task_id_t id)
 {
 	return term_call(sess, TERM_SET_FOREGROUND, id, NULL);
 }
+
+errno_t term_add_foreground(async_sess_t *sess, task_id_t id)
+{
+	return term_call(sess, TERM_ADD_FOREGROUND, id, NULL);
+}

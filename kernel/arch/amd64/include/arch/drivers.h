@@ -8,6 +8,9 @@
 
 void serial_init(void);
 void vga_init(void);
+/** A task mapped physical memory: the kernel stops drawing on the VGA text
+ *  screen if the range overlaps it (the userspace driver took it). */
+void vga_physmem_mapped(uint64_t phys, uint64_t size);
 
 void pic_init(void);
 void pic_unmask(unsigned irq);

@@ -1,0 +1,32 @@
+/*
+ * Hardware resources: the I/O port ranges, physical memory ranges and IRQs
+ * of a device. The device manager learns them from the driver of the
+ * parent device and grants them to the device's own driver task with
+ * SYS_HWRES_GRANT before that driver starts; a driver holds no PERM_IO,
+ * PERM_IRQ or PERM_PHYSMEM, so SYS_IOSPACE_ENABLE, SYS_IRQ_SUBSCRIBE and
+ * SYS_PHYSMEM_MAP succeed for what it was granted and fail with EPERM for
+ * anything else.
+ */
+#ifndef ABI_HWRES_H
+#define ABI_HWRES_H
+
+#include <stdint.h>
+
+#define HWRES_IO  1 /* I/O ports base .. base + size - 1 */
+#define HWRES_MEM 2 /* physical memory base .. base + size - 1 (page-aligned) */
+#define HWRES_IRQ 3 /* interrupt line base (size 1) */
+
+/* Grants a task may hold, per kind (SYS_HWRES_GRANT then fails with
+ * ELIMIT). IRQs are a bitmap of all HWRES_IRQ_MAX lines. */
+#define HWRES_IO_MAX  16
+#define HWRES_MEM_MAX 8
+#define HWRES_IRQ_MAX 256
+
+typedef struct {
+	uint32_t kind; /* HWRES_* */
+	uint32_t reserved;
+	uint64_t base;
+	uint64_t size;
+} hw_resource_t;
+
+#endif

@@ -1,0 +1,64 @@
+/*
+ * Granted hardware resources: validation, coverage, limits.
+ */
+#include "host_test.h"
+#include <proc/hwres.h>
+#include <string.h>
+
+HOST_TEST(io_ranges_cover_only_what_was_granted)
+{
+	hwres_set_t s;
+	memset(&s, 0, sizeof(s));
+	CHECK(!hwres_set_covers(&s, HWRES_IO, 0x3f8, 1));
+	CHECK_EQ(hwres_set_add(&s, HWRES_IO, 0x3f8, 8), EOK);
+	CHECK(hwres_set_covers(&s, HWRES_IO, 0x3f8, 8));
+	CHECK(hwres_set_covers(&s, HWRES_IO, 0x3fd, 3));
+	CHECK(!hwres_set_covers(&s, HWRES_IO, 0x3fd, 4)); /* one past the end */
+	CHECK(!hwres_set_covers(&s, HWRES_IO, 0x3f7, 2)); /* one before */
+	CHECK(!hwres_set_covers(&s, HWRES_IO, 0x3f8, 0));
+	CHECK(!hwres_set_covers(&s, HWRES_MEM, 0x3f8, 1)); /* kinds apart */
+}
+
+HOST_TEST(bad_ranges_are_refused)
+{
+	hwres_set_t s;
+	memset(&s, 0, sizeof(s));
+	CHECK_EQ(hwres_set_add(&s, HWRES_IO, 0xffff, 2), EINVAL);
+	CHECK_EQ(hwres_set_add(&s, HWRES_IO, 0x10000, 1), EINVAL);
+	CHECK_EQ(hwres_set_add(&s, HWRES_IO, 0, 0), EINVAL);
+	CHECK_EQ(hwres_set_add(&s, HWRES_IO, 0xffff, 1), EOK);
+	CHECK_EQ(hwres_set_add(&s, HWRES_MEM, 0xb8001, 0x1000), EINVAL);
+	CHECK_EQ(hwres_set_add(&s, HWRES_MEM, 0xfffffffffffff000ull, 0x2000), EINVAL);
+	CHECK_EQ(hwres_set_add(&s, HWRES_IRQ, 4, 2), EINVAL);
+	CHECK_EQ(hwres_set_add(&s, HWRES_IRQ, HWRES_IRQ_MAX, 1), EINVAL);
+	CHECK_EQ(hwres_set_add(&s, 0, 0, 1), EINVAL);
+	CHECK_EQ(hwres_set_add(&s, 99, 0, 1), EINVAL);
+	CHECK(!hwres_set_covers(&s, 99, 0, 1));
+}
+
+HOST_TEST(irqs_are_lines)
+{
+	hwres_set_t s;
+	memset(&s, 0, sizeof(s));
+	CHECK_EQ(hwres_set_add(&s, HWRES_IRQ, 4, 1), EOK);
+	CHECK_EQ(hwres_set_add(&s, HWRES_IRQ, 255, 1), EOK);
+	CHECK(hwres_set_covers(&s, HWRES_IRQ, 4, 1));
+	CHECK(hwres_set_covers(&s, HWRES_IRQ, 255, 1));
+	CHECK(!hwres_set_covers(&s, HWRES_IRQ, 3, 1));
+	CHECK(!hwres_set_covers(&s, HWRES_IRQ, 5, 1));
+	CHECK(!hwres_set_covers(&s, HWRES_IRQ, 4, 2));
+}
+
+HOST_TEST(slots_run_out_but_covered_ranges_take_none)
+{
+	hwres_set_t s;
+	memset(&s, 0, sizeof(s));
+	for (unsigned i = 0; i < HWRES_MEM_MAX; i++)
+		CHECK_EQ(
+		    hwres_set_add(&s, HWRES_MEM, 0x100000ull * (i + 1), 0x1000), EOK);
+	CHECK_EQ(hwres_set_add(&s, HWRES_MEM, 0xf0000000, 0x1000), ELIMIT);
+	CHECK_EQ(hwres_set_add(&s, HWRES_MEM, 0x100000, 0x1000), EOK); /* held */
+	CHECK(hwres_set_covers(&s, HWRES_MEM, 0x800000, 0x1000));
+	CHECK(!hwres_set_covers(&s, HWRES_MEM, 0xf0000000, 0x1000));
+	CHECK_EQ(s.mem_count, HWRES_MEM_MAX);
+}

@@ -1,0 +1,31 @@
+# Host unit tests of lspci's pure part: class names and the text of its
+# lines (pciname.c). Built with AddressSanitizer and UBSan like libc's
+# (uspace/lib/c/test/host/host.mk), whose flags and runner they share;
+# `make host-tests` builds them and `make test` runs them as
+# $(USPACE_BUILD)/host-tests/lspci_<name>.
+#
+# The test sources are wrapped in `#if __STDC_HOSTED__`: uspace.mk does not
+# build files under test/, the guard only keeps them harmless elsewhere.
+
+LSPCI_DIR := uspace/app/lspci
+LSPCI_HOST_TEST_DIR := $(LSPCI_DIR)/test/host
+LSPCI_HOST_CFLAGS := $(subst -I$(LIBC_DIR)/src,-I$(LSPCI_DIR),$(LIBC_HOST_CFLAGS))
+
+LSPCI_HOST_MODULES_pciname := $(LSPCI_DIR)/pciname.c
+
+LSPCI_HOST_TESTS := pciname
+LSPCI_HOST_TEST_BINS := $(patsubst %,$(USPACE_BUILD)/host-tests/lspci_%,$(LSPCI_HOST_TESTS))
+HOST_TEST_BINS += $(LSPCI_HOST_TEST_BINS)
+host-tests: $(LSPCI_HOST_TEST_BINS)
+
+.SECONDEXPANSION:
+$(USPACE_BUILD)/host-tests/lspci_%: $(LSPCI_HOST_TEST_DIR)/%_test.c $$(LSPCI_HOST_MODULES_$$*) \
+		$(LIBC_HOST_RUNNER) kernel/test/host/host_test.h $(LSPCI_DIR)/pciname.h \
+		abi/include/abi/pci.h
+	@mkdir -p $@.obj
+	@echo "  HOSTCC  $@"
+	@for m in $(LSPCI_HOST_MODULES_$*); do \
+		$(HOSTCC) $(LSPCI_HOST_CFLAGS) -c $$m -o $@.obj/$$(basename $$m .c).o || exit 1; \
+	done
+	@$(HOSTCC) $(LSPCI_HOST_CFLAGS) -o $@ $< $(LIBC_HOST_RUNNER) \
+		$(patsubst %.c,$@.obj/%.o,$(notdir $(LSPCI_HOST_MODULES_$*)))

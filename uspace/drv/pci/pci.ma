@@ -1,0 +1,1 @@
+100 pc/pci-host

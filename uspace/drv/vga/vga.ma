@@ -1,0 +1,1 @@
+100 pci/class=03&subclass=00

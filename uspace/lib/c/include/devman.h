@@ -1,0 +1,22 @@
+/*
+ * The device manager from the client's side (protocol: abi/devman.h):
+ * the device tree for tools such as `devices`, and waiting until the
+ * drivers have started.
+ */
+#ifndef LIBC_DEVMAN_H
+#define LIBC_DEVMAN_H
+
+#include <abi/devman.h>
+#include <errno.h>
+#include <stddef.h>
+
+/** The device tree, depth-first, in a new array (free() it) of *@a count
+ *  nodes. ENOENT if the device manager does not run. */
+errno_t devman_get_tree(devman_node_info_t **nodes, size_t *count);
+/** Waits until no driver is starting, at most @a usec microseconds
+ *  (0: forever; ETIMEOUT). */
+errno_t devman_wait_stable(uint64_t usec);
+/** The name of a device state (DEVMAN_DEV_*): "running", "failed", ... */
+const char *devman_state_name(unsigned state);
+
+#endif

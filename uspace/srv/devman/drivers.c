@@ -1,0 +1,185 @@
+/*
+ * The driver database and driver tasks.
+ *
+ * Drivers are /drv/NAME with their match ids in /drv/NAME.ma, read once at
+ * start. A device's driver runs as a task of its own, devman's child,
+ * started by a fibril (spawning waits for the loader) that then waits for
+ * the task's end: so a driver that dies before it attaches is noticed as
+ * well as one that dies later (whose connection also ends: driver_gone()
+ * runs for whichever comes first and finds nothing to do the second time).
+ */
+#include "devman.h"
+#include <dirent.h>
+#include <fibril.h>
+#include <fileload.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DRIVERS_MAX 64
+#define MA_SUFFIX   ".ma"
+
+static driver_desc_t drivers[DRIVERS_MAX];
+static size_t driver_count;
+static char driver_dir[64];
+
+/** What a starting fibril needs, copied under tree_lock. */
+typedef struct {
+	uint64_t handle;
+	char path[DEVMAN_PATH_MAX + 1]; /* the device's, for messages */
+	char program[128];
+	hw_resource_t res[DEVMAN_RESOURCES];
+	size_t res_count;
+} start_req_t;
+
+/** Loads DIR/FILE (FILE = NAME.ma) as driver NAME. */
+static errno_t driver_load(const char *dir, const char *file)
+{
+	size_t len = strlen(file);
+	size_t name_len = len - strlen(MA_SUFFIX);
+	if (name_len == 0 || name_len > DEVMAN_NAME_MAX)
+		return EINVAL;
+	if (driver_count == DRIVERS_MAX)
+		return ELIMIT;
+	char path[128];
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	char *text;
+	errno_t rc = file_load(path, &text, NULL);
+	if (rc != EOK)
+		return rc;
+	driver_desc_t *d = &drivers[driver_count];
+	size_t bad_line = 0;
+	rc = match_parse(text, &d->ids, &bad_line);
+	free(text);
+	if (rc != EOK) {
+		printf("%s: %s: line %zu: %s\n", NAME, path, bad_line, str_error(rc));
+		return rc;
+	}
+	memcpy(d->name, file, name_len);
+	d->name[name_len] = '\0';
+	driver_count++;
+	return EOK;
+}
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+	size_t len = strlen(s), slen = strlen(suffix);
+	return len > slen && strcmp(s + len - slen, suffix) == 0;
+}
+
+errno_t drivers_load(const char *dir)
+{
+	snprintf(driver_dir, sizeof(driver_dir), "%s", dir);
+	DIR *d = opendir(dir);
+	if (d == NULL)
+		return ENOENT;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (!has_suffix(e->d_name, MA_SUFFIX))
+			continue;
+		errno_t rc = driver_load(dir, e->d_name);
+		if (rc != EOK)
+			printf("%s: driver %s skipped: %s\n", NAME, e->d_name,
+			    str_error(rc));
+	}
+	closedir(d);
+	return EOK;
+}
+
+void driver_kill(task_id_t task)
+{
+	errno_t rc = task_kill(task);
+	if (rc != EOK && rc != ENOENT)
+		printf("%s: cannot stop driver task %llu: %s\n", NAME,
+		    (unsigned long long) task, str_error(rc));
+}
+
+void driver_gone(uint64_t handle, task_id_t task)
+{
+	dev_node_t *dev = dev_find(handle);
+	if (dev == NULL || dev->task != task || dev->state == DEVMAN_DEV_FAILED)
+		return;
+	printf("%s: driver %s of %s has gone; the device failed\n", NAME, dev->driver,
+	    dev->path);
+	dev->state = DEVMAN_DEV_FAILED;
+	dev->attached = false;
+	dev_drop_functions(dev, driver_kill);
+	fibril_condvar_broadcast(&tree_changed);
+}
+
+/** Marks device @a handle failed to start (under tree_lock). */
+static void start_failed(const start_req_t *req, errno_t rc)
+{
+	printf("%s: cannot start %s for %s: %s\n", NAME, req->program, req->path,
+	    str_error(rc));
+	dev_node_t *dev = dev_find(req->handle);
+	if (dev != NULL && dev->state == DEVMAN_DEV_STARTING) {
+		dev->state = DEVMAN_DEV_FAILED;
+		fibril_condvar_broadcast(&tree_changed);
+	}
+}
+
+/** Starts the driver task of @a req, then waits for its end. */
+static errno_t driver_fibril(void *arg)
+{
+	start_req_t *req = arg;
+	char handle[24];
+	snprintf(handle, sizeof(handle), "%llu", (unsigned long long) req->handle);
+	const char *args[] = {req->program, "--dev", handle, NULL};
+	task_spawn_opts_t opts;
+	task_spawn_opts_init(&opts);
+	opts.res = req->res;
+	opts.res_count = req->res_count;
+	task_id_t id;
+	task_wait_t wait;
+	errno_t rc = task_spawn_opts(&id, &wait, req->program, args, &opts);
+	fibril_mutex_lock(&tree_lock);
+	dev_node_t *dev = dev_find(req->handle);
+	if (rc != EOK) {
+		start_failed(req, rc);
+	} else if (dev == NULL || dev->state != DEVMAN_DEV_STARTING) {
+		driver_kill(id); /* the device went away meanwhile */
+	} else {
+		dev->task = id;
+		fibril_condvar_broadcast(&tree_changed);
+	}
+	fibril_mutex_unlock(&tree_lock);
+	if (rc == EOK) {
+		task_exit_t texit;
+		task_wait(&wait, &texit, NULL);
+		fibril_mutex_lock(&tree_lock);
+		driver_gone(req->handle, id);
+		fibril_mutex_unlock(&tree_lock);
+	}
+	free(req);
+	return EOK;
+}
+
+void driver_assign(dev_node_t *dev)
+{
+	const char *matched = NULL;
+	const driver_desc_t *d = match_best(
+	    drivers, driver_count, &dev->pfun->match, &matched);
+	if (d == NULL) {
+		dev->state = DEVMAN_DEV_NO_DRIVER;
+		return;
+	}
+	strcpy(dev->driver, d->name);
+	strcpy(dev->match, matched);
+	start_req_t *req = calloc(1, sizeof(*req));
+	fid_t f = req != NULL ? fibril_create(driver_fibril, req) : 0;
+	if (f == 0) {
+		free(req);
+		dev->state = DEVMAN_DEV_FAILED;
+		printf(
+		    "%s: out of memory starting %s for %s\n", NAME, d->name, dev->path);
+		return;
+	}
+	req->handle = dev->handle;
+	strcpy(req->path, dev->path);
+	snprintf(req->program, sizeof(req->program), "%s/%s", driver_dir, d->name);
+	memcpy(req->res, dev->pfun->res, sizeof(req->res));
+	req->res_count = dev->pfun->res_count;
+	dev->state = DEVMAN_DEV_STARTING;
+	fibril_add_ready(f);
+}
