@@ -269,6 +269,8 @@ SHELL_STEPS = [
     ("missing-file", "cat /tmp/nothere\r", ["cat: /tmp/nothere:"], "/tmp # "),
     ("status-1", "echo $?\r", ["\n1\r"], "/tmp # "),
     ("bad-option", "ls -Z\r", ["ls: unknown option -Z"], "/tmp # "),
+    ("read-only-root", "touch /data/new\r", ["touch: /data/new: EROFS"], "/tmp # "),
+    ("status-after-erofs", "echo $?\r", ["\n1\r"], "/tmp # "),
     ("fault-reported", "tasktest --child fault\r", ["killed: page fault at 0x10"], "/tmp # "),
     ("status-139", "echo $?\r", ["139"], "/tmp # "),
     ("pipe-three", "echo one two three | cat | cat > /tmp/p\r", [], "/tmp # "),
@@ -648,8 +650,9 @@ SYSTEM_STEPS = [
     ("echo $?\r", [r"^0$"]),
     ("tester -l\r", [r"^nstest +limit \d+ s"]),
     ("tester nosuch\r", [r"^tester: nosuch: no such test program"]),
-    ("tester nstest\r", [r"^nstest: PASS ns_ping$", r"^nstest: \d+ passed, 0 failed$",
-                         r"^tester: [1-9]\d* passed, 0 failed$"]),
+    ("tester all\r", [r"^nstest: PASS ns_ping$", r"^nstest: \d+ passed, 0 failed$",
+                      r"^utest: PASS granted_resources$", r"^utest: \d+ passed, 0 failed$",
+                      r"^tester: [1-9]\d* passed, 0 failed$"]),
     ("echo $?\r", [r"^0$"]),
 ]
 

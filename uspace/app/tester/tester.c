@@ -29,8 +29,6 @@
  * The test programs that pass in the full system, run from the shell. The
  * others are written for a boot of their own (tools/testrun.py boots each
  * with testtask=NAME) and fail here:
- *   utest      its bad-argument checks expect PERM_IO and PERM_IRQ, which
- *              the shell does not hold
  *   asynctest  its servers, started as boot modules, expect the test task
  *              to be their naming service; EVENT_KLOG is the logger's
  *   tasktest   grants PERM_IO/PERM_IRQ and starts init with them; expects
@@ -38,10 +36,13 @@
  *   vfstest, loctest, kvtest, appstest   mount their own root file system
  *              (EBUSY here; kvtest then waits for a server that never
  *              comes)
- * Limits are generous for TCG on a loaded machine (nstest takes ~5 s).
+ * utest needs every permission (it checks the calls that need them), which
+ * the shell holds. Limits are generous for TCG on a loaded machine (nstest
+ * takes ~5 s).
  */
 static const tester_prog_t progs[] = {
     {"nstest", PERM_TASK, 60},
+    {"utest", PERM_ALL, 120},
 };
 
 #define PROG_COUNT (sizeof(progs) / sizeof(progs[0]))

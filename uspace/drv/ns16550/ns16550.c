@@ -6,8 +6,8 @@
  * exposed as function "a" in category "serial" (CHARDEV_IFACE).
  *
  * Every client connection runs in its own fibril: CHARDEV_READ waits in
- * rx_read (rx.c), CHARDEV_WRITE transmits under tx_lock, so one client's
- * waiting read never holds up another's write.
+ * rx_read (rx.c), CHARDEV_WRITE queues into the transmit ring (tx.c), so
+ * one client's waiting read never holds up another's write.
  */
 #include "ns16550.h"
 #include <abi/chardev.h>
@@ -30,7 +30,6 @@ typedef struct {
 } ns16550_conf_t;
 
 static ns16550_conf_t conf;
-static FIBRIL_MUTEX_INITIALIZE(tx_lock);
 
 /** The notification of an accepted interrupt: args[0..3] the bytes the IRQ
  *  program read, args[4] how many. Drains what else the FIFO holds, then
@@ -51,14 +50,6 @@ static void ns16550_irq(ipc_call_t *call, void *arg)
 	uart_rx_enable(conf.port);
 }
 
-static errno_t tx_write(const uint8_t *buf, size_t size)
-{
-	fibril_mutex_lock(&tx_lock);
-	uart_write(conf.port, buf, size);
-	fibril_mutex_unlock(&tx_lock);
-	return EOK;
-}
-
 static const chardev_ops_t ns16550_ops = {.read = rx_read, .write = tx_write};
 
 static void ns16550_connection(ipc_call_t *icall, void *arg)
@@ -70,6 +61,8 @@ static void ns16550_connection(ipc_call_t *icall, void *arg)
 static errno_t ns16550_start(void)
 {
 	errno_t rc = uart_init(conf.port);
+	if (rc == EOK)
+		rc = tx_start(conf.port);
 	if (rc != EOK)
 		return rc;
 	uart_irq_prog_t prog;

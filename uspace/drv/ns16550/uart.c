@@ -27,7 +27,6 @@
 #define MCR_OUT2       0x08 /* routes the chip's interrupt to the PIC */
 #define LSR_DATA_READY 0x01
 #define LSR_THR_EMPTY  0x20
-#define TX_SPIN_MAX    100000
 
 /* Scratch registers of the IRQ program: 0 the line status, 1..4 the bytes,
  * 5 how many of them were read (notification args[0..4]). */
@@ -140,19 +139,13 @@ bool uart_rx_poll(uint16_t base, uint8_t *byte)
 	return true;
 }
 
-static void uart_putc(uint16_t base, uint8_t c)
+bool uart_tx_ready(uint16_t base)
 {
-	for (int spin = 0; spin < TX_SPIN_MAX; spin++) {
-		if (pio_read_8(base + REG_LSR) & LSR_THR_EMPTY)
-			break;
-	}
-	pio_write_8(base + REG_DATA, c);
+	return (pio_read_8(base + REG_LSR) & LSR_THR_EMPTY) != 0;
 }
 
-/** Transmits @a size bytes, polled, as they are (no newline translation).
- *  The caller serialises writers. */
-void uart_write(uint16_t base, const uint8_t *buf, size_t size)
+void uart_tx_fill(uint16_t base, const uint8_t *buf, size_t size)
 {
 	for (size_t i = 0; i < size; i++)
-		uart_putc(base, buf[i]);
+		pio_write_8(base + REG_DATA, buf[i]);
 }
