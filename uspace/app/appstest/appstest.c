@@ -13,7 +13,8 @@
 #define ERR_PATH	"/tmp/app.err"
 
 const char *const app_names[] = {"ls", "cat", "echo", "mkdir", "rm", "cp", "mv", "touch",
-    "stat", "mount", "umount", "df", "ps", "kill", "sleep", "uptime", "free"};
+    "stat", "mount", "umount", "df", "ps", "kill", "sleep", "uptime", "free", "dmesg",
+    "devices", "lspci", "kcon", "halt", "reboot", "tester"};
 const size_t app_count = sizeof(app_names) / sizeof(app_names[0]);
 
 /** Reads file @a path (at most OUTPUT_MAX - 1 bytes) into @a buf as a

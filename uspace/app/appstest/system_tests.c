@@ -70,6 +70,9 @@ static void test_every_program_rejects_a_bad_option(void)
 		snprintf(
 		    message, sizeof(message), "%s: unknown option -Z\n", app_names[i]);
 		CHECK_RC(APP(&run, app_names[i], "-Z"), EOK);
+		if (run.status != 2 || strcmp(run.err, message) != 0)
+			printf("appstest:   %s -Z: status %d, stderr [%s]\n",
+			    app_names[i], run.status, run.err);
 		CHECK(run.status == 2 && strcmp(run.err, message) == 0);
 	}
 }

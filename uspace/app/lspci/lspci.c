@@ -119,23 +119,18 @@ static errno_t find_services(loc_id_t *ids, size_t max, size_t *count)
 	return rc;
 }
 
-static bool parse_options(int argc, char *argv[], bool *verbose)
-{
-	int c;
-	while ((c = getopt(argc, argv, "v")) != -1) {
-		if (c != 'v')
-			return false;
-		*verbose = true;
-	}
-	return optind == argc;
-}
-
 int main(int argc, char *argv[])
 {
 	if (cmd_help(argc, argv, USAGE))
 		return CMD_EXIT_OK;
 	bool verbose = false;
-	if (!parse_options(argc, argv, &verbose))
+	int c;
+	while ((c = getopt(argc, argv, "v")) != -1) {
+		if (c != 'v')
+			return CMD_EXIT_USAGE; /* getopt said which */
+		verbose = true;
+	}
+	if (optind != argc)
 		return cmd_usage_error(argv[0], USAGE);
 	loc_id_t ids[SERVICES_MAX];
 	size_t count = 0;
