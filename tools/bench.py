@@ -12,6 +12,7 @@ import json
 import os
 import re
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from guest import Guest, GuestTimeout, QEMU_EXIT_PASS  # noqa: E402
@@ -36,9 +37,19 @@ CASES = {
     "thread-create-join": (None, "thread_create + thread_join of an empty thread"),
     "ns-ping": (None, "HelenOS ns_ping 37,964"),
     "spawn-wait": (None, "task_spawn of a trivial program + task_wait"),
+    "share-in-4k": (None, "async_share_in_start of 4 KiB to its answer"),
+    "share-in-1m": (None, "async_share_in_start of 1 MiB to its answer"),
+    "vfs-open-close": (None, "open + close of a tmpfs file through the VFS"),
+    "vfs-read-4k": (None, "4 KiB read from tmpfs through the VFS"),
+    "vfs-read-1k": (5000, "HelenOS 1 KiB VFS read ~107,000"),
+    "irq-notify": (None, "serial THR-empty IRQ raised to the notification handler"),
     "boot-to-user-space": (30_000_000, "from power-on; HelenOS: 18 s wall to the shell"),
+    "boot-to-shell-prompt": (30_000_000, "from power-on to the shell's first prompt"),
     "boot-firmware-and-loader": (None, "SeaBIOS and GRUB, before the kernel"),
 }
+
+# What the shell puts into the system log at its first prompt (uspace/app/sh).
+FIRST_PROMPT = r"first prompt at (\d+) TSC ticks since power-on, (\d+) KiB in use"
 
 
 def boot(args, name, cmdline):
@@ -49,6 +60,35 @@ def boot(args, name, cmdline):
                mem=args.mem, extra=extra) as g:
         g.expect(r"^bench: done \((ok|failed)\)$", 600)
         return g.output, g.wait_exit(60)
+
+
+def type_keys(g, keys):
+    """Types @keys on the serial line one byte at a time, as a person would."""
+    for k in keys:
+        g.send(k)
+        time.sleep(0.02)
+
+
+def boot_to_shell(args, results):
+    """Boots the default image to the shell's first prompt, reads the time
+    and memory it logged then with `dmesg`, and powers off with `halt`."""
+    extra = ["-icount", "shift=0,align=off,sleep=off"] if args.accel == "tcg" else []
+    log = os.path.join("build", "test-logs", "bench-shell.log")
+    with Guest(args.iso, log, "", qemu=args.qemu, accel=args.accel,
+               mem=args.mem, extra=extra) as g:
+        g.expect(r"^/ # ", 600)
+        start = g.pos
+        type_keys(g, "dmesg\r")
+        end = g.expect(r"^/ # ", 60).start()
+        m = re.search(FIRST_PROMPT, g.output[start:end])
+        if m:
+            results["boot-to-shell-prompt"] = single(int(m.group(1)))
+            results["memory-at-prompt-kib"] = int(m.group(2))
+        else:
+            print(f"bench: no first-prompt line from the shell in dmesg; see {log}",
+                  file=sys.stderr)
+        type_keys(g, "halt\r")
+        return 0 if m and g.wait_exit(60) == 0 else 1
 
 
 def parse_cases(output, results):
@@ -78,9 +118,14 @@ def run(args):
     parse_cases(output, results)
     output, status3 = boot(args, "tasks", "testinit=ns testtask=tasktest testargs=--bench")
     parse_cases(output, results)
-    for s in (status, status2, status3):
+    output, status4 = boot(args, "system",
+                           "testinit=ns,vfs,tmpfs testtask=bench testargs=--system")
+    parse_cases(output, results)
+    for s in (status, status2, status3, status4):
         if s != QEMU_EXIT_PASS:
             return results, s
+    if boot_to_shell(args, results) != 0:
+        return results, None
     return results, QEMU_EXIT_PASS
 
 
@@ -95,6 +140,8 @@ def print_table(results, unit):
               f"{target if target else '-':>10}{met}  {ref}")
     if "memory-in-use-kib" in results:
         print(f"{'memory in use at start':28} {results['memory-in-use-kib']:>9} KiB")
+    if "memory-at-prompt-kib" in results:
+        print(f"{'memory in use at prompt':28} {results['memory-at-prompt-kib']:>9} KiB")
     print(f"(figures in {unit}; measurement overhead subtracted)")
 
 

@@ -9,7 +9,13 @@
  * The IPC cases talk to a copy of this program started as a server
  * ("bench --server"), which registers with us through phone 1 (in test mode
  * the test task plays the naming service for its children).
+ *
+ * `bench --system` runs the cases that need the naming service, the loader
+ * and the VFS, in a boot of their own (testinit=ns,vfs,tmpfs testtask=bench
+ * testargs=--system): share-in (share.c), the VFS (vfs.c) and the IRQ
+ * notification latency (irq.c).
  */
+#include "bench.h"
 #include <abi/ipc.h>
 #include <benchmark.h>
 #include <stdbool.h>
@@ -127,13 +133,38 @@ static int ipc_cases(void)
 	return 0;
 }
 
+/** The cases of the system boot (bench --system). */
+static int system_cases(void)
+{
+	bench_calibrate();
+	int rc = share_cases();
+	rc |= vfs_cases();
+	rc |= irq_cases();
+	return rc;
+}
+
+/** The cases of the kernel boot (bench without arguments). */
+static int kernel_cases(void)
+{
+	bench_calibrate();
+	bench_measure("null-syscall", op_null_syscall, NULL);
+	return ipc_cases();
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 2 && strcmp(argv[1], "--server") == 0)
 		return serve(strcmp(argv[2], "combined") == 0);
-	bench_calibrate();
-	bench_measure("null-syscall", op_null_syscall, NULL);
-	int rc = ipc_cases();
+	if (argc > 1 && strcmp(argv[1], "--share-server") == 0)
+		return share_server_main();
+	int rc;
+	if (argc > 1 && strcmp(argv[1], "--system") == 0)
+		rc = system_cases();
+	else if (argc > 1) {
+		printf("bench: unknown option %s\n", argv[1]);
+		return 2;
+	} else
+		rc = kernel_cases();
 	printf("bench: done (%s)\n", rc == 0 ? "ok" : "failed");
 	return rc;
 }

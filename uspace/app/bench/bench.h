@@ -1,0 +1,25 @@
+/*
+ * bench: the parts of the benchmark program (bench.c has the overview).
+ * Each *_cases() function prints its cases in benchmark.h's format and
+ * returns 0, or non-zero when a case could not be measured (it says why).
+ */
+#ifndef BENCH_BENCH_H
+#define BENCH_BENCH_H
+
+/* The share-in server's service (naming service) and interface. */
+#define BENCH_SHARE_SERVICE "benchshr"
+#define BENCH_SHARE_IFACE   0x62730001
+
+/** Share-in of 4 KiB and 1 MiB from a server task (needs ns and the
+ *  loader: the system boot). */
+int share_cases(void);
+/** The share-in server (`bench --share-server`): registers, then serves. */
+int share_server_main(void);
+/** Open/close and reads of a tmpfs file through the VFS (the system
+ *  boot; mounts the root itself). */
+int vfs_cases(void);
+/** IRQ-notification latency: the serial port's transmitter-empty
+ *  interrupt, from the write that raises it to the notification handler. */
+int irq_cases(void);
+
+#endif

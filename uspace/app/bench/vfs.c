@@ -1,0 +1,105 @@
+/*
+ * VFS cases: a file on a tmpfs root, through libc's VFS client (one IPC
+ * exchange with the VFS server per call, which asks tmpfs in turn).
+ * Opening and closing the file is timed as a pair; a read is timed alone,
+ * the seek back to the start that precedes it is not.
+ */
+#include "bench.h"
+#include <benchmark.h>
+#include <stdio.h>
+#include <string.h>
+#include <vfs.h>
+
+#define VFS_FILE      "/bench"
+#define VFS_FILE_SIZE 4096
+
+static char file_buf[VFS_FILE_SIZE];
+
+/** Mounts the root and writes VFS_FILE (VFS_FILE_SIZE bytes). */
+static errno_t vfs_file_create(void)
+{
+	errno_t rc = vfs_mount("/", "tmpfs", "", VFS_MOUNT_WAIT);
+	if (rc != EOK)
+		return rc;
+	int fd;
+	rc = vfs_open(VFS_FILE, O_WRONLY | O_CREAT, &fd);
+	if (rc != EOK)
+		return rc;
+	memset(file_buf, 'b', sizeof(file_buf));
+	size_t n;
+	rc = vfs_write(fd, file_buf, sizeof(file_buf), &n);
+	if (rc == EOK && n != sizeof(file_buf))
+		rc = EIO;
+	errno_t rc2 = vfs_close(fd);
+	return rc != EOK ? rc : rc2;
+}
+
+/** One open + close, as sample @a i (none during the warm-up, i < 0). */
+static errno_t open_close_once(long i)
+{
+	int fd;
+	uint64_t t0 = bench_tsc();
+	errno_t rc = vfs_open(VFS_FILE, O_RDONLY, &fd);
+	if (rc != EOK)
+		return rc;
+	rc = vfs_close(fd);
+	uint64_t t1 = bench_tsc();
+	if (i >= 0)
+		bench_record((size_t) i, t0, t1);
+	return rc;
+}
+
+/** One read of @a size bytes from the start of @a fd, as sample @a i. */
+static errno_t read_once(int fd, size_t size, long i)
+{
+	errno_t rc = vfs_seek(fd, 0, SEEK_SET, NULL);
+	if (rc != EOK)
+		return rc;
+	size_t n;
+	uint64_t t0 = bench_tsc();
+	rc = vfs_read(fd, file_buf, size, &n);
+	uint64_t t1 = bench_tsc();
+	if (i >= 0)
+		bench_record((size_t) i, t0, t1);
+	return rc == EOK && n != size ? EIO : rc;
+}
+
+static int open_close_case(void)
+{
+	errno_t rc = EOK;
+	for (long i = -BENCH_WARMUP; i < BENCH_ITERATIONS && rc == EOK; i++)
+		rc = open_close_once(i);
+	if (rc != EOK) {
+		printf("bench: vfs-open-close failed: %s\n", str_error(rc));
+		return 1;
+	}
+	bench_report("vfs-open-close", BENCH_ITERATIONS, 1);
+	return 0;
+}
+
+static int read_case(size_t size, const char *name)
+{
+	int fd;
+	errno_t rc = vfs_open(VFS_FILE, O_RDONLY, &fd);
+	for (long i = -BENCH_WARMUP; i < BENCH_ITERATIONS && rc == EOK; i++)
+		rc = read_once(fd, size, i);
+	if (rc != EOK) {
+		printf("bench: %s failed: %s\n", name, str_error(rc));
+		return 1;
+	}
+	bench_report(name, BENCH_ITERATIONS, 1);
+	return vfs_close(fd) != EOK;
+}
+
+int vfs_cases(void)
+{
+	errno_t rc = vfs_file_create();
+	if (rc != EOK) {
+		printf("bench: vfs: cannot make %s: %s\n", VFS_FILE, str_error(rc));
+		return 1;
+	}
+	int failed = open_close_case();
+	failed |= read_case(4096, "vfs-read-4k");
+	failed |= read_case(1024, "vfs-read-1k");
+	return failed;
+}
