@@ -157,6 +157,15 @@ def run_loctest(results, args):
                    args.iso, checks=[("locsrv-started", r"^locsrv: started$")])
 
 
+def run_devtest(results, args):
+    """The device manager and its drivers: the tree, refused calls, a dead
+    driver failing only its device."""
+    run_line_suite(results, args, "devtest", "testinit=ns,vfs,tmpfs testtask=devtest", "dev",
+                   args.iso, checks=[
+        ("devman-reports-the-death", r"^devman: driver i8042 of /hw/i8042 has gone; the device failed$"),
+    ])
+
+
 def run_kvtest(results, args):
     """The key-value store example of docs/writing-a-server.md."""
     run_line_suite(results, args, "kvtest", "testinit=ns,vfs,tmpfs testtask=kvtest", "kv",
@@ -764,6 +773,7 @@ SUITES = {
     "vfstest": run_vfstest,
     "loctest": run_loctest,
     "kvtest": run_kvtest,
+    "devtest": run_devtest,
     "appstest": run_appstest,
     "docs": run_docs,
     "stress": run_stress,

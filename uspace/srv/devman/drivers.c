@@ -103,6 +103,7 @@ void driver_gone(uint64_t handle, task_id_t task)
 	    dev->path);
 	dev->state = DEVMAN_DEV_FAILED;
 	dev->attached = false;
+	dev->task = 0;
 	dev_drop_functions(dev, driver_kill);
 	fibril_condvar_broadcast(&tree_changed);
 }

@@ -1,0 +1,213 @@
+/*
+ * devtest: the device manager and its drivers, in a boot of their own
+ * (`testinit=ns,vfs,tmpfs testtask=devtest`). Mounts the boot archive as the
+ * root, starts the location service and devman, then checks the device
+ * tree, devman's refusals of calls that are not a driver's to make, a
+ * driver started by hand for a device that has one, and the death of a
+ * driver: its device fails, its service goes, the rest runs on.
+ */
+#include <abi/devman.h>
+#include <async.h>
+#include <devman.h>
+#include <fibril.h>
+#include <loc.h>
+#include <ns.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <task.h>
+#include <testsuite.h>
+#include <vfs.h>
+
+#define TEST_LIMIT_USEC (120 * 1000 * 1000)
+#define STABLE_USEC	(30 * 1000 * 1000)
+#define POLL_USEC	100000
+#define POLL_TRIES	50
+#define KBD_SERVICE	"devices/\\hw\\i8042\\kbd"
+
+/** Starts @a path with @a perms and waits until it reports ready. */
+static errno_t start_server(const char *path, unsigned perms)
+{
+	const char *args[] = {path, NULL};
+	task_spawn_opts_t opts;
+	task_spawn_opts_init(&opts);
+	opts.perms = perms;
+	task_id_t id;
+	errno_t rc = task_spawn_opts(&id, NULL, path, args, &opts);
+	if (rc != EOK)
+		return rc;
+	task_exit_t texit;
+	int value;
+	rc = task_wait_task_id(id, TASK_WAIT_RETVAL, &texit, &value);
+	if (rc == EOK && (texit.how != 0 || value != 0))
+		rc = EPARTY;
+	return rc;
+}
+
+/** The node of the device driven by @a driver; false if there is none. */
+static bool find_device(const char *driver, devman_node_info_t *out)
+{
+	devman_node_info_t *nodes;
+	size_t count;
+	if (devman_get_tree(&nodes, &count) != EOK)
+		return false;
+	bool found = false;
+	for (size_t i = 0; i < count && !found; i++) {
+		if (nodes[i].kind == DEVMAN_NODE_DEV &&
+		    strcmp(nodes[i].driver, driver) == 0) {
+			*out = nodes[i];
+			found = true;
+		}
+	}
+	free(nodes);
+	return found;
+}
+
+static void test_devman_starts_the_drivers(void)
+{
+	CHECK_RC(
+	    vfs_mount("/", "tmpfs", "archive=rootfs", VFS_MOUNT_WAIT | VFS_MOUNT_RDONLY),
+	    EOK);
+	CHECK_RC(start_server("/srv/locsrv", 0), EOK);
+	CHECK_RC(
+	    start_server("/srv/devman", PERM_IO | PERM_IRQ | PERM_PHYSMEM | PERM_TASK),
+	    EOK);
+	CHECK_RC(devman_wait_stable(STABLE_USEC), EOK);
+	static const char *const drivers[] = {"pc", "pci", "ns16550", "i8042", "vga"};
+	for (size_t i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++) {
+		devman_node_info_t n;
+		CHECK(find_device(drivers[i], &n));
+		CHECK(n.state == DEVMAN_DEV_RUNNING && n.task != 0);
+	}
+}
+
+static void test_tree_is_depth_first(void)
+{
+	devman_node_info_t *nodes;
+	size_t count;
+	CHECK_RC(devman_get_tree(&nodes, &count), EOK);
+	bool ok = count > 5 && nodes[0].kind == DEVMAN_NODE_DEV && nodes[0].depth == 0 &&
+	    strcmp(nodes[0].name, "hw") == 0;
+	for (size_t i = 1; i < count && ok; i++) {
+		/* Each node's parent comes before it, one level up. */
+		bool parent_seen = false;
+		for (size_t j = 0; j < i && !parent_seen; j++)
+			parent_seen = nodes[j].depth + 1 == nodes[i].depth;
+		ok = parent_seen && nodes[i].depth <= nodes[i - 1].depth + 1;
+	}
+	free(nodes);
+	CHECK(ok);
+}
+
+/** A session to devman's driver interface, as a driver would make. */
+static async_sess_t *driver_session(void)
+{
+	return service_connect(
+	    service_id_from_name(DEVMAN_SERVICE_NAME), DEVMAN_IFACE_DRIVER, 0, NULL);
+}
+
+static errno_t driver_req(async_sess_t *sess, sysarg_t method, sysarg_t arg)
+{
+	async_exch_t *exch = async_exchange_begin(sess);
+	if (exch == NULL)
+		return ENOMEM;
+	errno_t rc = async_req_1_0(exch, method, arg);
+	async_exchange_end(exch);
+	return rc;
+}
+
+static void test_only_the_started_task_attaches(void)
+{
+	devman_node_info_t root;
+	CHECK(find_device("pc", &root));
+	async_sess_t *sess = driver_session();
+	CHECK(sess != NULL);
+	/* Not the task devman started for the device, and already taken. */
+	errno_t rc = driver_req(sess, DEVMAN_DRIVER_ATTACH, root.handle);
+	async_hangup(sess);
+	CHECK_RC(rc, EPERM);
+	sess = driver_session();
+	CHECK(sess != NULL);
+	rc = driver_req(sess, DEVMAN_DRIVER_ATTACH, 999999);
+	async_hangup(sess);
+	CHECK_RC(rc, ENOENT);
+	sess = driver_session();
+	CHECK(sess != NULL);
+	rc = driver_req(sess, DEVMAN_FUN_ONLINE, root.handle); /* before attaching */
+	async_hangup(sess);
+	CHECK_RC(rc, EINVAL);
+}
+
+static void test_a_driver_started_by_hand_is_refused(void)
+{
+	devman_node_info_t serial;
+	CHECK(find_device("ns16550", &serial));
+	char handle[24];
+	snprintf(handle, sizeof(handle), "%llu", (unsigned long long) serial.handle);
+	const char *args[] = {"/drv/ns16550", "--dev", handle, NULL};
+	task_id_t id;
+	task_wait_t wait;
+	CHECK_RC(task_spawnv(&id, &wait, args[0], args), EOK);
+	task_exit_t texit;
+	int status;
+	CHECK_RC(task_wait(&wait, &texit, &status), EOK);
+	CHECK(texit.how == TASK_EXIT_NORMAL && status == 2); /* cannot attach */
+	const char *bad[] = {"/drv/ns16550", NULL};
+	CHECK_RC(task_spawnv(&id, &wait, bad[0], bad), EOK);
+	CHECK_RC(task_wait(&wait, &texit, &status), EOK);
+	CHECK(texit.how == TASK_EXIT_NORMAL && status == 1); /* usage */
+	CHECK(find_device("ns16550", &serial) && serial.state == DEVMAN_DEV_RUNNING);
+}
+
+static void test_clients_get_clear_errors(void)
+{
+	async_sess_t *sess = service_connect(
+	    service_id_from_name(DEVMAN_SERVICE_NAME), DEVMAN_IFACE_CLIENT, 0, NULL);
+	CHECK(sess != NULL);
+	errno_t stable = driver_req(sess, DEVMAN_WAIT_STABLE, 1000);
+	errno_t unknown = driver_req(sess, DEVMAN_FUN_CREATE, 1);
+	async_hangup(sess);
+	CHECK_RC(stable, EOK);
+	CHECK_RC(unknown, ENOTSUP);
+}
+
+static void test_a_dead_driver_fails_only_its_device(void)
+{
+	devman_node_info_t kbd, n;
+	CHECK(find_device("i8042", &kbd));
+	loc_id_t id;
+	CHECK_RC(loc_service_get_id(KBD_SERVICE, &id, 0), EOK);
+	CHECK_RC(task_kill(kbd.task), EOK);
+	n.state = 0;
+	for (int i = 0; i < POLL_TRIES && n.state != DEVMAN_DEV_FAILED; i++) {
+		fibril_usleep(POLL_USEC);
+		CHECK(find_device("i8042", &n));
+	}
+	CHECK(n.state == DEVMAN_DEV_FAILED && n.task == 0);
+	errno_t rc = EOK;
+	for (int i = 0; i < POLL_TRIES && rc == EOK; i++) {
+		rc = loc_service_get_id(KBD_SERVICE, &id, 0);
+		if (rc == EOK)
+			fibril_usleep(POLL_USEC);
+	}
+	CHECK_RC(rc, ENOENT);
+	static const char *const others[] = {"pc", "pci", "ns16550", "vga"};
+	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++)
+		CHECK(find_device(others[i], &n) && n.state == DEVMAN_DEV_RUNNING);
+}
+
+int main(void)
+{
+	test_suite_start("devtest");
+	if (test_suite_limit(TEST_LIMIT_USEC) != EOK) {
+		printf("devtest: out of memory\n");
+		return 1;
+	}
+	RUN(test_devman_starts_the_drivers);
+	RUN(test_tree_is_depth_first);
+	RUN(test_only_the_started_task_attaches);
+	RUN(test_a_driver_started_by_hand_is_refused);
+	RUN(test_clients_get_clear_errors);
+	RUN(test_a_dead_driver_fails_only_its_device);
+	return test_suite_end();
+}
