@@ -24,13 +24,18 @@ NM := $(CROSS_COMPILE)nm
 HOSTCC ?= gcc
 
 ISO := $(BUILD)/switchboard.iso
+# The image of `make run`: without the modules only tests use (boot/modules.list).
+RUN_ISO := $(BUILD)/run/switchboard.iso
+# With kernel options (KARGS=testtask=utest, ...) `make run` boots the test
+# image, which has the test programs as modules.
+BOOT_ISO = $(if $(strip $(KARGS)),$(ISO),$(RUN_ISO))
 # `make test` also builds a CONFIG_UBSAN=y kernel here, by a recursive make.
 UBSAN_BUILD := $(BUILD)/ubsan
 UBSAN_ISO := $(UBSAN_BUILD)/switchboard.iso
 KERNEL_ELF := $(BUILD)/kernel/kernel.elf
 
 .PHONY: all run test bench fuzz debug clean check-style format setup FORCE
-all: $(ISO)
+all: $(ISO) $(RUN_ISO)
 
 # Configuration header: regenerated only when a value changes, so a changed
 # option rebuilds exactly what depends on it.
@@ -66,7 +71,7 @@ setup:
 	@tools/setup.sh
 
 QEMU_FLAGS := -accel $(ACCEL) -cpu $(CPU) -m $(MEM) -smp $(SMP) -no-reboot \
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -cdrom $(ISO) -boot d
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -cdrom $(BOOT_ISO) -boot d
 comma := ,
 ifneq ($(strip $(KARGS)),)
 # QEMU splits option values at commas; a doubled comma is a comma.
@@ -78,11 +83,11 @@ endif
 QEMU_CONSOLE := -chardev stdio,id=con0,mux=on,signal=off -serial chardev:con0 \
 	-mon chardev=con0,mode=readline
 
-run: setup $(ISO)
+run: setup $(BOOT_ISO)
 	@echo "Switchboard: serial console below; leave QEMU with Ctrl-A X."
 	$(QEMU) $(QEMU_FLAGS) $(QEMU_CONSOLE) -display none
 
-debug: setup $(ISO)
+debug: setup $(BOOT_ISO)
 	@echo "QEMU halted with a GDB stub on :1234; in another terminal: gdb -x tools/gdbinit"
 	$(QEMU) $(QEMU_FLAGS) $(QEMU_CONSOLE) -display none -s -S
 
@@ -101,8 +106,8 @@ test: setup
 		--ubsan-iso $(UBSAN_ISO) --outside-iso $(OUTSIDE_BUILD)/switchboard.iso \
 		--qemu $(QEMU) --accel $(ACCEL) --cpu $(CPU) --mem $(MEM)
 
-bench: setup $(ISO)
-	@python3 tools/bench.py --iso $(ISO) --qemu $(QEMU) --accel $(ACCEL) --mem $(MEM)
+bench: setup $(ISO) $(RUN_ISO)
+	@python3 tools/bench.py --iso $(ISO) --run-iso $(RUN_ISO) --qemu $(QEMU) --accel $(ACCEL) --mem $(MEM)
 
 SECONDS ?= 60
 SEED ?= $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')

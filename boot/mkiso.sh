@@ -2,11 +2,13 @@
 # Builds the ISO tree (kernel, modules, grub.cfg) and the image. Programs
 # (modules from uspace/) are copied without debugging sections ($STRIP,
 # default strip).
-# Usage: mkiso.sh ISO_DIR KERNEL_ELF MODULES_LIST MODULE_ROOT GRUB_TIMEOUT OUTPUT_ISO
-# MODULES_LIST has lines "<file> <init|image> <command line...>" (see
+# Usage: mkiso.sh ISO_DIR KERNEL_ELF MODULES_LIST MODULE_ROOT GRUB_TIMEOUT OUTPUT_ISO [KINDS]
+# MODULES_LIST has lines "<file> <init|image|test> <command line...>" (see
 # boot/modules.list); files are relative to MODULE_ROOT (the build directory).
+# KINDS (default "init image test") are the kinds that go into this image.
 set -eu
 iso_dir=$1 kernel=$2 modules_list=$3 module_root=$4 timeout=$5 out=$6
+kinds=" ${7:-init image test} "
 
 die() {
 	echo "mkiso: $modules_list: $*" >&2
@@ -26,9 +28,10 @@ while IFS= read -r line || [ -n "$line" ]; do
 	read -r file kind cmdline <<<"$line"
 	[ -n "$file" ] || continue
 	case "$kind" in
-	init | image) ;;
-	*) die "$file: the second field must be init or image, not '$kind'" ;;
+	init | image | test) ;;
+	*) die "$file: the second field must be init, image or test, not '$kind'" ;;
 	esac
+	[ "${kinds#* $kind }" != "$kinds" ] || continue
 	[ -n "$cmdline" ] || die "$file: no command line (it begins with the program name)"
 	name=$(basename "$file")
 	[ ! -e "$iso_dir/boot/modules/$name" ] || die "$file: a second module named $name"
