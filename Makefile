@@ -65,6 +65,7 @@ include uspace/app/lspci/test/host/host.mk
 include uspace/drv/vga/test/host/host.mk
 include uspace/drv/i8042/test/host/host.mk
 include uspace/srv/devman/test/host/host.mk
+include uspace/app/ipclog/test/host/host.mk
 include boot/rootfs.mk
 
 setup:

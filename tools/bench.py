@@ -25,6 +25,7 @@ CASES = {
     "async-req-1-1": (1000, "HelenOS async ping_pong 21,149"),
     "fibril-switch": (40, ""),
     "fibril-mutex-pair": (None, "uncontended lock + unlock"),
+    "fibril-mutex-contended": (None, "lock + unlock while another fibril holds it (two switches)"),
     "data-write-64": (None, "M_SINK call + 64 B DATA_WRITE to its answer"),
     "data-write-4k": (None, "M_SINK call + 4 KiB DATA_WRITE"),
     "data-write-64k": (None, "M_SINK call + 64 KiB DATA_WRITE"),

@@ -104,6 +104,9 @@ def run_stress(results, args):
     run_line_suite(results, args, "stress", "testtask=stress", "stress", args.iso, checks=[
         ("out-of-memory-is-logged", r"^task \d+ \(stress\) killed: out of memory at 0x"),
     ])
+    # The same through the async framework (client fibrils), a boot of its own:
+    # its servers must reach it on phone 1, which only the test task gets.
+    run_line_suite(results, args, "astress", "testtask=astress", "stress.async", args.iso)
 
 
 def run_fuzz(results, args):
@@ -628,6 +631,25 @@ def scenario_ipclog(args):
     return True, ""
 
 
+def scenario_ipclog_vfs(args):
+    """With the log on from boot, `cat` of a file is traced through the VFS
+    and tmpfs with the methods named by their connections' interfaces."""
+    with guest(args, "ipclog-vfs", "ipclog=size=16384") as g:
+        wait_shell_prompt(g)
+        shell_run(g, "echo hello > /tmp/hello.txt\r", [])
+        shell_run(g, "cat /tmp/hello.txt\r", [r"^hello$"])
+        shell_run(g, "ipclog --off\r", [])
+        shell_run(g, "ipclog\r", [
+            r"call +\d+:\S+ +-> \d+:vfs +vfs\.open ",
+            r"call +\d+:vfs +-> \d+:tmpfs +fs\.lookup ",
+            r"call +\d+:\S+ +-> \d+:vfs +vfs\.read ",
+            r"call +\d+:vfs +-> \d+:tmpfs +fs\.read ",
+            r"forward +\d+:vfs +-> \d+:tmpfs +DATA_READ ",
+            r"answer +\d+:vfs +-> \d+:\S+ +vfs\.read += EOK \(\d+ ns\)"], timeout=120)
+        shell_run(g, "echo ipclog-done $?\r", [r"^ipclog-done 0$"], timeout=120)
+    return True, ""
+
+
 def wait_shell_prompt(g):
     """Waits for the shell's first prompt in a default boot."""
     g.expect(r"^Type 'help' for commands\.", BOOT_TIMEOUT)
@@ -721,6 +743,7 @@ SCENARIOS = [
     ("small-memory-32m", scenario_small_memory),
     ("kconsole", scenario_kconsole),
     ("ipclog", scenario_ipclog),
+    ("ipclog-vfs", scenario_ipclog_vfs),
     ("kconsole-after-panic", scenario_kconsole_after_panic),
     ("system-programs", scenario_system_programs),
     ("halt", scenario_halt),

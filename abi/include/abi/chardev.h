@@ -24,19 +24,25 @@
 #define LOC_TERMINAL_CATEGORY "console"
 #define TERMINAL_PATH	      "/loc/term/console"
 
-enum {
-	CHARDEV_READ = IPC_FIRST_USER_METHOD,
-	CHARDEV_WRITE,
-	/* Terminals only. */
-	TERM_SET_MODE, /* (TERM_MODE_*) */
-	TERM_GET_MODE, /* -> (TERM_MODE_*) */
-	/* (task id; 0: none): the task Ctrl-C kills (the shell sets it to the
-	 * program it runs in the foreground; the console needs PERM_TASK) */
-	TERM_SET_FOREGROUND,
-	/* (task id): one more task Ctrl-C kills (the stages of a pipeline);
-	 * EINVAL for 0, ELIMIT past TERM_FOREGROUND_MAX */
-	TERM_ADD_FOREGROUND,
-};
+/*
+ * Terminals only:
+ *   TERM_SET_MODE (TERM_MODE_*)
+ *   TERM_GET_MODE -> (TERM_MODE_*)
+ *   TERM_SET_FOREGROUND (task id; 0: none): the task Ctrl-C kills (the
+ *       shell sets it to the program it runs in the foreground; the console
+ *       needs PERM_TASK)
+ *   TERM_ADD_FOREGROUND (task id): one more task Ctrl-C kills (the stages
+ *       of a pipeline); EINVAL for 0, ELIMIT past TERM_FOREGROUND_MAX
+ */
+#define CHARDEV_METHODS(M) \
+	M(CHARDEV_READ, "chardev.read") \
+	M(CHARDEV_WRITE, "chardev.write") \
+	M(TERM_SET_MODE, "term.set_mode") \
+	M(TERM_GET_MODE, "term.get_mode") \
+	M(TERM_SET_FOREGROUND, "term.set_foreground") \
+	M(TERM_ADD_FOREGROUND, "term.add_foreground")
+
+IFACE_METHOD_ENUM(CHARDEV, CHARDEV_METHODS, IPC_FIRST_USER_METHOD);
 
 #define TERM_FOREGROUND_MAX 16
 

@@ -45,20 +45,22 @@
 #define DEVMAN_IFACE_DRIVER 0x64657601 /* "dev" 1 */
 #define DEVMAN_IFACE_CLIENT 0x64657602
 
-enum {
-	DEVMAN_DRIVER_ATTACH = IPC_FIRST_USER_METHOD,
-	DEVMAN_DRIVER_READY,
-	DEVMAN_DEV_GET_NAME,
-	DEVMAN_DEV_GET_RESOURCES,
-	DEVMAN_FUN_CREATE,
-	DEVMAN_FUN_ADD_MATCH_ID,
-	DEVMAN_FUN_ADD_RESOURCE,
-	DEVMAN_FUN_SET_LOC,
-	DEVMAN_FUN_ONLINE,
-	DEVMAN_FUN_OFFLINE,
-	DEVMAN_GET_TREE,
-	DEVMAN_WAIT_STABLE,
-};
+/* Both interfaces share one numbering. */
+#define DEVMAN_METHODS(M) \
+	M(DEVMAN_DRIVER_ATTACH, "devman.driver_attach") \
+	M(DEVMAN_DRIVER_READY, "devman.driver_ready") \
+	M(DEVMAN_DEV_GET_NAME, "devman.dev_get_name") \
+	M(DEVMAN_DEV_GET_RESOURCES, "devman.dev_get_resources") \
+	M(DEVMAN_FUN_CREATE, "devman.fun_create") \
+	M(DEVMAN_FUN_ADD_MATCH_ID, "devman.fun_add_match_id") \
+	M(DEVMAN_FUN_ADD_RESOURCE, "devman.fun_add_resource") \
+	M(DEVMAN_FUN_SET_LOC, "devman.fun_set_loc") \
+	M(DEVMAN_FUN_ONLINE, "devman.fun_online") \
+	M(DEVMAN_FUN_OFFLINE, "devman.fun_offline") \
+	M(DEVMAN_GET_TREE, "devman.get_tree") \
+	M(DEVMAN_WAIT_STABLE, "devman.wait_stable")
+
+IFACE_METHOD_ENUM(DEVMAN, DEVMAN_METHODS, IPC_FIRST_USER_METHOD);
 
 #define FUN_INNER   1
 #define FUN_EXPOSED 2

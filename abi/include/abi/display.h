@@ -28,9 +28,9 @@
 #define DISPLAY_COLS 80
 #define DISPLAY_ROWS 25
 
-enum {
-	/* Past the CHARDEV_* and TERM_* methods, which a display shares. */
-	DISPLAY_GET_TEXT = IPC_FIRST_USER_METHOD + 0x100,
-};
+/* Past the CHARDEV_* and TERM_* methods, which a display shares. */
+#define DISPLAY_METHODS(M) M(DISPLAY_GET_TEXT, "display.get_text")
+
+IFACE_METHOD_ENUM(DISPLAY, DISPLAY_METHODS, IPC_FIRST_USER_METHOD + 0x100);
 
 #endif

@@ -6,6 +6,7 @@
 #define ABI_IPC_H
 
 #include <abi/cap.h>
+#include <abi/ifaces.h>
 #include <stdint.h>
 
 typedef uint64_t sysarg_t;
@@ -18,17 +19,21 @@ typedef uint64_t sysarg_t;
  * in args[0] how many phones of the connection are left, and when the hang-up
  * comes from a task that ended, in args[1] how (task_exit_how_t; 0 for a plain
  * hang-up), args[2] the exit status (32 bits) and args[3] the fault address. */
-#define IPC_M_PHONE_HUNGUP	     1
-#define IPC_M_CONNECT_TO_ME	     2
-#define IPC_M_CONNECT_ME_TO	     3
-#define IPC_M_CONNECTION_CLONE	     4
-#define IPC_M_DATA_WRITE	     5
-#define IPC_M_DATA_READ		     6
-#define IPC_M_SHARE_OUT		     7
-#define IPC_M_SHARE_IN		     8
-#define IPC_M_STATE_CHANGE_AUTHORIZE 9
-#define IPC_M_LAST_SYSTEM	     511
-#define IPC_FIRST_USER_METHOD	     1024
+#define IPC_SYSTEM_METHODS(M) \
+	M(IPC_M_PHONE_HUNGUP, "PHONE_HUNGUP") \
+	M(IPC_M_CONNECT_TO_ME, "CONNECT_TO_ME") \
+	M(IPC_M_CONNECT_ME_TO, "CONNECT_ME_TO") \
+	M(IPC_M_CONNECTION_CLONE, "CONNECTION_CLONE") \
+	M(IPC_M_DATA_WRITE, "DATA_WRITE") \
+	M(IPC_M_DATA_READ, "DATA_READ") \
+	M(IPC_M_SHARE_OUT, "SHARE_OUT") \
+	M(IPC_M_SHARE_IN, "SHARE_IN") \
+	M(IPC_M_STATE_CHANGE_AUTHORIZE, "STATE_CHANGE_AUTHORIZE")
+
+IFACE_METHOD_ENUM(IPC_M, IPC_SYSTEM_METHODS, 1);
+
+#define IPC_M_LAST_SYSTEM     511
+#define IPC_FIRST_USER_METHOD 1024
 
 /* What ipc_wait returned (ipc_event_t.kind). */
 #define IPC_EVENT_REQUEST 1 /* a call to answer: cap names it */

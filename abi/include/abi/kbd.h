@@ -36,10 +36,12 @@
 
 #define KBD_IFACE 0x6b626420 /* "kbd " */
 
-enum {
-	/* Apart from the CHARDEV_* numbers, so one handler serves both. */
-	KBD_GET_EVENT = IPC_FIRST_USER_METHOD + 0x100,
-};
+/* Apart from the CHARDEV_* numbers, so one handler serves both, and from
+ * the DISPLAY_* ones, so a number names one call of the three interfaces
+ * a client may hold to one server (docs/ipclog.md). */
+#define KBD_METHODS(M) M(KBD_GET_EVENT, "kbd.get_event")
+
+IFACE_METHOD_ENUM(KBD, KBD_METHODS, IPC_FIRST_USER_METHOD + 0x200);
 
 #define KBD_NONBLOCK 0x1
 

@@ -66,25 +66,27 @@
 
 #define LOC_FLAG_BLOCKING 0x1
 
-enum {
-	LOC_SERVER_REGISTER = IPC_FIRST_USER_METHOD,
-	LOC_SERVICE_REGISTER,
-	LOC_SERVICE_UNREGISTER,
-	LOC_SERVICE_ADD_TO_CAT,
-	LOC_SERVICE_GET_ID,
-	LOC_SERVICE_GET_NAME,
-	LOC_CATEGORY_GET_ID,
-	LOC_CATEGORY_GET_NAME,
-	LOC_CATEGORY_GET_SVCS,
-	LOC_GET_SERVICES,
-	LOC_CALLBACK_CREATE,
-	LOC_EVENT_CAT_CHANGE,
-	LOC_NAMESPACE_GET_ID,
-	LOC_NAMESPACE_GET_NAME,
-	LOC_GET_NAMESPACES,
-	LOC_NAMESPACE_GET_SVCS,
-	LOC_ID_PROBE,
-};
+/* Both interfaces share one numbering. */
+#define LOC_METHODS(M) \
+	M(LOC_SERVER_REGISTER, "loc.server_register") \
+	M(LOC_SERVICE_REGISTER, "loc.service_register") \
+	M(LOC_SERVICE_UNREGISTER, "loc.service_unregister") \
+	M(LOC_SERVICE_ADD_TO_CAT, "loc.service_add_to_cat") \
+	M(LOC_SERVICE_GET_ID, "loc.service_get_id") \
+	M(LOC_SERVICE_GET_NAME, "loc.service_get_name") \
+	M(LOC_CATEGORY_GET_ID, "loc.category_get_id") \
+	M(LOC_CATEGORY_GET_NAME, "loc.category_get_name") \
+	M(LOC_CATEGORY_GET_SVCS, "loc.category_get_svcs") \
+	M(LOC_GET_SERVICES, "loc.get_services") \
+	M(LOC_CALLBACK_CREATE, "loc.callback_create") \
+	M(LOC_EVENT_CAT_CHANGE, "loc.event_cat_change") \
+	M(LOC_NAMESPACE_GET_ID, "loc.namespace_get_id") \
+	M(LOC_NAMESPACE_GET_NAME, "loc.namespace_get_name") \
+	M(LOC_GET_NAMESPACES, "loc.get_namespaces") \
+	M(LOC_NAMESPACE_GET_SVCS, "loc.namespace_get_svcs") \
+	M(LOC_ID_PROBE, "loc.id_probe")
+
+IFACE_METHOD_ENUM(LOC, LOC_METHODS, IPC_FIRST_USER_METHOD);
 
 /* LOC_ID_PROBE answers */
 typedef enum {

@@ -35,9 +35,16 @@
 
 #include <abi/ipc.h>
 
-#define NS_PING	       (IPC_FIRST_USER_METHOD + 0)
-#define NS_TASK_RETVAL (IPC_FIRST_USER_METHOD + 1)
-#define NS_TASK_WAIT   (IPC_FIRST_USER_METHOD + 2)
+/* On every task's phone 1 (no interface number: no connection is made). */
+#define NS_METHODS(M) \
+	M(NS_PING, "ns.ping") \
+	M(NS_TASK_RETVAL, "ns.task_retval") \
+	M(NS_TASK_WAIT, "ns.task_wait")
+
+IFACE_METHOD_ENUM(NS, NS_METHODS, IPC_FIRST_USER_METHOD);
+
+/* The phone handle every task starts with, connected to ns. */
+#define NS_PHONE 1
 
 /* CONNECT_TO_ME flags (args[2]) */
 #define NS_REGISTER_BROKER 0x1

@@ -23,9 +23,9 @@
 #define PCI_CATEGORY "pci"
 #define PCI_IFACE    0x70636901 /* "pci" 1 */
 
-enum {
-	PCI_GET_DEVICES = IPC_FIRST_USER_METHOD,
-};
+#define PCI_METHODS(M) M(PCI_GET_DEVICES, "pci.get_devices")
+
+IFACE_METHOD_ENUM(PCI, PCI_METHODS, IPC_FIRST_USER_METHOD);
 
 #define PCI_BARS 6 /* base address registers of a header type 0 function */
 

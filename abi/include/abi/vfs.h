@@ -34,30 +34,47 @@
  * Client -> VFS. "+ W path" is a DATA_WRITE the client sends right after
  * the call (the path, without NUL); "+ R x" a DATA_READ the client sends to
  * receive x. Answers carry the results named after "->".
+ *
+ *   VFS_OPEN (flags) + W path -> (fd)
+ *   VFS_CLOSE (fd)
+ *   VFS_READ (fd) + R data -> (bytes; 0 at the end)
+ *   VFS_WRITE (fd) + W data -> (bytes)
+ *   VFS_SEEK (fd, offset, whence) -> (position)
+ *   VFS_TRUNCATE (fd, size)
+ *   VFS_FSTAT (fd) + R vfs_stat_t
+ *   VFS_STAT + W path + R vfs_stat_t
+ *   VFS_READDIR (fd) + R name (NUL-terminated) -> (1: an entry, 0: no more)
+ *   VFS_MKDIR + W path
+ *   VFS_UNLINK (flags) + W path
+ *   VFS_RENAME + W old path + W new path
+ *   VFS_SYNC (fd)
+ *   VFS_STATFS + W path + R vfs_statfs_t
+ *   VFS_MOUNT (flags) + W mount point + W fs type + W options
+ *   VFS_UNMOUNT + W mount point
+ *   VFS_PASS (fd, task id) -> (fd in that task's table): hands an open file
+ *       to a task the caller spawned (its parent in the kernel); the
+ *       position is shared. For stdin/stdout/stderr of spawned programs.
  */
-enum {
-	VFS_OPEN = IPC_FIRST_USER_METHOD, /* (flags) + W path -> (fd) */
-	VFS_CLOSE,			  /* (fd) */
-	VFS_READ,			  /* (fd) + R data -> (bytes; 0 at the end) */
-	VFS_WRITE,			  /* (fd) + W data -> (bytes) */
-	VFS_SEEK,			  /* (fd, offset, whence) -> (position) */
-	VFS_TRUNCATE,			  /* (fd, size) */
-	VFS_FSTAT,			  /* (fd) + R vfs_stat_t */
-	VFS_STAT,			  /* + W path + R vfs_stat_t */
-	VFS_READDIR, /* (fd) + R name (NUL-terminated) -> (1: an entry,
-					     0: no more) */
-	VFS_MKDIR,   /* + W path */
-	VFS_UNLINK,  /* (flags) + W path */
-	VFS_RENAME,  /* + W old path + W new path */
-	VFS_SYNC,    /* (fd) */
-	VFS_STATFS,  /* + W path + R vfs_statfs_t */
-	VFS_MOUNT,   /* (flags) + W mount point + W fs type + W options */
-	VFS_UNMOUNT, /* + W mount point */
-	/* (fd, task id) -> (fd in that task's table): hands an open file to a
-	 * task the caller spawned (its parent in the kernel); the position is
-	 * shared. For stdin/stdout/stderr of spawned programs. */
-	VFS_PASS,
-};
+#define VFS_CLIENT_METHODS(M) \
+	M(VFS_OPEN, "vfs.open") \
+	M(VFS_CLOSE, "vfs.close") \
+	M(VFS_READ, "vfs.read") \
+	M(VFS_WRITE, "vfs.write") \
+	M(VFS_SEEK, "vfs.seek") \
+	M(VFS_TRUNCATE, "vfs.truncate") \
+	M(VFS_FSTAT, "vfs.fstat") \
+	M(VFS_STAT, "vfs.stat") \
+	M(VFS_READDIR, "vfs.readdir") \
+	M(VFS_MKDIR, "vfs.mkdir") \
+	M(VFS_UNLINK, "vfs.unlink") \
+	M(VFS_RENAME, "vfs.rename") \
+	M(VFS_SYNC, "vfs.sync") \
+	M(VFS_STATFS, "vfs.statfs") \
+	M(VFS_MOUNT, "vfs.mount") \
+	M(VFS_UNMOUNT, "vfs.unmount") \
+	M(VFS_PASS, "vfs.pass")
+
+IFACE_METHOD_ENUM(VFS_CLIENT, VFS_CLIENT_METHODS, IPC_FIRST_USER_METHOD);
 
 /* VFS_OPEN flags (POSIX's names and meanings). */
 #define O_RDONLY    0x0
@@ -117,38 +134,56 @@ typedef struct {
  * calls the VFS makes more connections through the callback phone
  * (CONNECT_ME_TO, VFS_IFACE_FS); each exchange (a call with its data
  * transfers) stays on one connection.
+ *
+ * VFS_FS_REGISTER is numbered apart from the FS_* calls below, which share
+ * the interface, so a method number on a VFS_IFACE_FS connection names one
+ * call whichever way it goes.
  */
-#define VFS_FS_REGISTER IPC_FIRST_USER_METHOD
+#define VFS_FS_REGISTER_METHODS(M) M(VFS_FS_REGISTER, "vfs.fs_register")
+
+IFACE_METHOD_ENUM(
+    VFS_FS_REGISTER, VFS_FS_REGISTER_METHODS, IPC_FIRST_USER_METHOD + 0x100);
 
 /*
  * VFS -> file system. args[0] is the instance number in every call.
+ *
+ *   FS_MOUNTED (inst, flags) + W options -> (root index)
+ *   FS_UNMOUNTED (inst): drop the instance
+ *   FS_LOOKUP (inst, lflags) + W relative path -> (index, size, type): the
+ *       node, made first if lflags say so
+ *   FS_OPEN_NODE (inst, index, mode): one more open file; mode is its
+ *       O_ACCMODE bits (O_RDONLY, O_WRONLY, O_RDWR), for a pipe's reader
+ *       and writer counts; other file systems may ignore it
+ *   FS_CLOSE_NODE (inst, index, mode): one less, with the mode it was
+ *       opened with; an unlinked node goes with its last one
+ *   FS_READ (inst, index, pos) + R data -> (bytes)
+ *   FS_WRITE (inst, index, pos) + W data -> (bytes, new size)
+ *   FS_TRUNCATE (inst, index, size)
+ *   FS_STAT (inst, index) + R vfs_stat_t (fs left 0)
+ *   FS_READDIR (inst, index, pos) + R name -> (next pos); ENOENT past the
+ *       last entry; pos 0 is the first
+ *   FS_UNLINK (inst, VFS_UNLINK_* flags) + W relative path
+ *   FS_RENAME (inst) + W old relative path + W new relative path
+ *   FS_SYNC (inst, index)
+ *   FS_STATFS (inst) + R vfs_statfs_t
  */
-enum {
-	FS_MOUNTED =
-	    IPC_FIRST_USER_METHOD, /* (inst, flags) + W options -> (root index) */
-	FS_UNMOUNTED,		   /* (inst): drop the instance */
-	/* (inst, lflags) + W relative path -> (index, size, type): the node,
-	 * made first if lflags say so */
-	FS_LOOKUP,
-	/* (inst, index, mode): one more open file; mode is its O_ACCMODE
-	 * bits (O_RDONLY, O_WRONLY, O_RDWR), for a pipe's reader and writer
-	 * counts; other file systems may ignore it */
-	FS_OPEN_NODE,
-	/* (inst, index, mode): one less, with the mode it was opened with; an
-	 * unlinked node goes with its last one */
-	FS_CLOSE_NODE,
-	FS_READ,     /* (inst, index, pos) + R data -> (bytes) */
-	FS_WRITE,    /* (inst, index, pos) + W data -> (bytes, new size) */
-	FS_TRUNCATE, /* (inst, index, size) */
-	FS_STAT,     /* (inst, index) + R vfs_stat_t (fs left 0) */
-	/* (inst, index, pos) + R name -> (next pos); ENOENT past the last
-	 * entry; pos 0 is the first */
-	FS_READDIR,
-	FS_UNLINK, /* (inst, VFS_UNLINK_* flags) + W relative path */
-	FS_RENAME, /* (inst) + W old relative path + W new relative path */
-	FS_SYNC,   /* (inst, index) */
-	FS_STATFS, /* (inst) + R vfs_statfs_t */
-};
+#define FS_METHODS(M) \
+	M(FS_MOUNTED, "fs.mounted") \
+	M(FS_UNMOUNTED, "fs.unmounted") \
+	M(FS_LOOKUP, "fs.lookup") \
+	M(FS_OPEN_NODE, "fs.open_node") \
+	M(FS_CLOSE_NODE, "fs.close_node") \
+	M(FS_READ, "fs.read") \
+	M(FS_WRITE, "fs.write") \
+	M(FS_TRUNCATE, "fs.truncate") \
+	M(FS_STAT, "fs.stat") \
+	M(FS_READDIR, "fs.readdir") \
+	M(FS_UNLINK, "fs.unlink") \
+	M(FS_RENAME, "fs.rename") \
+	M(FS_SYNC, "fs.sync") \
+	M(FS_STATFS, "fs.statfs")
+
+IFACE_METHOD_ENUM(FS, FS_METHODS, IPC_FIRST_USER_METHOD);
 
 /* FS_LOOKUP lflags */
 #define L_CREATE    0x1 /* make a file if missing */

@@ -861,6 +861,44 @@ static void thread_nothing(void *arg)
 {
 }
 
+static FIBRIL_MUTEX_INITIALIZE(contended_lock);
+static volatile bool contender_stop;
+
+/** Holds the lock across a yield, so the measuring fibril finds it taken. */
+static errno_t bench_contender(void *arg)
+{
+	while (!contender_stop) {
+		fibril_mutex_lock(&contended_lock);
+		fibril_yield();
+		fibril_mutex_unlock(&contended_lock);
+		fibril_yield();
+	}
+	return EOK;
+}
+
+/** fibril_mutex lock + unlock while another fibril holds the lock: the
+ *  lock blocks, the holder runs, releases it (waking us) and yields. */
+static void bench_mutex_contended(void)
+{
+	fid_t f = fibril_create(bench_contender, NULL);
+	if (f == 0)
+		return;
+	fibril_add_ready(f);
+	for (int i = -BENCH_WARMUP; i < BENCH_ITERATIONS; i++) {
+		fibril_yield(); /* the contender takes the lock */
+		uint64_t t0 = bench_tsc();
+		fibril_mutex_lock(&contended_lock);
+		fibril_mutex_unlock(&contended_lock);
+		uint64_t t1 = bench_tsc();
+		if (i >= 0)
+			bench_record(i, t0, t1);
+	}
+	contender_stop = true;
+	fibril_yield();
+	fibril_yield();
+	bench_report("fibril-mutex-contended", BENCH_ITERATIONS, 1);
+}
+
 static void op_thread_create_join(void *arg)
 {
 	thread_id_t t;
@@ -892,6 +930,7 @@ void async_bench(void)
 	}
 	static FIBRIL_MUTEX_INITIALIZE(bench_lock);
 	bench_measure("fibril-mutex-pair", op_fibril_mutex, &bench_lock);
+	bench_mutex_contended();
 	bench_measure_n("thread-create-join", op_thread_create_join, NULL, 10, 200);
 
 	/* Two fibrils yielding to each other: one yield = one fibril switch. */

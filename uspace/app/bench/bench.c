@@ -16,6 +16,7 @@
  * notification latency (irq.c).
  */
 #include "bench.h"
+#include <abi/bench.h>
 #include <abi/ipc.h>
 #include <benchmark.h>
 #include <stdbool.h>
@@ -24,8 +25,6 @@
 #include <string.h>
 #include <syscall.h>
 #include <task.h>
-
-#define M_PING (IPC_FIRST_USER_METHOD + 1)
 
 static void op_null_syscall(void *arg)
 {
@@ -36,7 +35,7 @@ static void op_null_syscall(void *arg)
 static void op_ping_plain(void *arg)
 {
 	cap_handle_t phone = *(cap_handle_t *) arg;
-	sysarg_t r[10] = {phone, M_PING, 1, 2, 3, 4, 5, 0x1234};
+	sysarg_t r[10] = {phone, BENCH_PING, 1, 2, 3, 4, 5, 0x1234};
 	__syscall_ipc(SYS_IPC_CALL, r);
 	do {
 		r[0] = 0;
@@ -49,7 +48,7 @@ static void op_ping_plain(void *arg)
 static void op_ping_combined(void *arg)
 {
 	cap_handle_t phone = *(cap_handle_t *) arg;
-	sysarg_t r[10] = {phone, M_PING, 1, 2, 3, 4, 5, 0x1234, 0};
+	sysarg_t r[10] = {phone, BENCH_PING, 1, 2, 3, 4, 5, 0x1234, 0};
 	__syscall_ipc(SYS_IPC_CALL_WAIT, r);
 }
 
@@ -68,7 +67,7 @@ static void echo_answer(sysarg_t r[10], bool combined, bool *have)
 /** Server: answers every request with the plain calls or the combined one. */
 static int serve(bool combined)
 {
-	sysarg_t r[10] = {1, IPC_M_CONNECT_TO_ME, 0, 0, 0, 0, 0, 7};
+	sysarg_t r[10] = {1, IPC_M_CONNECT_TO_ME, BENCH_IFACE, 0, 0, 0, 0, 7};
 	if ((errno_t) __syscall_ipc(SYS_IPC_CALL, r) != EOK)
 		return 1;
 	bool have = false;

@@ -11,8 +11,12 @@
  *
  * Each line: time, event, sender -> receiver with task names, the method by
  * name, arguments, the return value by name and, for answers, the latency
- * from the call. Needs PERM_IPCLOG.
+ * from the call. Methods are named by the interface of their connection,
+ * learnt from the records (decode.h), so every record still in the log is
+ * read, also those -n leaves out. Needs PERM_IPCLOG.
  */
+#include "decode.h"
+#include <abi/bench.h>
 #include <abi/ipc.h>
 #include <abi/ipclog.h>
 #include <stdbool.h>
@@ -34,36 +38,8 @@ static struct {
 	uint64_t ns;
 } call_times[CALLS_TRACKED];
 
-/* Names of methods: the system methods and the user methods this system's
- * servers publish (their headers' method numbers). */
-static const struct {
-	uint64_t method;
-	const char *name;
-} method_names[] = {
-    {IPC_M_PHONE_HUNGUP, "PHONE_HUNGUP"},
-    {IPC_M_CONNECT_TO_ME, "CONNECT_TO_ME"},
-    {IPC_M_CONNECT_ME_TO, "CONNECT_ME_TO"},
-    {IPC_M_CONNECTION_CLONE, "CONNECTION_CLONE"},
-    {IPC_M_DATA_WRITE, "DATA_WRITE"},
-    {IPC_M_DATA_READ, "DATA_READ"},
-    {IPC_M_SHARE_OUT, "SHARE_OUT"},
-    {IPC_M_SHARE_IN, "SHARE_IN"},
-    {IPC_M_STATE_CHANGE_AUTHORIZE, "STATE_CHANGE_AUTHORIZE"},
-    {IPC_FIRST_USER_METHOD + 1, "bench.ping"},
-};
-
-static void method_name(uint64_t method, char *buf, size_t size)
-{
-	for (size_t i = 0; i < sizeof(method_names) / sizeof(method_names[0]); i++) {
-		if (method_names[i].method == method) {
-			snprintf(buf, size, "%s", method_names[i].name);
-			return;
-		}
-	}
-	snprintf(buf, size, "%s(%llu)",
-	    method >= IPC_FIRST_USER_METHOD ? "user" : "system",
-	    (unsigned long long) method);
-}
+/* Every record read goes through it, in log order. */
+static decoder_t decoder;
 
 static void task_name(uint64_t id, char *buf, size_t size)
 {
@@ -98,13 +74,12 @@ static uint64_t latency(const ipclog_record_t *r)
 static const char *type_names[IPCLOG_TYPE_COUNT] = {
     "?", "call", "forward", "answer", "hangup", "notif", "connect", "refused"};
 
-static void print_record(const ipclog_record_t *r)
+static void print_record(const ipclog_record_t *r, const char *name, uint64_t lat)
 {
 	char from[48], to[48], method[48];
 	task_name(r->sender, from, sizeof(from));
 	task_name(r->receiver, to, sizeof(to));
-	method_name(r->method, method, sizeof(method));
-	uint64_t lat = latency(r);
+	decoder_format(name, r->method, method, sizeof(method));
 	printf("%6llu.%06llu %-7s %-14s -> %-14s %-22s",
 	    (unsigned long long) r->time_ns / 1000000000,
 	    (unsigned long long) (r->time_ns / 1000) % 1000000,
@@ -121,10 +96,10 @@ static void print_record(const ipclog_record_t *r)
 }
 
 /** One trace event per record; calls and answers are joined by flow arrows. */
-static void print_json_record(const ipclog_record_t *r, bool *first)
+static void print_json_record(const ipclog_record_t *r, const char *name, bool *first)
 {
 	char method[48];
-	method_name(r->method, method, sizeof(method));
+	decoder_format(name, r->method, method, sizeof(method));
 	uint64_t track = r->type == IPCLOG_ANSWER ? r->receiver : r->sender;
 	uint64_t us = r->time_ns / 1000;
 	const char *type = r->type < IPCLOG_TYPE_COUNT ? type_names[r->type] : "?";
@@ -160,14 +135,17 @@ static void print_json_names(void)
 }
 
 typedef struct {
-	uint64_t last; /* how many of the newest records (0: all) */
-	uint64_t task; /* only this task's (UINT64_MAX: all) */
+	uint64_t last;	     /* how many of the newest records (0: all) */
+	uint64_t task;	     /* only this task's (UINT64_MAX: all) */
+	uint64_t print_from; /* the first record number printed (from last) */
 	bool follow;
 	bool json;
 } options_t;
 
 static bool selected(const options_t *o, const ipclog_record_t *r)
 {
+	if (r->seq < o->print_from)
+		return false;
 	return o->task == UINT64_MAX || r->sender == o->task || r->receiver == o->task;
 }
 
@@ -176,6 +154,7 @@ static bool drain(const options_t *o, uint64_t *cursor, bool *first)
 {
 	for (;;) {
 		uint64_t missed = 0;
+		uint64_t from = *cursor;
 		int64_t n = (int64_t) syscall4(SYS_IPCLOG_READ, (sysarg_t) cursor,
 		    (sysarg_t) batch, BATCH, (sysarg_t) &missed);
 		if (n < 0) {
@@ -183,24 +162,27 @@ static bool drain(const options_t *o, uint64_t *cursor, bool *first)
 			    str_error((errno_t) n));
 			return false;
 		}
-		if (missed != 0 && !o->json)
+		/* Lost records matter only if they would have been printed. */
+		if (missed != 0 && from + missed > o->print_from && !o->json)
 			printf(
 			    "(%llu records were overwritten before they could be read)\n",
 			    (unsigned long long) missed);
 		for (int64_t i = 0; i < n; i++) {
+			const char *name = decoder_feed(&decoder, &batch[i]);
+			uint64_t lat = latency(&batch[i]);
 			if (!selected(o, &batch[i]))
 				continue;
 			if (o->json)
-				print_json_record(&batch[i], first);
+				print_json_record(&batch[i], name, first);
 			else
-				print_record(&batch[i]);
+				print_record(&batch[i], name, lat);
 		}
 		if (n < BATCH)
 			return true;
 	}
 }
 
-static int show(const options_t *o)
+static int show(options_t *o)
 {
 	ipclog_status_t st;
 	errno_t rc = control(IPCLOG_CMD_STATUS, (sysarg_t) &st, 0);
@@ -216,7 +198,9 @@ static int show(const options_t *o)
 		       "the kernel option ipclog\n");
 		return 0;
 	}
-	uint64_t cursor = o->last != 0 && st.head > o->last ? st.head - o->last : 0;
+	uint64_t cursor = 0; /* the oldest record held: it may name connections */
+	o->print_from = o->last != 0 && st.head > o->last ? st.head - o->last : 0;
+	decoder_init(&decoder);
 	bool first = true;
 	if (o->json)
 		printf("ipclog-json-begin\n{\"traceEvents\":[\n");
@@ -254,8 +238,7 @@ static errno_t demo_traffic(task_id_t *server)
 	sysarg_t accept[10] = {r[8], EOK};
 	__syscall_ipc(SYS_IPC_ANSWER, accept);
 	for (sysarg_t i = 1; i <= 3; i++) {
-		sysarg_t c[10] = {
-		    phone, IPC_FIRST_USER_METHOD + 1, i, i * 10, 0, 0, 0, i, 0};
+		sysarg_t c[10] = {phone, BENCH_PING, i, i * 10, 0, 0, 0, i, 0};
 		__syscall_ipc(SYS_IPC_CALL_WAIT, c);
 	}
 	sysarg_t h[10] = {phone, IPC_HANGUP_RELEASE};

@@ -1,0 +1,517 @@
+/*
+ * astress: the stress tests through the async framework (client fibrils),
+ * boot option testtask=astress (docs/robustness.md). Output like stress:
+ *   astress: PASS <name> | astress: FAIL <name>, after `astress:   <what>`
+ *   astress: N passed, N failed
+ * Each test must leave tasks and threads at their baseline.
+ *
+ *   astress               both tests:
+ *     kill                KILL_ROUNDS times: CLIENTS fibrils, each on its
+ *                         own connection, fill it with IPC_MAX_ASYNC_CALLS
+ *                         held calls and one more that waits for a slot;
+ *                         the server is killed; every wait ends in time
+ *                         with EHANGUP
+ *     flood               one connection is held at the per-phone limit
+ *                         and then floods the server, while ping children
+ *                         (other tasks) are answered within PING_BOUND_US
+ *   astress ping SERVICE  child: PINGS pings to SERVICE, each within
+ *                         PING_BOUND_US
+ *
+ * As the test task we play the naming service for the servers (asyncsrv)
+ * we start: their phone 1 reaches us, a CONNECT_TO_ME registers, and a CONNECT_ME_TO from
+ * a ping child is forwarded to the registered server.
+ */
+#include "../../srv/asyncsrv/asyncsrv.h"
+#include <async.h>
+#include <fibril.h>
+#include <fibril_synch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <task.h>
+#include <time.h>
+
+#define SERVICE_KILL  7
+#define SERVICE_FLOOD 8
+#define KILL_ROUNDS   100
+#define CLIENTS	      8
+#define WAIT_US	      5000000 /* bound of every wait for an answer */
+#define START_US      10000000
+#define PERM_WAIT_US  5000000
+#define FLOOD_CALLS   2000
+#define FLOOD_WINDOW  256 /* answers a flooding fibril leaves uncollected */
+#define PINGS	      50
+#define PING_BOUND_US 1000000
+
+static bool failed;
+
+#define EXPECT(cond, ...) \
+	do { \
+		if (!(cond)) { \
+			printf("astress:   " __VA_ARGS__); \
+			printf("\n"); \
+			failed = true; \
+		} \
+	} while (0)
+
+/*
+ * The registrar: one registered server at a time.
+ */
+
+static FIBRIL_MUTEX_INITIALIZE(reg_lock);
+static FIBRIL_CONDVAR_INITIALIZE(reg_cv);
+static async_sess_t *registered;
+static sysarg_t registered_id;
+
+/** The session of the server registered as @a id, waiting up to START_US. */
+static async_sess_t *wait_server(sysarg_t id)
+{
+	fibril_mutex_lock(&reg_lock);
+	while (registered == NULL || registered_id != id) {
+		if (fibril_condvar_wait_timeout(&reg_cv, &reg_lock, START_US) == ETIMEOUT)
+			break;
+	}
+	async_sess_t *sess = registered_id == id ? registered : NULL;
+	fibril_mutex_unlock(&reg_lock);
+	return sess;
+}
+
+/** Forgets the registered server (it was killed) and hangs up on it. */
+static void drop_server(void)
+{
+	fibril_mutex_lock(&reg_lock);
+	async_sess_t *sess = registered;
+	registered = NULL;
+	registered_id = 0;
+	fibril_mutex_unlock(&reg_lock);
+	if (sess != NULL)
+		async_hangup(sess);
+}
+
+static void broker(ipc_call_t *icall)
+{
+	fibril_mutex_lock(&reg_lock);
+	async_sess_t *sess = registered_id == icall->args[1] ? registered : NULL;
+	fibril_mutex_unlock(&reg_lock);
+	if (sess == NULL) {
+		async_answer_0(icall, ENOENT);
+		return;
+	}
+	async_exch_t *exch = async_exchange_begin(sess);
+	errno_t rc = exch != NULL ? async_forward_0(icall, exch, 0, 0) : ENOMEM;
+	if (exch != NULL)
+		async_exchange_end(exch);
+	if (rc != EOK)
+		async_answer_0(icall, rc);
+}
+
+static errno_t register_server(ipc_call_t *call)
+{
+	async_sess_t *sess = async_callback_receive_start(EXCHANGE_ATOMIC, call);
+	if (sess == NULL)
+		return ENOMEM;
+	fibril_mutex_lock(&reg_lock);
+	bool taken = registered != NULL;
+	if (!taken) {
+		registered = sess;
+		registered_id = call->args[1];
+		fibril_condvar_broadcast(&reg_cv);
+	}
+	fibril_mutex_unlock(&reg_lock);
+	if (taken)
+		async_hangup(sess);
+	return taken ? EBUSY : EOK;
+}
+
+/** Our children's phone 1 (registrations) and brokered connections. */
+static void registrar(ipc_call_t *icall, void *arg)
+{
+	if (icall->imethod == IPC_M_CONNECT_ME_TO) {
+		broker(icall);
+		return;
+	}
+	async_accept_0(icall);
+	for (;;) {
+		ipc_call_t call;
+		async_get_call(&call);
+		if (call.imethod == 0)
+			return;
+		if (call.imethod == IPC_M_CONNECT_TO_ME)
+			async_answer_0(&call, register_server(&call));
+		else
+			async_answer_0(&call, ENOTSUP);
+	}
+}
+
+/** Starts `asyncsrv @a id` and waits for it to register. */
+static async_sess_t *start_server(sysarg_t id, task_id_t *task)
+{
+	char cmd[32];
+	snprintf(cmd, sizeof(cmd), "asyncsrv %lu", (unsigned long) id);
+	if (task_spawn_module(cmd, task) != EOK)
+		return NULL;
+	return wait_server(id);
+}
+
+static void stop_task(task_id_t id)
+{
+	task_exit_t e;
+	task_kill(id);
+	task_join(id, &e, WAIT_US);
+}
+
+/** A new connection of its own to the server behind @a srv. */
+static async_sess_t *connect_server(async_sess_t *srv)
+{
+	async_exch_t *exch = async_exchange_begin(srv);
+	if (exch == NULL)
+		return NULL;
+	errno_t rc;
+	async_sess_t *sess = async_connect_me_to(
+	    EXCHANGE_ATOMIC, exch, ASYNCSRV_IFACE, 0, 0, &rc);
+	async_exchange_end(exch);
+	return sess;
+}
+
+/*
+ * astress kill
+ */
+
+typedef struct {
+	async_sess_t *srv;
+	aid_t aids[IPC_MAX_ASYNC_CALLS + 1];
+	int sent;     /* aids[0..sent) are pending */
+	int timeouts; /* waits that ran out (the test wants none) */
+	int wrong;    /* answers other than EHANGUP */
+	errno_t first_wrong;
+} client_t;
+
+static FIBRIL_MUTEX_INITIALIZE(ready_lock);
+static FIBRIL_CONDVAR_INITIALIZE(ready_cv);
+static int ready; /* clients whose connection is full */
+
+static void client_ready(void)
+{
+	fibril_mutex_lock(&ready_lock);
+	ready++;
+	fibril_condvar_broadcast(&ready_cv);
+	fibril_mutex_unlock(&ready_lock);
+}
+
+/** Waits until all CLIENTS are ready; false after WAIT_US. */
+static bool all_ready(void)
+{
+	fibril_mutex_lock(&ready_lock);
+	while (ready < CLIENTS) {
+		if (fibril_condvar_wait_timeout(&ready_cv, &ready_lock, WAIT_US) ==
+		    ETIMEOUT)
+			break;
+	}
+	bool ok = ready == CLIENTS;
+	fibril_mutex_unlock(&ready_lock);
+	return ok;
+}
+
+/** Collects every pending answer of @a c, each wait bounded. */
+static void client_collect(client_t *c)
+{
+	for (int i = 0; i < c->sent; i++) {
+		errno_t rv;
+		if (async_wait_timeout(c->aids[i], &rv, WAIT_US) == ETIMEOUT) {
+			c->timeouts++;
+			async_forget(c->aids[i]);
+			continue;
+		}
+		if (rv != EHANGUP && c->wrong++ == 0)
+			c->first_wrong = rv;
+	}
+}
+
+/** A client fibril: fills its own connection, then one call more, which
+ *  waits for a slot until the server is killed. */
+static errno_t client_fibril(void *arg)
+{
+	client_t *c = arg;
+	async_sess_t *sess = connect_server(c->srv);
+	async_exch_t *exch = sess != NULL ? async_exchange_begin(sess) : NULL;
+	if (exch == NULL) {
+		client_ready();
+		return ENOMEM;
+	}
+	for (; c->sent < IPC_MAX_ASYNC_CALLS; c->sent++)
+		c->aids[c->sent] = async_send_0(exch, ASYNCSRV_M_HOLD, NULL);
+	client_ready();
+	c->aids[c->sent++] = async_send_0(exch, ASYNCSRV_M_HOLD, NULL);
+	client_collect(c);
+	async_exchange_end(exch);
+	async_hangup(sess);
+	return EOK;
+}
+
+/** One round; false if it could not be set up. */
+static bool kill_round(int round)
+{
+	task_id_t server;
+	async_sess_t *srv = start_server(SERVICE_KILL, &server);
+	EXPECT(srv != NULL, "round %d: asyncsrv did not register", round);
+	if (srv == NULL)
+		return false;
+	static client_t clients[CLIENTS];
+	fid_t fids[CLIENTS];
+	ready = 0;
+	for (int i = 0; i < CLIENTS; i++) {
+		clients[i] = (client_t){.srv = srv};
+		fids[i] = fibril_create(client_fibril, &clients[i]);
+		if (fids[i] != NULL)
+			fibril_add_ready(fids[i]);
+	}
+	EXPECT(all_ready(), "round %d: clients did not fill their connections", round);
+	stop_task(server);
+	for (int i = 0; i < CLIENTS; i++) {
+		errno_t rc = ENOMEM;
+		if (fids[i] != NULL)
+			fibril_join(fids[i], &rc);
+		client_t *c = &clients[i];
+		EXPECT(rc == EOK, "round %d client %d: no connection", round, i);
+		EXPECT(c->timeouts == 0, "round %d client %d: %d waits timed out", round,
+		    i, c->timeouts);
+		EXPECT(c->wrong == 0, "round %d client %d: %d answers not EHANGUP (%s)",
+		    round, i, c->wrong, str_error(c->first_wrong));
+	}
+	drop_server();
+	return !failed;
+}
+
+static void test_kill(void)
+{
+	uint64_t start = clock_ns();
+	for (int round = 0; round < KILL_ROUNDS && kill_round(round); round++)
+		;
+	printf("astress:   kill: %d rounds, %d clients x %d calls, %llu ms\n",
+	    KILL_ROUNDS, CLIENTS, IPC_MAX_ASYNC_CALLS + 1,
+	    (unsigned long long) ((clock_ns() - start) / 1000000));
+}
+
+/*
+ * astress flood
+ */
+
+typedef struct {
+	async_sess_t *sess;
+	fibril_event_t full; /* the connection holds IPC_MAX_ASYNC_CALLS calls */
+	int pings_answered;
+	int bad;
+	int timeouts;
+	uint64_t resident_mid, resident_end;
+} flood_t;
+
+static uint64_t resident_pages(void)
+{
+	task_info_t info;
+	if (task_get_info(task_get_id(), &info) != EOK)
+		return 0;
+	return info.resident_pages;
+}
+
+static void flood_collect(flood_t *f, aid_t aid, ipc_call_t *answer, sysarg_t x)
+{
+	errno_t rv;
+	if (async_wait_timeout(aid, &rv, WAIT_US) == ETIMEOUT) {
+		f->timeouts++;
+		async_forget(aid);
+		return;
+	}
+	if (rv != EOK || ipc_get_arg1(answer) != x + 1)
+		f->bad++;
+	else
+		f->pings_answered++;
+}
+
+/** Holds IPC_MAX_ASYNC_CALLS calls at the server, then sends FLOOD_CALLS
+ *  pings, leaving up to FLOOD_WINDOW answers uncollected: every send past
+ *  the limit waits for a slot. */
+static errno_t flood_fibril(void *arg)
+{
+	flood_t *f = arg;
+	static aid_t held[IPC_MAX_ASYNC_CALLS];
+	static aid_t ring[FLOOD_WINDOW];
+	static ipc_call_t answers[FLOOD_WINDOW];
+	async_exch_t *exch = async_exchange_begin(f->sess);
+	if (exch == NULL) {
+		fibril_notify(&f->full);
+		return ENOMEM;
+	}
+	for (int i = 0; i < IPC_MAX_ASYNC_CALLS; i++)
+		held[i] = async_send_0(exch, ASYNCSRV_M_HOLD, NULL);
+	fibril_notify(&f->full);
+	for (int i = 0; i < FLOOD_CALLS; i++) {
+		int slot = i % FLOOD_WINDOW;
+		if (i >= FLOOD_WINDOW)
+			flood_collect(f, ring[slot], &answers[slot], i - FLOOD_WINDOW);
+		ring[slot] = async_send_1(exch, ASYNCSRV_M_PING, i, &answers[slot]);
+		if (i == FLOOD_CALLS / 2)
+			f->resident_mid = resident_pages();
+	}
+	for (int i = FLOOD_CALLS - FLOOD_WINDOW; i < FLOOD_CALLS; i++)
+		flood_collect(f, ring[i % FLOOD_WINDOW], &answers[i % FLOOD_WINDOW], i);
+	f->resident_end = resident_pages();
+	for (int i = 0; i < IPC_MAX_ASYNC_CALLS; i++) {
+		errno_t rv;
+		if (async_wait_timeout(held[i], &rv, WAIT_US) == ETIMEOUT) {
+			f->timeouts++;
+			async_forget(held[i]);
+		} else if (rv != EOK) {
+			f->bad++;
+		}
+	}
+	async_exchange_end(exch);
+	return EOK;
+}
+
+/** Runs a ping child against SERVICE_FLOOD; true if it passed. */
+static bool ping_child(void)
+{
+	task_id_t id;
+	char cmd[32];
+	snprintf(cmd, sizeof(cmd), "astress ping %d", SERVICE_FLOOD);
+	if (task_spawn_module(cmd, &id) != EOK)
+		return false;
+	task_exit_t e;
+	if (task_join(id, &e, 2 * START_US) != EOK) {
+		stop_task(id);
+		return false;
+	}
+	return e.how == TASK_EXIT_NORMAL && e.status == 0;
+}
+
+static void test_flood(void)
+{
+	task_id_t server;
+	async_sess_t *srv = start_server(SERVICE_FLOOD, &server);
+	EXPECT(srv != NULL, "flood: asyncsrv did not register");
+	if (srv == NULL)
+		return;
+	flood_t f = {.sess = connect_server(srv)};
+	async_sess_t *control = connect_server(srv);
+	fibril_event_initialize(&f.full);
+	fid_t fid = f.sess != NULL ? fibril_create(flood_fibril, &f) : NULL;
+	EXPECT(fid != NULL && control != NULL, "flood: no connections");
+	if (fid == NULL || control == NULL) {
+		stop_task(server);
+		return;
+	}
+	fibril_add_ready(fid);
+	EXPECT(fibril_wait_timeout(&f.full, WAIT_US) == EOK, "flood: never full");
+	/* The flooding fibril now waits for a slot; another task is served. */
+	EXPECT(ping_child(), "flood: ping child failed while the phone was full");
+	EXPECT(f.pings_answered == 0, "flood: %d pings passed the full phone",
+	    f.pings_answered);
+	async_exch_t *exch = async_exchange_begin(control);
+	sysarg_t released = 0;
+	errno_t rc = async_req_0_1(exch, ASYNCSRV_M_RELEASE, &released);
+	async_exchange_end(exch);
+	/* Exactly the limit reached the server, nothing more. */
+	EXPECT(rc == EOK && released == IPC_MAX_ASYNC_CALLS,
+	    "flood: release: %s, %lu calls held", str_error(rc),
+	    (unsigned long) released);
+	EXPECT(ping_child(), "flood: ping child failed during the flood");
+	errno_t frc = ENOMEM;
+	fibril_join(fid, &frc);
+	EXPECT(frc == EOK && f.bad == 0 && f.timeouts == 0,
+	    "flood: %d wrong answers, %d timeouts", f.bad, f.timeouts);
+	EXPECT(f.pings_answered == FLOOD_CALLS, "flood: %d of %d pings answered",
+	    f.pings_answered, FLOOD_CALLS);
+	EXPECT(f.resident_end <= f.resident_mid,
+	    "flood: memory grew from %llu to %llu pages",
+	    (unsigned long long) f.resident_mid, (unsigned long long) f.resident_end);
+	async_hangup(control);
+	async_hangup(f.sess);
+	stop_task(server);
+	drop_server();
+}
+
+/*
+ * astress ping SERVICE (child)
+ */
+
+static int ping_main(sysarg_t service)
+{
+	async_exch_t *exch = async_exchange_begin(async_session_ns());
+	errno_t rc;
+	async_sess_t *sess = async_connect_me_to(
+	    EXCHANGE_ATOMIC, exch, ASYNCSRV_IFACE, service, 0, &rc);
+	async_exchange_end(exch);
+	if (sess == NULL) {
+		printf("astress:   ping: cannot connect: %s\n", str_error(rc));
+		return 1;
+	}
+	uint64_t worst = 0;
+	exch = async_exchange_begin(sess);
+	for (sysarg_t i = 0; i < PINGS && rc == EOK; i++) {
+		ipc_call_t answer;
+		uint64_t start = clock_ns();
+		aid_t aid = async_send_1(exch, ASYNCSRV_M_PING, i, &answer);
+		errno_t rv;
+		rc = async_wait_timeout(aid, &rv, PING_BOUND_US);
+		if (rc == ETIMEOUT)
+			async_forget(aid);
+		else if (rv != EOK || ipc_get_arg1(&answer) != i + 1)
+			rc = rv != EOK ? rv : EPARTY;
+		uint64_t took = (clock_ns() - start) / 1000;
+		worst = took > worst ? took : worst;
+	}
+	async_exchange_end(exch);
+	async_hangup(sess);
+	printf("astress:   ping: %s, slowest answer %llu us\n", str_error(rc),
+	    (unsigned long long) worst);
+	return rc == EOK ? 0 : 1;
+}
+
+static kernel_stats_t stats(void)
+{
+	kernel_stats_t st = {0};
+	kernel_stats_get(&st);
+	return st;
+}
+
+/** Runs test @a fn and checks that the tasks it started are gone and their
+ *  their threads too. Frames are not compared: this task's own heap and
+ *  fibril stacks grow with the flood (the stress test checks the kernel's
+ *  frames, slab objects and capabilities exactly). */
+static int run(const char *name, void (*fn)(void))
+{
+	kernel_stats_t before = stats();
+	failed = false;
+	fn();
+	kernel_stats_t after = stats();
+	EXPECT(after.tasks == before.tasks, "%s: tasks %llu -> %llu", name,
+	    (unsigned long long) before.tasks, (unsigned long long) after.tasks);
+	EXPECT(after.threads == before.threads, "%s: threads %llu -> %llu", name,
+	    (unsigned long long) before.threads, (unsigned long long) after.threads);
+	printf("astress: %s %s\n", failed ? "FAIL" : "PASS", name);
+	return failed ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 2 && strcmp(argv[1], "ping") == 0)
+		return ping_main(strtoul(argv[2], NULL, 10));
+	/* A second runner serves the registrar while main waits in the kernel
+	 * (task_join). */
+	if (fibril_spawn_runners(1) != EOK) {
+		printf("astress: cannot start a second runner thread\n");
+		return 1;
+	}
+	async_set_fallback_port_handler(registrar, NULL);
+	/* Warm up once: fibril stacks and heap areas are kept for reuse, and
+	 * must not count as memory the tests leave behind. */
+	kill_round(0);
+	int warm_failed = failed ? 1 : 0;
+	if (warm_failed)
+		printf("astress: FAIL warm_up\n");
+	int failures = warm_failed;
+	failures += run("server_killed_with_pending_fibrils", test_kill);
+	failures += run("flood_held_at_limit_other_task_served", test_flood);
+	printf("astress: %d passed, %d failed\n", 2 + warm_failed - failures, failures);
+	return failures;
+}
