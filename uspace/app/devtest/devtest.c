@@ -25,42 +25,10 @@
 #define POLL_TRIES	50
 #define KBD_SERVICE	"devices/\\hw\\i8042\\kbd"
 
-/** Starts @a path with @a perms and waits until it reports ready. */
-static errno_t start_server(const char *path, unsigned perms)
-{
-	const char *args[] = {path, NULL};
-	task_spawn_opts_t opts;
-	task_spawn_opts_init(&opts);
-	opts.perms = perms;
-	task_id_t id;
-	errno_t rc = task_spawn_opts(&id, NULL, path, args, &opts);
-	if (rc != EOK)
-		return rc;
-	task_exit_t texit;
-	int value;
-	rc = task_wait_task_id(id, TASK_WAIT_RETVAL, &texit, &value);
-	if (rc == EOK && (texit.how != 0 || value != 0))
-		rc = EPARTY;
-	return rc;
-}
-
 /** The node of the device driven by @a driver; false if there is none. */
 static bool find_device(const char *driver, devman_node_info_t *out)
 {
-	devman_node_info_t *nodes;
-	size_t count;
-	if (devman_get_tree(&nodes, &count) != EOK)
-		return false;
-	bool found = false;
-	for (size_t i = 0; i < count && !found; i++) {
-		if (nodes[i].kind == DEVMAN_NODE_DEV &&
-		    strcmp(nodes[i].driver, driver) == 0) {
-			*out = nodes[i];
-			found = true;
-		}
-	}
-	free(nodes);
-	return found;
+	return devman_find_driver(driver, out) == EOK;
 }
 
 static void test_devman_starts_the_drivers(void)
@@ -68,9 +36,9 @@ static void test_devman_starts_the_drivers(void)
 	CHECK_RC(
 	    vfs_mount("/", "tmpfs", "archive=rootfs", VFS_MOUNT_WAIT | VFS_MOUNT_RDONLY),
 	    EOK);
-	CHECK_RC(start_server("/srv/locsrv", 0), EOK);
-	CHECK_RC(
-	    start_server("/srv/devman", PERM_IO | PERM_IRQ | PERM_PHYSMEM | PERM_TASK),
+	CHECK_RC(task_start_server("/srv/locsrv", 0, NULL), EOK);
+	CHECK_RC(task_start_server(
+		     "/srv/devman", PERM_IO | PERM_IRQ | PERM_PHYSMEM | PERM_TASK, NULL),
 	    EOK);
 	CHECK_RC(devman_wait_stable(STABLE_USEC), EOK);
 	static const char *const drivers[] = {"pc", "pci", "ns16550", "i8042", "vga"};

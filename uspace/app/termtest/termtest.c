@@ -46,42 +46,10 @@ static void check(bool ok, const char *what)
 		failures++;
 }
 
-/** Starts @a path with @a perms and waits until it reports ready. */
-static errno_t start_server(const char *path, unsigned perms, task_id_t *id)
-{
-	const char *args[] = {path, NULL};
-	task_spawn_opts_t opts;
-	task_spawn_opts_init(&opts);
-	opts.perms = perms;
-	errno_t rc = task_spawn_opts(id, NULL, path, args, &opts);
-	if (rc != EOK)
-		return rc;
-	task_exit_t texit;
-	int value;
-	rc = task_wait_task_id(*id, TASK_WAIT_RETVAL, &texit, &value);
-	if (rc == EOK && (texit.how != 0 || value != 0))
-		rc = EPARTY; /* it ended instead */
-	return rc;
-}
-
-/** The device-tree node of the device whose driver is @a driver; false if
- *  there is none (or the tree cannot be read). */
+/** The node of the device driven by @a driver; false if there is none. */
 static bool find_device(const char *driver, devman_node_info_t *out)
 {
-	devman_node_info_t *nodes;
-	size_t count;
-	if (devman_get_tree(&nodes, &count) != EOK)
-		return false;
-	bool found = false;
-	for (size_t i = 0; i < count && !found; i++) {
-		if (nodes[i].kind == DEVMAN_NODE_DEV &&
-		    strcmp(nodes[i].driver, driver) == 0) {
-			*out = nodes[i];
-			found = true;
-		}
-	}
-	free(nodes);
-	return found;
+	return devman_find_driver(driver, out) == EOK;
 }
 
 /** The root, the device manager (and its serial driver) and the console. */
@@ -91,9 +59,9 @@ static errno_t set_up(void)
 	errno_t rc = vfs_mount(
 	    "/", "tmpfs", "archive=rootfs", VFS_MOUNT_WAIT | VFS_MOUNT_RDONLY);
 	if (rc == EOK)
-		rc = start_server("/srv/locsrv", 0, &id);
+		rc = task_start_server("/srv/locsrv", 0, &id);
 	if (rc == EOK)
-		rc = start_server(
+		rc = task_start_server(
 		    "/srv/devman", PERM_IO | PERM_IRQ | PERM_PHYSMEM | PERM_TASK, &id);
 	devman_node_info_t serial;
 	if (rc == EOK && !find_device("ns16550", &serial))
@@ -103,7 +71,7 @@ static errno_t set_up(void)
 	if (rc != EOK)
 		return rc;
 	driver_id = serial.task;
-	rc = start_server("/srv/console", PERM_TASK, &id);
+	rc = task_start_server("/srv/console", PERM_TASK, &id);
 	if (rc == EOK)
 		rc = term_open(&term);
 	return rc;

@@ -16,6 +16,9 @@ errno_t devman_get_tree(devman_node_info_t **nodes, size_t *count);
 /** Waits until no driver is starting, at most @a usec microseconds
  *  (0: forever; ETIMEOUT). */
 errno_t devman_wait_stable(uint64_t usec);
+/** The node of the (first) device driven by @a driver into *@a out; ENOENT
+ *  if there is none. */
+errno_t devman_find_driver(const char *driver, devman_node_info_t *out);
 /** The name of a device state (DEVMAN_DEV_*): "running", "failed", ... */
 const char *devman_state_name(unsigned state);
 

@@ -68,6 +68,11 @@ void task_spawn_opts_init(task_spawn_opts_t *opts);
 errno_t task_spawn_opts(task_id_t *id, task_wait_t *wait, const char *path,
     const char *const args[], const task_spawn_opts_t *opts);
 
+/** Starts server @a path (no arguments) with permissions @a perms and waits
+ *  until it reports ready (task_retval(0)); its id in *@a id (unless NULL).
+ *  EPARTY if it ended or reported another value instead. */
+errno_t task_start_server(const char *path, unsigned perms, task_id_t *id);
+
 /** Asks the naming service to tell when task @a id does what @a flags
  *  (TASK_WAIT_EXIT, TASK_WAIT_RETVAL) say; collect with task_wait(). */
 errno_t task_setup_wait(task_id_t id, unsigned flags, task_wait_t *wait);

@@ -6,6 +6,7 @@
 #include <devman.h>
 #include <ns.h>
 #include <stdlib.h>
+#include <string.h>
 
 static async_sess_t *devman_connect(errno_t *rc)
 {
@@ -59,6 +60,25 @@ errno_t devman_wait_stable(uint64_t usec)
 	if (exch != NULL)
 		async_exchange_end(exch);
 	async_hangup(sess);
+	return rc;
+}
+
+errno_t devman_find_driver(const char *driver, devman_node_info_t *out)
+{
+	devman_node_info_t *nodes;
+	size_t count;
+	errno_t rc = devman_get_tree(&nodes, &count);
+	if (rc != EOK)
+		return rc;
+	rc = ENOENT;
+	for (size_t i = 0; i < count && rc == ENOENT; i++) {
+		if (nodes[i].kind == DEVMAN_NODE_DEV &&
+		    strcmp(nodes[i].driver, driver) == 0) {
+			*out = nodes[i];
+			rc = EOK;
+		}
+	}
+	free(nodes);
 	return rc;
 }
 

@@ -242,3 +242,23 @@ errno_t task_retval(int value)
 	async_exchange_end(exch);
 	return rc;
 }
+
+errno_t task_start_server(const char *path, unsigned perms, task_id_t *id)
+{
+	const char *args[] = {path, NULL};
+	task_spawn_opts_t opts;
+	task_spawn_opts_init(&opts);
+	opts.perms = perms;
+	task_id_t tid;
+	errno_t rc = task_spawn_opts(&tid, NULL, path, args, &opts);
+	if (rc != EOK)
+		return rc;
+	task_exit_t texit;
+	int value;
+	rc = task_wait_task_id(tid, TASK_WAIT_RETVAL, &texit, &value);
+	if (rc == EOK && (texit.how != 0 || value != 0))
+		rc = EPARTY; /* it ended or reported a failure instead */
+	if (rc == EOK && id != NULL)
+		*id = tid;
+	return rc;
+}
