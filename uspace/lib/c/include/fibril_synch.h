@@ -21,13 +21,15 @@
 #include <fibril.h>
 
 typedef struct fibril_mutex {
-	fibril_t *owner;
+	/* The owner (a fibril_t *) with bit 0 set while fibrils wait; 0 when
+	 * free. Taken and released uncontended by one atomic operation each. */
+	uintptr_t owner;
 	list_t waiters;
 } fibril_mutex_t;
 
 #define FIBRIL_MUTEX_INITIALIZER(name) \
 	{ \
-		.owner = NULL, .waiters = LIST_INITIALIZER((name).waiters) \
+		.owner = 0, .waiters = LIST_INITIALIZER((name).waiters) \
 	}
 #define FIBRIL_MUTEX_INITIALIZE(name) fibril_mutex_t name = FIBRIL_MUTEX_INITIALIZER(name)
 

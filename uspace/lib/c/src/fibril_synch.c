@@ -3,6 +3,13 @@
  * (fibril_synch.h). Every field and wait list here is guarded by fibril_lock
  * (private/fibril.h); a waiting fibril sits on one wait list through its
  * `link`, and fibril_wake_locked() (by a waker or its deadline) takes it off.
+ *
+ * A mutex's owner word is the exception: a free mutex is taken, and a mutex
+ * without waiters released, by one compare-and-swap without fibril_lock.
+ * Its bit 0 (MUTEX_WAITED) says the waiter list is not empty; it is set,
+ * under fibril_lock, before a fibril queues, so the owner's lock-free
+ * release then fails and takes the locked path, which hands the mutex to
+ * the first waiter (never leaving it free while fibrils wait).
  * The timer is built on the mutex and condition variable and has its own
  * locking.
  */
@@ -16,6 +23,22 @@
 /* Longest wait-for chain the detector reports in full. */
 #define DEADLOCK_CYCLE_MAX 64
 
+#define MUTEX_WAITED ((uintptr_t) 1)
+
+static fibril_t *mutex_owner(const fibril_mutex_t *m)
+{
+	return (
+	    fibril_t *) (__atomic_load_n(&m->owner, __ATOMIC_ACQUIRE) & ~MUTEX_WAITED);
+}
+
+/** Takes @a m if it is free (one compare-and-swap). */
+static bool mutex_try_take(fibril_mutex_t *m, fibril_t *self)
+{
+	uintptr_t free_word = 0;
+	return __atomic_compare_exchange_n(&m->owner, &free_word, (uintptr_t) self, false,
+	    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
+
 static _Noreturn void synch_fatal(const char *what, const void *object)
 {
 	fprintf(stderr, "%s: fibril %llu: %s (%p)\n", __progname,
@@ -26,7 +49,7 @@ static _Noreturn void synch_fatal(const char *what, const void *object)
 static const void *mutex_owner_of_waited(const void *fibril)
 {
 	const fibril_mutex_t *m = ((const fibril_t *) fibril)->waits_for;
-	return m != NULL ? m->owner : NULL;
+	return m != NULL ? mutex_owner(m) : NULL;
 }
 
 /** Prints the cycle @a self would close by waiting for @a m and aborts. */
@@ -39,78 +62,98 @@ static _Noreturn void deadlock_report(const void **cycle, size_t n, fibril_mutex
 		fprintf(stderr,
 		    "  fibril %llu (entry %p) waits for mutex %p held by fibril %llu\n",
 		    (unsigned long long) f->number, (void *) f->fn, (const void *) wanted,
-		    (unsigned long long) wanted->owner->number);
+		    (unsigned long long) mutex_owner(wanted)->number);
 	}
 	abort();
+}
+
+/** Marks @a m as waited for, unless it is free: then takes it (true).
+ *  fibril_lock held; only the owner's lock-free release races with this. */
+static bool mutex_take_or_mark(fibril_mutex_t *m, fibril_t *self)
+{
+	uintptr_t cur = __atomic_load_n(&m->owner, __ATOMIC_RELAXED);
+	for (;;) {
+		if (cur == 0 && mutex_try_take(m, self))
+			return true;
+		if (cur != 0 &&
+		    ((cur & MUTEX_WAITED) ||
+			__atomic_compare_exchange_n(&m->owner, &cur, cur | MUTEX_WAITED,
+			    false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)))
+			return false;
+		cur = __atomic_load_n(&m->owner, __ATOMIC_RELAXED);
+	}
 }
 
 /** Takes @a m for @a self, waiting if it is held. fibril_lock held. */
 static void mutex_lock_locked(fibril_mutex_t *m, fibril_t *self)
 {
-	if (m->owner == NULL) {
-		m->owner = self;
+	if (mutex_take_or_mark(m, self))
 		return;
-	}
 	const void *cycle[DEADLOCK_CYCLE_MAX];
 	size_t n = deadlock_find_cycle(
-	    self, m->owner, mutex_owner_of_waited, cycle, DEADLOCK_CYCLE_MAX);
+	    self, mutex_owner(m), mutex_owner_of_waited, cycle, DEADLOCK_CYCLE_MAX);
 	if (n > 0)
 		deadlock_report(cycle, n, m);
 	self->waits_for = m;
 	list_append(&self->link, &m->waiters);
-	while (m->owner != self)
+	while (mutex_owner(m) != self)
 		fibril_block_locked(self, 0);
 }
 
 /** Releases @a m, handing it to the first waiter. fibril_lock held. */
 static void mutex_unlock_locked(fibril_mutex_t *m, fibril_t *self)
 {
-	if (m->owner != self)
+	if (mutex_owner(m) != self)
 		synch_fatal("unlocks a mutex it does not hold", m);
 	link_t *first = list_first(&m->waiters);
 	if (first == NULL) {
-		m->owner = NULL;
+		__atomic_store_n(&m->owner, 0, __ATOMIC_RELEASE);
 		return;
 	}
 	fibril_t *next = list_get_instance(first, fibril_t, link);
-	m->owner = next;
+	bool more = list_next(first, &m->waiters) != NULL;
+	__atomic_store_n(
+	    &m->owner, (uintptr_t) next | (more ? MUTEX_WAITED : 0), __ATOMIC_RELEASE);
 	next->waits_for = NULL;
 	fibril_wake_locked(next);
 }
 
 void fibril_mutex_initialize(fibril_mutex_t *m)
 {
-	m->owner = NULL;
+	m->owner = 0;
 	list_initialize(&m->waiters);
 }
 
 void fibril_mutex_lock(fibril_mutex_t *m)
 {
+	fibril_t *self = fibril_self();
+	if (mutex_try_take(m, self))
+		return;
 	spinlock_lock(&fibril_lock);
-	mutex_lock_locked(m, fibril_self());
+	mutex_lock_locked(m, self);
 	spinlock_unlock(&fibril_lock);
 }
 
 bool fibril_mutex_trylock(fibril_mutex_t *m)
 {
-	spinlock_lock(&fibril_lock);
-	bool taken = m->owner == NULL;
-	if (taken)
-		m->owner = fibril_self();
-	spinlock_unlock(&fibril_lock);
-	return taken;
+	return mutex_try_take(m, fibril_self());
 }
 
 void fibril_mutex_unlock(fibril_mutex_t *m)
 {
+	fibril_t *self = fibril_self();
+	uintptr_t mine = (uintptr_t) self; /* owned, no waiters */
+	if (__atomic_compare_exchange_n(
+		&m->owner, &mine, 0, false, __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+		return;
 	spinlock_lock(&fibril_lock);
-	mutex_unlock_locked(m, fibril_self());
+	mutex_unlock_locked(m, self);
 	spinlock_unlock(&fibril_lock);
 }
 
 bool fibril_mutex_is_locked(fibril_mutex_t *m)
 {
-	return __atomic_load_n(&m->owner, __ATOMIC_RELAXED) != NULL;
+	return __atomic_load_n(&m->owner, __ATOMIC_RELAXED) != 0;
 }
 
 void fibril_condvar_initialize(fibril_condvar_t *cv)
