@@ -126,6 +126,17 @@ static void ipc_fuzz(sysarg_t num)
 		calls[rnd() % POOL] = r[8];
 }
 
+/** Grants of every kind, valid and not, to ourselves, children that may be
+ *  gone and tasks that are not ours. */
+static void hwres_fuzz(void)
+{
+	const uint64_t tasks[] = {0, 1, 999999, rnd() % 64, UINT64_MAX};
+	const uint64_t bases[] = {0, 0x3f8, 0xb8000, 0xfffe, 0x10000, rnd()};
+	const uint64_t sizes[] = {0, 1, 8, 0x1000, 0x10000, gen_size()};
+	syscall4(
+	    SYS_HWRES_GRANT, pick(tasks, 5), rnd() % 5, pick(bases, 6), pick(sizes, 6));
+}
+
 static void irq_fuzz(void)
 {
 	irq_cmd_t cmds[4];
@@ -295,6 +306,9 @@ static void one_call(bool privileged)
 	case SYS_KLOG_READ:
 		syscall4(num, gen_pointer(), gen_pointer(), gen_size(), gen_pointer());
 		return;
+	case SYS_HWRES_GRANT:
+		hwres_fuzz();
+		return;
 	case SYS_PHYSMEM_MAP: {
 		uintptr_t base;
 		if (syscall4(num, rnd() % 2 ? 0xb8000 : rnd(), gen_size() % (1 << 20),
@@ -305,7 +319,7 @@ static void one_call(bool privileged)
 	default:
 		break;
 	}
-	if (num >= SYS_IPC_FIRST) {
+	if (num >= SYS_IPC_FIRST && num <= SYS_IPC_LAST) {
 		ipc_fuzz(num);
 		return;
 	}
