@@ -142,3 +142,39 @@ KTEST(as_shared_object_maps_the_same_frames)
 	KT_ASSERT_EQ(page_query(b->root, vb, &pb, &fb), EOK); /* still there */
 	as_destroy(b);
 }
+
+static size_t committed_now(void)
+{
+	frame_stats_t st;
+	frame_get_stats(&st);
+	return st.committed;
+}
+
+KTEST(mem_object_commits_what_it_may_need)
+{
+	size_t base = committed_now();
+	mem_object_t *obj;
+	KT_ASSERT_EQ(mem_object_create_anon(4, &obj), EOK);
+	KT_ASSERT_EQ(committed_now(), base + 5); /* 4 pages and their chunk */
+	paddr_t pa;
+	KT_ASSERT_EQ(mem_object_page(obj, 1, &pa), EOK);
+	KT_ASSERT_EQ(committed_now(), base + 3); /* the page and the chunk taken */
+	KT_ASSERT_EQ(mem_object_resize(obj, 1024), EOK);
+	KT_ASSERT_EQ(committed_now(), base + 1023 + 1); /* and a second chunk */
+	KT_ASSERT_EQ(mem_object_resize(obj, 1), EOK);
+	KT_ASSERT_EQ(committed_now(), base + 1); /* page 1 freed, chunk 0 kept */
+	frame_stats_t st;
+	frame_get_stats(&st);
+	KT_ASSERT_EQ(mem_object_resize(obj, st.free + 1), ENOMEM);
+	KT_ASSERT_EQ(obj->pages, 1);
+	KT_ASSERT_EQ(committed_now(), base + 1);
+	mem_object_put(obj);
+	KT_ASSERT_EQ(committed_now(), base);
+	KT_ASSERT_EQ(mem_object_create_anon(st.free + 1, &obj), ENOMEM);
+	KT_ASSERT_EQ(mem_object_create_noreserve(st.free + 1, &obj), EOK);
+	KT_ASSERT_EQ(committed_now(), base);
+	KT_ASSERT_EQ(mem_object_page(obj, 0, &pa), EOK);
+	mem_object_put(obj);
+	KT_ASSERT_EQ(frame_commit(st.free - st.committed + 1), ENOMEM);
+	KT_ASSERT_EQ(committed_now(), base);
+}

@@ -11,6 +11,11 @@
 #define AS_AREA_WRITE	  0x02
 #define AS_AREA_EXEC	  0x04
 #define AS_AREA_CACHEABLE 0x08
+/* Commit no memory for the area (docs/kernel.md, "Address spaces"): creating
+ * and growing it cannot fail for want of memory, but a first touch of a page
+ * can, which stops the task. For stacks, which stay sparse. Without it an
+ * area's memory is committed when it is created or grown (ENOMEM). */
+#define AS_AREA_NORESERVE 0x10
 
 /* Pass as *base to SYS_AS_AREA_CREATE to let the kernel choose the address. */
 #define AS_AREA_ANY ((uintptr_t) -1)
@@ -79,7 +84,8 @@ typedef struct {
 	uint64_t kmalloc_large; /* kmalloc blocks above the slab sizes */
 	uint64_t tasks;
 	uint64_t threads;
-	uint64_t capabilities; /* in all tasks */
+	uint64_t capabilities;	   /* in all tasks */
+	uint64_t frames_committed; /* of the free frames, promised to memory areas */
 } kernel_stats_t;
 
 #define THREAD_NAME_LEN_MAX 31

@@ -11,8 +11,10 @@
 #include <mm/page.h>
 #include <string.h>
 
-#define AS_ANY_BASE    0x0000010000000000ull /* where AS_AREA_ANY searches from */
-#define AS_FLAGS_VALID (AS_AREA_READ | AS_AREA_WRITE | AS_AREA_EXEC | AS_AREA_CACHEABLE)
+#define AS_ANY_BASE 0x0000010000000000ull /* where AS_AREA_ANY searches from */
+#define AS_FLAGS_VALID \
+	(AS_AREA_READ | AS_AREA_WRITE | AS_AREA_EXEC | AS_AREA_CACHEABLE | \
+	    AS_AREA_NORESERVE)
 
 static slab_cache_t as_cache;
 static slab_cache_t area_cache;
@@ -127,7 +129,9 @@ errno_t as_area_create(as_t *as, uintptr_t *base, size_t size, unsigned flags,
 	if (area == NULL)
 		return ENOMEM;
 	if (obj == NULL) {
-		rc = mem_object_create_anon(pages, &obj);
+		rc = (flags & AS_AREA_NORESERVE)
+		    ? mem_object_create_noreserve(pages, &obj)
+		    : mem_object_create_anon(pages, &obj);
 		if (rc != EOK) {
 			kmem_free(&area_cache, area);
 			return rc;
@@ -233,6 +237,8 @@ errno_t as_area_change_flags(as_t *as, uintptr_t base, unsigned flags)
 		rc = ENOENT;
 	else if (area->obj->type != MEM_OBJECT_ANON || area->obj->refcount != 1)
 		rc = EPERM;
+	else if ((flags ^ area->flags) & AS_AREA_NORESERVE)
+		rc = EINVAL; /* the object's commitment is fixed at creation */
 	if (rc == EOK) {
 		/* Pages fault back in with the new rights. */
 		unmap_pages(as, area, 0, area->pages);

@@ -1,6 +1,14 @@
 /*
  * The frame allocator: builds a buddy allocator from the boot memory map.
- * Lock: frame_lock guards the buddy state.
+ * Lock: frame_lock guards the buddy state and the commit count.
+ *
+ * Commit accounting: `committed` frames are promised to anonymous memory
+ * (mem_object.c) and not yet handed out. Invariant: buddy.free_frames >=
+ * committed, so a promised frame can always be allocated. frame_alloc()
+ * never takes the last `committed` free frames, and a new promise must leave
+ * `kernel_reserve` free frames beyond all promises, for the kernel's own
+ * allocations (page tables, objects, stacks) and for pages of areas that
+ * commit nothing (AS_AREA_NORESERVE).
  */
 #include <mm/frame.h>
 #include <arch/mm.h>
@@ -10,9 +18,10 @@
 #include <spinlock.h>
 #include <string.h>
 
-#define LOW_MEMORY_END	0x100000       /* firmware and real-mode structures */
-#define BOOT_MAPPED_END 0x100000000ull /* the boot page tables map 4 GiB */
-#define RESERVED_MAX	(BOOT_MODULES_MAX + 2)
+#define LOW_MEMORY_END	   0x100000	  /* firmware and real-mode structures */
+#define BOOT_MAPPED_END	   0x100000000ull /* the boot page tables map 4 GiB */
+#define RESERVED_MAX	   (BOOT_MODULES_MAX + 2)
+#define KERNEL_RESERVE_MIN 256 /* frames; at least 1/32 of memory is kept */
 
 typedef struct {
 	paddr_t start;
@@ -26,6 +35,8 @@ static spinlock_t frame_lock = SPINLOCK_INITIALIZER("frame");
 static span_t reserved[RESERVED_MAX];
 static size_t reserved_count;
 static size_t managed_frames;
+static size_t committed;
+static size_t kernel_reserve;
 
 static void reserve(paddr_t start, paddr_t end)
 {
@@ -114,13 +125,22 @@ void frame_init(void)
 		if (usable_range(&boot_info.memmap[i], &start, &end))
 			for_each_free_piece(start, end, add_piece, NULL);
 	}
+	kernel_reserve = MAX((size_t) KERNEL_RESERVE_MIN, managed_frames / 32);
+}
+
+/** Free frames nobody was promised. Lock held. */
+static size_t unpromised_frames(void)
+{
+	return buddy.free_frames - committed;
 }
 
 errno_t frame_alloc(unsigned order, paddr_t *pa)
 {
 	pfn_t pfn;
+	errno_t rc = ENOMEM;
 	spinlock_lock(&frame_lock);
-	errno_t rc = buddy_alloc(&buddy, order, &pfn);
+	if (unpromised_frames() >= ((size_t) 1 << order))
+		rc = buddy_alloc(&buddy, order, &pfn);
 	spinlock_unlock(&frame_lock);
 	if (rc == EOK)
 		*pa = pfn * FRAME_SIZE;
@@ -133,6 +153,44 @@ errno_t frame_alloc_zeroed(unsigned order, paddr_t *pa)
 	if (rc == EOK)
 		memset(phys_to_virt(*pa), 0, (size_t) FRAME_SIZE << order);
 	return rc;
+}
+
+errno_t frame_commit(size_t count)
+{
+	errno_t rc = ENOMEM;
+	spinlock_lock(&frame_lock);
+	size_t left = unpromised_frames();
+	if (left >= kernel_reserve && count <= left - kernel_reserve) {
+		committed += count;
+		rc = EOK;
+	}
+	spinlock_unlock(&frame_lock);
+	return rc;
+}
+
+void frame_uncommit(size_t count)
+{
+	spinlock_lock(&frame_lock);
+	if (count > committed)
+		panic("frame_uncommit(%zu): only %zu committed", count, committed);
+	committed -= count;
+	spinlock_unlock(&frame_lock);
+}
+
+paddr_t frame_alloc_committed(void)
+{
+	pfn_t pfn;
+	spinlock_lock(&frame_lock);
+	if (committed == 0)
+		panic("frame_alloc_committed: nothing committed");
+	/* free_frames >= committed > 0, so the buddy has a frame. */
+	if (buddy_alloc(&buddy, 0, &pfn) != EOK)
+		panic("frame_alloc_committed: %zu committed, none free", committed);
+	committed--;
+	spinlock_unlock(&frame_lock);
+	paddr_t pa = pfn * FRAME_SIZE;
+	memset(phys_to_virt(pa), 0, FRAME_SIZE);
+	return pa;
 }
 
 void frame_free(paddr_t pa)
@@ -155,6 +213,7 @@ void frame_get_stats(frame_stats_t *stats)
 	spinlock_lock(&frame_lock);
 	stats->total = managed_frames;
 	stats->free = buddy.free_frames;
+	stats->committed = committed;
 	spinlock_unlock(&frame_lock);
 }
 

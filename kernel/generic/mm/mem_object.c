@@ -2,6 +2,10 @@
  * Memory objects (see mm/mem_object.h). Anonymous pages are tracked in a
  * two-level table: a kmalloc'd array of chunk pointers, each chunk one frame
  * of 512 physical addresses, allocated when a page in its range is first used.
+ *
+ * Commit accounting (see mm/mem_object.h): a committing object holds a
+ * promise (frame_commit) for exactly the frames it may still allocate:
+ * obj->committed == commit_need(obj) whenever obj->lock is free.
  */
 #include <mm/mem_object.h>
 #include <arch/mm.h>
@@ -34,19 +38,49 @@ static size_t chunks_for(size_t pages)
 	return (pages + MEM_OBJECT_CHUNK_PAGES - 1) / MEM_OBJECT_CHUNK_PAGES;
 }
 
+/** Frames an object of @a pages pages may still allocate, besides the
+ *  @a resident pages and @a chunks chunks it has. */
+static size_t frames_needed(size_t pages, size_t resident, size_t chunks)
+{
+	return (pages - resident) + (chunks_for(pages) - chunks);
+}
+
+/** What a committing object must hold promised. Lock held. */
+static size_t commit_need(const mem_object_t *obj)
+{
+	return frames_needed(obj->pages, obj->resident, obj->chunks_present);
+}
+
+static errno_t create_anon(size_t pages, bool commit, mem_object_t **out)
+{
+	size_t promise = commit ? frames_needed(pages, 0, 0) : 0;
+	if (promise > 0 && frame_commit(promise) != EOK)
+		return ENOMEM;
+	mem_object_t *obj = object_alloc(MEM_OBJECT_ANON, pages);
+	if (obj != NULL) {
+		obj->commits = commit;
+		obj->committed = promise;
+		obj->chunk_count = chunks_for(pages);
+		obj->chunks = kzalloc(MAX(obj->chunk_count, 1) * sizeof(paddr_t *));
+		if (obj->chunks != NULL) {
+			*out = obj;
+			return EOK;
+		}
+		kmem_free(&object_cache, obj);
+	}
+	if (promise > 0)
+		frame_uncommit(promise);
+	return ENOMEM;
+}
+
 errno_t mem_object_create_anon(size_t pages, mem_object_t **out)
 {
-	mem_object_t *obj = object_alloc(MEM_OBJECT_ANON, pages);
-	if (obj == NULL)
-		return ENOMEM;
-	obj->chunk_count = chunks_for(pages);
-	obj->chunks = kzalloc(MAX(obj->chunk_count, 1) * sizeof(paddr_t *));
-	if (obj->chunks == NULL) {
-		kmem_free(&object_cache, obj);
-		return ENOMEM;
-	}
-	*out = obj;
-	return EOK;
+	return create_anon(pages, true, out);
+}
+
+errno_t mem_object_create_noreserve(size_t pages, mem_object_t **out)
+{
+	return create_anon(pages, false, out);
 }
 
 errno_t mem_object_create_phys(paddr_t base, size_t pages, mem_object_t **out)
@@ -86,6 +120,7 @@ static void free_pages(mem_object_t *obj, size_t from, size_t to)
 		if (obj->chunks[c] != NULL) {
 			frame_free(virt_to_phys(obj->chunks[c]));
 			obj->chunks[c] = NULL;
+			obj->chunks_present--;
 		}
 	}
 }
@@ -97,6 +132,8 @@ void mem_object_put(mem_object_t *obj)
 	if (obj->type == MEM_OBJECT_ANON) {
 		free_pages(obj, 0, obj->pages);
 		kfree(obj->chunks);
+		if (obj->committed > 0)
+			frame_uncommit(obj->committed);
 	}
 	kmem_free(&object_cache, obj);
 }
@@ -119,6 +156,17 @@ errno_t mem_object_lookup(mem_object_t *obj, size_t index, paddr_t *pa)
 	return EOK;
 }
 
+/** A zeroed frame for @a obj: against its promise if it commits (cannot
+ *  fail), else from the unpromised frames (ENOMEM). Lock held. */
+static errno_t object_frame(mem_object_t *obj, paddr_t *pa)
+{
+	if (!obj->commits)
+		return frame_alloc_zeroed(0, pa);
+	obj->committed--;
+	*pa = frame_alloc_committed();
+	return EOK;
+}
+
 errno_t mem_object_page(mem_object_t *obj, size_t index, paddr_t *pa)
 {
 	if (obj->type == MEM_OBJECT_PHYS || index >= obj->pages)
@@ -128,14 +176,16 @@ errno_t mem_object_page(mem_object_t *obj, size_t index, paddr_t *pa)
 	errno_t rc = EOK;
 	if (*chunk == NULL) {
 		paddr_t cpa;
-		rc = frame_alloc_zeroed(0, &cpa);
-		if (rc == EOK)
+		rc = object_frame(obj, &cpa);
+		if (rc == EOK) {
 			*chunk = phys_to_virt(cpa);
+			obj->chunks_present++;
+		}
 	}
 	if (rc == EOK) {
 		paddr_t *slot = &(*chunk)[index % MEM_OBJECT_CHUNK_PAGES];
 		if (*slot == 0) {
-			rc = frame_alloc_zeroed(0, slot);
+			rc = object_frame(obj, slot);
 			if (rc == EOK)
 				obj->resident++;
 		}
@@ -143,6 +193,28 @@ errno_t mem_object_page(mem_object_t *obj, size_t index, paddr_t *pa)
 	}
 	spinlock_unlock(&obj->lock);
 	return rc;
+}
+
+/** Adds to the promise of a committing object what growing to @a pages
+ *  pages needs; ENOMEM. Lock held. */
+static errno_t commit_grow(mem_object_t *obj, size_t pages)
+{
+	size_t need = frames_needed(pages, obj->resident, obj->chunks_present);
+	if (need > obj->committed && frame_commit(need - obj->committed) != EOK)
+		return ENOMEM;
+	obj->committed = MAX(need, obj->committed);
+	return EOK;
+}
+
+/** Gives back the promise a committing object no longer needs (after
+ *  shrinking). Lock held. */
+static void commit_trim(mem_object_t *obj)
+{
+	size_t need = commit_need(obj);
+	if (obj->committed > need) {
+		frame_uncommit(obj->committed - need);
+		obj->committed = need;
+	}
 }
 
 errno_t mem_object_resize(mem_object_t *obj, size_t pages)
@@ -157,6 +229,11 @@ errno_t mem_object_resize(mem_object_t *obj, size_t pages)
 			return ENOMEM;
 	}
 	spinlock_lock(&obj->lock);
+	if (pages > obj->pages && obj->commits && commit_grow(obj, pages) != EOK) {
+		spinlock_unlock(&obj->lock);
+		kfree(grown);
+		return ENOMEM;
+	}
 	if (pages < obj->pages)
 		free_pages(obj, pages, obj->pages);
 	if (grown != NULL) {
@@ -167,6 +244,8 @@ errno_t mem_object_resize(mem_object_t *obj, size_t pages)
 		grown = old;
 	}
 	obj->pages = pages;
+	if (obj->commits)
+		commit_trim(obj);
 	spinlock_unlock(&obj->lock);
 	kfree(grown);
 	return EOK;

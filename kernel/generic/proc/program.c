@@ -66,7 +66,8 @@ static errno_t build_stack(as_t *as, const args_t *args, uintptr_t *sp)
 {
 	uintptr_t base = USER_STACK_TOP - USER_STACK_SIZE;
 	errno_t rc = as_area_create(as, &base, USER_STACK_SIZE,
-	    AS_AREA_READ | AS_AREA_WRITE | AS_AREA_CACHEABLE, NULL, 0);
+	    AS_AREA_READ | AS_AREA_WRITE | AS_AREA_CACHEABLE | AS_AREA_NORESERVE, NULL,
+	    0);
 	if (rc != EOK)
 		return rc;
 	uint64_t vec[PROGRAM_ARGS_MAX + 5];

@@ -298,6 +298,7 @@ sysarg_t sys_kernel_stats(sysarg_t out)
 	kmem_get_stats(&ks);
 	st.frames_total = fs.total;
 	st.frames_free = fs.free;
+	st.frames_committed = fs.committed;
 	st.slab_objects = ks.objects - ipc_cached_call_count(); /* in use */
 	st.kmalloc_large = ks.large_blocks;
 	st.tasks = task_count();

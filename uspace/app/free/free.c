@@ -1,6 +1,8 @@
 /*
  * free: the kernel's memory and object counts (SYS_KERNEL_STATS): total,
- * used and free memory in KiB, slab objects, tasks, threads, capabilities.
+ * used and free memory in KiB and how much of the free memory is committed
+ * (promised to areas, not yet touched), slab objects, tasks, threads,
+ * capabilities.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -21,9 +23,10 @@ int main(int argc, char *argv[])
 		return cmd_error(argv[0], "kernel stats", rc);
 	unsigned long long total = st.frames_total * FRAME_KIB;
 	unsigned long long free_kib = st.frames_free * FRAME_KIB;
-	printf("%-12s %10s %10s %10s\n", "", "total", "used", "free");
-	printf("%-12s %10llu %10llu %10llu\n", "Mem (KiB):", total, total - free_kib,
-	    free_kib);
+	unsigned long long committed = st.frames_committed * FRAME_KIB;
+	printf("%-12s %10s %10s %10s %10s\n", "", "total", "used", "free", "committed");
+	printf("%-12s %10llu %10llu %10llu %10llu\n", "Mem (KiB):", total,
+	    total - free_kib, free_kib, committed);
 	printf("slab objects %llu, large blocks %llu\n",
 	    (unsigned long long) st.slab_objects, (unsigned long long) st.kmalloc_large);
 	printf("tasks %llu, threads %llu, capabilities %llu\n",

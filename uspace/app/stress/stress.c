@@ -7,9 +7,11 @@
  *   stress [--cycles N]    the tests (N spawn/call/kill cycles, default 1000)
  *   stress --peer MODE     a peer registered through phone 1:
  *                          echo (answers everything) or hold (answers nothing)
- *   stress --eat           allocates and touches memory until it is stopped
+ *   stress --eat           allocates and touches memory until malloc
+ *                          returns NULL, then ends normally
  */
 #include <abi/ipc.h>
+#include <abi/irq.h>
 #include <as.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -19,6 +21,7 @@
 #include <task.h>
 
 #define M_WORK	   (IPC_FIRST_USER_METHOD + 7)
+#define M_EVENT	   (IPC_FIRST_USER_METHOD + 8)
 #define TIMEOUT_US 5000000
 
 static int failures, passes;
@@ -69,10 +72,18 @@ static void dismiss(const sysarg_t r[10])
 	}
 }
 
-/** Peer: registers with the parent, then echoes or holds every call. */
+/* What the last peer's subscription to EVENT_TASK_EXIT returned: EOK
+ * unless a dead peer's subscription was left behind (EEXIST). */
+static errno_t peer_event_rc;
+
+/** Peer: subscribes to the task-exit event (one subscriber at a time: the
+ *  previous peer's subscription must have gone with it), registers with
+ *  the parent, telling it how the subscription went, then echoes or holds
+ *  every call. */
 static _Noreturn void peer(bool hold)
 {
-	sysarg_t r[10] = {1, IPC_M_CONNECT_TO_ME, 0, 0, 0, 0, 0, 1};
+	errno_t ev = (errno_t) syscall2(SYS_EVENT_SUBSCRIBE, EVENT_TASK_EXIT, M_EVENT);
+	sysarg_t r[10] = {1, IPC_M_CONNECT_TO_ME, 0, (sysarg_t) ev, 0, 0, 0, 1};
 	ipc(SYS_IPC_CALL, r);
 	for (;;) {
 		memset(r, 0, sizeof(r));
@@ -95,6 +106,7 @@ static cap_handle_t spawn_peer(const char *mode, task_id_t *id)
 		if (ipc(SYS_IPC_WAIT, r) != EOK)
 			return 0;
 		if (r[0] == IPC_EVENT_REQUEST && r[1] == IPC_M_CONNECT_TO_ME) {
+			peer_event_rc = (errno_t) r[3];
 			sysarg_t a[10] = {r[8], EOK};
 			ipc(SYS_IPC_ANSWER, a);
 			return r[6];
@@ -156,13 +168,20 @@ static kernel_stats_t stats(void)
 
 static unsigned cycles = 1000;
 
-/** One cycle: a peer, some calls, data and a share, then a kill at a random point. */
+/** One cycle: a peer (subscribed to an event), some calls, data and a
+ *  share, then a kill at a random point. */
 static bool one_cycle(void)
 {
 	task_id_t id;
 	cap_handle_t phone = spawn_peer(rnd() % 4 ? "echo" : "hold", &id);
 	if (phone == 0)
 		return false;
+	if (peer_event_rc != EOK) {
+		printf("stress:   a peer's event subscription: %s\n",
+		    str_error(peer_event_rc));
+		end_task(id);
+		return false;
+	}
 	static char data[256] = "stress";
 	uintptr_t area = AS_AREA_ANY;
 	as_area_create(&area, 4096, AS_AREA_READ | AS_AREA_WRITE);
@@ -205,6 +224,7 @@ static void test_cycles_leave_no_trace(void)
 	CHECK(after.slab_objects == before.slab_objects);
 	CHECK(after.kmalloc_large == before.kmalloc_large);
 	CHECK(after.frames_free == before.frames_free);
+	CHECK(after.frames_committed == before.frames_committed);
 }
 
 static void test_server_killed_with_64_pending_100_times(void)
@@ -261,12 +281,14 @@ static void test_memory_exhaustion_recovers(void)
 	CHECK(task_spawn_module("stress --eat", &id) == EOK);
 	task_exit_t e;
 	CHECK(task_join(id, &e, 60 * TIMEOUT_US) == EOK);
-	/* The eater ends by itself: malloc said no, or the kernel stopped it when
-	 * demand paging found no frame ("out of memory" in the kernel log). */
-	CHECK(e.how == TASK_EXIT_NORMAL || e.how == TASK_EXIT_FAULT);
+	/* Heap areas are committed when made or grown, so malloc said no
+	 * (ENOMEM) and the eater ended by itself: no page fault ran out. */
+	CHECK(e.how == TASK_EXIT_NORMAL && e.status == 0);
 	kernel_stats_t after = stats();
-	/* All the eater's memory is back (caches may even have shrunk meanwhile). */
+	/* All the eater's memory and commitment are back (caches may even have
+	 * shrunk meanwhile). */
 	CHECK(after.frames_free >= before.frames_free);
+	CHECK(after.frames_committed == before.frames_committed);
 	CHECK(after.tasks == before.tasks);
 	/* And the system still works: a peer answers. */
 	cap_handle_t phone = spawn_peer("echo", &id);
@@ -275,6 +297,31 @@ static void test_memory_exhaustion_recovers(void)
 	CHECK(ipc(SYS_IPC_CALL_WAIT, r) == EOK && r[2] == 2);
 	release(phone);
 	end_task(id);
+}
+
+/** An area larger than the free memory cannot be made, nor can an area
+ *  grow that large, unless it commits nothing (AS_AREA_NORESERVE). */
+static void test_commit_refuses_more_than_memory(void)
+{
+	const unsigned rw = AS_AREA_READ | AS_AREA_WRITE | AS_AREA_CACHEABLE;
+	kernel_stats_t before = stats();
+	size_t too_much = (size_t) (before.frames_free + 1) * 4096;
+	uintptr_t base = AS_AREA_ANY;
+	CHECK(as_area_create(&base, too_much, rw) == ENOMEM);
+	base = AS_AREA_ANY;
+	CHECK(as_area_create(&base, 4096, rw) == EOK);
+	CHECK(stats().frames_committed > before.frames_committed);
+	CHECK(as_area_resize(base, too_much) == ENOMEM);
+	as_area_info_t info;
+	CHECK(as_area_query(base, &info) == EOK && info.size == 4096);
+	CHECK(as_area_destroy(base) == EOK);
+	base = AS_AREA_ANY;
+	CHECK(as_area_create(&base, too_much, rw | AS_AREA_NORESERVE) == EOK);
+	CHECK(stats().frames_committed == before.frames_committed);
+	/* Committing areas and the reserved flag do not mix after creation. */
+	CHECK(as_area_change_flags(base, AS_AREA_READ) == EINVAL);
+	CHECK(as_area_destroy(base) == EOK);
+	CHECK(stats().frames_committed == before.frames_committed);
 }
 
 static int eat(void)
@@ -303,6 +350,7 @@ int main(int argc, char **argv)
 	    test_server_killed_with_64_pending_100_times);
 	run("flooding_client_does_not_starve_another",
 	    test_flooding_client_does_not_starve_another);
+	run("commit_refuses_more_than_memory", test_commit_refuses_more_than_memory);
 	run("memory_exhaustion_recovers", test_memory_exhaustion_recovers);
 	printf("stress: %d passed, %d failed\n", passes, failures);
 	return failures;

@@ -114,7 +114,7 @@ errno_t image_load(const char *image, const elf_image_t *elf, const loader_args_
 	if (rc != EOK)
 		return rc;
 	uintptr_t stack = AS_AREA_ANY;
-	rc = as_area_create(&stack, STACK_SIZE, AREA_RW);
+	rc = as_area_create(&stack, STACK_SIZE, AREA_RW | AS_AREA_NORESERVE);
 	if (rc != EOK) {
 		segments_unmap(elf, elf->segment_count);
 		return rc;

@@ -42,17 +42,20 @@ void as_destroy(as_t *as);
 /**
  * Creates an area of @a size bytes at *@a base (or anywhere free with
  * AS_AREA_ANY), backed by @a obj from its page @a obj_offset on (NULL: a new
- * anonymous object). EINVAL for bad sizes/addresses/flags (write+exec), EEXIST
- * on overlap, ENOMEM.
+ * anonymous object, committed unless @a flags has AS_AREA_NORESERVE). EINVAL
+ * for bad sizes/addresses/flags (write+exec), EEXIST on overlap, ENOMEM (also
+ * when the new object's memory cannot be committed).
  */
 errno_t as_area_create(as_t *as, uintptr_t *base, size_t size, unsigned flags,
     mem_object_t *obj, size_t obj_offset);
-/** Grows or shrinks the area starting at @a base; ENOENT, EEXIST, EINVAL, ENOMEM. */
+/** Grows or shrinks the area starting at @a base; ENOENT, EEXIST, EINVAL,
+ *  ENOMEM (also when the growth cannot be committed). */
 errno_t as_area_resize(as_t *as, uintptr_t base, size_t size);
 errno_t as_area_destroy(as_t *as, uintptr_t base);
 /** Gives the area starting at @a base new rights @a flags (rules as for
  *  creation); only for anonymous areas no other address space maps, so a
- *  shared area can never gain rights. ENOENT, EINVAL, EPERM. */
+ *  shared area can never gain rights, and AS_AREA_NORESERVE must stay as it
+ *  was. ENOENT, EINVAL, EPERM. */
 errno_t as_area_change_flags(as_t *as, uintptr_t base, unsigned flags);
 /** Describes the area containing @a addr; ENOENT if none. */
 errno_t as_area_query(as_t *as, uintptr_t addr, as_area_info_t *info);

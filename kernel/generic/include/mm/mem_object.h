@@ -4,6 +4,14 @@
  * describes a fixed range of physical memory it does not own (device memory).
  * Objects are reference counted, so two areas in different address spaces
  * can share one (IPC memory sharing).
+ *
+ * Commit accounting: an anonymous object made by mem_object_create_anon()
+ * holds a promise (frame_commit) for every frame it may still need, its
+ * absent pages and absent chunks, taken when it is created or grown; so
+ * creating and growing fail with ENOMEM, and faulting its pages in never
+ * runs out. One made by mem_object_create_noreserve() promises nothing: its
+ * pages come from the unpromised frames when first used and may find none
+ * (AS_AREA_NORESERVE: stacks, which stay sparse).
  * Lock: obj->lock guards the page table of the object.
  */
 #ifndef KERN_MM_MEM_OBJECT_H
@@ -28,11 +36,19 @@ typedef struct mem_object {
 	paddr_t *
 	    *chunks; /* MEM_OBJECT_ANON: chunks[i][j] = frame of page i*512+j, or 0 */
 	size_t chunk_count;
-	size_t resident; /* frames allocated (anonymous) */
+	size_t resident;       /* frames allocated (anonymous) */
+	size_t chunks_present; /* chunk frames allocated (anonymous) */
+	bool commits;	       /* anonymous, made by mem_object_create_anon */
+	/* Frames promised and not yet allocated; if `commits`, always
+	 * (pages - resident) + (chunks for pages - chunks_present). */
+	size_t committed;
 } mem_object_t;
 
 void mem_object_init(void);
+/** A new anonymous object of @a pages pages, all of them committed; ENOMEM. */
 errno_t mem_object_create_anon(size_t pages, mem_object_t **out);
+/** A new anonymous object of @a pages pages that commits nothing; ENOMEM. */
+errno_t mem_object_create_noreserve(size_t pages, mem_object_t **out);
 errno_t mem_object_create_phys(paddr_t base, size_t pages, mem_object_t **out);
 void mem_object_get(mem_object_t *obj);
 /** Drops a reference; the last one frees the object and its frames. */
@@ -41,7 +57,9 @@ void mem_object_put(mem_object_t *obj);
 errno_t mem_object_page(mem_object_t *obj, size_t index, paddr_t *pa);
 /** Frame backing page @a index if it exists; ENOENT otherwise. */
 errno_t mem_object_lookup(mem_object_t *obj, size_t index, paddr_t *pa);
-/** Changes the size; shrinking frees the frames beyond the new end. */
+/** Changes the size; shrinking frees the frames beyond the new end (and
+ *  their promise), growing a committing object commits the new pages
+ *  (ENOMEM, the object unchanged). */
 errno_t mem_object_resize(mem_object_t *obj, size_t pages);
 
 #endif

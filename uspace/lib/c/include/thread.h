@@ -1,9 +1,9 @@
 /*
  * Threads of the calling task. A thread runs @a fn(@a arg) on a stack of
- * THREAD_STACK_SIZE bytes (an area of its own, demand-paged, without a guard
- * page) and ends when @a fn returns or calls thread_exit(); libc then
- * destroys its stack. There is no join yet. main() returning ends the whole
- * task, other threads included.
+ * THREAD_STACK_SIZE bytes (an area of its own, demand-paged and not
+ * committed (AS_AREA_NORESERVE), without a guard page) and ends when @a fn
+ * returns or calls thread_exit(); libc then destroys its stack. There is no
+ * join yet. main() returning ends the whole task, other threads included.
  */
 #ifndef LIBC_THREAD_H
 #define LIBC_THREAD_H

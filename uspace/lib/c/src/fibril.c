@@ -5,7 +5,8 @@
  * area below an unmapped guard page with a slot_top_t at its top that names
  * the fibril using it; so the running fibril is found from the stack
  * pointer, without thread-local storage. main()'s fibril runs on the
- * kernel's stack, outside the region.
+ * kernel's stack, outside the region. Slot areas are AS_AREA_NORESERVE:
+ * demand-paged without committed memory, as a stack stays mostly untouched.
  *
  * A runner is a kernel thread that runs fibrils: the main thread and those
  * of fibril_spawn_runners(). Each has an idle context (a fibril that is
@@ -108,7 +109,7 @@ static uintptr_t slot_alloc(void)
 		uintptr_t base = STACK_REGION_BASE + i * SLOT_SIZE;
 		uintptr_t area = base + SLOT_GUARD;
 		errno_t rc = as_area_create(&area, SLOT_SIZE - SLOT_GUARD,
-		    AS_AREA_READ | AS_AREA_WRITE | AS_AREA_CACHEABLE);
+		    AS_AREA_READ | AS_AREA_WRITE | AS_AREA_CACHEABLE | AS_AREA_NORESERVE);
 		if (rc == EOK)
 			return base;
 		if (rc != EEXIST)

@@ -115,8 +115,8 @@ errno_t thread_detach(thread_id_t id)
 errno_t thread_create(thread_fn_t fn, void *arg, const char *name, thread_id_t *id)
 {
 	uintptr_t base = AS_AREA_ANY;
-	errno_t rc = as_area_create(
-	    &base, THREAD_STACK_SIZE, AS_AREA_READ | AS_AREA_WRITE | AS_AREA_CACHEABLE);
+	errno_t rc = as_area_create(&base, THREAD_STACK_SIZE,
+	    AS_AREA_READ | AS_AREA_WRITE | AS_AREA_CACHEABLE | AS_AREA_NORESERVE);
 	if (rc != EOK)
 		return rc;
 	thread_ctl_t *ctl = calloc(1, sizeof(*ctl));

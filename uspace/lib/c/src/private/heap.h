@@ -18,8 +18,10 @@
 #define HEAP_SMALL_BINS 62
 /* Requests of this many bytes or more get an area of their own. */
 #define HEAP_BIG_MIN (128 * 1024)
-/* New regions have at least this size; growing adds at least this much. */
-#define HEAP_REGION_MIN (1024 * 1024)
+/* New regions have at least this size; growing adds at least this much.
+ * Areas are committed when made or grown, so this is what a task's heap
+ * holds reserved beyond what it uses: kept small. */
+#define HEAP_REGION_MIN (64 * 1024)
 
 typedef struct {
 	/** Maps @a size bytes (a multiple of HEAP_PAGE) of read-write memory;

@@ -11,6 +11,9 @@
 #include <string.h>
 
 #define AREAS_MAX 64
+/* An allocation ten of which (and no more) fill a new region. */
+#define TENTH_REGION ((HEAP_REGION_MIN - 1024) / 10)
+_Static_assert(TENTH_REGION < HEAP_BIG_MIN, "tenths are carved from regions");
 
 typedef struct {
 	void *base;
@@ -195,18 +198,18 @@ HOST_TEST(a_full_region_grows_in_place)
 {
 	heap_t heap;
 	fresh_heap(&heap);
-	void *p[40];
-	for (int i = 0; i < 40; i++) {
-		p[i] = heap_alloc(&heap, 100000);
+	void *p[30];
+	for (int i = 0; i < 30; i++) {
+		p[i] = heap_alloc(&heap, TENTH_REGION);
 		CHECK(p[i] != NULL);
-		fill(p[i], 100000, (unsigned) i);
+		fill(p[i], TENTH_REGION, (unsigned) i);
 	}
 	heap_stats_t st;
 	CHECK(heap_check(&heap, &st) == NULL);
 	CHECK_EQ(st.regions, 1);
 	CHECK(st.region_bytes > HEAP_REGION_MIN);
-	for (int i = 0; i < 40; i++) {
-		CHECK(intact(p[i], 100000, (unsigned) i));
+	for (int i = 0; i < 30; i++) {
+		CHECK(intact(p[i], TENTH_REGION, (unsigned) i));
 		heap_free(&heap, p[i]);
 	}
 	CHECK_HEAP(&heap);
@@ -219,7 +222,7 @@ HOST_TEST(a_region_that_cannot_grow_gets_a_neighbour_which_is_returned_when_empt
 	resize_fails = true;
 	void *p[20];
 	for (int i = 0; i < 20; i++)
-		p[i] = heap_alloc(&heap, 100000);
+		p[i] = heap_alloc(&heap, TENTH_REGION);
 	heap_stats_t st;
 	CHECK(heap_check(&heap, &st) == NULL);
 	CHECK_EQ(st.regions, 2);
