@@ -79,7 +79,8 @@ static errno_t peer_event_rc;
 /** Peer: subscribes to the task-exit event (one subscriber at a time: the
  *  previous peer's subscription must have gone with it), registers with
  *  the parent, telling it how the subscription went, then echoes or holds
- *  every call. */
+ *  every call; an echoing peer forwards every work call with an argument
+ *  of 3 mod 4 back to the parent (phone 1), which answers it itself. */
 static _Noreturn void peer(bool hold)
 {
 	errno_t ev = (errno_t) syscall2(SYS_EVENT_SUBSCRIBE, EVENT_TASK_EXIT, M_EVENT);
@@ -89,6 +90,11 @@ static _Noreturn void peer(bool hold)
 		memset(r, 0, sizeof(r));
 		if (ipc(SYS_IPC_WAIT, r) != EOK || r[0] != IPC_EVENT_REQUEST || hold)
 			continue;
+		if (r[1] == M_WORK && r[2] % 4 == 3) {
+			sysarg_t f[10] = {r[8], 1, M_WORK, r[2], 0, 0, 0, 0, 0};
+			ipc(SYS_IPC_FORWARD, f);
+			continue;
+		}
 		sysarg_t a[10] = {r[8], EOK, r[2] + 1};
 		ipc(SYS_IPC_ANSWER, a);
 	}
@@ -168,8 +174,9 @@ static kernel_stats_t stats(void)
 
 static unsigned cycles = 1000;
 
-/** One cycle: a peer (subscribed to an event), some calls, data and a
- *  share, then a kill at a random point. */
+/** One cycle: a peer (subscribed to an event), up to seven calls (the
+ *  fourth is forwarded back to us), data and a share, then a kill at a
+ *  random point. */
 static bool one_cycle(void)
 {
 	task_id_t id;
