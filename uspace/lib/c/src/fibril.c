@@ -35,11 +35,11 @@
 #include <syscall.h>
 #include <time.h>
 
-#define SLOT_SIZE	   (256 * 1024)
+#define SLOT_SIZE	   FIBRIL_SLOT_SIZE
 #define SLOT_GUARD	   4096
-#define STACK_REGION_BASE  0x0000600000000000ull
-#define STACK_REGION_SLOTS (1ull << 24) /* 4 TiB of address space */
-#define MXCSR_DEFAULT	   0x1f80	/* all exceptions masked, round to nearest */
+#define STACK_REGION_BASE  FIBRIL_STACK_REGION_BASE
+#define STACK_REGION_SLOTS FIBRIL_STACK_REGION_SLOTS
+#define MXCSR_DEFAULT	   0x1f80 /* all exceptions masked, round to nearest */
 #define FPU_CW_DEFAULT	   0x037f
 
 typedef struct slot_top {
@@ -48,6 +48,7 @@ typedef struct slot_top {
 } slot_top_t;
 
 _Static_assert(sizeof(slot_top_t) == 16, "keeps the initial stack pointer aligned");
+_Static_assert(offsetof(slot_top_t, fibril) == 0, "fibril_self() reads it there");
 _Static_assert(FIBRIL_STACK_SIZE <= SLOT_SIZE - SLOT_GUARD - sizeof(slot_top_t),
     "the stack fits its slot");
 
@@ -76,11 +77,11 @@ static uint64_t next_slot;
 
 static fibril_runner_t main_runner;
 
-static fibril_t main_fibril = {
+fibril_t __fibril_main = {
     .state = FIBRIL_RUNNING,
     .runner = &main_runner,
-    .link = {&main_fibril.link, &main_fibril.link},
-    .timeout = {.link = {&main_fibril.timeout.link, &main_fibril.timeout.link}},
+    .link = {&__fibril_main.link, &__fibril_main.link},
+    .timeout = {.link = {&__fibril_main.timeout.link, &__fibril_main.timeout.link}},
     .number = 1,
 };
 
@@ -126,15 +127,6 @@ static void slot_free(uintptr_t base)
 	top->next_free = free_slots;
 	free_slots = top;
 	spinlock_unlock(&slot_lock);
-}
-
-fibril_t *fibril_self(void)
-{
-	uintptr_t sp = (uintptr_t) __builtin_frame_address(0);
-	uint64_t off = sp - STACK_REGION_BASE;
-	if (off < STACK_REGION_SLOTS * SLOT_SIZE)
-		return slot_top(STACK_REGION_BASE + off / SLOT_SIZE * SLOT_SIZE)->fibril;
-	return &main_fibril;
 }
 
 uint64_t fibril_deadline(uint64_t usec)
@@ -470,7 +462,7 @@ void fibril_detach(fid_t f)
 	bool ended = f->state == FIBRIL_EXITED;
 	f->detached = true;
 	spinlock_unlock(&fibril_lock);
-	if (ended && f != &main_fibril)
+	if (ended && f != &__fibril_main)
 		free(f);
 }
 
@@ -489,7 +481,7 @@ errno_t fibril_join(fid_t f, errno_t *retval)
 	if (retval != NULL)
 		*retval = f->retval;
 	spinlock_unlock(&fibril_lock);
-	if (f != &main_fibril)
+	if (f != &__fibril_main)
 		free(f);
 	return EOK;
 }

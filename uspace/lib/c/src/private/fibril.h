@@ -56,8 +56,27 @@ struct fibril {
 
 extern spinlock_t fibril_lock;
 
-/** The calling fibril (found from the stack pointer). */
-fibril_t *fibril_self(void);
+/* Fibril stacks live in fixed-size slots of one address range; the top 16
+ * bytes of a slot name the fibril whose stack it is (fibril.c). */
+#define FIBRIL_SLOT_SIZE	  (256 * 1024)
+#define FIBRIL_STACK_REGION_BASE  0x0000600000000000ull
+#define FIBRIL_STACK_REGION_SLOTS (1ull << 24) /* 4 TiB of address space */
+
+extern fibril_t __fibril_main;
+
+/** The calling fibril, found from the stack pointer: the fibril named at
+ *  the top of the slot the stack is in, or the main fibril (the task's
+ *  first stack) outside the region. Inline: it is on every lock path. */
+static inline fibril_t *fibril_self(void)
+{
+	uintptr_t sp = (uintptr_t) __builtin_frame_address(0);
+	uint64_t off = sp - FIBRIL_STACK_REGION_BASE;
+	if (off >= FIBRIL_STACK_REGION_SLOTS * FIBRIL_SLOT_SIZE)
+		return &__fibril_main;
+	uintptr_t top = FIBRIL_STACK_REGION_BASE +
+	    off / FIBRIL_SLOT_SIZE * FIBRIL_SLOT_SIZE + FIBRIL_SLOT_SIZE;
+	return *(fibril_t **) (top - 2 * sizeof(void *));
+}
 /** Blocks the calling fibril (fibril_lock held, still held on return) until
  *  fibril_wake_locked() or @a deadline (0: none); ETIMEOUT for the latter.
  *  The caller has put it on a wait list through its link, if any. */
