@@ -4,12 +4,11 @@
  */
 #include <cpu.h>
 #include <log/ipclog.h>
+#include <log/ring_uspace.h>
 #include <proc/task.h>
 #include <proc/thread.h>
 #include <syscall.h>
 #include <uaccess.h>
-
-#define READ_CHUNK 8
 
 static bool permitted(void)
 {
@@ -59,35 +58,18 @@ sysarg_t sys_ipclog_control(sysarg_t cmd, sysarg_t arg, sysarg_t arg2)
 	}
 }
 
+_Static_assert(
+    sizeof(ipclog_record_t) <= RING_USPACE_CHUNK, "a record fits the bounce buffer");
+
+static size_t ipclog_reader(uint64_t *cursor, void *out, size_t max, uint64_t *missed)
+{
+	return ipclog_read(cursor, out, max, missed);
+}
+
 sysarg_t sys_ipclog_read(sysarg_t cursor_p, sysarg_t buf, sysarg_t max, sysarg_t missed_p)
 {
 	if (!permitted())
 		return (sysarg_t) EPERM;
-	uint64_t cursor, missed_total = 0;
-	errno_t rc = copy_from_uspace(&cursor, cursor_p, sizeof(cursor));
-	if (rc == EOK && !uspace_range_ok(buf, max * sizeof(ipclog_record_t)))
-		rc = EBADMEM;
-	if (rc == EOK)
-		rc = copy_to_uspace(missed_p, &missed_total, sizeof(missed_total));
-	if (rc != EOK)
-		return (sysarg_t) rc;
-	ipclog_record_t chunk[READ_CHUNK];
-	size_t done = 0;
-	while (done < max) {
-		uint64_t missed;
-		size_t want = max - done < READ_CHUNK ? max - done : READ_CHUNK;
-		size_t n = ipclog_read(&cursor, chunk, want, &missed);
-		missed_total += missed;
-		if (n == 0)
-			break;
-		rc = copy_to_uspace(buf + done * sizeof(ipclog_record_t), chunk,
-		    n * sizeof(ipclog_record_t));
-		if (rc != EOK)
-			return (sysarg_t) rc;
-		done += n;
-	}
-	rc = copy_to_uspace(cursor_p, &cursor, sizeof(cursor));
-	if (rc == EOK)
-		rc = copy_to_uspace(missed_p, &missed_total, sizeof(missed_total));
-	return rc == EOK ? (sysarg_t) done : (sysarg_t) rc;
+	return ring_read_to_uspace(
+	    ipclog_reader, sizeof(ipclog_record_t), cursor_p, buf, max, missed_p);
 }
