@@ -184,23 +184,6 @@ static errno_t ops_forward(vfs_file_t *file, sysarg_t method, ipc_call_t *answer
 	return vfs_fs_end(m->fs, exch, rc);
 }
 
-static void ops_read(vfs_table_t *t, ipc_call_t *call)
-{
-	vfs_file_t *file;
-	errno_t rc = ops_file(t, call, O_RDONLY, &file);
-	if (rc != EOK) {
-		vfs_refuse_data(rc);
-		vfs_answer(call, rc, 0, 0);
-		return;
-	}
-	ipc_call_t answer;
-	rc = ops_forward(file, FS_READ, &answer);
-	sysarg_t bytes = rc == EOK ? answer.args[0] : 0;
-	file->pos += bytes;
-	ops_file_done(file);
-	vfs_answer(call, rc, bytes, 0);
-}
-
 /** Where a write to @a file starts: its end with O_APPEND. */
 static errno_t ops_write_pos(vfs_file_t *file)
 {
@@ -211,11 +194,15 @@ static errno_t ops_write_pos(vfs_file_t *file)
 	return ops_file_size(file, &file->pos);
 }
 
-static void ops_write(vfs_table_t *t, ipc_call_t *call)
+/** VFS_READ or VFS_WRITE: the data goes between the client and the file
+ *  system (method FS_READ or FS_WRITE) at the file's position, which then
+ *  moves on by the bytes moved. */
+static void ops_transfer(vfs_table_t *t, ipc_call_t *call, sysarg_t method)
 {
+	bool write = method == FS_WRITE;
 	vfs_file_t *file;
-	errno_t rc = ops_file(t, call, O_WRONLY, &file);
-	if (rc == EOK && (rc = ops_write_pos(file)) != EOK)
+	errno_t rc = ops_file(t, call, write ? O_WRONLY : O_RDONLY, &file);
+	if (rc == EOK && write && (rc = ops_write_pos(file)) != EOK)
 		ops_file_done(file);
 	if (rc != EOK) {
 		vfs_refuse_data(rc);
@@ -223,11 +210,21 @@ static void ops_write(vfs_table_t *t, ipc_call_t *call)
 		return;
 	}
 	ipc_call_t answer;
-	rc = ops_forward(file, FS_WRITE, &answer);
+	rc = ops_forward(file, method, &answer);
 	sysarg_t bytes = rc == EOK ? answer.args[0] : 0;
 	file->pos += bytes;
 	ops_file_done(file);
 	vfs_answer(call, rc, bytes, 0);
+}
+
+static void ops_read(vfs_table_t *t, ipc_call_t *call)
+{
+	ops_transfer(t, call, FS_READ);
+}
+
+static void ops_write(vfs_table_t *t, ipc_call_t *call)
+{
+	ops_transfer(t, call, FS_WRITE);
 }
 
 static void ops_readdir(vfs_table_t *t, ipc_call_t *call)
