@@ -28,10 +28,14 @@ void spinlock_init(spinlock_t *lock, const char *name);
 void spinlock_contended(spinlock_t *lock);
 NORETURN void spinlock_misuse(spinlock_t *lock, const char *what);
 
-/* Lock and unlock are inline: they sit on every IPC path. */
-static inline void spinlock_lock(spinlock_t *lock)
+/*
+ * Lock and unlock are inline: they sit on every IPC path. The _noirq forms
+ * are for code that runs with interrupts disabled already (the IPC fast
+ * path): they leave the interrupt flag alone, and a lock taken with them
+ * records "interrupts were off", so even a plain unlock keeps them off.
+ */
+static inline void spinlock_lock_noirq(spinlock_t *lock)
 {
-	bool enabled = irq_save();
 #ifdef CONFIG_DEBUG
 	/* One CPU today: a held lock can only be ours, which would deadlock. */
 	if (unlikely(lock->locked))
@@ -39,20 +43,32 @@ static inline void spinlock_lock(spinlock_t *lock)
 #endif
 	if (unlikely(__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE) != 0))
 		spinlock_contended(lock);
-	lock->irq_was_enabled = enabled;
+	lock->irq_was_enabled = false;
 #ifdef CONFIG_DEBUG
 	lock->owner_ip = __builtin_return_address(0);
 #endif
 }
 
-static inline void spinlock_unlock(spinlock_t *lock)
+static inline void spinlock_lock(spinlock_t *lock)
+{
+	bool enabled = irq_save();
+	spinlock_lock_noirq(lock);
+	lock->irq_was_enabled = enabled;
+}
+
+static inline void spinlock_unlock_noirq(spinlock_t *lock)
 {
 #ifdef CONFIG_DEBUG
 	if (unlikely(!lock->locked))
 		spinlock_misuse(lock, "unlock of a lock not held");
 #endif
-	bool enabled = lock->irq_was_enabled;
 	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
+}
+
+static inline void spinlock_unlock(spinlock_t *lock)
+{
+	bool enabled = lock->irq_was_enabled;
+	spinlock_unlock_noirq(lock);
 	irq_restore(enabled);
 }
 

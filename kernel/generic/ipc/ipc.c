@@ -5,6 +5,8 @@
  * Lock order: phone->lock -> box lock (box->wq.lock) -> cap table lock.
  */
 #include <ipc/ipc.h>
+#include "ipc_priv.h"
+#include <ipc/fastpath.h>
 #include <ipc/methods.h>
 #include <log/ipclog.h>
 #include <proc/scheduler.h>
@@ -45,16 +47,16 @@ static task_t *current_task(void)
 	return THREAD->task;
 }
 
-/** Keeps one call per thread for the next send, so that a round trip
- *  (whose call is freed by the caller's thread) never touches the slab. */
-static uint64_t cached_calls; /* calls parked in threads' caches */
+/* Each thread keeps one call for its next send, so that a round trip
+ * (whose call is freed by the caller's thread) never touches the slab. */
+uint64_t ipc_calls_cached; /* calls parked in threads' caches */
 
 static void call_free(call_t *call)
 {
 	thread_t *t = THREAD;
 	if (t != NULL && t->cached_call == NULL && !t->kill_pending) {
 		t->cached_call = call;
-		__atomic_add_fetch(&cached_calls, 1, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&ipc_calls_cached, 1, __ATOMIC_RELAXED);
 	} else {
 		kmem_free(&call_cache, call);
 	}
@@ -62,14 +64,14 @@ static void call_free(call_t *call)
 
 uint64_t ipc_cached_call_count(void)
 {
-	return __atomic_load_n(&cached_calls, __ATOMIC_RELAXED);
+	return __atomic_load_n(&ipc_calls_cached, __ATOMIC_RELAXED);
 }
 
 void ipc_thread_cleanup(thread_t *t)
 {
 	if (t->cached_call != NULL) {
 		kmem_free(&call_cache, t->cached_call);
-		__atomic_sub_fetch(&cached_calls, 1, __ATOMIC_RELAXED);
+		__atomic_sub_fetch(&ipc_calls_cached, 1, __ATOMIC_RELAXED);
 	}
 	t->cached_call = NULL;
 }
@@ -88,34 +90,34 @@ static void call_destroy(kobject_t *obj)
 	call_free(call);
 }
 
-static void call_init(call_t *call, const ipc_data_t *data, task_t *sender);
-
 static call_t *call_alloc(const ipc_data_t *data, task_t *sender)
 {
-	thread_t *t = THREAD;
-	call_t *call = t->cached_call;
-	if (call != NULL) {
-		t->cached_call = NULL;
-		__atomic_sub_fetch(&cached_calls, 1, __ATOMIC_RELAXED);
-	} else {
+	call_t *call = call_take_cached(THREAD);
+	if (call == NULL)
 		call = kmem_alloc(&call_cache);
-	}
 	if (call != NULL)
 		call_init(call, data, sender);
 	return call;
 }
 
-static void call_init(call_t *call, const ipc_data_t *data, task_t *sender)
+void call_init(call_t *call, const ipc_data_t *data, task_t *sender)
 {
-	memset(call, 0, sizeof(*call));
 	kobject_init(&call->kobj, KOBJECT_CALL, call_destroy);
 	link_initialize(&call->link);
+	call->flags = 0;
 	call->data = *data;
 	call->request_method = data->method;
 	call->ops = ipc_method_ops(data->method);
+	call->request_label = 0;
+	call->answer_label = 0;
 	task_get(sender);
 	call->sender = sender;
+	call->caller_box = NULL;
+	call->waiter = NULL;
+	call->phone = NULL;
 	call->id = __atomic_fetch_add(&next_call_id, 1, __ATOMIC_RELAXED);
+	/* Everything from the system-method state on starts out zero. */
+	memset(&call->buffer, 0, sizeof(*call) - offsetof(call_t, buffer));
 }
 
 call_t *call_create_discarded(sysarg_t method, task_t *sender)
@@ -568,206 +570,13 @@ void ipc_poke(void)
 	spinlock_unlock(&box->wq.lock);
 }
 
-/*
- * The fast path (docs/performance.md). It takes the common case of the
- * combined calls: a user method through a connected phone to a server
- * already blocked in ipc_wait with nothing queued, or an answer to a client
- * blocked in ipc_call_wait, the IPC log off, no timeout. The payload goes
- * straight into the other thread's event or call and the CPU goes straight
- * to that thread; anything unusual returns false before changing any state,
- * and the general path (the reference) does the work. Boot option
- * ipcfast=off disables it.
- */
-bool ipc_fastpath = true;
-
-void ipc_fastpath_boot(const char *cmdline)
-{
-	char value[8];
-	if (cmdline_get(cmdline, "ipcfast", value, sizeof(value)) == EOK)
-		ipc_fastpath = strcmp(value, "off") != 0;
-}
-
-/** A thread of @a box's task blocked in ipc_wait that can take a call now
- *  (nothing queued ahead of it, priorities allow a hand-off). Box locked. */
-static thread_t *box_idle_waiter(answerbox_t *box)
-{
-	if (!box->active || !list_empty(&box->calls) || !list_empty(&box->answers) ||
-	    !list_empty(&box->notifications) || box->pokes != 0)
-		return NULL;
-	link_t *l = list_first(&box->wq.sleepers);
-	thread_t *t = l != NULL ? list_get_instance(l, thread_t, wait_link) : NULL;
-	if (t == NULL || t->ipc_ev == NULL || !scheduler_may_hand_off(t))
-		return NULL;
-	return t;
-}
-
-/** Fills receiver @a r's event with request @a call (handle @a h). */
-static void deliver_request_fast(thread_t *r, call_t *call, cap_handle_t h)
-{
-	event_fill(
-	    r->ipc_ev, IPC_EVENT_REQUEST, call, call->request_label, h, call->sender->id);
-	r->ipc_ev_ready = true;
-}
-
-/** Whether the fast path may take a call_wait at all (cheap checks first). */
-static bool call_fast_eligible(const ipc_data_t *data, uint64_t timeout_ns)
-{
-	thread_t *t = THREAD;
-	return ipc_fastpath && !ipclog_on && timeout_ns == WAITQ_FOREVER &&
-	    data->method > IPC_M_LAST_SYSTEM && t->cached_call != NULL &&
-	    !t->kill_pending;
-}
-
-static bool call_wait_fast(cap_handle_t phone_h, const ipc_data_t *data, sysarg_t label,
-    uint64_t timeout_ns, ipc_event_t *ev, errno_t *rc)
-{
-	if (!call_fast_eligible(data, timeout_ns))
-		return false;
-	thread_t *self = THREAD;
-	task_t *task = self->task;
-	phone_t *phone = (phone_t *) cap_get(&task->caps, phone_h, KOBJECT_PHONE);
-	if (phone == NULL)
-		return false;
-	bool ints = irq_save();
-	spinlock_lock(&phone->lock);
-	answerbox_t *box = phone->callee;
-	thread_t *r = NULL;
-	if (phone->state == PHONE_CONNECTED &&
-	    phone->active_calls < IPC_MAX_ASYNC_CALLS) {
-		spinlock_lock(&box->wq.lock);
-		r = box_idle_waiter(box);
-		if (r == NULL)
-			spinlock_unlock(&box->wq.lock);
-	}
-	if (r == NULL) {
-		spinlock_unlock(&phone->lock);
-		irq_restore(ints);
-		kobject_put(&phone->kobj);
-		return false;
-	}
-	/* Committed from here on. */
-	call_t *call = self->cached_call;
-	self->cached_call = NULL;
-	__atomic_sub_fetch(&cached_calls, 1, __ATOMIC_RELAXED);
-	call_init(call, data, task);
-	task_get(task);
-	call->caller_box = &task->box;
-	call->answer_label = label;
-	call->request_label = phone->label;
-	call->phone = phone; /* the cap_get reference moves to the call */
-	call->flags |= CALL_SYNC;
-	call->waiter = self;
-	kobject_get(&call->kobj); /* the waiter's */
-	kobject_get(&call->kobj); /* the receiver's capability */
-	cap_handle_t h;
-	if (cap_alloc(&box->task->caps, &call->kobj, &h) != EOK) {
-		/* No slot for the receiver: queue it the general way. */
-		kobject_put(&call->kobj);
-		list_append(&call->link, &box->calls);
-		box->task->ipc_stats.calls_received++;
-		waitq_wakeup_locked(&box->wq, false);
-		r = NULL;
-	} else {
-		list_append(&call->link, &box->dispatched);
-		box->task->ipc_stats.calls_received++;
-		waitq_take_sleeper_locked(&box->wq, r);
-		deliver_request_fast(r, call, h);
-	}
-	phone->active_calls++;
-	task->ipc_stats.calls_sent++;
-	spinlock_unlock(&box->wq.lock);
-	spinlock_unlock(&phone->lock);
-
-	waitq_t *wq = &self->ipc_wq;
-	spinlock_lock(&wq->lock);
-	*rc = r != NULL ? waitq_sleep_hand_off_locked(wq, WAITQ_INTERRUPTIBLE, r)
-			: waitq_sleep_locked(wq, WAITQ_FOREVER, WAITQ_INTERRUPTIBLE);
-	irq_restore(ints);
-	spinlock_lock(&wq->lock);
-	while (!(call->flags & CALL_ANSWERED)) {
-		if (*rc != EOK) {
-			call->flags &= ~CALL_SYNC; /* the answer will go to the box */
-			spinlock_unlock(&wq->lock);
-			kobject_put(&call->kobj);
-			return true;
-		}
-		*rc = waitq_sleep_locked(wq, WAITQ_FOREVER, WAITQ_INTERRUPTIBLE);
-		spinlock_lock(&wq->lock);
-	}
-	spinlock_unlock(&wq->lock);
-	receive_answer(call, ev); /* drops the waiter's reference */
-	*rc = EOK;
-	return true;
-}
-
-/** Whether @a call can be answered straight to its waiting caller. */
-static bool answer_fast_eligible(call_t *call)
-{
-	thread_t *w = call->waiter;
-	return (call->flags & CALL_SYNC) && !(call->flags & CALL_FORWARDED) &&
-	    call->ops->answer_preprocess == NULL && w->state == THREAD_BLOCKED &&
-	    w->waitq == &w->ipc_wq && scheduler_may_hand_off(w);
-}
-
-static bool answer_wait_fast(cap_handle_t call_h, ipc_data_t *answer, uint64_t timeout_ns,
-    unsigned flags, ipc_event_t *ev, errno_t *rc)
-{
-	thread_t *self = THREAD;
-	task_t *task = self->task;
-	answerbox_t *box = &task->box;
-	if (!ipc_fastpath || ipclog_on || timeout_ns != WAITQ_FOREVER || flags != 0 ||
-	    self->kill_pending)
-		return false;
-	bool ints = irq_save();
-	kobject_t *obj = cap_get(&task->caps, call_h, KOBJECT_CALL);
-	call_t *call = (call_t *) obj;
-	spinlock_lock(&box->wq.lock);
-	bool fast = call != NULL && answer_fast_eligible(call) && box->active &&
-	    list_empty(&box->calls) && list_empty(&box->answers) &&
-	    list_empty(&box->notifications) && box->pokes == 0;
-	spinlock_unlock(&box->wq.lock);
-	if (!fast) {
-		irq_restore(ints);
-		if (obj != NULL)
-			kobject_put(obj);
-		return false;
-	}
-	kobject_put(obj); /* the capability still holds the call */
-	call = take_dispatched(task, call_h);
-	call->data = *answer;
-	spinlock_lock(&call->phone->lock);
-	call->phone->active_calls--;
-	spinlock_unlock(&call->phone->lock);
-	thread_t *w = call->waiter;
-	spinlock_lock(&w->ipc_wq.lock);
-	call->flags |= CALL_ANSWERED;
-	waitq_take_sleeper_locked(&w->ipc_wq, w);
-	spinlock_unlock(&w->ipc_wq.lock);
-	task->ipc_stats.answers_sent++;
-	kobject_put(&call->kobj); /* the flight reference: the waiter holds its own */
-	kobject_put(&call->kobj); /* the capability's */
-
-	/* Now wait: nothing is queued, so sleep and hand the CPU to the caller. */
-	spinlock_lock(&box->wq.lock);
-	self->ipc_ev = ev;
-	self->ipc_ev_ready = false;
-	*rc = waitq_sleep_hand_off_locked(&box->wq, WAITQ_INTERRUPTIBLE, w);
-	irq_restore(ints);
-	self->ipc_ev = NULL;
-	if (self->ipc_ev_ready)
-		*rc = EOK;
-	else if (*rc == EOK)
-		*rc = ipc_wait(timeout_ns, flags, ev);
-	return true;
-}
-
 errno_t ipc_call_wait(cap_handle_t phone_h, const ipc_data_t *data, sysarg_t label,
     uint64_t timeout_ns, ipc_event_t *ev)
 {
 	thread_t *self = THREAD;
 	call_t *call;
 	errno_t rc;
-	if (call_wait_fast(phone_h, data, label, timeout_ns, ev, &rc))
+	if (ipc_fast_call_wait_kernel(phone_h, data, label, timeout_ns, ev, &rc))
 		return rc;
 	rc = call_send(phone_h, data, label, self, &call);
 	if (rc != EOK)
@@ -794,7 +603,7 @@ errno_t ipc_answer_wait(cap_handle_t call_h, ipc_data_t *answer, uint64_t timeou
     unsigned flags, ipc_event_t *ev)
 {
 	errno_t rc;
-	if (answer_wait_fast(call_h, answer, timeout_ns, flags, ev, &rc))
+	if (ipc_fast_answer_wait_kernel(call_h, answer, timeout_ns, flags, ev, &rc))
 		return rc;
 	rc = ipc_answer(call_h, answer);
 	if (rc != EOK)

@@ -126,12 +126,8 @@ NORETURN void thread_main(void)
 	thread_exit();
 }
 
-void thread_finish_switch(void)
+void thread_finish_exited(thread_t *prev)
 {
-	thread_t *prev = CPU->prev;
-	CPU->prev = NULL;
-	if (prev == NULL || prev->state != THREAD_EXITED)
-		return;
 	spinlock_lock(&prev->lock);
 	prev->switched_out = true;
 	bool destroy = prev->detached;

@@ -13,7 +13,6 @@
 
 #define CR0_MP	       (1ull << 1)
 #define CR0_EM	       (1ull << 2)
-#define CR0_TS	       (1ull << 3)
 #define CR0_NE	       (1ull << 5)
 #define CR4_OSFXSR     (1ull << 9)
 #define CR4_OSXMMEXCPT (1ull << 10)
@@ -66,14 +65,6 @@ void fpu_init(void)
 	write_cr0((read_cr0() | CR0_MP | CR0_NE | CR0_TS) & ~CR0_EM);
 	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
 	exception_register(VECTOR_NM, fpu_trap);
-}
-
-void fpu_context_switch(thread_t *next)
-{
-	if (CPU->fpu_owner == next)
-		__asm__ volatile("clts");
-	else
-		write_cr0(read_cr0() | CR0_TS);
 }
 
 void fpu_thread_destroy(thread_t *t)

@@ -39,9 +39,11 @@ void arch_thread_switch(thread_t *prev, thread_t *next)
 	uintptr_t top = arch_thread_stack_top(next);
 	tss_set_kernel_stack(top);
 	CPU->kernel_rsp = top;
-	paddr_t root = task_page_root(next->task);
-	if ((read_cr3() & ~0xfffull) != root)
-		page_table_activate(root);
+	if (next->task != prev->task) {
+		paddr_t root = task_page_root(next->task);
+		if ((read_cr3() & ~0xfffull) != root)
+			write_cr3(root);
+	}
 	if (prev->task != next->task &&
 	    (prev->task->io_bitmap_bytes != 0 || next->task->io_bitmap_bytes != 0))
 		tss_set_io_bitmap(next->task->io_bitmap, next->task->io_bitmap_bytes);

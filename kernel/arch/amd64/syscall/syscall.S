@@ -11,7 +11,9 @@
  * IPC calls (and, for simplicity, everything numbered from SYS_IPC_FIRST on)
  * take the full path: the same istate_t an interrupt would build
  * (vector SYSCALL_VECTOR), because they read and write R12-R15 too; they
- * return through the common interrupt exit (iretq).
+ * return through the common interrupt exit (iretq). The two combined IPC
+ * calls first try the fast path on that istate, interrupts still disabled;
+ * when it declines, the general handler runs on the untouched istate.
  */
 #include <arch/cpu_local.h>
 #include <arch/layout.h>
@@ -68,7 +70,17 @@ syscall_full:
 	pushq	17*8(%rsp)		/* frame link through the user RIP */
 	pushq	%rbp
 	mov	%rsp, %rbp
-	call	syscall_handler
+	/* The combined IPC calls try the fast path first (ipc/fastpath.c). */
+	lea	-SYS_IPC_CALL_WAIT(%rax), %rcx
+	cmp	$SYS_IPC_ANSWER_WAIT - SYS_IPC_CALL_WAIT, %rcx
+	jbe	2f
+1:	call	syscall_handler
+	add	$16, %rsp
+	jmp	isr_return
+2:	call	syscall_ipc_fast
+	lea	16(%rsp), %rdi		/* the istate again, for the general path */
+	test	%al, %al
+	jz	1b
 	add	$16, %rsp
 	jmp	isr_return
 

@@ -6,6 +6,9 @@
 #include <arch/layout.h>
 #include <arch/syscall.h>
 #include <syscall.h>
+#include <cpu.h>
+#include <ipc/fastpath.h>
+#include <proc/thread.h>
 
 #define MSR_EFER   0xc0000080
 #define MSR_STAR   0xc0000081
@@ -27,6 +30,7 @@ void syscall_arch_init(void)
 }
 
 void syscall_handler(istate_t *is);
+bool syscall_ipc_fast(istate_t *is);
 
 /** IPC calls: R0..R9 are RDI, RSI, RDX, R10, R8, R9, R12, R13, R14, R15. */
 static void syscall_ipc(istate_t *is)
@@ -44,6 +48,20 @@ static void syscall_ipc(istate_t *is)
 	is->r13 = r.r[7];
 	is->r14 = r.r[8];
 	is->r15 = r.r[9];
+}
+
+/** The IPC fast path's entry (syscall.S, SYS_IPC_CALL_WAIT and
+ *  SYS_IPC_ANSWER_WAIT): true when done, false for the general path.
+ *  Interrupts are disabled from the entry. */
+bool syscall_ipc_fast(istate_t *is)
+{
+	bool done = is->rax == SYS_IPC_CALL_WAIT ? ipc_fast_call_wait(is)
+						 : ipc_fast_answer_wait(is);
+	if (done && THREAD->kill_pending) {
+		irq_enable();
+		thread_exit();
+	}
+	return done;
 }
 
 void syscall_handler(istate_t *is)

@@ -60,6 +60,61 @@ errno_t cap_free(
     cap_table_t *table, cap_handle_t handle, kobject_type_t type, kobject_t **obj);
 /** Capabilities in use in all tables. */
 uint64_t cap_total(void);
+extern uint64_t cap_in_use_total; /* read through cap_total() */
+
+/*
+ * Slot operations for callers that hold table->lock themselves (the IPC fast
+ * path, which must check and install under locks it already holds).
+ */
+#define CAP_GEN_MASK 0xffffffffu
+
+static inline cap_handle_t cap_make_handle(uint32_t index, uint32_t gen)
+{
+	return ((cap_handle_t) gen << CAP_SLOT_BITS) | (index + 1);
+}
+
+/** The slot @a handle names if it is in use with the right generation. Lock held. */
+static inline cap_slot_t *cap_slot_locked(cap_table_t *t, cap_handle_t handle)
+{
+	uint64_t index = handle & ((1u << CAP_SLOT_BITS) - 1);
+	uint64_t gen = handle >> CAP_SLOT_BITS;
+	if (index == 0 || index > t->size || gen > CAP_GEN_MASK)
+		return NULL;
+	cap_slot_t *s = &t->slots[index - 1];
+	return s->obj != NULL && s->gen == gen ? s : NULL;
+}
+
+/** Installs @a obj in a free slot if one is left (never grows the table);
+ *  false when the table is full. Lock held. */
+static inline bool cap_install_locked(
+    cap_table_t *t, kobject_t *obj, cap_handle_t *handle)
+{
+	if (t->free_head == 0)
+		return false;
+	uint32_t index = t->free_head - 1;
+	cap_slot_t *s = &t->slots[index];
+	t->free_head = s->next_free;
+	s->obj = obj;
+	s->next_free = 0;
+	t->used++;
+	__atomic_add_fetch(&cap_in_use_total, 1, __ATOMIC_RELAXED);
+	*handle = cap_make_handle(index, s->gen);
+	return true;
+}
+
+/** Empties slot @a s and pushes it on the free list; returns the object,
+ *  whose reference moves to the caller. Lock held. */
+static inline kobject_t *cap_release_locked(cap_table_t *t, cap_slot_t *s)
+{
+	kobject_t *obj = s->obj;
+	s->obj = NULL;
+	s->gen = (s->gen + 1) & CAP_GEN_MASK;
+	s->next_free = t->free_head;
+	t->free_head = (uint32_t) (s - t->slots) + 1;
+	t->used--;
+	__atomic_sub_fetch(&cap_in_use_total, 1, __ATOMIC_RELAXED);
+	return obj;
+}
 /** Number of capabilities in use. */
 size_t cap_count(cap_table_t *table);
 

@@ -13,6 +13,7 @@
 #define KERN_PROC_THREAD_H
 
 #include <common/adt/list.h>
+#include <cpu.h>
 #include <spinlock.h>
 #include <synch/waitq.h>
 #include <time/timeout.h>
@@ -116,7 +117,17 @@ NORETURN void thread_become_idle(void);
 void thread_foreach(void (*fn)(thread_t *thread, void *arg), void *arg);
 /** Number of live thread structures (for leak tests). */
 size_t thread_count(void);
-/** Called on the new thread right after every context switch (arch code). */
-void thread_finish_switch(void);
+/** The rare half of thread_finish_switch: @a prev has exited. */
+void thread_finish_exited(thread_t *prev);
+
+/** Called on the new thread right after every context switch: the thread
+ *  switched away from is freed (or its joiners woken) if it had exited. */
+static inline void thread_finish_switch(void)
+{
+	thread_t *prev = CPU->prev;
+	CPU->prev = NULL;
+	if (unlikely(prev != NULL && prev->state == THREAD_EXITED))
+		thread_finish_exited(prev);
+}
 
 #endif

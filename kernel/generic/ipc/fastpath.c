@@ -1,0 +1,352 @@
+/*
+ * The IPC fast path (docs/performance.md, "The fast path").
+ *
+ * It takes the common case of the two combined calls straight from the
+ * system-call entry, before the general dispatch, with interrupts still
+ * disabled from the entry:
+ *  - call-and-wait of a user method, no timeout, through a connected phone
+ *    with a free slot, to a box whose task has a thread blocked in a wait
+ *    with nothing queued ahead of it: the request goes straight into that
+ *    thread's event, its call capability is installed, and the CPU goes to
+ *    it while the caller blocks for its answer;
+ *  - answer-and-wait, no timeout, of such a call (not forwarded, a user
+ *    method) whose caller still waits, from a task with nothing queued: the
+ *    answer goes straight into the call, and the CPU goes back to the caller
+ *    while the server blocks for its next event.
+ * The payload is read from and written to the saved user registers in place
+ * (arch/ipc_regs.h). Nothing is allocated: the call is the caller thread's
+ * spare one.
+ *
+ * Each entry either returns false having changed nothing, and the general
+ * path (the reference, ipc.c) then does the work from the same registers, or
+ * commits and returns true with the result in the registers. The IPC log on,
+ * or boot option ipcfast=off, keeps everything on the general path.
+ *
+ * One CPU: with interrupts off nothing can change between the checks and
+ * the commit. The locks are still taken in the core's order (phone->lock ->
+ * box lock -> cap table lock; a thread's ipc_wq lock alone), so SMP needs
+ * only the re-checks, not a new design.
+ */
+#include <ipc/fastpath.h>
+#include "ipc_priv.h"
+#include <ipc/methods.h>
+#include <cmdline.h>
+#include <cpu.h>
+#include <log/ipclog.h>
+#include <proc/scheduler.h>
+#include <proc/task.h>
+#include <string.h>
+
+bool ipc_fastpath = true;
+
+void ipc_fastpath_boot(const char *cmdline)
+{
+	char value[8];
+	if (cmdline_get(cmdline, "ipcfast", value, sizeof(value)) == EOK)
+		ipc_fastpath = strcmp(value, "off") != 0;
+}
+
+/** A thread of @a box's task blocked in a wait that can take a call now
+ *  (nothing queued ahead of it, priorities allow a hand-off). Box locked. */
+static thread_t *box_idle_waiter(answerbox_t *box)
+{
+	if (!box_quiet(box))
+		return NULL;
+	link_t *l = list_first(&box->wq.sleepers);
+	thread_t *t = l != NULL ? list_get_instance(l, thread_t, wait_link) : NULL;
+	if (t == NULL || t->ipc_ev == NULL || !scheduler_may_hand_off(t))
+		return NULL;
+	return t;
+}
+
+/** Request @a call (handle @a h in the receiver) into waiting thread @a r's event. */
+static void deliver_request(thread_t *r, const call_t *call, cap_handle_t h)
+{
+	ipc_event_t *ev = r->ipc_ev;
+	ev->kind = IPC_EVENT_REQUEST;
+	ev->imethod = call->data.method;
+	for (unsigned i = 0; i < IPC_CALL_ARGS; i++)
+		ev->args[i] = call->data.args[i];
+	ev->label = call->request_label;
+	ev->cap = h;
+	ev->task_id = call->sender->id;
+	r->ipc_ev_ready = true;
+}
+
+/** The phone @a h names, with a reference for the call; NULL if none. */
+static phone_t *phone_lookup(task_t *task, cap_handle_t h)
+{
+	spinlock_lock_noirq(&task->caps.lock);
+	cap_slot_t *s = cap_slot_locked(&task->caps, h);
+	kobject_t *obj = s != NULL && s->obj->type == KOBJECT_PHONE ? s->obj : NULL;
+	if (obj != NULL)
+		kobject_get(obj);
+	spinlock_unlock_noirq(&task->caps.lock);
+	return (phone_t *) obj;
+}
+
+/** Makes the caller's spare call the synchronous request in @a s. */
+static call_t *request_init(thread_t *self, const ipc_regs_t *s, phone_t *phone)
+{
+	call_t *call = call_take_cached(self);
+	ipc_data_t data = {
+	    IPC_R1(s), {IPC_R2(s), IPC_R3(s), IPC_R4(s), IPC_R5(s), IPC_R6(s)}};
+	call_init(call, &data, self->task);
+	task_get(self->task);
+	call->caller_box = &self->task->box;
+	call->answer_label = IPC_R7(s);
+	call->request_label = phone->label;
+	call->phone = phone; /* the lookup's reference moves to the call */
+	call->flags = CALL_SYNC;
+	call->waiter = self;
+	kobject_get(&call->kobj); /* the waiter's */
+	return call;
+}
+
+/** Sleeps until synchronous @a call is answered (first through a hand-off
+ *  to @a next); the answer into @a s. The waiter's reference ends here. */
+static errno_t await_answer(thread_t *self, call_t *call, thread_t *next, ipc_regs_t *s)
+{
+	waitq_t *wq = &self->ipc_wq;
+	spinlock_lock_noirq(&wq->lock);
+	errno_t rc = waitq_sleep_hand_off_locked(wq, WAITQ_INTERRUPTIBLE, next);
+	spinlock_lock_noirq(&wq->lock);
+	while (!(call->flags & CALL_ANSWERED)) {
+		if (rc != EOK) {
+			call->flags &= ~CALL_SYNC; /* the answer will go to the box */
+			spinlock_unlock_noirq(&wq->lock);
+			kobject_put(&call->kobj);
+			return rc;
+		}
+		rc = waitq_sleep_locked(wq, WAITQ_FOREVER, WAITQ_INTERRUPTIBLE);
+		spinlock_lock_noirq(&wq->lock);
+	}
+	spinlock_unlock_noirq(&wq->lock);
+	IPC_R0(s) = IPC_EVENT_ANSWER;
+	IPC_R1(s) = call->data.method;
+	IPC_R2(s) = call->data.args[0];
+	IPC_R3(s) = call->data.args[1];
+	IPC_R4(s) = call->data.args[2];
+	IPC_R5(s) = call->data.args[3];
+	IPC_R6(s) = call->data.args[4];
+	IPC_R7(s) = call->answer_label;
+	IPC_R8(s) = CAP_NULL;
+	IPC_R9(s) = 0;
+	self->task->ipc_stats.answers_received++;
+	kobject_put(&call->kobj);
+	return EOK;
+}
+
+bool ipc_fast_call_wait(ipc_regs_t *s)
+{
+	thread_t *self = THREAD;
+	if (!ipc_fastpath || ipclog_on || IPC_R8(s) != 0 ||
+	    IPC_R1(s) <= IPC_M_LAST_SYSTEM || self->cached_call == NULL ||
+	    self->kill_pending)
+		return false;
+	task_t *task = self->task;
+	phone_t *phone = phone_lookup(task, IPC_R0(s));
+	if (phone == NULL)
+		return false;
+	spinlock_lock_noirq(&phone->lock);
+	answerbox_t *box = phone->callee;
+	thread_t *r = NULL;
+	if (phone->state == PHONE_CONNECTED &&
+	    phone->active_calls < IPC_MAX_ASYNC_CALLS) {
+		spinlock_lock_noirq(&box->wq.lock);
+		r = box_idle_waiter(box);
+		spinlock_lock_noirq(&box->task->caps.lock);
+		if (r == NULL || box->task->caps.free_head == 0) {
+			spinlock_unlock_noirq(&box->task->caps.lock);
+			spinlock_unlock_noirq(&box->wq.lock);
+			r = NULL;
+		}
+	}
+	if (r == NULL) {
+		spinlock_unlock_noirq(&phone->lock);
+		kobject_put(&phone->kobj);
+		return false;
+	}
+
+	/* Committed: phone, box and the receiver's cap table locked. */
+	call_t *call = request_init(self, s, phone);
+	cap_handle_t h = CAP_NULL;
+	kobject_get(&call->kobj); /* the receiver's capability */
+	cap_install_locked(&box->task->caps, &call->kobj, &h);
+	spinlock_unlock_noirq(&box->task->caps.lock);
+	list_append(&call->link, &box->dispatched);
+	box->task->ipc_stats.calls_received++;
+	waitq_take_sleeper_locked(&box->wq, r);
+	deliver_request(r, call, h);
+	phone->active_calls++;
+	task->ipc_stats.calls_sent++;
+	spinlock_unlock_noirq(&box->wq.lock);
+	spinlock_unlock_noirq(&phone->lock);
+
+	IPC_RESULT(s) = (sysarg_t) await_answer(self, call, r, s);
+	return true;
+}
+
+/** Call @a h of @a task if it can be answered straight to its waiting
+ *  caller: taken out of the table and the box. Box locked. */
+static call_t *take_direct_answerable(task_t *task, cap_handle_t h)
+{
+	cap_table_t *caps = &task->caps;
+	spinlock_lock_noirq(&caps->lock);
+	cap_slot_t *slot = cap_slot_locked(caps, h);
+	call_t *call = slot != NULL && slot->obj->type == KOBJECT_CALL
+	    ? (call_t *) slot->obj
+	    : NULL;
+	thread_t *w = call != NULL ? call->waiter : NULL;
+	if (call == NULL || (call->flags & (CALL_SYNC | CALL_FORWARDED)) != CALL_SYNC ||
+	    call->ops->answer_preprocess != NULL || call->ops->answer_process != NULL ||
+	    w->state != THREAD_BLOCKED || w->waitq != &w->ipc_wq ||
+	    !scheduler_may_hand_off(w)) {
+		spinlock_unlock_noirq(&caps->lock);
+		return NULL;
+	}
+	cap_release_locked(caps, slot); /* its reference stays with the call */
+	spinlock_unlock_noirq(&caps->lock);
+	list_remove(&call->link);
+	return call;
+}
+
+/** Answer @a s into @a call and wakes its waiter (without running it). */
+static void answer_direct(call_t *call, const ipc_regs_t *s)
+{
+	call->data.method = IPC_R1(s);
+	call->data.args[0] = IPC_R2(s);
+	call->data.args[1] = IPC_R3(s);
+	call->data.args[2] = IPC_R4(s);
+	call->data.args[3] = IPC_R5(s);
+	call->data.args[4] = IPC_R6(s);
+	phone_t *phone = call->phone;
+	spinlock_lock_noirq(&phone->lock);
+	phone->active_calls--;
+	spinlock_unlock_noirq(&phone->lock);
+	thread_t *w = call->waiter;
+	spinlock_lock_noirq(&w->ipc_wq.lock);
+	call->flags |= CALL_ANSWERED;
+	waitq_take_sleeper_locked(&w->ipc_wq, w);
+	spinlock_unlock_noirq(&w->ipc_wq.lock);
+	/* The capability's and the flight's references: the waiter holds its own. */
+	__atomic_sub_fetch(&call->kobj.refcount, 2, __ATOMIC_RELEASE);
+}
+
+/** Event @a ev into the registers @a s. */
+static void event_to_regs(const ipc_event_t *ev, ipc_regs_t *s)
+{
+	IPC_R0(s) = ev->kind;
+	IPC_R1(s) = ev->imethod;
+	IPC_R2(s) = ev->args[0];
+	IPC_R3(s) = ev->args[1];
+	IPC_R4(s) = ev->args[2];
+	IPC_R5(s) = ev->args[3];
+	IPC_R6(s) = ev->args[4];
+	IPC_R7(s) = ev->label;
+	IPC_R8(s) = ev->cap;
+	IPC_R9(s) = ev->task_id;
+}
+
+bool ipc_fast_answer_wait(ipc_regs_t *s)
+{
+	thread_t *self = THREAD;
+	if (!ipc_fastpath || ipclog_on || IPC_R7(s) != 0 || IPC_R8(s) != 0 ||
+	    self->kill_pending)
+		return false;
+	task_t *task = self->task;
+	answerbox_t *box = &task->box;
+	spinlock_lock_noirq(&box->wq.lock);
+	call_t *call = box_quiet(box) ? take_direct_answerable(task, IPC_R0(s)) : NULL;
+	spinlock_unlock_noirq(&box->wq.lock);
+	if (call == NULL)
+		return false;
+
+	/* Committed. */
+	answer_direct(call, s);
+	task->ipc_stats.answers_sent++;
+	ipc_event_t ev;
+	spinlock_lock_noirq(&box->wq.lock);
+	self->ipc_ev = &ev;
+	self->ipc_ev_ready = false;
+	errno_t rc = waitq_sleep_hand_off_locked(
+	    &box->wq, WAITQ_INTERRUPTIBLE, call->waiter);
+	self->ipc_ev = NULL;
+	if (!self->ipc_ev_ready && rc == EOK) {
+		irq_enable(); /* the general path runs with interrupts on */
+		rc = ipc_wait(WAITQ_FOREVER, 0, &ev);
+		irq_disable();
+	} else if (self->ipc_ev_ready) {
+		rc = EOK;
+	}
+	if (rc == EOK)
+		event_to_regs(&ev, s);
+	IPC_RESULT(s) = (sysarg_t) rc;
+	return true;
+}
+
+/*
+ * In-kernel callers (the kernel's IPC tests) take the same fast path through
+ * a register image of their arguments, so that it is tested from both sides.
+ */
+
+static void regs_to_event(const ipc_regs_t *s, ipc_event_t *ev)
+{
+	ev->kind = IPC_R0(s);
+	ev->imethod = IPC_R1(s);
+	ev->args[0] = IPC_R2(s);
+	ev->args[1] = IPC_R3(s);
+	ev->args[2] = IPC_R4(s);
+	ev->args[3] = IPC_R5(s);
+	ev->args[4] = IPC_R6(s);
+	ev->label = IPC_R7(s);
+	ev->cap = IPC_R8(s);
+	ev->task_id = IPC_R9(s);
+}
+
+static void data_to_regs(const ipc_data_t *d, ipc_regs_t *s)
+{
+	IPC_R1(s) = d->method;
+	IPC_R2(s) = d->args[0];
+	IPC_R3(s) = d->args[1];
+	IPC_R4(s) = d->args[2];
+	IPC_R5(s) = d->args[3];
+	IPC_R6(s) = d->args[4];
+}
+
+/** Runs fast-path entry @a fast on register image @a s with interrupts off. */
+static bool run_fast(
+    bool (*fast)(ipc_regs_t *), ipc_regs_t *s, ipc_event_t *ev, errno_t *rc)
+{
+	bool ints = irq_save();
+	bool done = fast(s);
+	irq_restore(ints);
+	if (done) {
+		*rc = (errno_t) IPC_RESULT(s);
+		if (*rc == EOK)
+			regs_to_event(s, ev);
+	}
+	return done;
+}
+
+bool ipc_fast_call_wait_kernel(cap_handle_t phone_h, const ipc_data_t *data,
+    sysarg_t label, uint64_t timeout_ns, ipc_event_t *ev, errno_t *rc)
+{
+	ipc_regs_t s = {0};
+	IPC_R0(&s) = phone_h;
+	data_to_regs(data, &s);
+	IPC_R7(&s) = label;
+	IPC_R8(&s) = timeout_ns == WAITQ_FOREVER ? 0 : 1;
+	return run_fast(ipc_fast_call_wait, &s, ev, rc);
+}
+
+bool ipc_fast_answer_wait_kernel(cap_handle_t call_h, const ipc_data_t *answer,
+    uint64_t timeout_ns, unsigned flags, ipc_event_t *ev, errno_t *rc)
+{
+	ipc_regs_t s = {0};
+	IPC_R0(&s) = call_h;
+	data_to_regs(answer, &s);
+	IPC_R7(&s) = timeout_ns == WAITQ_FOREVER ? 0 : 1;
+	IPC_R8(&s) = flags;
+	return run_fast(ipc_fast_answer_wait, &s, ev, rc);
+}
