@@ -24,6 +24,7 @@ CASES = {
     "ipc-roundtrip-combined": (400, "seL4 Call+ReplyRecv 427"),
     "async-req-1-1": (1000, "HelenOS async ping_pong 21,149"),
     "fibril-switch": (40, ""),
+    "malloc-free-32": (100, "malloc(32) + free; HelenOS 701"),
     "fibril-mutex-pair": (None, "uncontended lock + unlock"),
     "fibril-mutex-contended": (None, "lock + unlock while another fibril holds it (two switches)"),
     "data-write-64": (None, "M_SINK call + 64 B DATA_WRITE to its answer"),

@@ -6,6 +6,7 @@
 #include <test.h>
 #include <cpu.h>
 #include <ipc/ipc.h>
+#include <ipc/fastpath.h>
 #include <log/ipclog.h>
 #include <mm/frame.h>
 #include <mm/kmalloc.h>
@@ -503,7 +504,7 @@ KTEST(ipc_call_wait_gets_only_its_own_answer)
 	ipc_event_t ev;
 	d.args[0] = 2;
 	for (int i = 0; i < 100; i++) {
-		KT_ASSERT_EQ(ipc_call_wait(h, &d, 2, 1000 * MS, &ev), EOK);
+		KT_ASSERT_EQ(ipc_call_wait(h, &d, 2, 1000 * MS, 0, &ev), EOK);
 		KT_ASSERT_EQ(ev.kind, IPC_EVENT_ANSWER);
 		KT_ASSERT_EQ(ev.label, 2);
 		KT_ASSERT_EQ(ev.args[0], 20);
@@ -523,11 +524,70 @@ KTEST(ipc_call_wait_timeout_leaves_the_answer_in_the_box)
 	cap_handle_t h = connect(&s, 0);
 	ipc_data_t d = {.method = M_ECHO, .args = {4}};
 	ipc_event_t ev;
-	KT_ASSERT_EQ(ipc_call_wait(h, &d, 3, 20 * MS, &ev), ETIMEOUT);
+	KT_ASSERT_EQ(ipc_call_wait(h, &d, 3, 20 * MS, 0, &ev), ETIMEOUT);
 	semaphore_up(&s.go);
 	KT_ASSERT_EQ(next_answer(&ev), EOK);
 	KT_ASSERT_EQ(ev.label, 3);
 	KT_ASSERT_EQ(ev.args[0], 40);
+	release(h);
+	server_stop(&s);
+}
+
+/** Round trips waiting forever, so the fast path (when on) takes both. */
+KTEST(ipc_call_wait_forever_in_both_modes)
+{
+	server_t s;
+	KT_ASSERT_EQ(server_start(&s, "any", false), EOK);
+	s.combined = true;
+	cap_handle_t h = connect(&s, 0);
+	ipc_data_t d = {.method = M_ECHO, .args = {3}};
+	ipc_event_t ev;
+	uint64_t fast_before = ipc_fastpath_taken;
+	for (int i = 0; i < 100; i++) {
+		unsigned flags = i % 2 ? IPC_CALL_WAIT_ANY : 0;
+		KT_ASSERT_EQ(ipc_call_wait(h, &d, 6 + flags, 0, flags, &ev), EOK);
+		KT_ASSERT_EQ(ev.kind, IPC_EVENT_ANSWER);
+		KT_ASSERT_EQ(ev.label, 6 + flags);
+		KT_ASSERT_EQ(ev.args[0], 30);
+	}
+	KT_ASSERT_EQ(ipc_wait(0, IPC_WAIT_NONBLOCKING, &ev), EAGAIN);
+	KT_ASSERT_EQ(s.requests, 100);
+	/* With the fast path on, it carried (nearly) every call and answer. */
+	uint64_t fast = ipc_fastpath_taken - fast_before;
+	KT_ASSERT(ipc_fastpath ? fast >= 190 : fast == 0);
+	release(h);
+	server_stop(&s);
+}
+
+KTEST(ipc_call_wait_any_returns_an_earlier_event_first)
+{
+	server_t s;
+	KT_ASSERT_EQ(server_start(&s, "anyq", true), EOK);
+	cap_handle_t h = connect(&s, 0);
+	ipc_poke(); /* queued in our box before the call */
+	ipc_data_t d = {.method = M_ECHO, .args = {5}};
+	ipc_event_t ev;
+	KT_ASSERT_EQ(ipc_call_wait(h, &d, 8, 0, IPC_CALL_WAIT_ANY, &ev), EOK);
+	KT_ASSERT_EQ(ev.kind, IPC_EVENT_POKE);
+	semaphore_up(&s.go);
+	KT_ASSERT_EQ(next_answer(&ev), EOK); /* the answer comes as an ordinary one */
+	KT_ASSERT_EQ(ev.label, 8);
+	KT_ASSERT_EQ(ev.args[0], 50);
+	release(h);
+	server_stop(&s);
+}
+
+KTEST(ipc_call_wait_rejects_unknown_flags_and_sends_nothing)
+{
+	server_t s;
+	KT_ASSERT_EQ(server_start(&s, "flags", false), EOK);
+	cap_handle_t h = connect(&s, 0);
+	int before = s.requests;
+	ipc_data_t d = {.method = M_ECHO};
+	ipc_event_t ev;
+	KT_ASSERT_EQ(ipc_call_wait(h, &d, 9, 0, 0x2, &ev), EINVAL);
+	KT_ASSERT_EQ(ipc_wait(20 * MS, 0, &ev), ETIMEOUT);
+	KT_ASSERT_EQ(s.requests, before);
 	release(h);
 	server_stop(&s);
 }
@@ -551,7 +611,7 @@ KTEST(ipc_call_wait_sees_ehangup_when_the_server_dies)
 	thread_start(killer);
 	ipc_data_t d = {.method = M_ECHO};
 	ipc_event_t ev;
-	KT_ASSERT_EQ(ipc_call_wait(h, &d, 5, 2000 * MS, &ev), EOK);
+	KT_ASSERT_EQ(ipc_call_wait(h, &d, 5, 2000 * MS, 0, &ev), EOK);
 	KT_ASSERT_EQ(ev.imethod, EHANGUP);
 	KT_ASSERT_EQ(ev.label, 5);
 	thread_join(killer);

@@ -44,6 +44,10 @@ IFACE_METHOD_ENUM(IPC_M, IPC_SYSTEM_METHODS, 1);
 /* ipc_wait flags */
 #define IPC_WAIT_NONBLOCKING 0x1
 
+/* ipc_call_wait flags: wait for the task's next event of any kind (the
+ * answer then comes as an ordinary answer event), not for this answer only */
+#define IPC_CALL_WAIT_ANY 0x1
+
 /* ipc_forward modes */
 #define IPC_FF_ROUTE_FROM_ME 0x1 /* the receiver sees the forwarder as sender */
 #define IPC_FF_REWRITE	     0x2 /* replace method and arguments (user methods only) */

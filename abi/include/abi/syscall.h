@@ -71,7 +71,8 @@
 #define SYS_IPC_HANGUP	36 /* R0 phone, R1 flags */
 #define SYS_IPC_POKE	37 /* () */
 #define SYS_IPC_STATS	38 /* R0 task id (0: self), R1 ipc_stats_t * */
-/* Combined: R0 phone, R1 method, R2-R6 args, R7 label, R8 usec -> the answer. */
+/* Combined: R0 phone, R1 method, R2-R6 args, R7 label, R8 usec, R9 flags
+ * (IPC_CALL_WAIT_ANY) -> the answer (or with the flag, the next event). */
 #define SYS_IPC_CALL_WAIT 39
 /* Combined: R0 call, R1 retval, R2-R6 args, R7 usec, R8 flags -> the next event. */
 #define SYS_IPC_ANSWER_WAIT 40

@@ -38,6 +38,7 @@
 #include <string.h>
 
 bool ipc_fastpath = true;
+uint64_t ipc_fastpath_taken; /* calls and answers the fast path carried */
 
 void ipc_fastpath_boot(const char *cmdline)
 {
@@ -59,17 +60,19 @@ static thread_t *box_idle_waiter(answerbox_t *box)
 	return t;
 }
 
-/** Request @a call (handle @a h in the receiver) into waiting thread @a r's event. */
-static void deliver_request(thread_t *r, const call_t *call, cap_handle_t h)
+/** An event of @a kind with @a call's payload into waiting thread @a r's
+ *  event buffer; r's wait has its event then. */
+static void deliver_event(thread_t *r, sysarg_t kind, const call_t *call, sysarg_t label,
+    cap_handle_t h, uint64_t task_id)
 {
 	ipc_event_t *ev = r->ipc_ev;
-	ev->kind = IPC_EVENT_REQUEST;
+	ev->kind = kind;
 	ev->imethod = call->data.method;
 	for (unsigned i = 0; i < IPC_CALL_ARGS; i++)
 		ev->args[i] = call->data.args[i];
-	ev->label = call->request_label;
+	ev->label = label;
 	ev->cap = h;
-	ev->task_id = call->sender->id;
+	ev->task_id = task_id;
 	r->ipc_ev_ready = true;
 }
 
@@ -85,8 +88,9 @@ static phone_t *phone_lookup(task_t *task, cap_handle_t h)
 	return (phone_t *) obj;
 }
 
-/** Makes the caller's spare call the synchronous request in @a s. */
-static call_t *request_init(thread_t *self, const ipc_regs_t *s, phone_t *phone)
+/** Makes the caller's spare call the request in @a s: synchronous (the
+ *  answer goes to this thread) unless @a any. */
+static call_t *request_init(thread_t *self, const ipc_regs_t *s, phone_t *phone, bool any)
 {
 	call_t *call = call_take_cached(self);
 	ipc_data_t data = {
@@ -97,10 +101,27 @@ static call_t *request_init(thread_t *self, const ipc_regs_t *s, phone_t *phone)
 	call->answer_label = IPC_R7(s);
 	call->request_label = phone->label;
 	call->phone = phone; /* the lookup's reference moves to the call */
-	call->flags = CALL_SYNC;
-	call->waiter = self;
-	kobject_get(&call->kobj); /* the waiter's */
+	if (!any) {
+		call->flags = CALL_SYNC;
+		call->waiter = self;
+		kobject_get(&call->kobj); /* the waiter's */
+	}
 	return call;
+}
+
+/** Answer @a call's payload as an answer event into @a s. */
+static void answer_to_regs(const call_t *call, ipc_regs_t *s)
+{
+	IPC_R0(s) = IPC_EVENT_ANSWER;
+	IPC_R1(s) = call->data.method;
+	IPC_R2(s) = call->data.args[0];
+	IPC_R3(s) = call->data.args[1];
+	IPC_R4(s) = call->data.args[2];
+	IPC_R5(s) = call->data.args[3];
+	IPC_R6(s) = call->data.args[4];
+	IPC_R7(s) = call->answer_label;
+	IPC_R8(s) = CAP_NULL;
+	IPC_R9(s) = 0;
 }
 
 /** Sleeps until synchronous @a call is answered (first through a hand-off
@@ -122,29 +143,75 @@ static errno_t await_answer(thread_t *self, call_t *call, thread_t *next, ipc_re
 		spinlock_lock_noirq(&wq->lock);
 	}
 	spinlock_unlock_noirq(&wq->lock);
-	IPC_R0(s) = IPC_EVENT_ANSWER;
-	IPC_R1(s) = call->data.method;
-	IPC_R2(s) = call->data.args[0];
-	IPC_R3(s) = call->data.args[1];
-	IPC_R4(s) = call->data.args[2];
-	IPC_R5(s) = call->data.args[3];
-	IPC_R6(s) = call->data.args[4];
-	IPC_R7(s) = call->answer_label;
-	IPC_R8(s) = CAP_NULL;
-	IPC_R9(s) = 0;
+	answer_to_regs(call, s);
 	self->task->ipc_stats.answers_received++;
 	kobject_put(&call->kobj);
 	return EOK;
 }
 
+/** Event @a ev into the registers @a s. */
+static void event_to_regs(const ipc_event_t *ev, ipc_regs_t *s)
+{
+	IPC_R0(s) = ev->kind;
+	IPC_R1(s) = ev->imethod;
+	IPC_R2(s) = ev->args[0];
+	IPC_R3(s) = ev->args[1];
+	IPC_R4(s) = ev->args[2];
+	IPC_R5(s) = ev->args[3];
+	IPC_R6(s) = ev->args[4];
+	IPC_R7(s) = ev->label;
+	IPC_R8(s) = ev->cap;
+	IPC_R9(s) = ev->task_id;
+}
+
+/** Waits like ipc_wait (forever, blocking) for the next event of the task,
+ *  first running @a next (blocked until now) if there is one, else through
+ *  the general path; the event into @a s. */
+static errno_t await_event(thread_t *self, thread_t *next, ipc_regs_t *s)
+{
+	answerbox_t *box = &self->task->box;
+	ipc_event_t ev;
+	errno_t rc = EOK;
+	if (next != NULL) {
+		spinlock_lock_noirq(&box->wq.lock);
+		self->ipc_ev = &ev;
+		self->ipc_ev_ready = false;
+		rc = waitq_sleep_hand_off_locked(&box->wq, WAITQ_INTERRUPTIBLE, next);
+		self->ipc_ev = NULL;
+	}
+	if (next != NULL && self->ipc_ev_ready) {
+		rc = EOK;
+	} else if (rc == EOK) {
+		irq_enable(); /* the general path runs with interrupts on */
+		rc = ipc_wait(WAITQ_FOREVER, 0, &ev);
+		irq_disable();
+	}
+	if (rc == EOK)
+		event_to_regs(&ev, s);
+	return rc;
+}
+
+/** Whether the current task's box has nothing queued. */
+static bool own_box_quiet(answerbox_t *box)
+{
+	spinlock_lock_noirq(&box->wq.lock);
+	bool quiet = box_quiet(box);
+	spinlock_unlock_noirq(&box->wq.lock);
+	return quiet;
+}
+
 bool ipc_fast_call_wait(ipc_regs_t *s)
 {
 	thread_t *self = THREAD;
+	sysarg_t flags = IPC_R9(s);
 	if (!ipc_fastpath || ipclog_on || IPC_R8(s) != 0 ||
-	    IPC_R1(s) <= IPC_M_LAST_SYSTEM || self->cached_call == NULL ||
-	    self->kill_pending)
+	    (flags & ~IPC_CALL_WAIT_ANY) != 0 || IPC_R1(s) <= IPC_M_LAST_SYSTEM ||
+	    self->cached_call == NULL || self->kill_pending)
 		return false;
 	task_t *task = self->task;
+	bool any = flags & IPC_CALL_WAIT_ANY;
+	if (any && !own_box_quiet(&task->box))
+		return false; /* the wait would return at once: the general path */
 	phone_t *phone = phone_lookup(task, IPC_R0(s));
 	if (phone == NULL)
 		return false;
@@ -169,7 +236,8 @@ bool ipc_fast_call_wait(ipc_regs_t *s)
 	}
 
 	/* Committed: phone, box and the receiver's cap table locked. */
-	call_t *call = request_init(self, s, phone);
+	ipc_fastpath_taken++;
+	call_t *call = request_init(self, s, phone, any);
 	cap_handle_t h = CAP_NULL;
 	kobject_get(&call->kobj); /* the receiver's capability */
 	cap_install_locked(&box->task->caps, &call->kobj, &h);
@@ -177,19 +245,23 @@ bool ipc_fast_call_wait(ipc_regs_t *s)
 	list_append(&call->link, &box->dispatched);
 	box->task->ipc_stats.calls_received++;
 	waitq_take_sleeper_locked(&box->wq, r);
-	deliver_request(r, call, h);
+	deliver_event(
+	    r, IPC_EVENT_REQUEST, call, call->request_label, h, call->sender->id);
 	phone->active_calls++;
 	task->ipc_stats.calls_sent++;
 	spinlock_unlock_noirq(&box->wq.lock);
 	spinlock_unlock_noirq(&phone->lock);
 
-	IPC_RESULT(s) = (sysarg_t) await_answer(self, call, r, s);
+	IPC_RESULT(s) = (sysarg_t) (any ? await_event(self, r, s)
+					: await_answer(self, call, r, s));
 	return true;
 }
 
-/** Call @a h of @a task if it can be answered straight to its waiting
- *  caller: taken out of the table and the box. Box locked. */
-static call_t *take_direct_answerable(task_t *task, cap_handle_t h)
+/** Call @a h of @a task if the fast path can answer it (a user method, not
+ *  forwarded; a synchronous caller still waiting for it): taken out of the
+ *  table and the box, its capability's reference now the caller's. Box
+ *  locked. */
+static call_t *take_answerable(task_t *task, cap_handle_t h)
 {
 	cap_table_t *caps = &task->caps;
 	spinlock_lock_noirq(&caps->lock);
@@ -198,54 +270,53 @@ static call_t *take_direct_answerable(task_t *task, cap_handle_t h)
 	    ? (call_t *) slot->obj
 	    : NULL;
 	thread_t *w = call != NULL ? call->waiter : NULL;
-	if (call == NULL || (call->flags & (CALL_SYNC | CALL_FORWARDED)) != CALL_SYNC ||
-	    call->ops->answer_preprocess != NULL || call->ops->answer_process != NULL ||
-	    w->state != THREAD_BLOCKED || w->waitq != &w->ipc_wq ||
-	    !scheduler_may_hand_off(w)) {
+	bool ok = call != NULL && !(call->flags & (CALL_FORWARDED | CALL_DISCARD)) &&
+	    call->caller_box != NULL && call->ops->answer_preprocess == NULL &&
+	    call->ops->answer_process == NULL;
+	if (ok && (call->flags & CALL_SYNC))
+		ok = w->state == THREAD_BLOCKED && w->waitq == &w->ipc_wq &&
+		    scheduler_may_hand_off(w);
+	if (!ok) {
 		spinlock_unlock_noirq(&caps->lock);
 		return NULL;
 	}
-	cap_release_locked(caps, slot); /* its reference stays with the call */
+	cap_release_locked(caps, slot);
 	spinlock_unlock_noirq(&caps->lock);
 	list_remove(&call->link);
 	return call;
 }
 
-/** Answer @a s into @a call and wakes its waiter (without running it). */
-static void answer_direct(call_t *call, const ipc_regs_t *s)
+/** Wakes synchronous @a call's waiter with its answer (without running it);
+ *  the capability's and the flight's references end (the waiter keeps its own). */
+static thread_t *answer_to_waiter(call_t *call)
 {
-	call->data.method = IPC_R1(s);
-	call->data.args[0] = IPC_R2(s);
-	call->data.args[1] = IPC_R3(s);
-	call->data.args[2] = IPC_R4(s);
-	call->data.args[3] = IPC_R5(s);
-	call->data.args[4] = IPC_R6(s);
-	phone_t *phone = call->phone;
-	spinlock_lock_noirq(&phone->lock);
-	phone->active_calls--;
-	spinlock_unlock_noirq(&phone->lock);
 	thread_t *w = call->waiter;
 	spinlock_lock_noirq(&w->ipc_wq.lock);
 	call->flags |= CALL_ANSWERED;
 	waitq_take_sleeper_locked(&w->ipc_wq, w);
 	spinlock_unlock_noirq(&w->ipc_wq.lock);
-	/* The capability's and the flight's references: the waiter holds its own. */
 	__atomic_sub_fetch(&call->kobj.refcount, 2, __ATOMIC_RELEASE);
+	return w;
 }
 
-/** Event @a ev into the registers @a s. */
-static void event_to_regs(const ipc_event_t *ev, ipc_regs_t *s)
+/** Hands @a call's answer straight to a thread of the caller's task waiting
+ *  for its next event, if there is one that can take it now; the call then
+ *  ends and goes to that thread's cache for its next send. */
+static thread_t *answer_to_box_waiter(call_t *call)
 {
-	IPC_R0(s) = ev->kind;
-	IPC_R1(s) = ev->imethod;
-	IPC_R2(s) = ev->args[0];
-	IPC_R3(s) = ev->args[1];
-	IPC_R4(s) = ev->args[2];
-	IPC_R5(s) = ev->args[3];
-	IPC_R6(s) = ev->args[4];
-	IPC_R7(s) = ev->label;
-	IPC_R8(s) = ev->cap;
-	IPC_R9(s) = ev->task_id;
+	answerbox_t *box = call->caller_box;
+	spinlock_lock_noirq(&box->wq.lock);
+	thread_t *r = box_idle_waiter(box);
+	if (r != NULL) {
+		waitq_take_sleeper_locked(&box->wq, r);
+		deliver_event(r, IPC_EVENT_ANSWER, call, call->answer_label, CAP_NULL, 0);
+		box->task->ipc_stats.answers_received++;
+	}
+	spinlock_unlock_noirq(&box->wq.lock);
+	if (r != NULL &&
+	    __atomic_sub_fetch(&call->kobj.refcount, 2, __ATOMIC_ACQ_REL) == 0)
+		call_destroy_into(call, r);
+	return r;
 }
 
 bool ipc_fast_answer_wait(ipc_regs_t *s)
@@ -257,31 +328,33 @@ bool ipc_fast_answer_wait(ipc_regs_t *s)
 	task_t *task = self->task;
 	answerbox_t *box = &task->box;
 	spinlock_lock_noirq(&box->wq.lock);
-	call_t *call = box_quiet(box) ? take_direct_answerable(task, IPC_R0(s)) : NULL;
+	call_t *call = box_quiet(box) ? take_answerable(task, IPC_R0(s)) : NULL;
 	spinlock_unlock_noirq(&box->wq.lock);
 	if (call == NULL)
 		return false;
 
 	/* Committed. */
-	answer_direct(call, s);
+	ipc_fastpath_taken++;
+	call->data.method = IPC_R1(s);
+	call->data.args[0] = IPC_R2(s);
+	call->data.args[1] = IPC_R3(s);
+	call->data.args[2] = IPC_R4(s);
+	call->data.args[3] = IPC_R5(s);
+	call->data.args[4] = IPC_R6(s);
 	task->ipc_stats.answers_sent++;
-	ipc_event_t ev;
-	spinlock_lock_noirq(&box->wq.lock);
-	self->ipc_ev = &ev;
-	self->ipc_ev_ready = false;
-	errno_t rc = waitq_sleep_hand_off_locked(
-	    &box->wq, WAITQ_INTERRUPTIBLE, call->waiter);
-	self->ipc_ev = NULL;
-	if (!self->ipc_ev_ready && rc == EOK) {
-		irq_enable(); /* the general path runs with interrupts on */
-		rc = ipc_wait(WAITQ_FOREVER, 0, &ev);
-		irq_disable();
-	} else if (self->ipc_ev_ready) {
-		rc = EOK;
+	phone_t *phone = call->phone;
+	spinlock_lock_noirq(&phone->lock);
+	phone->active_calls--;
+	spinlock_unlock_noirq(&phone->lock);
+	call->phone = NULL; /* uncharged; its reference goes below */
+	thread_t *next = (call->flags & CALL_SYNC) ? answer_to_waiter(call)
+						   : answer_to_box_waiter(call);
+	if (next == NULL) {
+		call_deliver_answer(call); /* queued in the caller's box */
+		kobject_put(&call->kobj);  /* the capability's */
 	}
-	if (rc == EOK)
-		event_to_regs(&ev, s);
-	IPC_RESULT(s) = (sysarg_t) rc;
+	kobject_put(&phone->kobj);
+	IPC_RESULT(s) = (sysarg_t) await_event(self, next, s);
 	return true;
 }
 
@@ -330,13 +403,14 @@ static bool run_fast(
 }
 
 bool ipc_fast_call_wait_kernel(cap_handle_t phone_h, const ipc_data_t *data,
-    sysarg_t label, uint64_t timeout_ns, ipc_event_t *ev, errno_t *rc)
+    sysarg_t label, uint64_t timeout_ns, unsigned flags, ipc_event_t *ev, errno_t *rc)
 {
 	ipc_regs_t s = {0};
 	IPC_R0(&s) = phone_h;
 	data_to_regs(data, &s);
 	IPC_R7(&s) = label;
 	IPC_R8(&s) = timeout_ns == WAITQ_FOREVER ? 0 : 1;
+	IPC_R9(&s) = flags;
 	return run_fast(ipc_fast_call_wait, &s, ev, rc);
 }
 

@@ -51,9 +51,9 @@ static task_t *current_task(void)
  * (whose call is freed by the caller's thread) never touches the slab. */
 uint64_t ipc_calls_cached; /* calls parked in threads' caches */
 
-static void call_free(call_t *call)
+/** Frees @a call into @a t's cache if that is empty, else to the slab. */
+static void call_free(call_t *call, thread_t *t)
 {
-	thread_t *t = THREAD;
 	if (t != NULL && t->cached_call == NULL && !t->kill_pending) {
 		t->cached_call = call;
 		__atomic_add_fetch(&ipc_calls_cached, 1, __ATOMIC_RELAXED);
@@ -76,9 +76,8 @@ void ipc_thread_cleanup(thread_t *t)
 	t->cached_call = NULL;
 }
 
-static void call_destroy(kobject_t *obj)
+void call_destroy_into(call_t *call, thread_t *t)
 {
-	call_t *call = (call_t *) obj;
 	if (call->ops->cleanup != NULL)
 		call->ops->cleanup(call);
 	if (call->sender != NULL)
@@ -87,7 +86,12 @@ static void call_destroy(kobject_t *obj)
 		task_put(call->caller_box->task);
 	if (call->phone != NULL)
 		kobject_put(&call->phone->kobj);
-	call_free(call);
+	call_free(call, t);
+}
+
+static void call_destroy(kobject_t *obj)
+{
+	call_destroy_into((call_t *) obj, THREAD);
 }
 
 static call_t *call_alloc(const ipc_data_t *data, task_t *sender)
@@ -571,13 +575,19 @@ void ipc_poke(void)
 }
 
 errno_t ipc_call_wait(cap_handle_t phone_h, const ipc_data_t *data, sysarg_t label,
-    uint64_t timeout_ns, ipc_event_t *ev)
+    uint64_t timeout_ns, unsigned flags, ipc_event_t *ev)
 {
 	thread_t *self = THREAD;
 	call_t *call;
 	errno_t rc;
-	if (ipc_fast_call_wait_kernel(phone_h, data, label, timeout_ns, ev, &rc))
+	if ((flags & ~(unsigned) IPC_CALL_WAIT_ANY) != 0)
+		return EINVAL;
+	if (ipc_fast_call_wait_kernel(phone_h, data, label, timeout_ns, flags, ev, &rc))
 		return rc;
+	if (flags & IPC_CALL_WAIT_ANY) {
+		rc = ipc_call(phone_h, data, label);
+		return rc != EOK ? rc : ipc_wait(timeout_ns, 0, ev);
+	}
 	rc = call_send(phone_h, data, label, self, &call);
 	if (rc != EOK)
 		return rc;

@@ -25,6 +25,10 @@ static inline call_t *call_take_cached(thread_t *t)
  *  flight's), a new id, everything else cleared. */
 void call_init(call_t *call, const ipc_data_t *data, struct task *sender);
 
+/** Destroys @a call (its last reference is gone), keeping it in @a t's
+ *  cache for t's next send when that is empty. */
+void call_destroy_into(call_t *call, thread_t *t);
+
 /** Whether @a box has nothing waiting to be taken (box locked). */
 static inline bool box_quiet(const answerbox_t *box)
 {

@@ -47,7 +47,10 @@ static sysarg_t sys_ipc_call_wait(syscall_regs_t *r)
 	ipc_data_t data;
 	regs_to_data(r, 1, &data);
 	ipc_event_t ev;
-	errno_t rc = ipc_call_wait(r->r[0], &data, r->r[7], usec_to_ns(r->r[8]), &ev);
+	if (r->r[9] > UINT32_MAX)
+		return (sysarg_t) EINVAL;
+	errno_t rc = ipc_call_wait(
+	    r->r[0], &data, r->r[7], usec_to_ns(r->r[8]), (unsigned) r->r[9], &ev);
 	if (rc == EOK)
 		event_to_regs(&ev, r);
 	return (sysarg_t) rc;

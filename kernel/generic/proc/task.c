@@ -52,6 +52,7 @@ void task_init(void)
 	task_fields_init(&kernel_task, "kernel");
 	kernel_task.id = 0;
 	kernel_task.perms = PERM_ALL;
+	kernel_task.page_root = page_kernel_root();
 	task_publish(&kernel_task);
 }
 
@@ -66,6 +67,7 @@ errno_t task_create(const char *name, task_t *parent, unsigned perms, task_t **o
 		kmem_free(&task_cache, t);
 		return rc;
 	}
+	t->page_root = t->as->root;
 	t->perms = perms;
 	t->parent_id = parent != NULL && parent != &kernel_task ? parent->id : 0;
 	spinlock_lock(&tasks_lock);
@@ -104,11 +106,6 @@ task_t *task_find(uint64_t id)
 	}
 	spinlock_unlock(&tasks_lock);
 	return found;
-}
-
-uint64_t task_page_root(const task_t *task)
-{
-	return task->as != NULL ? task->as->root : page_kernel_root();
 }
 
 errno_t task_attach_thread(task_t *task, thread_t *thread)

@@ -31,6 +31,15 @@ static void op_null_syscall(void *arg)
 	syscall0(SYS_NOP);
 }
 
+static void *volatile malloc_sink;
+
+/** malloc of 32 bytes and its free (the heap's exact-size bins). */
+static void op_malloc_free(void *arg)
+{
+	malloc_sink = malloc(32);
+	free(malloc_sink);
+}
+
 /** One plain round trip: send, then wait for the answer. */
 static void op_ping_plain(void *arg)
 {
@@ -147,6 +156,7 @@ static int kernel_cases(void)
 {
 	bench_calibrate();
 	bench_measure("null-syscall", op_null_syscall, NULL);
+	bench_measure("malloc-free-32", op_malloc_free, NULL);
 	return ipc_cases();
 }
 

@@ -35,6 +35,16 @@ static void fpu_reset(void)
 	__asm__ volatile("fninit; ldmxcsr %0" : : "m"(mxcsr));
 }
 
+void fpu_switch_eager(thread_t *next)
+{
+	cpu_t *cpu = CPU;
+	__asm__ volatile("clts");
+	if (cpu->fpu_owner != NULL)
+		fpu_save(cpu->fpu_owner->fpu_state);
+	fpu_restore(next->fpu_state);
+	cpu->fpu_owner = next;
+}
+
 /** #NM: the current thread touched the FPU while another thread's state is live. */
 static bool fpu_trap(istate_t *istate)
 {

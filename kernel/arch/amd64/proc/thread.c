@@ -14,11 +14,6 @@
 
 extern char thread_trampoline[];
 
-uintptr_t arch_thread_stack_top(thread_t *t)
-{
-	return (uintptr_t) t->kstack + THREAD_STACK_SIZE;
-}
-
 istate_t *arch_thread_istate(thread_t *t)
 {
 	return (istate_t *) (arch_thread_stack_top(t) - sizeof(istate_t));
@@ -39,14 +34,14 @@ void arch_thread_switch(thread_t *prev, thread_t *next)
 	uintptr_t top = arch_thread_stack_top(next);
 	tss_set_kernel_stack(top);
 	CPU->kernel_rsp = top;
-	if (next->task != prev->task) {
-		paddr_t root = task_page_root(next->task);
+	task_t *task = next->task;
+	if (task != prev->task) {
+		paddr_t root = task_page_root(task);
 		if ((read_cr3() & ~0xfffull) != root)
 			write_cr3(root);
+		if (prev->task->io_bitmap_bytes != 0 || task->io_bitmap_bytes != 0)
+			tss_set_io_bitmap(task->io_bitmap, task->io_bitmap_bytes);
 	}
-	if (prev->task != next->task &&
-	    (prev->task->io_bitmap_bytes != 0 || next->task->io_bitmap_bytes != 0))
-		tss_set_io_bitmap(next->task->io_bitmap, next->task->io_bitmap_bytes);
 	fpu_context_switch(next);
 	if (next->tls != prev->tls)
 		arch_tls_activate(next);

@@ -15,11 +15,13 @@
  * Interrupts disabled.
  */
 bool ipc_fast_call_wait(ipc_regs_t *s);
+/** Calls and answers the fast path has carried (for the tests). */
+extern uint64_t ipc_fastpath_taken;
 bool ipc_fast_answer_wait(ipc_regs_t *s);
 
 /** The same for in-kernel callers of ipc_call_wait and ipc_answer_wait. */
 bool ipc_fast_call_wait_kernel(cap_handle_t phone_h, const ipc_data_t *data,
-    sysarg_t label, uint64_t timeout_ns, ipc_event_t *ev, errno_t *rc);
+    sysarg_t label, uint64_t timeout_ns, unsigned flags, ipc_event_t *ev, errno_t *rc);
 bool ipc_fast_answer_wait_kernel(cap_handle_t call_h, const ipc_data_t *answer,
     uint64_t timeout_ns, unsigned flags, ipc_event_t *ev, errno_t *rc);
 

@@ -126,10 +126,12 @@ errno_t ipc_call(cap_handle_t phone_h, const ipc_data_t *data, sysarg_t label);
  * Sends like ipc_call and waits (up to @a timeout_ns, 0: forever) for this
  * call's answer alone, which comes back in @a ev. On ETIMEOUT or EINTR the
  * call stays in flight and its answer arrives in the answerbox as usual, with
- * @a label.
+ * @a label. With IPC_CALL_WAIT_ANY in @a flags it waits like ipc_wait instead
+ * (for whichever event comes first, the answer being an ordinary one); then
+ * ETIMEOUT and EINTR also mean "sent". Other errors: nothing was sent.
  */
 errno_t ipc_call_wait(cap_handle_t phone_h, const ipc_data_t *data, sysarg_t label,
-    uint64_t timeout_ns, ipc_event_t *ev);
+    uint64_t timeout_ns, unsigned flags, ipc_event_t *ev);
 /** Answers @a call_h, then waits like ipc_wait (a server's whole turn). */
 errno_t ipc_answer_wait(cap_handle_t call_h, ipc_data_t *answer, uint64_t timeout_ns,
     unsigned flags, ipc_event_t *ev);

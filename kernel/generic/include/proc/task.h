@@ -36,7 +36,9 @@ typedef enum {
 typedef struct task {
 	uint64_t id;
 	char name[TASK_NAME_MAX];
-	struct as *as;	 /* NULL for the kernel task */
+	struct as *as; /* NULL for the kernel task */
+	uint64_t
+	    page_root;	 /* as's page table root (the kernel's): read at every switch */
 	spinlock_t lock; /* guards threads, state, exit, parent_id */
 	list_t threads;	 /* thread_t.task_link */
 	size_t thread_count;
@@ -80,7 +82,10 @@ task_t *task_find(uint64_t id);
 void task_get(task_t *task);
 void task_put(task_t *task);
 /** Physical root of @a task's page table (the kernel's for the kernel task). */
-uint64_t task_page_root(const task_t *task);
+static inline uint64_t task_page_root(const task_t *task)
+{
+	return task->page_root;
+}
 /** Adds @a thread to @a task; EINTR if the task is dying. */
 errno_t task_attach_thread(task_t *task, struct thread *thread);
 /** Removes @a thread from its task; the last one finishes the task. */

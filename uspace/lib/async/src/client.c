@@ -156,9 +156,9 @@ static void phone_slot_release_locked(async_phone_t *ph)
 static bool may_block_thread(void)
 {
 	spinlock_lock(&async_lock);
-	bool alone = async_blocked == 0 && !async_serving_locked();
+	bool events = async_blocked != 0 || async_serving_locked();
 	spinlock_unlock(&async_lock);
-	return alone && fibril_nothing_else_to_run();
+	return fibril_may_block_runner(events);
 }
 
 void async_answer_received(ipc_event_t *ev)
@@ -180,10 +180,14 @@ void async_answer_received(ipc_event_t *ev)
 }
 
 /**
- * Sends @a imethod with @a args through @a ph as call @a m. With @a wait,
- * the fibril may wait for the answer in the kernel (SYS_IPC_CALL_WAIT) when
- * nothing else could run meanwhile. A call that cannot be sent is completed
- * at once with the error as its answer. Returns the sending's result.
+ * Sends @a imethod with @a args through @a ph as call @a m. With @a wait (the
+ * caller waits for the answer next), the send and the wait share one system
+ * call where possible: the fibril waits for this answer alone in the kernel
+ * (SYS_IPC_CALL_WAIT) when nothing else could run meanwhile and no event is
+ * expected, or, when only no other fibril is ready, the runner sends and
+ * waits for the task's next event (IPC_CALL_WAIT_ANY). A call that cannot be
+ * sent is completed at once with the error as its answer. Returns the
+ * sending's result.
  */
 static errno_t amsg_send(amsg_t *m, async_phone_t *ph, sysarg_t imethod,
     const sysarg_t args[IPC_CALL_ARGS], bool wait)
@@ -192,6 +196,7 @@ static errno_t amsg_send(amsg_t *m, async_phone_t *ph, sysarg_t imethod,
 	memcpy(p.args, args, sizeof(p.args));
 	phone_slot_take(ph);
 	m->phone = ph;
+	fibril_flush_answer(); /* an answer this fibril gave goes out first */
 	errno_t rc;
 	if (wait && may_block_thread()) {
 		ipc_event_t ev;
@@ -200,7 +205,7 @@ static errno_t amsg_send(amsg_t *m, async_phone_t *ph, sysarg_t imethod,
 			async_answer_received(&ev);
 		else if (rc == ETIMEOUT || rc == EINTR)
 			rc = EOK; /* sent; the answer comes through the manager */
-	} else {
+	} else if (!wait || !fibril_call_and_wait(ph->cap, &p, (sysarg_t) m, &rc)) {
 		rc = ipc_call(ph->cap, &p, (sysarg_t) m);
 	}
 	if (rc != EOK) {

@@ -521,7 +521,11 @@ errno_t async_answer_payload(ipc_call_t *call, ipc_payload_t *answer)
 {
 	if (call->cap == CAP_NULL)
 		return EOK;
-	errno_t rc = ipc_answer(call->cap, answer);
+	/* A user method's answer cannot fail in the kernel's processing: the
+	 * runner may send it together with its next wait. */
+	errno_t rc = EOK;
+	if (call->imethod <= IPC_M_LAST_SYSTEM || !fibril_defer_answer(call->cap, answer))
+		rc = ipc_answer(call->cap, answer);
 	call->cap = CAP_NULL;
 	return rc;
 }

@@ -85,6 +85,12 @@ errno_t ipc_stats(task_id_t task, ipc_stats_t *stats);
  *  other error is ipc_call()'s, and nothing was sent. */
 errno_t ipc_call_wait(cap_handle_t phone, const ipc_payload_t *msg, sysarg_t label,
     uint64_t usec, ipc_event_t *ev);
+/** Sends @a msg and waits up to @a usec (0: forever) like ipc_wait() for
+ *  the task's next event, whichever it is (the answer comes as an ordinary
+ *  answer event): a send and a wait in one system call. ETIMEOUT/EINTR mean
+ *  sent and no event yet; any other error is ipc_call()'s, nothing sent. */
+errno_t ipc_call_wait_any(cap_handle_t phone, const ipc_payload_t *msg, sysarg_t label,
+    uint64_t usec, ipc_event_t *ev);
 /** Answers @a call like ipc_answer() and then waits like ipc_wait(). An
  *  error other than ETIMEOUT, EAGAIN or EINTR is the answer's. */
 errno_t ipc_answer_wait(cap_handle_t call, const ipc_payload_t *answer, uint64_t usec,

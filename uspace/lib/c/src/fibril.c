@@ -214,13 +214,50 @@ static fibril_t *runner_idle(fibril_runner_t *r)
 	return r->idle;
 }
 
+/** Sends runner @a r's deferred answer now, if it has one. fibril_lock held
+ *  (answering does not block). */
+static void flush_answer_locked(fibril_runner_t *r)
+{
+	if (r->later.pending) {
+		r->later.pending = false;
+		ipc_answer(r->later.call, &r->later.answer);
+	}
+}
+
+bool fibril_defer_answer(cap_handle_t call, const ipc_payload_t *answer)
+{
+	spinlock_lock(&fibril_lock);
+	fibril_runner_t *r = fibril_self()->runner;
+	bool deferred = !r->later.pending;
+	if (deferred) {
+		r->later.pending = true;
+		r->later.call = call;
+		r->later.answer = *answer;
+	}
+	spinlock_unlock(&fibril_lock);
+	return deferred;
+}
+
+void fibril_flush_answer(void)
+{
+	fibril_runner_t *r = fibril_self()->runner;
+	if (!__atomic_load_n(&r->later.pending, __ATOMIC_RELAXED))
+		return; /* only this runner sets it */
+	spinlock_lock(&fibril_lock);
+	flush_answer_locked(r);
+	spinlock_unlock(&fibril_lock);
+}
+
 /** Runs the next ready fibril, or the idle context, instead of @a cur, which
  *  is no longer running (blocked, ready or ended). fibril_lock held. */
 static void schedule_locked(fibril_t *cur)
 {
 	fibril_t *next = ready_pop();
 	if (next == NULL)
-		next = runner_idle(cur->runner);
+		next = runner_idle(
+		    cur->runner); /* which sends a deferred answer with its wait */
+	else
+		flush_answer_locked(cur->runner); /* other work first would delay it */
 	if (next == cur) {
 		cur->state = FIBRIL_RUNNING;
 		return;
@@ -231,7 +268,12 @@ static void schedule_locked(fibril_t *cur)
 static void make_ready_locked(fibril_t *f)
 {
 	f->state = FIBRIL_READY;
+	bool first = list_empty(&ready_queue);
 	list_append(&f->link, &ready_queue);
+	/* A runner's idle context (handing out an event) looks at the queue
+	 * next: the first fibril it makes ready needs no other runner. */
+	if (first && fibril_self()->idle)
+		return;
 	if (idle_runners > pending_pokes) {
 		pending_pokes++;
 		ipc_poke();
@@ -282,18 +324,48 @@ static void default_ipc_handler(ipc_event_t *ev, fibril_ipc_answer_t *later)
 	later->answer = (ipc_payload_t){.method = (sysarg_t) ENOTSUP};
 }
 
+/** The timeout of a wait for IPC events: until the earliest fibril deadline
+ *  (0: none). False if that has passed already. fibril_lock held. */
+static bool wait_usec_locked(uint64_t *usec)
+{
+	uint64_t deadline;
+	*usec = 0;
+	if (timeout_next_deadline(&timeouts, &deadline)) {
+		uint64_t now = clock_ns();
+		if (deadline <= now)
+			return false;
+		*usec = (deadline - now + 999) / 1000;
+	}
+	return true;
+}
+
+/** After a wait in the kernel that ended with @a rc and event @a ev: the
+ *  runner @a r is no longer idle, a poke is counted off, an event goes to
+ *  the IPC handler (run without the lock). fibril_lock held. */
+static void after_wait_locked(fibril_runner_t *r, errno_t rc, ipc_event_t *ev)
+{
+	/* No longer idle before the handler runs: a fibril it makes ready is
+	 * ours to run next, and needs no poke to wake another runner. */
+	idle_runners--;
+	if (rc == EOK && ev->kind == IPC_EVENT_POKE && pending_pokes > 0)
+		pending_pokes--;
+	if (rc == EOK && ev->kind != IPC_EVENT_POKE) {
+		spinlock_unlock(&fibril_lock);
+		fibril_ipc_handler_t handler = __atomic_load_n(
+		    &ipc_handler, __ATOMIC_ACQUIRE);
+		(handler != NULL ? handler : default_ipc_handler)(ev, &r->later);
+		spinlock_lock(&fibril_lock);
+	}
+}
+
 /** Waits in the kernel until an event, a poke or the next deadline, and
  *  hands an event to the IPC handler. An answer the handler left is sent
  *  with the wait. fibril_lock held on entry and on return. */
 static void runner_wait(fibril_runner_t *r)
 {
-	uint64_t deadline, usec = 0;
-	if (timeout_next_deadline(&timeouts, &deadline)) {
-		uint64_t now = clock_ns();
-		if (deadline <= now)
-			return;
-		usec = (deadline - now + 999) / 1000;
-	}
+	uint64_t usec;
+	if (!wait_usec_locked(&usec))
+		return;
 	idle_runners++;
 	fibril_ipc_answer_t later = r->later;
 	r->later.pending = false;
@@ -308,16 +380,30 @@ static void runner_wait(fibril_runner_t *r)
 	} else {
 		rc = ipc_wait(&ev, usec, 0);
 	}
-	if (rc == EOK && ev.kind != IPC_EVENT_POKE) {
-		fibril_ipc_handler_t handler = __atomic_load_n(
-		    &ipc_handler, __ATOMIC_ACQUIRE);
-		(handler != NULL ? handler : default_ipc_handler)(&ev, &r->later);
-	}
-
 	spinlock_lock(&fibril_lock);
-	idle_runners--;
-	if (rc == EOK && ev.kind == IPC_EVENT_POKE && pending_pokes > 0)
-		pending_pokes--;
+	after_wait_locked(r, rc, &ev);
+}
+
+bool fibril_call_and_wait(
+    cap_handle_t phone, const ipc_payload_t *msg, sysarg_t label, errno_t *rc)
+{
+	spinlock_lock(&fibril_lock);
+	fibril_runner_t *r = fibril_self()->runner;
+	uint64_t usec;
+	if (!list_empty(&ready_queue) || r->later.pending || !wait_usec_locked(&usec)) {
+		spinlock_unlock(&fibril_lock);
+		return false;
+	}
+	idle_runners++; /* waiting for the task's events like an idle runner */
+	spinlock_unlock(&fibril_lock);
+
+	ipc_event_t ev;
+	errno_t wrc = ipc_call_wait_any(phone, msg, label, usec, &ev);
+	spinlock_lock(&fibril_lock);
+	after_wait_locked(r, wrc, &ev);
+	spinlock_unlock(&fibril_lock);
+	*rc = wrc == ETIMEOUT || wrc == EINTR ? EOK : wrc; /* sent, no event yet */
+	return true;
 }
 
 /** The idle context of runner @a r: runs ready fibrils, waits when there are
@@ -332,11 +418,7 @@ static _Noreturn void runner_loop(fibril_runner_t *r)
 			runner_wait(r);
 			continue;
 		}
-		if (r->later.pending) {
-			/* Work first would delay the answer: send it now. */
-			r->later.pending = false;
-			ipc_answer(r->later.call, &r->later.answer);
-		}
+		flush_answer_locked(r); /* work first would delay the answer */
 		switch_to(self, next);
 	}
 }
@@ -581,10 +663,14 @@ void fibril_set_ipc_handler(fibril_ipc_handler_t handler)
 	__atomic_store_n(&ipc_handler, handler, __ATOMIC_RELEASE);
 }
 
-bool fibril_nothing_else_to_run(void)
+bool fibril_may_block_runner(bool events_expected)
 {
 	spinlock_lock(&fibril_lock);
-	bool idle = list_empty(&ready_queue) && list_empty(&timeouts);
+	/* A runner already waiting in the kernel takes the task's other events
+	 * and expires its timeouts meanwhile. */
+	bool other_waits = idle_runners > pending_pokes;
+	bool ok = list_empty(&ready_queue) &&
+	    (other_waits || (!events_expected && list_empty(&timeouts)));
 	spinlock_unlock(&fibril_lock);
-	return idle;
+	return ok;
 }

@@ -80,17 +80,30 @@ errno_t ipc_stats(task_id_t task, ipc_stats_t *stats)
 	return (errno_t) __syscall_ipc(SYS_IPC_STATS, r);
 }
 
-errno_t ipc_call_wait(cap_handle_t phone, const ipc_payload_t *msg, sysarg_t label,
-    uint64_t usec, ipc_event_t *ev)
+static errno_t call_wait(cap_handle_t phone, const ipc_payload_t *msg, sysarg_t label,
+    uint64_t usec, unsigned flags, ipc_event_t *ev)
 {
 	sysarg_t r[10] = {phone};
 	msg_to_regs(msg, &r[1]);
 	r[7] = label;
 	r[8] = usec;
+	r[9] = flags;
 	errno_t rc = (errno_t) __syscall_ipc(SYS_IPC_CALL_WAIT, r);
 	if (rc == EOK)
 		regs_to_event(r, ev);
 	return rc;
+}
+
+errno_t ipc_call_wait(cap_handle_t phone, const ipc_payload_t *msg, sysarg_t label,
+    uint64_t usec, ipc_event_t *ev)
+{
+	return call_wait(phone, msg, label, usec, 0, ev);
+}
+
+errno_t ipc_call_wait_any(cap_handle_t phone, const ipc_payload_t *msg, sysarg_t label,
+    uint64_t usec, ipc_event_t *ev)
+{
+	return call_wait(phone, msg, label, usec, IPC_CALL_WAIT_ANY, ev);
 }
 
 errno_t ipc_answer_wait(cap_handle_t call, const ipc_payload_t *answer, uint64_t usec,

@@ -14,12 +14,21 @@
 #define CR0_TS	       (1ull << 3)
 
 void fpu_init(void);
-/** Sets CR0.TS unless @a next's state is the one in the registers
- *  (inline: it is part of every context switch). */
+/** Loads @a next's FPU state in place of the live one (whose owner's is saved). */
+void fpu_switch_eager(thread_t *next);
+
+/**
+ * At every context switch: a thread that has used the FPU gets its state
+ * loaded at once (eagerly: cheaper than the trap its next FPU instruction
+ * would take, and no state lingers for another thread to probe); for one
+ * that never did, CR0.TS is set so that its first FPU instruction traps.
+ */
 static inline void fpu_context_switch(thread_t *next)
 {
 	if (CPU->fpu_owner == next)
 		__asm__ volatile("clts");
+	else if (next->fpu_state != NULL)
+		fpu_switch_eager(next);
 	else
 		write_cr0(read_cr0() | CR0_TS);
 }

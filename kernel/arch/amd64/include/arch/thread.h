@@ -20,6 +20,9 @@ void arch_tls_activate(thread_t *t);
 /** Frees arch state (the FPU area). */
 void arch_thread_destroy(thread_t *t);
 /** Top of @a t's kernel stack (16-byte aligned). */
-uintptr_t arch_thread_stack_top(thread_t *t);
+static inline uintptr_t arch_thread_stack_top(thread_t *t)
+{
+	return (uintptr_t) t->kstack + THREAD_STACK_SIZE;
+}
 
 #endif
