@@ -81,7 +81,8 @@ def main():
     ap.add_argument("--iso", default="build/switchboard.iso")
     ap.add_argument("--cmdline", default="testtask=bench")
     ap.add_argument("--user-elf", default="build/uspace/app/bench")
-    ap.add_argument("--server-elf", help="the peer's program, when not the same")
+    ap.add_argument("--server-elf", action="append", default=[],
+                    help="a peer's program (repeat for several, in the order they first run)")
     ap.add_argument("--kernel-elf", default="build/kernel/kernel.elf")
     ap.add_argument("--func", default="op_ping_combined")
     ap.add_argument("--skip", type=int, default=300, help="entries to let pass first")
@@ -90,7 +91,7 @@ def main():
     args = ap.parse_args()
 
     user = symbols(args.user_elf)
-    server = symbols(args.server_elf) if args.server_elf else user
+    servers = [symbols(path) for path in args.server_elf]
     kernel = symbols(args.kernel_elf)
     if args.func not in user[1]:
         sys.exit(f"ipcprofile: {args.func} is not a symbol of {args.user_elf}")
@@ -113,13 +114,18 @@ def main():
 
     runs = []  # [function, count] in execution order, consecutive merged
     client_cr3 = pcs[0][1] if pcs else 0
+    peers = []  # address spaces other than the client's, in order of appearance
     for pc, cr3 in pcs:
         if pc >= 1 << 63:
             name = lookup(kernel, pc)
         elif cr3 == client_cr3:
             name = lookup(user, pc)
         else:
-            name = lookup(server, pc) + " [peer]"
+            if cr3 not in peers:
+                peers.append(cr3)
+            i = peers.index(cr3)
+            table = servers[i] if i < len(servers) else (servers[-1] if servers else user)
+            name = lookup(table, pc) + f" [peer {i + 1}]"
         if args.trace:
             print(f"{pc:016x} {name}")
         if runs and runs[-1][0] == name:

@@ -30,7 +30,8 @@ typedef struct server {
 	volatile int hungups;
 	volatile int requests;
 	volatile sysarg_t last_arg0;
-	bool combined; /* answer and wait in one step */
+	bool combined;	   /* answer and wait in one step */
+	uint64_t delay_ns; /* sleep this long before each answer */
 } server_t;
 
 /** The answer @a s gives to @a ev (requests other than hang-ups). */
@@ -71,6 +72,8 @@ static void server_main(void *arg)
 		}
 		ipc_data_t a;
 		make_answer(s, &ev, &a);
+		if (s->delay_ns != 0 && ev.imethod == M_ECHO)
+			thread_sleep(s->delay_ns);
 		if (s->combined)
 			have = ipc_answer_wait(ev.cap, &a, 0, 0, &ev) == EOK;
 		else
@@ -555,6 +558,29 @@ KTEST(ipc_call_wait_forever_in_both_modes)
 	/* With the fast path on, it carried (nearly) every call and answer. */
 	uint64_t fast = ipc_fastpath_taken - fast_before;
 	KT_ASSERT(ipc_fastpath ? fast >= 190 : fast == 0);
+	release(h);
+	server_stop(&s);
+}
+
+/** The server takes the call at once (the fast path hands it over) but
+ *  answers late: the caller's wait times out in both modes, the call stays
+ *  in flight and its answer arrives in the box. */
+KTEST(ipc_call_wait_times_out_after_a_hand_off)
+{
+	server_t s;
+	KT_ASSERT_EQ(server_start(&s, "slow", false), EOK);
+	s.combined = true;
+	cap_handle_t h = connect(&s, 0);
+	s.delay_ns = 60 * MS;
+	ipc_data_t d = {.method = M_ECHO, .args = {2}};
+	ipc_event_t ev;
+	for (unsigned flags = 0; flags <= IPC_CALL_WAIT_ANY; flags++) {
+		KT_ASSERT_EQ(
+		    ipc_call_wait(h, &d, 10 + flags, 10 * MS, flags, &ev), ETIMEOUT);
+		KT_ASSERT_EQ(next_answer(&ev), EOK);
+		KT_ASSERT_EQ(ev.label, 10 + flags);
+		KT_ASSERT_EQ(ev.args[0], 20);
+	}
 	release(h);
 	server_stop(&s);
 }

@@ -79,10 +79,12 @@ static void test_pages_free(void *p, unsigned order)
 }
 
 static size_t corruptions;
+static size_t corrupted_at;
 
 static void test_corrupted(const char *cache, void *obj, size_t offset)
 {
 	corruptions++;
+	corrupted_at = offset;
 }
 
 static const slab_backend_t test_backend = {
@@ -113,11 +115,12 @@ KTEST(slab_poison_catches_write_after_free)
 	uint8_t *a = slab_alloc(&cache);
 	KT_ASSERT(a != NULL);
 	KT_ASSERT_EQ(slab_free(&cache, a), EOK);
-	KT_ASSERT_EQ(a[16], SLAB_POISON); /* freed memory is poisoned */
-	a[16] = 0;			  /* a write after free */
+	KT_ASSERT_EQ(a[19], SLAB_POISON); /* freed memory is poisoned */
+	a[19] = 0;			  /* a write after free */
 	void *again = slab_alloc(&cache); /* the same object comes back */
 	KT_ASSERT(again == a);
 	KT_ASSERT_EQ(corruptions, 1);
+	KT_ASSERT_EQ(corrupted_at, 19); /* the very byte is named */
 	KT_ASSERT_EQ(slab_free(&cache, again), EOK);
 	KT_ASSERT_EQ(slab_cache_destroy(&cache), EOK);
 }

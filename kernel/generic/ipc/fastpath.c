@@ -126,11 +126,13 @@ static void answer_to_regs(const call_t *call, ipc_regs_t *s)
 
 /** Sleeps until synchronous @a call is answered (first through a hand-off
  *  to @a next); the answer into @a s. The waiter's reference ends here. */
-static errno_t await_answer(thread_t *self, call_t *call, thread_t *next, ipc_regs_t *s)
+static errno_t await_answer(
+    thread_t *self, call_t *call, thread_t *next, uint64_t timeout_ns, ipc_regs_t *s)
 {
 	waitq_t *wq = &self->ipc_wq;
 	spinlock_lock_noirq(&wq->lock);
-	errno_t rc = waitq_sleep_hand_off_locked(wq, WAITQ_INTERRUPTIBLE, next);
+	errno_t rc = waitq_sleep_hand_off_locked(
+	    wq, timeout_ns, WAITQ_INTERRUPTIBLE, next);
 	spinlock_lock_noirq(&wq->lock);
 	while (!(call->flags & CALL_ANSWERED)) {
 		if (rc != EOK) {
@@ -139,7 +141,7 @@ static errno_t await_answer(thread_t *self, call_t *call, thread_t *next, ipc_re
 			kobject_put(&call->kobj);
 			return rc;
 		}
-		rc = waitq_sleep_locked(wq, WAITQ_FOREVER, WAITQ_INTERRUPTIBLE);
+		rc = waitq_sleep_locked(wq, timeout_ns, WAITQ_INTERRUPTIBLE);
 		spinlock_lock_noirq(&wq->lock);
 	}
 	spinlock_unlock_noirq(&wq->lock);
@@ -164,10 +166,11 @@ static void event_to_regs(const ipc_event_t *ev, ipc_regs_t *s)
 	IPC_R9(s) = ev->task_id;
 }
 
-/** Waits like ipc_wait (forever, blocking) for the next event of the task,
- *  first running @a next (blocked until now) if there is one, else through
- *  the general path; the event into @a s. */
-static errno_t await_event(thread_t *self, thread_t *next, ipc_regs_t *s)
+/** Waits like ipc_wait (blocking, up to @a timeout_ns) for the next event of
+ *  the task, first running @a next (blocked until now) if there is one, else
+ *  through the general path; the event into @a s. */
+static errno_t await_event(
+    thread_t *self, thread_t *next, uint64_t timeout_ns, ipc_regs_t *s)
 {
 	answerbox_t *box = &self->task->box;
 	ipc_event_t ev;
@@ -176,14 +179,15 @@ static errno_t await_event(thread_t *self, thread_t *next, ipc_regs_t *s)
 		spinlock_lock_noirq(&box->wq.lock);
 		self->ipc_ev = &ev;
 		self->ipc_ev_ready = false;
-		rc = waitq_sleep_hand_off_locked(&box->wq, WAITQ_INTERRUPTIBLE, next);
+		rc = waitq_sleep_hand_off_locked(
+		    &box->wq, timeout_ns, WAITQ_INTERRUPTIBLE, next);
 		self->ipc_ev = NULL;
 	}
 	if (next != NULL && self->ipc_ev_ready) {
 		rc = EOK;
 	} else if (rc == EOK) {
 		irq_enable(); /* the general path runs with interrupts on */
-		rc = ipc_wait(WAITQ_FOREVER, 0, &ev);
+		rc = ipc_wait(timeout_ns, 0, &ev);
 		irq_disable();
 	}
 	if (rc == EOK)
@@ -204,9 +208,9 @@ bool ipc_fast_call_wait(ipc_regs_t *s)
 {
 	thread_t *self = THREAD;
 	sysarg_t flags = IPC_R9(s);
-	if (!ipc_fastpath || ipclog_on || IPC_R8(s) != 0 ||
-	    (flags & ~IPC_CALL_WAIT_ANY) != 0 || IPC_R1(s) <= IPC_M_LAST_SYSTEM ||
-	    self->cached_call == NULL || self->kill_pending)
+	if (!ipc_fastpath || ipclog_on || (flags & ~IPC_CALL_WAIT_ANY) != 0 ||
+	    IPC_R1(s) <= IPC_M_LAST_SYSTEM || self->cached_call == NULL ||
+	    self->kill_pending)
 		return false;
 	task_t *task = self->task;
 	bool any = flags & IPC_CALL_WAIT_ANY;
@@ -252,8 +256,9 @@ bool ipc_fast_call_wait(ipc_regs_t *s)
 	spinlock_unlock_noirq(&box->wq.lock);
 	spinlock_unlock_noirq(&phone->lock);
 
-	IPC_RESULT(s) = (sysarg_t) (any ? await_event(self, r, s)
-					: await_answer(self, call, r, s));
+	uint64_t timeout_ns = ipc_usec_to_ns(IPC_R8(s));
+	IPC_RESULT(s) = (sysarg_t) (any ? await_event(self, r, timeout_ns, s)
+					: await_answer(self, call, r, timeout_ns, s));
 	return true;
 }
 
@@ -322,8 +327,7 @@ static thread_t *answer_to_box_waiter(call_t *call)
 bool ipc_fast_answer_wait(ipc_regs_t *s)
 {
 	thread_t *self = THREAD;
-	if (!ipc_fastpath || ipclog_on || IPC_R7(s) != 0 || IPC_R8(s) != 0 ||
-	    self->kill_pending)
+	if (!ipc_fastpath || ipclog_on || IPC_R8(s) != 0 || self->kill_pending)
 		return false;
 	task_t *task = self->task;
 	answerbox_t *box = &task->box;
@@ -354,7 +358,7 @@ bool ipc_fast_answer_wait(ipc_regs_t *s)
 		kobject_put(&call->kobj);  /* the capability's */
 	}
 	kobject_put(&phone->kobj);
-	IPC_RESULT(s) = (sysarg_t) await_event(self, next, s);
+	IPC_RESULT(s) = (sysarg_t) await_event(self, next, ipc_usec_to_ns(IPC_R7(s)), s);
 	return true;
 }
 
@@ -387,6 +391,12 @@ static void data_to_regs(const ipc_data_t *d, ipc_regs_t *s)
 	IPC_R6(s) = d->args[4];
 }
 
+/** A wait queue's timeout (0: forever) in µs, rounded up. */
+static sysarg_t ns_to_usec(uint64_t ns)
+{
+	return ns / 1000 + (ns % 1000 != 0);
+}
+
 /** Runs fast-path entry @a fast on register image @a s with interrupts off. */
 static bool run_fast(
     bool (*fast)(ipc_regs_t *), ipc_regs_t *s, ipc_event_t *ev, errno_t *rc)
@@ -409,7 +419,7 @@ bool ipc_fast_call_wait_kernel(cap_handle_t phone_h, const ipc_data_t *data,
 	IPC_R0(&s) = phone_h;
 	data_to_regs(data, &s);
 	IPC_R7(&s) = label;
-	IPC_R8(&s) = timeout_ns == WAITQ_FOREVER ? 0 : 1;
+	IPC_R8(&s) = ns_to_usec(timeout_ns);
 	IPC_R9(&s) = flags;
 	return run_fast(ipc_fast_call_wait, &s, ev, rc);
 }
@@ -420,7 +430,7 @@ bool ipc_fast_answer_wait_kernel(cap_handle_t call_h, const ipc_data_t *answer,
 	ipc_regs_t s = {0};
 	IPC_R0(&s) = call_h;
 	data_to_regs(answer, &s);
-	IPC_R7(&s) = timeout_ns == WAITQ_FOREVER ? 0 : 1;
+	IPC_R7(&s) = ns_to_usec(timeout_ns);
 	IPC_R8(&s) = flags;
 	return run_fast(ipc_fast_answer_wait, &s, ev, rc);
 }

@@ -10,8 +10,6 @@
 #include <syscall.h>
 #include <uaccess.h>
 
-#define USEC_MAX (UINT64_MAX / 1000)
-
 static void regs_to_data(const syscall_regs_t *r, unsigned first, ipc_data_t *d)
 {
 	d->method = r->r[first];
@@ -37,11 +35,6 @@ static void event_to_regs(const ipc_event_t *ev, syscall_regs_t *r)
 	r->r[9] = ev->task_id;
 }
 
-static uint64_t usec_to_ns(sysarg_t usec)
-{
-	return (usec > USEC_MAX ? USEC_MAX : usec) * 1000;
-}
-
 static sysarg_t sys_ipc_call_wait(syscall_regs_t *r)
 {
 	ipc_data_t data;
@@ -50,7 +43,7 @@ static sysarg_t sys_ipc_call_wait(syscall_regs_t *r)
 	if (r->r[9] > UINT32_MAX)
 		return (sysarg_t) EINVAL;
 	errno_t rc = ipc_call_wait(
-	    r->r[0], &data, r->r[7], usec_to_ns(r->r[8]), (unsigned) r->r[9], &ev);
+	    r->r[0], &data, r->r[7], ipc_usec_to_ns(r->r[8]), (unsigned) r->r[9], &ev);
 	if (rc == EOK)
 		event_to_regs(&ev, r);
 	return (sysarg_t) rc;
@@ -64,7 +57,7 @@ static sysarg_t sys_ipc_answer_wait(syscall_regs_t *r)
 	regs_to_data(r, 1, &data);
 	ipc_event_t ev;
 	errno_t rc = ipc_answer_wait(
-	    r->r[0], &data, usec_to_ns(r->r[7]), (unsigned) r->r[8], &ev);
+	    r->r[0], &data, ipc_usec_to_ns(r->r[7]), (unsigned) r->r[8], &ev);
 	if (rc == EOK)
 		event_to_regs(&ev, r);
 	return (sysarg_t) rc;
@@ -75,7 +68,7 @@ static sysarg_t sys_ipc_wait(syscall_regs_t *r)
 	if ((r->r[1] & ~(sysarg_t) IPC_WAIT_NONBLOCKING) != 0)
 		return (sysarg_t) EINVAL;
 	ipc_event_t ev;
-	errno_t rc = ipc_wait(usec_to_ns(r->r[0]), (unsigned) r->r[1], &ev);
+	errno_t rc = ipc_wait(ipc_usec_to_ns(r->r[0]), (unsigned) r->r[1], &ev);
 	if (rc == EOK)
 		event_to_regs(&ev, r);
 	return (sysarg_t) rc;

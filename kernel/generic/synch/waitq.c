@@ -75,7 +75,8 @@ errno_t waitq_sleep_locked(waitq_t *wq, uint64_t timeout_ns, unsigned flags)
 	return t->wait_result;
 }
 
-errno_t waitq_sleep_hand_off_locked(waitq_t *wq, unsigned flags, thread_t *next)
+errno_t waitq_sleep_hand_off_locked(
+    waitq_t *wq, uint64_t timeout_ns, unsigned flags, thread_t *next)
 {
 	thread_t *t = THREAD;
 	if ((flags & WAITQ_INTERRUPTIBLE) && t->kill_pending) {
@@ -84,8 +85,12 @@ errno_t waitq_sleep_hand_off_locked(waitq_t *wq, unsigned flags, thread_t *next)
 		return EINTR;
 	}
 	enqueue_self(wq, flags);
+	if (timeout_ns != WAITQ_FOREVER)
+		timeout_register(&t->wait_timeout, timeout_ns, sleep_timed_out, t);
 	bool ints = spinlock_unlock_keep_irq(&wq->lock);
 	scheduler_hand_off(next);
+	if (timeout_ns != WAITQ_FOREVER)
+		timeout_unregister(&t->wait_timeout);
 	irq_restore(ints);
 	return t->wait_result;
 }

@@ -114,6 +114,13 @@ void ipc_notif_detach(ipc_notif_t *notif);
 extern bool ipc_fastpath;
 void ipc_fastpath_boot(const char *cmdline);
 
+/** A timeout in µs from user space (0: forever) as a wait queue's (ns, 0: forever). */
+static inline uint64_t ipc_usec_to_ns(sysarg_t usec)
+{
+	const sysarg_t max = UINT64_MAX / 1000;
+	return (usec > max ? max : usec) * 1000;
+}
+
 void ipc_init(void);
 void answerbox_init(answerbox_t *box, struct task *task);
 

@@ -29,10 +29,11 @@ void waitq_init(waitq_t *wq);
 /** Sleeps until woken (EOK), @a timeout_ns passed (ETIMEOUT) or interrupted (EINTR).
  *  The caller holds wq->lock; it is released. */
 errno_t waitq_sleep_locked(waitq_t *wq, uint64_t timeout_ns, unsigned flags);
-/** Like waitq_sleep_locked (without a timeout), but hands the CPU straight to
- *  @a next, a blocked thread already taken off its queue, instead of asking
- *  the scheduler. Interrupts must be disabled since @a next was taken off. */
-errno_t waitq_sleep_hand_off_locked(waitq_t *wq, unsigned flags, struct thread *next);
+/** Like waitq_sleep_locked, but hands the CPU straight to @a next, a blocked
+ *  thread already taken off its queue, instead of asking the scheduler.
+ *  Interrupts must be disabled since @a next was taken off. */
+errno_t waitq_sleep_hand_off_locked(
+    waitq_t *wq, uint64_t timeout_ns, unsigned flags, struct thread *next);
 /** Takes sleeper @a t off @a wq (lock held) with result EOK, leaving it
  *  BLOCKED: the caller hands the CPU to it. */
 void waitq_take_sleeper_locked(waitq_t *wq, struct thread *t);

@@ -17,6 +17,13 @@
  * HEAP_BIG_MIN bytes or more get an area of their own (a big_t), returned on
  * free.
  *
+ * In front of all this, a freed block of up to HEAP_QUICK_MAX bytes goes to a
+ * quick list of its size (marked BLOCK_QUICK, still a used block to its
+ * neighbours) and the next request of that size takes it back: the common
+ * malloc/free of small objects then neither splits nor merges. The lists are
+ * short (HEAP_QUICK_DEPTH), and emptied into the free lists when memory runs
+ * out and before heap_check().
+ *
  * heap_free() and heap_realloc() first find the pointer in a region or among
  * the big blocks and check the header's magic and neighbours, so an invalid
  * pointer, a double free or an overrun header is reported through ops->fail
@@ -28,10 +35,11 @@
 #include <string.h>
 
 /* Header magic numbers: values unlikely to be found in user data. */
-#define BLOCK_USED 0x55534544u
-#define BLOCK_FREE 0x46524545u
-#define BLOCK_END  0x454e4421u
-#define BLOCK_BIG  0x42494721u
+#define BLOCK_USED  0x55534544u
+#define BLOCK_FREE  0x46524545u
+#define BLOCK_END   0x454e4421u
+#define BLOCK_BIG   0x42494721u
+#define BLOCK_QUICK 0x51554b21u /* freed, waiting on a quick list */
 
 #define BLOCK_PREV_FREE 0x1u /* the block before this one is free */
 
@@ -288,7 +296,7 @@ static block_t *block_lookup(heap_t *h, void *ptr, region_t **region)
 /** What is wrong with @a b as an allocated block of region @a r, or NULL. */
 static const char *block_used_problem(region_t *r, block_t *b)
 {
-	if (b->magic == BLOCK_FREE)
+	if (b->magic == BLOCK_FREE || b->magic == BLOCK_QUICK)
 		return "double free";
 	if (b->magic != BLOCK_USED)
 		return "free of a pointer malloc did not return";
@@ -297,7 +305,7 @@ static const char *block_used_problem(region_t *r, block_t *b)
 		return "heap corruption (block header overwritten)";
 	block_t *next = block_next(b);
 	if ((next->magic != BLOCK_USED && next->magic != BLOCK_FREE &&
-		next->magic != BLOCK_END) ||
+		next->magic != BLOCK_QUICK && next->magic != BLOCK_END) ||
 	    (next->flags & BLOCK_PREV_FREE))
 		return "heap corruption (write past the end of a block)";
 	if (b->flags & BLOCK_PREV_FREE) {
@@ -326,10 +334,66 @@ void heap_init(heap_t *heap, const heap_ops_t *ops)
 	heap->ops = ops;
 	for (size_t i = 0; i < HEAP_SMALL_BINS; i++)
 		list_initialize(&heap->bins[i]);
+	for (size_t i = 0; i < HEAP_QUICK_LISTS; i++) {
+		heap->quick[i] = NULL;
+		heap->quick_count[i] = 0;
+	}
 	heap->bin_mask = 0;
 	list_initialize(&heap->large);
 	list_initialize(&heap->regions);
 	list_initialize(&heap->bigs);
+}
+
+static size_t quick_index(size_t block_size)
+{
+	return (block_size - MIN_BLOCK) / HEAP_ALIGN;
+}
+
+/** A block of exactly @a need bytes from its quick list, or NULL. */
+static void *quick_take(heap_t *h, size_t need)
+{
+	if (need > HEAP_QUICK_MAX)
+		return NULL;
+	size_t i = quick_index(need);
+	void *ptr = h->quick[i];
+	if (ptr != NULL) {
+		h->quick[i] = *(void **) ptr;
+		h->quick_count[i]--;
+		((block_t *) ptr - 1)->magic = BLOCK_USED;
+	}
+	return ptr;
+}
+
+/** Keeps used block @a b (payload @a ptr) on its quick list if there is room. */
+static bool quick_put(heap_t *h, block_t *b, void *ptr)
+{
+	if (b->size > HEAP_QUICK_MAX)
+		return false;
+	size_t i = quick_index(b->size);
+	if (h->quick_count[i] >= HEAP_QUICK_DEPTH)
+		return false;
+	b->magic = BLOCK_QUICK;
+	*(void **) ptr = h->quick[i];
+	h->quick[i] = ptr;
+	h->quick_count[i]++;
+	return true;
+}
+
+/** Frees every block of the quick lists for good (merging as usual). */
+static void quick_flush(heap_t *h)
+{
+	for (size_t i = 0; i < HEAP_QUICK_LISTS; i++) {
+		while (h->quick[i] != NULL) {
+			void *ptr = h->quick[i];
+			h->quick[i] = *(void **) ptr;
+			block_t *b = (block_t *) ptr - 1;
+			region_t *r = NULL;
+			block_lookup(h, ptr, &r);
+			b = block_release(h, b);
+			region_release_if_empty(h, r, b);
+		}
+		h->quick_count[i] = 0;
+	}
 }
 
 void *heap_alloc(heap_t *heap, size_t size)
@@ -337,7 +401,14 @@ void *heap_alloc(heap_t *heap, size_t size)
 	if (size >= HEAP_BIG_MIN)
 		return big_alloc(heap, size);
 	size_t need = block_size_for(size);
+	void *quick = quick_take(heap, need);
+	if (quick != NULL)
+		return quick;
 	block_t *b = block_find_fit(heap, need);
+	if (b == NULL) {
+		quick_flush(heap); /* what waits there may merge into a fit */
+		b = block_find_fit(heap, need);
+	}
 	if (b == NULL && heap_grow(heap, need) == EOK)
 		b = block_find_fit(heap, need);
 	if (b == NULL)
@@ -358,6 +429,8 @@ void heap_free(heap_t *heap, void *ptr)
 		big_free(heap, list_get_instance(b, big_t, hdr));
 		return;
 	}
+	if (quick_put(heap, b, ptr))
+		return;
 	b = block_release(heap, b);
 	region_release_if_empty(heap, r, b);
 }
@@ -468,6 +541,7 @@ static const char *free_lists_check(heap_t *h, size_t free_blocks)
 
 const char *heap_check(heap_t *heap, heap_stats_t *stats)
 {
+	quick_flush(heap);
 	heap_stats_t st = {0};
 	const char *problem = NULL;
 	list_foreach (heap->regions, link, region_t, r) {

@@ -16,6 +16,12 @@
 #define HEAP_PAGE  4096
 /* Free blocks up to HEAP_SMALL_MAX bytes sit in one bin per 16-byte size. */
 #define HEAP_SMALL_BINS 62
+/* Freed blocks of up to HEAP_QUICK_MAX bytes first wait, unmerged, on one
+ * quick list per size (at most HEAP_QUICK_DEPTH each) for the next request
+ * of that size. */
+#define HEAP_QUICK_MAX	 256
+#define HEAP_QUICK_LISTS ((HEAP_QUICK_MAX - 48) / 16 + 1)
+#define HEAP_QUICK_DEPTH 16
 /* Requests of this many bytes or more get an area of their own. */
 #define HEAP_BIG_MIN (128 * 1024)
 /* New regions have at least this size; growing adds at least this much.
@@ -45,6 +51,9 @@ typedef struct {
 	list_t large;		      /* larger free blocks, searched first-fit */
 	list_t regions;		      /* the areas blocks are carved from */
 	list_t bigs;		      /* allocations with an area of their own */
+	void *quick
+	    [HEAP_QUICK_LISTS]; /* payloads of freed blocks, chained through their first word */
+	unsigned quick_count[HEAP_QUICK_LISTS];
 } heap_t;
 
 typedef struct {
@@ -64,8 +73,9 @@ void *heap_alloc(heap_t *heap, size_t size);
 void heap_free(heap_t *heap, void *ptr);
 /** C realloc: NULL when out of memory, @a ptr then still valid. */
 void *heap_realloc(heap_t *heap, void *ptr, size_t size);
-/** Checks every invariant of the heap; NULL if it holds, else what is
- *  broken. Fills @a stats unless NULL. */
+/** Checks every invariant of the heap (after giving the quick lists' blocks
+ *  back, so that they count as free); NULL if it holds, else what is broken.
+ *  Fills @a stats unless NULL. */
 const char *heap_check(heap_t *heap, heap_stats_t *stats);
 
 #endif

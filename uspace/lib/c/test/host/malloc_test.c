@@ -353,9 +353,10 @@ HOST_TEST(double_free_is_reported)
 {
 	heap_t heap;
 	fresh_heap(&heap);
-	void *keep = heap_alloc(&heap, 30);
-	void *p = heap_alloc(&heap, 30);
-	void *guard = heap_alloc(&heap, 30);
+	/* Larger than HEAP_QUICK_MAX: freed blocks merge at once. */
+	void *keep = heap_alloc(&heap, 300);
+	void *p = heap_alloc(&heap, 300);
+	void *guard = heap_alloc(&heap, 300);
 	heap_free(&heap, p);
 	const char *what = free_reports(&heap, p);
 	CHECK(what != NULL && strcmp(what, "double free") == 0);
@@ -364,6 +365,50 @@ HOST_TEST(double_free_is_reported)
 	what = free_reports(&heap, p);
 	CHECK(what != NULL && strcmp(what, "double free") == 0);
 	heap_free(&heap, guard);
+	CHECK_HEAP(&heap);
+}
+
+HOST_TEST(small_blocks_come_back_from_the_quick_lists)
+{
+	heap_t heap;
+	fresh_heap(&heap);
+	void *a = heap_alloc(&heap, 32);
+	void *b = heap_alloc(&heap, 32);
+	heap_free(&heap, a);
+	CHECK(heap_alloc(&heap, 20) == a); /* the same 48-byte block, unmerged */
+	CHECK(heap_alloc(&heap, 100) != b);
+	heap_free(&heap, b);
+	const char *what = free_reports(&heap, b); /* waiting on a quick list */
+	CHECK(what != NULL && strcmp(what, "double free") == 0);
+	/* More than a list holds: the rest are freed the ordinary way. */
+	void *many[3 * HEAP_QUICK_DEPTH];
+	for (int i = 0; i < 3 * HEAP_QUICK_DEPTH; i++)
+		many[i] = heap_alloc(&heap, 64);
+	for (int i = 0; i < 3 * HEAP_QUICK_DEPTH; i++)
+		heap_free(&heap, many[i]);
+	heap_free(&heap, a);
+	heap_stats_t st;
+	CHECK(heap_check(&heap, &st) == NULL); /* the quick lists given back */
+	CHECK(st.used_blocks == 1); /* the 100-byte block, free space on each side */
+	CHECK(st.free_blocks == 2);
+}
+
+HOST_TEST(a_full_heap_reuses_blocks_waiting_on_quick_lists)
+{
+	heap_t heap;
+	fresh_heap(&heap);
+	void *p[HEAP_REGION_MIN / 200];
+	p[0] = heap_alloc(&heap, 200);
+	resize_fails = true; /* one region, and no more */
+	create_fails = true;
+	int n = 1;
+	while (n < HEAP_REGION_MIN / 200 && (p[n] = heap_alloc(&heap, 200)) != NULL)
+		n++;
+	CHECK(n > 8 && n < HEAP_REGION_MIN / 200); /* the region is full */
+	CHECK(heap_alloc(&heap, 1000) == NULL);
+	for (int i = 0; i < 8; i++)
+		heap_free(&heap, p[i]); /* eight 224-byte blocks on a quick list */
+	CHECK(heap_alloc(&heap, 1000) != NULL); /* they merge to fit */
 	CHECK_HEAP(&heap);
 }
 
