@@ -7,19 +7,16 @@
 #define KERN_SYSCALL_H
 
 #include <abi/syscall.h>
+#include <arch/ipc_regs.h>
 #include <types.h>
 
 typedef uint64_t sysarg_t;
 typedef sysarg_t (*syscall_fn_t)(
     sysarg_t, sysarg_t, sysarg_t, sysarg_t, sysarg_t, sysarg_t);
 
-/** The ten IPC argument/result registers R0..R9 (see abi/syscall.h). */
-typedef struct {
-	sysarg_t r[10];
-} syscall_regs_t;
-
-/** IPC system calls (SYS_IPC_FIRST and up); results are written back to @a regs. */
-sysarg_t sys_ipc(sysarg_t num, syscall_regs_t *regs);
+/** IPC system calls (SYS_IPC_FIRST and up) on the saved user registers
+ *  (arch/ipc_regs.h); results are written back to them. */
+sysarg_t sys_ipc(sysarg_t num, ipc_regs_t *regs);
 
 sysarg_t syscall_dispatch(sysarg_t num, sysarg_t a1, sysarg_t a2, sysarg_t a3,
     sysarg_t a4, sysarg_t a5, sysarg_t a6);

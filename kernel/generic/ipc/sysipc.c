@@ -1,8 +1,10 @@
 /*
- * IPC system calls. Payloads travel in registers (syscall_regs_t, see
- * abi/syscall.h), so a call and its answer copy nothing from user memory.
+ * IPC system calls. Payloads travel in registers (R0..R9, abi/syscall.h),
+ * read from and written to the saved user registers in place
+ * (arch/ipc_regs.h), so a call and its answer copy nothing from user memory.
  */
 #include <ipc/ipc.h>
+#include <arch/ipc_regs.h>
 #include <cpu.h>
 #include <proc/task.h>
 #include <proc/thread.h>
@@ -10,107 +12,123 @@
 #include <syscall.h>
 #include <uaccess.h>
 
-static void regs_to_data(const syscall_regs_t *r, unsigned first, ipc_data_t *d)
+/** Method and arguments from R1..R6 (@a shift 0) or R2..R7 (@a shift 1). */
+static void regs_to_data(const ipc_regs_t *s, bool shift, ipc_data_t *d)
 {
-	d->method = r->r[first];
-	for (unsigned i = 0; i < IPC_CALL_ARGS; i++)
-		d->args[i] = r->r[first + 1 + i];
+	if (shift) {
+		*d = (ipc_data_t){
+		    IPC_R2(s), {IPC_R3(s), IPC_R4(s), IPC_R5(s), IPC_R6(s), IPC_R7(s)}};
+	} else {
+		*d = (ipc_data_t){
+		    IPC_R1(s), {IPC_R2(s), IPC_R3(s), IPC_R4(s), IPC_R5(s), IPC_R6(s)}};
+	}
 }
 
-static sysarg_t sys_ipc_call(syscall_regs_t *r)
+/** @a d into R1..R6 (the answer as delivered). */
+static void data_to_regs(const ipc_data_t *d, ipc_regs_t *s)
+{
+	IPC_R1(s) = d->method;
+	IPC_R2(s) = d->args[0];
+	IPC_R3(s) = d->args[1];
+	IPC_R4(s) = d->args[2];
+	IPC_R5(s) = d->args[3];
+	IPC_R6(s) = d->args[4];
+}
+
+static void event_to_regs(const ipc_event_t *ev, ipc_regs_t *s)
+{
+	IPC_R0(s) = ev->kind;
+	IPC_R1(s) = ev->imethod;
+	IPC_R2(s) = ev->args[0];
+	IPC_R3(s) = ev->args[1];
+	IPC_R4(s) = ev->args[2];
+	IPC_R5(s) = ev->args[3];
+	IPC_R6(s) = ev->args[4];
+	IPC_R7(s) = ev->label;
+	IPC_R8(s) = ev->cap;
+	IPC_R9(s) = ev->task_id;
+}
+
+static sysarg_t sys_ipc_call(ipc_regs_t *s)
 {
 	ipc_data_t data;
-	regs_to_data(r, 1, &data);
-	return (sysarg_t) ipc_call(r->r[0], &data, r->r[7]);
+	regs_to_data(s, false, &data);
+	return (sysarg_t) ipc_call(IPC_R0(s), &data, IPC_R7(s));
 }
 
-static void event_to_regs(const ipc_event_t *ev, syscall_regs_t *r)
+static sysarg_t sys_ipc_call_wait(ipc_regs_t *s)
 {
-	r->r[0] = ev->kind;
-	r->r[1] = ev->imethod;
-	for (unsigned i = 0; i < IPC_CALL_ARGS; i++)
-		r->r[2 + i] = ev->args[i];
-	r->r[7] = ev->label;
-	r->r[8] = ev->cap;
-	r->r[9] = ev->task_id;
-}
-
-static sysarg_t sys_ipc_call_wait(syscall_regs_t *r)
-{
-	ipc_data_t data;
-	regs_to_data(r, 1, &data);
-	ipc_event_t ev;
-	if (r->r[9] > UINT32_MAX)
+	if (IPC_R9(s) > UINT32_MAX)
 		return (sysarg_t) EINVAL;
-	errno_t rc = ipc_call_wait(
-	    r->r[0], &data, r->r[7], ipc_usec_to_ns(r->r[8]), (unsigned) r->r[9], &ev);
+	ipc_data_t data;
+	regs_to_data(s, false, &data);
+	ipc_event_t ev;
+	errno_t rc = ipc_call_wait(IPC_R0(s), &data, IPC_R7(s), ipc_usec_to_ns(IPC_R8(s)),
+	    (unsigned) IPC_R9(s), &ev);
 	if (rc == EOK)
-		event_to_regs(&ev, r);
+		event_to_regs(&ev, s);
 	return (sysarg_t) rc;
 }
 
-static sysarg_t sys_ipc_answer_wait(syscall_regs_t *r)
+static sysarg_t sys_ipc_answer_wait(ipc_regs_t *s)
 {
-	if ((r->r[8] & ~(sysarg_t) IPC_WAIT_NONBLOCKING) != 0)
+	if ((IPC_R8(s) & ~(sysarg_t) IPC_WAIT_NONBLOCKING) != 0)
 		return (sysarg_t) EINVAL;
 	ipc_data_t data;
-	regs_to_data(r, 1, &data);
+	regs_to_data(s, false, &data);
 	ipc_event_t ev;
 	errno_t rc = ipc_answer_wait(
-	    r->r[0], &data, ipc_usec_to_ns(r->r[7]), (unsigned) r->r[8], &ev);
+	    IPC_R0(s), &data, ipc_usec_to_ns(IPC_R7(s)), (unsigned) IPC_R8(s), &ev);
 	if (rc == EOK)
-		event_to_regs(&ev, r);
+		event_to_regs(&ev, s);
 	return (sysarg_t) rc;
 }
 
-static sysarg_t sys_ipc_wait(syscall_regs_t *r)
+static sysarg_t sys_ipc_wait(ipc_regs_t *s)
 {
-	if ((r->r[1] & ~(sysarg_t) IPC_WAIT_NONBLOCKING) != 0)
+	if ((IPC_R1(s) & ~(sysarg_t) IPC_WAIT_NONBLOCKING) != 0)
 		return (sysarg_t) EINVAL;
 	ipc_event_t ev;
-	errno_t rc = ipc_wait(ipc_usec_to_ns(r->r[0]), (unsigned) r->r[1], &ev);
+	errno_t rc = ipc_wait(ipc_usec_to_ns(IPC_R0(s)), (unsigned) IPC_R1(s), &ev);
 	if (rc == EOK)
-		event_to_regs(&ev, r);
+		event_to_regs(&ev, s);
 	return (sysarg_t) rc;
 }
 
-static sysarg_t sys_ipc_answer(syscall_regs_t *r)
+static sysarg_t sys_ipc_answer(ipc_regs_t *s)
 {
 	ipc_data_t data;
-	regs_to_data(r, 1, &data);
-	errno_t rc = ipc_answer(r->r[0], &data);
-	/* The answer as delivered (e.g. where a shared area was mapped). */
-	r->r[1] = data.method;
-	for (unsigned i = 0; i < IPC_CALL_ARGS; i++)
-		r->r[2 + i] = data.args[i];
+	regs_to_data(s, false, &data);
+	errno_t rc = ipc_answer(IPC_R0(s), &data);
+	data_to_regs(&data, s); /* as delivered (e.g. where a shared area was mapped) */
 	return (sysarg_t) rc;
 }
 
-static sysarg_t sys_ipc_forward(syscall_regs_t *r)
+static sysarg_t sys_ipc_forward(ipc_regs_t *s)
 {
 	ipc_data_t data;
-	regs_to_data(r, 2, &data);
-	if (r->r[8] > UINT32_MAX)
+	regs_to_data(s, true, &data);
+	if (IPC_R8(s) > UINT32_MAX)
 		return (sysarg_t) EINVAL;
-	return (sysarg_t) ipc_forward(r->r[0], r->r[1], &data, (unsigned) r->r[8]);
+	return (sysarg_t) ipc_forward(IPC_R0(s), IPC_R1(s), &data, (unsigned) IPC_R8(s));
 }
 
-static sysarg_t sys_ipc_hangup(syscall_regs_t *r)
+static sysarg_t sys_ipc_hangup(ipc_regs_t *s)
 {
-	if (r->r[1] > UINT32_MAX)
+	if (IPC_R1(s) > UINT32_MAX)
 		return (sysarg_t) EINVAL;
-	return (sysarg_t) ipc_hangup(r->r[0], (unsigned) r->r[1]);
+	return (sysarg_t) ipc_hangup(IPC_R0(s), (unsigned) IPC_R1(s));
 }
 
-static sysarg_t sys_ipc_stats(syscall_regs_t *r)
+static sysarg_t sys_ipc_stats(ipc_regs_t *s)
 {
-	task_t *t = r->r[0] == 0 ? THREAD->task : task_find(r->r[0]);
+	task_t *t = IPC_R0(s) == 0 ? THREAD->task : task_find(IPC_R0(s));
 	if (t == NULL)
 		return (sysarg_t) ENOENT;
 	ipc_stats_t stats = t->ipc_stats;
-	if (r->r[0] != 0)
+	if (IPC_R0(s) != 0)
 		task_put(t);
-	return (sysarg_t) copy_to_uspace(r->r[1], &stats, sizeof(stats));
+	return (sysarg_t) copy_to_uspace(IPC_R1(s), &stats, sizeof(stats));
 }
 
 /** Reads a payload from user memory (the slow forms). */
@@ -125,38 +143,38 @@ static errno_t payload_in(sysarg_t uptr, ipc_data_t *d)
 	return EOK;
 }
 
-static sysarg_t sys_ipc_call_slow(syscall_regs_t *r)
+static sysarg_t sys_ipc_call_slow(ipc_regs_t *s)
 {
 	ipc_data_t data;
-	errno_t rc = payload_in(r->r[1], &data);
-	return (sysarg_t) (rc == EOK ? ipc_call(r->r[0], &data, r->r[2]) : rc);
+	errno_t rc = payload_in(IPC_R1(s), &data);
+	return (sysarg_t) (rc == EOK ? ipc_call(IPC_R0(s), &data, IPC_R2(s)) : rc);
 }
 
-static sysarg_t sys_ipc_answer_slow(syscall_regs_t *r)
+static sysarg_t sys_ipc_answer_slow(ipc_regs_t *s)
 {
 	ipc_data_t data;
-	errno_t rc = payload_in(r->r[1], &data);
+	errno_t rc = payload_in(IPC_R1(s), &data);
 	if (rc != EOK)
 		return (sysarg_t) rc;
-	rc = ipc_answer(r->r[0], &data);
+	rc = ipc_answer(IPC_R0(s), &data);
 	ipc_payload_t out = {.method = data.method};
 	memcpy(out.args, data.args, sizeof(out.args));
-	copy_to_uspace(r->r[1], &out, sizeof(out)); /* the answer as delivered */
+	copy_to_uspace(IPC_R1(s), &out, sizeof(out)); /* the answer as delivered */
 	return (sysarg_t) rc;
 }
 
-static sysarg_t sys_ipc_forward_slow(syscall_regs_t *r)
+static sysarg_t sys_ipc_forward_slow(ipc_regs_t *s)
 {
 	ipc_data_t data;
-	if (r->r[3] > UINT32_MAX)
+	if (IPC_R3(s) > UINT32_MAX)
 		return (sysarg_t) EINVAL;
-	errno_t rc = payload_in(r->r[2], &data);
+	errno_t rc = payload_in(IPC_R2(s), &data);
 	return (sysarg_t) (rc == EOK
-		? ipc_forward(r->r[0], r->r[1], &data, (unsigned) r->r[3])
+		? ipc_forward(IPC_R0(s), IPC_R1(s), &data, (unsigned) IPC_R3(s))
 		: rc);
 }
 
-sysarg_t sys_ipc(sysarg_t num, syscall_regs_t *regs)
+sysarg_t sys_ipc(sysarg_t num, ipc_regs_t *regs)
 {
 	switch (num) {
 	case SYS_IPC_CALL:

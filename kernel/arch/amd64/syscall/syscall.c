@@ -32,24 +32,6 @@ void syscall_arch_init(void)
 void syscall_handler(istate_t *is);
 bool syscall_ipc_fast(istate_t *is);
 
-/** IPC calls: R0..R9 are RDI, RSI, RDX, R10, R8, R9, R12, R13, R14, R15. */
-static void syscall_ipc(istate_t *is)
-{
-	syscall_regs_t r = {{is->rdi, is->rsi, is->rdx, is->r10, is->r8, is->r9, is->r12,
-	    is->r13, is->r14, is->r15}};
-	is->rax = sys_ipc(is->rax, &r);
-	is->rdi = r.r[0];
-	is->rsi = r.r[1];
-	is->rdx = r.r[2];
-	is->r10 = r.r[3];
-	is->r8 = r.r[4];
-	is->r9 = r.r[5];
-	is->r12 = r.r[6];
-	is->r13 = r.r[7];
-	is->r14 = r.r[8];
-	is->r15 = r.r[9];
-}
-
 /** The IPC fast path's entry (syscall.S, SYS_IPC_CALL_WAIT and
  *  SYS_IPC_ANSWER_WAIT): true when done, false for the general path.
  *  Interrupts are disabled from the entry. */
@@ -68,7 +50,7 @@ void syscall_handler(istate_t *is)
 {
 	irq_enable();
 	if (is->rax >= SYS_IPC_FIRST && is->rax <= SYS_IPC_LAST)
-		syscall_ipc(is);
+		is->rax = sys_ipc(is->rax, is);
 	else
 		is->rax = (uint64_t) syscall_dispatch(
 		    is->rax, is->rdi, is->rsi, is->rdx, is->r10, is->r8, is->r9);

@@ -6,19 +6,28 @@
 #include <string.h>
 #include <syscall.h>
 
-static void msg_to_regs(const ipc_payload_t *msg, sysarg_t *r)
+/* Written out word by word (no loops), so that with __syscall_ipc inlined
+ * the register array lives in registers only. */
+static inline void msg_to_regs(const ipc_payload_t *msg, sysarg_t *r)
 {
+	_Static_assert(IPC_CALL_ARGS == 5, "five argument words");
 	r[0] = msg->method;
-	for (unsigned i = 0; i < IPC_CALL_ARGS; i++)
-		r[1 + i] = msg->args[i];
+	r[1] = msg->args[0];
+	r[2] = msg->args[1];
+	r[3] = msg->args[2];
+	r[4] = msg->args[3];
+	r[5] = msg->args[4];
 }
 
-static void regs_to_event(const sysarg_t r[10], ipc_event_t *ev)
+static inline void regs_to_event(const sysarg_t r[10], ipc_event_t *ev)
 {
 	ev->kind = r[0];
 	ev->imethod = r[1];
-	for (unsigned i = 0; i < IPC_CALL_ARGS; i++)
-		ev->args[i] = r[2 + i];
+	ev->args[0] = r[2];
+	ev->args[1] = r[3];
+	ev->args[2] = r[4];
+	ev->args[3] = r[5];
+	ev->args[4] = r[6];
 	ev->label = r[7];
 	ev->cap = r[8];
 	ev->task_id = r[9];
@@ -80,7 +89,7 @@ errno_t ipc_stats(task_id_t task, ipc_stats_t *stats)
 	return (errno_t) __syscall_ipc(SYS_IPC_STATS, r);
 }
 
-static errno_t call_wait(cap_handle_t phone, const ipc_payload_t *msg, sysarg_t label,
+static inline errno_t call_wait(cap_handle_t phone, const ipc_payload_t *msg, sysarg_t label,
     uint64_t usec, unsigned flags, ipc_event_t *ev)
 {
 	sysarg_t r[10] = {phone};

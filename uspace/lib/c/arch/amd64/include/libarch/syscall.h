@@ -32,7 +32,8 @@ static inline sysarg_t __syscall6(sysarg_t id, sysarg_t a1, sysarg_t a2, sysarg_
  * R0..R9 = RDI, RSI, RDX, R10, R8, R9, R12, R13, R14, R15. @a r holds them
  * both ways; the result (an errno_t) is returned.
  */
-static inline sysarg_t __syscall_ipc(sysarg_t id, sysarg_t r[10])
+static inline __attribute__((always_inline)) sysarg_t __syscall_ipc(
+    sysarg_t id, sysarg_t r[10])
 {
 	register sysarg_t r0 __asm__("rdi") = r[0];
 	register sysarg_t r1 __asm__("rsi") = r[1];
