@@ -151,21 +151,6 @@ static errno_t await_answer(
 	return EOK;
 }
 
-/** Event @a ev into the registers @a s. */
-static void event_to_regs(const ipc_event_t *ev, ipc_regs_t *s)
-{
-	IPC_R0(s) = ev->kind;
-	IPC_R1(s) = ev->imethod;
-	IPC_R2(s) = ev->args[0];
-	IPC_R3(s) = ev->args[1];
-	IPC_R4(s) = ev->args[2];
-	IPC_R5(s) = ev->args[3];
-	IPC_R6(s) = ev->args[4];
-	IPC_R7(s) = ev->label;
-	IPC_R8(s) = ev->cap;
-	IPC_R9(s) = ev->task_id;
-}
-
 /** Waits like ipc_wait (blocking, up to @a timeout_ns) for the next event of
  *  the task, first running @a next (blocked until now) if there is one, else
  *  through the general path; the event into @a s. */
@@ -191,7 +176,7 @@ static errno_t await_event(
 		irq_disable();
 	}
 	if (rc == EOK)
-		event_to_regs(&ev, s);
+		ipc_event_to_regs(&ev, s);
 	return rc;
 }
 
@@ -381,16 +366,6 @@ static void regs_to_event(const ipc_regs_t *s, ipc_event_t *ev)
 	ev->task_id = IPC_R9(s);
 }
 
-static void data_to_regs(const ipc_data_t *d, ipc_regs_t *s)
-{
-	IPC_R1(s) = d->method;
-	IPC_R2(s) = d->args[0];
-	IPC_R3(s) = d->args[1];
-	IPC_R4(s) = d->args[2];
-	IPC_R5(s) = d->args[3];
-	IPC_R6(s) = d->args[4];
-}
-
 /** A wait queue's timeout (0: forever) in µs, rounded up. */
 static sysarg_t ns_to_usec(uint64_t ns)
 {
@@ -417,7 +392,7 @@ bool ipc_fast_call_wait_kernel(cap_handle_t phone_h, const ipc_data_t *data,
 {
 	ipc_regs_t s = {0};
 	IPC_R0(&s) = phone_h;
-	data_to_regs(data, &s);
+	ipc_data_to_regs(data, &s);
 	IPC_R7(&s) = label;
 	IPC_R8(&s) = ns_to_usec(timeout_ns);
 	IPC_R9(&s) = flags;
@@ -429,7 +404,7 @@ bool ipc_fast_answer_wait_kernel(cap_handle_t call_h, const ipc_data_t *answer,
 {
 	ipc_regs_t s = {0};
 	IPC_R0(&s) = call_h;
-	data_to_regs(answer, &s);
+	ipc_data_to_regs(answer, &s);
 	IPC_R7(&s) = ns_to_usec(timeout_ns);
 	IPC_R8(&s) = flags;
 	return run_fast(ipc_fast_answer_wait, &s, ev, rc);

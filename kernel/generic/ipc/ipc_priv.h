@@ -5,6 +5,7 @@
 #ifndef KERN_IPC_PRIV_H
 #define KERN_IPC_PRIV_H
 
+#include <arch/ipc_regs.h>
 #include <ipc/ipc.h>
 #include <proc/thread.h>
 
@@ -28,6 +29,32 @@ void call_init(call_t *call, const ipc_data_t *data, struct task *sender);
 /** Destroys @a call (its last reference is gone), keeping it in @a t's
  *  cache for t's next send when that is empty. */
 void call_destroy_into(call_t *call, thread_t *t);
+
+/** Event @a ev into the saved registers @a s (R0..R9, abi/syscall.h). */
+static inline void ipc_event_to_regs(const ipc_event_t *ev, ipc_regs_t *s)
+{
+	IPC_R0(s) = ev->kind;
+	IPC_R1(s) = ev->imethod;
+	IPC_R2(s) = ev->args[0];
+	IPC_R3(s) = ev->args[1];
+	IPC_R4(s) = ev->args[2];
+	IPC_R5(s) = ev->args[3];
+	IPC_R6(s) = ev->args[4];
+	IPC_R7(s) = ev->label;
+	IPC_R8(s) = ev->cap;
+	IPC_R9(s) = ev->task_id;
+}
+
+/** Payload @a d into R1..R6 of @a s. */
+static inline void ipc_data_to_regs(const ipc_data_t *d, ipc_regs_t *s)
+{
+	IPC_R1(s) = d->method;
+	IPC_R2(s) = d->args[0];
+	IPC_R3(s) = d->args[1];
+	IPC_R4(s) = d->args[2];
+	IPC_R5(s) = d->args[3];
+	IPC_R6(s) = d->args[4];
+}
 
 /** Whether @a box has nothing waiting to be taken (box locked). */
 static inline bool box_quiet(const answerbox_t *box)

@@ -4,7 +4,7 @@
  * (arch/ipc_regs.h), so a call and its answer copy nothing from user memory.
  */
 #include <ipc/ipc.h>
-#include <arch/ipc_regs.h>
+#include "ipc_priv.h"
 #include <cpu.h>
 #include <proc/task.h>
 #include <proc/thread.h>
@@ -24,31 +24,6 @@ static void regs_to_data(const ipc_regs_t *s, bool shift, ipc_data_t *d)
 	}
 }
 
-/** @a d into R1..R6 (the answer as delivered). */
-static void data_to_regs(const ipc_data_t *d, ipc_regs_t *s)
-{
-	IPC_R1(s) = d->method;
-	IPC_R2(s) = d->args[0];
-	IPC_R3(s) = d->args[1];
-	IPC_R4(s) = d->args[2];
-	IPC_R5(s) = d->args[3];
-	IPC_R6(s) = d->args[4];
-}
-
-static void event_to_regs(const ipc_event_t *ev, ipc_regs_t *s)
-{
-	IPC_R0(s) = ev->kind;
-	IPC_R1(s) = ev->imethod;
-	IPC_R2(s) = ev->args[0];
-	IPC_R3(s) = ev->args[1];
-	IPC_R4(s) = ev->args[2];
-	IPC_R5(s) = ev->args[3];
-	IPC_R6(s) = ev->args[4];
-	IPC_R7(s) = ev->label;
-	IPC_R8(s) = ev->cap;
-	IPC_R9(s) = ev->task_id;
-}
-
 static sysarg_t sys_ipc_call(ipc_regs_t *s)
 {
 	ipc_data_t data;
@@ -66,7 +41,7 @@ static sysarg_t sys_ipc_call_wait(ipc_regs_t *s)
 	errno_t rc = ipc_call_wait(IPC_R0(s), &data, IPC_R7(s), ipc_usec_to_ns(IPC_R8(s)),
 	    (unsigned) IPC_R9(s), &ev);
 	if (rc == EOK)
-		event_to_regs(&ev, s);
+		ipc_event_to_regs(&ev, s);
 	return (sysarg_t) rc;
 }
 
@@ -80,7 +55,7 @@ static sysarg_t sys_ipc_answer_wait(ipc_regs_t *s)
 	errno_t rc = ipc_answer_wait(
 	    IPC_R0(s), &data, ipc_usec_to_ns(IPC_R7(s)), (unsigned) IPC_R8(s), &ev);
 	if (rc == EOK)
-		event_to_regs(&ev, s);
+		ipc_event_to_regs(&ev, s);
 	return (sysarg_t) rc;
 }
 
@@ -91,7 +66,7 @@ static sysarg_t sys_ipc_wait(ipc_regs_t *s)
 	ipc_event_t ev;
 	errno_t rc = ipc_wait(ipc_usec_to_ns(IPC_R0(s)), (unsigned) IPC_R1(s), &ev);
 	if (rc == EOK)
-		event_to_regs(&ev, s);
+		ipc_event_to_regs(&ev, s);
 	return (sysarg_t) rc;
 }
 
@@ -100,7 +75,8 @@ static sysarg_t sys_ipc_answer(ipc_regs_t *s)
 	ipc_data_t data;
 	regs_to_data(s, false, &data);
 	errno_t rc = ipc_answer(IPC_R0(s), &data);
-	data_to_regs(&data, s); /* as delivered (e.g. where a shared area was mapped) */
+	ipc_data_to_regs(
+	    &data, s); /* as delivered (e.g. where a shared area was mapped) */
 	return (sysarg_t) rc;
 }
 

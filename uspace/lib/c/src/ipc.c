@@ -89,8 +89,8 @@ errno_t ipc_stats(task_id_t task, ipc_stats_t *stats)
 	return (errno_t) __syscall_ipc(SYS_IPC_STATS, r);
 }
 
-static inline errno_t call_wait(cap_handle_t phone, const ipc_payload_t *msg, sysarg_t label,
-    uint64_t usec, unsigned flags, ipc_event_t *ev)
+static inline errno_t call_wait(cap_handle_t phone, const ipc_payload_t *msg,
+    sysarg_t label, uint64_t usec, unsigned flags, ipc_event_t *ev)
 {
 	sysarg_t r[10] = {phone};
 	msg_to_regs(msg, &r[1]);
