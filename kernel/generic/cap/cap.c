@@ -17,24 +17,6 @@ uint64_t cap_total(void)
 	return __atomic_load_n(&cap_in_use_total, __ATOMIC_RELAXED);
 }
 
-void kobject_init(kobject_t *obj, kobject_type_t type, kobject_destroy_t destroy)
-{
-	obj->type = type;
-	obj->refcount = 1;
-	obj->destroy = destroy;
-}
-
-void kobject_get(kobject_t *obj)
-{
-	__atomic_add_fetch(&obj->refcount, 1, __ATOMIC_RELAXED);
-}
-
-void kobject_put(kobject_t *obj)
-{
-	if (__atomic_sub_fetch(&obj->refcount, 1, __ATOMIC_ACQ_REL) == 0)
-		obj->destroy(obj);
-}
-
 void cap_table_init(cap_table_t *t)
 {
 	spinlock_init(&t->lock, "caps");

@@ -10,10 +10,10 @@
 #include <proc/thread.h>
 #include <uaccess.h>
 
-static const ipc_method_ops_t user_method_ops = {.forwardable = true, .sendable = true};
+const ipc_method_ops_t ipc_user_method_ops = {.forwardable = true, .sendable = true};
 static const ipc_method_ops_t plain_system_ops = {.forwardable = false};
 
-const ipc_method_ops_t *ipc_method_ops(sysarg_t method)
+const ipc_method_ops_t *ipc_system_method_ops(sysarg_t method)
 {
 	switch (method) {
 	case IPC_M_PHONE_HUNGUP:
@@ -35,7 +35,8 @@ const ipc_method_ops_t *ipc_method_ops(sysarg_t method)
 	case IPC_M_STATE_CHANGE_AUTHORIZE:
 		return &ipc_m_state_change_authorize_ops;
 	default:
-		return method > IPC_M_LAST_SYSTEM ? &user_method_ops : &plain_system_ops;
+		return method > IPC_M_LAST_SYSTEM ? &ipc_user_method_ops
+						  : &plain_system_ops;
 	}
 }
 

@@ -78,15 +78,8 @@ errno_t task_create(const char *name, task_t *parent, unsigned perms, task_t **o
 	return EOK;
 }
 
-void task_get(task_t *t)
+void task_free(task_t *t)
 {
-	__atomic_add_fetch(&t->refcount, 1, __ATOMIC_RELAXED);
-}
-
-void task_put(task_t *t)
-{
-	if (__atomic_sub_fetch(&t->refcount, 1, __ATOMIC_ACQ_REL) != 0)
-		return;
 	assert(t != &kernel_task && t->thread_count == 0 && t->as == NULL);
 	cap_table_destroy(&t->caps);
 	kfree(t->io_bitmap);

@@ -42,10 +42,26 @@ typedef struct {
 	uint32_t used;
 } cap_table_t;
 
-void kobject_init(kobject_t *obj, kobject_type_t type, kobject_destroy_t destroy);
-void kobject_get(kobject_t *obj);
+/* Inline: reference counting sits on every IPC path. */
+static inline void kobject_init(
+    kobject_t *obj, kobject_type_t type, kobject_destroy_t destroy)
+{
+	obj->type = type;
+	obj->refcount = 1;
+	obj->destroy = destroy;
+}
+
+static inline void kobject_get(kobject_t *obj)
+{
+	__atomic_add_fetch(&obj->refcount, 1, __ATOMIC_RELAXED);
+}
+
 /** Drops a reference; the last one destroys the object. */
-void kobject_put(kobject_t *obj);
+static inline void kobject_put(kobject_t *obj)
+{
+	if (__atomic_sub_fetch(&obj->refcount, 1, __ATOMIC_ACQ_REL) == 0)
+		obj->destroy(obj);
+}
 
 void cap_table_init(cap_table_t *table);
 /** Frees every capability, dropping the references; the table is then empty. */

@@ -29,8 +29,16 @@ typedef struct ipc_method_ops {
 	bool sendable;
 } ipc_method_ops_t;
 
-/** The hooks of @a method (user methods get an empty table). */
-const ipc_method_ops_t *ipc_method_ops(sysarg_t method);
+/** Operations of user methods: no hooks, forwardable, sendable. */
+extern const ipc_method_ops_t ipc_user_method_ops;
+const ipc_method_ops_t *ipc_system_method_ops(sysarg_t method);
+
+/** The hooks of @a method (user methods get the empty table, without a lookup). */
+static inline const ipc_method_ops_t *ipc_method_ops(sysarg_t method)
+{
+	return method > IPC_M_LAST_SYSTEM ? &ipc_user_method_ops
+					  : ipc_system_method_ops(method);
+}
 
 extern const ipc_method_ops_t ipc_m_connect_me_to_ops;
 extern const ipc_method_ops_t ipc_m_connect_to_me_ops;

@@ -79,8 +79,19 @@ bool task_hwres_allowed(
 void task_discard(task_t *task);
 /** Finds a task by id and takes a reference; NULL if there is none. */
 task_t *task_find(uint64_t id);
-void task_get(task_t *task);
-void task_put(task_t *task);
+/** Frees @a task, whose last reference is gone (task_put). */
+void task_free(task_t *task);
+
+static inline void task_get(task_t *task)
+{
+	__atomic_add_fetch(&task->refcount, 1, __ATOMIC_RELAXED);
+}
+
+static inline void task_put(task_t *task)
+{
+	if (__atomic_sub_fetch(&task->refcount, 1, __ATOMIC_ACQ_REL) == 0)
+		task_free(task);
+}
 /** Physical root of @a task's page table (the kernel's for the kernel task). */
 static inline uint64_t task_page_root(const task_t *task)
 {
