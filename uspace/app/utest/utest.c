@@ -132,6 +132,15 @@ static void test_bad_ids_and_numbers(void)
 	CHECK_RC(syscall2(SYS_EVENT_SUBSCRIBE, 99, 1024), EINVAL);
 	CHECK_RC(syscall1(SYS_EVENT_UNMASK, 0), ENOENT);
 	CHECK_RC(syscall3(SYS_IPCLOG_CONTROL, 99, 0, 0), EINVAL);
+	/* The combined calls check flags and handles before sending anything. */
+	sysarg_t r[10] = {1, 1024 + 1, 0, 0, 0, 0, 0, 0, 0, 0x2};
+	CHECK_RC(__syscall_ipc(SYS_IPC_CALL_WAIT, r), EINVAL); /* unknown flag */
+	sysarg_t r2[10] = {0xbad, 1024 + 1, 0, 0, 0, 0, 0, 0, 0, IPC_CALL_WAIT_ANY};
+	CHECK_RC(__syscall_ipc(SYS_IPC_CALL_WAIT, r2), ENOENT); /* no such phone */
+	sysarg_t r3[10] = {0xbad, EOK};
+	CHECK_RC(__syscall_ipc(SYS_IPC_ANSWER_WAIT, r3), ENOENT); /* no such call */
+	sysarg_t r4[10] = {0xbad, EOK, 0, 0, 0, 0, 0, 0, 0x10};
+	CHECK_RC(__syscall_ipc(SYS_IPC_ANSWER_WAIT, r4), EINVAL); /* unknown wait flag */
 }
 
 static void test_areas_and_demand_paging(void)
