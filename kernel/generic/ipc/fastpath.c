@@ -4,18 +4,20 @@
  * It takes the common case of the two combined calls straight from the
  * system-call entry, before the general dispatch, with interrupts still
  * disabled from the entry:
- *  - call-and-wait of a user method, no timeout, through a connected phone
- *    with a free slot, to a box whose task has a thread blocked in a wait
- *    with nothing queued ahead of it: the request goes straight into that
- *    thread's event, its call capability is installed, and the CPU goes to
- *    it while the caller blocks for its answer;
- *  - answer-and-wait, no timeout, of such a call (not forwarded, a user
- *    method) whose caller still waits, from a task with nothing queued: the
- *    answer goes straight into the call, and the CPU goes back to the caller
- *    while the server blocks for its next event.
- * The payload is read from and written to the saved user registers in place
- * (arch/ipc_regs.h). Nothing is allocated: the call is the caller thread's
- * spare one.
+ *  - call-and-wait of a user method through a connected phone with a free
+ *    slot, to a box whose task has a thread blocked in a wait with nothing
+ *    queued ahead of it: the request goes straight into that thread's event,
+ *    its call capability is installed, and the CPU goes to it while the
+ *    caller blocks for its answer (or, with IPC_CALL_WAIT_ANY, for its
+ *    task's next event);
+ *  - answer-and-wait of such a call (not forwarded) from a task with nothing
+ *    queued: the answer goes straight to the caller blocked for it, or to a
+ *    thread of the caller's task blocked for its next event, and the CPU
+ *    goes there while the server blocks for its next event.
+ * Timeouts are allowed (the hand-off sleep arms them). The payload is read
+ * from and written to the saved user registers in place (arch/ipc_regs.h).
+ * Nothing is allocated: the call is the caller thread's spare one, and an
+ * answer handed to a waiting thread leaves the call in that thread's cache.
  *
  * Each entry either returns false having changed nothing, and the general
  * path (the reference, ipc.c) then does the work from the same registers, or
@@ -303,6 +305,7 @@ static thread_t *answer_to_box_waiter(call_t *call)
 		box->task->ipc_stats.answers_received++;
 	}
 	spinlock_unlock_noirq(&box->wq.lock);
+	/* Interrupts are off: r does not run yet, its cache is ours to fill. */
 	if (r != NULL &&
 	    __atomic_sub_fetch(&call->kobj.refcount, 2, __ATOMIC_ACQ_REL) == 0)
 		call_destroy_into(call, r);

@@ -151,14 +151,14 @@ static void phone_slot_release_locked(async_phone_t *ph)
 		free(ph);
 }
 
-/** Whether the calling fibril may block its kernel thread until its answer:
- *  nothing else could run meanwhile and this task serves no one. */
-static bool may_block_thread(void)
+/** Whether IPC events other than the caller's answer may come and need
+ *  handling: fibrils wait for answers, or this task serves others. */
+static bool events_expected(void)
 {
 	spinlock_lock(&async_lock);
 	bool events = async_blocked != 0 || async_serving_locked();
 	spinlock_unlock(&async_lock);
-	return fibril_may_block_runner(events);
+	return events;
 }
 
 void async_answer_received(ipc_event_t *ev)
@@ -198,14 +198,8 @@ static errno_t amsg_send(amsg_t *m, async_phone_t *ph, sysarg_t imethod,
 	m->phone = ph;
 	fibril_flush_answer(); /* an answer this fibril gave goes out first */
 	errno_t rc;
-	if (wait && may_block_thread()) {
-		ipc_event_t ev;
-		rc = ipc_call_wait(ph->cap, &p, (sysarg_t) m, ASYNC_CALL_WAIT_USEC, &ev);
-		if (rc == EOK)
-			async_answer_received(&ev);
-		else if (rc == ETIMEOUT || rc == EINTR)
-			rc = EOK; /* sent; the answer comes through the manager */
-	} else if (!wait || !fibril_call_and_wait(ph->cap, &p, (sysarg_t) m, &rc)) {
+	if (!wait ||
+	    !fibril_call_and_wait(ph->cap, &p, (sysarg_t) m, events_expected(), &rc)) {
 		rc = ipc_call(ph->cap, &p, (sysarg_t) m);
 	}
 	if (rc != EOK) {

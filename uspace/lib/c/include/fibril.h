@@ -109,12 +109,6 @@ typedef struct {
  *  one answer sent with the runner's next wait. */
 typedef void (*fibril_ipc_handler_t)(ipc_event_t *ev, fibril_ipc_answer_t *later);
 void fibril_set_ipc_handler(fibril_ipc_handler_t handler);
-/** True when the caller may block its kernel thread in a system call
- *  without delaying any other fibril: none is ready, and either another
- *  runner waits in the kernel (it takes events and timeouts meanwhile) or
- *  no timeout is pending and the caller expects no events
- *  (@a events_expected false). */
-bool fibril_may_block_runner(bool events_expected);
 /** Leaves the answer to a user-method call to the current runner, which
  *  sends it with its next wait (one system call for both), or before it
  *  runs anything else, or at fibril_flush_answer(). False if the runner holds
@@ -123,12 +117,17 @@ bool fibril_defer_answer(cap_handle_t call, const ipc_payload_t *answer);
 /** Sends the current runner's deferred answer now, if there is one (before
  *  anything that must come after it, such as a new call). */
 void fibril_flush_answer(void);
-/** When no other fibril is ready: sends @a msg through @a phone and waits
- *  for the task's next IPC event in the same system call, which then goes to
- *  the IPC handler as a runner's wait would hand it (usually it is this
- *  call's answer). True then, with the send's result in @a rc; false, with
- *  nothing sent, when other fibrils are ready (send the ordinary way). */
-bool fibril_call_and_wait(
-    cap_handle_t phone, const ipc_payload_t *msg, sysarg_t label, errno_t *rc);
+/**
+ * When no other fibril is ready: sends @a msg through @a phone and waits in
+ * the same system call. If nothing can need this runner meanwhile (another
+ * runner waits for the task's events, or none are expected: @a
+ * events_expected false, and no timeout is pending) it waits for this call's
+ * answer alone; otherwise for the task's next IPC event of any kind. The
+ * event (usually this call's answer) goes to the IPC handler as a runner's
+ * wait would hand it. True then, with the send's result in @a rc; false,
+ * with nothing sent, when other fibrils are ready (send the ordinary way).
+ */
+bool fibril_call_and_wait(cap_handle_t phone, const ipc_payload_t *msg, sysarg_t label,
+    bool events_expected, errno_t *rc);
 
 #endif

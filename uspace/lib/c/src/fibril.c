@@ -339,6 +339,14 @@ static bool wait_usec_locked(uint64_t *usec)
 	return true;
 }
 
+/** Hands event @a ev to the IPC handler (with runner @a r's slot for a
+ *  deferred answer). fibril_lock not held. */
+static void run_ipc_handler(ipc_event_t *ev, fibril_runner_t *r)
+{
+	fibril_ipc_handler_t handler = __atomic_load_n(&ipc_handler, __ATOMIC_ACQUIRE);
+	(handler != NULL ? handler : default_ipc_handler)(ev, &r->later);
+}
+
 /** After a wait in the kernel that ended with @a rc and event @a ev: the
  *  runner @a r is no longer idle, a poke is counted off, an event goes to
  *  the IPC handler (run without the lock). fibril_lock held. */
@@ -351,9 +359,7 @@ static void after_wait_locked(fibril_runner_t *r, errno_t rc, ipc_event_t *ev)
 		pending_pokes--;
 	if (rc == EOK && ev->kind != IPC_EVENT_POKE) {
 		spinlock_unlock(&fibril_lock);
-		fibril_ipc_handler_t handler = __atomic_load_n(
-		    &ipc_handler, __ATOMIC_ACQUIRE);
-		(handler != NULL ? handler : default_ipc_handler)(ev, &r->later);
+		run_ipc_handler(ev, r);
 		spinlock_lock(&fibril_lock);
 	}
 }
@@ -384,8 +390,8 @@ static void runner_wait(fibril_runner_t *r)
 	after_wait_locked(r, rc, &ev);
 }
 
-bool fibril_call_and_wait(
-    cap_handle_t phone, const ipc_payload_t *msg, sysarg_t label, errno_t *rc)
+bool fibril_call_and_wait(cap_handle_t phone, const ipc_payload_t *msg, sysarg_t label,
+    bool events_expected, errno_t *rc)
 {
 	spinlock_lock(&fibril_lock);
 	fibril_runner_t *r = fibril_self()->runner;
@@ -394,14 +400,24 @@ bool fibril_call_and_wait(
 		spinlock_unlock(&fibril_lock);
 		return false;
 	}
-	idle_runners++; /* waiting for the task's events like an idle runner */
+	/* This call's answer alone when nothing can need the runner meanwhile:
+	 * another runner waits in the kernel for the task's events (and expires
+	 * its timeouts), or no event is expected and no timeout pending. */
+	bool own_answer = idle_runners > pending_pokes || (!events_expected && usec == 0);
+	if (!own_answer)
+		idle_runners++; /* waiting for the task's events like an idle runner */
 	spinlock_unlock(&fibril_lock);
 
 	ipc_event_t ev;
-	errno_t wrc = ipc_call_wait_any(phone, msg, label, usec, &ev);
-	spinlock_lock(&fibril_lock);
-	after_wait_locked(r, wrc, &ev);
-	spinlock_unlock(&fibril_lock);
+	errno_t wrc = own_answer ? ipc_call_wait(phone, msg, label, 0, &ev)
+				 : ipc_call_wait_any(phone, msg, label, usec, &ev);
+	if (own_answer && wrc == EOK) {
+		run_ipc_handler(&ev, r);
+	} else if (!own_answer) {
+		spinlock_lock(&fibril_lock);
+		after_wait_locked(r, wrc, &ev);
+		spinlock_unlock(&fibril_lock);
+	}
 	*rc = wrc == ETIMEOUT || wrc == EINTR ? EOK : wrc; /* sent, no event yet */
 	return true;
 }
@@ -661,16 +677,4 @@ void fibril_set_local_destructor(void (*dtor)(void *data))
 void fibril_set_ipc_handler(fibril_ipc_handler_t handler)
 {
 	__atomic_store_n(&ipc_handler, handler, __ATOMIC_RELEASE);
-}
-
-bool fibril_may_block_runner(bool events_expected)
-{
-	spinlock_lock(&fibril_lock);
-	/* A runner already waiting in the kernel takes the task's other events
-	 * and expires its timeouts meanwhile. */
-	bool other_waits = idle_runners > pending_pokes;
-	bool ok = list_empty(&ready_queue) &&
-	    (other_waits || (!events_expected && list_empty(&timeouts)));
-	spinlock_unlock(&fibril_lock);
-	return ok;
 }

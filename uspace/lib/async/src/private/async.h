@@ -25,13 +25,6 @@
  */
 #define ASYNC_M_CLOSE ((sysarg_t) -1)
 
-/* How long a client fibril may block its kernel thread in SYS_IPC_CALL_WAIT
- * before it falls back to waiting as a fibril (0: no limit). It does so only
- * when nothing else could run and the task serves no one (may_block_thread
- * in client.c), so nothing can be waiting for this thread; and the kernel's
- * fast path takes only unlimited waits. */
-#define ASYNC_CALL_WAIT_USEC 0
-
 extern spinlock_t async_lock;
 
 /** A phone as the framework uses it. */
