@@ -15,10 +15,11 @@
 #include <thread.h>
 #include <time.h>
 
-#define SERVICE_MAIN   1
-#define SERVICE_MIDDLE 2
-#define SERVICE_DOOMED 3
-#define START_WAIT     10000000 /* µs for a server to register */
+#define SERVICE_MAIN	1
+#define SERVICE_MIDDLE	2
+#define SERVICE_DOOMED	3
+#define SERVICE_EXITING 4
+#define START_WAIT	10000000 /* µs for a server to register */
 
 /** Starts @a cmdline and waits until it registers @a service. */
 static errno_t start_server(const char *cmdline, sysarg_t service, task_id_t *task)
@@ -526,6 +527,23 @@ static void test_async_server_killed_mid_exchange(void)
 	CHECK(how.how == TASK_EXIT_KILLED);
 }
 
+/** A server that answers and exits at once: the answer (which the framework
+ *  defers to the runner's next wait) still reaches the caller. */
+static void test_async_answer_then_exit(void)
+{
+	task_id_t task;
+	CHECK_RC(start_server("asyncsrv 4", SERVICE_EXITING, &task), EOK);
+	async_sess_t *sess = connect_service(SERVICE_EXITING, EXCHANGE_SERIALIZE);
+	CHECK(sess != NULL);
+	sysarg_t r = 0;
+	CHECK_RC(call1(sess, ASYNCSRV_M_EXIT, 7, &r), EOK);
+	CHECK(r == 8);
+	task_exit_t how;
+	CHECK_RC(task_join(task, &how, 0), EOK);
+	CHECK(how.how == TASK_EXIT_NORMAL && how.status == 7);
+	CHECK_RC(async_hangup(sess), EOK);
+}
+
 /** Hanging up ends the server's connection fibril (it sees method 0). */
 static void test_async_hangup_ends_the_handler(void)
 {
@@ -770,6 +788,7 @@ void async_tests(void)
 	RUN(test_async_forward_through_middleman);
 	RUN(test_async_child_client_through_broker);
 	RUN(test_async_server_killed_mid_exchange);
+	RUN(test_async_answer_then_exit);
 	RUN(test_async_hangup_ends_the_handler);
 	RUN(test_async_leftover_calls_get_ehangup);
 	RUN(test_async_timeouts_fire);

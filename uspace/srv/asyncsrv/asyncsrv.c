@@ -321,6 +321,9 @@ static bool handle(ipc_call_t *call, conn_state_t *st)
 	case ASYNCSRV_M_LABEL:
 		async_answer_1(call, EOK, async_get_label());
 		break;
+	case ASYNCSRV_M_EXIT:
+		async_answer_1(call, EOK, a[0] + 1);
+		exit((int) a[0]); /* the answer must still go out */
 	case ASYNCSRV_M_TAKE_CLONE:
 		take_clone(call);
 		break;

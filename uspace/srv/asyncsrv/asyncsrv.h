@@ -40,6 +40,8 @@ enum {
 				     answer through the cloned connection */
 	ASYNCSRV_M_SOURCE,	  /* then a DATA_READ from a server buffer, as
 				     it is: -> size (benchmarks) */
+	ASYNCSRV_M_EXIT,	  /* (status): answers x + 1, then the task exits
+				     with that status at once */
 };
 
 /* IPC_M_SHARE_IN (arg = seed): a new area filled with the pattern of seed.

@@ -20,6 +20,7 @@
 #include <abi/proc.h>
 #include <abi/vfs.h>
 #include <async.h>
+#include <fibril.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -262,6 +263,7 @@ static _Noreturn void run(ipc_call_t *call)
 	str_lcpy(name, path_last(ldr.path), sizeof(name));
 	(void) task_set_name(name);
 	refuse_until_hangup(EBUSY);
+	fibril_flush_answer(); /* a refusal still deferred goes out before the program */
 	loader_enter_program(ldr.elf.entry, ldr.sp);
 }
 

@@ -7,6 +7,7 @@
 #include <kio.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <fibril.h>
 #include <string.h>
 #include <task.h>
 
@@ -25,6 +26,7 @@ int atexit(void (*fn)(void))
 
 _Noreturn void exit(int status)
 {
+	fibril_flush_answer(); /* an answer given just before exiting goes out */
 	while (atexit_count > 0)
 		atexit_fns[--atexit_count]();
 	fflush(NULL);
