@@ -107,8 +107,13 @@ test: setup
 		--ubsan-iso $(UBSAN_ISO) --outside-iso $(OUTSIDE_BUILD)/switchboard.iso \
 		--qemu $(QEMU) --accel $(ACCEL) --cpu $(CPU) --mem $(MEM)
 
+# The IPC log's cost when compiled in but off is measured against a kernel
+# built without it.
+NOLOG_BUILD := $(BUILD)/nolog
 bench: setup $(ISO) $(RUN_ISO)
-	@python3 tools/bench.py --iso $(ISO) --run-iso $(RUN_ISO) --qemu $(QEMU) --accel $(ACCEL) --mem $(MEM)
+	@$(MAKE) --no-print-directory BUILD=$(NOLOG_BUILD) CONFIG_IPC_LOG=n $(NOLOG_BUILD)/switchboard.iso
+	@python3 tools/bench.py --iso $(ISO) --run-iso $(RUN_ISO) --nolog-iso $(NOLOG_BUILD)/switchboard.iso \
+		--qemu $(QEMU) --accel $(ACCEL) --mem $(MEM)
 
 SECONDS ?= 60
 SEED ?= $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')

@@ -50,6 +50,9 @@ CASES = {
     "boot-firmware-and-loader": (None, "SeaBIOS and GRUB, before the kernel"),
 }
 
+# The IPC log compiled in but off may cost this much of a round trip (percent).
+IPC_LOG_OFF_TARGET = 2
+
 # What the shell puts into the system log at its first prompt (uspace/app/sh).
 FIRST_PROMPT = r"first prompt at (\d+) TSC ticks since power-on, (\d+) KiB in use"
 
@@ -127,20 +130,49 @@ def run(args):
     for s in (status, status2, status3, status4):
         if s != QEMU_EXIT_PASS:
             return results, s
+    if args.nolog_iso and ipc_log_overhead(args, results) != QEMU_EXIT_PASS:
+        return results, None
     if boot_to_shell(args, results) != 0:
         return results, None
     return results, QEMU_EXIT_PASS
 
 
+def ipc_log_overhead(args, results):
+    """The raw round trips again on a kernel built without the IPC log
+    (CONFIG_IPC_LOG=n): what the log costs when compiled in but off, in
+    percent of the round trip."""
+    nolog = {}
+    saved_iso, args.iso = args.iso, args.nolog_iso
+    try:
+        output, status = boot(args, "nolog", "testtask=bench")
+    finally:
+        args.iso = saved_iso
+    parse_cases(output, nolog)
+    for case in ("ipc-roundtrip-plain", "ipc-roundtrip-combined"):
+        if case in nolog and case in results:
+            without, with_log = nolog[case]["median"], results[case]["median"]
+            results["ipc-log-off-" + case.split("-")[-1]] = {
+                "with": with_log, "without": without,
+                "percent": round(100.0 * (with_log - without) / without, 2)}
+    return status
+
+
 def print_table(results, unit):
     print(f"{'case':28} {'median':>12} {'min':>10} {'max':>10} {'target':>10}  reference")
     for name, r in results.items():
-        if not isinstance(r, dict) or name == "measurement-overhead":
+        if not isinstance(r, dict) or "median" not in r or name == "measurement-overhead":
             continue
         target, ref = CASES.get(name, (None, ""))
         met = "" if target is None else ("  ok" if r["median"] <= target else "  MISSED")
         print(f"{name:28} {r['median']:>12} {r['min']:>10} {r['max']:>10} "
               f"{target if target else '-':>10}{met}  {ref}")
+    for kind in ("plain", "combined"):
+        r = results.get("ipc-log-off-" + kind)
+        if r:
+            met = "ok" if r["percent"] <= IPC_LOG_OFF_TARGET else "MISSED"
+            print(f"{'ipc-log-off-' + kind:28} {r['percent']:>11.2f}% "
+                  f"{'':>10} {'':>10} {IPC_LOG_OFF_TARGET:>9}%  {met}  "
+                  f"IPC log compiled in but off: {r['with']} vs {r['without']} without it")
     if "memory-in-use-kib" in results:
         print(f"{'memory in use at start':28} {results['memory-in-use-kib']:>9} KiB")
     if "memory-at-prompt-kib" in results:
@@ -152,6 +184,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--iso", required=True)
     ap.add_argument("--run-iso", help="the image of make run, for the first prompt")
+    ap.add_argument("--nolog-iso", help="the image built with CONFIG_IPC_LOG=n")
     ap.add_argument("--qemu", default="qemu-system-x86_64")
     ap.add_argument("--accel", default="tcg")
     ap.add_argument("--mem", default="128M")
