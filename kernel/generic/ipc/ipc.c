@@ -577,13 +577,21 @@ void ipc_poke(void)
 errno_t ipc_call_wait(cap_handle_t phone_h, const ipc_data_t *data, sysarg_t label,
     uint64_t timeout_ns, unsigned flags, ipc_event_t *ev)
 {
+	errno_t rc;
+	if ((flags & ~(unsigned) IPC_CALL_WAIT_ANY) == 0 &&
+	    ipc_fast_call_wait_kernel(phone_h, data, label, timeout_ns, flags, ev, &rc))
+		return rc;
+	return ipc_call_wait_general(phone_h, data, label, timeout_ns, flags, ev);
+}
+
+errno_t ipc_call_wait_general(cap_handle_t phone_h, const ipc_data_t *data,
+    sysarg_t label, uint64_t timeout_ns, unsigned flags, ipc_event_t *ev)
+{
 	thread_t *self = THREAD;
 	call_t *call;
 	errno_t rc;
 	if ((flags & ~(unsigned) IPC_CALL_WAIT_ANY) != 0)
 		return EINVAL;
-	if (ipc_fast_call_wait_kernel(phone_h, data, label, timeout_ns, flags, ev, &rc))
-		return rc;
 	if (flags & IPC_CALL_WAIT_ANY) {
 		rc = ipc_call(phone_h, data, label);
 		return rc != EOK ? rc : ipc_wait(timeout_ns, 0, ev);
@@ -615,7 +623,13 @@ errno_t ipc_answer_wait(cap_handle_t call_h, ipc_data_t *answer, uint64_t timeou
 	errno_t rc;
 	if (ipc_fast_answer_wait_kernel(call_h, answer, timeout_ns, flags, ev, &rc))
 		return rc;
-	rc = ipc_answer(call_h, answer);
+	return ipc_answer_wait_general(call_h, answer, timeout_ns, flags, ev);
+}
+
+errno_t ipc_answer_wait_general(cap_handle_t call_h, ipc_data_t *answer,
+    uint64_t timeout_ns, unsigned flags, ipc_event_t *ev)
+{
+	errno_t rc = ipc_answer(call_h, answer);
 	if (rc != EOK)
 		return rc;
 	return ipc_wait(timeout_ns, flags, ev);

@@ -56,6 +56,13 @@ static inline void ipc_data_to_regs(const ipc_data_t *d, ipc_regs_t *s)
 	IPC_R6(s) = d->args[4];
 }
 
+/** ipc_call_wait and ipc_answer_wait without trying the fast path: for the
+ *  system calls, whose entry has tried it already (sysipc.c). */
+errno_t ipc_call_wait_general(cap_handle_t phone_h, const ipc_data_t *data,
+    sysarg_t label, uint64_t timeout_ns, unsigned flags, ipc_event_t *ev);
+errno_t ipc_answer_wait_general(cap_handle_t call_h, ipc_data_t *answer,
+    uint64_t timeout_ns, unsigned flags, ipc_event_t *ev);
+
 /** Whether @a box has nothing waiting to be taken (box locked). */
 static inline bool box_quiet(const answerbox_t *box)
 {

@@ -38,8 +38,8 @@ static sysarg_t sys_ipc_call_wait(ipc_regs_t *s)
 	ipc_data_t data;
 	regs_to_data(s, false, &data);
 	ipc_event_t ev;
-	errno_t rc = ipc_call_wait(IPC_R0(s), &data, IPC_R7(s), ipc_usec_to_ns(IPC_R8(s)),
-	    (unsigned) IPC_R9(s), &ev);
+	errno_t rc = ipc_call_wait_general(IPC_R0(s), &data, IPC_R7(s),
+	    ipc_usec_to_ns(IPC_R8(s)), (unsigned) IPC_R9(s), &ev);
 	if (rc == EOK)
 		ipc_event_to_regs(&ev, s);
 	return (sysarg_t) rc;
@@ -52,7 +52,7 @@ static sysarg_t sys_ipc_answer_wait(ipc_regs_t *s)
 	ipc_data_t data;
 	regs_to_data(s, false, &data);
 	ipc_event_t ev;
-	errno_t rc = ipc_answer_wait(
+	errno_t rc = ipc_answer_wait_general(
 	    IPC_R0(s), &data, ipc_usec_to_ns(IPC_R7(s)), (unsigned) IPC_R8(s), &ev);
 	if (rc == EOK)
 		ipc_event_to_regs(&ev, s);

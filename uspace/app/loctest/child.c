@@ -32,11 +32,8 @@ static void echo_read(ipc_call_t *call)
 {
 	ipc_call_t rcall;
 	size_t size;
-	if (!async_data_read_receive(&rcall, &size)) {
-		(void) async_answer_0(&rcall, EINVAL);
-		(void) async_answer_0(call, EINVAL);
+	if (!async_data_read_receive_for(call, &rcall, &size))
 		return;
-	}
 	if (echo_len == 0) {
 		(void) async_answer_0(&rcall, EAGAIN);
 		(void) async_answer_0(call, EAGAIN);

@@ -27,11 +27,8 @@ static void pci_get_devices(ipc_call_t *call)
 {
 	ipc_call_t rcall;
 	size_t size;
-	if (!async_data_read_receive(&rcall, &size)) {
-		async_answer_0(&rcall, EINVAL);
-		async_answer_0(call, EINVAL);
+	if (!async_data_read_receive_for(call, &rcall, &size))
 		return;
-	}
 	if (size > IPC_DATA_MAX)
 		size = IPC_DATA_MAX;
 	size_t fit = size / sizeof(pci_dev_info_t);

@@ -94,11 +94,8 @@ static void sink_data(ipc_call_t *call)
 {
 	ipc_call_t wcall;
 	size_t size;
-	if (!async_data_write_receive(&wcall, &size)) {
-		async_answer_0(&wcall, EINVAL);
-		async_answer_0(call, EINVAL);
+	if (!async_data_write_receive_for(call, &wcall, &size))
 		return;
-	}
 	errno_t rc = async_data_write_finalize(&wcall, sink_buf, size);
 	async_answer_1(call, rc, size);
 }
@@ -121,11 +118,8 @@ static void read_data(ipc_call_t *call)
 {
 	ipc_call_t rcall;
 	size_t size;
-	if (!async_data_read_receive(&rcall, &size)) {
-		async_answer_0(&rcall, EINVAL);
-		async_answer_0(call, EINVAL);
+	if (!async_data_read_receive_for(call, &rcall, &size))
 		return;
-	}
 	unsigned char *buf = malloc(size + 1);
 	if (buf == NULL) {
 		async_answer_0(&rcall, ENOMEM);

@@ -84,11 +84,8 @@ static void log_read_handle(ipc_call_t *call)
 	uint64_t cursor = ipc_get_arg1(call);
 	ipc_call_t rcall;
 	size_t size;
-	if (!async_data_read_receive(&rcall, &size)) {
-		async_answer_0(&rcall, EINVAL);
-		async_answer_0(call, EINVAL);
+	if (!async_data_read_receive_for(call, &rcall, &size))
 		return;
-	}
 	if (size > LOGGER_RING_SIZE)
 		size = LOGGER_RING_SIZE;
 	char *buf = malloc(size > 0 ? size : 1);

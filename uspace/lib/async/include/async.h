@@ -220,6 +220,11 @@ errno_t async_data_write_finalize(ipc_call_t *call, void *dst, size_t size);
 errno_t async_data_write_accept(void **data, bool nullterm, size_t min_size,
     size_t max_size, size_t granularity, size_t *received);
 bool async_data_read_receive(ipc_call_t *call, size_t *size);
+/** The data write (read) a protocol sends after @a call, into *@a wcall
+ *  (*@a rcall) with its size; false when the next call is something else,
+ *  which is then refused with EINVAL, and so is @a call. */
+bool async_data_write_receive_for(ipc_call_t *call, ipc_call_t *wcall, size_t *size);
+bool async_data_read_receive_for(ipc_call_t *call, ipc_call_t *rcall, size_t *size);
 /** Answers the read @a call with @a size bytes from @a src. */
 errno_t async_data_read_finalize(ipc_call_t *call, const void *src, size_t size);
 

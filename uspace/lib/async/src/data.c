@@ -138,6 +138,30 @@ bool async_data_read_receive(ipc_call_t *call, size_t *size)
 	return true;
 }
 
+/** The data transfer of @a method that must follow @a call into @a tcall;
+ *  when the next call is something else, that call and @a call get EINVAL. */
+static bool receive_for(
+    ipc_call_t *call, ipc_call_t *tcall, sysarg_t method, size_t *size)
+{
+	if (receive(tcall, method)) {
+		*size = tcall->args[1];
+		return true;
+	}
+	async_answer_0(tcall, EINVAL);
+	async_answer_0(call, EINVAL);
+	return false;
+}
+
+bool async_data_write_receive_for(ipc_call_t *call, ipc_call_t *wcall, size_t *size)
+{
+	return receive_for(call, wcall, IPC_M_DATA_WRITE, size);
+}
+
+bool async_data_read_receive_for(ipc_call_t *call, ipc_call_t *rcall, size_t *size)
+{
+	return receive_for(call, rcall, IPC_M_DATA_READ, size);
+}
+
 errno_t async_data_read_finalize(ipc_call_t *call, const void *src, size_t size)
 {
 	const sysarg_t args[IPC_CALL_ARGS] = {(sysarg_t) src, size};

@@ -9,11 +9,8 @@ static void serve_read(ipc_call_t *call, const chardev_ops_t *ops)
 {
 	ipc_call_t dcall;
 	size_t size;
-	if (!async_data_read_receive(&dcall, &size)) {
-		async_answer_0(&dcall, EINVAL);
-		async_answer_0(call, EINVAL);
+	if (!async_data_read_receive_for(call, &dcall, &size))
 		return;
-	}
 	uint8_t buf[CHARDEV_SRV_READ_MAX];
 	if (size > sizeof(buf))
 		size = sizeof(buf);
