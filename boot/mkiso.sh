@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the ISO tree (kernel, modules, grub.cfg) and the image. Programs
-# (modules from uspace/) are copied without debugging sections ($STRIP,
-# default strip).
+# (modules from uspace/) are copied without symbols and debugging sections
+# ($STRIP, default strip).
 # Usage: mkiso.sh ISO_DIR KERNEL_ELF MODULES_LIST MODULE_ROOT GRUB_TIMEOUT OUTPUT_ISO [KINDS]
 # MODULES_LIST has lines "<file> <init|image|test> <command line...>" (see
 # boot/modules.list); files are relative to MODULE_ROOT (the build directory).
@@ -36,7 +36,7 @@ while IFS= read -r line || [ -n "$line" ]; do
 	name=$(basename "$file")
 	[ ! -e "$iso_dir/boot/modules/$name" ] || die "$file: a second module named $name"
 	if [ "${file#uspace/}" != "$file" ]; then	# a program
-		"${STRIP:-strip}" --strip-debug -o "$iso_dir/boot/modules/$name" "$module_root/$file"
+		"${STRIP:-strip}" --strip-all -o "$iso_dir/boot/modules/$name" "$module_root/$file"
 	else
 		cp "$module_root/$file" "$iso_dir/boot/modules/$name"
 	fi

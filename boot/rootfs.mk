@@ -7,7 +7,7 @@
 #   /loc   empty (locfs is mounted there)
 #   /pipe  empty (pipefs is mounted there)
 # Made with the host's cpio from the tree $(BUILD)/rootfs; programs without
-# their debugging sections.
+# symbols and debugging sections.
 
 ROOTFS_DIR := $(BUILD)/rootfs
 ROOTFS_FILES := $(wildcard boot/cfg/* boot/data/*)
@@ -24,7 +24,7 @@ $(BUILD)/rootfs.cpio: $(USPACE_PROGRAMS) $(ROOTFS_FILES) $(DRIVER_MATCH_FILES) \
 	@rm -rf $(ROOTFS_DIR)
 	@mkdir -p $(addprefix $(ROOTFS_DIR)/,app srv drv cfg data tmp loc pipe)
 	@for f in $(USPACE_PROGRAMS); do \
-		$(STRIP) --strip-debug -o $(ROOTFS_DIR)/$$(basename $$(dirname $$f))/$$(basename $$f) \
+		$(STRIP) --strip-all -o $(ROOTFS_DIR)/$$(basename $$(dirname $$f))/$$(basename $$f) \
 			$$f || exit 1; \
 	done
 	@cp boot/cfg/* $(ROOTFS_DIR)/cfg/

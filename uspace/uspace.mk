@@ -44,13 +44,16 @@ USPACE_INCLUDES := -I$(LIBC_DIR)/include -I$(LIBC_ARCH_DIR)/include \
 # User code may use SSE and the red zone (the kernel switches FPU state).
 # -fno-tree-loop-distribute-patterns: libc's own loops must not become calls
 # to memset/memcpy, which libc implements.
+# -ffunction-sections/-fdata-sections with --gc-sections: a program carries
+# only the parts of the libraries it uses (echo: 51 KiB instead of 85 KiB).
 USPACE_CFLAGS := -std=gnu11 $(OPT) -g -ffreestanding -fno-pie -fno-pic \
 	-fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
 	-fno-strict-aliasing -fno-common -fno-tree-loop-distribute-patterns \
+	-ffunction-sections -fdata-sections \
 	-Wall -Wextra -Werror -Wno-unused-parameter -Wmissing-prototypes -Wstrict-prototypes \
 	-include $(CONFIG_H) $(USPACE_INCLUDES) -MMD -MP
 USPACE_ASFLAGS := -D__ASSEMBLY__ $(USPACE_INCLUDES) -include $(CONFIG_H) -MMD -MP -g
-USPACE_LDFLAGS := -nostdlib -static -no-pie -Wl,-z,max-page-size=0x1000 \
+USPACE_LDFLAGS := -nostdlib -static -no-pie -Wl,-z,max-page-size=0x1000 -Wl,--gc-sections \
 	-Wl,--build-id=none -Wl,-z,noexecstack -T $(USPACE_LDSCRIPT)
 USPACE_LIBS := -Wl,--start-group $(LIBDRV) $(LIBASYNC) $(LIBC) $(shell $(CC) -print-libgcc-file-name) -Wl,--end-group
 

@@ -2,6 +2,7 @@
  * hello: the first user program. Prints its arguments, exercises malloc,
  * realloc, free and printf a little, and exits with 0 when all went well.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,17 +10,34 @@
 
 #define BLOCKS 64
 
-/** Fills @a n bytes at @a p with a pattern derived from @a seed. */
+/*
+ * Each block is filled with a pattern of its own, a word at a time (malloc
+ * returns blocks aligned for any type), so that a block overlapping another
+ * shows up as a wrong word in one of them.
+ */
+static uint64_t pattern(unsigned seed, size_t i)
+{
+	return ((uint64_t) seed << 32 | i) * 0x9e3779b97f4a7c15ull;
+}
+
 static void fill(unsigned char *p, size_t n, unsigned seed)
 {
-	for (size_t i = 0; i < n; i++)
-		p[i] = (unsigned char) (seed + i * 7);
+	uint64_t *w = (uint64_t *) p;
+	for (size_t i = 0; i < n / 8; i++)
+		w[i] = pattern(seed, i);
+	for (size_t i = n & ~(size_t) 7; i < n; i++)
+		p[i] = (unsigned char) pattern(seed, i);
 }
 
 static int intact(const unsigned char *p, size_t n, unsigned seed)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (p[i] != (unsigned char) (seed + i * 7))
+	const uint64_t *w = (const uint64_t *) p;
+	for (size_t i = 0; i < n / 8; i++) {
+		if (w[i] != pattern(seed, i))
+			return 0;
+	}
+	for (size_t i = n & ~(size_t) 7; i < n; i++) {
+		if (p[i] != (unsigned char) pattern(seed, i))
 			return 0;
 	}
 	return 1;
