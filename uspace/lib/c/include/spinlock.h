@@ -24,10 +24,15 @@ static inline void spinlock_initialize(spinlock_t *lock)
 	lock->locked = false;
 }
 
+/** The wait for a lock found taken (yielding between tries); out of line so
+ *  that the uncontended lock is one exchange. */
+void spinlock_lock_contended(spinlock_t *lock);
+
 static inline void spinlock_lock(spinlock_t *lock)
 {
-	while (__atomic_exchange_n(&lock->locked, true, __ATOMIC_ACQUIRE))
-		thread_yield();
+	if (__builtin_expect(
+		__atomic_exchange_n(&lock->locked, true, __ATOMIC_ACQUIRE), 0))
+		spinlock_lock_contended(lock);
 }
 
 static inline bool spinlock_trylock(spinlock_t *lock)

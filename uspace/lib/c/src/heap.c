@@ -248,6 +248,8 @@ static void region_release_if_empty(heap_t *h, region_t *r, block_t *b)
 		return;
 	free_list_remove(h, b);
 	list_remove(&r->link);
+	if (h->last_region == r)
+		h->last_region = NULL;
 	h->ops->area_destroy(h->ops->ctx, r);
 }
 
@@ -279,6 +281,7 @@ static block_t *block_lookup(heap_t *h, void *ptr, region_t **region)
 		list_foreach (h->regions, link, region_t, r) {
 			if (hdr >= (uintptr_t) region_first(r) &&
 			    hdr < (uintptr_t) region_end(r)) {
+				h->last_region = r;
 				*region = r;
 				return (block_t *) hdr;
 			}
@@ -293,6 +296,17 @@ static block_t *block_lookup(heap_t *h, void *ptr, region_t **region)
 	h->ops->fail(h->ops->ctx, "free of a pointer malloc did not return", ptr);
 }
 
+/** Whether the header after used block @a b is one a used block may have
+ *  after it (an overrun of @a b would have destroyed it). */
+static inline bool next_header_sound(block_t *b)
+{
+	block_t *next = block_next(b);
+	uint32_t m = next->magic;
+	return (m == BLOCK_USED || m == BLOCK_FREE || m == BLOCK_QUICK ||
+		   m == BLOCK_END) &&
+	    !(next->flags & BLOCK_PREV_FREE);
+}
+
 /** What is wrong with @a b as an allocated block of region @a r, or NULL. */
 static const char *block_used_problem(region_t *r, block_t *b)
 {
@@ -303,10 +317,7 @@ static const char *block_used_problem(region_t *r, block_t *b)
 	uintptr_t room = (uintptr_t) region_end(r) - (uintptr_t) b;
 	if (b->size < MIN_BLOCK || b->size % HEAP_ALIGN != 0 || b->size > room)
 		return "heap corruption (block header overwritten)";
-	block_t *next = block_next(b);
-	if ((next->magic != BLOCK_USED && next->magic != BLOCK_FREE &&
-		next->magic != BLOCK_QUICK && next->magic != BLOCK_END) ||
-	    (next->flags & BLOCK_PREV_FREE))
+	if (!next_header_sound(b))
 		return "heap corruption (write past the end of a block)";
 	if (b->flags & BLOCK_PREV_FREE) {
 		size_t prev_size = ((size_t *) b)[-1];
@@ -339,6 +350,7 @@ void heap_init(heap_t *heap, const heap_ops_t *ops)
 		heap->quick_count[i] = 0;
 	}
 	heap->bin_mask = 0;
+	heap->last_region = NULL;
 	list_initialize(&heap->large);
 	list_initialize(&heap->regions);
 	list_initialize(&heap->bigs);
@@ -396,14 +408,11 @@ static void quick_flush(heap_t *h)
 	}
 }
 
-void *heap_alloc(heap_t *heap, size_t size)
+static __attribute__((noinline)) void *heap_alloc_slow(heap_t *heap, size_t size)
 {
 	if (size >= HEAP_BIG_MIN)
 		return big_alloc(heap, size);
 	size_t need = block_size_for(size);
-	void *quick = quick_take(heap, need);
-	if (quick != NULL)
-		return quick;
 	block_t *b = block_find_fit(heap, need);
 	if (b == NULL) {
 		quick_flush(heap); /* what waits there may merge into a fit */
@@ -419,10 +428,40 @@ void *heap_alloc(heap_t *heap, size_t size)
 	return b + 1;
 }
 
-void heap_free(heap_t *heap, void *ptr)
+void *heap_alloc(heap_t *heap, size_t size)
 {
-	if (ptr == NULL)
-		return;
+	if (size <= HEAP_QUICK_MAX - sizeof(block_t)) {
+		void *quick = quick_take(heap, block_size_for(size));
+		if (quick != NULL)
+			return quick;
+	}
+	return heap_alloc_slow(heap, size);
+}
+
+/**
+ * Puts @a ptr on its quick list if it passes the checks block_of() would make
+ * in the common case: a used block of quick size in the region of the last
+ * lookup, its neighbours' headers intact, the block before it not free (that
+ * case needs the footer check). Anything else: false, and the full path
+ * decides (and reports).
+ */
+static inline bool quick_free(heap_t *h, void *ptr)
+{
+	region_t *r = h->last_region;
+	block_t *b = (block_t *) ptr - 1;
+	if (r == NULL || (uintptr_t) ptr % HEAP_ALIGN != 0 || b < region_first(r) ||
+	    b >= region_end(r))
+		return false;
+	size_t size = b->size;
+	if (b->magic != BLOCK_USED || (b->flags & BLOCK_PREV_FREE) || size < MIN_BLOCK ||
+	    size > HEAP_QUICK_MAX || size % HEAP_ALIGN != 0 ||
+	    size > (uintptr_t) region_end(r) - (uintptr_t) b || !next_header_sound(b))
+		return false;
+	return quick_put(h, b, ptr);
+}
+
+static __attribute__((noinline)) void heap_free_slow(heap_t *heap, void *ptr)
+{
 	region_t *r;
 	block_t *b = block_of(heap, ptr, &r);
 	if (r == NULL) {
@@ -433,6 +472,12 @@ void heap_free(heap_t *heap, void *ptr)
 		return;
 	b = block_release(heap, b);
 	region_release_if_empty(heap, r, b);
+}
+
+void heap_free(heap_t *heap, void *ptr)
+{
+	if (ptr != NULL && !quick_free(heap, ptr))
+		heap_free_slow(heap, ptr);
 }
 
 /** Copies @a ptr's @a old payload bytes to a new allocation and frees it. */

@@ -11,6 +11,7 @@
 #include <as.h>
 #include <common/adt/list.h>
 #include <futex.h>
+#include <spinlock.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,4 +186,11 @@ errno_t thread_sleep(uint64_t usec)
 void thread_yield(void)
 {
 	syscall0(SYS_THREAD_YIELD);
+}
+
+void spinlock_lock_contended(spinlock_t *lock)
+{
+	do
+		thread_yield();
+	while (__atomic_exchange_n(&lock->locked, true, __ATOMIC_ACQUIRE));
 }

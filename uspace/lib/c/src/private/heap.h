@@ -50,6 +50,7 @@ typedef struct {
 	uint64_t bin_mask;	      /* bit i set: bins[i] is not empty */
 	list_t large;		      /* larger free blocks, searched first-fit */
 	list_t regions;		      /* the areas blocks are carved from */
+	void *last_region;	      /* where the last lookup found a block, or NULL */
 	list_t bigs;		      /* allocations with an area of their own */
 	void *quick
 	    [HEAP_QUICK_LISTS]; /* payloads of freed blocks, chained through their first word */
