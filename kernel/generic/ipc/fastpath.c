@@ -57,16 +57,27 @@ static thread_t *box_idle_waiter(answerbox_t *box)
 		return NULL;
 	link_t *l = list_first(&box->wq.sleepers);
 	thread_t *t = l != NULL ? list_get_instance(l, thread_t, wait_link) : NULL;
-	if (t == NULL || t->ipc_ev == NULL || !scheduler_may_hand_off(t))
+	if (t == NULL || (t->ipc_ev == NULL && t->ipc_ev_regs == NULL) ||
+	    !scheduler_may_hand_off(t))
 		return NULL;
 	return t;
 }
 
 /** An event of @a kind with @a call's payload into waiting thread @a r's
- *  event buffer; r's wait has its event then. */
+ *  saved registers or event buffer; r's wait has its event then. */
 static void deliver_event(thread_t *r, sysarg_t kind, const call_t *call, sysarg_t label,
     cap_handle_t h, uint64_t task_id)
 {
+	r->ipc_ev_ready = true;
+	ipc_regs_t *s = r->ipc_ev_regs;
+	if (s != NULL) {
+		IPC_R0(s) = kind;
+		ipc_data_to_regs(&call->data, s);
+		IPC_R7(s) = label;
+		IPC_R8(s) = h;
+		IPC_R9(s) = task_id;
+		return;
+	}
 	ipc_event_t *ev = r->ipc_ev;
 	ev->kind = kind;
 	ev->imethod = call->data.method;
@@ -75,7 +86,6 @@ static void deliver_event(thread_t *r, sysarg_t kind, const call_t *call, sysarg
 	ev->label = label;
 	ev->cap = h;
 	ev->task_id = task_id;
-	r->ipc_ev_ready = true;
 }
 
 /** The phone @a h names, with a reference for the call; NULL if none. */
@@ -160,25 +170,25 @@ static errno_t await_event(
     thread_t *self, thread_t *next, uint64_t timeout_ns, ipc_regs_t *s)
 {
 	answerbox_t *box = &self->task->box;
-	ipc_event_t ev;
 	errno_t rc = EOK;
 	if (next != NULL) {
 		spinlock_lock_noirq(&box->wq.lock);
-		self->ipc_ev = &ev;
+		self->ipc_ev_regs = s; /* a hand-off delivers straight into them */
 		self->ipc_ev_ready = false;
 		rc = waitq_sleep_hand_off_locked(
 		    &box->wq, timeout_ns, WAITQ_INTERRUPTIBLE, next);
-		self->ipc_ev = NULL;
+		self->ipc_ev_regs = NULL;
+		if (self->ipc_ev_ready)
+			return EOK;
 	}
-	if (next != NULL && self->ipc_ev_ready) {
-		rc = EOK;
-	} else if (rc == EOK) {
+	if (rc == EOK) {
+		ipc_event_t ev;
 		irq_enable(); /* the general path runs with interrupts on */
 		rc = ipc_wait(timeout_ns, 0, &ev);
 		irq_disable();
+		if (rc == EOK)
+			ipc_event_to_regs(&ev, s);
 	}
-	if (rc == EOK)
-		ipc_event_to_regs(&ev, s);
 	return rc;
 }
 

@@ -61,16 +61,20 @@ static void op_ping_combined(void *arg)
 	__syscall_ipc(SYS_IPC_CALL_WAIT, r);
 }
 
-/** Answers @a r (a request event in IPC registers), echoing its arguments. */
+/** Answers @a r (a request event in IPC registers), echoing its arguments:
+ *  the answer is made in place (R2..R6 stay), and with @a combined the next
+ *  event comes back in @a r. */
 static void echo_answer(sysarg_t r[10], bool combined, bool *have)
 {
-	sysarg_t a[10] = {r[8], EOK, r[2], r[3], r[4], r[5], r[6]};
-	if (combined) {
-		*have = (errno_t) __syscall_ipc(SYS_IPC_ANSWER_WAIT, a) == EOK;
-		memcpy(r, a, sizeof(a));
-	} else {
-		__syscall_ipc(SYS_IPC_ANSWER, a);
-	}
+	r[0] = r[8]; /* the call's handle */
+	r[1] = EOK;
+	r[7] = 0; /* answer-and-wait: wait forever; r[8]: no flags */
+	r[8] = 0;
+	r[9] = 0;
+	if (combined)
+		*have = (errno_t) __syscall_ipc(SYS_IPC_ANSWER_WAIT, r) == EOK;
+	else
+		__syscall_ipc(SYS_IPC_ANSWER, r);
 }
 
 /** Server: answers every request with the plain calls or the combined one. */

@@ -77,9 +77,12 @@ typedef struct thread {
 	bool user;		  /* returns to user mode after entry */
 	void *fpu_state;	  /* lazily allocated FXSAVE area */
 	struct call *cached_call; /* one spare IPC call: a round trip allocates nothing */
-	/* While blocked in ipc_wait: where the IPC fast path may deliver the next
-	 * event directly (ipc_ev_ready then set), skipping the answerbox. */
+	/* While blocked in a wait for the task's next event: where the IPC fast
+	 * path may deliver it directly (ipc_ev_ready then set), skipping the
+	 * answerbox: the event buffer of ipc_wait, or, in the fast path's own
+	 * wait, the thread's saved user registers (R0..R9) themselves. */
 	ipc_event_t *ipc_ev;
+	struct istate *ipc_ev_regs;
 	bool ipc_ev_ready;
 	/* While sleeping on a futex: which one (address space, user address). */
 	const struct as *futex_as;
