@@ -72,7 +72,9 @@ void async_fibril_destroy(void *data)
 	free(af);
 }
 
-/** A clean call record for the calling fibril; NULL when out of memory. */
+/** A clean call record for the calling fibril, on its outstanding list;
+ *  NULL when out of memory. The answer is left unset: it is written whole
+ *  before `done` is set, and read only after. */
 static amsg_t *amsg_get(void)
 {
 	async_fibril_t *af = async_fibril();
@@ -80,17 +82,24 @@ static amsg_t *amsg_get(void)
 		return NULL;
 	spinlock_lock(&async_lock);
 	link_t *l = list_first(&af->free_msgs);
-	if (l != NULL)
+	amsg_t *m;
+	if (l != NULL) {
 		list_remove(l);
-	spinlock_unlock(&async_lock);
-	amsg_t *m = l != NULL ? list_get_instance(l, amsg_t, link) : malloc(sizeof(*m));
-	if (m == NULL)
-		return NULL;
-	memset(m, 0, sizeof(*m));
-	link_initialize(&m->link);
+		m = list_get_instance(l, amsg_t, link);
+	} else {
+		spinlock_unlock(&async_lock);
+		m = malloc(sizeof(*m));
+		if (m == NULL)
+			return NULL;
+		link_initialize(&m->link);
+		spinlock_lock(&async_lock);
+	}
 	m->cache = af;
+	m->phone = NULL;
+	m->done = false;
+	m->forget = false;
+	m->dataptr = NULL;
 	fibril_event_initialize(&m->done_event);
-	spinlock_lock(&async_lock);
 	list_append(&m->link, &af->outstanding);
 	spinlock_unlock(&async_lock);
 	return m;
@@ -206,7 +215,7 @@ static errno_t amsg_send(amsg_t *m, async_phone_t *ph, sysarg_t imethod,
 		spinlock_lock(&async_lock);
 		phone_slot_release_locked(ph);
 		m->phone = NULL;
-		m->answer.imethod = (sysarg_t) rc;
+		m->answer = (ipc_call_t){.imethod = (sysarg_t) rc};
 		m->done = true;
 		spinlock_unlock(&async_lock);
 	}
@@ -302,13 +311,12 @@ void async_forget(aid_t aid)
 errno_t async_req_call(async_exch_t *exch, sysarg_t imethod,
     const sysarg_t args[IPC_CALL_ARGS], ipc_call_t *answer)
 {
-	memset(answer, 0, sizeof(*answer));
-	if (exch == NULL)
-		return EINVAL;
-	amsg_t *m = amsg_get();
-	if (m == NULL)
-		return ENOMEM;
-	m->dataptr = answer;
+	amsg_t *m = exch != NULL ? amsg_get() : NULL;
+	if (m == NULL) {
+		memset(answer, 0, sizeof(*answer));
+		return exch == NULL ? EINVAL : ENOMEM;
+	}
+	m->dataptr = answer; /* the whole answer lands there */
 	amsg_send(m, exch->phone, imethod, args, true);
 	errno_t retval;
 	async_wait_for((aid_t) m, &retval);

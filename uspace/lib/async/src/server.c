@@ -52,6 +52,11 @@ typedef struct async_conn {
 	list_t queue;	      /* conn_call_t received, not yet taken */
 	list_t free_calls;    /* conn_call_t to reuse */
 	fibril_event_t event; /* a call was queued or the client hung up */
+	/* While the connection's fibril waits in async_get_call with nothing
+	 * queued: where the next call goes, bypassing the queue (received is
+	 * then set). */
+	ipc_call_t *receiver;
+	bool received;
 	bool hungup;
 	fid_t fibril;
 } async_conn_t;
@@ -361,6 +366,13 @@ static async_conn_t *route_locked(const ipc_event_t *ev, bool *started)
 
 static errno_t conn_enqueue_locked(async_conn_t *conn, const ipc_event_t *ev)
 {
+	if (conn->receiver != NULL) { /* waiting, so nothing is queued */
+		*conn->receiver = *ev;
+		conn->receiver = NULL;
+		conn->received = true;
+		fibril_notify(&conn->event);
+		return EOK;
+	}
 	link_t *l = list_first(&conn->free_calls);
 	conn_call_t *cc;
 	if (l != NULL) {
@@ -498,11 +510,16 @@ bool async_get_call_timeout(ipc_call_t *call, uint64_t usec)
 			};
 			break;
 		}
+		conn->receiver = call;
+		conn->received = false;
 		async_blocked++;
 		spinlock_unlock(&async_lock);
 		errno_t rc = fibril_wait_until(&conn->event, deadline);
 		spinlock_lock(&async_lock);
 		async_blocked--;
+		conn->receiver = NULL;
+		if (conn->received)
+			break;
 		if (rc == ETIMEOUT && list_empty(&conn->queue) && !conn->hungup) {
 			spinlock_unlock(&async_lock);
 			return false;
