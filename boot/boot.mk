@@ -2,8 +2,8 @@
 # boot modules listed in boot/modules.list (files relative to $(BUILD)).
 
 # Programs go into the image without symbols and debugging sections (GRUB
-# copies what it loads byte by byte, about 11 instructions per byte under
-# emulation, so boot time grows with the image). The programs in the build
+# spends about 15 instructions per byte it loads, so boot time grows with
+# the image: docs/performance.md). The programs in the build
 # tree keep both for the debugger and tools/ipcprofile.py.
 STRIP := $(CROSS_COMPILE)strip
 
@@ -14,13 +14,14 @@ $(ISO): $(KERNEL_ELF) boot/mkiso.sh boot/modules.list $(BOOT_MODULE_FILES) $(CON
 	@grub-file --is-x86-multiboot2 $(KERNEL_ELF) || { echo "kernel is not multiboot2" >&2; exit 1; }
 	@STRIP=$(STRIP) boot/mkiso.sh $(BUILD)/iso $(KERNEL_ELF) boot/modules.list $(BUILD) $(GRUB_TIMEOUT) $@
 
-# The image `make run` boots: the same without the test-only modules, so
-# the firmware and GRUB have less to read (a quarter of the boot time).
+# The image `make run` boots: the same without the test-only modules and
+# with the root archive of kind run (without the tests that need a boot of
+# their own), so the firmware and GRUB have less to read.
 $(RUN_ISO): $(KERNEL_ELF) boot/mkiso.sh boot/modules.list $(BOOT_MODULE_FILES) $(CONFIG_H)
 	@echo "  ISO     $@"
 	@mkdir -p $(dir $@)
 	@STRIP=$(STRIP) boot/mkiso.sh $(BUILD)/run-iso $(KERNEL_ELF) boot/modules.list $(BUILD) \
-		$(GRUB_TIMEOUT) $@ "init image"
+		$(GRUB_TIMEOUT) $@ "init image run"
 
 # Configuration files for the boot image (boot/cfg/*), copied into the build
 # tree where boot/modules.list names them (cfg/NAME).

@@ -28,8 +28,8 @@ while IFS= read -r line || [ -n "$line" ]; do
 	read -r file kind cmdline <<<"$line"
 	[ -n "$file" ] || continue
 	case "$kind" in
-	init | image | test) ;;
-	*) die "$file: the second field must be init, image or test, not '$kind'" ;;
+	init | image | test | run) ;;
+	*) die "$file: the second field must be init, image, test or run, not '$kind'" ;;
 	esac
 	[ "${kinds#* $kind }" != "$kinds" ] || continue
 	[ -n "$cmdline" ] || die "$file: no command line (it begins with the program name)"

@@ -21,7 +21,7 @@
 void ipc_phone_init(void);
 
 static slab_cache_t call_cache;
-static uint64_t next_call_id = 1;
+uint64_t next_call_id = 1;
 
 void ipc_init(void)
 {
@@ -89,7 +89,7 @@ void call_destroy_into(call_t *call, thread_t *t)
 	call_free(call, t);
 }
 
-static void call_destroy(kobject_t *obj)
+void call_destroy(kobject_t *obj)
 {
 	call_destroy_into((call_t *) obj, THREAD);
 }
@@ -102,26 +102,6 @@ static call_t *call_alloc(const ipc_data_t *data, task_t *sender)
 	if (call != NULL)
 		call_init(call, data, sender);
 	return call;
-}
-
-void call_init(call_t *call, const ipc_data_t *data, task_t *sender)
-{
-	kobject_init(&call->kobj, KOBJECT_CALL, call_destroy);
-	link_initialize(&call->link);
-	call->flags = 0;
-	call->data = *data;
-	call->request_method = data->method;
-	call->ops = ipc_method_ops(data->method);
-	call->request_label = 0;
-	call->answer_label = 0;
-	task_get(sender);
-	call->sender = sender;
-	call->caller_box = NULL;
-	call->waiter = NULL;
-	call->phone = NULL;
-	call->id = __atomic_fetch_add(&next_call_id, 1, __ATOMIC_RELAXED);
-	/* Everything from the system-method state on starts out zero. */
-	memset(&call->buffer, 0, sizeof(*call) - offsetof(call_t, buffer));
 }
 
 call_t *call_create_discarded(sysarg_t method, task_t *sender)
