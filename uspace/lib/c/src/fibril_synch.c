@@ -124,14 +124,29 @@ void fibril_mutex_initialize(fibril_mutex_t *m)
 	list_initialize(&m->waiters);
 }
 
-void fibril_mutex_lock(fibril_mutex_t *m)
+/* The contended cases out of line: the uncontended lock and unlock are then
+ * leaf functions of one compare-and-swap each. */
+static __attribute__((noinline)) void mutex_lock_contended(
+    fibril_mutex_t *m, fibril_t *self)
 {
-	fibril_t *self = fibril_self();
-	if (mutex_try_take(m, self))
-		return;
 	spinlock_lock(&fibril_lock);
 	mutex_lock_locked(m, self);
 	spinlock_unlock(&fibril_lock);
+}
+
+static __attribute__((noinline)) void mutex_unlock_contended(
+    fibril_mutex_t *m, fibril_t *self)
+{
+	spinlock_lock(&fibril_lock);
+	mutex_unlock_locked(m, self);
+	spinlock_unlock(&fibril_lock);
+}
+
+void fibril_mutex_lock(fibril_mutex_t *m)
+{
+	fibril_t *self = fibril_self();
+	if (!mutex_try_take(m, self))
+		mutex_lock_contended(m, self);
 }
 
 bool fibril_mutex_trylock(fibril_mutex_t *m)
@@ -143,12 +158,9 @@ void fibril_mutex_unlock(fibril_mutex_t *m)
 {
 	fibril_t *self = fibril_self();
 	uintptr_t mine = (uintptr_t) self; /* owned, no waiters */
-	if (__atomic_compare_exchange_n(
+	if (!__atomic_compare_exchange_n(
 		&m->owner, &mine, 0, false, __ATOMIC_RELEASE, __ATOMIC_RELAXED))
-		return;
-	spinlock_lock(&fibril_lock);
-	mutex_unlock_locked(m, self);
-	spinlock_unlock(&fibril_lock);
+		mutex_unlock_contended(m, self);
 }
 
 bool fibril_mutex_is_locked(fibril_mutex_t *m)

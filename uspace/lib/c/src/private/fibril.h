@@ -69,7 +69,8 @@ extern fibril_t __fibril_main;
  *  first stack) outside the region. Inline: it is on every lock path. */
 static inline fibril_t *fibril_self(void)
 {
-	uintptr_t sp = (uintptr_t) __builtin_frame_address(0);
+	uintptr_t sp;
+	__asm__("mov %%rsp, %0" : "=r"(sp)); /* no frame needed for it */
 	uint64_t off = sp - FIBRIL_STACK_REGION_BASE;
 	if (off >= FIBRIL_STACK_REGION_SLOTS * FIBRIL_SLOT_SIZE)
 		return &__fibril_main;
