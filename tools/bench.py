@@ -25,6 +25,7 @@ CASES = {
     "async-req-1-1": (1000, "HelenOS async ping_pong 21,149"),
     "fibril-switch": (40, "half a yield round between two fibrils"),
     "malloc-free-32": (100, "malloc(32) + free; HelenOS 701"),
+    "malloc-free-32-threaded": (None, "the same in a task with more than one thread (heap lock taken)"),
     "fibril-mutex-pair": (40, "uncontended lock + unlock; HelenOS 269"),
     "fibril-mutex-contended": (None, "lock + unlock while another fibril holds it (two switches)"),
     "data-write-64": (None, "M_SINK call + 64 B DATA_WRITE to its answer"),

@@ -474,6 +474,7 @@ errno_t fibril_spawn_runners(unsigned count)
 		*sp = 0;
 		static const char name[] = "fibril runner";
 		thread_id_t tid;
+		__libc_thread_starting();
 		errno_t rc = (errno_t) syscall6(SYS_THREAD_CREATE,
 		    (sysarg_t) runner_start, (sysarg_t) sp, (sysarg_t) r->idle,
 		    (sysarg_t) name, sizeof(name) - 1, (sysarg_t) &tid);

@@ -455,7 +455,7 @@ static inline bool quick_free(heap_t *h, void *ptr)
 	size_t size = b->size;
 	if (b->magic != BLOCK_USED || (b->flags & BLOCK_PREV_FREE) || size < MIN_BLOCK ||
 	    size > HEAP_QUICK_MAX || size % HEAP_ALIGN != 0 ||
-	    size > (uintptr_t) region_end(r) - (uintptr_t) b || !next_header_sound(b))
+	    block_next(b) > region_end(r) || !next_header_sound(b))
 		return false;
 	return quick_put(h, b, ptr);
 }

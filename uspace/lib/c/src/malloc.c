@@ -1,6 +1,7 @@
 /*
  * malloc, calloc, realloc, free: the heap core (heap.c) over address-space
- * areas, behind one lock, and malloc_check() (malloc.h). heap_lock guards
+ * areas, behind one lock (skipped while the task has one thread), and
+ * malloc_check() (malloc.h). heap_lock guards
  * `heap`; the failure report runs with it held and must not allocate (stdio
  * does not).
  */
@@ -16,6 +17,23 @@
 
 static heap_t heap;
 static libc_lock_t heap_lock = LIBC_LOCK_INITIALIZER;
+
+/* Heap operations never block or create threads, so while the task has one
+ * thread (__libc_threaded false) nothing can contend for the heap and the
+ * lock is skipped: a second thread is announced before it starts. */
+static inline bool heap_enter(void)
+{
+	if (!__atomic_load_n(&__libc_threaded, __ATOMIC_RELAXED))
+		return false;
+	libc_lock(&heap_lock);
+	return true;
+}
+
+static inline void heap_leave(bool locked)
+{
+	if (locked)
+		libc_unlock(&heap_lock);
+}
 
 static void *heap_area_create(void *ctx, size_t size)
 {
@@ -53,14 +71,19 @@ void __malloc_init(void)
 	heap_init(&heap, &heap_area_ops);
 }
 
+/** NULL with errno ENOMEM; out of line, so malloc keeps nothing across it. */
+static __attribute__((noinline)) void *out_of_memory(void)
+{
+	errno = ENOMEM;
+	return NULL;
+}
+
 void *malloc(size_t size)
 {
-	libc_lock(&heap_lock);
+	bool locked = heap_enter();
 	void *ptr = heap_alloc(&heap, size);
-	libc_unlock(&heap_lock);
-	if (ptr == NULL)
-		errno = ENOMEM;
-	return ptr;
+	heap_leave(locked);
+	return ptr != NULL ? ptr : out_of_memory();
 }
 
 void *calloc(size_t n, size_t size)
@@ -77,27 +100,25 @@ void *calloc(size_t n, size_t size)
 
 void *realloc(void *ptr, size_t size)
 {
-	libc_lock(&heap_lock);
+	bool locked = heap_enter();
 	void *moved = heap_realloc(&heap, ptr, size);
-	libc_unlock(&heap_lock);
-	if (moved == NULL)
-		errno = ENOMEM;
-	return moved;
+	heap_leave(locked);
+	return moved != NULL ? moved : out_of_memory();
 }
 
 void free(void *ptr)
 {
-	libc_lock(&heap_lock);
+	bool locked = heap_enter();
 	heap_free(&heap, ptr);
-	libc_unlock(&heap_lock);
+	heap_leave(locked);
 }
 
 const char *malloc_check(malloc_stats_t *stats)
 {
 	heap_stats_t hs;
-	libc_lock(&heap_lock);
+	bool locked = heap_enter();
 	const char *broken = heap_check(&heap, &hs);
-	libc_unlock(&heap_lock);
+	heap_leave(locked);
 	if (stats != NULL) {
 		*stats = (malloc_stats_t){
 		    .regions = hs.regions,

@@ -113,6 +113,8 @@ errno_t thread_detach(thread_id_t id)
 	return rc;
 }
 
+bool __libc_threaded;
+
 errno_t thread_create(thread_fn_t fn, void *arg, const char *name, thread_id_t *id)
 {
 	uintptr_t base = AS_AREA_ANY;
@@ -139,6 +141,7 @@ errno_t thread_create(thread_fn_t fn, void *arg, const char *name, thread_id_t *
 	/* Published before the thread runs, so that it can find itself at exit. */
 	futex_mutex_lock(&threads_lock);
 	list_append(&ctl->link, &threads);
+	__libc_thread_starting();
 	rc = (errno_t) syscall6(SYS_THREAD_CREATE, (sysarg_t) thread_main, (sysarg_t) sp,
 	    (sysarg_t) start, (sysarg_t) name, strlen(name), (sysarg_t) &tid);
 	if (rc == EOK)

@@ -4,10 +4,23 @@
 #ifndef LIBC_PRIVATE_LIBC_H
 #define LIBC_PRIVATE_LIBC_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /** The program's name (argv[0] without its directory), for messages. */
 extern const char *__progname;
+
+/** thread.c: set before the task's second thread starts, never cleared.
+ *  While it is false the task has one thread, and a lock no other thread
+ *  can contend (the heap's) may be skipped. Every SYS_THREAD_CREATE of libc
+ *  calls __libc_thread_starting() first; a thread made by a raw system call
+ *  must not use the heap. */
+extern bool __libc_threaded;
+
+static inline void __libc_thread_starting(void)
+{
+	__atomic_store_n(&__libc_threaded, true, __ATOMIC_SEQ_CST);
+}
 
 /** The working directory the program was started in (the loader's
  *  AT_SB_CWD), "/" if none was given. */
