@@ -58,6 +58,8 @@
 /* (uint64_t *cursor, char *buf, size_t size, uint64_t *missed) -> bytes read */
 #define SYS_KLOG_READ	 52
 #define SYS_SYSTEM_POWER 53 /* (mode: POWER_*, abi/power.h) PERM_TASK */
+/* (clock_params_t *) the clock's TSC conversion (abi/clock.h); ENOTSUP without one */
+#define SYS_CLOCK_PARAMS 54
 
 /*
  * IPC system calls take and return more words than the six argument
@@ -85,6 +87,6 @@
 
 #define SYS_IPC_FIRST 32
 #define SYS_IPC_LAST  43
-#define SYSCALL_COUNT 54
+#define SYSCALL_COUNT 55
 
 #endif

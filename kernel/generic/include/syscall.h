@@ -61,6 +61,7 @@ sysarg_t sys_as_area_destroy(sysarg_t base);
 sysarg_t sys_as_area_query(sysarg_t addr, sysarg_t info_out);
 sysarg_t sys_physmem_map(sysarg_t phys, sysarg_t size, sysarg_t flags, sysarg_t base_out);
 sysarg_t sys_clock_get(sysarg_t ns_out);
+sysarg_t sys_clock_params(sysarg_t params_out);
 sysarg_t sys_irq_subscribe(
     sysarg_t irq, sysarg_t method, sysarg_t cmds, sysarg_t count, sysarg_t handle_out);
 sysarg_t sys_irq_unsubscribe(sysarg_t handle);

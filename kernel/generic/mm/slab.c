@@ -105,6 +105,29 @@ static void slab_destroy(slab_cache_t *c, slab_t *s)
 	c->slab_count--;
 }
 
+/** How many of the @a n words at @a w equal @a v before the first that does
+ *  not (n if all do). On x86 one `repe scasq` (one step per word: a 1 KiB
+ *  object costs ~130 instructions, not ~650 as a loop). */
+static size_t words_equal(const uint64_t *w, uint64_t v, size_t n)
+{
+#if defined(__x86_64__)
+	if (n == 0)
+		return 0;
+	size_t left = n;
+	bool equal;
+	__asm__("cld; repe scasq"
+		: "+D"(w), "+c"(left), "=@ccz"(equal)
+		: "a"(v)
+		: "memory");
+	return equal ? n : n - left - 1;
+#else
+	size_t i = 0;
+	while (i < n && w[i] == v)
+		i++;
+	return i;
+#endif
+}
+
 /** Reports the first byte of free object @a obj (past its free-list link)
  *  that is not poison. Objects are word-aligned and a whole number of words
  *  long, so the scan goes by words and looks at bytes only to name the one. */
@@ -112,9 +135,9 @@ static void check_poison(slab_cache_t *c, void *obj)
 {
 	const uint64_t poison = SLAB_POISON * 0x0101010101010101ull;
 	const uint64_t *w = obj;
-	for (size_t i = 1; i < c->obj_size / sizeof(uint64_t); i++) {
-		if (w[i] == poison)
-			continue;
+	size_t words = c->obj_size / sizeof(uint64_t);
+	size_t i = 1 + words_equal(w + 1, poison, words - 1);
+	if (i < words) {
 		const uint8_t *p = (const uint8_t *) &w[i];
 		size_t off = i * sizeof(uint64_t);
 		while (*p == SLAB_POISON) {
@@ -123,7 +146,6 @@ static void check_poison(slab_cache_t *c, void *obj)
 		}
 		if (c->backend->corrupted != NULL)
 			c->backend->corrupted(c->name, obj, off);
-		return;
 	}
 }
 

@@ -46,6 +46,13 @@ uint64_t clock_ns(void)
 	return (uint64_t) (((unsigned __int128) delta * ns_per_tsc_32) >> 32);
 }
 
+bool clock_tsc_params(uint64_t *tsc_base_out, uint64_t *ns_per_tsc_32_out)
+{
+	*tsc_base_out = tsc_base;
+	*ns_per_tsc_32_out = ns_per_tsc_32;
+	return ns_per_tsc_32 != 0;
+}
+
 uint64_t clock_ticks(void)
 {
 	return ticks;

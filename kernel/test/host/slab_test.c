@@ -8,6 +8,7 @@
 
 static size_t pages_out;
 static size_t corruptions;
+static size_t corrupt_off; /* the offset the last report named */
 
 static void *pages_alloc(unsigned order)
 {
@@ -25,6 +26,7 @@ static void pages_free(void *p, unsigned order)
 static void corrupted(const char *cache, void *obj, size_t off)
 {
 	corruptions++;
+	corrupt_off = off;
 }
 
 static const slab_backend_t backend = {
@@ -97,7 +99,34 @@ HOST_TEST(write_after_free_is_reported)
 	char *b = slab_alloc(&c);
 	CHECK(b == a);
 	CHECK_EQ(corruptions, 1);
+	CHECK_EQ(corrupt_off, 40);
 	CHECK_EQ(slab_free(&c, b), EOK);
+	CHECK_EQ(slab_cache_destroy(&c), EOK);
+}
+
+/* The scan names the exact byte wherever it is: just past the free-list
+ * link, in the middle of a word, in the last byte; an intact object passes. */
+HOST_TEST(poison_check_names_the_first_changed_byte)
+{
+	static const size_t offsets[] = {8, 9, 15, 1000, 1023};
+	slab_cache_t c;
+	slab_cache_init(&c, "t", 1024, 8, true, &backend);
+	for (size_t k = 0; k < sizeof(offsets) / sizeof(offsets[0]); k++) {
+		corruptions = 0;
+		char *a = slab_alloc(&c);
+		CHECK_EQ(slab_free(&c, a), EOK);
+		a[offsets[k]] = 0;
+		CHECK(slab_alloc(&c) == a);
+		CHECK_EQ(corruptions, 1);
+		CHECK_EQ(corrupt_off, offsets[k]);
+		CHECK_EQ(slab_free(&c, a), EOK);
+	}
+	corruptions = 0;
+	char *a = slab_alloc(&c);
+	CHECK_EQ(slab_free(&c, a), EOK);
+	CHECK(slab_alloc(&c) == a);
+	CHECK_EQ(corruptions, 0);
+	CHECK_EQ(slab_free(&c, a), EOK);
 	CHECK_EQ(slab_cache_destroy(&c), EOK);
 }
 

@@ -76,6 +76,7 @@ static void test_bad_pointers_get_ebadmem(void)
 		CHECK_RC(syscall1(SYS_THREAD_GET_ID, p), EBADMEM);
 		CHECK_RC(syscall1(SYS_TASK_GET_ID, p), EBADMEM);
 		CHECK_RC(syscall1(SYS_CLOCK_GET, p), EBADMEM);
+		CHECK_RC(syscall1(SYS_CLOCK_PARAMS, p), EBADMEM);
 		CHECK_RC(syscall1(SYS_PERM_GET, p), EBADMEM);
 		CHECK_RC(syscall3(SYS_AS_AREA_CREATE, p, 4096, AS_AREA_READ), EBADMEM);
 		CHECK_RC(
@@ -99,6 +100,23 @@ static void test_bad_pointers_get_ebadmem(void)
 	CHECK_RC(syscall2(SYS_KIO_WRITE, USER_END - 16, 64), EBADMEM);
 	CHECK_RC(syscall2(SYS_KIO_WRITE, UINT64_MAX - 8, 64), EBADMEM);
 	CHECK_RC(syscall2(SYS_KIO_WRITE, (uint64_t) "x", 1u << 30), ELIMIT);
+}
+
+/* libc's clock_ns() computes the kernel's clock from the TSC: it must give
+ * what SYS_CLOCK_GET gives, never going backwards across the two. */
+static void test_user_clock_matches_the_kernel(void)
+{
+	uint64_t prev = 0;
+	for (int i = 0; i < 1000; i++) {
+		uint64_t before = clock_ns();
+		uint64_t kernel = 0;
+		CHECK_RC(syscall1(SYS_CLOCK_GET, (sysarg_t) &kernel), EOK);
+		uint64_t after = clock_ns();
+		CHECK(prev <= before && before <= kernel && kernel <= after);
+		prev = after;
+	}
+	thread_sleep(2000);
+	CHECK(clock_ns() >= prev + 2000000);
 }
 
 static void test_bad_ids_and_numbers(void)
@@ -462,6 +480,7 @@ int main(int argc, char **argv)
 		return run_child(argc, argv);
 	run("bad_pointers_get_ebadmem", test_bad_pointers_get_ebadmem);
 	run("bad_ids_and_numbers", test_bad_ids_and_numbers);
+	run("user_clock_matches_the_kernel", test_user_clock_matches_the_kernel);
 	run("areas_and_demand_paging", test_areas_and_demand_paging);
 	run("threads_run_concurrently", test_threads_run_concurrently);
 	run("fpu_state_survives_switches", test_fpu_state_survives_switches);

@@ -15,6 +15,9 @@
 void clock_init(void);
 /** Nanoseconds since clock_init(); never goes backwards. */
 uint64_t clock_ns(void);
+/** The TSC conversion clock_ns() uses (abi/clock.h); false when the clock
+ *  runs on ticks because the TSC is unusable. Fixed after clock_init(). */
+bool clock_tsc_params(uint64_t *tsc_base, uint64_t *ns_per_tsc_32);
 /** Ticks since clock_init(). */
 uint64_t clock_ticks(void);
 /** Busy-waits for @a ns nanoseconds (interrupts may stay disabled). */
