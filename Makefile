@@ -98,12 +98,12 @@ OUTSIDE_BUILD := $(BUILD)/outside
 OUTSIDE_SRC := $(abspath $(BUILD)/outside-src/outside)
 
 test: setup
-	@$(MAKE) --no-print-directory $(ISO) host-tests
+	@$(MAKE) --no-print-directory $(ISO) $(RUN_ISO) host-tests
 	@$(MAKE) --no-print-directory BUILD=$(UBSAN_BUILD) CONFIG_UBSAN=y $(UBSAN_ISO)
 	@python3 tools/checkdocs.py extract-outside docs/writing-a-server.md $(OUTSIDE_SRC)
 	@$(MAKE) --no-print-directory BUILD=$(OUTSIDE_BUILD) EXTRA_APPS=$(OUTSIDE_SRC) \
 		$(OUTSIDE_BUILD)/switchboard.iso
-	@python3 tools/testrun.py --iso $(ISO) --host-tests $(HOST_TEST_BINS) \
+	@python3 tools/testrun.py --iso $(ISO) --run-iso $(RUN_ISO) --host-tests $(HOST_TEST_BINS) \
 		--ubsan-iso $(UBSAN_ISO) --outside-iso $(OUTSIDE_BUILD)/switchboard.iso \
 		--qemu $(QEMU) --accel $(ACCEL) --cpu $(CPU) --mem $(MEM)
 

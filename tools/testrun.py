@@ -766,6 +766,25 @@ SCENARIOS = [
     ("reboot", scenario_reboot),
 ]
 
+def scenario_run_image(args):
+    """The image `make run` boots (without the test-only modules): the shell
+    comes up, `tester all` passes there too (its programs start children from
+    their own boot modules, which must be in this image), and `halt` ends it."""
+    with guest(args, "run-image", "", iso=args.run_iso) as g:
+        wait_shell_prompt(g)
+        shell_run(g, "tester all\r", [r"^nstest: \d+ passed, 0 failed$",
+                                      r"^utest: \d+ passed, 0 failed$",
+                                      r"^tester: [1-9]\d* passed, 0 failed$"], timeout=120)
+        shell_run(g, "halt\r", [r"^system: powering off"], prompt=False)
+        status = g.wait_exit(30)
+    return status == 0, f"QEMU status {status}"
+
+
+# Need --run-iso.
+RUN_SCENARIOS = [
+    ("run-image", scenario_run_image),
+]
+
 # Need --outside-iso.
 OUTSIDE_SCENARIOS = [
     ("outside-app", scenario_outside_app),
@@ -779,7 +798,8 @@ UBSAN_SCENARIOS = [
 
 def run_scenarios(results, args):
     for name, fn in (SCENARIOS + (UBSAN_SCENARIOS if args.ubsan_iso else []) +
-                     (OUTSIDE_SCENARIOS if args.outside_iso else [])):
+                     (OUTSIDE_SCENARIOS if args.outside_iso else []) +
+                     (RUN_SCENARIOS if args.run_iso else [])):
         if args.only and args.only not in name:
             continue
         try:
@@ -828,6 +848,8 @@ def main():
                     help="ISO of a CONFIG_UBSAN=y kernel; its suites are skipped without it")
     ap.add_argument("--outside-iso", default="",
                     help="ISO with a program built by EXTRA_APPS (scenario outside-app)")
+    ap.add_argument("--run-iso", default="",
+                    help="the image make run boots (scenario run-image)")
     ap.add_argument("--host-tests", nargs="*", default=[])
     ap.add_argument("--qemu", default="qemu-system-x86_64")
     ap.add_argument("--accel", default="tcg")
