@@ -78,14 +78,7 @@ static void deliver_event(thread_t *r, sysarg_t kind, const call_t *call, sysarg
 		IPC_R9(s) = task_id;
 		return;
 	}
-	ipc_event_t *ev = r->ipc_ev;
-	ev->kind = kind;
-	ev->imethod = call->data.method;
-	for (unsigned i = 0; i < IPC_CALL_ARGS; i++)
-		ev->args[i] = call->data.args[i];
-	ev->label = label;
-	ev->cap = h;
-	ev->task_id = task_id;
+	ipc_event_fill(r->ipc_ev, kind, call, label, h, task_id);
 }
 
 /** The phone @a h names, with a reference for the call; NULL if none. */
@@ -125,12 +118,7 @@ static call_t *request_init(thread_t *self, const ipc_regs_t *s, phone_t *phone,
 static void answer_to_regs(const call_t *call, ipc_regs_t *s)
 {
 	IPC_R0(s) = IPC_EVENT_ANSWER;
-	IPC_R1(s) = call->data.method;
-	IPC_R2(s) = call->data.args[0];
-	IPC_R3(s) = call->data.args[1];
-	IPC_R4(s) = call->data.args[2];
-	IPC_R5(s) = call->data.args[3];
-	IPC_R6(s) = call->data.args[4];
+	ipc_data_to_regs(&call->data, s);
 	IPC_R7(s) = call->answer_label;
 	IPC_R8(s) = CAP_NULL;
 	IPC_R9(s) = 0;

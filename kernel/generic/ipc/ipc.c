@@ -266,22 +266,10 @@ errno_t ipc_call(cap_handle_t phone_h, const ipc_data_t *data, sysarg_t label)
 	return call_send(phone_h, data, label, NULL, NULL);
 }
 
-/** Fills @a ev with @a call's payload and the given identification. */
-static void event_fill(ipc_event_t *ev, sysarg_t kind, const call_t *call, sysarg_t label,
-    cap_handle_t cap, uint64_t task_id)
-{
-	ev->kind = kind;
-	ev->imethod = call->data.method;
-	memcpy(ev->args, call->data.args, sizeof(ev->args));
-	ev->label = label;
-	ev->cap = cap;
-	ev->task_id = task_id;
-}
-
 /** Fills @a ev from an answer and releases the call. Caller's context. */
 static void receive_answer(call_t *call, ipc_event_t *ev)
 {
-	event_fill(ev, IPC_EVENT_ANSWER, call, call->answer_label, CAP_NULL, 0);
+	ipc_event_fill(ev, IPC_EVENT_ANSWER, call, call->answer_label, CAP_NULL, 0);
 	if (call->ops->answer_process != NULL)
 		call->ops->answer_process(call, ev);
 	current_task()->ipc_stats.answers_received++;
@@ -299,7 +287,8 @@ static errno_t receive_request(task_t *self, call_t *call, ipc_event_t *ev)
 		kobject_put(&call->kobj);
 		return rc;
 	}
-	event_fill(ev, IPC_EVENT_REQUEST, call, call->request_label, h, call->sender->id);
+	ipc_event_fill(
+	    ev, IPC_EVENT_REQUEST, call, call->request_label, h, call->sender->id);
 	if (call->ops->request_process != NULL)
 		rc = call->ops->request_process(call, ev);
 	if (rc != EOK) {
@@ -314,7 +303,7 @@ static errno_t receive_request(task_t *self, call_t *call, ipc_event_t *ev)
 static void take_notif(call_t *call, ipc_event_t *ev)
 {
 	ipc_notif_t *notif = (ipc_notif_t *) call;
-	event_fill(ev, IPC_EVENT_NOTIF, call, notif->count, CAP_NULL, 0);
+	ipc_event_fill(ev, IPC_EVENT_NOTIF, call, notif->count, CAP_NULL, 0);
 	notif->queued = false;
 	notif->count = 0;
 }

@@ -55,30 +55,44 @@ static inline void call_init(call_t *call, const ipc_data_t *data, task_t *sende
  *  cache for t's next send when that is empty. */
 void call_destroy_into(call_t *call, thread_t *t);
 
-/** Event @a ev into the saved registers @a s (R0..R9, abi/syscall.h). */
-static inline void ipc_event_to_regs(const ipc_event_t *ev, ipc_regs_t *s)
+/** A method (or return value) and its arguments into R1..R6 of @a s. */
+static inline void ipc_payload_to_regs(
+    sysarg_t method, const sysarg_t args[IPC_CALL_ARGS], ipc_regs_t *s)
 {
-	IPC_R0(s) = ev->kind;
-	IPC_R1(s) = ev->imethod;
-	IPC_R2(s) = ev->args[0];
-	IPC_R3(s) = ev->args[1];
-	IPC_R4(s) = ev->args[2];
-	IPC_R5(s) = ev->args[3];
-	IPC_R6(s) = ev->args[4];
-	IPC_R7(s) = ev->label;
-	IPC_R8(s) = ev->cap;
-	IPC_R9(s) = ev->task_id;
+	IPC_R1(s) = method;
+	IPC_R2(s) = args[0];
+	IPC_R3(s) = args[1];
+	IPC_R4(s) = args[2];
+	IPC_R5(s) = args[3];
+	IPC_R6(s) = args[4];
 }
 
 /** Payload @a d into R1..R6 of @a s. */
 static inline void ipc_data_to_regs(const ipc_data_t *d, ipc_regs_t *s)
 {
-	IPC_R1(s) = d->method;
-	IPC_R2(s) = d->args[0];
-	IPC_R3(s) = d->args[1];
-	IPC_R4(s) = d->args[2];
-	IPC_R5(s) = d->args[3];
-	IPC_R6(s) = d->args[4];
+	ipc_payload_to_regs(d->method, d->args, s);
+}
+
+/** Fills @a ev with @a call's payload and the given identification. */
+static inline void ipc_event_fill(ipc_event_t *ev, sysarg_t kind, const call_t *call,
+    sysarg_t label, cap_handle_t cap, uint64_t task_id)
+{
+	ev->kind = kind;
+	ev->imethod = call->data.method;
+	__builtin_memcpy(ev->args, call->data.args, sizeof(ev->args));
+	ev->label = label;
+	ev->cap = cap;
+	ev->task_id = task_id;
+}
+
+/** Event @a ev into the saved registers @a s (R0..R9, abi/syscall.h). */
+static inline void ipc_event_to_regs(const ipc_event_t *ev, ipc_regs_t *s)
+{
+	IPC_R0(s) = ev->kind;
+	ipc_payload_to_regs(ev->imethod, ev->args, s);
+	IPC_R7(s) = ev->label;
+	IPC_R8(s) = ev->cap;
+	IPC_R9(s) = ev->task_id;
 }
 
 /** ipc_call_wait and ipc_answer_wait without trying the fast path: for the

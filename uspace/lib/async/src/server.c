@@ -53,10 +53,9 @@ typedef struct async_conn {
 	list_t free_calls;    /* conn_call_t to reuse */
 	fibril_event_t event; /* a call was queued or the client hung up */
 	/* While the connection's fibril waits in async_get_call with nothing
-	 * queued: where the next call goes, bypassing the queue (received is
-	 * then set). */
+	 * queued: where the next call goes, bypassing the queue (the delivery
+	 * sets it back to NULL). */
 	ipc_call_t *receiver;
-	bool received;
 	bool hungup;
 	fid_t fibril;
 } async_conn_t;
@@ -369,7 +368,6 @@ static errno_t conn_enqueue_locked(async_conn_t *conn, const ipc_event_t *ev)
 	if (conn->receiver != NULL) { /* waiting, so nothing is queued */
 		*conn->receiver = *ev;
 		conn->receiver = NULL;
-		conn->received = true;
 		fibril_notify(&conn->event);
 		return EOK;
 	}
@@ -511,14 +509,14 @@ bool async_get_call_timeout(ipc_call_t *call, uint64_t usec)
 			break;
 		}
 		conn->receiver = call;
-		conn->received = false;
 		async_blocked++;
 		spinlock_unlock(&async_lock);
 		errno_t rc = fibril_wait_until(&conn->event, deadline);
 		spinlock_lock(&async_lock);
 		async_blocked--;
+		bool delivered = conn->receiver == NULL;
 		conn->receiver = NULL;
-		if (conn->received)
+		if (delivered)
 			break;
 		if (rc == ETIMEOUT && list_empty(&conn->queue) && !conn->hungup) {
 			spinlock_unlock(&async_lock);

@@ -529,11 +529,9 @@ uint64_t fibril_number(fid_t f)
 void fibril_yield(void)
 {
 	spinlock_lock(&fibril_lock);
-	link_t *first = list_first(&ready_queue);
-	if (first != NULL) {
+	fibril_t *next = ready_pop();
+	if (next != NULL) {
 		fibril_t *self = fibril_self();
-		fibril_t *next = list_get_instance(first, fibril_t, link);
-		list_remove(first);
 		self->state = FIBRIL_READY;
 		list_append(&self->link, &ready_queue);
 		flush_answer_locked(self->runner); /* other work first would delay it */

@@ -6,7 +6,7 @@
  */
 #include <abi/clock.h>
 #include <errno.h>
-#include <libarch/tsc.h>
+#include <libarch/cpu.h>
 #include <syscall.h>
 #include <time.h>
 

@@ -13,6 +13,7 @@
 #include <common/adt/list.h>
 #include <fibril.h>
 #include <fibril_synch.h>
+#include <libarch/cpu.h>
 #include <spinlock.h>
 
 /** The registers a fibril switch keeps (arch/<arch>/src/fibril_switch.S
@@ -69,8 +70,7 @@ extern fibril_t __fibril_main;
  *  first stack) outside the region. Inline: it is on every lock path. */
 static inline fibril_t *fibril_self(void)
 {
-	uintptr_t sp;
-	__asm__("mov %%rsp, %0" : "=r"(sp)); /* no frame needed for it */
+	uintptr_t sp = arch_stack_pointer();
 	uint64_t off = sp - FIBRIL_STACK_REGION_BASE;
 	if (off >= FIBRIL_STACK_REGION_SLOTS * FIBRIL_SLOT_SIZE)
 		return &__fibril_main;
