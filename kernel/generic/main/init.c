@@ -12,6 +12,7 @@
 #include <mm/frame.h>
 #include <boot.h>
 #include <cmdline.h>
+#include <common/strerror.h>
 #include <printf.h>
 #include <proc/program.h>
 #include <proc/task.h>
@@ -60,7 +61,7 @@ static void start_init_tasks(const char *list)
 			    (unsigned long long) task->id);
 			task_put(task);
 		} else {
-			printf("init: cannot start %s (error %d)\n", name, rc);
+			printf("init: cannot start %s: %s\n", name, strerror(rc));
 		}
 		name = comma != NULL ? comma + 1 : NULL;
 	}
@@ -78,7 +79,7 @@ static NORETURN void run_test_task(const char *name)
 	if (rc == EOK)
 		ipc_set_naming_service(task); /* its children reach it on phone 1 */
 	if (rc != EOK) {
-		printf("testtask: cannot start %s (error %d)\n", name, rc);
+		printf("testtask: cannot start %s: %s\n", name, strerror(rc));
 		system_halt(SYSTEM_HALT_TESTS_FAILED);
 	}
 	task_exit_t exit;

@@ -1,13 +1,14 @@
 /*
  * Memory and string functions. The primitives shared with the kernel come
  * from common/str.h (memcpy, strlen, strcmp, str_lcpy, ...); the rest are
- * libc's own (string.c).
+ * libc's own (string.c); the error texts from common/strerror.h.
  */
 #ifndef LIBC_STRING_H
 #define LIBC_STRING_H
 
 #include <abi/errno.h>
 #include <common/str.h>
+#include <common/strerror.h>
 #include <stddef.h>
 
 void *memchr(const void *s, int c, size_t n);
@@ -22,8 +23,5 @@ size_t strspn(const char *s, const char *accept);
 size_t strcspn(const char *s, const char *reject);
 char *strpbrk(const char *s, const char *accept);
 char *strtok_r(char *restrict s, const char *restrict delim, char **restrict save);
-
-/** The name of error code @a rc ("ENOMEM"), or "unknown error". */
-const char *str_error(errno_t rc);
 
 #endif

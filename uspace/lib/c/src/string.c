@@ -1,6 +1,6 @@
 /*
- * String functions beyond the shared primitives of common/src/str.c, and
- * the names of error codes.
+ * String functions beyond the shared primitives of common/src/str.c (the
+ * names and texts of error codes are in common/src/strerror.c).
  */
 #include <stdbool.h>
 #include <stdlib.h>
@@ -118,52 +118,4 @@ char *strtok_r(char *restrict s, const char *restrict delim, char **restrict sav
 		*end++ = '\0';
 	*save = end;
 	return s;
-}
-
-/* Indexed by -code. */
-static const char *const error_names[] = {
-    [-EOK] = "EOK",
-    [-ENOENT] = "ENOENT",
-    [-ENOMEM] = "ENOMEM",
-    [-ELIMIT] = "ELIMIT",
-    [-EREFUSED] = "EREFUSED",
-    [-EFORWARD] = "EFORWARD",
-    [-EPERM] = "EPERM",
-    [-EHANGUP] = "EHANGUP",
-    [-EPARTY] = "EPARTY",
-    [-EEXIST] = "EEXIST",
-    [-EBADMEM] = "EBADMEM",
-    [-ENOTSUP] = "ENOTSUP",
-    [-EADDRNOTAVAIL] = "EADDRNOTAVAIL",
-    [-ETIMEOUT] = "ETIMEOUT",
-    [-EINVAL] = "EINVAL",
-    [-EBUSY] = "EBUSY",
-    [-EOVERFLOW] = "EOVERFLOW",
-    [-EINTR] = "EINTR",
-    [-ENOSYS] = "ENOSYS",
-    [-ENOEXEC] = "ENOEXEC",
-    [-ENAMETOOLONG] = "ENAMETOOLONG",
-    [-EBADF] = "EBADF",
-    [-ENOTDIR] = "ENOTDIR",
-    [-EISDIR] = "EISDIR",
-    [-ENOTEMPTY] = "ENOTEMPTY",
-    [-EROFS] = "EROFS",
-    [-ENOSPC] = "ENOSPC",
-    [-EIO] = "EIO",
-    [-EAGAIN] = "EAGAIN",
-    [-ERANGE] = "ERANGE",
-    [-EXDEV] = "EXDEV",
-    [-EMLINK] = "EMLINK",
-    [-ENOTTY] = "ENOTTY",
-    [-EDEADLK] = "EDEADLK",
-};
-
-_Static_assert(sizeof(error_names) / sizeof(error_names[0]) == 1 - ERRNO_MIN,
-    "error_names must list every code of abi/errno.h");
-
-const char *str_error(errno_t rc)
-{
-	if (rc > 0 || rc < ERRNO_MIN || error_names[-rc] == NULL)
-		return "unknown error";
-	return error_names[-rc];
 }
