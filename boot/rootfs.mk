@@ -1,6 +1,8 @@
 # The root file system, as the cpio ("newc") archive the root tmpfs is filled
 # from at boot (module "rootfs" in boot/modules.list):
 #   /app   every program of uspace/app      /srv   every server of uspace/srv
+#   /test  the test programs `tester` runs (TESTER_PROGRAMS), kept out of
+#          /app so that `help` and the shell's program names leave them out
 #   /drv   every driver of uspace/drv, with its match ids (NAME.ma)
 #   /cfg   boot/cfg (init's configuration)  /data  boot/data (sample files)
 #   /tmp   empty (a tmpfs of its own is mounted there)
@@ -8,8 +10,8 @@
 #   /pipe  empty (pipefs is mounted there)
 # Made with the host's cpio from the tree $(BUILD)/rootfs; programs without
 # symbols and debugging sections. make run's image gets the same archive
-# without the test programs that only run in a boot of their own
-# ($(BUILD)/run/rootfs.cpio, module kind "run").
+# without the test programs and test servers (RUN_IMAGE_LEAVES_OUT; its
+# archive is $(BUILD)/run/rootfs.cpio, module kind "run").
 
 ROOTFS_DIR := $(BUILD)/rootfs
 ROOTFS_FILES := $(wildcard boot/cfg/* boot/data/*)
@@ -20,14 +22,19 @@ ROOTFS_PROGRAMS := $(BUILD)/rootfs.programs
 $(shell mkdir -p $(BUILD) && (echo '$(USPACE_PROGRAMS)' | cmp -s - $(ROOTFS_PROGRAMS) || \
 	echo '$(USPACE_PROGRAMS)' > $(ROOTFS_PROGRAMS)))
 
+# The test programs of uspace/app that `tester` runs in a full system: in
+# /test, not /app.
+TESTER_PROGRAMS := nstest utest
+
 $(BUILD)/rootfs.cpio: $(USPACE_PROGRAMS) $(ROOTFS_FILES) $(DRIVER_MATCH_FILES) \
 		$(ROOTFS_PROGRAMS) boot/rootfs.mk
 	@echo "  CPIO    $@"
 	@rm -rf $(ROOTFS_DIR)
-	@mkdir -p $(addprefix $(ROOTFS_DIR)/,app srv drv cfg data tmp loc pipe)
+	@mkdir -p $(addprefix $(ROOTFS_DIR)/,app srv drv cfg data tmp loc pipe test)
 	@for f in $(USPACE_PROGRAMS); do \
-		$(STRIP) --strip-all -o $(ROOTFS_DIR)/$$(basename $$(dirname $$f))/$$(basename $$f) \
-			$$f || exit 1; \
+		dir=$$(basename $$(dirname $$f)); name=$$(basename $$f); \
+		case " $(TESTER_PROGRAMS) " in *" $$name "*) [ $$dir = app ] && dir=test;; esac; \
+		$(STRIP) --strip-all -o $(ROOTFS_DIR)/$$dir/$$name $$f || exit 1; \
 	done
 	@cp boot/cfg/* $(ROOTFS_DIR)/cfg/
 	@$(if $(DRIVER_MATCH_FILES),cp $(DRIVER_MATCH_FILES) $(ROOTFS_DIR)/drv/)
@@ -36,12 +43,16 @@ $(BUILD)/rootfs.cpio: $(USPACE_PROGRAMS) $(ROOTFS_FILES) $(DRIVER_MATCH_FILES) \
 		cpio --quiet -o -H newc -R 0:0 > $(abspath $@)
 
 # Test programs written for a boot of their own (tools/testrun.py starts each
-# with testtask=NAME): in the full system they fail (uspace/app/tester lists
-# the ones that pass there), so make run's archive leaves them out.
-OWN_BOOT_TESTS := asynctest tasktest vfstest loctest kvtest appstest
+# with testtask=NAME, make bench and make fuzz theirs) and the servers only
+# they start: make run's archive leaves them out, so that a user neither
+# meets them in `help` nor starts one by mistake. What `tester` runs stays
+# (/test).
+RUN_IMAGE_LEAVES_OUT := app/asynctest app/tasktest app/vfstest app/loctest app/kvtest \
+	app/appstest app/devtest app/stress app/astress app/fuzz app/termtest app/bench \
+	srv/asyncsrv
 
 $(BUILD)/run/rootfs.cpio: $(BUILD)/rootfs.cpio boot/rootfs.mk
 	@mkdir -p $(dir $@)
 	@echo "  CPIO    $@"
-	@cd $(ROOTFS_DIR) && find . -mindepth 1 $(foreach p,$(OWN_BOOT_TESTS),! -path ./app/$(p)) | \
+	@cd $(ROOTFS_DIR) && find . -mindepth 1 $(foreach p,$(RUN_IMAGE_LEAVES_OUT),! -path ./$(p)) | \
 		LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0 > $(abspath $@)

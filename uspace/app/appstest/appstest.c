@@ -7,6 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vfs.h>
+#include <getopt.h>
+
+#define USAGE "(a test program; make test boots it with testtask=appstest)"
 
 #define TEST_LIMIT_USEC 300000000
 #define OUT_PATH	"/tmp/app.out"
@@ -121,8 +124,11 @@ static void test_mount_root_with_programs(void)
 	}
 }
 
-int main(void)
+int main(int argc, char *argv[])
 {
+	int status;
+	if (cmd_check_words(argc, argv, USAGE, NULL, &status))
+		return status;
 	test_suite_start("appstest");
 	if (test_suite_limit(TEST_LIMIT_USEC) != EOK) {
 		printf("appstest: out of memory\n");

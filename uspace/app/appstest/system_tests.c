@@ -32,7 +32,8 @@ static void test_sleep_waits_and_checks_its_argument(void)
 	CHECK_RC(APP(&run, "sleep", "0.2"), EOK);
 	CHECK(run.status == 0);
 	CHECK_RC(APP(&run, "sleep", "soon"), EOK);
-	CHECK(run.status == 1 && strcmp(run.err, "sleep: soon: EINVAL\n") == 0);
+	CHECK(run.status == 1 &&
+	    strcmp(run.err, "sleep: soon: EINVAL: invalid argument\n") == 0);
 }
 
 static void test_kill_ends_a_sleeping_task(void)
@@ -50,7 +51,8 @@ static void test_kill_ends_a_sleeping_task(void)
 	CHECK_RC(rc, EOK);
 	CHECK(run.status == 0 && exit.how == TASK_EXIT_KILLED);
 	CHECK_RC(APP(&run, "kill", "12x"), EOK);
-	CHECK(run.status == 1 && strcmp(run.err, "kill: 12x: EINVAL\n") == 0);
+	CHECK(run.status == 1 &&
+	    strcmp(run.err, "kill: 12x: EINVAL: invalid argument\n") == 0);
 }
 
 static void test_every_program_answers_help(void)
@@ -66,14 +68,16 @@ static void test_every_program_answers_help(void)
 static void test_every_program_rejects_a_bad_option(void)
 {
 	for (size_t i = 0; i < app_count; i++) {
-		char message[48];
-		snprintf(
-		    message, sizeof(message), "%s: unknown option -Z\n", app_names[i]);
+		char message[80];
+		snprintf(message, sizeof(message), "%s: unknown option -Z\nusage: %s ",
+		    app_names[i], app_names[i]);
 		CHECK_RC(APP(&run, app_names[i], "-Z"), EOK);
-		if (run.status != 2 || strcmp(run.err, message) != 0)
+		bool ok = run.status == 2 &&
+		    strncmp(run.err, message, strlen(message)) == 0;
+		if (!ok)
 			printf("appstest:   %s -Z: status %d, stderr [%s]\n",
 			    app_names[i], run.status, run.err);
-		CHECK(run.status == 2 && strcmp(run.err, message) == 0);
+		CHECK(ok);
 	}
 }
 

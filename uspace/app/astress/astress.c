@@ -30,6 +30,9 @@
 #include <string.h>
 #include <task.h>
 #include <time.h>
+#include <getopt.h>
+
+#define USAGE "(a test program; make test boots it with testtask=astress)"
 
 #define SERVICE_KILL  7
 #define SERVICE_FLOOD 8
@@ -494,6 +497,9 @@ static int run(const char *name, void (*fn)(void))
 
 int main(int argc, char **argv)
 {
+	int status;
+	if (cmd_check_words(argc, argv, USAGE, NULL, &status))
+		return status;
 	if (argc > 2 && strcmp(argv[1], "ping") == 0)
 		return ping_main(strtoul(argv[2], NULL, 10));
 	/* A second runner serves the registrar while main waits in the kernel

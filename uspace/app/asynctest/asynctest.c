@@ -9,9 +9,17 @@
 #include <fibril.h>
 #include <stdlib.h>
 #include <string.h>
+#include <getopt.h>
+
+#define USAGE "(a test program; make test boots it with testtask=asynctest)"
+/* First words of its own modes (children it starts, ...). */
+static const char *const own_words[] = {"--bench", NULL};
 
 int main(int argc, char *argv[])
 {
+	int status;
+	if (cmd_check_words(argc, argv, USAGE, own_words, &status))
+		return status;
 	if (argc > 1 && strcmp(argv[1], "--bench") == 0) {
 		ns_init();
 		async_bench();

@@ -26,6 +26,11 @@
 #include <syscall.h>
 #include <task.h>
 #include <thread.h>
+#include <getopt.h>
+
+#define USAGE "[--system] (make bench boots it with testtask=bench)"
+/* First words of its own modes (children it starts, ...). */
+static const char *const own_words[] = {"--server", "--share-server", "--system", NULL};
 
 static void op_null_syscall(void *arg)
 {
@@ -179,6 +184,9 @@ static int kernel_cases(void)
 
 int main(int argc, char **argv)
 {
+	int status;
+	if (cmd_check_words(argc, argv, USAGE, own_words, &status))
+		return status;
 	if (argc > 2 && strcmp(argv[1], "--server") == 0)
 		return serve(strcmp(argv[2], "combined") == 0);
 	if (argc > 1 && strcmp(argv[1], "--share-server") == 0)

@@ -18,6 +18,9 @@
 #include <task.h>
 #include <testsuite.h>
 #include <vfs.h>
+#include <getopt.h>
+
+#define USAGE "(a test program; make test boots it with testtask=devtest)"
 
 #define TEST_LIMIT_USEC (120 * 1000 * 1000)
 #define STABLE_USEC	(30 * 1000 * 1000)
@@ -164,8 +167,11 @@ static void test_a_dead_driver_fails_only_its_device(void)
 		CHECK(find_device(others[i], &n) && n.state == DEVMAN_DEV_RUNNING);
 }
 
-int main(void)
+int main(int argc, char *argv[])
 {
+	int status;
+	if (cmd_check_words(argc, argv, USAGE, NULL, &status))
+		return status;
 	test_suite_start("devtest");
 	if (test_suite_limit(TEST_LIMIT_USEC) != EOK) {
 		printf("devtest: out of memory\n");

@@ -26,6 +26,9 @@
 #include <string.h>
 #include <syscall.h>
 #include <task.h>
+#include <getopt.h>
+
+#define USAGE "[--seed N] [--calls N] [--seconds N] [--trace N] (make fuzz boots it)"
 #include <time.h>
 
 #define USER_END    0x0000800000000000ull
@@ -372,8 +375,43 @@ static _Noreturn void fuzz_child(uint64_t seed)
 		one_call(false);
 }
 
+/** The options that take a number; the modes its own children run in
+ *  (--child N, --server) come first and alone. */
+static const char *const number_options[] = {
+    "--seed", "--calls", "--seconds", "--trace", "--child", NULL};
+
+/** True when argv is "--server" or pairs of a number option and a number;
+ *  otherwise reports the first bad word with the usage. */
+static bool arguments_ok(int argc, char **argv)
+{
+	if (argc == 2 && strcmp(argv[1], "--server") == 0)
+		return true;
+	for (int i = 1; i < argc; i += 2) {
+		bool known = false;
+		for (const char *const *o = number_options; *o != NULL; o++)
+			known |= strcmp(argv[i], *o) == 0;
+		char *end = NULL;
+		if (known && i + 1 < argc)
+			(void) strtoull(argv[i + 1], &end, 0);
+		if (!known || end == NULL || end == argv[i + 1] || *end != '\0') {
+			if (known)
+				fprintf(
+				    stderr, "fuzz: option %s needs a number\n", argv[i]);
+			else
+				fprintf(stderr, "fuzz: unknown option %s\n", argv[i]);
+			cmd_usage_error(argv[0], USAGE);
+			return false;
+		}
+	}
+	return true;
+}
+
 int main(int argc, char **argv)
 {
+	if (cmd_help(argc, argv, USAGE))
+		return CMD_EXIT_OK;
+	if (!arguments_ok(argc, argv))
+		return CMD_EXIT_USAGE;
 	uint64_t seed = 1, calls_wanted = 100000, seconds = 0;
 	for (int i = 1; i + 1 < argc; i += 2) {
 		uint64_t v = strtoull(argv[i + 1], NULL, 0);

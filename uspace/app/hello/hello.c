@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <task.h>
+#include <getopt.h>
+
+#define USAGE "[WORD...] (greets, then checks the heap)"
 
 #define BLOCKS 64
 
@@ -75,6 +78,9 @@ static int exercise_heap(void)
 
 int main(int argc, char *argv[])
 {
+	int status;
+	if (cmd_check_words(argc, argv, USAGE, NULL, &status))
+		return status;
 	printf("Hello from userspace: argc=%d\n", argc);
 	for (int i = 0; i < argc; i++)
 		printf("argv[%d] = \"%s\"\n", i, argv[i]);

@@ -20,6 +20,11 @@
 #include <string.h>
 #include <task.h>
 #include <time.h>
+#include <getopt.h>
+
+#define USAGE "[--root ARCHIVE] [CONFIG] (the first program; the kernel starts it)"
+/* First words of its own modes (children it starts, ...). */
+static const char *const own_words[] = {"--root", NULL};
 
 #define DEFAULT_CONFIG	   "/cfg/init.conf"
 #define ARGS_MAX	   32
@@ -254,6 +259,9 @@ static errno_t mount_root(const char *archive)
 
 int main(int argc, char *argv[])
 {
+	int status;
+	if (cmd_check_words(argc, argv, USAGE, own_words, &status))
+		return status;
 	int arg = 1;
 	if (argc > 2 && strcmp(argv[1], "--root") == 0) {
 		if (mount_root(argv[2]) != EOK)

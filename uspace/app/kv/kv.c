@@ -7,22 +7,23 @@
  * Exit status: 0 done, 1 the store refused (the error is printed), 2 usage.
  */
 #include "kvstore_client.h"
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#define USAGE "set KEY VALUE | get KEY | del KEY | count | fill PREFIX N"
+
 static int usage(void)
 {
-	fprintf(stderr,
-	    "usage: kv set KEY VALUE | get KEY | del KEY | count | fill PREFIX N\n");
-	return 2;
+	return cmd_usage_error("kv", USAGE);
 }
 
 static int report(const char *what, errno_t rc)
 {
 	if (rc == EOK)
 		return 0;
-	fprintf(stderr, "kv: %s: %s\n", what, str_error(rc));
+	fprintf(stderr, "kv: %s: %s\n", what, strerror(rc));
 	return 1;
 }
 
@@ -77,10 +78,9 @@ static int run(async_sess_t *sess, int argc, char *argv[])
 
 int main(int argc, char *argv[])
 {
-	if (argc >= 2 && strcmp(argv[1], "--help") == 0) {
-		usage();
-		return 0;
-	}
+	int early;
+	if (cmd_check_words(argc, argv, USAGE, NULL, &early))
+		return early;
 	if (argc < 2)
 		return usage();
 	errno_t rc;

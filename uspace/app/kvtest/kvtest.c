@@ -12,6 +12,9 @@
 #include <testsuite.h>
 #include <unistd.h>
 #include <vfs.h>
+#include <getopt.h>
+
+#define USAGE "(a test program; make test boots it with testtask=kvtest)"
 
 #define OUT_PATH "/kv-out"
 
@@ -107,8 +110,11 @@ static void test_several_clients(void)
 	CHECK(status == 0 && strcmp(output, "c3-19\n") == 0);
 }
 
-int main(void)
+int main(int argc, char *argv[])
 {
+	int status;
+	if (cmd_check_words(argc, argv, USAGE, NULL, &status))
+		return status;
 	test_suite_start("kvtest");
 	RUN(test_start_server);
 	RUN(test_set_get_del);

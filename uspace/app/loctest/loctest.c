@@ -9,6 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <vfs.h>
+#include <getopt.h>
+
+#define USAGE "(a test program; make test boots it with testtask=loctest)"
+/* First words of its own modes (children it starts, ...). */
+static const char *const own_words[] = {"--child", NULL};
 
 #define TEST_LIMIT_USEC 120000000
 #define POLL_USEC	10000
@@ -213,6 +218,9 @@ static void test_killed_server_loses_its_services(void)
 
 int main(int argc, char *argv[])
 {
+	int status;
+	if (cmd_check_words(argc, argv, USAGE, own_words, &status))
+		return status;
 	if (argc > 2 && strcmp(argv[1], "--child") == 0)
 		return child_main(argv[2]);
 	test_suite_start("loctest");

@@ -14,6 +14,9 @@
 #include <log.h>
 #include <term.h>
 #include <unistd.h>
+#include <getopt.h>
+
+#define USAGE "[SCRIPT]"
 
 static sh_t shell = {.term_files = {-1, -1, -1}};
 
@@ -84,6 +87,9 @@ static int run_interactive(sh_t *sh)
 
 int main(int argc, char *argv[])
 {
+	int early;
+	if (cmd_check_words(argc, argv, USAGE, NULL, &early))
+		return early;
 	if (argc > 1)
 		return run_script(&shell, argv[1]);
 	errno_t rc = term_open(&shell.term);

@@ -19,6 +19,11 @@
 #include <string.h>
 #include <syscall.h>
 #include <task.h>
+#include <getopt.h>
+
+#define USAGE "[--cycles N] (a test program; make test boots it with testtask=stress)"
+/* First words of its own modes (children it starts, ...). */
+static const char *const own_words[] = {"--peer", "--eat", "--cycles", NULL};
 
 #define M_WORK	   (IPC_FIRST_USER_METHOD + 7)
 #define M_EVENT	   (IPC_FIRST_USER_METHOD + 8)
@@ -346,6 +351,9 @@ static int eat(void)
 
 int main(int argc, char **argv)
 {
+	int status;
+	if (cmd_check_words(argc, argv, USAGE, own_words, &status))
+		return status;
 	if (argc > 2 && strcmp(argv[1], "--peer") == 0)
 		peer(strcmp(argv[2], "hold") == 0);
 	if (argc > 1 && strcmp(argv[1], "--eat") == 0)

@@ -13,6 +13,11 @@
 #include <task.h>
 #include <abi/loader.h>
 #include <testsuite.h>
+#include <getopt.h>
+
+#define USAGE "(a test program; make test boots it with testtask=tasktest)"
+/* First words of its own modes (children it starts, ...). */
+static const char *const own_words[] = {"--child", "--bench", NULL};
 
 #define SEQUENTIAL_SPAWNS 100
 #define CONCURRENT_SPAWNS 20
@@ -303,6 +308,9 @@ static int bench(void)
 
 int main(int argc, char *argv[])
 {
+	int status;
+	if (cmd_check_words(argc, argv, USAGE, own_words, &status))
+		return status;
 	if (argc > 1 && strcmp(argv[1], "--child") == 0)
 		return child_main(argc, argv);
 	if (argc > 1 && strcmp(argv[1], "--bench") == 0)

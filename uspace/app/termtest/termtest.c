@@ -25,6 +25,11 @@
 #include <string.h>
 #include <task.h>
 #include <term.h>
+#include <getopt.h>
+
+#define USAGE "(a test program; make test boots it with testtask=termtest)"
+/* First words of its own modes (children it starts, ...). */
+static const char *const own_words[] = {"--victim", NULL};
 
 #define LINE_SIZE      256
 #define JOIN_USEC      10000000
@@ -269,6 +274,9 @@ static void termtest_steps(void)
 
 int main(int argc, char **argv)
 {
+	int status;
+	if (cmd_check_words(argc, argv, USAGE, own_words, &status))
+		return status;
 	if (argc > 1 && strcmp(argv[1], "--victim") == 0)
 		victim_main();
 	errno_t rc = set_up();

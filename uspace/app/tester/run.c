@@ -84,11 +84,12 @@ static void relay(int fd, tester_verdict_t *v)
 	}
 }
 
-/** Spawns /app/NAME with @a out as its stdout and stderr. */
+/** Spawns /test/NAME (boot/rootfs.mk puts tester's programs there, out of
+ *  /app) with @a out as its stdout and stderr. */
 static errno_t spawn(const tester_prog_t *prog, int out, task_id_t *id, task_wait_t *wait)
 {
 	char path[64];
-	snprintf(path, sizeof(path), "/app/%s", prog->name);
+	snprintf(path, sizeof(path), "/test/%s", prog->name);
 	const char *const args[] = {prog->name, NULL};
 	task_spawn_opts_t opts;
 	task_spawn_opts_init(&opts);
@@ -110,7 +111,7 @@ static bool report_end(
 		return false;
 	}
 	if (rc != EOK) {
-		printf("tester: %s: waiting failed: %s\n", prog->name, str_error(rc));
+		printf("tester: %s: waiting failed: %s\n", prog->name, strerror(rc));
 		return false;
 	}
 	if (texit->how == TASK_EXIT_NORMAL && texit->status == 0)

@@ -1,6 +1,6 @@
 /*
- * tester: run the userspace test programs of /app from the shell and sum
- * up their verdicts.
+ * tester: run the userspace test programs of /test (boot/rootfs.mk puts
+ * them there, out of /app) from the shell and sum up their verdicts.
  *
  *   tester NAME...      run these test programs
  *   tester all          run every one of them, in the order of `tester -l`
@@ -68,7 +68,7 @@ static void run_one(const tester_prog_t *prog, tester_count_t *total)
 	tester_count_t c;
 	errno_t rc = tester_run(prog, &c);
 	if (rc != EOK) {
-		printf("tester: FAIL %s: cannot run it: %s\n", prog->name, str_error(rc));
+		printf("tester: FAIL %s: cannot run it: %s\n", prog->name, strerror(rc));
 		c.passed = 0;
 		c.failed = 1;
 	}

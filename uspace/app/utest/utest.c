@@ -25,6 +25,12 @@
 #include <time.h>
 #include <errno.h>
 #include <futex.h>
+#include <getopt.h>
+
+#define USAGE "(a test program; tester runs it)"
+/* First words of its own modes (children it starts, ...). */
+static const char *const own_words[] = {"--exit", "--noperm", "--granted", "--sleep",
+    "--fault", "--read-kernel", "--write-code", "--exec-data", "--ud2", NULL};
 
 #define KERNEL_ADDR 0xffffffff80100000ull
 #define UNMAPPED    0x0000700000000000ull
@@ -476,6 +482,9 @@ static int run_child(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	int status;
+	if (cmd_check_words(argc, argv, USAGE, own_words, &status))
+		return status;
 	if (argc > 1)
 		return run_child(argc, argv);
 	run("bad_pointers_get_ebadmem", test_bad_pointers_get_ebadmem);

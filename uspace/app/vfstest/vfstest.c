@@ -6,11 +6,19 @@
  */
 #include "vfstest.h"
 #include <string.h>
+#include <getopt.h>
+
+#define USAGE "(a test program; make test boots it with testtask=vfstest)"
+/* First words of its own modes (children it starts, ...). */
+static const char *const own_words[] = {"--child", NULL};
 
 #define TEST_LIMIT_USEC 120000000
 
 int main(int argc, char *argv[])
 {
+	int status;
+	if (cmd_check_words(argc, argv, USAGE, own_words, &status))
+		return status;
 	if (argc > 2 && strcmp(argv[1], "--child") == 0)
 		return child_main(argc - 2, argv + 2);
 	test_suite_start("vfstest");

@@ -17,6 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <getopt.h>
+
+#define USAGE "[SERVICE [middle BACKEND]] (a test server)"
 
 #define SHARE_PAGE 4096
 
@@ -398,6 +401,9 @@ static errno_t connect_backend(sysarg_t service)
 
 int main(int argc, char *argv[])
 {
+	int status;
+	if (cmd_check_words(argc, argv, USAGE, NULL, &status))
+		return status;
 	sysarg_t service = argc > 1 ? strtoul(argv[1], NULL, 10) : 1;
 	errno_t rc = fibril_spawn_runners(1);
 	async_set_client_data_constructor(client_data_create);

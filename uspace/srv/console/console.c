@@ -22,6 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <task.h>
+#include <getopt.h>
+
+#define USAGE "[SERVICE] (a server; init starts it, as /cfg/init.conf says)"
 
 static const chardev_ops_t console_ops = {.read = input_read, .write = output_write};
 
@@ -87,6 +90,9 @@ static errno_t console_register_loc(void)
 
 int main(int argc, char **argv)
 {
+	int status;
+	if (cmd_check_words(argc, argv, USAGE, NULL, &status))
+		return status;
 	if (argc > 2) {
 		printf("usage: %s [SERVICE]\n", NAME);
 		return 1;

@@ -15,6 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <getopt.h>
+
+#define USAGE "[DRIVER-DIR] (a server; init starts it, as /cfg/init.conf says)"
 
 #define DEFAULT_DRIVER_DIR "/drv"
 #define BOOT_WAIT_USEC	   (20 * 1000 * 1000)
@@ -311,6 +314,9 @@ static errno_t devman_start(const char *dir)
 
 int main(int argc, char **argv)
 {
+	int status;
+	if (cmd_check_words(argc, argv, USAGE, NULL, &status))
+		return status;
 	if (argc > 2) {
 		printf("usage: %s [DRIVER-DIR]\n", NAME);
 		return 1;

@@ -12,6 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <task.h>
+#include <getopt.h>
+
+#define USAGE "(a server; kvtest starts it)"
 
 #define PAIRS_MAX 256
 
@@ -174,6 +177,9 @@ static void kv_connection(ipc_call_t *icall, void *arg)
 
 int main(int argc, char *argv[])
 {
+	int status;
+	if (cmd_check_words(argc, argv, USAGE, NULL, &status))
+		return status;
 	errno_t rc = service_register(
 	    service_id_from_name(KVSTORE_SERVICE), KVSTORE_IFACE, kv_connection, NULL);
 	if (rc != EOK) {

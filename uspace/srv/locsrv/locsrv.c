@@ -13,6 +13,9 @@
 #include <task.h>
 #include <stdlib.h>
 #include <string.h>
+#include <getopt.h>
+
+#define USAGE "(a server; init starts it, as /cfg/init.conf says)"
 
 loc_registry_t loc_registry;
 
@@ -98,6 +101,9 @@ static void loc_connection(ipc_call_t *icall, void *arg)
 
 int main(int argc, char *argv[])
 {
+	int status;
+	if (cmd_check_words(argc, argv, USAGE, NULL, &status))
+		return status;
 	loc_registry_init(&loc_registry);
 	errno_t rc = loc_notifier_start();
 	if (rc == EOK)

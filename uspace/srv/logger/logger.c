@@ -18,6 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <task.h>
+#include <getopt.h>
+
+#define USAGE "(a server; init starts it, as /cfg/init.conf says)"
 
 #define KLOG_CHUNK 1024
 
@@ -129,6 +132,9 @@ static void log_connection(ipc_call_t *icall, void *arg)
 
 int main(int argc, char *argv[])
 {
+	int status;
+	if (cmd_check_words(argc, argv, USAGE, NULL, &status))
+		return status;
 	logbuf_init(&ring);
 	errno_t rc = async_event_subscribe(EVENT_KLOG, klog_event, NULL);
 	if (rc != EOK) {

@@ -25,6 +25,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <getopt.h>
+
+#define USAGE "(a server; the kernel starts it first)"
 
 /** A task end, from the manager to the state. */
 typedef struct {
@@ -200,6 +203,9 @@ static void ns_client(ipc_call_t *icall, void *arg)
 
 int main(int argc, char *argv[])
 {
+	int status;
+	if (cmd_check_words(argc, argv, USAGE, NULL, &status))
+		return status;
 	ns_service_init();
 	ns_task_init();
 	fid_t worker = fibril_create(ns_worker, NULL);

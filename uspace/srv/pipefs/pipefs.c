@@ -4,8 +4,14 @@
  */
 #include "pipefs.h"
 #include <fsrv.h>
+#include <getopt.h>
+
+#define USAGE "(a server; init starts it, as /cfg/init.conf says)"
 
 int main(int argc, char *argv[])
 {
+	int status;
+	if (cmd_check_words(argc, argv, USAGE, NULL, &status))
+		return status;
 	return fsrv_main("pipefs", pipefs_call_handle);
 }

@@ -14,11 +14,20 @@ int optopt;
 
 /* Position in argv[optind] of the next flag of a cluster; 0: a new word. */
 static int cluster_pos;
+/* The usage line cmd_help() was given, printed after a bad option. */
+static const char *usage_text;
 
 const char *cmd_name(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 	return slash != NULL ? slash + 1 : path;
+}
+
+/** Prints the usage line cmd_help() was given, if any, to stderr. */
+static void print_usage(const char *argv0)
+{
+	if (usage_text != NULL)
+		fprintf(stderr, "usage: %s %s\n", cmd_name(argv0), usage_text);
 }
 
 /** True when argv[optind] does not start options: the end, an operand, a
@@ -58,13 +67,28 @@ static int take_argument(int argc, char *const argv[], char opt)
 	}
 	if (optind >= argc) {
 		optopt = opt;
-		if (opterr)
+		if (opterr) {
 			fprintf(stderr, "%s: option -%c needs an argument\n",
 			    cmd_name(argv[0]), opt);
+			print_usage(argv[0]);
+		}
 		return '?';
 	}
 	optarg = argv[optind++];
 	return opt;
+}
+
+/** A word "--name" (getopt knows no long options): refused whole, as '?'. */
+static int long_option(char *const argv[])
+{
+	const char *word = argv[optind++];
+	cluster_pos = 0;
+	optopt = '-';
+	if (opterr) {
+		fprintf(stderr, "%s: unknown option %s\n", cmd_name(argv[0]), word);
+		print_usage(argv[0]);
+	}
+	return '?';
 }
 
 int getopt(int argc, char *const argv[], const char *optstring)
@@ -75,14 +99,18 @@ int getopt(int argc, char *const argv[], const char *optstring)
 			return -1;
 		cluster_pos = 1;
 	}
+	if (cluster_pos == 1 && argv[optind][1] == '-')
+		return long_option(argv);
 	char opt = argv[optind][cluster_pos];
 	const char *spec = opt != ':' ? strchr(optstring, opt) : NULL;
 	if (spec == NULL) {
 		optopt = opt;
 		advance(argv);
-		if (opterr)
+		if (opterr) {
 			fprintf(
 			    stderr, "%s: unknown option -%c\n", cmd_name(argv[0]), opt);
+			print_usage(argv[0]);
+		}
 		return '?';
 	}
 	if (spec[1] == ':')
@@ -93,6 +121,7 @@ int getopt(int argc, char *const argv[], const char *optstring)
 
 bool cmd_help(int argc, char *const argv[], const char *usage)
 {
+	usage_text = usage;
 	if (argc < 2 || strcmp(argv[1], "--help") != 0)
 		return false;
 	printf("usage: %s %s\n", cmd_name(argv[0]), usage);
@@ -107,7 +136,7 @@ int cmd_usage_error(const char *argv0, const char *usage)
 
 int cmd_error(const char *argv0, const char *what, errno_t rc)
 {
-	fprintf(stderr, "%s: %s: %s\n", cmd_name(argv0), what, str_error(rc));
+	fprintf(stderr, "%s: %s: %s\n", cmd_name(argv0), what, strerror(rc));
 	return CMD_EXIT_ERROR;
 }
 
@@ -151,4 +180,27 @@ int cmd_fail(const char *argv0, const char *what, errno_t rc)
 		return cmd_error(argv0, what, rc);
 	fprintf(stderr, "%s: not permitted\n", cmd_name(argv0));
 	return CMD_EXIT_ERROR;
+}
+
+/** True when @a word is one of the NULL-terminated @a words. */
+static bool word_listed(const char *word, const char *const words[])
+{
+	for (; words != NULL && *words != NULL; words++) {
+		if (strcmp(word, *words) == 0)
+			return true;
+	}
+	return false;
+}
+
+bool cmd_check_words(int argc, char *const argv[], const char *usage,
+    const char *const words[], int *status)
+{
+	*status = CMD_EXIT_OK;
+	if (cmd_help(argc, argv, usage))
+		return true;
+	if (argc < 2 || argv[1][0] != '-' || word_listed(argv[1], words))
+		return false;
+	fprintf(stderr, "%s: unknown option %s\n", cmd_name(argv[0]), argv[1]);
+	*status = cmd_usage_error(argv[0], usage);
+	return true;
 }
