@@ -71,7 +71,9 @@ include boot/rootfs.mk
 setup:
 	@tools/setup.sh
 
-QEMU_FLAGS := -accel $(ACCEL) -cpu $(CPU) -m $(MEM) -smp $(SMP) -no-reboot \
+# Without -no-reboot: `reboot` under make run boots the machine again (the
+# test harness, tools/guest.py, keeps -no-reboot so that a reset ends QEMU).
+QEMU_FLAGS := -accel $(ACCEL) -cpu $(CPU) -m $(MEM) -smp $(SMP) \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -cdrom $(BOOT_ISO) -boot d
 comma := ,
 ifneq ($(strip $(KARGS)),)

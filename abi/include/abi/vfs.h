@@ -54,6 +54,11 @@
  *   VFS_PASS (fd, task id) -> (fd in that task's table): hands an open file
  *       to a task the caller spawned (its parent in the kernel); the
  *       position is shared. For stdin/stdout/stderr of spawned programs.
+ *   VFS_MOUNTS (index) + R vfs_mount_info_t -> (1: an entry, 0: no more):
+ *       the mount table, in the order of mounting; past the last entry the
+ *       read is refused (ENOENT) and the answer is EOK with 0. An index
+ *       names a position, so a table changing between calls may show a
+ *       mount twice or not at all.
  */
 #define VFS_CLIENT_METHODS(M) \
 	M(VFS_OPEN, "vfs.open") \
@@ -72,7 +77,8 @@
 	M(VFS_STATFS, "vfs.statfs") \
 	M(VFS_MOUNT, "vfs.mount") \
 	M(VFS_UNMOUNT, "vfs.unmount") \
-	M(VFS_PASS, "vfs.pass")
+	M(VFS_PASS, "vfs.pass") \
+	M(VFS_MOUNTS, "vfs.mounts")
 
 IFACE_METHOD_ENUM(VFS_CLIENT, VFS_CLIENT_METHODS, IPC_FIRST_USER_METHOD);
 
@@ -124,6 +130,14 @@ typedef struct {
 	uint64_t server_task; /* the file-system server's task (the VFS fills
 				 it in) */
 } vfs_statfs_t;
+
+/** An entry of the mount table (VFS_MOUNTS). */
+typedef struct {
+	char point[VFS_PATH_MAX + 1]; /* the mount point */
+	char fs_type[VFS_FSNAME_MAX];
+	uint32_t flags;	      /* VFS_MOUNT_RDONLY */
+	uint64_t server_task; /* the file-system server's task */
+} vfs_mount_info_t;
 
 /*
  * File system -> VFS: connect to the "vfs" service with VFS_IFACE_FS, send

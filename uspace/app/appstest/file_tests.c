@@ -24,7 +24,8 @@ static void test_mkdir_p_makes_parents(void)
 	CHECK_RC(APP(&run, "mkdir", "-p", "/t/a/b"), EOK);
 	CHECK(run.status == 0);
 	CHECK_RC(APP(&run, "mkdir", "/t/a"), EOK);
-	CHECK(run.status == 1 && strcmp(run.err, "mkdir: /t/a: EEXIST\n") == 0);
+	CHECK(run.status == 1 &&
+	    strcmp(run.err, "mkdir: /t/a: EEXIST: already exists\n") == 0);
 }
 
 static void test_touch_and_ls_sorted(void)
@@ -47,7 +48,8 @@ static void test_cat_copies_files(void)
 	CHECK_RC(APP(&run, "cat"), EOK); /* stdin: none, so EOF */
 	CHECK(run.status == 0 && run.out[0] == '\0');
 	CHECK_RC(APP(&run, "cat", "/t/missing"), EOK);
-	CHECK(run.status == 1 && strcmp(run.err, "cat: /t/missing: ENOENT\n") == 0);
+	CHECK(run.status == 1 &&
+	    strcmp(run.err, "cat: /t/missing: ENOENT: no such file or directory\n") == 0);
 }
 
 static void test_cp_copies_files_and_trees(void)
@@ -60,7 +62,8 @@ static void test_cp_copies_files_and_trees(void)
 	CHECK_RC(APP(&run, "cp", "/t/text", "/t/copy"), EOK);
 	CHECK(run.status == 0 && path_is("/t/copy/text", false));
 	CHECK_RC(APP(&run, "cp", "/t/a", "/t/nocopy"), EOK);
-	CHECK(run.status == 1 && strcmp(run.err, "cp: /t/a: EISDIR\n") == 0);
+	CHECK(run.status == 1 &&
+	    strcmp(run.err, "cp: /t/a: EISDIR: is a directory\n") == 0);
 }
 
 static void test_mv_renames_and_crosses_mounts(void)
@@ -78,7 +81,8 @@ static void test_mv_renames_and_crosses_mounts(void)
 static void test_rm_needs_r_for_directories(void)
 {
 	CHECK_RC(APP(&run, "rm", "/t/a"), EOK);
-	CHECK(run.status == 1 && strcmp(run.err, "rm: /t/a: EISDIR\n") == 0);
+	CHECK(run.status == 1 &&
+	    strcmp(run.err, "rm: /t/a: EISDIR: is a directory\n") == 0);
 	CHECK_RC(APP(&run, "rm", "-r", "/t/a", "/t/f2"), EOK);
 	CHECK(run.status == 0 && !path_is("/t/a", true) && !path_is("/t/f2", false));
 }
@@ -103,7 +107,9 @@ static void test_umount_and_mount_without_arguments(void)
 	CHECK_RC(APP(&run, "umount", "/m"), EOK);
 	CHECK(run.status == 1);
 	CHECK_RC(APP(&run, "mount"), EOK);
-	CHECK(run.status == 1 && strstr(run.err, "cannot list") != NULL);
+	CHECK(run.status == 0 && strncmp(run.out, "tmpfs on / (rw, task ", 21) == 0);
+	CHECK(strstr(run.out, "\ntmpfs on /arch (ro, task ") != NULL);
+	CHECK(strstr(run.out, " on /m ") == NULL);
 }
 
 void file_tests(void)

@@ -14,28 +14,34 @@ static const char *prog;
 
 /** The next piece of @a in: what one read of its descriptor gives (a
  *  terminal gives a line as soon as it is typed), or for a stream without
- *  one a full buffer. */
-static size_t read_piece(FILE *in, char *buf, size_t size, bool *failed)
+ *  one a full buffer. A failed read leaves its cause in *@a rc. */
+static size_t read_piece(FILE *in, char *buf, size_t size, errno_t *rc)
 {
 	int fd = fileno(in);
-	if (fd < 0)
-		return fread(buf, 1, size, in);
+	if (fd < 0) {
+		size_t n = fread(buf, 1, size, in);
+		if (ferror(in))
+			*rc = EIO;
+		return n;
+	}
 	ssize_t n = read(fd, buf, size);
-	*failed = n < 0;
+	if (n < 0)
+		*rc = errno;
 	return n > 0 ? (size_t) n : 0;
 }
 
-/** Copies @a in to stdout as it comes; EIO if reading or writing failed. */
+/** Copies @a in to stdout as it comes; the cause if reading (EISDIR for a
+ *  directory, ...) or writing failed. */
 static errno_t copy_stream(FILE *in)
 {
 	char buf[4096];
 	size_t n;
-	bool failed = false;
-	while ((n = read_piece(in, buf, sizeof(buf), &failed)) > 0) {
+	errno_t rc = EOK;
+	while ((n = read_piece(in, buf, sizeof(buf), &rc)) > 0) {
 		if (fwrite(buf, 1, n, stdout) != n || fflush(stdout) != 0)
 			return EIO;
 	}
-	return failed || ferror(in) ? EIO : EOK;
+	return rc;
 }
 
 static int cat_file(const char *path)

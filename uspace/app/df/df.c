@@ -1,6 +1,7 @@
 /*
- * df: the file system holding each path (default /): its type, block size,
- * total and free blocks ("-" when it has no limit) and number of files.
+ * df: the file system holding each path (default: every mount point of the
+ * mount table): its type, block size, total and free blocks ("-" when it
+ * has no limit) and number of files.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -34,6 +35,24 @@ static errno_t show(const char *path)
 	return EOK;
 }
 
+/** Shows every mount of the mount table; the exit status. */
+static int show_all(const char *argv0)
+{
+	vfs_mount_info_t info;
+	bool more = true;
+	int status = CMD_EXIT_OK;
+	for (size_t i = 0;; i++) {
+		errno_t rc = vfs_mount_info(i, &info, &more);
+		if (rc != EOK)
+			return cmd_error(argv0, "the mount table", rc);
+		if (!more)
+			return status;
+		rc = show(info.point);
+		if (rc != EOK)
+			status = cmd_error(argv0, info.point, rc);
+	}
+}
+
 int main(int argc, char *argv[])
 {
 	if (cmd_help(argc, argv, USAGE))
@@ -42,13 +61,13 @@ int main(int argc, char *argv[])
 		return CMD_EXIT_USAGE;
 	printf("%-16s %-8s %6s %10s %10s %8s\n", "PATH", "TYPE", "BLOCK", "TOTAL", "FREE",
 	    "FILES");
-	char *root[] = {"/", NULL};
-	char **paths = optind < argc ? &argv[optind] : root;
+	if (optind == argc)
+		return show_all(argv[0]);
 	int status = CMD_EXIT_OK;
-	for (; *paths != NULL; paths++) {
-		errno_t rc = show(*paths);
+	for (int i = optind; i < argc; i++) {
+		errno_t rc = show(argv[i]);
 		if (rc != EOK)
-			status = cmd_error(argv[0], *paths, rc);
+			status = cmd_error(argv[0], argv[i], rc);
 	}
 	return status;
 }

@@ -1,6 +1,8 @@
 /*
  * mv: renames SRC to DST (inside DST when it is a directory). Across file
- * systems (EXDEV) it runs `cp -r SRC DST` and then `rm -r SRC`.
+ * systems (EXDEV) it runs `cp -r SRC DST` and then `rm -r SRC`, after
+ * checking that SRC can be removed, so that it either moves or changes
+ * nothing (a failed copy is removed again).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -11,8 +13,12 @@
 
 #define USAGE "SRC DST"
 
-/** Runs /app/@a name with @a args; EOK if it exited 0. */
-static errno_t run(const char *name, const char *const args[])
+static const char *prog;
+
+/** Runs /app/@a name with @a args (it reports its own errors on our
+ *  stderr); *@a failed when it did not exit 0. Fails only if it could not
+ *  be run or waited for. */
+static errno_t run(const char *name, const char *const args[], bool *failed)
 {
 	char path[64];
 	snprintf(path, sizeof(path), "/app/%s", name);
@@ -25,20 +31,57 @@ static errno_t run(const char *name, const char *const args[])
 	rc = task_wait(&wait, &exit, &retval);
 	if (rc != EOK)
 		return rc;
-	return exit.how == TASK_EXIT_NORMAL && exit.status == 0 ? EOK : EIO;
+	*failed = exit.how != TASK_EXIT_NORMAL || exit.status != 0;
+	return EOK;
+}
+
+/** EOK when @a src lies on a file system that lets it be removed. */
+static errno_t removable(const char *src)
+{
+	vfs_statfs_t sf;
+	errno_t rc = vfs_statfs(src, &sf);
+	if (rc != EOK)
+		return rc;
+	return sf.flags & VFS_MOUNT_RDONLY ? EROFS : EOK;
 }
 
 /** Moves between file systems: a copy, then the source removed. */
-static errno_t move_across(const char *src, const char *dst)
+static int move_across(const char *src, const char *dst)
 {
+	errno_t rc = removable(src);
+	if (rc != EOK)
+		return cmd_error(prog, src, rc);
+	struct stat st;
+	bool existed = stat(dst, &st) == 0;
 	const char *const cp_args[] = {"cp", "-r", src, dst, NULL};
+	bool failed = false;
+	rc = run("cp", cp_args, &failed);
+	if (rc != EOK)
+		return cmd_error(prog, "/app/cp", rc);
+	if (failed) {
+		/* cp named the cause; take back what it made (only a new name). */
+		const char *const undo_args[] = {"rm", "-r", dst, NULL};
+		if (!existed && stat(dst, &st) == 0)
+			(void) run("rm", undo_args, &failed);
+		fprintf(
+		    stderr, "%s: %s: not moved (the copy failed)\n", cmd_name(prog), src);
+		return CMD_EXIT_ERROR;
+	}
 	const char *const rm_args[] = {"rm", "-r", src, NULL};
-	errno_t rc = run("cp", cp_args);
-	return rc == EOK ? run("rm", rm_args) : rc;
+	rc = run("rm", rm_args, &failed);
+	if (rc != EOK)
+		return cmd_error(prog, "/app/rm", rc);
+	if (failed) {
+		fprintf(stderr, "%s: %s: copied to %s but not removed\n", cmd_name(prog),
+		    src, dst);
+		return CMD_EXIT_ERROR;
+	}
+	return CMD_EXIT_OK;
 }
 
 int main(int argc, char *argv[])
 {
+	prog = argv[0];
 	if (cmd_help(argc, argv, USAGE))
 		return CMD_EXIT_OK;
 	if (getopt(argc, argv, "") != -1)
@@ -55,6 +98,6 @@ int main(int argc, char *argv[])
 		return cmd_error(argv[0], argv[optind + 1], ENAMETOOLONG);
 	errno_t rc = rename(src, dst) == 0 ? EOK : errno;
 	if (rc == EXDEV)
-		rc = move_across(src, dst);
+		return move_across(src, dst);
 	return rc == EOK ? CMD_EXIT_OK : cmd_error(argv[0], src, rc);
 }

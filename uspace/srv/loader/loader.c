@@ -25,6 +25,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <task.h>
+#include <getopt.h>
+
+#define USAGE "(a server; task_spawn starts one per program)"
 
 /* The protocol's steps, in the order the parent must take them. */
 typedef enum {
@@ -58,7 +61,9 @@ static _Noreturn void abandon(void)
 	task_exit(EXIT_FAILURE);
 }
 
-/** The loader's one line about a failure of the program at @a path. */
+/** The loader's one line about a failure of the program at @a path that
+ *  its spawner cannot tell from the error code alone (why an ELF file is
+ *  invalid, where loading failed). */
 static void report(const char *path, const char *why)
 {
 	fprintf(stderr, "loader: %s: %s\n", path, why);
@@ -108,10 +113,8 @@ static errno_t program_open(const char *path)
 {
 	size_t size;
 	errno_t rc = source_read(path, &ldr.image, &size);
-	if (rc != EOK) {
-		report(path, rc == ENOENT ? "no such program" : str_error(rc));
-		return rc;
-	}
+	if (rc != EOK)
+		return rc; /* the spawner gets it and tells its user */
 	const char *why = "invalid";
 	rc = elf_parse(ldr.image, size, program_space_end(), &ldr.elf, &why);
 	if (rc != EOK) {
@@ -189,7 +192,7 @@ static errno_t load(ipc_call_t *call)
 	const char *cwd = ldr.cwd != NULL ? ldr.cwd : "/";
 	errno_t rc = image_load(ldr.image, &ldr.elf, &ldr.args, cwd, ldr.files, &ldr.sp);
 	if (rc != EOK) {
-		report(ldr.path, str_error(rc));
+		report(ldr.path, strerror(rc));
 		return rc;
 	}
 	/* All of these now live on the program's stack or in its areas. */
@@ -304,6 +307,9 @@ static void loader_hangup(const ipc_call_t *call, void *arg)
 
 int main(int argc, char *argv[])
 {
+	int status;
+	if (cmd_check_words(argc, argv, USAGE, NULL, &status))
+		return status;
 	task_info_t self;
 	if (task_get_info(task_get_id(), &self) != EOK || self.parent_id == 0)
 		return EXIT_FAILURE; /* orphaned before it started: nobody to serve */

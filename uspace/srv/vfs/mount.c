@@ -166,3 +166,23 @@ errno_t unmount_request(const char *point)
 	fibril_mutex_unlock(&mount_op_lock);
 	return rc;
 }
+
+errno_t mount_info(size_t index, vfs_mount_info_t *info)
+{
+	errno_t rc = ENOENT;
+	size_t i = 0;
+	fibril_mutex_lock(&vfs_lock);
+	list_foreach (mounts, link, vfs_mount_t, m) {
+		if (i++ != index)
+			continue;
+		memset(info, 0, sizeof(*info));
+		str_lcpy(info->point, m->point, sizeof(info->point));
+		str_lcpy(info->fs_type, m->fs->name, sizeof(info->fs_type));
+		info->flags = m->flags;
+		info->server_task = m->fs->task;
+		rc = EOK;
+		break;
+	}
+	fibril_mutex_unlock(&vfs_lock);
+	return rc;
+}

@@ -359,7 +359,11 @@ static void ops_statfs(vfs_table_t *t, ipc_call_t *call)
 	errno_t rc = ops_receive_resolve(&p);
 	vfs_statfs_t sf;
 	if (rc == EOK) {
-		rc = vfs_fs_req_read(p.m, FS_STATFS, 0, &sf, sizeof(sf));
+		sysarg_t out[3];
+		/* The path must name something, not only lie under a mount. */
+		rc = vfs_fs_req_path(p.m, FS_LOOKUP, 0, p.rest, NULL, out);
+		if (rc == EOK)
+			rc = vfs_fs_req_read(p.m, FS_STATFS, 0, &sf, sizeof(sf));
 		sf.flags = p.m->flags;
 		sf.server_task = p.m->fs->task;
 		str_lcpy(sf.fs_type, p.m->fs->name, sizeof(sf.fs_type));
@@ -466,8 +470,23 @@ static void ops_close(vfs_table_t *t, ipc_call_t *call)
 static void ops_pass(vfs_table_t *t, ipc_call_t *call)
 {
 	int fd = -1;
-	errno_t rc = vfs_fd_pass(t, call->args[0], call->task_id, call->args[1], &fd);
+	errno_t rc = vfs_fd_pass(
+	    t, call->args[0], async_call_task_id(call), call->args[1], &fd);
 	vfs_answer(call, rc, (sysarg_t) fd, 0);
+}
+
+static void ops_mounts(vfs_table_t *t, ipc_call_t *call)
+{
+	vfs_mount_info_t info;
+	errno_t rc = mount_info(call->args[0], &info);
+	if (rc == EOK)
+		rc = ops_reply_data(&info, sizeof(info));
+	else
+		vfs_refuse_data(rc);
+	if (rc == ENOENT)
+		vfs_answer(call, EOK, 0, 0); /* past the last entry */
+	else
+		vfs_answer(call, rc, rc == EOK ? 1 : 0, 0);
 }
 
 /* The client calls, indexed by method - VFS_OPEN; each answers its call
@@ -491,6 +510,7 @@ static void (*const client_ops[])(vfs_table_t *t, ipc_call_t *call) = {
     VFS_OP(VFS_MOUNT) = ops_mount,
     VFS_OP(VFS_UNMOUNT) = ops_unmount,
     VFS_OP(VFS_PASS) = ops_pass,
+    VFS_OP(VFS_MOUNTS) = ops_mounts,
 };
 
 void vfs_client_call(vfs_table_t *t, ipc_call_t *call)

@@ -10,6 +10,9 @@
 #include <stdio.h>
 #include <task.h>
 #include <string.h>
+#include <getopt.h>
+
+#define USAGE "(a server; the kernel starts it)"
 
 FIBRIL_MUTEX_INITIALIZE(vfs_lock);
 
@@ -31,7 +34,7 @@ void vfs_refuse_data(errno_t rc)
 
 static void vfs_client_connection(ipc_call_t *icall, void *arg)
 {
-	vfs_table_t *t = vfs_client_table(icall->task_id);
+	vfs_table_t *t = vfs_client_table(async_call_task_id(icall));
 	if (t == NULL) {
 		async_answer_0(icall, ENOMEM);
 		return;
@@ -48,6 +51,9 @@ static void vfs_client_connection(ipc_call_t *icall, void *arg)
 
 int main(int argc, char *argv[])
 {
+	int status;
+	if (cmd_check_words(argc, argv, USAGE, NULL, &status))
+		return status;
 	async_set_client_data_constructor(vfs_client_create);
 	async_set_client_data_destructor(vfs_client_destroy);
 	fid_t worker = fibril_create(vfs_client_worker, NULL);

@@ -91,6 +91,9 @@ void vfs_mount_put(vfs_mount_t *m);
 errno_t mount_request(
     const char *point, const char *type, const char *opts, unsigned flags);
 errno_t unmount_request(const char *point);
+/** Entry @a index of the mount table (in the order of mounting) into
+ *  *@a info; ENOENT past the last. */
+errno_t mount_info(size_t index, vfs_mount_info_t *info);
 
 /* file.c */
 typedef struct vfs_table vfs_table_t;

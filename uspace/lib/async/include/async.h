@@ -237,8 +237,15 @@ errno_t async_data_write_forward_fast(async_exch_t *exch, sysarg_t imethod, sysa
 errno_t async_data_read_forward_fast(async_exch_t *exch, sysarg_t imethod, sysarg_t arg1,
     sysarg_t arg2, sysarg_t arg3, sysarg_t arg4, ipc_call_t *dataptr);
 
+/** The task that sent @a call (as routed: see ipc_get_task_id()). */
+static inline task_id_t async_call_task_id(const ipc_call_t *call)
+{
+	return ipc_get_task_id(call);
+}
+
 /** Asks the server to share @a size bytes with @a flags (AS_AREA_*), @a arg
- *  for its protocol; *@a dst is where the area was mapped. */
+ *  for its protocol (the server reads it from args[3], ipc_get_arg4());
+ *  *@a dst is where the area was mapped. */
 errno_t async_share_in_start(
     async_exch_t *exch, size_t size, sysarg_t arg, unsigned flags, void **dst);
 bool async_share_in_receive(ipc_call_t *call, size_t *size, unsigned *flags);

@@ -56,6 +56,13 @@ static inline sysarg_t ipc_get_arg5(const ipc_call_t *call)
 	return call->args[4];
 }
 
+/** The task that sent @a call (a request): as routed, so a forwarded call
+ *  names its original sender unless forwarded with IPC_FF_ROUTE_FROM_ME. */
+static inline task_id_t ipc_get_task_id(const ipc_call_t *call)
+{
+	return call->task_id;
+}
+
 /** Sends @a msg through @a phone; its answer comes back to ipc_wait() with
  *  @a label. ENOENT, EHANGUP, ELIMIT (64 unanswered calls on the phone),
  *  ENOMEM or a method-specific error, and then nothing was sent. */

@@ -36,6 +36,9 @@ errno_t vfs_statfs(const char *path, vfs_statfs_t *sf);
 errno_t vfs_mount(
     const char *point, const char *fs_type, const char *opts, unsigned flags);
 errno_t vfs_unmount(const char *point);
+/** Entry @a index (from 0, in the order of mounting) of the mount table;
+ *  *@a more is false past the last one. */
+errno_t vfs_mount_info(size_t index, vfs_mount_info_t *info, bool *more);
 /** Gives task @a task (a child of ours) a descriptor for the open file of
  *  @a fd, sharing its position: *@a newfd in that task's table. */
 errno_t vfs_pass(int fd, task_id_t task, int *newfd);

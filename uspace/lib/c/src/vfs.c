@@ -197,6 +197,19 @@ errno_t vfs_readdir(int fd, char *name, bool *more)
 	return rc;
 }
 
+errno_t vfs_mount_info(size_t index, vfs_mount_info_t *info, bool *more)
+{
+	vfs_extra_t x = {{NULL, NULL}, NULL, 0, info, sizeof(*info)};
+	sysarg_t out;
+	errno_t rc = vfs_call(VFS_MOUNTS, (sysarg_t) index, 0, 0, &x, &out);
+	if (rc == ENOENT)
+		rc = EOK; /* the read's refusal past the last entry */
+	*more = rc == EOK && out == 1;
+	if (*more)
+		info->point[VFS_PATH_MAX] = '\0';
+	return rc;
+}
+
 errno_t vfs_mkdir(const char *path)
 {
 	return vfs_call_path(VFS_MKDIR, 0, path, NULL, NULL, 0);
