@@ -9,18 +9,26 @@ STRIP := $(CROSS_COMPILE)strip
 
 BOOT_MODULE_FILES := $(addprefix $(BUILD)/,$(shell sed -e 's/\#.*//' boot/modules.list | awk 'NF { print $$1 }'))
 
-$(ISO): $(KERNEL_ELF) boot/mkiso.sh boot/modules.list $(BOOT_MODULE_FILES) $(CONFIG_H)
+# The list the images are made from: boot/modules.list and each EXTRA_APPS
+# program as a test module, so that testtask=NAME boots it (made again when
+# the programs change: $(BUILD)/rootfs.programs, boot/rootfs.mk).
+MODULES_LIST := $(BUILD)/modules.list
+$(MODULES_LIST): boot/modules.list $(BUILD)/rootfs.programs
+	@{ cat boot/modules.list; \
+	  for p in $(notdir $(EXTRA_PROGRAMS)); do echo "uspace/app/$$p test $$p"; done; } > $@
+
+$(ISO): $(KERNEL_ELF) boot/mkiso.sh $(MODULES_LIST) $(BOOT_MODULE_FILES) $(CONFIG_H)
 	@echo "  ISO     $@"
 	@grub-file --is-x86-multiboot2 $(KERNEL_ELF) || { echo "kernel is not multiboot2" >&2; exit 1; }
-	@STRIP=$(STRIP) boot/mkiso.sh $(BUILD)/iso $(KERNEL_ELF) boot/modules.list $(BUILD) $(GRUB_TIMEOUT) $@
+	@STRIP=$(STRIP) boot/mkiso.sh $(BUILD)/iso $(KERNEL_ELF) $(MODULES_LIST) $(BUILD) $(GRUB_TIMEOUT) $@
 
 # The image `make run` boots: the same without the test-only modules and
 # with the root archive of kind run (without the tests that need a boot of
 # their own), so the firmware and GRUB have less to read.
-$(RUN_ISO): $(KERNEL_ELF) boot/mkiso.sh boot/modules.list $(BOOT_MODULE_FILES) $(CONFIG_H)
+$(RUN_ISO): $(KERNEL_ELF) boot/mkiso.sh $(MODULES_LIST) $(BOOT_MODULE_FILES) $(CONFIG_H)
 	@echo "  ISO     $@"
 	@mkdir -p $(dir $@)
-	@STRIP=$(STRIP) boot/mkiso.sh $(BUILD)/run-iso $(KERNEL_ELF) boot/modules.list $(BUILD) \
+	@STRIP=$(STRIP) boot/mkiso.sh $(BUILD)/run-iso $(KERNEL_ELF) $(MODULES_LIST) $(BUILD) \
 		$(GRUB_TIMEOUT) $@ "init image run"
 
 # Configuration files for the boot image (boot/cfg/*), copied into the build

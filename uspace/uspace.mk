@@ -105,6 +105,18 @@ USPACE_OBJS := $(LIBC_OBJS) $(LIBASYNC_OBJS) $(CRT0)
 # libc's and the async framework's headers) into $(USPACE_BUILD)/app/NAME,
 # NAME being the directory's name, and puts it into /app of the root file
 # system. docs/writing-a-server.md shows it.
+#
+# The setting sticks to the build directory: given on the command line it is
+# kept in $(BUILD)/extra-apps.mk, which a later make without it reads, so
+# that `make EXTRA_APPS=dir` and then `make run` keep the program (`make
+# EXTRA_APPS=` drops it). Set in config.local.mk it applies to every build.
+EXTRA_APPS_SAVED := $(BUILD)/extra-apps.mk
+ifeq ($(origin EXTRA_APPS),command line)
+$(shell mkdir -p $(BUILD) && { echo 'EXTRA_APPS := $(EXTRA_APPS)' | cmp -s - $(EXTRA_APPS_SAVED) || \
+	echo 'EXTRA_APPS := $(EXTRA_APPS)' > $(EXTRA_APPS_SAVED); })
+else ifeq ($(origin EXTRA_APPS),undefined)
+-include $(EXTRA_APPS_SAVED)
+endif
 EXTRA_APPS ?=
 EXTRA_APP_DIRS := $(patsubst %/,%,$(EXTRA_APPS))
 EXTRA_PROGRAMS := $(foreach d,$(EXTRA_APP_DIRS),$(USPACE_BUILD)/app/$(notdir $(d)))

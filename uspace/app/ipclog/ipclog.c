@@ -1,8 +1,9 @@
 /*
  * ipclog: read and control the kernel IPC log (docs/ipc.md, docs/ipclog.md).
  *
- *   ipclog [-n N] [-t TASK] [-f]      print records (the last N; only those
- *                                     of TASK; keep following new ones)
+ *   ipclog [-n N] [-t TASK] [-f]      print records (only those of TASK, a
+ *                                     task id; of them the last N; keep
+ *                                     following new ones)
  *   ipclog --json [-n N] [-t TASK]    Chrome trace-event JSON between marker
  *                                     lines (tools/ipclog2perfetto.py)
  *   ipclog --on | --off | -c          enable, disable, clear
@@ -19,6 +20,7 @@
 #include <abi/bench.h>
 #include <abi/ipc.h>
 #include <abi/ipclog.h>
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,11 +144,43 @@ typedef struct {
 	bool json;
 } options_t;
 
+/** Whether @a r is of the task -t names (of any without -t). */
+static bool of_task(const options_t *o, const ipclog_record_t *r)
+{
+	return o->task == UINT64_MAX || r->sender == o->task || r->receiver == o->task;
+}
+
 static bool selected(const options_t *o, const ipclog_record_t *r)
 {
-	if (r->seq < o->print_from)
-		return false;
-	return o->task == UINT64_MAX || r->sender == o->task || r->receiver == o->task;
+	return r->seq >= o->print_from && of_task(o, r);
+}
+
+/** Sets o->print_from to the number of the o->last-th newest record of the
+ *  task (the task filter comes before the count): a pass over the log that
+ *  keeps the numbers of the newest o->last such records in a ring of at
+ *  most @a capacity (the log's) entries. */
+static errno_t first_of_last(options_t *o, uint64_t capacity)
+{
+	size_t n = (size_t) (o->last < capacity ? o->last : capacity);
+	if (n == 0)
+		return EOK;
+	uint64_t *ring = malloc(n * sizeof(*ring));
+	if (ring == NULL)
+		return ENOMEM;
+	uint64_t cursor = 0, seen = 0;
+	int64_t got;
+	do {
+		uint64_t missed = 0;
+		got = (int64_t) syscall4(SYS_IPCLOG_READ, (sysarg_t) &cursor,
+		    (sysarg_t) batch, BATCH, (sysarg_t) &missed);
+		for (int64_t i = 0; i < got; i++) {
+			if (of_task(o, &batch[i]))
+				ring[seen++ % n] = batch[i].seq;
+		}
+	} while (got == BATCH);
+	o->print_from = seen > n ? ring[seen % n] : 0;
+	free(ring);
+	return got < 0 ? (errno_t) got : EOK;
 }
 
 /** Reads from *cursor on, printing each selected record; returns false on error. */
@@ -159,7 +193,7 @@ static bool drain(const options_t *o, uint64_t *cursor, bool *first)
 		    (sysarg_t) batch, BATCH, (sysarg_t) &missed);
 		if (n < 0) {
 			fprintf(stderr, "ipclog: cannot read the log: %s\n",
-			    str_error((errno_t) n));
+			    strerror((errno_t) n));
 			return false;
 		}
 		/* Lost records matter only if they would have been printed. */
@@ -189,7 +223,7 @@ static int show(options_t *o)
 	if (rc != EOK) {
 		fprintf(stderr,
 		    "ipclog: %s (the IPC log needs the PERM_IPCLOG permission)\n",
-		    str_error(rc));
+		    strerror(rc));
 		return 1;
 	}
 	if (!st.enabled && st.head == 0) {
@@ -199,7 +233,11 @@ static int show(options_t *o)
 		return 0;
 	}
 	uint64_t cursor = 0; /* the oldest record held: it may name connections */
-	o->print_from = o->last != 0 && st.head > o->last ? st.head - o->last : 0;
+	o->print_from = 0;
+	if (o->last != 0 && (rc = first_of_last(o, st.capacity)) != EOK) {
+		fprintf(stderr, "ipclog: cannot read the log: %s\n", strerror(rc));
+		return 1;
+	}
 	decoder_init(&decoder);
 	bool first = true;
 	if (o->json)
@@ -247,28 +285,40 @@ static errno_t demo_traffic(task_id_t *server)
 	return EOK;
 }
 
-static int usage(void)
+#define USAGE "[-n N] [-t TASK-ID] [-f] [--json] | --on | --off | -c | --demo"
+
+/** Parses the number of option @a opt (decimal digits only) into *@a v;
+ *  false with a message naming the option and the word otherwise. */
+static bool parse_number(const char *opt, const char *text, uint64_t *v)
 {
-	fprintf(stderr,
-	    "usage: ipclog [-n N] [-t TASK] [-f] [--json] | --on | --off | -c | "
-	    "--demo\n");
-	return 2;
+	char *end = NULL;
+	if (*text >= '0' && *text <= '9')
+		*v = strtoull(text, &end, 10);
+	if (end == NULL || *end != '\0') {
+		fprintf(stderr, "ipclog: %s %s: %s\n", opt, text,
+		    opt[1] == 't' ? "not a task id (a number; ps lists them)"
+				  : "not a number");
+		return false;
+	}
+	return true;
 }
 
 int main(int argc, char **argv)
 {
 	options_t o = {.last = 0, .task = UINT64_MAX};
 	task_id_t demo_server = 0;
+	if (cmd_help(argc, argv, USAGE))
+		return CMD_EXIT_OK;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "--on") == 0 || strcmp(a, "--off") == 0) {
 			errno_t rc = control(IPCLOG_CMD_ENABLE, a[3] == 'n', 0);
 			printf("ipclog: %s\n",
-			    rc == EOK ? (a[3] == 'n' ? "on" : "off") : str_error(rc));
+			    rc == EOK ? (a[3] == 'n' ? "on" : "off") : strerror(rc));
 			return rc == EOK ? 0 : 1;
 		} else if (strcmp(a, "-c") == 0) {
 			errno_t rc = control(IPCLOG_CMD_CLEAR, 0, 0);
-			printf("ipclog: %s\n", rc == EOK ? "cleared" : str_error(rc));
+			printf("ipclog: %s\n", rc == EOK ? "cleared" : strerror(rc));
 			return rc == EOK ? 0 : 1;
 		} else if (strcmp(a, "--demo") == 0) {
 			if (control(IPCLOG_CMD_ENABLE, 1, 0) != EOK ||
@@ -280,15 +330,17 @@ int main(int argc, char **argv)
 			o.follow = true;
 		} else if (strcmp(a, "--json") == 0) {
 			o.json = true;
-		} else if ((strcmp(a, "-n") == 0 || strcmp(a, "-t") == 0) &&
-		    i + 1 < argc) {
-			uint64_t v = strtoull(argv[++i], NULL, 10);
-			if (a[1] == 'n')
-				o.last = v;
-			else
-				o.task = v;
+		} else if (strcmp(a, "-n") == 0 || strcmp(a, "-t") == 0) {
+			if (i + 1 == argc) {
+				fprintf(
+				    stderr, "ipclog: option %s needs an argument\n", a);
+				return cmd_usage_error(argv[0], USAGE);
+			}
+			if (!parse_number(a, argv[++i], a[1] == 'n' ? &o.last : &o.task))
+				return CMD_EXIT_USAGE;
 		} else {
-			return usage();
+			fprintf(stderr, "ipclog: unknown option %s\n", a);
+			return cmd_usage_error(argv[0], USAGE);
 		}
 	}
 	int rc = show(&o);
