@@ -797,9 +797,12 @@ UBSAN_SCENARIOS = [
 
 
 def run_scenarios(results, args):
-    for name, fn in (SCENARIOS + (UBSAN_SCENARIOS if args.ubsan_iso else []) +
-                     (OUTSIDE_SCENARIOS if args.outside_iso else []) +
-                     (RUN_SCENARIOS if args.run_iso else [])):
+    import scenarios_msgs  # here: it imports this module's helpers
+    for name, fn in (SCENARIOS + scenarios_msgs.SCENARIOS +
+                     (UBSAN_SCENARIOS if args.ubsan_iso else []) +
+                     (OUTSIDE_SCENARIOS + scenarios_msgs.OUTSIDE_SCENARIOS
+                      if args.outside_iso else []) +
+                     (RUN_SCENARIOS + scenarios_msgs.RUN_SCENARIOS if args.run_iso else [])):
         if args.only and args.only not in name:
             continue
         try:
