@@ -39,7 +39,7 @@ static void i8042_irq(ipc_call_t *call, void *arg)
 		kbd_queue_push(&ev);
 	errno_t rc = i8042_kbd_enable(&ports);
 	if (rc != EOK)
-		printf("%s: cannot re-enable the keyboard: %s\n", NAME, str_error(rc));
+		printf("%s: cannot re-enable the keyboard: %s\n", NAME, strerror(rc));
 }
 
 static errno_t kbd_write(const uint8_t *buf, size_t size)
@@ -114,7 +114,7 @@ static errno_t i8042_dev_add(drv_dev_t *dev)
 	errno_t rc = i8042_start(dev);
 	if (rc != EOK) {
 		printf("%s: no controller at %s: %s\n", NAME, drv_dev_path(dev),
-		    str_error(rc));
+		    strerror(rc));
 		return rc;
 	}
 	rc = drv_fun_expose(dev, "kbd", "keyboard", kbd_connection, NULL, NULL);

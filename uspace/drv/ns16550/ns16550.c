@@ -89,7 +89,7 @@ static errno_t ns16550_dev_add(drv_dev_t *dev)
 	errno_t rc = ns16550_start();
 	if (rc != EOK) {
 		printf("%s: no UART at %#x irq %d: %s\n", NAME, conf.port, conf.irq,
-		    str_error(rc));
+		    strerror(rc));
 		return rc;
 	}
 	rc = drv_fun_expose(dev, "a", "serial", ns16550_connection, NULL, NULL);

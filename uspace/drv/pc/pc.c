@@ -50,7 +50,7 @@ static errno_t pc_dev_add(drv_dev_t *dev)
 		errno_t rc = legacy_add(dev, &legacy_devs[i]);
 		if (rc != EOK) {
 			printf("%s: cannot add %s: %s\n", NAME, legacy_devs[i].name,
-			    str_error(rc));
+			    strerror(rc));
 			return rc;
 		}
 	}

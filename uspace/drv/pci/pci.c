@@ -102,7 +102,7 @@ static void add_children(drv_dev_t *dev)
 		if (rc != EOK) {
 			char name[PCI_FUN_NAME_SIZE];
 			pci_fun_name(d, name, sizeof(name));
-			printf("%s: cannot add %s: %s\n", NAME, name, str_error(rc));
+			printf("%s: cannot add %s: %s\n", NAME, name, strerror(rc));
 		}
 	}
 }
@@ -135,19 +135,19 @@ static errno_t pci_dev_add(drv_dev_t *dev)
 	pci_cfg_t cfg;
 	errno_t rc = enable_ports(dev, &cfg);
 	if (rc != EOK) {
-		printf("%s: no configuration ports: %s\n", NAME, str_error(rc));
+		printf("%s: no configuration ports: %s\n", NAME, strerror(rc));
 		return rc;
 	}
 	rc = pci_enumerate(&cfg, &devices);
 	if (rc != EOK) {
-		printf("%s: enumeration failed: %s\n", NAME, str_error(rc));
+		printf("%s: enumeration failed: %s\n", NAME, strerror(rc));
 		return rc;
 	}
 	printf("%s: %zu functions\n", NAME, devices.count);
 	add_children(dev);
 	rc = add_ctl(dev);
 	if (rc != EOK)
-		printf("%s: cannot expose ctl: %s\n", NAME, str_error(rc));
+		printf("%s: cannot expose ctl: %s\n", NAME, strerror(rc));
 	return rc;
 }
 

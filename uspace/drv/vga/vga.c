@@ -96,7 +96,7 @@ static errno_t vga_dev_add(drv_dev_t *dev)
 	errno_t rc = vga_screen_start(dev);
 	if (rc != EOK) {
 		printf("%s: %s: no VGA text screen: %s\n", NAME, drv_dev_path(dev),
-		    str_error(rc));
+		    strerror(rc));
 		return rc;
 	}
 	rc = drv_fun_expose(dev, "screen", DISPLAY_CATEGORY, vga_connection, NULL, NULL);

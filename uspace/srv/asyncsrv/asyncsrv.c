@@ -416,7 +416,7 @@ int main(int argc, char *argv[])
 		rc = register_service(service);
 	if (rc != EOK) {
 		printf("asyncsrv %lu: cannot start: %s\n", (unsigned long) service,
-		    str_error(rc));
+		    strerror(rc));
 		return 1;
 	}
 	async_manager();

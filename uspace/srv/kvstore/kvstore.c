@@ -183,7 +183,7 @@ int main(int argc, char *argv[])
 	errno_t rc = service_register(
 	    service_id_from_name(KVSTORE_SERVICE), KVSTORE_IFACE, kv_connection, NULL);
 	if (rc != EOK) {
-		printf("kvstore: cannot register: %s\n", str_error(rc));
+		printf("kvstore: cannot register: %s\n", strerror(rc));
 		return 1;
 	}
 	printf("kvstore: ready\n");

@@ -42,7 +42,7 @@ void loc_answer(ipc_call_t *call, errno_t rc, sysarg_t arg)
 	errno_t arc = async_answer_args(call, rc, args);
 	if (arc != EOK)
 		printf("locsrv: cannot answer method %lu: %s\n",
-		    (unsigned long) call->imethod, str_error(arc));
+		    (unsigned long) call->imethod, strerror(arc));
 }
 
 errno_t loc_name_receive(char **name)
@@ -110,7 +110,7 @@ int main(int argc, char *argv[])
 		rc = service_register_broker(
 		    service_id_from_name(LOC_SERVICE_NAME), loc_connection, NULL);
 	if (rc != EOK) {
-		printf("locsrv: cannot start: %s\n", str_error(rc));
+		printf("locsrv: cannot start: %s\n", strerror(rc));
 		return 1;
 	}
 	printf("locsrv: started\n");

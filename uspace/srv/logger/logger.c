@@ -138,13 +138,13 @@ int main(int argc, char *argv[])
 	logbuf_init(&ring);
 	errno_t rc = async_event_subscribe(EVENT_KLOG, klog_event, NULL);
 	if (rc != EOK) {
-		printf("logger: cannot subscribe to the kernel log: %s\n", str_error(rc));
+		printf("logger: cannot subscribe to the kernel log: %s\n", strerror(rc));
 		return 1;
 	}
 	rc = service_register(
 	    service_id_from_name(LOGGER_SERVICE), LOGGER_IFACE, log_connection, NULL);
 	if (rc != EOK) {
-		printf("logger: cannot register: %s\n", str_error(rc));
+		printf("logger: cannot register: %s\n", strerror(rc));
 		return 1;
 	}
 	printf("logger: ready\n");

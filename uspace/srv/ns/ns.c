@@ -50,7 +50,7 @@ errno_t ns_answer(ipc_call_t *call, errno_t rc, const sysarg_t *args)
 	errno_t arc = async_answer_args(call, rc, args != NULL ? args : none);
 	if (arc != EOK)
 		printf("ns: cannot answer method %lu: %s\n",
-		    (unsigned long) call->imethod, str_error(arc));
+		    (unsigned long) call->imethod, strerror(arc));
 	return arc;
 }
 

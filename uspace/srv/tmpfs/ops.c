@@ -83,7 +83,7 @@ static errno_t fs_build(const tmpfs_options_t *opts, tmpfs_fs_t **out)
 	}
 	if (rc != EOK) {
 		printf("tmpfs: cannot fill from module %s: %s\n", opts->archive,
-		    str_error(rc));
+		    strerror(rc));
 		tmpfs_fs_destroy(fs);
 		return rc;
 	}

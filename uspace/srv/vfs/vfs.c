@@ -21,7 +21,7 @@ errno_t vfs_answer(ipc_call_t *call, errno_t rc, sysarg_t a1, sysarg_t a2)
 	errno_t arc = async_answer_2(call, rc, a1, a2);
 	if (arc != EOK && arc != EHANGUP)
 		printf("vfs: cannot answer method %lu: %s\n",
-		    (unsigned long) call->imethod, str_error(arc));
+		    (unsigned long) call->imethod, strerror(arc));
 	return arc;
 }
 
@@ -67,7 +67,7 @@ int main(int argc, char *argv[])
 	if (rc == EOK)
 		rc = service_register(svc, VFS_IFACE_FS, vfs_fs_connection, NULL);
 	if (rc != EOK) {
-		printf("vfs: cannot register: %s\n", str_error(rc));
+		printf("vfs: cannot register: %s\n", strerror(rc));
 		return 1;
 	}
 	printf("vfs: started\n");

@@ -82,7 +82,7 @@ void fsrv_answer(ipc_call_t *call, errno_t rc, sysarg_t a1, sysarg_t a2, sysarg_
 	errno_t arc = async_answer_args(call, rc, args);
 	if (arc != EOK)
 		printf("%s: cannot answer method %lu: %s\n", fs_name,
-		    (unsigned long) call->imethod, str_error(arc));
+		    (unsigned long) call->imethod, strerror(arc));
 }
 
 void fsrv_read_answer(
@@ -112,7 +112,7 @@ int fsrv_main(const char *name, fsrv_call_handler_t handle)
 {
 	errno_t rc = fsrv_register(name, handle);
 	if (rc != EOK) {
-		printf("%s: cannot register with the VFS: %s\n", name, str_error(rc));
+		printf("%s: cannot register with the VFS: %s\n", name, strerror(rc));
 		return 1;
 	}
 	printf("%s: started\n", name);

@@ -343,14 +343,14 @@ int drv_main(const driver_ops_t *ops, int argc, char **argv)
 	errno_t rc = attach(&the_dev);
 	if (rc != EOK) {
 		printf("%s: cannot attach to device %llu: %s\n", ops->name,
-		    (unsigned long long) the_dev.handle, str_error(rc));
+		    (unsigned long long) the_dev.handle, strerror(rc));
 		return 2;
 	}
 	rc = ops->dev_add(&the_dev);
 	if (rc == EOK)
 		rc = devman_req(DEVMAN_DRIVER_READY, the_dev.handle, 0, 0, 0, NULL);
 	if (rc != EOK) {
-		printf("%s: %s: %s\n", ops->name, the_dev.path, str_error(rc));
+		printf("%s: %s: %s\n", ops->name, the_dev.path, strerror(rc));
 		return 3;
 	}
 	async_manager();

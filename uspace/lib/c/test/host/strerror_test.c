@@ -49,7 +49,8 @@ static bool header_line_ok(const char *line, int *codes)
 	    strcmp(name, "ERRNO_MIN") == 0)
 		return true;
 	(*codes)++;
-	return strcmp(str_error(value), name) == 0 && message_of(lc_strerror(value), name);
+	return strcmp(str_error(value), name) == 0 &&
+	    message_of(lc_strerror(value), name);
 }
 
 HOST_TEST(strerror_knows_every_code_of_abi_errno_h)
