@@ -1,10 +1,14 @@
 /*
- * Buffered output streams. stdout is line-buffered and stderr unbuffered
- * (each call's output is written at once; stdout is flushed first, so the two
- * appear on the console in program order). Both write to the kernel console
- * through SYS_KIO_WRITE for now; a FILE has a backend behind it (see
- * src/private/stdio.h), so files of a future VFS become one more backend.
- * Every FILE has a lock: calls from several threads do not mix their output.
+ * Buffered streams: stdin, stdout, stderr and files (fopen, fdopen), for
+ * reading and writing. A program started with descriptors for its standard
+ * streams (the shell and task_spawn give them: a terminal, a file, a pipe)
+ * has stdin, stdout and stderr on those; without them stdout and stderr
+ * write to the kernel console (SYS_KIO_WRITE) and stdin is at its end at
+ * once. stdin and stdout are line-buffered, stderr is unbuffered (stdout is
+ * flushed first, so the two appear in program order), files are fully
+ * buffered (setvbuf changes it). Every FILE has a lock, so calls from several
+ * fibrils do not mix their output; streams on descriptors are for fibrils
+ * only, the console ones work from any thread (src/private/stdio.h).
  *
  * snprintf/vsnprintf come from common/printf_core.h; all formatting is
  * printf_core's (conversions d i u o x X c s p %, no floating point).
