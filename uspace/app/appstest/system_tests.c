@@ -36,7 +36,9 @@ static void test_sleep_waits_and_checks_its_argument(void)
 	    strcmp(run.err, "sleep: soon: EINVAL: invalid argument\n") == 0);
 }
 
-static void test_kill_ends_a_sleeping_task(void)
+/** Starts `sleep 100`, runs `kill @a option ID` on it (no option: NULL) and
+ *  checks that kill exits 0 and the sleeper was killed. */
+static void kill_a_sleeper(const char *option)
 {
 	task_id_t id;
 	task_wait_t wait;
@@ -44,12 +46,20 @@ static void test_kill_ends_a_sleeping_task(void)
 	CHECK_RC(task_spawnv(&id, &wait, "/app/sleep", args), EOK);
 	char text[24];
 	snprintf(text, sizeof(text), "%llu", (unsigned long long) id);
-	errno_t rc = app_run(
-	    &run, perm_get() & PERM_TASK, (const char *const[]){"kill", text, NULL});
+	const char *const kill_args[] = {
+	    "kill", option != NULL ? option : text, option != NULL ? text : NULL, NULL};
+	errno_t rc = app_run(&run, perm_get() & PERM_TASK, kill_args);
 	task_exit_t exit;
 	CHECK_RC(task_wait(&wait, &exit, NULL), EOK);
 	CHECK_RC(rc, EOK);
 	CHECK(run.status == 0 && exit.how == TASK_EXIT_KILLED);
+}
+
+static void test_kill_ends_a_sleeping_task(void)
+{
+	kill_a_sleeper(NULL);
+	kill_a_sleeper("-9");
+	kill_a_sleeper("-KILL");
 	CHECK_RC(APP(&run, "kill", "12x"), EOK);
 	CHECK(run.status == 1 &&
 	    strcmp(run.err, "kill: 12x: EINVAL: invalid argument\n") == 0);
