@@ -109,7 +109,7 @@ MESSAGE_STEPS = [
      [r"mount: /tmp"], 1),
     ("mount tmpfs /nowhere\r", [r"^mount: /nowhere: ENOENT: no such file or directory$"], [], 1),
     ("df /nonexistent\r", [r"^df: /nonexistent: ENOENT: no such file or directory$"],
-     [r"^/nonexistent +"], 1),
+     [r"^/nonexistent +", r"^PATH +TYPE"], 1),
     ("df\r", [r"^/ +tmpfs ", r"^/tmp +tmpfs ", r"^/loc +locfs ", r"^/pipe +pipefs "], [], 0),
     ("mount\r", [r"^tmpfs on / \(ro, task \d+\)$", r"^tmpfs on /tmp \(rw, task \d+\)$",
                  r"^locfs on /loc \(rw, task \d+\)$", r"^pipefs on /pipe \(rw, task \d+\)$"],

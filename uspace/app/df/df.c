@@ -18,12 +18,18 @@ static const char *blocks_text(uint64_t blocks, bool unlimited, char *buf, size_
 	return buf;
 }
 
+/** Prints the row of @a path (after the header, before the first row). */
 static errno_t show(const char *path)
 {
 	vfs_statfs_t sf;
 	errno_t rc = vfs_statfs(path, &sf);
 	if (rc != EOK)
 		return rc;
+	static bool header_shown;
+	if (!header_shown)
+		printf("%-16s %-8s %6s %10s %10s %8s\n", "PATH", "TYPE", "BLOCK", "TOTAL",
+		    "FREE", "FILES");
+	header_shown = true;
 	bool unlimited = sf.total_blocks == 0;
 	char total[24];
 	char free_text[24];
@@ -59,8 +65,6 @@ int main(int argc, char *argv[])
 		return CMD_EXIT_OK;
 	if (getopt(argc, argv, "") != -1)
 		return CMD_EXIT_USAGE;
-	printf("%-16s %-8s %6s %10s %10s %8s\n", "PATH", "TYPE", "BLOCK", "TOTAL", "FREE",
-	    "FILES");
 	if (optind == argc)
 		return show_all(argv[0]);
 	int status = CMD_EXIT_OK;
