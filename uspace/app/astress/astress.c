@@ -88,7 +88,7 @@ static void drop_server(void)
 	registered_id = 0;
 	fibril_mutex_unlock(&reg_lock);
 	if (sess != NULL)
-		async_hangup(sess);
+		DISCARD(cleanup, async_hangup(sess));
 }
 
 static void broker(ipc_call_t *icall)
@@ -97,7 +97,7 @@ static void broker(ipc_call_t *icall)
 	async_sess_t *sess = registered_id == icall->args[1] ? registered : NULL;
 	fibril_mutex_unlock(&reg_lock);
 	if (sess == NULL) {
-		async_answer_0(icall, ENOENT);
+		DISCARD(answer, async_answer_0(icall, ENOENT));
 		return;
 	}
 	async_exch_t *exch = async_exchange_begin(sess);
@@ -105,7 +105,7 @@ static void broker(ipc_call_t *icall)
 	if (exch != NULL)
 		async_exchange_end(exch);
 	if (rc != EOK)
-		async_answer_0(icall, rc);
+		DISCARD(answer, async_answer_0(icall, rc));
 }
 
 static errno_t register_server(ipc_call_t *call)
@@ -122,7 +122,7 @@ static errno_t register_server(ipc_call_t *call)
 	}
 	fibril_mutex_unlock(&reg_lock);
 	if (taken)
-		async_hangup(sess);
+		DISCARD(cleanup, async_hangup(sess));
 	return taken ? EBUSY : EOK;
 }
 
@@ -133,16 +133,16 @@ static void registrar(ipc_call_t *icall, void *arg)
 		broker(icall);
 		return;
 	}
-	async_accept_0(icall);
+	DISCARD(answer, async_accept_0(icall));
 	for (;;) {
 		ipc_call_t call;
 		async_get_call(&call);
 		if (call.imethod == 0)
 			return;
 		if (call.imethod == IPC_M_CONNECT_TO_ME)
-			async_answer_0(&call, register_server(&call));
+			DISCARD(answer, async_answer_0(&call, register_server(&call)));
 		else
-			async_answer_0(&call, ENOTSUP);
+			DISCARD(answer, async_answer_0(&call, ENOTSUP));
 	}
 }
 
@@ -159,8 +159,8 @@ static async_sess_t *start_server(sysarg_t id, task_id_t *task)
 static void stop_task(task_id_t id)
 {
 	task_exit_t e;
-	task_kill(id);
-	task_join(id, &e, WAIT_US);
+	DISCARD(cleanup, task_kill(id));
+	DISCARD(cleanup, task_join(id, &e, WAIT_US));
 }
 
 /** A new connection of its own to the server behind @a srv. */
@@ -247,7 +247,7 @@ static errno_t client_fibril(void *arg)
 	c->aids[c->sent++] = async_send_0(exch, ASYNCSRV_M_HOLD, NULL);
 	client_collect(c);
 	async_exchange_end(exch);
-	async_hangup(sess);
+	DISCARD(cleanup, async_hangup(sess));
 	return EOK;
 }
 
@@ -273,7 +273,7 @@ static bool kill_round(int round)
 	for (int i = 0; i < CLIENTS; i++) {
 		errno_t rc = ENOMEM;
 		if (fids[i] != NULL)
-			fibril_join(fids[i], &rc);
+			DISCARD(cleanup, fibril_join(fids[i], &rc));
 		client_t *c = &clients[i];
 		EXPECT(rc == EOK, "round %d client %d: no connection", round, i);
 		EXPECT(c->timeouts == 0, "round %d client %d: %d waits timed out", round,
@@ -419,7 +419,7 @@ static void test_flood(void)
 	    (unsigned long) released);
 	EXPECT(ping_child(), "flood: ping child failed during the flood");
 	errno_t frc = ENOMEM;
-	fibril_join(fid, &frc);
+	DISCARD(cleanup, fibril_join(fid, &frc));
 	EXPECT(frc == EOK && f.bad == 0 && f.timeouts == 0,
 	    "flood: %d wrong answers, %d timeouts", f.bad, f.timeouts);
 	EXPECT(f.pings_answered == FLOOD_CALLS, "flood: %d of %d pings answered",
@@ -427,8 +427,8 @@ static void test_flood(void)
 	EXPECT(f.resident_end <= f.resident_mid,
 	    "flood: memory grew from %llu to %llu pages",
 	    (unsigned long long) f.resident_mid, (unsigned long long) f.resident_end);
-	async_hangup(control);
-	async_hangup(f.sess);
+	DISCARD(cleanup, async_hangup(control));
+	DISCARD(cleanup, async_hangup(f.sess));
 	stop_task(server);
 	drop_server();
 }
@@ -464,7 +464,7 @@ static int ping_main(sysarg_t service)
 		worst = took > worst ? took : worst;
 	}
 	async_exchange_end(exch);
-	async_hangup(sess);
+	DISCARD(cleanup, async_hangup(sess));
 	printf("astress:   ping: %s, slowest answer %llu us\n", str_error(rc),
 	    (unsigned long long) worst);
 	return rc == EOK ? 0 : 1;
@@ -473,7 +473,8 @@ static int ping_main(sysarg_t service)
 static kernel_stats_t stats(void)
 {
 	kernel_stats_t st = {0};
-	kernel_stats_get(&st);
+	errno_t rc = kernel_stats_get(&st);
+	EXPECT(rc == EOK, "kernel_stats_get: %s", str_error(rc));
 	return st;
 }
 

@@ -179,7 +179,7 @@ static void test_async_parallel_100_fibrils(void)
 	fibril_mutex_unlock(&par_lock);
 	uint64_t start = clock_ns();
 	for (int i = 0; i < PARALLEL_FIBRILS; i++)
-		fibril_join(f[i], NULL);
+		DISCARD(cleanup, fibril_join(f[i], NULL));
 	uint64_t ms = (clock_ns() - start) / 1000000;
 	CHECK(par_ok == PARALLEL_FIBRILS);
 	/* Serially that would be 100 * 30 ms = 3 s. */
@@ -238,7 +238,7 @@ static bool run_two_call_exchanges(exch_mgmt_t mgmt)
 		fibril_add_ready(f[i]);
 	}
 	for (int i = 0; i < PROTO_FIBRILS; i++)
-		fibril_join(f[i], NULL);
+		DISCARD(cleanup, fibril_join(f[i], NULL));
 	return async_hangup(proto_sess) == EOK;
 }
 
@@ -306,7 +306,7 @@ static void test_async_call_limit_waits_for_a_slot(void)
 		released += n;
 	}
 	for (int i = 0; i < HOLDERS; i++)
-		fibril_join(f[i], NULL);
+		DISCARD(cleanup, fibril_join(f[i], NULL));
 	CHECK_RC(hold_other, EOK);
 	CHECK(hold_ok == HOLDERS);
 	CHECK(released == HOLDERS);
@@ -486,7 +486,7 @@ static errno_t doomed_joiner(void *arg)
 {
 	fid_t *f = arg;
 	for (int i = 0; i < DOOMED_HOLDERS + DOOMED_SLEEPERS; i++)
-		fibril_join(f[i], NULL);
+		DISCARD(cleanup, fibril_join(f[i], NULL));
 	doomed_done = 1;
 	return EOK;
 }
@@ -516,7 +516,7 @@ static void test_async_server_killed_mid_exchange(void)
 	for (int i = 0; i < 500 && !doomed_done; i++)
 		fibril_usleep(10000);
 	CHECK(doomed_done);
-	fibril_join(joiner, NULL);
+	DISCARD(cleanup, fibril_join(joiner, NULL));
 	CHECK_RC(doomed_other, EOK);
 	CHECK(doomed_hangups == DOOMED_HOLDERS + DOOMED_SLEEPERS);
 	CHECK_RC(call1(doomed_atomic, ASYNCSRV_M_PING, 1, NULL), EHANGUP);
@@ -622,7 +622,8 @@ static volatile int cb_calls, cb_ended;
 
 static void callback_handler(ipc_call_t *icall, void *arg)
 {
-	async_accept_0(icall); /* nothing to answer for a callback; harmless */
+	DISCARD(answer,
+	    async_accept_0(icall)); /* nothing to answer for a callback; harmless */
 	for (;;) {
 		ipc_call_t call;
 		async_get_call(&call);
@@ -630,9 +631,9 @@ static void callback_handler(ipc_call_t *icall, void *arg)
 			break;
 		__atomic_add_fetch(&cb_calls, 1, __ATOMIC_RELAXED);
 		if (call.imethod == ASYNCSRV_M_PING)
-			async_answer_1(&call, EOK, call.args[0] * 2);
+			DISCARD(answer, async_answer_1(&call, EOK, call.args[0] * 2));
 		else
-			async_answer_0(&call, ENOTSUP);
+			DISCARD(answer, async_answer_0(&call, ENOTSUP));
 	}
 	cb_ended = 1;
 }
@@ -725,7 +726,7 @@ static void task_exit_handler(ipc_call_t *call, void *arg)
 	exited_task = call->args[0];
 	exited_how = (int) call->args[1];
 	exited_status = (int) call->args[2];
-	async_event_unmask(EVENT_TASK_EXIT);
+	DISCARD(best_effort, async_event_unmask(EVENT_TASK_EXIT));
 }
 
 static void klog_handler(ipc_call_t *call, void *arg)
@@ -849,7 +850,7 @@ static void bench_data(async_exch_t *exch, size_t size, bool read, const char *n
 static void op_ping(void *arg)
 {
 	sysarg_t r;
-	async_req_1_1(arg, ASYNCSRV_M_PING, 1, &r);
+	DISCARD(measured, async_req_1_1(arg, ASYNCSRV_M_PING, 1, &r));
 }
 
 /** @a depth pings sent before the first answer is collected, per call. */
@@ -922,7 +923,7 @@ static void op_thread_create_join(void *arg)
 {
 	thread_id_t t;
 	if (thread_create(thread_nothing, NULL, "bench", &t) == EOK)
-		thread_join(t);
+		DISCARD(cleanup, thread_join(t));
 }
 
 void async_bench(void)
@@ -945,7 +946,7 @@ void async_bench(void)
 		exch = async_exchange_begin(middle);
 		bench_measure("async-forward-1", op_ping, exch);
 		async_exchange_end(exch);
-		async_hangup(middle);
+		DISCARD(cleanup, async_hangup(middle));
 	}
 	static FIBRIL_MUTEX_INITIALIZE(bench_lock);
 	bench_measure("fibril-mutex-pair", op_fibril_mutex, &bench_lock);

@@ -282,7 +282,7 @@ static errno_t thread_blocker(void *arg)
 {
 	blocker_thread = thread_get_id();
 	blocker_asleep = true;
-	thread_sleep(50000); /* blocks this runner's kernel thread */
+	DISCARD(woken, thread_sleep(50000)); /* blocks this runner's kernel thread */
 	blocker_asleep = false;
 	return EOK;
 }

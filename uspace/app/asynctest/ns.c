@@ -44,7 +44,8 @@ static errno_t register_service(sysarg_t id, async_sess_t *sess)
 	}
 	fibril_mutex_unlock(&ns_lock);
 	if (old != NULL)
-		async_hangup(old); /* a server that was killed and started again */
+		DISCARD(cleanup,
+		    async_hangup(old)); /* a server that was killed and started again */
 	return s != NULL ? EOK : ELIMIT;
 }
 
@@ -68,14 +69,14 @@ static void broker(ipc_call_t *icall)
 	async_sess_t *sess = ns_wait_service(
 	    icall->args[1], blocking ? BLOCKING_WAIT_USEC : 1);
 	if (sess == NULL) {
-		async_answer_0(icall, ENOENT);
+		DISCARD(answer, async_answer_0(icall, ENOENT));
 		return;
 	}
 	async_exch_t *exch = async_exchange_begin(sess);
 	errno_t rc = async_forward_0(icall, exch, 0, 0);
 	async_exchange_end(exch);
 	if (rc != EOK)
-		async_answer_0(icall, rc);
+		DISCARD(answer, async_answer_0(icall, rc));
 }
 
 /** Connections nobody else takes: brokered connection requests, and each
@@ -86,19 +87,19 @@ static void ns_connection(ipc_call_t *icall, void *arg)
 		broker(icall);
 		return;
 	}
-	async_accept_0(icall);
+	DISCARD(answer, async_accept_0(icall));
 	for (;;) {
 		ipc_call_t call;
 		async_get_call(&call);
 		if (call.imethod == 0)
 			return;
 		if (call.imethod != IPC_M_CONNECT_TO_ME) {
-			async_answer_0(&call, ENOTSUP);
+			DISCARD(answer, async_answer_0(&call, ENOTSUP));
 			continue;
 		}
 		async_sess_t *sess = async_callback_receive_start(EXCHANGE_ATOMIC, &call);
 		errno_t rc = sess != NULL ? register_service(call.args[1], sess) : ENOMEM;
-		async_answer_0(&call, rc);
+		DISCARD(answer, async_answer_0(&call, rc));
 	}
 }
 

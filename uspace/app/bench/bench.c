@@ -177,7 +177,7 @@ static int kernel_cases(void)
 	thread_id_t t;
 	if (thread_create(thread_nothing, NULL, "bench", &t) != EOK)
 		return 1;
-	thread_join(t);
+	DISCARD(cleanup, thread_join(t));
 	bench_measure("malloc-free-32-threaded", op_malloc_free, NULL);
 	return rc;
 }

@@ -75,7 +75,7 @@ int irq_cases(void)
 	for (long i = -BENCH_WARMUP; i < BENCH_ITERATIONS && rc == EOK; i++)
 		rc = irq_once(i);
 	if (handle != CAP_NULL)
-		(void) async_irq_unsubscribe(handle);
+		DISCARD(cleanup, async_irq_unsubscribe(handle));
 	if (rc != EOK) {
 		printf("bench: irq-notify failed: %s\n", str_error(rc));
 		return 1;

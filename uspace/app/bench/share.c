@@ -47,16 +47,17 @@ static void server_share_in(ipc_call_t *call)
 	size_t size = ipc_get_arg2(call);
 	for (int i = 0; i < 2; i++) {
 		if (size <= server_size[i]) {
-			async_share_in_finalize(call, (void *) server_area[i]);
+			DISCARD(answer,
+			    async_share_in_finalize(call, (void *) server_area[i]));
 			return;
 		}
 	}
-	async_answer_0(call, ELIMIT);
+	DISCARD(answer, async_answer_0(call, ELIMIT));
 }
 
 static void server_connection(ipc_call_t *icall, void *arg)
 {
-	async_accept_0(icall);
+	DISCARD(answer, async_accept_0(icall));
 	for (;;) {
 		ipc_call_t call;
 		async_get_call(&call);
@@ -67,7 +68,7 @@ static void server_connection(ipc_call_t *icall, void *arg)
 			server_share_in(&call);
 			break;
 		default:
-			async_answer_0(&call, ENOTSUP);
+			DISCARD(answer, async_answer_0(&call, ENOTSUP));
 			break;
 		}
 	}
@@ -83,7 +84,7 @@ int share_server_main(void)
 		printf("bench: share server: %s\n", str_error(rc));
 		return 1;
 	}
-	task_retval(0);
+	DISCARD(best_effort, task_retval(0));
 	async_manager();
 	return 0;
 }
@@ -148,7 +149,7 @@ int share_cases(void)
 	}
 	int failed = share_case(sess, SHARE_SMALL, "share-in-4k") != EOK;
 	failed |= share_case(sess, SHARE_LARGE, "share-in-1m") != EOK;
-	(void) async_hangup(sess);
-	(void) task_kill(id);
+	DISCARD(cleanup, async_hangup(sess));
+	DISCARD(cleanup, task_kill(id));
 	return failed;
 }

@@ -95,17 +95,17 @@ static void test_only_the_started_task_attaches(void)
 	CHECK(sess != NULL);
 	/* Not the task devman started for the device, and already taken. */
 	errno_t rc = driver_req(sess, DEVMAN_DRIVER_ATTACH, root.handle);
-	async_hangup(sess);
+	DISCARD(cleanup, async_hangup(sess));
 	CHECK_RC(rc, EPERM);
 	sess = driver_session();
 	CHECK(sess != NULL);
 	rc = driver_req(sess, DEVMAN_DRIVER_ATTACH, 999999);
-	async_hangup(sess);
+	DISCARD(cleanup, async_hangup(sess));
 	CHECK_RC(rc, ENOENT);
 	sess = driver_session();
 	CHECK(sess != NULL);
 	rc = driver_req(sess, DEVMAN_FUN_ONLINE, root.handle); /* before attaching */
-	async_hangup(sess);
+	DISCARD(cleanup, async_hangup(sess));
 	CHECK_RC(rc, EINVAL);
 }
 
@@ -137,7 +137,7 @@ static void test_clients_get_clear_errors(void)
 	CHECK(sess != NULL);
 	errno_t stable = driver_req(sess, DEVMAN_WAIT_STABLE, 1000);
 	errno_t unknown = driver_req(sess, DEVMAN_FUN_CREATE, 1);
-	async_hangup(sess);
+	DISCARD(cleanup, async_hangup(sess));
 	CHECK_RC(stable, EOK);
 	CHECK_RC(unknown, ENOTSUP);
 }

@@ -164,9 +164,9 @@ static void area_fuzz(void)
 	size_t slot = rnd() % POOL;
 	if (areas[slot] != 0 && rnd() % 2) {
 		if (rnd() % 2)
-			as_area_destroy(areas[slot]);
+			DISCARD(fuzzing, as_area_destroy(areas[slot]));
 		else
-			as_area_resize(areas[slot], gen_size());
+			DISCARD(fuzzing, as_area_resize(areas[slot], gen_size()));
 		areas[slot] = 0;
 		return;
 	}
@@ -179,7 +179,7 @@ static void area_fuzz(void)
 	unsigned flags = (unsigned) (rnd() % 16);
 	if (as_area_create(&base, gen_size() % (1 << 22), flags) == EOK) {
 		if (areas[slot] != 0)
-			as_area_destroy(areas[slot]);
+			DISCARD(fuzzing, as_area_destroy(areas[slot]));
 		areas[slot] = base;
 		if (flags & AS_AREA_WRITE)
 			*(volatile uint8_t *) base = 1; /* demand paging */
@@ -196,7 +196,7 @@ static void loader_fuzz(void)
 	if (syscall2(SYS_TASK_SPAWN_LOADER, good ? (uint64_t) &phone : gen_pointer(),
 		good ? (uint64_t) &id : gen_pointer()) == EOK &&
 	    good)
-		ipc_hangup(phone, IPC_HANGUP_RELEASE);
+		DISCARD(fuzzing, ipc_hangup(phone, IPC_HANGUP_RELEASE));
 }
 
 /** Boot-module reads: real and bogus names, offsets and sizes at and past
@@ -316,7 +316,7 @@ static void one_call(bool privileged)
 		uintptr_t base;
 		if (syscall4(num, rnd() % 2 ? 0xb8000 : rnd(), gen_size() % (1 << 20),
 			rnd() % 16, rnd() % 2 ? (uint64_t) &base : gen_pointer()) == EOK)
-			as_area_destroy(base);
+			DISCARD(fuzzing, as_area_destroy(base));
 		return;
 	}
 	default:
@@ -370,7 +370,8 @@ static _Noreturn void fuzz_child(uint64_t seed)
 {
 	rng_state = seed | 1;
 	uintptr_t sandbox = SANDBOX;
-	as_area_create(&sandbox, SANDBOX_SIZE, AS_AREA_READ | AS_AREA_WRITE);
+	DISCARD(fuzzing,
+	    as_area_create(&sandbox, SANDBOX_SIZE, AS_AREA_READ | AS_AREA_WRITE));
 	for (;;)
 		one_call(false);
 }
@@ -448,7 +449,7 @@ int main(int argc, char **argv)
 			size_t c = rnd() % CHILDREN;
 			if (children[c] != 0 && task_kill(children[c]) == EOK) {
 				task_exit_t e;
-				task_join(children[c], &e, 0);
+				DISCARD(fuzzing, task_join(children[c], &e, 0));
 				killed++;
 			}
 			char cmd[48];
@@ -466,7 +467,7 @@ int main(int argc, char **argv)
 	for (size_t c = 0; c < CHILDREN; c++) {
 		if (children[c] != 0 && task_kill(children[c]) == EOK) {
 			task_exit_t e;
-			task_join(children[c], &e, 0);
+			DISCARD(fuzzing, task_join(children[c], &e, 0));
 			killed++;
 		}
 	}

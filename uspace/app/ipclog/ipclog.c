@@ -244,7 +244,7 @@ static int show(options_t *o)
 		printf("ipclog-json-begin\n{\"traceEvents\":[\n");
 	bool ok = drain(o, &cursor, &first);
 	while (ok && o->follow) {
-		thread_sleep(100000);
+		DISCARD(woken, thread_sleep(100000));
 		ok = drain(o, &cursor, &first);
 	}
 	if (o->json) {
@@ -346,7 +346,7 @@ int main(int argc, char **argv)
 	int rc = show(&o);
 	if (demo_server != 0) {
 		task_exit_t e;
-		task_join(demo_server, &e, 5000000);
+		DISCARD(cleanup, task_join(demo_server, &e, 5000000));
 	}
 	return rc;
 }

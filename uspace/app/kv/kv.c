@@ -88,6 +88,6 @@ int main(int argc, char *argv[])
 	if (sess == NULL)
 		return report("cannot reach the store", rc);
 	int status = run(sess, argc, argv);
-	async_hangup(sess);
+	DISCARD(cleanup, async_hangup(sess));
 	return status;
 }

@@ -25,7 +25,7 @@ static void echo_write(ipc_call_t *call)
 		echo_len = len;
 		free(data);
 	}
-	(void) async_answer_1(call, rc, rc == EOK ? len : 0);
+	DISCARD(answer, async_answer_1(call, rc, rc == EOK ? len : 0));
 }
 
 static void echo_read(ipc_call_t *call)
@@ -35,14 +35,14 @@ static void echo_read(ipc_call_t *call)
 	if (!async_data_read_receive_for(call, &rcall, &size))
 		return;
 	if (echo_len == 0) {
-		(void) async_answer_0(&rcall, EAGAIN);
-		(void) async_answer_0(call, EAGAIN);
+		DISCARD(answer, async_answer_0(&rcall, EAGAIN));
+		DISCARD(answer, async_answer_0(call, EAGAIN));
 		return;
 	}
 	size_t n = echo_len < size ? echo_len : size;
 	errno_t rc = async_data_read_finalize(&rcall, echo_buf, n);
 	echo_len = 0;
-	(void) async_answer_1(call, rc, n);
+	DISCARD(answer, async_answer_1(call, rc, n));
 }
 
 /** Serves one forwarded connection for @a iface to service @a id. */
@@ -54,13 +54,13 @@ static void serve(iface_t iface, loc_id_t id)
 		if (call.imethod == 0)
 			return;
 		if (iface == LOCTEST_IFACE && call.imethod == LOCTEST_WHO)
-			(void) async_answer_1(&call, EOK, id);
+			DISCARD(answer, async_answer_1(&call, EOK, id));
 		else if (iface == CHARDEV_IFACE && call.imethod == CHARDEV_WRITE)
 			echo_write(&call);
 		else if (iface == CHARDEV_IFACE && call.imethod == CHARDEV_READ)
 			echo_read(&call);
 		else
-			(void) async_answer_0(&call, ENOTSUP);
+			DISCARD(answer, async_answer_0(&call, ENOTSUP));
 	}
 }
 
@@ -70,7 +70,7 @@ static void child_connection(ipc_call_t *icall, void *arg)
 	loc_id_t id = icall->args[2];
 	bool ok = iface == LOCTEST_IFACE || (iface == CHARDEV_IFACE && id == alpha_id);
 	if (!ok) {
-		(void) async_answer_0(icall, ENOTSUP);
+		DISCARD(answer, async_answer_0(icall, ENOTSUP));
 		return;
 	}
 	if (async_accept_0(icall) == EOK)

@@ -95,7 +95,7 @@ static void test_bad_names_and_ids_are_refused(void)
 
 static void fallback(ipc_call_t *icall, void *arg)
 {
-	(void) async_answer_0(icall, ENOTSUP);
+	DISCARD(answer, async_answer_0(icall, ENOTSUP));
 }
 
 static void test_duplicate_name_is_eexist(void)
@@ -129,7 +129,7 @@ static void test_connect_reaches_server_with_service_id(void)
 	rc = exch != NULL ? async_req_0_1(exch, LOCTEST_WHO, &who) : ENOMEM;
 	if (exch != NULL)
 		async_exchange_end(exch);
-	(void) async_hangup(sess);
+	DISCARD(cleanup, async_hangup(sess));
 	CHECK_RC(rc, EOK);
 	CHECK(who == alpha);
 }
@@ -173,14 +173,14 @@ static void test_locfs_read_write_reach_the_device(void)
 	char buf[64] = {0};
 	size_t got = 0;
 	errno_t rc2 = vfs_read(fd, buf, sizeof(buf), &got);
-	(void) vfs_close(fd);
+	DISCARD(cleanup, vfs_close(fd));
 	CHECK_RC(rc, EOK);
 	CHECK(n == sizeof(msg));
 	CHECK_RC(rc2, EOK);
 	CHECK(got == sizeof(msg) && memcmp(buf, msg, sizeof(msg)) == 0);
 	CHECK_RC(vfs_open("/loc/test/beta", O_WRONLY, &fd), EOK);
 	rc = vfs_write(fd, msg, sizeof(msg), &n);
-	(void) vfs_close(fd);
+	DISCARD(cleanup, vfs_close(fd));
 	CHECK(rc != EOK); /* not a character device */
 }
 

@@ -90,7 +90,7 @@ static errno_t show_service(loc_id_t id, bool verbose)
 	pci_dev_info_t *devs = NULL;
 	size_t count = 0;
 	rc = fetch_all(sess, &devs, &count);
-	async_hangup(sess);
+	DISCARD(cleanup, async_hangup(sess));
 	if (rc != EOK)
 		return rc;
 	for (size_t i = 0; i < count; i++) {

@@ -21,7 +21,7 @@
 static void server_conn(ipc_call_t *icall, void *arg)
 {
 	const ipc_call_t first = *icall;
-	async_accept_0(icall);
+	DISCARD(answer, async_accept_0(icall));
 	for (;;) {
 		ipc_call_t call;
 		async_get_call(&call);
@@ -29,14 +29,15 @@ static void server_conn(ipc_call_t *icall, void *arg)
 		case 0:
 			return;
 		case NSTEST_M_PING:
-			async_answer_1(&call, EOK, call.args[0] + 1);
+			DISCARD(answer, async_answer_1(&call, EOK, call.args[0] + 1));
 			break;
 		case NSTEST_M_ARGS:
-			async_answer_3(
-			    &call, EOK, first.args[0], first.args[1], first.args[2]);
+			DISCARD(answer,
+			    async_answer_3(
+				&call, EOK, first.args[0], first.args[1], first.args[2]));
 			break;
 		default:
-			async_answer_0(&call, ENOTSUP);
+			DISCARD(answer, async_answer_0(&call, ENOTSUP));
 			break;
 		}
 	}

@@ -53,7 +53,7 @@ static void test_double_registration_eexist(void)
 
 static void no_connections(ipc_call_t *icall, void *arg)
 {
-	async_answer_0(icall, EREFUSED);
+	DISCARD(answer, async_answer_0(icall, EREFUSED));
 }
 
 /** CONNECT_TO_ME @a service with @a flags, raw (the libc stubs check the

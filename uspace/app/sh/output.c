@@ -17,7 +17,7 @@ void sh_write(sh_t *sh, int fd, const char *buf, size_t size)
 			sh_error(sh, "write error");
 	} else if (sh->term != NULL) {
 		/* A failed write loses output; there is nowhere to report it. */
-		(void) term_write(sh->term, buf, size);
+		DISCARD(best_effort, term_write(sh->term, buf, size));
 	} else {
 		fwrite(buf, 1, size, stdout);
 		fflush(stdout);

@@ -41,11 +41,11 @@ void run_foreground_add(sh_t *sh, task_id_t id, bool first)
 		return;
 	/* Failures leave Ctrl-C without effect; the program still runs. */
 	if (first) {
-		(void) term_set_mode(
-		    sh->term, id != 0 ? TERM_MODE_COOKED : TERM_MODE_RAW);
-		(void) term_set_foreground(sh->term, id);
+		DISCARD(best_effort,
+		    term_set_mode(sh->term, id != 0 ? TERM_MODE_COOKED : TERM_MODE_RAW));
+		DISCARD(best_effort, term_set_foreground(sh->term, id));
 	} else {
-		(void) term_add_foreground(sh->term, id);
+		DISCARD(best_effort, term_add_foreground(sh->term, id));
 	}
 }
 

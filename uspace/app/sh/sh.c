@@ -66,7 +66,7 @@ static void log_first_prompt(void)
 	else
 		snprintf(text, sizeof(text),
 		    "first prompt at %llu TSC ticks since power-on", tsc);
-	(void) log_write(text);
+	DISCARD(best_effort, log_write(text));
 }
 
 /** Reads and runs lines until `exit`, Ctrl-D or a terminal failure. */
@@ -105,6 +105,6 @@ int main(int argc, char *argv[])
 	open_term_files(&shell);
 	int status = run_interactive(&shell);
 	sh_write(&shell, -1, "\n", 1);
-	(void) term_set_mode(shell.term, TERM_MODE_COOKED);
+	DISCARD(best_effort, term_set_mode(shell.term, TERM_MODE_COOKED));
 	return status;
 }

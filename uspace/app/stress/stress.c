@@ -136,8 +136,8 @@ static void release(cap_handle_t phone)
 static void end_task(task_id_t id)
 {
 	task_exit_t e;
-	task_kill(id);
-	task_join(id, &e, TIMEOUT_US);
+	DISCARD(cleanup, task_kill(id));
+	DISCARD(cleanup, task_join(id, &e, TIMEOUT_US));
 }
 
 /** Collects @a n answers; returns how many had return value @a rc (-1 on a timeout). */
@@ -196,7 +196,13 @@ static bool one_cycle(void)
 	}
 	static char data[256] = "stress";
 	uintptr_t area = AS_AREA_ANY;
-	as_area_create(&area, 4096, AS_AREA_READ | AS_AREA_WRITE);
+	errno_t rc = as_area_create(&area, 4096, AS_AREA_READ | AS_AREA_WRITE);
+	if (rc != EOK) {
+		printf("stress:   as_area_create: %s\n", str_error(rc));
+		release(phone);
+		end_task(id);
+		return false;
+	}
 	int calls = (int) (rnd() % 8);
 	for (int i = 0; i < calls; i++) {
 		sysarg_t r[10] = {phone, M_WORK, (sysarg_t) i};
@@ -211,7 +217,7 @@ static bool one_cycle(void)
 		end_task(id); /* killed with calls pending */
 	release(phone);
 	end_task(id);
-	as_area_destroy(area);
+	DISCARD(cleanup, as_area_destroy(area));
 	/* Every call is answered: by the peer (echo) or by the kernel (EHANGUP). */
 	return collect(calls, EOK) >= 0;
 }

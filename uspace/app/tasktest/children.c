@@ -34,16 +34,16 @@ static int check_args(int argc, char *argv[])
 
 static void serve(ipc_call_t *icall, void *arg)
 {
-	async_accept_0(icall);
+	DISCARD(answer, async_accept_0(icall));
 	for (;;) {
 		ipc_call_t call;
 		async_get_call(&call);
 		if (call.imethod == 0)
 			return;
 		if (call.imethod == TT_PING)
-			async_answer_1(&call, EOK, task_get_id());
+			DISCARD(answer, async_answer_1(&call, EOK, task_get_id()));
 		else
-			async_answer_0(&call, ENOTSUP);
+			DISCARD(answer, async_answer_0(&call, ENOTSUP));
 	}
 }
 

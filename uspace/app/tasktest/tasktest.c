@@ -243,7 +243,7 @@ static void test_service_dies(void)
 	CHECK_RC(task_wait(&wait, &exit, NULL), EOK);
 	CHECK(exit.how == TASK_EXIT_KILLED);
 	CHECK_RC(ping(sess, &got), EHANGUP);
-	async_hangup(sess);
+	DISCARD(cleanup, async_hangup(sess));
 	CHECK(service_connect(svc, TT_IFACE, 0, &rc) == NULL);
 	CHECK_RC(rc, ENOENT);
 }
@@ -264,14 +264,14 @@ static void test_init_restarts_service(void)
 	async_sess_t *sess = service_connect_blocking(svc, TT_IFACE, 0, &rc);
 	CHECK(sess != NULL);
 	CHECK_RC(ping(sess, &first), EOK);
-	async_hangup(sess);
+	DISCARD(cleanup, async_hangup(sess));
 	task_exit_t exit;
 	CHECK_RC(task_kill(first), EOK);
 	CHECK_RC(task_wait_task_id(first, TASK_WAIT_EXIT, &exit, NULL), EOK);
 	sess = service_connect_blocking(svc, TT_IFACE, 0, &rc);
 	CHECK(sess != NULL);
 	CHECK_RC(ping(sess, &second), EOK);
-	async_hangup(sess);
+	DISCARD(cleanup, async_hangup(sess));
 	CHECK(second != first);
 	CHECK_RC(task_kill(init_id), EOK);
 	CHECK_RC(task_wait_task_id(init_id, TASK_WAIT_EXIT, &exit, NULL), EOK);
@@ -281,7 +281,7 @@ static void test_init_restarts_service(void)
 
 static void op_ns_ping(void *arg)
 {
-	ns_ping();
+	DISCARD(measured, ns_ping());
 }
 
 static void op_spawn_wait(void *arg)

@@ -209,7 +209,7 @@ static bool screen_shows(const char *text)
 	}
 	if (exch != NULL)
 		async_exchange_end(exch);
-	async_hangup(sess);
+	DISCARD(cleanup, async_hangup(sess));
 	return found;
 }
 

@@ -133,7 +133,7 @@ errno_t tester_run(const tester_prog_t *prog, tester_count_t *count)
 	close(ends[1]);
 	watch_t w;
 	if (rc == EOK && (rc = watch_start(&w, id, prog->limit_s)) != EOK) {
-		(void) task_kill(id); /* it would run unwatched */
+		DISCARD(cleanup, task_kill(id)); /* it would run unwatched */
 		task_cancel_wait(&wait);
 	}
 	if (rc != EOK) {

@@ -121,7 +121,7 @@ static void test_user_clock_matches_the_kernel(void)
 		CHECK(prev <= before && before <= kernel && kernel <= after);
 		prev = after;
 	}
-	thread_sleep(2000);
+	DISCARD(woken, thread_sleep(2000));
 	CHECK(clock_ns() >= prev + 2000000);
 }
 
@@ -219,7 +219,7 @@ static void test_threads_run_concurrently(void)
 	}
 	uint64_t start = clock_ns();
 	while (counter != 8 * 1001000 && clock_ns() - start < 5000000000ull)
-		thread_sleep(1 * MS);
+		DISCARD(woken, thread_sleep(1 * MS));
 	CHECK(counter == 8 * 1001000);
 	start = clock_ns();
 	CHECK_RC(thread_sleep(20 * MS), EOK);
@@ -253,7 +253,7 @@ static void test_fpu_state_survives_switches(void)
 		CHECK_RC(thread_create(fpu_thread, (void *) (i * 3), "fpu", NULL), EOK);
 	uint64_t start = clock_ns();
 	while (fpu_ok < 400 && clock_ns() - start < 5000000000ull)
-		thread_sleep(1 * MS);
+		DISCARD(woken, thread_sleep(1 * MS));
 	CHECK(fpu_ok == 404);
 }
 
@@ -279,7 +279,7 @@ static void lock_thread(void *arg)
 static void futex_sleeper(void *arg)
 {
 	while (futex_word == 0)
-		futex_wait(&futex_word, 0, 0);
+		DISCARD(woken, futex_wait(&futex_word, 0, 0));
 }
 
 static void test_futex_mutex_join_and_errno(void)
@@ -291,7 +291,7 @@ static void test_futex_mutex_join_and_errno(void)
 	    EINVAL);
 	thread_id_t sleeper;
 	CHECK_RC(thread_create(futex_sleeper, NULL, "sleeper", &sleeper), EOK);
-	thread_sleep(5 * MS);
+	DISCARD(woken, thread_sleep(5 * MS));
 	futex_word = 1;
 	CHECK(futex_wake(&futex_word, 10) == 1);
 	CHECK_RC(thread_join(sleeper), EOK);
@@ -394,7 +394,7 @@ static bool wait_for_io_grant(void)
 	for (int i = 0; i < 100; i++) {
 		if (iospace_enable(0x3f8, 8) == EOK)
 			return true;
-		thread_sleep(10 * MS);
+		DISCARD(woken, thread_sleep(10 * MS));
 	}
 	return false;
 }
@@ -460,7 +460,7 @@ static int run_child(int argc, char **argv)
 	if (strcmp(mode, "--granted") == 0)
 		return child_granted();
 	if (strcmp(mode, "--sleep") == 0) {
-		thread_sleep(60000 * MS);
+		DISCARD(woken, thread_sleep(60000 * MS));
 		return 1;
 	}
 	/* Addresses laundered through volatiles so the compiler cannot see them. */

@@ -58,7 +58,7 @@ static errno_t mount_served_by(const char *point, task_id_t server)
 		if (rc == EOK && sf.server_task == server)
 			return EOK;
 		if (rc == EOK)
-			(void) vfs_unmount(point);
+			DISCARD(cleanup, vfs_unmount(point));
 		fibril_usleep(10000);
 	}
 	return ETIMEOUT;

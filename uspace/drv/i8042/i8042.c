@@ -57,9 +57,10 @@ static void kbd_answer_event(ipc_call_t *call)
 	kbd_event_t ev;
 	errno_t rc = kbd_queue_get_event((call->args[0] & KBD_NONBLOCK) != 0, &ev);
 	if (rc != EOK)
-		async_answer_0(call, rc);
+		DISCARD(answer, async_answer_0(call, rc));
 	else
-		async_answer_4(call, EOK, ev.type, ev.key, ev.mods, (uint8_t) ev.c);
+		DISCARD(answer,
+		    async_answer_4(call, EOK, ev.type, ev.key, ev.mods, (uint8_t) ev.c));
 }
 
 static bool kbd_call(ipc_call_t *call)

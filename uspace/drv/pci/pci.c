@@ -36,7 +36,7 @@ static void pci_get_devices(ipc_call_t *call)
 		fit = devices.count;
 	errno_t rc = async_data_read_finalize(
 	    &rcall, devices.items, fit * sizeof(pci_dev_info_t));
-	async_answer_1(call, rc, devices.count);
+	DISCARD(answer, async_answer_1(call, rc, devices.count));
 }
 
 static void pci_ctl_connection(ipc_call_t *icall, void *arg)
@@ -50,7 +50,7 @@ static void pci_ctl_connection(ipc_call_t *icall, void *arg)
 		if (ipc_get_imethod(&call) == PCI_GET_DEVICES)
 			pci_get_devices(&call);
 		else
-			async_answer_0(&call, ENOTSUP);
+			DISCARD(answer, async_answer_0(&call, ENOTSUP));
 	}
 }
 

@@ -57,7 +57,7 @@ errno_t vga_hw_init(vga_hw_t *hw)
 		return rc;
 	rc = iospace_enable(VGA_CRTC_INDEX, VGA_CRTC_PORTS);
 	if (rc != EOK) {
-		(void) as_area_destroy(base); /* nothing else to report */
+		DISCARD(cleanup, as_area_destroy(base)); /* nothing else to report */
 		return rc;
 	}
 	hw->text = (volatile uint16_t *) base;

@@ -44,8 +44,8 @@ static void vga_serve_get_text(ipc_call_t *call)
 	    call->args[0] >= DISPLAY_ROWS)
 		rc = EINVAL;
 	if (rc != EOK) {
-		async_answer_0(&dcall, rc);
-		async_answer_0(call, rc);
+		DISCARD(answer, async_answer_0(&dcall, rc));
+		DISCARD(answer, async_answer_0(call, rc));
 		return;
 	}
 	char text[DISPLAY_COLS];
@@ -53,7 +53,7 @@ static void vga_serve_get_text(ipc_call_t *call)
 	vt_row_text(&screen, (unsigned) call->args[0], text);
 	fibril_mutex_unlock(&screen_lock);
 	rc = async_data_read_finalize(&dcall, text, sizeof(text));
-	async_answer_0(call, rc);
+	DISCARD(answer, async_answer_0(call, rc));
 }
 
 static bool vga_call(ipc_call_t *call)

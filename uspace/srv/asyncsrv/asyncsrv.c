@@ -44,7 +44,7 @@ static void hold(ipc_call_t *call)
 {
 	held_t *h = malloc(sizeof(*h));
 	if (h == NULL) {
-		async_answer_0(call, ENOMEM);
+		DISCARD(answer, async_answer_0(call, ENOMEM));
 		return;
 	}
 	h->call = *call;
@@ -72,7 +72,7 @@ static void release(ipc_call_t *call)
 			n++;
 		free(h);
 	}
-	async_answer_1(call, EOK, n);
+	DISCARD(answer, async_answer_1(call, EOK, n));
 }
 
 static void write_data(ipc_call_t *call)
@@ -81,10 +81,10 @@ static void write_data(ipc_call_t *call)
 	size_t size;
 	errno_t rc = async_data_write_accept(&data, false, 0, IPC_DATA_MAX, 0, &size);
 	if (rc != EOK) {
-		async_answer_0(call, rc);
+		DISCARD(answer, async_answer_0(call, rc));
 		return;
 	}
-	async_answer_2(call, EOK, size, asyncsrv_checksum(data, size));
+	DISCARD(answer, async_answer_2(call, EOK, size, asyncsrv_checksum(data, size)));
 	free(data);
 }
 
@@ -100,7 +100,7 @@ static void sink_data(ipc_call_t *call)
 	if (!async_data_write_receive_for(call, &wcall, &size))
 		return;
 	errno_t rc = async_data_write_finalize(&wcall, sink_buf, size);
-	async_answer_1(call, rc, size);
+	DISCARD(answer, async_answer_1(call, rc, size));
 }
 
 /** Answers a data read from sink_buf without preparing anything. */
@@ -109,12 +109,12 @@ static void source_data(ipc_call_t *call)
 	ipc_call_t rcall;
 	size_t size;
 	if (!async_data_read_receive(&rcall, &size) || size > sizeof(sink_buf)) {
-		async_answer_0(&rcall, EINVAL);
-		async_answer_0(call, EINVAL);
+		DISCARD(answer, async_answer_0(&rcall, EINVAL));
+		DISCARD(answer, async_answer_0(call, EINVAL));
 		return;
 	}
 	errno_t rc = async_data_read_finalize(&rcall, sink_buf, size);
-	async_answer_1(call, rc, size);
+	DISCARD(answer, async_answer_1(call, rc, size));
 }
 
 static void read_data(ipc_call_t *call)
@@ -125,15 +125,15 @@ static void read_data(ipc_call_t *call)
 		return;
 	unsigned char *buf = malloc(size + 1);
 	if (buf == NULL) {
-		async_answer_0(&rcall, ENOMEM);
-		async_answer_0(call, ENOMEM);
+		DISCARD(answer, async_answer_0(&rcall, ENOMEM));
+		DISCARD(answer, async_answer_0(call, ENOMEM));
 		return;
 	}
 	for (size_t i = 0; i < size; i++)
 		buf[i] = asyncsrv_pattern(call->args[0], i);
 	errno_t rc = async_data_read_finalize(&rcall, buf, size);
 	free(buf);
-	async_answer_1(call, rc, size);
+	DISCARD(answer, async_answer_1(call, rc, size));
 }
 
 static void share_in(ipc_call_t *call)
@@ -143,14 +143,15 @@ static void share_in(ipc_call_t *call)
 	errno_t rc = as_area_create(
 	    &base, size, AS_AREA_READ | AS_AREA_WRITE | AS_AREA_CACHEABLE);
 	if (rc != EOK) {
-		async_answer_0(call, rc);
+		DISCARD(answer, async_answer_0(call, rc));
 		return;
 	}
 	unsigned char *p = (unsigned char *) base;
 	for (size_t i = 0; i < size; i++)
 		p[i] = asyncsrv_pattern(call->args[3], i);
-	async_share_in_finalize(call, p);
-	as_area_destroy(base); /* the client's mapping keeps the memory */
+	DISCARD(answer, async_share_in_finalize(call, p));
+	DISCARD(
+	    cleanup, as_area_destroy(base)); /* the client's mapping keeps the memory */
 }
 
 static void share_check(ipc_call_t *call)
@@ -159,14 +160,14 @@ static void share_check(ipc_call_t *call)
 	size_t size;
 	unsigned flags;
 	if (!async_share_out_receive(&scall, &size, &flags)) {
-		async_answer_0(&scall, EINVAL);
-		async_answer_0(call, EINVAL);
+		DISCARD(answer, async_answer_0(&scall, EINVAL));
+		DISCARD(answer, async_answer_0(call, EINVAL));
 		return;
 	}
 	void *dst;
 	errno_t rc = async_share_out_finalize(&scall, &dst);
 	if (rc != EOK) {
-		async_answer_0(call, rc);
+		DISCARD(answer, async_answer_0(call, rc));
 		return;
 	}
 	unsigned char *p = dst;
@@ -175,8 +176,8 @@ static void share_check(ipc_call_t *call)
 			rc = EPARTY;
 	}
 	*(volatile uint64_t *) p = ASYNCSRV_MARK;
-	as_area_destroy((uintptr_t) dst);
-	async_answer_0(call, rc);
+	DISCARD(cleanup, as_area_destroy((uintptr_t) dst));
+	DISCARD(answer, async_answer_0(call, rc));
 }
 
 static void callback_ping(ipc_call_t *call, async_sess_t *cb)
@@ -187,14 +188,14 @@ static void callback_ping(ipc_call_t *call, async_sess_t *cb)
 	    ? async_req_1_1(exch, ASYNCSRV_M_PING, call->args[0], &r)
 	    : ENOENT;
 	async_exchange_end(exch);
-	async_answer_1(call, rc, r);
+	DISCARD(answer, async_answer_1(call, rc, r));
 }
 
 static void take_clone(ipc_call_t *call)
 {
 	async_sess_t *clone = async_clone_receive(EXCHANGE_SERIALIZE);
 	if (clone == NULL) {
-		async_answer_0(call, EINVAL);
+		DISCARD(answer, async_answer_0(call, EINVAL));
 		return;
 	}
 	async_exch_t *exch = async_exchange_begin(clone);
@@ -202,17 +203,18 @@ static void take_clone(ipc_call_t *call)
 	errno_t rc = async_req_1_1(exch, ASYNCSRV_M_PING, 41, &r);
 	async_exchange_end(exch);
 	errno_t hrc = async_hangup(clone);
-	async_answer_1(call, rc != EOK ? rc : hrc, r);
+	DISCARD(answer, async_answer_1(call, rc != EOK ? rc : hrc, r));
 }
 
 static void client_bump(ipc_call_t *call)
 {
 	sysarg_t *counter = async_get_client_data();
 	if (counter == NULL) {
-		async_answer_0(call, ENOMEM);
+		DISCARD(answer, async_answer_0(call, ENOMEM));
 		return;
 	}
-	async_answer_1(call, EOK, __atomic_add_fetch(counter, 1, __ATOMIC_RELAXED));
+	DISCARD(answer,
+	    async_answer_1(call, EOK, __atomic_add_fetch(counter, 1, __ATOMIC_RELAXED)));
 }
 
 /** Middle mode: M_PING goes on to the backend unchanged. */
@@ -222,7 +224,7 @@ static void forward_ping(ipc_call_t *call)
 	errno_t rc = async_forward_0(call, exch, 0, 0);
 	async_exchange_end(exch);
 	if (rc != EOK)
-		async_answer_0(call, rc);
+		DISCARD(answer, async_answer_0(call, rc));
 }
 
 /** Middle mode: M_WRITE's data goes to the backend without passing here. */
@@ -233,7 +235,7 @@ static void forward_write(ipc_call_t *call)
 	errno_t rc = async_data_write_forward_fast(
 	    exch, ASYNCSRV_M_WRITE, 0, 0, 0, 0, &answer);
 	async_exchange_end(exch);
-	async_answer_2(call, rc, answer.args[0], answer.args[1]);
+	DISCARD(answer, async_answer_2(call, rc, answer.args[0], answer.args[1]));
 }
 
 typedef struct {
@@ -251,15 +253,16 @@ static bool handle(ipc_call_t *call, conn_state_t *st)
 		if (backend != NULL)
 			forward_ping(call);
 		else
-			async_answer_1(call, EOK, a[0] + 1);
+			DISCARD(answer, async_answer_1(call, EOK, a[0] + 1));
 		break;
 	case ASYNCSRV_M_ECHO:
-		async_answer_5(
-		    call, EOK, a[0] + 1, a[1] + 2, a[2] + 3, a[3] + 4, a[4] + 5);
+		DISCARD(answer,
+		    async_answer_5(
+			call, EOK, a[0] + 1, a[1] + 2, a[2] + 3, a[3] + 4, a[4] + 5));
 		break;
 	case ASYNCSRV_M_SLEEP:
 		fibril_usleep(a[0]);
-		async_answer_0(call, EOK);
+		DISCARD(answer, async_answer_0(call, EOK));
 		break;
 	case ASYNCSRV_M_HOLD:
 		hold(call);
@@ -269,12 +272,14 @@ static bool handle(ipc_call_t *call, conn_state_t *st)
 		break;
 	case ASYNCSRV_M_BEGIN:
 		st->last_tag = a[0];
-		async_answer_0(call, EOK);
+		DISCARD(answer, async_answer_0(call, EOK));
 		break;
 	case ASYNCSRV_M_END:
-		async_answer_0(call,
-		    st->last_method == ASYNCSRV_M_BEGIN && st->last_tag == a[0] ? EOK
-										: EPARTY);
+		DISCARD(answer,
+		    async_answer_0(call,
+			st->last_method == ASYNCSRV_M_BEGIN && st->last_tag == a[0]
+			    ? EOK
+			    : EPARTY));
 		break;
 	case ASYNCSRV_M_WRITE:
 		if (backend != NULL)
@@ -293,16 +298,17 @@ static bool handle(ipc_call_t *call, conn_state_t *st)
 		break;
 	case ASYNCSRV_M_QUIT:
 		fibril_usleep(a[0]);
-		async_answer_0(call, EOK);
+		DISCARD(answer, async_answer_0(call, EOK));
 		return false;
 	case ASYNCSRV_M_STATS:
 		fibril_mutex_lock(&state_lock);
-		async_answer_3(call, EOK, hangups_seen, timeouts_fired, conns_open);
+		DISCARD(answer,
+		    async_answer_3(call, EOK, hangups_seen, timeouts_fired, conns_open));
 		fibril_mutex_unlock(&state_lock);
 		break;
 	case ASYNCSRV_M_CALLBACK_PING:
 		if (st->callback == NULL)
-			async_answer_0(call, ENOENT);
+			DISCARD(answer, async_answer_0(call, ENOENT));
 		else
 			callback_ping(call, st->callback);
 		break;
@@ -316,25 +322,26 @@ static bool handle(ipc_call_t *call, conn_state_t *st)
 		source_data(call);
 		break;
 	case ASYNCSRV_M_LABEL:
-		async_answer_1(call, EOK, async_get_label());
+		DISCARD(answer, async_answer_1(call, EOK, async_get_label()));
 		break;
 	case ASYNCSRV_M_EXIT:
-		async_answer_1(call, EOK, a[0] + 1);
+		DISCARD(answer, async_answer_1(call, EOK, a[0] + 1));
 		exit((int) a[0]); /* the answer must still go out */
 	case ASYNCSRV_M_TAKE_CLONE:
 		take_clone(call);
 		break;
 	case IPC_M_STATE_CHANGE_AUTHORIZE:
-		async_answer_0(call, a[0] == a[1] ? EOK : EPARTY);
+		DISCARD(answer, async_answer_0(call, a[0] == a[1] ? EOK : EPARTY));
 		break;
 	case IPC_M_CONNECT_TO_ME:
 		if (st->callback == NULL)
 			st->callback = async_callback_receive_start(
 			    EXCHANGE_SERIALIZE, call);
-		async_answer_0(call, st->callback != NULL ? EOK : ENOMEM);
+		DISCARD(
+		    answer, async_answer_0(call, st->callback != NULL ? EOK : ENOMEM));
 		break;
 	default:
-		async_answer_0(call, ENOTSUP);
+		DISCARD(answer, async_answer_0(call, ENOTSUP));
 		break;
 	}
 	st->last_method = call->imethod;
@@ -344,7 +351,7 @@ static bool handle(ipc_call_t *call, conn_state_t *st)
 /** One connection: its calls in turn until the client hangs up. */
 static void conn_handler(ipc_call_t *icall, void *arg)
 {
-	async_accept_0(icall);
+	DISCARD(answer, async_accept_0(icall));
 	count(&conns_open, 1);
 	conn_state_t st = {0};
 	ipc_call_t call;
@@ -358,7 +365,7 @@ static void conn_handler(ipc_call_t *icall, void *arg)
 			break;
 		}
 		if (call.imethod == ASYNCSRV_M_TIMEOUT_PROBE) {
-			async_answer_0(&call, EOK);
+			DISCARD(answer, async_answer_0(&call, EOK));
 			have = async_get_call_timeout(&call, call.args[0]);
 			if (!have)
 				count(&timeouts_fired, 1);
@@ -368,7 +375,7 @@ static void conn_handler(ipc_call_t *icall, void *arg)
 			break;
 	}
 	if (st.callback != NULL)
-		async_hangup(st.callback);
+		DISCARD(cleanup, async_hangup(st.callback));
 	count(&conns_open, -1);
 }
 

@@ -35,21 +35,23 @@ static bool console_call(ipc_call_t *call)
 	case 0:
 		return false;
 	case TERM_SET_MODE:
-		async_answer_0(call, input_set_mode((unsigned) call->args[0]));
+		DISCARD(answer,
+		    async_answer_0(call, input_set_mode((unsigned) call->args[0])));
 		break;
 	case TERM_GET_MODE:
-		async_answer_1(call, EOK, input_get_mode());
+		DISCARD(answer, async_answer_1(call, EOK, input_get_mode()));
 		break;
 	case TERM_SET_FOREGROUND:
 		input_set_foreground(call->args[0]);
-		async_answer_0(call, EOK);
+		DISCARD(answer, async_answer_0(call, EOK));
 		break;
 	case TERM_ADD_FOREGROUND:
-		async_answer_0(call, input_add_foreground(call->args[0]));
+		DISCARD(
+		    answer, async_answer_0(call, input_add_foreground(call->args[0])));
 		break;
 	default:
 		if (!chardev_srv_call(call, &console_ops))
-			async_answer_0(call, ENOTSUP);
+			DISCARD(answer, async_answer_0(call, ENOTSUP));
 		break;
 	}
 	return true;

@@ -84,7 +84,7 @@ static errno_t dev_attach(console_dev_t *dev)
 	if (rc == EOK && has_out) {
 		rc = output_attach(dev, out);
 		if (rc != EOK)
-			async_hangup(out);
+			DISCARD(cleanup, async_hangup(out));
 	}
 	if (rc == EOK && has_in) {
 		rc = input_attach(dev, in);
@@ -92,7 +92,7 @@ static errno_t dev_attach(console_dev_t *dev)
 			in = NULL; /* the input fibril's now */
 	}
 	if (in != NULL)
-		async_hangup(in);
+		DISCARD(cleanup, async_hangup(in));
 	return rc;
 }
 

@@ -211,7 +211,7 @@ static void input_detach(input_source_t *src, errno_t rc)
 		printf("%s: no input device left; reads now fail with EIO\n", NAME);
 	fibril_condvar_broadcast(&queue_cv);
 	fibril_mutex_unlock(&term_lock);
-	async_hangup(src->sess);
+	DISCARD(cleanup, async_hangup(src->sess));
 	devices_failed(src->dev, rc);
 	free(src);
 }

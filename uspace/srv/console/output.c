@@ -83,7 +83,7 @@ static void sink_drop(size_t i, errno_t rc)
 {
 	printf("%s: output to %s failed (%s); dropped\n", NAME, sinks[i].dev->name,
 	    str_error(rc));
-	async_hangup(sinks[i].sess);
+	DISCARD(cleanup, async_hangup(sinks[i].sess));
 	sinks[i] = sinks[--sink_count];
 }
 

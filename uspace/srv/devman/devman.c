@@ -62,11 +62,11 @@ static errno_t answer_read(errno_t rc, const void *data, size_t size)
 	size_t max;
 	if (!async_data_read_receive(&rcall, &max)) {
 		if (rcall.imethod != 0)
-			async_answer_0(&rcall, EINVAL);
+			DISCARD(answer, async_answer_0(&rcall, EINVAL));
 		return EINVAL;
 	}
 	if (rc != EOK) {
-		async_answer_0(&rcall, rc);
+		DISCARD(answer, async_answer_0(&rcall, rc));
 		return rc;
 	}
 	return async_data_read_finalize(&rcall, data, size < max ? size : max);
@@ -113,7 +113,7 @@ static void driver_call_string(uint64_t handle, task_id_t task, ipc_call_t *call
 							      : DEVMAN_NAME_MAX;
 	errno_t rc = async_data_write_accept((void **) &s, true, 1, max, 0, NULL);
 	if (rc != EOK) {
-		async_answer_0(call, rc);
+		DISCARD(answer, async_answer_0(call, rc));
 		return;
 	}
 	fibril_mutex_lock(&tree_lock);
@@ -141,7 +141,7 @@ static void driver_call_string(uint64_t handle, task_id_t task, ipc_call_t *call
 	uint64_t fh = call->imethod == DEVMAN_FUN_CREATE && rc == EOK ? fun->handle : 0;
 	fibril_mutex_unlock(&tree_lock);
 	free(s);
-	async_answer_1(call, rc, fh);
+	DISCARD(answer, async_answer_1(call, rc, fh));
 }
 
 /** Calls with plain arguments, under tree_lock; data to send back (a path,
@@ -207,7 +207,7 @@ static void driver_call(uint64_t handle, task_id_t task, ipc_call_t *call)
 	if (call->imethod == DEVMAN_DEV_GET_NAME ||
 	    call->imethod == DEVMAN_DEV_GET_RESOURCES)
 		rc = answer_read(rc, &out, out_size);
-	async_answer_1(call, rc, ret);
+	DISCARD(answer, async_answer_1(call, rc, ret));
 }
 
 static void driver_connection(ipc_call_t *icall, void *arg)
@@ -221,7 +221,7 @@ static void driver_connection(ipc_call_t *icall, void *arg)
 	task_id_t task = call.task_id;
 	errno_t rc = call.imethod == DEVMAN_DRIVER_ATTACH ? driver_attach(handle, task)
 							  : EINVAL;
-	async_answer_0(&call, rc);
+	DISCARD(answer, async_answer_0(&call, rc));
 	if (rc != EOK)
 		return;
 	while (async_get_call(&call) && call.imethod != 0)
@@ -239,7 +239,7 @@ static void client_get_tree(ipc_call_t *call)
 {
 	devman_node_info_t *buf = malloc(DEVMAN_NODES_MAX * sizeof(*buf));
 	if (buf == NULL) {
-		async_answer_0(call, answer_read(ENOMEM, NULL, 0));
+		DISCARD(answer, async_answer_0(call, answer_read(ENOMEM, NULL, 0)));
 		return;
 	}
 	fibril_mutex_lock(&tree_lock);
@@ -248,7 +248,7 @@ static void client_get_tree(ipc_call_t *call)
 	size_t n = count < DEVMAN_NODES_MAX ? count : DEVMAN_NODES_MAX;
 	errno_t rc = answer_read(EOK, buf, n * sizeof(*buf));
 	free(buf);
-	async_answer_1(call, rc, count);
+	DISCARD(answer, async_answer_1(call, rc, count));
 }
 
 /** Waits until no driver is starting, at most @a usec (0: forever). */
@@ -279,10 +279,10 @@ static void client_connection(ipc_call_t *icall, void *arg)
 			client_get_tree(&call);
 			break;
 		case DEVMAN_WAIT_STABLE:
-			async_answer_0(&call, wait_stable(call.args[0]));
+			DISCARD(answer, async_answer_0(&call, wait_stable(call.args[0])));
 			break;
 		default:
-			async_answer_0(&call, ENOTSUP);
+			DISCARD(answer, async_answer_0(&call, ENOTSUP));
 			break;
 		}
 	}

@@ -147,7 +147,7 @@ static errno_t driver_fibril(void *arg)
 	fibril_mutex_unlock(&tree_lock);
 	if (rc == EOK) {
 		task_exit_t texit;
-		task_wait(&wait, &texit, NULL);
+		DISCARD(cleanup, task_wait(&wait, &texit, NULL));
 		fibril_mutex_lock(&tree_lock);
 		driver_gone(req->handle, id);
 		fibril_mutex_unlock(&tree_lock);

@@ -44,11 +44,11 @@ static errno_t receive_key(char key[KVSTORE_KEY_MAX + 1])
 	ipc_call_t call;
 	size_t size;
 	if (!async_data_write_receive(&call, &size)) {
-		async_answer_0(&call, EINVAL);
+		DISCARD(answer, async_answer_0(&call, EINVAL));
 		return EINVAL;
 	}
 	if (size == 0 || size > KVSTORE_KEY_MAX) {
-		async_answer_0(&call, ELIMIT);
+		DISCARD(answer, async_answer_0(&call, ELIMIT));
 		return ELIMIT;
 	}
 	errno_t rc = async_data_write_finalize(&call, key, size);
@@ -98,14 +98,14 @@ static errno_t kv_get(size_t *length)
 	ipc_call_t call;
 	size_t size;
 	if (!async_data_read_receive(&call, &size)) {
-		async_answer_0(&call, EINVAL);
+		DISCARD(answer, async_answer_0(&call, EINVAL));
 		return EINVAL;
 	}
 	fibril_mutex_lock(&table_lock);
 	pair_t *p = find(key);
 	if (p == NULL) {
 		rc = ENOENT;
-		async_answer_0(&call, rc);
+		DISCARD(answer, async_answer_0(&call, rc));
 	} else {
 		*length = p->size;
 		rc = async_data_read_finalize(
@@ -146,7 +146,7 @@ static size_t kv_count(void)
  *  up (method 0). */
 static void kv_connection(ipc_call_t *icall, void *arg)
 {
-	async_accept_0(icall);
+	DISCARD(answer, async_accept_0(icall));
 	for (;;) {
 		ipc_call_t call;
 		async_get_call(&call);
@@ -155,21 +155,21 @@ static void kv_connection(ipc_call_t *icall, void *arg)
 		case 0:
 			return;
 		case KVSTORE_SET:
-			async_answer_0(&call, kv_set());
+			DISCARD(answer, async_answer_0(&call, kv_set()));
 			break;
 		case KVSTORE_GET: {
 			errno_t rc = kv_get(&length);
-			async_answer_1(&call, rc, length);
+			DISCARD(answer, async_answer_1(&call, rc, length));
 			break;
 		}
 		case KVSTORE_DEL:
-			async_answer_0(&call, kv_del());
+			DISCARD(answer, async_answer_0(&call, kv_del()));
 			break;
 		case KVSTORE_COUNT:
-			async_answer_1(&call, EOK, kv_count());
+			DISCARD(answer, async_answer_1(&call, EOK, kv_count()));
 			break;
 		default:
-			async_answer_0(&call, ENOTSUP);
+			DISCARD(answer, async_answer_0(&call, ENOTSUP));
 			break;
 		}
 	}
@@ -187,6 +187,6 @@ int main(int argc, char *argv[])
 		return 1;
 	}
 	printf("kvstore: ready\n");
-	task_retval(0);
+	DISCARD(best_effort, task_retval(0));
 	async_manager();
 }

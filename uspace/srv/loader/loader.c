@@ -73,7 +73,7 @@ static void report(const char *path, const char *why)
  *  and its hang-up then ends the conversation: nothing to handle here. */
 static void reply(ipc_call_t *call, errno_t rc)
 {
-	(void) async_answer_0(call, rc);
+	DISCARD(answer, async_answer_0(call, rc));
 }
 
 /** Receives the request's data write: a string of 1..@a max bytes with no
@@ -264,7 +264,7 @@ static _Noreturn void run(ipc_call_t *call)
 	/* Named as the kernel names boot tasks; only cosmetic if refused. */
 	char name[TASK_NAME_LEN_MAX + 1];
 	str_lcpy(name, path_last(ldr.path), sizeof(name));
-	(void) task_set_name(name);
+	DISCARD(best_effort, task_set_name(name));
 	refuse_until_hangup(EBUSY);
 	fibril_flush_answer(); /* a refusal still deferred goes out before the program */
 	loader_enter_program(ldr.elf.entry, ldr.sp);

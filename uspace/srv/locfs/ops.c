@@ -146,7 +146,7 @@ static void op_transfer(ipc_call_t *call, bool read)
 		transfer_refuse(read, rc);
 	}
 	if (sess != NULL)
-		(void) async_hangup(sess);
+		DISCARD(cleanup, async_hangup(sess));
 	fsrv_answer(call, rc, rc == EOK ? dev.args[0] : 0, 0, 0);
 }
 

@@ -298,7 +298,7 @@ static void callback_drop(loc_callback_t *c)
 {
 	list_remove(&c->link);
 	callback_count--;
-	(void) async_hangup(c->sess); /* EHANGUP when the consumer is gone */
+	DISCARD(cleanup, async_hangup(c->sess)); /* EHANGUP when the consumer is gone */
 	free(c);
 }
 

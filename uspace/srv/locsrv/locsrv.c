@@ -114,6 +114,6 @@ int main(int argc, char *argv[])
 		return 1;
 	}
 	printf("locsrv: started\n");
-	(void) task_retval(0); /* ready: for init's "ready" lines */
+	DISCARD(best_effort, task_retval(0)); /* ready: for init's "ready" lines */
 	async_manager();
 }

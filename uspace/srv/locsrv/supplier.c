@@ -72,7 +72,7 @@ static void server_register(loc_conn_t *conn, ipc_call_t *call)
 	}
 	if (rc != EOK) {
 		if (sess != NULL)
-			(void) async_hangup(sess);
+			DISCARD(cleanup, async_hangup(sess));
 		free(name);
 	}
 	loc_answer(call, rc, 0);
@@ -151,7 +151,7 @@ void loc_supplier_end(loc_conn_t *conn)
 	loc_unlock();
 	conn->server = NULL;
 	/* EHANGUP is expected when the server's task is gone. */
-	(void) async_hangup(server->sess);
+	DISCARD(cleanup, async_hangup(server->sess));
 	free(server->name);
 	free(server);
 }

@@ -50,7 +50,7 @@ static void klog_copy(void)
  *  another event rather than being left until the next one. */
 static void klog_event(ipc_call_t *call, void *arg)
 {
-	(void) async_event_unmask(EVENT_KLOG);
+	DISCARD(best_effort, async_event_unmask(EVENT_KLOG));
 	klog_copy();
 }
 
@@ -93,8 +93,8 @@ static void log_read_handle(ipc_call_t *call)
 		size = LOGGER_RING_SIZE;
 	char *buf = malloc(size > 0 ? size : 1);
 	if (buf == NULL) {
-		async_answer_0(&rcall, ENOMEM);
-		async_answer_0(call, ENOMEM);
+		DISCARD(answer, async_answer_0(&rcall, ENOMEM));
+		DISCARD(answer, async_answer_0(call, ENOMEM));
 		return;
 	}
 	uint64_t missed;
@@ -104,13 +104,13 @@ static void log_read_handle(ipc_call_t *call)
 	fibril_mutex_unlock(&log_lock);
 	errno_t rc = async_data_read_finalize(&rcall, buf, n);
 	free(buf);
-	async_answer_4(call, rc, n, cursor, missed, end);
+	DISCARD(answer, async_answer_4(call, rc, n, cursor, missed, end));
 }
 
 /** One client connection, until it hangs up. */
 static void log_connection(ipc_call_t *icall, void *arg)
 {
-	async_accept_0(icall);
+	DISCARD(answer, async_accept_0(icall));
 	for (;;) {
 		ipc_call_t call;
 		async_get_call(&call);
@@ -118,13 +118,14 @@ static void log_connection(ipc_call_t *icall, void *arg)
 		case 0:
 			return;
 		case LOGGER_WRITE:
-			async_answer_0(&call, log_write_handle(call.task_id));
+			DISCARD(answer,
+			    async_answer_0(&call, log_write_handle(call.task_id)));
 			break;
 		case LOGGER_READ:
 			log_read_handle(&call);
 			break;
 		default:
-			async_answer_0(&call, ENOTSUP);
+			DISCARD(answer, async_answer_0(&call, ENOTSUP));
 			break;
 		}
 	}
@@ -149,6 +150,6 @@ int main(int argc, char *argv[])
 	}
 	printf("logger: ready\n");
 	klog_copy();
-	task_retval(0);
+	DISCARD(best_effort, task_retval(0));
 	async_manager();
 }

@@ -141,7 +141,7 @@ static errno_t ns_worker(void *arg)
 		ends_report_lost();
 		/* Woken or timed out: either way there is something to look at. */
 		if (deadline != 0)
-			(void) fibril_wait_until(&worker_event, deadline);
+			DISCARD(woken, fibril_wait_until(&worker_event, deadline));
 		else
 			fibril_wait_for(&worker_event);
 	}

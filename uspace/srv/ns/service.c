@@ -144,7 +144,7 @@ void ns_service_free_dropped(list_t *list)
 		list_remove(l);
 		ns_reg_t *reg = list_get_instance(l, ns_reg_t, service_link);
 		/* EHANGUP is expected: the server is gone. */
-		(void) async_hangup(reg->sess);
+		DISCARD(cleanup, async_hangup(reg->sess));
 		free(reg);
 	}
 }

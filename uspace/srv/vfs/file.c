@@ -239,8 +239,9 @@ static void table_drop_locked(vfs_table_t *t)
 static errno_t table_watch_fibril(void *arg)
 {
 	task_exit_t texit;
-	(void) task_wait_task_id((task_id_t) (uintptr_t) arg,
-	    TASK_WAIT_EXIT | TASK_WAIT_OBSERVE, &texit, NULL);
+	DISCARD(woken,
+	    task_wait_task_id((task_id_t) (uintptr_t) arg,
+		TASK_WAIT_EXIT | TASK_WAIT_OBSERVE, &texit, NULL));
 	fibril_notify(&worker_event);
 	return EOK;
 }
@@ -347,7 +348,7 @@ errno_t vfs_client_worker(void *arg)
 		}
 		tables_sweep_locked();
 		fibril_mutex_unlock(&tables_lock);
-		(void) fibril_wait_timeout(&worker_event, SWEEP_USEC);
+		DISCARD(woken, fibril_wait_timeout(&worker_event, SWEEP_USEC));
 	}
 	return EOK;
 }

@@ -52,7 +52,7 @@ static void fs_put_locked(vfs_fs_t *fs)
 {
 	if (--fs->refs > 0)
 		return;
-	(void) async_hangup(fs->sess);
+	DISCARD(cleanup, async_hangup(fs->sess));
 	free(fs);
 }
 
@@ -153,7 +153,7 @@ static vfs_fs_t *fs_receive_registration(void)
 	ipc_call_t call, cb;
 	async_get_call(&call);
 	if (call.imethod != VFS_FS_REGISTER) {
-		async_answer_0(&call, EINVAL);
+		DISCARD(answer, async_answer_0(&call, EINVAL));
 		return NULL;
 	}
 	vfs_fs_t *fs = calloc(1, sizeof(*fs));
@@ -167,11 +167,11 @@ static vfs_fs_t *fs_receive_registration(void)
 	    : NULL;
 	if (rc == EOK && (sess == NULL || fs == NULL))
 		rc = sess == NULL ? EINVAL : ENOMEM;
-	async_answer_0(&cb, rc);
-	async_answer_0(&call, rc);
+	DISCARD(answer, async_answer_0(&cb, rc));
+	DISCARD(answer, async_answer_0(&call, rc));
 	if (rc != EOK) {
 		if (sess != NULL)
-			(void) async_hangup(sess);
+			DISCARD(cleanup, async_hangup(sess));
 		free(fs);
 		free(name);
 		return NULL;
@@ -188,7 +188,7 @@ static vfs_fs_t *fs_receive_registration(void)
  *  as the server lives; its hang-up is the server's death. */
 void vfs_fs_connection(ipc_call_t *icall, void *arg)
 {
-	async_accept_0(icall);
+	DISCARD(answer, async_accept_0(icall));
 	vfs_fs_t *fs = fs_receive_registration();
 	if (fs == NULL)
 		return;
@@ -201,7 +201,7 @@ void vfs_fs_connection(ipc_call_t *icall, void *arg)
 		async_get_call(&call);
 		if (call.imethod == 0)
 			break;
-		async_answer_0(&call, ENOTSUP);
+		DISCARD(answer, async_answer_0(&call, ENOTSUP));
 	}
 	fs_mark_dead(fs);
 	vfs_fs_put(fs);

@@ -23,11 +23,11 @@ static errno_t ops_receive_str(char *buf, size_t max, errno_t toolong)
 	ipc_call_t call;
 	size_t size;
 	if (!async_data_write_receive(&call, &size)) {
-		async_answer_0(&call, EINVAL);
+		DISCARD(answer, async_answer_0(&call, EINVAL));
 		return EINVAL;
 	}
 	if (size > max) {
-		async_answer_0(&call, toolong);
+		DISCARD(answer, async_answer_0(&call, toolong));
 		return toolong;
 	}
 	errno_t rc = async_data_write_finalize(&call, buf, size);
@@ -60,7 +60,7 @@ static errno_t ops_reply_data(const void *buf, size_t size)
 	ipc_call_t call;
 	size_t max;
 	if (!async_data_read_receive(&call, &max)) {
-		async_answer_0(&call, EINVAL);
+		DISCARD(answer, async_answer_0(&call, EINVAL));
 		return EINVAL;
 	}
 	return async_data_read_finalize(&call, buf, size < max ? size : max);

@@ -29,17 +29,17 @@ void vfs_refuse_data(errno_t rc)
 {
 	ipc_call_t call;
 	async_get_call(&call);
-	async_answer_0(&call, rc);
+	DISCARD(answer, async_answer_0(&call, rc));
 }
 
 static void vfs_client_connection(ipc_call_t *icall, void *arg)
 {
 	vfs_table_t *t = vfs_client_table(async_call_task_id(icall));
 	if (t == NULL) {
-		async_answer_0(icall, ENOMEM);
+		DISCARD(answer, async_answer_0(icall, ENOMEM));
 		return;
 	}
-	async_accept_0(icall);
+	DISCARD(answer, async_accept_0(icall));
 	for (;;) {
 		ipc_call_t call;
 		async_get_call(&call);
@@ -71,6 +71,6 @@ int main(int argc, char *argv[])
 		return 1;
 	}
 	printf("vfs: started\n");
-	(void) task_retval(0); /* ready: for init's "ready" lines */
+	DISCARD(best_effort, task_retval(0)); /* ready: for init's "ready" lines */
 	async_manager();
 }

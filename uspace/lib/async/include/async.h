@@ -33,6 +33,8 @@
 #ifndef ASYNC_ASYNC_H
 #define ASYNC_ASYNC_H
 
+#include <discard.h>
+
 #include <abi/errno.h>
 #include <abi/ipc.h>
 #include <abi/irq.h>
@@ -83,10 +85,10 @@ async_sess_t *async_session_create(exch_mgmt_t mgmt, cap_handle_t phone);
 async_sess_t *async_session_ns(void);
 /** Ends @a sess: closes its connections (the server sees method 0) and
  *  frees it. EBUSY while an exchange is open. */
-errno_t async_hangup(async_sess_t *sess);
+_NODISCARD errno_t async_hangup(async_sess_t *sess);
 /** Sends a copy of @a clone_exch's connection through @a exch
  *  (CONNECTION_CLONE); the receiver takes it with async_clone_receive(). */
-errno_t async_exchange_clone(async_exch_t *exch, async_exch_t *clone_exch);
+_NODISCARD errno_t async_exchange_clone(async_exch_t *exch, async_exch_t *clone_exch);
 /** In a connection fibril: takes the next call, which must be a
  *  CONNECTION_CLONE, and makes a session of the phone it brings. The
  *  connection stays the sender's: hanging the clone up leaves it open. */
@@ -114,11 +116,11 @@ aid_t async_send_args(async_exch_t *exch, sysarg_t imethod,
     const sysarg_t args[IPC_CALL_ARGS], ipc_call_t *dataptr);
 /** Sends and waits for the answer; each non-NULL @a out gets an answer
  *  argument. Returns the answer's return value (or the sending error). */
-errno_t async_req_args(async_exch_t *exch, sysarg_t imethod,
+_NODISCARD errno_t async_req_args(async_exch_t *exch, sysarg_t imethod,
     const sysarg_t in[IPC_CALL_ARGS], sysarg_t *out[IPC_CALL_ARGS]);
 /** Sends without collecting the answer (async_forget); the error is only the
  *  sending's. */
-errno_t async_msg_args(
+_NODISCARD errno_t async_msg_args(
     async_exch_t *exch, sysarg_t imethod, const sysarg_t args[IPC_CALL_ARGS]);
 
 /** Waits for the answer of @a aid, stores its return value in *@a retval
@@ -126,7 +128,7 @@ errno_t async_msg_args(
 void async_wait_for(aid_t aid, errno_t *retval);
 /** Same, giving up after @a usec microseconds (0: only look) with ETIMEOUT;
  *  @a aid is then still pending (wait again or forget it). */
-errno_t async_wait_timeout(aid_t aid, errno_t *retval, uint64_t usec);
+_NODISCARD errno_t async_wait_timeout(aid_t aid, errno_t *retval, uint64_t usec);
 /** Drops interest in @a aid; its answer is discarded when it comes. */
 void async_forget(aid_t aid);
 
@@ -135,7 +137,7 @@ void async_forget(aid_t aid);
  */
 
 /** Handles new connections for @a iface with @a handler(@a data). */
-errno_t async_create_port(
+_NODISCARD errno_t async_create_port(
     iface_t iface, async_port_handler_t handler, void *data, port_id_t *port_id);
 /** Handles connections no port takes, and the calls of phone 1 (which
  *  carry no connection label). Without it those are refused with ENOENT. */
@@ -154,7 +156,7 @@ void async_set_hangup_handler(async_hangup_handler_t handler, void *data);
 /** Offers the server behind @a exch a callback connection (CONNECT_TO_ME
  *  with @a iface, @a arg1, @a arg2): calls it makes through it are handled
  *  by @a handler(@a data) in a connection fibril of their own. */
-errno_t async_create_callback_port(async_exch_t *exch, iface_t iface, sysarg_t arg1,
+_NODISCARD errno_t async_create_callback_port(async_exch_t *exch, iface_t iface, sysarg_t arg1,
     sysarg_t arg2, async_port_handler_t handler, void *data, port_id_t *port_id);
 /** Hands the calling fibril to the manager for good: for main() of a
  *  server once it is set up. */
@@ -167,17 +169,17 @@ bool async_get_call(ipc_call_t *call);
 bool async_get_call_timeout(ipc_call_t *call, uint64_t usec);
 /** Answers @a call (once; later answers and those of calls that need none,
  *  like the method-0 call, do nothing). Returns the kernel's verdict. */
-errno_t async_answer_args(
+_NODISCARD errno_t async_answer_args(
     ipc_call_t *call, errno_t retval, const sysarg_t args[IPC_CALL_ARGS]);
 /** In a connection fibril: its label, as calls through it carry it (and
  *  as STATE_CHANGE_AUTHORIZE names it). */
 sysarg_t async_get_label(void);
 /** Accepts the connection whose first call is @a call (answers EOK with
  *  this connection's label). */
-errno_t async_accept_0(ipc_call_t *call);
+_NODISCARD errno_t async_accept_0(ipc_call_t *call);
 /** Passes @a call on to @a exch's server (IPC_FF_* @a mode); a non-zero
  *  @a imethod replaces method and arguments (user methods only). */
-errno_t async_forward_args(ipc_call_t *call, async_exch_t *exch, sysarg_t imethod,
+_NODISCARD errno_t async_forward_args(ipc_call_t *call, async_exch_t *exch, sysarg_t imethod,
     const sysarg_t args[IPC_CALL_ARGS], unsigned mode);
 
 /** Per client task data, made by the constructor when a task's first
@@ -195,29 +197,29 @@ void *async_get_client_data(void);
  */
 
 /** Writes @a size bytes (at most IPC_DATA_MAX, else ELIMIT) to the server. */
-errno_t async_data_write_start(async_exch_t *exch, const void *src, size_t size);
+_NODISCARD errno_t async_data_write_start(async_exch_t *exch, const void *src, size_t size);
 /** Reads up to @a size bytes (at most IPC_DATA_MAX); the answer's args[1]
  *  in *@a dataptr says how many came. */
 aid_t async_data_read(async_exch_t *exch, void *dst, size_t size, ipc_call_t *dataptr);
-errno_t async_data_read_start(async_exch_t *exch, void *dst, size_t size);
+_NODISCARD errno_t async_data_read_start(async_exch_t *exch, void *dst, size_t size);
 
 /** The common request shapes with data: @a imethod (@a arg1, @a arg2)
  *  followed by a data write of @a src (@a size bytes) or a data read into
  *  @a dst (up to @a size bytes; how many came in *@a got). Both wait for
  *  the answer; its first argument goes to *@a out (unless NULL). The error
  *  is the call's, else the transfer's. */
-errno_t async_req_write(async_exch_t *exch, sysarg_t imethod, sysarg_t arg1,
+_NODISCARD errno_t async_req_write(async_exch_t *exch, sysarg_t imethod, sysarg_t arg1,
     sysarg_t arg2, const void *src, size_t size, sysarg_t *out);
-errno_t async_req_read(async_exch_t *exch, sysarg_t imethod, sysarg_t arg1, sysarg_t arg2,
+_NODISCARD errno_t async_req_read(async_exch_t *exch, sysarg_t imethod, sysarg_t arg1, sysarg_t arg2,
     void *dst, size_t size, size_t *got, sysarg_t *out);
 
 bool async_data_write_receive(ipc_call_t *call, size_t *size);
 /** Takes @a size bytes of the write @a call into @a dst. */
-errno_t async_data_write_finalize(ipc_call_t *call, void *dst, size_t size);
+_NODISCARD errno_t async_data_write_finalize(ipc_call_t *call, void *dst, size_t size);
 /** Receives a write of @a min_size..@a max_size bytes (0: no limit), a
  *  multiple of @a granularity (0: any), into a new buffer (+1 NUL byte with
  *  @a nullterm); refuses anything else with EINVAL (ELIMIT if too big). */
-errno_t async_data_write_accept(void **data, bool nullterm, size_t min_size,
+_NODISCARD errno_t async_data_write_accept(void **data, bool nullterm, size_t min_size,
     size_t max_size, size_t granularity, size_t *received);
 bool async_data_read_receive(ipc_call_t *call, size_t *size);
 /** The data write (read) a protocol sends after @a call, into *@a wcall
@@ -226,15 +228,15 @@ bool async_data_read_receive(ipc_call_t *call, size_t *size);
 bool async_data_write_receive_for(ipc_call_t *call, ipc_call_t *wcall, size_t *size);
 bool async_data_read_receive_for(ipc_call_t *call, ipc_call_t *rcall, size_t *size);
 /** Answers the read @a call with @a size bytes from @a src. */
-errno_t async_data_read_finalize(ipc_call_t *call, const void *src, size_t size);
+_NODISCARD errno_t async_data_read_finalize(ipc_call_t *call, const void *src, size_t size);
 
 /** Middleman: sends @a imethod with the arguments to @a exch's server and
  *  forwards the data write (read) its own client sends next along with it,
  *  so the data never passes through the middleman. Returns the request's
  *  answer (in *@a dataptr too unless NULL). */
-errno_t async_data_write_forward_fast(async_exch_t *exch, sysarg_t imethod, sysarg_t arg1,
+_NODISCARD errno_t async_data_write_forward_fast(async_exch_t *exch, sysarg_t imethod, sysarg_t arg1,
     sysarg_t arg2, sysarg_t arg3, sysarg_t arg4, ipc_call_t *dataptr);
-errno_t async_data_read_forward_fast(async_exch_t *exch, sysarg_t imethod, sysarg_t arg1,
+_NODISCARD errno_t async_data_read_forward_fast(async_exch_t *exch, sysarg_t imethod, sysarg_t arg1,
     sysarg_t arg2, sysarg_t arg3, sysarg_t arg4, ipc_call_t *dataptr);
 
 /** The task that sent @a call (as routed: see ipc_get_task_id()). */
@@ -246,21 +248,21 @@ static inline task_id_t async_call_task_id(const ipc_call_t *call)
 /** Asks the server to share @a size bytes with @a flags (AS_AREA_*), @a arg
  *  for its protocol (the server reads it from args[3], ipc_get_arg4());
  *  *@a dst is where the area was mapped. */
-errno_t async_share_in_start(
+_NODISCARD errno_t async_share_in_start(
     async_exch_t *exch, size_t size, sysarg_t arg, unsigned flags, void **dst);
 bool async_share_in_receive(ipc_call_t *call, size_t *size, unsigned *flags);
 /** Shares the area at @a src (at least the size asked for). */
-errno_t async_share_in_finalize(ipc_call_t *call, void *src);
+_NODISCARD errno_t async_share_in_finalize(ipc_call_t *call, void *src);
 /** Shares the area at @a src with the server, allowing @a flags (0: the
  *  area's). */
-errno_t async_share_out_start(async_exch_t *exch, void *src, unsigned flags);
+_NODISCARD errno_t async_share_out_start(async_exch_t *exch, void *src, unsigned flags);
 bool async_share_out_receive(ipc_call_t *call, size_t *size, unsigned *flags);
 /** Accepts the area of share-out @a call; *@a dst is where it was mapped. */
-errno_t async_share_out_finalize(ipc_call_t *call, void **dst);
+_NODISCARD errno_t async_share_out_finalize(ipc_call_t *call, void **dst);
 
 /** Lets @a exch's server change the state of @a other_exch's connection (to
  *  the same server), with protocol arguments. */
-errno_t async_state_change_start(async_exch_t *exch, sysarg_t arg1, sysarg_t arg2,
+_NODISCARD errno_t async_state_change_start(async_exch_t *exch, sysarg_t arg1, sysarg_t arg2,
     sysarg_t arg3, async_exch_t *other_exch);
 /** Takes the next call if it is STATE_CHANGE_AUTHORIZE; *@a other_label is
  *  the label of the connection it authorises. */
@@ -272,14 +274,14 @@ bool async_state_change_receive(ipc_call_t *call, sysarg_t *other_label);
 
 /** Subscribes to IRQ @a irq with IRQ code @a cmds (PERM_IRQ); accepted
  *  interrupts run @a handler(@a data). */
-errno_t async_irq_subscribe(int irq, async_notification_handler_t handler, void *data,
+_NODISCARD errno_t async_irq_subscribe(int irq, async_notification_handler_t handler, void *data,
     const irq_cmd_t *cmds, size_t count, cap_handle_t *handle);
-errno_t async_irq_unsubscribe(cap_handle_t handle);
+_NODISCARD errno_t async_irq_unsubscribe(cap_handle_t handle);
 /** Subscribes to kernel event @a event (EVENT_*); each delivery runs
  *  @a handler(@a data); the event stays masked until async_event_unmask(). */
-errno_t async_event_subscribe(
+_NODISCARD errno_t async_event_subscribe(
     unsigned event, async_notification_handler_t handler, void *data);
-errno_t async_event_unmask(unsigned event);
+_NODISCARD errno_t async_event_unmask(unsigned event);
 
 /*
  * HelenOS's numbered names, generated over the cores above:
@@ -317,7 +319,7 @@ errno_t async_event_unmask(unsigned event);
 #define ASYNC_OUT_ARGS_5   r1, r2, r3, r4, r5
 
 #define ASYNC_DEFINE_REQ(m, n) \
-	static inline errno_t async_req_##m##_##n(async_exch_t *exch, \
+	static inline _NODISCARD errno_t async_req_##m##_##n(async_exch_t *exch, \
 	    sysarg_t imethod ASYNC_IN_PARAMS_##m ASYNC_OUT_PARAMS_##n) \
 	{ \
 		const sysarg_t in[IPC_CALL_ARGS] = {ASYNC_IN_ARGS_##m}; \
@@ -332,19 +334,19 @@ errno_t async_event_unmask(unsigned event);
 		const sysarg_t in[IPC_CALL_ARGS] = {ASYNC_IN_ARGS_##m}; \
 		return async_send_args(exch, imethod, in, dataptr); \
 	} \
-	static inline errno_t async_msg_##m( \
+	static inline _NODISCARD errno_t async_msg_##m( \
 	    async_exch_t *exch, sysarg_t imethod ASYNC_IN_PARAMS_##m) \
 	{ \
 		const sysarg_t in[IPC_CALL_ARGS] = {ASYNC_IN_ARGS_##m}; \
 		return async_msg_args(exch, imethod, in); \
 	} \
-	static inline errno_t async_answer_##m( \
+	static inline _NODISCARD errno_t async_answer_##m( \
 	    ipc_call_t *call, errno_t retval ASYNC_IN_PARAMS_##m) \
 	{ \
 		const sysarg_t in[IPC_CALL_ARGS] = {ASYNC_IN_ARGS_##m}; \
 		return async_answer_args(call, retval, in); \
 	} \
-	static inline errno_t async_forward_##m(ipc_call_t *call, async_exch_t *exch, \
+	static inline _NODISCARD errno_t async_forward_##m(ipc_call_t *call, async_exch_t *exch, \
 	    sysarg_t imethod ASYNC_IN_PARAMS_##m, unsigned mode) \
 	{ \
 		const sysarg_t in[IPC_CALL_ARGS] = {ASYNC_IN_ARGS_##m}; \

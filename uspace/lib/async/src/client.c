@@ -475,7 +475,7 @@ static async_exch_t *parallel_begin_locked(async_sess_t *sess)
 			if (ph == NULL) {
 				free(exch);
 				exch = NULL;
-				ipc_hangup(phone, IPC_HANGUP_RELEASE);
+				DISCARD(cleanup, ipc_hangup(phone, IPC_HANGUP_RELEASE));
 			} else {
 				link_initialize(&exch->link);
 				exch->sess = sess;
@@ -553,7 +553,7 @@ static async_sess_t *connect_me_to(
 	if (r == EOK) {
 		sess = async_session_make(mgmt, answer.args[4], false);
 		if (sess == NULL) {
-			ipc_hangup(answer.args[4], IPC_HANGUP_RELEASE);
+			DISCARD(cleanup, ipc_hangup(answer.args[4], IPC_HANGUP_RELEASE));
 			r = ENOMEM;
 		}
 	}
@@ -588,7 +588,7 @@ static errno_t phone_close(async_phone_t *ph, bool shared)
 	const sysarg_t args[IPC_CALL_ARGS] = {shared};
 	ipc_call_t answer;
 	/* The answer does not matter: EHANGUP means the server is gone. */
-	async_req_call(&exch, ASYNC_M_CLOSE, args, &answer);
+	DISCARD(best_effort, async_req_call(&exch, ASYNC_M_CLOSE, args, &answer));
 	errno_t rc = ipc_hangup(ph->cap, IPC_HANGUP_RELEASE);
 	spinlock_lock(&async_lock);
 	ph->released = true;

@@ -105,7 +105,7 @@ errno_t async_data_write_accept(void **data, bool nullterm, size_t min_size,
 	ipc_call_t call;
 	size_t size;
 	if (!async_data_write_receive(&call, &size)) {
-		async_answer_args(&call, EINVAL, no_args);
+		DISCARD(answer, async_answer_args(&call, EINVAL, no_args));
 		return EINVAL;
 	}
 	errno_t rc = write_size_check(size, min_size, max_size, granularity);
@@ -113,7 +113,7 @@ errno_t async_data_write_accept(void **data, bool nullterm, size_t min_size,
 	if (rc == EOK && buf == NULL)
 		rc = ENOMEM;
 	if (rc != EOK) {
-		async_answer_args(&call, rc, no_args);
+		DISCARD(answer, async_answer_args(&call, rc, no_args));
 		return rc;
 	}
 	rc = async_data_write_finalize(&call, buf, size);
@@ -147,8 +147,8 @@ static bool receive_for(
 		*size = tcall->args[1];
 		return true;
 	}
-	async_answer_0(tcall, EINVAL);
-	async_answer_0(call, EINVAL);
+	DISCARD(answer, async_answer_0(tcall, EINVAL));
+	DISCARD(answer, async_answer_0(call, EINVAL));
 	return false;
 }
 
@@ -175,19 +175,21 @@ static errno_t data_forward(sysarg_t method, async_exch_t *exch, sysarg_t imetho
 {
 	ipc_call_t call;
 	if (!receive(&call, method)) {
-		async_answer_args(&call, EINVAL, no_args);
+		DISCARD(answer, async_answer_args(&call, EINVAL, no_args));
 		return EINVAL;
 	}
 	ipc_call_t answer;
 	aid_t req = async_send_args(exch, imethod, args, &answer);
 	if (req == 0) {
-		async_answer_args(&call, ENOMEM, no_args);
+		DISCARD(answer, async_answer_args(&call, ENOMEM, no_args));
 		return ENOMEM;
 	}
 	errno_t rc = async_forward_args(&call, exch, 0, no_args, IPC_FF_ROUTE_FROM_ME);
 	if (rc != EOK) {
 		async_forget(req);
-		async_answer_args(&call, rc, no_args); /* if the kernel left it to us */
+		DISCARD(answer,
+		    async_answer_args(
+			&call, rc, no_args)); /* if the kernel left it to us */
 		return rc;
 	}
 	errno_t retval;

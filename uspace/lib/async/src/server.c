@@ -247,11 +247,11 @@ static void conn_finish(async_conn_t *conn)
 	spinlock_unlock(&async_lock);
 
 	const sysarg_t none[IPC_CALL_ARGS] = {0};
-	async_answer_args(&conn->icall, EHANGUP, none);
+	DISCARD(answer, async_answer_args(&conn->icall, EHANGUP, none));
 	while ((l = list_first(&left)) != NULL) {
 		list_remove(l);
 		conn_call_t *cc = list_get_instance(l, conn_call_t, link);
-		async_answer_args(&cc->call, EHANGUP, none);
+		DISCARD(answer, async_answer_args(&cc->call, EHANGUP, none));
 		free(cc);
 	}
 	while ((l = list_first(&conn->free_calls)) != NULL) {
@@ -289,7 +289,7 @@ void async_answer_later(fibril_ipc_answer_t *later, const ipc_call_t *call, errn
 {
 	ipc_payload_t answer = {.method = (sysarg_t) rc};
 	if (later->pending) {
-		ipc_answer(call->cap, &answer);
+		DISCARD(answer, ipc_answer(call->cap, &answer));
 		return;
 	}
 	later->pending = true;
@@ -678,13 +678,13 @@ async_sess_t *async_clone_receive(exch_mgmt_t mgmt)
 	async_get_call(&call);
 	const sysarg_t none[IPC_CALL_ARGS] = {0};
 	if (call.imethod != IPC_M_CONNECTION_CLONE || call.args[0] == CAP_NULL) {
-		async_answer_args(&call, EINVAL, none);
+		DISCARD(answer, async_answer_args(&call, EINVAL, none));
 		return NULL;
 	}
 	async_sess_t *sess = async_session_make(mgmt, call.args[0], true);
 	errno_t rc = async_answer_args(&call, sess != NULL ? EOK : ENOMEM, none);
 	if (sess != NULL && rc != EOK) {
-		async_hangup(sess);
+		DISCARD(cleanup, async_hangup(sess));
 		return NULL;
 	}
 	return sess;

@@ -6,6 +6,8 @@
 #ifndef LIBC_AS_H
 #define LIBC_AS_H
 
+#include <discard.h>
+
 #include <abi/errno.h>
 #include <abi/proc.h>
 #include <stddef.h>
@@ -13,17 +15,18 @@
 
 /** Creates an area of @a size bytes at *@a base, or wherever the kernel
  *  chooses when *@a base is AS_AREA_ANY; stores the base in *@a base. */
-errno_t as_area_create(uintptr_t *base, size_t size, unsigned flags);
+_NODISCARD errno_t as_area_create(uintptr_t *base, size_t size, unsigned flags);
 /** Grows or shrinks the area at @a base in place (fails if it cannot grow
  *  there). */
-errno_t as_area_resize(uintptr_t base, size_t size);
-errno_t as_area_destroy(uintptr_t base);
+_NODISCARD errno_t as_area_resize(uintptr_t base, size_t size);
+_NODISCARD errno_t as_area_destroy(uintptr_t base);
 /** Describes the area that contains @a addr; ENOENT if none does. */
-errno_t as_area_query(uintptr_t addr, as_area_info_t *info);
+_NODISCARD errno_t as_area_query(uintptr_t addr, as_area_info_t *info);
 /** Gives the area at @a base new rights (anonymous areas not shared). */
-errno_t as_area_change_flags(uintptr_t base, unsigned flags);
+_NODISCARD errno_t as_area_change_flags(uintptr_t base, unsigned flags);
 /** Maps @a size bytes of device memory at physical @a phys (PERM_PHYSMEM);
  *  stores the chosen base in *@a base. */
-errno_t physmem_map(uintptr_t phys, size_t size, unsigned flags, uintptr_t *base);
+_NODISCARD errno_t physmem_map(
+    uintptr_t phys, size_t size, unsigned flags, uintptr_t *base);
 
 #endif

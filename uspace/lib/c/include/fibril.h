@@ -17,6 +17,8 @@
 #ifndef LIBC_FIBRIL_H
 #define LIBC_FIBRIL_H
 
+#include <discard.h>
+
 #include <abi/errno.h>
 #include <ipc.h>
 #include <stdbool.h>
@@ -51,12 +53,12 @@ _Noreturn void fibril_exit(errno_t retval);
 void fibril_detach(fid_t f);
 /** Waits for @a f to end, stores its return value in @a retval (unless
  *  NULL) and frees its record. EINVAL for a detached fibril or oneself. */
-errno_t fibril_join(fid_t f, errno_t *retval);
+_NODISCARD errno_t fibril_join(fid_t f, errno_t *retval);
 /** Blocks the calling fibril for at least @a usec microseconds. */
 void fibril_usleep(uint64_t usec);
 void fibril_sleep(unsigned sec);
 /** Adds @a count kernel threads that run fibrils. */
-errno_t fibril_spawn_runners(unsigned count);
+_NODISCARD errno_t fibril_spawn_runners(unsigned count);
 
 /**
  * An event one fibril waits for and anyone (another fibril, a runner's IPC
@@ -78,11 +80,11 @@ void fibril_event_initialize(fibril_event_t *event);
 void fibril_wait_for(fibril_event_t *event);
 /** Same with a limit of @a usec microseconds (0: only look): ETIMEOUT when
  *  it passes. */
-errno_t fibril_wait_timeout(fibril_event_t *event, uint64_t usec);
+_NODISCARD errno_t fibril_wait_timeout(fibril_event_t *event, uint64_t usec);
 /** The deadline @a usec microseconds from now (for fibril_wait_until). */
 uint64_t fibril_deadline(uint64_t usec);
 /** Same with an absolute @a deadline (clock_ns(); 0: no limit). */
-errno_t fibril_wait_until(fibril_event_t *event, uint64_t deadline);
+_NODISCARD errno_t fibril_wait_until(fibril_event_t *event, uint64_t deadline);
 /** Signals @a event, waking its waiter if there is one. */
 void fibril_notify(fibril_event_t *event);
 

@@ -17,6 +17,8 @@
 #ifndef LIBC_FIBRIL_SYNCH_H
 #define LIBC_FIBRIL_SYNCH_H
 
+#include <discard.h>
+
 #include <common/adt/list.h>
 #include <fibril.h>
 
@@ -56,7 +58,7 @@ void fibril_condvar_initialize(fibril_condvar_t *cv);
 void fibril_condvar_wait(fibril_condvar_t *cv, fibril_mutex_t *m);
 /** Same, giving up after @a usec microseconds (0: never) with ETIMEOUT;
  *  @a m is held again either way. */
-errno_t fibril_condvar_wait_timeout(
+_NODISCARD errno_t fibril_condvar_wait_timeout(
     fibril_condvar_t *cv, fibril_mutex_t *m, uint64_t usec);
 void fibril_condvar_signal(fibril_condvar_t *cv);
 void fibril_condvar_broadcast(fibril_condvar_t *cv);
@@ -93,7 +95,7 @@ void fibril_semaphore_initialize(fibril_semaphore_t *sem, long count);
 void fibril_semaphore_up(fibril_semaphore_t *sem);
 void fibril_semaphore_down(fibril_semaphore_t *sem);
 /** Down, or ETIMEOUT after @a usec microseconds (0: never). */
-errno_t fibril_semaphore_down_timeout(fibril_semaphore_t *sem, uint64_t usec);
+_NODISCARD errno_t fibril_semaphore_down_timeout(fibril_semaphore_t *sem, uint64_t usec);
 
 typedef enum {
 	fts_not_set, /* created or cleared */

@@ -5,15 +5,17 @@
 #ifndef LIBC_FILELOAD_H
 #define LIBC_FILELOAD_H
 
+#include <discard.h>
+
 #include <abi/errno.h>
 #include <stddef.h>
 
 /** The file at @a path in a new NUL-terminated buffer (free() it), its size
  *  in *@a size (unless NULL). EISDIR for a directory, ENOMEM. */
-errno_t file_load(const char *path, char **data, size_t *size);
+_NODISCARD errno_t file_load(const char *path, char **data, size_t *size);
 /** Same from the VFS if it runs and has the file, else from the boot module
  *  named by the path's last component ("/app/hello": module "hello"). Never
  *  waits for the VFS to appear. */
-errno_t file_load_any(const char *path, char **data, size_t *size);
+_NODISCARD errno_t file_load_any(const char *path, char **data, size_t *size);
 
 #endif

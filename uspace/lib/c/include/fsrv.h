@@ -9,6 +9,8 @@
 #ifndef LIBC_FSRV_H
 #define LIBC_FSRV_H
 
+#include <discard.h>
+
 #include <async.h>
 
 #include <abi/vfs.h>
@@ -34,7 +36,7 @@ void fsrv_dispatch(const fsrv_ops_t ops, ipc_call_t *call);
 
 /** Registers as file-system type @a name; the VFS's calls then go to
  *  @a handle. Waits for the VFS to appear. */
-errno_t fsrv_register(const char *name, fsrv_call_handler_t handle);
+_NODISCARD errno_t fsrv_register(const char *name, fsrv_call_handler_t handle);
 /** main() of a file-system server: registers, prints "NAME: started",
  *  reports ready (task_retval) and serves for good; returns 1 only if it
  *  cannot register (with a message). */

@@ -6,12 +6,14 @@
 #ifndef LIBC_FUTEX_H
 #define LIBC_FUTEX_H
 
+#include <discard.h>
+
 #include <abi/errno.h>
 #include <stdint.h>
 
 /** Sleeps while *@a addr == @a expected (@a usec: 0 forever). EOK when woken,
  *  EAGAIN if the value differed, ETIMEOUT, EINTR. */
-errno_t futex_wait(volatile uint32_t *addr, uint32_t expected, uint64_t usec);
+_NODISCARD errno_t futex_wait(volatile uint32_t *addr, uint32_t expected, uint64_t usec);
 /** Wakes up to @a count threads sleeping on @a addr; returns how many. */
 unsigned futex_wake(volatile uint32_t *addr, unsigned count);
 
@@ -27,7 +29,7 @@ typedef struct {
 
 void futex_mutex_lock(futex_mutex_t *m);
 /** EOK, or EBUSY if it is held. */
-errno_t futex_mutex_trylock(futex_mutex_t *m);
+_NODISCARD errno_t futex_mutex_trylock(futex_mutex_t *m);
 void futex_mutex_unlock(futex_mutex_t *m);
 
 #endif

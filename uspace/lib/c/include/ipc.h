@@ -11,6 +11,8 @@
 #ifndef LIBC_IPC_H
 #define LIBC_IPC_H
 
+#include <discard.h>
+
 #include <abi/errno.h>
 #include <abi/ipc.h>
 #include <abi/irq.h>
@@ -26,7 +28,7 @@ static inline sysarg_t ipc_get_imethod(const ipc_call_t *call)
 }
 
 /** The return value of an answer. */
-static inline errno_t ipc_get_retval(const ipc_call_t *call)
+static inline _NODISCARD errno_t ipc_get_retval(const ipc_call_t *call)
 {
 	return (errno_t) call->imethod;
 }
@@ -66,52 +68,52 @@ static inline task_id_t ipc_get_task_id(const ipc_call_t *call)
 /** Sends @a msg through @a phone; its answer comes back to ipc_wait() with
  *  @a label. ENOENT, EHANGUP, ELIMIT (64 unanswered calls on the phone),
  *  ENOMEM or a method-specific error, and then nothing was sent. */
-errno_t ipc_call(cap_handle_t phone, const ipc_payload_t *msg, sysarg_t label);
+_NODISCARD errno_t ipc_call(cap_handle_t phone, const ipc_payload_t *msg, sysarg_t label);
 /** Waits up to @a usec microseconds (0: forever) for the next event;
  *  IPC_WAIT_NONBLOCKING returns EAGAIN at once when there is none. ETIMEOUT,
  *  EINTR (the task is being killed). */
-errno_t ipc_wait(ipc_event_t *ev, uint64_t usec, unsigned flags);
+_NODISCARD errno_t ipc_wait(ipc_event_t *ev, uint64_t usec, unsigned flags);
 /** Answers received call @a call with @a answer (method = return value);
  *  on return @a answer holds the answer as delivered (e.g. where a shared
  *  area was mapped). */
-errno_t ipc_answer(cap_handle_t call, ipc_payload_t *answer);
+_NODISCARD errno_t ipc_answer(cap_handle_t call, ipc_payload_t *answer);
 /** Passes received call @a call on through @a phone; with IPC_FF_REWRITE,
  *  @a rewrite replaces method and arguments (otherwise it may be NULL). */
-errno_t ipc_forward(
+_NODISCARD errno_t ipc_forward(
     cap_handle_t call, cap_handle_t phone, const ipc_payload_t *rewrite, unsigned mode);
 /** Disconnects @a phone; IPC_HANGUP_RELEASE also frees its handle. */
-errno_t ipc_hangup(cap_handle_t phone, unsigned flags);
+_NODISCARD errno_t ipc_hangup(cap_handle_t phone, unsigned flags);
 /** Wakes one thread of this task from ipc_wait() (event kind POKE), or the
  *  next one to wait. */
 void ipc_poke(void);
 /** IPC statistics of task @a task (0: the caller). */
-errno_t ipc_stats(task_id_t task, ipc_stats_t *stats);
+_NODISCARD errno_t ipc_stats(task_id_t task, ipc_stats_t *stats);
 /** Sends @a msg and waits up to @a usec (0: forever) for this call's answer
  *  only, leaving every other event queued. ETIMEOUT/EINTR mean the call was
  *  sent: its answer arrives later through ipc_wait() with @a label; any
  *  other error is ipc_call()'s, and nothing was sent. */
-errno_t ipc_call_wait(cap_handle_t phone, const ipc_payload_t *msg, sysarg_t label,
-    uint64_t usec, ipc_event_t *ev);
+_NODISCARD errno_t ipc_call_wait(cap_handle_t phone, const ipc_payload_t *msg,
+    sysarg_t label, uint64_t usec, ipc_event_t *ev);
 /** Sends @a msg and waits up to @a usec (0: forever) like ipc_wait() for
  *  the task's next event, whichever it is (the answer comes as an ordinary
  *  answer event): a send and a wait in one system call. ETIMEOUT/EINTR mean
  *  sent and no event yet; any other error is ipc_call()'s, nothing sent. */
-errno_t ipc_call_wait_any(cap_handle_t phone, const ipc_payload_t *msg, sysarg_t label,
-    uint64_t usec, ipc_event_t *ev);
+_NODISCARD errno_t ipc_call_wait_any(cap_handle_t phone, const ipc_payload_t *msg,
+    sysarg_t label, uint64_t usec, ipc_event_t *ev);
 /** Answers @a call like ipc_answer() and then waits like ipc_wait(). An
  *  error other than ETIMEOUT, EAGAIN or EINTR is the answer's. */
-errno_t ipc_answer_wait(cap_handle_t call, const ipc_payload_t *answer, uint64_t usec,
-    unsigned flags, ipc_event_t *ev);
+_NODISCARD errno_t ipc_answer_wait(cap_handle_t call, const ipc_payload_t *answer,
+    uint64_t usec, unsigned flags, ipc_event_t *ev);
 
 /** Runs IRQ code @a cmds (@a count commands) on every interrupt of line
  *  @a irq; an accepted one becomes a notification with method @a method.
  *  Needs PERM_IRQ or a grant of the line (ddi.h). */
-errno_t ipc_irq_subscribe(
+_NODISCARD errno_t ipc_irq_subscribe(
     int irq, sysarg_t method, const irq_cmd_t *cmds, size_t count, cap_handle_t *handle);
-errno_t ipc_irq_unsubscribe(cap_handle_t handle);
+_NODISCARD errno_t ipc_irq_unsubscribe(cap_handle_t handle);
 /** Delivers kernel event @a event (EVENT_*) as notifications with method
  *  @a method; after each one the event stays masked until ipc_event_unmask. */
-errno_t ipc_event_subscribe(unsigned event, sysarg_t method);
-errno_t ipc_event_unmask(unsigned event);
+_NODISCARD errno_t ipc_event_subscribe(unsigned event, sysarg_t method);
+_NODISCARD errno_t ipc_event_unmask(unsigned event);
 
 #endif

@@ -5,10 +5,12 @@
 #ifndef LIBC_KIO_H
 #define LIBC_KIO_H
 
+#include <discard.h>
+
 #include <abi/errno.h>
 #include <stddef.h>
 
 /** Writes @a len bytes of @a buf to the kernel console. */
-errno_t kio_write(const char *buf, size_t len);
+_NODISCARD errno_t kio_write(const char *buf, size_t len);
 
 #endif

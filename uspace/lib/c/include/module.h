@@ -7,17 +7,19 @@
 #ifndef LIBC_MODULE_H
 #define LIBC_MODULE_H
 
+#include <discard.h>
+
 #include <abi/errno.h>
 #include <stddef.h>
 #include <stdint.h>
 
 /** The size of module @a name in *@a size; ENOENT if there is none. */
-errno_t module_size(const char *name, uint64_t *size);
+_NODISCARD errno_t module_size(const char *name, uint64_t *size);
 /** Reads @a size bytes from @a offset of module @a name into @a buf; EINVAL
  *  unless they all lie inside the module. */
-errno_t module_read(const char *name, uint64_t offset, void *buf, size_t size);
+_NODISCARD errno_t module_read(const char *name, uint64_t offset, void *buf, size_t size);
 /** The whole module @a name in a new NUL-terminated buffer (free() it),
  *  its size in *@a size (unless NULL). */
-errno_t module_load(const char *name, char **data, size_t *size);
+_NODISCARD errno_t module_load(const char *name, char **data, size_t *size);
 
 #endif

@@ -6,17 +6,19 @@
 #ifndef LIBC_NS_H
 #define LIBC_NS_H
 
+#include <discard.h>
+
 #include <abi/ns.h>
 #include <async.h>
 
 /** Registers @a service for interface @a iface: connections for it run
  *  @a handler(@a data) (a port for @a iface is created). EEXIST if the
  *  service is taken for @a iface. */
-errno_t service_register(
+_NODISCARD errno_t service_register(
     service_id_t service, iface_t iface, async_port_handler_t handler, void *data);
 /** Registers @a service as a broker: every connection to it, whatever the
  *  interface, runs @a handler(@a data) (as the fallback port handler). */
-errno_t service_register_broker(
+_NODISCARD errno_t service_register_broker(
     service_id_t service, async_port_handler_t handler, void *data);
 /** A session to @a service for @a iface (@a arg is passed on, for brokers);
  *  NULL with ENOENT in *@a rc (unless NULL) if there is no such service. */
@@ -26,6 +28,6 @@ async_sess_t *service_connect(
 async_sess_t *service_connect_blocking(
     service_id_t service, iface_t iface, sysarg_t arg, errno_t *rc);
 /** A round trip to the naming service. */
-errno_t ns_ping(void);
+_NODISCARD errno_t ns_ping(void);
 
 #endif

@@ -17,6 +17,8 @@
 #ifndef LIBC_TASK_H
 #define LIBC_TASK_H
 
+#include <discard.h>
+
 #include <abi/errno.h>
 #include <abi/hwres.h>
 #include <abi/ipc.h>
@@ -39,17 +41,17 @@ typedef struct {
  *  id in *@a id and, if @a wait is not NULL, sets it up to wait for the
  *  task's exit. ENOENT (no such program), ENOEXEC (not a valid executable),
  *  ELIMIT (arguments too long or too many), ENOMEM. */
-errno_t task_spawnv(
+_NODISCARD errno_t task_spawnv(
     task_id_t *id, task_wait_t *wait, const char *path, const char *const args[]);
 /** Same with the arguments as a NULL-terminated list. */
-errno_t task_spawnl(task_id_t *id, task_wait_t *wait, const char *path, ...);
+_NODISCARD errno_t task_spawnl(task_id_t *id, task_wait_t *wait, const char *path, ...);
 /** Same with the descriptors (open files) the program gets as its stdin,
  *  stdout and stderr (-1: none; stdout and stderr then go to the console):
  *  handed over through the VFS, sharing their positions with ours. */
-errno_t task_spawnvf(task_id_t *id, task_wait_t *wait, const char *path,
+_NODISCARD errno_t task_spawnvf(task_id_t *id, task_wait_t *wait, const char *path,
     const char *const args[], int fd_stdin, int fd_stdout, int fd_stderr);
 /** Same with the working directory @a cwd for the program (NULL: ours). */
-errno_t task_spawnv_cwd(task_id_t *id, task_wait_t *wait, const char *path,
+_NODISCARD errno_t task_spawnv_cwd(task_id_t *id, task_wait_t *wait, const char *path,
     const char *const args[], const char *cwd);
 
 /** Everything a spawn may set besides the program and its arguments. */
@@ -65,32 +67,33 @@ typedef struct {
 /** Fills @a opts with the defaults (none of the above). */
 void task_spawn_opts_init(task_spawn_opts_t *opts);
 /** The general form of task_spawnv. */
-errno_t task_spawn_opts(task_id_t *id, task_wait_t *wait, const char *path,
+_NODISCARD errno_t task_spawn_opts(task_id_t *id, task_wait_t *wait, const char *path,
     const char *const args[], const task_spawn_opts_t *opts);
 
 /** Starts server @a path (no arguments) with permissions @a perms and waits
  *  until it reports ready (task_retval(0)); its id in *@a id (unless NULL).
  *  EPARTY if it ended or reported another value instead. */
-errno_t task_start_server(const char *path, unsigned perms, task_id_t *id);
+_NODISCARD errno_t task_start_server(const char *path, unsigned perms, task_id_t *id);
 
 /** Asks the naming service to tell when task @a id does what @a flags
  *  (TASK_WAIT_EXIT, TASK_WAIT_RETVAL) say; collect with task_wait(). */
-errno_t task_setup_wait(task_id_t id, unsigned flags, task_wait_t *wait);
+_NODISCARD errno_t task_setup_wait(task_id_t id, unsigned flags, task_wait_t *wait);
 /** Waits for the event @a wait was set up for. *@a texit (unless NULL)
  *  tells how the task ended (how 0: it still runs, it reported a value);
  *  *@a retval (unless NULL) gets the value it reported, or its exit status
  *  if it reported none. ENOENT if the task is unknown. */
-errno_t task_wait(task_wait_t *wait, task_exit_t *texit, int *retval);
+_NODISCARD errno_t task_wait(task_wait_t *wait, task_exit_t *texit, int *retval);
 /** Drops a wait that was set up but will not be collected. */
 void task_cancel_wait(task_wait_t *wait);
 /** task_setup_wait() and task_wait() in one. */
-errno_t task_wait_task_id(task_id_t id, unsigned flags, task_exit_t *texit, int *retval);
+_NODISCARD errno_t task_wait_task_id(
+    task_id_t id, unsigned flags, task_exit_t *texit, int *retval);
 /** Reports @a value to the tasks waiting with TASK_WAIT_RETVAL ("ready"). */
-errno_t task_retval(int value);
+_NODISCARD errno_t task_retval(int value);
 
 task_id_t task_get_id(void);
 /** Renames the calling task (at most TASK_NAME_LEN_MAX bytes). */
-errno_t task_set_name(const char *name);
+_NODISCARD errno_t task_set_name(const char *name);
 /** Ends the whole task, every thread of it, with @a status; no stdio
  *  flushing (exit() does that). */
 _Noreturn void task_exit(int status);
@@ -101,26 +104,26 @@ const char *task_exit_describe(const task_exit_t *exit, char *buf, size_t size);
 /** Starts the boot module named by the first word of @a cmdline as a child
  *  task with the arguments @a cmdline gives (argv[0] is that first word);
  *  stores the new task's id in @a id. Needs PERM_TASK. */
-errno_t task_spawn_module(const char *cmdline, task_id_t *id);
+_NODISCARD errno_t task_spawn_module(const char *cmdline, task_id_t *id);
 /** Waits in the kernel up to @a usec microseconds (0: forever) for task @a id
  *  to end and stores how it ended in @a exit; ETIMEOUT, EINTR, ENOENT, EPERM.
  *  Joining a child also reaps it. Tasks spawned through the loader are not
  *  kept after they end: wait for them with task_wait(). */
-errno_t task_join(task_id_t id, task_exit_t *exit, uint64_t usec);
+_NODISCARD errno_t task_join(task_id_t id, task_exit_t *exit, uint64_t usec);
 /** What the kernel tells about task @a id (abi/proc.h); ENOENT if there is
  *  no such task (a zombie, ended but not yet joined, still exists). */
-errno_t task_get_info(task_id_t id, task_info_t *info);
+_NODISCARD errno_t task_get_info(task_id_t id, task_info_t *info);
 /** Stores the ids of up to @a max tasks in @a ids and the number of tasks
  *  there are in *@a count (more than @a max: ask again with more room). */
-errno_t task_list(uint64_t *ids, size_t max, size_t *count);
+_NODISCARD errno_t task_list(uint64_t *ids, size_t max, size_t *count);
 /** The kernel's resource counts (abi/proc.h) in *@a stats. */
-errno_t kernel_stats_get(kernel_stats_t *stats);
+_NODISCARD errno_t kernel_stats_get(kernel_stats_t *stats);
 /** Kills task @a id (ends with TASK_EXIT_KILLED). */
-errno_t task_kill(task_id_t id);
+_NODISCARD errno_t task_kill(task_id_t id);
 
 /** The calling task's permissions (PERM_*). */
 unsigned perm_get(void);
 /** Grants @a perms, which the caller must hold itself, to task @a id. */
-errno_t perm_grant(task_id_t id, unsigned perms);
+_NODISCARD errno_t perm_grant(task_id_t id, unsigned perms);
 
 #endif

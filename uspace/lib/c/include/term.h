@@ -6,25 +6,27 @@
 #ifndef LIBC_TERM_H
 #define LIBC_TERM_H
 
+#include <discard.h>
+
 #include <abi/chardev.h>
 #include <async.h>
 #include <stddef.h>
 
 /** A session to the console's terminal (waits until it is registered). */
-errno_t term_open(async_sess_t **sess);
+_NODISCARD errno_t term_open(async_sess_t **sess);
 /** Reads up to @a size bytes (at most IPC_DATA_MAX are asked for) into
  *  @a buf; *@a got says how many came (0 in cooked mode: end of input).
  *  Waits for data unless @a flags has CHARDEV_NONBLOCK (then EAGAIN). */
-errno_t term_read(
+_NODISCARD errno_t term_read(
     async_sess_t *sess, void *buf, size_t size, unsigned flags, size_t *got);
 /** Writes all @a size bytes of @a buf (in IPC_DATA_MAX pieces). */
-errno_t term_write(async_sess_t *sess, const void *buf, size_t size);
+_NODISCARD errno_t term_write(async_sess_t *sess, const void *buf, size_t size);
 /** Sets the terminal mode (TERM_MODE_COOKED, TERM_MODE_RAW). */
-errno_t term_set_mode(async_sess_t *sess, unsigned mode);
-errno_t term_get_mode(async_sess_t *sess, unsigned *mode);
+_NODISCARD errno_t term_set_mode(async_sess_t *sess, unsigned mode);
+_NODISCARD errno_t term_get_mode(async_sess_t *sess, unsigned *mode);
 /** Makes task @a id (0: none) the one Ctrl-C kills. */
-errno_t term_set_foreground(async_sess_t *sess, task_id_t id);
+_NODISCARD errno_t term_set_foreground(async_sess_t *sess, task_id_t id);
 /** Adds task @a id to those Ctrl-C kills (a pipeline's stages). */
-errno_t term_add_foreground(async_sess_t *sess, task_id_t id);
+_NODISCARD errno_t term_add_foreground(async_sess_t *sess, task_id_t id);
 
 #endif

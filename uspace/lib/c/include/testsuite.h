@@ -8,6 +8,8 @@
 #ifndef LIBC_TESTSUITE_H
 #define LIBC_TESTSUITE_H
 
+#include <discard.h>
+
 #include <abi/errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,7 +24,7 @@ void test_run(const char *name, void (*fn)(void));
 void test_fail(int line, const char *what);
 /** Ends the whole run (as failed) when one test takes longer than @a usec:
  *  for tests that wait for answers that might never come. */
-errno_t test_suite_limit(uint64_t usec);
+_NODISCARD errno_t test_suite_limit(uint64_t usec);
 /** Prints the summary line; the exit status for the suite (0: all passed). */
 int test_suite_end(void);
 

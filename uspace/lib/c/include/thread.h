@@ -8,6 +8,8 @@
 #ifndef LIBC_THREAD_H
 #define LIBC_THREAD_H
 
+#include <discard.h>
+
 #include <abi/errno.h>
 #include <stdint.h>
 
@@ -18,17 +20,18 @@ typedef void (*thread_fn_t)(void *arg);
 
 /** Starts a thread named @a name (at most THREAD_NAME_LEN_MAX bytes; NULL
  *  means "thread") running @a fn(@a arg); stores its id in @a id unless NULL. */
-errno_t thread_create(thread_fn_t fn, void *arg, const char *name, thread_id_t *id);
+_NODISCARD errno_t thread_create(
+    thread_fn_t fn, void *arg, const char *name, thread_id_t *id);
 /** Ends the calling thread (the task goes on). */
 _Noreturn void thread_exit(void);
 /** Waits for thread @a id (made by thread_create) to end. ENOENT if there is
  *  no such joinable thread (already joined or detached), EINVAL for oneself. */
-errno_t thread_join(thread_id_t id);
+_NODISCARD errno_t thread_join(thread_id_t id);
 /** The thread's end need not be joined; its state is freed when it ends. */
-errno_t thread_detach(thread_id_t id);
+_NODISCARD errno_t thread_detach(thread_id_t id);
 thread_id_t thread_get_id(void);
 /** Sleeps for at least @a usec microseconds; EINTR when the task is killed. */
-errno_t thread_sleep(uint64_t usec);
+_NODISCARD errno_t thread_sleep(uint64_t usec);
 /** Lets other ready threads run. */
 void thread_yield(void);
 

@@ -8,47 +8,49 @@
 #ifndef LIBC_VFS_H
 #define LIBC_VFS_H
 
+#include <discard.h>
+
 #include <abi/vfs.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <task.h>
 
-errno_t vfs_open(const char *path, unsigned flags, int *fd);
-errno_t vfs_close(int fd);
+_NODISCARD errno_t vfs_open(const char *path, unsigned flags, int *fd);
+_NODISCARD errno_t vfs_close(int fd);
 /** Reads up to @a size bytes (any number of protocol calls); *@a nread
  *  is short only at the end of the file. */
-errno_t vfs_read(int fd, void *buf, size_t size, size_t *nread);
-errno_t vfs_write(int fd, const void *buf, size_t size, size_t *nwritten);
-errno_t vfs_seek(int fd, int64_t offset, int whence, uint64_t *pos);
-errno_t vfs_truncate(int fd, uint64_t size);
-errno_t vfs_fstat(int fd, vfs_stat_t *st);
-errno_t vfs_stat(const char *path, vfs_stat_t *st);
+_NODISCARD errno_t vfs_read(int fd, void *buf, size_t size, size_t *nread);
+_NODISCARD errno_t vfs_write(int fd, const void *buf, size_t size, size_t *nwritten);
+_NODISCARD errno_t vfs_seek(int fd, int64_t offset, int whence, uint64_t *pos);
+_NODISCARD errno_t vfs_truncate(int fd, uint64_t size);
+_NODISCARD errno_t vfs_fstat(int fd, vfs_stat_t *st);
+_NODISCARD errno_t vfs_stat(const char *path, vfs_stat_t *st);
 /** The next entry's name (NUL-terminated, in @a name of VFS_NAME_MAX + 1
  *  bytes); *@a more is false past the last one. */
-errno_t vfs_readdir(int fd, char *name, bool *more);
-errno_t vfs_mkdir(const char *path);
+_NODISCARD errno_t vfs_readdir(int fd, char *name, bool *more);
+_NODISCARD errno_t vfs_mkdir(const char *path);
 /** Removes a name; VFS_UNLINK_DIR in @a flags for a directory. */
-errno_t vfs_unlink(const char *path, unsigned flags);
-errno_t vfs_rename(const char *old_path, const char *new_path);
-errno_t vfs_sync(int fd);
-errno_t vfs_statfs(const char *path, vfs_statfs_t *sf);
-errno_t vfs_mount(
+_NODISCARD errno_t vfs_unlink(const char *path, unsigned flags);
+_NODISCARD errno_t vfs_rename(const char *old_path, const char *new_path);
+_NODISCARD errno_t vfs_sync(int fd);
+_NODISCARD errno_t vfs_statfs(const char *path, vfs_statfs_t *sf);
+_NODISCARD errno_t vfs_mount(
     const char *point, const char *fs_type, const char *opts, unsigned flags);
-errno_t vfs_unmount(const char *point);
+_NODISCARD errno_t vfs_unmount(const char *point);
 /** Entry @a index (from 0, in the order of mounting) of the mount table;
  *  *@a more is false past the last one. */
-errno_t vfs_mount_info(size_t index, vfs_mount_info_t *info, bool *more);
+_NODISCARD errno_t vfs_mount_info(size_t index, vfs_mount_info_t *info, bool *more);
 /** Gives task @a task (a child of ours) a descriptor for the open file of
  *  @a fd, sharing its position: *@a newfd in that task's table. */
-errno_t vfs_pass(int fd, task_id_t task, int *newfd);
+_NODISCARD errno_t vfs_pass(int fd, task_id_t task, int *newfd);
 
 /** Makes @a path absolute and normalised in @a out (VFS_PATH_MAX + 1
  *  bytes). */
-errno_t vfs_absolutize(const char *path, char *out);
+_NODISCARD errno_t vfs_absolutize(const char *path, char *out);
 /** Changes the working directory (ENOTDIR unless a directory). */
-errno_t vfs_cwd_set(const char *path);
+_NODISCARD errno_t vfs_cwd_set(const char *path);
 /** The working directory into @a buf of @a size bytes (ERANGE). */
-errno_t vfs_cwd_get(char *buf, size_t size);
+_NODISCARD errno_t vfs_cwd_get(char *buf, size_t size);
 
 #endif

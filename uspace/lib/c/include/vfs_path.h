@@ -7,6 +7,8 @@
 #ifndef LIBC_VFS_PATH_H
 #define LIBC_VFS_PATH_H
 
+#include "discard.h" /* by path: host tests include this header too */
+
 #include <abi/errno.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -16,7 +18,7 @@
  *  "/"; ".." of "/" is "/". EINVAL unless it starts with "/" or if it holds
  *  a NUL byte; ENAMETOOLONG if @a len exceeds VFS_PATH_MAX or a component
  *  VFS_NAME_MAX. */
-errno_t vfs_path_normalize(const char *in, size_t len, char *out);
+_NODISCARD errno_t vfs_path_normalize(const char *in, size_t len, char *out);
 
 /** Whether the normalised @a path is @a prefix or lies below it (both
  *  normalised; "/" is a prefix of every path). */

@@ -21,12 +21,12 @@ static void serve_read(ipc_call_t *call, const chardev_ops_t *ops)
 	else if (size > 0)
 		rc = ops->read(buf, size, call->args[0] & CHARDEV_NONBLOCK, &got);
 	if (rc != EOK) {
-		async_answer_0(&dcall, rc);
-		async_answer_0(call, rc);
+		DISCARD(answer, async_answer_0(&dcall, rc));
+		DISCARD(answer, async_answer_0(call, rc));
 		return;
 	}
 	rc = async_data_read_finalize(&dcall, buf, got);
-	async_answer_1(call, rc, rc == EOK ? got : 0);
+	DISCARD(answer, async_answer_1(call, rc, rc == EOK ? got : 0));
 }
 
 /** CHARDEV_WRITE + DATA_WRITE -> (bytes). */
@@ -36,12 +36,12 @@ static void serve_write(ipc_call_t *call, const chardev_ops_t *ops)
 	size_t size;
 	errno_t rc = async_data_write_accept(&data, false, 0, IPC_DATA_MAX, 0, &size);
 	if (rc != EOK) {
-		async_answer_0(call, rc);
+		DISCARD(answer, async_answer_0(call, rc));
 		return;
 	}
 	rc = ops->write != NULL ? ops->write(data, size) : ENOTSUP;
 	free(data);
-	async_answer_1(call, rc, rc == EOK ? size : 0);
+	DISCARD(answer, async_answer_1(call, rc, rc == EOK ? size : 0));
 }
 
 bool chardev_srv_call(ipc_call_t *call, const chardev_ops_t *ops)
@@ -67,6 +67,6 @@ void chardev_srv_conn(
 		if (other != NULL && other(&call))
 			continue;
 		if (!chardev_srv_call(&call, ops))
-			async_answer_0(&call, ENOTSUP);
+			DISCARD(answer, async_answer_0(&call, ENOTSUP));
 	}
 }

@@ -39,7 +39,7 @@ errno_t devman_get_tree(devman_node_info_t **nodes, size_t *count)
 	devman_node_info_t *buf = malloc(DEVMAN_NODES_MAX * sizeof(*buf));
 	size_t n = 0;
 	rc = buf != NULL ? tree_read(sess, buf, DEVMAN_NODES_MAX, &n) : ENOMEM;
-	async_hangup(sess);
+	DISCARD(cleanup, async_hangup(sess));
 	if (rc != EOK) {
 		free(buf);
 		return rc;
@@ -59,7 +59,7 @@ errno_t devman_wait_stable(uint64_t usec)
 	rc = exch != NULL ? async_req_1_0(exch, DEVMAN_WAIT_STABLE, usec) : ENOMEM;
 	if (exch != NULL)
 		async_exchange_end(exch);
-	async_hangup(sess);
+	DISCARD(cleanup, async_hangup(sess));
 	return rc;
 }
 

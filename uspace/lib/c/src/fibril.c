@@ -220,7 +220,7 @@ static void flush_answer_locked(fibril_runner_t *r)
 {
 	if (r->later.pending) {
 		r->later.pending = false;
-		ipc_answer(r->later.call, &r->later.answer);
+		DISCARD(answer, ipc_answer(r->later.call, &r->later.answer));
 	}
 }
 
@@ -637,7 +637,7 @@ errno_t fibril_wait_until(fibril_event_t *event, uint64_t deadline)
 
 void fibril_wait_for(fibril_event_t *event)
 {
-	fibril_wait_until(event, 0);
+	DISCARD(woken, fibril_wait_until(event, 0));
 }
 
 errno_t fibril_wait_timeout(fibril_event_t *event, uint64_t usec)

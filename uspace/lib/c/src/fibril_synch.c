@@ -189,7 +189,7 @@ errno_t fibril_condvar_wait_timeout(
 
 void fibril_condvar_wait(fibril_condvar_t *cv, fibril_mutex_t *m)
 {
-	fibril_condvar_wait_timeout(cv, m, 0);
+	DISCARD(woken, fibril_condvar_wait_timeout(cv, m, 0));
 }
 
 void fibril_condvar_signal(fibril_condvar_t *cv)
@@ -336,7 +336,7 @@ errno_t fibril_semaphore_down_timeout(fibril_semaphore_t *sem, uint64_t usec)
 
 void fibril_semaphore_down(fibril_semaphore_t *sem)
 {
-	fibril_semaphore_down_timeout(sem, 0);
+	DISCARD(woken, fibril_semaphore_down_timeout(sem, 0));
 }
 
 /** The timer's fibril: waits while unset, counts down while active, runs

@@ -69,7 +69,7 @@ static bool vfs_running(void)
 	    service_id_from_name(VFS_SERVICE_NAME), VFS_IFACE_CLIENT, 0, &rc);
 	if (sess == NULL)
 		return false;
-	async_hangup(sess);
+	DISCARD(cleanup, async_hangup(sess));
 	return true;
 }
 

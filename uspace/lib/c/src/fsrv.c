@@ -70,7 +70,7 @@ errno_t fsrv_register(const char *name, fsrv_call_handler_t handle)
 	if (exch != NULL)
 		async_exchange_end(exch);
 	if (rc != EOK) {
-		(void) async_hangup(vfs_sess);
+		DISCARD(cleanup, async_hangup(vfs_sess));
 		vfs_sess = NULL;
 	}
 	return rc;
@@ -103,7 +103,7 @@ void fsrv_dispatch(const fsrv_ops_t ops, ipc_call_t *call)
 {
 	sysarg_t m = call->imethod;
 	if (m < FS_MOUNTED || m - FS_MOUNTED >= FSRV_OPS || ops[m - FS_MOUNTED] == NULL)
-		async_answer_0(call, ENOTSUP);
+		DISCARD(answer, async_answer_0(call, ENOTSUP));
 	else
 		ops[m - FS_MOUNTED](call);
 }
@@ -116,6 +116,6 @@ int fsrv_main(const char *name, fsrv_call_handler_t handle)
 		return 1;
 	}
 	printf("%s: started\n", name);
-	(void) task_retval(0); /* ready: for init's "ready" lines */
+	DISCARD(best_effort, task_retval(0)); /* ready: for init's "ready" lines */
 	async_manager();
 }

@@ -37,7 +37,7 @@ void futex_mutex_lock(futex_mutex_t *m)
 	if (c != 2)
 		c = __atomic_exchange_n(&m->state, 2, __ATOMIC_ACQUIRE);
 	while (c != 0) {
-		futex_wait(&m->state, 2, 0);
+		DISCARD(woken, futex_wait(&m->state, 2, 0));
 		c = __atomic_exchange_n(&m->state, 2, __ATOMIC_ACQUIRE);
 	}
 }

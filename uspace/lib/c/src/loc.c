@@ -133,7 +133,7 @@ static void supplier_callback(ipc_call_t *icall, void *arg)
 		async_get_call(&call);
 		if (call.imethod == 0)
 			return;
-		(void) async_answer_0(&call, ENOTSUP);
+		DISCARD(answer, async_answer_0(&call, ENOTSUP));
 	}
 }
 
@@ -226,7 +226,7 @@ static void consumer_callback(ipc_call_t *icall, void *arg)
 		if (call.imethod == 0)
 			return;
 		bool event = call.imethod == LOC_EVENT_CAT_CHANGE;
-		(void) async_answer_0(&call, event ? EOK : ENOTSUP);
+		DISCARD(answer, async_answer_0(&call, event ? EOK : ENOTSUP));
 		void (*cb)(void *) = cat_change_cb;
 		if (event && cb != NULL)
 			cb(cat_change_arg);

@@ -50,7 +50,7 @@ static errno_t heap_area_resize(void *ctx, void *base, size_t size)
 
 static void heap_area_destroy(void *ctx, void *base)
 {
-	as_area_destroy((uintptr_t) base);
+	DISCARD(cleanup, as_area_destroy((uintptr_t) base));
 }
 
 static _Noreturn void heap_fail(void *ctx, const char *what, const void *ptr)

@@ -36,11 +36,11 @@ static errno_t pipe_open_ends(const char *path, int fds[2])
 	rc = vfs_open(path, O_WRONLY, &fds[1]);
 	errno_t urc = vfs_unlink(path, 0);
 	if (rc == EOK && urc != EOK) {
-		(void) vfs_close(fds[1]);
+		DISCARD(cleanup, vfs_close(fds[1]));
 		rc = urc;
 	}
 	if (rc != EOK)
-		(void) vfs_close(fds[0]);
+		DISCARD(cleanup, vfs_close(fds[0]));
 	return rc;
 }
 

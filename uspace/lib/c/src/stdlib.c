@@ -45,7 +45,8 @@ _Noreturn void abort(void)
 	__stdio_flush_console();
 	char msg[64];
 	int n = snprintf(msg, sizeof(msg), "%s: aborted\n", __progname);
-	kio_write(msg, n < (int) sizeof(msg) ? (size_t) n : sizeof(msg) - 1);
+	DISCARD(best_effort,
+	    kio_write(msg, n < (int) sizeof(msg) ? (size_t) n : sizeof(msg) - 1));
 	task_exit(EXIT_ABORT);
 }
 

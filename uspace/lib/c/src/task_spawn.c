@@ -119,7 +119,8 @@ errno_t task_spawn_opts(task_id_t *id, task_wait_t *wait, const char *path,
 		return rc;
 	async_sess_t *sess = async_session_create(EXCHANGE_SERIALIZE, phone);
 	if (sess == NULL) {
-		ipc_hangup(phone, IPC_HANGUP_RELEASE); /* the loader ends */
+		DISCARD(
+		    cleanup, ipc_hangup(phone, IPC_HANGUP_RELEASE)); /* the loader ends */
 		return ENOMEM;
 	}
 	async_exch_t *exch = async_exchange_begin(sess);
@@ -134,7 +135,8 @@ errno_t task_spawn_opts(task_id_t *id, task_wait_t *wait, const char *path,
 	}
 	if (exch != NULL)
 		async_exchange_end(exch);
-	async_hangup(sess); /* before LOADER_RUN, this ends the loader */
+	DISCARD(
+	    cleanup, async_hangup(sess)); /* before LOADER_RUN, this ends the loader */
 	if (rc == EOK && id != NULL)
 		*id = tid;
 	return rc;

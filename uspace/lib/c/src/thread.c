@@ -87,7 +87,7 @@ errno_t thread_join(thread_id_t id)
 	ctl->joining = true; /* nobody else may join it */
 	futex_mutex_unlock(&threads_lock);
 	while (__atomic_load_n(&ctl->done, __ATOMIC_ACQUIRE) == 0)
-		futex_wait(&ctl->done, 0, 0);
+		DISCARD(woken, futex_wait(&ctl->done, 0, 0));
 	futex_mutex_lock(&threads_lock);
 	list_remove(&ctl->link);
 	futex_mutex_unlock(&threads_lock);
@@ -124,7 +124,7 @@ errno_t thread_create(thread_fn_t fn, void *arg, const char *name, thread_id_t *
 		return rc;
 	thread_ctl_t *ctl = calloc(1, sizeof(*ctl));
 	if (ctl == NULL) {
-		as_area_destroy(base);
+		DISCARD(cleanup, as_area_destroy(base));
 		return ENOMEM;
 	}
 	thread_start_t *start = (thread_start_t *) (base + THREAD_STACK_SIZE) - 1;
@@ -151,7 +151,7 @@ errno_t thread_create(thread_fn_t fn, void *arg, const char *name, thread_id_t *
 	futex_mutex_unlock(&threads_lock);
 	if (rc != EOK) {
 		free(ctl);
-		as_area_destroy(base);
+		DISCARD(cleanup, as_area_destroy(base));
 		return rc;
 	}
 	if (id != NULL)

@@ -40,6 +40,8 @@
 #ifndef LIBDRV_DRV_H
 #define LIBDRV_DRV_H
 
+#include <discard.h>
+
 #include <abi/devman.h>
 #include <abi/hwres.h>
 #include <async.h>
@@ -81,21 +83,22 @@ drv_fun_t *drv_fun_create(drv_dev_t *dev, unsigned type, const char *name, errno
 /** Inner functions, before drv_fun_online(): a match id (up to
  *  DEVMAN_MATCH_ID_MAX characters) with its @a score (1..100); at most
  *  DEVMAN_MATCH_IDS (ELIMIT). */
-errno_t drv_fun_add_match_id(drv_fun_t *fun, const char *id, int score);
+_NODISCARD errno_t drv_fun_add_match_id(drv_fun_t *fun, const char *id, int score);
 /** Inner functions, before drv_fun_online(): a hardware resource the child
  *  device's driver will be granted; at most DEVMAN_RESOURCES (ELIMIT). */
-errno_t drv_fun_add_resource(drv_fun_t *fun, uint32_t kind, uint64_t base, uint64_t size);
+_NODISCARD errno_t drv_fun_add_resource(
+    drv_fun_t *fun, uint32_t kind, uint64_t base, uint64_t size);
 /** Exposed functions, before drv_fun_online(): clients' connections run
  *  @a handler(icall, @a arg) in a fibril of their own. */
 void drv_fun_set_handler(drv_fun_t *fun, async_port_handler_t handler, void *arg);
 /** Brings @a fun online. Inner: devman makes the child device and starts
  *  its driver. Exposed: registered in the location service and added to
  *  @a category (a category name; exposed functions need one). */
-errno_t drv_fun_online(drv_fun_t *fun, const char *category);
+_NODISCARD errno_t drv_fun_online(drv_fun_t *fun, const char *category);
 /** The usual exposed function in one step: created as @a name, serving
  *  connections with @a handler(icall, @a arg), online in @a category; *@a
  *  out (unless NULL) gets it. */
-errno_t drv_fun_expose(drv_dev_t *dev, const char *name, const char *category,
+_NODISCARD errno_t drv_fun_expose(drv_dev_t *dev, const char *name, const char *category,
     async_port_handler_t handler, void *arg, drv_fun_t **out);
 /** The function's name and, once online and exposed, its locsrv id. */
 const char *drv_fun_name(const drv_fun_t *fun);

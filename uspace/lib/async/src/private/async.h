@@ -96,14 +96,14 @@ void async_fibril_destroy(void *data);
 void async_answer_received(ipc_event_t *ev);
 async_phone_t *async_phone_create(cap_handle_t cap);
 /** Sends @a imethod with @a args and waits for the whole answer. */
-errno_t async_req_call(async_exch_t *exch, sysarg_t imethod,
+_NODISCARD errno_t async_req_call(async_exch_t *exch, sysarg_t imethod,
     const sysarg_t args[IPC_CALL_ARGS], ipc_call_t *answer);
 async_sess_t *async_session_make(exch_mgmt_t mgmt, cap_handle_t phone, bool shared);
 
 /* server.c */
 /** Answers @a call with @a answer, which then holds the answer as
  *  delivered. A call already answered (or needing none) gives EOK. */
-errno_t async_answer_payload(ipc_call_t *call, ipc_payload_t *answer);
+_NODISCARD errno_t async_answer_payload(ipc_call_t *call, ipc_payload_t *answer);
 void async_dispatch(ipc_event_t *ev, fibril_ipc_answer_t *later);
 /** True while this task serves anything (ports, connections, handlers):
  *  then no fibril may block its thread waiting for one answer. */
