@@ -126,17 +126,29 @@ static sysarg_t sys_ipc_call_slow(ipc_regs_t *s)
 	return (sysarg_t) (rc == EOK ? ipc_call(IPC_R0(s), &data, IPC_R2(s)) : rc);
 }
 
+/** Writes @a d back to the user payload at @a uptr. */
+static errno_t payload_out(sysarg_t uptr, const ipc_data_t *d)
+{
+	ipc_payload_t p = {.method = d->method};
+	memcpy(p.args, d->args, sizeof(p.args));
+	return copy_to_uspace(uptr, &p, sizeof(p));
+}
+
 static sysarg_t sys_ipc_answer_slow(ipc_regs_t *s)
 {
 	ipc_data_t data;
 	errno_t rc = payload_in(IPC_R1(s), &data);
+	/* The answer as delivered goes back into the payload: a buffer that
+	 * cannot take it (read-only) fails here, before anything is answered. */
+	if (rc == EOK)
+		rc = payload_out(IPC_R1(s), &data);
 	if (rc != EOK)
 		return (sysarg_t) rc;
 	rc = ipc_answer(IPC_R0(s), &data);
-	ipc_payload_t out = {.method = data.method};
-	memcpy(out.args, data.args, sizeof(out.args));
-	copy_to_uspace(IPC_R1(s), &out, sizeof(out)); /* the answer as delivered */
-	return (sysarg_t) rc;
+	/* Fails only if another thread unmapped the buffer meanwhile: the
+	 * answer is gone all the same, the caller learns it lacks the result. */
+	errno_t wrc = payload_out(IPC_R1(s), &data);
+	return (sysarg_t) (rc != EOK ? rc : wrc);
 }
 
 static sysarg_t sys_ipc_forward_slow(ipc_regs_t *s)

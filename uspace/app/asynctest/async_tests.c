@@ -765,6 +765,39 @@ static void test_async_irq_subscribe(void)
 
 /** The detector catches two fibrils that lock two mutexes in opposite
  *  orders: the child ends through abort() (the harness checks its report). */
+/** A call keeps its first answer. A second one through the same ipc_call_t,
+ *  or through a copy while the first is still deferred, is refused with
+ *  EINVAL; a copy answered after the first went out is deferred (EOK: the
+ *  framework cannot tell a copy), and the kernel's refusal is counted. */
+static void test_async_second_answer_is_an_error(void)
+{
+	static const struct {
+		sysarg_t how;
+		errno_t second;
+		sysarg_t refused;
+	} cases[] = {
+	    {ASYNCSRV_TWICE_SAME, EINVAL, 0},
+	    {ASYNCSRV_TWICE_COPY, EINVAL, 0},
+	    {ASYNCSRV_TWICE_FLUSHED, EOK, 1},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		async_exch_t *exch = async_exchange_begin(main_sess);
+		CHECK(exch != NULL);
+		sysarg_t got = 0, first = 0, second = 0, refused = 0;
+		errno_t rc = async_req_2_1(
+		    exch, ASYNCSRV_M_ANSWER_TWICE, 10, cases[i].how, &got);
+		errno_t rc2 = async_req_0_3(
+		    exch, ASYNCSRV_M_SECOND_ANSWER, &first, &second, &refused);
+		async_exchange_end(exch);
+		CHECK_RC(rc, EOK);
+		CHECK_RC(rc2, EOK);
+		CHECK(got == 11); /* the first answer's */
+		CHECK_RC((errno_t) first, EOK);
+		CHECK_RC((errno_t) second, cases[i].second);
+		CHECK(refused == cases[i].refused);
+	}
+}
+
 static void test_async_deadlock_detected_in_child(void)
 {
 	child_exits_with("asynctest deadlock", EXIT_ABORT);
@@ -799,6 +832,7 @@ void async_tests(void)
 	RUN(test_async_state_change_names_the_other_connection);
 	RUN(test_async_event_notifications);
 	RUN(test_async_irq_subscribe);
+	RUN(test_async_second_answer_is_an_error);
 	RUN(test_async_deadlock_detected_in_child);
 }
 

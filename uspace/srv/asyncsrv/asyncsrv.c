@@ -238,6 +238,26 @@ static void forward_write(ipc_call_t *call)
 	DISCARD(answer, async_answer_2(call, rc, answer.args[0], answer.args[1]));
 }
 
+/* What the last M_ANSWER_TWICE saw, for M_SECOND_ANSWER. */
+static errno_t first_answer_rc, second_answer_rc;
+static unsigned long answers_refused;
+
+/** M_ANSWER_TWICE: answers @a call with x + 1, then x + 2 as @a how says,
+ *  and sends whatever is deferred before it returns, so every refusal is
+ *  counted by then. */
+static void answer_twice(ipc_call_t *call, sysarg_t x, sysarg_t how)
+{
+	ipc_call_t copy = *call;
+	unsigned long refused = fibril_refused_answers();
+	first_answer_rc = async_answer_1(call, EOK, x + 1);
+	if (how == ASYNCSRV_TWICE_FLUSHED)
+		fibril_flush_answer();
+	second_answer_rc = async_answer_1(
+	    how == ASYNCSRV_TWICE_SAME ? call : &copy, EOK, x + 2);
+	fibril_flush_answer();
+	answers_refused = fibril_refused_answers() - refused;
+}
+
 typedef struct {
 	sysarg_t last_method;
 	sysarg_t last_tag;
@@ -329,6 +349,14 @@ static bool handle(ipc_call_t *call, conn_state_t *st)
 		exit((int) a[0]); /* the answer must still go out */
 	case ASYNCSRV_M_TAKE_CLONE:
 		take_clone(call);
+		break;
+	case ASYNCSRV_M_ANSWER_TWICE:
+		answer_twice(call, a[0], a[1]);
+		break;
+	case ASYNCSRV_M_SECOND_ANSWER:
+		DISCARD(answer,
+		    async_answer_3(call, EOK, (sysarg_t) first_answer_rc,
+			(sysarg_t) second_answer_rc, answers_refused));
 		break;
 	case IPC_M_STATE_CHANGE_AUTHORIZE:
 		DISCARD(answer, async_answer_0(call, a[0] == a[1] ? EOK : EPARTY));

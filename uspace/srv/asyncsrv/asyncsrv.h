@@ -42,7 +42,17 @@ enum {
 				     it is: -> size (benchmarks) */
 	ASYNCSRV_M_EXIT,	  /* (status): answers x + 1, then the task exits
 				     with that status at once */
+	ASYNCSRV_M_ANSWER_TWICE,  /* (x, how): answers x + 1, then again x + 2
+				     as how (ASYNCSRV_TWICE_*) says */
+	ASYNCSRV_M_SECOND_ANSWER, /* -> (the last M_ANSWER_TWICE's first and
+				     second answer's results, deferred answers
+				     the kernel refused meanwhile) */
 };
+
+/* How M_ANSWER_TWICE answers a second time. */
+#define ASYNCSRV_TWICE_SAME    0 /* the same ipc_call_t */
+#define ASYNCSRV_TWICE_COPY    1 /* a copy, while the first answer is deferred */
+#define ASYNCSRV_TWICE_FLUSHED 2 /* a copy, after the first answer went out */
 
 /* IPC_M_SHARE_IN (arg = seed): a new area filled with the pattern of seed.
  * IPC_M_STATE_CHANGE_AUTHORIZE (other phone, label): EOK if the kernel named

@@ -167,8 +167,19 @@ _Noreturn void async_manager(void);
 bool async_get_call(ipc_call_t *call);
 /** Same, or false after @a usec microseconds without a call. */
 bool async_get_call_timeout(ipc_call_t *call, uint64_t usec);
-/** Answers @a call (once; later answers and those of calls that need none,
- *  like the method-0 call, do nothing). Returns the kernel's verdict. */
+/** A call's cap once async answered or forwarded it (never a valid handle). */
+#define ASYNC_CALL_ANSWERED ((cap_handle_t) UINT64_MAX)
+/** Answers @a call. EOK: the answer was given. A system method's answer
+ *  (data transfers, sharing, connections) goes out at once and the result
+ *  is the kernel's verdict on it. A user method's answer is deferred to
+ *  this runner, which sends it with its next wait (docs/async.md); EOK then
+ *  means queued, and the kernel accepts an answer to any call this task
+ *  received and has not answered, which is what the framework checks.
+ *  EINVAL: @a call was answered (or forwarded) already, through this
+ *  ipc_call_t or, while that answer is still deferred, through a copy;
+ *  nothing is sent. A copy answered after the first answer went out gets
+ *  the kernel's ENOENT (at once, or counted by fibril_refused_answers()
+ *  when deferred). A call that needs no answer (method 0) gives EOK. */
 _NODISCARD errno_t async_answer_args(
     ipc_call_t *call, errno_t retval, const sysarg_t args[IPC_CALL_ARGS]);
 /** In a connection fibril: its label, as calls through it carry it (and

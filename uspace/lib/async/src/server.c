@@ -535,13 +535,17 @@ bool async_get_call(ipc_call_t *call)
 errno_t async_answer_payload(ipc_call_t *call, ipc_payload_t *answer)
 {
 	if (call->cap == CAP_NULL)
-		return EOK;
-	/* A user method's answer cannot fail in the kernel's processing: the
-	 * runner may send it together with its next wait. */
-	errno_t rc = EOK;
-	if (call->imethod <= IPC_M_LAST_SYSTEM || !fibril_defer_answer(call->cap, answer))
+		return EOK; /* needs no answer (method 0, a callback's stand-in) */
+	if (call->cap == ASYNC_CALL_ANSWERED)
+		return EINVAL;
+	/* A user method's answer to a call not yet answered cannot fail in the
+	 * kernel's processing: the runner may send it with its next wait. */
+	errno_t rc = EBUSY;
+	if (call->imethod > IPC_M_LAST_SYSTEM)
+		rc = fibril_defer_answer(call->cap, answer);
+	if (rc == EBUSY)
 		rc = ipc_answer(call->cap, answer);
-	call->cap = CAP_NULL;
+	call->cap = ASYNC_CALL_ANSWERED;
 	return rc;
 }
 
@@ -568,7 +572,7 @@ errno_t async_accept_0(ipc_call_t *call)
 errno_t async_forward_args(ipc_call_t *call, async_exch_t *exch, sysarg_t imethod,
     const sysarg_t args[IPC_CALL_ARGS], unsigned mode)
 {
-	if (call->cap == CAP_NULL || exch == NULL)
+	if (call->cap == CAP_NULL || call->cap == ASYNC_CALL_ANSWERED || exch == NULL)
 		return EINVAL;
 	ipc_payload_t rewrite = {.method = imethod};
 	memcpy(rewrite.args, args, sizeof(rewrite.args));
@@ -576,7 +580,8 @@ errno_t async_forward_args(ipc_call_t *call, async_exch_t *exch, sysarg_t imetho
 		mode |= IPC_FF_REWRITE;
 	errno_t rc = ipc_forward(call->cap, exch->phone->cap, &rewrite, mode);
 	if (rc == EOK || rc == EHANGUP)
-		call->cap = CAP_NULL; /* gone: the caller gets the answer (or EFORWARD) */
+		call->cap =
+		    ASYNC_CALL_ANSWERED; /* gone: the caller gets the answer (or EFORWARD) */
 	return rc;
 }
 

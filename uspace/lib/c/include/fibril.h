@@ -113,9 +113,15 @@ typedef void (*fibril_ipc_handler_t)(ipc_event_t *ev, fibril_ipc_answer_t *later
 void fibril_set_ipc_handler(fibril_ipc_handler_t handler);
 /** Leaves the answer to a user-method call to the current runner, which
  *  sends it with its next wait (one system call for both), or before it
- *  runs anything else, or at fibril_flush_answer(). False if the runner holds
- *  one already: answer at once then. */
-bool fibril_defer_answer(cap_handle_t call, const ipc_payload_t *answer);
+ *  runs anything else, or at fibril_flush_answer(). EOK: deferred; EBUSY:
+ *  the runner holds another call's answer (answer at once then); EINVAL: it
+ *  holds an answer to this very call (a second answer, refused). */
+_NODISCARD errno_t fibril_defer_answer(cap_handle_t call, const ipc_payload_t *answer);
+/** How many deferred answers the kernel refused since the task started.
+ *  Their answerers were told EOK (the kernel accepts an answer to any call
+ *  this task received and has not answered), so each is a call answered
+ *  through a stale copy of its ipc_call_t; zero in a correct program. */
+unsigned long fibril_refused_answers(void);
 /** Sends the current runner's deferred answer now, if there is one (before
  *  anything that must come after it, such as a new call). */
 void fibril_flush_answer(void);

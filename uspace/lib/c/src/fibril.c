@@ -214,28 +214,47 @@ static fibril_t *runner_idle(fibril_runner_t *r)
 	return r->idle;
 }
 
+/* Deferred answers the kernel refused (fibril_refused_answers()). */
+static unsigned long refused_answers;
+
+/** Notes the kernel's verdict @a rc on a deferred answer, whose answerer was
+ *  told EOK when it was deferred and has moved on: a refusal is counted, not
+ *  lost. */
+static void deferred_answer_sent(errno_t rc)
+{
+	if (rc != EOK)
+		__atomic_fetch_add(&refused_answers, 1, __ATOMIC_RELAXED);
+}
+
 /** Sends runner @a r's deferred answer now, if it has one. fibril_lock held
  *  (answering does not block). */
 static void flush_answer_locked(fibril_runner_t *r)
 {
 	if (r->later.pending) {
 		r->later.pending = false;
-		DISCARD(answer, ipc_answer(r->later.call, &r->later.answer));
+		deferred_answer_sent(ipc_answer(r->later.call, &r->later.answer));
 	}
 }
 
-bool fibril_defer_answer(cap_handle_t call, const ipc_payload_t *answer)
+errno_t fibril_defer_answer(cap_handle_t call, const ipc_payload_t *answer)
 {
 	spinlock_lock(&fibril_lock);
 	fibril_runner_t *r = fibril_self()->runner;
-	bool deferred = !r->later.pending;
-	if (deferred) {
+	errno_t rc = EOK;
+	if (!r->later.pending) {
 		r->later.pending = true;
 		r->later.call = call;
 		r->later.answer = *answer;
+	} else {
+		rc = r->later.call == call ? EINVAL : EBUSY;
 	}
 	spinlock_unlock(&fibril_lock);
-	return deferred;
+	return rc;
+}
+
+unsigned long fibril_refused_answers(void)
+{
+	return __atomic_load_n(&refused_answers, __ATOMIC_RELAXED);
 }
 
 void fibril_flush_answer(void)
@@ -381,8 +400,10 @@ static void runner_wait(fibril_runner_t *r)
 	errno_t rc;
 	if (later.pending) {
 		rc = ipc_answer_wait(later.call, &later.answer, usec, 0, &ev);
-		if (rc != EOK && rc != ETIMEOUT && rc != EINTR) /* the answer failed */
+		if (rc != EOK && rc != ETIMEOUT && rc != EINTR) { /* the answer failed */
+			deferred_answer_sent(rc);
 			rc = ipc_wait(&ev, usec, 0);
+		}
 	} else {
 		rc = ipc_wait(&ev, usec, 0);
 	}

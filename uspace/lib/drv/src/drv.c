@@ -229,7 +229,7 @@ static void drv_connection(ipc_call_t *icall, void *unused)
 			return;
 		}
 	}
-	async_answer_0(icall, ENOENT);
+	DISCARD(answer, async_answer_0(icall, ENOENT));
 }
 
 /** "devices/" and the path with '\' for '/', e.g. "devices/\hw\pc\com1\a". */
@@ -270,7 +270,7 @@ static errno_t fun_expose(drv_fun_t *fun, const char *category)
 		rc = devman_req_write(DEVMAN_FUN_SET_LOC, fun->handle, id, category,
 		    strlen(category), NULL);
 	if (rc != EOK) {
-		loc_service_unregister(id);
+		DISCARD(cleanup, loc_service_unregister(id));
 		return rc;
 	}
 	fun->loc_id = id; /* connections find it from now on */

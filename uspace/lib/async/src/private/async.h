@@ -102,7 +102,7 @@ async_sess_t *async_session_make(exch_mgmt_t mgmt, cap_handle_t phone, bool shar
 
 /* server.c */
 /** Answers @a call with @a answer, which then holds the answer as
- *  delivered. A call already answered (or needing none) gives EOK. */
+ *  delivered (async_answer_args() tells the results). */
 _NODISCARD errno_t async_answer_payload(ipc_call_t *call, ipc_payload_t *answer);
 void async_dispatch(ipc_event_t *ev, fibril_ipc_answer_t *later);
 /** True while this task serves anything (ports, connections, handlers):
