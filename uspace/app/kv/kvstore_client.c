@@ -11,55 +11,46 @@ async_sess_t *kv_connect(errno_t *rc)
 	    service_id_from_name(KVSTORE_SERVICE), KVSTORE_IFACE, 0, rc);
 }
 
-/** Sends @a method with the key as its first data write; the rest of the
- *  call (more data, the answer) is the caller's. */
-static aid_t send_with_key(
-    async_exch_t *exch, sysarg_t method, const char *key, ipc_call_t *answer, errno_t *rc)
+/** @a method with the key as its first data write, then @a next (if not
+ *  NULL): the answer in *@a answer unless NULL. */
+static errno_t key_req(async_sess_t *sess, sysarg_t method, const char *key,
+    const async_step_t *next, ipc_call_t *answer)
 {
-	aid_t req = async_send_0(exch, method, answer);
-	*rc = async_data_write_start(exch, key, strlen(key));
-	return req;
+	async_exch_t *exch = async_exchange_begin(sess);
+	if (exch == NULL)
+		return ENOMEM;
+	async_step_data_t k = {.buf = (void *) key, .size = strlen(key)};
+	const async_step_t steps[] = {
+	    {async_step_write, &k}, next != NULL ? *next : (async_step_t){0}};
+	const sysarg_t args[IPC_CALL_ARGS] = {0};
+	errno_t rc = async_req_steps(
+	    exch, method, args, steps, next != NULL ? 2 : 1, answer);
+	async_exchange_end(exch);
+	return rc;
 }
 
 errno_t kv_set(async_sess_t *sess, const char *key, const void *value, size_t size)
 {
-	async_exch_t *exch = async_exchange_begin(sess);
-	errno_t rc;
-	aid_t req = send_with_key(exch, KVSTORE_SET, key, NULL, &rc);
-	if (rc == EOK)
-		rc = async_data_write_start(exch, value, size);
-	async_exchange_end(exch);
-	errno_t retval;
-	async_wait_for(req, &retval);
-	return rc != EOK ? rc : retval;
+	async_step_data_t v = {.buf = (void *) value, .size = size};
+	const async_step_t write = {async_step_write, &v};
+	return key_req(sess, KVSTORE_SET, key, &write, NULL);
 }
 
 errno_t kv_get(
     async_sess_t *sess, const char *key, void *buf, size_t size, size_t *length)
 {
-	async_exch_t *exch = async_exchange_begin(sess);
+	async_step_data_t v = {.buf = buf, .size = size};
+	const async_step_t read = {async_step_read, &v};
 	ipc_call_t answer;
-	errno_t rc;
-	aid_t req = send_with_key(exch, KVSTORE_GET, key, &answer, &rc);
-	if (rc == EOK)
-		rc = async_data_read_start(exch, buf, size);
-	async_exchange_end(exch);
-	errno_t retval;
-	async_wait_for(req, &retval);
-	if (retval == EOK && length != NULL)
+	errno_t rc = key_req(sess, KVSTORE_GET, key, &read, &answer);
+	if (rc == EOK && length != NULL)
 		*length = ipc_get_arg1(&answer);
-	return retval != EOK ? retval : rc;
+	return rc;
 }
 
 errno_t kv_del(async_sess_t *sess, const char *key)
 {
-	async_exch_t *exch = async_exchange_begin(sess);
-	errno_t rc;
-	aid_t req = send_with_key(exch, KVSTORE_DEL, key, NULL, &rc);
-	async_exchange_end(exch);
-	errno_t retval;
-	async_wait_for(req, &retval);
-	return rc != EOK ? rc : retval;
+	return key_req(sess, KVSTORE_DEL, key, NULL, NULL);
 }
 
 errno_t kv_count(async_sess_t *sess, size_t *count)

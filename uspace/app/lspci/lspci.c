@@ -27,19 +27,12 @@ static errno_t get_devices(
 	async_exch_t *exch = async_exchange_begin(sess);
 	if (exch == NULL)
 		return ENOMEM;
-	ipc_call_t answer;
-	aid_t req = async_send_0(exch, PCI_GET_DEVICES, &answer);
-	errno_t rc = req != 0 ? async_data_read_start(exch, buf, room * sizeof(*buf))
-			      : ENOMEM;
+	sysarg_t n = 0;
+	errno_t rc = async_req_read(
+	    exch, PCI_GET_DEVICES, 0, 0, buf, room * sizeof(*buf), NULL, &n);
 	async_exchange_end(exch);
-	if (req == 0)
-		return rc;
-	errno_t retval;
-	async_wait_for(req, &retval);
 	if (rc == EOK)
-		rc = retval;
-	if (rc == EOK)
-		*count = answer.args[0];
+		*count = n;
 	return rc;
 }
 

@@ -138,11 +138,7 @@ errno_t vfs_fs_req_read(
 	errno_t rc = vfs_fs_begin(m->fs, &exch);
 	if (rc != EOK)
 		return rc;
-	aid_t req = async_send_2(exch, method, m->inst, a2, NULL);
-	errno_t rrc = async_data_read_start(exch, buf, size);
-	async_wait_for(req, &rc);
-	if (rc == EOK && rrc != EOK)
-		rc = rrc;
+	rc = async_req_read(exch, method, m->inst, a2, buf, size, NULL, NULL);
 	return vfs_fs_end(m->fs, exch, rc);
 }
 

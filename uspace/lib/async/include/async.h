@@ -214,11 +214,54 @@ _NODISCARD errno_t async_data_write_start(async_exch_t *exch, const void *src, s
 aid_t async_data_read(async_exch_t *exch, void *dst, size_t size, ipc_call_t *dataptr);
 _NODISCARD errno_t async_data_read_start(async_exch_t *exch, void *dst, size_t size);
 
+/*
+ * Requests with steps: the client-stub shape "send a call, transfer data
+ * (or offer a callback) on the same exchange, wait for the call's answer,
+ * merge the results", written once. async_req_steps is the core; the
+ * steps below are the usual ones, and async_req_write/async_req_read the
+ * usual one-step requests over it.
+ */
+
+/** One step of a request, run on @a exch after the call is sent and
+ *  before its answer is awaited; returns its error. */
+typedef errno_t (*async_step_fn_t)(async_exch_t *exch, void *arg);
+typedef struct {
+	async_step_fn_t fn;
+	void *arg;
+} async_step_t;
+
+/** Sends @a imethod with @a args, runs the @a count @a steps in order until
+ *  one fails, then waits for the answer (in *@a answer unless NULL). The
+ *  error is the call's (the server's verdict), else the failed step's;
+ *  ENOMEM with nothing sent when the call cannot be made. */
+_NODISCARD errno_t async_req_steps(async_exch_t *exch, sysarg_t imethod,
+    const sysarg_t args[IPC_CALL_ARGS], const async_step_t *steps, size_t count,
+    ipc_call_t *answer);
+
+/** The data of a write or read step; a read sets @a done to how many bytes
+ *  came. */
+typedef struct {
+	void *buf;
+	size_t size;
+	size_t done;
+} async_step_data_t;
+/** Steps: a data write of (async_step_data_t *) @a arg, a data read into
+ *  it, and a callback connection offered as (async_step_callback_t *)
+ *  @a arg says (async_create_callback_port with arguments 0, 0). */
+_NODISCARD errno_t async_step_write(async_exch_t *exch, void *arg);
+_NODISCARD errno_t async_step_read(async_exch_t *exch, void *arg);
+typedef struct {
+	iface_t iface;
+	async_port_handler_t handler;
+	void *data;
+} async_step_callback_t;
+_NODISCARD errno_t async_step_callback(async_exch_t *exch, void *arg);
+
 /** The common request shapes with data: @a imethod (@a arg1, @a arg2)
  *  followed by a data write of @a src (@a size bytes) or a data read into
- *  @a dst (up to @a size bytes; how many came in *@a got). Both wait for
- *  the answer; its first argument goes to *@a out (unless NULL). The error
- *  is the call's, else the transfer's. */
+ *  @a dst (up to @a size bytes; how many came in *@a got unless NULL). Both
+ *  wait for the answer; its first argument goes to *@a out (unless NULL).
+ *  The error is the call's, else the transfer's. */
 _NODISCARD errno_t async_req_write(async_exch_t *exch, sysarg_t imethod, sysarg_t arg1,
     sysarg_t arg2, const void *src, size_t size, sysarg_t *out);
 _NODISCARD errno_t async_req_read(async_exch_t *exch, sysarg_t imethod, sysarg_t arg1, sysarg_t arg2,

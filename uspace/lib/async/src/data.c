@@ -34,35 +34,75 @@ errno_t async_data_read_start(async_exch_t *exch, void *dst, size_t size)
 	return async_req_call(exch, IPC_M_DATA_READ, args, &answer);
 }
 
+errno_t async_req_steps(async_exch_t *exch, sysarg_t imethod,
+    const sysarg_t args[IPC_CALL_ARGS], const async_step_t *steps, size_t count,
+    ipc_call_t *answer)
+{
+	aid_t aid = async_send_args(exch, imethod, args, answer);
+	if (aid == 0)
+		return ENOMEM;
+	errno_t step_rc = EOK;
+	for (size_t i = 0; i < count && step_rc == EOK; i++)
+		step_rc = steps[i].fn(exch, steps[i].arg);
+	errno_t rc;
+	async_wait_for(aid, &rc);
+	return rc != EOK ? rc : step_rc;
+}
+
+errno_t async_step_write(async_exch_t *exch, void *arg)
+{
+	async_step_data_t *d = arg;
+	return async_data_write_start(exch, d->buf, d->size);
+}
+
+errno_t async_step_read(async_exch_t *exch, void *arg)
+{
+	async_step_data_t *d = arg;
+	if (d->size > IPC_DATA_MAX)
+		return ELIMIT;
+	const sysarg_t args[IPC_CALL_ARGS] = {(sysarg_t) d->buf, d->size};
+	ipc_call_t answer;
+	errno_t rc = async_req_call(exch, IPC_M_DATA_READ, args, &answer);
+	d->done = rc == EOK ? answer.args[1] : 0;
+	return rc;
+}
+
+errno_t async_step_callback(async_exch_t *exch, void *arg)
+{
+	async_step_callback_t *cb = arg;
+	return async_create_callback_port(
+	    exch, cb->iface, 0, 0, cb->handler, cb->data, NULL);
+}
+
+/** A one-step request of @a imethod (@a arg1, @a arg2): its answer's first
+ *  argument in *@a out unless NULL. */
+static errno_t req_one_step(async_exch_t *exch, sysarg_t imethod, sysarg_t arg1,
+    sysarg_t arg2, async_step_t step, sysarg_t *out)
+{
+	const sysarg_t args[IPC_CALL_ARGS] = {arg1, arg2};
+	ipc_call_t answer;
+	errno_t rc = async_req_steps(exch, imethod, args, &step, 1, &answer);
+	if (rc == EOK && out != NULL)
+		*out = answer.args[0];
+	return rc;
+}
+
 errno_t async_req_write(async_exch_t *exch, sysarg_t imethod, sysarg_t arg1,
     sysarg_t arg2, const void *src, size_t size, sysarg_t *out)
 {
-	ipc_call_t answer;
-	aid_t aid = async_send_2(exch, imethod, arg1, arg2, &answer);
-	errno_t rc = async_data_write_start(exch, src, size);
-	errno_t retval;
-	async_wait_for(aid, &retval);
-	if (retval == EOK && out != NULL)
-		*out = answer.args[0];
-	return retval != EOK ? retval : rc;
+	async_step_data_t d = {.buf = (void *) src, .size = size};
+	return req_one_step(
+	    exch, imethod, arg1, arg2, (async_step_t){async_step_write, &d}, out);
 }
 
 errno_t async_req_read(async_exch_t *exch, sysarg_t imethod, sysarg_t arg1, sysarg_t arg2,
     void *dst, size_t size, size_t *got, sysarg_t *out)
 {
-	ipc_call_t answer, data;
-	aid_t aid = async_send_2(exch, imethod, arg1, arg2, &answer);
-	aid_t daid = async_data_read(exch, dst, size, &data);
-	errno_t rc, drc;
-	async_wait_for(daid, &drc);
-	async_wait_for(aid, &rc);
-	if (rc == EOK)
-		rc = drc;
-	if (rc == EOK) {
-		*got = data.args[1];
-		if (out != NULL)
-			*out = answer.args[0];
-	}
+	async_step_data_t d = {.buf = dst, .size = size};
+	errno_t rc = req_one_step(
+	    exch, imethod, arg1, arg2, (async_step_t){async_step_read, &d}, out);
+	if (rc == EOK && got != NULL)
+		*got = d.done;
 	return rc;
 }
 

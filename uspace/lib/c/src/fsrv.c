@@ -36,21 +36,11 @@ static void fsrv_connection(ipc_call_t *icall, void *arg)
 static errno_t register_on(
     async_exch_t *exch, const char *name, fsrv_call_handler_t handle)
 {
-	ipc_call_t answer;
-	aid_t req = async_send_0(exch, VFS_FS_REGISTER, &answer);
-	if (req == 0)
-		return ENOMEM;
-	errno_t rc = async_data_write_start(exch, name, strlen(name));
-	if (rc == EOK)
-		rc = async_create_callback_port(
-		    exch, VFS_IFACE_FS, 0, 0, fsrv_connection, (void *) handle, NULL);
-	if (rc != EOK) {
-		async_forget(req);
-		return rc;
-	}
-	errno_t retval;
-	async_wait_for(req, &retval);
-	return retval;
+	async_step_data_t w = {.buf = (void *) name, .size = strlen(name)};
+	async_step_callback_t cb = {VFS_IFACE_FS, fsrv_connection, (void *) handle};
+	const async_step_t steps[] = {{async_step_write, &w}, {async_step_callback, &cb}};
+	const sysarg_t args[IPC_CALL_ARGS] = {0};
+	return async_req_steps(exch, VFS_FS_REGISTER, args, steps, 2, NULL);
 }
 
 errno_t fsrv_register(const char *name, fsrv_call_handler_t handle)

@@ -46,18 +46,8 @@ static errno_t name_req(
 	async_exch_t *exch = loc_begin(s, &rc);
 	if (exch == NULL)
 		return rc;
-	ipc_call_t answer;
-	aid_t req = async_send_1(exch, method, arg, &answer);
-	rc = req != 0 ? async_data_write_start(exch, name, strlen(name)) : ENOMEM;
+	rc = async_req_write(exch, method, arg, 0, name, strlen(name), out);
 	async_exchange_end(exch);
-	if (req == 0)
-		return rc;
-	errno_t retval;
-	async_wait_for(req, &retval);
-	if (rc == EOK)
-		rc = retval;
-	if (rc == EOK && out != NULL)
-		*out = answer.args[0];
 	return rc;
 }
 
@@ -69,18 +59,8 @@ static errno_t read_req(loc_session_t *s, sysarg_t method, sysarg_t arg, void *b
 	async_exch_t *exch = loc_begin(s, &rc);
 	if (exch == NULL)
 		return rc;
-	ipc_call_t answer;
-	aid_t req = async_send_1(exch, method, arg, &answer);
-	rc = req != 0 ? async_data_read_start(exch, buf, size) : ENOMEM;
+	rc = async_req_read(exch, method, arg, 0, buf, size, NULL, out);
 	async_exchange_end(exch);
-	if (req == 0)
-		return rc;
-	errno_t retval;
-	async_wait_for(req, &retval);
-	if (rc == EOK)
-		rc = retval;
-	if (rc == EOK && out != NULL)
-		*out = answer.args[0];
 	return rc;
 }
 
@@ -140,17 +120,11 @@ static void supplier_callback(ipc_call_t *icall, void *arg)
 /** LOC_SERVER_REGISTER + W @a name + CONNECT_TO_ME on @a exch. */
 static errno_t server_register_on(async_exch_t *exch, const char *name)
 {
-	ipc_call_t answer;
-	aid_t req = async_send_0(exch, LOC_SERVER_REGISTER, &answer);
-	if (req == 0)
-		return ENOMEM;
-	errno_t rc = async_data_write_start(exch, name, strlen(name));
-	if (rc == EOK)
-		rc = async_create_callback_port(
-		    exch, LOC_IFACE_SUPPLIER, 0, 0, supplier_callback, NULL, NULL);
-	errno_t retval;
-	async_wait_for(req, &retval);
-	return rc != EOK ? rc : retval;
+	async_step_data_t w = {.buf = (void *) name, .size = strlen(name)};
+	async_step_callback_t cb = {LOC_IFACE_SUPPLIER, supplier_callback, NULL};
+	const async_step_t steps[] = {{async_step_write, &w}, {async_step_callback, &cb}};
+	const sysarg_t args[IPC_CALL_ARGS] = {0};
+	return async_req_steps(exch, LOC_SERVER_REGISTER, args, steps, 2, NULL);
 }
 
 errno_t loc_server_register(const char *name, async_port_handler_t handler, void *data)
@@ -243,18 +217,11 @@ errno_t loc_register_cat_change_cb(void (*cb)(void *), void *arg)
 	async_exch_t *exch = loc_begin(&consumer, &rc);
 	if (exch == NULL)
 		return rc;
-	ipc_call_t answer;
-	aid_t req = async_send_0(exch, LOC_CALLBACK_CREATE, &answer);
-	rc = req != 0 ? async_create_callback_port(
-			    exch, LOC_IFACE_CONSUMER, 0, 0, consumer_callback, NULL, NULL)
-		      : ENOMEM;
+	async_step_callback_t offer = {LOC_IFACE_CONSUMER, consumer_callback, NULL};
+	const async_step_t step = {async_step_callback, &offer};
+	const sysarg_t args[IPC_CALL_ARGS] = {0};
+	rc = async_req_steps(exch, LOC_CALLBACK_CREATE, args, &step, 1, NULL);
 	async_exchange_end(exch);
-	if (req != 0) {
-		errno_t retval;
-		async_wait_for(req, &retval);
-		if (rc == EOK)
-			rc = retval;
-	}
 	callback_made = rc == EOK;
 	return rc;
 }

@@ -48,12 +48,9 @@ errno_t log_write(const char *text)
 	async_exch_t *exch = async_exchange_begin(sess);
 	if (exch == NULL)
 		return ENOMEM;
-	ipc_call_t answer;
-	aid_t req = async_send_0(exch, LOGGER_WRITE, &answer);
-	errno_t wrc = async_data_write_start(exch, text, len);
+	rc = async_req_write(exch, LOGGER_WRITE, 0, 0, text, len, NULL);
 	async_exchange_end(exch);
-	async_wait_for(req, &rc);
-	return wrc != EOK ? wrc : rc;
+	return rc;
 }
 
 errno_t log_read(uint64_t *cursor, void *buf, size_t size, log_read_info_t *info)
@@ -65,13 +62,12 @@ errno_t log_read(uint64_t *cursor, void *buf, size_t size, log_read_info_t *info
 	async_exch_t *exch = async_exchange_begin(sess);
 	if (exch == NULL)
 		return ENOMEM;
+	async_step_data_t r = {.buf = buf, .size = size};
+	const async_step_t step = {async_step_read, &r};
+	const sysarg_t args[IPC_CALL_ARGS] = {*cursor};
 	ipc_call_t answer;
-	aid_t req = async_send_1(exch, LOGGER_READ, *cursor, &answer);
-	errno_t rrc = async_data_read_start(exch, buf, size);
+	rc = async_req_steps(exch, LOGGER_READ, args, &step, 1, &answer);
 	async_exchange_end(exch);
-	async_wait_for(req, &rc);
-	if (rc == EOK)
-		rc = rrc;
 	if (rc != EOK)
 		return rc;
 	info->bytes = ipc_get_arg1(&answer);
