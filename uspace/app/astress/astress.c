@@ -1,8 +1,8 @@
 /*
  * astress: the stress tests through the async framework (client fibrils),
  * boot option testtask=astress (docs/robustness.md). Output like stress:
- *   astress: PASS <name> | astress: FAIL <name>, after `astress:   <what>`
- *   astress: N passed, N failed
+ *   astress: PASS <name> | astress: FAIL <name>: line N: <what>
+ *   astress: N passed, N failed (testsuite.h)
  * Each test must leave tasks and threads at their baseline.
  *
  *   astress               both tests:
@@ -23,12 +23,14 @@
  */
 #include "../../srv/asyncsrv/asyncsrv.h"
 #include <async.h>
+#include <registrar.h>
 #include <fibril.h>
 #include <fibril_synch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <task.h>
+#include <testsuite.h>
 #include <time.h>
 #include <getopt.h>
 
@@ -46,106 +48,6 @@
 #define PINGS	      50
 #define PING_BOUND_US 1000000
 
-static bool failed;
-
-#define EXPECT(cond, ...) \
-	do { \
-		if (!(cond)) { \
-			printf("astress:   " __VA_ARGS__); \
-			printf("\n"); \
-			failed = true; \
-		} \
-	} while (0)
-
-/*
- * The registrar: one registered server at a time.
- */
-
-static FIBRIL_MUTEX_INITIALIZE(reg_lock);
-static FIBRIL_CONDVAR_INITIALIZE(reg_cv);
-static async_sess_t *registered;
-static sysarg_t registered_id;
-
-/** The session of the server registered as @a id, waiting up to START_US. */
-static async_sess_t *wait_server(sysarg_t id)
-{
-	fibril_mutex_lock(&reg_lock);
-	while (registered == NULL || registered_id != id) {
-		if (fibril_condvar_wait_timeout(&reg_cv, &reg_lock, START_US) == ETIMEOUT)
-			break;
-	}
-	async_sess_t *sess = registered_id == id ? registered : NULL;
-	fibril_mutex_unlock(&reg_lock);
-	return sess;
-}
-
-/** Forgets the registered server (it was killed) and hangs up on it. */
-static void drop_server(void)
-{
-	fibril_mutex_lock(&reg_lock);
-	async_sess_t *sess = registered;
-	registered = NULL;
-	registered_id = 0;
-	fibril_mutex_unlock(&reg_lock);
-	if (sess != NULL)
-		DISCARD(cleanup, async_hangup(sess));
-}
-
-static void broker(ipc_call_t *icall)
-{
-	fibril_mutex_lock(&reg_lock);
-	async_sess_t *sess = registered_id == icall->args[1] ? registered : NULL;
-	fibril_mutex_unlock(&reg_lock);
-	if (sess == NULL) {
-		DISCARD(answer, async_answer_0(icall, ENOENT));
-		return;
-	}
-	async_exch_t *exch = async_exchange_begin(sess);
-	errno_t rc = exch != NULL ? async_forward_0(icall, exch, 0, 0) : ENOMEM;
-	if (exch != NULL)
-		async_exchange_end(exch);
-	if (rc != EOK)
-		DISCARD(answer, async_answer_0(icall, rc));
-}
-
-static errno_t register_server(ipc_call_t *call)
-{
-	async_sess_t *sess = async_callback_receive_start(EXCHANGE_ATOMIC, call);
-	if (sess == NULL)
-		return ENOMEM;
-	fibril_mutex_lock(&reg_lock);
-	bool taken = registered != NULL;
-	if (!taken) {
-		registered = sess;
-		registered_id = call->args[1];
-		fibril_condvar_broadcast(&reg_cv);
-	}
-	fibril_mutex_unlock(&reg_lock);
-	if (taken)
-		DISCARD(cleanup, async_hangup(sess));
-	return taken ? EBUSY : EOK;
-}
-
-/** Our children's phone 1 (registrations) and brokered connections. */
-static void registrar(ipc_call_t *icall, void *arg)
-{
-	if (icall->imethod == IPC_M_CONNECT_ME_TO) {
-		broker(icall);
-		return;
-	}
-	DISCARD(answer, async_accept_0(icall));
-	for (;;) {
-		ipc_call_t call;
-		async_get_call(&call);
-		if (call.imethod == 0)
-			return;
-		if (call.imethod == IPC_M_CONNECT_TO_ME)
-			DISCARD(answer, async_answer_0(&call, register_server(&call)));
-		else
-			DISCARD(answer, async_answer_0(&call, ENOTSUP));
-	}
-}
-
 /** Starts `asyncsrv @a id` and waits for it to register. */
 static async_sess_t *start_server(sysarg_t id, task_id_t *task)
 {
@@ -153,7 +55,7 @@ static async_sess_t *start_server(sysarg_t id, task_id_t *task)
 	snprintf(cmd, sizeof(cmd), "asyncsrv %lu", (unsigned long) id);
 	if (task_spawn_module(cmd, task) != EOK)
 		return NULL;
-	return wait_server(id);
+	return registrar_wait(id, START_US);
 }
 
 static void stop_task(task_id_t id)
@@ -254,6 +156,7 @@ static errno_t client_fibril(void *arg)
 /** One round; false if it could not be set up. */
 static bool kill_round(int round)
 {
+	int failures = test_failures;
 	task_id_t server;
 	async_sess_t *srv = start_server(SERVICE_KILL, &server);
 	EXPECT(srv != NULL, "round %d: asyncsrv did not register", round);
@@ -281,8 +184,8 @@ static bool kill_round(int round)
 		EXPECT(c->wrong == 0, "round %d client %d: %d answers not EHANGUP (%s)",
 		    round, i, c->wrong, str_error(c->first_wrong));
 	}
-	drop_server();
-	return !failed;
+	registrar_drop(SERVICE_KILL);
+	return test_failures == failures;
 }
 
 static void test_kill(void)
@@ -430,7 +333,7 @@ static void test_flood(void)
 	DISCARD(cleanup, async_hangup(control));
 	DISCARD(cleanup, async_hangup(f.sess));
 	stop_task(server);
-	drop_server();
+	registrar_drop(SERVICE_FLOOD);
 }
 
 /*
@@ -478,22 +381,35 @@ static kernel_stats_t stats(void)
 	return st;
 }
 
-/** Runs test @a fn and checks that the tasks it started are gone and their
- *  their threads too. Frames are not compared: this task's own heap and
- *  fibril stacks grow with the flood (the stress test checks the kernel's
- *  frames, slab objects and capabilities exactly). */
-static int run(const char *name, void (*fn)(void))
+/* The test run_checked() runs. */
+static void (*checked_fn)(void);
+
+/** Runs checked_fn and checks that the tasks it started are gone and their
+ *  threads too. Frames are not compared: this task's own heap and fibril
+ *  stacks grow with the flood (the stress test checks the kernel's frames,
+ *  slab objects and capabilities exactly). */
+static void run_checked(void)
 {
 	kernel_stats_t before = stats();
-	failed = false;
-	fn();
+	checked_fn();
 	kernel_stats_t after = stats();
-	EXPECT(after.tasks == before.tasks, "%s: tasks %llu -> %llu", name,
+	EXPECT(after.tasks == before.tasks, "tasks %llu -> %llu",
 	    (unsigned long long) before.tasks, (unsigned long long) after.tasks);
-	EXPECT(after.threads == before.threads, "%s: threads %llu -> %llu", name,
+	EXPECT(after.threads == before.threads, "threads %llu -> %llu",
 	    (unsigned long long) before.threads, (unsigned long long) after.threads);
-	printf("astress: %s %s\n", failed ? "FAIL" : "PASS", name);
-	return failed ? 1 : 0;
+}
+
+static void run(const char *name, void (*fn)(void))
+{
+	checked_fn = fn;
+	test_run(name, run_checked);
+}
+
+/** Fibril stacks and heap areas are kept for reuse, and must not count as
+ *  memory the tests leave behind: one round first. */
+static void warm_up(void)
+{
+	kill_round(0);
 }
 
 int main(int argc, char **argv)
@@ -509,16 +425,12 @@ int main(int argc, char **argv)
 		printf("astress: cannot start a second runner thread\n");
 		return 1;
 	}
-	async_set_fallback_port_handler(registrar, NULL);
-	/* Warm up once: fibril stacks and heap areas are kept for reuse, and
-	 * must not count as memory the tests leave behind. */
-	kill_round(0);
-	int warm_failed = failed ? 1 : 0;
-	if (warm_failed)
-		printf("astress: FAIL warm_up\n");
-	int failures = warm_failed;
-	failures += run("server_killed_with_pending_fibrils", test_kill);
-	failures += run("flood_held_at_limit_other_task_served", test_flood);
-	printf("astress: %d passed, %d failed\n", 2 + warm_failed - failures, failures);
-	return failures;
+	registrar_init();
+	test_suite_start("astress");
+	test_run("warm_up", warm_up);
+	run("server_killed_with_pending_fibrils", test_kill);
+	run("flood_held_at_limit_other_task_served", test_flood);
+	DISCARD(
+	    best_effort, test_suite_end()); /* its status says only whether all passed */
+	return test_failures;
 }

@@ -1,7 +1,7 @@
 /*
  * asynctest: tests of the async framework against asyncsrv (service 1), a
  * middleman asyncsrv (service 2) and a server that gets killed (service 3),
- * all started here and registered with our naming-service role (ns.c).
+ * all started here and registered with our naming-service role (registrar.h).
  */
 #include "asynctest.h"
 #include "../../srv/asyncsrv/asyncsrv.h"
@@ -27,7 +27,7 @@ static errno_t start_server(const char *cmdline, sysarg_t service, task_id_t *ta
 	errno_t rc = task_spawn_module(cmdline, task);
 	if (rc != EOK)
 		return rc;
-	return ns_wait_service(service, START_WAIT) != NULL ? EOK : ETIMEOUT;
+	return registrar_wait(service, START_WAIT) != NULL ? EOK : ETIMEOUT;
 }
 
 /** Runs @a cmdline as a child and checks that it ends normally with @a status
@@ -45,7 +45,7 @@ static void child_exits_with(const char *cmdline, int status)
 /** A new connection with @a mgmt straight to registered @a service. */
 static async_sess_t *connect_service(sysarg_t service, exch_mgmt_t mgmt)
 {
-	async_sess_t *reg = ns_wait_service(service, START_WAIT);
+	async_sess_t *reg = registrar_wait(service, START_WAIT);
 	if (reg == NULL)
 		return NULL;
 	async_exch_t *exch = async_exchange_begin(reg);

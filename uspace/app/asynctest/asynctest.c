@@ -21,7 +21,7 @@ int main(int argc, char *argv[])
 	if (cmd_check_words(argc, argv, USAGE, own_words, &status))
 		return status;
 	if (argc > 1 && strcmp(argv[1], "--bench") == 0) {
-		ns_init();
+		registrar_init();
 		async_bench();
 		printf("bench: done (ok)\n");
 		return 0;
@@ -32,7 +32,7 @@ int main(int argc, char *argv[])
 		printf("asynctest: cannot start a second runner thread\n");
 		return 1;
 	}
-	ns_init();
+	registrar_init();
 	test_suite_start("asynctest");
 	fibril_tests();
 	async_tests();

@@ -6,6 +6,7 @@
 
 #include <abi/errno.h>
 #include <async.h>
+#include <registrar.h>
 #include <stdio.h>
 #include <testsuite.h>
 
@@ -14,11 +15,6 @@ void async_tests(void);
 /** The measurements of make bench (testargs=--bench). */
 void async_bench(void);
 void malloc_tests(void);
-
-/** ns.c: our naming-service role for the tasks we start. */
-void ns_init(void);
-/** The session to registered @a service, waiting up to @a usec for it. */
-async_sess_t *ns_wait_service(sysarg_t service, uint64_t usec);
 
 /** children.c: what a child started as `asynctest MODE ...` does. */
 int child_main(int argc, char *argv[]);

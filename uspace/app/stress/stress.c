@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syscall.h>
+#include <testsuite.h>
 #include <task.h>
 #include <getopt.h>
 
@@ -29,19 +30,7 @@ static const char *const own_words[] = {"--peer", "--eat", "--cycles", NULL};
 #define M_EVENT	   (IPC_FIRST_USER_METHOD + 8)
 #define TIMEOUT_US 5000000
 
-static int failures, passes;
-static const char *current;
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
-
-#define CHECK(cond) \
-	do { \
-		if (!(cond)) { \
-			printf( \
-			    "stress: FAIL %s: line %d: %s\n", current, __LINE__, #cond); \
-			failures++; \
-			return; \
-		} \
-	} while (0)
 
 static uint64_t rnd(void)
 {
@@ -49,17 +38,6 @@ static uint64_t rnd(void)
 	rng ^= rng >> 7;
 	rng ^= rng << 17;
 	return rng;
-}
-
-static void run(const char *name, void (*fn)(void))
-{
-	current = name;
-	int before = failures;
-	fn();
-	if (failures == before) {
-		printf("stress: PASS %s\n", name);
-		passes++;
-	}
 }
 
 static errno_t ipc(sysarg_t num, sysarg_t r[10])
@@ -366,13 +344,15 @@ int main(int argc, char **argv)
 		return eat();
 	if (argc > 2 && strcmp(argv[1], "--cycles") == 0)
 		cycles = (unsigned) strtoul(argv[2], NULL, 10);
-	run("cycles_leave_no_trace", test_cycles_leave_no_trace);
-	run("server_killed_with_64_pending_100_times",
+	test_suite_start("stress");
+	test_run("cycles_leave_no_trace", test_cycles_leave_no_trace);
+	test_run("server_killed_with_64_pending_100_times",
 	    test_server_killed_with_64_pending_100_times);
-	run("flooding_client_does_not_starve_another",
+	test_run("flooding_client_does_not_starve_another",
 	    test_flooding_client_does_not_starve_another);
-	run("commit_refuses_more_than_memory", test_commit_refuses_more_than_memory);
-	run("memory_exhaustion_recovers", test_memory_exhaustion_recovers);
-	printf("stress: %d passed, %d failed\n", passes, failures);
-	return failures;
+	test_run("commit_refuses_more_than_memory", test_commit_refuses_more_than_memory);
+	test_run("memory_exhaustion_recovers", test_memory_exhaustion_recovers);
+	DISCARD(
+	    best_effort, test_suite_end()); /* its status says only whether all passed */
+	return test_failures;
 }

@@ -32,19 +32,17 @@ static int check_args(int argc, char *argv[])
 	return 3 + i == argc ? 0 : 1;
 }
 
+static void serve_call(ipc_call_t *call, void *arg)
+{
+	if (call->imethod == TT_PING)
+		DISCARD(answer, async_answer_1(call, EOK, task_get_id()));
+	else
+		DISCARD(answer, async_answer_0(call, ENOTSUP));
+}
+
 static void serve(ipc_call_t *icall, void *arg)
 {
-	DISCARD(answer, async_accept_0(icall));
-	for (;;) {
-		ipc_call_t call;
-		async_get_call(&call);
-		if (call.imethod == 0)
-			return;
-		if (call.imethod == TT_PING)
-			DISCARD(answer, async_answer_1(&call, EOK, task_get_id()));
-		else
-			DISCARD(answer, async_answer_0(&call, ENOTSUP));
-	}
+	async_serve(icall, serve_call, NULL);
 }
 
 static int run_server(const char *name)

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syscall.h>
+#include <testsuite.h>
 #include <task.h>
 #include <thread.h>
 #include <time.h>
@@ -36,41 +37,6 @@ static const char *const own_words[] = {"--exit", "--noperm", "--granted", "--sl
 #define UNMAPPED    0x0000700000000000ull
 #define USER_END    0x0000800000000000ull
 #define MS	    1000ull
-
-static int failures, passes;
-static const char *current_test;
-
-#define CHECK(cond) \
-	do { \
-		if (!(cond)) { \
-			printf("utest: FAIL %s: line %d: %s\n", current_test, __LINE__, \
-			    #cond); \
-			failures++; \
-			return; \
-		} \
-	} while (0)
-
-#define CHECK_RC(call, expect) \
-	do { \
-		errno_t rc_ = (errno_t) (call); \
-		if (rc_ != (expect)) { \
-			printf("utest: FAIL %s: line %d: %s = %d, wanted %d\n", \
-			    current_test, __LINE__, #call, rc_, (expect)); \
-			failures++; \
-			return; \
-		} \
-	} while (0)
-
-static void run(const char *name, void (*fn)(void))
-{
-	current_test = name;
-	int before = failures;
-	fn();
-	if (failures == before) {
-		printf("utest: PASS %s\n", name);
-		passes++;
-	}
-}
 
 static const char rodata_word[8] = "ro";
 
@@ -487,16 +453,18 @@ int main(int argc, char **argv)
 		return status;
 	if (argc > 1)
 		return run_child(argc, argv);
-	run("bad_pointers_get_ebadmem", test_bad_pointers_get_ebadmem);
-	run("bad_ids_and_numbers", test_bad_ids_and_numbers);
-	run("user_clock_matches_the_kernel", test_user_clock_matches_the_kernel);
-	run("areas_and_demand_paging", test_areas_and_demand_paging);
-	run("threads_run_concurrently", test_threads_run_concurrently);
-	run("fpu_state_survives_switches", test_fpu_state_survives_switches);
-	run("futex_mutex_join_and_errno", test_futex_mutex_join_and_errno);
-	run("faulting_children_are_killed", test_faulting_children_are_killed);
-	run("child_exit_status_and_kill", test_child_exit_status_and_kill);
-	run("granted_resources", test_granted_resources);
-	printf("utest: %d passed, %d failed\n", passes, failures);
-	return failures;
+	test_suite_start("utest");
+	test_run("bad_pointers_get_ebadmem", test_bad_pointers_get_ebadmem);
+	test_run("bad_ids_and_numbers", test_bad_ids_and_numbers);
+	test_run("user_clock_matches_the_kernel", test_user_clock_matches_the_kernel);
+	test_run("areas_and_demand_paging", test_areas_and_demand_paging);
+	test_run("threads_run_concurrently", test_threads_run_concurrently);
+	test_run("fpu_state_survives_switches", test_fpu_state_survives_switches);
+	test_run("futex_mutex_join_and_errno", test_futex_mutex_join_and_errno);
+	test_run("faulting_children_are_killed", test_faulting_children_are_killed);
+	test_run("child_exit_status_and_kill", test_child_exit_status_and_kill);
+	test_run("granted_resources", test_granted_resources);
+	DISCARD(
+	    best_effort, test_suite_end()); /* its status says only whether all passed */
+	return test_failures;
 }

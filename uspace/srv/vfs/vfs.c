@@ -32,6 +32,12 @@ void vfs_refuse_data(errno_t rc)
 	DISCARD(answer, async_answer_0(&call, rc));
 }
 
+/** One call of a client whose table is @a t. */
+static void client_call(ipc_call_t *call, void *t)
+{
+	vfs_client_call(t, call);
+}
+
 static void vfs_client_connection(ipc_call_t *icall, void *arg)
 {
 	vfs_table_t *t = vfs_client_table(async_call_task_id(icall));
@@ -39,14 +45,7 @@ static void vfs_client_connection(ipc_call_t *icall, void *arg)
 		DISCARD(answer, async_answer_0(icall, ENOMEM));
 		return;
 	}
-	DISCARD(answer, async_accept_0(icall));
-	for (;;) {
-		ipc_call_t call;
-		async_get_call(&call);
-		if (call.imethod == 0)
-			return;
-		vfs_client_call(t, &call);
-	}
+	async_serve(icall, client_call, t);
 }
 
 int main(int argc, char *argv[])

@@ -182,6 +182,11 @@ bool async_get_call_timeout(ipc_call_t *call, uint64_t usec);
  *  when deferred). A call that needs no answer (method 0) gives EOK. */
 _NODISCARD errno_t async_answer_args(
     ipc_call_t *call, errno_t retval, const sysarg_t args[IPC_CALL_ARGS]);
+/** Handles one call of a connection and answers it. */
+typedef void (*async_call_handler_t)(ipc_call_t *call, void *arg);
+/** The usual connection handler's body: accepts @a icall, then hands each
+ *  call to @a handle(call, @a arg) until the client hangs up. */
+void async_serve(ipc_call_t *icall, async_call_handler_t handle, void *arg);
 /** In a connection fibril: its label, as calls through it carry it (and
  *  as STATE_CHANGE_AUTHORIZE names it). */
 sysarg_t async_get_label(void);

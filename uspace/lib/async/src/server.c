@@ -557,6 +557,18 @@ errno_t async_answer_args(
 	return async_answer_payload(call, &answer);
 }
 
+void async_serve(ipc_call_t *icall, async_call_handler_t handle, void *arg)
+{
+	DISCARD(answer, async_accept_0(icall));
+	for (;;) {
+		ipc_call_t call;
+		async_get_call(&call);
+		if (call.imethod == 0)
+			return;
+		handle(&call, arg);
+	}
+}
+
 sysarg_t async_get_label(void)
 {
 	return current_conn()->label;

@@ -22,6 +22,8 @@ void test_suite_start(const char *tag);
 /** Runs @a fn and prints "TAG: PASS name" unless a CHECK failed. */
 void test_run(const char *name, void (*fn)(void));
 void test_fail(int line, const char *what);
+/** test_fail with a printf-style message. */
+void test_failf(int line, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /** Ends the whole run (as failed) when one test takes longer than @a usec:
  *  for tests that wait for answers that might never come. */
 _NODISCARD errno_t test_suite_limit(uint64_t usec);
@@ -36,6 +38,14 @@ int test_suite_end(void);
 			test_fail(__LINE__, #cond); \
 			return; \
 		} \
+	} while (0)
+
+/** Like CHECK, but the test goes on after a failure (with a printf-style
+ *  message saying what differed). */
+#define EXPECT(cond, ...) \
+	do { \
+		if (!(cond)) \
+			test_failf(__LINE__, __VA_ARGS__); \
 	} while (0)
 
 #define CHECK_RC(call, expect) \

@@ -2,6 +2,7 @@
  * The test-program harness (testsuite.h).
  */
 #include <fibril.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <testsuite.h>
 
@@ -25,6 +26,16 @@ void test_fail(int line, const char *what)
 {
 	printf("%s: FAIL %s: line %d: %s\n", suite_tag, current, line, what);
 	test_failures++;
+}
+
+void test_failf(int line, const char *fmt, ...)
+{
+	char what[160];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	test_fail(line, what);
 }
 
 void test_run(const char *name, void (*fn)(void))
