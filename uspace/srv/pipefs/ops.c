@@ -140,37 +140,6 @@ static errno_t ring_read(
 	return EOK;
 }
 
-/** Waits for data or the end of the file, then answers @a dcall; lock
- *  held. */
-static errno_t pipe_read(ipc_call_t *call, ipc_call_t *dcall, size_t max, size_t *moved)
-{
-	pipefs_node_t *node;
-	errno_t rc = node_of_call(call, &node);
-	while (rc == EOK && node->used == 0 && node->writers > 0)
-		fibril_condvar_wait(&node->changed, &pipefs_lock);
-	if (rc != EOK) {
-		fsrv_answer(dcall, rc, 0, 0, 0);
-		return rc;
-	}
-	return ring_read(node, dcall, max, moved);
-}
-
-static void op_read(ipc_call_t *call)
-{
-	ipc_call_t dcall;
-	size_t max;
-	if (!async_data_read_receive(&dcall, &max)) {
-		fsrv_answer(&dcall, EINVAL, 0, 0, 0);
-		fsrv_answer(call, EINVAL, 0, 0, 0);
-		return;
-	}
-	size_t moved = 0;
-	fibril_mutex_lock(&pipefs_lock);
-	errno_t rc = pipe_read(call, &dcall, max, &moved);
-	fibril_mutex_unlock(&pipefs_lock);
-	fsrv_answer(call, rc, moved, 0, 0);
-}
-
 /** Moves up to @a max bytes of the data write @a dcall into @a node's
  *  ring; lock held. How many in *@a moved. */
 static errno_t ring_write(
@@ -191,40 +160,94 @@ static errno_t ring_write(
 	return EOK;
 }
 
-/** Waits for room (or for no reader to be left: EIO), then answers
- *  @a dcall; lock held. */
-static errno_t pipe_write(ipc_call_t *call, ipc_call_t *dcall, size_t max, size_t *moved)
+/* Readers wait while the ring is empty and a writer is left (none left:
+ * the end of the file, a read of 0 bytes); writers wait while it is full
+ * and a reader is left (none left: EIO, nobody will ever read it). */
+static bool read_waits(const pipefs_node_t *node)
 {
-	pipefs_node_t *node;
-	errno_t rc = node_of_call(call, &node);
-	while (rc == EOK && node->used == PIPEFS_RING_SIZE && node->readers > 0)
-		fibril_condvar_wait(&node->changed, &pipefs_lock);
-	if (rc == EOK && node->readers == 0)
-		rc = EIO; /* nobody will ever read it */
+	return node->used == 0 && node->writers > 0;
+}
+
+static errno_t read_ready(const pipefs_node_t *node)
+{
+	return EOK;
+}
+
+static bool write_waits(const pipefs_node_t *node)
+{
+	return node->used == PIPEFS_RING_SIZE && node->readers > 0;
+}
+
+static errno_t write_ready(const pipefs_node_t *node)
+{
+	return node->readers == 0 ? EIO : EOK;
+}
+
+/** One direction of a pipe: what a read or a write does differently. */
+typedef struct {
+	/** Takes the data read (write) that follows the call. */
+	bool (*receive)(ipc_call_t *dcall, size_t *max);
+	/** Whether the transfer must wait for the other side; lock held. */
+	bool (*waits)(const pipefs_node_t *node);
+	/** Whether it can go ahead once it need not wait; lock held. */
+	errno_t (*ready)(const pipefs_node_t *node);
+	/** Moves the bytes and answers the data call; lock held. */
+	errno_t (*move)(
+	    pipefs_node_t *node, ipc_call_t *dcall, size_t max, size_t *moved);
+	/** Whether the answer carries the bytes now in the ring (writes). */
+	bool answers_used;
+} pipe_dir_t;
+
+static const pipe_dir_t pipe_reading = {
+    async_data_read_receive, read_waits, read_ready, ring_read, false};
+static const pipe_dir_t pipe_writing = {
+    async_data_write_receive, write_waits, write_ready, ring_write, true};
+
+/** Waits as @a dir says, then moves the data of @a dcall and answers it;
+ *  lock held. The node in *@a nodep on success. */
+static errno_t pipe_transfer(const pipe_dir_t *dir, ipc_call_t *call, ipc_call_t *dcall,
+    size_t max, size_t *moved, pipefs_node_t **nodep)
+{
+	errno_t rc = node_of_call(call, nodep);
+	while (rc == EOK && dir->waits(*nodep))
+		fibril_condvar_wait(&(*nodep)->changed, &pipefs_lock);
+	if (rc == EOK)
+		rc = dir->ready(*nodep);
 	if (rc != EOK) {
 		fsrv_answer(dcall, rc, 0, 0, 0);
 		return rc;
 	}
-	return ring_write(node, dcall, max, moved);
+	return dir->move(*nodep, dcall, max, moved);
 }
 
-static void op_write(ipc_call_t *call)
+/** VFS_OUT_READ or VFS_OUT_WRITE, with its data call: answered (moved
+ *  bytes, and for a write the bytes now in the ring). */
+static void op_transfer(const pipe_dir_t *dir, ipc_call_t *call)
 {
 	ipc_call_t dcall;
 	size_t max;
-	if (!async_data_write_receive(&dcall, &max)) {
+	if (!dir->receive(&dcall, &max)) {
 		fsrv_answer(&dcall, EINVAL, 0, 0, 0);
 		fsrv_answer(call, EINVAL, 0, 0, 0);
 		return;
 	}
 	size_t moved = 0;
+	pipefs_node_t *node = NULL;
 	fibril_mutex_lock(&pipefs_lock);
-	errno_t rc = pipe_write(call, &dcall, max, &moved);
-	pipefs_node_t *node = rc == EOK ? pipefs_node_find(call->args[0], call->args[1])
-					: NULL;
-	sysarg_t size = node != NULL ? node->used : 0;
+	errno_t rc = pipe_transfer(dir, call, &dcall, max, &moved, &node);
+	sysarg_t used = rc == EOK && dir->answers_used ? node->used : 0;
 	fibril_mutex_unlock(&pipefs_lock);
-	fsrv_answer(call, rc, moved, size, 0);
+	fsrv_answer(call, rc, moved, used, 0);
+}
+
+static void op_read(ipc_call_t *call)
+{
+	op_transfer(&pipe_reading, call);
+}
+
+static void op_write(ipc_call_t *call)
+{
+	op_transfer(&pipe_writing, call);
 }
 
 /** The stat of the node @a call names; lock held. */
