@@ -14,16 +14,14 @@
 
 static int client_child(sysarg_t service)
 {
-	async_exch_t *exch = async_exchange_begin(async_session_ns());
 	errno_t rc;
-	async_sess_t *sess = async_connect_me_to_blocking(
-	    EXCHANGE_SERIALIZE, exch, ASYNCSRV_IFACE, service, 0, &rc);
-	async_exchange_end(exch);
+	async_sess_t *sess = registrar_connect(
+	    EXCHANGE_SERIALIZE, ASYNCSRV_IFACE, service, true, &rc);
 	if (sess == NULL) {
 		printf("asynctest client: cannot connect: %s\n", str_error(rc));
 		return 1;
 	}
-	exch = async_exchange_begin(sess);
+	async_exch_t *exch = async_exchange_begin(sess);
 	sysarg_t r = 0;
 	for (sysarg_t i = 0; i < CLIENT_PINGS && rc == EOK; i++) {
 		rc = async_req_1_1(exch, ASYNCSRV_M_PING, i, &r);

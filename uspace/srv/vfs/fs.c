@@ -192,13 +192,7 @@ void vfs_fs_connection(ipc_call_t *icall, void *arg)
 	list_append(&fs->link, &registry);
 	fibril_condvar_broadcast(&registered_cv);
 	fibril_mutex_unlock(&vfs_lock);
-	for (;;) {
-		ipc_call_t call;
-		async_get_call(&call);
-		if (call.imethod == 0)
-			break;
-		DISCARD(answer, async_answer_0(&call, ENOTSUP));
-	}
+	async_serve_more(async_refuse_call, NULL);
 	fs_mark_dead(fs);
 	vfs_fs_put(fs);
 }

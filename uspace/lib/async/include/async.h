@@ -187,6 +187,11 @@ typedef void (*async_call_handler_t)(ipc_call_t *call, void *arg);
 /** The usual connection handler's body: accepts @a icall, then hands each
  *  call to @a handle(call, @a arg) until the client hangs up. */
 void async_serve(ipc_call_t *icall, async_call_handler_t handle, void *arg);
+/** The same for a connection accepted already. */
+void async_serve_more(async_call_handler_t handle, void *arg);
+/** A handler that refuses every call with ENOTSUP (a callback connection
+ *  that carries no calls, a connection past its protocol's end). */
+void async_refuse_call(ipc_call_t *call, void *arg);
 /** In a connection fibril: its label, as calls through it carry it (and
  *  as STATE_CHANGE_AUTHORIZE names it). */
 sysarg_t async_get_label(void);

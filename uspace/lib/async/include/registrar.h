@@ -27,5 +27,10 @@ void registrar_init(void);
 async_sess_t *registrar_wait(sysarg_t id, uint64_t usec);
 /** Forgets service @a id (its server was stopped) and hangs it up. */
 void registrar_drop(sysarg_t id);
+/** In a child: a session with @a mgmt to interface @a iface of service
+ *  @a id registered with the parent's registrar (through phone 1), waiting
+ *  for it to register if @a blocking; NULL with the error in *@a rc. */
+async_sess_t *registrar_connect(
+    exch_mgmt_t mgmt, iface_t iface, sysarg_t id, bool blocking, errno_t *rc);
 
 #endif

@@ -118,6 +118,21 @@ static void registrar_connection(ipc_call_t *icall, void *arg)
 		async_serve(icall, registrar_call, NULL);
 }
 
+async_sess_t *registrar_connect(
+    exch_mgmt_t mgmt, iface_t iface, sysarg_t id, bool blocking, errno_t *rc)
+{
+	async_exch_t *exch = async_exchange_begin(async_session_ns());
+	if (exch == NULL) {
+		*rc = ENOMEM;
+		return NULL;
+	}
+	async_sess_t *sess = blocking
+	    ? async_connect_me_to_blocking(mgmt, exch, iface, id, 0, rc)
+	    : async_connect_me_to(mgmt, exch, iface, id, 0, rc);
+	async_exchange_end(exch);
+	return sess;
+}
+
 void registrar_init(void)
 {
 	async_set_fallback_port_handler(registrar_connection, NULL);

@@ -560,6 +560,16 @@ errno_t async_answer_args(
 void async_serve(ipc_call_t *icall, async_call_handler_t handle, void *arg)
 {
 	DISCARD(answer, async_accept_0(icall));
+	async_serve_more(handle, arg);
+}
+
+void async_refuse_call(ipc_call_t *call, void *arg)
+{
+	DISCARD(answer, async_answer_0(call, ENOTSUP));
+}
+
+void async_serve_more(async_call_handler_t handle, void *arg)
+{
 	for (;;) {
 		ipc_call_t call;
 		async_get_call(&call);

@@ -29,6 +29,8 @@ void test_failf(int line, const char *fmt, ...) __attribute__((format(printf, 2,
 _NODISCARD errno_t test_suite_limit(uint64_t usec);
 /** Prints the summary line; the exit status for the suite (0: all passed). */
 int test_suite_end(void);
+/** The same, but the exit status is the number of failed tests. */
+int test_suite_end_count(void);
 
 #define RUN(fn) test_run(#fn + 5, fn) /* the name without "test_" */
 

@@ -32,15 +32,20 @@ static void fsrv_connection(ipc_call_t *icall, void *arg)
 		printf("%s: the VFS hung up\n", fs_name);
 }
 
-/** VFS_FS_REGISTER + the name, and the callback connection, on @a exch. */
+/** VFS_FS_REGISTER + the name, and the callback connection, through @a sess. */
 static errno_t register_on(
-    async_exch_t *exch, const char *name, fsrv_call_handler_t handle)
+    async_sess_t *sess, const char *name, fsrv_call_handler_t handle)
 {
+	async_exch_t *exch = async_exchange_begin(sess);
+	if (exch == NULL)
+		return ENOMEM;
 	async_step_data_t w = {.buf = (void *) name, .size = strlen(name)};
 	async_step_callback_t cb = {VFS_IFACE_FS, fsrv_connection, (void *) handle};
 	const async_step_t steps[] = {{async_step_write, &w}, {async_step_callback, &cb}};
 	const sysarg_t args[IPC_CALL_ARGS] = {0};
-	return async_req_steps(exch, VFS_FS_REGISTER, args, steps, 2, NULL);
+	errno_t rc = async_req_steps(exch, VFS_FS_REGISTER, args, steps, 2, NULL);
+	async_exchange_end(exch);
+	return rc;
 }
 
 errno_t fsrv_register(const char *name, fsrv_call_handler_t handle)
@@ -55,10 +60,7 @@ errno_t fsrv_register(const char *name, fsrv_call_handler_t handle)
 	    service_id_from_name(VFS_SERVICE_NAME), VFS_IFACE_FS, 0, &rc);
 	if (vfs_sess == NULL)
 		return rc;
-	async_exch_t *exch = async_exchange_begin(vfs_sess);
-	rc = exch != NULL ? register_on(exch, name, handle) : ENOMEM;
-	if (exch != NULL)
-		async_exchange_end(exch);
+	rc = register_on(vfs_sess, name, handle);
 	if (rc != EOK) {
 		DISCARD(cleanup, async_hangup(vfs_sess));
 		vfs_sess = NULL;

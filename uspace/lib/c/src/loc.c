@@ -108,13 +108,7 @@ static errno_t ids_read(
  *  start connections of their own (the fallback handler). */
 static void supplier_callback(ipc_call_t *icall, void *arg)
 {
-	for (;;) {
-		ipc_call_t call;
-		async_get_call(&call);
-		if (call.imethod == 0)
-			return;
-		DISCARD(answer, async_answer_0(&call, ENOTSUP));
-	}
+	async_serve_more(async_refuse_call, NULL);
 }
 
 /** LOC_SERVER_REGISTER + W @a name + CONNECT_TO_ME on @a exch. */
@@ -192,19 +186,18 @@ errno_t loc_get_services(loc_id_t *ids, size_t max, size_t *count)
 }
 
 /** Runs the callback for each LOC_EVENT_CAT_CHANGE locsrv sends. */
+static void consumer_call(ipc_call_t *call, void *arg)
+{
+	bool event = call->imethod == LOC_EVENT_CAT_CHANGE;
+	DISCARD(answer, async_answer_0(call, event ? EOK : ENOTSUP));
+	void (*cb)(void *) = cat_change_cb;
+	if (event && cb != NULL)
+		cb(cat_change_arg);
+}
+
 static void consumer_callback(ipc_call_t *icall, void *arg)
 {
-	for (;;) {
-		ipc_call_t call;
-		async_get_call(&call);
-		if (call.imethod == 0)
-			return;
-		bool event = call.imethod == LOC_EVENT_CAT_CHANGE;
-		DISCARD(answer, async_answer_0(&call, event ? EOK : ENOTSUP));
-		void (*cb)(void *) = cat_change_cb;
-		if (event && cb != NULL)
-			cb(cat_change_arg);
-	}
+	async_serve_more(consumer_call, NULL);
 }
 
 errno_t loc_register_cat_change_cb(void (*cb)(void *), void *arg)

@@ -34,6 +34,17 @@ static async_sess_t *logger_session(errno_t *rc)
 	return sess;
 }
 
+/** An exchange with the logger; NULL: *@a rc says. */
+static async_exch_t *logger_begin(errno_t *rc)
+{
+	async_sess_t *sess = logger_session(rc);
+	if (sess == NULL)
+		return NULL;
+	async_exch_t *exch = async_exchange_begin(sess);
+	*rc = exch != NULL ? EOK : ENOMEM;
+	return exch;
+}
+
 errno_t log_write(const char *text)
 {
 	size_t len = strlen(text);
@@ -42,12 +53,9 @@ errno_t log_write(const char *text)
 	if (len > LOGGER_LINE_MAX)
 		return ELIMIT;
 	errno_t rc;
-	async_sess_t *sess = logger_session(&rc);
-	if (sess == NULL)
-		return rc;
-	async_exch_t *exch = async_exchange_begin(sess);
+	async_exch_t *exch = logger_begin(&rc);
 	if (exch == NULL)
-		return ENOMEM;
+		return rc;
 	rc = async_req_write(exch, LOGGER_WRITE, 0, 0, text, len, NULL);
 	async_exchange_end(exch);
 	return rc;
@@ -56,12 +64,9 @@ errno_t log_write(const char *text)
 errno_t log_read(uint64_t *cursor, void *buf, size_t size, log_read_info_t *info)
 {
 	errno_t rc;
-	async_sess_t *sess = logger_session(&rc);
-	if (sess == NULL)
-		return rc;
-	async_exch_t *exch = async_exchange_begin(sess);
+	async_exch_t *exch = logger_begin(&rc);
 	if (exch == NULL)
-		return ENOMEM;
+		return rc;
 	async_step_data_t r = {.buf = buf, .size = size};
 	const async_step_t step = {async_step_read, &r};
 	const sysarg_t args[IPC_CALL_ARGS] = {*cursor};
