@@ -798,6 +798,21 @@ static void test_async_second_answer_is_an_error(void)
 	}
 }
 
+/** SYS_IPC_ANSWER_SLOW with a payload it cannot write the delivered answer
+ *  back into is EBADMEM and answers nothing: the call keeps its real
+ *  answer. */
+static void test_async_slow_answer_checks_its_buffer_first(void)
+{
+	async_exch_t *exch = async_exchange_begin(main_sess);
+	CHECK(exch != NULL);
+	sysarg_t x1 = 0, slow_rc = 0;
+	errno_t rc = async_req_1_2(exch, ASYNCSRV_M_ANSWER_SLOW_RO, 10, &x1, &slow_rc);
+	async_exchange_end(exch);
+	CHECK_RC(rc, EOK);
+	CHECK_RC((errno_t) slow_rc, EBADMEM);
+	CHECK(x1 == 11);
+}
+
 static void test_async_deadlock_detected_in_child(void)
 {
 	child_exits_with("asynctest deadlock", EXIT_ABORT);
@@ -833,6 +848,7 @@ void async_tests(void)
 	RUN(test_async_event_notifications);
 	RUN(test_async_irq_subscribe);
 	RUN(test_async_second_answer_is_an_error);
+	RUN(test_async_slow_answer_checks_its_buffer_first);
 	RUN(test_async_deadlock_detected_in_child);
 }
 

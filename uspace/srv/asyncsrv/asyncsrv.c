@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syscall.h>
 #include <getopt.h>
 
 #define USAGE "[SERVICE [middle BACKEND]] (a test server)"
@@ -258,6 +259,22 @@ static void answer_twice(ipc_call_t *call, sysarg_t x, sysarg_t how)
 	answers_refused = fibril_refused_answers() - refused;
 }
 
+/** M_ANSWER_SLOW_RO: the slow answer must refuse a payload it cannot write
+ *  the delivered answer back into before it answers anything; the call is
+ *  then answered as usual. */
+static void answer_slow_readonly(ipc_call_t *call)
+{
+	uintptr_t ro = AS_AREA_ANY;
+	errno_t rc = as_area_create(&ro, 4096, AS_AREA_READ);
+	if (rc == EOK) {
+		(void) *(volatile sysarg_t *) ro; /* readable: only the write fails */
+		sysarg_t r[10] = {call->cap, ro};
+		rc = (errno_t) __syscall_ipc(SYS_IPC_ANSWER_SLOW, r);
+		DISCARD(cleanup, as_area_destroy(ro));
+	}
+	DISCARD(answer, async_answer_2(call, EOK, call->args[0] + 1, (sysarg_t) rc));
+}
+
 typedef struct {
 	sysarg_t last_method;
 	sysarg_t last_tag;
@@ -349,6 +366,9 @@ static bool handle(ipc_call_t *call, conn_state_t *st)
 		exit((int) a[0]); /* the answer must still go out */
 	case ASYNCSRV_M_TAKE_CLONE:
 		take_clone(call);
+		break;
+	case ASYNCSRV_M_ANSWER_SLOW_RO:
+		answer_slow_readonly(call);
 		break;
 	case ASYNCSRV_M_ANSWER_TWICE:
 		answer_twice(call, a[0], a[1]);

@@ -13,40 +13,44 @@
 
 enum {
 	ASYNCSRV_M_PING = IPC_FIRST_USER_METHOD, /* (x) -> x + 1 */
-	ASYNCSRV_M_ECHO,	  /* (a1..a5) -> (a1 + 1, a2 + 2, ..., a5 + 5) */
-	ASYNCSRV_M_SLEEP,	  /* (usec): answers after sleeping that long */
-	ASYNCSRV_M_HOLD,	  /* answers when an M_RELEASE comes */
-	ASYNCSRV_M_RELEASE,	  /* answers every held call; -> how many */
-	ASYNCSRV_M_BEGIN,	  /* (tag) */
-	ASYNCSRV_M_END,		  /* (tag): EPARTY unless this connection's previous
+	ASYNCSRV_M_ECHO,	   /* (a1..a5) -> (a1 + 1, a2 + 2, ..., a5 + 5) */
+	ASYNCSRV_M_SLEEP,	   /* (usec): answers after sleeping that long */
+	ASYNCSRV_M_HOLD,	   /* answers when an M_RELEASE comes */
+	ASYNCSRV_M_RELEASE,	   /* answers every held call; -> how many */
+	ASYNCSRV_M_BEGIN,	   /* (tag) */
+	ASYNCSRV_M_END,		   /* (tag): EPARTY unless this connection's previous
 				   call was M_BEGIN(tag) */
-	ASYNCSRV_M_WRITE,	  /* then a DATA_WRITE: -> (size, checksum) */
-	ASYNCSRV_M_READ,	  /* (seed), then a DATA_READ: -> size sent */
-	ASYNCSRV_M_SHARE_CHECK,	  /* (seed), then a SHARE_OUT: EOK if the area holds
+	ASYNCSRV_M_WRITE,	   /* then a DATA_WRITE: -> (size, checksum) */
+	ASYNCSRV_M_READ,	   /* (seed), then a DATA_READ: -> size sent */
+	ASYNCSRV_M_SHARE_CHECK,	   /* (seed), then a SHARE_OUT: EOK if the area holds
 				   the pattern of seed; writes ASYNCSRV_MARK at its start */
-	ASYNCSRV_M_QUIT,	  /* (usec): answers after sleeping, then ends the
+	ASYNCSRV_M_QUIT,	   /* (usec): answers after sleeping, then ends the
 				   connection's handler */
-	ASYNCSRV_M_STATS,	  /* -> (connections that saw the hang-up, get_call
+	ASYNCSRV_M_STATS,	   /* -> (connections that saw the hang-up, get_call
 				   timeouts, connections open) */
-	ASYNCSRV_M_TIMEOUT_PROBE, /* (usec): answers, then waits that long for
+	ASYNCSRV_M_TIMEOUT_PROBE,  /* (usec): answers, then waits that long for
 				     a call; a timeout counts in M_STATS */
-	ASYNCSRV_M_CALLBACK_PING, /* (x): -> what the client's callback
+	ASYNCSRV_M_CALLBACK_PING,  /* (x): -> what the client's callback
 				     connection answered to M_PING(x) */
-	ASYNCSRV_M_CLIENT_BUMP,	  /* -> a counter per client task, incremented */
-	ASYNCSRV_M_SINK,	  /* then a DATA_WRITE into a server buffer whose
+	ASYNCSRV_M_CLIENT_BUMP,	   /* -> a counter per client task, incremented */
+	ASYNCSRV_M_SINK,	   /* then a DATA_WRITE into a server buffer whose
 				     contents are dropped: -> size (benchmarks) */
-	ASYNCSRV_M_LABEL,	  /* -> this connection's label */
-	ASYNCSRV_M_TAKE_CLONE,	  /* then a CONNECTION_CLONE: -> M_PING(41)'s
+	ASYNCSRV_M_LABEL,	   /* -> this connection's label */
+	ASYNCSRV_M_TAKE_CLONE,	   /* then a CONNECTION_CLONE: -> M_PING(41)'s
 				     answer through the cloned connection */
-	ASYNCSRV_M_SOURCE,	  /* then a DATA_READ from a server buffer, as
+	ASYNCSRV_M_SOURCE,	   /* then a DATA_READ from a server buffer, as
 				     it is: -> size (benchmarks) */
-	ASYNCSRV_M_EXIT,	  /* (status): answers x + 1, then the task exits
+	ASYNCSRV_M_EXIT,	   /* (status): answers x + 1, then the task exits
 				     with that status at once */
-	ASYNCSRV_M_ANSWER_TWICE,  /* (x, how): answers x + 1, then again x + 2
+	ASYNCSRV_M_ANSWER_TWICE,   /* (x, how): answers x + 1, then again x + 2
 				     as how (ASYNCSRV_TWICE_*) says */
-	ASYNCSRV_M_SECOND_ANSWER, /* -> (the last M_ANSWER_TWICE's first and
+	ASYNCSRV_M_SECOND_ANSWER,  /* -> (the last M_ANSWER_TWICE's first and
 				     second answer's results, deferred answers
 				     the kernel refused meanwhile) */
+	ASYNCSRV_M_ANSWER_SLOW_RO, /* (x): tries SYS_IPC_ANSWER_SLOW with its
+				      payload in a read-only area, then
+				      answers -> (x + 1, what that try
+				      returned) */
 };
 
 /* How M_ANSWER_TWICE answers a second time. */
