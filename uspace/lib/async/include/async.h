@@ -156,8 +156,9 @@ void async_set_hangup_handler(async_hangup_handler_t handler, void *data);
 /** Offers the server behind @a exch a callback connection (CONNECT_TO_ME
  *  with @a iface, @a arg1, @a arg2): calls it makes through it are handled
  *  by @a handler(@a data) in a connection fibril of their own. */
-_NODISCARD errno_t async_create_callback_port(async_exch_t *exch, iface_t iface, sysarg_t arg1,
-    sysarg_t arg2, async_port_handler_t handler, void *data, port_id_t *port_id);
+_NODISCARD errno_t async_create_callback_port(async_exch_t *exch, iface_t iface,
+    sysarg_t arg1, sysarg_t arg2, async_port_handler_t handler, void *data,
+    port_id_t *port_id);
 /** Hands the calling fibril to the manager for good: for main() of a
  *  server once it is set up. */
 _Noreturn void async_manager(void);
@@ -200,8 +201,8 @@ sysarg_t async_get_label(void);
 _NODISCARD errno_t async_accept_0(ipc_call_t *call);
 /** Passes @a call on to @a exch's server (IPC_FF_* @a mode); a non-zero
  *  @a imethod replaces method and arguments (user methods only). */
-_NODISCARD errno_t async_forward_args(ipc_call_t *call, async_exch_t *exch, sysarg_t imethod,
-    const sysarg_t args[IPC_CALL_ARGS], unsigned mode);
+_NODISCARD errno_t async_forward_args(ipc_call_t *call, async_exch_t *exch,
+    sysarg_t imethod, const sysarg_t args[IPC_CALL_ARGS], unsigned mode);
 
 /** Per client task data, made by the constructor when a task's first
  *  connection arrives (in the manager: it must not block) and destroyed
@@ -218,7 +219,8 @@ void *async_get_client_data(void);
  */
 
 /** Writes @a size bytes (at most IPC_DATA_MAX, else ELIMIT) to the server. */
-_NODISCARD errno_t async_data_write_start(async_exch_t *exch, const void *src, size_t size);
+_NODISCARD errno_t async_data_write_start(
+    async_exch_t *exch, const void *src, size_t size);
 /** Reads up to @a size bytes (at most IPC_DATA_MAX); the answer's args[1]
  *  in *@a dataptr says how many came. */
 aid_t async_data_read(async_exch_t *exch, void *dst, size_t size, ipc_call_t *dataptr);
@@ -274,8 +276,8 @@ _NODISCARD errno_t async_step_callback(async_exch_t *exch, void *arg);
  *  The error is the call's, else the transfer's. */
 _NODISCARD errno_t async_req_write(async_exch_t *exch, sysarg_t imethod, sysarg_t arg1,
     sysarg_t arg2, const void *src, size_t size, sysarg_t *out);
-_NODISCARD errno_t async_req_read(async_exch_t *exch, sysarg_t imethod, sysarg_t arg1, sysarg_t arg2,
-    void *dst, size_t size, size_t *got, sysarg_t *out);
+_NODISCARD errno_t async_req_read(async_exch_t *exch, sysarg_t imethod, sysarg_t arg1,
+    sysarg_t arg2, void *dst, size_t size, size_t *got, sysarg_t *out);
 
 bool async_data_write_receive(ipc_call_t *call, size_t *size);
 /** Takes @a size bytes of the write @a call into @a dst. */
@@ -292,16 +294,17 @@ bool async_data_read_receive(ipc_call_t *call, size_t *size);
 bool async_data_write_receive_for(ipc_call_t *call, ipc_call_t *wcall, size_t *size);
 bool async_data_read_receive_for(ipc_call_t *call, ipc_call_t *rcall, size_t *size);
 /** Answers the read @a call with @a size bytes from @a src. */
-_NODISCARD errno_t async_data_read_finalize(ipc_call_t *call, const void *src, size_t size);
+_NODISCARD errno_t async_data_read_finalize(
+    ipc_call_t *call, const void *src, size_t size);
 
 /** Middleman: sends @a imethod with the arguments to @a exch's server and
  *  forwards the data write (read) its own client sends next along with it,
  *  so the data never passes through the middleman. Returns the request's
  *  answer (in *@a dataptr too unless NULL). */
-_NODISCARD errno_t async_data_write_forward_fast(async_exch_t *exch, sysarg_t imethod, sysarg_t arg1,
-    sysarg_t arg2, sysarg_t arg3, sysarg_t arg4, ipc_call_t *dataptr);
-_NODISCARD errno_t async_data_read_forward_fast(async_exch_t *exch, sysarg_t imethod, sysarg_t arg1,
-    sysarg_t arg2, sysarg_t arg3, sysarg_t arg4, ipc_call_t *dataptr);
+_NODISCARD errno_t async_data_write_forward_fast(async_exch_t *exch, sysarg_t imethod,
+    sysarg_t arg1, sysarg_t arg2, sysarg_t arg3, sysarg_t arg4, ipc_call_t *dataptr);
+_NODISCARD errno_t async_data_read_forward_fast(async_exch_t *exch, sysarg_t imethod,
+    sysarg_t arg1, sysarg_t arg2, sysarg_t arg3, sysarg_t arg4, ipc_call_t *dataptr);
 
 /** The task that sent @a call (as routed: see ipc_get_task_id()). */
 static inline task_id_t async_call_task_id(const ipc_call_t *call)
@@ -326,8 +329,8 @@ _NODISCARD errno_t async_share_out_finalize(ipc_call_t *call, void **dst);
 
 /** Lets @a exch's server change the state of @a other_exch's connection (to
  *  the same server), with protocol arguments. */
-_NODISCARD errno_t async_state_change_start(async_exch_t *exch, sysarg_t arg1, sysarg_t arg2,
-    sysarg_t arg3, async_exch_t *other_exch);
+_NODISCARD errno_t async_state_change_start(async_exch_t *exch, sysarg_t arg1,
+    sysarg_t arg2, sysarg_t arg3, async_exch_t *other_exch);
 /** Takes the next call if it is STATE_CHANGE_AUTHORIZE; *@a other_label is
  *  the label of the connection it authorises. */
 bool async_state_change_receive(ipc_call_t *call, sysarg_t *other_label);
@@ -338,8 +341,8 @@ bool async_state_change_receive(ipc_call_t *call, sysarg_t *other_label);
 
 /** Subscribes to IRQ @a irq with IRQ code @a cmds (PERM_IRQ); accepted
  *  interrupts run @a handler(@a data). */
-_NODISCARD errno_t async_irq_subscribe(int irq, async_notification_handler_t handler, void *data,
-    const irq_cmd_t *cmds, size_t count, cap_handle_t *handle);
+_NODISCARD errno_t async_irq_subscribe(int irq, async_notification_handler_t handler,
+    void *data, const irq_cmd_t *cmds, size_t count, cap_handle_t *handle);
 _NODISCARD errno_t async_irq_unsubscribe(cap_handle_t handle);
 /** Subscribes to kernel event @a event (EVENT_*); each delivery runs
  *  @a handler(@a data); the event stays masked until async_event_unmask(). */
@@ -410,8 +413,8 @@ _NODISCARD errno_t async_event_unmask(unsigned event);
 		const sysarg_t in[IPC_CALL_ARGS] = {ASYNC_IN_ARGS_##m}; \
 		return async_answer_args(call, retval, in); \
 	} \
-	static inline _NODISCARD errno_t async_forward_##m(ipc_call_t *call, async_exch_t *exch, \
-	    sysarg_t imethod ASYNC_IN_PARAMS_##m, unsigned mode) \
+	static inline _NODISCARD errno_t async_forward_##m(ipc_call_t *call, \
+	    async_exch_t *exch, sysarg_t imethod ASYNC_IN_PARAMS_##m, unsigned mode) \
 	{ \
 		const sysarg_t in[IPC_CALL_ARGS] = {ASYNC_IN_ARGS_##m}; \
 		return async_forward_args(call, exch, imethod, in, mode); \
