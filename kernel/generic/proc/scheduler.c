@@ -1,6 +1,10 @@
 /*
  * Scheduler: strict priorities, round robin within a priority, tick-driven
- * preemption. All run-queue state is per CPU and changed only by that CPU
+ * preemption. A time slice belongs to a turn, not to a thread: a thread the
+ * scheduler picks starts a turn with a full slice, and an IPC hand-off passes
+ * the rest of the current turn to the thread it runs, so a pair of threads
+ * calling each other through the fast path shares one slice and the tick
+ * ends their turn like any other (threads of their priority get the CPU). All run-queue state is per CPU and changed only by that CPU
  * with interrupts disabled (one CPU today; remote wake-ups will need an IPI
  * and a lock when SMP arrives).
  */
@@ -60,14 +64,13 @@ static void check_stack(thread_t *t)
 		    (unsigned long long) t->id, t->name);
 }
 
-/** Switches from the current thread to @a next (RUNNING from now on).
- *  Inline in both callers: the IPC hand-off is a hot path. */
+/** Switches from the current thread to @a next (RUNNING from now on); the
+ *  caller has set next's slice. Inline in both callers: the IPC hand-off is
+ *  a hot path. */
 static inline __attribute__((always_inline)) void switch_to(
     cpu_t *cpu, thread_t *prev, thread_t *next)
 {
-	cpu->need_resched = false;
 	next->state = THREAD_RUNNING;
-	next->slice_left = THREAD_SLICE_TICKS;
 	if (next == prev)
 		return;
 	cpu->prev = prev;
@@ -91,12 +94,20 @@ void schedule(void)
 		rq_push(cpu, prev);
 	}
 	thread_t *next = rq_pop(cpu);
-	switch_to(cpu, prev, next != NULL ? next : cpu->idle);
+	if (next == NULL)
+		next = cpu->idle;
+	/* A new turn. */
+	cpu->need_resched = false;
+	next->slice_left = THREAD_SLICE_TICKS;
+	switch_to(cpu, prev, next);
 }
 
 bool scheduler_may_hand_off(const thread_t *next)
 {
-	uint32_t mask = CPU->ready_mask;
+	cpu_t *cpu = CPU;
+	if (cpu->need_resched)
+		return false; /* the turn is over: the scheduler picks */
+	uint32_t mask = cpu->ready_mask;
 	return mask == 0 || (int) __builtin_ctz(mask) >= next->priority;
 }
 
@@ -107,6 +118,7 @@ void scheduler_hand_off(thread_t *next)
 	thread_t *prev = cpu->current;
 	assert(prev->state == THREAD_BLOCKED && next->state == THREAD_BLOCKED);
 	check_stack(prev);
+	next->slice_left = prev->slice_left; /* the same turn goes on */
 	switch_to(cpu, prev, next);
 }
 
