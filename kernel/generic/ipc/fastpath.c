@@ -125,14 +125,15 @@ static void answer_to_regs(const call_t *call, ipc_regs_t *s)
 }
 
 /** Sleeps until synchronous @a call is answered (first through a hand-off
- *  to @a next); the answer into @a s. The waiter's reference ends here. */
+ *  to @a next), up to @a deadline; the answer into @a s. The waiter's
+ *  reference ends here. */
 static errno_t await_answer(
-    thread_t *self, call_t *call, thread_t *next, uint64_t timeout_ns, ipc_regs_t *s)
+    thread_t *self, call_t *call, thread_t *next, uint64_t deadline, ipc_regs_t *s)
 {
 	waitq_t *wq = &self->ipc_wq;
 	spinlock_lock_noirq(&wq->lock);
 	errno_t rc = waitq_sleep_hand_off_locked(
-	    wq, timeout_ns, WAITQ_INTERRUPTIBLE, next);
+	    wq, deadline, WAITQ_INTERRUPTIBLE, next);
 	spinlock_lock_noirq(&wq->lock);
 	while (!(call->flags & CALL_ANSWERED)) {
 		if (rc != EOK) {
@@ -141,7 +142,7 @@ static errno_t await_answer(
 			kobject_put(&call->kobj);
 			return rc;
 		}
-		rc = waitq_sleep_locked(wq, timeout_ns, WAITQ_INTERRUPTIBLE);
+		rc = waitq_sleep_until_locked(wq, deadline, WAITQ_INTERRUPTIBLE);
 		spinlock_lock_noirq(&wq->lock);
 	}
 	spinlock_unlock_noirq(&wq->lock);
@@ -151,11 +152,13 @@ static errno_t await_answer(
 	return EOK;
 }
 
-/** Waits like ipc_wait (blocking, up to @a timeout_ns) for the next event of
+/** Waits like ipc_wait (blocking, up to @a deadline) for the next event of
  *  the task, first running @a next (blocked until now) if there is one, else
- *  through the general path; the event into @a s. */
+ *  through the general path; the event into @a s. After a hand-off that ends
+ *  without an event (a wake-up that found nothing, or the deadline), the
+ *  general path looks at the box: an event there is delivered. */
 static errno_t await_event(
-    thread_t *self, thread_t *next, uint64_t timeout_ns, ipc_regs_t *s)
+    thread_t *self, thread_t *next, uint64_t deadline, ipc_regs_t *s)
 {
 	answerbox_t *box = &self->task->box;
 	errno_t rc = EOK;
@@ -164,15 +167,15 @@ static errno_t await_event(
 		self->ipc_ev_regs = s; /* a hand-off delivers straight into them */
 		self->ipc_ev_ready = false;
 		rc = waitq_sleep_hand_off_locked(
-		    &box->wq, timeout_ns, WAITQ_INTERRUPTIBLE, next);
+		    &box->wq, deadline, WAITQ_INTERRUPTIBLE, next);
 		self->ipc_ev_regs = NULL;
 		if (self->ipc_ev_ready)
 			return EOK;
 	}
-	if (rc == EOK) {
+	if (rc != EINTR) {
 		ipc_event_t ev;
 		irq_enable(); /* the general path runs with interrupts on */
-		rc = ipc_wait(timeout_ns, 0, &ev);
+		rc = ipc_wait_until(deadline, 0, &ev);
 		irq_disable();
 		if (rc == EOK)
 			ipc_event_to_regs(&ev, s);
@@ -241,9 +244,9 @@ bool ipc_fast_call_wait(ipc_regs_t *s)
 	spinlock_unlock_noirq(&box->wq.lock);
 	spinlock_unlock_noirq(&phone->lock);
 
-	uint64_t timeout_ns = ipc_usec_to_ns(IPC_R8(s));
-	IPC_RESULT(s) = (sysarg_t) (any ? await_event(self, r, timeout_ns, s)
-					: await_answer(self, call, r, timeout_ns, s));
+	uint64_t deadline = waitq_deadline(ipc_usec_to_ns(IPC_R8(s)));
+	IPC_RESULT(s) = (sysarg_t) (any ? await_event(self, r, deadline, s)
+					: await_answer(self, call, r, deadline, s));
 	return true;
 }
 
@@ -344,7 +347,8 @@ bool ipc_fast_answer_wait(ipc_regs_t *s)
 		kobject_put(&call->kobj);  /* the capability's */
 	}
 	kobject_put(&phone->kobj);
-	IPC_RESULT(s) = (sysarg_t) await_event(self, next, ipc_usec_to_ns(IPC_R7(s)), s);
+	IPC_RESULT(s) = (sysarg_t) await_event(
+	    self, next, waitq_deadline(ipc_usec_to_ns(IPC_R7(s))), s);
 	return true;
 }
 

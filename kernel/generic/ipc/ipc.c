@@ -345,8 +345,29 @@ static void refuse_request(answerbox_t *box, call_t *call, errno_t rc)
 
 errno_t ipc_wait(uint64_t timeout_ns, unsigned flags, ipc_event_t *ev)
 {
+	return ipc_wait_until(waitq_deadline(timeout_ns), flags, ev);
+}
+
+/** Sleeps on @a box (locked; released) for an event, up to @a deadline_ns:
+ *  EOK with @a ev filled when the fast path delivered one into it, EAGAIN
+ *  when woken to look again, else why the sleep ended. */
+static errno_t box_sleep(answerbox_t *box, uint64_t deadline_ns, ipc_event_t *ev)
+{
+	thread_t *t = THREAD;
+	t->ipc_ev = ev;
+	t->ipc_ev_ready = false;
+	errno_t rc = waitq_sleep_until_locked(&box->wq, deadline_ns, WAITQ_INTERRUPTIBLE);
+	t->ipc_ev = NULL;
+	if (t->ipc_ev_ready)
+		return EOK; /* delivered by the fast path */
+	return rc == EOK ? EAGAIN : rc;
+}
+
+errno_t ipc_wait_until(uint64_t deadline_ns, unsigned flags, ipc_event_t *ev)
+{
 	task_t *self = current_task();
 	answerbox_t *box = &self->box;
+	errno_t last = flags & IPC_WAIT_NONBLOCKING ? EAGAIN : EOK;
 	for (;;) {
 		spinlock_lock(&box->wq.lock);
 		sysarg_t kind = 0;
@@ -359,20 +380,16 @@ errno_t ipc_wait(uint64_t timeout_ns, unsigned flags, ipc_event_t *ev)
 			return EOK;
 		}
 		if (call == NULL) {
-			if (flags & IPC_WAIT_NONBLOCKING) {
+			/* After a timeout the box had one more look: nothing. */
+			if (last != EOK) {
 				spinlock_unlock(&box->wq.lock);
-				return EAGAIN;
+				return last;
 			}
-			thread_t *t = THREAD;
-			t->ipc_ev = ev;
-			t->ipc_ev_ready = false;
-			errno_t rc = waitq_sleep_locked(
-			    &box->wq, timeout_ns, WAITQ_INTERRUPTIBLE);
-			t->ipc_ev = NULL;
-			if (t->ipc_ev_ready)
-				return EOK; /* delivered by the fast path */
-			if (rc != EOK)
-				return rc;
+			errno_t rc = box_sleep(box, deadline_ns, ev);
+			if (rc == ETIMEOUT)
+				last = ETIMEOUT; /* one more look, then ETIMEOUT */
+			else if (rc != EAGAIN)
+				return rc; /* EOK: delivered; EINTR: killed */
 			continue;
 		}
 		spinlock_unlock(&box->wq.lock);
@@ -569,9 +586,10 @@ errno_t ipc_call_wait_general(cap_handle_t phone_h, const ipc_data_t *data,
 	if (rc != EOK)
 		return rc;
 	waitq_t *wq = &self->ipc_wq;
+	uint64_t deadline = waitq_deadline(timeout_ns);
 	spinlock_lock(&wq->lock);
 	while (!(call->flags & CALL_ANSWERED)) {
-		rc = waitq_sleep_locked(wq, timeout_ns, WAITQ_INTERRUPTIBLE);
+		rc = waitq_sleep_until_locked(wq, deadline, WAITQ_INTERRUPTIBLE);
 		spinlock_lock(&wq->lock);
 		if (rc != EOK && !(call->flags & CALL_ANSWERED)) {
 			/* Give up: the answer will go to the answerbox. */

@@ -10,6 +10,7 @@
 #include <cpu.h>
 #include <proc/scheduler.h>
 #include <proc/thread.h>
+#include <time/clock.h>
 
 void waitq_init(waitq_t *wq)
 {
@@ -57,7 +58,9 @@ static void enqueue_self(waitq_t *wq, unsigned flags)
 	t->state = THREAD_BLOCKED;
 }
 
-errno_t waitq_sleep_locked(waitq_t *wq, uint64_t timeout_ns, unsigned flags)
+/** Sleeps on @a wq (locked) until woken or @a deadline_ns, even if that has
+ *  passed (the timeout then fires at the next tick). */
+static errno_t sleep_until(waitq_t *wq, uint64_t deadline_ns, unsigned flags)
 {
 	thread_t *t = THREAD;
 	if ((flags & WAITQ_INTERRUPTIBLE) && t->kill_pending) {
@@ -65,18 +68,32 @@ errno_t waitq_sleep_locked(waitq_t *wq, uint64_t timeout_ns, unsigned flags)
 		return EINTR;
 	}
 	enqueue_self(wq, flags);
-	if (timeout_ns != WAITQ_FOREVER)
-		timeout_register(&t->wait_timeout, timeout_ns, sleep_timed_out, t);
+	if (deadline_ns != WAITQ_FOREVER)
+		timeout_register_at(&t->wait_timeout, deadline_ns, sleep_timed_out, t);
 	bool ints = spinlock_unlock_keep_irq(&wq->lock);
 	schedule();
-	if (timeout_ns != WAITQ_FOREVER)
+	if (deadline_ns != WAITQ_FOREVER)
 		timeout_unregister(&t->wait_timeout);
 	irq_restore(ints);
 	return t->wait_result;
 }
 
+errno_t waitq_sleep_locked(waitq_t *wq, uint64_t timeout_ns, unsigned flags)
+{
+	return sleep_until(wq, waitq_deadline(timeout_ns), flags);
+}
+
+errno_t waitq_sleep_until_locked(waitq_t *wq, uint64_t deadline_ns, unsigned flags)
+{
+	if (deadline_ns != WAITQ_FOREVER && clock_ns() >= deadline_ns) {
+		spinlock_unlock(&wq->lock);
+		return ETIMEOUT;
+	}
+	return sleep_until(wq, deadline_ns, flags);
+}
+
 errno_t waitq_sleep_hand_off_locked(
-    waitq_t *wq, uint64_t timeout_ns, unsigned flags, thread_t *next)
+    waitq_t *wq, uint64_t deadline_ns, unsigned flags, thread_t *next)
 {
 	thread_t *t = THREAD;
 	if ((flags & WAITQ_INTERRUPTIBLE) && t->kill_pending) {
@@ -85,11 +102,11 @@ errno_t waitq_sleep_hand_off_locked(
 		return EINTR;
 	}
 	enqueue_self(wq, flags);
-	if (timeout_ns != WAITQ_FOREVER)
-		timeout_register(&t->wait_timeout, timeout_ns, sleep_timed_out, t);
+	if (deadline_ns != WAITQ_FOREVER)
+		timeout_register_at(&t->wait_timeout, deadline_ns, sleep_timed_out, t);
 	bool ints = spinlock_unlock_keep_irq(&wq->lock);
 	scheduler_hand_off(next);
-	if (timeout_ns != WAITQ_FOREVER)
+	if (deadline_ns != WAITQ_FOREVER)
 		timeout_unregister(&t->wait_timeout);
 	irq_restore(ints);
 	return t->wait_result;

@@ -18,8 +18,14 @@ void timeout_init(timeout_t *t)
 void timeout_register(
     timeout_t *t, uint64_t delay_ns, timeout_handler_t handler, void *arg)
 {
+	timeout_register_at(t, clock_ns() + delay_ns, handler, arg);
+}
+
+void timeout_register_at(
+    timeout_t *t, uint64_t deadline_ns, timeout_handler_t handler, void *arg)
+{
 	cpu_t *cpu = CPU;
-	t->deadline = clock_ns() + delay_ns;
+	t->deadline = deadline_ns;
 	t->handler = handler;
 	t->arg = arg;
 	spinlock_lock(&cpu->timeout_lock);

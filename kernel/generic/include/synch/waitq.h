@@ -12,11 +12,12 @@
 
 #include <common/adt/list.h>
 #include <spinlock.h>
+#include <time/clock.h>
 #include <types.h>
 
 #define WAITQ_INTERRUPTIBLE 0x1 /* a kill or poke ends the sleep with EINTR */
 
-#define WAITQ_FOREVER 0 /* timeout value: no timeout */
+#define WAITQ_FOREVER 0 /* timeout or deadline value: none */
 
 typedef struct waitq {
 	spinlock_t lock;
@@ -29,11 +30,23 @@ void waitq_init(waitq_t *wq);
 /** Sleeps until woken (EOK), @a timeout_ns passed (ETIMEOUT) or interrupted (EINTR).
  *  The caller holds wq->lock; it is released. */
 errno_t waitq_sleep_locked(waitq_t *wq, uint64_t timeout_ns, unsigned flags);
-/** Like waitq_sleep_locked, but hands the CPU straight to @a next, a blocked
- *  thread already taken off its queue, instead of asking the scheduler.
- *  Interrupts must be disabled since @a next was taken off. */
+/** The deadline (a clock_ns() value) @a timeout_ns from now; WAITQ_FOREVER
+ *  for WAITQ_FOREVER. A caller that may sleep several times for one wait
+ *  computes it once, so that wake-ups finding nothing do not lengthen it. */
+static inline uint64_t waitq_deadline(uint64_t timeout_ns)
+{
+	return timeout_ns == WAITQ_FOREVER ? WAITQ_FOREVER : clock_ns() + timeout_ns;
+}
+/** Like waitq_sleep_locked, up to @a deadline_ns (WAITQ_FOREVER: none);
+ *  ETIMEOUT at once, without sleeping, if it has passed. */
+errno_t waitq_sleep_until_locked(waitq_t *wq, uint64_t deadline_ns, unsigned flags);
+/** Like waitq_sleep_until_locked, but hands the CPU straight to @a next, a
+ *  blocked thread already taken off its queue, instead of asking the
+ *  scheduler (and sleeps even if @a deadline_ns has passed: the timeout then
+ *  fires at the next tick). Interrupts must be disabled since @a next was
+ *  taken off. */
 errno_t waitq_sleep_hand_off_locked(
-    waitq_t *wq, uint64_t timeout_ns, unsigned flags, struct thread *next);
+    waitq_t *wq, uint64_t deadline_ns, unsigned flags, struct thread *next);
 /** Takes sleeper @a t off @a wq (lock held) with result EOK, leaving it
  *  BLOCKED: the caller hands the CPU to it. */
 void waitq_take_sleeper_locked(waitq_t *wq, struct thread *t);

@@ -23,6 +23,10 @@ void timeout_init(timeout_t *t);
 /** Arms @a t to fire @a delay_ns from now. @a t must not be pending. */
 void timeout_register(
     timeout_t *t, uint64_t delay_ns, timeout_handler_t handler, void *arg);
+/** Arms @a t to fire at clock_ns() value @a deadline_ns (at the next tick if
+ *  that has passed). @a t must not be pending. */
+void timeout_register_at(
+    timeout_t *t, uint64_t deadline_ns, timeout_handler_t handler, void *arg);
 /** Disarms @a t; returns false if it already fired (or was never armed). */
 bool timeout_unregister(timeout_t *t);
 /** Runs the expired timeouts of this CPU; called from the tick. */
