@@ -3,6 +3,7 @@
  */
 #include <test.h>
 #include <arch/asm.h>
+#include <arch/cpu.h>
 #include <interrupt.h>
 #include <time/clock.h>
 
@@ -16,19 +17,33 @@ KTEST(clock_is_monotonic)
 	}
 }
 
+/*
+ * What holds under any load of the host: the tick advances and the TSC clock
+ * moves forward meanwhile. How many nanoseconds a tick spans does not hold:
+ * a descheduled guest sees the PIT's missed periods delivered in a burst, or
+ * a long gap, so a ratio with a fixed threshold would test the host.
+ */
 KTEST(clock_ticks_advance_with_time)
 {
 	KT_ASSERT(irq_enabled());
 	uint64_t t0 = clock_ticks(), ns0 = clock_ns();
-	/* Wait for 5 ticks (50 ms at HZ=100), bounded by a busy-wait deadline. */
-	while (clock_ticks() < t0 + 5 && clock_ns() - ns0 < 5 * NSEC_PER_SEC)
+	uint64_t irq0 = irq_count(0);
+	/* Bounded only against a hang: far beyond any stall of the host. */
+	while (clock_ticks() < t0 + 5 && clock_ns() - ns0 < 60 * NSEC_PER_SEC)
 		cpu_relax();
-	uint64_t elapsed = clock_ns() - ns0;
 	KT_ASSERT(clock_ticks() >= t0 + 5);
-	KT_ASSERT(irq_count(0) >= 5);
-	/* Tick and TSC clock agree within a generous factor under emulation. */
-	KT_ASSERT(elapsed >= 3 * NSEC_PER_TICK);
-	KT_ASSERT(elapsed < 100 * NSEC_PER_TICK);
+	KT_ASSERT(irq_count(0) >= irq0 + 5);
+	KT_ASSERT(clock_ns() > ns0);
+}
+
+/* The calibration's result (drivers' tsc_calibrate_khz) is a frequency a
+ * TSC can have; its median of several windows keeps one bad window out. */
+KTEST(clock_tsc_calibration_is_plausible)
+{
+	uint64_t base, mult;
+	if (!clock_tsc_params(&base, &mult))
+		return; /* no usable TSC: the clock runs on ticks, nothing to check */
+	KT_ASSERT(cpu_features.tsc_khz >= 100000 && cpu_features.tsc_khz <= 8000000);
 }
 
 KTEST(clock_delay_waits_at_least_as_asked)

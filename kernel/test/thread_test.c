@@ -322,9 +322,9 @@ KTEST(interrupt_ends_a_blocked_sleep)
 	KT_ASSERT_EQ(thread_create(NULL, long_sleeper, NULL, "sleepy", &t), EOK);
 	thread_start(t);
 	thread_sleep(10 * MS);
-	uint64_t start = clock_ns();
 	thread_interrupt(t);
 	thread_join(t);
+	/* EINTR, not ETIMEOUT: the interrupt ended it (no wall-time threshold,
+	 * which a loaded host could exceed). */
 	KT_ASSERT_EQ(sleep_result, EINTR);
-	KT_ASSERT(clock_ns() - start < 1000 * MS);
 }

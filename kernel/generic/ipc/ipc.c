@@ -343,11 +343,6 @@ static void refuse_request(answerbox_t *box, call_t *call, errno_t rc)
 	call_answer_error(call, rc);
 }
 
-errno_t ipc_wait(uint64_t timeout_ns, unsigned flags, ipc_event_t *ev)
-{
-	return ipc_wait_until(waitq_deadline(timeout_ns), flags, ev);
-}
-
 /** Sleeps on @a box (locked; released) for an event, up to @a deadline_ns:
  *  EOK with @a ev filled when the fast path delivered one into it, EAGAIN
  *  when woken to look again, else why the sleep ended. */

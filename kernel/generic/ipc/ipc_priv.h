@@ -13,10 +13,6 @@
 
 extern uint64_t ipc_calls_cached; /* calls parked in threads' caches */
 
-/** ipc_wait up to @a deadline_ns (a clock_ns() value; WAITQ_FOREVER: none).
- *  Past the deadline it still takes an event that is there. */
-errno_t ipc_wait_until(uint64_t deadline_ns, unsigned flags, ipc_event_t *ev);
-
 /** Takes @a t's spare call, if it has one (uninitialised). */
 static inline call_t *call_take_cached(thread_t *t)
 {

@@ -27,7 +27,7 @@ static void clock_tick(unsigned irq, void *arg)
 
 void clock_init(void)
 {
-	uint64_t khz = pit_calibrate_tsc_khz();
+	uint64_t khz = tsc_calibrate_khz();
 	cpu_features.tsc_khz = khz;
 	if (khz != 0)
 		ns_per_tsc_32 = (1000000ull << 32) / khz;

@@ -20,27 +20,33 @@ void pit_init_periodic(unsigned hz)
 }
 
 /*
- * The window is 2 ms: every millisecond of it is a millisecond of boot (and
- * a million instructions under `-icount shift=0`). Polling port B costs about
- * a microsecond per read on hardware, so the rate is within about 0.1 %.
+ * Each edge of the window is bracketed by two TSC reads: the count starts at
+ * the write of its high byte, and OUT2 goes high somewhere between the last
+ * poll that saw it low and the first that saw it high. A guest descheduled
+ * at an edge (emulation on a loaded host) shows as a wide bracket, so the
+ * caller can tell a spoilt window from a good one.
  */
-uint64_t pit_calibrate_tsc_khz(void)
+bool pit_time_window(unsigned ms, pit_window_t *w)
 {
-	const unsigned ms = 2;
 	const unsigned ticks = PIT_HZ * ms / 1000;
 
 	/* Gate on, speaker off; channel 2 one-shot counting down from ticks. */
 	outb(PORT_B, (inb(PORT_B) & ~0x02) | 0x01);
 	outb(PIT_CMD, 0xb0);
 	outb(PIT_CH2, (uint8_t) ticks);
+	w->start_lo = rdtsc();
 	outb(PIT_CH2, (uint8_t) (ticks >> 8));
+	w->start_hi = rdtsc();
 
-	uint64_t start = rdtsc();
-	uint64_t spins = 0;
-	while (!(inb(PORT_B) & 0x20)) { /* OUT2 goes high at terminal count */
-		if (++spins > 100000000)
-			return 0;
+	uint64_t low_seen = w->start_lo; /* OUT2 was low after this instant */
+	for (uint64_t spins = 0; spins < 100000000; spins++) {
+		uint64_t before = rdtsc();
+		if (inb(PORT_B) & 0x20) { /* OUT2 goes high at terminal count */
+			w->end_lo = low_seen;
+			w->end_hi = rdtsc();
+			return true;
+		}
+		low_seen = before;
 	}
-	uint64_t end = rdtsc();
-	return (end - start) / ms;
+	return false;
 }

@@ -142,14 +142,20 @@ errno_t ipc_call_wait(cap_handle_t phone_h, const ipc_data_t *data, sysarg_t lab
 /** Answers @a call_h, then waits like ipc_wait (a server's whole turn). */
 errno_t ipc_answer_wait(cap_handle_t call_h, ipc_data_t *answer, uint64_t timeout_ns,
     unsigned flags, ipc_event_t *ev);
+/** ipc_wait up to @a deadline_ns (a clock_ns() value; WAITQ_FOREVER: none). */
+errno_t ipc_wait_until(uint64_t deadline_ns, unsigned flags, ipc_event_t *ev);
 /**
  * Waits (up to @a timeout_ns, 0: forever) for the next notification, answer
  * or request of the current task. The timeout is one deadline for the whole
  * wait, however often the thread wakes to find the event taken by another.
  * An event there when the deadline comes is delivered (EOK); ETIMEOUT means
  * there was none. With IPC_WAIT_NONBLOCKING: EAGAIN when there is none.
+ * (Inline: the deadline is all it adds to ipc_wait_until, a hot path.)
  */
-errno_t ipc_wait(uint64_t timeout_ns, unsigned flags, ipc_event_t *ev);
+static inline errno_t ipc_wait(uint64_t timeout_ns, unsigned flags, ipc_event_t *ev)
+{
+	return ipc_wait_until(waitq_deadline(timeout_ns), flags, ev);
+}
 /** Answers call @a call_h of the current task. System methods may fill in
  *  results for the answerer in @a answer (e.g. where a shared area landed). */
 errno_t ipc_answer(cap_handle_t call_h, ipc_data_t *answer);

@@ -21,8 +21,17 @@ bool pic_is_spurious(unsigned irq);
 
 /** Programs PIT channel 0 for @a hz periodic interrupts. */
 void pit_init_periodic(unsigned hz);
-/** Measures the TSC frequency in kHz against PIT channel 2; 0 on failure. */
-uint64_t pit_calibrate_tsc_khz(void);
+/** TSC readings around the edges of one PIT window: the window began
+ *  between start_lo and start_hi and ended between end_lo and end_hi. */
+typedef struct {
+	uint64_t start_lo, start_hi, end_lo, end_hi;
+} pit_window_t;
+/** Times a countdown of @a ms milliseconds (at most 50) of PIT channel 2
+ *  with the TSC; false if it never ended. */
+bool pit_time_window(unsigned ms, pit_window_t *w);
+/** The TSC frequency in kHz, measured robustly (drivers/tsc.c) and logged
+ *  on one boot line; 0 if no measurement was plausible. */
+uint64_t tsc_calibrate_khz(void);
 
 void qemu_exit(uint32_t code);
 /** Copies extra kernel options from QEMU fw_cfg into @a buf; returns the length. */
