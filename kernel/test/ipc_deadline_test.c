@@ -16,7 +16,8 @@
 #define MS	   1000000ull
 #define M_HOLD	   (IPC_FIRST_USER_METHOD + 1)
 #define LONG_WAIT  (10000 * MS) /* never reached: the test ends the wait */
-#define SHORT_WAIT (20 * MS)
+#define SHORT_WAIT (100 * MS)
+#define CATCH_ATTEMPTS 10
 
 enum wait_kind { WAIT_EVENT, CALL_WAIT, CALL_WAIT_ANY };
 
@@ -201,6 +202,26 @@ static bool await_timeout_fired(waiter_t *w, waitq_t *wq)
 	return w->thread->waitq == NULL && !w->done;
 }
 
+/** Starts @a w in @a task (NULL: the kernel's) below our priority until an
+ *  attempt is caught between its timeout and its running; false if none of
+ *  CATCH_ATTEMPTS was (a loaded host can stretch our polling sleep past the
+ *  waiter's timeout). A missed attempt's waiter has ended with ETIMEOUT;
+ *  @a missed counts them. */
+static bool catch_timeout(
+    waiter_t *w, task_t *task, waitq_t *wq, unsigned *missed, errno_t *rc)
+{
+	for (*missed = 0; *missed < CATCH_ATTEMPTS; (*missed)++) {
+		*rc = waiter_start(w, task, THREAD_PRIORITY_DEFAULT + 1);
+		if (*rc != EOK)
+			return false;
+		if (await_timeout_fired(w, wq))
+			return true;
+		thread_join(w->thread);
+		w->thread = NULL;
+	}
+	return false;
+}
+
 KTEST(ipc_wait_delivers_an_event_that_came_with_its_timeout)
 {
 	task_t *task;
@@ -208,10 +229,9 @@ KTEST(ipc_wait_delivers_an_event_that_came_with_its_timeout)
 	task_get(task);
 	cap_handle_t phone = CAP_NULL;
 	waiter_t w = {.kind = WAIT_EVENT, .timeout_ns = SHORT_WAIT};
+	unsigned missed = 0;
 	errno_t rc = ipc_phone_connect_new(&kernel_task, &task->box, 0, &phone);
-	if (rc == EOK)
-		rc = waiter_start(&w, task, THREAD_PRIORITY_DEFAULT + 1);
-	bool fired = rc == EOK && await_timeout_fired(&w, &task->box.wq);
+	bool fired = rc == EOK && catch_timeout(&w, task, &task->box.wq, &missed, &rc);
 	/* The waiter is ready with ETIMEOUT but has not run: a request comes. */
 	if (fired)
 		rc = ipc_call(phone, &(ipc_data_t){.method = M_HOLD}, 2);
@@ -230,28 +250,35 @@ KTEST(ipc_wait_delivers_an_event_that_came_with_its_timeout)
 	KT_ASSERT_EQ(ev.imethod, EOK); /* the waiter's answer */
 }
 
+/** Takes the answers queued in the kernel task's box; how many were EHANGUP. */
+static unsigned drain_hangups(void)
+{
+	unsigned n = 0;
+	ipc_event_t ev;
+	while (ipc_wait(0, IPC_WAIT_NONBLOCKING, &ev) == EOK)
+		n += ev.kind == IPC_EVENT_ANSWER && ev.imethod == (sysarg_t) EHANGUP;
+	return n;
+}
+
 KTEST(ipc_call_wait_any_delivers_an_event_that_came_with_its_timeout)
 {
 	holder_t h = {0};
 	errno_t rc = holder_start(&h);
 	waiter_t w = {.kind = CALL_WAIT_ANY, .phone = h.phone, .timeout_ns = SHORT_WAIT};
-	if (rc == EOK)
-		rc = waiter_start(&w, NULL, THREAD_PRIORITY_DEFAULT + 1);
-	bool fired = rc == EOK && await_timeout_fired(&w, &kernel_task.box.wq);
+	unsigned missed = 0;
+	bool fired = rc == EOK && catch_timeout(&w, NULL, &kernel_task.box.wq, &missed, &rc);
 	if (fired)
 		ipc_poke(); /* into the kernel task's box, the waiter's */
 	if (w.thread != NULL)
 		thread_join(w.thread);
 	if (h.task != NULL)
-		task_end(h.task);
-	ipc_event_t ev;
-	errno_t answered = ipc_wait(LONG_WAIT, 0, &ev); /* the held call's EHANGUP */
+		task_end(h.task); /* every held call is answered EHANGUP */
+	unsigned hangups = drain_hangups();
 	if (h.phone != CAP_NULL)
 		(void) ipc_hangup(h.phone, IPC_HANGUP_RELEASE);
 	KT_ASSERT_EQ(rc, EOK);
 	KT_ASSERT(fired);
 	KT_ASSERT_EQ(w.rc, EOK);
 	KT_ASSERT_EQ(w.ev.kind, IPC_EVENT_POKE);
-	KT_ASSERT_EQ(answered, EOK);
-	KT_ASSERT_EQ(ev.imethod, EHANGUP);
+	KT_ASSERT_EQ(hangups, missed + 1);
 }

@@ -26,8 +26,8 @@
 #define CALIB_WINDOW_MS 2
 #define CALIB_GOOD	5
 #define CALIB_MIN_GOOD	3
-#define CALIB_ATTEMPTS	40
-#define CALIB_BRACKET	256	       /* edges known within 0.4 % of the window */
+#define CALIB_ATTEMPTS	100
+#define CALIB_BRACKET	128	       /* edges known within 0.8 % of the window */
 #define CALIB_CPUID_PPM 20000	       /* CPUID believed within 2 % of the PIT */
 #define CALIB_MIN_KHZ	100000ull  /* 100 MHz */
 #define CALIB_MAX_KHZ	8000000ull /* 8 GHz */
