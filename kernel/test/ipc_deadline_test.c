@@ -13,10 +13,10 @@
 #include <proc/thread.h>
 #include <time/clock.h>
 
-#define MS	   1000000ull
-#define M_HOLD	   (IPC_FIRST_USER_METHOD + 1)
-#define LONG_WAIT  (10000 * MS) /* never reached: the test ends the wait */
-#define SHORT_WAIT (100 * MS)
+#define MS	       1000000ull
+#define M_HOLD	       (IPC_FIRST_USER_METHOD + 1)
+#define LONG_WAIT      (10000 * MS) /* never reached: the test ends the wait */
+#define SHORT_WAIT     (100 * MS)
 #define CATCH_ATTEMPTS 10
 
 enum wait_kind { WAIT_EVENT, CALL_WAIT, CALL_WAIT_ANY };
@@ -151,8 +151,8 @@ KTEST(ipc_wait_keeps_its_deadline_across_a_wake_up_that_finds_nothing)
  *  nothing where it sleeps (its own queue, or the kernel task's box with
  *  IPC_CALL_WAIT_ANY); the sleep's deadlines before and after into @a d1 and
  *  @a d2. The holder's death ends the wait (EHANGUP). */
-static void check_call_wait_deadline(enum wait_kind kind, uint64_t *d1, uint64_t *d2,
-    errno_t *rc, waiter_t *w)
+static void check_call_wait_deadline(
+    enum wait_kind kind, uint64_t *d1, uint64_t *d2, errno_t *rc, waiter_t *w)
 {
 	holder_t h = {0};
 	*rc = holder_start(&h);
@@ -162,7 +162,8 @@ static void check_call_wait_deadline(enum wait_kind kind, uint64_t *d1, uint64_t
 	if (*rc == EOK)
 		*rc = waiter_start(w, NULL, THREAD_PRIORITY_DEFAULT);
 	if (*rc == EOK) {
-		waitq_t *wq = kind == CALL_WAIT ? &w->thread->ipc_wq : &kernel_task.box.wq;
+		waitq_t *wq = kind == CALL_WAIT ? &w->thread->ipc_wq
+						: &kernel_task.box.wq;
 		wake_for_nothing(w, wq, d1, d2);
 	}
 	if (h.task != NULL)
@@ -266,7 +267,8 @@ KTEST(ipc_call_wait_any_delivers_an_event_that_came_with_its_timeout)
 	errno_t rc = holder_start(&h);
 	waiter_t w = {.kind = CALL_WAIT_ANY, .phone = h.phone, .timeout_ns = SHORT_WAIT};
 	unsigned missed = 0;
-	bool fired = rc == EOK && catch_timeout(&w, NULL, &kernel_task.box.wq, &missed, &rc);
+	bool fired = rc == EOK &&
+	    catch_timeout(&w, NULL, &kernel_task.box.wq, &missed, &rc);
 	if (fired)
 		ipc_poke(); /* into the kernel task's box, the waiter's */
 	if (w.thread != NULL)

@@ -359,7 +359,8 @@ KTEST(ipc_1000_connect_call_hangup_cycles_leak_nothing)
 	}
 	/* The server counts a hang-up before it answers it (freeing its
 	 * capability): wait for both, however the two threads interleave. */
-	for (int i = 0; i < 1000 && (s.hungups < 1001 || cap_count(&s.task->caps) != 0); i++)
+	for (int i = 0; i < 1000 && (s.hungups < 1001 || cap_count(&s.task->caps) != 0);
+	     i++)
 		thread_sleep(MS);
 	KT_ASSERT_EQ(s.hungups, 1001);
 	KT_ASSERT_EQ(cap_count(&kernel_task.caps), caps);

@@ -50,11 +50,11 @@ static void bystander_main(void *arg)
 }
 
 typedef struct {
-	bool ran;	    /* the bystander ran while the pair was busy */
-	uint64_t waited;    /* ticks from its start to its run */
-	unsigned trips;	    /* round trips the pair made meanwhile */
-	uint64_t fast;	    /* of which the fast path carried (calls + answers) */
-	errno_t rc;	    /* the first failed round trip's result, or EOK */
+	bool ran;	 /* the bystander ran while the pair was busy */
+	uint64_t waited; /* ticks from its start to its run */
+	unsigned trips;	 /* round trips the pair made meanwhile */
+	uint64_t fast;	 /* of which the fast path carried (calls + answers) */
+	errno_t rc;	 /* the first failed round trip's result, or EOK */
 } race_t;
 
 /** Round trips through phone @a h while a bystander of the same priority

@@ -132,8 +132,7 @@ static errno_t await_answer(
 {
 	waitq_t *wq = &self->ipc_wq;
 	spinlock_lock_noirq(&wq->lock);
-	errno_t rc = waitq_sleep_hand_off_locked(
-	    wq, deadline, WAITQ_INTERRUPTIBLE, next);
+	errno_t rc = waitq_sleep_hand_off_locked(wq, deadline, WAITQ_INTERRUPTIBLE, next);
 	spinlock_lock_noirq(&wq->lock);
 	while (!(call->flags & CALL_ANSWERED)) {
 		if (rc != EOK) {

@@ -61,7 +61,8 @@ static void enqueue_self(waitq_t *wq, unsigned flags)
 /** Sleeps on @a wq (locked) until woken or @a deadline_ns, even if that has
  *  passed (the timeout then fires at the next tick). Inline in both callers:
  *  every blocking IPC wait goes through it. */
-static inline __attribute__((always_inline)) errno_t sleep_until(waitq_t *wq, uint64_t deadline_ns, unsigned flags)
+static inline __attribute__((always_inline)) errno_t sleep_until(
+    waitq_t *wq, uint64_t deadline_ns, unsigned flags)
 {
 	thread_t *t = THREAD;
 	if ((flags & WAITQ_INTERRUPTIBLE) && t->kill_pending) {

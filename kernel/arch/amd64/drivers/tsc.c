@@ -27,8 +27,8 @@
 #define CALIB_GOOD	5
 #define CALIB_MIN_GOOD	3
 #define CALIB_ATTEMPTS	100
-#define CALIB_BRACKET	128	       /* edges known within 0.8 % of the window */
-#define CALIB_CPUID_PPM 20000	       /* CPUID believed within 2 % of the PIT */
+#define CALIB_BRACKET	128	   /* edges known within 0.8 % of the window */
+#define CALIB_CPUID_PPM 20000	   /* CPUID believed within 2 % of the PIT */
 #define CALIB_MIN_KHZ	100000ull  /* 100 MHz */
 #define CALIB_MAX_KHZ	8000000ull /* 8 GHz */
 
@@ -129,7 +129,8 @@ uint64_t tsc_calibrate_khz(void)
 		return 0;
 	}
 	if (cpuid_khz != 0 && ppm_apart(cpuid_khz, pit.khz) <= CALIB_CPUID_PPM) {
-		printf("clock: TSC %llu.%03llu MHz (CPUID leaf %#x; PIT median %llu kHz)\n",
+		printf(
+		    "clock: TSC %llu.%03llu MHz (CPUID leaf %#x; PIT median %llu kHz)\n",
 		    (unsigned long long) cpuid_khz / 1000,
 		    (unsigned long long) cpuid_khz % 1000, leaf,
 		    (unsigned long long) pit.khz);
