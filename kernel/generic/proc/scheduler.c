@@ -1,12 +1,15 @@
 /*
  * Scheduler: strict priorities, round robin within a priority, tick-driven
- * preemption. A time slice belongs to a turn, not to a thread: a thread the
- * scheduler picks starts a turn with a full slice, and an IPC hand-off passes
- * the rest of the current turn to the thread it runs, so a pair of threads
- * calling each other through the fast path shares one slice and the tick
- * ends their turn like any other (threads of their priority get the CPU). All run-queue state is per CPU and changed only by that CPU
+ * preemption. All run-queue state is per CPU and changed only by that CPU
  * with interrupts disabled (one CPU today; remote wake-ups will need an IPI
  * and a lock when SMP arrives).
+ *
+ * A time slice belongs to a turn, not to a thread: a thread the scheduler
+ * picks starts a turn with a full slice, and an IPC hand-off passes the rest
+ * of the current turn to the thread it runs. A pair of threads calling each
+ * other through the fast path thus shares one slice; when the tick ends it
+ * (need_resched), hand-offs stop and the scheduler picks, so threads of the
+ * pair's priority get their turns.
  */
 #include <proc/scheduler.h>
 #include <arch/asm.h>
