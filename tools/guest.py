@@ -3,6 +3,14 @@
 Used by the test runner and the benchmark. A Guest starts QEMU with the serial
 port on a pipe, keeps everything the guest prints in a log file, and offers
 expect()/send() with per-step timeouts. QEMU is always killed on close().
+
+Every run ends in one place, Guest.finish() (called on leaving the `with`
+block): QEMU is brought down as the run declared (`ends`: it exits by itself,
+it is halted from the shell, or it is left running and killed), its exit
+status is checked, and the whole serial log is scanned for trouble (a panic,
+an undefined-behaviour report, a killed task, a restarted server, a dead
+driver) that the run did not declare with `allow`. What is wrong lands in
+`problems`; the test runner fails the run for any of it.
 """
 import os
 import re
@@ -17,14 +25,58 @@ QEMU_EXIT_PASS = 33      # the kernel wrote 0x10 to isa-debug-exit
 QEMU_EXIT_FAIL = 35      # 0x11: tests failed or the kernel panicked
 
 
+# Lines that mean something went wrong, wherever they appear in a serial log
+# (the strings the kernel, init, devman and libc print), with what they mean.
+TROUBLE = [
+    (r"^PANIC: ", "kernel panic"),
+    (r"UBSan:", "undefined behaviour"),
+    (r"^task \d+ \(.*\) killed: ", "killed task"),
+    (r"not restarting it$", "server keeps failing"),
+    (r"restarting it$", "server restarted"),
+    (r"has gone; the device failed$", "driver died"),
+    (r"^init: lost track of ", "init lost a server"),
+    (r"^Assertion failed: ", "user-space assertion"),
+    (r"^\S+: aborted$", "user-space abort"),
+]
+
+# How a run ends: QEMU exits by itself (the guest's test task or kernel ends
+# it), `halt` is typed at the shell's prompt (QEMU must exit with status 0),
+# or QEMU is left running and killed (the default for tools other than the
+# test runner, whose runs must each say how they end).
+ENDS = ("exit", "halt", "running")
+
+
 class GuestTimeout(Exception):
     pass
 
 
+# The guests made by the current thread since guests_begin(): the test runner
+# checks each one's problems after a suite or scenario.
+_made = threading.local()
+
+
+def guests_begin():
+    _made.guests = []
+
+
+def guests_made():
+    return list(getattr(_made, "guests", []))
+
+
 class Guest:
     def __init__(self, iso, log_path, cmdline="", qemu="qemu-system-x86_64",
-                 accel="tcg", cpu="max", mem="128M", smp=1, extra=(), monitor=False):
+                 accel="tcg", cpu="max", mem="128M", smp=1, extra=(), monitor=False,
+                 ends="running", exit_status=QEMU_EXIT_PASS, allow=()):
+        if ends not in ENDS:
+            raise ValueError(f"ends must be one of {ENDS}")
         self.log_path = log_path
+        self.name = os.path.splitext(os.path.basename(log_path))[0]
+        self.ends = ends
+        # ends="halt": powering off is status 0 whatever was asked here.
+        self.exit_status = 0 if ends == "halt" else exit_status
+        self.allow = [re.compile(a) for a in allow]
+        self.problems = []
+        self.checked = False    # the runner has reported self.problems
         self.monitor_dir = tempfile.mkdtemp(prefix="sbmon") if monitor else None
         self.monitor_sock = None
         self.argv = [qemu, "-accel", accel, "-cpu", cpu, "-m", str(mem),
@@ -46,6 +98,8 @@ class Guest:
         self.lock = threading.Condition()
         self.proc = None
         self.reader = None
+        if hasattr(_made, "guests"):
+            _made.guests.append(self)
 
     def start(self):
         os.makedirs(os.path.dirname(self.log_path), exist_ok=True)
@@ -135,6 +189,12 @@ class Guest:
             self.proc.wait()
         if self.reader is not None:
             self.reader.join(timeout=5)
+        if self.proc is not None:
+            for pipe in (self.proc.stdin, self.proc.stdout):
+                try:
+                    pipe.close()
+                except OSError:
+                    pass  # the guest is gone; nothing is left to flush
         if hasattr(self, "log"):
             self.log.close()
         if self.monitor_sock is not None:
@@ -142,8 +202,47 @@ class Guest:
         if self.monitor_dir:
             shutil.rmtree(self.monitor_dir, ignore_errors=True)
 
+    def trouble(self):
+        """The lines of the serial log that report trouble the run did not
+        declare with `allow`, each with what it means."""
+        found = []
+        for line in self.output.splitlines():
+            for regex, meaning in TROUBLE:
+                if re.search(regex, line) and not any(a.search(line) for a in self.allow):
+                    found.append(f"{meaning}: {line.strip()[:200]}")
+                    break
+        return found
+
+    def _shut_down(self):
+        """Brings QEMU down as declared by `ends`; returns its exit status
+        (None if it had to be killed)."""
+        if self.ends == "halt" and self.proc.poll() is None:
+            time.sleep(0.1)
+            for k in "halt\r":
+                self.send(k)
+                time.sleep(0.02)
+        if self.ends in ("exit", "halt"):
+            return self.wait_exit(30)
+        return self.proc.poll()
+
+    def finish(self, failed=False):
+        """Ends the run (see the module comment); after a failed run QEMU is
+        only killed, since the guest may be anywhere."""
+        status = None
+        if self.proc is not None and not failed:
+            try:
+                status = self._shut_down()
+            except OSError as e:
+                self.problems.append(f"could not shut QEMU down: {e}")
+        self.close()
+        if self.proc is not None and not failed and self.ends != "running" \
+                and status != self.exit_status:
+            how = "did not exit (killed)" if status is None else f"exit status {status}"
+            self.problems.append(f"QEMU {how}, wanted {self.exit_status} (ends={self.ends})")
+        self.problems += self.trouble()
+
     def __enter__(self):
         return self.start()
 
-    def __exit__(self, *exc):
-        self.close()
+    def __exit__(self, exc_type, *exc):
+        self.finish(failed=exc_type is not None)

@@ -1,8 +1,10 @@
 /*
  * A minimal unit-test framework for kernel and common modules compiled for
  * the host (with AddressSanitizer and UBSan). Output, parsed by testrun.py:
+ *   TESTS <n>             first: the number of PASS/FAIL lines that follow
  *   PASS <suite>.<test>
  *   FAIL <suite>.<test>
+ * A test program that stops before printing all n lines has failed.
  */
 #ifndef HOST_TEST_H
 #define HOST_TEST_H
