@@ -25,17 +25,35 @@ HOST_TEST_BINS := $(patsubst %,$(BUILD)/host-tests/%,$(HOST_TESTS))
 # printf_core's vsnprintf/snprintf would clash with the host libc's.
 HOST_RENAME_printf := -Dvsnprintf=sb_vsnprintf -Dsnprintf=sb_snprintf
 
+# $(call host_test_recipe,CFLAGS,MODULE_FLAGS,MODULES,SOURCES): the recipe of
+# the host test program $@. Each of MODULES (compiled with CFLAGS and
+# MODULE_FLAGS) and of SOURCES (the test and the runner, with CFLAGS) becomes
+# an object in $@.obj/ with a dependency file naming $@, so a change to any
+# header they include rebuilds the program; each host.mk includes those .d
+# files. -MD rather than -MMD: the kernel's headers come by -idirafter, which
+# makes them system headers to the compiler. The objects are then linked.
+define host_test_recipe
+	@mkdir -p $@.obj
+	@echo "  HOSTCC  $@"
+	@rm -f $@.obj/*.o
+	@for m in $(3); do \
+		$(HOSTCC) $(1) $(2) -MD -MP -MT $@ -MF $@.obj/$$(basename $$m .c).d \
+			-c $$m -o $@.obj/$$(basename $$m .c).o || exit 1; \
+	done
+	@for m in $(4); do \
+		$(HOSTCC) $(1) -MD -MP -MT $@ -MF $@.obj/$$(basename $$m .c).d \
+			-c $$m -o $@.obj/$$(basename $$m .c).o || exit 1; \
+	done
+	@$(HOSTCC) $(1) -o $@ $@.obj/*.o
+endef
+
 .PHONY: host-tests
 host-tests: $(HOST_TEST_BINS)
 
 .SECONDEXPANSION:
 $(BUILD)/host-tests/%: $(HOST_TEST_DIR)/%_test.c $(HOST_TEST_DIR)/host_test.c \
 		$$(HOST_TEST_MODULES_$$*) $(HOST_TEST_DIR)/host_test.h
-	@mkdir -p $(dir $@)
-	@echo "  HOSTCC  $@"
-	@mkdir -p $@.obj
-	@for m in $(HOST_TEST_MODULES_$*); do \
-		$(HOSTCC) $(HOST_CFLAGS) $(HOST_RENAME_$*) -c $$m -o $@.obj/$$(basename $$m .c).o || exit 1; \
-	done
-	@$(HOSTCC) $(HOST_CFLAGS) -o $@ $(HOST_TEST_DIR)/$*_test.c $(HOST_TEST_DIR)/host_test.c \
-		$@.obj/*.o
+	$(call host_test_recipe,$(HOST_CFLAGS),$(HOST_RENAME_$*),$(HOST_TEST_MODULES_$*),\
+		$(HOST_TEST_DIR)/$*_test.c $(HOST_TEST_DIR)/host_test.c)
+
+-include $(wildcard $(HOST_TEST_BINS:%=%.obj/*.d))

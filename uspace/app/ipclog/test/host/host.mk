@@ -26,10 +26,6 @@ host-tests: $(IPCLOG_HOST_TEST_BINS)
 $(USPACE_BUILD)/host-tests/ipclog_%: $(IPCLOG_HOST_TEST_DIR)/%_test.c $$(IPCLOG_HOST_MODULES_$$*) \
 		$(LIBC_HOST_RUNNER) kernel/test/host/host_test.h $(wildcard $(IPCLOG_DIR)/*.h) \
 		$(LIBC_DIR)/include/ipc_names.h $(wildcard abi/include/abi/*.h)
-	@mkdir -p $@.obj
-	@echo "  HOSTCC  $@"
-	@for m in $(IPCLOG_HOST_MODULES_$*); do \
-		$(HOSTCC) $(IPCLOG_HOST_CFLAGS) -c $$m -o $@.obj/$$(basename $$m .c).o || exit 1; \
-	done
-	@$(HOSTCC) $(IPCLOG_HOST_CFLAGS) -o $@ $< $(LIBC_HOST_RUNNER) \
-		$(patsubst %.c,$@.obj/%.o,$(notdir $(IPCLOG_HOST_MODULES_$*)))
+	$(call host_test_recipe,$(IPCLOG_HOST_CFLAGS),,$(IPCLOG_HOST_MODULES_$*),$< $(LIBC_HOST_RUNNER))
+
+-include $(wildcard $(IPCLOG_HOST_TEST_BINS:%=%.obj/*.d))

@@ -22,10 +22,6 @@ host-tests: $(LSPCI_HOST_TEST_BINS)
 $(USPACE_BUILD)/host-tests/lspci_%: $(LSPCI_HOST_TEST_DIR)/%_test.c $$(LSPCI_HOST_MODULES_$$*) \
 		$(LIBC_HOST_RUNNER) kernel/test/host/host_test.h $(LSPCI_DIR)/pciname.h \
 		abi/include/abi/pci.h
-	@mkdir -p $@.obj
-	@echo "  HOSTCC  $@"
-	@for m in $(LSPCI_HOST_MODULES_$*); do \
-		$(HOSTCC) $(LSPCI_HOST_CFLAGS) -c $$m -o $@.obj/$$(basename $$m .c).o || exit 1; \
-	done
-	@$(HOSTCC) $(LSPCI_HOST_CFLAGS) -o $@ $< $(LIBC_HOST_RUNNER) \
-		$(patsubst %.c,$@.obj/%.o,$(notdir $(LSPCI_HOST_MODULES_$*)))
+	$(call host_test_recipe,$(LSPCI_HOST_CFLAGS),,$(LSPCI_HOST_MODULES_$*),$< $(LIBC_HOST_RUNNER))
+
+-include $(wildcard $(LSPCI_HOST_TEST_BINS:%=%.obj/*.d))

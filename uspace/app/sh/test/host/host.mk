@@ -23,10 +23,6 @@ host-tests: $(SH_HOST_TEST_BINS)
 .SECONDEXPANSION:
 $(USPACE_BUILD)/host-tests/sh_%: $(SH_HOST_TEST_DIR)/%_test.c $$(SH_HOST_MODULES_$$*) \
 		$(LIBC_HOST_RUNNER) kernel/test/host/host_test.h $(wildcard $(SH_DIR)/*.h)
-	@mkdir -p $@.obj
-	@echo "  HOSTCC  $@"
-	@for m in $(SH_HOST_MODULES_$*); do \
-		$(HOSTCC) $(SH_HOST_CFLAGS) -c $$m -o $@.obj/$$(basename $$m .c).o || exit 1; \
-	done
-	@$(HOSTCC) $(SH_HOST_CFLAGS) -o $@ $< $(LIBC_HOST_RUNNER) \
-		$(patsubst %.c,$@.obj/%.o,$(notdir $(SH_HOST_MODULES_$*)))
+	$(call host_test_recipe,$(SH_HOST_CFLAGS),,$(SH_HOST_MODULES_$*),$< $(LIBC_HOST_RUNNER))
+
+-include $(wildcard $(SH_HOST_TEST_BINS:%=%.obj/*.d))

@@ -14,7 +14,6 @@ host-tests: $(TESTER_HOST_TEST_BIN)
 
 $(TESTER_HOST_TEST_BIN): $(TESTER_DIR)/test/host/verdict_test.c $(TESTER_DIR)/verdict.c \
 		$(TESTER_DIR)/tester.h $(LIBC_HOST_RUNNER) kernel/test/host/host_test.h
-	@mkdir -p $@.obj
-	@echo "  HOSTCC  $@"
-	@$(HOSTCC) $(TESTER_HOST_CFLAGS) -c $(TESTER_DIR)/verdict.c -o $@.obj/verdict.o
-	@$(HOSTCC) $(TESTER_HOST_CFLAGS) -o $@ $< $(LIBC_HOST_RUNNER) $@.obj/verdict.o
+	$(call host_test_recipe,$(TESTER_HOST_CFLAGS),,$(TESTER_DIR)/verdict.c,$< $(LIBC_HOST_RUNNER))
+
+-include $(wildcard $(TESTER_HOST_TEST_BIN:%=%.obj/*.d))

@@ -21,10 +21,6 @@ host-tests: $(I8042_HOST_TEST_BINS)
 .SECONDEXPANSION:
 $(USPACE_BUILD)/host-tests/i8042_%: $(I8042_HOST_TEST_DIR)/%_test.c $$(I8042_HOST_MODULES_$$*) \
 		$(LIBC_HOST_RUNNER) kernel/test/host/host_test.h $(I8042_DIR)/xlat.h abi/include/abi/kbd.h
-	@mkdir -p $@.obj
-	@echo "  HOSTCC  $@"
-	@for m in $(I8042_HOST_MODULES_$*); do \
-		$(HOSTCC) $(I8042_HOST_CFLAGS) -c $$m -o $@.obj/$$(basename $$m .c).o || exit 1; \
-	done
-	@$(HOSTCC) $(I8042_HOST_CFLAGS) -o $@ $< $(LIBC_HOST_RUNNER) \
-		$(patsubst %.c,$@.obj/%.o,$(notdir $(I8042_HOST_MODULES_$*)))
+	$(call host_test_recipe,$(I8042_HOST_CFLAGS),,$(I8042_HOST_MODULES_$*),$< $(LIBC_HOST_RUNNER))
+
+-include $(wildcard $(I8042_HOST_TEST_BINS:%=%.obj/*.d))

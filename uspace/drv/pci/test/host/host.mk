@@ -23,10 +23,6 @@ host-tests: $(PCI_HOST_TEST_BINS)
 .SECONDEXPANSION:
 $(USPACE_BUILD)/host-tests/pci_%: $(PCI_HOST_TEST_DIR)/%_test.c $$(PCI_HOST_MODULES_$$*) \
 		$(LIBC_HOST_RUNNER) kernel/test/host/host_test.h $(PCI_DIR)/pci.h abi/include/abi/pci.h
-	@mkdir -p $@.obj
-	@echo "  HOSTCC  $@"
-	@for m in $(PCI_HOST_MODULES_$*); do \
-		$(HOSTCC) $(PCI_HOST_CFLAGS) -c $$m -o $@.obj/$$(basename $$m .c).o || exit 1; \
-	done
-	@$(HOSTCC) $(PCI_HOST_CFLAGS) -o $@ $< $(LIBC_HOST_RUNNER) \
-		$(patsubst %.c,$@.obj/%.o,$(notdir $(PCI_HOST_MODULES_$*)))
+	$(call host_test_recipe,$(PCI_HOST_CFLAGS),,$(PCI_HOST_MODULES_$*),$< $(LIBC_HOST_RUNNER))
+
+-include $(wildcard $(PCI_HOST_TEST_BINS:%=%.obj/*.d))

@@ -20,10 +20,6 @@ host-tests: $(VGA_HOST_TEST_BINS)
 .SECONDEXPANSION:
 $(USPACE_BUILD)/host-tests/vga_%: $(VGA_HOST_TEST_DIR)/%_test.c $$(VGA_HOST_MODULES_$$*) \
 		$(LIBC_HOST_RUNNER) kernel/test/host/host_test.h $(wildcard $(VGA_DIR)/*.h)
-	@mkdir -p $@.obj
-	@echo "  HOSTCC  $@"
-	@for m in $(VGA_HOST_MODULES_$*); do \
-		$(HOSTCC) $(VGA_HOST_CFLAGS) -c $$m -o $@.obj/$$(basename $$m .c).o || exit 1; \
-	done
-	@$(HOSTCC) $(VGA_HOST_CFLAGS) -o $@ $< $(LIBC_HOST_RUNNER) \
-		$(patsubst %.c,$@.obj/%.o,$(notdir $(VGA_HOST_MODULES_$*)))
+	$(call host_test_recipe,$(VGA_HOST_CFLAGS),,$(VGA_HOST_MODULES_$*),$< $(LIBC_HOST_RUNNER))
+
+-include $(wildcard $(VGA_HOST_TEST_BINS:%=%.obj/*.d))

@@ -16,10 +16,6 @@ host-tests: $(ASYNC_HOST_TEST_BINS)
 .SECONDEXPANSION:
 $(USPACE_BUILD)/host-tests/async_%: $(ASYNC_HOST_TEST_DIR)/%_test.c $$(ASYNC_HOST_MODULES_$$*) \
 		$(LIBC_HOST_RUNNER) kernel/test/host/host_test.h $(wildcard $(LIBASYNC_DIR)/src/private/*.h)
-	@mkdir -p $@.obj
-	@echo "  HOSTCC  $@"
-	@for m in $(ASYNC_HOST_MODULES_$*); do \
-		$(HOSTCC) $(ASYNC_HOST_CFLAGS) -c $$m -o $@.obj/$$(basename $$m .c).o || exit 1; \
-	done
-	@$(HOSTCC) $(ASYNC_HOST_CFLAGS) -o $@ $< $(LIBC_HOST_RUNNER) \
-		$(patsubst %.c,$@.obj/%.o,$(notdir $(ASYNC_HOST_MODULES_$*)))
+	$(call host_test_recipe,$(ASYNC_HOST_CFLAGS),,$(ASYNC_HOST_MODULES_$*),$< $(LIBC_HOST_RUNNER))
+
+-include $(wildcard $(ASYNC_HOST_TEST_BINS:%=%.obj/*.d))

@@ -35,11 +35,6 @@ host-tests: $(LIBC_HOST_TEST_BINS)
 .SECONDEXPANSION:
 $(USPACE_BUILD)/host-tests/libc_%: $(LIBC_HOST_TEST_DIR)/%_test.c $$(LIBC_HOST_MODULES_$$*) \
 		$(LIBC_HOST_RUNNER) kernel/test/host/host_test.h $(wildcard $(LIBC_DIR)/src/private/*.h)
-	@mkdir -p $@.obj
-	@echo "  HOSTCC  $@"
-	@for m in $(LIBC_HOST_MODULES_$*); do \
-		$(HOSTCC) $(LIBC_HOST_CFLAGS) $(LIBC_HOST_FLAGS_$*) $(LIBC_HOST_RENAME_$*) -c $$m \
-			-o $@.obj/$$(basename $$m .c).o || exit 1; \
-	done
-	@$(HOSTCC) $(LIBC_HOST_CFLAGS) $(LIBC_HOST_FLAGS_$*) -o $@ $< $(LIBC_HOST_RUNNER) \
-		$(patsubst %.c,$@.obj/%.o,$(notdir $(LIBC_HOST_MODULES_$*)))
+	$(call host_test_recipe,$(LIBC_HOST_CFLAGS) $(LIBC_HOST_FLAGS_$*),$(LIBC_HOST_RENAME_$*),$(LIBC_HOST_MODULES_$*),$< $(LIBC_HOST_RUNNER))
+
+-include $(wildcard $(LIBC_HOST_TEST_BINS:%=%.obj/*.d))

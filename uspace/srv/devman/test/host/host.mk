@@ -12,6 +12,6 @@ host-tests: $(DEVMAN_HOST_TEST_BINS)
 $(USPACE_BUILD)/host-tests/devman_match: $(DEVMAN_DIR)/test/host/match_test.c \
 		$(DEVMAN_DIR)/match.c $(DEVMAN_DIR)/match.h $(LIBC_HOST_RUNNER) \
 		kernel/test/host/host_test.h
-	@mkdir -p $(dir $@)
-	@echo "  HOSTCC  $@"
-	@$(HOSTCC) $(DEVMAN_HOST_CFLAGS) -o $@ $< $(DEVMAN_DIR)/match.c $(LIBC_HOST_RUNNER)
+	$(call host_test_recipe,$(DEVMAN_HOST_CFLAGS),,$(DEVMAN_DIR)/match.c,$< $(LIBC_HOST_RUNNER))
+
+-include $(wildcard $(DEVMAN_HOST_TEST_BINS:%=%.obj/*.d))

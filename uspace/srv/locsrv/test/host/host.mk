@@ -21,10 +21,6 @@ host-tests: $(LOCSRV_HOST_TEST_BINS)
 .SECONDEXPANSION:
 $(USPACE_BUILD)/host-tests/locsrv_%: $(LOCSRV_HOST_TEST_DIR)/%_test.c $$(LOCSRV_HOST_MODULES_$$*) \
 		$(LIBC_HOST_RUNNER) kernel/test/host/host_test.h $(wildcard $(LOCSRV_DIR)/*.h)
-	@mkdir -p $@.obj
-	@echo "  HOSTCC  $@"
-	@for m in $(LOCSRV_HOST_MODULES_$*); do \
-		$(HOSTCC) $(LOCSRV_HOST_CFLAGS) -c $$m -o $@.obj/$$(basename $$m .c).o || exit 1; \
-	done
-	@$(HOSTCC) $(LOCSRV_HOST_CFLAGS) -o $@ $< $(LIBC_HOST_RUNNER) \
-		$(patsubst %.c,$@.obj/%.o,$(notdir $(LOCSRV_HOST_MODULES_$*)))
+	$(call host_test_recipe,$(LOCSRV_HOST_CFLAGS),,$(LOCSRV_HOST_MODULES_$*),$< $(LIBC_HOST_RUNNER))
+
+-include $(wildcard $(LOCSRV_HOST_TEST_BINS:%=%.obj/*.d))

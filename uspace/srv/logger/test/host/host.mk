@@ -15,10 +15,6 @@ host-tests: $(LOGGER_HOST_TEST_BIN)
 
 $(LOGGER_HOST_TEST_BIN): $(LOGGER_DIR)/test/host/logbuf_test.c $(LOGGER_HOST_MODULES) \
 		$(LOGGER_DIR)/logbuf.h $(LIBC_HOST_RUNNER) kernel/test/host/host_test.h
-	@mkdir -p $@.obj
-	@echo "  HOSTCC  $@"
-	@for m in $(LOGGER_HOST_MODULES); do \
-		$(HOSTCC) $(LOGGER_HOST_CFLAGS) -c $$m -o $@.obj/$$(basename $$m .c).o || exit 1; \
-	done
-	@$(HOSTCC) $(LOGGER_HOST_CFLAGS) -o $@ $< $(LIBC_HOST_RUNNER) \
-		$(patsubst %.c,$@.obj/%.o,$(notdir $(LOGGER_HOST_MODULES)))
+	$(call host_test_recipe,$(LOGGER_HOST_CFLAGS),,$(LOGGER_HOST_MODULES),$< $(LIBC_HOST_RUNNER))
+
+-include $(wildcard $(LOGGER_HOST_TEST_BIN:%=%.obj/*.d))

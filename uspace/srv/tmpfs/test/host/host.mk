@@ -25,10 +25,6 @@ host-tests: $(TMPFS_HOST_TEST_BINS)
 .SECONDEXPANSION:
 $(USPACE_BUILD)/host-tests/tmpfs_%: $(TMPFS_HOST_TEST_DIR)/%_test.c $$(TMPFS_HOST_MODULES_$$*) \
 		$(LIBC_HOST_RUNNER) kernel/test/host/host_test.h $(wildcard $(TMPFS_DIR)/*.h)
-	@mkdir -p $@.obj
-	@echo "  HOSTCC  $@"
-	@for m in $(TMPFS_HOST_MODULES_$*); do \
-		$(HOSTCC) $(TMPFS_HOST_CFLAGS) -c $$m -o $@.obj/$$(basename $$m .c).o || exit 1; \
-	done
-	@$(HOSTCC) $(TMPFS_HOST_CFLAGS) -o $@ $< $(LIBC_HOST_RUNNER) \
-		$(patsubst %.c,$@.obj/%.o,$(notdir $(TMPFS_HOST_MODULES_$*)))
+	$(call host_test_recipe,$(TMPFS_HOST_CFLAGS),,$(TMPFS_HOST_MODULES_$*),$< $(LIBC_HOST_RUNNER))
+
+-include $(wildcard $(TMPFS_HOST_TEST_BINS:%=%.obj/*.d))
