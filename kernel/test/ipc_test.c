@@ -421,6 +421,16 @@ static size_t log_read(uint64_t *cursor, ipclog_record_t *out, uint64_t *missed)
 	return ipclog_read(cursor, out, 32, missed);
 }
 
+/** Cleanup of a test that switches the IPC log on: off, unfiltered, empty. */
+static void ipclog_reset(void *unused)
+{
+	(void) ipclog_enable(false); /* switching off cannot fail */
+	(void) ipclog_filter_tasks(NULL, 0);
+	(void) ipclog_filter_methods(0, UINT64_MAX);
+	(void) ipclog_filter_types(IPCLOG_ALL_TYPES);
+	ipclog_clear();
+}
+
 KTEST(ipclog_records_a_forwarded_call_exactly)
 {
 	static ipclog_record_t rec[32];
@@ -430,6 +440,7 @@ KTEST(ipclog_records_a_forwarded_call_exactly)
 	KT_ASSERT_EQ(ipc_phone_connect_new(a.task, &b.task->box, 0, &a.next), EOK);
 	semaphore_up(&a.go);
 	cap_handle_t h = connect(&a, 0);
+	ktest_cleanup(ipclog_reset, NULL);
 	KT_ASSERT_EQ(ipclog_enable(true), EOK);
 	KT_ASSERT_EQ(ipclog_filter_methods(IPC_FIRST_USER_METHOD, UINT64_MAX), EOK);
 	uint64_t filter[2] = {a.task->id, b.task->id};
@@ -492,8 +503,6 @@ KTEST(ipclog_records_a_forwarded_call_exactly)
 	KT_ASSERT_EQ(ipc_call(h, &d, 0), EOK);
 	KT_ASSERT_EQ(next_answer(&ev), EOK);
 	KT_ASSERT_EQ(log_read(&cursor, rec, &missed), 0);
-	ipclog_filter_tasks(NULL, 0);
-	ipclog_clear();
 	release(h);
 	server_stop(&a);
 	server_stop(&b);

@@ -4,6 +4,12 @@
  * option `test` (all) or `test=PREFIX` (tests whose names start with PREFIX).
  * Checks record a failure and return from the test; the runner prints one
  * line per test and a final `N passed, N failed` line.
+ *
+ * A check returns early, so a test that changes state others rely on
+ * registers its undoing with ktest_cleanup() right after the change: the
+ * runner calls the cleanups when the test ends, however it ends. The runner
+ * also fails a test that leaves the IPC log switched other than it found it
+ * (the log turns the IPC fast path off) and switches it back.
  */
 #ifndef KERN_TEST_H
 #define KERN_TEST_H
@@ -51,6 +57,17 @@ void ktest_fail(const char *file, int line, const char *fmt, ...) PRINTF_LIKE(3,
 			return; \
 		} \
 	} while (0)
+
+/** Calls @a fn(@a arg) when the running test ends, whether it passed or a
+ *  check returned early; cleanups run in the reverse order of registration.
+ *  At most KTEST_MAX_CLEANUPS per test; one more is a failure of the test. */
+void ktest_cleanup(void (*fn)(void *), void *arg);
+#define KTEST_MAX_CLEANUPS 8
+
+/** Runs @a fn as a test of its own inside the running one, silently (a test
+ *  of the runner): its failures and cleanups are its own; returns how many
+ *  checks failed in it. */
+unsigned ktest_run_nested(void (*fn)(void));
 
 /** Runs the tests selected by @a filter (NULL: all); returns the failure count. */
 unsigned ktest_run(const char *filter);
