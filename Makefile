@@ -4,10 +4,12 @@
 #   all (default)  build build/switchboard.iso
 #   run            boot the image in QEMU, serial console in this terminal
 #   test           host unit tests + kernel self-tests (also of a CONFIG_UBSAN=y
-#                  kernel, built in build/ubsan/) and scenarios in QEMU
+#                  kernel, built in build/ubsan/, and a CONFIG_DEBUG=n build in
+#                  build/nodebug/) and scenarios in QEMU, TEST_JOBS at once
 #   bench          the deterministic benchmark suite (guest instruction counts)
 #   fuzz           the system-call fuzzer for SECONDS (default 60), SEED random
 #   debug          boot QEMU halted with a GDB stub (then: gdb -x tools/gdbinit)
+#   compdb         write compile_commands.json (for clangd, clang-tidy, editors)
 #   check-style    verify formatting with clang-format
 #   format         reformat the C sources with clang-format
 #   clean          remove build/
@@ -32,9 +34,12 @@ BOOT_ISO = $(if $(strip $(KARGS)),$(ISO),$(RUN_ISO))
 # `make test` also builds a CONFIG_UBSAN=y kernel here, by a recursive make.
 UBSAN_BUILD := $(BUILD)/ubsan
 UBSAN_ISO := $(UBSAN_BUILD)/switchboard.iso
+# ... and a CONFIG_DEBUG=n build here, which must boot and pass a smoke suite.
+NODEBUG_BUILD := $(BUILD)/nodebug
+NODEBUG_ISO := $(NODEBUG_BUILD)/switchboard.iso
 KERNEL_ELF := $(BUILD)/kernel/kernel.elf
 
-.PHONY: all run test bench fuzz debug clean check-style format setup FORCE
+.PHONY: all run test bench fuzz debug clean check-style format setup compdb FORCE
 all: $(ISO) $(RUN_ISO)
 
 # Configuration header: regenerated only when a value changes, so a changed
@@ -102,12 +107,21 @@ OUTSIDE_SRC := $(abspath $(BUILD)/outside-src/outside)
 test: setup
 	@$(MAKE) --no-print-directory $(ISO) $(RUN_ISO) host-tests
 	@$(MAKE) --no-print-directory BUILD=$(UBSAN_BUILD) CONFIG_UBSAN=y $(UBSAN_ISO)
+	@$(MAKE) --no-print-directory BUILD=$(NODEBUG_BUILD) CONFIG_DEBUG=n $(NODEBUG_ISO)
 	@python3 tools/checkdocs.py extract-outside docs/writing-a-server.md $(OUTSIDE_SRC)
 	@$(MAKE) --no-print-directory BUILD=$(OUTSIDE_BUILD) EXTRA_APPS=$(OUTSIDE_SRC) \
 		$(OUTSIDE_BUILD)/switchboard.iso
 	@python3 tools/testrun.py --iso $(ISO) --run-iso $(RUN_ISO) --host-tests $(HOST_TEST_BINS) \
-		--ubsan-iso $(UBSAN_ISO) --outside-iso $(OUTSIDE_BUILD)/switchboard.iso \
-		--qemu $(QEMU) --accel $(ACCEL) --cpu $(CPU) --mem $(MEM)
+		--ubsan-iso $(UBSAN_ISO) --nodebug-iso $(NODEBUG_ISO) \
+		--outside-iso $(OUTSIDE_BUILD)/switchboard.iso \
+		--qemu $(QEMU) --accel $(ACCEL) --cpu $(CPU) --mem $(MEM) -j $(TEST_JOBS)
+
+# QEMU guests `make test` runs at once.
+TEST_JOBS ?= 2
+
+# From a dry run of the build (make -Bn): nothing is compiled.
+compdb:
+	@python3 tools/compdb.py -o compile_commands.json all host-tests
 
 # The IPC log's cost when compiled in but off is measured against a kernel
 # built without it.

@@ -299,10 +299,11 @@ def run_harness_selftest(results, args):
     import unittest
     import testrun_test
     suite = unittest.defaultTestLoader.loadTestsFromModule(testrun_test)
+    tests = list(iter_tests(suite))   # a suite forgets its tests as they run
     outcome = unittest.TestResult()
     suite.run(outcome)
     bad = {t.id(): tb for t, tb in outcome.failures + outcome.errors}
-    for test in iter_tests(suite):
+    for test in tests:
         tb = bad.get(test.id())
         results.record("harness." + test.id().split(".")[-1], tb is None,
                        tb.strip().splitlines()[-1] if tb else "")

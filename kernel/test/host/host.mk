@@ -36,16 +36,13 @@ define host_test_recipe
 	@mkdir -p $@.obj
 	@echo "  HOSTCC  $@"
 	@rm -f $@.obj/*.o
-	@for m in $(3); do \
-		$(HOSTCC) $(1) $(2) -MD -MP -MT $@ -MF $@.obj/$$(basename $$m .c).d \
-			-c $$m -o $@.obj/$$(basename $$m .c).o || exit 1; \
-	done
-	@for m in $(4); do \
-		$(HOSTCC) $(1) -MD -MP -MT $@ -MF $@.obj/$$(basename $$m .c).d \
-			-c $$m -o $@.obj/$$(basename $$m .c).o || exit 1; \
-	done
+	@$(foreach m,$(3),$(call host_test_object,$(1) $(2),$(m)) &&) \
+		$(foreach m,$(4),$(call host_test_object,$(1),$(m)) &&) true
 	@$(HOSTCC) $(1) -o $@ $@.obj/*.o
 endef
+# One compiler command: source $(2) to an object with its dependency file.
+host_test_object = $(HOSTCC) $(1) -MD -MP -MT $@ -MF $@.obj/$(basename $(notdir $(2))).d \
+	-c $(2) -o $@.obj/$(basename $(notdir $(2))).o
 
 .PHONY: host-tests
 host-tests: $(HOST_TEST_BINS)

@@ -191,9 +191,11 @@ static bool kill_round(int round)
 static void test_kill(void)
 {
 	uint64_t start = clock_ns();
-	for (int round = 0; round < KILL_ROUNDS && kill_round(round); round++)
-		;
-	printf("astress:   kill: %d rounds, %d clients x %d calls, %llu ms\n",
+	int ran = 0; /* rounds run, the failed one included: the loop stops there */
+	bool ok = true;
+	while (ok && ran < KILL_ROUNDS)
+		ok = kill_round(ran++);
+	printf("astress:   kill: %d of %d rounds, %d clients x %d calls, %llu ms\n", ran,
 	    KILL_ROUNDS, CLIENTS, IPC_MAX_ASYNC_CALLS + 1,
 	    (unsigned long long) ((clock_ns() - start) / 1000000));
 }
