@@ -44,7 +44,8 @@ void ktest_fail(const char *file, int line, const char *fmt, ...)
 void ktest_cleanup(void (*fn)(void *), void *arg)
 {
 	if (current->ncleanups == KTEST_MAX_CLEANUPS) {
-		ktest_fail(__FILE__, __LINE__, "more than %d cleanups", KTEST_MAX_CLEANUPS);
+		ktest_fail(
+		    __FILE__, __LINE__, "more than %d cleanups", KTEST_MAX_CLEANUPS);
 		return;
 	}
 	current->cleanups[current->ncleanups].fn = fn;
@@ -62,12 +63,14 @@ static void run_with_cleanups(void (*fn)(void), ktest_state_t *state)
 	fn();
 	while (state->ncleanups > 0) {
 		state->ncleanups--;
-		state->cleanups[state->ncleanups].fn(state->cleanups[state->ncleanups].arg);
+		state->cleanups[state->ncleanups].fn(
+		    state->cleanups[state->ncleanups].arg);
 	}
 	if (ipclog_on != log_was_on) {
 		ktest_fail(__FILE__, __LINE__, "the test left the IPC log %s",
 		    ipclog_on ? "on" : "off");
-		(void) ipclog_enable(log_was_on); /* best effort: the failure is recorded */
+		(void) ipclog_enable(
+		    log_was_on); /* best effort: the failure is recorded */
 	}
 	current = outer;
 }

@@ -16,7 +16,7 @@
 static struct host_test {
 	const char *name;
 	host_test_fn_t fn;
-} *tests;
+} * tests;
 static size_t test_count, test_capacity;
 static int failures;
 
@@ -26,7 +26,8 @@ void host_test_register(const char *name, host_test_fn_t fn)
 		size_t cap = test_capacity ? test_capacity * 2 : 64;
 		struct host_test *grown = realloc(tests, cap * sizeof(*tests));
 		if (grown == NULL) {
-			fprintf(stderr, "host_test: out of memory registering %s\n", name);
+			fprintf(
+			    stderr, "host_test: out of memory registering %s\n", name);
 			exit(2);
 		}
 		tests = grown;
