@@ -16,7 +16,9 @@ A suite that reports no test fails.
 
 Adding a scenario: a function taking the parsed arguments and returning
 (ok, detail), listed in SCENARIOS below, or in the SCENARIOS list of a new
-module tools/scenarios_<topic>.py (found and imported by this runner). It
+module tools/scenarios_<topic>.py (found and imported by this runner; its
+RUN_SCENARIOS, OUTSIDE_SCENARIOS, UBSAN_SCENARIOS and NODEBUG_SCENARIOS run
+when the image they need is given). It
 boots with `guest(args, name, cmdline, ...)`; see guest() for how a run
 declares its end and the trouble it expects.
 """
@@ -929,17 +931,20 @@ def scenario_unit(name, fn):
 
 
 def scenarios(args):
-    """Every scenario to run: SCENARIOS, those of tools/scenarios_*.py, and
-    those needing an image that was given."""
-    found = list(SCENARIOS)
+    """Every scenario to run: SCENARIOS here and in each tools/scenarios_*.py,
+    and their UBSAN_, OUTSIDE_, RUN_ and NODEBUG_SCENARIOS when the image they
+    need was given."""
+    modules = [sys.modules[__name__]]
     here = os.path.dirname(os.path.abspath(__file__))
     for path in sorted(glob.glob(os.path.join(here, "scenarios_*.py"))):
-        module = importlib.import_module(os.path.splitext(os.path.basename(path))[0])
-        found += module.SCENARIOS
-    found += UBSAN_SCENARIOS if args.ubsan_iso else []
-    found += OUTSIDE_SCENARIOS if args.outside_iso else []
-    found += RUN_SCENARIOS if args.run_iso else []
-    found += NODEBUG_SCENARIOS if args.nodebug_iso else []
+        modules.append(importlib.import_module(os.path.splitext(os.path.basename(path))[0]))
+    found = []
+    for m in modules:
+        found += m.SCENARIOS
+        found += getattr(m, "UBSAN_SCENARIOS", []) if args.ubsan_iso else []
+        found += getattr(m, "OUTSIDE_SCENARIOS", []) if args.outside_iso else []
+        found += getattr(m, "RUN_SCENARIOS", []) if args.run_iso else []
+        found += getattr(m, "NODEBUG_SCENARIOS", []) if args.nodebug_iso else []
     return [(name, fn) for name, fn in found if not args.only or args.only in name]
 
 
