@@ -1,419 +1,439 @@
 /*
- * fuzz: the system-call fuzzer. Calls every system call with generated
- * arguments that know their types: handles of the right and wrong type,
- * stale and random ones; pointers that are NULL, kernel, unmapped, read-only,
- * straddling the end of user space or valid; sizes around every limit; random
- * methods and IRQ code. Several fuzzing tasks run at once and are killed at
- * random points while new ones are spawned. Everything follows from the seed,
- * so a run can be repeated; the kernel must never panic or hang.
+ * fuzz: the system-call fuzzer. Children call every system call number
+ * (and numbers past the table's end) with generated arguments that know
+ * their types, from several threads of one task at once; one child holds
+ * every permission and takes the privileged paths in a sandbox (priv.c),
+ * running IRQ programs on a line it raises. The parent starts IPC servers
+ * for them, forwards their connections, kills servers and children at
+ * random points (so calls die in flight) and replaces them, answers whatever
+ * they send it, and watches that every child keeps making progress.
+ *
+ * At the end everything the run started is gone again and the kernel's
+ * counters (capabilities, tasks, threads, slab objects, large blocks, free
+ * and committed frames) must equal those before it: any difference fails.
  *
  *   fuzz [--seed N] [--calls N] [--seconds N] [--trace I]
- *                                                  the parent (testtask=fuzz);
- *                                                  --trace prints every call from
- *                                                  number I on (to find a crash)
- *   fuzz --child SEED                              a fuzzing child
- *   fuzz --server                                  an IPC peer for the fuzzers
+ *                           the parent (testtask=fuzz); --calls counts the
+ *                           calls the children report; --trace I makes the
+ *                           children print every call from index I on
+ *   fuzz --child SEED [--trace I]   a fuzzing child (repeats its sequence)
+ *   fuzz --privileged SEED          the privileged child (needs PERM_ALL)
+ *   fuzz --server SEED              an IPC peer for the children
+ *   fuzz --idle                     a task the privileged child may spawn
  *
+ * Seeds: the k-th child spawned gets the k-th number of a stream derived
+ * from the seed (printed with it), so a child's calls can be repeated alone.
  * Output: `fuzz: seed S: N calls, T tasks spawned, K killed: ok` (exit 0).
  */
-#include <abi/ipc.h>
-#include <stdbool.h>
-#include <abi/irq.h>
-#include <as.h>
+#include "fuzz.h"
 #include <ipc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syscall.h>
 #include <task.h>
-#include <getopt.h>
-
-#define USAGE "[--seed N] [--calls N] [--seconds N] [--trace N] (make fuzz boots it)"
+#include <thread.h>
 #include <time.h>
 
-#define USER_END    0x0000800000000000ull
-#define KERNEL_ADDR 0xffffffff80100000ull
-#define CHILDREN    3
-#define POOL	    8
+#define CHILDREN     4 /* fuzzing children, the last one privileged */
+#define SERVERS	     4
+#define ROTATE_CALLS 2000 /* reported calls between two child kills */
+#define SERVER_CALLS 3000 /* reported calls between two server kills */
+#define SILENCE_NS   ((WATCHDOG_SECONDS + 15) * 1000000000ull)
+#define WARM_CALLS   4000 /* the first round, before the baseline */
+#define SETTLE_NS    (20 * 1000000000ull)
 
-static uint64_t rng_state;
-/* "Valid" pointers point into a sandbox area with nothing mapped after it, so
- * whatever size the kernel is told, it can only write there (or fail). */
-#define SANDBOX	     0x600000000000ull
-#define SANDBOX_SIZE (1u << 20)
-static uint8_t *const buffer = (uint8_t *) SANDBOX;
-static const uint8_t rodata_bytes[64] = {1};
-static cap_handle_t phones[POOL]; /* phones (and later stale handles) */
-static cap_handle_t calls[POOL];  /* call handles we received */
-static uintptr_t areas[POOL];	  /* areas we created */
+typedef struct {
+	uint64_t id; /* 0: none */
+	uint64_t seed;
+	uint64_t heard_ns; /* last progress report (or start) */
+} child_t;
 
-static uint64_t rnd(void)
+static child_t children[CHILDREN];
+static uint64_t server_ids[SERVERS];
+static cap_handle_t server_phones[SERVERS]; /* 0 until the server connects */
+static fuzzer_t decide; /* answers and forwards: order of events */
+static fuzzer_t seeds;	/* children's seeds and which to kill: fixed order */
+static uint64_t total_calls, irq_notifs, spawned, killed, failures;
+static uint64_t trace_from = UINT64_MAX;
+
+static void fail(void)
 {
-	/* xorshift64* */
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 2685821657736338717ull;
+	failures++;
 }
 
-static uint64_t pick(const uint64_t *values, size_t n)
+/** Starts server @a slot; its phone arrives with its CONNECT_TO_ME. */
+static void server_start(size_t slot)
 {
-	return values[rnd() % n];
-}
-
-static uint64_t gen_pointer(void)
-{
-	const uint64_t p[] = {0, KERNEL_ADDR, 0x700000000000ull, (uint64_t) rodata_bytes,
-	    USER_END - 8, USER_END - 4096, UINT64_MAX - 7, (uint64_t) buffer,
-	    (uint64_t) buffer + 4000, rnd()};
-	return pick(p, sizeof(p) / sizeof(p[0]));
-}
-
-static uint64_t gen_size(void)
-{
-	const uint64_t s[] = {0, 1, 7, 8, 31, 32, 64, 255, 4095, 4096, 4097, 65536, 65537,
-	    1ull << 30, UINT64_MAX, rnd() % 10000};
-	return pick(s, sizeof(s) / sizeof(s[0]));
-}
-
-static uint64_t gen_handle(void)
-{
-	const uint64_t h[] = {0, 1, phones[rnd() % POOL], calls[rnd() % POOL],
-	    phones[rnd() % POOL] + (1ull << 24), 0xdeadbeef, rnd()};
-	return pick(h, sizeof(h) / sizeof(h[0]));
-}
-
-static uint64_t gen_method(void)
-{
-	return rnd() % 2 ? rnd() % 16 : IPC_FIRST_USER_METHOD + rnd() % 8;
-}
-
-static uint64_t gen_any(void)
-{
-	switch (rnd() % 4) {
-	case 0:
-		return gen_pointer();
-	case 1:
-		return gen_size();
-	case 2:
-		return gen_handle();
-	default:
-		return rnd();
-	}
-}
-
-static void ipc_fuzz(sysarg_t num)
-{
-	sysarg_t r[10];
-	for (int i = 0; i < 10; i++)
-		r[i] = gen_any();
-	r[0] = rnd() % 4 ? phones[rnd() % POOL] : gen_handle();
-	if (num == SYS_IPC_WAIT) {
-		r[0] = 1 + rnd() % 1000; /* never block for long (0 would be forever) */
-		r[1] = rnd() % 3 ? IPC_WAIT_NONBLOCKING : rnd() % 4;
-	} else if (num == SYS_IPC_ANSWER || num == SYS_IPC_ANSWER_SLOW ||
-	    num == SYS_IPC_FORWARD || num == SYS_IPC_FORWARD_SLOW) {
-		r[0] = calls[rnd() % POOL];
-	} else if (num == SYS_IPC_CALL || num == SYS_IPC_CALL_WAIT) {
-		r[1] = gen_method();
-		r[8] = 1 + rnd() % 1000; /* call-and-wait timeout in µs */
-	} else if (num == SYS_IPC_ANSWER_WAIT) {
-		r[0] = calls[rnd() % POOL];
-		r[7] = 1 + rnd() % 1000;
-		r[8] = rnd() % 2;
-	} else if (num == SYS_IPC_HANGUP && rnd() % 8 != 0) {
-		return; /* keep the phones mostly alive */
-	}
-	errno_t rc = (errno_t) __syscall_ipc(num, r);
-	if (num == SYS_IPC_WAIT && rc == EOK && r[0] == IPC_EVENT_REQUEST)
-		calls[rnd() % POOL] = r[8];
-}
-
-/** Grants of every kind, valid and not, to ourselves, children that may be
- *  gone and tasks that are not ours. */
-static void hwres_fuzz(void)
-{
-	const uint64_t tasks[] = {0, 1, 999999, rnd() % 64, UINT64_MAX};
-	const uint64_t bases[] = {0, 0x3f8, 0xb8000, 0xfffe, 0x10000, rnd()};
-	const uint64_t sizes[] = {0, 1, 8, 0x1000, 0x10000, gen_size()};
-	syscall4(
-	    SYS_HWRES_GRANT, pick(tasks, 5), rnd() % 5, pick(bases, 6), pick(sizes, 6));
-}
-
-static void irq_fuzz(void)
-{
-	irq_cmd_t cmds[4];
-	for (int i = 0; i < 4; i++) {
-		cmds[i].cmd = (uint32_t) (rnd() % (IRQ_CMD_LAST + 2));
-		cmds[i].port = rnd() % 2 ? 0x80 : (uint32_t) rnd();
-		cmds[i].value = rnd() % 8;
-		cmds[i].src = (uint32_t) (rnd() % 8);
-		cmds[i].dst = (uint32_t) (rnd() % 8);
-	}
-	const uint64_t lines[] = {5, 9, 10, 11, 0, 99};
-	cap_handle_t h;
-	uint64_t where = rnd() % 4 ? (uint64_t) &h : gen_pointer();
-	if (syscall5(SYS_IRQ_SUBSCRIBE, pick(lines, 6), gen_method(),
-		rnd() % 4 ? (uint64_t) cmds : gen_pointer(), rnd() % 6, where) == EOK &&
-	    rnd() % 2)
-		syscall1(SYS_IRQ_UNSUBSCRIBE, h);
-}
-
-static void area_fuzz(void)
-{
-	size_t slot = rnd() % POOL;
-	if (areas[slot] != 0 && rnd() % 2) {
-		if (rnd() % 2)
-			DISCARD(fuzzing, as_area_destroy(areas[slot]));
-		else
-			DISCARD(fuzzing, as_area_resize(areas[slot], gen_size()));
-		areas[slot] = 0;
-		return;
-	}
-	/* Fixed addresses come from their own region, so that the "bad" pointers
-	 * of gen_pointer() stay unmapped; some are invalid on purpose. */
-	const uint64_t bases[] = {AS_AREA_ANY,
-	    0x500000000000ull + (rnd() % 64) * 0x100000, 0, 0x1000, KERNEL_ADDR, USER_END,
-	    0x500000000001ull};
-	uintptr_t base = pick(bases, sizeof(bases) / sizeof(bases[0]));
-	unsigned flags = (unsigned) (rnd() % 16);
-	if (as_area_create(&base, gen_size() % (1 << 22), flags) == EOK) {
-		if (areas[slot] != 0)
-			DISCARD(fuzzing, as_area_destroy(areas[slot]));
-		areas[slot] = base;
-		if (flags & AS_AREA_WRITE)
-			*(volatile uint8_t *) base = 1; /* demand paging */
-	}
-}
-
-/** A loader task now and then (its phone hung up at once, so it ends);
- *  mostly bad result pointers. */
-static void loader_fuzz(void)
-{
-	cap_handle_t phone;
-	uint64_t id;
-	bool good = rnd() % 4 == 0;
-	if (syscall2(SYS_TASK_SPAWN_LOADER, good ? (uint64_t) &phone : gen_pointer(),
-		good ? (uint64_t) &id : gen_pointer()) == EOK &&
-	    good)
-		DISCARD(fuzzing, ipc_hangup(phone, IPC_HANGUP_RELEASE));
-}
-
-/** Boot-module reads: real and bogus names, offsets and sizes at and past
- *  the end, bad buffers. */
-static void module_fuzz(sysarg_t num)
-{
-	static const char *const names[] = {"hello", "fuzz", "", "no-such", "hello x"};
-	const char *name = names[rnd() % 5];
-	uint64_t name_ptr = rnd() % 8 ? (uint64_t) name : gen_pointer();
-	uint64_t len = rnd() % 8 ? strlen(name) : gen_size();
-	if (num == SYS_MODULE_SIZE)
-		syscall3(
-		    num, name_ptr, len, rnd() % 2 ? (uint64_t) buffer : gen_pointer());
+	char cmd[48];
+	snprintf(cmd, sizeof(cmd), "fuzz --server %llu", (unsigned long long) rnd(&seeds));
+	server_phones[slot] = 0;
+	if (task_spawn_module(cmd, &server_ids[slot]) == EOK)
+		spawned++;
 	else
-		syscall5(num, name_ptr, len, gen_size(),
-		    rnd() % 2 ? (uint64_t) buffer : gen_pointer(),
-		    gen_size() % SANDBOX_SIZE);
+		server_ids[slot] = 0;
 }
 
-/** New rights for our own areas (never the sandbox: the kernel must be able
- *  to write there) or for addresses with no area of ours. */
-static void change_flags_fuzz(void)
+/** Kills server @a slot (whatever the children have pending there dies
+ *  with it) and releases our phone to it. */
+static void server_end(size_t slot)
 {
-	const uint64_t bad[] = {0, 0x1000, KERNEL_ADDR, USER_END, SANDBOX + 1};
-	uint64_t base = rnd() % 2 ? areas[rnd() % POOL] : pick(bad, 5);
-	syscall2(SYS_AS_AREA_CHANGE_FLAGS, base, rnd() % 32);
+	if (server_ids[slot] != 0 && task_kill(server_ids[slot]) == EOK) {
+		task_exit_t e;
+		if (task_join(server_ids[slot], &e, 0) == EOK)
+			killed++;
+	}
+	server_ids[slot] = 0;
+	if (server_phones[slot] != 0)
+		(void) ipc_hangup(server_phones[slot], IPC_HANGUP_RELEASE);
+	server_phones[slot] = 0;
 }
 
-static uint64_t trace_from = UINT64_MAX; /* print every call from this one on */
-static uint64_t call_index;
-
-/** One random system call. Calls that would end or block us are shaped. */
-static void one_call(bool privileged)
+static void child_start(size_t slot)
 {
-	sysarg_t num = rnd() % SYSCALL_COUNT;
-	if (++call_index >= trace_from)
-		printf("fuzz: call %llu: number %llu (rng %llx)\n",
-		    (unsigned long long) call_index, (unsigned long long) num,
-		    (unsigned long long) rng_state);
-	switch (num) {
-	case SYS_THREAD_EXIT:
-	case SYS_TASK_EXIT:
-	case SYS_KCONSOLE:
-		return; /* would end the fuzzer or enter the console */
-	case SYS_THREAD_SLEEP:
-		syscall1(num, rnd() % 100);
-		return;
-	case SYS_KIO_WRITE: {
-		/* Bad pointers with any size, or nothing to print: no console noise. */
-		const uint64_t bad[] = {
-		    0, KERNEL_ADDR, 0x700000000000ull, USER_END - 8, UINT64_MAX - 7};
-		if (rnd() % 8)
-			syscall2(num, pick(bad, 5), gen_size());
-		else
-			syscall2(num, (uint64_t) buffer, 0);
+	child_t *c = &children[slot];
+	bool privileged = slot == CHILDREN - 1;
+	c->seed = rnd(&seeds);
+	char cmd[64];
+	int n = snprintf(cmd, sizeof(cmd), "fuzz --%s %llu", privileged ? "privileged" : "child",
+	    (unsigned long long) c->seed);
+	if (trace_from != UINT64_MAX)
+		snprintf(cmd + n, sizeof(cmd) - n, " --trace %llu", (unsigned long long) trace_from);
+	c->heard_ns = clock_ns();
+	if (task_spawn_module(cmd, &c->id) != EOK) {
+		c->id = 0;
 		return;
 	}
-	case SYS_THREAD_CREATE:
-		return; /* covered by utest: a random entry point would just fault */
-	case SYS_TASK_KILL:
-	case SYS_TASK_WAIT:
-		if (num == SYS_TASK_WAIT)
-			syscall3(num, rnd() % 64, gen_pointer(), 1 + rnd() % 100);
-		else if (!privileged)
-			syscall1(num, rnd() % 64); /* no PERM_TASK: EPERM or ENOENT */
-		return;
-	case SYS_TASK_SPAWN_MODULE:
-		if (!privileged)
-			syscall3(num, gen_pointer(), gen_size(), gen_pointer());
-		return;
-	case SYS_AS_AREA_CREATE:
-	case SYS_AS_AREA_RESIZE:
-	case SYS_AS_AREA_DESTROY:
-		area_fuzz();
-		return;
-	case SYS_IRQ_SUBSCRIBE:
-		irq_fuzz();
-		return;
-	case SYS_FUTEX_WAIT:
-		syscall3(
-		    num, gen_pointer(), rnd() % 4, 1 + rnd() % 100); /* never forever */
-		return;
-	case SYS_THREAD_SET_TLS:
-		/* Only invalid bases: a valid one would take libc's errno away. */
-		syscall1(num, rnd() % 2 ? KERNEL_ADDR : USER_END);
-		return;
-	case SYS_PERM_GRANT:
-		/* Never PERM_TASK: a child with it could kill the fuzzer itself. */
-		syscall2(num, rnd() % 64, rnd() & ~(uint64_t) PERM_TASK);
-		return;
-	case SYS_IOSPACE_ENABLE:
-		syscall2(num, rnd() % 2 ? 0x80 : rnd(), rnd() % 16);
-		return;
-	case SYS_TASK_SPAWN_LOADER:
-		loader_fuzz();
-		return;
-	case SYS_MODULE_SIZE:
-	case SYS_MODULE_READ:
-		module_fuzz(num);
-		return;
-	case SYS_AS_AREA_CHANGE_FLAGS:
-		change_flags_fuzz();
-		return;
-	case SYS_SYSTEM_POWER:
-		/* Only without PERM_TASK (EPERM, or EINVAL for a bad mode): with it
-		 * the machine would go down. */
-		if (!privileged)
-			syscall1(num, rnd() % 4);
-		return;
-	case SYS_KLOG_READ:
-		syscall4(num, gen_pointer(), gen_pointer(), gen_size(), gen_pointer());
-		return;
-	case SYS_HWRES_GRANT:
-		hwres_fuzz();
-		return;
-	case SYS_PHYSMEM_MAP: {
-		uintptr_t base;
-		if (syscall4(num, rnd() % 2 ? 0xb8000 : rnd(), gen_size() % (1 << 20),
-			rnd() % 16, rnd() % 2 ? (uint64_t) &base : gen_pointer()) == EOK)
-			DISCARD(fuzzing, as_area_destroy(base));
-		return;
+	spawned++;
+	if (privileged && perm_grant(c->id, PERM_ALL) != EOK) {
+		printf("fuzz: cannot grant the privileged child its permissions\n");
+		fail();
 	}
-	default:
-		break;
-	}
-	if (num >= SYS_IPC_FIRST && num <= SYS_IPC_LAST) {
-		ipc_fuzz(num);
-		return;
-	}
-	syscall6(num, gen_any(), gen_any(), gen_any(), gen_any(), gen_any(), gen_any());
+	printf("fuzz: child %llu: %s\n", (unsigned long long) c->id, cmd + 5);
 }
 
-/** A peer that answers (or refuses, or ignores) whatever arrives. */
-static _Noreturn void serve(void)
+/** Judges how child @a c ended: killed (by us or its privileged sibling)
+ *  or ending on purpose is fine; a fault or a watchdog report is not. */
+static void child_judge(const child_t *c, const task_exit_t *e)
 {
-	sysarg_t r[10] = {1, IPC_M_CONNECT_TO_ME, 0, 0, 0, 0, 0, 5};
+	if (e->how == TASK_EXIT_KILLED ||
+	    (e->how == TASK_EXIT_NORMAL && e->status == EXIT_VOLUNTARY))
+		return;
+	char how[64];
+	printf("fuzz: child %llu (seed %llu) ended: %s\n", (unsigned long long) c->id,
+	    (unsigned long long) c->seed, task_exit_describe(e, how, sizeof(how)));
+	fail();
+}
+
+static void child_end(size_t slot)
+{
+	child_t *c = &children[slot];
+	if (c->id == 0)
+		return;
+	task_exit_t e;
+	if (task_kill(c->id) == EOK && task_join(c->id, &e, 0) == EOK) {
+		killed++;
+		child_judge(c, &e);
+	}
+	c->id = 0;
+}
+
+/** A child that ended by itself is judged and replaced; one silent for
+ *  too long (its own watchdog should have spoken) is a failure. */
+static void child_check(size_t slot, uint64_t now)
+{
+	child_t *c = &children[slot];
+	task_exit_t e;
+	if (now < c->heard_ns)
+		now = c->heard_ns; /* heard after the caller read the clock */
+	if (c->id != 0 && task_join(c->id, &e, 1) == EOK) {
+		child_judge(c, &e);
+		c->id = 0;
+	}
+	if (c->id != 0 && now - c->heard_ns > SILENCE_NS) {
+		printf("fuzz: watchdog: child %llu (seed %llu) reported no progress for %llu s\n",
+		    (unsigned long long) c->id, (unsigned long long) c->seed,
+		    (unsigned long long) ((now - c->heard_ns) / 1000000000ull));
+		fail();
+		child_end(slot);
+	}
+	if (c->id == 0)
+		child_start(slot);
+}
+
+static child_t *child_of(uint64_t task)
+{
+	for (size_t i = 0; i < CHILDREN; i++)
+		if (children[i].id == task && task != 0)
+			return &children[i];
+	return NULL;
+}
+
+static void answer(cap_handle_t call, errno_t rc)
+{
+	ipc_payload_t a = {.method = (sysarg_t) rc};
+	(void) ipc_answer(call, &a); /* the caller may be gone: nothing to do */
+}
+
+/** A child asks for a server: the call goes on to a random one. */
+static void forward_connect(const ipc_event_t *ev)
+{
+	size_t slot = rnd(&decide) % SERVERS;
+	errno_t rc = server_phones[slot] != 0
+	    ? ipc_forward(ev->cap, server_phones[slot], NULL, 0)
+	    : ENOENT;
+	if (rc != EOK && rc != EHANGUP) /* EHANGUP: answered with EFORWARD */
+		answer(ev->cap, ENOENT);
+}
+
+/** A server we started reports for duty: keep its phone. */
+static bool server_connects(const ipc_event_t *ev)
+{
+	for (size_t i = 0; i < SERVERS; i++) {
+		if (server_ids[i] != 0 && server_ids[i] == ev->task_id &&
+		    server_phones[i] == 0) {
+			answer(ev->cap, EOK);
+			server_phones[i] = ev->args[4];
+			return true;
+		}
+	}
+	return false;
+}
+
+/** Every request is answered or forwarded, the parent's memory never
+ *  lent: progress reports, connections, and the children's random calls. */
+static void take_request(const ipc_event_t *ev)
+{
+	child_t *c = child_of(ev->task_id);
+	if (ev->imethod == M_FUZZ_PROGRESS && ev->args[0] == FUZZ_MAGIC && c != NULL) {
+		c->heard_ns = clock_ns();
+		total_calls += PROGRESS_STEP;
+		if (ev->args[1] > irq_notifs)
+			irq_notifs = ev->args[1];
+		answer(ev->cap, EOK);
+		if (total_calls % 100000 == 0)
+			printf("fuzz: %llu calls\n", (unsigned long long) total_calls);
+		return;
+	}
+	if (ev->imethod == IPC_M_CONNECT_TO_ME && server_connects(ev))
+		return;
+	if (ev->imethod == IPC_M_CONNECT_ME_TO) {
+		forward_connect(ev);
+		return;
+	}
+	answer(ev->cap, ev->imethod == IPC_M_PHONE_HUNGUP ? EOK
+			: rnd(&decide) % 2			  ? ENOTSUP
+								  : ENOENT);
+}
+
+/** Takes the events there are, waiting up to @a usec for the first. */
+static void take_events(uint64_t usec)
+{
+	ipc_event_t ev;
+	unsigned flags = 0;
+	for (int n = 0; n < 64 && ipc_wait(&ev, usec, flags) == EOK; n++) {
+		flags = IPC_WAIT_NONBLOCKING;
+		if (ev.kind == IPC_EVENT_REQUEST)
+			take_request(&ev);
+	}
+}
+
+static void start_all(void)
+{
+	for (size_t i = 0; i < SERVERS; i++)
+		server_start(i);
+	for (size_t i = 0; i < CHILDREN; i++)
+		child_start(i);
+}
+
+static void end_all(void)
+{
+	for (size_t i = 0; i < CHILDREN; i++)
+		child_end(i);
+	for (size_t i = 0; i < SERVERS; i++)
+		server_end(i);
+}
+
+/** The run: children and servers replaced at random points until the calls
+ *  (or the seconds) are done. */
+static void run(uint64_t calls_wanted, uint64_t seconds)
+{
+	uint64_t start = clock_ns(), next_rotate = total_calls + ROTATE_CALLS;
+	uint64_t next_server = total_calls + SERVER_CALLS;
+	uint64_t last_check = 0;
+	start_all();
+	for (;;) {
+		uint64_t now = clock_ns();
+		if (seconds ? now - start >= seconds * 1000000000ull : total_calls >= calls_wanted)
+			break;
+		take_events(10000);
+		if (total_calls >= next_rotate) {
+			size_t slot = rnd(&seeds) % CHILDREN;
+			child_end(slot);
+			child_start(slot);
+			next_rotate += ROTATE_CALLS;
+		}
+		if (total_calls >= next_server) {
+			size_t slot = rnd(&seeds) % SERVERS;
+			server_end(slot);
+			server_start(slot);
+			next_server += SERVER_CALLS;
+		}
+		if (now - last_check >= 100000000ull) {
+			for (size_t i = 0; i < CHILDREN; i++)
+				child_check(i, now);
+			last_check = now;
+		}
+	}
+	end_all();
+}
+
+/** Whether everything the run made is gone (tasks, threads, handles) and,
+ *  if @a all, the memory they held is back too. */
+static bool stats_equal(const kernel_stats_t *a, const kernel_stats_t *b, bool all)
+{
+	bool gone = a->capabilities == b->capabilities && a->tasks == b->tasks &&
+	    a->threads == b->threads;
+	return gone && (!all || (a->slab_objects == b->slab_objects &&
+	    a->kmalloc_large == b->kmalloc_large && a->frames_free == b->frames_free &&
+	    a->frames_committed == b->frames_committed));
+}
+
+/** Answers what is still arriving (hang-ups of the dead) until the kernel's
+ *  counters are back at @a before (stats_equal) or SETTLE_NS have passed:
+ *  tasks the children started (loaders, idle tasks) end after them. */
+static bool settle(const kernel_stats_t *before, kernel_stats_t *after, bool all)
+{
+	uint64_t start = clock_ns();
+	do {
+		take_events(10000);
+		if (kernel_stats_get(after) != EOK)
+			return false;
+		if (stats_equal(before, after, all))
+			return true;
+	} while (clock_ns() - start < SETTLE_NS);
+	return false;
+}
+
+/** The counters once they stop changing (freeing may lag the tasks' end):
+ *  equal over ten readings 10 ms apart, or whatever they are after
+ *  SETTLE_NS. */
+static void steady(kernel_stats_t *now)
+{
+	uint64_t start = clock_ns();
+	kernel_stats_t last;
+	(void) kernel_stats_get(&last);
+	for (int same = 0; same < 10 && clock_ns() - start < SETTLE_NS;) {
+		take_events(10000);
+		(void) kernel_stats_get(now);
+		same = stats_equal(&last, now, true) ? same + 1 : 0;
+		last = *now;
+	}
+	*now = last;
+}
+
+static void stats_print(const kernel_stats_t *a, const kernel_stats_t *b, bool same)
+{
+	printf("fuzz: kernel counters before -> after: capabilities %llu -> %llu, tasks %llu -> "
+	       "%llu, threads %llu -> %llu, slab objects %llu -> %llu, large blocks %llu -> "
+	       "%llu, free frames %llu -> %llu, committed frames %llu -> %llu: %s\n",
+	    (unsigned long long) a->capabilities, (unsigned long long) b->capabilities,
+	    (unsigned long long) a->tasks, (unsigned long long) b->tasks,
+	    (unsigned long long) a->threads, (unsigned long long) b->threads,
+	    (unsigned long long) a->slab_objects, (unsigned long long) b->slab_objects,
+	    (unsigned long long) a->kmalloc_large, (unsigned long long) b->kmalloc_large,
+	    (unsigned long long) a->frames_free, (unsigned long long) b->frames_free,
+	    (unsigned long long) a->frames_committed, (unsigned long long) b->frames_committed,
+	    same ? "back at baseline" : "LEAK");
+}
+
+/** A peer that answers whatever arrives (a few calls it holds a while, so
+ *  that it dies with calls in hand), and calls back the children that
+ *  offered it a phone. */
+static _Noreturn void serve(uint64_t seed)
+{
+	fuzzer_t f = {.rng = seed | 1};
+	cap_handle_t held[POOL] = {0}, back[4] = {0};
+	if (!fuzz_sandbox_create())
+		task_exit(1);
+	sysarg_t r[10] = {1, IPC_M_CONNECT_TO_ME};
 	__syscall_ipc(SYS_IPC_CALL, r);
-	rng_state = 0x5e4e4;
 	for (;;) {
 		memset(r, 0, sizeof(r));
-		if ((errno_t) __syscall_ipc(SYS_IPC_WAIT, r) != EOK)
+		r[0] = 100000;
+		if ((errno_t) __syscall_ipc(SYS_IPC_WAIT, r) != EOK || r[0] != IPC_EVENT_REQUEST)
 			continue;
-		if (r[0] != IPC_EVENT_REQUEST || rnd() % 16 == 0)
-			continue; /* now and then a call stays unanswered */
-		sysarg_t a[10] = {
-		    r[8], rnd() % 2 ? EOK : (sysarg_t) ENOENT, gen_pointer(), gen_size()};
-		__syscall_ipc(SYS_IPC_ANSWER, a);
-	}
-}
-
-/** Starts a server and accepts its registration; returns the phone. */
-static cap_handle_t start_server(void)
-{
-	task_id_t id;
-	if (task_spawn_module("fuzz --server", &id) != EOK)
-		return 0;
-	for (int tries = 0; tries < 1000; tries++) {
-		sysarg_t r[10] = {100000, 0};
-		if ((errno_t) __syscall_ipc(SYS_IPC_WAIT, r) != EOK)
-			continue;
-		if (r[0] == IPC_EVENT_REQUEST && r[1] == IPC_M_CONNECT_TO_ME) {
-			sysarg_t a[10] = {r[8], EOK};
+		sysarg_t a[10] = {r[8], rnd(&f) % 2 ? EOK : (sysarg_t) ENOENT, gen_pointer(&f),
+		    gen_size(&f)};
+		size_t slot = rnd(&f) % POOL;
+		if (r[1] == IPC_M_CONNECT_TO_ME) {
+			a[1] = EOK;
+			slot = rnd(&f) % 4;
+			sysarg_t h[10] = {back[slot], IPC_HANGUP_RELEASE};
+			if (back[slot] != 0)
+				__syscall_ipc(SYS_IPC_HANGUP, h);
+			back[slot] = __syscall_ipc(SYS_IPC_ANSWER, a) == EOK ? r[6] : 0;
+		} else if (rnd(&f) % 8 == 0) {
+			a[0] = held[slot]; /* answer the one it displaces */
+			held[slot] = r[8];
+			if (a[0] != 0)
+				__syscall_ipc(SYS_IPC_ANSWER, a);
+		} else {
 			__syscall_ipc(SYS_IPC_ANSWER, a);
-			return r[6];
 		}
+		sysarg_t c[10] = {back[rnd(&f) % 4], gen_method(&f), gen_any(&f), gen_any(&f)};
+		if (c[0] != 0)
+			__syscall_ipc(SYS_IPC_CALL, c);
 	}
-	return 0;
 }
 
-static _Noreturn void fuzz_child(uint64_t seed)
+/** What the privileged child spawns: idle until its parent has gone. */
+static _Noreturn void idle(void)
 {
-	rng_state = seed | 1;
-	uintptr_t sandbox = SANDBOX;
-	DISCARD(fuzzing,
-	    as_area_create(&sandbox, SANDBOX_SIZE, AS_AREA_READ | AS_AREA_WRITE));
-	for (;;)
-		one_call(false);
+	task_info_t info;
+	uint64_t parent = task_get_info(task_get_id(), &info) == EOK ? info.parent_id : 0;
+	while (task_get_info(parent, &info) == EOK && !info.zombie)
+		thread_sleep(100000);
+	task_exit(0);
 }
 
-/** The options that take a number; the modes its own children run in
- *  (--child N, --server) come first and alone. */
-static const char *const number_options[] = {
-    "--seed", "--calls", "--seconds", "--trace", "--child", NULL};
-
-/** True when argv is "--server" or pairs of a number option and a number;
- *  otherwise reports the first bad word with the usage. */
-static bool arguments_ok(int argc, char **argv)
+static int parent(uint64_t seed, uint64_t calls_wanted, uint64_t seconds)
 {
-	if (argc == 2 && strcmp(argv[1], "--server") == 0)
-		return true;
-	for (int i = 1; i < argc; i += 2) {
-		bool known = false;
-		for (const char *const *o = number_options; *o != NULL; o++)
-			known |= strcmp(argv[i], *o) == 0;
-		char *end = NULL;
-		if (known && i + 1 < argc)
-			(void) strtoull(argv[i + 1], &end, 0);
-		if (!known || end == NULL || end == argv[i + 1] || *end != '\0') {
-			if (known)
-				fprintf(
-				    stderr, "fuzz: option %s needs a number\n", argv[i]);
-			else
-				fprintf(stderr, "fuzz: unknown option %s\n", argv[i]);
-			cmd_usage_error(argv[0], USAGE);
-			return false;
-		}
+	decide.rng = seed | 1;
+	seeds.rng = (seed * 0x9e3779b97f4a7c15ull) | 1;
+	printf("fuzz: seed %llu, %llu calls%s\n", (unsigned long long) seed,
+	    (unsigned long long) calls_wanted, seconds ? " (or the time limit)" : "");
+	/* A short first round grows what grows once (the parent's stack and
+	 * tables, caches); the counters after it are the baseline. */
+	kernel_stats_t before, after;
+	if (kernel_stats_get(&before) != EOK) {
+		printf("fuzz: no kernel counters\n");
+		return 1;
 	}
-	return true;
+	run(WARM_CALLS < calls_wanted ? WARM_CALLS : calls_wanted, 0);
+	if (!settle(&before, &after, false)) {
+		stats_print(&before, &after, false);
+		fail();
+	}
+	steady(&before);
+	run(calls_wanted, seconds);
+	bool same = settle(&before, &after, true);
+	stats_print(&before, &after, same);
+	if (!same)
+		fail();
+	printf("fuzz: %llu IRQ notifications from the privileged child's programs\n",
+	    (unsigned long long) irq_notifs);
+	printf("fuzz: seed %llu: %llu calls, %llu tasks spawned, %llu killed: %s\n",
+	    (unsigned long long) seed, (unsigned long long) total_calls,
+	    (unsigned long long) spawned, (unsigned long long) killed,
+	    failures == 0 ? "ok" : "FAILED");
+	return failures == 0 ? 0 : 1;
 }
 
 int main(int argc, char **argv)
 {
-	if (cmd_help(argc, argv, USAGE))
-		return CMD_EXIT_OK;
-	if (!arguments_ok(argc, argv))
-		return CMD_EXIT_USAGE;
 	uint64_t seed = 1, calls_wanted = 100000, seconds = 0;
+	const char *mode = NULL;
 	for (int i = 1; i + 1 < argc; i += 2) {
 		uint64_t v = strtoull(argv[i + 1], NULL, 0);
 		if (strcmp(argv[i], "--seed") == 0)
@@ -423,55 +443,19 @@ int main(int argc, char **argv)
 		else if (strcmp(argv[i], "--seconds") == 0)
 			seconds = v;
 		else if (strcmp(argv[i], "--trace") == 0)
-			trace_from = v;
-		else if (strcmp(argv[i], "--child") == 0)
-			fuzz_child(v);
-	}
-	if (argc > 1 && strcmp(argv[1], "--server") == 0)
-		serve();
-	rng_state = seed | 1;
-	uintptr_t sandbox = SANDBOX;
-	if (as_area_create(&sandbox, SANDBOX_SIZE, AS_AREA_READ | AS_AREA_WRITE) != EOK) {
-		printf("fuzz: cannot create the sandbox area\n");
-		return 1;
-	}
-	printf("fuzz: seed %llu, %llu calls%s\n", (unsigned long long) seed,
-	    (unsigned long long) calls_wanted, seconds ? " (or the time limit)" : "");
-	for (int i = 0; i < POOL; i++)
-		phones[i] = start_server();
-	task_id_t children[CHILDREN] = {0};
-	unsigned spawned = 0, killed = 0;
-	uint64_t start = clock_ns(), n;
-	for (n = 0;
-	     seconds ? clock_ns() - start < seconds * 1000000000ull : n < calls_wanted;
-	     n++) {
-		if (n % 2000 == 0) {
-			size_t c = rnd() % CHILDREN;
-			if (children[c] != 0 && task_kill(children[c]) == EOK) {
-				task_exit_t e;
-				DISCARD(fuzzing, task_join(children[c], &e, 0));
-				killed++;
-			}
-			char cmd[48];
-			snprintf(cmd, sizeof(cmd), "fuzz --child %llu",
-			    (unsigned long long) rnd());
-			children[c] = task_spawn_module(cmd, &children[c]) == EOK
-			    ? children[c]
-			    : 0;
-			spawned += children[c] != 0;
-		}
-		one_call(true);
-		if ((n + 1) % 10000 == 0)
-			printf("fuzz: %llu calls\n", (unsigned long long) n + 1);
-	}
-	for (size_t c = 0; c < CHILDREN; c++) {
-		if (children[c] != 0 && task_kill(children[c]) == EOK) {
-			task_exit_t e;
-			DISCARD(fuzzing, task_join(children[c], &e, 0));
-			killed++;
+			trace_from = fuzz_trace_from = v;
+		else if (mode == NULL) {
+			mode = argv[i];
+			seed = v;
 		}
 	}
-	printf("fuzz: seed %llu: %llu calls, %u tasks spawned, %u killed: ok\n",
-	    (unsigned long long) seed, (unsigned long long) n, spawned, killed);
-	return 0;
+	if (argc > 1 && strcmp(argv[1], "--idle") == 0)
+		idle();
+	if (mode != NULL && strcmp(mode, "--server") == 0)
+		serve(seed);
+	if (mode != NULL && strcmp(mode, "--child") == 0)
+		fuzz_child(seed, false);
+	if (mode != NULL && strcmp(mode, "--privileged") == 0)
+		fuzz_child(seed, true);
+	return parent(seed, calls_wanted, seconds);
 }
