@@ -23,6 +23,8 @@ static fuzzer_t fuzzers[THREADS];
 static volatile bool running[THREADS]; /* thread i is in its loop */
 static uint64_t generation[THREADS];
 static uint64_t child_seed;
+uint64_t fuzz_watchdog_seconds = WATCHDOG_SECONDS;
+uint64_t fuzz_hang_at;
 
 static uint64_t mix(uint64_t x)
 {
@@ -108,12 +110,19 @@ static void watchdog(void *arg)
 				continue;
 			}
 			uint64_t stuck = (now - since[i]) / 1000000000ull;
-			if (stuck >= WATCHDOG_SECONDS) {
+			if (stuck >= fuzz_watchdog_seconds) {
 				watchdog_report(f, stuck);
 				task_exit(EXIT_WATCHDOG);
 			}
 		}
 	}
+}
+
+/** A call that does not return: what the watchdog must catch and name. */
+static void hang(fuzzer_t *f)
+{
+	static uint32_t word;
+	fz_call(f, SYS_FUTEX_WAIT, (sysarg_t) &word, 0, 0, 0, 0, 0);
 }
 
 _Noreturn void fuzz_child(uint64_t seed, bool privileged)
@@ -139,6 +148,8 @@ _Noreturn void fuzz_child(uint64_t seed, bool privileged)
 				thread_restart(i, privileged);
 		if (n % 4096 == 0)
 			fuzz_connect(f); /* a phone to a server, as those die */
+		if (n == fuzz_hang_at && !privileged)
+			hang(f);
 		fuzz_one_call(f);
 		report_progress(f);
 		if (privileged)

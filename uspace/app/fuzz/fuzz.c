@@ -12,11 +12,13 @@
  * counters (capabilities, tasks, threads, slab objects, large blocks, free
  * and committed frames) must equal those before it: any difference fails.
  *
- *   fuzz [--seed N] [--calls N] [--seconds N] [--trace I]
- *                           the parent (testtask=fuzz); --calls counts the
+ *   fuzz [--seed N] [--calls N] [--seconds N] [--trace I] [--watchdog S]
+ *        [--hang N]         the parent (testtask=fuzz); --calls counts the
  *                           calls the children report; --trace I makes the
- *                           children print every call from index I on
- *   fuzz --child SEED [--trace I]   a fuzzing child (repeats its sequence)
+ *                           children print every call from index I on;
+ *                           --watchdog S: a call is hung after S seconds
+ *                           (30); --hang N: the watchdog's test (fuzz.h)
+ *   fuzz --child SEED [...]         a fuzzing child (repeats its sequence)
  *   fuzz --privileged SEED          the privileged child (needs PERM_ALL)
  *   fuzz --server SEED              an IPC peer for the children
  *   fuzz --idle                     a task the privileged child may spawn
@@ -39,7 +41,7 @@
 #define SERVERS	     4
 #define ROTATE_CALLS 2000 /* reported calls between two child kills */
 #define SERVER_CALLS 3000 /* reported calls between two server kills */
-#define SILENCE_NS   ((WATCHDOG_SECONDS + 15) * 1000000000ull)
+#define SILENCE_NS   ((fuzz_watchdog_seconds + 15) * 1000000000ull)
 #define WARM_CALLS   4000 /* the first round, before the baseline */
 #define SETTLE_NS    (20 * 1000000000ull)
 
@@ -94,11 +96,15 @@ static void child_start(size_t slot)
 	child_t *c = &children[slot];
 	bool privileged = slot == CHILDREN - 1;
 	c->seed = rnd(&seeds);
-	char cmd[64];
-	int n = snprintf(cmd, sizeof(cmd), "fuzz --%s %llu", privileged ? "privileged" : "child",
-	    (unsigned long long) c->seed);
+	char cmd[128];
+	int n = snprintf(cmd, sizeof(cmd), "fuzz --%s %llu --watchdog %llu",
+	    privileged ? "privileged" : "child", (unsigned long long) c->seed,
+	    (unsigned long long) fuzz_watchdog_seconds);
 	if (trace_from != UINT64_MAX)
-		snprintf(cmd + n, sizeof(cmd) - n, " --trace %llu", (unsigned long long) trace_from);
+		n += snprintf(cmd + n, sizeof(cmd) - n, " --trace %llu",
+		    (unsigned long long) trace_from);
+	if (fuzz_hang_at != 0)
+		snprintf(cmd + n, sizeof(cmd) - n, " --hang %llu", (unsigned long long) fuzz_hang_at);
 	c->heard_ns = clock_ns();
 	if (task_spawn_module(cmd, &c->id) != EOK) {
 		c->id = 0;
@@ -288,6 +294,20 @@ static void run(uint64_t calls_wanted, uint64_t seconds)
 	end_all();
 }
 
+/** The kernel's counters, with the pages of the parent's own memory
+ *  counted as free: its stack may reach deeper in the run than before it,
+ *  and those pages are the parent's, not something the run left behind. */
+static errno_t counters_get(kernel_stats_t *st)
+{
+	task_info_t self;
+	errno_t rc = kernel_stats_get(st);
+	if (rc == EOK)
+		rc = task_get_info(task_get_id(), &self);
+	if (rc == EOK)
+		st->frames_free += self.resident_pages;
+	return rc;
+}
+
 /** Whether everything the run made is gone (tasks, threads, handles) and,
  *  if @a all, the memory they held is back too. */
 static bool stats_equal(const kernel_stats_t *a, const kernel_stats_t *b, bool all)
@@ -307,7 +327,7 @@ static bool settle(const kernel_stats_t *before, kernel_stats_t *after, bool all
 	uint64_t start = clock_ns();
 	do {
 		take_events(10000);
-		if (kernel_stats_get(after) != EOK)
+		if (counters_get(after) != EOK)
 			return false;
 		if (stats_equal(before, after, all))
 			return true;
@@ -322,10 +342,10 @@ static void steady(kernel_stats_t *now)
 {
 	uint64_t start = clock_ns();
 	kernel_stats_t last;
-	(void) kernel_stats_get(&last);
+	(void) counters_get(&last);
 	for (int same = 0; same < 10 && clock_ns() - start < SETTLE_NS;) {
 		take_events(10000);
-		(void) kernel_stats_get(now);
+		(void) counters_get(now);
 		same = stats_equal(&last, now, true) ? same + 1 : 0;
 		last = *now;
 	}
@@ -345,6 +365,23 @@ static void stats_print(const kernel_stats_t *a, const kernel_stats_t *b, bool s
 	    (unsigned long long) a->frames_free, (unsigned long long) b->frames_free,
 	    (unsigned long long) a->frames_committed, (unsigned long long) b->frames_committed,
 	    same ? "back at baseline" : "LEAK");
+}
+
+/** After a leak: the tasks there are besides the kernel's and ours. */
+static void tasks_print(void)
+{
+	uint64_t ids[64];
+	size_t count;
+	if (task_list(ids, 64, &count) != EOK)
+		return;
+	for (size_t i = 0; i < count && i < 64; i++) {
+		task_info_t info;
+		if (ids[i] <= task_get_id() || task_get_info(ids[i], &info) != EOK)
+			continue;
+		printf("fuzz:   task %llu (%s), parent %llu, %u threads%s\n",
+		    (unsigned long long) info.id, info.name, (unsigned long long) info.parent_id,
+		    info.threads, info.zombie ? ", ended" : "");
+	}
 }
 
 /** A peer that answers whatever arrives (a few calls it holds a while, so
@@ -387,12 +424,13 @@ static _Noreturn void serve(uint64_t seed)
 	}
 }
 
-/** What the privileged child spawns: idle until its parent has gone. */
+/** What the privileged child spawns: idle until its parent has gone (it
+ *  may have gone before we ran: then we are an orphan, parent 0). */
 static _Noreturn void idle(void)
 {
-	task_info_t info;
-	uint64_t parent = task_get_info(task_get_id(), &info) == EOK ? info.parent_id : 0;
-	while (task_get_info(parent, &info) == EOK && !info.zombie)
+	task_info_t self, parent;
+	while (task_get_info(task_get_id(), &self) == EOK && self.parent_id != 0 &&
+	    task_get_info(self.parent_id, &parent) == EOK && !parent.zombie)
 		thread_sleep(100000);
 	task_exit(0);
 }
@@ -406,7 +444,7 @@ static int parent(uint64_t seed, uint64_t calls_wanted, uint64_t seconds)
 	/* A short first round grows what grows once (the parent's stack and
 	 * tables, caches); the counters after it are the baseline. */
 	kernel_stats_t before, after;
-	if (kernel_stats_get(&before) != EOK) {
+	if (counters_get(&before) != EOK) {
 		printf("fuzz: no kernel counters\n");
 		return 1;
 	}
@@ -419,8 +457,10 @@ static int parent(uint64_t seed, uint64_t calls_wanted, uint64_t seconds)
 	run(calls_wanted, seconds);
 	bool same = settle(&before, &after, true);
 	stats_print(&before, &after, same);
-	if (!same)
+	if (!same) {
+		tasks_print();
 		fail();
+	}
 	printf("fuzz: %llu IRQ notifications from the privileged child's programs\n",
 	    (unsigned long long) irq_notifs);
 	printf("fuzz: seed %llu: %llu calls, %llu tasks spawned, %llu killed: %s\n",
@@ -444,6 +484,10 @@ int main(int argc, char **argv)
 			seconds = v;
 		else if (strcmp(argv[i], "--trace") == 0)
 			trace_from = fuzz_trace_from = v;
+		else if (strcmp(argv[i], "--watchdog") == 0)
+			fuzz_watchdog_seconds = v;
+		else if (strcmp(argv[i], "--hang") == 0)
+			fuzz_hang_at = v;
 		else if (mode == NULL) {
 			mode = argv[i];
 			seed = v;

@@ -42,8 +42,13 @@
 #define EXIT_WATCHDOG  86 /* a call did not return in time (reported) */
 #define EXIT_VOLUNTARY 87 /* its fuzzing called SYS_TASK_EXIT on purpose */
 
-/* A call in flight takes at most a millisecond or so; this long means hung. */
+/* A call in flight takes at most a millisecond or so; this long means hung
+ * (--watchdog S changes it, for the watchdog's own test). */
 #define WATCHDOG_SECONDS 30
+extern uint64_t fuzz_watchdog_seconds;
+/* --hang N: each unprivileged child's first thread makes a call that never
+ * returns (a futex wait without timeout) as its N-th: the watchdog's test. */
+extern uint64_t fuzz_hang_at;
 
 typedef struct {
 	uint64_t rng;	 /* xorshift64* state */
