@@ -272,16 +272,34 @@ def user_suite(name, extra_options="", suffix=""):
 
 def run_fuzz(results, args):
     """The system-call fuzzer: a fixed-seed round of 100,000 calls from several
-    tasks killed at random points; the kernel must neither panic nor hang."""
+    tasks killed at random points; the kernel must neither panic nor hang, and
+    its counters must be back at the baseline afterwards. Then its watchdog
+    must name a call made to hang on purpose (--hang) and fail the run."""
     with guest(args, "fuzz", "testtask=fuzz testargs=--seed,1,--calls,100000") as g:
         try:
             m = g.expect(r"^fuzz: seed 1: (\d+) calls, (\d+) tasks spawned, (\d+) killed: ok$",
                          SUITE_TIMEOUT)
             ok, detail = True, m.group(0)
+            if not re.search(r"^fuzz: kernel counters .*: back at baseline$", g.output, re.M):
+                ok, detail = False, "kernel counters not back at baseline"
         except GuestTimeout as e:
             ok, detail = False, f"{e}; see {g.log_path}"
     problems = guest_problems(g)
     results.record("fuzz.seed-1-100000-calls", ok and not problems,
+                   "; ".join([detail] + problems))
+    with guest(args, "fuzz-watchdog",
+               "testtask=fuzz testargs=--seed,1,--calls,100000000,--watchdog,2,--hang,500",
+               exit_status=QEMU_EXIT_FAIL) as g:
+        try:
+            m = g.expect(r"^fuzz: watchdog: child \d+ \(seed \d+\) thread 0: call \d+, number 44 "
+                         r"\(0x[0-9a-f]+, 0, 0, 0, 0, 0\), has not returned in \d+ s$", SUITE_TIMEOUT)
+            g.expect(r"^fuzz: seed 1: \d+ calls, \d+ tasks spawned, \d+ killed: FAILED$",
+                     SUITE_TIMEOUT)
+            ok, detail = True, m.group(0)
+        except GuestTimeout as e:
+            ok, detail = False, f"{e}; see {g.log_path}"
+    problems = guest_problems(g)
+    results.record("fuzz.watchdog-names-the-hung-call", ok and not problems,
                    "; ".join([detail] + problems))
 
 

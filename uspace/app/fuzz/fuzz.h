@@ -47,7 +47,8 @@
 #define WATCHDOG_SECONDS 30
 extern uint64_t fuzz_watchdog_seconds;
 /* --hang N: each unprivileged child's first thread makes a call that never
- * returns (a futex wait without timeout) as its N-th: the watchdog's test. */
+ * returns (a futex wait without timeout) as its N-th: the watchdog's test
+ * (the parent then kills no children, so that they live to be caught). */
 extern uint64_t fuzz_hang_at;
 
 typedef struct {
