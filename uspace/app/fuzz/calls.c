@@ -162,7 +162,8 @@ static void irq_fuzz(fuzzer_t *f)
 	const uint64_t lines[] = {8, 5, 9, 10, 11, 0, 15, 16, 99};
 	cap_handle_t h;
 	uint64_t where = rnd(f) % 4 ? (uint64_t) &h : gen_pointer(f);
-	if (fz_call(f, SYS_IRQ_SUBSCRIBE, PICK(f, lines), rnd(f) % 2 ? M_FUZZ_IRQ : gen_method(f),
+	if (fz_call(f, SYS_IRQ_SUBSCRIBE, PICK(f, lines),
+		rnd(f) % 2 ? M_FUZZ_IRQ : gen_method(f),
 		rnd(f) % 4 ? (uint64_t) cmds : gen_pointer(f), count, where, 0) == EOK &&
 	    where == (uint64_t) &h)
 		fz_call(f, SYS_IRQ_UNSUBSCRIBE, h, 0, 0, 0, 0, 0);
@@ -182,12 +183,13 @@ static void area_fuzz(fuzzer_t *f)
 	}
 	/* Fixed addresses come from their own region, so that the "bad" pointers
 	 * of gen_pointer() stay unmapped; some are invalid on purpose. */
-	const uint64_t bases[] = {AS_AREA_ANY, 0x500000000000ull + (rnd(f) % 64) * 0x100000,
-	    0, 0x1000, KERNEL_ADDR, USER_END, 0x500000000001ull};
+	const uint64_t bases[] = {AS_AREA_ANY,
+	    0x500000000000ull + (rnd(f) % 64) * 0x100000, 0, 0x1000, KERNEL_ADDR,
+	    USER_END, 0x500000000001ull};
 	uintptr_t base = PICK(f, bases);
 	unsigned flags = (unsigned) (rnd(f) % 16);
-	if (fz_call(f, SYS_AS_AREA_CREATE, (sysarg_t) &base, gen_size(f) % (1 << 22), flags,
-		0, 0, 0) != EOK)
+	if (fz_call(f, SYS_AS_AREA_CREATE, (sysarg_t) &base, gen_size(f) % (1 << 22),
+		flags, 0, 0, 0) != EOK)
 		return;
 	if (flags & AS_AREA_WRITE)
 		*(volatile uint8_t *) base = 1; /* demand paging, before it is shared */
@@ -226,7 +228,8 @@ static void module_fuzz(fuzzer_t *f, sysarg_t num)
 	if (num == SYS_MODULE_SIZE)
 		fz_call(f, num, name_ptr, len, buf, 0, 0, 0);
 	else
-		fz_call(f, num, name_ptr, len, gen_size(f), buf, gen_size(f) % SANDBOX_SIZE, 0);
+		fz_call(f, num, name_ptr, len, gen_size(f), buf,
+		    gen_size(f) % SANDBOX_SIZE, 0);
 }
 
 /** New rights for our own areas (never the sandbox: the kernel must be able
@@ -240,30 +243,30 @@ static void change_flags_fuzz(fuzzer_t *f)
 
 /* A thread that needs no stack: it yields once and ends. Created with any
  * stack pointer, valid or not, it must run and end cleanly. */
-#define STR(x)  #x
+#define STR(x)	#x
 #define XSTR(x) STR(x)
 void fuzz_raw_thread(void);
 __asm__(".text\n"
 	".globl fuzz_raw_thread\n"
 	"fuzz_raw_thread:\n"
 	"	mov $" XSTR(SYS_THREAD_YIELD) ", %eax\n"
-	"	syscall\n"
-	"	mov $" XSTR(SYS_THREAD_EXIT) ", %eax\n"
-	"	syscall\n"
-	"	ud2\n");
+					      "	syscall\n"
+					      "	mov $" XSTR(SYS_THREAD_EXIT) ", %eax\n"
+									     "	syscall\n"
+									     "	ud2\n");
 
 /** THREAD_CREATE with the stackless entry above or a bad one, and good or
  *  bad stacks, names and result pointers. */
 static void thread_create_fuzz(fuzzer_t *f)
 {
 	uint64_t tid;
-	const uint64_t entries[] = {(uint64_t) fuzz_raw_thread, (uint64_t) fuzz_raw_thread,
-	    USER_END, KERNEL_ADDR, UINT64_MAX};
-	const uint64_t stacks[] = {SANDBOX + SANDBOX_SIZE, 0, 8, USER_END, USER_END + 16,
-	    rnd(f)};
+	const uint64_t entries[] = {(uint64_t) fuzz_raw_thread,
+	    (uint64_t) fuzz_raw_thread, USER_END, KERNEL_ADDR, UINT64_MAX};
+	const uint64_t stacks[] = {
+	    SANDBOX + SANDBOX_SIZE, 0, 8, USER_END, USER_END + 16, rnd(f)};
 	static const char name[] = "fuzz-raw";
-	fz_call(f, SYS_THREAD_CREATE, PICK(f, entries), PICK(f, stacks),
-	    gen_any(f), rnd(f) % 4 ? (uint64_t) name : gen_pointer(f),
+	fz_call(f, SYS_THREAD_CREATE, PICK(f, entries), PICK(f, stacks), gen_any(f),
+	    rnd(f) % 4 ? (uint64_t) name : gen_pointer(f),
 	    rnd(f) % 4 ? sizeof(name) - 1 : gen_size(f),
 	    rnd(f) % 2 ? (uint64_t) &tid : gen_pointer(f));
 }
@@ -274,7 +277,8 @@ static void set_tls_fuzz(fuzzer_t *f)
 	uint64_t mine;
 	__asm__ volatile("mov %%fs:0, %0" : "=r"(mine));
 	if (rnd(f) % 2) {
-		fz_call(f, SYS_THREAD_SET_TLS, rnd(f) % 2 ? KERNEL_ADDR : USER_END, 0, 0, 0, 0, 0);
+		fz_call(f, SYS_THREAD_SET_TLS, rnd(f) % 2 ? KERNEL_ADDR : USER_END, 0, 0,
+		    0, 0, 0);
 		return;
 	}
 	/* Nothing between the two calls uses thread-local data. */
@@ -309,8 +313,8 @@ static void unprivileged_call(fuzzer_t *f, sysarg_t num)
 		irq_fuzz(f);
 		break;
 	default:
-		fz_call(f, num, gen_any(f), gen_any(f), gen_any(f), gen_any(f), gen_any(f),
-		    gen_any(f));
+		fz_call(f, num, gen_any(f), gen_any(f), gen_any(f), gen_any(f),
+		    gen_any(f), gen_any(f));
 		break;
 	}
 }
@@ -379,8 +383,8 @@ static bool shaped_call(fuzzer_t *f, sysarg_t num)
 		change_flags_fuzz(f);
 		return true;
 	case SYS_KLOG_READ:
-		fz_call(f, num, gen_pointer(f), gen_pointer(f), gen_size(f), gen_pointer(f), 0,
-		    0);
+		fz_call(f, num, gen_pointer(f), gen_pointer(f), gen_size(f),
+		    gen_pointer(f), 0, 0);
 		return true;
 	default:
 		return false;
@@ -440,9 +444,10 @@ void fuzz_one_call(fuzzer_t *f)
 
 void fuzz_connect(fuzzer_t *f)
 {
-	sysarg_t r[10] = {1, IPC_M_CONNECT_ME_TO, 0, 0, 0, 0, 0, LABEL_TAG | IPC_M_CONNECT_ME_TO,
-	    100000};
-	if ((errno_t) fz_call_ipc(f, SYS_IPC_CALL_WAIT, r) == EOK && r[0] == IPC_EVENT_ANSWER)
+	sysarg_t r[10] = {1, IPC_M_CONNECT_ME_TO, 0, 0, 0, 0, 0,
+	    LABEL_TAG | IPC_M_CONNECT_ME_TO, 100000};
+	if ((errno_t) fz_call_ipc(f, SYS_IPC_CALL_WAIT, r) == EOK &&
+	    r[0] == IPC_EVENT_ANSWER)
 		take_event(f, r);
 	/* On a timeout the answer comes later, to a wait, with our label. */
 }

@@ -52,7 +52,8 @@ static void report_progress(fuzzer_t *f)
 {
 	if (f->index - f->reported < PROGRESS_STEP)
 		return;
-	ipc_payload_t m = {.method = M_FUZZ_PROGRESS, .args = {FUZZ_MAGIC, fuzz_irq_notifs}};
+	ipc_payload_t m = {
+	    .method = M_FUZZ_PROGRESS, .args = {FUZZ_MAGIC, fuzz_irq_notifs}};
 	if (ipc_call(1, &m, 0) == EOK)
 		f->reported += PROGRESS_STEP;
 }
@@ -128,6 +129,11 @@ static void hang(fuzzer_t *f)
 _Noreturn void fuzz_child(uint64_t seed, bool privileged)
 {
 	child_seed = seed;
+	if (!privileged && perm_get() != 0) {
+		/* Its shapes assume EPERM: with permissions it could power off. */
+		printf("fuzz: a fuzzing child must hold no permissions\n");
+		task_exit(1);
+	}
 	if (!fuzz_sandbox_create()) {
 		printf("fuzz: a child cannot create its sandbox area\n");
 		task_exit(1);

@@ -42,7 +42,7 @@
 #define ROTATE_CALLS 2000 /* reported calls between two child kills */
 #define SERVER_CALLS 3000 /* reported calls between two server kills */
 #define SILENCE_NS   ((fuzz_watchdog_seconds + 15) * 1000000000ull)
-#define TABLE_SLACK  4 /* frames: see stats_equal */
+#define TABLE_SLACK  4	  /* frames: see stats_equal */
 #define WARM_CALLS   4000 /* the first round, before the baseline */
 #define SETTLE_NS    (20 * 1000000000ull)
 
@@ -55,8 +55,8 @@ typedef struct {
 static child_t children[CHILDREN];
 static uint64_t server_ids[SERVERS];
 static cap_handle_t server_phones[SERVERS]; /* 0 until the server connects */
-static fuzzer_t decide; /* answers and forwards: order of events */
-static fuzzer_t seeds;	/* children's seeds and which to kill: fixed order */
+static fuzzer_t decide;			    /* answers and forwards: order of events */
+static fuzzer_t seeds; /* children's seeds and which to kill: fixed order */
 static uint64_t total_calls, irq_notifs, spawned, killed, failures;
 static uint64_t watchdog_exits; /* children that ended with EXIT_WATCHDOG */
 static uint64_t trace_from = UINT64_MAX;
@@ -70,7 +70,8 @@ static void fail(void)
 static void server_start(size_t slot)
 {
 	char cmd[48];
-	snprintf(cmd, sizeof(cmd), "fuzz --server %llu", (unsigned long long) rnd(&seeds));
+	snprintf(
+	    cmd, sizeof(cmd), "fuzz --server %llu", (unsigned long long) rnd(&seeds));
 	server_phones[slot] = 0;
 	if (task_spawn_module(cmd, &server_ids[slot]) == EOK)
 		spawned++;
@@ -106,7 +107,8 @@ static void child_start(size_t slot)
 		n += snprintf(cmd + n, sizeof(cmd) - n, " --trace %llu",
 		    (unsigned long long) trace_from);
 	if (fuzz_hang_at != 0)
-		snprintf(cmd + n, sizeof(cmd) - n, " --hang %llu", (unsigned long long) fuzz_hang_at);
+		snprintf(cmd + n, sizeof(cmd) - n, " --hang %llu",
+		    (unsigned long long) fuzz_hang_at);
 	c->heard_ns = clock_ns();
 	if (task_spawn_module(cmd, &c->id) != EOK) {
 		c->id = 0;
@@ -161,7 +163,8 @@ static void child_check(size_t slot, uint64_t now)
 		c->id = 0;
 	}
 	if (c->id != 0 && now - c->heard_ns > SILENCE_NS) {
-		printf("fuzz: watchdog: child %llu (seed %llu) reported no progress for %llu s\n",
+		printf("fuzz: watchdog: child %llu (seed %llu) reported no progress for "
+		       "%llu s\n",
 		    (unsigned long long) c->id, (unsigned long long) c->seed,
 		    (unsigned long long) ((now - c->heard_ns) / 1000000000ull));
 		fail();
@@ -231,9 +234,10 @@ static void take_request(const ipc_event_t *ev)
 		forward_connect(ev);
 		return;
 	}
-	answer(ev->cap, ev->imethod == IPC_M_PHONE_HUNGUP ? EOK
-			: rnd(&decide) % 2			  ? ENOTSUP
-								  : ENOENT);
+	answer(ev->cap,
+	    ev->imethod == IPC_M_PHONE_HUNGUP ? EOK
+		: rnd(&decide) % 2	      ? ENOTSUP
+					      : ENOENT);
 }
 
 /** Takes the events there are, waiting up to @a usec for the first. */
@@ -274,7 +278,8 @@ static void run(uint64_t calls_wanted, uint64_t seconds)
 	start_all();
 	for (;;) {
 		uint64_t now = clock_ns();
-		if (seconds ? now - start >= seconds * 1000000000ull : total_calls >= calls_wanted)
+		if (seconds ? now - start >= seconds * 1000000000ull
+			    : total_calls >= calls_wanted)
 			break;
 		if (fuzz_hang_at != 0 && watchdog_exits > 0)
 			break; /* the watchdog's test has its answer */
@@ -323,11 +328,13 @@ static bool stats_equal(const kernel_stats_t *a, const kernel_stats_t *b, bool a
 {
 	bool gone = a->capabilities == b->capabilities && a->tasks == b->tasks &&
 	    a->threads == b->threads;
-	return gone && (!all || (a->slab_objects == b->slab_objects &&
-				    a->kmalloc_large == b->kmalloc_large &&
-				    b->frames_free <= a->frames_free &&
-				    a->frames_free - b->frames_free <= TABLE_SLACK &&
-				    a->frames_committed == b->frames_committed));
+	return gone &&
+	    (!all ||
+		(a->slab_objects == b->slab_objects &&
+		    a->kmalloc_large == b->kmalloc_large &&
+		    b->frames_free <= a->frames_free &&
+		    a->frames_free - b->frames_free <= TABLE_SLACK &&
+		    a->frames_committed == b->frames_committed));
 }
 
 /** Whether two readings are the same in every counter. */
@@ -371,17 +378,19 @@ static void steady(kernel_stats_t *now)
 
 static void stats_print(const kernel_stats_t *a, const kernel_stats_t *b, bool same)
 {
-	printf("fuzz: kernel counters before -> after: capabilities %llu -> %llu, tasks %llu -> "
-	       "%llu, threads %llu -> %llu, slab objects %llu -> %llu, large blocks %llu -> "
-	       "%llu, free frames %llu -> %llu, committed frames %llu -> %llu: %s\n",
+	printf(
+	    "fuzz: kernel counters before -> after: capabilities %llu -> %llu, tasks "
+	    "%llu -> "
+	    "%llu, threads %llu -> %llu, slab objects %llu -> %llu, large blocks %llu -> "
+	    "%llu, free frames %llu -> %llu, committed frames %llu -> %llu: %s\n",
 	    (unsigned long long) a->capabilities, (unsigned long long) b->capabilities,
 	    (unsigned long long) a->tasks, (unsigned long long) b->tasks,
 	    (unsigned long long) a->threads, (unsigned long long) b->threads,
 	    (unsigned long long) a->slab_objects, (unsigned long long) b->slab_objects,
 	    (unsigned long long) a->kmalloc_large, (unsigned long long) b->kmalloc_large,
 	    (unsigned long long) a->frames_free, (unsigned long long) b->frames_free,
-	    (unsigned long long) a->frames_committed, (unsigned long long) b->frames_committed,
-	    same ? "back at baseline" : "LEAK");
+	    (unsigned long long) a->frames_committed,
+	    (unsigned long long) b->frames_committed, same ? "back at baseline" : "LEAK");
 }
 
 /** After a leak: the tasks there are besides the kernel's and ours. */
@@ -396,8 +405,9 @@ static void tasks_print(void)
 		if (ids[i] <= task_get_id() || task_get_info(ids[i], &info) != EOK)
 			continue;
 		printf("fuzz:   task %llu (%s), parent %llu, %u threads%s\n",
-		    (unsigned long long) info.id, info.name, (unsigned long long) info.parent_id,
-		    info.threads, info.zombie ? ", ended" : "");
+		    (unsigned long long) info.id, info.name,
+		    (unsigned long long) info.parent_id, info.threads,
+		    info.zombie ? ", ended" : "");
 	}
 }
 
@@ -415,10 +425,11 @@ static _Noreturn void serve(uint64_t seed)
 	for (;;) {
 		memset(r, 0, sizeof(r));
 		r[0] = 100000;
-		if ((errno_t) __syscall_ipc(SYS_IPC_WAIT, r) != EOK || r[0] != IPC_EVENT_REQUEST)
+		if ((errno_t) __syscall_ipc(SYS_IPC_WAIT, r) != EOK ||
+		    r[0] != IPC_EVENT_REQUEST)
 			continue;
-		sysarg_t a[10] = {r[8], rnd(&f) % 2 ? EOK : (sysarg_t) ENOENT, gen_pointer(&f),
-		    gen_size(&f)};
+		sysarg_t a[10] = {r[8], rnd(&f) % 2 ? EOK : (sysarg_t) ENOENT,
+		    gen_pointer(&f), gen_size(&f)};
 		size_t slot = rnd(&f) % POOL;
 		if (r[1] == IPC_M_CONNECT_TO_ME) {
 			a[1] = EOK;
@@ -435,7 +446,8 @@ static _Noreturn void serve(uint64_t seed)
 		} else {
 			__syscall_ipc(SYS_IPC_ANSWER, a);
 		}
-		sysarg_t c[10] = {back[rnd(&f) % 4], gen_method(&f), gen_any(&f), gen_any(&f)};
+		sysarg_t c[10] = {
+		    back[rnd(&f) % 4], gen_method(&f), gen_any(&f), gen_any(&f)};
 		if (c[0] != 0)
 			__syscall_ipc(SYS_IPC_CALL, c);
 	}

@@ -61,7 +61,7 @@ typedef struct {
 	volatile uint64_t num;
 	volatile uint64_t args[6];
 	volatile bool in_call;
-	bool stop; /* a thread other than the first: end its loop */
+	bool stop;	   /* a thread other than the first: end its loop */
 	uint64_t reported; /* calls already reported to the parent */
 } fuzzer_t;
 

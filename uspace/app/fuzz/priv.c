@@ -39,7 +39,7 @@
 #define IRQ_SUBS  4
 
 static uint64_t self_id, parent_id;
-static uint64_t spawned[SPAWNED];    /* our "fuzz --idle" tasks */
+static uint64_t spawned[SPAWNED];	/* our "fuzz --idle" tasks */
 static cap_handle_t irq_subs[IRQ_SUBS]; /* our IRQ subscriptions */
 
 static uint8_t rtc_read(uint8_t reg)
@@ -91,8 +91,8 @@ static void irq_subscribe_fuzz(fuzzer_t *f)
 	}
 	const uint64_t lines[] = {RTC_IRQ, RTC_IRQ, RTC_IRQ, 0, 5, 15, 16, rnd(f)};
 	cap_handle_t h = 0;
-	if (fz_call(f, SYS_IRQ_SUBSCRIBE, PICK(f, lines), M_FUZZ_IRQ, (sysarg_t) cmds, count,
-		(sysarg_t) &h, 0) != EOK)
+	if (fz_call(f, SYS_IRQ_SUBSCRIBE, PICK(f, lines), M_FUZZ_IRQ, (sysarg_t) cmds,
+		count, (sysarg_t) &h, 0) != EOK)
 		return;
 	size_t slot = rnd(f) % IRQ_SUBS;
 	cap_handle_t old = irq_subs[slot];
@@ -115,14 +115,14 @@ static void spawned_end(fuzzer_t *f, size_t slot)
 
 static void spawn_fuzz(fuzzer_t *f)
 {
-	static const char *const cmds[] = {"fuzz --idle", "fuzz --idle extra words",
-	    "no-such-module", "", " fuzz"};
+	static const char *const cmds[] = {
+	    "fuzz --idle", "fuzz --idle extra words", "no-such-module", "", " fuzz"};
 	const char *cmd = cmds[rnd(f) % 5];
 	uint64_t id = 0;
 	bool good = rnd(f) % 4 != 0;
 	if (fz_call(f, SYS_TASK_SPAWN_MODULE, good ? (sysarg_t) cmd : gen_pointer(f),
-		good ? strlen(cmd) : gen_size(f), good ? (sysarg_t) &id : gen_pointer(f), 0, 0,
-		0) != EOK ||
+		good ? strlen(cmd) : gen_size(f), good ? (sysarg_t) &id : gen_pointer(f),
+		0, 0, 0) != EOK ||
 	    !good)
 		return;
 	size_t slot = rnd(f) % SPAWNED;
@@ -133,8 +133,8 @@ static void spawn_fuzz(fuzzer_t *f)
 /** A task we may act on without harm: ours, ourselves, or nobody. */
 static uint64_t own_target(fuzzer_t *f)
 {
-	const uint64_t ids[] = {spawned[rnd(f) % SPAWNED], self_id, UINT64_MAX, 0,
-	    parent_id + (1ull << 40)};
+	const uint64_t ids[] = {
+	    spawned[rnd(f) % SPAWNED], self_id, UINT64_MAX, 0, parent_id + (1ull << 40)};
 	return PICK(f, ids);
 }
 
@@ -142,7 +142,8 @@ static uint64_t own_target(fuzzer_t *f)
 static bool is_sibling(uint64_t id)
 {
 	task_info_t info;
-	return id != self_id && task_get_info(id, &info) == EOK && info.parent_id == parent_id;
+	return id != self_id && task_get_info(id, &info) == EOK &&
+	    info.parent_id == parent_id;
 }
 
 static void kill_fuzz(fuzzer_t *f)
@@ -167,7 +168,8 @@ static void power_fuzz(fuzzer_t *f)
 	uint64_t mode = PICK(f, not_modes);
 	errno_t rc = (errno_t) fz_call(f, SYS_SYSTEM_POWER, mode, 0, 0, 0, 0, 0);
 	if (rc != EINVAL) {
-		printf("fuzz: SYSTEM_POWER(%#llx) with PERM_TASK returned %d, not EINVAL\n",
+		printf(
+		    "fuzz: SYSTEM_POWER(%#llx) with PERM_TASK returned %d, not EINVAL\n",
 		    (unsigned long long) mode, rc);
 		task_exit(EXIT_WATCHDOG);
 	}
@@ -189,7 +191,8 @@ static void ipclog_fuzz(fuzzer_t *f)
 	 * never a resize or enabling, which would outlast the run. */
 	const uint64_t cmds[] = {7, 7, 5, 0, 8, UINT64_MAX};
 	uint64_t cmd = PICK(f, cmds);
-	uint64_t arg = cmd == 7 ? (rnd(f) % 2 ? SANDBOX : gen_pointer(f)) : (1ull << 32) + rnd(f) % 8;
+	uint64_t arg = cmd == 7 ? (rnd(f) % 2 ? SANDBOX : gen_pointer(f))
+				: (1ull << 32) + rnd(f) % 8;
 	fz_call(f, SYS_IPCLOG_CONTROL, cmd, arg, gen_any(f), 0, 0, 0);
 }
 
@@ -197,16 +200,17 @@ static void hwres_fuzz(fuzzer_t *f)
 {
 	const uint64_t bases[] = {0, 0x3f8, 0xb8000, 0xfffe, 0x10000, rnd(f)};
 	const uint64_t sizes[] = {0, 1, 8, 0x1000, 0x10000, gen_size(f)};
-	fz_call(f, SYS_HWRES_GRANT, own_target(f), rnd(f) % 5, PICK(f, bases), PICK(f, sizes), 0,
-	    0);
+	fz_call(f, SYS_HWRES_GRANT, own_target(f), rnd(f) % 5, PICK(f, bases),
+	    PICK(f, sizes), 0, 0);
 }
 
 static void physmem_fuzz(fuzzer_t *f)
 {
 	uintptr_t base = 0;
 	bool good = rnd(f) % 2;
-	if (fz_call(f, SYS_PHYSMEM_MAP, rnd(f) % 2 ? 0xb8000 : rnd(f), gen_size(f) % (1 << 20),
-		rnd(f) % 16, good ? (sysarg_t) &base : gen_pointer(f), 0, 0) == EOK &&
+	if (fz_call(f, SYS_PHYSMEM_MAP, rnd(f) % 2 ? 0xb8000 : rnd(f),
+		gen_size(f) % (1 << 20), rnd(f) % 16,
+		good ? (sysarg_t) &base : gen_pointer(f), 0, 0) == EOK &&
 	    good)
 		fz_call(f, SYS_AS_AREA_DESTROY, base, 0, 0, 0, 0, 0); /* never touched */
 }
@@ -226,7 +230,8 @@ bool priv_call(fuzzer_t *f, sysarg_t num)
 	case SYS_KCONSOLE:
 		return true;
 	case SYS_PERM_GRANT:
-		fz_call(f, num, own_target(f), rnd(f) % 2 ? rnd(f) % 64 : rnd(f), 0, 0, 0, 0);
+		fz_call(
+		    f, num, own_target(f), rnd(f) % 2 ? rnd(f) % 64 : rnd(f), 0, 0, 0, 0);
 		return true;
 	case SYS_HWRES_GRANT:
 		hwres_fuzz(f);
