@@ -42,7 +42,7 @@ def main():
             print(f"fuzz: seed {args.seed}: FAILED ({e}); see {log}")
             return 1
     for line in re.findall(r"^fuzz: (?:kernel counters|watchdog|child \d+ \(seed).*$|"
-                           r"^fuzz: \d+ IRQ notifications.*$", g.output, re.M):
+                           r"^fuzz: \d+ interrupts accepted.*$", g.output, re.M):
         print(line)
     calls = int(m.group(1))
     print(f"fuzz: {calls / elapsed:,.0f} calls/s over {elapsed:.0f} s of host time")

@@ -50,6 +50,7 @@ typedef struct {
 	uint64_t id; /* 0: none */
 	uint64_t seed;
 	uint64_t heard_ns; /* last progress report (or start) */
+	uint64_t irqs;	   /* interrupts it reported its IRQ programs accepted */
 } child_t;
 
 static child_t children[CHILDREN];
@@ -99,6 +100,7 @@ static void child_start(size_t slot)
 	child_t *c = &children[slot];
 	bool privileged = slot == CHILDREN - 1;
 	c->seed = rnd(&seeds);
+	c->irqs = 0;
 	char cmd[128];
 	int n = snprintf(cmd, sizeof(cmd), "fuzz --%s %llu --watchdog %llu",
 	    privileged ? "privileged" : "child", (unsigned long long) c->seed,
@@ -221,8 +223,10 @@ static void take_request(const ipc_event_t *ev)
 	if (ev->imethod == M_FUZZ_PROGRESS && ev->args[0] == FUZZ_MAGIC && c != NULL) {
 		c->heard_ns = clock_ns();
 		total_calls += PROGRESS_STEP;
-		if (ev->args[1] > irq_notifs)
-			irq_notifs = ev->args[1];
+		if (ev->args[1] > c->irqs) {
+			irq_notifs += ev->args[1] - c->irqs;
+			c->irqs = ev->args[1];
+		}
 		answer(ev->cap, EOK);
 		if (total_calls % 100000 == 0)
 			printf("fuzz: %llu calls\n", (unsigned long long) total_calls);
@@ -490,7 +494,7 @@ static int parent(uint64_t seed, uint64_t calls_wanted, uint64_t seconds)
 		tasks_print();
 		fail();
 	}
-	printf("fuzz: %llu IRQ notifications from the privileged child's programs\n",
+	printf("fuzz: %llu interrupts accepted by the privileged child's IRQ programs\n",
 	    (unsigned long long) irq_notifs);
 	printf("fuzz: seed %llu: %llu calls, %llu tasks spawned, %llu killed: %s\n",
 	    (unsigned long long) seed, (unsigned long long) total_calls,
