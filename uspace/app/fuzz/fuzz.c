@@ -468,25 +468,37 @@ static _Noreturn void idle(void)
 	task_exit(0);
 }
 
+/** A short first round grows what grows once (the parent's stack and
+ *  tables, caches); the counters once it has ended are the baseline. */
+static bool baseline_take(uint64_t calls_wanted, kernel_stats_t *before)
+{
+	kernel_stats_t start, after;
+	if (counters_get(&start) != EOK) {
+		printf("fuzz: no kernel counters\n");
+		return false;
+	}
+	run(WARM_CALLS < calls_wanted ? WARM_CALLS : calls_wanted, 0);
+	if (!settle(&start, &after, false)) {
+		stats_print(&start, &after, false);
+		fail();
+	}
+	steady(before);
+	return true;
+}
+
 static int parent(uint64_t seed, uint64_t calls_wanted, uint64_t seconds)
 {
 	decide.rng = seed | 1;
 	seeds.rng = (seed * 0x9e3779b97f4a7c15ull) | 1;
 	printf("fuzz: seed %llu, %llu calls%s\n", (unsigned long long) seed,
 	    (unsigned long long) calls_wanted, seconds ? " (or the time limit)" : "");
-	/* A short first round grows what grows once (the parent's stack and
-	 * tables, caches); the counters after it are the baseline. */
-	kernel_stats_t before, after;
-	if (counters_get(&before) != EOK) {
-		printf("fuzz: no kernel counters\n");
+	if ((perm_get() & PERM_ALL) != PERM_ALL) {
+		printf("fuzz: the parent needs every permission (boot with testtask=fuzz)\n");
 		return 1;
 	}
-	run(WARM_CALLS < calls_wanted ? WARM_CALLS : calls_wanted, 0);
-	if (!settle(&before, &after, false)) {
-		stats_print(&before, &after, false);
-		fail();
-	}
-	steady(&before);
+	kernel_stats_t before, after;
+	if (!baseline_take(calls_wanted, &before))
+		return 1;
 	run(calls_wanted, seconds);
 	bool same = settle(&before, &after, true);
 	stats_print(&before, &after, same);
