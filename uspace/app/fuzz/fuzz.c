@@ -493,7 +493,8 @@ static int parent(uint64_t seed, uint64_t calls_wanted, uint64_t seconds)
 	printf("fuzz: seed %llu, %llu calls%s\n", (unsigned long long) seed,
 	    (unsigned long long) calls_wanted, seconds ? " (or the time limit)" : "");
 	if ((perm_get() & PERM_ALL) != PERM_ALL) {
-		printf("fuzz: the parent needs every permission (boot with testtask=fuzz)\n");
+		printf("fuzz: the parent needs every permission (boot with "
+		       "testtask=fuzz)\n");
 		return 1;
 	}
 	kernel_stats_t before, after;
