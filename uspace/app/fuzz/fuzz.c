@@ -22,12 +22,14 @@
  *   fuzz --privileged SEED          the privileged child (needs PERM_ALL)
  *   fuzz --server SEED              an IPC peer for the children
  *   fuzz --idle                     a task the privileged child may spawn
+ *   fuzz --help                     the usage; a bad option: message, status 2
  *
  * Seeds: the k-th child spawned gets the k-th number of a stream derived
  * from the seed (printed with it), so a child's calls can be repeated alone.
  * Output: `fuzz: seed S: N calls, T tasks spawned, K killed: ok` (exit 0).
  */
 #include "fuzz.h"
+#include <getopt.h>
 #include <ipc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +39,9 @@
 #include <thread.h>
 #include <time.h>
 
+#define USAGE \
+	"[--seed N] [--calls N] [--seconds N] [--trace N] [--watchdog S] [--hang N] " \
+	"(make fuzz boots it)"
 #define CHILDREN     4 /* fuzzing children, the last one privileged */
 #define SERVERS	     4
 #define ROTATE_CALLS 2000 /* reported calls between two child kills */
@@ -516,8 +521,50 @@ static int parent(uint64_t seed, uint64_t calls_wanted, uint64_t seconds)
 	return failures == 0 ? 0 : 1;
 }
 
+/** The options that take a number; the modes its own tasks run in come
+ *  first (--child, --privileged, --server with a seed; --idle alone). */
+static const char *const number_options[] = {"--seed", "--calls", "--seconds", "--trace",
+    "--watchdog", "--hang", "--child", "--privileged", "--server", NULL};
+
+static bool is_number_option(const char *word)
+{
+	for (const char *const *o = number_options; *o != NULL; o++)
+		if (strcmp(word, *o) == 0)
+			return true;
+	return false;
+}
+
+/** True when argv is "--idle" or pairs of a number option and a number;
+ *  otherwise reports the first bad word with the usage. */
+static bool arguments_ok(int argc, char **argv)
+{
+	if (argc == 2 && strcmp(argv[1], "--idle") == 0)
+		return true;
+	for (int i = 1; i < argc; i += 2) {
+		bool known = is_number_option(argv[i]);
+		char *end = NULL;
+		if (known && i + 1 < argc)
+			(void) strtoull(argv[i + 1], &end, 0);
+		if (known && end != NULL && end != argv[i + 1] && *end == '\0')
+			continue;
+		if (known)
+			fprintf(stderr, "fuzz: option %s needs a number\n", argv[i]);
+		else
+			fprintf(stderr, "fuzz: unknown option %s\n", argv[i]);
+		cmd_usage_error(argv[0], USAGE);
+		return false;
+	}
+	return true;
+}
+
 int main(int argc, char **argv)
 {
+	if (cmd_help(argc, argv, USAGE))
+		return CMD_EXIT_OK;
+	if (!arguments_ok(argc, argv))
+		return CMD_EXIT_USAGE;
+	if (argc == 2)
+		idle(); /* the only form with one word */
 	uint64_t seed = 1, calls_wanted = 100000, seconds = 0;
 	const char *mode = NULL;
 	for (int i = 1; i + 1 < argc; i += 2) {
@@ -539,8 +586,6 @@ int main(int argc, char **argv)
 			seed = v;
 		}
 	}
-	if (argc > 1 && strcmp(argv[1], "--idle") == 0)
-		idle();
 	if (mode != NULL && strcmp(mode, "--server") == 0)
 		serve(seed);
 	if (mode != NULL && strcmp(mode, "--child") == 0)

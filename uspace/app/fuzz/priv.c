@@ -116,7 +116,7 @@ static void spawned_end(fuzzer_t *f, size_t slot)
 static void spawn_fuzz(fuzzer_t *f)
 {
 	static const char *const cmds[] = {
-	    "fuzz --idle", "fuzz --idle extra words", "no-such-module", "", " fuzz"};
+	    "fuzz --idle", "fuzz --idle", "no-such-module", "", "idle"};
 	const char *cmd = cmds[rnd(f) % 5];
 	uint64_t id = 0;
 	bool good = rnd(f) % 4 != 0;
