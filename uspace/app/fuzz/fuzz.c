@@ -9,8 +9,9 @@
  * they send it, and watches that every child keeps making progress.
  *
  * At the end everything the run started is gone again and the kernel's
- * counters (capabilities, tasks, threads, slab objects, large blocks, free
- * and committed frames) must equal those before it: any difference fails.
+ * counters (capabilities, tasks, threads, slab objects, large blocks,
+ * committed frames) must equal those after a first round; free frames may
+ * stay a few page tables below (stats_equal). Any other difference fails.
  *
  *   fuzz [--seed N] [--calls N] [--seconds N] [--trace I] [--watchdog S]
  *        [--hang N]         the parent (testtask=fuzz); --calls counts the
@@ -24,8 +25,9 @@
  *   fuzz --idle                     a task the privileged child may spawn
  *   fuzz --help                     the usage; a bad option: message, status 2
  *
- * Seeds: the k-th child spawned gets the k-th number of a stream derived
- * from the seed (printed with it), so a child's calls can be repeated alone.
+ * Seeds: the k-th child or server spawned gets the k-th number of a stream
+ * derived from the seed (a child's is printed with it), so each child's
+ * calls follow from the seed; how tasks and threads interleave does not.
  * Output: `fuzz: seed S: N calls, T tasks spawned, K killed: ok` (exit 0).
  */
 #include "fuzz.h"
