@@ -49,9 +49,9 @@
 #define ROTATE_CALLS 2000 /* reported calls between two child kills */
 #define SERVER_CALLS 3000 /* reported calls between two server kills */
 #define SILENCE_NS   ((fuzz_watchdog_seconds + 15) * 1000000000ull)
-#define TABLE_SLACK  4	  /* frames: see stats_equal */
-#define WARM_CALLS   4000 /* the first round, before the baseline */
-#define SETTLE_NS    (20 * 1000000000ull)
+#define TABLE_SLACK  4			  /* frames: see stats_equal */
+#define WARM_CALLS   4000		  /* the first round, before the baseline */
+#define SETTLE_NS    (60 * 1000000000ull) /* only a failure waits this long */
 
 typedef struct {
 	uint64_t id; /* 0: none */
