@@ -80,7 +80,7 @@ static void thread_restart(unsigned i, bool privileged)
 	if (thread_create(thread_loop, &fuzzers[i], "fuzz", &tid) != EOK)
 		running[i] = false; /* out of memory now: later */
 	else
-		(void) thread_detach(tid);
+		DISCARD(cleanup, thread_detach(tid));
 }
 
 static void watchdog_report(const fuzzer_t *f, uint64_t seconds)
@@ -101,7 +101,7 @@ static void watchdog(void *arg)
 {
 	uint64_t seen[THREADS] = {0}, since[THREADS] = {0};
 	for (;;) {
-		thread_sleep(1000000);
+		DISCARD(woken, thread_sleep(1000000));
 		uint64_t now = clock_ns();
 		for (unsigned i = 0; i < THREADS; i++) {
 			fuzzer_t *f = &fuzzers[i];
@@ -145,7 +145,7 @@ _Noreturn void fuzz_child(uint64_t seed, bool privileged)
 		priv_setup(f);
 	thread_id_t tid;
 	if (thread_create(watchdog, NULL, "watchdog", &tid) == EOK)
-		(void) thread_detach(tid);
+		DISCARD(cleanup, thread_detach(tid));
 	for (int i = 0; i < 2; i++)
 		fuzz_connect(f);
 	for (uint64_t n = 1;; n++) {

@@ -268,7 +268,7 @@ void priv_setup(fuzzer_t *f)
 		parent_id = info.parent_id;
 	/* The parent grants our permissions after we start. */
 	for (int i = 0; i < 5000 && (perm_get() & PERM_ALL) != PERM_ALL; i++)
-		thread_sleep(1000);
+		DISCARD(woken, thread_sleep(1000));
 	if (iospace_enable(RTC_INDEX, 2) != EOK || iospace_enable(0x80, 1) != EOK) {
 		printf("fuzz: the privileged child has no I/O ports\n");
 		task_exit(EXIT_WATCHDOG);
