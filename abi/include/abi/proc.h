@@ -59,6 +59,11 @@ typedef struct {
 	uintptr_t fault_ip;
 } task_exit_t;
 
+/* task_info_t.flags. ESSENTIAL: the system cannot run without the task (the
+ * boot's init= tasks: the naming service, the VFS, the root file system and
+ * init); when it ends, the kernel says so and reboots the machine. */
+#define TASK_FLAG_ESSENTIAL 1u
+
 /** What SYS_TASK_INFO tells about a task (for ps, top and the IPC log). */
 typedef struct {
 	uint64_t id;
@@ -67,7 +72,7 @@ typedef struct {
 	uint32_t threads;
 	uint32_t perms;
 	uint32_t zombie; /* ended, waiting to be collected */
-	uint32_t reserved;
+	uint32_t flags;	 /* TASK_FLAG_* */
 	uint64_t resident_pages;
 	uint64_t calls_sent;
 	uint64_t calls_received;

@@ -44,7 +44,10 @@ static errno_t start_module(const char *name, const char *args, task_t **out)
 	    phys_to_virt(m->start), m->end - m->start, cmdline, NULL, PERM_ALL, out);
 }
 
-static void start_init_tasks(const char *list)
+/** Starts the tasks of @a list; with @a essential their end reboots the
+ *  machine (the boot's init= tasks; not a test's testinit= ones, which a
+ *  test may end). */
+static void start_init_tasks(const char *list, bool essential)
 {
 	char names[INIT_LIST_MAX];
 	str_lcpy(names, list, sizeof(names));
@@ -57,6 +60,7 @@ static void start_init_tasks(const char *list)
 		if (rc == EOK) {
 			ipc_set_naming_service(
 			    task); /* the first one is the naming service */
+			task->essential = essential;
 			printf("init: started %s as task %llu\n", name,
 			    (unsigned long long) task->id);
 			task_put(task);
@@ -72,7 +76,7 @@ static NORETURN void run_test_task(const char *name)
 	task_t *task;
 	char args[INIT_LIST_MAX];
 	if (cmdline_get(boot_info.cmdline, "testinit", args, sizeof(args)) == EOK)
-		start_init_tasks(args);
+		start_init_tasks(args, false);
 	bool have_args = cmdline_get(boot_info.cmdline, "testargs", args, sizeof(args)) ==
 	    EOK;
 	errno_t rc = start_module(name, have_args ? args : NULL, &task);
@@ -112,7 +116,7 @@ void init_start_user(void)
 	if (cmdline_get(boot_info.cmdline, "testtask", value, sizeof(value)) == EOK)
 		run_test_task(value);
 	if (cmdline_get(boot_info.cmdline, "init", value, sizeof(value)) == EOK)
-		start_init_tasks(value);
+		start_init_tasks(value, true);
 	else
 		printf("init: no init tasks (boot option init=NAME,...)\n");
 }

@@ -230,6 +230,7 @@ static void fill_info(task_t *t, task_info_t *info)
 	info->threads = (uint32_t) t->thread_count;
 	info->perms = t->perms;
 	info->zombie = t->state == TASK_ZOMBIE;
+	info->flags = t->essential ? TASK_FLAG_ESSENTIAL : 0;
 	list_foreach (t->threads, task_link, thread_t, th)
 		info->ticks += th->ticks;
 	spinlock_unlock(&t->lock);

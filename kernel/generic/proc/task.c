@@ -14,6 +14,7 @@
 #include <printf.h>
 #include <proc/thread.h>
 #include <string.h>
+#include <system.h>
 #include <time/clock.h>
 
 task_t kernel_task;
@@ -157,6 +158,23 @@ static void task_orphan_children(task_t *parent)
 	}
 }
 
+/** An essential task has ended: a half-dead system is worth less than a
+ *  fresh one, so the kernel says why and reboots (under the test harness's
+ *  -no-reboot QEMU then exits). */
+static void task_essential_ended(task_t *t)
+{
+	char how[16];
+	if (t->exit.how == TASK_EXIT_NORMAL)
+		snprintf(how, sizeof(how), "status %d", t->exit.status);
+	else
+		str_lcpy(how, t->exit.how == TASK_EXIT_KILLED ? "killed" : "faulted",
+		    sizeof(how));
+	printf("system: essential task %llu (%s) ended (%s); the system cannot run "
+	       "without it: rebooting\n",
+	    (unsigned long long) t->id, t->name, how);
+	system_reboot();
+}
+
 /** The last thread is gone: free the address space, publish the ending. */
 static void task_finish(task_t *t)
 {
@@ -168,6 +186,8 @@ static void task_finish(task_t *t)
 		t->exit_set = true;
 	}
 	spinlock_unlock(&t->lock);
+	if (t->essential)
+		task_essential_ended(t);
 	event_task_cleanup(t);
 	ipc_task_cleanup(t);
 	as_destroy(t->as);

@@ -10,9 +10,18 @@
  *
  * A restartable program that keeps ending within RESTART_QUICK_USEC of its
  * start RESTART_QUICK_MAX times in a row is given up on.
+ *
+ * Restarts keep the configuration's order, which is the order of
+ * dependence: a program is started again only once every restartable
+ * program above it is up again (ready, for a `ready` line), so a shell whose
+ * console died waits for the new console. What a server had (mounts, its
+ * location-service entries) it gets back from the VFS and libc, not from
+ * init.
  */
 #include <async.h>
 #include <fibril.h>
+#include <fibril_synch.h>
+#include <common/adt/list.h>
 #include <fileload.h>
 #include <vfs.h>
 #include <stdio.h>
@@ -46,7 +55,16 @@ typedef struct {
 	task_wait_t exit_wait;
 	uint64_t started_ns;
 	unsigned quick_ends; /* ended soon after starting, in a row */
+	bool up;	     /* started (and ready); keepers_lock */
+	bool given_up;	     /* not restarted any more; keepers_lock */
+	link_t link;	     /* in `kept`, in the configuration's order */
 } entry_t;
+
+/* The restartable programs in the configuration's order, and their up
+ * states; a change is broadcast on keepers_cv. */
+static FIBRIL_MUTEX_INITIALIZE(keepers_lock);
+static FIBRIL_CONDVAR_INITIALIZE(keepers_cv);
+static list_t kept = LIST_INITIALIZER(kept);
 
 /** Splits @a line in place into words (spaces separate; "..." keeps them);
  *  their count, or -1 if there are too many or a quote is not closed. */
@@ -171,24 +189,72 @@ static bool may_restart(entry_t *e)
 	return e->quick_ends < RESTART_QUICK_MAX;
 }
 
-/** A restartable program's keeper: starts it again each time it ends. */
+/** Records whether @a e is up (@a up) or given up on (@a given_up). */
+static void keeper_set(entry_t *e, bool up, bool given_up)
+{
+	fibril_mutex_lock(&keepers_lock);
+	e->up = up;
+	e->given_up = given_up;
+	fibril_condvar_broadcast(&keepers_cv);
+	fibril_mutex_unlock(&keepers_lock);
+}
+
+/** Whether @a e's task has ended, though its keeper may not know yet (the
+ *  programs below it can notice its end first: a shell whose console
+ *  died). */
+static bool keeper_task_ended(const entry_t *e)
+{
+	task_info_t info;
+	return task_get_info(e->id, &info) != EOK || info.zombie;
+}
+
+/** Whether a program above @a e is down (and may come back); keepers_lock
+ *  is held. */
+static bool keeper_waits_locked(entry_t *e)
+{
+	list_foreach (kept, link, entry_t, above) {
+		if (above == e)
+			return false;
+		if (!above->given_up && (!above->up || keeper_task_ended(above)))
+			return true;
+	}
+	return false;
+}
+
+/** Waits until every restartable program above @a e is up again. */
+static void keeper_wait_above(entry_t *e)
+{
+	fibril_mutex_lock(&keepers_lock);
+	while (keeper_waits_locked(e))
+		fibril_condvar_wait(&keepers_cv, &keepers_lock);
+	fibril_mutex_unlock(&keepers_lock);
+}
+
+/** A restartable program's keeper: starts it again each time it ends,
+ *  after the programs above it are back. */
 static errno_t keep_running(void *arg)
 {
 	entry_t *e = arg;
 	for (;;) {
 		task_exit_t exit;
 		errno_t rc = task_wait(&e->exit_wait, &exit, NULL);
+		keeper_set(e, false, rc != EOK);
 		if (rc != EOK) {
 			printf("init: lost track of %s: %s\n", e->argv[0], str_error(rc));
 			return rc;
 		}
 		if (!may_restart(e)) {
+			keeper_set(e, false, true);
 			log_end(e, &exit, "; it keeps failing, not restarting it");
 			return EOK;
 		}
 		log_end(e, &exit, "; restarting it");
-		if (start(e) != EOK)
+		keeper_wait_above(e);
+		if (start(e) != EOK) {
+			keeper_set(e, false, true);
 			return EOK;
+		}
+		keeper_set(e, true, false);
 	}
 }
 
@@ -245,6 +311,10 @@ static bool run_line(char *line, int number, const char *path)
 		printf("init: cannot watch %s: out of memory\n", e->argv[0]);
 		return false;
 	}
+	fibril_mutex_lock(&keepers_lock);
+	e->up = true;
+	list_append(&e->link, &kept);
+	fibril_mutex_unlock(&keepers_lock);
 	fibril_add_ready(f);
 	return true;
 }

@@ -1,15 +1,25 @@
 /*
- * kill: kills the tasks with the given ids (a task may kill its children;
- * others need PERM_TASK). There is one kill, which nothing can catch, so
- * the habits -9 and -KILL (SIGKILL elsewhere) are accepted and mean it.
+ * kill [-9|-KILL] [-f] ID...: kills the tasks with the given ids (a task may
+ * kill its children; others need PERM_TASK). There is one kill, which
+ * nothing can catch, so the habits -9 and -KILL (SIGKILL elsewhere) are
+ * accepted and mean it. A task the system cannot run without
+ * (TASK_FLAG_ESSENTIAL: the naming service, the VFS, the root file system,
+ * init) is refused unless -f is given, since its end reboots the machine.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <task.h>
 
-#define USAGE "[-9|-KILL] ID..."
+#define USAGE \
+	"[-9|-KILL] [-f] ID...\n" \
+	"  -f  also kill a task the system cannot run without (it reboots)"
+
+/** Exit status for a refused essential task. */
+#define KILL_EXIT_REFUSED 1
 
 /** Parses a task id (decimal digits only) into *@a id. */
 static errno_t parse_id(const char *text, task_id_t *id)
@@ -21,11 +31,31 @@ static errno_t parse_id(const char *text, task_id_t *id)
 	return *end == '\0' ? EOK : EINVAL;
 }
 
-static errno_t kill_one(const char *text)
+/** Whether task @a id is one the system cannot lose (its record into
+ *  *@a info). A task that cannot be looked up is left for task_kill() to
+ *  report. */
+static bool is_essential(task_id_t id, task_info_t *info)
+{
+	return task_get_info(id, info) == EOK && (info->flags & TASK_FLAG_ESSENTIAL) != 0;
+}
+
+/** Kills the task @a text names; the exit status it earns. */
+static int kill_one(const char *argv0, const char *text, bool force)
 {
 	task_id_t id;
 	errno_t rc = parse_id(text, &id);
-	return rc == EOK ? task_kill(id) : rc;
+	if (rc != EOK)
+		return cmd_error(argv0, text, rc);
+	task_info_t info;
+	if (!force && is_essential(id, &info)) {
+		fprintf(stderr,
+		    "%s: task %s (%s) is essential: the system cannot run without it "
+		    "and would reboot; `kill -f %s` kills it all the same\n",
+		    cmd_name(argv0), text, info.name, text);
+		return KILL_EXIT_REFUSED;
+	}
+	rc = task_kill(id);
+	return rc == EOK ? CMD_EXIT_OK : cmd_error(argv0, text, rc);
 }
 
 /** True when @a arg names the kill there is (-9, -KILL). */
@@ -36,9 +66,27 @@ static bool kill_signal(const char *arg)
 
 int main(int argc, char *argv[])
 {
+	if (cmd_help(argc, argv, USAGE))
+		return CMD_EXIT_OK;
 	if (argc > 1 && kill_signal(argv[1])) {
 		argv[1] = argv[0]; /* the signal taken, the rest as without it */
-		return cmd_each(argc - 1, argv + 1, USAGE, kill_one);
+		argc--;
+		argv++;
 	}
-	return cmd_each(argc, argv, USAGE, kill_one);
+	bool force = false;
+	int opt;
+	while ((opt = getopt(argc, argv, "f")) != -1) {
+		if (opt != 'f')
+			return CMD_EXIT_USAGE;
+		force = true;
+	}
+	if (optind == argc)
+		return cmd_usage_error(argv[0], USAGE);
+	int status = CMD_EXIT_OK;
+	for (int i = optind; i < argc; i++) {
+		int one = kill_one(argv[0], argv[i], force);
+		if (one != CMD_EXIT_OK)
+			status = one;
+	}
+	return status;
 }

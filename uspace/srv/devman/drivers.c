@@ -7,6 +7,7 @@
  * the task's end: so a driver that dies before it attaches is noticed as
  * well as one that dies later (whose connection also ends: driver_gone()
  * runs for whichever comes first and finds nothing to do the second time).
+ * A wait that fails (not an end) is not taken for the driver's death.
  */
 #include "devman.h"
 #include <dirent.h>
@@ -120,6 +121,25 @@ static void start_failed(const start_req_t *req, errno_t rc)
 	}
 }
 
+/** Waits for the end of driver task @a id of @a req. Only an answer that
+ *  the task ended says the driver died: a failed wait (the naming service,
+ *  which keeps the tasks' records, went away) proves nothing, and the
+ *  driver's connection ending is left to tell (driver_gone from
+ *  devman.c). */
+static void driver_watch(const start_req_t *req, task_id_t id, task_wait_t *wait)
+{
+	task_exit_t texit;
+	errno_t rc = task_wait(wait, &texit, NULL);
+	if (rc != EOK) {
+		printf("%s: cannot watch driver %s (task %llu): %s\n", NAME, req->program,
+		    (unsigned long long) id, str_error(rc));
+		return;
+	}
+	fibril_mutex_lock(&tree_lock);
+	driver_gone(req->handle, id);
+	fibril_mutex_unlock(&tree_lock);
+}
+
 /** Starts the driver task of @a req, then waits for its end. */
 static errno_t driver_fibril(void *arg)
 {
@@ -145,13 +165,8 @@ static errno_t driver_fibril(void *arg)
 		fibril_condvar_broadcast(&tree_changed);
 	}
 	fibril_mutex_unlock(&tree_lock);
-	if (rc == EOK) {
-		task_exit_t texit;
-		DISCARD(cleanup, task_wait(&wait, &texit, NULL));
-		fibril_mutex_lock(&tree_lock);
-		driver_gone(req->handle, id);
-		fibril_mutex_unlock(&tree_lock);
-	}
+	if (rc == EOK)
+		driver_watch(req, id, &wait);
 	free(req);
 	return EOK;
 }

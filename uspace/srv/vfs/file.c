@@ -15,11 +15,17 @@
  * fibril watches the task's end through the naming service (without
  * collecting it) and wakes the worker, which also checks every SWEEP_USEC
  * and before a new table is made.
+ *
+ * An open file keeps its path below its mount: when the mount's server
+ * dies and a restarted one is mounted in its place, the file's next call
+ * reopens it there by that path (vfs_file_follow), so a terminal or a
+ * /loc node opened before a restart works after it.
  */
 #include "vfs.h"
 #include <fibril.h>
 #include <spinlock.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define PENDING_MAX 64
 #define SWEEP_USEC  2000000
@@ -115,6 +121,7 @@ static void file_close(vfs_file_t *file)
 	m->open_files--;
 	fibril_mutex_unlock(&vfs_lock);
 	vfs_mount_put(m);
+	free(file->rest);
 	free(file);
 }
 
@@ -128,28 +135,84 @@ void vfs_file_put(vfs_file_t *file)
 		file_close(closed);
 }
 
-errno_t vfs_file_open(vfs_mount_t *m, uint64_t index, unsigned oflags, vfs_file_t **filep)
+/** Opens node @a index of @a m for @a oflags and counts it there (the
+ *  caller's file then holds a reference to @a m). */
+static errno_t file_open_node(vfs_mount_t *m, uint64_t index, unsigned oflags)
 {
-	vfs_file_t *file = calloc(1, sizeof(*file));
-	if (file == NULL)
-		return ENOMEM;
 	sysarg_t out[3];
 	errno_t rc = vfs_fs_req(m, FS_OPEN_NODE, index, oflags & O_ACCMODE, 0, out);
-	if (rc != EOK) {
-		free(file);
+	if (rc != EOK)
 		return rc;
-	}
-	fibril_mutex_initialize(&file->lock);
 	vfs_mount_ref(m);
 	fibril_mutex_lock(&vfs_lock);
 	m->open_files++;
 	fibril_mutex_unlock(&vfs_lock);
+	return EOK;
+}
+
+errno_t vfs_file_open(
+    vfs_mount_t *m, uint64_t index, const char *rest, unsigned oflags, vfs_file_t **filep)
+{
+	vfs_file_t *file = calloc(1, sizeof(*file));
+	char *path = strdup(rest);
+	errno_t rc = file != NULL && path != NULL ? file_open_node(m, index, oflags)
+						  : ENOMEM;
+	if (rc != EOK) {
+		free(path);
+		free(file);
+		return rc;
+	}
+	fibril_mutex_initialize(&file->lock);
 	file->mount = m;
 	file->index = index;
+	file->rest = path;
 	file->oflags = oflags;
 	file->refs = 1;
 	*filep = file;
 	return EOK;
+}
+
+/** The live mount now at @a m's mount point, if @a m was replaced there by
+ *  a revival (referenced), else NULL. */
+static vfs_mount_t *file_successor(vfs_mount_t *m)
+{
+	fibril_mutex_lock(&vfs_lock);
+	bool replaced = !m->mounted && m->fs->dead;
+	fibril_mutex_unlock(&vfs_lock);
+	if (!replaced)
+		return NULL;
+	vfs_mount_t *next;
+	const char *rest;
+	if (vfs_mount_resolve(m->point, &next, &rest) != EOK)
+		return NULL;
+	if (*rest != '\0' || next->fs->dead) {
+		vfs_mount_put(next);
+		return NULL;
+	}
+	return next;
+}
+
+void vfs_file_follow(vfs_file_t *file)
+{
+	vfs_mount_t *next = file_successor(file->mount);
+	if (next == NULL)
+		return;
+	/* Only finds: a file created or truncated once is not made again. */
+	unsigned lflags = (file->oflags & O_DIRECTORY) ? L_DIRECTORY : 0;
+	sysarg_t out[3];
+	errno_t rc = vfs_fs_req_path(next, FS_LOOKUP, lflags, file->rest, NULL, out);
+	if (rc == EOK)
+		rc = file_open_node(next, out[0], file->oflags);
+	if (rc == EOK) {
+		vfs_mount_t *old = file->mount;
+		fibril_mutex_lock(&vfs_lock);
+		old->open_files--;
+		fibril_mutex_unlock(&vfs_lock);
+		vfs_mount_put(old);
+		file->mount = next;
+		file->index = out[0];
+	}
+	vfs_mount_put(next);
 }
 
 /** Puts @a file into a free slot of @a t; tables_lock is held. */

@@ -4,10 +4,13 @@
  *
  * The registry (list `registry`, guarded by vfs_lock) holds the live
  * servers; several may register one type name, and mounts take the newest.
- * A server is dead once its registration connection hangs up or a call to
- * it is answered EHANGUP: it leaves the registry and every later call on
- * its mounts fails with EIO without being sent. The record itself lives
- * while mounts reference it.
+ * A server is dead once its registration connection hangs up (the kernel
+ * hangs it up when the task ends): it leaves the registry and every later
+ * call on its mounts fails with EIO without being sent. An EHANGUP answer
+ * alone proves nothing: a live server passes on its own peer's hang-up
+ * (locfs when locsrv restarts). The record itself lives while mounts
+ * reference it. A server that registers a type whose server died takes
+ * over its mounts (vfs_mount_revive).
  *
  * The session to a server is EXCHANGE_PARALLEL: every concurrent exchange
  * (a call with its data transfers) has a connection of its own, so a call
@@ -87,11 +90,7 @@ errno_t vfs_fs_begin(vfs_fs_t *fs, async_exch_t **exch)
 errno_t vfs_fs_end(vfs_fs_t *fs, async_exch_t *exch, errno_t rc)
 {
 	async_exchange_end(exch);
-	if (rc == EHANGUP) {
-		fs_mark_dead(fs);
-		return EIO;
-	}
-	return rc;
+	return rc == EHANGUP ? EIO : rc;
 }
 
 errno_t vfs_fs_req(vfs_mount_t *m, sysarg_t method, sysarg_t a2, sysarg_t a3, sysarg_t a4,
@@ -180,6 +179,17 @@ static vfs_fs_t *fs_receive_registration(void)
 	return fs;
 }
 
+/** Gives the mounts of a server of type @a name that just died to a live
+ *  server of that type, if one registered before the death was seen. */
+static void fs_hand_on_mounts(const char *name)
+{
+	vfs_fs_t *heir;
+	if (vfs_fs_get(name, false, &heir) != EOK)
+		return;
+	vfs_mount_revive(heir);
+	vfs_fs_put(heir);
+}
+
 /** A file-system server's registration connection: it stays open as long
  *  as the server lives; its hang-up is the server's death. */
 void vfs_fs_connection(ipc_call_t *icall, void *arg)
@@ -192,7 +202,9 @@ void vfs_fs_connection(ipc_call_t *icall, void *arg)
 	list_append(&fs->link, &registry);
 	fibril_condvar_broadcast(&registered_cv);
 	fibril_mutex_unlock(&vfs_lock);
+	vfs_mount_revive(fs);
 	async_serve_more(async_refuse_call, NULL);
 	fs_mark_dead(fs);
+	fs_hand_on_mounts(fs->name);
 	vfs_fs_put(fs);
 }

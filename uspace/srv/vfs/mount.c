@@ -3,8 +3,13 @@
  * resolution. Mount and unmount are serialised by mount_op_lock, held
  * across their calls to the file system, so the table cannot change under
  * their checks; other operations only take references (vfs_lock briefly).
+ * A mount whose server died stays in the table (its calls fail with EIO)
+ * until unmounted or until a server of its type registers: that one gets
+ * it mounted afresh with the same options (vfs_mount_revive), so a
+ * restarted pipefs or locfs is found where it was.
  */
 #include "vfs.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <vfs_path.h>
@@ -85,6 +90,7 @@ static errno_t mount_instance(
 	if (m == NULL)
 		return ENOMEM;
 	str_lcpy(m->point, point, sizeof(m->point));
+	str_lcpy(m->opts, opts, sizeof(m->opts));
 	m->fs = fs;
 	m->flags = flags & VFS_MOUNT_RDONLY;
 	m->inst = next_inst++;
@@ -185,4 +191,65 @@ errno_t mount_info(size_t index, vfs_mount_info_t *info)
 	}
 	fibril_mutex_unlock(&vfs_lock);
 	return rc;
+}
+
+/** A mount in the table whose server died and whose type is @a name;
+ *  vfs_lock is held. */
+static vfs_mount_t *mount_find_orphan_locked(const char *name)
+{
+	list_foreach (mounts, link, vfs_mount_t, m) {
+		if (m->fs->dead && strcmp(m->fs->name, name) == 0)
+			return m;
+	}
+	return NULL;
+}
+
+/** Puts @a fresh in @a old's place in the table; vfs_lock is held. */
+static void mount_replace_locked(vfs_mount_t *old, vfs_mount_t *fresh)
+{
+	fresh->mounted = true;
+	fresh->refs = 1;
+	list_insert_before(&fresh->link, &old->link);
+	list_remove(&old->link);
+	old->mounted = false;
+}
+
+/** Revives one orphaned mount of @a fs's type; false when none is left or
+ *  the new server refused (it then keeps its dead mount). mount_op_lock is
+ *  held. */
+static bool mount_revive_one(vfs_fs_t *fs)
+{
+	fibril_mutex_lock(&vfs_lock);
+	vfs_mount_t *old = mount_find_orphan_locked(fs->name);
+	if (old != NULL) {
+		old->refs++;
+		fs->refs++; /* the new mount's */
+	}
+	fibril_mutex_unlock(&vfs_lock);
+	if (old == NULL)
+		return false;
+	vfs_mount_t *fresh = NULL;
+	errno_t rc = mount_instance(fs, old->point, old->opts, old->flags, &fresh);
+	if (rc == EOK) {
+		fibril_mutex_lock(&vfs_lock);
+		mount_replace_locked(old, fresh);
+		fibril_mutex_unlock(&vfs_lock);
+		printf("vfs: mounted %s on %s again (task %llu)\n", fs->name, old->point,
+		    (unsigned long long) fs->task);
+		vfs_mount_put(old); /* the table's reference */
+	} else {
+		printf("vfs: cannot mount %s on %s again: %s\n", fs->name, old->point,
+		    str_error(rc));
+		vfs_fs_put(fs);
+	}
+	vfs_mount_put(old);
+	return rc == EOK;
+}
+
+void vfs_mount_revive(vfs_fs_t *fs)
+{
+	fibril_mutex_lock(&mount_op_lock);
+	while (mount_revive_one(fs))
+		;
+	fibril_mutex_unlock(&mount_op_lock);
 }

@@ -107,7 +107,7 @@ static errno_t ops_open_node(ops_path_t *p, unsigned oflags, vfs_file_t **file)
 	if (rc == EOK && (oflags & O_TRUNC) && (oflags & O_ACCMODE) != O_RDONLY)
 		rc = vfs_fs_req(p->m, FS_TRUNCATE, out[0], 0, 0, unused);
 	if (rc == EOK)
-		rc = vfs_file_open(p->m, out[0], oflags, file);
+		rc = vfs_file_open(p->m, out[0], p->rest, oflags, file);
 	return rc;
 }
 
@@ -145,6 +145,7 @@ static errno_t ops_file(vfs_table_t *t, ipc_call_t *call, int access, vfs_file_t
 		return EBADF;
 	}
 	fibril_mutex_lock(&file->lock);
+	vfs_file_follow(file);
 	*filep = file;
 	return EOK;
 }

@@ -37,6 +37,7 @@ typedef struct {
 typedef struct {
 	link_t link; /* in the mount table while mounted */
 	char point[VFS_PATH_MAX + 1];
+	char opts[VFS_OPTS_MAX + 1]; /* as mounted; a revival mounts with them */
 	vfs_fs_t *fs;
 	sysarg_t inst;
 	uint64_t root;
@@ -51,6 +52,7 @@ typedef struct {
 	fibril_mutex_t lock; /* guards pos; held across one operation */
 	vfs_mount_t *mount;  /* referenced */
 	uint64_t index;
+	char *rest; /* its path below the mount point, owned: to follow it */
 	unsigned oflags;
 	uint64_t pos;
 	unsigned refs; /* descriptors; tables_lock */
@@ -70,8 +72,10 @@ errno_t vfs_fs_get(const char *name, bool wait, vfs_fs_t **fs);
 void vfs_fs_put(vfs_fs_t *fs);
 /** An exchange with @a fs, or EIO if it is dead. */
 errno_t vfs_fs_begin(vfs_fs_t *fs, async_exch_t **exch);
-/** Ends @a exch and maps the call's result @a rc: a hang-up marks @a fs
- *  dead and becomes EIO. */
+/** Ends @a exch and maps the call's result @a rc: a hang-up becomes EIO.
+ *  It does not mark @a fs dead: the server may pass on a hang-up of its
+ *  own peer (locfs of locsrv); only its registration connection's end
+ *  says the server is gone. */
 errno_t vfs_fs_end(vfs_fs_t *fs, async_exch_t *exch, errno_t rc);
 errno_t vfs_fs_req(vfs_mount_t *m, sysarg_t method, sysarg_t a2, sysarg_t a3, sysarg_t a4,
     sysarg_t out[3]);
@@ -94,6 +98,10 @@ errno_t unmount_request(const char *point);
 /** Entry @a index of the mount table (in the order of mounting) into
  *  *@a info; ENOENT past the last. */
 errno_t mount_info(size_t index, vfs_mount_info_t *info);
+/** Mounts afresh on @a fs, a server that has just registered, every mount
+ *  whose server of the same type died: the mount point and its options stay,
+ *  files opened on the dead mount keep failing with EIO. */
+void vfs_mount_revive(vfs_fs_t *fs);
 
 /* file.c */
 typedef struct vfs_table vfs_table_t;
@@ -104,7 +112,14 @@ void vfs_client_destroy(void *data);
 vfs_table_t *vfs_client_table(task_id_t task);
 /** Applies the ends of client tasks (a fibril). */
 errno_t vfs_client_worker(void *arg);
-errno_t vfs_file_open(vfs_mount_t *m, uint64_t index, unsigned oflags, vfs_file_t **file);
+/** A new open file on node @a index of @a m, found at @a rest below it. */
+errno_t vfs_file_open(
+    vfs_mount_t *m, uint64_t index, const char *rest, unsigned oflags, vfs_file_t **file);
+/** With @a file's lock held: if its mount's server died and a restarted
+ *  one was mounted in its place (vfs_mount_revive), reopens the file by its
+ *  path there (position kept; nothing is created). Else it stays as it is
+ *  and its calls go on failing with EIO. */
+void vfs_file_follow(vfs_file_t *file);
 errno_t vfs_fd_alloc(vfs_table_t *t, vfs_file_t *file, int *fd);
 /** The file of descriptor @a fd, referenced; EBADF. */
 errno_t vfs_fd_get(vfs_table_t *t, sysarg_t fd, vfs_file_t **file);

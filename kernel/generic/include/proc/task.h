@@ -52,6 +52,7 @@ typedef struct task {
 	/* Reaped as soon as it ends, parent or not: the naming service keeps the
 	 * exit (it hears it in the PHONE_HUNGUP of phone 1). */
 	bool detached;
+	bool essential; /* its end reboots the machine (TASK_FLAG_ESSENTIAL) */
 	task_exit_t exit;
 	waitq_t exit_wq; /* task_wait sleepers */
 	uint64_t start_ns;
