@@ -5,7 +5,10 @@
  *   answer:   EOK, args[0] = source address, args[1] = size (<= maximum)
  *   caller:   args[1] = bytes delivered
  * The receiver's bytes are copied into a kernel buffer in its context and
- * out to the caller when the caller picks the answer up.
+ * out to the caller when the caller picks the answer up. An answer with
+ * bytes to a caller that has gone fails with EHANGUP (the caller gets
+ * nothing), so the receiver knows the bytes reached nobody and can keep
+ * them for its next reader (a device driver's input).
  */
 #include <ipc/methods.h>
 #include <uaccess.h>
@@ -24,10 +27,25 @@ static errno_t dr_request_preprocess(call_t *call)
 	return EOK;
 }
 
+/** Whether the caller's task is dying: its box takes no more answers. The
+ *  box lives while the call does; its flag is read under its lock. */
+static bool dr_caller_gone(call_t *call)
+{
+	answerbox_t *box = call->caller_box;
+	if (box == NULL)
+		return false; /* a kernel-sent call: nobody to lose bytes to */
+	spinlock_lock(&box->wq.lock);
+	bool gone = !box->active;
+	spinlock_unlock(&box->wq.lock);
+	return gone;
+}
+
 static errno_t dr_answer_preprocess(call_t *call)
 {
 	if ((errno_t) call->data.method != EOK)
 		return EOK;
+	if (call->data.args[1] > 0 && dr_caller_gone(call))
+		return EHANGUP;
 	size_t size = call->data.args[1];
 	if (size > call->buffer_size)
 		return EINVAL;

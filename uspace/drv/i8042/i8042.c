@@ -50,6 +50,7 @@ static errno_t kbd_write(const uint8_t *buf, size_t size)
 static const chardev_ops_t kbd_chardev_ops = {
     .read = kbd_queue_read_bytes,
     .write = kbd_write,
+    .unread = kbd_queue_unread_bytes,
 };
 
 static void kbd_answer_event(ipc_call_t *call)

@@ -40,6 +40,8 @@ errno_t i8042_kbd_enable(const i8042_ports_t *p);
 /* queue.c */
 void kbd_queue_push(const kbd_event_t *ev);
 errno_t kbd_queue_read_bytes(uint8_t *buf, size_t size, bool nonblock, size_t *got);
+/** Puts @a size bytes a dead reader took back at the front of the bytes. */
+void kbd_queue_unread_bytes(const uint8_t *buf, size_t size);
 errno_t kbd_queue_get_event(bool nonblock, kbd_event_t *ev);
 
 #endif

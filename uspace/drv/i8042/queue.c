@@ -96,6 +96,18 @@ errno_t kbd_queue_read_bytes(uint8_t *buf, size_t size, bool nonblock, size_t *g
 	return rc;
 }
 
+void kbd_queue_unread_bytes(const uint8_t *buf, size_t size)
+{
+	fibril_mutex_lock(&q_lock);
+	for (size_t i = size; i > 0 && bytes_used < BYTES_SIZE; i--) {
+		bytes_head = (bytes_head + BYTES_SIZE - 1) % BYTES_SIZE;
+		bytes[bytes_head] = buf[i - 1];
+		bytes_used++;
+	}
+	fibril_condvar_broadcast(&q_cv);
+	fibril_mutex_unlock(&q_lock);
+}
+
 /** Takes the next key event, waiting unless @a nonblock (then EAGAIN). */
 errno_t kbd_queue_get_event(bool nonblock, kbd_event_t *ev)
 {

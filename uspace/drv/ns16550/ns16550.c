@@ -50,7 +50,8 @@ static void ns16550_irq(ipc_call_t *call, void *arg)
 	uart_rx_enable(conf.port);
 }
 
-static const chardev_ops_t ns16550_ops = {.read = rx_read, .write = tx_write};
+static const chardev_ops_t ns16550_ops = {
+    .read = rx_read, .write = tx_write, .unread = rx_unread};
 
 static void ns16550_connection(ipc_call_t *icall, void *arg)
 {

@@ -50,6 +50,8 @@ errno_t tx_start(uint16_t base);
 /* rx.c */
 void rx_push(const uint8_t *buf, size_t size);
 errno_t rx_read(uint8_t *buf, size_t size, bool nonblock, size_t *got);
+/** Puts @a size bytes a dead reader took back at the front of the ring. */
+void rx_unread(const uint8_t *buf, size_t size);
 void rx_note_lost(size_t events);
 
 #endif

@@ -87,3 +87,19 @@ errno_t rx_read(uint8_t *buf, size_t size, bool nonblock, size_t *got)
 	fibril_mutex_unlock(&read_order);
 	return rc;
 }
+
+void rx_unread(const uint8_t *buf, size_t size)
+{
+	fibril_mutex_lock(&rx_lock);
+	for (size_t i = size; i > 0; i--) {
+		if (ring_used == RX_RING_SIZE) {
+			rx_drop(i);
+			break;
+		}
+		ring_head = (ring_head + RX_RING_SIZE - 1) % RX_RING_SIZE;
+		ring[ring_head] = buf[i - 1];
+		ring_used++;
+	}
+	fibril_condvar_broadcast(&rx_cv);
+	fibril_mutex_unlock(&rx_lock);
+}

@@ -22,6 +22,11 @@ typedef struct {
 	errno_t (*read)(uint8_t *buf, size_t size, bool nonblock, size_t *got);
 	/** All @a size bytes of @a buf. */
 	errno_t (*write)(const uint8_t *buf, size_t size);
+	/** Puts back, ahead of everything else, the @a size bytes a read
+	 *  took for a reader that died before it got them (the answer failed
+	 *  with EHANGUP), so the next reader (a restarted console) gets them.
+	 *  NULL: such bytes are lost. */
+	void (*unread)(const uint8_t *buf, size_t size);
 } chardev_ops_t;
 
 /** Handles @a call if it is CHARDEV_READ or CHARDEV_WRITE (and answers it);

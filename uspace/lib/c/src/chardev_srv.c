@@ -26,6 +26,8 @@ static void serve_read(ipc_call_t *call, const chardev_ops_t *ops)
 		return;
 	}
 	rc = async_data_read_finalize(&dcall, buf, got);
+	if (rc == EHANGUP && ops->unread != NULL)
+		ops->unread(buf, got); /* the reader has gone: keep its bytes */
 	DISCARD(answer, async_answer_1(call, rc, rc == EOK ? got : 0));
 }
 
