@@ -88,7 +88,7 @@ static size_t chunk_write(
 {
 	uint8_t **slot = &node->chunks[pos / TMPFS_CHUNK_SIZE];
 	if (*slot == NULL)
-		*slot = calloc(1, TMPFS_CHUNK_SIZE);
+		*slot = tmpfs_chunk_alloc();
 	if (*slot == NULL)
 		return 0;
 	size_t off = (size_t) (pos % TMPFS_CHUNK_SIZE);
@@ -141,7 +141,7 @@ static void file_shrink(tmpfs_node_t *node, uint64_t size)
 	uint64_t first = chunks_for(size);
 	uint64_t end = chunks_for(node->size);
 	for (uint64_t i = first; i < end; i++) {
-		free(node->chunks[i]);
+		tmpfs_chunk_free(node->chunks[i]);
 		node->chunks[i] = NULL;
 	}
 	size_t off = (size_t) (size % TMPFS_CHUNK_SIZE);

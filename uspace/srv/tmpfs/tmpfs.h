@@ -7,7 +7,8 @@
  * reused), and its directory entries, found by (directory, name). A node
  * lives while it has a name (links) or an open descriptor (opens); the root
  * always has one link. File data lives in TMPFS_CHUNK_SIZE chunks reached
- * through a pointer array; a missing chunk reads as zeros.
+ * through a pointer array; a missing chunk reads as zeros. Chunks come from
+ * chunks.c (areas given back to the system when emptied), not the heap.
  *
  * Invariants of a file: every chunk at or past the end (index >=
  * chunks for its size) is NULL, and every byte of a chunk past the end is
@@ -121,5 +122,11 @@ errno_t tmpfs_file_write(tmpfs_fs_t *fs, tmpfs_node_t *node, uint64_t pos,
 errno_t tmpfs_file_truncate(tmpfs_fs_t *fs, tmpfs_node_t *node, uint64_t size);
 /** Frees the data of @a node (for freeing the node). */
 void tmpfs_file_free(tmpfs_fs_t *fs, tmpfs_node_t *node);
+
+/* chunks.c (the host tests use a double: test/host/chunks_double.c) */
+/** A zeroed chunk of TMPFS_CHUNK_SIZE bytes, or NULL without memory. */
+uint8_t *tmpfs_chunk_alloc(void);
+/** Gives back a chunk of tmpfs_chunk_alloc() (NULL is ignored). */
+void tmpfs_chunk_free(uint8_t *chunk);
 
 #endif

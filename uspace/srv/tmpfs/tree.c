@@ -158,7 +158,7 @@ static void node_item_free(link_t *l)
 {
 	tmpfs_node_t *node = list_get_instance(l, tmpfs_node_t, hash_link);
 	for (size_t i = 0; i < node->chunk_slots; i++)
-		free(node->chunks[i]);
+		tmpfs_chunk_free(node->chunks[i]);
 	free(node->chunks);
 	free(node->ents);
 	free(node);

@@ -13,7 +13,10 @@
  * which are non-empty, so the smallest fitting bin is one bit scan away);
  * larger ones sit on one list searched first-fit. When nothing fits, the
  * newest region grows in place or a new region is added. A region that
- * becomes entirely free is given back unless it is the only one. Requests of
+ * becomes entirely free is given back unless it is the only one; a region
+ * whose last free block reaches HEAP_TRIM_MIN bytes shrinks, keeping
+ * HEAP_REGION_MIN of it, so memory freed at a heap's end goes back to the
+ * system (a file system's emptied files, a server's dropped records). Requests of
  * HEAP_BIG_MIN bytes or more get an area of their own (a big_t), returned on
  * free.
  *
@@ -239,18 +242,39 @@ static errno_t heap_grow(heap_t *h, size_t need)
 }
 
 /** Gives region @a r back when free block @a b spans all of it, unless it is
- *  the heap's only region. */
-static void region_release_if_empty(heap_t *h, region_t *r, block_t *b)
+ *  the heap's only region; whether it did. */
+static bool region_release_if_empty(heap_t *h, region_t *r, block_t *b)
 {
 	if (b != region_first(r) || block_next(b) != region_end(r))
-		return;
+		return false;
 	if (list_first(&h->regions) == list_last(&h->regions))
-		return;
+		return false;
 	free_list_remove(h, b);
 	list_remove(&r->link);
 	if (h->last_region == r)
 		h->last_region = NULL;
 	h->ops->area_destroy(h->ops->ctx, r);
+	return true;
+}
+
+/** Shrinks region @a r whose last block is free block @a b, when that is
+ *  at least HEAP_TRIM_MIN bytes, to keep HEAP_REGION_MIN of it (the area
+ *  stays as it was if it cannot shrink). */
+static void region_trim_tail(heap_t *h, region_t *r, block_t *b)
+{
+	if (block_next(b) != region_end(r) || b->size < HEAP_TRIM_MIN)
+		return;
+	size_t offset = (size_t) ((char *) b - (char *) r);
+	size_t size = align_up(offset + HEAP_REGION_MIN + sizeof(block_t), HEAP_PAGE);
+	if (size >= r->size || h->ops->area_resize(h->ops->ctx, r, size) != EOK)
+		return;
+	free_list_remove(h, b);
+	r->size = size;
+	block_t *end = region_end(r);
+	*end = (block_t){.magic = BLOCK_END, .flags = BLOCK_PREV_FREE, .size = 0};
+	b->size = (size_t) ((char *) end - (char *) b);
+	*block_footer(b) = b->size;
+	free_list_insert(h, b);
 }
 
 static void *big_alloc(heap_t *h, size_t size)
@@ -471,7 +495,8 @@ static __attribute__((noinline)) void heap_free_slow(heap_t *heap, void *ptr)
 	if (quick_put(heap, b, ptr))
 		return;
 	b = block_release(heap, b);
-	region_release_if_empty(heap, r, b);
+	if (!region_release_if_empty(heap, r, b))
+		region_trim_tail(heap, r, b);
 }
 
 void heap_free(heap_t *heap, void *ptr)

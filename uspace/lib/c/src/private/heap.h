@@ -28,6 +28,9 @@
  * Areas are committed when made or grown, so this is what a task's heap
  * holds reserved beyond what it uses: kept small. */
 #define HEAP_REGION_MIN (64 * 1024)
+/* A region whose last free block is this large shrinks to keep
+ * HEAP_REGION_MIN of it: freed memory goes back to the system. */
+#define HEAP_TRIM_MIN (2 * HEAP_REGION_MIN)
 
 typedef struct {
 	/** Maps @a size bytes (a multiple of HEAP_PAGE) of read-write memory;

@@ -215,6 +215,37 @@ HOST_TEST(a_full_region_grows_in_place)
 	CHECK_HEAP(&heap);
 }
 
+HOST_TEST(a_freed_tail_goes_back_to_the_system)
+{
+	heap_t heap;
+	fresh_heap(&heap);
+	void *keep = heap_alloc(&heap, 100);
+	void *p[30];
+	for (int i = 0; i < 30; i++)
+		p[i] = heap_alloc(&heap, TENTH_REGION);
+	heap_stats_t st;
+	CHECK(heap_check(&heap, &st) == NULL);
+	CHECK_EQ(st.regions, 1);
+	CHECK(st.region_bytes >= 3 * HEAP_REGION_MIN);
+	for (int i = 0; i < 30; i++)
+		heap_free(&heap, p[i]);
+	CHECK(heap_check(&heap, &st) == NULL);
+	/* What stays: the block kept, HEAP_REGION_MIN of slack, headers. */
+	CHECK(st.region_bytes <= HEAP_REGION_MIN + 2 * HEAP_PAGE);
+	CHECK_EQ(st.used_blocks, 1);
+	for (int i = 0; i < 30; i++) {
+		p[i] = heap_alloc(&heap, TENTH_REGION);
+		CHECK(p[i] != NULL);
+		fill(p[i], TENTH_REGION, (unsigned) i);
+	}
+	for (int i = 0; i < 30; i++) {
+		CHECK(intact(p[i], TENTH_REGION, (unsigned) i));
+		heap_free(&heap, p[i]);
+	}
+	heap_free(&heap, keep);
+	CHECK_HEAP(&heap);
+}
+
 HOST_TEST(a_region_that_cannot_grow_gets_a_neighbour_which_is_returned_when_empty)
 {
 	heap_t heap;

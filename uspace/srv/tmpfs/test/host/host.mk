@@ -13,7 +13,8 @@ TMPFS_DIR := uspace/srv/tmpfs
 TMPFS_HOST_TEST_DIR := $(TMPFS_DIR)/test/host
 TMPFS_HOST_CFLAGS := $(subst -I$(LIBC_DIR)/src,-I$(TMPFS_DIR),$(LIBC_HOST_CFLAGS))
 
-TMPFS_HOST_MODULES_tree := $(TMPFS_DIR)/tree.c $(TMPFS_DIR)/file.c common/src/adt/hash_table.c
+TMPFS_HOST_MODULES_tree := $(TMPFS_DIR)/tree.c $(TMPFS_DIR)/file.c common/src/adt/hash_table.c \
+	$(TMPFS_HOST_TEST_DIR)/chunks_double.c
 TMPFS_HOST_MODULES_cpio := $(TMPFS_DIR)/cpio.c $(TMPFS_DIR)/archive.c $(TMPFS_HOST_MODULES_tree)
 TMPFS_HOST_MODULES_options := $(TMPFS_DIR)/options.c
 
