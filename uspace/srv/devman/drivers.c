@@ -197,5 +197,6 @@ void driver_assign(dev_node_t *dev)
 	memcpy(req->res, dev->pfun->res, sizeof(req->res));
 	req->res_count = dev->pfun->res_count;
 	dev->state = DEVMAN_DEV_STARTING;
+	fibril_detach(f); /* nobody joins it: its record goes when it ends */
 	fibril_add_ready(f);
 }

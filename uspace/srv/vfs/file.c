@@ -319,6 +319,7 @@ static void table_watch_locked(vfs_table_t *t)
 	if (f == 0)
 		return;
 	t->watched = true;
+	fibril_detach(f); /* nobody joins it: its record goes when it ends */
 	fibril_add_ready(f);
 }
 
