@@ -1,5 +1,6 @@
-"""Scenarios: servers killed from the shell come back whole, and the ones the
-system cannot lose say so (docs/robustness.md, "Servers that die").
+"""Scenarios: servers killed from the shell come back whole, the ones the
+system cannot lose say so, and memory comes back (docs/robustness.md,
+"Servers that die" and "Memory comes back").
 
 One boot serves every restartable server in turn (kill it, check the shell,
 pipes, /loc, program output and a new mount, go on with the next), so each
@@ -121,6 +122,82 @@ def scenario_essential_tasks(args):
     return status == 0, f"QEMU status {status} (a reboot under -no-reboot exits 0)"
 
 
+# Memory: the servers whose size is checked, and the bounds (KiB) on what
+# may stay after a warm-up: in use by the system, and per server.
+SERVERS = ["ns", "vfs", "tmpfs", "init", "logger", "locsrv", "locfs", "pipefs", "devman",
+           "console"]
+USED_SLACK_KIB = 256
+SERVER_SLACK_KIB = 128  # a heap keeps up to 64 KiB of slack per region
+APPS = "/app/asynctest /app/vfstest /app/sh /app/nstest /app/loctest /app/tasktest"
+
+
+def memory_snapshot(g):
+    """(KiB in use, {server: resident KiB}) from `free` and `ps`."""
+    run(g, "free\r", [])
+    used = int(re.findall(r"^Mem \(KiB\):\s+\d+\s+(\d+)", g.output, re.MULTILINE)[-1])
+    start = len(g.output)
+    run(g, "ps\r", [])
+    sizes = {}
+    for name, rss in re.findall(r"^\s*\d+\s+\d+\s+(\S+)\s+\d+\s+(\d+)", g.output[start:],
+                                re.MULTILINE):
+        sizes[name] = int(rss)
+    return used, sizes
+
+
+def memory_grown(before, after):
+    """What grew past the bounds, as text ("" if nothing did)."""
+    bad = []
+    if after[0] > before[0] + USED_SLACK_KIB:
+        bad.append(f"used {before[0]} -> {after[0]} KiB")
+    for name in SERVERS:
+        b, a = before[1].get(name), after[1].get(name)
+        if b is None or a is None or a > b + SERVER_SLACK_KIB:
+            bad.append(f"{name} {b} -> {a} KiB")
+    return ", ".join(bad)
+
+
+def spawn_script(g, lines):
+    """/tmp/sN: a script of @lines (10, 100 or 1000) program runs."""
+    for _ in range(10):
+        run(g, "echo sleep 0 >> /tmp/s10\r", [])
+    for n in (100, 1000):
+        if n <= lines:
+            run(g, f"cat {' '.join([f'/tmp/s{n // 10}'] * 10)} > /tmp/s{n}\r", [])
+
+
+def fill_and_empty_tmpfs(g):
+    """Writes about 12 MiB into /tmp and deletes it."""
+    run(g, f"cat {APPS} > /tmp/a\r", [])
+    run(g, "cat /tmp/a /tmp/a /tmp/a /tmp/a > /tmp/b\r", [])
+    run(g, "cat /tmp/b /tmp/b /tmp/b /tmp/b /tmp/b /tmp/b > /tmp/c\r", [])
+    run(g, "stat /tmp/c\r", [r"^/tmp/c: .*, size \d{7,}, "])  # about 10 MiB
+    run(g, "rm /tmp/a /tmp/b /tmp/c\r", [])
+
+
+def scenario_memory_comes_back(args):
+    """After a warm-up (a fill of /tmp, 100 program runs), filling /tmp with
+    about 12 MiB and emptying it, then running 1,000 programs, leaves the
+    memory in use within USED_SLACK_KIB and every server's size within
+    SERVER_SLACK_KIB of what they were."""
+    with _t().guest(args, "memory-comes-back", "") as g:
+        _t().wait_shell_prompt(g)
+        spawn_script(g, 1000)
+        fill_and_empty_tmpfs(g)
+        run(g, "sh /tmp/s100\r", [])
+        before = memory_snapshot(g)
+        fill_and_empty_tmpfs(g)
+        after_fill = memory_snapshot(g)
+        _t().shell_run(g, "sh /tmp/s1000\r", [], timeout=600)
+        run(g, "echo spawned-$?\r", [r"^spawned-0$"])
+        after_spawns = memory_snapshot(g)
+    bad = memory_grown(before, after_fill)
+    if bad:
+        return False, f"after filling and emptying /tmp: {bad}"
+    bad = memory_grown(before, after_spawns)
+    return not bad, f"after 1,000 program runs: {bad}" if bad else ""
+
+
 SCENARIOS = [(f"restart-{name}", restart_scenario(name)) for name in RESTARTABLE] + [
     ("restart-essential", scenario_essential_tasks),
+    ("memory-comes-back", scenario_memory_comes_back),
 ]
