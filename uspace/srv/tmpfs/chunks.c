@@ -35,8 +35,9 @@ static chunk_area_t *area_new(void)
 {
 	chunk_area_t *a = malloc(sizeof(*a));
 	uintptr_t base = AS_AREA_ANY;
-	if (a == NULL || as_area_create(&base, AREA_SIZE,
-			     AS_AREA_READ | AS_AREA_WRITE | AS_AREA_CACHEABLE) != EOK) {
+	if (a == NULL ||
+	    as_area_create(&base, AREA_SIZE,
+		AS_AREA_READ | AS_AREA_WRITE | AS_AREA_CACHEABLE) != EOK) {
 		free(a);
 		return NULL;
 	}
