@@ -10,7 +10,8 @@
  * alone proves nothing: a live server passes on its own peer's hang-up
  * (locfs when locsrv restarts). The record itself lives while mounts
  * reference it. A server that registers a type whose server died takes
- * over its mounts (vfs_mount_revive).
+ * over its mounts (vfs_mount_revive), if it registered after the dead one:
+ * a second tmpfs is a restart of the first only if it came later.
  *
  * The session to a server is EXCHANGE_PARALLEL: every concurrent exchange
  * (a call with its data transfers) has a connection of its own, so a call
@@ -23,6 +24,7 @@
 #include <string.h>
 
 static list_t registry = LIST_INITIALIZER(registry);
+static uint64_t registrations; /* vfs_fs_t.seq of the last; vfs_lock */
 /** Signalled when a server registers (VFS_MOUNT_WAIT); with vfs_lock. */
 static FIBRIL_CONDVAR_INITIALIZE(registered_cv);
 
@@ -179,8 +181,9 @@ static vfs_fs_t *fs_receive_registration(void)
 	return fs;
 }
 
-/** Gives the mounts of a server of type @a name that just died to a live
- *  server of that type, if one registered before the death was seen. */
+/** Gives the mounts of a server of type @a name that just died to the
+ *  newest live server of that type, if it registered after the dead one
+ *  (a restart whose registration came before the death was seen). */
 static void fs_hand_on_mounts(const char *name)
 {
 	vfs_fs_t *heir;
@@ -199,6 +202,7 @@ void vfs_fs_connection(ipc_call_t *icall, void *arg)
 	if (fs == NULL)
 		return;
 	fibril_mutex_lock(&vfs_lock);
+	fs->seq = ++registrations;
 	list_append(&fs->link, &registry);
 	fibril_condvar_broadcast(&registered_cv);
 	fibril_mutex_unlock(&vfs_lock);

@@ -193,12 +193,13 @@ errno_t mount_info(size_t index, vfs_mount_info_t *info)
 	return rc;
 }
 
-/** A mount in the table whose server died and whose type is @a name;
- *  vfs_lock is held. */
-static vfs_mount_t *mount_find_orphan_locked(const char *name)
+/** A mount in the table whose server died, was of @a heir's type and
+ *  registered before it; vfs_lock is held. */
+static vfs_mount_t *mount_find_orphan_locked(const vfs_fs_t *heir)
 {
 	list_foreach (mounts, link, vfs_mount_t, m) {
-		if (m->fs->dead && strcmp(m->fs->name, name) == 0)
+		if (m->fs->dead && m->fs->seq < heir->seq &&
+		    strcmp(m->fs->name, heir->name) == 0)
 			return m;
 	}
 	return NULL;
@@ -220,7 +221,7 @@ static void mount_replace_locked(vfs_mount_t *old, vfs_mount_t *fresh)
 static bool mount_revive_one(vfs_fs_t *fs)
 {
 	fibril_mutex_lock(&vfs_lock);
-	vfs_mount_t *old = mount_find_orphan_locked(fs->name);
+	vfs_mount_t *old = mount_find_orphan_locked(fs);
 	if (old != NULL) {
 		old->refs++;
 		fs->refs++; /* the new mount's */

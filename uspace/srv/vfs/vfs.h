@@ -28,6 +28,7 @@ typedef struct {
 	link_t link; /* in the registry while alive */
 	char name[VFS_FSNAME_MAX + 1];
 	task_id_t task;
+	uint64_t seq;	    /* registration order: a later one may take over */
 	async_sess_t *sess; /* the callback session (parallel exchanges) */
 	bool dead;	    /* hung up: every call on it gets EIO */
 	unsigned refs;	    /* registration + mounts; vfs_lock */
@@ -99,8 +100,9 @@ errno_t unmount_request(const char *point);
  *  *@a info; ENOENT past the last. */
 errno_t mount_info(size_t index, vfs_mount_info_t *info);
 /** Mounts afresh on @a fs, a server that has just registered, every mount
- *  whose server of the same type died: the mount point and its options stay,
- *  files opened on the dead mount keep failing with EIO. */
+ *  whose server of the same type died and had registered before it (a
+ *  restart, not an older server of the type): the mount point and its
+ *  options stay; files opened on the dead mount follow (vfs_file_follow). */
 void vfs_mount_revive(vfs_fs_t *fs);
 
 /* file.c */
