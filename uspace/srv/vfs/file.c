@@ -176,6 +176,10 @@ errno_t vfs_file_open(
  *  a revival (referenced), else NULL. */
 static vfs_mount_t *file_successor(vfs_mount_t *m)
 {
+	/* A live file system (every call but the first after a death) costs
+	 *  one unlocked read; the flag, once set, stays. */
+	if (!__atomic_load_n(&m->fs->dead, __ATOMIC_ACQUIRE))
+		return NULL;
 	fibril_mutex_lock(&vfs_lock);
 	bool replaced = !m->mounted && m->fs->dead;
 	fibril_mutex_unlock(&vfs_lock);

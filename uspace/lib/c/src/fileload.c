@@ -61,25 +61,28 @@ errno_t file_load(const char *path, char **data, size_t *size)
 	return rc;
 }
 
-/** Whether the VFS has registered (asked without waiting). */
-static bool vfs_running(void)
+/** Whether the VFS has registered (asked without waiting): EOK; ENOMEM
+ *  when this task could not even ask (a loader out of memory must say so,
+ *  not look among the boot modules and report ENOENT); ENOENT for any other
+ *  failure (no VFS, or a test task playing the naming service). */
+static errno_t vfs_probe(void)
 {
-	errno_t rc;
+	errno_t rc = ENOENT;
 	async_sess_t *sess = service_connect(
 	    service_id_from_name(VFS_SERVICE_NAME), VFS_IFACE_CLIENT, 0, &rc);
 	if (sess == NULL)
-		return false;
+		return rc == ENOMEM ? ENOMEM : ENOENT;
 	DISCARD(cleanup, async_hangup(sess));
-	return true;
+	return EOK;
 }
 
 errno_t file_load_any(const char *path, char **data, size_t *size)
 {
-	if (vfs_running()) {
-		errno_t rc = file_load(path, data, size);
-		if (rc != ENOENT)
-			return rc;
-	}
+	errno_t rc = vfs_probe();
+	if (rc == EOK)
+		rc = file_load(path, data, size);
+	if (rc != ENOENT)
+		return rc;
 	const char *slash = strrchr(path, '/');
 	const char *name = slash != NULL ? slash + 1 : path;
 	/* Module names are task names: longer ones or none name no module. */
