@@ -92,6 +92,6 @@ void tmpfs_chunk_free(uint8_t *chunk)
 	if (a->used != 0)
 		return;
 	list_remove(&a->link);
-	(void) as_area_destroy((uintptr_t) a->base);
+	DISCARD(cleanup, as_area_destroy((uintptr_t) a->base));
 	free(a);
 }
