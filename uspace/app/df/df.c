@@ -41,22 +41,27 @@ static errno_t show(const char *path)
 	return EOK;
 }
 
+typedef struct {
+	const char *argv0;
+	int status;
+} show_all_t;
+
+static void show_one(const vfs_mount_info_t *info, void *arg)
+{
+	show_all_t *all = arg;
+	errno_t rc = show(info->point);
+	if (rc != EOK)
+		all->status = cmd_error(all->argv0, info->point, rc);
+}
+
 /** Shows every mount of the mount table; the exit status. */
 static int show_all(const char *argv0)
 {
-	vfs_mount_info_t info;
-	bool more = true;
-	int status = CMD_EXIT_OK;
-	for (size_t i = 0;; i++) {
-		errno_t rc = vfs_mount_info(i, &info, &more);
-		if (rc != EOK)
-			return cmd_error(argv0, "the mount table", rc);
-		if (!more)
-			return status;
-		rc = show(info.point);
-		if (rc != EOK)
-			status = cmd_error(argv0, info.point, rc);
-	}
+	show_all_t all = {argv0, CMD_EXIT_OK};
+	errno_t rc = vfs_mount_each(show_one, &all);
+	if (rc != EOK)
+		return cmd_error(argv0, "the mount table", rc);
+	return all.status;
 }
 
 int main(int argc, char *argv[])

@@ -12,20 +12,20 @@
 
 #define USAGE "[-r] [-w] [TYPE MOUNTPOINT [OPTIONS]]"
 
+static void list_one(const vfs_mount_info_t *info, void *arg)
+{
+	(void) arg;
+	printf("%s on %s (%s, task %llu)\n", info->fs_type, info->point,
+	    info->flags & VFS_MOUNT_RDONLY ? "ro" : "rw",
+	    (unsigned long long) info->server_task);
+}
+
 static int list_mounts(const char *argv0)
 {
-	vfs_mount_info_t info;
-	bool more = true;
-	for (size_t i = 0;; i++) {
-		errno_t rc = vfs_mount_info(i, &info, &more);
-		if (rc != EOK)
-			return cmd_error(argv0, "the mount table", rc);
-		if (!more)
-			return CMD_EXIT_OK;
-		printf("%s on %s (%s, task %llu)\n", info.fs_type, info.point,
-		    info.flags & VFS_MOUNT_RDONLY ? "ro" : "rw",
-		    (unsigned long long) info.server_task);
-	}
+	errno_t rc = vfs_mount_each(list_one, NULL);
+	if (rc != EOK)
+		return cmd_error(argv0, "the mount table", rc);
+	return CMD_EXIT_OK;
 }
 
 /** Reports a failed mount of @a type at @a point: the VFS answers ENOENT

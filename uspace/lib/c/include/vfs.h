@@ -41,6 +41,10 @@ _NODISCARD errno_t vfs_unmount(const char *point);
 /** Entry @a index (from 0, in the order of mounting) of the mount table;
  *  *@a more is false past the last one. */
 _NODISCARD errno_t vfs_mount_info(size_t index, vfs_mount_info_t *info, bool *more);
+/** Calls @a fn with @a arg for every entry of the mount table in order; fails
+ *  with the first error of reading the table (entries before it were seen). */
+_NODISCARD errno_t vfs_mount_each(
+    void (*fn)(const vfs_mount_info_t *, void *), void *arg);
 /** Gives task @a task (a child of ours) a descriptor for the open file of
  *  @a fd, sharing its position: *@a newfd in that task's table. */
 _NODISCARD errno_t vfs_pass(int fd, task_id_t task, int *newfd);

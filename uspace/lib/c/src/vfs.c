@@ -210,6 +210,18 @@ errno_t vfs_mount_info(size_t index, vfs_mount_info_t *info, bool *more)
 	return rc;
 }
 
+errno_t vfs_mount_each(void (*fn)(const vfs_mount_info_t *, void *), void *arg)
+{
+	vfs_mount_info_t info;
+	bool more = true;
+	for (size_t i = 0;; i++) {
+		errno_t rc = vfs_mount_info(i, &info, &more);
+		if (rc != EOK || !more)
+			return rc;
+		fn(&info, arg);
+	}
+}
+
 errno_t vfs_mkdir(const char *path)
 {
 	return vfs_call_path(VFS_MKDIR, 0, path, NULL, NULL, 0);
