@@ -10,6 +10,11 @@
  *                         executable (checked completely here)
  *   LOADER_SET_ARGS     (argc) + DATA_WRITE of the arguments, each ending
  *                         in NUL, at most LOADER_ARGS_MAX bytes in all
+ *   LOADER_SET_ENV      (count) + DATA_WRITE of the environment, strings
+ *                         NAME=VALUE each ending in NUL, at most
+ *                         LOADER_ENV_MAX bytes and LOADER_ENVC_MAX strings
+ *                         (optional, any time before LOADER_LOAD; none if
+ *                         not set)
  *   LOADER_SET_FILES    (stdin, stdout, stderr): VFS descriptors of this
  *                         task (the caller passed them with VFS_PASS), -1
  *                         for none (optional, any time before LOADER_LOAD)
@@ -38,14 +43,19 @@
 #define LOADER_LOAD	   (IPC_FIRST_USER_METHOD + 3)
 #define LOADER_RUN	   (IPC_FIRST_USER_METHOD + 4)
 #define LOADER_SET_FILES   (IPC_FIRST_USER_METHOD + 5)
+#define LOADER_SET_ENV	   (IPC_FIRST_USER_METHOD + 6)
 
-#define LOADER_PATH_MAX 256
+/* Paths (the program's, the working directory) as long as the VFS allows
+ * (VFS_PATH_MAX): a shell deep in a tree still starts programs. */
+#define LOADER_PATH_MAX 1024
 #define LOADER_ARGS_MAX 4096
 #define LOADER_ARGC_MAX 128
+#define LOADER_ENV_MAX	4096
+#define LOADER_ENVC_MAX 128
 
 /*
  * The program's initial stack, from RSP up: argc, argv[0..argc-1], NULL,
- * envp (just NULL), then the auxiliary vector of (type, value) pairs ending
+ * envp[0..envc-1], NULL, then the auxiliary vector of (type, value) pairs ending
  * in AT_NULL.
  */
 #define AT_NULL	     0

@@ -6,8 +6,8 @@
  * file bytes are copied in (the rest stays zero: bss), then the segment's
  * own rights (never writable and executable at once). The stack is a fresh
  * area anywhere; from its top down: the working directory, the argument
- * strings, then, 16-byte aligned at the initial RSP, argc, argv[], NULL,
- * envp's NULL and the auxiliary vector (AT_SB_CWD, AT_NULL), as
+ * strings, the environment's strings, then, 16-byte aligned at the initial
+ * RSP, argc, argv[], NULL, envp[], NULL and the auxiliary vector (AT_SB_CWD, AT_NULL), as
  * abi/loader.h and crt0.S say.
  */
 #include "loader.h"
@@ -19,13 +19,14 @@
 #define PAGE_SIZE  4096
 #define STACK_SIZE (1024 * 1024)
 #define AREA_RW	   (AS_AREA_READ | AS_AREA_WRITE | AS_AREA_CACHEABLE)
-/* Stack words besides argv[]: argc, argv's NULL, envp's NULL, at most five
+/* Stack words besides argv[] and envp[]: argc, their NULLs, at most five
  * auxv pairs (cwd, three files, the end). */
 #define STACK_FIXED_WORDS 13
 /* The largest initial stack block: the strings, the words, alignment. */
 #define STACK_BLOCK_MAX \
-	(LOADER_PATH_MAX + 1 + LOADER_ARGS_MAX + \
-	    (LOADER_ARGC_MAX + STACK_FIXED_WORDS) * sizeof(uint64_t) + 16)
+	(LOADER_PATH_MAX + 1 + LOADER_ARGS_MAX + LOADER_ENV_MAX + \
+	    (LOADER_ARGC_MAX + LOADER_ENVC_MAX + STACK_FIXED_WORDS) * sizeof(uint64_t) + \
+	    16)
 
 _Static_assert(STACK_BLOCK_MAX <= STACK_SIZE, "the initial stack block fits");
 
@@ -78,21 +79,31 @@ static char *stack_push(uintptr_t *top, const void *src, size_t size)
 	return memcpy((void *) *top, src, size);
 }
 
+/** Writes a pointer to each of the @a count strings at @a str from @a w
+ *  on, then a NULL; returns the word after it. */
+static uint64_t *vector_fill(uint64_t *w, const char *str, size_t count)
+{
+	for (size_t i = 0; i < count; i++, str += strlen(str) + 1)
+		*w++ = (uint64_t) str;
+	*w++ = 0;
+	return w;
+}
+
 /** Lays the initial stack block out in the stack area ending at @a top;
  *  returns the initial RSP. */
-static uintptr_t stack_fill(
-    uintptr_t top, const loader_args_t *args, const char *cwd, const int files[3])
+static uintptr_t stack_fill(uintptr_t top, const loader_args_t *args,
+    const loader_args_t *env, const char *cwd, const int files[3])
 {
 	const char *cwd_copy = stack_push(&top, cwd, strlen(cwd) + 1);
 	const char *str = stack_push(&top, args->strings, args->size);
-	size_t words = args->argc + STACK_FIXED_WORDS;
+	const char *env_str = env->argc > 0 ? stack_push(&top, env->strings, env->size)
+					    : NULL;
+	size_t words = args->argc + env->argc + STACK_FIXED_WORDS;
 	uint64_t *sp = (uint64_t *) ((top - words * sizeof(uint64_t)) & ~(uintptr_t) 15);
 	uint64_t *w = sp;
 	*w++ = args->argc;
-	for (size_t i = 0; i < args->argc; i++, str += strlen(str) + 1)
-		*w++ = (uint64_t) str;
-	*w++ = 0; /* argv's end */
-	*w++ = 0; /* envp's end */
+	w = vector_fill(w, str, args->argc);
+	w = vector_fill(w, env_str, env->argc);
 	*w++ = AT_SB_CWD;
 	*w++ = (uint64_t) cwd_copy;
 	static const uint64_t file_types[3] = {AT_SB_STDIN, AT_SB_STDOUT, AT_SB_STDERR};
@@ -108,7 +119,7 @@ static uintptr_t stack_fill(
 }
 
 errno_t image_load(const char *image, const elf_image_t *elf, const loader_args_t *args,
-    const char *cwd, const int files[3], uintptr_t *sp)
+    const loader_args_t *env, const char *cwd, const int files[3], uintptr_t *sp)
 {
 	errno_t rc = segments_map(image, elf);
 	if (rc != EOK)
@@ -119,6 +130,6 @@ errno_t image_load(const char *image, const elf_image_t *elf, const loader_args_
 		segments_unmap(elf, elf->segment_count);
 		return rc;
 	}
-	*sp = stack_fill(stack + STACK_SIZE, args, cwd, files);
+	*sp = stack_fill(stack + STACK_SIZE, args, env, cwd, files);
 	return EOK;
 }

@@ -47,6 +47,7 @@ static struct {
 	char *image; /* the program's file, from PHASE_PROGRAM until loaded */
 	elf_image_t elf;
 	loader_args_t args; /* from PHASE_ARGS until loaded */
+	loader_args_t env;  /* NAME=VALUE strings; argc 0: none */
 	uintptr_t sp;	    /* the program's initial stack pointer, once loaded */
 	bool run_answered;  /* LOADER_RUN answered: a hang-up starts the program */
 	int files[3];	    /* stdin, stdout, stderr descriptors; -1: none */
@@ -141,35 +142,65 @@ static errno_t set_program(ipc_call_t *call)
 	return EOK;
 }
 
-/** Whether @a size (> 0) bytes at @a s are exactly @a argc NUL-terminated
- *  strings, and @a argc is allowed. */
-static errno_t args_check(const char *s, size_t size, sysarg_t argc)
+/** Whether @a size (> 0) bytes at @a s are exactly @a count NUL-terminated
+ *  strings, and 1 <= @a count <= @a max. */
+static errno_t strings_check(const char *s, size_t size, sysarg_t count, size_t max)
 {
-	if (argc == 0)
+	if (count == 0)
 		return EINVAL;
-	if (argc > LOADER_ARGC_MAX)
+	if (count > max)
 		return ELIMIT;
 	size_t strings = 0;
 	for (size_t i = 0; i < size; i++)
 		strings += s[i] == '\0';
-	return s[size - 1] == '\0' && strings == argc ? EOK : EINVAL;
+	return s[size - 1] == '\0' && strings == count ? EOK : EINVAL;
 }
 
-static errno_t set_args(ipc_call_t *call)
+/** Receives the request's data write of call->args[0] strings (at most
+ *  @a max_count, in at most @a max_size bytes) into *@a out. */
+static errno_t receive_strings(
+    ipc_call_t *call, size_t max_size, size_t max_count, loader_args_t *out)
 {
 	char *s;
 	size_t size;
-	errno_t rc = async_data_write_accept(
-	    (void **) &s, false, 1, LOADER_ARGS_MAX, 0, &size);
+	errno_t rc = async_data_write_accept((void **) &s, false, 1, max_size, 0, &size);
 	if (rc != EOK)
 		return rc;
-	rc = args_check(s, size, call->args[0]);
+	rc = strings_check(s, size, call->args[0], max_count);
 	if (rc != EOK) {
 		free(s);
 		return rc;
 	}
-	ldr.args = (loader_args_t){.strings = s, .size = size, .argc = call->args[0]};
-	ldr.phase = PHASE_ARGS;
+	*out = (loader_args_t){.strings = s, .size = size, .argc = call->args[0]};
+	return EOK;
+}
+
+static errno_t set_args(ipc_call_t *call)
+{
+	errno_t rc = receive_strings(call, LOADER_ARGS_MAX, LOADER_ARGC_MAX, &ldr.args);
+	if (rc == EOK)
+		ldr.phase = PHASE_ARGS;
+	return rc;
+}
+
+/** LOADER_SET_ENV: once; each string must hold a '=' after its name. */
+static errno_t set_env(ipc_call_t *call)
+{
+	if (ldr.env.strings != NULL)
+		return EINVAL;
+	loader_args_t env;
+	errno_t rc = receive_strings(call, LOADER_ENV_MAX, LOADER_ENVC_MAX, &env);
+	if (rc != EOK)
+		return rc;
+	for (const char *e = env.strings; e < env.strings + env.size;
+	     e += strlen(e) + 1) {
+		const char *eq = strchr(e, '=');
+		if (eq == NULL || eq == e) {
+			free(env.strings);
+			return EINVAL;
+		}
+	}
+	ldr.env = env;
 	return EOK;
 }
 
@@ -190,7 +221,8 @@ static errno_t set_files(ipc_call_t *call)
 static errno_t load(ipc_call_t *call)
 {
 	const char *cwd = ldr.cwd != NULL ? ldr.cwd : "/";
-	errno_t rc = image_load(ldr.image, &ldr.elf, &ldr.args, cwd, ldr.files, &ldr.sp);
+	errno_t rc = image_load(
+	    ldr.image, &ldr.elf, &ldr.args, &ldr.env, cwd, ldr.files, &ldr.sp);
 	if (rc != EOK) {
 		report(ldr.path, strerror(rc));
 		return rc;
@@ -198,8 +230,9 @@ static errno_t load(ipc_call_t *call)
 	/* All of these now live on the program's stack or in its areas. */
 	free(ldr.image);
 	free(ldr.args.strings);
+	free(ldr.env.strings);
 	free(ldr.cwd);
-	ldr.image = ldr.args.strings = ldr.cwd = NULL;
+	ldr.image = ldr.args.strings = ldr.env.strings = ldr.cwd = NULL;
 	ldr.phase = PHASE_LOADED;
 	return EOK;
 }
@@ -217,6 +250,10 @@ static const struct {
 	PHASE_BIT(PHASE_START) | PHASE_BIT(PHASE_CWD) | PHASE_BIT(PHASE_PROGRAM) |
 	    PHASE_BIT(PHASE_ARGS),
 	set_files},
+    {LOADER_SET_ENV,
+	PHASE_BIT(PHASE_START) | PHASE_BIT(PHASE_CWD) | PHASE_BIT(PHASE_PROGRAM) |
+	    PHASE_BIT(PHASE_ARGS),
+	set_env},
     {LOADER_LOAD, PHASE_BIT(PHASE_ARGS), load},
 };
 

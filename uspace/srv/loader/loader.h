@@ -49,12 +49,13 @@ static inline const char *path_last(const char *path)
 errno_t source_read(const char *path, char **image, size_t *size);
 
 /** Maps the validated program @a elf (file bytes at @a image) into this
- *  task and builds its initial stack with @a args, the working directory
+ *  task and builds its initial stack with @a args, the environment @a env
+ *  (argc 0: empty), the working directory
  *  @a cwd and the descriptors @a files for stdin, stdout and stderr (-1:
  *  none); the stack pointer to start with in *@a sp. On failure nothing
  *  stays mapped. */
 errno_t image_load(const char *image, const elf_image_t *elf, const loader_args_t *args,
-    const char *cwd, const int files[3], uintptr_t *sp);
+    const loader_args_t *env, const char *cwd, const int files[3], uintptr_t *sp);
 
 /** Leaves the loader for good: RSP and RDI = @a sp, RBP = 0, jump to
  *  @a entry. The caller must be the task's only thread. */

@@ -1,6 +1,6 @@
 /*
  * General utilities: memory allocation (malloc.c over heap.c), ending the
- * task, number parsing (strtol.c) and sorting (qsort.c).
+ * task, the environment (environ.c), number parsing (strtol.c) and sorting (qsort.c).
  */
 #ifndef LIBC_STDLIB_H
 #define LIBC_STDLIB_H
@@ -29,6 +29,12 @@ _Noreturn void _Exit(int status);
 _Noreturn void abort(void);
 /** Registers @a fn for exit(); at most 32 handlers. Returns 0 or -1. */
 int atexit(void (*fn)(void));
+
+/* The environment (environ.c): NULL, EINVAL for a name that is empty or
+ * holds '=', ENOMEM; unsetenv() of a variable not set succeeds. */
+char *getenv(const char *name);
+int setenv(const char *name, const char *value, int overwrite);
+int unsetenv(const char *name);
 
 int abs(int n);
 long labs(long n);

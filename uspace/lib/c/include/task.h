@@ -50,15 +50,18 @@ _NODISCARD errno_t task_spawnl(task_id_t *id, task_wait_t *wait, const char *pat
  *  handed over through the VFS, sharing their positions with ours. */
 _NODISCARD errno_t task_spawnvf(task_id_t *id, task_wait_t *wait, const char *path,
     const char *const args[], int fd_stdin, int fd_stdout, int fd_stderr);
-/** Same with the working directory @a cwd for the program (NULL: ours). */
+/** Same with the working directory @a cwd for the program (NULL: ours as
+ *  it is now, after any chdir()). Every spawn hands on our environ. */
 _NODISCARD errno_t task_spawnv_cwd(task_id_t *id, task_wait_t *wait, const char *path,
     const char *const args[], const char *cwd);
 
 /** Everything a spawn may set besides the program and its arguments. */
 typedef struct {
 	const char *cwd; /* the program's working directory; NULL: ours */
-	int files[3];	 /* its stdin, stdout, stderr (as task_spawnvf); -1: none */
-	unsigned perms;	 /* PERM_* granted before it starts (we must hold them) */
+	/* Its environment, NAME=VALUE strings ending in NULL; NULL: environ */
+	char *const *env;
+	int files[3];	/* its stdin, stdout, stderr (as task_spawnvf); -1: none */
+	unsigned perms; /* PERM_* granted before it starts (we must hold them) */
 	/* Hardware resources granted before it starts (ddi.h hwres_grant) */
 	const hw_resource_t *res;
 	size_t res_count;

@@ -9,6 +9,10 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+/** The environment: NAME=VALUE strings ending in NULL (change it through
+ *  setenv() and unsetenv() only); spawned programs get a copy. */
+extern char **environ;
+
 int close(int fd);
 ssize_t read(int fd, void *buf, size_t size);
 ssize_t write(int fd, const void *buf, size_t size);

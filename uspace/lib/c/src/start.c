@@ -46,6 +46,7 @@ _Noreturn void __libc_start(uint64_t *stack)
 	read_auxv(argv + argc + 1);
 	__tls_init_main();
 	__malloc_init();
+	__environ_init(argv + argc + 1);
 	__stdio_inherit(inherited);
 	for (void (*const *ctor)(void) = __init_array_start; ctor < __init_array_end;
 	     ctor++)

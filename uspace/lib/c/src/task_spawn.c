@@ -13,6 +13,7 @@
 #include <string.h>
 #include <syscall.h>
 #include <task.h>
+#include <unistd.h>
 
 #define SPAWN_ARGS_MAX LOADER_ARGC_MAX
 
@@ -24,34 +25,51 @@ static errno_t send_with_data(
 	return async_req_write(exch, method, arg, 0, data, size, NULL);
 }
 
-/** Packs @a args into @a buf as NUL-terminated strings; their count in
- *  *@a argc and their size in *@a size. */
-static errno_t pack_args(const char *const args[], char *buf, size_t *argc, size_t *size)
+/** Packs the strings @a strs (ending in NULL; at most @a max_count of
+ *  them in @a max_size bytes, else ELIMIT) into @a buf back to back, each
+ *  with its NUL; their count in *@a count and their size in *@a size. */
+static errno_t pack_strings(const char *const strs[], size_t max_count, size_t max_size,
+    char *buf, size_t *count, size_t *size)
 {
 	size_t n = 0, used = 0;
-	for (; args[n] != NULL; n++) {
-		size_t len = strlen(args[n]) + 1;
-		if (n == LOADER_ARGC_MAX || len > LOADER_ARGS_MAX - used)
+	for (; strs[n] != NULL; n++) {
+		size_t len = strlen(strs[n]) + 1;
+		if (n == max_count || len > max_size - used)
 			return ELIMIT;
-		memcpy(buf + used, args[n], len);
+		memcpy(buf + used, strs[n], len);
 		used += len;
 	}
-	if (n == 0)
-		return EINVAL;
-	*argc = n;
+	*count = n;
 	*size = used;
 	return EOK;
 }
 
-/** Tells the loader behind @a exch what to run and starts it. */
-static errno_t loader_run(
-    async_exch_t *exch, const char *path, const char *const args[], const char *cwd)
+/** Sends the environment @a env (nothing if it is empty). */
+static errno_t loader_env(async_exch_t *exch, char *const env[], char *packed)
 {
+	size_t envc, size;
+	errno_t rc = pack_strings((const char *const *) env, LOADER_ENVC_MAX,
+	    LOADER_ENV_MAX, packed, &envc, &size);
+	if (rc != EOK || envc == 0)
+		return rc;
+	return send_with_data(exch, LOADER_SET_ENV, envc, packed, size);
+}
+
+/** Tells the loader behind @a exch what to run and starts it. */
+static errno_t loader_run(async_exch_t *exch, const char *path, const char *const args[],
+    char *const env[], const char *cwd)
+{
+	_Static_assert(LOADER_ENV_MAX <= LOADER_ARGS_MAX, "one buffer for both");
 	char *packed = malloc(LOADER_ARGS_MAX);
 	if (packed == NULL)
 		return ENOMEM;
 	size_t argc, size;
-	errno_t rc = pack_args(args, packed, &argc, &size);
+	errno_t rc = loader_env(exch, env, packed);
+	if (rc == EOK)
+		rc = pack_strings(
+		    args, LOADER_ARGC_MAX, LOADER_ARGS_MAX, packed, &argc, &size);
+	if (rc == EOK && argc == 0)
+		rc = EINVAL;
 	if (rc == EOK)
 		rc = send_with_data(exch, LOADER_SET_CWD, 0, cwd, strlen(cwd));
 	if (rc == EOK)
@@ -86,6 +104,7 @@ static errno_t loader_files(async_exch_t *exch, task_id_t tid, const int files[3
 void task_spawn_opts_init(task_spawn_opts_t *opts)
 {
 	opts->cwd = NULL;
+	opts->env = NULL;
 	for (int i = 0; i < 3; i++)
 		opts->files[i] = -1;
 	opts->perms = 0;
@@ -93,13 +112,19 @@ void task_spawn_opts_init(task_spawn_opts_t *opts)
 	opts->res_count = 0;
 }
 
-/** Everything up to LOADER_RUN with the loader of task @a tid. */
+/** Everything up to LOADER_RUN with the loader of task @a tid. The
+ *  program's working directory is opts->cwd or else ours as it is now
+ *  (vfs_cwd_get(), which follows chdir()), never the one we started in. */
 static errno_t loader_prepare(async_exch_t *exch, task_id_t tid, const char *path,
     const char *const args[], const task_spawn_opts_t *opts)
 {
-	errno_t rc = loader_files(exch, tid, opts->files);
+	char cwd[VFS_PATH_MAX + 1];
+	errno_t rc = opts->cwd != NULL ? EOK : vfs_cwd_get(cwd, sizeof(cwd));
 	if (rc == EOK)
-		rc = loader_run(exch, path, args, opts->cwd != NULL ? opts->cwd : __cwd);
+		rc = loader_files(exch, tid, opts->files);
+	if (rc == EOK)
+		rc = loader_run(exch, path, args, opts->env != NULL ? opts->env : environ,
+		    opts->cwd != NULL ? opts->cwd : cwd);
 	/* Before the program runs, so it never sees itself without them. */
 	if (rc == EOK && opts->perms != 0)
 		rc = perm_grant(tid, opts->perms);

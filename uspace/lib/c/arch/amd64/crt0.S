@@ -2,7 +2,7 @@
  * _start: where every program begins (the ELF entry point).
  *
  * The kernel leaves RSP, and RDI too, pointing at the initial stack block:
- * argc (8 bytes), argv[0..argc-1], NULL, the environment (just NULL for now)
+ * argc (8 bytes), argv[0..argc-1], NULL, envp[] ending in NULL
  * and the auxiliary vector's terminator (two zero words). RSP is 16-byte
  * aligned and there is no return address, so _start must never return; it
  * hands the block to __libc_start() (start.c), which runs main() and exits

@@ -23,7 +23,8 @@ static inline void __libc_thread_starting(void)
 }
 
 /** The working directory the program was started in (the loader's
- *  AT_SB_CWD), "/" if none was given. */
+ *  AT_SB_CWD), "/" if none was given: only the first value of vfs.c's
+ *  working directory. What follows chdir() is vfs_cwd_get(). */
 extern const char *__cwd;
 
 /** stdio.c: flushes stdout and stderr if they go to the console (takes
@@ -36,6 +37,10 @@ void __stdio_inherit(const int fds[3]);
 
 /** start.c: the C entry, called by _start with the initial stack block. */
 _Noreturn void __libc_start(uint64_t *stack);
+
+/** environ.c: copies the environment @a envp (ending in NULL) the program
+ *  was started with into environ; after __malloc_init(). */
+void __environ_init(char *const envp[]);
 
 /** malloc.c: binds the heap to address-space areas; before any malloc(). */
 void __malloc_init(void);
