@@ -1,7 +1,8 @@
 /*
  * The builtins: commands the shell runs itself because they change the
- * shell (cd, exit) or need its state (history). Each writes its output to
- * @a out (-1: the shell's own output) and returns its exit status.
+ * shell (cd, exit, export, unset) or need its state (history, jobs). Each
+ * writes its output to @a out (-1: the shell's own output) and returns its
+ * exit status.
  */
 #include "sh.h"
 #include <dirent.h>
@@ -12,7 +13,8 @@
 
 static int builtin_cd(sh_t *sh, int argc, char **argv, int out)
 {
-	const char *dir = argc > 1 ? argv[1] : "/";
+	const char *home = vars_get(&sh->vars, "HOME");
+	const char *dir = argc > 1 ? argv[1] : home != NULL ? home : "/";
 	if (chdir(dir) != 0) {
 		sh_error(sh, "cd: %s: %s", dir, str_error(errno));
 		return 1;
@@ -54,6 +56,44 @@ static int builtin_history(sh_t *sh, int argc, char **argv, int out)
 	return 0;
 }
 
+/** `export [NAME[=VALUE]...]`: exports; without names lists what is. */
+static int builtin_export(sh_t *sh, int argc, char **argv, int out)
+{
+	if (argc == 1) {
+		for (size_t i = 0; i < sh->vars.count; i++) {
+			const sh_var_t *v = &sh->vars.vars[i];
+			if (v->exported)
+				sh_printf(sh, out, "export %s=%s\n", v->name, v->value);
+		}
+		return 0;
+	}
+	int status = 0;
+	for (int i = 1; i < argc; i++) {
+		errno_t rc = strchr(argv[i], '=') != NULL ? vars_assign(&sh->vars, argv[i], true)
+							 : vars_export(&sh->vars, argv[i]);
+		if (rc != EOK) {
+			sh_error(sh, "export: %s: %s", argv[i],
+			    rc == EINVAL ? "not a valid name" : str_error(rc));
+			status = 1;
+		}
+	}
+	return status;
+}
+
+static int builtin_unset(sh_t *sh, int argc, char **argv, int out)
+{
+	for (int i = 1; i < argc; i++)
+		vars_unset(&sh->vars, argv[i]);
+	return 0;
+}
+
+/** Clears the screen: the cursor home, then everything erased. */
+static int builtin_clear(sh_t *sh, int argc, char **argv, int out)
+{
+	sh_write(sh, out, "\x1b[H\x1b[2J", 7);
+	return 0;
+}
+
 static int builtin_help(sh_t *sh, int argc, char **argv, int out);
 
 typedef struct {
@@ -68,6 +108,12 @@ static const sh_builtin_t builtins[] = {
     {"exit", builtin_exit, "exit [N]     leave the shell with status N"},
     {"help", builtin_help, "help         this list"},
     {"history", builtin_history, "history      the lines typed, numbered"},
+    {"export", builtin_export, "export [N[=V]]  export variables (none: list them)"},
+    {"unset", builtin_unset, "unset N...   remove variables"},
+    {"jobs", jobs_builtin_jobs, "jobs         the background jobs"},
+    {"wait", jobs_builtin_wait, "wait [%N]    wait for background jobs (all)"},
+    {"fg", jobs_builtin_fg, "fg [%N]      bring a job to the foreground"},
+    {"clear", builtin_clear, "clear        clear the screen (also Ctrl-L)"},
 };
 
 #define BUILTIN_COUNT (sizeof(builtins) / sizeof(builtins[0]))
@@ -86,6 +132,20 @@ static void list_programs(sh_t *sh, int out)
 	closedir(dir);
 }
 
+/* The syntax `help` lists (docs/shell.md tells it in full). */
+static const char help_syntax[] =
+    "Syntax:\n"
+    "  a ; b     a, then b          a && b   b if a succeeded\n"
+    "  a || b    b if a failed      a &      a in the background\n"
+    "  a | b     a's output is b's input\n"
+    "  < F  > F  >> F  2> F  2>> F  2>&1     redirections\n"
+    "  '...' literal, \"...\" with $ expanded, \\c the character c\n"
+    "  $NAME ${NAME} $? ~   variables, last status, $HOME\n"
+    "  NAME=V    set a variable     NAME=V cmd  cmd gets it in its environment\n"
+    "  * ? [a-z] matching file names; # comment\n"
+    "Keys: Tab completes; Up/Down history; Home/End (or Ctrl-A/Ctrl-E);\n"
+    "  Ctrl-U/Ctrl-W erase to the start/a word; Ctrl-L clears; Ctrl-C cancels\n";
+
 static int builtin_help(sh_t *sh, int argc, char **argv, int out)
 {
 	sh_printf(sh, out, "Builtins:\n");
@@ -93,9 +153,7 @@ static int builtin_help(sh_t *sh, int argc, char **argv, int out)
 		sh_printf(sh, out, "  %s\n", builtins[i].summary);
 	sh_printf(sh, out, "Programs (in %s; `sh FILE` runs a script):\n", SH_APP_DIR);
 	list_programs(sh, out);
-	sh_printf(sh, out,
-	    "Quoting: '...' \"...\" \\c; $? is the last status; "
-	    "redirection: > >> <\n");
+	sh_write(sh, out, help_syntax, sizeof(help_syntax) - 1);
 	return 0;
 }
 

@@ -84,6 +84,7 @@ static void candidates_show(sh_t *sh, const sh_candidates_t *c)
 	for (size_t i = 0; i < c->count; i++)
 		sh_printf(sh, -1, "%s  ", c->list[i]);
 	sh_write(sh, -1, "\n", 1);
+	sh->edit_row = 0; /* the prompt comes again on a row of its own */
 }
 
 /** The last '/' among the @a len bytes at @a word, or NULL. */

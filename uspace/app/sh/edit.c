@@ -2,6 +2,7 @@
  * The line editor's pure part (see edit.h).
  */
 #include "edit.h"
+#include <stdio.h>
 #include <string.h>
 
 void line_set(sh_line_t *line, const char *text)
@@ -13,6 +14,7 @@ void line_set(sh_line_t *line, const char *text)
 	line->text[n] = '\0';
 	line->len = n;
 	line->cursor = n;
+	line->overflow = false;
 }
 
 bool line_insert_n(sh_line_t *line, const char *s, size_t n)
@@ -50,6 +52,34 @@ bool line_backspace(sh_line_t *line)
 	return line_delete(line);
 }
 
+/** Removes the @a n characters before the cursor. */
+static void line_remove_before(sh_line_t *line, size_t n)
+{
+	char *at = line->text + line->cursor;
+	memmove(at - n, at, line->len - line->cursor + 1);
+	line->cursor -= n;
+	line->len -= n;
+}
+
+bool line_kill_start(sh_line_t *line)
+{
+	size_t n = line->cursor;
+	line_remove_before(line, n);
+	return n > 0;
+}
+
+bool line_kill_word(sh_line_t *line)
+{
+	size_t start = line->cursor;
+	while (start > 0 && line->text[start - 1] == ' ')
+		start--;
+	while (start > 0 && line->text[start - 1] != ' ')
+		start--;
+	size_t n = line->cursor - start;
+	line_remove_before(line, n);
+	return n > 0;
+}
+
 bool line_left(sh_line_t *line)
 {
 	if (line->cursor == 0)
@@ -83,7 +113,7 @@ static char *history_slot(sh_history_t *hist, size_t n)
 
 void history_add(sh_history_t *hist, const char *text)
 {
-	if (text[0] == '\0')
+	if (text[strspn(text, " \t")] == '\0')
 		return;
 	if (hist->added > 0 && strcmp(history_slot(hist, hist->added), text) == 0)
 		return;
@@ -184,6 +214,12 @@ static sh_key_t plain_key(sh_keydec_t *dec, unsigned char byte)
 		return KEY_INTERRUPT;
 	case 0x04:
 		return KEY_EOF;
+	case 0x15:
+		return KEY_KILL_LINE;
+	case 0x17:
+		return KEY_KILL_WORD;
+	case 0x0c:
+		return KEY_CLEAR;
 	default:
 		return byte >= 0x20 && byte < 0x7f ? KEY_CHAR : KEY_NONE;
 	}
@@ -209,6 +245,93 @@ sh_key_t keydec_feed(sh_keydec_t *dec, unsigned char byte)
 	default:
 		return plain_key(dec, byte);
 	}
+}
+
+/* A writer into a bounded buffer: what does not fit is dropped (the
+ * buffers are SH_DRAW_MAX, which fits any drawing). */
+typedef struct {
+	char *buf;
+	size_t size;
+	size_t used;
+} sh_draw_t;
+
+static void put(sh_draw_t *d, const char *s, size_t n)
+{
+	if (n > d->size - d->used)
+		n = d->size - d->used;
+	memcpy(d->buf + d->used, s, n);
+	d->used += n;
+}
+
+static void put_str(sh_draw_t *d, const char *s)
+{
+	put(d, s, strlen(s));
+}
+
+/** ESC [ N FINAL, nothing for N == 0. */
+static void put_csi(sh_draw_t *d, size_t n, char final)
+{
+	if (n == 0)
+		return;
+	char seq[32];
+	int len = snprintf(seq, sizeof(seq), "\x1b[%zu%c", n, final);
+	put(d, seq, (size_t) len);
+}
+
+/** With the text drawn up to offset @a end (prompt included) and the
+ *  cursor after it: to the next row if the text filled its row. */
+static void settle_wrap(sh_draw_t *d, size_t end, size_t cols)
+{
+	if (end > 0 && end % cols == 0)
+		put(d, "\n", 1);
+}
+
+/** From offset @a from (where the cursor is) to offset @a to. */
+static void move_to(sh_draw_t *d, size_t from, size_t to, size_t cols, size_t *row)
+{
+	size_t from_row = from / cols, to_row = to / cols;
+	if (from_row > to_row)
+		put_csi(d, from_row - to_row, 'A');
+	else
+		put_csi(d, to_row - from_row, 'B');
+	put(d, "\r", 1);
+	put_csi(d, to % cols, 'C');
+	*row = to_row;
+}
+
+size_t draw_line(char *buf, size_t size, const char *prompt, const sh_line_t *line,
+    size_t cols, size_t *row)
+{
+	sh_draw_t d = {buf, size, 0};
+	put_csi(&d, *row, 'A');
+	put(&d, "\r", 1);
+	put_str(&d, prompt);
+	put(&d, line->text, line->len);
+	put_str(&d, "\x1b[J");
+	size_t plen = strlen(prompt), end = plen + line->len;
+	settle_wrap(&d, end, cols);
+	move_to(&d, end, plen + line->cursor, cols, row);
+	return d.used;
+}
+
+size_t draw_append(char *buf, size_t size, size_t plen, const sh_line_t *line, size_t cols,
+    size_t *row)
+{
+	sh_draw_t d = {buf, size, 0};
+	put(&d, line->text + line->len - 1, 1);
+	size_t end = plen + line->len;
+	settle_wrap(&d, end, cols);
+	*row = end / cols;
+	return d.used;
+}
+
+size_t draw_to_end(char *buf, size_t size, size_t plen, const sh_line_t *line, size_t cols,
+    size_t *row)
+{
+	sh_draw_t d = {buf, size, 0};
+	size_t end = plen + line->len;
+	move_to(&d, *row * cols, end, cols, row);
+	return d.used;
 }
 
 size_t common_prefix_len(const char *const *names, size_t n)

@@ -1,110 +1,177 @@
 /*
- * Running one command line: parse, open the redirections, then a builtin
- * (which writes to the `>` file if there is one) or a program; or a
- * pipeline: all its programs at once, each one's stdout the next one's
- * stdin through a pipe (unistd.h's pipe()), the `<` file the first one's
- * stdin and the `>` file the last one's stdout. The shell closes its pipe
- * ends as soon as the stages have theirs, so a reader sees the end of the
- * file when its writer ends (also when a stage failed to start). The last
- * stage gets the terminal (Ctrl-C kills it); $? is the last stage's.
+ * Running one command line: parse it, then its pipelines in turn as their
+ * separators say (; && || &). Each pipeline's commands are expanded just
+ * before they start (so `cd d; ls *` globs in d). A lone command that is a
+ * builtin runs in the shell, one of only assignments sets variables; the
+ * rest start as programs at once, each one's stdout the next one's stdin
+ * through a pipe (unistd.h's pipe()), then each command's redirections
+ * apply in the order typed. The shell closes its ends of pipes and files
+ * as soon as the programs have theirs, so a reader sees the end of the
+ * file when its writer ends (also when a stage failed to start). A
+ * foreground pipeline gets the terminal (Ctrl-C kills its programs) and
+ * $? is its last command's; a background one becomes a job (jobs.c).
  */
 #include "sh.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-/* One parsed line at a time: the shell runs lines one after another. */
-static sh_command_t command;
+/* One line at a time: the shell runs lines one after another. */
+static sh_list_t list;
+/* The expanded commands of the pipeline being started. */
+static sh_argv_t expanded;
 
-/** Opens @a path with @a flags into *@a fd; reports a failure. */
-static errno_t open_redirection(sh_t *sh, const char *path, int flags, int *fd)
+static const char *shell_getvar(void *ctx, const char *name)
 {
-	*fd = open(path, flags);
-	if (*fd < 0) {
-		sh_error(sh, "%s: %s", path, str_error(errno));
+	return vars_get(&((sh_t *) ctx)->vars, name);
+}
+
+static errno_t shell_glob(void *ctx, const char *pattern, sh_argv_t *out)
+{
+	glob_t g;
+	int rc = glob(pattern, 0, NULL, &g);
+	errno_t erc = rc == 0 ? EOK : rc == GLOB_NOMATCH ? ENOENT : rc == GLOB_NOSPACE ? ENOMEM : EIO;
+	for (size_t i = 0; erc == EOK && i < g.gl_pathc; i++)
+		erc = sh_argv_add(out, g.gl_pathv[i]);
+	globfree(&g);
+	return erc;
+}
+
+/** Expands @a cmd into `expanded`; reports a failure. */
+static errno_t expand_command(sh_t *sh, const sh_simple_t *cmd)
+{
+	sh_expander_t ex = {shell_getvar, shell_glob, sh, sh->status};
+	errno_t rc = sh_expand(cmd, &ex, &expanded);
+	if (rc != EOK)
+		sh_error(sh, "%s", expanded.error);
+	return rc;
+}
+
+/** The descriptors a command's redirections opened, closed after use. */
+typedef struct {
+	int fds[SH_REDIRS_MAX];
+	int n;
+} sh_opened_t;
+
+static void opened_close(sh_opened_t *o)
+{
+	for (int i = 0; i < o->n; i++)
+		close(o->fds[i]);
+	o->n = 0;
+}
+
+/** Applies redirection @a r to @a target (the expanded file name). */
+static errno_t redirect_one(
+    sh_t *sh, const sh_redir_t *r, const char *target, int files[3], sh_opened_t *o)
+{
+	static const int flags[] = {
+	    [SH_REDIR_IN] = O_RDONLY,
+	    [SH_REDIR_OUT] = O_WRONLY | O_CREAT | O_TRUNC,
+	    [SH_REDIR_APPEND] = O_WRONLY | O_CREAT | O_APPEND,
+	    [SH_REDIR_ERR] = O_WRONLY | O_CREAT | O_TRUNC,
+	    [SH_REDIR_ERR_APPEND] = O_WRONLY | O_CREAT | O_APPEND,
+	};
+	static const int which[] = {0, 1, 1, 2, 2, 2};
+	if (r->kind == SH_REDIR_ERR_TO_OUT) {
+		files[2] = files[1];
+		return EOK;
+	}
+	int fd = open(target, flags[r->kind]);
+	if (fd < 0) {
+		sh_error(sh, "%s: %s", target, str_error(errno));
 		return errno;
+	}
+	o->fds[o->n++] = fd;
+	files[which[r->kind]] = fd;
+	return EOK;
+}
+
+/** Applies the redirections of @a cmd (expanded in `expanded`) on top of
+ *  @a files; the files opened in @a o. */
+static errno_t redirect(sh_t *sh, const sh_simple_t *cmd, int files[3], sh_opened_t *o)
+{
+	for (int r = 0; r < cmd->nredirs; r++) {
+		errno_t rc = redirect_one(sh, &cmd->redirs[r], expanded.targets[r], files, o);
+		if (rc != EOK) {
+			opened_close(o);
+			return rc;
+		}
 	}
 	return EOK;
 }
 
-static void close_files(int files[3])
+/** Sets the variables of `expanded`'s assignments; its $?. */
+static int assign_variables(sh_t *sh)
 {
-	for (int i = 0; i < 3; i++) {
-		if (files[i] >= 0)
-			close(files[i]);
-		files[i] = -1;
-	}
-}
-
-/** Opens @a cmd's `<` and `>`/`>>` files as files[0] and files[1]. */
-static errno_t open_redirections(sh_t *sh, const sh_command_t *cmd, int files[3])
-{
-	errno_t rc = EOK;
-	if (cmd->in_path != NULL)
-		rc = open_redirection(sh, cmd->in_path, O_RDONLY, &files[0]);
-	if (rc == EOK && cmd->out_path != NULL) {
-		int flags = O_WRONLY | O_CREAT | (cmd->append ? O_APPEND : O_TRUNC);
-		rc = open_redirection(sh, cmd->out_path, flags, &files[1]);
-	}
-	if (rc != EOK)
-		close_files(files);
-	return rc;
-}
-
-/** Runs the parsed @a cmd (at least one word) and returns its $?. */
-static int execute_command(sh_t *sh, sh_command_t *cmd)
-{
-	int files[3] = {-1, -1, -1};
-	if (open_redirections(sh, cmd, files) != EOK)
-		return SH_STATUS_REDIRECT;
-	sh_builtin_fn_t builtin = builtin_find(cmd->argv[0]);
-	int status = builtin != NULL ? builtin(sh, cmd->argc, cmd->argv, files[1])
-				     : run_program(sh, cmd->argv, files);
-	close_files(files);
-	return status;
-}
-
-/** The state of one stage of a running pipeline. */
-typedef struct {
-	task_wait_t wait;
-	task_id_t id;
-	bool started;
-	int status; /* when it did not start */
-} stage_run_t;
-
-/** Whether no stage of @a cmd is a builtin (they cannot run in one);
- *  reports the first that is. */
-static bool pipeline_check(sh_t *sh, const sh_command_t *cmd)
-{
-	for (int i = 0; i < cmd->nstages; i++) {
-		const char *name = cmd->stages[i].argv[0];
-		if (builtin_find(name) != NULL) {
-			sh_error(sh, "%s: a builtin cannot run in a pipeline", name);
-			return false;
+	for (int i = 0; i < expanded.nassign; i++) {
+		errno_t rc = vars_assign(&sh->vars, expanded.assign[i], false);
+		if (rc != EOK) {
+			sh_error(sh, "%s: %s", expanded.assign[i], str_error(rc));
+			return 1;
 		}
 	}
+	return 0;
+}
+
+/** Runs the lone command @a cmd in the shell if it is a builtin or only
+ *  assignments (or only redirections); false if it is a program. */
+static bool run_in_shell(sh_t *sh, const sh_simple_t *cmd, int *status)
+{
+	if (expand_command(sh, cmd) != EOK) {
+		*status = SH_STATUS_SYNTAX;
+		return true;
+	}
+	sh_builtin_fn_t builtin =
+	    expanded.argc > 0 ? builtin_find(expanded.argv[0]) : NULL;
+	if (expanded.argc > 0 && builtin == NULL)
+		return false;
+	int files[3] = {-1, -1, -1};
+	sh_opened_t o = {.n = 0};
+	if (redirect(sh, cmd, files, &o) != EOK) {
+		*status = SH_STATUS_REDIRECT;
+		return true;
+	}
+	if (builtin != NULL)
+		*status = builtin(sh, expanded.argc, expanded.argv, files[1]);
+	else
+		*status = assign_variables(sh);
+	opened_close(&o);
 	return true;
 }
 
-/** Starts stage @a i of @a cmd with stdin @a in; its stdout is the write
- *  end of a new pipe whose read end goes to *@a next_in, or for the last
- *  stage the `>` file @a out. Closes @a in and the write end. False if
- *  no pipe could be made (the later stages are not started then). */
+/** Starts command @a i of pipeline @a p (of `list`) with stdin @a in (-1:
+ *  the default); its stdout is a new pipe whose read end goes to
+ *  *@a next_in, or the default for the last command. Closes @a in and the
+ *  pipe's write end. False if no pipe could be made (the later stages are
+ *  not started then). */
 static bool stage_start(
-    sh_t *sh, sh_command_t *cmd, int i, int in, int out, int *next_in, stage_run_t *run)
+    sh_t *sh, const sh_pipeline_t *p, int i, bool bg, int in, int *next_in, sh_pipe_run_t *run)
 {
+	const sh_simple_t *cmd = &list.stages[p->first + i];
 	int ends[2] = {-1, -1};
-	bool last = i == cmd->nstages - 1;
-	run->started = false;
-	run->status = SH_STATUS_REDIRECT;
+	bool last = i == p->nstages - 1;
 	bool piped = last || pipe(ends) == 0;
-	if (!piped) {
+	if (!piped)
 		sh_error(sh, "pipe: %s", str_error(errno));
-	} else {
-		const int files[3] = {in, last ? out : ends[1], -1};
-		run->started = run_spawn(sh, cmd->stages[i].argv, files, &run->id,
-				   &run->wait, &run->status) == EOK;
+	/* A background job does not read the terminal, which is the shell's. */
+	int files[3] = {in >= 0 ? in : bg ? -1 : sh->term_files[0],
+	    last ? sh->term_files[1] : ends[1], sh->term_files[2]};
+	sh_opened_t o = {.n = 0};
+	if (piped && expand_command(sh, cmd) == EOK && redirect(sh, cmd, files, &o) == EOK) {
+		if (expanded.argc == 0) {
+			sh_error(sh, "a command of a pipeline has no words");
+		} else if (builtin_find(expanded.argv[0]) != NULL) {
+			sh_error(sh, "%s: a builtin cannot run in a pipeline", expanded.argv[0]);
+			run->status[i] = SH_STATUS_NOT_EXEC;
+		} else {
+			snprintf(run->names[i], sizeof(run->names[i]), "%s", expanded.argv[0]);
+			run->started[i] = run_spawn(sh, &expanded, files, &run->ids[i],
+					      &run->waits[i], &run->status[i]) == EOK;
+		}
+		opened_close(&o);
 	}
 	if (in >= 0)
 		close(in);
@@ -114,50 +181,104 @@ static bool stage_start(
 	return piped;
 }
 
-/** Runs the pipeline @a cmd and returns its $?. */
-static int execute_pipeline(sh_t *sh, sh_command_t *cmd)
+/** Starts every command of pipeline @a p into @a run. */
+static void pipeline_start(sh_t *sh, const sh_pipeline_t *p, bool bg, sh_pipe_run_t *run)
 {
-	int files[3] = {-1, -1, -1};
-	if (!pipeline_check(sh, cmd))
-		return SH_STATUS_NOT_EXEC;
-	if (open_redirections(sh, cmd, files) != EOK)
-		return SH_STATUS_REDIRECT;
-	stage_run_t runs[SH_STAGES_MAX];
-	int in = files[0]; /* closed by the stage that takes it */
+	run->nstages = p->nstages;
+	int in = -1; /* closed by the stage that takes it */
 	bool go_on = true;
-	for (int i = 0; i < cmd->nstages; i++) {
-		runs[i] = (stage_run_t){.started = false, .status = SH_STATUS_REDIRECT};
+	for (int i = 0; i < p->nstages; i++) {
+		run->started[i] = false;
+		run->status[i] = SH_STATUS_REDIRECT;
 		if (go_on)
-			go_on = stage_start(sh, cmd, i, in, files[1], &in, &runs[i]);
+			go_on = stage_start(sh, p, i, bg, in, &in, run);
 	}
-	if (files[1] >= 0)
-		close(files[1]);
-	/* Ctrl-C stops every stage. */
-	bool first = true;
-	for (int i = 0; i < cmd->nstages; i++) {
-		if (runs[i].started) {
-			run_foreground_add(sh, runs[i].id, first);
-			first = false;
+	if (in >= 0)
+		close(in);
+}
+
+/** The text pipeline @a p was typed as, from its first word to its last
+ *  (redirections included): *@a len bytes at the result. */
+static const char *pipeline_text(const sh_pipeline_t *p, size_t *len)
+{
+	const char *start = NULL, *end = NULL;
+	for (int i = p->first; i < p->first + p->nstages; i++) {
+		const sh_simple_t *s = &list.stages[i];
+		for (int w = 0; w < s->nwords; w++) {
+			const sh_raw_t *r = &s->words[w];
+			start = start == NULL || r->text < start ? r->text : start;
+			end = end == NULL || r->text + r->len > end ? r->text + r->len : end;
+		}
+		for (int w = 0; w < s->nredirs; w++) {
+			const sh_raw_t *r = &s->redirs[w].target;
+			end = end == NULL || r->text + r->len > end ? r->text + r->len : end;
 		}
 	}
-	for (int i = 0; i < cmd->nstages; i++) {
-		if (runs[i].started)
-			runs[i].status = run_wait(
-			    sh, cmd->stages[i].argv[0], &runs[i].wait);
+	*len = start != NULL && end > start ? (size_t) (end - start) : 0;
+	return start != NULL ? start : "";
+}
+
+/** Runs pipeline @a p in the background; its $? (0 once started). */
+static int execute_background(sh_t *sh, const sh_pipeline_t *p)
+{
+	static sh_pipe_run_t run;
+	int status;
+	if (p->nstages == 1 && run_in_shell(sh, &list.stages[p->first], &status))
+		return status;
+	pipeline_start(sh, p, true, &run);
+	size_t len;
+	const char *text = pipeline_text(p, &len);
+	bool any = false;
+	for (int i = 0; i < run.nstages; i++)
+		any = any || run.started[i];
+	if (!any)
+		return run.status[run.nstages - 1];
+	if (!jobs_add(sh, &run, text, len)) {
+		sh_error(sh, "too many jobs (at most %d); waiting for this one", SH_JOBS_MAX);
+		run_foreground_pipeline(sh, &run);
+		status = run_wait_pipeline(sh, &run);
+		run_foreground(sh, 0);
+		return status;
 	}
-	run_foreground(sh, 0);
-	return runs[cmd->nstages - 1].status;
+	return 0;
+}
+
+/** Runs pipeline @a p and waits for it; its $?. */
+static int execute_foreground(sh_t *sh, const sh_pipeline_t *p)
+{
+	static sh_pipe_run_t run;
+	int status;
+	if (p->nstages == 1 && run_in_shell(sh, &list.stages[p->first], &status))
+		return status;
+	pipeline_start(sh, p, false, &run);
+	bool any = run_foreground_pipeline(sh, &run);
+	status = run_wait_pipeline(sh, &run);
+	if (any)
+		run_foreground(sh, 0);
+	return status;
+}
+
+/** Whether pipeline @a i runs, after the one before it ended with $?. */
+static bool item_runs(int i, int status)
+{
+	if (i == 0)
+		return true;
+	sh_sep_t before = list.items[i - 1].sep;
+	return before == SH_SEP_AND ? status == 0 : before == SH_SEP_OR ? status != 0 : true;
 }
 
 void sh_execute(sh_t *sh, const char *text)
 {
-	if (sh_parse(text, sh->status, &command) != EOK) {
-		sh_error(sh, "%s", command.error);
+	if (sh_parse(text, &list) != EOK) {
+		sh_error(sh, "%s", list.error);
 		sh->status = SH_STATUS_SYNTAX;
 		return;
 	}
-	if (command.nstages > 1)
-		sh->status = execute_pipeline(sh, &command);
-	else if (command.argc > 0)
-		sh->status = execute_command(sh, &command);
+	for (int i = 0; i < list.nitems && !sh->quit; i++) {
+		if (!item_runs(i, sh->status))
+			continue;
+		const sh_pipeline_t *p = &list.items[i];
+		sh->status = p->sep == SH_SEP_BG ? execute_background(sh, p)
+						 : execute_foreground(sh, p);
+	}
 }

@@ -52,11 +52,3 @@ void sh_error(sh_t *sh, const char *fmt, ...)
 	va_end(ap);
 	sh_write(sh, -1, "\n", 1);
 }
-
-void sh_prompt(sh_t *sh)
-{
-	char cwd[VFS_PATH_MAX + 1];
-	if (getcwd(cwd, sizeof(cwd)) == NULL)
-		snprintf(cwd, sizeof(cwd), "?");
-	sh_printf(sh, -1, "%s # ", cwd);
-}

@@ -1,17 +1,13 @@
 /*
- * The command-line parser (see parse.h). A small cursor over the line feeds
- * a writer into cmd->words; every word is NUL-terminated there.
+ * The command-line parser (see parse.h): a cursor over the line, one token
+ * at a time, filling the list, its pipelines and their commands.
  */
 #include "parse.h"
-#include <stdio.h>
 #include <string.h>
 
 typedef struct {
 	const char *p; /* the next character of the line */
-	sh_command_t *cmd;
-	size_t used; /* bytes of cmd->words in use */
-	int words;   /* arguments so far, all stages */
-	int last_status;
+	sh_list_t *list;
 } sh_lexer_t;
 
 static bool is_blank(char c)
@@ -22,108 +18,71 @@ static bool is_blank(char c)
 /** Characters that end an unquoted word. */
 static bool is_operator(char c)
 {
-	return c == '>' || c == '<' || c == '|';
+	return c == '>' || c == '<' || c == '|' || c == '&' || c == ';';
+}
+
+static bool is_name_char(char c, bool first)
+{
+	bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+	return alpha || (!first && c >= '0' && c <= '9');
+}
+
+bool sh_name_ok(const char *s, size_t len)
+{
+	if (len == 0)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (!is_name_char(s[i], i == 0))
+			return false;
+	}
+	return true;
+}
+
+bool sh_is_assignment(const sh_raw_t *raw, size_t *name_len)
+{
+	size_t n = 0;
+	while (n < raw->len && is_name_char(raw->text[n], n == 0))
+		n++;
+	*name_len = n;
+	return n > 0 && n < raw->len && raw->text[n] == '=';
 }
 
 static errno_t fail(sh_lexer_t *lx, errno_t rc, const char *why)
 {
-	lx->cmd->error = why;
+	lx->list->error = why;
 	return rc;
 }
 
-static errno_t put_char(sh_lexer_t *lx, char c)
+/** Steps over the quoted part at lx->p (at its opening quote). */
+static errno_t skip_quoted(sh_lexer_t *lx)
 {
-	if (lx->used + 1 >= SH_WORDS_SIZE)
-		return fail(lx, ELIMIT, "line too long");
-	lx->cmd->words[lx->used++] = c;
-	return EOK;
-}
-
-/** Appends the decimal last status (the expansion of $?). */
-static errno_t put_status(sh_lexer_t *lx)
-{
-	char num[16];
-	snprintf(num, sizeof(num), "%d", lx->last_status);
-	errno_t rc = EOK;
-	for (const char *d = num; *d != '\0' && rc == EOK; d++)
-		rc = put_char(lx, *d);
-	return rc;
-}
-
-/** At "$?": expands it and steps over; else copies one character. */
-static errno_t put_dollar_or_char(sh_lexer_t *lx)
-{
-	if (lx->p[0] == '$' && lx->p[1] == '?') {
-		lx->p += 2;
-		return put_status(lx);
-	}
-	return put_char(lx, *lx->p++);
-}
-
-/** lx->p is just past an opening '. */
-static errno_t lex_single_quoted(sh_lexer_t *lx)
-{
-	while (*lx->p != '\'') {
+	char q = *lx->p++;
+	while (*lx->p != q) {
 		if (*lx->p == '\0')
 			return fail(lx, EINVAL, "unterminated quote");
-		errno_t rc = put_char(lx, *lx->p++);
-		if (rc != EOK)
-			return rc;
+		if (q == '"' && lx->p[0] == '\\' && lx->p[1] != '\0')
+			lx->p++;
+		lx->p++;
 	}
 	lx->p++;
 	return EOK;
 }
 
-/** lx->p is just past an opening ". */
-static errno_t lex_double_quoted(sh_lexer_t *lx)
+/** Reads the word at lx->p (not blank, not an operator) into *@a raw. */
+static errno_t lex_word(sh_lexer_t *lx, sh_raw_t *raw)
 {
-	while (*lx->p != '"') {
-		errno_t rc;
-		if (*lx->p == '\0')
-			return fail(lx, EINVAL, "unterminated quote");
-		if (lx->p[0] == '\\' && strchr("\"\\$", lx->p[1]) != NULL) {
-			rc = put_char(lx, lx->p[1]);
-			lx->p += 2;
-		} else {
-			rc = put_dollar_or_char(lx);
-		}
-		if (rc != EOK)
-			return rc;
-	}
-	lx->p++;
-	return EOK;
-}
-
-/** One piece of a word: a quoted part, an escape or one character. */
-static errno_t lex_word_piece(sh_lexer_t *lx)
-{
-	char c = *lx->p;
-	if (c == '\'') {
-		lx->p++;
-		return lex_single_quoted(lx);
-	}
-	if (c == '"') {
-		lx->p++;
-		return lex_double_quoted(lx);
-	}
-	if (c == '\\' && lx->p[1] != '\0') {
-		lx->p += 2;
-		return put_char(lx, lx->p[-1]);
-	}
-	return put_dollar_or_char(lx);
-}
-
-/** Reads the word at lx->p (not blank, not an operator) into cmd->words
- *  and points *@a word at it. */
-static errno_t lex_word(sh_lexer_t *lx, char **word)
-{
-	*word = lx->cmd->words + lx->used;
+	const char *start = lx->p;
 	while (*lx->p != '\0' && !is_blank(*lx->p) && !is_operator(*lx->p)) {
-		errno_t rc = lex_word_piece(lx);
-		if (rc != EOK)
-			return rc;
+		if (*lx->p == '\'' || *lx->p == '"') {
+			errno_t rc = skip_quoted(lx);
+			if (rc != EOK)
+				return rc;
+		} else {
+			lx->p += lx->p[0] == '\\' && lx->p[1] != '\0' ? 2 : 1;
+		}
 	}
-	return put_char(lx, '\0');
+	*raw = (sh_raw_t){start, (size_t) (lx->p - start)};
+	return EOK;
 }
 
 static void skip_blanks(sh_lexer_t *lx)
@@ -132,82 +91,158 @@ static void skip_blanks(sh_lexer_t *lx)
 		lx->p++;
 }
 
-/** lx->p is at '<' or '>': reads the operator and its file name. */
-static errno_t lex_redirection(sh_lexer_t *lx)
+static sh_pipeline_t *current_item(sh_lexer_t *lx)
 {
-	sh_command_t *cmd = lx->cmd;
-	char op = *lx->p++;
-	bool append = op == '>' && *lx->p == '>';
-	if (append)
-		lx->p++;
+	return &lx->list->items[lx->list->nitems - 1];
+}
+
+static sh_simple_t *current_stage(sh_lexer_t *lx)
+{
+	return &lx->list->stages[lx->list->nstages - 1];
+}
+
+/** Whether the current command has nothing in it yet. */
+static bool stage_empty(sh_lexer_t *lx)
+{
+	sh_simple_t *s = current_stage(lx);
+	return s->nwords == 0 && s->nredirs == 0;
+}
+
+/** Begins a new command (in the current pipeline). */
+static errno_t stage_begin(sh_lexer_t *lx)
+{
+	sh_list_t *list = lx->list;
+	if (list->nstages >= SH_ALL_STAGES_MAX || current_item(lx)->nstages >= SH_STAGES_MAX)
+		return fail(lx, ELIMIT, "too many commands");
+	list->stages[list->nstages++] = (sh_simple_t){.nwords = 0, .nredirs = 0};
+	current_item(lx)->nstages++;
+	return EOK;
+}
+
+/** Begins a new pipeline with its first command. */
+static errno_t item_begin(sh_lexer_t *lx)
+{
+	sh_list_t *list = lx->list;
+	if (list->nitems >= SH_ITEMS_MAX)
+		return fail(lx, ELIMIT, "too many commands");
+	list->items[list->nitems++] = (sh_pipeline_t){list->nstages, 0, SH_SEP_SEQ};
+	return stage_begin(lx);
+}
+
+/** The redirection operator at lx->p, if any; steps over it. */
+static bool lex_redir_op(sh_lexer_t *lx, sh_redir_kind_t *kind)
+{
+	static const struct {
+		const char *op;
+		sh_redir_kind_t kind;
+	} ops[] = {
+	    {"2>&1", SH_REDIR_ERR_TO_OUT}, {"2>>", SH_REDIR_ERR_APPEND}, {"2>", SH_REDIR_ERR},
+	    {">>", SH_REDIR_APPEND}, {">", SH_REDIR_OUT}, {"<", SH_REDIR_IN},
+	};
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		size_t n = strlen(ops[i].op);
+		if (strncmp(lx->p, ops[i].op, n) == 0) {
+			lx->p += n;
+			*kind = ops[i].kind;
+			return true;
+		}
+	}
+	return false;
+}
+
+static errno_t lex_redirection(sh_lexer_t *lx, sh_redir_kind_t kind)
+{
+	sh_simple_t *s = current_stage(lx);
+	if (s->nredirs >= SH_REDIRS_MAX)
+		return fail(lx, ELIMIT, "too many redirections");
+	sh_redir_t *r = &s->redirs[s->nredirs++];
+	r->kind = kind;
+	r->target = (sh_raw_t){lx->p, 0};
+	if (kind == SH_REDIR_ERR_TO_OUT)
+		return EOK;
 	skip_blanks(lx);
 	if (*lx->p == '\0' || *lx->p == '#' || is_operator(*lx->p))
 		return fail(lx, EINVAL, "missing file name after a redirection");
-	if (op == '<' && cmd->nstages > 1)
-		return fail(lx, EINVAL, "< goes on the first command of a pipeline");
-	char **target = op == '<' ? &cmd->in_path : &cmd->out_path;
-	if (op == '>')
-		cmd->append = append;
-	return lex_word(lx, target);
+	return lex_word(lx, &r->target);
 }
 
-static errno_t lex_argument(sh_lexer_t *lx)
+/** Ends the current pipeline with @a sep. */
+static errno_t lex_separator(sh_lexer_t *lx, sh_sep_t sep, const char *missing)
 {
-	sh_command_t *cmd = lx->cmd;
-	if (lx->words >= SH_ARGS_MAX)
-		return fail(lx, ELIMIT, "too many arguments");
-	lx->words++;
-	cmd->stages[cmd->nstages - 1].argc++;
-	return lex_word(lx, &cmd->argv[cmd->argc++]);
+	if (stage_empty(lx))
+		return fail(lx, EINVAL, missing);
+	current_item(lx)->sep = sep;
+	return item_begin(lx);
 }
 
-/** lx->p is at '|': ends the current stage and begins the next. */
-static errno_t lex_pipe(sh_lexer_t *lx)
+/** The operator at lx->p (|, ||, &, &&, ;). */
+static errno_t lex_control(sh_lexer_t *lx)
 {
-	sh_command_t *cmd = lx->cmd;
-	if (cmd->stages[cmd->nstages - 1].argc == 0)
+	char c = *lx->p++;
+	bool doubled = (c == '|' || c == '&') && *lx->p == c;
+	if (doubled)
+		lx->p++;
+	if (c == ';')
+		return lex_separator(lx, SH_SEP_SEQ, "missing command before ;");
+	if (c == '&')
+		return doubled ? lex_separator(lx, SH_SEP_AND, "missing command before &&")
+			       : lex_separator(lx, SH_SEP_BG, "missing command before &");
+	if (doubled)
+		return lex_separator(lx, SH_SEP_OR, "missing command before ||");
+	if (stage_empty(lx))
 		return fail(lx, EINVAL, "missing command before |");
-	if (cmd->out_path != NULL)
-		return fail(lx, EINVAL, "> goes on the last command of a pipeline");
-	if (cmd->nstages >= SH_STAGES_MAX)
-		return fail(lx, ELIMIT, "too many commands in a pipeline");
-	lx->p++;
-	cmd->argv[cmd->argc++] = NULL;
-	cmd->stages[cmd->nstages++] = (sh_stage_t){cmd->argv + cmd->argc, 0};
+	return stage_begin(lx);
+}
+
+/** One token at lx->p (not blank, not the end, not a comment). */
+static errno_t lex_token(sh_lexer_t *lx)
+{
+	sh_redir_kind_t kind;
+	/* 2> and 2>&1 only where a word would start. */
+	if ((*lx->p != '2' || lx->p[1] == '>') && lex_redir_op(lx, &kind))
+		return lex_redirection(lx, kind);
+	if (is_operator(*lx->p))
+		return lex_control(lx);
+	sh_simple_t *s = current_stage(lx);
+	if (s->nwords >= SH_WORDS_MAX)
+		return fail(lx, ELIMIT, "too many words");
+	return lex_word(lx, &s->words[s->nwords++]);
+}
+
+/** The end of the line: an empty last pipeline is fine after ; or & (and
+ *  is dropped), an error after && || or |. */
+static errno_t lex_end(sh_lexer_t *lx)
+{
+	sh_list_t *list = lx->list;
+	if (!stage_empty(lx))
+		return EOK;
+	sh_pipeline_t *item = current_item(lx);
+	if (item->nstages > 1)
+		return fail(lx, EINVAL, "missing command after |");
+	if (list->nitems > 1) {
+		sh_sep_t before = list->items[list->nitems - 2].sep;
+		if (before == SH_SEP_AND || before == SH_SEP_OR)
+			return fail(lx, EINVAL,
+			    before == SH_SEP_AND ? "missing command after &&"
+						 : "missing command after ||");
+	}
+	list->nitems--;
+	list->nstages--;
 	return EOK;
 }
 
-/** One token at lx->p (not blank, not the end). */
-static errno_t lex_token(sh_lexer_t *lx)
+errno_t sh_parse(const char *line, sh_list_t *list)
 {
-	char c = *lx->p;
-	if (c == '|')
-		return lex_pipe(lx);
-	if (c == '<' || c == '>')
-		return lex_redirection(lx);
-	return lex_argument(lx);
-}
-
-errno_t sh_parse(const char *line, int last_status, sh_command_t *cmd)
-{
-	cmd->argc = 0;
-	cmd->in_path = NULL;
-	cmd->out_path = NULL;
-	cmd->append = false;
-	cmd->error = NULL;
-	cmd->nstages = 1;
-	cmd->stages[0] = (sh_stage_t){cmd->argv, 0};
-	sh_lexer_t lx = {.p = line, .cmd = cmd, .last_status = last_status};
-	for (;;) {
+	list->nitems = 0;
+	list->nstages = 0;
+	list->error = NULL;
+	sh_lexer_t lx = {.p = line, .list = list};
+	errno_t rc = item_begin(&lx);
+	while (rc == EOK) {
 		skip_blanks(&lx);
 		if (*lx.p == '\0' || *lx.p == '#')
 			break;
-		errno_t rc = lex_token(&lx);
-		if (rc != EOK)
-			return rc;
+		rc = lex_token(&lx);
 	}
-	cmd->argv[cmd->argc] = NULL;
-	if (cmd->nstages > 1 && cmd->stages[cmd->nstages - 1].argc == 0)
-		return fail(&lx, EINVAL, "missing command after |");
-	return EOK;
+	return rc == EOK ? lex_end(&lx) : rc;
 }

@@ -1,52 +1,72 @@
 /*
- * Running a program: finding it, spawning it with the redirected files,
- * handing it the terminal (cooked mode, foreground: Ctrl-C kills it) while
- * the shell waits, and turning how it ended into $?. A pipeline uses the
- * parts (spawn, foreground, wait) for each of its stages. A program holds
- * the shell's own permissions.
+ * Running programs: finding them ($PATH), spawning them with the
+ * redirected files and the environment, handing them the terminal (cooked
+ * mode, foreground: Ctrl-C kills them) while the shell waits, and turning
+ * how they ended into $?. A program holds the shell's own permissions.
  */
 #include "sh.h"
 #include <stdio.h>
 #include <string.h>
-#include <task.h>
+#include <sys/stat.h>
 #include <term.h>
 #include <unistd.h>
+#include <vfs.h>
 
-/** The file to run for command @a name: SH_APP_DIR/NAME, or the path
- *  itself when it has a '/' (made absolute against the working dir). */
-static void program_path(const char *name, char *path, size_t size)
+/** Whether @a path names a file that is not a directory. */
+static bool is_program(const char *path)
 {
-	if (strchr(name, '/') == NULL) {
-		snprintf(path, size, "%s/%s", SH_APP_DIR, name);
-		return;
+	struct stat st;
+	return stat(path, &st) == 0 && !S_ISDIR(st.st_mode);
+}
+
+/** The file to run for command @a name (@a path has VFS_PATH_MAX + 1
+ *  bytes): a path made absolute when it has a '/' (the loader does not
+ *  know our working directory), else the first DIR/NAME of $PATH's DIRs
+ *  (SH_APP_DIR when PATH is not set) that exists; ENOENT if none does. */
+static errno_t program_path(sh_t *sh, const char *name, char *path)
+{
+	if (strchr(name, '/') != NULL)
+		return vfs_absolutize(name, path);
+	const char *dirs = vars_get(&sh->vars, "PATH");
+	if (dirs == NULL)
+		dirs = SH_APP_DIR;
+	char found[VFS_PATH_MAX + 1];
+	for (const char *d = dirs;; d++) {
+		size_t len = strcspn(d, ":");
+		/* An empty entry is the working directory, as in sh. */
+		int n = snprintf(found, sizeof(found), "%.*s/%s", (int) (len > 0 ? len : 1),
+		    len > 0 ? d : ".", name);
+		if (n > 0 && (size_t) n < sizeof(found) && is_program(found))
+			return vfs_absolutize(found, path);
+		d += len;
+		if (*d == '\0')
+			return ENOENT;
 	}
-	if (name[0] == '/') {
-		snprintf(path, size, "%s", name);
-		return;
-	}
-	char cwd[VFS_PATH_MAX + 1];
-	if (getcwd(cwd, sizeof(cwd)) == NULL)
-		snprintf(cwd, sizeof(cwd), "/");
-	snprintf(path, size, "%s/%s", cwd, name);
 }
 
 void run_foreground(sh_t *sh, task_id_t id)
 {
-	run_foreground_add(sh, id, true);
-}
-
-void run_foreground_add(sh_t *sh, task_id_t id, bool first)
-{
 	if (sh->term == NULL)
 		return;
 	/* Failures leave Ctrl-C without effect; the program still runs. */
-	if (first) {
-		DISCARD(best_effort,
-		    term_set_mode(sh->term, id != 0 ? TERM_MODE_COOKED : TERM_MODE_RAW));
-		DISCARD(best_effort, term_set_foreground(sh->term, id));
-	} else {
-		DISCARD(best_effort, term_add_foreground(sh->term, id));
+	DISCARD(best_effort,
+	    term_set_mode(sh->term, id != 0 ? TERM_MODE_COOKED : TERM_MODE_RAW));
+	DISCARD(best_effort, term_set_foreground(sh->term, id));
+}
+
+bool run_foreground_pipeline(sh_t *sh, const sh_pipe_run_t *run)
+{
+	bool first = true;
+	for (int i = 0; i < run->nstages; i++) {
+		if (!run->started[i])
+			continue;
+		if (first)
+			run_foreground(sh, run->ids[i]);
+		else if (sh->term != NULL)
+			DISCARD(best_effort, term_add_foreground(sh->term, run->ids[i]));
+		first = false;
 	}
+	return !first;
 }
 
 /** Reports a failed spawn of @a name and returns its $?. */
@@ -73,25 +93,41 @@ static int exit_status(sh_t *sh, const task_exit_t *texit)
 	return texit->how == TASK_EXIT_FAULT ? SH_STATUS_FAULT : SH_STATUS_KILLED;
 }
 
-errno_t run_spawn(sh_t *sh, char *const argv[], const int files[3], task_id_t *id,
-    task_wait_t *wait, int *status)
+/** Spawns @a path with @a a's arguments and environment. */
+static errno_t spawn_with_env(sh_t *sh, const char *path, const sh_argv_t *a,
+    const int files[3], task_id_t *id, task_wait_t *wait)
 {
-	char path[VFS_PATH_MAX + 1];
-	program_path(argv[0], path, sizeof(path));
+	char **env;
+	errno_t rc = vars_environ(&sh->vars, a->assign, (size_t) a->nassign, &env);
+	if (rc != EOK)
+		return rc;
 	task_spawn_opts_t opts;
 	task_spawn_opts_init(&opts);
+	opts.env = env;
 	for (int i = 0; i < 3; i++)
-		opts.files[i] = files[i] >= 0 ? files[i] : sh->term_files[i];
+		opts.files[i] = files[i];
 	/* Programs get what the shell holds (init.conf gives it task and
 	 * ipclog), so kcon, halt or ipclog work from the prompt. */
 	opts.perms = perm_get();
-	errno_t rc = task_spawn_opts(id, wait, path, (const char *const *) argv, &opts);
-	if (rc != EOK)
-		*status = spawn_failed(sh, argv[0], rc);
+	rc = task_spawn_opts(id, wait, path, (const char *const *) a->argv, &opts);
+	vars_environ_free(env);
 	return rc;
 }
 
-int run_wait(sh_t *sh, const char *name, task_wait_t *wait)
+errno_t run_spawn(sh_t *sh, const sh_argv_t *a, const int files[3], task_id_t *id,
+    task_wait_t *wait, int *status)
+{
+	char path[VFS_PATH_MAX + 1];
+	errno_t rc = program_path(sh, a->argv[0], path);
+	if (rc == EOK)
+		rc = spawn_with_env(sh, path, a, files, id, wait);
+	if (rc != EOK)
+		*status = spawn_failed(sh, a->argv[0], rc);
+	return rc;
+}
+
+/** Waits for the task of @a wait (@a name in messages); returns its $?. */
+static int run_wait(sh_t *sh, const char *name, task_wait_t *wait)
 {
 	task_exit_t texit;
 	int retval;
@@ -103,15 +139,13 @@ int run_wait(sh_t *sh, const char *name, task_wait_t *wait)
 	return exit_status(sh, &texit);
 }
 
-int run_program(sh_t *sh, char *const argv[], const int files[3])
+int run_wait_pipeline(sh_t *sh, sh_pipe_run_t *run)
 {
-	task_id_t id;
-	task_wait_t wait;
-	int status;
-	if (run_spawn(sh, argv, files, &id, &wait, &status) != EOK)
-		return status;
-	run_foreground(sh, id);
-	status = run_wait(sh, argv[0], &wait);
-	run_foreground(sh, 0);
-	return status;
+	for (int i = 0; i < run->nstages; i++) {
+		if (run->started[i]) {
+			run->status[i] = run_wait(sh, run->names[i], &run->waits[i]);
+			run->started[i] = false;
+		}
+	}
+	return run->status[run->nstages - 1];
 }

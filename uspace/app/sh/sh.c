@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <log.h>
 #include <term.h>
+#include <stdlib.h>
 #include <unistd.h>
 #include <getopt.h>
 
@@ -33,21 +34,52 @@ static void open_term_files(sh_t *sh)
 		    TERMINAL_PATH, str_error(errno));
 }
 
-/** Runs the lines of @a path; returns the last command's status. */
+/** Skips the rest of a line too long for the buffer. */
+static void skip_line(FILE *f)
+{
+	int c;
+	while ((c = fgetc(f)) != EOF && c != '\n')
+		;
+}
+
+/** Runs the lines of @a path; returns the last command's status. A line
+ *  longer than SH_LINE_MAX is not run (and not split): an error, $? 2. */
 static int run_script(sh_t *sh, const char *path)
 {
 	FILE *f = fopen(path, "r");
 	if (f == NULL) {
-		sh_error(sh, "%s: cannot open", path);
+		sh_error(sh, "%s: %s", path, str_error(errno));
 		return SH_STATUS_NOT_FOUND;
 	}
-	char text[SH_LINE_MAX + 2];
-	while (!sh->quit && fgets(text, sizeof(text), f) != NULL) {
+	static char text[SH_LINE_MAX + 2];
+	for (unsigned n = 1; !sh->quit && fgets(text, sizeof(text), f) != NULL; n++) {
+		size_t len = strlen(text);
+		if (len == sizeof(text) - 1 && text[len - 1] != '\n') {
+			skip_line(f);
+			sh_error(sh, "%s: line %u: longer than %d characters: not run", path, n,
+			    SH_LINE_MAX);
+			sh->status = SH_STATUS_SYNTAX;
+			continue;
+		}
 		text[strcspn(text, "\r\n")] = '\0';
 		sh_execute(sh, text);
+		jobs_report_done(sh);
 	}
 	fclose(f);
 	return sh->status;
+}
+
+/** The variables: the environment the shell got, exported; HOME and PATH
+ *  get defaults when it did not have them. */
+static void vars_init(sh_t *sh)
+{
+	for (char **e = environ; *e != NULL; e++)
+		(void) vars_assign(&sh->vars, *e, true);
+	/* Out of memory this early: the shell goes on without them. */
+	if (vars_get(&sh->vars, "HOME") == NULL)
+		(void) vars_set(&sh->vars, "HOME", "/", true);
+	if (vars_get(&sh->vars, "PATH") == NULL)
+		(void) vars_set(&sh->vars, "PATH", SH_APP_DIR, true);
 }
 
 /** Puts the time of the first prompt (TSC ticks since power-on: guest
@@ -76,9 +108,15 @@ static int run_interactive(sh_t *sh)
 	sh_write(sh, -1, "Type 'help' for commands.\n", 26);
 	log_first_prompt();
 	while (!sh->quit) {
+		jobs_report_done(sh);
 		errno_t rc = input_read_line(sh, &line);
 		if (rc != EOK)
 			break;
+		if (line.overflow) {
+			sh_error(sh, "line longer than %d characters: not run", SH_LINE_MAX);
+			sh->status = SH_STATUS_SYNTAX;
+			continue;
+		}
 		history_add(&sh->history, line.text);
 		sh_execute(sh, line.text);
 	}
@@ -90,6 +128,9 @@ int main(int argc, char *argv[])
 	int early;
 	if (cmd_check_words(argc, argv, USAGE, NULL, &early))
 		return early;
+	fibril_mutex_initialize(&shell.jobs_lock);
+	fibril_condvar_initialize(&shell.jobs_cv);
+	vars_init(&shell);
 	if (argc > 1)
 		return run_script(&shell, argv[1]);
 	errno_t rc = term_open(&shell.term);

@@ -1,14 +1,18 @@
 /*
  * The shell: state shared by its parts and the calls between them.
  *
- *   parse.c     a line into words and redirections (pure)
- *   edit.c      line buffer, history, key decoding (pure)
+ *   parse.c     a line into lists, pipelines, words, redirections (pure)
+ *   expand.c    words into arguments: quotes, $VAR, ~, globbing (pure)
+ *   vars.c      the shell's variables and the environment built from them
+ *               (pure)
+ *   edit.c      line buffer, history, key decoding, wrapping (pure)
  *   input.c     reading a line from the terminal in raw mode, with editing
  *   complete.c  Tab completion of commands and paths
- *   exec.c      running one parsed line: redirections, builtin or program,
- *               or a pipeline of programs
- *   builtins.c  cd, pwd, exit, help, history
- *   run.c       spawning a program and waiting for it
+ *   exec.c      running one parsed line: ; && || &, redirections, builtin
+ *               or program, or a pipeline of programs
+ *   jobs.c      background jobs: jobs, wait, fg
+ *   builtins.c  cd, pwd, exit, help, history, export, unset, clear, ...
+ *   run.c       finding ($PATH), spawning and waiting for programs
  *   output.c    the shell's own output (terminal, stdout or a file)
  *   sh.c        main: interactive or `sh FILE`
  */
@@ -16,8 +20,12 @@
 #define SH_SH_H
 
 #include "edit.h"
+#include "expand.h"
+#include "vars.h"
 #include <async.h>
+#include <fibril_synch.h>
 #include <stdbool.h>
+#include <task.h>
 
 /* $? of a program the shell could not find, or could not start. */
 #define SH_STATUS_NOT_FOUND 127
@@ -30,8 +38,35 @@
 #define SH_STATUS_SYNTAX   2
 #define SH_STATUS_REDIRECT 1
 
-/* The directory programs are found in by name. */
+/* Where programs are found by name when $PATH is not set, and the
+ * directory `help` lists. */
 #define SH_APP_DIR "/app"
+/* The terminal's width: the console does not tell it; both the screen and
+ * a serial terminal are 80 columns unless told otherwise. */
+#define SH_TERM_COLUMNS 80
+
+/** The programs of one pipeline once started. */
+typedef struct {
+	int nstages;
+	task_id_t ids[SH_STAGES_MAX];
+	task_wait_t waits[SH_STAGES_MAX];
+	bool started[SH_STAGES_MAX];
+	int status[SH_STAGES_MAX]; /* of a stage that did not start */
+	char names[SH_STAGES_MAX][32]; /* argv[0] of each, for messages */
+} sh_pipe_run_t;
+
+#define SH_JOBS_MAX	 8
+#define SH_JOB_TEXT_MAX	 64
+
+/** A background job (jobs.c); its waiter fibril sets done and status. */
+typedef struct {
+	bool used;
+	bool done;
+	int number; /* [N] and %N */
+	int status; /* its last command's $?, once done */
+	char text[SH_JOB_TEXT_MAX + 1];
+	sh_pipe_run_t run;
+} sh_job_t;
 
 typedef struct {
 	/* The terminal; NULL when running a script (output then goes to
@@ -44,6 +79,13 @@ typedef struct {
 	int status; /* $?: the last command's exit status */
 	bool quit;  /* `exit` was run */
 	sh_history_t history;
+	sh_vars_t vars;
+	/* Jobs: changed by the main fibril and their waiter fibrils, under
+	 * jobs_lock; jobs_cv is broadcast when one is done. */
+	sh_job_t jobs[SH_JOBS_MAX];
+	fibril_mutex_t jobs_lock;
+	fibril_condvar_t jobs_cv;
+	size_t edit_row; /* input.c: the cursor's row below the prompt's */
 } sh_t;
 
 /* output.c: @a fd < 0 means the shell's own output (the terminal,
@@ -53,8 +95,6 @@ void sh_printf(sh_t *sh, int fd, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /** "sh: " followed by the message and a new line, on the shell's output. */
 void sh_error(sh_t *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/** Writes the prompt: the working directory and " # ". */
-void sh_prompt(sh_t *sh);
 
 /* input.c */
 /** Reads one edited line into @a line; EHANGUP on Ctrl-D at an empty line
@@ -71,6 +111,16 @@ void complete_word(sh_t *sh, sh_line_t *line, bool list);
 /** Runs @a text as a command line; sets sh->status (and sh->quit). */
 void sh_execute(sh_t *sh, const char *text);
 
+/* jobs.c */
+/** Makes the started pipeline @a run (typed as @a text) a background job
+ *  and prints "[N] ID"; false (nothing changed) when the table is full. */
+bool jobs_add(sh_t *sh, const sh_pipe_run_t *run, const char *text, size_t len);
+/** Prints "[N] Done ..." for each job done and forgets it. */
+void jobs_report_done(sh_t *sh);
+int jobs_builtin_jobs(sh_t *sh, int argc, char **argv, int out);
+int jobs_builtin_wait(sh_t *sh, int argc, char **argv, int out);
+int jobs_builtin_fg(sh_t *sh, int argc, char **argv, int out);
+
 /* builtins.c */
 typedef int (*sh_builtin_fn_t)(sh_t *sh, int argc, char **argv, int out);
 /** The builtin named @a name, or NULL. */
@@ -79,18 +129,18 @@ sh_builtin_fn_t builtin_find(const char *name);
 const char *builtin_name(size_t i);
 
 /* run.c */
-/** Runs program @a argv[0] (from /app, or a path if it has a '/') with
- *  stdin/stdout/stderr @a files (-1: none) and waits; returns its $?. */
-int run_program(sh_t *sh, char *const argv[], const int files[3]);
-/** Starts program @a argv[0] as run_program() does, without waiting; on
- *  failure reports it and sets *@a status to the $? it means. */
-errno_t run_spawn(sh_t *sh, char *const argv[], const int files[3], task_id_t *id,
+/** Starts program @a a->argv[0] (found in $PATH, or a path if it has a
+ *  '/') with stdin/stdout/stderr @a files (-1: none), the exported
+ *  variables and @a a's assignments as its environment, without waiting;
+ *  on failure reports it and sets *@a status to the $? it means. */
+errno_t run_spawn(sh_t *sh, const sh_argv_t *a, const int files[3], task_id_t *id,
     task_wait_t *wait, int *status);
+/** Waits for every started stage of @a run; the last stage's $?. */
+int run_wait_pipeline(sh_t *sh, sh_pipe_run_t *run);
+/** Gives the terminal to every started stage of @a run (Ctrl-C kills
+ *  them); false if none started. */
+bool run_foreground_pipeline(sh_t *sh, const sh_pipe_run_t *run);
 /** Gives the terminal to task @a id (0: takes it back, raw mode again). */
 void run_foreground(sh_t *sh, task_id_t id);
-/** Same, or with !@a first adds @a id to the tasks Ctrl-C kills. */
-void run_foreground_add(sh_t *sh, task_id_t id, bool first);
-/** Waits for the task of @a wait (@a name in messages); returns its $?. */
-int run_wait(sh_t *sh, const char *name, task_wait_t *wait);
 
 #endif
