@@ -69,8 +69,9 @@ static int builtin_export(sh_t *sh, int argc, char **argv, int out)
 	}
 	int status = 0;
 	for (int i = 1; i < argc; i++) {
-		errno_t rc = strchr(argv[i], '=') != NULL ? vars_assign(&sh->vars, argv[i], true)
-							 : vars_export(&sh->vars, argv[i]);
+		errno_t rc = strchr(argv[i], '=') != NULL
+		    ? vars_assign(&sh->vars, argv[i], true)
+		    : vars_export(&sh->vars, argv[i]);
 		if (rc != EOK) {
 			sh_error(sh, "export: %s: %s", argv[i],
 			    rc == EINVAL ? "not a valid name" : str_error(rc));

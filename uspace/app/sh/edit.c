@@ -314,8 +314,8 @@ size_t draw_line(char *buf, size_t size, const char *prompt, const sh_line_t *li
 	return d.used;
 }
 
-size_t draw_append(char *buf, size_t size, size_t plen, const sh_line_t *line, size_t cols,
-    size_t *row)
+size_t draw_append(
+    char *buf, size_t size, size_t plen, const sh_line_t *line, size_t cols, size_t *row)
 {
 	sh_draw_t d = {buf, size, 0};
 	put(&d, line->text + line->len - 1, 1);
@@ -325,12 +325,13 @@ size_t draw_append(char *buf, size_t size, size_t plen, const sh_line_t *line, s
 	return d.used;
 }
 
-size_t draw_to_end(char *buf, size_t size, size_t plen, const sh_line_t *line, size_t cols,
-    size_t *row)
+size_t draw_to_end(
+    char *buf, size_t size, size_t plen, const sh_line_t *line, size_t cols, size_t *row)
 {
 	sh_draw_t d = {buf, size, 0};
 	size_t end = plen + line->len;
-	move_to(&d, *row * cols, end, cols, row);
+	if (line->cursor < line->len) /* else it is there already */
+		move_to(&d, *row * cols, end, cols, row);
 	return d.used;
 }
 

@@ -116,11 +116,11 @@ size_t draw_line(char *buf, size_t size, const char *prompt, const sh_line_t *li
     size_t cols, size_t *row);
 /** Echoes the character just appended at the end (the cursor was at the
  *  end and is again): nothing else moves. */
-size_t draw_append(char *buf, size_t size, size_t plen, const sh_line_t *line, size_t cols,
-    size_t *row);
+size_t draw_append(
+    char *buf, size_t size, size_t plen, const sh_line_t *line, size_t cols, size_t *row);
 /** Moves the cursor to the end of the line (before a new line after it). */
-size_t draw_to_end(char *buf, size_t size, size_t plen, const sh_line_t *line, size_t cols,
-    size_t *row);
+size_t draw_to_end(
+    char *buf, size_t size, size_t plen, const sh_line_t *line, size_t cols, size_t *row);
 
 /** Length of the prefix that all @a n (>= 1) @a names share. */
 size_t common_prefix_len(const char *const *names, size_t n);

@@ -33,7 +33,10 @@ static errno_t shell_glob(void *ctx, const char *pattern, sh_argv_t *out)
 {
 	glob_t g;
 	int rc = glob(pattern, 0, NULL, &g);
-	errno_t erc = rc == 0 ? EOK : rc == GLOB_NOMATCH ? ENOENT : rc == GLOB_NOSPACE ? ENOMEM : EIO;
+	errno_t erc = rc == 0	 ? EOK
+	    : rc == GLOB_NOMATCH ? ENOENT
+	    : rc == GLOB_NOSPACE ? ENOMEM
+				 : EIO;
 	for (size_t i = 0; erc == EOK && i < g.gl_pathc; i++)
 		erc = sh_argv_add(out, g.gl_pathv[i]);
 	globfree(&g);
@@ -94,7 +97,8 @@ static errno_t redirect_one(
 static errno_t redirect(sh_t *sh, const sh_simple_t *cmd, int files[3], sh_opened_t *o)
 {
 	for (int r = 0; r < cmd->nredirs; r++) {
-		errno_t rc = redirect_one(sh, &cmd->redirs[r], expanded.targets[r], files, o);
+		errno_t rc = redirect_one(
+		    sh, &cmd->redirs[r], expanded.targets[r], files, o);
 		if (rc != EOK) {
 			opened_close(o);
 			return rc;
@@ -124,8 +128,8 @@ static bool run_in_shell(sh_t *sh, const sh_simple_t *cmd, int *status)
 		*status = SH_STATUS_SYNTAX;
 		return true;
 	}
-	sh_builtin_fn_t builtin =
-	    expanded.argc > 0 ? builtin_find(expanded.argv[0]) : NULL;
+	sh_builtin_fn_t builtin = expanded.argc > 0 ? builtin_find(expanded.argv[0])
+						    : NULL;
 	if (expanded.argc > 0 && builtin == NULL)
 		return false;
 	int files[3] = {-1, -1, -1};
@@ -147,8 +151,8 @@ static bool run_in_shell(sh_t *sh, const sh_simple_t *cmd, int *status)
  *  *@a next_in, or the default for the last command. Closes @a in and the
  *  pipe's write end. False if no pipe could be made (the later stages are
  *  not started then). */
-static bool stage_start(
-    sh_t *sh, const sh_pipeline_t *p, int i, bool bg, int in, int *next_in, sh_pipe_run_t *run)
+static bool stage_start(sh_t *sh, const sh_pipeline_t *p, int i, bool bg, int in,
+    int *next_in, sh_pipe_run_t *run)
 {
 	const sh_simple_t *cmd = &list.stages[p->first + i];
 	int ends[2] = {-1, -1};
@@ -157,17 +161,22 @@ static bool stage_start(
 	if (!piped)
 		sh_error(sh, "pipe: %s", str_error(errno));
 	/* A background job does not read the terminal, which is the shell's. */
-	int files[3] = {in >= 0 ? in : bg ? -1 : sh->term_files[0],
+	int files[3] = {in >= 0 ? in
+		: bg		? -1
+				: sh->term_files[0],
 	    last ? sh->term_files[1] : ends[1], sh->term_files[2]};
 	sh_opened_t o = {.n = 0};
-	if (piped && expand_command(sh, cmd) == EOK && redirect(sh, cmd, files, &o) == EOK) {
+	if (piped && expand_command(sh, cmd) == EOK &&
+	    redirect(sh, cmd, files, &o) == EOK) {
 		if (expanded.argc == 0) {
 			sh_error(sh, "a command of a pipeline has no words");
 		} else if (builtin_find(expanded.argv[0]) != NULL) {
-			sh_error(sh, "%s: a builtin cannot run in a pipeline", expanded.argv[0]);
+			sh_error(sh, "%s: a builtin cannot run in a pipeline",
+			    expanded.argv[0]);
 			run->status[i] = SH_STATUS_NOT_EXEC;
 		} else {
-			snprintf(run->names[i], sizeof(run->names[i]), "%s", expanded.argv[0]);
+			snprintf(
+			    run->names[i], sizeof(run->names[i]), "%s", expanded.argv[0]);
 			run->started[i] = run_spawn(sh, &expanded, files, &run->ids[i],
 					      &run->waits[i], &run->status[i]) == EOK;
 		}
@@ -207,11 +216,13 @@ static const char *pipeline_text(const sh_pipeline_t *p, size_t *len)
 		for (int w = 0; w < s->nwords; w++) {
 			const sh_raw_t *r = &s->words[w];
 			start = start == NULL || r->text < start ? r->text : start;
-			end = end == NULL || r->text + r->len > end ? r->text + r->len : end;
+			end = end == NULL || r->text + r->len > end ? r->text + r->len
+								    : end;
 		}
 		for (int w = 0; w < s->nredirs; w++) {
 			const sh_raw_t *r = &s->redirs[w].target;
-			end = end == NULL || r->text + r->len > end ? r->text + r->len : end;
+			end = end == NULL || r->text + r->len > end ? r->text + r->len
+								    : end;
 		}
 	}
 	*len = start != NULL && end > start ? (size_t) (end - start) : 0;
@@ -221,22 +232,26 @@ static const char *pipeline_text(const sh_pipeline_t *p, size_t *len)
 /** Runs pipeline @a p in the background; its $? (0 once started). */
 static int execute_background(sh_t *sh, const sh_pipeline_t *p)
 {
-	static sh_pipe_run_t run;
 	int status;
 	if (p->nstages == 1 && run_in_shell(sh, &list.stages[p->first], &status))
 		return status;
-	pipeline_start(sh, p, true, &run);
+	sh_job_t *job = jobs_reserve(sh);
+	if (job == NULL) {
+		sh_error(sh, "too many jobs (at most %d): not started", SH_JOBS_MAX);
+		return 1;
+	}
+	pipeline_start(sh, p, true, &job->run);
+	bool any = false;
+	for (int i = 0; i < job->run.nstages; i++)
+		any = any || job->run.started[i];
+	if (!any)
+		return job->run.status[job->run.nstages - 1];
 	size_t len;
 	const char *text = pipeline_text(p, &len);
-	bool any = false;
-	for (int i = 0; i < run.nstages; i++)
-		any = any || run.started[i];
-	if (!any)
-		return run.status[run.nstages - 1];
-	if (!jobs_add(sh, &run, text, len)) {
-		sh_error(sh, "too many jobs (at most %d); waiting for this one", SH_JOBS_MAX);
-		run_foreground_pipeline(sh, &run);
-		status = run_wait_pipeline(sh, &run);
+	if (!jobs_start(sh, job, text, len)) {
+		sh_error(sh, "no memory for a job: waiting for it");
+		run_foreground_pipeline(sh, &job->run);
+		status = run_wait_pipeline(sh, &job->run);
 		run_foreground(sh, 0);
 		return status;
 	}
@@ -264,7 +279,9 @@ static bool item_runs(int i, int status)
 	if (i == 0)
 		return true;
 	sh_sep_t before = list.items[i - 1].sep;
-	return before == SH_SEP_AND ? status == 0 : before == SH_SEP_OR ? status != 0 : true;
+	return before == SH_SEP_AND ? status == 0
+	    : before == SH_SEP_OR   ? status != 0
+				    : true;
 }
 
 void sh_execute(sh_t *sh, const char *text)

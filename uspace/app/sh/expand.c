@@ -97,7 +97,8 @@ static void expand_double(sh_word_t *w)
 {
 	while (w->i < w->raw->len && peek(w, 0) != '"') {
 		char c = peek(w, 0);
-		if (c == '\\' && strchr("\"\\$", peek(w, 1)) != NULL && peek(w, 1) != '\0') {
+		if (c == '\\' && strchr("\"\\$", peek(w, 1)) != NULL &&
+		    peek(w, 1) != '\0') {
 			emit(w, peek(w, 1), true);
 			w->i += 2;
 		} else if (c == '$') {
@@ -190,7 +191,8 @@ static errno_t expand_one(const sh_raw_t *raw, const sh_expander_t *ex, sh_argv_
 }
 
 /** Expands a word that is an argument: globbed, dropped if empty. */
-static errno_t expand_argument(const sh_raw_t *raw, const sh_expander_t *ex, sh_argv_t *out)
+static errno_t expand_argument(
+    const sh_raw_t *raw, const sh_expander_t *ex, sh_argv_t *out)
 {
 	errno_t rc = expand_one(raw, ex, out);
 	if (rc != EOK || (word.tlen == 0 && !word.quoted))
@@ -198,7 +200,9 @@ static errno_t expand_argument(const sh_raw_t *raw, const sh_expander_t *ex, sh_
 	if (word.magic) {
 		rc = ex->glob(ex->ctx, word.pattern, out);
 		if (rc != ENOENT)
-			return rc != EOK && out->error == NULL ? fail(out, rc, "glob failed") : rc;
+			return rc != EOK && out->error == NULL
+			    ? fail(out, rc, "glob failed")
+			    : rc;
 	}
 	return sh_argv_add(out, word.text);
 }
@@ -223,14 +227,17 @@ errno_t sh_expand(const sh_simple_t *cmd, const sh_expander_t *ex, sh_argv_t *ou
 	int i = 0;
 	size_t name_len;
 	errno_t rc = EOK;
-	for (; rc == EOK && i < cmd->nwords && sh_is_assignment(&cmd->words[i], &name_len); i++)
+	for (;
+	     rc == EOK && i < cmd->nwords && sh_is_assignment(&cmd->words[i], &name_len);
+	     i++)
 		rc = expand_string(&cmd->words[i], ex, out, &out->assign[out->nassign++]);
 	for (; rc == EOK && i < cmd->nwords; i++)
 		rc = expand_argument(&cmd->words[i], ex, out);
 	for (int r = 0; rc == EOK && r < cmd->nredirs; r++) {
 		out->targets[r] = NULL;
 		if (cmd->redirs[r].kind != SH_REDIR_ERR_TO_OUT)
-			rc = expand_string(&cmd->redirs[r].target, ex, out, &out->targets[r]);
+			rc = expand_string(
+			    &cmd->redirs[r].target, ex, out, &out->targets[r]);
 	}
 	return rc;
 }

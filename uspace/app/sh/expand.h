@@ -19,7 +19,7 @@
 
 #include "parse.h"
 
-#define SH_ARGS_MAX    256	/* arguments of one command after globbing */
+#define SH_ARGS_MAX    256	   /* arguments of one command after globbing */
 #define SH_EXPAND_SIZE (16 * 1024) /* bytes of all its strings */
 
 typedef struct sh_argv sh_argv_t;

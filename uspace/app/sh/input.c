@@ -38,8 +38,8 @@ static errno_t read_byte(sh_t *sh, unsigned char *byte)
 
 static void redraw(sh_t *sh, const sh_line_t *line)
 {
-	size_t n = draw_line(draw_buf, sizeof(draw_buf), prompt, line, SH_TERM_COLUMNS,
-	    &sh->edit_row);
+	size_t n = draw_line(
+	    draw_buf, sizeof(draw_buf), prompt, line, SH_TERM_COLUMNS, &sh->edit_row);
 	sh_write(sh, -1, draw_buf, n);
 }
 
@@ -72,7 +72,8 @@ static void refuse_char(sh_t *sh, sh_line_t *line)
 		return;
 	line->overflow = true;
 	leave_line(sh, line);
-	sh_printf(sh, -1, "\nsh: a line holds at most %d characters; this one will not run\n",
+	sh_printf(sh, -1,
+	    "\nsh: a line holds at most %d characters; this one will not run\n",
 	    SH_LINE_MAX);
 	sh->edit_row = 0;
 }

@@ -22,8 +22,7 @@ typedef struct {
 	sh_job_t *job;
 } sh_waiter_arg_t;
 
-/** A free slot with the lowest number free; NULL if all are used. */
-static sh_job_t *job_slot(sh_t *sh)
+sh_job_t *jobs_reserve(sh_t *sh)
 {
 	for (int i = 0; i < SH_JOBS_MAX; i++) {
 		if (!sh->jobs[i].used)
@@ -32,10 +31,9 @@ static sh_job_t *job_slot(sh_t *sh)
 	return NULL;
 }
 
-bool jobs_add(sh_t *sh, const sh_pipe_run_t *run, const char *text, size_t len)
+bool jobs_start(sh_t *sh, sh_job_t *job, const char *text, size_t len)
 {
-	sh_job_t *job = job_slot(sh);
-	sh_waiter_arg_t *arg = job != NULL ? malloc(sizeof(*arg)) : NULL;
+	sh_waiter_arg_t *arg = malloc(sizeof(*arg));
 	if (arg == NULL)
 		return false;
 	*arg = (sh_waiter_arg_t){sh, job};
@@ -45,14 +43,16 @@ bool jobs_add(sh_t *sh, const sh_pipe_run_t *run, const char *text, size_t len)
 		return false;
 	}
 	fibril_mutex_lock(&sh->jobs_lock);
-	*job = (sh_job_t){.used = true, .number = (int) (job - sh->jobs) + 1, .run = *run};
+	job->used = true;
+	job->done = false;
+	job->number = (int) (job - sh->jobs) + 1;
 	size_t n = len < SH_JOB_TEXT_MAX ? len : SH_JOB_TEXT_MAX;
 	memcpy(job->text, text, n);
 	job->text[n] = '\0';
 	fibril_mutex_unlock(&sh->jobs_lock);
 	task_id_t last = 0;
-	for (int i = 0; i < run->nstages; i++)
-		last = run->started[i] ? run->ids[i] : last;
+	for (int i = 0; i < job->run.nstages; i++)
+		last = job->run.started[i] ? job->run.ids[i] : last;
 	sh_printf(sh, -1, "[%d] %llu\n", job->number, (unsigned long long) last);
 	fibril_detach(f);
 	fibril_add_ready(f);
@@ -80,10 +80,11 @@ static errno_t job_waiter(void *p)
 static void job_print(sh_t *sh, int out, const sh_job_t *job)
 {
 	if (job->done && job->status != 0)
-		sh_printf(sh, out, "[%d] Done (%d)  %s\n", job->number, job->status, job->text);
+		sh_printf(
+		    sh, out, "[%d] Done (%d)  %s\n", job->number, job->status, job->text);
 	else
-		sh_printf(sh, out, "[%d] %s  %s\n", job->number, job->done ? "Done" : "Running",
-		    job->text);
+		sh_printf(sh, out, "[%d] %s  %s\n", job->number,
+		    job->done ? "Done" : "Running", job->text);
 }
 
 void jobs_report_done(sh_t *sh)
@@ -120,7 +121,8 @@ static sh_job_t *job_find(sh_t *sh, const char *name, const char *spec)
 	sh_job_t *found = NULL;
 	if (spec == NULL) {
 		for (int i = 0; i < SH_JOBS_MAX; i++) {
-			if (sh->jobs[i].used && (found == NULL || sh->jobs[i].number > found->number))
+			if (sh->jobs[i].used &&
+			    (found == NULL || sh->jobs[i].number > found->number))
 				found = &sh->jobs[i];
 		}
 	} else {

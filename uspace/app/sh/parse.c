@@ -112,7 +112,8 @@ static bool stage_empty(sh_lexer_t *lx)
 static errno_t stage_begin(sh_lexer_t *lx)
 {
 	sh_list_t *list = lx->list;
-	if (list->nstages >= SH_ALL_STAGES_MAX || current_item(lx)->nstages >= SH_STAGES_MAX)
+	if (list->nstages >= SH_ALL_STAGES_MAX ||
+	    current_item(lx)->nstages >= SH_STAGES_MAX)
 		return fail(lx, ELIMIT, "too many commands");
 	list->stages[list->nstages++] = (sh_simple_t){.nwords = 0, .nredirs = 0};
 	current_item(lx)->nstages++;
@@ -136,8 +137,12 @@ static bool lex_redir_op(sh_lexer_t *lx, sh_redir_kind_t *kind)
 		const char *op;
 		sh_redir_kind_t kind;
 	} ops[] = {
-	    {"2>&1", SH_REDIR_ERR_TO_OUT}, {"2>>", SH_REDIR_ERR_APPEND}, {"2>", SH_REDIR_ERR},
-	    {">>", SH_REDIR_APPEND}, {">", SH_REDIR_OUT}, {"<", SH_REDIR_IN},
+	    {"2>&1", SH_REDIR_ERR_TO_OUT},
+	    {"2>>", SH_REDIR_ERR_APPEND},
+	    {"2>", SH_REDIR_ERR},
+	    {">>", SH_REDIR_APPEND},
+	    {">", SH_REDIR_OUT},
+	    {"<", SH_REDIR_IN},
 	};
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
 		size_t n = strlen(ops[i].op);
@@ -185,8 +190,9 @@ static errno_t lex_control(sh_lexer_t *lx)
 	if (c == ';')
 		return lex_separator(lx, SH_SEP_SEQ, "missing command before ;");
 	if (c == '&')
-		return doubled ? lex_separator(lx, SH_SEP_AND, "missing command before &&")
-			       : lex_separator(lx, SH_SEP_BG, "missing command before &");
+		return doubled
+		    ? lex_separator(lx, SH_SEP_AND, "missing command before &&")
+		    : lex_separator(lx, SH_SEP_BG, "missing command before &");
 	if (doubled)
 		return lex_separator(lx, SH_SEP_OR, "missing command before ||");
 	if (stage_empty(lx))

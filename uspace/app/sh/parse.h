@@ -20,12 +20,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define SH_LINE_MAX	   1024 /* characters of a line; longer ones are refused */
-#define SH_WORDS_MAX	   64	/* words of one command */
-#define SH_REDIRS_MAX	   8	/* redirections of one command */
-#define SH_STAGES_MAX	   8	/* commands of one pipeline */
-#define SH_ITEMS_MAX	   16	/* pipelines of one line */
-#define SH_ALL_STAGES_MAX  32	/* commands of one line */
+#define SH_LINE_MAX	  1024 /* characters of a line; longer ones are refused */
+#define SH_WORDS_MAX	  64   /* words of one command */
+#define SH_REDIRS_MAX	  8    /* redirections of one command */
+#define SH_STAGES_MAX	  8    /* commands of one pipeline */
+#define SH_ITEMS_MAX	  16   /* pipelines of one line */
+#define SH_ALL_STAGES_MAX 32   /* commands of one line */
 
 /** A word as typed: @a len bytes at @a text, in the line parsed. */
 typedef struct {

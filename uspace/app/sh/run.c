@@ -34,8 +34,8 @@ static errno_t program_path(sh_t *sh, const char *name, char *path)
 	for (const char *d = dirs;; d++) {
 		size_t len = strcspn(d, ":");
 		/* An empty entry is the working directory, as in sh. */
-		int n = snprintf(found, sizeof(found), "%.*s/%s", (int) (len > 0 ? len : 1),
-		    len > 0 ? d : ".", name);
+		int n = snprintf(found, sizeof(found), "%.*s/%s",
+		    (int) (len > 0 ? len : 1), len > 0 ? d : ".", name);
 		if (n > 0 && (size_t) n < sizeof(found) && is_program(found))
 			return vfs_absolutize(found, path);
 		d += len;

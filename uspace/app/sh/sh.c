@@ -56,8 +56,8 @@ static int run_script(sh_t *sh, const char *path)
 		size_t len = strlen(text);
 		if (len == sizeof(text) - 1 && text[len - 1] != '\n') {
 			skip_line(f);
-			sh_error(sh, "%s: line %u: longer than %d characters: not run", path, n,
-			    SH_LINE_MAX);
+			sh_error(sh, "%s: line %u: longer than %d characters: not run",
+			    path, n, SH_LINE_MAX);
 			sh->status = SH_STATUS_SYNTAX;
 			continue;
 		}
@@ -113,7 +113,8 @@ static int run_interactive(sh_t *sh)
 		if (rc != EOK)
 			break;
 		if (line.overflow) {
-			sh_error(sh, "line longer than %d characters: not run", SH_LINE_MAX);
+			sh_error(
+			    sh, "line longer than %d characters: not run", SH_LINE_MAX);
 			sh->status = SH_STATUS_SYNTAX;
 			continue;
 		}

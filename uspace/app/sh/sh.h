@@ -51,12 +51,12 @@ typedef struct {
 	task_id_t ids[SH_STAGES_MAX];
 	task_wait_t waits[SH_STAGES_MAX];
 	bool started[SH_STAGES_MAX];
-	int status[SH_STAGES_MAX]; /* of a stage that did not start */
+	int status[SH_STAGES_MAX];     /* of a stage that did not start */
 	char names[SH_STAGES_MAX][32]; /* argv[0] of each, for messages */
 } sh_pipe_run_t;
 
-#define SH_JOBS_MAX	 8
-#define SH_JOB_TEXT_MAX	 64
+#define SH_JOBS_MAX	8
+#define SH_JOB_TEXT_MAX 64
 
 /** A background job (jobs.c); its waiter fibril sets done and status. */
 typedef struct {
@@ -112,9 +112,14 @@ void complete_word(sh_t *sh, sh_line_t *line, bool list);
 void sh_execute(sh_t *sh, const char *text);
 
 /* jobs.c */
-/** Makes the started pipeline @a run (typed as @a text) a background job
- *  and prints "[N] ID"; false (nothing changed) when the table is full. */
-bool jobs_add(sh_t *sh, const sh_pipe_run_t *run, const char *text, size_t len);
+/** A free job slot to start a pipeline into (its run must stay where
+ *  it is: the naming service answers waits into it); NULL if all are
+ *  taken. Not taken until jobs_start(). */
+sh_job_t *jobs_reserve(sh_t *sh);
+/** Makes the pipeline started in @a job->run (typed as the @a len bytes
+ *  at @a text) a background job and prints "[N] ID"; false (nothing
+ *  changed) when no waiter fibril could be made. */
+bool jobs_start(sh_t *sh, sh_job_t *job, const char *text, size_t len);
 /** Prints "[N] Done ..." for each job done and forgets it. */
 void jobs_report_done(sh_t *sh);
 int jobs_builtin_jobs(sh_t *sh, int argc, char **argv, int out);

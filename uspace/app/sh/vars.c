@@ -10,7 +10,8 @@
 static sh_var_t *vars_find(const sh_vars_t *vars, const char *name, size_t len)
 {
 	for (size_t i = 0; i < vars->count; i++) {
-		if (strncmp(vars->vars[i].name, name, len) == 0 && vars->vars[i].name[len] == '\0')
+		if (strncmp(vars->vars[i].name, name, len) == 0 &&
+		    vars->vars[i].name[len] == '\0')
 			return &vars->vars[i];
 	}
 	return NULL;
@@ -107,7 +108,8 @@ static bool extra_sets(char *const extra[], size_t nextra, const char *name)
 	return false;
 }
 
-errno_t vars_environ(const sh_vars_t *vars, char *const extra[], size_t nextra, char ***envp)
+errno_t vars_environ(
+    const sh_vars_t *vars, char *const extra[], size_t nextra, char ***envp)
 {
 	char **env = calloc(vars->count + nextra + 1, sizeof(char *));
 	if (env == NULL)

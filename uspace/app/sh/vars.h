@@ -42,7 +42,8 @@ const char *vars_get(const sh_vars_t *vars, const char *name);
 /** The environment for a program: every exported variable, overridden or
  *  extended by @a extra[0..nextra) ("NAME=VALUE"), as NAME=VALUE strings
  *  ending in NULL in *@a envp. ENOMEM. */
-errno_t vars_environ(const sh_vars_t *vars, char *const extra[], size_t nextra, char ***envp);
+errno_t vars_environ(
+    const sh_vars_t *vars, char *const extra[], size_t nextra, char ***envp);
 void vars_environ_free(char **envp);
 /** Frees every variable. */
 void vars_clear(sh_vars_t *vars);

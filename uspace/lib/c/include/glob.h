@@ -15,10 +15,10 @@ typedef struct {
 	size_t gl_offs;	 /* unused; for POSIX's layout */
 } glob_t;
 
-#define GLOB_ERR     0x1 /* stop at a directory that cannot be read */
-#define GLOB_NOCHECK 0x2 /* no match: the pattern itself is the one path */
+#define GLOB_ERR      0x1 /* stop at a directory that cannot be read */
+#define GLOB_NOCHECK  0x2 /* no match: the pattern itself is the one path */
 #define GLOB_NOESCAPE 0x4 /* '\' is an ordinary character */
-#define GLOB_NOSORT  0x8 /* paths in directory order, not sorted */
+#define GLOB_NOSORT   0x8 /* paths in directory order, not sorted */
 
 #define GLOB_NOSPACE 1 /* out of memory */
 #define GLOB_ABORTED 2 /* a directory could not be read (with GLOB_ERR) */
@@ -28,8 +28,8 @@ typedef struct {
  *  @a errfunc (may be NULL) hears of each directory that cannot be read
  *  with its errno; a nonzero answer stops as GLOB_ERR does. @a g is valid
  *  (perhaps empty) after any return: free it with globfree(). */
-int glob(const char *pattern, int flags, int (*errfunc)(const char *path, int err),
-    glob_t *g);
+int glob(
+    const char *pattern, int flags, int (*errfunc)(const char *path, int err), glob_t *g);
 void globfree(glob_t *g);
 
 #endif

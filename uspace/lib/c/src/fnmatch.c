@@ -41,7 +41,8 @@ static bool bracket_match(const char *p, char c, int flags, const char **end)
 			p++;
 			hi = literal_char(&p, flags);
 		}
-		if ((unsigned char) c >= (unsigned char) lo && (unsigned char) c <= (unsigned char) hi)
+		if ((unsigned char) c >= (unsigned char) lo &&
+		    (unsigned char) c <= (unsigned char) hi)
 			found = true;
 	}
 	*end = p + 1;

@@ -103,7 +103,7 @@ static bool dir_failed(glob_walk_t *w, const char *dir)
 {
 	int err = errno;
 	bool stop = (w->errfunc != NULL && w->errfunc(dir, err) != 0) ||
-		    (w->flags & GLOB_ERR);
+	    (w->flags & GLOB_ERR);
 	if (stop)
 		w->rc = GLOB_ABORTED;
 	return stop;
@@ -111,7 +111,8 @@ static bool dir_failed(glob_walk_t *w, const char *dir)
 
 /** Matches the component @a comp (@a len bytes, with wildcards) against
  *  the names in the directory w->path[0..at). */
-static void walk_dir(glob_walk_t *w, size_t at, const char *comp, size_t len, const char *rest)
+static void walk_dir(
+    glob_walk_t *w, size_t at, const char *comp, size_t len, const char *rest)
 {
 	char pattern[GLOB_PATH_MAX + 1];
 	memcpy(pattern, comp, len);
@@ -165,8 +166,8 @@ static int compare_paths(const void *a, const void *b)
 	return strcmp(*(char *const *) a, *(char *const *) b);
 }
 
-int glob(const char *pattern, int flags, int (*errfunc)(const char *path, int err),
-    glob_t *g)
+int glob(
+    const char *pattern, int flags, int (*errfunc)(const char *path, int err), glob_t *g)
 {
 	g->gl_pathc = 0;
 	g->gl_pathv = NULL;

@@ -18,8 +18,8 @@ static char last_pattern[256];
 
 static const char *fake_getvar(void *ctx, const char *name)
 {
-	static const char *const vars[][2] = {
-	    {"HOME", "/home/u"}, {"X", "a b"}, {"EMPTY", ""}, {"STAR", "*"}, {"P", "/app"}};
+	static const char *const vars[][2] = {{"HOME", "/home/u"}, {"X", "a b"},
+	    {"EMPTY", ""}, {"STAR", "*"}, {"P", "/app"}};
 	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
 		if (strcmp(vars[i][0], name) == 0)
 			return vars[i][1];
@@ -76,7 +76,8 @@ HOST_TEST(quotes_keep_blanks_and_join_pieces)
 HOST_TEST(double_quotes_take_escapes_and_expand_variables)
 {
 	const char *w[] = {"say", "a\"b\\c$d", "s=7", "\\n", "v=a b", "h=/home/u/x"};
-	CHECK(expands_to("say \"a\\\"b\\\\c\\$d\" \"s=$?\" \"\\n\" \"v=$X\" \"h=${HOME}/x\"", w, 6));
+	CHECK(expands_to(
+	    "say \"a\\\"b\\\\c\\$d\" \"s=$?\" \"\\n\" \"v=$X\" \"h=${HOME}/x\"", w, 6));
 }
 
 HOST_TEST(single_quotes_are_literal)
@@ -134,7 +135,8 @@ HOST_TEST(assignments_lead_the_command)
 	CHECK(strcmp(out.argv[0], "env") == 0 && strcmp(out.argv[1], "C=2") == 0);
 	CHECK(sh_parse("V=$HOME", &list) == EOK);
 	CHECK(sh_expand(&list.stages[0], &ex, &out) == EOK);
-	CHECK(out.argc == 0 && out.nassign == 1 && strcmp(out.assign[0], "V=/home/u") == 0);
+	CHECK(
+	    out.argc == 0 && out.nassign == 1 && strcmp(out.assign[0], "V=/home/u") == 0);
 	CHECK(sh_parse("'A=1' 1A=2", &list) == EOK);
 	CHECK(sh_expand(&list.stages[0], &ex, &out) == EOK);
 	CHECK(out.nassign == 0 && out.argc == 2);

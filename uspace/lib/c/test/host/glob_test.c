@@ -122,7 +122,8 @@ static int glob_rel(const char *pat, int flags, char *out, size_t size)
 
 static void make_tree(void)
 {
-	snprintf(root, sizeof(root), "%s/globtestXXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	snprintf(root, sizeof(root), "%s/globtestXXXXXX",
+	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	if (mkdtemp(root) == NULL)
 		root[0] = '\0';
 	make("b.txt", 0);
