@@ -60,6 +60,8 @@ CWD_STEPS = [
     ("pipeline-ls", "ls sub | cat\r", [r"^b\.txt"], "/tmp"),
     ("cd-sub", "cd sub\r", [], "/tmp/sub"),
     ("dotdot", "cat ../a.txt\r", [r"^hi$"], "/tmp/sub"),
+    ("relative-program", "cp /app/hello ../h2; ../h2 rel\r", [r'^argv\[1\] = "rel"$'],
+     "/tmp/sub"),
 ]
 
 
@@ -121,6 +123,8 @@ WORD_STEPS = [
     ("path-own-dir", "mkdir /tmp/bin; cp /app/hello /tmp/bin/greet\r", [], "/tmp/h"),
     ("path-not-yet", "greet\r", [r"^sh: greet: not found$"], "/tmp/h"),
     ("path-found", "PATH=/app:/tmp/bin; greet hi\r", [r'argv\[1\] = "hi"'], "/tmp/h"),
+    ("path-cwd-entry", "cd /tmp/bin; PATH=/app:; greet cwd; cd /tmp/h\r",
+     [r'^argv\[1\] = "cwd"$'], "/tmp/h"),
     ("path-empty", "PATH=/nowhere; echo x\r", [r"^sh: echo: not found$"], "/tmp/h"),
     ("path-back", "PATH=/app; echo back\r", [r"^back$"], "/tmp/h"),
 ]

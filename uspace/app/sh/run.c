@@ -10,7 +10,6 @@
 #include <sys/stat.h>
 #include <term.h>
 #include <unistd.h>
-#include <vfs.h>
 
 /** Whether @a path names a file that is not a directory. */
 static bool is_program(const char *path)
@@ -20,24 +19,26 @@ static bool is_program(const char *path)
 }
 
 /** The file to run for command @a name (@a path has VFS_PATH_MAX + 1
- *  bytes): a path made absolute when it has a '/' (the loader does not
- *  know our working directory), else the first DIR/NAME of $PATH's DIRs
- *  (SH_APP_DIR when PATH is not set) that exists; ENOENT if none does. */
+ *  bytes): the path itself when it has a '/' (task_spawn takes a relative
+ *  one from our working directory), else the first DIR/NAME of $PATH's
+ *  DIRs (SH_APP_DIR when PATH is not set) that exists; ENOENT if none
+ *  does. */
 static errno_t program_path(sh_t *sh, const char *name, char *path)
 {
-	if (strchr(name, '/') != NULL)
-		return vfs_absolutize(name, path);
+	if (strchr(name, '/') != NULL) {
+		snprintf(path, VFS_PATH_MAX + 1, "%s", name);
+		return EOK;
+	}
 	const char *dirs = vars_get(&sh->vars, "PATH");
 	if (dirs == NULL)
 		dirs = SH_APP_DIR;
-	char found[VFS_PATH_MAX + 1];
 	for (const char *d = dirs;; d++) {
 		size_t len = strcspn(d, ":");
 		/* An empty entry is the working directory, as in sh. */
-		int n = snprintf(found, sizeof(found), "%.*s/%s",
+		int n = snprintf(path, VFS_PATH_MAX + 1, "%.*s/%s",
 		    (int) (len > 0 ? len : 1), len > 0 ? d : ".", name);
-		if (n > 0 && (size_t) n < sizeof(found) && is_program(found))
-			return vfs_absolutize(found, path);
+		if (n > 0 && n <= VFS_PATH_MAX && is_program(path))
+			return EOK;
 		d += len;
 		if (*d == '\0')
 			return ENOENT;

@@ -36,7 +36,8 @@ typedef struct {
 	unsigned flags;
 } task_wait_t;
 
-/** Spawns the program at @a path with arguments @a args (a NULL-terminated
+/** Spawns the program at @a path (a relative one from our working
+ *  directory) with arguments @a args (a NULL-terminated
  *  array; args[0] is the program's name for itself). Stores the new task's
  *  id in *@a id and, if @a wait is not NULL, sets it up to wait for the
  *  task's exit. ENOENT (no such program), ENOEXEC (not a valid executable),

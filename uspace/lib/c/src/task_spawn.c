@@ -114,12 +114,17 @@ void task_spawn_opts_init(task_spawn_opts_t *opts)
 
 /** Everything up to LOADER_RUN with the loader of task @a tid. The
  *  program's working directory is opts->cwd or else ours as it is now
- *  (vfs_cwd_get(), which follows chdir()), never the one we started in. */
+ *  (vfs_cwd_get(), which follows chdir()), never the one we started in;
+ *  a relative @a path is taken from ours too (the loader has its own). */
 static errno_t loader_prepare(async_exch_t *exch, task_id_t tid, const char *path,
     const char *const args[], const task_spawn_opts_t *opts)
 {
-	char cwd[VFS_PATH_MAX + 1];
+	char cwd[VFS_PATH_MAX + 1], abs[VFS_PATH_MAX + 1];
 	errno_t rc = opts->cwd != NULL ? EOK : vfs_cwd_get(cwd, sizeof(cwd));
+	if (rc == EOK && path[0] != '/') {
+		rc = vfs_absolutize(path, abs);
+		path = abs;
+	}
 	if (rc == EOK)
 		rc = loader_files(exch, tid, opts->files);
 	if (rc == EOK)
