@@ -176,6 +176,8 @@ EDIT_STEPS = [
     ("blank-not-in-history", "   \r", [], "/"),
     ("history-skips-blank", "\x1b[A\r", [r'^argv\[1\] = "ab"$'], "/"),
     ("long-word-whole", "echo " + "y" * 300 + "\r", [r"^" + "y" * 300 + "$"], "/"),
+    ("ctrl-l", "hello cl\x0c", [r"\x1b\[H\x1b\[2J/ # hello cl"], None),
+    ("ctrl-l-line-kept", "\r", [r'^argv\[1\] = "cl"$'], "/"),
     ("clear", "clear\r", [r"\x1b\[H\x1b\[2J/ # "], None),
     ("help", "help\r", [r"a && b", r"2>&1", r"Ctrl-U"], "/"),
 ]

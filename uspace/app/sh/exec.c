@@ -265,11 +265,13 @@ static int execute_foreground(sh_t *sh, const sh_pipeline_t *p)
 	int status;
 	if (p->nstages == 1 && run_in_shell(sh, &list.stages[p->first], &status))
 		return status;
+	/* Cooked before the programs start: what is typed from now on is
+	 * theirs, a line at a time, even before they are the foreground. */
+	run_terminal_cooked(sh);
 	pipeline_start(sh, p, false, &run);
-	bool any = run_foreground_pipeline(sh, &run);
+	run_foreground_pipeline(sh, &run);
 	status = run_wait_pipeline(sh, &run);
-	if (any)
-		run_foreground(sh, 0);
+	run_foreground(sh, 0);
 	return status;
 }
 

@@ -55,6 +55,12 @@ void run_foreground(sh_t *sh, task_id_t id)
 	DISCARD(best_effort, term_set_foreground(sh->term, id));
 }
 
+void run_terminal_cooked(sh_t *sh)
+{
+	if (sh->term != NULL)
+		(void) term_set_mode(sh->term, TERM_MODE_COOKED);
+}
+
 bool run_foreground_pipeline(sh_t *sh, const sh_pipe_run_t *run)
 {
 	bool first = true;

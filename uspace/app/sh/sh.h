@@ -142,6 +142,8 @@ errno_t run_spawn(sh_t *sh, const sh_argv_t *a, const int files[3], task_id_t *i
     task_wait_t *wait, int *status);
 /** Waits for every started stage of @a run; the last stage's $?. */
 int run_wait_pipeline(sh_t *sh, sh_pipe_run_t *run);
+/** Puts the terminal in cooked mode (programs about to start read it). */
+void run_terminal_cooked(sh_t *sh);
 /** Gives the terminal to every started stage of @a run (Ctrl-C kills
  *  them); false if none started. */
 bool run_foreground_pipeline(sh_t *sh, const sh_pipe_run_t *run);
