@@ -84,8 +84,9 @@ static errno_t redirect_one(
 	}
 	int fd = open(target, flags[r->kind]);
 	if (fd < 0) {
-		sh_error(sh, "%s: %s", target, str_error(errno));
-		return errno;
+		errno_t rc = errno; /* before the message's IPC */
+		sh_error(sh, "%s: %s", target, str_error(rc));
+		return rc;
 	}
 	o->fds[o->n++] = fd;
 	files[which[r->kind]] = fd;

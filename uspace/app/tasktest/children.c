@@ -5,6 +5,7 @@
  *   sleep          sleeps until killed
  *   fault          writes to address 0x10
  *   perms          ends with its permissions (PERM_*) as its status
+ *   env E...       ends with 0 if its environment is exactly E... in order
  *   server NAME    registers service NAME (TT_IFACE), reports ready with
  *                  task_retval(0) and answers TT_PING with its task id
  */
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <task.h>
+#include <unistd.h>
 
 const char *const tricky_args[] = {
     "a b", "c\"d", "'e f'", "", " lead", "trail ", "back\\slash", "x=1;y=2", NULL};
@@ -30,6 +32,19 @@ static int check_args(int argc, char *argv[])
 		}
 	}
 	return 3 + i == argc ? 0 : 1;
+}
+
+/** Whether environ holds exactly argv[3..argc) in that order. */
+static int check_env(int argc, char *argv[])
+{
+	int i = 3;
+	for (char **e = environ; *e != NULL; e++, i++) {
+		if (i >= argc || strcmp(*e, argv[i]) != 0) {
+			printf("tasktest child: environment entry %d differs\n", i - 3);
+			return 1;
+		}
+	}
+	return i == argc ? 0 : 1;
 }
 
 static void serve_call(ipc_call_t *call, void *arg)
@@ -70,6 +85,8 @@ int child_main(int argc, char *argv[])
 	}
 	if (strcmp(mode, "perms") == 0)
 		return (int) perm_get();
+	if (strcmp(mode, "env") == 0)
+		return check_env(argc, argv);
 	if (strcmp(mode, "fault") == 0) {
 		uintptr_t volatile low = 0x10; /* hidden from the compiler */
 		*(volatile int *) low = 1;

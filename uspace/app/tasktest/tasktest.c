@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <task.h>
+#include <unistd.h>
 #include <abi/loader.h>
 #include <testsuite.h>
 #include <getopt.h>
@@ -138,6 +139,69 @@ static void test_bad_arguments(void)
 	memset(big, 'x', LOADER_ARGS_MAX);
 	big[LOADER_ARGS_MAX] = '\0';
 	errno_t rc = task_spawnl(NULL, NULL, "/app/hello", "hello", big, NULL);
+	free(big);
+	CHECK_RC(rc, ELIMIT);
+}
+
+/** Spawns a child checking that its environment is @a env (NULL: ours,
+ *  environ) and waits; its exit status, or -1. */
+static int run_env_child(char *const env[], char *const expect[])
+{
+	const char *args[LOADER_ENVC_MAX + 8] = {"tasktest", "--child", "env"};
+	size_t n = 3;
+	for (size_t i = 0; expect[i] != NULL && n < LOADER_ENVC_MAX + 7; i++)
+		args[n++] = expect[i];
+	args[n] = NULL;
+	task_spawn_opts_t opts;
+	task_spawn_opts_init(&opts);
+	opts.env = env;
+	task_wait_t wait;
+	task_exit_t exit;
+	if (task_spawn_opts(NULL, &wait, TASKTEST_PATH, args, &opts) != EOK ||
+	    task_wait(&wait, &exit, NULL) != EOK || exit.how != TASK_EXIT_NORMAL)
+		return -1;
+	return exit.status;
+}
+
+/** The environment reaches the program as given: opts.env, or else ours
+ *  (environ, as setenv() left it). */
+static void test_environment_reaches_the_child(void)
+{
+	char *env[] = {"A=1", "B=x y", "EMPTY=", "C==", NULL};
+	CHECK(run_env_child(env, env) == 0);
+	char *none[] = {NULL};
+	CHECK(run_env_child(none, none) == 0);
+	CHECK(setenv("TT_VAR", "from-parent", 1) == 0);
+	CHECK(run_env_child(NULL, environ) == 0);
+	CHECK(unsetenv("TT_VAR") == 0);
+}
+
+/** A malformed or oversized environment is refused before anything runs. */
+static void test_bad_environment(void)
+{
+	const char *const args[] = {"tasktest", "--child", "exit", "0", NULL};
+	task_spawn_opts_t opts;
+	task_spawn_opts_init(&opts);
+	char *no_eq[] = {"NOEQUALS", NULL};
+	opts.env = no_eq;
+	CHECK_RC(task_spawn_opts(NULL, NULL, TASKTEST_PATH, args, &opts), EINVAL);
+	char *no_name[] = {"=x", NULL};
+	opts.env = no_name;
+	CHECK_RC(task_spawn_opts(NULL, NULL, TASKTEST_PATH, args, &opts), EINVAL);
+	static char *many[LOADER_ENVC_MAX + 2];
+	for (size_t i = 0; i <= LOADER_ENVC_MAX; i++)
+		many[i] = "V=1";
+	opts.env = many;
+	CHECK_RC(task_spawn_opts(NULL, NULL, TASKTEST_PATH, args, &opts), ELIMIT);
+	char *big = malloc(LOADER_ENV_MAX + 1);
+	CHECK(big != NULL);
+	memset(big, 'x', LOADER_ENV_MAX);
+	big[0] = 'B';
+	big[1] = '=';
+	big[LOADER_ENV_MAX] = '\0';
+	char *huge[] = {big, NULL};
+	opts.env = huge;
+	errno_t rc = task_spawn_opts(NULL, NULL, TASKTEST_PATH, args, &opts);
 	free(big);
 	CHECK_RC(rc, ELIMIT);
 }
@@ -323,6 +387,8 @@ int main(int argc, char *argv[])
 	RUN(test_missing_program);
 	RUN(test_not_an_executable);
 	RUN(test_bad_arguments);
+	RUN(test_environment_reaches_the_child);
+	RUN(test_bad_environment);
 	RUN(test_spawn_after_failures);
 	RUN(test_spawn_with_permissions);
 	RUN(test_wait_killed);
