@@ -123,6 +123,8 @@ WORD_STEPS = [
     ("path-own-dir", "mkdir /tmp/bin; cp /app/hello /tmp/bin/greet\r", [], "/tmp/h"),
     ("path-not-yet", "greet\r", [r"^sh: greet: not found$"], "/tmp/h"),
     ("path-found", "PATH=/app:/tmp/bin; greet hi\r", [r'argv\[1\] = "hi"'], "/tmp/h"),
+    ("tab-from-path", "gree\t", [r"/tmp/h # greet "], None),
+    ("tab-line-dropped", "\x03", [r"\^C"], "/tmp/h"),
     ("path-cwd-entry", "cd /tmp/bin; PATH=/app:; greet cwd; cd /tmp/h\r",
      [r'^argv\[1\] = "cwd"$'], "/tmp/h"),
     ("path-empty", "PATH=/nowhere; echo x\r", [r"^sh: echo: not found$"], "/tmp/h"),

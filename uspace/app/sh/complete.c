@@ -1,6 +1,6 @@
 /*
  * Tab completion. The first word of the line completes against the
- * builtins and the programs in SH_APP_DIR, any later word (or a first word
+ * builtins and the programs in the directories of $PATH, any later word (or a first word
  * with a '/') against the entries of the directory the word names.
  */
 #include "sh.h"
@@ -47,12 +47,24 @@ static void candidates_from_dir(sh_candidates_t *c, const char *path)
 	closedir(dir);
 }
 
-static void candidates_for_command(sh_candidates_t *c)
+static void candidates_for_command(sh_t *sh, sh_candidates_t *c)
 {
 	c->dir[0] = '\0';
 	for (size_t i = 0; builtin_name(i) != NULL; i++)
 		candidate_add(c, builtin_name(i));
-	candidates_from_dir(c, SH_APP_DIR);
+	const char *dirs = vars_get(&sh->vars, "PATH");
+	if (dirs == NULL)
+		dirs = SH_APP_DIR;
+	for (const char *d = dirs;; d++) {
+		char dir[VFS_PATH_MAX + 1];
+		size_t len = strcspn(d, ":");
+		snprintf(dir, sizeof(dir), "%.*s", (int) (len > 0 ? len : 1),
+		    len > 0 ? d : ".");
+		candidates_from_dir(c, dir);
+		d += len;
+		if (*d == '\0')
+			break;
+	}
 }
 
 /** @a word (of @a len bytes) is a path: its directory part names where. */
@@ -98,7 +110,7 @@ static const char *last_slash(const char *word, size_t len)
 }
 
 /** Fills cands for the word that ends at the cursor of @a line. */
-static void candidates_collect(sh_line_t *line)
+static void candidates_collect(sh_t *sh, sh_line_t *line)
 {
 	size_t start = line->cursor;
 	while (start > 0 && line->text[start - 1] != ' ')
@@ -111,14 +123,14 @@ static void candidates_collect(sh_line_t *line)
 	cands.base = slash != NULL ? slash + 1 : word;
 	cands.base_len = word + len - cands.base;
 	if (first && slash == NULL)
-		candidates_for_command(&cands);
+		candidates_for_command(sh, &cands);
 	else
 		candidates_for_path(&cands, word, len);
 }
 
 void complete_word(sh_t *sh, sh_line_t *line, bool list)
 {
-	candidates_collect(line);
+	candidates_collect(sh, line);
 	if (cands.count == 0)
 		return;
 	size_t common = common_prefix_len(cands.list, cands.count);

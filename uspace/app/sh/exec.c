@@ -21,8 +21,11 @@
 
 /* One line at a time: the shell runs lines one after another. */
 static sh_list_t list;
-/* The expanded commands of the pipeline being started. */
+/* The command being started, expanded; `expanded_from` is the command it
+ * came from (NULL: none yet), so a lone program that run_in_shell()
+ * expanded is not expanded (and globbed) again. */
 static sh_argv_t expanded;
+static const sh_simple_t *expanded_from;
 
 static const char *shell_getvar(void *ctx, const char *name)
 {
@@ -48,6 +51,7 @@ static errno_t expand_command(sh_t *sh, const sh_simple_t *cmd)
 {
 	sh_expander_t ex = {shell_getvar, shell_glob, sh, sh->status};
 	errno_t rc = sh_expand(cmd, &ex, &expanded);
+	expanded_from = rc == EOK ? cmd : NULL;
 	if (rc != EOK)
 		sh_error(sh, "%s", expanded.error);
 	return rc;
@@ -144,6 +148,7 @@ static bool run_in_shell(sh_t *sh, const sh_simple_t *cmd, int *status)
 	else
 		*status = assign_variables(sh);
 	opened_close(&o);
+	expanded_from = NULL; /* a builtin may have changed what it means */
 	return true;
 }
 
@@ -167,8 +172,9 @@ static bool stage_start(sh_t *sh, const sh_pipeline_t *p, int i, bool bg, int in
 				: sh->term_files[0],
 	    last ? sh->term_files[1] : ends[1], sh->term_files[2]};
 	sh_opened_t o = {.n = 0};
-	if (piped && expand_command(sh, cmd) == EOK &&
-	    redirect(sh, cmd, files, &o) == EOK) {
+	bool ready = piped && (expanded_from == cmd || expand_command(sh, cmd) == EOK);
+	expanded_from = NULL; /* the next line reuses this memory */
+	if (ready && redirect(sh, cmd, files, &o) == EOK) {
 		if (expanded.argc == 0) {
 			sh_error(sh, "a command of a pipeline has no words");
 		} else if (builtin_find(expanded.argv[0]) != NULL) {
@@ -289,6 +295,7 @@ static bool item_runs(int i, int status)
 
 void sh_execute(sh_t *sh, const char *text)
 {
+	expanded_from = NULL; /* `list` is about to change */
 	if (sh_parse(text, &list) != EOK) {
 		sh_error(sh, "%s", list.error);
 		sh->status = SH_STATUS_SYNTAX;
