@@ -157,9 +157,10 @@ static bool run_in_shell(sh_t *sh, const sh_simple_t *cmd, int *status)
  *  *@a next_in, or the default for the last command. Closes @a in and the
  *  pipe's write end. False if no pipe could be made (the later stages are
  *  not started then). */
-static bool stage_start(sh_t *sh, const sh_pipeline_t *p, int i, bool bg, int in,
+static bool stage_start(sh_t *sh, const sh_pipeline_t *p, int i, sh_fg_t *fg, int in,
     int *next_in, sh_pipe_run_t *run)
 {
+	bool bg = fg == NULL;
 	const sh_simple_t *cmd = &list.stages[p->first + i];
 	int ends[2] = {-1, -1};
 	bool last = i == p->nstages - 1;
@@ -184,8 +185,9 @@ static bool stage_start(sh_t *sh, const sh_pipeline_t *p, int i, bool bg, int in
 		} else {
 			snprintf(
 			    run->names[i], sizeof(run->names[i]), "%s", expanded.argv[0]);
-			run->started[i] = run_spawn(sh, &expanded, files, &run->ids[i],
-					      &run->waits[i], &run->status[i]) == EOK;
+			run->started[i] = run_spawn(sh, &expanded, files, fg,
+					      &run->ids[i], &run->waits[i],
+					      &run->status[i]) == EOK;
 		}
 		opened_close(&o);
 	}
@@ -197,8 +199,10 @@ static bool stage_start(sh_t *sh, const sh_pipeline_t *p, int i, bool bg, int in
 	return piped;
 }
 
-/** Starts every command of pipeline @a p into @a run. */
-static void pipeline_start(sh_t *sh, const sh_pipeline_t *p, bool bg, sh_pipe_run_t *run)
+/** Starts every command of pipeline @a p into @a run, in the foreground
+ *  through @a fg (NULL: in the background). */
+static void pipeline_start(
+    sh_t *sh, const sh_pipeline_t *p, sh_fg_t *fg, sh_pipe_run_t *run)
 {
 	run->nstages = p->nstages;
 	int in = -1; /* closed by the stage that takes it */
@@ -207,7 +211,7 @@ static void pipeline_start(sh_t *sh, const sh_pipeline_t *p, bool bg, sh_pipe_ru
 		run->started[i] = false;
 		run->status[i] = SH_STATUS_REDIRECT;
 		if (go_on)
-			go_on = stage_start(sh, p, i, bg, in, &in, run);
+			go_on = stage_start(sh, p, i, fg, in, &in, run);
 	}
 	if (in >= 0)
 		close(in);
@@ -247,7 +251,7 @@ static int execute_background(sh_t *sh, const sh_pipeline_t *p)
 		sh_error(sh, "too many jobs (at most %d): not started", SH_JOBS_MAX);
 		return 1;
 	}
-	pipeline_start(sh, p, true, &job->run);
+	pipeline_start(sh, p, NULL, &job->run);
 	bool any = false;
 	for (int i = 0; i < job->run.nstages; i++)
 		any = any || job->run.started[i];
@@ -272,11 +276,12 @@ static int execute_foreground(sh_t *sh, const sh_pipeline_t *p)
 	int status;
 	if (p->nstages == 1 && run_in_shell(sh, &list.stages[p->first], &status))
 		return status;
-	/* Cooked before the programs start: what is typed from now on is
-	 * theirs, a line at a time, even before they are the foreground. */
+	/* Cooked before the programs start, and each the foreground as soon
+	 * as its task exists: what is typed from now on is theirs, a line at
+	 * a time, and a Ctrl-C typed at once kills them. */
 	run_terminal_cooked(sh);
-	pipeline_start(sh, p, false, &run);
-	run_foreground_pipeline(sh, &run);
+	sh_fg_t fg = {sh, true, false};
+	pipeline_start(sh, p, &fg, &run);
 	status = run_wait_pipeline(sh, &run);
 	run_foreground(sh, 0);
 	return status;

@@ -76,9 +76,30 @@ bool run_foreground_pipeline(sh_t *sh, const sh_pipe_run_t *run)
 	return !first;
 }
 
-/** Reports a failed spawn of @a name and returns its $?. */
-static int spawn_failed(sh_t *sh, const char *name, errno_t rc)
+/** task_spawn's created hook for a foreground program (@a arg: its
+ *  sh_fg_t): the task joins the terminal's foreground before it is even
+ *  loaded, so a Ctrl-C typed right after Enter reaches it. */
+static void foreground_created(task_id_t id, void *arg)
 {
+	sh_fg_t *fg = arg;
+	if (fg->sh->term == NULL)
+		return;
+	if (fg->first)
+		(void) term_set_foreground(fg->sh->term, id);
+	else
+		(void) term_add_foreground(fg->sh->term, id);
+	fg->first = false;
+	fg->joined = true;
+}
+
+/** Reports a failed spawn of @a name and returns its $?. */
+static int spawn_failed(sh_t *sh, const char *name, errno_t rc, bool joined)
+{
+	if (rc == EHANGUP && joined) {
+		/* The loader went while loading: Ctrl-C killed the task. */
+		sh_printf(sh, -1, "killed\n");
+		return SH_STATUS_KILLED;
+	}
 	if (rc == ENOENT) {
 		sh_error(sh, "%s: not found", name);
 		return SH_STATUS_NOT_FOUND;
@@ -100,9 +121,10 @@ static int exit_status(sh_t *sh, const task_exit_t *texit)
 	return texit->how == TASK_EXIT_FAULT ? SH_STATUS_FAULT : SH_STATUS_KILLED;
 }
 
-/** Spawns @a path with @a a's arguments and environment. */
+/** Spawns @a path with @a a's arguments and environment; in the
+ *  foreground unless @a fg is NULL. */
 static errno_t spawn_with_env(sh_t *sh, const char *path, const sh_argv_t *a,
-    const int files[3], task_id_t *id, task_wait_t *wait)
+    const int files[3], sh_fg_t *fg, task_id_t *id, task_wait_t *wait)
 {
 	char **env;
 	errno_t rc = vars_environ(&sh->vars, a->assign, (size_t) a->nassign, &env);
@@ -111,6 +133,10 @@ static errno_t spawn_with_env(sh_t *sh, const char *path, const sh_argv_t *a,
 	task_spawn_opts_t opts;
 	task_spawn_opts_init(&opts);
 	opts.env = env;
+	if (fg != NULL) {
+		opts.created = foreground_created;
+		opts.created_arg = fg;
+	}
 	for (int i = 0; i < 3; i++)
 		opts.files[i] = files[i];
 	/* Programs get what the shell holds (init.conf gives it task and
@@ -121,15 +147,17 @@ static errno_t spawn_with_env(sh_t *sh, const char *path, const sh_argv_t *a,
 	return rc;
 }
 
-errno_t run_spawn(sh_t *sh, const sh_argv_t *a, const int files[3], task_id_t *id,
-    task_wait_t *wait, int *status)
+errno_t run_spawn(sh_t *sh, const sh_argv_t *a, const int files[3], sh_fg_t *fg,
+    task_id_t *id, task_wait_t *wait, int *status)
 {
 	char path[VFS_PATH_MAX + 1];
+	if (fg != NULL)
+		fg->joined = false; /* this program's own */
 	errno_t rc = program_path(sh, a->argv[0], path);
 	if (rc == EOK)
-		rc = spawn_with_env(sh, path, a, files, id, wait);
+		rc = spawn_with_env(sh, path, a, files, fg, id, wait);
 	if (rc != EOK)
-		*status = spawn_failed(sh, a->argv[0], rc);
+		*status = spawn_failed(sh, a->argv[0], rc, fg != NULL && fg->joined);
 	return rc;
 }
 

@@ -134,12 +134,22 @@ sh_builtin_fn_t builtin_find(const char *name);
 const char *builtin_name(size_t i);
 
 /* run.c */
+/** How the programs of a foreground pipeline join the terminal's
+ *  foreground as each is created: the first replaces what was there. */
+typedef struct {
+	sh_t *sh;
+	bool first;  /* no program of the pipeline has joined yet */
+	bool joined; /* the program being spawned has */
+} sh_fg_t;
+
 /** Starts program @a a->argv[0] (found in $PATH, or a path if it has a
  *  '/') with stdin/stdout/stderr @a files (-1: none), the exported
  *  variables and @a a's assignments as its environment, without waiting;
- *  on failure reports it and sets *@a status to the $? it means. */
-errno_t run_spawn(sh_t *sh, const sh_argv_t *a, const int files[3], task_id_t *id,
-    task_wait_t *wait, int *status);
+ *  it joins the terminal's foreground through @a fg (NULL: background)
+ *  as soon as its task exists. On failure reports it and sets *@a status
+ *  to the $? it means. */
+errno_t run_spawn(sh_t *sh, const sh_argv_t *a, const int files[3], sh_fg_t *fg,
+    task_id_t *id, task_wait_t *wait, int *status);
 /** Waits for every started stage of @a run; the last stage's $?. */
 int run_wait_pipeline(sh_t *sh, sh_pipe_run_t *run);
 /** Puts the terminal in cooked mode (programs about to start read it). */

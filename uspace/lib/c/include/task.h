@@ -61,6 +61,11 @@ typedef struct {
 	const char *cwd; /* the program's working directory; NULL: ours */
 	/* Its environment, NAME=VALUE strings ending in NULL; NULL: environ */
 	char *const *env;
+	/* Called with the new task's id as soon as the task exists, before the
+	 * program is loaded (a shell makes it the terminal's foreground then,
+	 * so a Ctrl-C typed at once reaches it); NULL: none */
+	void (*created)(task_id_t id, void *arg);
+	void *created_arg;
 	int files[3];	/* its stdin, stdout, stderr (as task_spawnvf); -1: none */
 	unsigned perms; /* PERM_* granted before it starts (we must hold them) */
 	/* Hardware resources granted before it starts (ddi.h hwres_grant) */

@@ -105,6 +105,8 @@ void task_spawn_opts_init(task_spawn_opts_t *opts)
 {
 	opts->cwd = NULL;
 	opts->env = NULL;
+	opts->created = NULL;
+	opts->created_arg = NULL;
 	for (int i = 0; i < 3; i++)
 		opts->files[i] = -1;
 	opts->perms = 0;
@@ -147,6 +149,8 @@ errno_t task_spawn_opts(task_id_t *id, task_wait_t *wait, const char *path,
 	    SYS_TASK_SPAWN_LOADER, (sysarg_t) &phone, (sysarg_t) &tid);
 	if (rc != EOK)
 		return rc;
+	if (opts->created != NULL)
+		opts->created(tid, opts->created_arg);
 	async_sess_t *sess = async_session_create(EXCHANGE_SERIALIZE, phone);
 	if (sess == NULL) {
 		DISCARD(
