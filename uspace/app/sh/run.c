@@ -58,7 +58,7 @@ void run_foreground(sh_t *sh, task_id_t id)
 void run_terminal_cooked(sh_t *sh)
 {
 	if (sh->term != NULL)
-		(void) term_set_mode(sh->term, TERM_MODE_COOKED);
+		DISCARD(best_effort, term_set_mode(sh->term, TERM_MODE_COOKED));
 }
 
 bool run_foreground_pipeline(sh_t *sh, const sh_pipe_run_t *run)
@@ -85,9 +85,9 @@ static void foreground_created(task_id_t id, void *arg)
 	if (fg->sh->term == NULL)
 		return;
 	if (fg->first)
-		(void) term_set_foreground(fg->sh->term, id);
+		DISCARD(best_effort, term_set_foreground(fg->sh->term, id));
 	else
-		(void) term_add_foreground(fg->sh->term, id);
+		DISCARD(best_effort, term_add_foreground(fg->sh->term, id));
 	fg->first = false;
 	fg->joined = true;
 }
