@@ -160,7 +160,7 @@ static errno_t start(entry_t *e)
 	opts.perms = e->perms;
 	errno_t rc = task_spawn_opts(&e->id, wait, e->argv[0], e->argv, &opts);
 	if (rc != EOK) {
-		printf("init: cannot start %s: %s\n", e->argv[0], str_error(rc));
+		printf("init: cannot start %s: %s\n", e->argv[0], strerror(rc));
 		return rc;
 	}
 	e->started_ns = clock_ns();
@@ -240,7 +240,7 @@ static errno_t keep_running(void *arg)
 		errno_t rc = task_wait(&e->exit_wait, &exit, NULL);
 		keeper_set(e, false, rc != EOK);
 		if (rc != EOK) {
-			printf("init: lost track of %s: %s\n", e->argv[0], str_error(rc));
+			printf("init: lost track of %s: %s\n", e->argv[0], strerror(rc));
 			return rc;
 		}
 		if (!may_restart(e)) {
@@ -264,7 +264,7 @@ static errno_t mount_fs(
 {
 	errno_t rc = vfs_mount(mp, type, opts, flags | VFS_MOUNT_WAIT);
 	if (rc != EOK)
-		printf("init: cannot mount %s on %s: %s\n", type, mp, str_error(rc));
+		printf("init: cannot mount %s on %s: %s\n", type, mp, strerror(rc));
 	else
 		printf("init: mounted %s on %s%s%s%s\n", type, mp,
 		    opts[0] != '\0' ? " (" : "", opts, opts[0] != '\0' ? ")" : "");
@@ -342,7 +342,7 @@ int main(int argc, char *argv[])
 	char *text;
 	errno_t rc = file_load_any(path, &text, NULL);
 	if (rc != EOK) {
-		printf("init: cannot read %s: %s\n", path, str_error(rc));
+		printf("init: cannot read %s: %s\n", path, strerror(rc));
 		return 1;
 	}
 	printf("init: starting the programs of %s\n", path);

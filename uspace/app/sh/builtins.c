@@ -16,7 +16,7 @@ static int builtin_cd(sh_t *sh, int argc, char **argv, int out)
 	const char *home = vars_get(&sh->vars, "HOME");
 	const char *dir = argc > 1 ? argv[1] : home != NULL ? home : "/";
 	if (chdir(dir) != 0) {
-		sh_error(sh, "cd: %s: %s", dir, str_error(errno));
+		sh_error(sh, "cd: %s: %s", dir, strerror(errno));
 		return 1;
 	}
 	return 0;
@@ -26,7 +26,7 @@ static int builtin_pwd(sh_t *sh, int argc, char **argv, int out)
 {
 	char cwd[VFS_PATH_MAX + 1];
 	if (getcwd(cwd, sizeof(cwd)) == NULL) {
-		sh_error(sh, "pwd: %s", str_error(errno));
+		sh_error(sh, "pwd: %s", strerror(errno));
 		return 1;
 	}
 	sh_printf(sh, out, "%s\n", cwd);
@@ -74,7 +74,7 @@ static int builtin_export(sh_t *sh, int argc, char **argv, int out)
 		    : vars_export(&sh->vars, argv[i]);
 		if (rc != EOK) {
 			sh_error(sh, "export: %s: %s", argv[i],
-			    rc == EINVAL ? "not a valid name" : str_error(rc));
+			    rc == EINVAL ? "not a valid name" : strerror(rc));
 			status = 1;
 		}
 	}
@@ -124,7 +124,7 @@ static void list_programs(sh_t *sh, int out)
 {
 	DIR *dir = opendir(SH_APP_DIR);
 	if (dir == NULL) {
-		sh_error(sh, "help: %s: %s", SH_APP_DIR, str_error(errno));
+		sh_error(sh, "help: %s: %s", SH_APP_DIR, strerror(errno));
 		return;
 	}
 	struct dirent *ent;

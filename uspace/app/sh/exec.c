@@ -89,7 +89,7 @@ static errno_t redirect_one(
 	int fd = open(target, flags[r->kind]);
 	if (fd < 0) {
 		errno_t rc = errno; /* before the message's IPC */
-		sh_error(sh, "%s: %s", target, str_error(rc));
+		sh_error(sh, "%s: %s", target, strerror(rc));
 		return rc;
 	}
 	o->fds[o->n++] = fd;
@@ -118,7 +118,7 @@ static int assign_variables(sh_t *sh)
 	for (int i = 0; i < expanded.nassign; i++) {
 		errno_t rc = vars_assign(&sh->vars, expanded.assign[i], false);
 		if (rc != EOK) {
-			sh_error(sh, "%s: %s", expanded.assign[i], str_error(rc));
+			sh_error(sh, "%s: %s", expanded.assign[i], strerror(rc));
 			return 1;
 		}
 	}
@@ -166,7 +166,7 @@ static bool stage_start(sh_t *sh, const sh_pipeline_t *p, int i, sh_fg_t *fg, in
 	bool last = i == p->nstages - 1;
 	bool piped = last || pipe(ends) == 0;
 	if (!piped)
-		sh_error(sh, "pipe: %s", str_error(errno));
+		sh_error(sh, "pipe: %s", strerror(errno));
 	/* A background job does not read the terminal, which is the shell's. */
 	int files[3] = {in >= 0 ? in
 		: bg		? -1

@@ -107,7 +107,7 @@ static int spawn_failed(sh_t *sh, const char *name, errno_t rc, bool joined)
 	if (rc == ENOEXEC)
 		sh_error(sh, "%s: not an executable", name);
 	else
-		sh_error(sh, "%s: %s", name, str_error(rc));
+		sh_error(sh, "%s: %s", name, strerror(rc));
 	return SH_STATUS_NOT_EXEC;
 }
 
@@ -168,7 +168,7 @@ static int run_wait(sh_t *sh, const char *name, task_wait_t *wait)
 	int retval;
 	errno_t rc = task_wait(wait, &texit, &retval);
 	if (rc != EOK) {
-		sh_error(sh, "%s: waiting failed: %s", name, str_error(rc));
+		sh_error(sh, "%s: waiting failed: %s", name, strerror(rc));
 		return SH_STATUS_NOT_EXEC;
 	}
 	return exit_status(sh, &texit);

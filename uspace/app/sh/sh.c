@@ -31,7 +31,7 @@ static void open_term_files(sh_t *sh)
 	sh->term_files[2] = sh->term_files[1];
 	if (sh->term_files[0] < 0 || sh->term_files[1] < 0)
 		fprintf(stderr, "sh: %s: %s; programs write to the kernel console\n",
-		    TERMINAL_PATH, str_error(errno));
+		    TERMINAL_PATH, strerror(errno));
 }
 
 /** Skips the rest of a line too long for the buffer. */
@@ -48,7 +48,7 @@ static int run_script(sh_t *sh, const char *path)
 {
 	FILE *f = fopen(path, "r");
 	if (f == NULL) {
-		sh_error(sh, "%s: %s", path, str_error(errno));
+		sh_error(sh, "%s: %s", path, strerror(errno));
 		return SH_STATUS_NOT_FOUND;
 	}
 	static char text[SH_LINE_MAX + 2];
@@ -136,12 +136,12 @@ int main(int argc, char *argv[])
 		return run_script(&shell, argv[1]);
 	errno_t rc = term_open(&shell.term);
 	if (rc != EOK) {
-		fprintf(stderr, "sh: no terminal: %s\n", str_error(rc));
+		fprintf(stderr, "sh: no terminal: %s\n", strerror(rc));
 		return 1;
 	}
 	rc = term_set_mode(shell.term, TERM_MODE_RAW);
 	if (rc != EOK) {
-		fprintf(stderr, "sh: raw mode: %s\n", str_error(rc));
+		fprintf(stderr, "sh: raw mode: %s\n", strerror(rc));
 		return 1;
 	}
 	open_term_files(&shell);

@@ -240,7 +240,7 @@ static bool mount_revive_one(vfs_fs_t *fs)
 		vfs_mount_put(old); /* the table's reference */
 	} else {
 		printf("vfs: cannot mount %s on %s again: %s\n", fs->name, old->point,
-		    str_error(rc));
+		    strerror(rc));
 		vfs_fs_put(fs);
 	}
 	vfs_mount_put(old);
