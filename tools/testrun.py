@@ -375,6 +375,13 @@ def scenario_terminal(args):
         (r"termtest: press ctrl-d> ", "\x04",
          [r"ctrl-d on an empty line ends input \(0 bytes\): ok"]),
         (r"termtest: raw> ", "ab\x03z", [r"raw mode gives the bytes as typed, ctrl-c included: ok"]),
+        (r"termtest: type ahead raw> ", "ty", []),
+        (r"termtest: finish the line> ", "pe\r",
+         [r"keys typed ahead in raw mode are edited into the cooked line: ok"]),
+        (r"termtest: type ahead cooked> ", "ab",
+         [r"a line typed ahead in cooked mode is read in raw mode: ok"]),
+        (r"termtest: after a dead reader> ", "kept\r",
+         [r"a line typed after a reader was killed reaches the next reader: ok"]),
         (r"termtest: press ctrl-c> ", "\x03", [r"\^C", r"ctrl-c kills the foreground task: ok"]),
     ]
     with guest(args, "terminal", "testinit=ns,vfs,tmpfs testtask=termtest",

@@ -5,7 +5,8 @@
  * Mounts the boot archive as the root, starts the location service, the
  * device manager (which starts the serial driver) and the console, then
  * checks: a non-blocking read with nothing typed, a cooked line,
- * backspace, Ctrl-D, raw mode, Ctrl-C killing the foreground task, and,
+ * backspace, Ctrl-D, raw mode, keys typed ahead across mode switches and
+ * past a reader that was killed, Ctrl-C killing the foreground task, and,
  * once the serial driver is killed, the device manager marking the device
  * failed, its service gone from the location service, the rest of the
  * device tree still running and the console going on with the keyboard and
@@ -13,6 +14,7 @@
  * all passed.
  *
  * `termtest --victim` is the foreground task Ctrl-C kills: it only sleeps.
+ * `termtest --reader` waits in a read of the terminal until it is killed.
  */
 #include <abi/chardev.h>
 #include <abi/display.h>
@@ -29,7 +31,7 @@
 
 #define USAGE "(a test program; make test boots it with testtask=termtest)"
 /* First words of its own modes (children it starts, ...). */
-static const char *const own_words[] = {"--victim", NULL};
+static const char *const own_words[] = {"--victim", "--reader", NULL};
 
 #define LINE_SIZE      256
 #define JOIN_USEC      10000000
@@ -39,6 +41,10 @@ static const char *const own_words[] = {"--victim", NULL};
 #define POLL_USEC      100000
 #define POLL_TRIES     50
 #define AFTER_DEATH    "termtest: written after the serial driver died"
+/* How long a type-ahead step leaves the harness to type before it switches
+ * modes; keys that come later give the same result, so no step depends on
+ * it. */
+#define TYPE_AHEAD_USEC 2000000
 
 static async_sess_t *term;
 static task_id_t driver_id;
@@ -167,6 +173,66 @@ static void step_raw(void)
 	check(term_set_mode(term, 7) == EINVAL, "an unknown mode is refused");
 }
 
+/** Keys typed in raw mode that nobody read yet go to the line editor when
+ *  the terminal turns cooked: "ty" typed raw, then "pe\r" cooked, makes
+ *  the line "type" (before, the read gave the raw "ty" alone, unechoed). */
+static void step_raw_then_cooked(void)
+{
+	errno_t rc = term_set_mode(term, TERM_MODE_RAW);
+	if (rc == EOK)
+		rc = prompt("termtest: type ahead raw> ");
+	fibril_usleep(TYPE_AHEAD_USEC);
+	if (rc == EOK)
+		rc = term_set_mode(term, TERM_MODE_COOKED);
+	char line[LINE_SIZE] = "";
+	size_t len = 0;
+	if (rc == EOK)
+		rc = read_line("termtest: finish the line> ", line, &len);
+	printf("termtest: got [%s]\n", line);
+	check(rc == EOK && strcmp(line, "type") == 0,
+	    "keys typed ahead in raw mode are edited into the cooked line");
+}
+
+/** The line being edited when the terminal turns raw is read as raw bytes
+ *  (before, it was dropped and the read waited for keys never typed). */
+static void step_cooked_then_raw(void)
+{
+	errno_t rc = prompt("termtest: type ahead cooked> ");
+	fibril_usleep(TYPE_AHEAD_USEC);
+	if (rc == EOK)
+		rc = term_set_mode(term, TERM_MODE_RAW);
+	char buf[3] = "";
+	if (rc == EOK)
+		rc = read_exactly(buf, 2);
+	printf("termtest: raw got [%s]\n", buf);
+	check(rc == EOK && strcmp(buf, "ab") == 0,
+	    "a line typed ahead in cooked mode is read in raw mode");
+	check(term_set_mode(term, TERM_MODE_COOKED) == EOK, "cooked mode is back");
+}
+
+/** A reader killed while its read waits takes no key: the line typed next
+ *  goes to the next reader (before, the dead reader's read took it and it
+ *  was lost). */
+static void step_dead_reader(void)
+{
+	task_id_t reader;
+	errno_t rc = task_spawn_module("termtest --reader", &reader);
+	fibril_usleep(TYPE_AHEAD_USEC); /* its read is waiting by then */
+	if (rc == EOK)
+		rc = task_kill(reader);
+	task_exit_t texit = {0};
+	if (rc == EOK)
+		rc = task_join(reader, &texit, JOIN_USEC);
+	check(rc == EOK && texit.how == TASK_EXIT_KILLED, "the reader is killed");
+	char line[LINE_SIZE] = "";
+	size_t len = 0;
+	if (rc == EOK)
+		rc = read_line("termtest: after a dead reader> ", line, &len);
+	printf("termtest: got [%s]\n", line);
+	check(rc == EOK && strcmp(line, "kept") == 0,
+	    "a line typed after a reader was killed reaches the next reader");
+}
+
 static void step_interrupt(void)
 {
 	task_id_t victim;
@@ -260,6 +326,25 @@ static _Noreturn void victim_main(void)
 		fibril_usleep(1000000);
 }
 
+/** Waits in a read of the terminal until it is killed (step_dead_reader);
+ *  a read that returns is reported, and it waits again. */
+static _Noreturn void reader_main(void)
+{
+	async_sess_t *sess = NULL;
+	errno_t rc = term_open(&sess);
+	for (;;) {
+		char buf[LINE_SIZE];
+		size_t got = 0;
+		if (rc == EOK)
+			rc = term_read(sess, buf, sizeof(buf), 0, &got);
+		if (rc != EOK || got > 0)
+			printf("termtest: the reader read %zu bytes: %s\n", got,
+			    str_error(rc));
+		if (rc != EOK)
+			fibril_usleep(1000000);
+	}
+}
+
 /** The steps, each with what the harness types at its prompt. */
 static void termtest_steps(void)
 {
@@ -268,6 +353,9 @@ static void termtest_steps(void)
 	step_line("termtest: type hello with a typo> ", "hello"); /* "helx\x7flo\r" */
 	step_end_of_input();					  /* "\x04" */
 	step_raw();						  /* "ab\x03z" */
+	step_raw_then_cooked();					  /* "ty", "pe\r" */
+	step_cooked_then_raw();					  /* "ab" */
+	step_dead_reader();					  /* "kept\r" */
 	step_interrupt();					  /* "\x03" */
 	step_driver_death();
 }
@@ -279,6 +367,8 @@ int main(int argc, char **argv)
 		return status;
 	if (argc > 1 && strcmp(argv[1], "--victim") == 0)
 		victim_main();
+	if (argc > 1 && strcmp(argv[1], "--reader") == 0)
+		reader_main();
 	errno_t rc = set_up();
 	if (rc != EOK) {
 		printf("termtest: cannot set up the terminal: %s\n", str_error(rc));

@@ -26,7 +26,8 @@
 
 #define USAGE "[SERVICE] (a server; init starts it, as /cfg/init.conf says)"
 
-static const chardev_ops_t console_ops = {.read = input_read, .write = output_write};
+static const chardev_ops_t console_ops = {
+    .read = input_read, .write = output_write, .unread = input_unread};
 
 /** Handles one call; false when the client hung up. */
 static bool console_call(ipc_call_t *call)

@@ -10,7 +10,7 @@
  * for readers) and one fibril per input device; output.c owns writing to
  * every output device; console.c serves the clients.
  *
- * Lock order: dev_lock (devices.c), then read_order (input.c), then
+ * Lock order: dev_lock (devices.c), then feed_lock, read_order and
  * term_lock (input.c), then out_lock (output.c). Nothing is written to a
  * device while term_lock is held.
  */
@@ -50,6 +50,9 @@ void devices_failed(console_dev_t *dev, errno_t rc);
 /* input.c */
 errno_t input_attach(console_dev_t *dev, async_sess_t *sess);
 errno_t input_read(uint8_t *buf, size_t size, bool nonblock, size_t *got);
+/** Puts back at the head of the queue the @a size bytes a read took for a
+ *  reader that had gone (chardev_ops_t.unread). */
+void input_unread(const uint8_t *buf, size_t size);
 errno_t input_set_mode(unsigned mode);
 unsigned input_get_mode(void);
 void input_set_foreground(task_id_t id);

@@ -10,10 +10,21 @@
  * and holds bytes and end-of-input marks (Ctrl-D on an empty line), each
  * given to exactly one read.
  *
- * term_lock guards mode, line, queue, foreground and the device counts.
- * Echo and the Ctrl-C kill are collected under it and carried out after it
- * is released. read_order (taken before term_lock) lines waiting readers
- * up, so reads are served in the order they came.
+ * Typed ahead, every byte reaches the next reader in order, whatever the
+ * mode switches in between (the shell reads raw and runs programs cooked):
+ * bytes queued in raw mode that no read took yet go through the line
+ * editor when the terminal turns cooked (echoed then, as if typed then),
+ * and the line being edited goes to the queue as it is when the terminal
+ * turns raw. Bytes a read took for a reader that had gone (its answer
+ * failed with EHANGUP) go back to the head of the queue (input_unread).
+ *
+ * term_lock guards mode, line, queue, raw_pending, foreground and the
+ * device counts. Echo and the Ctrl-C kill are collected under it and
+ * carried out after it is released. feed_lock (taken first) lets one
+ * feeder at a time through the line discipline, an input fibril's chunk
+ * or the re-editing of a mode switch, so bytes are handled in the order
+ * they were typed. read_order (taken before term_lock) lines waiting
+ * readers up, so reads are served in the order they came.
  *
  * A device that fails (its driver died) ends its fibril and is dropped.
  * Once every input device the console had is gone, readers get what is
@@ -48,6 +59,7 @@ typedef struct {
 	size_t kill_count;
 } input_effects_t;
 
+static FIBRIL_MUTEX_INITIALIZE(feed_lock);
 static FIBRIL_MUTEX_INITIALIZE(read_order);
 static FIBRIL_MUTEX_INITIALIZE(term_lock);
 static FIBRIL_CONDVAR_INITIALIZE(queue_cv);
@@ -58,6 +70,12 @@ static size_t line_len;
 static int16_t queue[QUEUE_SIZE]; /* bytes 0..255 and QUEUE_EOF */
 static size_t queue_head, queue_used;
 static uint64_t queue_dropped;
+/* In raw mode: how many entries at the queue's tail were queued since the
+ * terminal went raw and no read took yet (0 in cooked mode). */
+static size_t raw_pending;
+/* The bytes a switch to cooked mode takes back from the queue to edit
+ * them; guarded by feed_lock. */
+static uint8_t recook_buf[QUEUE_SIZE];
 static task_id_t foreground[TERM_FOREGROUND_MAX]; /* what Ctrl-C kills */
 static size_t foreground_count;
 /* Counts the times the foreground was cleared (the shell took the terminal
@@ -92,6 +110,19 @@ static void queue_pop(void)
 {
 	queue_head = (queue_head + 1) % QUEUE_SIZE;
 	queue_used--;
+	if (raw_pending > queue_used)
+		raw_pending = queue_used;
+}
+
+/** Puts @a entry back at the head; false (nothing changed) if full. */
+static bool queue_push_front(int16_t entry)
+{
+	if (queue_used == QUEUE_SIZE)
+		return false;
+	queue_head = (queue_head + QUEUE_SIZE - 1) % QUEUE_SIZE;
+	queue[queue_head] = entry;
+	queue_used++;
+	return true;
 }
 
 static void echo(input_effects_t *fx, const char *s)
@@ -175,12 +206,14 @@ static void input_cooked(input_effects_t *fx, uint8_t c)
 
 static void input_raw(uint8_t c)
 {
-	if (!queue_put(c))
+	if (queue_put(c))
+		raw_pending++;
+	else
 		queue_dropped++;
 	fibril_condvar_broadcast(&queue_cv);
 }
 
-/** Handles @a size (at most IN_CHUNK) bytes from the device. */
+/** Handles @a size (at most IN_CHUNK) typed bytes; feed_lock is held. */
 static void input_process(const uint8_t *buf, size_t size)
 {
 	input_effects_t fx = {.echo_len = 0, .kill_count = 0};
@@ -227,7 +260,9 @@ static errno_t input_fibril(void *arg)
 			input_detach(src, rc);
 			return rc;
 		}
+		fibril_mutex_lock(&feed_lock);
 		input_process(buf, got);
+		fibril_mutex_unlock(&feed_lock);
 	}
 }
 
@@ -303,17 +338,68 @@ errno_t input_read(uint8_t *buf, size_t size, bool nonblock, size_t *got)
 	return rc;
 }
 
-/** Switching modes drops the line being edited (queued input stays). */
+/** Turning raw: the line being edited goes to the queue as typed bytes
+ *  (what does not fit is dropped and counted); term_lock is held. */
+static void line_to_queue(void)
+{
+	for (size_t i = 0; i < line_len; i++) {
+		if (queue_put((uint8_t) line[i]))
+			raw_pending++;
+		else
+			queue_dropped++;
+	}
+	line_len = 0;
+	fibril_condvar_broadcast(&queue_cv);
+}
+
+/** Turning cooked: takes the raw_pending bytes off the queue's tail into
+ *  recook_buf and returns how many; term_lock and feed_lock are held. */
+static size_t queue_untail_raw(void)
+{
+	size_t n = raw_pending;
+	for (size_t i = 0; i < n; i++) {
+		size_t at = (queue_head + queue_used - n + i) % QUEUE_SIZE;
+		recook_buf[i] = (uint8_t) queue[at];
+	}
+	queue_used -= n;
+	raw_pending = 0;
+	return n;
+}
+
+/** Switches to @a new_mode; no typed byte is lost or reordered (see the
+ *  top of this file). */
 errno_t input_set_mode(unsigned new_mode)
 {
 	if (new_mode != TERM_MODE_COOKED && new_mode != TERM_MODE_RAW)
 		return EINVAL;
+	fibril_mutex_lock(&feed_lock);
 	fibril_mutex_lock(&term_lock);
-	if (new_mode != mode)
-		line_len = 0;
+	size_t recook = 0;
+	if (new_mode == TERM_MODE_RAW && mode == TERM_MODE_COOKED)
+		line_to_queue();
+	else if (new_mode == TERM_MODE_COOKED && mode == TERM_MODE_RAW)
+		recook = queue_untail_raw();
 	mode = new_mode;
 	fibril_mutex_unlock(&term_lock);
+	for (size_t done = 0; done < recook; done += IN_CHUNK) {
+		size_t n = recook - done < IN_CHUNK ? recook - done : IN_CHUNK;
+		input_process(&recook_buf[done], n);
+	}
+	fibril_mutex_unlock(&feed_lock);
 	return EOK;
+}
+
+void input_unread(const uint8_t *buf, size_t size)
+{
+	fibril_mutex_lock(&term_lock);
+	for (size_t i = size; i > 0; i--) {
+		if (!queue_push_front(buf[i - 1])) {
+			queue_dropped += i;
+			break;
+		}
+	}
+	fibril_condvar_broadcast(&queue_cv);
+	fibril_mutex_unlock(&term_lock);
 }
 
 unsigned input_get_mode(void)
