@@ -12,27 +12,21 @@
 #include <term.h>
 #include <unistd.h>
 
-#define INPUT_CHUNK 64
-
-/* Bytes read from the terminal and not yet decoded. */
-static unsigned char input_buf[INPUT_CHUNK];
-static size_t input_len;
-static size_t input_pos;
-
 /* The prompt of the line being read, and a buffer for drawing it. */
 static char prompt[VFS_PATH_MAX + 8];
 static char draw_buf[SH_DRAW_MAX];
 
+/** One byte a read: what is typed after Enter stays in the terminal's
+ *  queue for the program the line starts (a larger read would keep it
+ *  here, for the shell's next line). */
 static errno_t read_byte(sh_t *sh, unsigned char *byte)
 {
-	while (input_pos == input_len) {
-		input_pos = 0;
-		errno_t rc = term_read(
-		    sh->term, input_buf, sizeof(input_buf), 0, &input_len);
+	size_t got = 0;
+	while (got == 0) {
+		errno_t rc = term_read(sh->term, byte, 1, 0, &got);
 		if (rc != EOK)
 			return rc;
 	}
-	*byte = input_buf[input_pos++];
 	return EOK;
 }
 
