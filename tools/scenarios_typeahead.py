@@ -30,8 +30,9 @@ TYPE_AHEAD_STEPS = [
      [r"^through three\n(\x1b\[K)?through three$"], False),
     ("pipeline-interrupted", "\x03", [r"\^C"], True),
     # A line typed while a program runs, without its Enter, is the shell's
-    # next line when the program ends: Enter then runs it.
-    ("line-typed-while-running", "sleep 2\recho ahead", [], True),
+    # next line when the program ends (drawn after its prompt, which starts
+    # with a carriage return over the console's echo): Enter then runs it.
+    ("line-typed-while-running", "sleep 2\recho ahead", [r"/ # echo ahead$"], False),
     ("typed-line-runs", "\r", [r"^ahead$"], True),
 ]
 
