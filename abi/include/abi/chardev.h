@@ -54,6 +54,9 @@ IFACE_METHOD_ENUM(CHARDEV, CHARDEV_METHODS, IPC_FIRST_USER_METHOD);
  * line at a time (with its '\n'), Ctrl-D ends input (a read then gets 0
  * bytes, once), Ctrl-C kills the terminal's foreground tasks (if any) and
  * drops the line. Raw: every byte as it comes, no echo, no Ctrl-C.
+ * Switching loses no typed byte: bytes queued raw and not yet read are
+ * edited (and echoed) as cooked input on the switch to cooked, and the
+ * line being edited is queued as raw bytes on the switch to raw.
  */
 #define TERM_MODE_COOKED 0
 #define TERM_MODE_RAW	 1
