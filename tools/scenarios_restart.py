@@ -7,6 +7,9 @@ pipes, /loc, program output and a new mount, go on with the next), so each
 server gets a result of its own without a boot of its own. A second boot
 checks that `kill` refuses the essential tasks and that `kill -f` of one
 makes the kernel say so and reboot (QEMU runs with -no-reboot: it exits 0).
+Drivers get a boot each: the serial or keyboard driver is killed from the
+shell, devman starts it again and the console takes the new one up, so
+that what is typed on that device reaches the shell again.
 """
 import re
 import threading
@@ -103,6 +106,45 @@ def restart_scenario(name):
                 _session["results"] = run_restart_session(args)
         return _session["results"][name]
     scenario.__doc__ = f"{name} killed from the shell comes back whole."
+    return scenario
+
+
+# The drivers killed from the shell: (name, device path, console kind).
+DRIVERS = {"ns16550": ("/hw/com1", "serial"), "i8042": ("/hw/i8042", "keyboard")}
+
+
+def type_on(g, driver, words, expect):
+    """Types @words and Enter on @driver's device (the serial line or the
+    PS/2 keyboard) and expects @expect, then the prompt."""
+    if driver == "ns16550":
+        run(g, f"{words}\r", [expect])
+        return
+    time.sleep(0.1)
+    _t().send_keys(g, _t().keys_of(words) + ["ret"])
+    g.expect(expect, STEP_TIMEOUT)
+    g.expect(r"^/ # ", STEP_TIMEOUT)
+
+
+def driver_scenario(driver):
+    path, kind = DRIVERS[driver]
+
+    def scenario(args):
+        restarted = rf"devman: driver {driver} of {path} has gone; restarting it \(1 of 3\)$"
+        with _t().guest(args, f"restart-{driver}", "", monitor=True,
+                        allow=[restarted]) as g:
+            _t().wait_shell_prompt(g)
+            type_on(g, driver, f"echo before-{driver}", rf"^before-{driver}$")
+            victim = task_id(g, driver)
+            time.sleep(0.1)
+            _t().type_keys(g, f"kill {victim}\r")
+            g.expect(restarted, STEP_TIMEOUT)
+            g.expect(rf"console: {kind} .*failed \(EHANGUP\); dropped$", STEP_TIMEOUT)
+            g.expect(rf"^console: {kind} devices/", STEP_TIMEOUT)
+            type_on(g, driver, f"echo after-{driver}", rf"^after-{driver}$")
+            run(g, "devices\r", [rf"^\s*{re.escape(path)}\s+{driver}\s+running\s"])
+        return True, ""
+    scenario.__doc__ = (f"{driver} killed from the shell: devman starts it again and "
+                        f"what is typed on its device reaches the shell again.")
     return scenario
 
 
@@ -203,6 +245,7 @@ def scenario_memory_comes_back(args):
 
 
 SCENARIOS = [(f"restart-{name}", restart_scenario(name)) for name in RESTARTABLE] + [
+    (f"restart-{driver}", driver_scenario(driver)) for driver in DRIVERS] + [
     ("restart-essential", scenario_essential_tasks),
     ("memory-comes-back", scenario_memory_comes_back),
 ]

@@ -4,7 +4,10 @@
  * root, starts the location service and devman, then checks the device
  * tree, devman's refusals of calls that are not a driver's to make, a
  * driver started by hand for a device that has one, and the death of a
- * driver: its device fails, its service goes, the rest runs on.
+ * driver: devman starts it again and its service comes back, the rest runs
+ * on; a driver that keeps dying fails its device and its service goes.
+ * devman runs with -w 0 (its deaths count for ever, whatever the time they
+ * take on a loaded host).
  */
 #include <abi/devman.h>
 #include <async.h>
@@ -34,15 +37,30 @@ static bool find_device(const char *driver, devman_node_info_t *out)
 	return devman_find_driver(driver, out) == EOK;
 }
 
+/** Starts devman with -w 0 and waits until it reports ready. */
+static errno_t devman_start(void)
+{
+	const char *const args[] = {"/srv/devman", "-w", "0", NULL};
+	task_spawn_opts_t opts;
+	task_spawn_opts_init(&opts);
+	opts.perms = PERM_IO | PERM_IRQ | PERM_PHYSMEM | PERM_TASK;
+	task_id_t id;
+	errno_t rc = task_spawn_opts(&id, NULL, args[0], args, &opts);
+	if (rc != EOK)
+		return rc;
+	task_exit_t texit;
+	int value;
+	rc = task_wait_task_id(id, TASK_WAIT_RETVAL, &texit, &value);
+	return rc == EOK && (texit.how != 0 || value != 0) ? EPARTY : rc;
+}
+
 static void test_devman_starts_the_drivers(void)
 {
 	CHECK_RC(
 	    vfs_mount("/", "tmpfs", "archive=rootfs", VFS_MOUNT_WAIT | VFS_MOUNT_RDONLY),
 	    EOK);
 	CHECK_RC(task_start_server("/srv/locsrv", 0, NULL), EOK);
-	CHECK_RC(task_start_server(
-		     "/srv/devman", PERM_IO | PERM_IRQ | PERM_PHYSMEM | PERM_TASK, NULL),
-	    EOK);
+	CHECK_RC(devman_start(), EOK);
 	CHECK_RC(devman_wait_stable(STABLE_USEC), EOK);
 	static const char *const drivers[] = {"pc", "pci", "ns16550", "i8042", "vga"};
 	for (size_t i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++) {
@@ -142,29 +160,76 @@ static void test_clients_get_clear_errors(void)
 	CHECK_RC(unknown, ENOTSUP);
 }
 
-static void test_a_dead_driver_fails_only_its_device(void)
+/** Kills @a driver's task and waits until its device is in another state
+ *  than RUNNING with that task: its new state in *@a out. */
+static bool kill_driver(const char *driver, devman_node_info_t *out)
 {
-	devman_node_info_t kbd, n;
-	CHECK(find_device("i8042", &kbd));
-	loc_id_t id;
-	CHECK_RC(loc_service_get_id(KBD_SERVICE, &id, 0), EOK);
-	CHECK_RC(task_kill(kbd.task), EOK);
-	n.state = 0;
-	for (int i = 0; i < POLL_TRIES && n.state != DEVMAN_DEV_FAILED; i++) {
+	devman_node_info_t old;
+	if (!find_device(driver, &old) || old.state != DEVMAN_DEV_RUNNING ||
+	    task_kill(old.task) != EOK)
+		return false;
+	for (int i = 0; i < POLL_TRIES; i++) {
 		fibril_usleep(POLL_USEC);
-		CHECK(find_device("i8042", &n));
+		if (!find_device(driver, out))
+			return false;
+		if (out->state != DEVMAN_DEV_RUNNING || out->task != old.task)
+			return true;
 	}
-	CHECK(n.state == DEVMAN_DEV_FAILED && n.task == 0);
-	errno_t rc = EOK;
-	for (int i = 0; i < POLL_TRIES && rc == EOK; i++) {
-		rc = loc_service_get_id(KBD_SERVICE, &id, 0);
-		if (rc == EOK)
-			fibril_usleep(POLL_USEC);
+	return false;
+}
+
+/** Whether service @a name is (@a there) or is not in the location
+ *  service within POLL_TRIES polls. */
+static bool service_becomes(const char *name, bool there)
+{
+	for (int i = 0; i < POLL_TRIES; i++) {
+		loc_id_t id;
+		errno_t rc = loc_service_get_id(name, &id, 0);
+		if ((rc == EOK) == there)
+			return true;
+		fibril_usleep(POLL_USEC);
 	}
-	CHECK_RC(rc, ENOENT);
+	return false;
+}
+
+static void check_the_others_run(void)
+{
 	static const char *const others[] = {"pc", "pci", "ns16550", "vga"};
-	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++)
+	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
+		devman_node_info_t n;
 		CHECK(find_device(others[i], &n) && n.state == DEVMAN_DEV_RUNNING);
+	}
+}
+
+static void test_a_dead_driver_is_started_again(void)
+{
+	devman_node_info_t old, n;
+	CHECK(find_device("i8042", &old));
+	CHECK(service_becomes(KBD_SERVICE, true));
+	CHECK(kill_driver("i8042", &n));
+	CHECK_RC(devman_wait_stable(STABLE_USEC), EOK);
+	CHECK(find_device("i8042", &n));
+	CHECK(n.state == DEVMAN_DEV_RUNNING && n.task != 0 && n.task != old.task);
+	CHECK(service_becomes(KBD_SERVICE, true));
+	check_the_others_run();
+}
+
+/** The driver has died once (above): DRIVER_RESTARTS_MAX - 1 more deaths
+ *  are restarted, the next fails the device. */
+static void test_a_driver_that_keeps_dying_fails_only_its_device(void)
+{
+	devman_node_info_t n;
+	for (int death = 2; death <= 3; death++) {
+		CHECK(kill_driver("i8042", &n));
+		CHECK_RC(devman_wait_stable(STABLE_USEC), EOK);
+		CHECK(find_device("i8042", &n) && n.state == DEVMAN_DEV_RUNNING);
+	}
+	CHECK(kill_driver("i8042", &n));
+	CHECK(n.state == DEVMAN_DEV_FAILED && n.task == 0);
+	CHECK_RC(devman_wait_stable(STABLE_USEC), EOK);
+	CHECK(find_device("i8042", &n) && n.state == DEVMAN_DEV_FAILED);
+	CHECK(service_becomes(KBD_SERVICE, false));
+	check_the_others_run();
 }
 
 int main(int argc, char *argv[])
@@ -182,6 +247,7 @@ int main(int argc, char *argv[])
 	RUN(test_only_the_started_task_attaches);
 	RUN(test_a_driver_started_by_hand_is_refused);
 	RUN(test_clients_get_clear_errors);
-	RUN(test_a_dead_driver_fails_only_its_device);
+	RUN(test_a_dead_driver_is_started_again);
+	RUN(test_a_driver_that_keeps_dying_fails_only_its_device);
 	return test_suite_end();
 }

@@ -1,7 +1,10 @@
 /*
  * devman: the device manager (protocol: abi/devman.h).
  *
- * Usage: devman [DRIVER-DIR], by default /drv. Needs PERM_IO, PERM_IRQ and
+ * Usage: devman [-w SECONDS] [DRIVER-DIR], the driver directory by default
+ * /drv, -w the window within which a driver may be restarted
+ * DRIVER_RESTARTS_MAX times (default DRIVER_RESTART_WINDOW_SEC; 0: for
+ * ever). Needs PERM_IO, PERM_IRQ and
  * PERM_PHYSMEM (to grant drivers their resources) and PERM_TASK (to stop
  * drivers of devices that went away). Registers "devman" and reports ready
  * (task_retval(0)) once the drivers started at boot are ready or have
@@ -17,7 +20,8 @@
 #include <string.h>
 #include <getopt.h>
 
-#define USAGE "[DRIVER-DIR] (a server; init starts it, as /cfg/init.conf says)"
+#define USAGE \
+	"[-w SECONDS] [DRIVER-DIR] (a server; init starts it, as /cfg/init.conf says)"
 
 #define DEFAULT_DRIVER_DIR "/drv"
 #define BOOT_WAIT_USEC	   (20 * 1000 * 1000)
@@ -312,16 +316,36 @@ static errno_t devman_start(const char *dir)
 	return rc;
 }
 
+/** Reads the options into the driver settings: the index of the first
+ *  operand, or -1 after a bad option (reported, with the usage line). */
+static int devman_options(int argc, char **argv)
+{
+	int c;
+	while ((c = getopt(argc, argv, "w:")) != -1) {
+		if (c != 'w')
+			return -1; /* getopt reported it */
+		char *end;
+		unsigned long sec = strtoul(optarg, &end, 10);
+		if (*optarg == '\0' || *end != '\0' || sec > 86400) {
+			printf("%s: bad restart window %s\n", NAME, optarg);
+			cmd_usage_error(argv[0], USAGE);
+			return -1;
+		}
+		drivers_set_restart_window((unsigned) sec);
+	}
+	return optind;
+}
+
 int main(int argc, char **argv)
 {
-	int status;
-	if (cmd_check_words(argc, argv, USAGE, NULL, &status))
-		return status;
-	if (argc > 2) {
-		printf("usage: %s [DRIVER-DIR]\n", NAME);
-		return 1;
-	}
-	errno_t rc = devman_start(argc > 1 ? argv[1] : DEFAULT_DRIVER_DIR);
+	if (cmd_help(argc, argv, USAGE))
+		return CMD_EXIT_OK;
+	int first = devman_options(argc, argv);
+	if (first < 0)
+		return CMD_EXIT_USAGE;
+	if (argc - first > 1)
+		return cmd_usage_error(argv[0], USAGE);
+	errno_t rc = devman_start(first < argc ? argv[first] : DEFAULT_DRIVER_DIR);
 	if (rc != EOK)
 		return 2;
 	if (wait_stable(BOOT_WAIT_USEC) != EOK)

@@ -43,6 +43,8 @@ struct dev_node {
 	unsigned state;	  /* DEVMAN_DEV_* */
 	task_id_t task;	  /* its driver task; 0: none (yet) */
 	bool attached;
+	unsigned deaths;	 /* its driver's deaths since first_death_ns */
+	uint64_t first_death_ns; /* when the first of them was (clock_ns) */
 	char path[DEVMAN_PATH_MAX + 1];
 	char driver[DEVMAN_NAME_MAX + 1];
 	char match[DEVMAN_MATCH_ID_MAX + 1];
@@ -79,15 +81,27 @@ size_t tree_snapshot(devman_node_info_t *out, size_t max);
  * drivers.c
  */
 
+/* A driver that dies is started again after a growing delay
+ * (DRIVER_RESTART_DELAY_USEC, doubled each time), at most
+ * DRIVER_RESTARTS_MAX times within the restart window; one more death
+ * within the window marks its device failed for good. */
+#define DRIVER_RESTARTS_MAX	  3
+#define DRIVER_RESTART_DELAY_USEC 100000
+#define DRIVER_RESTART_WINDOW_SEC 60
+
 /** Reads every DIR/NAME.ma. Files that cannot be read or parsed are
  *  reported and skipped. */
 errno_t drivers_load(const char *dir);
+/** Sets the restart window to @a sec seconds; 0: deaths count for ever
+ *  (a test's way to reach the failed state whatever the host's speed). */
+void drivers_set_restart_window(unsigned sec);
 /** Picks @a dev's driver and starts it in the background (under
  *  tree_lock); without one the device stays DEVMAN_DEV_NO_DRIVER. */
 void driver_assign(dev_node_t *dev);
 /** The driver task @a task of device @a handle has gone (its connection
- *  ended or the task did): marks the device failed and drops its
- *  functions. Nothing if the device has another task by now. */
+ *  ended or the task did): drops the device's functions and starts the
+ *  driver again, or, after too many deaths, marks the device failed and
+ *  says so. Nothing if the device has another task by now. */
 void driver_gone(uint64_t handle, task_id_t task);
 /** Kills a driver task (of a device that went away). */
 void driver_kill(task_id_t task);

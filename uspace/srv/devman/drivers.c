@@ -8,6 +8,12 @@
  * well as one that dies later (whose connection also ends: driver_gone()
  * runs for whichever comes first and finds nothing to do the second time).
  * A wait that fails (not an end) is not taken for the driver's death.
+ *
+ * A driver that dies is started again for the same device (its functions,
+ * and the devices below them, are dropped first: the new task makes them
+ * anew), after DRIVER_RESTART_DELAY_USEC doubled at each death; the
+ * DRIVER_RESTARTS_MAX + 1st death within the restart window marks the
+ * device failed, as does a spawn that fails.
  */
 #include "devman.h"
 #include <dirent.h>
@@ -16,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define DRIVERS_MAX 64
 #define MA_SUFFIX   ".ma"
@@ -23,6 +30,7 @@
 static driver_desc_t drivers[DRIVERS_MAX];
 static size_t driver_count;
 static char driver_dir[64];
+static uint64_t restart_window_ns = DRIVER_RESTART_WINDOW_SEC * 1000000000ull;
 
 /** What a starting fibril needs, copied under tree_lock. */
 typedef struct {
@@ -31,7 +39,10 @@ typedef struct {
 	char program[128];
 	hw_resource_t res[DEVMAN_RESOURCES];
 	size_t res_count;
+	uint64_t delay_usec; /* waited before the spawn (a restart's back-off) */
 } start_req_t;
+
+static void driver_start(dev_node_t *dev, uint64_t delay_usec);
 
 /** Loads DIR/FILE (FILE = NAME.ma) as driver NAME. */
 static errno_t driver_load(const char *dir, const char *file)
@@ -95,17 +106,41 @@ void driver_kill(task_id_t task)
 		    (unsigned long long) task, str_error(rc));
 }
 
+void drivers_set_restart_window(unsigned sec)
+{
+	restart_window_ns = (uint64_t) sec * 1000000000ull;
+}
+
+/** Counts a death of @a dev's driver; whether it may be started again. */
+static bool driver_may_restart(dev_node_t *dev)
+{
+	uint64_t now = clock_ns();
+	if (dev->deaths == 0 ||
+	    (restart_window_ns != 0 && now - dev->first_death_ns > restart_window_ns)) {
+		dev->deaths = 0;
+		dev->first_death_ns = now;
+	}
+	dev->deaths++;
+	return dev->deaths <= DRIVER_RESTARTS_MAX;
+}
+
 void driver_gone(uint64_t handle, task_id_t task)
 {
 	dev_node_t *dev = dev_find(handle);
 	if (dev == NULL || dev->task != task || dev->state == DEVMAN_DEV_FAILED)
 		return;
-	printf("%s: driver %s of %s has gone; the device failed\n", NAME, dev->driver,
-	    dev->path);
-	dev->state = DEVMAN_DEV_FAILED;
 	dev->attached = false;
 	dev->task = 0;
 	dev_drop_functions(dev, driver_kill);
+	if (driver_may_restart(dev)) {
+		printf("%s: driver %s of %s has gone; restarting it (%u of %u)\n", NAME,
+		    dev->driver, dev->path, dev->deaths, DRIVER_RESTARTS_MAX);
+		driver_start(dev, DRIVER_RESTART_DELAY_USEC << (dev->deaths - 1));
+	} else {
+		printf("%s: driver %s of %s has gone %u times; the device failed\n", NAME,
+		    dev->driver, dev->path, dev->deaths);
+		dev->state = DEVMAN_DEV_FAILED;
+	}
 	fibril_condvar_broadcast(&tree_changed);
 }
 
@@ -144,6 +179,8 @@ static void driver_watch(const start_req_t *req, task_id_t id, task_wait_t *wait
 static errno_t driver_fibril(void *arg)
 {
 	start_req_t *req = arg;
+	if (req->delay_usec != 0)
+		fibril_usleep(req->delay_usec);
 	char handle[24];
 	snprintf(handle, sizeof(handle), "%llu", (unsigned long long) req->handle);
 	const char *args[] = {req->program, "--dev", handle, NULL};
@@ -171,6 +208,30 @@ static errno_t driver_fibril(void *arg)
 	return EOK;
 }
 
+/** Starts @a dev's driver (dev->driver) in the background after
+ *  @a delay_usec; under tree_lock. Out of memory, the device fails. */
+static void driver_start(dev_node_t *dev, uint64_t delay_usec)
+{
+	start_req_t *req = calloc(1, sizeof(*req));
+	fid_t f = req != NULL ? fibril_create(driver_fibril, req) : 0;
+	if (f == 0) {
+		free(req);
+		dev->state = DEVMAN_DEV_FAILED;
+		printf("%s: out of memory starting %s for %s\n", NAME, dev->driver,
+		    dev->path);
+		return;
+	}
+	req->handle = dev->handle;
+	req->delay_usec = delay_usec;
+	strcpy(req->path, dev->path);
+	snprintf(req->program, sizeof(req->program), "%s/%s", driver_dir, dev->driver);
+	memcpy(req->res, dev->pfun->res, sizeof(req->res));
+	req->res_count = dev->pfun->res_count;
+	dev->state = DEVMAN_DEV_STARTING;
+	fibril_detach(f); /* nobody joins it: its record goes when it ends */
+	fibril_add_ready(f);
+}
+
 void driver_assign(dev_node_t *dev)
 {
 	const char *matched = NULL;
@@ -182,21 +243,5 @@ void driver_assign(dev_node_t *dev)
 	}
 	strcpy(dev->driver, d->name);
 	strcpy(dev->match, matched);
-	start_req_t *req = calloc(1, sizeof(*req));
-	fid_t f = req != NULL ? fibril_create(driver_fibril, req) : 0;
-	if (f == 0) {
-		free(req);
-		dev->state = DEVMAN_DEV_FAILED;
-		printf(
-		    "%s: out of memory starting %s for %s\n", NAME, d->name, dev->path);
-		return;
-	}
-	req->handle = dev->handle;
-	strcpy(req->path, dev->path);
-	snprintf(req->program, sizeof(req->program), "%s/%s", driver_dir, d->name);
-	memcpy(req->res, dev->pfun->res, sizeof(req->res));
-	req->res_count = dev->pfun->res_count;
-	dev->state = DEVMAN_DEV_STARTING;
-	fibril_detach(f); /* nobody joins it: its record goes when it ends */
-	fibril_add_ready(f);
+	driver_start(dev, 0);
 }
