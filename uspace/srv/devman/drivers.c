@@ -175,12 +175,28 @@ static void driver_watch(const start_req_t *req, task_id_t id, task_wait_t *wait
 	fibril_mutex_unlock(&tree_lock);
 }
 
+/** Whether device @a handle still waits for a driver task (the device
+ *  may go away, its parent's driver dying, during a restart's delay). */
+static bool dev_waits_for_driver(uint64_t handle)
+{
+	fibril_mutex_lock(&tree_lock);
+	dev_node_t *dev = dev_find(handle);
+	bool waits = dev != NULL && dev->state == DEVMAN_DEV_STARTING && dev->task == 0;
+	fibril_mutex_unlock(&tree_lock);
+	return waits;
+}
+
 /** Starts the driver task of @a req, then waits for its end. */
 static errno_t driver_fibril(void *arg)
 {
 	start_req_t *req = arg;
-	if (req->delay_usec != 0)
+	if (req->delay_usec != 0) {
 		fibril_usleep(req->delay_usec);
+		if (!dev_waits_for_driver(req->handle)) {
+			free(req);
+			return EOK;
+		}
+	}
 	char handle[24];
 	snprintf(handle, sizeof(handle), "%llu", (unsigned long long) req->handle);
 	const char *args[] = {req->program, "--dev", handle, NULL};
