@@ -144,6 +144,18 @@ class Guest:
                                        f"before /{pattern}/")
                 self.lock.wait(min(left, 0.5))
 
+    def expect_all(self, patterns, timeout):
+        """Waits until every regex of @patterns appears after the last match,
+        in any order (lines from tasks that run side by side); moves past the
+        last of them and returns the matches in the order of @patterns."""
+        start = self.pos
+        found = {}
+        for pattern in patterns:
+            self.pos = start
+            found[pattern] = self.expect(pattern, timeout)
+        self.pos = max(m.end() for m in found.values())
+        return [found[p] for p in patterns]
+
     def send(self, text):
         self.proc.stdin.write(text.encode())
         self.proc.stdin.flush()

@@ -137,8 +137,11 @@ def driver_scenario(driver):
             victim = task_id(g, driver)
             time.sleep(0.1)
             _t().type_keys(g, f"kill {victim}\r")
-            g.expect(restarted, STEP_TIMEOUT)
-            g.expect(rf"console: {kind} .*failed \(EHANGUP\); dropped$", STEP_TIMEOUT)
+            # devman and the console notice the death side by side: their
+            # lines come in either order; the console takes up the new
+            # driver's service only after both.
+            g.expect_all([restarted, rf"console: {kind} .*failed \(EHANGUP\); dropped$"],
+                         STEP_TIMEOUT)
             g.expect(rf"^console: {kind} devices/", STEP_TIMEOUT)
             type_on(g, driver, f"echo after-{driver}", rf"^after-{driver}$")
             run(g, "devices\r", [rf"^\s*{re.escape(path)}\s+{driver}\s+running\s"])
