@@ -385,6 +385,8 @@ def scenario_terminal(args):
         (r"termtest: after a dead reader> ", "kept\r",
          [r"a line typed after a reader was killed reaches the next reader: ok"]),
         (r"termtest: press ctrl-c> ", "\x03", [r"\^C", r"ctrl-c kills the foreground task: ok"]),
+        (r"termtest: ctrl-c, then go> ", "\x03go\r",
+         [r"a ctrl-c typed before the foreground task exists kills it: ok"]),
     ]
     with guest(args, "terminal", "testinit=ns,vfs,tmpfs testtask=termtest",
                allow=[r"driver ns16550 of /hw/com1 has gone; restarting it"]) as g:

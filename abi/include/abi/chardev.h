@@ -33,6 +33,9 @@
  *       needs PERM_TASK)
  *   TERM_ADD_FOREGROUND (task id): one more task Ctrl-C kills (the stages
  *       of a pipeline); EINVAL for 0, ELIMIT past TERM_FOREGROUND_MAX
+ *   A Ctrl-C typed in cooked mode with no foreground is kept and kills every
+ *   task named by either call until the terminal goes raw or the foreground
+ *   is set to none (a Ctrl-C right after a shell's Enter reaches its program).
  */
 #define CHARDEV_METHODS(M) \
 	M(CHARDEV_READ, "chardev.read") \

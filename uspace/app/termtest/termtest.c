@@ -249,6 +249,27 @@ static void step_interrupt(void)
 	check(term_set_foreground(term, 0) == EOK, "the foreground is cleared");
 }
 
+/** A Ctrl-C typed while no task is the foreground (a shell's Enter, its
+ *  program not yet started) kills the task made the foreground next; the
+ *  line typed after it is read first, so the console has seen the Ctrl-C. */
+static void step_interrupt_ahead(void)
+{
+	char line[LINE_SIZE];
+	size_t len;
+	errno_t rc = read_line("termtest: ctrl-c, then go> ", line, &len);
+	task_id_t victim = 0;
+	if (rc == EOK)
+		rc = task_spawn_module("termtest --victim", &victim);
+	if (rc == EOK)
+		rc = term_set_foreground(term, victim);
+	task_exit_t texit = {0};
+	if (rc == EOK)
+		rc = task_join(victim, &texit, JOIN_USEC);
+	check(rc == EOK && texit.how == TASK_EXIT_KILLED,
+	    "a ctrl-c typed before the foreground task exists kills it");
+	check(term_set_foreground(term, 0) == EOK, "the foreground is cleared");
+}
+
 /** Whether the first display's screen shows @a text on one of its rows. */
 static bool screen_shows(const char *text)
 {
@@ -367,6 +388,7 @@ static void termtest_steps(void)
 	step_cooked_then_raw();					  /* "ab" */
 	step_dead_reader();					  /* "kept\r" */
 	step_interrupt();					  /* "\x03" */
+	step_interrupt_ahead();					  /* "\x03go\r" */
 	step_driver_restart();
 	step_line("termtest: type after the restart> ", NULL); /* "again\r" */
 }

@@ -18,7 +18,7 @@
  * turns raw. Bytes a read took for a reader that had gone (its answer
  * failed with EHANGUP) go back to the head of the queue (input_unread).
  *
- * term_lock guards mode, line, queue, raw_pending, foreground and the
+ * term_lock guards mode, line, queue, raw_pending, foreground, interrupt_pending and the
  * device counts. Echo and the Ctrl-C kill are collected under it and
  * carried out after it is released. feed_lock (taken first) lets one
  * feeder at a time through the line discipline, an input fibril's chunk
@@ -78,6 +78,13 @@ static size_t raw_pending;
 static uint8_t recook_buf[QUEUE_SIZE];
 static task_id_t foreground[TERM_FOREGROUND_MAX]; /* what Ctrl-C kills */
 static size_t foreground_count;
+/* A Ctrl-C typed in cooked mode while no task was the foreground: the shell
+ * turns the terminal cooked before it starts a pipeline and names each task
+ * the foreground once it exists, so an interrupt typed right after Enter
+ * belongs to the tasks named next. Every task named while it is set is
+ * killed; the shell taking the terminal back (raw mode, or no foreground)
+ * clears it. */
+static bool interrupt_pending;
 /* Counts the times the foreground was cleared (the shell took the terminal
  * back). A read waiting since before is answered EINTR: its program ended
  * or was stopped (the read may come through locfs after the task died) and
@@ -170,6 +177,8 @@ static void line_interrupt(input_effects_t *fx)
 	echo(fx, "^C\n");
 	memcpy(fx->kill, foreground, sizeof(foreground));
 	fx->kill_count = foreground_count;
+	if (foreground_count == 0)
+		interrupt_pending = true;
 }
 
 /** One typed character; the line keeps what fits (LINE_MAX - 1). */
@@ -213,6 +222,15 @@ static void input_raw(uint8_t c)
 	fibril_condvar_broadcast(&queue_cv);
 }
 
+/** Kills @a id for a Ctrl-C; term_lock must not be held. */
+static void interrupt_task(task_id_t id)
+{
+	errno_t rc = task_kill(id);
+	if (rc != EOK && rc != ENOENT) /* ENOENT: it had ended already */
+		printf("%s: cannot kill task %llu: %s\n", NAME, (unsigned long long) id,
+		    strerror(rc));
+}
+
 /** Handles @a size (at most IN_CHUNK) typed bytes; feed_lock is held. */
 static void input_process(const uint8_t *buf, size_t size)
 {
@@ -227,12 +245,8 @@ static void input_process(const uint8_t *buf, size_t size)
 	fibril_mutex_unlock(&term_lock);
 	if (fx.echo_len > 0)
 		(void) output_write(fx.echo, fx.echo_len); /* a failure shows in reads */
-	for (size_t i = 0; i < fx.kill_count; i++) {
-		errno_t rc = task_kill(fx.kill[i]);
-		if (rc != EOK && rc != ENOENT) /* ENOENT: it had ended already */
-			printf("%s: cannot kill task %llu: %s\n", NAME,
-			    (unsigned long long) fx.kill[i], str_error(rc));
-	}
+	for (size_t i = 0; i < fx.kill_count; i++)
+		interrupt_task(fx.kill[i]);
 }
 
 /** Forgets @a src, whose read failed with @a rc. */
@@ -380,6 +394,8 @@ errno_t input_set_mode(unsigned new_mode)
 	else if (new_mode == TERM_MODE_COOKED && mode == TERM_MODE_RAW)
 		recook = queue_untail_raw();
 	mode = new_mode;
+	if (mode == TERM_MODE_RAW)
+		interrupt_pending = false;
 	fibril_mutex_unlock(&term_lock);
 	for (size_t done = 0; done < recook; done += IN_CHUNK) {
 		size_t n = recook - done < IN_CHUNK ? recook - done : IN_CHUNK;
@@ -416,10 +432,14 @@ void input_set_foreground(task_id_t id)
 	foreground[0] = id;
 	foreground_count = id != 0;
 	if (id == 0) {
+		interrupt_pending = false;
 		read_epoch++;
 		fibril_condvar_broadcast(&queue_cv);
 	}
+	bool interrupted = id != 0 && interrupt_pending;
 	fibril_mutex_unlock(&term_lock);
+	if (interrupted)
+		interrupt_task(id);
 }
 
 errno_t input_add_foreground(task_id_t id)
@@ -430,6 +450,9 @@ errno_t input_add_foreground(task_id_t id)
 		rc = ELIMIT;
 	if (rc == EOK)
 		foreground[foreground_count++] = id;
+	bool interrupted = rc == EOK && interrupt_pending;
 	fibril_mutex_unlock(&term_lock);
+	if (interrupted)
+		interrupt_task(id);
 	return rc;
 }
