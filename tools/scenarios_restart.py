@@ -151,6 +151,39 @@ def driver_scenario(driver):
     return scenario
 
 
+def loc_listing(g, path):
+    """The names `ls @path` prints, sorted."""
+    start = len(g.output)
+    run(g, f"ls {path}\r", [])
+    lines = g.output[start:].splitlines()[1:]  # past the echoed command
+    return sorted(line.strip() for line in lines if line.strip() and "# " not in line)
+
+
+def scenario_restart_locsrv(args):
+    """locsrv killed from the shell: init starts it again and every server
+    and driver registers again with its old ids, so /loc lists what it did
+    before, program output, the shell and a new mount work, and a driver
+    restarted afterwards registers its service again."""
+    restarted = r"devman: driver ns16550 of /hw/com1 has gone; restarting it \(1 of 3\)$"
+    with _t().guest(args, "restart-locsrv", "", allow=[r"restarting it$", restarted]) as g:
+        _t().wait_shell_prompt(g)
+        before = {path: loc_listing(g, path) for path in ("/loc", "/loc/devices")}
+        kill_and_check(g, "locsrv", 0)
+        for path, names in before.items():
+            after = loc_listing(g, path)
+            if after != names:
+                return False, f"ls {path}: {names} before, {after} after"
+        run(g, "devices\r", [r"^\s*/hw/com1\s+ns16550\s+running\s"])
+        victim = task_id(g, "ns16550")
+        time.sleep(0.1)
+        _t().type_keys(g, f"kill {victim}\r")
+        g.expect(restarted, STEP_TIMEOUT)
+        g.expect(r"^console: serial devices/", STEP_TIMEOUT)
+        run(g, "echo after-driver\r", [r"^after-driver$"])
+        run(g, "ls /loc/devices\r", [r"^\\hw\\com1\\a$"])
+    return True, ""
+
+
 def scenario_essential_tasks(args):
     """`kill` refuses the tasks the system cannot run without (exit 1, a
     message naming the task and -f); `kill -f` of the VFS makes the kernel
@@ -249,6 +282,7 @@ def scenario_memory_comes_back(args):
 
 SCENARIOS = [(f"restart-{name}", restart_scenario(name)) for name in RESTARTABLE] + [
     (f"restart-{driver}", driver_scenario(driver)) for driver in DRIVERS] + [
+    ("restart-locsrv", scenario_restart_locsrv),
     ("restart-essential", scenario_essential_tasks),
     ("memory-comes-back", scenario_memory_comes_back),
 ]

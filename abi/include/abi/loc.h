@@ -15,7 +15,10 @@
  *       CONNECT_TO_ME (LOC_IFACE_SUPPLIER): the callback through which
  *       locsrv forwards clients' connections to the server's services, as
  *       CONNECT_ME_TO (iface, service id). One per connection.
- *   LOC_SERVICE_REGISTER + W full name -> (service id); EEXIST if taken.
+ *   LOC_SERVICE_REGISTER (wanted id) + W full name -> (service id); EEXIST
+ *       if taken. The wanted id (0: none) is an id an earlier locsrv gave:
+ *       granted if free. A locsrv's own ids start above every earlier one's
+ *       (see "Restarts" below).
  *   LOC_SERVICE_UNREGISTER (service id)
  *   LOC_SERVICE_ADD_TO_CAT (service id, category id)
  * A server's services go away when its task ends or its connection closes.
@@ -24,8 +27,10 @@
  *   LOC_SERVICE_GET_ID (flags) + W full name -> (service id); ENOENT, or
  *       with LOC_FLAG_BLOCKING held until the service appears.
  *   LOC_SERVICE_GET_NAME (service id) + R full name (NUL-terminated)
- *   LOC_CATEGORY_GET_ID (flags) + W category name -> (category id);
- *       categories exist once named by anyone (never ENOENT with BLOCKING).
+ *   LOC_CATEGORY_GET_ID (flags, wanted id) + W category name -> (category
+ *       id); categories exist once named by anyone (never ENOENT with
+ *       BLOCKING). A category made by this call gets the wanted id (0:
+ *       none) if that is an earlier locsrv's and free.
  *   LOC_CATEGORY_GET_NAME (category id) + R name
  *   LOC_CATEGORY_GET_SVCS (category id) + R service ids (sysarg_t each)
  *       -> (how many there are, which may exceed what fitted)
@@ -46,6 +51,13 @@
  * Errors: EINVAL for a malformed name (empty, a control character, more
  * than one '/', an empty part), ENAMETOOLONG for a long one, ENOENT for an
  * unknown id or name, ELIMIT when a limit of locsrv is reached.
+ *
+ * Restarts: a locsrv's own ids (services, namespaces, categories) start at
+ * its task id times 2^32, above every id an earlier one gave. A task's libc
+ * remembers what it registered and, when locsrv goes (EHANGUP, or the end
+ * of a callback connection), registers it all again with the old ids and
+ * makes its LOC_CALLBACK_CREATE callback again (lib/c/src/loc.c).
+ * Namespaces get new ids.
  *
  * Connecting to a service: CONNECT_ME_TO through the naming service to
  * service "loc" with (iface, service id) as its first and third arguments

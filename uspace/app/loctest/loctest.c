@@ -19,7 +19,7 @@ static const char *const own_words[] = {"--child", NULL};
 #define POLL_USEC	10000
 #define POLL_TRIES	300
 
-static task_id_t server_task, late_task;
+static task_id_t locsrv_task, server_task, late_task;
 static loc_id_t alpha;
 static category_id_t testcat;
 static volatile unsigned cat_events;
@@ -48,7 +48,7 @@ static void test_servers_start_and_locfs_mounts(void)
 {
 	task_id_t id;
 	CHECK_RC(vfs_mount("/", "tmpfs", "", VFS_MOUNT_WAIT), EOK);
-	CHECK_RC(task_spawn_module("locsrv", &id), EOK);
+	CHECK_RC(task_spawn_module("locsrv", &locsrv_task), EOK);
 	CHECK_RC(task_spawn_module("locfs", &id), EOK);
 	CHECK_RC(vfs_mkdir("/loc"), EOK);
 	CHECK_RC(vfs_mount("/loc", "locfs", "", VFS_MOUNT_WAIT), EOK);
@@ -193,6 +193,52 @@ static void test_locfs_refuses_to_create(void)
 	CHECK_RC(vfs_unlink("/loc/test/alpha", 0), EROFS);
 }
 
+/** Writes @a msg to @a fd and reads it back (the echo device). */
+static bool echo_through(int fd, const char *msg, size_t len)
+{
+	char buf[64] = {0};
+	size_t n = 0, got = 0;
+	return len <= sizeof(buf) && vfs_write(fd, msg, len, &n) == EOK && n == len &&
+	    vfs_read(fd, buf, sizeof(buf), &got) == EOK && got == len &&
+	    memcmp(buf, msg, len) == 0;
+}
+
+static void test_restarted_locsrv_gets_everything_back(void)
+{
+	static const char msg[] = "across a restart";
+	int fd;
+	CHECK_RC(vfs_open("/loc/test/alpha", O_RDWR, &fd), EOK);
+	unsigned events = cat_events;
+	CHECK_RC(task_kill(locsrv_task), EOK);
+	task_exit_t texit;
+	CHECK_RC(task_join(locsrv_task, &texit, 0), EOK);
+	CHECK_RC(task_spawn_module("locsrv", &locsrv_task), EOK);
+	/* The child registers its services again, test/ready last. */
+	loc_id_t id;
+	CHECK_RC(loc_service_get_id("test/ready", &id, LOC_FLAG_BLOCKING), EOK);
+	CHECK_RC(loc_service_get_id("test/alpha", &id, 0), EOK);
+	CHECK(id == alpha);
+	category_id_t cat;
+	CHECK_RC(loc_category_get_id("testcat", &cat, 0), EOK);
+	CHECK(cat == testcat);
+	loc_id_t ids[4];
+	size_t count;
+	CHECK_RC(loc_category_get_svcs(testcat, ids, 4, &count), EOK);
+	CHECK(count == 1 && ids[0] == alpha);
+	CHECK(wait_count(&cat_events, events)); /* the callback is made again */
+	/* A file opened before, and a new open, reach the device. */
+	CHECK(echo_through(fd, msg, sizeof(msg)));
+	DISCARD(cleanup, vfs_close(fd));
+	CHECK(dir_has("/loc/test", "alpha"));
+	CHECK_RC(vfs_open("/loc/test/alpha", O_RDWR, &fd), EOK);
+	CHECK(echo_through(fd, msg, sizeof(msg)));
+	DISCARD(cleanup, vfs_close(fd));
+	/* This task's own server came back too: its name is still taken. */
+	CHECK_RC(loc_server_register("again", fallback, NULL), EEXIST);
+	CHECK_RC(loc_service_register("mine/two", &id), EOK);
+	CHECK(id != alpha);
+}
+
 static void test_killed_server_loses_its_services(void)
 {
 	unsigned events = cat_events;
@@ -237,6 +283,7 @@ int main(int argc, char *argv[])
 	RUN(test_locfs_lists_namespaces_and_services);
 	RUN(test_locfs_read_write_reach_the_device);
 	RUN(test_locfs_refuses_to_create);
+	RUN(test_restarted_locsrv_gets_everything_back);
 	RUN(test_killed_server_loses_its_services);
 	return test_suite_end();
 }

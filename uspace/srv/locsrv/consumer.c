@@ -39,21 +39,26 @@ static fibril_event_t notify_event = FIBRIL_EVENT_INIT;
  * Lookups by name.
  */
 
-/** Finds @a name (flags @a flags) in the registry; the lock is held. */
-typedef errno_t (*lookup_fn_t)(const char *name, sysarg_t flags, sysarg_t *id);
+/** Finds @a name (the call's args[0] @a flags and args[1] @a wanted) in the
+ *  registry; the lock is held. */
+typedef errno_t (*lookup_fn_t)(
+    const char *name, sysarg_t flags, sysarg_t wanted, sysarg_t *id);
 
-static errno_t lookup_service(const char *name, sysarg_t flags, sysarg_t *id)
+static errno_t lookup_service(
+    const char *name, sysarg_t flags, sysarg_t wanted, sysarg_t *id)
 {
 	return loc_registry_service_lookup(&loc_registry, name, id);
 }
 
-static errno_t lookup_category(const char *name, sysarg_t flags, sysarg_t *id)
+static errno_t lookup_category(
+    const char *name, sysarg_t flags, sysarg_t wanted, sysarg_t *id)
 {
 	bool create = (flags & LOC_FLAG_BLOCKING) != 0;
-	return loc_registry_category_get(&loc_registry, name, create, id);
+	return loc_registry_category_get(&loc_registry, name, create, wanted, id);
 }
 
-static errno_t lookup_namespace(const char *name, sysarg_t flags, sysarg_t *id)
+static errno_t lookup_namespace(
+    const char *name, sysarg_t flags, sysarg_t wanted, sysarg_t *id)
 {
 	return loc_registry_ns_lookup(&loc_registry, name, id);
 }
@@ -110,7 +115,7 @@ static void name_lookup(loc_conn_t *conn, ipc_call_t *call, lookup_fn_t fn)
 	}
 	sysarg_t flags = call->args[0], id = 0;
 	loc_lock();
-	rc = fn(name, flags, &id);
+	rc = fn(name, flags, call->args[1], &id);
 	bool hold = rc == ENOENT && fn == lookup_service &&
 	    (flags & LOC_FLAG_BLOCKING) != 0;
 	if (hold)

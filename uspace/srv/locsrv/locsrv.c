@@ -99,12 +99,20 @@ static void loc_connection(ipc_call_t *icall, void *arg)
 		connect_forward(icall);
 }
 
+/** The first id this location service gives: above every id an earlier one
+ *  gave (task ids only grow, and one gives fewer than 2^32 ids), so that
+ *  the ids servers ask back after a restart are all below it. */
+static uint64_t first_id(void)
+{
+	return task_get_id() << 32;
+}
+
 int main(int argc, char *argv[])
 {
 	int status;
 	if (cmd_check_words(argc, argv, USAGE, NULL, &status))
 		return status;
-	loc_registry_init(&loc_registry);
+	loc_registry_init(&loc_registry, first_id());
 	errno_t rc = loc_notifier_start();
 	if (rc == EOK)
 		rc = service_register_broker(

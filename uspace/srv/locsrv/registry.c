@@ -54,14 +54,23 @@ errno_t loc_name_split(const char *fqn, char *ns, char *name)
 	return EOK;
 }
 
-void loc_registry_init(loc_registry_t *r)
+void loc_registry_init(loc_registry_t *r, uint64_t first_id)
 {
 	memset(r, 0, sizeof(*r));
 	list_initialize(&r->services);
 	list_initialize(&r->namespaces);
 	list_initialize(&r->categories);
-	r->next_id = 1;
-	r->next_cat_id = 1;
+	r->first_id = first_id > 0 ? first_id : 1;
+	r->next_id = r->first_id;
+	r->next_cat_id = r->first_id;
+}
+
+/** Whether @a wanted may be granted as it is: below the registry's own
+ *  ids (so an id it gave itself is never asked back) and not 0. Whether it
+ *  is free is the caller's to check. */
+static bool id_reclaimable(const loc_registry_t *r, uint64_t wanted)
+{
+	return wanted > 0 && wanted < r->first_id;
 }
 
 /*
@@ -150,8 +159,42 @@ loc_service_t *loc_registry_service_find(loc_registry_t *r, loc_id_t id)
 	return NULL;
 }
 
+/** Puts @a link into @a list, which stays in ascending ids (@a id_of:
+ *  an element's id). */
+static void id_insert(list_t *list, link_t *link, uint64_t (*id_of)(link_t *))
+{
+	uint64_t id = id_of(link);
+	for (link_t *l = list_first(list); l != NULL; l = list_next(l, list)) {
+		if (id_of(l) > id) {
+			list_insert_before(link, l);
+			return;
+		}
+	}
+	list_append(link, list);
+}
+
+static uint64_t svc_id_of(link_t *l)
+{
+	return list_get_instance(l, loc_service_t, link)->id;
+}
+
+static uint64_t cat_id_of(link_t *l)
+{
+	return list_get_instance(l, loc_category_t, link)->id;
+}
+
+/** @a wanted if it may be reclaimed and no service or namespace has it,
+ *  else a new id. */
+static loc_id_t svc_id_pick(loc_registry_t *r, loc_id_t wanted)
+{
+	if (id_reclaimable(r, wanted) && loc_registry_probe(r, wanted) == LOC_OBJECT_NONE)
+		return wanted;
+	return r->next_id++;
+}
+
 /** A new service @a name in @a ns (counted there); NULL without memory. */
-static loc_service_t *svc_make(loc_registry_t *r, loc_namespace_t *ns, const char *name)
+static loc_service_t *svc_make(
+    loc_registry_t *r, loc_namespace_t *ns, const char *name, loc_id_t wanted)
 {
 	loc_service_t *s = malloc(sizeof(*s));
 	char *copy = strdup(name);
@@ -161,7 +204,7 @@ static loc_service_t *svc_make(loc_registry_t *r, loc_namespace_t *ns, const cha
 		return NULL;
 	}
 	memset(s, 0, sizeof(*s));
-	s->id = r->next_id++;
+	s->id = svc_id_pick(r, wanted);
 	s->ns = ns;
 	s->name = copy;
 	ns->services++;
@@ -169,7 +212,7 @@ static loc_service_t *svc_make(loc_registry_t *r, loc_namespace_t *ns, const cha
 }
 
 errno_t loc_registry_service_add(
-    loc_registry_t *r, const char *fqn, void *owner, loc_id_t *id)
+    loc_registry_t *r, const char *fqn, void *owner, loc_id_t wanted, loc_id_t *id)
 {
 	char ns_name[LOC_NAME_MAX + 1], name[LOC_NAME_MAX + 1];
 	errno_t rc = loc_name_split(fqn, ns_name, name);
@@ -180,14 +223,14 @@ errno_t loc_registry_service_add(
 	if (r->nservices >= LOC_SERVICES_MAX)
 		return ELIMIT;
 	loc_namespace_t *ns = ns_get(r, ns_name);
-	loc_service_t *s = ns != NULL ? svc_make(r, ns, name) : NULL;
+	loc_service_t *s = ns != NULL ? svc_make(r, ns, name, wanted) : NULL;
 	if (s == NULL) {
 		if (ns != NULL)
 			ns_maybe_free(ns);
 		return ENOMEM;
 	}
 	s->owner = owner;
-	list_append(&s->link, &r->services);
+	id_insert(&r->services, &s->link, svc_id_of);
 	r->nservices++;
 	r->svc_changes++;
 	*id = s->id;
@@ -277,8 +320,10 @@ static loc_category_t *cat_by_name(loc_registry_t *r, const char *name)
 	return NULL;
 }
 
-/** A new category @a name: ELIMIT, ENOMEM. */
-static errno_t cat_make(loc_registry_t *r, const char *name, loc_category_t **out)
+/** A new category @a name, with id @a wanted if that may be reclaimed and
+ *  is free: ELIMIT, ENOMEM. */
+static errno_t cat_make(
+    loc_registry_t *r, const char *name, category_id_t wanted, loc_category_t **out)
 {
 	if (r->ncategories >= LOC_CATEGORIES_MAX)
 		return ELIMIT;
@@ -289,23 +334,25 @@ static errno_t cat_make(loc_registry_t *r, const char *name, loc_category_t **ou
 		free(copy);
 		return ENOMEM;
 	}
-	c->id = r->next_cat_id++;
+	bool reclaim = id_reclaimable(r, wanted) &&
+	    loc_registry_category_find(r, wanted) == NULL;
+	c->id = reclaim ? wanted : r->next_cat_id++;
 	c->name = copy;
-	list_append(&c->link, &r->categories);
+	id_insert(&r->categories, &c->link, cat_id_of);
 	r->ncategories++;
 	*out = c;
 	return EOK;
 }
 
-errno_t loc_registry_category_get(
-    loc_registry_t *r, const char *name, bool create, category_id_t *id)
+errno_t loc_registry_category_get(loc_registry_t *r, const char *name, bool create,
+    category_id_t wanted, category_id_t *id)
 {
 	errno_t rc = loc_name_check(name, false);
 	if (rc != EOK)
 		return rc;
 	loc_category_t *c = cat_by_name(r, name);
 	if (c == NULL)
-		rc = create ? cat_make(r, name, &c) : ENOENT;
+		rc = create ? cat_make(r, name, wanted, &c) : ENOENT;
 	if (rc == EOK)
 		*id = c->id;
 	return rc;

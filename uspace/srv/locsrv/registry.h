@@ -4,7 +4,11 @@
  * it is); the server (locsrv.c) guards every call with its one lock.
  *
  * Ids: services and namespaces share one counter, categories have their own;
- * neither is ever reused, and 0 is never an id. A namespace exists while it
+ * both start at the registry's first id, neither is ever reused, and 0 is
+ * never an id. Below the first id lie the ids of an earlier location
+ * service: a server registering again after a restart asks for its old
+ * service and category ids ("wanted"), granted when free; namespaces always
+ * get new ids. A namespace exists while it
  * has services; a category, once named, for good. Owners are opaque to the
  * registry (the server's record of a supplier connection).
  *
@@ -53,6 +57,7 @@ typedef struct {
 	list_t namespaces; /* loc_namespace_t */
 	list_t categories; /* loc_category_t */
 	size_t nservices, ncategories;
+	uint64_t first_id; /* the registry's own ids: first_id and above */
 	loc_id_t next_id;
 	category_id_t next_cat_id;
 	/* Counters of changes, for the server to see what to tell whom. */
@@ -67,14 +72,16 @@ errno_t loc_name_split(const char *fqn, char *ns, char *name);
  *  @a empty_ok). */
 errno_t loc_name_check(const char *name, bool empty_ok);
 
-void loc_registry_init(loc_registry_t *r);
+/** An empty registry whose own ids start at @a first_id (0 counts as 1). */
+void loc_registry_init(loc_registry_t *r, uint64_t first_id);
 /** Frees everything (for tests). */
 void loc_registry_fini(loc_registry_t *r);
 
-/** Registers @a fqn for @a owner: its id in *@a id. EEXIST, ELIMIT,
- *  ENOMEM, or a name error. */
+/** Registers @a fqn for @a owner: its id in *@a id, which is @a wanted if
+ *  that is below the first id and names nothing (0: no wish). EEXIST,
+ *  ELIMIT, ENOMEM, or a name error. */
 errno_t loc_registry_service_add(
-    loc_registry_t *r, const char *fqn, void *owner, loc_id_t *id);
+    loc_registry_t *r, const char *fqn, void *owner, loc_id_t wanted, loc_id_t *id);
 /** Unregisters service @a id of @a owner: ENOENT, EPERM (not its own). */
 errno_t loc_registry_service_remove(loc_registry_t *r, loc_id_t id, void *owner);
 /** Unregisters every service of @a owner; how many there were. */
@@ -84,10 +91,11 @@ errno_t loc_registry_service_lookup(loc_registry_t *r, const char *fqn, loc_id_t
 /** The full name of @a s into @a buf (LOC_NAME_MAX * 2 + 2 bytes fit all). */
 void loc_service_fqn(const loc_service_t *s, char *buf, size_t size);
 
-/** The id of category @a name, made if new and @a create: ENOENT, ELIMIT,
- *  ENOMEM or a name error. */
-errno_t loc_registry_category_get(
-    loc_registry_t *r, const char *name, bool create, category_id_t *id);
+/** The id of category @a name, made if new and @a create (with id
+ *  @a wanted if that is below the first id and free; 0: no wish): ENOENT,
+ *  ELIMIT, ENOMEM or a name error. */
+errno_t loc_registry_category_get(loc_registry_t *r, const char *name, bool create,
+    category_id_t wanted, category_id_t *id);
 loc_category_t *loc_registry_category_find(loc_registry_t *r, category_id_t id);
 /** Adds service @a svc of @a owner to category @a cat: ENOENT, EPERM,
  *  EEXIST (already in it), ELIMIT. */

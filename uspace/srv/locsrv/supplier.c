@@ -78,7 +78,7 @@ static void server_register(loc_conn_t *conn, ipc_call_t *call)
 	loc_answer(call, rc, 0);
 }
 
-/** LOC_SERVICE_REGISTER + W full name -> (id). */
+/** LOC_SERVICE_REGISTER (wanted id) + W full name -> (id). */
 static void service_register(loc_conn_t *conn, ipc_call_t *call)
 {
 	char *fqn;
@@ -89,9 +89,9 @@ static void service_register(loc_conn_t *conn, ipc_call_t *call)
 	}
 	loc_id_t id = 0;
 	loc_lock();
-	rc = conn->server == NULL
-	    ? EINVAL /* no server to connect to */
-	    : loc_registry_service_add(&loc_registry, fqn, conn->server, &id);
+	rc = conn->server == NULL ? EINVAL /* no server to connect to */
+				  : loc_registry_service_add(&loc_registry, fqn,
+					conn->server, call->args[0], &id);
 	if (rc == EOK)
 		loc_held_flush();
 	loc_unlock();
