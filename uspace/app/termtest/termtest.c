@@ -233,20 +233,33 @@ static void step_dead_reader(void)
 	    "a line typed after a reader was killed reaches the next reader");
 }
 
-static void step_interrupt(void)
+/** Starts the victim and makes it the terminal's foreground. */
+static errno_t victim_start(task_id_t *victim)
 {
-	task_id_t victim;
-	errno_t rc = task_spawn_module("termtest --victim", &victim);
+	errno_t rc = task_spawn_module("termtest --victim", victim);
 	if (rc == EOK)
-		rc = term_set_foreground(term, victim);
-	if (rc == EOK)
-		rc = prompt("termtest: press ctrl-c> ");
+		rc = term_set_foreground(term, *victim);
+	return rc;
+}
+
+/** Checks that @a victim (when @a rc is EOK) ends killed; clears the
+ *  foreground. */
+static void victim_check_killed(errno_t rc, task_id_t victim, const char *what)
+{
 	task_exit_t texit = {0};
 	if (rc == EOK)
 		rc = task_join(victim, &texit, JOIN_USEC);
-	check(rc == EOK && texit.how == TASK_EXIT_KILLED,
-	    "ctrl-c kills the foreground task");
+	check(rc == EOK && texit.how == TASK_EXIT_KILLED, what);
 	check(term_set_foreground(term, 0) == EOK, "the foreground is cleared");
+}
+
+static void step_interrupt(void)
+{
+	task_id_t victim = 0;
+	errno_t rc = victim_start(&victim);
+	if (rc == EOK)
+		rc = prompt("termtest: press ctrl-c> ");
+	victim_check_killed(rc, victim, "ctrl-c kills the foreground task");
 }
 
 /** A Ctrl-C typed while no task is the foreground (a shell's Enter, its
@@ -256,18 +269,12 @@ static void step_interrupt_ahead(void)
 {
 	char line[LINE_SIZE];
 	size_t len;
-	errno_t rc = read_line("termtest: ctrl-c, then go> ", line, &len);
 	task_id_t victim = 0;
+	errno_t rc = read_line("termtest: ctrl-c, then go> ", line, &len);
 	if (rc == EOK)
-		rc = task_spawn_module("termtest --victim", &victim);
-	if (rc == EOK)
-		rc = term_set_foreground(term, victim);
-	task_exit_t texit = {0};
-	if (rc == EOK)
-		rc = task_join(victim, &texit, JOIN_USEC);
-	check(rc == EOK && texit.how == TASK_EXIT_KILLED,
-	    "a ctrl-c typed before the foreground task exists kills it");
-	check(term_set_foreground(term, 0) == EOK, "the foreground is cleared");
+		rc = victim_start(&victim);
+	victim_check_killed(
+	    rc, victim, "a ctrl-c typed before the foreground task exists kills it");
 }
 
 /** Whether the first display's screen shows @a text on one of its rows. */
