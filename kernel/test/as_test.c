@@ -178,3 +178,42 @@ KTEST(mem_object_commits_what_it_may_need)
 	KT_ASSERT_EQ(frame_commit(st.free - st.committed + 1), ENOMEM);
 	KT_ASSERT_EQ(committed_now(), base);
 }
+
+static size_t free_now(void)
+{
+	frame_stats_t st;
+	frame_get_stats(&st);
+	return st.free;
+}
+
+KTEST(dma_object_maps_contiguous_zeroed_frames_and_frees_them)
+{
+	kmem_reclaim_all(); /* slab frames cached now are not this test's */
+	size_t before = free_now();
+	as_t *as;
+	KT_ASSERT_EQ(as_create(&as), EOK);
+	mem_object_t *obj;
+	KT_ASSERT_EQ(mem_object_create_dma(3, true, &obj), EOK);
+	KT_ASSERT(obj->phys_base % FRAME_SIZE == 0);
+	KT_ASSERT(obj->phys_base + 3 * FRAME_SIZE <= (1ull << 32));
+	uintptr_t va = 0x1000000;
+	KT_ASSERT_EQ(as_area_create(as, &va, 0x3000, RW, obj, 0), EOK);
+	mem_object_put(obj); /* the area keeps it alive */
+	for (size_t i = 0; i < 3; i++) {
+		paddr_t pa;
+		unsigned flags;
+		KT_ASSERT_EQ(as_page_fault(as, va + i * 0x1000, AS_ACCESS_WRITE), EOK);
+		KT_ASSERT_EQ(page_query(as->root, va + i * 0x1000, &pa, &flags), EOK);
+		KT_ASSERT_EQ(pa, obj->phys_base + i * FRAME_SIZE);
+		const uint64_t *words = phys_to_virt(pa);
+		for (size_t w = 0; w < FRAME_SIZE / 8; w++)
+			KT_ASSERT_EQ(words[w], 0);
+	}
+	KT_ASSERT_EQ(as_area_resize(as, va, 0x8000), ENOTSUP); /* cannot grow */
+	KT_ASSERT_EQ(as_resident_pages(as), 3);
+	as_destroy(as);
+	kmem_reclaim_all();
+	KT_ASSERT_EQ(free_now(), before);
+	KT_ASSERT_EQ(mem_object_create_dma(2 << BUDDY_MAX_ORDER, false, &obj), ENOMEM);
+	KT_ASSERT_EQ(free_now(), before);
+}

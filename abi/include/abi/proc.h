@@ -20,6 +20,10 @@
 /* Pass as *base to SYS_AS_AREA_CREATE to let the kernel choose the address. */
 #define AS_AREA_ANY ((uintptr_t) -1)
 
+/* SYS_DMAMEM_MAP flags; the largest block it hands out is DMAMEM_MAX bytes. */
+#define DMAMEM_BELOW_4G 0x01 /* every byte below 4 GiB (32-bit DMA engines) */
+#define DMAMEM_MAX	(4u << 20)
+
 /* Lowest address of any user mapping: page 0 and its neighbours stay unmapped. */
 #define USER_ADDRESS_MIN 0x10000
 

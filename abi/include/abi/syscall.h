@@ -60,6 +60,10 @@
 #define SYS_SYSTEM_POWER 53 /* (mode: POWER_*, abi/power.h) PERM_TASK */
 /* (clock_params_t *) the clock's TSC conversion (abi/clock.h); ENOTSUP without one */
 #define SYS_CLOCK_PARAMS 54
+/* (size, DMAMEM_* flags, uintptr_t *base, uint64_t *phys): physically
+ * contiguous zeroed memory for a device to reach by DMA; a driver holding a
+ * device grant, or PERM_PHYSMEM. Freed with SYS_AS_AREA_DESTROY. */
+#define SYS_DMAMEM_MAP 55
 
 /*
  * IPC system calls take and return more words than the six argument
@@ -87,6 +91,6 @@
 
 #define SYS_IPC_FIRST 32
 #define SYS_IPC_LAST  43
-#define SYSCALL_COUNT 55
+#define SYSCALL_COUNT 56
 
 #endif

@@ -199,8 +199,10 @@ static errno_t resize_locked(as_t *as, as_area_t *area, size_t pages)
 		return EINVAL;
 	if (pages > area->pages && !range_free(as, area->base, pages, area))
 		return EEXIST;
+	/* Only an anonymous object that no one else maps grows with its area. */
 	bool exclusive = area->obj->refcount == 1;
-	if (pages > area->obj->pages - area->obj_offset && !exclusive)
+	if (pages > area->obj->pages - area->obj_offset &&
+	    (!exclusive || area->obj->type != MEM_OBJECT_ANON))
 		return ENOTSUP;
 	if (pages < area->pages)
 		unmap_pages(as, area, pages, area->pages - pages);
@@ -351,7 +353,9 @@ size_t as_resident_pages(as_t *as)
 	size_t n = 0;
 	spinlock_lock(&as->lock);
 	list_foreach (as->areas, link, as_area_t, a)
-		n += a->obj->type == MEM_OBJECT_ANON ? a->obj->resident : 0;
+		n += a->obj->type == MEM_OBJECT_ANON ? a->obj->resident
+		    : a->obj->type == MEM_OBJECT_DMA ? a->pages
+						     : 0;
 	spinlock_unlock(&as->lock);
 	return n;
 }

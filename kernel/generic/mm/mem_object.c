@@ -95,6 +95,25 @@ errno_t mem_object_create_phys(paddr_t base, size_t pages, mem_object_t **out)
 	return EOK;
 }
 
+errno_t mem_object_create_dma(size_t pages, bool below_4g, mem_object_t **out)
+{
+	paddr_t base;
+	if (frame_alloc_zeroed(frame_order_for(pages * FRAME_SIZE), &base) != EOK)
+		return ENOMEM;
+	if (below_4g && base + (paddr_t) pages * FRAME_SIZE > (1ull << 32)) {
+		frame_free(base);
+		return ENOMEM;
+	}
+	mem_object_t *obj = object_alloc(MEM_OBJECT_DMA, pages);
+	if (obj == NULL) {
+		frame_free(base);
+		return ENOMEM;
+	}
+	obj->phys_base = base;
+	*out = obj;
+	return EOK;
+}
+
 void mem_object_get(mem_object_t *obj)
 {
 	__atomic_add_fetch(&obj->refcount, 1, __ATOMIC_RELAXED);
@@ -134,6 +153,8 @@ void mem_object_put(mem_object_t *obj)
 		kfree(obj->chunks);
 		if (obj->committed > 0)
 			frame_uncommit(obj->committed);
+	} else if (obj->type == MEM_OBJECT_DMA) {
+		frame_free(obj->phys_base);
 	}
 	kmem_free(&object_cache, obj);
 }
@@ -142,7 +163,7 @@ errno_t mem_object_lookup(mem_object_t *obj, size_t index, paddr_t *pa)
 {
 	if (index >= obj->pages)
 		return EINVAL;
-	if (obj->type == MEM_OBJECT_PHYS) {
+	if (obj->type != MEM_OBJECT_ANON) {
 		*pa = obj->phys_base + (paddr_t) index * FRAME_SIZE;
 		return EOK;
 	}
@@ -169,7 +190,7 @@ static errno_t object_frame(mem_object_t *obj, paddr_t *pa)
 
 errno_t mem_object_page(mem_object_t *obj, size_t index, paddr_t *pa)
 {
-	if (obj->type == MEM_OBJECT_PHYS || index >= obj->pages)
+	if (obj->type != MEM_OBJECT_ANON || index >= obj->pages)
 		return mem_object_lookup(obj, index, pa);
 	spinlock_lock(&obj->lock);
 	paddr_t **chunk = &obj->chunks[index / MEM_OBJECT_CHUNK_PAGES];
@@ -219,7 +240,7 @@ static void commit_trim(mem_object_t *obj)
 
 errno_t mem_object_resize(mem_object_t *obj, size_t pages)
 {
-	if (obj->type == MEM_OBJECT_PHYS)
+	if (obj->type != MEM_OBJECT_ANON)
 		return ENOTSUP;
 	size_t need = chunks_for(pages);
 	paddr_t **grown = NULL;

@@ -104,3 +104,46 @@ sysarg_t sys_physmem_map(sysarg_t phys, sysarg_t size, sysarg_t flags, sysarg_t 
 		arch_physmem_mapped(phys, size);
 	return (sysarg_t) rc;
 }
+
+/** Maps @a obj read-write at a base the kernel picks and tells the caller
+ *  the base and the physical address; on a bad pointer nothing stays mapped. */
+static errno_t dmamem_publish(
+    mem_object_t *obj, size_t size, sysarg_t base_out, sysarg_t phys_out)
+{
+	uintptr_t base = AS_AREA_ANY;
+	errno_t rc = as_area_create(current_as(), &base, size,
+	    AS_AREA_READ | AS_AREA_WRITE | AS_AREA_CACHEABLE, obj, 0);
+	if (rc != EOK)
+		return rc;
+	uint64_t phys = obj->phys_base;
+	rc = copy_to_uspace(base_out, &base, sizeof(base));
+	if (rc == EOK)
+		rc = copy_to_uspace(phys_out, &phys, sizeof(phys));
+	if (rc != EOK)
+		as_area_destroy(current_as(), base);
+	return rc;
+}
+
+sysarg_t sys_dmamem_map(
+    sysarg_t size, sysarg_t flags, sysarg_t base_out, sysarg_t phys_out)
+{
+	if (size == 0 || size > DMAMEM_MAX || (flags & ~(sysarg_t) DMAMEM_BELOW_4G) != 0)
+		return (sysarg_t) EINVAL;
+	if (!task_drives_hw(THREAD->task, PERM_PHYSMEM))
+		return (sysarg_t) EPERM;
+	uintptr_t probe =
+	    AS_AREA_ANY; /* both pointers writable before anything is made */
+	errno_t rc = copy_to_uspace(base_out, &probe, sizeof(probe));
+	if (rc == EOK)
+		rc = copy_to_uspace(phys_out, &probe, sizeof(probe));
+	if (rc != EOK)
+		return (sysarg_t) rc;
+	mem_object_t *obj;
+	size = (size + PAGE - 1) / PAGE * PAGE;
+	rc = mem_object_create_dma(size / PAGE, flags & DMAMEM_BELOW_4G, &obj);
+	if (rc != EOK)
+		return (sysarg_t) rc;
+	rc = dmamem_publish(obj, size, base_out, phys_out);
+	mem_object_put(obj); /* the area holds its own reference */
+	return (sysarg_t) rc;
+}

@@ -66,6 +66,15 @@ errno_t hwres_set_add(hwres_set_t *set, uint32_t kind, uint64_t base, uint64_t s
 	}
 }
 
+bool hwres_set_any(const hwres_set_t *set)
+{
+	for (size_t i = 0; i < HWRES_IRQ_MAX / 64; i++) {
+		if (set->irq[i] != 0)
+			return true;
+	}
+	return set->io_count > 0 || set->mem_count > 0;
+}
+
 bool hwres_set_covers(const hwres_set_t *set, uint32_t kind, uint64_t base, uint64_t size)
 {
 	if (!hwres_valid(kind, base, size))

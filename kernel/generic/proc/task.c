@@ -333,6 +333,14 @@ bool task_hwres_allowed(
 	return ok;
 }
 
+bool task_drives_hw(task_t *task, unsigned perm)
+{
+	spinlock_lock(&task->lock);
+	bool ok = (task->perms & perm) || hwres_set_any(&task->hwres);
+	spinlock_unlock(&task->lock);
+	return ok;
+}
+
 bool task_io_allowed(task_t *task, uint32_t port, unsigned width)
 {
 	if (task->io_bitmap == NULL || port + width > task->io_bitmap_bytes * 8)

@@ -58,6 +58,7 @@ static const syscall_fn_t syscall_table[SYSCALL_COUNT] = {
     SYSCALL(SYS_KLOG_READ, sys_klog_read),
     SYSCALL(SYS_SYSTEM_POWER, sys_system_power),
     SYSCALL(SYS_CLOCK_PARAMS, sys_clock_params),
+    SYSCALL(SYS_DMAMEM_MAP, sys_dmamem_map),
 };
 
 sysarg_t syscall_dispatch(sysarg_t num, sysarg_t a1, sysarg_t a2, sysarg_t a3,

@@ -62,3 +62,23 @@ HOST_TEST(slots_run_out_but_covered_ranges_take_none)
 	CHECK(!hwres_set_covers(&s, HWRES_MEM, 0xf0000000, 0x1000));
 	CHECK_EQ(s.mem_count, HWRES_MEM_MAX);
 }
+
+HOST_TEST(any_grant_of_any_kind_makes_a_driver)
+{
+	static const struct {
+		uint32_t kind;
+		uint64_t base, size;
+	} grants[] = {{HWRES_IO, 0x3f8, 8}, {HWRES_MEM, 0xfebf0000, 0x1000},
+	    {HWRES_IRQ, 0, 1}, {HWRES_IRQ, 200, 1}};
+	hwres_set_t s;
+	for (size_t i = 0; i < sizeof(grants) / sizeof(grants[0]); i++) {
+		memset(&s, 0, sizeof(s));
+		CHECK(!hwres_set_any(&s));
+		CHECK(hwres_set_add(&s, grants[i].kind, grants[i].base, grants[i].size) ==
+		    EOK);
+		CHECK(hwres_set_any(&s));
+	}
+	memset(&s, 0, sizeof(s));
+	CHECK(hwres_set_add(&s, HWRES_IO, 0xffff, 2) == EINVAL); /* refused: still none */
+	CHECK(!hwres_set_any(&s));
+}

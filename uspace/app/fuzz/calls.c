@@ -404,6 +404,7 @@ static bool needs_permission(sysarg_t num)
 	case SYS_IOSPACE_ENABLE:
 	case SYS_IRQ_SUBSCRIBE:
 	case SYS_PHYSMEM_MAP:
+	case SYS_DMAMEM_MAP:
 	case SYS_IPCLOG_CONTROL:
 		return true;
 	default:

@@ -215,6 +215,19 @@ static void physmem_fuzz(fuzzer_t *f)
 		fz_call(f, SYS_AS_AREA_DESTROY, base, 0, 0, 0, 0, 0); /* never touched */
 }
 
+static void dmamem_fuzz(fuzzer_t *f)
+{
+	uintptr_t base = 0;
+	uint64_t phys = 0;
+	bool good = rnd(f) % 2;
+	const uint64_t sizes[] = {0, 1, 4096, DMAMEM_MAX, DMAMEM_MAX + 1, gen_size(f)};
+	if (fz_call(f, SYS_DMAMEM_MAP, PICK(f, sizes), rnd(f) % 4,
+		good ? (sysarg_t) &base : gen_pointer(f),
+		good ? (sysarg_t) &phys : gen_pointer(f), 0, 0) == EOK &&
+	    good)
+		fz_call(f, SYS_AS_AREA_DESTROY, base, 0, 0, 0, 0, 0);
+}
+
 bool priv_call(fuzzer_t *f, sysarg_t num)
 {
 	switch (num) {
@@ -244,6 +257,9 @@ bool priv_call(fuzzer_t *f, sysarg_t num)
 		return true;
 	case SYS_PHYSMEM_MAP:
 		physmem_fuzz(f);
+		return true;
+	case SYS_DMAMEM_MAP:
+		dmamem_fuzz(f);
 		return true;
 	case SYS_IPCLOG_CONTROL:
 		ipclog_fuzz(f);

@@ -365,6 +365,31 @@ static bool wait_for_io_grant(void)
 	return false;
 }
 
+/** DMA memory for a driver (the child holds grants): zeroed, writable,
+ *  page-aligned below 4 GiB when asked, arguments checked. How many failed. */
+static int child_dmamem(void)
+{
+	int bad = 0;
+	void *virt;
+	uintptr_t phys;
+	bad += dmamem_map_anonymous(0, 0, &virt, &phys) != EINVAL;
+	bad += dmamem_map_anonymous(DMAMEM_MAX + 1, 0, &virt, &phys) != EINVAL;
+	bad += dmamem_map_anonymous(4096, 0x80, &virt, &phys) != EINVAL;
+	bad += (errno_t) syscall4(SYS_DMAMEM_MAP, 4096, 0, 8, (sysarg_t) &phys) !=
+	    EBADMEM;
+	bad += (errno_t) syscall4(SYS_DMAMEM_MAP, 4096, 0, (sysarg_t) &phys, 8) !=
+	    EBADMEM;
+	if (dmamem_map_anonymous(3 * 4096 + 1, DMAMEM_BELOW_4G, &virt, &phys) != EOK)
+		return bad + 1;
+	uint8_t *bytes = virt;
+	for (size_t i = 0; i < 4 * 4096; i += 512)
+		bad += bytes[i] != 0;
+	bytes[4 * 4096 - 1] = 0x5a; /* the rounded-up last page is there too */
+	bad += phys % 4096 != 0 || phys + 4 * 4096 > (1ull << 32);
+	bad += as_area_destroy((uintptr_t) virt) != EOK;
+	return bad;
+}
+
 /** The checks of test_granted_resources, in the child: how many failed. */
 static int child_granted(void)
 {
@@ -389,7 +414,7 @@ static int child_granted(void)
 		bad++;
 	hw_resource_t more = {.kind = HWRES_IO, .base = 0x2f8, .size = 8};
 	bad += hwres_grant(task_get_id(), &more) != EPERM; /* no PERM_IO */
-	return bad;
+	return bad + child_dmamem();
 }
 
 static int child_noperm(void)
@@ -398,6 +423,9 @@ static int child_noperm(void)
 	uint64_t id;
 	int bad = 0;
 	bad += physmem_map(0xb8000, 4096, AS_AREA_READ, &base) != EPERM;
+	void *virt;
+	uintptr_t phys;
+	bad += dmamem_map_anonymous(4096, 0, &virt, &phys) != EPERM;
 	bad += (errno_t) syscall2(SYS_IOSPACE_ENABLE, 0x3f8, 8) != EPERM;
 	bad += (errno_t) syscall5(SYS_IRQ_SUBSCRIBE, 5, 1024, 0, 1, (uint64_t) &id) !=
 	    EPERM;

@@ -1,7 +1,9 @@
 /*
  * Memory objects back address-space areas. An anonymous object owns the
  * frames it hands out (allocated zeroed on first use); a physical object
- * describes a fixed range of physical memory it does not own (device memory).
+ * describes a fixed range of physical memory it does not own (device memory);
+ * a DMA object owns one physically contiguous block of RAM, allocated zeroed
+ * when it is made and freed with the object (memory a device reaches by DMA).
  * Objects are reference counted, so two areas in different address spaces
  * can share one (IPC memory sharing).
  *
@@ -25,6 +27,7 @@
 typedef enum {
 	MEM_OBJECT_ANON,
 	MEM_OBJECT_PHYS,
+	MEM_OBJECT_DMA,
 } mem_object_type_t;
 
 typedef struct mem_object {
@@ -32,7 +35,7 @@ typedef struct mem_object {
 	spinlock_t lock;
 	uint64_t refcount;
 	size_t pages;
-	paddr_t phys_base; /* MEM_OBJECT_PHYS */
+	paddr_t phys_base; /* MEM_OBJECT_PHYS and MEM_OBJECT_DMA */
 	paddr_t *
 	    *chunks; /* MEM_OBJECT_ANON: chunks[i][j] = frame of page i*512+j, or 0 */
 	size_t chunk_count;
@@ -50,6 +53,9 @@ errno_t mem_object_create_anon(size_t pages, mem_object_t **out);
 /** A new anonymous object of @a pages pages that commits nothing; ENOMEM. */
 errno_t mem_object_create_noreserve(size_t pages, mem_object_t **out);
 errno_t mem_object_create_phys(paddr_t base, size_t pages, mem_object_t **out);
+/** A new DMA object: @a pages physically contiguous zeroed frames, all below
+ *  4 GiB if @a below_4g; ENOMEM when no such block is free. */
+errno_t mem_object_create_dma(size_t pages, bool below_4g, mem_object_t **out);
 void mem_object_get(mem_object_t *obj);
 /** Drops a reference; the last one frees the object and its frames. */
 void mem_object_put(mem_object_t *obj);

@@ -35,5 +35,7 @@ errno_t hwres_set_add(hwres_set_t *set, uint32_t kind, uint64_t base, uint64_t s
 /** Whether one grant of @a kind covers all of @a base .. @a base + @a size - 1. */
 bool hwres_set_covers(
     const hwres_set_t *set, uint32_t kind, uint64_t base, uint64_t size);
+/** Whether the set grants anything at all (its task drives a device). */
+bool hwres_set_any(const hwres_set_t *set);
 
 #endif

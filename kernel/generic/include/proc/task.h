@@ -76,6 +76,9 @@ errno_t task_create(const char *name, task_t *parent, unsigned perms, task_t **o
  *  SYS_PHYSMEM_MAP check). */
 bool task_hwres_allowed(
     task_t *task, unsigned perm, uint32_t kind, uint64_t base, uint64_t size);
+/** Whether @a task holds @a perm or any hardware grant: a driver (what
+ *  SYS_DMAMEM_MAP checks). */
+bool task_drives_hw(task_t *task, unsigned perm);
 /** Destroys a task that never had a thread (a failed program load). */
 void task_discard(task_t *task);
 /** Finds a task by id and takes a reference; NULL if there is none. */

@@ -28,5 +28,13 @@ _NODISCARD errno_t as_area_change_flags(uintptr_t base, unsigned flags);
  *  stores the chosen base in *@a base. */
 _NODISCARD errno_t physmem_map(
     uintptr_t phys, size_t size, unsigned flags, uintptr_t *base);
+/** Allocates @a size bytes (rounded up to pages, at most DMAMEM_MAX) of
+ *  zeroed, physically contiguous memory for a device to reach by DMA and
+ *  maps it read-write; *@a virt is where this task sees it, *@a phys where
+ *  the device does. @a flags: 0 or DMAMEM_BELOW_4G. A driver holding a device
+ *  grant or a task with PERM_PHYSMEM; EPERM otherwise, EINVAL for a size of 0
+ *  or too large or an unknown flag, ENOMEM. Free it with as_area_destroy(). */
+_NODISCARD errno_t dmamem_map_anonymous(
+    size_t size, unsigned flags, void **virt, uintptr_t *phys);
 
 #endif

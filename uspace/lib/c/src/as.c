@@ -33,3 +33,16 @@ errno_t physmem_map(uintptr_t phys, size_t size, unsigned flags, uintptr_t *base
 {
 	return (errno_t) syscall4(SYS_PHYSMEM_MAP, phys, size, flags, (sysarg_t) base);
 }
+
+errno_t dmamem_map_anonymous(size_t size, unsigned flags, void **virt, uintptr_t *phys)
+{
+	uintptr_t base;
+	uint64_t pa;
+	errno_t rc = (errno_t) syscall4(
+	    SYS_DMAMEM_MAP, size, flags, (sysarg_t) &base, (sysarg_t) &pa);
+	if (rc == EOK) {
+		*virt = (void *) base;
+		*phys = (uintptr_t) pa;
+	}
+	return rc;
+}
