@@ -3,6 +3,10 @@
 # Targets:
 #   all (default)  build build/switchboard.iso
 #   run            boot the image in QEMU, serial console in this terminal
+#                  (IPC log exports, ipclog --host, land in build/ipclog-export.txt)
+#   trace          trace IPC: CMD='cat /data/hello.txt' runs one command, without
+#                  CMD the session is yours until Ctrl-]; writes build/trace.json,
+#                  build/trace.html and build/trace.txt (docs/ipclog.md)
 #   test           host unit tests + kernel self-tests (also of a CONFIG_UBSAN=y
 #                  kernel, built in build/ubsan/, and a CONFIG_DEBUG=n build in
 #                  build/nodebug/) and scenarios in QEMU, TEST_JOBS at once
@@ -39,7 +43,7 @@ NODEBUG_BUILD := $(BUILD)/nodebug
 NODEBUG_ISO := $(NODEBUG_BUILD)/switchboard.iso
 KERNEL_ELF := $(BUILD)/kernel/kernel.elf
 
-.PHONY: all run test bench fuzz debug clean check-style format setup compdb FORCE
+.PHONY: all run trace test bench fuzz debug clean check-style format setup compdb FORCE
 all: $(ISO) $(RUN_ISO)
 
 # Configuration header: regenerated only when a value changes, so a changed
@@ -91,9 +95,23 @@ endif
 QEMU_CONSOLE := -chardev stdio,id=con0,mux=on,signal=off -serial chardev:con0 \
 	-mon chardev=con0,mode=readline
 
+# The second serial port (COM2) is the IPC log's export channel: `ipclog
+# --export --host` writes there, never on the console.
+EXPORT_FILE := $(BUILD)/ipclog-export.txt
+QEMU_EXPORT := -serial file:$(EXPORT_FILE)
+
 run: setup $(BOOT_ISO)
 	@echo "Switchboard: serial console below; leave QEMU with Ctrl-A X."
-	$(QEMU) $(QEMU_FLAGS) $(QEMU_CONSOLE) -display none
+	@echo "IPC log exports (ipclog --export --host) go to $(EXPORT_FILE)."
+	$(QEMU) $(QEMU_FLAGS) $(QEMU_CONSOLE) $(QEMU_EXPORT) -display none
+
+# CMD: the command to trace (none: an interactive session); FILTER: the
+# kernel option ipclog's value (buffer size, types, tasks, methods).
+CMD ?=
+FILTER ?= size=16384
+trace: setup $(RUN_ISO)
+	@python3 tools/trace.py --iso $(RUN_ISO) --cmd "$(CMD)" --filter "$(FILTER)" \
+		--out $(BUILD) --qemu $(QEMU) --accel $(ACCEL) --mem $(MEM)
 
 debug: setup $(BOOT_ISO)
 	@echo "QEMU halted with a GDB stub on :1234; in another terminal: gdb -x tools/gdbinit"

@@ -454,23 +454,31 @@ KTEST(ipclog_records_a_forwarded_call_exactly)
 	ipc_event_t ev;
 	KT_ASSERT_EQ(next_answer(&ev), EOK);
 	size_t n = log_read(&cursor, rec, &missed);
-	KT_ASSERT_EQ(n, 3);
+	KT_ASSERT_EQ(n, 5);
 	KT_ASSERT_EQ(missed, 0);
-	KT_ASSERT_EQ(rec[0].type, IPCLOG_CALL);
-	KT_ASSERT_EQ(rec[1].type, IPCLOG_FORWARD);
-	KT_ASSERT_EQ(rec[2].type, IPCLOG_ANSWER);
-	KT_ASSERT(rec[0].call_id == rec[1].call_id && rec[1].call_id == rec[2].call_id);
-	KT_ASSERT_EQ(rec[0].sender, 0);
-	KT_ASSERT_EQ(rec[0].receiver, a.task->id);
-	KT_ASSERT_EQ(rec[0].phone, h);
-	KT_ASSERT_EQ(rec[0].method, IPC_FIRST_USER_METHOD + 3);
-	KT_ASSERT_EQ(rec[0].args[1], 2);
-	KT_ASSERT_EQ(rec[1].sender, a.task->id);
-	KT_ASSERT_EQ(rec[1].receiver, b.task->id);
-	KT_ASSERT_EQ(rec[2].sender, b.task->id);
-	KT_ASSERT_EQ(rec[2].retval, EOK);
-	KT_ASSERT(rec[2].flags & IPCLOG_F_FORWARDED);
-	KT_ASSERT(rec[0].seq < rec[1].seq && rec[1].time_ns <= rec[2].time_ns);
+	const ipclog_record_t *call = &rec[0], *recv_a = &rec[1], *fwd = &rec[2];
+	const ipclog_record_t *recv_b = &rec[3], *answer = &rec[4];
+	KT_ASSERT_EQ(call->type, IPCLOG_CALL);
+	KT_ASSERT_EQ(recv_a->type, IPCLOG_RECEIVE);
+	KT_ASSERT_EQ(fwd->type, IPCLOG_FORWARD);
+	KT_ASSERT_EQ(recv_b->type, IPCLOG_RECEIVE);
+	KT_ASSERT_EQ(answer->type, IPCLOG_ANSWER);
+	for (size_t i = 1; i < n; i++)
+		KT_ASSERT_EQ(rec[i].call_id, call->call_id);
+	KT_ASSERT_EQ(call->sender, 0);
+	KT_ASSERT_EQ(call->receiver, a.task->id);
+	KT_ASSERT_EQ(call->phone, h);
+	KT_ASSERT_EQ(call->method, IPC_FIRST_USER_METHOD + 3);
+	KT_ASSERT_EQ(call->args[1], 2);
+	KT_ASSERT_EQ(recv_a->receiver, a.task->id);
+	KT_ASSERT(recv_a->thread != 0);
+	KT_ASSERT_EQ(fwd->sender, a.task->id);
+	KT_ASSERT_EQ(fwd->receiver, b.task->id);
+	KT_ASSERT_EQ(recv_b->receiver, b.task->id);
+	KT_ASSERT_EQ(answer->sender, b.task->id);
+	KT_ASSERT_EQ(answer->retval, EOK);
+	KT_ASSERT(answer->flags & IPCLOG_F_FORWARDED);
+	KT_ASSERT(call->seq < fwd->seq && fwd->time_ns <= answer->time_ns);
 
 	/* Type filter: only the hang-up. */
 	KT_ASSERT_EQ(ipclog_filter_methods(0, UINT64_MAX), EOK);
@@ -484,19 +492,19 @@ KTEST(ipclog_records_a_forwarded_call_exactly)
 	for (int i = 0; i < 100 && a.hungups == 0; i++)
 		thread_sleep(MS); /* a answers the PHONE_HUNGUP: one more record */
 
-	/* Overflow: a 16-record ring after 40 events reports 24 missed. */
+	/* Overflow: a 16-record ring after 60 events reports 44 missed. */
 	KT_ASSERT_EQ(ipclog_filter_types(IPCLOG_ALL_TYPES), EOK);
 	KT_ASSERT_EQ(ipclog_resize(16), EOK);
 	KT_ASSERT_EQ(ipclog_resize(17), EINVAL);
 	cursor = 0;
 	h = connect(&b, 0);
 	for (int i = 0; i < 20; i++) {
-		KT_ASSERT_EQ(ipc_call(h, &d, 0), EOK); /* CALL + ANSWER each */
+		KT_ASSERT_EQ(ipc_call(h, &d, 0), EOK); /* CALL, RECEIVE, ANSWER */
 		KT_ASSERT_EQ(next_answer(&ev), EOK);
 	}
 	n = log_read(&cursor, rec, &missed);
 	KT_ASSERT_EQ(n, 16);
-	KT_ASSERT_EQ(missed, 24);
+	KT_ASSERT_EQ(missed, 44);
 
 	/* Off: nothing is recorded. */
 	KT_ASSERT_EQ(ipclog_enable(false), EOK);

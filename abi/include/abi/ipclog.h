@@ -15,11 +15,26 @@ typedef enum {
 	IPCLOG_NOTIF,	 /* a notification was delivered */
 	IPCLOG_CONNECT,	 /* a connection was made (CONNECT_ME_TO/TO_ME accepted) */
 	IPCLOG_REFUSED,	 /* a connection was refused */
+	IPCLOG_RECEIVE,	 /* the receiver took a call from its answerbox */
+	IPCLOG_NAME,	 /* a task or thread got its name (see below) */
 	IPCLOG_TYPE_COUNT,
 } ipclog_type_t;
 
 #define IPCLOG_TYPE_BIT(t) (1u << (t))
-#define IPCLOG_ALL_TYPES   0xfeu
+#define IPCLOG_ALL_TYPES   0x3feu
+
+/*
+ * An IPCLOG_NAME record names the task `sender` (`receiver` 0) or its thread
+ * `receiver`: written when a task or thread starts, when a task renames
+ * itself, and for every living one when the log is turned on, so that the
+ * tasks that have exited by the time the log is read still have a name. The
+ * name, NUL-terminated, fills `args` (at most IPCLOG_NAME_MAX - 1 bytes); its
+ * method is 0. The filters apply to name records as to any other.
+ *
+ * An IPCLOG_RECEIVE record has the caller as `sender`, the receiver's task as
+ * `receiver` and the receiving thread as `thread`.
+ */
+#define IPCLOG_NAME_MAX 40
 
 /* ipclog_record_t.flags */
 #define IPCLOG_F_FORWARDED 0x01 /* the call had been forwarded */
@@ -39,7 +54,7 @@ typedef struct {
 	uint32_t type;	/* ipclog_type_t */
 	uint32_t cpu;
 	uint32_t flags;
-	uint32_t reserved;
+	uint32_t thread; /* the acting thread's id (0: the kernel acted) */
 } ipclog_record_t;
 
 /* SYS_IPCLOG_CONTROL commands (PERM_IPCLOG). */
@@ -51,6 +66,9 @@ typedef struct {
 #define IPCLOG_CMD_FILTER_TYPES	  5 /* arg: mask of IPCLOG_TYPE_BIT() */
 #define IPCLOG_CMD_RESIZE	  6 /* arg: capacity in records (power of two) */
 #define IPCLOG_CMD_STATUS	  7 /* arg: ipclog_status_t * */
+/* arg: bytes, arg2: length: written to the export channel, the host's
+ * second serial port (COM2); ENOTSUP when there is none. */
+#define IPCLOG_CMD_EXPORT 8
 
 #define IPCLOG_FILTER_TASKS_MAX 8
 

@@ -35,15 +35,19 @@
 #ifndef ABI_LOADER_H
 #define ABI_LOADER_H
 
+#include <abi/ifaces.h>
 #include <abi/ipc.h>
 
-#define LOADER_SET_CWD	   (IPC_FIRST_USER_METHOD + 0)
-#define LOADER_SET_PROGRAM (IPC_FIRST_USER_METHOD + 1)
-#define LOADER_SET_ARGS	   (IPC_FIRST_USER_METHOD + 2)
-#define LOADER_LOAD	   (IPC_FIRST_USER_METHOD + 3)
-#define LOADER_RUN	   (IPC_FIRST_USER_METHOD + 4)
-#define LOADER_SET_FILES   (IPC_FIRST_USER_METHOD + 5)
-#define LOADER_SET_ENV	   (IPC_FIRST_USER_METHOD + 6)
+#define LOADER_METHODS(M) \
+	M(LOADER_SET_CWD, "loader.set_cwd") \
+	M(LOADER_SET_PROGRAM, "loader.set_program") \
+	M(LOADER_SET_ARGS, "loader.set_args") \
+	M(LOADER_LOAD, "loader.load") \
+	M(LOADER_RUN, "loader.run") \
+	M(LOADER_SET_FILES, "loader.set_files") \
+	M(LOADER_SET_ENV, "loader.set_env")
+
+IFACE_METHOD_ENUM(LOADER, LOADER_METHODS, IPC_FIRST_USER_METHOD);
 
 /* Paths (the program's, the working directory) as long as the VFS allows
  * (VFS_PATH_MAX): a shell deep in a tree still starts programs. */

@@ -291,6 +291,8 @@ static errno_t receive_request(task_t *self, call_t *call, ipc_event_t *ev)
 	    ev, IPC_EVENT_REQUEST, call, call->request_label, h, call->sender->id);
 	if (call->ops->request_process != NULL)
 		rc = call->ops->request_process(call, ev);
+	if (rc == EOK)
+		IPCLOG(IPCLOG_RECEIVE, call, call->sender->id, self->id, 0, 0);
 	if (rc != EOK) {
 		kobject_t *obj;
 		if (cap_free(&self->caps, h, KOBJECT_CALL, &obj) == EOK)

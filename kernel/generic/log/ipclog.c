@@ -2,7 +2,9 @@
  * The IPC log ring. Records are fixed size; the ring is allocated from frames
  * when the log is first enabled (or resized) and written under ipclog_lock
  * with interrupts off, so IRQ notifications can be recorded too.
- * Lock: ipclog_lock guards the ring, the filters and the counters.
+ * Lock: ipclog_lock guards the ring, the filters and the counters; it is a
+ * leaf (taken inside tasks_lock and threads_lock when naming everyone).
+ * ipclog_export_lock serializes the export channel's writes.
  */
 #include <log/ipclog.h>
 #include <arch/asm.h>
@@ -12,7 +14,9 @@
 #include <cpu.h>
 #include <ipc/ipc.h>
 #include <mm/frame.h>
+#include <arch/drivers.h>
 #include <proc/task.h>
+#include <proc/thread.h>
 #include <spinlock.h>
 #include <string.h>
 #include <time/clock.h>
@@ -23,6 +27,8 @@
 volatile bool ipclog_on;
 
 static spinlock_t ipclog_lock = SPINLOCK_INITIALIZER("ipclog");
+/* Serializes writes to the export channel; never held with ipclog_lock. */
+static spinlock_t ipclog_export_lock = SPINLOCK_INITIALIZER("ipclog_export");
 static ringbuf_t ring;
 static bool ring_ready;
 static uint32_t type_mask = IPCLOG_ALL_TYPES;
@@ -39,6 +45,8 @@ static const char *const type_names[IPCLOG_TYPE_COUNT] = {
     "notif",
     "connect",
     "refused",
+    "receive",
+    "name",
 };
 
 const char *ipclog_type_name(uint32_t type)
@@ -57,15 +65,38 @@ static bool task_selected(uint64_t a, uint64_t b)
 	return false;
 }
 
+/** Stamps @a r with the time, the CPU and the acting thread (0 when the
+ *  kernel's own task acts or no thread runs). */
+static void record_stamp(ipclog_record_t *r, ipclog_type_t type)
+{
+	memset(r, 0, sizeof(*r));
+	r->time_ns = clock_ns();
+	r->tsc = rdtsc();
+	r->type = type;
+	r->cpu = CPU->id;
+	thread_t *t = THREAD;
+	if (t != NULL && t->task != &kernel_task)
+		r->thread = (uint32_t) t->id;
+}
+
+/** Puts @a r in the ring if the filters let it through. */
+static void record_put(ipclog_record_t *r)
+{
+	spinlock_lock(&ipclog_lock);
+	if (ring_ready && (type_mask & IPCLOG_TYPE_BIT(r->type)) &&
+	    r->method >= method_min && r->method <= method_max &&
+	    task_selected(r->sender, r->receiver)) {
+		r->seq = ring.head;
+		ringbuf_put(&ring, r);
+	}
+	spinlock_unlock(&ipclog_lock);
+}
+
 void ipclog_record(ipclog_type_t type, const call_t *call, uint64_t sender,
     uint64_t receiver, uint64_t phone, unsigned flags)
 {
 	ipclog_record_t r;
-	memset(&r, 0, sizeof(r));
-	r.time_ns = clock_ns();
-	r.tsc = rdtsc();
-	r.type = type;
-	r.cpu = CPU->id;
+	record_stamp(&r, type);
 	r.sender = sender;
 	r.receiver = receiver;
 	r.phone = phone;
@@ -79,13 +110,39 @@ void ipclog_record(ipclog_type_t type, const call_t *call, uint64_t sender,
 		if (type == IPCLOG_ANSWER)
 			r.retval = (int64_t) call->data.method;
 	}
-	spinlock_lock(&ipclog_lock);
-	if (ring_ready && (type_mask & IPCLOG_TYPE_BIT(type)) && r.method >= method_min &&
-	    r.method <= method_max && task_selected(sender, receiver)) {
-		r.seq = ring.head;
-		ringbuf_put(&ring, &r);
-	}
-	spinlock_unlock(&ipclog_lock);
+	record_put(&r);
+}
+
+void ipclog_name(uint64_t task, uint64_t thread, const char *name)
+{
+	ipclog_record_t r;
+	record_stamp(&r, IPCLOG_NAME);
+	r.sender = task;
+	r.receiver = thread;
+	str_lcpy((char *) r.args, name, IPCLOG_NAME_MAX);
+	record_put(&r);
+}
+
+static void name_task(task_t *task, void *unused)
+{
+	(void) unused;
+	ipclog_name(task->id, 0, task->name);
+}
+
+static void name_thread(thread_t *thread, void *unused)
+{
+	(void) unused;
+	if (thread->task != &kernel_task)
+		ipclog_name(thread->task->id, thread->id, thread->name);
+}
+
+/** Records the names of every living task and thread (the log was just
+ *  turned on: those that started before have no name record yet). Takes
+ *  tasks_lock, then threads_lock, each with ipclog_lock inside. */
+static void name_everyone(void)
+{
+	task_foreach(name_task, NULL);
+	thread_foreach(name_thread, NULL);
 }
 
 /** Allocates a ring of @a capacity records (power of two). Lock not held. */
@@ -120,7 +177,10 @@ errno_t ipclog_enable(bool on)
 		if (rc != EOK)
 			return rc;
 	}
+	bool was_on = ipclog_on;
 	ipclog_on = on;
+	if (on && !was_on)
+		name_everyone();
 	return EOK;
 }
 
@@ -182,6 +242,14 @@ void ipclog_status(ipclog_status_t *st)
 	st->task_count = filter_task_count;
 	memcpy(st->tasks, filter_tasks, sizeof(filter_tasks));
 	spinlock_unlock(&ipclog_lock);
+}
+
+errno_t ipclog_export(const char *buf, size_t len)
+{
+	spinlock_lock(&ipclog_export_lock);
+	bool written = export_port_write(buf, len);
+	spinlock_unlock(&ipclog_export_lock);
+	return written ? EOK : ENOTSUP;
 }
 
 size_t ipclog_read(uint64_t *cursor, ipclog_record_t *out, size_t max, uint64_t *missed)

@@ -24,6 +24,23 @@ static errno_t control_tasks(sysarg_t ids, sysarg_t count)
 	return rc == EOK ? ipclog_filter_tasks(k, count) : rc;
 }
 
+/** Copies @a len bytes from @a buf to the export channel, a chunk at a
+ *  time (the copy may fault, the port write holds ipclog_export_lock). */
+static errno_t control_export(sysarg_t buf, sysarg_t len)
+{
+	char chunk[256];
+	for (sysarg_t done = 0; done < len;) {
+		size_t n = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
+		errno_t rc = copy_from_uspace(chunk, buf + done, n);
+		if (rc == EOK)
+			rc = ipclog_export(chunk, n);
+		if (rc != EOK)
+			return rc;
+		done += n;
+	}
+	return EOK;
+}
+
 static errno_t control_status(sysarg_t out)
 {
 	ipclog_status_t st;
@@ -53,6 +70,8 @@ sysarg_t sys_ipclog_control(sysarg_t cmd, sysarg_t arg, sysarg_t arg2)
 		return (sysarg_t) ipclog_resize(arg);
 	case IPCLOG_CMD_STATUS:
 		return (sysarg_t) control_status(arg);
+	case IPCLOG_CMD_EXPORT:
+		return (sysarg_t) control_export(arg, arg2);
 	default:
 		return (sysarg_t) EINVAL;
 	}

@@ -4,6 +4,7 @@
  * to every task.
  */
 #include <cpu.h>
+#include <log/ipclog.h>
 #include <proc/program.h>
 #include <proc/task.h>
 #include <proc/thread.h>
@@ -45,6 +46,7 @@ sysarg_t sys_task_set_name(sysarg_t name, sysarg_t len)
 	spinlock_lock(&self->lock);
 	str_lcpy(self->name, kname, sizeof(self->name));
 	spinlock_unlock(&self->lock);
+	IPCLOG_NAME(self->id, 0, kname);
 	return EOK;
 }
 

@@ -6,6 +6,7 @@
 #include <proc/task.h>
 #include <arch/asm.h>
 #include <cpu.h>
+#include <log/ipclog.h>
 #include <mm/as.h>
 #include <ipc/irq.h>
 #include <mm/kmalloc.h>
@@ -45,6 +46,7 @@ static void task_publish(task_t *t)
 	list_append(&t->all_link, &tasks);
 	live_tasks++;
 	spinlock_unlock(&tasks_lock);
+	IPCLOG_NAME(t->id, 0, t->name);
 }
 
 void task_init(void)

@@ -6,6 +6,7 @@
 #include <arch/asm.h>
 #include <arch/thread.h>
 #include <cpu.h>
+#include <log/ipclog.h>
 #include <mm/frame.h>
 #include <mm/kstack.h>
 #include <mm/kmalloc.h>
@@ -82,6 +83,8 @@ errno_t thread_create(
 void thread_start(thread_t *t)
 {
 	assert(t->state == THREAD_NEW);
+	if (t->task != &kernel_task)
+		IPCLOG_NAME(t->task->id, t->id, t->name);
 	scheduler_ready(t);
 }
 

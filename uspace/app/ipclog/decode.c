@@ -81,11 +81,35 @@ static const char *conn_name(const decode_conn_t *c, uint64_t method)
 	return iface != NULL ? ipc_names_method(iface, method) : NULL;
 }
 
+static bool is_loader(const decoder_t *d, uint64_t task)
+{
+	for (size_t i = 0; i < DECODE_LOADERS; i++) {
+		if (d->loaders[i] == task && task != 0)
+			return true;
+	}
+	return false;
+}
+
+/** Learns from a name record whether its task starts as the loader (the
+ *  name it is created with; the program it loads renames it). */
+static void learn_name(decoder_t *d, const ipclog_record_t *r)
+{
+	char name[IPCLOG_NAME_MAX];
+	memcpy(name, r->args, sizeof(name));
+	name[sizeof(name) - 1] = '\0';
+	if (r->receiver == 0 && strcmp(name, "loader") == 0 && !is_loader(d, r->sender)) {
+		d->loaders[d->loader_next] = r->sender;
+		d->loader_next = (d->loader_next + 1) % DECODE_LOADERS;
+	}
+}
+
 /** The name of user method @a method sent by @a owner to @a peer: by the
  *  most recently used of their connections that has one. */
 static const char *user_name(
     decoder_t *d, uint64_t owner, uint64_t peer, uint64_t phone, uint64_t method)
 {
+	if (method == DECODE_ASYNC_CLOSE)
+		return "async.close";
 	decode_conn_t *best = NULL;
 	bool any = false;
 	for (size_t i = 0; i < d->conn_count; i++) {
@@ -103,6 +127,8 @@ static const char *user_name(
 	}
 	if (!any && phone == NS_PHONE)
 		return ipc_names_method(&ipc_names_ns, method);
+	if (!any && is_loader(d, peer))
+		return ipc_names_method(&ipc_names_loader, method);
 	return NULL;
 }
 
@@ -137,6 +163,15 @@ const char *decoder_feed(decoder_t *d, const ipclog_record_t *r)
 	case IPCLOG_CONNECT:
 	case IPCLOG_REFUSED:
 		return answer_name(d, r);
+	case IPCLOG_RECEIVE: {
+		if (r->method < IPC_FIRST_USER_METHOD)
+			return ipc_names_system(r->method);
+		const decode_call_t *c = call_find(d, r->call_id);
+		return c != NULL ? c->name : NULL;
+	}
+	case IPCLOG_NAME:
+		learn_name(d, r);
+		return NULL;
 	case IPCLOG_HANGUP:
 		return ipc_names_system(r->method);
 	default:

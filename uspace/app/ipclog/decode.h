@@ -9,14 +9,17 @@
  *   - an EOK answer to a CONNECT_TO_ME (the offerer O, the answerer A)
  *     gives A a connection to O for the interface in the call's first
  *     argument;
- *   - a call on phone NS_PHONE with no connection known reaches ns.
+ *   - a call on phone NS_PHONE with no connection known reaches ns;
+ *   - a call to a task that started as the program loader (its name record
+ *     said "loader"), with no connection known, is a loader call.
  *
  * A user method on a call or forward from task T to task R is named by the
  * most recently used connection of T to R whose interface has a method of
  * that number (the headers keep the numbers of interfaces that share a peer
- * apart); an answer gets the name its call had. Kernel methods are always
- * named; everything else stays a number. Connections made before the first
- * record fed are unknown.
+ * apart); a receipt and an answer get the name their call had. Kernel
+ * methods are always named, and so is the async framework's close
+ * (DECODE_ASYNC_CLOSE, on any connection); everything else stays a number.
+ * Connections made before the first record fed are unknown.
  */
 #ifndef IPCLOG_DECODE_H
 #define IPCLOG_DECODE_H
@@ -28,6 +31,9 @@
 
 #define DECODE_CALLS 512 /* calls remembered (direct-mapped by call id) */
 #define DECODE_CONNS 128 /* connections remembered; the least recently used goes */
+#define DECODE_LOADERS 16 /* loader tasks remembered (the newest) */
+/* ASYNC_M_CLOSE, private to uspace/lib/async (its src/private/async.h). */
+#define DECODE_ASYNC_CLOSE UINT64_MAX
 
 typedef struct {
 	uint64_t id;	  /* 0: free */
@@ -47,6 +53,8 @@ typedef struct {
 	decode_call_t calls[DECODE_CALLS];
 	decode_conn_t conns[DECODE_CONNS];
 	size_t conn_count; /* entries in use, at most DECODE_CONNS */
+	uint64_t loaders[DECODE_LOADERS]; /* tasks started as the loader */
+	size_t loader_next;
 	uint64_t clock;	   /* counts connections made and calls named */
 } decoder_t;
 

@@ -1,13 +1,16 @@
 /*
  * COM1 (16550 UART) for the kernel's own messages: polled output, polled input.
  * Userspace gets the UART through its own driver later; until then the kernel
- * owns it.
+ * owns it. COM2, when the machine has one, is the IPC log's export channel
+ * (docs/ipclog.md): output only, written by the kernel alone, so exports
+ * never mix with the console.
  */
 #include <arch/asm.h>
 #include <arch/drivers.h>
 #include <console.h>
 
 #define COM1	       0x3f8
+#define COM2	       0x2f8
 #define REG_DATA       0
 #define REG_IER	       1
 #define REG_FCR	       2
@@ -18,15 +21,47 @@
 #define LSR_THR_EMPTY  0x20
 
 static bool serial_present;
+/* 0: not probed, 1: present, -1: absent. Set once, by the first export. */
+static int export_port_state;
 
-static void serial_putc(char c)
+static void uart_putc(uint16_t port, char c)
 {
 	for (int spin = 0; spin < 100000; spin++) {
-		if (inb(COM1 + REG_LSR) & LSR_THR_EMPTY)
+		if (inb(port + REG_LSR) & LSR_THR_EMPTY)
 			break;
 		cpu_relax();
 	}
-	outb(COM1 + REG_DATA, (uint8_t) c);
+	outb(port + REG_DATA, (uint8_t) c);
+}
+
+static void serial_putc(char c)
+{
+	uart_putc(COM1, c);
+}
+
+/** Programs the UART at @a port for polled 115200 8N1; false if absent. */
+static bool uart_setup(uint16_t port)
+{
+	outb(port + REG_IER, 0x00);  /* no interrupts: polled */
+	outb(port + REG_LCR, 0x80);  /* DLAB on */
+	outb(port + REG_DATA, 0x01); /* divisor 1: 115200 baud */
+	outb(port + REG_IER, 0x00);
+	outb(port + REG_LCR, 0x03); /* 8N1, DLAB off */
+	outb(port + REG_FCR, 0xc7); /* FIFO on, cleared, 14-byte threshold */
+	outb(port + REG_MCR, 0x0b); /* DTR, RTS, OUT2 */
+	/* A missing UART reads back all ones. */
+	return inb(port + REG_LSR) != 0xff;
+}
+
+bool export_port_write(const char *buf, size_t len)
+{
+	if (export_port_state == 0)
+		export_port_state = uart_setup(COM2) ? 1 : -1;
+	if (export_port_state < 0)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		uart_putc(COM2, buf[i]);
+	return true;
 }
 
 static void serial_write(const char *buf, size_t len)
@@ -52,15 +87,7 @@ static const console_sink_t serial_sink = {
 
 void serial_init(void)
 {
-	outb(COM1 + REG_IER, 0x00);  /* no interrupts: polled */
-	outb(COM1 + REG_LCR, 0x80);  /* DLAB on */
-	outb(COM1 + REG_DATA, 0x01); /* divisor 1: 115200 baud */
-	outb(COM1 + REG_IER, 0x00);
-	outb(COM1 + REG_LCR, 0x03); /* 8N1, DLAB off */
-	outb(COM1 + REG_FCR, 0xc7); /* FIFO on, cleared, 14-byte threshold */
-	outb(COM1 + REG_MCR, 0x0b); /* DTR, RTS, OUT2 */
-	/* A missing UART reads back all ones. */
-	serial_present = inb(COM1 + REG_LSR) != 0xff;
+	serial_present = uart_setup(COM1);
 	if (!serial_present)
 		return;
 	console_register(&serial_sink);

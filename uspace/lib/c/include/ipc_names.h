@@ -27,6 +27,9 @@ typedef struct {
 
 /** The naming service's methods, on every task's phone NS_PHONE. */
 extern const ipc_iface_names_t ipc_names_ns;
+/** The program loader's methods (abi/loader.h); its phone is not made by a
+ *  connection the IPC log shows. */
+extern const ipc_iface_names_t ipc_names_loader;
 
 /** The interface numbered @a iface; NULL if the registry has none. */
 const ipc_iface_names_t *ipc_names_iface(sysarg_t iface);

@@ -9,6 +9,7 @@
 #include <abi/devman.h>
 #include <abi/display.h>
 #include <abi/kbd.h>
+#include <abi/loader.h>
 #include <abi/loc.h>
 #include <abi/logger.h>
 #include <abi/ns.h>
@@ -42,6 +43,7 @@ METHOD_NAMES(DEVMAN, DEVMAN_METHODS);
 METHOD_NAMES(PCI, PCI_METHODS);
 METHOD_NAMES(LOGGER, LOGGER_METHODS);
 METHOD_NAMES(BENCH, BENCH_METHODS);
+METHOD_NAMES(LOADER, LOADER_METHODS);
 
 _Static_assert(IPC_M_END - 1 <= IPC_M_LAST_SYSTEM,
     "system methods stay at or below IPC_M_LAST_SYSTEM");
@@ -62,6 +64,7 @@ static const ipc_method_list_t devman_lists[] = {METHOD_LIST(DEVMAN)};
 static const ipc_method_list_t pci_lists[] = {METHOD_LIST(PCI)};
 static const ipc_method_list_t logger_lists[] = {METHOD_LIST(LOGGER)};
 static const ipc_method_list_t bench_lists[] = {METHOD_LIST(BENCH)};
+static const ipc_method_list_t loader_lists[] = {METHOD_LIST(LOADER)};
 
 #define IFACE(num, str, arr) \
 	{ \
@@ -69,6 +72,8 @@ static const ipc_method_list_t bench_lists[] = {METHOD_LIST(BENCH)};
 	}
 
 const ipc_iface_names_t ipc_names_ns = IFACE(0, "ns", ns_lists);
+/* The loader's phone comes from SYS_TASK_SPAWN_LOADER, not a connection. */
+const ipc_iface_names_t ipc_names_loader = IFACE(0, "loader", loader_lists);
 
 static const ipc_iface_names_t ifaces[] = {
     IFACE(VFS_IFACE_CLIENT, "vfs", vfs_lists),

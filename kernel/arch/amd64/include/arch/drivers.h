@@ -7,6 +7,9 @@
 #include <types.h>
 
 void serial_init(void);
+/** Writes @a len bytes to COM2, the IPC log's export channel to the host;
+ *  false when the machine has no COM2. */
+bool export_port_write(const char *buf, size_t len);
 void vga_init(void);
 /** A task mapped physical memory: the kernel stops drawing on the VGA text
  *  screen if the range overlaps it (the userspace driver took it). */
