@@ -138,10 +138,17 @@ class Trace:
         self.events.append(e)
 
     def flow(self, r, ph, pid, tid):
+        """A flow step of call r.call, kept with the call until its answer
+        (a call not answered in the trace gets no arrow)."""
         e = {"name": "call", "cat": "flow", "ph": ph, "id": r.call, "ts": us(r.ns),
              "bp": "e"}
         e.update(self.track(pid, tid))
-        self.events.append(e)
+        if ph == "s":
+            return [e]
+        c = self.calls[r.call]
+        c["flow"].append(e)
+        if ph == "f":
+            self.events.extend(c["flow"])
 
     def begin(self, r, pid, tid, key, label, args):
         e = {"name": label, "cat": "call", "ph": "b", "id": key, "ts": us(r.ns),
@@ -193,10 +200,10 @@ class Trace:
     def on_call(self, r):
         args = {"call": r.call, "to": r.receiver, "args": r.args}
         self.anchor(r, r.sender, r.thread, "call " + r.name, args)
-        self.flow(r, "s", r.sender, r.thread)
         client = self.begin(r, r.sender, r.thread, f"c{r.call}", r.name, args)
         self.calls[r.call] = {"client": client, "server": None, "hop": 0,
-                              "at": (r.ns, r.sender)}
+                              "at": (r.ns, r.sender),
+                              "flow": self.flow(r, "s", r.sender, r.thread)}
 
     def on_receive(self, r):
         c = self.calls.get(r.call)
@@ -224,7 +231,7 @@ class Trace:
             c["server"] = None
 
     def on_answer(self, r):
-        c = self.calls.pop(r.call, None)
+        c = self.calls.get(r.call)
         rc = errno_names().get(r.retval, str(r.retval))
         by_kernel = bool(r.flags & F_KERNEL)
         # The kernel answers on its own track; a server on its thread's.
@@ -238,6 +245,7 @@ class Trace:
         self.arrow(c, r.ns, pid)
         client = c["client"]
         self.flow(r, "f", pid, tid)
+        del self.calls[r.call]
         self.end(r.ns, client, {"rc": rc, "latency_ns": r.ns - client["ts"]})
 
     def arrow(self, c, ns, pid):
@@ -412,6 +420,54 @@ def html_page(trace, title, text):
             f"<pre>{html.escape(text)}</pre>\n</body></html>\n")
 
 
+def check(chrome):
+    """Problems of the trace-event object @chrome, as Perfetto would meet
+    them: a flow without its start or end (or with two), an async slice not
+    closed or closed twice, a timestamp going back on a track, a process or
+    thread without a name. Empty when the trace is sound."""
+    problems = []
+    events = chrome.get("traceEvents", [])
+    named_p = {e["pid"] for e in events if e.get("ph") == "M" and e["name"] == "process_name"}
+    named_t = {(e["pid"], e["tid"]) for e in events
+               if e.get("ph") == "M" and e["name"] == "thread_name"}
+    flows, opened, last = {}, {}, {}
+    for e in events:
+        ph = e.get("ph")
+        if ph == "M":
+            continue
+        pid, tid = e.get("pid"), e.get("tid")
+        if pid not in named_p:
+            problems.append(f"process {pid} has no name")
+            named_p.add(pid)
+        if (pid, tid) not in named_t:
+            problems.append(f"thread {pid}/{tid} has no name")
+            named_t.add((pid, tid))
+        if e["ts"] < last.get((pid, tid), e["ts"]):
+            problems.append(f"time goes back on {pid}/{tid} at {e['ts']}")
+        last[(pid, tid)] = e["ts"]
+        if ph in ("s", "t", "f"):
+            flows.setdefault(e["id"], []).append(ph)
+        elif ph == "b":
+            key = (e["cat"], e["id"], pid)
+            if key in opened:
+                problems.append(f"slice {key} opened twice")
+            opened[key] = e["ts"]
+        elif ph == "e":
+            key = (e["cat"], e["id"], pid)
+            if key not in opened:
+                problems.append(f"slice {key} closed but never opened")
+            elif opened.pop(key) > e["ts"]:
+                problems.append(f"slice {key} ends before it begins")
+        elif ph == "X" and e.get("dur", 0) < 0:
+            problems.append(f"slice {e['name']} has a negative duration")
+    for key in opened:
+        problems.append(f"slice {key} never closed")
+    for fid, phs in flows.items():
+        if phs.count("s") != 1 or phs.count("f") != 1 or phs[0] != "s" or phs[-1] != "f":
+            problems.append(f"flow {fid}: {' '.join(phs)}")
+    return problems
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("export")
@@ -420,7 +476,15 @@ def main(argv=None):
     p.add_argument("--svg", help="also write the timeline as SVG")
     p.add_argument("--summary", help="also write the summary to this file")
     p.add_argument("--title", default="IPC trace")
+    p.add_argument("--check", action="store_true",
+                   help="EXPORT is a trace.json: check its structure only")
     a = p.parse_args(argv)
+    if a.check:
+        with open(a.export) as f:
+            problems = check(json.load(f))
+        for problem in problems:
+            print(f"ipctrace: {a.export}: {problem}")
+        return 1 if problems else 0
     try:
         with open(a.export, encoding="utf-8", errors="replace") as f:
             records, names, losses, complete = parse(f.read())
@@ -430,8 +494,11 @@ def main(argv=None):
     trace = Trace(records, names, losses)
     lost = sum(n for _, n in losses)
     text = summary(trace, complete, lost)
+    chrome = trace.chrome()
     with open(a.output, "w") as f:
-        json.dump(trace.chrome(), f)
+        json.dump(chrome, f)
+    for problem in check(chrome):
+        print(f"ipctrace: {problem}", file=sys.stderr)
     if a.html:
         with open(a.html, "w") as f:
             f.write(html_page(trace, a.title, text))

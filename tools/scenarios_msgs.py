@@ -119,8 +119,13 @@ MESSAGE_STEPS = [
     ("kill -KILL x\r", [r"^kill: x: EINVAL: invalid argument$"], [r"unknown option"], 1),
     ("nosuchcmd\r", [r"^sh: nosuchcmd: not found$"], [r"loader"], 127),
     ("dmesg\r", [], [r"loader: .*nosuchcmd"], 0),
-    ("ipclog -t vfs\r", [r"^ipclog: -t vfs: not a task id"], [], 2),
-    ("ipclog -n abc\r", [r"^ipclog: -n abc: not a number$"], [], 2),
+    ("ipclog -t vfs\r", [r"^ipclog: -t vfs: not a task id", r"^usage: ipclog "], [], 2),
+    ("ipclog -n abc\r", [r"^ipclog: -n abc: not a number$", r"^usage: ipclog "], [], 2),
+    ("ipclog --from -1\r", [r"^ipclog: --from -1: not a number$", r"^usage: ipclog "], [], 2),
+    ("ipclog --stats -f\r", [r"^ipclog: -f follows the printed records only$",
+                              r"^usage: ipclog "], [], 2),
+    ("ipclog -o /tmp/x --host\r", [r"^usage: ipclog "], [], 2),
+    ("ipclog --run\r", [r"^ipclog: --run needs a program$", r"^usage: ipclog "], [], 2),
     ("ipclog -n\r", [r"^ipclog: option -n needs an argument$", r"^usage: ipclog "], [], 2),
 ]
 

@@ -48,13 +48,23 @@ def run(g, line, timeout=60):
     return out.split("\n", 1)[1] if "\n" in out else ""
 
 
-def wait_export(path, timeout):
-    """Waits until the export channel's capture ends with an export's last line."""
+def capture_size(path):
+    """How many bytes the export channel's capture holds so far."""
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def wait_export(path, timeout, offset=0):
+    """Waits until the export channel's capture has an export's last line
+    after byte @offset (an export started after that point ended)."""
     deadline = time.time() + timeout
     while time.time() < deadline:
         try:
-            with open(path, encoding="utf-8", errors="replace") as f:
-                if "ipclog-export-end" in f.read():
+            with open(path, "rb") as f:
+                f.seek(offset)
+                if b"ipclog-export-end" in f.read():
                     return True
         except OSError:
             pass
@@ -63,12 +73,16 @@ def wait_export(path, timeout):
 
 
 def scripted(g, cmd):
-    """Runs @cmd traced (`ipclog --run`, which says which records it caused);
-    returns (what happened, export options)."""
+    """Boots to the prompt and runs @cmd traced (scripted_at_prompt)."""
     g.expect(r"Type 'help' for commands\.", BOOT_TIMEOUT)
     g.expect(re.escape(PROMPT), 60)
+    return scripted_at_prompt(g, cmd)
+
+
+def scripted_at_prompt(g, cmd):
+    """Runs @cmd traced (`ipclog --run`, which says which records it caused);
+    returns (what happened, export options)."""
     out = run(g, f"ipclog --run {cmd}", timeout=300)
-    run(g, "ipclog --off")
     m = re.search(r"^ipclog: records (\d+) to (\d+): (.*)$", out, re.MULTILINE)
     if not m:
         raise RuntimeError(f"ipclog --run said: {out.strip()!r}")
@@ -103,8 +117,25 @@ def interactive(g):
     g.send("\x15")  # Ctrl-U: whatever was half typed goes
     type_line(g, "")
     g.expect(re.escape(PROMPT), 30)
-    run(g, "ipclog --off")
     return "interactive session", ""
+
+
+def export(g, since, path, timeout=60):
+    """Stops the log and exports the records @since names (ipclog options)
+    to the export channel captured in @path; (seconds taken, what ipclog
+    said) or raises RuntimeError when nothing arrived."""
+    started, offset = time.time(), capture_size(path)
+    out = run(g, f"ipclog --export {since} --host".replace("  ", " "), timeout=600)
+    if not wait_export(path, timeout, offset):
+        raise RuntimeError(f"no export arrived: {out.strip()}")
+    return time.time() - started, out.strip()
+
+
+def export_serial(path):
+    """QEMU's argument for the export channel, COM2, written to @path."""
+    if os.path.exists(path):
+        os.remove(path)
+    return ["-serial", f"file:{path}"]
 
 
 def main():
@@ -118,28 +149,23 @@ def main():
     p.add_argument("--mem", default="128M")
     a = p.parse_args()
     os.makedirs(a.out, exist_ok=True)
-    export = os.path.join(a.out, "trace-export.txt")
-    if os.path.exists(export):
-        os.remove(export)
+    path = os.path.join(a.out, "trace-export.txt")
     option = "ipclog" + (f"={a.filter}" if a.filter else "")
     g = guestmod.Guest(a.iso, os.path.join(a.out, "trace-serial.log"), option,
-                       qemu=a.qemu, accel=a.accel, mem=a.mem,
-                       extra=["-serial", f"file:{export}"])
+                       qemu=a.qemu, accel=a.accel, mem=a.mem, extra=export_serial(path))
     g.start()
     try:
         note, since = scripted(g, a.cmd) if a.cmd else interactive(g)
-        started = time.time()
-        out = run(g, f"ipclog --export {since} --host".replace("  ", " "), timeout=600)
-        if not wait_export(export, 60):
-            print(f"make trace: no export arrived: {out.strip()}", file=sys.stderr)
-            return 1
-        print(f"make trace: {note}; export took {time.time() - started:.1f} s: "
-              f"{out.strip()}")
+        took, said = export(g, since, path)
+        print(f"make trace: {note}; export took {took:.1f} s: {said}")
+    except (RuntimeError, guestmod.GuestTimeout) as e:
+        print(f"make trace: {e}", file=sys.stderr)
+        return 1
     finally:
         g.close()
     base = os.path.join(a.out, "trace")
     proc = subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), "ipctrace.py"),
-                           export, "-o", base + ".json", "--html", base + ".html",
+                           path, "-o", base + ".json", "--html", base + ".html",
                            "--summary", base + ".txt", "--title",
                            f"Switchboard IPC trace: {a.cmd or 'interactive session'}"])
     return proc.returncode

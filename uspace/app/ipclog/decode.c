@@ -97,10 +97,30 @@ static void learn_name(decoder_t *d, const ipclog_record_t *r)
 	char name[IPCLOG_NAME_MAX];
 	memcpy(name, r->args, sizeof(name));
 	name[sizeof(name) - 1] = '\0';
-	if (r->receiver == 0 && strcmp(name, "loader") == 0 && !is_loader(d, r->sender)) {
+	if (r->receiver != 0)
+		return; /* a thread's */
+	if (strcmp(name, "loader") == 0 && !is_loader(d, r->sender)) {
 		d->loaders[d->loader_next] = r->sender;
 		d->loader_next = (d->loader_next + 1) % DECODE_LOADERS;
 	}
+	size_t slot = d->name_next;
+	for (size_t i = 0; i < DECODE_NAMES; i++) {
+		if (d->names[i].task == r->sender)
+			slot = i;
+	}
+	if (slot == d->name_next)
+		d->name_next = (d->name_next + 1) % DECODE_NAMES;
+	d->names[slot].task = r->sender;
+	memcpy(d->names[slot].name, name, sizeof(name));
+}
+
+const char *decoder_task_name(const decoder_t *d, uint64_t task)
+{
+	for (size_t i = 0; i < DECODE_NAMES; i++) {
+		if (d->names[i].task == task && task != 0)
+			return d->names[i].name;
+	}
+	return NULL;
 }
 
 /** The name of user method @a method sent by @a owner to @a peer: by the

@@ -32,6 +32,7 @@
 #define DECODE_CALLS 512 /* calls remembered (direct-mapped by call id) */
 #define DECODE_CONNS 128 /* connections remembered; the least recently used goes */
 #define DECODE_LOADERS 16 /* loader tasks remembered (the newest) */
+#define DECODE_NAMES   128 /* task names remembered (the newest) */
 /* ASYNC_M_CLOSE, private to uspace/lib/async (its src/private/async.h). */
 #define DECODE_ASYNC_CLOSE UINT64_MAX
 
@@ -55,6 +56,11 @@ typedef struct {
 	size_t conn_count; /* entries in use, at most DECODE_CONNS */
 	uint64_t loaders[DECODE_LOADERS]; /* tasks started as the loader */
 	size_t loader_next;
+	struct {
+		uint64_t task; /* 0: free */
+		char name[IPCLOG_NAME_MAX];
+	} names[DECODE_NAMES]; /* the latest name record of each task */
+	size_t name_next;
 	uint64_t clock;	   /* counts connections made and calls named */
 } decoder_t;
 
@@ -62,6 +68,9 @@ void decoder_init(decoder_t *d);
 
 /** Learns from @a r and returns its method's name, or NULL when unknown. */
 const char *decoder_feed(decoder_t *d, const ipclog_record_t *r);
+
+/** The name the records last gave task @a task, NULL if none was seen. */
+const char *decoder_task_name(const decoder_t *d, uint64_t task);
 
 /** Writes @a r's method to @a buf: its name from decoder_feed's answer
  *  @a name, else "user(N)" or "system(N)". */

@@ -152,6 +152,8 @@ static bool sink_close(const options_t *o)
 	return true;
 }
 
+/** "ID:NAME" of task @a id: its name now, else the one the log last
+ *  recorded for it (it has ended), else "ID:(gone)". */
 static void task_name(uint64_t id, char *buf, size_t size)
 {
 	task_info_t info;
@@ -159,6 +161,9 @@ static void task_name(uint64_t id, char *buf, size_t size)
 		snprintf(buf, size, "0:kernel");
 	else if ((errno_t) syscall2(SYS_TASK_INFO, id, (sysarg_t) &info) == EOK)
 		snprintf(buf, size, "%llu:%s", (unsigned long long) id, info.name);
+	else if (decoder_task_name(&decoder, id) != NULL)
+		snprintf(buf, size, "%llu:%s", (unsigned long long) id,
+		    decoder_task_name(&decoder, id));
 	else
 		snprintf(buf, size, "%llu:(gone)", (unsigned long long) id);
 }
