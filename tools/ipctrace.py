@@ -207,7 +207,9 @@ class Trace:
 
     def on_receive(self, r):
         c = self.calls.get(r.call)
-        if c is None:
+        if c is None:  # the kernel's PHONE_HUNGUP, or sent before the trace
+            self.instant(r, r.receiver, r.thread, "receive " + r.name,
+                         {"call": r.call, "from": r.sender})
             return
         self.anchor(r, r.receiver, r.thread, "receive " + r.name, {"call": r.call})
         self.flow(r, "t", r.receiver, r.thread)

@@ -317,19 +317,22 @@ def run_docs(results, args):
 
 
 def run_harness_selftest(results, args):
-    """The runner's own unit tests (tools/testrun_test.py): it must count
-    only what ran and notice trouble."""
+    """The host tools' own unit tests: the runner's (tools/testrun_test.py,
+    tests harness.*: it must count only what ran and notice trouble) and the
+    IPC trace converter's (tools/ipctrace_test.py, tests ipctrace.*)."""
     import unittest
+    import ipctrace_test
     import testrun_test
-    suite = unittest.defaultTestLoader.loadTestsFromModule(testrun_test)
-    tests = list(iter_tests(suite))   # a suite forgets its tests as they run
-    outcome = unittest.TestResult()
-    suite.run(outcome)
-    bad = {t.id(): tb for t, tb in outcome.failures + outcome.errors}
-    for test in tests:
-        tb = bad.get(test.id())
-        results.record("harness." + test.id().split(".")[-1], tb is None,
-                       tb.strip().splitlines()[-1] if tb else "")
+    for prefix, module in (("harness", testrun_test), ("ipctrace", ipctrace_test)):
+        suite = unittest.defaultTestLoader.loadTestsFromModule(module)
+        tests = list(iter_tests(suite))   # a suite forgets its tests as they run
+        outcome = unittest.TestResult()
+        suite.run(outcome)
+        bad = {t.id(): tb for t, tb in outcome.failures + outcome.errors}
+        for test in tests:
+            tb = bad.get(test.id())
+            results.record(f"{prefix}." + test.id().split(".")[-1], tb is None,
+                           tb.strip().splitlines()[-1] if tb else "")
 
 
 def iter_tests(suite):

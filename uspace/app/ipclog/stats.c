@@ -7,6 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* common/src/strerror.c's, declared here rather than by including
+ * common/strerror.h, whose strerror() clashes with a host's <string.h>
+ * (the host tests build this file too). */
+const char *str_error(errno_t rc);
+
 void stats_init(stats_t *s)
 {
 	memset(s, 0, sizeof(*s));

@@ -11,6 +11,7 @@
 #include <abi/chardev.h>
 #include <abi/errno.h>
 #include <abi/kbd.h>
+#include <abi/loader.h>
 #include <abi/ns.h>
 #include <abi/vfs.h>
 #include <string.h>
@@ -255,4 +256,37 @@ HOST_TEST(decoder_remembers_a_remade_connection_once)
 	CHECK_EQ(d.conn_count, 1);
 	CHECK(named(
 	    rec(IPCLOG_CALL, 9000, CAT, CONSOLE, 5, CHARDEV_READ, 0), "chardev.read"));
+}
+
+static ipclog_record_t name_rec(uint64_t task, uint64_t thread, const char *name)
+{
+	ipclog_record_t r = rec(IPCLOG_NAME, 0, task, thread, 0, 0, 0);
+	strncpy((char *) r.args, name, IPCLOG_NAME_MAX - 1);
+	return r;
+}
+
+HOST_TEST(a_receipt_is_named_as_its_call_and_close_everywhere)
+{
+	decoder_init(&d);
+	connect_via_ns(10, CAT, VFS, VFS_IFACE_CLIENT);
+	CHECK(named(rec(IPCLOG_CALL, 11, CAT, VFS, 5, VFS_READ, 0), "vfs.read"));
+	CHECK(named(rec(IPCLOG_RECEIVE, 11, CAT, VFS, 0, VFS_READ, 0), "vfs.read"));
+	CHECK(named(rec(IPCLOG_RECEIVE, 12, CAT, VFS, 0, VFS_READ, 0), NULL));
+	CHECK(named(rec(IPCLOG_CALL, 13, CAT, VFS, 5, UINT64_MAX, 0), "async.close"));
+	CHECK(named(rec(IPCLOG_CALL, 14, CAT, TMPFS, 7, UINT64_MAX, 0), "async.close"));
+}
+
+HOST_TEST(calls_to_a_task_started_as_the_loader_are_loader_calls)
+{
+	enum { SH = 20, NEW = 21 };
+	decoder_init(&d);
+	CHECK(named(rec(IPCLOG_CALL, 1, SH, NEW, 9, LOADER_SET_CWD, 0), NULL));
+	CHECK(named(name_rec(NEW, 0, "loader"), NULL));
+	CHECK(named(name_rec(NEW, 30, "main"), NULL));
+	CHECK(named(rec(IPCLOG_CALL, 2, SH, NEW, 9, LOADER_SET_CWD, 0), "loader.set_cwd"));
+	CHECK(named(rec(IPCLOG_CALL, 3, SH, NEW, 9, LOADER_RUN, 0), "loader.run"));
+	CHECK(named(name_rec(NEW, 0, "cat"), NULL));
+	/* Renamed by the program it loaded; the name is the newest. */
+	CHECK(strcmp(decoder_task_name(&d, NEW), "cat") == 0);
+	CHECK(decoder_task_name(&d, SH) == NULL);
 }

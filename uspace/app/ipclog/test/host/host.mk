@@ -1,7 +1,8 @@
 # Host unit tests of the ipclog program's pure parts: the registry of
 # interface and method names (libc's ipc_names.c, expanded from the
-# protocol headers' method lists) and the decoder that names a record's
-# method by the connection it travels on (decode.c). Built with
+# protocol headers' method lists), the decoder that names a record's
+# method by the connection it travels on (decode.c) and the statistics of
+# --stats (stats.c). Built with
 # AddressSanitizer and UBSan like libc's (uspace/lib/c/test/host/host.mk),
 # whose flags and runner they share; `make test` runs them as
 # $(USPACE_BUILD)/host-tests/ipclog_<name>.
@@ -17,7 +18,9 @@ IPCLOG_HOST_CFLAGS := $(LIBC_HOST_CFLAGS) -I$(IPCLOG_DIR) -iquote $(LIBC_DIR)/in
 
 IPCLOG_HOST_MODULES_decode := $(IPCLOG_DIR)/decode.c $(LIBC_DIR)/src/ipc_names.c
 
-IPCLOG_HOST_TESTS := decode
+IPCLOG_HOST_MODULES_stats := $(IPCLOG_DIR)/stats.c common/src/strerror.c
+
+IPCLOG_HOST_TESTS := decode stats
 IPCLOG_HOST_TEST_BINS := $(patsubst %,$(USPACE_BUILD)/host-tests/ipclog_%,$(IPCLOG_HOST_TESTS))
 HOST_TEST_BINS += $(IPCLOG_HOST_TEST_BINS)
 host-tests: $(IPCLOG_HOST_TEST_BINS)
