@@ -258,8 +258,7 @@ class Trace:
         self.instant(r, r.sender, r.thread, "hangup", {"to": r.receiver})
 
     def on_notif(self, r):
-        self.instant(r, r.receiver, 0, f"notif {r.method}",
-                     {"args": r.args})
+        self.instant(r, r.receiver, 0, r.name, {"args": r.args})
 
     def on_name(self, r):
         pass

@@ -65,6 +65,13 @@ def scenario_trace_cat(args):
         for method in ("vfs.open", "vfs.read", "fs.read"):
             if not re.search(rf"^{re.escape(method)} +\d+ +\d+ +- ", stats, re.MULTILINE):
                 return False, f"ipclog --stats has no {method} row: [{stats}]"
+        out, status = shell_status(g, "ipclog --stats -o /nonexistent/x\r")
+        if status != 1 or "ipclog: /nonexistent/x: cannot create the file" not in out:
+            return False, f"ipclog -o to a missing directory: status {status} [{out}]"
+        shell_output(g, f"ipclog --stats {since} -o /tmp/stats.txt\r")
+        if not re.search(r"^vfs\.open +\d+ +\d+ ", shell_output(g, "cat /tmp/stats.txt\r"),
+                         re.MULTILINE):
+            return False, "ipclog --stats -o /tmp/stats.txt: no vfs.open row in the file"
         tracetool.export(g, since, export)
         t, chrome, problems = convert(export, "trace-cat")
         if problems:

@@ -182,6 +182,16 @@ static uint64_t latency(const ipclog_record_t *r)
 	return 0;
 }
 
+/** Writes @a r's method to @a buf: as the decoder named it (@a name), or
+ *  "notif(N)" for a notification (its code is its subscriber's). */
+static void method_text(const ipclog_record_t *r, const char *name, char *buf, size_t size)
+{
+	if (r->type == IPCLOG_NOTIF)
+		snprintf(buf, size, "notif(%llu)", (unsigned long long) r->method);
+	else
+		decoder_format(name, r->method, buf, size);
+}
+
 static const char *type_names[IPCLOG_TYPE_COUNT] = {"?", "call", "forward",
     "answer", "hangup", "notif", "connect", "refused", "receive", "name"};
 
@@ -192,7 +202,7 @@ static void print_record(const ipclog_record_t *r, const char *name, uint64_t la
 		return; /* the export carries them; the text leaves them out */
 	task_name(r->sender, from, sizeof(from));
 	task_name(r->receiver, to, sizeof(to));
-	decoder_format(name, r->method, method, sizeof(method));
+	method_text(r, name, method, sizeof(method));
 	sink_printf("%6llu.%06llu %-7s %-14s -> %-14s %-22s",
 	    (unsigned long long) r->time_ns / 1000000000,
 	    (unsigned long long) (r->time_ns / 1000) % 1000000,
@@ -233,7 +243,7 @@ static void export_record(const ipclog_record_t *r, const char *name)
 		    method);
 		return;
 	}
-	decoder_format(name, r->method, method, sizeof(method));
+	method_text(r, name, method, sizeof(method));
 	sink_printf("R %llu %u %llu %llu %u %u %llu %llu %llu %llu %llu %llx %llx %llx "
 		    "%llx %llx %lld %u %s\n",
 	    (unsigned long long) r->seq, r->type, (unsigned long long) r->time_ns,
