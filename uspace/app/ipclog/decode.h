@@ -29,9 +29,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DECODE_CALLS 512 /* calls remembered (direct-mapped by call id) */
-#define DECODE_CONNS 128 /* connections remembered; the least recently used goes */
-#define DECODE_LOADERS 16 /* loader tasks remembered (the newest) */
+#define DECODE_CALLS   512 /* calls remembered (direct-mapped by call id) */
+#define DECODE_CONNS   128 /* connections remembered; the least recently used goes */
+#define DECODE_LOADERS 16  /* loader tasks remembered (the newest) */
 #define DECODE_NAMES   128 /* task names remembered (the newest) */
 /* ASYNC_M_CLOSE, private to uspace/lib/async (its src/private/async.h). */
 #define DECODE_ASYNC_CLOSE UINT64_MAX
@@ -53,7 +53,7 @@ typedef struct {
 typedef struct {
 	decode_call_t calls[DECODE_CALLS];
 	decode_conn_t conns[DECODE_CONNS];
-	size_t conn_count; /* entries in use, at most DECODE_CONNS */
+	size_t conn_count;		  /* entries in use, at most DECODE_CONNS */
 	uint64_t loaders[DECODE_LOADERS]; /* tasks started as the loader */
 	size_t loader_next;
 	struct {
@@ -61,7 +61,7 @@ typedef struct {
 		char name[IPCLOG_NAME_MAX];
 	} names[DECODE_NAMES]; /* the latest name record of each task */
 	size_t name_next;
-	uint64_t clock;	   /* counts connections made and calls named */
+	uint64_t clock; /* counts connections made and calls named */
 } decoder_t;
 
 void decoder_init(decoder_t *d);

@@ -136,6 +136,13 @@ static bool sink_open(const options_t *o)
 	return true;
 }
 
+static const char *sink_name(const options_t *o)
+{
+	if (o->host)
+		return "the export channel";
+	return o->file != NULL ? o->file : "output";
+}
+
 /** Flushes and closes the sink; false with a message on a write error. */
 static bool sink_close(const options_t *o)
 {
@@ -143,8 +150,7 @@ static bool sink_close(const options_t *o)
 	if (sink.file != stdout && fclose(sink.file) != 0 && sink.rc == EOK)
 		sink.rc = EIO;
 	if (sink.rc != EOK) {
-		fprintf(stderr, "ipclog: %s: %s\n",
-		    o->host ? "the export channel" : o->file ? o->file : "output",
+		fprintf(stderr, "ipclog: %s: %s\n", sink_name(o),
 		    sink.rc == ENOTSUP ? "the machine has no second serial port"
 				       : strerror(sink.rc));
 		return false;
@@ -184,7 +190,8 @@ static uint64_t latency(const ipclog_record_t *r)
 
 /** Writes @a r's method to @a buf: as the decoder named it (@a name), or
  *  "notif(N)" for a notification (its code is its subscriber's). */
-static void method_text(const ipclog_record_t *r, const char *name, char *buf, size_t size)
+static void method_text(
+    const ipclog_record_t *r, const char *name, char *buf, size_t size)
 {
 	if (r->type == IPCLOG_NOTIF)
 		snprintf(buf, size, "notif(%llu)", (unsigned long long) r->method);
@@ -192,8 +199,8 @@ static void method_text(const ipclog_record_t *r, const char *name, char *buf, s
 		decoder_format(name, r->method, buf, size);
 }
 
-static const char *type_names[IPCLOG_TYPE_COUNT] = {"?", "call", "forward",
-    "answer", "hangup", "notif", "connect", "refused", "receive", "name"};
+static const char *type_names[IPCLOG_TYPE_COUNT] = {"?", "call", "forward", "answer",
+    "hangup", "notif", "connect", "refused", "receive", "name"};
 
 static void print_record(const ipclog_record_t *r, const char *name, uint64_t lat)
 {
@@ -316,8 +323,8 @@ static int64_t read_batch(const options_t *o, uint64_t *cursor, uint64_t *missed
 			max = (size_t) (o->end - *cursor);
 	}
 	*missed = 0;
-	return (int64_t) syscall4(SYS_IPCLOG_READ, (sysarg_t) cursor, (sysarg_t) batch,
-	    max, (sysarg_t) missed);
+	return (int64_t) syscall4(
+	    SYS_IPCLOG_READ, (sysarg_t) cursor, (sysarg_t) batch, max, (sysarg_t) missed);
 }
 
 /** Sets o->print_from to the number of the o->last-th newest record that
@@ -339,7 +346,8 @@ static errno_t first_of_last(options_t *o, uint64_t capacity)
 	while ((got = read_batch(o, &cursor, &missed)) > 0) {
 		for (int64_t i = 0; i < got; i++) {
 			bool shown = o->mode != MODE_TEXT ||
-			    (batch[i].type != IPCLOG_RECEIVE && batch[i].type != IPCLOG_NAME);
+			    (batch[i].type != IPCLOG_RECEIVE &&
+				batch[i].type != IPCLOG_NAME);
 			if (shown && counted(o, &batch[i]))
 				ring[seen++ % n] = batch[i].seq;
 		}
@@ -434,7 +442,8 @@ static int show(options_t *o)
 		return 1;
 	decoder_init(&decoder);
 	stats_init(&stats);
-	uint64_t cursor = 0, lost = 0; /* the oldest record held: it may name connections */
+	uint64_t cursor = 0,
+		 lost = 0; /* the oldest record held: it may name connections */
 	if (o->mode == MODE_EXPORT)
 		sink_printf("ipclog-export-begin 1\n");
 	bool ok = drain(o, &cursor, &lost);
@@ -457,8 +466,8 @@ static int show(options_t *o)
 		fprintf(stderr, "ipclog: %llu records were lost (the log holds %llu)\n",
 		    (unsigned long long) lost, (unsigned long long) st.capacity);
 	if (ok && (o->file != NULL || o->host))
-		printf("ipclog: wrote %llu bytes to %s\n", (unsigned long long) sink.bytes,
-		    o->host ? "the export channel" : o->file);
+		printf("ipclog: wrote %llu bytes to %s\n",
+		    (unsigned long long) sink.bytes, sink_name(o));
 	return ok ? 0 : 1;
 }
 
@@ -541,7 +550,8 @@ static int command(const char *a)
 		printf("ipclog: %s\n", rc == EOK ? "cleared" : strerror(rc));
 	} else {
 		rc = control(IPCLOG_CMD_ENABLE, a[3] == 'n', 0);
-		printf("ipclog: %s\n", rc == EOK ? (a[3] == 'n' ? "on" : "off") : strerror(rc));
+		printf("ipclog: %s\n",
+		    rc == EOK ? (a[3] == 'n' ? "on" : "off") : strerror(rc));
 	}
 	return rc == EOK ? 0 : 1;
 }
@@ -557,7 +567,8 @@ static uint64_t log_head(void)
 static int run_traced(char **args)
 {
 	char path[256];
-	snprintf(path, sizeof(path), "%s%s", strchr(args[0], '/') ? "" : "/app/", args[0]);
+	snprintf(
+	    path, sizeof(path), "%s%s", strchr(args[0], '/') ? "" : "/app/", args[0]);
 	task_id_t id;
 	task_wait_t wait;
 	int retval = 0;
@@ -577,6 +588,16 @@ static int run_traced(char **args)
 	printf("ipclog: records %llu to %llu: %s %s\n", (unsigned long long) from,
 	    (unsigned long long) to, args[0], how);
 	return rc == EOK ? 0 : 1;
+}
+
+/** Where the value of option @a a (-n, -t, --from, --to) goes. */
+static uint64_t *option_number(options_t *o, const char *a)
+{
+	if (strcmp(a, "-n") == 0)
+		return &o->last;
+	if (strcmp(a, "-t") == 0)
+		return &o->task;
+	return strcmp(a, "--from") == 0 ? &o->from : &o->to;
 }
 
 /** Parses the option at argv[*i] into @a o (advancing *i past a value);
@@ -617,10 +638,7 @@ static int parse_option(int argc, char **argv, int *i, options_t *o)
 			return cmd_usage_error(argv[0], USAGE);
 		}
 		const char *v = argv[++*i];
-		uint64_t *number = a[1] == 'n' ? &o->last
-		    : a[1] == 't'		  ? &o->task
-		    : a[2] == 'f'		  ? &o->from
-						  : &o->to;
+		uint64_t *number = option_number(o, a);
 		if (a[1] == 'o')
 			o->file = v;
 		else if (!parse_number(a, v, number))
@@ -634,7 +652,8 @@ static int parse_option(int argc, char **argv, int *i, options_t *o)
 
 int main(int argc, char **argv)
 {
-	options_t o = {.last = 0, .task = UINT64_MAX, .self = task_get_id(), .to = UINT64_MAX};
+	options_t o = {
+	    .last = 0, .task = UINT64_MAX, .self = task_get_id(), .to = UINT64_MAX};
 	if (cmd_help(argc, argv, USAGE))
 		return CMD_EXIT_OK;
 	for (int i = 1; i < argc; i++) {
@@ -643,7 +662,8 @@ int main(int argc, char **argv)
 			return status;
 	}
 	if (o.file != NULL && o.host) {
-		fprintf(stderr, "ipclog: -o and --host both name where the output goes\n");
+		fprintf(
+		    stderr, "ipclog: -o and --host both name where the output goes\n");
 		return cmd_usage_error(argv[0], USAGE);
 	}
 	if (o.follow && o.mode != MODE_TEXT) {

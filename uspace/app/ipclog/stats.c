@@ -169,8 +169,8 @@ static void print_method(stats_method_t *m, void (*out)(void *, const char *), v
 void stats_print(stats_t *s, void (*out)(void *ctx, const char *line), void *ctx)
 {
 	char head[160];
-	snprintf(head, sizeof(head), "%-24s %6s %6s %-14s %10s %10s %10s %10s\n", "method",
-	    "calls", "answrs", "errors", "p50", "p90", "p99", "max");
+	snprintf(head, sizeof(head), "%-24s %6s %6s %-14s %10s %10s %10s %10s\n",
+	    "method", "calls", "answrs", "errors", "p50", "p90", "p99", "max");
 	out(ctx, head);
 	for (size_t i = 0; i <= STATS_METHODS; i++) {
 		stats_method_t *m = &s->methods[i];

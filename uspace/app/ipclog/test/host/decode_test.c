@@ -283,7 +283,8 @@ HOST_TEST(calls_to_a_task_started_as_the_loader_are_loader_calls)
 	CHECK(named(rec(IPCLOG_CALL, 1, SH, NEW, 9, LOADER_SET_CWD, 0), NULL));
 	CHECK(named(name_rec(NEW, 0, "loader"), NULL));
 	CHECK(named(name_rec(NEW, 30, "main"), NULL));
-	CHECK(named(rec(IPCLOG_CALL, 2, SH, NEW, 9, LOADER_SET_CWD, 0), "loader.set_cwd"));
+	CHECK(
+	    named(rec(IPCLOG_CALL, 2, SH, NEW, 9, LOADER_SET_CWD, 0), "loader.set_cwd"));
 	CHECK(named(rec(IPCLOG_CALL, 3, SH, NEW, 9, LOADER_RUN, 0), "loader.run"));
 	CHECK(named(name_rec(NEW, 0, "cat"), NULL));
 	/* Renamed by the program it loaded; the name is the newest. */

@@ -12,8 +12,8 @@
 
 static stats_t s;
 
-static void feed(uint32_t type, uint64_t id, uint64_t tsc, uint64_t ns, int64_t rc,
-    const char *name)
+static void feed(
+    uint32_t type, uint64_t id, uint64_t tsc, uint64_t ns, int64_t rc, const char *name)
 {
 	ipclog_record_t r;
 	memset(&r, 0, sizeof(r));
