@@ -77,6 +77,7 @@ static ipclog_record_t batch[BATCH];
 static sink_t sink;
 static decoder_t decoder; /* every record read goes through it, in log order */
 static stats_t stats;
+static uint64_t exported; /* records (not names) the export carries */
 
 /* Call times by call id (a small direct-mapped table) for answer latency. */
 static struct {
@@ -372,6 +373,7 @@ static void handle(const options_t *o, const ipclog_record_t *r)
 		break;
 	case MODE_EXPORT:
 		export_record(r, name);
+		exported += r->type != IPCLOG_NAME;
 		break;
 	case MODE_STATS:
 		decoder_format(name, r->method, method, sizeof(method));
@@ -417,33 +419,66 @@ static bool drain(const options_t *o, uint64_t *cursor, uint64_t *lost)
 	}
 }
 
-static int show(options_t *o)
+/** Reads the log's state and settles what to read (o->end, o->print_from);
+ *  false (with a message, *@a status the exit status) when nothing is to
+ *  be read. */
+static bool show_prepare(options_t *o, ipclog_status_t *st, int *status)
 {
-	ipclog_status_t st;
-	errno_t rc = control(IPCLOG_CMD_STATUS, (sysarg_t) &st, 0);
+	errno_t rc = control(IPCLOG_CMD_STATUS, (sysarg_t) st, 0);
+	*status = 1;
 	if (rc != EOK) {
 		fprintf(stderr,
 		    "ipclog: %s (the IPC log needs the PERM_IPCLOG permission)\n",
 		    strerror(rc));
-		return 1;
+		return false;
 	}
-	if (!st.enabled && st.head == 0) {
+	if (!st->enabled && st->head == 0) {
 		printf("ipclog: the IPC log is off; turn it on with 'ipclog --on' or "
 		       "boot with the kernel option ipclog\n");
-		return 0;
+		*status = 0;
+		return false;
 	}
-	o->end = st.head < o->to ? st.head : o->to;
+	o->end = st->head < o->to ? st->head : o->to;
 	o->print_from = o->from;
-	if (o->last != 0 && (rc = first_of_last(o, st.capacity)) != EOK) {
+	if (o->last != 0 && (rc = first_of_last(o, st->capacity)) != EOK) {
 		fprintf(stderr, "ipclog: cannot read the log: %s\n", strerror(rc));
-		return 1;
+		return false;
 	}
-	if (!sink_open(o))
-		return 1;
+	return sink_open(o);
+}
+
+/** Writes what follows the records (the statistics, the export's names and
+ *  end line), closes the sink and reports; false on a write error. */
+static bool show_finish(const options_t *o, const ipclog_status_t *st, uint64_t lost)
+{
+	if (o->mode == MODE_STATS)
+		stats_print(&stats, sink_line, NULL);
+	if (o->mode == MODE_EXPORT) {
+		export_task_names();
+		sink_printf("ipclog-export-end %llu %llu\n",
+		    (unsigned long long) exported, (unsigned long long) lost);
+	}
+	stats_free(&stats);
+	bool ok = sink_close(o);
+	if (lost != 0 && o->mode == MODE_EXPORT)
+		fprintf(stderr, "ipclog: %llu records were lost (the log holds %llu)\n",
+		    (unsigned long long) lost, (unsigned long long) st->capacity);
+	if (ok && (o->file != NULL || o->host))
+		printf("ipclog: wrote %llu bytes to %s\n",
+		    (unsigned long long) sink.bytes, sink_name(o));
+	return ok;
+}
+
+static int show(options_t *o)
+{
+	ipclog_status_t st;
+	int status;
+	if (!show_prepare(o, &st, &status))
+		return status;
 	decoder_init(&decoder);
 	stats_init(&stats);
-	uint64_t cursor = 0,
-		 lost = 0; /* the oldest record held: it may name connections */
+	/* From the oldest record held: it may name connections. */
+	uint64_t cursor = 0, lost = 0;
 	if (o->mode == MODE_EXPORT)
 		sink_printf("ipclog-export-begin 1\n");
 	bool ok = drain(o, &cursor, &lost);
@@ -452,23 +487,7 @@ static int show(options_t *o)
 		DISCARD(woken, thread_sleep(100000));
 		ok = drain(o, &cursor, &lost);
 	}
-	if (o->mode == MODE_STATS)
-		stats_print(&stats, sink_line, NULL);
-	if (o->mode == MODE_EXPORT) {
-		export_task_names();
-		sink_printf("ipclog-export-end %llu %llu\n",
-		    (unsigned long long) (o->end - o->print_from - lost),
-		    (unsigned long long) lost);
-	}
-	stats_free(&stats);
-	ok = sink_close(o) && ok;
-	if (lost != 0 && o->mode == MODE_EXPORT)
-		fprintf(stderr, "ipclog: %llu records were lost (the log holds %llu)\n",
-		    (unsigned long long) lost, (unsigned long long) st.capacity);
-	if (ok && (o->file != NULL || o->host))
-		printf("ipclog: wrote %llu bytes to %s\n",
-		    (unsigned long long) sink.bytes, sink_name(o));
-	return ok ? 0 : 1;
+	return show_finish(o, &st, lost) && ok ? 0 : 1;
 }
 
 /** Starts bench's echo server, makes three calls, hangs up and waits for
