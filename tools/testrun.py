@@ -168,15 +168,16 @@ def guest_problems(*guests):
     return found
 
 
-def run_line_suite(results, args, tag, cmdline, prefix, iso, checks=(), allow=()):
+def run_line_suite(results, args, tag, cmdline, prefix, iso, checks=(), allow=(), extra=()):
     """Boots @iso with @cmdline and collects a suite that prints
     `<tag>: PASS|FAIL <name>` lines and a final `<tag>: N passed, N failed`
     (kernel self-tests, user test tasks). One result per test named
     @prefix.<name>; one for the summary line, QEMU's exit status and the
     serial log's trouble lines (@allow: those expected); and one per
-    (name, regex) in @checks that must appear in the serial log."""
+    (name, regex) in @checks that must appear in the serial log. @extra:
+    more QEMU arguments (disks)."""
     summary, detail = None, ""
-    with guest(args, prefix, cmdline, iso=iso, allow=allow) as g:
+    with guest(args, prefix, cmdline, iso=iso, allow=allow, extra=extra) as g:
         try:
             summary = g.expect(rf"^{tag}: (\d+) passed, (\d+) failed$", SUITE_TIMEOUT)
             if int(summary.group(2)) != 0:
@@ -1038,6 +1039,9 @@ SUITES = {
        for name in NO_FASTPATH_SUITES},
     "docs": run_docs,
     "fuzz": run_fuzz,
+    # Block devices and file systems on disks (tools/storage_tests.py).
+    "bd-ata": lambda results, args: importlib.import_module("storage_tests").run_bd_ata(
+        results, args),
     "kernel-ubsan": needs_image("ubsan-iso", lambda results, args: run_kernel_selftests(
         results, args, "kernel-ubsan", args.ubsan_iso)),
     "kernel-nodebug": needs_image("nodebug-iso", lambda results, args: run_kernel_selftests(

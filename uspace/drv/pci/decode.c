@@ -6,14 +6,28 @@
 #include "pci.h"
 #include <stdio.h>
 
-#define PAGE_SIZE	  0x1000u
-#define VGA_MEM_BASE	  0xa0000u
-#define VGA_MEM_SIZE	  0x20000u
-#define VGA_IO_BASE	  0x3b0u
-#define VGA_IO_SIZE	  0x30u
-#define PCI_CLASS_DISPLAY 0x03
-#define PCI_SUBCLASS_VGA  0x00
-#define IO_SPACE_SIZE	  0x10000u
+#define PAGE_SIZE	     0x1000u
+#define VGA_MEM_BASE	     0xa0000u
+#define VGA_MEM_SIZE	     0x20000u
+#define VGA_IO_BASE	     0x3b0u
+#define VGA_IO_SIZE	     0x30u
+#define PCI_CLASS_DISPLAY    0x03
+#define PCI_SUBCLASS_VGA     0x00
+#define IO_SPACE_SIZE	     0x10000u
+#define PCI_CLASS_STORAGE    0x01
+#define PCI_SUBCLASS_IDE     0x01
+#define IDE_PRIMARY_NATIVE   0x01 /* prog-if: primary channel in native mode */
+#define IDE_SECONDARY_NATIVE 0x04
+
+/* The ranges of an IDE channel in compatibility mode. */
+static const struct {
+	uint8_t native_bit;
+	uint16_t cmd, ctl;
+	uint8_t irq;
+} ide_legacy[] = {
+    {IDE_PRIMARY_NATIVE, 0x1f0, 0x3f6, 14},
+    {IDE_SECONDARY_NATIVE, 0x170, 0x376, 15},
+};
 
 bool pci_bar_is_64(uint32_t raw)
 {
@@ -108,6 +122,20 @@ static void bar_resource(
 	res_add(out, max, n, HWRES_MEM, start, last - start + 1);
 }
 
+/** The legacy ports and IRQ of each channel of an IDE controller that runs
+ *  in compatibility mode (its prog-if bit for native mode clear). */
+static void ide_resources(
+    const pci_dev_info_t *d, hw_resource_t *out, size_t max, size_t *n)
+{
+	for (size_t i = 0; i < sizeof(ide_legacy) / sizeof(ide_legacy[0]); i++) {
+		if (d->prog_if & ide_legacy[i].native_bit)
+			continue;
+		res_add(out, max, n, HWRES_IO, ide_legacy[i].cmd, 8);
+		res_add(out, max, n, HWRES_IO, ide_legacy[i].ctl, 1);
+		res_add(out, max, n, HWRES_IRQ, ide_legacy[i].irq, 1);
+	}
+}
+
 errno_t pci_resources(
     const pci_dev_info_t *d, hw_resource_t *out, size_t max, size_t *count)
 {
@@ -120,6 +148,8 @@ errno_t pci_resources(
 		res_add(out, max, &n, HWRES_MEM, VGA_MEM_BASE, VGA_MEM_SIZE);
 		res_add(out, max, &n, HWRES_IO, VGA_IO_BASE, VGA_IO_SIZE);
 	}
+	if (d->class_code == PCI_CLASS_STORAGE && d->subclass == PCI_SUBCLASS_IDE)
+		ide_resources(d, out, max, &n);
 	*count = n < max ? n : max;
 	return n <= max ? EOK : ELIMIT;
 }

@@ -4,6 +4,7 @@
  * and numbers cannot drift apart; an interface missing here is decoded as
  * numbers.
  */
+#include <abi/bd.h>
 #include <abi/bench.h>
 #include <abi/chardev.h>
 #include <abi/devman.h>
@@ -44,6 +45,7 @@ METHOD_NAMES(PCI, PCI_METHODS);
 METHOD_NAMES(LOGGER, LOGGER_METHODS);
 METHOD_NAMES(BENCH, BENCH_METHODS);
 METHOD_NAMES(LOADER, LOADER_METHODS);
+METHOD_NAMES(BD, BD_METHODS);
 
 _Static_assert(IPC_M_END - 1 <= IPC_M_LAST_SYSTEM,
     "system methods stay at or below IPC_M_LAST_SYSTEM");
@@ -65,6 +67,7 @@ static const ipc_method_list_t pci_lists[] = {METHOD_LIST(PCI)};
 static const ipc_method_list_t logger_lists[] = {METHOD_LIST(LOGGER)};
 static const ipc_method_list_t bench_lists[] = {METHOD_LIST(BENCH)};
 static const ipc_method_list_t loader_lists[] = {METHOD_LIST(LOADER)};
+static const ipc_method_list_t bd_lists[] = {METHOD_LIST(BD)};
 
 #define IFACE(num, str, arr) \
 	{ \
@@ -87,6 +90,7 @@ static const ipc_iface_names_t ifaces[] = {
     IFACE(PCI_IFACE, "pci", pci_lists),
     IFACE(LOGGER_IFACE, "logger", logger_lists),
     IFACE(BENCH_IFACE, "bench", bench_lists),
+    IFACE(BD_IFACE, "bd", bd_lists),
 };
 
 const ipc_iface_names_t *ipc_names_iface(sysarg_t iface)

@@ -140,6 +140,31 @@ HOST_TEST(vga_gets_legacy_ranges)
 	CHECK_EQ(r[2].size, 0x30);
 }
 
+HOST_TEST(ide_in_compatibility_mode_gets_legacy_channels)
+{
+	pci_dev_info_t d = sample();
+	d.class_code = 0x01;
+	d.subclass = 0x01;
+	d.prog_if = 0x80; /* both channels in compatibility mode, bus master */
+	d.bars[4] = (pci_bar_info_t){.kind = PCI_BAR_IO, .base = 0xc000, .size = 16};
+	hw_resource_t r[8];
+	size_t n;
+	CHECK_EQ(pci_resources(&d, r, 8, &n), EOK);
+	CHECK_EQ(n, 7);
+	CHECK_EQ(r[1].base, 0x1f0);
+	CHECK_EQ(r[1].size, 8);
+	CHECK_EQ(r[2].base, 0x3f6);
+	CHECK_EQ(r[3].kind, HWRES_IRQ);
+	CHECK_EQ(r[3].base, 14);
+	CHECK_EQ(r[4].base, 0x170);
+	CHECK_EQ(r[5].base, 0x376);
+	CHECK_EQ(r[6].base, 15);
+	/* A channel in native mode has its BARs instead. */
+	d.prog_if = 0x85;
+	CHECK_EQ(pci_resources(&d, r, 8, &n), EOK);
+	CHECK_EQ(n, 1);
+}
+
 HOST_TEST(too_many_resources_is_elimit_with_what_fits)
 {
 	pci_dev_info_t d = sample();

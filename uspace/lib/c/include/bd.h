@@ -1,0 +1,45 @@
+/*
+ * Block devices from the client's side (abi/bd.h): what every file system
+ * and the volume server use. A bd_t is a session to one device with its
+ * geometry; the calls move whole blocks. Requests larger than one data
+ * transfer (IPC_DATA_MAX bytes) are split here.
+ */
+#ifndef LIBC_BD_H
+#define LIBC_BD_H
+
+#include <abi/bd.h>
+#include <async.h>
+#include <discard.h>
+#include <loc.h>
+#include <stdint.h>
+
+typedef struct {
+	async_sess_t *sess;
+	size_t block_size;
+	uint64_t block_count;
+	void *shared;	    /* the session's shared buffer, NULL if none */
+	size_t shared_size;
+} bd_t;
+
+/** Opens the block device registered as service @a id. */
+_NODISCARD errno_t bd_open(loc_id_t id, bd_t **out);
+/** Opens the block device of the service named @a name ("devices/..."). */
+_NODISCARD errno_t bd_open_name(const char *name, bd_t **out);
+/** A block device on an existing session (owned by the bd_t from then). */
+_NODISCARD errno_t bd_open_sess(async_sess_t *sess, bd_t **out);
+void bd_close(bd_t *bd);
+
+/** @a count blocks from block @a ba into @a buf. */
+_NODISCARD errno_t bd_read(bd_t *bd, uint64_t ba, size_t count, void *buf);
+_NODISCARD errno_t bd_write(bd_t *bd, uint64_t ba, size_t count, const void *buf);
+_NODISCARD errno_t bd_sync(bd_t *bd);
+
+/** Gives the session a shared buffer of @a size bytes (page multiple, at
+ *  most BD_SHARED_MAX); bd_read_shared/bd_write_shared then move data
+ *  through it without a copy by the kernel. */
+_NODISCARD errno_t bd_share(bd_t *bd, size_t size);
+/** Blocks to/from bd->shared + @a offset. */
+_NODISCARD errno_t bd_read_shared(bd_t *bd, uint64_t ba, size_t count, size_t offset);
+_NODISCARD errno_t bd_write_shared(bd_t *bd, uint64_t ba, size_t count, size_t offset);
+
+#endif
