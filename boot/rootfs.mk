@@ -30,7 +30,7 @@ $(BUILD)/rootfs.cpio: $(USPACE_PROGRAMS) $(ROOTFS_FILES) $(DRIVER_MATCH_FILES) \
 		$(ROOTFS_PROGRAMS) boot/rootfs.mk
 	@echo "  CPIO    $@"
 	@rm -rf $(ROOTFS_DIR)
-	@mkdir -p $(addprefix $(ROOTFS_DIR)/,app srv drv cfg data tmp loc pipe test)
+	@mkdir -p $(addprefix $(ROOTFS_DIR)/,app srv drv cfg data tmp loc pipe test disk disk2 mnt)
 	@for f in $(USPACE_PROGRAMS); do \
 		dir=$$(basename $$(dirname $$f)); name=$$(basename $$f); \
 		case " $(TESTER_PROGRAMS) " in *" $$name "*) [ $$dir = app ] && dir=test;; esac; \

@@ -17,6 +17,12 @@ declare -A need=(
 	[cpio]=cpio
 	[python3]=python3
 	[clang-format]=clang-format
+	[mkfs.fat]=dosfstools
+	[fsck.fat]=dosfstools
+	[mcopy]=mtools
+	[sfdisk]=fdisk
+	[mke2fs]=e2fsprogs
+	[debugfs]=e2fsprogs
 )
 # grub-mkrescue needs the BIOS platform files, which no command reveals.
 grub_bios_dir=/usr/lib/grub/i386-pc

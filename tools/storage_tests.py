@@ -3,6 +3,7 @@ bd-* (and later fs-*). Each makes its disk image under LOG_DIR, boots a test
 task with it attached and then checks on the host what the guest wrote.
 """
 import os
+import subprocess
 
 from testrun import LOG_DIR, run_line_suite
 
@@ -55,3 +56,84 @@ def run_bd_ata(results, args):
                    "bd-ata", args.iso, extra=disk)
     ok, detail = check_pattern_disk(path)
     results.record("bd-ata.host-sees-the-written-blocks", ok, detail)
+
+
+MIB = 1024 * 1024
+FS_SIZES = [0, 1, 4095, 4096, 4097, MIB]
+
+
+def pattern(length, seed):
+    """The bytes fstest and the host agree on (fstest.c's pattern())."""
+    return bytes(((i * 31 + seed * 7 + i // 511) & 0xff) for i in range(length))
+
+
+def sh(*argv, env=None):
+    """Runs a host tool; (ok, its output)."""
+    e = dict(os.environ, MTOOLS_SKIP_CHECK="1")
+    e.update(env or {})
+    p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=e)
+    return p.returncode == 0, p.stdout.decode(errors="replace")
+
+
+def make_fat_disk(path, size_mib=64):
+    """A FAT32 image with /host/Host File.bin (100,000 bytes, seed 1)."""
+    if os.path.exists(path):
+        os.unlink(path)
+    ok, out = sh("mkfs.fat", "-C", "-F", "32", "-n", "SBTEST", path, str(size_mib * 1024))
+    if not ok:
+        raise RuntimeError(out)
+    src = path + ".host"
+    with open(src, "wb") as f:
+        f.write(pattern(100000, 1))
+    for cmd in (["mmd", "-i", path, "::/host"],
+                ["mcopy", "-i", path, src, "::/host/Host File.bin"]):
+        ok, out = sh(*cmd)
+        if not ok:
+            raise RuntimeError(out)
+    os.unlink(src)
+
+
+def mcopy_read(path, name):
+    """The bytes of @name in FAT image @path, or None."""
+    out = path + ".out"
+    ok, _ = sh("mcopy", "-o", "-n", "-i", path, "::" + name, out)
+    if not ok:
+        return None
+    with open(out, "rb") as f:
+        data = f.read()
+    os.unlink(out)
+    return data
+
+
+def check_fat_image(path):
+    """fsck.fat -n clean and every file fstest wrote read back by mcopy:
+    [(name, ok, detail)]."""
+    ok, out = sh("fsck.fat", "-n", path)
+    checks = [("fsck-fat-clean", ok, out.strip().replace("\n", "; "))]
+    bad = []
+    for i, size in enumerate(FS_SIZES):
+        name = f"/guest/nested dir/deeper/size {size}.bin"
+        if mcopy_read(path, name) != pattern(size, i + 2):
+            bad.append(name)
+    if mcopy_read(path, "/guest/nested dir/renamed.txt") != pattern(3000, 20):
+        bad.append("renamed.txt")
+    if mcopy_read(path, "/guest/to be deleted.txt") is not None:
+        bad.append("a deleted file is still there")
+    checks.append(("mcopy-reads-what-the-guest-wrote", not bad, f"{path}: {bad}"))
+    return checks
+
+
+def run_fs_fat(results, args, driver="ata"):
+    """fstest on a FAT32 disk: the guest's suite, then the host's fsck and
+    mcopy on the image, then a second boot that finds the files there."""
+    prefix = f"fs-fat-{driver}"
+    path = os.path.join(LOG_DIR, prefix + ".img")
+    os.makedirs(LOG_DIR, exist_ok=True)
+    make_fat_disk(path)
+    disk = ["-drive", f"file={path},format=raw,if=ide,index=0"]
+    cmdline = "testinit=ns,vfs,tmpfs testtask=fstest"
+    run_line_suite(results, args, "fstest", cmdline, prefix, args.iso, extra=disk)
+    for name, ok, detail in check_fat_image(path):
+        results.record(f"{prefix}.{name}", ok, detail)
+    run_line_suite(results, args, "fstest", cmdline + " testargs=verify",
+                   prefix + "-second-boot", args.iso, extra=disk)

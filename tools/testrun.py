@@ -1042,6 +1042,8 @@ SUITES = {
     # Block devices and file systems on disks (tools/storage_tests.py).
     "bd-ata": lambda results, args: importlib.import_module("storage_tests").run_bd_ata(
         results, args),
+    "fs-fat-ata": lambda results, args: importlib.import_module("storage_tests").run_fs_fat(
+        results, args),
     "kernel-ubsan": needs_image("ubsan-iso", lambda results, args: run_kernel_selftests(
         results, args, "kernel-ubsan", args.ubsan_iso)),
     "kernel-nodebug": needs_image("nodebug-iso", lambda results, args: run_kernel_selftests(

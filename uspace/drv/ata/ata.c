@@ -26,7 +26,8 @@ static bool has_resource(drv_dev_t *dev, uint32_t kind, uint64_t base, uint64_t 
 {
 	for (size_t i = 0; i < drv_dev_resource_count(dev); i++) {
 		const hw_resource_t *r = drv_dev_resource(dev, i);
-		if (r->kind == kind && r->base <= base && base + size <= r->base + r->size)
+		if (r->kind == kind && r->base <= base &&
+		    base + size <= r->base + r->size)
 			return true;
 	}
 	return false;
@@ -59,7 +60,9 @@ static errno_t drive_expose(drv_dev_t *dev, ata_drive_t *d, unsigned n)
 {
 	char name[16];
 	snprintf(name, sizeof(name), "disk%u", n);
-	d->bd = (bd_srv_dev_t){.ops = &ata_bd_ops, .dev = d, .block_size = ATA_SECTOR,
+	d->bd = (bd_srv_dev_t){.ops = &ata_bd_ops,
+	    .dev = d,
+	    .block_size = ATA_SECTOR,
 	    .block_count = d->sectors};
 	errno_t rc = drv_fun_expose(dev, name, BD_CATEGORY, disk_connection, d, NULL);
 	if (rc == EOK)

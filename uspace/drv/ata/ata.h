@@ -45,13 +45,13 @@
 #define ATA_ST_DRDY 0x40
 #define ATA_ST_BSY  0x80
 
-#define ATA_CMD_READ	    0x20
-#define ATA_CMD_READ_EXT    0x24
-#define ATA_CMD_WRITE	    0x30
-#define ATA_CMD_WRITE_EXT   0x34
-#define ATA_CMD_FLUSH	    0xe7
-#define ATA_CMD_FLUSH_EXT   0xea
-#define ATA_CMD_IDENTIFY    0xec
+#define ATA_CMD_READ	  0x20
+#define ATA_CMD_READ_EXT  0x24
+#define ATA_CMD_WRITE	  0x30
+#define ATA_CMD_WRITE_EXT 0x34
+#define ATA_CMD_FLUSH	  0xe7
+#define ATA_CMD_FLUSH_EXT 0xea
+#define ATA_CMD_IDENTIFY  0xec
 
 typedef struct ata_channel ata_channel_t;
 
@@ -67,8 +67,8 @@ typedef struct {
 } ata_drive_t;
 
 struct ata_channel {
-	uint16_t cmd;  /* command block base */
-	uint16_t ctl;  /* device control / alternate status port */
+	uint16_t cmd; /* command block base */
+	uint16_t ctl; /* device control / alternate status port */
 	int irq;
 	fibril_mutex_t lock;
 	fibril_mutex_t irq_lock;

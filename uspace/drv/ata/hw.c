@@ -124,7 +124,8 @@ static errno_t read_cmd(ata_drive_t *d, uint64_t lba, unsigned count, uint8_t *b
 	ata_channel_t *chan = d->chan;
 	load_address(d, lba, count);
 	irq_expect(chan);
-	pio_write_8(chan->cmd + ATA_REG_COMMAND, d->lba48 ? ATA_CMD_READ_EXT : ATA_CMD_READ);
+	pio_write_8(
+	    chan->cmd + ATA_REG_COMMAND, d->lba48 ? ATA_CMD_READ_EXT : ATA_CMD_READ);
 	for (unsigned i = 0; i < count; i++) {
 		uint8_t st;
 		errno_t rc = wait_irq(chan, &st);
@@ -132,7 +133,8 @@ static errno_t read_cmd(ata_drive_t *d, uint64_t lba, unsigned count, uint8_t *b
 			rc = EIO;
 		if (rc != EOK)
 			return drive_error(d, "read", lba + i, rc);
-		pio_read_16_buf(chan->cmd + ATA_REG_DATA, buf + i * ATA_SECTOR, ATA_SECTOR / 2);
+		pio_read_16_buf(
+		    chan->cmd + ATA_REG_DATA, buf + i * ATA_SECTOR, ATA_SECTOR / 2);
 	}
 	return EOK;
 }
@@ -144,7 +146,8 @@ static errno_t write_cmd(ata_drive_t *d, uint64_t lba, unsigned count, const uin
 	ata_channel_t *chan = d->chan;
 	load_address(d, lba, count);
 	irq_expect(chan);
-	pio_write_8(chan->cmd + ATA_REG_COMMAND, d->lba48 ? ATA_CMD_WRITE_EXT : ATA_CMD_WRITE);
+	pio_write_8(
+	    chan->cmd + ATA_REG_COMMAND, d->lba48 ? ATA_CMD_WRITE_EXT : ATA_CMD_WRITE);
 	uint8_t st;
 	errno_t rc = wait_not_busy(chan, &st);
 	for (unsigned i = 0; rc == EOK && i < count; i++) {
@@ -152,7 +155,8 @@ static errno_t write_cmd(ata_drive_t *d, uint64_t lba, unsigned count, const uin
 			rc = EIO;
 			break;
 		}
-		pio_write_16_buf(chan->cmd + ATA_REG_DATA, buf + i * ATA_SECTOR, ATA_SECTOR / 2);
+		pio_write_16_buf(
+		    chan->cmd + ATA_REG_DATA, buf + i * ATA_SECTOR, ATA_SECTOR / 2);
 		rc = wait_irq(chan, &st);
 	}
 	if (rc == EOK && status_bad(st))
@@ -187,7 +191,8 @@ static errno_t ata_bd_write(void *dev, uint64_t ba, size_t count, const void *bu
 	fibril_mutex_lock(&d->chan->lock);
 	for (size_t done = 0; rc == EOK && done < count;) {
 		unsigned n = count - done < cmd_max(d) ? count - done : cmd_max(d);
-		rc = write_cmd(d, ba + done, n, (const uint8_t *) buf + done * ATA_SECTOR);
+		rc = write_cmd(
+		    d, ba + done, n, (const uint8_t *) buf + done * ATA_SECTOR);
 		done += n;
 	}
 	fibril_mutex_unlock(&d->chan->lock);
@@ -201,7 +206,8 @@ static errno_t ata_bd_sync(void *dev)
 	fibril_mutex_lock(&chan->lock);
 	select_drive(chan, d->index, 0);
 	irq_expect(chan);
-	pio_write_8(chan->cmd + ATA_REG_COMMAND, d->lba48 ? ATA_CMD_FLUSH_EXT : ATA_CMD_FLUSH);
+	pio_write_8(
+	    chan->cmd + ATA_REG_COMMAND, d->lba48 ? ATA_CMD_FLUSH_EXT : ATA_CMD_FLUSH);
 	uint8_t st;
 	errno_t rc = wait_irq(chan, &st);
 	if (rc == EOK && status_bad(st))

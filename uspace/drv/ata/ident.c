@@ -6,14 +6,14 @@
 #include "ata.h"
 #include <string.h>
 
-#define W_CAPS	       49
-#define W_CAPS_LBA     0x0200
-#define W_LBA28	       60
-#define W_SETS	       83
-#define W_SETS_LBA48   0x0400
-#define W_LBA48	       100
-#define W_MODEL	       27
-#define MODEL_WORDS    20
+#define W_CAPS	     49
+#define W_CAPS_LBA   0x0200
+#define W_LBA28	     60
+#define W_SETS	     83
+#define W_SETS_LBA48 0x0400
+#define W_LBA48	     100
+#define W_MODEL	     27
+#define MODEL_WORDS  20
 
 /** The model string: two characters a word, high byte first, trailing
  *  blanks cut. */

@@ -17,7 +17,7 @@ typedef struct {
 	async_sess_t *sess;
 	size_t block_size;
 	uint64_t block_count;
-	void *shared;	    /* the session's shared buffer, NULL if none */
+	void *shared; /* the session's shared buffer, NULL if none */
 	size_t shared_size;
 } bd_t;
 

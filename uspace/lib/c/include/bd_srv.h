@@ -26,8 +26,8 @@ typedef struct {
 
 typedef struct {
 	const bd_ops_t *ops;
-	void *dev;		/* the driver's device, passed to the ops */
-	size_t block_size;	/* bytes, a power of two from 512 to 4096 */
+	void *dev;	   /* the driver's device, passed to the ops */
+	size_t block_size; /* bytes, a power of two from 512 to 4096 */
 	uint64_t block_count;
 } bd_srv_dev_t;
 

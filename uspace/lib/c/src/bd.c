@@ -94,7 +94,8 @@ errno_t bd_write(bd_t *bd, uint64_t ba, size_t count, const void *buf)
 	const uint8_t *src = buf;
 	while (rc == EOK && count > 0) {
 		size_t n = count < bd_chunk(bd) ? count : bd_chunk(bd);
-		rc = async_req_write(exch, BD_WRITE, ba, n, src, n * bd->block_size, NULL);
+		rc = async_req_write(
+		    exch, BD_WRITE, ba, n, src, n * bd->block_size, NULL);
 		ba += n;
 		count -= n;
 		src += n * bd->block_size;
@@ -137,7 +138,8 @@ errno_t bd_share(bd_t *bd, size_t size)
 	if (size == 0 || size > BD_SHARED_MAX || size % 4096 != 0)
 		return EINVAL;
 	uintptr_t base = AS_AREA_ANY;
-	errno_t rc = as_area_create(&base, size, AS_AREA_READ | AS_AREA_WRITE | AS_AREA_CACHEABLE);
+	errno_t rc = as_area_create(
+	    &base, size, AS_AREA_READ | AS_AREA_WRITE | AS_AREA_CACHEABLE);
 	if (rc != EOK)
 		return rc;
 	rc = bd_share_send(bd, (void *) base);

@@ -112,8 +112,8 @@ static void serve_shared_io(ipc_call_t *call, bd_conn_t *conn, bool write)
 	errno_t rc = EINVAL;
 	if (conn->shared != NULL && offset < conn->shared_size && count > 0 &&
 	    count <= (conn->shared_size - offset) / dev->block_size &&
-	    bd_srv_range_ok(dev->block_size, dev->block_count, ba, count,
-		count * dev->block_size)) {
+	    bd_srv_range_ok(
+		dev->block_size, dev->block_count, ba, count, count * dev->block_size)) {
 		uint8_t *buf = conn->shared + offset;
 		rc = write ? dev->ops->write(dev->dev, ba, count, buf)
 			   : dev->ops->read(dev->dev, ba, count, buf);
@@ -126,7 +126,8 @@ static void serve_call(ipc_call_t *call, bd_conn_t *conn)
 	const bd_srv_dev_t *dev = conn->dev;
 	switch (call->imethod) {
 	case BD_GET_INFO:
-		DISCARD(answer, async_answer_2(call, EOK, dev->block_size, dev->block_count));
+		DISCARD(
+		    answer, async_answer_2(call, EOK, dev->block_size, dev->block_count));
 		break;
 	case BD_READ:
 		serve_read(call, dev);
@@ -135,8 +136,9 @@ static void serve_call(ipc_call_t *call, bd_conn_t *conn)
 		serve_write(call, dev);
 		break;
 	case BD_SYNC:
-		DISCARD(answer, async_answer_0(
-		    call, dev->ops->sync != NULL ? dev->ops->sync(dev->dev) : EOK));
+		DISCARD(answer,
+		    async_answer_0(
+			call, dev->ops->sync != NULL ? dev->ops->sync(dev->dev) : EOK));
 		break;
 	case BD_SHARE:
 		serve_share(call, conn);

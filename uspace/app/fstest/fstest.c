@@ -1,0 +1,209 @@
+/*
+ * fstest: the FAT server on a disk, in a boot of its own (`testinit=ns,vfs,
+ * tmpfs testtask=fstest`, QEMU with an IDE disk the harness formatted with
+ * mkfs.fat and filled with mcopy: /host/Host File.bin, 100000 bytes of
+ * pattern(seed 1)). Starts locsrv, devman (the ata driver) and the fat
+ * server, mounts the disk at /disk and
+ *   - reads the host's file back;
+ *   - writes files of 0, 1, 4095, 4096, 4097 bytes and 1 MiB in nested
+ *     directories, renames and deletes (the harness then checks the image
+ *     with fsck.fat -n and reads every file with mcopy);
+ *   - gets EINVAL for names FAT cannot store and EROFS on a read-only mount;
+ * With the argument `verify` (the second boot) it only checks that the
+ * files of the first boot are there, byte for byte.
+ */
+#include <bd.h>
+#include <devman.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <task.h>
+#include <testsuite.h>
+#include <vfs.h>
+
+#define USAGE "[verify] (a test program; make test boots it with testtask=fstest)"
+
+#define TEST_LIMIT_USEC (300 * 1000 * 1000)
+#define STABLE_USEC	(30 * 1000 * 1000)
+#define DISK		"devices/\\hw\\pci0\\00:01.1\\disk0"
+#define HOST_FILE	"/disk/host/Host File.bin"
+#define HOST_SIZE	100000
+#define MIB		(1024 * 1024)
+
+static const size_t sizes[] = {0, 1, 4095, 4096, 4097, MIB};
+
+/** The bytes every side of the test agrees on (tools/storage_tests.py). */
+static void pattern(uint8_t *buf, size_t len, unsigned seed)
+{
+	for (size_t i = 0; i < len; i++)
+		buf[i] = (uint8_t) ((i * 31 + seed * 7 + i / 511) & 0xff);
+}
+
+static errno_t devman_start(void)
+{
+	const char *const args[] = {"/srv/devman", NULL};
+	task_spawn_opts_t opts;
+	task_spawn_opts_init(&opts);
+	opts.perms = PERM_IO | PERM_IRQ | PERM_PHYSMEM | PERM_TASK;
+	task_id_t id;
+	errno_t rc = task_spawn_opts(&id, NULL, args[0], args, &opts);
+	if (rc != EOK)
+		return rc;
+	task_exit_t texit;
+	int value;
+	rc = task_wait_task_id(id, TASK_WAIT_RETVAL, &texit, &value);
+	return rc == EOK && (texit.how != 0 || value != 0) ? EPARTY : rc;
+}
+
+static errno_t file_write(const char *path, const uint8_t *data, size_t len)
+{
+	int fd;
+	errno_t rc = vfs_open(path, O_WRONLY | O_CREAT | O_TRUNC, &fd);
+	if (rc != EOK)
+		return rc;
+	size_t done = 0;
+	while (rc == EOK && done < len) {
+		size_t n;
+		rc = vfs_write(fd, data + done, len - done < 65536 ? len - done : 65536, &n);
+		done += n;
+	}
+	errno_t rc2 = vfs_close(fd);
+	return rc != EOK ? rc : rc2;
+}
+
+/** Whether @a path holds exactly @a len bytes of pattern @a seed. */
+static errno_t file_check(const char *path, size_t len, unsigned seed)
+{
+	uint8_t *want = malloc(len + 1), *got = malloc(len + 1);
+	int fd = -1;
+	errno_t rc = want == NULL || got == NULL ? ENOMEM : vfs_open(path, O_RDONLY, &fd);
+	size_t n = 0;
+	if (rc == EOK)
+		rc = vfs_read(fd, got, len + 1, &n);
+	if (fd >= 0)
+		DISCARD(cleanup, vfs_close(fd));
+	if (rc == EOK) {
+		pattern(want, len, seed);
+		if (n != len || memcmp(want, got, len) != 0)
+			rc = EIO;
+	}
+	free(want);
+	free(got);
+	return rc;
+}
+
+static void test_the_disk_mounts(void)
+{
+	CHECK_RC(
+	    vfs_mount("/", "tmpfs", "archive=rootfs", VFS_MOUNT_WAIT | VFS_MOUNT_RDONLY),
+	    EOK);
+	CHECK_RC(task_start_server("/srv/locsrv", 0, NULL), EOK);
+	CHECK_RC(devman_start(), EOK);
+	CHECK_RC(devman_wait_stable(STABLE_USEC), EOK);
+	CHECK_RC(task_start_server("/srv/fat", 0, NULL), EOK);
+	CHECK_RC(vfs_mount("/disk", "fat", DISK, VFS_MOUNT_WAIT), EOK);
+	vfs_statfs_t st;
+	CHECK_RC(vfs_statfs("/disk", &st), EOK);
+	CHECK(strcmp(st.fs_type, "fat") == 0 && st.total_blocks > 0);
+}
+
+static void test_a_file_the_host_made_reads_back(void)
+{
+	CHECK_RC(file_check(HOST_FILE, HOST_SIZE, 1), EOK);
+	vfs_stat_t st;
+	CHECK_RC(vfs_stat("/disk/HOST/host file.BIN", &st), EOK);
+	CHECK(st.size == HOST_SIZE && st.type == VFS_NODE_FILE);
+}
+
+static void test_files_of_every_size_are_written(void)
+{
+	CHECK_RC(vfs_mkdir("/disk/guest"), EOK);
+	CHECK_RC(vfs_mkdir("/disk/guest/nested dir"), EOK);
+	CHECK_RC(vfs_mkdir("/disk/guest/nested dir/deeper"), EOK);
+	uint8_t *data = malloc(MIB);
+	CHECK(data != NULL);
+	errno_t rc = EOK;
+	for (size_t i = 0; rc == EOK && i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		char path[128];
+		snprintf(path, sizeof(path), "/disk/guest/nested dir/deeper/size %zu.bin", sizes[i]);
+		pattern(data, sizes[i], (unsigned) i + 2);
+		rc = file_write(path, data, sizes[i]);
+		if (rc == EOK)
+			rc = file_check(path, sizes[i], (unsigned) i + 2);
+	}
+	free(data);
+	CHECK_RC(rc, EOK);
+}
+
+static void test_renames_and_deletes_work(void)
+{
+	uint8_t data[3000];
+	pattern(data, sizeof(data), 20);
+	CHECK_RC(file_write("/disk/guest/to be renamed.txt", data, sizeof(data)), EOK);
+	CHECK_RC(file_write("/disk/guest/to be deleted.txt", data, sizeof(data)), EOK);
+	CHECK_RC(vfs_rename("/disk/guest/to be renamed.txt", "/disk/guest/nested dir/renamed.txt"), EOK);
+	CHECK_RC(vfs_unlink("/disk/guest/to be deleted.txt", 0), EOK);
+	CHECK_RC(vfs_mkdir("/disk/guest/empty"), EOK);
+	CHECK_RC(vfs_unlink("/disk/guest/empty", VFS_UNLINK_DIR), EOK);
+	CHECK_RC(vfs_unlink("/disk/guest/nested dir", VFS_UNLINK_DIR), ENOTEMPTY);
+	vfs_stat_t st;
+	CHECK_RC(vfs_stat("/disk/guest/to be deleted.txt", &st), ENOENT);
+	CHECK_RC(file_check("/disk/guest/nested dir/renamed.txt", sizeof(data), 20), EOK);
+}
+
+static void test_names_fat_cannot_store_are_refused(void)
+{
+	int fd;
+	CHECK_RC(vfs_open("/disk/a:b", O_WRONLY | O_CREAT, &fd), EINVAL);
+	CHECK_RC(vfs_open("/disk/what?", O_WRONLY | O_CREAT, &fd), EINVAL);
+	CHECK_RC(vfs_mkdir("/disk/star*"), EINVAL);
+}
+
+static void test_a_read_only_mount_is_erofs(void)
+{
+	CHECK_RC(vfs_unmount("/disk"), EOK);
+	CHECK_RC(vfs_mount("/disk", "fat", DISK, VFS_MOUNT_RDONLY), EOK);
+	int fd;
+	CHECK_RC(vfs_open("/disk/guest/new", O_WRONLY | O_CREAT, &fd), EROFS);
+	CHECK_RC(vfs_mkdir("/disk/guest/newdir"), EROFS);
+	CHECK_RC(file_check("/disk/guest/nested dir/renamed.txt", 3000, 20), EOK);
+	CHECK_RC(vfs_unmount("/disk"), EOK);
+}
+
+static void test_the_files_of_the_first_boot_are_there(void)
+{
+	CHECK_RC(vfs_mount("/disk", "fat", DISK, 0), EOK);
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		char path[128];
+		snprintf(path, sizeof(path), "/disk/guest/nested dir/deeper/size %zu.bin", sizes[i]);
+		CHECK_RC(file_check(path, sizes[i], (unsigned) i + 2), EOK);
+	}
+	CHECK_RC(file_check("/disk/guest/nested dir/renamed.txt", 3000, 20), EOK);
+	CHECK_RC(vfs_unmount("/disk"), EOK);
+}
+
+int main(int argc, char *argv[])
+{
+	int status;
+	if (cmd_check_words(argc, argv, USAGE, NULL, &status))
+		return status;
+	bool verify = argc > 1 && strcmp(argv[1], "verify") == 0;
+	test_suite_start("fstest");
+	if (test_suite_limit(TEST_LIMIT_USEC) != EOK) {
+		printf("fstest: out of memory\n");
+		return 1;
+	}
+	RUN(test_the_disk_mounts);
+	RUN(test_a_file_the_host_made_reads_back);
+	if (verify) {
+		DISCARD(best_effort, vfs_unmount("/disk"));
+		RUN(test_the_files_of_the_first_boot_are_there);
+		return test_suite_end();
+	}
+	RUN(test_files_of_every_size_are_written);
+	RUN(test_renames_and_deletes_work);
+	RUN(test_names_fat_cannot_store_are_refused);
+	RUN(test_a_read_only_mount_is_erofs);
+	return test_suite_end();
+}

@@ -1,0 +1,475 @@
+/*
+ * fat: the FAT_* calls of the VFS (abi/vfs.h) over the mounted volumes.
+ *
+ * Each handler takes its call's data transfers first, then works under
+ * `fat_lock`, which guards the volume list and every volume (their block
+ * caches included); device I/O happens with it held, so calls on FAT
+ * volumes run one at a time. Dirty blocks go to the device on FS_SYNC, at
+ * unmount, when the cache evicts them and every FLUSH_USEC from the
+ * flusher fibril.
+ */
+#include "fat.h"
+#include "server.h"
+#include <bd.h>
+#include <fibril.h>
+#include <fibril_synch.h>
+#include <fsrv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define CACHE_BLOCKS 2048 /* 1 MiB of 512-byte sectors per volume */
+#define FLUSH_USEC   (5 * 1000 * 1000)
+#define LOC_PREFIX   "/loc/"
+/* No wall clock yet: times count from 2026-01-01 00:00 at boot. */
+#define EPOCH_DATE ((2026 - 1980) << 9 | 1 << 5 | 1)
+
+typedef struct {
+	link_t link;
+	sysarg_t id;
+	bd_t *bd;
+	bcache_t *bc;
+	fat_fs_t *fs;
+	errno_t flush_rc; /* the flusher's last result: a failure is logged once */
+} fat_inst_t;
+
+static FIBRIL_MUTEX_INITIALIZE(fat_lock);
+static list_t instances = LIST_INITIALIZER(instances);
+
+static fat_inst_t *inst_find(sysarg_t id)
+{
+	list_foreach (instances, link, fat_inst_t, inst) {
+		if (inst->id == id)
+			return inst;
+	}
+	return NULL;
+}
+
+static fat_fs_t *fs_find(sysarg_t id)
+{
+	fat_inst_t *inst = inst_find(id);
+	return inst != NULL ? inst->fs : NULL;
+}
+
+/** The time as FAT packs it: days since boot on top of EPOCH_DATE are not
+ *  carried into months (a volume's times stay within the first month). */
+static uint32_t fat_now(void)
+{
+	uint64_t s = clock_ns() / 1000000000ull;
+	uint32_t day = (uint32_t) (s / 86400) % 28;
+	uint32_t sec = (uint32_t) (s % 86400);
+	uint32_t time = (sec / 3600) << 11 | ((sec / 60) % 60) << 5 | (sec % 60) / 2;
+	return (uint32_t) (EPOCH_DATE + day) << 16 | time;
+}
+
+static errno_t dev_read(void *dev, uint64_t ba, size_t count, void *buf)
+{
+	return bd_read(dev, ba, count, buf);
+}
+
+static errno_t dev_write(void *dev, uint64_t ba, size_t count, const void *buf)
+{
+	return bd_write(dev, ba, count, buf);
+}
+
+static errno_t dev_sync(void *dev)
+{
+	return bd_sync(dev);
+}
+
+static const bcache_dev_t dev_ops = {.read = dev_read, .write = dev_write, .sync = dev_sync};
+
+static void inst_free(fat_inst_t *inst)
+{
+	bcache_destroy(inst->bc);
+	bd_close(inst->bd);
+	free(inst);
+}
+
+/** Opens the device @a opts names and mounts its volume. */
+static errno_t inst_make(sysarg_t id, const char *opts, bool rdonly, fat_inst_t **out)
+{
+	const char *name = opts;
+	if (strncmp(name, LOC_PREFIX, strlen(LOC_PREFIX)) == 0)
+		name += strlen(LOC_PREFIX);
+	if (name[0] == '\0')
+		return EINVAL;
+	fat_inst_t *inst = calloc(1, sizeof(*inst));
+	if (inst == NULL)
+		return ENOMEM;
+	inst->id = id;
+	errno_t rc = bd_open_name(name, &inst->bd);
+	if (rc == EOK) {
+		inst->bc = bcache_create(&dev_ops, inst->bd, inst->bd->block_size,
+		    inst->bd->block_count, CACHE_BLOCKS);
+		rc = inst->bc != NULL ? EOK : ENOMEM;
+	}
+	if (rc == EOK)
+		rc = fat_mount(inst->bc, inst->bd->block_size, inst->bd->block_count, rdonly,
+		    fat_now, &inst->fs);
+	if (rc != EOK) {
+		printf("fat: cannot mount %s: %s\n", name,
+		    rc == EINVAL ? "not a FAT volume" : strerror(rc));
+		inst_free(inst);
+		return rc;
+	}
+	*out = inst;
+	return EOK;
+}
+
+static void op_mounted(ipc_call_t *call)
+{
+	char *opts;
+	errno_t rc = async_data_write_accept((void **) &opts, true, 0, VFS_OPTS_MAX, 0, NULL);
+	if (rc != EOK) {
+		fsrv_answer(call, rc, 0, 0, 0);
+		return;
+	}
+	fat_inst_t *inst = NULL;
+	rc = inst_make(call->args[0], opts, call->args[1] & VFS_MOUNT_RDONLY, &inst);
+	free(opts);
+	if (rc == EOK) {
+		fibril_mutex_lock(&fat_lock);
+		if (inst_find(inst->id) != NULL)
+			rc = EEXIST;
+		else
+			list_append(&inst->link, &instances);
+		fibril_mutex_unlock(&fat_lock);
+		if (rc != EOK) {
+			DISCARD(cleanup, fat_unmount(inst->fs));
+			inst_free(inst);
+		}
+	}
+	fsrv_answer(call, rc, FAT_ROOT_INDEX, 0, 0);
+}
+
+static void op_unmounted(ipc_call_t *call)
+{
+	fibril_mutex_lock(&fat_lock);
+	fat_inst_t *inst = inst_find(call->args[0]);
+	errno_t rc = ENOENT;
+	if (inst != NULL) {
+		list_remove(&inst->link);
+		rc = fat_unmount(inst->fs);
+		inst_free(inst);
+	}
+	fibril_mutex_unlock(&fat_lock);
+	fsrv_answer(call, rc, 0, 0, 0);
+}
+
+/** Takes the path written after a call (NUL-terminated; free() it). */
+static errno_t path_receive(char **path)
+{
+	errno_t rc = async_data_write_accept((void **) path, true, 0, VFS_PATH_MAX, 0, NULL);
+	return rc == ELIMIT ? ENAMETOOLONG : rc;
+}
+
+static void op_lookup(ipc_call_t *call)
+{
+	char *path;
+	errno_t rc = path_receive(&path);
+	sysarg_t index = 0, size = 0, type = 0;
+	if (rc == EOK) {
+		fibril_mutex_lock(&fat_lock);
+		fat_fs_t *fs = fs_find(call->args[0]);
+		fat_node_t *node;
+		rc = fs != NULL ? fat_lookup(fs, path, (unsigned) call->args[1], &node) : ENOENT;
+		if (rc == EOK) {
+			index = node->index;
+			size = node->size;
+			type = node->is_dir ? VFS_NODE_DIR : VFS_NODE_FILE;
+		}
+		fibril_mutex_unlock(&fat_lock);
+		free(path);
+	}
+	fsrv_answer(call, rc, index, size, type);
+}
+
+static void op_unlink(ipc_call_t *call)
+{
+	char *path;
+	errno_t rc = path_receive(&path);
+	if (rc == EOK) {
+		fibril_mutex_lock(&fat_lock);
+		fat_fs_t *fs = fs_find(call->args[0]);
+		rc = fs != NULL ? fat_unlink(fs, path, (unsigned) call->args[1]) : ENOENT;
+		fibril_mutex_unlock(&fat_lock);
+		free(path);
+	}
+	fsrv_answer(call, rc, 0, 0, 0);
+}
+
+static void op_rename(ipc_call_t *call)
+{
+	/* Both writes belong to this call: both are taken. */
+	char *from = NULL, *to = NULL;
+	errno_t rc = path_receive(&from);
+	errno_t rc2 = path_receive(&to);
+	if (rc == EOK)
+		rc = rc2;
+	if (rc == EOK) {
+		fibril_mutex_lock(&fat_lock);
+		fat_fs_t *fs = fs_find(call->args[0]);
+		rc = fs != NULL ? fat_rename(fs, from, to) : ENOENT;
+		fibril_mutex_unlock(&fat_lock);
+	}
+	free(from);
+	free(to);
+	fsrv_answer(call, rc, 0, 0, 0);
+}
+
+/** The volume and node (args[0], args[1]) of @a call; fat_lock held. */
+static errno_t node_get(ipc_call_t *call, fat_fs_t **fs, fat_node_t **node)
+{
+	*fs = fs_find(call->args[0]);
+	*node = *fs != NULL ? fat_node_find(*fs, call->args[1]) : NULL;
+	return *node != NULL ? EOK : ENOENT;
+}
+
+static void op_write(ipc_call_t *call)
+{
+	void *data;
+	size_t len;
+	errno_t rc = async_data_write_accept(&data, false, 0, IPC_DATA_MAX, 0, &len);
+	size_t done = 0;
+	uint64_t size = 0;
+	if (rc == EOK) {
+		fibril_mutex_lock(&fat_lock);
+		fat_fs_t *fs;
+		fat_node_t *node;
+		rc = node_get(call, &fs, &node);
+		if (rc == EOK)
+			rc = fat_file_write(fs, node, call->args[2], data, len, &done);
+		if (rc == EOK)
+			size = node->size;
+		fibril_mutex_unlock(&fat_lock);
+		free(data);
+	}
+	fsrv_answer(call, rc, done, size, 0);
+}
+
+/* A call on one node; fat_lock held. */
+typedef errno_t (*node_op_t)(fat_fs_t *fs, fat_node_t *node, ipc_call_t *call);
+
+static void node_call(ipc_call_t *call, node_op_t op)
+{
+	fibril_mutex_lock(&fat_lock);
+	fat_fs_t *fs;
+	fat_node_t *node;
+	errno_t rc = node_get(call, &fs, &node);
+	if (rc == EOK)
+		rc = op(fs, node, call);
+	fibril_mutex_unlock(&fat_lock);
+	fsrv_answer(call, rc, 0, 0, 0);
+}
+
+static errno_t do_open(fat_fs_t *fs, fat_node_t *node, ipc_call_t *call)
+{
+	fat_node_open(node);
+	return EOK;
+}
+
+static errno_t do_close(fat_fs_t *fs, fat_node_t *node, ipc_call_t *call)
+{
+	return fat_node_close(fs, node);
+}
+
+static errno_t do_truncate(fat_fs_t *fs, fat_node_t *node, ipc_call_t *call)
+{
+	return node->is_dir ? EISDIR : fat_file_truncate(fs, node, call->args[2]);
+}
+
+/** FS_SYNC of any node writes the whole volume back. */
+static errno_t do_sync(fat_fs_t *fs, fat_node_t *node, ipc_call_t *call)
+{
+	return fat_sync(fs);
+}
+
+static void op_open_node(ipc_call_t *call)
+{
+	node_call(call, do_open);
+}
+
+static void op_close_node(ipc_call_t *call)
+{
+	node_call(call, do_close);
+}
+
+static void op_truncate(ipc_call_t *call)
+{
+	node_call(call, do_truncate);
+}
+
+static void op_sync(ipc_call_t *call)
+{
+	node_call(call, do_sync);
+}
+
+/* Fills the data read of a call (up to @a size bytes into @a buf, the
+ * length in *@a len, the answer's argument in *@a result); fat_lock held. */
+typedef errno_t (*fill_t)(ipc_call_t *call, void *buf, size_t size, size_t *len,
+    sysarg_t *result);
+
+/** Takes the data read after @a call, fills it with @a fill, answers both. */
+static void read_reply(ipc_call_t *call, fill_t fill)
+{
+	ipc_call_t rcall;
+	size_t size;
+	if (!async_data_read_receive(&rcall, &size)) {
+		fsrv_answer(&rcall, EINVAL, 0, 0, 0);
+		fsrv_answer(call, EINVAL, 0, 0, 0);
+		return;
+	}
+	if (size > IPC_DATA_MAX)
+		size = IPC_DATA_MAX;
+	void *buf = malloc(size > 0 ? size : 1);
+	errno_t rc = buf != NULL ? EOK : ENOMEM;
+	size_t len = 0;
+	sysarg_t result = 0;
+	if (rc == EOK) {
+		fibril_mutex_lock(&fat_lock);
+		rc = fill(call, buf, size, &len, &result);
+		fibril_mutex_unlock(&fat_lock);
+	}
+	if (rc == EOK)
+		rc = async_data_read_finalize(&rcall, buf, len);
+	else
+		fsrv_answer(&rcall, rc, 0, 0, 0);
+	free(buf);
+	fsrv_answer(call, rc, result, 0, 0);
+}
+
+static size_t copy_out(void *buf, size_t size, const void *src, size_t len)
+{
+	size_t n = len < size ? len : size;
+	memcpy(buf, src, n);
+	return n;
+}
+
+static errno_t fill_read(ipc_call_t *call, void *buf, size_t size, size_t *len, sysarg_t *result)
+{
+	fat_fs_t *fs;
+	fat_node_t *node;
+	errno_t rc = node_get(call, &fs, &node);
+	if (rc == EOK)
+		rc = node->is_dir ? EISDIR : fat_file_read(fs, node, call->args[2], buf, size, len);
+	*result = *len;
+	return rc;
+}
+
+static errno_t fill_stat(ipc_call_t *call, void *buf, size_t size, size_t *len, sysarg_t *result)
+{
+	fat_fs_t *fs;
+	fat_node_t *node;
+	errno_t rc = node_get(call, &fs, &node);
+	if (rc != EOK)
+		return rc;
+	vfs_stat_t st;
+	fat_node_stat(node, &st);
+	if (node->is_dir)
+		rc = fat_dir_count(fs, node, &st.size);
+	*len = copy_out(buf, size, &st, sizeof(st));
+	return rc;
+}
+
+static errno_t fill_readdir(ipc_call_t *call, void *buf, size_t size, size_t *len,
+    sysarg_t *result)
+{
+	fat_fs_t *fs;
+	fat_node_t *node;
+	errno_t rc = node_get(call, &fs, &node);
+	if (rc == EOK && !node->is_dir)
+		rc = ENOTDIR;
+	char *name = rc == EOK ? malloc(FAT_NAME_MAX * 3 + 1) : NULL;
+	if (rc == EOK && name == NULL)
+		rc = ENOMEM;
+	uint64_t next = 0;
+	if (rc == EOK)
+		rc = fat_readdir(fs, node, call->args[2], name, &next);
+	if (rc == EOK) {
+		*len = copy_out(buf, size, name, strlen(name) + 1);
+		*result = next;
+	}
+	free(name);
+	return rc;
+}
+
+static errno_t fill_statfs(ipc_call_t *call, void *buf, size_t size, size_t *len,
+    sysarg_t *result)
+{
+	fat_fs_t *fs = fs_find(call->args[0]);
+	if (fs == NULL)
+		return ENOENT;
+	vfs_statfs_t st;
+	fat_statfs(fs, &st);
+	*len = copy_out(buf, size, &st, sizeof(st));
+	return EOK;
+}
+
+static void op_read(ipc_call_t *call)
+{
+	read_reply(call, fill_read);
+}
+
+static void op_stat(ipc_call_t *call)
+{
+	read_reply(call, fill_stat);
+}
+
+static void op_readdir(ipc_call_t *call)
+{
+	read_reply(call, fill_readdir);
+}
+
+static void op_statfs(ipc_call_t *call)
+{
+	read_reply(call, fill_statfs);
+}
+
+static const fsrv_ops_t ops = {
+    FSRV_OP(FS_MOUNTED) = op_mounted,
+    FSRV_OP(FS_UNMOUNTED) = op_unmounted,
+    FSRV_OP(FS_LOOKUP) = op_lookup,
+    FSRV_OP(FS_OPEN_NODE) = op_open_node,
+    FSRV_OP(FS_CLOSE_NODE) = op_close_node,
+    FSRV_OP(FS_READ) = op_read,
+    FSRV_OP(FS_WRITE) = op_write,
+    FSRV_OP(FS_TRUNCATE) = op_truncate,
+    FSRV_OP(FS_STAT) = op_stat,
+    FSRV_OP(FS_READDIR) = op_readdir,
+    FSRV_OP(FS_UNLINK) = op_unlink,
+    FSRV_OP(FS_RENAME) = op_rename,
+    FSRV_OP(FS_SYNC) = op_sync,
+    FSRV_OP(FS_STATFS) = op_statfs,
+};
+
+void fat_call_handle(ipc_call_t *call)
+{
+	fsrv_dispatch(ops, call);
+}
+
+/** Every FLUSH_USEC: every volume's dirty blocks to its device. */
+static errno_t flusher(void *arg)
+{
+	for (;;) {
+		fibril_usleep(FLUSH_USEC);
+		fibril_mutex_lock(&fat_lock);
+		list_foreach (instances, link, fat_inst_t, inst) {
+			errno_t rc = fat_sync(inst->fs);
+			if (rc != EOK && rc != inst->flush_rc)
+				printf("fat: writing back instance %lu: %s\n",
+				    (unsigned long) inst->id, strerror(rc));
+			inst->flush_rc = rc;
+		}
+		fibril_mutex_unlock(&fat_lock);
+	}
+	return EOK;
+}
+
+void fat_flusher_start(void)
+{
+	fid_t fid = fibril_create(flusher, NULL);
+	if (fid != 0)
+		fibril_add_ready(fid);
+}
