@@ -31,22 +31,6 @@
 
 static bd_t *disk;
 
-static errno_t devman_start(void)
-{
-	const char *const args[] = {"/srv/devman", NULL};
-	task_spawn_opts_t opts;
-	task_spawn_opts_init(&opts);
-	opts.perms = PERM_IO | PERM_IRQ | PERM_PHYSMEM | PERM_TASK;
-	task_id_t id;
-	errno_t rc = task_spawn_opts(&id, NULL, args[0], args, &opts);
-	if (rc != EOK)
-		return rc;
-	task_exit_t texit;
-	int value;
-	rc = task_wait_task_id(id, TASK_WAIT_RETVAL, &texit, &value);
-	return rc == EOK && (texit.how != 0 || value != 0) ? EPARTY : rc;
-}
-
 /** The first service of category disk. */
 static errno_t first_disk(loc_id_t *id)
 {
@@ -64,7 +48,8 @@ static void test_the_ide_disk_is_in_category_disk(void)
 	    vfs_mount("/", "tmpfs", "archive=rootfs", VFS_MOUNT_WAIT | VFS_MOUNT_RDONLY),
 	    EOK);
 	CHECK_RC(task_start_server("/srv/locsrv", 0, NULL), EOK);
-	CHECK_RC(devman_start(), EOK);
+	static const char *const devman_args[] = {"/srv/devman", NULL};
+	CHECK_RC(devman_start(devman_args), EOK);
 	CHECK_RC(devman_wait_stable(STABLE_USEC), EOK);
 	loc_id_t id;
 	CHECK_RC(first_disk(&id), EOK);

@@ -37,30 +37,14 @@ static bool find_device(const char *driver, devman_node_info_t *out)
 	return devman_find_driver(driver, out) == EOK;
 }
 
-/** Starts devman with -w 0 and waits until it reports ready. */
-static errno_t devman_start(void)
-{
-	const char *const args[] = {"/srv/devman", "-w", "0", NULL};
-	task_spawn_opts_t opts;
-	task_spawn_opts_init(&opts);
-	opts.perms = PERM_IO | PERM_IRQ | PERM_PHYSMEM | PERM_TASK;
-	task_id_t id;
-	errno_t rc = task_spawn_opts(&id, NULL, args[0], args, &opts);
-	if (rc != EOK)
-		return rc;
-	task_exit_t texit;
-	int value;
-	rc = task_wait_task_id(id, TASK_WAIT_RETVAL, &texit, &value);
-	return rc == EOK && (texit.how != 0 || value != 0) ? EPARTY : rc;
-}
-
 static void test_devman_starts_the_drivers(void)
 {
 	CHECK_RC(
 	    vfs_mount("/", "tmpfs", "archive=rootfs", VFS_MOUNT_WAIT | VFS_MOUNT_RDONLY),
 	    EOK);
 	CHECK_RC(task_start_server("/srv/locsrv", 0, NULL), EOK);
-	CHECK_RC(devman_start(), EOK);
+	static const char *const devman_args[] = {"/srv/devman", "-w", "0", NULL};
+	CHECK_RC(devman_start(devman_args), EOK);
 	CHECK_RC(devman_wait_stable(STABLE_USEC), EOK);
 	static const char *const drivers[] = {"pc", "pci", "ns16550", "i8042", "vga"};
 	for (size_t i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++) {

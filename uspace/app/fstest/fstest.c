@@ -40,22 +40,6 @@ static void pattern(uint8_t *buf, size_t len, unsigned seed)
 		buf[i] = (uint8_t) ((i * 31 + seed * 7 + i / 511) & 0xff);
 }
 
-static errno_t devman_start(void)
-{
-	const char *const args[] = {"/srv/devman", NULL};
-	task_spawn_opts_t opts;
-	task_spawn_opts_init(&opts);
-	opts.perms = PERM_IO | PERM_IRQ | PERM_PHYSMEM | PERM_TASK;
-	task_id_t id;
-	errno_t rc = task_spawn_opts(&id, NULL, args[0], args, &opts);
-	if (rc != EOK)
-		return rc;
-	task_exit_t texit;
-	int value;
-	rc = task_wait_task_id(id, TASK_WAIT_RETVAL, &texit, &value);
-	return rc == EOK && (texit.how != 0 || value != 0) ? EPARTY : rc;
-}
-
 static errno_t file_write(const char *path, const uint8_t *data, size_t len)
 {
 	int fd;
@@ -65,7 +49,8 @@ static errno_t file_write(const char *path, const uint8_t *data, size_t len)
 	size_t done = 0;
 	while (rc == EOK && done < len) {
 		size_t n;
-		rc = vfs_write(fd, data + done, len - done < 65536 ? len - done : 65536, &n);
+		rc = vfs_write(
+		    fd, data + done, len - done < 65536 ? len - done : 65536, &n);
 		done += n;
 	}
 	errno_t rc2 = vfs_close(fd);
@@ -99,7 +84,8 @@ static void test_the_disk_mounts(void)
 	    vfs_mount("/", "tmpfs", "archive=rootfs", VFS_MOUNT_WAIT | VFS_MOUNT_RDONLY),
 	    EOK);
 	CHECK_RC(task_start_server("/srv/locsrv", 0, NULL), EOK);
-	CHECK_RC(devman_start(), EOK);
+	static const char *const devman_args[] = {"/srv/devman", NULL};
+	CHECK_RC(devman_start(devman_args), EOK);
 	CHECK_RC(devman_wait_stable(STABLE_USEC), EOK);
 	CHECK_RC(task_start_server("/srv/fat", 0, NULL), EOK);
 	CHECK_RC(vfs_mount("/disk", "fat", DISK, VFS_MOUNT_WAIT), EOK);
@@ -126,7 +112,8 @@ static void test_files_of_every_size_are_written(void)
 	errno_t rc = EOK;
 	for (size_t i = 0; rc == EOK && i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		char path[128];
-		snprintf(path, sizeof(path), "/disk/guest/nested dir/deeper/size %zu.bin", sizes[i]);
+		snprintf(path, sizeof(path), "/disk/guest/nested dir/deeper/size %zu.bin",
+		    sizes[i]);
 		pattern(data, sizes[i], (unsigned) i + 2);
 		rc = file_write(path, data, sizes[i]);
 		if (rc == EOK)
@@ -142,7 +129,9 @@ static void test_renames_and_deletes_work(void)
 	pattern(data, sizeof(data), 20);
 	CHECK_RC(file_write("/disk/guest/to be renamed.txt", data, sizeof(data)), EOK);
 	CHECK_RC(file_write("/disk/guest/to be deleted.txt", data, sizeof(data)), EOK);
-	CHECK_RC(vfs_rename("/disk/guest/to be renamed.txt", "/disk/guest/nested dir/renamed.txt"), EOK);
+	CHECK_RC(vfs_rename("/disk/guest/to be renamed.txt",
+		     "/disk/guest/nested dir/renamed.txt"),
+	    EOK);
 	CHECK_RC(vfs_unlink("/disk/guest/to be deleted.txt", 0), EOK);
 	CHECK_RC(vfs_mkdir("/disk/guest/empty"), EOK);
 	CHECK_RC(vfs_unlink("/disk/guest/empty", VFS_UNLINK_DIR), EOK);
@@ -176,7 +165,8 @@ static void test_the_files_of_the_first_boot_are_there(void)
 	CHECK_RC(vfs_mount("/disk", "fat", DISK, 0), EOK);
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		char path[128];
-		snprintf(path, sizeof(path), "/disk/guest/nested dir/deeper/size %zu.bin", sizes[i]);
+		snprintf(path, sizeof(path), "/disk/guest/nested dir/deeper/size %zu.bin",
+		    sizes[i]);
 		CHECK_RC(file_check(path, sizes[i], (unsigned) i + 2), EOK);
 	}
 	CHECK_RC(file_check("/disk/guest/nested dir/renamed.txt", 3000, 20), EOK);

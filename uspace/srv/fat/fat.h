@@ -47,13 +47,13 @@ typedef struct {
 
 typedef struct {
 	uint64_t index;
-	uint32_t dir_cl;  /* the parent's first cluster (0: FAT12/16 root) */
-	uint32_t ent;	  /* the short entry's number in the parent */
+	uint32_t dir_cl; /* the parent's first cluster (0: FAT12/16 root) */
+	uint32_t ent;	 /* the short entry's number in the parent */
 	uint32_t first_cl;
-	uint32_t size;	  /* bytes (files) */
+	uint32_t size; /* bytes (files) */
 	bool is_dir;
-	bool unlinked;	  /* its entry is gone; clusters go at the last close */
-	bool broken;	  /* its chain loops, leaves the volume or misfits its size */
+	bool unlinked; /* its entry is gone; clusters go at the last close */
+	bool broken;   /* its chain loops, leaves the volume or misfits its size */
 	unsigned opens;
 	uint16_t mtime, mdate;
 	uint32_t hint_n, hint_cl; /* cluster number hint_n of the chain is hint_cl */
@@ -61,18 +61,18 @@ typedef struct {
 
 typedef struct {
 	bcache_t *bc;
-	int type;	   /* 12, 16 or 32 */
-	uint32_t bps;	   /* bytes per sector */
-	uint32_t spc;	   /* sectors per cluster */
-	uint32_t csize;	   /* bytes per cluster */
+	int type;	/* 12, 16 or 32 */
+	uint32_t bps;	/* bytes per sector */
+	uint32_t spc;	/* sectors per cluster */
+	uint32_t csize; /* bytes per cluster */
 	uint32_t fat_start, fat_sectors, nfats;
 	uint32_t root_start, root_entries; /* FAT12/16 fixed root directory */
-	uint32_t root_cl;  /* FAT32 root directory's first cluster */
+	uint32_t root_cl;		   /* FAT32 root directory's first cluster */
 	uint32_t data_start;
 	uint32_t clusters; /* data clusters: numbers 2 .. clusters + 1 */
 	uint32_t free_hint;
 	uint32_t free_count;
-	uint32_t fsinfo;   /* FAT32 FSInfo sector, 0 if none */
+	uint32_t fsinfo; /* FAT32 FSInfo sector, 0 if none */
 	bool rdonly;
 	/* The time now, as FAT packs it (date << 16 | time). */
 	uint32_t (*now)(void);
@@ -115,10 +115,10 @@ errno_t fat_chain_check(fat_fs_t *fs, fat_node_t *node);
 /** Frees the chain from @a first on. */
 errno_t fat_chain_free(fat_fs_t *fs, uint32_t first);
 
-errno_t fat_file_read(fat_fs_t *fs, fat_node_t *node, uint64_t pos, void *buf,
-    size_t size, size_t *got);
-errno_t fat_file_write(fat_fs_t *fs, fat_node_t *node, uint64_t pos,
-    const void *buf, size_t size, size_t *done);
+errno_t fat_file_read(
+    fat_fs_t *fs, fat_node_t *node, uint64_t pos, void *buf, size_t size, size_t *got);
+errno_t fat_file_write(fat_fs_t *fs, fat_node_t *node, uint64_t pos, const void *buf,
+    size_t size, size_t *done);
 errno_t fat_file_truncate(fat_fs_t *fs, fat_node_t *node, uint64_t size);
 
 /* fat_dir.c: directories, names and nodes. */
@@ -132,8 +132,8 @@ errno_t fat_rename(fat_fs_t *fs, const char *old_path, const char *new_path);
 /** The name of entry @a pos of directory @a dir (UTF-8, NUL-terminated,
  *  in @a name of FAT_NAME_MAX * 3 + 1 bytes); the next position in *@a
  *  next; ENOENT past the last. */
-errno_t fat_readdir(fat_fs_t *fs, fat_node_t *dir, uint64_t pos, char *name,
-    uint64_t *next);
+errno_t fat_readdir(
+    fat_fs_t *fs, fat_node_t *dir, uint64_t pos, char *name, uint64_t *next);
 /** Writes @a node's size, first cluster and time to its directory entry. */
 errno_t fat_node_store(fat_fs_t *fs, fat_node_t *node);
 void fat_node_open(fat_node_t *node);

@@ -27,7 +27,8 @@ typedef struct {
  */
 
 /** Where slot @a ent of directory @a dir_cl is; ENOENT past the end. */
-static errno_t slot_pos(fat_fs_t *fs, uint32_t dir_cl, uint32_t ent, uint64_t *sec, uint32_t *off)
+static errno_t slot_pos(
+    fat_fs_t *fs, uint32_t dir_cl, uint32_t ent, uint64_t *sec, uint32_t *off)
 {
 	uint64_t byte = (uint64_t) ent * FAT_DENTRY_SIZE;
 	if (dir_cl == 0) {
@@ -189,9 +190,11 @@ static void lfn_slot(lfn_t *l, const uint8_t *s, uint32_t ent)
 		l->count = 0;
 		return;
 	}
-	static const int offs[LFN_CHARS] = {1, 3, 5, 7, 9, 14, 16, 18, 20, 22, 24, 28, 30};
+	static const int offs[LFN_CHARS] = {
+	    1, 3, 5, 7, 9, 14, 16, 18, 20, 22, 24, 28, 30};
 	for (int i = 0; i < LFN_CHARS; i++)
-		l->chars[(seq - 1) * LFN_CHARS + i] = (uint16_t) (s[offs[i]] | s[offs[i] + 1] << 8);
+		l->chars[(seq - 1) * LFN_CHARS + i] = (uint16_t) (s[offs[i]] |
+		    s[offs[i] + 1] << 8);
 	l->expect = seq - 1;
 }
 
@@ -268,7 +271,8 @@ errno_t fat_dir_count(fat_fs_t *fs, fat_node_t *dir, uint64_t *count)
 		return ENOMEM;
 	*count = 0;
 	errno_t rc;
-	for (uint32_t ent = 0; (rc = dir_next(fs, dir->first_cl, ent, f)) == EOK; ent = f->ent + 1) {
+	for (uint32_t ent = 0; (rc = dir_next(fs, dir->first_cl, ent, f)) == EOK;
+	     ent = f->ent + 1) {
 		if (!is_dot(f))
 			(*count)++;
 	}
@@ -276,7 +280,8 @@ errno_t fat_dir_count(fat_fs_t *fs, fat_node_t *dir, uint64_t *count)
 	return rc == ENOENT ? EOK : rc;
 }
 
-errno_t fat_readdir(fat_fs_t *fs, fat_node_t *dir, uint64_t pos, char *name, uint64_t *next)
+errno_t fat_readdir(
+    fat_fs_t *fs, fat_node_t *dir, uint64_t pos, char *name, uint64_t *next)
 {
 	if (pos > UINT32_MAX)
 		return ENOENT;
@@ -369,14 +374,16 @@ static void short_make(const uint16_t *u, size_t n, shortname_t *s)
 	s->need_lfn = lossy || (bl && bu) || (el && eu);
 }
 
-static errno_t short_exists(fat_fs_t *fs, uint32_t dir_cl, const uint8_t name[11], bool *exists)
+static errno_t short_exists(
+    fat_fs_t *fs, uint32_t dir_cl, const uint8_t name[11], bool *exists)
 {
 	found_t *f = malloc(sizeof(*f));
 	if (f == NULL)
 		return ENOMEM;
 	errno_t rc;
 	*exists = false;
-	for (uint32_t ent = 0; (rc = dir_next(fs, dir_cl, ent, f)) == EOK; ent = f->ent + 1) {
+	for (uint32_t ent = 0; (rc = dir_next(fs, dir_cl, ent, f)) == EOK;
+	     ent = f->ent + 1) {
 		if (memcmp(f->d.name, name, 11) == 0) {
 			*exists = true;
 			break;
@@ -428,7 +435,8 @@ static errno_t slots_find(fat_fs_t *fs, uint32_t dir_cl, uint32_t k, uint32_t *f
 		if (rc == ENOENT && dir_cl != 0) {
 			fat_node_t walk = {.first_cl = dir_cl, .is_dir = true};
 			uint32_t cl;
-			rc = fat_chain_grow(fs, &walk, ent * FAT_DENTRY_SIZE / fs->csize, &cl);
+			rc = fat_chain_grow(
+			    fs, &walk, ent * FAT_DENTRY_SIZE / fs->csize, &cl);
 			if (rc == EOK)
 				rc = slot_read(fs, dir_cl, ent, &d);
 		}
@@ -446,9 +454,11 @@ static errno_t slots_find(fat_fs_t *fs, uint32_t dir_cl, uint32_t k, uint32_t *f
 	return ENOSPC;
 }
 
-static void lfn_fill(uint8_t *s, const uint16_t *u, size_t n, int seq, bool last, uint8_t sum)
+static void lfn_fill(
+    uint8_t *s, const uint16_t *u, size_t n, int seq, bool last, uint8_t sum)
 {
-	static const int offs[LFN_CHARS] = {1, 3, 5, 7, 9, 14, 16, 18, 20, 22, 24, 28, 30};
+	static const int offs[LFN_CHARS] = {
+	    1, 3, 5, 7, 9, 14, 16, 18, 20, 22, 24, 28, 30};
 	memset(s, 0, FAT_DENTRY_SIZE);
 	s[0] = (uint8_t) (seq | (last ? LFN_LAST : 0));
 	s[11] = FAT_ATTR_LFN;
@@ -474,7 +484,9 @@ static errno_t entry_add(fat_fs_t *fs, uint32_t dir_cl, const char *name,
 		short_make(u, n, &s);
 		rc = short_unique(fs, dir_cl, &s);
 	}
-	uint32_t lfn_slots = rc == EOK && s.need_lfn ? (uint32_t) ((n + LFN_CHARS - 1) / LFN_CHARS) : 0;
+	uint32_t lfn_slots = rc == EOK && s.need_lfn
+	    ? (uint32_t) ((n + LFN_CHARS - 1) / LFN_CHARS)
+	    : 0;
 	uint32_t first = 0;
 	if (rc == EOK)
 		rc = slots_find(fs, dir_cl, lfn_slots + 1, &first);
@@ -642,14 +654,17 @@ errno_t fat_node_close(fat_fs_t *fs, fat_node_t *node)
 /** Seconds since 1970 of a FAT date and time (local time taken as UTC). */
 static uint64_t fat_epoch_seconds(uint16_t date, uint16_t time)
 {
-	static const uint16_t before[12] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+	static const uint16_t before[12] = {
+	    0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
 	unsigned y = 1980 + (date >> 9), m = (date >> 5) & 0xf, d = date & 0x1f;
 	if (m < 1 || m > 12 || d < 1)
 		return 0;
-	uint64_t days = (uint64_t) (y - 1970) * 365 + (y - 1969) / 4 + before[m - 1] + d - 1;
+	uint64_t days = (uint64_t) (y - 1970) * 365 + (y - 1969) / 4 + before[m - 1] + d -
+	    1;
 	if (m > 2 && y % 4 == 0)
 		days++;
-	return days * 86400 + (time >> 11) * 3600 + ((time >> 5) & 0x3f) * 60 + (time & 0x1f) * 2;
+	return days * 86400 + (time >> 11) * 3600 + ((time >> 5) & 0x3f) * 60 +
+	    (time & 0x1f) * 2;
 }
 
 void fat_node_stat(const fat_node_t *node, vfs_stat_t *st)
@@ -750,15 +765,16 @@ static errno_t dir_make(fat_fs_t *fs, const fat_node_t *parent, uint32_t *out)
 	if (rc == EOK)
 		rc = slot_write(fs, cl, 1, &d);
 	if (rc != EOK) {
-		(void) fat_chain_free(fs, cl); /* the failure being reported matters more */
+		(void) fat_chain_free(
+		    fs, cl); /* the failure being reported matters more */
 		return rc;
 	}
 	*out = cl;
 	return EOK;
 }
 
-static errno_t lookup_create(fat_fs_t *fs, fat_node_t *dir, const char *name,
-    unsigned lflags, fat_node_t **out)
+static errno_t lookup_create(
+    fat_fs_t *fs, fat_node_t *dir, const char *name, unsigned lflags, fat_node_t **out)
 {
 	if (fs->rdonly)
 		return EROFS;
@@ -777,7 +793,8 @@ static errno_t lookup_create(fat_fs_t *fs, fat_node_t *dir, const char *name,
 	if (rc == EOK)
 		rc = node_of(fs, dir->first_cl, f, out);
 	if (rc != EOK && cl != 0)
-		(void) fat_chain_free(fs, cl); /* the failure being reported matters more */
+		(void) fat_chain_free(
+		    fs, cl); /* the failure being reported matters more */
 	free(f);
 	return rc;
 }

@@ -9,14 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BOOT_SIG_OFF	  510
-#define FSINFO_SIG1	  0x41615252u
-#define FSINFO_SIG2	  0x61417272u
-#define FSINFO_FREE_OFF	  488
-#define FSINFO_NEXT_OFF	  492
+#define BOOT_SIG_OFF	   510
+#define FSINFO_SIG1	   0x41615252u
+#define FSINFO_SIG2	   0x61417272u
+#define FSINFO_FREE_OFF	   488
+#define FSINFO_NEXT_OFF	   492
 #define FAT12_MAX_CLUSTERS 4084
 #define FAT16_MAX_CLUSTERS 65524
-#define FAT32_MASK	  0x0fffffffu
+#define FAT32_MASK	   0x0fffffffu
 
 static uint16_t le16(const uint8_t *p)
 {
@@ -36,7 +36,8 @@ static bool power_of_two(uint32_t v)
 
 /** Fills the geometry of @a fs from boot sector @a b; EINVAL if it is not a
  *  FAT volume of @a blocks sectors of @a block_size bytes. */
-static errno_t parse_boot(fat_fs_t *fs, const uint8_t *b, uint32_t block_size, uint64_t blocks)
+static errno_t parse_boot(
+    fat_fs_t *fs, const uint8_t *b, uint32_t block_size, uint64_t blocks)
 {
 	if (b[BOOT_SIG_OFF] != 0x55 || b[BOOT_SIG_OFF + 1] != 0xaa)
 		return EINVAL;
@@ -54,14 +55,15 @@ static errno_t parse_boot(fat_fs_t *fs, const uint8_t *b, uint32_t block_size, u
 	fs->csize = fs->bps * fs->spc;
 	fs->fat_start = reserved;
 	fs->root_start = reserved + fs->nfats * fs->fat_sectors;
-	uint32_t root_sectors = (fs->root_entries * FAT_DENTRY_SIZE + fs->bps - 1) / fs->bps;
+	uint32_t root_sectors = (fs->root_entries * FAT_DENTRY_SIZE + fs->bps - 1) /
+	    fs->bps;
 	fs->data_start = fs->root_start + root_sectors;
 	if ((uint64_t) fs->data_start >= total)
 		return EINVAL;
 	fs->clusters = (total - fs->data_start) / fs->spc;
 	fs->type = fs->clusters <= FAT12_MAX_CLUSTERS ? 12
-	    : fs->clusters <= FAT16_MAX_CLUSTERS     ? 16
-						     : 32;
+	    : fs->clusters <= FAT16_MAX_CLUSTERS      ? 16
+						      : 32;
 	/* The table must hold an entry for every cluster. */
 	uint64_t fat_bytes = (uint64_t) fs->fat_sectors * fs->bps;
 	uint64_t need = fs->type == 12 ? ((uint64_t) fs->clusters + 2) * 3 / 2
@@ -71,7 +73,8 @@ static errno_t parse_boot(fat_fs_t *fs, const uint8_t *b, uint32_t block_size, u
 	if (fs->type == 32) {
 		fs->root_cl = le32(b + 44) & FAT32_MASK;
 		fs->fsinfo = le16(b + 48);
-		if (fs->root_entries != 0 || fs->root_cl < 2 || fs->root_cl > fs->clusters + 1)
+		if (fs->root_entries != 0 || fs->root_cl < 2 ||
+		    fs->root_cl > fs->clusters + 1)
 			return EINVAL;
 		if (fs->fsinfo == 0 || fs->fsinfo >= reserved)
 			fs->fsinfo = 0;
@@ -83,7 +86,9 @@ static errno_t parse_boot(fat_fs_t *fs, const uint8_t *b, uint32_t block_size, u
 
 bool fat_is_eoc(const fat_fs_t *fs, uint32_t v)
 {
-	return fs->type == 12 ? v >= 0xff8 : fs->type == 16 ? v >= 0xfff8 : v >= 0x0ffffff8;
+	return fs->type == 12 ? v >= 0xff8
+	    : fs->type == 16  ? v >= 0xfff8
+			      : v >= 0x0ffffff8;
 }
 
 static bool cluster_ok(const fat_fs_t *fs, uint32_t cl)
@@ -98,8 +103,8 @@ static uint64_t fat_offset(const fat_fs_t *fs, uint32_t cl)
 }
 
 /** @a len bytes of table copy @a copy at @a off (they may span sectors). */
-static errno_t fat_bytes(fat_fs_t *fs, unsigned copy, uint64_t off, uint8_t *buf,
-    size_t len, bool write)
+static errno_t fat_bytes(
+    fat_fs_t *fs, unsigned copy, uint64_t off, uint8_t *buf, size_t len, bool write)
 {
 	uint64_t base = fs->fat_start + (uint64_t) copy * fs->fat_sectors;
 	for (size_t i = 0; i < len; i++) {
@@ -143,8 +148,9 @@ static errno_t fat_set(fat_fs_t *fs, uint32_t cl, uint32_t v)
 			return rc;
 		if (fs->type == 12) {
 			uint16_t old = le16(b);
-			uint16_t nv = (cl & 1) ? (uint16_t) ((old & 0x000f) | (v << 4))
-					       : (uint16_t) ((old & 0xf000) | (v & 0xfff));
+			uint16_t nv = (cl & 1)
+			    ? (uint16_t) ((old & 0x000f) | (v << 4))
+			    : (uint16_t) ((old & 0xf000) | (v & 0xfff));
 			b[0] = nv & 0xff;
 			b[1] = nv >> 8;
 		} else if (fs->type == 16) {
@@ -380,8 +386,8 @@ void fat_statfs(fat_fs_t *fs, vfs_statfs_t *st)
  * File data.
  */
 
-errno_t fat_file_read(fat_fs_t *fs, fat_node_t *node, uint64_t pos, void *buf,
-    size_t size, size_t *got)
+errno_t fat_file_read(
+    fat_fs_t *fs, fat_node_t *node, uint64_t pos, void *buf, size_t size, size_t *got)
 {
 	*got = 0;
 	if (node->broken)
@@ -474,8 +480,8 @@ static void node_touch(fat_fs_t *fs, fat_node_t *node)
 	node->mtime = t & 0xffff;
 }
 
-errno_t fat_file_write(fat_fs_t *fs, fat_node_t *node, uint64_t pos,
-    const void *buf, size_t size, size_t *done)
+errno_t fat_file_write(fat_fs_t *fs, fat_node_t *node, uint64_t pos, const void *buf,
+    size_t size, size_t *done)
 {
 	*done = 0;
 	if (fs->rdonly)

@@ -78,7 +78,8 @@ static errno_t dev_sync(void *dev)
 	return bd_sync(dev);
 }
 
-static const bcache_dev_t dev_ops = {.read = dev_read, .write = dev_write, .sync = dev_sync};
+static const bcache_dev_t dev_ops = {
+    .read = dev_read, .write = dev_write, .sync = dev_sync};
 
 static void inst_free(fat_inst_t *inst)
 {
@@ -106,8 +107,8 @@ static errno_t inst_make(sysarg_t id, const char *opts, bool rdonly, fat_inst_t 
 		rc = inst->bc != NULL ? EOK : ENOMEM;
 	}
 	if (rc == EOK)
-		rc = fat_mount(inst->bc, inst->bd->block_size, inst->bd->block_count, rdonly,
-		    fat_now, &inst->fs);
+		rc = fat_mount(inst->bc, inst->bd->block_size, inst->bd->block_count,
+		    rdonly, fat_now, &inst->fs);
 	if (rc != EOK) {
 		printf("fat: cannot mount %s: %s\n", name,
 		    rc == EINVAL ? "not a FAT volume" : strerror(rc));
@@ -121,7 +122,8 @@ static errno_t inst_make(sysarg_t id, const char *opts, bool rdonly, fat_inst_t 
 static void op_mounted(ipc_call_t *call)
 {
 	char *opts;
-	errno_t rc = async_data_write_accept((void **) &opts, true, 0, VFS_OPTS_MAX, 0, NULL);
+	errno_t rc = async_data_write_accept(
+	    (void **) &opts, true, 0, VFS_OPTS_MAX, 0, NULL);
 	if (rc != EOK) {
 		fsrv_answer(call, rc, 0, 0, 0);
 		return;
@@ -158,23 +160,17 @@ static void op_unmounted(ipc_call_t *call)
 	fsrv_answer(call, rc, 0, 0, 0);
 }
 
-/** Takes the path written after a call (NUL-terminated; free() it). */
-static errno_t path_receive(char **path)
-{
-	errno_t rc = async_data_write_accept((void **) path, true, 0, VFS_PATH_MAX, 0, NULL);
-	return rc == ELIMIT ? ENAMETOOLONG : rc;
-}
-
 static void op_lookup(ipc_call_t *call)
 {
 	char *path;
-	errno_t rc = path_receive(&path);
+	errno_t rc = fsrv_path_receive(&path);
 	sysarg_t index = 0, size = 0, type = 0;
 	if (rc == EOK) {
 		fibril_mutex_lock(&fat_lock);
 		fat_fs_t *fs = fs_find(call->args[0]);
 		fat_node_t *node;
-		rc = fs != NULL ? fat_lookup(fs, path, (unsigned) call->args[1], &node) : ENOENT;
+		rc = fs != NULL ? fat_lookup(fs, path, (unsigned) call->args[1], &node)
+				: ENOENT;
 		if (rc == EOK) {
 			index = node->index;
 			size = node->size;
@@ -189,7 +185,7 @@ static void op_lookup(ipc_call_t *call)
 static void op_unlink(ipc_call_t *call)
 {
 	char *path;
-	errno_t rc = path_receive(&path);
+	errno_t rc = fsrv_path_receive(&path);
 	if (rc == EOK) {
 		fibril_mutex_lock(&fat_lock);
 		fat_fs_t *fs = fs_find(call->args[0]);
@@ -204,8 +200,8 @@ static void op_rename(ipc_call_t *call)
 {
 	/* Both writes belong to this call: both are taken. */
 	char *from = NULL, *to = NULL;
-	errno_t rc = path_receive(&from);
-	errno_t rc2 = path_receive(&to);
+	errno_t rc = fsrv_path_receive(&from);
+	errno_t rc2 = fsrv_path_receive(&to);
 	if (rc == EOK)
 		rc = rc2;
 	if (rc == EOK) {
@@ -306,59 +302,22 @@ static void op_sync(ipc_call_t *call)
 	node_call(call, do_sync);
 }
 
-/* Fills the data read of a call (up to @a size bytes into @a buf, the
- * length in *@a len, the answer's argument in *@a result); fat_lock held. */
-typedef errno_t (*fill_t)(ipc_call_t *call, void *buf, size_t size, size_t *len,
-    sysarg_t *result);
-
-/** Takes the data read after @a call, fills it with @a fill, answers both. */
-static void read_reply(ipc_call_t *call, fill_t fill)
-{
-	ipc_call_t rcall;
-	size_t size;
-	if (!async_data_read_receive(&rcall, &size)) {
-		fsrv_answer(&rcall, EINVAL, 0, 0, 0);
-		fsrv_answer(call, EINVAL, 0, 0, 0);
-		return;
-	}
-	if (size > IPC_DATA_MAX)
-		size = IPC_DATA_MAX;
-	void *buf = malloc(size > 0 ? size : 1);
-	errno_t rc = buf != NULL ? EOK : ENOMEM;
-	size_t len = 0;
-	sysarg_t result = 0;
-	if (rc == EOK) {
-		fibril_mutex_lock(&fat_lock);
-		rc = fill(call, buf, size, &len, &result);
-		fibril_mutex_unlock(&fat_lock);
-	}
-	if (rc == EOK)
-		rc = async_data_read_finalize(&rcall, buf, len);
-	else
-		fsrv_answer(&rcall, rc, 0, 0, 0);
-	free(buf);
-	fsrv_answer(call, rc, result, 0, 0);
-}
-
-static size_t copy_out(void *buf, size_t size, const void *src, size_t len)
-{
-	size_t n = len < size ? len : size;
-	memcpy(buf, src, n);
-	return n;
-}
-
-static errno_t fill_read(ipc_call_t *call, void *buf, size_t size, size_t *len, sysarg_t *result)
+static errno_t fill_read(
+    ipc_call_t *call, void *buf, size_t size, size_t *len, sysarg_t *result)
 {
 	fat_fs_t *fs;
 	fat_node_t *node;
 	errno_t rc = node_get(call, &fs, &node);
 	if (rc == EOK)
-		rc = node->is_dir ? EISDIR : fat_file_read(fs, node, call->args[2], buf, size, len);
+		rc = node->is_dir
+		    ? EISDIR
+		    : fat_file_read(fs, node, call->args[2], buf, size, len);
 	*result = *len;
 	return rc;
 }
 
-static errno_t fill_stat(ipc_call_t *call, void *buf, size_t size, size_t *len, sysarg_t *result)
+static errno_t fill_stat(
+    ipc_call_t *call, void *buf, size_t size, size_t *len, sysarg_t *result)
 {
 	fat_fs_t *fs;
 	fat_node_t *node;
@@ -369,12 +328,12 @@ static errno_t fill_stat(ipc_call_t *call, void *buf, size_t size, size_t *len, 
 	fat_node_stat(node, &st);
 	if (node->is_dir)
 		rc = fat_dir_count(fs, node, &st.size);
-	*len = copy_out(buf, size, &st, sizeof(st));
+	*len = fsrv_copy_out(buf, size, &st, sizeof(st));
 	return rc;
 }
 
-static errno_t fill_readdir(ipc_call_t *call, void *buf, size_t size, size_t *len,
-    sysarg_t *result)
+static errno_t fill_readdir(
+    ipc_call_t *call, void *buf, size_t size, size_t *len, sysarg_t *result)
 {
 	fat_fs_t *fs;
 	fat_node_t *node;
@@ -388,43 +347,43 @@ static errno_t fill_readdir(ipc_call_t *call, void *buf, size_t size, size_t *le
 	if (rc == EOK)
 		rc = fat_readdir(fs, node, call->args[2], name, &next);
 	if (rc == EOK) {
-		*len = copy_out(buf, size, name, strlen(name) + 1);
+		*len = fsrv_copy_out(buf, size, name, strlen(name) + 1);
 		*result = next;
 	}
 	free(name);
 	return rc;
 }
 
-static errno_t fill_statfs(ipc_call_t *call, void *buf, size_t size, size_t *len,
-    sysarg_t *result)
+static errno_t fill_statfs(
+    ipc_call_t *call, void *buf, size_t size, size_t *len, sysarg_t *result)
 {
 	fat_fs_t *fs = fs_find(call->args[0]);
 	if (fs == NULL)
 		return ENOENT;
 	vfs_statfs_t st;
 	fat_statfs(fs, &st);
-	*len = copy_out(buf, size, &st, sizeof(st));
+	*len = fsrv_copy_out(buf, size, &st, sizeof(st));
 	return EOK;
 }
 
 static void op_read(ipc_call_t *call)
 {
-	read_reply(call, fill_read);
+	fsrv_read_reply(call, fill_read, &fat_lock);
 }
 
 static void op_stat(ipc_call_t *call)
 {
-	read_reply(call, fill_stat);
+	fsrv_read_reply(call, fill_stat, &fat_lock);
 }
 
 static void op_readdir(ipc_call_t *call)
 {
-	read_reply(call, fill_readdir);
+	fsrv_read_reply(call, fill_readdir, &fat_lock);
 }
 
 static void op_statfs(ipc_call_t *call)
 {
-	read_reply(call, fill_statfs);
+	fsrv_read_reply(call, fill_statfs, &fat_lock);
 }
 
 static const fsrv_ops_t ops = {

@@ -11,19 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/** Takes the path written after a call (NUL-terminated; free() it). */
-static errno_t path_receive(char **path)
-{
-	errno_t rc = async_data_write_accept(
-	    (void **) path, true, 0, VFS_PATH_MAX, 0, NULL);
-	return rc == ELIMIT ? ENAMETOOLONG : rc;
-}
-
 /** Takes a path written after a call and drops it. */
 static errno_t path_skip(void)
 {
 	char *path;
-	errno_t rc = path_receive(&path);
+	errno_t rc = fsrv_path_receive(&path);
 	if (rc == EOK)
 		free(path);
 	return rc;
@@ -71,7 +63,7 @@ static errno_t lookup_pipe(
 static void op_lookup(ipc_call_t *call)
 {
 	char *path;
-	errno_t rc = path_receive(&path);
+	errno_t rc = fsrv_path_receive(&path);
 	if (rc != EOK) {
 		fsrv_answer(call, rc, 0, 0, 0);
 		return;
@@ -309,7 +301,7 @@ static errno_t unlink_pipe(sysarg_t inst, const char *path, unsigned flags)
 static void op_unlink(ipc_call_t *call)
 {
 	char *path;
-	errno_t rc = path_receive(&path);
+	errno_t rc = fsrv_path_receive(&path);
 	if (rc == EOK) {
 		fibril_mutex_lock(&pipefs_lock);
 		rc = unlink_pipe(call->args[0], path, (unsigned) call->args[1]);

@@ -53,14 +53,6 @@ static errno_t node_get(ipc_call_t *call, tmpfs_fs_t **fs, tmpfs_node_t **node)
 	return *node != NULL ? EOK : ENOENT;
 }
 
-/** Takes the path written after a call (NUL-terminated; free() it). */
-static errno_t path_receive(char **path)
-{
-	errno_t rc = async_data_write_accept(
-	    (void **) path, true, 0, VFS_PATH_MAX, 0, NULL);
-	return rc == ELIMIT ? ENAMETOOLONG : rc;
-}
-
 /*
  * Mounting.
  */
@@ -160,7 +152,7 @@ static void op_unmounted(ipc_call_t *call)
 static void op_lookup(ipc_call_t *call)
 {
 	char *path;
-	errno_t rc = path_receive(&path);
+	errno_t rc = fsrv_path_receive(&path);
 	if (rc != EOK) {
 		fsrv_answer(call, rc, 0, 0, 0);
 		return;
@@ -184,7 +176,7 @@ static void op_lookup(ipc_call_t *call)
 static void op_unlink(ipc_call_t *call)
 {
 	char *path;
-	errno_t rc = path_receive(&path);
+	errno_t rc = fsrv_path_receive(&path);
 	if (rc != EOK) {
 		fsrv_answer(call, rc, 0, 0, 0);
 		return;
@@ -202,8 +194,8 @@ static void op_rename(ipc_call_t *call)
 	/* Both writes are taken even if the first is refused: they belong to
 	 * this call. */
 	char *old_path = NULL, *new_path = NULL;
-	errno_t rc = path_receive(&old_path);
-	errno_t rc2 = path_receive(&new_path);
+	errno_t rc = fsrv_path_receive(&old_path);
+	errno_t rc2 = fsrv_path_receive(&new_path);
 	if (rc == EOK)
 		rc = rc2;
 	if (rc == EOK) {
@@ -308,50 +300,6 @@ static void op_sync(ipc_call_t *call)
  * Calls answered with a data read.
  */
 
-/** Fills @a buf (@a size bytes) for the read that follows @a call; *@a len
- *  gets the bytes to send, *@a result the answer's argument. The lock is
- *  held. */
-typedef errno_t (*read_fill_t)(
-    ipc_call_t *call, void *buf, size_t size, size_t *len, sysarg_t *result);
-
-/** Takes the data read that follows @a call, fills it with @a fill and
- *  answers both. */
-static void read_reply(ipc_call_t *call, read_fill_t fill)
-{
-	ipc_call_t rcall;
-	size_t size;
-	if (!async_data_read_receive(&rcall, &size)) {
-		fsrv_answer(&rcall, EINVAL, 0, 0, 0);
-		fsrv_answer(call, EINVAL, 0, 0, 0);
-		return;
-	}
-	if (size > IPC_DATA_MAX)
-		size = IPC_DATA_MAX;
-	void *buf = malloc(size > 0 ? size : 1);
-	errno_t rc = buf != NULL ? EOK : ENOMEM;
-	size_t len = 0;
-	sysarg_t result = 0;
-	if (rc == EOK) {
-		fibril_mutex_lock(&tmpfs_lock);
-		rc = fill(call, buf, size, &len, &result);
-		fibril_mutex_unlock(&tmpfs_lock);
-	}
-	if (rc == EOK)
-		rc = async_data_read_finalize(&rcall, buf, len);
-	else
-		fsrv_answer(&rcall, rc, 0, 0, 0);
-	free(buf);
-	fsrv_answer(call, rc, result, 0, 0);
-}
-
-/** Copies @a len bytes of @a src into the @a size byte @a buf, cut short. */
-static size_t copy_out(void *buf, size_t size, const void *src, size_t len)
-{
-	size_t n = len < size ? len : size;
-	memcpy(buf, src, n);
-	return n;
-}
-
 static errno_t fill_read(
     ipc_call_t *call, void *buf, size_t size, size_t *len, sysarg_t *result)
 {
@@ -374,7 +322,7 @@ static errno_t fill_stat(
 		return rc;
 	vfs_stat_t st;
 	tmpfs_node_stat(node, &st);
-	*len = copy_out(buf, size, &st, sizeof(st));
+	*len = fsrv_copy_out(buf, size, &st, sizeof(st));
 	return EOK;
 }
 
@@ -389,7 +337,7 @@ static errno_t fill_readdir(
 		rc = tmpfs_dir_entry(node, call->args[2], &name);
 	if (rc != EOK)
 		return rc;
-	*len = copy_out(buf, size, name, strlen(name) + 1);
+	*len = fsrv_copy_out(buf, size, name, strlen(name) + 1);
 	*result = call->args[2] + 1;
 	return EOK;
 }
@@ -402,28 +350,28 @@ static errno_t fill_statfs(
 		return ENOENT;
 	vfs_statfs_t st;
 	tmpfs_fs_statfs(fs, &st);
-	*len = copy_out(buf, size, &st, sizeof(st));
+	*len = fsrv_copy_out(buf, size, &st, sizeof(st));
 	return EOK;
 }
 
 static void op_read(ipc_call_t *call)
 {
-	read_reply(call, fill_read);
+	fsrv_read_reply(call, fill_read, &tmpfs_lock);
 }
 
 static void op_stat(ipc_call_t *call)
 {
-	read_reply(call, fill_stat);
+	fsrv_read_reply(call, fill_stat, &tmpfs_lock);
 }
 
 static void op_readdir(ipc_call_t *call)
 {
-	read_reply(call, fill_readdir);
+	fsrv_read_reply(call, fill_readdir, &tmpfs_lock);
 }
 
 static void op_statfs(ipc_call_t *call)
 {
-	read_reply(call, fill_statfs);
+	fsrv_read_reply(call, fill_statfs, &tmpfs_lock);
 }
 
 /*

@@ -12,6 +12,7 @@
 #include <discard.h>
 
 #include <async.h>
+#include <fibril_synch.h>
 
 #include <abi/vfs.h>
 
@@ -30,6 +31,21 @@ void fsrv_answer(ipc_call_t *call, errno_t rc, sysarg_t a1, sysarg_t a2, sysarg_
  *  (or the error @a rc), then @a call with @a rc and @a result. */
 void fsrv_read_answer(
     ipc_call_t *call, errno_t rc, const void *src, size_t len, sysarg_t result);
+
+/** Takes the path written after a call (NUL-terminated; free() it);
+ *  ENAMETOOLONG past VFS_PATH_MAX bytes. */
+_NODISCARD errno_t fsrv_path_receive(char **path);
+
+/** Fills the data read of @a call: up to @a size bytes into @a buf, their
+ *  number in *@a len, the answer's argument in *@a result. */
+typedef errno_t (*fsrv_fill_t)(
+    ipc_call_t *call, void *buf, size_t size, size_t *len, sysarg_t *result);
+/** Takes the data read that follows @a call, fills it with @a fill while
+ *  holding @a lock, and answers both. */
+void fsrv_read_reply(ipc_call_t *call, fsrv_fill_t fill, fibril_mutex_t *lock);
+/** Copies @a len bytes of @a src into the @a size byte @a buf, cut short;
+ *  the bytes copied. */
+size_t fsrv_copy_out(void *buf, size_t size, const void *src, size_t len);
 
 /** Passes @a call to its handler in @a ops, or answers ENOTSUP. */
 void fsrv_dispatch(const fsrv_ops_t ops, ipc_call_t *call);

@@ -33,14 +33,18 @@ struct bcache {
 	uint64_t reads, writes;
 };
 
-bcache_t *bcache_create(const bcache_dev_t *ops, void *dev, size_t block_size,
-    uint64_t count, size_t nblocks)
+bcache_t *bcache_create(
+    const bcache_dev_t *ops, void *dev, size_t block_size, uint64_t count, size_t nblocks)
 {
 	bcache_t *bc = calloc(1, sizeof(*bc));
 	if (bc == NULL || nblocks == 0)
 		goto fail;
-	*bc = (bcache_t){.ops = ops, .dev = dev, .bsize = block_size, .count = count,
-	    .n = nblocks, .nbuckets = nblocks};
+	*bc = (bcache_t){.ops = ops,
+	    .dev = dev,
+	    .bsize = block_size,
+	    .count = count,
+	    .n = nblocks,
+	    .nbuckets = nblocks};
 	bc->buckets = malloc(nblocks * sizeof(size_t));
 	bc->entries = calloc(nblocks, sizeof(bentry_t));
 	bc->data = malloc(nblocks * block_size);
@@ -74,7 +78,8 @@ static size_t bucket_of(const bcache_t *bc, uint64_t ba)
 
 static bentry_t *lookup(bcache_t *bc, uint64_t ba)
 {
-	for (size_t i = bc->buckets[bucket_of(bc, ba)]; i != NO_ENTRY; i = bc->entries[i].next) {
+	for (size_t i = bc->buckets[bucket_of(bc, ba)]; i != NO_ENTRY;
+	     i = bc->entries[i].next) {
 		if (bc->entries[i].ba == ba)
 			return &bc->entries[i];
 	}

@@ -7,6 +7,7 @@
 #include <ns.h>
 #include <stdlib.h>
 #include <string.h>
+#include <task.h>
 
 static async_sess_t *devman_connect(errno_t *rc)
 {
@@ -98,4 +99,19 @@ const char *devman_state_name(unsigned state)
 	default:
 		return "offline";
 	}
+}
+
+errno_t devman_start(const char *const args[])
+{
+	task_spawn_opts_t opts;
+	task_spawn_opts_init(&opts);
+	opts.perms = PERM_IO | PERM_IRQ | PERM_PHYSMEM | PERM_TASK;
+	task_id_t id;
+	errno_t rc = task_spawn_opts(&id, NULL, args[0], args, &opts);
+	if (rc != EOK)
+		return rc;
+	task_exit_t texit;
+	int value;
+	rc = task_wait_task_id(id, TASK_WAIT_RETVAL, &texit, &value);
+	return rc == EOK && (texit.how != 0 || value != 0) ? EPARTY : rc;
 }

@@ -5,6 +5,7 @@
 #include <fsrv.h>
 #include <ns.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <task.h>
 
@@ -110,4 +111,50 @@ int fsrv_main(const char *name, fsrv_call_handler_t handle)
 	printf("%s: started\n", name);
 	DISCARD(best_effort, task_retval(0)); /* ready: for init's "ready" lines */
 	async_manager();
+}
+
+/** Takes the path written after a call (NUL-terminated; free() it). */
+errno_t fsrv_path_receive(char **path)
+{
+	errno_t rc = async_data_write_accept(
+	    (void **) path, true, 0, VFS_PATH_MAX, 0, NULL);
+	return rc == ELIMIT ? ENAMETOOLONG : rc;
+}
+
+/** Takes the data read that follows @a call, fills it with @a fill and
+ *  answers both. */
+void fsrv_read_reply(ipc_call_t *call, fsrv_fill_t fill, fibril_mutex_t *lock)
+{
+	ipc_call_t rcall;
+	size_t size;
+	if (!async_data_read_receive(&rcall, &size)) {
+		fsrv_answer(&rcall, EINVAL, 0, 0, 0);
+		fsrv_answer(call, EINVAL, 0, 0, 0);
+		return;
+	}
+	if (size > IPC_DATA_MAX)
+		size = IPC_DATA_MAX;
+	void *buf = malloc(size > 0 ? size : 1);
+	errno_t rc = buf != NULL ? EOK : ENOMEM;
+	size_t len = 0;
+	sysarg_t result = 0;
+	if (rc == EOK) {
+		fibril_mutex_lock(lock);
+		rc = fill(call, buf, size, &len, &result);
+		fibril_mutex_unlock(lock);
+	}
+	if (rc == EOK)
+		rc = async_data_read_finalize(&rcall, buf, len);
+	else
+		fsrv_answer(&rcall, rc, 0, 0, 0);
+	free(buf);
+	fsrv_answer(call, rc, result, 0, 0);
+}
+
+/** Copies @a len bytes of @a src into the @a size byte @a buf, cut short. */
+size_t fsrv_copy_out(void *buf, size_t size, const void *src, size_t len)
+{
+	size_t n = len < size ? len : size;
+	memcpy(buf, src, n);
+	return n;
 }

@@ -41,7 +41,8 @@ static const bcache_dev_t file_ops = {.read = file_read, .write = file_write};
 static uint32_t fixed_now(void)
 {
 	/* 2026-12-06 12:34:56 */
-	return (uint32_t) (((2026 - 1980) << 9 | 12 << 5 | 6) << 16 | (12 << 11 | 34 << 5 | 28));
+	return (uint32_t) (((2026 - 1980) << 9 | 12 << 5 | 6) << 16 |
+	    (12 << 11 | 34 << 5 | 28));
 }
 
 static int sh(const char *fmt, const char *a, const char *b)
@@ -66,7 +67,8 @@ static bool image_make(vol_t *v, int type, unsigned kib)
 	unlink(v->path); /* mkfs.fat -C makes it anew */
 	close(v->fd);
 	char cmd[256];
-	snprintf(cmd, sizeof(cmd), "mkfs.fat %s -n TEST %s %s >/dev/null", opts, v->path, size);
+	snprintf(cmd, sizeof(cmd), "mkfs.fat %s -n TEST %s %s >/dev/null", opts, v->path,
+	    size);
 	if (system(cmd) != 0)
 		return false;
 	v->fd = open(v->path, O_RDWR);
@@ -131,7 +133,8 @@ static errno_t write_file(vol_t *v, const char *path, const uint8_t *data, size_
 	return rc;
 }
 
-static errno_t read_file(vol_t *v, const char *path, uint8_t *buf, size_t max, size_t *len)
+static errno_t read_file(
+    vol_t *v, const char *path, uint8_t *buf, size_t max, size_t *len)
 {
 	fat_node_t *n;
 	errno_t rc = fat_lookup(v->fs, path, L_FILE, &n);
@@ -155,8 +158,9 @@ static bool mtools_reads(vol_t *v, const char *path, const uint8_t *data, size_t
 		return false;
 	close(fd);
 	char cmd[512];
-	snprintf(cmd, sizeof(cmd), "MTOOLS_SKIP_CHECK=1 mcopy -o -n -i %s '::%s' %s 2>/dev/null",
-	    v->path, path, out);
+	snprintf(cmd, sizeof(cmd),
+	    "MTOOLS_SKIP_CHECK=1 mcopy -o -n -i %s '::%s' %s 2>/dev/null", v->path, path,
+	    out);
 	bool ok = system(cmd) == 0;
 	FILE *f = fopen(out, "rb");
 	uint8_t *buf = malloc(len + 1);
@@ -191,7 +195,8 @@ static void round_trip(int type, unsigned kib)
 	}
 	CHECK_EQ(write_file(&v, "gone.txt", data, 5000), EOK);
 	CHECK_EQ(write_file(&v, "OLDNAME.TXT", data, 10), EOK);
-	CHECK_EQ(fat_rename(v.fs, "OLDNAME.TXT", "dir one/A much longer new name.text"), EOK);
+	CHECK_EQ(
+	    fat_rename(v.fs, "OLDNAME.TXT", "dir one/A much longer new name.text"), EOK);
 	CHECK_EQ(fat_rename(v.fs, "dir one/Sub", "Moved Sub"), EOK);
 	CHECK_EQ(fat_unlink(v.fs, "gone.txt", 0), EOK);
 	CHECK_EQ(vol_unmount(&v), EOK);
@@ -203,7 +208,8 @@ static void round_trip(int type, unsigned kib)
 		CHECK(mtools_reads(&v, path, data, sizes[i]));
 	}
 	CHECK(mtools_reads(&v, "/dir one/A much longer new name.text", data, 10) ||
-	    (pattern(data, 10, 5), mtools_reads(&v, "/dir one/A much longer new name.text", data, 10)));
+	    (pattern(data, 10, 5),
+		mtools_reads(&v, "/dir one/A much longer new name.text", data, 10)));
 	CHECK(!mtools_reads(&v, "/gone.txt", data, 5000));
 	/* Mounted again: everything reads back. */
 	CHECK_EQ(vol_mount(&v, false), EOK);
@@ -211,7 +217,8 @@ static void round_trip(int type, unsigned kib)
 	uint8_t *back = malloc(1024 * 1024 + 1);
 	CHECK(back != NULL);
 	pattern(data, 1024 * 1024, 5);
-	CHECK_EQ(read_file(&v, "moved sub/FILE-1048576.BIN", back, 1024 * 1024 + 1, &len), EOK);
+	CHECK_EQ(read_file(&v, "moved sub/FILE-1048576.BIN", back, 1024 * 1024 + 1, &len),
+	    EOK);
 	CHECK_EQ(len, 1024 * 1024);
 	CHECK(memcmp(back, data, len) == 0);
 	CHECK_EQ(fat_lookup(v.fs, "gone.txt", 0, &n), ENOENT);
@@ -248,14 +255,17 @@ HOST_TEST(files_mtools_made_read_back_with_their_long_names)
 	close(fd);
 	CHECK(sh("MTOOLS_SKIP_CHECK=1 mmd -i %s '::/Host Dir'%s", v.path, "") == 0);
 	char cmd[256];
-	snprintf(cmd, sizeof(cmd), "MTOOLS_SKIP_CHECK=1 mcopy -i %s %s '::/Host Dir/Long Name From Host.dat'",
+	snprintf(cmd, sizeof(cmd),
+	    "MTOOLS_SKIP_CHECK=1 mcopy -i %s %s '::/Host Dir/Long Name From Host.dat'",
 	    v.path, src);
 	CHECK(system(cmd) == 0);
 	unlink(src);
 	CHECK_EQ(vol_mount(&v, false), EOK);
 	uint8_t back[12000];
 	size_t len;
-	CHECK_EQ(read_file(&v, "Host Dir/Long Name From Host.dat", back, sizeof(back), &len), EOK);
+	CHECK_EQ(
+	    read_file(&v, "Host Dir/Long Name From Host.dat", back, sizeof(back), &len),
+	    EOK);
 	CHECK_EQ(len, sizeof(data));
 	CHECK(memcmp(back, data, len) == 0);
 	fat_node_t *dir;
