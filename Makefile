@@ -2,7 +2,8 @@
 #
 # Targets:
 #   all (default)  build build/switchboard.iso
-#   run            boot the image in QEMU, serial console in this terminal
+#   run            boot the image in QEMU, serial console in this terminal,
+#                  build/disk.img (or DISK=path) as its first IDE disk
 #                  (IPC log exports, ipclog --host, land in build/ipclog-export.txt)
 #   trace          trace IPC: CMD='cat /data/hello.txt' runs one command, without
 #                  CMD the session is yours until Ctrl-]; writes build/trace.json,
@@ -96,15 +97,28 @@ endif
 QEMU_CONSOLE := -chardev stdio,id=con0,mux=on,signal=off -serial chardev:con0 \
 	-mon chardev=con0,mode=readline
 
+# The disk of make run and debug: build/disk.img, made by tools/mkdisk.sh
+# when missing and never rewritten (what is written there stays from one
+# run to the next; `rm build/disk.img` for a fresh one), or DISK=path, a
+# raw image of the user's that the build never touches. init mounts it at
+# /disk (boot/cfg/fstab).
+DEFAULT_DISK := $(BUILD)/disk.img
+DISK ?= $(DEFAULT_DISK)
+$(DEFAULT_DISK):
+	@mkdir -p $(dir $@)
+	@tools/mkdisk.sh $@
+QEMU_DISK := -drive file=$(DISK),format=raw,if=ide,index=0
+RUN_DISK := $(filter $(DEFAULT_DISK),$(DISK))
+
 # The second serial port (COM2) is the IPC log's export channel: `ipclog
 # --export --host` writes there, never on the console.
 EXPORT_FILE := $(BUILD)/ipclog-export.txt
 QEMU_EXPORT := -serial file:$(EXPORT_FILE)
 
-run: setup $(BOOT_ISO)
+run: setup $(BOOT_ISO) $(RUN_DISK)
 	@echo "Switchboard: serial console below; leave QEMU with Ctrl-A X."
 	@echo "IPC log exports (ipclog --export --host) go to $(EXPORT_FILE)."
-	$(QEMU) $(QEMU_FLAGS) $(QEMU_CONSOLE) $(QEMU_EXPORT) -display none
+	$(QEMU) $(QEMU_FLAGS) $(QEMU_DISK) $(QEMU_CONSOLE) $(QEMU_EXPORT) -display none
 
 # CMD: the command to trace (none: an interactive session); FILTER: the
 # kernel option ipclog's value (buffer size, types, tasks, methods).
@@ -114,9 +128,9 @@ trace: setup $(RUN_ISO)
 	@python3 tools/trace.py --iso $(RUN_ISO) --cmd "$(CMD)" --filter "$(FILTER)" \
 		--out $(BUILD) --qemu $(QEMU) --accel $(ACCEL) --mem $(MEM)
 
-debug: setup $(BOOT_ISO)
+debug: setup $(BOOT_ISO) $(RUN_DISK)
 	@echo "QEMU halted with a GDB stub on :1234; in another terminal: gdb -x tools/gdbinit"
-	$(QEMU) $(QEMU_FLAGS) $(QEMU_CONSOLE) -display none -s -S
+	$(QEMU) $(QEMU_FLAGS) $(QEMU_DISK) $(QEMU_CONSOLE) -display none -s -S
 
 # A second image with a program from outside the tree: the one
 # docs/writing-a-server.md shows, built with EXTRA_APPS.

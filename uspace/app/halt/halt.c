@@ -10,6 +10,8 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <syscall.h>
+#include <string.h>
+#include <vfs.h>
 
 #define USAGE ""
 
@@ -18,7 +20,12 @@ int main(int argc, char *argv[])
 	int status;
 	if (cmd_no_operands(argc, argv, USAGE, &status))
 		return status;
+	/* File systems write back what they hold first. */
+	errno_t rc = vfs_sync_all();
+	if (rc != EOK)
+		fprintf(stderr, "%s: syncing the file systems: %s\n", cmd_name(argv[0]),
+		    strerror(rc));
 	fflush(stdout);
-	errno_t rc = (errno_t) syscall1(SYS_SYSTEM_POWER, POWER_HALT);
+	rc = (errno_t) syscall1(SYS_SYSTEM_POWER, POWER_HALT);
 	return cmd_fail(argv[0], "power off", rc);
 }

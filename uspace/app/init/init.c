@@ -23,6 +23,7 @@
 #include <fibril_synch.h>
 #include <common/adt/list.h>
 #include <fileload.h>
+#include <loc.h>
 #include <vfs.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -283,6 +284,48 @@ static void mount_line(const char *words[], int n, int number, const char *path)
 	mount_fs(words[1], words[2], opts, ro ? VFS_MOUNT_RDONLY : 0);
 }
 
+/** One line of a file-system table, `DEVICE MOUNTPOINT TYPE [ro]`: mounted
+ *  when the location service has DEVICE (a block device's service name),
+ *  else noted and left alone (a boot without that disk). */
+static void fstab_entry(char *line, int number, const char *path)
+{
+	const char *words[5];
+	int n = split_words(line, words, 5);
+	if (n == 0)
+		return;
+	bool ro = n == 4 && strcmp(words[3], "ro") == 0;
+	if (n != 3 && !ro) {
+		printf("init: %s:%d: bad line\n", path, number);
+		return;
+	}
+	loc_id_t id;
+	if (loc_service_get_id(words[0], &id, 0) != EOK) {
+		printf("init: %s: no device %s; %s not mounted\n", path, words[0], words[1]);
+		return;
+	}
+	mount_fs(words[1], words[2], words[0], ro ? VFS_MOUNT_RDONLY : 0);
+}
+
+/** A `fstab PATH` line: mounts what the table at PATH lists. */
+static void fstab_line(const char *words[], int n, int number, const char *path)
+{
+	char *text;
+	errno_t rc = n == 2 ? file_load_any(words[1], &text, NULL) : EINVAL;
+	if (rc != EOK) {
+		printf("init: %s:%d: cannot read the table: %s\n", path, number, strerror(rc));
+		return;
+	}
+	int k = 1;
+	for (char *line = text; line != NULL; k++) {
+		char *nl = strchr(line, '\n');
+		if (nl != NULL)
+			*nl = '\0';
+		fstab_entry(line, k, words[1]);
+		line = nl != NULL ? nl + 1 : NULL;
+	}
+	free(text);
+}
+
 /** Does one configuration line; false if init has nothing to keep (the
  *  line was not a restartable program or it could not start). */
 static bool run_line(char *line, int number, const char *path)
@@ -293,6 +336,10 @@ static bool run_line(char *line, int number, const char *path)
 		return false;
 	if (n > 0 && strcmp(words[0], "mount") == 0) {
 		mount_line(words, n, number, path);
+		return false;
+	}
+	if (n > 0 && strcmp(words[0], "fstab") == 0) {
+		fstab_line(words, n, number, path);
 		return false;
 	}
 	entry_t *e = malloc(sizeof(*e));

@@ -34,6 +34,9 @@ _NODISCARD errno_t vfs_mkdir(const char *path);
 _NODISCARD errno_t vfs_unlink(const char *path, unsigned flags);
 _NODISCARD errno_t vfs_rename(const char *old_path, const char *new_path);
 _NODISCARD errno_t vfs_sync(int fd);
+/** Syncs every mount (its root's FS_SYNC): what file systems keep in
+ *  memory goes to their devices. For sync, halt and reboot. */
+_NODISCARD errno_t vfs_sync_all(void);
 _NODISCARD errno_t vfs_statfs(const char *path, vfs_statfs_t *sf);
 _NODISCARD errno_t vfs_mount(
     const char *point, const char *fs_type, const char *opts, unsigned flags);

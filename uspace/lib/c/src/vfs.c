@@ -222,6 +222,30 @@ errno_t vfs_mount_each(void (*fn)(const vfs_mount_info_t *, void *), void *arg)
 	}
 }
 
+/** Syncs the mount at @a info's point; the first failure stays in *@a arg
+ *  (a file system that keeps nothing to write, ENOTSUP, is no failure). */
+static void sync_one(const vfs_mount_info_t *info, void *arg)
+{
+	errno_t *first = arg;
+	int fd;
+	errno_t rc = vfs_open(info->point, O_RDONLY | O_DIRECTORY, &fd);
+	if (rc == EOK) {
+		rc = vfs_sync(fd);
+		errno_t rc2 = vfs_close(fd);
+		if (rc == EOK)
+			rc = rc2;
+	}
+	if (rc != EOK && rc != ENOTSUP && *first == EOK)
+		*first = rc;
+}
+
+errno_t vfs_sync_all(void)
+{
+	errno_t first = EOK;
+	errno_t rc = vfs_mount_each(sync_one, &first);
+	return rc != EOK ? rc : first;
+}
+
 errno_t vfs_mkdir(const char *path)
 {
 	return vfs_call_path(VFS_MKDIR, 0, path, NULL, NULL, 0);

