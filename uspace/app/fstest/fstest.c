@@ -9,8 +9,10 @@
  *     directories, renames and deletes (the harness then checks the image
  *     with fsck.fat -n and reads every file with mcopy);
  *   - gets EINVAL for names FAT cannot store and EROFS on a read-only mount;
- * With the argument `verify` (the second boot) it only checks that the
- * files of the first boot are there, byte for byte.
+ * With the argument `verify` (the second boot) it checks that the files of
+ * the first boot are there, byte for byte, then kills the fat server in the
+ * middle of a copy: the copy fails with EIO, another mount keeps working,
+ * and a new server mounts the disk again.
  */
 #include <bd.h>
 #include <devman.h>
@@ -32,6 +34,7 @@
 #define MIB		(1024 * 1024)
 
 static const size_t sizes[] = {0, 1, 4095, 4096, 4097, MIB};
+static task_id_t fat_task;
 
 /** The bytes every side of the test agrees on (tools/storage_tests.py). */
 static void pattern(uint8_t *buf, size_t len, unsigned seed)
@@ -87,7 +90,7 @@ static void test_the_disk_mounts(void)
 	static const char *const devman_args[] = {"/srv/devman", NULL};
 	CHECK_RC(devman_start(devman_args), EOK);
 	CHECK_RC(devman_wait_stable(STABLE_USEC), EOK);
-	CHECK_RC(task_start_server("/srv/fat", 0, NULL), EOK);
+	CHECK_RC(task_start_server("/srv/fat", 0, &fat_task), EOK);
 	CHECK_RC(vfs_mount("/disk", "fat", DISK, VFS_MOUNT_WAIT), EOK);
 	vfs_statfs_t st;
 	CHECK_RC(vfs_statfs("/disk", &st), EOK);
@@ -173,6 +176,50 @@ static void test_the_files_of_the_first_boot_are_there(void)
 	CHECK_RC(vfs_unmount("/disk"), EOK);
 }
 
+/** Copies 64 KiB chunks from @a in to @a out until @a chunks are done or
+ *  one fails; that error, or EOK. */
+static errno_t copy_chunks(int in, int out, uint8_t *buf, unsigned chunks)
+{
+	for (unsigned i = 0; i < chunks; i++) {
+		size_t n, w;
+		errno_t rc = vfs_read(in, buf, 65536, &n);
+		if (rc == EOK)
+			rc = vfs_write(out, buf, n, &w);
+		if (rc != EOK)
+			return rc;
+	}
+	return EOK;
+}
+
+static void test_a_killed_server_fails_only_its_mount(void)
+{
+	CHECK_RC(vfs_mount("/disk", "fat", DISK, 0), EOK);
+	CHECK_RC(vfs_mount("/mnt", "tmpfs", "", 0), EOK);
+	static uint8_t buf[65536];
+	int in, out;
+	CHECK_RC(
+	    vfs_open("/disk/guest/nested dir/deeper/size 1048576.bin", O_RDONLY, &in),
+	    EOK);
+	CHECK_RC(vfs_open("/disk/guest/copy.bin", O_WRONLY | O_CREAT, &out), EOK);
+	CHECK_RC(copy_chunks(in, out, buf, 4), EOK);
+	CHECK_RC(task_kill(fat_task), EOK);
+	errno_t rc = copy_chunks(in, out, buf, 12);
+	DISCARD(cleanup, vfs_close(in));
+	DISCARD(cleanup, vfs_close(out));
+	CHECK(rc == EIO || rc == EHANGUP);
+	/* The rest of the system works. */
+	CHECK_RC(file_write("/mnt/other", buf, 1000), EOK);
+	vfs_stat_t st;
+	CHECK_RC(vfs_stat("/mnt/other", &st), EOK);
+	CHECK(st.size == 1000);
+	/* A new server mounts the disk again. */
+	CHECK_RC(vfs_unmount("/disk"), EOK);
+	CHECK_RC(task_start_server("/srv/fat", 0, &fat_task), EOK);
+	CHECK_RC(vfs_mount("/disk", "fat", DISK, VFS_MOUNT_WAIT), EOK);
+	CHECK_RC(file_check("/disk/guest/nested dir/renamed.txt", 3000, 20), EOK);
+	CHECK_RC(vfs_unmount("/disk"), EOK);
+}
+
 int main(int argc, char *argv[])
 {
 	int status;
@@ -189,6 +236,7 @@ int main(int argc, char *argv[])
 	if (verify) {
 		DISCARD(best_effort, vfs_unmount("/disk"));
 		RUN(test_the_files_of_the_first_boot_are_there);
+		RUN(test_a_killed_server_fails_only_its_mount);
 		return test_suite_end();
 	}
 	RUN(test_files_of_every_size_are_written);

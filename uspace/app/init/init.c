@@ -300,7 +300,8 @@ static void fstab_entry(char *line, int number, const char *path)
 	}
 	loc_id_t id;
 	if (loc_service_get_id(words[0], &id, 0) != EOK) {
-		printf("init: %s: no device %s; %s not mounted\n", path, words[0], words[1]);
+		printf(
+		    "init: %s: no device %s; %s not mounted\n", path, words[0], words[1]);
 		return;
 	}
 	mount_fs(words[1], words[2], words[0], ro ? VFS_MOUNT_RDONLY : 0);
@@ -312,7 +313,8 @@ static void fstab_line(const char *words[], int n, int number, const char *path)
 	char *text;
 	errno_t rc = n == 2 ? file_load_any(words[1], &text, NULL) : EINVAL;
 	if (rc != EOK) {
-		printf("init: %s:%d: cannot read the table: %s\n", path, number, strerror(rc));
+		printf("init: %s:%d: cannot read the table: %s\n", path, number,
+		    strerror(rc));
 		return;
 	}
 	int k = 1;
