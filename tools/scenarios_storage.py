@@ -1,9 +1,8 @@
 """Scenarios of disks under the image `make run` boots: build/disk.img made
-by tools/mkdisk.sh mounted at /disk by init (boot/cfg/fstab), what the
-shell writes there is on the image after `halt` (fsck.fat clean, mtools
-reads it) and there again at the next boot; the fat server killed in the
-middle of a copy: the shell and other mounts keep working, the restarted
-server takes its mount back.
+by tools/mkdisk.sh (an MBR disk with two FAT partitions) whose partitions
+the volume server serves and init mounts at /disk and /disk2
+(boot/cfg/fstab); what the shell writes there is on the image after `halt`
+(fsck.fat clean, mtools reads it) and there again at the next boot.
 """
 import os
 import subprocess
@@ -24,8 +23,11 @@ def run_disk(name):
     return path, ["-drive", f"file={path},format=raw,if=ide,index=0"]
 
 
+PART1 = 2048 * 512     # tools/mkdisk.sh's first partition
+
+
 def host_read(path, name):
-    p = subprocess.run(["mtype", "-i", path, "::" + name], stdout=subprocess.PIPE,
+    p = subprocess.run(["mtype", "-i", f"{path}@@{PART1}", "::" + name], stdout=subprocess.PIPE,
                        stderr=subprocess.DEVNULL, env=dict(os.environ, MTOOLS_SKIP_CHECK="1"))
     return p.stdout.decode(errors="replace") if p.returncode == 0 else None
 
@@ -33,7 +35,8 @@ def host_read(path, name):
 def scenario_run_disk_persists(args):
     path, disk = run_disk("run-disk")
     with guest(args, "run-disk", "", iso=args.run_iso, extra=disk) as g:
-        g.expect(r"^init: mounted fat on /disk \(devices/\\hw\\pci0\\00:01\.1\\disk0\)$", 120)
+        g.expect(r"^init: mounted fat on /disk \(volumes/\\hw\\pci0\\00:01\.1\\disk0p1\)$", 120)
+        g.expect(r"^init: mounted fat on /disk2 ", 60)
         wait_shell_prompt(g)
         shell_run(g, "ls /disk\r", [r"^README\.md$", r"^docs$"])
         shell_run(g, "mkdir /disk/notes\r", [])
@@ -42,7 +45,11 @@ def scenario_run_disk_persists(args):
     text = host_read(path, "/notes/A long name.txt")
     if text != "kept-after-halt\n":
         return False, f"mtype read {text!r} after halt"
-    fsck = subprocess.run(["fsck.fat", "-n", path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    part = path + ".p1"
+    subprocess.run(["dd", f"if={path}", f"of={part}", "bs=512", "skip=2048", "count=83968",
+                    "status=none"], check=True)
+    fsck = subprocess.run(["fsck.fat", "-n", part], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    os.unlink(part)
     if fsck.returncode != 0:
         return False, "fsck.fat -n: " + fsck.stdout.decode(errors="replace")
     with guest(args, "run-disk-again", "", iso=args.run_iso, extra=disk) as g:

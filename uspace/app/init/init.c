@@ -284,9 +284,22 @@ static void mount_line(const char *words[], int n, int number, const char *path)
 	mount_fs(words[1], words[2], opts, ro ? VFS_MOUNT_RDONLY : 0);
 }
 
+typedef struct {
+	const char *point;
+	bool *taken;
+} mp_query_t;
+
+static void mount_point_taken(const vfs_mount_info_t *info, void *arg)
+{
+	mp_query_t *q = arg;
+	if (strcmp(info->point, q->point) == 0)
+		*q->taken = true;
+}
+
 /** One line of a file-system table, `DEVICE MOUNTPOINT TYPE [ro]`: mounted
- *  when the location service has DEVICE (a block device's service name),
- *  else noted and left alone (a boot without that disk). */
+ *  when the location service has DEVICE (a block device's service name)
+ *  and nothing is mounted at MOUNTPOINT yet, else left alone (a boot
+ *  without that disk). */
 static void fstab_entry(char *line, int number, const char *path)
 {
 	const char *words[5];
@@ -298,6 +311,11 @@ static void fstab_entry(char *line, int number, const char *path)
 		printf("init: %s:%d: bad line\n", path, number);
 		return;
 	}
+	bool taken = false;
+	DISCARD(best_effort,
+	    vfs_mount_each(mount_point_taken, &(mp_query_t){words[1], &taken}));
+	if (taken)
+		return; /* an earlier line mounted it: the first that works wins */
 	loc_id_t id;
 	if (loc_service_get_id(words[0], &id, 0) != EOK) {
 		printf(
