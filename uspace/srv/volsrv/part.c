@@ -9,14 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MBR_ENTRIES	  4
-#define MBR_ENTRY_OFF	  446
-#define MBR_TYPE_GPT	  0xee
-#define MBR_TYPE_EXT_CHS  0x05
-#define MBR_TYPE_EXT_LBA  0x0f
-#define GPT_SIGNATURE	  "EFI PART"
-#define GPT_ENTRY_MIN	  128
-#define GPT_ENTRIES_MAX	  1024
+#define MBR_ENTRIES	 4
+#define MBR_ENTRY_OFF	 446
+#define MBR_TYPE_GPT	 0xee
+#define MBR_TYPE_EXT_CHS 0x05
+#define MBR_TYPE_EXT_LBA 0x0f
+#define GPT_SIGNATURE	 "EFI PART"
+#define GPT_ENTRY_MIN	 128
+#define GPT_ENTRIES_MAX	 1024
 
 static uint32_t le32(const uint8_t *p)
 {
@@ -52,9 +52,11 @@ static bool mbr_valid(const uint8_t *b)
 static void part_add(part_t *parts, size_t *count, unsigned number, uint64_t first,
     uint64_t n, uint64_t blocks, uint8_t type)
 {
-	if (*count == PART_MAX || n == 0 || first == 0 || first >= blocks || n > blocks - first)
+	if (*count == PART_MAX || n == 0 || first == 0 || first >= blocks ||
+	    n > blocks - first)
 		return;
-	parts[(*count)++] = (part_t){.number = number, .first = first, .count = n, .mbr_type = type};
+	parts[(*count)++] = (part_t){
+	    .number = number, .first = first, .count = n, .mbr_type = type};
 }
 
 static void mbr_scan(const uint8_t *b, uint64_t blocks, part_t *parts, size_t *count)
@@ -64,7 +66,8 @@ static void mbr_scan(const uint8_t *b, uint64_t blocks, part_t *parts, size_t *c
 		uint8_t type = e[4];
 		if (type == 0 || type == MBR_TYPE_EXT_CHS || type == MBR_TYPE_EXT_LBA)
 			continue;
-		part_add(parts, count, (unsigned) i + 1, le32(e + 8), le32(e + 12), blocks, type);
+		part_add(parts, count, (unsigned) i + 1, le32(e + 8), le32(e + 12),
+		    blocks, type);
 	}
 }
 
@@ -110,7 +113,8 @@ static errno_t gpt_scan(part_read_t read, void *dev, size_t bsize, uint64_t bloc
 		if (rc == EOK && gpt_entry_used(e)) {
 			uint64_t first = le64(e + 32), last = le64(e + 40);
 			if (last >= first)
-				part_add(parts, count, i + 1, first, last - first + 1, blocks, 0);
+				part_add(parts, count, i + 1, first, last - first + 1,
+				    blocks, 0);
 		}
 	}
 	free(blk);

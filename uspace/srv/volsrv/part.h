@@ -20,9 +20,9 @@ typedef enum {
 } part_table_t;
 
 typedef struct {
-	unsigned number; /* 1-based, the slot in its table */
-	uint64_t first;	 /* first block */
-	uint64_t count;	 /* blocks */
+	unsigned number;  /* 1-based, the slot in its table */
+	uint64_t first;	  /* first block */
+	uint64_t count;	  /* blocks */
 	uint8_t mbr_type; /* MBR's type byte; 0 for GPT */
 } part_t;
 

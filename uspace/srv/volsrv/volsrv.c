@@ -89,13 +89,16 @@ static errno_t disk_read(void *dev, uint64_t ba, size_t count, void *buf)
 }
 
 /** Registers partition @a p of @a disk (named @a name) as a volume. */
-static errno_t volume_add(bd_t *disk, const char *name, const part_t *p, category_id_t cat)
+static errno_t volume_add(
+    bd_t *disk, const char *name, const part_t *p, category_id_t cat)
 {
 	volume_t *v = calloc(1, sizeof(*v));
 	if (v == NULL)
 		return ENOMEM;
 	*v = (volume_t){.disk = disk, .part = *p};
-	v->bd = (bd_srv_dev_t){.ops = &vol_ops, .dev = v, .block_size = disk->block_size,
+	v->bd = (bd_srv_dev_t){.ops = &vol_ops,
+	    .dev = v,
+	    .block_size = disk->block_size,
 	    .block_count = p->count};
 	char fqn[LOC_NAME_MAX + 1];
 	snprintf(fqn, sizeof(fqn), VOL_NS "%sp%u", name, p->number);
@@ -109,7 +112,8 @@ static errno_t volume_add(bd_t *disk, const char *name, const part_t *p, categor
 	}
 	fibril_mutex_unlock(&vol_lock);
 	if (rc == EOK)
-		printf("%s: %s: blocks %llu..%llu\n", NAME, fqn, (unsigned long long) p->first,
+		printf("%s: %s: blocks %llu..%llu\n", NAME, fqn,
+		    (unsigned long long) p->first,
 		    (unsigned long long) (p->first + p->count - 1));
 	else
 		printf("%s: cannot register %s: %s\n", NAME, fqn, strerror(rc));
@@ -132,14 +136,16 @@ static void disk_scan(loc_id_t id, category_id_t cat)
 	part_table_t table;
 	part_t parts[PART_MAX];
 	size_t n;
-	errno_t rc = part_scan(disk_read, disk, disk->block_size, disk->block_count, &table,
-	    parts, &n);
+	errno_t rc = part_scan(
+	    disk_read, disk, disk->block_size, disk->block_count, &table, parts, &n);
 	if (rc != EOK)
-		printf("%s: %s: cannot read the partition table: %s\n", NAME, name, strerror(rc));
+		printf("%s: %s: cannot read the partition table: %s\n", NAME, name,
+		    strerror(rc));
 	else
 		printf("%s: %s: %s, %zu partitions\n", NAME, name, table_name(table), n);
 	for (size_t i = 0; rc == EOK && i < n; i++)
-		DISCARD(best_effort, volume_add(disk, name + strlen(DEV_NS), &parts[i], cat));
+		DISCARD(
+		    best_effort, volume_add(disk, name + strlen(DEV_NS), &parts[i], cat));
 	if (rc != EOK || n == 0)
 		bd_close(disk);
 }

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define BS 512
+#define BS	    512
 #define DISK_BLOCKS (16 * 2048) /* 16 MiB */
 
 static errno_t file_read(void *dev, uint64_t ba, size_t count, void *buf)
@@ -31,89 +31,90 @@ static int image(char *path, const char *script)
 	if (script == NULL)
 		return fd;
 	char cmd[512];
-	snprintf(cmd, sizeof(cmd), "printf '%s' | sfdisk -q %s >/dev/null 2>&1", script, path);
+	snprintf(
+	    cmd, sizeof(cmd), "printf '%s' | sfdisk -q %s >/dev/null 2>&1", script, path);
 	return system(cmd) == 0 ? fd : -1;
 }
 
-static void scan(int fd, part_table_t *t, part_t *p, size_t *n, errno_t *rc)
+/** The table of an image sfdisk made with @a script (NULL: none), after
+ *  @a prep (unless NULL) changed it; EIO if the image cannot be made. */
+static errno_t scan(const char *script, bool (*prep)(int fd, const char *path),
+    part_table_t *t, part_t *p, size_t *n)
 {
-	*rc = part_scan(file_read, &fd, BS, DISK_BLOCKS, t, p, n);
+	char path[64];
+	int fd = image(path, script);
+	errno_t rc = fd >= 0 && (prep == NULL || prep(fd, path)) ? EOK : EIO;
+	if (rc == EOK)
+		rc = part_scan(file_read, &fd, BS, DISK_BLOCKS, t, p, n);
+	if (fd >= 0)
+		close(fd);
+	unlink(path);
+	return rc;
 }
 
 HOST_TEST(mbr_partitions_are_where_sfdisk_put_them)
 {
-	char path[64];
-	int fd = image(path, "label: dos\\nstart=2048, size=8192, type=c\\nstart=10240, type=83\\n");
-	CHECK(fd >= 0);
 	part_table_t t;
 	part_t p[PART_MAX];
 	size_t n;
-	errno_t rc;
-	scan(fd, &t, p, &n, &rc);
-	close(fd);
-	unlink(path);
-	CHECK_EQ(rc, EOK);
+	CHECK_EQ(
+	    scan("label: dos\\nstart=2048, size=8192, type=c\\nstart=10240, type=83\\n",
+		NULL, &t, p, &n),
+	    EOK);
 	CHECK_EQ(t, PART_TABLE_MBR);
 	CHECK_EQ(n, 2);
-	CHECK(p[0].number == 1 && p[0].first == 2048 && p[0].count == 8192 && p[0].mbr_type == 0x0c);
-	CHECK(p[1].number == 2 && p[1].first == 10240 && p[1].count == DISK_BLOCKS - 10240);
+	CHECK(p[0].number == 1 && p[0].first == 2048 && p[0].count == 8192 &&
+	    p[0].mbr_type == 0x0c);
+	CHECK(
+	    p[1].number == 2 && p[1].first == 10240 && p[1].count == DISK_BLOCKS - 10240);
 }
 
 HOST_TEST(gpt_partitions_are_where_sfdisk_put_them)
 {
-	char path[64];
-	int fd = image(path, "label: gpt\\nstart=2048, size=4096\\nstart=8192, size=8192\\n");
-	CHECK(fd >= 0);
 	part_table_t t;
 	part_t p[PART_MAX];
 	size_t n;
-	errno_t rc;
-	scan(fd, &t, p, &n, &rc);
-	close(fd);
-	unlink(path);
-	CHECK_EQ(rc, EOK);
+	CHECK_EQ(scan("label: gpt\\nstart=2048, size=4096\\nstart=8192, size=8192\\n",
+		     NULL, &t, p, &n),
+	    EOK);
 	CHECK_EQ(t, PART_TABLE_GPT);
 	CHECK_EQ(n, 2);
 	CHECK(p[0].number == 1 && p[0].first == 2048 && p[0].count == 4096);
 	CHECK(p[1].number == 2 && p[1].first == 8192 && p[1].count == 8192);
 }
 
-HOST_TEST(a_fat_volume_without_a_table_is_the_whole_disk)
+static bool make_fat(int fd, const char *path)
 {
-	char path[64];
-	int fd = image(path, NULL);
-	CHECK(fd >= 0);
 	char cmd[128];
 	snprintf(cmd, sizeof(cmd), "mkfs.fat -F 16 %s >/dev/null", path);
-	CHECK(system(cmd) == 0);
+	return system(cmd) == 0;
+}
+
+HOST_TEST(a_fat_volume_without_a_table_is_the_whole_disk)
+{
 	part_table_t t;
 	part_t p[PART_MAX];
 	size_t n;
-	errno_t rc;
-	scan(fd, &t, p, &n, &rc);
-	close(fd);
-	unlink(path);
-	CHECK_EQ(rc, EOK);
+	CHECK_EQ(scan(NULL, make_fat, &t, p, &n), EOK);
 	CHECK_EQ(t, PART_TABLE_NONE);
 	CHECK_EQ(n, 0);
 }
 
+/** Entry 2: from block 30000, 10000 blocks: past the end. */
+static bool add_entry_off_the_disk(int fd, const char *path)
+{
+	uint8_t e[16] = {0, 0, 0, 0, 0x83, 0, 0, 0, 0x30, 0x75, 0, 0, 0x10, 0x27, 0, 0};
+	return pwrite(fd, e, 16, 446 + 16) == 16;
+}
+
 HOST_TEST(entries_outside_the_disk_are_left_out)
 {
-	char path[64];
-	int fd = image(path, "label: dos\\nstart=2048, size=4096, type=83\\n");
-	CHECK(fd >= 0);
-	/* Entry 2: from block 30000, 10000 blocks: past the end. */
-	uint8_t e[16] = {0, 0, 0, 0, 0x83, 0, 0, 0, 0x30, 0x75, 0, 0, 0x10, 0x27, 0, 0};
-	CHECK(pwrite(fd, e, 16, 446 + 16) == 16);
 	part_table_t t;
 	part_t p[PART_MAX];
 	size_t n;
-	errno_t rc;
-	scan(fd, &t, p, &n, &rc);
-	close(fd);
-	unlink(path);
-	CHECK_EQ(rc, EOK);
+	CHECK_EQ(scan("label: dos\\nstart=2048, size=4096, type=83\\n",
+		     add_entry_off_the_disk, &t, p, &n),
+	    EOK);
 	CHECK_EQ(t, PART_TABLE_MBR);
 	CHECK_EQ(n, 1);
 	CHECK(p[0].first == 2048);
