@@ -68,6 +68,7 @@ include uspace/uspace.mk
 include uspace/srv/tmpfs/test/host/host.mk
 include uspace/srv/fat/test/host/host.mk
 include uspace/srv/volsrv/test/host/host.mk
+include uspace/app/mkfat/test/host/host.mk
 include uspace/srv/locsrv/test/host/host.mk
 include uspace/app/sh/test/host/host.mk
 include uspace/srv/logger/test/host/host.mk

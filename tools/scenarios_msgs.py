@@ -203,7 +203,8 @@ def scenario_ipclog_task_before_count(args):
 
 
 TEST_PROGRAMS = ["appstest", "astress", "asynctest", "bench", "devtest", "fuzz", "kvtest",
-                 "loctest", "nstest", "stress", "tasktest", "termtest", "utest", "vfstest"]
+                 "loctest", "nstest", "stress", "tasktest", "termtest", "utest", "vfstest",
+                 "bdtest", "fstest"]
 
 
 def scenario_run_image_without_tests(args):

@@ -59,8 +59,44 @@ def scenario_run_disk_persists(args):
 
 
 
+P2 = r"'/loc/volumes/\hw\pci0\00:01.1\disk0p2'"
+
+
+def scenario_disk_tools(args):
+    """lsblk, mkfat, mount with the type read from the device and with -t, on
+    the second partition of make run's disk; fsck.fat calls it clean after."""
+    path, disk = run_disk("disk-tools")
+    with guest(args, "disk-tools", "", iso=args.run_iso, extra=disk) as g:
+        g.expect(r"^init: mounted fat on /disk2 ", 120)
+        wait_shell_prompt(g)
+        shell_run(g, "lsblk\r", [r"^devices/\\hw\\pci0\\00:01\.1\\disk0 +disk +65536 KiB +512 -$",
+                                 r"^volumes/\\hw\\pci0\\00:01\.1\\disk0p1 +part +41984 KiB +512 fat$",
+                                 r"^volumes/\\hw\\pci0\\00:01\.1\\disk0p2 +part +22528 KiB +512 fat$"])
+        shell_run(g, "umount /disk2\r", [])
+        shell_run(g, f"mkfat {P2} FRESH\r", [r"disk0p2: FAT16$"])
+        shell_run(g, f"mount {P2} /mnt\r", [])
+        shell_run(g, "mount\r", [r"^fat on /mnt \(rw, task \d+\)$"])
+        shell_run(g, "echo on-a-fresh-volume > /mnt/new.txt\r", [])
+        shell_run(g, "umount /mnt\r", [])
+        shell_run(g, f"mount -t fat {P2} /disk2\r", [])
+        shell_run(g, "cat /disk2/new.txt\r", [r"^on-a-fresh-volume$"])
+        shell_run(g, r"mount '/loc/devices/\hw\pci0\00:01.1\disk0' /mnt" + "\r",
+                  [r"no file system recognised"])
+        shell_run(g, "echo $?\r", [r"^1$"])
+        shell_run(g, "halt\r", [r"^system: powering off"], prompt=False)
+    part = path + ".p2"
+    subprocess.run(["dd", f"if={path}", f"of={part}", "bs=512", "skip=86016", "status=none"],
+                   check=True)
+    fsck = subprocess.run(["fsck.fat", "-n", part], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    os.unlink(part)
+    if fsck.returncode != 0:
+        return False, "fsck.fat -n: " + fsck.stdout.decode(errors="replace")
+    return True, ""
+
+
 SCENARIOS = []
 
 RUN_SCENARIOS = [
     ("run-disk-persists", scenario_run_disk_persists),
+    ("disk-tools", scenario_disk_tools),
 ]

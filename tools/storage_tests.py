@@ -137,3 +137,35 @@ def run_fs_fat(results, args, driver="ata"):
         results.record(f"{prefix}.{name}", ok, detail)
     run_line_suite(results, args, "fstest", cmdline + " testargs=verify",
                    prefix + "-second-boot", args.iso, extra=disk, allow=[r"\(fat\) killed"])
+
+
+def bench_fat(iso, qemu, mem):
+    """make bench's file-system figures: fstest's bench mode on a FAT32 IDE
+    disk under -icount (guest instructions), printed as they come."""
+    import re
+    from guest import Guest
+    path = os.path.join(LOG_DIR, "bench-fat.img")
+    os.makedirs(LOG_DIR, exist_ok=True)
+    make_fat_disk(path)
+    extra = ["-icount", "shift=0,align=off,sleep=off",
+             "-drive", f"file={path},format=raw,if=ide,index=0"]
+    g = Guest(iso, os.path.join(LOG_DIR, "bench-fat.log"),
+              "testinit=ns,vfs,tmpfs testtask=fstest testargs=bench", qemu=qemu, mem=mem,
+              extra=extra, ends="exit")
+    with g:
+        g.expect(r"^fstest: \d+ passed, \d+ failed$", 600)
+    lines = re.findall(r"^fstest: bench .*$", g.output, re.M)
+    for line in lines:
+        print(line)
+    return bool(lines) and not g.problems
+
+
+if __name__ == "__main__":
+    import argparse
+    import sys
+    ap = argparse.ArgumentParser(description="storage benchmarks (make bench)")
+    ap.add_argument("--iso", required=True)
+    ap.add_argument("--qemu", default="qemu-system-x86_64")
+    ap.add_argument("--mem", default="128M")
+    a = ap.parse_args()
+    sys.exit(0 if bench_fat(a.iso, a.qemu, a.mem) else 1)

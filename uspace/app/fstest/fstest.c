@@ -9,12 +9,17 @@
  *     directories, renames and deletes (the harness then checks the image
  *     with fsck.fat -n and reads every file with mcopy);
  *   - gets EINVAL for names FAT cannot store and EROFS on a read-only mount;
+ * With the argument `bench` it measures (TSC ticks: guest instructions
+ * under -icount) sequential 4 MiB writes and reads in 64 KiB requests, a
+ * cached re-read, create + write 4 KiB + close + sync, and listing a
+ * directory of 1,000 entries, and prints the figures.
  * With the argument `verify` (the second boot) it checks that the files of
  * the first boot are there, byte for byte, then kills the fat server in the
  * middle of a copy: the copy fails with EIO, another mount keeps working,
  * and a new server mounts the disk again.
  */
 #include <bd.h>
+#include <benchmark.h>
 #include <devman.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -24,7 +29,7 @@
 #include <testsuite.h>
 #include <vfs.h>
 
-#define USAGE "[verify] (a test program; make test boots it with testtask=fstest)"
+#define USAGE "[verify|bench] (a test program; make test boots it with testtask=fstest)"
 
 #define TEST_LIMIT_USEC (300 * 1000 * 1000)
 #define STABLE_USEC	(30 * 1000 * 1000)
@@ -220,12 +225,110 @@ static void test_a_killed_server_fails_only_its_mount(void)
 	CHECK_RC(vfs_unmount("/disk"), EOK);
 }
 
+#define BENCH_FILE  "/disk/bench.bin"
+#define BENCH_BYTES (4 * MIB)
+#define BENCH_CHUNK 65536
+#define BENCH_DIR   "/disk/thousand"
+#define BENCH_FILES 1000
+
+static void report(const char *what, uint64_t ticks, uint64_t bytes)
+{
+	if (bytes > 0)
+		printf("fstest: bench %s: %llu ticks, %llu.%02llu per byte\n", what,
+		    (unsigned long long) ticks, (unsigned long long) (ticks / bytes),
+		    (unsigned long long) (ticks * 100 / bytes % 100));
+	else
+		printf(
+		    "fstest: bench %s: %llu ticks\n", what, (unsigned long long) ticks);
+}
+
+/** Reads @a bytes of BENCH_FILE in BENCH_CHUNK requests; the ticks. */
+static errno_t bench_read(uint64_t bytes, uint64_t *ticks)
+{
+	static uint8_t buf[BENCH_CHUNK];
+	int fd;
+	errno_t rc = vfs_open(BENCH_FILE, O_RDONLY, &fd);
+	uint64_t t0 = bench_tsc();
+	for (uint64_t done = 0; rc == EOK && done < bytes; done += BENCH_CHUNK) {
+		size_t n;
+		rc = vfs_read(fd, buf, BENCH_CHUNK, &n);
+	}
+	*ticks = bench_tsc() - t0;
+	if (rc == EOK)
+		rc = vfs_close(fd);
+	return rc;
+}
+
+static void test_file_io_costs_are_reported(void)
+{
+	uint8_t *data = malloc(BENCH_BYTES);
+	CHECK(data != NULL);
+	pattern(data, BENCH_BYTES, 30);
+	uint64_t t0 = bench_tsc();
+	errno_t rc = file_write(BENCH_FILE, data, BENCH_BYTES);
+	int fd = -1;
+	if (rc == EOK)
+		rc = vfs_open(BENCH_FILE, O_RDONLY, &fd);
+	if (rc == EOK)
+		rc = vfs_sync(fd);
+	if (fd >= 0)
+		DISCARD(cleanup, vfs_close(fd));
+	uint64_t t1 = bench_tsc();
+	free(data);
+	CHECK_RC(rc, EOK);
+	report("write-4m+sync", t1 - t0, BENCH_BYTES);
+	uint64_t ticks;
+	CHECK_RC(bench_read(BENCH_BYTES, &ticks), EOK);
+	report("read-4m-uncached", ticks, BENCH_BYTES);
+	CHECK_RC(bench_read(512 * 1024, &ticks), EOK);
+	CHECK_RC(bench_read(512 * 1024, &ticks), EOK);
+	report("read-512k-cached", ticks, 512 * 1024);
+}
+
+static void test_small_file_and_listing_costs_are_reported(void)
+{
+	uint8_t data[4096];
+	pattern(data, sizeof(data), 31);
+	uint64_t t0 = bench_tsc();
+	errno_t rc = file_write("/disk/small.bin", data, sizeof(data));
+	int fd = -1;
+	if (rc == EOK)
+		rc = vfs_open("/disk/small.bin", O_RDONLY, &fd);
+	if (rc == EOK)
+		rc = vfs_sync(fd);
+	if (fd >= 0)
+		DISCARD(cleanup, vfs_close(fd));
+	report("create-write-4k-close-sync", bench_tsc() - t0, 0);
+	CHECK_RC(rc, EOK);
+	CHECK_RC(vfs_mkdir(BENCH_DIR), EOK);
+	for (int i = 0; rc == EOK && i < BENCH_FILES; i++) {
+		char path[64];
+		snprintf(path, sizeof(path), BENCH_DIR "/entry %04d", i);
+		rc = file_write(path, data, 0);
+	}
+	CHECK_RC(rc, EOK);
+	t0 = bench_tsc();
+	CHECK_RC(vfs_open(BENCH_DIR, O_RDONLY | O_DIRECTORY, &fd), EOK);
+	char name[VFS_NAME_MAX + 1];
+	bool more = true;
+	int count = 0;
+	while (rc == EOK && more) {
+		rc = vfs_readdir(fd, name, &more);
+		count += more;
+	}
+	DISCARD(cleanup, vfs_close(fd));
+	report("ls-1000-entries", bench_tsc() - t0, 0);
+	CHECK_RC(rc, EOK);
+	CHECK(count == BENCH_FILES);
+}
+
 int main(int argc, char *argv[])
 {
 	int status;
 	if (cmd_check_words(argc, argv, USAGE, NULL, &status))
 		return status;
 	bool verify = argc > 1 && strcmp(argv[1], "verify") == 0;
+	bool bench = argc > 1 && strcmp(argv[1], "bench") == 0;
 	test_suite_start("fstest");
 	if (test_suite_limit(TEST_LIMIT_USEC) != EOK) {
 		printf("fstest: out of memory\n");
@@ -233,6 +336,11 @@ int main(int argc, char *argv[])
 	}
 	RUN(test_the_disk_mounts);
 	RUN(test_a_file_the_host_made_reads_back);
+	if (bench) {
+		RUN(test_file_io_costs_are_reported);
+		RUN(test_small_file_and_listing_costs_are_reported);
+		return test_suite_end();
+	}
 	if (verify) {
 		DISCARD(best_effort, vfs_unmount("/disk"));
 		RUN(test_the_files_of_the_first_boot_are_there);

@@ -1,8 +1,12 @@
 /*
  * mount: mounts a file system of type TYPE at MOUNTPOINT with OPTIONS
  * (-r: read-only, -w: wait for the type to register); without operands it
- * lists the mount table (mount point, type, ro/rw, server task).
+ * lists the mount table (mount point, type, ro/rw, server task). A disk's
+ * file system: `mount -t TYPE DEVICE MOUNTPOINT`, or `mount DEVICE
+ * MOUNTPOINT` with DEVICE a block device's file under /loc, whose type is
+ * read from its first blocks (fat, ext2).
  */
+#include <bd.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -10,7 +14,10 @@
 #include <sys/stat.h>
 #include <vfs.h>
 
-#define USAGE "[-r] [-w] [TYPE MOUNTPOINT [OPTIONS]]"
+#define USAGE \
+	"[-r] [-w] [TYPE MOUNTPOINT [OPTIONS] | -t TYPE DEVICE MOUNTPOINT | " \
+	"/loc/DEVICE MOUNTPOINT]"
+#define LOC_DIR "/loc/"
 
 static void list_one(const vfs_mount_info_t *info, void *arg)
 {
@@ -42,25 +49,62 @@ static int mount_error(const char *argv0, const char *type, const char *point, e
 	return cmd_error(argv0, point, rc);
 }
 
+/** The file system on block device @a dev (a file under /loc). */
+static errno_t probe(const char *dev, const char **type)
+{
+	bd_t *bd;
+	errno_t rc = bd_open_name(dev + strlen(LOC_DIR), &bd);
+	if (rc != EOK)
+		return rc;
+	rc = bd_probe_fs(bd, type);
+	bd_close(bd);
+	return rc;
+}
+
+/** `mount DEVICE MOUNTPOINT`, the type read from the device. */
+static int mount_detected(
+    const char *argv0, const char *dev, const char *point, unsigned flags)
+{
+	const char *type;
+	errno_t rc = probe(dev, &type);
+	if (rc == ENOENT) {
+		fprintf(stderr, "%s: %s: no file system recognised (give one with -t)\n",
+		    cmd_name(argv0), dev);
+		return CMD_EXIT_ERROR;
+	}
+	if (rc != EOK)
+		return cmd_error(argv0, dev, rc);
+	rc = vfs_mount(point, type, dev, flags);
+	return rc == EOK ? CMD_EXIT_OK : mount_error(argv0, type, point, rc);
+}
+
 int main(int argc, char *argv[])
 {
 	if (cmd_help(argc, argv, USAGE))
 		return CMD_EXIT_OK;
 	unsigned flags = 0;
+	const char *given = NULL;
 	int opt;
-	while ((opt = getopt(argc, argv, "rw")) != -1) {
+	while ((opt = getopt(argc, argv, "rwt:")) != -1) {
 		if (opt == '?')
 			return CMD_EXIT_USAGE;
-		flags |= opt == 'r' ? VFS_MOUNT_RDONLY : VFS_MOUNT_WAIT;
+		if (opt == 't')
+			given = optarg;
+		else
+			flags |= opt == 'r' ? VFS_MOUNT_RDONLY : VFS_MOUNT_WAIT;
 	}
 	int left = argc - optind;
-	if (left == 0)
+	if (left == 0 && given == NULL)
 		return list_mounts(argv[0]);
-	if (left != 2 && left != 3)
+	if (left != 2 && (left != 3 || given != NULL))
 		return cmd_usage_error(argv[0], USAGE);
-	const char *type = argv[optind];
+	const char *first = argv[optind];
+	if (given == NULL && left == 2 && strncmp(first, LOC_DIR, strlen(LOC_DIR)) == 0)
+		return mount_detected(argv[0], first, argv[optind + 1], flags);
+	/* -t TYPE DEVICE MOUNTPOINT, or TYPE MOUNTPOINT [OPTIONS]. */
+	const char *type = given != NULL ? given : first;
 	const char *point = argv[optind + 1];
-	const char *opts = left == 3 ? argv[optind + 2] : "";
+	const char *opts = given != NULL ? first : left == 3 ? argv[optind + 2] : "";
 	errno_t rc = vfs_mount(point, type, opts, flags);
 	return rc == EOK ? CMD_EXIT_OK : mount_error(argv[0], type, point, rc);
 }

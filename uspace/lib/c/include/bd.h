@@ -42,4 +42,8 @@ _NODISCARD errno_t bd_share(bd_t *bd, size_t size);
 _NODISCARD errno_t bd_read_shared(bd_t *bd, uint64_t ba, size_t count, size_t offset);
 _NODISCARD errno_t bd_write_shared(bd_t *bd, uint64_t ba, size_t count, size_t offset);
 
+/** The file system on @a bd by its signature: "fat" or "ext2" in *@a type;
+ *  ENOENT when none is recognised, EIO when the device cannot be read. */
+_NODISCARD errno_t bd_probe_fs(bd_t *bd, const char **type);
+
 #endif

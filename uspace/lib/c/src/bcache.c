@@ -9,6 +9,7 @@
 #include <string.h>
 
 #define NO_ENTRY SIZE_MAX
+#define RUN_MAX	 32 /* blocks read ahead on a miss, and written in one request */
 
 typedef struct {
 	uint64_t ba;
@@ -29,6 +30,7 @@ struct bcache {
 	size_t *buckets;
 	bentry_t *entries;
 	uint8_t *data;
+	uint8_t *run; /* RUN_MAX blocks: read-ahead and write-back runs */
 	uint64_t stamp;
 	uint64_t reads, writes;
 };
@@ -48,7 +50,9 @@ bcache_t *bcache_create(
 	bc->buckets = malloc(nblocks * sizeof(size_t));
 	bc->entries = calloc(nblocks, sizeof(bentry_t));
 	bc->data = malloc(nblocks * block_size);
-	if (bc->buckets == NULL || bc->entries == NULL || bc->data == NULL)
+	bc->run = malloc(RUN_MAX * block_size);
+	if (bc->buckets == NULL || bc->entries == NULL || bc->data == NULL ||
+	    bc->run == NULL)
 		goto fail;
 	for (size_t i = 0; i < nblocks; i++) {
 		bc->buckets[i] = NO_ENTRY;
@@ -68,6 +72,7 @@ void bcache_destroy(bcache_t *bc)
 	free(bc->buckets);
 	free(bc->entries);
 	free(bc->data);
+	free(bc->run);
 	free(bc);
 }
 
@@ -129,6 +134,45 @@ static errno_t victim(bcache_t *bc, bentry_t **out)
 	return EOK;
 }
 
+/** Makes @a e (taken by victim()) the clean entry of block @a ba. */
+static void insert(bcache_t *bc, bentry_t *e, uint64_t ba)
+{
+	e->ba = ba;
+	e->valid = true;
+	e->dirty = false;
+	e->used = ++bc->stamp;
+	size_t b = bucket_of(bc, ba);
+	e->next = bc->buckets[b];
+	bc->buckets[b] = (size_t) (e - bc->entries);
+}
+
+/** Reads block @a ba and up to RUN_MAX - 1 blocks after it in one request
+ *  (fewer when the device ends or a read-ahead fails); the blocks after it
+ *  that are not cached yet are cached too. */
+static errno_t read_run(bcache_t *bc, uint64_t ba, bentry_t *e)
+{
+	size_t n = bc->count - ba < RUN_MAX ? (size_t) (bc->count - ba) : RUN_MAX;
+	if (n > bc->n / 2)
+		n = bc->n / 2 > 0 ? bc->n / 2 : 1;
+	bc->reads++;
+	if (n > 1 && bc->ops->read(bc->dev, ba, n, bc->run) == EOK) {
+		memcpy(e->data, bc->run, bc->bsize);
+		insert(bc, e, ba);
+		for (size_t i = 1; i < n; i++) {
+			bentry_t *r;
+			if (lookup(bc, ba + i) != NULL || victim(bc, &r) != EOK)
+				continue; /* cached (maybe dirty), or no room now */
+			memcpy(r->data, bc->run + i * bc->bsize, bc->bsize);
+			insert(bc, r, ba + i);
+		}
+		return EOK;
+	}
+	errno_t rc = bc->ops->read(bc->dev, ba, 1, e->data);
+	if (rc == EOK)
+		insert(bc, e, ba);
+	return rc;
+}
+
 /** The entry of @a ba, read from the device unless @a whole (the caller
  *  replaces the whole block). */
 static errno_t get(bcache_t *bc, uint64_t ba, bool whole, bentry_t **out)
@@ -138,18 +182,13 @@ static errno_t get(bcache_t *bc, uint64_t ba, bool whole, bentry_t **out)
 	bentry_t *e = lookup(bc, ba);
 	if (e == NULL) {
 		errno_t rc = victim(bc, &e);
-		if (rc == EOK && !whole) {
-			rc = bc->ops->read(bc->dev, ba, 1, e->data);
-			bc->reads++;
-		}
+		if (rc == EOK && !whole)
+			rc = read_run(bc, ba, e);
+		else if (rc == EOK)
+			insert(bc, e, ba);
 		if (rc != EOK)
 			return rc;
-		e->ba = ba;
-		e->valid = true;
-		e->dirty = false;
-		size_t b = bucket_of(bc, ba);
-		e->next = bc->buckets[b];
-		bc->buckets[b] = (size_t) (e - bc->entries);
+		e = lookup(bc, ba);
 	}
 	e->used = ++bc->stamp;
 	*out = e;
@@ -180,6 +219,22 @@ errno_t bcache_write(bcache_t *bc, uint64_t ba, size_t off, const void *buf, siz
 	return rc;
 }
 
+/** Writes the @a n dirty entries of @a run (consecutive blocks). */
+static errno_t write_run(bcache_t *bc, bentry_t **run, size_t n)
+{
+	if (n == 1)
+		return write_back(bc, run[0]);
+	for (size_t i = 0; i < n; i++)
+		memcpy(bc->run + i * bc->bsize, run[i]->data, bc->bsize);
+	errno_t rc = bc->ops->write(bc->dev, run[0]->ba, n, bc->run);
+	if (rc != EOK)
+		return rc;
+	bc->writes++;
+	for (size_t i = 0; i < n; i++)
+		run[i]->dirty = false;
+	return EOK;
+}
+
 static int by_block(const void *a, const void *b)
 {
 	const bentry_t *x = *(bentry_t *const *) a, *y = *(bentry_t *const *) b;
@@ -198,8 +253,13 @@ errno_t bcache_flush(bcache_t *bc)
 	}
 	qsort(dirty, k, sizeof(dirty[0]), by_block);
 	errno_t rc = EOK;
-	for (size_t i = 0; i < k && rc == EOK; i++)
-		rc = write_back(bc, dirty[i]);
+	for (size_t i = 0; i < k && rc == EOK;) {
+		size_t n = 1; /* a run of consecutive blocks, written at once */
+		while (i + n < k && n < RUN_MAX && dirty[i + n]->ba == dirty[i]->ba + n)
+			n++;
+		rc = write_run(bc, &dirty[i], n);
+		i += n;
+	}
 	free(dirty);
 	if (rc == EOK && bc->ops->sync != NULL)
 		rc = bc->ops->sync(bc->dev);

@@ -5,6 +5,7 @@
 #include <as.h>
 #include <bd.h>
 #include <stdlib.h>
+#include <string.h>
 
 errno_t bd_open_sess(async_sess_t *sess, bd_t **out)
 {
@@ -162,4 +163,43 @@ errno_t bd_read_shared(bd_t *bd, uint64_t ba, size_t count, size_t offset)
 errno_t bd_write_shared(bd_t *bd, uint64_t ba, size_t count, size_t offset)
 {
 	return bd_req(bd, BD_WRITE_SHARED, ba, count, offset);
+}
+
+#define PROBE_BYTES	 2048 /* the boot sector and ext2's superblock */
+#define EXT2_MAGIC_OFF	 (1024 + 56)
+#define EXT2_MAGIC	 0xef53
+#define FAT_SIG_OFF	 510
+#define FAT16_FSTYPE_OFF 54
+#define FAT32_FSTYPE_OFF 82
+
+/** Whether boot sector @a b is a FAT one: a jump, a power-of-two sector
+ *  size, the signature and "FAT" where FAT12/16 or FAT32 name their type. */
+static bool probe_fat(const uint8_t *b)
+{
+	unsigned bps = b[11] | b[12] << 8;
+	return (b[0] == 0xeb || b[0] == 0xe9) && bps >= 512 && bps <= 4096 &&
+	    (bps & (bps - 1)) == 0 && b[FAT_SIG_OFF] == 0x55 &&
+	    b[FAT_SIG_OFF + 1] == 0xaa &&
+	    (memcmp(b + FAT16_FSTYPE_OFF, "FAT", 3) == 0 ||
+		memcmp(b + FAT32_FSTYPE_OFF, "FAT", 3) == 0);
+}
+
+errno_t bd_probe_fs(bd_t *bd, const char **type)
+{
+	size_t blocks = (PROBE_BYTES + bd->block_size - 1) / bd->block_size;
+	if (blocks > bd->block_count)
+		return ENOENT;
+	uint8_t *b = malloc(blocks * bd->block_size);
+	if (b == NULL)
+		return ENOMEM;
+	errno_t rc = bd_read(bd, 0, blocks, b);
+	if (rc == EOK) {
+		unsigned magic = b[EXT2_MAGIC_OFF] | b[EXT2_MAGIC_OFF + 1] << 8;
+		*type = probe_fat(b) ? "fat" : magic == EXT2_MAGIC ? "ext2" : NULL;
+		rc = *type != NULL ? EOK : ENOENT;
+	} else {
+		rc = EIO;
+	}
+	free(b);
+	return rc;
 }
