@@ -42,7 +42,8 @@ static void size_tables(geometry_t *g, uint64_t blocks)
 	for (int i = 0; i < 8; i++) {
 		uint64_t data = blocks - g->reserved - g->root_secs - 2ull * g->fat_secs;
 		g->clusters = (uint32_t) (data / g->spc);
-		g->fat_secs = (uint32_t) (((uint64_t) g->clusters + 2) * bytes_per / BS + 1);
+		g->fat_secs = (uint32_t) (((uint64_t) g->clusters + 2) * bytes_per / BS +
+		    1);
 	}
 	uint64_t data = blocks - g->reserved - g->root_secs - 2ull * g->fat_secs;
 	g->clusters = (uint32_t) (data / g->spc);
@@ -53,7 +54,8 @@ static errno_t choose(geometry_t *g, uint64_t blocks)
 	if (blocks < MKFAT_MIN_BLOCKS || blocks > UINT32_MAX)
 		return EINVAL;
 	bool fat16 = blocks <= FAT16_MAX_BLOCKS;
-	*g = (geometry_t){.type = fat16 ? 16 : 32, .spc = fat16 ? 1 : 8,
+	*g = (geometry_t){.type = fat16 ? 16 : 32,
+	    .spc = fat16 ? 1 : 8,
 	    .reserved = fat16 ? 1 : FAT32_RESERVED,
 	    .root_secs = fat16 ? FAT16_ROOT * 32 / BS : 0};
 	for (;;) {
@@ -75,11 +77,12 @@ static void label_bytes(const char *label, uint8_t out[11])
 {
 	memset(out, ' ', 11);
 	for (size_t i = 0; i < 11 && label[i] != '\0'; i++)
-		out[i] = (uint8_t) (label[i] >= 'a' && label[i] <= 'z' ? label[i] - 32 : label[i]);
+		out[i] = (uint8_t) (label[i] >= 'a' && label[i] <= 'z' ? label[i] - 32
+								       : label[i]);
 }
 
-static void boot_sector(uint8_t *b, const geometry_t *g, uint64_t blocks, const char *label,
-    uint32_t serial)
+static void boot_sector(
+    uint8_t *b, const geometry_t *g, uint64_t blocks, const char *label, uint32_t serial)
 {
 	memset(b, 0, BS);
 	memcpy(b, "\xeb\x58\x90SWBOARD ", 11);

@@ -38,8 +38,8 @@ int main(int argc, char *argv[])
 	if (rc != EOK)
 		return cmd_error(argv[0], argv[optind], rc);
 	int type = 0;
-	rc = bd->block_size == 512 ? mkfat_format(dev_write, bd, bd->block_count,
-					 label, (uint32_t) clock_ns(), &type)
+	rc = bd->block_size == 512 ? mkfat_format(dev_write, bd, bd->block_count, label,
+					 (uint32_t) clock_ns(), &type)
 				   : EINVAL;
 	if (rc == EOK)
 		rc = bd_sync(bd);

@@ -26,7 +26,8 @@ static int format(const char *path, unsigned mib, errno_t *rc)
 	if (fd < 0 || ftruncate(fd, (off_t) mib * 1024 * 1024) != 0)
 		return 0;
 	int type = 0;
-	*rc = mkfat_format(file_write, &fd, (uint64_t) mib * 2048, "test vol", 0x1234, &type);
+	*rc = mkfat_format(
+	    file_write, &fd, (uint64_t) mib * 2048, "test vol", 0x1234, &type);
 	close(fd);
 	return type;
 }
@@ -37,7 +38,8 @@ static bool tools_accept(const char *path)
 	snprintf(cmd, sizeof(cmd),
 	    "fsck.fat -n %s >/dev/null 2>&1 && echo hello > %s.src && "
 	    "MTOOLS_SKIP_CHECK=1 mcopy -i %s %s.src ::/hello.txt && "
-	    "fsck.fat -n %s >/dev/null 2>&1 && MTOOLS_SKIP_CHECK=1 mtype -i %s ::/hello.txt | grep -q hello",
+	    "fsck.fat -n %s >/dev/null 2>&1 && MTOOLS_SKIP_CHECK=1 mtype -i %s "
+	    "::/hello.txt | grep -q hello",
 	    path, path, path, path, path, path);
 	bool ok = system(cmd) == 0;
 	snprintf(cmd, sizeof(cmd), "%s.src", path);
