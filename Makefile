@@ -11,7 +11,8 @@
 #   test           host unit tests + kernel self-tests (also of a CONFIG_UBSAN=y
 #                  kernel, built in build/ubsan/, and a CONFIG_DEBUG=n build in
 #                  build/nodebug/) and scenarios in QEMU, TEST_JOBS at once
-#   bench          the deterministic benchmark suite (guest instruction counts)
+#   bench          the deterministic benchmark suite (guest instruction counts;
+#                  kernels built without the lock checker, in build/bench/)
 #   fuzz           the system-call fuzzer for SECONDS (default 60), SEED random
 #   debug          boot QEMU halted with a GDB stub (then: gdb -x tools/gdbinit)
 #   compdb         write compile_commands.json (for clangd, clang-tidy, editors)
@@ -56,6 +57,7 @@ $(CONFIG_H): FORCE
 	  echo '#define CONFIG_ARCH "$(ARCH)"'; \
 	  echo '#define CONFIG_VERSION "$(VERSION)"'; \
 	  $(if $(filter y,$(CONFIG_DEBUG)),echo '#define CONFIG_DEBUG 1';) \
+	  $(if $(filter yy,$(CONFIG_DEBUG)$(CONFIG_LOCKDEP)),echo '#define CONFIG_LOCKDEP 1';) \
 	  $(if $(filter y,$(CONFIG_IPC_LOG)),echo '#define CONFIG_IPC_LOG 1';) \
 	  $(if $(filter y,$(CONFIG_UBSAN)),echo '#define CONFIG_UBSAN 1';) \
 	  echo '/* cc: $(CC) $(OPT), grub timeout $(GRUB_TIMEOUT) */'; } > $@.tmp
@@ -158,12 +160,20 @@ TEST_JOBS ?= 2
 compdb:
 	@python3 tools/compdb.py -o compile_commands.json all host-tests
 
-# The IPC log's cost when compiled in but off is measured against a kernel
-# built without it.
+# The benchmark's kernels are built without the lock checker (a test-time
+# tool that costs about half a round trip; docs/performance.md), in their
+# own directory. The IPC log's cost when compiled in but off is measured
+# against a kernel built without it.
+BENCH_BUILD := $(BUILD)/bench
+BENCH_ISO := $(BENCH_BUILD)/switchboard.iso
+BENCH_RUN_ISO := $(BENCH_BUILD)/run/switchboard.iso
 NOLOG_BUILD := $(BUILD)/nolog
-bench: setup $(ISO) $(RUN_ISO)
-	@$(MAKE) --no-print-directory BUILD=$(NOLOG_BUILD) CONFIG_IPC_LOG=n $(NOLOG_BUILD)/switchboard.iso
-	@python3 tools/bench.py --iso $(ISO) --run-iso $(RUN_ISO) --nolog-iso $(NOLOG_BUILD)/switchboard.iso \
+bench: setup
+	@$(MAKE) --no-print-directory BUILD=$(BENCH_BUILD) CONFIG_LOCKDEP=n $(BENCH_ISO) $(BENCH_RUN_ISO)
+	@$(MAKE) --no-print-directory BUILD=$(NOLOG_BUILD) CONFIG_IPC_LOG=n CONFIG_LOCKDEP=n \
+		$(NOLOG_BUILD)/switchboard.iso
+	@python3 tools/bench.py --iso $(BENCH_ISO) --run-iso $(BENCH_RUN_ISO) \
+		--nolog-iso $(NOLOG_BUILD)/switchboard.iso \
 		--qemu $(QEMU) --accel $(ACCEL) --mem $(MEM)
 
 SECONDS ?= 60

@@ -19,6 +19,11 @@ OPT ?= -O2
 # y: debug checks (assertions, heap poisoning, double-free detection).
 CONFIG_DEBUG ?= y
 
+# y: the lock checker (lock order, recursion, spin-too-long; synch/lockdep.c).
+# On in debug builds; `make bench` builds without it (it costs about half a
+# round trip, see docs/performance.md).
+CONFIG_LOCKDEP ?= $(CONFIG_DEBUG)
+
 # y: compile the kernel IPC log in (it is still off until enabled at run time).
 CONFIG_IPC_LOG ?= y
 

@@ -5,6 +5,7 @@
  */
 #include <test.h>
 #include <panic.h>
+#include <spinlock.h>
 #include <proc/thread.h>
 
 KTEST(crash_page_fault)
@@ -48,3 +49,17 @@ KTEST(crash_kernel_stack_overflow)
 	thread_start(t);
 	KT_ASSERT_EQ(thread_join(t), EOK);
 }
+
+#ifdef CONFIG_LOCKDEP
+/* Locks taken against the lock order (synch/lock_order.h): the frame
+ * allocator's class, then a task's. The checker panics naming both. */
+KTEST(crash_lock_order)
+{
+	static spinlock_t task = SPINLOCK_INITIALIZER("crash-task", TASK);
+	static spinlock_t frame = SPINLOCK_INITIALIZER("crash-frame", FRAME);
+	spinlock_lock(&frame);
+	spinlock_lock(&task);
+	spinlock_unlock(&task);
+	spinlock_unlock(&frame);
+}
+#endif

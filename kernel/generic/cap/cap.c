@@ -19,7 +19,7 @@ uint64_t cap_total(void)
 
 void cap_table_init(cap_table_t *t)
 {
-	spinlock_init(&t->lock, "caps");
+	spinlock_init(&t->lock, "caps", LOCK_CLASS_CAPS);
 	t->slots = NULL;
 	t->size = 0;
 	t->free_head = 0;

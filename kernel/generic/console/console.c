@@ -8,7 +8,7 @@
 
 static const console_sink_t *sinks[CONSOLE_SINKS_MAX];
 static size_t sink_count;
-static spinlock_t console_spin = SPINLOCK_INITIALIZER("console");
+static spinlock_t console_spin = SPINLOCK_INITIALIZER("console", CONSOLE);
 static bool panic_mode;
 static int (*input_poll)(void);
 
@@ -28,8 +28,17 @@ void console_lock(void)
 
 void console_unlock(void)
 {
-	if (!panic_mode)
-		spinlock_unlock(&console_spin);
+	if (panic_mode)
+		return;
+	/* Posting EVENT_KLOG takes the events lock and a box lock, which come
+	 * before the console lock in the lock order, and before any lock a
+	 * caller of printf may hold. Interrupts on at the start means this CPU
+	 * holds no spinlock (holders run with interrupts off): post now. Else
+	 * the next clock tick posts it (klog_notify is a tick hook). */
+	bool may_post = console_spin.irq_was_enabled;
+	spinlock_unlock(&console_spin);
+	if (may_post)
+		klog_notify();
 }
 
 void console_write_locked(const char *buf, size_t len)

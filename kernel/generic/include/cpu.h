@@ -38,6 +38,9 @@ typedef struct cpu {
 	uint64_t context_switches;
 	uint64_t idle_ticks;
 	uint64_t busy_ticks;
+#ifdef CONFIG_LOCKDEP
+	lock_held_t held_locks; /* the locks this CPU holds (synch/lockdep.c) */
+#endif
 } cpu_t;
 
 extern cpu_t cpus[CPU_MAX];

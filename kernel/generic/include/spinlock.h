@@ -1,32 +1,61 @@
 /*
  * Spinlocks that disable interrupts on the local CPU while held, so a lock
- * taken in an interrupt handler can also be taken elsewhere. Debug builds
- * catch recursive locking and unlocking a lock not held.
+ * taken in an interrupt handler can also be taken elsewhere.
+ *
+ * Every lock has a class (synch/lock_order.h, the kernel's one lock order).
+ * With CONFIG_LOCKDEP (debug builds) every acquisition checks that the order
+ * is kept, and recursive locking, unlocking a lock not held and a lock spun
+ * on for far longer than any legitimate hold are caught (synch/lockdep.c):
+ * a panic names the locks and call sites. Other debug builds keep only the
+ * one-CPU recursion and unlock checks; non-debug builds compile none of it.
  */
 #ifndef KERN_SPINLOCK_H
 #define KERN_SPINLOCK_H
 
 #include <types.h>
 #include <arch/asm.h>
+#include <synch/lock_order.h>
 
 typedef struct {
 	volatile int locked;
 	bool irq_was_enabled;
+	uint8_t lock_class; /* a lock_class_t */
 	const char *name;
 #ifdef CONFIG_DEBUG
-	void *owner_ip;
+	void *owner_ip; /* where the holder acquired it */
+#endif
+#ifdef CONFIG_LOCKDEP
+	void *owner_cpu; /* the holder's cpu_t; NULL: not recorded */
 #endif
 } spinlock_t;
 
-#define SPINLOCK_INITIALIZER(n) \
+#define SPINLOCK_INITIALIZER(n, cls) \
 	{ \
-		.locked = 0, .name = (n) \
+		.locked = 0, .lock_class = LOCK_CLASS_##cls, .name = (n) \
 	}
 
-void spinlock_init(spinlock_t *lock, const char *name);
+#ifdef CONFIG_LOCKDEP
+/* Locks one CPU holds, in acquisition order (cpu_t.held_locks); only that
+ * CPU touches it, with interrupts disabled. */
+#define LOCK_HELD_MAX 16
+typedef struct {
+	unsigned depth;
+	spinlock_t *locks[LOCK_HELD_MAX];
+} lock_held_t;
+#endif
+
+/** @a cls: LOCK_CLASS_xxx, the lock's place in the lock order. */
+void spinlock_init(spinlock_t *lock, const char *name, lock_class_t cls);
 /** Out of line: the rare cases of spinlock_lock/unlock. */
 void spinlock_contended(spinlock_t *lock);
 NORETURN void spinlock_misuse(spinlock_t *lock, const char *what);
+
+#ifdef CONFIG_LOCKDEP
+/* The checked forms (synch/lockdep.c): out of line, so that the call site
+ * is their return address. */
+void spinlock_lock_checked(spinlock_t *lock);
+void spinlock_unlock_checked(spinlock_t *lock);
+#endif
 
 /*
  * Lock and unlock are inline: they sit on every IPC path. The _noirq forms
@@ -36,17 +65,21 @@ NORETURN void spinlock_misuse(spinlock_t *lock, const char *what);
  */
 static inline void spinlock_lock_noirq(spinlock_t *lock)
 {
+#ifdef CONFIG_LOCKDEP
+	spinlock_lock_checked(lock);
+#else
 #ifdef CONFIG_DEBUG
-	/* One CPU today: a held lock can only be ours, which would deadlock. */
+	/* Without the checker: one CPU, so a held lock can only be ours. */
 	if (unlikely(lock->locked))
 		spinlock_misuse(lock, "recursive lock");
 #endif
 	if (unlikely(__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE) != 0))
 		spinlock_contended(lock);
-	lock->irq_was_enabled = false;
 #ifdef CONFIG_DEBUG
 	lock->owner_ip = __builtin_return_address(0);
 #endif
+#endif
+	lock->irq_was_enabled = false;
 }
 
 static inline void spinlock_lock(spinlock_t *lock)
@@ -58,11 +91,15 @@ static inline void spinlock_lock(spinlock_t *lock)
 
 static inline void spinlock_unlock_noirq(spinlock_t *lock)
 {
+#ifdef CONFIG_LOCKDEP
+	spinlock_unlock_checked(lock);
+#else
 #ifdef CONFIG_DEBUG
 	if (unlikely(!lock->locked))
 		spinlock_misuse(lock, "unlock of a lock not held");
 #endif
 	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
+#endif
 }
 
 static inline void spinlock_unlock(spinlock_t *lock)

@@ -14,7 +14,7 @@ typedef struct {
 } event_slot_t;
 
 static event_slot_t events[EVENT_COUNT];
-static spinlock_t events_lock = SPINLOCK_INITIALIZER("events");
+static spinlock_t events_lock = SPINLOCK_INITIALIZER("events", EVENTS);
 
 errno_t event_subscribe(task_t *task, unsigned event, sysarg_t method)
 {

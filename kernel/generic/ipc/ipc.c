@@ -31,7 +31,7 @@ void ipc_init(void)
 
 void answerbox_init(answerbox_t *box, task_t *task)
 {
-	waitq_init(&box->wq);
+	waitq_init_class(&box->wq, "box", LOCK_CLASS_IPC_BOX);
 	box->task = task;
 	box->active = true;
 	list_initialize(&box->calls);

@@ -28,14 +28,14 @@ typedef struct {
 } irq_line_t;
 
 static irq_line_t lines[IRQ_COUNT];
-static spinlock_t lines_lock = SPINLOCK_INITIALIZER("irq_lines");
+static spinlock_t lines_lock = SPINLOCK_INITIALIZER("irq_lines", IRQ_LINES);
 
 void ipc_irq_init(void);
 
 void ipc_irq_init(void)
 {
 	for (unsigned i = 0; i < IRQ_COUNT; i++) {
-		spinlock_init(&lines[i].lock, "irq_line");
+		spinlock_init(&lines[i].lock, "irq_line", LOCK_CLASS_IRQ_LINE);
 		list_initialize(&lines[i].subscribers);
 	}
 }

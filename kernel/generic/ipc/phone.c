@@ -94,7 +94,7 @@ phone_t *phone_create(void)
 	if (phone == NULL)
 		return NULL;
 	kobject_init(&phone->kobj, KOBJECT_PHONE, phone_destroy);
-	spinlock_init(&phone->lock, "phone");
+	spinlock_init(&phone->lock, "phone", LOCK_CLASS_PHONE);
 	phone->state = PHONE_CONNECTING;
 	phone->callee = NULL;
 	link_initialize(&phone->box_link);

@@ -26,9 +26,10 @@
 
 volatile bool ipclog_on;
 
-static spinlock_t ipclog_lock = SPINLOCK_INITIALIZER("ipclog");
+static spinlock_t ipclog_lock = SPINLOCK_INITIALIZER("ipclog", IPCLOG);
 /* Serializes writes to the export channel; never held with ipclog_lock. */
-static spinlock_t ipclog_export_lock = SPINLOCK_INITIALIZER("ipclog_export");
+static spinlock_t ipclog_export_lock = SPINLOCK_INITIALIZER(
+    "ipclog_export", IPCLOG_EXPORT);
 static ringbuf_t ring;
 static bool ring_ready;
 static uint32_t type_mask = IPCLOG_ALL_TYPES;

@@ -15,7 +15,7 @@ typedef struct {
 } irq_slot_t;
 
 static irq_slot_t irq_table[IRQ_COUNT];
-static spinlock_t irq_table_lock = SPINLOCK_INITIALIZER("irq_table");
+static spinlock_t irq_table_lock = SPINLOCK_INITIALIZER("irq_table", IRQ_TABLE);
 
 errno_t irq_register(unsigned irq, irq_handler_t handler, void *arg)
 {

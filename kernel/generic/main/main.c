@@ -8,10 +8,12 @@
 #include <boot.h>
 #include <cmdline.h>
 #include <kconsole.h>
+#include <klog.h>
 #include <mm/frame.h>
 #include <mm/as.h>
 #include <ipc/ipc.h>
 #include <synch/futex.h>
+#include <synch/lockdep.h>
 #include <log/ipclog.h>
 
 void ipc_irq_init(void);
@@ -85,6 +87,7 @@ void kmain(uintptr_t boot_magic, uintptr_t boot_info_pa)
 {
 	kernel_entry_tsc = rdtsc();
 	arch_early_init(boot_magic, boot_info_pa);
+	lockdep_init(); /* the per-CPU pointer is set */
 	system_test_mode = cmdline_has(boot_info.cmdline, "test");
 	frame_init();
 	arch_mm_init();
@@ -99,6 +102,7 @@ void kmain(uintptr_t boot_magic, uintptr_t boot_info_pa)
 	thread_init();
 	clock_init();
 	clock_on_tick(scheduler_tick);
+	clock_on_tick(klog_notify); /* what was printed with locks held */
 	ipclog_boot(boot_info.cmdline);
 	ipc_fastpath_boot(boot_info.cmdline);
 

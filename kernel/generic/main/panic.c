@@ -9,6 +9,7 @@
 #include <kconsole.h>
 #include <printf.h>
 #include <symtab.h>
+#include <synch/lockdep.h>
 #include <system.h>
 
 static volatile int panicking;
@@ -28,6 +29,7 @@ static void panic_header(const char *fmt, va_list ap)
 		for (;;)
 			cpu_halt();
 	}
+	lockdep_disable(); /* the report must get out whatever is held */
 	console_enter_panic_mode();
 	printf("\nPANIC: ");
 	vprintf(fmt, ap);

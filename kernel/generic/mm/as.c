@@ -36,7 +36,7 @@ errno_t as_create(as_t **out)
 		kmem_free(&as_cache, as);
 		return rc;
 	}
-	spinlock_init(&as->lock, "as");
+	spinlock_init(&as->lock, "as", LOCK_CLASS_AS);
 	list_initialize(&as->areas);
 	as->area_count = 0;
 	*out = as;

@@ -31,7 +31,7 @@ typedef struct {
 extern char kernel_phys_start[], kernel_phys_end[];
 
 static buddy_t buddy;
-static spinlock_t frame_lock = SPINLOCK_INITIALIZER("frame");
+static spinlock_t frame_lock = SPINLOCK_INITIALIZER("frame", FRAME);
 static span_t reserved[RESERVED_MAX];
 static size_t reserved_count;
 static size_t managed_frames;

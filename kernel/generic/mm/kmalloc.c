@@ -21,7 +21,7 @@ static const char *const kmalloc_names[] = {
 };
 static slab_cache_t kmalloc_caches[ARRAY_SIZE(kmalloc_sizes)];
 static list_t caches = LIST_INITIALIZER(caches);
-static spinlock_t caches_lock = SPINLOCK_INITIALIZER("kmem_caches");
+static spinlock_t caches_lock = SPINLOCK_INITIALIZER("kmem_caches", KMEM_CACHES);
 static size_t large_blocks;
 
 static void *frames_alloc(unsigned order)

@@ -19,7 +19,7 @@
 _Static_assert((uint64_t) KSTACK_SLOT *KSTACK_SLOT_COUNT <= KSTACK_AREA_SIZE,
     "stack slots exceed the stack region");
 
-static spinlock_t kstack_lock = SPINLOCK_INITIALIZER("kstack");
+static spinlock_t kstack_lock = SPINLOCK_INITIALIZER("kstack", KSTACK);
 /* Slots ever used that are free again, and the first never-used slot. */
 static uint32_t free_slots[KSTACK_SLOT_COUNT];
 static size_t free_count;

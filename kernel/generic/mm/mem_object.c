@@ -29,7 +29,7 @@ static mem_object_t *object_alloc(mem_object_type_t type, size_t pages)
 	obj->type = type;
 	obj->pages = pages;
 	obj->refcount = 1;
-	spinlock_init(&obj->lock, "mem_object");
+	spinlock_init(&obj->lock, "mem_object", LOCK_CLASS_MEM_OBJECT);
 	return obj;
 }
 

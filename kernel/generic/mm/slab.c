@@ -56,7 +56,7 @@ void slab_cache_init(slab_cache_t *c, const char *name, size_t size, size_t alig
 	c->obj_size = ALIGN_UP(MAX(size, sizeof(void *)), align);
 	c->poison = poison;
 	c->backend = backend;
-	spinlock_init(&c->lock, name);
+	spinlock_init(&c->lock, name, LOCK_CLASS_SLAB_CACHE);
 	list_initialize(&c->partial);
 	list_initialize(&c->full);
 	list_initialize(&c->empty);

@@ -25,7 +25,7 @@ void scheduler_init(void)
 		list_initialize(&cpu->rq[p]);
 	cpu->ready_mask = 0;
 	list_initialize(&cpu->timeouts);
-	spinlock_init(&cpu->timeout_lock, "timeouts");
+	spinlock_init(&cpu->timeout_lock, "timeouts", LOCK_CLASS_TIMEOUTS);
 }
 
 static void rq_push(cpu_t *cpu, thread_t *t)

@@ -20,7 +20,7 @@
 
 task_t kernel_task;
 static list_t tasks = LIST_INITIALIZER(tasks);
-static spinlock_t tasks_lock = SPINLOCK_INITIALIZER("tasks");
+static spinlock_t tasks_lock = SPINLOCK_INITIALIZER("tasks", TASKS);
 static uint64_t next_task_id = 1;
 static size_t live_tasks;
 static slab_cache_t task_cache;
@@ -29,7 +29,7 @@ static void task_fields_init(task_t *t, const char *name)
 {
 	memset(t, 0, sizeof(*t));
 	str_lcpy(t->name, name, sizeof(t->name));
-	spinlock_init(&t->lock, "task");
+	spinlock_init(&t->lock, "task", LOCK_CLASS_TASK);
 	list_initialize(&t->threads);
 	link_initialize(&t->all_link);
 	waitq_init(&t->exit_wq);

@@ -20,7 +20,7 @@
 
 static slab_cache_t thread_cache;
 static list_t threads = LIST_INITIALIZER(threads);
-static spinlock_t threads_lock = SPINLOCK_INITIALIZER("threads");
+static spinlock_t threads_lock = SPINLOCK_INITIALIZER("threads", THREADS);
 static size_t live_threads;
 static uint64_t next_thread_id = 1;
 
@@ -40,7 +40,7 @@ static errno_t thread_fields_init(thread_t *t, task_t *task, const char *name)
 	link_initialize(&t->task_link);
 	link_initialize(&t->all_link);
 	timeout_init(&t->wait_timeout);
-	spinlock_init(&t->lock, "thread");
+	spinlock_init(&t->lock, "thread", LOCK_CLASS_THREAD);
 	waitq_init(&t->join_wq);
 	waitq_init(&t->ipc_wq);
 	errno_t rc = task_attach_thread(task, t);

@@ -91,7 +91,8 @@ void semaphore_up(semaphore_t *s)
 
 void condvar_init(condvar_t *cv)
 {
-	waitq_init(&cv->wq);
+	/* condvar_wait() releases the mutex holding the queue's lock. */
+	waitq_init_class(&cv->wq, "condvar", LOCK_CLASS_WAITQ_CONDVAR);
 }
 
 errno_t condvar_wait(condvar_t *cv, mutex_t *m, uint64_t timeout_ns)

@@ -1,19 +1,24 @@
 /*
- * Spinlocks: the rare paths (see spinlock.h for lock and unlock). Interrupts
- * stay disabled for as long as a lock is held; the interrupt state of the
+ * Spinlocks: the rare paths (see spinlock.h for lock and unlock, and
+ * synch/lockdep.c for the debug build's checked forms). Interrupts stay
+ * disabled for as long as a lock is held; the interrupt state of the
  * outermost lock is restored on unlock.
  */
 #include <spinlock.h>
 #include <panic.h>
 #include <arch/asm.h>
 
-void spinlock_init(spinlock_t *lock, const char *name)
+void spinlock_init(spinlock_t *lock, const char *name, lock_class_t cls)
 {
 	lock->locked = 0;
 	lock->irq_was_enabled = false;
+	lock->lock_class = (uint8_t) cls;
 	lock->name = name;
 #ifdef CONFIG_DEBUG
 	lock->owner_ip = NULL;
+#endif
+#ifdef CONFIG_LOCKDEP
+	lock->owner_cpu = NULL;
 #endif
 }
 

@@ -14,7 +14,12 @@
 
 void waitq_init(waitq_t *wq)
 {
-	spinlock_init(&wq->lock, "waitq");
+	waitq_init_class(wq, "waitq", LOCK_CLASS_WAITQ);
+}
+
+void waitq_init_class(waitq_t *wq, const char *name, lock_class_t cls)
+{
+	spinlock_init(&wq->lock, name, cls);
 	list_initialize(&wq->sleepers);
 }
 

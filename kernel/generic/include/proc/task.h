@@ -9,7 +9,7 @@
  * with task_wait(); otherwise it is reaped at once.
  *
  * References: the global task list holds one; lookups take one temporarily.
- * Lock order: tasks_lock -> task->lock -> thread->lock.
+ * Locks (synch/lock_order.h): task->lock -> tasks_lock -> thread->lock.
  */
 #ifndef KERN_PROC_TASK_H
 #define KERN_PROC_TASK_H

@@ -26,7 +26,10 @@ typedef struct waitq {
 
 struct thread;
 
+/** A wait queue whose lock is of class WAITQ (synch/lock_order.h). */
 void waitq_init(waitq_t *wq);
+/** A wait queue whose lock plays another part in the lock order (a box). */
+void waitq_init_class(waitq_t *wq, const char *name, lock_class_t cls);
 /** Sleeps until woken (EOK), @a timeout_ns passed (ETIMEOUT) or interrupted (EINTR).
  *  The caller holds wq->lock; it is released. */
 errno_t waitq_sleep_locked(waitq_t *wq, uint64_t timeout_ns, unsigned flags);

@@ -3,19 +3,21 @@
 #define HOST_SHIM_SPINLOCK_H
 
 #include <stdbool.h>
+#include <synch/lock_order.h>
 
 typedef struct {
 	int locked;
 	const char *name;
 } spinlock_t;
 
-#define SPINLOCK_INITIALIZER(n) \
+#define SPINLOCK_INITIALIZER(n, cls) \
 	{ \
 		0, (n) \
 	}
 
-static inline void spinlock_init(spinlock_t *l, const char *name)
+static inline void spinlock_init(spinlock_t *l, const char *name, lock_class_t cls)
 {
+	(void) cls;
 	l->locked = 0;
 	l->name = name;
 }
