@@ -7,7 +7,7 @@ KSRC_DIRS := kernel/generic kernel/arch/$(ARCH) kernel/test common/src
 KSRCS := $(shell find $(KSRC_DIRS) -path kernel/test/host -prune -o \( -name '*.c' -o -name '*.S' \) -print | sort)
 KOBJS := $(patsubst %,$(BUILD)/kobj/%.o,$(KSRCS))
 
-KINCLUDES := -Ikernel/generic/include -Ikernel/arch/$(ARCH)/include -Iabi/include -Icommon/include \
+KINCLUDES := -Ikernel/generic/include -Ikernel/arch/$(ARCH)/include -Iabi/include -Icommon/include -Icommon/arch/$(ARCH)/include \
 	-nostdinc -isystem $(shell $(CC) -print-file-name=include)
 
 KCFLAGS := -std=gnu11 $(OPT) -g -ffreestanding -fno-pie -fno-pic -mcmodel=kernel \

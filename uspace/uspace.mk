@@ -38,7 +38,7 @@ AR := $(CROSS_COMPILE)ar
 # Only our headers and the compiler's own (stddef.h, stdint.h, stdarg.h,
 # stdbool.h): never the host C library's.
 USPACE_INCLUDES := -I$(LIBC_DIR)/include -I$(LIBC_ARCH_DIR)/include \
-	-I$(LIBASYNC_DIR)/include -I$(LIBDRV_DIR)/include -Icommon/include \
+	-I$(LIBASYNC_DIR)/include -I$(LIBDRV_DIR)/include -Icommon/include -Icommon/arch/$(ARCH)/include \
 	-Iabi/include -nostdinc -isystem $(shell $(CC) -print-file-name=include)
 
 # User code may use SSE and the red zone (the kernel switches FPU state).

@@ -4,10 +4,11 @@
  */
 #include <common/elf.h>
 #include <abi/proc.h>
+#include <common/arch/page.h>
 #include <common/str.h>
 #include <stdbool.h>
 
-#define PAGE 4096ull
+#define PAGE ((uint64_t) PAGE_SIZE)
 
 static errno_t reject(const char **why, const char *reason)
 {

@@ -1,29 +1,52 @@
 /*
- * Memory and string primitives. Simple byte loops except memcpy/memset, which
- * use the string instructions (fast on every x86 since Ivy Bridge, ERMSB).
+ * Memory and string primitives. Simple byte loops except memcpy/memset,
+ * which use the architecture's block copy and fill (common/arch/mem.h) where
+ * it has them, else portable loops.
  */
 #include <common/str.h>
+#include <common/arch/mem.h>
 #include <stdint.h>
+
+#ifndef ARCH_MEM_COPY
+/* Portable forms: bytes until @a dst is word-aligned, then words when @a src
+ * is aligned too, then bytes. */
+static void arch_mem_copy(void *dst, const void *src, size_t n)
+{
+	unsigned char *d = dst;
+	const unsigned char *s = src;
+	while (n > 0 && ((uintptr_t) d % sizeof(uintptr_t)) != 0) {
+		*d++ = *s++;
+		n--;
+	}
+	if (((uintptr_t) s % sizeof(uintptr_t)) == 0) {
+		for (; n >= sizeof(uintptr_t); n -= sizeof(uintptr_t)) {
+			*(uintptr_t *) (void *) d = *(const uintptr_t *) (const void *) s;
+			d += sizeof(uintptr_t);
+			s += sizeof(uintptr_t);
+		}
+	}
+	while (n-- > 0)
+		*d++ = *s++;
+}
+
+static void arch_mem_fill(void *dst, uint8_t c, size_t n)
+{
+	unsigned char *d = dst;
+	while (n-- > 0)
+		*d++ = c;
+}
+#endif
 
 void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
-	/* Quadwords first, then the tail: fast on hardware for every size, and
-	 * a rep step is one instruction each (which is how QEMU -icount counts). */
-	void *ret = dst;
-	size_t quads = n / 8, tail = n % 8;
-	__asm__ volatile("rep movsq" : "+D"(dst), "+S"(src), "+c"(quads) : : "memory");
-	__asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(tail) : : "memory");
-	return ret;
+	arch_mem_copy(dst, src, n);
+	return dst;
 }
 
 void *memset(void *dst, int c, size_t n)
 {
-	void *ret = dst;
-	uint64_t pattern = (uint8_t) c * 0x0101010101010101ull;
-	size_t quads = n / 8, tail = n % 8;
-	__asm__ volatile("rep stosq" : "+D"(dst), "+c"(quads) : "a"(pattern) : "memory");
-	__asm__ volatile("rep stosb" : "+D"(dst), "+c"(tail) : "a"(pattern) : "memory");
-	return ret;
+	arch_mem_fill(dst, (uint8_t) c, n);
+	return dst;
 }
 
 void *memmove(void *dst, const void *src, size_t n)

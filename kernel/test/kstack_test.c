@@ -27,7 +27,7 @@ KTEST(kstack_guarded_and_reused)
 	paddr_t pa;
 	unsigned flags;
 	KT_ASSERT_EQ(
-	    page_query(page_kernel_root(), base - PAGE_SIZE_BYTES, &pa, &flags), ENOENT);
+	    page_query(page_kernel_root(), base - PAGE_SIZE, &pa, &flags), ENOENT);
 	KT_ASSERT_EQ(page_query(page_kernel_root(), base, &pa, &flags), EOK);
 	KT_ASSERT(flags & PAGE_WRITE);
 	KT_ASSERT(!(flags & (PAGE_USER | PAGE_EXEC)));
@@ -42,5 +42,5 @@ KTEST(kstack_guarded_and_reused)
 	kstack_free(again, THREAD_STACK_SIZE);
 	kstack_free(a, THREAD_STACK_SIZE);
 	frame_get_stats(&after);
-	KT_ASSERT_EQ(after.free, before.free + 2 * THREAD_STACK_SIZE / PAGE_SIZE_BYTES);
+	KT_ASSERT_EQ(after.free, before.free + 2 * THREAD_STACK_SIZE / PAGE_SIZE);
 }

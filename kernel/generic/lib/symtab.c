@@ -4,6 +4,7 @@
  *   then NUL-terminated names, offsets relative to the end of the entries.
  */
 #include <symtab.h>
+#include <arch/frame.h>
 #include <arch/layout.h>
 #include <printf.h>
 
@@ -57,14 +58,14 @@ void backtrace_print(uintptr_t ip, uintptr_t fp)
 	printf("backtrace:\n");
 	print_frame(0, ip);
 	for (unsigned depth = 1; depth < 32 && frame_pointer_ok(fp); depth++) {
-		const uintptr_t *frame = (const uintptr_t *) fp;
-		uintptr_t ret = frame[1];
+		uintptr_t ret = arch_frame_return_pc(fp);
 		if (ret < (uintptr_t) kernel_text_start ||
 		    ret >= (uintptr_t) kernel_text_end)
 			break;
 		print_frame(depth, ret);
-		if (frame[0] <= fp) /* the stack grows down: frames go up */
+		uintptr_t caller = arch_frame_caller_fp(fp);
+		if (caller <= fp) /* the stack grows down: frames go up */
 			break;
-		fp = frame[0];
+		fp = caller;
 	}
 }

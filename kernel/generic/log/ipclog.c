@@ -8,6 +8,7 @@
  */
 #include <log/ipclog.h>
 #include <arch/asm.h>
+#include <arch/cycle.h>
 #include <arch/mm.h>
 #include <cmdline.h>
 #include <common/adt/ringbuf.h>
@@ -72,7 +73,7 @@ static void record_stamp(ipclog_record_t *r, ipclog_type_t type)
 {
 	memset(r, 0, sizeof(*r));
 	r->time_ns = clock_ns();
-	r->tsc = rdtsc();
+	r->tsc = arch_cycle_count();
 	r->type = type;
 	r->cpu = CPU->id;
 	thread_t *t = THREAD;

@@ -8,6 +8,7 @@
  * as `init=` would (the first of them then is).
  */
 #include <arch/asm.h>
+#include <arch/cycle.h>
 #include <arch/mm.h>
 #include <mm/frame.h>
 #include <boot.h>
@@ -103,7 +104,8 @@ static void report_boot_cost(void)
 	frame_get_stats(&fs);
 	printf(
 	    "init: user space starts at %llu TSC ticks since power-on, %zu KiB in use\n",
-	    (unsigned long long) rdtsc(), (fs.total - fs.free) * (FRAME_SIZE / 1024));
+	    (unsigned long long) arch_cycle_count(),
+	    (fs.total - fs.free) * (FRAME_SIZE / 1024));
 }
 
 void init_start_user(void)

@@ -4,6 +4,7 @@
  */
 #include <arch.h>
 #include <arch/asm.h>
+#include <arch/cycle.h>
 #include <arch/cpu.h>
 #include <boot.h>
 #include <cmdline.h>
@@ -85,7 +86,7 @@ static void kinit(void *arg)
 
 void kmain(uintptr_t boot_magic, uintptr_t boot_info_pa)
 {
-	kernel_entry_tsc = rdtsc();
+	kernel_entry_tsc = arch_cycle_count();
 	arch_early_init(boot_magic, boot_info_pa);
 	lockdep_init(); /* the per-CPU pointer is set */
 	system_test_mode = cmdline_has(boot_info.cmdline, "test");

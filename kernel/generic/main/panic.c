@@ -4,6 +4,7 @@
  */
 #include <panic.h>
 #include <arch/asm.h>
+#include <arch/frame.h>
 #include <arch/interrupt.h>
 #include <console.h>
 #include <kconsole.h>
@@ -43,8 +44,8 @@ void panic(const char *fmt, ...)
 	panic_header(fmt, ap);
 	va_end(ap);
 	/* Start at our caller: its return address and its frame pointer. */
-	const uintptr_t *fp = __builtin_frame_address(0);
-	backtrace_print(fp[1], fp[0]);
+	uintptr_t fp = (uintptr_t) __builtin_frame_address(0);
+	backtrace_print(arch_frame_return_pc(fp), arch_frame_caller_fp(fp));
 	panic_finish();
 }
 
@@ -55,6 +56,6 @@ void panic_istate(const istate_t *istate, const char *fmt, ...)
 	panic_header(fmt, ap);
 	va_end(ap);
 	istate_print(istate);
-	backtrace_print(istate->rip, istate->rbp);
+	backtrace_print(istate_pc(istate), istate_fp(istate));
 	panic_finish();
 }

@@ -5,7 +5,7 @@
 HOST_TEST_DIR := kernel/test/host
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined \
-	-fno-omit-frame-pointer -I$(HOST_TEST_DIR)/shim -Icommon/include -Iabi/include \
+	-fno-omit-frame-pointer -I$(HOST_TEST_DIR)/shim -Icommon/include -Icommon/arch/$(ARCH)/include -Iabi/include \
 	-idirafter kernel/generic/include
 
 HOST_TEST_MODULES_printf := common/src/printf_core.c

@@ -4,9 +4,9 @@
  * resources a function's driver is granted.
  */
 #include "pci.h"
+#include <common/arch/page.h>
 #include <stdio.h>
 
-#define PAGE_SIZE	     0x1000u
 #define VGA_MEM_BASE	     0xa0000u
 #define VGA_MEM_SIZE	     0x20000u
 #define VGA_IO_BASE	     0x3b0u

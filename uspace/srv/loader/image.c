@@ -15,8 +15,8 @@
 #include <abi/proc.h>
 #include <as.h>
 #include <assert.h>
+#include <common/arch/page.h>
 
-#define PAGE_SIZE  4096
 #define STACK_SIZE (1024 * 1024)
 #define AREA_RW	   (AS_AREA_READ | AS_AREA_WRITE | AS_AREA_CACHEABLE)
 /* Stack words besides argv[] and envp[]: argc, their NULLs, at most five

@@ -8,8 +8,9 @@
 
 #include <mm/buddy.h>
 #include <types.h>
+#include <common/arch/page.h>
 
-#define FRAME_SIZE 4096
+#define FRAME_SIZE PAGE_SIZE /* a frame holds one page */
 
 /** Builds the allocator from boot_info's memory map. */
 void frame_init(void);

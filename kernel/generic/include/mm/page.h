@@ -7,8 +7,7 @@
 #define KERN_MM_PAGE_H
 
 #include <types.h>
-
-#define PAGE_SIZE_BYTES 4096
+#include <common/arch/page.h> /* PAGE_SIZE, PAGE_SHIFT */
 
 /* Mapping flags; a mapping is always readable. */
 #define PAGE_WRITE   0x01

@@ -8,18 +8,17 @@
 #ifndef LIBC_BENCHMARK_H
 #define LIBC_BENCHMARK_H
 
+#include <libarch/cpu.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #define BENCH_WARMUP	 200
 #define BENCH_ITERATIONS 2000
 
-/** A serialised TSC read. */
+/** A serialised cycle-counter read (libarch/cpu.h). */
 static inline uint64_t bench_tsc(void)
 {
-	uint32_t lo, hi;
-	__asm__ volatile("lfence; rdtsc; lfence" : "=a"(lo), "=d"(hi) : : "memory");
-	return ((uint64_t) hi << 32) | lo;
+	return arch_tsc_serialized();
 }
 
 /** Measures the cost of a measurement (reported as measurement-overhead);

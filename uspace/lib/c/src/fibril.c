@@ -29,6 +29,7 @@
 #include "private/fibril.h"
 #include "private/libc.h"
 #include <as.h>
+#include <common/arch/page.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,11 +37,9 @@
 #include <time.h>
 
 #define SLOT_SIZE	   FIBRIL_SLOT_SIZE
-#define SLOT_GUARD	   4096
+#define SLOT_GUARD	   PAGE_SIZE /* one unmapped page below each stack */
 #define STACK_REGION_BASE  FIBRIL_STACK_REGION_BASE
 #define STACK_REGION_SLOTS FIBRIL_STACK_REGION_SLOTS
-#define MXCSR_DEFAULT	   0x1f80 /* all exceptions masked, round to nearest */
-#define FPU_CW_DEFAULT	   0x037f
 
 typedef struct slot_top {
 	fibril_t *fibril;
@@ -155,11 +154,8 @@ static fibril_t *fibril_alloc(fibril_fn_t fn, void *arg, bool idle)
 	f->arg = arg;
 	f->idle = idle;
 	f->number = __atomic_fetch_add(&next_number, 1, __ATOMIC_RELAXED);
-	f->ctx.rsp = (uintptr_t) slot_top(f->stack);
-	f->ctx.rip = (uintptr_t) __fibril_trampoline;
-	f->ctx.rbx = (uintptr_t) f;
-	f->ctx.mxcsr = MXCSR_DEFAULT;
-	f->ctx.fpu_cw = FPU_CW_DEFAULT;
+	arch_fibril_context_init(
+	    &f->ctx, __fibril_trampoline, (uintptr_t) slot_top(f->stack), f);
 	return f;
 }
 
@@ -490,9 +486,7 @@ errno_t fibril_spawn_runners(unsigned count)
 		}
 		r->idle->runner = r;
 		r->idle->state = FIBRIL_RUNNING;
-		/* Entered as if called: RSP 8 below a 16-byte boundary. */
-		uint64_t *sp = (uint64_t *) r->idle->ctx.rsp - 1;
-		*sp = 0;
+		uintptr_t sp = arch_fibril_context_thread_sp(&r->idle->ctx);
 		static const char name[] = "fibril runner";
 		thread_id_t tid;
 		__libc_thread_starting();

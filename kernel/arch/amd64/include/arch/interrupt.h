@@ -32,6 +32,18 @@ static inline bool istate_from_user(const istate_t *is)
 	return (is->cs & 3) != 0;
 }
 
+/** Where the interrupted code was (for reports and backtraces). */
+static inline uintptr_t istate_pc(const istate_t *is)
+{
+	return is->rip;
+}
+
+/** The interrupted code's frame pointer (arch/frame.h). */
+static inline uintptr_t istate_fp(const istate_t *is)
+{
+	return is->rbp;
+}
+
 void idt_init(void);
 void interrupt_dispatch(istate_t *istate);
 /** Prints the registers of @a istate to the console (lock held). */

@@ -16,8 +16,7 @@
 #define KSTACK_AREA_BASE 0xffffc00000000000
 #define KSTACK_AREA_SIZE 0x80000000
 
-#define PAGE_SHIFT	12
-#define PAGE_SIZE	4096
+#include <common/arch/page.h> /* PAGE_SHIFT, PAGE_SIZE */
 #define LARGE_PAGE_SIZE 0x200000
 
 #define BOOT_STACK_SIZE 16384

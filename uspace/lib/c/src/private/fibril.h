@@ -14,16 +14,11 @@
 #include <fibril.h>
 #include <fibril_synch.h>
 #include <libarch/cpu.h>
+#include <libarch/fibril_context.h>
 #include <spinlock.h>
 
-/** The registers a fibril switch keeps (arch/<arch>/src/fibril_switch.S
- *  depends on this layout). */
-typedef struct {
-	uint64_t rsp, rip, rbx, rbp, r12, r13, r14, r15;
-	uint32_t mxcsr;
-	uint16_t fpu_cw;
-	uint16_t pad;
-} fibril_context_t;
+/** The registers a fibril switch keeps (libarch/fibril_context.h). */
+typedef arch_fibril_context_t fibril_context_t;
 
 typedef enum {
 	FIBRIL_NEW,

@@ -9,11 +9,12 @@
 
 #include <abi/errno.h>
 #include <common/adt/list.h>
+#include <common/arch/page.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #define HEAP_ALIGN 16
-#define HEAP_PAGE  4096
+#define HEAP_PAGE  PAGE_SIZE
 /* Free blocks up to HEAP_SMALL_MAX bytes sit in one bin per 16-byte size. */
 #define HEAP_SMALL_BINS 62
 /* Freed blocks of up to HEAP_QUICK_MAX bytes first wait, unmerged, on one

@@ -1,11 +1,13 @@
 /*
- * Per-thread data: reached through the FS base, whose first word points to
- * the block itself (SYS_THREAD_SET_TLS).
+ * Per-thread data: reached through the architecture's thread pointer
+ * (libarch/tls.h), whose first word points to the block itself
+ * (SYS_THREAD_SET_TLS).
  */
 #ifndef LIBC_PRIVATE_TLS_H
 #define LIBC_PRIVATE_TLS_H
 
 #include <abi/errno.h>
+#include <libarch/tls.h>
 
 struct thread_ctl;
 
@@ -20,9 +22,7 @@ thread_local_t;
 /** The calling thread's block, or NULL before libc set one. */
 static inline thread_local_t *tls_get(void)
 {
-	thread_local_t *t;
-	__asm__("mov %%fs:0, %0" : "=r"(t));
-	return t;
+	return (thread_local_t *) arch_tls_get();
 }
 
 /** Makes @a t the calling thread's block. */

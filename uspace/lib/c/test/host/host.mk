@@ -11,7 +11,7 @@ LIBC_HOST_TEST_DIR := $(LIBC_DIR)/test/host
 LIBC_HOST_RUNNER := kernel/test/host/host_test.c
 LIBC_HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer \
-	-Ikernel/test/host -I$(LIBC_DIR)/src -Icommon/include -Iabi/include
+	-Ikernel/test/host -I$(LIBC_DIR)/src -Icommon/include -Icommon/arch/$(ARCH)/include -Iabi/include
 
 LIBC_HOST_MODULES_malloc := $(LIBC_DIR)/src/heap.c
 LIBC_HOST_MODULES_stdlib := $(LIBC_DIR)/src/strtol.c $(LIBC_DIR)/src/qsort.c

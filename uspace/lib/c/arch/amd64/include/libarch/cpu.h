@@ -14,6 +14,15 @@ static inline uint64_t arch_tsc(void)
 	return (uint64_t) hi << 32 | lo;
 }
 
+/** The same after every earlier instruction has retired, before any later
+ *  one starts (for timing a stretch of code). */
+static inline uint64_t arch_tsc_serialized(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("lfence; rdtsc; lfence" : "=a"(lo), "=d"(hi) : : "memory");
+	return (uint64_t) hi << 32 | lo;
+}
+
 /** The current stack pointer, without making the caller set up a frame. */
 static inline uintptr_t arch_stack_pointer(void)
 {
