@@ -7,7 +7,9 @@
 # ($(BUILD)/uspace/lib/libasync.a, uspace/lib/async/src/*.c) is linked into
 # every program before libc, and so is the driver framework
 # ($(BUILD)/uspace/lib/libdrv.a, uspace/lib/drv/src/*.c), before libasync
-# (only drivers use it, and only what they use is linked).
+# (only drivers use it, and only what they use is linked). The network
+# protocols ($(BUILD)/uspace/lib/libnet.a, uspace/lib/net/src/*.c: pure
+# code, host-tested) are linked the same way, first of all.
 #
 # Every directory uspace/app/NAME/, uspace/srv/NAME/ and uspace/drv/NAME/
 # (drivers) is a program: all its .c and .S files linked with libasync and
@@ -31,6 +33,8 @@ LIBASYNC_DIR := uspace/lib/async
 LIBASYNC := $(USPACE_BUILD)/lib/libasync.a
 LIBDRV_DIR := uspace/lib/drv
 LIBDRV := $(USPACE_BUILD)/lib/libdrv.a
+LIBNET_DIR := uspace/lib/net
+LIBNET := $(USPACE_BUILD)/lib/libnet.a
 CRT0 := $(USPACE_BUILD)/lib/crt0.o
 USPACE_LDSCRIPT := $(LIBC_ARCH_DIR)/link.ld
 AR := $(CROSS_COMPILE)ar
@@ -38,7 +42,8 @@ AR := $(CROSS_COMPILE)ar
 # Only our headers and the compiler's own (stddef.h, stdint.h, stdarg.h,
 # stdbool.h): never the host C library's.
 USPACE_INCLUDES := -I$(LIBC_DIR)/include -I$(LIBC_ARCH_DIR)/include \
-	-I$(LIBASYNC_DIR)/include -I$(LIBDRV_DIR)/include -Icommon/include -Icommon/arch/$(ARCH)/include \
+	-I$(LIBASYNC_DIR)/include -I$(LIBDRV_DIR)/include -I$(LIBNET_DIR)/include -Icommon/include \
+	-Icommon/arch/$(ARCH)/include \
 	-Iabi/include -nostdinc -isystem $(shell $(CC) -print-file-name=include)
 
 # User code may use SSE and the red zone (the kernel switches FPU state).
@@ -55,7 +60,7 @@ USPACE_CFLAGS := -std=gnu11 $(OPT) -g -ffreestanding -fno-pie -fno-pic \
 USPACE_ASFLAGS := -D__ASSEMBLY__ $(USPACE_INCLUDES) -include $(CONFIG_H) -MMD -MP -g
 USPACE_LDFLAGS := -nostdlib -static -no-pie -Wl,-z,max-page-size=0x1000 -Wl,--gc-sections \
 	-Wl,--build-id=none -Wl,-z,noexecstack -T $(USPACE_LDSCRIPT)
-USPACE_LIBS := -Wl,--start-group $(LIBDRV) $(LIBASYNC) $(LIBC) $(shell $(CC) -print-libgcc-file-name) -Wl,--end-group
+USPACE_LIBS := -Wl,--start-group $(LIBNET) $(LIBDRV) $(LIBASYNC) $(LIBC) $(shell $(CC) -print-libgcc-file-name) -Wl,--end-group
 
 LIBC_SRCS := $(sort $(wildcard $(LIBC_DIR)/src/*.c $(LIBC_DIR)/src/*.S \
 	$(LIBC_ARCH_DIR)/src/*.c $(LIBC_ARCH_DIR)/src/*.S)) \
@@ -96,9 +101,16 @@ $(LIBDRV): $(LIBDRV_OBJS)
 	@echo "  AR      $@"
 	@rm -f $@ && $(AR) rcs $@ $^
 
+LIBNET_OBJS := $(patsubst %,$(USPACE_BUILD)/obj/%.o,$(sort $(wildcard $(LIBNET_DIR)/src/*.c)))
+
+$(LIBNET): $(LIBNET_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  AR      $@"
+	@rm -f $@ && $(AR) rcs $@ $^
+
 USPACE_PROGRAM_DIRS := $(patsubst %/,%,$(sort $(wildcard uspace/app/*/ uspace/srv/*/ uspace/drv/*/)))
 USPACE_PROGRAMS := $(patsubst uspace/%,$(USPACE_BUILD)/%,$(USPACE_PROGRAM_DIRS))
-USPACE_OBJS := $(LIBC_OBJS) $(LIBASYNC_OBJS) $(CRT0)
+USPACE_OBJS := $(LIBC_OBJS) $(LIBASYNC_OBJS) $(LIBNET_OBJS) $(CRT0)
 
 # Programs kept outside the tree: `make EXTRA_APPS="/path/to/dir ..."` builds
 # each directory like one of uspace/app (all its .c and .S files, against
@@ -135,7 +147,7 @@ uspace_base_$(1) := $$(wildcard $(1)/image_base)
 uspace_ldflags_$(1) := $$(if $$(uspace_base_$(1)),-Xlinker --defsym=__image_base=$$(strip \
 	$$(shell sed -e 's/#.*//' $$(uspace_base_$(1)))))
 
-$(2): $$(uspace_objs_$(1)) $$(CRT0) $$(LIBDRV) $$(LIBASYNC) $$(LIBC) \
+$(2): $$(uspace_objs_$(1)) $$(CRT0) $$(LIBNET) $$(LIBDRV) $$(LIBASYNC) $$(LIBC) \
 		$$(USPACE_LDSCRIPT) $$(uspace_base_$(1))
 	@mkdir -p $$(dir $$@)
 	@echo "  LD      $$@"
@@ -154,5 +166,6 @@ $(ISO): $(USPACE_PROGRAMS)
 
 include $(LIBC_DIR)/test/host/host.mk
 include $(LIBASYNC_DIR)/test/host/host.mk
+include $(LIBNET_DIR)/test/host/host.mk
 
 -include $(USPACE_OBJS:.o=.d)

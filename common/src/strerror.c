@@ -52,6 +52,9 @@ static const error_text_t error_texts[] = {
     ERROR_TEXT(EMLINK, "too many links"),
     ERROR_TEXT(ENOTTY, "not a terminal"),
     ERROR_TEXT(EDEADLK, "deadlock"),
+    ERROR_TEXT(ECONNRESET, "connection reset by peer"),
+    ERROR_TEXT(EADDRINUSE, "address already in use"),
+    ERROR_TEXT(ENOTCONN, "not connected"),
 };
 
 _Static_assert(sizeof(error_texts) / sizeof(error_texts[0]) == 1 - ERRNO_MIN,

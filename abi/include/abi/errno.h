@@ -43,7 +43,10 @@ typedef int errno_t;
 #define EMLINK	      (-31) /* Too many links */
 #define ENOTTY	      (-32) /* Not a terminal */
 #define EDEADLK	      (-33) /* Deadlock detected */
+#define ECONNRESET    (-34) /* The peer reset the connection */
+#define EADDRINUSE    (-35) /* Address (port) already in use */
+#define ENOTCONN      (-36) /* Not connected */
 
-#define ERRNO_MIN (-33)
+#define ERRNO_MIN (-36)
 
 #endif
