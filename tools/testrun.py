@@ -245,6 +245,9 @@ USER_SUITES = {
         [r"driver i8042 of /hw/i8042 has gone"]),
     # The key-value store example of docs/writing-a-server.md.
     "kvtest": ("kvtest", "testinit=ns,vfs,tmpfs testtask=kvtest", "kv", [], []),
+    # The network server over loopback: TCP and UDP through sockets, leaks,
+    # malformed packets, the server killed and started again.
+    "nettest": ("nettest", "testinit=ns,vfs,tmpfs testtask=nettest", "net", [], []),
     # The core programs (ls, cat, cp, ps, ...) run from /app, output in files.
     "appstest": ("appstest", "testinit=ns,vfs,tmpfs testtask=appstest", "apps", [], []),
     # Spawning through the loader, waiting through the naming service, and

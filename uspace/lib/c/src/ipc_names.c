@@ -13,6 +13,7 @@
 #include <abi/loader.h>
 #include <abi/loc.h>
 #include <abi/logger.h>
+#include <abi/net.h>
 #include <abi/ns.h>
 #include <abi/pci.h>
 #include <abi/vfs.h>
@@ -46,6 +47,7 @@ METHOD_NAMES(LOGGER, LOGGER_METHODS);
 METHOD_NAMES(BENCH, BENCH_METHODS);
 METHOD_NAMES(LOADER, LOADER_METHODS);
 METHOD_NAMES(BD, BD_METHODS);
+METHOD_NAMES(NET, NET_METHODS);
 
 _Static_assert(IPC_M_END - 1 <= IPC_M_LAST_SYSTEM,
     "system methods stay at or below IPC_M_LAST_SYSTEM");
@@ -68,6 +70,7 @@ static const ipc_method_list_t logger_lists[] = {METHOD_LIST(LOGGER)};
 static const ipc_method_list_t bench_lists[] = {METHOD_LIST(BENCH)};
 static const ipc_method_list_t loader_lists[] = {METHOD_LIST(LOADER)};
 static const ipc_method_list_t bd_lists[] = {METHOD_LIST(BD)};
+static const ipc_method_list_t net_lists[] = {METHOD_LIST(NET)};
 
 #define IFACE(num, str, arr) \
 	{ \
@@ -91,6 +94,7 @@ static const ipc_iface_names_t ifaces[] = {
     IFACE(LOGGER_IFACE, "logger", logger_lists),
     IFACE(BENCH_IFACE, "bench", bench_lists),
     IFACE(BD_IFACE, "bd", bd_lists),
+    IFACE(NET_IFACE, "net", net_lists),
 };
 
 const ipc_iface_names_t *ipc_names_iface(sysarg_t iface)

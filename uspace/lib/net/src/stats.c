@@ -28,6 +28,7 @@ static const char *const drop_names[NET_DROP_COUNT] = {
     [NET_DROP_UDP_LEN] = "udp-len",
     [NET_DROP_UDP_CKSUM] = "udp-cksum",
     [NET_DROP_UDP_NO_PORT] = "udp-no-port",
+    [NET_DROP_UDP_QUEUE_FULL] = "udp-queue-full",
     [NET_DROP_TCP_SHORT] = "tcp-short",
     [NET_DROP_TCP_HLEN] = "tcp-hlen",
     [NET_DROP_TCP_CKSUM] = "tcp-cksum",

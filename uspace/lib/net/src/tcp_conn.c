@@ -47,6 +47,8 @@ static void ring_peek(const tcp_ring_t *r, size_t off, uint8_t *dst, size_t len)
 
 static void ring_drop(tcp_ring_t *r, size_t len)
 {
+	if (r->cap == 0)
+		return; /* freed by tcp_conn_drop_buffers */
 	if (len > r->len)
 		len = r->len;
 	r->head = (r->head + len) % r->cap;
@@ -562,6 +564,15 @@ net_drop_t tcp_conn_input(tcp_conn_t *c, const tcp_seg_t *seg, uint64_t now_ms)
 		return NET_DROP_TCP_NO_SOCKET;
 	if (c->state == TCP_SYN_SENT)
 		return input_syn_sent(c, seg, now_ms);
+	if (c->state == TCP_TIME_WAIT && (seg->flags & TCP_FIN) &&
+	    !(seg->flags & TCP_RST)) {
+		/* Our last ACK was lost: the FIN comes again (its buffers may be
+		 * gone, so no window test). Acknowledge and wait 2 MSL anew. */
+		c->ack_now = true;
+		c->wait_deadline = now_ms + TCP_TIME_WAIT_MS;
+		output(c, now_ms);
+		return NET_DROP_NONE;
+	}
 	uint32_t len = (uint32_t) seg->payload_len + !!(seg->flags & TCP_SYN) +
 	    !!(seg->flags & TCP_FIN);
 	net_drop_t drop = NET_DROP_NONE;
@@ -735,6 +746,19 @@ void tcp_conn_abort(tcp_conn_t *c)
 	if (synchronised_state(c) && c->state != TCP_TIME_WAIT)
 		emit(c, c->snd_nxt, TCP_RST, NULL, 0);
 	set_closed(c, ECONNRESET);
+}
+
+bool tcp_conn_drop_buffers(tcp_conn_t *c)
+{
+	if (c->state != TCP_TIME_WAIT && c->state != TCP_CLOSED)
+		return false;
+	while (c->ooo_count > 0)
+		ooo_remove(c, c->ooo_count - 1);
+	free(c->sndbuf.data);
+	free(c->rcvbuf.data);
+	c->sndbuf = (tcp_ring_t){0};
+	c->rcvbuf = (tcp_ring_t){0};
+	return true;
 }
 
 /* Timers */

@@ -187,6 +187,10 @@ size_t tcp_conn_writable(const tcp_conn_t *c);
 void tcp_conn_close(tcp_conn_t *c, uint64_t now_ms);
 /** Drops the connection, telling the peer with a RST if it was synchronised. */
 void tcp_conn_abort(tcp_conn_t *c);
+/** Frees the buffers of a connection that will neither send nor receive
+ *  data again (TIME_WAIT or CLOSED), so a closed connection waiting out
+ *  2 MSL costs little; false (nothing freed) in any other state. */
+bool tcp_conn_drop_buffers(tcp_conn_t *c);
 /** Runs the timers due at @a now_ms. */
 void tcp_conn_tick(tcp_conn_t *c, uint64_t now_ms);
 /** The earliest timer, 0 for none. */

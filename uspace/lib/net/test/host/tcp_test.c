@@ -200,6 +200,7 @@ HOST_TEST(rto_is_measured_from_round_trips)
 	tcp_seg_t syn = link_peek(&p.to_b, 0);
 	link_remove(&p.to_b, 0);
 	tcp_conn_accept(&p.b, &syn, 1, p.now);
+	CHECK(!tcp_conn_drop_buffers(&p.a)); /* still in use */
 	/* Every segment takes 400 ms each way. */
 	for (int i = 0; i < 20; i++) {
 		size_t n;
@@ -398,6 +399,21 @@ HOST_TEST(close_goes_through_fin_wait_and_time_wait)
 	CHECK_EQ(p.a.state, TCP_TIME_WAIT);
 	CHECK(tcp_conn_eof(&p.a));
 	CHECK_EQ(tcp_conn_deadline(&p.a), p.now + TCP_TIME_WAIT_MS);
+	/* TIME_WAIT needs no buffers; a FIN sent again is still acknowledged. */
+	CHECK(!tcp_conn_drop_buffers(&p.b) || p.b.state == TCP_CLOSED);
+	CHECK(tcp_conn_drop_buffers(&p.a));
+	tcp_seg_t fin = {.src_port = 80,
+	    .dst_port = 40000,
+	    .flags = TCP_FIN | TCP_ACK,
+	    .seq = p.a.rcv_nxt - 1,
+	    .ack = p.a.snd_nxt};
+	p.now += 1000;
+	CHECK_EQ(tcp_conn_input(&p.a, &fin, p.now), NET_DROP_NONE);
+	CHECK_EQ(p.to_b.n, 1);
+	CHECK_EQ(link_peek(&p.to_b, 0).ack, p.a.rcv_nxt);
+	link_remove(&p.to_b, 0);
+	tcp_conn_tick(&p.a, p.now + TCP_TIME_WAIT_MS - 1);
+	CHECK_EQ(p.a.state, TCP_TIME_WAIT);
 	tcp_conn_tick(&p.a, p.now + TCP_TIME_WAIT_MS);
 	CHECK_EQ(p.a.state, TCP_CLOSED);
 	CHECK_EQ(p.a.error, EOK);

@@ -1,0 +1,90 @@
+/*
+ * The network server's protocol (uspace/srv/netsrv, docs/network.md).
+ *
+ * A client reaches the server through the naming service (NET_SERVICE,
+ * interface NET_IFACE). Every connection is one socket: NET_SOCK_OPEN makes
+ * it (or NET_SOCK_ACCEPT makes it the next connection of a listener), and
+ * hanging up the connection closes it, so a client that dies leaves no
+ * socket behind. Addresses are IPv4 in host order, ports in host order.
+ * Calls that wait (accept, connect, recv) take a timeout in microseconds
+ * (0: none) and answer ETIMEOUT when it passes.
+ *
+ *   NET_SOCK_OPEN (type) -> (socket id)
+ *   NET_SOCK_BIND (addr, port, reuse) -> (port): port 0 picks a free one;
+ *       EADDRINUSE when taken
+ *   NET_SOCK_LISTEN (backlog)
+ *   NET_SOCK_ACCEPT (listener id, timeout) -> (peer addr, peer port): this
+ *       connection's socket becomes the listener's next connection
+ *   NET_SOCK_CONNECT (addr, port, timeout): TCP connects (EREFUSED,
+ *       ETIMEOUT); UDP only fixes the peer
+ *   NET_SOCK_SEND (addr, port, timeout) + DATA_WRITE -> (bytes taken): TCP
+ *       waits for room and takes what fits; UDP sends one datagram to
+ *       (addr, port), or to the connected peer when port is 0
+ *   NET_SOCK_RECV (timeout) + DATA_READ -> (bytes, src addr, src port): 0
+ *       bytes is the end of a TCP stream; a UDP datagram longer than the
+ *       read is cut
+ *   NET_SOCK_SHUTDOWN: TCP sends its FIN
+ *   NET_SOCK_NAME -> (local addr, local port, peer addr, peer port)
+ *   NET_SOCK_POLL (events, timeout) -> (revents): NET_POLL_* bits
+ *   NET_STATS + DATA_READ of net_stat_t
+ *   NET_SOCKETS + DATA_READ of net_sock_info_t[] -> (count)
+ *   NET_INJECT + DATA_WRITE: an IPv4 packet taken in as if the loopback
+ *       interface had received it (the packet-level tests)
+ */
+#ifndef ABI_NET_H
+#define ABI_NET_H
+
+#include <abi/ifaces.h>
+#include <abi/ipc.h>
+#include <stdint.h>
+
+#define NET_SERVICE "net"
+#define NET_IFACE   0x6e657401
+
+#define NET_SOCK_STREAM 1
+#define NET_SOCK_DGRAM	2
+
+#define NET_IO_MAX 65536 /* bytes per send or recv call */
+
+#define NET_POLL_IN  1
+#define NET_POLL_OUT 2
+#define NET_POLL_HUP 4
+#define NET_POLL_ERR 8
+
+#define NET_METHODS(M) \
+	M(NET_SOCK_OPEN, "net.open") \
+	M(NET_SOCK_BIND, "net.bind") \
+	M(NET_SOCK_LISTEN, "net.listen") \
+	M(NET_SOCK_ACCEPT, "net.accept") \
+	M(NET_SOCK_CONNECT, "net.connect") \
+	M(NET_SOCK_SEND, "net.send") \
+	M(NET_SOCK_RECV, "net.recv") \
+	M(NET_SOCK_SHUTDOWN, "net.shutdown") \
+	M(NET_SOCK_NAME, "net.name") \
+	M(NET_SOCK_POLL, "net.poll") \
+	M(NET_STATS, "net.stats") \
+	M(NET_SOCKETS, "net.sockets") \
+	M(NET_INJECT, "net.inject")
+
+IFACE_METHOD_ENUM(NET, NET_METHODS, IPC_FIRST_USER_METHOD);
+
+/** The server's counters (NET_STATS). */
+typedef struct {
+	uint64_t sockets; /* open sockets, orphans (closed, still closing) included */
+	uint64_t orphans; /* TCP connections the user closed that still close */
+	uint64_t ip_in, ip_out;
+	uint64_t heap_blocks; /* the server's malloc blocks in use (leak checks) */
+	uint64_t drops[64];   /* by net_drop_t (uspace/lib/net/include/net/stats.h) */
+} net_stat_t;
+
+/** One socket (NET_SOCKETS). */
+typedef struct {
+	uint32_t id;
+	uint8_t type;
+	uint8_t state; /* tcp_state_t for streams */
+	uint16_t lport, rport;
+	uint32_t laddr, raddr;
+	uint32_t recv_queued, send_queued;
+} net_sock_info_t;
+
+#endif

@@ -1,0 +1,69 @@
+/*
+ * Sockets: the native client API of the network server (abi/net.h,
+ * docs/network.md). A sock_t is one connection to netsrv; sock_close hangs
+ * it up, which closes the socket there. A sock_t may be used by one fibril
+ * at a time (its calls are serialised on the connection).
+ *
+ * Addresses and ports are in host order. Timeouts are in microseconds, 0
+ * for none; a call whose timeout passes gives ETIMEOUT. A server that
+ * died gives EHANGUP: the socket is then useless; open a new one.
+ */
+#ifndef LIBC_SOCK_H
+#define LIBC_SOCK_H
+
+#include <abi/errno.h>
+#include <abi/net.h>
+#include <discard.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct sock sock_t;
+
+typedef struct {
+	uint32_t addr;
+	uint16_t port;
+} sock_addr_t;
+
+/** A new socket of @a type (NET_SOCK_STREAM, NET_SOCK_DGRAM). */
+_NODISCARD errno_t sock_open(int type, sock_t **sock);
+/** Hangs up: the server closes the socket (TCP: FIN, or RST if unread data). */
+void sock_close(sock_t *sock);
+/** Binds to @a addr (0: any) and @a port (0: a free one, in *@a bound). */
+_NODISCARD errno_t sock_bind(
+    sock_t *sock, uint32_t addr, uint16_t port, bool reuse, uint16_t *bound);
+_NODISCARD errno_t sock_listen(sock_t *sock, unsigned backlog);
+/** The next connection of listener @a sock as a new socket in *@a conn. */
+_NODISCARD errno_t sock_accept(
+    sock_t *sock, sock_t **conn, sock_addr_t *peer, uint64_t timeout_us);
+_NODISCARD errno_t sock_connect(
+    sock_t *sock, uint32_t addr, uint16_t port, uint64_t timeout_us);
+/** Sends up to @a len bytes (TCP: waits for room, *@a done may be less). */
+_NODISCARD errno_t sock_send(
+    sock_t *sock, const void *data, size_t len, size_t *done, uint64_t timeout_us);
+/** Sends all @a len bytes (TCP), looping over sock_send. */
+_NODISCARD errno_t sock_send_all(
+    sock_t *sock, const void *data, size_t len, uint64_t timeout_us);
+/** One datagram to @a to (UDP). */
+_NODISCARD errno_t sock_sendto(
+    sock_t *sock, const void *data, size_t len, const sock_addr_t *to);
+/** Up to @a len bytes; 0 in *@a done is the end of a TCP stream. */
+_NODISCARD errno_t sock_recv(
+    sock_t *sock, void *buf, size_t len, size_t *done, uint64_t timeout_us);
+/** One datagram and its sender (UDP; a longer one is cut to @a len). */
+_NODISCARD errno_t sock_recvfrom(sock_t *sock, void *buf, size_t len, size_t *done,
+    sock_addr_t *from, uint64_t timeout_us);
+/** TCP: no more sending (FIN). */
+_NODISCARD errno_t sock_shutdown(sock_t *sock);
+_NODISCARD errno_t sock_name(sock_t *sock, sock_addr_t *local, sock_addr_t *peer);
+/** Waits until one of @a events (NET_POLL_*) holds: in *@a revents (0 on timeout). */
+_NODISCARD errno_t sock_poll(
+    sock_t *sock, unsigned events, uint64_t timeout_us, unsigned *revents);
+/** The server's counters, and its sockets (at most @a max, *@a count). */
+_NODISCARD errno_t net_get_stats(net_stat_t *stats);
+_NODISCARD errno_t net_get_sockets(net_sock_info_t *list, size_t max, size_t *count);
+/** Hands @a len bytes to the stack as an IPv4 packet from the loopback
+ *  interface (for tests of malformed input). */
+_NODISCARD errno_t net_inject(const void *pkt, size_t len);
+
+#endif

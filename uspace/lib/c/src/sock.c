@@ -1,0 +1,256 @@
+/*
+ * Client stubs of the network server (sock.h): one session, and so one
+ * connection, per socket.
+ */
+#include <async.h>
+#include <ns.h>
+#include <sock.h>
+#include <stdlib.h>
+
+struct sock {
+	async_sess_t *sess;
+	uint32_t id;
+};
+
+static async_sess_t *net_connect(errno_t *rc)
+{
+	return service_connect_blocking(
+	    service_id_from_name(NET_SERVICE), NET_IFACE, 0, rc);
+}
+
+/** A one-call request on @a sess with up to three arguments, up to four answers. */
+static errno_t net_req(async_sess_t *sess, sysarg_t method, sysarg_t a1, sysarg_t a2,
+    sysarg_t a3, ipc_call_t *answer)
+{
+	async_exch_t *exch = async_exchange_begin(sess);
+	if (exch == NULL)
+		return ENOMEM;
+	const sysarg_t args[IPC_CALL_ARGS] = {a1, a2, a3};
+	errno_t rc = async_req_steps(exch, method, args, NULL, 0, answer);
+	async_exchange_end(exch);
+	return rc;
+}
+
+/** A request followed by one data step (write or read). */
+static errno_t net_req_data(async_sess_t *sess, sysarg_t method, sysarg_t a1, sysarg_t a2,
+    sysarg_t a3, async_step_fn_t step, async_step_data_t *data, ipc_call_t *answer)
+{
+	async_exch_t *exch = async_exchange_begin(sess);
+	if (exch == NULL)
+		return ENOMEM;
+	const sysarg_t args[IPC_CALL_ARGS] = {a1, a2, a3};
+	const async_step_t steps[] = {{step, data}};
+	errno_t rc = async_req_steps(exch, method, args, steps, 1, answer);
+	async_exchange_end(exch);
+	return rc;
+}
+
+static errno_t sock_new(sock_t **out)
+{
+	sock_t *s = calloc(1, sizeof(*s));
+	if (s == NULL)
+		return ENOMEM;
+	errno_t rc;
+	s->sess = net_connect(&rc);
+	if (s->sess == NULL) {
+		free(s);
+		return rc;
+	}
+	*out = s;
+	return EOK;
+}
+
+errno_t sock_open(int type, sock_t **out)
+{
+	sock_t *s;
+	errno_t rc = sock_new(&s);
+	if (rc != EOK)
+		return rc;
+	ipc_call_t answer;
+	rc = net_req(s->sess, NET_SOCK_OPEN, (sysarg_t) type, 0, 0, &answer);
+	if (rc != EOK) {
+		sock_close(s);
+		return rc;
+	}
+	s->id = (uint32_t) ipc_get_arg1(&answer);
+	*out = s;
+	return EOK;
+}
+
+void sock_close(sock_t *s)
+{
+	if (s == NULL)
+		return;
+	DISCARD(best_effort, async_hangup(s->sess));
+	free(s);
+}
+
+errno_t sock_bind(sock_t *s, uint32_t addr, uint16_t port, bool reuse, uint16_t *bound)
+{
+	ipc_call_t answer;
+	errno_t rc = net_req(s->sess, NET_SOCK_BIND, addr, port, reuse, &answer);
+	if (rc == EOK && bound != NULL)
+		*bound = (uint16_t) ipc_get_arg1(&answer);
+	return rc;
+}
+
+errno_t sock_listen(sock_t *s, unsigned backlog)
+{
+	return net_req(s->sess, NET_SOCK_LISTEN, backlog, 0, 0, NULL);
+}
+
+static void answer_addrs(const ipc_call_t *answer, sock_addr_t *local, sock_addr_t *peer)
+{
+	if (local != NULL)
+		*local = (sock_addr_t){
+		    (uint32_t) ipc_get_arg1(answer), (uint16_t) ipc_get_arg2(answer)};
+	if (peer != NULL)
+		*peer = (sock_addr_t){
+		    (uint32_t) ipc_get_arg3(answer), (uint16_t) ipc_get_arg4(answer)};
+}
+
+errno_t sock_accept(sock_t *s, sock_t **conn, sock_addr_t *peer, uint64_t timeout_us)
+{
+	sock_t *c;
+	errno_t rc = sock_new(&c);
+	if (rc != EOK)
+		return rc;
+	ipc_call_t answer;
+	rc = net_req(c->sess, NET_SOCK_OPEN, NET_SOCK_STREAM, 0, 0, &answer);
+	if (rc == EOK) {
+		c->id = (uint32_t) ipc_get_arg1(&answer);
+		rc = net_req(c->sess, NET_SOCK_ACCEPT, s->id, timeout_us, 0, &answer);
+	}
+	if (rc != EOK) {
+		sock_close(c);
+		return rc;
+	}
+	answer_addrs(&answer, NULL, peer);
+	*conn = c;
+	return EOK;
+}
+
+errno_t sock_connect(sock_t *s, uint32_t addr, uint16_t port, uint64_t timeout_us)
+{
+	return net_req(s->sess, NET_SOCK_CONNECT, addr, port, timeout_us, NULL);
+}
+
+static errno_t send_to(sock_t *s, const void *data, size_t len, uint32_t addr,
+    uint16_t port, size_t *done, uint64_t timeout_us)
+{
+	if (len > NET_IO_MAX)
+		len = NET_IO_MAX;
+	async_step_data_t d = {.buf = (void *) data, .size = len};
+	ipc_call_t answer;
+	errno_t rc = net_req_data(s->sess, NET_SOCK_SEND, addr, port, timeout_us,
+	    async_step_write, &d, &answer);
+	*done = rc == EOK ? ipc_get_arg1(&answer) : 0;
+	return rc;
+}
+
+errno_t sock_send(
+    sock_t *s, const void *data, size_t len, size_t *done, uint64_t timeout_us)
+{
+	return send_to(s, data, len, 0, 0, done, timeout_us);
+}
+
+errno_t sock_send_all(sock_t *s, const void *data, size_t len, uint64_t timeout_us)
+{
+	const uint8_t *p = data;
+	while (len > 0) {
+		size_t done;
+		errno_t rc = sock_send(s, p, len, &done, timeout_us);
+		if (rc != EOK)
+			return rc;
+		p += done;
+		len -= done;
+	}
+	return EOK;
+}
+
+errno_t sock_sendto(sock_t *s, const void *data, size_t len, const sock_addr_t *to)
+{
+	if (len > NET_IO_MAX)
+		return ELIMIT;
+	size_t done;
+	return send_to(s, data, len, to->addr, to->port, &done, 0);
+}
+
+errno_t sock_recvfrom(sock_t *s, void *buf, size_t len, size_t *done, sock_addr_t *from,
+    uint64_t timeout_us)
+{
+	if (len > NET_IO_MAX)
+		len = NET_IO_MAX;
+	async_step_data_t d = {.buf = buf, .size = len};
+	ipc_call_t answer;
+	errno_t rc = net_req_data(
+	    s->sess, NET_SOCK_RECV, timeout_us, 0, 0, async_step_read, &d, &answer);
+	*done = rc == EOK ? ipc_get_arg1(&answer) : 0;
+	if (rc == EOK && from != NULL)
+		*from = (sock_addr_t){
+		    (uint32_t) ipc_get_arg2(&answer), (uint16_t) ipc_get_arg3(&answer)};
+	return rc;
+}
+
+errno_t sock_recv(sock_t *s, void *buf, size_t len, size_t *done, uint64_t timeout_us)
+{
+	return sock_recvfrom(s, buf, len, done, NULL, timeout_us);
+}
+
+errno_t sock_shutdown(sock_t *s)
+{
+	return net_req(s->sess, NET_SOCK_SHUTDOWN, 0, 0, 0, NULL);
+}
+
+errno_t sock_name(sock_t *s, sock_addr_t *local, sock_addr_t *peer)
+{
+	ipc_call_t answer;
+	errno_t rc = net_req(s->sess, NET_SOCK_NAME, 0, 0, 0, &answer);
+	if (rc == EOK)
+		answer_addrs(&answer, local, peer);
+	return rc;
+}
+
+errno_t sock_poll(sock_t *s, unsigned events, uint64_t timeout_us, unsigned *revents)
+{
+	ipc_call_t answer;
+	errno_t rc = net_req(s->sess, NET_SOCK_POLL, events, timeout_us, 0, &answer);
+	*revents = rc == EOK ? (unsigned) ipc_get_arg1(&answer) : 0;
+	return rc;
+}
+
+/** A call on a session of its own (no socket): @a step with @a data. */
+static errno_t net_global(
+    sysarg_t method, async_step_fn_t step, async_step_data_t *data, ipc_call_t *answer)
+{
+	errno_t rc;
+	async_sess_t *sess = net_connect(&rc);
+	if (sess == NULL)
+		return rc;
+	rc = net_req_data(sess, method, 0, 0, 0, step, data, answer);
+	DISCARD(best_effort, async_hangup(sess));
+	return rc;
+}
+
+errno_t net_get_stats(net_stat_t *stats)
+{
+	async_step_data_t d = {.buf = stats, .size = sizeof(*stats)};
+	return net_global(NET_STATS, async_step_read, &d, NULL);
+}
+
+errno_t net_get_sockets(net_sock_info_t *list, size_t max, size_t *count)
+{
+	async_step_data_t d = {.buf = list, .size = max * sizeof(*list)};
+	ipc_call_t answer;
+	errno_t rc = net_global(NET_SOCKETS, async_step_read, &d, &answer);
+	*count = rc == EOK ? ipc_get_arg1(&answer) : 0;
+	if (*count > max)
+		*count = max;
+	return rc;
+}
+
+errno_t net_inject(const void *pkt, size_t len)
+{
+	async_step_data_t d = {.buf = (void *) pkt, .size = len};
+	return net_global(NET_INJECT, async_step_write, &d, NULL);
+}

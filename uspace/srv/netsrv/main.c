@@ -1,0 +1,281 @@
+/*
+ * netsrv's entry and its IPC: one client connection is one socket
+ * (abi/net.h). Each call takes stack_lock for what it does; calls that
+ * wait release it while waiting (sock.c), so one blocked socket holds up
+ * no other. A timer fibril runs TCP's clocks.
+ */
+#include "netsrv.h"
+#include <async.h>
+#include <fibril.h>
+#include <getopt.h>
+#include <malloc.h>
+#include <ns.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <task.h>
+#include <time.h>
+
+#define USAGE		   "(the network server; init starts it)"
+#define TIMER_MAX_SLEEP_MS 50
+
+FIBRIL_MUTEX_INITIALIZE(stack_lock);
+FIBRIL_CONDVAR_INITIALIZE(stack_cv);
+net_stat_t stack_stats;
+net_stats_t stack_drops;
+
+uint64_t stack_now_ms(void)
+{
+	return clock_ns() / 1000000;
+}
+
+void stack_changed(void)
+{
+	fibril_condvar_broadcast(&stack_cv);
+}
+
+/** Runs the TCP timers when due, at least every TIMER_MAX_SLEEP_MS. */
+static errno_t timer_fibril(void *arg)
+{
+	for (;;) {
+		fibril_mutex_lock(&stack_lock);
+		uint64_t now = stack_now_ms();
+		uint64_t next = sock_timer(now);
+		stack_changed();
+		fibril_mutex_unlock(&stack_lock);
+		uint64_t sleep = next > now && next - now < TIMER_MAX_SLEEP_MS
+		    ? next - now
+		    : TIMER_MAX_SLEEP_MS;
+		fibril_usleep(sleep * 1000);
+	}
+	return EOK;
+}
+
+/** NET_SOCK_SEND: the data write, then the send. */
+static errno_t net_send(sock_t *s, ipc_call_t *call, size_t *done)
+{
+	void *data;
+	size_t size;
+	errno_t rc = async_data_write_accept(&data, false, 0, NET_IO_MAX, 0, &size);
+	if (rc != EOK)
+		return rc;
+	fibril_mutex_lock(&stack_lock);
+	rc = sock_send(s, data, size, (uint32_t) ipc_get_arg1(call),
+	    (uint16_t) ipc_get_arg2(call), ipc_get_arg3(call), done);
+	fibril_mutex_unlock(&stack_lock);
+	free(data);
+	return rc;
+}
+
+/** NET_SOCK_RECV: waits for data, then answers the data read and the call. */
+static void net_recv(sock_t *s, ipc_call_t *call)
+{
+	ipc_call_t rcall;
+	size_t size;
+	if (!async_data_read_receive_for(call, &rcall, &size))
+		return;
+	if (size > NET_IO_MAX)
+		size = NET_IO_MAX;
+	void *buf = malloc(size > 0 ? size : 1);
+	if (buf == NULL) {
+		DISCARD(answer, async_answer_0(&rcall, ENOMEM));
+		DISCARD(answer, async_answer_0(call, ENOMEM));
+		return;
+	}
+	size_t done = 0;
+	uint32_t src = 0;
+	uint16_t port = 0;
+	fibril_mutex_lock(&stack_lock);
+	errno_t rc = sock_recv(s, buf, size, ipc_get_arg1(call), &done, &src, &port);
+	fibril_mutex_unlock(&stack_lock);
+	if (rc == EOK)
+		rc = async_data_read_finalize(&rcall, buf, done);
+	else
+		DISCARD(answer, async_answer_0(&rcall, rc));
+	free(buf);
+	DISCARD(answer, async_answer_3(call, rc, done, src, port));
+}
+
+/** Answers a data read @a call with @a size bytes made under the lock. */
+static void net_read_answer(ipc_call_t *call, void *buf, size_t size, size_t count)
+{
+	ipc_call_t rcall;
+	size_t want;
+	if (!async_data_read_receive_for(call, &rcall, &want))
+		return;
+	errno_t rc = async_data_read_finalize(&rcall, buf, size < want ? size : want);
+	DISCARD(answer, async_answer_1(call, rc, count));
+}
+
+static void net_stats_call(ipc_call_t *call)
+{
+	net_stat_t st;
+	fibril_mutex_lock(&stack_lock);
+	st = stack_stats;
+	malloc_stats_t heap;
+	st.heap_blocks = malloc_check(&heap) == NULL ? heap.used_blocks : 0;
+	for (size_t i = 0; i < NET_DROP_COUNT && i < 64; i++)
+		st.drops[i] = stack_drops.drops[i];
+	fibril_mutex_unlock(&stack_lock);
+	net_read_answer(call, &st, sizeof(st), 1);
+}
+
+static void net_sockets_call(ipc_call_t *call)
+{
+	size_t max = 1024;
+	net_sock_info_t *list = calloc(max, sizeof(*list));
+	if (list == NULL) {
+		DISCARD(answer, async_answer_0(call, ENOMEM));
+		return;
+	}
+	fibril_mutex_lock(&stack_lock);
+	size_t n = sock_list(list, max);
+	fibril_mutex_unlock(&stack_lock);
+	net_read_answer(call, list, n * sizeof(*list), n);
+	free(list);
+}
+
+static errno_t net_inject(void)
+{
+	void *data;
+	size_t size;
+	errno_t rc = async_data_write_accept(&data, false, 1, IPV4_MAX_LEN, 0, &size);
+	if (rc != EOK)
+		return rc;
+	fibril_mutex_lock(&stack_lock);
+	ip_input(data, size);
+	stack_changed();
+	fibril_mutex_unlock(&stack_lock);
+	free(data);
+	return EOK;
+}
+
+/** Calls that need no socket, or make one. */
+static bool net_global_call(sock_t **s, ipc_call_t *call)
+{
+	errno_t rc;
+	switch (ipc_get_imethod(call)) {
+	case NET_SOCK_OPEN:
+		if (*s != NULL) {
+			DISCARD(answer, async_answer_0(call, EEXIST));
+			return true;
+		}
+		fibril_mutex_lock(&stack_lock);
+		rc = sock_create((int) ipc_get_arg1(call), s);
+		fibril_mutex_unlock(&stack_lock);
+		DISCARD(answer, async_answer_1(call, rc, rc == EOK ? (*s)->id : 0));
+		return true;
+	case NET_STATS:
+		net_stats_call(call);
+		return true;
+	case NET_SOCKETS:
+		net_sockets_call(call);
+		return true;
+	case NET_INJECT:
+		DISCARD(answer, async_answer_0(call, net_inject()));
+		return true;
+	default:
+		return false;
+	}
+}
+
+/** A call on the connection's socket @a s. */
+static void net_sock_call(sock_t *s, ipc_call_t *call)
+{
+	errno_t rc = EOK;
+	size_t done = 0;
+	unsigned rev = 0;
+	sysarg_t a1 = ipc_get_arg1(call), a2 = ipc_get_arg2(call),
+		 a3 = ipc_get_arg3(call);
+	sysarg_t method = ipc_get_imethod(call);
+	if (method == NET_SOCK_SEND) {
+		rc = net_send(s, call, &done);
+		DISCARD(answer, async_answer_1(call, rc, done));
+		return;
+	}
+	if (method == NET_SOCK_RECV) {
+		net_recv(s, call);
+		return;
+	}
+	fibril_mutex_lock(&stack_lock);
+	switch (method) {
+	case NET_SOCK_BIND:
+		rc = sock_bind(s, (uint32_t) a1, (uint16_t) a2, a3 != 0);
+		done = s->lport;
+		break;
+	case NET_SOCK_LISTEN:
+		rc = sock_listen(s, a1);
+		break;
+	case NET_SOCK_ACCEPT:
+		rc = sock_accept(s, (uint32_t) a1, a2);
+		break;
+	case NET_SOCK_CONNECT:
+		rc = sock_connect(s, (uint32_t) a1, (uint16_t) a2, a3);
+		break;
+	case NET_SOCK_SHUTDOWN:
+		rc = sock_shutdown(s);
+		break;
+	case NET_SOCK_POLL:
+		rc = sock_poll(s, (unsigned) a1, a2, &rev);
+		break;
+	case NET_SOCK_NAME:
+		break;
+	default:
+		rc = ENOTSUP;
+		break;
+	}
+	uint32_t la = s->laddr, ra = s->raddr;
+	uint16_t lp = s->lport, rp = s->rport;
+	fibril_mutex_unlock(&stack_lock);
+	if (method == NET_SOCK_NAME || method == NET_SOCK_ACCEPT)
+		DISCARD(answer, async_answer_4(call, rc, la, lp, ra, rp));
+	else
+		DISCARD(answer,
+		    async_answer_1(call, rc, method == NET_SOCK_POLL ? rev : done));
+}
+
+static void net_connection(ipc_call_t *icall, void *arg)
+{
+	DISCARD(answer, async_accept_0(icall));
+	sock_t *s = NULL;
+	for (;;) {
+		ipc_call_t call;
+		async_get_call(&call);
+		if (ipc_get_imethod(&call) == 0)
+			break;
+		if (net_global_call(&s, &call))
+			continue;
+		if (s == NULL)
+			DISCARD(answer, async_answer_0(&call, ENOENT));
+		else
+			net_sock_call(s, &call);
+	}
+	if (s != NULL) {
+		fibril_mutex_lock(&stack_lock);
+		sock_release(s);
+		fibril_mutex_unlock(&stack_lock);
+	}
+}
+
+int main(int argc, char *argv[])
+{
+	int status;
+	if (cmd_check_words(argc, argv, USAGE, NULL, &status))
+		return status;
+	errno_t rc = loopback_start();
+	fid_t timer = fibril_create(timer_fibril, NULL);
+	if (rc != EOK || timer == NULL) {
+		printf("netsrv: cannot start: %s\n", strerror(rc != EOK ? rc : ENOMEM));
+		return 1;
+	}
+	fibril_add_ready(timer);
+	rc = service_register(
+	    service_id_from_name(NET_SERVICE), NET_IFACE, net_connection, NULL);
+	if (rc != EOK) {
+		printf("netsrv: cannot register: %s\n", strerror(rc));
+		return 1;
+	}
+	printf("netsrv: ready (loopback 127.0.0.1)\n");
+	DISCARD(best_effort, task_retval(0));
+	async_manager();
+}

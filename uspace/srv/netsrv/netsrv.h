@@ -1,0 +1,111 @@
+/*
+ * netsrv: the IPv4 stack as one server (docs/network.md says why one).
+ * The protocol logic is libnet's (uspace/lib/net); this server owns the
+ * state it works on, moves packets between the layers and serves sockets.
+ *
+ * Locking: stack_lock (a fibril mutex) guards every structure of the
+ * server: the socket table, the TCP connections, the reassembly table, the
+ * loopback queue and the counters. It is the only lock. stack_cv is
+ * broadcast whenever something a waiting call could care for changed
+ * (data, room, a connection, a state); waiters check their condition again.
+ *
+ * Ownership of a socket (sock_t):
+ *   owner                  reference                 dropped by
+ *   its client connection  the handler's local       sock_release at hang-up
+ *   the stack (orphan)     sock->orphan, in the table sock_reap once CLOSED
+ */
+#ifndef NETSRV_H
+#define NETSRV_H
+
+#include <abi/net.h>
+#include <common/adt/list.h>
+#include <fibril_synch.h>
+#include <net/ipv4.h>
+#include <net/stats.h>
+#include <net/tcp.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SOCK_MAX	4096  /* sockets at once, orphans included */
+#define UDP_QUEUE_MAX	64    /* datagrams waiting per socket */
+#define TCP_SOCK_BUF	32768 /* each of a TCP socket's buffers */
+#define BACKLOG_MAX	128
+#define EPHEMERAL_FIRST 49152
+#define EPHEMERAL_LAST	65535
+
+extern fibril_mutex_t stack_lock;
+extern fibril_condvar_t stack_cv;
+extern net_stat_t stack_stats;
+extern net_stats_t stack_drops;
+
+typedef struct {
+	link_t link;
+	uint32_t src;
+	uint16_t port;
+	size_t len;
+	uint8_t data[];
+} udp_dgram_entry_t;
+
+typedef struct sock {
+	link_t link; /* in the socket table */
+	uint32_t id;
+	int type;
+	uint32_t laddr, raddr;
+	uint16_t lport, rport;
+	bool bound, reuse, listening, orphan;
+	/* A stream's connection (NULL for a listener or before connect). */
+	tcp_conn_t *tcp;
+	/* A listener's connections not yet accepted (sock_t via accept_link). */
+	list_t pending;
+	size_t pending_count, backlog;
+	link_t accept_link;
+	struct sock *listener; /* while pending */
+	/* A datagram socket's queue (udp_dgram_entry_t). */
+	list_t dgrams;
+	size_t dgram_count;
+} sock_t;
+
+/* Time in milliseconds since boot. */
+uint64_t stack_now_ms(void);
+/* Wakes everything waiting on stack_cv (the timer included). */
+void stack_changed(void);
+
+/* ip.c: the IP layer and the loopback interface. Caller holds stack_lock. */
+errno_t ip_output(
+    uint32_t src, uint32_t dst, uint8_t proto, const void *payload, size_t len);
+/** Sends an ICMP error about packet @a h (header bytes @a hdr) if allowed. */
+void ip_icmp_error(uint8_t type, uint8_t code, const uint8_t *hdr, const ipv4_hdr_t *h);
+/** Takes in one IPv4 packet (counted, dropped when malformed). */
+void ip_input(const uint8_t *pkt, size_t len);
+/** Is @a addr one of this host's (the loopback net)? */
+bool ip_is_local(uint32_t addr);
+/** Source address to use towards @a dst; EADDRNOTAVAIL when unreachable. */
+errno_t ip_route(uint32_t dst, uint32_t *src);
+void ip_timer(uint64_t now_ms);
+/* Starts the loopback interface's fibril. */
+errno_t loopback_start(void);
+
+/* sock.c: the socket table. Caller holds stack_lock. */
+errno_t sock_create(int type, sock_t **sock);
+void sock_release(sock_t *sock);
+errno_t sock_bind(sock_t *sock, uint32_t addr, uint16_t port, bool reuse);
+errno_t sock_listen(sock_t *sock, size_t backlog);
+/** Makes @a sock the next connection of listener @a id (waits). */
+errno_t sock_accept(sock_t *sock, uint32_t id, uint64_t timeout_us);
+errno_t sock_connect(sock_t *sock, uint32_t addr, uint16_t port, uint64_t timeout_us);
+errno_t sock_send(sock_t *sock, const void *data, size_t len, uint32_t addr,
+    uint16_t port, uint64_t timeout_us, size_t *done);
+errno_t sock_recv(sock_t *sock, void *buf, size_t len, uint64_t timeout_us, size_t *done,
+    uint32_t *src, uint16_t *port);
+errno_t sock_shutdown(sock_t *sock);
+unsigned sock_poll_events(sock_t *sock);
+errno_t sock_poll(sock_t *sock, unsigned events, uint64_t timeout_us, unsigned *revents);
+size_t sock_list(net_sock_info_t *out, size_t max);
+/* Demultiplexing from ip.c. */
+void udp_input(const ipv4_hdr_t *h, const uint8_t *hdr);
+void tcp_input(uint32_t src, uint32_t dst, const uint8_t *data, size_t len);
+/* Runs the TCP timers and frees connections that have closed. */
+uint64_t sock_timer(uint64_t now_ms);
+
+#endif
