@@ -15,18 +15,29 @@ def _t():
 
 
 def scenario_netsrv_restarts(args):
-    """netstat answers at boot and again after netsrv was killed and init
-    started it anew."""
+    """netstat and ping (a name from /cfg/hosts) answer at boot, bad hosts
+    fail with a message, and both work again after netsrv was killed and
+    init started it anew."""
     with _t().guest(args, "netsrv-restarts", "", allow=[r"restarting it$"]) as g:
         _t().wait_shell_prompt(g)
         restart.run(g, "netstat -s\r", [r"^sockets 0 \(closing 0\)$"])
         restart.run(g, "netstat\r", [r"^proto recv-q send-q local"])
+        # ping over loopback, the name from /cfg/hosts.
+        restart.run(g, "ping -c 3 -i 10 localhost\r", [
+            r"^PING localhost \(127\.0\.0\.1\): 56 data bytes$",
+            r"^64 bytes from 127\.0\.0\.1: seq=2 time=\d+\.\d{3} ms$",
+            r"^3 packets transmitted, 3 received, 0% packet loss$",
+            r"^rtt min/avg/max = \d+\.\d{3}/\d+\.\d{3}/\d+\.\d{3} ms$"])
+        restart.run(g, "echo ping-$?\r", [r"^ping-0$"])
+        restart.run(g, "ping -c 1 no-such-host\r", [r"^ping: no-such-host: ENOENT"])
+        restart.run(g, "ping -c 1 -W 300 10.1.2.3\r", [r"^ping: 10\.1\.2\.3: EADDRNOTAVAIL"])
         victim = restart.task_id(g, "netsrv")
         _t().type_keys(g, f"kill {victim}\r")
         g.expect(rf"init: /srv/netsrv \(task {victim}\) ended: killed; restarting it$",
                  STEP_TIMEOUT)
         g.expect(r"init: /srv/netsrv \(task \d+\) is ready$", STEP_TIMEOUT)
         restart.run(g, "netstat -s\r", [r"^ip packets in 0, out 0$"])
+        restart.run(g, "ping -c 1 127.0.0.1\r", [r"^1 packets transmitted, 1 received"])
         restart.run(g, "echo net-$?\r", [r"^net-0$"])
     return True, ""
 

@@ -43,6 +43,10 @@
 
 #define NET_SOCK_STREAM 1
 #define NET_SOCK_DGRAM	2
+/* ICMP echo: a send is an echo request (its port argument the sequence
+ * number, the socket's id the identifier), a recv the next echo reply to
+ * this socket (its port the sequence number). */
+#define NET_SOCK_ICMP 3
 
 #define NET_IO_MAX 65536 /* bytes per send or recv call */
 

@@ -21,6 +21,11 @@ static void show_end(uint32_t addr, uint16_t port)
 	printf(" %-21s", both);
 }
 
+static const char *type_name(uint8_t type)
+{
+	return type == NET_SOCK_STREAM ? "tcp" : type == NET_SOCK_DGRAM ? "udp" : "icmp";
+}
+
 static int show_sockets(const char *argv0)
 {
 	net_sock_info_t *list = calloc(LIST_MAX, sizeof(*list));
@@ -36,7 +41,7 @@ static int show_sockets(const char *argv0)
 	for (size_t i = 0; i < n; i++) {
 		const net_sock_info_t *s = &list[i];
 		bool tcp = s->type == NET_SOCK_STREAM;
-		printf("%-5s %6u %6u", tcp ? "tcp" : "udp", (unsigned) s->recv_queued,
+		printf("%-5s %6u %6u", type_name(s->type), (unsigned) s->recv_queued,
 		    (unsigned) s->send_queued);
 		show_end(s->laddr, s->lport);
 		show_end(s->raddr, s->rport);

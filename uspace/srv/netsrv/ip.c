@@ -74,9 +74,12 @@ static void icmp_input(const ipv4_hdr_t *h)
 	if (net_stats_drop(&stack_drops, icmp_parse(h->payload, h->payload_len, &m)) !=
 	    NET_DROP_NONE)
 		return;
+	if (m.type == ICMP_ECHO_REPLY) {
+		icmp_echo_reply(h->src, m.id, m.seq, m.data, m.data_len);
+		return;
+	}
 	if (m.type != ICMP_ECHO_REQUEST) {
-		if (m.type != ICMP_ECHO_REPLY && m.type != ICMP_DEST_UNREACH &&
-		    m.type != ICMP_TIME_EXCEEDED)
+		if (m.type != ICMP_DEST_UNREACH && m.type != ICMP_TIME_EXCEEDED)
 			net_stats_drop(&stack_drops, NET_DROP_ICMP_TYPE);
 		return;
 	}

@@ -105,6 +105,9 @@ size_t sock_list(net_sock_info_t *out, size_t max);
 /* Demultiplexing from ip.c. */
 void udp_input(const ipv4_hdr_t *h, const uint8_t *hdr);
 void tcp_input(uint32_t src, uint32_t dst, const uint8_t *data, size_t len);
+/** An echo reply (identifier @a id, sequence @a seq) for an ICMP socket. */
+void icmp_echo_reply(
+    uint32_t src, uint16_t id, uint16_t seq, const uint8_t *data, size_t len);
 /* Runs the TCP timers and frees connections that have closed. */
 uint64_t sock_timer(uint64_t now_ms);
 

@@ -42,7 +42,7 @@ static errno_t wait_change(uint64_t deadline)
 
 errno_t sock_create(int type, sock_t **out)
 {
-	if (type != NET_SOCK_STREAM && type != NET_SOCK_DGRAM)
+	if (type != NET_SOCK_STREAM && type != NET_SOCK_DGRAM && type != NET_SOCK_ICMP)
 		return EINVAL;
 	if (stack_stats.sockets >= SOCK_MAX)
 		return ELIMIT;
@@ -349,6 +349,55 @@ errno_t sock_connect(sock_t *s, uint32_t addr, uint16_t port, uint64_t timeout_u
 
 /* UDP */
 
+/** Queues @a len bytes from (@a src, @a port) on datagram socket @a s. */
+static void dgram_queue(
+    sock_t *s, uint32_t src, uint16_t port, const uint8_t *data, size_t len)
+{
+	udp_dgram_entry_t *e = s->dgram_count < UDP_QUEUE_MAX ? malloc(sizeof(*e) + len)
+							      : NULL;
+	if (e == NULL) {
+		net_stats_drop(&stack_drops, NET_DROP_UDP_QUEUE_FULL);
+		return;
+	}
+	e->src = src;
+	e->port = port;
+	e->len = len;
+	memcpy(e->data, data, len);
+	list_append(&e->link, &s->dgrams);
+	s->dgram_count++;
+}
+
+void icmp_echo_reply(
+    uint32_t src, uint16_t id, uint16_t seq, const uint8_t *data, size_t len)
+{
+	list_foreach (sock_table, link, sock_t, s) {
+		if (s->type == NET_SOCK_ICMP && (uint16_t) s->id == id) {
+			dgram_queue(s, src, seq, data, len);
+			return;
+		}
+	}
+	net_stats_drop(&stack_drops, NET_DROP_ICMP_TYPE); /* a reply nobody asked for */
+}
+
+static errno_t icmp_send(
+    sock_t *s, const void *data, size_t len, uint32_t addr, uint16_t seq)
+{
+	uint32_t src;
+	errno_t rc = ip_route(addr, &src);
+	if (rc != EOK)
+		return rc;
+	if (len > UDP_MAX_PAYLOAD)
+		return ELIMIT;
+	uint8_t *buf = malloc(ICMP_HDR_LEN + len);
+	if (buf == NULL)
+		return ENOMEM;
+	size_t n = icmp_build_echo(
+	    buf, ICMP_ECHO_REQUEST, (uint16_t) s->id, seq, data, len);
+	rc = ip_output(src, addr, IP_PROTO_ICMP, buf, n);
+	free(buf);
+	return rc;
+}
+
 void udp_input(const ipv4_hdr_t *h, const uint8_t *hdr)
 {
 	udp_dgram_t d;
@@ -370,19 +419,7 @@ void udp_input(const ipv4_hdr_t *h, const uint8_t *hdr)
 		ip_icmp_error(ICMP_DEST_UNREACH, ICMP_CODE_PORT_UNREACH, hdr, h);
 		return;
 	}
-	udp_dgram_entry_t *e = to->dgram_count < UDP_QUEUE_MAX
-	    ? malloc(sizeof(*e) + d.payload_len)
-	    : NULL;
-	if (e == NULL) {
-		net_stats_drop(&stack_drops, NET_DROP_UDP_QUEUE_FULL);
-		return;
-	}
-	e->src = h->src;
-	e->port = d.src_port;
-	e->len = d.payload_len;
-	memcpy(e->data, d.payload, d.payload_len);
-	list_append(&e->link, &to->dgrams);
-	to->dgram_count++;
+	dgram_queue(to, h->src, d.src_port, d.payload, d.payload_len);
 }
 
 static errno_t udp_send(
@@ -419,8 +456,10 @@ errno_t sock_send(sock_t *s, const void *data, size_t len, uint32_t addr, uint16
     uint64_t timeout_us, size_t *done)
 {
 	*done = 0;
-	if (s->type == NET_SOCK_DGRAM) {
-		errno_t rc = udp_send(s, data, len, addr, port);
+	if (s->type != NET_SOCK_STREAM) {
+		errno_t rc = s->type == NET_SOCK_DGRAM
+		    ? udp_send(s, data, len, addr, port)
+		    : icmp_send(s, data, len, addr, port);
 		if (rc == EOK)
 			*done = len;
 		return rc;
@@ -462,7 +501,7 @@ errno_t sock_recv(sock_t *s, void *buf, size_t len, uint64_t timeout_us, size_t 
 	*src = s->raddr;
 	*port = s->rport;
 	uint64_t deadline = deadline_of(timeout_us);
-	if (s->type == NET_SOCK_DGRAM) {
+	if (s->type != NET_SOCK_STREAM) {
 		while (list_empty(&s->dgrams)) {
 			errno_t rc = wait_change(deadline);
 			if (rc != EOK)
@@ -491,7 +530,7 @@ errno_t sock_shutdown(sock_t *s)
 unsigned sock_poll_events(sock_t *s)
 {
 	unsigned ev = 0;
-	if (s->type == NET_SOCK_DGRAM)
+	if (s->type != NET_SOCK_STREAM)
 		return NET_POLL_OUT | (list_empty(&s->dgrams) ? 0 : NET_POLL_IN);
 	if (s->listening)
 		return accept_ready(s) != NULL ? NET_POLL_IN : 0;

@@ -59,6 +59,11 @@ _NODISCARD errno_t sock_name(sock_t *sock, sock_addr_t *local, sock_addr_t *peer
 /** Waits until one of @a events (NET_POLL_*) holds: in *@a revents (0 on timeout). */
 _NODISCARD errno_t sock_poll(
     sock_t *sock, unsigned events, uint64_t timeout_us, unsigned *revents);
+#define NET_HOSTS_PATH "/cfg/hosts"
+
+/** The address of @a name: dotted (10.0.2.15) or a name of NET_HOSTS_PATH
+ *  (lines "ADDRESS NAME..."; # starts a comment). ENOENT if unknown. */
+_NODISCARD errno_t net_host_lookup(const char *name, uint32_t *addr);
 /** The server's counters, and its sockets (at most @a max, *@a count). */
 _NODISCARD errno_t net_get_stats(net_stat_t *stats);
 _NODISCARD errno_t net_get_sockets(net_sock_info_t *list, size_t max, size_t *count);

@@ -5,7 +5,10 @@
 #include <async.h>
 #include <ns.h>
 #include <sock.h>
+#include <net/ipv4.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct sock {
 	async_sess_t *sess;
@@ -253,4 +256,36 @@ errno_t net_inject(const void *pkt, size_t len)
 {
 	async_step_data_t d = {.buf = (void *) pkt, .size = len};
 	return net_global(NET_INJECT, async_step_write, &d, NULL);
+}
+
+/** Does line @a line of the hosts file name @a name? Its address in *@a addr. */
+static bool hosts_line_names(char *line, const char *name, uint32_t *addr)
+{
+	char *hash = strchr(line, '#');
+	if (hash != NULL)
+		*hash = '\0';
+	char *save = NULL;
+	char *word = strtok_r(line, " \t\r\n", &save);
+	if (word == NULL || !ipv4_parse_addr(word, addr))
+		return false;
+	while ((word = strtok_r(NULL, " \t\r\n", &save)) != NULL) {
+		if (strcmp(word, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+errno_t net_host_lookup(const char *name, uint32_t *addr)
+{
+	if (ipv4_parse_addr(name, addr))
+		return EOK;
+	FILE *f = fopen(NET_HOSTS_PATH, "r");
+	if (f == NULL)
+		return ENOENT;
+	char line[256];
+	bool found = false;
+	while (!found && fgets(line, sizeof(line), f) != NULL)
+		found = hosts_line_names(line, name, addr);
+	DISCARD(best_effort, fclose(f));
+	return found ? EOK : ENOENT;
 }
