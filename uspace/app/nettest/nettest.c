@@ -208,6 +208,21 @@ static void test_udp_datagrams_of_1_to_1472_bytes_come_back_identical(void)
 	sock_close(cli);
 }
 
+static void test_icmp_echo_over_loopback_comes_back(void)
+{
+	sock_t *s;
+	CHECK_RC(sock_open(NET_SOCK_ICMP, &s), EOK);
+	static uint8_t out[1000], in[1100];
+	fill(out, sizeof(out), 5);
+	sock_addr_t to = {LO, 42}, from;
+	CHECK_RC(sock_sendto(s, out, sizeof(out), &to), EOK);
+	size_t n;
+	CHECK_RC(sock_recvfrom(s, in, sizeof(in), &n, &from, IO_TIMEOUT), EOK);
+	CHECK(n == sizeof(out) && memcmp(in, out, n) == 0);
+	CHECK(from.addr == LO && from.port == 42);
+	sock_close(s);
+}
+
 static void test_ports_in_use_and_closed_ports_are_refused(void)
 {
 	sock_t *a, *b;
@@ -423,6 +438,7 @@ int main(int argc, char *argv[])
 	RUN(test_start_server);
 	RUN(test_tcp_echo_of_a_mebibyte_comes_back_identical);
 	RUN(test_udp_datagrams_of_1_to_1472_bytes_come_back_identical);
+	RUN(test_icmp_echo_over_loopback_comes_back);
 	RUN(test_ports_in_use_and_closed_ports_are_refused);
 	RUN(test_a_thousand_connections_leak_no_socket_or_memory);
 	RUN(test_malformed_packets_are_dropped_and_counted);
