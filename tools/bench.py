@@ -102,7 +102,7 @@ def boot_to_shell(args, results):
         else:
             print(f"bench: no first-prompt line from the shell in dmesg; see {log}",
                   file=sys.stderr)
-        type_keys(g, "halt\r")
+        type_keys(g, "priv halt\r")
         return 0 if m and g.wait_exit(60) == 0 else 1
 
 

@@ -232,7 +232,7 @@ class Guest:
         if self.ends == "halt" and self.proc.poll() is None:
             time.sleep(0.1)
             try:
-                for k in "halt\r":
+                for k in "priv halt\r":
                     self.send(k)
                     time.sleep(0.02)
             except BrokenPipeError:

@@ -185,16 +185,16 @@ def scenario_ipclog_task_before_count(args):
     records are that task's."""
     with guest(args, "ipclog-task-before-count", "") as g:
         wait_shell_prompt(g)
-        shell_run(g, "ipclog --on\r", [])
+        shell_run(g, "priv ipclog --on\r", [])
         shell_run(g, "ls /data\r", [r"^hello\.txt$"])
-        shell_run(g, "ipclog --off\r", [])
+        shell_run(g, "priv ipclog --off\r", [])
         tasks = dict((name, tid) for tid, name in server_tasks(g))
         problems = []
         for name in ("ns", "vfs", "tmpfs", "console"):
             if name not in tasks:
                 problems.append(f"no task {name} in ps")
                 continue
-            records = ipclog_records(shell_output(g, f"ipclog -t {tasks[name]} -n 5\r"))
+            records = ipclog_records(shell_output(g, f"priv ipclog -t {tasks[name]} -n 5\r"))
             mine = [r for r in records if f" {tasks[name]}:{name} " in r + " "]
             if len(records) != 5 or len(mine) != 5:
                 problems.append(f"-t {tasks[name]} ({name}): {len(records)} records, "
@@ -244,7 +244,7 @@ def scenario_reboot_under_make_run(args):
     g.argv.remove("-no-reboot")
     with g:
         wait_shell_prompt(g)
-        shell_run(g, "reboot\r", [r"^system: rebooting \(asked by task \d+ reboot\)$"],
+        shell_run(g, "priv reboot\r", [r"^system: rebooting \(asked by task \d+ reboot\)$"],
                   prompt=False)
         g.expect(r"^Type 'help' for commands\.", BOOT_TIMEOUT)
         g.expect(PROMPT, 30)

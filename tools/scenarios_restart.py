@@ -67,7 +67,7 @@ def kill_and_check(g, name, round_no):
     """Kills server @name from the shell and checks it came back whole."""
     victim = task_id(g, name)
     time.sleep(0.1)
-    _t().type_keys(g, f"kill {victim}\r")
+    _t().type_keys(g, f"priv kill {victim}\r")
     # init's lines may follow a prompt on the same line: no ^.
     g.expect(rf"init: /srv/{name} \(task {victim}\) ended: killed; restarting it$",
              STEP_TIMEOUT)
@@ -136,7 +136,7 @@ def driver_scenario(driver):
             type_on(g, driver, f"echo before-{driver}", rf"^before-{driver}$")
             victim = task_id(g, driver)
             time.sleep(0.1)
-            _t().type_keys(g, f"kill {victim}\r")
+            _t().type_keys(g, f"priv kill {victim}\r")
             # devman and the console notice the death side by side: their
             # lines come in either order; the console takes up the new
             # driver's service only after both.
@@ -176,7 +176,7 @@ def scenario_restart_locsrv(args):
         # The keyboard driver, not the serial one the shell is typed on.
         victim = task_id(g, "i8042")
         time.sleep(0.1)
-        _t().type_keys(g, f"kill {victim}\r")
+        _t().type_keys(g, f"priv kill {victim}\r")
         g.expect(restarted, STEP_TIMEOUT)
         g.expect(r"console: keyboard devices/", STEP_TIMEOUT)
         run(g, "echo after-driver\r", [r"^after-driver$"])
@@ -195,11 +195,11 @@ def scenario_essential_tasks(args):
         for name in ("ns", "vfs", "tmpfs", "init"):
             victim = task_id(g, name)
             run(g, f"kill {victim}\r",
-                [rf"^kill: task {victim} \({name}\) is essential: .* `kill -f {victim}`"])
+                [rf"^kill: task {victim} \({name}\) is essential: .* `priv kill -f {victim}`"])
             run(g, "echo refused-$?\r", [r"^refused-1$"])
         run(g, "echo still-here\r", [r"^still-here$"])
         victim = task_id(g, "vfs")
-        run(g, f"kill -f {victim}\r",
+        run(g, f"priv kill -f {victim}\r",
             [rf"^system: essential task {victim} \(vfs\) ended \(killed\); "
              r"the system cannot run without it: rebooting$"], prompt=False)
         status = g.wait_exit(_t().BOOT_TIMEOUT)

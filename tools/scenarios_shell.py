@@ -253,7 +253,57 @@ def scenario_shell_wrap(args):
     return True, ""
 
 
+def shell_step(tr, g, keys, patterns, cwd="/"):
+    """Types @keys, expects @patterns in order, then the prompt in @cwd."""
+    time.sleep(0.1)
+    tr.type_keys(g, keys)
+    for p in patterns:
+        g.expect(p, 30)
+    g.expect(prompt_re(cwd), 30)
+
+
+# (keys, regexes expected in order); each step ends at the prompt in /.
+PRIV_STEPS = [
+    ("tasktest --child hardware\r", [r"^hardware: physmem EPERM, io EPERM, irq EPERM$"]),
+    ("echo hw-$?\r", [r"^hw-1$"]),
+    ("priv tasktest --child hardware\r", [r"^hardware: physmem EOK, io EOK, irq EOK$"]),
+    ("echo hw-$?\r", [r"^hw-0$"]),
+    ("tasktest --child perms; echo perms-$?\r", [r"^perms-0$"]),
+    ("priv tasktest --child perms; echo perms-$?\r", [r"^perms-31$"]),
+    ("priv tasktest --child perms | cat; echo piped-$?\r", [r"^piped-0$"]),
+    ("halt\r", [r"^halt: not permitted; `priv halt` runs it with the shell's permissions$"]),
+    ("echo halt-$?\r", [r"^halt-1$"]),
+    ("priv\r", [r"^sh: usage: priv COMMAND \[ARGUMENTS...\]"]),
+    ("echo usage-$?\r", [r"^usage-2$"]),
+    ("priv cd /tmp\r", [r"^sh: priv: cd is a builtin: it runs in the shell$"]),
+    ("priv nosuch\r", [r"^sh: nosuch: not found$"]),
+]
+
+
+def scenario_shell_priv(args):
+    """A program typed at the prompt holds no permission: it gets EPERM for
+    physical memory, ports and IRQs, cannot kill a server or halt; `priv`
+    gives it the shell's, for one program of a line or a pipeline."""
+    tr = _tr()
+    with tr.guest(args, "shell-priv", "") as g:
+        tr.wait_shell_prompt(g)
+        try:
+            for keys, patterns in PRIV_STEPS:
+                shell_step(tr, g, keys, patterns)
+            shell_step(tr, g, "ps\r", [])
+            logger = re.findall(r"^\s*(\d+)\s+\d+\s+logger\s", g.output, re.MULTILINE)[-1]
+            shell_step(tr, g, f"kill {logger}\r",
+                       [rf"^kill: {logger}: EPERM: operation not permitted; "
+                        rf"`priv kill {logger}` uses the shell's permissions$"])
+            shell_step(tr, g, "echo kill-$?\r", [r"^kill-1$"])
+            shell_step(tr, g, "ps\r", [rf"^\s*{logger}\s+\d+\s+logger\s"])
+        except (tr.GuestTimeout, IndexError) as e:
+            return False, f"{e} (see {tr.LOG_DIR}/shell-priv.log)"
+    return True, ""
+
+
 SCENARIOS = [
+    ("shell-priv", scenario_shell_priv),
     ("shell-cwd", scenario_shell_cwd),
     ("shell-lists", scenario_shell_lists),
     ("shell-words", scenario_shell_words),

@@ -825,8 +825,8 @@ def scenario_ipclog_vfs(args):
         wait_shell_prompt(g)
         shell_run(g, "echo hello > /tmp/hello.txt\r", [])
         shell_run(g, "cat /tmp/hello.txt\r", [r"^hello$"])
-        shell_run(g, "ipclog --off\r", [])
-        shell_run(g, "ipclog\r", [
+        shell_run(g, "priv ipclog --off\r", [])
+        shell_run(g, "priv ipclog\r", [
             r"call +\d+:\S+ +-> \d+:vfs +vfs\.open ",
             r"call +\d+:vfs +-> \d+:tmpfs +fs\.lookup ",
             r"call +\d+:\S+ +-> \d+:vfs +vfs\.read ",
@@ -862,13 +862,13 @@ SYSTEM_STEPS = [
     ("dmesg | cat\r", [r"^dmesg: a-line-for-the-log$"]),
     ("dmesg -x\r", [r"^dmesg: unknown option -x"]),
     ("echo $?\r", [r"^2$"]),
-    ("ipclog --on\r", []),
-    ("ipclog -n 3\r", [r"^ *\d+\.\d+ +(call|answer|hangup) "]),
-    ("ipclog --off\r", []),
+    ("priv ipclog --on\r", []),
+    ("priv ipclog -n 3\r", [r"^ *\d+\.\d+ +(call|answer|hangup) "]),
+    ("priv ipclog --off\r", []),
     ("echo $?\r", [r"^0$"]),
     ("tester -l\r", [r"^nstest +limit \d+ s"]),
     ("tester nosuch\r", [r"^tester: nosuch: no such test program"]),
-    ("tester all\r", [r"^nstest: PASS ns_ping$", r"^nstest: \d+ passed, 0 failed$",
+    ("priv tester all\r", [r"^nstest: PASS ns_ping$", r"^nstest: \d+ passed, 0 failed$",
                       r"^utest: PASS granted_resources$", r"^utest: \d+ passed, 0 failed$",
                       r"^tester: [1-9]\d* passed, 0 failed$"]),
     ("echo $?\r", [r"^0$"]),
@@ -887,7 +887,7 @@ def scenario_system_programs(args):
         wait_shell_prompt(g)
         for keys, patterns in SYSTEM_STEPS:
             shell_run(g, keys, patterns, timeout=60)
-        shell_run(g, "kcon\r", [r"^kcon: entering the kernel console"], prompt=False)
+        shell_run(g, "priv kcon\r", [r"^kcon: entering the kernel console"], prompt=False)
         kconsole_command(g, "tasks", r"\d+ kcon +\d+ running")
         kconsole_command(g, "continue", r"^kcon: back from the kernel console$")
         g.expect(r"^/ # ", 30)
@@ -900,7 +900,7 @@ def scenario_halt(args):
     the kernel names the task that asked."""
     with guest(args, "halt", "") as g:
         wait_shell_prompt(g)
-        shell_run(g, "halt\r", [r"^system: powering off \(asked by task \d+ halt\)$"],
+        shell_run(g, "priv halt\r", [r"^system: powering off \(asked by task \d+ halt\)$"],
                   prompt=False)
         g.wait_exit(30)
         halted = re.search(r"^System halted\.", g.output, re.MULTILINE)
@@ -912,7 +912,7 @@ def scenario_reboot(args):
     so the reset ends QEMU (status 0) instead of booting again."""
     with guest(args, "reboot", "") as g:
         wait_shell_prompt(g)
-        shell_run(g, "reboot\r", [r"^system: rebooting \(asked by task \d+ reboot\)$"],
+        shell_run(g, "priv reboot\r", [r"^system: rebooting \(asked by task \d+ reboot\)$"],
                   prompt=False)
     return True, ""
 
@@ -947,10 +947,10 @@ def scenario_run_image(args):
     their own boot modules, which must be in this image), and `halt` ends it."""
     with guest(args, "run-image", "", iso=args.run_iso, allow=TESTER_ALL_KILLS) as g:
         wait_shell_prompt(g)
-        shell_run(g, "tester all\r", [r"^nstest: \d+ passed, 0 failed$",
+        shell_run(g, "priv tester all\r", [r"^nstest: \d+ passed, 0 failed$",
                                       r"^utest: \d+ passed, 0 failed$",
                                       r"^tester: [1-9]\d* passed, 0 failed$"], timeout=120)
-        shell_run(g, "halt\r", [r"^system: powering off"], prompt=False)
+        shell_run(g, "priv halt\r", [r"^system: powering off"], prompt=False)
     return True, ""
 
 
@@ -1024,7 +1024,7 @@ def scenario_nodebug_shell(args):
     """A CONFIG_DEBUG=n build boots to the shell, and `tester all` passes there."""
     with guest(args, "nodebug-shell", "", iso=args.nodebug_iso, allow=TESTER_ALL_KILLS) as g:
         wait_shell_prompt(g)
-        shell_run(g, "tester all\r", [r"^tester: [1-9]\d* passed, 0 failed$"], timeout=120)
+        shell_run(g, "priv tester all\r", [r"^tester: [1-9]\d* passed, 0 failed$"], timeout=120)
     return True, ""
 
 

@@ -5,6 +5,8 @@
  * accepted and mean it. A task the system cannot run without
  * (TASK_FLAG_ESSENTIAL: the naming service, the VFS, the root file system,
  * init) is refused unless -f is given, since its end reboots the machine.
+ * From the shell a program holds no permissions: `priv kill ID` kills
+ * another's task with the shell's, and the messages say so.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -39,6 +41,22 @@ static bool is_essential(task_id_t id, task_info_t *info)
 	return task_get_info(id, info) == EOK && (info->flags & TASK_FLAG_ESSENTIAL) != 0;
 }
 
+/** "priv " when we lack PERM_TASK (the shell's prefix that gives it), else "". */
+static const char *priv_hint(void)
+{
+	return (perm_get() & PERM_TASK) != 0 ? "" : "priv ";
+}
+
+/** Reports @a rc of killing @a text; EPERM names the prefix that helps. */
+static int kill_failed(const char *argv0, const char *text, errno_t rc)
+{
+	if (rc != EPERM || *priv_hint() == '\0')
+		return cmd_error(argv0, text, rc);
+	fprintf(stderr, "%s: %s: %s; `priv kill %s` uses the shell's permissions\n",
+	    cmd_name(argv0), text, strerror(rc), text);
+	return CMD_EXIT_ERROR;
+}
+
 /** Kills the task @a text names; the exit status it earns. */
 static int kill_one(const char *argv0, const char *text, bool force)
 {
@@ -50,12 +68,12 @@ static int kill_one(const char *argv0, const char *text, bool force)
 	if (!force && is_essential(id, &info)) {
 		fprintf(stderr,
 		    "%s: task %s (%s) is essential: the system cannot run without it "
-		    "and would reboot; `kill -f %s` kills it all the same\n",
-		    cmd_name(argv0), text, info.name, text);
+		    "and would reboot; `%skill -f %s` kills it all the same\n",
+		    cmd_name(argv0), text, info.name, priv_hint(), text);
 		return KILL_EXIT_REFUSED;
 	}
 	rc = task_kill(id);
-	return rc == EOK ? CMD_EXIT_OK : cmd_error(argv0, text, rc);
+	return rc == EOK ? CMD_EXIT_OK : kill_failed(argv0, text, rc);
 }
 
 /** True when @a arg names the kill there is (-9, -KILL). */

@@ -144,6 +144,7 @@ static const char help_syntax[] =
     "  $NAME ${NAME} $? ~   variables, last status, $HOME\n"
     "  NAME=V    set a variable     NAME=V cmd  cmd gets it in its environment\n"
     "  * ? [a-z] matching file names; # comment\n"
+    "  priv cmd  cmd with the shell's permissions (others run with none)\n"
     "Keys: Tab completes; Up/Down history; Home/End (or Ctrl-A/Ctrl-E);\n"
     "  Ctrl-U/Ctrl-W erase to the start/a word; Ctrl-L clears; Ctrl-C cancels\n";
 

@@ -183,8 +183,9 @@ static bool stage_start(sh_t *sh, const sh_pipeline_t *p, int i, sh_fg_t *fg, in
 			    expanded.argv[0]);
 			run->status[i] = SH_STATUS_NOT_EXEC;
 		} else {
+			int w = expanded.argc > 1 ? run_program_word(&expanded) : 0;
 			snprintf(
-			    run->names[i], sizeof(run->names[i]), "%s", expanded.argv[0]);
+			    run->names[i], sizeof(run->names[i]), "%s", expanded.argv[w]);
 			run->started[i] = run_spawn(sh, &expanded, files, fg,
 					      &run->ids[i], &run->waits[i],
 					      &run->status[i]) == EOK;

@@ -2,7 +2,8 @@
  * Running programs: finding them ($PATH), spawning them with the
  * redirected files and the environment, handing them the terminal (cooked
  * mode, foreground: Ctrl-C kills them) while the shell waits, and turning
- * how they ended into $?. A program holds the shell's own permissions.
+ * how they ended into $?. A program runs with no permissions; `priv
+ * COMMAND ...` runs COMMAND with the shell's own (docs/security.md).
  */
 #include "sh.h"
 #include <stdio.h>
@@ -121,10 +122,10 @@ static int exit_status(sh_t *sh, const task_exit_t *texit)
 	return texit->how == TASK_EXIT_FAULT ? SH_STATUS_FAULT : SH_STATUS_KILLED;
 }
 
-/** Spawns @a path with @a a's arguments and environment; in the
- *  foreground unless @a fg is NULL. */
-static errno_t spawn_with_env(sh_t *sh, const char *path, const sh_argv_t *a,
-    const int files[3], sh_fg_t *fg, task_id_t *id, task_wait_t *wait)
+/** Spawns @a path with @a a's arguments from @a first on and @a a's
+ *  environment, holding @a perms; in the foreground unless @a fg is NULL. */
+static errno_t spawn_with_env(sh_t *sh, const char *path, const sh_argv_t *a, int first,
+    unsigned perms, const int files[3], sh_fg_t *fg, task_id_t *id, task_wait_t *wait)
 {
 	char **env;
 	errno_t rc = vars_environ(&sh->vars, a->assign, (size_t) a->nassign, &env);
@@ -139,12 +140,33 @@ static errno_t spawn_with_env(sh_t *sh, const char *path, const sh_argv_t *a,
 	}
 	for (int i = 0; i < 3; i++)
 		opts.files[i] = files[i];
-	/* Programs get what the shell holds (init.conf gives it task and
-	 * ipclog), so kcon, halt or ipclog work from the prompt. */
-	opts.perms = perm_get();
-	rc = task_spawn_opts(id, wait, path, (const char *const *) a->argv, &opts);
+	opts.perms = perms;
+	rc = task_spawn_opts(
+	    id, wait, path, (const char *const *) a->argv + first, &opts);
 	vars_environ_free(env);
 	return rc;
+}
+
+int run_program_word(const sh_argv_t *a)
+{
+	return strcmp(a->argv[0], SH_PRIV_WORD) == 0 ? 1 : 0;
+}
+
+/** Checks the word after a `priv` prefix in @a a: EINVAL (reported, with
+ *  *@a status) when there is none or it names a builtin. */
+static errno_t priv_check(sh_t *sh, const sh_argv_t *a, int *status)
+{
+	if (a->argc < 2) {
+		sh_error(sh,
+		    "usage: priv COMMAND [ARGUMENTS...]: COMMAND runs with "
+		    "the shell's permissions");
+	} else if (builtin_find(a->argv[1]) != NULL) {
+		sh_error(sh, "priv: %s is a builtin: it runs in the shell", a->argv[1]);
+	} else {
+		return EOK;
+	}
+	*status = SH_STATUS_SYNTAX;
+	return EINVAL;
 }
 
 errno_t run_spawn(sh_t *sh, const sh_argv_t *a, const int files[3], sh_fg_t *fg,
@@ -153,11 +175,16 @@ errno_t run_spawn(sh_t *sh, const sh_argv_t *a, const int files[3], sh_fg_t *fg,
 	char path[VFS_PATH_MAX + 1];
 	if (fg != NULL)
 		fg->joined = false; /* this program's own */
-	errno_t rc = program_path(sh, a->argv[0], path);
+	int first = run_program_word(a);
+	/* Only a program asked for with `priv` gets the shell's permissions. */
+	unsigned perms = first > 0 ? perm_get() : 0;
+	if (first > 0 && priv_check(sh, a, status) != EOK)
+		return EINVAL;
+	errno_t rc = program_path(sh, a->argv[first], path);
 	if (rc == EOK)
-		rc = spawn_with_env(sh, path, a, files, fg, id, wait);
+		rc = spawn_with_env(sh, path, a, first, perms, files, fg, id, wait);
 	if (rc != EOK)
-		*status = spawn_failed(sh, a->argv[0], rc, fg != NULL && fg->joined);
+		*status = spawn_failed(sh, a->argv[first], rc, fg != NULL && fg->joined);
 	return rc;
 }
 

@@ -142,10 +142,16 @@ typedef struct {
 	bool joined; /* the program being spawned has */
 } sh_fg_t;
 
+/* `priv COMMAND ...`: the only way a program gets the shell's permissions. */
+#define SH_PRIV_WORD "priv"
+
+/** Index in @a a->argv of the program's name: 1 after `priv`, else 0. */
+int run_program_word(const sh_argv_t *a);
 /** Starts program @a a->argv[0] (found in $PATH, or a path if it has a
  *  '/') with stdin/stdout/stderr @a files (-1: none), the exported
- *  variables and @a a's assignments as its environment, without waiting;
- *  it joins the terminal's foreground through @a fg (NULL: background)
+ *  variables and @a a's assignments as its environment, without waiting
+ *  and with no permissions; after `priv` it starts @a a->argv[1] with the
+ *  shell's permissions. It joins the terminal's foreground through @a fg (NULL: background)
  *  as soon as its task exists. On failure reports it and sets *@a status
  *  to the $? it means. */
 errno_t run_spawn(sh_t *sh, const sh_argv_t *a, const int files[3], sh_fg_t *fg,

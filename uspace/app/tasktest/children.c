@@ -5,12 +5,18 @@
  *   sleep          sleeps until killed
  *   fault          writes to address 0x10
  *   perms          ends with its permissions (PERM_*) as its status
+ *   hardware       maps BIOS memory, enables a port, subscribes a free IRQ
+ *                  and prints what each gave ("hardware: physmem EOK, ...");
+ *                  ends with 0 when all succeeded, 1 otherwise
  *   env E...       ends with 0 if its environment is exactly E... in order
  *   server NAME    registers service NAME (TT_IFACE), reports ready with
  *                  task_retval(0) and answers TT_PING with its task id
  */
 #include "tasktest.h"
+#include <as.h>
 #include <async.h>
+#include <ddi.h>
+#include <ipc.h>
 #include <fibril.h>
 #include <ns.h>
 #include <stdio.h>
@@ -72,6 +78,30 @@ static int run_server(const char *name)
 	async_manager();
 }
 
+/* What the hardware mode asks for: nothing a driver owns (the BIOS area,
+ * the POST diagnostic port, the parallel port's unused IRQ). */
+#define HW_MEM_BASE 0xf0000
+#define HW_IO_PORT  0x80
+#define HW_IRQ	    7
+
+/** The hardware mode: each kind of hardware access, reported by name. */
+static int try_hardware(void)
+{
+	uintptr_t base;
+	errno_t mem = physmem_map(HW_MEM_BASE, 4096, AS_AREA_READ, &base);
+	if (mem == EOK)
+		DISCARD(best_effort, as_area_destroy(base));
+	errno_t io = iospace_enable(HW_IO_PORT, 1);
+	irq_cmd_t accept = {.cmd = IRQ_CMD_ACCEPT};
+	cap_handle_t h;
+	errno_t irq = ipc_irq_subscribe(HW_IRQ, 1024, &accept, 1, &h);
+	if (irq == EOK)
+		DISCARD(best_effort, ipc_irq_unsubscribe(h));
+	printf("hardware: physmem %s, io %s, irq %s\n", str_error(mem), str_error(io),
+	    str_error(irq));
+	return mem == EOK && io == EOK && irq == EOK ? 0 : 1;
+}
+
 int child_main(int argc, char *argv[])
 {
 	const char *mode = argc > 2 ? argv[2] : "";
@@ -87,6 +117,8 @@ int child_main(int argc, char *argv[])
 		return (int) perm_get();
 	if (strcmp(mode, "env") == 0)
 		return check_env(argc, argv);
+	if (strcmp(mode, "hardware") == 0)
+		return try_hardware();
 	if (strcmp(mode, "fault") == 0) {
 		uintptr_t volatile low = 0x10; /* hidden from the compiler */
 		*(volatile int *) low = 1;

@@ -46,7 +46,8 @@ int cmd_error(const char *argv0, const char *what, errno_t rc);
  *  or an operand). */
 bool cmd_no_operands(int argc, char *argv[], const char *usage, int *status);
 /** Reports a failed system operation @a what: "NAME: not permitted" for
- *  EPERM, else as cmd_error(); returns CMD_EXIT_ERROR. */
+ *  EPERM (naming `priv NAME` when the task holds no permission at all),
+ *  else as cmd_error(); returns CMD_EXIT_ERROR. */
 int cmd_fail(const char *argv0, const char *what, errno_t rc);
 /** main() of a program without options that does @a op to each of its one
  *  or more operands (`--help`, usage errors and failures as above); the

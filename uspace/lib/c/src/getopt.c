@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <task.h>
 
 char *optarg;
 int optind = 1;
@@ -178,7 +179,14 @@ int cmd_fail(const char *argv0, const char *what, errno_t rc)
 {
 	if (rc != EPERM)
 		return cmd_error(argv0, what, rc);
-	fprintf(stderr, "%s: not permitted\n", cmd_name(argv0));
+	/* Holding nothing, it was most likely typed at the prompt without the
+	 * shell's prefix that passes its permissions on. */
+	if (perm_get() == 0)
+		fprintf(stderr,
+		    "%s: not permitted; `priv %s` runs it with the shell's permissions\n",
+		    cmd_name(argv0), cmd_name(argv0));
+	else
+		fprintf(stderr, "%s: not permitted\n", cmd_name(argv0));
 	return CMD_EXIT_ERROR;
 }
 
