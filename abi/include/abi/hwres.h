@@ -5,7 +5,10 @@
  * SYS_HWRES_GRANT before that driver starts; a driver holds no PERM_IO,
  * PERM_IRQ or PERM_PHYSMEM, so SYS_IOSPACE_ENABLE, SYS_IRQ_SUBSCRIBE and
  * SYS_PHYSMEM_MAP succeed for what it was granted and fail with EPERM for
- * anything else.
+ * anything else. Each port, IRQ line and page is one task's at a time:
+ * granted to (or used under a permission by) another task, it is EBUSY
+ * until that task ends; ports 0xcf8-0xcff (PCI configuration) only a grant
+ * reaches (docs/devices.md).
  */
 #ifndef ABI_HWRES_H
 #define ABI_HWRES_H

@@ -17,8 +17,9 @@ sysarg_t sys_irq_subscribe(
     sysarg_t irq, sysarg_t method, sysarg_t cmds, sysarg_t count, sysarg_t handle_out)
 {
 	task_t *self = THREAD->task;
-	if (!task_hwres_allowed(self, PERM_IRQ, HWRES_IRQ, irq, 1))
-		return (sysarg_t) EPERM;
+	errno_t use = task_hwres_use(self, PERM_IRQ, HWRES_IRQ, irq, 1, false);
+	if (use != EOK)
+		return (sysarg_t) use;
 	if (count == 0 || count > IRQ_CODE_MAX_CMDS)
 		return (sysarg_t) EINVAL;
 	irq_code_t code;
@@ -34,7 +35,11 @@ sysarg_t sys_irq_subscribe(
 		    (unsigned) (irq > 0xffff ? 0xffff : irq), method, &code, &h);
 	if (rc != EOK)
 		return (sysarg_t) rc;
-	rc = copy_to_uspace(handle_out, &h, sizeof(h));
+	/* Subscribed, the line is claimed for this task (EBUSY for others)
+	 * until it ends; lost to another task meanwhile, it is given up. */
+	rc = task_hwres_use(self, PERM_IRQ, HWRES_IRQ, irq, 1, true);
+	if (rc == EOK)
+		rc = copy_to_uspace(handle_out, &h, sizeof(h));
 	if (rc != EOK)
 		ipc_irq_unsubscribe(h);
 	return (sysarg_t) rc;
@@ -50,9 +55,10 @@ sysarg_t sys_iospace_enable(sysarg_t port, sysarg_t size)
 	task_t *self = THREAD->task;
 	if (port > 0xffff || size > 0x10000)
 		return (sysarg_t) EINVAL;
-	if (!task_hwres_allowed(self, PERM_IO, HWRES_IO, port, size))
-		return (sysarg_t) EPERM;
-	errno_t rc = task_io_enable(self, (uint32_t) port, (uint32_t) size);
+	errno_t rc = task_hwres_use(self, PERM_IO, HWRES_IO, port, size, true);
+	if (rc != EOK)
+		return (sysarg_t) rc;
+	rc = task_io_enable(self, (uint32_t) port, (uint32_t) size);
 	if (rc == EOK)
 		arch_io_update(self);
 	return (sysarg_t) rc;

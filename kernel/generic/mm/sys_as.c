@@ -80,10 +80,12 @@ sysarg_t sys_physmem_map(sysarg_t phys, sysarg_t size, sysarg_t flags, sysarg_t 
 	if (phys % PAGE != 0 || size == 0 || size > (1ull << 40) || phys + size < phys ||
 	    flags > 0xffffffff)
 		return (sysarg_t) EINVAL;
-	if (!task_hwres_allowed(THREAD->task, PERM_PHYSMEM, HWRES_MEM, phys, size))
-		return (sysarg_t) EPERM;
 	if (!physmem_is_device(phys, size))
 		return (sysarg_t) EPERM;
+	errno_t use = task_hwres_use(
+	    THREAD->task, PERM_PHYSMEM, HWRES_MEM, phys, size, false);
+	if (use != EOK)
+		return (sysarg_t) use;
 	uintptr_t base = AS_AREA_ANY;
 	errno_t rc = copy_to_uspace(base_out, &base, sizeof(base));
 	if (rc != EOK)

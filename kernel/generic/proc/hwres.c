@@ -36,8 +36,7 @@ static errno_t ranges_add(
 	return EOK;
 }
 
-/** Whether @a base .. @a base + @a size - 1 is a valid range of @a kind. */
-static bool hwres_valid(uint32_t kind, uint64_t base, uint64_t size)
+bool hwres_valid(uint32_t kind, uint64_t base, uint64_t size)
 {
 	switch (kind) {
 	case HWRES_IO:
@@ -87,4 +86,69 @@ bool hwres_set_covers(const hwres_set_t *set, uint32_t kind, uint64_t base, uint
 	default:
 		return (set->irq[base / 64] >> (base % 64)) & 1;
 	}
+}
+
+/** Whether @a a .. @a a + @a as - 1 and @a b .. @a b + @a bs - 1 share a unit. */
+static bool ranges_overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
+{
+	return a - b < bs || b - a < as;
+}
+
+uint64_t hwres_claims_other_owner(
+    const hwres_claims_t *c, uint32_t kind, uint64_t base, uint64_t size, uint64_t self)
+{
+	for (size_t i = 0; i < c->count; i++) {
+		const hwres_claim_t *k = &c->claims[i];
+		if (k->kind == kind && k->owner != self &&
+		    ranges_overlap(k->base, k->size, base, size))
+			return k->owner;
+	}
+	return 0;
+}
+
+/** Whether @a owner already claims all of the range. */
+static bool claims_hold(
+    const hwres_claims_t *c, uint32_t kind, uint64_t base, uint64_t size, uint64_t owner)
+{
+	for (size_t i = 0; i < c->count; i++) {
+		const hwres_claim_t *k = &c->claims[i];
+		if (k->kind == kind && k->owner == owner &&
+		    range_holds(&(hwres_range_t){k->base, k->size}, base, size))
+			return true;
+	}
+	return false;
+}
+
+errno_t hwres_claims_add(
+    hwres_claims_t *c, uint32_t kind, uint64_t base, uint64_t size, uint64_t owner)
+{
+	if (!hwres_valid(kind, base, size))
+		return EINVAL;
+	if (hwres_claims_other_owner(c, kind, base, size, owner) != 0)
+		return EBUSY;
+	if (claims_hold(c, kind, base, size, owner))
+		return EOK;
+	if (c->count >= HWRES_CLAIMS_MAX)
+		return ELIMIT;
+	c->claims[c->count++] = (hwres_claim_t){kind, base, size, owner};
+	return EOK;
+}
+
+void hwres_claims_release(hwres_claims_t *c, uint64_t owner)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < c->count; i++) {
+		if (c->claims[i].owner != owner)
+			c->claims[kept++] = c->claims[i];
+	}
+	c->count = kept;
+}
+
+#define PCI_CONFIG_BASE	 0xcf8
+#define PCI_CONFIG_PORTS 8
+
+bool hwres_is_pci_config(uint32_t kind, uint64_t base, uint64_t size)
+{
+	return kind == HWRES_IO &&
+	    ranges_overlap(base, size, PCI_CONFIG_BASE, PCI_CONFIG_PORTS);
 }

@@ -209,9 +209,7 @@ sysarg_t sys_hwres_grant(sysarg_t task_id, sysarg_t kind, sysarg_t base, sysarg_
 	task_t *t = controlled_task(task_id, &rc);
 	if (t == NULL)
 		return (sysarg_t) rc;
-	spinlock_lock(&t->lock);
-	rc = hwres_set_add(&t->hwres, (uint32_t) kind, base, size);
-	spinlock_unlock(&t->lock);
+	rc = task_hwres_grant(t, (uint32_t) kind, base, size);
 	task_put(t);
 	return (sysarg_t) rc;
 }

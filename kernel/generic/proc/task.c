@@ -1,7 +1,8 @@
 /*
  * Tasks (see proc/task.h).
  * Lock: tasks_lock guards the global list and ids; task->lock the task's
- * threads and ending.
+ * threads and ending; hw_claims_lock the claims on hardware (proc/hwres.h),
+ * taken after task->lock and before nothing else.
  */
 #include <proc/task.h>
 #include <arch/asm.h>
@@ -24,6 +25,8 @@ static spinlock_t tasks_lock = SPINLOCK_INITIALIZER("tasks", TASKS);
 static uint64_t next_task_id = 1;
 static size_t live_tasks;
 static slab_cache_t task_cache;
+static hwres_claims_t hw_claims; /* under hw_claims_lock */
+static spinlock_t hw_claims_lock = SPINLOCK_INITIALIZER("hw_claims");
 
 static void task_fields_init(task_t *t, const char *name)
 {
@@ -129,9 +132,21 @@ static void task_reap(task_t *t)
 	task_put(t);
 }
 
+/** Gives up @a t's claims on hardware; no grant reaches @a t afterwards. */
+static void task_hwres_release(task_t *t)
+{
+	spinlock_lock(&t->lock);
+	spinlock_lock(&hw_claims_lock);
+	hwres_claims_release(&hw_claims, t->id);
+	t->hwres_released = true;
+	spinlock_unlock(&hw_claims_lock);
+	spinlock_unlock(&t->lock);
+}
+
 void task_discard(task_t *t)
 {
 	assert(t->thread_count == 0);
+	task_hwres_release(t);
 	ipc_task_cleanup(t);
 	as_destroy(t->as);
 	t->as = NULL;
@@ -190,6 +205,9 @@ static void task_finish(task_t *t)
 	spinlock_unlock(&t->lock);
 	if (t->essential)
 		task_essential_ended(t);
+	/* Before the phones hang up: whoever hears of the end (devman) may
+	 * grant the hardware to a new task at once. */
+	task_hwres_release(t);
 	event_task_cleanup(t);
 	ipc_task_cleanup(t);
 	as_destroy(t->as);
@@ -325,14 +343,58 @@ errno_t task_io_enable(task_t *task, uint32_t port, uint32_t size)
 	return EOK;
 }
 
-bool task_hwres_allowed(
-    task_t *task, unsigned perm, uint32_t kind, uint64_t base, uint64_t size)
+errno_t task_hwres_grant(task_t *t, uint32_t kind, uint64_t base, uint64_t size)
+{
+	hwres_set_t *next = kmalloc(sizeof(*next));
+	if (next == NULL)
+		return ENOMEM;
+	spinlock_lock(&t->lock);
+	*next = t->hwres;
+	errno_t rc = t->hwres_released ? ENOENT : hwres_set_add(next, kind, base, size);
+	if (rc == EOK) {
+		spinlock_lock(&hw_claims_lock);
+		rc = hwres_claims_add(&hw_claims, kind, base, size, t->id);
+		spinlock_unlock(&hw_claims_lock);
+	}
+	if (rc == EOK)
+		t->hwres = *next;
+	spinlock_unlock(&t->lock);
+	kfree(next);
+	return rc;
+}
+
+/** Under @a task's lock: whether another task claims the range (EBUSY),
+ *  else claims it for @a task when @a claim. */
+static errno_t hwres_take_locked(
+    task_t *task, uint32_t kind, uint64_t base, uint64_t size, bool claim)
+{
+	spinlock_lock(&hw_claims_lock);
+	errno_t rc = hwres_claims_other_owner(&hw_claims, kind, base, size, task->id) != 0
+	    ? EBUSY
+	    : EOK;
+	if (rc == EOK && claim)
+		rc = hwres_claims_add(&hw_claims, kind, base, size, task->id);
+	spinlock_unlock(&hw_claims_lock);
+	return rc;
+}
+
+errno_t task_hwres_use(
+    task_t *task, unsigned perm, uint32_t kind, uint64_t base, uint64_t size, bool claim)
 {
 	spinlock_lock(&task->lock);
-	bool ok = (task->perms & perm) ||
-	    hwres_set_covers(&task->hwres, kind, base, size);
+	errno_t rc = EOK;
+	if (hwres_set_covers(&task->hwres, kind, base, size))
+		rc = EOK; /* granted: claimed for this task already */
+	else if (!(task->perms & perm) || hwres_is_pci_config(kind, base, size))
+		rc = EPERM;
+	else if (!hwres_valid(kind, base, size))
+		rc = EINVAL;
+	else if (task->hwres_released)
+		rc = EINTR;
+	else
+		rc = hwres_take_locked(task, kind, base, size, claim);
 	spinlock_unlock(&task->lock);
-	return ok;
+	return rc;
 }
 
 bool task_drives_hw(task_t *task, unsigned perm)

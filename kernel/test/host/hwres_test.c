@@ -82,3 +82,46 @@ HOST_TEST(any_grant_of_any_kind_makes_a_driver)
 	CHECK(hwres_set_add(&s, HWRES_IO, 0xffff, 2) == EINVAL); /* refused: still none */
 	CHECK(!hwres_set_any(&s));
 }
+
+HOST_TEST(claims_are_exclusive_until_released)
+{
+	static hwres_claims_t c;
+	memset(&c, 0, sizeof(c));
+	CHECK_EQ(hwres_claims_add(&c, HWRES_IO, 0x3f8, 8, 7), EOK);
+	CHECK_EQ(hwres_claims_add(&c, HWRES_IO, 0x3fa, 2, 7), EOK); /* held: no entry */
+	CHECK_EQ(c.count, 1);
+	CHECK_EQ(hwres_claims_add(&c, HWRES_IO, 0x3ff, 1, 8), EBUSY);
+	CHECK_EQ(hwres_claims_add(&c, HWRES_IO, 0x3f0, 9, 8), EBUSY); /* last port */
+	CHECK_EQ(hwres_claims_add(&c, HWRES_IO, 0x3f0, 8, 8), EOK);   /* adjacent */
+	CHECK_EQ(
+	    hwres_claims_add(&c, HWRES_IRQ, 0x3f8 & 0xff, 1, 8), EOK); /* kinds apart */
+	CHECK_EQ(hwres_claims_other_owner(&c, HWRES_IO, 0x3f8, 1, 8), 7);
+	CHECK_EQ(hwres_claims_other_owner(&c, HWRES_IO, 0x3f8, 1, 7), 0);
+	CHECK_EQ(hwres_claims_add(&c, HWRES_MEM, 0xa0000, 0x20000, 7), EOK);
+	CHECK_EQ(hwres_claims_add(&c, HWRES_MEM, 0xb8000, 0x1000, 8), EBUSY);
+	CHECK_EQ(hwres_claims_add(&c, HWRES_IO, 0xffff, 2, 8), EINVAL);
+	hwres_claims_release(&c, 7);
+	CHECK_EQ(c.count, 2);
+	CHECK_EQ(hwres_claims_add(&c, HWRES_IO, 0x3ff, 1, 8), EOK);
+	CHECK_EQ(hwres_claims_add(&c, HWRES_MEM, 0xb8000, 0x1000, 8), EOK);
+}
+
+HOST_TEST(claim_table_runs_out_with_elimit)
+{
+	static hwres_claims_t c;
+	memset(&c, 0, sizeof(c));
+	for (uint64_t i = 0; i < HWRES_CLAIMS_MAX; i++)
+		CHECK_EQ(hwres_claims_add(&c, HWRES_IO, i * 2, 1, 1), EOK);
+	CHECK_EQ(hwres_claims_add(&c, HWRES_IO, 0x1000, 1, 1), ELIMIT);
+	CHECK_EQ(hwres_claims_add(&c, HWRES_IO, 0, 1, 2), EBUSY);
+}
+
+HOST_TEST(pci_configuration_ports_are_told_apart)
+{
+	CHECK(hwres_is_pci_config(HWRES_IO, 0xcf8, 8));
+	CHECK(hwres_is_pci_config(HWRES_IO, 0xcfc, 1));
+	CHECK(hwres_is_pci_config(HWRES_IO, 0xc00, 0x100));
+	CHECK(!hwres_is_pci_config(HWRES_IO, 0xcf0, 8));
+	CHECK(!hwres_is_pci_config(HWRES_IO, 0xd00, 8));
+	CHECK(!hwres_is_pci_config(HWRES_IRQ, 0xcf8 & 0xff, 1));
+}

@@ -28,6 +28,7 @@
 #include <futex.h>
 #include <getopt.h>
 
+#define MS    1000ull
 #define USAGE "(a test program; tester runs it)"
 /* First words of its own modes (children it starts, ...). */
 static const char *const own_words[] = {"--exit", "--noperm", "--granted", "--sleep",
@@ -36,7 +37,6 @@ static const char *const own_words[] = {"--exit", "--noperm", "--granted", "--sl
 #define KERNEL_ADDR 0xffffffff80100000ull
 #define UNMAPPED    0x0000700000000000ull
 #define USER_END    0x0000800000000000ull
-#define MS	    1000ull
 
 static const char rodata_word[8] = "ro";
 
@@ -334,9 +334,10 @@ static void test_granted_resources(void)
 {
 	task_id_t id;
 	CHECK_RC(task_spawn_module("utest --granted", &id), EOK);
-	hw_resource_t mem = {.kind = HWRES_MEM, .base = 0xb8000, .size = 0x1000};
+	/* Nothing a driver of the full system owns (utest runs there too). */
+	hw_resource_t mem = {.kind = HWRES_MEM, .base = 0xd0000, .size = 0x1000};
 	hw_resource_t irq = {.kind = HWRES_IRQ, .base = 5, .size = 1};
-	hw_resource_t io = {.kind = HWRES_IO, .base = 0x3f8, .size = 8};
+	hw_resource_t io = {.kind = HWRES_IO, .base = 0x3e8, .size = 8};
 	hw_resource_t bad_io = {.kind = HWRES_IO, .base = 0xffff, .size = 2};
 	hw_resource_t bad_kind = {.kind = 9, .base = 0, .size = 1};
 	CHECK_RC(hwres_grant(999999, &io), ENOENT);
@@ -352,13 +353,65 @@ static void test_granted_resources(void)
 	CHECK(e.how == TASK_EXIT_NORMAL && e.status == 0);
 }
 
+/** Kills the sleeping child @a id and collects it. */
+static void kill_sleeper(task_id_t id)
+{
+	task_exit_t e;
+	CHECK_RC(task_kill(id), EOK);
+	CHECK_RC(task_join(id, &e, 10000 * MS), EOK);
+}
+
+/** What devman relies on: a port range, an IRQ line and device memory
+ *  granted to one task are EBUSY for every other (by grant or by
+ *  permission) until that task ends; the PCI configuration ports are out
+ *  of PERM_IO's reach. Resources no driver of the full system owns. */
+static void test_owned_hardware_is_busy_for_others(void)
+{
+	task_id_t a, b;
+	CHECK_RC(task_spawn_module("utest --sleep", &a), EOK);
+	CHECK_RC(task_spawn_module("utest --sleep", &b), EOK);
+	hw_resource_t io = {.kind = HWRES_IO, .base = 0x2e8, .size = 8};
+	hw_resource_t overlap = {.kind = HWRES_IO, .base = 0x2ef, .size = 2};
+	hw_resource_t irq = {.kind = HWRES_IRQ, .base = 3, .size = 1};
+	hw_resource_t mem = {.kind = HWRES_MEM, .base = 0xe0000, .size = 0x2000};
+	hw_resource_t mem_part = {.kind = HWRES_MEM, .base = 0xe1000, .size = 0x1000};
+	const hw_resource_t *all[] = {&io, &irq, &mem};
+	for (size_t i = 0; i < 3; i++) {
+		CHECK_RC(hwres_grant(a, all[i]), EOK);
+		CHECK_RC(hwres_grant(a, all[i]), EOK); /* again: its own */
+		CHECK_RC(hwres_grant(b, all[i]), EBUSY);
+	}
+	CHECK_RC(hwres_grant(b, &overlap), EBUSY);
+	CHECK_RC(hwres_grant(b, &mem_part), EBUSY);
+	/* Holding PERM_IO, PERM_IRQ and PERM_PHYSMEM does not get past an owner. */
+	uintptr_t base;
+	cap_handle_t h;
+	irq_cmd_t accept = {.cmd = IRQ_CMD_ACCEPT};
+	CHECK_RC(iospace_enable(0x2ec, 1), EBUSY);
+	CHECK_RC(ipc_irq_subscribe(3, 1024, &accept, 1, &h), EBUSY);
+	CHECK_RC(physmem_map(0xe1000, 4096, AS_AREA_READ, &base), EBUSY);
+	CHECK_RC(iospace_enable(0xcfc, 4), EPERM); /* the PCI driver's only */
+	hw_resource_t pci = {.kind = HWRES_IO, .base = 0xcf8, .size = 8};
+	CHECK_RC(hwres_grant(b, &pci), EOK); /* what devman does for it */
+	CHECK_RC(hwres_grant(a, &pci), EBUSY);
+	kill_sleeper(a); /* its claims go with it */
+	for (size_t i = 0; i < 3; i++)
+		CHECK_RC(hwres_grant(b, all[i]), EOK);
+	kill_sleeper(b);
+	/* Used under a permission, a port range is ours until we end. */
+	CHECK_RC(iospace_enable(0x2e8, 8), EOK);
+	CHECK_RC(task_spawn_module("utest --sleep", &a), EOK);
+	CHECK_RC(hwres_grant(a, &io), EBUSY);
+	kill_sleeper(a);
+}
+
 /* Children. */
 
 /** Waits (polling, up to a second) until the parent granted the ports. */
 static bool wait_for_io_grant(void)
 {
 	for (int i = 0; i < 100; i++) {
-		if (iospace_enable(0x3f8, 8) == EOK)
+		if (iospace_enable(0x3e8, 8) == EOK)
 			return true;
 		DISCARD(woken, thread_sleep(10 * MS));
 	}
@@ -397,11 +450,11 @@ static int child_granted(void)
 		return 100;
 	int bad = 0;
 	uintptr_t base;
-	bad += iospace_enable(0x3f9, 7) != EOK;
-	bad += iospace_enable(0x3f8, 9) != EPERM; /* one port too many */
+	bad += iospace_enable(0x3e9, 7) != EOK;
+	bad += iospace_enable(0x3e8, 9) != EPERM; /* one port too many */
 	bad += iospace_enable(0x2f8, 8) != EPERM;
-	bad += physmem_map(0xb9000, 4096, AS_AREA_READ, &base) != EPERM;
-	if (physmem_map(0xb8000, 4096, AS_AREA_READ, &base) == EOK)
+	bad += physmem_map(0xd1000, 4096, AS_AREA_READ, &base) != EPERM;
+	if (physmem_map(0xd0000, 4096, AS_AREA_READ, &base) == EOK)
 		bad += as_area_destroy(base) != EOK;
 	else
 		bad++;
@@ -492,5 +545,7 @@ int main(int argc, char **argv)
 	test_run("faulting_children_are_killed", test_faulting_children_are_killed);
 	test_run("child_exit_status_and_kill", test_child_exit_status_and_kill);
 	test_run("granted_resources", test_granted_resources);
+	test_run(
+	    "owned_hardware_is_busy_for_others", test_owned_hardware_is_busy_for_others);
 	return test_suite_end_count();
 }

@@ -63,7 +63,8 @@ typedef struct task {
 	 * covering ports below io_bitmap_bytes * 8; NULL: none. */
 	uint8_t *io_bitmap;
 	size_t io_bitmap_bytes;
-	hwres_set_t hwres; /* granted resources (under lock) */
+	hwres_set_t hwres;   /* granted resources (under lock) */
+	bool hwres_released; /* ending: its claims are gone, no more grants */
 } task_t;
 
 extern task_t kernel_task;
@@ -71,14 +72,20 @@ extern task_t kernel_task;
 void task_init(void);
 /** Creates an empty task (no threads) with a fresh address space. */
 errno_t task_create(const char *name, task_t *parent, unsigned perms, task_t **out);
-/** Whether @a task holds @a perm or a grant of @a kind covering @a base ..
- *  @a base + @a size - 1 (what SYS_IOSPACE_ENABLE, SYS_IRQ_SUBSCRIBE and
- *  SYS_PHYSMEM_MAP check). */
-bool task_hwres_allowed(
-    task_t *task, unsigned perm, uint32_t kind, uint64_t base, uint64_t size);
 /** Whether @a task holds @a perm or any hardware grant: a driver (what
  *  SYS_DMAMEM_MAP checks). */
 bool task_drives_hw(task_t *task, unsigned perm);
+/** Whether @a task may use @a base .. @a base + @a size - 1 of @a kind (what
+ *  SYS_IOSPACE_ENABLE, SYS_IRQ_SUBSCRIBE and SYS_PHYSMEM_MAP check): EOK
+ *  within a grant; else EPERM without @a perm or for the PCI configuration
+ *  ports, EBUSY when another task claims part of it; EOK then, claiming it
+ *  for @a task when @a claim (ports and IRQ lines; memory is shared). */
+errno_t task_hwres_use(
+    task_t *task, unsigned perm, uint32_t kind, uint64_t base, uint64_t size, bool claim);
+/** Grants @a task a hardware resource and claims it for it (SYS_HWRES_GRANT):
+ *  EINVAL, ELIMIT (hwres_set_add, the claim table), EBUSY (another task's
+ *  claim overlaps), ENOENT (the task is ending), ENOMEM. */
+errno_t task_hwres_grant(task_t *task, uint32_t kind, uint64_t base, uint64_t size);
 /** Destroys a task that never had a thread (a failed program load). */
 void task_discard(task_t *task);
 /** Finds a task by id and takes a reference; NULL if there is none. */
