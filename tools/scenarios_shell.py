@@ -277,6 +277,12 @@ PRIV_STEPS = [
     ("echo usage-$?\r", [r"^usage-2$"]),
     ("priv cd /tmp\r", [r"^sh: priv: cd is a builtin: it runs in the shell$"]),
     ("priv nosuch\r", [r"^sh: nosuch: not found$"]),
+    # ps -l: the shell holds every permission, the programs it runs none,
+    # with half the shell's task quota (init's children have 512).
+    ("ps -l\r", [r"^\s+ID NAME\s+TASKS\s+THREADS\s+CAPS\s+MEM-KiB\s+CALLS PERMS$",
+                 r"^\s*\d+ sh\s+\d+/512\s+\d+/1024\s+\d+/16384\s+\d+/-\s+\d+/4096 "
+                 r"physmem,io,irq,task,ipclog$",
+                 r"^\s*\d+ ps\s+0/256\s+1/1024\s+\d+/16384\s+\d+/-\s+\d+/4096 -$"]),
 ]
 
 

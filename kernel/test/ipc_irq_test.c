@@ -170,7 +170,11 @@ KTEST(event_task_exit_is_delivered_then_masked)
 	thread_start(t);
 	KT_ASSERT_EQ(semaphore_down(&w.ready, 2000 * MS), EOK);
 	KT_ASSERT_EQ(w.rc, EOK);
+	/* A second task subscribes as well (no task takes an event from the
+	 * others), but only once. */
+	KT_ASSERT_EQ(event_subscribe(&kernel_task, EVENT_TASK_EXIT, 1), EOK);
 	KT_ASSERT_EQ(event_subscribe(&kernel_task, EVENT_TASK_EXIT, 1), EEXIST);
+	event_task_cleanup(&kernel_task);
 	KT_ASSERT_EQ(event_subscribe(&kernel_task, EVENT_COUNT, 1), EINVAL);
 
 	uint64_t id = run_short_task();

@@ -38,9 +38,12 @@ typedef struct {
 	uint32_t dst;
 } irq_cmd_t;
 
-/* Kernel events a task can subscribe to (one subscriber each). */
-#define EVENT_TASK_EXIT 0 /* args: task id, how, status */
-#define EVENT_KLOG	1 /* args: bytes ever logged */
-#define EVENT_COUNT	2
+/* Kernel events a task can subscribe to: each has up to
+ * EVENT_SUBSCRIBERS_MAX subscribers (ELIMIT past them, EEXIST for a task's
+ * second subscription), each notified and masked on its own. */
+#define EVENT_TASK_EXIT	      0 /* args: task id, how, status */
+#define EVENT_KLOG	      1 /* args: bytes ever logged */
+#define EVENT_COUNT	      2
+#define EVENT_SUBSCRIBERS_MAX 8
 
 #endif

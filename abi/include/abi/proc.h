@@ -41,6 +41,34 @@ typedef struct {
 #define PERM_IPCLOG  0x10 /* control the IPC log */
 #define PERM_ALL     0x1f
 
+/*
+ * Quotas: what one task may hold at once. Exceeding a limit gives ELIMIT to
+ * that task alone. A new task inherits its creator's limits, the task limit
+ * halved (so no line of descendants can take all of an ancestor's); the
+ * creator, or a task with PERM_TASK, may lower them (SYS_QUOTA_SET), never
+ * raise them above its own. A limit of 0 refuses every new use.
+ */
+#define QUOTA_TASKS   0 /* living tasks it created, and theirs, loader tasks included */
+#define QUOTA_THREADS 1 /* its threads */
+#define QUOTA_CAPS    2 /* its capabilities other than calls (phones, IRQs) */
+#define QUOTA_MEMORY  3 /* pages committed to its own anonymous memory areas */
+#define QUOTA_CALLS \
+	4 /* calls it sent that are not answered yet (the
+			   synchronous fast path excepted: a thread waits) */
+#define QUOTA_COUNT	5
+#define QUOTA_UNLIMITED UINT64_MAX
+
+/* The limits the kernel's first tasks start with. */
+#define QUOTA_DEFAULT_TASKS   1024
+#define QUOTA_DEFAULT_THREADS 1024
+#define QUOTA_DEFAULT_CAPS    16384
+#define QUOTA_DEFAULT_CALLS   4096
+
+typedef struct {
+	uint64_t limit[QUOTA_COUNT];
+	uint64_t used[QUOTA_COUNT];
+} quota_info_t;
+
 /* How a task ended. */
 typedef enum {
 	TASK_EXIT_NORMAL = 1, /* called task_exit (status valid) */

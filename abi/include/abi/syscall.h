@@ -64,6 +64,10 @@
  * contiguous zeroed memory for a device to reach by DMA; a driver holding a
  * device grant, or PERM_PHYSMEM. Freed with SYS_AS_AREA_DESTROY. */
 #define SYS_DMAMEM_MAP 55
+/* (task id, 0: self; quota_info_t *) a task's limits and use (abi/proc.h) */
+#define SYS_QUOTA_GET 56
+/* (task id, QUOTA_* kind, limit): lowers a limit of a task we control */
+#define SYS_QUOTA_SET 57
 
 /*
  * IPC system calls take and return more words than the six argument
@@ -91,6 +95,6 @@
 
 #define SYS_IPC_FIRST 32
 #define SYS_IPC_LAST  43
-#define SYSCALL_COUNT 56
+#define SYSCALL_COUNT 58
 
 #endif

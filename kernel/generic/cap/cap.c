@@ -24,6 +24,8 @@ void cap_table_init(cap_table_t *t)
 	t->size = 0;
 	t->free_head = 0;
 	t->used = 0;
+	t->charged = 0;
+	t->limit = UINT64_MAX;
 }
 
 /** Doubles the table. Called without the lock (kmalloc may take others). */
@@ -58,11 +60,31 @@ static errno_t grow(cap_table_t *t)
 	return EOK;
 }
 
+/** Whether @a obj counts against QUOTA_CAPS. */
+static bool cap_is_charged(const kobject_t *obj)
+{
+	return obj->type != KOBJECT_CALL;
+}
+
+/** Empties slot @a s, uncharging it; its object's reference to the caller. Lock held. */
+static kobject_t *cap_release_charged_locked(cap_table_t *t, cap_slot_t *s)
+{
+	if (cap_is_charged(s->obj))
+		t->charged--;
+	return cap_release_locked(t, s);
+}
+
 errno_t cap_alloc(cap_table_t *t, kobject_t *obj, cap_handle_t *handle)
 {
+	bool charged = cap_is_charged(obj);
 	for (;;) {
 		spinlock_lock(&t->lock);
+		if (charged && t->charged >= t->limit) {
+			spinlock_unlock(&t->lock);
+			return ELIMIT;
+		}
 		if (cap_install_locked(t, obj, handle)) {
+			t->charged += charged;
 			spinlock_unlock(&t->lock);
 			return EOK;
 		}
@@ -93,7 +115,7 @@ errno_t cap_free(
 		spinlock_unlock(&t->lock);
 		return ENOENT;
 	}
-	*obj = cap_release_locked(t, s);
+	*obj = cap_release_charged_locked(t, s);
 	spinlock_unlock(&t->lock);
 	return EOK;
 }
@@ -105,7 +127,7 @@ void cap_table_clear(cap_table_t *t)
 		spinlock_lock(&t->lock);
 		for (uint32_t i = 0; i < t->size && obj == NULL; i++) {
 			if (t->slots[i].obj != NULL)
-				obj = cap_release_locked(t, &t->slots[i]);
+				obj = cap_release_charged_locked(t, &t->slots[i]);
 		}
 		spinlock_unlock(&t->lock);
 		if (obj == NULL)
@@ -125,4 +147,16 @@ void cap_table_destroy(cap_table_t *t)
 size_t cap_count(cap_table_t *t)
 {
 	return t->used;
+}
+
+size_t cap_charged(cap_table_t *t)
+{
+	return t->charged;
+}
+
+void cap_set_limit(cap_table_t *t, uint64_t limit)
+{
+	spinlock_lock(&t->lock);
+	t->limit = limit;
+	spinlock_unlock(&t->lock);
 }

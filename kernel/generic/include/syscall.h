@@ -64,6 +64,8 @@ sysarg_t sys_dmamem_map(
     sysarg_t size, sysarg_t flags, sysarg_t base_out, sysarg_t phys_out);
 sysarg_t sys_clock_get(sysarg_t ns_out);
 sysarg_t sys_clock_params(sysarg_t params_out);
+sysarg_t sys_quota_get(sysarg_t id, sysarg_t info_out);
+sysarg_t sys_quota_set(sysarg_t id, sysarg_t kind, sysarg_t limit);
 sysarg_t sys_irq_subscribe(
     sysarg_t irq, sysarg_t method, sysarg_t cmds, sysarg_t count, sysarg_t handle_out);
 sysarg_t sys_irq_unsubscribe(sysarg_t handle);

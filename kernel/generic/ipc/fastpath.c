@@ -338,7 +338,11 @@ bool ipc_fast_answer_wait(ipc_regs_t *s)
 	spinlock_lock_noirq(&phone->lock);
 	phone->active_calls--;
 	spinlock_unlock_noirq(&phone->lock);
-	call->phone = NULL; /* uncharged; its reference goes below */
+	call->phone = NULL;		  /* uncharged; its reference goes below */
+	if (call->flags & CALL_CHARGED) { /* sent by the general path */
+		call->flags &= ~CALL_CHARGED;
+		quota_calls_uncharge(call->caller_box->task);
+	}
 	thread_t *next = (call->flags & CALL_SYNC) ? answer_to_waiter(call)
 						   : answer_to_box_waiter(call);
 	if (next == NULL) {

@@ -150,6 +150,10 @@ void call_deliver_answer(call_t *call)
 		call->phone->active_calls--;
 		spinlock_unlock(&call->phone->lock);
 	}
+	if (call->flags & CALL_CHARGED) {
+		call->flags &= ~CALL_CHARGED;
+		quota_calls_uncharge(call->caller_box->task);
+	}
 	if ((call->flags & CALL_SYNC) && deliver_to_waiter(call))
 		return;
 	call->flags |= CALL_ANSWERED;
@@ -231,15 +235,21 @@ static errno_t call_send(cap_handle_t phone_h, const ipc_data_t *data, sysarg_t 
 	} else {
 		task_get(self);
 		call->caller_box = &self->box;
+		if (quota_calls_charge(self))
+			call->flags |= CALL_CHARGED;
+		else
+			rc = ELIMIT;
 		call->answer_label = label;
 		call->request_label = phone->label;
 		call->phone = phone; /* the cap_get reference moves to the call */
-		if (call->ops->request_preprocess != NULL)
+		if (rc == EOK && call->ops->request_preprocess != NULL)
 			rc = call->ops->request_preprocess(call);
 	}
 	if (rc != EOK) {
 		phone_release_slot(phone);
 		if (call != NULL) {
+			if (call->flags & CALL_CHARGED)
+				quota_calls_uncharge(self);
 			call->phone = NULL;
 			kobject_put(&call->kobj);
 		}

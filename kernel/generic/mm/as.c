@@ -9,6 +9,7 @@
 #include <mm/frame.h>
 #include <mm/kmalloc.h>
 #include <mm/page.h>
+#include <panic.h>
 #include <string.h>
 
 #define AS_ANY_BASE 0x0000010000000000ull /* where AS_AREA_ANY searches from */
@@ -39,6 +40,8 @@ errno_t as_create(as_t **out)
 	spinlock_init(&as->lock, "as", LOCK_CLASS_AS);
 	list_initialize(&as->areas);
 	as->area_count = 0;
+	as->committed = 0;
+	as->commit_limit = QUOTA_UNLIMITED;
 	*out = as;
 	return EOK;
 }
@@ -116,6 +119,41 @@ static errno_t check_create_args(uintptr_t base, size_t size, unsigned flags)
 	return EOK;
 }
 
+/** Counts @a pages more against @a as's QUOTA_MEMORY; ELIMIT past it. */
+static errno_t commit_charge(as_t *as, uint64_t pages)
+{
+	spinlock_lock(&as->lock);
+	errno_t rc = pages > as->commit_limit - MIN(as->committed, as->commit_limit)
+	    ? ELIMIT
+	    : EOK;
+	if (rc == EOK)
+		as->committed += pages;
+	spinlock_unlock(&as->lock);
+	return rc;
+}
+
+/** Takes back @a pages charged to @a as. Lock held. */
+static void commit_uncharge_locked(as_t *as, uint64_t pages)
+{
+	assert(as->committed >= pages);
+	as->committed -= pages;
+}
+
+void as_set_commit_limit(as_t *as, uint64_t pages)
+{
+	spinlock_lock(&as->lock);
+	as->commit_limit = pages;
+	spinlock_unlock(&as->lock);
+}
+
+uint64_t as_committed(as_t *as)
+{
+	spinlock_lock(&as->lock);
+	uint64_t pages = as->committed;
+	spinlock_unlock(&as->lock);
+	return pages;
+}
+
 errno_t as_area_create(as_t *as, uintptr_t *base, size_t size, unsigned flags,
     mem_object_t *obj, size_t obj_offset)
 {
@@ -125,20 +163,28 @@ errno_t as_area_create(as_t *as, uintptr_t *base, size_t size, unsigned flags,
 	size_t pages = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE;
 	if (obj != NULL && (obj_offset > obj->pages || pages > obj->pages - obj_offset))
 		return EINVAL;
+	bool charged = obj == NULL && !(flags & AS_AREA_NORESERVE);
+	if (charged && (rc = commit_charge(as, pages)) != EOK)
+		return rc;
 	as_area_t *area = kmem_alloc(&area_cache);
 	if (area == NULL)
-		return ENOMEM;
-	if (obj == NULL) {
+		rc = ENOMEM;
+	else if (obj == NULL)
 		rc = (flags & AS_AREA_NORESERVE)
 		    ? mem_object_create_noreserve(pages, &obj)
 		    : mem_object_create_anon(pages, &obj);
-		if (rc != EOK) {
-			kmem_free(&area_cache, area);
-			return rc;
-		}
-	} else {
+	else
 		mem_object_get(obj);
+	if (rc != EOK) {
+		if (area != NULL)
+			kmem_free(&area_cache, area);
+		spinlock_lock(&as->lock);
+		if (charged)
+			commit_uncharge_locked(as, pages);
+		spinlock_unlock(&as->lock);
+		return rc;
 	}
+	area->charged = charged;
 	area->pages = pages;
 	area->flags = flags;
 	area->obj = obj;
@@ -147,6 +193,8 @@ errno_t as_area_create(as_t *as, uintptr_t *base, size_t size, unsigned flags,
 	spinlock_lock(&as->lock);
 	uintptr_t at = *base == AS_AREA_ANY ? find_hole(as, pages) : *base;
 	if (at == 0 || !range_free(as, at, pages, NULL)) {
+		if (charged)
+			commit_uncharge_locked(as, pages);
 		spinlock_unlock(&as->lock);
 		mem_object_put(obj);
 		kmem_free(&area_cache, area);
@@ -188,6 +236,8 @@ errno_t as_area_destroy(as_t *as, uintptr_t base)
 	unmap_pages(as, area, 0, area->pages);
 	list_remove(&area->link);
 	as->area_count--;
+	if (area->charged)
+		commit_uncharge_locked(as, area->pages);
 	spinlock_unlock(&as->lock);
 	area_free(area);
 	return EOK;
@@ -204,12 +254,19 @@ static errno_t resize_locked(as_t *as, as_area_t *area, size_t pages)
 	if (pages > area->obj->pages - area->obj_offset &&
 	    (!exclusive || area->obj->type != MEM_OBJECT_ANON))
 		return ENOTSUP;
+	uint64_t more = area->charged && pages > area->pages ? pages - area->pages : 0;
+	if (more > as->commit_limit - MIN(as->committed, as->commit_limit))
+		return ELIMIT;
 	if (pages < area->pages)
 		unmap_pages(as, area, pages, area->pages - pages);
 	if (exclusive && area->obj->type == MEM_OBJECT_ANON) {
 		errno_t rc = mem_object_resize(area->obj, area->obj_offset + pages);
 		if (rc != EOK)
 			return rc;
+	}
+	if (area->charged) {
+		as->committed += more;
+		commit_uncharge_locked(as, pages < area->pages ? area->pages - pages : 0);
 	}
 	area->pages = pages;
 	return EOK;

@@ -214,6 +214,36 @@ sysarg_t sys_hwres_grant(sysarg_t task_id, sysarg_t kind, sysarg_t base, sysarg_
 	return (sysarg_t) rc;
 }
 
+sysarg_t sys_quota_get(sysarg_t id, sysarg_t info_out)
+{
+	task_t *t = id == 0 ? current_task() : task_find(id);
+	if (t == NULL)
+		return (sysarg_t) ENOENT;
+	if (id == 0)
+		task_get(t);
+	quota_info_t info;
+	quota_get(t, &info);
+	task_put(t);
+	return (sysarg_t) copy_to_uspace(info_out, &info, sizeof(info));
+}
+
+/* A task may lower its own limits and those of the tasks it controls. */
+sysarg_t sys_quota_set(sysarg_t id, sysarg_t kind, sysarg_t limit)
+{
+	if (kind >= QUOTA_COUNT)
+		return (sysarg_t) EINVAL;
+	errno_t rc = EOK;
+	task_t *t = id == 0 || id == current_task()->id ? current_task()
+							: controlled_task(id, &rc);
+	if (t == NULL)
+		return (sysarg_t) rc;
+	if (t == current_task())
+		task_get(t);
+	rc = quota_set(t, (unsigned) kind, limit);
+	task_put(t);
+	return (sysarg_t) rc;
+}
+
 sysarg_t sys_perm_get(sysarg_t perms_out)
 {
 	unsigned perms = current_task()->perms;

@@ -14,6 +14,7 @@
 #include <mm/page.h>
 #include <panic.h>
 #include <printf.h>
+#include <proc/quota.h>
 #include <proc/thread.h>
 #include <string.h>
 #include <system.h>
@@ -58,6 +59,8 @@ void task_init(void)
 	task_fields_init(&kernel_task, "kernel");
 	kernel_task.id = 0;
 	kernel_task.perms = PERM_ALL;
+	for (unsigned k = 0; k < QUOTA_COUNT; k++)
+		kernel_task.quota[k] = QUOTA_UNLIMITED;
 	kernel_task.page_root = page_kernel_root();
 	task_publish(&kernel_task);
 }
@@ -76,6 +79,13 @@ errno_t task_create(const char *name, task_t *parent, unsigned perms, task_t **o
 	t->page_root = t->as->root;
 	t->perms = perms;
 	t->parent_id = parent != NULL && parent != &kernel_task ? parent->id : 0;
+	rc = quota_task_init(t, parent);
+	if (rc != EOK) {
+		as_destroy(t->as);
+		cap_table_destroy(&t->caps);
+		kmem_free(&task_cache, t);
+		return rc;
+	}
 	spinlock_lock(&tasks_lock);
 	t->id = next_task_id++;
 	spinlock_unlock(&tasks_lock);
@@ -89,6 +99,7 @@ void task_free(task_t *t)
 	assert(t != &kernel_task && t->thread_count == 0 && t->as == NULL);
 	cap_table_destroy(&t->caps);
 	kfree(t->io_bitmap);
+	quota_task_free(t);
 	kmem_free(&task_cache, t);
 }
 
@@ -110,9 +121,10 @@ task_t *task_find(uint64_t id)
 errno_t task_attach_thread(task_t *task, thread_t *thread)
 {
 	spinlock_lock(&task->lock);
-	if (task->dying) {
+	if (task->dying || task->thread_count >= task->quota[QUOTA_THREADS]) {
+		errno_t rc = task->dying ? EINTR : ELIMIT;
 		spinlock_unlock(&task->lock);
-		return EINTR;
+		return rc;
 	}
 	list_append(&thread->task_link, &task->threads);
 	task->thread_count++;
@@ -147,6 +159,7 @@ void task_discard(task_t *t)
 {
 	assert(t->thread_count == 0);
 	task_hwres_release(t);
+	quota_task_end(t);
 	ipc_task_cleanup(t);
 	as_destroy(t->as);
 	t->as = NULL;
@@ -208,6 +221,7 @@ static void task_finish(task_t *t)
 	/* Before the phones hang up: whoever hears of the end (devman) may
 	 * grant the hardware to a new task at once. */
 	task_hwres_release(t);
+	quota_task_end(t);
 	event_task_cleanup(t);
 	ipc_task_cleanup(t);
 	as_destroy(t->as);

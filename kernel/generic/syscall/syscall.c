@@ -59,6 +59,8 @@ static const syscall_fn_t syscall_table[SYSCALL_COUNT] = {
     SYSCALL(SYS_SYSTEM_POWER, sys_system_power),
     SYSCALL(SYS_CLOCK_PARAMS, sys_clock_params),
     SYSCALL(SYS_DMAMEM_MAP, sys_dmamem_map),
+    SYSCALL(SYS_QUOTA_GET, sys_quota_get),
+    SYSCALL(SYS_QUOTA_SET, sys_quota_set),
 };
 
 sysarg_t syscall_dispatch(sysarg_t num, sysarg_t a1, sysarg_t a2, sysarg_t a3,

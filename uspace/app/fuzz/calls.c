@@ -329,6 +329,29 @@ static sysarg_t gen_number(fuzzer_t *f)
 	return PICK(f, beyond);
 }
 
+/** SYS_QUOTA_GET of any task; SYS_QUOTA_SET of tasks that do not exist,
+ *  that we do not control (unprivileged), or of our loaders: there only
+ *  QUOTA_TASKS, which a loader never uses (one starved of threads or memory
+ *  aborts, which the parent counts as a failure), and kinds past the last.
+ *  Never of ourselves (0 is us: a fuzzer without threads or memory fuzzes
+ *  nothing) and, holding PERM_TASK, never of the system's servers. */
+static void quota_fuzz(fuzzer_t *f, sysarg_t num)
+{
+	const uint64_t ids[] = {loader_ids[rnd(f) % POOL], 1, 2, 999999, UINT64_MAX};
+	const uint64_t limits[] = {0, 1, 2, 64, QUOTA_UNLIMITED, rnd(f)};
+	if (num == SYS_QUOTA_GET) {
+		fz_call(
+		    f, num, rnd(f) % 4 ? PICK(f, ids) : 0, gen_pointer(f), 0, 0, 0, 0);
+		return;
+	}
+	uint64_t id = f->privileged ? ids[0] : PICK(f, ids);
+	const sysarg_t kinds[] = {QUOTA_TASKS, QUOTA_COUNT, QUOTA_COUNT + 1, gen_any(f)};
+	sysarg_t kind = PICK(f, kinds);
+	if (id == 0 || (id == ids[0] && kind < QUOTA_COUNT && kind != QUOTA_TASKS))
+		id = 999999; /* an empty loader slot (0 would be us), or a kind it uses */
+	fz_call(f, num, id, kind, PICK(f, limits), 0, 0, 0);
+}
+
 /** Calls that need a shape of their own; false for the rest. */
 static bool shaped_call(fuzzer_t *f, sysarg_t num)
 {
@@ -385,6 +408,10 @@ static bool shaped_call(fuzzer_t *f, sysarg_t num)
 	case SYS_KLOG_READ:
 		fz_call(f, num, gen_pointer(f), gen_pointer(f), gen_size(f),
 		    gen_pointer(f), 0, 0);
+		return true;
+	case SYS_QUOTA_GET:
+	case SYS_QUOTA_SET:
+		quota_fuzz(f, num);
 		return true;
 	default:
 		return false;

@@ -56,11 +56,13 @@ static void dismiss(const sysarg_t r[10])
 }
 
 /* What the last peer's subscription to EVENT_TASK_EXIT returned: EOK
- * unless a dead peer's subscription was left behind (EEXIST). */
+ * unless dead peers' subscriptions were left behind and filled the
+ * event's EVENT_SUBSCRIBERS_MAX slots (ELIMIT). */
 static errno_t peer_event_rc;
 
-/** Peer: subscribes to the task-exit event (one subscriber at a time: the
- *  previous peer's subscription must have gone with it), registers with
+/** Peer: subscribes to the task-exit event (at most one peer at a time
+ *  holds one: the previous peer's subscription must have gone with it),
+ *  registers with
  *  the parent, telling it how the subscription went, then echoes or holds
  *  every call; an echoing peer forwards every work call with an argument
  *  of 3 mod 4 back to the parent (phone 1), which answers it itself. */

@@ -40,6 +40,11 @@ typedef struct {
 	uint32_t size;
 	uint32_t free_head; /* slot index + 1 of the first free slot, 0: none */
 	uint32_t used;
+	/* QUOTA_CAPS: capabilities other than calls (a call's is transient and
+	 * bounded by its sender's QUOTA_CALLS) and their limit. cap_alloc and
+	 * cap_free count them; the fast path installs and frees only calls. */
+	uint32_t charged;
+	uint64_t limit;
 } cap_table_t;
 
 /* Inline: reference counting sits on every IPC path. */
@@ -67,7 +72,8 @@ void cap_table_init(cap_table_t *table);
 /** Frees every capability, dropping the references; the table is then empty. */
 void cap_table_clear(cap_table_t *table);
 void cap_table_destroy(cap_table_t *table);
-/** Installs @a obj (the caller's reference moves into the table); ELIMIT, ENOMEM. */
+/** Installs @a obj (the caller's reference moves into the table); ELIMIT
+ *  (also past the table's QUOTA_CAPS limit for anything but a call), ENOMEM. */
 errno_t cap_alloc(cap_table_t *table, kobject_t *obj, cap_handle_t *handle);
 /** The object @a handle names if it has @a type, with a new reference; NULL otherwise. */
 kobject_t *cap_get(cap_table_t *table, cap_handle_t handle, kobject_type_t type);
@@ -133,5 +139,9 @@ static inline kobject_t *cap_release_locked(cap_table_t *t, cap_slot_t *s)
 }
 /** Number of capabilities in use. */
 size_t cap_count(cap_table_t *table);
+/** Capabilities counted against QUOTA_CAPS (all but calls). */
+size_t cap_charged(cap_table_t *table);
+/** Sets the QUOTA_CAPS limit (capabilities held stay). */
+void cap_set_limit(cap_table_t *table, uint64_t limit);
 
 #endif

@@ -62,6 +62,7 @@ typedef struct {
 #define CALL_NOTIF     0x04
 #define CALL_DISCARD   0x08 /* nobody collects the answer (kernel-sent) */
 #define CALL_SYNC      0x10 /* the answer goes straight to call->waiter */
+#define CALL_CHARGED   0x20 /* counted in its caller's QUOTA_CALLS until answered */
 
 struct ipc_method_ops;
 

@@ -21,6 +21,7 @@ typedef struct as_area {
 	unsigned flags; /* AS_AREA_* */
 	mem_object_t *obj;
 	size_t obj_offset; /* first object page mapped at base */
+	bool charged;	   /* its pages count in as->committed (QUOTA_MEMORY) */
 } as_area_t;
 
 typedef struct as {
@@ -28,6 +29,10 @@ typedef struct as {
 	spinlock_t lock;
 	list_t areas;
 	size_t area_count;
+	/* QUOTA_MEMORY: pages of the committing anonymous areas made here
+	 * (as_area_t.charged) and their limit; both under lock. */
+	uint64_t committed;
+	uint64_t commit_limit;
 } as_t;
 
 /* Page-fault access kinds. */
@@ -70,5 +75,10 @@ errno_t as_area_share(as_t *as, uintptr_t base, mem_object_t **obj, size_t *offs
 errno_t as_write(as_t *as, uintptr_t va, const void *data, size_t len);
 /** Resident pages mapped in @a as. */
 size_t as_resident_pages(as_t *as);
+
+/** Sets @a as's QUOTA_MEMORY limit (pages; areas already made stay). */
+void as_set_commit_limit(as_t *as, uint64_t pages);
+/** Pages charged to @a as's QUOTA_MEMORY. */
+uint64_t as_committed(as_t *as);
 
 #endif

@@ -18,6 +18,7 @@
 #include <cap/cap.h>
 #include <ipc/ipc.h>
 #include <proc/hwres.h>
+#include <proc/quota.h>
 #include <common/adt/list.h>
 #include <spinlock.h>
 #include <synch/waitq.h>
@@ -63,7 +64,14 @@ typedef struct task {
 	 * covering ports below io_bitmap_bytes * 8; NULL: none. */
 	uint8_t *io_bitmap;
 	size_t io_bitmap_bytes;
-	hwres_set_t hwres;   /* granted resources (under lock) */
+	hwres_set_t hwres; /* granted resources (under lock) */
+	/* Quotas (proc/quota.h): the limits (under lock), the living tasks it
+	 * and its descendants created (quota_lock), its unanswered calls
+	 * (atomic) and its creator (a reference, for QUOTA_TASKS). */
+	uint64_t quota[QUOTA_COUNT];
+	uint64_t tasks_used;
+	uint64_t calls_out;
+	struct task *quota_parent;
 	bool hwres_released; /* ending: its claims are gone, no more grants */
 } task_t;
 
@@ -108,7 +116,8 @@ static inline uint64_t task_page_root(const task_t *task)
 {
 	return task->page_root;
 }
-/** Adds @a thread to @a task; EINTR if the task is dying. */
+/** Adds @a thread to @a task; EINTR if the task is dying, ELIMIT at its
+ *  QUOTA_THREADS. */
 errno_t task_attach_thread(task_t *task, struct thread *thread);
 /** Removes @a thread from its task; the last one finishes the task. */
 void task_detach_thread(struct thread *thread);

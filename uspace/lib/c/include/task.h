@@ -71,6 +71,9 @@ typedef struct {
 	/* Hardware resources granted before it starts (ddi.h hwres_grant) */
 	const hw_resource_t *res;
 	size_t res_count;
+	/* Limits set before the program starts (quota_set; only lower than
+	 * what it inherits), QUOTA_UNLIMITED for each one kept */
+	uint64_t quota[QUOTA_COUNT];
 } task_spawn_opts_t;
 
 /** Fills @a opts with the defaults (none of the above). */
@@ -134,5 +137,10 @@ _NODISCARD errno_t task_kill(task_id_t id);
 unsigned perm_get(void);
 /** Grants @a perms, which the caller must hold itself, to task @a id. */
 _NODISCARD errno_t perm_grant(task_id_t id, unsigned perms);
+/** The limits and use of task @a id (0: the caller; abi/proc.h QUOTA_*). */
+_NODISCARD errno_t quota_get(task_id_t id, quota_info_t *info);
+/** Lowers the QUOTA_* @a kind limit of task @a id (0: the caller; else a
+ *  child, or any task with PERM_TASK) to @a limit: EPERM to raise it. */
+_NODISCARD errno_t quota_set(task_id_t id, unsigned kind, uint64_t limit);
 
 #endif

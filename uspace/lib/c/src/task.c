@@ -119,6 +119,16 @@ errno_t perm_grant(task_id_t id, unsigned perms)
 	return (errno_t) syscall2(SYS_PERM_GRANT, id, perms);
 }
 
+errno_t quota_get(task_id_t id, quota_info_t *info)
+{
+	return (errno_t) syscall2(SYS_QUOTA_GET, id, (sysarg_t) info);
+}
+
+errno_t quota_set(task_id_t id, unsigned kind, uint64_t limit)
+{
+	return (errno_t) syscall3(SYS_QUOTA_SET, id, kind, limit);
+}
+
 errno_t iospace_enable(uint32_t port, uint32_t size)
 {
 	return (errno_t) syscall2(SYS_IOSPACE_ENABLE, port, size);

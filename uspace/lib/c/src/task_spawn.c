@@ -112,6 +112,20 @@ void task_spawn_opts_init(task_spawn_opts_t *opts)
 	opts->perms = 0;
 	opts->res = NULL;
 	opts->res_count = 0;
+	for (unsigned k = 0; k < QUOTA_COUNT; k++)
+		opts->quota[k] = QUOTA_UNLIMITED;
+}
+
+/** Lowers task @a tid's limits to those @a opts names. */
+static errno_t apply_quotas(task_id_t tid, const task_spawn_opts_t *opts)
+{
+	quota_info_t now;
+	errno_t rc = quota_get(tid, &now);
+	for (unsigned k = 0; rc == EOK && k < QUOTA_COUNT; k++) {
+		if (opts->quota[k] < now.limit[k])
+			rc = quota_set(tid, k, opts->quota[k]);
+	}
+	return rc;
 }
 
 /** Everything up to LOADER_RUN with the loader of task @a tid. The
@@ -137,6 +151,8 @@ static errno_t loader_prepare(async_exch_t *exch, task_id_t tid, const char *pat
 		rc = perm_grant(tid, opts->perms);
 	for (size_t i = 0; rc == EOK && i < opts->res_count; i++)
 		rc = hwres_grant(tid, &opts->res[i]);
+	if (rc == EOK)
+		rc = apply_quotas(tid, opts);
 	return rc;
 }
 

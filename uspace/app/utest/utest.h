@@ -1,0 +1,22 @@
+/*
+ * utest's parts: the quota tests (quota.c) beside the rest (utest.c).
+ */
+#ifndef UTEST_H
+#define UTEST_H
+
+#define MS 1000ull
+
+/* quota.c */
+void test_quotas_are_inherited_and_only_lowered(void);
+void test_loader_flood_stops_at_the_task_quota(void);
+void test_capability_flood_stops_at_its_quota(void);
+void test_thread_and_memory_quotas(void);
+void test_events_have_several_subscribers(void);
+/** Child mode `--flood KIND N` (KIND tasks or caps). */
+int child_flood(int argc, char **argv);
+/** Child mode `--quota-checks`: the thread and memory limits; failures. */
+int child_quota_checks(void);
+/** Child mode `--subscribe`: holds an EVENT_TASK_EXIT subscription. */
+int child_subscribe(void);
+
+#endif
