@@ -116,9 +116,21 @@ void task_spawn_opts_init(task_spawn_opts_t *opts)
 		opts->quota[k] = QUOTA_UNLIMITED;
 }
 
+/** Whether @a opts lowers any limit. */
+static bool quotas_named(const task_spawn_opts_t *opts)
+{
+	for (unsigned k = 0; k < QUOTA_COUNT; k++) {
+		if (opts->quota[k] != QUOTA_UNLIMITED)
+			return true;
+	}
+	return false;
+}
+
 /** Lowers task @a tid's limits to those @a opts names. */
 static errno_t apply_quotas(task_id_t tid, const task_spawn_opts_t *opts)
 {
+	if (!quotas_named(opts))
+		return EOK;
 	quota_info_t now;
 	errno_t rc = quota_get(tid, &now);
 	for (unsigned k = 0; rc == EOK && k < QUOTA_COUNT; k++) {
