@@ -61,14 +61,14 @@ def scenario_trace_cat(args):
         note, since = tracetool.scripted_at_prompt(g, "cat /data/hello.txt")
         if "cat exited with status 0" not in note:
             return False, f"ipclog --run: {note}"
-        stats = shell_output(g, f"ipclog --stats {since}\r")
+        stats = shell_output(g, f"priv ipclog --stats {since}\r")
         for method in ("vfs.open", "vfs.read", "fs.read"):
             if not re.search(rf"^{re.escape(method)} +\d+ +\d+ +- ", stats, re.MULTILINE):
                 return False, f"ipclog --stats has no {method} row: [{stats}]"
-        out, status = shell_status(g, "ipclog --stats -o /nonexistent/x\r")
+        out, status = shell_status(g, "priv ipclog --stats -o /nonexistent/x\r")
         if status != 1 or "ipclog: /nonexistent/x: cannot create the file" not in out:
             return False, f"ipclog -o to a missing directory: status {status} [{out}]"
-        shell_output(g, f"ipclog --stats {since} -o /tmp/stats.txt\r")
+        shell_output(g, f"priv ipclog --stats {since} -o /tmp/stats.txt\r")
         if not re.search(r"^vfs\.open +\d+ +\d+ ", shell_output(g, "cat /tmp/stats.txt\r"),
                          re.MULTILINE):
             return False, "ipclog --stats -o /tmp/stats.txt: no vfs.open row in the file"
@@ -103,9 +103,9 @@ def scenario_ipclog_reads_what_was_there(args):
     with guest(args, "ipclog-reads-what-was-there", "",
                extra=tracetool.export_serial(export)) as g:
         wait_shell_prompt(g)
-        for keys in ("ipclog --on\r", "ipclog -c\r", "ls /\r"):
+        for keys in ("priv ipclog --on\r", "priv ipclog -c\r", "ls /\r"):
             shell_output(g, keys)
-        out, status = shell_status(g, "ipclog -n 200\r", timeout=120)
+        out, status = shell_status(g, "priv ipclog -n 200\r", timeout=120)
         records = re.findall(r"^ *\d+\.\d+ +(?:call|answer|forward|hangup|connect) .*$",
                              out, re.MULTILINE)
         if status != 0 or not 0 < len(records) <= 200:
@@ -117,7 +117,7 @@ def scenario_ipclog_reads_what_was_there(args):
         for _ in range(4):
             shell_output(g, "ls /app\r")
         offset = tracetool.capture_size(export)
-        out = shell_output(g, "ipclog --export --host\r", timeout=120)
+        out = shell_output(g, "priv ipclog --export --host\r", timeout=120)
         if not re.search(r"^ipclog: \d+ records were lost \(the log holds 1024\)$", out,
                          re.MULTILINE):
             return False, f"no loss reported: [{out}]"

@@ -82,7 +82,7 @@ def scripted(g, cmd):
 def scripted_at_prompt(g, cmd):
     """Runs @cmd traced (`ipclog --run`, which says which records it caused);
     returns (what happened, export options)."""
-    out = run(g, f"ipclog --run {cmd}", timeout=300)
+    out = run(g, f"priv ipclog --run {cmd}", timeout=300)
     m = re.search(r"^ipclog: records (\d+) to (\d+): (.*)$", out, re.MULTILINE)
     if not m:
         raise RuntimeError(f"ipclog --run said: {out.strip()!r}")
@@ -125,7 +125,7 @@ def export(g, since, path, timeout=60):
     to the export channel captured in @path; (seconds taken, what ipclog
     said) or raises RuntimeError when nothing arrived."""
     started, offset = time.time(), capture_size(path)
-    out = run(g, f"ipclog --export {since} --host".replace("  ", " "), timeout=600)
+    out = run(g, f"priv ipclog --export {since} --host".replace("  ", " "), timeout=600)
     if not wait_export(path, timeout, offset):
         raise RuntimeError(f"no export arrived: {out.strip()}")
     return time.time() - started, out.strip()
