@@ -41,7 +41,7 @@ def scenario_run_disk_persists(args):
         shell_run(g, "ls /disk\r", [r"^README\.md$", r"^docs$"])
         shell_run(g, "mkdir /disk/notes\r", [])
         shell_run(g, "echo kept-after-halt > '/disk/notes/A long name.txt'\r", [])
-        shell_run(g, "halt\r", [r"^system: powering off"], prompt=False)
+        shell_run(g, "priv halt\r", [r"^system: powering off"], prompt=False)
     text = host_read(path, "/notes/A long name.txt")
     if text != "kept-after-halt\n":
         return False, f"mtype read {text!r} after halt"
@@ -83,7 +83,7 @@ def scenario_disk_tools(args):
         shell_run(g, r"mount '/loc/devices/\hw\pci0\00:01.1\disk0' /mnt" + "\r",
                   [r"no file system recognised"])
         shell_run(g, "echo $?\r", [r"^1$"])
-        shell_run(g, "halt\r", [r"^system: powering off"], prompt=False)
+        shell_run(g, "priv halt\r", [r"^system: powering off"], prompt=False)
     part = path + ".p2"
     subprocess.run(["dd", f"if={path}", f"of={part}", "bs=512", "skip=86016", "status=none"],
                    check=True)
