@@ -11,7 +11,7 @@
 #include <proc/task.h>
 #include <spinlock.h>
 
-static spinlock_t quota_lock = SPINLOCK_INITIALIZER("quota");
+static spinlock_t quota_lock = SPINLOCK_INITIALIZER("quota", QUOTA);
 
 static const uint64_t quota_defaults[QUOTA_COUNT] = {
     [QUOTA_TASKS] = QUOTA_DEFAULT_TASKS,

@@ -27,7 +27,7 @@ static uint64_t next_task_id = 1;
 static size_t live_tasks;
 static slab_cache_t task_cache;
 static hwres_claims_t hw_claims; /* under hw_claims_lock */
-static spinlock_t hw_claims_lock = SPINLOCK_INITIALIZER("hw_claims");
+static spinlock_t hw_claims_lock = SPINLOCK_INITIALIZER("hw_claims", HW_CLAIMS);
 
 static void task_fields_init(task_t *t, const char *name)
 {

@@ -49,6 +49,8 @@
 	X(KSTACK, "kstack: free kernel stacks", LOCK_NEST_NONE) \
 	X(FRAME, "frame: the physical frame allocator", LOCK_NEST_NONE) \
 	/* Leaves: taken under anything, take nothing. */ \
+	X(HW_CLAIMS, "hw_claims: which task owns which hardware", LOCK_NEST_NONE) \
+	X(QUOTA, "quota: every task's count of tasks made", LOCK_NEST_NONE) \
 	X(IRQ_TABLE, "irq_table: kernel interrupt handlers", LOCK_NEST_NONE) \
 	X(IPCLOG, "ipclog: the kernel IPC log ring", LOCK_NEST_NONE) \
 	X(IPCLOG_EXPORT, "ipclog_export: the IPC log's export channel", LOCK_NEST_NONE) \
