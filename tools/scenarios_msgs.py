@@ -202,7 +202,7 @@ def scenario_ipclog_task_before_count(args):
     return not problems, "; ".join(problems)
 
 
-TEST_PROGRAMS = ["appstest", "astress", "asynctest", "bench", "devtest", "fuzz", "kvtest",
+TEST_PROGRAMS = ["appstest", "astress", "asynctest", "bench", "devtest", "exctest", "fuzz", "kvtest",
                  "loctest", "nstest", "stress", "tasktest", "termtest", "utest", "vfstest",
                  "bdtest", "fstest", "nettest"]
 

@@ -259,11 +259,24 @@ USER_SUITES = {
         ("init-logs-the-restart",
          r"^init: /app/tasktest \(task \d+\) ended: killed; restarting it$")],
         [r"\(tasktest\) killed: ", r"^init: /app/tasktest \(task \d+\) ended: .*restarting it$"]),
+    # Exceptions as messages and the debug interface (abi/exc.h): the kernel
+    # logs why it killed the children whose handler refused or died.
+    "exctest": ("exctest", "testinit=ns,vfs,tmpfs testtask=exctest", "exc", [
+        ("refused-answer-is-logged",
+         r"^task \d+ \(exctest\) killed: page fault \(exception handler: refused, "
+         r"EINVAL\) at 0x600000000000, ip 0x[0-9a-f]+$"),
+        ("kill-verdict-is-logged",
+         r"^task \d+ \(exctest\) killed: page fault \(exception handler: killed\) at "),
+        ("dead-handler-is-logged",
+         r"^task \d+ \(exctest\) killed: page fault \(exception handler: gone, EHANGUP\) "),
+        ("own-fault-is-not-sent", r"^task \d+ \(exctest\) killed: invalid opcode, ip ")],
+        [r"\(exctest\) killed: "]),
 }
 
 # These run a second time with the IPC fast path off (boot option
 # ipcfast=off), as <prefix>-no-fastpath.*: the general path must pass them too.
-NO_FASTPATH_SUITES = ["asynctest", "utest", "nstest", "tasktest", "vfstest", "astress"]
+NO_FASTPATH_SUITES = ["asynctest", "utest", "nstest", "tasktest", "vfstest", "astress",
+                      "exctest"]
 
 
 def user_suite(name, extra_options="", suffix=""):

@@ -95,6 +95,20 @@
 
 #define SYS_IPC_FIRST 32
 #define SYS_IPC_LAST  43
-#define SYSCALL_COUNT 58
+/* Exceptions as messages and the debug interface (abi/exc.h, docs/kernel.md). */
+/* (task id, thread id, phone, label, flags) -> the task's or thread's handler */
+#define SYS_EXC_HANDLER_SET 58
+/* (task id, EXC_DEBUG_* command, arg) stop, resume */
+#define SYS_DEBUG_CONTROL 59
+/* (task id, exc_thread_info_t *buf, size_t max) -> number of threads */
+#define SYS_DEBUG_THREADS 60
+/* (task id, thread id, exc_regs_t *regs) */
+#define SYS_DEBUG_REGS_GET 61
+/* (task id, thread id, const exc_regs_t *regs) */
+#define SYS_DEBUG_REGS_SET 62
+/* (task id, uintptr_t addr, void *buf, size_t size) */
+#define SYS_DEBUG_MEM_READ 63
+
+#define SYSCALL_COUNT 64
 
 #endif

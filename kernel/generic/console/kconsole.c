@@ -14,6 +14,7 @@
 #include <mm/frame.h>
 #include <mm/kmalloc.h>
 #include <printf.h>
+#include <proc/exc.h>
 #include <proc/task.h>
 #include <proc/thread.h>
 #include <string.h>
@@ -78,11 +79,27 @@ static const char *state_name(thread_state_t s)
 	return (unsigned) s < ARRAY_SIZE(names) ? names[s] : "?";
 }
 
+/** A stopped thread's reason (proc/exc.h): a debug stop, or the fault it
+ *  waits on its exception handler for. Read without the task's lock: the
+ *  console runs with everything else stopped. */
+static void print_thread_stop(const exc_stop_t *stop)
+{
+	if (stop->state == EXC_THREAD_STOPPED)
+		printf("      stopped by a debugger at ip %p\n",
+		    (void *) exc_context_ip(stop->ctx));
+	else
+		printf(
+		    "      faulted: exception %u at %p, ip %p; waits for its handler\n",
+		    stop->kind, (void *) stop->addr, (void *) exc_context_ip(stop->ctx));
+}
+
 static void print_thread(thread_t *t, void *arg)
 {
 	printf("%5llu %5llu %-16s %-8s %4d %8llu\n", (unsigned long long) t->id,
 	    (unsigned long long) t->task->id, t->name, state_name(t->state), t->priority,
 	    (unsigned long long) t->ticks);
+	if (t->exc_stop != NULL)
+		print_thread_stop(t->exc_stop);
 }
 
 static void cmd_threads(int argc, char **argv)

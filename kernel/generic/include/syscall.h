@@ -66,6 +66,13 @@ sysarg_t sys_clock_get(sysarg_t ns_out);
 sysarg_t sys_clock_params(sysarg_t params_out);
 sysarg_t sys_quota_get(sysarg_t id, sysarg_t info_out);
 sysarg_t sys_quota_set(sysarg_t id, sysarg_t kind, sysarg_t limit);
+sysarg_t sys_exc_handler_set(sysarg_t task_id, sysarg_t thread_id, sysarg_t phone_h,
+    sysarg_t label, sysarg_t flags);
+sysarg_t sys_debug_control(sysarg_t task_id, sysarg_t command);
+sysarg_t sys_debug_threads(sysarg_t task_id, sysarg_t buf, sysarg_t max);
+sysarg_t sys_debug_regs_get(sysarg_t task_id, sysarg_t thread_id, sysarg_t regs_out);
+sysarg_t sys_debug_regs_set(sysarg_t task_id, sysarg_t thread_id, sysarg_t regs_in);
+sysarg_t sys_debug_mem_read(sysarg_t task_id, sysarg_t addr, sysarg_t buf, sysarg_t size);
 sysarg_t sys_irq_subscribe(
     sysarg_t irq, sysarg_t method, sysarg_t cmds, sysarg_t count, sysarg_t handle_out);
 sysarg_t sys_irq_unsubscribe(sysarg_t handle);

@@ -577,6 +577,28 @@ errno_t ipc_call_wait(cap_handle_t phone_h, const ipc_data_t *data, sysarg_t lab
 	return ipc_call_wait_general(phone_h, data, label, timeout_ns, flags, ev);
 }
 
+/** Sleeps until synchronous @a call (waited for by @a self) is answered, or
+ *  until @a deadline or a kill: then the answer will go to the caller's box
+ *  (or be dropped), the waiter's reference is gone and the reason returned. */
+static errno_t call_wait_answer(thread_t *self, call_t *call, uint64_t deadline)
+{
+	waitq_t *wq = &self->ipc_wq;
+	spinlock_lock(&wq->lock);
+	while (!(call->flags & CALL_ANSWERED)) {
+		errno_t rc = waitq_sleep_until_locked(wq, deadline, WAITQ_INTERRUPTIBLE);
+		spinlock_lock(&wq->lock);
+		if (rc != EOK && !(call->flags & CALL_ANSWERED)) {
+			/* Give up: the answer will go to the answerbox. */
+			call->flags &= ~CALL_SYNC;
+			spinlock_unlock(&wq->lock);
+			kobject_put(&call->kobj);
+			return rc;
+		}
+	}
+	spinlock_unlock(&wq->lock);
+	return EOK;
+}
+
 errno_t ipc_call_wait_general(cap_handle_t phone_h, const ipc_data_t *data,
     sysarg_t label, uint64_t timeout_ns, unsigned flags, ipc_event_t *ev)
 {
@@ -592,22 +614,37 @@ errno_t ipc_call_wait_general(cap_handle_t phone_h, const ipc_data_t *data,
 	rc = call_send(phone_h, data, label, self, &call);
 	if (rc != EOK)
 		return rc;
-	waitq_t *wq = &self->ipc_wq;
-	uint64_t deadline = waitq_deadline(timeout_ns);
-	spinlock_lock(&wq->lock);
-	while (!(call->flags & CALL_ANSWERED)) {
-		rc = waitq_sleep_until_locked(wq, deadline, WAITQ_INTERRUPTIBLE);
-		spinlock_lock(&wq->lock);
-		if (rc != EOK && !(call->flags & CALL_ANSWERED)) {
-			/* Give up: the answer will go to the answerbox. */
-			call->flags &= ~CALL_SYNC;
-			spinlock_unlock(&wq->lock);
-			kobject_put(&call->kobj);
-			return rc;
-		}
-	}
-	spinlock_unlock(&wq->lock);
+	rc = call_wait_answer(self, call, waitq_deadline(timeout_ns));
+	if (rc != EOK)
+		return rc;
 	receive_answer(call, ev); /* drops the waiter's reference */
+	return EOK;
+}
+
+errno_t ipc_call_kernel_wait(phone_t *phone, call_t *call, ipc_data_t *answer)
+{
+	thread_t *self = THREAD;
+	answerbox_t *callee;
+	errno_t rc = phone_reserve_slot(phone, &callee);
+	if (rc != EOK) {
+		kobject_put(&call->kobj);
+		return rc;
+	}
+	kobject_get(&phone->kobj);
+	call->phone = phone;
+	call->request_label = phone->label;
+	call->flags |= CALL_SYNC;
+	call->waiter = self;
+	kobject_get(&call->kobj); /* the waiter's */
+	IPCLOG(IPCLOG_CALL, call, call->sender->id, callee->task->id, 0, IPCLOG_F_KERNEL);
+	if (!call_enqueue_request(callee, call))
+		call_answer_error(call, EHANGUP); /* the handler is dying */
+	task_put(callee->task);
+	rc = call_wait_answer(self, call, WAITQ_FOREVER);
+	if (rc != EOK)
+		return rc;
+	*answer = call->data;
+	kobject_put(&call->kobj); /* the waiter's */
 	return EOK;
 }
 

@@ -405,6 +405,26 @@ errno_t as_write(as_t *as, uintptr_t va, const void *data, size_t len)
 	return EOK;
 }
 
+errno_t as_read_page(as_t *as, uintptr_t va, void *buf, size_t len)
+{
+	assert(len <= PAGE_SIZE - va % PAGE_SIZE);
+	spinlock_lock(&as->lock);
+	as_area_t *area = find_area(as, va);
+	paddr_t pa;
+	errno_t rc = ENOENT;
+	if (area != NULL && area->obj->type == MEM_OBJECT_PHYS)
+		rc = EPERM;
+	else if (area != NULL)
+		rc = mem_object_page(area->obj,
+		    area->obj_offset +
+			(ALIGN_DOWN(va, PAGE_SIZE) - area->base) / PAGE_SIZE,
+		    &pa);
+	if (rc == EOK)
+		memcpy(buf, (uint8_t *) phys_to_virt(pa) + va % PAGE_SIZE, len);
+	spinlock_unlock(&as->lock);
+	return rc;
+}
+
 size_t as_resident_pages(as_t *as)
 {
 	size_t n = 0;

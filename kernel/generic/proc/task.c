@@ -15,6 +15,7 @@
 #include <panic.h>
 #include <printf.h>
 #include <proc/quota.h>
+#include <proc/exc.h>
 #include <proc/thread.h>
 #include <string.h>
 #include <system.h>
@@ -37,6 +38,7 @@ static void task_fields_init(task_t *t, const char *name)
 	list_initialize(&t->threads);
 	link_initialize(&t->all_link);
 	waitq_init(&t->exit_wq);
+	waitq_init(&t->debug_wq);
 	t->refcount = 1; /* the global list's */
 	t->state = TASK_RUNNING;
 	t->start_ns = clock_ns();
@@ -155,14 +157,24 @@ static void task_hwres_release(task_t *t)
 	spinlock_unlock(&t->lock);
 }
 
+/** Takes the address space away from @a t (under t->lock, so that the debug
+ *  interface, which reads it under that lock, never sees it freed) and frees it. */
+static void task_as_destroy(task_t *t)
+{
+	spinlock_lock(&t->lock);
+	struct as *as = t->as;
+	t->as = NULL;
+	spinlock_unlock(&t->lock);
+	as_destroy(as);
+}
+
 void task_discard(task_t *t)
 {
 	assert(t->thread_count == 0);
 	task_hwres_release(t);
 	quota_task_end(t);
 	ipc_task_cleanup(t);
-	as_destroy(t->as);
-	t->as = NULL;
+	task_as_destroy(t);
 	task_reap(t);
 }
 
@@ -223,9 +235,9 @@ static void task_finish(task_t *t)
 	task_hwres_release(t);
 	quota_task_end(t);
 	event_task_cleanup(t);
+	exc_task_cleanup(t);
 	ipc_task_cleanup(t);
-	as_destroy(t->as);
-	t->as = NULL;
+	task_as_destroy(t);
 	task_orphan_children(t);
 	spinlock_lock(&t->lock);
 	spinlock_lock(&tasks_lock);
@@ -243,6 +255,7 @@ static void task_finish(task_t *t)
 void task_detach_thread(thread_t *thread)
 {
 	task_t *task = thread->task;
+	exc_thread_cleanup(thread);
 	spinlock_lock(&task->lock);
 	list_remove(&thread->task_link);
 	bool last = --task->thread_count == 0 && task != &kernel_task;

@@ -61,6 +61,12 @@ static const syscall_fn_t syscall_table[SYSCALL_COUNT] = {
     SYSCALL(SYS_DMAMEM_MAP, sys_dmamem_map),
     SYSCALL(SYS_QUOTA_GET, sys_quota_get),
     SYSCALL(SYS_QUOTA_SET, sys_quota_set),
+    SYSCALL(SYS_EXC_HANDLER_SET, sys_exc_handler_set),
+    SYSCALL(SYS_DEBUG_CONTROL, sys_debug_control),
+    SYSCALL(SYS_DEBUG_THREADS, sys_debug_threads),
+    SYSCALL(SYS_DEBUG_REGS_GET, sys_debug_regs_get),
+    SYSCALL(SYS_DEBUG_REGS_SET, sys_debug_regs_set),
+    SYSCALL(SYS_DEBUG_MEM_READ, sys_debug_mem_read),
 };
 
 sysarg_t syscall_dispatch(sysarg_t num, sysarg_t a1, sysarg_t a2, sysarg_t a3,

@@ -10,6 +10,7 @@
 #include <mm/kstack.h>
 #include <panic.h>
 #include <printf.h>
+#include <proc/exc.h>
 #include <proc/scheduler.h>
 #include <proc/task.h>
 #include <cpu.h>
@@ -84,8 +85,11 @@ static void exception_dispatch(istate_t *istate)
 	unsigned v = (unsigned) istate->vector;
 	if (exception_handlers[v] != NULL && exception_handlers[v](istate))
 		return;
-	if (istate_from_user(istate))
+	if (istate_from_user(istate)) {
+		if (exc_fault(istate, v, 0, exception_names[v]))
+			return;
 		task_fault(exception_names[v], (int) v, 0, istate->rip, false);
+	}
 	if (v == VECTOR_PAGE_FAULT)
 		panic_istate(istate, "%s at %p (%s %s, %s mode)", exception_names[v],
 		    (void *) read_cr2(),
@@ -120,6 +124,10 @@ void interrupt_dispatch(istate_t *istate)
 			scheduler_preempt_point();
 	}
 	/* Other vectors (spurious 255, stray software interrupts) are ignored. */
-	if (istate_from_user(istate) && THREAD->kill_pending)
+	if (!istate_from_user(istate))
+		return;
+	if (unlikely(THREAD->task->debug_stop))
+		exc_debug_stop_point(istate);
+	if (THREAD->kill_pending)
 		thread_exit();
 }

@@ -17,8 +17,9 @@ typedef struct {
 	uint32_t zero;
 } __attribute__((packed)) idt_entry_t;
 
-#define ISR_STUB_SIZE  16
-#define GATE_INTERRUPT 0x8e /* present, DPL 0, 64-bit interrupt gate */
+#define ISR_STUB_SIZE	    16
+#define GATE_INTERRUPT	    0x8e /* present, DPL 0, 64-bit interrupt gate */
+#define GATE_INTERRUPT_USER 0xee /* the same, DPL 3: user code may raise it */
 
 extern char isr_stub_table_start[];
 static idt_entry_t idt[256] __attribute__((aligned(16)));
@@ -41,6 +42,8 @@ void idt_init(void)
 		idt_set(v, (uintptr_t) isr_stub_table_start + v * ISR_STUB_SIZE, 0);
 	idt[2].ist = IST_NMI;
 	idt[8].ist = IST_DOUBLE_FAULT;
+	/* int3 from user mode is a breakpoint (for debuggers), not a #GP. */
+	idt[3].type_attr = GATE_INTERRUPT_USER;
 
 	struct {
 		uint16_t limit;

@@ -1,8 +1,8 @@
 /*
  * Page faults. A fault on a user address (from user mode, or from the
  * kernel's user-copy instruction) goes to the task's address space for
- * demand paging; if that fails, user code is killed and the user copy
- * returns an error. Anything else is a kernel bug and panics.
+ * demand paging; if that fails, user code goes to its exception handler
+ * (proc/exc.c) or is killed, and the user copy returns an error. Anything else is a kernel bug and panics.
  */
 #include <arch/asm.h>
 #include <arch/interrupt.h>
@@ -10,6 +10,7 @@
 #include <cpu.h>
 #include <interrupt.h>
 #include <mm/as.h>
+#include <proc/exc.h>
 #include <proc/task.h>
 #include <proc/thread.h>
 
@@ -47,6 +48,8 @@ static bool page_fault(istate_t *is)
 	/* Demand paging found no free frame: the task cannot go on. */
 	if (rc == ENOMEM)
 		task_fault("out of memory", TASK_FAULT_NO_MEMORY, addr, is->rip, true);
+	if (exc_fault(is, EXC_KIND_PAGE, addr, "page fault"))
+		return true; /* the handler resolved it: the access is retried */
 	task_fault("page fault", TASK_FAULT_PAGE, addr, is->rip, true);
 }
 

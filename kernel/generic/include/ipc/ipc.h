@@ -140,6 +140,14 @@ errno_t ipc_call(cap_handle_t phone_h, const ipc_data_t *data, sysarg_t label);
  */
 errno_t ipc_call_wait(cap_handle_t phone_h, const ipc_data_t *data, sysarg_t label,
     uint64_t timeout_ns, unsigned flags, ipc_event_t *ev);
+/**
+ * Sends kernel-made @a call (call_create_discarded: its sender is whom the
+ * receiver sees) through @a phone for the current thread and waits for its
+ * answer, which comes back in @a answer (EOK; its method word is the return
+ * value). The call's reference is consumed. EHANGUP/ELIMIT: not sent; EINTR:
+ * killed while waiting (a later answer is dropped).
+ */
+errno_t ipc_call_kernel_wait(phone_t *phone, struct call *call, ipc_data_t *answer);
 /** Answers @a call_h, then waits like ipc_wait (a server's whole turn). */
 errno_t ipc_answer_wait(cap_handle_t call_h, ipc_data_t *answer, uint64_t timeout_ns,
     unsigned flags, ipc_event_t *ev);

@@ -73,6 +73,10 @@ errno_t as_area_share(as_t *as, uintptr_t base, mem_object_t **obj, size_t *offs
     size_t *pages, unsigned *flags);
 /** Copies @a len bytes into the address space at @a va (for loading images). */
 errno_t as_write(as_t *as, uintptr_t va, const void *data, size_t len);
+/** Copies @a len bytes at @a va, all in one page, out of the address space
+ *  (the debug interface); ENOENT outside any area, EPERM in device memory,
+ *  ENOMEM. A page never touched reads as the area's content (zeros). */
+errno_t as_read_page(as_t *as, uintptr_t va, void *buf, size_t len);
 /** Resident pages mapped in @a as. */
 size_t as_resident_pages(as_t *as);
 

@@ -73,6 +73,14 @@ typedef struct task {
 	uint64_t calls_out;
 	struct task *quota_parent;
 	bool hwres_released; /* ending: its claims are gone, no more grants */
+	/* Exceptions and debugging (proc/exc.c), under lock: the exception
+	 * handler (a phone reference, NULL: none); debug_stop: threads stop on
+	 * their way to user mode and sleep on debug_wq until it is cleared;
+	 * exc_self as thread->exc_self. */
+	struct phone *exc_phone;
+	uint64_t exc_self;
+	bool debug_stop;
+	waitq_t debug_wq;
 } task_t;
 
 extern task_t kernel_task;

@@ -89,6 +89,13 @@ typedef struct thread {
 	uintptr_t futex_addr;
 	uintptr_t tls;	/* user thread-local data base (FS base on amd64) */
 	waitq_t ipc_wq; /* ipc_call_wait sleeps here for its answer */
+	/* Exceptions and debugging (proc/exc.c), under task->lock: the thread's
+	 * own exception handler (a phone reference; NULL: the task's), and while
+	 * the thread is stopped, why and where (NULL while it runs). exc_self:
+	 * the handler's own thread (its faults are not sent to it), 0: none. */
+	struct phone *exc_phone;
+	uint64_t exc_self;
+	struct exc_stop *exc_stop;
 
 	uint64_t ticks; /* ticks spent running */
 	uint64_t switches;

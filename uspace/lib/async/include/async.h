@@ -153,6 +153,13 @@ typedef void (*async_hangup_handler_t)(const ipc_call_t *call, void *arg);
  *  any fibril, after the framework ended the task's connections: it must not
  *  block (it may allocate and fibril_notify()). */
 void async_set_hangup_handler(async_hangup_handler_t handler, void *data);
+/** Handles one IPC_M_EXCEPTION call (exc.h: a fault of a task we are the
+ *  exception handler of) in a fibril of its own; it must answer it
+ *  (exc_answer). */
+typedef void (*async_exception_handler_t)(ipc_call_t *call, void *arg);
+/** Has @a handler(@a data) take every IPC_M_EXCEPTION call; NULL: none
+ *  (the default: such calls are refused, which kills the faulting task). */
+void async_set_exception_handler(async_exception_handler_t handler, void *data);
 /** Offers the server behind @a exch a callback connection (CONNECT_TO_ME
  *  with @a iface, @a arg1, @a arg2): calls it makes through it are handled
  *  by @a handler(@a data) in a connection fibril of their own. */

@@ -82,6 +82,9 @@ static void *fallback_data;
 static async_client_data_ctor_t client_ctor;
 static async_client_data_dtor_t client_dtor;
 static async_hangup_handler_t hangup_handler;
+/* The exception handler (async_set_exception_handler), under async_lock. */
+static async_exception_handler_t exception_handler;
+static void *exception_data;
 static void *hangup_data;
 
 unsigned async_blocked;
@@ -119,7 +122,8 @@ void async_server_init(void)
 bool async_serving_locked(void)
 {
 	return port_count > 0 || conn_count > 0 || fallback_handler != NULL ||
-	    hangup_handler != NULL || async_notification_count > 0;
+	    hangup_handler != NULL || exception_handler != NULL ||
+	    async_notification_count > 0;
 }
 
 static async_client_t *client_find_locked(task_id_t task_id)
@@ -439,9 +443,55 @@ static void close_received(const ipc_event_t *ev)
 	spinlock_unlock(&async_lock);
 }
 
+typedef struct {
+	ipc_call_t call;
+	async_exception_handler_t handler;
+	void *data;
+} exception_work_t;
+
+static errno_t exception_fibril(void *arg)
+{
+	exception_work_t *w = arg;
+	w->handler(&w->call, w->data);
+	free(w);
+	return EOK;
+}
+
+/** IPC_M_EXCEPTION: the handler runs in a fibril of its own and answers;
+ *  without one (or without memory) the fault is refused, which kills the
+ *  faulting task. */
+static void exception_received(ipc_event_t *ev, fibril_ipc_answer_t *later)
+{
+	spinlock_lock(&async_lock);
+	async_exception_handler_t handler = exception_handler;
+	void *data = exception_data;
+	spinlock_unlock(&async_lock);
+	exception_work_t *w = handler != NULL ? malloc(sizeof(*w)) : NULL;
+	fid_t f = w != NULL ? fibril_create(exception_fibril, w) : 0;
+	if (f == 0) {
+		free(w);
+		async_answer_later(later, ev, handler != NULL ? ENOMEM : ENOENT);
+		return;
+	}
+	*w = (exception_work_t){*ev, handler, data};
+	fibril_add_ready(f);
+}
+
+void async_set_exception_handler(async_exception_handler_t handler, void *data)
+{
+	async_init();
+	spinlock_lock(&async_lock);
+	exception_handler = handler;
+	exception_data = data;
+	spinlock_unlock(&async_lock);
+}
+
 static void request_received(ipc_event_t *ev, fibril_ipc_answer_t *later)
 {
 	switch (ev->imethod) {
+	case IPC_M_EXCEPTION:
+		exception_received(ev, later);
+		return;
 	case IPC_M_CONNECT_ME_TO:
 		connection_received(ev, later);
 		return;

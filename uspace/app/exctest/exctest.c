@@ -1,0 +1,590 @@
+/*
+ * exctest: exceptions as messages and the debug interface (abi/exc.h).
+ *
+ * In its own task, a worker thread faults in each way the CPU can report
+ * (page faults, divide error, invalid opcode, general protection,
+ * breakpoint, x87 error; QEMU's TCG does not raise the SIMD error) while this task is its exception
+ * handler: each fault must arrive with the right payload, and the worker
+ * must go on where the answer says. With children it starts (exctest
+ * --child MODE) it checks the answers the kernel refuses, a kill while the
+ * faulting thread waits, a handler that dies, a handler faulting itself, the
+ * debug interface's stop, thread list, registers and memory, and that the
+ * kernel's counters come back to their baseline.
+ * Output: testsuite.h lines; exit status 0 only if every test passed.
+ */
+#include <as.h>
+#include <async.h>
+#include <exc.h>
+#include <fibril.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <task.h>
+#include <testsuite.h>
+#include <thread.h>
+
+#define USAGE "(a test program; make test boots it with testtask=exctest)"
+static const char *const own_words[] = {"--child", NULL};
+
+#define EXCTEST_PATH "/app/exctest"
+#define UNMAPPED     0x0000600000000000ull
+#define NONCANONICAL 0x8000000000000000ull
+#define KERNEL_IP    0xffffffff80100000ull
+#define WAIT_USEC    (30 * 1000 * 1000ull)
+#define PF_PRESENT   0x1
+#define PF_WRITE     0x2
+#define PF_USER	     0x4
+
+/* The faulting instructions, each between a start and an end label. */
+extern char ud_start[], ud_end[], div_start[], div_end[], gp_start[], gp_end[];
+extern char bp_end[], x87_start[], x87_end[];
+
+/*
+ * Exception calls as the async framework hands them to us: queued by the
+ * handler fibril, taken by the test that waits for one.
+ */
+#define QUEUE_MAX 8
+static ipc_call_t queue[QUEUE_MAX];
+static size_t queued;
+static fibril_event_t queue_event;
+
+static void exception_handler(ipc_call_t *call, void *arg)
+{
+	if (queued == QUEUE_MAX) {
+		DISCARD(best_effort, exc_answer(call->cap, EXC_KILL, 0, 0));
+		return;
+	}
+	queue[queued++] = *call;
+	fibril_notify(&queue_event);
+}
+
+/** The next exception call (false: none within WAIT_USEC). */
+static bool exception_next(ipc_call_t *call, exc_info_t *info)
+{
+	uint64_t deadline = fibril_deadline(WAIT_USEC);
+	while (queued == 0) {
+		if (fibril_wait_until(&queue_event, deadline) == ETIMEOUT && queued == 0)
+			return false;
+	}
+	*call = queue[0];
+	memmove(&queue[0], &queue[1], --queued * sizeof(queue[0]));
+	exc_info_get(call, info);
+	return true;
+}
+
+/*
+ * In-task faults: a worker thread runs one of these while the main thread's
+ * async framework is its task's handler.
+ */
+static volatile int worker_done;
+static volatile uint64_t worker_value;
+
+/* noinline: its labels must exist once. */
+static __attribute__((noinline)) void fault_ud(void)
+{
+	__asm__ volatile("ud_start: ud2\nud_end:");
+}
+
+static __attribute__((noinline)) void fault_div(void)
+{
+	__asm__ volatile("xor %%edx, %%edx\n mov $1, %%eax\n xor %%ecx, %%ecx\n"
+			 "div_start: divl %%ecx\ndiv_end:" ::
+				 : "rax", "rcx", "rdx");
+}
+
+static __attribute__((noinline)) void fault_gp(void)
+{
+	__asm__ volatile("movabs $0x8000000000000000, %%rax\n"
+			 "gp_start: movq (%%rax), %%rax\ngp_end:" ::
+				 : "rax");
+}
+
+static __attribute__((noinline)) void fault_bp(void)
+{
+	__asm__ volatile("int3\nbp_end:");
+	worker_value = 3; /* reached only when resumed past the breakpoint */
+}
+
+static __attribute__((noinline)) void fault_x87(void)
+{
+	uint16_t cw = 0x037b; /* all masked but zero-divide */
+	float zero = 0.0f;
+	/* The error is raised by the next waiting instruction, the fwait. */
+	__asm__ volatile("fninit\n fldcw %0\n fld1\n fdivs %1\n"
+			 "x87_start: fwait\nx87_end: fninit" ::"m"(cw),
+	    "m"(zero));
+}
+
+static volatile uint8_t *page_target;
+
+static void fault_page_write(void)
+{
+	*page_target = 0x5a;
+	worker_value = *page_target;
+}
+
+static void (*worker_fn)(void);
+
+static void worker(void *arg)
+{
+	worker_fn();
+	worker_done = 1;
+}
+
+static thread_id_t worker_start(void (*fn)(void))
+{
+	worker_fn = fn;
+	worker_done = 0;
+	worker_value = 0;
+	thread_id_t id = 0;
+	if (thread_create(worker, NULL, "faulter", &id) != EOK)
+		return 0;
+	return id;
+}
+
+/** Waits (yielding to the async framework) until the worker has returned. */
+static bool worker_finish(thread_id_t id)
+{
+	for (int i = 0; i < 30000 && !worker_done; i++)
+		fibril_usleep(1000);
+	return worker_done && thread_join(id) == EOK;
+}
+
+/** Starts a worker running @a fn and takes its fault; its id (0: failed). */
+static thread_id_t worker_fault(void (*fn)(void), ipc_call_t *call, exc_info_t *info)
+{
+	thread_id_t id = worker_start(fn);
+	return id != 0 && exception_next(call, info) ? id : 0;
+}
+
+/** Runs @a fn in a worker: its fault must be @a kind at @a start, and it
+ *  resumes at @a end. */
+static void check_kind(void (*fn)(void), unsigned kind, char *start, char *end)
+{
+	ipc_call_t call;
+	exc_info_t info;
+	thread_id_t id = worker_fault(fn, &call, &info);
+	CHECK(id != 0);
+	EXPECT(info.kind == kind, "kind %u, wanted %u", info.kind, kind);
+	EXPECT(info.thread_id == id, "thread %llu, wanted %llu",
+	    (unsigned long long) info.thread_id, (unsigned long long) id);
+	EXPECT(ipc_get_task_id(&call) == task_get_id(), "sender %llu",
+	    (unsigned long long) ipc_get_task_id(&call));
+	EXPECT(info.ip == (uintptr_t) start, "ip %#llx, wanted %p",
+	    (unsigned long long) info.ip, (void *) start);
+	EXPECT(info.sp > USER_ADDRESS_MIN && info.sp < 0x800000000000ull, "sp %#llx",
+	    (unsigned long long) info.sp);
+	EXPECT(info.fault_addr == 0, "fault address %#llx",
+	    (unsigned long long) info.fault_addr);
+	CHECK_RC(exc_answer(call.cap, EXC_RESUME, (uintptr_t) end, 0), EOK);
+	CHECK(worker_finish(id));
+}
+
+static void test_divide_error_reaches_the_handler(void)
+{
+	check_kind(fault_div, EXC_KIND_DIVIDE, div_start, div_end);
+}
+
+static void test_invalid_opcode_reaches_the_handler(void)
+{
+	check_kind(fault_ud, EXC_KIND_OPCODE, ud_start, ud_end);
+}
+
+static void test_general_protection_reaches_the_handler(void)
+{
+	check_kind(fault_gp, EXC_KIND_GENERAL, gp_start, gp_end);
+}
+
+static void test_x87_error_reaches_the_handler(void)
+{
+	check_kind(fault_x87, EXC_KIND_X87, x87_start, x87_end);
+}
+
+/* A debugger's resume past a breakpoint: the ip is already after int3. */
+static void test_resume_past_a_breakpoint(void)
+{
+	ipc_call_t call;
+	exc_info_t info;
+	thread_id_t id = worker_fault(fault_bp, &call, &info);
+	CHECK(id != 0);
+	EXPECT(info.kind == EXC_KIND_BREAKPOINT, "kind %u", info.kind);
+	EXPECT(info.ip == (uintptr_t) bp_end, "ip %#llx, wanted %p",
+	    (unsigned long long) info.ip, (void *) bp_end);
+	CHECK_RC(exc_answer(call.cap, EXC_RESUME, 0, 0), EOK);
+	CHECK(worker_finish(id));
+	CHECK(worker_value == 3);
+}
+
+/* The handler maps the page the worker wrote to; the write then completes. */
+static void test_resume_after_mapping_the_page(void)
+{
+	page_target = (volatile uint8_t *) UNMAPPED;
+	ipc_call_t call;
+	exc_info_t info;
+	thread_id_t id = worker_fault(fault_page_write, &call, &info);
+	CHECK(id != 0);
+	EXPECT(info.kind == EXC_KIND_PAGE, "kind %u", info.kind);
+	EXPECT(info.fault_addr == UNMAPPED, "address %#llx",
+	    (unsigned long long) info.fault_addr);
+	EXPECT((info.error & (PF_WRITE | PF_USER | PF_PRESENT)) == (PF_WRITE | PF_USER),
+	    "error code %#x", info.error);
+	uintptr_t base = UNMAPPED;
+	CHECK_RC(as_area_create(&base, 4096, AS_AREA_READ | AS_AREA_WRITE), EOK);
+	CHECK_RC(exc_answer(call.cap, EXC_RESUME, 0, 0), EOK);
+	CHECK(worker_finish(id));
+	EXPECT(worker_value == 0x5a, "read back %#llx", (unsigned long long) worker_value);
+	CHECK_RC(as_area_destroy(base), EOK);
+}
+
+/* A write to a read-only area: a protection fault; the handler lifts it. */
+static void test_resume_after_a_protection_fault(void)
+{
+	uintptr_t base = AS_AREA_ANY;
+	CHECK_RC(as_area_create(&base, 4096, AS_AREA_READ), EOK);
+	page_target = (volatile uint8_t *) base + 8;
+	CHECK(*page_target == 0); /* present now: the write is a protection fault */
+	ipc_call_t call;
+	exc_info_t info;
+	thread_id_t id = worker_fault(fault_page_write, &call, &info);
+	CHECK(id != 0);
+	EXPECT(info.kind == EXC_KIND_PAGE && info.fault_addr == base + 8,
+	    "kind %u at %#llx", info.kind, (unsigned long long) info.fault_addr);
+	EXPECT((info.error & (PF_WRITE | PF_PRESENT)) == (PF_WRITE | PF_PRESENT),
+	    "error code %#x", info.error);
+	CHECK_RC(as_area_change_flags(base, AS_AREA_READ | AS_AREA_WRITE), EOK);
+	CHECK_RC(exc_answer(call.cap, EXC_RESUME, 0, 0), EOK);
+	CHECK(worker_finish(id));
+	EXPECT(worker_value == 0x5a, "read back %#llx", (unsigned long long) worker_value);
+	CHECK_RC(as_area_destroy(base), EOK);
+}
+
+/* The registers of a thread stopped at a fault, read and set by the debug
+ * interface: the resume goes where the registers say. */
+static void test_registers_of_a_faulted_thread(void)
+{
+	ipc_call_t call;
+	exc_info_t info;
+	thread_id_t id = worker_fault(fault_ud, &call, &info);
+	CHECK(id != 0);
+	exc_thread_info_t threads[8];
+	size_t n = 0;
+	CHECK_RC(debug_threads(0, threads, 8, &n), EOK);
+	bool found = false;
+	for (size_t i = 0; i < n && i < 8; i++) {
+		if (threads[i].id == id)
+			found = threads[i].state == EXC_THREAD_FAULTED &&
+			    threads[i].kind == EXC_KIND_OPCODE &&
+			    threads[i].ip == (uintptr_t) ud_start;
+	}
+	EXPECT(found, "the faulted worker is not listed as such (%zu threads)", n);
+	exc_regs_t regs;
+	CHECK_RC(debug_regs_get(0, id, &regs), EOK);
+	EXPECT(regs.rip == (uintptr_t) ud_start && regs.rsp == info.sp,
+	    "rip %#llx rsp %#llx", (unsigned long long) regs.rip,
+	    (unsigned long long) regs.rsp);
+	exc_regs_t bad = regs;
+	bad.rip = KERNEL_IP;
+	CHECK_RC(debug_regs_set(0, id, &bad), EINVAL);
+	regs.rip = (uintptr_t) ud_end;
+	CHECK_RC(debug_regs_set(0, id, &regs), EOK);
+	CHECK_RC(exc_answer(call.cap, EXC_RESUME, 0, 0), EOK);
+	CHECK(worker_finish(id));
+}
+
+/*
+ * Children: exctest --child MODE, with this task as its exception handler
+ * from before its program runs.
+ */
+static void handler_for_child(task_id_t id, void *arg)
+{
+	errno_t *rc = arg;
+	*rc = exc_handler_set_to_me(id, 0, 0);
+}
+
+static errno_t child_start(const char *mode, task_id_t *id, task_wait_t *wait)
+{
+	const char *const args[] = {"exctest", "--child", mode, NULL};
+	errno_t set_rc = ENOENT;
+	task_spawn_opts_t opts;
+	task_spawn_opts_init(&opts);
+	opts.created = handler_for_child;
+	opts.created_arg = &set_rc;
+	errno_t rc = task_spawn_opts(id, wait, EXCTEST_PATH, args, &opts);
+	return rc != EOK ? rc : set_rc;
+}
+
+/** The child's page fault (at UNMAPPED), checked. */
+static bool child_fault_next(task_id_t id, ipc_call_t *call)
+{
+	exc_info_t info;
+	if (!exception_next(call, &info))
+		return false;
+	return ipc_get_task_id(call) == id && info.kind == EXC_KIND_PAGE &&
+	    info.fault_addr == UNMAPPED;
+}
+
+static bool ended_by_fault(task_wait_t *wait, int kind)
+{
+	task_exit_t exit;
+	return task_wait(wait, &exit, NULL) == EOK && exit.how == TASK_EXIT_FAULT &&
+	    exit.status == kind;
+}
+
+/** A child faults and is answered @a verdict, @a ip: the answer gets
+ *  @a answer_rc, and the child ends by its fault. */
+static void child_answered(unsigned verdict, uintptr_t ip, errno_t answer_rc)
+{
+	task_id_t id;
+	task_wait_t wait;
+	CHECK_RC(child_start("page", &id, &wait), EOK);
+	ipc_call_t call;
+	CHECK(child_fault_next(id, &call));
+	CHECK_RC(exc_answer(call.cap, verdict, ip, 0), answer_rc);
+	CHECK(ended_by_fault(&wait, EXC_KIND_PAGE));
+}
+
+static void test_kill_verdict_ends_the_child(void)
+{
+	child_answered(EXC_KILL, 0, EOK);
+}
+
+static void test_unknown_verdict_is_refused(void)
+{
+	child_answered(77, 0, EINVAL);
+}
+
+static void test_noncanonical_ip_is_refused(void)
+{
+	child_answered(EXC_RESUME, NONCANONICAL, EINVAL);
+}
+
+static void test_kernel_ip_is_refused(void)
+{
+	child_answered(EXC_RESUME, KERNEL_IP, EINVAL);
+}
+
+static void test_killed_while_it_waits_for_the_handler(void)
+{
+	task_id_t id;
+	task_wait_t wait;
+	CHECK_RC(child_start("page", &id, &wait), EOK);
+	ipc_call_t call;
+	CHECK(child_fault_next(id, &call));
+	CHECK_RC(task_kill(id), EOK);
+	task_exit_t exit;
+	CHECK_RC(task_wait(&wait, &exit, NULL), EOK);
+	CHECK(exit.how == TASK_EXIT_KILLED);
+	/* The answer finds nobody waiting: it is dropped. */
+	CHECK_RC(exc_answer(call.cap, EXC_RESUME, 0, 0), EOK);
+}
+
+/* The handler (a child that makes its own child fault) dies with the fault
+ * unanswered: the faulting grandchild is killed. */
+static void test_handler_death_kills_the_faulting_task(void)
+{
+	task_id_t id;
+	task_wait_t wait;
+	CHECK_RC(task_spawnl(&id, &wait, EXCTEST_PATH, "exctest", "--child",
+		     "dying-handler", NULL),
+	    EOK);
+	task_exit_t exit;
+	CHECK_RC(task_wait(&wait, &exit, NULL), EOK);
+	CHECK(exit.how == TASK_EXIT_NORMAL && exit.status == 0);
+}
+
+/* A handler is not sent its own faults: the child names itself and faults. */
+static void test_a_handler_is_not_sent_its_own_fault(void)
+{
+	task_id_t id;
+	task_wait_t wait;
+	CHECK_RC(task_spawnl(&id, &wait, EXCTEST_PATH, "exctest", "--child", "self",
+		     NULL),
+	    EOK);
+	CHECK(ended_by_fault(&wait, EXC_KIND_OPCODE));
+}
+
+/* Stop a spinning child, read its thread and memory, resume, kill. */
+static void test_debug_stop_read_and_resume(void)
+{
+	task_id_t id;
+	task_wait_t wait;
+	CHECK_RC(child_start("spin", &id, &wait), EOK);
+	CHECK_RC(debug_stop(id), EOK);
+	exc_thread_info_t t[4];
+	size_t n = 0;
+	for (int i = 0; i < 30000; i++) {
+		CHECK_RC(debug_threads(id, t, 4, &n), EOK);
+		if (n >= 1 && t[0].state == EXC_THREAD_STOPPED)
+			break;
+		fibril_usleep(1000);
+	}
+	CHECK(n >= 1 && t[0].state == EXC_THREAD_STOPPED);
+	exc_regs_t regs;
+	CHECK_RC(debug_regs_get(id, t[0].id, &regs), EOK);
+	EXPECT(regs.rip == t[0].ip, "rip %#llx, listed %#llx",
+	    (unsigned long long) regs.rip, (unsigned long long) t[0].ip);
+	/* The child's copy of our program: the same bytes at the same place. */
+	uint8_t code[16];
+	CHECK_RC(debug_mem_read(id, (uintptr_t) fault_ud, code, sizeof(code)), EOK);
+	CHECK(memcmp(code, (const void *) fault_ud, sizeof(code)) == 0);
+	CHECK_RC(debug_mem_read(id, UNMAPPED, code, 1), ENOENT);
+	CHECK_RC(debug_mem_read(id, 0x7ffffffffff0ull, code, 64), EINVAL);
+	CHECK_RC(debug_resume(id), EOK);
+	CHECK_RC(task_kill(id), EOK);
+	task_exit_t exit;
+	CHECK_RC(task_wait(&wait, &exit, NULL), EOK);
+	CHECK(exit.how == TASK_EXIT_KILLED);
+}
+
+/* Only one's children, or with PERM_DEBUG: the naming service (task 1) is
+ * not ours; the child checks that it may not debug us. */
+static void test_debugging_needs_a_child_or_the_permission(void)
+{
+	task_id_t id;
+	task_wait_t wait;
+	CHECK_RC(task_spawnl(&id, &wait, EXCTEST_PATH, "exctest", "--child", "noperm",
+		     NULL),
+	    EOK);
+	task_exit_t exit;
+	CHECK_RC(task_wait(&wait, &exit, NULL), EOK);
+	CHECK(exit.how == TASK_EXIT_NORMAL && exit.status == 0);
+}
+
+static kernel_stats_t baseline;
+
+static bool counters_back(void)
+{
+	kernel_stats_t now;
+	for (int i = 0; i < 30000; i++) {
+		if (kernel_stats_get(&now) == EOK && now.tasks == baseline.tasks &&
+		    now.threads == baseline.threads &&
+		    now.capabilities == baseline.capabilities)
+			return true;
+		fibril_usleep(1000);
+	}
+	printf("exctest: tasks %llu -> %llu, threads %llu -> %llu, caps %llu -> %llu\n",
+	    (unsigned long long) baseline.tasks, (unsigned long long) now.tasks,
+	    (unsigned long long) baseline.threads, (unsigned long long) now.threads,
+	    (unsigned long long) baseline.capabilities,
+	    (unsigned long long) now.capabilities);
+	return false;
+}
+
+static void test_everything_is_released(void)
+{
+	CHECK(counters_back());
+}
+
+/*
+ * The children.
+ */
+static int child_page(void)
+{
+	*(volatile uint8_t *) UNMAPPED = 1;
+	return 1; /* not reached: the handler resumes nothing here */
+}
+
+static void dying_handler(ipc_call_t *call, void *arg)
+{
+	/* Ends with the fault unanswered (and its grandchild waiting). */
+	task_exit(0);
+}
+
+static int child_dying_handler(void)
+{
+	async_set_exception_handler(dying_handler, NULL);
+	task_id_t id;
+	task_wait_t wait;
+	if (child_start("page", &id, &wait) != EOK)
+		return 2;
+	task_exit_t exit;
+	DISCARD(best_effort, task_wait(&wait, &exit, NULL));
+	return 3; /* not reached: the handler ended the task */
+}
+
+static int child_self(void)
+{
+	if (exc_handler_set_to_me(0, 0, 0) != EOK)
+		return 2;
+	fault_ud();
+	return 3;
+}
+
+static _Noreturn int child_spin(void)
+{
+	for (;;)
+		__asm__ volatile("pause");
+}
+
+static int child_noperm(void)
+{
+	exc_regs_t regs;
+	uint8_t b;
+	/* Task 1 (the naming service) is neither us nor our child. */
+	if (debug_stop(1) != EPERM || debug_mem_read(1, 0x400000, &b, 1) != EPERM ||
+	    exc_handler_set_to_me(1, 0, 0) != EPERM ||
+	    debug_regs_get(1, 1, &regs) != EPERM)
+		return 1;
+	if (debug_stop(0) != EINVAL || debug_mem_read(0, 0, &b, 0) != EOK)
+		return 2;
+	return 0;
+}
+
+static int child_exit(void)
+{
+	return 0;
+}
+
+static int child_main(const char *mode)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(void);
+	} modes[] = {{"page", child_page}, {"dying-handler", child_dying_handler},
+	    {"self", child_self}, {"spin", child_spin}, {"noperm", child_noperm}, {"exit", child_exit}};
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		if (strcmp(mode, modes[i].name) == 0)
+			return modes[i].fn();
+	}
+	return 100;
+}
+
+int main(int argc, char *argv[])
+{
+	int status;
+	if (cmd_check_words(argc, argv, USAGE, own_words, &status))
+		return status;
+	if (argc > 2 && strcmp(argv[1], "--child") == 0)
+		return child_main(argv[2]);
+	fibril_event_initialize(&queue_event);
+	async_set_exception_handler(exception_handler, NULL);
+	test_suite_start("exctest");
+	/* The baseline after one spawn: the sessions it opens stay for the next. */
+	task_id_t id;
+	task_wait_t wait;
+	task_exit_t exit;
+	if (child_start("exit", &id, &wait) != EOK || task_wait(&wait, &exit, NULL) != EOK ||
+	    kernel_stats_get(&baseline) != EOK)
+		return 1;
+	if (exc_handler_set_to_me(0, 0, 0) != EOK)
+		return 1;
+	RUN(test_divide_error_reaches_the_handler);
+	RUN(test_invalid_opcode_reaches_the_handler);
+	RUN(test_general_protection_reaches_the_handler);
+	RUN(test_x87_error_reaches_the_handler);
+	RUN(test_resume_past_a_breakpoint);
+	RUN(test_resume_after_mapping_the_page);
+	RUN(test_resume_after_a_protection_fault);
+	RUN(test_registers_of_a_faulted_thread);
+	RUN(test_kill_verdict_ends_the_child);
+	RUN(test_unknown_verdict_is_refused);
+	RUN(test_noncanonical_ip_is_refused);
+	RUN(test_kernel_ip_is_refused);
+	RUN(test_killed_while_it_waits_for_the_handler);
+	RUN(test_handler_death_kills_the_faulting_task);
+	RUN(test_a_handler_is_not_sent_its_own_fault);
+	RUN(test_debug_stop_read_and_resume);
+	RUN(test_debugging_needs_a_child_or_the_permission);
+	RUN(test_everything_is_released);
+	return test_suite_end();
+}
