@@ -9,7 +9,7 @@
 #   /loc   empty (locfs is mounted there)
 #   /pipe  empty (pipefs is mounted there)
 # Made with the host's cpio from the tree $(BUILD)/rootfs; programs without
-# symbols and debugging sections. make run's image gets the same archive
+# debugging sections (their symbol tables stay, for backtraces). make run's image gets the same archive
 # without the test programs and test servers (RUN_IMAGE_LEAVES_OUT; its
 # archive is $(BUILD)/run/rootfs.cpio, module kind "run").
 
@@ -34,7 +34,7 @@ $(BUILD)/rootfs.cpio: $(USPACE_PROGRAMS) $(ROOTFS_FILES) $(DRIVER_MATCH_FILES) \
 	@for f in $(USPACE_PROGRAMS); do \
 		dir=$$(basename $$(dirname $$f)); name=$$(basename $$f); \
 		case " $(TESTER_PROGRAMS) " in *" $$name "*) [ $$dir = app ] && dir=test;; esac; \
-		$(STRIP) --strip-all -o $(ROOTFS_DIR)/$$dir/$$name $$f || exit 1; \
+		$(STRIP) --strip-debug -o $(ROOTFS_DIR)/$$dir/$$name $$f || exit 1; \
 	done
 	@cp boot/cfg/* $(ROOTFS_DIR)/cfg/
 	@$(if $(DRIVER_MATCH_FILES),cp $(DRIVER_MATCH_FILES) $(ROOTFS_DIR)/drv/)

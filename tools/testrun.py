@@ -265,8 +265,8 @@ USER_SUITES = {
         ("refused-answer-is-logged",
          r"^task \d+ \(exctest\) killed: page fault \(exception handler: refused, "
          r"EINVAL\) at 0x600000000000, ip 0x[0-9a-f]+$"),
-        ("kill-verdict-is-logged",
-         r"^task \d+ \(exctest\) killed: page fault \(exception handler: killed\) at "),
+        ("kill-verdict-is-logged-as-without-a-handler",
+         r"^task \d+ \(exctest\) killed: page fault at 0x600000000000, ip "),
         ("dead-handler-is-logged",
          r"^task \d+ \(exctest\) killed: page fault \(exception handler: gone, EHANGUP\) "),
         ("own-fault-is-not-sent", r"^task \d+ \(exctest\) killed: invalid opcode, ip ")],
@@ -455,6 +455,19 @@ SHELL_STEPS = [
     ("status-after-erofs", "echo $?\r", ["\n1\r"], "/tmp # "),
     ("fault-reported", "tasktest --child fault\r", ["killed: page fault at 0x10"], "/tmp # "),
     ("status-139", "echo $?\r", ["139"], "/tmp # "),
+    # The shell is every program's exception handler: a crash prints the
+    # fault and a symbolic backtrace, and the shell goes on.
+    ("crash-backtrace", "exctest --child crash\r",
+     ["exctest (task ", "page fault at 0x10, ip ", "rip ", "#0 ", " in crash_deepest+",
+      " in crash_inner+", " in child_crash+", " in main+", "killed: page fault at 0x10"],
+     "/tmp # "),
+    ("after-crash", "echo $?\r", ["139"], "/tmp # "),
+    ("taskdump-spinner", "exctest --child spin &\r", [], "/tmp # "),
+    ("taskdump", "priv taskdump exctest\r",
+     ["(exctest)", "thread ", "stopped", "rip ", " in spin_here+", " in child_spin+"],
+     "/tmp # "),
+    ("taskdump-spinner-fg", "fg\r", [], None),
+    ("taskdump-spinner-killed", "\x03", ["killed"], "/tmp # "),
     ("pipe-three", "echo one two three | cat | cat > /tmp/p\r", [], "/tmp # "),
     ("pipe-result", "cat /tmp/p\r", ["\none two three\r"], "/tmp # "),
     ("pipe-ls", "ls /app | cat\r", ["hello"], "/tmp # "),
@@ -496,6 +509,7 @@ def scenario_shell(args):
     failed = []
     with guest(args, "shell", "", allow=[
             r"\(tasktest\) killed: page fault at 0x10,",
+            r"\(exctest\) killed: page fault at 0x10,",
             r"^init: /app/sh \(task \d+\) ended: exit status 3; restarting it$"]) as g:
         g.expect(r"^Type 'help' for commands\.", BOOT_TIMEOUT)
         g.expect(r"/ # ", 30)

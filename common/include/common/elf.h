@@ -41,6 +41,33 @@ typedef struct {
 	uint64_t align;
 } elf64_phdr_t;
 
+/* Section headers and symbols: only read for symbolic backtraces (libc
+ * backtrace.h), never needed to load a program. */
+typedef struct {
+	uint32_t name;
+	uint32_t type;
+	uint64_t flags;
+	uint64_t addr;
+	uint64_t offset;
+	uint64_t size;
+	uint32_t link;
+	uint32_t info;
+	uint64_t addralign;
+	uint64_t entsize;
+} elf64_shdr_t;
+
+typedef struct {
+	uint32_t name;
+	uint8_t info;
+	uint8_t other;
+	uint16_t shndx;
+	uint64_t value;
+	uint64_t size;
+} elf64_sym_t;
+
+#define ELF_SHT_SYMTAB 2
+#define ELF_STT_FUNC   2
+
 #define ELF_PT_LOAD    1
 #define ELF_PT_DYNAMIC 2
 #define ELF_PT_INTERP  3

@@ -41,7 +41,8 @@ thread_t *exc_thread_find_locked(task_t *task, uint64_t id)
 errno_t exc_handler_set(task_t *task, uint64_t thread_id, phone_t *phone, uint64_t self)
 {
 	spinlock_lock(&task->lock);
-	thread_t *thread = thread_id != 0 ? exc_thread_find_locked(task, thread_id) : NULL;
+	thread_t *thread = thread_id != 0 ? exc_thread_find_locked(task, thread_id)
+					  : NULL;
 	errno_t rc = thread_id != 0 && thread == NULL ? ENOENT : EOK;
 	if (rc == EOK) {
 		phone_t **slot = thread != NULL ? &thread->exc_phone : &task->exc_phone;
@@ -134,14 +135,18 @@ static void resume_apply(exc_context_t *ctx, const ipc_data_t *answer)
 		exc_context_set_sp(ctx, answer->args[2]);
 }
 
-/** Kills the current task after @a what, for the handler's @a reason. */
+/** Kills the current task after @a what, for the handler's @a reason (NULL:
+ *  the handler said kill, and the log says what it says without one). */
 static NORETURN void kill_for(exc_context_t *ctx, unsigned kind, uintptr_t addr,
     const char *what, const char *reason, errno_t rc)
 {
 	char text[96];
+	if (reason == NULL)
+		task_fault(
+		    what, (int) kind, addr, exc_context_ip(ctx), kind == EXC_KIND_PAGE);
 	if (rc != EOK)
-		snprintf(text, sizeof(text), "%s (exception handler: %s, %s)", what, reason,
-		    str_error(rc));
+		snprintf(text, sizeof(text), "%s (exception handler: %s, %s)", what,
+		    reason, str_error(rc));
 	else
 		snprintf(text, sizeof(text), "%s (exception handler: %s)", what, reason);
 	task_fault(text, (int) kind, addr, exc_context_ip(ctx), kind == EXC_KIND_PAGE);
@@ -175,7 +180,7 @@ bool exc_fault(exc_context_t *ctx, unsigned kind, uintptr_t addr, const char *wh
 	if ((errno_t) answer.method != EOK)
 		kill_for(ctx, kind, addr, what, "refused", (errno_t) answer.method);
 	if (answer.args[0] != EXC_RESUME)
-		kill_for(ctx, kind, addr, what, "killed", EOK);
+		kill_for(ctx, kind, addr, what, NULL, EOK);
 	resume_apply(ctx, &answer);
 	return true;
 }

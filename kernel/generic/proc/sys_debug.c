@@ -40,8 +40,8 @@ static errno_t debug_task_get(sysarg_t id, task_t **out)
 }
 
 /** The handler phone SYS_EXC_HANDLER_SET names (a reference, NULL: none). */
-static errno_t handler_phone(sysarg_t phone_h, sysarg_t label, sysarg_t flags,
-    phone_t **out)
+static errno_t handler_phone(
+    sysarg_t phone_h, sysarg_t label, sysarg_t flags, phone_t **out)
 {
 	task_t *self = THREAD->task;
 	*out = NULL;

@@ -89,14 +89,14 @@ static __attribute__((noinline)) void fault_div(void)
 {
 	__asm__ volatile("xor %%edx, %%edx\n mov $1, %%eax\n xor %%ecx, %%ecx\n"
 			 "div_start: divl %%ecx\ndiv_end:" ::
-				 : "rax", "rcx", "rdx");
+			     : "rax", "rcx", "rdx");
 }
 
 static __attribute__((noinline)) void fault_gp(void)
 {
 	__asm__ volatile("movabs $0x8000000000000000, %%rax\n"
 			 "gp_start: movq (%%rax), %%rax\ngp_end:" ::
-				 : "rax");
+			     : "rax");
 }
 
 static __attribute__((noinline)) void fault_bp(void)
@@ -232,7 +232,8 @@ static void test_resume_after_mapping_the_page(void)
 	CHECK_RC(as_area_create(&base, 4096, AS_AREA_READ | AS_AREA_WRITE), EOK);
 	CHECK_RC(exc_answer(call.cap, EXC_RESUME, 0, 0), EOK);
 	CHECK(worker_finish(id));
-	EXPECT(worker_value == 0x5a, "read back %#llx", (unsigned long long) worker_value);
+	EXPECT(
+	    worker_value == 0x5a, "read back %#llx", (unsigned long long) worker_value);
 	CHECK_RC(as_area_destroy(base), EOK);
 }
 
@@ -254,7 +255,8 @@ static void test_resume_after_a_protection_fault(void)
 	CHECK_RC(as_area_change_flags(base, AS_AREA_READ | AS_AREA_WRITE), EOK);
 	CHECK_RC(exc_answer(call.cap, EXC_RESUME, 0, 0), EOK);
 	CHECK(worker_finish(id));
-	EXPECT(worker_value == 0x5a, "read back %#llx", (unsigned long long) worker_value);
+	EXPECT(
+	    worker_value == 0x5a, "read back %#llx", (unsigned long long) worker_value);
 	CHECK_RC(as_area_destroy(base), EOK);
 }
 
@@ -397,8 +399,8 @@ static void test_a_handler_is_not_sent_its_own_fault(void)
 {
 	task_id_t id;
 	task_wait_t wait;
-	CHECK_RC(task_spawnl(&id, &wait, EXCTEST_PATH, "exctest", "--child", "self",
-		     NULL),
+	CHECK_RC(
+	    task_spawnl(&id, &wait, EXCTEST_PATH, "exctest", "--child", "self", NULL),
 	    EOK);
 	CHECK(ended_by_fault(&wait, EXC_KIND_OPCODE));
 }
@@ -442,8 +444,8 @@ static void test_debugging_needs_a_child_or_the_permission(void)
 {
 	task_id_t id;
 	task_wait_t wait;
-	CHECK_RC(task_spawnl(&id, &wait, EXCTEST_PATH, "exctest", "--child", "noperm",
-		     NULL),
+	CHECK_RC(
+	    task_spawnl(&id, &wait, EXCTEST_PATH, "exctest", "--child", "noperm", NULL),
 	    EOK);
 	task_exit_t exit;
 	CHECK_RC(task_wait(&wait, &exit, NULL), EOK);
@@ -510,10 +512,17 @@ static int child_self(void)
 	return 3;
 }
 
-static _Noreturn int child_spin(void)
+/* Spins in a known function (taskdump's scenario looks for it). */
+static __attribute__((noinline)) void spin_here(void)
 {
 	for (;;)
 		__asm__ volatile("pause");
+}
+
+static int child_spin(void)
+{
+	spin_here();
+	return 1;
 }
 
 static int child_noperm(void)
@@ -530,6 +539,27 @@ static int child_noperm(void)
 	return 0;
 }
 
+/* A crash three calls deep (the shell scenario looks for these names in
+ * the backtrace it prints). noinline: each keeps its frame. */
+static __attribute__((noinline)) void crash_deepest(volatile int *p)
+{
+	*p = 1;
+}
+
+static __attribute__((noinline)) void crash_inner(volatile int *p)
+{
+	crash_deepest(p);
+	__asm__ volatile(""); /* not a tail call */
+}
+
+static volatile uintptr_t crash_address = 0x10; /* below any mapping */
+
+static int child_crash(void)
+{
+	crash_inner((volatile int *) crash_address);
+	return 1;
+}
+
 static int child_exit(void)
 {
 	return 0;
@@ -541,7 +571,8 @@ static int child_main(const char *mode)
 		const char *name;
 		int (*fn)(void);
 	} modes[] = {{"page", child_page}, {"dying-handler", child_dying_handler},
-	    {"self", child_self}, {"spin", child_spin}, {"noperm", child_noperm}, {"exit", child_exit}};
+	    {"self", child_self}, {"spin", child_spin}, {"noperm", child_noperm},
+	    {"exit", child_exit}, {"crash", child_crash}};
 	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
 		if (strcmp(mode, modes[i].name) == 0)
 			return modes[i].fn();
@@ -563,8 +594,8 @@ int main(int argc, char *argv[])
 	task_id_t id;
 	task_wait_t wait;
 	task_exit_t exit;
-	if (child_start("exit", &id, &wait) != EOK || task_wait(&wait, &exit, NULL) != EOK ||
-	    kernel_stats_get(&baseline) != EOK)
+	if (child_start("exit", &id, &wait) != EOK ||
+	    task_wait(&wait, &exit, NULL) != EOK || kernel_stats_get(&baseline) != EOK)
 		return 1;
 	if (exc_handler_set_to_me(0, 0, 0) != EOK)
 		return 1;

@@ -77,13 +77,15 @@ bool run_foreground_pipeline(sh_t *sh, const sh_pipe_run_t *run)
 	return !first;
 }
 
-/** task_spawn's created hook for a foreground program (@a arg: its
- *  sh_fg_t): the task joins the terminal's foreground before it is even
- *  loaded, so a Ctrl-C typed right after Enter reaches it. */
+/** task_spawn's created hook (@a arg: a foreground program's sh_fg_t, NULL
+ *  for a background one): the shell becomes its exception handler, and a
+ *  foreground task joins the terminal's foreground before it is even loaded,
+ *  so a Ctrl-C typed right after Enter reaches it. */
 static void foreground_created(task_id_t id, void *arg)
 {
 	sh_fg_t *fg = arg;
-	if (fg->sh->term == NULL)
+	crash_watch(id);
+	if (fg == NULL || fg->sh->term == NULL)
 		return;
 	if (fg->first)
 		DISCARD(best_effort, term_set_foreground(fg->sh->term, id));
@@ -134,10 +136,10 @@ static errno_t spawn_with_env(sh_t *sh, const char *path, const sh_argv_t *a, in
 	task_spawn_opts_t opts;
 	task_spawn_opts_init(&opts);
 	opts.env = env;
-	if (fg != NULL) {
-		opts.created = foreground_created;
-		opts.created_arg = fg;
-	}
+	/* Every program gets the shell as its exception handler (crash.c); a
+	 * foreground one also joins the terminal's foreground. */
+	opts.created = foreground_created;
+	opts.created_arg = fg;
 	for (int i = 0; i < 3; i++)
 		opts.files[i] = files[i];
 	opts.perms = perms;

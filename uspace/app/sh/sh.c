@@ -145,6 +145,7 @@ int main(int argc, char *argv[])
 		return 1;
 	}
 	open_term_files(&shell);
+	crash_reports_start(&shell);
 	int status = run_interactive(&shell);
 	sh_write(&shell, -1, "\n", 1);
 	DISCARD(best_effort, term_set_mode(shell.term, TERM_MODE_COOKED));

@@ -96,6 +96,11 @@ void sh_printf(sh_t *sh, int fd, const char *fmt, ...)
 /** "sh: " followed by the message and a new line, on the shell's output. */
 void sh_error(sh_t *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* crash.c: the shell reports the faults of the programs it starts. */
+void crash_reports_start(sh_t *sh);
+/** Makes the shell the exception handler of its new program @a id. */
+void crash_watch(task_id_t id);
+
 /* input.c */
 /** Reads one edited line into @a line; EHANGUP on Ctrl-D at an empty line
  *  or when the terminal fails. */

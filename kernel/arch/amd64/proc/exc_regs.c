@@ -9,12 +9,25 @@
 
 void exc_context_get(const exc_context_t *s, exc_regs_t *r)
 {
-	*r = (exc_regs_t) {
-	    .rax = s->rax, .rbx = s->rbx, .rcx = s->rcx, .rdx = s->rdx,
-	    .rsi = s->rsi, .rdi = s->rdi, .rbp = s->rbp, .rsp = s->rsp,
-	    .r8 = s->r8, .r9 = s->r9, .r10 = s->r10, .r11 = s->r11,
-	    .r12 = s->r12, .r13 = s->r13, .r14 = s->r14, .r15 = s->r15,
-	    .rip = s->rip, .rflags = s->rflags,
+	*r = (exc_regs_t){
+	    .rax = s->rax,
+	    .rbx = s->rbx,
+	    .rcx = s->rcx,
+	    .rdx = s->rdx,
+	    .rsi = s->rsi,
+	    .rdi = s->rdi,
+	    .rbp = s->rbp,
+	    .rsp = s->rsp,
+	    .r8 = s->r8,
+	    .r9 = s->r9,
+	    .r10 = s->r10,
+	    .r11 = s->r11,
+	    .r12 = s->r12,
+	    .r13 = s->r13,
+	    .r14 = s->r14,
+	    .r15 = s->r15,
+	    .rip = s->rip,
+	    .rflags = s->rflags,
 	};
 }
 

@@ -14,9 +14,9 @@ struct phone;
 
 /** Why and where a thread is stopped (thread->exc_stop, on its kernel stack). */
 typedef struct exc_stop {
-	unsigned state; /* EXC_THREAD_STOPPED or EXC_THREAD_FAULTED */
-	unsigned kind;	/* FAULTED: EXC_KIND_* */
-	uintptr_t addr; /* FAULTED: the fault address (page faults) */
+	unsigned state;	    /* EXC_THREAD_STOPPED or EXC_THREAD_FAULTED */
+	unsigned kind;	    /* FAULTED: EXC_KIND_* */
+	uintptr_t addr;	    /* FAULTED: the fault address (page faults) */
 	exc_context_t *ctx; /* the saved user registers */
 } exc_stop_t;
 

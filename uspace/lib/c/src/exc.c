@@ -15,6 +15,30 @@ errno_t exc_handler_set_to_me(task_id_t task, uint64_t thread, sysarg_t label)
 	    SYS_EXC_HANDLER_SET, task, thread, CAP_NULL, label, EXC_HANDLER_TO_ME);
 }
 
+const char *exc_kind_name(unsigned kind)
+{
+	switch (kind) {
+	case EXC_KIND_DIVIDE:
+		return "divide error";
+	case EXC_KIND_BREAKPOINT:
+		return "breakpoint";
+	case EXC_KIND_OPCODE:
+		return "invalid opcode";
+	case EXC_KIND_GENERAL:
+		return "general protection fault";
+	case EXC_KIND_PAGE:
+		return "page fault";
+	case EXC_KIND_X87:
+		return "x87 floating-point error";
+	case EXC_KIND_ALIGNMENT:
+		return "alignment check";
+	case EXC_KIND_SIMD:
+		return "SIMD floating-point error";
+	default:
+		return "exception";
+	}
+}
+
 void exc_info_get(const ipc_call_t *call, exc_info_t *info)
 {
 	info->kind = (uint32_t) ipc_get_arg1(call);

@@ -1,7 +1,7 @@
 # Host unit tests of libc's pure parts: the heap core behind malloc, the
 # number parsing and sorting of stdlib, the fibril layer's timeout lists
 # and deadlock detector, the VFS's path normalisation, the error texts, the
-# environment, fnmatch and glob. Built with
+# environment, fnmatch, glob and the ELF symbol reader. Built with
 # AddressSanitizer and UBSan like kernel/test/host/, whose runner
 # (host_test.c) they share, so tools/testrun.py reads their PASS/FAIL lines; `make host-tests` builds them
 # and `make test` runs them. A test program is <name>_test.c plus the libc
@@ -20,6 +20,9 @@ LIBC_HOST_MODULES_vfs_path := $(LIBC_DIR)/src/vfs_path.c
 LIBC_HOST_MODULES_strerror := common/src/strerror.c
 LIBC_HOST_MODULES_env := $(LIBC_DIR)/src/environ.c
 LIBC_HOST_MODULES_glob := $(LIBC_DIR)/src/fnmatch.c $(LIBC_DIR)/src/glob.c
+LIBC_HOST_MODULES_elf_symbols := $(LIBC_DIR)/src/elf_symbols.c
+# elf_symbols.h by #include "..." only.
+LIBC_HOST_FLAGS_elf_symbols := -iquote $(LIBC_DIR)/include
 # fnmatch.h and glob.h by #include "..." (the host has its own); the test
 # calls ours under lc_* names.
 LIBC_HOST_FLAGS_glob := -iquote $(LIBC_DIR)/include -Dfnmatch=lc_fnmatch -Dglob=lc_glob \
@@ -38,7 +41,7 @@ LIBC_HOST_FLAGS_env := -Wno-nonnull-compare
 LIBC_HOST_RENAME_env := -Denviron=lc_environ -Dgetenv=lc_getenv -Dsetenv=lc_setenv \
 	-Dunsetenv=lc_unsetenv
 
-LIBC_HOST_TESTS := malloc stdlib fibril vfs_path strerror env glob
+LIBC_HOST_TESTS := malloc stdlib fibril vfs_path strerror env glob elf_symbols
 LIBC_HOST_TEST_BINS := $(patsubst %,$(USPACE_BUILD)/host-tests/libc_%,$(LIBC_HOST_TESTS))
 HOST_TEST_BINS += $(LIBC_HOST_TEST_BINS)
 host-tests: $(LIBC_HOST_TEST_BINS)

@@ -1,0 +1,147 @@
+/*
+ * Symbolic backtraces (backtrace.h): function symbols from a program's ELF
+ * file, frames from the debug interface.
+ */
+#include <backtrace.h>
+#include <common/elf.h>
+#include <exc.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define BACKTRACE_FRAMES 32
+#define FILE_MAX	 (16u << 20)
+
+/** Reads all of @a path into a new buffer. */
+static errno_t file_read_all(const char *path, void **out, size_t *size)
+{
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return ENOENT;
+	off_t end = lseek(fd, 0, SEEK_END);
+	uint8_t *buf = end > 0 && end <= (off_t) FILE_MAX ? malloc((size_t) end) : NULL;
+	errno_t rc = buf != NULL && lseek(fd, 0, SEEK_SET) == 0 ? EOK : ENOMEM;
+	size_t got = 0;
+	while (rc == EOK && got < (size_t) end) {
+		ssize_t n = read(fd, buf + got, (size_t) end - got);
+		if (n <= 0)
+			rc = EIO;
+		else
+			got += (size_t) n;
+	}
+	close(fd);
+	if (rc != EOK) {
+		free(buf);
+		return rc;
+	}
+	*out = buf;
+	*size = got;
+	return EOK;
+}
+
+errno_t elf_symbols_load(const char *path, elf_symbols_t *syms)
+{
+	void *image;
+	size_t size;
+	memset(syms, 0, sizeof(*syms));
+	errno_t rc = file_read_all(path, &image, &size);
+	if (rc != EOK)
+		return rc;
+	rc = elf_symbols_parse(image, size, syms);
+	if (rc != EOK)
+		elf_symbols_free(syms);
+	return rc;
+}
+
+errno_t backtrace_program_path(const char *name, char *path, size_t size)
+{
+	static const char *const dirs[] = {"/app", "/srv", "/drv", "/test"};
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(path, size, "%s/%s", dirs[i], name);
+		int fd = open(path, O_RDONLY);
+		if (fd >= 0) {
+			close(fd);
+			return EOK;
+		}
+	}
+	return ENOENT;
+}
+
+static void frame_line(uintptr_t ip, unsigned n, const elf_symbols_t *syms,
+    backtrace_line_fn_t line, void *arg)
+{
+	char text[128];
+	uintptr_t off = 0;
+	/* A return address may lie just past its function (a call to a function
+	 * that never returns ends it): outer frames are looked up by the call. */
+	uintptr_t at = n > 0 ? ip - 1 : ip;
+	const char *name = syms != NULL ? elf_symbols_find(syms, at, &off) : NULL;
+	off += ip - at;
+	if (name != NULL)
+		snprintf(text, sizeof(text), "  #%u %#lx in %s+%#lx", n, (unsigned long) ip,
+		    name, (unsigned long) off);
+	else
+		snprintf(text, sizeof(text), "  #%u %#lx", n, (unsigned long) ip);
+	line(arg, text);
+}
+
+/** Whether the innermost function has not made its frame yet (a leaf
+ *  compiled without one, or stopped before "push %rbp; mov %rsp, %rbp" has
+ *  run): then *@a ret is its return address, read at the stack pointer. */
+static bool frameless_return(task_id_t task, const exc_regs_t *regs,
+    const elf_symbols_t *syms, uintptr_t *ret)
+{
+	static const uint8_t prologue[4] = {0x55, 0x48, 0x89, 0xe5};
+	uintptr_t off;
+	if (syms == NULL || elf_symbols_find(syms, regs->rip, &off) == NULL)
+		return false;
+	uint8_t code[4];
+	if (debug_mem_read(task, regs->rip - off, code, sizeof(code)) != EOK)
+		return false;
+	bool has_prologue = memcmp(code, prologue, sizeof(code)) == 0;
+	if (has_prologue && off >= sizeof(code))
+		return false; /* the frame is made: the chain starts at rbp */
+	/* After the push alone, the return address is one word up. */
+	uintptr_t at = regs->rsp + (has_prologue && off > 0 ? 8 : 0);
+	return debug_mem_read(task, at, ret, sizeof(*ret)) == EOK;
+}
+
+void backtrace_walk(task_id_t task, const exc_regs_t *regs, const elf_symbols_t *syms,
+    backtrace_line_fn_t line, void *arg)
+{
+	frame_line(regs->rip, 0, syms, line, arg);
+	unsigned first = 1;
+	uintptr_t ret;
+	if (frameless_return(task, regs, syms, &ret))
+		frame_line(ret, first++, syms, line, arg);
+	uintptr_t fp = regs->rbp;
+	for (unsigned n = first; n < BACKTRACE_FRAMES && fp != 0; n++) {
+		uint64_t frame[2]; /* the caller's frame pointer, the return address */
+		if (debug_mem_read(task, fp, frame, sizeof(frame)) != EOK || frame[1] == 0)
+			return;
+		frame_line(frame[1], n, syms, line, arg);
+		if (frame[0] <= fp)
+			return; /* frames go up the stack; anything else is not a frame */
+		fp = frame[0];
+	}
+}
+
+void backtrace_regs(const exc_regs_t *r, backtrace_line_fn_t line, void *arg)
+{
+	char text[128];
+	snprintf(text, sizeof(text), "  rip %016lx rsp %016lx rbp %016lx rflags %08lx",
+	    (unsigned long) r->rip, (unsigned long) r->rsp, (unsigned long) r->rbp,
+	    (unsigned long) r->rflags);
+	line(arg, text);
+	snprintf(text, sizeof(text), "  rax %016lx rbx %016lx rcx %016lx rdx %016lx",
+	    (unsigned long) r->rax, (unsigned long) r->rbx, (unsigned long) r->rcx,
+	    (unsigned long) r->rdx);
+	line(arg, text);
+	snprintf(text, sizeof(text), "  rsi %016lx rdi %016lx r8  %016lx r9  %016lx",
+	    (unsigned long) r->rsi, (unsigned long) r->rdi, (unsigned long) r->r8,
+	    (unsigned long) r->r9);
+	line(arg, text);
+}
