@@ -172,6 +172,7 @@ static int kernel_cases(void)
 	bench_measure("null-syscall", op_null_syscall, NULL);
 	bench_measure("malloc-free-32", op_malloc_free, NULL);
 	int rc = ipc_cases();
+	rc |= exc_cases();
 	/* malloc skips its lock while the task has one thread; once a second
 	 * one has existed, it takes it. */
 	thread_id_t t;

@@ -21,5 +21,6 @@ int vfs_cases(void);
 /** IRQ-notification latency: the serial port's transmitter-empty
  *  interrupt, from the write that raises it to the notification handler. */
 int irq_cases(void);
+int exc_cases(void);
 
 #endif

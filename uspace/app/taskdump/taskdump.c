@@ -76,13 +76,15 @@ static void print_line(void *arg, const char *line)
 	printf("%s\n", line);
 }
 
-static void thread_dump(task_id_t id, const exc_thread_info_t *t, const elf_symbols_t *syms)
+static void thread_dump(
+    task_id_t id, const exc_thread_info_t *t, const elf_symbols_t *syms)
 {
 	static const char *const states[] = {"running", "stopped", "faulted"};
 	printf("thread %llu (%s): %s", (unsigned long long) t->id, t->name,
 	    t->state < 3 ? states[t->state] : "?");
 	if (t->state == EXC_THREAD_FAULTED)
-		printf(", exception %u at %#llx", t->kind, (unsigned long long) t->fault_addr);
+		printf(", exception %u at %#llx", t->kind,
+		    (unsigned long long) t->fault_addr);
 	printf("\n");
 	exc_regs_t regs;
 	if (t->state == EXC_THREAD_RUNNING || debug_regs_get(id, t->id, &regs) != EOK) {

@@ -31,6 +31,7 @@ errno_t elf_symbols_load(const char *path, elf_symbols_t *syms);
 errno_t elf_symbols_parse(void *image, size_t size, elf_symbols_t *syms);
 void elf_symbols_free(elf_symbols_t *syms);
 /** The function containing @a addr and the offset into it; NULL if none. */
-const char *elf_symbols_find(const elf_symbols_t *syms, uintptr_t addr, uintptr_t *offset);
+const char *elf_symbols_find(
+    const elf_symbols_t *syms, uintptr_t addr, uintptr_t *offset);
 
 #endif

@@ -81,8 +81,8 @@ static void frame_line(uintptr_t ip, unsigned n, const elf_symbols_t *syms,
 	const char *name = syms != NULL ? elf_symbols_find(syms, at, &off) : NULL;
 	off += ip - at;
 	if (name != NULL)
-		snprintf(text, sizeof(text), "  #%u %#lx in %s+%#lx", n, (unsigned long) ip,
-		    name, (unsigned long) off);
+		snprintf(text, sizeof(text), "  #%u %#lx in %s+%#lx", n,
+		    (unsigned long) ip, name, (unsigned long) off);
 	else
 		snprintf(text, sizeof(text), "  #%u %#lx", n, (unsigned long) ip);
 	line(arg, text);
@@ -91,8 +91,8 @@ static void frame_line(uintptr_t ip, unsigned n, const elf_symbols_t *syms,
 /** Whether the innermost function has not made its frame yet (a leaf
  *  compiled without one, or stopped before "push %rbp; mov %rsp, %rbp" has
  *  run): then *@a ret is its return address, read at the stack pointer. */
-static bool frameless_return(task_id_t task, const exc_regs_t *regs,
-    const elf_symbols_t *syms, uintptr_t *ret)
+static bool frameless_return(
+    task_id_t task, const exc_regs_t *regs, const elf_symbols_t *syms, uintptr_t *ret)
 {
 	static const uint8_t prologue[4] = {0x55, 0x48, 0x89, 0xe5};
 	uintptr_t off;
@@ -120,7 +120,8 @@ void backtrace_walk(task_id_t task, const exc_regs_t *regs, const elf_symbols_t 
 	uintptr_t fp = regs->rbp;
 	for (unsigned n = first; n < BACKTRACE_FRAMES && fp != 0; n++) {
 		uint64_t frame[2]; /* the caller's frame pointer, the return address */
-		if (debug_mem_read(task, fp, frame, sizeof(frame)) != EOK || frame[1] == 0)
+		if (debug_mem_read(task, fp, frame, sizeof(frame)) != EOK ||
+		    frame[1] == 0)
 			return;
 		frame_line(frame[1], n, syms, line, arg);
 		if (frame[0] <= fp)

@@ -21,12 +21,12 @@ static int function_cmp(const void *a, const void *b)
 }
 
 /** The symbol table's section header and its string table's; ENOEXEC. */
-static errno_t symtab_find(const uint8_t *image, size_t size, const elf64_shdr_t **sym,
-    const elf64_shdr_t **str)
+static errno_t symtab_find(
+    const uint8_t *image, size_t size, const elf64_shdr_t **sym, const elf64_shdr_t **str)
 {
 	const elf64_ehdr_t *eh = (const elf64_ehdr_t *) image;
-	if (size < sizeof(*eh) || memcmp(eh->ident, "\177ELF", 4) != 0 || eh->ident[4] != 2 ||
-	    eh->shentsize != sizeof(elf64_shdr_t) ||
+	if (size < sizeof(*eh) || memcmp(eh->ident, "\177ELF", 4) != 0 ||
+	    eh->ident[4] != 2 || eh->shentsize != sizeof(elf64_shdr_t) ||
 	    !inside(eh->shoff, (uint64_t) eh->shnum * sizeof(elf64_shdr_t), size))
 		return ENOEXEC;
 	const elf64_shdr_t *sh = (const elf64_shdr_t *) (image + eh->shoff);
@@ -62,8 +62,8 @@ errno_t elf_symbols_parse(void *image, size_t size, elf_symbols_t *syms)
 		if ((s[i].info & 0xf) != ELF_STT_FUNC || s[i].shndx == 0 ||
 		    s[i].name >= strh->size)
 			continue;
-		syms->funcs[syms->count++] =
-		    (elf_function_t) {s[i].value, s[i].size, strings + s[i].name};
+		syms->funcs[syms->count++] = (elf_function_t){
+		    s[i].value, s[i].size, strings + s[i].name};
 	}
 	qsort(syms->funcs, syms->count, sizeof(elf_function_t), function_cmp);
 	return EOK;
@@ -94,4 +94,3 @@ const char *elf_symbols_find(const elf_symbols_t *syms, uintptr_t addr, uintptr_
 	*offset = addr - f->addr;
 	return f->name;
 }
-

@@ -89,7 +89,7 @@ static errno_t parse_damaged(size_t keep, size_t at, const void *patch, size_t l
 
 HOST_TEST(damaged_or_stripped_images_are_refused)
 {
-	CHECK(parse_damaged(16, 0, NULL, 0) == ENOEXEC);	/* shorter than a header */
+	CHECK(parse_damaged(16, 0, NULL, 0) == ENOEXEC); /* shorter than a header */
 	CHECK(parse_damaged((size_t) -1, 0, "\177ELG", 4) == ENOEXEC); /* not ELF */
 	const uint64_t far = 1ull << 40;
 	CHECK(parse_damaged((size_t) -1, 40, &far, 8) == ENOEXEC); /* headers outside */
