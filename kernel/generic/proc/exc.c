@@ -6,8 +6,9 @@
  * debug interface has each thread wait at its next return to user mode.
  *
  * Lock: task->lock guards task->exc_phone, thread->exc_phone and
- * thread->exc_stop; task->debug_wq.lock guards task->debug_stop. Neither is
- * held across a wait, and they are never held together. The phones are
+ * thread->exc_stop; task->debug_wq.lock guards task->debug_stop and
+ * debug_stopper (taken after tasks_lock when a debugger's end resumes what it
+ * stopped). Neither is held across a wait, and they are never held together. The phones are
  * references owned by the task or thread (taken by exc_handler_set, dropped
  * when replaced or by exc_*_cleanup); a fault takes its own reference for
  * the time of the call.
@@ -204,16 +205,39 @@ void exc_debug_stop_point(exc_context_t *ctx)
 	stop_publish(NULL);
 }
 
+/** Stops @a task (by @a stopper) or lets its stopped threads go on. Takes
+ *  only task->debug_wq.lock (after tasks_lock when under task_foreach). */
+static void debug_stop_set(task_t *task, bool stop, uint64_t stopper)
+{
+	spinlock_lock(&task->debug_wq.lock);
+	task->debug_stop = stop;
+	task->debug_stopper = stopper;
+	if (!stop)
+		waitq_wakeup_locked(&task->debug_wq, true);
+	spinlock_unlock(&task->debug_wq.lock);
+}
+
 errno_t exc_debug_control(task_t *task, unsigned command)
 {
 	if (command != EXC_DEBUG_STOP && command != EXC_DEBUG_RESUME)
 		return EINVAL;
-	spinlock_lock(&task->debug_wq.lock);
-	task->debug_stop = command == EXC_DEBUG_STOP;
-	if (!task->debug_stop)
-		waitq_wakeup_locked(&task->debug_wq, true);
-	spinlock_unlock(&task->debug_wq.lock);
+	debug_stop_set(task, command == EXC_DEBUG_STOP, THREAD->task->id);
 	return EOK;
+}
+
+static void resume_if_stopped_by(task_t *task, void *arg)
+{
+	uint64_t debugger = *(const uint64_t *) arg;
+	spinlock_lock(&task->debug_wq.lock);
+	bool ours = task->debug_stop && task->debug_stopper == debugger;
+	spinlock_unlock(&task->debug_wq.lock);
+	if (ours)
+		debug_stop_set(task, false, 0);
+}
+
+void exc_debugger_gone(task_t *debugger)
+{
+	task_foreach(resume_if_stopped_by, &debugger->id);
 }
 
 bool exc_debug_allowed(task_t *task)

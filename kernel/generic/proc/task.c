@@ -236,6 +236,7 @@ static void task_finish(task_t *t)
 	quota_task_end(t);
 	event_task_cleanup(t);
 	exc_task_cleanup(t);
+	exc_debugger_gone(t);
 	ipc_task_cleanup(t);
 	task_as_destroy(t);
 	task_orphan_children(t);

@@ -325,6 +325,16 @@ static bool child_fault_next(task_id_t id, ipc_call_t *call)
 	    info.fault_addr == UNMAPPED;
 }
 
+/** Runs exctest --child @a mode (without a handler) to its end. */
+static errno_t child_run(const char *mode, task_exit_t *exit)
+{
+	task_id_t id;
+	task_wait_t wait;
+	errno_t rc = task_spawnl(
+	    &id, &wait, EXCTEST_PATH, "exctest", "--child", mode, NULL);
+	return rc == EOK ? task_wait(&wait, exit, NULL) : rc;
+}
+
 static bool ended_by_fault(task_wait_t *wait, int kind)
 {
 	task_exit_t exit;
@@ -384,25 +394,30 @@ static void test_killed_while_it_waits_for_the_handler(void)
  * unanswered: the faulting grandchild is killed. */
 static void test_handler_death_kills_the_faulting_task(void)
 {
-	task_id_t id;
-	task_wait_t wait;
-	CHECK_RC(task_spawnl(&id, &wait, EXCTEST_PATH, "exctest", "--child",
-		     "dying-handler", NULL),
-	    EOK);
 	task_exit_t exit;
-	CHECK_RC(task_wait(&wait, &exit, NULL), EOK);
+	CHECK_RC(child_run("dying-handler", &exit), EOK);
 	CHECK(exit.how == TASK_EXIT_NORMAL && exit.status == 0);
 }
 
 /* A handler is not sent its own faults: the child names itself and faults. */
 static void test_a_handler_is_not_sent_its_own_fault(void)
 {
-	task_id_t id;
-	task_wait_t wait;
-	CHECK_RC(
-	    task_spawnl(&id, &wait, EXCTEST_PATH, "exctest", "--child", "self", NULL),
-	    EOK);
-	CHECK(ended_by_fault(&wait, EXC_KIND_OPCODE));
+	task_exit_t exit;
+	CHECK_RC(child_run("self", &exit), EOK);
+	CHECK(exit.how == TASK_EXIT_FAULT && exit.status == EXC_KIND_OPCODE);
+}
+
+/** Polls (up to 30 s) until the first thread of @a id is in @a state. */
+static bool thread_state_becomes(task_id_t id, uint32_t state)
+{
+	exc_thread_info_t t[4];
+	size_t n = 0;
+	for (int i = 0; i < 30000; i++) {
+		if (debug_threads(id, t, 4, &n) == EOK && n >= 1 && t[0].state == state)
+			return true;
+		fibril_usleep(1000);
+	}
+	return false;
 }
 
 /* Stop a spinning child, read its thread and memory, resume, kill. */
@@ -412,14 +427,10 @@ static void test_debug_stop_read_and_resume(void)
 	task_wait_t wait;
 	CHECK_RC(child_start("spin", &id, &wait), EOK);
 	CHECK_RC(debug_stop(id), EOK);
+	CHECK(thread_state_becomes(id, EXC_THREAD_STOPPED));
 	exc_thread_info_t t[4];
 	size_t n = 0;
-	for (int i = 0; i < 30000; i++) {
-		CHECK_RC(debug_threads(id, t, 4, &n), EOK);
-		if (n >= 1 && t[0].state == EXC_THREAD_STOPPED)
-			break;
-		fibril_usleep(1000);
-	}
+	CHECK_RC(debug_threads(id, t, 4, &n), EOK);
 	CHECK(n >= 1 && t[0].state == EXC_THREAD_STOPPED);
 	exc_regs_t regs;
 	CHECK_RC(debug_regs_get(id, t[0].id, &regs), EOK);
@@ -442,14 +453,23 @@ static void test_debug_stop_read_and_resume(void)
  * not ours; the child checks that it may not debug us. */
 static void test_debugging_needs_a_child_or_the_permission(void)
 {
-	task_id_t id;
-	task_wait_t wait;
-	CHECK_RC(
-	    task_spawnl(&id, &wait, EXCTEST_PATH, "exctest", "--child", "noperm", NULL),
-	    EOK);
 	task_exit_t exit;
-	CHECK_RC(task_wait(&wait, &exit, NULL), EOK);
+	CHECK_RC(child_run("noperm", &exit), EOK);
 	CHECK(exit.how == TASK_EXIT_NORMAL && exit.status == 0);
+}
+
+/* A debugger that ends with its debuggee stopped: the kernel lets it go on.
+ * The child stops its own child and exits with that one's id; we (PERM_DEBUG
+ * as the test task) then watch it run again, and end it. */
+static void test_a_dead_debuggers_stop_is_lifted(void)
+{
+	task_exit_t exit;
+	CHECK_RC(child_run("stopper", &exit), EOK);
+	CHECK(exit.how == TASK_EXIT_NORMAL && exit.status > 0);
+	task_id_t spinner = (task_id_t) exit.status;
+	EXPECT(thread_state_becomes(spinner, EXC_THREAD_RUNNING),
+	    "task %llu stays stopped", (unsigned long long) spinner);
+	CHECK_RC(task_kill(spinner), EOK);
 }
 
 static kernel_stats_t baseline;
@@ -560,6 +580,21 @@ static int child_crash(void)
 	return 1;
 }
 
+/* Stops a spinning child of its own and ends: its exit status is that
+ * child's id (0: something failed). */
+static int child_stopper(void)
+{
+	task_id_t id;
+	if (task_spawnl(&id, NULL, EXCTEST_PATH, "exctest", "--child", "spin", NULL) !=
+	    EOK)
+		return 0;
+	if (debug_stop(id) != EOK || !thread_state_becomes(id, EXC_THREAD_STOPPED)) {
+		DISCARD(best_effort, task_kill(id));
+		return 0;
+	}
+	return (int) id;
+}
+
 static int child_exit(void)
 {
 	return 0;
@@ -572,7 +607,7 @@ static int child_main(const char *mode)
 		int (*fn)(void);
 	} modes[] = {{"page", child_page}, {"dying-handler", child_dying_handler},
 	    {"self", child_self}, {"spin", child_spin}, {"noperm", child_noperm},
-	    {"exit", child_exit}, {"crash", child_crash}};
+	    {"exit", child_exit}, {"crash", child_crash}, {"stopper", child_stopper}};
 	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
 		if (strcmp(mode, modes[i].name) == 0)
 			return modes[i].fn();
@@ -616,6 +651,7 @@ int main(int argc, char *argv[])
 	RUN(test_a_handler_is_not_sent_its_own_fault);
 	RUN(test_debug_stop_read_and_resume);
 	RUN(test_debugging_needs_a_child_or_the_permission);
+	RUN(test_a_dead_debuggers_stop_is_lifted);
 	RUN(test_everything_is_released);
 	return test_suite_end();
 }

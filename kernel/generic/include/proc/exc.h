@@ -46,6 +46,9 @@ errno_t exc_handler_set(
 struct thread *exc_thread_find_locked(struct task *task, uint64_t id);
 /** EXC_DEBUG_STOP or EXC_DEBUG_RESUME for @a task; EINVAL otherwise. */
 errno_t exc_debug_control(struct task *task, unsigned command);
+/** @a debugger has ended: the tasks it stopped go on (a debugger that dies,
+ *  or forgets, never leaves a task stopped for good). */
+void exc_debugger_gone(struct task *debugger);
 /** Whether the current task may debug @a task (its parent, or PERM_DEBUG). */
 bool exc_debug_allowed(struct task *task);
 /** Drops the handler references of a thread leaving its task, or of a task

@@ -80,6 +80,7 @@ typedef struct task {
 	struct phone *exc_phone;
 	uint64_t exc_self;
 	bool debug_stop;
+	uint64_t debug_stopper; /* who stopped it (debug_wq.lock): its end resumes it */
 	waitq_t debug_wq;
 } task_t;
 
