@@ -3,7 +3,8 @@
  * (abi/exc.h, docs/kernel.md): naming an exception handler, stopping and
  * resuming a task, listing its threads, reading and writing the registers of
  * a stopped thread and reading the task's memory. A task may use them on
- * itself, on its children, and on any task with PERM_DEBUG; others get EPERM.
+ * itself, on its children, and on any task with PERM_DEBUG (but name a
+ * handler only for itself and its children); others get EPERM.
  * Every argument is checked before anything changes.
  */
 #include <arch/layout.h>
@@ -70,6 +71,13 @@ sysarg_t sys_exc_handler_set(sysarg_t task_id, sysarg_t thread_id, sysarg_t phon
 		return (sysarg_t) EINVAL;
 	task_t *task;
 	errno_t rc = debug_task_get(task_id, &task);
+	/* A handler is kernel state the task keeps until it ends, whoever
+	 * named it: only the task itself or its parent may, PERM_DEBUG or not
+	 * (else a task that died would leave its phone in a living task). */
+	if (rc == EOK && task != THREAD->task && task->parent_id != THREAD->task->id) {
+		task_put(task);
+		rc = EPERM;
+	}
 	if (rc != EOK)
 		return (sysarg_t) rc;
 	phone_t *phone = NULL;

@@ -458,6 +458,21 @@ static void test_debugging_needs_a_child_or_the_permission(void)
 	CHECK(exit.how == TASK_EXIT_NORMAL && exit.status == 0);
 }
 
+static void test_perm_debug_reads_any_task_but_names_no_handler(void)
+{
+	const char *const args[] = {"exctest", "--child", "debugger", NULL};
+	task_spawn_opts_t opts;
+	task_spawn_opts_init(&opts);
+	opts.perms = PERM_DEBUG;
+	task_id_t id;
+	task_wait_t wait;
+	CHECK_RC(task_spawn_opts(&id, &wait, EXCTEST_PATH, args, &opts), EOK);
+	task_exit_t exit;
+	CHECK_RC(task_wait(&wait, &exit, NULL), EOK);
+	EXPECT(exit.how == TASK_EXIT_NORMAL && exit.status == 0, "how %d, status %d",
+	    exit.how, exit.status);
+}
+
 /* A debugger that ends with its debuggee stopped: the kernel lets it go on.
  * The child stops its own child and exits with that one's id; we (PERM_DEBUG
  * as the test task) then watch it run again, and end it. */
@@ -559,6 +574,21 @@ static int child_noperm(void)
 	return 0;
 }
 
+/* With PERM_DEBUG (granted to it), it may stop and read its parent, but not
+ * name the parent's exception handler: only a task's parent may. */
+static int child_debugger(void)
+{
+	task_info_t self;
+	uint8_t b;
+	if (task_get_info(task_get_id(), &self) != EOK)
+		return 1;
+	if (debug_mem_read(self.parent_id, (uintptr_t) child_debugger, &b, 1) != EOK)
+		return 2;
+	if (exc_handler_set_to_me(self.parent_id, 0, 0) != EPERM)
+		return 3;
+	return 0;
+}
+
 /* A crash three calls deep (the shell scenario looks for these names in
  * the backtrace it prints). noinline: each keeps its frame. */
 static __attribute__((noinline)) void crash_deepest(volatile int *p)
@@ -607,7 +637,8 @@ static int child_main(const char *mode)
 		int (*fn)(void);
 	} modes[] = {{"page", child_page}, {"dying-handler", child_dying_handler},
 	    {"self", child_self}, {"spin", child_spin}, {"noperm", child_noperm},
-	    {"exit", child_exit}, {"crash", child_crash}, {"stopper", child_stopper}};
+	    {"exit", child_exit}, {"crash", child_crash}, {"stopper", child_stopper},
+	    {"debugger", child_debugger}};
 	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
 		if (strcmp(mode, modes[i].name) == 0)
 			return modes[i].fn();
@@ -651,6 +682,7 @@ int main(int argc, char *argv[])
 	RUN(test_a_handler_is_not_sent_its_own_fault);
 	RUN(test_debug_stop_read_and_resume);
 	RUN(test_debugging_needs_a_child_or_the_permission);
+	RUN(test_perm_debug_reads_any_task_but_names_no_handler);
 	RUN(test_a_dead_debuggers_stop_is_lifted);
 	RUN(test_everything_is_released);
 	return test_suite_end();
