@@ -32,7 +32,7 @@ def scenario_netsrv_restarts(args):
         restart.run(g, "ping -c 1 no-such-host\r", [r"^ping: no-such-host: ENOENT"])
         restart.run(g, "ping -c 1 -W 300 10.1.2.3\r", [r"^ping: 10\.1\.2\.3: EADDRNOTAVAIL"])
         victim = restart.task_id(g, "netsrv")
-        _t().type_keys(g, f"kill {victim}\r")
+        _t().type_keys(g, f"priv kill {victim}\r")
         g.expect(rf"init: /srv/netsrv \(task {victim}\) ended: killed; restarting it$",
                  STEP_TIMEOUT)
         g.expect(r"init: /srv/netsrv \(task \d+\) is ready$", STEP_TIMEOUT)
