@@ -105,7 +105,7 @@ KTEST(irq_subscribe_checks_line)
 {
 	sub_t s;
 	KT_ASSERT_EQ(start_subscriber(&s, 0, false, PERM_IRQ), EOK);
-	KT_ASSERT_EQ(s.subscribe_rc, EBUSY); /* the kernel's timer line */
+	KT_ASSERT_EQ(s.subscribe_rc, EBUSY); /* the kernel's own timer (PIT) line */
 	stop_subscriber(&s);
 	KT_ASSERT_EQ(start_subscriber(&s, 16, false, PERM_IRQ), EOK);
 	KT_ASSERT_EQ(s.subscribe_rc, EINVAL);

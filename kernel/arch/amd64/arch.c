@@ -10,6 +10,7 @@
 #include <arch/cpu_local.h>
 #include <arch/fpu.h>
 #include <cpu.h>
+#include <intc.h>
 #include <arch/syscall.h>
 #include <boot.h>
 #include <mm/page.h>
@@ -49,7 +50,7 @@ void fault_init(void);
 
 void arch_late_init(void)
 {
-	pic_init();
+	arch_intc_init();
 	fpu_init();
 	fault_init();
 	syscall_arch_init();

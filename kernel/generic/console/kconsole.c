@@ -15,6 +15,7 @@
 #include <mm/kmalloc.h>
 #include <printf.h>
 #include <proc/exc.h>
+#include <smp.h>
 #include <proc/task.h>
 #include <proc/thread.h>
 #include <string.h>
@@ -107,6 +108,22 @@ static void cmd_threads(int argc, char **argv)
 	printf("%5s %5s %-16s %-8s %4s %8s\n", "id", "task", "name", "state", "prio",
 	    "ticks");
 	thread_foreach(print_thread, NULL);
+}
+
+static void cmd_cpus(int argc, char **argv)
+{
+	printf("%3s %5s %5s %10s %8s %10s %10s\n", "cpu", "load", "queue", "interrupts",
+	    "ipis", "switches", "ticks");
+	for (unsigned i = 0; i < cpu_count; i++) {
+		const cpu_t *c = &cpus[i]; /* counters read racily: a snapshot */
+		uint64_t busy = c->busy_ticks, idle = c->idle_ticks;
+		uint64_t all = busy + idle;
+		printf("%3u %4llu%% %5zu %10llu %8llu %10llu %10llu\n", i,
+		    (unsigned long long) (all != 0 ? busy * 100 / all : 0),
+		    c->ready_count, (unsigned long long) c->interrupts,
+		    (unsigned long long) c->ipis,
+		    (unsigned long long) c->context_switches, (unsigned long long) all);
+	}
 }
 
 /** Finds the task named by argv[1] (an id); prints why not. */
@@ -270,6 +287,7 @@ static const command_t commands[] = {
     {"uptime", "time since boot", cmd_uptime},
     {"tasks", "tasks with thread counts, permissions and IPC counts", cmd_tasks},
     {"threads", "threads with state, priority and CPU ticks", cmd_threads},
+    {"cpus", "per CPU: load since boot, run queue, interrupts, IPIs, switches", cmd_cpus},
     {"ipc", "ipc TASK: phones, queued and dispatched calls, answers", cmd_ipc},
     {"caps", "caps TASK: the task's capabilities", cmd_caps},
     {"ipclog", "ipclog [N] [TASK]: the last N IPC log records", cmd_ipclog},

@@ -12,7 +12,7 @@
 #include <types.h>
 #include <arch/cpu_local.h>
 
-#define CPU_MAX	       1
+#define CPU_MAX	       64
 #define PRIORITY_COUNT 16 /* 0 is the highest */
 
 struct thread;
@@ -23,6 +23,8 @@ typedef struct cpu {
 	uintptr_t user_rsp;	/* offset 16: scratch for the syscall entry */
 	struct thread *current; /* offset 24 */
 	unsigned id;
+	void *arch;	      /* the architecture's per-CPU tables (GDT, TSS on amd64) */
+	volatile bool online; /* written once by the CPU itself when it runs */
 	struct thread *idle;
 	struct thread *prev;	  /* the thread switched away from (finish_switch) */
 	struct thread *fpu_owner; /* whose state is in the FPU registers */
@@ -34,7 +36,9 @@ typedef struct cpu {
 	/* Timeouts ordered by deadline; guarded by timeout_lock. */
 	list_t timeouts;
 	spinlock_t timeout_lock;
-	/* Statistics. */
+	/* Statistics (written by the owning CPU only; read racily by `cpus`). */
+	uint64_t interrupts; /* device IRQs and ticks taken */
+	uint64_t ipis;	     /* inter-processor interrupts received */
 	uint64_t context_switches;
 	uint64_t idle_ticks;
 	uint64_t busy_ticks;

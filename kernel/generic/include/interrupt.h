@@ -20,6 +20,12 @@ void irq_unregister(unsigned irq);
 void irq_dispatch(unsigned irq, struct istate *istate);
 /** Number of times @a irq fired. */
 uint64_t irq_count(unsigned irq);
+/** Keeps line @a irq (< IRQ_COUNT) for a device the kernel drives itself
+ *  without interrupts: irq_register() answers EBUSY for it. */
+void irq_reserve(unsigned irq);
+/** Delivers @a irq to CPU @a cpu from now on (also once registered);
+ *  EINVAL for a line or CPU that does not exist. */
+errno_t irq_set_cpu(unsigned irq, unsigned cpu);
 
 void exception_register(unsigned vector, exception_handler_t handler);
 

@@ -28,6 +28,7 @@ void ipc_irq_init(void);
 #include <proc/task.h>
 #include <proc/thread.h>
 #include <panic.h>
+#include <smp.h>
 
 void kmain(uintptr_t boot_magic, uintptr_t boot_info_pa);
 
@@ -104,6 +105,7 @@ void kmain(uintptr_t boot_magic, uintptr_t boot_info_pa)
 	clock_init();
 	clock_on_tick(scheduler_tick);
 	clock_on_tick(klog_notify); /* what was printed with locks held */
+	smp_start();
 	ipclog_boot(boot_info.cmdline);
 	ipc_fastpath_boot(boot_info.cmdline);
 

@@ -1,14 +1,17 @@
 /*
- * panic(): stop the system with as much information as possible. Nested
- * panics (a fault while panicking) halt at once.
+ * panic(): stop the system with as much information as possible. The first
+ * CPU to panic stops the others (smp_stop_others) and names itself in the
+ * report; a nested panic, or a panic on a second CPU meanwhile, halts at once.
  */
 #include <panic.h>
 #include <arch/asm.h>
 #include <arch/frame.h>
 #include <arch/interrupt.h>
 #include <console.h>
+#include <cpu.h>
 #include <kconsole.h>
 #include <printf.h>
+#include <smp.h>
 #include <symtab.h>
 #include <synch/lockdep.h>
 #include <system.h>
@@ -30,11 +33,13 @@ static void panic_header(const char *fmt, va_list ap)
 		for (;;)
 			cpu_halt();
 	}
+	smp_stop_others();
 	lockdep_disable(); /* the report must get out whatever is held */
 	console_enter_panic_mode();
 	printf("\nPANIC: ");
 	vprintf(fmt, ap);
 	printf("\n");
+	printf("on CPU %u of %u (the others are stopped)\n", CPU->id, cpu_count);
 }
 
 void panic(const char *fmt, ...)

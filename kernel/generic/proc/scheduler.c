@@ -20,7 +20,11 @@
 
 void scheduler_init(void)
 {
-	cpu_t *cpu = CPU;
+	scheduler_cpu_init(CPU);
+}
+
+void scheduler_cpu_init(cpu_t *cpu)
+{
 	for (unsigned p = 0; p < PRIORITY_COUNT; p++)
 		list_initialize(&cpu->rq[p]);
 	cpu->ready_mask = 0;

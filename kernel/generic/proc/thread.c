@@ -11,6 +11,7 @@
 #include <mm/kstack.h>
 #include <mm/kmalloc.h>
 #include <panic.h>
+#include <common/printf_core.h>
 #include <proc/scheduler.h>
 #include <proc/task.h>
 #include <string.h>
@@ -215,19 +216,45 @@ size_t thread_count(void)
 	return live_threads;
 }
 
+/** Makes @a idle the idle thread of @a cpu on @a stack; panics on failure
+ *  (start-up cannot go on without it). */
+static void idle_init(thread_t *idle, cpu_t *cpu, void *stack)
+{
+	char name[THREAD_NAME_MAX];
+	snprintf(name, sizeof(name), "idle%u", cpu->id);
+	if (thread_fields_init(idle, &kernel_task, cpu->id == 0 ? "idle" : name) != EOK)
+		panic("cannot set up the idle thread of CPU %u", cpu->id);
+	idle->kstack = stack;
+	*(uint64_t *) idle->kstack = THREAD_STACK_CANARY;
+	idle->priority = PRIORITY_COUNT; /* below every run queue; never queued */
+	idle->state = THREAD_RUNNING;
+	cpu->idle = idle;
+}
+
+errno_t thread_idle_create(cpu_t *cpu)
+{
+	if (cpu->idle != NULL)
+		return EOK; /* made for an earlier attempt to start this slot */
+	thread_t *t = kmem_alloc(&thread_cache);
+	if (t == NULL)
+		return ENOMEM;
+	void *stack;
+	if (kstack_alloc(THREAD_STACK_SIZE, &stack) != EOK) {
+		kmem_free(&thread_cache, t);
+		return ENOMEM;
+	}
+	idle_init(t, cpu, stack);
+	return EOK;
+}
+
 void thread_become_idle(void)
 {
-	static thread_t idle;
+	static thread_t boot_idle;
 	extern char boot_stack_bottom[];
 	cpu_t *cpu = CPU;
-	if (thread_fields_init(&idle, &kernel_task, "idle") != EOK)
-		panic("cannot set up the idle thread");
-	idle.kstack = boot_stack_bottom;
-	*(uint64_t *) idle.kstack = THREAD_STACK_CANARY;
-	idle.priority = PRIORITY_COUNT; /* below every run queue; never queued */
-	idle.state = THREAD_RUNNING;
-	cpu->idle = &idle;
-	cpu->current = &idle;
+	if (cpu->idle == NULL)
+		idle_init(&boot_idle, cpu, boot_stack_bottom);
+	cpu->current = cpu->idle;
 	for (;;) {
 		irq_disable();
 		if (cpu->ready_mask != 0)

@@ -1,5 +1,6 @@
 /*
- * Monotonic clock and periodic tick. The clock converts TSC deltas with a
+ * Monotonic clock and periodic tick (every CPU has its own; CPU 0's counts
+ * the global `ticks`, and tick hooks run on every CPU for that CPU). The clock converts TSC deltas with a
  * 32.32 fixed-point multiplier; without a usable TSC it falls back to ticks.
  * Under QEMU `-icount shift=0` the TSC counts guest instructions, so clock_ns
  * is then virtual time (1 instruction = 1 ns).
@@ -8,19 +9,23 @@
 #include <arch/asm.h>
 #include <arch/cpu.h>
 #include <arch/drivers.h>
-#include <interrupt.h>
+#include <cpu.h>
+#include <intc.h>
 #include <panic.h>
 
 #define TICK_HOOKS_MAX 4
 
 static uint64_t tsc_base;
-static uint64_t ns_per_tsc_32; /* nanoseconds per TSC tick, 32.32 fixed point */
-static volatile uint64_t ticks;
+static uint64_t ns_per_tsc_32;	/* nanoseconds per TSC tick, 32.32 fixed point */
+static volatile uint64_t ticks; /* written by CPU 0 only */
 static void (*tick_hooks[TICK_HOOKS_MAX])(void);
 
-static void clock_tick(unsigned irq, void *arg)
+void clock_tick(void)
 {
-	ticks++;
+	cpu_t *cpu = CPU;
+	cpu->interrupts++;
+	if (cpu->id == 0)
+		ticks++; /* one CPU counts: the tick is a unit of global time */
 	for (size_t i = 0; i < TICK_HOOKS_MAX && tick_hooks[i] != NULL; i++)
 		tick_hooks[i]();
 }
@@ -32,10 +37,7 @@ void clock_init(void)
 	if (khz != 0)
 		ns_per_tsc_32 = (1000000ull << 32) / khz;
 	tsc_base = rdtsc();
-	pit_init_periodic(HZ);
-	errno_t rc = irq_register(0, clock_tick, NULL);
-	if (rc != EOK)
-		panic("clock: cannot register the timer IRQ (%d)", rc);
+	arch_timer_init(HZ);
 }
 
 uint64_t clock_ns(void)

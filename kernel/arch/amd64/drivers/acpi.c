@@ -1,5 +1,6 @@
 /*
- * ACPI soft power-off (sleep state S5), just enough of it for a PC such as
+ * ACPI table lookup (acpi_table_find, used by madt.c) and soft power-off
+ * (sleep state S5), just enough of it for a PC such as
  * QEMU's i440fx/PIIX4 "pc" machine: the RSDP found in the BIOS areas, the
  * RSDT, the FADT's PM1 control blocks and the \_S5 package of the DSDT for
  * the sleep type. Tables are read through the direct map, which covers the
@@ -75,8 +76,7 @@ static const uint8_t *sdt_at(paddr_t pa, uint32_t *length)
 	return t;
 }
 
-/** The table with @a sig that the RSDT points to, or NULL. */
-static const uint8_t *sdt_find(const char *sig, uint32_t *length)
+const uint8_t *acpi_table_find(const char *sig, uint32_t *length)
 {
 	const uint8_t *rsdp = rsdp_find();
 	uint32_t rsdt_len;
@@ -125,7 +125,7 @@ static bool s5_sleep_types(const uint8_t *dsdt, uint32_t len, int *typ_a, int *t
 void acpi_poweroff(void)
 {
 	uint32_t fadt_len, dsdt_len;
-	const uint8_t *fadt = sdt_find("FACP", &fadt_len);
+	const uint8_t *fadt = acpi_table_find("FACP", &fadt_len);
 	if (fadt == NULL || fadt_len < FADT_PM1B_CNT + 4)
 		return;
 	const uint8_t *dsdt = sdt_at(read32(fadt + FADT_DSDT), &dsdt_len);

@@ -1,23 +1,15 @@
 /*
- * The 8254 programmable interval timer: channel 0 drives the periodic tick,
- * channel 2 (gated through port 0x61) measures the TSC frequency at boot.
+ * The 8254 programmable interval timer: channel 2 (gated through port 0x61)
+ * measures the TSC frequency at boot. Channel 0 is not used (the local
+ * APIC timer ticks).
  */
 #include <arch/asm.h>
 #include <arch/drivers.h>
 
 #define PIT_HZ	1193182
-#define PIT_CH0 0x40
 #define PIT_CH2 0x42
 #define PIT_CMD 0x43
 #define PORT_B	0x61
-
-void pit_init_periodic(unsigned hz)
-{
-	unsigned divisor = PIT_HZ / hz;
-	outb(PIT_CMD, 0x34); /* channel 0, lobyte/hibyte, rate generator */
-	outb(PIT_CH0, (uint8_t) divisor);
-	outb(PIT_CH0, (uint8_t) (divisor >> 8));
-}
 
 /*
  * Each edge of the window is bracketed by two TSC reads: the count starts at

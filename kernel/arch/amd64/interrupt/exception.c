@@ -4,7 +4,7 @@
  * backtrace. Hardware IRQs go to the generic IRQ table.
  */
 #include <arch/asm.h>
-#include <arch/drivers.h>
+#include <arch/apic.h>
 #include <arch/interrupt.h>
 #include <interrupt.h>
 #include <mm/kstack.h>
@@ -14,6 +14,8 @@
 #include <proc/scheduler.h>
 #include <proc/task.h>
 #include <cpu.h>
+#include <smp.h>
+#include <time/clock.h>
 
 #define RFLAGS_IF 0x200
 
@@ -107,23 +109,34 @@ static void exception_dispatch(istate_t *istate)
 	    (unsigned long long) istate->error);
 }
 
+/** Preempts only where the interrupted code could have been interrupted
+ *  anyway (no spinlock held). */
+static void preempt_if_allowed(const istate_t *istate)
+{
+	if (istate->rflags & RFLAGS_IF)
+		scheduler_preempt_point();
+}
+
 void interrupt_dispatch(istate_t *istate)
 {
 	unsigned v = (unsigned) istate->vector;
 	if (v < 32) {
 		exception_dispatch(istate);
 	} else if (v >= IRQ_VECTOR_BASE && v < IRQ_VECTOR_BASE + IRQ_COUNT) {
-		unsigned irq = v - IRQ_VECTOR_BASE;
-		if (pic_is_spurious(irq))
-			return;
-		irq_dispatch(irq, istate);
-		pic_eoi(irq);
-		/* Preempt only where the interrupted code could have been
-		 * interrupted anyway (no spinlock held). */
-		if (istate->rflags & RFLAGS_IF)
-			scheduler_preempt_point();
+		irq_dispatch(v - IRQ_VECTOR_BASE, istate);
+		lapic_eoi();
+		preempt_if_allowed(istate);
+	} else if (v == VECTOR_TIMER) {
+		lapic_eoi();
+		clock_tick();
+		preempt_if_allowed(istate);
+	} else if (v >= VECTOR_IPI_BASE && v < VECTOR_IPI_END) {
+		lapic_eoi();
+		smp_ipi_received((ipi_t) (v - VECTOR_IPI_BASE));
+		preempt_if_allowed(istate);
 	}
-	/* Other vectors (spurious 255, stray software interrupts) are ignored. */
+	/* Other vectors (the masked 8259s' and the local APIC's spurious
+	 * interrupts, stray software interrupts) are ignored: none needs an EOI. */
 	if (!istate_from_user(istate))
 		return;
 	if (unlikely(THREAD->task->debug_stop))

@@ -44,7 +44,11 @@ void idt_init(void)
 	idt[8].ist = IST_DOUBLE_FAULT;
 	/* int3 from user mode is a breakpoint (for debuggers), not a #GP. */
 	idt[3].type_attr = GATE_INTERRUPT_USER;
+	idt_load();
+}
 
+void idt_load(void)
+{
 	struct {
 		uint16_t limit;
 		uint64_t base;

@@ -70,10 +70,15 @@ static bool fpu_trap(istate_t *istate)
 	return true;
 }
 
-void fpu_init(void)
+void fpu_cpu_init(void)
 {
 	write_cr0((read_cr0() | CR0_MP | CR0_NE | CR0_TS) & ~CR0_EM);
 	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
+}
+
+void fpu_init(void)
+{
+	fpu_cpu_init();
 	exception_register(VECTOR_NM, fpu_trap);
 }
 

@@ -8,6 +8,8 @@
 
 #include <proc/thread.h>
 
+/** Run queues and timeouts of @a cpu (before it runs). */
+void scheduler_cpu_init(cpu_t *cpu);
 void scheduler_init(void);
 /** Makes @a thread READY and queues it; preempts the current thread if
  *  @a thread has a higher priority. Any context, interrupts disabled or not. */

@@ -121,7 +121,11 @@ void thread_yield(void);
 errno_t thread_sleep(uint64_t ns);
 /** Whether the calling thread has been asked to exit. */
 bool thread_kill_pending(void);
-/** Becomes the idle thread of this CPU (the boot context). */
+/** Makes the idle thread of @a cpu, a CPU not started yet (cpu->idle; its
+ *  stack is where the CPU starts); EOK at once if it has one; ENOMEM. */
+errno_t thread_idle_create(struct cpu *cpu);
+/** Becomes the idle thread of this CPU: the boot context on the boot CPU,
+ *  the one thread_idle_create() made on the others. */
 NORETURN void thread_become_idle(void);
 /** Calls @a fn for every thread (threads_lock held: @a fn must not block). */
 void thread_foreach(void (*fn)(thread_t *thread, void *arg), void *arg);

@@ -22,7 +22,11 @@ bool clock_tsc_params(uint64_t *tsc_base, uint64_t *ns_per_tsc_32);
 uint64_t clock_ticks(void);
 /** Busy-waits for @a ns nanoseconds (interrupts may stay disabled). */
 void clock_delay_ns(uint64_t ns);
-/** Registers @a fn to run on every tick (interrupt context). */
+/** The running CPU's tick: called by the architecture's timer interrupt on
+ *  every CPU (interrupts off). */
+void clock_tick(void);
+/** Registers @a fn to run on every tick of every CPU (interrupt context, on
+ *  the ticking CPU); registration happens before other CPUs start. */
 void clock_on_tick(void (*fn)(void));
 
 #endif

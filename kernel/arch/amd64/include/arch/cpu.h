@@ -30,7 +30,13 @@ void cpu_detect(void);
 void cpu_print_features(void);
 /** Enables protection features the CPU has (NX in EFER, SMEP, SMAP, WP). */
 void cpu_enable_protection(void);
+struct cpu;
+/** Boot CPU: its GDT, TSS and IST stacks (static), loaded; sets cpus[0].arch. */
 void gdt_init(void);
+/** Makes the tables of a CPU not yet started (cpu->arch); ENOMEM. */
+errno_t gdt_tables_alloc(struct cpu *cpu);
+/** The running CPU (not the boot CPU): loads the tables made for it. */
+void gdt_cpu_init(void);
 /** Sets the stack the CPU switches to when an interrupt arrives from user mode. */
 void tss_set_kernel_stack(uintptr_t top);
 /** Loads the I/O permission bitmap (bit clear = port allowed) of the running task. */

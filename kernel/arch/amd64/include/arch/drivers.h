@@ -15,15 +15,9 @@ void vga_init(void);
  *  screen if the range overlaps it (the userspace driver took it). */
 void vga_physmem_mapped(uint64_t phys, uint64_t size);
 
-void pic_init(void);
-void pic_unmask(unsigned irq);
-void pic_mask(unsigned irq);
-void pic_eoi(unsigned irq);
-/** Whether an IRQ 7/15 is spurious (no bit in the in-service register). */
-bool pic_is_spurious(unsigned irq);
+/** Remaps the 8259s to PIC_VECTOR_BASE and masks them (the I/O APIC is used). */
+void pic_disable(void);
 
-/** Programs PIT channel 0 for @a hz periodic interrupts. */
-void pit_init_periodic(unsigned hz);
 /** TSC readings around the edges of one PIT window: the window began
  *  between start_lo and start_hi and ended between end_lo and end_hi. */
 typedef struct {

@@ -14,6 +14,8 @@
 #define CR0_TS	       (1ull << 3)
 
 void fpu_init(void);
+/** The running CPU's FPU control bits (fpu_init does them on the boot CPU). */
+void fpu_cpu_init(void);
 /** Loads @a next's FPU state in place of the live one (whose owner's is saved). */
 void fpu_switch_eager(thread_t *next);
 

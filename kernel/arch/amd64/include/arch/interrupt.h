@@ -1,16 +1,24 @@
 /*
  * Interrupt frames and vector assignment on amd64.
  *   0-31   CPU exceptions
- *   32-47  legacy IRQs 0-15 (8259 PIC)
- *   255    spurious
+ *   32-47  ISA IRQs 0-15, through the I/O APIC
+ *   224-239 the masked 8259s (only their spurious interrupts; ignored)
+ *   240    local APIC timer (each CPU's tick)
+ *   241-243 inter-processor interrupts (intc.h's ipi_t)
+ *   255    local APIC spurious
  */
 #ifndef ARCH_INTERRUPT_H
 #define ARCH_INTERRUPT_H
 
 #define IRQ_VECTOR_BASE 32
 #define IRQ_COUNT	16
+#define PIC_VECTOR_BASE 224
+#define VECTOR_TIMER	240
+#define VECTOR_IPI_BASE 241 /* + ipi_t */
+#define VECTOR_IPI_END	244
 #define VECTOR_SPURIOUS 255
 
+#define VECTOR_NMI	    2
 #define VECTOR_DOUBLE_FAULT 8
 #define VECTOR_PAGE_FAULT   14
 
@@ -44,7 +52,10 @@ static inline uintptr_t istate_fp(const istate_t *is)
 	return is->rbp;
 }
 
+/** Fills the IDT (one for all CPUs) and loads it on the boot CPU. */
 void idt_init(void);
+/** Loads the IDT on the running CPU. */
+void idt_load(void);
 void interrupt_dispatch(istate_t *istate);
 /** Prints the registers of @a istate to the console (lock held). */
 void istate_print(const istate_t *istate);

@@ -1,0 +1,91 @@
+/*
+ * Several CPUs: start-up of the CPUs after the boot CPU, inter-processor
+ * interrupts on arrival, and the set of running CPUs.
+ *
+ * Start-up, for each further CPU the architecture finds (one at a time):
+ *   1. smp_cpu_prepare() on the boot CPU: run queues, idle thread and stack
+ *      of the next free slot cpus[cpu_count];
+ *   2. the architecture starts the CPU on that stack, sets up its tables and
+ *      calls smp_cpu_main() on it, which says it is alive (cpu->online);
+ *   3. the boot CPU sees it alive and counts it (cpu_count++); a CPU that
+ *      does not answer in time is reported, and its slot goes to the next.
+ * cpu_count only grows, and only the boot CPU writes it; a slot below
+ * cpu_count is a running CPU for good.
+ */
+#include <smp.h>
+#include <arch.h>
+#include <arch/asm.h>
+#include <cpu.h>
+#include <printf.h>
+#include <proc/scheduler.h>
+#include <proc/thread.h>
+
+volatile unsigned cpu_count = 1;
+static volatile bool stopping; /* set once, by the first CPU to panic */
+
+bool cpu_id_valid(unsigned id)
+{
+	return id < cpu_count;
+}
+
+errno_t smp_cpu_prepare(cpu_t *cpu)
+{
+	cpu->id = (unsigned) (cpu - cpus);
+	scheduler_cpu_init(cpu);
+	return thread_idle_create(cpu);
+}
+
+void smp_cpu_main(void)
+{
+	cpu_t *cpu = CPU;
+	arch_timer_cpu_start();
+	__atomic_store_n(&cpu->online, true, __ATOMIC_RELEASE);
+	thread_become_idle();
+}
+
+void smp_cpu_started(cpu_t *cpu)
+{
+	cpu_count = cpu->id + 1;
+}
+
+void smp_start(void)
+{
+	__atomic_store_n(&cpus[0].online, true, __ATOMIC_RELEASE);
+	arch_smp_start();
+	printf("smp: %u CPU%s running\n", cpu_count, cpu_count == 1 ? "" : "s");
+}
+
+void smp_stop_others(void)
+{
+	__atomic_store_n(&stopping, true, __ATOMIC_SEQ_CST);
+	if (cpu_count > 1)
+		arch_ipi_broadcast_others(IPI_HALT);
+}
+
+bool smp_stop_requested(void)
+{
+	return __atomic_load_n(&stopping, __ATOMIC_SEQ_CST);
+}
+
+NORETURN void smp_stopped(void)
+{
+	for (;;) {
+		irq_disable();
+		cpu_halt();
+	}
+}
+
+void smp_ipi_received(ipi_t ipi)
+{
+	cpu_t *cpu = CPU;
+	cpu->ipis++;
+	switch (ipi) {
+	case IPI_RESCHEDULE:
+		cpu->need_resched = true;
+		break;
+	case IPI_TLB:
+		break;
+	case IPI_HALT:
+		smp_stopped();
+	}
+}

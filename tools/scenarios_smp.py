@@ -1,0 +1,53 @@
+"""Scenarios on several CPUs: four vCPUs under multi-threaded TCG
+(-accel tcg,thread=multi -smp 4), every one started and taking part.
+
+- kernel-smp4: the kernel self-tests on four CPUs (start-up, every CPU's
+  tick, IPIs to each CPU, the IRQ target checks) after "smp: 4 CPUs running".
+- kconsole-cpus-smp4: the kernel console's `cpus` lists four CPUs, each with
+  ticks; `continue` boots to the shell, which answers.
+- panic-smp4: a panic on one of four CPUs stops the others and names its CPU.
+
+Each returns (ok, detail) like the scenarios of testrun.py.
+"""
+import re
+
+from guest import QEMU_EXIT_FAIL
+from testrun import BOOT_TIMEOUT, SUITE_TIMEOUT, guest, kconsole_command, shell_run, \
+    wait_shell_prompt
+
+SMP4 = dict(accel="tcg,thread=multi", smp=4)
+
+
+def scenario_kernel_smp4(args):
+    with guest(args, "kernel-smp4", "test", **SMP4) as g:
+        g.expect(r"^smp: 4 CPUs running$", BOOT_TIMEOUT)
+        m = g.expect(r"^ktest: (\d+) passed, (\d+) failed$", SUITE_TIMEOUT)
+    passed, failed = int(m.group(1)), int(m.group(2))
+    fails = re.findall(r"^ktest: FAIL (\S+)", g.output, re.MULTILINE)
+    return failed == 0 and passed > 0, f"{passed} passed, failed: {fails}"
+
+
+def scenario_kconsole_cpus_smp4(args):
+    with guest(args, "kconsole-cpus-smp4", "kconsole", **SMP4) as g:
+        g.expect(r"Switchboard kernel console", BOOT_TIMEOUT)
+        kconsole_command(g, "cpus", r"^\s+3\s+\d+%\s+\d+\s+\d+\s+\d+\s+\d+\s+[1-9]\d*\r?$")
+        kconsole_command(g, "continue", r"^init: ")
+        wait_shell_prompt(g)
+        shell_run(g, "ps\r", [" sh "])
+    return True, ""
+
+
+def scenario_panic_smp4(args):
+    with guest(args, "panic-smp4", "test=crash_page_fault", exit_status=QEMU_EXIT_FAIL,
+               allow=[r"^PANIC: "], **SMP4) as g:
+        g.expect(r"PANIC: page fault at 0x10", BOOT_TIMEOUT)
+        g.expect(r"^on CPU \d of 4 \(the others are stopped\)", 30)
+        g.expect(r"System halted", 30)
+    return True, ""
+
+
+SCENARIOS = [
+    ("kernel-smp4", scenario_kernel_smp4),
+    ("kconsole-cpus-smp4", scenario_kconsole_cpus_smp4),
+    ("panic-smp4", scenario_panic_smp4),
+]
