@@ -40,6 +40,8 @@ static void fill_user(uintptr_t va, size_t n, uint8_t seed)
 	copy_to_uspace(va, scratch, n);
 }
 
+static semaphore_t server_summed; /* up once server_sum is set */
+
 static void data_server(void *arg)
 {
 	uintptr_t area = AREA;
@@ -57,8 +59,10 @@ static void data_server(void *arg)
 		if (ev.imethod == IPC_M_SHARE_IN)
 			copy_to_uspace(area, "shared-in", 10);
 		errno_t rc = ipc_answer(ev.cap, &a);
-		if (ev.imethod == IPC_M_DATA_WRITE && rc == EOK)
+		if (ev.imethod == IPC_M_DATA_WRITE && rc == EOK) {
 			server_sum = sum_user(area, ev.args[1]);
+			semaphore_up(&server_summed);
+		}
 		if (ev.imethod == IPC_M_SHARE_OUT && rc == EOK)
 			copy_to_uspace(a.args[0], "from-server", 12);
 	}
@@ -93,6 +97,9 @@ static const char *data_script(cap_handle_t phone)
 		uint64_t expect = sum_user(area, sizes[i]);
 		if (call_and_wait(phone, IPC_M_DATA_WRITE, area, sizes[i], 0, &ev) != EOK)
 			return "data write";
+		/* The server sums after its answer, maybe on another CPU. */
+		if (semaphore_down(&server_summed, 2000 * MS) != EOK)
+			return "data write: no sum";
 		if (server_sum != expect)
 			return "data write contents";
 		if (call_and_wait(phone, IPC_M_DATA_READ, area, sizes[i], 0, &ev) !=
@@ -193,6 +200,7 @@ KTEST(ipc_data_transfers_and_sharing)
 	task_t *server, *client;
 	client_t c = {0};
 	semaphore_init(&c.done, 0);
+	semaphore_init(&server_summed, 0);
 	KT_ASSERT_EQ(start_in_task("dataserver", data_server, NULL, &server), EOK);
 	KT_ASSERT_EQ(task_create("dataclient", NULL, 0, &client), EOK);
 	task_get(client);

@@ -2,7 +2,8 @@
  * Per-CPU state. The architecture keeps a pointer to the running CPU's cpu_t
  * where it can be read in one instruction (GS base on amd64); the first
  * fields have fixed offsets because the syscall entry code uses them.
- * Only the owning CPU touches its cpu_t, with interrupts disabled.
+ * The owning CPU alone touches its cpu_t, with interrupts disabled, except
+ * where a field names its lock (run queues, timeouts) or says otherwise.
  */
 #ifndef KERN_CPU_H
 #define KERN_CPU_H
@@ -25,11 +26,14 @@ typedef struct cpu {
 	unsigned id;
 	void *arch;	      /* the architecture's per-CPU tables (GDT, TSS on amd64) */
 	volatile bool online; /* written once by the CPU itself when it runs */
+	uint64_t tlb_seen;    /* the last TLB shoot-down served (mm/tlb.c) */
 	struct thread *idle;
 	struct thread *prev;	  /* the thread switched away from (finish_switch) */
 	struct thread *fpu_owner; /* whose state is in the FPU registers */
 	volatile bool need_resched;
-	/* Run queues: one FIFO per priority; bit p of ready_mask set iff rq[p] non-empty. */
+	/* Run queues: one FIFO per priority; bit p of ready_mask set iff rq[p]
+	 * non-empty. Guarded by rq_lock (any CPU queues a thread here). */
+	spinlock_t rq_lock;
 	list_t rq[PRIORITY_COUNT];
 	uint32_t ready_mask;
 	size_t ready_count;

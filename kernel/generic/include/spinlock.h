@@ -7,13 +7,15 @@
  * is kept, and recursive locking, unlocking a lock not held and a lock spun
  * on for far longer than any legitimate hold are caught (synch/lockdep.c):
  * a panic names the locks and call sites. Other debug builds keep only the
- * one-CPU recursion and unlock checks; non-debug builds compile none of it.
+ * recursion (held by this CPU) and unlock checks; non-debug builds compile
+ * none of it.
  */
 #ifndef KERN_SPINLOCK_H
 #define KERN_SPINLOCK_H
 
 #include <types.h>
 #include <arch/asm.h>
+#include <arch/cpu_local.h>
 #include <synch/lock_order.h>
 
 typedef struct {
@@ -22,9 +24,7 @@ typedef struct {
 	uint8_t lock_class; /* a lock_class_t */
 	const char *name;
 #ifdef CONFIG_DEBUG
-	void *owner_ip; /* where the holder acquired it */
-#endif
-#ifdef CONFIG_LOCKDEP
+	void *owner_ip;	 /* where the holder acquired it */
 	void *owner_cpu; /* the holder's cpu_t; NULL: not recorded */
 #endif
 } spinlock_t;
@@ -69,14 +69,15 @@ static inline void spinlock_lock_noirq(spinlock_t *lock)
 	spinlock_lock_checked(lock);
 #else
 #ifdef CONFIG_DEBUG
-	/* Without the checker: one CPU, so a held lock can only be ours. */
-	if (unlikely(lock->locked))
+	/* Held by this CPU already: waiting would never end. */
+	if (unlikely(lock->locked && lock->owner_cpu == arch_cpu_local()))
 		spinlock_misuse(lock, "recursive lock");
 #endif
 	if (unlikely(__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE) != 0))
 		spinlock_contended(lock);
 #ifdef CONFIG_DEBUG
 	lock->owner_ip = __builtin_return_address(0);
+	lock->owner_cpu = arch_cpu_local();
 #endif
 #endif
 	lock->irq_was_enabled = false;
@@ -97,6 +98,7 @@ static inline void spinlock_unlock_noirq(spinlock_t *lock)
 #ifdef CONFIG_DEBUG
 	if (unlikely(!lock->locked))
 		spinlock_misuse(lock, "unlock of a lock not held");
+	lock->owner_cpu = NULL;
 #endif
 	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
 #endif

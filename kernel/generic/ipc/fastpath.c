@@ -24,10 +24,15 @@
  * commits and returns true with the result in the registers. The IPC log on,
  * or boot option ipcfast=off, keeps everything on the general path.
  *
- * One CPU: with interrupts off nothing can change between the checks and
- * the commit. The locks are still taken in the core's order (phone->lock ->
- * box lock -> cap table lock; a thread's ipc_wq lock alone), so SMP needs
- * only the re-checks, not a new design.
+ * Several CPUs: a hand-off runs the other thread on this CPU, so it is taken
+ * only for a thread whose home CPU is this one (scheduler_may_hand_off);
+ * such a thread, blocked, cannot run or time out while interrupts are off
+ * here. Other CPUs may still wake it (a kill): every decision is made under
+ * the lock of the wait queue it sleeps on (box->wq, or its ipc_wq, re-checked
+ * in answer_to_waiter). The locks are taken in the core's order (phone->lock
+ * -> box lock -> cap table lock; a thread's ipc_wq lock innermost, alone).
+ * A thread on another CPU is reached through the general path, whose
+ * wake-up queues it there and sends an IPI.
  */
 #include <ipc/fastpath.h>
 #include "ipc_priv.h"
@@ -278,17 +283,21 @@ static call_t *take_answerable(task_t *task, cap_handle_t h)
 	return call;
 }
 
-/** Wakes synchronous @a call's waiter with its answer (without running it);
- *  the capability's and the flight's references end (the waiter keeps its own). */
+/** Answers synchronous @a call; the capability's and the flight's
+ *  references end (the waiter keeps its own). Returns the waiter, taken off
+ *  its wait queue for a hand-off, or NULL if another CPU woke it meanwhile
+ *  (a kill): it then finds the answer itself. */
 static thread_t *answer_to_waiter(call_t *call)
 {
 	thread_t *w = call->waiter;
 	spinlock_lock_noirq(&w->ipc_wq.lock);
 	call->flags |= CALL_ANSWERED;
-	waitq_take_sleeper_locked(&w->ipc_wq, w);
+	bool sleeping = w->waitq == &w->ipc_wq;
+	if (sleeping)
+		waitq_take_sleeper_locked(&w->ipc_wq, w);
 	spinlock_unlock_noirq(&w->ipc_wq.lock);
 	__atomic_sub_fetch(&call->kobj.refcount, 2, __ATOMIC_RELEASE);
-	return w;
+	return sleeping ? w : NULL;
 }
 
 /** Hands @a call's answer straight to a thread of the caller's task waiting
@@ -343,9 +352,9 @@ bool ipc_fast_answer_wait(ipc_regs_t *s)
 		call->flags &= ~CALL_CHARGED;
 		quota_calls_uncharge(call->caller_box->task);
 	}
-	thread_t *next = (call->flags & CALL_SYNC) ? answer_to_waiter(call)
-						   : answer_to_box_waiter(call);
-	if (next == NULL) {
+	bool sync = (call->flags & CALL_SYNC) != 0;
+	thread_t *next = sync ? answer_to_waiter(call) : answer_to_box_waiter(call);
+	if (next == NULL && !sync) {
 		call_deliver_answer(call); /* queued in the caller's box */
 		kobject_put(&call->kobj);  /* the capability's */
 	}

@@ -16,6 +16,7 @@
 #include <arch.h>
 #include <arch/asm.h>
 #include <cpu.h>
+#include <mm/tlb.h>
 #include <printf.h>
 #include <proc/scheduler.h>
 #include <proc/thread.h>
@@ -81,9 +82,10 @@ void smp_ipi_received(ipi_t ipi)
 	cpu->ipis++;
 	switch (ipi) {
 	case IPI_RESCHEDULE:
-		cpu->need_resched = true;
+		scheduler_ipi_reschedule();
 		break;
 	case IPI_TLB:
+		tlb_serve();
 		break;
 	case IPI_HALT:
 		smp_stopped();

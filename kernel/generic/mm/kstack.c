@@ -8,6 +8,7 @@
 #include <mm/kstack.h>
 #include <mm/frame.h>
 #include <mm/page.h>
+#include <mm/tlb.h>
 #include <arch/layout.h>
 #include <panic.h>
 #include <spinlock.h>
@@ -105,6 +106,9 @@ void kstack_free(void *base, size_t size)
 	if (page_unmap(page_kernel_root(), va, &pa) != EOK)
 		panic("kstack_free: %p is not a mapped stack", base);
 	unmap_pages(va + PAGE_SIZE, size / PAGE_SIZE - 1);
+	/* The stack ran on other CPUs: they forget it before its frames and
+	 * its slot are used again. */
+	tlb_shootdown_kernel(va, size / PAGE_SIZE);
 	frame_free(pa);
 	slot_put((va - KSTACK_AREA_BASE) / KSTACK_SLOT);
 }

@@ -1,8 +1,25 @@
 /*
  * Scheduler: strict priorities, round robin within a priority, tick-driven
- * preemption. All run-queue state is per CPU and changed only by that CPU
- * with interrupts disabled (one CPU today; remote wake-ups will need an IPI
- * and a lock when SMP arrives).
+ * preemption, one set of run queues per CPU.
+ *
+ * Every thread has a home CPU (thread->cpu, fixed before it first runs: its
+ * task's home, or thread_set_cpu()); it is queued on and runs on that CPU
+ * only. So a thread's context is only ever live on its home CPU, and the FPU
+ * state, TLB entries of its address space and its kernel stack never need
+ * to follow it elsewhere. Tasks are spread over the CPUs when they are made
+ * (task.c), which is the load balancing of this version: N tasks with a
+ * runnable thread each run on N CPUs.
+ *
+ * Locks: cpu->rq_lock guards that CPU's rq[], ready_mask and ready_count,
+ * and the state change of a thread to READY; it is a leaf (taken last, under
+ * wait queue and IPC locks). need_resched, current, prev, idle and the
+ * statistics belong to the CPU itself (interrupts off). A wake-up from
+ * another CPU queues the thread there and sends IPI_RESCHEDULE when the
+ * target should switch (it is idle, or runs a lower priority).
+ *
+ * A thread that blocks may be woken (queued again) between releasing its
+ * wait queue's lock and switching away: only its home CPU pops it, and only
+ * in a later schedule(), after this switch saved its context.
  *
  * A time slice belongs to a turn, not to a thread: a thread the scheduler
  * picks starts a turn with a full slice, and an IPC hand-off passes the rest
@@ -17,6 +34,7 @@
 #include <cpu.h>
 #include <panic.h>
 #include <time/timeout.h>
+#include <intc.h>
 
 void scheduler_init(void)
 {
@@ -25,6 +43,7 @@ void scheduler_init(void)
 
 void scheduler_cpu_init(cpu_t *cpu)
 {
+	spinlock_init(&cpu->rq_lock, "rq");
 	for (unsigned p = 0; p < PRIORITY_COUNT; p++)
 		list_initialize(&cpu->rq[p]);
 	cpu->ready_mask = 0;
@@ -32,6 +51,7 @@ void scheduler_cpu_init(cpu_t *cpu)
 	spinlock_init(&cpu->timeout_lock, "timeouts", LOCK_CLASS_TIMEOUTS);
 }
 
+/** cpu->rq_lock held. */
 static void rq_push(cpu_t *cpu, thread_t *t)
 {
 	list_append(&t->rq_link, &cpu->rq[t->priority]);
@@ -39,6 +59,7 @@ static void rq_push(cpu_t *cpu, thread_t *t)
 	cpu->ready_count++;
 }
 
+/** cpu->rq_lock held. */
 static thread_t *rq_pop(cpu_t *cpu)
 {
 	if (cpu->ready_mask == 0)
@@ -52,16 +73,44 @@ static thread_t *rq_pop(cpu_t *cpu)
 	return list_get_instance(l, thread_t, rq_link);
 }
 
+/** Whether @a cpu, which just got @a t queued, should switch: it idles or
+ *  runs a lower priority. Racy read of another CPU's current: a wrong
+ *  answer costs one needless IPI, or a wait until that CPU's next tick. */
+static bool should_preempt(const cpu_t *cpu, const thread_t *t)
+{
+	const thread_t *cur = cpu->current;
+	return cur == NULL || cur == cpu->idle || t->priority < cur->priority;
+}
+
 void scheduler_ready(thread_t *t)
 {
-	bool ints = irq_save();
-	cpu_t *cpu = CPU;
+	cpu_t *cpu = t->cpu;
+	spinlock_lock(&cpu->rq_lock);
 	assert(t->state != THREAD_READY && t->state != THREAD_RUNNING);
 	t->state = THREAD_READY;
 	rq_push(cpu, t);
-	if (cpu->current == cpu->idle || t->priority < cpu->current->priority)
-		cpu->need_resched = true;
+	bool preempt = should_preempt(cpu, t);
+	bool ints = spinlock_unlock_keep_irq(&cpu->rq_lock);
+	if (preempt) {
+		if (cpu == CPU)
+			cpu->need_resched = true;
+		else
+			arch_ipi_send(cpu->id, IPI_RESCHEDULE);
+	}
 	irq_restore(ints);
+}
+
+void scheduler_ipi_reschedule(void)
+{
+	cpu_t *cpu = CPU;
+	spinlock_lock_noirq(&cpu->rq_lock);
+	uint32_t mask = cpu->ready_mask;
+	spinlock_unlock_noirq(&cpu->rq_lock);
+	thread_t *cur = cpu->current;
+	if (mask != 0 &&
+	    (cur == NULL || cur == cpu->idle ||
+		(int) __builtin_ctz(mask) < cur->priority))
+		cpu->need_resched = true;
 }
 
 static void check_stack(thread_t *t)
@@ -96,11 +145,13 @@ void schedule(void)
 	cpu_t *cpu = CPU;
 	thread_t *prev = cpu->current;
 	check_stack(prev);
+	spinlock_lock_noirq(&cpu->rq_lock);
 	if (prev->state == THREAD_RUNNING && prev != cpu->idle) {
 		prev->state = THREAD_READY;
 		rq_push(cpu, prev);
 	}
 	thread_t *next = rq_pop(cpu);
+	spinlock_unlock_noirq(&cpu->rq_lock);
 	if (next == NULL)
 		next = cpu->idle;
 	/* A new turn. */
@@ -112,6 +163,8 @@ void schedule(void)
 bool scheduler_may_hand_off(const thread_t *next)
 {
 	cpu_t *cpu = CPU;
+	if (next->cpu != cpu)
+		return false; /* it runs on its home CPU only */
 	if (cpu->need_resched)
 		return false; /* the turn is over: the scheduler picks */
 	uint32_t mask = cpu->ready_mask;

@@ -18,6 +18,7 @@
 #include <arch/mm.h>
 #include <arch.h>
 #include <ipc/ipc.h>
+#include <smp.h>
 
 static slab_cache_t thread_cache;
 static list_t threads = LIST_INITIALIZER(threads);
@@ -35,6 +36,7 @@ static errno_t thread_fields_init(thread_t *t, task_t *task, const char *name)
 	memset(t, 0, sizeof(*t));
 	str_lcpy(t->name, name, sizeof(t->name));
 	t->state = THREAD_NEW;
+	t->cpu = &cpus[task->home_cpu];
 	t->priority = THREAD_PRIORITY_DEFAULT;
 	link_initialize(&t->rq_link);
 	link_initialize(&t->wait_link);
@@ -94,6 +96,14 @@ errno_t thread_set_priority(thread_t *t, int priority)
 	if (priority < 0 || priority >= PRIORITY_COUNT || t->state != THREAD_NEW)
 		return EINVAL;
 	t->priority = priority;
+	return EOK;
+}
+
+errno_t thread_set_cpu(thread_t *t, unsigned cpu_id)
+{
+	if (!cpu_id_valid(cpu_id) || t->state != THREAD_NEW)
+		return EINVAL;
+	t->cpu = &cpus[cpu_id];
 	return EOK;
 }
 
@@ -224,6 +234,7 @@ static void idle_init(thread_t *idle, cpu_t *cpu, void *stack)
 	snprintf(name, sizeof(name), "idle%u", cpu->id);
 	if (thread_fields_init(idle, &kernel_task, cpu->id == 0 ? "idle" : name) != EOK)
 		panic("cannot set up the idle thread of CPU %u", cpu->id);
+	idle->cpu = cpu;
 	idle->kstack = stack;
 	*(uint64_t *) idle->kstack = THREAD_STACK_CANARY;
 	idle->priority = PRIORITY_COUNT; /* below every run queue; never queued */

@@ -16,8 +16,6 @@ void spinlock_init(spinlock_t *lock, const char *name, lock_class_t cls)
 	lock->name = name;
 #ifdef CONFIG_DEBUG
 	lock->owner_ip = NULL;
-#endif
-#ifdef CONFIG_LOCKDEP
 	lock->owner_cpu = NULL;
 #endif
 }

@@ -1,5 +1,7 @@
 /*
- * Timeout list: sorted insertion, expiry from the tick.
+ * Timeout list: sorted insertion, expiry from the tick. A timeout goes on
+ * the list of the CPU that arms it (t->cpu) and fires there; disarming may
+ * happen on any CPU and takes that list's lock.
  * Lock: cpu->timeout_lock (handlers run without it held).
  */
 #include <time/timeout.h>
@@ -13,6 +15,7 @@ void timeout_init(timeout_t *t)
 	t->handler = NULL;
 	t->arg = NULL;
 	t->deadline = 0;
+	t->cpu = NULL;
 }
 
 void timeout_register(
@@ -29,6 +32,7 @@ void timeout_register_at(
 	t->handler = handler;
 	t->arg = arg;
 	spinlock_lock(&cpu->timeout_lock);
+	t->cpu = cpu;
 	link_t *before = &cpu->timeouts.head;
 	for (link_t *l = cpu->timeouts.head.next; l != &cpu->timeouts.head; l = l->next) {
 		if (list_get_instance(l, timeout_t, link)->deadline > t->deadline) {
@@ -43,7 +47,9 @@ void timeout_register_at(
 
 bool timeout_unregister(timeout_t *t)
 {
-	cpu_t *cpu = CPU;
+	cpu_t *cpu = t->cpu;
+	if (cpu == NULL)
+		return false; /* never armed */
 	spinlock_lock(&cpu->timeout_lock);
 	bool was_pending = t->pending;
 	if (was_pending) {

@@ -27,11 +27,11 @@
 #include <smp.h>
 #include <string.h>
 
-#define MSR_EFER	    0xc0000080
-#define EFER_LME	    (1u << 8)
-#define EFER_NXE	    (1u << 11)
-#define ANSWER_TIMEOUT_MS   1000 /* far beyond what a CPU takes, even emulated */
-#define LOW_4G		    0x100000000ull
+#define MSR_EFER	  0xc0000080
+#define EFER_LME	  (1u << 8)
+#define EFER_NXE	  (1u << 11)
+#define ANSWER_TIMEOUT_MS 1000 /* far beyond what a CPU takes, even emulated */
+#define LOW_4G		  0x100000000ull
 
 extern uint32_t apic_ids[CPU_MAX];
 
@@ -91,8 +91,8 @@ static bool start_one(uint32_t apic_id, paddr_t root)
 		return false;
 	}
 	apic_ids[cpu->id] = apic_id;
-	trampoline_params_t *p =
-	    phys_to_virt(TRAMPOLINE_PA + (trampoline_params - trampoline_start));
+	trampoline_params_t *p = phys_to_virt(
+	    TRAMPOLINE_PA + (trampoline_params - trampoline_start));
 	p->cr3 = (uint32_t) root;
 	p->efer = EFER_LME | (cpu_features.nx ? EFER_NXE : 0);
 	p->stack = arch_thread_stack_top(cpu->idle);

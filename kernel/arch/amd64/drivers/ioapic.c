@@ -12,12 +12,12 @@
 #include <printf.h>
 #include <spinlock.h>
 
-#define IOREGSEL     0x00
-#define IOWIN	     0x10
-#define REG_VER	     0x01
-#define REG_REDIR    0x10
-#define REDIR_LOW    0
-#define REDIR_HIGH   1
+#define IOREGSEL       0x00
+#define IOWIN	       0x10
+#define REG_VER	       0x01
+#define REG_REDIR      0x10
+#define REDIR_LOW      0
+#define REDIR_HIGH     1
 #define RTE_ACTIVE_LOW (1u << 13)
 #define RTE_LEVEL      (1u << 15)
 #define RTE_MASKED     (1u << 16)

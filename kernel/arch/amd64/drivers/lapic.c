@@ -14,44 +14,44 @@
 #include <arch/mm.h>
 #include <printf.h>
 
-#define MSR_APIC_BASE	   0x1b
-#define APIC_BASE_ENABLE   (1ull << 11)
-#define APIC_BASE_X2APIC   (1ull << 10)
-#define APIC_BASE_ADDR	   0xfffff000ull
-#define X2APIC_MSR_BASE	   0x800
+#define MSR_APIC_BASE	 0x1b
+#define APIC_BASE_ENABLE (1ull << 11)
+#define APIC_BASE_X2APIC (1ull << 10)
+#define APIC_BASE_ADDR	 0xfffff000ull
+#define X2APIC_MSR_BASE	 0x800
 
-#define REG_ID		   0x020
-#define REG_TPR		   0x080
-#define REG_EOI		   0x0b0
-#define REG_SVR		   0x0f0
-#define REG_ESR		   0x280
-#define REG_ICR_LOW	   0x300
-#define REG_ICR_HIGH	   0x310
-#define REG_LVT_TIMER	   0x320
-#define REG_LVT_LINT0	   0x350
-#define REG_LVT_LINT1	   0x360
-#define REG_LVT_ERROR	   0x370
-#define REG_TIMER_INIT	   0x380
-#define REG_TIMER_CUR	   0x390
-#define REG_TIMER_DIV	   0x3e0
+#define REG_ID	       0x020
+#define REG_TPR	       0x080
+#define REG_EOI	       0x0b0
+#define REG_SVR	       0x0f0
+#define REG_ESR	       0x280
+#define REG_ICR_LOW    0x300
+#define REG_ICR_HIGH   0x310
+#define REG_LVT_TIMER  0x320
+#define REG_LVT_LINT0  0x350
+#define REG_LVT_LINT1  0x360
+#define REG_LVT_ERROR  0x370
+#define REG_TIMER_INIT 0x380
+#define REG_TIMER_CUR  0x390
+#define REG_TIMER_DIV  0x3e0
 
-#define SVR_ENABLE	   (1u << 8)
-#define LVT_MASKED	   (1u << 16)
-#define LVT_NMI		   (4u << 8)
-#define TIMER_PERIODIC	   (1u << 17)
-#define TIMER_DIV_16	   0x3
-#define ICR_FIXED	   (0u << 8)
-#define ICR_NMI		   (4u << 8)
-#define ICR_INIT	   (5u << 8)
-#define ICR_STARTUP	   (6u << 8)
-#define ICR_PENDING	   (1u << 12)
-#define ICR_ASSERT	   (1u << 14)
-#define ICR_LEVEL	   (1u << 15)
-#define ICR_ALL_BUT_SELF   (3u << 18)
+#define SVR_ENABLE	 (1u << 8)
+#define LVT_MASKED	 (1u << 16)
+#define LVT_NMI		 (4u << 8)
+#define TIMER_PERIODIC	 (1u << 17)
+#define TIMER_DIV_16	 0x3
+#define ICR_FIXED	 (0u << 8)
+#define ICR_NMI		 (4u << 8)
+#define ICR_INIT	 (5u << 8)
+#define ICR_STARTUP	 (6u << 8)
+#define ICR_PENDING	 (1u << 12)
+#define ICR_ASSERT	 (1u << 14)
+#define ICR_LEVEL	 (1u << 15)
+#define ICR_ALL_BUT_SELF (3u << 18)
 
-#define CALIB_WINDOW_MS	   2
-#define CALIB_ATTEMPTS	   50
-#define CALIB_BRACKET	   128
+#define CALIB_WINDOW_MS 2
+#define CALIB_ATTEMPTS	50
+#define CALIB_BRACKET	128
 
 static bool x2apic;
 static volatile uint32_t *mmio;

@@ -14,16 +14,16 @@
 #include <printf.h>
 #include <string.h>
 
-#define MADT_HEADER	   44
-#define MADT_LAPIC_ADDR	   36
-#define MADT_FLAGS	   40
-#define MADT_PCAT_COMPAT   0x1
-#define ENTRY_LAPIC	   0
-#define ENTRY_IOAPIC	   1
-#define ENTRY_OVERRIDE	   2
-#define ENTRY_LAPIC_ADDR   5
-#define ENTRY_X2APIC	   9
-#define LAPIC_ENABLED	   0x1
+#define MADT_HEADER	     44
+#define MADT_LAPIC_ADDR	     36
+#define MADT_FLAGS	     40
+#define MADT_PCAT_COMPAT     0x1
+#define ENTRY_LAPIC	     0
+#define ENTRY_IOAPIC	     1
+#define ENTRY_OVERRIDE	     2
+#define ENTRY_LAPIC_ADDR     5
+#define ENTRY_X2APIC	     9
+#define LAPIC_ENABLED	     0x1
 #define LAPIC_ONLINE_CAPABLE 0x2
 
 madt_t madt;

@@ -165,6 +165,11 @@ errno_t page_protect(paddr_t root, vaddr_t va, unsigned flags)
 	return EOK;
 }
 
+void page_tlb_invalidate(vaddr_t va)
+{
+	invlpg(va);
+}
+
 void page_table_activate(paddr_t root)
 {
 	write_cr3(root);

@@ -33,6 +33,8 @@ errno_t page_unmap(paddr_t root, vaddr_t va, paddr_t *pa);
 errno_t page_query(paddr_t root, vaddr_t va, paddr_t *pa, unsigned *flags);
 /** Changes the flags of a mapped page; ENOENT if not mapped. */
 errno_t page_protect(paddr_t root, vaddr_t va, unsigned flags);
+/** Drops the running CPU's TLB entry for @a va, whatever table is loaded. */
+void page_tlb_invalidate(vaddr_t va);
 /** Switches the CPU to @a root. */
 void page_table_activate(paddr_t root);
 

@@ -11,7 +11,10 @@
 /** Run queues and timeouts of @a cpu (before it runs). */
 void scheduler_cpu_init(cpu_t *cpu);
 void scheduler_init(void);
-/** Makes @a thread READY and queues it; preempts the current thread if
+/** An IPI_RESCHEDULE arrived: asks for a switch when a queued thread should
+ *  run before the current one (interrupts off). */
+void scheduler_ipi_reschedule(void);
+/** Makes @a thread READY and queues it on its home CPU; preempts the current thread if
  *  @a thread has a higher priority. Any context, interrupts disabled or not. */
 void scheduler_ready(thread_t *thread);
 /** Switches to the best ready thread. The current thread must be RUNNING

@@ -50,7 +50,8 @@ typedef struct thread {
 	link_t task_link; /* task->threads */
 	link_t all_link;  /* the global thread list */
 
-	thread_state_t state;
+	thread_state_t state; /* to READY under cpu->rq_lock (scheduler.c) */
+	struct cpu *cpu;      /* home: queued and run there only; fixed once started */
 	int priority;
 	unsigned slice_left; /* ticks until preemption */
 	link_t rq_link;	     /* run queue */
@@ -121,6 +122,9 @@ void thread_yield(void);
 errno_t thread_sleep(uint64_t ns);
 /** Whether the calling thread has been asked to exit. */
 bool thread_kill_pending(void);
+/** Makes NEW thread @a t run on CPU @a cpu_id (instead of its task's home
+ *  CPU); EINVAL for a CPU that does not run or a thread already started. */
+errno_t thread_set_cpu(thread_t *t, unsigned cpu_id);
 /** Makes the idle thread of @a cpu, a CPU not started yet (cpu->idle; its
  *  stack is where the CPU starts); EOK at once if it has one; ENOMEM. */
 errno_t thread_idle_create(struct cpu *cpu);

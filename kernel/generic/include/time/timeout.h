@@ -16,7 +16,8 @@ typedef struct {
 	uint64_t deadline; /* clock_ns() value */
 	timeout_handler_t handler;
 	void *arg;
-	bool pending;
+	bool pending;	 /* on cpu's list; under that CPU's timeout_lock */
+	struct cpu *cpu; /* whose list it went on when last armed */
 } timeout_t;
 
 void timeout_init(timeout_t *t);

@@ -15,13 +15,13 @@ struct cpu;
 /** Points GS base at @a cpu (the kernel's view). */
 void cpu_local_init(struct cpu *cpu);
 
-/** The running CPU's cpu_t (its first word points to itself). Not volatile:
- *  the compiler may reuse the value within a function, which is right while a
- *  thread never changes CPUs inside one (one CPU today; revisit with SMP). */
+/** The running CPU's cpu_t (its first word points to itself). Volatile: a
+ *  thread may be on another CPU after any switch, so a value read before
+ *  one must not be reused after it. */
 static inline void *arch_cpu_local(void)
 {
 	void *cpu;
-	__asm__("mov %%gs:0, %0" : "=r"(cpu));
+	__asm__ volatile("mov %%gs:0, %0" : "=r"(cpu));
 	return cpu;
 }
 #endif

@@ -14,11 +14,11 @@
 
 /** The parameter block at the trampoline's end (trampoline.S lays it out). */
 typedef struct {
-	uint32_t cr3;	     /* the start-up page table (below 4 GiB) */
-	uint32_t efer;	     /* EFER bits to set: LME, and NXE where present */
-	uint64_t stack;	     /* the idle thread's stack top */
-	uint64_t cpu;	     /* cpu_t *, the first argument of entry */
-	uint64_t entry;	     /* ap_start() */
+	uint32_t cr3;	/* the start-up page table (below 4 GiB) */
+	uint32_t efer;	/* EFER bits to set: LME, and NXE where present */
+	uint64_t stack; /* the idle thread's stack top */
+	uint64_t cpu;	/* cpu_t *, the first argument of entry */
+	uint64_t entry; /* ap_start() */
 } trampoline_params_t;
 
 extern char trampoline_start[], trampoline_params[], trampoline_end[];
