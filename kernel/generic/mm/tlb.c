@@ -28,7 +28,7 @@ void tlb_serve(void)
 	if (s == cpu->tlb_seen)
 		return;
 	for (size_t i = 0; i < req_pages; i++)
-		page_tlb_invalidate(req_va + i * PAGE_SIZE_BYTES);
+		page_tlb_invalidate(req_va + i * PAGE_SIZE);
 	cpu->tlb_seen = s;
 	__atomic_sub_fetch(&pending, 1, __ATOMIC_RELEASE);
 }

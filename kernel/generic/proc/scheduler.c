@@ -43,7 +43,7 @@ void scheduler_init(void)
 
 void scheduler_cpu_init(cpu_t *cpu)
 {
-	spinlock_init(&cpu->rq_lock, "rq");
+	spinlock_init(&cpu->rq_lock, "rq", LOCK_CLASS_RUNQUEUE);
 	for (unsigned p = 0; p < PRIORITY_COUNT; p++)
 		list_initialize(&cpu->rq[p]);
 	cpu->ready_mask = 0;

@@ -22,7 +22,7 @@
 #define RTE_LEVEL      (1u << 15)
 #define RTE_MASKED     (1u << 16)
 
-static spinlock_t ioapic_lock = SPINLOCK_INITIALIZER("ioapic");
+static spinlock_t ioapic_lock = SPINLOCK_INITIALIZER("ioapic", IOAPIC);
 static unsigned pin_count[MADT_IOAPICS_MAX]; /* set by ioapic_init() */
 
 /** Caller holds ioapic_lock. */

@@ -41,6 +41,8 @@
 	X(WAITQ_CONDVAR, "condvar: a condition variable's sleepers", LOCK_NEST_NONE) \
 	X(WAITQ, "waitq: a wait queue's sleepers", LOCK_NEST_NONE) \
 	X(TIMEOUTS, "timeouts: a CPU's timeout list", LOCK_NEST_NONE) \
+	X(RUNQUEUE, "rq: a CPU's run queues (any CPU queues a thread there)", \
+	    LOCK_NEST_NONE) \
 	/* Memory (mm/): address space -> object -> caches -> frames. */ \
 	X(AS, "as: an address space's areas", LOCK_NEST_NONE) \
 	X(MEM_OBJECT, "mem_object: a memory object's pages", LOCK_NEST_NONE) \
@@ -52,6 +54,7 @@
 	X(HW_CLAIMS, "hw_claims: which task owns which hardware", LOCK_NEST_NONE) \
 	X(QUOTA, "quota: every task's count of tasks made", LOCK_NEST_NONE) \
 	X(IRQ_TABLE, "irq_table: kernel interrupt handlers", LOCK_NEST_NONE) \
+	X(IOAPIC, "ioapic: I/O APIC redirection entries", LOCK_NEST_NONE) \
 	X(IPCLOG, "ipclog: the kernel IPC log ring", LOCK_NEST_NONE) \
 	X(IPCLOG_EXPORT, "ipclog_export: the IPC log's export channel", LOCK_NEST_NONE) \
 	X(CONSOLE, "console: the kernel console output", LOCK_NEST_NONE) \
