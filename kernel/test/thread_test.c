@@ -8,6 +8,8 @@
 #include <mm/kmalloc.h>
 #include <printf.h>
 #include <proc/thread.h>
+#include <smp.h>
+#include <synch/lockdep.h>
 #include <synch/mutex.h>
 #include <time/clock.h>
 
@@ -331,4 +333,48 @@ KTEST(interrupt_ends_a_blocked_sleep)
 	/* EINTR, not ETIMEOUT: the interrupt ended it (no wall-time threshold,
 	 * which a loaded host could exceed). */
 	KT_ASSERT_EQ(sleep_result, EINTR);
+}
+
+static volatile int interrupted_sleeps;
+
+/** Overwrites the stack below its caller: where the wait queue of a sleep
+ *  that has just ended lay. */
+static __attribute__((noinline)) void scrub_stack(void)
+{
+	volatile char pad[512];
+	for (size_t i = 0; i < sizeof(pad); i++)
+		pad[i] = 0;
+}
+
+static void sleep_then_scrub(void *arg)
+{
+	if (thread_sleep(10000 * MS) == EINTR)
+		__atomic_add_fetch(&interrupted_sleeps, 1, __ATOMIC_RELAXED);
+	scrub_stack();
+}
+
+KTEST(interrupt_from_another_cpu_ends_every_sleep)
+{
+	/* Each sleeper runs on another CPU than this test (with two or more)
+	 * and is interrupted at a varying point: before, while or after it
+	 * enters its sleep, which must end with EINTR every time (a kill that
+	 * missed it would let it sleep 10 s and return EOK). Its wait queue is
+	 * on its stack: the sleep may end only once the interrupter is done
+	 * with it, else this CPU's lock record keeps a lock it can no longer
+	 * release (lockdep) and the scrub overwrites a lock still in use. */
+	interrupted_sleeps = 0;
+	unsigned cpu = cpu_count > 1 && CPU->id == 0 ? 1 : 0;
+	for (int i = 0; i < 100; i++) {
+		thread_t *t;
+		KT_ASSERT_EQ(
+		    thread_create(NULL, sleep_then_scrub, NULL, "sleepy", &t), EOK);
+		KT_ASSERT_EQ(thread_set_cpu(t, cpu), EOK);
+		thread_start(t);
+		for (volatile int k = 0; k < i * 100; k++)
+			;
+		thread_interrupt(t);
+		thread_join(t);
+		KT_ASSERT_EQ(lockdep_depth(), 0);
+	}
+	KT_ASSERT_EQ(interrupted_sleeps, 100);
 }

@@ -109,7 +109,9 @@ errno_t thread_set_cpu(thread_t *t, unsigned cpu_id)
 
 void thread_interrupt(thread_t *t)
 {
-	t->kill_pending = true;
+	/* Before waitq_interrupt reads t->waitq: a sleep that starts meanwhile
+	 * sees the kill (synch/waitq.c). */
+	__atomic_store_n(&t->kill_pending, true, __ATOMIC_SEQ_CST);
 	waitq_interrupt(t);
 }
 

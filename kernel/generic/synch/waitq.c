@@ -4,6 +4,20 @@
  * queue first (wake-up, timeout, interrupt) decides the sleep's result.
  * Lock: wq->lock; interrupts stay disabled from the condition check to the
  * switch, so a wake-up cannot be lost.
+ *
+ * Several CPUs: a woken thread may run on its home CPU while its waker still
+ * holds wq->lock, and a kill looks the queue up through thread->waitq from
+ * any CPU. A wait queue may live on the sleeper's stack (thread_sleep) or in
+ * an object freed once the wait ends, so the general sleep returns only once
+ * nobody can still touch the queue:
+ *  - a waker wakes under wq->lock: the sleeper waits for that lock to be
+ *    released before it returns;
+ *  - waitq_interrupt() holds thread->lock (THREAD, before WAITQ) from reading
+ *    thread->waitq until it releases the queue's lock: the sleeper takes and
+ *    drops its own thread->lock before it returns.
+ * A kill sets kill_pending and then reads thread->waitq; a sleeper publishes
+ * thread->waitq and then reads kill_pending (both sequentially consistent),
+ * so one of them sees the other and a kill is never lost.
  */
 #include <synch/waitq.h>
 #include <arch/asm.h>
@@ -32,11 +46,13 @@ static void wake_locked(waitq_t *wq, thread_t *t, errno_t result)
 	scheduler_ready(t);
 }
 
-/** Ends @a t's sleep with @a result if it still sleeps (and is interruptible when asked). */
+/** Ends @a t's sleep with @a result if it still sleeps (and is interruptible
+ *  when asked). From any CPU: t->lock keeps the queue read from t->waitq
+ *  alive until it is unlocked (see wait_end). */
 static void wake_thread(thread_t *t, errno_t result, bool only_interruptible)
 {
-	bool ints = irq_save();
-	waitq_t *wq = t->waitq;
+	spinlock_lock(&t->lock);
+	waitq_t *wq = __atomic_load_n(&t->waitq, __ATOMIC_SEQ_CST);
 	if (wq != NULL) {
 		spinlock_lock(&wq->lock);
 		if (t->waitq == wq &&
@@ -44,7 +60,7 @@ static void wake_thread(thread_t *t, errno_t result, bool only_interruptible)
 			wake_locked(wq, t, result);
 		spinlock_unlock(&wq->lock);
 	}
-	irq_restore(ints);
+	spinlock_unlock(&t->lock);
 }
 
 static void sleep_timed_out(void *arg)
@@ -52,15 +68,37 @@ static void sleep_timed_out(void *arg)
 	wake_thread(arg, ETIMEOUT, false);
 }
 
-/** Queues the current thread on @a wq (lock held) as BLOCKED. */
-static void enqueue_self(waitq_t *wq, unsigned flags)
+/** Queues the current thread on @a wq (lock held) as BLOCKED; false, queued
+ *  nowhere, if the sleep is interruptible and a kill is pending. The kill
+ *  is read after t->waitq is published (see the top of the file). */
+static bool enqueue_self(waitq_t *wq, unsigned flags)
 {
 	thread_t *t = THREAD;
 	list_append(&t->wait_link, &wq->sleepers);
-	t->waitq = wq;
 	t->wait_flags = flags;
 	t->wait_result = EOK;
+	__atomic_store_n(&t->waitq, wq, __ATOMIC_SEQ_CST);
+	if ((flags & WAITQ_INTERRUPTIBLE) &&
+	    __atomic_load_n(&t->kill_pending, __ATOMIC_SEQ_CST)) {
+		list_remove(&t->wait_link);
+		t->waitq = NULL;
+		return false;
+	}
 	t->state = THREAD_BLOCKED;
+	return true;
+}
+
+/** The end of a general sleep on @a wq (interrupts off, no lock held):
+ *  returns once no waker or interrupter can still touch @a wq, which the
+ *  caller may free or leave (a stack frame) next. */
+static void wait_end(thread_t *t, waitq_t *wq)
+{
+	/* An interrupter holds t->lock until it has released wq->lock. */
+	spinlock_lock_noirq(&t->lock);
+	spinlock_unlock_noirq(&t->lock);
+	/* A waker held wq->lock when it made us ready. */
+	spinlock_lock_noirq(&wq->lock);
+	spinlock_unlock_noirq(&wq->lock);
 }
 
 /** Sleeps on @a wq (locked) until woken or @a deadline_ns, even if that has
@@ -70,17 +108,19 @@ static inline __attribute__((always_inline)) errno_t sleep_until(
     waitq_t *wq, uint64_t deadline_ns, unsigned flags)
 {
 	thread_t *t = THREAD;
-	if ((flags & WAITQ_INTERRUPTIBLE) && t->kill_pending) {
-		spinlock_unlock(&wq->lock);
+	if (!enqueue_self(wq, flags)) {
+		bool ints = spinlock_unlock_keep_irq(&wq->lock);
+		wait_end(t, wq);
+		irq_restore(ints);
 		return EINTR;
 	}
-	enqueue_self(wq, flags);
 	if (deadline_ns != WAITQ_FOREVER)
 		timeout_register_at(&t->wait_timeout, deadline_ns, sleep_timed_out, t);
 	bool ints = spinlock_unlock_keep_irq(&wq->lock);
 	schedule();
 	if (deadline_ns != WAITQ_FOREVER)
 		timeout_unregister(&t->wait_timeout);
+	wait_end(t, wq);
 	irq_restore(ints);
 	return t->wait_result;
 }
@@ -103,12 +143,11 @@ errno_t waitq_sleep_hand_off_locked(
     waitq_t *wq, uint64_t deadline_ns, unsigned flags, thread_t *next)
 {
 	thread_t *t = THREAD;
-	if ((flags & WAITQ_INTERRUPTIBLE) && t->kill_pending) {
+	if (!enqueue_self(wq, flags)) {
 		spinlock_unlock(&wq->lock);
 		scheduler_ready(next); /* it must run anyway */
 		return EINTR;
 	}
-	enqueue_self(wq, flags);
 	if (deadline_ns != WAITQ_FOREVER)
 		timeout_register_at(&t->wait_timeout, deadline_ns, sleep_timed_out, t);
 	bool ints = spinlock_unlock_keep_irq(&wq->lock);

@@ -6,7 +6,9 @@
  * Life cycle: thread_create() -> thread_start() -> READY <-> RUNNING <->
  * BLOCKED -> EXITED. An exited thread is destroyed once it has switched away
  * for the last time and it is detached or joined.
- * Lock: thread->lock guards the join/detach state; scheduling state is
+ * Lock: thread->lock guards the join/detach state, and is held by an
+ * interrupt (a kill) from reading thread->waitq to leaving that queue, which
+ * a sleep waits for before it returns (synch/waitq.c); scheduling state is
  * changed only with interrupts disabled by the owning CPU.
  */
 #ifndef KERN_PROC_THREAD_H

@@ -47,7 +47,9 @@ errno_t waitq_sleep_until_locked(waitq_t *wq, uint64_t deadline_ns, unsigned fla
  *  blocked thread already taken off its queue, instead of asking the
  *  scheduler (and sleeps even if @a deadline_ns has passed: the timeout then
  *  fires at the next tick). Interrupts must be disabled since @a next was
- *  taken off. */
+ *  taken off. Only for a queue that lives as long as the sleeping thread
+ *  (its task's box, its own ipc_wq): unlike the general sleep it returns
+ *  without waiting for wakers to leave the queue. */
 errno_t waitq_sleep_hand_off_locked(
     waitq_t *wq, uint64_t deadline_ns, unsigned flags, struct thread *next);
 /** Takes sleeper @a t off @a wq (lock held) with result EOK, leaving it
