@@ -176,8 +176,21 @@ void scheduler_hand_off(thread_t *next)
 	assert(!irq_enabled());
 	cpu_t *cpu = CPU;
 	thread_t *prev = cpu->current;
-	assert(prev->state == THREAD_BLOCKED && next->state == THREAD_BLOCKED);
+	/* next: taken off its queue under that queue's lock by the caller and
+	 * at home here, so no other CPU can make it ready or run it. */
+	assert(next->state == THREAD_BLOCKED && next->waitq == NULL && next->cpu == cpu);
 	check_stack(prev);
+	/* prev blocked itself and released its queue's lock; another CPU may
+	 * have woken it since (a kill, an answer or event from the general
+	 * path), queueing it here as READY. Then the scheduler chooses between
+	 * it and next, by priority, instead of the hand-off. A wake-up after
+	 * this read is the race schedule() has too: prev stays queued, and this
+	 * CPU pops it only in a later schedule(), after this switch saved it. */
+	if (__atomic_load_n(&prev->state, __ATOMIC_RELAXED) != THREAD_BLOCKED) {
+		scheduler_ready(next);
+		schedule();
+		return;
+	}
 	next->slice_left = prev->slice_left; /* the same turn goes on */
 	switch_to(cpu, prev, next);
 }

@@ -18,7 +18,8 @@ void scheduler_ipi_reschedule(void);
  *  @a thread has a higher priority. Any context, interrupts disabled or not. */
 void scheduler_ready(thread_t *thread);
 /** Switches to the best ready thread. The current thread must be RUNNING
- *  (it is requeued), BLOCKED or EXITED. Interrupts must be disabled. */
+ *  (it is requeued), BLOCKED, READY (woken meanwhile: queued already) or
+ *  EXITED. Interrupts must be disabled. */
 void schedule(void);
 /** Whether handing the CPU straight to @a next keeps strict priorities (no
  *  ready thread outranks it) and the current turn's slice is not used up
@@ -27,7 +28,9 @@ bool scheduler_may_hand_off(const thread_t *next);
 /** Switches straight to @a next, skipping the run queues: the current thread
  *  is BLOCKED (on some wait queue) and @a next was blocked and has just been
  *  taken off its wait queue. @a next gets the rest of the current slice, not
- *  a new one. Interrupts disabled. The IPC fast path uses it. */
+ *  a new one. Interrupts disabled. The IPC fast path uses it. If another
+ *  CPU has woken the current thread since it blocked, both are left to the
+ *  scheduler instead (schedule()). */
 void scheduler_hand_off(thread_t *next);
 /** The tick: charges the current thread and requests preemption at slice end. */
 void scheduler_tick(void);
