@@ -263,8 +263,10 @@ static void fill_info(task_t *t, task_info_t *info)
 	info->flags = t->essential ? TASK_FLAG_ESSENTIAL : 0;
 	list_foreach (t->threads, task_link, thread_t, th)
 		info->ticks += th->ticks;
-	spinlock_unlock(&t->lock);
+	/* Under t->lock: the task's last thread, on any CPU, takes the
+	 * address space away under it before destroying it (task.c). */
 	info->resident_pages = t->as != NULL ? as_resident_pages(t->as) : 0;
+	spinlock_unlock(&t->lock);
 	info->calls_sent = t->ipc_stats.calls_sent;
 	info->calls_received = t->ipc_stats.calls_received;
 	info->answers_sent = t->ipc_stats.answers_sent;

@@ -1,8 +1,9 @@
 /*
  * Tasks (see proc/task.h).
  * Lock: tasks_lock guards the global list and ids; task->lock the task's
- * threads and ending; hw_claims_lock the claims on hardware (proc/hwres.h),
- * taken after task->lock and before nothing else.
+ * threads, ending and address-space pointer (taken away under it at the
+ * end); hw_claims_lock the claims on hardware (proc/hwres.h), taken after
+ * task->lock and before nothing else.
  */
 #include <proc/task.h>
 #include <smp.h>

@@ -37,7 +37,7 @@ typedef enum {
 typedef struct task {
 	uint64_t id;
 	char name[TASK_NAME_MAX];
-	struct as *as; /* NULL for the kernel task */
+	struct as *as; /* NULL for the kernel task and once ended (under lock) */
 	uint64_t
 	    page_root;	 /* as's page table root (the kernel's): read at every switch */
 	spinlock_t lock; /* guards threads, state, exit, parent_id */
