@@ -122,12 +122,17 @@ static void thread_destroy(thread_t *t)
 	task_detach_thread(t);
 	spinlock_lock(&threads_lock);
 	list_remove(&t->all_link);
-	live_threads--;
 	spinlock_unlock(&threads_lock);
 	arch_thread_destroy(t);
 	ipc_thread_cleanup(t);
 	kstack_free(t->kstack, THREAD_STACK_SIZE);
 	kmem_free(&thread_cache, t);
+	/* Counted until all of it is back (the stack's shoot-down waits for
+	 * the other CPUs): a leak check that waits for the count to settle
+	 * then finds every frame free. */
+	spinlock_lock(&threads_lock);
+	live_threads--;
+	spinlock_unlock(&threads_lock);
 }
 
 /** First code of every new thread (entered from the arch trampoline). */

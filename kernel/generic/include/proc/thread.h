@@ -135,7 +135,7 @@ errno_t thread_idle_create(struct cpu *cpu);
 NORETURN void thread_become_idle(void);
 /** Calls @a fn for every thread (threads_lock held: @a fn must not block). */
 void thread_foreach(void (*fn)(thread_t *thread, void *arg), void *arg);
-/** Number of live thread structures (for leak tests). */
+/** Number of thread structures not yet wholly freed (for leak tests). */
 size_t thread_count(void);
 /** The rare half of thread_finish_switch: @a prev has exited. */
 void thread_finish_exited(thread_t *prev);
