@@ -15,7 +15,8 @@
 
 #define REG_DATA 0 /* RBR (read), THR (write) */
 #define REG_IER	 1
-#define REG_FCR	 2
+#define REG_FCR	 2 /* FCR (write), IIR (read) */
+#define REG_IIR	 2
 #define REG_MCR	 4
 #define REG_LSR	 5
 
@@ -26,6 +27,10 @@
 #define MCR_RTS	       0x02
 #define MCR_OUT2       0x08 /* routes the chip's interrupt to the PIC */
 #define LSR_DATA_READY 0x01
+/* IIR's identification with only receive interrupts enabled: 0x04 (data
+ * available) or 0x0c (character timeout) while one is pending, 0x01 when
+ * none is (masked by IER <- 0, or already served). */
+#define IIR_RX_PENDING 0x04
 #define LSR_THR_EMPTY  0x20
 
 /* Scratch registers of the IRQ program: 0 the line status, 1..4 the bytes,
@@ -58,17 +63,18 @@ static irq_cmd_t *prog_emit(uart_irq_prog_t *prog, uint32_t cmd)
 	return c;
 }
 
-/** Emits "if the line status says no data, skip to ..." and returns the
- *  predicate's index, to be patched once the target is known. */
-static size_t prog_emit_data_check(uart_irq_prog_t *prog, uint16_t base)
+/** Emits "if the register at @a port has none of @a bits set, skip to ..."
+ *  (through scratch register SCR_LSR) and returns the predicate's index, to
+ *  be patched once the target is known. */
+static size_t prog_emit_bits_check(uart_irq_prog_t *prog, uint16_t port, uint32_t bits)
 {
 	irq_cmd_t *c = prog_emit(prog, IRQ_CMD_PIO_READ_8);
-	c->port = base + REG_LSR;
+	c->port = port;
 	c->dst = SCR_LSR;
 	c = prog_emit(prog, IRQ_CMD_AND);
 	c->src = SCR_LSR;
 	c->dst = SCR_LSR;
-	c->value = LSR_DATA_READY;
+	c->value = bits;
 	c = prog_emit(prog, IRQ_CMD_PREDICATE);
 	c->src = SCR_LSR;
 	return prog->count - 1;
@@ -94,20 +100,29 @@ static void prog_patch_skip(uart_irq_prog_t *prog, size_t pred, size_t target)
 /**
  * Builds the IRQ program (IRQ_CMD_* as in abi/irq.h):
  *
- *   if !(LSR & DR) goto decline      not ours: no data
+ *   if !(IIR & RX_PENDING) goto decline   not ours (or masked already)
+ *   if !(LSR & DR) goto decline      no data
  *   IER <- 0                         mask until the handler is done
  *   for k in 0..UART_RX_PER_IRQ-1:
  *       (k > 0) if !(LSR & DR) goto accept
  *       scratch[1+k] <- RBR; scratch[5] <- k+1
  *   accept: ACCEPT
  *   decline: DECLINE
+ *
+ * The pending check matters where the interrupt controller does not detect
+ * edges itself (an emulated I/O APIC takes every raise of a line that is
+ * already high as a new interrupt): a second interrupt for the same bytes,
+ * taken after this program masked the chip, must not be accepted again
+ * while the handler has not drained the FIFO (its bytes would be lost in
+ * the merged notification).
  */
 void uart_irq_prog_build(uint16_t base, uart_irq_prog_t *prog)
 {
 	size_t preds[UART_RX_PER_IRQ];
 	prog->count = 0;
+	size_t pending = prog_emit_bits_check(prog, base + REG_IIR, IIR_RX_PENDING);
 	for (unsigned k = 0; k < UART_RX_PER_IRQ; k++) {
-		preds[k] = prog_emit_data_check(prog, base);
+		preds[k] = prog_emit_bits_check(prog, base + REG_LSR, LSR_DATA_READY);
 		if (k == 0) {
 			irq_cmd_t *c = prog_emit(prog, IRQ_CMD_PIO_WRITE_8);
 			c->port = base + REG_IER;
@@ -119,6 +134,7 @@ void uart_irq_prog_build(uint16_t base, uart_irq_prog_t *prog)
 	prog_emit(prog, IRQ_CMD_ACCEPT);
 	size_t decline = prog->count;
 	prog_emit(prog, IRQ_CMD_DECLINE);
+	prog_patch_skip(prog, pending, decline);
 	prog_patch_skip(prog, preds[0], decline);
 	for (unsigned k = 1; k < UART_RX_PER_IRQ; k++)
 		prog_patch_skip(prog, preds[k], accept);
