@@ -366,25 +366,13 @@ static errno_t fill_statfs(
 	return EOK;
 }
 
-static void op_read(ipc_call_t *call)
-{
-	fsrv_read_reply(call, fill_read, &fat_lock);
-}
-
-static void op_stat(ipc_call_t *call)
-{
-	fsrv_read_reply(call, fill_stat, &fat_lock);
-}
-
-static void op_readdir(ipc_call_t *call)
-{
-	fsrv_read_reply(call, fill_readdir, &fat_lock);
-}
-
-static void op_statfs(ipc_call_t *call)
-{
-	fsrv_read_reply(call, fill_statfs, &fat_lock);
-}
+/* Answered with a data read, filled under fat_lock. */
+static const fsrv_fills_t fills = {
+    FSRV_OP(FS_READ) = fill_read,
+    FSRV_OP(FS_STAT) = fill_stat,
+    FSRV_OP(FS_READDIR) = fill_readdir,
+    FSRV_OP(FS_STATFS) = fill_statfs,
+};
 
 static const fsrv_ops_t ops = {
     FSRV_OP(FS_MOUNTED) = op_mounted,
@@ -392,20 +380,16 @@ static const fsrv_ops_t ops = {
     FSRV_OP(FS_LOOKUP) = op_lookup,
     FSRV_OP(FS_OPEN_NODE) = op_open_node,
     FSRV_OP(FS_CLOSE_NODE) = op_close_node,
-    FSRV_OP(FS_READ) = op_read,
     FSRV_OP(FS_WRITE) = op_write,
     FSRV_OP(FS_TRUNCATE) = op_truncate,
-    FSRV_OP(FS_STAT) = op_stat,
-    FSRV_OP(FS_READDIR) = op_readdir,
     FSRV_OP(FS_UNLINK) = op_unlink,
     FSRV_OP(FS_RENAME) = op_rename,
     FSRV_OP(FS_SYNC) = op_sync,
-    FSRV_OP(FS_STATFS) = op_statfs,
 };
 
 void fat_call_handle(ipc_call_t *call)
 {
-	fsrv_dispatch(ops, call);
+	fsrv_dispatch_fills(ops, fills, &fat_lock, call);
 }
 
 /** Every FLUSH_USEC: every volume's dirty blocks to its device. */

@@ -50,6 +50,14 @@ size_t fsrv_copy_out(void *buf, size_t size, const void *src, size_t len);
 /** Passes @a call to its handler in @a ops, or answers ENOTSUP. */
 void fsrv_dispatch(const fsrv_ops_t ops, ipc_call_t *call);
 
+/* A server's fill functions for the methods answered with a data read
+ * (FS_READ, FS_STAT, ...), indexed by FSRV_OP(method). */
+typedef fsrv_fill_t fsrv_fills_t[FSRV_OPS];
+/** Answers @a call by fsrv_read_reply() with its fill in @a fills (under
+ *  @a lock) when it has one, else as fsrv_dispatch(@a ops). */
+void fsrv_dispatch_fills(const fsrv_ops_t ops, const fsrv_fills_t fills,
+    fibril_mutex_t *lock, ipc_call_t *call);
+
 /** Registers as file-system type @a name; the VFS's calls then go to
  *  @a handle. Waits for the VFS to appear. */
 _NODISCARD errno_t fsrv_register(const char *name, fsrv_call_handler_t handle);

@@ -101,6 +101,16 @@ void fsrv_dispatch(const fsrv_ops_t ops, ipc_call_t *call)
 		ops[m - FS_MOUNTED](call);
 }
 
+void fsrv_dispatch_fills(const fsrv_ops_t ops, const fsrv_fills_t fills,
+    fibril_mutex_t *lock, ipc_call_t *call)
+{
+	sysarg_t m = call->imethod;
+	if (m >= FS_MOUNTED && m - FS_MOUNTED < FSRV_OPS && fills[m - FS_MOUNTED] != NULL)
+		fsrv_read_reply(call, fills[m - FS_MOUNTED], lock);
+	else
+		fsrv_dispatch(ops, call);
+}
+
 int fsrv_main(const char *name, fsrv_call_handler_t handle)
 {
 	errno_t rc = fsrv_register(name, handle);
