@@ -55,6 +55,13 @@ static const error_text_t error_texts[] = {
     ERROR_TEXT(ECONNRESET, "connection reset by peer"),
     ERROR_TEXT(EADDRINUSE, "address already in use"),
     ERROR_TEXT(ENOTCONN, "not connected"),
+    ERROR_TEXT(ENOTSOCK, "not a socket"),
+    ERROR_TEXT(EAFNOSUPPORT, "address family not supported"),
+    ERROR_TEXT(EPROTONOSUPPORT, "protocol not supported"),
+    ERROR_TEXT(EISCONN, "already connected"),
+    ERROR_TEXT(ENOPROTOOPT, "socket option not supported"),
+    ERROR_TEXT(EDESTADDRREQ, "destination address required"),
+    ERROR_TEXT(EMSGSIZE, "message too long"),
 };
 
 _Static_assert(sizeof(error_texts) / sizeof(error_texts[0]) == 1 - ERRNO_MIN,

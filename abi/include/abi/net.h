@@ -26,6 +26,10 @@
  *   NET_SOCK_SHUTDOWN: TCP sends its FIN
  *   NET_SOCK_NAME -> (local addr, local port, peer addr, peer port)
  *   NET_SOCK_POLL (events, timeout) -> (revents): NET_POLL_* bits
+ *   NET_POLL_SET (count, timeout) + DATA_WRITE of net_poll_entry_t[count]
+ *       + DATA_READ of them with revents filled -> (entries ready): waits
+ *       until one of several sockets (by id, on any connection) is ready;
+ *       an id of no open socket gets NET_POLL_NVAL
  *   NET_STATS + DATA_READ of net_stat_t
  *   NET_SOCKETS + DATA_READ of net_sock_info_t[] -> (count)
  *   NET_INJECT + DATA_WRITE: an IPv4 packet taken in as if the loopback
@@ -54,6 +58,16 @@
 #define NET_POLL_OUT 2
 #define NET_POLL_HUP 4
 #define NET_POLL_ERR 8
+#define NET_POLL_NVAL 16 /* NET_POLL_SET: no such socket */
+
+#define NET_POLL_SET_MAX 256 /* entries per NET_POLL_SET */
+
+/** One socket of a NET_POLL_SET. */
+typedef struct {
+	uint32_t id;
+	uint16_t events;
+	uint16_t revents;
+} net_poll_entry_t;
 
 #define NET_METHODS(M) \
 	M(NET_SOCK_OPEN, "net.open") \
@@ -66,6 +80,7 @@
 	M(NET_SOCK_SHUTDOWN, "net.shutdown") \
 	M(NET_SOCK_NAME, "net.name") \
 	M(NET_SOCK_POLL, "net.poll") \
+	M(NET_POLL_SET, "net.pollset") \
 	M(NET_STATS, "net.stats") \
 	M(NET_SOCKETS, "net.sockets") \
 	M(NET_INJECT, "net.inject")

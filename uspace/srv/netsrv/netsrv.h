@@ -101,6 +101,9 @@ errno_t sock_recv(sock_t *sock, void *buf, size_t len, uint64_t timeout_us, size
 errno_t sock_shutdown(sock_t *sock);
 unsigned sock_poll_events(sock_t *sock);
 errno_t sock_poll(sock_t *sock, unsigned events, uint64_t timeout_us, unsigned *revents);
+/** Fills the revents of @a n entries, waiting until one is nonzero or the
+ *  timeout passes (0: none); *@a ready counts the nonzero ones. */
+void sock_poll_set(net_poll_entry_t *set, size_t n, uint64_t timeout_us, size_t *ready);
 size_t sock_list(net_sock_info_t *out, size_t max);
 /* Demultiplexing from ip.c. */
 void udp_input(const ipv4_hdr_t *h, const uint8_t *hdr);

@@ -560,6 +560,30 @@ errno_t sock_poll(sock_t *s, unsigned events, uint64_t timeout_us, unsigned *rev
 	}
 }
 
+/** Fills the revents of every entry of @a set; the number nonzero. */
+static size_t poll_set_scan(net_poll_entry_t *set, size_t n)
+{
+	size_t ready = 0;
+	for (size_t i = 0; i < n; i++) {
+		sock_t *s = sock_by_id(set[i].id);
+		set[i].revents = s == NULL
+		    ? NET_POLL_NVAL
+		    : sock_poll_events(s) & (set[i].events | NET_POLL_HUP | NET_POLL_ERR);
+		if (set[i].revents != 0)
+			ready++;
+	}
+	return ready;
+}
+
+void sock_poll_set(net_poll_entry_t *set, size_t n, uint64_t timeout_us, size_t *ready)
+{
+	uint64_t deadline = deadline_of(timeout_us);
+	while ((*ready = poll_set_scan(set, n)) == 0) {
+		if (wait_change(deadline) == ETIMEOUT)
+			return;
+	}
+}
+
 /* Closing */
 
 /** A listener closes: its connections not yet accepted are reset. */

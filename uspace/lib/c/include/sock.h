@@ -59,6 +59,12 @@ _NODISCARD errno_t sock_name(sock_t *sock, sock_addr_t *local, sock_addr_t *peer
 /** Waits until one of @a events (NET_POLL_*) holds: in *@a revents (0 on timeout). */
 _NODISCARD errno_t sock_poll(
     sock_t *sock, unsigned events, uint64_t timeout_us, unsigned *revents);
+/** Waits until one of @a n sockets is ready for its @a events[i] (NET_POLL_*):
+ *  each one's in @a revents[i] (NET_POLL_NVAL for a socket the server no
+ *  longer has), how many are nonzero in *@a ready (0 on timeout). The call
+ *  travels on socks[0]'s connection (at most NET_POLL_SET_MAX sockets). */
+_NODISCARD errno_t sock_poll_set(sock_t *const *socks, const unsigned *events, size_t n,
+    uint64_t timeout_us, unsigned *revents, size_t *ready);
 #define NET_HOSTS_PATH "/cfg/hosts"
 
 /** The address of @a name: dotted (10.0.2.15) or a name of NET_HOSTS_PATH

@@ -1,7 +1,9 @@
 /*
  * The POSIX file layer (fcntl.h, unistd.h, sys/stat.h, dirent.h, rename):
- * each function calls vfs.h and turns its errno_t into -1 and errno.
+ * each function calls vfs.h and turns its errno_t into -1 and errno;
+ * read, write and close of a socket descriptor go to posix_sock.c.
  */
+#include "private/sockfd.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vfs.h>
+
+const sock_fd_ops_t *sock_fd_ops;
 
 struct dir {
 	int fd;
@@ -35,11 +39,15 @@ int open(const char *path, int flags, ...)
 
 int close(int fd)
 {
+	if (sock_fd_is(fd) && sock_fd_ops != NULL)
+		return sock_fd_ops->close(fd);
 	return posix_result(vfs_close(fd));
 }
 
 ssize_t read(int fd, void *buf, size_t size)
 {
+	if (sock_fd_is(fd) && sock_fd_ops != NULL)
+		return sock_fd_ops->read(fd, buf, size);
 	size_t n;
 	errno_t rc = vfs_read(fd, buf, size, &n);
 	return rc == EOK ? (ssize_t) n : posix_result(rc);
@@ -47,6 +55,8 @@ ssize_t read(int fd, void *buf, size_t size)
 
 ssize_t write(int fd, const void *buf, size_t size)
 {
+	if (sock_fd_is(fd) && sock_fd_ops != NULL)
+		return sock_fd_ops->write(fd, buf, size);
 	size_t n;
 	errno_t rc = vfs_write(fd, buf, size, &n);
 	return rc == EOK ? (ssize_t) n : posix_result(rc);

@@ -222,6 +222,36 @@ errno_t sock_poll(sock_t *s, unsigned events, uint64_t timeout_us, unsigned *rev
 	return rc;
 }
 
+errno_t sock_poll_set(sock_t *const *socks, const unsigned *events, size_t n,
+    uint64_t timeout_us, unsigned *revents, size_t *ready)
+{
+	*ready = 0;
+	if (n == 0 || n > NET_POLL_SET_MAX)
+		return EINVAL;
+	net_poll_entry_t *set = calloc(n, sizeof(*set));
+	if (set == NULL)
+		return ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		set[i] = (net_poll_entry_t){socks[i]->id, (uint16_t) events[i], 0};
+	async_step_data_t out = {.buf = set, .size = n * sizeof(*set)};
+	async_step_data_t in = {.buf = set, .size = n * sizeof(*set)};
+	const async_step_t steps[] = {{async_step_write, &out}, {async_step_read, &in}};
+	const sysarg_t args[IPC_CALL_ARGS] = {n, timeout_us};
+	ipc_call_t answer;
+	errno_t rc = ENOMEM;
+	async_exch_t *exch = async_exchange_begin(socks[0]->sess);
+	if (exch != NULL) {
+		rc = async_req_steps(exch, NET_POLL_SET, args, steps, 2, &answer);
+		async_exchange_end(exch);
+	}
+	for (size_t i = 0; i < n && rc == EOK; i++)
+		revents[i] = set[i].revents;
+	if (rc == EOK)
+		*ready = ipc_get_arg1(&answer);
+	free(set);
+	return rc;
+}
+
 /** A call on a session of its own (no socket): @a step with @a data. */
 static errno_t net_global(
     sysarg_t method, async_step_fn_t step, async_step_data_t *data, ipc_call_t *answer)
