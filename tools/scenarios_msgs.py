@@ -204,7 +204,7 @@ def scenario_ipclog_task_before_count(args):
 
 TEST_PROGRAMS = ["appstest", "astress", "asynctest", "bench", "devtest", "exctest", "fuzz", "kvtest",
                  "loctest", "nstest", "stress", "tasktest", "termtest", "utest", "vfstest",
-                 "bdtest", "fstest", "nettest"]
+                 "bdtest", "fstest", "nettest", "socktest"]
 
 
 def scenario_run_image_without_tests(args):

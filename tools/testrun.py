@@ -248,6 +248,8 @@ USER_SUITES = {
     # The network server over loopback: TCP and UDP through sockets, leaks,
     # malformed packets, the server killed and started again.
     "nettest": ("nettest", "testinit=ns,vfs,tmpfs testtask=nettest", "net", [], []),
+    # libc's POSIX sockets and poll over loopback, then websrv and nc.
+    "socktest": ("socktest", "testinit=ns,vfs,tmpfs testtask=socktest", "sock", [], []),
     # The core programs (ls, cat, cp, ps, ...) run from /app, output in files.
     "appstest": ("appstest", "testinit=ns,vfs,tmpfs testtask=appstest", "apps", [], []),
     # Spawning through the loader, waiting through the naming service, and
