@@ -1,5 +1,6 @@
 # Host unit tests of the network protocols (uspace/lib/net): framing, ARP,
-# IPv4 with reassembly, ICMP, UDP (proto) and the TCP state machine (tcp),
+# IPv4 with reassembly, ICMP, UDP (proto), the TCP state machine (tcp) and
+# HTTP requests (http),
 # built and run like libc's (uspace/lib/c/test/host/host.mk), whose flags
 # and runner they share; each runs as $(USPACE_BUILD)/host-tests/net_<name>.
 #
@@ -13,7 +14,9 @@ NET_HOST_MODULES_proto := $(addprefix $(LIBNET_DIR)/src/,stats.c cksum.c eth.c i
 	icmp.c udp.c)
 NET_HOST_MODULES_tcp := $(addprefix $(LIBNET_DIR)/src/,stats.c cksum.c tcp_seg.c tcp_conn.c)
 
-NET_HOST_TESTS := proto tcp
+NET_HOST_MODULES_http := $(LIBNET_DIR)/src/http.c
+
+NET_HOST_TESTS := proto tcp http
 NET_HOST_TEST_BINS := $(patsubst %,$(USPACE_BUILD)/host-tests/net_%,$(NET_HOST_TESTS))
 HOST_TEST_BINS += $(NET_HOST_TEST_BINS)
 host-tests: $(NET_HOST_TEST_BINS)
