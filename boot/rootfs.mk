@@ -4,7 +4,8 @@
 #   /test  the test programs `tester` runs (TESTER_PROGRAMS), kept out of
 #          /app so that `help` and the shell's program names leave them out
 #   /drv   every driver of uspace/drv, with its match ids (NAME.ma)
-#   /cfg   boot/cfg (init's configuration)  /data  boot/data (sample files)
+#   /cfg   boot/cfg (init's configuration)  /data  boot/data (sample files;
+#          /data/www is what websrv serves)
 #   /tmp   empty (a tmpfs of its own is mounted there)
 #   /loc   empty (locfs is mounted there)
 #   /pipe  empty (pipefs is mounted there)
@@ -14,7 +15,7 @@
 # archive is $(BUILD)/run/rootfs.cpio, module kind "run").
 
 ROOTFS_DIR := $(BUILD)/rootfs
-ROOTFS_FILES := $(wildcard boot/cfg/* boot/data/*)
+ROOTFS_FILES := $(wildcard boot/cfg/* boot/data/* boot/data/*/*)
 DRIVER_MATCH_FILES := $(wildcard uspace/drv/*/*.ma)
 # The list of programs, rewritten only when it changes (EXTRA_APPS), so the
 # archive is made again when a program comes or goes.
@@ -38,7 +39,7 @@ $(BUILD)/rootfs.cpio: $(USPACE_PROGRAMS) $(ROOTFS_FILES) $(DRIVER_MATCH_FILES) \
 	done
 	@cp boot/cfg/* $(ROOTFS_DIR)/cfg/
 	@$(if $(DRIVER_MATCH_FILES),cp $(DRIVER_MATCH_FILES) $(ROOTFS_DIR)/drv/)
-	@cp boot/data/* $(ROOTFS_DIR)/data/
+	@cp -r boot/data/* $(ROOTFS_DIR)/data/
 	@cd $(ROOTFS_DIR) && find . -mindepth 1 | LC_ALL=C sort | \
 		cpio --quiet -o -H newc -R 0:0 > $(abspath $@)
 

@@ -477,6 +477,7 @@ int main(int argc, char *argv[])
 	RUN(test_poll_sees_files_ready_and_closed_ones_invalid);
 	RUN(test_a_socket_works_as_a_stdio_stream);
 	RUN(test_a_thousand_sockets_opened_and_closed_leave_the_table_free);
+	websrv_tests_run();
 
 	return test_suite_end();
 }
