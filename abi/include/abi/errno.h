@@ -46,13 +46,15 @@ typedef int errno_t;
 #define ECONNRESET    (-34) /* The peer reset the connection */
 #define EADDRINUSE    (-35) /* Address (port) already in use */
 #define ENOTCONN      (-36) /* Not connected */
-#define ENOTSOCK      (-37) /* Not a socket */
-#define EAFNOSUPPORT  (-38) /* Address family not supported */
+
+/* The socket layer's (sys/socket.h) */
+#define ENOTSOCK	(-37) /* Not a socket */
+#define EAFNOSUPPORT	(-38) /* Address family not supported */
 #define EPROTONOSUPPORT (-39) /* Protocol or socket type not supported */
-#define EISCONN	      (-40) /* Already connected */
-#define ENOPROTOOPT   (-41) /* Socket option not supported */
-#define EDESTADDRREQ  (-42) /* No destination address */
-#define EMSGSIZE      (-43) /* Message too long for one datagram */
+#define EISCONN		(-40) /* Already connected */
+#define ENOPROTOOPT	(-41) /* Socket option not supported */
+#define EDESTADDRREQ	(-42) /* No destination address */
+#define EMSGSIZE	(-43) /* Message too long for one datagram */
 
 #define ERRNO_MIN (-43)
 

@@ -54,10 +54,10 @@
 
 #define NET_IO_MAX 65536 /* bytes per send or recv call */
 
-#define NET_POLL_IN  1
-#define NET_POLL_OUT 2
-#define NET_POLL_HUP 4
-#define NET_POLL_ERR 8
+#define NET_POLL_IN   1
+#define NET_POLL_OUT  2
+#define NET_POLL_HUP  4
+#define NET_POLL_ERR  8
 #define NET_POLL_NVAL 16 /* NET_POLL_SET: no such socket */
 
 #define NET_POLL_SET_MAX 256 /* entries per NET_POLL_SET */

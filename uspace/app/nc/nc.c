@@ -25,10 +25,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#define USAGE	    "[-u] [-w SECONDS] HOST PORT | -l [-u] [-w SECONDS] PORT"
-#define CHUNK	    8192
-#define QUEUE_MAX   (4 * CHUNK)
-#define DGRAMS_MAX  64
+#define USAGE	     "[-u] [-w SECONDS] HOST PORT | -l [-u] [-w SECONDS] PORT"
+#define CHUNK	     8192
+#define QUEUE_MAX    (4 * CHUNK)
+#define DGRAMS_MAX   64
 #define IDLE_POLL_MS 20
 
 typedef struct {
@@ -80,7 +80,8 @@ static void pop_reads(size_t n)
 		queue_dgram[0] -= take;
 		n -= take;
 		if (queue_dgram[0] == 0)
-			memmove(queue_dgram, queue_dgram + 1, --queue_dgrams * sizeof(size_t));
+			memmove(queue_dgram, queue_dgram + 1,
+			    --queue_dgrams * sizeof(size_t));
 	}
 }
 
@@ -152,8 +153,9 @@ static int pump(int fd, const nc_opts_t *o)
 static void set_wait(int fd, unsigned sec)
 {
 	struct timeval tv = {(time_t) sec, 0};
-	if (sec != 0 && (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) != 0 ||
-			    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) != 0))
+	if (sec != 0 &&
+	    (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) != 0 ||
+		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) != 0))
 		fprintf(stderr, "nc: timeout: %s\n", str_error(errno));
 }
 

@@ -180,7 +180,8 @@ static int calls_fail_with(int fd, errno_t err)
 	do { \
 		errno = EOK; \
 		if ((call) != -1 || errno != err) { \
-			printf("socktest: %s on %d: errno %s\n", #call, fd, str_error(errno)); \
+			printf("socktest: %s on %d: errno %s\n", #call, fd, \
+			    str_error(errno)); \
 			failed++; \
 		} \
 	} while (0)
@@ -218,7 +219,8 @@ static void test_bad_arguments_are_refused(void)
 {
 	CHECK(socket(AF_UNSPEC, SOCK_STREAM, 0) == -1 && errno == EAFNOSUPPORT);
 	CHECK(socket(AF_INET, 77, 0) == -1 && errno == EPROTONOSUPPORT);
-	CHECK(socket(AF_INET, SOCK_STREAM, IPPROTO_UDP) == -1 && errno == EPROTONOSUPPORT);
+	CHECK(
+	    socket(AF_INET, SOCK_STREAM, IPPROTO_UDP) == -1 && errno == EPROTONOSUPPORT);
 	int s = socket(AF_INET, SOCK_DGRAM, 0);
 	CHECK(s >= 0);
 	struct sockaddr_in a = sa_lo(5010);
@@ -227,10 +229,13 @@ static void test_bad_arguments_are_refused(void)
 	a.sin_family = AF_INET;
 	CHECK(bind(s, (struct sockaddr *) &a, 4) == -1 && errno == EINVAL);
 	int one = 1;
-	CHECK(setsockopt(s, SOL_SOCKET, 999, &one, sizeof(one)) == -1 && errno == ENOPROTOOPT);
-	CHECK(setsockopt(s, 6, SO_REUSEADDR, &one, sizeof(one)) == -1 && errno == ENOPROTOOPT);
+	CHECK(setsockopt(s, SOL_SOCKET, 999, &one, sizeof(one)) == -1 &&
+	    errno == ENOPROTOOPT);
+	CHECK(setsockopt(s, 6, SO_REUSEADDR, &one, sizeof(one)) == -1 &&
+	    errno == ENOPROTOOPT);
 	struct timeval bad = {0, 1000000};
-	CHECK(setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &bad, sizeof(bad)) == -1 && errno == EINVAL);
+	CHECK(setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &bad, sizeof(bad)) == -1 &&
+	    errno == EINVAL);
 	CHECK(sendto(s, "x", 1, 0, NULL, 0) == -1 && errno == EDESTADDRREQ);
 	static char big[65508];
 	a = sa_lo(5011);
@@ -251,7 +256,7 @@ static void test_calls_in_the_wrong_state_are_refused(void)
 	CHECK(recv(s, b, 1, 0) == -1 && errno == ENOTCONN);
 	CHECK(getpeername(s, (struct sockaddr *) &a, &len) == -1 && errno == ENOTCONN);
 	CHECK(shutdown(s, SHUT_WR) == -1 && errno == ENOTCONN);
-	CHECK(listen(s, 1) == -1 && errno == EDESTADDRREQ); /* not bound */
+	CHECK(listen(s, 1) == -1 && errno == EDESTADDRREQ);    /* not bound */
 	CHECK(accept(s, NULL, NULL) == -1 && errno == EINVAL); /* not listening */
 	a = sa_lo(5012);
 	CHECK(bind(s, (struct sockaddr *) &a, sizeof(a)) == 0);
@@ -361,7 +366,8 @@ static void test_poll_waits_for_the_socket_that_becomes_ready(void)
 {
 	int l = tcp_listener(5050);
 	CHECK(l >= 0);
-	struct pollfd p[3] = {{l, POLLIN, 0}, {-1, POLLIN, 0}, {SOCK_FD_BASE + 200, POLLIN, 0}};
+	struct pollfd p[3] = {
+	    {l, POLLIN, 0}, {-1, POLLIN, 0}, {SOCK_FD_BASE + 200, POLLIN, 0}};
 	uint64_t t0 = now_ms();
 	CHECK(poll(p, 2, SHORT_MS) == 0 && p[0].revents == 0);
 	CHECK(now_ms() - t0 >= SHORT_MS);
@@ -391,7 +397,8 @@ static void test_poll_sees_files_ready_and_closed_ones_invalid(void)
 	int u = udp_bound(5051);
 	CHECK(u >= 0);
 	struct pollfd p[2] = {{f, POLLIN | POLLOUT, 0}, {u, POLLIN, 0}};
-	CHECK(poll(p, 2, -1) == 1 && p[0].revents == (POLLIN | POLLOUT) && p[1].revents == 0);
+	CHECK(poll(p, 2, -1) == 1 && p[0].revents == (POLLIN | POLLOUT) &&
+	    p[1].revents == 0);
 	CHECK(close(f) == 0);
 	CHECK(poll(p, 1, 0) == 1 && p[0].revents == POLLNVAL);
 	CHECK(close(u) == 0);
@@ -445,7 +452,8 @@ static errno_t start_server(void)
 
 static void test_start_server(void)
 {
-	CHECK_RC(vfs_mount("/", "tmpfs", "archive=rootfs", VFS_MOUNT_WAIT | VFS_MOUNT_RDONLY),
+	CHECK_RC(
+	    vfs_mount("/", "tmpfs", "archive=rootfs", VFS_MOUNT_WAIT | VFS_MOUNT_RDONLY),
 	    EOK);
 	CHECK_RC(vfs_mount("/tmp", "tmpfs", "", 0), EOK);
 	CHECK_RC(start_server(), EOK);

@@ -23,11 +23,11 @@
 #include <unistd.h>
 #include <vfs.h>
 
-#define WEB_PORT    8080
-#define WEB_MAX	    40
-#define BIG_SIZE    (256 * 1024)
+#define WEB_PORT      8080
+#define WEB_MAX	      40
+#define BIG_SIZE      (256 * 1024)
 #define IO_TIMEOUT_MS 30000
-#define NC_DATA_SIZE (100 * 1000)
+#define NC_DATA_SIZE  (100 * 1000)
 
 static task_id_t websrv_task;
 static char *big_file; /* the contents of /tmp/www/big.bin */
@@ -129,7 +129,8 @@ static bool response_read(int fd, response_t *r, bool head_only, char *body, siz
 	char sink[4096];
 	while (left > 0) {
 		char *to = max > 0 ? body : sink;
-		size_t want = max > 0 ? (left < max ? left : max) : (left < 4096 ? left : 4096);
+		size_t want = max > 0 ? (left < max ? left : max)
+				      : (left < 4096 ? left : 4096);
 		size_t got = recv_full(fd, to, want);
 		if (got != want)
 			return false;
@@ -178,7 +179,8 @@ static errno_t spawn(const char *const args[], const char *in, const char *out,
 	task_spawn_opts_init(&opts);
 	opts.files[0] = in != NULL ? open(in, O_RDONLY) : -1;
 	opts.files[1] = out != NULL ? open(out, O_WRONLY | O_CREAT | O_TRUNC) : -1;
-	errno_t rc = (in != NULL && opts.files[0] < 0) || (out != NULL && opts.files[1] < 0)
+	errno_t rc = (in != NULL && opts.files[0] < 0) ||
+		(out != NULL && opts.files[1] < 0)
 	    ? ENOENT
 	    : task_spawn_opts(id, ready ? NULL : wait, path, args, &opts);
 	for (int i = 0; i < 2; i++) {
@@ -339,10 +341,11 @@ static void test_websrv_answers_pipelined_requests_in_order(void)
 {
 	int fd = web_connect();
 	CHECK(fd >= 0);
-	CHECK(send_text(fd, "GET /sub/ HTTP/1.1\r\nHost: x\r\n\r\n"
-			    "HEAD / HTTP/1.1\r\nHost: x\r\n\r\n"
-			    "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n"
-			    "GET /sub/index.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+	CHECK(send_text(fd,
+	    "GET /sub/ HTTP/1.1\r\nHost: x\r\n\r\n"
+	    "HEAD / HTTP/1.1\r\nHost: x\r\n\r\n"
+	    "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n"
+	    "GET /sub/index.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
 	const unsigned want[] = {200, 200, 404, 200};
 	for (int i = 0; i < 4; i++) {
 		response_t r;
@@ -370,7 +373,8 @@ static void test_websrv_serves_many_clients_at_once_and_503_beyond(void)
 	bool all_open = open_n == WEB_MAX;
 	/* One more is refused with 503 once websrv took the others in. */
 	unsigned extra = 0;
-	while (all_open && (extra = web_status("GET / HTTP/1.1\r\nHost: x\r\n\r\n")) == 200)
+	while (
+	    all_open && (extra = web_status("GET / HTTP/1.1\r\nHost: x\r\n\r\n")) == 200)
 		fibril_usleep(1000);
 	int served = 0;
 	for (int i = 0; i < open_n; i++) {
@@ -447,8 +451,8 @@ static void nc_output_wait(const char *want)
 {
 	char out[64];
 	size_t olen = 0;
-	while (file_get("/tmp/nc.out", out, sizeof(out), &olen) != EOK || olen < strlen(want) ||
-	    memcmp(out, want, strlen(want)) != 0)
+	while (file_get("/tmp/nc.out", out, sizeof(out), &olen) != EOK ||
+	    olen < strlen(want) || memcmp(out, want, strlen(want)) != 0)
 		fibril_usleep(2000);
 }
 

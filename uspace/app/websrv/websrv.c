@@ -23,12 +23,12 @@
 #include <task.h>
 #include <unistd.h>
 
-#define USAGE	       "[-p PORT] [-r ROOT] [-c MAX_CLIENTS] [-v]"
-#define IDLE_SEC       30
-#define FILE_CHUNK     16384
-#define ROOT_MAX       256
-#define PATH_MAX_WEB   (ROOT_MAX + HTTP_TARGET_MAX + 16)
-#define INDEX_NAME     "index.html"
+#define USAGE	     "[-p PORT] [-r ROOT] [-c MAX_CLIENTS] [-v]"
+#define IDLE_SEC     30
+#define FILE_CHUNK   16384
+#define ROOT_MAX     256
+#define PATH_MAX_WEB (ROOT_MAX + HTTP_TARGET_MAX + 16)
+#define INDEX_NAME   "index.html"
 
 typedef struct {
 	uint16_t port;
@@ -65,11 +65,12 @@ static bool send_all(int fd, const void *data, size_t len)
 static bool answer_status(int fd, unsigned status, bool body, bool keep_alive)
 {
 	char page[128], head[256];
-	int plen = snprintf(page, sizeof(page), "<html><body><h1>%u %s</h1></body></html>\n",
-	    status, http_reason(status));
+	int plen = snprintf(page, sizeof(page),
+	    "<html><body><h1>%u %s</h1></body></html>\n", status, http_reason(status));
 	size_t hlen = http_response_head(
 	    head, sizeof(head), status, (uint64_t) plen, "text/html", keep_alive);
-	return hlen > 0 && send_all(fd, head, hlen) && (!body || send_all(fd, page, (size_t) plen));
+	return hlen > 0 && send_all(fd, head, hlen) &&
+	    (!body || send_all(fd, page, (size_t) plen));
 }
 
 /** The file for request path @a path under the root, into @a out: a
@@ -216,7 +217,8 @@ static int listener_open(uint16_t port)
 	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port)};
 	a.sin_addr.s_addr = htonl(INADDR_ANY);
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
-	    bind(fd, (struct sockaddr *) &a, sizeof(a)) != 0 || listen(fd, SOMAXCONN) != 0) {
+	    bind(fd, (struct sockaddr *) &a, sizeof(a)) != 0 ||
+	    listen(fd, SOMAXCONN) != 0) {
 		errno_t e = errno;
 		if (fd >= 0)
 			close(fd);
@@ -242,7 +244,8 @@ static bool opts_parse(int argc, char *argv[])
 	unsigned port = opts.port;
 	while ((c = getopt(argc, argv, "p:r:c:v")) != -1) {
 		bool ok = (c == 'p' && opt_number(optarg, 1, 65535, &port)) ||
-		    (c == 'c' && opt_number(optarg, 1, SOCK_FDS_MAX - 1, &opts.max_clients)) ||
+		    (c == 'c' &&
+			opt_number(optarg, 1, SOCK_FDS_MAX - 1, &opts.max_clients)) ||
 		    (c == 'r' && strlen(optarg) < ROOT_MAX) || c == 'v';
 		if (!ok)
 			return false;
@@ -262,7 +265,8 @@ int main(int argc, char *argv[])
 		return cmd_usage_error(argv[0], USAGE);
 	struct stat st;
 	if (stat(opts.root, &st) != 0 || !S_ISDIR(st.st_mode))
-		return cmd_error(argv[0], opts.root, stat(opts.root, &st) != 0 ? errno : ENOTDIR);
+		return cmd_error(
+		    argv[0], opts.root, stat(opts.root, &st) != 0 ? errno : ENOTDIR);
 	int l = listener_open(opts.port);
 	if (l < 0)
 		return cmd_error(argv[0], "listen", errno);

@@ -157,8 +157,8 @@ static void net_poll_set_call(ipc_call_t *call)
 	net_poll_entry_t *set;
 	errno_t rc = n == 0 || n > NET_POLL_SET_MAX ? EINVAL : EOK;
 	if (rc == EOK)
-		rc = async_data_write_accept((void **) &set, false, n * sizeof(*set),
-		    n * sizeof(*set), 0, &size);
+		rc = async_data_write_accept(
+		    (void **) &set, false, n * sizeof(*set), n * sizeof(*set), 0, &size);
 	if (rc != EOK) {
 		DISCARD(answer, async_answer_0(call, rc));
 		return;

@@ -8,12 +8,12 @@
 #ifndef LIBC_POLL_H
 #define LIBC_POLL_H
 
-#define POLLIN	 0x001
-#define POLLPRI	 0x002
-#define POLLOUT	 0x004
-#define POLLERR	 0x008
-#define POLLHUP	 0x010
-#define POLLNVAL 0x020
+#define POLLIN	   0x001
+#define POLLPRI	   0x002
+#define POLLOUT	   0x004
+#define POLLERR	   0x008
+#define POLLHUP	   0x010
+#define POLLNVAL   0x020
 #define POLLRDNORM POLLIN
 #define POLLWRNORM POLLOUT
 

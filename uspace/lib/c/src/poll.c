@@ -73,8 +73,8 @@ static int poll_sort(struct pollfd *fds, nfds_t nfds, poll_socks_t *ps)
 }
 
 /** Waits for the sockets of @a ps (@a timeout_us: 0 none); their revents into fds. */
-static errno_t poll_wait_socks(struct pollfd *fds, poll_socks_t *ps, uint64_t timeout_us,
-    int *ready)
+static errno_t poll_wait_socks(
+    struct pollfd *fds, poll_socks_t *ps, uint64_t timeout_us, int *ready)
 {
 	size_t n;
 	errno_t rc = sock_poll_set(

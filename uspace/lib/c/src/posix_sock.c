@@ -24,10 +24,10 @@ typedef struct {
 	int type;
 	bool reuse;
 	bool listening;
-	bool connected; /* TCP: connected or accepted; UDP: a fixed peer */
-	bool rd_shut;	/* shutdown(SHUT_RD): reads give the end */
+	bool connected;		 /* TCP: connected or accepted; UDP: a fixed peer */
+	bool rd_shut;		 /* shutdown(SHUT_RD): reads give the end */
 	uint64_t rcv_us, snd_us; /* SO_RCVTIMEO, SO_SNDTIMEO; 0: none */
-	errno_t error; /* SO_ERROR: the last failure of connect */
+	errno_t error;		 /* SO_ERROR: the last failure of connect */
 } sock_fd_t;
 
 static int sock_fd_close(int fd);
@@ -117,7 +117,8 @@ int socket(int domain, int type, int protocol)
 		return sock_fail(EPROTONOSUPPORT);
 	sock_fd_ops = &posix_sock_ops;
 	sock_t *s;
-	errno_t rc = sock_open(type == SOCK_STREAM ? NET_SOCK_STREAM : NET_SOCK_DGRAM, &s);
+	errno_t rc = sock_open(
+	    type == SOCK_STREAM ? NET_SOCK_STREAM : NET_SOCK_DGRAM, &s);
 	if (rc != EOK)
 		return sock_fail(rc);
 	int fd;
@@ -297,8 +298,8 @@ static uint64_t recv_wait(int flags, uint64_t timeout_us)
 	return (flags & MSG_DONTWAIT) != 0 ? 1 : timeout_us;
 }
 
-ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *from,
-    socklen_t *fromlen)
+ssize_t recvfrom(
+    int fd, void *buf, size_t len, int flags, struct sockaddr *from, socklen_t *fromlen)
 {
 	sock_fd_t *e = sock_fd_lookup(fd);
 	if (e == NULL)

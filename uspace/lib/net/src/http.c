@@ -24,8 +24,8 @@ typedef struct {
 
 static bool is_tchar(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	    (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL);
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL);
 }
 
 static char lower(char c)
@@ -171,7 +171,8 @@ static unsigned request_line_parse(const http_line_t *line, http_request_t *req)
 {
 	const char *s = line->start, *end = s + line->len;
 	const char *sp1 = memchr(s, ' ', line->len);
-	const char *sp2 = sp1 != NULL ? memchr(sp1 + 1, ' ', (size_t) (end - sp1 - 1)) : NULL;
+	const char *sp2 = sp1 != NULL ? memchr(sp1 + 1, ' ', (size_t) (end - sp1 - 1))
+				      : NULL;
 	if (sp1 == NULL || sp2 == NULL || sp1 == s || sp2 == sp1 + 1 ||
 	    memchr(sp2 + 1, ' ', (size_t) (end - sp2 - 1)) != NULL)
 		return 400;
@@ -275,7 +276,8 @@ static http_parse_t fields_parse(const char *buf, size_t len, size_t pos,
 	http_line_t line;
 	bool bad;
 	for (unsigned count = 0; line_at(buf, len, pos, &line, &bad); count++) {
-		if (bad || (line.len > 0 && (line.start[0] == ' ' || line.start[0] == '\t')))
+		if (bad ||
+		    (line.len > 0 && (line.start[0] == ' ' || line.start[0] == '\t')))
 			*status = 400; /* a stray CR, or obsolete line folding */
 		else if (line.len == 0) {
 			*used = line.next;
@@ -331,7 +333,8 @@ http_parse_t http_request_parse(
 		http_fields_t f = {0};
 		r = fields_parse(buf, scan, line.next, &f, used, status);
 		if (r == HTTP_PARSE_DONE && req->minor == 1 && f.hosts != 1) {
-			*status = 400; /* HTTP/1.1 needs exactly one Host (RFC 9112 3.2) */
+			*status =
+			    400; /* HTTP/1.1 needs exactly one Host (RFC 9112 3.2) */
 			r = HTTP_PARSE_ERROR;
 		}
 		req->keep_alive = !f.close && (req->minor == 1 || f.keep_alive);

@@ -71,8 +71,8 @@ ssize_t send(int fd, const void *buf, size_t len, int flags);
 ssize_t recv(int fd, void *buf, size_t len, int flags);
 ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *to,
     socklen_t tolen);
-ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *from,
-    socklen_t *fromlen);
+ssize_t recvfrom(
+    int fd, void *buf, size_t len, int flags, struct sockaddr *from, socklen_t *fromlen);
 int shutdown(int fd, int how);
 int getsockname(int fd, struct sockaddr *addr, socklen_t *len);
 int getpeername(int fd, struct sockaddr *addr, socklen_t *len);

@@ -14,10 +14,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define HTTP_HEAD_MAX	 8192 /* request line and header fields together */
-#define HTTP_TARGET_MAX	 1024 /* the request target (else 414) */
-#define HTTP_FIELDS_MAX	 64   /* header fields (else 431) */
-#define HTTP_BODY_MAX	 65536 /* a request body websrv reads past (else 413) */
+#define HTTP_HEAD_MAX	8192  /* request line and header fields together */
+#define HTTP_TARGET_MAX 1024  /* the request target (else 414) */
+#define HTTP_FIELDS_MAX 64    /* header fields (else 431) */
+#define HTTP_BODY_MAX	65536 /* a request body websrv reads past (else 413) */
 
 typedef enum {
 	HTTP_GET,
@@ -26,9 +26,9 @@ typedef enum {
 
 typedef struct {
 	http_method_t method;
-	unsigned minor;		       /* HTTP/1.minor: 0 or 1 */
-	bool keep_alive;	       /* the connection stays open after the answer */
-	size_t body_len;	       /* Content-Length bytes after the head */
+	unsigned minor;			/* HTTP/1.minor: 0 or 1 */
+	bool keep_alive;		/* the connection stays open after the answer */
+	size_t body_len;		/* Content-Length bytes after the head */
 	char path[HTTP_TARGET_MAX + 1]; /* decoded, "/" first, no "." or ".." */
 } http_request_t;
 

@@ -10,8 +10,8 @@
 #include <string.h>
 
 /** Parses @a text; the verdict, with the status of an error in *@a status. */
-static http_parse_t parse(const char *text, http_request_t *req, size_t *used,
-    unsigned *status)
+static http_parse_t parse(
+    const char *text, http_request_t *req, size_t *used, unsigned *status)
 {
 	return http_request_parse(text, strlen(text), req, used, status);
 }
@@ -65,8 +65,8 @@ HOST_TEST(head_and_http_1_0_and_connection_options)
 		     &status),
 	    HTTP_PARSE_DONE);
 	CHECK(req.keep_alive);
-	CHECK_EQ(parse("GET / HTTP/1.1\r\nHost: a\r\nConnection: foo, close\r\n\r\n", &req,
-		     &used, &status),
+	CHECK_EQ(parse("GET / HTTP/1.1\r\nHost: a\r\nConnection: foo, close\r\n\r\n",
+		     &req, &used, &status),
 	    HTTP_PARSE_DONE);
 	CHECK(!req.keep_alive);
 	CHECK_EQ(parse("GET / HTTP/1.2\r\nHost: a\r\n\r\n", &req, &used, &status),
@@ -113,7 +113,8 @@ HOST_TEST(a_head_in_pieces_needs_more_until_its_empty_line)
 		http_request_t req;
 		size_t used;
 		unsigned status;
-		CHECK_EQ(http_request_parse(text, n, &req, &used, &status), HTTP_PARSE_MORE);
+		CHECK_EQ(
+		    http_request_parse(text, n, &req, &used, &status), HTTP_PARSE_MORE);
 	}
 }
 
@@ -182,10 +183,13 @@ HOST_TEST(unsupported_methods_versions_and_codings_get_their_status)
 	CHECK_EQ(status_of("get / HTTP/1.1\r\nHost: a\r\n\r\n"), 501);
 	CHECK_EQ(status_of("GET / HTTP/2.0\r\nHost: a\r\n\r\n"), 505);
 	CHECK_EQ(status_of("GET / HTTP/0.9\r\nHost: a\r\n\r\n"), 505);
-	CHECK_EQ(status_of("GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"),
+	CHECK_EQ(
+	    status_of("GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"),
 	    501);
-	CHECK_EQ(status_of("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 65537\r\n\r\n"), 413);
-	CHECK_EQ(status_of("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 99999999999\r\n\r\n"),
+	CHECK_EQ(
+	    status_of("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 65537\r\n\r\n"), 413);
+	CHECK_EQ(
+	    status_of("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 99999999999\r\n\r\n"),
 	    413);
 }
 
