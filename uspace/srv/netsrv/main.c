@@ -107,6 +107,27 @@ static void net_read_answer(ipc_call_t *call, void *buf, size_t size, size_t cou
 	DISCARD(answer, async_answer_1(call, rc, count));
 }
 
+/** NET_POLL_SET: the entries written, the wait, the entries read back. */
+static void net_poll_set_call(ipc_call_t *call)
+{
+	size_t n = ipc_get_arg1(call), size;
+	net_poll_entry_t *set;
+	errno_t rc = n == 0 || n > NET_POLL_SET_MAX ? EINVAL : EOK;
+	if (rc == EOK)
+		rc = async_data_write_accept(
+		    (void **) &set, false, n * sizeof(*set), n * sizeof(*set), 0, &size);
+	if (rc != EOK) {
+		DISCARD(answer, async_answer_0(call, rc));
+		return;
+	}
+	size_t ready;
+	fibril_mutex_lock(&stack_lock);
+	sock_poll_set(set, n, ipc_get_arg2(call), &ready);
+	fibril_mutex_unlock(&stack_lock);
+	net_read_answer(call, set, n * sizeof(*set), ready);
+	free(set);
+}
+
 static void net_stats_call(ipc_call_t *call)
 {
 	net_stat_t st;
@@ -150,27 +171,6 @@ static errno_t net_inject(void)
 	return EOK;
 }
 
-/** NET_POLL_SET: the entries written, the wait, the entries read back. */
-static void net_poll_set_call(ipc_call_t *call)
-{
-	size_t n = ipc_get_arg1(call), size;
-	net_poll_entry_t *set;
-	errno_t rc = n == 0 || n > NET_POLL_SET_MAX ? EINVAL : EOK;
-	if (rc == EOK)
-		rc = async_data_write_accept(
-		    (void **) &set, false, n * sizeof(*set), n * sizeof(*set), 0, &size);
-	if (rc != EOK) {
-		DISCARD(answer, async_answer_0(call, rc));
-		return;
-	}
-	size_t ready;
-	fibril_mutex_lock(&stack_lock);
-	sock_poll_set(set, n, ipc_get_arg2(call), &ready);
-	fibril_mutex_unlock(&stack_lock);
-	net_read_answer(call, set, n * sizeof(*set), ready);
-	free(set);
-}
-
 /** Calls that need no socket, or make one. */
 static bool net_global_call(sock_t **s, ipc_call_t *call)
 {
@@ -186,6 +186,9 @@ static bool net_global_call(sock_t **s, ipc_call_t *call)
 		fibril_mutex_unlock(&stack_lock);
 		DISCARD(answer, async_answer_1(call, rc, rc == EOK ? (*s)->id : 0));
 		return true;
+	case NET_POLL_SET:
+		net_poll_set_call(call);
+		return true;
 	case NET_STATS:
 		net_stats_call(call);
 		return true;
@@ -194,9 +197,6 @@ static bool net_global_call(sock_t **s, ipc_call_t *call)
 		return true;
 	case NET_INJECT:
 		DISCARD(answer, async_answer_0(call, net_inject()));
-		return true;
-	case NET_POLL_SET:
-		net_poll_set_call(call);
 		return true;
 	default:
 		return false;
