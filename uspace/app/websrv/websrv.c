@@ -64,13 +64,14 @@ static bool send_all(int fd, const void *data, size_t len)
 /** An answer without a file: a short page saying @a status. */
 static bool answer_status(int fd, unsigned status, bool body, bool keep_alive)
 {
-	char page[128], head[256];
+	char page[128], out[384];
 	int plen = snprintf(page, sizeof(page),
 	    "<html><body><h1>%u %s</h1></body></html>\n", status, http_reason(status));
-	size_t hlen = http_response_head(
-	    head, sizeof(head), status, (uint64_t) plen, "text/html", keep_alive);
-	return hlen > 0 && send_all(fd, head, hlen) &&
-	    (!body || send_all(fd, page, (size_t) plen));
+	size_t hlen = http_response_head(out, sizeof(out) - sizeof(page), status,
+	    (uint64_t) plen, "text/html", keep_alive);
+	if (body)
+		memcpy(out + hlen, page, (size_t) plen);
+	return hlen > 0 && send_all(fd, out, hlen + (body ? (size_t) plen : 0));
 }
 
 /** The file for request path @a path under the root, into @a out: a
@@ -88,17 +89,21 @@ static bool file_for(const char *path, char *out, struct stat *st)
 	return stat(out, st) == 0 && S_ISREG(st->st_mode);
 }
 
-/** Sends the @a size bytes of open file @a file. */
-static bool send_file(int fd, int file, uint64_t size)
+/** Sends the response head of @a hlen bytes at the start of @a chunk
+ *  (FILE_CHUNK bytes), then (with @a body) the @a size bytes of open file
+ *  @a file; a small file goes out with its head in one send. */
+static bool send_file(
+    int fd, char *chunk, size_t hlen, int file, uint64_t size, bool body)
 {
-	char chunk[FILE_CHUNK]; /* on the fibril's stack: others run while it sends */
-	while (size > 0) {
-		ssize_t n = read(file, chunk, sizeof(chunk));
-		if (n <= 0 || !send_all(fd, chunk, (size_t) n))
+	size_t have = hlen;
+	while (body && size > 0) {
+		ssize_t n = read(file, chunk + have, FILE_CHUNK - have);
+		if (n <= 0 || !send_all(fd, chunk, have + (size_t) n))
 			return false;
 		size -= (uint64_t) n < size ? (uint64_t) n : size;
+		have = 0;
 	}
-	return true;
+	return have == 0 || send_all(fd, chunk, have);
 }
 
 /** Answers @a req; false when the connection must end. */
@@ -112,11 +117,11 @@ static bool answer(int fd, const http_request_t *req)
 	int file = open(path, O_RDONLY);
 	if (file < 0)
 		return answer_status(fd, 404, body, req->keep_alive) && req->keep_alive;
-	char head[256];
-	size_t hlen = http_response_head(head, sizeof(head), 200, (uint64_t) st.st_size,
+	char chunk[FILE_CHUNK]; /* on the fibril's stack: others run while it sends */
+	size_t hlen = http_response_head(chunk, 512, 200, (uint64_t) st.st_size,
 	    http_content_type(path), req->keep_alive);
-	bool ok = hlen > 0 && send_all(fd, head, hlen) &&
-	    (!body || send_file(fd, file, (uint64_t) st.st_size));
+	bool ok = hlen > 0 &&
+	    send_file(fd, chunk, hlen, file, (uint64_t) st.st_size, body);
 	close(file);
 	if (opts.verbose)
 		printf("websrv: %s %s: %s\n", body ? "GET" : "HEAD", req->path,
