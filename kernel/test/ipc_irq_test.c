@@ -6,6 +6,9 @@
 #include <test.h>
 #include <cpu.h>
 #include <ipc/irq.h>
+#include <arch/mm.h>
+#include <mm/frame.h>
+#include <mm/page.h>
 #include <proc/task.h>
 #include <proc/thread.h>
 #include <synch/mutex.h>
@@ -23,6 +26,8 @@ typedef struct {
 	errno_t subscribe_rc;
 	unsigned irq;
 	bool decline;
+	paddr_t mem_pa;		/* 0, or memory the program reads first */
+	volatile void *mem_va; /* where the kernel mapped it */
 	ipc_event_t ev;
 	errno_t wait_rc;
 	errno_t io_rc;
@@ -31,11 +36,21 @@ typedef struct {
 static void subscriber(void *arg)
 {
 	sub_t *s = arg;
-	irq_code_t code = {.count = 2};
-	code.cmds[0] = (irq_cmd_t){.cmd = IRQ_CMD_LOAD, .dst = 1, .value = 0x55};
-	code.cmds[1] = (irq_cmd_t){.cmd = s->decline ? IRQ_CMD_DECLINE : IRQ_CMD_ACCEPT};
+	irq_code_t code = {.count = 0};
+	if (s->mem_pa != 0) {
+		code.cmds[code.count++] = (irq_cmd_t){
+		    .cmd = IRQ_CMD_MEM_READ_32, .dst = 2, .value = s->mem_pa};
+	}
+	code.cmds[code.count++] = (irq_cmd_t){.cmd = IRQ_CMD_LOAD, .dst = 1, .value = 0x55};
+	code.cmds[code.count++] =
+	    (irq_cmd_t){.cmd = s->decline ? IRQ_CMD_DECLINE : IRQ_CMD_ACCEPT};
 	cap_handle_t h;
-	s->subscribe_rc = ipc_irq_subscribe(s->irq, M_IRQ, &code, &h);
+	/* The system call's checks (a grant, device memory) are host-tested;
+	 * here the program reads RAM the test owns. */
+	s->subscribe_rc = irq_code_map(&code);
+	s->mem_va = code.mem[0];
+	if (s->subscribe_rc == EOK)
+		s->subscribe_rc = ipc_irq_subscribe(s->irq, M_IRQ, &code, &h);
 	s->io_rc = (errno_t) sys_iospace_enable(0x3f8, 8);
 	semaphore_up(&s->ready);
 	if (semaphore_down(&s->go, 0) != EOK)
@@ -45,9 +60,11 @@ static void subscriber(void *arg)
 	semaphore_down(&s->go, 0); /* stay subscribed until killed */
 }
 
-static errno_t start_subscriber(sub_t *s, unsigned irq, bool decline, unsigned perms)
+static errno_t start_reader(
+    sub_t *s, unsigned irq, bool decline, unsigned perms, paddr_t mem_pa)
 {
 	memset(s, 0, sizeof(*s));
+	s->mem_pa = mem_pa;
 	semaphore_init(&s->ready, 0);
 	semaphore_init(&s->go, 0);
 	s->irq = irq;
@@ -63,6 +80,11 @@ static errno_t start_subscriber(sub_t *s, unsigned irq, bool decline, unsigned p
 	thread_detach(t);
 	thread_start(t);
 	return semaphore_down(&s->ready, 2000 * MS);
+}
+
+static errno_t start_subscriber(sub_t *s, unsigned irq, bool decline, unsigned perms)
+{
+	return start_reader(s, irq, decline, perms, 0);
 }
 
 static void stop_subscriber(sub_t *s)
@@ -99,6 +121,36 @@ KTEST(irq_flood_coalesces_into_one_notification)
 	KT_ASSERT_EQ(semaphore_down(&s.ready, 2000 * MS), EOK);
 	KT_ASSERT_EQ(s.wait_rc, ETIMEOUT);
 	stop_subscriber(&s);
+}
+
+/** A memory read runs through an uncached kernel mapping made at
+ *  subscription, and the mapping goes with the subscription. */
+KTEST(irq_program_reads_memory_through_its_own_mapping)
+{
+	paddr_t pa;
+	KT_ASSERT_EQ(frame_alloc(0, &pa), EOK);
+	volatile uint32_t *word = (volatile uint32_t *) ((char *) phys_to_virt(pa) + 0x40);
+	*word = 0xfeedface;
+	sub_t s;
+	KT_ASSERT_EQ(start_reader(&s, TEST_IRQ, false, PERM_IRQ, pa + 0x40), EOK);
+	KT_ASSERT_EQ(s.subscribe_rc, EOK);
+	uintptr_t page = ALIGN_DOWN((uintptr_t) s.mem_va, PAGE_SIZE);
+	KT_ASSERT_EQ((uintptr_t) s.mem_va - page, 0x40);
+	paddr_t mapped;
+	unsigned flags;
+	KT_ASSERT_EQ(page_query(page_kernel_root(), page, &mapped, &flags), EOK);
+	KT_ASSERT_EQ(mapped, pa);
+	KT_ASSERT(flags & PAGE_NOCACHE);
+	KT_ASSERT(!(flags & (PAGE_WRITE | PAGE_USER | PAGE_EXEC)));
+	ipc_irq_fire(TEST_IRQ);
+	semaphore_up(&s.go);
+	KT_ASSERT_EQ(semaphore_down(&s.ready, 2000 * MS), EOK);
+	KT_ASSERT_EQ(s.wait_rc, EOK);
+	KT_ASSERT_EQ(s.ev.args[0], 0x55);	/* scratch[1] */
+	KT_ASSERT_EQ(s.ev.args[1], 0xfeedface); /* scratch[2], read at the interrupt */
+	stop_subscriber(&s);
+	KT_ASSERT_EQ(page_query(page_kernel_root(), page, &mapped, &flags), ENOENT);
+	frame_free(pa);
 }
 
 KTEST(irq_subscribe_checks_line)

@@ -3,6 +3,13 @@
  * behalf of a driver, to acknowledge its device and decide whether the
  * interrupt is its own. An accepted interrupt becomes a notification in the
  * driver's answerbox: method chosen at subscription, arguments scratch[1..5].
+ *
+ * Port commands name the port in `port`; memory reads (a device register in
+ * a BAR, e.g. a read-to-clear interrupt status) the physical address in
+ * `value`, naturally aligned, inside memory the task may map itself (its
+ * hardware grant, or any device memory with PERM_PHYSMEM): EPERM otherwise,
+ * EINVAL when misaligned. The kernel maps such a page uncached when the
+ * program is subscribed and unmaps it when the subscription goes.
  */
 #ifndef ABI_IRQ_H
 #define ABI_IRQ_H
@@ -27,7 +34,10 @@ typedef enum {
 	IRQ_CMD_PREDICATE, /* if scratch[src] == 0, skip the next value commands */
 	IRQ_CMD_ACCEPT,	   /* the interrupt is ours: notify */
 	IRQ_CMD_DECLINE,   /* not ours */
-	IRQ_CMD_LAST = IRQ_CMD_DECLINE,
+	IRQ_CMD_MEM_READ_8, /* scratch[dst] = *(uint8_t *) physical address value */
+	IRQ_CMD_MEM_READ_16,
+	IRQ_CMD_MEM_READ_32,
+	IRQ_CMD_LAST = IRQ_CMD_MEM_READ_32,
 } irq_cmd_type_t;
 
 typedef struct {

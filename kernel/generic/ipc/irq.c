@@ -73,6 +73,8 @@ static void irq_sub_destroy(kobject_t *obj)
 	if (last)
 		irq_unregister(sub->irq);
 	spinlock_unlock(&lines_lock);
+	/* Off the line: no CPU runs the program any more. */
+	irq_code_unmap(&sub->code);
 	ipc_notif_detach(&sub->notif);
 	task_put(sub->notif.call.sender); /* keeps the box alive while subscribed */
 	kfree(sub);
@@ -98,14 +100,14 @@ static errno_t line_attach(irq_sub_t *sub)
 }
 
 errno_t ipc_irq_subscribe(
-    unsigned irq, sysarg_t method, const irq_code_t *code, cap_handle_t *handle)
+    unsigned irq, sysarg_t method, irq_code_t *code, cap_handle_t *handle)
 {
 	task_t *self = THREAD->task;
-	if (irq >= IRQ_COUNT)
-		return EINVAL;
-	irq_sub_t *sub = kzalloc(sizeof(*sub));
-	if (sub == NULL)
-		return ENOMEM;
+	irq_sub_t *sub = irq < IRQ_COUNT ? kzalloc(sizeof(*sub)) : NULL;
+	if (sub == NULL) {
+		irq_code_unmap(code);
+		return irq < IRQ_COUNT ? ENOMEM : EINVAL;
+	}
 	kobject_init(&sub->kobj, KOBJECT_IRQ, irq_sub_destroy);
 	link_initialize(&sub->link);
 	sub->irq = irq;
@@ -115,6 +117,7 @@ errno_t ipc_irq_subscribe(
 	sub->notif.call.sender = self;
 	errno_t rc = cap_alloc(&self->caps, &sub->kobj, handle);
 	if (rc != EOK) {
+		irq_code_unmap(&sub->code);
 		task_put(self);
 		kfree(sub);
 		return rc;
@@ -123,6 +126,7 @@ errno_t ipc_irq_subscribe(
 	if (rc != EOK) {
 		kobject_t *obj;
 		cap_free(&self->caps, *handle, KOBJECT_IRQ, &obj);
+		irq_code_unmap(&sub->code);
 		ipc_notif_detach(&sub->notif);
 		task_put(self);
 		kfree(sub);

@@ -1,9 +1,51 @@
 /*
  * Executing validated IRQ code in interrupt context: straight-line, bounded
- * (at most IRQ_CODE_MAX_CMDS steps), no allocation.
+ * (at most IRQ_CODE_MAX_CMDS steps), no allocation. Memory reads go through
+ * the uncached kernel mappings irq_code_map() made when the program was
+ * subscribed, so interrupt context never maps anything.
  */
 #include <ipc/irq.h>
 #include <arch/pio.h>
+#include <mm/kmmio.h>
+
+static bool is_mem_read(uint32_t cmd)
+{
+	return cmd >= IRQ_CMD_MEM_READ_8 && cmd <= IRQ_CMD_MEM_READ_32;
+}
+
+errno_t irq_code_map(irq_code_t *code)
+{
+	for (size_t i = 0; i < code->count; i++) {
+		code->mem[i] = NULL;
+		if (!is_mem_read(code->cmds[i].cmd))
+			continue;
+		errno_t rc = kmmio_map(code->cmds[i].value, &code->mem[i]);
+		if (rc != EOK) {
+			code->count = i; /* what is mapped so far */
+			irq_code_unmap(code);
+			return rc;
+		}
+	}
+	return EOK;
+}
+
+void irq_code_unmap(irq_code_t *code)
+{
+	for (size_t i = 0; i < code->count; i++) {
+		if (code->mem[i] != NULL)
+			kmmio_unmap(code->mem[i]);
+		code->mem[i] = NULL;
+	}
+}
+
+static uint64_t mem_read(uint32_t cmd, volatile void *va)
+{
+	if (cmd == IRQ_CMD_MEM_READ_8)
+		return *(volatile uint8_t *) va;
+	if (cmd == IRQ_CMD_MEM_READ_16)
+		return *(volatile uint16_t *) va;
+	return *(volatile uint32_t *) va;
+}
 
 static void pio_read(uint32_t cmd, uint32_t port, uint64_t *dst)
 {
@@ -57,6 +99,11 @@ bool irq_code_run(const irq_code_t *code, uint64_t scratch[IRQ_SCRATCH_COUNT])
 		case IRQ_CMD_PREDICATE:
 			if (scratch[c->src] == 0)
 				i += c->value;
+			break;
+		case IRQ_CMD_MEM_READ_8:
+		case IRQ_CMD_MEM_READ_16:
+		case IRQ_CMD_MEM_READ_32:
+			scratch[c->dst] = mem_read(c->cmd, code->mem[i]);
 			break;
 		case IRQ_CMD_ACCEPT:
 			return true;

@@ -7,10 +7,21 @@
 #include <proc/thread.h>
 #include <syscall.h>
 #include <uaccess.h>
+#include <mm/as.h>
+#include <mm/page.h>
 
 static bool current_may_touch(void *ctx, uint32_t port, unsigned width)
 {
 	return task_io_allowed(ctx, port, width);
+}
+
+/** Device memory the task could map with SYS_PHYSMEM_MAP: granted, or any
+ *  device memory with PERM_PHYSMEM (a read never straddles a page). */
+static bool current_may_read_mem(void *ctx, uint64_t addr, unsigned width)
+{
+	uint64_t page = ALIGN_DOWN(addr, PAGE_SIZE);
+	return physmem_is_device(page, PAGE_SIZE) &&
+	    task_hwres_use(ctx, PERM_PHYSMEM, HWRES_MEM, page, PAGE_SIZE, false) == EOK;
 }
 
 sysarg_t sys_irq_subscribe(
@@ -24,12 +35,17 @@ sysarg_t sys_irq_subscribe(
 		return (sysarg_t) EINVAL;
 	irq_code_t code;
 	code.count = count;
+	const irq_code_checks_t checks = {
+	    .may_touch = current_may_touch, .may_read_mem = current_may_read_mem, .ctx = self};
 	errno_t rc = copy_from_uspace(code.cmds, cmds, count * sizeof(irq_cmd_t));
 	if (rc == EOK)
-		rc = irq_code_validate(code.cmds, count, current_may_touch, self);
+		rc = irq_code_validate(code.cmds, count, &checks);
 	cap_handle_t h = CAP_NULL;
 	if (rc == EOK)
 		rc = copy_to_uspace(handle_out, &h, sizeof(h));
+	if (rc == EOK)
+		rc = irq_code_map(&code);
+	/* Mapped, the program's pages go with the subscription, made or not. */
 	if (rc == EOK)
 		rc = ipc_irq_subscribe(
 		    (unsigned) (irq > 0xffff ? 0xffff : irq), method, &code, &h);

@@ -64,7 +64,7 @@ sysarg_t sys_as_area_query(sysarg_t addr, sysarg_t info_out)
 }
 
 /** Whether [phys, phys + size) avoids all RAM the kernel manages. */
-static bool physmem_is_device(uint64_t phys, uint64_t size)
+bool physmem_is_device(uint64_t phys, uint64_t size)
 {
 	for (size_t i = 0; i < boot_info.memmap_count; i++) {
 		const boot_memrange_t *r = &boot_info.memmap[i];

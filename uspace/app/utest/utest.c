@@ -446,6 +446,37 @@ static int child_dmamem(void)
 	return bad;
 }
 
+/** An IRQ program subscribed with one memory read at @a addr. */
+static errno_t subscribe_mem_read(uint32_t cmd, uint64_t addr)
+{
+	irq_cmd_t prog[] = {{.cmd = cmd, .value = addr, .dst = 1}, {.cmd = IRQ_CMD_ACCEPT}};
+	cap_handle_t h;
+	errno_t rc = ipc_irq_subscribe(5, 1024, prog, 2, &h);
+	if (rc == EOK && ipc_irq_unsubscribe(h) != EOK)
+		return EIO;
+	return rc;
+}
+
+/** IRQ programs read device memory inside the grant (0xd0000, one page)
+ *  only, naturally aligned: how many checks failed. */
+static int child_irq_mem_reads(void)
+{
+	int bad = 0;
+	bad += subscribe_mem_read(IRQ_CMD_MEM_READ_8, 0xd0000) != EOK;
+	bad += subscribe_mem_read(IRQ_CMD_MEM_READ_32, 0xd0ffc) != EOK;
+	bad += subscribe_mem_read(IRQ_CMD_MEM_READ_8, 0xd1000) != EPERM;
+	bad += subscribe_mem_read(IRQ_CMD_MEM_READ_32, 0xcfffc) != EPERM;
+	bad += subscribe_mem_read(IRQ_CMD_MEM_READ_32, 0x100000) != EPERM; /* RAM */
+	bad += subscribe_mem_read(IRQ_CMD_MEM_READ_16, 0xd0001) != EINVAL;
+	bad += subscribe_mem_read(IRQ_CMD_MEM_READ_32, UINT64_MAX - 3) != EINVAL;
+	bad += subscribe_mem_read(IRQ_CMD_MEM_READ_32 + 1, 0xd0000) != EINVAL;
+	/* Subscribed and unsubscribed over and over: the kernel's mappings go
+	 * with the subscriptions (its window has 4,096 pages). */
+	for (int i = 0; i < 5000 && bad == 0; i++)
+		bad += subscribe_mem_read(IRQ_CMD_MEM_READ_32, 0xd0010) != EOK;
+	return bad;
+}
+
 /** The checks of test_granted_resources, in the child: how many failed. */
 static int child_granted(void)
 {
@@ -470,7 +501,7 @@ static int child_granted(void)
 		bad++;
 	hw_resource_t more = {.kind = HWRES_IO, .base = 0x2f8, .size = 8};
 	bad += hwres_grant(task_get_id(), &more) != EPERM; /* no PERM_IO */
-	return bad + child_dmamem();
+	return bad + child_irq_mem_reads() + child_dmamem();
 }
 
 static int child_noperm(void)

@@ -15,25 +15,42 @@
 
 struct task;
 
-/** A validated program: the commands and whether each port access is allowed. */
+/** A validated program: the commands and, for each memory read, the kernel
+ *  address the page of its register is mapped at (irq_code_map; NULL for
+ *  every other command). The program owns those mappings. */
 typedef struct {
 	size_t count;
 	irq_cmd_t cmds[IRQ_CODE_MAX_CMDS];
+	volatile void *mem[IRQ_CODE_MAX_CMDS];
 } irq_code_t;
 
-/** Decides whether a task may touch ports [port, port + width). */
-typedef bool (*irq_port_check_t)(void *ctx, uint32_t port, unsigned width);
+/** What a task may touch: ports [port, port + width) and the physical bytes
+ *  [addr, addr + width) of device memory. */
+typedef struct {
+	bool (*may_touch)(void *ctx, uint32_t port, unsigned width);
+	bool (*may_read_mem)(void *ctx, uint64_t addr, unsigned width);
+	void *ctx;
+} irq_code_checks_t;
 
-/** Validates @a count commands (pure; host-tested). EINVAL for any bad shape,
- *  EPERM for a port the task may not touch. */
+/** Validates @a count commands (pure; host-tested). EINVAL for any bad shape
+ *  (a misaligned memory read too), EPERM for a port or memory the task may
+ *  not touch. */
 errno_t irq_code_validate(
-    const irq_cmd_t *cmds, size_t count, irq_port_check_t may_touch, void *ctx);
-/** Runs a validated program; true if it accepted. scratch[1..5] are the arguments. */
+    const irq_cmd_t *cmds, size_t count, const irq_code_checks_t *checks);
+/** Maps the register page of each memory read of validated @a code
+ *  (mm/kmmio.h); ENOMEM, with nothing left mapped. */
+errno_t irq_code_map(irq_code_t *code);
+/** Unmaps what irq_code_map() mapped; nothing may run @a code any more. The
+ *  caller holds no spinlock. */
+void irq_code_unmap(irq_code_t *code);
+/** Runs a validated, mapped program; true if it accepted. scratch[1..5] are
+ *  the arguments. */
 bool irq_code_run(const irq_code_t *code, uint64_t scratch[IRQ_SCRATCH_COUNT]);
 
-/** Subscribes the current task; returns the IRQ capability. */
+/** Subscribes the current task; returns the IRQ capability. The
+ *  subscription takes over @a code's mappings (on failure too). */
 errno_t ipc_irq_subscribe(
-    unsigned irq, sysarg_t method, const irq_code_t *code, cap_handle_t *handle);
+    unsigned irq, sysarg_t method, irq_code_t *code, cap_handle_t *handle);
 errno_t ipc_irq_unsubscribe(cap_handle_t handle);
 /** Runs the subscribers of @a irq as if it fired (also used by tests). */
 void ipc_irq_fire(unsigned irq);

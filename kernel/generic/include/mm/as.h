@@ -41,6 +41,10 @@ typedef struct as {
 #define AS_ACCESS_EXEC	2
 
 void as_init(void);
+/** Whether physical @a phys .. @a phys + @a size - 1 lies outside every
+ *  range of RAM the kernel manages (device memory, what SYS_PHYSMEM_MAP and
+ *  IRQ programs' memory reads may reach). */
+bool physmem_is_device(uint64_t phys, uint64_t size);
 errno_t as_create(as_t **out);
 /** Destroys all areas and the page table. The address space must not be active. */
 void as_destroy(as_t *as);

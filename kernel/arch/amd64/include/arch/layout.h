@@ -4,6 +4,7 @@
  *   0x0000000000000000 - 0x00007fffffffffff  user space (lower canonical half)
  *   0xffff800000000000 - ...                  direct map of all physical memory
  *   0xffffc00000000000 - 0xffffc0007fffffff  kernel thread stacks with guard pages
+ *   0xffffc00080000000 - 0xffffc00080ffffff  device memory the kernel reads (kmmio)
  *   0xffffffff80000000 - 0xffffffffffffffff  kernel image (linked at -2 GiB)
  */
 #ifndef ARCH_LAYOUT_H
@@ -15,6 +16,8 @@
 #define USER_SPACE_END	 0x0000800000000000
 #define KSTACK_AREA_BASE 0xffffc00000000000
 #define KSTACK_AREA_SIZE 0x80000000
+#define KMMIO_AREA_BASE	 (KSTACK_AREA_BASE + KSTACK_AREA_SIZE)
+#define KMMIO_AREA_SIZE	 0x1000000
 
 #include <common/arch/page.h> /* PAGE_SHIFT, PAGE_SIZE */
 #define LARGE_PAGE_SIZE 0x200000
