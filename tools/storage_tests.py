@@ -46,16 +46,36 @@ def check_pattern_disk(path):
     return not bad, f"{path}: blocks {bad[:8]} differ" if bad else ""
 
 
-def run_bd_ata(results, args):
-    """bdtest on an IDE disk (the ata driver), then the image checked."""
-    path = os.path.join(LOG_DIR, "bd-ata.img")
+# The PCI slot of the virtio-blk disk: fixed, so that its service name
+# (devices/\hw\pci0\00:04.0\disk0, which bdtest, fstest and boot/cfg/fstab
+# know) does not depend on what other devices QEMU has.
+VIRTIO_SLOT = 4
+
+
+def disk_args(path, driver):
+    """QEMU's arguments attaching raw image @path to @driver's controller."""
+    if driver == "virtio":
+        return ["-drive", f"file={path},format=raw,if=none,id=vdisk",
+                "-device", f"virtio-blk-pci,drive=vdisk,addr={VIRTIO_SLOT:#x}"]
+    return ["-drive", f"file={path},format=raw,if=ide,index=0"]
+
+
+def driver_args(driver):
+    """The test task's arguments naming the disk (none: the ATA one)."""
+    return " testargs=virtio" if driver == "virtio" else ""
+
+
+def run_bd(results, args, driver="ata"):
+    """bdtest on a disk of @driver (ata, virtio), then the image checked."""
+    prefix = f"bd-{driver}"
+    path = os.path.join(LOG_DIR, prefix + ".img")
     os.makedirs(LOG_DIR, exist_ok=True)
     make_pattern_disk(path)
-    disk = ["-drive", f"file={path},format=raw,if=ide,index=0"]
-    run_line_suite(results, args, "bdtest", "testinit=ns,vfs,tmpfs testtask=bdtest",
-                   "bd-ata", args.iso, extra=disk)
+    run_line_suite(results, args, "bdtest",
+                   "testinit=ns,vfs,tmpfs testtask=bdtest" + driver_args(driver),
+                   prefix, args.iso, extra=disk_args(path, driver))
     ok, detail = check_pattern_disk(path)
-    results.record("bd-ata.host-sees-the-written-blocks", ok, detail)
+    results.record(f"{prefix}.host-sees-the-written-blocks", ok, detail)
 
 
 MIB = 1024 * 1024
@@ -130,12 +150,14 @@ def run_fs_fat(results, args, driver="ata"):
     path = os.path.join(LOG_DIR, prefix + ".img")
     os.makedirs(LOG_DIR, exist_ok=True)
     make_fat_disk(path)
-    disk = ["-drive", f"file={path},format=raw,if=ide,index=0"]
+    disk = disk_args(path, driver)
     cmdline = "testinit=ns,vfs,tmpfs testtask=fstest"
-    run_line_suite(results, args, "fstest", cmdline, prefix, args.iso, extra=disk)
+    run_line_suite(results, args, "fstest", cmdline + driver_args(driver), prefix, args.iso,
+                   extra=disk)
     for name, ok, detail in check_fat_image(path):
         results.record(f"{prefix}.{name}", ok, detail)
-    run_line_suite(results, args, "fstest", cmdline + " testargs=verify",
+    second = " testargs=verify" + (",virtio" if driver == "virtio" else "")
+    run_line_suite(results, args, "fstest", cmdline + second,
                    prefix + "-second-boot", args.iso, extra=disk, allow=[r"\(fat\) killed"])
 
 

@@ -1074,10 +1074,14 @@ SUITES = {
     "docs": run_docs,
     "fuzz": run_fuzz,
     # Block devices and file systems on disks (tools/storage_tests.py).
-    "bd-ata": lambda results, args: importlib.import_module("storage_tests").run_bd_ata(
-        results, args),
+    "bd-ata": lambda results, args: importlib.import_module("storage_tests").run_bd(
+        results, args, "ata"),
     "fs-fat-ata": lambda results, args: importlib.import_module("storage_tests").run_fs_fat(
-        results, args),
+        results, args, "ata"),
+    "bd-virtio": lambda results, args: importlib.import_module("storage_tests").run_bd(
+        results, args, "virtio"),
+    "fs-fat-virtio": lambda results, args: importlib.import_module("storage_tests").run_fs_fat(
+        results, args, "virtio"),
     "kernel-ubsan": needs_image("ubsan-iso", lambda results, args: run_kernel_selftests(
         results, args, "kernel-ubsan", args.ubsan_iso)),
     "kernel-nodebug": needs_image("nodebug-iso", lambda results, args: run_kernel_selftests(

@@ -9,7 +9,9 @@
 # ($(BUILD)/uspace/lib/libdrv.a, uspace/lib/drv/src/*.c), before libasync
 # (only drivers use it, and only what they use is linked). The network
 # protocols ($(BUILD)/uspace/lib/libnet.a, uspace/lib/net/src/*.c: pure
-# code, host-tested) are linked the same way, first of all.
+# code, host-tested) are linked the same way, first of all, and so is
+# libvirtio ($(BUILD)/uspace/lib/libvirtio.a, uspace/lib/virtio/src/*.c:
+# virtio 1.0 over PCI for drivers; only drivers use it).
 #
 # Every directory uspace/app/NAME/, uspace/srv/NAME/ and uspace/drv/NAME/
 # (drivers) is a program: all its .c and .S files linked with libasync and
@@ -35,6 +37,8 @@ LIBDRV_DIR := uspace/lib/drv
 LIBDRV := $(USPACE_BUILD)/lib/libdrv.a
 LIBNET_DIR := uspace/lib/net
 LIBNET := $(USPACE_BUILD)/lib/libnet.a
+LIBVIRTIO_DIR := uspace/lib/virtio
+LIBVIRTIO := $(USPACE_BUILD)/lib/libvirtio.a
 CRT0 := $(USPACE_BUILD)/lib/crt0.o
 USPACE_LDSCRIPT := $(LIBC_ARCH_DIR)/link.ld
 AR := $(CROSS_COMPILE)ar
@@ -42,7 +46,7 @@ AR := $(CROSS_COMPILE)ar
 # Only our headers and the compiler's own (stddef.h, stdint.h, stdarg.h,
 # stdbool.h): never the host C library's.
 USPACE_INCLUDES := -I$(LIBC_DIR)/include -I$(LIBC_ARCH_DIR)/include \
-	-I$(LIBASYNC_DIR)/include -I$(LIBDRV_DIR)/include -I$(LIBNET_DIR)/include -Icommon/include \
+	-I$(LIBASYNC_DIR)/include -I$(LIBDRV_DIR)/include -I$(LIBNET_DIR)/include -I$(LIBVIRTIO_DIR)/include -Icommon/include \
 	-Icommon/arch/$(ARCH)/include \
 	-Iabi/include -nostdinc -isystem $(shell $(CC) -print-file-name=include)
 
@@ -60,7 +64,7 @@ USPACE_CFLAGS := -std=gnu11 $(OPT) -g -ffreestanding -fno-pie -fno-pic \
 USPACE_ASFLAGS := -D__ASSEMBLY__ $(USPACE_INCLUDES) -include $(CONFIG_H) -MMD -MP -g
 USPACE_LDFLAGS := -nostdlib -static -no-pie -Wl,-z,max-page-size=0x1000 -Wl,--gc-sections \
 	-Wl,--build-id=none -Wl,-z,noexecstack -T $(USPACE_LDSCRIPT)
-USPACE_LIBS := -Wl,--start-group $(LIBNET) $(LIBDRV) $(LIBASYNC) $(LIBC) $(shell $(CC) -print-libgcc-file-name) -Wl,--end-group
+USPACE_LIBS := -Wl,--start-group $(LIBVIRTIO) $(LIBNET) $(LIBDRV) $(LIBASYNC) $(LIBC) $(shell $(CC) -print-libgcc-file-name) -Wl,--end-group
 
 LIBC_SRCS := $(sort $(wildcard $(LIBC_DIR)/src/*.c $(LIBC_DIR)/src/*.S \
 	$(LIBC_ARCH_DIR)/src/*.c $(LIBC_ARCH_DIR)/src/*.S)) \
@@ -108,9 +112,16 @@ $(LIBNET): $(LIBNET_OBJS)
 	@echo "  AR      $@"
 	@rm -f $@ && $(AR) rcs $@ $^
 
+LIBVIRTIO_OBJS := $(patsubst %,$(USPACE_BUILD)/obj/%.o,$(sort $(wildcard $(LIBVIRTIO_DIR)/src/*.c)))
+
+$(LIBVIRTIO): $(LIBVIRTIO_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  AR      $@"
+	@rm -f $@ && $(AR) rcs $@ $^
+
 USPACE_PROGRAM_DIRS := $(patsubst %/,%,$(sort $(wildcard uspace/app/*/ uspace/srv/*/ uspace/drv/*/)))
 USPACE_PROGRAMS := $(patsubst uspace/%,$(USPACE_BUILD)/%,$(USPACE_PROGRAM_DIRS))
-USPACE_OBJS := $(LIBC_OBJS) $(LIBASYNC_OBJS) $(LIBNET_OBJS) $(CRT0)
+USPACE_OBJS := $(LIBC_OBJS) $(LIBASYNC_OBJS) $(LIBNET_OBJS) $(LIBVIRTIO_OBJS) $(CRT0)
 
 # Programs kept outside the tree: `make EXTRA_APPS="/path/to/dir ..."` builds
 # each directory like one of uspace/app (all its .c and .S files, against
@@ -147,7 +158,7 @@ uspace_base_$(1) := $$(wildcard $(1)/image_base)
 uspace_ldflags_$(1) := $$(if $$(uspace_base_$(1)),-Xlinker --defsym=__image_base=$$(strip \
 	$$(shell sed -e 's/#.*//' $$(uspace_base_$(1)))))
 
-$(2): $$(uspace_objs_$(1)) $$(CRT0) $$(LIBNET) $$(LIBDRV) $$(LIBASYNC) $$(LIBC) \
+$(2): $$(uspace_objs_$(1)) $$(CRT0) $$(LIBVIRTIO) $$(LIBNET) $$(LIBDRV) $$(LIBASYNC) $$(LIBC) \
 		$$(USPACE_LDSCRIPT) $$(uspace_base_$(1))
 	@mkdir -p $$(dir $$@)
 	@echo "  LD      $$@"
@@ -167,5 +178,6 @@ $(ISO): $(USPACE_PROGRAMS)
 include $(LIBC_DIR)/test/host/host.mk
 include $(LIBASYNC_DIR)/test/host/host.mk
 include $(LIBNET_DIR)/test/host/host.mk
+include $(LIBVIRTIO_DIR)/test/host/host.mk
 
 -include $(USPACE_OBJS:.o=.d)

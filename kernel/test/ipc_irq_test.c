@@ -26,7 +26,7 @@ typedef struct {
 	errno_t subscribe_rc;
 	unsigned irq;
 	bool decline;
-	paddr_t mem_pa;		/* 0, or memory the program reads first */
+	paddr_t mem_pa;	       /* 0, or memory the program reads first */
 	volatile void *mem_va; /* where the kernel mapped it */
 	ipc_event_t ev;
 	errno_t wait_rc;
@@ -41,9 +41,10 @@ static void subscriber(void *arg)
 		code.cmds[code.count++] = (irq_cmd_t){
 		    .cmd = IRQ_CMD_MEM_READ_32, .dst = 2, .value = s->mem_pa};
 	}
-	code.cmds[code.count++] = (irq_cmd_t){.cmd = IRQ_CMD_LOAD, .dst = 1, .value = 0x55};
-	code.cmds[code.count++] =
-	    (irq_cmd_t){.cmd = s->decline ? IRQ_CMD_DECLINE : IRQ_CMD_ACCEPT};
+	code.cmds[code.count++] = (irq_cmd_t){
+	    .cmd = IRQ_CMD_LOAD, .dst = 1, .value = 0x55};
+	code.cmds[code.count++] = (irq_cmd_t){
+	    .cmd = s->decline ? IRQ_CMD_DECLINE : IRQ_CMD_ACCEPT};
 	cap_handle_t h;
 	/* The system call's checks (a grant, device memory) are host-tested;
 	 * here the program reads RAM the test owns. */
@@ -129,7 +130,8 @@ KTEST(irq_program_reads_memory_through_its_own_mapping)
 {
 	paddr_t pa;
 	KT_ASSERT_EQ(frame_alloc(0, &pa), EOK);
-	volatile uint32_t *word = (volatile uint32_t *) ((char *) phys_to_virt(pa) + 0x40);
+	volatile uint32_t *word = (volatile uint32_t *) ((char *) phys_to_virt(pa) +
+	    0x40);
 	*word = 0xfeedface;
 	sub_t s;
 	KT_ASSERT_EQ(start_reader(&s, TEST_IRQ, false, PERM_IRQ, pa + 0x40), EOK);

@@ -29,11 +29,11 @@ typedef enum {
 	IRQ_CMD_PIO_WRITE_A_8, /* out8(port, scratch[src]) */
 	IRQ_CMD_PIO_WRITE_A_16,
 	IRQ_CMD_PIO_WRITE_A_32,
-	IRQ_CMD_LOAD,	   /* scratch[dst] = value */
-	IRQ_CMD_AND,	   /* scratch[dst] = scratch[src] & value */
-	IRQ_CMD_PREDICATE, /* if scratch[src] == 0, skip the next value commands */
-	IRQ_CMD_ACCEPT,	   /* the interrupt is ours: notify */
-	IRQ_CMD_DECLINE,   /* not ours */
+	IRQ_CMD_LOAD,	    /* scratch[dst] = value */
+	IRQ_CMD_AND,	    /* scratch[dst] = scratch[src] & value */
+	IRQ_CMD_PREDICATE,  /* if scratch[src] == 0, skip the next value commands */
+	IRQ_CMD_ACCEPT,	    /* the interrupt is ours: notify */
+	IRQ_CMD_DECLINE,    /* not ours */
 	IRQ_CMD_MEM_READ_8, /* scratch[dst] = *(uint8_t *) physical address value */
 	IRQ_CMD_MEM_READ_16,
 	IRQ_CMD_MEM_READ_32,

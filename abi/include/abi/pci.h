@@ -12,7 +12,17 @@
  *       a bridge's secondary bus right after the bridge). A buffer too
  *       short for all of them gets the whole records that fit; count is
  *       always the number found. A buffer of 0 bytes asks for the count.
+ *   PCI_GET_CONFIG(bus, dev << 8 | fn) + DATA_READ -> the function's
+ *       configuration space (PCI_CONFIG_SIZE bytes, or the first bytes of
+ *       it for a shorter read) as it was when the driver handed the
+ *       function over: its capability list is how a driver finds the
+ *       structures of a virtio device. Read-only; ENOENT for a function
+ *       that was not found.
  *   Any other method: ENOTSUP.
+ *
+ * Bus mastering: the driver turns it on for every device function (header
+ * type 0) before its child driver starts, since drivers of such devices
+ * work by DMA (docs/devices.md).
  */
 #ifndef ABI_PCI_H
 #define ABI_PCI_H
@@ -23,11 +33,14 @@
 #define PCI_CATEGORY "pci"
 #define PCI_IFACE    0x70636901 /* "pci" 1 */
 
-#define PCI_METHODS(M) M(PCI_GET_DEVICES, "pci.get_devices")
+#define PCI_METHODS(M) \
+	M(PCI_GET_DEVICES, "pci.get_devices") \
+	M(PCI_GET_CONFIG, "pci.get_config")
 
 IFACE_METHOD_ENUM(PCI, PCI_METHODS, IPC_FIRST_USER_METHOD);
 
-#define PCI_BARS 6 /* base address registers of a header type 0 function */
+#define PCI_BARS	6   /* base address registers of a header type 0 function */
+#define PCI_CONFIG_SIZE 256 /* bytes of configuration space */
 
 /* What a BAR slot decodes. A 64-bit memory BAR is reported whole in its
  * first slot; the slot holding its upper half is PCI_BAR_NONE. */

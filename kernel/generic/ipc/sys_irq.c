@@ -35,8 +35,9 @@ sysarg_t sys_irq_subscribe(
 		return (sysarg_t) EINVAL;
 	irq_code_t code;
 	code.count = count;
-	const irq_code_checks_t checks = {
-	    .may_touch = current_may_touch, .may_read_mem = current_may_read_mem, .ctx = self};
+	const irq_code_checks_t checks = {.may_touch = current_may_touch,
+	    .may_read_mem = current_may_read_mem,
+	    .ctx = self};
 	errno_t rc = copy_from_uspace(code.cmds, cmds, count * sizeof(irq_cmd_t));
 	if (rc == EOK)
 		rc = irq_code_validate(code.cmds, count, &checks);

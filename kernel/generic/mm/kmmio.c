@@ -21,8 +21,9 @@ static bool slot_take(size_t *slot)
 		uint64_t old = __atomic_load_n(&used[w], __ATOMIC_RELAXED);
 		while (old != ~0ull) {
 			unsigned bit = (unsigned) __builtin_ctzll(~old);
-			if (__atomic_compare_exchange_n(&used[w], &old, old | (1ull << bit),
-				false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+			if (__atomic_compare_exchange_n(&used[w], &old,
+				old | (1ull << bit), false, __ATOMIC_ACQUIRE,
+				__ATOMIC_RELAXED)) {
 				*slot = w * 64 + bit;
 				return true;
 			}

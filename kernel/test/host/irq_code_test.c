@@ -73,34 +73,43 @@ HOST_TEST(rejects_each_bad_shape)
 
 HOST_TEST(memory_reads_only_aligned_inside_what_the_task_may_read)
 {
-	CHECK_EQ(with(4, (irq_cmd_t){.cmd = IRQ_CMD_MEM_READ_8, .value = GRANTED_PAGE, .dst = 1}),
+	CHECK_EQ(
+	    with(4,
+		(irq_cmd_t){.cmd = IRQ_CMD_MEM_READ_8, .value = GRANTED_PAGE, .dst = 1}),
 	    EOK);
-	CHECK_EQ(with(4, (irq_cmd_t){.cmd = IRQ_CMD_MEM_READ_16,
-			     .value = GRANTED_PAGE + 0xffe,
-			     .dst = 5}),
+	CHECK_EQ(
+	    with(4,
+		(irq_cmd_t){
+		    .cmd = IRQ_CMD_MEM_READ_16, .value = GRANTED_PAGE + 0xffe, .dst = 5}),
 	    EOK);
-	CHECK_EQ(with(4, (irq_cmd_t){.cmd = IRQ_CMD_MEM_READ_8,
-			     .value = GRANTED_PAGE + 0x1000,
-			     .dst = 1}),
+	CHECK_EQ(
+	    with(4,
+		(irq_cmd_t){
+		    .cmd = IRQ_CMD_MEM_READ_8, .value = GRANTED_PAGE + 0x1000, .dst = 1}),
 	    EPERM); /* the page after the grant */
-	CHECK_EQ(with(4, (irq_cmd_t){.cmd = IRQ_CMD_MEM_READ_32,
-			     .value = GRANTED_PAGE - 4,
-			     .dst = 1}),
+	CHECK_EQ(
+	    with(4,
+		(irq_cmd_t){
+		    .cmd = IRQ_CMD_MEM_READ_32, .value = GRANTED_PAGE - 4, .dst = 1}),
 	    EPERM); /* the page before it */
 	CHECK_EQ(with(4, (irq_cmd_t){.cmd = IRQ_CMD_MEM_READ_32, .value = 0, .dst = 1}),
 	    EPERM);
-	CHECK_EQ(with(4, (irq_cmd_t){.cmd = IRQ_CMD_MEM_READ_32,
-			     .value = UINT64_MAX - 3,
-			     .dst = 1}),
+	CHECK_EQ(with(4,
+		     (irq_cmd_t){
+			 .cmd = IRQ_CMD_MEM_READ_32, .value = UINT64_MAX - 3, .dst = 1}),
 	    EINVAL); /* would wrap */
-	CHECK_EQ(with(4, (irq_cmd_t){.cmd = IRQ_CMD_MEM_READ_32,
-			     .value = GRANTED_PAGE + 2,
-			     .dst = 1}),
+	CHECK_EQ(
+	    with(4,
+		(irq_cmd_t){
+		    .cmd = IRQ_CMD_MEM_READ_32, .value = GRANTED_PAGE + 2, .dst = 1}),
 	    EINVAL); /* misaligned */
-	CHECK_EQ(with(4, (irq_cmd_t){.cmd = IRQ_CMD_MEM_READ_16,
-			     .value = GRANTED_PAGE + 0xfff,
-			     .dst = 1}),
+	CHECK_EQ(
+	    with(4,
+		(irq_cmd_t){
+		    .cmd = IRQ_CMD_MEM_READ_16, .value = GRANTED_PAGE + 0xfff, .dst = 1}),
 	    EINVAL); /* misaligned, would straddle the page's end */
-	CHECK_EQ(with(4, (irq_cmd_t){.cmd = IRQ_CMD_MEM_READ_8, .value = GRANTED_PAGE, .dst = 6}),
+	CHECK_EQ(
+	    with(4,
+		(irq_cmd_t){.cmd = IRQ_CMD_MEM_READ_8, .value = GRANTED_PAGE, .dst = 6}),
 	    EINVAL); /* scratch index */
 }

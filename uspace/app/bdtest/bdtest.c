@@ -1,8 +1,10 @@
 /*
  * bdtest: the block-device protocol on a real driver, in a boot of its own
  * (`testinit=ns,vfs,tmpfs testtask=bdtest`, QEMU with a 1 MiB IDE disk the
- * harness filled with "SBLK%08u" at the start of every block). Starts the
- * location service and devman (which starts the ata driver), then reads
+ * harness filled with "SBLK%08u" at the start of every block; with the
+ * argument `virtio` (testargs=virtio) the same disk is a virtio-blk device
+ * in PCI slot 4). Starts the location service and devman (which starts the
+ * ata or virtio-blk driver), then reads
  * the disk through the `disk` category, writes patterns the harness checks
  * in the image afterwards (blocks 100-227 by data transfer, 300-427 through
  * the shared buffer), and sends the bad requests every driver must refuse.
@@ -19,7 +21,7 @@
 #include <testsuite.h>
 #include <vfs.h>
 
-#define USAGE "(a test program; make test boots it with testtask=bdtest)"
+#define USAGE "[virtio] (a test program; make test boots it with testtask=bdtest)"
 
 #define TEST_LIMIT_USEC (120 * 1000 * 1000)
 #define STABLE_USEC	(30 * 1000 * 1000)
@@ -30,6 +32,9 @@
 #define PATTERN_BLOCKS	128
 
 static bd_t *disk;
+/* The disk's service: the ATA disk, or the virtio one (tools/storage_tests.py). */
+static const char *disk_name = "devices/\\hw\\pci0\\00:01.1\\disk0";
+#define VIRTIO_DISK "devices/\\hw\\pci0\\00:04.0\\disk0"
 
 /** The first service of category disk. */
 static errno_t first_disk(loc_id_t *id)
@@ -42,7 +47,7 @@ static errno_t first_disk(loc_id_t *id)
 	return rc == EOK && count == 0 ? ENOENT : rc;
 }
 
-static void test_the_ide_disk_is_in_category_disk(void)
+static void test_the_disk_is_in_category_disk(void)
 {
 	CHECK_RC(
 	    vfs_mount("/", "tmpfs", "archive=rootfs", VFS_MOUNT_WAIT | VFS_MOUNT_RDONLY),
@@ -55,7 +60,7 @@ static void test_the_ide_disk_is_in_category_disk(void)
 	CHECK_RC(first_disk(&id), EOK);
 	char name[LOC_NAME_MAX + 1];
 	CHECK_RC(loc_service_get_name(id, name, sizeof(name)), EOK);
-	CHECK(strcmp(name, "devices/\\hw\\pci0\\00:01.1\\disk0") == 0);
+	CHECK(strcmp(name, disk_name) == 0);
 	CHECK_RC(bd_open(id, &disk), EOK);
 	CHECK(disk->block_size == BS && disk->block_count == DISK_BLOCKS);
 }
@@ -150,7 +155,7 @@ static void test_bad_requests_are_refused(void)
 	CHECK_RC(bd_read_shared(disk, 0, 1, PATTERN_BLOCKS * BS), EINVAL);
 	CHECK_RC(bd_read_shared(disk, 0, 1, UINT64_MAX), EINVAL);
 	bd_t *other;
-	CHECK_RC(bd_open_name("devices/\\hw\\pci0\\00:01.1\\disk0", &other), EOK);
+	CHECK_RC(bd_open_name(disk_name, &other), EOK);
 	errno_t rc = bd_read_shared(other, 0, 1, 0);
 	CHECK_RC(bd_share(other, 100), EINVAL);
 	bd_close(other);
@@ -193,12 +198,14 @@ int main(int argc, char *argv[])
 	int status;
 	if (cmd_check_words(argc, argv, USAGE, NULL, &status))
 		return status;
+	if (argc > 1 && strcmp(argv[1], "virtio") == 0)
+		disk_name = VIRTIO_DISK;
 	test_suite_start("bdtest");
 	if (test_suite_limit(TEST_LIMIT_USEC) != EOK) {
 		printf("bdtest: out of memory\n");
 		return 1;
 	}
-	RUN(test_the_ide_disk_is_in_category_disk);
+	RUN(test_the_disk_is_in_category_disk);
 	RUN(test_the_whole_disk_reads_in_one_call);
 	RUN(test_written_blocks_read_back);
 	RUN(test_the_shared_buffer_moves_blocks);

@@ -17,6 +17,8 @@
  * the first boot are there, byte for byte, then kills the fat server in the
  * middle of a copy: the copy fails with EIO, another mount keeps working,
  * and a new server mounts the disk again.
+ * With the last argument `virtio` the disk is a virtio-blk device in PCI
+ * slot 4 (the virtio-blk driver) instead of the IDE one.
  */
 #include <bd.h>
 #include <benchmark.h>
@@ -29,17 +31,23 @@
 #include <testsuite.h>
 #include <vfs.h>
 
-#define USAGE "[verify|bench] (a test program; make test boots it with testtask=fstest)"
+#define USAGE \
+	"[verify|bench] [virtio] (a test program; make test boots it with " \
+	"testtask=fstest)"
 
 #define TEST_LIMIT_USEC (300 * 1000 * 1000)
 #define STABLE_USEC	(30 * 1000 * 1000)
-#define DISK		"devices/\\hw\\pci0\\00:01.1\\disk0"
+#define DISK_ATA	"devices/\\hw\\pci0\\00:01.1\\disk0"
+#define DISK_VIRTIO	"devices/\\hw\\pci0\\00:04.0\\disk0"
 #define HOST_FILE	"/disk/host/Host File.bin"
 #define HOST_SIZE	100000
 #define MIB		(1024 * 1024)
 
 static const size_t sizes[] = {0, 1, 4095, 4096, 4097, MIB};
 static task_id_t fat_task;
+/* The disk: the ATA one, or with the argument `virtio` the virtio-blk one
+ * in PCI slot 4 (tools/storage_tests.py). */
+static const char *disk_name = DISK_ATA;
 
 /** The bytes every side of the test agrees on (tools/storage_tests.py). */
 static void pattern(uint8_t *buf, size_t len, unsigned seed)
@@ -96,7 +104,7 @@ static void test_the_disk_mounts(void)
 	CHECK_RC(devman_start(devman_args), EOK);
 	CHECK_RC(devman_wait_stable(STABLE_USEC), EOK);
 	CHECK_RC(task_start_server("/srv/fat", 0, &fat_task), EOK);
-	CHECK_RC(vfs_mount("/disk", "fat", DISK, VFS_MOUNT_WAIT), EOK);
+	CHECK_RC(vfs_mount("/disk", "fat", disk_name, VFS_MOUNT_WAIT), EOK);
 	vfs_statfs_t st;
 	CHECK_RC(vfs_statfs("/disk", &st), EOK);
 	CHECK(strcmp(st.fs_type, "fat") == 0 && st.total_blocks > 0);
@@ -160,7 +168,7 @@ static void test_names_fat_cannot_store_are_refused(void)
 static void test_a_read_only_mount_is_erofs(void)
 {
 	CHECK_RC(vfs_unmount("/disk"), EOK);
-	CHECK_RC(vfs_mount("/disk", "fat", DISK, VFS_MOUNT_RDONLY), EOK);
+	CHECK_RC(vfs_mount("/disk", "fat", disk_name, VFS_MOUNT_RDONLY), EOK);
 	int fd;
 	CHECK_RC(vfs_open("/disk/guest/new", O_WRONLY | O_CREAT, &fd), EROFS);
 	CHECK_RC(vfs_mkdir("/disk/guest/newdir"), EROFS);
@@ -170,7 +178,7 @@ static void test_a_read_only_mount_is_erofs(void)
 
 static void test_the_files_of_the_first_boot_are_there(void)
 {
-	CHECK_RC(vfs_mount("/disk", "fat", DISK, 0), EOK);
+	CHECK_RC(vfs_mount("/disk", "fat", disk_name, 0), EOK);
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		char path[128];
 		snprintf(path, sizeof(path), "/disk/guest/nested dir/deeper/size %zu.bin",
@@ -198,7 +206,7 @@ static errno_t copy_chunks(int in, int out, uint8_t *buf, unsigned chunks)
 
 static void test_a_killed_server_fails_only_its_mount(void)
 {
-	CHECK_RC(vfs_mount("/disk", "fat", DISK, 0), EOK);
+	CHECK_RC(vfs_mount("/disk", "fat", disk_name, 0), EOK);
 	CHECK_RC(vfs_mount("/mnt", "tmpfs", "", 0), EOK);
 	static uint8_t buf[65536];
 	int in, out;
@@ -220,7 +228,7 @@ static void test_a_killed_server_fails_only_its_mount(void)
 	/* A new server mounts the disk again. */
 	CHECK_RC(vfs_unmount("/disk"), EOK);
 	CHECK_RC(task_start_server("/srv/fat", 0, &fat_task), EOK);
-	CHECK_RC(vfs_mount("/disk", "fat", DISK, VFS_MOUNT_WAIT), EOK);
+	CHECK_RC(vfs_mount("/disk", "fat", disk_name, VFS_MOUNT_WAIT), EOK);
 	CHECK_RC(file_check("/disk/guest/nested dir/renamed.txt", 3000, 20), EOK);
 	CHECK_RC(vfs_unmount("/disk"), EOK);
 }
@@ -329,6 +337,8 @@ int main(int argc, char *argv[])
 		return status;
 	bool verify = argc > 1 && strcmp(argv[1], "verify") == 0;
 	bool bench = argc > 1 && strcmp(argv[1], "bench") == 0;
+	if (strcmp(argv[argc - 1], "virtio") == 0)
+		disk_name = DISK_VIRTIO;
 	test_suite_start("fstest");
 	if (test_suite_limit(TEST_LIMIT_USEC) != EOK) {
 		printf("fstest: out of memory\n");

@@ -146,8 +146,8 @@ static void ipc_fuzz(fuzzer_t *f, sysarg_t num)
  *  that wraps. Never a random one: some device registers clear on read. */
 static uint64_t gen_mem_address(fuzzer_t *f)
 {
-	const uint64_t addrs[] = {0xb8000, 0xb8ffc, 0xb8001, 0xb8002, 0xffff0000,
-	    0x100000, UINT64_MAX - 3, 0};
+	const uint64_t addrs[] = {
+	    0xb8000, 0xb8ffc, 0xb8001, 0xb8002, 0xffff0000, 0x100000, UINT64_MAX - 3, 0};
 	return PICK(f, addrs);
 }
 
@@ -156,7 +156,8 @@ void fuzz_irq_program(fuzzer_t *f, irq_cmd_t *cmds, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		cmds[i].cmd = (uint32_t) (rnd(f) % (IRQ_CMD_LAST + 2));
 		cmds[i].port = rnd(f) % 2 ? 0x70 + rnd(f) % 2 : (uint32_t) rnd(f);
-		bool mem = cmds[i].cmd >= IRQ_CMD_MEM_READ_8 && cmds[i].cmd <= IRQ_CMD_MEM_READ_32;
+		bool mem = cmds[i].cmd >= IRQ_CMD_MEM_READ_8 &&
+		    cmds[i].cmd <= IRQ_CMD_MEM_READ_32;
 		cmds[i].value = mem ? gen_mem_address(f) : rnd(f) % 8;
 		cmds[i].src = (uint32_t) (rnd(f) % 8);
 		cmds[i].dst = (uint32_t) (rnd(f) % 8);

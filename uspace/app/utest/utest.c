@@ -449,7 +449,8 @@ static int child_dmamem(void)
 /** An IRQ program subscribed with one memory read at @a addr. */
 static errno_t subscribe_mem_read(uint32_t cmd, uint64_t addr)
 {
-	irq_cmd_t prog[] = {{.cmd = cmd, .value = addr, .dst = 1}, {.cmd = IRQ_CMD_ACCEPT}};
+	irq_cmd_t prog[] = {
+	    {.cmd = cmd, .value = addr, .dst = 1}, {.cmd = IRQ_CMD_ACCEPT}};
 	cap_handle_t h;
 	errno_t rc = ipc_irq_subscribe(5, 1024, prog, 2, &h);
 	if (rc == EOK && ipc_irq_unsubscribe(h) != EOK)

@@ -40,6 +40,7 @@
 #define PCI_HEADER_BRIDGE  1
 #define PCI_BRIDGE_BARS	   2
 #define PCI_COMMAND_DECODE 0x3 /* I/O space and memory space enable */
+#define PCI_COMMAND_MASTER 0x4 /* bus master enable: the function may DMA */
 #define PCI_BAR_IO_BIT	   0x1
 #define PCI_BAR_TYPE_MASK  0x6
 #define PCI_BAR_TYPE_64	   0x4
