@@ -111,7 +111,16 @@ DISK ?= $(DEFAULT_DISK)
 $(DEFAULT_DISK):
 	@mkdir -p $(dir $@)
 	@tools/mkdisk.sh $@
+# DISK_BUS=virtio (the default) attaches it as a virtio-blk device in PCI
+# slot 4 (its service devices/\hw\pci0\00:04.0\disk0, which boot/cfg/fstab
+# names), DISK_BUS=ide as the first IDE disk (the ata driver).
+DISK_BUS ?= virtio
+ifeq ($(DISK_BUS),ide)
 QEMU_DISK := -drive file=$(DISK),format=raw,if=ide,index=0
+else
+QEMU_DISK := -drive file=$(DISK),format=raw,if=none,id=disk0 \
+	-device virtio-blk-pci,drive=disk0,addr=0x4
+endif
 RUN_DISK := $(filter $(DEFAULT_DISK),$(DISK))
 
 # The second serial port (COM2) is the IPC log's export channel: `ipclog

@@ -1,5 +1,6 @@
 """Scenarios of disks under the image `make run` boots: build/disk.img made
-by tools/mkdisk.sh (an MBR disk with two FAT partitions) whose partitions
+by tools/mkdisk.sh (an MBR disk with two FAT partitions), attached as make
+run attaches it (a virtio-blk disk in PCI slot 4), whose partitions
 the volume server serves and init mounts at /disk and /disk2
 (boot/cfg/fstab); what the shell writes there is on the image after `halt`
 (fsck.fat clean, mtools reads it) and there again at the next boot.
@@ -7,6 +8,7 @@ the volume server serves and init mounts at /disk and /disk2
 import os
 import subprocess
 
+from storage_tests import disk_args
 from testrun import LOG_DIR, guest, shell_run, wait_shell_prompt
 
 # The kill the scenario provokes, and init restarting the server.
@@ -14,13 +16,14 @@ FAT_KILLED = [r"\(fat\) killed: ", r"^init: /srv/fat \(task \d+\) ended: .*resta
 
 
 def run_disk(name):
-    """A fresh copy of the disk make run attaches, as tools/mkdisk.sh makes it."""
+    """A fresh copy of the disk make run attaches, as tools/mkdisk.sh makes
+    it, and QEMU's arguments attaching it as make run does."""
     path = os.path.join(LOG_DIR, name + ".img")
     os.makedirs(LOG_DIR, exist_ok=True)
     if os.path.exists(path):
         os.unlink(path)
     subprocess.run(["tools/mkdisk.sh", path], check=True, stdout=subprocess.DEVNULL)
-    return path, ["-drive", f"file={path},format=raw,if=ide,index=0"]
+    return path, disk_args(path, "virtio")
 
 
 PART1 = 2048 * 512     # tools/mkdisk.sh's first partition
@@ -35,7 +38,7 @@ def host_read(path, name):
 def scenario_run_disk_persists(args):
     path, disk = run_disk("run-disk")
     with guest(args, "run-disk", "", iso=args.run_iso, extra=disk) as g:
-        g.expect(r"^init: mounted fat on /disk \(volumes/\\hw\\pci0\\00:01\.1\\disk0p1\)$", 120)
+        g.expect(r"^init: mounted fat on /disk \(volumes/\\hw\\pci0\\00:04\.0\\disk0p1\)$", 120)
         g.expect(r"^init: mounted fat on /disk2 ", 60)
         wait_shell_prompt(g)
         shell_run(g, "ls /disk\r", [r"^README\.md$", r"^docs$"])
@@ -59,7 +62,7 @@ def scenario_run_disk_persists(args):
 
 
 
-P2 = r"'/loc/volumes/\hw\pci0\00:01.1\disk0p2'"
+P2 = r"'/loc/volumes/\hw\pci0\00:04.0\disk0p2'"
 
 
 def scenario_disk_tools(args):
@@ -69,9 +72,9 @@ def scenario_disk_tools(args):
     with guest(args, "disk-tools", "", iso=args.run_iso, extra=disk) as g:
         g.expect(r"^init: mounted fat on /disk2 ", 120)
         wait_shell_prompt(g)
-        shell_run(g, "lsblk\r", [r"^devices/\\hw\\pci0\\00:01\.1\\disk0 +disk +65536 KiB +512 -$",
-                                 r"^volumes/\\hw\\pci0\\00:01\.1\\disk0p1 +part +41984 KiB +512 fat$",
-                                 r"^volumes/\\hw\\pci0\\00:01\.1\\disk0p2 +part +22528 KiB +512 fat$"])
+        shell_run(g, "lsblk\r", [r"^devices/\\hw\\pci0\\00:04\.0\\disk0 +disk +65536 KiB +512 -$",
+                                 r"^volumes/\\hw\\pci0\\00:04\.0\\disk0p1 +part +41984 KiB +512 fat$",
+                                 r"^volumes/\\hw\\pci0\\00:04\.0\\disk0p2 +part +22528 KiB +512 fat$"])
         shell_run(g, "umount /disk2\r", [])
         shell_run(g, f"mkfat {P2} FRESH\r", [r"disk0p2: FAT16$"])
         shell_run(g, f"mount {P2} /mnt\r", [])
@@ -80,7 +83,7 @@ def scenario_disk_tools(args):
         shell_run(g, "umount /mnt\r", [])
         shell_run(g, f"mount -t fat {P2} /disk2\r", [])
         shell_run(g, "cat /disk2/new.txt\r", [r"^on-a-fresh-volume$"])
-        shell_run(g, r"mount '/loc/devices/\hw\pci0\00:01.1\disk0' /mnt" + "\r",
+        shell_run(g, r"mount '/loc/devices/\hw\pci0\00:04.0\disk0' /mnt" + "\r",
                   [r"no file system recognised"])
         shell_run(g, "echo $?\r", [r"^1$"])
         shell_run(g, "priv halt\r", [r"^system: powering off"], prompt=False)
