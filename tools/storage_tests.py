@@ -3,6 +3,7 @@ bd-* (and later fs-*). Each makes its disk image under LOG_DIR, boots a test
 task with it attached and then checks on the host what the guest wrote.
 """
 import os
+import re
 import subprocess
 
 from testrun import LOG_DIR, run_line_suite
@@ -76,6 +77,37 @@ def run_bd(results, args, driver="ata"):
                    prefix, args.iso, extra=disk_args(path, driver))
     ok, detail = check_pattern_disk(path)
     results.record(f"{prefix}.host-sees-the-written-blocks", ok, detail)
+
+
+FAULT_BLOCK = 1000           # bdtest's: where blkdebug fails every access
+
+
+def run_bd_virtio_faulty(results, args):
+    """bdtest on a virtio disk attached read-only through QEMU's blkdebug,
+    which fails every access to FAULT_BLOCK: EIO there (logged once),
+    EROFS for writes, everything else served; the image untouched."""
+    prefix = "bd-virtio-faulty"
+    path = os.path.join(LOG_DIR, prefix + ".img")
+    conf = os.path.join(LOG_DIR, prefix + ".conf")
+    os.makedirs(LOG_DIR, exist_ok=True)
+    make_pattern_disk(path)
+    with open(conf, "w") as f:
+        for event in ("read_aio", "write_aio"):
+            f.write(f'[inject-error]\nevent = "{event}"\nerrno = "5"\n'
+                    f'sector = "{FAULT_BLOCK}"\nonce = "off"\n\n')
+    disk = ["-drive", f"file=blkdebug:{conf}:{path},format=raw,if=none,id=vdisk,readonly=on",
+            "-device", f"virtio-blk-pci,drive=vdisk,addr={VIRTIO_SLOT:#x}"]
+    error = r"^virtio-blk: /hw/pci0/00:04\.0 transfer at sector \d+ failed: device error$"
+    run_line_suite(results, args, "bdtest",
+                   "testinit=ns,vfs,tmpfs testtask=bdtest testargs=virtio-faulty",
+                   prefix, args.iso, extra=disk)
+    with open(os.path.join(LOG_DIR, prefix + ".log"), errors="replace") as f:
+        logged = len(re.findall(error, f.read(), re.M))
+    results.record(f"{prefix}.the-error-is-logged-once", logged == 1, f"logged {logged} times")
+    with open(path, "rb") as f:
+        data = f.read()
+    bad = [i for i in range(DISK_BLOCKS) if data[i * BLOCK:(i + 1) * BLOCK] != host_block(i)]
+    results.record(f"{prefix}.the-image-is-untouched", not bad, f"blocks {bad[:8]} differ")
 
 
 MIB = 1024 * 1024
@@ -164,7 +196,6 @@ def run_fs_fat(results, args, driver="ata"):
 def bench_fat(iso, qemu, mem):
     """make bench's file-system figures: fstest's bench mode on a FAT32 IDE
     disk under -icount (guest instructions), printed as they come."""
-    import re
     from guest import Guest
     path = os.path.join(LOG_DIR, "bench-fat.img")
     os.makedirs(LOG_DIR, exist_ok=True)

@@ -1080,6 +1080,8 @@ SUITES = {
         results, args, "ata"),
     "bd-virtio": lambda results, args: importlib.import_module("storage_tests").run_bd(
         results, args, "virtio"),
+    "bd-virtio-faulty": lambda results, args: importlib.import_module(
+        "storage_tests").run_bd_virtio_faulty(results, args),
     "fs-fat-virtio": lambda results, args: importlib.import_module("storage_tests").run_fs_fat(
         results, args, "virtio"),
     "kernel-ubsan": needs_image("ubsan-iso", lambda results, args: run_kernel_selftests(

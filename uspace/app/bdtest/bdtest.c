@@ -21,7 +21,9 @@
 #include <testsuite.h>
 #include <vfs.h>
 
-#define USAGE "[virtio] (a test program; make test boots it with testtask=bdtest)"
+#define USAGE \
+	"[virtio|virtio-faulty] (a test program; make test boots it with " \
+	"testtask=bdtest)"
 
 #define TEST_LIMIT_USEC (120 * 1000 * 1000)
 #define STABLE_USEC	(30 * 1000 * 1000)
@@ -30,6 +32,7 @@
 #define XFER_FIRST	100
 #define SHARED_FIRST	300
 #define PATTERN_BLOCKS	128
+#define FAULT_BLOCK	1000 /* virtio-faulty: the device fails I/O here */
 
 static bd_t *disk;
 /* The disk's service: the ATA disk, or the virtio one (tools/storage_tests.py). */
@@ -193,12 +196,42 @@ static void test_transfer_costs_are_reported(void)
 	    (unsigned long long) xfer, (unsigned long long) shared);
 }
 
+/* virtio-faulty: the harness attaches the disk read-only, through QEMU's
+ * blkdebug failing every access to FAULT_BLOCK with EIO. */
+static void test_device_errors_are_eio(void)
+{
+	CHECK(disk != NULL);
+	static uint8_t buf[PATTERN_BLOCKS * BS];
+	CHECK_RC(bd_read(disk, FAULT_BLOCK, 1, buf), EIO);
+	CHECK_RC(bd_read(disk, FAULT_BLOCK - 10, 20, buf), EIO);
+	CHECK_RC(bd_read(disk, FAULT_BLOCK, 1, buf), EIO); /* again, logged once */
+	/* Everything around it still reads. */
+	CHECK_RC(bd_read(disk, FAULT_BLOCK - 1, 1, buf), EOK);
+	CHECK(host_pattern(buf, FAULT_BLOCK - 1, 1));
+	CHECK_RC(bd_read(disk, FAULT_BLOCK + 1, 1, buf), EOK);
+	CHECK(host_pattern(buf, FAULT_BLOCK + 1, 1));
+	CHECK_RC(bd_read(disk, 0, PATTERN_BLOCKS, buf), EOK);
+	CHECK(host_pattern(buf, 0, PATTERN_BLOCKS));
+}
+
+static void test_a_read_only_disk_refuses_writes(void)
+{
+	CHECK(disk != NULL);
+	static uint8_t buf[BS];
+	guest_pattern(buf, "NEVER:", 5, 1);
+	CHECK_RC(bd_write(disk, 5, 1, buf), EROFS);
+	CHECK_RC(bd_sync(disk), EOK);
+	CHECK_RC(bd_read(disk, 5, 1, buf), EOK);
+	CHECK(host_pattern(buf, 5, 1));
+}
+
 int main(int argc, char *argv[])
 {
 	int status;
 	if (cmd_check_words(argc, argv, USAGE, NULL, &status))
 		return status;
-	if (argc > 1 && strcmp(argv[1], "virtio") == 0)
+	bool faulty = argc > 1 && strcmp(argv[1], "virtio-faulty") == 0;
+	if (faulty || (argc > 1 && strcmp(argv[1], "virtio") == 0))
 		disk_name = VIRTIO_DISK;
 	test_suite_start("bdtest");
 	if (test_suite_limit(TEST_LIMIT_USEC) != EOK) {
@@ -206,6 +239,12 @@ int main(int argc, char *argv[])
 		return 1;
 	}
 	RUN(test_the_disk_is_in_category_disk);
+	if (faulty) {
+		RUN(test_device_errors_are_eio);
+		RUN(test_a_read_only_disk_refuses_writes);
+		bd_close(disk);
+		return test_suite_end();
+	}
 	RUN(test_the_whole_disk_reads_in_one_call);
 	RUN(test_written_blocks_read_back);
 	RUN(test_the_shared_buffer_moves_blocks);

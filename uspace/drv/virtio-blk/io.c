@@ -39,8 +39,9 @@ static errno_t wait_used(vblk_t *v)
 			v->broken = true;
 			break;
 		}
-		DISCARD(woken, fibril_condvar_wait_timeout(
-				   &v->irq_cv, &v->irq_lock, VBLK_POLL_USEC));
+		DISCARD(woken,
+		    fibril_condvar_wait_timeout(
+			&v->irq_cv, &v->irq_lock, VBLK_POLL_USEC));
 	}
 	fibril_mutex_unlock(&v->irq_lock);
 	return v->broken ? EIO : EOK;
@@ -51,11 +52,12 @@ static errno_t wait_used(vblk_t *v)
 static size_t build_chain(vblk_t *v, uint32_t type, size_t bytes, virtq_buf_t *bufs)
 {
 	size_t n = 0;
-	bufs[n++] = (virtq_buf_t){v->dma_phys + VBLK_DMA_HDR, sizeof(vblk_req_hdr_t), false};
+	bufs[n++] = (virtq_buf_t){
+	    v->dma_phys + VBLK_DMA_HDR, sizeof(vblk_req_hdr_t), false};
 	for (size_t off = 0; off < bytes; off += v->seg_size) {
 		size_t len = bytes - off < v->seg_size ? bytes - off : v->seg_size;
-		bufs[n++] = (virtq_buf_t){v->dma_phys + VBLK_DMA_DATA + off, (uint32_t) len,
-		    type == VIRTIO_BLK_T_IN};
+		bufs[n++] = (virtq_buf_t){v->dma_phys + VBLK_DMA_DATA + off,
+		    (uint32_t) len, type == VIRTIO_BLK_T_IN};
 	}
 	bufs[n++] = (virtq_buf_t){v->dma_phys + VBLK_DMA_STATUS, 1, true};
 	return n;
@@ -108,8 +110,8 @@ static errno_t vblk_read(void *dev, uint64_t ba, size_t count, void *buf)
 		size_t bytes = n * v->bd.block_size;
 		rc = submit(v, VIRTIO_BLK_T_IN, sector_of(v, ba + done), bytes);
 		if (rc == EOK)
-			memcpy((uint8_t *) buf + done * v->bd.block_size, v->dma + VBLK_DMA_DATA,
-			    bytes);
+			memcpy((uint8_t *) buf + done * v->bd.block_size,
+			    v->dma + VBLK_DMA_DATA, bytes);
 		done += n;
 	}
 	fibril_mutex_unlock(&v->lock);

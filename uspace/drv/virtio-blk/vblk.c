@@ -37,7 +37,8 @@ static bool has(const vblk_t *v, unsigned feature)
 static uint32_t cfg32(const vblk_t *v, size_t offset, uint32_t fallback)
 {
 	uint32_t x;
-	return virtio_device_cfg_read(&v->vdev, offset, &x, sizeof(x)) == EOK ? x : fallback;
+	return virtio_device_cfg_read(&v->vdev, offset, &x, sizeof(x)) == EOK ? x
+									      : fallback;
 }
 
 /** Block size and count from the device's configuration: the logical
@@ -49,9 +50,9 @@ static errno_t read_geometry(vblk_t *v)
 	errno_t rc = virtio_device_cfg_read(&v->vdev, VBLK_CFG_CAPACITY, &sectors, 8);
 	if (rc != EOK)
 		return rc;
-	uint32_t bs = has(v, VIRTIO_BLK_F_BLK_SIZE) ?
-	    cfg32(v, VBLK_CFG_BLK_SIZE, VBLK_SECTOR) :
-	    VBLK_SECTOR;
+	uint32_t bs = has(v, VIRTIO_BLK_F_BLK_SIZE)
+	    ? cfg32(v, VBLK_CFG_BLK_SIZE, VBLK_SECTOR)
+	    : VBLK_SECTOR;
 	if (bs < VBLK_SECTOR || bs > 4096 || (bs & (bs - 1)) != 0)
 		bs = VBLK_SECTOR;
 	v->bd = (bd_srv_dev_t){.ops = &vblk_bd_ops,
@@ -68,13 +69,14 @@ static errno_t read_geometry(vblk_t *v)
  *  than the queue holds besides header and status. */
 static void plan_segments(vblk_t *v)
 {
-	uint32_t seg = has(v, VIRTIO_BLK_F_SIZE_MAX) ?
-	    cfg32(v, VBLK_CFG_SIZE_MAX, VBLK_XFER_MAX) :
-	    VBLK_XFER_MAX;
+	uint32_t seg = has(v, VIRTIO_BLK_F_SIZE_MAX)
+	    ? cfg32(v, VBLK_CFG_SIZE_MAX, VBLK_XFER_MAX)
+	    : VBLK_XFER_MAX;
 	if (seg < VBLK_SECTOR)
 		seg = VBLK_SECTOR;
 	seg &= ~(uint32_t) (VBLK_SECTOR - 1);
-	uint32_t segs = has(v, VIRTIO_BLK_F_SEG_MAX) ? cfg32(v, VBLK_CFG_SEG_MAX, 1) : UINT32_MAX;
+	uint32_t segs = has(v, VIRTIO_BLK_F_SEG_MAX) ? cfg32(v, VBLK_CFG_SEG_MAX, 1)
+						     : UINT32_MAX;
 	if (segs == 0)
 		segs = 1;
 	if (segs > v->rq.vq.size - 2u)
@@ -99,7 +101,8 @@ static errno_t bring_up(drv_dev_t *dev, vblk_t *v)
 	if (rc == EOK && v->rq.vq.size < 3)
 		rc = ENOTSUP; /* a request needs three descriptors */
 	if (rc == EOK)
-		rc = dmamem_map_anonymous(VBLK_DMA_SIZE, 0, (void **) &v->dma, &v->dma_phys);
+		rc = dmamem_map_anonymous(
+		    VBLK_DMA_SIZE, 0, (void **) &v->dma, &v->dma_phys);
 	if (rc == EOK)
 		rc = read_geometry(v);
 	if (rc == EOK)
@@ -126,9 +129,9 @@ static errno_t vblk_dev_add(drv_dev_t *dev)
 	}
 	rc = drv_fun_expose(dev, "disk0", BD_CATEGORY, disk_connection, v, NULL);
 	if (rc == EOK)
-		printf("%s: %s/disk0: %llu blocks of %zu bytes%s\n", NAME, drv_dev_path(dev),
-		    (unsigned long long) v->bd.block_count, v->bd.block_size,
-		    v->read_only ? ", read-only" : "");
+		printf("%s: %s/disk0: %llu blocks of %zu bytes%s\n", NAME,
+		    drv_dev_path(dev), (unsigned long long) v->bd.block_count,
+		    v->bd.block_size, v->read_only ? ", read-only" : "");
 	return rc;
 }
 

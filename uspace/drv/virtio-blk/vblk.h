@@ -59,9 +59,9 @@ typedef struct {
 	uint64_t irqs; /* interrupts seen */
 	bool read_only;
 	bool has_flush;
-	bool broken;	 /* the device needs a reset: every request EIO */
+	bool broken;	   /* the device needs a reset: every request EIO */
 	bool error_logged; /* an I/O error was logged (once) */
-	size_t xfer_max; /* data bytes of one request */
+	size_t xfer_max;   /* data bytes of one request */
 	uint32_t seg_size; /* bytes of one data descriptor */
 	/* The DMA block: the header, the status byte, then the data. */
 	uint8_t *dma;

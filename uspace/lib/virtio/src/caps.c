@@ -56,8 +56,8 @@ static errno_t take_cap(const uint8_t *config, unsigned at, virtio_pci_caps_t *c
 	virtio_region_t *r = slot_of(caps, type);
 	if (r == NULL)
 		return EOK;
-	unsigned need = type == VIRTIO_PCI_CAP_NOTIFY ? VIRTIO_PCI_NOTIFY_CAP_LEN :
-							VIRTIO_PCI_CAP_LEN;
+	unsigned need = type == VIRTIO_PCI_CAP_NOTIFY ? VIRTIO_PCI_NOTIFY_CAP_LEN
+						      : VIRTIO_PCI_CAP_LEN;
 	if (len < need || at + len > CONFIG_SIZE || bar > 5)
 		return EINVAL;
 	uint32_t offset = le32(c + 8), length = le32(c + 12);
@@ -65,7 +65,8 @@ static errno_t take_cap(const uint8_t *config, unsigned at, virtio_pci_caps_t *c
 		return EINVAL;
 	if (r->present)
 		return EOK; /* the first of a type is the one to use */
-	*r = (virtio_region_t){.present = true, .bar = bar, .offset = offset, .length = length};
+	*r = (virtio_region_t){
+	    .present = true, .bar = bar, .offset = offset, .length = length};
 	if (type == VIRTIO_PCI_CAP_NOTIFY)
 		caps->notify_mult = le32(c + 16);
 	return EOK;

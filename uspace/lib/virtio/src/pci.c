@@ -14,10 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PAGE		   4096
-#define RESET_POLLS	   1000
-#define RESET_POLL_USEC	   100
-#define PCI_DEVICES_MAX	   64
+#define PAGE		4096
+#define RESET_POLLS	1000
+#define RESET_POLL_USEC 100
+#define PCI_DEVICES_MAX 64
 
 static void write64(volatile uint64_t *reg, uint64_t v)
 {
@@ -54,7 +54,8 @@ static async_sess_t *connect_parent_pci(const char *path, errno_t *rc)
 {
 	char name[LOC_NAME_MAX + 1];
 	const char *last = strrchr(path, '/');
-	int n = snprintf(name, sizeof(name), "devices/%.*s/ctl", (int) (last - path), path);
+	int n = snprintf(
+	    name, sizeof(name), "devices/%.*s/ctl", (int) (last - path), path);
 	if (n < 0 || (size_t) n >= sizeof(name)) {
 		*rc = ENAMETOOLONG;
 		return NULL;
@@ -127,7 +128,8 @@ static errno_t find_structures(virtio_dev_t *dev)
 }
 
 /** Maps BAR @a bar (once) and returns the address of @a r in it. */
-static errno_t map_region(virtio_dev_t *dev, const virtio_region_t *r, volatile void **out)
+static errno_t map_region(
+    virtio_dev_t *dev, const virtio_region_t *r, volatile void **out)
 {
 	const pci_bar_info_t *b = &dev->info.bars[r->bar];
 	if (b->kind != PCI_BAR_MEM32 && b->kind != PCI_BAR_MEM64)
@@ -136,10 +138,10 @@ static errno_t map_region(virtio_dev_t *dev, const virtio_region_t *r, volatile 
 		return EINVAL;
 	uint64_t base = b->base & ~(uint64_t) (PAGE - 1);
 	if (dev->bar_map[r->bar] == 0) {
-		size_t size = (b->base - base + b->size + PAGE - 1) & ~(size_t) (PAGE - 1);
+		size_t size = (b->base - base + b->size + PAGE - 1) &
+		    ~(size_t) (PAGE - 1);
 		uintptr_t virt;
-		errno_t rc =
-		    physmem_map(base, size, AS_AREA_READ | AS_AREA_WRITE, &virt);
+		errno_t rc = physmem_map(base, size, AS_AREA_READ | AS_AREA_WRITE, &virt);
 		if (rc != EOK)
 			return rc;
 		dev->bar_map[r->bar] = virt;
@@ -287,8 +289,8 @@ errno_t virtio_irq_subscribe(
 	    {.cmd = IRQ_CMD_DECLINE},
 	};
 	cap_handle_t handle;
-	return async_irq_subscribe((int) irq->base, handler, arg, cmds,
-	    sizeof(cmds) / sizeof(cmds[0]), &handle);
+	return async_irq_subscribe(
+	    (int) irq->base, handler, arg, cmds, sizeof(cmds) / sizeof(cmds[0]), &handle);
 }
 
 void virtio_driver_ok(virtio_dev_t *dev)

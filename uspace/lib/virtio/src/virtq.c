@@ -33,11 +33,12 @@ errno_t virtq_layout(uint16_t size, virtq_layout_t *out)
 	out->desc = 0;
 	out->avail = ALIGN(out->desc + size * sizeof(virtq_desc_t), AVAIL_ALIGN);
 	/* flags, idx, ring[size], used_event */
-	size_t avail_bytes = 2 * sizeof(uint16_t) + size * sizeof(uint16_t) + sizeof(uint16_t);
+	size_t avail_bytes = 2 * sizeof(uint16_t) + size * sizeof(uint16_t) +
+	    sizeof(uint16_t);
 	out->used = ALIGN(out->avail + avail_bytes, USED_ALIGN);
 	/* flags, idx, ring[size], avail_event */
-	size_t used_bytes =
-	    2 * sizeof(uint16_t) + size * sizeof(virtq_used_elem_t) + sizeof(uint16_t);
+	size_t used_bytes = 2 * sizeof(uint16_t) + size * sizeof(virtq_used_elem_t) +
+	    sizeof(uint16_t);
 	out->total = ALIGN(out->used + used_bytes, DESC_ALIGN);
 	return EOK;
 }
@@ -68,7 +69,8 @@ static uint16_t fill_chain(virtq_t *q, const virtq_buf_t *bufs, size_t n)
 		virtq_desc_t *desc = &q->desc[d];
 		desc->addr = bufs[i].phys;
 		desc->len = bufs[i].len;
-		desc->flags = (uint16_t) ((bufs[i].device_writes ? VIRTQ_DESC_F_WRITE : 0) |
+		desc->flags = (uint16_t) ((bufs[i].device_writes ? VIRTQ_DESC_F_WRITE
+								 : 0) |
 		    (i + 1 < n ? VIRTQ_DESC_F_NEXT : 0));
 		d = desc->next; /* after the last: the first free one left */
 	}

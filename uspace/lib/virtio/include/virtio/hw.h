@@ -17,15 +17,15 @@
 #define VIRTIO_ID_BLOCK		      2
 
 /* A vendor-specific PCI capability (id 0x09) describing one structure. */
-#define PCI_CAP_ID_VENDOR	 0x09
-#define PCI_REG_STATUS_CAPS	 0x10 /* status register bit: a capability list */
-#define PCI_REG_CAP_PTR		 0x34
-#define VIRTIO_PCI_CAP_COMMON	 1
-#define VIRTIO_PCI_CAP_NOTIFY	 2
-#define VIRTIO_PCI_CAP_ISR	 3
-#define VIRTIO_PCI_CAP_DEVICE	 4
-#define VIRTIO_PCI_CAP_PCI	 5
-#define VIRTIO_PCI_CAP_LEN	 16 /* the generic part */
+#define PCI_CAP_ID_VENDOR	  0x09
+#define PCI_REG_STATUS_CAPS	  0x10 /* status register bit: a capability list */
+#define PCI_REG_CAP_PTR		  0x34
+#define VIRTIO_PCI_CAP_COMMON	  1
+#define VIRTIO_PCI_CAP_NOTIFY	  2
+#define VIRTIO_PCI_CAP_ISR	  3
+#define VIRTIO_PCI_CAP_DEVICE	  4
+#define VIRTIO_PCI_CAP_PCI	  5
+#define VIRTIO_PCI_CAP_LEN	  16 /* the generic part */
 #define VIRTIO_PCI_NOTIFY_CAP_LEN 20 /* + notify_off_multiplier */
 
 typedef struct __attribute__((packed)) {
@@ -78,9 +78,9 @@ _Static_assert(sizeof(virtio_pci_common_cfg_t) == 0x38, "common cfg layout");
 #define VIRTIO_F_VERSION_1 32
 
 /* Split virtqueues (2.4). */
-#define VIRTQ_DESC_F_NEXT     1
-#define VIRTQ_DESC_F_WRITE    2 /* the device writes the buffer */
-#define VIRTQ_AVAIL_F_NO_INTR 1
+#define VIRTQ_DESC_F_NEXT      1
+#define VIRTQ_DESC_F_WRITE     2 /* the device writes the buffer */
+#define VIRTQ_AVAIL_F_NO_INTR  1
 #define VIRTQ_USED_F_NO_NOTIFY 1
 
 typedef struct {
@@ -97,7 +97,7 @@ typedef struct {
 } virtq_avail_t;
 
 typedef struct {
-	uint32_t id; /* head of the chain */
+	uint32_t id;  /* head of the chain */
 	uint32_t len; /* bytes the device wrote */
 } virtq_used_elem_t;
 

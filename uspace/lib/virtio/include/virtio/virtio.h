@@ -41,7 +41,7 @@ typedef struct {
 	pci_dev_info_t info; /* the function, as the PCI driver found it */
 	virtio_pci_caps_t caps;
 	volatile virtio_pci_common_cfg_t *common;
-	volatile uint8_t *notify; /* the notify structure */
+	volatile uint8_t *notify;     /* the notify structure */
 	volatile uint8_t *device_cfg; /* NULL when the device has none */
 	uint64_t isr_phys;	      /* the ISR byte, read by the IRQ program */
 	uintptr_t bar_map[PCI_BARS];  /* where each BAR used is mapped, or 0 */
@@ -52,7 +52,7 @@ typedef struct {
 	virtio_dev_t *dev;
 	uint16_t index;
 	virtq_t vq;
-	void *mem;		      /* the queue's DMA block */
+	void *mem; /* the queue's DMA block */
 	uintptr_t phys;
 	volatile uint16_t *doorbell; /* where a notification is written */
 } virtio_queue_t;

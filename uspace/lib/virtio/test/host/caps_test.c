@@ -19,8 +19,8 @@ static void put32(unsigned at, uint32_t v)
 }
 
 /** A virtio capability at @a at: @a type in @a bar at @a off, @a len. */
-static void cap(unsigned at, uint8_t next, uint8_t type, uint8_t bar, uint32_t off,
-    uint32_t len)
+static void cap(
+    unsigned at, uint8_t next, uint8_t type, uint8_t bar, uint32_t off, uint32_t len)
 {
 	cfg[at] = PCI_CAP_ID_VENDOR;
 	cfg[at + 1] = next;

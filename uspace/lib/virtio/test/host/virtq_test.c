@@ -47,7 +47,8 @@ static bool sim_take(sim_t *s, uint16_t *head, unsigned *n, uint32_t *bytes)
 
 static void sim_use(sim_t *s, uint32_t id, uint32_t len)
 {
-	volatile virtq_used_elem_t *e = &s->q.used->ring[s->q.used->idx & (s->q.size - 1)];
+	volatile virtq_used_elem_t *e =
+	    &s->q.used->ring[s->q.used->idx & (s->q.size - 1)];
 	e->id = id;
 	e->len = len;
 	s->q.used->idx++;
@@ -72,7 +73,8 @@ HOST_TEST(a_chain_reaches_the_device_whole_and_comes_back)
 {
 	sim_t s;
 	sim_init(&s, 8);
-	virtq_buf_t bufs[3] = {{0x1000, 16, false}, {0x2000, 512, true}, {0x3000, 1, true}};
+	virtq_buf_t bufs[3] = {
+	    {0x1000, 16, false}, {0x2000, 512, true}, {0x3000, 1, true}};
 	uint16_t head;
 	CHECK_EQ(virtq_add(&s.q, bufs, 3, &head), EOK);
 	CHECK_EQ(s.q.num_free, 5);
@@ -121,7 +123,8 @@ HOST_TEST(chains_used_out_of_order_are_recycled)
 {
 	sim_t s;
 	sim_init(&s, 16);
-	virtq_buf_t bufs[3] = {{0x1000, 16, false}, {0x2000, 4096, true}, {0x3000, 1, true}};
+	virtq_buf_t bufs[3] = {
+	    {0x1000, 16, false}, {0x2000, 4096, true}, {0x3000, 1, true}};
 	for (int round = 0; round < 1000; round++) {
 		uint16_t heads[5], taken[5];
 		for (int i = 0; i < 5; i++)
