@@ -12,6 +12,7 @@
 #include <bd.h>
 #include <benchmark.h>
 #include <devman.h>
+#include <fibril.h>
 #include <getopt.h>
 #include <loc.h>
 #include <stdio.h>
@@ -170,14 +171,24 @@ static void test_bad_requests_are_refused(void)
 
 #define COST_ROUNDS 16
 
-/** TSC ticks per byte of COST_ROUNDS reads of 64 KiB (block 0 on), by data
- *  transfer or (@a shared) into the shared buffer; 0 on an error. */
-static uint64_t read_cost(bool shared, uint8_t *buf)
+/** TSC ticks per byte of COST_ROUNDS transfers of 64 KiB (reads from block
+ *  0 on, or writes of what blocks XFER_FIRST.. already hold, from @a buf),
+ *  by data transfer or (@a shared) through the shared buffer; 0 on an
+ *  error. */
+static uint64_t xfer_cost(bool write, bool shared, uint8_t *buf)
 {
+	uint64_t ba = write ? XFER_FIRST : 0;
+	if (write && shared)
+		memcpy(disk->shared, buf, PATTERN_BLOCKS * BS);
 	uint64_t t0 = bench_tsc();
 	for (unsigned r = 0; r < COST_ROUNDS; r++) {
-		errno_t rc = shared ? bd_read_shared(disk, 0, PATTERN_BLOCKS, 0)
-				    : bd_read(disk, 0, PATTERN_BLOCKS, buf);
+		errno_t rc;
+		if (shared)
+			rc = write ? bd_write_shared(disk, ba, PATTERN_BLOCKS, 0)
+				   : bd_read_shared(disk, ba, PATTERN_BLOCKS, 0);
+		else
+			rc = write ? bd_write(disk, ba, PATTERN_BLOCKS, buf)
+				   : bd_read(disk, ba, PATTERN_BLOCKS, buf);
 		if (rc != EOK)
 			return 0;
 	}
@@ -190,10 +201,53 @@ static void test_transfer_costs_are_reported(void)
 {
 	CHECK(disk != NULL && disk->shared != NULL);
 	static uint8_t buf[PATTERN_BLOCKS * BS];
-	uint64_t xfer = read_cost(false, buf), shared = read_cost(true, NULL);
+	uint64_t xfer = xfer_cost(false, false, buf),
+		 shared = xfer_cost(false, true, NULL);
 	CHECK(xfer != 0 && shared != 0);
 	printf("bdtest: 64 KiB reads: %llu ticks/byte by data transfer, %llu shared\n",
 	    (unsigned long long) xfer, (unsigned long long) shared);
+	guest_pattern(buf, "XFER::", XFER_FIRST, PATTERN_BLOCKS);
+	xfer = xfer_cost(true, false, buf);
+	shared = xfer_cost(true, true, buf);
+	CHECK(xfer != 0 && shared != 0);
+	printf("bdtest: 64 KiB writes: %llu ticks/byte by data transfer, %llu shared\n",
+	    (unsigned long long) xfer, (unsigned long long) shared);
+}
+
+/** Whether service @a name is back in the location service (under a new
+ *  id: not @a old) within about 10 s; its id in *@a id. */
+static bool service_comes_back(const char *name, loc_id_t old, loc_id_t *id)
+{
+	for (int i = 0; i < 100; i++) {
+		if (loc_service_get_id(name, id, 0) == EOK && *id != old)
+			return true;
+		fibril_usleep(100 * 1000);
+	}
+	return false;
+}
+
+/* virtio: the driver killed, devman starts it again; the new task resets
+ * the device, which then serves what the old one wrote. */
+static void test_a_restarted_driver_serves_again(void)
+{
+	CHECK(disk != NULL);
+	devman_node_info_t node;
+	loc_id_t old, id;
+	CHECK_RC(loc_service_get_id(disk_name, &old, 0), EOK);
+	CHECK_RC(devman_find_driver("virtio-blk", &node), EOK);
+	CHECK_RC(task_kill(node.task), EOK);
+	uint8_t buf[BS];
+	CHECK(bd_read(disk, 7, 1, buf) != EOK); /* the old session is gone */
+	bd_close(disk);
+	disk = NULL;
+	CHECK(service_comes_back(disk_name, old, &id));
+	CHECK_RC(bd_open(id, &disk), EOK);
+	CHECK_RC(bd_read(disk, 7, 1, buf), EOK);
+	CHECK(host_pattern(buf, 7, 1));
+	static uint8_t in[PATTERN_BLOCKS * BS], want[PATTERN_BLOCKS * BS];
+	guest_pattern(want, "XFER::", XFER_FIRST, PATTERN_BLOCKS);
+	CHECK_RC(bd_read(disk, XFER_FIRST, PATTERN_BLOCKS, in), EOK);
+	CHECK(memcmp(in, want, sizeof(in)) == 0);
 }
 
 /* virtio-faulty: the harness attaches the disk read-only, through QEMU's
@@ -250,6 +304,9 @@ int main(int argc, char *argv[])
 	RUN(test_the_shared_buffer_moves_blocks);
 	RUN(test_bad_requests_are_refused);
 	RUN(test_transfer_costs_are_reported);
-	bd_close(disk);
+	if (strcmp(disk_name, VIRTIO_DISK) == 0)
+		RUN(test_a_restarted_driver_serves_again);
+	if (disk != NULL)
+		bd_close(disk);
 	return test_suite_end();
 }
