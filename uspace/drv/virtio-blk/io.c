@@ -99,23 +99,33 @@ static uint64_t sector_of(const vblk_t *v, uint64_t ba)
 	return ba * (v->bd.block_size / VBLK_SECTOR);
 }
 
-static errno_t vblk_read(void *dev, uint64_t ba, size_t count, void *buf)
+/** @a count blocks from @a ba in requests of at most xfer_max bytes, copied
+ *  out of the DMA block into @a in (reads) or into it from @a out
+ *  (writes), whichever is not NULL. */
+static errno_t transfer(vblk_t *v, uint64_t ba, size_t count, void *in, const void *out)
 {
-	vblk_t *v = dev;
-	size_t per = v->xfer_max / v->bd.block_size;
+	size_t bs = v->bd.block_size, per = v->xfer_max / bs;
+	uint32_t type = in != NULL ? VIRTIO_BLK_T_IN : VIRTIO_BLK_T_OUT;
 	errno_t rc = EOK;
 	fibril_mutex_lock(&v->lock);
 	for (size_t done = 0; done < count && rc == EOK;) {
 		size_t n = count - done < per ? count - done : per;
-		size_t bytes = n * v->bd.block_size;
-		rc = submit(v, VIRTIO_BLK_T_IN, sector_of(v, ba + done), bytes);
-		if (rc == EOK)
-			memcpy((uint8_t *) buf + done * v->bd.block_size,
-			    v->dma + VBLK_DMA_DATA, bytes);
+		if (out != NULL)
+			memcpy(v->dma + VBLK_DMA_DATA, (const uint8_t *) out + done * bs,
+			    n * bs);
+		rc = submit(v, type, sector_of(v, ba + done), n * bs);
+		if (rc == EOK && in != NULL)
+			memcpy(
+			    (uint8_t *) in + done * bs, v->dma + VBLK_DMA_DATA, n * bs);
 		done += n;
 	}
 	fibril_mutex_unlock(&v->lock);
 	return rc;
+}
+
+static errno_t vblk_read(void *dev, uint64_t ba, size_t count, void *buf)
+{
+	return transfer(dev, ba, count, buf, NULL);
 }
 
 static errno_t vblk_write(void *dev, uint64_t ba, size_t count, const void *buf)
@@ -123,19 +133,7 @@ static errno_t vblk_write(void *dev, uint64_t ba, size_t count, const void *buf)
 	vblk_t *v = dev;
 	if (v->read_only)
 		return EROFS;
-	size_t per = v->xfer_max / v->bd.block_size;
-	errno_t rc = EOK;
-	fibril_mutex_lock(&v->lock);
-	for (size_t done = 0; done < count && rc == EOK;) {
-		size_t n = count - done < per ? count - done : per;
-		size_t bytes = n * v->bd.block_size;
-		memcpy(v->dma + VBLK_DMA_DATA,
-		    (const uint8_t *) buf + done * v->bd.block_size, bytes);
-		rc = submit(v, VIRTIO_BLK_T_OUT, sector_of(v, ba + done), bytes);
-		done += n;
-	}
-	fibril_mutex_unlock(&v->lock);
-	return rc;
+	return transfer(v, ba, count, NULL, buf);
 }
 
 /** Without VIRTIO_BLK_F_FLUSH the device writes through: nothing to do. */
