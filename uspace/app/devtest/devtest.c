@@ -5,11 +5,13 @@
  * tree, devman's refusals of calls that are not a driver's to make, a
  * driver started by hand for a device that has one, and the death of a
  * driver: devman starts it again and its service comes back, the rest runs
- * on; a driver that keeps dying fails its device and its service goes.
+ * on; a driver that keeps dying fails its device and its service goes;
+ * the PCI driver's configuration space copies (PCI_GET_CONFIG).
  * devman runs with -w 0 (its deaths count for ever, whatever the time they
  * take on a loaded host).
  */
 #include <abi/devman.h>
+#include <abi/pci.h>
 #include <async.h>
 #include <devman.h>
 #include <fibril.h>
@@ -185,6 +187,56 @@ static void check_the_others_run(void)
 	}
 }
 
+#define PCI_CTL	    "devices/\\hw\\pci0\\ctl"
+#define PCI_FNS_MAX 32
+
+/** PCI_GET_CONFIG of bus:dev.fn into @a buf (@a size bytes); *@a got. */
+static errno_t pci_config(async_sess_t *sess, unsigned bus, unsigned dev, unsigned fn,
+    void *buf, size_t size, size_t *got)
+{
+	async_exch_t *exch = async_exchange_begin(sess);
+	errno_t rc = async_req_read(
+	    exch, PCI_GET_CONFIG, bus, dev << 8 | fn, buf, size, got, NULL);
+	async_exchange_end(exch);
+	return rc;
+}
+
+/** Each function's configuration space as the PCI driver copied it: its
+ *  ids as PCI_GET_DEVICES says, bus mastering on for devices; a function
+ *  that is not there is ENOENT. */
+static void test_pci_hands_out_configuration_space(void)
+{
+	loc_id_t id;
+	CHECK_RC(loc_service_get_id(PCI_CTL, &id, 0), EOK);
+	errno_t rc;
+	async_sess_t *sess = loc_service_connect(id, PCI_IFACE, &rc);
+	CHECK(sess != NULL);
+	static pci_dev_info_t fns[PCI_FNS_MAX];
+	size_t got;
+	async_exch_t *exch = async_exchange_begin(sess);
+	rc = async_req_read(exch, PCI_GET_DEVICES, 0, 0, fns, sizeof(fns), &got, NULL);
+	async_exchange_end(exch);
+	CHECK_RC(rc, EOK);
+	size_t n = got / sizeof(fns[0]);
+	CHECK(n > 0);
+	for (size_t i = 0; i < n; i++) {
+		uint8_t cfg[PCI_CONFIG_SIZE];
+		CHECK_RC(pci_config(sess, fns[i].bus, fns[i].dev, fns[i].fn, cfg,
+			     sizeof(cfg), &got),
+		    EOK);
+		CHECK(got == PCI_CONFIG_SIZE);
+		CHECK((cfg[0] | cfg[1] << 8) == fns[i].vendor_id);
+		CHECK((cfg[2] | cfg[3] << 8) == fns[i].device_id);
+		CHECK(fns[i].header_type != 0 || (cfg[4] & 0x4) != 0); /* bus master */
+	}
+	uint8_t four[4];
+	CHECK_RC(pci_config(sess, fns[0].bus, fns[0].dev, fns[0].fn, four, 4, &got), EOK);
+	CHECK(got == 4 && (four[0] | four[1] << 8) == fns[0].vendor_id);
+	CHECK_RC(pci_config(sess, 0, 31, 7, four, 4, &got), ENOENT);
+	CHECK_RC(pci_config(sess, 255, 0, 0, four, 4, &got), ENOENT);
+	DISCARD(cleanup, async_hangup(sess));
+}
+
 static void test_a_dead_driver_is_started_again(void)
 {
 	devman_node_info_t old, n;
@@ -231,6 +283,7 @@ int main(int argc, char *argv[])
 	RUN(test_only_the_started_task_attaches);
 	RUN(test_a_driver_started_by_hand_is_refused);
 	RUN(test_clients_get_clear_errors);
+	RUN(test_pci_hands_out_configuration_space);
 	RUN(test_a_dead_driver_is_started_again);
 	RUN(test_a_driver_that_keeps_dying_fails_only_its_device);
 	return test_suite_end();
