@@ -16,15 +16,28 @@ void spinlock_init(spinlock_t *lock, const char *name, lock_class_t cls)
 	lock->name = name;
 #ifdef CONFIG_DEBUG
 	lock->owner_ip = NULL;
+#endif
+#ifdef CONFIG_LOCKDEP
 	lock->owner_cpu = NULL;
 #endif
 }
 
 void spinlock_contended(spinlock_t *lock)
 {
+#ifdef CONFIG_DEBUG
+	uint64_t spins = 0;
+#endif
 	do {
-		while (lock->locked)
+		while (lock->locked) {
+#ifdef CONFIG_DEBUG
+			/* No legitimate hold lasts this long: the lock was
+			 * taken twice by one CPU or never released. */
+			if (++spins > SPINLOCK_SPIN_LIMIT)
+				spinlock_misuse(lock, "spun on for too long (taken "
+						      "recursively, or never released)");
+#endif
 			cpu_relax();
+		}
 	} while (__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE) != 0);
 }
 
