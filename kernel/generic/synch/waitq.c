@@ -13,8 +13,8 @@
  *  - a waker wakes under wq->lock: the sleeper waits for that lock to be
  *    released before it returns;
  *  - waitq_interrupt() holds thread->lock (THREAD, before WAITQ) from reading
- *    thread->waitq until it releases the queue's lock: the sleeper takes and
- *    drops its own thread->lock before it returns.
+ *    thread->waitq until it releases the queue's lock: the sleeper waits for
+ *    its own thread->lock to be free before it returns.
  * A kill sets kill_pending and then reads thread->waitq; a sleeper publishes
  * thread->waitq and then reads kill_pending (both sequentially consistent),
  * so one of them sees the other and a kill is never lost.
@@ -90,15 +90,20 @@ static bool enqueue_self(waitq_t *wq, unsigned flags)
 
 /** The end of a general sleep on @a wq (interrupts off, no lock held):
  *  returns once no waker or interrupter can still touch @a wq, which the
- *  caller may free or leave (a stack frame) next. */
+ *  caller may free or leave (a stack frame) next. Waiting for each lock to
+ *  be free is enough, no need to take it: the holder's release is its last
+ *  touch of @a wq. An interrupter that takes t->lock after we saw it free
+ *  reads t->waitq = NULL, so it never reaches @a wq: whoever cleared it
+ *  made the store globally visible before we saw t->lock free (a remote
+ *  waker by its locked exchange on our run queue before we could run, this
+ *  CPU by the fence below), and x86 shows all CPUs one order of stores. */
 static void wait_end(thread_t *t, waitq_t *wq)
 {
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	/* An interrupter holds t->lock until it has released wq->lock. */
-	spinlock_lock_noirq(&t->lock);
-	spinlock_unlock_noirq(&t->lock);
+	spinlock_wait_free(&t->lock);
 	/* A waker held wq->lock when it made us ready. */
-	spinlock_lock_noirq(&wq->lock);
-	spinlock_unlock_noirq(&wq->lock);
+	spinlock_wait_free(&wq->lock);
 }
 
 /** Sleeps on @a wq (locked) until woken or @a deadline_ns, even if that has
