@@ -152,7 +152,8 @@ static void print_cap(cap_handle_t h, kobject_t *obj)
 		    "  %#10llx phone  %-10s to task %llu, label %#llx, %zu unanswered\n",
 		    (unsigned long long) h, phone_state_name(p->state),
 		    (unsigned long long) (p->callee ? p->callee->task->id : 0),
-		    (unsigned long long) p->label, p->active_calls);
+		    (unsigned long long) p->label,
+		    __atomic_load_n(&p->active_calls, __ATOMIC_RELAXED));
 	} else if (obj->type == KOBJECT_CALL) {
 		call_t *c = (call_t *) obj;
 		printf("  %#10llx call   id %llu, method %llu from task %llu\n",

@@ -129,6 +129,16 @@ static void answer_to_regs(const call_t *call, ipc_regs_t *s)
 	IPC_R9(s) = 0;
 }
 
+/** Synchronous @a call's answer, taken by its waiter @a self, into @a s;
+ *  the waiter's reference ends. */
+static errno_t answer_taken(thread_t *self, call_t *call, ipc_regs_t *s)
+{
+	answer_to_regs(call, s);
+	self->task->ipc_stats.answers_received++;
+	kobject_put(&call->kobj);
+	return EOK;
+}
+
 /** Sleeps until synchronous @a call is answered (first through a hand-off
  *  to @a next), up to @a deadline; the answer into @a s. The waiter's
  *  reference ends here. */
@@ -138,6 +148,13 @@ static errno_t await_answer(
 	waitq_t *wq = &self->ipc_wq;
 	spinlock_lock_noirq(&wq->lock);
 	errno_t rc = waitq_sleep_hand_off_locked(wq, deadline, WAITQ_INTERRUPTIBLE, next);
+	/* The common end: answered, and we run because of it. The answerer set
+	 * the flag under wq->lock before it woke us; once it lets go of the
+	 * lock it touches neither the queue nor the flag again. */
+	if (__atomic_load_n(&call->flags, __ATOMIC_ACQUIRE) & CALL_ANSWERED) {
+		spinlock_wait_free(&wq->lock);
+		return answer_taken(self, call, s);
+	}
 	spinlock_lock_noirq(&wq->lock);
 	while (!(call->flags & CALL_ANSWERED)) {
 		if (rc != EOK) {
@@ -150,10 +167,7 @@ static errno_t await_answer(
 		spinlock_lock_noirq(&wq->lock);
 	}
 	spinlock_unlock_noirq(&wq->lock);
-	answer_to_regs(call, s);
-	self->task->ipc_stats.answers_received++;
-	kobject_put(&call->kobj);
-	return EOK;
+	return answer_taken(self, call, s);
 }
 
 /** Waits like ipc_wait (blocking, up to @a deadline) for the next event of
@@ -215,7 +229,7 @@ bool ipc_fast_call_wait(ipc_regs_t *s)
 	answerbox_t *box = phone->callee;
 	thread_t *r = NULL;
 	if (phone->state == PHONE_CONNECTED &&
-	    phone->active_calls < IPC_MAX_ASYNC_CALLS) {
+	    phone_active_calls(phone) < IPC_MAX_ASYNC_CALLS) {
 		spinlock_lock_noirq(&box->wq.lock);
 		r = box_idle_waiter(box);
 		spinlock_lock_noirq(&box->task->caps.lock);
@@ -243,7 +257,7 @@ bool ipc_fast_call_wait(ipc_regs_t *s)
 	waitq_take_sleeper_locked(&box->wq, r);
 	deliver_event(
 	    r, IPC_EVENT_REQUEST, call, call->request_label, h, call->sender->id);
-	phone->active_calls++;
+	phone_charge_locked(phone);
 	task->ipc_stats.calls_sent++;
 	spinlock_unlock_noirq(&box->wq.lock);
 	spinlock_unlock_noirq(&phone->lock);
@@ -344,9 +358,7 @@ bool ipc_fast_answer_wait(ipc_regs_t *s)
 	call->data.args[4] = IPC_R6(s);
 	task->ipc_stats.answers_sent++;
 	phone_t *phone = call->phone;
-	spinlock_lock_noirq(&phone->lock);
-	phone->active_calls--;
-	spinlock_unlock_noirq(&phone->lock);
+	phone_uncharge(phone);
 	call->phone = NULL;		  /* uncharged; its reference goes below */
 	if (call->flags & CALL_CHARGED) { /* sent by the general path */
 		call->flags &= ~CALL_CHARGED;

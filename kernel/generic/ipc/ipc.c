@@ -145,11 +145,8 @@ static bool deliver_to_waiter(call_t *call)
 
 void call_deliver_answer(call_t *call)
 {
-	if (call->phone != NULL) {
-		spinlock_lock(&call->phone->lock);
-		call->phone->active_calls--;
-		spinlock_unlock(&call->phone->lock);
-	}
+	if (call->phone != NULL)
+		phone_uncharge(call->phone);
 	if (call->flags & CALL_CHARGED) {
 		call->flags &= ~CALL_CHARGED;
 		quota_calls_uncharge(call->caller_box->task);
@@ -191,10 +188,10 @@ static errno_t phone_reserve_slot(phone_t *phone, answerbox_t **callee)
 	errno_t rc = EOK;
 	if (phone->state != PHONE_CONNECTED)
 		rc = EHANGUP;
-	else if (phone->active_calls >= IPC_MAX_ASYNC_CALLS)
+	else if (phone_active_calls(phone) >= IPC_MAX_ASYNC_CALLS)
 		rc = ELIMIT;
 	if (rc == EOK) {
-		phone->active_calls++;
+		phone_charge_locked(phone);
 		*callee = phone->callee;
 		task_get((*callee)->task);
 	}
@@ -202,12 +199,6 @@ static errno_t phone_reserve_slot(phone_t *phone, answerbox_t **callee)
 	return rc;
 }
 
-static void phone_release_slot(phone_t *phone)
-{
-	spinlock_lock(&phone->lock);
-	phone->active_calls--;
-	spinlock_unlock(&phone->lock);
-}
 
 /**
  * Sends @a data through @a phone_h. With @a waiter, the call is synchronous:
@@ -246,7 +237,7 @@ static errno_t call_send(cap_handle_t phone_h, const ipc_data_t *data, sysarg_t 
 			rc = call->ops->request_preprocess(call);
 	}
 	if (rc != EOK) {
-		phone_release_slot(phone);
+		phone_uncharge(phone);
 		if (call != NULL) {
 			if (call->flags & CALL_CHARGED)
 				quota_calls_uncharge(self);

@@ -24,6 +24,25 @@ static inline call_t *call_take_cached(thread_t *t)
 	return call;
 }
 
+/** Counts a call sent through @a phone (its lock held, the limit checked). */
+static inline void phone_charge_locked(phone_t *phone)
+{
+	__atomic_add_fetch(&phone->active_calls, 1, __ATOMIC_RELAXED);
+}
+
+/** Uncounts an answered call of @a phone, without its lock: an answer only
+ *  lowers the count, so the limit check under the lock stays safe. */
+static inline void phone_uncharge(phone_t *phone)
+{
+	__atomic_sub_fetch(&phone->active_calls, 1, __ATOMIC_RELAXED);
+}
+
+/** How many calls of @a phone are unanswered now. */
+static inline size_t phone_active_calls(const phone_t *phone)
+{
+	return __atomic_load_n(&phone->active_calls, __ATOMIC_RELAXED);
+}
+
 extern uint64_t next_call_id;
 /** A call's kobject destructor (its last reference went). */
 void call_destroy(kobject_t *obj);

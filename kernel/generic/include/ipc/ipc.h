@@ -48,7 +48,10 @@ typedef struct phone {
 	phone_state_t state;
 	answerbox_t *callee; /* while CONNECTED */
 	link_t box_link;     /* callee->phones */
-	size_t active_calls; /* sent through this phone, not yet answered */
+	/* Sent through this phone, not yet answered: checked against the limit
+	 * and raised under lock (phone_charge_locked), lowered without it
+	 * (phone_uncharge), both atomically. */
+	size_t active_calls;
 	sysarg_t label;	     /* set by the server when it accepted */
 } phone_t;
 
