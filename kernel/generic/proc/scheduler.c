@@ -82,21 +82,27 @@ static bool should_preempt(const cpu_t *cpu, const thread_t *t)
 	return cur == NULL || cur == cpu->idle || t->priority < cur->priority;
 }
 
-void scheduler_ready(thread_t *t)
+void scheduler_ready_noirq(thread_t *t)
 {
 	cpu_t *cpu = t->cpu;
-	spinlock_lock(&cpu->rq_lock);
+	spinlock_lock_noirq(&cpu->rq_lock);
 	assert(t->state != THREAD_READY && t->state != THREAD_RUNNING);
 	t->state = THREAD_READY;
 	rq_push(cpu, t);
 	bool preempt = should_preempt(cpu, t);
-	bool ints = spinlock_unlock_keep_irq(&cpu->rq_lock);
+	spinlock_unlock_noirq(&cpu->rq_lock);
 	if (preempt) {
 		if (cpu == CPU)
 			cpu->need_resched = true;
 		else
 			arch_ipi_send(cpu->id, IPI_RESCHEDULE);
 	}
+}
+
+void scheduler_ready(thread_t *t)
+{
+	bool ints = irq_save();
+	scheduler_ready_noirq(t);
 	irq_restore(ints);
 }
 
@@ -187,7 +193,7 @@ void scheduler_hand_off(thread_t *next)
 	 * this read is the race schedule() has too: prev stays queued, and this
 	 * CPU pops it only in a later schedule(), after this switch saved it. */
 	if (__atomic_load_n(&prev->state, __ATOMIC_RELAXED) != THREAD_BLOCKED) {
-		scheduler_ready(next);
+		scheduler_ready_noirq(next);
 		schedule();
 		return;
 	}

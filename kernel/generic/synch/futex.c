@@ -75,7 +75,7 @@ sysarg_t sys_futex_wake(sysarg_t addr, sysarg_t count)
 		thread_t *t = list_get_instance(l, thread_t, wait_link);
 		if (t->futex_as == as && t->futex_addr == addr) {
 			waitq_take_sleeper_locked(&b->wq, t);
-			scheduler_ready(t);
+			scheduler_ready_noirq(t); /* under the queue's lock */
 			woken++;
 		}
 		l = next;

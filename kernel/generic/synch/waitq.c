@@ -43,7 +43,7 @@ static void wake_locked(waitq_t *wq, thread_t *t, errno_t result)
 	list_remove(&t->wait_link);
 	t->waitq = NULL;
 	t->wait_result = result;
-	scheduler_ready(t);
+	scheduler_ready_noirq(t); /* interrupts are off under wq->lock */
 }
 
 /** Ends @a t's sleep with @a result if it still sleeps (and is interruptible
@@ -150,7 +150,7 @@ errno_t waitq_sleep_hand_off_locked(
 	thread_t *t = THREAD;
 	if (!enqueue_self(wq, flags)) {
 		spinlock_unlock(&wq->lock);
-		scheduler_ready(next); /* it must run anyway */
+		scheduler_ready_noirq(next); /* it must run anyway */
 		return EINTR;
 	}
 	if (deadline_ns != WAITQ_FOREVER)

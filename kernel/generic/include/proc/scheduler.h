@@ -17,6 +17,9 @@ void scheduler_ipi_reschedule(void);
 /** Makes @a thread READY and queues it on its home CPU; preempts the current thread if
  *  @a thread has a higher priority. Any context, interrupts disabled or not. */
 void scheduler_ready(thread_t *thread);
+/** scheduler_ready() for a caller with interrupts disabled already (a
+ *  wake-up under a wait queue's lock). */
+void scheduler_ready_noirq(thread_t *thread);
 /** Switches to the best ready thread. The current thread must be RUNNING
  *  (it is requeued), BLOCKED, READY (woken meanwhile: queued already) or
  *  EXITED. Interrupts must be disabled. */
