@@ -199,7 +199,6 @@ static errno_t phone_reserve_slot(phone_t *phone, answerbox_t **callee)
 	return rc;
 }
 
-
 /**
  * Sends @a data through @a phone_h. With @a waiter, the call is synchronous:
  * its answer goes to that thread, and *@a sync_call gets an extra reference

@@ -33,8 +33,9 @@ void spinlock_contended(spinlock_t *lock)
 			/* No legitimate hold lasts this long: the lock was
 			 * taken twice by one CPU or never released. */
 			if (++spins > SPINLOCK_SPIN_LIMIT)
-				spinlock_misuse(lock, "spun on for too long (taken "
-						      "recursively, or never released)");
+				spinlock_misuse(lock,
+				    "spun on for too long (recursive, or never "
+				    "released)");
 #endif
 			cpu_relax();
 		}

@@ -52,7 +52,7 @@ typedef struct phone {
 	 * and raised under lock (phone_charge_locked), lowered without it
 	 * (phone_uncharge), both atomically. */
 	size_t active_calls;
-	sysarg_t label;	     /* set by the server when it accepted */
+	sysarg_t label; /* set by the server when it accepted */
 } phone_t;
 
 typedef struct {
