@@ -11,8 +11,8 @@
  * lock taken recursively or never released spins out of line until a limit
  * and panics naming its holder's call site. Non-debug builds compile none of
  * it. The uncontended lock of those builds writes no CPU record: on the IPC
- * paths, which take a dozen locks per round trip, that record was a fifth of
- * a lock pair's instructions.
+ * paths, which take a dozen locks per round trip, that record was about a
+ * third of a lock pair's instructions.
  */
 #ifndef KERN_SPINLOCK_H
 #define KERN_SPINLOCK_H
