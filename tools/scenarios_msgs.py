@@ -203,7 +203,7 @@ def scenario_ipclog_task_before_count(args):
 
 
 TEST_PROGRAMS = ["appstest", "astress", "asynctest", "bench", "devtest", "exctest", "fuzz", "kvtest",
-                 "loctest", "nstest", "stress", "tasktest", "termtest", "utest", "vfstest",
+                 "loctest", "nstest", "pagertest", "stress", "tasktest", "termtest", "utest", "vfstest",
                  "bdtest", "fstest", "nettest", "socktest"]
 
 

@@ -273,12 +273,25 @@ USER_SUITES = {
          r"^task \d+ \(exctest\) killed: page fault \(exception handler: gone, EHANGUP\) "),
         ("own-fault-is-not-sent", r"^task \d+ \(exctest\) killed: invalid opcode, ip ")],
         [r"\(exctest\) killed: "]),
+    # User-space pagers (abi/pager.h): the kernel logs why it killed the
+    # children whose pager answered wrongly, refused or died.
+    "pagertest": ("pagertest", "testinit=ns,vfs,tmpfs testtask=pagertest", "pager", [
+        ("short-page-is-logged",
+         r"^task \d+ \(pagertest\) killed: page-in at 0x[0-9a-f]+, ip 0x[0-9a-f]+ "
+         r"\(pager: answered 100 bytes for a 4096-byte page\)$"),
+        ("refusal-is-logged",
+         r"^task \d+ \(pagertest\) killed: page-in at 0x[0-9a-f]+, ip 0x[0-9a-f]+ "
+         r"\(pager: refused, EIO\)$"),
+        ("dead-pager-is-logged",
+         r"^task \d+ \(pagertest\) killed: page-in at 0x[0-9a-f]+, ip 0x[0-9a-f]+ "
+         r"\(pager: gone, EHANGUP\)$")],
+        [r"\(pagertest\) killed: "]),
 }
 
 # These run a second time with the IPC fast path off (boot option
 # ipcfast=off), as <prefix>-no-fastpath.*: the general path must pass them too.
 NO_FASTPATH_SUITES = ["asynctest", "utest", "nstest", "tasktest", "vfstest", "astress",
-                      "exctest"]
+                      "exctest", "pagertest"]
 
 
 def user_suite(name, extra_options="", suffix=""):

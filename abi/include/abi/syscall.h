@@ -109,6 +109,10 @@
 /* (task id, uintptr_t addr, void *buf, size_t size) */
 #define SYS_DEBUG_MEM_READ 63
 
-#define SYSCALL_COUNT 64
+/* User-space pagers (abi/pager.h): (uintptr_t *base, size_t size, unsigned
+ * flags, const as_pager_t *pager) an area whose pages the pager supplies. */
+#define SYS_AS_AREA_CREATE_PAGER 71
+
+#define SYSCALL_COUNT 72
 
 #endif

@@ -62,6 +62,8 @@ sysarg_t sys_as_area_query(sysarg_t addr, sysarg_t info_out);
 sysarg_t sys_physmem_map(sysarg_t phys, sysarg_t size, sysarg_t flags, sysarg_t base_out);
 sysarg_t sys_dmamem_map(
     sysarg_t size, sysarg_t flags, sysarg_t base_out, sysarg_t phys_out);
+sysarg_t sys_as_area_create_pager(
+    sysarg_t base_inout, sysarg_t size, sysarg_t flags, sysarg_t pager_in);
 sysarg_t sys_clock_get(sysarg_t ns_out);
 sysarg_t sys_clock_params(sysarg_t params_out);
 sysarg_t sys_quota_get(sysarg_t id, sysarg_t info_out);

@@ -212,7 +212,7 @@ static void unmap_pages(as_t *as, as_area_t *area, size_t first, size_t count)
 {
 	for (size_t i = first; i < first + count; i++) {
 		paddr_t pa;
-		if (area->obj->type == MEM_OBJECT_ANON &&
+		if (mem_object_paged(area->obj) &&
 		    mem_object_lookup(area->obj, area->obj_offset + i, &pa) != EOK)
 			continue; /* never faulted in: nothing mapped */
 		page_unmap(as->root, area->base + i * PAGE_SIZE, NULL);
@@ -362,6 +362,20 @@ errno_t as_page_fault(as_t *as, uintptr_t addr, int access)
 	return rc;
 }
 
+errno_t as_area_object(as_t *as, uintptr_t addr, mem_object_t **obj, size_t *index)
+{
+	spinlock_lock(&as->lock);
+	as_area_t *area = find_area(as, addr);
+	if (area != NULL) {
+		mem_object_get(area->obj);
+		*obj = area->obj;
+		*index = area->obj_offset +
+		    (ALIGN_DOWN(addr, PAGE_SIZE) - area->base) / PAGE_SIZE;
+	}
+	spinlock_unlock(&as->lock);
+	return area != NULL ? EOK : ENOENT;
+}
+
 errno_t as_area_share(as_t *as, uintptr_t base, mem_object_t **obj, size_t *offset,
     size_t *pages, unsigned *flags)
 {
@@ -430,7 +444,7 @@ size_t as_resident_pages(as_t *as)
 	size_t n = 0;
 	spinlock_lock(&as->lock);
 	list_foreach (as->areas, link, as_area_t, a)
-		n += a->obj->type == MEM_OBJECT_ANON ? a->obj->resident
+		n += mem_object_paged(a->obj)	     ? a->obj->resident
 		    : a->obj->type == MEM_OBJECT_DMA ? a->pages
 						     : 0;
 	spinlock_unlock(&as->lock);

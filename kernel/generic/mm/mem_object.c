@@ -11,6 +11,7 @@
 #include <arch/mm.h>
 #include <mm/frame.h>
 #include <mm/kmalloc.h>
+#include <mm/pager.h>
 #include <string.h>
 
 static slab_cache_t object_cache;
@@ -51,12 +52,15 @@ static size_t commit_need(const mem_object_t *obj)
 	return frames_needed(obj->pages, obj->resident, obj->chunks_present);
 }
 
-static errno_t create_anon(size_t pages, bool commit, mem_object_t **out)
+/** A new object of @a type keeping its pages in a table (anonymous or
+ *  pager), committing them all if @a commit. */
+static errno_t create_paged(
+    mem_object_type_t type, size_t pages, bool commit, mem_object_t **out)
 {
 	size_t promise = commit ? frames_needed(pages, 0, 0) : 0;
 	if (promise > 0 && frame_commit(promise) != EOK)
 		return ENOMEM;
-	mem_object_t *obj = object_alloc(MEM_OBJECT_ANON, pages);
+	mem_object_t *obj = object_alloc(type, pages);
 	if (obj != NULL) {
 		obj->commits = commit;
 		obj->committed = promise;
@@ -75,12 +79,20 @@ static errno_t create_anon(size_t pages, bool commit, mem_object_t **out)
 
 errno_t mem_object_create_anon(size_t pages, mem_object_t **out)
 {
-	return create_anon(pages, true, out);
+	return create_paged(MEM_OBJECT_ANON, pages, true, out);
 }
 
 errno_t mem_object_create_noreserve(size_t pages, mem_object_t **out)
 {
-	return create_anon(pages, false, out);
+	return create_paged(MEM_OBJECT_ANON, pages, false, out);
+}
+
+errno_t mem_object_create_pager(size_t pages, struct mem_pager *pager, mem_object_t **out)
+{
+	errno_t rc = create_paged(MEM_OBJECT_PAGER, pages, false, out);
+	if (rc == EOK)
+		(*out)->pager = pager;
+	return rc;
 }
 
 errno_t mem_object_create_phys(paddr_t base, size_t pages, mem_object_t **out)
@@ -148,11 +160,13 @@ void mem_object_put(mem_object_t *obj)
 {
 	if (__atomic_sub_fetch(&obj->refcount, 1, __ATOMIC_ACQ_REL) != 0)
 		return;
-	if (obj->type == MEM_OBJECT_ANON) {
+	if (mem_object_paged(obj)) {
 		free_pages(obj, 0, obj->pages);
 		kfree(obj->chunks);
 		if (obj->committed > 0)
 			frame_uncommit(obj->committed);
+		if (obj->pager != NULL)
+			pager_release(obj->pager);
 	} else if (obj->type == MEM_OBJECT_DMA) {
 		frame_free(obj->phys_base);
 	}
@@ -163,7 +177,7 @@ errno_t mem_object_lookup(mem_object_t *obj, size_t index, paddr_t *pa)
 {
 	if (index >= obj->pages)
 		return EINVAL;
-	if (obj->type != MEM_OBJECT_ANON) {
+	if (!mem_object_paged(obj)) {
 		*pa = obj->phys_base + (paddr_t) index * FRAME_SIZE;
 		return EOK;
 	}
@@ -188,30 +202,57 @@ static errno_t object_frame(mem_object_t *obj, paddr_t *pa)
 	return EOK;
 }
 
+/** The slot of page @a index, allocating its chunk if needed (ENOMEM). Lock held. */
+static errno_t page_slot(mem_object_t *obj, size_t index, paddr_t **slot)
+{
+	paddr_t **chunk = &obj->chunks[index / MEM_OBJECT_CHUNK_PAGES];
+	if (*chunk == NULL) {
+		paddr_t cpa;
+		errno_t rc = object_frame(obj, &cpa);
+		if (rc != EOK)
+			return rc;
+		*chunk = phys_to_virt(cpa);
+		obj->chunks_present++;
+	}
+	*slot = &(*chunk)[index % MEM_OBJECT_CHUNK_PAGES];
+	return EOK;
+}
+
+errno_t mem_object_install(mem_object_t *obj, size_t index, paddr_t pa)
+{
+	if (obj->type != MEM_OBJECT_PAGER || index >= obj->pages)
+		return EINVAL;
+	spinlock_lock(&obj->lock);
+	paddr_t *slot;
+	errno_t rc = page_slot(obj, index, &slot);
+	if (rc == EOK && *slot != 0)
+		rc = EEXIST; /* another thread's page-in came first */
+	if (rc == EOK) {
+		*slot = pa;
+		obj->resident++;
+	}
+	spinlock_unlock(&obj->lock);
+	return rc;
+}
+
 errno_t mem_object_page(mem_object_t *obj, size_t index, paddr_t *pa)
 {
+	if (obj->type == MEM_OBJECT_PAGER && index < obj->pages) {
+		errno_t rc = mem_object_lookup(obj, index, pa);
+		return rc == ENOENT ? EAGAIN : rc;
+	}
 	if (obj->type != MEM_OBJECT_ANON || index >= obj->pages)
 		return mem_object_lookup(obj, index, pa);
 	spinlock_lock(&obj->lock);
-	paddr_t **chunk = &obj->chunks[index / MEM_OBJECT_CHUNK_PAGES];
-	errno_t rc = EOK;
-	if (*chunk == NULL) {
-		paddr_t cpa;
-		rc = object_frame(obj, &cpa);
-		if (rc == EOK) {
-			*chunk = phys_to_virt(cpa);
-			obj->chunks_present++;
-		}
+	paddr_t *slot;
+	errno_t rc = page_slot(obj, index, &slot);
+	if (rc == EOK && *slot == 0) {
+		rc = object_frame(obj, slot);
+		if (rc == EOK)
+			obj->resident++;
 	}
-	if (rc == EOK) {
-		paddr_t *slot = &(*chunk)[index % MEM_OBJECT_CHUNK_PAGES];
-		if (*slot == 0) {
-			rc = object_frame(obj, slot);
-			if (rc == EOK)
-				obj->resident++;
-		}
+	if (rc == EOK)
 		*pa = *slot;
-	}
 	spinlock_unlock(&obj->lock);
 	return rc;
 }

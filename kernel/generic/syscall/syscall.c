@@ -67,6 +67,7 @@ static const syscall_fn_t syscall_table[SYSCALL_COUNT] = {
     SYSCALL(SYS_DEBUG_REGS_GET, sys_debug_regs_get),
     SYSCALL(SYS_DEBUG_REGS_SET, sys_debug_regs_set),
     SYSCALL(SYS_DEBUG_MEM_READ, sys_debug_mem_read),
+    SYSCALL(SYS_AS_AREA_CREATE_PAGER, sys_as_area_create_pager),
 };
 
 sysarg_t syscall_dispatch(sysarg_t num, sysarg_t a1, sysarg_t a2, sysarg_t a3,

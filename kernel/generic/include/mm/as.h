@@ -69,8 +69,12 @@ errno_t as_area_change_flags(as_t *as, uintptr_t base, unsigned flags);
 /** Describes the area containing @a addr; ENOENT if none. */
 errno_t as_area_query(as_t *as, uintptr_t addr, as_area_info_t *info);
 /** Resolves a fault at @a addr: EOK if mapped now, EPERM for a forbidden
- *  access, ENOENT outside any area, ENOMEM. */
+ *  access, ENOENT outside any area, ENOMEM; EAGAIN for a page its pager
+ *  must supply first (mm/pager.h, pager_fault). */
 errno_t as_page_fault(as_t *as, uintptr_t addr, int access);
+/** The memory object of the area containing @a addr (a new reference) and
+ *  the index of @a addr's page in it; ENOENT. */
+errno_t as_area_object(as_t *as, uintptr_t addr, mem_object_t **obj, size_t *index);
 /** The memory object behind the area starting at @a base (a new reference),
  *  its first page in the object, the area's size in pages and flags; ENOENT. */
 errno_t as_area_share(as_t *as, uintptr_t base, mem_object_t **obj, size_t *offset,

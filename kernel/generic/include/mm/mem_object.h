@@ -5,7 +5,10 @@
  * a DMA object owns one physically contiguous block of RAM, allocated zeroed
  * when it is made and freed with the object (memory a device reaches by DMA).
  * Objects are reference counted, so two areas in different address spaces
- * can share one (IPC memory sharing).
+ * can share one (IPC memory sharing). A pager object (mm/pager.c) keeps its
+ * pages in the same table as an anonymous one, but a page absent there is
+ * asked of a user-space pager (IPC_M_PAGE_IN) instead of zero-filled; it
+ * commits nothing (its frames come when the pager answers).
  *
  * Commit accounting: an anonymous object made by mem_object_create_anon()
  * holds a promise (frame_commit) for every frame it may still need, its
@@ -28,7 +31,10 @@ typedef enum {
 	MEM_OBJECT_ANON,
 	MEM_OBJECT_PHYS,
 	MEM_OBJECT_DMA,
+	MEM_OBJECT_PAGER,
 } mem_object_type_t;
+
+struct mem_pager;
 
 typedef struct mem_object {
 	mem_object_type_t type;
@@ -45,7 +51,15 @@ typedef struct mem_object {
 	/* Frames promised and not yet allocated; if `commits`, always
 	 * (pages - resident) + (chunks for pages - chunks_present). */
 	size_t committed;
+	struct mem_pager *pager; /* MEM_OBJECT_PAGER: owned (mm/pager.c) */
 } mem_object_t;
+
+/** Whether @a obj keeps its pages in a table (anonymous and pager objects),
+ *  so a page may be absent. */
+static inline bool mem_object_paged(const mem_object_t *obj)
+{
+	return obj->type == MEM_OBJECT_ANON || obj->type == MEM_OBJECT_PAGER;
+}
 
 void mem_object_init(void);
 /** A new anonymous object of @a pages pages, all of them committed; ENOMEM. */
@@ -56,13 +70,21 @@ errno_t mem_object_create_phys(paddr_t base, size_t pages, mem_object_t **out);
 /** A new DMA object: @a pages physically contiguous zeroed frames, all below
  *  4 GiB if @a below_4g; ENOMEM when no such block is free. */
 errno_t mem_object_create_dma(size_t pages, bool below_4g, mem_object_t **out);
+/** A new pager object of @a pages pages, none present, owning @a pager
+ *  (freed with the object by pager_release); ENOMEM (@a pager not taken). */
+errno_t mem_object_create_pager(
+    size_t pages, struct mem_pager *pager, mem_object_t **out);
 void mem_object_get(mem_object_t *obj);
 /** Drops a reference; the last one frees the object and its frames. */
 void mem_object_put(mem_object_t *obj);
-/** Frame backing page @a index, allocating a zeroed one if needed; ENOMEM, EINVAL. */
+/** Frame backing page @a index, allocating a zeroed one if needed; ENOMEM,
+ *  EINVAL; EAGAIN for a pager object's page not yet paged in. */
 errno_t mem_object_page(mem_object_t *obj, size_t index, paddr_t *pa);
 /** Frame backing page @a index if it exists; ENOENT otherwise. */
 errno_t mem_object_lookup(mem_object_t *obj, size_t index, paddr_t *pa);
+/** Makes frame @a pa (taken over) page @a index of pager object @a obj;
+ *  EEXIST if the page is present already (@a pa is not taken), ENOMEM. */
+errno_t mem_object_install(mem_object_t *obj, size_t index, paddr_t pa);
 /** Changes the size; shrinking frees the frames beyond the new end (and
  *  their promise), growing a committing object commits the new pages
  *  (ENOMEM, the object unchanged). */

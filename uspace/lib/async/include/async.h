@@ -104,6 +104,9 @@ async_sess_t *async_callback_receive_start(exch_mgmt_t mgmt, ipc_call_t *call);
  *  out of memory or the session cannot make a connection. */
 async_exch_t *async_exchange_begin(async_sess_t *sess);
 void async_exchange_end(async_exch_t *exch);
+/** The phone @a exch sends through (valid until the exchange ends; the
+ *  kernel may keep its own reference, e.g. for a pager area: pager.h). */
+cap_handle_t async_exchange_phone(async_exch_t *exch);
 
 /*
  * Calls. One core each; the numbered names below are generated from it.

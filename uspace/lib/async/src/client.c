@@ -489,6 +489,11 @@ static async_exch_t *parallel_begin_locked(async_sess_t *sess)
 	}
 }
 
+cap_handle_t async_exchange_phone(async_exch_t *exch)
+{
+	return exch->phone->cap;
+}
+
 async_exch_t *async_exchange_begin(async_sess_t *sess)
 {
 	if (sess == NULL)
