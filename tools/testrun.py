@@ -284,7 +284,10 @@ USER_SUITES = {
          r"\(pager: refused, EIO\)$"),
         ("dead-pager-is-logged",
          r"^task \d+ \(pagertest\) killed: page-in at 0x[0-9a-f]+, ip 0x[0-9a-f]+ "
-         r"\(pager: gone, EHANGUP\)$")],
+         r"\(pager: gone, EHANGUP\)$"),
+        ("page-past-the-end-is-logged",
+         r"^task \d+ \(pagertest\) killed: page-in at 0x[0-9a-f]+, ip 0x[0-9a-f]+ "
+         r"\(pager: refused, ERANGE\)$")],
         [r"\(pagertest\) killed: "]),
 }
 

@@ -29,7 +29,8 @@ KTEST(pager_object_checks_its_offset)
 	KT_ASSERT(phone != NULL);
 	mem_object_t *obj;
 	KT_ASSERT_EQ(pager_object_create(phone, 0, 0x800, 4, &obj), EINVAL);
-	KT_ASSERT_EQ(pager_object_create(phone, 0, UINT64_MAX & ~0xfffull, 4, &obj), EINVAL);
+	KT_ASSERT_EQ(
+	    pager_object_create(phone, 0, UINT64_MAX & ~0xfffull, 4, &obj), EINVAL);
 	kobject_put(&phone->kobj); /* refused: still ours */
 }
 
@@ -59,7 +60,8 @@ KTEST(pager_page_is_asked_for_then_mapped_and_freed_with_the_area)
 	*(uint64_t *) phys_to_virt(pa) = 0x5a5a;
 	KT_ASSERT_EQ(mem_object_install(obj, 1, pa), EOK);
 	KT_ASSERT_EQ(frame_alloc(0, &other), EOK);
-	KT_ASSERT_EQ(mem_object_install(obj, 1, other), EEXIST); /* the loser frees its own */
+	KT_ASSERT_EQ(
+	    mem_object_install(obj, 1, other), EEXIST); /* the loser frees its own */
 	frame_free(other);
 	KT_ASSERT_EQ(mem_object_install(obj, 4, other), EINVAL);
 	mem_object_put(found);
@@ -68,7 +70,8 @@ KTEST(pager_page_is_asked_for_then_mapped_and_freed_with_the_area)
 	unsigned flags;
 	KT_ASSERT_EQ(page_query(as->root, va + 0x1000, &mapped, &flags), EOK);
 	KT_ASSERT_EQ(mapped, pa);
-	KT_ASSERT_EQ(as_page_fault(as, va, AS_ACCESS_READ), EAGAIN); /* others still absent */
+	KT_ASSERT_EQ(
+	    as_page_fault(as, va, AS_ACCESS_READ), EAGAIN); /* others still absent */
 	KT_ASSERT_EQ(as_resident_pages(as), 1);
 	KT_ASSERT_EQ(as_area_change_flags(as, va, AS_AREA_READ), EPERM);
 	KT_ASSERT_EQ(as_area_resize(as, va, 0x8000), ENOTSUP); /* cannot grow */

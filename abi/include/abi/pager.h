@@ -31,9 +31,11 @@
 #include <stdint.h>
 
 /* as_pager_t.flags */
-#define AS_PAGER_TO_ME 0x1 /* the pager is the caller's own answerbox: a new
+#define AS_PAGER_TO_ME \
+	0x1 /* the pager is the caller's own answerbox: a new
 			    * connection whose calls carry label @a label */
-#define AS_PAGER_TAKE  0x2 /* the phone's handle leaves the caller's table:
+#define AS_PAGER_TAKE \
+	0x2 /* the phone's handle leaves the caller's table:
 			    * the area holds the connection alone and hangs
 			    * it up when it ends */
 

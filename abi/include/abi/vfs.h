@@ -59,6 +59,13 @@
  *       read is refused (ENOENT) and the answer is EOK with 0. An index
  *       names a position, so a table changing between calls may show a
  *       mount twice or not at all.
+ *   VFS_MMAP (fd): makes this connection (one of its own: a mapping's) the
+ *       pager (abi/pager.h) of fd's file, which it opens again for itself
+ *       (read-only) and keeps open until the connection ends. Its
+ *       IPC_M_PAGE_IN calls are answered with the file's bytes at the
+ *       offset asked, zeros past the end of the file, ERANGE for a page
+ *       wholly past the end. EBADF (also opened write-only), EBUSY (the
+ *       connection pages a file already).
  */
 #define VFS_CLIENT_METHODS(M) \
 	M(VFS_OPEN, "vfs.open") \
@@ -78,7 +85,8 @@
 	M(VFS_MOUNT, "vfs.mount") \
 	M(VFS_UNMOUNT, "vfs.unmount") \
 	M(VFS_PASS, "vfs.pass") \
-	M(VFS_MOUNTS, "vfs.mounts")
+	M(VFS_MOUNTS, "vfs.mounts") \
+	M(VFS_MMAP, "vfs.mmap")
 
 IFACE_METHOD_ENUM(VFS_CLIENT, VFS_CLIENT_METHODS, IPC_FIRST_USER_METHOD);
 

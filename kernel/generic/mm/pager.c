@@ -75,8 +75,8 @@ static void answer_failure(const call_t *call, errno_t rc, char *buf, size_t siz
 
 /** Sends @a call through @a pager's phone and waits for the answer; on
  *  success *@a pa is the filled frame (now the caller's). */
-static errno_t page_in_call(mem_pager_t *pager, call_t *call, uintptr_t addr,
-    uintptr_t ip, paddr_t *pa)
+static errno_t page_in_call(
+    mem_pager_t *pager, call_t *call, uintptr_t addr, uintptr_t ip, paddr_t *pa)
 {
 	kobject_get(&call->kobj); /* ours: the frame is taken from it after the answer */
 	ipc_data_t answer;
@@ -114,7 +114,7 @@ static errno_t page_in(mem_object_t *obj, size_t index, uintptr_t addr, uintptr_
 	rc = mem_object_install(obj, index, pa);
 	if (rc == EOK)
 		return EOK;
-	frame_free(pa); /* not taken */
+	frame_free(pa);	  /* not taken */
 	if (rc == EEXIST) /* another thread's page came first */
 		return EOK;
 	return page_in_failed(addr, ip, "no memory for the page table");

@@ -15,16 +15,21 @@
  */
 #include <as.h>
 #include <async.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <fibril.h>
 #include <getopt.h>
 #include <ns.h>
 #include <pager.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <syscall.h>
 #include <task.h>
 #include <testsuite.h>
 #include <thread.h>
+#include <unistd.h>
+#include <vfs.h>
 
 #define USAGE "(a test program; make test boots it with testtask=pagertest)"
 static const char *const own_words[] = {"--child", NULL};
@@ -69,7 +74,7 @@ typedef enum { SERVE_PAGES, SERVE_SHORT, SERVE_ERROR, SERVE_NEVER } serve_mode_t
 
 static serve_mode_t serve_mode;
 static size_t requests;
-static uint64_t offsets_seen; /* bit n: the page at PAGER_OFFSET + n * PAGE */
+static uint64_t offsets_seen;  /* bit n: the page at PAGER_OFFSET + n * PAGE */
 static bool request_ok = true; /* every request had the right size and arg */
 static errno_t answer_rc;
 static cap_handle_t held_call; /* SERVE_NEVER: the call left unanswered */
@@ -159,7 +164,8 @@ static bool ended(task_wait_t *wait, task_exit_how_t how, int status)
 		return false;
 	bool ok = exit.how == (int) how && (status == -1 || exit.status == status);
 	if (!ok)
-		printf("pagertest: child ended how %d, status %d\n", exit.how, exit.status);
+		printf(
+		    "pagertest: child ended how %d, status %d\n", exit.how, exit.status);
 	return ok;
 }
 
@@ -283,7 +289,231 @@ static void test_bad_arguments_are_refused(void)
 	CHECK(base == 0x1000);
 }
 
+/* The kernel's counters after the setup of each group of tests. */
 static kernel_stats_t baseline;
+
+/*
+ * mmap of files (sys/mman.h): the VFS is the pager of each mapping.
+ */
+#define MAP_PATH   "/tmp/map.bin"
+#define SHORT_PATH "/tmp/short.bin"
+#define COPY_PATH  "/tmp/copy.bin"
+#define MAP_SIZE   (1024 * 1024)
+#define SHORT_SIZE 5000
+
+static uint8_t file_byte(size_t i)
+{
+	return (uint8_t) (i * 31 + i / PAGE);
+}
+
+/** Writes @a size bytes of file_byte() to a new file @a path. */
+static errno_t file_make(const char *path, size_t size)
+{
+	static uint8_t chunk[PAGE];
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC);
+	if (fd < 0)
+		return errno;
+	errno_t rc = EOK;
+	for (size_t at = 0; rc == EOK && at < size; at += PAGE) {
+		size_t n = size - at < PAGE ? size - at : PAGE;
+		for (size_t i = 0; i < n; i++)
+			chunk[i] = file_byte(at + i);
+		rc = write(fd, chunk, n) == (ssize_t) n ? EOK : EIO;
+	}
+	close(fd);
+	return rc;
+}
+
+/** Whether @a map (@a size bytes from @a offset of @a path) holds what
+ *  read() gives, page by page. */
+static bool map_matches_read(
+    const volatile uint8_t *map, const char *path, off_t offset, size_t size)
+{
+	static uint8_t page[PAGE];
+	int fd = open(path, O_RDONLY);
+	bool ok = fd >= 0 && lseek(fd, offset, SEEK_SET) == offset;
+	for (size_t at = 0; ok && at < size; at += PAGE) {
+		ok = read(fd, page, PAGE) == PAGE;
+		for (size_t i = 0; ok && i < PAGE; i++)
+			ok = map[at + i] == page[i];
+	}
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+/* A 1 MiB file mapped read-only reads as read() gives it, page by page. */
+static void test_mmap_reads_the_file_page_by_page(void)
+{
+	int fd = open(MAP_PATH, O_RDONLY);
+	CHECK(fd >= 0);
+	volatile uint8_t *map = mmap(NULL, MAP_SIZE, PROT_READ, MAP_SHARED, fd, 0);
+	CHECK(map != MAP_FAILED);
+	EXPECT(map_matches_read(map, MAP_PATH, 0, MAP_SIZE), "the mapping differs");
+	CHECK(munmap((void *) map, MAP_SIZE) == 0);
+	close(fd);
+}
+
+static void test_mmap_from_an_offset(void)
+{
+	int fd = open(MAP_PATH, O_RDONLY);
+	CHECK(fd >= 0);
+	volatile uint8_t *map = mmap(
+	    NULL, 3 * PAGE, PROT_READ, MAP_PRIVATE, fd, 5 * PAGE);
+	CHECK(map != MAP_FAILED);
+	EXPECT(
+	    map_matches_read(map, MAP_PATH, 5 * PAGE, 3 * PAGE), "the mapping differs");
+	CHECK(munmap((void *) map, 3 * PAGE) == 0);
+	close(fd);
+}
+
+/* Writes to a private mapping stay in it: the file keeps its bytes. */
+static void test_private_writes_do_not_reach_the_file(void)
+{
+	int fd = open(MAP_PATH, O_RDWR);
+	CHECK(fd >= 0);
+	volatile uint8_t *map = mmap(
+	    NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	CHECK(map != MAP_FAILED);
+	const uint8_t mine = (uint8_t) (file_byte(10) ^ 0xff);
+	map[10] = mine;
+	map[PAGE + 1] = 0;
+	CHECK(map[10] == mine);
+	uint8_t b[2];
+	CHECK(lseek(fd, 10, SEEK_SET) == 10 && read(fd, b, 1) == 1);
+	EXPECT(b[0] == file_byte(10), "the file has %#x", b[0]);
+	CHECK(munmap((void *) map, 2 * PAGE) == 0);
+	/* A new mapping sees the file's bytes, not the old mapping's. */
+	map = mmap(NULL, 2 * PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
+	CHECK(map != MAP_FAILED);
+	EXPECT(
+	    map_matches_read(map, MAP_PATH, 0, 2 * PAGE), "the write reached the file");
+	CHECK(munmap((void *) map, 2 * PAGE) == 0);
+	close(fd);
+}
+
+/* The last page's bytes past the end read as zeros; a page wholly past it
+ * kills the task that touches it (the child), the reason logged. */
+static void test_mapping_past_the_end_of_the_file(void)
+{
+	int fd = open(SHORT_PATH, O_RDONLY);
+	CHECK(fd >= 0);
+	volatile uint8_t *map = mmap(NULL, 3 * PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
+	CHECK(map != MAP_FAILED);
+	bool ok = true;
+	for (size_t i = 0; i < 2 * PAGE; i++)
+		ok = ok && map[i] == (i < SHORT_SIZE ? file_byte(i) : 0);
+	EXPECT(ok, "the bytes up to the end of the second page differ");
+	CHECK(munmap((void *) map, 3 * PAGE) == 0);
+	close(fd);
+	child_run_expect("past-end", TASK_EXIT_FAULT, TASK_FAULT_PAGE);
+}
+
+/* The mapping keeps the file: closing the descriptor changes nothing. */
+static void test_a_mapping_outlives_its_descriptor(void)
+{
+	int fd = open(MAP_PATH, O_RDONLY);
+	CHECK(fd >= 0);
+	volatile uint8_t *map = mmap(NULL, 4 * PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
+	CHECK(map != MAP_FAILED);
+	CHECK(close(fd) == 0);
+	EXPECT(map_matches_read(map, MAP_PATH, 0, 4 * PAGE), "the mapping differs");
+	CHECK(munmap((void *) map, 4 * PAGE) == 0);
+}
+
+/** write() from untouched mapped pages (the kernel reads them in a system
+ *  call) into the very file mapped, through the same descriptor: pages 4-7
+ *  of COPY_PATH over pages 0-3. Whether the file then begins with page 4. */
+static bool write_from_own_mapping(void)
+{
+	if (file_make(COPY_PATH, 8 * PAGE) != EOK)
+		return false;
+	int fd = open(COPY_PATH, O_RDWR);
+	if (fd < 0)
+		return false;
+	volatile uint8_t *map = mmap(NULL, 8 * PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
+	bool ok = map != MAP_FAILED && lseek(fd, 0, SEEK_SET) == 0 &&
+	    write(fd, (const void *) (map + 4 * PAGE), 4 * PAGE) == 4 * PAGE;
+	if (map != MAP_FAILED)
+		ok = munmap((void *) map, 8 * PAGE) == 0 && ok;
+	uint8_t page[PAGE];
+	ok = ok && lseek(fd, 0, SEEK_SET) == 0 && read(fd, page, PAGE) == PAGE &&
+	    page[0] == file_byte(4 * PAGE) && page[PAGE - 1] == file_byte(5 * PAGE - 1);
+	close(fd);
+	return ok;
+}
+
+static void test_the_file_system_is_ready(void)
+{
+	CHECK_RC(
+	    vfs_mount("/", "tmpfs", "archive=rootfs", VFS_MOUNT_WAIT | VFS_MOUNT_RDONLY),
+	    EOK);
+	CHECK_RC(vfs_mount("/tmp", "tmpfs", "", 0), EOK);
+	CHECK_RC(file_make(MAP_PATH, MAP_SIZE), EOK);
+	CHECK_RC(file_make(SHORT_PATH, SHORT_SIZE), EOK);
+	/* The baseline of the mapping tests: the mounts and the connections
+	 * the VFS keeps to tmpfs (one more when two calls overlap) stay. */
+	CHECK(write_from_own_mapping());
+	CHECK_RC(kernel_stats_get(&baseline), EOK);
+}
+
+static void test_write_from_a_mapping_into_its_own_file(void)
+{
+	CHECK(write_from_own_mapping());
+}
+
+/** Whether mmap(@a len, @a prot, @a flags, @a fd, @a off) fails with @a err. */
+static bool mmap_fails(size_t len, int prot, int flags, int fd, off_t off, errno_t err)
+{
+	errno = EOK;
+	void *map = mmap(NULL, len, prot, flags, fd, off);
+	if (map != MAP_FAILED) {
+		DISCARD(cleanup, munmap(map, len));
+		return false;
+	}
+	if (errno != err)
+		printf("pagertest: mmap failed with %s, wanted %s\n", str_error(errno),
+		    str_error(err));
+	return errno == err;
+}
+
+static void test_bad_mmap_arguments_are_refused(void)
+{
+	int fd = open(MAP_PATH, O_RDONLY);
+	int wfd = open(COPY_PATH, O_WRONLY);
+	CHECK(fd >= 0 && wfd >= 0);
+	CHECK(mmap_fails(PAGE, PROT_READ, MAP_PRIVATE, 77, 0, EBADF));
+	CHECK(mmap_fails(PAGE, PROT_READ, MAP_PRIVATE, -1, 0, EBADF));
+	CHECK(mmap_fails(PAGE, PROT_READ, MAP_PRIVATE, wfd, 0, EBADF));
+	CHECK(mmap_fails(PAGE, PROT_READ, 0, fd, 0, EINVAL));
+	CHECK(mmap_fails(PAGE, PROT_READ, MAP_SHARED | MAP_PRIVATE, fd, 0, EINVAL));
+	CHECK(mmap_fails(PAGE, PROT_READ, MAP_PRIVATE | 0x1000, fd, 0, EINVAL));
+	CHECK(mmap_fails(PAGE, PROT_READ, MAP_PRIVATE, fd, 100, EINVAL));
+	CHECK(mmap_fails(PAGE, PROT_READ, MAP_PRIVATE, fd, -PAGE, EINVAL));
+	CHECK(mmap_fails(0, PROT_READ, MAP_PRIVATE, fd, 0, EINVAL));
+	CHECK(mmap_fails(PAGE, PROT_NONE, MAP_PRIVATE, fd, 0, EINVAL));
+	CHECK(mmap_fails(
+	    PAGE, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE, fd, 0, EINVAL));
+	CHECK(mmap_fails(PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0, ENOTSUP));
+	errno = EOK;
+	CHECK(mmap((void *) 0x123, PAGE, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0) ==
+	    MAP_FAILED);
+	CHECK(errno == EINVAL);
+	volatile uint8_t *map = mmap(NULL, 2 * PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
+	CHECK(map != MAP_FAILED);
+	CHECK(munmap((void *) (map + PAGE), PAGE) == -1 && errno == EINVAL);
+	CHECK(munmap((void *) map, 3 * PAGE) == -1 && errno == EINVAL);
+	CHECK(munmap((void *) map, 2 * PAGE) == 0);
+	CHECK(munmap((void *) map, 2 * PAGE) == -1 && errno == EINVAL);
+	/* Anonymous memory: zeros, writable. */
+	volatile uint8_t *anon = mmap(
+	    NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(anon != MAP_FAILED && anon[7] == 0);
+	anon[7] = 7;
+	CHECK(anon[7] == 7 && munmap((void *) anon, PAGE) == 0);
+	close(wfd);
+	close(fd);
+}
 
 static bool counters_back(void)
 {
@@ -304,6 +534,11 @@ static bool counters_back(void)
 }
 
 static void test_everything_is_released(void)
+{
+	CHECK(counters_back());
+}
+
+static void test_every_mapping_is_released(void)
 {
 	CHECK(counters_back());
 }
@@ -339,12 +574,13 @@ static int child_touch(void)
 {
 	volatile uint8_t *area;
 	cap_handle_t phone;
-	if (area_from_service(
-		SERVICE, 0, AS_AREA_READ | AS_AREA_WRITE, &area, &phone) != EOK)
+	if (area_from_service(SERVICE, 0, AS_AREA_READ | AS_AREA_WRITE, &area, &phone) !=
+	    EOK)
 		return 2;
 	for (int round = 0; round < 2; round++) {
 		for (size_t i = 0; i < PAGES; i++) {
-			if (!pattern_check(area + i * PAGE, PAGER_OFFSET + i * PAGE, PAGER_ARG))
+			if (!pattern_check(
+				area + i * PAGE, PAGER_OFFSET + i * PAGE, PAGER_ARG))
 				return 3;
 		}
 	}
@@ -389,8 +625,8 @@ static void dying_serve(ipc_call_t *icall, void *arg)
 
 static int child_dying_pager(void)
 {
-	if (service_register(service_id_from_name(DYING_SERVICE), PT_IFACE,
-		dying_serve, NULL) != EOK)
+	if (service_register(
+		service_id_from_name(DYING_SERVICE), PT_IFACE, dying_serve, NULL) != EOK)
 		return 2;
 	async_manager();
 }
@@ -459,6 +695,18 @@ static int child_self(void)
 	return thread_join(t) == EOK ? self_result : 7;
 }
 
+/* Touches the third page of a mapping of a file of 5000 bytes. */
+static int child_past_end(void)
+{
+	int fd = open(SHORT_PATH, O_RDONLY);
+	if (fd < 0)
+		return 2;
+	volatile uint8_t *map = mmap(NULL, 3 * PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (map == MAP_FAILED)
+		return 3;
+	return map[2 * PAGE] == 0xff ? 4 : 5; /* not reached: the pager refuses */
+}
+
 static int child_main(const char *mode)
 {
 	static const struct {
@@ -466,7 +714,8 @@ static int child_main(const char *mode)
 		int (*fn)(void);
 	} modes[] = {{"touch", child_touch}, {"fault", child_fault},
 	    {"fault-dying", child_fault_dying}, {"dying-pager", child_dying_pager},
-	    {"take", child_take}, {"syscall", child_syscall}, {"self", child_self}};
+	    {"take", child_take}, {"syscall", child_syscall}, {"self", child_self},
+	    {"past-end", child_past_end}};
 	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
 		if (strcmp(mode, modes[i].name) == 0)
 			return modes[i].fn();
@@ -489,8 +738,8 @@ int main(int argc, char *argv[])
 	serve_reset(SERVE_PAGES);
 	task_id_t id;
 	task_wait_t wait;
-	if (child_start("touch", &id, &wait) != EOK || !ended(&wait, TASK_EXIT_NORMAL, 0) ||
-	    kernel_stats_get(&baseline) != EOK)
+	if (child_start("touch", &id, &wait) != EOK ||
+	    !ended(&wait, TASK_EXIT_NORMAL, 0) || kernel_stats_get(&baseline) != EOK)
 		return 1;
 	RUN(test_pages_come_from_the_pager_once_each);
 	RUN(test_short_page_kills_the_faulting_task);
@@ -502,5 +751,14 @@ int main(int argc, char *argv[])
 	RUN(test_a_system_call_reading_the_area_pages_it_in);
 	RUN(test_bad_arguments_are_refused);
 	RUN(test_everything_is_released);
+	RUN(test_the_file_system_is_ready);
+	RUN(test_mmap_reads_the_file_page_by_page);
+	RUN(test_mmap_from_an_offset);
+	RUN(test_private_writes_do_not_reach_the_file);
+	RUN(test_mapping_past_the_end_of_the_file);
+	RUN(test_a_mapping_outlives_its_descriptor);
+	RUN(test_write_from_a_mapping_into_its_own_file);
+	RUN(test_bad_mmap_arguments_are_refused);
+	RUN(test_every_mapping_is_released);
 	return test_suite_end();
 }

@@ -32,20 +32,27 @@ void vfs_refuse_data(errno_t rc)
 	DISCARD(answer, async_answer_0(&call, rc));
 }
 
-/** One call of a client whose table is @a t. */
-static void client_call(ipc_call_t *call, void *t)
+/** One call of a client connection @a arg (vfs_conn_t). */
+static void client_call(ipc_call_t *call, void *arg)
 {
-	vfs_client_call(t, call);
+	vfs_conn_t *conn = arg;
+	if (call->imethod == VFS_MMAP)
+		vfs_pager_bind(conn, call);
+	else if (call->imethod == IPC_M_PAGE_IN)
+		vfs_pager_page_in(conn, call);
+	else
+		vfs_client_call(conn->table, call);
 }
 
 static void vfs_client_connection(ipc_call_t *icall, void *arg)
 {
-	vfs_table_t *t = vfs_client_table(async_call_task_id(icall));
-	if (t == NULL) {
+	vfs_conn_t conn = {.table = vfs_client_table(async_call_task_id(icall))};
+	if (conn.table == NULL) {
 		DISCARD(answer, async_answer_0(icall, ENOMEM));
 		return;
 	}
-	async_serve(icall, client_call, t);
+	async_serve(icall, client_call, &conn);
+	vfs_pager_end(&conn);
 }
 
 int main(int argc, char *argv[])

@@ -3,7 +3,8 @@
  *
  * Parts: fs.c (file-system servers, calls to them, death), mount.c (the
  * mount table and path resolution), file.c (open files and per-task
- * descriptor tables), ops.c (the client calls), vfs.c (ports and loops).
+ * descriptor tables), ops.c (the client calls), pager.c (the pager of mapped
+ * files), vfs.c (ports and loops).
  *
  * Locks, in the order they nest (no file-system call and no wait for a
  * client is made holding any but mount_op_lock and a file's lock):
@@ -59,6 +60,16 @@ typedef struct {
 	unsigned refs; /* descriptors; tables_lock */
 } vfs_file_t;
 
+/** A client connection: its task's descriptor table and, once VFS_MMAP
+ *  made it a pager (pager.c), the open file it pages (referenced) and the
+ *  buffer its pages are read into. */
+typedef struct vfs_table vfs_table_t;
+typedef struct {
+	vfs_table_t *table;
+	vfs_file_t *mapped;
+	uint8_t *page;
+} vfs_conn_t;
+
 /* vfs.c */
 extern fibril_mutex_t vfs_lock;
 errno_t vfs_answer(ipc_call_t *call, errno_t rc, sysarg_t a1, sysarg_t a2);
@@ -105,8 +116,14 @@ errno_t mount_info(size_t index, vfs_mount_info_t *info);
  *  options stay; files opened on the dead mount follow (vfs_file_follow). */
 void vfs_mount_revive(vfs_fs_t *fs);
 
+/* pager.c */
+/** VFS_MMAP (fd): makes @a conn the pager of fd's file; answers the call. */
+void vfs_pager_bind(vfs_conn_t *conn, ipc_call_t *call);
+/** IPC_M_PAGE_IN on @a conn: answers with the page asked for. */
+void vfs_pager_page_in(vfs_conn_t *conn, ipc_call_t *call);
+/** The connection has ended: drops its file. */
+void vfs_pager_end(vfs_conn_t *conn);
 /* file.c */
-typedef struct vfs_table vfs_table_t;
 void *vfs_client_create(void);
 void vfs_client_destroy(void *data);
 /** The descriptor table of the calling connection's task (made on first

@@ -34,8 +34,8 @@ typedef struct mem_pager {
  *  is taken over on success), with @a arg and @a offset (page aligned) as
  *  the pager names them. EINVAL (offset unaligned or the range wraps),
  *  ENOMEM. */
-errno_t pager_object_create(struct phone *phone, uint64_t arg, uint64_t offset,
-    size_t pages, mem_object_t **out);
+errno_t pager_object_create(
+    struct phone *phone, uint64_t arg, uint64_t offset, size_t pages, mem_object_t **out);
 /** Frees @a pager and drops its phone (the object is dying). */
 void pager_release(mem_pager_t *pager);
 /**

@@ -77,6 +77,11 @@ typedef void (*async_client_data_dtor_t)(void *data);
 async_sess_t *async_connect_me_to(exch_mgmt_t mgmt, async_exch_t *exch, iface_t iface,
     sysarg_t arg2, sysarg_t arg3, errno_t *rc);
 /** Same, asking a broker to wait until the service is there. */
+/** Like async_connect_me_to, but the new connection is a bare phone
+ *  *@a phone of the caller's (no session: for handing to the kernel, e.g.
+ *  a pager area's AS_PAGER_TAKE, or for ipc_hangup). */
+_NODISCARD errno_t async_connect_me_to_phone(
+    async_exch_t *exch, iface_t iface, sysarg_t arg2, sysarg_t arg3, cap_handle_t *phone);
 async_sess_t *async_connect_me_to_blocking(exch_mgmt_t mgmt, async_exch_t *exch,
     iface_t iface, sysarg_t arg2, sysarg_t arg3, errno_t *rc);
 /** A session over the phone @a phone, which it then owns. */

@@ -578,6 +578,17 @@ async_sess_t *async_connect_me_to(exch_mgmt_t mgmt, async_exch_t *exch, iface_t 
 	return connect_me_to(mgmt, exch, args, rc);
 }
 
+errno_t async_connect_me_to_phone(
+    async_exch_t *exch, iface_t iface, sysarg_t arg2, sysarg_t arg3, cap_handle_t *phone)
+{
+	const sysarg_t args[IPC_CALL_ARGS] = {iface, arg2, arg3};
+	ipc_call_t answer;
+	errno_t rc = async_req_call(exch, IPC_M_CONNECT_ME_TO, args, &answer);
+	if (rc == EOK)
+		*phone = (cap_handle_t) answer.args[4];
+	return rc;
+}
+
 async_sess_t *async_connect_me_to_blocking(exch_mgmt_t mgmt, async_exch_t *exch,
     iface_t iface, sysarg_t arg2, sysarg_t arg3, errno_t *rc)
 {

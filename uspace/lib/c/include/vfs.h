@@ -10,6 +10,7 @@
 
 #include <discard.h>
 
+#include <abi/cap.h>
 #include <abi/vfs.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -51,6 +52,11 @@ _NODISCARD errno_t vfs_mount_each(
 /** Gives task @a task (a child of ours) a descriptor for the open file of
  *  @a fd, sharing its position: *@a newfd in that task's table. */
 _NODISCARD errno_t vfs_pass(int fd, task_id_t task, int *newfd);
+/** A new connection to the VFS made the pager of @a fd's open file
+ *  (VFS_MMAP): a bare phone for a pager area (pager.h, AS_PAGER_TAKE);
+ *  the file stays open while the connection does. EBADF (also opened
+ *  write-only), ENOMEM. */
+_NODISCARD errno_t vfs_pager_connect(int fd, cap_handle_t *phone);
 
 /** Makes @a path absolute and normalised in @a out (VFS_PATH_MAX + 1
  *  bytes). */

@@ -295,6 +295,27 @@ errno_t vfs_pass(int fd, task_id_t task, int *newfd)
 	return rc;
 }
 
+errno_t vfs_pager_connect(int fd, cap_handle_t *phone)
+{
+	async_exch_t *exch = async_exchange_begin(async_session_ns());
+	if (exch == NULL)
+		return ENOMEM;
+	errno_t rc = async_connect_me_to_phone(
+	    exch, VFS_IFACE_CLIENT, service_id_from_name(VFS_SERVICE_NAME), 0, phone);
+	async_exchange_end(exch);
+	if (rc != EOK)
+		return rc;
+	/* The connection's only call: it is the mapping's from now on. */
+	ipc_payload_t msg = {VFS_MMAP, {(sysarg_t) fd, 0, 0, 0, 0}};
+	ipc_event_t ev;
+	rc = ipc_call_wait(*phone, &msg, 0, 0, &ev);
+	if (rc == EOK)
+		rc = (errno_t) ev.imethod;
+	if (rc != EOK)
+		DISCARD(cleanup, ipc_hangup(*phone, IPC_HANGUP_RELEASE));
+	return rc;
+}
+
 errno_t vfs_cwd_set(const char *path)
 {
 	char abs[VFS_PATH_MAX + 1];
