@@ -29,6 +29,7 @@ CASES = {
     "fibril-mutex-pair": (40, "uncontended lock + unlock; HelenOS 269"),
     "fibril-mutex-contended": (None, "lock + unlock while another fibril holds it (two switches)"),
     "exception-roundtrip": (2500, "int3 to the task's handler and resumed (#26)"),
+    "page-in-roundtrip": (None, "first touch of a pager page: PAGE_IN to the task's own pager, 4 KiB copied, mapped (#26)"),
     "data-write-64": (None, "M_SINK call + 64 B DATA_WRITE to its answer"),
     "data-write-4k": (None, "M_SINK call + 4 KiB DATA_WRITE"),
     "data-write-64k": (None, "M_SINK call + 64 KiB DATA_WRITE"),

@@ -173,6 +173,7 @@ static int kernel_cases(void)
 	bench_measure("malloc-free-32", op_malloc_free, NULL);
 	int rc = ipc_cases();
 	rc |= exc_cases();
+	rc |= pagein_cases();
 	/* malloc skips its lock while the task has one thread; once a second
 	 * one has existed, it takes it. */
 	thread_id_t t;

@@ -22,5 +22,7 @@ int vfs_cases(void);
  *  interrupt, from the write that raises it to the notification handler. */
 int irq_cases(void);
 int exc_cases(void);
+/** A page of a pager area served by this task's own pager. */
+int pagein_cases(void);
 
 #endif

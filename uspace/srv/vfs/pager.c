@@ -45,7 +45,8 @@ static errno_t pager_fill(vfs_file_t *file, uint64_t offset, uint8_t *page)
 	vfs_file_follow(file);
 	while (rc == EOK && filled < PAGE) {
 		size_t got = 0;
-		rc = pager_read(file, offset + filled, page + filled, PAGE - filled, &got);
+		rc = pager_read(
+		    file, offset + filled, page + filled, PAGE - filled, &got);
 		if (got == 0)
 			break; /* the end of the file */
 		filled += got;
@@ -95,7 +96,7 @@ void vfs_pager_page_in(vfs_conn_t *conn, ipc_call_t *call)
 	pager_request_get(call, &req);
 	errno_t rc = conn->mapped == NULL ? ENOTSUP
 	    : req.size != PAGE		  ? EINVAL
-					  : pager_fill(conn->mapped, req.offset, conn->page);
+			       : pager_fill(conn->mapped, req.offset, conn->page);
 	if (rc == EOK)
 		DISCARD(answer, pager_answer(call->cap, conn->page, PAGE));
 	else

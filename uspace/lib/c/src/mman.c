@@ -43,14 +43,14 @@ static errno_t mmap_check(size_t len, int prot, int flags, off_t off, unsigned *
 }
 
 /** A file mapping of @a fd at *@a base. */
-static errno_t mmap_file(
-    uintptr_t *base, size_t len, unsigned rights, int fd, off_t off)
+static errno_t mmap_file(uintptr_t *base, size_t len, unsigned rights, int fd, off_t off)
 {
 	cap_handle_t phone;
 	errno_t rc = vfs_pager_connect(fd, &phone);
 	if (rc != EOK)
 		return rc;
-	as_pager_t pager = {.phone = phone, .offset = (uint64_t) off, .flags = AS_PAGER_TAKE};
+	as_pager_t pager = {
+	    .phone = phone, .offset = (uint64_t) off, .flags = AS_PAGER_TAKE};
 	rc = as_area_create_pager(base, len, rights, &pager);
 	if (rc != EOK)
 		DISCARD(cleanup, ipc_hangup(phone, IPC_HANGUP_RELEASE));
