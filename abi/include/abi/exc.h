@@ -43,7 +43,9 @@
 #define EXC_HANDLER_TO_ME 0x1
 
 /* SYS_DEBUG_CONTROL commands. */
-#define EXC_DEBUG_STOP	 1 /* every thread stops at its next return to user mode */
+/* EXC_DEBUG_STOP: every thread stops at its next return to user mode (from
+ * an interrupt, a fault or a system call). */
+#define EXC_DEBUG_STOP	 1
 #define EXC_DEBUG_RESUME 2 /* stopped threads go on (not those stopped at a fault) */
 
 /* exc_thread_info_t.state */

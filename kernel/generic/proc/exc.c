@@ -72,9 +72,12 @@ void exc_thread_cleanup(thread_t *thread)
 	slot_clear(thread->task, &thread->exc_phone);
 }
 
+static void debug_stop_set(task_t *task, bool stop, uint64_t stopper);
+
 void exc_task_cleanup(task_t *task)
 {
 	slot_clear(task, &task->exc_phone);
+	debug_stop_set(task, false, 0); /* a stopped task that ended counts no more */
 }
 
 /** The handler of @a t (a reference), or NULL if it has none or @a t is the
@@ -205,11 +208,16 @@ void exc_debug_stop_point(exc_context_t *ctx)
 	stop_publish(NULL);
 }
 
+volatile uint32_t exc_debug_stops;
+
 /** Stops @a task (by @a stopper) or lets its stopped threads go on. Takes
  *  only task->debug_wq.lock (after tasks_lock when under task_foreach). */
 static void debug_stop_set(task_t *task, bool stop, uint64_t stopper)
 {
 	spinlock_lock(&task->debug_wq.lock);
+	if (stop != task->debug_stop)
+		__atomic_add_fetch(
+		    &exc_debug_stops, stop ? 1 : (uint32_t) -1, __ATOMIC_RELEASE);
 	task->debug_stop = stop;
 	task->debug_stopper = stopper;
 	if (!stop)

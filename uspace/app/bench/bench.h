@@ -6,6 +6,8 @@
 #ifndef BENCH_BENCH_H
 #define BENCH_BENCH_H
 
+#include <ipc.h>
+
 /* The share-in server's service (naming service) and interface. */
 #define BENCH_SHARE_SERVICE "benchshr"
 #define BENCH_SHARE_IFACE   0x62730001
@@ -22,6 +24,11 @@ int vfs_cases(void);
  *  interrupt, from the write that raises it to the notification handler. */
 int irq_cases(void);
 int exc_cases(void);
+/** The kernel-made calls' server of exc_cases and pagein_cases (this task
+ *  is the handler or pager of its own worker thread): answers every
+ *  request of @a method with @a answer until a poke finds *@a done set. */
+errno_t bench_serve_until(
+    sysarg_t method, const ipc_payload_t *answer, volatile int *done);
 /** A page of a pager area served by this task's own pager. */
 int pagein_cases(void);
 

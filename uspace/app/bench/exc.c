@@ -28,18 +28,16 @@ static void exc_worker(void *arg)
 	ipc_poke(); /* the handler waits for its next event */
 }
 
-/** Answers every breakpoint with "resume" until the worker is done. */
-static errno_t exc_serve(void)
+errno_t bench_serve_until(
+    sysarg_t method, const ipc_payload_t *answer, volatile int *done)
 {
 	ipc_event_t ev;
 	errno_t rc = ipc_wait(&ev, 0, 0);
-	while (rc == EOK && !(ev.kind == IPC_EVENT_POKE && worker_done)) {
-		if (ev.kind == IPC_EVENT_REQUEST && ev.imethod == IPC_M_EXCEPTION) {
-			ipc_payload_t answer = {EOK, {EXC_RESUME, 0, 0, 0, 0}};
-			rc = ipc_answer_wait(ev.cap, &answer, 0, 0, &ev);
-		} else {
+	while (rc == EOK && !(ev.kind == IPC_EVENT_POKE && *done)) {
+		if (ev.kind == IPC_EVENT_REQUEST && ev.imethod == method)
+			rc = ipc_answer_wait(ev.cap, answer, 0, 0, &ev);
+		else
 			rc = ipc_wait(&ev, 0, 0);
-		}
 	}
 	return rc;
 }
@@ -50,8 +48,9 @@ int exc_cases(void)
 	errno_t rc = exc_handler_set_to_me(0, 0, 0);
 	if (rc == EOK)
 		rc = thread_create(exc_worker, NULL, "int3", &t);
+	const ipc_payload_t resume = {EOK, {EXC_RESUME, 0, 0, 0, 0}};
 	if (rc == EOK)
-		rc = exc_serve();
+		rc = bench_serve_until(IPC_M_EXCEPTION, &resume, &worker_done);
 	if (rc == EOK)
 		rc = thread_join(t);
 	DISCARD(cleanup, exc_handler_set(0, 0, CAP_NULL));

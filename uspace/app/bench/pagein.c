@@ -36,22 +36,6 @@ static void pagein_worker(void *arg)
 	ipc_poke(); /* the pager waits for its next event */
 }
 
-/** Answers every page-in with pagein_page until the worker is done. */
-static errno_t pagein_serve(void)
-{
-	ipc_event_t ev;
-	errno_t rc = ipc_wait(&ev, 0, 0);
-	while (rc == EOK && !(ev.kind == IPC_EVENT_POKE && pagein_done)) {
-		if (ev.kind == IPC_EVENT_REQUEST && ev.imethod == IPC_M_PAGE_IN) {
-			ipc_payload_t answer = {EOK, {(sysarg_t) pagein_page, PAGE, 0, 0, 0}};
-			rc = ipc_answer_wait(ev.cap, &answer, 0, 0, &ev);
-		} else {
-			rc = ipc_wait(&ev, 0, 0);
-		}
-	}
-	return rc;
-}
-
 int pagein_cases(void)
 {
 	as_pager_t p = {.flags = AS_PAGER_TO_ME, .label = PAGEIN_LABEL};
@@ -64,8 +48,9 @@ int pagein_cases(void)
 		pagein_area = (volatile uint8_t *) base;
 		rc = thread_create(pagein_worker, NULL, "toucher", &t);
 	}
+	const ipc_payload_t page = {EOK, {(sysarg_t) pagein_page, PAGE, 0, 0, 0}};
 	if (rc == EOK)
-		rc = pagein_serve();
+		rc = bench_serve_until(IPC_M_PAGE_IN, &page, &pagein_done);
 	if (rc == EOK)
 		rc = thread_join(t);
 	if (base != AS_AREA_ANY)

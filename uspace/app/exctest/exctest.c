@@ -449,6 +449,61 @@ static void test_debug_stop_read_and_resume(void)
 	CHECK(exit.how == TASK_EXIT_KILLED);
 }
 
+/* Counts the rounds of the looping children (the parent reads it). */
+static volatile uint64_t loop_rounds;
+
+/** Whether child @a id's loop_rounds grows within 30 s after @a from. */
+static bool rounds_grow(task_id_t id, uint64_t from)
+{
+	for (int i = 0; i < 30000; i++) {
+		uint64_t now = 0;
+		if (debug_mem_read(id, (uintptr_t) &loop_rounds, &now, sizeof(now)) ==
+			EOK &&
+		    now > from)
+			return true;
+		fibril_usleep(1000);
+	}
+	return false;
+}
+
+/** A child looping on system calls (@a mode) stops on its way out of one,
+ *  where no timer tick finds it in user mode, and goes on where it was. */
+static void debug_stop_on_the_way_out(const char *mode)
+{
+	task_id_t id;
+	task_wait_t wait;
+	CHECK_RC(child_start(mode, &id, &wait), EOK);
+	CHECK(rounds_grow(id, 0));
+	CHECK_RC(debug_stop(id), EOK);
+	EXPECT(thread_state_becomes(id, EXC_THREAD_STOPPED), "%s: never stopped", mode);
+	exc_thread_info_t t[4];
+	size_t n = 0;
+	CHECK_RC(debug_threads(id, t, 4, &n), EOK);
+	exc_regs_t regs;
+	CHECK_RC(debug_regs_get(id, t[0].id, &regs), EOK);
+	EXPECT(regs.rip == t[0].ip && regs.rip != 0, "rip %#llx, listed %#llx",
+	    (unsigned long long) regs.rip, (unsigned long long) t[0].ip);
+	uint64_t rounds = 0;
+	CHECK_RC(
+	    debug_mem_read(id, (uintptr_t) &loop_rounds, &rounds, sizeof(rounds)), EOK);
+	CHECK_RC(debug_resume(id), EOK);
+	EXPECT(rounds_grow(id, rounds), "%s: no round after the resume", mode);
+	CHECK_RC(task_kill(id), EOK);
+	task_exit_t exit;
+	CHECK_RC(task_wait(&wait, &exit, NULL), EOK);
+	CHECK(exit.how == TASK_EXIT_KILLED); /* not a fault: it went on intact */
+}
+
+static void test_debug_stop_catches_a_thread_leaving_a_light_system_call(void)
+{
+	debug_stop_on_the_way_out("sleep-loop");
+}
+
+static void test_debug_stop_catches_a_thread_leaving_an_ipc_wait(void)
+{
+	debug_stop_on_the_way_out("wait-loop");
+}
+
 /* Only one's children, or with PERM_DEBUG: the naming service (task 1) is
  * not ours; the child checks that it may not debug us. */
 static void test_debugging_needs_a_child_or_the_permission(void)
@@ -489,27 +544,9 @@ static void test_a_dead_debuggers_stop_is_lifted(void)
 
 static kernel_stats_t baseline;
 
-static bool counters_back(void)
-{
-	kernel_stats_t now;
-	for (int i = 0; i < 30000; i++) {
-		if (kernel_stats_get(&now) == EOK && now.tasks == baseline.tasks &&
-		    now.threads == baseline.threads &&
-		    now.capabilities == baseline.capabilities)
-			return true;
-		fibril_usleep(1000);
-	}
-	printf("exctest: tasks %llu -> %llu, threads %llu -> %llu, caps %llu -> %llu\n",
-	    (unsigned long long) baseline.tasks, (unsigned long long) now.tasks,
-	    (unsigned long long) baseline.threads, (unsigned long long) now.threads,
-	    (unsigned long long) baseline.capabilities,
-	    (unsigned long long) now.capabilities);
-	return false;
-}
-
 static void test_everything_is_released(void)
 {
-	CHECK(counters_back());
+	CHECK(test_counters_back(&baseline));
 }
 
 /*
@@ -625,6 +662,25 @@ static int child_stopper(void)
 	return (int) id;
 }
 
+static int child_sleep_loop(void)
+{
+	while (loop_rounds != UINT64_MAX) {
+		DISCARD(best_effort, thread_sleep(20000));
+		loop_rounds++;
+	}
+	return 1;
+}
+
+static int child_wait_loop(void)
+{
+	ipc_event_t ev;
+	while (loop_rounds != UINT64_MAX) {
+		DISCARD(best_effort, ipc_wait(&ev, 20000, 0));
+		loop_rounds++;
+	}
+	return 1;
+}
+
 static int child_exit(void)
 {
 	return 0;
@@ -638,7 +694,8 @@ static int child_main(const char *mode)
 	} modes[] = {{"page", child_page}, {"dying-handler", child_dying_handler},
 	    {"self", child_self}, {"spin", child_spin}, {"noperm", child_noperm},
 	    {"exit", child_exit}, {"crash", child_crash}, {"stopper", child_stopper},
-	    {"debugger", child_debugger}};
+	    {"debugger", child_debugger}, {"sleep-loop", child_sleep_loop},
+	    {"wait-loop", child_wait_loop}};
 	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
 		if (strcmp(mode, modes[i].name) == 0)
 			return modes[i].fn();
@@ -681,6 +738,8 @@ int main(int argc, char *argv[])
 	RUN(test_handler_death_kills_the_faulting_task);
 	RUN(test_a_handler_is_not_sent_its_own_fault);
 	RUN(test_debug_stop_read_and_resume);
+	RUN(test_debug_stop_catches_a_thread_leaving_a_light_system_call);
+	RUN(test_debug_stop_catches_a_thread_leaving_an_ipc_wait);
 	RUN(test_debugging_needs_a_child_or_the_permission);
 	RUN(test_perm_debug_reads_any_task_but_names_no_handler);
 	RUN(test_a_dead_debuggers_stop_is_lifted);

@@ -515,32 +515,14 @@ static void test_bad_mmap_arguments_are_refused(void)
 	close(fd);
 }
 
-static bool counters_back(void)
-{
-	kernel_stats_t now;
-	for (int i = 0; i < 30000; i++) {
-		if (kernel_stats_get(&now) == EOK && now.tasks == baseline.tasks &&
-		    now.threads == baseline.threads &&
-		    now.capabilities == baseline.capabilities)
-			return true;
-		fibril_usleep(1000);
-	}
-	printf("pagertest: tasks %llu -> %llu, threads %llu -> %llu, caps %llu -> %llu\n",
-	    (unsigned long long) baseline.tasks, (unsigned long long) now.tasks,
-	    (unsigned long long) baseline.threads, (unsigned long long) now.threads,
-	    (unsigned long long) baseline.capabilities,
-	    (unsigned long long) now.capabilities);
-	return false;
-}
-
 static void test_everything_is_released(void)
 {
-	CHECK(counters_back());
+	CHECK(test_counters_back(&baseline));
 }
 
 static void test_every_mapping_is_released(void)
 {
-	CHECK(counters_back());
+	CHECK(test_counters_back(&baseline));
 }
 
 /*

@@ -5,6 +5,12 @@
  * Ordinary calls (below SYS_IPC_FIRST) take the light path: only the
  * registers the C handler may clobber are saved, the number goes to the
  * handler as its seventh argument (on the stack), and we leave with sysret.
+ * While any task is stopped by the debug interface (exc_debug_stops, one
+ * compare here), the light frame and the live callee-saved registers (the
+ * user's again once the handler has returned) become a full istate_t for
+ * syscall_light_stop, which stops the thread if its task is the stopped
+ * one, and we leave through the interrupt exit, which takes what a debugger
+ * changed.
  * RCX is the RIP the `syscall` instruction stored, so it is canonical and
  * sysret cannot fault in ring 0.
  *
@@ -18,9 +24,8 @@
 #include <arch/cpu_local.h>
 #include <arch/layout.h>
 #include <arch/regs.S.h>
+#include <arch/syscall.h>
 #include <abi/syscall.h>
-
-#define SYSCALL_VECTOR	0x100
 
 	.text
 	.globl syscall_entry
@@ -44,6 +49,8 @@ syscall_entry:
 	mov	%r10, %rcx		/* 4th argument */
 	call	syscall_light
 	cli
+	cmpl	$0, exc_debug_stops(%rip)
+	jne	syscall_light_stopping
 	add	$8, %rsp
 	popq	%r9
 	popq	%r8
@@ -56,6 +63,40 @@ syscall_entry:
 	popq	%rsp
 	swapgs
 	sysretq
+
+/* The light frame, from RSP: number, r9, r8, r10, rdx, rsi, rdi, r11
+ * (RFLAGS), rcx (RIP), user RSP; RAX holds the result. */
+syscall_light_stopping:
+	mov	%rsp, %rdx
+	pushq	$GDT_UDATA		/* ss */
+	pushq	72(%rdx)		/* rsp */
+	pushq	56(%rdx)		/* rflags */
+	pushq	$GDT_UCODE		/* cs */
+	pushq	64(%rdx)		/* rip */
+	pushq	$0			/* error */
+	pushq	$SYSCALL_VECTOR
+	pushq	%rax
+	pushq	%rbx
+	pushq	64(%rdx)		/* rcx: the RIP, as sysret leaves it */
+	pushq	32(%rdx)		/* rdx */
+	pushq	40(%rdx)		/* rsi */
+	pushq	48(%rdx)		/* rdi */
+	pushq	%rbp
+	pushq	16(%rdx)		/* r8 */
+	pushq	8(%rdx)			/* r9 */
+	pushq	24(%rdx)		/* r10 */
+	pushq	56(%rdx)		/* r11: the RFLAGS, as sysret leaves it */
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	mov	%rsp, %rdi
+	pushq	17*8(%rsp)		/* frame link through the user RIP */
+	pushq	%rbp
+	mov	%rsp, %rbp
+	call	syscall_light_stop
+	add	$16, %rsp
+	jmp	isr_return
 
 syscall_full:
 	pushq	$GDT_UDATA		/* ss */

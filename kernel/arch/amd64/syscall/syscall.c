@@ -8,6 +8,8 @@
 #include <syscall.h>
 #include <cpu.h>
 #include <ipc/fastpath.h>
+#include <proc/exc.h>
+#include <proc/task.h>
 #include <proc/thread.h>
 
 #define MSR_EFER   0xc0000080
@@ -31,6 +33,28 @@ void syscall_arch_init(void)
 
 void syscall_handler(istate_t *is);
 bool syscall_ipc_fast(istate_t *is);
+void syscall_light_stop(istate_t *is);
+
+/** On the way back to user mode with the registers in @a is: a thread of a
+ *  task stopped by the debug interface waits here. One load while no task
+ *  is stopped. */
+static inline void syscall_debug_stop_point(istate_t *is)
+{
+	if (unlikely(exc_debug_stops != 0) && THREAD->task->debug_stop)
+		exc_debug_stop_point(is);
+}
+
+/** The light path's way out while some task is stopped (syscall.S built
+ *  the full frame @a is): stop if it is ours, then leave as any full
+ *  system call. Interrupts off. */
+void syscall_light_stop(istate_t *is)
+{
+	syscall_debug_stop_point(is);
+	if (THREAD->kill_pending) {
+		irq_enable();
+		thread_exit();
+	}
+}
 
 /** The IPC fast path's entry (syscall.S, SYS_IPC_CALL_WAIT and
  *  SYS_IPC_ANSWER_WAIT): true when done, false for the general path.
@@ -54,6 +78,7 @@ void syscall_handler(istate_t *is)
 	else
 		is->rax = (uint64_t) syscall_dispatch(
 		    is->rax, is->rdi, is->rsi, is->rdx, is->r10, is->r8, is->r9);
+	syscall_debug_stop_point(is);
 	syscall_return_to_user();
 }
 

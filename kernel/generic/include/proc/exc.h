@@ -30,6 +30,10 @@ typedef struct exc_stop {
  * @a what names the fault for the log.
  */
 bool exc_fault(exc_context_t *ctx, unsigned kind, uintptr_t addr, const char *what);
+/** How many tasks are stopped by the debug interface: the system-call exits
+ *  look at their task only while it is not 0 (changed under the stopped
+ *  task's debug_wq.lock). */
+extern volatile uint32_t exc_debug_stops;
 /** The current thread is on its way to user mode with its registers in
  *  @a ctx while its task is stopped by the debug interface: it waits here. */
 void exc_debug_stop_point(exc_context_t *ctx);

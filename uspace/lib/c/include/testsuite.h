@@ -11,6 +11,8 @@
 #include <discard.h>
 
 #include <abi/errno.h>
+#include <abi/proc.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,6 +29,10 @@ void test_failf(int line, const char *fmt, ...) __attribute__((format(printf, 2,
 /** Ends the whole run (as failed) when one test takes longer than @a usec:
  *  for tests that wait for answers that might never come. */
 _NODISCARD errno_t test_suite_limit(uint64_t usec);
+/** Whether the kernel's task, thread and capability counts come back to
+ *  those of @a baseline within 30 s (what is left after a test's children
+ *  ended); if not, prints both. */
+bool test_counters_back(const kernel_stats_t *baseline);
 /** Prints the summary line; the exit status for the suite (0: all passed). */
 int test_suite_end(void);
 /** The same, but the exit status is the number of failed tests. */

@@ -4,6 +4,7 @@
 #include <fibril.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <task.h>
 #include <testsuite.h>
 
 #define WATCH_USEC 100000
@@ -89,4 +90,22 @@ int test_suite_end_count(void)
 int test_suite_end(void)
 {
 	return test_suite_end_count() == 0 ? 0 : 1;
+}
+
+bool test_counters_back(const kernel_stats_t *baseline)
+{
+	kernel_stats_t now;
+	for (int i = 0; i < 30000; i++) {
+		if (kernel_stats_get(&now) == EOK && now.tasks == baseline->tasks &&
+		    now.threads == baseline->threads &&
+		    now.capabilities == baseline->capabilities)
+			return true;
+		fibril_usleep(1000);
+	}
+	printf("%s: tasks %llu -> %llu, threads %llu -> %llu, caps %llu -> %llu\n",
+	    suite_tag, (unsigned long long) baseline->tasks,
+	    (unsigned long long) now.tasks, (unsigned long long) baseline->threads,
+	    (unsigned long long) now.threads, (unsigned long long) baseline->capabilities,
+	    (unsigned long long) now.capabilities);
+	return false;
 }

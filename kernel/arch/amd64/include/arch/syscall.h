@@ -1,6 +1,10 @@
 #ifndef ARCH_SYSCALL_H
 #define ARCH_SYSCALL_H
 
+/* istate_t.vector of a system call's full frame (syscall.S). */
+#define SYSCALL_VECTOR 0x100
+
+#ifndef __ASSEMBLY__
 #include <types.h>
 
 struct istate;
@@ -9,5 +13,6 @@ void syscall_arch_init(void);
 /** Fills a user context that starts at @a entry with stack @a sp and @a arg in RDI. */
 void arch_user_istate_init(
     struct istate *is, uintptr_t entry, uintptr_t sp, uintptr_t arg);
+#endif
 
 #endif
