@@ -69,6 +69,7 @@ include kernel/test/host/host.mk
 include uspace/uspace.mk
 include uspace/srv/tmpfs/test/host/host.mk
 include uspace/srv/fat/test/host/host.mk
+include uspace/srv/ext2/test/host/host.mk
 include uspace/srv/volsrv/test/host/host.mk
 include uspace/app/mkfat/test/host/host.mk
 include uspace/srv/locsrv/test/host/host.mk

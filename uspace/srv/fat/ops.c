@@ -63,24 +63,6 @@ static uint32_t fat_now(void)
 	return (uint32_t) (EPOCH_DATE + day) << 16 | time;
 }
 
-static errno_t dev_read(void *dev, uint64_t ba, size_t count, void *buf)
-{
-	return bd_read(dev, ba, count, buf);
-}
-
-static errno_t dev_write(void *dev, uint64_t ba, size_t count, const void *buf)
-{
-	return bd_write(dev, ba, count, buf);
-}
-
-static errno_t dev_sync(void *dev)
-{
-	return bd_sync(dev);
-}
-
-static const bcache_dev_t dev_ops = {
-    .read = dev_read, .write = dev_write, .sync = dev_sync};
-
 static void inst_free(fat_inst_t *inst)
 {
 	bcache_destroy(inst->bc);
@@ -102,7 +84,7 @@ static errno_t inst_make(sysarg_t id, const char *opts, bool rdonly, fat_inst_t 
 	inst->id = id;
 	errno_t rc = bd_open_name(name, &inst->bd);
 	if (rc == EOK) {
-		inst->bc = bcache_create(&dev_ops, inst->bd, inst->bd->block_size,
+		inst->bc = bcache_create(&bd_cache_ops, inst->bd, inst->bd->block_size,
 		    inst->bd->block_count, CACHE_BLOCKS);
 		rc = inst->bc != NULL ? EOK : ENOMEM;
 	}

@@ -9,6 +9,7 @@
 
 #include <abi/bd.h>
 #include <async.h>
+#include <bcache.h>
 #include <discard.h>
 #include <loc.h>
 #include <stdint.h>
@@ -41,6 +42,10 @@ _NODISCARD errno_t bd_share(bd_t *bd, size_t size);
 /** Blocks to/from bd->shared + @a offset. */
 _NODISCARD errno_t bd_read_shared(bd_t *bd, uint64_t ba, size_t count, size_t offset);
 _NODISCARD errno_t bd_write_shared(bd_t *bd, uint64_t ba, size_t count, size_t offset);
+
+/** A block cache's device (bcache.h) over a bd_t, the cache's device
+ *  argument; its blocks are the device's. */
+extern const bcache_dev_t bd_cache_ops;
 
 /** The file system on @a bd by its signature: "fat" or "ext2" in *@a type;
  *  ENOENT when none is recognised, EIO when the device cannot be read. */

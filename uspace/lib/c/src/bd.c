@@ -165,6 +165,24 @@ errno_t bd_write_shared(bd_t *bd, uint64_t ba, size_t count, size_t offset)
 	return bd_req(bd, BD_WRITE_SHARED, ba, count, offset);
 }
 
+static errno_t cache_read(void *dev, uint64_t ba, size_t count, void *buf)
+{
+	return bd_read(dev, ba, count, buf);
+}
+
+static errno_t cache_write(void *dev, uint64_t ba, size_t count, const void *buf)
+{
+	return bd_write(dev, ba, count, buf);
+}
+
+static errno_t cache_sync(void *dev)
+{
+	return bd_sync(dev);
+}
+
+const bcache_dev_t bd_cache_ops = {
+    .read = cache_read, .write = cache_write, .sync = cache_sync};
+
 #define PROBE_BYTES	 2048 /* the boot sector and ext2's superblock */
 #define EXT2_MAGIC_OFF	 (1024 + 56)
 #define EXT2_MAGIC	 0xef53
