@@ -160,40 +160,97 @@ def mcopy_read(path, name):
     return data
 
 
-def check_fat_image(path):
-    """fsck.fat -n clean and every file fstest wrote read back by mcopy:
-    [(name, ok, detail)]."""
-    ok, out = sh("fsck.fat", "-n", path)
-    checks = [("fsck-fat-clean", ok, out.strip().replace("\n", "; "))]
+def make_ext2_disk(path, size_mib=64, block=4096):
+    """An ext2 image made by mke2fs -d from a tree holding /host/Host
+    File.bin (100,000 bytes, seed 1)."""
+    if os.path.exists(path):
+        os.unlink(path)
+    tree = path + ".tree"
+    subprocess.run(["rm", "-rf", tree], check=True)
+    os.makedirs(os.path.join(tree, "host"))
+    with open(os.path.join(tree, "host", "Host File.bin"), "wb") as f:
+        f.write(pattern(100000, 1))
+    ok, out = sh("mke2fs", "-q", "-F", "-t", "ext2", "-b", str(block), "-d", tree, path,
+                 f"{size_mib}M")
+    subprocess.run(["rm", "-rf", tree], check=True)
+    if not ok:
+        raise RuntimeError(out)
+
+
+def debugfs_read(path, name):
+    """The bytes of @name in ext2 image @path, or None."""
+    out = path + ".out"
+    if os.path.exists(out):
+        os.unlink(out)
+    ok, _ = sh("debugfs", "-R", f'dump "{name}" {out}', path)
+    if not ok or not os.path.exists(out):
+        return None
+    with open(out, "rb") as f:
+        data = f.read()
+    os.unlink(out)
+    return data
+
+
+def check_image(path, fsck, read):
+    """The host's fsck clean and every file fstest wrote read back by the
+    host's tools (read(path, name) -> bytes or None): [(name, ok, detail)]."""
+    ok, out = sh(*fsck, path)
+    checks = [(fsck[0].replace(".", "-") + "-clean", ok, out.strip().replace("\n", "; "))]
     bad = []
     for i, size in enumerate(FS_SIZES):
         name = f"/guest/nested dir/deeper/size {size}.bin"
-        if mcopy_read(path, name) != pattern(size, i + 2):
+        if read(path, name) != pattern(size, i + 2):
             bad.append(name)
-    if mcopy_read(path, "/guest/nested dir/renamed.txt") != pattern(3000, 20):
+    if read(path, "/guest/nested dir/renamed.txt") != pattern(3000, 20):
         bad.append("renamed.txt")
-    if mcopy_read(path, "/guest/to be deleted.txt") is not None:
+    if read(path, "/guest/to be deleted.txt") is not None:
         bad.append("a deleted file is still there")
+    return checks, bad
+
+
+def check_fat_image(path):
+    """fsck.fat -n clean and every file fstest wrote read back by mcopy."""
+    checks, bad = check_image(path, ["fsck.fat", "-n"], mcopy_read)
     checks.append(("mcopy-reads-what-the-guest-wrote", not bad, f"{path}: {bad}"))
     return checks
 
 
-def run_fs_fat(results, args, driver="ata"):
-    """fstest on a FAT32 disk: the guest's suite, then the host's fsck and
-    mcopy on the image, then a second boot that finds the files there."""
-    prefix = f"fs-fat-{driver}"
+def check_ext2_image(path):
+    """e2fsck -fn clean and every file fstest wrote read back by debugfs,
+    the sparse file's hole as zeros."""
+    checks, bad = check_image(path, ["e2fsck", "-fn"], debugfs_read)
+    sparse = debugfs_read(path, "/guest/sparse.bin")
+    if sparse is None or sparse[:8 * MIB] != bytes(8 * MIB) or \
+            sparse[8 * MIB:] != pattern(100, 22):
+        bad.append("sparse.bin")
+    checks.append(("debugfs-reads-what-the-guest-wrote", not bad, f"{path}: {bad}"))
+    return checks
+
+
+FS_KINDS = {
+    "fat": (make_fat_disk, check_fat_image),
+    "ext2": (make_ext2_disk, check_ext2_image),
+}
+
+
+def run_fs(results, args, fs="fat", driver="ata"):
+    """fstest on a disk of file system @fs: the guest's suite, then the
+    host's fsck and reading tool on the image, then a second boot that finds
+    the files there and kills the server in the middle of a copy."""
+    prefix = f"fs-{fs}-{driver}"
     path = os.path.join(LOG_DIR, prefix + ".img")
     os.makedirs(LOG_DIR, exist_ok=True)
-    make_fat_disk(path)
+    make, check = FS_KINDS[fs]
+    make(path)
     disk = disk_args(path, driver)
-    cmdline = "testinit=ns,vfs,tmpfs testtask=fstest"
-    run_line_suite(results, args, "fstest", cmdline + driver_args(driver), prefix, args.iso,
-                   extra=disk)
-    for name, ok, detail in check_fat_image(path):
+    on_virtio = ",virtio" if driver == "virtio" else ""
+    cmdline = f"testinit=ns,vfs,tmpfs testtask=fstest testargs={fs}"
+    run_line_suite(results, args, "fstest", cmdline + on_virtio, prefix, args.iso, extra=disk)
+    for name, ok, detail in check(path):
         results.record(f"{prefix}.{name}", ok, detail)
-    second = " testargs=verify" + (",virtio" if driver == "virtio" else "")
-    run_line_suite(results, args, "fstest", cmdline + second,
-                   prefix + "-second-boot", args.iso, extra=disk, allow=[r"\(fat\) killed"])
+    run_line_suite(results, args, "fstest", cmdline + ",verify" + on_virtio,
+                   prefix + "-second-boot", args.iso, extra=disk,
+                   allow=[r"\(%s\) killed" % fs])
 
 
 def bench_fat(iso, qemu, mem):

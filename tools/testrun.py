@@ -1092,14 +1092,16 @@ SUITES = {
     # Block devices and file systems on disks (tools/storage_tests.py).
     "bd-ata": lambda results, args: importlib.import_module("storage_tests").run_bd(
         results, args, "ata"),
-    "fs-fat-ata": lambda results, args: importlib.import_module("storage_tests").run_fs_fat(
-        results, args, "ata"),
+    "fs-fat-ata": lambda results, args: importlib.import_module("storage_tests").run_fs(
+        results, args, "fat", "ata"),
+    "fs-ext2-ata": lambda results, args: importlib.import_module("storage_tests").run_fs(
+        results, args, "ext2", "ata"),
     "bd-virtio": lambda results, args: importlib.import_module("storage_tests").run_bd(
         results, args, "virtio"),
     "bd-virtio-faulty": lambda results, args: importlib.import_module(
         "storage_tests").run_bd_virtio_faulty(results, args),
-    "fs-fat-virtio": lambda results, args: importlib.import_module("storage_tests").run_fs_fat(
-        results, args, "virtio"),
+    "fs-fat-virtio": lambda results, args: importlib.import_module("storage_tests").run_fs(
+        results, args, "fat", "virtio"),
     "kernel-ubsan": needs_image("ubsan-iso", lambda results, args: run_kernel_selftests(
         results, args, "kernel-ubsan", args.ubsan_iso)),
     "kernel-nodebug": needs_image("nodebug-iso", lambda results, args: run_kernel_selftests(

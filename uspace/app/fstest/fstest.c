@@ -1,14 +1,18 @@
 /*
- * fstest: the FAT server on a disk, in a boot of its own (`testinit=ns,vfs,
- * tmpfs testtask=fstest`, QEMU with an IDE disk the harness formatted with
- * mkfs.fat and filled with mcopy: /host/Host File.bin, 100000 bytes of
- * pattern(seed 1)). Starts locsrv, devman (the ata driver) and the fat
+ * fstest: a file-system server on a disk, in a boot of its own
+ * (`testinit=ns,vfs,tmpfs testtask=fstest testargs=TYPE...`, TYPE fat, the
+ * default, or ext2; QEMU with an IDE disk the harness made with mkfs.fat
+ * and mcopy or with mke2fs -d: /host/Host File.bin, 100000 bytes of
+ * pattern(seed 1)). Starts locsrv, devman (the ata driver) and the
  * server, mounts the disk at /disk and
  *   - reads the host's file back;
  *   - writes files of 0, 1, 4095, 4096, 4097 bytes and 1 MiB in nested
  *     directories, renames and deletes (the harness then checks the image
- *     with fsck.fat -n and reads every file with mcopy);
- *   - gets EINVAL for names FAT cannot store and EROFS on a read-only mount;
+ *     with fsck.fat -n and mcopy, or e2fsck -fn and debugfs);
+ *   - FAT: gets EINVAL for names FAT cannot store; ext2: such names work,
+ *     a sparse file reads its hole as zeros and takes no blocks for it,
+ *     truncation cuts and zeros;
+ *   - gets EROFS on a read-only mount;
  * With the argument `bench` it measures (TSC ticks: guest instructions
  * under -icount) sequential 4 MiB writes and reads in 64 KiB requests, a
  * cached re-read, create + write 4 KiB + close + sync, and listing a
@@ -32,8 +36,8 @@
 #include <vfs.h>
 
 #define USAGE \
-	"[verify|bench] [virtio] (a test program; make test boots it with " \
-	"testtask=fstest)"
+	"[fat|ext2] [verify|bench] [virtio] (a test program; make test boots it " \
+	"with testtask=fstest)"
 
 #define TEST_LIMIT_USEC (300 * 1000 * 1000)
 #define STABLE_USEC	(30 * 1000 * 1000)
@@ -44,7 +48,9 @@
 #define MIB		(1024 * 1024)
 
 static const size_t sizes[] = {0, 1, 4095, 4096, 4097, MIB};
-static task_id_t fat_task;
+static task_id_t fs_task;
+static const char *fs_type = "fat";
+static char fs_server[32];
 /* The disk: the ATA one, or with the argument `virtio` the virtio-blk one
  * in PCI slot 4 (tools/storage_tests.py). */
 static const char *disk_name = DISK_ATA;
@@ -103,18 +109,21 @@ static void test_the_disk_mounts(void)
 	static const char *const devman_args[] = {"/srv/devman", NULL};
 	CHECK_RC(devman_start(devman_args), EOK);
 	CHECK_RC(devman_wait_stable(STABLE_USEC), EOK);
-	CHECK_RC(task_start_server("/srv/fat", 0, &fat_task), EOK);
-	CHECK_RC(vfs_mount("/disk", "fat", disk_name, VFS_MOUNT_WAIT), EOK);
+	CHECK_RC(task_start_server(fs_server, 0, &fs_task), EOK);
+	CHECK_RC(vfs_mount("/disk", fs_type, disk_name, VFS_MOUNT_WAIT), EOK);
 	vfs_statfs_t st;
 	CHECK_RC(vfs_statfs("/disk", &st), EOK);
-	CHECK(strcmp(st.fs_type, "fat") == 0 && st.total_blocks > 0);
+	CHECK(strcmp(st.fs_type, fs_type) == 0 && st.total_blocks > 0);
 }
 
 static void test_a_file_the_host_made_reads_back(void)
 {
 	CHECK_RC(file_check(HOST_FILE, HOST_SIZE, 1), EOK);
 	vfs_stat_t st;
-	CHECK_RC(vfs_stat("/disk/HOST/host file.BIN", &st), EOK);
+	/* FAT ignores case, ext2 does not. */
+	errno_t want = strcmp(fs_type, "fat") == 0 ? EOK : ENOENT;
+	CHECK_RC(vfs_stat("/disk/HOST/host file.BIN", &st), want);
+	CHECK_RC(vfs_stat(HOST_FILE, &st), EOK);
 	CHECK(st.size == HOST_SIZE && st.type == VFS_NODE_FILE);
 }
 
@@ -165,10 +174,99 @@ static void test_names_fat_cannot_store_are_refused(void)
 	CHECK_RC(vfs_mkdir("/disk/star*"), EINVAL);
 }
 
+static void test_ext2_stores_any_name_but_slash(void)
+{
+	uint8_t data[10];
+	pattern(data, sizeof(data), 21);
+	CHECK_RC(file_write("/disk/a:b", data, sizeof(data)), EOK);
+	CHECK_RC(file_write("/disk/what?", data, sizeof(data)), EOK);
+	CHECK_RC(vfs_mkdir("/disk/star*"), EOK);
+	CHECK_RC(file_check("/disk/a:b", sizeof(data), 21), EOK);
+	CHECK_RC(vfs_unlink("/disk/star*", VFS_UNLINK_DIR), EOK);
+	CHECK_RC(vfs_unlink("/disk/what?", 0), EOK);
+}
+
+/** Writes @a len bytes of pattern @a seed at @a pos of @a path. */
+static errno_t write_at(const char *path, uint64_t pos, size_t len, unsigned seed)
+{
+	uint8_t data[4096];
+	pattern(data, len, seed);
+	int fd;
+	errno_t rc = vfs_open(path, O_WRONLY | O_CREAT, &fd);
+	if (rc != EOK)
+		return rc;
+	uint64_t at;
+	size_t n;
+	rc = vfs_seek(fd, (int64_t) pos, SEEK_SET, &at);
+	if (rc == EOK)
+		rc = vfs_write(fd, data, len, &n);
+	errno_t rc2 = vfs_close(fd);
+	return rc != EOK ? rc : rc2;
+}
+
+/** Whether @a len bytes at @a pos of @a path are zeros. */
+static errno_t zeros_at(const char *path, uint64_t pos, size_t len)
+{
+	static uint8_t buf[65536];
+	int fd;
+	errno_t rc = vfs_open(path, O_RDONLY, &fd);
+	if (rc != EOK)
+		return rc;
+	uint64_t at;
+	rc = vfs_seek(fd, (int64_t) pos, SEEK_SET, &at);
+	for (size_t done = 0; rc == EOK && done < len;) {
+		size_t n;
+		rc = vfs_read(fd, buf, len - done < sizeof(buf) ? len - done : sizeof(buf), &n);
+		for (size_t i = 0; rc == EOK && i < n; i++)
+			rc = buf[i] == 0 ? EOK : EIO;
+		if (rc == EOK && n == 0)
+			rc = EIO;
+		done += n;
+	}
+	errno_t rc2 = vfs_close(fd);
+	return rc != EOK ? rc : rc2;
+}
+
+static void test_ext2_sparse_files_read_zeros_and_take_no_blocks(void)
+{
+	vfs_statfs_t before, after;
+	CHECK_RC(vfs_statfs("/disk", &before), EOK);
+	CHECK_RC(write_at("/disk/guest/sparse.bin", 8 * MIB, 100, 22), EOK);
+	CHECK_RC(vfs_statfs("/disk", &after), EOK);
+	CHECK(before.free_blocks - after.free_blocks <= 4); /* data and map */
+	vfs_stat_t st;
+	CHECK_RC(vfs_stat("/disk/guest/sparse.bin", &st), EOK);
+	CHECK(st.size == 8 * MIB + 100);
+	CHECK_RC(zeros_at("/disk/guest/sparse.bin", 0, 8 * MIB), EOK);
+}
+
+static void test_ext2_truncation_cuts_and_zeros(void)
+{
+	uint8_t data[20000];
+	pattern(data, sizeof(data), 23);
+	CHECK_RC(file_write("/disk/guest/cut.bin", data, sizeof(data)), EOK);
+	int fd;
+	CHECK_RC(vfs_open("/disk/guest/cut.bin", O_RDWR, &fd), EOK);
+	CHECK_RC(vfs_truncate(fd, 1000), EOK);
+	CHECK_RC(vfs_truncate(fd, 9000), EOK);
+	CHECK_RC(vfs_close(fd), EOK);
+	vfs_stat_t st;
+	CHECK_RC(vfs_stat("/disk/guest/cut.bin", &st), EOK);
+	CHECK(st.size == 9000);
+	static uint8_t back[1000];
+	size_t n;
+	CHECK_RC(vfs_open("/disk/guest/cut.bin", O_RDONLY, &fd), EOK);
+	errno_t rc = vfs_read(fd, back, sizeof(back), &n);
+	DISCARD(cleanup, vfs_close(fd));
+	CHECK_RC(rc, EOK);
+	CHECK(n == sizeof(back) && memcmp(back, data, sizeof(back)) == 0);
+	CHECK_RC(zeros_at("/disk/guest/cut.bin", 1000, 8000), EOK);
+}
+
 static void test_a_read_only_mount_is_erofs(void)
 {
 	CHECK_RC(vfs_unmount("/disk"), EOK);
-	CHECK_RC(vfs_mount("/disk", "fat", disk_name, VFS_MOUNT_RDONLY), EOK);
+	CHECK_RC(vfs_mount("/disk", fs_type, disk_name, VFS_MOUNT_RDONLY), EOK);
 	int fd;
 	CHECK_RC(vfs_open("/disk/guest/new", O_WRONLY | O_CREAT, &fd), EROFS);
 	CHECK_RC(vfs_mkdir("/disk/guest/newdir"), EROFS);
@@ -178,7 +276,7 @@ static void test_a_read_only_mount_is_erofs(void)
 
 static void test_the_files_of_the_first_boot_are_there(void)
 {
-	CHECK_RC(vfs_mount("/disk", "fat", disk_name, 0), EOK);
+	CHECK_RC(vfs_mount("/disk", fs_type, disk_name, 0), EOK);
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		char path[128];
 		snprintf(path, sizeof(path), "/disk/guest/nested dir/deeper/size %zu.bin",
@@ -206,7 +304,7 @@ static errno_t copy_chunks(int in, int out, uint8_t *buf, unsigned chunks)
 
 static void test_a_killed_server_fails_only_its_mount(void)
 {
-	CHECK_RC(vfs_mount("/disk", "fat", disk_name, 0), EOK);
+	CHECK_RC(vfs_mount("/disk", fs_type, disk_name, 0), EOK);
 	CHECK_RC(vfs_mount("/mnt", "tmpfs", "", 0), EOK);
 	static uint8_t buf[65536];
 	int in, out;
@@ -215,7 +313,7 @@ static void test_a_killed_server_fails_only_its_mount(void)
 	    EOK);
 	CHECK_RC(vfs_open("/disk/guest/copy.bin", O_WRONLY | O_CREAT, &out), EOK);
 	CHECK_RC(copy_chunks(in, out, buf, 4), EOK);
-	CHECK_RC(task_kill(fat_task), EOK);
+	CHECK_RC(task_kill(fs_task), EOK);
 	errno_t rc = copy_chunks(in, out, buf, 12);
 	DISCARD(cleanup, vfs_close(in));
 	DISCARD(cleanup, vfs_close(out));
@@ -227,8 +325,8 @@ static void test_a_killed_server_fails_only_its_mount(void)
 	CHECK(st.size == 1000);
 	/* A new server mounts the disk again. */
 	CHECK_RC(vfs_unmount("/disk"), EOK);
-	CHECK_RC(task_start_server("/srv/fat", 0, &fat_task), EOK);
-	CHECK_RC(vfs_mount("/disk", "fat", disk_name, VFS_MOUNT_WAIT), EOK);
+	CHECK_RC(task_start_server(fs_server, 0, &fs_task), EOK);
+	CHECK_RC(vfs_mount("/disk", fs_type, disk_name, VFS_MOUNT_WAIT), EOK);
 	CHECK_RC(file_check("/disk/guest/nested dir/renamed.txt", 3000, 20), EOK);
 	CHECK_RC(vfs_unmount("/disk"), EOK);
 }
@@ -335,8 +433,13 @@ int main(int argc, char *argv[])
 	int status;
 	if (cmd_check_words(argc, argv, USAGE, NULL, &status))
 		return status;
-	bool verify = argc > 1 && strcmp(argv[1], "verify") == 0;
-	bool bench = argc > 1 && strcmp(argv[1], "bench") == 0;
+	int arg = 1;
+	if (argc > arg && (strcmp(argv[arg], "fat") == 0 || strcmp(argv[arg], "ext2") == 0))
+		fs_type = argv[arg++];
+	snprintf(fs_server, sizeof(fs_server), "/srv/%s", fs_type);
+	bool ext2 = strcmp(fs_type, "ext2") == 0;
+	bool verify = argc > arg && strcmp(argv[arg], "verify") == 0;
+	bool bench = argc > arg && strcmp(argv[arg], "bench") == 0;
 	if (strcmp(argv[argc - 1], "virtio") == 0)
 		disk_name = DISK_VIRTIO;
 	test_suite_start("fstest");
@@ -359,7 +462,13 @@ int main(int argc, char *argv[])
 	}
 	RUN(test_files_of_every_size_are_written);
 	RUN(test_renames_and_deletes_work);
-	RUN(test_names_fat_cannot_store_are_refused);
+	if (ext2) {
+		RUN(test_ext2_stores_any_name_but_slash);
+		RUN(test_ext2_sparse_files_read_zeros_and_take_no_blocks);
+		RUN(test_ext2_truncation_cuts_and_zeros);
+	} else {
+		RUN(test_names_fat_cannot_store_are_refused);
+	}
 	RUN(test_a_read_only_mount_is_erofs);
 	return test_suite_end();
 }
