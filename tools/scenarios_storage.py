@@ -1,9 +1,10 @@
 """Scenarios of disks under the image `make run` boots: build/disk.img made
-by tools/mkdisk.sh (an MBR disk with two FAT partitions), attached as make
-run attaches it (a virtio-blk disk in PCI slot 4), whose partitions
-the volume server serves and init mounts at /disk and /disk2
+by tools/mkdisk.sh (an MBR disk with a FAT and an ext2 partition),
+attached as make run attaches it (a virtio-blk disk in PCI slot 4), whose
+partitions the volume server serves and init mounts at /disk and /disk2
 (boot/cfg/fstab); what the shell writes there is on the image after `halt`
-(fsck.fat clean, mtools reads it) and there again at the next boot.
+(fsck.fat and e2fsck clean, mtools and debugfs read it) and there again at
+the next boot.
 """
 import os
 import subprocess
@@ -27,6 +28,33 @@ def run_disk(name):
 
 
 PART1 = 2048 * 512     # tools/mkdisk.sh's first partition
+P2_START = 86016       # and its second, to the end (blocks of 512 bytes)
+
+
+def part2(path):
+    """A copy of the second partition of @path, for the host's tools."""
+    part = path + ".p2"
+    subprocess.run(["dd", f"if={path}", f"of={part}", "bs=512", f"skip={P2_START}",
+                    "status=none"], check=True)
+    return part
+
+
+def e2fsck_and_read(path, name):
+    """(e2fsck -fn's verdict, its output, the bytes of @name or None) for
+    the ext2 partition of @path."""
+    part = part2(path)
+    fsck = subprocess.run(["e2fsck", "-fn", part], stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT)
+    out = part + ".out"
+    subprocess.run(["debugfs", "-R", f'dump "{name}" {out}', part], stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    data = None
+    if os.path.exists(out):
+        with open(out, "rb") as f:
+            data = f.read()
+        os.unlink(out)
+    os.unlink(part)
+    return fsck.returncode == 0, fsck.stdout.decode(errors="replace"), data
 
 
 def host_read(path, name):
@@ -39,11 +67,16 @@ def scenario_run_disk_persists(args):
     path, disk = run_disk("run-disk")
     with guest(args, "run-disk", "", iso=args.run_iso, extra=disk) as g:
         g.expect(r"^init: mounted fat on /disk \(volumes/\\hw\\pci0\\00:04\.0\\disk0p1\)$", 120)
-        g.expect(r"^init: mounted fat on /disk2 ", 60)
+        g.expect(r"^init: mounted ext2 on /disk2 \(volumes/\\hw\\pci0\\00:04\.0\\disk0p2\)$",
+                 60)
         wait_shell_prompt(g)
         shell_run(g, "ls /disk\r", [r"^README\.md$", r"^docs$"])
+        shell_run(g, "ls /disk2\r", [r"^README\.md$", r"^docs$", r"^lost\+found$"])
         shell_run(g, "mkdir /disk/notes\r", [])
         shell_run(g, "echo kept-after-halt > '/disk/notes/A long name.txt'\r", [])
+        shell_run(g, "mkdir /disk2/notes\r", [])
+        shell_run(g, "echo ext2-kept > '/disk2/notes/A: name?'\r", [])
+        shell_run(g, "rm /disk2/docs/storage.md\r", [])
         shell_run(g, "priv halt\r", [r"^system: powering off"], prompt=False)
     text = host_read(path, "/notes/A long name.txt")
     if text != "kept-after-halt\n":
@@ -55,9 +88,16 @@ def scenario_run_disk_persists(args):
     os.unlink(part)
     if fsck.returncode != 0:
         return False, "fsck.fat -n: " + fsck.stdout.decode(errors="replace")
+    clean, out, data = e2fsck_and_read(path, "/notes/A: name?")
+    if not clean:
+        return False, "e2fsck -fn: " + out
+    if data != b"ext2-kept\n":
+        return False, f"debugfs read {data!r} after halt"
     with guest(args, "run-disk-again", "", iso=args.run_iso, extra=disk) as g:
         wait_shell_prompt(g)
         shell_run(g, "cat '/disk/notes/A long name.txt'\r", [r"^kept-after-halt$"])
+        shell_run(g, "cat '/disk2/notes/A: name?'\r", [r"^ext2-kept$"])
+        shell_run(g, "ls /disk2/docs/storage.md\r", [r"No such|ENOENT|not found"])
     return True, ""
 
 
@@ -66,16 +106,28 @@ P2 = r"'/loc/volumes/\hw\pci0\00:04.0\disk0p2'"
 
 
 def scenario_disk_tools(args):
-    """lsblk, mkfat, mount with the type read from the device and with -t, on
-    the second partition of make run's disk; fsck.fat calls it clean after."""
+    """lsblk, df, mount with the type read from the device and with -t, on
+    the ext2 partition of make run's disk, then mkfat on it; fsck.fat calls
+    it clean after."""
     path, disk = run_disk("disk-tools")
     with guest(args, "disk-tools", "", iso=args.run_iso, extra=disk) as g:
-        g.expect(r"^init: mounted fat on /disk2 ", 120)
+        g.expect(r"^init: mounted ext2 on /disk2 ", 120)
         wait_shell_prompt(g)
         shell_run(g, "lsblk\r", [r"^devices/\\hw\\pci0\\00:04\.0\\disk0 +disk +65536 KiB +512 -$",
                                  r"^volumes/\\hw\\pci0\\00:04\.0\\disk0p1 +part +41984 KiB +512 fat$",
-                                 r"^volumes/\\hw\\pci0\\00:04\.0\\disk0p2 +part +22528 KiB +512 fat$"])
+                                 r"^volumes/\\hw\\pci0\\00:04\.0\\disk0p2 +part +22528 KiB +512 ext2$"])
+        shell_run(g, "df\r", [r"^/disk2 +ext2 +1024 +22528 +\d+ +\d+$"])
         shell_run(g, "umount /disk2\r", [])
+        shell_run(g, f"mount -t ext2 {P2} /mnt\r", [])
+        shell_run(g, "mount\r", [r"^ext2 on /mnt \(rw, task \d+\)$"])
+        shell_run(g, "cat /mnt/docs/storage.md\r", [r"^# Storage"])
+        shell_run(g, "umount /mnt\r", [])
+        shell_run(g, f"mount -r {P2} /mnt\r", [])
+        shell_run(g, "mount\r", [r"^ext2 on /mnt \(ro, task \d+\)$"])
+        shell_run(g, "touch /mnt/new\r", [r"[Rr]ead-only"])
+        shell_run(g, "umount /mnt\r", [])
+        shell_run(g, r"mount -t ext2 '/loc/volumes/\hw\pci0\00:04.0\disk0p1' /mnt" + "\r",
+                  [r"not an ext2 volume"])
         shell_run(g, f"mkfat {P2} FRESH\r", [r"disk0p2: FAT16$"])
         shell_run(g, f"mount {P2} /mnt\r", [])
         shell_run(g, "mount\r", [r"^fat on /mnt \(rw, task \d+\)$"])
@@ -87,9 +139,7 @@ def scenario_disk_tools(args):
                   [r"no file system recognised"])
         shell_run(g, "echo $?\r", [r"^1$"])
         shell_run(g, "priv halt\r", [r"^system: powering off"], prompt=False)
-    part = path + ".p2"
-    subprocess.run(["dd", f"if={path}", f"of={part}", "bs=512", "skip=86016", "status=none"],
-                   check=True)
+    part = part2(path)
     fsck = subprocess.run(["fsck.fat", "-n", part], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     os.unlink(part)
     if fsck.returncode != 0:
