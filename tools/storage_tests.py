@@ -253,6 +253,20 @@ def run_fs(results, args, fs="fat", driver="ata"):
                    allow=[r"\(%s\) killed" % fs])
 
 
+def run_fs_damaged(results, args):
+    """fstest damaged: the damaged images of tools/mkbadimages.py on three
+    IDE disks (0: damaged volumes in a GPT, 1: a bad MBR, 3: a bad GPT; 2 is
+    the CD-ROM), each with its clear error and no crash."""
+    out = os.path.join(LOG_DIR, "fs-damaged")
+    subprocess.run(["rm", "-rf", out], check=True)
+    subprocess.run(["tools/mkbadimages.py", out], check=True)
+    disks = []
+    for index, name in ((0, "bad-fs"), (1, "bad-mbr"), (3, "bad-gpt")):
+        disks += ["-drive", f"file={os.path.join(out, name)}.img,format=raw,if=ide,index={index}"]
+    run_line_suite(results, args, "fstest", "testinit=ns,vfs,tmpfs testtask=fstest "
+                   "testargs=ext2,damaged", "fs-damaged-ata", args.iso, extra=disks)
+
+
 def bench_fat(iso, qemu, mem):
     """make bench's file-system figures: fstest's bench mode on a FAT32 IDE
     disk under -icount (guest instructions), printed as they come."""

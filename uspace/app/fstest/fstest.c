@@ -17,6 +17,10 @@
  * under -icount) sequential 4 MiB writes and reads in 64 KiB requests, a
  * cached re-read, create + write 4 KiB + close + sync, and listing a
  * directory of 1,000 entries, and prints the figures.
+ * With the argument `damaged` (disks made by tools/mkbadimages.py) it
+ * mounts each damaged volume and checks its clear error (EINVAL or ENOTSUP
+ * at mount, EIO for the damaged file while the rest reads), that bad
+ * partition-table entries are left out, and that the servers still serve.
  * With the argument `verify` (the second boot) it checks that the files of
  * the first boot are there, byte for byte, then kills the fat server in the
  * middle of a copy: the copy fails with EIO, another mount keeps working,
@@ -36,8 +40,8 @@
 #include <vfs.h>
 
 #define USAGE \
-	"[fat|ext2] [verify|bench] [virtio] (a test program; make test boots it " \
-	"with testtask=fstest)"
+	"[fat|ext2] [verify|bench|damaged] [virtio] (a test program; make test boots " \
+	"it with testtask=fstest)"
 
 #define TEST_LIMIT_USEC (300 * 1000 * 1000)
 #define STABLE_USEC	(30 * 1000 * 1000)
@@ -331,6 +335,121 @@ static void test_a_killed_server_fails_only_its_mount(void)
 	CHECK_RC(vfs_unmount("/disk"), EOK);
 }
 
+#define BAD_DISK(n, p) "volumes/\\hw\\pci0\\00:01.1\\disk" #n "p" #p
+
+static void test_the_damaged_disks_are_served(void)
+{
+	CHECK_RC(
+	    vfs_mount("/", "tmpfs", "archive=rootfs", VFS_MOUNT_WAIT | VFS_MOUNT_RDONLY),
+	    EOK);
+	CHECK_RC(task_start_server("/srv/locsrv", 0, NULL), EOK);
+	static const char *const devman_args[] = {"/srv/devman", NULL};
+	CHECK_RC(devman_start(devman_args), EOK);
+	CHECK_RC(devman_wait_stable(STABLE_USEC), EOK);
+	CHECK_RC(task_start_server("/srv/volsrv", 0, NULL), EOK);
+	CHECK_RC(task_start_server("/srv/fat", 0, NULL), EOK);
+	CHECK_RC(task_start_server("/srv/ext2", 0, &fs_task), EOK);
+	/* Each disk's last good partition: the scan of its table is over. */
+	loc_id_t id;
+	CHECK_RC(loc_service_get_id(BAD_DISK(0, 9), &id, LOC_FLAG_BLOCKING), EOK);
+	CHECK_RC(loc_service_get_id(BAD_DISK(1, 4), &id, LOC_FLAG_BLOCKING), EOK);
+	CHECK_RC(loc_service_get_id(BAD_DISK(3, 4), &id, LOC_FLAG_BLOCKING), EOK);
+}
+
+/** Whether @a path holds "intact\n". */
+static errno_t intact(const char *path)
+{
+	char buf[16];
+	int fd;
+	errno_t rc = vfs_open(path, O_RDONLY, &fd);
+	if (rc != EOK)
+		return rc;
+	size_t n = 0;
+	rc = vfs_read(fd, buf, sizeof(buf), &n);
+	DISCARD(cleanup, vfs_close(fd));
+	return rc == EOK && (n != 7 || memcmp(buf, "intact\n", 7) != 0) ? EIO : rc;
+}
+
+/** Reads all of @a path; the first error. */
+static errno_t read_all(const char *path)
+{
+	static uint8_t buf[4096];
+	int fd;
+	errno_t rc = vfs_open(path, O_RDONLY, &fd);
+	if (rc != EOK)
+		return rc;
+	size_t n = 1;
+	while (rc == EOK && n > 0)
+		rc = vfs_read(fd, buf, sizeof(buf), &n);
+	DISCARD(cleanup, vfs_close(fd));
+	return rc;
+}
+
+/* The volumes of tools/mkbadimages.py's bad-fs.img, in its order. */
+static const struct {
+	const char *dev, *type;
+	errno_t mount_rc;
+	const char *bad;     /* the damaged file (when it mounts) */
+	errno_t unlink_rc; /* unlinking it */
+} damaged[] = {
+    {BAD_DISK(0, 1), "ext2", EINVAL, NULL, EOK},
+    {BAD_DISK(0, 2), "ext2", EINVAL, NULL, EOK},
+    {BAD_DISK(0, 3), "ext2", EOK, "/mnt/big.bin", EIO},
+    {BAD_DISK(0, 4), "ext2", EOK, "/mnt/sub/x.txt", EIO},
+    {BAD_DISK(0, 5), "ext2", ENOTSUP, NULL, EOK},
+    {BAD_DISK(0, 6), "ext2", EOK, "/mnt/sub/x.txt", EIO},
+    {BAD_DISK(0, 7), "fat", EOK, "/mnt/chain.bin", EIO},
+    {BAD_DISK(0, 8), "fat", EOK, "/mnt/chain.bin", EIO},
+    {BAD_DISK(0, 9), "fat", EINVAL, NULL, EOK},
+};
+
+static void test_damaged_volumes_give_clear_errors(void)
+{
+	for (size_t i = 0; i < sizeof(damaged) / sizeof(damaged[0]); i++) {
+		errno_t rc = vfs_mount("/mnt", damaged[i].type, damaged[i].dev, 0);
+		EXPECT(rc == damaged[i].mount_rc, "%s: mount %s", damaged[i].dev, str_error(rc));
+		if (rc != EOK)
+			continue;
+		EXPECT(intact("/mnt/ok.txt") == EOK, "%s: ok.txt", damaged[i].dev);
+		rc = read_all(damaged[i].bad);
+		EXPECT(rc == EIO, "%s: reading %s: %s", damaged[i].dev, damaged[i].bad,
+		    str_error(rc));
+		rc = vfs_unlink(damaged[i].bad, 0);
+		EXPECT(rc == damaged[i].unlink_rc, "%s: unlink: %s", damaged[i].dev,
+		    str_error(rc));
+		EXPECT(intact("/mnt/ok.txt") == EOK, "%s: ok.txt after", damaged[i].dev);
+		rc = vfs_unmount("/mnt");
+		EXPECT(rc == EOK, "%s: unmount %s", damaged[i].dev, str_error(rc));
+	}
+}
+
+static void test_bad_partition_entries_are_left_out(void)
+{
+	loc_id_t id;
+	CHECK_RC(loc_service_get_id(BAD_DISK(1, 1), &id, 0), ENOENT);
+	CHECK_RC(loc_service_get_id(BAD_DISK(1, 2), &id, 0), ENOENT);
+	CHECK_RC(loc_service_get_id(BAD_DISK(1, 3), &id, 0), ENOENT);
+	CHECK_RC(loc_service_get_id(BAD_DISK(3, 1), &id, 0), ENOENT);
+	CHECK_RC(loc_service_get_id(BAD_DISK(3, 2), &id, 0), ENOENT);
+	CHECK_RC(loc_service_get_id(BAD_DISK(3, 3), &id, 0), ENOENT);
+	CHECK_RC(vfs_mount("/mnt", "ext2", BAD_DISK(1, 4), 0), EOK);
+	CHECK_RC(intact("/mnt/ok.txt"), EOK);
+	CHECK_RC(vfs_unmount("/mnt"), EOK);
+	CHECK_RC(vfs_mount("/mnt", "ext2", BAD_DISK(3, 4), 0), EOK);
+	CHECK_RC(intact("/mnt/ok.txt"), EOK);
+	CHECK_RC(vfs_unmount("/mnt"), EOK);
+}
+
+static void test_the_servers_still_serve(void)
+{
+	CHECK_RC(vfs_mount("/mnt", "ext2", BAD_DISK(0, 3), 0), EOK);
+	CHECK_RC(intact("/mnt/ok.txt"), EOK);
+	CHECK_RC(vfs_unmount("/mnt"), EOK);
+	CHECK_RC(vfs_mount("/mnt", "fat", BAD_DISK(0, 7), 0), EOK);
+	CHECK_RC(intact("/mnt/ok.txt"), EOK);
+	CHECK_RC(vfs_unmount("/mnt"), EOK);
+}
+
 #define BENCH_FILE  "/disk/bench.bin"
 #define BENCH_BYTES (4 * MIB)
 #define BENCH_CHUNK 65536
@@ -446,6 +565,13 @@ int main(int argc, char *argv[])
 	if (test_suite_limit(TEST_LIMIT_USEC) != EOK) {
 		printf("fstest: out of memory\n");
 		return 1;
+	}
+	if (argc > arg && strcmp(argv[arg], "damaged") == 0) {
+		RUN(test_the_damaged_disks_are_served);
+		RUN(test_damaged_volumes_give_clear_errors);
+		RUN(test_bad_partition_entries_are_left_out);
+		RUN(test_the_servers_still_serve);
+		return test_suite_end();
 	}
 	RUN(test_the_disk_mounts);
 	RUN(test_a_file_the_host_made_reads_back);

@@ -3,7 +3,9 @@
  * MBR only if every entry is well formed (a boot flag of 0 or 0x80) and it
  * is not a FAT boot sector (a jump and a valid sector size), since those
  * end with the same signature; a protective entry of type 0xee means GPT.
- * Extended partitions (logical drives) are not followed.
+ * Extended partitions (logical drives) are not followed. Entries that do
+ * not lie inside the disk after the table (GPT: inside the header's usable
+ * range) are left out.
  */
 #include "part.h"
 #include <stdlib.h>
@@ -48,11 +50,12 @@ static bool mbr_valid(const uint8_t *b)
 	return true;
 }
 
-/** Adds a partition if it lies inside the disk after the table. */
+/** Adds a partition if it lies inside blocks @a low .. @a blocks - 1 (the
+ *  disk after the table). */
 static void part_add(part_t *parts, size_t *count, unsigned number, uint64_t first,
-    uint64_t n, uint64_t blocks, uint8_t type)
+    uint64_t n, uint64_t low, uint64_t blocks, uint8_t type)
 {
-	if (*count == PART_MAX || n == 0 || first == 0 || first >= blocks ||
+	if (*count == PART_MAX || n == 0 || first < low || first >= blocks ||
 	    n > blocks - first)
 		return;
 	parts[(*count)++] = (part_t){
@@ -66,7 +69,7 @@ static void mbr_scan(const uint8_t *b, uint64_t blocks, part_t *parts, size_t *c
 		uint8_t type = e[4];
 		if (type == 0 || type == MBR_TYPE_EXT_CHS || type == MBR_TYPE_EXT_LBA)
 			continue;
-		part_add(parts, count, (unsigned) i + 1, le32(e + 8), le32(e + 12),
+		part_add(parts, count, (unsigned) i + 1, le32(e + 8), le32(e + 12), 1,
 		    blocks, type);
 	}
 }
@@ -80,7 +83,8 @@ static bool gpt_entry_used(const uint8_t *e)
 	return false;
 }
 
-/** The GPT whose header is at block 1. */
+/** The GPT whose header is at block 1. Partitions must lie in the
+ *  header's usable range, which must not cover the header or its entries. */
 static errno_t gpt_scan(part_read_t read, void *dev, size_t bsize, uint64_t blocks,
     part_t *parts, size_t *count)
 {
@@ -88,14 +92,21 @@ static errno_t gpt_scan(part_read_t read, void *dev, size_t bsize, uint64_t bloc
 	if (h == NULL)
 		return ENOMEM;
 	errno_t rc = read(dev, 1, 1, h);
-	uint64_t lba = 0;
+	uint64_t lba = 0, low = 0, high = 0;
 	uint32_t n = 0, esize = 0;
 	if (rc == EOK && memcmp(h, GPT_SIGNATURE, 8) == 0) {
+		low = le64(h + 40);
+		high = le64(h + 48);
 		lba = le64(h + 72);
 		n = le32(h + 80);
 		esize = le32(h + 84);
 	}
 	free(h);
+	uint64_t table_end = lba + ((uint64_t) n * esize + bsize - 1) / bsize;
+	if (low < table_end)
+		low = table_end; /* never the header or the entries */
+	if (high < blocks)
+		blocks = high + 1;
 	if (rc != EOK || n == 0 || n > GPT_ENTRIES_MAX || esize < GPT_ENTRY_MIN ||
 	    esize > bsize || bsize % esize != 0 || lba < 2 || lba >= blocks)
 		return rc; /* no usable table: no partitions */
@@ -114,7 +125,7 @@ static errno_t gpt_scan(part_read_t read, void *dev, size_t bsize, uint64_t bloc
 			uint64_t first = le64(e + 32), last = le64(e + 40);
 			if (last >= first)
 				part_add(parts, count, i + 1, first, last - first + 1,
-				    blocks, 0);
+				    low, blocks, 0);
 		}
 	}
 	free(blk);

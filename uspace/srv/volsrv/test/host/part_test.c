@@ -107,6 +107,32 @@ static bool add_entry_off_the_disk(int fd, const char *path)
 	return pwrite(fd, e, 16, 446 + 16) == 16;
 }
 
+/** GPT entry 2: blocks 1..40, over the header and the entries (the
+ *  entries array sfdisk made starts at block 2). */
+static bool add_gpt_entry_over_the_header(int fd, const char *path)
+{
+	uint8_t e[128];
+	if (pread(fd, e, sizeof(e), 2 * BS) != (ssize_t) sizeof(e))
+		return false;
+	uint64_t first = 1, last = 40;
+	memcpy(e + 32, &first, 8);
+	memcpy(e + 40, &last, 8);
+	return pwrite(fd, e, sizeof(e), 2 * BS + 128) == (ssize_t) sizeof(e);
+}
+
+HOST_TEST(a_gpt_entry_over_the_header_is_left_out)
+{
+	part_table_t t;
+	part_t p[PART_MAX];
+	size_t n;
+	CHECK_EQ(scan("label: gpt\\nstart=2048, size=4096\\n", add_gpt_entry_over_the_header,
+		     &t, p, &n),
+	    EOK);
+	CHECK_EQ(t, PART_TABLE_GPT);
+	CHECK_EQ(n, 1);
+	CHECK(p[0].number == 1 && p[0].first == 2048);
+}
+
 HOST_TEST(entries_outside_the_disk_are_left_out)
 {
 	part_table_t t;
