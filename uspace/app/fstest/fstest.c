@@ -104,15 +104,22 @@ static errno_t file_check(const char *path, size_t len, unsigned seed)
 	return rc;
 }
 
+/** The root file system, locsrv and devman with its drivers (the disks). */
+static errno_t system_start(void)
+{
+	errno_t rc = vfs_mount(
+	    "/", "tmpfs", "archive=rootfs", VFS_MOUNT_WAIT | VFS_MOUNT_RDONLY);
+	if (rc == EOK)
+		rc = task_start_server("/srv/locsrv", 0, NULL);
+	static const char *const devman_args[] = {"/srv/devman", NULL};
+	if (rc == EOK)
+		rc = devman_start(devman_args);
+	return rc == EOK ? devman_wait_stable(STABLE_USEC) : rc;
+}
+
 static void test_the_disk_mounts(void)
 {
-	CHECK_RC(
-	    vfs_mount("/", "tmpfs", "archive=rootfs", VFS_MOUNT_WAIT | VFS_MOUNT_RDONLY),
-	    EOK);
-	CHECK_RC(task_start_server("/srv/locsrv", 0, NULL), EOK);
-	static const char *const devman_args[] = {"/srv/devman", NULL};
-	CHECK_RC(devman_start(devman_args), EOK);
-	CHECK_RC(devman_wait_stable(STABLE_USEC), EOK);
+	CHECK_RC(system_start(), EOK);
 	CHECK_RC(task_start_server(fs_server, 0, &fs_task), EOK);
 	CHECK_RC(vfs_mount("/disk", fs_type, disk_name, VFS_MOUNT_WAIT), EOK);
 	vfs_statfs_t st;
@@ -220,7 +227,8 @@ static errno_t zeros_at(const char *path, uint64_t pos, size_t len)
 	rc = vfs_seek(fd, (int64_t) pos, SEEK_SET, &at);
 	for (size_t done = 0; rc == EOK && done < len;) {
 		size_t n;
-		rc = vfs_read(fd, buf, len - done < sizeof(buf) ? len - done : sizeof(buf), &n);
+		rc = vfs_read(
+		    fd, buf, len - done < sizeof(buf) ? len - done : sizeof(buf), &n);
 		for (size_t i = 0; rc == EOK && i < n; i++)
 			rc = buf[i] == 0 ? EOK : EIO;
 		if (rc == EOK && n == 0)
@@ -339,13 +347,7 @@ static void test_a_killed_server_fails_only_its_mount(void)
 
 static void test_the_damaged_disks_are_served(void)
 {
-	CHECK_RC(
-	    vfs_mount("/", "tmpfs", "archive=rootfs", VFS_MOUNT_WAIT | VFS_MOUNT_RDONLY),
-	    EOK);
-	CHECK_RC(task_start_server("/srv/locsrv", 0, NULL), EOK);
-	static const char *const devman_args[] = {"/srv/devman", NULL};
-	CHECK_RC(devman_start(devman_args), EOK);
-	CHECK_RC(devman_wait_stable(STABLE_USEC), EOK);
+	CHECK_RC(system_start(), EOK);
 	CHECK_RC(task_start_server("/srv/volsrv", 0, NULL), EOK);
 	CHECK_RC(task_start_server("/srv/fat", 0, NULL), EOK);
 	CHECK_RC(task_start_server("/srv/ext2", 0, &fs_task), EOK);
@@ -389,7 +391,7 @@ static errno_t read_all(const char *path)
 static const struct {
 	const char *dev, *type;
 	errno_t mount_rc;
-	const char *bad;     /* the damaged file (when it mounts) */
+	const char *bad;   /* the damaged file (when it mounts) */
 	errno_t unlink_rc; /* unlinking it */
 } damaged[] = {
     {BAD_DISK(0, 1), "ext2", EINVAL, NULL, EOK},
@@ -407,7 +409,8 @@ static void test_damaged_volumes_give_clear_errors(void)
 {
 	for (size_t i = 0; i < sizeof(damaged) / sizeof(damaged[0]); i++) {
 		errno_t rc = vfs_mount("/mnt", damaged[i].type, damaged[i].dev, 0);
-		EXPECT(rc == damaged[i].mount_rc, "%s: mount %s", damaged[i].dev, str_error(rc));
+		EXPECT(rc == damaged[i].mount_rc, "%s: mount %s", damaged[i].dev,
+		    str_error(rc));
 		if (rc != EOK)
 			continue;
 		EXPECT(intact("/mnt/ok.txt") == EOK, "%s: ok.txt", damaged[i].dev);
@@ -553,7 +556,8 @@ int main(int argc, char *argv[])
 	if (cmd_check_words(argc, argv, USAGE, NULL, &status))
 		return status;
 	int arg = 1;
-	if (argc > arg && (strcmp(argv[arg], "fat") == 0 || strcmp(argv[arg], "ext2") == 0))
+	if (argc > arg &&
+	    (strcmp(argv[arg], "fat") == 0 || strcmp(argv[arg], "ext2") == 0))
 		fs_type = argv[arg++];
 	snprintf(fs_server, sizeof(fs_server), "/srv/%s", fs_type);
 	bool ext2 = strcmp(fs_type, "ext2") == 0;

@@ -16,6 +16,6 @@ int main(int argc, char *argv[])
 	int status;
 	if (cmd_check_words(argc, argv, USAGE, NULL, &status))
 		return status;
-	ext2_flusher_start();
+	ext2_serve_start();
 	return fsrv_main("ext2", ext2_call_handle);
 }

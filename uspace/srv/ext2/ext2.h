@@ -28,24 +28,24 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define EXT2_MAGIC	     0xef53
-#define EXT2_SB_OFFSET	     1024
-#define EXT2_SB_SIZE	     1024
-#define EXT2_ROOT_INO	     2
-#define EXT2_NAME_MAX	     255
-#define EXT2_NDIR	     12 /* direct block pointers */
-#define EXT2_IND	     12 /* i_block[12]: single, 13 double, 14 triple */
-#define EXT2_NBLOCK	     15
-#define EXT2_GOOD_OLD_ISIZE  128
-#define EXT2_GOOD_OLD_FIRST  11
-#define EXT2_S_IFMT	     0xf000
-#define EXT2_S_IFREG	     0x8000
-#define EXT2_S_IFDIR	     0x4000
-#define EXT2_S_IFLNK	     0xa000
-#define EXT2_INDEX_FL	     0x1000 /* hashed directory index */
-#define EXT2_FT_REG	     1
-#define EXT2_FT_DIR	     2
-#define EXT2_DIRENT_HEAD     8
+#define EXT2_MAGIC	    0xef53
+#define EXT2_SB_OFFSET	    1024
+#define EXT2_SB_SIZE	    1024
+#define EXT2_ROOT_INO	    2
+#define EXT2_NAME_MAX	    255
+#define EXT2_NDIR	    12 /* direct block pointers */
+#define EXT2_IND	    12 /* i_block[12]: single, 13 double, 14 triple */
+#define EXT2_NBLOCK	    15
+#define EXT2_GOOD_OLD_ISIZE 128
+#define EXT2_GOOD_OLD_FIRST 11
+#define EXT2_S_IFMT	    0xf000
+#define EXT2_S_IFREG	    0x8000
+#define EXT2_S_IFDIR	    0x4000
+#define EXT2_S_IFLNK	    0xa000
+#define EXT2_INDEX_FL	    0x1000 /* hashed directory index */
+#define EXT2_FT_REG	    1
+#define EXT2_FT_DIR	    2
+#define EXT2_DIRENT_HEAD    8
 /* Features this code knows: others refuse the mount (incompat) or a
  * writable mount (ro_compat). */
 #define EXT2_INCOMPAT_FILETYPE 0x0002
@@ -112,10 +112,10 @@ typedef struct {
 	uint32_t groups; /* block groups */
 	uint32_t isize;	 /* bytes per inode */
 	uint32_t first_ino;
-	uint32_t gd_block;  /* the first block of the group descriptors */
-	uint32_t gd_blocks; /* blocks they fill */
+	uint32_t gd_block;	/* the first block of the group descriptors */
+	uint32_t gd_blocks;	/* blocks they fill */
 	uint32_t itable_blocks; /* inode-table blocks per group */
-	bool rdonly_only; /* features this code must not write */
+	bool rdonly_only;	/* features this code must not write */
 } ext2_geom_t;
 
 /* An open inode (fs->opens). */
@@ -153,8 +153,8 @@ typedef struct {
 errno_t ext2_sb_parse(const ext2_sb_t *sb, uint64_t dev_bytes, ext2_geom_t *g);
 /** Checks the descriptor of group @a n: its bitmaps and inode table must
  *  lie inside the volume (EINVAL otherwise). */
-errno_t ext2_gd_check(const ext2_sb_t *sb, const ext2_geom_t *g, uint32_t n,
-    const ext2_gd_t *gd);
+errno_t ext2_gd_check(
+    const ext2_sb_t *sb, const ext2_geom_t *g, uint32_t n, const ext2_gd_t *gd);
 /** The first clear bit of @a map (@a nbits bits) at or after @a from,
  *  wrapping around; -1 if every bit is set. */
 int64_t ext2_bitmap_find(const uint8_t *map, uint32_t nbits, uint32_t from);
@@ -166,8 +166,8 @@ errno_t ext2_bmap_path(uint64_t n, uint32_t per, int *depth, uint32_t idx[4]);
  *  volume of @a inodes inodes, checked: EIO if its rec_len is not a
  *  multiple of 4, is shorter than its name or runs past the block, or its
  *  inode is outside the volume. */
-errno_t ext2_dirent_next(const uint8_t *blk, uint32_t bsize, uint32_t off,
-    uint32_t inodes, ext2_dirent_t *e);
+errno_t ext2_dirent_next(
+    const uint8_t *blk, uint32_t bsize, uint32_t off, uint32_t inodes, ext2_dirent_t *e);
 
 /** Mounts the volume on a device of @a sectors sectors of @a sector_size
  *  bytes read and written by @a ops on @a dev (sync may be NULL): EINVAL
@@ -198,8 +198,8 @@ errno_t ext2_inode_free(ext2_fs_t *fs, uint32_t ino, ext2_inode_t *in);
 /** The volume block holding block @a n of inode @a in (0: a hole); with
  *  @a alloc a hole gets a new block (zeroed unless @a whole: the caller
  *  writes all of it) and *@a in changes (the caller stores it). */
-errno_t ext2_bmap(ext2_fs_t *fs, ext2_inode_t *in, uint64_t n, bool alloc, bool whole,
-    uint32_t *pb);
+errno_t ext2_bmap(
+    ext2_fs_t *fs, ext2_inode_t *in, uint64_t n, bool alloc, bool whole, uint32_t *pb);
 
 errno_t ext2_file_read(
     ext2_fs_t *fs, uint64_t ino, uint64_t pos, void *buf, size_t size, size_t *got);
@@ -223,7 +223,8 @@ errno_t ext2_rename(ext2_fs_t *fs, const char *old_path, const char *new_path);
 /** The name of the first entry at or after @a pos of directory @a ino
  *  other than "." and ".." (NUL-terminated, EXT2_NAME_MAX + 1 bytes);
  *  the next position in *@a next; ENOENT past the last. */
-errno_t ext2_readdir(ext2_fs_t *fs, uint64_t ino, uint64_t pos, char *name, uint64_t *next);
+errno_t ext2_readdir(
+    ext2_fs_t *fs, uint64_t ino, uint64_t pos, char *name, uint64_t *next);
 /** Entries of directory @a ino other than "." and "..", counted. */
 errno_t ext2_dir_count(ext2_fs_t *fs, uint64_t ino, uint64_t *count);
 /** The inode of node @a ino, ENOENT if it is free (no links, not open). */

@@ -5,6 +5,7 @@
  * it returns, so helpers may be chained on the same inode.
  */
 #include "ext2.h"
+#include "vfs_path.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,7 +31,8 @@ errno_t ext2_node_get(ext2_fs_t *fs, uint64_t ino, ext2_inode_t *in)
 	if (ino == 0 || ino > fs->sb.inodes_count)
 		return ENOENT;
 	errno_t rc = ext2_inode_read(fs, (uint32_t) ino, in);
-	if (rc == EOK && (in->mode == 0 || (in->links_count == 0 && open_find(fs, ino) == NULL)))
+	if (rc == EOK &&
+	    (in->mode == 0 || (in->links_count == 0 && open_find(fs, ino) == NULL)))
 		rc = ENOENT;
 	return rc;
 }
@@ -82,10 +84,10 @@ typedef struct {
 	ext2_fs_t *fs;
 	ext2_inode_t dir;
 	uint64_t nblocks;
-	uint64_t lblk;	/* the block in blk */
-	uint32_t pblk;	/* where it is (0: not loaded) */
-	uint32_t next;	/* offset of the next entry in blk */
-	uint32_t prev;	/* offset of the entry before e in blk (NO_OFF: none) */
+	uint64_t lblk; /* the block in blk */
+	uint32_t pblk; /* where it is (0: not loaded) */
+	uint32_t next; /* offset of the next entry in blk */
+	uint32_t prev; /* offset of the entry before e in blk (NO_OFF: none) */
 	uint8_t *blk;
 	ext2_dirent_t e;
 } dir_iter_t;
@@ -140,7 +142,8 @@ static errno_t iter_next(dir_iter_t *it)
 	} else {
 		it->prev = it->e.off;
 	}
-	errno_t rc = ext2_dirent_next(it->blk, fs->g.bsize, it->next, fs->sb.inodes_count, &it->e);
+	errno_t rc = ext2_dirent_next(
+	    it->blk, fs->g.bsize, it->next, fs->sb.inodes_count, &it->e);
 	if (rc == EOK)
 		it->next += it->e.rec_len;
 	return rc;
@@ -184,7 +187,8 @@ errno_t ext2_dir_count(ext2_fs_t *fs, uint64_t ino, uint64_t *count)
 	return rc == ENOENT ? EOK : rc;
 }
 
-errno_t ext2_readdir(ext2_fs_t *fs, uint64_t ino, uint64_t pos, char *name, uint64_t *next)
+errno_t ext2_readdir(
+    ext2_fs_t *fs, uint64_t ino, uint64_t pos, char *name, uint64_t *next)
 {
 	dir_iter_t it;
 	errno_t rc = iter_start(fs, ino, pos / fs->g.bsize, &it);
@@ -241,8 +245,8 @@ static errno_t dir_changed(ext2_fs_t *fs, uint32_t dir, ext2_inode_t *in)
 
 /** Puts the entry into free room of an existing block, if there is any:
  *  EOK, or ENOENT when no block has room. */
-static errno_t entry_fit(ext2_fs_t *fs, uint32_t dir, const char *name, uint32_t ino,
-    uint8_t type)
+static errno_t entry_fit(
+    ext2_fs_t *fs, uint32_t dir, const char *name, uint32_t ino, uint8_t type)
 {
 	size_t len = strlen(name);
 	uint32_t need = dirent_need(len);
@@ -258,7 +262,8 @@ static errno_t entry_fit(ext2_fs_t *fs, uint32_t dir, const char *name, uint32_t
 		if (used > 0) /* the entry keeps what it needs, the rest is new */
 			dirent_put(it.blk, it.e.off, it.e.inode, used, it.e.name,
 			    it.e.name_len, it.e.file_type);
-		dirent_put(it.blk, it.e.off + used, ino, it.e.rec_len - used, name, len, type);
+		dirent_put(
+		    it.blk, it.e.off + used, ino, it.e.rec_len - used, name, len, type);
 		rc = bcache_write(fs->bc, it.pblk, 0, it.blk, fs->g.bsize);
 		if (rc == EOK)
 			rc = dir_changed(fs, dir, &it.dir);
@@ -269,8 +274,8 @@ static errno_t entry_fit(ext2_fs_t *fs, uint32_t dir, const char *name, uint32_t
 }
 
 /** Adds a block to directory @a dir holding only the entry. */
-static errno_t entry_append(ext2_fs_t *fs, uint32_t dir, const char *name, uint32_t ino,
-    uint8_t type)
+static errno_t entry_append(
+    ext2_fs_t *fs, uint32_t dir, const char *name, uint32_t ino, uint8_t type)
 {
 	ext2_inode_t in;
 	errno_t rc = ext2_node_get(fs, dir, &in);
@@ -293,8 +298,8 @@ static errno_t entry_append(ext2_fs_t *fs, uint32_t dir, const char *name, uint3
 	return rc;
 }
 
-static errno_t entry_add(ext2_fs_t *fs, uint32_t dir, const char *name, uint32_t ino,
-    uint8_t type)
+static errno_t entry_add(
+    ext2_fs_t *fs, uint32_t dir, const char *name, uint32_t ino, uint8_t type)
 {
 	errno_t rc = entry_fit(fs, dir, name, ino, type);
 	return rc == ENOENT ? entry_append(fs, dir, name, ino, type) : rc;
@@ -352,31 +357,13 @@ static errno_t links_drop(ext2_fs_t *fs, uint32_t ino)
  * Paths.
  */
 
-/** The next component of *@a path into @a name; *@a last if it is the
- *  final one. */
-static errno_t path_next(const char **path, char *name, bool *last)
-{
-	const char *p = *path;
-	const char *end = strchr(p, '/');
-	size_t len = end != NULL ? (size_t) (end - p) : strlen(p);
-	if (len == 0)
-		return EINVAL;
-	if (len > EXT2_NAME_MAX)
-		return ENAMETOOLONG;
-	memcpy(name, p, len);
-	name[len] = '\0';
-	*last = end == NULL;
-	*path = end != NULL ? end + 1 : p + len;
-	return EOK;
-}
-
 /** The directory holding @a path's last component (in @a name). */
 static errno_t walk_parent(ext2_fs_t *fs, const char *path, uint32_t *dir, char *name)
 {
 	uint32_t cur = EXT2_ROOT_INO;
 	bool last = false;
 	for (;;) {
-		errno_t rc = path_next(&path, name, &last);
+		errno_t rc = vfs_path_next(&path, name, &last);
 		if (rc != EOK)
 			return rc;
 		if (last)
@@ -420,8 +407,8 @@ static errno_t dir_init(ext2_fs_t *fs, uint32_t ino, ext2_inode_t *in, uint32_t 
 	if (rc == EOK) {
 		uint8_t t = ftype_of(fs, true);
 		dirent_put(blk, 0, ino, dirent_need(1), ".", 1, t);
-		dirent_put(blk, dirent_need(1), parent, fs->g.bsize - dirent_need(1), "..",
-		    2, t);
+		dirent_put(blk, dirent_need(1), parent, fs->g.bsize - dirent_need(1),
+		    "..", 2, t);
 		rc = bcache_write(fs->bc, b, 0, blk, fs->g.bsize);
 		in->size = fs->g.bsize;
 	}
@@ -557,8 +544,8 @@ static errno_t replace_check(ext2_fs_t *fs, const ext2_inode_t *src, uint32_t ds
 
 /** Makes the entry @a name of @a ddir name @a ino instead of what it named
  *  (@a it at it); the old node loses that name. */
-static errno_t entry_replace(ext2_fs_t *fs, uint32_t ddir, dir_iter_t *it, uint32_t ino,
-    bool dir)
+static errno_t entry_replace(
+    ext2_fs_t *fs, uint32_t ddir, dir_iter_t *it, uint32_t ino, bool dir)
 {
 	uint32_t old = it->e.inode;
 	ext2_inode_t o;

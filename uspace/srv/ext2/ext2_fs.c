@@ -76,7 +76,8 @@ static bool in_group(const ext2_sb_t *sb, uint32_t gn, uint64_t first, uint64_t 
 errno_t ext2_gd_check(
     const ext2_sb_t *sb, const ext2_geom_t *g, uint32_t n, const ext2_gd_t *gd)
 {
-	if (!in_group(sb, n, gd->block_bitmap, 1) || !in_group(sb, n, gd->inode_bitmap, 1) ||
+	if (!in_group(sb, n, gd->block_bitmap, 1) ||
+	    !in_group(sb, n, gd->inode_bitmap, 1) ||
 	    !in_group(sb, n, gd->inode_table, g->itable_blocks) ||
 	    gd->free_blocks_count > sb->blocks_per_group ||
 	    gd->free_inodes_count > sb->inodes_per_group ||
@@ -127,8 +128,8 @@ errno_t ext2_bmap_path(uint64_t n, uint32_t per, int *depth, uint32_t idx[4])
 	return EOVERFLOW; /* past the triple-indirect range */
 }
 
-errno_t ext2_dirent_next(const uint8_t *blk, uint32_t bsize, uint32_t off,
-    uint32_t inodes, ext2_dirent_t *e)
+errno_t ext2_dirent_next(
+    const uint8_t *blk, uint32_t bsize, uint32_t off, uint32_t inodes, ext2_dirent_t *e)
 {
 	if (off % 4 != 0 || off + EXT2_DIRENT_HEAD > bsize)
 		return EIO;
@@ -169,7 +170,8 @@ static errno_t vol_sync(void *arg)
 	return fs->dev_ops->sync != NULL ? fs->dev_ops->sync(fs->dev) : EOK;
 }
 
-static const bcache_dev_t vol_ops = {.read = vol_read, .write = vol_write, .sync = vol_sync};
+static const bcache_dev_t vol_ops = {
+    .read = vol_read, .write = vol_write, .sync = vol_sync};
 
 /*
  * Mounting.
@@ -312,8 +314,8 @@ static uint32_t group_blocks(const ext2_fs_t *fs, uint32_t n)
 
 /** Sets a clear bit of bitmap block @a ba (of @a nbits bits) at or after
  *  @a goal; its number in *@a bit, ENOSPC if none is clear. */
-static errno_t bitmap_take(ext2_fs_t *fs, uint32_t ba, uint32_t nbits, uint32_t goal,
-    uint32_t *bit)
+static errno_t bitmap_take(
+    ext2_fs_t *fs, uint32_t ba, uint32_t nbits, uint32_t goal, uint32_t *bit)
 {
 	errno_t rc = bcache_read(fs->bc, ba, 0, fs->buf, fs->g.bsize);
 	if (rc != EOK)
@@ -357,7 +359,8 @@ static errno_t block_alloc(ext2_fs_t *fs, uint32_t goal, bool whole, uint32_t *o
 		uint32_t start = fs->sb.first_data_block + n * fs->sb.blocks_per_group;
 		uint32_t from = k == 0 && goal >= start ? goal - start : 0;
 		uint32_t bit;
-		errno_t rc = bitmap_take(fs, gd->block_bitmap, group_blocks(fs, n), from, &bit);
+		errno_t rc = bitmap_take(
+		    fs, gd->block_bitmap, group_blocks(fs, n), from, &bit);
 		if (rc == ENOSPC)
 			continue;
 		if (rc != EOK)
@@ -525,8 +528,8 @@ static errno_t ind_step(ext2_fs_t *fs, ext2_inode_t *in, uint32_t ind, uint32_t 
 	return rc;
 }
 
-errno_t ext2_bmap(ext2_fs_t *fs, ext2_inode_t *in, uint64_t n, bool alloc, bool whole,
-    uint32_t *pb)
+errno_t ext2_bmap(
+    ext2_fs_t *fs, ext2_inode_t *in, uint64_t n, bool alloc, bool whole, uint32_t *pb)
 {
 	int depth;
 	uint32_t idx[4];
@@ -553,8 +556,10 @@ errno_t ext2_bmap(ext2_fs_t *fs, ext2_inode_t *in, uint64_t n, bool alloc, bool 
 	return EOK;
 }
 
-/** Checks the tree of block @a b (@a depth levels above the data). */
-static errno_t tree_check(ext2_fs_t *fs, uint32_t b, int depth)
+/** Walks the tree of block @a b (@a depth levels of indirection above
+ *  the data): EIO at a block outside the volume. With @a in, frees it
+ *  (children first), counting what goes out of @a in. */
+static errno_t tree_walk(ext2_fs_t *fs, ext2_inode_t *in, uint32_t b, int depth)
 {
 	if (!block_ok(fs, b))
 		return EIO;
@@ -562,11 +567,14 @@ static errno_t tree_check(ext2_fs_t *fs, uint32_t b, int depth)
 		uint32_t c;
 		errno_t rc = bcache_read(fs->bc, b, i * 4, &c, sizeof(c));
 		if (rc == EOK && c != 0)
-			rc = tree_check(fs, c, depth - 1);
+			rc = tree_walk(fs, in, c, depth - 1);
 		if (rc != EOK)
 			return rc;
 	}
-	return EOK;
+	if (in == NULL)
+		return EOK;
+	blocks_add(fs, in, -1);
+	return block_free(fs, b);
 }
 
 errno_t ext2_inode_check(ext2_fs_t *fs, const ext2_inode_t *in)
@@ -575,29 +583,12 @@ errno_t ext2_inode_check(ext2_fs_t *fs, const ext2_inode_t *in)
 		return EOK;
 	for (int i = 0; i < EXT2_NBLOCK; i++) {
 		int depth = i < EXT2_IND ? 0 : i - EXT2_IND + 1;
-		errno_t rc = in->block[i] != 0 ? tree_check(fs, in->block[i], depth) : EOK;
+		errno_t rc = in->block[i] != 0 ? tree_walk(fs, NULL, in->block[i], depth)
+					       : EOK;
 		if (rc != EOK)
 			return rc;
 	}
 	return in->file_acl == 0 || block_ok(fs, in->file_acl) ? EOK : EIO;
-}
-
-/** Frees the tree of block @a b (@a depth levels of indirection above the
- *  data), counting what goes out of @a in. */
-static errno_t tree_free(ext2_fs_t *fs, ext2_inode_t *in, uint32_t b, int depth)
-{
-	if (!block_ok(fs, b))
-		return EIO;
-	for (uint32_t i = 0; depth > 0 && i < per_block(fs); i++) {
-		uint32_t c;
-		errno_t rc = bcache_read(fs->bc, b, i * 4, &c, sizeof(c));
-		if (rc == EOK && c != 0)
-			rc = tree_free(fs, in, c, depth - 1);
-		if (rc != EOK)
-			return rc;
-	}
-	blocks_add(fs, in, -1);
-	return block_free(fs, b);
 }
 
 /** Cuts the tree under *@a ptr (covering blocks from @a start on, @a depth
@@ -611,7 +602,7 @@ static errno_t tree_cut(ext2_fs_t *fs, ext2_inode_t *in, uint32_t *ptr, int dept
 	if (*ptr == 0 || keep >= start + span)
 		return EOK;
 	if (keep <= start) {
-		errno_t rc = tree_free(fs, in, *ptr, depth);
+		errno_t rc = tree_walk(fs, in, *ptr, depth);
 		if (rc == EOK)
 			*ptr = 0;
 		return rc;
@@ -728,7 +719,8 @@ errno_t ext2_inode_free(ext2_fs_t *fs, uint32_t ino, ext2_inode_t *in)
 	rc = ext2_inode_write(fs, ino, in);
 	uint32_t n = (ino - 1) / fs->sb.inodes_per_group;
 	if (rc == EOK)
-		rc = bitmap_put(fs, fs->gds[n].inode_bitmap, (ino - 1) % fs->sb.inodes_per_group);
+		rc = bitmap_put(
+		    fs, fs->gds[n].inode_bitmap, (ino - 1) % fs->sb.inodes_per_group);
 	if (rc != EOK)
 		return rc;
 	fs->gds[n].free_inodes_count++;
@@ -742,7 +734,6 @@ errno_t ext2_inode_free(ext2_fs_t *fs, uint32_t ino, ext2_inode_t *in)
 /*
  * File data.
  */
-
 
 errno_t ext2_file_read(
     ext2_fs_t *fs, uint64_t ino, uint64_t pos, void *buf, size_t size, size_t *got)
@@ -768,7 +759,8 @@ errno_t ext2_file_read(
 	while (*got < size) {
 		uint64_t at = pos + *got;
 		uint32_t off = (uint32_t) (at % fs->g.bsize);
-		size_t n = fs->g.bsize - off < size - *got ? fs->g.bsize - off : size - *got;
+		size_t n = fs->g.bsize - off < size - *got ? fs->g.bsize - off
+							   : size - *got;
 		uint32_t b;
 		rc = ext2_bmap(fs, &in, at / fs->g.bsize, false, false, &b);
 		if (rc == EOK && b == 0)
@@ -795,28 +787,37 @@ static errno_t write_piece(ext2_fs_t *fs, ext2_inode_t *in, uint64_t at,
 	return rc == EOK ? bcache_write(fs->bc, b, off, src, *n) : rc;
 }
 
+/** The inode of regular file @a ino, to be changed: EISDIR, EINVAL (not a
+ *  regular file) or EROFS otherwise. */
+static errno_t file_for_change(ext2_fs_t *fs, uint64_t ino, ext2_inode_t *in)
+{
+	errno_t rc = ext2_node_get(fs, ino, in);
+	if (rc != EOK)
+		return rc;
+	if (ext2_is_dir(in))
+		return EISDIR;
+	if ((in->mode & EXT2_S_IFMT) != EXT2_S_IFREG)
+		return EINVAL;
+	return fs->rdonly ? EROFS : EOK;
+}
+
 errno_t ext2_file_write(ext2_fs_t *fs, uint64_t ino, uint64_t pos, const void *buf,
     size_t len, size_t *done, uint64_t *size)
 {
 	*done = 0;
+	*size = 0;
 	ext2_inode_t in;
-	errno_t rc = ext2_node_get(fs, ino, &in);
+	errno_t rc = file_for_change(fs, ino, &in);
 	if (rc != EOK)
 		return rc;
 	*size = ext2_inode_size(&in);
-	if (ext2_is_dir(&in))
-		return EISDIR;
-	if ((in.mode & EXT2_S_IFMT) != EXT2_S_IFREG)
-		return EINVAL;
-	if (fs->rdonly)
-		return EROFS;
 	if (pos + len < pos)
 		return EOVERFLOW;
 	rc = size_ok(fs, pos + len);
 	while (rc == EOK && *done < len) {
 		size_t n;
-		rc = write_piece(fs, &in, pos + *done, (const uint8_t *) buf + *done,
-		    len - *done, &n);
+		rc = write_piece(
+		    fs, &in, pos + *done, (const uint8_t *) buf + *done, len - *done, &n);
 		if (rc == EOK)
 			*done += n;
 	}
@@ -833,14 +834,6 @@ errno_t ext2_file_write(ext2_fs_t *fs, uint64_t ino, uint64_t pos, const void *b
 errno_t ext2_file_truncate(ext2_fs_t *fs, uint64_t ino, uint64_t size)
 {
 	ext2_inode_t in;
-	errno_t rc = ext2_node_get(fs, ino, &in);
-	if (rc != EOK)
-		return rc;
-	if (ext2_is_dir(&in))
-		return EISDIR;
-	if ((in.mode & EXT2_S_IFMT) != EXT2_S_IFREG)
-		return EINVAL;
-	if (fs->rdonly)
-		return EROFS;
-	return ext2_inode_truncate(fs, (uint32_t) ino, &in, size);
+	errno_t rc = file_for_change(fs, ino, &in);
+	return rc == EOK ? ext2_inode_truncate(fs, (uint32_t) ino, &in, size) : rc;
 }

@@ -1,58 +1,54 @@
 /*
  * ext2: the FS_* calls of the VFS (abi/vfs.h) over the mounted volumes.
  *
- * Each handler takes its call's data transfers first, then works under
- * `ext2_lock`, which guards the volume list and every volume (their block
- * caches included); device I/O happens with it held, so calls on ext2
- * volumes run one at a time. Dirty blocks go to the device on FS_SYNC, at
- * unmount, when the cache evicts them and every FLUSH_USEC from the
- * flusher fibril.
+ * The volumes are fsrv_vol.h's. Each handler takes its call's data
+ * transfers first, then works under `vols.lock`, which guards the volume
+ * list and every volume (their block caches included); device I/O happens
+ * with it held, so calls on ext2 volumes run one at a time. Dirty blocks
+ * go to the device on FS_SYNC, at unmount, when the cache evicts them and
+ * every FLUSH_USEC from the flusher fibril.
  */
 #include "ext2.h"
 #include "server.h"
 #include <bd.h>
-#include <fibril.h>
-#include <fibril_synch.h>
 #include <fsrv.h>
+#include <fsrv_vol.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #define FLUSH_USEC (5 * 1000 * 1000)
-#define LOC_PREFIX "/loc/"
 /* No wall clock yet: times count from 2026-01-01 00:00 UTC at boot. */
 #define EPOCH_UNIX 1767225600u
 
-typedef struct {
-	link_t link;
-	sysarg_t id;
-	bd_t *bd;
-	ext2_fs_t *fs;
-	errno_t flush_rc; /* the flusher's last result: a failure is logged once */
-} ext2_inst_t;
+static fsrv_vols_t vols;
 
-static FIBRIL_MUTEX_INITIALIZE(ext2_lock);
-static list_t instances = LIST_INITIALIZER(instances);
-
-static ext2_inst_t *inst_find(sysarg_t id)
-{
-	list_foreach (instances, link, ext2_inst_t, inst) {
-		if (inst->id == id)
-			return inst;
-	}
-	return NULL;
-}
-
+/** The volume of mount instance @a id, NULL if none; vols.lock held. */
 static ext2_fs_t *fs_find(sysarg_t id)
 {
-	ext2_inst_t *inst = inst_find(id);
-	return inst != NULL ? inst->fs : NULL;
+	return fsrv_vol_find(&vols, id);
 }
 
 static uint32_t ext2_now(void)
 {
 	return EPOCH_UNIX + (uint32_t) (clock_ns() / 1000000000ull);
+}
+
+static errno_t vol_mount(bd_t *bd, bool rdonly, void **vol)
+{
+	return ext2_mount(&bd_cache_ops, bd, (uint32_t) bd->block_size, bd->block_count,
+	    rdonly, ext2_now, (ext2_fs_t **) vol);
+}
+
+static errno_t vol_unmount(void *vol)
+{
+	return ext2_unmount(vol);
+}
+
+static errno_t vol_sync(void *vol)
+{
+	return ext2_sync(vol);
 }
 
 static const char *mount_error(errno_t rc)
@@ -69,78 +65,20 @@ static const char *mount_error(errno_t rc)
 	}
 }
 
-/** Opens the device @a opts names and mounts its volume. */
-static errno_t inst_make(sysarg_t id, const char *opts, bool rdonly, ext2_inst_t **out)
-{
-	const char *name = opts;
-	if (strncmp(name, LOC_PREFIX, strlen(LOC_PREFIX)) == 0)
-		name += strlen(LOC_PREFIX);
-	if (name[0] == '\0')
-		return EINVAL;
-	ext2_inst_t *inst = calloc(1, sizeof(*inst));
-	if (inst == NULL)
-		return ENOMEM;
-	inst->id = id;
-	errno_t rc = bd_open_name(name, &inst->bd);
-	if (rc == EOK)
-		rc = ext2_mount(&bd_cache_ops, inst->bd, (uint32_t) inst->bd->block_size,
-		    inst->bd->block_count, rdonly, ext2_now, &inst->fs);
-	if (rc != EOK) {
-		printf("ext2: cannot mount %s: %s\n", name, mount_error(rc));
-		if (inst->bd != NULL)
-			bd_close(inst->bd);
-		free(inst);
-		return rc;
-	}
-	*out = inst;
-	return EOK;
-}
-
-static void inst_drop(ext2_inst_t *inst)
-{
-	bd_close(inst->bd);
-	free(inst);
-}
+static const fsrv_vol_ops_t vol_ops = {.name = "ext2",
+    .mount = vol_mount,
+    .unmount = vol_unmount,
+    .sync = vol_sync,
+    .mount_error = mount_error};
 
 static void op_mounted(ipc_call_t *call)
 {
-	char *opts;
-	errno_t rc = async_data_write_accept(
-	    (void **) &opts, true, 0, VFS_OPTS_MAX, 0, NULL);
-	if (rc != EOK) {
-		fsrv_answer(call, rc, 0, 0, 0);
-		return;
-	}
-	ext2_inst_t *inst = NULL;
-	rc = inst_make(call->args[0], opts, call->args[1] & VFS_MOUNT_RDONLY, &inst);
-	free(opts);
-	if (rc == EOK) {
-		fibril_mutex_lock(&ext2_lock);
-		if (inst_find(inst->id) != NULL)
-			rc = EEXIST;
-		else
-			list_append(&inst->link, &instances);
-		fibril_mutex_unlock(&ext2_lock);
-		if (rc != EOK) {
-			DISCARD(cleanup, ext2_unmount(inst->fs));
-			inst_drop(inst);
-		}
-	}
-	fsrv_answer(call, rc, EXT2_ROOT_INO, 0, 0);
+	fsrv_vols_mounted(&vols, call, EXT2_ROOT_INO);
 }
 
 static void op_unmounted(ipc_call_t *call)
 {
-	fibril_mutex_lock(&ext2_lock);
-	ext2_inst_t *inst = inst_find(call->args[0]);
-	errno_t rc = ENOENT;
-	if (inst != NULL) {
-		list_remove(&inst->link);
-		rc = ext2_unmount(inst->fs);
-		inst_drop(inst);
-	}
-	fibril_mutex_unlock(&ext2_lock);
-	fsrv_answer(call, rc, 0, 0, 0);
+	fsrv_vols_unmounted(&vols, call);
 }
 
 static void op_lookup(ipc_call_t *call)
@@ -150,16 +88,17 @@ static void op_lookup(ipc_call_t *call)
 	sysarg_t size = 0, type = 0;
 	uint32_t ino = 0;
 	if (rc == EOK) {
-		fibril_mutex_lock(&ext2_lock);
+		fibril_mutex_lock(&vols.lock);
 		ext2_fs_t *fs = fs_find(call->args[0]);
 		ext2_inode_t in;
-		rc = fs != NULL ? ext2_lookup(fs, path, (unsigned) call->args[1], &ino, &in)
-				: ENOENT;
+		rc = fs != NULL
+		    ? ext2_lookup(fs, path, (unsigned) call->args[1], &ino, &in)
+		    : ENOENT;
 		if (rc == EOK) {
 			size = ext2_inode_size(&in);
 			type = ext2_is_dir(&in) ? VFS_NODE_DIR : VFS_NODE_FILE;
 		}
-		fibril_mutex_unlock(&ext2_lock);
+		fibril_mutex_unlock(&vols.lock);
 		free(path);
 	}
 	fsrv_answer(call, rc, ino, size, type);
@@ -170,10 +109,11 @@ static void op_unlink(ipc_call_t *call)
 	char *path;
 	errno_t rc = fsrv_path_receive(&path);
 	if (rc == EOK) {
-		fibril_mutex_lock(&ext2_lock);
+		fibril_mutex_lock(&vols.lock);
 		ext2_fs_t *fs = fs_find(call->args[0]);
-		rc = fs != NULL ? ext2_unlink(fs, path, (unsigned) call->args[1]) : ENOENT;
-		fibril_mutex_unlock(&ext2_lock);
+		rc = fs != NULL ? ext2_unlink(fs, path, (unsigned) call->args[1])
+				: ENOENT;
+		fibril_mutex_unlock(&vols.lock);
 		free(path);
 	}
 	fsrv_answer(call, rc, 0, 0, 0);
@@ -188,10 +128,10 @@ static void op_rename(ipc_call_t *call)
 	if (rc == EOK)
 		rc = rc2;
 	if (rc == EOK) {
-		fibril_mutex_lock(&ext2_lock);
+		fibril_mutex_lock(&vols.lock);
 		ext2_fs_t *fs = fs_find(call->args[0]);
 		rc = fs != NULL ? ext2_rename(fs, from, to) : ENOENT;
-		fibril_mutex_unlock(&ext2_lock);
+		fibril_mutex_unlock(&vols.lock);
 	}
 	free(from);
 	free(to);
@@ -206,26 +146,26 @@ static void op_write(ipc_call_t *call)
 	size_t done = 0;
 	uint64_t size = 0;
 	if (rc == EOK) {
-		fibril_mutex_lock(&ext2_lock);
+		fibril_mutex_lock(&vols.lock);
 		ext2_fs_t *fs = fs_find(call->args[0]);
-		rc = fs != NULL ? ext2_file_write(fs, call->args[1], call->args[2], data, len,
-				      &done, &size)
+		rc = fs != NULL ? ext2_file_write(fs, call->args[1], call->args[2], data,
+				      len, &done, &size)
 				: ENOENT;
-		fibril_mutex_unlock(&ext2_lock);
+		fibril_mutex_unlock(&vols.lock);
 		free(data);
 	}
 	fsrv_answer(call, rc, done, size, 0);
 }
 
-/* A call on one node of a volume; ext2_lock held. */
+/* A call on one node of a volume; vols.lock held. */
 typedef errno_t (*node_op_t)(ext2_fs_t *fs, ipc_call_t *call);
 
 static void node_call(ipc_call_t *call, node_op_t op)
 {
-	fibril_mutex_lock(&ext2_lock);
+	fibril_mutex_lock(&vols.lock);
 	ext2_fs_t *fs = fs_find(call->args[0]);
 	errno_t rc = fs != NULL ? op(fs, call) : ENOENT;
-	fibril_mutex_unlock(&ext2_lock);
+	fibril_mutex_unlock(&vols.lock);
 	fsrv_answer(call, rc, 0, 0, 0);
 }
 
@@ -320,7 +260,7 @@ static errno_t fill_statfs(
 	return EOK;
 }
 
-/* Answered with a data read, filled under ext2_lock. */
+/* Answered with a data read, filled under vols.lock. */
 static const fsrv_fills_t fills = {
     FSRV_OP(FS_READ) = fill_read,
     FSRV_OP(FS_STAT) = fill_stat,
@@ -343,30 +283,11 @@ static const fsrv_ops_t ops = {
 
 void ext2_call_handle(ipc_call_t *call)
 {
-	fsrv_dispatch_fills(ops, fills, &ext2_lock, call);
+	fsrv_dispatch_fills(ops, fills, &vols.lock, call);
 }
 
-/** Every FLUSH_USEC: every volume's dirty blocks to its device. */
-static errno_t flusher(void *arg)
+void ext2_serve_start(void)
 {
-	for (;;) {
-		fibril_usleep(FLUSH_USEC);
-		fibril_mutex_lock(&ext2_lock);
-		list_foreach (instances, link, ext2_inst_t, inst) {
-			errno_t rc = ext2_sync(inst->fs);
-			if (rc != EOK && rc != inst->flush_rc)
-				printf("ext2: writing back instance %lu: %s\n",
-				    (unsigned long) inst->id, strerror(rc));
-			inst->flush_rc = rc;
-		}
-		fibril_mutex_unlock(&ext2_lock);
-	}
-	return EOK;
-}
-
-void ext2_flusher_start(void)
-{
-	fid_t fid = fibril_create(flusher, NULL);
-	if (fid != 0)
-		fibril_add_ready(fid);
+	fsrv_vols_init(&vols, &vol_ops);
+	fsrv_vols_flusher_start(&vols, FLUSH_USEC);
 }

@@ -9,7 +9,8 @@
 
 /** Handles and answers one call of the VFS. */
 void ext2_call_handle(ipc_call_t *call);
-/** Starts the fibril that writes dirty blocks back every few seconds. */
-void ext2_flusher_start(void);
+/** Sets up the volume table and starts the fibril that writes dirty
+ *  blocks back every few seconds. */
+void ext2_serve_start(void);
 
 #endif

@@ -16,6 +16,6 @@ int main(int argc, char *argv[])
 	int status;
 	if (cmd_check_words(argc, argv, USAGE, NULL, &status))
 		return status;
-	fat_flusher_start();
+	fat_serve_start();
 	return fsrv_main("fat", fat_call_handle);
 }

@@ -4,6 +4,7 @@
  * named by its first cluster; 0 is the fixed root of FAT12/16.
  */
 #include "fat.h"
+#include "vfs_path.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -681,24 +682,6 @@ void fat_node_stat(const fat_node_t *node, vfs_stat_t *st)
  * Paths.
  */
 
-/** The next component of *@a path into @a name; *@a last if it is the
- *  final one. */
-static errno_t path_next(const char **path, char *name, bool *last)
-{
-	const char *p = *path;
-	const char *end = strchr(p, '/');
-	size_t len = end != NULL ? (size_t) (end - p) : strlen(p);
-	if (len == 0)
-		return EINVAL;
-	if (len >= NAME_BYTES)
-		return ENAMETOOLONG;
-	memcpy(name, p, len);
-	name[len] = '\0';
-	*last = end == NULL;
-	*path = end != NULL ? end + 1 : p + len;
-	return EOK;
-}
-
 /** The directory holding @a path's last component (in @a name). */
 static errno_t walk_parent(fat_fs_t *fs, const char *path, fat_node_t **dir, char *name)
 {
@@ -709,7 +692,7 @@ static errno_t walk_parent(fat_fs_t *fs, const char *path, fat_node_t **dir, cha
 		rc = ENOMEM;
 	bool last = false;
 	while (rc == EOK) {
-		rc = path_next(&path, name, &last);
+		rc = vfs_path_next(&path, name, &last);
 		if (rc != EOK || last)
 			break;
 		rc = dir_find(fs, cur->first_cl, name, f);

@@ -1,19 +1,18 @@
 /*
  * fat: the FAT_* calls of the VFS (abi/vfs.h) over the mounted volumes.
  *
- * Each handler takes its call's data transfers first, then works under
- * `fat_lock`, which guards the volume list and every volume (their block
- * caches included); device I/O happens with it held, so calls on FAT
- * volumes run one at a time. Dirty blocks go to the device on FS_SYNC, at
- * unmount, when the cache evicts them and every FLUSH_USEC from the
- * flusher fibril.
+ * The volumes are fsrv_vol.h's. Each handler takes its call's data
+ * transfers first, then works under `vols.lock`, which guards the volume
+ * list and every volume (their block caches included); device I/O happens
+ * with it held, so calls on FAT volumes run one at a time. Dirty blocks
+ * go to the device on FS_SYNC, at unmount, when the cache evicts them and
+ * every FLUSH_USEC from the flusher fibril.
  */
 #include "fat.h"
 #include "server.h"
 #include <bd.h>
-#include <fibril.h>
-#include <fibril_synch.h>
 #include <fsrv.h>
+#include <fsrv_vol.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,35 +20,22 @@
 
 #define CACHE_BLOCKS 2048 /* 1 MiB of 512-byte sectors per volume */
 #define FLUSH_USEC   (5 * 1000 * 1000)
-#define LOC_PREFIX   "/loc/"
 /* No wall clock yet: times count from 2026-01-01 00:00 at boot. */
 #define EPOCH_DATE ((2026 - 1980) << 9 | 1 << 5 | 1)
 
+/* A mounted volume: its block cache and the volume over it. */
 typedef struct {
-	link_t link;
-	sysarg_t id;
-	bd_t *bd;
 	bcache_t *bc;
 	fat_fs_t *fs;
-	errno_t flush_rc; /* the flusher's last result: a failure is logged once */
-} fat_inst_t;
+} fat_vol_t;
 
-static FIBRIL_MUTEX_INITIALIZE(fat_lock);
-static list_t instances = LIST_INITIALIZER(instances);
+static fsrv_vols_t vols;
 
-static fat_inst_t *inst_find(sysarg_t id)
-{
-	list_foreach (instances, link, fat_inst_t, inst) {
-		if (inst->id == id)
-			return inst;
-	}
-	return NULL;
-}
-
+/** The volume of mount instance @a id, NULL if none; vols.lock held. */
 static fat_fs_t *fs_find(sysarg_t id)
 {
-	fat_inst_t *inst = inst_find(id);
-	return inst != NULL ? inst->fs : NULL;
+	fat_vol_t *vol = fsrv_vol_find(&vols, id);
+	return vol != NULL ? vol->fs : NULL;
 }
 
 /** The time as FAT packs it: days since boot on top of EPOCH_DATE are not
@@ -63,83 +49,59 @@ static uint32_t fat_now(void)
 	return (uint32_t) (EPOCH_DATE + day) << 16 | time;
 }
 
-static void inst_free(fat_inst_t *inst)
+static errno_t vol_mount(bd_t *bd, bool rdonly, void **out)
 {
-	bcache_destroy(inst->bc);
-	bd_close(inst->bd);
-	free(inst);
-}
-
-/** Opens the device @a opts names and mounts its volume. */
-static errno_t inst_make(sysarg_t id, const char *opts, bool rdonly, fat_inst_t **out)
-{
-	const char *name = opts;
-	if (strncmp(name, LOC_PREFIX, strlen(LOC_PREFIX)) == 0)
-		name += strlen(LOC_PREFIX);
-	if (name[0] == '\0')
-		return EINVAL;
-	fat_inst_t *inst = calloc(1, sizeof(*inst));
-	if (inst == NULL)
+	fat_vol_t *vol = calloc(1, sizeof(*vol));
+	if (vol == NULL)
 		return ENOMEM;
-	inst->id = id;
-	errno_t rc = bd_open_name(name, &inst->bd);
-	if (rc == EOK) {
-		inst->bc = bcache_create(&bd_cache_ops, inst->bd, inst->bd->block_size,
-		    inst->bd->block_count, CACHE_BLOCKS);
-		rc = inst->bc != NULL ? EOK : ENOMEM;
-	}
+	vol->bc = bcache_create(
+	    &bd_cache_ops, bd, bd->block_size, bd->block_count, CACHE_BLOCKS);
+	errno_t rc = vol->bc != NULL ? EOK : ENOMEM;
 	if (rc == EOK)
-		rc = fat_mount(inst->bc, inst->bd->block_size, inst->bd->block_count,
-		    rdonly, fat_now, &inst->fs);
+		rc = fat_mount(
+		    vol->bc, bd->block_size, bd->block_count, rdonly, fat_now, &vol->fs);
 	if (rc != EOK) {
-		printf("fat: cannot mount %s: %s\n", name,
-		    rc == EINVAL ? "not a FAT volume" : strerror(rc));
-		inst_free(inst);
+		bcache_destroy(vol->bc);
+		free(vol);
 		return rc;
 	}
-	*out = inst;
+	*out = vol;
 	return EOK;
 }
 
+static errno_t vol_unmount(void *arg)
+{
+	fat_vol_t *vol = arg;
+	errno_t rc = fat_unmount(vol->fs);
+	bcache_destroy(vol->bc);
+	free(vol);
+	return rc;
+}
+
+static errno_t vol_sync(void *arg)
+{
+	return fat_sync(((fat_vol_t *) arg)->fs);
+}
+
+static const char *mount_error(errno_t rc)
+{
+	return rc == EINVAL ? "not a FAT volume" : strerror(rc);
+}
+
+static const fsrv_vol_ops_t vol_ops = {.name = "fat",
+    .mount = vol_mount,
+    .unmount = vol_unmount,
+    .sync = vol_sync,
+    .mount_error = mount_error};
+
 static void op_mounted(ipc_call_t *call)
 {
-	char *opts;
-	errno_t rc = async_data_write_accept(
-	    (void **) &opts, true, 0, VFS_OPTS_MAX, 0, NULL);
-	if (rc != EOK) {
-		fsrv_answer(call, rc, 0, 0, 0);
-		return;
-	}
-	fat_inst_t *inst = NULL;
-	rc = inst_make(call->args[0], opts, call->args[1] & VFS_MOUNT_RDONLY, &inst);
-	free(opts);
-	if (rc == EOK) {
-		fibril_mutex_lock(&fat_lock);
-		if (inst_find(inst->id) != NULL)
-			rc = EEXIST;
-		else
-			list_append(&inst->link, &instances);
-		fibril_mutex_unlock(&fat_lock);
-		if (rc != EOK) {
-			DISCARD(cleanup, fat_unmount(inst->fs));
-			inst_free(inst);
-		}
-	}
-	fsrv_answer(call, rc, FAT_ROOT_INDEX, 0, 0);
+	fsrv_vols_mounted(&vols, call, FAT_ROOT_INDEX);
 }
 
 static void op_unmounted(ipc_call_t *call)
 {
-	fibril_mutex_lock(&fat_lock);
-	fat_inst_t *inst = inst_find(call->args[0]);
-	errno_t rc = ENOENT;
-	if (inst != NULL) {
-		list_remove(&inst->link);
-		rc = fat_unmount(inst->fs);
-		inst_free(inst);
-	}
-	fibril_mutex_unlock(&fat_lock);
-	fsrv_answer(call, rc, 0, 0, 0);
+	fsrv_vols_unmounted(&vols, call);
 }
 
 static void op_lookup(ipc_call_t *call)
@@ -148,7 +110,7 @@ static void op_lookup(ipc_call_t *call)
 	errno_t rc = fsrv_path_receive(&path);
 	sysarg_t index = 0, size = 0, type = 0;
 	if (rc == EOK) {
-		fibril_mutex_lock(&fat_lock);
+		fibril_mutex_lock(&vols.lock);
 		fat_fs_t *fs = fs_find(call->args[0]);
 		fat_node_t *node;
 		rc = fs != NULL ? fat_lookup(fs, path, (unsigned) call->args[1], &node)
@@ -158,7 +120,7 @@ static void op_lookup(ipc_call_t *call)
 			size = node->size;
 			type = node->is_dir ? VFS_NODE_DIR : VFS_NODE_FILE;
 		}
-		fibril_mutex_unlock(&fat_lock);
+		fibril_mutex_unlock(&vols.lock);
 		free(path);
 	}
 	fsrv_answer(call, rc, index, size, type);
@@ -169,10 +131,10 @@ static void op_unlink(ipc_call_t *call)
 	char *path;
 	errno_t rc = fsrv_path_receive(&path);
 	if (rc == EOK) {
-		fibril_mutex_lock(&fat_lock);
+		fibril_mutex_lock(&vols.lock);
 		fat_fs_t *fs = fs_find(call->args[0]);
 		rc = fs != NULL ? fat_unlink(fs, path, (unsigned) call->args[1]) : ENOENT;
-		fibril_mutex_unlock(&fat_lock);
+		fibril_mutex_unlock(&vols.lock);
 		free(path);
 	}
 	fsrv_answer(call, rc, 0, 0, 0);
@@ -187,17 +149,17 @@ static void op_rename(ipc_call_t *call)
 	if (rc == EOK)
 		rc = rc2;
 	if (rc == EOK) {
-		fibril_mutex_lock(&fat_lock);
+		fibril_mutex_lock(&vols.lock);
 		fat_fs_t *fs = fs_find(call->args[0]);
 		rc = fs != NULL ? fat_rename(fs, from, to) : ENOENT;
-		fibril_mutex_unlock(&fat_lock);
+		fibril_mutex_unlock(&vols.lock);
 	}
 	free(from);
 	free(to);
 	fsrv_answer(call, rc, 0, 0, 0);
 }
 
-/** The volume and node (args[0], args[1]) of @a call; fat_lock held. */
+/** The volume and node (args[0], args[1]) of @a call; vols.lock held. */
 static errno_t node_get(ipc_call_t *call, fat_fs_t **fs, fat_node_t **node)
 {
 	*fs = fs_find(call->args[0]);
@@ -213,7 +175,7 @@ static void op_write(ipc_call_t *call)
 	size_t done = 0;
 	uint64_t size = 0;
 	if (rc == EOK) {
-		fibril_mutex_lock(&fat_lock);
+		fibril_mutex_lock(&vols.lock);
 		fat_fs_t *fs;
 		fat_node_t *node;
 		rc = node_get(call, &fs, &node);
@@ -221,24 +183,24 @@ static void op_write(ipc_call_t *call)
 			rc = fat_file_write(fs, node, call->args[2], data, len, &done);
 		if (rc == EOK)
 			size = node->size;
-		fibril_mutex_unlock(&fat_lock);
+		fibril_mutex_unlock(&vols.lock);
 		free(data);
 	}
 	fsrv_answer(call, rc, done, size, 0);
 }
 
-/* A call on one node; fat_lock held. */
+/* A call on one node; vols.lock held. */
 typedef errno_t (*node_op_t)(fat_fs_t *fs, fat_node_t *node, ipc_call_t *call);
 
 static void node_call(ipc_call_t *call, node_op_t op)
 {
-	fibril_mutex_lock(&fat_lock);
+	fibril_mutex_lock(&vols.lock);
 	fat_fs_t *fs;
 	fat_node_t *node;
 	errno_t rc = node_get(call, &fs, &node);
 	if (rc == EOK)
 		rc = op(fs, node, call);
-	fibril_mutex_unlock(&fat_lock);
+	fibril_mutex_unlock(&vols.lock);
 	fsrv_answer(call, rc, 0, 0, 0);
 }
 
@@ -348,7 +310,7 @@ static errno_t fill_statfs(
 	return EOK;
 }
 
-/* Answered with a data read, filled under fat_lock. */
+/* Answered with a data read, filled under vols.lock. */
 static const fsrv_fills_t fills = {
     FSRV_OP(FS_READ) = fill_read,
     FSRV_OP(FS_STAT) = fill_stat,
@@ -371,30 +333,11 @@ static const fsrv_ops_t ops = {
 
 void fat_call_handle(ipc_call_t *call)
 {
-	fsrv_dispatch_fills(ops, fills, &fat_lock, call);
+	fsrv_dispatch_fills(ops, fills, &vols.lock, call);
 }
 
-/** Every FLUSH_USEC: every volume's dirty blocks to its device. */
-static errno_t flusher(void *arg)
+void fat_serve_start(void)
 {
-	for (;;) {
-		fibril_usleep(FLUSH_USEC);
-		fibril_mutex_lock(&fat_lock);
-		list_foreach (instances, link, fat_inst_t, inst) {
-			errno_t rc = fat_sync(inst->fs);
-			if (rc != EOK && rc != inst->flush_rc)
-				printf("fat: writing back instance %lu: %s\n",
-				    (unsigned long) inst->id, strerror(rc));
-			inst->flush_rc = rc;
-		}
-		fibril_mutex_unlock(&fat_lock);
-	}
-	return EOK;
-}
-
-void fat_flusher_start(void)
-{
-	fid_t fid = fibril_create(flusher, NULL);
-	if (fid != 0)
-		fibril_add_ready(fid);
+	fsrv_vols_init(&vols, &vol_ops);
+	fsrv_vols_flusher_start(&vols, FLUSH_USEC);
 }

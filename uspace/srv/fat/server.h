@@ -9,7 +9,8 @@
 
 /** Handles and answers one call of the VFS. */
 void fat_call_handle(ipc_call_t *call);
-/** Starts the fibril that writes dirty blocks back every few seconds. */
-void fat_flusher_start(void);
+/** Sets up the volume table and starts the fibril that writes dirty
+ *  blocks back every few seconds. */
+void fat_serve_start(void);
 
 #endif

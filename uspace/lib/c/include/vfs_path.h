@@ -24,6 +24,13 @@ _NODISCARD errno_t vfs_path_normalize(const char *in, size_t len, char *out);
  *  normalised; "/" is a prefix of every path). */
 bool vfs_path_is_below(const char *path, const char *prefix);
 
+/** The next component of the relative path *@a path (a file system's
+ *  share of a normalised path) into @a name (VFS_NAME_MAX + 1 bytes,
+ *  NUL-terminated); *@a path moves past it, *@a last tells whether it was
+ *  the final one. EINVAL for an empty component, ENAMETOOLONG past
+ *  VFS_NAME_MAX bytes. */
+_NODISCARD errno_t vfs_path_next(const char **path, char *name, bool *last);
+
 /** The part of the normalised @a path below its normalised prefix
  *  @a prefix, without a leading "/" ("" when they are equal). */
 const char *vfs_path_rest(const char *path, const char *prefix);

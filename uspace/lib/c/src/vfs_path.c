@@ -70,3 +70,19 @@ const char *vfs_path_rest(const char *path, const char *prefix)
 	const char *rest = path + strlen(prefix);
 	return *rest == '/' ? rest + 1 : rest;
 }
+
+errno_t vfs_path_next(const char **path, char *name, bool *last)
+{
+	const char *p = *path;
+	const char *end = strchr(p, '/');
+	size_t len = end != NULL ? (size_t) (end - p) : strlen(p);
+	if (len == 0)
+		return EINVAL;
+	if (len > VFS_NAME_MAX)
+		return ENAMETOOLONG;
+	memcpy(name, p, len);
+	name[len] = '\0';
+	*last = end == NULL;
+	*path = end != NULL ? end + 1 : p + len;
+	return EOK;
+}

@@ -60,3 +60,25 @@ HOST_TEST(vfs_path_prefixes_match_whole_components)
 	CHECK(strcmp(vfs_path_rest("/a", "/a"), "") == 0);
 	CHECK(strcmp(vfs_path_rest("/a/b", "/"), "a/b") == 0);
 }
+
+HOST_TEST(vfs_path_next_splits_a_relative_path)
+{
+	const char *p = "a/bc/d";
+	char name[VFS_NAME_MAX + 1];
+	bool last;
+	CHECK(vfs_path_next(&p, name, &last) == EOK && strcmp(name, "a") == 0 && !last);
+	CHECK(vfs_path_next(&p, name, &last) == EOK && strcmp(name, "bc") == 0 && !last);
+	CHECK(vfs_path_next(&p, name, &last) == EOK && strcmp(name, "d") == 0 && last);
+	p = "a//b";
+	CHECK(vfs_path_next(&p, name, &last) == EOK);
+	CHECK(vfs_path_next(&p, name, &last) == EINVAL);
+	char long_name[VFS_NAME_MAX + 2];
+	memset(long_name, 'x', sizeof(long_name) - 1);
+	long_name[VFS_NAME_MAX + 1] = '\0';
+	p = long_name;
+	CHECK(vfs_path_next(&p, name, &last) == ENAMETOOLONG);
+	long_name[VFS_NAME_MAX] = '\0';
+	p = long_name;
+	CHECK(vfs_path_next(&p, name, &last) == EOK && last &&
+	    strlen(name) == VFS_NAME_MAX);
+}

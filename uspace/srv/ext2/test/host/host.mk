@@ -11,7 +11,8 @@ EXT2_HOST_TEST_DIR := $(EXT2_DIR)/test/host
 EXT2_HOST_CFLAGS := $(subst -I$(LIBC_DIR)/src,-I$(EXT2_DIR),$(LIBC_HOST_CFLAGS)) \
 	-iquote $(LIBC_DIR)/include
 
-EXT2_HOST_MODULES := $(EXT2_DIR)/ext2_fs.c $(EXT2_DIR)/ext2_dir.c $(LIBC_DIR)/src/bcache.c
+EXT2_HOST_MODULES := $(EXT2_DIR)/ext2_fs.c $(EXT2_DIR)/ext2_dir.c $(LIBC_DIR)/src/bcache.c \
+	$(LIBC_DIR)/src/vfs_path.c
 
 EXT2_HOST_TESTS := parse volume
 EXT2_HOST_TEST_BINS := $(patsubst %,$(USPACE_BUILD)/host-tests/ext2_%,$(EXT2_HOST_TESTS))

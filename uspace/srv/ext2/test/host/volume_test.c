@@ -7,6 +7,7 @@
  * volumes are refused changes.
  */
 #if __STDC_HOSTED__ /* not built into the server: see host.mk */
+#include "host_file_dev.h"
 #include "host_test.h"
 #include "ext2.h"
 #include <fcntl.h>
@@ -15,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define SS  512
+#define SS  HOST_FILE_BLOCK
 #define MIB (1024 * 1024)
 
 typedef struct {
@@ -25,19 +26,7 @@ typedef struct {
 	ext2_fs_t *fs;
 } vol_t;
 
-static errno_t file_read(void *dev, uint64_t ba, size_t count, void *buf)
-{
-	ssize_t n = pread(*(int *) dev, buf, count * SS, (off_t) (ba * SS));
-	return n == (ssize_t) (count * SS) ? EOK : EIO;
-}
-
-static errno_t file_write(void *dev, uint64_t ba, size_t count, const void *buf)
-{
-	ssize_t n = pwrite(*(int *) dev, buf, count * SS, (off_t) (ba * SS));
-	return n == (ssize_t) (count * SS) ? EOK : EIO;
-}
-
-static const bcache_dev_t file_ops = {.read = file_read, .write = file_write};
+static const bcache_dev_t file_ops = {.read = host_file_read, .write = host_file_write};
 
 static uint32_t fixed_now(void)
 {
@@ -112,7 +101,8 @@ static bool image_make(vol_t *v, unsigned bsize, unsigned kib)
 static errno_t vol_mount(vol_t *v, bool rdonly)
 {
 	off_t end = lseek(v->fd, 0, SEEK_END);
-	return ext2_mount(&file_ops, &v->fd, SS, (uint64_t) end / SS, rdonly, fixed_now, &v->fs);
+	return ext2_mount(
+	    &file_ops, &v->fd, SS, (uint64_t) end / SS, rdonly, fixed_now, &v->fs);
 }
 
 static errno_t vol_unmount(vol_t *v)
@@ -158,8 +148,8 @@ static bool debugfs_reads(vol_t *v, const char *path, const uint8_t *data, size_
 	return ok;
 }
 
-static errno_t write_file(vol_t *v, const char *path, uint64_t pos, const uint8_t *data,
-    size_t len)
+static errno_t write_file(
+    vol_t *v, const char *path, uint64_t pos, const uint8_t *data, size_t len)
 {
 	uint32_t ino;
 	ext2_inode_t in;
@@ -169,7 +159,8 @@ static errno_t write_file(vol_t *v, const char *path, uint64_t pos, const uint8_
 		size_t step = len - done < 65536 ? len - done : 65536;
 		size_t w;
 		uint64_t size;
-		rc = ext2_file_write(v->fs, ino, pos + done, data + done, step, &w, &size);
+		rc = ext2_file_write(
+		    v->fs, ino, pos + done, data + done, step, &w, &size);
 		done += w;
 		if (rc == EOK && w == 0)
 			rc = ENOSPC;
@@ -177,7 +168,8 @@ static errno_t write_file(vol_t *v, const char *path, uint64_t pos, const uint8_
 	return rc;
 }
 
-static errno_t read_file(vol_t *v, const char *path, uint8_t *buf, size_t max, size_t *len)
+static errno_t read_file(
+    vol_t *v, const char *path, uint8_t *buf, size_t max, size_t *len)
 {
 	uint32_t ino;
 	ext2_inode_t in;
@@ -266,7 +258,8 @@ static void round_trip(unsigned bsize)
 	uint32_t ino;
 	ext2_inode_t in;
 	CHECK_EQ(ext2_lookup(v.fs, "dir one", L_CREATE | L_DIRECTORY, &ino, &in), EOK);
-	CHECK_EQ(ext2_lookup(v.fs, "dir one/Sub", L_CREATE | L_DIRECTORY, &ino, &in), EOK);
+	CHECK_EQ(
+	    ext2_lookup(v.fs, "dir one/Sub", L_CREATE | L_DIRECTORY, &ino, &in), EOK);
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		char path[64];
 		snprintf(path, sizeof(path), "dir one/Sub/file:%zu?.bin", sizes[i]);
@@ -480,7 +473,8 @@ HOST_TEST(a_damaged_superblock_or_descriptor_is_einval_at_mount)
 static uint64_t inode_off(vol_t *v, uint32_t ino)
 {
 	uint32_t n = (ino - 1) / v->fs->sb.inodes_per_group;
-	uint64_t in_group = (uint64_t) ((ino - 1) % v->fs->sb.inodes_per_group) * v->fs->g.isize;
+	uint64_t in_group = (uint64_t) ((ino - 1) % v->fs->sb.inodes_per_group) *
+	    v->fs->g.isize;
 	return (uint64_t) v->fs->gds[n].inode_table * v->fs->g.bsize + in_group;
 }
 

@@ -7,6 +7,7 @@
  * volumes are refused.
  */
 #if __STDC_HOSTED__ /* not built into the server: see host.mk */
+#include "host_file_dev.h"
 #include "host_test.h"
 #include "fat.h"
 #include <fcntl.h>
@@ -24,19 +25,7 @@ typedef struct {
 	fat_fs_t *fs;
 } vol_t;
 
-static errno_t file_read(void *dev, uint64_t ba, size_t count, void *buf)
-{
-	ssize_t n = pread(*(int *) dev, buf, count * BS, (off_t) (ba * BS));
-	return n == (ssize_t) (count * BS) ? EOK : EIO;
-}
-
-static errno_t file_write(void *dev, uint64_t ba, size_t count, const void *buf)
-{
-	ssize_t n = pwrite(*(int *) dev, buf, count * BS, (off_t) (ba * BS));
-	return n == (ssize_t) (count * BS) ? EOK : EIO;
-}
-
-static const bcache_dev_t file_ops = {.read = file_read, .write = file_write};
+static const bcache_dev_t file_ops = {.read = host_file_read, .write = host_file_write};
 
 static uint32_t fixed_now(void)
 {

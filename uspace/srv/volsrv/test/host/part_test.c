@@ -125,8 +125,8 @@ HOST_TEST(a_gpt_entry_over_the_header_is_left_out)
 	part_table_t t;
 	part_t p[PART_MAX];
 	size_t n;
-	CHECK_EQ(scan("label: gpt\\nstart=2048, size=4096\\n", add_gpt_entry_over_the_header,
-		     &t, p, &n),
+	CHECK_EQ(scan("label: gpt\\nstart=2048, size=4096\\n",
+		     add_gpt_entry_over_the_header, &t, p, &n),
 	    EOK);
 	CHECK_EQ(t, PART_TABLE_GPT);
 	CHECK_EQ(n, 1);
