@@ -3,22 +3,30 @@
  * MBR only if every entry is well formed (a boot flag of 0 or 0x80) and it
  * is not a FAT boot sector (a jump and a valid sector size), since those
  * end with the same signature; a protective entry of type 0xee means GPT.
- * Extended partitions (logical drives) are not followed. Entries that do
- * not lie inside the disk after the table (GPT: inside the header's usable
- * range) are left out.
+ * An extended partition's chain of boot records is followed: each holds a
+ * logical drive (numbered 5, 6, ... in chain order, its start relative to
+ * its record) and the link to the next record (relative to the extended
+ * partition's start); a record without the signature, or a link that leaves
+ * the extended partition or does not move forward, ends the chain, so a
+ * looping chain ends too. Entries that do not lie inside the disk after
+ * the table (GPT: inside the header's usable range; a logical drive:
+ * inside the extended partition after its record) are left out.
  */
 #include "part.h"
 #include <stdlib.h>
 #include <string.h>
 
-#define MBR_ENTRIES	 4
-#define MBR_ENTRY_OFF	 446
-#define MBR_TYPE_GPT	 0xee
-#define MBR_TYPE_EXT_CHS 0x05
-#define MBR_TYPE_EXT_LBA 0x0f
-#define GPT_SIGNATURE	 "EFI PART"
-#define GPT_ENTRY_MIN	 128
-#define GPT_ENTRIES_MAX	 1024
+#define MBR_ENTRIES	  4
+#define MBR_ENTRY_OFF	  446
+#define MBR_TYPE_GPT	  0xee
+#define MBR_TYPE_EXT_CHS  0x05
+#define MBR_TYPE_EXT_LBA  0x0f
+#define MBR_TYPE_EXT_LNX  0x85
+#define MBR_LOGICAL_FIRST 5
+#define EBR_MAX		  128 /* boot records followed in one chain */
+#define GPT_SIGNATURE	  "EFI PART"
+#define GPT_ENTRY_MIN	  128
+#define GPT_ENTRIES_MAX	  1024
 
 static uint32_t le32(const uint8_t *p)
 {
@@ -62,16 +70,56 @@ static void part_add(part_t *parts, size_t *count, unsigned number, uint64_t fir
 	    .number = number, .first = first, .count = n, .mbr_type = type};
 }
 
-static void mbr_scan(const uint8_t *b, uint64_t blocks, part_t *parts, size_t *count)
+static bool mbr_extended(uint8_t type)
 {
+	return type == MBR_TYPE_EXT_CHS || type == MBR_TYPE_EXT_LBA ||
+	    type == MBR_TYPE_EXT_LNX;
+}
+
+/** The logical drives of the extended partition at @a ext (@a n blocks,
+ *  inside the disk), in @a b's buffer of one block. */
+static errno_t ebr_scan(part_read_t read, void *dev, uint8_t *b, uint64_t ext, uint64_t n,
+    part_t *parts, size_t *count)
+{
+	uint64_t rec = 0; /* the record's offset in the extended partition */
+	for (unsigned number = MBR_LOGICAL_FIRST;
+	     *count < PART_MAX && number < MBR_LOGICAL_FIRST + EBR_MAX; number++) {
+		errno_t rc = read(dev, ext + rec, 1, b);
+		if (rc != EOK)
+			return rc;
+		if (b[510] != 0x55 || b[511] != 0xaa)
+			return EOK;
+		const uint8_t *e = b + MBR_ENTRY_OFF;
+		if (e[4] != 0 && !mbr_extended(e[4]) && le32(e + 8) > 0)
+			part_add(parts, count, number, ext + rec + le32(e + 8),
+			    le32(e + 12), ext + rec + 1, ext + n, e[4]);
+		const uint8_t *link = e + 16;
+		uint64_t next = le32(link + 8);
+		if (!mbr_extended(link[4]) || next <= rec || next >= n)
+			return EOK; /* the last record, or a link back or out */
+		rec = next;
+	}
+	return EOK;
+}
+
+static errno_t mbr_scan(part_read_t read, void *dev, uint8_t *b, uint64_t blocks,
+    part_t *parts, size_t *count)
+{
+	uint64_t ext = 0, ext_n = 0;
 	for (int i = 0; i < MBR_ENTRIES; i++) {
 		const uint8_t *e = b + MBR_ENTRY_OFF + 16 * i;
 		uint8_t type = e[4];
-		if (type == 0 || type == MBR_TYPE_EXT_CHS || type == MBR_TYPE_EXT_LBA)
+		uint64_t first = le32(e + 8), n = le32(e + 12);
+		if (mbr_extended(type) && ext_n == 0 && first > 0 && first < blocks &&
+		    n > 0 && n <= blocks - first) {
+			ext = first; /* the first extended partition: its chain below */
+			ext_n = n;
+		}
+		if (type == 0 || mbr_extended(type))
 			continue;
-		part_add(parts, count, (unsigned) i + 1, le32(e + 8), le32(e + 12), 1,
-		    blocks, type);
+		part_add(parts, count, (unsigned) i + 1, first, n, 1, blocks, type);
 	}
+	return ext_n > 0 ? ebr_scan(read, dev, b, ext, ext_n, parts, count) : EOK;
 }
 
 static bool gpt_entry_used(const uint8_t *e)
@@ -150,7 +198,7 @@ errno_t part_scan(part_read_t read, void *dev, size_t bsize, uint64_t blocks,
 		rc = gpt_scan(read, dev, bsize, blocks, parts, count);
 	} else if (mbr) {
 		*table = PART_TABLE_MBR;
-		mbr_scan(b, blocks, parts, count);
+		rc = mbr_scan(read, dev, b, blocks, parts, count);
 	}
 	free(b);
 	return rc;

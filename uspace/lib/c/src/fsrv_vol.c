@@ -126,8 +126,8 @@ static errno_t flusher(void *arg)
 		list_foreach (vols->list, link, fsrv_vol_t, v) {
 			errno_t rc = vols->ops->sync(v->vol);
 			if (rc != EOK && rc != v->flush_rc)
-				printf("%s: writing back instance %lu: %s\n", vols->ops->name,
-				    (unsigned long) v->id, strerror(rc));
+				printf("%s: writing back instance %lu: %s\n",
+				    vols->ops->name, (unsigned long) v->id, strerror(rc));
 			v->flush_rc = rc;
 		}
 		fibril_mutex_unlock(&vols->lock);

@@ -1,5 +1,6 @@
 /*
- * volsrv's partition tables (part.c) on images sfdisk made: MBR and GPT
+ * volsrv's partition tables (part.c) on images sfdisk made: MBR (with
+ * logical drives in an extended partition, a looping chain ending) and GPT
  * partitions found where sfdisk put them, a FAT volume without a table is
  * one whole volume, entries outside the disk are left out.
  */
@@ -144,5 +145,47 @@ HOST_TEST(entries_outside_the_disk_are_left_out)
 	CHECK_EQ(t, PART_TABLE_MBR);
 	CHECK_EQ(n, 1);
 	CHECK(p[0].first == 2048);
+}
+#define LOGICALS \
+	"label: dos\\nstart=2048, size=4096, type=83\\nstart=8192, type=5\\n" \
+	"start=10240, size=2048, type=83\\nstart=14336, size=2048, type=c\\n"
+
+HOST_TEST(logical_drives_of_an_extended_partition_are_found)
+{
+	part_table_t t;
+	part_t p[PART_MAX];
+	size_t n;
+	CHECK_EQ(scan(LOGICALS, NULL, &t, p, &n), EOK);
+	CHECK_EQ(t, PART_TABLE_MBR);
+	CHECK_EQ(n, 3);
+	CHECK(p[0].number == 1 && p[0].first == 2048 && p[0].count == 4096);
+	CHECK(p[1].number == 5 && p[1].first == 10240 && p[1].count == 2048 &&
+	    p[1].mbr_type == 0x83);
+	CHECK(p[2].number == 6 && p[2].first == 14336 && p[2].count == 2048 &&
+	    p[2].mbr_type == 0x0c);
+}
+
+/** The link of the second logical drive's record points back at the
+ *  first record (offset 0 in the extended partition): a loop. */
+static bool loop_the_chain(int fd, const char *path)
+{
+	uint8_t rec[512];
+	if (pread(fd, rec, sizeof(rec), 8192 * BS) != (ssize_t) sizeof(rec))
+		return false;
+	uint32_t second;
+	memcpy(&second, rec + 446 + 16 + 8, 4);
+	uint8_t link[16] = {0, 0, 0, 0, 0x05, 0, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0};
+	return second != 0 &&
+	    pwrite(fd, link, 16, (8192 + (off_t) second) * BS + 446 + 16) == 16;
+}
+
+HOST_TEST(a_looping_chain_of_logical_drives_ends)
+{
+	part_table_t t;
+	part_t p[PART_MAX];
+	size_t n;
+	CHECK_EQ(scan(LOGICALS, loop_the_chain, &t, p, &n), EOK);
+	CHECK_EQ(n, 3);
+	CHECK(p[2].number == 6 && p[2].first == 14336);
 }
 #endif
