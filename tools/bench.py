@@ -158,7 +158,29 @@ def run(args):
         return results, None
     if args.accel == "tcg":
         results["boot-wall-seconds"] = boot_wall_seconds(args)
+        if storage(args, results) != 0:
+            return results, None
     return results, QEMU_EXIT_PASS
+
+
+def storage(args, results):
+    """fstest's file figures on an ext2 IDE disk (tools/storage_tests.py):
+    results["storage-ext2"], case -> {"ticks", "per_byte"}; 1 if the run
+    failed."""
+    import storage_tests
+    lines = storage_tests.bench_fs(args.iso, args.qemu, args.mem, "ext2")
+    if lines is None:
+        print("bench: the ext2 storage run failed; see build/test-logs/bench-ext2.log",
+              file=sys.stderr)
+        return 1
+    cases = {}
+    for line in lines:
+        m = re.match(r"fstest: bench (\S+): (\d+) ticks(?:, (\d+\.\d+) per byte)?", line)
+        if m:
+            cases[m.group(1)] = {"ticks": int(m.group(2)),
+                                 "per_byte": float(m.group(3)) if m.group(3) else None}
+    results["storage-ext2"] = cases
+    return 0
 
 
 def boot_wall_seconds(args):
@@ -207,6 +229,12 @@ def anchor_note(name, median):
     return f"  [anchor {anchor} {pct:+.1f}% {met}]"
 
 
+# File figures (fstest bench on ext2, 64 KiB requests): per-byte targets.
+STORAGE_TARGETS = {"read-512k-cached": 1.5}
+STORAGE_NOTE = ("-icount sleep=on: figures with disk waits (write+sync, uncached, sync) "
+                "include the host's I/O time")
+
+
 def print_table(results, unit):
     print(f"{'case':28} {'median':>12} {'min':>10} {'max':>10} {'target':>10}  reference "
           f"[anchor: one CPU before SMP, within {ANCHOR_SLACK}%]")
@@ -234,6 +262,12 @@ def print_table(results, unit):
         print(f"{'memory in use at start':28} {results['memory-in-use-kib']:>9} KiB")
     if "memory-at-prompt-kib" in results:
         print(f"{'memory in use at prompt':28} {results['memory-at-prompt-kib']:>9} KiB")
+    for name, r in results.get("storage-ext2", {}).items():
+        per = f"{r['per_byte']:.2f}/B" if r["per_byte"] is not None else ""
+        target = STORAGE_TARGETS.get(name)
+        met = "" if target is None else ("  ok" if r["per_byte"] <= target else "  MISSED")
+        print(f"{'ext2-' + name:28} {r['ticks']:>12} {per:>10} {'':>10} "
+              f"{(str(target) + '/B') if target else '-':>10}{met}  {STORAGE_NOTE}")
     print(f"(figures in {unit}; measurement overhead subtracted)")
 
 

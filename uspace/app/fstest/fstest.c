@@ -14,7 +14,8 @@
  *     truncation cuts and zeros;
  *   - gets EROFS on a read-only mount;
  * With the argument `bench` it measures (TSC ticks: guest instructions
- * under -icount) sequential 4 MiB writes and reads in 64 KiB requests, a
+ * under -icount, plus the host's disk time where it waits, make bench's
+ * sleep=on) sequential 4 MiB writes and reads in 64 KiB requests, a
  * cached re-read, create + write 4 KiB + close + sync, and listing a
  * directory of 1,000 entries, and prints the figures.
  * With the argument `damaged` (disks made by tools/mkbadimages.py) it

@@ -9,6 +9,7 @@
 #include <fibril.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #define SPINS_BEFORE_SLEEP 1000
 #define POLL_SLEEP_USEC	   100
@@ -43,6 +44,29 @@ static void settle(ata_channel_t *chan)
 		(void) alt_status(chan);
 }
 
+/** After a wait for the interrupt timed out: a drive that still shows BSY
+ *  is still working on the command, so it is watched for up to another
+ *  ATA_IRQ_TIMEOUT_USEC without sleeping (yielding to the interrupt's
+ *  fibril). Time passes while the guest sleeps in ways the drive need not
+ *  follow: under QEMU's -icount with sleep=off the clock jumps to the next
+ *  timer as soon as every CPU idles, ahead of an operation the host is
+ *  still doing (a FLUSH CACHE), while a busy guest's clock runs with the
+ *  instructions it executes. EOK once BSY is clear (the interrupt came or
+ *  comes late), ETIMEOUT for a drive busy all that time or never busy
+ *  (its interrupt was lost). */
+static errno_t wait_still_busy(ata_channel_t *chan)
+{
+	if ((alt_status(chan) & ATA_ST_BSY) == 0)
+		return ETIMEOUT;
+	uint64_t end = clock_ns() + (uint64_t) ATA_IRQ_TIMEOUT_USEC * 1000;
+	while (clock_ns() < end) {
+		if ((alt_status(chan) & ATA_ST_BSY) == 0)
+			return EOK;
+		fibril_yield();
+	}
+	return ETIMEOUT;
+}
+
 /** Waits for the interrupt that follows a command or sector; the status
  *  once BSY is clear in *@a status. */
 static errno_t wait_irq(ata_channel_t *chan, uint8_t *status)
@@ -54,6 +78,8 @@ static errno_t wait_irq(ata_channel_t *chan, uint8_t *status)
 		    &chan->irq_cv, &chan->irq_lock, ATA_IRQ_TIMEOUT_USEC);
 	chan->irq_seen = false;
 	fibril_mutex_unlock(&chan->irq_lock);
+	if (rc == ETIMEOUT)
+		rc = wait_still_busy(chan);
 	if (rc != EOK)
 		return rc;
 	return wait_not_busy(chan, status);
