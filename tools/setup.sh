@@ -23,6 +23,7 @@ declare -A need=(
 	[sfdisk]=fdisk
 	[mke2fs]=e2fsprogs
 	[debugfs]=e2fsprogs
+	[e2fsck]=e2fsprogs
 )
 # grub-mkrescue needs the BIOS platform files, which no command reveals.
 grub_bios_dir=/usr/lib/grub/i386-pc
