@@ -14,6 +14,7 @@
 #include <abi/loc.h>
 #include <abi/logger.h>
 #include <abi/net.h>
+#include <abi/nic.h>
 #include <abi/ns.h>
 #include <abi/pci.h>
 #include <abi/vfs.h>
@@ -48,6 +49,7 @@ METHOD_NAMES(BENCH, BENCH_METHODS);
 METHOD_NAMES(LOADER, LOADER_METHODS);
 METHOD_NAMES(BD, BD_METHODS);
 METHOD_NAMES(NET, NET_METHODS);
+METHOD_NAMES(NIC, NIC_METHODS);
 
 _Static_assert(IPC_M_END - 1 <= IPC_M_LAST_SYSTEM,
     "system methods stay at or below IPC_M_LAST_SYSTEM");
@@ -71,6 +73,7 @@ static const ipc_method_list_t bench_lists[] = {METHOD_LIST(BENCH)};
 static const ipc_method_list_t loader_lists[] = {METHOD_LIST(LOADER)};
 static const ipc_method_list_t bd_lists[] = {METHOD_LIST(BD)};
 static const ipc_method_list_t net_lists[] = {METHOD_LIST(NET)};
+static const ipc_method_list_t nic_lists[] = {METHOD_LIST(NIC)};
 
 #define IFACE(num, str, arr) \
 	{ \
@@ -95,6 +98,7 @@ static const ipc_iface_names_t ifaces[] = {
     IFACE(BENCH_IFACE, "bench", bench_lists),
     IFACE(BD_IFACE, "bd", bd_lists),
     IFACE(NET_IFACE, "net", net_lists),
+    IFACE(NIC_IFACE, "nic", nic_lists),
 };
 
 const ipc_iface_names_t *ipc_names_iface(sysarg_t iface)

@@ -1,0 +1,57 @@
+/*
+ * The server side of the NIC protocol (abi/nic.h). A driver describes its
+ * NIC (MAC address, a send function) and hands each client connection to
+ * nic_srv_conn(), which decodes and checks every call; the driver's
+ * interrupt handler hands received frames to nic_srv_received(), which
+ * queues them for the receivers (NIC_RX_QUEUE at most, the rest dropped and
+ * counted).
+ *
+ * Locking: nic_srv_t.lock guards the receive queue, the link state and the
+ * counters; the library never holds it while calling the driver's send, so
+ * the driver may call back in (nic_srv_tx_error) from there.
+ */
+#ifndef LIBC_NIC_SRV_H
+#define LIBC_NIC_SRV_H
+
+#include <abi/nic.h>
+#include <async.h>
+#include <common/adt/list.h>
+#include <fibril_synch.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct {
+	/** Puts @a len bytes (NIC_FRAME_MIN..NIC_FRAME_MAX, padded) in the
+	 *  transmit ring. EAGAIN when it stayed full, EIO on a device error. */
+	errno_t (*send)(void *dev, const void *frame, size_t len);
+} nic_ops_t;
+
+typedef struct {
+	const nic_ops_t *ops;
+	void *dev; /* the driver's device, passed to the ops */
+	uint8_t mac[6];
+	unsigned speed_mbps;
+	fibril_mutex_t lock;
+	fibril_condvar_t rx_cv; /* broadcast when a frame is queued */
+	list_t rx_queue;	/* nic_frame_t, oldest first */
+	size_t rx_count;
+	bool link_up;
+	nic_stats_t stats;
+} nic_srv_t;
+
+void nic_srv_init(nic_srv_t *nic, const nic_ops_t *ops, void *dev, const uint8_t mac[6]);
+/** A frame the device received (@a len bytes, without the FCS): queued,
+ *  or counted as dropped (queue full) or as an error (too long, too short). */
+void nic_srv_received(nic_srv_t *nic, const void *frame, size_t len);
+/** The device reported a receive error (CRC, overrun). */
+void nic_srv_rx_error(nic_srv_t *nic);
+/** A transmission the device reported failed (collisions, a device error). */
+void nic_srv_tx_error(nic_srv_t *nic);
+/** The device interrupted (counted). */
+void nic_srv_interrupt(nic_srv_t *nic);
+void nic_srv_link_set(nic_srv_t *nic, bool up);
+/** A whole client connection: accepts @a icall and serves calls until the
+ *  client hangs up; unknown calls get ENOTSUP. */
+void nic_srv_conn(ipc_call_t *icall, nic_srv_t *nic);
+
+#endif

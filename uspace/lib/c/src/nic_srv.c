@@ -1,0 +1,223 @@
+/*
+ * The server side of the NIC protocol (nic_srv.h). Every call is decoded
+ * and checked here before the driver's send runs, so a bad frame size is
+ * refused the same way by every driver, and the receive queue with its
+ * limit is the same for all of them.
+ */
+#include <nic_srv.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+	link_t link;
+	size_t len;
+	uint8_t data[];
+} nic_frame_t;
+
+void nic_srv_init(nic_srv_t *nic, const nic_ops_t *ops, void *dev, const uint8_t mac[6])
+{
+	memset(nic, 0, sizeof(*nic));
+	nic->ops = ops;
+	nic->dev = dev;
+	memcpy(nic->mac, mac, sizeof(nic->mac));
+	fibril_mutex_initialize(&nic->lock);
+	fibril_condvar_initialize(&nic->rx_cv);
+	list_initialize(&nic->rx_queue);
+}
+
+void nic_srv_received(nic_srv_t *nic, const void *frame, size_t len)
+{
+	fibril_mutex_lock(&nic->lock);
+	if (len < NIC_FRAME_HDR || len > NIC_FRAME_MAX) {
+		nic->stats.rx_errors++;
+	} else if (nic->rx_count >= NIC_RX_QUEUE) {
+		nic->stats.rx_dropped++;
+	} else {
+		nic_frame_t *f = malloc(sizeof(*f) + len);
+		if (f == NULL) {
+			nic->stats.rx_dropped++;
+		} else {
+			f->len = len;
+			memcpy(f->data, frame, len);
+			list_append(&f->link, &nic->rx_queue);
+			nic->rx_count++;
+			nic->stats.rx_frames++;
+			nic->stats.rx_bytes += len;
+			fibril_condvar_broadcast(&nic->rx_cv);
+		}
+	}
+	fibril_mutex_unlock(&nic->lock);
+}
+
+void nic_srv_rx_error(nic_srv_t *nic)
+{
+	fibril_mutex_lock(&nic->lock);
+	nic->stats.rx_errors++;
+	fibril_mutex_unlock(&nic->lock);
+}
+
+void nic_srv_tx_error(nic_srv_t *nic)
+{
+	fibril_mutex_lock(&nic->lock);
+	nic->stats.tx_errors++;
+	fibril_mutex_unlock(&nic->lock);
+}
+
+void nic_srv_interrupt(nic_srv_t *nic)
+{
+	fibril_mutex_lock(&nic->lock);
+	nic->stats.interrupts++;
+	fibril_mutex_unlock(&nic->lock);
+}
+
+void nic_srv_link_set(nic_srv_t *nic, bool up)
+{
+	fibril_mutex_lock(&nic->lock);
+	if (nic->link_up != up)
+		nic->stats.link_changes++;
+	nic->link_up = up;
+	fibril_mutex_unlock(&nic->lock);
+}
+
+static sysarg_t mac_to_num(const uint8_t mac[6])
+{
+	sysarg_t num = 0;
+	for (int i = 0; i < 6; i++)
+		num = (num << 8) | mac[i];
+	return num;
+}
+
+/** NIC_SEND + DATA_WRITE of one frame. */
+static void serve_send(ipc_call_t *call, nic_srv_t *nic)
+{
+	ipc_call_t wcall;
+	size_t size;
+	if (!async_data_write_receive_for(call, &wcall, &size))
+		return;
+	uint8_t frame[NIC_FRAME_MAX];
+	errno_t rc = EINVAL;
+	if (size >= NIC_FRAME_HDR && size <= NIC_FRAME_MAX)
+		rc = async_data_write_finalize(&wcall, frame, size);
+	else
+		DISCARD(answer, async_answer_0(&wcall, rc));
+	if (rc == EOK) {
+		if (size < NIC_FRAME_MIN) {
+			memset(frame + size, 0, NIC_FRAME_MIN - size);
+			size = NIC_FRAME_MIN;
+		}
+		rc = nic->ops->send(nic->dev, frame, size);
+		fibril_mutex_lock(&nic->lock);
+		if (rc == EOK) {
+			nic->stats.tx_frames++;
+			nic->stats.tx_bytes += size;
+		} else {
+			nic->stats.tx_errors++;
+		}
+		fibril_mutex_unlock(&nic->lock);
+	}
+	DISCARD(answer, async_answer_0(call, rc));
+}
+
+/** Moves queued frames into @a buf (@a size bytes) as length-prefixed
+ *  records; the caller holds the lock and the queue is not empty. */
+static size_t rx_take(nic_srv_t *nic, uint8_t *buf, size_t size, size_t *frames)
+{
+	size_t used = 0;
+	*frames = 0;
+	while (!list_empty(&nic->rx_queue)) {
+		nic_frame_t *f = list_get_instance(
+		    list_first(&nic->rx_queue), nic_frame_t, link);
+		if (used + 2 + f->len > size)
+			break;
+		buf[used] = (uint8_t) (f->len >> 8);
+		buf[used + 1] = (uint8_t) f->len;
+		memcpy(buf + used + 2, f->data, f->len);
+		used += 2 + f->len;
+		list_remove(&f->link);
+		nic->rx_count--;
+		(*frames)++;
+		free(f);
+	}
+	return used;
+}
+
+/** NIC_RECV (timeout) + DATA_READ: waits for frames, gives what fits. */
+static void serve_recv(ipc_call_t *call, nic_srv_t *nic)
+{
+	ipc_call_t rcall;
+	size_t size;
+	if (!async_data_read_receive_for(call, &rcall, &size))
+		return;
+	if (size > IPC_DATA_MAX)
+		size = IPC_DATA_MAX;
+	uint8_t *buf = size >= NIC_RECV_MIN ? malloc(size) : NULL;
+	errno_t rc = size < NIC_RECV_MIN ? ELIMIT : buf == NULL ? ENOMEM : EOK;
+	size_t used = 0, frames = 0;
+	if (rc == EOK) {
+		fibril_mutex_lock(&nic->lock);
+		while (rc == EOK && list_empty(&nic->rx_queue))
+			rc = fibril_condvar_wait_timeout(
+			    &nic->rx_cv, &nic->lock, ipc_get_arg1(call));
+		if (rc == EOK)
+			used = rx_take(nic, buf, size, &frames);
+		fibril_mutex_unlock(&nic->lock);
+	}
+	if (rc == EOK)
+		rc = async_data_read_finalize(&rcall, buf, used);
+	else
+		DISCARD(answer, async_answer_0(&rcall, rc));
+	free(buf);
+	DISCARD(answer, async_answer_1(call, rc, frames));
+}
+
+static void serve_stats(ipc_call_t *call, nic_srv_t *nic)
+{
+	ipc_call_t rcall;
+	size_t size;
+	if (!async_data_read_receive_for(call, &rcall, &size))
+		return;
+	fibril_mutex_lock(&nic->lock);
+	nic_stats_t st = nic->stats;
+	fibril_mutex_unlock(&nic->lock);
+	errno_t rc = async_data_read_finalize(
+	    &rcall, &st, size < sizeof(st) ? size : sizeof(st));
+	DISCARD(answer, async_answer_0(call, rc));
+}
+
+static void serve_call(ipc_call_t *call, nic_srv_t *nic)
+{
+	switch (call->imethod) {
+	case NIC_GET_INFO:
+		fibril_mutex_lock(&nic->lock);
+		bool up = nic->link_up;
+		fibril_mutex_unlock(&nic->lock);
+		DISCARD(answer,
+		    async_answer_3(call, EOK, mac_to_num(nic->mac),
+			up ? NIC_LINK_UP : NIC_LINK_DOWN, nic->speed_mbps));
+		break;
+	case NIC_SEND:
+		serve_send(call, nic);
+		break;
+	case NIC_RECV:
+		serve_recv(call, nic);
+		break;
+	case NIC_GET_STATS:
+		serve_stats(call, nic);
+		break;
+	default:
+		DISCARD(answer, async_answer_0(call, ENOTSUP));
+		break;
+	}
+}
+
+void nic_srv_conn(ipc_call_t *icall, nic_srv_t *nic)
+{
+	if (async_accept_0(icall) != EOK)
+		return;
+	for (;;) {
+		ipc_call_t call;
+		if (!async_get_call(&call) || call.imethod == 0)
+			break;
+		serve_call(&call, nic);
+	}
+}
