@@ -34,6 +34,11 @@
  *   NET_SOCKETS + DATA_READ of net_sock_info_t[] -> (count)
  *   NET_INJECT + DATA_WRITE: an IPv4 packet taken in as if the loopback
  *       interface had received it (the packet-level tests)
+ *   NET_INJECT_FRAME + DATA_WRITE: an Ethernet frame taken in as if eth0
+ *       had received it; ENOENT while eth0 has no NIC
+ *   NET_IFACES + DATA_READ of net_iface_info_t[] -> (count): the
+ *       interfaces, lo first
+ *   NET_ROUTES + DATA_READ of net_route_info_t[] -> (count)
  */
 #ifndef ABI_NET_H
 #define ABI_NET_H
@@ -83,7 +88,10 @@ typedef struct {
 	M(NET_POLL_SET, "net.pollset") \
 	M(NET_STATS, "net.stats") \
 	M(NET_SOCKETS, "net.sockets") \
-	M(NET_INJECT, "net.inject")
+	M(NET_INJECT, "net.inject") \
+	M(NET_INJECT_FRAME, "net.inject_frame") \
+	M(NET_IFACES, "net.ifaces") \
+	M(NET_ROUTES, "net.routes")
 
 IFACE_METHOD_ENUM(NET, NET_METHODS, IPC_FIRST_USER_METHOD);
 
@@ -105,5 +113,27 @@ typedef struct {
 	uint32_t laddr, raddr;
 	uint32_t recv_queued, send_queued;
 } net_sock_info_t;
+
+#define NET_IFACE_NAME_MAX 8
+#define NET_IF_UP	   1 /* has a device (lo always, eth0 with a NIC) */
+#define NET_IF_DHCP	   2 /* the address came from DHCP */
+
+/** One interface (NET_IFACES). */
+typedef struct {
+	char name[NET_IFACE_NAME_MAX]; /* "lo", "eth0" */
+	uint32_t flags;		       /* NET_IF_* */
+	uint32_t addr, mask, gateway;  /* 0: none */
+	uint8_t mac[6];
+	uint16_t mtu;
+	uint32_t arp_entries;
+	uint64_t rx_frames, tx_frames, tx_errors;
+	uint64_t dhcp_lease_s; /* the lease DHCP gave, 0 without one */
+} net_iface_info_t;
+
+/** One route (NET_ROUTES): @a net/@a mask through @a gateway (0: attached)
+ *  on interface @a iface (0 lo, 1 eth0). */
+typedef struct {
+	uint32_t net, mask, gateway, iface;
+} net_route_info_t;
 
 #endif

@@ -40,11 +40,11 @@
 #define NIC_IFACE    0x6e696301 /* "nic" 1 */
 #define NIC_CATEGORY "nic"
 
-#define NIC_FRAME_HDR 14   /* destination, source, type */
-#define NIC_FRAME_MIN 60   /* shorter frames are padded */
-#define NIC_FRAME_MAX 1514 /* header and a 1500-byte payload */
-#define NIC_RECV_MIN  (2 + NIC_FRAME_MAX)
-#define NIC_RX_QUEUE  256
+#define NIC_FRAME_HDR	 14   /* destination, source, type */
+#define NIC_FRAME_MIN	 60   /* shorter frames are padded */
+#define NIC_FRAME_MAX	 1514 /* header and a 1500-byte payload */
+#define NIC_RECV_MIN	 (2 + NIC_FRAME_MAX)
+#define NIC_RX_QUEUE	 256
 #define NIC_SEND_WAIT_US 100000
 
 #define NIC_LINK_DOWN 0
@@ -62,9 +62,9 @@ IFACE_METHOD_ENUM(NIC, NIC_METHODS, IPC_FIRST_USER_METHOD);
 typedef struct {
 	uint64_t rx_frames, rx_bytes; /* given to receivers or queued */
 	uint64_t tx_frames, tx_bytes; /* put in the transmit ring */
-	uint64_t rx_dropped; /* the receive queue was full */
-	uint64_t rx_errors;  /* frames the device marked bad, or too long */
-	uint64_t tx_errors;  /* sends refused: ring full too long, device error */
+	uint64_t rx_dropped;	      /* the receive queue was full */
+	uint64_t rx_errors;	      /* frames the device marked bad, or too long */
+	uint64_t tx_errors; /* sends refused: ring full too long, device error */
 	uint64_t interrupts;
 	uint64_t link_changes;
 } nic_stats_t;

@@ -35,19 +35,18 @@ static void e1000_irq(ipc_call_t *call, void *arg)
 		nic_srv_link_set(&e->nic, (e1000_read(e, E1000_STATUS) & STATUS_LU) != 0);
 }
 
-/** The IRQ code: read ICR through the I/O window (clearing it, which
+/** The IRQ code: reads ICR in the memory BAR (reading clears it, which
  *  lowers the line); the interrupt is ours when a cause was set. */
 static errno_t e1000_subscribe(e1000_t *e)
 {
 	irq_cmd_t cmds[] = {
-	    {.cmd = IRQ_CMD_PIO_WRITE_32, .port = e->io + E1000_IOADDR, .value = E1000_ICR},
-	    {.cmd = IRQ_CMD_PIO_READ_32, .port = e->io + E1000_IODATA, .dst = 1},
+	    {.cmd = IRQ_CMD_MEM_READ_32, .value = e->regs_phys + E1000_ICR, .dst = 1},
 	    {.cmd = IRQ_CMD_PREDICATE, .src = 1, .value = 1},
 	    {.cmd = IRQ_CMD_ACCEPT},
 	    {.cmd = IRQ_CMD_DECLINE},
 	};
 	cap_handle_t handle;
-	return async_irq_subscribe(e->irq, e1000_irq, e, cmds, 5, &handle);
+	return async_irq_subscribe(e->irq, e1000_irq, e, cmds, 4, &handle);
 }
 
 /** Resets the controller and leaves its interrupts masked; ETIMEOUT when
@@ -118,25 +117,21 @@ static void e1000_start(e1000_t *e)
 	e1000_write(e, E1000_IMS, ICR_WANTED);
 }
 
-/** The granted resources: the first memory BAR mapped, the first I/O BAR
- *  enabled, the interrupt line. */
+/** The granted resources: the first memory BAR (the registers) mapped,
+ *  the interrupt line. The I/O BAR is not used. */
 static errno_t e1000_map(drv_dev_t *dev, e1000_t *e)
 {
 	const hw_resource_t *mem = drv_dev_find_resource(dev, HWRES_MEM, 0);
-	const hw_resource_t *io = drv_dev_find_resource(dev, HWRES_IO, 0);
 	const hw_resource_t *irq = drv_dev_find_resource(dev, HWRES_IRQ, 0);
-	if (mem == NULL || io == NULL || irq == NULL || io->size < 8 ||
-	    mem->size < E1000_RAH0 + 4)
+	if (mem == NULL || irq == NULL || mem->size < E1000_RAH0 + 4)
 		return ENOENT;
 	uintptr_t base;
-	errno_t rc = physmem_map(mem->base, mem->size, AS_AREA_READ | AS_AREA_WRITE, &base);
-	if (rc != EOK)
-		return rc;
-	rc = iospace_enable((uint32_t) io->base, 8);
+	errno_t rc = physmem_map(
+	    mem->base, mem->size, AS_AREA_READ | AS_AREA_WRITE, &base);
 	if (rc != EOK)
 		return rc;
 	e->regs = (volatile uint8_t *) base;
-	e->io = (uint16_t) io->base;
+	e->regs_phys = mem->base;
 	e->irq = (int) irq->base;
 	return EOK;
 }

@@ -1,9 +1,8 @@
 /*
  * e1000: a driver for Intel's 8254x Ethernet controllers as QEMU has them
- * (82540EM, the default NIC). Registers are reached through the memory BAR;
- * the IRQ code reads the interrupt cause through the I/O BAR's indirect
- * window (IOADDR/IODATA), which the driver itself never uses, so the two
- * never race. Frames move through two rings of legacy descriptors in DMA
+ * (82540EM, the default NIC). Registers are reached through the memory BAR,
+ * and the IRQ code reads the interrupt cause there (QEMU's I/O BAR window
+ * reads as zeros). Frames move through two rings of legacy descriptors in DMA
  * memory, each descriptor with a 2 KiB buffer of its own.
  *
  * Locking: tx_lock guards the transmit ring (tx_tail, tx_clean and the
@@ -43,11 +42,6 @@
 #define E1000_MTA    0x5200 /* 128 registers */
 #define E1000_RAL0   0x5400
 #define E1000_RAH0   0x5404
-
-/* The I/O BAR's window: write a register's offset to IOADDR, then read or
- * write it at IODATA. */
-#define E1000_IOADDR 0
-#define E1000_IODATA 4
 
 #define CTRL_ASDE    (1u << 5)
 #define CTRL_SLU     (1u << 6)
@@ -115,7 +109,7 @@ typedef struct {
 
 typedef struct {
 	volatile uint8_t *regs;
-	uint16_t io; /* the I/O BAR, for the IRQ code */
+	uint64_t regs_phys; /* for the IRQ code */
 	int irq;
 	e1000_rx_desc_t *rx;
 	e1000_tx_desc_t *tx;

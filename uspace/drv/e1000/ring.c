@@ -129,7 +129,8 @@ static errno_t e1000_send(void *dev, const void *frame, size_t len)
 	fibril_mutex_lock(&e->tx_lock);
 	tx_reclaim_locked(e);
 	while (rc == EOK && tx_full(e)) {
-		rc = fibril_condvar_wait_timeout(&e->tx_cv, &e->tx_lock, NIC_SEND_WAIT_US);
+		rc = fibril_condvar_wait_timeout(
+		    &e->tx_cv, &e->tx_lock, NIC_SEND_WAIT_US);
 		tx_reclaim_locked(e);
 	}
 	if (tx_full(e)) {

@@ -156,7 +156,9 @@ static void net_sockets_call(ipc_call_t *call)
 	free(list);
 }
 
-static errno_t net_inject(void)
+/** NET_INJECT (@a frame false: an IPv4 packet for the loopback
+ *  interface) or NET_INJECT_FRAME (an Ethernet frame for eth0). */
+static errno_t net_inject(bool frame)
 {
 	void *data;
 	size_t size;
@@ -164,11 +166,53 @@ static errno_t net_inject(void)
 	if (rc != EOK)
 		return rc;
 	fibril_mutex_lock(&stack_lock);
-	ip_input(data, size);
+	if (!frame)
+		ip_input(data, size);
+	else if (eth0.nic != NULL)
+		link_input(data, size);
+	else
+		rc = ENOENT;
 	stack_changed();
 	fibril_mutex_unlock(&stack_lock);
 	free(data);
-	return EOK;
+	return rc;
+}
+
+/** NET_IFACES: lo, and eth0 as it is now. */
+static void net_ifaces_call(ipc_call_t *call)
+{
+	net_iface_info_t ifs[2] = {
+	    {.name = "lo",
+		.flags = NET_IF_UP,
+		.addr = IPV4_LOOPBACK,
+		.mask = 0xff000000u,
+		.mtu = 65535},
+	    {.name = "eth0", .mtu = ETH_MTU},
+	};
+	net_iface_info_t *e = &ifs[1];
+	fibril_mutex_lock(&stack_lock);
+	e->flags = (eth0.nic != NULL ? NET_IF_UP : 0) |
+	    (dhcp_lease_s != 0 ? NET_IF_DHCP : 0);
+	e->addr = eth0.addr;
+	e->mask = eth0.mask;
+	e->gateway = eth0.gateway;
+	memcpy(e->mac, eth0.mac.b, sizeof(e->mac));
+	e->arp_entries = (uint32_t) arp_cache_count(&eth0.arp);
+	e->rx_frames = eth0.rx_frames;
+	e->tx_frames = eth0.tx_frames;
+	e->tx_errors = eth0.tx_errors;
+	e->dhcp_lease_s = dhcp_lease_s;
+	fibril_mutex_unlock(&stack_lock);
+	net_read_answer(call, ifs, sizeof(ifs), 2);
+}
+
+static void net_routes_call(ipc_call_t *call)
+{
+	net_route_info_t list[16];
+	fibril_mutex_lock(&stack_lock);
+	size_t n = ip_routes_list(list, 16);
+	fibril_mutex_unlock(&stack_lock);
+	net_read_answer(call, list, n * sizeof(*list), n);
 }
 
 /** Calls that need no socket, or make one. */
@@ -196,7 +240,16 @@ static bool net_global_call(sock_t **s, ipc_call_t *call)
 		net_sockets_call(call);
 		return true;
 	case NET_INJECT:
-		DISCARD(answer, async_answer_0(call, net_inject()));
+	case NET_INJECT_FRAME:
+		DISCARD(answer,
+		    async_answer_0(
+			call, net_inject(ipc_get_imethod(call) == NET_INJECT_FRAME)));
+		return true;
+	case NET_IFACES:
+		net_ifaces_call(call);
+		return true;
+	case NET_ROUTES:
+		net_routes_call(call);
 		return true;
 	default:
 		return false;
@@ -287,6 +340,10 @@ int main(int argc, char *argv[])
 	if (cmd_check_words(argc, argv, USAGE, NULL, &status))
 		return status;
 	errno_t rc = loopback_start();
+	if (rc == EOK)
+		rc = link_start();
+	if (rc == EOK)
+		rc = dhcp_start();
 	fid_t timer = fibril_create(timer_fibril, NULL);
 	if (rc != EOK || timer == NULL) {
 		printf("netsrv: cannot start: %s\n", strerror(rc != EOK ? rc : ENOMEM));
@@ -299,7 +356,7 @@ int main(int argc, char *argv[])
 		printf("netsrv: cannot register: %s\n", strerror(rc));
 		return 1;
 	}
-	printf("netsrv: ready (loopback 127.0.0.1)\n");
+	printf("netsrv: ready (loopback 127.0.0.1; eth0 on the first NIC, by DHCP)\n");
 	DISCARD(best_effort, task_retval(0));
 	async_manager();
 }

@@ -20,7 +20,9 @@
 #include <abi/net.h>
 #include <common/adt/list.h>
 #include <fibril_synch.h>
+#include <net/eth.h>
 #include <net/ipv4.h>
+#include <nic.h>
 #include <net/stats.h>
 #include <net/tcp.h>
 #include <stdbool.h>
@@ -71,6 +73,46 @@ uint64_t stack_now_ms(void);
 /* Wakes everything waiting on stack_cv (the timer included). */
 void stack_changed(void);
 
+/*
+ * The Ethernet interface eth0 (link.c), over the first NIC of category
+ * "nic". Guarded by stack_lock like everything else; the NIC's sessions
+ * are used without the lock (the receive and transmit fibrils drop it
+ * around their IPC).
+ */
+typedef struct {
+	nic_t *nic; /* NULL while there is no NIC (or its driver died) */
+	eth_addr_t mac;
+	uint32_t addr, mask, gateway; /* 0: unconfigured (DHCP has not answered) */
+	arp_cache_t arp;
+	list_t tx_queue; /* link_frame_t: frames for the transmit fibril */
+	size_t tx_count;
+	list_t arp_wait; /* link_frame_t: IP packets waiting for ARP */
+	size_t arp_wait_count;
+	uint64_t rx_frames, tx_frames, tx_errors;
+	unsigned generation; /* counts NICs taken up (a restarted driver) */
+} eth_iface_t;
+
+extern eth_iface_t eth0;
+
+/* link.c. Caller holds stack_lock. */
+/** Starts eth0's fibrils: they open the NIC (and again after its driver
+ *  restarts), take frames in and send the queued ones. */
+errno_t link_start(void);
+/** Sends IPv4 packet @a pkt to neighbour @a next_hop (IPV4_BROADCAST: to
+ *  every station); waits for ARP when the neighbour's address is unknown. */
+errno_t link_output(uint32_t next_hop, const uint8_t *pkt, size_t len);
+/** Gives eth0 an address (0: none), netmask and gateway. */
+void link_configure(uint32_t addr, uint32_t mask, uint32_t gateway);
+void link_timer(uint64_t now_ms);
+/** Takes in one Ethernet frame (counted, dropped when malformed). */
+void link_input(const uint8_t *frame, size_t len);
+
+/* dhcp.c: the DHCP client of eth0 (a fibril). */
+extern uint64_t dhcp_lease_s; /* the lease held, 0 without one */
+errno_t dhcp_start(void);
+/** A UDP datagram to port 68 (checked by udp_parse). */
+void dhcp_input(const uint8_t *data, size_t len);
+
 /* ip.c: the IP layer and the loopback interface. Caller holds stack_lock. */
 errno_t ip_output(
     uint32_t src, uint32_t dst, uint8_t proto, const void *payload, size_t len);
@@ -78,10 +120,15 @@ errno_t ip_output(
 void ip_icmp_error(uint8_t type, uint8_t code, const uint8_t *hdr, const ipv4_hdr_t *h);
 /** Takes in one IPv4 packet (counted, dropped when malformed). */
 void ip_input(const uint8_t *pkt, size_t len);
-/** Is @a addr one of this host's (the loopback net)? */
+/** Is @a addr one of this host's (the loopback net, eth0's address)? */
 bool ip_is_local(uint32_t addr);
 /** Source address to use towards @a dst; EADDRNOTAVAIL when unreachable. */
 errno_t ip_route(uint32_t dst, uint32_t *src);
+/** Replaces eth0's routes: its network @a addr/@a mask attached, the
+ *  default route through @a gateway (0: none); @a addr 0 removes both. */
+void ip_routes_set(uint32_t addr, uint32_t mask, uint32_t gateway);
+/** The routing table into @a out (at most @a max); the count. */
+size_t ip_routes_list(net_route_info_t *out, size_t max);
 void ip_timer(uint64_t now_ms);
 /* Starts the loopback interface's fibril. */
 errno_t loopback_start(void);

@@ -96,8 +96,8 @@ errno_t nic_send(nic_t *nic, const void *frame, size_t len)
 	return rc;
 }
 
-errno_t nic_recv(nic_t *nic, void *buf, size_t size, uint64_t timeout_us,
-    size_t *used, size_t *frames)
+errno_t nic_recv(
+    nic_t *nic, void *buf, size_t size, uint64_t timeout_us, size_t *used, size_t *frames)
 {
 	if (size > IPC_DATA_MAX)
 		size = IPC_DATA_MAX;
@@ -105,7 +105,8 @@ errno_t nic_recv(nic_t *nic, void *buf, size_t size, uint64_t timeout_us,
 	if (exch == NULL)
 		return ENOMEM;
 	sysarg_t count = 0;
-	errno_t rc = async_req_read(exch, NIC_RECV, timeout_us, 0, buf, size, used, &count);
+	errno_t rc = async_req_read(
+	    exch, NIC_RECV, timeout_us, 0, buf, size, used, &count);
 	async_exchange_end(exch);
 	if (rc == EOK)
 		*frames = count;
