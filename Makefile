@@ -124,6 +124,13 @@ QEMU_DISK := -drive file=$(DISK),format=raw,if=none,id=disk0 \
 endif
 RUN_DISK := $(filter $(DEFAULT_DISK),$(DISK))
 
+# The NIC: QEMU's e1000 on a user network restricted to this machine
+# (restrict=on: the guest reaches nothing beyond it, and gets no router or
+# DNS server from DHCP), with the guest's port 80 forwarded from the host's
+# loopback only: http://127.0.0.1:8080/ reaches the guest. Every QEMU line
+# of the project has restrict=on (the test harness: tools/guest.py).
+QEMU_NIC := -nic user,model=e1000,restrict=on,hostfwd=tcp:127.0.0.1:8080-:80
+
 # The second serial port (COM2) is the IPC log's export channel: `ipclog
 # --export --host` writes there, never on the console.
 EXPORT_FILE := $(BUILD)/ipclog-export.txt
@@ -132,7 +139,7 @@ QEMU_EXPORT := -serial file:$(EXPORT_FILE)
 run: setup $(BOOT_ISO) $(RUN_DISK)
 	@echo "Switchboard: serial console below; leave QEMU with Ctrl-A X."
 	@echo "IPC log exports (ipclog --export --host) go to $(EXPORT_FILE)."
-	$(QEMU) $(QEMU_FLAGS) $(QEMU_DISK) $(QEMU_CONSOLE) $(QEMU_EXPORT) -display none
+	$(QEMU) $(QEMU_FLAGS) $(QEMU_DISK) $(QEMU_NIC) $(QEMU_CONSOLE) $(QEMU_EXPORT) -display none
 
 # CMD: the command to trace (none: an interactive session); FILTER: the
 # kernel option ipclog's value (buffer size, types, tasks, methods).
@@ -144,7 +151,8 @@ trace: setup $(RUN_ISO)
 
 debug: setup $(BOOT_ISO) $(RUN_DISK)
 	@echo "QEMU halted with a GDB stub on :1234; in another terminal: gdb -x tools/gdbinit"
-	$(QEMU) $(QEMU_FLAGS) $(QEMU_DISK) $(QEMU_CONSOLE) -display none -s -S
+	$(QEMU) $(QEMU_FLAGS) $(QEMU_DISK) -nic user,model=e1000,restrict=on $(QEMU_CONSOLE) \
+		-display none -s -S
 
 # A second image with a program from outside the tree: the one
 # docs/writing-a-server.md shows, built with EXTRA_APPS.

@@ -50,7 +50,7 @@ $(BUILD)/rootfs.cpio: $(USPACE_PROGRAMS) $(ROOTFS_FILES) $(DRIVER_MATCH_FILES) \
 # (/test).
 RUN_IMAGE_LEAVES_OUT := app/asynctest app/tasktest app/vfstest app/loctest app/kvtest \
 	app/appstest app/devtest app/exctest app/pagertest app/stress app/astress app/fuzz app/termtest app/bench \
-	app/bdtest app/fstest app/nettest app/socktest \
+	app/bdtest app/fstest app/nettest app/socktest app/nictest \
 	srv/asyncsrv
 
 $(BUILD)/run/rootfs.cpio: $(BUILD)/rootfs.cpio boot/rootfs.mk

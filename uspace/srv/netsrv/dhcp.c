@@ -18,11 +18,11 @@
 #include <stdio.h>
 #include <time.h>
 
-#define REPLY_WAIT_MS	2000
-#define RETRY_MIN_MS	1000
-#define RETRY_MAX_MS	16000
-#define RENEW_MIN_S	30
-#define NO_NIC_WAIT_US	1000000
+#define REPLY_WAIT_MS  2000
+#define RETRY_MIN_MS   1000
+#define RETRY_MAX_MS   16000
+#define RENEW_MIN_S    30
+#define NO_NIC_WAIT_US 1000000
 
 static uint32_t xid;
 static bool have_reply;
@@ -46,8 +46,8 @@ static errno_t dhcp_send(uint8_t type, uint32_t req_ip, uint32_t server)
 {
 	uint8_t msg[DHCP_MSG_MAX], dgram[UDP_HDR_LEN + DHCP_MSG_MAX];
 	size_t n = dhcp_build(msg, type, xid, &eth0.mac, req_ip, server);
-	size_t len = udp_build(dgram, 0, IPV4_BROADCAST, DHCP_CLIENT_PORT,
-	    DHCP_SERVER_PORT, msg, n);
+	size_t len = udp_build(
+	    dgram, 0, IPV4_BROADCAST, DHCP_CLIENT_PORT, DHCP_SERVER_PORT, msg, n);
 	have_reply = false;
 	return ip_output(0, IPV4_BROADCAST, IP_PROTO_UDP, dgram, len);
 }
@@ -58,7 +58,8 @@ static errno_t dhcp_wait(uint8_t want, dhcp_reply_t *r)
 {
 	uint64_t deadline = stack_now_ms() + REPLY_WAIT_MS;
 	for (;;) {
-		if (have_reply && (last_reply.type == want || last_reply.type == DHCP_NAK)) {
+		if (have_reply &&
+		    (last_reply.type == want || last_reply.type == DHCP_NAK)) {
 			*r = last_reply;
 			have_reply = false;
 			return r->type == DHCP_NAK ? EREFUSED : EOK;
@@ -66,8 +67,9 @@ static errno_t dhcp_wait(uint8_t want, dhcp_reply_t *r)
 		uint64_t now = stack_now_ms();
 		if (now >= deadline)
 			return ETIMEOUT;
-		DISCARD(best_effort, fibril_condvar_wait_timeout(&stack_cv, &stack_lock,
-					 (deadline - now) * 1000));
+		DISCARD(best_effort,
+		    fibril_condvar_wait_timeout(
+			&stack_cv, &stack_lock, (deadline - now) * 1000));
 	}
 }
 
@@ -88,7 +90,8 @@ static errno_t dhcp_request(uint32_t addr, uint32_t server)
 	if (rc != EOK)
 		return rc;
 	uint32_t mask = ack.mask != 0 ? ack.mask : 0xffffff00u;
-	bool changed = eth0.addr != ack.yiaddr || eth0.mask != mask || eth0.gateway != ack.router;
+	bool changed = eth0.addr != ack.yiaddr || eth0.mask != mask ||
+	    eth0.gateway != ack.router;
 	link_configure(ack.yiaddr, mask, ack.router);
 	dhcp_lease_s = ack.lease_s;
 	if (changed) {
@@ -154,7 +157,8 @@ static errno_t dhcp_fibril(void *arg)
 		}
 		if (dhcp_acquire() != EOK) {
 			dhcp_sleep(retry_ms);
-			retry_ms = retry_ms * 2 < RETRY_MAX_MS ? retry_ms * 2 : RETRY_MAX_MS;
+			retry_ms = retry_ms * 2 < RETRY_MAX_MS ? retry_ms * 2
+							       : RETRY_MAX_MS;
 			continue;
 		}
 		retry_ms = RETRY_MIN_MS;

@@ -19,11 +19,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TX_QUEUE_MAX  512
-#define ARP_WAIT_MAX  64
-#define ARP_WAIT_MS   (ARP_RETRY_MS * (ARP_TRIES + 1))
-#define RX_BUF_SIZE   65536
-#define NIC_RETRY_US  1000000
+#define TX_QUEUE_MAX 512
+#define ARP_WAIT_MAX 64
+#define ARP_WAIT_MS  (ARP_RETRY_MS * (ARP_TRIES + 1))
+#define RX_BUF_SIZE  65536
+#define NIC_RETRY_US 1000000
 
 typedef struct {
 	link_t link;
@@ -48,7 +48,8 @@ static link_frame_t *frame_new(size_t len)
 }
 
 /** Queues a frame to @a dst of @a type carrying @a len bytes. */
-static errno_t frame_queue(const eth_addr_t *dst, uint16_t type, const void *data, size_t len)
+static errno_t frame_queue(
+    const eth_addr_t *dst, uint16_t type, const void *data, size_t len)
 {
 	if (eth0.nic == NULL)
 		return EADDRNOTAVAIL;
@@ -56,8 +57,8 @@ static errno_t frame_queue(const eth_addr_t *dst, uint16_t type, const void *dat
 		net_stats_drop(&stack_drops, NET_DROP_LINK_QUEUE);
 		return ENOMEM;
 	}
-	link_frame_t *f = frame_new(ETH_HDR_LEN + len < ETH_MIN_FRAME ? ETH_MIN_FRAME
-								  : ETH_HDR_LEN + len);
+	link_frame_t *f = frame_new(
+	    ETH_HDR_LEN + len < ETH_MIN_FRAME ? ETH_MIN_FRAME : ETH_HDR_LEN + len);
 	if (f == NULL)
 		return ENOMEM;
 	f->len = eth_build(f->data, f->len, dst, &eth0.mac, type, data, len);
@@ -111,7 +112,8 @@ errno_t link_output(uint32_t next_hop, const uint8_t *pkt, size_t len)
 		return frame_queue(&eth_broadcast, ETH_TYPE_IPV4, pkt, len);
 	eth_addr_t mac;
 	bool request;
-	errno_t rc = arp_cache_resolve(&eth0.arp, next_hop, stack_now_ms(), &mac, &request);
+	errno_t rc = arp_cache_resolve(
+	    &eth0.arp, next_hop, stack_now_ms(), &mac, &request);
 	if (rc == EOK)
 		return frame_queue(&mac, ETH_TYPE_IPV4, pkt, len);
 	if (rc != EAGAIN)
@@ -131,11 +133,13 @@ static void arp_wait_flush(uint64_t now_ms)
 		link_frame_t *f = list_get_instance(cur, link_frame_t, link);
 		eth_addr_t mac;
 		bool request;
-		errno_t rc = arp_cache_resolve(&eth0.arp, f->next_hop, now_ms, &mac, &request);
+		errno_t rc = arp_cache_resolve(
+		    &eth0.arp, f->next_hop, now_ms, &mac, &request);
 		if (rc == EAGAIN && now_ms < f->expires_ms)
 			continue;
 		if (rc == EOK)
-			DISCARD(best_effort, frame_queue(&mac, ETH_TYPE_IPV4, f->data, f->len));
+			DISCARD(best_effort,
+			    frame_queue(&mac, ETH_TYPE_IPV4, f->data, f->len));
 		list_remove(&f->link);
 		eth0.arp_wait_count--;
 		free(f);
@@ -232,8 +236,8 @@ static errno_t link_take_nic(void)
 	stack_changed();
 	fibril_mutex_unlock(&stack_lock);
 	const uint8_t *m = nic->mac;
-	printf("netsrv: eth0: NIC %02x:%02x:%02x:%02x:%02x:%02x\n", m[0], m[1], m[2], m[3],
-	    m[4], m[5]);
+	printf("netsrv: eth0: NIC %02x:%02x:%02x:%02x:%02x:%02x\n", m[0], m[1], m[2],
+	    m[3], m[4], m[5]);
 	return EOK;
 }
 

@@ -76,5 +76,11 @@ _NODISCARD errno_t net_get_sockets(net_sock_info_t *list, size_t max, size_t *co
 /** Hands @a len bytes to the stack as an IPv4 packet from the loopback
  *  interface (for tests of malformed input). */
 _NODISCARD errno_t net_inject(const void *pkt, size_t len);
+/** Hands netsrv an Ethernet frame as if eth0 had received it (tests);
+ *  ENOENT while eth0 has no NIC. */
+_NODISCARD errno_t net_inject_frame(const void *frame, size_t len);
+/** The interfaces (lo, eth0) and the routing table, as net_get_sockets. */
+_NODISCARD errno_t net_get_ifaces(net_iface_info_t *list, size_t max, size_t *count);
+_NODISCARD errno_t net_get_routes(net_route_info_t *list, size_t max, size_t *count);
 
 #endif

@@ -271,15 +271,35 @@ errno_t net_get_stats(net_stat_t *stats)
 	return net_global(NET_STATS, async_step_read, &d, NULL);
 }
 
+static errno_t net_get_list(
+    sysarg_t method, void *list, size_t size, size_t max, size_t *count);
+
 errno_t net_get_sockets(net_sock_info_t *list, size_t max, size_t *count)
 {
-	async_step_data_t d = {.buf = list, .size = max * sizeof(*list)};
+	return net_get_list(NET_SOCKETS, list, sizeof(*list), max, count);
+}
+
+/** A list call @a method reading up to @a max records of @a size bytes. */
+static errno_t net_get_list(
+    sysarg_t method, void *list, size_t size, size_t max, size_t *count)
+{
+	async_step_data_t d = {.buf = list, .size = max * size};
 	ipc_call_t answer;
-	errno_t rc = net_global(NET_SOCKETS, async_step_read, &d, &answer);
+	errno_t rc = net_global(method, async_step_read, &d, &answer);
 	*count = rc == EOK ? ipc_get_arg1(&answer) : 0;
 	if (*count > max)
 		*count = max;
 	return rc;
+}
+
+errno_t net_get_ifaces(net_iface_info_t *list, size_t max, size_t *count)
+{
+	return net_get_list(NET_IFACES, list, sizeof(*list), max, count);
+}
+
+errno_t net_get_routes(net_route_info_t *list, size_t max, size_t *count)
+{
+	return net_get_list(NET_ROUTES, list, sizeof(*list), max, count);
 }
 
 errno_t net_inject(const void *pkt, size_t len)
@@ -318,4 +338,10 @@ errno_t net_host_lookup(const char *name, uint32_t *addr)
 		found = hosts_line_names(line, name, addr);
 	DISCARD(best_effort, fclose(f));
 	return found ? EOK : ENOENT;
+}
+
+errno_t net_inject_frame(const void *frame, size_t len)
+{
+	async_step_data_t d = {.buf = (void *) frame, .size = len};
+	return net_global(NET_INJECT_FRAME, async_step_write, &d, NULL);
 }

@@ -6,25 +6,25 @@
 #include <net/ipv4.h>
 #include <string.h>
 
-#define BOOTREQUEST  1
-#define BOOTREPLY    2
-#define DHCP_COOKIE  0x63825363u
-#define OFF_OP	     0
-#define OFF_XID	     4
-#define OFF_FLAGS    10
-#define OFF_YIADDR   16
-#define OFF_CHADDR   28
-#define OFF_COOKIE   236
-#define FLAG_BCAST   0x8000
-#define OPT_PAD	     0
-#define OPT_MASK     1
-#define OPT_ROUTER   3
-#define OPT_REQ_IP   50
-#define OPT_LEASE    51
-#define OPT_TYPE     53
-#define OPT_SERVER   54
-#define OPT_PARAMS   55
-#define OPT_END	     255
+#define BOOTREQUEST 1
+#define BOOTREPLY   2
+#define DHCP_COOKIE 0x63825363u
+#define OFF_OP	    0
+#define OFF_XID	    4
+#define OFF_FLAGS   10
+#define OFF_YIADDR  16
+#define OFF_CHADDR  28
+#define OFF_COOKIE  236
+#define FLAG_BCAST  0x8000
+#define OPT_PAD	    0
+#define OPT_MASK    1
+#define OPT_ROUTER  3
+#define OPT_REQ_IP  50
+#define OPT_LEASE   51
+#define OPT_TYPE    53
+#define OPT_SERVER  54
+#define OPT_PARAMS  55
+#define OPT_END	    255
 
 static size_t put_opt32(uint8_t *p, uint8_t code, uint32_t value)
 {
@@ -97,8 +97,8 @@ static bool parse_options(const uint8_t *p, const uint8_t *end, dhcp_reply_t *r)
 	return true;
 }
 
-net_drop_t dhcp_parse(const uint8_t *buf, size_t len, uint32_t xid,
-    const eth_addr_t *mac, dhcp_reply_t *reply)
+net_drop_t dhcp_parse(const uint8_t *buf, size_t len, uint32_t xid, const eth_addr_t *mac,
+    dhcp_reply_t *reply)
 {
 	memset(reply, 0, sizeof(*reply));
 	if (len < DHCP_FIXED_LEN || buf[OFF_OP] != BOOTREPLY ||
@@ -108,10 +108,12 @@ net_drop_t dhcp_parse(const uint8_t *buf, size_t len, uint32_t xid,
 		return NET_DROP_DHCP_BAD;
 	if (!parse_options(buf + DHCP_FIXED_LEN, buf + len, reply))
 		return NET_DROP_DHCP_BAD;
-	if (reply->type != DHCP_OFFER && reply->type != DHCP_ACK && reply->type != DHCP_NAK)
+	if (reply->type != DHCP_OFFER && reply->type != DHCP_ACK &&
+	    reply->type != DHCP_NAK)
 		return NET_DROP_DHCP_BAD;
 	reply->yiaddr = net_get32(buf + OFF_YIADDR);
-	if (reply->type != DHCP_NAK && (reply->yiaddr == 0 || ipv4_bad_source(reply->yiaddr)))
+	if (reply->type != DHCP_NAK &&
+	    (reply->yiaddr == 0 || ipv4_bad_source(reply->yiaddr)))
 		return NET_DROP_DHCP_BAD;
 	return NET_DROP_NONE;
 }

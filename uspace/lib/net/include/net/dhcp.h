@@ -24,12 +24,12 @@
 #define DHCP_NAK      6
 
 typedef struct {
-	uint8_t type;	    /* DHCP_OFFER, DHCP_ACK or DHCP_NAK */
-	uint32_t yiaddr;    /* the address offered (host order) */
-	uint32_t server;    /* server identifier (option 54) */
-	uint32_t mask;	    /* option 1; 0 if absent */
-	uint32_t router;    /* option 3's first address; 0 if absent */
-	uint32_t lease_s;   /* option 51; 0 if absent */
+	uint8_t type;	  /* DHCP_OFFER, DHCP_ACK or DHCP_NAK */
+	uint32_t yiaddr;  /* the address offered (host order) */
+	uint32_t server;  /* server identifier (option 54) */
+	uint32_t mask;	  /* option 1; 0 if absent */
+	uint32_t router;  /* option 3's first address; 0 if absent */
+	uint32_t lease_s; /* option 51; 0 if absent */
 } dhcp_reply_t;
 
 /** Writes a client message of @a type (DHCP_DISCOVER or DHCP_REQUEST) with
@@ -42,7 +42,7 @@ size_t dhcp_build(uint8_t *buf, uint8_t type, uint32_t xid, const eth_addr_t *ma
  *  transaction or client, without the cookie, with options running past
  *  the end, of another type than OFFER, ACK or NAK, or offering no address
  *  or a broadcast or multicast one. */
-net_drop_t dhcp_parse(const uint8_t *buf, size_t len, uint32_t xid,
-    const eth_addr_t *mac, dhcp_reply_t *reply);
+net_drop_t dhcp_parse(const uint8_t *buf, size_t len, uint32_t xid, const eth_addr_t *mac,
+    dhcp_reply_t *reply);
 
 #endif

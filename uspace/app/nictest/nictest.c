@@ -1,0 +1,164 @@
+/*
+ * nictest: the guest's half of the network tests over the NIC (the QEMU
+ * scenario `nic-e1000` drives it; docs/network.md).
+ *
+ *   nictest echo PORT     listens on TCP PORT (any address), takes one
+ *                         connection and sends back every byte until the
+ *                         peer's FIN, then prints the count
+ *   nictest badframes     hands netsrv malformed Ethernet frames as if eth0
+ *                         had received them and checks each is dropped and
+ *                         counted under its reason, then that eth0 still
+ *                         answers (exit 0 only if all held)
+ */
+#include <getopt.h>
+#include <net/eth.h>
+#include <net/ipv4.h>
+#include <net/stats.h>
+#include <sock.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define USAGE	   "echo PORT | badframes"
+#define ECHO_BUF   8192
+#define TIMEOUT_US (60ull * 1000 * 1000)
+
+static int echo(const char *argv0, const char *port_text)
+{
+	char *end;
+	unsigned long port = strtoul(port_text, &end, 10);
+	if (*end != '\0' || port == 0 || port > 65535)
+		return cmd_usage_error(argv0, USAGE);
+	sock_t *l, *c;
+	sock_addr_t peer;
+	errno_t rc = sock_open(NET_SOCK_STREAM, &l);
+	if (rc == EOK)
+		rc = sock_bind(l, 0, (uint16_t) port, true, NULL);
+	if (rc == EOK)
+		rc = sock_listen(l, 1);
+	if (rc != EOK)
+		return cmd_error(argv0, "listen", rc);
+	printf("nictest: listening on port %lu\n", port);
+	rc = sock_accept(l, &c, &peer, TIMEOUT_US);
+	sock_close(l);
+	if (rc != EOK)
+		return cmd_error(argv0, "accept", rc);
+	static uint8_t buf[ECHO_BUF];
+	size_t total = 0, got;
+	while ((rc = sock_recv(c, buf, sizeof(buf), &got, TIMEOUT_US)) == EOK && got > 0) {
+		rc = sock_send_all(c, buf, got, TIMEOUT_US);
+		if (rc != EOK)
+			break;
+		total += got;
+	}
+	DISCARD(best_effort, sock_shutdown(c));
+	sock_close(c);
+	if (rc != EOK)
+		return cmd_error(argv0, "echo", rc);
+	printf("nictest: echoed %zu bytes\n", total);
+	return CMD_EXIT_OK;
+}
+
+typedef struct {
+	const char *what;
+	net_drop_t reason;
+	size_t len;
+	uint8_t frame[64];
+} bad_frame_t;
+
+/** Our own MAC as a frame's destination: the first entry of eth0. */
+static errno_t own_mac(uint8_t mac[6])
+{
+	net_iface_info_t ifs[2];
+	size_t n;
+	errno_t rc = net_get_ifaces(ifs, 2, &n);
+	if (rc != EOK)
+		return rc;
+	if (n < 2 || (ifs[1].flags & NET_IF_UP) == 0)
+		return ENOENT;
+	memcpy(mac, ifs[1].mac, 6);
+	return EOK;
+}
+
+/** A frame to @a mac of @a type whose payload is @a len bytes of @a data. */
+static void make_frame(bad_frame_t *b, const uint8_t mac[6], uint16_t type,
+    const uint8_t *data, size_t len)
+{
+	memcpy(b->frame, mac, 6);
+	memcpy(b->frame + 6, "\x02\x00\x00\x00\x00\x01", 6);
+	b->frame[12] = (uint8_t) (type >> 8);
+	b->frame[13] = (uint8_t) type;
+	memcpy(b->frame + 14, data, len);
+	b->len = 14 + len;
+}
+
+static void make_bad_frames(bad_frame_t *b, const uint8_t mac[6])
+{
+	static const uint8_t other[6] = {0x02, 0, 0, 0, 0, 0x99};
+	/* An IPv4 header from 10.0.2.2 to 10.0.2.15 with a wrong checksum. */
+	static const uint8_t ip_bad[20] = {0x45, 0, 0, 20, 0, 1, 0, 0, 64, 17, 0xde, 0xad,
+	    10, 0, 2, 2, 10, 0, 2, 15};
+	static const uint8_t arp_bad[8] = {0, 1, 0x08, 0, 9, 4, 0, 1};
+	b[0] = (bad_frame_t){.what = "short frame", .reason = NET_DROP_ETH_SHORT, .len = 10};
+	memcpy(b[0].frame, mac, 6);
+	b[1].what = "another station's frame";
+	b[1].reason = NET_DROP_ETH_NOT_US;
+	make_frame(&b[1], other, ETH_TYPE_IPV4, ip_bad, sizeof(ip_bad));
+	b[2].what = "unknown ethertype";
+	b[2].reason = NET_DROP_ETH_TYPE;
+	make_frame(&b[2], mac, 0x88b5, ip_bad, sizeof(ip_bad));
+	b[3].what = "ARP with a bad hardware length";
+	b[3].reason = NET_DROP_ARP_BAD;
+	make_frame(&b[3], mac, ETH_TYPE_ARP, arp_bad, sizeof(arp_bad));
+	b[4].what = "IPv4 with a bad checksum";
+	b[4].reason = NET_DROP_IP_CKSUM;
+	make_frame(&b[4], mac, ETH_TYPE_IPV4, ip_bad, sizeof(ip_bad));
+	b[5].what = "IPv4 cut short";
+	b[5].reason = NET_DROP_IP_SHORT;
+	make_frame(&b[5], mac, ETH_TYPE_IPV4, ip_bad, 12);
+}
+
+#define BAD_FRAMES 6
+
+/** Injects @a b and checks its reason's counter rose by exactly one. */
+static bool check_frame(const bad_frame_t *b)
+{
+	net_stat_t before, after;
+	if (net_get_stats(&before) != EOK)
+		return false;
+	errno_t rc = net_inject_frame(b->frame, b->len);
+	if (rc != EOK || net_get_stats(&after) != EOK) {
+		printf("nictest: %s: %s\n", b->what, strerror(rc));
+		return false;
+	}
+	uint64_t d = after.drops[b->reason] - before.drops[b->reason];
+	printf("nictest: %s: dropped as %s (%lu)\n", b->what, net_drop_name(b->reason),
+	    (unsigned long) d);
+	return d == 1;
+}
+
+static int badframes(const char *argv0)
+{
+	uint8_t mac[6];
+	errno_t rc = own_mac(mac);
+	if (rc != EOK)
+		return cmd_error(argv0, "eth0", rc);
+	bad_frame_t frames[BAD_FRAMES];
+	make_bad_frames(frames, mac);
+	bool ok = true;
+	for (int i = 0; i < BAD_FRAMES; i++)
+		ok = check_frame(&frames[i]) && ok;
+	printf("nictest: bad frames %s\n", ok ? "dropped and counted" : "NOT all counted");
+	return ok ? CMD_EXIT_OK : CMD_EXIT_ERROR;
+}
+
+int main(int argc, char *argv[])
+{
+	if (cmd_help(argc, argv, USAGE))
+		return CMD_EXIT_OK;
+	if (argc == 3 && strcmp(argv[1], "echo") == 0)
+		return echo(argv[0], argv[2]);
+	if (argc == 2 && strcmp(argv[1], "badframes") == 0)
+		return badframes(argv[0]);
+	return cmd_usage_error(argv[0], USAGE);
+}
