@@ -1,6 +1,6 @@
 # Host unit tests of the network protocols (uspace/lib/net): framing, ARP,
 # IPv4 with reassembly, ICMP, UDP (proto), the TCP state machine (tcp) and
-# HTTP requests (http),
+# HTTP requests (http), the DHCP client's messages (dhcp),
 # built and run like libc's (uspace/lib/c/test/host/host.mk), whose flags
 # and runner they share; each runs as $(USPACE_BUILD)/host-tests/net_<name>.
 #
@@ -13,10 +13,11 @@ NET_HOST_CFLAGS := $(subst -I$(LIBC_DIR)/src,-I$(LIBNET_DIR)/include,$(LIBC_HOST
 NET_HOST_MODULES_proto := $(addprefix $(LIBNET_DIR)/src/,stats.c cksum.c eth.c ipv4.c \
 	icmp.c udp.c)
 NET_HOST_MODULES_tcp := $(addprefix $(LIBNET_DIR)/src/,stats.c cksum.c tcp_seg.c tcp_conn.c)
+NET_HOST_MODULES_dhcp := $(addprefix $(LIBNET_DIR)/src/,stats.c cksum.c ipv4.c dhcp.c)
 
 NET_HOST_MODULES_http := $(LIBNET_DIR)/src/http.c
 
-NET_HOST_TESTS := proto tcp http
+NET_HOST_TESTS := proto tcp http dhcp
 NET_HOST_TEST_BINS := $(patsubst %,$(USPACE_BUILD)/host-tests/net_%,$(NET_HOST_TESTS))
 HOST_TEST_BINS += $(NET_HOST_TEST_BINS)
 host-tests: $(NET_HOST_TEST_BINS)
