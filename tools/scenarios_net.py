@@ -107,11 +107,14 @@ def host_echo(port, data, timeout=60):
 
 def scenario_nic_e1000(args):
     """eth0 over the e1000: DHCP's address and routes, ping of QEMU's
-    gateway, malformed frames dropped and counted, and 256 KiB echoed
-    through a host forward to a guest TCP listener, identical both ways."""
+    gateway, malformed frames dropped and counted, bad calls to the driver
+    refused, 256 KiB echoed through a host forward to a guest TCP listener,
+    identical both ways, and the driver killed and restarted under a
+    working eth0."""
     port = free_port()
     fwd = [f"tcp:127.0.0.1:{port}-:80"]
-    with _t().guest(args, "nic-e1000", "", forwards=fwd) as g:
+    with _t().guest(args, "nic-e1000", "", forwards=fwd,
+                    allow=[r"restarting it \(1 of 3\)$"]) as g:
         _t().wait_shell_prompt(g)
         # DHCP ends before or after the prompt (netsrv prints it then).
         if not wait_output(g, r"netsrv: eth0: 10\.0\.2\.15/24 gateway none "
@@ -125,6 +128,8 @@ def scenario_nic_e1000(args):
             r"^64 bytes from 10\.0\.2\.2: seq=2 time=\d+\.\d{3} ms$",
             r"^3 packets transmitted, 3 received, 0% packet loss$"])
         restart.run(g, "nictest badframes\r", [r"^nictest: bad frames dropped and counted$"])
+        restart.run(g, "nictest nicerrors\r",
+                    [r"^nictest: NIC errors refused as they should be$"])
         _t().type_keys(g, "nictest echo 80\r")
         g.expect(r"^nictest: listening on port 80$", STEP_TIMEOUT)
         data = os.urandom(256 * 1024)
@@ -133,6 +138,14 @@ def scenario_nic_e1000(args):
             return False, f"echo through the forward: {len(back)} bytes back of {len(data)}"
         g.expect(rf"^nictest: echoed {len(data)} bytes$", STEP_TIMEOUT)
         g.expect(r"/ # ", STEP_TIMEOUT)
+        # The driver killed: devman starts it again, eth0 takes the new
+        # NIC up with its address, and the gateway answers again.
+        victim = restart.task_id(g, "e1000")
+        _t().type_keys(g, f"priv kill {victim}\r")
+        g.expect(r"netsrv: eth0: the NIC has gone", STEP_TIMEOUT)
+        g.expect(r"netsrv: eth0: NIC 52:54:00:12:34:56", STEP_TIMEOUT)
+        restart.run(g, "ping -c 2 10.0.2.2\r",
+                    [r"^2 packets transmitted, 2 received, 0% packet loss$"])
     return True, ""
 
 

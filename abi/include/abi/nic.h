@@ -26,7 +26,8 @@
  *       The driver queues up to NIC_RX_QUEUE frames for its receivers;
  *       frames arriving beyond that are dropped and counted (rx_dropped).
  *       Frames go to the receivers in turn, not to each of them: one
- *       client (the network server) receives.
+ *       client (the network server) receives. Frames of a read that fails
+ *       (its receiver hung up while it waited) go back to the queue's head.
  *   NIC_GET_STATS + DATA_READ of nic_stats_t (a shorter read gets its head)
  *   Any other method: ENOTSUP.
  */

@@ -7,10 +7,14 @@
  *                         peer's FIN, then prints the count
  *   nictest badframes     hands netsrv malformed Ethernet frames as if eth0
  *                         had received them and checks each is dropped and
- *                         counted under its reason, then that eth0 still
- *                         answers (exit 0 only if all held)
+ *                         counted under its reason (exit 0 only if all held)
+ *   nictest nicerrors     talks to the first NIC driver itself: frames too
+ *                         long or too short, a receive buffer too small and
+ *                         an unknown call are refused with their errors, and
+ *                         a good frame is sent and counted
  */
 #include <getopt.h>
+#include <nic.h>
 #include <net/eth.h>
 #include <net/ipv4.h>
 #include <net/stats.h>
@@ -19,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define USAGE	   "echo PORT | badframes"
+#define USAGE	   "echo PORT | badframes | nicerrors"
 #define ECHO_BUF   8192
 #define TIMEOUT_US (60ull * 1000 * 1000)
 
@@ -45,7 +49,8 @@ static int echo(const char *argv0, const char *port_text)
 		return cmd_error(argv0, "accept", rc);
 	static uint8_t buf[ECHO_BUF];
 	size_t total = 0, got;
-	while ((rc = sock_recv(c, buf, sizeof(buf), &got, TIMEOUT_US)) == EOK && got > 0) {
+	while (
+	    (rc = sock_recv(c, buf, sizeof(buf), &got, TIMEOUT_US)) == EOK && got > 0) {
 		rc = sock_send_all(c, buf, got, TIMEOUT_US);
 		if (rc != EOK)
 			break;
@@ -81,8 +86,8 @@ static errno_t own_mac(uint8_t mac[6])
 }
 
 /** A frame to @a mac of @a type whose payload is @a len bytes of @a data. */
-static void make_frame(bad_frame_t *b, const uint8_t mac[6], uint16_t type,
-    const uint8_t *data, size_t len)
+static void make_frame(
+    bad_frame_t *b, const uint8_t mac[6], uint16_t type, const uint8_t *data, size_t len)
 {
 	memcpy(b->frame, mac, 6);
 	memcpy(b->frame + 6, "\x02\x00\x00\x00\x00\x01", 6);
@@ -96,10 +101,11 @@ static void make_bad_frames(bad_frame_t *b, const uint8_t mac[6])
 {
 	static const uint8_t other[6] = {0x02, 0, 0, 0, 0, 0x99};
 	/* An IPv4 header from 10.0.2.2 to 10.0.2.15 with a wrong checksum. */
-	static const uint8_t ip_bad[20] = {0x45, 0, 0, 20, 0, 1, 0, 0, 64, 17, 0xde, 0xad,
-	    10, 0, 2, 2, 10, 0, 2, 15};
+	static const uint8_t ip_bad[20] = {
+	    0x45, 0, 0, 20, 0, 1, 0, 0, 64, 17, 0xde, 0xad, 10, 0, 2, 2, 10, 0, 2, 15};
 	static const uint8_t arp_bad[8] = {0, 1, 0x08, 0, 9, 4, 0, 1};
-	b[0] = (bad_frame_t){.what = "short frame", .reason = NET_DROP_ETH_SHORT, .len = 10};
+	b[0] = (bad_frame_t){
+	    .what = "short frame", .reason = NET_DROP_ETH_SHORT, .len = 10};
 	memcpy(b[0].frame, mac, 6);
 	b[1].what = "another station's frame";
 	b[1].reason = NET_DROP_ETH_NOT_US;
@@ -148,7 +154,79 @@ static int badframes(const char *argv0)
 	bool ok = true;
 	for (int i = 0; i < BAD_FRAMES; i++)
 		ok = check_frame(&frames[i]) && ok;
-	printf("nictest: bad frames %s\n", ok ? "dropped and counted" : "NOT all counted");
+	printf(
+	    "nictest: bad frames %s\n", ok ? "dropped and counted" : "NOT all counted");
+	return ok ? CMD_EXIT_OK : CMD_EXIT_ERROR;
+}
+
+/** One request of @a method on the NIC's session with a data write of
+ *  @a len bytes (or a read when @a read): what the driver answers. */
+static errno_t nic_raw(nic_t *nic, sysarg_t method, bool read, size_t len)
+{
+	static uint8_t buf[4096];
+	async_exch_t *exch = async_exchange_begin(nic->sess);
+	if (exch == NULL)
+		return ENOMEM;
+	errno_t rc = read ? async_req_read(exch, method, 0, 0, buf, len, NULL, NULL)
+			  : async_req_write(exch, method, 0, 0, buf, len, NULL);
+	async_exchange_end(exch);
+	return rc;
+}
+
+static bool expect_rc(const char *what, errno_t got, errno_t want)
+{
+	printf("nictest: %s: %s%s\n", what, strerror(got), got == want ? "" : " (wrong)");
+	return got == want;
+}
+
+/** A broadcast ARP request for 10.0.2.2 from @a nic's MAC (harmless). */
+static size_t arp_frame(const nic_t *nic, uint8_t *f)
+{
+	static const uint8_t arp[28] = {0, 1, 8, 0, 6, 4, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0, 0, 0, 0, 0, 0, 0, 10, 0, 2, 2};
+	memset(f, 0xff, 6);
+	memcpy(f + 6, nic->mac, 6);
+	f[12] = 0x08;
+	f[13] = 0x06;
+	memcpy(f + 14, arp, sizeof(arp));
+	memcpy(f + 14 + 8, nic->mac, 6);
+	return 14 + sizeof(arp);
+}
+
+static int nicerrors(const char *argv0)
+{
+	nic_t *nic;
+	errno_t rc = nic_open_first(&nic, NULL);
+	if (rc != EOK)
+		return cmd_error(argv0, "NIC", rc);
+	nic_stats_t before, after;
+	bool ok = nic_get_stats(nic, &before) == EOK;
+	ok = expect_rc(
+		 "a frame of 1515 bytes", nic_raw(nic, NIC_SEND, false, 1515), EINVAL) &&
+	    ok;
+	ok = expect_rc(
+		 "a frame of 4096 bytes", nic_raw(nic, NIC_SEND, false, 4096), EINVAL) &&
+	    ok;
+	ok = expect_rc(
+		 "a frame of 13 bytes", nic_raw(nic, NIC_SEND, false, 13), EINVAL) &&
+	    ok;
+	ok = expect_rc(
+		 "a receive into 100 bytes", nic_raw(nic, NIC_RECV, true, 100), ELIMIT) &&
+	    ok;
+	ok = expect_rc("an unknown call", nic_raw(nic, NIC_END, false, 1), ENOTSUP) && ok;
+	uint8_t frame[64];
+	size_t len = arp_frame(nic, frame);
+	ok = expect_rc("an ARP request of 42 bytes", nic_send(nic, frame, len), EOK) &&
+	    ok;
+	ok = nic_get_stats(nic, &after) == EOK && ok;
+	printf("nictest: sent %lu frames, %lu bytes (padded to 60)\n",
+	    (unsigned long) (after.tx_frames - before.tx_frames),
+	    (unsigned long) (after.tx_bytes - before.tx_bytes));
+	ok = ok && after.tx_frames - before.tx_frames >= 1 &&
+	    after.tx_bytes - before.tx_bytes >= 60;
+	nic_close(nic);
+	printf("nictest: NIC errors %s\n",
+	    ok ? "refused as they should be" : "NOT as expected");
 	return ok ? CMD_EXIT_OK : CMD_EXIT_ERROR;
 }
 
@@ -160,5 +238,7 @@ int main(int argc, char *argv[])
 		return echo(argv[0], argv[2]);
 	if (argc == 2 && strcmp(argv[1], "badframes") == 0)
 		return badframes(argv[0]);
+	if (argc == 2 && strcmp(argv[1], "nicerrors") == 0)
+		return nicerrors(argv[0]);
 	return cmd_usage_error(argv[0], USAGE);
 }

@@ -24,6 +24,7 @@
 #define ARP_WAIT_MS  (ARP_RETRY_MS * (ARP_TRIES + 1))
 #define RX_BUF_SIZE  65536
 #define NIC_RETRY_US 1000000
+#define RECV_WAIT_US 1000000 /* a receive ends after 1 s without frames */
 
 typedef struct {
 	link_t link;
@@ -38,6 +39,9 @@ eth_iface_t eth0 = {
     .arp_wait = LIST_INITIALIZER(eth0.arp_wait),
 };
 static FIBRIL_CONDVAR_INITIALIZE(tx_cv);
+/* The NIC the transmit fibril is sending on (without the lock), or NULL:
+ * link_lost does not close it before the send returns. */
+static nic_t *tx_nic;
 
 static link_frame_t *frame_new(size_t len)
 {
@@ -205,7 +209,8 @@ static void frames_free(list_t *list)
 	}
 }
 
-/** The NIC's driver has gone: eth0 forgets it and what waited for it. */
+/** The NIC's driver has gone: eth0 forgets it and what waited for it,
+ *  and closes it once the transmit fibril no longer uses it. */
 static void link_lost(nic_t *nic)
 {
 	fibril_mutex_lock(&stack_lock);
@@ -217,6 +222,8 @@ static void link_lost(nic_t *nic)
 		arp_cache_init(&eth0.arp, &eth0.mac, eth0.addr);
 		printf("netsrv: eth0: the NIC has gone\n");
 	}
+	while (tx_nic == nic)
+		fibril_condvar_wait(&stack_cv, &stack_lock);
 	fibril_mutex_unlock(&stack_lock);
 	nic_close(nic);
 }
@@ -268,7 +275,8 @@ static errno_t rx_fibril(void *arg)
 		errno_t rc;
 		do {
 			size_t used = 0, frames = 0;
-			rc = nic_recv(nic, buf, RX_BUF_SIZE, 0, &used, &frames);
+			rc = nic_recv(
+			    nic, buf, RX_BUF_SIZE, RECV_WAIT_US, &used, &frames);
 			if (rc == EOK)
 				rx_batch(buf, used);
 		} while (rc == EOK || rc == ETIMEOUT);
@@ -288,11 +296,14 @@ static errno_t tx_fibril(void *arg)
 		    list_first(&eth0.tx_queue), link_frame_t, link);
 		list_remove(&f->link);
 		eth0.tx_count--;
-		nic_t *nic = eth0.nic;
+		tx_nic = eth0.nic;
 		fibril_mutex_unlock(&stack_lock);
-		errno_t rc = nic != NULL ? nic_send(nic, f->data, f->len) : EADDRNOTAVAIL;
+		errno_t rc = tx_nic != NULL ? nic_send(tx_nic, f->data, f->len)
+					    : EADDRNOTAVAIL;
 		free(f);
 		fibril_mutex_lock(&stack_lock);
+		tx_nic = NULL;
+		stack_changed();
 		if (rc == EOK)
 			eth0.tx_frames++;
 		else

@@ -118,9 +118,11 @@ static void serve_send(ipc_call_t *call, nic_srv_t *nic)
 	DISCARD(answer, async_answer_0(call, rc));
 }
 
-/** Moves queued frames into @a buf (@a size bytes) as length-prefixed
- *  records; the caller holds the lock and the queue is not empty. */
-static size_t rx_take(nic_srv_t *nic, uint8_t *buf, size_t size, size_t *frames)
+/** Moves queued frames to @a taken while they fit in @a size bytes as
+ *  length-prefixed records, copying them into @a buf; the caller holds the
+ *  lock. Returns the bytes used. */
+static size_t rx_take(
+    nic_srv_t *nic, uint8_t *buf, size_t size, list_t *taken, size_t *frames)
 {
 	size_t used = 0;
 	*frames = 0;
@@ -134,11 +136,32 @@ static size_t rx_take(nic_srv_t *nic, uint8_t *buf, size_t size, size_t *frames)
 		memcpy(buf + used + 2, f->data, f->len);
 		used += 2 + f->len;
 		list_remove(&f->link);
+		list_append(&f->link, taken);
 		nic->rx_count--;
 		(*frames)++;
-		free(f);
 	}
 	return used;
+}
+
+/** After the data read: frames a receiver got are freed; frames of a read
+ *  that failed (the receiver hung up meanwhile) go back to the head of the
+ *  queue, in order, for the next receiver. */
+static void rx_settle(nic_srv_t *nic, list_t *taken, size_t frames, bool delivered)
+{
+	fibril_mutex_lock(&nic->lock);
+	while (!list_empty(taken)) {
+		nic_frame_t *f = list_get_instance(list_last(taken), nic_frame_t, link);
+		list_remove(&f->link);
+		if (delivered) {
+			free(f);
+			continue;
+		}
+		list_prepend(&f->link, &nic->rx_queue);
+		nic->rx_count++;
+	}
+	if (!delivered && frames > 0)
+		fibril_condvar_broadcast(&nic->rx_cv);
+	fibril_mutex_unlock(&nic->lock);
 }
 
 /** NIC_RECV (timeout) + DATA_READ: waits for frames, gives what fits. */
@@ -153,19 +176,23 @@ static void serve_recv(ipc_call_t *call, nic_srv_t *nic)
 	uint8_t *buf = size >= NIC_RECV_MIN ? malloc(size) : NULL;
 	errno_t rc = size < NIC_RECV_MIN ? ELIMIT : buf == NULL ? ENOMEM : EOK;
 	size_t used = 0, frames = 0;
+	list_t taken;
+	list_initialize(&taken);
 	if (rc == EOK) {
 		fibril_mutex_lock(&nic->lock);
 		while (rc == EOK && list_empty(&nic->rx_queue))
 			rc = fibril_condvar_wait_timeout(
 			    &nic->rx_cv, &nic->lock, ipc_get_arg1(call));
 		if (rc == EOK)
-			used = rx_take(nic, buf, size, &frames);
+			used = rx_take(nic, buf, size, &taken, &frames);
 		fibril_mutex_unlock(&nic->lock);
 	}
-	if (rc == EOK)
+	if (rc == EOK) {
 		rc = async_data_read_finalize(&rcall, buf, used);
-	else
+		rx_settle(nic, &taken, frames, rc == EOK);
+	} else {
 		DISCARD(answer, async_answer_0(&rcall, rc));
+	}
 	free(buf);
 	DISCARD(answer, async_answer_1(call, rc, frames));
 }
