@@ -234,6 +234,8 @@ int main(int argc, char *argv[])
 {
 	if (cmd_help(argc, argv, USAGE))
 		return CMD_EXIT_OK;
+	if (getopt(argc, argv, "") != -1)
+		return CMD_EXIT_USAGE; /* getopt said which option, and the usage */
 	if (argc == 3 && strcmp(argv[1], "echo") == 0)
 		return echo(argv[0], argv[2]);
 	if (argc == 2 && strcmp(argv[1], "badframes") == 0)

@@ -267,7 +267,14 @@ static errno_t rx_fibril(void *arg)
 	if (buf == NULL)
 		return ENOMEM;
 	for (;;) {
-		if (link_take_nic() != EOK) {
+		errno_t found = link_take_nic();
+		if (!eth0.probed) {
+			fibril_mutex_lock(&stack_lock);
+			eth0.probed = true;
+			stack_changed();
+			fibril_mutex_unlock(&stack_lock);
+		}
+		if (found != EOK) {
 			fibril_usleep(NIC_RETRY_US);
 			continue;
 		}

@@ -18,6 +18,7 @@
 
 #define USAGE		   "(the network server; init starts it)"
 #define TIMER_MAX_SLEEP_MS 50
+#define DHCP_BOOT_WAIT_MS  5000
 
 FIBRIL_MUTEX_INITIALIZE(stack_lock);
 FIBRIL_CONDVAR_INITIALIZE(stack_cv);
@@ -334,6 +335,25 @@ static void net_connection(ipc_call_t *icall, void *arg)
 	}
 }
 
+/** Waits until eth0 has its address from DHCP, or there is no NIC, or
+ *  DHCP_BOOT_WAIT_MS passed: the address is there before the shell, and
+ *  DHCP's message comes before the prompt. */
+static void wait_for_eth0(void)
+{
+	uint64_t deadline = stack_now_ms() + DHCP_BOOT_WAIT_MS;
+	fibril_mutex_lock(&stack_lock);
+	for (;;) {
+		uint64_t now = stack_now_ms();
+		if (eth0.addr != 0 || (eth0.probed && eth0.nic == NULL) ||
+		    now >= deadline)
+			break;
+		DISCARD(best_effort,
+		    fibril_condvar_wait_timeout(
+			&stack_cv, &stack_lock, (deadline - now) * 1000));
+	}
+	fibril_mutex_unlock(&stack_lock);
+}
+
 int main(int argc, char *argv[])
 {
 	int status;
@@ -356,6 +376,7 @@ int main(int argc, char *argv[])
 		printf("netsrv: cannot register: %s\n", strerror(rc));
 		return 1;
 	}
+	wait_for_eth0();
 	printf("netsrv: ready (loopback 127.0.0.1; eth0 on the first NIC, by DHCP)\n");
 	DISCARD(best_effort, task_retval(0));
 	async_manager();

@@ -90,6 +90,7 @@ typedef struct {
 	size_t arp_wait_count;
 	uint64_t rx_frames, tx_frames, tx_errors;
 	unsigned generation; /* counts NICs taken up (a restarted driver) */
+	bool probed;	     /* the first look for a NIC is done */
 } eth_iface_t;
 
 extern eth_iface_t eth0;
