@@ -108,11 +108,12 @@ def host_echo(port, data, timeout=60):
 def scenario_nic_e1000(args):
     """eth0 over the e1000: DHCP's address and routes, ping of QEMU's
     gateway, malformed frames dropped and counted, bad calls to the driver
-    refused, 256 KiB echoed through a host forward to a guest TCP listener,
+    refused, websrv's page fetched through a host forward, 256 KiB echoed
+    through another to a guest TCP listener,
     identical both ways, and the driver killed and restarted under a
     working eth0."""
-    port = free_port()
-    fwd = [f"tcp:127.0.0.1:{port}-:80"]
+    web, port = free_port(), free_port()
+    fwd = [f"tcp:127.0.0.1:{web}-:80", f"tcp:127.0.0.1:{port}-:7"]
     with _t().guest(args, "nic-e1000", "", forwards=fwd,
                     allow=[r"restarting it \(1 of 3\)$"]) as g:
         _t().wait_shell_prompt(g)
@@ -130,8 +131,11 @@ def scenario_nic_e1000(args):
         restart.run(g, "nictest badframes\r", [r"^nictest: bad frames dropped and counted$"])
         restart.run(g, "nictest nicerrors\r",
                     [r"^nictest: NIC errors refused as they should be$"])
-        _t().type_keys(g, "nictest echo 80\r")
-        g.expect(r"^nictest: listening on port 80$", STEP_TIMEOUT)
+        page = host_echo(web, b"GET / HTTP/1.0\r\n\r\n")
+        if not page.startswith(b"HTTP/1.1 200 "):
+            return False, f"websrv through the forward: {page[:80]!r}"
+        _t().type_keys(g, "nictest echo 7\r")
+        g.expect(r"^nictest: listening on port 7$", STEP_TIMEOUT)
         data = os.urandom(256 * 1024)
         back = host_echo(port, data)
         if back != data:
