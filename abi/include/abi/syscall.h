@@ -68,6 +68,16 @@
 #define SYS_QUOTA_GET 56
 /* (task id, QUOTA_* kind, limit): lowers a limit of a task we control */
 #define SYS_QUOTA_SET 57
+/* (cap_handle_t h, cap_rights_t rights, cap_handle_t *out): a handle to
+ * what h names with fewer rights (abi/cap.h). A phone: a new phone of the
+ * same connection, revocable (needs CAP_RIGHT_CLONE); a call or an IRQ
+ * subscription: h itself is replaced (it goes stale). */
+#define SYS_CAP_DERIVE 67
+/* (cap_handle_t h): h (made by SYS_CAP_DERIVE in this task) and every copy
+ * made from it are hung up; their calls in flight are answered EHANGUP. */
+#define SYS_CAP_REVOKE 68
+/* (cap_handle_t h, cap_info_t *info) */
+#define SYS_CAP_INFO 69
 
 /*
  * IPC system calls take and return more words than the six argument

@@ -76,6 +76,12 @@ static kobject_t *cap_release_charged_locked(cap_table_t *t, cap_slot_t *s)
 
 errno_t cap_alloc(cap_table_t *t, kobject_t *obj, cap_handle_t *handle)
 {
+	return cap_alloc_rights(t, obj, CAP_RIGHTS_ALL, 0, handle);
+}
+
+errno_t cap_alloc_rights(cap_table_t *t, kobject_t *obj, cap_rights_t rights,
+    unsigned flags, cap_handle_t *handle)
+{
 	bool charged = cap_is_charged(obj);
 	for (;;) {
 		spinlock_lock(&t->lock);
@@ -84,6 +90,9 @@ errno_t cap_alloc(cap_table_t *t, kobject_t *obj, cap_handle_t *handle)
 			return ELIMIT;
 		}
 		if (cap_install_locked(t, obj, handle)) {
+			cap_slot_t *s = cap_slot_locked(t, *handle);
+			s->rights = (uint16_t) (rights & CAP_RIGHTS_ALL);
+			s->flags = (uint16_t) flags;
 			t->charged += charged;
 			spinlock_unlock(&t->lock);
 			return EOK;
@@ -106,18 +115,82 @@ kobject_t *cap_get(cap_table_t *t, cap_handle_t handle, kobject_type_t type)
 	return obj;
 }
 
-errno_t cap_free(
-    cap_table_t *t, cap_handle_t handle, kobject_type_t type, kobject_t **obj)
+/** The slot of @a handle if it names a @a type object with every right in
+ *  @a need; NULL with *@a rc ENOENT or EPERM otherwise. Lock held. */
+static cap_slot_t *cap_checked_locked(cap_table_t *t, cap_handle_t handle,
+    kobject_type_t type, cap_rights_t need, errno_t *rc)
+{
+	cap_slot_t *s = cap_slot_locked(t, handle);
+	if (s == NULL || s->obj->type != type) {
+		*rc = ENOENT;
+		return NULL;
+	}
+	if ((s->rights & need) != need) {
+		*rc = EPERM;
+		return NULL;
+	}
+	*rc = EOK;
+	return s;
+}
+
+errno_t cap_lookup(cap_table_t *t, cap_handle_t handle, kobject_type_t type,
+    cap_rights_t need, kobject_t **obj)
+{
+	errno_t rc;
+	spinlock_lock(&t->lock);
+	cap_slot_t *s = cap_checked_locked(t, handle, type, need, &rc);
+	if (s != NULL) {
+		*obj = s->obj;
+		kobject_get(s->obj);
+	}
+	spinlock_unlock(&t->lock);
+	return rc;
+}
+
+errno_t cap_query(cap_table_t *t, cap_handle_t handle, kobject_t **obj,
+    cap_rights_t *rights, unsigned *flags)
 {
 	spinlock_lock(&t->lock);
 	cap_slot_t *s = cap_slot_locked(t, handle);
-	if (s == NULL || s->obj->type != type) {
-		spinlock_unlock(&t->lock);
-		return ENOENT;
+	if (s != NULL) {
+		*obj = s->obj;
+		kobject_get(s->obj);
+		*rights = s->rights;
+		*flags = s->flags;
 	}
-	*obj = cap_release_charged_locked(t, s);
 	spinlock_unlock(&t->lock);
-	return EOK;
+	return s != NULL ? EOK : ENOENT;
+}
+
+errno_t cap_free(cap_table_t *t, cap_handle_t handle, kobject_type_t type,
+    cap_rights_t need, kobject_t **obj)
+{
+	errno_t rc;
+	spinlock_lock(&t->lock);
+	cap_slot_t *s = cap_checked_locked(t, handle, type, need, &rc);
+	if (s != NULL)
+		*obj = cap_release_charged_locked(t, s);
+	spinlock_unlock(&t->lock);
+	return rc;
+}
+
+errno_t cap_restrict(
+    cap_table_t *t, cap_handle_t handle, cap_rights_t rights, cap_handle_t *renamed)
+{
+	errno_t rc = EOK;
+	spinlock_lock(&t->lock);
+	cap_slot_t *s = cap_slot_locked(t, handle);
+	if (s == NULL)
+		rc = ENOENT;
+	else if ((rights & ~(cap_rights_t) s->rights) != 0)
+		rc = EPERM;
+	if (rc == EOK) {
+		s->gen = (s->gen + 1) & CAP_GEN_MASK;
+		s->rights = (uint16_t) rights;
+		*renamed = cap_make_handle((uint32_t) (s - t->slots), s->gen);
+	}
+	spinlock_unlock(&t->lock);
+	return rc;
 }
 
 void cap_table_clear(cap_table_t *t)

@@ -68,6 +68,9 @@ sysarg_t sys_clock_get(sysarg_t ns_out);
 sysarg_t sys_clock_params(sysarg_t params_out);
 sysarg_t sys_quota_get(sysarg_t id, sysarg_t info_out);
 sysarg_t sys_quota_set(sysarg_t id, sysarg_t kind, sysarg_t limit);
+sysarg_t sys_cap_derive(sysarg_t handle, sysarg_t rights, sysarg_t handle_out);
+sysarg_t sys_cap_revoke(sysarg_t handle);
+sysarg_t sys_cap_info(sysarg_t handle, sysarg_t info_out);
 sysarg_t sys_exc_handler_set(sysarg_t task_id, sysarg_t thread_id, sysarg_t phone_h,
     sysarg_t label, sysarg_t flags);
 sysarg_t sys_debug_control(sysarg_t task_id, sysarg_t command);

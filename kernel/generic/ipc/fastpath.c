@@ -91,7 +91,11 @@ static phone_t *phone_lookup(task_t *task, cap_handle_t h)
 {
 	spinlock_lock_noirq(&task->caps.lock);
 	cap_slot_t *s = cap_slot_locked(&task->caps, h);
-	kobject_t *obj = s != NULL && s->obj->type == KOBJECT_PHONE ? s->obj : NULL;
+	/* The rights check: without CAP_RIGHT_CALL the general path says EPERM. */
+	kobject_t *obj = s != NULL && s->obj->type == KOBJECT_PHONE &&
+		(s->rights & CAP_RIGHT_CALL)
+	    ? s->obj
+	    : NULL;
 	if (obj != NULL)
 		kobject_get(obj);
 	spinlock_unlock_noirq(&task->caps.lock);
@@ -277,13 +281,16 @@ static call_t *take_answerable(task_t *task, cap_handle_t h)
 	cap_table_t *caps = &task->caps;
 	spinlock_lock_noirq(&caps->lock);
 	cap_slot_t *slot = cap_slot_locked(caps, h);
-	call_t *call = slot != NULL && slot->obj->type == KOBJECT_CALL
+	/* Without CAP_RIGHT_ANSWER the general path says EPERM. */
+	call_t *call = slot != NULL && slot->obj->type == KOBJECT_CALL &&
+		(slot->rights & CAP_RIGHT_ANSWER)
 	    ? (call_t *) slot->obj
 	    : NULL;
 	thread_t *w = call != NULL ? call->waiter : NULL;
+	/* A call through a revoked phone is answered EHANGUP by the general path. */
 	bool ok = call != NULL && !(call->flags & (CALL_FORWARDED | CALL_DISCARD)) &&
 	    call->caller_box != NULL && call->ops->answer_preprocess == NULL &&
-	    call->ops->answer_process == NULL;
+	    call->ops->answer_process == NULL && !call->phone->revoked;
 	if (ok && (call->flags & CALL_SYNC))
 		ok = w->state == THREAD_BLOCKED && w->waitq == &w->ipc_wq &&
 		    scheduler_may_hand_off(w);

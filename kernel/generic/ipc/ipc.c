@@ -210,11 +210,14 @@ static errno_t call_send(cap_handle_t phone_h, const ipc_data_t *data, sysarg_t 
 	task_t *self = current_task();
 	if (!ipc_method_ops(data->method)->sendable)
 		return EINVAL; /* PHONE_HUNGUP and unknown system methods are the kernel's */
-	phone_t *phone = (phone_t *) cap_get(&self->caps, phone_h, KOBJECT_PHONE);
-	if (phone == NULL)
-		return ENOENT;
+	kobject_t *obj;
+	errno_t rc = cap_lookup(
+	    &self->caps, phone_h, KOBJECT_PHONE, CAP_RIGHT_CALL, &obj);
+	if (rc != EOK)
+		return rc;
+	phone_t *phone = (phone_t *) obj;
 	answerbox_t *callee;
-	errno_t rc = phone_reserve_slot(phone, &callee);
+	rc = phone_reserve_slot(phone, &callee);
 	if (rc != EOK) {
 		kobject_put(&phone->kobj);
 		return rc;
@@ -295,7 +298,7 @@ static errno_t receive_request(task_t *self, call_t *call, ipc_event_t *ev)
 		IPCLOG(IPCLOG_RECEIVE, call, call->sender->id, self->id, 0, 0);
 	if (rc != EOK) {
 		kobject_t *obj;
-		if (cap_free(&self->caps, h, KOBJECT_CALL, &obj) == EOK)
+		if (cap_free(&self->caps, h, KOBJECT_CALL, 0, &obj) == EOK)
 			kobject_put(obj);
 	}
 	return rc;
@@ -405,28 +408,50 @@ errno_t ipc_wait_until(uint64_t deadline_ns, unsigned flags, ipc_event_t *ev)
 	}
 }
 
-/** Takes call @a call_h of the current task out of its box. */
-static call_t *take_dispatched(task_t *self, cap_handle_t call_h)
+/** Takes call @a call_h of the current task, holding the rights @a need,
+ *  out of its box; ENOENT or EPERM (the call stays). */
+static errno_t take_dispatched(
+    task_t *self, cap_handle_t call_h, cap_rights_t need, call_t **taken)
 {
 	kobject_t *obj;
-	if (cap_free(&self->caps, call_h, KOBJECT_CALL, &obj) != EOK)
-		return NULL;
+	errno_t rc = cap_free(&self->caps, call_h, KOBJECT_CALL, need, &obj);
+	if (rc != EOK)
+		return rc;
 	call_t *call = (call_t *) obj;
+	*taken = call;
 	spinlock_lock(&self->box.wq.lock);
 	list_remove(&call->link);
 	spinlock_unlock(&self->box.wq.lock);
 	/* The capability's reference stays with the call in flight. */
-	return call;
+	return EOK;
+}
+
+/** Whether @a call was sent through a phone revoked since (ipc/derive.c). */
+static bool call_phone_revoked(const call_t *call)
+{
+	return call->phone != NULL &&
+	    __atomic_load_n(&call->phone->revoked, __ATOMIC_ACQUIRE);
+}
+
+/** Answers @a call with EHANGUP as such (not turned into EFORWARD). */
+static void call_answer_hangup(call_t *call)
+{
+	memset(&call->data, 0, sizeof(call->data));
+	call->data.method = (sysarg_t) EHANGUP;
+	call_deliver_answer(call);
 }
 
 errno_t ipc_answer(cap_handle_t call_h, ipc_data_t *answer)
 {
 	task_t *self = current_task();
-	call_t *call = take_dispatched(self, call_h);
-	if (call == NULL)
-		return ENOENT;
-	errno_t rc = EOK;
-	if ((call->flags & CALL_FORWARDED) && answer->method == (sysarg_t) EHANGUP) {
+	call_t *call;
+	errno_t rc = take_dispatched(self, call_h, CAP_RIGHT_ANSWER, &call);
+	if (rc != EOK)
+		return rc;
+	if (call_phone_revoked(call)) {
+		call_answer_hangup(call); /* the answer is dropped */
+	} else if ((call->flags & CALL_FORWARDED) &&
+	    answer->method == (sysarg_t) EHANGUP) {
 		call_answer_error(call, EHANGUP);
 	} else {
 		call->data = *answer;
@@ -499,23 +524,27 @@ errno_t ipc_forward(
 	if ((mode & IPC_FF_REWRITE) &&
 	    (rewrite == NULL || rewrite->method <= IPC_M_LAST_SYSTEM))
 		return EINVAL;
-	kobject_t *cobj = cap_get(&self->caps, call_h, KOBJECT_CALL);
-	if (cobj == NULL)
-		return ENOENT;
+	kobject_t *cobj;
+	errno_t rc = cap_lookup(&self->caps, call_h, KOBJECT_CALL, CAP_RIGHT_PASS, &cobj);
+	if (rc != EOK)
+		return rc;
 	call_t *peek = (call_t *) cobj;
 	bool allowed = peek->ops->forwardable &&
 	    (!(mode & IPC_FF_REWRITE) || peek->data.method > IPC_M_LAST_SYSTEM);
 	kobject_put(cobj);
 	if (!allowed)
 		return EPERM;
-	phone_t *phone = (phone_t *) cap_get(&self->caps, phone_h, KOBJECT_PHONE);
-	if (phone == NULL)
-		return ENOENT;
+	kobject_t *pobj;
+	rc = cap_lookup(&self->caps, phone_h, KOBJECT_PHONE, CAP_RIGHT_FORWARD, &pobj);
+	if (rc != EOK)
+		return rc;
+	phone_t *phone = (phone_t *) pobj;
 
-	call_t *call = take_dispatched(self, call_h);
-	if (call == NULL) {
+	call_t *call;
+	rc = take_dispatched(self, call_h, CAP_RIGHT_PASS, &call);
+	if (rc != EOK) {
 		kobject_put(&phone->kobj);
-		return ENOENT;
+		return rc;
 	}
 	kobject_put(&call->kobj); /* the capability's reference; the flight one remains */
 	call->flags |= CALL_FORWARDED;
@@ -538,7 +567,7 @@ errno_t ipc_forward(
 	spinlock_unlock(&phone->lock);
 	kobject_put(&phone->kobj);
 	IPCLOG(IPCLOG_FORWARD, call, self->id, callee ? callee->task->id : 0, phone_h, 0);
-	errno_t rc = EOK;
+	rc = EOK;
 	if (callee == NULL || !call_enqueue_request(callee, call)) {
 		call_answer_error(call, EFORWARD);
 		rc = EHANGUP;

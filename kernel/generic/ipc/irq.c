@@ -125,7 +125,7 @@ errno_t ipc_irq_subscribe(
 	rc = line_attach(sub);
 	if (rc != EOK) {
 		kobject_t *obj;
-		cap_free(&self->caps, *handle, KOBJECT_IRQ, &obj);
+		cap_free(&self->caps, *handle, KOBJECT_IRQ, 0, &obj);
 		irq_code_unmap(&sub->code);
 		ipc_notif_detach(&sub->notif);
 		task_put(self);
@@ -137,7 +137,7 @@ errno_t ipc_irq_subscribe(
 errno_t ipc_irq_unsubscribe(cap_handle_t handle)
 {
 	kobject_t *obj;
-	errno_t rc = cap_free(&THREAD->task->caps, handle, KOBJECT_IRQ, &obj);
+	errno_t rc = cap_free(&THREAD->task->caps, handle, KOBJECT_IRQ, 0, &obj);
 	if (rc == EOK)
 		kobject_put(obj);
 	return rc;

@@ -40,7 +40,8 @@ static void cmt_answer_process(call_t *call, ipc_event_t *ev)
 	if ((errno_t) ev->imethod != EOK)
 		return;
 	cap_handle_t h;
-	errno_t rc = cap_alloc(&THREAD->task->caps, call->passed, &h);
+	errno_t rc = cap_alloc_rights(
+	    &THREAD->task->caps, call->passed, ((phone_t *) call->passed)->rights, 0, &h);
 	if (rc != EOK) {
 		ev->imethod = (sysarg_t) rc; /* the phone is hung up in cleanup */
 		return;

@@ -1,7 +1,9 @@
 /*
  * IPC_M_CONNECTION_CLONE: the caller hands the receiver a copy of one of its
- * connections (args[0] = the caller's phone). The receiver gets a new phone to
- * the same server with the same label, as args[0]; refusing revokes it.
+ * connections (args[0] = the caller's phone, which needs CAP_RIGHT_CLONE). The
+ * receiver gets a new phone to the same server with the same label and the
+ * rights of the caller's handle, as args[0]; refusing revokes it. A copy of a
+ * derived phone dies with it when the derivation is revoked (ipc/derive.c).
  */
 #include <ipc/methods.h>
 #include <cpu.h>
@@ -10,29 +12,24 @@
 
 static errno_t clone_request_preprocess(call_t *call)
 {
-	phone_t *orig = (phone_t *) cap_get(
-	    &THREAD->task->caps, call->data.args[0], KOBJECT_PHONE);
-	if (orig == NULL)
-		return ENOENT;
-	spinlock_lock(&orig->lock);
-	answerbox_t *box = orig->state == PHONE_CONNECTED ? orig->callee : NULL;
-	sysarg_t label = orig->label;
-	if (box != NULL)
-		task_get(box->task);
-	spinlock_unlock(&orig->lock);
-	kobject_put(&orig->kobj);
-	if (box == NULL)
-		return EHANGUP;
-	phone_t *copy = phone_create();
-	errno_t rc = copy != NULL ? phone_connect(copy, box, label) : ENOMEM;
-	task_put(box->task);
-	if (rc != EOK) {
-		if (copy != NULL)
-			kobject_put(&copy->kobj);
+	kobject_t *obj;
+	cap_rights_t rights;
+	unsigned flags;
+	errno_t rc = cap_query(
+	    &THREAD->task->caps, call->data.args[0], &obj, &rights, &flags);
+	if (rc != EOK)
 		return rc;
-	}
-	call->passed = &copy->kobj;
-	return EOK;
+	if (obj->type != KOBJECT_PHONE)
+		rc = ENOENT;
+	else if (!(rights & CAP_RIGHT_CLONE))
+		rc = EPERM;
+	phone_t *copy = NULL;
+	if (rc == EOK) /* the copy has the rights of the handle, never more */
+		rc = phone_copy_for_clone((phone_t *) obj, rights, &copy);
+	kobject_put(obj);
+	if (rc == EOK)
+		call->passed = &copy->kobj;
+	return rc;
 }
 
 static errno_t clone_request_process(call_t *call, ipc_event_t *ev)

@@ -47,7 +47,8 @@ const ipc_method_ops_t *ipc_system_method_ops(sysarg_t method)
 errno_t passed_phone_install(call_t *call, ipc_event_t *ev, unsigned arg)
 {
 	kobject_get(call->passed); /* the capability's reference */
-	errno_t rc = cap_alloc(&THREAD->task->caps, call->passed, &call->passed_cap);
+	errno_t rc = cap_alloc_rights(&THREAD->task->caps, call->passed,
+	    ((phone_t *) call->passed)->rights, 0, &call->passed_cap);
 	if (rc != EOK) {
 		kobject_put(call->passed);
 		return rc;
@@ -61,7 +62,8 @@ errno_t passed_phone_revoke_unless_accepted(call_t *call)
 	if ((errno_t) call->data.method == EOK)
 		return EOK;
 	kobject_t *obj;
-	if (cap_free(&THREAD->task->caps, call->passed_cap, KOBJECT_PHONE, &obj) == EOK)
+	if (cap_free(&THREAD->task->caps, call->passed_cap, KOBJECT_PHONE, 0, &obj) ==
+	    EOK)
 		kobject_put(obj);
 	return EOK;
 }

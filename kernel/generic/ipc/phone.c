@@ -85,6 +85,7 @@ static void phone_destroy(kobject_t *obj)
 {
 	phone_t *phone = (phone_t *) obj;
 	phone_hangup(phone, &kernel_task);
+	phone_origin_put(phone->origin);
 	kmem_free(&phone_cache, phone);
 }
 
@@ -100,6 +101,9 @@ phone_t *phone_create(void)
 	link_initialize(&phone->box_link);
 	phone->active_calls = 0;
 	phone->label = 0;
+	phone->rights = CAP_RIGHTS_ALL;
+	phone->origin = NULL;
+	phone->revoked = false;
 	return phone;
 }
 
@@ -109,7 +113,9 @@ errno_t phone_connect(phone_t *phone, answerbox_t *box, sysarg_t label)
 	errno_t rc = phone->state == PHONE_CONNECTING ? EOK : EINVAL;
 	if (rc == EOK) {
 		spinlock_lock(&box->wq.lock);
-		if (box->active) {
+		/* A copy of a revoked derivation never connects: revocation marks
+		 * the origin under this lock before it hangs up the copies. */
+		if (box->active && !phone_origin_revoked(phone->origin)) {
 			list_append(&phone->box_link, &box->phones);
 			task_get(box->task);
 			phone->callee = box;
@@ -162,19 +168,23 @@ errno_t ipc_phone_connect_new(
 	return rc;
 }
 
+/** Hanging up and keeping the handle needs CAP_RIGHT_HANGUP; giving the
+ *  handle up (IPC_HANGUP_RELEASE) is always allowed: the phone is the
+ *  handle's alone (a copy is a phone of its own). */
 errno_t ipc_hangup(cap_handle_t phone_h, unsigned flags)
 {
 	task_t *self = THREAD->task;
 	if ((flags & ~IPC_HANGUP_RELEASE) != 0)
 		return EINVAL;
-	phone_t *phone = (phone_t *) cap_get(&self->caps, phone_h, KOBJECT_PHONE);
-	if (phone == NULL)
-		return ENOENT;
-	phone_hangup(phone, self);
-	kobject_put(&phone->kobj);
+	cap_rights_t need = (flags & IPC_HANGUP_RELEASE) ? 0 : CAP_RIGHT_HANGUP;
+	kobject_t *obj;
+	errno_t rc = cap_lookup(&self->caps, phone_h, KOBJECT_PHONE, need, &obj);
+	if (rc != EOK)
+		return rc;
+	phone_hangup((phone_t *) obj, self);
+	kobject_put(obj);
 	if (flags & IPC_HANGUP_RELEASE) {
-		kobject_t *obj;
-		if (cap_free(&self->caps, phone_h, KOBJECT_PHONE, &obj) == EOK)
+		if (cap_free(&self->caps, phone_h, KOBJECT_PHONE, 0, &obj) == EOK)
 			kobject_put(obj);
 	}
 	return EOK;

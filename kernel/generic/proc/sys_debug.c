@@ -60,8 +60,12 @@ static errno_t handler_phone(
 	}
 	if (phone_h == CAP_NULL)
 		return EOK;
-	*out = (phone_t *) cap_get(&self->caps, (cap_handle_t) phone_h, KOBJECT_PHONE);
-	return *out != NULL ? EOK : ENOENT;
+	/* The kernel calls through it for the task: it needs CAP_RIGHT_CALL. */
+	kobject_t *obj;
+	errno_t rc = cap_lookup(
+	    &self->caps, (cap_handle_t) phone_h, KOBJECT_PHONE, CAP_RIGHT_CALL, &obj);
+	*out = rc == EOK ? (phone_t *) obj : NULL;
+	return rc;
 }
 
 sysarg_t sys_exc_handler_set(sysarg_t task_id, sysarg_t thread_id, sysarg_t phone_h,

@@ -67,6 +67,9 @@ static const syscall_fn_t syscall_table[SYSCALL_COUNT] = {
     SYSCALL(SYS_DEBUG_REGS_GET, sys_debug_regs_get),
     SYSCALL(SYS_DEBUG_REGS_SET, sys_debug_regs_set),
     SYSCALL(SYS_DEBUG_MEM_READ, sys_debug_mem_read),
+    SYSCALL(SYS_CAP_DERIVE, sys_cap_derive),
+    SYSCALL(SYS_CAP_REVOKE, sys_cap_revoke),
+    SYSCALL(SYS_CAP_INFO, sys_cap_info),
     SYSCALL(SYS_AS_AREA_CREATE_PAGER, sys_as_area_create_pager),
 };
 

@@ -36,11 +36,11 @@ HOST_TEST(typed_lookup_and_free)
 	CHECK(cap_get(&t, 0, KOBJECT_PHONE) == NULL);
 	CHECK(cap_get(&t, 12345, KOBJECT_PHONE) == NULL);
 	kobject_t *out;
-	CHECK_EQ(cap_free(&t, h, KOBJECT_CALL, &out), ENOENT);
-	CHECK_EQ(cap_free(&t, h, KOBJECT_PHONE, &out), EOK);
+	CHECK_EQ(cap_free(&t, h, KOBJECT_CALL, 0, &out), ENOENT);
+	CHECK_EQ(cap_free(&t, h, KOBJECT_PHONE, 0, &out), EOK);
 	kobject_put(out);
 	CHECK_EQ(destroyed, 1);
-	CHECK_EQ(cap_free(&t, h, KOBJECT_PHONE, &out), ENOENT); /* double free */
+	CHECK_EQ(cap_free(&t, h, KOBJECT_PHONE, 0, &out), ENOENT); /* double free */
 	cap_table_destroy(&t);
 }
 
@@ -51,7 +51,7 @@ HOST_TEST(stale_handle_does_not_reach_the_new_object)
 	cap_handle_t old, fresh;
 	CHECK_EQ(cap_alloc(&t, new_object(KOBJECT_PHONE), &old), EOK);
 	kobject_t *out;
-	CHECK_EQ(cap_free(&t, old, KOBJECT_PHONE, &out), EOK);
+	CHECK_EQ(cap_free(&t, old, KOBJECT_PHONE, 0, &out), EOK);
 	kobject_put(out);
 	CHECK_EQ(cap_alloc(&t, new_object(KOBJECT_PHONE), &fresh), EOK);
 	CHECK(fresh != old);

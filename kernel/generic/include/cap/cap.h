@@ -1,7 +1,10 @@
 /*
  * Capabilities: per-task tables mapping handles to reference-counted kernel
  * objects. Every object is named by at most one capability, so revoking an
- * object means freeing that one slot.
+ * object means freeing that one slot. Each capability carries rights
+ * (abi/cap.h, CAP_RIGHT_*): the kernel checks the one an operation needs on
+ * every use (cap_lookup, cap_free: EPERM). A copy of a phone is a new phone
+ * object (SYS_CAP_DERIVE, CONNECTION_CLONE), never a second slot.
  * Lock: table->lock guards the slots; object reference counts are atomic.
  */
 #ifndef KERN_CAP_CAP_H
@@ -28,10 +31,18 @@ typedef struct kobject {
 	kobject_destroy_t destroy;
 } kobject_t;
 
+#define CAP_SLOT_DERIVED 0x1 /* made by SYS_CAP_DERIVE: its task may revoke it */
+
 typedef struct {
 	kobject_t *obj; /* NULL when free */
 	uint32_t gen;
-	uint32_t next_free; /* free-list link (slot index + 1, 0 ends) */
+	union {
+		uint32_t next_free; /* free: free-list link (slot index + 1, 0 ends) */
+		struct {	    /* in use */
+			uint16_t rights; /* CAP_RIGHT_* */
+			uint16_t flags;	 /* CAP_SLOT_* */
+		};
+	};
 } cap_slot_t;
 
 typedef struct {
@@ -61,6 +72,18 @@ static inline void kobject_get(kobject_t *obj)
 	__atomic_add_fetch(&obj->refcount, 1, __ATOMIC_RELAXED);
 }
 
+/** Takes a reference unless the object is already being destroyed. */
+static inline bool kobject_get_unless_zero(kobject_t *obj)
+{
+	uint64_t n = __atomic_load_n(&obj->refcount, __ATOMIC_RELAXED);
+	while (n != 0) {
+		if (__atomic_compare_exchange_n(&obj->refcount, &n, n + 1, false,
+			__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			return true;
+	}
+	return false;
+}
+
 /** Drops a reference; the last one destroys the object. */
 static inline void kobject_put(kobject_t *obj)
 {
@@ -72,14 +95,32 @@ void cap_table_init(cap_table_t *table);
 /** Frees every capability, dropping the references; the table is then empty. */
 void cap_table_clear(cap_table_t *table);
 void cap_table_destroy(cap_table_t *table);
-/** Installs @a obj (the caller's reference moves into the table); ELIMIT
- *  (also past the table's QUOTA_CAPS limit for anything but a call), ENOMEM. */
+/** Installs @a obj (the caller's reference moves into the table) with every
+ *  right; ELIMIT (also past the table's QUOTA_CAPS limit for anything but a
+ *  call), ENOMEM. */
 errno_t cap_alloc(cap_table_t *table, kobject_t *obj, cap_handle_t *handle);
+/** cap_alloc with @a rights and slot @a flags (CAP_SLOT_*). */
+errno_t cap_alloc_rights(cap_table_t *table, kobject_t *obj, cap_rights_t rights,
+    unsigned flags, cap_handle_t *handle);
 /** The object @a handle names if it has @a type, with a new reference; NULL otherwise. */
 kobject_t *cap_get(cap_table_t *table, cap_handle_t handle, kobject_type_t type);
-/** Removes @a handle (of @a type); its reference moves to *@a obj. ENOENT. */
-errno_t cap_free(
-    cap_table_t *table, cap_handle_t handle, kobject_type_t type, kobject_t **obj);
+/** The object @a handle names into *@a obj with a new reference, if it has
+ *  @a type (else ENOENT) and every right in @a need (else EPERM). */
+errno_t cap_lookup(cap_table_t *table, cap_handle_t handle, kobject_type_t type,
+    cap_rights_t need, kobject_t **obj);
+/** Any capability @a handle names: its object (a new reference), rights and
+ *  slot flags. ENOENT. */
+errno_t cap_query(cap_table_t *table, cap_handle_t handle, kobject_t **obj,
+    cap_rights_t *rights, unsigned *flags);
+/** Removes @a handle (of @a type, holding every right in @a need); its
+ *  reference moves to *@a obj. ENOENT, EPERM (the handle stays). */
+errno_t cap_free(cap_table_t *table, cap_handle_t handle, kobject_type_t type,
+    cap_rights_t need, kobject_t **obj);
+/** Lowers @a handle's rights to @a rights (a subset of those it has, else
+ *  EPERM) and gives it a new generation: *@a renamed is its new handle, the
+ *  old one is stale from now on. ENOENT. */
+errno_t cap_restrict(
+    cap_table_t *table, cap_handle_t handle, cap_rights_t rights, cap_handle_t *renamed);
 /** Capabilities in use in all tables. */
 uint64_t cap_total(void);
 extern uint64_t cap_in_use_total; /* read through cap_total() */
@@ -117,7 +158,8 @@ static inline bool cap_install_locked(
 	cap_slot_t *s = &t->slots[index];
 	t->free_head = s->next_free;
 	s->obj = obj;
-	s->next_free = 0;
+	s->rights = (uint16_t) CAP_RIGHTS_ALL; /* overwrites next_free */
+	s->flags = 0;
 	t->used++;
 	__atomic_add_fetch(&cap_in_use_total, 1, __ATOMIC_RELAXED);
 	*handle = cap_make_handle(index, s->gen);

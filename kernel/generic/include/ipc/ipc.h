@@ -42,6 +42,8 @@ typedef enum {
 	PHONE_SLAMMED,
 } phone_state_t;
 
+struct phone_origin;
+
 typedef struct phone {
 	kobject_t kobj;
 	spinlock_t lock;
@@ -53,6 +55,10 @@ typedef struct phone {
 	 * (phone_uncharge), both atomically. */
 	size_t active_calls;
 	sysarg_t label; /* set by the server when it accepted */
+	/* Set before the phone is connected, then fixed: */
+	cap_rights_t rights;	     /* its capability's, when installed (CAP_RIGHT_*) */
+	struct phone_origin *origin; /* the derivation it is a copy of, or NULL */
+	bool revoked; /* its origin was revoked: calls through it end EHANGUP */
 } phone_t;
 
 typedef struct {
@@ -174,6 +180,14 @@ errno_t ipc_answer(cap_handle_t call_h, ipc_data_t *answer);
 /** Passes call @a call_h on through @a phone_h (see IPC_FF_*). */
 errno_t ipc_forward(
     cap_handle_t call_h, cap_handle_t phone_h, const ipc_data_t *rewrite, unsigned mode);
+/** A new phone of @a phone_h's connection with @a rights (a subset of the
+ *  handle's, which needs CAP_RIGHT_CLONE), installed in @a owner's table as a
+ *  derived, revocable capability (ipc/derive.c). */
+errno_t ipc_phone_derive(
+    struct task *owner, cap_handle_t phone_h, cap_rights_t rights, cap_handle_t *derived);
+/** Revokes derived phone @a phone_h of @a owner and every copy made from it
+ *  (ipc/derive.c). ENOENT; EPERM for a handle @a owner did not derive. */
+errno_t ipc_phone_revoke(struct task *owner, cap_handle_t phone_h);
 /** Hangs @a phone_h up (PHONE_HUNGUP to the server); IPC_HANGUP_RELEASE frees the handle. */
 errno_t ipc_hangup(cap_handle_t phone_h, unsigned flags);
 /** Wakes one thread of the current task waiting in ipc_wait. */

@@ -68,6 +68,37 @@ errno_t transfer_buffer_fill(call_t *call, uintptr_t src, size_t size);
 phone_t *phone_create(void);
 /** Connects @a phone to @a box with @a label; EHANGUP if the box is inactive. */
 errno_t phone_connect(phone_t *phone, answerbox_t *box, sysarg_t label);
+/*
+ * Phone origins (ipc/derive.c). A phone made by SYS_CAP_DERIVE gets a new
+ * origin; every copy of it (CONNECTION_CLONE, a further derive) names that
+ * origin or one below it. Revoking the derived handle marks its origin and
+ * hangs up every phone at or below it. Ownership:
+ *   object          owner                       reference taken / dropped
+ *   phone_origin_t  each phone naming it,       phone_origin_get when a
+ *                   each child origin            phone or child takes it /
+ *                                                phone_origin_put on destroy
+ *   origin->box     the origin (a reference      task_get at creation /
+ *                   on the box's task)           task_put when freed
+ */
+typedef struct phone_origin {
+	uint64_t refcount;
+	bool revoked; /* set once, under box->wq.lock */
+	struct phone_origin *parent;
+	answerbox_t *box; /* the server every copy is connected to */
+} phone_origin_t;
+
+/** Whether @a origin or one above it is revoked (false for NULL). */
+bool phone_origin_revoked(const phone_origin_t *origin);
+void phone_origin_get(phone_origin_t *origin);
+/** Drops a reference (NULL: nothing); the last one frees the origin. */
+void phone_origin_put(phone_origin_t *origin);
+/** A new phone of @a src's connection and derivation for a
+ *  CONNECTION_CLONE, whose capability will carry @a rights. EHANGUP. */
+errno_t phone_copy_for_clone(phone_t *src, cap_rights_t rights, phone_t **copy);
+/** Answers the calls sent through @a phone still queued in @a box with
+ *  EHANGUP (the phone was revoked). */
+void phone_fail_queued_calls(answerbox_t *box, phone_t *phone);
+
 /** Disconnects @a phone, sending PHONE_HUNGUP (from @a sender) if it was connected. */
 void phone_hangup(phone_t *phone, struct task *sender);
 /** Disconnects every phone connected to @a box without a message (task death). */

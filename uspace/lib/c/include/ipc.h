@@ -83,6 +83,16 @@ _NODISCARD errno_t ipc_forward(
     cap_handle_t call, cap_handle_t phone, const ipc_payload_t *rewrite, unsigned mode);
 /** Disconnects @a phone; IPC_HANGUP_RELEASE also frees its handle. */
 _NODISCARD errno_t ipc_hangup(cap_handle_t phone, unsigned flags);
+/** A handle to what @a h names with only @a rights (CAP_RIGHT_*, a subset of
+ *  h's; docs/security.md). A phone gives a new, revocable phone (h needs
+ *  CAP_RIGHT_CLONE); a call or IRQ handle is replaced by *@a derived (h goes
+ *  stale). EPERM for rights h lacks, EINVAL for another kind's. */
+_NODISCARD errno_t cap_derive(cap_handle_t h, cap_rights_t rights, cap_handle_t *derived);
+/** Hangs up phone @a h, which this task derived, and every copy made from it;
+ *  their calls in flight end EHANGUP and @a h is freed. EPERM otherwise. */
+_NODISCARD errno_t cap_revoke(cap_handle_t h);
+/** The kind and rights of handle @a h. */
+_NODISCARD errno_t cap_info(cap_handle_t h, cap_info_t *info);
 /** Wakes one thread of this task from ipc_wait() (event kind POKE), or the
  *  next one to wait. */
 void ipc_poke(void);

@@ -77,6 +77,21 @@ errno_t ipc_hangup(cap_handle_t phone, unsigned flags)
 	return (errno_t) __syscall_ipc(SYS_IPC_HANGUP, r);
 }
 
+errno_t cap_derive(cap_handle_t h, cap_rights_t rights, cap_handle_t *derived)
+{
+	return (errno_t) syscall3(SYS_CAP_DERIVE, h, rights, (sysarg_t) derived);
+}
+
+errno_t cap_revoke(cap_handle_t h)
+{
+	return (errno_t) syscall1(SYS_CAP_REVOKE, h);
+}
+
+errno_t cap_info(cap_handle_t h, cap_info_t *info)
+{
+	return (errno_t) syscall2(SYS_CAP_INFO, h, (sysarg_t) info);
+}
+
 void ipc_poke(void)
 {
 	sysarg_t r[10] = {0};
