@@ -14,30 +14,30 @@
 #include <proc/thread.h>
 #include <string.h>
 
-#define MS	    1000000ull
-#define M_PING	    (IPC_FIRST_USER_METHOD + 7)
-#define RIGHTS_IRQ  7 /* a line nothing raises in QEMU (ipc_irq_test.c's is 5) */
-#define LOOP_LABEL  0x1007
+#define MS	   1000000ull
+#define M_PING	   (IPC_FIRST_USER_METHOD + 7)
+#define RIGHTS_IRQ 7 /* a line nothing raises in QEMU (ipc_irq_test.c's is 5) */
+#define LOOP_LABEL 0x1007
 
 typedef enum {
-	OP_CALL,	  /* ipc_call through the handle */
-	OP_CALL_WAIT,	  /* ipc_call_wait through it (fast-path entry first) */
-	OP_FORWARD_TO,	  /* forward a received call through it */
-	OP_CLONE,	  /* pass it on with CONNECTION_CLONE */
-	OP_DERIVE,	  /* derive another phone from it */
-	OP_HANGUP,	  /* hang it up, keeping the handle */
-	OP_RELEASE,	  /* give the handle up */
-	OP_ANSWER,	  /* answer the call */
-	OP_PASS,	  /* forward the call */
-	OP_UNSUBSCRIBE,	  /* end the IRQ subscription */
+	OP_CALL,	/* ipc_call through the handle */
+	OP_CALL_WAIT,	/* ipc_call_wait through it (fast-path entry first) */
+	OP_FORWARD_TO,	/* forward a received call through it */
+	OP_CLONE,	/* pass it on with CONNECTION_CLONE */
+	OP_DERIVE,	/* derive another phone from it */
+	OP_HANGUP,	/* hang it up, keeping the handle */
+	OP_RELEASE,	/* give the handle up */
+	OP_ANSWER,	/* answer the call */
+	OP_PASS,	/* forward the call */
+	OP_UNSUBSCRIBE, /* end the IRQ subscription */
 } rights_op_t;
 
 typedef struct {
 	const char *name;
 	kobject_type_t kind;
 	rights_op_t op;
-	cap_rights_t needs;  /* 0: allowed with any rights */
-	errno_t done;	     /* the result when allowed */
+	cap_rights_t needs; /* 0: allowed with any rights */
+	errno_t done;	    /* the result when allowed */
 } rights_case_t;
 
 static const rights_case_t rights_table[] = {
@@ -132,7 +132,8 @@ static errno_t own_call(cap_handle_t loop, cap_handle_t *h)
 
 /** Runs phone operation @a op through @a h (made from @a loop); EOK or
  *  ETIMEOUT results have been followed through to their answers. */
-static errno_t phone_op(rights_op_t op, cap_handle_t h, cap_handle_t loop, cap_rights_t rights)
+static errno_t phone_op(
+    rights_op_t op, cap_handle_t h, cap_handle_t loop, cap_rights_t rights)
 {
 	ipc_data_t ping = {.method = M_PING};
 	ipc_event_t ev;
@@ -156,7 +157,8 @@ static errno_t phone_op(rights_op_t op, cap_handle_t h, cap_handle_t loop, cap_r
 		}
 		return serve_own_request();
 	case OP_CLONE:
-		rc = ipc_call(loop, &(ipc_data_t){.method = IPC_M_CONNECTION_CLONE, .args = {h}}, 0);
+		rc = ipc_call(loop,
+		    &(ipc_data_t){.method = IPC_M_CONNECTION_CLONE, .args = {h}}, 0);
 		if (rc != EOK)
 			return rc;
 		rc = await(IPC_EVENT_REQUEST, &ev);
@@ -262,8 +264,8 @@ KTEST(cap_each_right_of_each_handle_kind_is_checked)
 		errno_t with = rights_case_run(c, all);
 		errno_t without = rights_case_run(c, all & ~c->needs);
 		if (with != c->done || without != (c->needs != 0 ? EPERM : c->done)) {
-			ktest_fail(__FILE__, __LINE__, "%s: %d with the right, %d without",
-			    c->name, with, without);
+			ktest_fail(__FILE__, __LINE__,
+			    "%s: %d with the right, %d without", c->name, with, without);
 			return;
 		}
 	}
@@ -275,9 +277,13 @@ KTEST(cap_derive_never_adds_rights)
 	drain_own_box();
 	cap_handle_t loop = loop_phone(), h, h2;
 	KT_ASSERT(loop != CAP_NULL);
-	KT_ASSERT_EQ(ipc_phone_derive(&kernel_task, loop, CAP_RIGHT_CALL | CAP_RIGHT_CLONE, &h), EOK);
+	KT_ASSERT_EQ(
+	    ipc_phone_derive(&kernel_task, loop, CAP_RIGHT_CALL | CAP_RIGHT_CLONE, &h),
+	    EOK);
 	/* More than h has: refused; less: fine, and h2 has exactly that. */
-	KT_ASSERT_EQ(ipc_phone_derive(&kernel_task, h, CAP_RIGHT_CALL | CAP_RIGHT_HANGUP, &h2), EPERM);
+	KT_ASSERT_EQ(
+	    ipc_phone_derive(&kernel_task, h, CAP_RIGHT_CALL | CAP_RIGHT_HANGUP, &h2),
+	    EPERM);
 	KT_ASSERT_EQ(ipc_phone_derive(&kernel_task, h, CAP_RIGHT_CALL, &h2), EOK);
 	kobject_t *obj;
 	cap_rights_t rights;

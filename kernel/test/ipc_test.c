@@ -669,3 +669,107 @@ KTEST(ipc_call_wait_sees_ehangup_when_the_server_dies)
 	release(h);
 	server_stop(&doomed);
 }
+
+/** Waits (up to 2 s) until @a counter reaches @a n. */
+static bool reaches(volatile int *counter, int n)
+{
+	for (int i = 0; i < 2000 && *counter < n; i++)
+		thread_sleep(MS);
+	return *counter >= n;
+}
+
+/** One echo round trip through @a h: its result (the answer's on EOK). */
+static errno_t echo(cap_handle_t h)
+{
+	ipc_data_t d = {.method = M_ECHO, .args = {1}};
+	ipc_event_t ev;
+	errno_t rc = ipc_call_wait(h, &d, 0, 2000 * MS, 0, &ev);
+	return rc == EOK ? (errno_t) ev.imethod : rc;
+}
+
+KTEST(cap_revoke_hangs_up_every_copy_and_nothing_else)
+{
+	server_t s, s2;
+	KT_ASSERT_EQ(server_start(&s, "rv", false), EOK);
+	KT_ASSERT_EQ(server_start(&s2, "rv2", false), EOK);
+	cap_handle_t h = connect(&s, 0x33), to_s2 = connect(&s2, 0), d, d2;
+	const cap_rights_t some = CAP_RIGHT_CALL | CAP_RIGHT_CLONE;
+	KT_ASSERT_EQ(ipc_phone_derive(&kernel_task, h, some, &d), EOK);
+	KT_ASSERT_EQ(ipc_phone_derive(&kernel_task, d, some, &d2), EOK);
+	KT_ASSERT_EQ(echo(d), EOK);
+	/* A copy of d in another task, by the usual means. */
+	ipc_event_t ev;
+	ipc_data_t clone = {.method = IPC_M_CONNECTION_CLONE, .args = {d}};
+	KT_ASSERT_EQ(ipc_call(to_s2, &clone, 1), EOK);
+	KT_ASSERT_EQ(next_answer(&ev), EOK);
+	phone_t *copy = only_phone(s2.task);
+	KT_ASSERT(copy != NULL && copy->state == PHONE_CONNECTED);
+	KT_ASSERT_EQ(copy->rights, some); /* the copy has d's rights, no more */
+
+	KT_ASSERT_EQ(ipc_phone_revoke(&kernel_task, h), EPERM); /* not derived */
+	KT_ASSERT_EQ(ipc_phone_revoke(&kernel_task, to_s2), EPERM);
+	KT_ASSERT_EQ(ipc_phone_revoke(&kernel_task, d2), EOK); /* below d only */
+	KT_ASSERT_EQ(echo(d2), ENOENT);
+	KT_ASSERT_EQ(echo(d), EOK);
+	KT_ASSERT(copy->state == PHONE_CONNECTED);
+	KT_ASSERT_EQ(ipc_phone_revoke(&kernel_task, d), EOK);
+	KT_ASSERT_EQ(echo(d), ENOENT);
+	KT_ASSERT(copy->state != PHONE_CONNECTED && copy->revoked);
+	KT_ASSERT_EQ(echo(h), EOK);	   /* the handle derived from is untouched */
+	KT_ASSERT(reaches(&s.hungups, 3)); /* d2, d and the copy hung up */
+	KT_ASSERT_EQ(ipc_phone_revoke(&kernel_task, d), ENOENT);
+
+	/* A new phone in d's slot is never reached through d. */
+	cap_handle_t fresh = connect(&s, 0x44);
+	KT_ASSERT(fresh != d && (fresh & 0xffffff) == (d & 0xffffff));
+	KT_ASSERT_EQ(echo(d), ENOENT);
+	KT_ASSERT_EQ(echo(fresh), EOK);
+	release(fresh);
+	release(h);
+	release(to_s2);
+	server_stop(&s2);
+	server_stop(&s);
+}
+
+KTEST(cap_revoke_answers_calls_in_flight_with_ehangup)
+{
+	server_t s;
+	KT_ASSERT_EQ(server_start(&s, "rvq", true), EOK); /* takes nothing yet */
+	cap_handle_t h = connect(&s, 0), d;
+	KT_ASSERT_EQ(ipc_phone_derive(&kernel_task, h, CAP_RIGHT_CALL, &d), EOK);
+	ipc_data_t m = {.method = M_ECHO, .args = {2}};
+	for (int i = 0; i < 3; i++)
+		KT_ASSERT_EQ(ipc_call(d, &m, 10 + i), EOK);
+	KT_ASSERT_EQ(ipc_call(h, &m, 20), EOK);
+	KT_ASSERT_EQ(ipc_phone_revoke(&kernel_task, d), EOK);
+	ipc_event_t ev;
+	for (int i = 0; i < 3; i++) { /* at once, the server still held */
+		KT_ASSERT_EQ(next_answer(&ev), EHANGUP);
+		KT_ASSERT_EQ(ev.label, 10 + i);
+	}
+	semaphore_up(&s.go);
+	KT_ASSERT_EQ(next_answer(&ev), EOK); /* the call through h is served */
+	KT_ASSERT_EQ(ev.label, 20);
+	KT_ASSERT_EQ(ev.args[0], 20);
+
+	/* A call the server has already taken: its answer becomes EHANGUP,
+	 * also on the fast path's answer (taken when the server's box is quiet:
+	 * a second server thread takes the PHONE_HUNGUP of the revoke). */
+	s.combined = true;
+	s.delay_ns = 30 * MS;
+	s.hold = false;
+	thread_t *second;
+	KT_ASSERT_EQ(thread_create(s.task, server_main, &s, "rvq2", &second), EOK);
+	thread_detach(second);
+	thread_start(second);
+	int taken = s.requests;
+	KT_ASSERT_EQ(ipc_phone_derive(&kernel_task, h, CAP_RIGHT_CALL, &d), EOK);
+	KT_ASSERT_EQ(ipc_call(d, &m, 30), EOK);
+	KT_ASSERT(reaches(&s.requests, taken + 1));
+	KT_ASSERT_EQ(ipc_phone_revoke(&kernel_task, d), EOK);
+	KT_ASSERT_EQ(next_answer(&ev), EHANGUP);
+	KT_ASSERT_EQ(ev.label, 30);
+	KT_ASSERT_EQ(echo(h), EOK);
+	release(h);
+	server_stop(&s);
+}

@@ -74,6 +74,15 @@ static kobject_t *cap_release_charged_locked(cap_table_t *t, cap_slot_t *s)
 	return cap_release_locked(t, s);
 }
 
+/** Gives installed @a handle @a rights and @a flags instead of the defaults. Lock held. */
+static void cap_slot_mark_locked(
+    cap_table_t *t, cap_handle_t handle, cap_rights_t rights, unsigned flags)
+{
+	cap_slot_t *s = cap_slot_locked(t, handle);
+	s->rights = (uint16_t) (rights & CAP_RIGHTS_ALL);
+	s->flags = (uint16_t) flags;
+}
+
 errno_t cap_alloc(cap_table_t *t, kobject_t *obj, cap_handle_t *handle)
 {
 	return cap_alloc_rights(t, obj, CAP_RIGHTS_ALL, 0, handle);
@@ -90,9 +99,8 @@ errno_t cap_alloc_rights(cap_table_t *t, kobject_t *obj, cap_rights_t rights,
 			return ELIMIT;
 		}
 		if (cap_install_locked(t, obj, handle)) {
-			cap_slot_t *s = cap_slot_locked(t, *handle);
-			s->rights = (uint16_t) (rights & CAP_RIGHTS_ALL);
-			s->flags = (uint16_t) flags;
+			if (rights != CAP_RIGHTS_ALL || flags != 0)
+				cap_slot_mark_locked(t, *handle, rights, flags);
 			t->charged += charged;
 			spinlock_unlock(&t->lock);
 			return EOK;

@@ -364,6 +364,49 @@ static void quota_fuzz(fuzzer_t *f, sysarg_t num)
 	fz_call(f, num, id, kind, PICK(f, limits), 0, 0, 0);
 }
 
+/** Rights to derive with: all, each kind's, single ones, none, and bits of
+ *  another kind or unknown ones (EINVAL). */
+static sysarg_t gen_rights(fuzzer_t *f)
+{
+	const sysarg_t rights[] = {CAP_RIGHTS_ALL, CAP_RIGHTS_PHONE, CAP_RIGHTS_CALL,
+	    CAP_RIGHT_CALL, CAP_RIGHT_CALL | CAP_RIGHT_CLONE, CAP_RIGHT_ANSWER, 0,
+	    CAP_RIGHT_ACK, 0x80, gen_any(f)};
+	return PICK(f, rights);
+}
+
+/** SYS_CAP_DERIVE, SYS_CAP_REVOKE and SYS_CAP_INFO on pooled phones and
+ *  calls, bad and stale handles, bad pointers. A derived phone goes into
+ *  the phone pool (hung up when displaced); a call derived with fewer rights
+ *  replaces its pooled handle, which goes stale. */
+static void cap_fuzz(fuzzer_t *f, sysarg_t num)
+{
+	size_t slot = rnd(f) % POOL;
+	bool call = rnd(f) % 4 == 0;
+	cap_handle_t h = rnd(f) % 4 ? (call ? fuzz_calls[slot] : fuzz_phones[slot])
+				    : gen_handle(f);
+	if (num == SYS_CAP_INFO) {
+		cap_info_t info;
+		fz_call(f, num, h, rnd(f) % 4 ? (uint64_t) &info : gen_pointer(f), 0, 0,
+		    0, 0);
+		return;
+	}
+	if (num == SYS_CAP_REVOKE) {
+		if (h != 1) /* the parent's phone is not ours to derive, but keep it */
+			fz_call(f, num, h, 0, 0, 0, 0, 0);
+		return;
+	}
+	cap_handle_t out = CAP_NULL;
+	uint64_t where = rnd(f) % 8 ? (uint64_t) &out : gen_pointer(f);
+	/* A pooled call keeps its answer right mostly, so that it is answered. */
+	sysarg_t rights = call && rnd(f) % 8 ? CAP_RIGHT_ANSWER : gen_rights(f);
+	if (fz_call(f, num, h, rights, where, 0, 0, 0) != EOK || where != (uint64_t) &out)
+		return;
+	if (call && fuzz_calls[slot] == h)
+		fuzz_calls[slot] = out;
+	else if (!call)
+		keep_phone(f, out, 0);
+}
+
 /** Calls that need a shape of their own; false for the rest. */
 static bool shaped_call(fuzzer_t *f, sysarg_t num)
 {
@@ -424,6 +467,11 @@ static bool shaped_call(fuzzer_t *f, sysarg_t num)
 	case SYS_QUOTA_GET:
 	case SYS_QUOTA_SET:
 		quota_fuzz(f, num);
+		return true;
+	case SYS_CAP_DERIVE:
+	case SYS_CAP_REVOKE:
+	case SYS_CAP_INFO:
+		cap_fuzz(f, num);
 		return true;
 	default:
 		return false;
