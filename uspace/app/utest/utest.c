@@ -596,5 +596,6 @@ int main(int argc, char **argv)
 	    test_capability_flood_stops_at_its_quota);
 	test_run("thread_and_memory_quotas", test_thread_and_memory_quotas);
 	test_run("events_have_several_subscribers", test_events_have_several_subscribers);
+	test_run("capability_rights_system_calls", test_capability_rights_system_calls);
 	return test_suite_end_count();
 }

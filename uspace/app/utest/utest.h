@@ -1,10 +1,14 @@
 /*
- * utest's parts: the quota tests (quota.c) beside the rest (utest.c).
+ * utest's parts: the quota tests (quota.c) and the capability-rights test
+ * (caps.c) beside the rest (utest.c).
  */
 #ifndef UTEST_H
 #define UTEST_H
 
 #define MS 1000ull
+
+/* caps.c */
+void test_capability_rights_system_calls(void);
 
 /* quota.c */
 void test_quotas_are_inherited_and_only_lowered(void);
