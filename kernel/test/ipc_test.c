@@ -25,6 +25,7 @@ typedef struct server {
 	cap_handle_t next; /* forward requests here when set */
 	unsigned fwd_mode;
 	sysarg_t accept_label; /* answer CONNECT_ME_TO with this label */
+	sysarg_t withhold;     /* ...and withhold these rights of the new phone */
 	volatile uint64_t last_sender;
 	volatile sysarg_t last_label;
 	volatile int hungups;
@@ -39,8 +40,10 @@ static void make_answer(server_t *s, const ipc_event_t *ev, ipc_data_t *a)
 {
 	memset(a, 0, sizeof(*a));
 	a->method = EOK;
-	if (ev->imethod == IPC_M_CONNECT_ME_TO)
+	if (ev->imethod == IPC_M_CONNECT_ME_TO) {
+		a->args[3] = s->withhold;
 		a->args[4] = s->accept_label;
+	}
 	for (int i = 0; i < 4 && ev->imethod == M_ECHO; i++)
 		a->args[i] = ev->args[i] * 10;
 }
@@ -770,6 +773,44 @@ KTEST(cap_revoke_answers_calls_in_flight_with_ehangup)
 	KT_ASSERT_EQ(next_answer(&ev), EHANGUP);
 	KT_ASSERT_EQ(ev.label, 30);
 	KT_ASSERT_EQ(echo(h), EOK);
+	release(h);
+	server_stop(&s);
+}
+
+/** The rights of @a h in the kernel task's table (0 if none). */
+static cap_rights_t rights_of(cap_handle_t h)
+{
+	kobject_t *obj;
+	cap_rights_t rights = 0;
+	unsigned flags;
+	if (cap_query(&kernel_task.caps, h, &obj, &rights, &flags) == EOK)
+		kobject_put(obj);
+	return rights & CAP_RIGHTS_PHONE;
+}
+
+KTEST(cap_server_withholds_rights_when_it_accepts)
+{
+	server_t s;
+	KT_ASSERT_EQ(server_start(&s, "wh", false), EOK);
+	s.withhold = CAP_RIGHT_CLONE | CAP_RIGHT_FORWARD;
+	cap_handle_t h = connect(&s, 0);
+	ipc_data_t d = {.method = IPC_M_CONNECT_ME_TO};
+	ipc_event_t ev;
+	KT_ASSERT_EQ(ipc_call(h, &d, 1), EOK);
+	KT_ASSERT_EQ(next_answer(&ev), EOK);
+	cap_handle_t client = ev.args[4];
+	KT_ASSERT_EQ(rights_of(client), CAP_RIGHT_CALL | CAP_RIGHT_HANGUP);
+	KT_ASSERT_EQ(echo(client), EOK);
+	cap_handle_t copy;
+	KT_ASSERT_EQ(
+	    ipc_phone_derive(&kernel_task, client, CAP_RIGHT_CALL, &copy), EPERM);
+	release(client);
+	/* Rights that are not a phone's: the connection fails, no phone. */
+	uint64_t caps = cap_count(&kernel_task.caps);
+	s.withhold = CAP_RIGHT_ANSWER;
+	KT_ASSERT_EQ(ipc_call(h, &d, 1), EOK);
+	KT_ASSERT_EQ(next_answer(&ev), EINVAL);
+	KT_ASSERT_EQ(cap_count(&kernel_task.caps), caps);
 	release(h);
 	server_stop(&s);
 }

@@ -2,8 +2,10 @@
  * IPC_M_CONNECT_ME_TO: the caller asks for a new phone to whoever finally
  * answers (a broker such as the naming service forwards the call).
  *   request:  args as the protocol wants (e.g. the service id)
- *   answer:   EOK with args[4] = the connection label the server chooses;
- *             the caller receives the new phone's handle in args[4]
+ *   answer:   EOK with args[4] = the connection label the server chooses
+ *             and args[3] = the rights the new phone is given without
+ *             (CAP_RIGHT_*; 0: every right; others: EINVAL); the caller
+ *             receives the new phone's handle in args[4]
  * The phone is made at send time (so an answer never fails for memory) and
  * connected in the answerer's context.
  */
@@ -27,9 +29,14 @@ static errno_t cmt_answer_preprocess(call_t *call)
 	task_t *self = THREAD->task;
 	errno_t answered = (errno_t) call->data.method;
 	errno_t rc = answered;
-	if (rc == EOK)
-		rc = phone_connect(
-		    (phone_t *) call->passed, &self->box, call->data.args[4]);
+	sysarg_t withheld = call->data.args[3];
+	if (rc == EOK && (withheld & ~(sysarg_t) CAP_RIGHTS_PHONE) != 0)
+		rc = EINVAL;
+	if (rc == EOK) {
+		phone_t *phone = (phone_t *) call->passed;
+		phone->rights &= ~(cap_rights_t) withheld; /* before it connects */
+		rc = phone_connect(phone, &self->box, call->data.args[4]);
+	}
 	IPCLOG(rc == EOK ? IPCLOG_CONNECT : IPCLOG_REFUSED, call, self->id,
 	    call->caller_box ? call->caller_box->task->id : 0, 0, 0);
 	return answered == EOK ? rc : EOK;

@@ -8,8 +8,8 @@
 #include <ipc.h>
 #include <testsuite.h>
 
-#define CAPS_IRQ    9 /* nothing raises it in the test boot */
-#define KERNEL_PTR  0xffffffff80100000ull
+#define CAPS_IRQ   9 /* nothing raises it in the test boot */
+#define KERNEL_PTR 0xffffffff80100000ull
 
 void test_capability_rights_system_calls(void)
 {
@@ -18,7 +18,8 @@ void test_capability_rights_system_calls(void)
 	CHECK_RC(ipc_irq_subscribe(CAPS_IRQ, 1024, &decline, 1, &h), EOK);
 	cap_info_t info;
 	CHECK_RC(cap_info(h, &info), EOK);
-	CHECK(info.kind == CAP_KIND_IRQ && info.rights == CAP_RIGHTS_IRQ && !info.derived);
+	CHECK(
+	    info.kind == CAP_KIND_IRQ && info.rights == CAP_RIGHTS_IRQ && !info.derived);
 	CHECK_RC(cap_info(h, (cap_info_t *) KERNEL_PTR), EBADMEM);
 	/* Refused before anything changes: h still names the subscription. */
 	CHECK_RC(cap_derive(h, CAP_RIGHT_CALL, &d), EINVAL); /* a phone's right */

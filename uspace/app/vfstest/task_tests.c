@@ -2,7 +2,9 @@
  * Several tasks: concurrent clients, VFS_PASS, and a file system that dies.
  */
 #include "vfstest.h"
+#include <async.h>
 #include <fibril.h>
+#include <ns.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -89,9 +91,30 @@ static void test_dead_fs_gives_eio_and_unmounts(void)
 	CHECK(close(fd) == 0);
 }
 
+/** A client's VFS connection carries its file table: the kernel refuses to
+ *  copy it to another task (the phone lacks CAP_RIGHT_CLONE). */
+static void test_vfs_connection_is_not_handed_on(void)
+{
+	errno_t rc;
+	async_sess_t *vfs = service_connect_blocking(
+	    service_id_from_name(VFS_SERVICE_NAME), VFS_IFACE_CLIENT, 0, &rc);
+	CHECK(vfs != NULL);
+	async_exch_t *vexch = async_exchange_begin(vfs);
+	async_exch_t *nexch = async_exchange_begin(async_session_ns());
+	CHECK(vexch != NULL && nexch != NULL);
+	CHECK_RC(async_exchange_clone(nexch, vexch), EPERM);
+	async_exchange_end(nexch);
+	async_exchange_end(vexch);
+	CHECK_RC(async_hangup(vfs), EOK);
+	int fd = open("/shared", O_RDONLY); /* our own connection still serves */
+	CHECK(fd >= 0);
+	CHECK(close(fd) == 0);
+}
+
 void task_tests(void)
 {
 	RUN(test_8_clients_write_their_regions);
 	RUN(test_pass_gives_child_the_file);
 	RUN(test_dead_fs_gives_eio_and_unmounts);
+	RUN(test_vfs_connection_is_not_handed_on);
 }

@@ -216,7 +216,9 @@ static void driver_call(uint64_t handle, task_id_t task, ipc_call_t *call)
 
 static void driver_connection(ipc_call_t *icall, void *arg)
 {
-	if (async_accept_0(icall) != EOK)
+	/* The connection speaks for the driver of one device: not to be
+	 * copied to another task nor to carry forwarded calls. */
+	if (async_accept_withholding(icall, CAP_RIGHT_CLONE | CAP_RIGHT_FORWARD) != EOK)
 		return;
 	ipc_call_t call;
 	if (!async_get_call(&call) || call.imethod == 0)

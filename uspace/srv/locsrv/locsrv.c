@@ -73,7 +73,9 @@ static void connect_forward(ipc_call_t *icall)
 /** Serves one supplier or consumer connection until it hangs up. */
 static void conn_serve(ipc_call_t *icall, bool supplier)
 {
-	if (async_accept_0(icall) != EOK)
+	/* A supplier's registrations belong to its connection: the phone is
+	 * not to be copied to another task nor to carry forwarded calls. */
+	if (async_accept_withholding(icall, CAP_RIGHT_CLONE | CAP_RIGHT_FORWARD) != EOK)
 		return;
 	loc_conn_t conn = {.supplier = supplier};
 	for (;;) {

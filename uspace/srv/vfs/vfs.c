@@ -51,7 +51,10 @@ static void vfs_client_connection(ipc_call_t *icall, void *arg)
 		DISCARD(answer, async_answer_0(icall, ENOMEM));
 		return;
 	}
-	async_serve(icall, client_call, &conn);
+	/* The connection is bound to the client's file table: a clone of it in
+	 * another task, or a call forwarded through it, would act on that
+	 * table. Files go to another task explicitly (STATE_CHANGE_AUTHORIZE). */
+	async_serve_withholding(icall, CAP_RIGHT_CLONE | CAP_RIGHT_FORWARD, client_call, &conn);
 	vfs_pager_end(&conn);
 }
 

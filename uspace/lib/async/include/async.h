@@ -203,6 +203,9 @@ typedef void (*async_call_handler_t)(ipc_call_t *call, void *arg);
 /** The usual connection handler's body: accepts @a icall, then hands each
  *  call to @a handle(call, @a arg) until the client hangs up. */
 void async_serve(ipc_call_t *icall, async_call_handler_t handle, void *arg);
+/** async_serve, the client's phone lacking the rights @a withheld. */
+void async_serve_withholding(
+    ipc_call_t *icall, cap_rights_t withheld, async_call_handler_t handle, void *arg);
 /** The same for a connection accepted already. */
 void async_serve_more(async_call_handler_t handle, void *arg);
 /** A handler that refuses every call with ENOTSUP (a callback connection
@@ -214,6 +217,10 @@ sysarg_t async_get_label(void);
 /** Accepts the connection whose first call is @a call (answers EOK with
  *  this connection's label). */
 _NODISCARD errno_t async_accept_0(ipc_call_t *call);
+/** async_accept_0, the client's new phone lacking the rights @a withheld
+ *  (CAP_RIGHT_*: e.g. CAP_RIGHT_CLONE, so that the client cannot hand the
+ *  connection to another task; docs/security.md). */
+_NODISCARD errno_t async_accept_withholding(ipc_call_t *call, cap_rights_t withheld);
 /** Passes @a call on to @a exch's server (IPC_FF_* @a mode); a non-zero
  *  @a imethod replaces method and arguments (user methods only). */
 _NODISCARD errno_t async_forward_args(ipc_call_t *call, async_exch_t *exch,

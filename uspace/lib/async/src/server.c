@@ -609,7 +609,13 @@ errno_t async_answer_args(
 
 void async_serve(ipc_call_t *icall, async_call_handler_t handle, void *arg)
 {
-	DISCARD(answer, async_accept_0(icall));
+	async_serve_withholding(icall, 0, handle, arg);
+}
+
+void async_serve_withholding(
+    ipc_call_t *icall, cap_rights_t withheld, async_call_handler_t handle, void *arg)
+{
+	DISCARD(answer, async_accept_withholding(icall, withheld));
 	async_serve_more(handle, arg);
 }
 
@@ -636,8 +642,13 @@ sysarg_t async_get_label(void)
 
 errno_t async_accept_0(ipc_call_t *call)
 {
+	return async_accept_withholding(call, 0);
+}
+
+errno_t async_accept_withholding(ipc_call_t *call, cap_rights_t withheld)
+{
 	async_conn_t *conn = current_conn();
-	const sysarg_t args[IPC_CALL_ARGS] = {0, 0, 0, 0, conn->label};
+	const sysarg_t args[IPC_CALL_ARGS] = {0, 0, 0, withheld, conn->label};
 	return async_answer_args(call, EOK, args);
 }
 
