@@ -154,17 +154,34 @@ uint64_t as_committed(as_t *as)
 	return pages;
 }
 
-errno_t as_area_create(as_t *as, uintptr_t *base, size_t size, unsigned flags,
-    mem_object_t *obj, size_t obj_offset)
+errno_t as_commit_charge(as_t *as, size_t size)
+{
+	return commit_charge(as, ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE);
+}
+
+void as_commit_uncharge(as_t *as, size_t size)
+{
+	spinlock_lock(&as->lock);
+	commit_uncharge_locked(as, ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE);
+	spinlock_unlock(&as->lock);
+}
+
+/** as_area_create; @a charged: the area counts against QUOTA_MEMORY, and
+ *  @a precharged: its pages are counted already (given back on failure). */
+static errno_t area_create(as_t *as, uintptr_t *base, size_t size, unsigned flags,
+    mem_object_t *obj, size_t obj_offset, bool charged, bool precharged)
 {
 	errno_t rc = check_create_args(*base, size, flags);
-	if (rc != EOK)
-		return rc;
 	size_t pages = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE;
-	if (obj != NULL && (obj_offset > obj->pages || pages > obj->pages - obj_offset))
-		return EINVAL;
-	bool charged = obj == NULL && !(flags & AS_AREA_NORESERVE);
-	if (charged && (rc = commit_charge(as, pages)) != EOK)
+	if (rc == EOK && obj != NULL &&
+	    (obj_offset > obj->pages || pages > obj->pages - obj_offset))
+		rc = EINVAL;
+	if (rc != EOK) {
+		if (precharged)
+			as_commit_uncharge(as, size);
+		return rc;
+	}
+	if (charged && !precharged && (rc = commit_charge(as, pages)) != EOK)
 		return rc;
 	as_area_t *area = kmem_alloc(&area_cache);
 	if (area == NULL)
@@ -207,6 +224,19 @@ errno_t as_area_create(as_t *as, uintptr_t *base, size_t size, unsigned flags,
 	return EOK;
 }
 
+errno_t as_area_create(as_t *as, uintptr_t *base, size_t size, unsigned flags,
+    mem_object_t *obj, size_t obj_offset)
+{
+	bool charged = obj == NULL && !(flags & AS_AREA_NORESERVE);
+	return area_create(as, base, size, flags, obj, obj_offset, charged, false);
+}
+
+errno_t as_area_create_precharged(
+    as_t *as, uintptr_t *base, size_t size, unsigned flags, mem_object_t *obj)
+{
+	return area_create(as, base, size, flags, obj, 0, true, true);
+}
+
 /** Unmaps pages [first, first + count) of @a area. Lock held. */
 static void unmap_pages(as_t *as, as_area_t *area, size_t first, size_t count)
 {
@@ -247,6 +277,9 @@ static errno_t resize_locked(as_t *as, as_area_t *area, size_t pages)
 {
 	if (!range_valid(area->base, pages))
 		return EINVAL;
+	/* DMA memory is counted whole while its area lives: it keeps its size. */
+	if (area->obj->type == MEM_OBJECT_DMA)
+		return ENOTSUP;
 	if (pages > area->pages && !range_free(as, area->base, pages, area))
 		return EEXIST;
 	/* Only an anonymous object that no one else maps grows with its area. */

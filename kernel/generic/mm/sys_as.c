@@ -107,14 +107,15 @@ sysarg_t sys_physmem_map(sysarg_t phys, sysarg_t size, sysarg_t flags, sysarg_t 
 	return (sysarg_t) rc;
 }
 
-/** Maps @a obj read-write at a base the kernel picks and tells the caller
- *  the base and the physical address; on a bad pointer nothing stays mapped. */
+/** Maps @a obj (its size counted in QUOTA_MEMORY already) read-write at a
+ *  base the kernel picks and tells the caller the base and the physical
+ *  address; on a bad pointer nothing stays mapped or counted. */
 static errno_t dmamem_publish(
     mem_object_t *obj, size_t size, sysarg_t base_out, sysarg_t phys_out)
 {
 	uintptr_t base = AS_AREA_ANY;
-	errno_t rc = as_area_create(current_as(), &base, size,
-	    AS_AREA_READ | AS_AREA_WRITE | AS_AREA_CACHEABLE, obj, 0);
+	errno_t rc = as_area_create_precharged(current_as(), &base, size,
+	    AS_AREA_READ | AS_AREA_WRITE | AS_AREA_CACHEABLE, obj);
 	if (rc != EOK)
 		return rc;
 	uint64_t phys = obj->phys_base;
@@ -142,9 +143,15 @@ sysarg_t sys_dmamem_map(
 		return (sysarg_t) rc;
 	mem_object_t *obj;
 	size = (size + PAGE - 1) / PAGE * PAGE;
-	rc = mem_object_create_dma(size / PAGE, flags & DMAMEM_BELOW_4G, &obj);
+	/* Counted in QUOTA_MEMORY before the frames are taken (ELIMIT). */
+	rc = as_commit_charge(current_as(), size);
 	if (rc != EOK)
 		return (sysarg_t) rc;
+	rc = mem_object_create_dma(size / PAGE, flags & DMAMEM_BELOW_4G, &obj);
+	if (rc != EOK) {
+		as_commit_uncharge(current_as(), size);
+		return (sysarg_t) rc;
+	}
 	rc = dmamem_publish(obj, size, base_out, phys_out);
 	mem_object_put(obj); /* the area holds its own reference */
 	return (sysarg_t) rc;

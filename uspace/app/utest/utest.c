@@ -423,6 +423,33 @@ static bool wait_for_io_grant(void)
 
 /** DMA memory for a driver (the child holds grants): zeroed, writable,
  *  page-aligned below 4 GiB when asked, arguments checked. How many failed. */
+/** DMA memory counts in QUOTA_MEMORY while mapped (this task, a child,
+ *  keeps the limit lowered); the failed checks. */
+static int child_dmamem_quota(void)
+{
+	quota_info_t q;
+	void *virt, *more;
+	uintptr_t phys;
+	if (quota_get(0, &q) != EOK)
+		return 1;
+	uint64_t used = q.used[QUOTA_MEMORY];
+	if (dmamem_map_anonymous(4 * 4096, 0, &virt, &phys) != EOK)
+		return 1;
+	int bad = quota_get(0, &q) != EOK || q.used[QUOTA_MEMORY] != used + 4;
+	bad += quota_set(0, QUOTA_MEMORY, used + 4) != EOK;
+	bad += dmamem_map_anonymous(4096, 0, &more, &phys) != ELIMIT;
+	bad += as_area_resize((uintptr_t) virt, 4096) != ENOTSUP; /* kept whole */
+	bad += as_area_destroy((uintptr_t) virt) != EOK;
+	bad += quota_get(0, &q) != EOK || q.used[QUOTA_MEMORY] != used;
+	if (dmamem_map_anonymous(4 * 4096, 0, &virt, &phys) == EOK)
+		bad += as_area_destroy((uintptr_t) virt) != EOK;
+	else
+		bad++;
+	if (bad != 0)
+		printf("utest:   DMA memory and QUOTA_MEMORY: %d checks failed\n", bad);
+	return bad;
+}
+
 static int child_dmamem(void)
 {
 	int bad = 0;
@@ -443,7 +470,7 @@ static int child_dmamem(void)
 	bytes[4 * 4096 - 1] = 0x5a; /* the rounded-up last page is there too */
 	bad += phys % 4096 != 0 || phys + 4 * 4096 > (1ull << 32);
 	bad += as_area_destroy((uintptr_t) virt) != EOK;
-	return bad;
+	return bad + child_dmamem_quota();
 }
 
 /** An IRQ program subscribed with one memory read at @a addr. */

@@ -57,6 +57,15 @@ void as_destroy(as_t *as);
  */
 errno_t as_area_create(as_t *as, uintptr_t *base, size_t size, unsigned flags,
     mem_object_t *obj, size_t obj_offset);
+/** Counts @a size bytes (rounded up to pages) against @a as's QUOTA_MEMORY
+ *  (ELIMIT past it), for an area made with as_area_create_precharged. */
+errno_t as_commit_charge(as_t *as, size_t size);
+void as_commit_uncharge(as_t *as, size_t size);
+/** as_area_create of all of @a obj whose @a size was counted by
+ *  as_commit_charge: the area carries the count and gives it back when it
+ *  is destroyed; on failure the count is given back at once. */
+errno_t as_area_create_precharged(
+    as_t *as, uintptr_t *base, size_t size, unsigned flags, mem_object_t *obj);
 /** Grows or shrinks the area starting at @a base; ENOENT, EEXIST, EINVAL,
  *  ENOMEM (also when the growth cannot be committed). */
 errno_t as_area_resize(as_t *as, uintptr_t base, size_t size);
