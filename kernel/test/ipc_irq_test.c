@@ -31,6 +31,7 @@ typedef struct {
 	ipc_event_t ev;
 	errno_t wait_rc;
 	errno_t io_rc;
+	errno_t grant_rc;
 } sub_t;
 
 static void subscriber(void *arg)
@@ -61,8 +62,12 @@ static void subscriber(void *arg)
 	semaphore_down(&s->go, 0); /* stay subscribed until killed */
 }
 
-static errno_t start_reader(
-    sub_t *s, unsigned irq, bool decline, unsigned perms, paddr_t mem_pa)
+/** Starts a subscriber task holding @a perms and, if @a grant is not 0, a
+ *  grant of @a irq of that kind (HWRES_IRQ or HWRES_IRQ_SHARED), whose
+ *  program first reads @a mem_pa if it is not 0; returns once it has tried
+ *  to subscribe. */
+static errno_t start_reader(sub_t *s, unsigned irq, bool decline, unsigned perms,
+    uint32_t grant, paddr_t mem_pa)
 {
 	memset(s, 0, sizeof(*s));
 	s->mem_pa = mem_pa;
@@ -74,6 +79,7 @@ static errno_t start_reader(
 	if (rc != EOK)
 		return rc;
 	task_get(s->task);
+	s->grant_rc = grant != 0 ? task_hwres_grant(s->task, grant, irq, 1) : EOK;
 	thread_t *t;
 	rc = thread_create(s->task, subscriber, s, "irqsub", &t);
 	if (rc != EOK)
@@ -85,7 +91,7 @@ static errno_t start_reader(
 
 static errno_t start_subscriber(sub_t *s, unsigned irq, bool decline, unsigned perms)
 {
-	return start_reader(s, irq, decline, perms, 0);
+	return start_reader(s, irq, decline, perms, 0, 0);
 }
 
 static void stop_subscriber(sub_t *s)
@@ -134,7 +140,7 @@ KTEST(irq_program_reads_memory_through_its_own_mapping)
 	    0x40);
 	*word = 0xfeedface;
 	sub_t s;
-	KT_ASSERT_EQ(start_reader(&s, TEST_IRQ, false, PERM_IRQ, pa + 0x40), EOK);
+	KT_ASSERT_EQ(start_reader(&s, TEST_IRQ, false, PERM_IRQ, 0, pa + 0x40), EOK);
 	KT_ASSERT_EQ(s.subscribe_rc, EOK);
 	uintptr_t page = ALIGN_DOWN((uintptr_t) s.mem_va, PAGE_SIZE);
 	KT_ASSERT_EQ((uintptr_t) s.mem_va - page, 0x40);
@@ -250,4 +256,49 @@ KTEST(event_task_exit_is_delivered_then_masked)
 	/* The subscription went with the watcher. */
 	KT_ASSERT_EQ(event_subscribe(&kernel_task, EVENT_TASK_EXIT, 1), EOK);
 	event_task_cleanup(&kernel_task);
+}
+
+/** Whether @a s got its notification (it waits up to 100 ms once let go). */
+static bool notified(sub_t *s)
+{
+	semaphore_up(&s->go);
+	return semaphore_down(&s->ready, 2000 * MS) == EOK && s->wait_rc == EOK &&
+	    s->ev.kind == IPC_EVENT_NOTIF;
+}
+
+KTEST(irq_shared_line_serves_two_drivers)
+{
+	sub_t a, b, other;
+	KT_ASSERT_EQ(
+	    start_reader(&a, TEST_IRQ, true, 0, HWRES_IRQ_SHARED, 0), EOK);
+	KT_ASSERT_EQ(
+	    start_reader(&b, TEST_IRQ, false, 0, HWRES_IRQ_SHARED, 0), EOK);
+	KT_ASSERT_EQ(a.grant_rc, EOK);
+	KT_ASSERT_EQ(b.grant_rc, EOK);
+	KT_ASSERT_EQ(a.subscribe_rc, EOK);
+	KT_ASSERT_EQ(b.subscribe_rc, EOK);
+	/* An exclusive grant of the shared line is refused (utest checks
+	 * PERM_IRQ's refusal: this test subscribes past the system call). */
+	KT_ASSERT_EQ(start_reader(&other, TEST_IRQ, true, 0, HWRES_IRQ, 0), EOK);
+	KT_ASSERT_EQ(other.grant_rc, EBUSY);
+	stop_subscriber(&other);
+	/* a's program declines (not its device), b's accepts: b alone hears it. */
+	ipc_irq_fire(TEST_IRQ);
+	KT_ASSERT(!notified(&a));
+	KT_ASSERT(notified(&b));
+	KT_ASSERT_EQ(b.ev.label, 1);
+	stop_subscriber(&a);
+	stop_subscriber(&b);
+	/* Both accept (both devices raised it): both are notified. */
+	KT_ASSERT_EQ(
+	    start_reader(&a, TEST_IRQ, false, 0, HWRES_IRQ_SHARED, 0), EOK);
+	KT_ASSERT_EQ(
+	    start_reader(&b, TEST_IRQ, false, 0, HWRES_IRQ_SHARED, 0), EOK);
+	KT_ASSERT_EQ(a.subscribe_rc, EOK);
+	KT_ASSERT_EQ(b.subscribe_rc, EOK);
+	ipc_irq_fire(TEST_IRQ);
+	KT_ASSERT(notified(&a));
+	KT_ASSERT(notified(&b));
+	stop_subscriber(&a);
+	stop_subscriber(&b);
 }

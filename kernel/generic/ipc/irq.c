@@ -1,7 +1,8 @@
 /*
  * IRQ subscriptions. Each hardware line with subscribers has a list of IRQ
  * objects (line->lock, taken with interrupts off) and one kernel handler that
- * runs their programs. An IRQ object is named by one capability of its
+ * runs all their programs, notifying each one that accepts (a line granted
+ * shared has several drivers). An IRQ object is named by one capability of its
  * task; freeing the capability (or the task's death) unsubscribes.
  */
 #include <ipc/irq.h>
@@ -44,12 +45,13 @@ void ipc_irq_fire(unsigned irq)
 {
 	irq_line_t *line = &lines[irq];
 	spinlock_lock(&line->lock);
+	/* Every subscriber's program runs: on a shared line (HWRES_IRQ_SHARED)
+	 * each decides whether the interrupt is its device's, and several
+	 * devices may have raised it at once. */
 	list_foreach (line->subscribers, link, irq_sub_t, sub) {
 		uint64_t scratch[IRQ_SCRATCH_COUNT] = {0};
-		if (irq_code_run(&sub->code, scratch)) {
+		if (irq_code_run(&sub->code, scratch))
 			ipc_notif_post(&sub->notif, (const sysarg_t *) &scratch[1]);
-			break;
-		}
 	}
 	spinlock_unlock(&line->lock);
 }

@@ -44,6 +44,7 @@ bool hwres_valid(uint32_t kind, uint64_t base, uint64_t size)
 	case HWRES_MEM:
 		return size > 0 && base % MEM_ALIGN == 0 && base + size > base;
 	case HWRES_IRQ:
+	case HWRES_IRQ_SHARED:
 		return size == 1 && base < HWRES_IRQ_MAX;
 	default:
 		return false;
@@ -94,12 +95,20 @@ static bool ranges_overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
 	return a - b < bs || b - a < as;
 }
 
+/** The kind a claim of @a kind is recorded as (a shared line is a line). */
+static uint32_t claim_kind(uint32_t kind)
+{
+	return kind == HWRES_IRQ_SHARED ? HWRES_IRQ : kind;
+}
+
 uint64_t hwres_claims_other_owner(
     const hwres_claims_t *c, uint32_t kind, uint64_t base, uint64_t size, uint64_t self)
 {
+	bool shared = kind == HWRES_IRQ_SHARED;
 	for (size_t i = 0; i < c->count; i++) {
 		const hwres_claim_t *k = &c->claims[i];
-		if (k->kind == kind && k->owner != self &&
+		if (k->kind == claim_kind(kind) && k->owner != self &&
+		    !(shared && k->shared) &&
 		    ranges_overlap(k->base, k->size, base, size))
 			return k->owner;
 	}
@@ -112,7 +121,7 @@ static bool claims_hold(
 {
 	for (size_t i = 0; i < c->count; i++) {
 		const hwres_claim_t *k = &c->claims[i];
-		if (k->kind == kind && k->owner == owner &&
+		if (k->kind == claim_kind(kind) && k->owner == owner &&
 		    range_holds(&(hwres_range_t){k->base, k->size}, base, size))
 			return true;
 	}
@@ -130,7 +139,8 @@ errno_t hwres_claims_add(
 		return EOK;
 	if (c->count >= HWRES_CLAIMS_MAX)
 		return ELIMIT;
-	c->claims[c->count++] = (hwres_claim_t){kind, base, size, owner};
+	c->claims[c->count++] = (hwres_claim_t){
+	    claim_kind(kind), base, size, owner, kind == HWRES_IRQ_SHARED};
 	return EOK;
 }
 

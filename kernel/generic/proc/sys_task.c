@@ -191,6 +191,7 @@ static unsigned hwres_perm(sysarg_t kind)
 	case HWRES_MEM:
 		return PERM_PHYSMEM;
 	case HWRES_IRQ:
+	case HWRES_IRQ_SHARED:
 		return PERM_IRQ;
 	default:
 		return 0;

@@ -106,6 +106,28 @@ HOST_TEST(claims_are_exclusive_until_released)
 	CHECK_EQ(hwres_claims_add(&c, HWRES_MEM, 0xb8000, 0x1000, 8), EOK);
 }
 
+HOST_TEST(shared_irq_lines_allow_each_other_only)
+{
+	static hwres_claims_t c;
+	memset(&c, 0, sizeof(c));
+	hwres_set_t set;
+	memset(&set, 0, sizeof(set));
+	CHECK_EQ(hwres_set_add(&set, HWRES_IRQ_SHARED, 11, 1), EOK);
+	CHECK(hwres_set_covers(&set, HWRES_IRQ, 11, 1)); /* subscribing checks IRQ */
+	CHECK_EQ(hwres_claims_add(&c, HWRES_IRQ_SHARED, 11, 1, 7), EOK);
+	CHECK_EQ(hwres_claims_add(&c, HWRES_IRQ_SHARED, 11, 1, 8), EOK);
+	CHECK_EQ(hwres_claims_add(&c, HWRES_IRQ, 11, 1, 9), EBUSY); /* exclusive */
+	CHECK_EQ(hwres_claims_other_owner(&c, HWRES_IRQ, 11, 1, 9), 7);
+	CHECK_EQ(hwres_claims_other_owner(&c, HWRES_IRQ_SHARED, 11, 1, 9), 0);
+	CHECK_EQ(hwres_claims_add(&c, HWRES_IRQ_SHARED, 12, 2, 9), EINVAL);
+	/* A line held exclusively is not shared with anyone. */
+	CHECK_EQ(hwres_claims_add(&c, HWRES_IRQ, 10, 1, 7), EOK);
+	CHECK_EQ(hwres_claims_add(&c, HWRES_IRQ_SHARED, 10, 1, 8), EBUSY);
+	hwres_claims_release(&c, 7);
+	hwres_claims_release(&c, 8);
+	CHECK_EQ(hwres_claims_add(&c, HWRES_IRQ, 11, 1, 9), EOK); /* free again */
+}
+
 HOST_TEST(claim_table_runs_out_with_elimit)
 {
 	static hwres_claims_t c;

@@ -392,6 +392,14 @@ static void test_owned_hardware_is_busy_for_others(void)
 	CHECK_RC(ipc_irq_subscribe(3, 1024, &accept, 1, &h), EBUSY);
 	CHECK_RC(physmem_map(0xe1000, 4096, AS_AREA_READ, &base), EBUSY);
 	CHECK_RC(iospace_enable(0xcfc, 4), EPERM); /* the PCI driver's only */
+	/* A line granted shared (as a PCI INTx line is) to both: PERM_IRQ does not
+	 * get it, nor does an exclusive grant. */
+	hw_resource_t intx = {.kind = HWRES_IRQ_SHARED, .base = 7, .size = 1};
+	hw_resource_t intx_own = {.kind = HWRES_IRQ, .base = 7, .size = 1};
+	CHECK_RC(hwres_grant(a, &intx), EOK);
+	CHECK_RC(hwres_grant(b, &intx), EOK);
+	CHECK_RC(ipc_irq_subscribe(7, 1024, &accept, 1, &h), EBUSY);
+	CHECK_RC(hwres_grant(task_get_id(), &intx_own), EBUSY);
 	hw_resource_t pci = {.kind = HWRES_IO, .base = 0xcf8, .size = 8};
 	/* What devman does for the PCI driver, which has them in the full system. */
 	errno_t pci_rc = hwres_grant(b, &pci);

@@ -143,7 +143,7 @@ errno_t pci_resources(
 	for (size_t i = 0; i < PCI_BARS; i++)
 		bar_resource(&d->bars[i], out, max, &n);
 	if (d->irq_pin != 0 && d->irq_line < PCI_IRQ_LEGACY_MAX)
-		res_add(out, max, &n, HWRES_IRQ, d->irq_line, 1);
+		res_add(out, max, &n, HWRES_IRQ_SHARED, d->irq_line, 1); /* INTx */
 	if (d->class_code == PCI_CLASS_DISPLAY && d->subclass == PCI_SUBCLASS_VGA) {
 		res_add(out, max, &n, HWRES_MEM, VGA_MEM_BASE, VGA_MEM_SIZE);
 		res_add(out, max, &n, HWRES_IO, VGA_IO_BASE, VGA_IO_SIZE);

@@ -99,8 +99,9 @@ static errno_t fun_add_resource(fun_node_t *fun, const ipc_call_t *call)
 	if (fun->res_count == DEVMAN_RESOURCES)
 		return ELIMIT;
 	uint64_t kind = call->args[1], base = call->args[2], size = call->args[3];
-	if ((kind != HWRES_IO && kind != HWRES_MEM && kind != HWRES_IRQ) || size == 0 ||
-	    base + size < base)
+	if ((kind != HWRES_IO && kind != HWRES_MEM && kind != HWRES_IRQ &&
+		kind != HWRES_IRQ_SHARED) ||
+	    size == 0 || base + size < base)
 		return EINVAL;
 	hw_resource_t *r = &fun->res[fun->res_count++];
 	r->kind = (uint32_t) kind;

@@ -9,7 +9,8 @@
  * task at a time. A grant claims what it grants for the receiving task; a
  * task using a port range or an IRQ line under PERM_IO or PERM_IRQ claims it
  * too. Another task's grant or use of anything overlapping then fails with
- * EBUSY; a task's claims go when it ends. The claim table is pure data here
+ * EBUSY, except that shared claims of an IRQ line (HWRES_IRQ_SHARED) allow
+ * each other; a task's claims go when it ends. The claim table is pure data here
  * (host-tested); the kernel keeps one, under its own lock (proc/task.c).
  */
 #ifndef KERN_PROC_HWRES_H
@@ -57,6 +58,7 @@ typedef struct {
 	uint64_t base; /* base .. base + size - 1, valid for the kind */
 	uint64_t size;
 	uint64_t owner; /* task id */
+	bool shared;	/* an HWRES_IRQ_SHARED claim (kind is HWRES_IRQ) */
 } hwres_claim_t;
 
 typedef struct {

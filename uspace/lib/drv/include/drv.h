@@ -69,7 +69,8 @@ uint64_t drv_dev_handle(const drv_dev_t *dev);
 size_t drv_dev_resource_count(const drv_dev_t *dev);
 /** Resource @a i (i < drv_dev_resource_count()). */
 const hw_resource_t *drv_dev_resource(const drv_dev_t *dev, size_t i);
-/** The @a nth resource of @a kind (HWRES_*); NULL if there is none. */
+/** The @a nth resource of @a kind (HWRES_*; HWRES_IRQ finds shared lines
+ *  too); NULL if there is none. */
 const hw_resource_t *drv_dev_find_resource(
     const drv_dev_t *dev, uint32_t kind, size_t nth);
 /** Driver-owned data of the device. */

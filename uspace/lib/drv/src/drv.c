@@ -115,7 +115,10 @@ const hw_resource_t *drv_dev_find_resource(
     const drv_dev_t *dev, uint32_t kind, size_t nth)
 {
 	for (size_t i = 0; i < dev->res_count; i++) {
-		if (dev->res[i].kind == kind && nth-- == 0)
+		uint32_t k = dev->res[i].kind;
+		if (k == HWRES_IRQ_SHARED && kind == HWRES_IRQ)
+			k = HWRES_IRQ; /* a line is a line, shared or not */
+		if (k == kind && nth-- == 0)
 			return &dev->res[i];
 	}
 	return NULL;

@@ -103,7 +103,7 @@ HOST_TEST(resources_are_bars_pages_and_legacy_irq)
 	CHECK_EQ(r[1].kind, HWRES_IO);
 	CHECK_EQ(r[1].base, 0xc000);
 	CHECK_EQ(r[1].size, 0x40);
-	CHECK_EQ(r[2].kind, HWRES_IRQ);
+	CHECK_EQ(r[2].kind, HWRES_IRQ_SHARED); /* an INTx line: shareable */
 	CHECK_EQ(r[2].base, 11);
 	CHECK_EQ(r[2].size, 1);
 }
