@@ -37,8 +37,13 @@ static errno_t pager_phone(const as_pager_t *p, phone_t **out)
 	}
 	if (p->phone > UINT32_MAX)
 		return ENOENT;
-	*out = (phone_t *) cap_get(&self->caps, (cap_handle_t) p->phone, KOBJECT_PHONE);
-	return *out != NULL ? EOK : ENOENT;
+	/* The kernel sends IPC_M_PAGE_IN through it on the task's behalf: the
+	 * handle must carry the call right (EPERM otherwise). */
+	kobject_t *obj;
+	errno_t rc = cap_lookup(
+	    &self->caps, (cap_handle_t) p->phone, KOBJECT_PHONE, CAP_RIGHT_CALL, &obj);
+	*out = rc == EOK ? (phone_t *) obj : NULL;
+	return rc;
 }
 
 /** AS_PAGER_TAKE, once the area holds @a phone: the caller's handle goes.
@@ -48,7 +53,7 @@ static void pager_phone_take(const as_pager_t *p, phone_t *phone)
 {
 	cap_table_t *caps = &THREAD->task->caps;
 	kobject_t *found;
-	if (cap_free(caps, (cap_handle_t) p->phone, KOBJECT_PHONE, &found) != EOK)
+	if (cap_free(caps, (cap_handle_t) p->phone, KOBJECT_PHONE, 0, &found) != EOK)
 		return;
 	cap_handle_t h;
 	if (found != &phone->kobj && cap_alloc(caps, found, &h) == EOK)
