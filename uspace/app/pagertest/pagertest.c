@@ -287,6 +287,17 @@ static void test_bad_arguments_are_refused(void)
 	p.flags = AS_PAGER_TO_ME;
 	CHECK_RC(as_area_create_pager(&base, PAGE, rw, &p), EINVAL);
 	CHECK(base == 0x1000);
+	/* The kernel calls the pager on the task's behalf: a phone without the
+	 * call right is refused, with or without AS_PAGER_TAKE, and stays. */
+	cap_handle_t weak;
+	CHECK_RC(cap_derive(NS_PHONE, CAP_RIGHT_HANGUP, &weak), EOK);
+	base = AS_AREA_ANY;
+	p.phone = weak;
+	p.flags = 0;
+	CHECK_RC(as_area_create_pager(&base, PAGE, rw, &p), EPERM);
+	p.flags = AS_PAGER_TAKE;
+	CHECK_RC(as_area_create_pager(&base, PAGE, rw, &p), EPERM);
+	CHECK_RC(ipc_hangup(weak, IPC_HANGUP_RELEASE), EOK);
 }
 
 /* The kernel's counters after the setup of each group of tests. */
