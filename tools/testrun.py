@@ -1102,6 +1102,8 @@ SUITES = {
         "storage_tests").run_bd_virtio_faulty(results, args),
     "fs-fat-virtio": lambda results, args: importlib.import_module("storage_tests").run_fs(
         results, args, "fat", "virtio"),
+    "fs-ext2-virtio": lambda results, args: importlib.import_module("storage_tests").run_fs(
+        results, args, "ext2", "virtio"),
     "fs-damaged-ata": lambda results, args: importlib.import_module(
         "storage_tests").run_fs_damaged(results, args),
     "kernel-ubsan": needs_image("ubsan-iso", lambda results, args: run_kernel_selftests(
