@@ -268,6 +268,23 @@ static void test_async_parallel_exchanges_keep_protocols(void)
 	CHECK(proto_ok == PROTO_FIBRILS);
 }
 
+#define RACE_ROUNDS 100
+
+/** The keep-protocols pattern again and again: fibrils on both runners
+ *  connect and send requests, each waiting for its answer, while the other
+ *  runner keeps going idle. A request sent and waited for in one system
+ *  call must not wait for the task's next event: the other runner, waiting
+ *  for events too, may take its answer, and that wait would never end
+ *  (every fibril then waits for that one; the suite hangs). */
+static void test_async_sync_requests_race_an_idle_runner(void)
+{
+	int rounds = 0;
+	while (rounds < RACE_ROUNDS && run_two_call_exchanges(EXCHANGE_PARALLEL) &&
+	    proto_ok == PROTO_FIBRILS)
+		rounds++;
+	CHECK(rounds == RACE_ROUNDS);
+}
+
 #define HOLDERS 200
 
 static async_sess_t *hold_sess;
@@ -829,6 +846,7 @@ void async_tests(void)
 	RUN(test_async_serialize_one_exchange_at_a_time);
 	RUN(test_async_atomic_exchanges_interleave);
 	RUN(test_async_parallel_exchanges_keep_protocols);
+	RUN(test_async_sync_requests_race_an_idle_runner);
 	RUN(test_async_call_limit_waits_for_a_slot);
 	RUN(test_async_data_write_sizes);
 	RUN(test_async_sink_write);

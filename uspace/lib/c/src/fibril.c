@@ -413,29 +413,28 @@ bool fibril_call_and_wait(cap_handle_t phone, const ipc_payload_t *msg, sysarg_t
 	spinlock_lock(&fibril_lock);
 	fibril_runner_t *r = fibril_self()->runner;
 	uint64_t usec;
-	if (!list_empty(&ready_queue) || r->later.pending || !wait_usec_locked(&usec)) {
-		spinlock_unlock(&fibril_lock);
-		return false;
-	}
-	/* This call's answer alone when nothing can need the runner meanwhile:
-	 * another runner waits in the kernel for the task's events (and expires
-	 * its timeouts), or no event is expected and no timeout pending. */
-	bool own_answer = idle_runners > pending_pokes || (!events_expected && usec == 0);
-	if (!own_answer)
-		idle_runners++; /* waiting for the task's events like an idle runner */
+	bool own_answer = list_empty(&ready_queue) && !r->later.pending &&
+	    wait_usec_locked(&usec) &&
+	    (idle_runners > pending_pokes || (!events_expected && usec == 0));
 	spinlock_unlock(&fibril_lock);
-
+	/*
+	 * Only this call's answer, and only when nothing can need this runner
+	 * meanwhile: another runner waits in the kernel for the task's events
+	 * (and expires its timeouts), or no event is expected and no timeout
+	 * is pending. Never a wait for the task's next event of any kind: the
+	 * call's answer may be taken by another runner waiting for events
+	 * too, and this one would then wait for an event that never comes
+	 * while its fibril, still running here, cannot be woken. The caller
+	 * sends the ordinary way instead and blocks until the answer is
+	 * handed over, by whichever runner receives it.
+	 */
+	if (!own_answer)
+		return false;
 	ipc_event_t ev;
-	errno_t wrc = own_answer ? ipc_call_wait(phone, msg, label, 0, &ev)
-				 : ipc_call_wait_any(phone, msg, label, usec, &ev);
-	if (own_answer && wrc == EOK) {
+	errno_t wrc = ipc_call_wait(phone, msg, label, 0, &ev);
+	if (wrc == EOK)
 		run_ipc_handler(&ev, r);
-	} else if (!own_answer) {
-		spinlock_lock(&fibril_lock);
-		after_wait_locked(r, wrc, &ev);
-		spinlock_unlock(&fibril_lock);
-	}
-	*rc = wrc == ETIMEOUT || wrc == EINTR ? EOK : wrc; /* sent, no event yet */
+	*rc = wrc == ETIMEOUT || wrc == EINTR ? EOK : wrc; /* sent, no answer yet */
 	return true;
 }
 
