@@ -192,11 +192,12 @@ void async_answer_received(ipc_event_t *ev)
  * Sends @a imethod with @a args through @a ph as call @a m. With @a wait (the
  * caller waits for the answer next), the send and the wait share one system
  * call where possible: the fibril waits for this answer alone in the kernel
- * (SYS_IPC_CALL_WAIT) when no other fibril is ready and another runner waits
- * for the task's events, or none are expected (fibril_call_and_wait()).
- * Otherwise it is sent alone and the caller blocks until a runner receives
- * the answer. A call that cannot be sent is completed at once with the error
- * as its answer. Returns the sending's result.
+ * (SYS_IPC_CALL_WAIT) when nothing else could run meanwhile and no event is
+ * expected, or, when only no other fibril is ready and the task has one
+ * runner, the runner sends and waits for the task's next event
+ * (IPC_CALL_WAIT_ANY; see fibril_call_and_wait()). A call that cannot be
+ * sent is completed at once with the error as its answer. Returns the
+ * sending's result.
  */
 static errno_t amsg_send(amsg_t *m, async_phone_t *ph, sysarg_t imethod,
     const sysarg_t args[IPC_CALL_ARGS], bool wait)

@@ -126,15 +126,17 @@ unsigned long fibril_refused_answers(void);
  *  anything that must come after it, such as a new call). */
 void fibril_flush_answer(void);
 /**
- * When no other fibril is ready and nothing can need this runner meanwhile
- * (another runner waits for the task's events, or none are expected: @a
- * events_expected false, and no timeout is pending): sends @a msg through
- * @a phone and waits for this call's answer alone in the same system call;
- * the answer goes to the IPC handler as a runner's wait would hand it. True
- * then, with the send's result in @a rc; false, with nothing sent, otherwise
- * (send the ordinary way and block until the answer is handed over). It
- * never waits for the task's next event of any kind: another runner may
- * take this call's answer meanwhile, and the wait would not end.
+ * When no other fibril is ready: sends @a msg through @a phone and waits in
+ * the same system call. If nothing can need this runner meanwhile (another
+ * runner waits for the task's events, or none are expected: @a
+ * events_expected false, and no timeout is pending) it waits for this call's
+ * answer alone; otherwise, only in a task with one runner, for the task's
+ * next IPC event of any kind (with several runners another one could take
+ * this call's answer, and that wait would not end). The event (usually this
+ * call's answer) goes to the IPC handler as a runner's wait would hand it.
+ * True then, with the send's result in @a rc; false, with nothing sent,
+ * otherwise (send the ordinary way and block until the answer is handed
+ * over).
  */
 bool fibril_call_and_wait(cap_handle_t phone, const ipc_payload_t *msg, sysarg_t label,
     bool events_expected, errno_t *rc);

@@ -66,6 +66,7 @@ static list_t ready_queue = LIST_INITIALIZER(ready_queue);
 static list_t timeouts = LIST_INITIALIZER(timeouts);
 static unsigned idle_runners;  /* runners waiting (or about to) in the kernel */
 static unsigned pending_pokes; /* pokes sent and not yet received */
+static unsigned runner_count = 1; /* the main thread and the spawned runners */
 static uint64_t next_number = 2;
 static fibril_ipc_handler_t ipc_handler;
 static void (*local_dtor)(void *);
@@ -413,28 +414,42 @@ bool fibril_call_and_wait(cap_handle_t phone, const ipc_payload_t *msg, sysarg_t
 	spinlock_lock(&fibril_lock);
 	fibril_runner_t *r = fibril_self()->runner;
 	uint64_t usec;
-	bool own_answer = list_empty(&ready_queue) && !r->later.pending &&
-	    wait_usec_locked(&usec) &&
-	    (idle_runners > pending_pokes || (!events_expected && usec == 0));
-	spinlock_unlock(&fibril_lock);
-	/*
-	 * Only this call's answer, and only when nothing can need this runner
-	 * meanwhile: another runner waits in the kernel for the task's events
-	 * (and expires its timeouts), or no event is expected and no timeout
-	 * is pending. Never a wait for the task's next event of any kind: the
-	 * call's answer may be taken by another runner waiting for events
-	 * too, and this one would then wait for an event that never comes
-	 * while its fibril, still running here, cannot be woken. The caller
-	 * sends the ordinary way instead and blocks until the answer is
-	 * handed over, by whichever runner receives it.
-	 */
-	if (!own_answer)
+	if (!list_empty(&ready_queue) || r->later.pending || !wait_usec_locked(&usec)) {
+		spinlock_unlock(&fibril_lock);
 		return false;
+	}
+	/* This call's answer alone when nothing can need the runner meanwhile:
+	 * another runner waits in the kernel for the task's events (and expires
+	 * its timeouts), or no event is expected and no timeout pending. */
+	bool own_answer = idle_runners > pending_pokes || (!events_expected && usec == 0);
+	/*
+	 * Otherwise the task's next event of any kind, as an idle runner, but
+	 * only while this is the task's one runner: another one, going idle
+	 * meanwhile, could take this call's answer from the box, and this wait
+	 * would go on for an event that may never come, with the fibril that
+	 * waits for the answer still running here, where nothing wakes it.
+	 * With several runners the call is sent the ordinary way, and the
+	 * fibril blocks until whichever runner receives the answer wakes it.
+	 */
+	if (!own_answer && runner_count > 1) {
+		spinlock_unlock(&fibril_lock);
+		return false;
+	}
+	if (!own_answer)
+		idle_runners++; /* waiting for the task's events like an idle runner */
+	spinlock_unlock(&fibril_lock);
+
 	ipc_event_t ev;
-	errno_t wrc = ipc_call_wait(phone, msg, label, 0, &ev);
-	if (wrc == EOK)
+	errno_t wrc = own_answer ? ipc_call_wait(phone, msg, label, 0, &ev)
+				 : ipc_call_wait_any(phone, msg, label, usec, &ev);
+	if (own_answer && wrc == EOK) {
 		run_ipc_handler(&ev, r);
-	*rc = wrc == ETIMEOUT || wrc == EINTR ? EOK : wrc; /* sent, no answer yet */
+	} else if (!own_answer) {
+		spinlock_lock(&fibril_lock);
+		after_wait_locked(r, wrc, &ev);
+		spinlock_unlock(&fibril_lock);
+	}
+	*rc = wrc == ETIMEOUT || wrc == EINTR ? EOK : wrc; /* sent, no event yet */
 	return true;
 }
 
@@ -489,10 +504,18 @@ errno_t fibril_spawn_runners(unsigned count)
 		static const char name[] = "fibril runner";
 		thread_id_t tid;
 		__libc_thread_starting();
+		/* Counted before it can run: fibril_call_and_wait() must not see
+		 * one runner while there are two. */
+		spinlock_lock(&fibril_lock);
+		runner_count++;
+		spinlock_unlock(&fibril_lock);
 		errno_t rc = (errno_t) syscall6(SYS_THREAD_CREATE,
 		    (sysarg_t) runner_start, (sysarg_t) sp, (sysarg_t) r->idle,
 		    (sysarg_t) name, sizeof(name) - 1, (sysarg_t) &tid);
 		if (rc != EOK) {
+			spinlock_lock(&fibril_lock);
+			runner_count--;
+			spinlock_unlock(&fibril_lock);
 			slot_free(r->idle->stack);
 			free(r->idle);
 			free(r);
