@@ -64,8 +64,8 @@ _Noreturn void __fibril_entry(fibril_t *f);
 spinlock_t fibril_lock = SPINLOCK_INITIALIZER;
 static list_t ready_queue = LIST_INITIALIZER(ready_queue);
 static list_t timeouts = LIST_INITIALIZER(timeouts);
-static unsigned idle_runners;  /* runners waiting (or about to) in the kernel */
-static unsigned pending_pokes; /* pokes sent and not yet received */
+static unsigned idle_runners;	  /* runners waiting (or about to) in the kernel */
+static unsigned pending_pokes;	  /* pokes sent and not yet received */
 static unsigned runner_count = 1; /* the main thread and the spawned runners */
 static uint64_t next_number = 2;
 static fibril_ipc_handler_t ipc_handler;
