@@ -66,8 +66,8 @@ static void subscriber(void *arg)
  *  grant of @a irq of that kind (HWRES_IRQ or HWRES_IRQ_SHARED), whose
  *  program first reads @a mem_pa if it is not 0; returns once it has tried
  *  to subscribe. */
-static errno_t start_reader(sub_t *s, unsigned irq, bool decline, unsigned perms,
-    uint32_t grant, paddr_t mem_pa)
+static errno_t start_reader(
+    sub_t *s, unsigned irq, bool decline, unsigned perms, uint32_t grant, paddr_t mem_pa)
 {
 	memset(s, 0, sizeof(*s));
 	s->mem_pa = mem_pa;
@@ -269,10 +269,8 @@ static bool notified(sub_t *s)
 KTEST(irq_shared_line_serves_two_drivers)
 {
 	sub_t a, b, other;
-	KT_ASSERT_EQ(
-	    start_reader(&a, TEST_IRQ, true, 0, HWRES_IRQ_SHARED, 0), EOK);
-	KT_ASSERT_EQ(
-	    start_reader(&b, TEST_IRQ, false, 0, HWRES_IRQ_SHARED, 0), EOK);
+	KT_ASSERT_EQ(start_reader(&a, TEST_IRQ, true, 0, HWRES_IRQ_SHARED, 0), EOK);
+	KT_ASSERT_EQ(start_reader(&b, TEST_IRQ, false, 0, HWRES_IRQ_SHARED, 0), EOK);
 	KT_ASSERT_EQ(a.grant_rc, EOK);
 	KT_ASSERT_EQ(b.grant_rc, EOK);
 	KT_ASSERT_EQ(a.subscribe_rc, EOK);
@@ -290,10 +288,8 @@ KTEST(irq_shared_line_serves_two_drivers)
 	stop_subscriber(&a);
 	stop_subscriber(&b);
 	/* Both accept (both devices raised it): both are notified. */
-	KT_ASSERT_EQ(
-	    start_reader(&a, TEST_IRQ, false, 0, HWRES_IRQ_SHARED, 0), EOK);
-	KT_ASSERT_EQ(
-	    start_reader(&b, TEST_IRQ, false, 0, HWRES_IRQ_SHARED, 0), EOK);
+	KT_ASSERT_EQ(start_reader(&a, TEST_IRQ, false, 0, HWRES_IRQ_SHARED, 0), EOK);
+	KT_ASSERT_EQ(start_reader(&b, TEST_IRQ, false, 0, HWRES_IRQ_SHARED, 0), EOK);
 	KT_ASSERT_EQ(a.subscribe_rc, EOK);
 	KT_ASSERT_EQ(b.subscribe_rc, EOK);
 	ipc_irq_fire(TEST_IRQ);

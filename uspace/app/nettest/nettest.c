@@ -262,7 +262,8 @@ static errno_t live_sockets(size_t *live, size_t *time_wait)
 	errno_t rc = net_get_sockets(list, 1024, &n);
 	*live = *time_wait = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (list[i].type != NET_SOCK_STREAM || (list[i].lport != 7 && list[i].rport != 7))
+		if (list[i].type != NET_SOCK_STREAM ||
+		    (list[i].lport != 7 && list[i].rport != 7))
 			continue;
 		if (list[i].state == TCP_TIME_WAIT)
 			(*time_wait)++;

@@ -54,7 +54,8 @@ static void vfs_client_connection(ipc_call_t *icall, void *arg)
 	/* The connection is bound to the client's file table: a clone of it in
 	 * another task, or a call forwarded through it, would act on that
 	 * table. Files go to another task explicitly (VFS_PASS). */
-	async_serve_withholding(icall, CAP_RIGHT_CLONE | CAP_RIGHT_FORWARD, client_call, &conn);
+	async_serve_withholding(
+	    icall, CAP_RIGHT_CLONE | CAP_RIGHT_FORWARD, client_call, &conn);
 	vfs_pager_end(&conn);
 }
 
