@@ -30,6 +30,7 @@ typedef enum {
 	OP_ANSWER,	/* answer the call */
 	OP_PASS,	/* forward the call */
 	OP_UNSUBSCRIBE, /* end the IRQ subscription */
+	OP_ACK,		/* acknowledge the IRQ (end its hold) */
 } rights_op_t;
 
 typedef struct {
@@ -53,6 +54,7 @@ static const rights_case_t rights_table[] = {
     {"call answer", KOBJECT_CALL, OP_ANSWER, CAP_RIGHT_ANSWER, EOK},
     {"call forward", KOBJECT_CALL, OP_PASS, CAP_RIGHT_PASS, EOK},
     {"irq unsubscribe", KOBJECT_IRQ, OP_UNSUBSCRIBE, 0, EOK},
+    {"irq ack", KOBJECT_IRQ, OP_ACK, CAP_RIGHT_ACK, EOK},
 };
 
 static cap_rights_t all_rights_of(kobject_type_t kind)
@@ -213,19 +215,34 @@ static errno_t call_op(rights_op_t op, cap_handle_t loop, cap_rights_t rights)
 	return await(IPC_EVENT_ANSWER, &ev) == EOK ? rc : EIO;
 }
 
-static errno_t irq_op(cap_rights_t rights)
+/** Subscribes the kernel task to RIGHTS_IRQ with a one-command program. */
+static errno_t irq_sub_one(uint32_t cmd, cap_handle_t *h)
 {
 	irq_code_t code = {.count = 1};
-	code.cmds[0] = (irq_cmd_t){.cmd = IRQ_CMD_DECLINE};
+	code.cmds[0] = (irq_cmd_t){.cmd = cmd};
+	return ipc_irq_subscribe(RIGHTS_IRQ, M_PING, &code, h);
+}
+
+/** Runs IRQ operation @a op through a subscription restricted to @a rights
+ *  whose program holds the line once fired; an acknowledged hold must be
+ *  gone, a refused one still there. */
+static errno_t irq_op(rights_op_t op, cap_rights_t rights)
+{
 	cap_handle_t h, restricted;
-	errno_t rc = ipc_irq_subscribe(RIGHTS_IRQ, M_PING, &code, &h);
-	if (rc != EOK)
+	if (irq_sub_one(IRQ_CMD_ACCEPT_HOLD, &h) != EOK)
 		return EIO;
 	if (cap_restrict(&kernel_task.caps, h, rights, &restricted) != EOK) {
 		(void) (ipc_irq_unsubscribe(h));
 		return EIO;
 	}
-	return ipc_irq_unsubscribe(restricted);
+	if (op == OP_UNSUBSCRIBE)
+		return ipc_irq_unsubscribe(restricted);
+	ipc_irq_fire(RIGHTS_IRQ);
+	errno_t rc = ipc_irq_ack(&kernel_task, restricted);
+	if (ipc_irq_line_held(RIGHTS_IRQ) != (rc != EOK))
+		rc = EIO;
+	(void) (ipc_irq_unsubscribe(restricted));
+	return ipc_irq_line_held(RIGHTS_IRQ) ? EIO : rc;
 }
 
 /** One row of the table with @a rights; the operation's result. */
@@ -233,7 +250,7 @@ static errno_t rights_case_run(const rights_case_t *c, cap_rights_t rights)
 {
 	drain_own_box();
 	if (c->kind == KOBJECT_IRQ)
-		return irq_op(rights);
+		return irq_op(c->op, rights);
 	cap_handle_t loop = loop_phone();
 	if (loop == CAP_NULL)
 		return EIO;
@@ -305,6 +322,48 @@ KTEST(cap_derive_never_adds_rights)
 	KT_ASSERT_EQ(await(IPC_EVENT_ANSWER, &ev), EOK);
 	(void) (ipc_hangup(h2, IPC_HANGUP_RELEASE));
 	(void) (ipc_hangup(h, IPC_HANGUP_RELEASE));
+	(void) (ipc_hangup(loop, IPC_HANGUP_RELEASE));
+	drain_own_box();
+}
+
+KTEST(irq_hold_masks_the_line_until_acked)
+{
+	drain_own_box();
+	cap_handle_t a, b, loop = loop_phone();
+	KT_ASSERT(loop != CAP_NULL);
+	KT_ASSERT_EQ(irq_sub_one(IRQ_CMD_ACCEPT_HOLD, &a), EOK);
+	KT_ASSERT_EQ(irq_sub_one(IRQ_CMD_ACCEPT_HOLD, &b), EOK);
+	KT_ASSERT(!ipc_irq_line_held(RIGHTS_IRQ));
+	KT_ASSERT_EQ(ipc_irq_ack(&kernel_task, a), EOK); /* nothing held: fine */
+	/* Both programs hold the shared line: it is unmasked after the last ack. */
+	ipc_irq_fire(RIGHTS_IRQ);
+	ipc_irq_fire(RIGHTS_IRQ);
+	KT_ASSERT(ipc_irq_line_held(RIGHTS_IRQ));
+	KT_ASSERT_EQ(ipc_irq_ack(&kernel_task, a), EOK);
+	KT_ASSERT(ipc_irq_line_held(RIGHTS_IRQ));
+	KT_ASSERT_EQ(ipc_irq_ack(&kernel_task, b), EOK);
+	KT_ASSERT(!ipc_irq_line_held(RIGHTS_IRQ));
+	/* Without the right: refused, the hold stays; unsubscribing ends it. */
+	cap_handle_t weak;
+	KT_ASSERT_EQ(cap_restrict(&kernel_task.caps, a, 0, &weak), EOK);
+	ipc_irq_fire(RIGHTS_IRQ);
+	KT_ASSERT_EQ(ipc_irq_ack(&kernel_task, weak), EPERM);
+	KT_ASSERT_EQ(ipc_irq_ack(&kernel_task, a), ENOENT); /* stale */
+	KT_ASSERT_EQ(ipc_irq_ack(&kernel_task, loop), ENOENT); /* not an IRQ */
+	KT_ASSERT_EQ(ipc_irq_ack(&kernel_task, b), EOK);
+	KT_ASSERT(ipc_irq_line_held(RIGHTS_IRQ));
+	KT_ASSERT_EQ(ipc_irq_unsubscribe(weak), EOK);
+	KT_ASSERT(!ipc_irq_line_held(RIGHTS_IRQ));
+	/* A plain ACCEPT never holds. */
+	cap_handle_t c;
+	KT_ASSERT_EQ(irq_sub_one(IRQ_CMD_ACCEPT, &c), EOK);
+	ipc_irq_fire(RIGHTS_IRQ);
+	KT_ASSERT(ipc_irq_line_held(RIGHTS_IRQ)); /* b held again */
+	KT_ASSERT_EQ(ipc_irq_unsubscribe(b), EOK);
+	KT_ASSERT(!ipc_irq_line_held(RIGHTS_IRQ));
+	ipc_irq_fire(RIGHTS_IRQ);
+	KT_ASSERT(!ipc_irq_line_held(RIGHTS_IRQ));
+	KT_ASSERT_EQ(ipc_irq_unsubscribe(c), EOK);
 	(void) (ipc_hangup(loop, IPC_HANGUP_RELEASE));
 	drain_own_box();
 }

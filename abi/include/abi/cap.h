@@ -31,7 +31,7 @@ typedef uint32_t cap_rights_t;
 #define CAP_RIGHT_ANSWER 0x10u /* answer it */
 #define CAP_RIGHT_PASS	 0x20u /* forward it to another server */
 /* IRQ subscriptions. */
-#define CAP_RIGHT_ACK 0x40u /* acknowledge an interrupt (reserved: no call uses it yet) */
+#define CAP_RIGHT_ACK 0x40u /* acknowledge an interrupt: SYS_IRQ_ACK */
 
 #define CAP_RIGHTS_PHONE \
 	(CAP_RIGHT_CALL | CAP_RIGHT_FORWARD | CAP_RIGHT_CLONE | CAP_RIGHT_HANGUP)

@@ -37,7 +37,11 @@ typedef enum {
 	IRQ_CMD_MEM_READ_8, /* scratch[dst] = *(uint8_t *) physical address value */
 	IRQ_CMD_MEM_READ_16,
 	IRQ_CMD_MEM_READ_32,
-	IRQ_CMD_LAST = IRQ_CMD_MEM_READ_32,
+	/* The interrupt is ours: notify, and keep the line masked until the
+	 * subscriber acknowledges it (SYS_IRQ_ACK, needing CAP_RIGHT_ACK): for
+	 * a level-triggered device whose cause the driver clears itself. */
+	IRQ_CMD_ACCEPT_HOLD,
+	IRQ_CMD_LAST = IRQ_CMD_ACCEPT_HOLD,
 } irq_cmd_type_t;
 
 typedef struct {

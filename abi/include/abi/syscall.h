@@ -78,6 +78,9 @@
 #define SYS_CAP_REVOKE 68
 /* (cap_handle_t h, cap_info_t *info) */
 #define SYS_CAP_INFO 69
+/* (cap_handle_t irq): ends the hold an IRQ_CMD_ACCEPT_HOLD put on the
+ * subscription's line (abi/irq.h); needs CAP_RIGHT_ACK (EPERM). */
+#define SYS_IRQ_ACK 70
 
 /*
  * IPC system calls take and return more words than the six argument

@@ -16,6 +16,11 @@ typedef bool (*exception_handler_t)(struct istate *istate);
 /** Installs @a handler for @a irq and unmasks the line; EBUSY if taken. */
 errno_t irq_register(unsigned irq, irq_handler_t handler, void *arg);
 void irq_unregister(unsigned irq);
+/** Masks line @a irq while its handler stays installed (interrupt-safe; a
+ *  leaf: takes only the controller's lock). */
+void irq_line_hold(unsigned irq);
+/** Unmasks line @a irq again if a handler is still installed on it. */
+void irq_line_release(unsigned irq);
 /** Called by the architecture for every hardware IRQ. */
 void irq_dispatch(unsigned irq, struct istate *istate);
 /** Number of times @a irq fired. */

@@ -81,6 +81,7 @@ sysarg_t sys_debug_mem_read(sysarg_t task_id, sysarg_t addr, sysarg_t buf, sysar
 sysarg_t sys_irq_subscribe(
     sysarg_t irq, sysarg_t method, sysarg_t cmds, sysarg_t count, sysarg_t handle_out);
 sysarg_t sys_irq_unsubscribe(sysarg_t handle);
+sysarg_t sys_irq_ack(sysarg_t handle);
 sysarg_t sys_iospace_enable(sysarg_t port, sysarg_t size);
 sysarg_t sys_event_subscribe(sysarg_t event, sysarg_t method);
 sysarg_t sys_event_unmask(sysarg_t event);

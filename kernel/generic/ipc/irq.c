@@ -4,6 +4,12 @@
  * runs all their programs, notifying each one that accepts (a line granted
  * shared has several drivers). An IRQ object is named by one capability of its
  * task; freeing the capability (or the task's death) unsubscribes.
+ *
+ * Holding (IRQ_CMD_ACCEPT_HOLD): a program that accepts with it leaves the
+ * line masked at the interrupt controller until its subscriber acknowledges
+ * (ipc_irq_ack, CAP_RIGHT_ACK) or unsubscribes. line->holds counts the
+ * subscribers holding (sub->held); the line is masked while it is not 0.
+ * Both under line->lock; the controller's lock is a leaf below it.
  */
 #include <ipc/irq.h>
 #include <arch/interrupt.h>
@@ -20,12 +26,14 @@ typedef struct {
 	unsigned irq;
 	irq_code_t code;
 	ipc_notif_t notif;
+	bool held; /* its program held the line; not acknowledged yet */
 } irq_sub_t;
 
 typedef struct {
 	spinlock_t lock;
 	list_t subscribers;
 	bool registered; /* our handler is installed on the line */
+	unsigned holds;	 /* subscribers with held set */
 } irq_line_t;
 
 static irq_line_t lines[IRQ_COUNT];
@@ -41,6 +49,26 @@ void ipc_irq_init(void)
 	}
 }
 
+/** @a sub holds its line masked (once, however often it accepts). Lock held. */
+static void sub_hold(irq_line_t *line, irq_sub_t *sub)
+{
+	if (sub->held)
+		return;
+	sub->held = true;
+	if (line->holds++ == 0)
+		irq_line_hold(sub->irq);
+}
+
+/** @a sub's hold ends; the last one unmasks the line. Lock held. */
+static void sub_release(irq_line_t *line, irq_sub_t *sub)
+{
+	if (!sub->held)
+		return;
+	sub->held = false;
+	if (--line->holds == 0)
+		irq_line_release(sub->irq);
+}
+
 void ipc_irq_fire(unsigned irq)
 {
 	irq_line_t *line = &lines[irq];
@@ -50,10 +78,23 @@ void ipc_irq_fire(unsigned irq)
 	 * devices may have raised it at once. */
 	list_foreach (line->subscribers, link, irq_sub_t, sub) {
 		uint64_t scratch[IRQ_SCRATCH_COUNT] = {0};
-		if (irq_code_run(&sub->code, scratch))
+		irq_verdict_t v = irq_code_run(&sub->code, scratch);
+		if (v == IRQ_ACCEPTED_HOLD)
+			sub_hold(line, sub);
+		if (v != IRQ_DECLINED)
 			ipc_notif_post(&sub->notif, (const sysarg_t *) &scratch[1]);
 	}
 	spinlock_unlock(&line->lock);
+}
+
+bool ipc_irq_line_held(unsigned irq)
+{
+	if (irq >= IRQ_COUNT)
+		return false;
+	spinlock_lock(&lines[irq].lock);
+	bool held = lines[irq].holds != 0;
+	spinlock_unlock(&lines[irq].lock);
+	return held;
 }
 
 static void line_handler(unsigned irq, void *arg)
@@ -67,6 +108,7 @@ static void irq_sub_destroy(kobject_t *obj)
 	irq_line_t *line = &lines[sub->irq];
 	spinlock_lock(&lines_lock);
 	spinlock_lock(&line->lock);
+	sub_release(line, sub);
 	list_remove(&sub->link);
 	bool last = list_empty(&line->subscribers) && line->registered;
 	if (last)
@@ -143,4 +185,19 @@ errno_t ipc_irq_unsubscribe(cap_handle_t handle)
 	if (rc == EOK)
 		kobject_put(obj);
 	return rc;
+}
+
+errno_t ipc_irq_ack(task_t *task, cap_handle_t handle)
+{
+	kobject_t *obj;
+	errno_t rc = cap_lookup(&task->caps, handle, KOBJECT_IRQ, CAP_RIGHT_ACK, &obj);
+	if (rc != EOK)
+		return rc;
+	irq_sub_t *sub = (irq_sub_t *) obj;
+	irq_line_t *line = &lines[sub->irq];
+	spinlock_lock(&line->lock);
+	sub_release(line, sub);
+	spinlock_unlock(&line->lock);
+	kobject_put(obj);
+	return EOK;
 }

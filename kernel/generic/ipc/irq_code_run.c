@@ -67,7 +67,8 @@ static void pio_write(unsigned width, uint32_t port, uint64_t v)
 		pio_write_32(port, (uint32_t) v);
 }
 
-bool irq_code_run(const irq_code_t *code, uint64_t scratch[IRQ_SCRATCH_COUNT])
+irq_verdict_t irq_code_run(
+    const irq_code_t *code, uint64_t scratch[IRQ_SCRATCH_COUNT])
 {
 	static const unsigned widths[3] = {1, 2, 4};
 	for (size_t i = 0; i < code->count; i++) {
@@ -106,10 +107,12 @@ bool irq_code_run(const irq_code_t *code, uint64_t scratch[IRQ_SCRATCH_COUNT])
 			scratch[c->dst] = mem_read(c->cmd, code->mem[i]);
 			break;
 		case IRQ_CMD_ACCEPT:
-			return true;
+			return IRQ_ACCEPTED;
+		case IRQ_CMD_ACCEPT_HOLD:
+			return IRQ_ACCEPTED_HOLD;
 		default:
-			return false; /* DECLINE */
+			return IRQ_DECLINED; /* DECLINE */
 		}
 	}
-	return false; /* fell off the end */
+	return IRQ_DECLINED; /* fell off the end */
 }

@@ -67,6 +67,11 @@ sysarg_t sys_irq_unsubscribe(sysarg_t handle)
 	return (sysarg_t) ipc_irq_unsubscribe(handle);
 }
 
+sysarg_t sys_irq_ack(sysarg_t handle)
+{
+	return (sysarg_t) ipc_irq_ack(THREAD->task, handle);
+}
+
 sysarg_t sys_iospace_enable(sysarg_t port, sysarg_t size)
 {
 	task_t *self = THREAD->task;

@@ -51,6 +51,22 @@ void irq_unregister(unsigned irq)
 	spinlock_unlock(&irq_table_lock);
 }
 
+void irq_line_hold(unsigned irq)
+{
+	if (irq < IRQ_COUNT)
+		arch_irq_mask(irq);
+}
+
+void irq_line_release(unsigned irq)
+{
+	if (irq >= IRQ_COUNT)
+		return;
+	spinlock_lock(&irq_table_lock);
+	if (irq_table[irq].handler != NULL)
+		arch_irq_unmask(irq, irq_table[irq].cpu);
+	spinlock_unlock(&irq_table_lock);
+}
+
 void irq_dispatch(unsigned irq, struct istate *istate)
 {
 	irq_slot_t *slot = &irq_table[irq];

@@ -473,6 +473,9 @@ static bool shaped_call(fuzzer_t *f, sysarg_t num)
 	case SYS_CAP_INFO:
 		cap_fuzz(f, num);
 		return true;
+	case SYS_IRQ_ACK:
+		irq_ack_fuzz(f);
+		return true;
 	default:
 		return false;
 	}

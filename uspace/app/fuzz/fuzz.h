@@ -106,6 +106,9 @@ bool priv_call(fuzzer_t *f, sysarg_t num);
 void priv_setup(fuzzer_t *f);
 /** Between calls of the privileged child's first thread: re-arms the RTC. */
 void priv_tick(fuzzer_t *f);
+/** SYS_IRQ_ACK on our subscriptions (the privileged child's; the others
+ *  have none), bad and stale handles. */
+void irq_ack_fuzz(fuzzer_t *f);
 
 /** A fuzzing child: threads, a watchdog, progress reports (child.c). */
 _Noreturn void fuzz_child(uint64_t seed, bool privileged);

@@ -228,6 +228,12 @@ static void dmamem_fuzz(fuzzer_t *f)
 		fz_call(f, SYS_AS_AREA_DESTROY, base, 0, 0, 0, 0, 0);
 }
 
+void irq_ack_fuzz(fuzzer_t *f)
+{
+	cap_handle_t h = rnd(f) % 4 ? irq_subs[rnd(f) % IRQ_SUBS] : gen_handle(f);
+	fz_call(f, SYS_IRQ_ACK, h, 0, 0, 0, 0, 0);
+}
+
 bool priv_call(fuzzer_t *f, sysarg_t num)
 {
 	switch (num) {

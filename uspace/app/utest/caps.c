@@ -26,12 +26,16 @@ void test_capability_rights_system_calls(void)
 	CHECK_RC(cap_derive(h, 0x80000000u, &d), EINVAL);
 	CHECK_RC(cap_derive(h, 0, (cap_handle_t *) KERNEL_PTR), EBADMEM);
 	CHECK_RC(cap_info(h, &info), EOK);
+	CHECK_RC(ipc_irq_ack(h), EOK); /* nothing held: nothing to end */
 	/* Derived with no right, it replaces h, which is stale from now on. */
 	CHECK_RC(cap_derive(h, 0, &d), EOK);
 	CHECK(d != h);
 	CHECK_RC(cap_info(h, &info), ENOENT);
 	CHECK_RC(cap_info(d, &info), EOK);
 	CHECK(info.kind == CAP_KIND_IRQ && info.rights == 0);
+	CHECK_RC(ipc_irq_ack(d), EPERM); /* the acknowledge right is gone */
+	CHECK_RC(ipc_irq_ack(h), ENOENT);
+	CHECK_RC(ipc_irq_ack(NS_PHONE), ENOENT); /* not an IRQ */
 	CHECK_RC(cap_derive(d, CAP_RIGHT_ACK, &more), EPERM); /* never more */
 	CHECK_RC(cap_revoke(d), EPERM); /* only a derived phone is revocable */
 	CHECK_RC(cap_revoke(0x12345), ENOENT);

@@ -505,7 +505,7 @@ static int child_irq_mem_reads(void)
 	bad += subscribe_mem_read(IRQ_CMD_MEM_READ_32, 0x100000) != EPERM; /* RAM */
 	bad += subscribe_mem_read(IRQ_CMD_MEM_READ_16, 0xd0001) != EINVAL;
 	bad += subscribe_mem_read(IRQ_CMD_MEM_READ_32, UINT64_MAX - 3) != EINVAL;
-	bad += subscribe_mem_read(IRQ_CMD_MEM_READ_32 + 1, 0xd0000) != EINVAL;
+	bad += subscribe_mem_read(IRQ_CMD_LAST + 1, 0xd0000) != EINVAL;
 	/* Subscribed and unsubscribed over and over: the kernel's mappings go
 	 * with the subscriptions (its window has 4,096 pages). */
 	for (int i = 0; i < 5000 && bad == 0; i++)

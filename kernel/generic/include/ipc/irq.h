@@ -43,15 +43,29 @@ errno_t irq_code_map(irq_code_t *code);
 /** Unmaps what irq_code_map() mapped; nothing may run @a code any more. The
  *  caller holds no spinlock. */
 void irq_code_unmap(irq_code_t *code);
-/** Runs a validated, mapped program; true if it accepted. scratch[1..5] are
- *  the arguments. */
-bool irq_code_run(const irq_code_t *code, uint64_t scratch[IRQ_SCRATCH_COUNT]);
+/** What a program decided about an interrupt. */
+typedef enum {
+	IRQ_DECLINED,	   /* not its device's */
+	IRQ_ACCEPTED,	   /* notify */
+	IRQ_ACCEPTED_HOLD, /* notify; the line stays masked until acknowledged */
+} irq_verdict_t;
+
+/** Runs a validated, mapped program; scratch[1..5] are the arguments. */
+irq_verdict_t irq_code_run(
+    const irq_code_t *code, uint64_t scratch[IRQ_SCRATCH_COUNT]);
 
 /** Subscribes the current task; returns the IRQ capability. The
  *  subscription takes over @a code's mappings (on failure too). */
 errno_t ipc_irq_subscribe(
     unsigned irq, sysarg_t method, irq_code_t *code, cap_handle_t *handle);
 errno_t ipc_irq_unsubscribe(cap_handle_t handle);
+/** Acknowledges subscription @a handle of @a task (needs CAP_RIGHT_ACK, else
+ *  EPERM; ENOENT for anything but an IRQ handle): if its program held the
+ *  line (IRQ_CMD_ACCEPT_HOLD), the hold ends, and the line is unmasked once
+ *  no subscriber holds it. Acknowledging with nothing held is EOK. */
+errno_t ipc_irq_ack(struct task *task, cap_handle_t handle);
+/** Whether line @a irq is held masked by a subscriber (tests). */
+bool ipc_irq_line_held(unsigned irq);
 /** Runs the subscribers of @a irq as if it fired (also used by tests). */
 void ipc_irq_fire(unsigned irq);
 

@@ -121,6 +121,8 @@ _NODISCARD errno_t ipc_answer_wait(cap_handle_t call, const ipc_payload_t *answe
 _NODISCARD errno_t ipc_irq_subscribe(
     int irq, sysarg_t method, const irq_cmd_t *cmds, size_t count, cap_handle_t *handle);
 _NODISCARD errno_t ipc_irq_unsubscribe(cap_handle_t handle);
+/** Ends the hold IRQ_CMD_ACCEPT_HOLD put on the line (needs CAP_RIGHT_ACK). */
+_NODISCARD errno_t ipc_irq_ack(cap_handle_t handle);
 /** Delivers kernel event @a event (EVENT_*) as notifications with method
  *  @a method; after each one the event stays masked until ipc_event_unmask. */
 _NODISCARD errno_t ipc_event_subscribe(unsigned event, sysarg_t method);

@@ -155,6 +155,11 @@ errno_t ipc_irq_unsubscribe(cap_handle_t handle)
 	return (errno_t) syscall1(SYS_IRQ_UNSUBSCRIBE, handle);
 }
 
+errno_t ipc_irq_ack(cap_handle_t handle)
+{
+	return (errno_t) syscall1(SYS_IRQ_ACK, handle);
+}
+
 errno_t ipc_event_subscribe(unsigned event, sysarg_t method)
 {
 	return (errno_t) syscall2(SYS_EVENT_SUBSCRIBE, event, method);
