@@ -348,7 +348,7 @@ KTEST(irq_hold_masks_the_line_until_acked)
 	KT_ASSERT_EQ(cap_restrict(&kernel_task.caps, a, 0, &weak), EOK);
 	ipc_irq_fire(RIGHTS_IRQ);
 	KT_ASSERT_EQ(ipc_irq_ack(&kernel_task, weak), EPERM);
-	KT_ASSERT_EQ(ipc_irq_ack(&kernel_task, a), ENOENT); /* stale */
+	KT_ASSERT_EQ(ipc_irq_ack(&kernel_task, a), ENOENT);    /* stale */
 	KT_ASSERT_EQ(ipc_irq_ack(&kernel_task, loop), ENOENT); /* not an IRQ */
 	KT_ASSERT_EQ(ipc_irq_ack(&kernel_task, b), EOK);
 	KT_ASSERT(ipc_irq_line_held(RIGHTS_IRQ));

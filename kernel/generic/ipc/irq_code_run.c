@@ -67,8 +67,7 @@ static void pio_write(unsigned width, uint32_t port, uint64_t v)
 		pio_write_32(port, (uint32_t) v);
 }
 
-irq_verdict_t irq_code_run(
-    const irq_code_t *code, uint64_t scratch[IRQ_SCRATCH_COUNT])
+irq_verdict_t irq_code_run(const irq_code_t *code, uint64_t scratch[IRQ_SCRATCH_COUNT])
 {
 	static const unsigned widths[3] = {1, 2, 4};
 	for (size_t i = 0; i < code->count; i++) {

@@ -35,7 +35,7 @@ void test_capability_rights_system_calls(void)
 	CHECK(info.kind == CAP_KIND_IRQ && info.rights == 0);
 	CHECK_RC(ipc_irq_ack(d), EPERM); /* the acknowledge right is gone */
 	CHECK_RC(ipc_irq_ack(h), ENOENT);
-	CHECK_RC(ipc_irq_ack(NS_PHONE), ENOENT); /* not an IRQ */
+	CHECK_RC(ipc_irq_ack(NS_PHONE), ENOENT);	      /* not an IRQ */
 	CHECK_RC(cap_derive(d, CAP_RIGHT_ACK, &more), EPERM); /* never more */
 	CHECK_RC(cap_revoke(d), EPERM); /* only a derived phone is revocable */
 	CHECK_RC(cap_revoke(0x12345), ENOENT);

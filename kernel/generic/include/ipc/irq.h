@@ -51,8 +51,7 @@ typedef enum {
 } irq_verdict_t;
 
 /** Runs a validated, mapped program; scratch[1..5] are the arguments. */
-irq_verdict_t irq_code_run(
-    const irq_code_t *code, uint64_t scratch[IRQ_SCRATCH_COUNT]);
+irq_verdict_t irq_code_run(const irq_code_t *code, uint64_t scratch[IRQ_SCRATCH_COUNT]);
 
 /** Subscribes the current task; returns the IRQ capability. The
  *  subscription takes over @a code's mappings (on failure too). */
