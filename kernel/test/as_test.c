@@ -143,6 +143,35 @@ KTEST(as_shared_object_maps_the_same_frames)
 	as_destroy(b);
 }
 
+KTEST(as_shared_mapping_keeps_the_rights_it_was_offered)
+{
+	as_t *a, *b;
+	KT_ASSERT_EQ(as_create(&a), EOK);
+	KT_ASSERT_EQ(as_create(&b), EOK);
+	mem_object_t *obj;
+	KT_ASSERT_EQ(mem_object_create_anon(2, &obj), EOK);
+	uintptr_t va = 0x1000000, vb = 0x7000000;
+	KT_ASSERT_EQ(as_area_create(a, &va, 0x2000, RW, obj, 0), EOK);
+	/* Offered read-only: a writable mapping is refused, a readable one made. */
+	KT_ASSERT_EQ(
+	    as_area_create_shared(b, &vb, 0x2000, RW, AS_AREA_READ, obj, 0), EPERM);
+	KT_ASSERT_EQ(
+	    as_area_create_shared(b, &vb, 0x2000, AS_AREA_READ, AS_AREA_READ, obj, 0),
+	    EOK);
+	mem_object_put(obj); /* the areas keep it alive */
+	/* Once the sharer's area is gone the object is b's alone, and still
+	 * its mapping cannot become writable. */
+	as_destroy(a);
+	KT_ASSERT_EQ(as_area_change_flags(b, vb, RW), EPERM);
+	KT_ASSERT_EQ(as_area_change_flags(b, vb, AS_AREA_READ), EOK);
+	KT_ASSERT_EQ(as_page_fault(b, vb, AS_ACCESS_WRITE), EPERM);
+	/* An area of its own object may change as it likes. */
+	uintptr_t vc = 0x9000000;
+	KT_ASSERT_EQ(as_area_create(b, &vc, 0x1000, AS_AREA_READ, NULL, 0), EOK);
+	KT_ASSERT_EQ(as_area_change_flags(b, vc, RW), EOK);
+	as_destroy(b);
+}
+
 static size_t committed_now(void)
 {
 	frame_stats_t st;

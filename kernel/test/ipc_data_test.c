@@ -56,8 +56,11 @@ static void data_server(void *arg)
 			fill_user(area, ev.args[1], 3);
 		if (ev.imethod == IPC_M_SHARE_OUT)
 			a.args[0] = AS_AREA_ANY, a.args[1] = 0;
-		if (ev.imethod == IPC_M_SHARE_IN)
+		if (ev.imethod == IPC_M_SHARE_IN) {
 			copy_to_uspace(area, "shared-in", 10);
+			a.args[1] =
+			    ev.args[3]; /* the flags offered: the client's choice */
+		}
 		errno_t rc = ipc_answer(ev.cap, &a);
 		if (ev.imethod == IPC_M_DATA_WRITE && rc == EOK) {
 			server_sum = sum_user(area, ev.args[1]);
@@ -129,6 +132,44 @@ static const char *data_script(cap_handle_t phone)
 	return NULL;
 }
 
+/** SHARE_IN of 4 KiB wanting @a want, the test server offering @a offer. */
+static errno_t share_in_wait(
+    cap_handle_t phone, unsigned want, unsigned offer, ipc_event_t *ev)
+{
+	ipc_data_t d = {
+	    .method = IPC_M_SHARE_IN, .args = {AS_AREA_ANY, 0x1000, want, offer}};
+	errno_t rc = ipc_call(phone, &d, 1);
+	if (rc != EOK)
+		return rc;
+	rc = ipc_wait(2000 * MS, 0, ev);
+	return rc != EOK ? rc : (errno_t) ev->imethod;
+}
+
+/** A share offered read-only is mapped read-only, never writable. */
+static const char *share_rights_script(cap_handle_t phone)
+{
+	ipc_event_t ev;
+	if (share_in_wait(phone, RW, AS_AREA_READ, &ev) != EPERM)
+		return "writable share of a read-only offer not refused";
+	if (share_in_wait(phone, AS_AREA_READ, RW | AS_AREA_EXEC, &ev) != EPERM)
+		return "offer beyond the sharer's area not refused";
+	if (share_in_wait(phone, AS_AREA_READ, AS_AREA_READ, &ev) != EOK)
+		return "read-only share of a read-only offer";
+	uintptr_t ro = ev.args[0];
+	if (as_area_change_flags(THREAD->task->as, ro, RW) != EPERM)
+		return "read-only share made writable";
+	if (share_in_wait(phone, RW, 0, &ev) != EOK)
+		return "writable share of the area's own flags";
+	as_area_info_t info;
+	if (as_area_query(THREAD->task->as, ev.args[0], &info) != EOK ||
+	    !(info.flags & AS_AREA_WRITE))
+		return "writable share flags";
+	if (as_area_destroy(THREAD->task->as, ev.args[0]) != EOK ||
+	    as_area_destroy(THREAD->task->as, ro) != EOK)
+		return "share destroy";
+	return NULL;
+}
+
 static const char *share_script(cap_handle_t phone)
 {
 	uintptr_t mine = AREA + 0x1000000;
@@ -158,7 +199,7 @@ static const char *share_script(cap_handle_t phone)
 	if (call_and_wait(phone, IPC_M_SHARE_IN, AS_AREA_ANY, 0x100000, AS_AREA_READ,
 		&ev) != ELIMIT)
 		return "share in larger than the area not refused";
-	return NULL;
+	return share_rights_script(phone);
 }
 
 static void client_main(void *arg)

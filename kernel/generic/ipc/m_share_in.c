@@ -4,7 +4,10 @@
  *             args[1] = size in bytes, args[2] = flags wanted (AS_AREA_*)
  *   received: args[0] = 0, args[1] = size, args[2] = flags
  *   answer:   EOK, args[0] = base of the receiver's area (at least size
- *             bytes, with at least the flags wanted)
+ *             bytes), args[1] = the flags the caller may have (AS_AREA_*,
+ *             no more than the area's; 0: the area's own): fewer than the
+ *             flags wanted is EPERM for both sides, and the caller's
+ *             mapping never gains more (as_area_change_flags)
  *   caller:   args[0] = where the area was mapped
  */
 #include <ipc/methods.h>
@@ -40,8 +43,14 @@ static errno_t si_answer_preprocess(call_t *call)
 		return rc;
 	if (pages < call->share_pages)
 		return ELIMIT;
-	if ((call->share_flags & ~area_flags) != 0)
+	unsigned offered = (unsigned) call->data.args[1];
+	if (offered == 0)
+		offered = area_flags;
+	if (call->data.args[1] > UINT32_MAX || (offered & ~area_flags) != 0)
+		return EPERM; /* cannot give more than one has */
+	if ((call->share_flags & ~offered) != 0)
 		return EPERM;
+	call->share_max = offered;
 	return EOK;
 }
 
@@ -50,8 +59,9 @@ static void si_answer_process(call_t *call, ipc_event_t *ev)
 	if ((errno_t) ev->imethod != EOK)
 		return;
 	uintptr_t base = call->user_addr;
-	errno_t rc = as_area_create(THREAD->task->as, &base, call->share_pages * PAGE,
-	    call->share_flags, call->shared, call->share_offset);
+	errno_t rc = as_area_create_shared(THREAD->task->as, &base,
+	    call->share_pages * PAGE, call->share_flags, call->share_max, call->shared,
+	    call->share_offset);
 	if (rc != EOK)
 		ev->imethod = (sysarg_t) rc;
 	ev->args[0] = rc == EOK ? base : 0;

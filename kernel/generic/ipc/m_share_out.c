@@ -4,8 +4,9 @@
  *             receiver may have (AS_AREA_*; 0: the area's own)
  *   received: args[0] = 0, args[1] = size in bytes, args[2] = flags allowed
  *   answer:   EOK, args[0] = where to map (or AS_AREA_ANY), args[1] = flags
- *             (a subset of those allowed; 0: all); the answerer learns the
- *             address in args[0]
+ *             (a subset of those allowed, else EPERM; 0: all); the answerer
+ *             learns the address in args[0]. The mapping never gains more
+ *             than allowed (as_area_change_flags)
  */
 #include <ipc/methods.h>
 #include <cpu.h>
@@ -44,8 +45,9 @@ static errno_t so_answer_preprocess(call_t *call)
 	if ((flags & ~call->share_flags) != 0)
 		return EPERM;
 	uintptr_t base = call->data.args[0];
-	errno_t rc = as_area_create(THREAD->task->as, &base, call->share_pages * PAGE,
-	    flags, call->shared, call->share_offset);
+	errno_t rc = as_area_create_shared(THREAD->task->as, &base,
+	    call->share_pages * PAGE, flags, call->share_flags, call->shared,
+	    call->share_offset);
 	if (rc == EOK)
 		call->data.args[0] = base;
 	return rc;

@@ -169,9 +169,11 @@ void as_commit_uncharge(as_t *as, size_t size)
 /** as_area_create; @a charged: the area counts against QUOTA_MEMORY, and
  *  @a precharged: its pages are counted already (given back on failure). */
 static errno_t area_create(as_t *as, uintptr_t *base, size_t size, unsigned flags,
-    mem_object_t *obj, size_t obj_offset, bool charged, bool precharged)
+    unsigned max, mem_object_t *obj, size_t obj_offset, bool charged, bool precharged)
 {
 	errno_t rc = check_create_args(*base, size, flags);
+	if (rc == EOK && (flags & AS_AREA_RIGHTS & ~max) != 0)
+		rc = EPERM;
 	size_t pages = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE;
 	if (rc == EOK && obj != NULL &&
 	    (obj_offset > obj->pages || pages > obj->pages - obj_offset))
@@ -204,6 +206,7 @@ static errno_t area_create(as_t *as, uintptr_t *base, size_t size, unsigned flag
 	area->charged = charged;
 	area->pages = pages;
 	area->flags = flags;
+	area->max_flags = max & AS_AREA_RIGHTS;
 	area->obj = obj;
 	area->obj_offset = obj_offset;
 
@@ -228,13 +231,20 @@ errno_t as_area_create(as_t *as, uintptr_t *base, size_t size, unsigned flags,
     mem_object_t *obj, size_t obj_offset)
 {
 	bool charged = obj == NULL && !(flags & AS_AREA_NORESERVE);
-	return area_create(as, base, size, flags, obj, obj_offset, charged, false);
+	return area_create(
+	    as, base, size, flags, AS_AREA_RIGHTS, obj, obj_offset, charged, false);
+}
+
+errno_t as_area_create_shared(as_t *as, uintptr_t *base, size_t size, unsigned flags,
+    unsigned max, mem_object_t *obj, size_t obj_offset)
+{
+	return area_create(as, base, size, flags, max, obj, obj_offset, false, false);
 }
 
 errno_t as_area_create_precharged(
     as_t *as, uintptr_t *base, size_t size, unsigned flags, mem_object_t *obj)
 {
-	return area_create(as, base, size, flags, obj, 0, true, true);
+	return area_create(as, base, size, flags, AS_AREA_RIGHTS, obj, 0, true, true);
 }
 
 /** Unmaps pages [first, first + count) of @a area. Lock held. */
@@ -329,6 +339,8 @@ errno_t as_area_change_flags(as_t *as, uintptr_t base, unsigned flags)
 		rc = ENOENT;
 	else if (area->obj->type != MEM_OBJECT_ANON || area->obj->refcount != 1)
 		rc = EPERM;
+	else if ((flags & AS_AREA_RIGHTS & ~area->max_flags) != 0)
+		rc = EPERM; /* beyond what its sharer offered */
 	else if ((flags ^ area->flags) & AS_AREA_NORESERVE)
 		rc = EINVAL; /* the object's commitment is fixed at creation */
 	if (rc == EOK) {

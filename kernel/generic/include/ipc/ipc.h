@@ -98,7 +98,8 @@ typedef struct call {
 	struct mem_object *shared; /* the object being shared */
 	size_t share_offset;	   /* its first shared page */
 	size_t share_pages;
-	unsigned share_flags; /* the most the other side may get */
+	unsigned share_flags; /* OUT: the most the receiver may get; IN: wanted */
+	unsigned share_max;   /* the rights of the new mapping (as_area_t.max_flags) */
 } call_t;
 
 /**

@@ -19,6 +19,10 @@ typedef struct as_area {
 	uintptr_t base;
 	size_t pages;
 	unsigned flags; /* AS_AREA_* */
+	/* Its rights: the access flags (AS_AREA_RIGHTS) it may ever have. All
+	 * for an area of its own object; for a mapping of another's object,
+	 * what its sharer offered (as_area_create_shared). */
+	unsigned max_flags;
 	mem_object_t *obj;
 	size_t obj_offset; /* first object page mapped at base */
 	bool charged;	   /* its pages count in as->committed (QUOTA_MEMORY) */
@@ -57,6 +61,13 @@ void as_destroy(as_t *as);
  */
 errno_t as_area_create(as_t *as, uintptr_t *base, size_t size, unsigned flags,
     mem_object_t *obj, size_t obj_offset);
+/** The access flags an area's rights are made of. */
+#define AS_AREA_RIGHTS (AS_AREA_READ | AS_AREA_WRITE | AS_AREA_EXEC)
+/** as_area_create of a mapping of @a obj, which another task shares, with
+ *  rights @a max (AS_AREA_RIGHTS bits): @a flags beyond them are EPERM, and
+ *  as_area_change_flags never goes beyond them either. */
+errno_t as_area_create_shared(as_t *as, uintptr_t *base, size_t size, unsigned flags,
+    unsigned max, mem_object_t *obj, size_t obj_offset);
 /** Counts @a size bytes (rounded up to pages) against @a as's QUOTA_MEMORY
  *  (ELIMIT past it), for an area made with as_area_create_precharged. */
 errno_t as_commit_charge(as_t *as, size_t size);
@@ -71,9 +82,10 @@ errno_t as_area_create_precharged(
 errno_t as_area_resize(as_t *as, uintptr_t base, size_t size);
 errno_t as_area_destroy(as_t *as, uintptr_t base);
 /** Gives the area starting at @a base new rights @a flags (rules as for
- *  creation); only for anonymous areas no other address space maps, so a
- *  shared area can never gain rights, and AS_AREA_NORESERVE must stay as it
- *  was. ENOENT, EINVAL, EPERM. */
+ *  creation); only for anonymous areas no other address space maps, never
+ *  beyond the area's max_flags (a mapping shared read-only stays so after
+ *  its sharer is gone), and AS_AREA_NORESERVE must stay as it was. ENOENT,
+ *  EINVAL, EPERM. */
 errno_t as_area_change_flags(as_t *as, uintptr_t base, unsigned flags);
 /** Describes the area containing @a addr; ENOENT if none. */
 errno_t as_area_query(as_t *as, uintptr_t addr, as_area_info_t *info);

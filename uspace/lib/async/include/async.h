@@ -340,8 +340,14 @@ static inline task_id_t async_call_task_id(const ipc_call_t *call)
 _NODISCARD errno_t async_share_in_start(
     async_exch_t *exch, size_t size, sysarg_t arg, unsigned flags, void **dst);
 bool async_share_in_receive(ipc_call_t *call, size_t *size, unsigned *flags);
-/** Shares the area at @a src (at least the size asked for). */
+/** Shares the area at @a src (at least the size asked for) with the area's
+ *  own flags. */
 _NODISCARD errno_t async_share_in_finalize(ipc_call_t *call, void *src);
+/** Shares the area at @a src allowing the client @a flags only (AS_AREA_*,
+ *  no more than the area has; 0: the area's): a client that asked for more
+ *  gets EPERM, and its mapping never gains more. */
+_NODISCARD errno_t async_share_in_finalize_flags(
+    ipc_call_t *call, void *src, unsigned flags);
 /** Shares the area at @a src with the server, allowing @a flags (0: the
  *  area's). */
 _NODISCARD errno_t async_share_out_start(async_exch_t *exch, void *src, unsigned flags);

@@ -277,7 +277,12 @@ bool async_share_in_receive(ipc_call_t *call, size_t *size, unsigned *flags)
 
 errno_t async_share_in_finalize(ipc_call_t *call, void *src)
 {
-	const sysarg_t args[IPC_CALL_ARGS] = {(sysarg_t) src};
+	return async_share_in_finalize_flags(call, src, 0);
+}
+
+errno_t async_share_in_finalize_flags(ipc_call_t *call, void *src, unsigned flags)
+{
+	const sysarg_t args[IPC_CALL_ARGS] = {(sysarg_t) src, flags};
 	return async_answer_args(call, EOK, args);
 }
 
