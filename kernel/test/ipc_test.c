@@ -7,6 +7,7 @@
 #include <cpu.h>
 #include <ipc/ipc.h>
 #include <ipc/fastpath.h>
+#include <ipc/methods.h>
 #include <log/ipclog.h>
 #include <mm/frame.h>
 #include <mm/kmalloc.h>
@@ -774,6 +775,62 @@ KTEST(cap_revoke_answers_calls_in_flight_with_ehangup)
 	KT_ASSERT_EQ(ev.label, 30);
 	KT_ASSERT_EQ(echo(h), EOK);
 	release(h);
+	server_stop(&s);
+}
+
+/** A copy of phone @a h of @a from, as CONNECTION_CLONE makes one, in the
+ *  kernel task's table with @a rights; CAP_NULL on failure. */
+static cap_handle_t copy_to_kernel(task_t *from, cap_handle_t h, cap_rights_t rights)
+{
+	kobject_t *obj;
+	if (cap_lookup(&from->caps, h, KOBJECT_PHONE, CAP_RIGHT_CLONE, &obj) != EOK)
+		return CAP_NULL;
+	phone_t *copy;
+	errno_t rc = phone_copy_for_clone((phone_t *) obj, rights, &copy);
+	kobject_put(obj);
+	cap_handle_t out = CAP_NULL;
+	if (rc == EOK &&
+	    cap_alloc_rights(&kernel_task.caps, &copy->kobj, rights, 0, &out) != EOK)
+		kobject_put(&copy->kobj);
+	return out;
+}
+
+KTEST(cap_derived_phones_end_with_the_task_that_derived_them)
+{
+	server_t s, deriver;
+	KT_ASSERT_EQ(server_start(&s, "rx", true), EOK); /* takes nothing yet */
+	KT_ASSERT_EQ(server_start(&deriver, "deriver", false), EOK);
+	size_t caps_before = cap_count(&kernel_task.caps);
+	/* The deriver holds a phone to s, derives from it and passes a copy of
+	 * the derived phone on (to us), and a copy of its original too. */
+	cap_handle_t ht, dt;
+	const cap_rights_t some = CAP_RIGHT_CALL | CAP_RIGHT_CLONE;
+	KT_ASSERT_EQ(ipc_phone_connect_new(deriver.task, &s.task->box, 0, &ht), EOK);
+	KT_ASSERT_EQ(ipc_phone_derive(deriver.task, ht, some, &dt), EOK);
+	cap_handle_t via_derived = copy_to_kernel(deriver.task, dt, CAP_RIGHT_CALL);
+	cap_handle_t via_original = copy_to_kernel(deriver.task, ht, CAP_RIGHTS_PHONE);
+	KT_ASSERT(via_derived != CAP_NULL && via_original != CAP_NULL);
+	ipc_data_t m = {.method = M_ECHO, .args = {2}};
+	for (int i = 0; i < 2; i++) /* in flight: the server holds them */
+		KT_ASSERT_EQ(ipc_call(via_derived, &m, 40 + i), EOK);
+	KT_ASSERT_EQ(ipc_call(via_original, &m, 50), EOK);
+
+	server_stop(&deriver);
+	ipc_event_t ev;
+	for (int i = 0; i < 2; i++) { /* answered at its death, s still held */
+		KT_ASSERT_EQ(next_answer(&ev), EHANGUP);
+		KT_ASSERT_EQ(ev.label, 40 + i);
+	}
+	KT_ASSERT_EQ(echo(via_derived), EHANGUP); /* no call goes through it */
+	semaphore_up(&s.go);
+	KT_ASSERT_EQ(next_answer(&ev), EOK); /* a copy of the original goes on */
+	KT_ASSERT_EQ(ev.label, 50);
+	KT_ASSERT_EQ(echo(via_original), EOK);
+	/* ht, dt and the copy of dt hung up (not the copy of ht). */
+	KT_ASSERT(reaches(&s.hungups, 3));
+	release(via_derived);
+	release(via_original);
+	KT_ASSERT_EQ(cap_count(&kernel_task.caps), caps_before);
 	server_stop(&s);
 }
 

@@ -1,7 +1,9 @@
 /*
  * IPC clean-up when a task dies (its last thread is gone), in this order:
  *  1. its answerbox stops taking calls and answers (senders get EHANGUP);
- *  2. its phones are hung up (servers get PHONE_HUNGUP);
+ *  2. its phones are hung up (servers get PHONE_HUNGUP); a phone it derived
+ *     is revoked, so every copy it passed on is hung up too and their calls
+ *     still queued are answered EHANGUP (ipc/derive.c);
  *  3. phones connected to it are slammed (their owners get EHANGUP on send);
  *  4. requests queued for it or received but unanswered are answered EHANGUP;
  *  5. answers to its own calls are dropped (later answers are dropped on arrival);
@@ -19,10 +21,13 @@ static void hang_up_phones(task_t *task)
 		spinlock_lock(&t->lock);
 		kobject_t *obj = t->slots[i].obj;
 		bool phone = obj != NULL && obj->type == KOBJECT_PHONE;
+		bool derived = phone && (t->slots[i].flags & CAP_SLOT_DERIVED);
 		if (phone)
 			kobject_get(obj);
 		spinlock_unlock(&t->lock);
-		if (phone) {
+		if (derived) {
+			phone_revoke_copies((phone_t *) obj, task); /* takes the ref */
+		} else if (phone) {
 			phone_hangup((phone_t *) obj, task);
 			kobject_put(obj);
 		}

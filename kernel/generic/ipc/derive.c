@@ -15,6 +15,9 @@
  *      its calls still queued there with EHANGUP; a call the server has
  *      already taken is answered EHANGUP when the server answers it;
  *   4. frees the handle itself.
+ * A task's death does steps 2 and 3 for every phone it derived and still
+ * holds (phone_revoke_copies, from ipc/death.c): what it derived and passed
+ * on lives no longer than it does.
  * Lock order as in the IPC core: phone->lock -> box lock; the scans below
  * take the box lock alone and drop it before touching a phone.
  */
@@ -227,6 +230,18 @@ static void copy_revoke(phone_t *phone, answerbox_t *box, task_t *self)
 	kobject_put(&phone->kobj);
 }
 
+void phone_revoke_copies(phone_t *phone, task_t *by)
+{
+	phone_origin_t *origin = phone->origin;
+	phone_origin_get(origin); /* another thread may release the handle */
+	origin_mark_revoked(origin);
+	/* The derived phone itself may already be hung up: its copies are not. */
+	copy_revoke(phone, origin->box, by); /* drops the caller's reference */
+	for (phone_t *p; (p = origin_next_copy(origin)) != NULL;)
+		copy_revoke(p, origin->box, by);
+	phone_origin_put(origin);
+}
+
 errno_t ipc_phone_revoke(task_t *owner, cap_handle_t phone_h)
 {
 	kobject_t *obj;
@@ -235,19 +250,11 @@ errno_t ipc_phone_revoke(task_t *owner, cap_handle_t phone_h)
 	errno_t rc = cap_query(&owner->caps, phone_h, &obj, &rights, &flags);
 	if (rc != EOK)
 		return rc;
-	phone_t *phone = (phone_t *) obj;
 	if (obj->type != KOBJECT_PHONE || !(flags & CAP_SLOT_DERIVED)) {
 		kobject_put(obj);
 		return EPERM;
 	}
-	phone_origin_t *origin = phone->origin;
-	phone_origin_get(origin); /* another thread may release the handle */
-	origin_mark_revoked(origin);
-	/* The derived phone itself may already be hung up: its copies are not. */
-	copy_revoke(phone, origin->box, owner); /* drops the query's reference */
-	for (phone_t *p; (p = origin_next_copy(origin)) != NULL;)
-		copy_revoke(p, origin->box, owner);
-	phone_origin_put(origin);
+	phone_revoke_copies((phone_t *) obj, owner); /* drops the query's reference */
 	if (cap_free(&owner->caps, phone_h, KOBJECT_PHONE, 0, &obj) == EOK)
 		kobject_put(obj);
 	return EOK;

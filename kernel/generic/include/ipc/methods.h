@@ -98,6 +98,11 @@ errno_t phone_copy_for_clone(phone_t *src, cap_rights_t rights, phone_t **copy);
 /** Answers the calls sent through @a phone still queued in @a box with
  *  EHANGUP (the phone was revoked). */
 void phone_fail_queued_calls(answerbox_t *box, phone_t *phone);
+/** Steps 2 and 3 of a revocation (ipc/derive.c): derived @a phone and every
+ *  copy made from it are hung up (PHONE_HUNGUP from @a by), their queued
+ *  calls answered EHANGUP. Takes over the caller's reference on @a phone;
+ *  its handle stays for the caller to free. */
+void phone_revoke_copies(phone_t *phone, struct task *by);
 
 /** Disconnects @a phone, sending PHONE_HUNGUP (from @a sender) if it was connected. */
 void phone_hangup(phone_t *phone, struct task *sender);
