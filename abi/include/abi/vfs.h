@@ -23,6 +23,15 @@
 #define VFS_SERVICE_NAME "vfs"
 #define VFS_IFACE_CLIENT 0x76667301
 #define VFS_IFACE_FS	 0x76667302
+/* A file session: IPC_M_CONNECT_ME_TO (VFS_IFACE_FILE, the vfs service,
+ * fd) binds a new connection to the caller's open file fd alone (its
+ * position and access mode; EBADF for no such descriptor). On it only
+ * VFS_READ, VFS_WRITE, VFS_SEEK, VFS_TRUNCATE, VFS_FSTAT, VFS_READDIR and
+ * VFS_SYNC with descriptor 0 (the file) are served, everything else is
+ * EPERM; a file opened O_RDONLY refuses VFS_WRITE and VFS_TRUNCATE with
+ * EBADF. The phone comes without CAP_RIGHT_FORWARD and keeps
+ * CAP_RIGHT_CLONE: it names one file, so it may be handed on. */
+#define VFS_IFACE_FILE 0x76667303
 
 #define VFS_PATH_MAX   1024
 #define VFS_NAME_MAX   255

@@ -111,10 +111,81 @@ static void test_vfs_connection_is_not_handed_on(void)
 	CHECK(close(fd) == 0);
 }
 
+/** Writes @a text as the whole of file @a path. */
+static void put_file(const char *path, const char *text)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC);
+	CHECK(fd >= 0);
+	CHECK(write(fd, text, strlen(text)) == (ssize_t) strlen(text));
+	CHECK(close(fd) == 0);
+}
+
+/** A session's rights: forwarding withheld, calls and copies allowed. */
+static void check_session_rights(async_sess_t *sess)
+{
+	async_exch_t *exch = async_exchange_begin(sess);
+	CHECK(exch != NULL);
+	cap_info_t info;
+	CHECK_RC(cap_info(async_exchange_phone(exch), &info), EOK);
+	CHECK(info.kind == CAP_KIND_PHONE);
+	CHECK((info.rights & (CAP_RIGHT_CALL | CAP_RIGHT_CLONE)) ==
+	    (CAP_RIGHT_CALL | CAP_RIGHT_CLONE));
+	CHECK(!(info.rights & CAP_RIGHT_FORWARD));
+	/* It reaches its file only: no path, no other descriptor. */
+	CHECK_RC(async_req_write(exch, VFS_MKDIR, 0, 0, "/bysession", 10, NULL), EPERM);
+	CHECK_RC(async_req_1_0(exch, VFS_CLOSE, 0), EPERM);
+	CHECK_RC(async_req_3_0(exch, VFS_SEEK, 1, 0, SEEK_SET), EBADF);
+	CHECK_RC(async_req_3_0(exch, VFS_SEEK, 0, 0, SEEK_SET), EOK);
+	async_exchange_end(exch);
+	struct stat st;
+	CHECK(stat("/bysession", &st) != 0);
+}
+
+static void test_read_only_file_session_refuses_writes(void)
+{
+	put_file("/session", "abcdef");
+	int fd = open("/session", O_RDONLY);
+	CHECK(fd >= 0);
+	errno_t rc = EOK;
+	async_sess_t *sess = vfs_file_session(fd, &rc);
+	CHECK(sess != NULL && rc == EOK);
+	if (sess == NULL)
+		return;
+	char buf[16] = {0};
+	size_t n = 0;
+	CHECK_RC(vfs_session_read(sess, buf, sizeof(buf), &n), EOK);
+	CHECK(n == 6 && memcmp(buf, "abcdef", 6) == 0);
+	CHECK_RC(vfs_session_write(sess, "XY", 2, &n), EBADF);
+	check_session_rights(sess);
+	/* The session holds the open file: closing the descriptor keeps it. */
+	CHECK(close(fd) == 0);
+	CHECK_RC(vfs_session_read(sess, buf, 3, &n), EOK);
+	CHECK(n == 3 && memcmp(buf, "abc", 3) == 0);
+	CHECK_RC(async_hangup(sess), EOK);
+	CHECK(vfs_file_session(fd, &rc) == NULL && rc == EBADF); /* closed */
+
+	/* Opened for writing, its session writes. */
+	fd = open("/session", O_RDWR);
+	CHECK(fd >= 0);
+	sess = vfs_file_session(fd, &rc);
+	CHECK(sess != NULL);
+	if (sess != NULL) {
+		CHECK_RC(vfs_session_write(sess, "XY", 2, &n), EOK);
+		CHECK(n == 2);
+		CHECK_RC(async_hangup(sess), EOK);
+	}
+	CHECK(read(fd, buf, 4) == 4 && memcmp(buf, "cdef", 4) == 0); /* position shared */
+	CHECK(lseek(fd, 0, SEEK_SET) == 0);
+	CHECK(read(fd, buf, 2) == 2 && memcmp(buf, "XY", 2) == 0);
+	CHECK(close(fd) == 0);
+	CHECK(unlink("/session") == 0);
+}
+
 void task_tests(void)
 {
 	RUN(test_8_clients_write_their_regions);
 	RUN(test_pass_gives_child_the_file);
 	RUN(test_dead_fs_gives_eio_and_unmounts);
 	RUN(test_vfs_connection_is_not_handed_on);
+	RUN(test_read_only_file_session_refuses_writes);
 }

@@ -266,6 +266,21 @@ errno_t vfs_fd_close(vfs_table_t *t, sysarg_t fd)
 	return f != NULL ? EOK : EBADF;
 }
 
+vfs_table_t *vfs_table_of_file(vfs_file_t *file)
+{
+	vfs_table_t *t = calloc(1, sizeof(*t));
+	if (t != NULL)
+		t->fds[0] = file;
+	return t;
+}
+
+void vfs_table_of_file_free(vfs_table_t *t)
+{
+	for (sysarg_t fd = 0; fd < VFS_FDS_MAX; fd++)
+		(void) vfs_fd_close(t, fd); /* EBADF for the empty ones */
+	free(t);
+}
+
 /** How many tables no connected task uses; tables_lock is held. */
 static unsigned pending_count_locked(void)
 {

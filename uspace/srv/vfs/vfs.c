@@ -2,7 +2,8 @@
  * vfs: ports and loops. Clients connect to service "vfs" with
  * VFS_IFACE_CLIENT; each connection's calls are handled one at a time in
  * its fibril, on the descriptor table of the client's task. File-system
- * servers connect with VFS_IFACE_FS (fs.c).
+ * servers connect with VFS_IFACE_FS (fs.c), file sessions with
+ * VFS_IFACE_FILE (session.c).
  */
 #include "vfs.h"
 #include <fibril.h>
@@ -76,6 +77,8 @@ int main(int argc, char *argv[])
 	errno_t rc = service_register(svc, VFS_IFACE_CLIENT, vfs_client_connection, NULL);
 	if (rc == EOK)
 		rc = service_register(svc, VFS_IFACE_FS, vfs_fs_connection, NULL);
+	if (rc == EOK)
+		rc = service_register(svc, VFS_IFACE_FILE, vfs_session_connection, NULL);
 	if (rc != EOK) {
 		printf("vfs: cannot register: %s\n", strerror(rc));
 		return 1;

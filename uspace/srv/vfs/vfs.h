@@ -4,7 +4,8 @@
  * Parts: fs.c (file-system servers, calls to them, death), mount.c (the
  * mount table and path resolution), file.c (open files and per-task
  * descriptor tables), ops.c (the client calls), pager.c (the pager of mapped
- * files), vfs.c (ports and loops).
+ * files), session.c (file sessions: a connection bound to one open file),
+ * vfs.c (ports and loops).
  *
  * Locks, in the order they nest (no file-system call and no wait for a
  * client is made holding any but mount_op_lock and a file's lock):
@@ -146,6 +147,15 @@ void vfs_file_put(vfs_file_t *file);
 errno_t vfs_fd_close(vfs_table_t *t, sysarg_t fd);
 errno_t vfs_fd_pass(
     vfs_table_t *t, sysarg_t fd, task_id_t caller, task_id_t target, int *newfd);
+/** A table of no task holding @a file (its reference moves in) as
+ *  descriptor 0: a file session's (session.c); NULL without memory. */
+vfs_table_t *vfs_table_of_file(vfs_file_t *file);
+/** Closes the descriptors of a vfs_table_of_file() table and frees it. */
+void vfs_table_of_file_free(vfs_table_t *t);
+
+/* session.c */
+/** A connection asking for a file session (VFS_IFACE_FILE). */
+void vfs_session_connection(ipc_call_t *icall, void *arg);
 
 /* ops.c */
 void vfs_client_call(vfs_table_t *t, ipc_call_t *call);

@@ -17,6 +17,8 @@
 #include <stdint.h>
 #include <task.h>
 
+typedef struct async_sess async_sess_t; /* async.h */
+
 _NODISCARD errno_t vfs_open(const char *path, unsigned flags, int *fd);
 _NODISCARD errno_t vfs_close(int fd);
 /** Reads up to @a size bytes (any number of protocol calls); *@a nread
@@ -57,6 +59,21 @@ _NODISCARD errno_t vfs_pass(int fd, task_id_t task, int *newfd);
  *  the file stays open while the connection does. EBADF (also opened
  *  write-only), ENOMEM. */
 _NODISCARD errno_t vfs_pager_connect(int fd, cap_handle_t *phone);
+
+/** A file session (VFS_IFACE_FILE): a new connection bound to the open
+ *  file of @a fd alone, with its position and access mode (a session of a
+ *  file opened O_RDONLY refuses writes with EBADF). Its phone may be handed
+ *  on (CONNECTION_CLONE); it stays valid after @a fd is closed. NULL with
+ *  *@a rc: EBADF, ENOMEM. */
+async_sess_t *vfs_file_session(int fd, errno_t *rc);
+/** Reads up to @a size bytes (at most IPC_DATA_MAX) at the session's
+ *  position, which moves on; *@a nread bytes came (0: the end). */
+_NODISCARD errno_t vfs_session_read(
+    async_sess_t *sess, void *buf, size_t size, size_t *nread);
+/** Writes up to @a size bytes (at most IPC_DATA_MAX) at the session's
+ *  position; *@a nwritten bytes went. */
+_NODISCARD errno_t vfs_session_write(
+    async_sess_t *sess, const void *buf, size_t size, size_t *nwritten);
 
 /** Makes @a path absolute and normalised in @a out (VFS_PATH_MAX + 1
  *  bytes). */

@@ -344,3 +344,41 @@ errno_t vfs_cwd_get(char *buf, size_t size)
 	fibril_mutex_unlock(&vfs_client_lock);
 	return rc;
 }
+
+async_sess_t *vfs_file_session(int fd, errno_t *rc)
+{
+	return service_connect(
+	    service_id_from_name(VFS_SERVICE_NAME), VFS_IFACE_FILE, (sysarg_t) fd, rc);
+}
+
+/** @a method (descriptor 0: the session's file) with @a size bytes of
+ *  @a buf moved by @a xfer; the bytes moved in *@a done. */
+static errno_t vfs_session_xfer(async_sess_t *sess, sysarg_t method, async_step_fn_t xfer,
+    void *buf, size_t size, size_t *done)
+{
+	*done = 0;
+	async_exch_t *exch = async_exchange_begin(sess);
+	if (exch == NULL)
+		return ENOMEM;
+	const sysarg_t args[IPC_CALL_ARGS] = {0};
+	async_step_data_t data = {.buf = buf, .size = size};
+	const async_step_t step = {xfer, &data};
+	ipc_call_t answer;
+	errno_t rc = async_req_steps(exch, method, args, &step, 1, &answer);
+	async_exchange_end(exch);
+	if (rc == EOK)
+		*done = answer.args[0];
+	return rc;
+}
+
+errno_t vfs_session_read(async_sess_t *sess, void *buf, size_t size, size_t *nread)
+{
+	return vfs_session_xfer(sess, VFS_READ, async_step_read, buf, size, nread);
+}
+
+errno_t vfs_session_write(
+    async_sess_t *sess, const void *buf, size_t size, size_t *nwritten)
+{
+	return vfs_session_xfer(
+	    sess, VFS_WRITE, async_step_write, (void *) buf, size, nwritten);
+}
