@@ -11,6 +11,7 @@
 #include <log/ipclog.h>
 #include <mm/frame.h>
 #include <mm/kmalloc.h>
+#include <proc/quota.h>
 #include <proc/task.h>
 #include <proc/thread.h>
 #include <synch/mutex.h>
@@ -831,6 +832,59 @@ KTEST(cap_derived_phones_end_with_the_task_that_derived_them)
 	release(via_derived);
 	release(via_original);
 	KT_ASSERT_EQ(cap_count(&kernel_task.caps), caps_before);
+	server_stop(&s);
+}
+
+/** The kernel task's unanswered calls (QUOTA_CALLS use). */
+static uint64_t calls_out(void)
+{
+	quota_info_t q;
+	quota_get(&kernel_task, &q);
+	return q.used[QUOTA_CALLS];
+}
+
+static uint64_t saved_calls_limit;
+
+static void calls_limit_restore(void *arg)
+{
+	(void) arg;
+	__atomic_store_n(
+	    &kernel_task.quota[QUOTA_CALLS], saved_calls_limit, __ATOMIC_RELAXED);
+}
+
+KTEST(ipc_outstanding_calls_stop_at_the_task_quota)
+{
+	server_t s;
+	KT_ASSERT_EQ(server_start(&s, "qc", true), EOK); /* takes nothing yet */
+	cap_handle_t a = connect(&s, 0), b = connect(&s, 0);
+	uint64_t used = calls_out();
+	/* The limit is lowered here directly and put back when the test ends
+	 * (the kernel task's own limits can only be lowered through quota_set). */
+	saved_calls_limit = kernel_task.quota[QUOTA_CALLS];
+	ktest_cleanup(calls_limit_restore, NULL);
+	__atomic_store_n(&kernel_task.quota[QUOTA_CALLS], used + 3, __ATOMIC_RELAXED);
+	ipc_data_t m = {.method = M_ECHO, .args = {1}};
+	KT_ASSERT_EQ(ipc_call(a, &m, 1), EOK);
+	KT_ASSERT_EQ(ipc_call(b, &m, 2), EOK);
+	KT_ASSERT_EQ(ipc_call(a, &m, 3), EOK);
+	KT_ASSERT_EQ(calls_out(), used + 3);
+	/* Past the limit, on any phone: ELIMIT, nothing sent or counted. */
+	KT_ASSERT_EQ(ipc_call(b, &m, 4), ELIMIT);
+	KT_ASSERT_EQ(ipc_call(a, &m, 5), ELIMIT);
+	KT_ASSERT_EQ(calls_out(), used + 3);
+	semaphore_up(&s.go);
+	ipc_event_t ev;
+	for (sysarg_t label = 1; label <= 3; label++) {
+		KT_ASSERT_EQ(next_answer(&ev), EOK);
+		KT_ASSERT_EQ(ev.label, label);
+	}
+	KT_ASSERT_EQ(calls_out(), used); /* answered calls count no more */
+	KT_ASSERT_EQ(ipc_call(b, &m, 6), EOK);
+	KT_ASSERT_EQ(next_answer(&ev), EOK);
+	KT_ASSERT_EQ(ev.label, 6);
+	KT_ASSERT_EQ(s.requests, 4);
+	release(a);
+	release(b);
 	server_stop(&s);
 }
 
