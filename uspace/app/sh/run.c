@@ -98,8 +98,11 @@ static void foreground_created(task_id_t id, void *arg)
 /** Reports a failed spawn of @a name and returns its $?. */
 static int spawn_failed(sh_t *sh, const char *name, errno_t rc, bool joined)
 {
-	if (rc == EHANGUP && joined) {
-		/* The loader went while loading: Ctrl-C killed the task. */
+	if (joined && (rc == EHANGUP || rc == ENOENT)) {
+		/* The task existed and joined the foreground, then went while
+		 * being set up: Ctrl-C killed it. The loader's hang-up gives
+		 * EHANGUP; a later set-up step naming the gone task (its
+		 * permissions, quotas, files or wait) gives ENOENT. */
 		sh_printf(sh, -1, "killed\n");
 		return SH_STATUS_KILLED;
 	}
