@@ -2,9 +2,10 @@
  * The client side: call records, phones and their slots, sending and
  * waiting, sessions and exchanges, connecting and hanging up.
  *
- * A call record (amsg_t) comes from the sending fibril's cache and its
- * address is the call's answer label, so the manager finds it at once when
- * the answer arrives. A phone never has more than IPC_MAX_ASYNC_CALLS calls
+ * A call record (amsg_t) comes from the sending fibril's cache, or for a
+ * synchronous request (async_req_call) lives in the caller's stack frame,
+ * which waits until the answer is collected; its address is the call's
+ * answer label, so the manager finds it at once when the answer arrives. A phone never has more than IPC_MAX_ASYNC_CALLS calls
  * in flight by the framework's own count (which drops only when an answer is
  * received, so it never undercounts the kernel's); a sender beyond that
  * waits for the next answer, which hands its slot straight to the first
@@ -98,6 +99,7 @@ static amsg_t *amsg_get(void)
 	m->phone = NULL;
 	m->done = false;
 	m->forget = false;
+	m->on_stack = false;
 	m->dataptr = NULL;
 	fibril_event_initialize(&m->done_event);
 	list_append(&m->link, &af->outstanding);
@@ -109,6 +111,8 @@ static amsg_t *amsg_get(void)
 static void amsg_release_locked(amsg_t *m)
 {
 	list_remove(&m->link);
+	if (m->on_stack)
+		return; /* its frame ends with the collection */
 	if (m->cache != NULL)
 		list_append(&m->link, &m->cache->free_msgs);
 	else
@@ -309,18 +313,34 @@ void async_forget(aid_t aid)
 	spinlock_unlock(&async_lock);
 }
 
+/** A synchronous request's record @a m, in its caller's frame, whose answer
+ *  lands whole in @a answer. No lock: nobody else knows @a m until it is
+ *  sent, and the caller collects it before its frame ends (the manager
+ *  touches it only under async_lock, before it marks it done). */
+static void amsg_init_on_stack(amsg_t *m, ipc_call_t *answer)
+{
+	link_initialize(&m->link);
+	m->cache = NULL;
+	m->phone = NULL;
+	m->done = false;
+	m->forget = false;
+	m->on_stack = true;
+	m->dataptr = answer;
+	fibril_event_initialize(&m->done_event);
+}
+
 errno_t async_req_call(async_exch_t *exch, sysarg_t imethod,
     const sysarg_t args[IPC_CALL_ARGS], ipc_call_t *answer)
 {
-	amsg_t *m = exch != NULL ? amsg_get() : NULL;
-	if (m == NULL) {
+	if (exch == NULL) {
 		memset(answer, 0, sizeof(*answer));
-		return exch == NULL ? EINVAL : ENOMEM;
+		return EINVAL;
 	}
-	m->dataptr = answer; /* the whole answer lands there */
-	amsg_send(m, exch->phone, imethod, args, true);
+	amsg_t m;
+	amsg_init_on_stack(&m, answer);
+	amsg_send(&m, exch->phone, imethod, args, true);
 	errno_t retval;
-	async_wait_for((aid_t) m, &retval);
+	async_wait_for((aid_t) &m, &retval);
 	return retval;
 }
 

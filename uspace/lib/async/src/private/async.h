@@ -51,6 +51,8 @@ typedef struct amsg {
 	fibril_event_t done_event;
 	bool done;
 	bool forget;
+	bool on_stack; /* a synchronous request's, in its caller's frame: never
+			* on a list, cached or freed; lives until collected */
 	ipc_call_t *dataptr;
 	ipc_call_t answer;
 } amsg_t;
