@@ -9,6 +9,7 @@
 #include <benchmark.h>
 #include <fibril.h>
 #include <fibril_synch.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <task.h>
@@ -127,6 +128,46 @@ static void test_async_numbered_wrappers(void)
 	CHECK(ipc_get_arg1(&answer) == 6 && ipc_get_arg5(&answer) == 6);
 	CHECK_RC(async_req_0_0(exch, 99999), ENOTSUP); /* the answer's value arrives */
 	async_exchange_end(exch);
+}
+
+typedef struct {
+	async_exch_t *exch;
+	errno_t rc;
+	sysarg_t answer;
+	size_t blocks_added; /* heap blocks the request left in use */
+} sync_req_t;
+
+/** One async_req_0_1 from a fibril that has made no call before, with the
+ *  heap's used blocks counted around it. */
+static errno_t sync_req_fibril(void *arg)
+{
+	sync_req_t *q = arg;
+	malloc_stats_t before, after;
+	if (malloc_check(&before) != NULL)
+		return EIO;
+	q->rc = async_req_0_1(q->exch, ASYNCSRV_M_PING, &q->answer);
+	if (malloc_check(&after) != NULL)
+		return EIO;
+	q->blocks_added = after.used_blocks - before.used_blocks;
+	return EOK;
+}
+
+/** A synchronous request keeps its call record in the caller's frame: the
+ *  first one of a fibril allocates nothing (no record, no per-fibril cache). */
+static void test_async_sync_request_allocates_no_call_record(void)
+{
+	sync_req_t q = {.exch = async_exchange_begin(main_sess)};
+	CHECK(q.exch != NULL);
+	fid_t f = fibril_create(sync_req_fibril, &q);
+	CHECK(f != NULL);
+	fibril_add_ready(f);
+	errno_t frc = EIO;
+	CHECK_RC(fibril_join(f, &frc), EOK);
+	async_exchange_end(q.exch);
+	CHECK_RC(frc, EOK);
+	CHECK_RC(q.rc, EOK);
+	CHECK(q.answer == 1);
+	CHECK(q.blocks_added == 0);
 }
 
 #define PARALLEL_FIBRILS 100
@@ -842,6 +883,7 @@ void async_tests(void)
 		return;
 	RUN(test_async_ping_pong);
 	RUN(test_async_numbered_wrappers);
+	RUN(test_async_sync_request_allocates_no_call_record);
 	RUN(test_async_parallel_100_fibrils);
 	RUN(test_async_serialize_one_exchange_at_a_time);
 	RUN(test_async_atomic_exchanges_interleave);
