@@ -174,6 +174,30 @@ static bool events_expected(void)
 	return events;
 }
 
+/** Where @a m's answer is written: a synchronous request's straight into
+ *  its caller's answer, another's into the record until it is collected. */
+static ipc_call_t *amsg_answer_slot(amsg_t *m)
+{
+	return m->on_stack ? m->dataptr : &m->answer;
+}
+
+/** Marks @a m answered (async_lock held) and wakes its collector. A record
+ *  in its caller's frame is marked last: its caller may then collect it
+ *  without the lock and leave the frame (async_wait_for). */
+static void amsg_done_locked(amsg_t *m)
+{
+	if (m->on_stack) {
+		fibril_notify(&m->done_event);
+		__atomic_store_n(&m->done, true, __ATOMIC_RELEASE);
+		return;
+	}
+	m->done = true;
+	if (m->forget)
+		amsg_release_locked(m);
+	else
+		fibril_notify(&m->done_event);
+}
+
 void async_answer_received(ipc_event_t *ev)
 {
 	amsg_t *m = (amsg_t *) ev->label;
@@ -183,12 +207,8 @@ void async_answer_received(ipc_event_t *ev)
 	if (m->phone != NULL)
 		phone_slot_release_locked(m->phone);
 	m->phone = NULL;
-	m->answer = *ev;
-	m->done = true;
-	if (m->forget)
-		amsg_release_locked(m);
-	else
-		fibril_notify(&m->done_event);
+	*amsg_answer_slot(m) = *ev;
+	amsg_done_locked(m);
 	spinlock_unlock(&async_lock);
 }
 
@@ -220,8 +240,8 @@ static errno_t amsg_send(amsg_t *m, async_phone_t *ph, sysarg_t imethod,
 		spinlock_lock(&async_lock);
 		phone_slot_release_locked(ph);
 		m->phone = NULL;
-		m->answer = (ipc_call_t){.imethod = (sysarg_t) rc};
-		m->done = true;
+		*amsg_answer_slot(m) = (ipc_call_t){.imethod = (sysarg_t) rc};
+		m->done = true; /* no answer will come: nobody else touches m */
 		spinlock_unlock(&async_lock);
 	}
 	return rc;
@@ -243,10 +263,10 @@ aid_t async_send_args(async_exch_t *exch, sysarg_t imethod,
 /** Hands @a m's answer to its collector and frees @a m. */
 static void amsg_collect_locked(amsg_t *m, errno_t *retval)
 {
-	if (m->dataptr != NULL)
+	if (m->dataptr != NULL && !m->on_stack)
 		*m->dataptr = m->answer;
 	if (retval != NULL)
-		*retval = (errno_t) m->answer.imethod;
+		*retval = (errno_t) amsg_answer_slot(m)->imethod;
 	amsg_release_locked(m);
 }
 
@@ -339,6 +359,10 @@ errno_t async_req_call(async_exch_t *exch, sysarg_t imethod,
 	amsg_t m;
 	amsg_init_on_stack(&m, answer);
 	amsg_send(&m, exch->phone, imethod, args, true);
+	/* Answered already (the usual case: call-and-wait ran the manager on
+	 * this runner): the answer is in place and nobody touches m again. */
+	if (__atomic_load_n(&m.done, __ATOMIC_ACQUIRE))
+		return (errno_t) answer->imethod;
 	errno_t retval;
 	async_wait_for((aid_t) &m, &retval);
 	return retval;
