@@ -38,6 +38,9 @@
 #define VFS_FSNAME_MAX 16  /* a file-system type name ("tmpfs") */
 #define VFS_OPTS_MAX   256 /* mount options */
 #define VFS_FDS_MAX    256 /* open descriptors per client task */
+/* The largest read through a shared buffer (VFS_READ_SHARED, FS_READ_SHARED)
+ * and the size of each such buffer; larger reads take a data transfer. */
+#define VFS_READ_SHARED_MAX 4096
 
 /*
  * Client -> VFS. "+ W path" is a DATA_WRITE the client sends right after
@@ -75,6 +78,13 @@
  *       offset asked, zeros past the end of the file, ERANGE for a page
  *       wholly past the end. EBADF (also opened write-only), EBUSY (the
  *       connection pages a file already).
+ *   IPC_M_SHARE_OUT of a read-write area of VFS_READ_SHARED_MAX bytes: the
+ *       connection's read buffer, kept until the connection ends (EBUSY if
+ *       it has one; EINVAL for another size or without write access).
+ *   VFS_READ_SHARED (fd, size) -> (bytes; 0 at the end): a read of at most
+ *       VFS_READ_SHARED_MAX bytes whose data the answer leaves at the start
+ *       of the connection's read buffer: one round trip, no data transfer
+ *       (EINVAL without a buffer or for a larger size). docs/vfs.md.
  */
 #define VFS_CLIENT_METHODS(M) \
 	M(VFS_OPEN, "vfs.open") \
@@ -95,7 +105,8 @@
 	M(VFS_UNMOUNT, "vfs.unmount") \
 	M(VFS_PASS, "vfs.pass") \
 	M(VFS_MOUNTS, "vfs.mounts") \
-	M(VFS_MMAP, "vfs.mmap")
+	M(VFS_MMAP, "vfs.mmap") \
+	M(VFS_READ_SHARED, "vfs.read_shared")
 
 IFACE_METHOD_ENUM(VFS_CLIENT, VFS_CLIENT_METHODS, IPC_FIRST_USER_METHOD);
 
@@ -197,6 +208,13 @@ IFACE_METHOD_ENUM(
  *   FS_RENAME (inst) + W old relative path + W new relative path
  *   FS_SYNC (inst, index)
  *   FS_STATFS (inst) + R vfs_statfs_t
+ *   IPC_M_SHARE_OUT of a read-write area, a multiple of VFS_READ_SHARED_MAX
+ *       bytes: the pool FS_READ_SHARED writes into, kept for good (EBUSY
+ *       once there is one; ENOTSUP from a server without shared reads)
+ *   FS_READ_SHARED (inst, index, pos, offset, size) -> (bytes): FS_READ
+ *       into the pool at @a offset instead of a data transfer; size at most
+ *       VFS_READ_SHARED_MAX, within the pool (else EINVAL; ENOENT without
+ *       a pool)
  */
 #define FS_METHODS(M) \
 	M(FS_MOUNTED, "fs.mounted") \
@@ -212,7 +230,8 @@ IFACE_METHOD_ENUM(
 	M(FS_UNLINK, "fs.unlink") \
 	M(FS_RENAME, "fs.rename") \
 	M(FS_SYNC, "fs.sync") \
-	M(FS_STATFS, "fs.statfs")
+	M(FS_STATFS, "fs.statfs") \
+	M(FS_READ_SHARED, "fs.read_shared")
 
 IFACE_METHOD_ENUM(FS, FS_METHODS, IPC_FIRST_USER_METHOD);
 

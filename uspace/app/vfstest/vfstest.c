@@ -28,6 +28,7 @@ int main(int argc, char *argv[])
 	}
 	basic_tests();
 	limit_tests();
+	shared_read_tests();
 	task_tests();
 	program_tests();
 	pipe_tests(); /* after program_tests: needs /arch */

@@ -29,5 +29,6 @@ void limit_tests(void);
 void task_tests(void);
 void program_tests(void);
 void pipe_tests(void);
+void shared_read_tests(void);
 
 #endif

@@ -17,8 +17,16 @@
  * (a call with its data transfers) has a connection of its own, so a call
  * that blocks in the server (a pipe read waiting for data) holds up no
  * call on another file of the same mount.
+ *
+ * Shared reads: on the first small read of a server the VFS shares a pool
+ * of VFS_POOL_SLOTS buffers with it (IPC_M_SHARE_OUT); each small read then
+ * takes a slot, asks FS_READ_SHARED to fill it and copies the bytes out:
+ * one call, no data transfer. A server without shared reads refuses the
+ * pool, and its reads (and any read while every slot is taken) go by
+ * FS_READ with a data transfer. The pool lives as long as the record.
  */
 #include "vfs.h"
+#include <as.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +66,8 @@ static void fs_put_locked(vfs_fs_t *fs)
 	if (--fs->refs > 0)
 		return;
 	DISCARD(cleanup, async_hangup(fs->sess));
+	if (fs->pool != NULL)
+		DISCARD(cleanup, as_area_destroy((uintptr_t) fs->pool));
 	free(fs);
 }
 
@@ -98,11 +108,18 @@ errno_t vfs_fs_end(vfs_fs_t *fs, async_exch_t *exch, errno_t rc)
 errno_t vfs_fs_req(vfs_mount_t *m, sysarg_t method, sysarg_t a2, sysarg_t a3, sysarg_t a4,
     sysarg_t out[3])
 {
+	return vfs_fs_req5(m, method, a2, a3, a4, 0, out);
+}
+
+errno_t vfs_fs_req5(vfs_mount_t *m, sysarg_t method, sysarg_t a2, sysarg_t a3,
+    sysarg_t a4, sysarg_t a5, sysarg_t out[3])
+{
 	async_exch_t *exch;
 	errno_t rc = vfs_fs_begin(m->fs, &exch);
 	if (rc != EOK)
 		return rc;
-	rc = async_req_4_3(exch, method, m->inst, a2, a3, a4, &out[0], &out[1], &out[2]);
+	rc = async_req_5_3(
+	    exch, method, m->inst, a2, a3, a4, a5, &out[0], &out[1], &out[2]);
 	return vfs_fs_end(m->fs, exch, rc);
 }
 
@@ -143,6 +160,90 @@ errno_t vfs_fs_req_read(
 	return vfs_fs_end(m->fs, exch, rc);
 }
 
+/** FS_READ of @a size bytes by a data transfer into @a buf. */
+static errno_t fs_read_transfer(vfs_mount_t *m, uint64_t index, uint64_t pos,
+    void *buf, size_t size, size_t *got)
+{
+	async_exch_t *exch;
+	errno_t rc = vfs_fs_begin(m->fs, &exch);
+	if (rc != EOK)
+		return rc;
+	const sysarg_t args[IPC_CALL_ARGS] = {m->inst, index, pos};
+	async_step_data_t data = {.buf = buf, .size = size};
+	const async_step_t step = {async_step_read, &data};
+	rc = async_req_steps(exch, FS_READ, args, &step, 1, NULL);
+	*got = data.done;
+	return vfs_fs_end(m->fs, exch, rc);
+}
+
+/** Makes @a fs's pool and shares it with the server; pool_lock held. */
+static void fs_pool_setup_locked(vfs_fs_t *fs)
+{
+	size_t size = VFS_POOL_SLOTS * VFS_READ_SHARED_MAX;
+	uintptr_t base = AS_AREA_ANY;
+	fs->pool_state = VFS_POOL_NONE;
+	if (as_area_create(&base, size,
+		AS_AREA_READ | AS_AREA_WRITE | AS_AREA_CACHEABLE) != EOK)
+		return;
+	async_exch_t *exch;
+	errno_t rc = vfs_fs_begin(fs, &exch);
+	if (rc == EOK) {
+		rc = async_share_out_start(
+		    exch, (void *) base, AS_AREA_READ | AS_AREA_WRITE);
+		rc = vfs_fs_end(fs, exch, rc);
+	}
+	if (rc != EOK) {
+		DISCARD(cleanup, as_area_destroy(base));
+		return;
+	}
+	fs->pool = (uint8_t *) base;
+	fs->pool_free = (1u << VFS_POOL_SLOTS) - 1;
+	fs->pool_state = VFS_POOL_READY;
+}
+
+/** A free slot of @a fs's pool (made on first use) into *@a slot; false if
+ *  there is none. */
+static bool fs_pool_take(vfs_fs_t *fs, unsigned *slot)
+{
+	fibril_mutex_lock(&fs->pool_lock);
+	if (fs->pool_state == VFS_POOL_UNTRIED)
+		fs_pool_setup_locked(fs);
+	bool ok = fs->pool_state == VFS_POOL_READY && fs->pool_free != 0;
+	if (ok) {
+		*slot = (unsigned) __builtin_ctz(fs->pool_free);
+		fs->pool_free &= ~(1u << *slot);
+	}
+	fibril_mutex_unlock(&fs->pool_lock);
+	return ok;
+}
+
+static void fs_pool_give(vfs_fs_t *fs, unsigned slot)
+{
+	fibril_mutex_lock(&fs->pool_lock);
+	fs->pool_free |= 1u << slot;
+	fibril_mutex_unlock(&fs->pool_lock);
+}
+
+errno_t vfs_fs_read(vfs_mount_t *m, uint64_t index, uint64_t pos, void *buf,
+    size_t size, size_t *got)
+{
+	unsigned slot;
+	*got = 0;
+	if (size > VFS_READ_SHARED_MAX || !fs_pool_take(m->fs, &slot))
+		return fs_read_transfer(m, index, pos, buf, size, got);
+	size_t offset = (size_t) slot * VFS_READ_SHARED_MAX;
+	sysarg_t out[3];
+	errno_t rc = vfs_fs_req5(m, FS_READ_SHARED, index, pos, offset, size, out);
+	if (rc == EOK && out[0] > size)
+		rc = EIO; /* the server claims more than it was asked for */
+	if (rc == EOK) {
+		memcpy(buf, m->fs->pool + offset, out[0]);
+		*got = out[0];
+	}
+	fs_pool_give(m->fs, slot);
+	return rc;
+}
+
 /** Takes VFS_FS_REGISTER with its name and the callback connection: a new
  *  server record, or NULL (the calls are answered). */
 static vfs_fs_t *fs_receive_registration(void)
@@ -178,6 +279,7 @@ static vfs_fs_t *fs_receive_registration(void)
 	fs->task = call.task_id;
 	fs->sess = sess;
 	fs->refs = 1;
+	fibril_mutex_initialize(&fs->pool_lock);
 	return fs;
 }
 

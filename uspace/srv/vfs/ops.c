@@ -5,6 +5,7 @@
  * through the VFS. No lock is held while waiting for client data.
  */
 #include "vfs.h"
+#include <as.h>
 #include <string.h>
 #include <vfs_path.h>
 
@@ -488,6 +489,50 @@ static void ops_mounts(vfs_table_t *t, ipc_call_t *call)
 		vfs_answer(call, EOK, 0, 0); /* past the last entry */
 	else
 		vfs_answer(call, rc, rc == EOK ? 1 : 0, 0);
+}
+
+void vfs_read_buffer_bind(vfs_conn_t *conn, ipc_call_t *call)
+{
+	size_t size = call->args[1];
+	unsigned flags = (unsigned) call->args[2];
+	unsigned rw = AS_AREA_READ | AS_AREA_WRITE;
+	errno_t rc = conn->rbuf != NULL ? EBUSY : EOK;
+	if (rc == EOK && (size != VFS_READ_SHARED_MAX || (flags & rw) != rw))
+		rc = EINVAL;
+	void *dst = NULL;
+	if (rc != EOK) {
+		vfs_answer(call, rc, 0, 0);
+		return;
+	}
+	if (async_share_out_finalize(call, &dst) == EOK)
+		conn->rbuf = dst;
+}
+
+void vfs_read_shared(vfs_conn_t *conn, ipc_call_t *call)
+{
+	size_t size = call->args[1];
+	if (conn->rbuf == NULL || size > VFS_READ_SHARED_MAX) {
+		vfs_answer(call, EINVAL, 0, 0);
+		return;
+	}
+	vfs_file_t *file;
+	errno_t rc = ops_file(conn->table, call, O_RDONLY, &file);
+	if (rc != EOK) {
+		vfs_answer(call, rc, 0, 0);
+		return;
+	}
+	size_t got = 0;
+	rc = vfs_fs_read(file->mount, file->index, file->pos, conn->rbuf, size, &got);
+	file->pos += got;
+	ops_file_done(file);
+	vfs_answer(call, rc, rc == EOK ? got : 0, 0);
+}
+
+void vfs_read_buffer_end(vfs_conn_t *conn)
+{
+	if (conn->rbuf != NULL)
+		DISCARD(cleanup, as_area_destroy((uintptr_t) conn->rbuf));
+	conn->rbuf = NULL;
 }
 
 /* The client calls, indexed by method - VFS_OPEN; each answers its call

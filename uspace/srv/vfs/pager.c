@@ -17,24 +17,6 @@
 
 #define PAGE 4096
 
-/** Reads up to @a size bytes of @a file at @a pos into @a buf; *@a got
- *  bytes came (0: the end). File lock held. */
-static errno_t pager_read(
-    vfs_file_t *file, uint64_t pos, void *buf, size_t size, size_t *got)
-{
-	vfs_mount_t *m = file->mount;
-	async_exch_t *exch;
-	errno_t rc = vfs_fs_begin(m->fs, &exch);
-	if (rc != EOK)
-		return rc;
-	const sysarg_t args[IPC_CALL_ARGS] = {m->inst, file->index, pos};
-	async_step_data_t data = {.buf = buf, .size = size};
-	const async_step_t step = {async_step_read, &data};
-	rc = async_req_steps(exch, FS_READ, args, &step, 1, NULL);
-	*got = data.done;
-	return vfs_fs_end(m->fs, exch, rc);
-}
-
 /** Fills @a page with the page of @a file at @a offset; ERANGE if it
  *  begins past the end. */
 static errno_t pager_fill(vfs_file_t *file, uint64_t offset, uint8_t *page)
@@ -45,8 +27,8 @@ static errno_t pager_fill(vfs_file_t *file, uint64_t offset, uint8_t *page)
 	vfs_file_follow(file);
 	while (rc == EOK && filled < PAGE) {
 		size_t got = 0;
-		rc = pager_read(
-		    file, offset + filled, page + filled, PAGE - filled, &got);
+		rc = vfs_fs_read(file->mount, file->index, offset + filled,
+		    page + filled, PAGE - filled, &got);
 		if (got == 0)
 			break; /* the end of the file */
 		filled += got;

@@ -41,6 +41,10 @@ static void client_call(ipc_call_t *call, void *arg)
 		vfs_pager_bind(conn, call);
 	else if (call->imethod == IPC_M_PAGE_IN)
 		vfs_pager_page_in(conn, call);
+	else if (call->imethod == VFS_READ_SHARED)
+		vfs_read_shared(conn, call);
+	else if (call->imethod == IPC_M_SHARE_OUT)
+		vfs_read_buffer_bind(conn, call);
 	else
 		vfs_client_call(conn->table, call);
 }
@@ -58,6 +62,7 @@ static void vfs_client_connection(ipc_call_t *icall, void *arg)
 	async_serve_withholding(
 	    icall, CAP_RIGHT_CLONE | CAP_RIGHT_FORWARD, client_call, &conn);
 	vfs_pager_end(&conn);
+	vfs_read_buffer_end(&conn);
 }
 
 int main(int argc, char *argv[])

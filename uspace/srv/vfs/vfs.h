@@ -34,7 +34,18 @@ typedef struct {
 	async_sess_t *sess; /* the callback session (parallel exchanges) */
 	bool dead;	    /* hung up: every call on it gets EIO */
 	unsigned refs;	    /* registration + mounts; vfs_lock */
+	/* The pool shared with the server for FS_READ_SHARED (fs.c), made on
+	 * the first shared read; all three under pool_lock. */
+	fibril_mutex_t pool_lock;
+	int pool_state;	    /* VFS_POOL_* */
+	uint8_t *pool;	    /* VFS_POOL_SLOTS slots of VFS_READ_SHARED_MAX */
+	uint32_t pool_free; /* a bit per free slot */
 } vfs_fs_t;
+
+#define VFS_POOL_UNTRIED 0
+#define VFS_POOL_READY	 1
+#define VFS_POOL_NONE	 2 /* the server has no shared reads, or no memory */
+#define VFS_POOL_SLOTS	 16
 
 /** A mount; freed when unmounted and no longer referenced. */
 typedef struct {
@@ -63,12 +74,14 @@ typedef struct {
 
 /** A client connection: its task's descriptor table and, once VFS_MMAP
  *  made it a pager (pager.c), the open file it pages (referenced) and the
- *  buffer its pages are read into. */
+ *  buffer its pages are read into; once the client shared one, its read
+ *  buffer (ops.c). Used by the connection's fibril alone. */
 typedef struct vfs_table vfs_table_t;
 typedef struct {
 	vfs_table_t *table;
 	vfs_file_t *mapped;
 	uint8_t *page;
+	uint8_t *rbuf; /* the client's read buffer (VFS_READ_SHARED), mapped */
 } vfs_conn_t;
 
 /* vfs.c */
@@ -92,12 +105,20 @@ errno_t vfs_fs_begin(vfs_fs_t *fs, async_exch_t **exch);
 errno_t vfs_fs_end(vfs_fs_t *fs, async_exch_t *exch, errno_t rc);
 errno_t vfs_fs_req(vfs_mount_t *m, sysarg_t method, sysarg_t a2, sysarg_t a3, sysarg_t a4,
     sysarg_t out[3]);
+/** The same with a fifth argument. */
+errno_t vfs_fs_req5(vfs_mount_t *m, sysarg_t method, sysarg_t a2, sysarg_t a3,
+    sysarg_t a4, sysarg_t a5, sysarg_t out[3]);
 /** @a method with the relative path @a path written after it. */
 errno_t vfs_fs_req_path(vfs_mount_t *m, sysarg_t method, sysarg_t a2, const char *path,
     const char *path2, sysarg_t out[3]);
 /** @a method whose answer data (@a size bytes) comes into @a buf. */
 errno_t vfs_fs_req_read(
     vfs_mount_t *m, sysarg_t method, sysarg_t a2, void *buf, size_t size);
+/** FS_READ of node @a index of @a m at @a pos into @a buf (at most @a size
+ *  bytes, *@a got came): through the server's shared pool when it has one
+ *  and @a size is at most VFS_READ_SHARED_MAX, else by a data transfer. */
+errno_t vfs_fs_read(vfs_mount_t *m, uint64_t index, uint64_t pos, void *buf,
+    size_t size, size_t *got);
 
 /* mount.c */
 /** The mount holding the normalised @a path (longest prefix), referenced,
@@ -159,5 +180,11 @@ void vfs_session_connection(ipc_call_t *icall, void *arg);
 
 /* ops.c */
 void vfs_client_call(vfs_table_t *t, ipc_call_t *call);
+/** IPC_M_SHARE_OUT on @a conn: the client's read buffer; answers it. */
+void vfs_read_buffer_bind(vfs_conn_t *conn, ipc_call_t *call);
+/** VFS_READ_SHARED (fd, size) on @a conn: the data into its read buffer. */
+void vfs_read_shared(vfs_conn_t *conn, ipc_call_t *call);
+/** The connection has ended: unmaps its read buffer. */
+void vfs_read_buffer_end(vfs_conn_t *conn);
 
 #endif

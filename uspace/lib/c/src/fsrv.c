@@ -2,6 +2,7 @@
  * The frame of a file-system server (fsrv.h).
  */
 #include <abi/vfs.h>
+#include <as.h>
 #include <fsrv.h>
 #include <ns.h>
 #include <stdio.h>
@@ -12,6 +13,13 @@
 /* The session to the VFS; kept open while the server is registered. */
 static async_sess_t *vfs_sess;
 static const char *fs_name;
+
+/* The pool FS_READ_SHARED writes into (abi/vfs.h), shared by the VFS once
+ * and kept for good: set once under pool_lock, read without it after (a
+ * pointer published with release order, never changed again). */
+static FIBRIL_MUTEX_INITIALIZE(pool_lock);
+static uint8_t *pool;
+static size_t pool_size;
 
 /** Serves the calls of one connection until the VFS hangs it up: the
  *  callback connection, or one more the VFS made through it (CONNECT_ME_TO,
@@ -101,11 +109,61 @@ void fsrv_dispatch(const fsrv_ops_t ops, ipc_call_t *call)
 		ops[m - FS_MOUNTED](call);
 }
 
+/** IPC_M_SHARE_OUT @a call from the VFS: the pool of FS_READ_SHARED. */
+static void pool_receive(ipc_call_t *call)
+{
+	size_t size = call->args[1];
+	unsigned flags = (unsigned) call->args[2];
+	unsigned rw = AS_AREA_READ | AS_AREA_WRITE;
+	errno_t rc = EOK;
+	if (size == 0 || size % VFS_READ_SHARED_MAX != 0 || (flags & rw) != rw)
+		rc = EINVAL;
+	fibril_mutex_lock(&pool_lock);
+	if (rc == EOK && __atomic_load_n(&pool, __ATOMIC_RELAXED) != NULL)
+		rc = EBUSY;
+	void *dst = NULL;
+	if (rc == EOK)
+		rc = async_share_out_finalize(call, &dst);
+	else
+		DISCARD(answer, async_answer_0(call, rc));
+	if (rc == EOK) {
+		pool_size = size;
+		__atomic_store_n(&pool, (uint8_t *) dst, __ATOMIC_RELEASE);
+	}
+	fibril_mutex_unlock(&pool_lock);
+}
+
+/** FS_READ_SHARED @a call: @a fill (the server's FS_READ fill, under
+ *  @a lock) writes into the pool at the offset asked; answered with the
+ *  bytes. */
+static void pool_read(ipc_call_t *call, fsrv_fill_t fill, fibril_mutex_t *lock)
+{
+	uint8_t *base = __atomic_load_n(&pool, __ATOMIC_ACQUIRE);
+	uint64_t offset = call->args[3], size = call->args[4];
+	errno_t rc = base == NULL ? ENOENT : EOK;
+	if (rc == EOK && (size > VFS_READ_SHARED_MAX || offset > pool_size ||
+			     size > pool_size - offset))
+		rc = EINVAL;
+	size_t len = 0;
+	sysarg_t result = 0;
+	if (rc == EOK) {
+		fibril_mutex_lock(lock);
+		rc = fill(call, base + offset, size, &len, &result);
+		fibril_mutex_unlock(lock);
+	}
+	fsrv_answer(call, rc, rc == EOK ? len : 0, 0, 0);
+}
+
 void fsrv_dispatch_fills(const fsrv_ops_t ops, const fsrv_fills_t fills,
     fibril_mutex_t *lock, ipc_call_t *call)
 {
 	sysarg_t m = call->imethod;
-	if (m >= FS_MOUNTED && m - FS_MOUNTED < FSRV_OPS && fills[m - FS_MOUNTED] != NULL)
+	fsrv_fill_t read = fills[FS_READ - FS_MOUNTED];
+	if (m == IPC_M_SHARE_OUT && read != NULL)
+		pool_receive(call);
+	else if (m == FS_READ_SHARED && read != NULL)
+		pool_read(call, read, lock);
+	else if (m >= FS_MOUNTED && m - FS_MOUNTED < FSRV_OPS && fills[m - FS_MOUNTED] != NULL)
 		fsrv_read_reply(call, fills[m - FS_MOUNTED], lock);
 	else
 		fsrv_dispatch(ops, call);

@@ -1,8 +1,15 @@
 /*
  * The VFS client (vfs.h). The session and the working directory are
  * guarded by vfs_client_lock; calls use the session outside it.
+ *
+ * Small reads (at most VFS_READ_SHARED_MAX bytes) go through a buffer
+ * shared with the VFS once (VFS_READ_SHARED: one round trip, no data
+ * transfer); vfs_rbuf_lock guards the buffer from the call until its bytes
+ * are copied out. A read that finds it taken, or a task whose buffer could
+ * not be shared, reads by a data transfer.
  */
 #include "private/libc.h"
+#include <as.h>
 #include <async.h>
 #include <fibril_synch.h>
 #include <ns.h>
@@ -13,6 +20,9 @@
 static FIBRIL_MUTEX_INITIALIZE(vfs_client_lock);
 static async_sess_t *vfs_session;
 static char vfs_cwd[VFS_PATH_MAX + 1];
+static FIBRIL_MUTEX_INITIALIZE(vfs_rbuf_lock);
+static void *vfs_rbuf;	     /* the shared read buffer; vfs_rbuf_lock */
+static bool vfs_rbuf_failed; /* sharing it failed: do not try again */
 
 /** A call's extras: paths and data written after it, then a buffer read. */
 typedef struct {
@@ -148,8 +158,61 @@ static errno_t vfs_xfer_all(sysarg_t method, int fd, void *buf, size_t size, siz
 	return EOK;
 }
 
+/** Makes the read buffer and shares it with the VFS through @a sess;
+ *  vfs_rbuf_lock held. */
+static void vfs_rbuf_share(async_sess_t *sess)
+{
+	uintptr_t base = AS_AREA_ANY;
+	errno_t rc = as_area_create(&base, VFS_READ_SHARED_MAX,
+	    AS_AREA_READ | AS_AREA_WRITE | AS_AREA_CACHEABLE);
+	if (rc == EOK) {
+		async_exch_t *exch = async_exchange_begin(sess);
+		rc = exch != NULL ? async_share_out_start(exch, (void *) base,
+					AS_AREA_READ | AS_AREA_WRITE)
+				  : ENOMEM;
+		async_exchange_end(exch);
+		if (rc != EOK)
+			DISCARD(cleanup, as_area_destroy(base));
+	}
+	if (rc == EOK)
+		vfs_rbuf = (void *) base;
+	else
+		vfs_rbuf_failed = true;
+}
+
+/** A read of at most VFS_READ_SHARED_MAX bytes through the shared buffer:
+ *  true with its result in *@a rc, false if the buffer cannot be used now
+ *  (taken by another fibril, or not shared). */
+static bool vfs_read_shared(int fd, void *buf, size_t size, size_t *nread, errno_t *rc)
+{
+	async_sess_t *sess = vfs_sess(rc);
+	if (sess == NULL || !fibril_mutex_trylock(&vfs_rbuf_lock))
+		return false;
+	if (vfs_rbuf == NULL && !vfs_rbuf_failed)
+		vfs_rbuf_share(sess);
+	if (vfs_rbuf == NULL) {
+		fibril_mutex_unlock(&vfs_rbuf_lock);
+		return false;
+	}
+	sysarg_t n = 0;
+	async_exch_t *exch = async_exchange_begin(sess);
+	*rc = exch != NULL ? async_req_2_1(exch, VFS_READ_SHARED, (sysarg_t) fd, size, &n)
+			   : ENOMEM;
+	async_exchange_end(exch);
+	if (*rc == EOK && n > size)
+		*rc = EIO; /* more than asked for: not the VFS's answer */
+	if (*rc == EOK)
+		memcpy(buf, vfs_rbuf, n);
+	*nread = *rc == EOK ? n : 0;
+	fibril_mutex_unlock(&vfs_rbuf_lock);
+	return true;
+}
+
 errno_t vfs_read(int fd, void *buf, size_t size, size_t *nread)
 {
+	errno_t rc;
+	if (size <= VFS_READ_SHARED_MAX && vfs_read_shared(fd, buf, size, nread, &rc))
+		return rc;
 	return vfs_xfer_all(VFS_READ, fd, buf, size, nread);
 }
 
