@@ -602,6 +602,16 @@ errno_t async_answer_payload(ipc_call_t *call, ipc_payload_t *answer)
 errno_t async_answer_args(
     ipc_call_t *call, errno_t retval, const sysarg_t args[IPC_CALL_ARGS])
 {
+	/* The usual case, a user method's first answer: straight into the
+	 * runner's slot for its next wait, with no payload built here. */
+	if (call->cap != CAP_NULL && call->cap != ASYNC_CALL_ANSWERED &&
+	    call->imethod > IPC_M_LAST_SYSTEM) {
+		errno_t rc = fibril_defer_answer_args(call->cap, (sysarg_t) retval, args);
+		if (rc != EBUSY) {
+			call->cap = ASYNC_CALL_ANSWERED;
+			return rc;
+		}
+	}
 	ipc_payload_t answer = {.method = (sysarg_t) retval};
 	memcpy(answer.args, args, sizeof(answer.args));
 	return async_answer_payload(call, &answer);

@@ -117,6 +117,10 @@ void fibril_set_ipc_handler(fibril_ipc_handler_t handler);
  *  the runner holds another call's answer (answer at once then); EINVAL: it
  *  holds an answer to this very call (a second answer, refused). */
 _NODISCARD errno_t fibril_defer_answer(cap_handle_t call, const ipc_payload_t *answer);
+/** The same with the answer given as its method (the result) and
+ *  arguments, written straight into the runner's slot. */
+_NODISCARD errno_t fibril_defer_answer_args(
+    cap_handle_t call, sysarg_t method, const sysarg_t args[IPC_CALL_ARGS]);
 /** How many deferred answers the kernel refused since the task started.
  *  Their answerers were told EOK (the kernel accepts an answer to any call
  *  this task received and has not answered), so each is a call answered

@@ -233,7 +233,8 @@ static void flush_answer_locked(fibril_runner_t *r)
 	}
 }
 
-errno_t fibril_defer_answer(cap_handle_t call, const ipc_payload_t *answer)
+errno_t fibril_defer_answer_args(
+    cap_handle_t call, sysarg_t method, const sysarg_t args[IPC_CALL_ARGS])
 {
 	spinlock_lock(&fibril_lock);
 	fibril_runner_t *r = fibril_self()->runner;
@@ -241,12 +242,18 @@ errno_t fibril_defer_answer(cap_handle_t call, const ipc_payload_t *answer)
 	if (!r->later.pending) {
 		r->later.pending = true;
 		r->later.call = call;
-		r->later.answer = *answer;
+		r->later.answer.method = method;
+		memcpy(r->later.answer.args, args, sizeof(r->later.answer.args));
 	} else {
 		rc = r->later.call == call ? EINVAL : EBUSY;
 	}
 	spinlock_unlock(&fibril_lock);
 	return rc;
+}
+
+errno_t fibril_defer_answer(cap_handle_t call, const ipc_payload_t *answer)
+{
+	return fibril_defer_answer_args(call, answer->method, answer->args);
 }
 
 unsigned long fibril_refused_answers(void)
@@ -382,21 +389,23 @@ static void after_wait_locked(fibril_runner_t *r, errno_t rc, ipc_event_t *ev)
 
 /** Waits in the kernel until an event, a poke or the next deadline, and
  *  hands an event to the IPC handler. An answer the handler left is sent
- *  with the wait. fibril_lock held on entry and on return. */
+ *  with the wait, from the runner's slot itself: only fibrils on this
+ *  runner write the slot, and none runs while it waits. fibril_lock held on
+ *  entry and on return. */
 static void runner_wait(fibril_runner_t *r)
 {
 	uint64_t usec;
 	if (!wait_usec_locked(&usec))
 		return;
 	idle_runners++;
-	fibril_ipc_answer_t later = r->later;
-	r->later.pending = false;
+	bool answer = r->later.pending;
 	spinlock_unlock(&fibril_lock);
 
 	ipc_event_t ev;
 	errno_t rc;
-	if (later.pending) {
-		rc = ipc_answer_wait(later.call, &later.answer, usec, 0, &ev);
+	if (answer) {
+		rc = ipc_answer_wait(r->later.call, &r->later.answer, usec, 0, &ev);
+		r->later.pending = false; /* sent (or refused), before the handler */
 		if (rc != EOK && rc != ETIMEOUT && rc != EINTR) { /* the answer failed */
 			deferred_answer_sent(rc);
 			rc = ipc_wait(&ev, usec, 0);
