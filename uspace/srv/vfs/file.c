@@ -14,7 +14,7 @@
  * (PENDING_MAX) and dropped by the worker once their task has ended: a
  * fibril watches the task's end through the naming service (without
  * collecting it) and wakes the worker, which also checks every SWEEP_USEC
- * and before a new table is made.
+ * while a pending table has no watch, and before a new table is made.
  *
  * An open file keeps its path below its mount: when the mount's server
  * dies and a restarted one is mounted in its place, the file's next call
@@ -317,26 +317,37 @@ static void table_drop_locked(vfs_table_t *t)
 	free(t);
 }
 
-/** Wakes the worker when task @a arg has ended. */
+/** Wakes the worker when task @a arg has ended. A wait that failed leaves
+ *  the task's table (if still there) unwatched, for the periodic sweep. */
 static errno_t table_watch_fibril(void *arg)
 {
+	task_id_t task = (task_id_t) (uintptr_t) arg;
 	task_exit_t texit;
-	DISCARD(woken,
-	    task_wait_task_id((task_id_t) (uintptr_t) arg,
-		TASK_WAIT_EXIT | TASK_WAIT_OBSERVE, &texit, NULL));
+	errno_t rc = task_wait_task_id(
+	    task, TASK_WAIT_EXIT | TASK_WAIT_OBSERVE, &texit, NULL);
+	if (rc != EOK) {
+		fibril_mutex_lock(&tables_lock);
+		vfs_table_t *t = table_find_locked(task);
+		if (t != NULL)
+			t->watched = false;
+		fibril_mutex_unlock(&tables_lock);
+	}
 	fibril_notify(&worker_event);
 	return EOK;
 }
 
 /** Has the worker woken when @a t's task ends (tables_lock is held); the
- *  periodic sweep covers a watch that could not start. */
+ *  periodic sweep covers a watch that could not start (the worker is woken
+ *  to start sweeping). */
 static void table_watch_locked(vfs_table_t *t)
 {
 	if (t->watched)
 		return;
 	fid_t f = fibril_create(table_watch_fibril, (void *) (uintptr_t) t->task);
-	if (f == 0)
+	if (f == 0) {
+		fibril_notify(&worker_event);
 		return;
+	}
 	t->watched = true;
 	fibril_detach(f); /* nobody joins it: its record goes when it ends */
 	fibril_add_ready(f);
@@ -413,7 +424,22 @@ static vfs_client_t *end_take(void)
 	return l != NULL ? list_get_instance(l, vfs_client_t, link) : NULL;
 }
 
-/** Applies the ends of client tasks and sweeps the pending tables. */
+/** Whether a table without users has no watch of its task's end: only the
+ *  periodic sweep can drop it. tables_lock is held. */
+static bool unwatched_pending_locked(void)
+{
+	list_foreach (tables, link, vfs_table_t, t) {
+		if (t->clients == 0 && !t->watched)
+			return true;
+	}
+	return false;
+}
+
+/** Applies the ends of client tasks and sweeps the pending tables: when it
+ *  is woken, and every SWEEP_USEC while a pending table is unwatched. With
+ *  none it waits without a timeout: a pending deadline would make every
+ *  wait of the VFS's runner a timed one (a kernel timeout armed and
+ *  cancelled on each call and answer). */
 errno_t vfs_client_worker(void *arg)
 {
 	for (;;) {
@@ -430,8 +456,12 @@ errno_t vfs_client_worker(void *arg)
 			free(client);
 		}
 		tables_sweep_locked();
+		bool sweep = unwatched_pending_locked();
 		fibril_mutex_unlock(&tables_lock);
-		DISCARD(woken, fibril_wait_timeout(&worker_event, SWEEP_USEC));
+		if (sweep)
+			DISCARD(woken, fibril_wait_timeout(&worker_event, SWEEP_USEC));
+		else
+			fibril_wait_for(&worker_event);
 	}
 	return EOK;
 }
