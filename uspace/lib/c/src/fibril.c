@@ -21,7 +21,11 @@
  * more idle runners than pokes pending. A poke wakes whichever runner waits
  * (or next waits), not a chosen one, so only the counts are kept: a runner
  * that receives a poke counts it off `pending_pokes` and looks at the queue.
- * So an idle runner never misses work, whoever took the poke.
+ * So an idle runner never misses work, whoever took the poke. The first
+ * fibril a runner's idle context makes ready while none is queued (the
+ * connection fibril an incoming call wakes) is not queued at all: the idle
+ * context switches straight into it (the runner's hand-off) and pokes
+ * nobody.
  *
  * Locking: fibril_lock (see private/fibril.h), held across every switch;
  * slot_lock guards the free slots only (taken inside fibril_lock or alone).
@@ -53,7 +57,8 @@ _Static_assert(FIBRIL_STACK_SIZE <= SLOT_SIZE - SLOT_GUARD - sizeof(slot_top_t),
 
 struct fibril_runner {
 	fibril_t *idle;
-	fibril_t *zombie; /* ended; its stack is freed once we left it */
+	fibril_t *zombie;  /* ended; its stack is freed once we left it */
+	fibril_t *handoff; /* made ready by the idle context: runs next */
 	fibril_ipc_answer_t later;
 };
 
@@ -291,12 +296,15 @@ static void schedule_locked(fibril_t *cur)
 static void make_ready_locked(fibril_t *f)
 {
 	f->state = FIBRIL_READY;
-	bool first = list_empty(&ready_queue);
-	list_append(&f->link, &ready_queue);
-	/* A runner's idle context (handing out an event) looks at the queue
-	 * next: the first fibril it makes ready needs no other runner. */
-	if (first && fibril_self()->idle)
+	/* A runner's idle context (handing out an event, or expiring
+	 * timeouts) switches straight into the first fibril it makes ready
+	 * when nothing else is ready: not queued, no other runner poked. */
+	fibril_t *self = fibril_self();
+	if (self->idle && self->runner->handoff == NULL && list_empty(&ready_queue)) {
+		self->runner->handoff = f;
 		return;
+	}
+	list_append(&f->link, &ready_queue);
 	if (idle_runners > pending_pokes) {
 		pending_pokes++;
 		ipc_poke();
@@ -462,14 +470,28 @@ bool fibril_call_and_wait(cap_handle_t phone, const ipc_payload_t *msg, sysarg_t
 	return true;
 }
 
+/** The fibril runner @a r runs next: the one its idle context handed off
+ *  (woken by the event it just handed out; timeouts wait until that one
+ *  blocks), else the first ready one once timeouts are expired. fibril_lock
+ *  held; only the idle context of @a r sets or takes its hand-off. */
+static fibril_t *runner_next_locked(fibril_runner_t *r)
+{
+	if (r->handoff == NULL)
+		expire_timeouts_locked();
+	fibril_t *next = r->handoff;
+	if (next == NULL)
+		return ready_pop();
+	r->handoff = NULL;
+	return next;
+}
+
 /** The idle context of runner @a r: runs ready fibrils, waits when there are
  *  none. fibril_lock held. */
 static _Noreturn void runner_loop(fibril_runner_t *r)
 {
 	fibril_t *self = r->idle;
 	for (;;) {
-		expire_timeouts_locked();
-		fibril_t *next = ready_pop();
+		fibril_t *next = runner_next_locked(r);
 		if (next == NULL) {
 			runner_wait(r);
 			continue;
