@@ -161,8 +161,8 @@ errno_t vfs_fs_req_read(
 }
 
 /** FS_READ of @a size bytes by a data transfer into @a buf. */
-static errno_t fs_read_transfer(vfs_mount_t *m, uint64_t index, uint64_t pos,
-    void *buf, size_t size, size_t *got)
+static errno_t fs_read_transfer(
+    vfs_mount_t *m, uint64_t index, uint64_t pos, void *buf, size_t size, size_t *got)
 {
 	async_exch_t *exch;
 	errno_t rc = vfs_fs_begin(m->fs, &exch);
@@ -181,10 +181,11 @@ static void fs_pool_setup_locked(vfs_fs_t *fs)
 {
 	size_t size = VFS_POOL_SLOTS * VFS_READ_SHARED_MAX;
 	uintptr_t base = AS_AREA_ANY;
-	fs->pool_state = VFS_POOL_NONE;
-	if (as_area_create(&base, size,
-		AS_AREA_READ | AS_AREA_WRITE | AS_AREA_CACHEABLE) != EOK)
+	if (as_area_create(
+		&base, size, AS_AREA_READ | AS_AREA_WRITE | AS_AREA_CACHEABLE) != EOK) {
+		__atomic_store_n(&fs->pool_state, VFS_POOL_NONE, __ATOMIC_RELEASE);
 		return;
+	}
 	async_exch_t *exch;
 	errno_t rc = vfs_fs_begin(fs, &exch);
 	if (rc == EOK) {
@@ -194,38 +195,53 @@ static void fs_pool_setup_locked(vfs_fs_t *fs)
 	}
 	if (rc != EOK) {
 		DISCARD(cleanup, as_area_destroy(base));
+		__atomic_store_n(&fs->pool_state, VFS_POOL_NONE, __ATOMIC_RELEASE);
 		return;
 	}
 	fs->pool = (uint8_t *) base;
 	fs->pool_free = (1u << VFS_POOL_SLOTS) - 1;
-	fs->pool_state = VFS_POOL_READY;
+	__atomic_store_n(&fs->pool_state, VFS_POOL_READY, __ATOMIC_RELEASE);
 }
 
-/** A free slot of @a fs's pool (made on first use) into *@a slot; false if
- *  there is none. */
+/** Whether @a fs has a pool, made (or found refused) on first use. */
+static bool fs_pool_ready(vfs_fs_t *fs)
+{
+	int state = __atomic_load_n(&fs->pool_state, __ATOMIC_ACQUIRE);
+	if (state == VFS_POOL_UNTRIED) {
+		fibril_mutex_lock(&fs->pool_lock);
+		if (fs->pool_state == VFS_POOL_UNTRIED)
+			fs_pool_setup_locked(fs);
+		state = fs->pool_state;
+		fibril_mutex_unlock(&fs->pool_lock);
+	}
+	return state == VFS_POOL_READY;
+}
+
+/** A free slot of @a fs's pool into *@a slot; false if there is none. The
+ *  free bits change by atomic operations alone once the pool is ready. */
 static bool fs_pool_take(vfs_fs_t *fs, unsigned *slot)
 {
-	fibril_mutex_lock(&fs->pool_lock);
-	if (fs->pool_state == VFS_POOL_UNTRIED)
-		fs_pool_setup_locked(fs);
-	bool ok = fs->pool_state == VFS_POOL_READY && fs->pool_free != 0;
-	if (ok) {
-		*slot = (unsigned) __builtin_ctz(fs->pool_free);
-		fs->pool_free &= ~(1u << *slot);
+	if (!fs_pool_ready(fs))
+		return false;
+	uint32_t free = __atomic_load_n(&fs->pool_free, __ATOMIC_RELAXED);
+	while (free != 0) {
+		unsigned i = (unsigned) __builtin_ctz(free);
+		if (__atomic_compare_exchange_n(&fs->pool_free, &free, free & ~(1u << i),
+			false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+			*slot = i;
+			return true;
+		}
 	}
-	fibril_mutex_unlock(&fs->pool_lock);
-	return ok;
+	return false;
 }
 
 static void fs_pool_give(vfs_fs_t *fs, unsigned slot)
 {
-	fibril_mutex_lock(&fs->pool_lock);
-	fs->pool_free |= 1u << slot;
-	fibril_mutex_unlock(&fs->pool_lock);
+	__atomic_fetch_or(&fs->pool_free, 1u << slot, __ATOMIC_RELEASE);
 }
 
-errno_t vfs_fs_read(vfs_mount_t *m, uint64_t index, uint64_t pos, void *buf,
-    size_t size, size_t *got)
+errno_t vfs_fs_read(
+    vfs_mount_t *m, uint64_t index, uint64_t pos, void *buf, size_t size, size_t *got)
 {
 	unsigned slot;
 	*got = 0;

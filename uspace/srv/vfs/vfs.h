@@ -35,7 +35,8 @@ typedef struct {
 	bool dead;	    /* hung up: every call on it gets EIO */
 	unsigned refs;	    /* registration + mounts; vfs_lock */
 	/* The pool shared with the server for FS_READ_SHARED (fs.c), made on
-	 * the first shared read; all three under pool_lock. */
+	 * the first shared read under pool_lock, which publishes pool_state
+	 * last (release order); the free bits then change atomically. */
 	fibril_mutex_t pool_lock;
 	int pool_state;	    /* VFS_POOL_* */
 	uint8_t *pool;	    /* VFS_POOL_SLOTS slots of VFS_READ_SHARED_MAX */
@@ -117,8 +118,8 @@ errno_t vfs_fs_req_read(
 /** FS_READ of node @a index of @a m at @a pos into @a buf (at most @a size
  *  bytes, *@a got came): through the server's shared pool when it has one
  *  and @a size is at most VFS_READ_SHARED_MAX, else by a data transfer. */
-errno_t vfs_fs_read(vfs_mount_t *m, uint64_t index, uint64_t pos, void *buf,
-    size_t size, size_t *got);
+errno_t vfs_fs_read(
+    vfs_mount_t *m, uint64_t index, uint64_t pos, void *buf, size_t size, size_t *got);
 
 /* mount.c */
 /** The mount holding the normalised @a path (longest prefix), referenced,

@@ -33,13 +33,20 @@ typedef struct {
 	size_t rsize;
 } vfs_extra_t;
 
+/** The session to the VFS, made on first use. Once made it never changes,
+ *  so it is read without the lock (published with release order). */
 static async_sess_t *vfs_sess(errno_t *rc)
 {
+	async_sess_t *sess = __atomic_load_n(&vfs_session, __ATOMIC_ACQUIRE);
+	if (sess != NULL)
+		return sess;
 	fibril_mutex_lock(&vfs_client_lock);
-	if (vfs_session == NULL)
-		vfs_session = service_connect_blocking(
+	sess = vfs_session;
+	if (sess == NULL) {
+		sess = service_connect_blocking(
 		    service_id_from_name(VFS_SERVICE_NAME), VFS_IFACE_CLIENT, 0, rc);
-	async_sess_t *sess = vfs_session;
+		__atomic_store_n(&vfs_session, sess, __ATOMIC_RELEASE);
+	}
 	fibril_mutex_unlock(&vfs_client_lock);
 	return sess;
 }
@@ -163,12 +170,12 @@ static errno_t vfs_xfer_all(sysarg_t method, int fd, void *buf, size_t size, siz
 static void vfs_rbuf_share(async_sess_t *sess)
 {
 	uintptr_t base = AS_AREA_ANY;
-	errno_t rc = as_area_create(&base, VFS_READ_SHARED_MAX,
-	    AS_AREA_READ | AS_AREA_WRITE | AS_AREA_CACHEABLE);
+	errno_t rc = as_area_create(
+	    &base, VFS_READ_SHARED_MAX, AS_AREA_READ | AS_AREA_WRITE | AS_AREA_CACHEABLE);
 	if (rc == EOK) {
 		async_exch_t *exch = async_exchange_begin(sess);
-		rc = exch != NULL ? async_share_out_start(exch, (void *) base,
-					AS_AREA_READ | AS_AREA_WRITE)
+		rc = exch != NULL ? async_share_out_start(
+					exch, (void *) base, AS_AREA_READ | AS_AREA_WRITE)
 				  : ENOMEM;
 		async_exchange_end(exch);
 		if (rc != EOK)
