@@ -60,8 +60,8 @@ static void test_small_reads_give_the_bytes_and_positions(void)
 {
 	CHECK_RC(pattern_file("/tmp/pattern"), EOK);
 	/* Shared sizes, the largest shared, one past it (a data transfer). */
-	static const size_t steps[] = {1, 100, 1024, 3000, VFS_READ_SHARED_MAX,
-	    VFS_READ_SHARED_MAX + 1};
+	static const size_t steps[] = {
+	    1, 100, 1024, 3000, VFS_READ_SHARED_MAX, VFS_READ_SHARED_MAX + 1};
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		int fd = open("/tmp/pattern", O_RDONLY);
 		CHECK(fd >= 0);
@@ -134,7 +134,8 @@ static void test_read_shared_protocol_refusals(void)
 	CHECK_RC(async_req_2_1(exch, VFS_READ_SHARED, fd, 16, &n), EINVAL);
 	uintptr_t big = AS_AREA_ANY, buf = AS_AREA_ANY;
 	unsigned rw = AS_AREA_READ | AS_AREA_WRITE;
-	CHECK_RC(as_area_create(&big, 2 * VFS_READ_SHARED_MAX, rw | AS_AREA_CACHEABLE), EOK);
+	CHECK_RC(
+	    as_area_create(&big, 2 * VFS_READ_SHARED_MAX, rw | AS_AREA_CACHEABLE), EOK);
 	CHECK_RC(as_area_create(&buf, VFS_READ_SHARED_MAX, rw | AS_AREA_CACHEABLE), EOK);
 	CHECK_RC(async_share_out_start(exch, (void *) big, rw), EINVAL);
 	CHECK_RC(async_share_out_start(exch, (void *) buf, AS_AREA_READ), EINVAL);

@@ -27,8 +27,8 @@ static errno_t pager_fill(vfs_file_t *file, uint64_t offset, uint8_t *page)
 	vfs_file_follow(file);
 	while (rc == EOK && filled < PAGE) {
 		size_t got = 0;
-		rc = vfs_fs_read(file->mount, file->index, offset + filled,
-		    page + filled, PAGE - filled, &got);
+		rc = vfs_fs_read(file->mount, file->index, offset + filled, page + filled,
+		    PAGE - filled, &got);
 		if (got == 0)
 			break; /* the end of the file */
 		filled += got;

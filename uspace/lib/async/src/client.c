@@ -73,6 +73,20 @@ void async_fibril_destroy(void *data)
 	free(af);
 }
 
+/** Sets up record @a m (its link aside) for a new call: from fibril cache
+ *  @a cache, or with @a cache NULL a synchronous request's in its caller's
+ *  frame, whose answer lands whole in @a answer. */
+static void amsg_reset(amsg_t *m, async_fibril_t *cache, ipc_call_t *answer)
+{
+	m->cache = cache;
+	m->phone = NULL;
+	m->done = false;
+	m->forget = false;
+	m->on_stack = cache == NULL;
+	m->dataptr = answer;
+	fibril_event_initialize(&m->done_event);
+}
+
 /** A clean call record for the calling fibril, on its outstanding list;
  *  NULL when out of memory. The answer is left unset: it is written whole
  *  before `done` is set, and read only after. */
@@ -95,13 +109,7 @@ static amsg_t *amsg_get(void)
 		link_initialize(&m->link);
 		spinlock_lock(&async_lock);
 	}
-	m->cache = af;
-	m->phone = NULL;
-	m->done = false;
-	m->forget = false;
-	m->on_stack = false;
-	m->dataptr = NULL;
-	fibril_event_initialize(&m->done_event);
+	amsg_reset(m, af, NULL);
 	list_append(&m->link, &af->outstanding);
 	spinlock_unlock(&async_lock);
 	return m;
@@ -340,13 +348,7 @@ void async_forget(aid_t aid)
 static void amsg_init_on_stack(amsg_t *m, ipc_call_t *answer)
 {
 	link_initialize(&m->link);
-	m->cache = NULL;
-	m->phone = NULL;
-	m->done = false;
-	m->forget = false;
-	m->on_stack = true;
-	m->dataptr = answer;
-	fibril_event_initialize(&m->done_event);
+	amsg_reset(m, NULL, answer);
 }
 
 errno_t async_req_call(async_exch_t *exch, sysarg_t imethod,

@@ -141,8 +141,9 @@ static void pool_read(ipc_call_t *call, fsrv_fill_t fill, fibril_mutex_t *lock)
 	uint8_t *base = __atomic_load_n(&pool, __ATOMIC_ACQUIRE);
 	uint64_t offset = call->args[3], size = call->args[4];
 	errno_t rc = base == NULL ? ENOENT : EOK;
-	if (rc == EOK && (size > VFS_READ_SHARED_MAX || offset > pool_size ||
-			     size > pool_size - offset))
+	if (rc == EOK &&
+	    (size > VFS_READ_SHARED_MAX || offset > pool_size ||
+		size > pool_size - offset))
 		rc = EINVAL;
 	size_t len = 0;
 	sysarg_t result = 0;
@@ -163,7 +164,8 @@ void fsrv_dispatch_fills(const fsrv_ops_t ops, const fsrv_fills_t fills,
 		pool_receive(call);
 	else if (m == FS_READ_SHARED && read != NULL)
 		pool_read(call, read, lock);
-	else if (m >= FS_MOUNTED && m - FS_MOUNTED < FSRV_OPS && fills[m - FS_MOUNTED] != NULL)
+	else if (m >= FS_MOUNTED && m - FS_MOUNTED < FSRV_OPS &&
+	    fills[m - FS_MOUNTED] != NULL)
 		fsrv_read_reply(call, fills[m - FS_MOUNTED], lock);
 	else
 		fsrv_dispatch(ops, call);
