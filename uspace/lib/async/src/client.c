@@ -137,14 +137,25 @@ async_phone_t *async_phone_create(cap_handle_t cap)
 	return ph;
 }
 
-/** Takes one of @a ph's call slots, waiting for an answer if all are used. */
-static void phone_slot_take(async_phone_t *ph)
+/** Whether IPC events other than the caller's answer may come and need
+ *  handling: fibrils wait for answers, or this task serves others.
+ *  async_lock held. */
+static bool events_expected_locked(void)
+{
+	return async_blocked != 0 || async_serving_locked();
+}
+
+/** Takes one of @a ph's call slots, waiting for an answer if all are used;
+ *  returns events_expected_locked() as it stands then (one hold of
+ *  async_lock for both in the usual case). */
+static bool phone_slot_take(async_phone_t *ph)
 {
 	spinlock_lock(&async_lock);
 	if (ph->inflight < IPC_MAX_ASYNC_CALLS && list_empty(&ph->slot_waiters)) {
 		ph->inflight++;
+		bool events = events_expected_locked();
 		spinlock_unlock(&async_lock);
-		return;
+		return events;
 	}
 	slot_waiter_t w;
 	link_initialize(&w.link);
@@ -155,7 +166,9 @@ static void phone_slot_take(async_phone_t *ph)
 	fibril_wait_for(&w.event); /* the slot was handed to us */
 	spinlock_lock(&async_lock);
 	async_blocked--;
+	bool events = events_expected_locked();
 	spinlock_unlock(&async_lock);
+	return events;
 }
 
 /** Gives back a slot of @a ph: to the first waiter, or frees it. */
@@ -170,16 +183,6 @@ static void phone_slot_release_locked(async_phone_t *ph)
 	ph->inflight--;
 	if (ph->released && ph->inflight == 0)
 		free(ph);
-}
-
-/** Whether IPC events other than the caller's answer may come and need
- *  handling: fibrils wait for answers, or this task serves others. */
-static bool events_expected(void)
-{
-	spinlock_lock(&async_lock);
-	bool events = async_blocked != 0 || async_serving_locked();
-	spinlock_unlock(&async_lock);
-	return events;
 }
 
 /** Where @a m's answer is written: a synchronous request's straight into
@@ -236,12 +239,11 @@ static errno_t amsg_send(amsg_t *m, async_phone_t *ph, sysarg_t imethod,
 {
 	ipc_payload_t p = {.method = imethod};
 	memcpy(p.args, args, sizeof(p.args));
-	phone_slot_take(ph);
+	bool events = phone_slot_take(ph);
 	m->phone = ph;
 	fibril_flush_answer(); /* an answer this fibril gave goes out first */
 	errno_t rc;
-	if (!wait ||
-	    !fibril_call_and_wait(ph->cap, &p, (sysarg_t) m, events_expected(), &rc)) {
+	if (!wait || !fibril_call_and_wait(ph->cap, &p, (sysarg_t) m, events, &rc)) {
 		rc = ipc_call(ph->cap, &p, (sysarg_t) m);
 	}
 	if (rc != EOK) {
