@@ -12,8 +12,10 @@
 #include <mm/frame.h>
 #include <mm/kmalloc.h>
 #include <proc/quota.h>
+#include <arch/asm.h>
 #include <proc/task.h>
 #include <proc/thread.h>
+#include <smp.h>
 #include <synch/mutex.h>
 #include <string.h>
 
@@ -673,6 +675,93 @@ KTEST(ipc_call_wait_sees_ehangup_when_the_server_dies)
 	thread_join(killer);
 	release(h);
 	server_stop(&doomed);
+}
+
+/*
+ * A server answering on the fast path (combined answer-and-wait, the answer
+ * handed straight to its caller on this CPU) while a second client on
+ * another CPU calls it through the general path. The second call may land
+ * in the box after the server last looked and before it sleeps: the server
+ * must see it then (await_event re-checks under the box lock), else it
+ * sleeps with the call queued and the second client waits forever. The
+ * rounds are in lockstep, so a lost call is never rescued by the next one;
+ * a round that does not end within CROSS_HANG_NS (a hang, not a slow host)
+ * fails the test, and the server's death then frees the second client.
+ */
+#define CROSS_ROUNDS  4000
+#define CROSS_HANG_NS (60 * 1000 * MS)
+
+static struct {
+	cap_handle_t h;
+	volatile int go;      /* the round the second client may start */
+	volatile bool stop;   /* no more rounds */
+	volatile int wrong;   /* answers that were not the echo */
+	cpu_t *client_cpu;    /* where the first client and the server run */
+	semaphore_t finished; /* one up() per round it finished */
+} cross;
+
+static void cross_cpu_caller(void *arg)
+{
+	for (int i = 1; i <= CROSS_ROUNDS; i++) {
+		while (__atomic_load_n(&cross.go, __ATOMIC_ACQUIRE) < i && !cross.stop) {
+			if (THREAD->cpu == cross.client_cpu)
+				thread_yield(); /* one CPU: let the client run */
+			else
+				cpu_relax();
+		}
+		if (cross.stop)
+			return;
+		/* Land at a different point of the server's answer each round. */
+		for (volatile int k = 0; k < (i * 37) % 700; k++)
+			;
+		ipc_data_t d = {.method = M_ECHO, .args = {(sysarg_t) i}};
+		ipc_event_t ev;
+		errno_t rc = ipc_call_wait(cross.h, &d, 2, 0, 0, &ev);
+		if (rc != EOK || ev.imethod != EOK || ev.args[0] != (sysarg_t) i * 10)
+			cross.wrong++;
+		semaphore_up(&cross.finished);
+	}
+}
+
+KTEST(ipc_fast_answer_wait_sees_a_call_from_another_cpu)
+{
+	server_t s;
+	KT_ASSERT_EQ(server_start(&s, "xcpu", false), EOK);
+	s.combined = true;
+	cap_handle_t h = connect(&s, 0);
+	memset(&cross, 0, sizeof(cross));
+	semaphore_init(&cross.finished, 0);
+	cross.h = connect(&s, 0);
+	cross.client_cpu = CPU;
+	thread_t *t;
+	KT_ASSERT_EQ(thread_create(NULL, cross_cpu_caller, NULL, "xcaller", &t), EOK);
+	unsigned other = cpu_count > 1 && CPU->id == 0 ? 1 : 0;
+	KT_ASSERT_EQ(thread_set_cpu(t, other), EOK);
+	thread_start(t);
+	errno_t rc = EOK;
+	int rounds = 0;
+	uint64_t fast_before = ipc_fastpath_taken;
+	for (int i = 1; i <= CROSS_ROUNDS && rc == EOK; i++) {
+		__atomic_store_n(&cross.go, i, __ATOMIC_RELEASE);
+		ipc_data_t d = {.method = M_ECHO, .args = {3}};
+		ipc_event_t ev;
+		rc = ipc_call_wait(h, &d, 1, 0, 0, &ev);
+		if (rc == EOK && (ev.imethod != EOK || ev.args[0] != 30))
+			rc = EIO;
+		if (rc == EOK)
+			rc = semaphore_down(&cross.finished, CROSS_HANG_NS);
+		rounds += rc == EOK;
+	}
+	cross.stop = true;
+	server_stop(&s); /* a call still queued is answered EHANGUP */
+	thread_join(t);
+	release(h);
+	release(cross.h);
+	KT_ASSERT_EQ(rounds, CROSS_ROUNDS); /* how far it got, when it hangs */
+	KT_ASSERT_EQ(rc, EOK);
+	KT_ASSERT_EQ(cross.wrong, 0);
+	/* The test's own calls took the fast path (when on). */
+	KT_ASSERT(!ipc_fastpath || ipc_fastpath_taken - fast_before >= CROSS_ROUNDS);
 }
 
 /** Waits (up to 2 s) until @a counter reaches @a n. */

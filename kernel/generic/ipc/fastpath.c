@@ -29,7 +29,8 @@
  * such a thread, blocked, cannot run or time out while interrupts are off
  * here. Other CPUs may still wake it (a kill): every decision is made under
  * the lock of the wait queue it sleeps on (box->wq, or its ipc_wq, re-checked
- * in answer_to_waiter). The locks are taken in the core's order (phone->lock
+ * in answer_to_waiter); the box a thread sleeps on for its next event is
+ * looked at again under that lock before the hand-off (sleep_handing_off). The locks are taken in the core's order (phone->lock
  * -> box lock -> cap table lock; a thread's ipc_wq lock innermost, alone).
  * A thread on another CPU is reached through the general path, whose
  * wake-up queues it there and sends an IPI.
@@ -42,6 +43,7 @@
 #include <log/ipclog.h>
 #include <proc/scheduler.h>
 #include <proc/task.h>
+#include <smp.h>
 #include <string.h>
 
 bool ipc_fastpath = true;
@@ -174,24 +176,52 @@ static errno_t await_answer(
 	return answer_taken(self, call, s);
 }
 
+/** Whether another CPU may be changing IPC state while this one runs the
+ *  fast path. Not on a kernel running on one CPU: the fast path keeps
+ *  interrupts off from the entry to its sleep, and cpu_count only grows
+ *  (a CPU runs threads only once it is counted, smp.c). */
+static inline bool other_cpus_run(void)
+{
+	return cpu_count > 1;
+}
+
+/** Sleeps on the task's @a box for its next event, running @a next (blocked
+ *  until now, taken off its queue) in its place, if the box is still quiet:
+ *  the caller looked at it earlier without holding its lock to the sleep,
+ *  and another CPU may have queued work since (the general path's wake-up
+ *  then found no sleeper). Not quiet: @a next is made ready and EAGAIN says
+ *  the general wait must take the work. */
+static errno_t sleep_handing_off(
+    thread_t *self, answerbox_t *box, thread_t *next, uint64_t deadline, ipc_regs_t *s)
+{
+	spinlock_lock_noirq(&box->wq.lock);
+	if (other_cpus_run() && !box_quiet(box)) {
+		spinlock_unlock_noirq(&box->wq.lock);
+		scheduler_ready_noirq(next);
+		return EAGAIN;
+	}
+	self->ipc_ev_regs = s; /* a hand-off delivers straight into them */
+	self->ipc_ev_ready = false;
+	errno_t rc = waitq_sleep_hand_off_locked(
+	    &box->wq, deadline, WAITQ_INTERRUPTIBLE, next);
+	self->ipc_ev_regs = NULL;
+	return rc;
+}
+
 /** Waits like ipc_wait (blocking, up to @a deadline) for the next event of
  *  the task, first running @a next (blocked until now) if there is one, else
  *  through the general path; the event into @a s. After a hand-off that ends
- *  without an event (a wake-up that found nothing, or the deadline), the
- *  general path looks at the box: an event there is delivered. */
+ *  without an event (a wake-up that found nothing, or the deadline), or when
+ *  work arrived before the hand-off, the general path looks at the box: an
+ *  event there is delivered. */
 static errno_t await_event(
     thread_t *self, thread_t *next, uint64_t deadline, ipc_regs_t *s)
 {
 	answerbox_t *box = &self->task->box;
 	errno_t rc = EOK;
 	if (next != NULL) {
-		spinlock_lock_noirq(&box->wq.lock);
-		self->ipc_ev_regs = s; /* a hand-off delivers straight into them */
-		self->ipc_ev_ready = false;
-		rc = waitq_sleep_hand_off_locked(
-		    &box->wq, deadline, WAITQ_INTERRUPTIBLE, next);
-		self->ipc_ev_regs = NULL;
-		if (self->ipc_ev_ready)
+		rc = sleep_handing_off(self, box, next, deadline, s);
+		if (rc != EAGAIN && self->ipc_ev_ready)
 			return EOK;
 	}
 	if (rc != EINTR) {
