@@ -51,10 +51,14 @@ static task_t *current_task(void)
  * (whose call is freed by the caller's thread) never touches the slab. */
 uint64_t ipc_calls_cached; /* calls parked in threads' caches */
 
-/** Frees @a call into @a t's cache if that is empty, else to the slab. */
+/** Frees @a call into @a t's cache if that is empty, else to the slab. A
+ *  cached call's system-method state is zero (call_init relies on it); a
+ *  call of a user method never had any written. */
 static void call_free(call_t *call, thread_t *t)
 {
 	if (t != NULL && t->cached_call == NULL && !t->kill_pending) {
+		if (call->ops != &ipc_user_method_ops)
+			call_clear_system_state(call);
 		t->cached_call = call;
 		__atomic_add_fetch(&ipc_calls_cached, 1, __ATOMIC_RELAXED);
 	} else {
@@ -97,8 +101,11 @@ void call_destroy(kobject_t *obj)
 static call_t *call_alloc(const ipc_data_t *data, task_t *sender)
 {
 	call_t *call = call_take_cached(THREAD);
-	if (call == NULL)
+	if (call == NULL) {
 		call = kmem_alloc(&call_cache);
+		if (call != NULL)
+			call_clear_system_state(call);
+	}
 	if (call != NULL)
 		call_init(call, data, sender);
 	return call;

@@ -47,9 +47,18 @@ extern uint64_t next_call_id;
 /** A call's kobject destructor (its last reference went). */
 void call_destroy(kobject_t *obj);
 
+/** Zeroes @a call's system-method state (buffer ... share_flags). */
+static inline void call_clear_system_state(call_t *call)
+{
+	__builtin_memset(&call->buffer, 0, sizeof(*call) - offsetof(call_t, buffer));
+}
+
 /** Makes @a call a fresh request @a data from @a sender: one reference (the
- *  flight's), a new id, everything else cleared. Inline: the fast path's
- *  request set-up then writes each field once. */
+ *  flight's), a new id, everything else cleared. @a call is a thread's spare
+ *  one or has had call_clear_system_state(): its system-method state is
+ *  zero already (only the hooks of system methods write it, and call_free
+ *  clears it before a call of theirs goes to a thread's cache). Inline: the
+ *  fast path's request set-up then writes each field once. */
 static inline void call_init(call_t *call, const ipc_data_t *data, task_t *sender)
 {
 	kobject_init(&call->kobj, KOBJECT_CALL, call_destroy);
@@ -66,8 +75,6 @@ static inline void call_init(call_t *call, const ipc_data_t *data, task_t *sende
 	call->waiter = NULL;
 	call->phone = NULL;
 	call->id = __atomic_fetch_add(&next_call_id, 1, __ATOMIC_RELAXED);
-	/* Everything from the system-method state on starts out zero. */
-	__builtin_memset(&call->buffer, 0, sizeof(*call) - offsetof(call_t, buffer));
 }
 
 /** Destroys @a call (its last reference is gone), keeping it in @a t's
