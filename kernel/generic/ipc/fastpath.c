@@ -46,6 +46,10 @@
 #include <smp.h>
 #include <string.h>
 
+/* The helpers of the two fast entries are inlined into them: each entry is
+ * one flat function (a call and its prologue cost more than most helpers). */
+#define FAST_INLINE static inline __attribute__((always_inline))
+
 bool ipc_fastpath = true;
 uint64_t ipc_fastpath_taken; /* calls and answers the fast path carried */
 
@@ -58,7 +62,7 @@ void ipc_fastpath_boot(const char *cmdline)
 
 /** A thread of @a box's task blocked in a wait that can take a call now
  *  (nothing queued ahead of it, priorities allow a hand-off). Box locked. */
-static thread_t *box_idle_waiter(answerbox_t *box)
+FAST_INLINE thread_t *box_idle_waiter(answerbox_t *box)
 {
 	if (!box_quiet(box))
 		return NULL;
@@ -72,8 +76,8 @@ static thread_t *box_idle_waiter(answerbox_t *box)
 
 /** An event of @a kind with @a call's payload into waiting thread @a r's
  *  saved registers or event buffer; r's wait has its event then. */
-static void deliver_event(thread_t *r, sysarg_t kind, const call_t *call, sysarg_t label,
-    cap_handle_t h, uint64_t task_id)
+FAST_INLINE void deliver_event(thread_t *r, sysarg_t kind, const call_t *call,
+    sysarg_t label, cap_handle_t h, uint64_t task_id)
 {
 	r->ipc_ev_ready = true;
 	ipc_regs_t *s = r->ipc_ev_regs;
@@ -89,7 +93,7 @@ static void deliver_event(thread_t *r, sysarg_t kind, const call_t *call, sysarg
 }
 
 /** The phone @a h names, with a reference for the call; NULL if none. */
-static phone_t *phone_lookup(task_t *task, cap_handle_t h)
+FAST_INLINE phone_t *phone_lookup(task_t *task, cap_handle_t h)
 {
 	spinlock_lock_noirq(&task->caps.lock);
 	cap_slot_t *s = cap_slot_locked(&task->caps, h);
@@ -106,7 +110,8 @@ static phone_t *phone_lookup(task_t *task, cap_handle_t h)
 
 /** Makes the caller's spare call the request in @a s: synchronous (the
  *  answer goes to this thread) unless @a any. */
-static call_t *request_init(thread_t *self, const ipc_regs_t *s, phone_t *phone, bool any)
+FAST_INLINE call_t *request_init(
+    thread_t *self, const ipc_regs_t *s, phone_t *phone, bool any)
 {
 	call_t *call = call_take_cached(self);
 	ipc_data_t data = {
@@ -137,7 +142,7 @@ static void answer_to_regs(const call_t *call, ipc_regs_t *s)
 
 /** Synchronous @a call's answer, taken by its waiter @a self, into @a s;
  *  the waiter's reference ends. */
-static errno_t answer_taken(thread_t *self, call_t *call, ipc_regs_t *s)
+FAST_INLINE errno_t answer_taken(thread_t *self, call_t *call, ipc_regs_t *s)
 {
 	answer_to_regs(call, s);
 	self->task->ipc_stats.answers_received++;
@@ -148,7 +153,7 @@ static errno_t answer_taken(thread_t *self, call_t *call, ipc_regs_t *s)
 /** Sleeps until synchronous @a call is answered (first through a hand-off
  *  to @a next), up to @a deadline; the answer into @a s. The waiter's
  *  reference ends here. */
-static errno_t await_answer(
+FAST_INLINE errno_t await_answer(
     thread_t *self, call_t *call, thread_t *next, uint64_t deadline, ipc_regs_t *s)
 {
 	waitq_t *wq = &self->ipc_wq;
@@ -191,7 +196,7 @@ static inline bool other_cpus_run(void)
  *  and another CPU may have queued work since (the general path's wake-up
  *  then found no sleeper). Not quiet: @a next is made ready and EAGAIN says
  *  the general wait must take the work. */
-static errno_t sleep_handing_off(
+FAST_INLINE errno_t sleep_handing_off(
     thread_t *self, answerbox_t *box, thread_t *next, uint64_t deadline, ipc_regs_t *s)
 {
 	spinlock_lock_noirq(&box->wq.lock);
@@ -214,7 +219,7 @@ static errno_t sleep_handing_off(
  *  without an event (a wake-up that found nothing, or the deadline), or when
  *  work arrived before the hand-off, the general path looks at the box: an
  *  event there is delivered. */
-static errno_t await_event(
+FAST_INLINE errno_t await_event(
     thread_t *self, thread_t *next, uint64_t deadline, ipc_regs_t *s)
 {
 	answerbox_t *box = &self->task->box;
@@ -306,7 +311,7 @@ bool ipc_fast_call_wait(ipc_regs_t *s)
  *  forwarded; a synchronous caller still waiting for it): taken out of the
  *  table and the box, its capability's reference now the caller's. Box
  *  locked. */
-static call_t *take_answerable(task_t *task, cap_handle_t h)
+FAST_INLINE call_t *take_answerable(task_t *task, cap_handle_t h)
 {
 	cap_table_t *caps = &task->caps;
 	spinlock_lock_noirq(&caps->lock);
@@ -338,7 +343,7 @@ static call_t *take_answerable(task_t *task, cap_handle_t h)
  *  references end (the waiter keeps its own). Returns the waiter, taken off
  *  its wait queue for a hand-off, or NULL if another CPU woke it meanwhile
  *  (a kill): it then finds the answer itself. */
-static thread_t *answer_to_waiter(call_t *call)
+FAST_INLINE thread_t *answer_to_waiter(call_t *call)
 {
 	thread_t *w = call->waiter;
 	spinlock_lock_noirq(&w->ipc_wq.lock);
@@ -354,7 +359,7 @@ static thread_t *answer_to_waiter(call_t *call)
 /** Hands @a call's answer straight to a thread of the caller's task waiting
  *  for its next event, if there is one that can take it now; the call then
  *  ends and goes to that thread's cache for its next send. */
-static thread_t *answer_to_box_waiter(call_t *call)
+FAST_INLINE thread_t *answer_to_box_waiter(call_t *call)
 {
 	answerbox_t *box = call->caller_box;
 	spinlock_lock_noirq(&box->wq.lock);
