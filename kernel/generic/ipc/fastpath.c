@@ -240,6 +240,13 @@ FAST_INLINE errno_t await_event(
 	return rc;
 }
 
+/** The deadline of a wait of @a usec µs from user space (0: forever); the
+ *  conversion and the clock only when a timeout is set. */
+FAST_INLINE uint64_t fast_deadline(sysarg_t usec)
+{
+	return usec == 0 ? WAITQ_FOREVER : waitq_deadline(ipc_usec_to_ns(usec));
+}
+
 /** Whether the current task's box has nothing queued. */
 static bool own_box_quiet(answerbox_t *box)
 {
@@ -301,7 +308,7 @@ bool ipc_fast_call_wait(ipc_regs_t *s)
 	spinlock_unlock_noirq(&box->wq.lock);
 	spinlock_unlock_noirq(&phone->lock);
 
-	uint64_t deadline = waitq_deadline(ipc_usec_to_ns(IPC_R8(s)));
+	uint64_t deadline = fast_deadline(IPC_R8(s));
 	IPC_RESULT(s) = (sysarg_t) (any ? await_event(self, r, deadline, s)
 					: await_answer(self, call, r, deadline, s));
 	return true;
@@ -413,8 +420,7 @@ bool ipc_fast_answer_wait(ipc_regs_t *s)
 		kobject_put(&call->kobj);  /* the capability's */
 	}
 	kobject_put(&phone->kobj);
-	IPC_RESULT(s) = (sysarg_t) await_event(
-	    self, next, waitq_deadline(ipc_usec_to_ns(IPC_R7(s))), s);
+	IPC_RESULT(s) = (sysarg_t) await_event(self, next, fast_deadline(IPC_R7(s)), s);
 	return true;
 }
 
