@@ -166,17 +166,6 @@ void schedule(void)
 	switch_to(cpu, prev, next);
 }
 
-bool scheduler_may_hand_off(const thread_t *next)
-{
-	cpu_t *cpu = CPU;
-	if (next->cpu != cpu)
-		return false; /* it runs on its home CPU only */
-	if (cpu->need_resched)
-		return false; /* the turn is over: the scheduler picks */
-	uint32_t mask = cpu->ready_mask;
-	return mask == 0 || (int) __builtin_ctz(mask) >= next->priority;
-}
-
 void scheduler_hand_off(thread_t *next)
 {
 	assert(!irq_enabled());

@@ -70,8 +70,10 @@ static void sleep_timed_out(void *arg)
 
 /** Queues the current thread on @a wq (lock held) as BLOCKED; false, queued
  *  nowhere, if the sleep is interruptible and a kill is pending. The kill
- *  is read after t->waitq is published (see the top of the file). */
-static bool enqueue_self(waitq_t *wq, unsigned flags)
+ *  is read after t->waitq is published (see the top of the file). Inline
+ *  in both sleeps (the hand-off's is the IPC fast path's). */
+static inline __attribute__((always_inline)) bool enqueue_self(
+    waitq_t *wq, unsigned flags)
 {
 	thread_t *t = THREAD;
 	list_append(&t->wait_link, &wq->sleepers);
@@ -161,13 +163,6 @@ errno_t waitq_sleep_hand_off_locked(
 		timeout_unregister(&t->wait_timeout);
 	irq_restore(ints);
 	return t->wait_result;
-}
-
-void waitq_take_sleeper_locked(waitq_t *wq, thread_t *t)
-{
-	list_remove(&t->wait_link);
-	t->waitq = NULL;
-	t->wait_result = EOK;
 }
 
 errno_t waitq_sleep(waitq_t *wq, uint64_t timeout_ns, unsigned flags)

@@ -26,8 +26,18 @@ void scheduler_ready_noirq(thread_t *thread);
 void schedule(void);
 /** Whether handing the CPU straight to @a next keeps strict priorities (no
  *  ready thread outranks it) and the current turn's slice is not used up
- *  (no reschedule is due). Interrupts disabled. */
-bool scheduler_may_hand_off(const thread_t *next);
+ *  (no reschedule is due). Interrupts disabled. Inline: the IPC fast path
+ *  asks it before every hand-off. */
+static inline bool scheduler_may_hand_off(const thread_t *next)
+{
+	cpu_t *cpu = CPU;
+	if (next->cpu != cpu)
+		return false; /* it runs on its home CPU only */
+	if (cpu->need_resched)
+		return false; /* the turn is over: the scheduler picks */
+	uint32_t mask = cpu->ready_mask;
+	return mask == 0 || (int) __builtin_ctz(mask) >= next->priority;
+}
 /** Switches straight to @a next, skipping the run queues: the current thread
  *  is BLOCKED (on some wait queue) and @a next was blocked and has just been
  *  taken off its wait queue. @a next gets the rest of the current slice, not

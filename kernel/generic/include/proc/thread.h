@@ -104,6 +104,16 @@ typedef struct thread {
 	uint64_t switches;
 } thread_t;
 
+/** Takes sleeper @a t off @a wq (lock held) with result EOK, leaving it
+ *  BLOCKED: the caller hands the CPU to it (synch/waitq.h; inline here, where
+ *  thread_t is complete: the IPC fast path calls it for every hand-off). */
+static inline void waitq_take_sleeper_locked(waitq_t *wq, thread_t *t)
+{
+	list_remove(&t->wait_link);
+	t->waitq = NULL;
+	t->wait_result = EOK;
+}
+
 void thread_init(void);
 /** Creates a thread in @a task (NULL: the kernel task); it runs after thread_start(). */
 errno_t thread_create(

@@ -52,9 +52,7 @@ errno_t waitq_sleep_until_locked(waitq_t *wq, uint64_t deadline_ns, unsigned fla
  *  without waiting for wakers to leave the queue. */
 errno_t waitq_sleep_hand_off_locked(
     waitq_t *wq, uint64_t deadline_ns, unsigned flags, struct thread *next);
-/** Takes sleeper @a t off @a wq (lock held) with result EOK, leaving it
- *  BLOCKED: the caller hands the CPU to it. */
-void waitq_take_sleeper_locked(waitq_t *wq, struct thread *t);
+/* waitq_take_sleeper_locked(): inline in proc/thread.h (it needs thread_t). */
 /** Same without a condition check. */
 errno_t waitq_sleep(waitq_t *wq, uint64_t timeout_ns, unsigned flags);
 /** Wakes the first sleeper (or all with @a all); returns how many were woken. */
