@@ -6,7 +6,9 @@ partitions the volume server serves and init mounts at /disk and /disk2
 (fsck.fat and e2fsck clean, mtools and debugfs read it) and there again at
 the next boot.
 """
+import datetime
 import os
+import re
 import subprocess
 
 from storage_tests import disk_args
@@ -147,9 +149,87 @@ def scenario_disk_tools(args):
     return True, ""
 
 
+def utc_dates(first, last):
+    """The UTC dates from @first to @last (datetime.date), both included."""
+    days = (last - first).days
+    return [first + datetime.timedelta(days=i) for i in range(days + 1)]
+
+
+def fat_entry_dates(part, short_name):
+    """{created, accessed, modified: date} of the live short entry
+    @short_name (11 bytes, as FAT stores it) in the FAT volume image @part."""
+    with open(part, "rb") as f:
+        data = f.read()
+    found = None
+    for m in re.finditer(re.escape(short_name), data):
+        entry = data[m.start():m.start() + 32]
+        if m.start() % 32 == 0 and entry[11] & 0x18 == 0:  # a file's entry
+            found = entry
+    if found is None:
+        return None
+
+    def day(off):
+        v = int.from_bytes(found[off:off + 2], "little")
+        try:
+            return datetime.date(1980 + (v >> 9), (v >> 5) & 0xF, v & 0x1F)
+        except ValueError:
+            return None
+    return {"created": day(16), "accessed": day(18), "modified": day(24)}
+
+
+def ext2_inode_dates(part, name):
+    """{atime, ctime, mtime: UTC date} of @name in the ext2 image @part, by
+    debugfs's stat."""
+    p = subprocess.run(["debugfs", "-R", f'stat "{name}"', part], stdout=subprocess.PIPE,
+                       stderr=subprocess.DEVNULL)
+    out = p.stdout.decode(errors="replace")
+    stamps = dict(re.findall(r"\b([acm]time): (0x[0-9a-f]+)", out))
+    return {k: datetime.datetime.fromtimestamp(int(v, 16), datetime.timezone.utc).date()
+            for k, v in stamps.items()}
+
+
+def scenario_file_times_are_the_rtcs(args):
+    """The wall clock is QEMU's RTC, which follows the host's clock: `date`
+    and `stat` show the host's UTC date, and a file written on /disk (FAT)
+    and /disk2 (ext2) has created, accessed and modified times of that date
+    when the host reads the image after `halt` (dates, not seconds: the
+    guest's clock runs on from boot at emulated speed)."""
+    first = datetime.datetime.now(datetime.timezone.utc).date()
+    dates = "|".join(d.isoformat() for d in utc_dates(first, first + datetime.timedelta(days=1)))
+    path, disk = run_disk("file-times")
+    with guest(args, "file-times", "", iso=args.run_iso, extra=disk) as g:
+        g.expect(rf"^rtc: ({dates}) \d\d:\d\d:\d\d UTC$", 60)
+        g.expect(r"^init: mounted ext2 on /disk2 ", 120)
+        wait_shell_prompt(g)
+        shell_run(g, "date\r", [rf"^({dates}) \d\d:\d\d:\d\d UTC$"])
+        shell_run(g, "date -s\r", [r"^\d{10}$"])
+        shell_run(g, "date now\r", [r"^usage: date \[-s\]"])
+        shell_run(g, "echo stamped > /disk/stamp.txt\r", [])
+        shell_run(g, "echo stamped > /disk2/stamp.txt\r", [])
+        shell_run(g, "echo stamped > /tmp/stamp.txt\r", [])
+        for f in ("/disk/stamp.txt", "/disk2/stamp.txt", "/tmp/stamp.txt"):
+            shell_run(g, f"stat {f}\r", [rf"modified ({dates}) \d\d:\d\d:\d\d UTC$"])
+        shell_run(g, "priv halt\r", [r"^system: powering off"], prompt=False)
+    wanted = utc_dates(first, datetime.datetime.now(datetime.timezone.utc).date())
+    part = path + ".p1"
+    subprocess.run(["dd", f"if={path}", f"of={part}", "bs=512", "skip=2048", "count=83968",
+                    "status=none"], check=True)
+    fat = fat_entry_dates(part, b"STAMP   TXT")
+    os.unlink(part)
+    part = part2(path)
+    ext2 = ext2_inode_dates(part, "/stamp.txt")
+    os.unlink(part)
+    if fat is None or len(fat) != 3 or any(d not in wanted for d in fat.values()):
+        return False, f"FAT entry of stamp.txt: {fat}, wanted dates {wanted}"
+    if len(ext2) != 3 or any(d not in wanted for d in ext2.values()):
+        return False, f"ext2 inode of stamp.txt: {ext2}, wanted dates {wanted}"
+    return True, ""
+
+
 SCENARIOS = []
 
 RUN_SCENARIOS = [
     ("run-disk-persists", scenario_run_disk_persists),
     ("disk-tools", scenario_disk_tools),
+    ("file-times-are-the-rtcs", scenario_file_times_are_the_rtcs),
 ]

@@ -68,7 +68,7 @@ USPACE_LIBS := -Wl,--start-group $(LIBVIRTIO) $(LIBNET) $(LIBDRV) $(LIBASYNC) $(
 
 LIBC_SRCS := $(sort $(wildcard $(LIBC_DIR)/src/*.c $(LIBC_DIR)/src/*.S \
 	$(LIBC_ARCH_DIR)/src/*.c $(LIBC_ARCH_DIR)/src/*.S)) \
-	common/src/printf_core.c common/src/str.c common/src/strerror.c common/src/elf.c $(sort $(wildcard common/src/adt/*.c))
+	common/src/printf_core.c common/src/str.c common/src/strerror.c common/src/elf.c common/src/datetime.c $(sort $(wildcard common/src/adt/*.c))
 LIBC_OBJS := $(patsubst %,$(USPACE_BUILD)/obj/%.o,$(LIBC_SRCS))
 
 $(USPACE_BUILD)/obj/%.c.o: %.c $(CONFIG_H)

@@ -126,6 +126,10 @@
  * flags, const as_pager_t *pager) an area whose pages the pager supplies. */
 #define SYS_AS_AREA_CREATE_PAGER 71
 
-#define SYSCALL_COUNT 72
+/* The wall clock (time/rtc.h): (int64_t *base_ns) nanoseconds since 1970
+ * at the monotonic clock's zero; EIO when the RTC gave no valid date. */
+#define SYS_CLOCK_REALTIME 78
+
+#define SYSCALL_COUNT 79
 
 #endif

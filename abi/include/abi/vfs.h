@@ -144,7 +144,7 @@ typedef struct {
 	uint64_t size;	   /* bytes (files), entries (directories) */
 	uint32_t type;	   /* vfs_node_type_t */
 	uint32_t links;	   /* names the node has */
-	uint64_t mtime_ns; /* last change, monotonic clock */
+	uint64_t mtime_ns; /* last change, ns since 1970 UTC (wall clock) */
 } vfs_stat_t;
 
 typedef struct {

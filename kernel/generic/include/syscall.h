@@ -66,6 +66,7 @@ sysarg_t sys_as_area_create_pager(
     sysarg_t base_inout, sysarg_t size, sysarg_t flags, sysarg_t pager_in);
 sysarg_t sys_clock_get(sysarg_t ns_out);
 sysarg_t sys_clock_params(sysarg_t params_out);
+sysarg_t sys_clock_realtime(sysarg_t base_out);
 sysarg_t sys_quota_get(sysarg_t id, sysarg_t info_out);
 sysarg_t sys_quota_set(sysarg_t id, sysarg_t kind, sysarg_t limit);
 sysarg_t sys_cap_derive(sysarg_t handle, sysarg_t rights, sysarg_t handle_out);

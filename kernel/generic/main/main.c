@@ -23,6 +23,7 @@ void ipc_irq_init(void);
 #include <system.h>
 #include <test.h>
 #include <time/clock.h>
+#include <time/rtc.h>
 #include <arch/fpu.h>
 #include <proc/scheduler.h>
 #include <proc/task.h>
@@ -103,6 +104,7 @@ void kmain(uintptr_t boot_magic, uintptr_t boot_info_pa)
 	task_init();
 	thread_init();
 	clock_init();
+	realtime_init();
 	clock_on_tick(scheduler_tick);
 	clock_on_tick(klog_notify); /* what was printed with locks held */
 	smp_start();

@@ -18,8 +18,9 @@ HOST_TEST_MODULES_elf := common/src/elf.c
 HOST_TEST_MODULES_cap := kernel/generic/cap/cap.c
 HOST_TEST_MODULES_irq_code := kernel/generic/ipc/irq_code.c
 HOST_TEST_MODULES_hwres := kernel/generic/proc/hwres.c
+HOST_TEST_MODULES_rtc := kernel/generic/time/rtc.c common/src/datetime.c
 
-HOST_TESTS := printf buddy slab adt cmdline elf cap irq_code hwres
+HOST_TESTS := printf buddy slab adt cmdline elf cap irq_code hwres rtc
 HOST_TEST_BINS := $(patsubst %,$(BUILD)/host-tests/%,$(HOST_TESTS))
 
 # printf_core's vsnprintf/snprintf would clash with the host libc's.

@@ -50,6 +50,7 @@ static void test_bad_pointers_get_ebadmem(void)
 		CHECK_RC(syscall1(SYS_TASK_GET_ID, p), EBADMEM);
 		CHECK_RC(syscall1(SYS_CLOCK_GET, p), EBADMEM);
 		CHECK_RC(syscall1(SYS_CLOCK_PARAMS, p), EBADMEM);
+		CHECK_RC(syscall1(SYS_CLOCK_REALTIME, p), EBADMEM);
 		CHECK_RC(syscall1(SYS_PERM_GET, p), EBADMEM);
 		CHECK_RC(syscall3(SYS_AS_AREA_CREATE, p, 4096, AS_AREA_READ), EBADMEM);
 		CHECK_RC(

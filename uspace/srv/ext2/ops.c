@@ -19,8 +19,6 @@
 #include <time.h>
 
 #define FLUSH_USEC (5 * 1000 * 1000)
-/* No wall clock yet: times count from 2026-01-01 00:00 UTC at boot. */
-#define EPOCH_UNIX 1767225600u
 
 static fsrv_vols_t vols;
 
@@ -30,9 +28,12 @@ static ext2_fs_t *fs_find(sysarg_t id)
 	return fsrv_vol_find(&vols, id);
 }
 
+/** The wall clock in seconds since 1970; 0 (1970) when there is none (the
+ *  RTC gave no valid date at boot). ext2's 32-bit times end in 2106. */
 static uint32_t ext2_now(void)
 {
-	return EPOCH_UNIX + (uint32_t) (clock_ns() / 1000000000ull);
+	time_t now = time(NULL);
+	return now > 0 && now <= UINT32_MAX ? (uint32_t) now : 0;
 }
 
 static errno_t vol_mount(bd_t *bd, bool rdonly, void **vol)

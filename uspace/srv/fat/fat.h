@@ -93,6 +93,16 @@ errno_t fat_unmount(fat_fs_t *fs);
 errno_t fat_sync(fat_fs_t *fs);
 void fat_statfs(fat_fs_t *fs, vfs_statfs_t *st);
 
+/* The range of FAT dates: 1980-01-01 to 2107-12-31 23:59:58. */
+#define FAT_YEAR_MIN 1980
+#define FAT_YEAR_MAX 2107
+#define FAT_DATE_MIN (0 << 9 | 1 << 5 | 1)
+#define FAT_DATE_MAX (127 << 9 | 12 << 5 | 31)
+#define FAT_TIME_MAX (23 << 11 | 59 << 5 | 29)
+/** @a secs since 1970 (UTC) as FAT packs a time: date << 16 | time, two-
+ *  second steps; times outside FAT's range become its first or last. */
+uint32_t fat_time_pack(int64_t secs);
+
 /** The FAT entry of cluster @a cl (EIO outside the volume). */
 errno_t fat_get(fat_fs_t *fs, uint32_t cl, uint32_t *next);
 bool fat_is_eoc(const fat_fs_t *fs, uint32_t v);

@@ -5,6 +5,7 @@
  */
 #include "fat.h"
 #include "vfs_path.h"
+#include <common/datetime.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -652,20 +653,30 @@ errno_t fat_node_close(fat_fs_t *fs, fat_node_t *node)
 	return rc;
 }
 
-/** Seconds since 1970 of a FAT date and time (local time taken as UTC). */
+/** Seconds since 1970 of a FAT date and time (local time taken as UTC);
+ *  0 for a date that does not exist. */
 static uint64_t fat_epoch_seconds(uint16_t date, uint16_t time)
 {
-	static const uint16_t before[12] = {
-	    0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
-	unsigned y = 1980 + (date >> 9), m = (date >> 5) & 0xf, d = date & 0x1f;
-	if (m < 1 || m > 12 || d < 1)
-		return 0;
-	uint64_t days = (uint64_t) (y - 1970) * 365 + (y - 1969) / 4 + before[m - 1] + d -
-	    1;
-	if (m > 2 && y % 4 == 0)
-		days++;
-	return days * 86400 + (time >> 11) * 3600 + ((time >> 5) & 0x3f) * 60 +
-	    (time & 0x1f) * 2;
+	datetime_t dt = {.year = 1980 + (date >> 9),
+	    .month = (date >> 5) & 0xf,
+	    .day = date & 0x1f,
+	    .hour = time >> 11,
+	    .min = (time >> 5) & 0x3f,
+	    .sec = (time & 0x1f) * 2};
+	return datetime_valid(&dt) ? (uint64_t) datetime_to_unix(&dt) : 0;
+}
+
+uint32_t fat_time_pack(int64_t secs)
+{
+	datetime_t dt;
+	datetime_from_unix(secs, &dt);
+	if (dt.year < FAT_YEAR_MIN)
+		return FAT_DATE_MIN << 16;
+	if (dt.year > FAT_YEAR_MAX)
+		return (uint32_t) FAT_DATE_MAX << 16 | FAT_TIME_MAX;
+	uint32_t date = (uint32_t) (dt.year - FAT_YEAR_MIN) << 9 | dt.month << 5 | dt.day;
+	uint32_t time = (uint32_t) dt.hour << 11 | dt.min << 5 | dt.sec / 2;
+	return date << 16 | time;
 }
 
 void fat_node_stat(const fat_node_t *node, vfs_stat_t *st)

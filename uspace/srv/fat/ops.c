@@ -20,9 +20,6 @@
 
 #define CACHE_BLOCKS 2048 /* 1 MiB of 512-byte sectors per volume */
 #define FLUSH_USEC   (5 * 1000 * 1000)
-/* No wall clock yet: times count from 2026-01-01 00:00 at boot. */
-#define EPOCH_DATE ((2026 - 1980) << 9 | 1 << 5 | 1)
-
 /* A mounted volume: its block cache and the volume over it. */
 typedef struct {
 	bcache_t *bc;
@@ -38,15 +35,12 @@ static fat_fs_t *fs_find(sysarg_t id)
 	return vol != NULL ? vol->fs : NULL;
 }
 
-/** The time as FAT packs it: days since boot on top of EPOCH_DATE are not
- *  carried into months (a volume's times stay within the first month). */
+/** The wall clock as FAT packs it; without one (the RTC gave no valid date
+ *  at boot) FAT's first instant, 1980-01-01 00:00. */
 static uint32_t fat_now(void)
 {
-	uint64_t s = clock_ns() / 1000000000ull;
-	uint32_t day = (uint32_t) (s / 86400) % 28;
-	uint32_t sec = (uint32_t) (s % 86400);
-	uint32_t time = (sec / 3600) << 11 | ((sec / 60) % 60) << 5 | (sec % 60) / 2;
-	return (uint32_t) (EPOCH_DATE + day) << 16 | time;
+	time_t now = time(NULL);
+	return fat_time_pack(now != -1 ? now : 0);
 }
 
 static errno_t vol_mount(bd_t *bd, bool rdonly, void **out)

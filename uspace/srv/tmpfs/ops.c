@@ -57,11 +57,19 @@ static errno_t node_get(ipc_call_t *call, tmpfs_fs_t **fs, tmpfs_node_t **node)
  * Mounting.
  */
 
+/** The wall clock in nanoseconds since 1970 for the nodes' times; 0 (1970)
+ *  when there is none (the RTC gave no valid date at boot). */
+static uint64_t tmpfs_now(void)
+{
+	int64_t ns;
+	return clock_realtime_ns(&ns) == EOK && ns > 0 ? (uint64_t) ns : 0;
+}
+
 /** A file system for @a opts, filled from its archive if it names one. */
 static errno_t fs_build(const tmpfs_options_t *opts, tmpfs_fs_t **out)
 {
 	tmpfs_fs_t *fs = NULL;
-	errno_t rc = tmpfs_fs_create(opts->size_limit, clock_ns, &fs);
+	errno_t rc = tmpfs_fs_create(opts->size_limit, tmpfs_now, &fs);
 	if (rc != EOK || opts->archive[0] == '\0') {
 		*out = fs;
 		return rc;

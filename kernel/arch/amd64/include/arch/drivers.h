@@ -4,6 +4,7 @@
 #ifndef ARCH_DRIVERS_H
 #define ARCH_DRIVERS_H
 
+#include <time/rtc.h>
 #include <types.h>
 
 void serial_init(void);
@@ -29,6 +30,10 @@ bool pit_time_window(unsigned ms, pit_window_t *w);
 /** The TSC frequency in kHz, measured robustly (drivers/tsc.c) and logged
  *  on one boot line; 0 if no measurement was plausible. */
 uint64_t tsc_calibrate_khz(void);
+
+/** Reads the CMOS RTC's date registers into @a raw, undecoded; false when
+ *  no two readings in a row agreed (a chip stuck in an update). Boot CPU. */
+bool arch_rtc_read(rtc_raw_t *raw);
 
 void qemu_exit(uint32_t code);
 /** Copies extra kernel options from QEMU fw_cfg into @a buf; returns the length. */

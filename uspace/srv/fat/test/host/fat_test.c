@@ -452,3 +452,20 @@ HOST_TEST(truncate_and_many_entries_keep_the_volume_clean)
 	vol_drop(&v);
 }
 #endif
+
+HOST_TEST(the_wall_clock_packs_into_fat_dates_and_clamps_outside_them)
+{
+	/* 2026-12-06 11:20:03 UTC: seconds go in two-second steps. */
+	uint32_t t = fat_time_pack(1796556003);
+	CHECK_EQ(t >> 16, (2026 - 1980) << 9 | 12 << 5 | 6);
+	CHECK_EQ(t & 0xffff, 11 << 11 | 20 << 5 | 1);
+	/* 2000-02-29 23:59:59. */
+	t = fat_time_pack(951868799);
+	CHECK_EQ(t >> 16, 20 << 9 | 2 << 5 | 29);
+	CHECK_EQ(t & 0xffff, 23 << 11 | 59 << 5 | 29);
+	/* Before 1980 (no wall clock: 0) and after 2107: the range's ends. */
+	CHECK_EQ(fat_time_pack(0), (uint32_t) FAT_DATE_MIN << 16);
+	CHECK_EQ(fat_time_pack(-1), (uint32_t) FAT_DATE_MIN << 16);
+	CHECK_EQ(
+	    fat_time_pack(4354819200LL), (uint32_t) FAT_DATE_MAX << 16 | FAT_TIME_MAX);
+}

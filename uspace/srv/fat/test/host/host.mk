@@ -10,7 +10,7 @@ FAT_HOST_TEST_DIR := $(FAT_DIR)/test/host
 FAT_HOST_CFLAGS := $(subst -I$(LIBC_DIR)/src,-I$(FAT_DIR),$(LIBC_HOST_CFLAGS)) \
 	-iquote $(LIBC_DIR)/include
 
-FAT_HOST_MODULES_volume := $(FAT_DIR)/fat_fs.c $(FAT_DIR)/fat_dir.c $(LIBC_DIR)/src/bcache.c \
+FAT_HOST_MODULES_volume := $(FAT_DIR)/fat_fs.c $(FAT_DIR)/fat_dir.c $(LIBC_DIR)/src/bcache.c common/src/datetime.c \
 	$(LIBC_DIR)/src/vfs_path.c
 
 FAT_HOST_TESTS := volume
