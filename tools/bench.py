@@ -160,6 +160,7 @@ def run(args):
         results["boot-wall-seconds"] = boot_wall_seconds(args)
         if storage(args, results) != 0:
             return results, None
+        side_by_side(args, results)
     return results, QEMU_EXIT_PASS
 
 
@@ -181,6 +182,20 @@ def storage(args, results):
                                  "per_byte": float(m.group(3)) if m.group(3) else None}
     results["storage-ext2"] = cases
     return 0
+
+
+def side_by_side(args, results):
+    """The Linux guest beside Switchboard (tools/linuxguest.py): ext2 on
+    virtio-blk in seconds and TCP through the e1000 in MiB/s, each with its
+    ratio; results["side-by-side"], or the reason it could not run (no
+    apt-get download, a guest that failed) in results["side-by-side-error"]."""
+    import linuxguest
+    try:
+        figures = linuxguest.bench_ext2(args.iso, args.qemu)
+        figures.update(linuxguest.bench_tcp(args.iso, args.qemu))
+        results["side-by-side"] = figures
+    except Exception as e:  # the other figures stand without it
+        results["side-by-side-error"] = f"{type(e).__name__}: {e}"
 
 
 def boot_wall_seconds(args):
@@ -268,6 +283,15 @@ def print_table(results, unit):
         met = "" if target is None else ("  ok" if r["per_byte"] <= target else "  MISSED")
         print(f"{'ext2-' + name:28} {r['ticks']:>12} {per:>10} {'':>10} "
               f"{(str(target) + '/B') if target else '-':>10}{met}  {STORAGE_NOTE}")
+    for name, r in results.get("side-by-side", {}).items():
+        unit_sb = "MiB/s" if name.startswith("tcp") else "s"
+        better = "higher" if name.startswith("tcp") else "lower"
+        ratio = "Switchboard/Linux" if name.startswith("tcp") else "Linux/Switchboard"
+        print(f"{'linux-side-' + name:28} {r['switchboard']:>10} {unit_sb:<5} linux "
+              f"{r['linux']:>8} {unit_sb:<5} ratio {r['ratio']} ({ratio}; {better} is "
+              f"better; plain TCG wall clock, tools/linuxguest.py)")
+    if "side-by-side-error" in results:
+        print(f"{'linux-side-by-side':28} not run: {results['side-by-side-error']}")
     print(f"(figures in {unit}; measurement overhead subtracted)")
 
 

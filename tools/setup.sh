@@ -24,6 +24,11 @@ declare -A need=(
 	[mke2fs]=e2fsprogs
 	[debugfs]=e2fsprogs
 	[e2fsck]=e2fsprogs
+	# tools/linuxguest.py (make bench's Linux guest): apt-get download,
+	# dpkg-deb -x, and the initramfs packed with cpio and gzip
+	[apt-get]=apt
+	[dpkg-deb]=dpkg
+	[gzip]=gzip
 )
 # grub-mkrescue needs the BIOS platform files, which no command reveals.
 grub_bios_dir=/usr/lib/grub/i386-pc

@@ -33,9 +33,9 @@ static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
 {
 	y -= m <= 2;
 	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	unsigned yoe = (unsigned) (y - era * 400);		   /* 0-399 */
+	unsigned yoe = (unsigned) (y - era * 400);			/* 0-399 */
 	unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1; /* 0-365 */
-	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;	   /* 0-146096 */
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;		/* 0-146096 */
 	return era * DAYS_PER_ERA + (int64_t) doe - 719468;
 }
 
@@ -58,7 +58,8 @@ void datetime_from_unix(int64_t secs, datetime_t *dt)
 	dt->hour = (uint8_t) (rem / 3600);
 	dt->min = (uint8_t) (rem / 60 % 60);
 	dt->sec = (uint8_t) (rem % 60);
-	dt->wday = (uint8_t) (div_floor(days + 4, 7) * -7 + days + 4); /* 1970-01-01: Thursday */
+	dt->wday = (uint8_t) (div_floor(days + 4, 7) * -7 + days +
+	    4); /* 1970-01-01: Thursday */
 
 	int64_t z = days + 719468;
 	int64_t era = div_floor(z, DAYS_PER_ERA);

@@ -8,8 +8,8 @@
 #include <time/clock.h>
 #include <time/rtc.h>
 
-static int64_t base_ns;		   /* wall-clock ns at monotonic zero */
-static errno_t base_state = EIO;   /* EOK once base_ns holds the RTC's date */
+static int64_t base_ns;		 /* wall-clock ns at monotonic zero */
+static errno_t base_state = EIO; /* EOK once base_ns holds the RTC's date */
 
 void realtime_init(void)
 {

@@ -49,21 +49,21 @@ HOST_TEST(rtc_binary_and_12_hour_modes_decode)
 HOST_TEST(rtc_bad_values_are_einval_and_leave_the_output)
 {
 	const rtc_raw_t good = {0x03, 0x20, 0x11, 0x06, 0x12, 0x26, 0x20, BCD_24};
-	rtc_raw_t bad[] = {good, good, good, good, good, good, good, good, good, good,
-	    good, good};
-	bad[0].sec = 0x3a;	/* not a BCD digit */
-	bad[1].sec = 0x60;	/* 60 seconds */
-	bad[2].min = 0xff;	/* a chip that reads all ones */
-	bad[3].hour = 0x24;	/* 24 o'clock */
-	bad[4].day = 0x00;	/* day 0 */
-	bad[5].day = 0x31;	/* 31 June: below */
+	rtc_raw_t bad[] = {
+	    good, good, good, good, good, good, good, good, good, good, good, good};
+	bad[0].sec = 0x3a;  /* not a BCD digit */
+	bad[1].sec = 0x60;  /* 60 seconds */
+	bad[2].min = 0xff;  /* a chip that reads all ones */
+	bad[3].hour = 0x24; /* 24 o'clock */
+	bad[4].day = 0x00;  /* day 0 */
+	bad[5].day = 0x31;  /* 31 June: below */
 	bad[5].month = 0x06;
-	bad[6].month = 0x13;	/* month 13 */
-	bad[7].day = 0x29;	/* 29 February 2026, not a leap year */
+	bad[6].month = 0x13; /* month 13 */
+	bad[7].day = 0x29;   /* 29 February 2026, not a leap year */
 	bad[7].month = 0x02;
-	bad[8].year = 0x9a;	/* bad year digit */
+	bad[8].year = 0x9a;    /* bad year digit */
 	bad[9].century = 0x0b; /* bad century digit */
-	bad[10].status_b = 0;	/* 12-hour mode with hour 0 */
+	bad[10].status_b = 0;  /* 12-hour mode with hour 0 */
 	bad[10].hour = 0x00;
 	bad[11].status_b = BIN_24; /* binary mode, 99 minutes */
 	bad[11].min = 99;
@@ -104,7 +104,8 @@ HOST_TEST(datetime_month_lengths_and_leap_years)
 	CHECK_EQ(datetime_month_days(2026, 4), 30);
 	CHECK_EQ(datetime_month_days(2026, 0), 0);
 	CHECK_EQ(datetime_month_days(2026, 13), 0);
-	datetime_t leap = {.year = 2000, .month = 2, .day = 29, .hour = 23, .min = 59, .sec = 59};
+	datetime_t leap = {
+	    .year = 2000, .month = 2, .day = 29, .hour = 23, .min = 59, .sec = 59};
 	CHECK(datetime_valid(&leap));
 	CHECK_EQ(datetime_to_unix(&leap), 951868799);
 }

@@ -33,19 +33,6 @@ static uint32_t fixed_now(void)
 	return 1796560496u; /* 2026-12-06 */
 }
 
-static int sh(const char *fmt, const char *a, const char *b)
-{
-	char cmd[768];
-	snprintf(cmd, sizeof(cmd), fmt, a, b);
-	return system(cmd);
-}
-
-static void pattern(uint8_t *buf, size_t len, unsigned seed)
-{
-	for (size_t i = 0; i < len; i++)
-		buf[i] = (uint8_t) ((i * 31 + seed * 7 + i / 511) & 0xff);
-}
-
 static bool host_file(const char *dir, const char *name, size_t len, unsigned seed)
 {
 	char path[256];
@@ -54,7 +41,7 @@ static bool host_file(const char *dir, const char *name, size_t len, unsigned se
 	FILE *f = fopen(path, "wb");
 	bool ok = b != NULL && f != NULL;
 	if (ok) {
-		pattern(b, len, seed);
+		host_pattern(b, len, seed);
 		ok = fwrite(b, 1, len, f) == len;
 	}
 	if (f != NULL)
@@ -77,13 +64,14 @@ static bool image_make(vol_t *v, unsigned bsize, unsigned kib)
 	close(v->fd);
 	char sub[128];
 	snprintf(sub, sizeof(sub), "%s/sub/deeper", v->dir);
-	if (sh("mkdir -p %s%s", sub, "") != 0 || !host_file(v->dir, "big.bin", MIB, 1) ||
+	if (host_sh("mkdir -p %s%s", sub, "") != 0 ||
+	    !host_file(v->dir, "big.bin", MIB, 1) ||
 	    !host_file(v->dir, "sub/small.txt", 100, 2))
 		return false;
 	char sparse[128];
 	snprintf(sparse, sizeof(sparse), "%s/sparse.bin", v->dir);
 	uint8_t b[4096];
-	pattern(b, sizeof(b), 3);
+	host_pattern(b, sizeof(b), 3);
 	int fd = open(sparse, O_WRONLY | O_CREAT, 0644);
 	if (fd < 0 || pwrite(fd, b, sizeof(b), 2 * MIB) != (ssize_t) sizeof(b))
 		return false;
@@ -92,7 +80,7 @@ static bool image_make(vol_t *v, unsigned bsize, unsigned kib)
 	snprintf(opts, sizeof(opts), "-q -F -t ext2 -b %u -d %s", bsize, v->dir);
 	char size[128];
 	snprintf(size, sizeof(size), "%s %uk", v->path, kib);
-	if (sh("mke2fs %s %s >/dev/null 2>&1", opts, size) != 0)
+	if (host_sh("mke2fs %s %s >/dev/null 2>&1", opts, size) != 0)
 		return false;
 	v->fd = open(v->path, O_RDWR);
 	return v->fd >= 0;
@@ -118,12 +106,12 @@ static void vol_drop(vol_t *v)
 		(void) vol_unmount(v);
 	close(v->fd);
 	unlink(v->path);
-	(void) sh("rm -rf %s%s", v->dir, "");
+	(void) host_sh("rm -rf %s%s", v->dir, "");
 }
 
 static bool fsck_clean(vol_t *v)
 {
-	return sh("e2fsck -fn %s >/dev/null 2>&1%s", v->path, "") == 0;
+	return host_sh("e2fsck -fn %s >/dev/null 2>&1%s", v->path, "") == 0;
 }
 
 /** Whether debugfs dumps @a path of the image as @a data. */
@@ -136,7 +124,7 @@ static bool debugfs_reads(vol_t *v, const char *path, const uint8_t *data, size_
 	close(fd);
 	char req[300];
 	snprintf(req, sizeof(req), "dump \"%s\" %s", path, out);
-	bool ok = sh("debugfs -R '%s' %s >/dev/null 2>&1", req, v->path) == 0;
+	bool ok = host_sh("debugfs -R '%s' %s >/dev/null 2>&1", req, v->path) == 0;
 	FILE *f = fopen(out, "rb");
 	uint8_t *buf = malloc(len + 1);
 	size_t n = f != NULL && buf != NULL ? fread(buf, 1, len + 1, f) : 0;
@@ -193,7 +181,7 @@ static bool reads_as(vol_t *v, const char *path, size_t len, unsigned seed)
 	bool ok = want != NULL && got != NULL &&
 	    read_file(v, path, got, len + 1, &n) == EOK && n == len;
 	if (ok) {
-		pattern(want, len, seed);
+		host_pattern(want, len, seed);
 		ok = memcmp(want, got, len) == 0;
 	}
 	free(want);
@@ -220,7 +208,7 @@ static void host_files_read_back(unsigned bsize)
 		zeros = zeros && buf[i] == 0;
 	CHECK(zeros);
 	uint8_t want[4096];
-	pattern(want, sizeof(want), 3);
+	host_pattern(want, sizeof(want), 3);
 	CHECK(memcmp(buf + 2 * MIB, want, sizeof(want)) == 0);
 	free(buf);
 	uint32_t ino;
@@ -263,7 +251,7 @@ static void round_trip(unsigned bsize)
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		char path[64];
 		snprintf(path, sizeof(path), "dir one/Sub/file:%zu?.bin", sizes[i]);
-		pattern(data, sizes[i], (unsigned) i);
+		host_pattern(data, sizes[i], (unsigned) i);
 		CHECK_EQ(write_file(&v, path, 0, data, sizes[i]), EOK);
 	}
 	CHECK_EQ(write_file(&v, "gone.txt", 0, data, 5000), EOK);
@@ -285,7 +273,7 @@ static void round_trip(unsigned bsize)
 	/* A sparse write: a hole of 3 MiB, then 10 bytes. */
 	CHECK_EQ(write_file(&v, "holey", 3 * MIB, data, 10), EOK);
 	/* Truncation, shorter then longer: the cut part reads as zeros. */
-	pattern(data, MIB, 5);
+	host_pattern(data, MIB, 5);
 	CHECK_EQ(write_file(&v, "cut", 0, data, 300000), EOK);
 	CHECK_EQ(ext2_lookup(v.fs, "cut", 0, &ino, &in), EOK);
 	CHECK_EQ(ext2_file_truncate(v.fs, ino, 1000), EOK);
@@ -295,16 +283,16 @@ static void round_trip(unsigned bsize)
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		char path[64];
 		snprintf(path, sizeof(path), "/Moved Sub/file:%zu?.bin", sizes[i]);
-		pattern(data, sizes[i], (unsigned) i);
+		host_pattern(data, sizes[i], (unsigned) i);
 		CHECK(debugfs_reads(&v, path, data, sizes[i]));
 	}
-	pattern(data, 10, 5); /* "oldname": the first bytes of the last pattern */
+	host_pattern(data, 10, 5); /* "oldname": the first bytes of the last pattern */
 	CHECK(debugfs_reads(&v, "/dir one/A new name", data, 10));
-	pattern(data, MIB, 1);
+	host_pattern(data, MIB, 1);
 	CHECK(debugfs_reads(&v, "/victim", data, MIB));
 	uint8_t *cut = calloc(1, 5000);
 	CHECK(cut != NULL);
-	pattern(cut, 1000, 5);
+	host_pattern(cut, 1000, 5);
 	CHECK(debugfs_reads(&v, "/cut", cut, 5000));
 	free(cut);
 	/* Mounted again: everything reads back. */
@@ -382,7 +370,7 @@ HOST_TEST(an_open_unlinked_file_keeps_its_data_until_closed)
 	uint8_t b[100], want[100];
 	size_t got;
 	CHECK_EQ(ext2_file_read(v.fs, ino, 0, b, sizeof(b), &got), EOK);
-	pattern(want, sizeof(want), 1);
+	host_pattern(want, sizeof(want), 1);
 	CHECK(got == sizeof(b) && memcmp(b, want, sizeof(b)) == 0);
 	CHECK_EQ(v.fs->sb.free_blocks_count, free_before);
 	CHECK_EQ(ext2_node_close(v.fs, ino), EOK);
@@ -401,7 +389,7 @@ HOST_TEST(a_full_volume_is_enospc_and_stays_clean)
 	CHECK_EQ(vol_mount(&v, false), EOK);
 	uint8_t *data = malloc(MIB);
 	CHECK(data != NULL);
-	pattern(data, MIB, 9);
+	host_pattern(data, MIB, 9);
 	errno_t rc = EOK;
 	for (int i = 0; rc == EOK && i < 8; i++) {
 		char path[32];

@@ -34,13 +34,6 @@ static uint32_t fixed_now(void)
 	    (12 << 11 | 34 << 5 | 28));
 }
 
-static int sh(const char *fmt, const char *a, const char *b)
-{
-	char cmd[512];
-	snprintf(cmd, sizeof(cmd), fmt, a, b);
-	return system(cmd);
-}
-
 /** A new image of @a kib KiB formatted as FAT@a type. */
 static bool image_make(vol_t *v, int type, unsigned kib)
 {
@@ -97,13 +90,7 @@ static void vol_drop(vol_t *v)
 
 static bool fsck_clean(vol_t *v)
 {
-	return sh("fsck.fat -n %s >/dev/null 2>&1%s", v->path, "") == 0;
-}
-
-static void pattern(uint8_t *buf, size_t len, unsigned seed)
-{
-	for (size_t i = 0; i < len; i++)
-		buf[i] = (uint8_t) ((i * 31 + seed * 7 + i / 511) & 0xff);
+	return host_sh("fsck.fat -n %s >/dev/null 2>&1%s", v->path, "") == 0;
 }
 
 static errno_t write_file(vol_t *v, const char *path, const uint8_t *data, size_t len)
@@ -179,7 +166,7 @@ static void round_trip(int type, unsigned kib)
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		char path[64];
 		snprintf(path, sizeof(path), "dir one/Sub/file-%zu.bin", sizes[i]);
-		pattern(data, sizes[i], (unsigned) i);
+		host_pattern(data, sizes[i], (unsigned) i);
 		CHECK_EQ(write_file(&v, path, data, sizes[i]), EOK);
 	}
 	CHECK_EQ(write_file(&v, "gone.txt", data, 5000), EOK);
@@ -193,11 +180,11 @@ static void round_trip(int type, unsigned kib)
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		char path[64];
 		snprintf(path, sizeof(path), "/Moved Sub/file-%zu.bin", sizes[i]);
-		pattern(data, sizes[i], (unsigned) i);
+		host_pattern(data, sizes[i], (unsigned) i);
 		CHECK(mtools_reads(&v, path, data, sizes[i]));
 	}
 	CHECK(mtools_reads(&v, "/dir one/A much longer new name.text", data, 10) ||
-	    (pattern(data, 10, 5),
+	    (host_pattern(data, 10, 5),
 		mtools_reads(&v, "/dir one/A much longer new name.text", data, 10)));
 	CHECK(!mtools_reads(&v, "/gone.txt", data, 5000));
 	/* Mounted again: everything reads back. */
@@ -205,7 +192,7 @@ static void round_trip(int type, unsigned kib)
 	size_t len;
 	uint8_t *back = malloc(1024 * 1024 + 1);
 	CHECK(back != NULL);
-	pattern(data, 1024 * 1024, 5);
+	host_pattern(data, 1024 * 1024, 5);
 	CHECK_EQ(read_file(&v, "moved sub/FILE-1048576.BIN", back, 1024 * 1024 + 1, &len),
 	    EOK);
 	CHECK_EQ(len, 1024 * 1024);
@@ -239,10 +226,10 @@ HOST_TEST(files_mtools_made_read_back_with_their_long_names)
 	int fd = mkstemp(src);
 	CHECK(fd >= 0);
 	uint8_t data[10000];
-	pattern(data, sizeof(data), 9);
+	host_pattern(data, sizeof(data), 9);
 	CHECK(write(fd, data, sizeof(data)) == (ssize_t) sizeof(data));
 	close(fd);
-	CHECK(sh("MTOOLS_SKIP_CHECK=1 mmd -i %s '::/Host Dir'%s", v.path, "") == 0);
+	CHECK(host_sh("MTOOLS_SKIP_CHECK=1 mmd -i %s '::/Host Dir'%s", v.path, "") == 0);
 	char cmd[256];
 	snprintf(cmd, sizeof(cmd),
 	    "MTOOLS_SKIP_CHECK=1 mcopy -i %s %s '::/Host Dir/Long Name From Host.dat'",
@@ -301,7 +288,7 @@ HOST_TEST(a_looping_or_runaway_chain_is_eio_and_the_rest_works)
 	CHECK(image_make(&v, 16, 16384));
 	CHECK_EQ(vol_mount(&v, false), EOK);
 	uint8_t data[20000];
-	pattern(data, sizeof(data), 1);
+	host_pattern(data, sizeof(data), 1);
 	CHECK_EQ(write_file(&v, "loop", data, sizeof(data)), EOK);
 	CHECK_EQ(write_file(&v, "away", data, sizeof(data)), EOK);
 	CHECK_EQ(write_file(&v, "fine", data, sizeof(data)), EOK);
@@ -368,7 +355,7 @@ HOST_TEST(a_full_volume_is_enospc_and_stays_consistent)
 	CHECK_EQ(vol_mount(&v, false), EOK);
 	uint8_t *data = malloc(2 * 1024 * 1024);
 	CHECK(data != NULL);
-	pattern(data, 2 * 1024 * 1024, 3);
+	host_pattern(data, 2 * 1024 * 1024, 3);
 	CHECK_EQ(write_file(&v, "big", data, 2 * 1024 * 1024), ENOSPC);
 	fat_node_t *n;
 	CHECK_EQ(fat_lookup(v.fs, "big", 0, &n), EOK);
@@ -438,7 +425,7 @@ HOST_TEST(truncate_and_many_entries_keep_the_volume_clean)
 	CHECK_EQ(count, 300);
 	CHECK_EQ(fat_unlink(v.fs, "many", VFS_UNLINK_DIR), ENOTEMPTY);
 	uint8_t data[9000];
-	pattern(data, sizeof(data), 4);
+	host_pattern(data, sizeof(data), 4);
 	CHECK_EQ(write_file(&v, "t", data, sizeof(data)), EOK);
 	CHECK_EQ(fat_lookup(v.fs, "t", 0, &n), EOK);
 	CHECK_EQ(fat_file_truncate(v.fs, n, 5000), EOK);
