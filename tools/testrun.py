@@ -353,12 +353,15 @@ def run_docs(results, args):
 
 def run_harness_selftest(results, args):
     """The host tools' own unit tests: the runner's (tools/testrun_test.py,
-    tests harness.*: it must count only what ran and notice trouble) and the
-    IPC trace converter's (tools/ipctrace_test.py, tests ipctrace.*)."""
+    tests harness.*: it must count only what ran and notice trouble), the
+    IPC trace converter's (tools/ipctrace_test.py, tests ipctrace.*) and the
+    Linux guest's module order (tools/linuxguest_test.py, linuxguest.*)."""
     import unittest
     import ipctrace_test
+    import linuxguest_test
     import testrun_test
-    for prefix, module in (("harness", testrun_test), ("ipctrace", ipctrace_test)):
+    for prefix, module in (("harness", testrun_test), ("ipctrace", ipctrace_test),
+                           ("linuxguest", linuxguest_test)):
         suite = unittest.defaultTestLoader.loadTestsFromModule(module)
         tests = list(iter_tests(suite))   # a suite forgets its tests as they run
         outcome = unittest.TestResult()
