@@ -12,6 +12,7 @@
  *   - FAT: gets EINVAL for names FAT cannot store; ext2: such names work,
  *     a sparse file reads its hole as zeros and takes no blocks for it,
  *     truncation cuts and zeros;
+ *   - stamps a new file with the wall clock's time (time());
  *   - gets EROFS on a read-only mount;
  * With the argument `bench` it measures (TSC ticks: guest instructions
  * under -icount, plus the host's disk time where it waits, make bench's
@@ -161,6 +162,23 @@ static void test_files_of_every_size_are_written(void)
 	}
 	free(data);
 	CHECK_RC(rc, EOK);
+}
+
+/* 2026-01-01 00:00 UTC: a wall clock before it is not the host's. */
+#define PLAUSIBLE_NOW 1767225600
+
+static void test_file_times_come_from_the_wall_clock(void)
+{
+	time_t before = time(NULL);
+	CHECK(before >= PLAUSIBLE_NOW);
+	CHECK_RC(file_write("/disk/guest/stamped.txt", (const uint8_t *) "t", 1), EOK);
+	time_t after = time(NULL);
+	vfs_stat_t st;
+	CHECK_RC(vfs_stat("/disk/guest/stamped.txt", &st), EOK);
+	time_t mtime = (time_t) (st.mtime_ns / 1000000000ull);
+	/* FAT keeps two-second steps: its stamp may be up to 2 s earlier. */
+	CHECK(mtime >= before - 2 && mtime <= after);
+	CHECK_RC(vfs_unlink("/disk/guest/stamped.txt", 0), EOK);
 }
 
 static void test_renames_and_deletes_work(void)
@@ -607,6 +625,7 @@ int main(int argc, char *argv[])
 	}
 	RUN(test_files_of_every_size_are_written);
 	RUN(test_renames_and_deletes_work);
+	RUN(test_file_times_come_from_the_wall_clock);
 	if (ext2) {
 		RUN(test_ext2_stores_any_name_but_slash);
 		RUN(test_ext2_sparse_files_read_zeros_and_take_no_blocks);
