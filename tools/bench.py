@@ -132,6 +132,8 @@ def single(value):
 
 def run(args):
     results = {}
+    if args.boot_only:
+        return boot_only(args, results)
     output, status = boot(args, "kernel", "testtask=bench")
     parse_cases(output, results)
     m = re.search(KERNEL_ENTRY, output, re.MULTILINE)
@@ -161,6 +163,16 @@ def run(args):
         if storage(args, results) != 0:
             return results, None
         side_by_side(args, results)
+    return results, QEMU_EXIT_PASS
+
+
+def boot_only(args, results):
+    """--boot-only: the first prompt under -icount and the wall-clock boot,
+    nothing else (the figures a change to start-up is judged by)."""
+    if boot_to_shell(args, results) != 0:
+        return results, None
+    if args.accel == "tcg":
+        results["boot-wall-seconds"] = boot_wall_seconds(args)
     return results, QEMU_EXIT_PASS
 
 
@@ -304,6 +316,8 @@ def main():
     ap.add_argument("--accel", default="tcg")
     ap.add_argument("--mem", default="128M")
     ap.add_argument("--out", default="build/bench.json")
+    ap.add_argument("--boot-only", action="store_true",
+                    help="only the boot to the first prompt (-icount and wall clock)")
     args = ap.parse_args()
     try:
         results, status = run(args)

@@ -39,6 +39,9 @@
  *   NET_IFACES + DATA_READ of net_iface_info_t[] -> (count): the
  *       interfaces, lo first
  *   NET_ROUTES + DATA_READ of net_route_info_t[] -> (count)
+ *   NET_IFACE_WAIT (iface, timeout) -> (addr, mask): waits until the
+ *       interface (0 lo, 1 eth0) has an address (eth0's comes from DHCP in
+ *       the background); ENOENT for no such interface
  */
 #ifndef ABI_NET_H
 #define ABI_NET_H
@@ -91,7 +94,8 @@ typedef struct {
 	M(NET_INJECT, "net.inject") \
 	M(NET_INJECT_FRAME, "net.inject_frame") \
 	M(NET_IFACES, "net.ifaces") \
-	M(NET_ROUTES, "net.routes")
+	M(NET_ROUTES, "net.routes") \
+	M(NET_IFACE_WAIT, "net.ifwait")
 
 IFACE_METHOD_ENUM(NET, NET_METHODS, IPC_FIRST_USER_METHOD);
 

@@ -7,12 +7,18 @@
  * before eth0 has an address, which no socket can, and it changes state
  * (addresses, routes) that netsrv owns under stack_lock.
  *
+ * It runs in the background: netsrv reports ready without waiting for it,
+ * and what it learns goes to the system log (dmesg), not the console,
+ * where it would land in the middle of what a user types. Programs that
+ * need eth0's address wait for it with NET_IFACE_WAIT (netwait).
+ *
  * Messages are built and checked by libnet (net/dhcp.h); replies come in
  * through ip_input's hand-over (dhcp_input), under stack_lock, and wake
  * the client through stack_cv.
  */
 #include "netsrv.h"
 #include <fibril.h>
+#include <log.h>
 #include <net/dhcp.h>
 #include <net/udp.h>
 #include <stdio.h>
@@ -80,6 +86,15 @@ static void new_xid(void)
 	    ((uint32_t) eth0.mac.b[4] << 24 | (uint32_t) eth0.mac.b[5] << 16);
 }
 
+/** Puts @a line into the system log; stack_lock is held and released
+ *  around the call (no IPC runs under it). */
+static void dhcp_log(const char *line)
+{
+	fibril_mutex_unlock(&stack_lock);
+	DISCARD(best_effort, log_write(line));
+	fibril_mutex_lock(&stack_lock);
+}
+
 /** REQUEST of @a addr from @a server, then the ACK: configures eth0. */
 static errno_t dhcp_request(uint32_t addr, uint32_t server)
 {
@@ -99,8 +114,10 @@ static errno_t dhcp_request(uint32_t addr, uint32_t server)
 		ipv4_format(ack.yiaddr, a);
 		if (ack.router != 0)
 			ipv4_format(ack.router, g);
-		printf("netsrv: eth0: %s/%d gateway %s (DHCP, lease %u s)\n", a,
-		    __builtin_popcount(mask), g, ack.lease_s);
+		char line[96];
+		snprintf(line, sizeof(line), "eth0: %s/%d gateway %s (DHCP, lease %u s)",
+		    a, __builtin_popcount(mask), g, ack.lease_s);
+		dhcp_log(line);
 	}
 	return EOK;
 }
@@ -141,7 +158,7 @@ static void dhcp_hold(void)
 		if (eth0.nic != NULL && dhcp_request(eth0.addr, server) == EOK)
 			lease_end = stack_now_ms() + dhcp_lease_s * 1000;
 	}
-	printf("netsrv: eth0: the DHCP lease ended\n");
+	dhcp_log("eth0: the DHCP lease ended");
 	link_configure(0, 0, 0);
 	dhcp_lease_s = 0;
 }

@@ -18,7 +18,7 @@
 
 #define USAGE		   "(the network server; init starts it)"
 #define TIMER_MAX_SLEEP_MS 50
-#define DHCP_BOOT_WAIT_MS  5000
+#define NIC_PROBE_WAIT_MS  1000
 
 FIBRIL_MUTEX_INITIALIZE(stack_lock);
 FIBRIL_CONDVAR_INITIALIZE(stack_cv);
@@ -207,6 +207,40 @@ static void net_ifaces_call(ipc_call_t *call)
 	net_read_answer(call, ifs, sizeof(ifs), 2);
 }
 
+/** The address of interface @a iface (0 lo, 1 eth0) into *@a addr and
+ *  *@a mask, 0 while it has none; ENOENT for no such interface.
+ *  stack_lock held. */
+static errno_t iface_addr(sysarg_t iface, uint32_t *addr, uint32_t *mask)
+{
+	if (iface == 0) {
+		*addr = IPV4_LOOPBACK;
+		*mask = 0xff000000u;
+		return EOK;
+	}
+	if (iface != 1)
+		return ENOENT;
+	*addr = eth0.addr;
+	*mask = eth0.mask;
+	return EOK;
+}
+
+/** NET_IFACE_WAIT: waits until the interface has an address (DHCP runs in
+ *  the background), at most the call's timeout (0 is EINVAL: a waiter whose
+ *  client is gone must not stay for ever). */
+static void net_iface_wait_call(ipc_call_t *call)
+{
+	uint64_t timeout_us = ipc_get_arg2(call);
+	uint64_t deadline = stack_deadline(timeout_us);
+	uint32_t addr = 0, mask = 0;
+	errno_t rc = timeout_us == 0 ? EINVAL : EOK;
+	fibril_mutex_lock(&stack_lock);
+	while (rc == EOK && (rc = iface_addr(ipc_get_arg1(call), &addr, &mask)) == EOK &&
+	    addr == 0)
+		rc = stack_wait(deadline);
+	fibril_mutex_unlock(&stack_lock);
+	DISCARD(answer, async_answer_2(call, rc, addr, mask));
+}
+
 static void net_routes_call(ipc_call_t *call)
 {
 	net_route_info_t list[16];
@@ -251,6 +285,9 @@ static bool net_global_call(sock_t **s, ipc_call_t *call)
 		return true;
 	case NET_ROUTES:
 		net_routes_call(call);
+		return true;
+	case NET_IFACE_WAIT:
+		net_iface_wait_call(call);
 		return true;
 	default:
 		return false;
@@ -335,17 +372,17 @@ static void net_connection(ipc_call_t *icall, void *arg)
 	}
 }
 
-/** Waits until eth0 has its address from DHCP, or there is no NIC, or
- *  DHCP_BOOT_WAIT_MS passed: the address is there before the shell, and
- *  DHCP's message comes before the prompt. */
-static void wait_for_eth0(void)
+/** Waits until the first look for a NIC is done (NIC_PROBE_WAIT_MS at
+ *  most, should a driver not answer): eth0's NIC line comes before the
+ *  shell's prompt. DHCP is not waited for: it runs in the background and
+ *  eth0 gets its address when the lease arrives (NET_IFACE_WAIT). */
+static void wait_for_nic_probe(void)
 {
-	uint64_t deadline = stack_now_ms() + DHCP_BOOT_WAIT_MS;
+	uint64_t deadline = stack_now_ms() + NIC_PROBE_WAIT_MS;
 	fibril_mutex_lock(&stack_lock);
 	for (;;) {
 		uint64_t now = stack_now_ms();
-		if (eth0.addr != 0 || (eth0.probed && eth0.nic == NULL) ||
-		    now >= deadline)
+		if (eth0.probed || now >= deadline)
 			break;
 		DISCARD(best_effort,
 		    fibril_condvar_wait_timeout(
@@ -376,8 +413,9 @@ int main(int argc, char *argv[])
 		printf("netsrv: cannot register: %s\n", strerror(rc));
 		return 1;
 	}
-	wait_for_eth0();
-	printf("netsrv: ready (loopback 127.0.0.1; eth0 on the first NIC, by DHCP)\n");
+	wait_for_nic_probe();
+	printf("netsrv: ready (loopback 127.0.0.1; eth0 on the first NIC, by DHCP "
+	       "in the background)\n");
 	DISCARD(best_effort, task_retval(0));
 	async_manager();
 }

@@ -72,6 +72,11 @@ typedef struct sock {
 uint64_t stack_now_ms(void);
 /* Wakes everything waiting on stack_cv (the timer included). */
 void stack_changed(void);
+/** An absolute deadline in ns for @a timeout_us (0: none). */
+uint64_t stack_deadline(uint64_t timeout_us);
+/** Waits once for stack_cv (stack_lock held); ETIMEOUT once @a deadline
+ *  (0: none) passed. */
+errno_t stack_wait(uint64_t deadline);
 
 /*
  * The Ethernet interface eth0 (link.c), over the first NIC of category

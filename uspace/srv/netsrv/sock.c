@@ -17,14 +17,12 @@ static uint16_t next_ephemeral = EPHEMERAL_FIRST;
 
 /* Waiting */
 
-/** An absolute deadline in ns for @a timeout_us (0: none). */
-static uint64_t deadline_of(uint64_t timeout_us)
+uint64_t stack_deadline(uint64_t timeout_us)
 {
 	return timeout_us == 0 ? 0 : clock_ns() + timeout_us * 1000;
 }
 
-/** Waits once for stack_cv; ETIMEOUT once @a deadline (0: none) passed. */
-static errno_t wait_change(uint64_t deadline)
+errno_t stack_wait(uint64_t deadline)
 {
 	if (deadline == 0) {
 		fibril_condvar_wait(&stack_cv, &stack_lock);
@@ -209,9 +207,9 @@ static errno_t tcp_connect(sock_t *s, uint32_t addr, uint16_t port, uint64_t tim
 		return rc;
 	tcp_conn_connect(s->tcp, new_iss(), stack_now_ms());
 	stack_changed();
-	uint64_t deadline = deadline_of(timeout_us);
+	uint64_t deadline = stack_deadline(timeout_us);
 	while (!tcp_settled(s->tcp)) {
-		if (wait_change(deadline) == ETIMEOUT) {
+		if (stack_wait(deadline) == ETIMEOUT) {
 			tcp_conn_abort(s->tcp);
 			return ETIMEOUT;
 		}
@@ -304,7 +302,7 @@ errno_t sock_accept(sock_t *s, uint32_t id, uint64_t timeout_us)
 {
 	if (s->type != NET_SOCK_STREAM || s->tcp != NULL || s->bound || s->listening)
 		return EINVAL;
-	uint64_t deadline = deadline_of(timeout_us);
+	uint64_t deadline = stack_deadline(timeout_us);
 	for (;;) {
 		sock_t *l = sock_by_id(id);
 		if (l == NULL || !l->listening)
@@ -324,7 +322,7 @@ errno_t sock_accept(sock_t *s, uint32_t id, uint64_t timeout_us)
 			sock_free(c);
 			return EOK;
 		}
-		errno_t rc = wait_change(deadline);
+		errno_t rc = stack_wait(deadline);
 		if (rc != EOK)
 			return rc;
 	}
@@ -466,10 +464,10 @@ errno_t sock_send(sock_t *s, const void *data, size_t len, uint32_t addr, uint16
 	}
 	if (s->tcp == NULL)
 		return ENOTCONN;
-	uint64_t deadline = deadline_of(timeout_us);
+	uint64_t deadline = stack_deadline(timeout_us);
 	while (tcp_conn_writable(s->tcp) == 0 && s->tcp->state != TCP_CLOSED &&
 	    !s->tcp->fin_queued) {
-		errno_t rc = wait_change(deadline);
+		errno_t rc = stack_wait(deadline);
 		if (rc != EOK)
 			return rc;
 	}
@@ -500,10 +498,10 @@ errno_t sock_recv(sock_t *s, void *buf, size_t len, uint64_t timeout_us, size_t 
 	*done = 0;
 	*src = s->raddr;
 	*port = s->rport;
-	uint64_t deadline = deadline_of(timeout_us);
+	uint64_t deadline = stack_deadline(timeout_us);
 	if (s->type != NET_SOCK_STREAM) {
 		while (list_empty(&s->dgrams)) {
-			errno_t rc = wait_change(deadline);
+			errno_t rc = stack_wait(deadline);
 			if (rc != EOK)
 				return rc;
 		}
@@ -512,7 +510,7 @@ errno_t sock_recv(sock_t *s, void *buf, size_t len, uint64_t timeout_us, size_t 
 	if (s->tcp == NULL)
 		return ENOTCONN;
 	while (tcp_conn_readable(s->tcp) == 0 && !tcp_conn_eof(s->tcp)) {
-		errno_t rc = wait_change(deadline);
+		errno_t rc = stack_wait(deadline);
 		if (rc != EOK)
 			return rc;
 	}
@@ -549,12 +547,12 @@ unsigned sock_poll_events(sock_t *s)
 
 errno_t sock_poll(sock_t *s, unsigned events, uint64_t timeout_us, unsigned *revents)
 {
-	uint64_t deadline = deadline_of(timeout_us);
+	uint64_t deadline = stack_deadline(timeout_us);
 	for (;;) {
 		*revents = sock_poll_events(s) & (events | NET_POLL_HUP | NET_POLL_ERR);
 		if (*revents != 0)
 			return EOK;
-		errno_t rc = wait_change(deadline);
+		errno_t rc = stack_wait(deadline);
 		if (rc == ETIMEOUT)
 			return EOK; /* nothing happened: revents 0 */
 	}
@@ -577,9 +575,9 @@ static size_t poll_set_scan(net_poll_entry_t *set, size_t n)
 
 void sock_poll_set(net_poll_entry_t *set, size_t n, uint64_t timeout_us, size_t *ready)
 {
-	uint64_t deadline = deadline_of(timeout_us);
+	uint64_t deadline = stack_deadline(timeout_us);
 	while ((*ready = poll_set_scan(set, n)) == 0) {
-		if (wait_change(deadline) == ETIMEOUT)
+		if (stack_wait(deadline) == ETIMEOUT)
 			return;
 	}
 }

@@ -82,5 +82,11 @@ _NODISCARD errno_t net_inject_frame(const void *frame, size_t len);
 /** The interfaces (lo, eth0) and the routing table, as net_get_sockets. */
 _NODISCARD errno_t net_get_ifaces(net_iface_info_t *list, size_t max, size_t *count);
 _NODISCARD errno_t net_get_routes(net_route_info_t *list, size_t max, size_t *count);
+/** Waits until interface @a iface (0 lo, 1 eth0) has an address, at most
+ *  @a timeout_us (0: EINVAL); the address and netmask. eth0's comes from
+ *  DHCP in the background, after netsrv reported ready. ETIMEOUT, ENOENT
+ *  for no such interface. */
+_NODISCARD errno_t net_iface_wait(
+    unsigned iface, uint64_t timeout_us, uint32_t *addr, uint32_t *mask);
 
 #endif

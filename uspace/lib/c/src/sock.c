@@ -302,6 +302,23 @@ errno_t net_get_routes(net_route_info_t *list, size_t max, size_t *count)
 	return net_get_list(NET_ROUTES, list, sizeof(*list), max, count);
 }
 
+errno_t net_iface_wait(
+    unsigned iface, uint64_t timeout_us, uint32_t *addr, uint32_t *mask)
+{
+	errno_t rc;
+	async_sess_t *sess = net_connect(&rc);
+	if (sess == NULL)
+		return rc;
+	ipc_call_t answer;
+	rc = net_req(sess, NET_IFACE_WAIT, iface, timeout_us, 0, &answer);
+	DISCARD(best_effort, async_hangup(sess));
+	if (rc != EOK)
+		return rc;
+	*addr = (uint32_t) ipc_get_arg1(&answer);
+	*mask = (uint32_t) ipc_get_arg2(&answer);
+	return EOK;
+}
+
 errno_t net_inject(const void *pkt, size_t len)
 {
 	async_step_data_t d = {.buf = (void *) pkt, .size = len};
