@@ -129,7 +129,17 @@ RUN_DISK := $(filter $(DEFAULT_DISK),$(DISK))
 # DNS server from DHCP), with the guest's port 80 forwarded from the host's
 # loopback only: http://127.0.0.1:8080/ reaches the guest. Every QEMU line
 # of the project has restrict=on (the test harness: tools/guest.py).
-QEMU_NIC := -nic user,model=e1000,restrict=on,hostfwd=tcp:127.0.0.1:8080-:80
+# NIC=virtio gives the guest a virtio-net device instead (the virtio-net
+# driver); restrict=on either way.
+NIC ?= e1000
+ifeq ($(NIC),virtio)
+NIC_MODEL := virtio-net-pci
+else ifeq ($(NIC),e1000)
+NIC_MODEL := e1000
+else
+$(error NIC=$(NIC): use NIC=e1000 (the default) or NIC=virtio)
+endif
+QEMU_NIC := -nic user,model=$(NIC_MODEL),restrict=on,hostfwd=tcp:127.0.0.1:8080-:80
 
 # The second serial port (COM2) is the IPC log's export channel: `ipclog
 # --export --host` writes there, never on the console.
@@ -151,7 +161,7 @@ trace: setup $(RUN_ISO)
 
 debug: setup $(BOOT_ISO) $(RUN_DISK)
 	@echo "QEMU halted with a GDB stub on :1234; in another terminal: gdb -x tools/gdbinit"
-	$(QEMU) $(QEMU_FLAGS) $(QEMU_DISK) -nic user,model=e1000,restrict=on $(QEMU_CONSOLE) \
+	$(QEMU) $(QEMU_FLAGS) $(QEMU_DISK) -nic user,model=$(NIC_MODEL),restrict=on $(QEMU_CONSOLE) \
 		-display none -s -S
 
 # A second image with a program from outside the tree: the one

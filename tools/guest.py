@@ -64,12 +64,20 @@ def guests_made():
     return list(getattr(_made, "guests", []))
 
 
-def nic_option(forwards=()):
-    """The value of -nic every guest gets: QEMU's e1000 on a user network
-    restricted to the host (restrict=on: nothing the guest sends leaves this
-    machine), with host forwards @forwards ("tcp:127.0.0.1:HOSTPORT-:PORT"),
-    each bound to the host's loopback only."""
-    value = "user,model=e1000,restrict=on"
+# The NIC models a guest may have (-nic ...,model=): QEMU's e1000 (the
+# default) and virtio-net over PCI.
+NIC_MODELS = ("e1000", "virtio-net-pci")
+
+
+def nic_option(forwards=(), model="e1000"):
+    """The value of -nic every guest gets: a NIC of @model (NIC_MODELS) on a
+    user network restricted to the host (restrict=on: nothing the guest
+    sends leaves this machine), with host forwards @forwards
+    ("tcp:127.0.0.1:HOSTPORT-:PORT"), each bound to the host's loopback
+    only."""
+    if model not in NIC_MODELS:
+        raise ValueError(f"NIC model {model!r} is not one of {NIC_MODELS}")
+    value = f"user,model={model},restrict=on"
     for f in forwards:
         if not re.match(r"^(tcp|udp):127\.0\.0\.1:\d+-:\d+$", f):
             raise ValueError(f"host forward {f!r} must bind 127.0.0.1")
@@ -80,7 +88,8 @@ def nic_option(forwards=()):
 class Guest:
     def __init__(self, iso, log_path, cmdline="", qemu="qemu-system-x86_64",
                  accel="tcg", cpu="max", mem="128M", smp=1, extra=(), monitor=False,
-                 ends="running", exit_status=QEMU_EXIT_PASS, allow=(), forwards=()):
+                 ends="running", exit_status=QEMU_EXIT_PASS, allow=(), forwards=(),
+                 nic="e1000"):
         if ends not in ENDS:
             raise ValueError(f"ends must be one of {ENDS}")
         self.log_path = log_path
@@ -97,7 +106,7 @@ class Guest:
                      "-smp", str(smp), "-no-reboot", "-display", "none",
                      "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
                      "-cdrom", iso, "-boot", "d", "-serial", "stdio"]
-        self.argv += ["-nic", nic_option(forwards)]
+        self.argv += ["-nic", nic_option(forwards, nic)]
         if self.monitor_dir:
             path = os.path.join(self.monitor_dir, "monitor")
             self.argv += ["-monitor", f"unix:{path},server=on,wait=off"]

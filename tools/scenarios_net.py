@@ -95,18 +95,21 @@ def host_echo(port, data, timeout=60):
         time.sleep(0.5)
 
 
-def scenario_nic_e1000(args):
-    """eth0 over the e1000: DHCP's address and routes, ping of QEMU's
-    gateway, malformed frames dropped and counted, bad calls to the driver
-    refused, websrv's page fetched through a host forward, 256 KiB echoed
-    through another to a guest TCP listener,
-    identical both ways, and the driver killed and restarted under a
-    working eth0."""
+def scenario_nic(args, name, model, driver):
+    """eth0 over a NIC of @model whose driver task is @driver: DHCP's
+    address and routes, ping of QEMU's gateway, malformed frames dropped
+    and counted, bad calls to the driver refused, websrv's page fetched
+    through a host forward, 256 KiB echoed through another to a guest TCP
+    listener, identical both ways, and the driver killed and restarted
+    under a working eth0."""
     web, port = free_port(), free_port()
     fwd = [f"tcp:127.0.0.1:{web}-:80", f"tcp:127.0.0.1:{port}-:7"]
-    with _t().guest(args, "nic-e1000", "", forwards=fwd,
+    with _t().guest(args, name, "", forwards=fwd, nic=model,
                     allow=[r"restarting it \(1 of 3\)$"]) as g:
         _t().wait_shell_prompt(g)
+        if not re.search(rf"^{driver}: .*/port0: MAC 52:54:00:12:34:56, link up\r?$",
+                         g.output, re.MULTILINE):
+            return False, f"no NIC of {driver} at boot"
         # DHCP runs in the background: netwait waits for the lease, which
         # netsrv notes in the system log rather than on the console.
         restart.run(g, "netwait -t 30\r", [r"^eth0: 10\.0\.2\.15/24$"])
@@ -137,7 +140,7 @@ def scenario_nic_e1000(args):
         g.expect(r"/ # ", STEP_TIMEOUT)
         # The driver killed: devman starts it again, eth0 takes the new
         # NIC up with its address, and the gateway answers again.
-        victim = restart.task_id(g, "e1000")
+        victim = restart.task_id(g, driver)
         _t().type_keys(g, f"priv kill {victim}\r")
         g.expect(r"netsrv: eth0: the NIC has gone", STEP_TIMEOUT)
         g.expect(r"netsrv: eth0: NIC 52:54:00:12:34:56", STEP_TIMEOUT)
@@ -146,5 +149,16 @@ def scenario_nic_e1000(args):
     return True, ""
 
 
+def scenario_nic_e1000(args):
+    """The NIC scenario on QEMU's e1000."""
+    return scenario_nic(args, "nic-e1000", "e1000", "e1000")
+
+
+def scenario_nic_virtio(args):
+    """The NIC scenario on virtio-net over PCI (the virtio-net driver)."""
+    return scenario_nic(args, "nic-virtio", "virtio-net-pci", "virtio-net")
+
+
 SCENARIOS = [("netsrv-restarts", scenario_netsrv_restarts),
-             ("nic-e1000", scenario_nic_e1000)]
+             ("nic-e1000", scenario_nic_e1000),
+             ("nic-virtio", scenario_nic_virtio)]
