@@ -146,7 +146,40 @@ def scenario_nic(args, name, model, driver):
         g.expect(r"netsrv: eth0: NIC 52:54:00:12:34:56", STEP_TIMEOUT)
         restart.run(g, "ping -c 2 10.0.2.2\r",
                     [r"^2 packets transmitted, 2 received, 0% packet loss$"])
+        ifconfig_steps(g)
     return True, ""
+
+
+def ifconfig_steps(g):
+    """ifconfig sets eth0's address by hand and back to DHCP, adds and
+    deletes a route (192.0.2.0/24, a documentation network: nothing sent
+    there leaves QEMU's restricted network), and refuses bad input."""
+    restart.run(g, "ifconfig\r", [r"^lo: 127\.0\.0\.1/8 \(fixed\)$",
+                                  r"^eth0: 10\.0\.2\.15/24 \(dhcp\)$"])
+    restart.run(g, "ifconfig eth0 10.0.2.20/24\r", [])
+    restart.run(g, "ifconfig\r", [r"^eth0: 10\.0\.2\.20/24 \(static\)$"])
+    restart.run(g, "ping -c 1 10.0.2.2\r", [r"^1 packets transmitted, 1 received"])
+    restart.run(g, "ping -c 1 -W 300 192.0.2.1\r", [r"^ping: 192\.0\.2\.1: EADDRNOTAVAIL"])
+    restart.run(g, "ifconfig route add 192.0.2.0/24 10.0.2.2\r", [])
+    restart.run(g, "netstat -i\r", [r"^      192\.0\.2\.0/24 +10\.0\.2\.2 +eth0$"])
+    # Routed now: the echo leaves through the gateway and is not answered.
+    restart.run(g, "ping -c 1 -W 300 192.0.2.1\r",
+                [r"^1 packets transmitted, 0 received, 100% packet loss$"])
+    for cmd, err in [("ifconfig route add 192.0.2.0/24 10.0.2.2", "192.0.2.0/24: EEXIST"),
+                     ("ifconfig route add 10.0.2.0/16", "10.0.2.0/16: EINVAL"),
+                     ("ifconfig route del 127.0.0.0/8", "127.0.0.0/8: EPERM"),
+                     ("ifconfig eth0 127.0.0.5/8", "eth0: EINVAL"),
+                     ("ifconfig eth0 10.0.2.0/24", "eth0: EINVAL"),
+                     ("ifconfig eth0 10.0.2.255/24", "eth0: EINVAL"),
+                     ("ifconfig lo 10.1.1.1/8", "lo: ENOTSUP"),
+                     ("ifconfig eth1 10.1.1.1/8", "eth1: ENOENT")]:
+        restart.run(g, cmd + "\r", [rf"^ifconfig: {re.escape(err)}"])
+    restart.run(g, "ifconfig eth0 10.0.2.20/33\r", [r"^usage: ifconfig "])
+    restart.run(g, "ifconfig route del 192.0.2.0/24\r", [])
+    restart.run(g, "ifconfig route del 192.0.2.0/24\r", [r"^ifconfig: 192\.0\.2\.0/24: ENOENT"])
+    restart.run(g, "ifconfig eth0 dhcp\r", [])
+    restart.run(g, "netwait -t 30\r", [r"^eth0: 10\.0\.2\.15/24$"])
+    restart.run(g, "ifconfig\r", [r"^eth0: 10\.0\.2\.15/24 \(dhcp\)$"])
 
 
 def scenario_nic_e1000(args):

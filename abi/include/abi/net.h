@@ -42,6 +42,12 @@
  *   NET_IFACE_WAIT (iface, timeout) -> (addr, mask): waits until the
  *       interface (0 lo, 1 eth0) has an address (eth0's comes from DHCP in
  *       the background); ENOENT for no such interface
+ *   NET_IFACE_SET (iface, addr, mask): eth0's address set by hand (the DHCP
+ *       client stops), or with addr 0 left to DHCP again; EINVAL for a bad
+ *       address or mask, ENOTSUP for lo
+ *   NET_ROUTE_ADD (net, mask, gateway): a route on eth0 (gateway 0: the
+ *       network is attached), kept until deleted; EINVAL, EEXIST, ELIMIT
+ *   NET_ROUTE_DEL (net, mask): ENOENT, EPERM for the loopback network
  */
 #ifndef ABI_NET_H
 #define ABI_NET_H
@@ -95,7 +101,10 @@ typedef struct {
 	M(NET_INJECT_FRAME, "net.inject_frame") \
 	M(NET_IFACES, "net.ifaces") \
 	M(NET_ROUTES, "net.routes") \
-	M(NET_IFACE_WAIT, "net.ifwait")
+	M(NET_IFACE_WAIT, "net.ifwait") \
+	M(NET_IFACE_SET, "net.ifset") \
+	M(NET_ROUTE_ADD, "net.route_add") \
+	M(NET_ROUTE_DEL, "net.route_del")
 
 IFACE_METHOD_ENUM(NET, NET_METHODS, IPC_FIRST_USER_METHOD);
 

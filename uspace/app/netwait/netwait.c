@@ -15,20 +15,6 @@
 #define DEFAULT_WAIT_S 30
 #define MAX_WAIT_S     3600
 
-/** The interface number of @a name (abi/net.h: 0 lo, 1 eth0); false if
- *  there is no such interface. */
-static bool iface_number(const char *name, unsigned *iface)
-{
-	static const char *const names[] = {"lo", "eth0"};
-	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (strcmp(name, names[i]) == 0) {
-			*iface = i;
-			return true;
-		}
-	}
-	return false;
-}
-
 /** A whole number of seconds from 1 to MAX_WAIT_S; false if not one. */
 static bool parse_seconds(const char *arg, unsigned *out)
 {
@@ -54,10 +40,10 @@ int main(int argc, char *argv[])
 		return cmd_usage_error(argv[0], USAGE);
 	const char *name = optind < argc ? argv[optind] : "eth0";
 	unsigned iface;
-	if (!iface_number(name, &iface))
-		return cmd_error(argv[0], name, ENOENT);
 	uint32_t addr, mask;
-	errno_t rc = net_iface_wait(iface, (uint64_t) seconds * 1000000, &addr, &mask);
+	errno_t rc = net_iface_index(name, &iface);
+	if (rc == EOK)
+		rc = net_iface_wait(iface, (uint64_t) seconds * 1000000, &addr, &mask);
 	if (rc != EOK)
 		return cmd_error(argv[0], name, rc);
 	char text[16];

@@ -69,7 +69,8 @@ void vnet_rx_poll(vnet_t *v)
 	errno_t rc;
 	while (!v->broken && (rc = virtq_get_used(&v->rxq.vq, &head, &len)) != EAGAIN) {
 		if (rc != EOK) {
-			v->broken = true; /* the ring no longer says what the device did */
+			v->broken =
+			    true; /* the ring no longer says what the device did */
 			nic_srv_rx_error(&v->nic);
 			break;
 		}
@@ -116,7 +117,8 @@ static errno_t vnet_send(void *dev, const void *frame, size_t len)
 	fibril_mutex_lock(&v->tx_lock);
 	tx_reclaim_locked(v);
 	while (rc == EOK && v->tx_free_count == 0 && !v->broken) {
-		rc = fibril_condvar_wait_timeout(&v->tx_cv, &v->tx_lock, NIC_SEND_WAIT_US);
+		rc = fibril_condvar_wait_timeout(
+		    &v->tx_cv, &v->tx_lock, NIC_SEND_WAIT_US);
 		tx_reclaim_locked(v);
 	}
 	if (v->broken || v->tx_free_count == 0) {

@@ -30,8 +30,8 @@
 #define VIRTIO_NET_F_STATUS 16
 
 /* Device configuration (5.1.4). */
-#define VNET_CFG_MAC	0 /* u8[6], with F_MAC */
-#define VNET_CFG_STATUS 6 /* le16, with F_STATUS */
+#define VNET_CFG_MAC	     0 /* u8[6], with F_MAC */
+#define VNET_CFG_STATUS	     6 /* le16, with F_STATUS */
 #define VIRTIO_NET_S_LINK_UP 1
 
 /* The header before every frame (5.1.6); num_buffers is always there in

@@ -31,6 +31,11 @@
 #define NO_NIC_WAIT_US 1000000
 
 static uint32_t xid;
+/* False while eth0 has an address a user set (NET_IFACE_SET): the client
+ * then waits. dhcp_epoch counts the switches, so a sleeping client sees
+ * one at once and a late ACK of the old epoch configures nothing. */
+static bool dhcp_enabled = true;
+static unsigned dhcp_epoch;
 static bool have_reply;
 static dhcp_reply_t last_reply;
 uint64_t dhcp_lease_s;
@@ -104,6 +109,8 @@ static errno_t dhcp_request(uint32_t addr, uint32_t server)
 		rc = dhcp_wait(DHCP_ACK, &ack);
 	if (rc != EOK)
 		return rc;
+	if (!dhcp_enabled)
+		return EINTR; /* a user set the address meanwhile */
 	uint32_t mask = ack.mask != 0 ? ack.mask : 0xffffff00u;
 	bool changed = eth0.addr != ack.yiaddr || eth0.mask != mask ||
 	    eth0.gateway != ack.router;
@@ -135,27 +142,34 @@ static errno_t dhcp_acquire(void)
 	return rc;
 }
 
-/** Sleeps @a ms with stack_lock released. */
+/** Sleeps @a ms or until the client is switched (dhcp_epoch changes);
+ *  stack_lock is released while it waits. */
 static void dhcp_sleep(uint64_t ms)
 {
-	fibril_mutex_unlock(&stack_lock);
-	fibril_usleep(ms * 1000);
-	fibril_mutex_lock(&stack_lock);
+	unsigned epoch = dhcp_epoch;
+	uint64_t deadline = stack_deadline(ms * 1000);
+	while (dhcp_epoch == epoch && stack_wait(deadline) == EOK)
+		;
 }
 
 /** Holds the lease: renews at half of it; gives the address up when the
- *  lease ends without a renewal. Returns when the address is gone. */
+ *  lease ends without a renewal. Returns when the address is gone, or at
+ *  once when a user set one (the client is switched off). */
 static void dhcp_hold(void)
 {
 	uint64_t lease_end = stack_now_ms() + dhcp_lease_s * 1000;
 	uint32_t server = last_reply.server;
+	unsigned epoch = dhcp_epoch;
 	for (;;) {
 		uint64_t now = stack_now_ms();
+		if (dhcp_epoch != epoch)
+			return;
 		if (dhcp_lease_s == 0 || now >= lease_end)
 			break;
 		uint64_t wait = (lease_end - now) / 2;
 		dhcp_sleep(wait > RENEW_MIN_S * 1000 ? wait : RENEW_MIN_S * 1000);
-		if (eth0.nic != NULL && dhcp_request(eth0.addr, server) == EOK)
+		if (dhcp_epoch == epoch && eth0.nic != NULL &&
+		    dhcp_request(eth0.addr, server) == EOK)
 			lease_end = stack_now_ms() + dhcp_lease_s * 1000;
 	}
 	dhcp_log("eth0: the DHCP lease ended");
@@ -168,6 +182,10 @@ static errno_t dhcp_fibril(void *arg)
 	uint64_t retry_ms = RETRY_MIN_MS;
 	fibril_mutex_lock(&stack_lock);
 	for (;;) {
+		if (!dhcp_enabled) {
+			fibril_condvar_wait(&stack_cv, &stack_lock);
+			continue;
+		}
 		if (eth0.nic == NULL) {
 			dhcp_sleep(NO_NIC_WAIT_US / 1000);
 			continue;
@@ -182,6 +200,25 @@ static errno_t dhcp_fibril(void *arg)
 		dhcp_hold();
 	}
 	return EOK;
+}
+
+void dhcp_set_static(uint32_t addr, uint32_t mask)
+{
+	dhcp_enabled = false;
+	dhcp_epoch++;
+	dhcp_lease_s = 0;
+	link_configure(addr, mask, 0);
+	stack_changed();
+}
+
+void dhcp_resume(void)
+{
+	if (dhcp_enabled)
+		return;
+	dhcp_enabled = true;
+	dhcp_epoch++;
+	link_configure(0, 0, 0);
+	stack_changed();
 }
 
 errno_t dhcp_start(void)

@@ -11,7 +11,9 @@
  *
  * The routing table: 127.0.0.0/8 on the loopback interface always; once
  * eth0 has an address, its network on eth0 directly and the default route
- * through its gateway. The longest matching prefix wins.
+ * through its gateway (both made again whenever the address changes);
+ * routes a user added (NET_ROUTE_ADD, `ifconfig route add`), which stay
+ * until deleted. The longest matching prefix wins.
  */
 #include "netsrv.h"
 #include <fibril.h>
@@ -29,6 +31,7 @@
 
 typedef struct {
 	bool used, on_eth;
+	bool user; /* added by NET_ROUTE_ADD: kept when eth0's address changes */
 	uint32_t net, mask, gateway; /* gateway 0: the network is attached */
 } route_t;
 
@@ -61,18 +64,88 @@ static bool ip_is_broadcast(uint32_t dst)
 		dst == ((eth0.addr & eth0.mask) | ~eth0.mask));
 }
 
+/** A free slot of the table; NULL when it is full. */
+static route_t *route_free_slot(void)
+{
+	for (size_t i = 0; i < ROUTE_MAX; i++) {
+		if (!routes[i].used)
+			return &routes[i];
+	}
+	return NULL;
+}
+
+/** The route for exactly @a net/@a mask; NULL when none. */
+static route_t *route_find(uint32_t net, uint32_t mask)
+{
+	for (size_t i = 0; i < ROUTE_MAX; i++) {
+		if (routes[i].used && routes[i].net == net && routes[i].mask == mask)
+			return &routes[i];
+	}
+	return NULL;
+}
+
+/** Puts eth0's route to @a net/@a mask through @a gateway in the table
+ *  unless a route to the same destination is there (a user's wins). */
+static void route_put_eth(uint32_t net, uint32_t mask, uint32_t gateway)
+{
+	route_t *r = route_find(net, mask);
+	if (r == NULL)
+		r = route_free_slot();
+	if (r != NULL && !r->user)
+		*r = (route_t){.used = true,
+		    .on_eth = true,
+		    .net = net,
+		    .mask = mask,
+		    .gateway = gateway};
+}
+
 void ip_routes_set(uint32_t addr, uint32_t mask, uint32_t gateway)
 {
 	for (size_t i = 0; i < ROUTE_MAX; i++) {
-		if (routes[i].on_eth)
+		if (routes[i].on_eth && !routes[i].user)
 			routes[i] = (route_t){0};
 	}
 	if (addr == 0)
 		return;
-	routes[1] = (route_t){
-	    .used = true, .on_eth = true, .net = addr & mask, .mask = mask};
+	route_put_eth(addr & mask, mask, 0);
 	if (gateway != 0)
-		routes[2] = (route_t){.used = true, .on_eth = true, .gateway = gateway};
+		route_put_eth(0, 0, gateway);
+}
+
+bool ip_mask_valid(uint32_t mask)
+{
+	return (~mask & (~mask + 1)) == 0; /* ones, then zeros */
+}
+
+errno_t ip_route_add(uint32_t net, uint32_t mask, uint32_t gateway)
+{
+	if (!ip_mask_valid(mask) || (net & ~mask) != 0 || (net >> 24) == 127 ||
+	    (gateway != 0 && (ip_is_local(gateway) || gateway == IPV4_BROADCAST)))
+		return EINVAL;
+	route_t *r = route_find(net, mask);
+	if (r != NULL)
+		return EEXIST;
+	r = route_free_slot();
+	if (r == NULL)
+		return ELIMIT;
+	*r = (route_t){.used = true,
+	    .on_eth = true,
+	    .user = true,
+	    .net = net,
+	    .mask = mask,
+	    .gateway = gateway};
+	return EOK;
+}
+
+errno_t ip_route_del(uint32_t net, uint32_t mask)
+{
+	route_t *r = route_find(net, mask);
+	if (r == NULL)
+		return ENOENT;
+	if (!r->on_eth)
+		return EPERM; /* the loopback network stays */
+	*r = (route_t){0};
+	return EOK;
 }
 
 /** The route to @a dst with the longest prefix; NULL when none. */

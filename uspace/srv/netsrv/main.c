@@ -241,6 +241,51 @@ static void net_iface_wait_call(ipc_call_t *call)
 	DISCARD(answer, async_answer_2(call, rc, addr, mask));
 }
 
+/** NET_IFACE_SET: eth0's address @a addr/@a mask set by a user (the DHCP
+ *  client switched off), or with @a addr 0 taken away and left to DHCP
+ *  again. stack_lock held. */
+static errno_t iface_set(sysarg_t iface, uint32_t addr, uint32_t mask)
+{
+	if (iface == 0)
+		return ENOTSUP; /* lo's address is fixed */
+	if (iface != 1)
+		return ENOENT;
+	if (addr == 0) {
+		dhcp_resume();
+		return EOK;
+	}
+	uint32_t host = addr & ~mask;
+	if (!ip_mask_valid(mask) || mask == 0 || (addr >> 24) == 127 ||
+	    (addr >> 28) >= 14 || (mask < 0xfffffffeu && (host == 0 || host == ~mask)))
+		return EINVAL; /* loopback, multicast, reserved, a net or broadcast */
+	dhcp_set_static(addr, mask);
+	return EOK;
+}
+
+/** NET_IFACE_SET, NET_ROUTE_ADD and NET_ROUTE_DEL: changes of the
+ *  configuration, each under stack_lock. */
+static void net_config_call(ipc_call_t *call)
+{
+	uint32_t a1 = (uint32_t) ipc_get_arg1(call), a2 = (uint32_t) ipc_get_arg2(call),
+		 a3 = (uint32_t) ipc_get_arg3(call);
+	errno_t rc;
+	fibril_mutex_lock(&stack_lock);
+	switch (ipc_get_imethod(call)) {
+	case NET_IFACE_SET:
+		rc = iface_set(ipc_get_arg1(call), a2, a3);
+		break;
+	case NET_ROUTE_ADD:
+		rc = ip_route_add(a1, a2, a3);
+		break;
+	default:
+		rc = ip_route_del(a1, a2);
+		break;
+	}
+	stack_changed();
+	fibril_mutex_unlock(&stack_lock);
+	DISCARD(answer, async_answer_0(call, rc));
+}
+
 static void net_routes_call(ipc_call_t *call)
 {
 	net_route_info_t list[16];
@@ -288,6 +333,11 @@ static bool net_global_call(sock_t **s, ipc_call_t *call)
 		return true;
 	case NET_IFACE_WAIT:
 		net_iface_wait_call(call);
+		return true;
+	case NET_IFACE_SET:
+	case NET_ROUTE_ADD:
+	case NET_ROUTE_DEL:
+		net_config_call(call);
 		return true;
 	default:
 		return false;

@@ -116,6 +116,13 @@ void link_input(const uint8_t *frame, size_t len);
 /* dhcp.c: the DHCP client of eth0 (a fibril). */
 extern uint64_t dhcp_lease_s; /* the lease held, 0 without one */
 errno_t dhcp_start(void);
+/** Gives eth0 the address @a addr/@a mask a user chose (no gateway) and
+ *  switches the client off. stack_lock held. */
+void dhcp_set_static(uint32_t addr, uint32_t mask);
+/** Takes a user's address away and switches the client on again (eth0 is
+ *  without an address until the lease comes); nothing if it is on.
+ *  stack_lock held. */
+void dhcp_resume(void);
 /** A UDP datagram to port 68 (checked by udp_parse). */
 void dhcp_input(const uint8_t *data, size_t len);
 
@@ -133,6 +140,16 @@ errno_t ip_route(uint32_t dst, uint32_t *src);
 /** Replaces eth0's routes: its network @a addr/@a mask attached, the
  *  default route through @a gateway (0: none); @a addr 0 removes both. */
 void ip_routes_set(uint32_t addr, uint32_t mask, uint32_t gateway);
+/** Adds a route to @a net/@a mask through @a gateway (0: attached to
+ *  eth0), kept until deleted. EINVAL: a mask not of contiguous ones, bits
+ *  of @a net outside it, the loopback network, a gateway of ours or the
+ *  broadcast address; EEXIST, ELIMIT when the table is full. */
+errno_t ip_route_add(uint32_t net, uint32_t mask, uint32_t gateway);
+/** Deletes the route to exactly @a net/@a mask (any of eth0's); ENOENT,
+ *  EPERM for the loopback network's. */
+errno_t ip_route_del(uint32_t net, uint32_t mask);
+/** Whether @a mask is ones followed by zeros (0 included). */
+bool ip_mask_valid(uint32_t mask);
 /** The routing table into @a out (at most @a max); the count. */
 size_t ip_routes_list(net_route_info_t *out, size_t max);
 void ip_timer(uint64_t now_ms);

@@ -82,11 +82,25 @@ _NODISCARD errno_t net_inject_frame(const void *frame, size_t len);
 /** The interfaces (lo, eth0) and the routing table, as net_get_sockets. */
 _NODISCARD errno_t net_get_ifaces(net_iface_info_t *list, size_t max, size_t *count);
 _NODISCARD errno_t net_get_routes(net_route_info_t *list, size_t max, size_t *count);
+/** The number of the interface called @a name ("lo" 0, "eth0" 1) into
+ *  *@a iface; ENOENT for another name. */
+_NODISCARD errno_t net_iface_index(const char *name, unsigned *iface);
 /** Waits until interface @a iface (0 lo, 1 eth0) has an address, at most
  *  @a timeout_us (0: EINVAL); the address and netmask. eth0's comes from
  *  DHCP in the background, after netsrv reported ready. ETIMEOUT, ENOENT
  *  for no such interface. */
 _NODISCARD errno_t net_iface_wait(
     unsigned iface, uint64_t timeout_us, uint32_t *addr, uint32_t *mask);
+/** Sets eth0's (@a iface 1) address by hand, which stops its DHCP client;
+ *  @a addr 0 takes it away and starts DHCP again. EINVAL for a loopback,
+ *  multicast or reserved address, a mask not of contiguous ones, or the
+ *  network's own or broadcast address; ENOTSUP for lo (0). */
+_NODISCARD errno_t net_iface_set(unsigned iface, uint32_t addr, uint32_t mask);
+/** Adds a route on eth0 to @a net/@a mask through @a gateway (0: the
+ *  network is attached); it stays until deleted, whatever DHCP does.
+ *  EINVAL, EEXIST, ELIMIT (the table holds 8). */
+_NODISCARD errno_t net_route_add(uint32_t net, uint32_t mask, uint32_t gateway);
+/** Deletes the route to exactly @a net/@a mask; ENOENT, EPERM for lo's. */
+_NODISCARD errno_t net_route_del(uint32_t net, uint32_t mask);
 
 #endif

@@ -302,21 +302,57 @@ errno_t net_get_routes(net_route_info_t *list, size_t max, size_t *count)
 	return net_get_list(NET_ROUTES, list, sizeof(*list), max, count);
 }
 
-errno_t net_iface_wait(
-    unsigned iface, uint64_t timeout_us, uint32_t *addr, uint32_t *mask)
+/** A call of @a method with three arguments on a session of its own;
+ *  its answer in *@a answer (NULL: not wanted). */
+static errno_t net_global_req(
+    sysarg_t method, sysarg_t a1, sysarg_t a2, sysarg_t a3, ipc_call_t *answer)
 {
 	errno_t rc;
 	async_sess_t *sess = net_connect(&rc);
 	if (sess == NULL)
 		return rc;
-	ipc_call_t answer;
-	rc = net_req(sess, NET_IFACE_WAIT, iface, timeout_us, 0, &answer);
+	rc = net_req(sess, method, a1, a2, a3, answer);
 	DISCARD(best_effort, async_hangup(sess));
+	return rc;
+}
+
+errno_t net_iface_index(const char *name, unsigned *iface)
+{
+	static const char *const names[] = {"lo", "eth0"};
+	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(name, names[i]) == 0) {
+			*iface = i;
+			return EOK;
+		}
+	}
+	return ENOENT;
+}
+
+errno_t net_iface_wait(
+    unsigned iface, uint64_t timeout_us, uint32_t *addr, uint32_t *mask)
+{
+	ipc_call_t answer;
+	errno_t rc = net_global_req(NET_IFACE_WAIT, iface, timeout_us, 0, &answer);
 	if (rc != EOK)
 		return rc;
 	*addr = (uint32_t) ipc_get_arg1(&answer);
 	*mask = (uint32_t) ipc_get_arg2(&answer);
 	return EOK;
+}
+
+errno_t net_iface_set(unsigned iface, uint32_t addr, uint32_t mask)
+{
+	return net_global_req(NET_IFACE_SET, iface, addr, mask, NULL);
+}
+
+errno_t net_route_add(uint32_t net, uint32_t mask, uint32_t gateway)
+{
+	return net_global_req(NET_ROUTE_ADD, net, mask, gateway, NULL);
+}
+
+errno_t net_route_del(uint32_t net, uint32_t mask)
+{
+	return net_global_req(NET_ROUTE_DEL, net, mask, 0, NULL);
 }
 
 errno_t net_inject(const void *pkt, size_t len)
