@@ -47,10 +47,10 @@ static int show(const char *argv0)
 	for (size_t k = 0; k < n; k++) {
 		char a[16];
 		ipv4_format(ifs[k].addr, a);
-		const char *how = k == 0 ? "fixed"
+		const char *how = k == 0		? "fixed"
 		    : (ifs[k].flags & NET_IF_DHCP) != 0 ? "dhcp"
-		    : ifs[k].addr != 0 ? "static"
-				       : "none yet";
+		    : ifs[k].addr != 0			? "static"
+							: "none yet";
 		printf("%s: %s/%d (%s)%s\n", ifs[k].name, a,
 		    __builtin_popcount(ifs[k].mask), how,
 		    (ifs[k].flags & NET_IF_UP) != 0 ? "" : " down");

@@ -1,6 +1,7 @@
 /*
  * nc: stdin to a TCP or UDP peer and the peer to stdout (docs/network.md).
- * Connects to HOST PORT, or with -l waits for one peer on PORT. Written on
+ * Connects to HOST PORT (HOST looked up by getaddrinfo), or with -l waits
+ * for one peer on PORT. Written on
  * the POSIX socket calls.
  *
  * A socket serves one call at a time (sock.h), so one fibril, the pump,
@@ -15,6 +16,7 @@
 #include <fibril.h>
 #include <fibril_synch.h>
 #include <getopt.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sock.h>
@@ -189,17 +191,33 @@ static int nc_listen(const nc_opts_t *o)
 	return fd;
 }
 
+/** The peer's address by getaddrinfo (netdb.h) into *@a a; errno's code
+ *  (ENOENT for an unknown host). */
+static errno_t nc_peer(const nc_opts_t *o, struct sockaddr_in *a)
+{
+	char port[8];
+	snprintf(port, sizeof(port), "%u", (unsigned) o->port);
+	struct addrinfo hints = {.ai_family = AF_INET,
+	    .ai_socktype = o->udp ? SOCK_DGRAM : SOCK_STREAM,
+	    .ai_flags = AI_NUMERICSERV};
+	struct addrinfo *ai;
+	int err = getaddrinfo(o->host, port, &hints, &ai);
+	if (err != 0)
+		return err == EAI_NONAME ? ENOENT : err == EAI_MEMORY ? ENOMEM : EIO;
+	memcpy(a, ai->ai_addr, sizeof(*a));
+	freeaddrinfo(ai);
+	return EOK;
+}
+
 static int nc_connect(const nc_opts_t *o)
 {
-	uint32_t addr;
-	errno_t rc = net_host_lookup(o->host, &addr);
+	struct sockaddr_in a;
+	errno_t rc = nc_peer(o, &a);
 	if (rc != EOK) {
 		errno = rc;
 		return -1;
 	}
 	int fd = socket(AF_INET, o->udp ? SOCK_DGRAM : SOCK_STREAM, 0);
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(o->port)};
-	a.sin_addr.s_addr = htonl(addr);
 	if (fd < 0)
 		return -1;
 	set_wait(fd, o->wait_sec);

@@ -1,11 +1,13 @@
 /*
- * ping: ICMP echo requests to a host (an address or a name of /cfg/hosts)
+ * ping: ICMP echo requests to a host (an address or a name of /cfg/hosts,
+ * looked up by gethostbyname)
  * through an ICMP socket of the network server; prints each reply's round
  * trip and, at the end, the loss and the minimum, mean and maximum.
  */
 #include <fibril.h>
 #include <getopt.h>
 #include <net/ipv4.h>
+#include <netdb.h>
 #include <sock.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,10 +152,11 @@ int main(int argc, char *argv[])
 	if (optind + 1 != argc)
 		return cmd_usage_error(argv[0], USAGE);
 	const char *host = argv[optind];
-	uint32_t addr;
-	errno_t rc = net_host_lookup(host, &addr);
-	if (rc != EOK)
-		return cmd_error(argv[0], host, rc);
+	struct hostent *he = gethostbyname(host);
+	if (he == NULL)
+		return cmd_error(argv[0], host, h_errno == HOST_NOT_FOUND ? ENOENT : EIO);
+	uint32_t addr = ntohl(*(const uint32_t *) he->h_addr);
+	errno_t rc;
 	sock_t *s;
 	if ((rc = sock_open(NET_SOCK_ICMP, &s)) != EOK)
 		return cmd_error(argv[0], "socket", rc);

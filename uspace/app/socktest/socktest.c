@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
@@ -164,6 +165,87 @@ static void test_inet_text_addresses_round_trip(void)
 	CHECK(inet_ntop(AF_INET, &a, text, 5) == NULL && errno == ENOSPC);
 	CHECK(inet_addr("1.2.3.4") == htonl(0x01020304));
 	CHECK(inet_addr("nonsense") == INADDR_NONE);
+}
+
+/** getaddrinfo on @a node and @a service with @a hints: 0 and the first
+ *  entry's address and port (host order) in *@a addr and *@a port. */
+static int lookup(const char *node, const char *service, const struct addrinfo *hints,
+    uint32_t *addr, uint16_t *port, size_t *count)
+{
+	struct addrinfo *res;
+	int err = getaddrinfo(node, service, hints, &res);
+	if (err != 0)
+		return err;
+	const struct sockaddr_in *sin = (const struct sockaddr_in *) res->ai_addr;
+	*addr = ntohl(sin->sin_addr.s_addr);
+	*port = ntohs(sin->sin_port);
+	*count = 0;
+	for (struct addrinfo *ai = res; ai != NULL; ai = ai->ai_next)
+		(*count)++;
+	freeaddrinfo(res);
+	return 0;
+}
+
+static void test_getaddrinfo_finds_hosts_names_and_numbers(void)
+{
+	uint32_t addr;
+	uint16_t port;
+	size_t n;
+	CHECK(lookup("localhost", "80", NULL, &addr, &port, &n) == 0);
+	CHECK(addr == INADDR_LOOPBACK && port == 80 && n == 2); /* TCP and UDP */
+	struct addrinfo tcp = {.ai_family = AF_INET, .ai_socktype = SOCK_STREAM};
+	CHECK(lookup("10.0.2.15", "7", &tcp, &addr, &port, &n) == 0);
+	CHECK(addr == 0x0a00020f && port == 7 && n == 1);
+	struct addrinfo passive = {.ai_flags = AI_PASSIVE, .ai_socktype = SOCK_DGRAM};
+	CHECK(lookup(NULL, "53", &passive, &addr, &port, &n) == 0 && addr == INADDR_ANY);
+	CHECK(lookup(NULL, "53", &tcp, &addr, &port, &n) == 0 && addr == INADDR_LOOPBACK);
+	struct addrinfo canon = {.ai_flags = AI_CANONNAME}, *res;
+	CHECK(getaddrinfo("loopback", NULL, &canon, &res) == 0);
+	CHECK(res->ai_canonname != NULL && strcmp(res->ai_canonname, "loopback") == 0);
+	CHECK(res->ai_next->ai_canonname == NULL);
+	/* Usable as they come: a connection to the name's address. */
+	struct addrinfo *ai;
+	CHECK(getaddrinfo("localhost", "5060", &tcp, &ai) == 0);
+	int l = tcp_listener(5060),
+	    c = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+	CHECK(l >= 0 && c >= 0 && connect(c, ai->ai_addr, ai->ai_addrlen) == 0);
+	CHECK(close(c) == 0 && close(l) == 0);
+	freeaddrinfo(ai);
+	freeaddrinfo(res);
+}
+
+static void test_getaddrinfo_refuses_what_it_cannot_resolve(void)
+{
+	uint32_t addr;
+	uint16_t port;
+	size_t n;
+	struct addrinfo numeric = {.ai_flags = AI_NUMERICHOST};
+	CHECK(lookup("no-such-host", "80", NULL, &addr, &port, &n) == EAI_NONAME);
+	CHECK(lookup("localhost", "80", &numeric, &addr, &port, &n) == EAI_NONAME);
+	CHECK(lookup(NULL, NULL, NULL, &addr, &port, &n) == EAI_NONAME);
+	CHECK(lookup("localhost", "http", NULL, &addr, &port, &n) == EAI_SERVICE);
+	CHECK(lookup("localhost", "65536", NULL, &addr, &port, &n) == EAI_SERVICE);
+	struct addrinfo h = {.ai_family = 10 /* AF_INET6 elsewhere */};
+	CHECK(lookup("localhost", "80", &h, &addr, &port, &n) == EAI_FAMILY);
+	h = (struct addrinfo){.ai_socktype = 5};
+	CHECK(lookup("localhost", "80", &h, &addr, &port, &n) == EAI_SOCKTYPE);
+	h = (struct addrinfo){.ai_flags = 0x4000};
+	CHECK(lookup("localhost", "80", &h, &addr, &port, &n) == EAI_BADFLAGS);
+	CHECK(strcmp(gai_strerror(EAI_NONAME), "unknown host") == 0);
+	CHECK(strcmp(gai_strerror(-5), "unknown error") == 0);
+}
+
+static void test_gethostbyname_finds_names_and_sets_h_errno(void)
+{
+	struct hostent *he = gethostbyname("loopback");
+	CHECK(he != NULL && he->h_addrtype == AF_INET && he->h_length == 4);
+	CHECK(strcmp(he->h_name, "loopback") == 0 && he->h_addr_list[1] == NULL);
+	CHECK(*(const uint32_t *) he->h_addr == htonl(INADDR_LOOPBACK));
+	he = gethostbyname("10.1.2.3");
+	CHECK(he != NULL && *(const uint32_t *) he->h_addr == htonl(0x0a010203));
+	h_errno = 0;
+	CHECK(gethostbyname("no-such-host") == NULL && h_errno == HOST_NOT_FOUND);
+	CHECK(gethostbyname(NULL) == NULL && h_errno == HOST_NOT_FOUND);
 }
 
 /* Errors */
@@ -473,6 +555,9 @@ int main(int argc, char *argv[])
 	RUN(test_a_tcp_pair_exchanges_data_and_names_both_ends);
 	RUN(test_udp_datagrams_carry_their_sender);
 	RUN(test_inet_text_addresses_round_trip);
+	RUN(test_getaddrinfo_finds_hosts_names_and_numbers);
+	RUN(test_getaddrinfo_refuses_what_it_cannot_resolve);
+	RUN(test_gethostbyname_finds_names_and_sets_h_errno);
 	RUN(test_bad_descriptors_give_ebadf_and_files_enotsock);
 	RUN(test_bad_arguments_are_refused);
 	RUN(test_calls_in_the_wrong_state_are_refused);
