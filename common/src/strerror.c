@@ -62,6 +62,8 @@ static const error_text_t error_texts[] = {
     ERROR_TEXT(ENOPROTOOPT, "socket option not supported"),
     ERROR_TEXT(EDESTADDRREQ, "destination address required"),
     ERROR_TEXT(EMSGSIZE, "message too long"),
+    ERROR_TEXT(EINPROGRESS, "operation in progress"),
+    ERROR_TEXT(EALREADY, "operation already in progress"),
 };
 
 _Static_assert(sizeof(error_texts) / sizeof(error_texts[0]) == 1 - ERRNO_MIN,

@@ -55,7 +55,9 @@ typedef int errno_t;
 #define ENOPROTOOPT	(-41) /* Socket option not supported */
 #define EDESTADDRREQ	(-42) /* No destination address */
 #define EMSGSIZE	(-43) /* Message too long for one datagram */
+#define EINPROGRESS	(-44) /* A non-blocking connect goes on */
+#define EALREADY	(-45) /* The connect asked for is still going on */
 
-#define ERRNO_MIN (-43)
+#define ERRNO_MIN (-45)
 
 #endif

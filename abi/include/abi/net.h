@@ -16,13 +16,16 @@
  *   NET_SOCK_ACCEPT (listener id, timeout) -> (peer addr, peer port): this
  *       connection's socket becomes the listener's next connection
  *   NET_SOCK_CONNECT (addr, port, timeout): TCP connects (EREFUSED,
- *       ETIMEOUT); UDP only fixes the peer
+ *       ETIMEOUT); UDP only fixes the peer. A timeout of NET_CONNECT_NOWAIT
+ *       sends the SYN and answers EINPROGRESS at once; a connect again
+ *       then answers EALREADY while the handshake goes on, then its
+ *       outcome (EOK once, EISCONN after)
  *   NET_SOCK_SEND (addr, port, timeout) + DATA_WRITE -> (bytes taken): TCP
  *       waits for room and takes what fits; UDP sends one datagram to
  *       (addr, port), or to the connected peer when port is 0
- *   NET_SOCK_RECV (timeout) + DATA_READ -> (bytes, src addr, src port): 0
- *       bytes is the end of a TCP stream; a UDP datagram longer than the
- *       read is cut
+ *   NET_SOCK_RECV (timeout, flags) + DATA_READ -> (bytes, src addr, src
+ *       port): 0 bytes is the end of a TCP stream; a UDP datagram longer
+ *       than the read is cut; with NET_RECV_PEEK the data stays queued
  *   NET_SOCK_SHUTDOWN: TCP sends its FIN
  *   NET_SOCK_NAME -> (local addr, local port, peer addr, peer port)
  *   NET_SOCK_POLL (events, timeout) -> (revents): NET_POLL_* bits
@@ -67,6 +70,9 @@
 #define NET_SOCK_ICMP 3
 
 #define NET_IO_MAX 65536 /* bytes per send or recv call */
+
+#define NET_RECV_PEEK	   1	      /* NET_SOCK_RECV's flags: the data stays queued */
+#define NET_CONNECT_NOWAIT UINT64_MAX /* NET_SOCK_CONNECT's timeout: none */
 
 #define NET_POLL_IN   1
 #define NET_POLL_OUT  2

@@ -248,6 +248,94 @@ static void test_gethostbyname_finds_names_and_sets_h_errno(void)
 	CHECK(gethostbyname(NULL) == NULL && h_errno == HOST_NOT_FOUND);
 }
 
+static void test_msg_peek_leaves_the_data_for_the_next_receive(void)
+{
+	int c, s;
+	CHECK_RC(tcp_pair(5070, &c, &s), EOK);
+	char b[16];
+	CHECK(send(s, "hello", 5, 0) == 5);
+	CHECK(recv(c, b, 3, MSG_PEEK) == 3 && memcmp(b, "hel", 3) == 0);
+	CHECK(recv(c, b, sizeof(b), MSG_PEEK) == 5 && memcmp(b, "hello", 5) == 0);
+	CHECK(recv(c, b, sizeof(b), 0) == 5 && memcmp(b, "hello", 5) == 0);
+	CHECK(recv(c, b, sizeof(b), MSG_PEEK | MSG_DONTWAIT) == -1 && errno == EAGAIN);
+	int u = udp_bound(5071), v = udp_bound(5072);
+	struct sockaddr_in to = sa_lo(5071), from;
+	socklen_t flen = sizeof(from);
+	CHECK(sendto(v, "dgram", 5, 0, (struct sockaddr *) &to, sizeof(to)) == 5);
+	CHECK(recvfrom(u, b, sizeof(b), MSG_PEEK, (struct sockaddr *) &from, &flen) == 5);
+	CHECK(ntohs(from.sin_port) == 5072 && memcmp(b, "dgram", 5) == 0);
+	CHECK(
+	    recvfrom(u, b, sizeof(b), 0, NULL, NULL) == 5 && memcmp(b, "dgram", 5) == 0);
+	CHECK(recvfrom(u, b, sizeof(b), MSG_PEEK | MSG_DONTWAIT, NULL, NULL) == -1 &&
+	    errno == EAGAIN);
+	CHECK(close(u) == 0 && close(v) == 0 && close(c) == 0 && close(s) == 0);
+}
+
+/** Sets O_NONBLOCK on @a fd the POSIX way; whether F_GETFL shows it. */
+static bool set_nonblock(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+	return fl >= 0 && (fl & O_NONBLOCK) == 0 &&
+	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) == 0 &&
+	    (fcntl(fd, F_GETFL) & O_NONBLOCK) != 0;
+}
+
+static void test_o_nonblock_calls_fail_with_eagain_instead_of_waiting(void)
+{
+	int c, s;
+	CHECK_RC(tcp_pair(5073, &c, &s), EOK);
+	CHECK(set_nonblock(c) && set_nonblock(s));
+	char b[4];
+	CHECK(recv(c, b, sizeof(b), 0) == -1 && errno == EAGAIN);
+	CHECK(read(c, b, sizeof(b)) == -1 && errno == EAGAIN);
+	/* A peer that never reads: sends take what fits, then EAGAIN. */
+	static char chunk[16384];
+	ssize_t n = 0;
+	for (int i = 0; i < 64 && n >= 0; i++)
+		n = send(c, chunk, sizeof(chunk), 0);
+	CHECK(n == -1 && errno == EAGAIN);
+	int l = tcp_listener(5074);
+	CHECK(l >= 0 && set_nonblock(l));
+	CHECK(accept(l, NULL, NULL) == -1 && errno == EAGAIN);
+	CHECK(fcntl(c, F_SETFL, 0) == 0 && (fcntl(c, F_GETFL) & O_NONBLOCK) == 0);
+	CHECK(fcntl(c, 99) == -1 && errno == EINVAL);
+	CHECK(fcntl(SOCK_FD_BASE + SOCK_FDS_MAX - 1, F_GETFL) == -1 && errno == EBADF);
+	CHECK(fcntl(-1, F_GETFL) == -1 && errno == EBADF);
+	int f = open("/tmp/socktest-fcntl", O_CREAT | O_RDWR);
+	CHECK(f >= 0 && fcntl(f, F_GETFL) == -1 && errno == ENOTSUP);
+	CHECK(close(f) == 0 && close(l) == 0 && close(c) == 0 && close(s) == 0);
+}
+
+static void test_a_non_blocking_connect_gives_einprogress_and_completes(void)
+{
+	int l = tcp_listener(5075), c = socket(AF_INET, SOCK_STREAM, 0);
+	CHECK(l >= 0 && c >= 0 && set_nonblock(c));
+	struct sockaddr_in a = sa_lo(5075);
+	CHECK(
+	    connect(c, (struct sockaddr *) &a, sizeof(a)) == -1 && errno == EINPROGRESS);
+	struct pollfd p = {.fd = c, .events = POLLOUT};
+	CHECK(poll(&p, 1, 10000) == 1 && (p.revents & POLLOUT) != 0);
+	int err = -1;
+	socklen_t len = sizeof(err);
+	CHECK(getsockopt(c, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0);
+	CHECK(connect(c, (struct sockaddr *) &a, sizeof(a)) == -1 && errno == EISCONN);
+	int s = accept(l, NULL, NULL);
+	char b[4];
+	CHECK(s >= 0 && send(c, "abc", 3, 0) == 3 && recv(s, b, sizeof(b), 0) == 3);
+	/* To a port without a listener: the failure comes through poll and
+	 * SO_ERROR. */
+	int r = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in none = sa_lo(5076);
+	CHECK(r >= 0 && set_nonblock(r));
+	CHECK(connect(r, (struct sockaddr *) &none, sizeof(none)) == -1 &&
+	    errno == EINPROGRESS);
+	p = (struct pollfd){.fd = r, .events = POLLOUT};
+	CHECK(poll(&p, 1, 10000) == 1 && (p.revents & (POLLERR | POLLHUP)) != 0);
+	CHECK(
+	    getsockopt(r, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == ECONNREFUSED);
+	CHECK(close(r) == 0 && close(s) == 0 && close(c) == 0 && close(l) == 0);
+}
+
 /* Errors */
 
 /** Every call on @a fd fails with @a err. */
@@ -566,6 +654,9 @@ int main(int argc, char *argv[])
 	RUN(test_a_peer_that_resets_gives_econnreset);
 	RUN(test_receive_timeouts_give_eagain_after_their_time);
 	RUN(test_a_send_to_a_peer_that_never_reads_times_out);
+	RUN(test_msg_peek_leaves_the_data_for_the_next_receive);
+	RUN(test_o_nonblock_calls_fail_with_eagain_instead_of_waiting);
+	RUN(test_a_non_blocking_connect_gives_einprogress_and_completes);
 	RUN(test_poll_waits_for_the_socket_that_becomes_ready);
 	RUN(test_poll_sees_files_ready_and_closed_ones_invalid);
 	RUN(test_a_socket_works_as_a_stdio_stream);

@@ -87,7 +87,8 @@ static void net_recv(sock_t *s, ipc_call_t *call)
 	uint32_t src = 0;
 	uint16_t port = 0;
 	fibril_mutex_lock(&stack_lock);
-	errno_t rc = sock_recv(s, buf, size, ipc_get_arg1(call), &done, &src, &port);
+	errno_t rc = sock_recv(s, buf, size, (unsigned) ipc_get_arg2(call),
+	    ipc_get_arg1(call), &done, &src, &port);
 	fibril_mutex_unlock(&stack_lock);
 	if (rc == EOK)
 		rc = async_data_read_finalize(&rcall, buf, done);

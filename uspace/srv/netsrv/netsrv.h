@@ -56,6 +56,7 @@ typedef struct sock {
 	uint32_t laddr, raddr;
 	uint16_t lport, rport;
 	bool bound, reuse, listening, orphan;
+	bool connecting; /* a connect that did not wait (NET_CONNECT_NOWAIT) */
 	/* A stream's connection (NULL for a listener or before connect). */
 	tcp_conn_t *tcp;
 	/* A listener's connections not yet accepted (sock_t via accept_link). */
@@ -166,8 +167,8 @@ errno_t sock_accept(sock_t *sock, uint32_t id, uint64_t timeout_us);
 errno_t sock_connect(sock_t *sock, uint32_t addr, uint16_t port, uint64_t timeout_us);
 errno_t sock_send(sock_t *sock, const void *data, size_t len, uint32_t addr,
     uint16_t port, uint64_t timeout_us, size_t *done);
-errno_t sock_recv(sock_t *sock, void *buf, size_t len, uint64_t timeout_us, size_t *done,
-    uint32_t *src, uint16_t *port);
+errno_t sock_recv(sock_t *sock, void *buf, size_t len, unsigned flags,
+    uint64_t timeout_us, size_t *done, uint32_t *src, uint16_t *port);
 errno_t sock_shutdown(sock_t *sock);
 unsigned sock_poll_events(sock_t *sock);
 errno_t sock_poll(sock_t *sock, unsigned events, uint64_t timeout_us, unsigned *revents);

@@ -193,9 +193,21 @@ static bool tcp_settled(const tcp_conn_t *c)
 	return c->state != TCP_SYN_SENT && c->state != TCP_SYN_RCVD;
 }
 
+/** A connect again after one that did not wait: EALREADY while the
+ *  handshake goes on, then its outcome (EOK once, then EISCONN). */
+static errno_t tcp_connect_status(sock_t *s)
+{
+	if (!s->connecting)
+		return s->tcp->state == TCP_ESTABLISHED ? EISCONN : EINVAL;
+	if (!tcp_settled(s->tcp))
+		return EALREADY;
+	s->connecting = false;
+	return s->tcp->state == TCP_CLOSED ? s->tcp->error : EOK;
+}
+
 static errno_t tcp_connect(sock_t *s, uint32_t addr, uint16_t port, uint64_t timeout_us)
 {
-	if (s->tcp != NULL || s->listening)
+	if (s->listening)
 		return EINVAL;
 	uint32_t src;
 	errno_t rc = ip_route(addr, &src);
@@ -207,6 +219,10 @@ static errno_t tcp_connect(sock_t *s, uint32_t addr, uint16_t port, uint64_t tim
 		return rc;
 	tcp_conn_connect(s->tcp, new_iss(), stack_now_ms());
 	stack_changed();
+	if (timeout_us == NET_CONNECT_NOWAIT) {
+		s->connecting = true;
+		return EINPROGRESS;
+	}
 	uint64_t deadline = stack_deadline(timeout_us);
 	while (!tcp_settled(s->tcp)) {
 		if (stack_wait(deadline) == ETIMEOUT) {
@@ -330,6 +346,8 @@ errno_t sock_accept(sock_t *s, uint32_t id, uint64_t timeout_us)
 
 errno_t sock_connect(sock_t *s, uint32_t addr, uint16_t port, uint64_t timeout_us)
 {
+	if (s->type == NET_SOCK_STREAM && s->tcp != NULL)
+		return tcp_connect_status(s);
 	if (port == 0)
 		return EINVAL;
 	if (s->type == NET_SOCK_STREAM)
@@ -477,24 +495,29 @@ errno_t sock_send(sock_t *s, const void *data, size_t len, uint32_t addr, uint16
 	return rc;
 }
 
-static errno_t udp_recv(
-    sock_t *s, void *buf, size_t len, size_t *done, uint32_t *src, uint16_t *port)
+/** The first queued datagram into @a buf (cut to @a len); it stays queued
+ *  when @a peek. */
+static errno_t udp_recv(sock_t *s, void *buf, size_t len, bool peek, size_t *done,
+    uint32_t *src, uint16_t *port)
 {
 	udp_dgram_entry_t *e = list_get_instance(
 	    list_first(&s->dgrams), udp_dgram_entry_t, link);
-	list_remove(&e->link);
-	s->dgram_count--;
 	*done = e->len < len ? e->len : len;
 	memcpy(buf, e->data, *done);
 	*src = e->src;
 	*port = e->port;
-	free(e);
+	if (!peek) {
+		list_remove(&e->link);
+		s->dgram_count--;
+		free(e);
+	}
 	return EOK;
 }
 
-errno_t sock_recv(sock_t *s, void *buf, size_t len, uint64_t timeout_us, size_t *done,
-    uint32_t *src, uint16_t *port)
+errno_t sock_recv(sock_t *s, void *buf, size_t len, unsigned flags, uint64_t timeout_us,
+    size_t *done, uint32_t *src, uint16_t *port)
 {
+	bool peek = (flags & NET_RECV_PEEK) != 0;
 	*done = 0;
 	*src = s->raddr;
 	*port = s->rport;
@@ -505,7 +528,7 @@ errno_t sock_recv(sock_t *s, void *buf, size_t len, uint64_t timeout_us, size_t 
 			if (rc != EOK)
 				return rc;
 		}
-		return udp_recv(s, buf, len, done, src, port);
+		return udp_recv(s, buf, len, peek, done, src, port);
 	}
 	if (s->tcp == NULL)
 		return ENOTCONN;
@@ -514,7 +537,8 @@ errno_t sock_recv(sock_t *s, void *buf, size_t len, uint64_t timeout_us, size_t 
 		if (rc != EOK)
 			return rc;
 	}
-	return tcp_conn_recv(s->tcp, buf, len, done, stack_now_ms());
+	return peek ? tcp_conn_peek(s->tcp, buf, len, done)
+		    : tcp_conn_recv(s->tcp, buf, len, done, stack_now_ms());
 }
 
 errno_t sock_shutdown(sock_t *s)

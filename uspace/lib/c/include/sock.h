@@ -53,6 +53,10 @@ _NODISCARD errno_t sock_recv(
 /** One datagram and its sender (UDP; a longer one is cut to @a len). */
 _NODISCARD errno_t sock_recvfrom(sock_t *sock, void *buf, size_t len, size_t *done,
     sock_addr_t *from, uint64_t timeout_us);
+/** sock_recvfrom with NET_RECV_* @a flags (NET_RECV_PEEK: the data stays
+ *  queued for the next receive). */
+_NODISCARD errno_t sock_recvfrom_flags(sock_t *sock, void *buf, size_t len, size_t *done,
+    sock_addr_t *from, uint64_t timeout_us, unsigned flags);
 /** TCP: no more sending (FIN). */
 _NODISCARD errno_t sock_shutdown(sock_t *sock);
 _NODISCARD errno_t sock_name(sock_t *sock, sock_addr_t *local, sock_addr_t *peer);

@@ -43,8 +43,8 @@ static int node_addr(const char *node, int flags, uint32_t *addr)
 }
 
 /** One entry of type @a socktype for @a addr:@a port; NULL without memory. */
-static struct addrinfo *entry_new(int socktype, uint32_t addr, uint16_t port,
-    const char *canon)
+static struct addrinfo *entry_new(
+    int socktype, uint32_t addr, uint16_t port, const char *canon)
 {
 	size_t nlen = canon != NULL ? strlen(canon) + 1 : 0;
 	struct addrinfo *ai = calloc(1, sizeof(*ai) + sizeof(struct sockaddr_in) + nlen);

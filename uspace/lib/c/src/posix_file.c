@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +61,18 @@ ssize_t write(int fd, const void *buf, size_t size)
 	size_t n;
 	errno_t rc = vfs_write(fd, buf, size, &n);
 	return rc == EOK ? (ssize_t) n : posix_result(rc);
+}
+
+int fcntl(int fd, int cmd, ...)
+{
+	va_list ap;
+	va_start(ap, cmd);
+	int arg = cmd == F_SETFL ? va_arg(ap, int) : 0;
+	va_end(ap);
+	if (sock_fd_is(fd))
+		return sock_fd_ops != NULL ? sock_fd_ops->fcntl(fd, cmd, arg)
+					   : posix_result(EBADF);
+	return posix_result(fd < 0 ? EBADF : ENOTSUP);
 }
 
 off_t lseek(int fd, off_t offset, int whence)

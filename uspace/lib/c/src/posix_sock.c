@@ -5,10 +5,15 @@
  * contents are its user's (POSIX leaves a close racing a call on the same
  * descriptor undefined). Native errors pass through as errno, except that
  * a timeout of SO_RCVTIMEO or SO_SNDTIMEO is EAGAIN, as POSIX has it.
+ * O_NONBLOCK (fcntl) makes every wait the shortest the server knows, so
+ * what would wait is EAGAIN; a TCP connect then answers EINPROGRESS and
+ * goes on in the server, which a connect again, SO_ERROR or the next send
+ * or receive asks about (connect_settle).
  */
 #include "private/sockfd.h"
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <fibril_synch.h>
 #include <net/ipv4.h>
 #include <net/udp.h>
@@ -25,6 +30,8 @@ typedef struct {
 	bool reuse;
 	bool listening;
 	bool connected;		 /* TCP: connected or accepted; UDP: a fixed peer */
+	bool connecting;	 /* TCP: a non-blocking connect goes on */
+	bool nonblock;		 /* O_NONBLOCK: no call waits */
 	bool rd_shut;		 /* shutdown(SHUT_RD): reads give the end */
 	uint64_t rcv_us, snd_us; /* SO_RCVTIMEO, SO_SNDTIMEO; 0: none */
 	errno_t error;		 /* SO_ERROR: the last failure of connect */
@@ -33,11 +40,13 @@ typedef struct {
 static int sock_fd_close(int fd);
 static ssize_t sock_fd_read(int fd, void *buf, size_t len);
 static ssize_t sock_fd_write(int fd, const void *buf, size_t len);
+static int sock_fd_fcntl(int fd, int cmd, int arg);
 
 static const sock_fd_ops_t posix_sock_ops = {
     .close = sock_fd_close,
     .read = sock_fd_read,
     .write = sock_fd_write,
+    .fcntl = sock_fd_fcntl,
 };
 
 static FIBRIL_MUTEX_INITIALIZE(sock_fds_lock);
@@ -205,6 +214,29 @@ int listen(int fd, int backlog)
 	return 0;
 }
 
+/** How long a call of @a e with @a flags may wait: the shortest the
+ *  server knows (1 us) under MSG_DONTWAIT or O_NONBLOCK, else
+ *  @a timeout_us (0: no bound). */
+static uint64_t wait_of(const sock_fd_t *e, int flags, uint64_t timeout_us)
+{
+	return (flags & MSG_DONTWAIT) != 0 || e->nonblock ? 1 : timeout_us;
+}
+
+/** Asks the server how a non-blocking connect of @a e went (a connect
+ *  again): EALREADY while it goes on; EOK once it is connected (then
+ *  @a e is), else its error. Nothing to ask: EOK. */
+static errno_t connect_settle(sock_fd_t *e)
+{
+	if (!e->connecting)
+		return EOK;
+	errno_t rc = sock_connect(e->sock, 0, 0, NET_CONNECT_NOWAIT);
+	if (rc == EALREADY)
+		return rc;
+	e->connecting = false;
+	e->connected = rc == EOK;
+	return rc;
+}
+
 /** ETIMEOUT of a wait bounded by a socket option is EAGAIN. */
 static errno_t timed(errno_t rc, uint64_t timeout_us)
 {
@@ -222,9 +254,10 @@ int accept(int fd, struct sockaddr *addr, socklen_t *len)
 		return sock_fail(EINVAL);
 	sock_t *c;
 	sock_addr_t peer;
-	errno_t rc = sock_accept(e->sock, &c, &peer, e->rcv_us);
+	uint64_t us = wait_of(e, 0, e->rcv_us);
+	errno_t rc = sock_accept(e->sock, &c, &peer, us);
 	if (rc != EOK)
-		return sock_fail(timed(rc, e->rcv_us));
+		return sock_fail(timed(rc, us));
 	int cfd;
 	sock_fd_t *ce = sock_fd_new(c, SOCK_STREAM, &cfd);
 	if (ce == NULL) {
@@ -241,6 +274,10 @@ int connect(int fd, const struct sockaddr *addr, socklen_t len)
 	sock_fd_t *e = sock_fd_lookup(fd);
 	if (e == NULL)
 		return -1;
+	if (e->connecting) {
+		errno_t rc = connect_settle(e);
+		return sock_fail(rc == EOK ? EISCONN : rc);
+	}
 	if (e->type == SOCK_STREAM && e->connected)
 		return sock_fail(EISCONN);
 	if (e->listening)
@@ -249,9 +286,12 @@ int connect(int fd, const struct sockaddr *addr, socklen_t len)
 	errno_t rc = addr_in(addr, len, &a);
 	if (rc == EOK && a.port == 0)
 		rc = EINVAL;
+	bool nowait = e->nonblock && e->type == SOCK_STREAM;
 	if (rc == EOK)
-		rc = sock_connect(e->sock, a.addr, a.port, e->snd_us);
-	e->error = rc;
+		rc = sock_connect(
+		    e->sock, a.addr, a.port, nowait ? NET_CONNECT_NOWAIT : e->snd_us);
+	e->connecting = rc == EINPROGRESS;
+	e->error = rc == EINPROGRESS ? EOK : rc;
 	if (rc != EOK)
 		return sock_fail(rc);
 	e->connected = true;
@@ -267,10 +307,13 @@ ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sock
 	if (e == NULL)
 		return -1;
 	if (e->type == SOCK_STREAM) {
+		errno_t settle = connect_settle(e);
+		if (settle != EOK)
+			return sock_fail(settle == EALREADY ? EAGAIN : settle);
 		if (!e->connected)
 			return sock_fail(ENOTCONN);
 		size_t done;
-		uint64_t us = (flags & MSG_DONTWAIT) != 0 ? 1 : e->snd_us;
+		uint64_t us = wait_of(e, flags, e->snd_us);
 		errno_t rc = sock_send(e->sock, buf, len, &done, us);
 		return rc == EOK ? (ssize_t) done : sock_fail(timed(rc, us));
 	}
@@ -292,28 +335,24 @@ ssize_t send(int fd, const void *buf, size_t len, int flags)
 	return sendto(fd, buf, len, flags, NULL, 0);
 }
 
-/** MSG_DONTWAIT's wait (the shortest the server knows), else @a timeout_us. */
-static uint64_t recv_wait(int flags, uint64_t timeout_us)
-{
-	return (flags & MSG_DONTWAIT) != 0 ? 1 : timeout_us;
-}
-
 ssize_t recvfrom(
     int fd, void *buf, size_t len, int flags, struct sockaddr *from, socklen_t *fromlen)
 {
 	sock_fd_t *e = sock_fd_lookup(fd);
 	if (e == NULL)
 		return -1;
-	if ((flags & MSG_PEEK) != 0)
-		return sock_fail(EOPNOTSUPP);
+	errno_t settle = connect_settle(e);
+	if (settle != EOK)
+		return sock_fail(settle == EALREADY ? EAGAIN : settle);
 	if (e->type == SOCK_STREAM && !e->connected)
 		return sock_fail(ENOTCONN);
 	if (e->rd_shut)
 		return 0;
 	size_t done;
 	sock_addr_t src;
-	uint64_t us = recv_wait(flags, e->rcv_us);
-	errno_t rc = sock_recvfrom(e->sock, buf, len, &done, &src, us);
+	uint64_t us = wait_of(e, flags, e->rcv_us);
+	errno_t rc = sock_recvfrom_flags(e->sock, buf, len, &done, &src, us,
+	    (flags & MSG_PEEK) != 0 ? NET_RECV_PEEK : 0);
 	if (rc != EOK)
 		return sock_fail(timed(rc, us));
 	addr_out(&src, from, fromlen);
@@ -380,6 +419,22 @@ int getsockname(int fd, struct sockaddr *addr, socklen_t *len)
 int getpeername(int fd, struct sockaddr *addr, socklen_t *len)
 {
 	return sock_end(fd, true, addr, len);
+}
+
+static int sock_fd_fcntl(int fd, int cmd, int arg)
+{
+	sock_fd_t *e = sock_fd_lookup(fd);
+	if (e == NULL)
+		return -1;
+	switch (cmd) {
+	case F_GETFL:
+		return O_RDWR | (e->nonblock ? O_NONBLOCK : 0);
+	case F_SETFL:
+		e->nonblock = (arg & O_NONBLOCK) != 0;
+		return 0;
+	default:
+		return sock_fail(EINVAL);
+	}
 }
 
 /* Options */
@@ -455,10 +510,12 @@ int getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 	case SO_TYPE:
 		v = e->type;
 		return option_out(val, len, &v, sizeof(v));
-	case SO_ERROR:
-		v = e->error;
+	case SO_ERROR: {
+		errno_t settle = connect_settle(e);
+		v = settle != EOK && settle != EALREADY ? settle : e->error;
 		e->error = EOK;
 		return option_out(val, len, &v, sizeof(v));
+	}
 	case SO_RCVTIMEO:
 		return option_time_out(val, len, e->rcv_us);
 	case SO_SNDTIMEO:

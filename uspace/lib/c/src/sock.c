@@ -182,12 +182,18 @@ errno_t sock_sendto(sock_t *s, const void *data, size_t len, const sock_addr_t *
 errno_t sock_recvfrom(sock_t *s, void *buf, size_t len, size_t *done, sock_addr_t *from,
     uint64_t timeout_us)
 {
+	return sock_recvfrom_flags(s, buf, len, done, from, timeout_us, 0);
+}
+
+errno_t sock_recvfrom_flags(sock_t *s, void *buf, size_t len, size_t *done,
+    sock_addr_t *from, uint64_t timeout_us, unsigned flags)
+{
 	if (len > NET_IO_MAX)
 		len = NET_IO_MAX;
 	async_step_data_t d = {.buf = buf, .size = len};
 	ipc_call_t answer;
 	errno_t rc = net_req_data(
-	    s->sess, NET_SOCK_RECV, timeout_us, 0, 0, async_step_read, &d, &answer);
+	    s->sess, NET_SOCK_RECV, timeout_us, flags, 0, async_step_read, &d, &answer);
 	*done = rc == EOK ? ipc_get_arg1(&answer) : 0;
 	if (rc == EOK && from != NULL)
 		*from = (sock_addr_t){

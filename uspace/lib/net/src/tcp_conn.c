@@ -679,16 +679,24 @@ errno_t tcp_conn_send(
 	return EOK;
 }
 
-errno_t tcp_conn_recv(tcp_conn_t *c, void *buf, size_t len, size_t *done, uint64_t now_ms)
+errno_t tcp_conn_peek(const tcp_conn_t *c, void *buf, size_t len, size_t *done)
 {
 	if (len > c->rcvbuf.len)
 		len = c->rcvbuf.len;
 	*done = len;
 	if (len == 0)
 		return c->error == ECONNRESET || c->error == ETIMEOUT ? c->error : EOK;
-	uint16_t before = rcv_window(c);
 	ring_peek(&c->rcvbuf, 0, buf, len);
-	ring_drop(&c->rcvbuf, len);
+	return EOK;
+}
+
+errno_t tcp_conn_recv(tcp_conn_t *c, void *buf, size_t len, size_t *done, uint64_t now_ms)
+{
+	errno_t rc = tcp_conn_peek(c, buf, len, done);
+	if (rc != EOK || *done == 0)
+		return rc;
+	uint16_t before = rcv_window(c);
+	ring_drop(&c->rcvbuf, *done);
 	/* Tell the peer of a window that opened from below one segment, or by
 	 * half the buffer (RFC 9293 3.8.6.2.2, receiver's SWS avoidance). */
 	uint16_t after = rcv_window(c);

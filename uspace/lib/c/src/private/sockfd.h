@@ -1,6 +1,6 @@
 /*
  * Socket descriptors inside libc (posix_sock.c): the file calls (read,
- * write, close) and poll send a descriptor from SOCK_FD_BASE up here.
+ * write, close, fcntl) and poll send a descriptor from SOCK_FD_BASE up here.
  * The file calls reach the socket layer through sock_fd_ops, which
  * socket() sets, so that a program without sockets links none of it.
  */
@@ -16,6 +16,7 @@ typedef struct {
 	int (*close)(int fd);
 	ssize_t (*read)(int fd, void *buf, size_t len);
 	ssize_t (*write)(int fd, const void *buf, size_t len);
+	int (*fcntl)(int fd, int cmd, int arg);
 } sock_fd_ops_t;
 
 /** NULL until the program's first socket(); then posix_sock.c's. */

@@ -174,6 +174,9 @@ net_drop_t tcp_conn_input(tcp_conn_t *c, const tcp_seg_t *seg, uint64_t now_ms);
  *  after close or before a connect, the connection's error once it failed. */
 errno_t tcp_conn_send(
     tcp_conn_t *c, const void *data, size_t len, size_t *done, uint64_t now_ms);
+/** Copies up to @a len received bytes (*@a done) and leaves them there
+ *  (MSG_PEEK); 0 with tcp_conn_eof, or the connection's error. */
+errno_t tcp_conn_peek(const tcp_conn_t *c, void *buf, size_t len, size_t *done);
 /** Takes up to @a len received bytes: *@a done; 0 with tcp_conn_eof. */
 errno_t tcp_conn_recv(
     tcp_conn_t *c, void *buf, size_t len, size_t *done, uint64_t now_ms);

@@ -247,6 +247,26 @@ HOST_TEST(a_lost_segment_is_sent_again_after_the_rto_which_backs_off)
 	pair_fini(&p);
 }
 
+HOST_TEST(a_peek_copies_the_stream_s_front_and_leaves_it)
+{
+	pair_t p;
+	established(&p, TCP_BUF_DEFAULT);
+	size_t n;
+	CHECK_EQ(tcp_conn_send(&p.a, "hello", 5, &n, p.now), EOK);
+	pump(&p);
+	char buf[8];
+	CHECK_EQ(tcp_conn_peek(&p.b, buf, 3, &n), EOK);
+	CHECK(n == 3 && memcmp(buf, "hel", 3) == 0);
+	CHECK_EQ(tcp_conn_readable(&p.b), 5);
+	CHECK_EQ(tcp_conn_peek(&p.b, buf, sizeof(buf), &n), EOK);
+	CHECK(n == 5 && memcmp(buf, "hello", 5) == 0);
+	CHECK_EQ(tcp_conn_recv(&p.b, buf, sizeof(buf), &n, p.now), EOK);
+	CHECK(n == 5 && memcmp(buf, "hello", 5) == 0);
+	CHECK_EQ(tcp_conn_peek(&p.b, buf, sizeof(buf), &n), EOK);
+	CHECK_EQ(n, 0);
+	pair_fini(&p);
+}
+
 /** Sends @a segs full segments from a to b, delivers them all but the
  *  first, then lets b's duplicate ACKs reach a. */
 static void lose_first_of(pair_t *p, int segs, uint8_t *data)
