@@ -33,12 +33,7 @@ static task_id_t server;
 
 static errno_t start_server(void)
 {
-	errno_t rc = task_spawnl(&server, NULL, "/srv/netsrv", "netsrv", NULL);
-	if (rc != EOK)
-		return rc;
-	task_exit_t exit;
-	rc = task_wait_task_id(server, TASK_WAIT_RETVAL, &exit, NULL);
-	return rc == EOK && exit.how != 0 ? EIO : rc;
+	return test_spawn_server("/srv/netsrv", &server);
 }
 
 static void test_start_server(void)
@@ -433,13 +428,8 @@ static void test_a_killed_server_fails_the_transfer_and_a_new_one_serves(void)
 int main(int argc, char *argv[])
 {
 	int status;
-	if (cmd_check_words(argc, argv, USAGE, NULL, &status))
+	if (!test_suite_open(argc, argv, "nettest", USAGE, TEST_LIMIT_USEC, &status))
 		return status;
-	test_suite_start("nettest");
-	if (test_suite_limit(TEST_LIMIT_USEC) != EOK) {
-		printf("nettest: out of memory\n");
-		return 1;
-	}
 	RUN(test_start_server);
 	RUN(test_tcp_echo_of_a_mebibyte_comes_back_identical);
 	RUN(test_udp_datagrams_of_1_to_1472_bytes_come_back_identical);

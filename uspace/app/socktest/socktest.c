@@ -609,36 +609,21 @@ static void test_a_thousand_sockets_opened_and_closed_leave_the_table_free(void)
 	CHECK(full == -1 && err == ELIMIT);
 }
 
-static errno_t start_server(void)
-{
-	task_id_t server;
-	errno_t rc = task_spawnl(&server, NULL, "/srv/netsrv", "netsrv", NULL);
-	if (rc != EOK)
-		return rc;
-	task_exit_t exit;
-	rc = task_wait_task_id(server, TASK_WAIT_RETVAL, &exit, NULL);
-	return rc == EOK && exit.how != 0 ? EIO : rc;
-}
-
 static void test_start_server(void)
 {
 	CHECK_RC(
 	    vfs_mount("/", "tmpfs", "archive=rootfs", VFS_MOUNT_WAIT | VFS_MOUNT_RDONLY),
 	    EOK);
 	CHECK_RC(vfs_mount("/tmp", "tmpfs", "", 0), EOK);
-	CHECK_RC(start_server(), EOK);
+	task_id_t server;
+	CHECK_RC(test_spawn_server("/srv/netsrv", &server), EOK);
 }
 
 int main(int argc, char *argv[])
 {
 	int status;
-	if (cmd_check_words(argc, argv, USAGE, NULL, &status))
+	if (!test_suite_open(argc, argv, "socktest", USAGE, TEST_LIMIT_USEC, &status))
 		return status;
-	test_suite_start("socktest");
-	if (test_suite_limit(TEST_LIMIT_USEC) != EOK) {
-		printf("socktest: out of memory\n");
-		return 1;
-	}
 	RUN(test_start_server);
 	RUN(test_a_tcp_pair_exchanges_data_and_names_both_ends);
 	RUN(test_udp_datagrams_carry_their_sender);

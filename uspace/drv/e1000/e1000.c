@@ -9,7 +9,7 @@
 #include <as.h>
 #include <async.h>
 #include <ddi.h>
-#include <drv.h>
+#include <drv_nic.h>
 #include <fibril.h>
 #include <stdio.h>
 #include <string.h>
@@ -136,11 +136,6 @@ static errno_t e1000_map(drv_dev_t *dev, e1000_t *e)
 	return EOK;
 }
 
-static void port_connection(ipc_call_t *icall, void *arg)
-{
-	nic_srv_conn(icall, &((e1000_t *) arg)->nic);
-}
-
 static errno_t e1000_setup(drv_dev_t *dev, e1000_t *e)
 {
 	uint8_t mac[6];
@@ -168,17 +163,11 @@ static errno_t e1000_dev_add(drv_dev_t *dev)
 {
 	e1000_t *e = &nic0;
 	errno_t rc = e1000_setup(dev, e);
-	if (rc == EOK)
-		rc = drv_fun_expose(dev, "port0", NIC_CATEGORY, port_connection, e, NULL);
 	if (rc != EOK) {
 		printf("%s: %s: %s\n", NAME, drv_dev_path(dev), strerror(rc));
 		return rc;
 	}
-	const uint8_t *m = e->nic.mac;
-	printf("%s: %s/port0: MAC %02x:%02x:%02x:%02x:%02x:%02x, link %s\n", NAME,
-	    drv_dev_path(dev), m[0], m[1], m[2], m[3], m[4], m[5],
-	    e->nic.link_up ? "up" : "down");
-	return EOK;
+	return drv_nic_expose(dev, &e->nic, NAME);
 }
 
 static const driver_ops_t e1000_driver = {.name = NAME, .dev_add = e1000_dev_add};

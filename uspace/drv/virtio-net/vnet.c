@@ -7,7 +7,7 @@
  * "port0" in category "nic" (abi/nic.h), served by nic_srv.
  */
 #include "vnet.h"
-#include <drv.h>
+#include <drv_nic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -86,28 +86,17 @@ static errno_t bring_up(drv_dev_t *dev, vnet_t *v)
 	return EOK;
 }
 
-static void port_connection(ipc_call_t *icall, void *arg)
-{
-	nic_srv_conn(icall, &((vnet_t *) arg)->nic);
-}
-
 static errno_t vnet_dev_add(drv_dev_t *dev)
 {
 	vnet_t *v = &nic0;
 	fibril_mutex_initialize(&v->tx_lock);
 	fibril_condvar_initialize(&v->tx_cv);
 	errno_t rc = bring_up(dev, v);
-	if (rc == EOK)
-		rc = drv_fun_expose(dev, "port0", NIC_CATEGORY, port_connection, v, NULL);
 	if (rc != EOK) {
 		printf("%s: %s: %s\n", NAME, drv_dev_path(dev), strerror(rc));
 		return rc;
 	}
-	const uint8_t *m = v->nic.mac;
-	printf("%s: %s/port0: MAC %02x:%02x:%02x:%02x:%02x:%02x, link %s\n", NAME,
-	    drv_dev_path(dev), m[0], m[1], m[2], m[3], m[4], m[5],
-	    v->nic.link_up ? "up" : "down");
-	return EOK;
+	return drv_nic_expose(dev, &v->nic, NAME);
 }
 
 static const driver_ops_t vnet_driver = {.name = NAME, .dev_add = vnet_dev_add};

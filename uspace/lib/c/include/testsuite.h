@@ -29,6 +29,16 @@ void test_failf(int line, const char *fmt, ...) __attribute__((format(printf, 2,
 /** Ends the whole run (as failed) when one test takes longer than @a usec:
  *  for tests that wait for answers that might never come. */
 _NODISCARD errno_t test_suite_limit(uint64_t usec);
+/** The start of a test program's main(): @a argv checked as
+ *  cmd_check_words() does (usage @a usage, no words of its own), then the
+ *  suite @a tag begun with test_suite_limit(@a limit_usec). False: main()
+ *  is to return *@a status at once (--help, a bad word, no memory). */
+bool test_suite_open(int argc, char *argv[], const char *tag, const char *usage,
+    uint64_t limit_usec, int *status);
+/** Starts the server @a path (a test boot has no init to do it) and waits
+ *  until it reports ready (task_retval); its id in *@a id. EIO when it
+ *  ended before. */
+_NODISCARD errno_t test_spawn_server(const char *path, uint64_t *id);
 /** Whether the kernel's task, thread and capability counts come back to
  *  those of @a baseline within 30 s (what is left after a test's children
  *  ended); if not, prints both. */

@@ -2,6 +2,7 @@
  * The test-program harness (testsuite.h).
  */
 #include <fibril.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <task.h>
@@ -108,4 +109,29 @@ bool test_counters_back(const kernel_stats_t *baseline)
 	    (unsigned long long) now.threads, (unsigned long long) baseline->capabilities,
 	    (unsigned long long) now.capabilities);
 	return false;
+}
+
+bool test_suite_open(int argc, char *argv[], const char *tag, const char *usage,
+    uint64_t limit_usec, int *status)
+{
+	if (cmd_check_words(argc, argv, usage, NULL, status))
+		return false;
+	test_suite_start(tag);
+	if (test_suite_limit(limit_usec) != EOK) {
+		printf("%s: out of memory\n", tag);
+		*status = 1;
+		return false;
+	}
+	return true;
+}
+
+errno_t test_spawn_server(const char *path, uint64_t *id)
+{
+	const char *name = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
+	errno_t rc = task_spawnl(id, NULL, path, name, NULL);
+	if (rc != EOK)
+		return rc;
+	task_exit_t exit;
+	rc = task_wait_task_id(*id, TASK_WAIT_RETVAL, &exit, NULL);
+	return rc == EOK && exit.how != 0 ? EIO : rc;
 }
