@@ -48,6 +48,7 @@ CASES = {
     "vfs-read-4k": (None, "4 KiB read from tmpfs through the VFS"),
     "vfs-read-1k": (5000, "HelenOS 1 KiB VFS read ~107,000"),
     "irq-notify": (None, "serial THR-empty IRQ raised to the notification handler"),
+    "ping-loopback": (None, "ICMP echo to 127.0.0.1 and its reply through netsrv (sendto + recvfrom)"),
     "boot-to-user-space": (30_000_000, "from power-on; HelenOS: 18 s wall to the shell"),
     "boot-to-shell-prompt": (30_000_000, "from power-on to the shell's first prompt"),
     "boot-firmware-and-loader": (None, "SeaBIOS and GRUB, before the kernel"),
@@ -134,6 +135,8 @@ def run(args):
     results = {}
     if args.boot_only:
         return boot_only(args, results)
+    if args.net_only:
+        return net_only(args, results)
     output, status = boot(args, "kernel", "testtask=bench")
     parse_cases(output, results)
     m = re.search(KERNEL_ENTRY, output, re.MULTILINE)
@@ -151,7 +154,9 @@ def run(args):
     output, status4 = boot(args, "system",
                            "testinit=ns,vfs,tmpfs testtask=bench testargs=--system")
     parse_cases(output, results)
-    for s in (status, status2, status3, status4):
+    output, status5 = boot(args, "net", NET_BOOT)
+    parse_cases(output, results)
+    for s in (status, status2, status3, status4, status5):
         if s != QEMU_EXIT_PASS:
             return results, s
     if args.nolog_iso and ipc_log_overhead(args, results) != QEMU_EXIT_PASS:
@@ -160,9 +165,42 @@ def run(args):
         return results, None
     if args.accel == "tcg":
         results["boot-wall-seconds"] = boot_wall_seconds(args)
-        if storage(args, results) != 0:
+        if http_keepalive(args, results) != 0 or storage(args, results) != 0:
             return results, None
         side_by_side(args, results)
+    return results, QEMU_EXIT_PASS
+
+
+NET_BOOT = "testinit=ns,vfs,tmpfs testtask=bench testargs=--net"
+
+
+def http_keepalive(args, results):
+    """The network boot again under plain TCG (no -icount): websrv's
+    keep-alive requests a second in wall-clock time, a figure for this run
+    on this host (results["http-keepalive"]); 1 if the run failed."""
+    log = os.path.join("build", "test-logs", "bench-http.log")
+    with Guest(args.iso, log, NET_BOOT, qemu=args.qemu, accel="tcg", mem=args.mem) as g:
+        g.expect(r"^bench: done \((ok|failed)\)$", 600)
+        status = g.wait_exit(60)
+    m = re.search(r"^bench: http-keepalive requests=(\d+) clients=(\d+) ms=(\d+)",
+                  g.output, re.MULTILINE)
+    if not m or status != QEMU_EXIT_PASS:
+        print(f"bench: the HTTP keep-alive run failed; see {log}", file=sys.stderr)
+        return 1
+    requests, ms = int(m.group(1)), max(int(m.group(3)), 1)
+    results["http-keepalive"] = {"requests": requests, "clients": int(m.group(2)),
+                                 "ms": ms, "per_second": round(requests * 1000 / ms, 1)}
+    return 0
+
+
+def net_only(args, results):
+    """--net-only: the network boot under -icount, then the HTTP run."""
+    output, status = boot(args, "net", NET_BOOT)
+    parse_cases(output, results)
+    if status != QEMU_EXIT_PASS:
+        return results, status
+    if args.accel == "tcg" and http_keepalive(args, results) != 0:
+        return results, None
     return results, QEMU_EXIT_PASS
 
 
@@ -285,6 +323,12 @@ def print_table(results, unit):
         print(f"{'boot-wall-seconds':28} {w:>11.2f}s {'':>10} {'':>10} "
               f"{BOOT_WALL_TARGET:>9}s  {met}  QEMU start to the first prompt, plain TCG "
               f"(wall clock: noise on a shared host; best of three); HelenOS 18 s")
+    if "http-keepalive" in results:
+        h = results["http-keepalive"]
+        print(f"{'http-keepalive':28} {h['per_second']:>9.1f}/s {'':>10} {'':>10} "
+              f"{'-':>10}  {h['requests']} requests of websrv's index page by "
+              f"{h['clients']} keep-alive clients over loopback in {h['ms']} ms "
+              f"(wall clock, plain TCG: a figure for this run)")
     if "memory-in-use-kib" in results:
         print(f"{'memory in use at start':28} {results['memory-in-use-kib']:>9} KiB")
     if "memory-at-prompt-kib" in results:
@@ -318,6 +362,8 @@ def main():
     ap.add_argument("--out", default="build/bench.json")
     ap.add_argument("--boot-only", action="store_true",
                     help="only the boot to the first prompt (-icount and wall clock)")
+    ap.add_argument("--net-only", action="store_true",
+                    help="only the network cases (ping under -icount, HTTP by wall clock)")
     args = ap.parse_args()
     try:
         results, status = run(args)

@@ -13,7 +13,8 @@
  * `bench --system` runs the cases that need the naming service, the loader
  * and the VFS, in a boot of their own (testinit=ns,vfs,tmpfs testtask=bench
  * testargs=--system): share-in (share.c), the VFS (vfs.c) and the IRQ
- * notification latency (irq.c).
+ * notification latency (irq.c). `bench --net` (testargs=--net) the
+ * network's (net.c).
  */
 #include "bench.h"
 #include <abi/bench.h>
@@ -28,9 +29,10 @@
 #include <thread.h>
 #include <getopt.h>
 
-#define USAGE "[--system] (make bench boots it with testtask=bench)"
+#define USAGE "[--system | --net] (make bench boots it with testtask=bench)"
 /* First words of its own modes (children it starts, ...). */
-static const char *const own_words[] = {"--server", "--share-server", "--system", NULL};
+static const char *const own_words[] = {
+    "--server", "--share-server", "--system", "--net", NULL};
 
 static void op_null_syscall(void *arg)
 {
@@ -196,6 +198,8 @@ int main(int argc, char **argv)
 	int rc;
 	if (argc > 1 && strcmp(argv[1], "--system") == 0)
 		rc = system_cases();
+	else if (argc > 1 && strcmp(argv[1], "--net") == 0)
+		rc = net_cases();
 	else if (argc > 1) {
 		printf("bench: unknown option %s\n", argv[1]);
 		return 2;

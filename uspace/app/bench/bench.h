@@ -29,6 +29,9 @@ int exc_cases(void);
  *  request of @a method with @a answer until a poke finds *@a done set. */
 errno_t bench_serve_until(
     sysarg_t method, const ipc_payload_t *answer, volatile int *done);
+/** The network cases (net.c): netsrv's loopback ping and websrv's
+ *  keep-alive requests; needs ns, the VFS and tmpfs. */
+int net_cases(void);
 /** A page of a pager area served by this task's own pager. */
 int pagein_cases(void);
 

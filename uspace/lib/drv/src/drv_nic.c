@@ -12,7 +12,8 @@ static void nic_fun_connection(ipc_call_t *icall, void *arg)
 
 errno_t drv_nic_expose(drv_dev_t *dev, nic_srv_t *nic, const char *driver)
 {
-	errno_t rc = drv_fun_expose(dev, "port0", NIC_CATEGORY, nic_fun_connection, nic, NULL);
+	errno_t rc = drv_fun_expose(
+	    dev, "port0", NIC_CATEGORY, nic_fun_connection, nic, NULL);
 	if (rc != EOK) {
 		printf("%s: %s: %s\n", driver, drv_dev_path(dev), strerror(rc));
 		return rc;
