@@ -95,13 +95,30 @@ def host_echo(port, data, timeout=60):
         time.sleep(0.5)
 
 
+def fetch_many(port, count):
+    """@count host clients fetch the guest's page through 127.0.0.1:@port
+    at once; how many got a 200 with the page."""
+    import threading
+    got = []
+
+    def one():
+        page = host_echo(port, b"GET / HTTP/1.0\r\n\r\n")
+        got.append(page.startswith(b"HTTP/1.1 200 ") and b"<h1>Switchboard</h1>" in page)
+    threads = [threading.Thread(target=one) for _ in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sum(got)
+
+
 def scenario_nic(args, name, model, driver):
     """eth0 over a NIC of @model whose driver task is @driver: DHCP's
     address and routes, ping of QEMU's gateway, malformed frames dropped
     and counted, bad calls to the driver refused, websrv's page fetched
     through a host forward, 256 KiB echoed through another to a guest TCP
-    listener, identical both ways, and the driver killed and restarted
-    under a working eth0."""
+    listener, identical both ways, 50 host clients served the page at once,
+    and the driver killed and restarted under a working eth0."""
     web, port = free_port(), free_port()
     fwd = [f"tcp:127.0.0.1:{web}-:80", f"tcp:127.0.0.1:{port}-:7"]
     with _t().guest(args, name, "", forwards=fwd, nic=model,
@@ -138,6 +155,9 @@ def scenario_nic(args, name, model, driver):
             return False, f"echo through the forward: {len(back)} bytes back of {len(data)}"
         g.expect(rf"^nictest: echoed {len(data)} bytes$", STEP_TIMEOUT)
         g.expect(r"/ # ", STEP_TIMEOUT)
+        ok = fetch_many(web, 50)
+        if ok != 50:
+            return False, f"50 host clients at once: {ok} got the page"
         # The driver killed: devman starts it again, eth0 takes the new
         # NIC up with its address, and the gateway answers again.
         victim = restart.task_id(g, driver)
