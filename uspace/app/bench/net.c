@@ -98,7 +98,8 @@ static errno_t http_client(void *arg)
 	if (buf != NULL && sock_open(NET_SOCK_STREAM, &s) == EOK &&
 	    sock_connect(s, IPV4_LOOPBACK, WEB_PORT, 0) == EOK) {
 		while (ok < HTTP_REQUESTS &&
-		    sock_send_all(s, req, sizeof(req) - 1, 0) == EOK && http_response(s, buf))
+		    sock_send_all(s, req, sizeof(req) - 1, 0) == EOK &&
+		    http_response(s, buf))
 			ok++;
 	}
 	if (s != NULL)
@@ -137,8 +138,8 @@ static int http_case(void)
 /** The root archive, netsrv, and websrv on WEB_PORT serving /data/www. */
 static errno_t net_start(void)
 {
-	errno_t rc =
-	    vfs_mount("/", "tmpfs", "archive=rootfs", VFS_MOUNT_WAIT | VFS_MOUNT_RDONLY);
+	errno_t rc = vfs_mount(
+	    "/", "tmpfs", "archive=rootfs", VFS_MOUNT_WAIT | VFS_MOUNT_RDONLY);
 	uint64_t id;
 	if (rc == EOK)
 		rc = test_spawn_server("/srv/netsrv", &id);
