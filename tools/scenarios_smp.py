@@ -33,7 +33,7 @@ def scenario_kernel_smp4(args):
 def scenario_kconsole_cpus_smp4(args):
     with guest(args, "kconsole-cpus-smp4", "kconsole", **SMP4) as g:
         g.expect(r"Switchboard kernel console", BOOT_TIMEOUT)
-        kconsole_command(g, "cpus", r"^\s+3\s+\d+%\s+\d+\s+\d+\s+\d+\s+\d+\s+[1-9]\d*\r?$")
+        kconsole_command(g, "cpus", r"^\s+3\s+\d+%\s+\d+\s+\d+\s+\d+\s+\d+\s+\d+\s+[1-9]\d*\r?$")
         kconsole_command(g, "continue", r"^init: ")
         wait_shell_prompt(g)
         shell_run(g, "ps\r", [" sh "])

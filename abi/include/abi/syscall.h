@@ -122,6 +122,14 @@
 /* (task id, uintptr_t addr, void *buf, size_t size) */
 #define SYS_DEBUG_MEM_READ 63
 
+/* SMP (docs/kernel.md, "Several CPUs"). */
+/* (uint64_t mask) the calling thread runs only on the CPUs of mask (bit n:
+ * CPU n) from now on, moving at once if it must; EINVAL for an empty mask
+ * or a CPU that does not run */
+#define SYS_THREAD_SET_AFFINITY 64
+/* (uint32_t *cpu, uint32_t *count) the CPU running the caller, CPUs running */
+#define SYS_CPU_INFO 65
+
 /* User-space pagers (abi/pager.h): (uintptr_t *base, size_t size, unsigned
  * flags, const as_pager_t *pager) an area whose pages the pager supplies. */
 #define SYS_AS_AREA_CREATE_PAGER 71

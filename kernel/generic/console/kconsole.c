@@ -112,17 +112,18 @@ static void cmd_threads(int argc, char **argv)
 
 static void cmd_cpus(int argc, char **argv)
 {
-	printf("%3s %5s %5s %10s %8s %10s %10s\n", "cpu", "load", "queue", "interrupts",
-	    "ipis", "switches", "ticks");
+	printf("%3s %5s %5s %10s %8s %10s %7s %10s\n", "cpu", "load", "queue",
+	    "interrupts", "ipis", "switches", "steals", "ticks");
 	for (unsigned i = 0; i < cpu_count; i++) {
 		const cpu_t *c = &cpus[i]; /* counters read racily: a snapshot */
 		uint64_t busy = c->busy_ticks, idle = c->idle_ticks;
 		uint64_t all = busy + idle;
-		printf("%3u %4llu%% %5zu %10llu %8llu %10llu %10llu\n", i,
+		printf("%3u %4llu%% %5zu %10llu %8llu %10llu %7llu %10llu\n", i,
 		    (unsigned long long) (all != 0 ? busy * 100 / all : 0),
 		    c->ready_count, (unsigned long long) c->interrupts,
 		    (unsigned long long) c->ipis,
-		    (unsigned long long) c->context_switches, (unsigned long long) all);
+		    (unsigned long long) c->context_switches,
+		    (unsigned long long) c->steals, (unsigned long long) all);
 	}
 }
 
@@ -288,7 +289,8 @@ static const command_t commands[] = {
     {"uptime", "time since boot", cmd_uptime},
     {"tasks", "tasks with thread counts, permissions and IPC counts", cmd_tasks},
     {"threads", "threads with state, priority and CPU ticks", cmd_threads},
-    {"cpus", "per CPU: load since boot, run queue, interrupts, IPIs, switches", cmd_cpus},
+    {"cpus", "per CPU: load since boot, run queue, interrupts, IPIs, switches, steals",
+	cmd_cpus},
     {"ipc", "ipc TASK: phones, queued and dispatched calls, answers", cmd_ipc},
     {"caps", "caps TASK: the task's capabilities", cmd_caps},
     {"ipclog", "ipclog [N] [TASK]: the last N IPC log records", cmd_ipclog},

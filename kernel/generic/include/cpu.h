@@ -29,6 +29,7 @@ typedef struct cpu {
 	uint64_t tlb_seen;    /* the last TLB shoot-down served (mm/tlb.c) */
 	struct thread *idle;
 	struct thread *prev;	  /* the thread switched away from (finish_switch) */
+	struct thread *migrating; /* leaving for another CPU (finish_switch queues it) */
 	struct thread *fpu_owner; /* whose state is in the FPU registers */
 	volatile bool need_resched;
 	/* Run queues: one FIFO per priority; bit p of ready_mask set iff rq[p]
@@ -44,6 +45,7 @@ typedef struct cpu {
 	uint64_t interrupts; /* device IRQs and ticks taken */
 	uint64_t ipis;	     /* inter-processor interrupts received */
 	uint64_t context_switches;
+	uint64_t steals; /* threads taken off another CPU's queue */
 	uint64_t idle_ticks;
 	uint64_t busy_ticks;
 #ifdef CONFIG_LOCKDEP

@@ -15,6 +15,9 @@ extern volatile unsigned cpu_count;
 
 /** True for the id of a running CPU. */
 bool cpu_id_valid(unsigned id);
+/** The CPU for a new task's threads: the CPUs in turn, so that N tasks
+ *  made one after another run on N CPUs (scheduler.c). */
+unsigned smp_next_cpu(void);
 /** Boot CPU: starts the other CPUs (after the clock and the scheduler). */
 void smp_start(void);
 /** A panicking CPU: stops every other CPU (IPI_HALT, which also reaches a

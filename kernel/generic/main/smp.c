@@ -29,6 +29,12 @@ bool cpu_id_valid(unsigned id)
 	return id < cpu_count;
 }
 
+unsigned smp_next_cpu(void)
+{
+	static unsigned next;
+	return __atomic_fetch_add(&next, 1, __ATOMIC_RELAXED) % cpu_count;
+}
+
 errno_t smp_cpu_prepare(cpu_t *cpu)
 {
 	cpu->id = (unsigned) (cpu - cpus);

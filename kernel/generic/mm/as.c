@@ -4,6 +4,8 @@
  * the areas' memory objects, so destroying a page table frees only the tables.
  */
 #include <mm/as.h>
+#include <mm/tlb.h>
+#include <cpu.h>
 #include <arch/layout.h>
 #include <arch/mm.h>
 #include <mm/frame.h>
@@ -42,6 +44,7 @@ errno_t as_create(as_t **out)
 	as->area_count = 0;
 	as->committed = 0;
 	as->commit_limit = QUOTA_UNLIMITED;
+	as->active_cpus = 0;
 	*out = as;
 	return EOK;
 }
@@ -247,6 +250,19 @@ errno_t as_area_create_precharged(
 	return area_create(as, base, size, flags, AS_AREA_RIGHTS, obj, 0, true, true);
 }
 
+/** After pages at @a va were unmapped in @a as: the other CPUs where it is
+ *  loaded forget them. as->lock must not be held (see mm/tlb.h). */
+static void as_shootdown(as_t *as, uintptr_t va, size_t pages)
+{
+	/* The table's stores before the mask's load (x86 may reorder a load
+	 * before earlier stores): a CPU that sets its bit later walks the new
+	 * table. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	uint64_t cpus = __atomic_load_n(&as->active_cpus, __ATOMIC_RELAXED);
+	if (pages != 0 && (cpus & ~(1ull << CPU->id)) != 0)
+		tlb_shootdown(cpus, va, pages);
+}
+
 /** Unmaps pages [first, first + count) of @a area. Lock held. */
 static void unmap_pages(as_t *as, as_area_t *area, size_t first, size_t count)
 {
@@ -279,17 +295,16 @@ errno_t as_area_destroy(as_t *as, uintptr_t base)
 	if (area->charged)
 		commit_uncharge_locked(as, area->pages);
 	spinlock_unlock(&as->lock);
+	as_shootdown(as, area->base, area->pages); /* before the frames go */
 	area_free(area);
 	return EOK;
 }
 
-static errno_t resize_locked(as_t *as, as_area_t *area, size_t pages)
+/** Grows @a area to @a pages (or leaves it as it is). Lock held. */
+static errno_t grow_locked(as_t *as, as_area_t *area, size_t pages)
 {
 	if (!range_valid(area->base, pages))
 		return EINVAL;
-	/* DMA memory is counted whole while its area lives: it keeps its size. */
-	if (area->obj->type == MEM_OBJECT_DMA)
-		return ENOTSUP;
 	if (pages > area->pages && !range_free(as, area->base, pages, area))
 		return EEXIST;
 	/* Only an anonymous object that no one else maps grows with its area. */
@@ -300,30 +315,72 @@ static errno_t resize_locked(as_t *as, as_area_t *area, size_t pages)
 	uint64_t more = area->charged && pages > area->pages ? pages - area->pages : 0;
 	if (more > as->commit_limit - MIN(as->committed, as->commit_limit))
 		return ELIMIT;
-	if (pages < area->pages)
-		unmap_pages(as, area, pages, area->pages - pages);
 	if (exclusive && area->obj->type == MEM_OBJECT_ANON) {
 		errno_t rc = mem_object_resize(area->obj, area->obj_offset + pages);
 		if (rc != EOK)
 			return rc;
 	}
-	if (area->charged) {
-		as->committed += more;
-		commit_uncharge_locked(as, pages < area->pages ? area->pages - pages : 0);
-	}
+	as->committed += more;
 	area->pages = pages;
 	return EOK;
+}
+
+/** Drops the frames an exclusive anonymous area @a area no longer covers
+ *  (after its cut pages were shot down). Lock held. */
+static void trim_object(as_area_t *area)
+{
+	mem_object_t *obj = area->obj;
+	if (obj->refcount != 1 || obj->type != MEM_OBJECT_ANON ||
+	    obj->pages <= area->obj_offset + area->pages)
+		return;
+	errno_t rc = mem_object_resize(obj, area->obj_offset + area->pages);
+	assert(rc == EOK); /* shrinking allocates nothing */
+	(void) rc;
+}
+
+/** Shrinks @a area (of @a as, locked; it is unlocked on return) to @a pages.
+ *  The cut pages are unmapped and the area shrunk first, so no CPU faults
+ *  them back in; they are shot down on the other CPUs without as->lock (a
+ *  CPU spinning for it could not answer), and only then are their frames
+ *  freed, the area looked up again in case it changed meanwhile. */
+static void shrink_unlock(as_t *as, as_area_t *area, size_t pages)
+{
+	uintptr_t base = area->base;
+	size_t cut = area->pages - pages;
+	unmap_pages(as, area, pages, cut);
+	if (area->charged)
+		commit_uncharge_locked(as, cut);
+	area->pages = pages;
+	spinlock_unlock(&as->lock);
+	as_shootdown(as, base + pages * PAGE_SIZE, cut);
+	spinlock_lock(&as->lock);
+	area = find_area(as, base);
+	if (area != NULL && area->base == base)
+		trim_object(area);
+	spinlock_unlock(&as->lock);
 }
 
 errno_t as_area_resize(as_t *as, uintptr_t base, size_t size)
 {
 	if (size == 0 || size > USER_SPACE_END)
 		return EINVAL;
+	size_t pages = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE;
 	spinlock_lock(&as->lock);
 	as_area_t *area = find_area(as, base);
-	errno_t rc = ENOENT;
-	if (area != NULL && area->base == base)
-		rc = resize_locked(as, area, ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE);
+	if (area == NULL || area->base != base) {
+		spinlock_unlock(&as->lock);
+		return ENOENT;
+	}
+	/* DMA memory is counted whole while its area lives: it keeps its size. */
+	if (area->obj->type == MEM_OBJECT_DMA) {
+		spinlock_unlock(&as->lock);
+		return ENOTSUP;
+	}
+	if (pages < area->pages) {
+		shrink_unlock(as, area, pages);
+		return EOK;
+	}
+	errno_t rc = grow_locked(as, area, pages);
 	spinlock_unlock(&as->lock);
 	return rc;
 }
@@ -343,12 +400,19 @@ errno_t as_area_change_flags(as_t *as, uintptr_t base, unsigned flags)
 		rc = EPERM; /* beyond what its sharer offered */
 	else if ((flags ^ area->flags) & AS_AREA_NORESERVE)
 		rc = EINVAL; /* the object's commitment is fixed at creation */
+	uintptr_t base_va = 0;
+	size_t pages = 0;
 	if (rc == EOK) {
 		/* Pages fault back in with the new rights. */
 		unmap_pages(as, area, 0, area->pages);
 		area->flags = flags;
+		base_va = area->base;
+		pages = area->pages;
 	}
 	spinlock_unlock(&as->lock);
+	if (rc == EOK)
+		as_shootdown(
+		    as, base_va, pages); /* the old rights end before we return */
 	return rc;
 }
 
@@ -498,6 +562,10 @@ size_t as_resident_pages(as_t *as)
 
 void as_destroy(as_t *as)
 {
+	/* Its last thread has switched away everywhere, which cleared every
+	 * CPU's bit; a CPU still named would keep entries for frames about to
+	 * be freed, so it is flushed all the same. */
+	as_shootdown(as, 0, TLB_ALL);
 	while (!list_empty(&as->areas)) {
 		as_area_t *a = list_get_instance(list_first(&as->areas), as_area_t, link);
 		list_remove(&a->link);

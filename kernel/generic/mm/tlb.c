@@ -1,54 +1,107 @@
 /*
- * TLB shoot-down of kernel-half mappings (see mm/tlb.h).
+ * TLB shoot-down (see mm/tlb.h).
  *
  * One request at a time: `posting` is held by the CPU whose request is out
- * (taken by an atomic exchange; a CPU waiting for it serves requests
- * meanwhile, so two CPUs posting at once cannot wait for each other). The
- * request is published by incrementing `seq` after its fields are written;
- * each CPU serves a sequence number once (cpu->tlb_seen, its own) and
- * counts itself out of `pending`. The poster waits for pending == 0.
+ * (taken by an atomic exchange). The request's fields are written before
+ * `pending` names its targets (bit n: CPU n); each target drops the entries
+ * and clears its own bit, and the poster waits for `pending` to be empty.
+ * While a target's bit is set the request cannot end, so a target that sees
+ * its bit reads the fields of that request and no other (an earlier design
+ * counted acknowledgements against a global sequence number: a CPU left out
+ * of one request could read the next one's fields, count itself twice and
+ * end a request early or never).
+ *
+ * Waiting, with interrupts off, is done in one place, tlb_wait(), which
+ * serves requests meanwhile: a CPU waiting to post, or waiting for its own
+ * request's acknowledgements, never stops answering another CPU's.
+ *
+ * A CPU that loads an address space sets its bit in as->active_cpus before
+ * loading it and clears it after loading another (arch_thread_switch), so a
+ * poster that reads the mask after changing the table either sees the bit
+ * or knows that CPU will walk the changed table.
  */
 #include <mm/tlb.h>
 #include <mm/page.h>
 #include <arch/asm.h>
+#include <arch/layout.h>
 #include <cpu.h>
 #include <intc.h>
 #include <smp.h>
 
+/* Past this many pages a target flushes its whole (non-global) TLB. */
+#define TLB_PAGES_MAX 32
+
 static int posting;
-static uintptr_t req_va; /* written by the poster before seq moves */
-static size_t req_pages;
-static uint64_t seq;	 /* the last request posted */
-static unsigned pending; /* CPUs yet to serve it */
+static uintptr_t req_va; /* written by the poster before pending */
+static size_t req_pages; /* TLB_ALL: everything but global entries */
+static uint64_t pending; /* CPUs yet to serve the request */
 
 void tlb_serve(void)
 {
-	cpu_t *cpu = CPU;
-	uint64_t s = __atomic_load_n(&seq, __ATOMIC_ACQUIRE);
-	if (s == cpu->tlb_seen)
+	uint64_t bit = 1ull << CPU->id;
+	if (!(__atomic_load_n(&pending, __ATOMIC_ACQUIRE) & bit))
 		return;
-	for (size_t i = 0; i < req_pages; i++)
-		page_tlb_invalidate(req_va + i * PAGE_SIZE);
-	cpu->tlb_seen = s;
-	__atomic_sub_fetch(&pending, 1, __ATOMIC_RELEASE);
+	/* Kernel entries are global: only a user range is flushed whole. */
+	if (req_pages > TLB_PAGES_MAX && req_va < USER_SPACE_END) {
+		page_tlb_invalidate_all();
+	} else {
+		for (size_t i = 0; i < req_pages; i++)
+			page_tlb_invalidate(req_va + i * PAGE_SIZE);
+	}
+	__atomic_fetch_and(&pending, ~bit, __ATOMIC_RELEASE);
+}
+
+/** Spins until *@a word & @a mask is 0, serving requests meanwhile. */
+static void tlb_wait(const uint64_t *word, uint64_t mask)
+{
+	while (__atomic_load_n(word, __ATOMIC_ACQUIRE) & mask) {
+		tlb_serve();
+		cpu_relax();
+	}
+}
+
+/** Takes `posting` (interrupts off), serving requests while it waits. */
+static void tlb_post_begin(void)
+{
+	while (__atomic_exchange_n(&posting, 1, __ATOMIC_ACQUIRE) != 0) {
+		while (__atomic_load_n(&posting, __ATOMIC_RELAXED) != 0) {
+			tlb_serve();
+			cpu_relax();
+		}
+	}
+}
+
+/** The CPUs of @a cpus that run, this one left out. */
+static uint64_t tlb_targets(uint64_t cpus)
+{
+	unsigned n = cpu_count;
+	if (n < 64)
+		cpus &= (1ull << n) - 1;
+	return cpus & ~(1ull << CPU->id);
+}
+
+void tlb_shootdown(uint64_t cpus, uintptr_t va, size_t pages)
+{
+	bool ints = irq_save();
+	cpus = tlb_targets(cpus);
+	if (cpus == 0 || pages == 0) {
+		irq_restore(ints);
+		return;
+	}
+	tlb_post_begin();
+	req_va = va;
+	req_pages = pages;
+	__atomic_store_n(&pending, cpus, __ATOMIC_RELEASE);
+	for (unsigned i = 0; i < cpu_count; i++) {
+		if (cpus & (1ull << i))
+			arch_ipi_send(i, IPI_TLB);
+	}
+	tlb_wait(&pending, cpus);
+	__atomic_store_n(&posting, 0, __ATOMIC_RELEASE);
+	irq_restore(ints);
 }
 
 void tlb_shootdown_kernel(uintptr_t va, size_t pages)
 {
-	if (cpu_count == 1)
-		return;
-	bool ints = irq_save();
-	while (__atomic_exchange_n(&posting, 1, __ATOMIC_ACQUIRE) != 0) {
-		tlb_serve();
-		cpu_relax();
-	}
-	req_va = va;
-	req_pages = pages;
-	__atomic_store_n(&pending, cpu_count - 1, __ATOMIC_RELAXED);
-	CPU->tlb_seen = __atomic_add_fetch(&seq, 1, __ATOMIC_SEQ_CST);
-	arch_ipi_broadcast_others(IPI_TLB);
-	while (__atomic_load_n(&pending, __ATOMIC_ACQUIRE) != 0)
-		cpu_relax();
-	__atomic_store_n(&posting, 0, __ATOMIC_RELEASE);
-	irq_restore(ints);
+	tlb_shootdown(~0ull, va, pages);
 }

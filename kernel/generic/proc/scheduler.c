@@ -2,16 +2,26 @@
  * Scheduler: strict priorities, round robin within a priority, tick-driven
  * preemption, one set of run queues per CPU.
  *
- * Every thread has a home CPU (thread->cpu, fixed before it first runs: its
- * task's home, or thread_set_cpu()); it is queued on and runs on that CPU
- * only. So a thread's context is only ever live on its home CPU, and the FPU
- * state, TLB entries of its address space and its kernel stack never need
- * to follow it elsewhere. Tasks are spread over the CPUs when they are made
- * (task.c), which is the load balancing of this version: N tasks with a
- * runnable thread each run on N CPUs.
+ * Every thread has a home CPU (thread->cpu: its task's home, or
+ * thread_set_cpu() before it starts); it is queued on and runs on that CPU
+ * only, so its context is live on one CPU at a time. Its home changes in two
+ * ways, both respecting thread->affinity:
+ * - the thread itself (thread_set_affinity): scheduler_migrate_self() saves
+ *   its FPU state, switches away, and the finish of that switch (its
+ *   context saved) queues it on the new CPU;
+ * - work stealing: a CPU that has nothing to run (schedule() finds its
+ *   queues empty; an idle CPU looks at every tick) takes a READY thread off
+ *   the queue of a CPU that is busy, under that CPU's rq_lock, if the
+ *   thread's context is saved (!on_cpu) and its FPU state is not live in
+ *   that CPU's registers (cpu->fpu_owner; written by that CPU only, and
+ *   never set to a queued thread). So N runnable threads spread over N CPUs.
+ * Tasks are also spread over the CPUs when they are made (task.c). An
+ * address space loaded on several CPUs gets its unmaps shot down there
+ * (as->active_cpus, mm/tlb.c). Kernel threads stay where they were placed.
  *
  * Locks: cpu->rq_lock guards that CPU's rq[], ready_mask and ready_count,
- * and the state change of a thread to READY; it is a leaf (taken last, under
+ * the state change of a thread to READY and the home of a thread queued
+ * there; no CPU holds two run-queue locks at once; it is a leaf (taken last, under
  * wait queue and IPC locks). need_resched, current, prev, idle and the
  * statistics belong to the CPU itself (interrupts off). A wake-up from
  * another CPU queues the thread there and sends IPI_RESCHEDULE when the
@@ -29,12 +39,14 @@
  * pair's priority get their turns.
  */
 #include <proc/scheduler.h>
+#include <proc/task.h>
 #include <arch/asm.h>
 #include <arch/thread.h>
 #include <cpu.h>
 #include <panic.h>
 #include <time/timeout.h>
 #include <intc.h>
+#include <smp.h>
 
 void scheduler_init(void)
 {
@@ -76,6 +88,89 @@ static thread_t *rq_pop(cpu_t *cpu)
 /** Whether @a cpu, which just got @a t queued, should switch: it idles or
  *  runs a lower priority. Racy read of another CPU's current: a wrong
  *  answer costs one needless IPI, or a wait until that CPU's next tick. */
+/** Whether @a t may leave its task's other threads: it is its task's only
+ *  thread, or it chose its CPUs itself. The threads of a task that did not
+ *  (the async framework's runners) stay together on one CPU until the
+ *  framework's runners are made to serve in parallel (docs/kernel.md).
+ *  Racy read of the count: a wrong answer only delays or allows one steal. */
+static bool steal_may_split(const thread_t *t)
+{
+	return t->affinity_set || t->task->thread_count == 1;
+}
+
+/** Whether CPU @a me may take @a t off @a victim's queue (victim->rq_lock
+ *  held): allowed there, its context saved, its FPU state not in victim's
+ *  registers. */
+static bool steal_allowed(const cpu_t *victim, const thread_t *t, const cpu_t *me)
+{
+	return (t->affinity & (1ull << me->id)) != 0 && steal_may_split(t) &&
+	    !__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE) && victim->fpu_owner != t;
+}
+
+/** Takes a thread @a me may run off @a victim's queues (highest priority
+ *  first) and makes @a me its home; NULL if none. Interrupts off. */
+static thread_t *steal_from(cpu_t *victim, cpu_t *me)
+{
+	thread_t *found = NULL;
+	spinlock_lock_noirq(&victim->rq_lock);
+	for (unsigned p = 0; p < PRIORITY_COUNT && found == NULL; p++) {
+		if (!(victim->ready_mask & (1u << p)))
+			continue;
+		list_foreach (victim->rq[p], rq_link, thread_t, t) {
+			if (steal_allowed(victim, t, me)) {
+				found = t;
+				break;
+			}
+		}
+	}
+	if (found != NULL) {
+		list_remove(&found->rq_link);
+		if (list_empty(&victim->rq[found->priority]))
+			victim->ready_mask &= ~(1u << found->priority);
+		victim->ready_count--;
+		found->cpu = me; /* READY on no queue until we switch to it */
+	}
+	spinlock_unlock_noirq(&victim->rq_lock);
+	return found;
+}
+
+/** Whether @a victim has a queued thread waiting while it runs another
+ *  (racy reads: a wrong answer costs a look, or a tick's delay). */
+static bool steal_worth_trying(const cpu_t *victim)
+{
+	const thread_t *cur = victim->current;
+	return victim->ready_count != 0 && cur != NULL && cur != victim->idle;
+}
+
+/** A thread for @a me, which has nothing queued, from a busy CPU; NULL if
+ *  there is none. Interrupts off, no run-queue lock held. */
+static thread_t *scheduler_steal(cpu_t *me)
+{
+	unsigned n = cpu_count;
+	for (unsigned i = 1; i < n; i++) {
+		cpu_t *victim = &cpus[(me->id + i) % n];
+		if (!steal_worth_trying(victim))
+			continue;
+		thread_t *t = steal_from(victim, me);
+		if (t != NULL) {
+			me->steals++;
+			return t;
+		}
+	}
+	return NULL;
+}
+
+/** Whether an idle @a me should look for a thread to steal. */
+static bool steal_candidate_exists(const cpu_t *me)
+{
+	unsigned n = cpu_count;
+	for (unsigned i = 1; i < n; i++) {
+		if (steal_worth_trying(&cpus[(me->id + i) % n]))
+			return true;
+	}
+	return false;
+}
+
 static bool should_preempt(const cpu_t *cpu, const thread_t *t)
 {
 	const thread_t *cur = cpu->current;
@@ -104,6 +199,26 @@ void scheduler_ready(thread_t *t)
 	bool ints = irq_save();
 	scheduler_ready_noirq(t);
 	irq_restore(ints);
+}
+
+void scheduler_migrate_self(cpu_t *to)
+{
+	assert(!irq_enabled());
+	cpu_t *cpu = CPU;
+	thread_t *t = cpu->current;
+	arch_thread_migrate(t); /* e.g. its FPU state to memory */
+	t->cpu = to;
+	t->state = THREAD_BLOCKED; /* on no queue until finish_switch */
+	cpu->migrating = t;
+	schedule();
+}
+
+void scheduler_finish_migration(void)
+{
+	cpu_t *cpu = CPU;
+	thread_t *t = cpu->migrating;
+	cpu->migrating = NULL;
+	scheduler_ready(t);
 }
 
 void scheduler_ipi_reschedule(void)
@@ -139,6 +254,7 @@ static inline __attribute__((always_inline)) void switch_to(
 	cpu->current = next;
 	cpu->context_switches++;
 	next->switches++;
+	next->on_cpu = true;
 	arch_thread_switch(prev, next);
 	context_switch(&prev->context_sp, next->context_sp);
 	/* Back on prev's stack: finish the switch that resumed us. */
@@ -158,6 +274,8 @@ void schedule(void)
 	}
 	thread_t *next = rq_pop(cpu);
 	spinlock_unlock_noirq(&cpu->rq_lock);
+	if (next == NULL && cpu_count > 1)
+		next = scheduler_steal(cpu);
 	if (next == NULL)
 		next = cpu->idle;
 	/* A new turn. */
@@ -199,6 +317,8 @@ void scheduler_tick(void)
 	t->ticks++;
 	if (t == cpu->idle) {
 		cpu->idle_ticks++;
+		if (cpu_count > 1 && steal_candidate_exists(cpu))
+			cpu->need_resched = true;
 	} else {
 		cpu->busy_ticks++;
 		if (t->slice_left > 0)

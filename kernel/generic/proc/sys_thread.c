@@ -7,6 +7,7 @@
 #include <arch/thread.h>
 #include <cpu.h>
 #include <proc/thread.h>
+#include <smp.h>
 #include <syscall.h>
 #include <time/clock.h>
 #include <uaccess.h>
@@ -62,6 +63,20 @@ sysarg_t sys_thread_yield(void)
 {
 	thread_yield();
 	return EOK;
+}
+
+sysarg_t sys_thread_set_affinity(sysarg_t mask)
+{
+	return (sysarg_t) thread_set_affinity(mask);
+}
+
+sysarg_t sys_cpu_info(sysarg_t cpu, sysarg_t count)
+{
+	uint32_t id = CPU->id, n = cpu_count;
+	errno_t rc = copy_to_uspace(cpu, &id, sizeof(id));
+	if (rc == EOK)
+		rc = copy_to_uspace(count, &n, sizeof(n));
+	return (sysarg_t) rc;
 }
 
 sysarg_t sys_thread_set_tls(sysarg_t base)

@@ -69,15 +69,6 @@ void task_init(void)
 	task_publish(&kernel_task);
 }
 
-/** The home CPU of a new task: the CPUs in turn, so that N tasks made one
- *  after another land on N different CPUs (all threads of a task share one
- *  CPU, see scheduler.c). */
-static unsigned task_pick_cpu(void)
-{
-	static unsigned next;
-	return __atomic_fetch_add(&next, 1, __ATOMIC_RELAXED) % cpu_count;
-}
-
 errno_t task_create(const char *name, task_t *parent, unsigned perms, task_t **out)
 {
 	task_t *t = kmem_alloc(&task_cache);
@@ -90,7 +81,7 @@ errno_t task_create(const char *name, task_t *parent, unsigned perms, task_t **o
 		return rc;
 	}
 	t->page_root = t->as->root;
-	t->home_cpu = task_pick_cpu();
+	t->home_cpu = smp_next_cpu();
 	t->perms = perms;
 	t->parent_id = parent != NULL && parent != &kernel_task ? parent->id : 0;
 	rc = quota_task_init(t, parent);

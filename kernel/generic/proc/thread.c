@@ -31,12 +31,26 @@ void thread_init(void)
 	kmem_cache_init(&thread_cache, "thread", sizeof(thread_t), 16);
 }
 
+/** Where a new thread of @a task starts: beside its creator when that is a
+ *  thread of the same user task (which may have been moved), so that the
+ *  threads of a task stay together unless they choose otherwise
+ *  (scheduler.c); else the task's home CPU. */
+static cpu_t *thread_first_cpu(task_t *task)
+{
+	thread_t *creator = CPU->current;
+	if (task != &kernel_task && creator != NULL && creator->task == task)
+		return creator->cpu;
+	return &cpus[task->home_cpu];
+}
+
 static errno_t thread_fields_init(thread_t *t, task_t *task, const char *name)
 {
 	memset(t, 0, sizeof(*t));
 	str_lcpy(t->name, name, sizeof(t->name));
 	t->state = THREAD_NEW;
-	t->cpu = &cpus[task->home_cpu];
+	t->cpu = thread_first_cpu(task);
+	/* Kernel threads stay where they are placed; user threads may move. */
+	t->affinity = task == &kernel_task ? 1ull << task->home_cpu : ~0ull;
 	t->priority = THREAD_PRIORITY_DEFAULT;
 	link_initialize(&t->rq_link);
 	link_initialize(&t->wait_link);
@@ -99,11 +113,27 @@ errno_t thread_set_priority(thread_t *t, int priority)
 	return EOK;
 }
 
+errno_t thread_set_affinity(uint64_t mask)
+{
+	unsigned n = cpu_count;
+	if (mask == 0 || (n < 64 && (mask >> n) != 0))
+		return EINVAL;
+	thread_t *t = THREAD;
+	bool ints = irq_save();
+	t->affinity = mask; /* read by stealers under our home's rq_lock */
+	t->affinity_set = true;
+	if (!(mask & (1ull << t->cpu->id)))
+		scheduler_migrate_self(&cpus[__builtin_ctzll(mask)]);
+	irq_restore(ints);
+	return EOK;
+}
+
 errno_t thread_set_cpu(thread_t *t, unsigned cpu_id)
 {
 	if (!cpu_id_valid(cpu_id) || t->state != THREAD_NEW)
 		return EINVAL;
 	t->cpu = &cpus[cpu_id];
+	t->affinity = 1ull << cpu_id;
 	return EOK;
 }
 
@@ -163,6 +193,9 @@ void thread_exit(void)
 {
 	thread_t *t = THREAD;
 	irq_disable();
+	/* Its FPU state leaves this CPU's registers now: whichever CPU frees
+	 * the thread, none keeps it as its FPU owner. */
+	arch_thread_migrate(t);
 	t->state = THREAD_EXITED;
 	schedule();
 	panic("thread %llu returned from its final switch", (unsigned long long) t->id);

@@ -6,12 +6,14 @@
  */
 #include <time/timeout.h>
 #include <time/clock.h>
+#include <arch/asm.h>
 #include <cpu.h>
 
 void timeout_init(timeout_t *t)
 {
 	link_initialize(&t->link);
 	t->pending = false;
+	t->firing = false;
 	t->handler = NULL;
 	t->arg = NULL;
 	t->deadline = 0;
@@ -57,6 +59,8 @@ bool timeout_unregister(timeout_t *t)
 		t->pending = false;
 	}
 	spinlock_unlock(&cpu->timeout_lock);
+	while (__atomic_load_n(&t->firing, __ATOMIC_ACQUIRE))
+		cpu_relax();
 	return was_pending;
 }
 
@@ -74,9 +78,11 @@ void timeout_process(void)
 		}
 		list_remove(&t->link);
 		t->pending = false;
+		t->firing = true;
 		timeout_handler_t handler = t->handler;
 		void *arg = t->arg;
 		spinlock_unlock(&cpu->timeout_lock);
 		handler(arg);
+		__atomic_store_n(&t->firing, false, __ATOMIC_RELEASE);
 	}
 }

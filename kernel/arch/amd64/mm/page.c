@@ -170,6 +170,11 @@ void page_tlb_invalidate(vaddr_t va)
 	invlpg(va);
 }
 
+void page_tlb_invalidate_all(void)
+{
+	write_cr3(read_cr3()); /* the kernel half is global and stays */
+}
+
 void page_table_activate(paddr_t root)
 {
 	write_cr3(root);

@@ -76,6 +76,17 @@ void fpu_cpu_init(void)
 	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
 }
 
+void fpu_release(thread_t *t)
+{
+	cpu_t *cpu = CPU;
+	if (cpu->fpu_owner != t)
+		return;
+	__asm__ volatile("clts");
+	fpu_save(t->fpu_state);
+	cpu->fpu_owner = NULL;
+	write_cr0(read_cr0() | CR0_TS);
+}
+
 void fpu_init(void)
 {
 	fpu_cpu_init();

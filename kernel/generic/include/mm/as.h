@@ -30,6 +30,9 @@ typedef struct as_area {
 
 typedef struct as {
 	paddr_t root;
+	/* Bit n: CPU n may have this table loaded (set before loading it, cleared
+	 * after loading another); atomic. The CPUs a change must shoot down. */
+	uint64_t active_cpus;
 	spinlock_t lock;
 	list_t areas;
 	size_t area_count;
@@ -43,6 +46,19 @@ typedef struct as {
 #define AS_ACCESS_READ	0
 #define AS_ACCESS_WRITE 1
 #define AS_ACCESS_EXEC	2
+
+/** Keeps active_cpus right around a page-table switch on CPU @a cpu:
+ *  call with @a loading before loading @a as's table, without after
+ *  loading another one. @a as NULL (the kernel's) is ignored. */
+static inline void as_mark_active(as_t *as, unsigned cpu, bool loading)
+{
+	if (as == NULL)
+		return;
+	if (loading)
+		__atomic_fetch_or(&as->active_cpus, 1ull << cpu, __ATOMIC_SEQ_CST);
+	else
+		__atomic_fetch_and(&as->active_cpus, ~(1ull << cpu), __ATOMIC_RELEASE);
+}
 
 void as_init(void);
 /** Whether physical @a phys .. @a phys + @a size - 1 lies outside every

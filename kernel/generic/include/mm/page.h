@@ -35,6 +35,8 @@ errno_t page_query(paddr_t root, vaddr_t va, paddr_t *pa, unsigned *flags);
 errno_t page_protect(paddr_t root, vaddr_t va, unsigned flags);
 /** Drops the running CPU's TLB entry for @a va, whatever table is loaded. */
 void page_tlb_invalidate(vaddr_t va);
+/** Drops the running CPU's TLB entries of the user half (non-global ones). */
+void page_tlb_invalidate_all(void);
 /** Switches the CPU to @a root. */
 void page_table_activate(paddr_t root);
 

@@ -11,6 +11,9 @@
 /** Run queues and timeouts of @a cpu (before it runs). */
 void scheduler_cpu_init(cpu_t *cpu);
 void scheduler_init(void);
+/** The current thread moves to CPU @a to (interrupts off): it leaves this
+ *  CPU, and once its context is saved it is queued there. */
+void scheduler_migrate_self(cpu_t *to);
 /** An IPI_RESCHEDULE arrived: asks for a switch when a queued thread should
  *  run before the current one (interrupts off). */
 void scheduler_ipi_reschedule(void);

@@ -45,7 +45,7 @@ typedef struct task {
 	size_t thread_count;
 	link_t all_link; /* the global task list */
 	uint64_t refcount;
-	unsigned home_cpu;  /* where its threads run (fixed at creation) */
+	unsigned home_cpu;  /* where its threads start (chosen at creation) */
 	uint64_t parent_id; /* 0: none (or the parent has gone) */
 	unsigned perms;	    /* PERM_* */
 	task_state_t state;

@@ -53,7 +53,16 @@ typedef struct thread {
 	link_t all_link;  /* the global thread list */
 
 	thread_state_t state; /* to READY under cpu->rq_lock (scheduler.c) */
-	struct cpu *cpu;      /* home: queued and run there only; fixed once started */
+	/* Home: queued and run there only. Changed by the thread itself
+	 * (thread_set_affinity) or, while it is READY and off every CPU, by a
+	 * CPU that steals it under the old home's rq_lock (scheduler.c). */
+	struct cpu *cpu;
+	uint64_t affinity; /* bit n: it may run on CPU n */
+	bool affinity_set; /* by the thread itself: it may be stolen (scheduler.c) */
+	/* Its context is live on a CPU: set when it is switched to, cleared
+	 * once the switch away from it has saved its context (finish_switch).
+	 * No other CPU may run it meanwhile. */
+	volatile bool on_cpu;
 	int priority;
 	unsigned slice_left; /* ticks until preemption */
 	link_t rq_link;	     /* run queue */
@@ -134,8 +143,12 @@ void thread_yield(void);
 errno_t thread_sleep(uint64_t ns);
 /** Whether the calling thread has been asked to exit. */
 bool thread_kill_pending(void);
-/** Makes NEW thread @a t run on CPU @a cpu_id (instead of its task's home
- *  CPU); EINVAL for a CPU that does not run or a thread already started. */
+/** The calling thread runs only on the CPUs of @a mask (bit n: CPU n) from
+ *  now on, moving to the first of them at once if its CPU is not one;
+ *  EINVAL for an empty mask or a CPU that does not run. */
+errno_t thread_set_affinity(uint64_t mask);
+/** Makes NEW thread @a t run on CPU @a cpu_id only (instead of its task's
+ *  home CPU, and never stolen by another); EINVAL for a CPU that does not run or a thread already started. */
 errno_t thread_set_cpu(thread_t *t, unsigned cpu_id);
 /** Makes the idle thread of @a cpu, a CPU not started yet (cpu->idle; its
  *  stack is where the CPU starts); EOK at once if it has one; ENOMEM. */
@@ -150,14 +163,24 @@ size_t thread_count(void);
 /** The rare half of thread_finish_switch: @a prev has exited. */
 void thread_finish_exited(thread_t *prev);
 
+/** The rare half of thread_finish_switch: the thread switched away from
+ *  moves to its new CPU (scheduler.c, scheduler_migrate_self). */
+void scheduler_finish_migration(void);
+
 /** Called on the new thread right after every context switch: the thread
- *  switched away from is freed (or its joiners woken) if it had exited. */
+ *  switched away from is freed (or its joiners woken) if it had exited, or
+ *  queued on its new CPU if it moved (its context is saved now). */
 static inline void thread_finish_switch(void)
 {
-	thread_t *prev = CPU->prev;
-	CPU->prev = NULL;
+	cpu_t *cpu = CPU;
+	thread_t *prev = cpu->prev;
+	cpu->prev = NULL;
+	if (prev != NULL)
+		__atomic_store_n(&prev->on_cpu, false, __ATOMIC_RELEASE);
 	if (unlikely(prev != NULL && prev->state == THREAD_EXITED))
 		thread_finish_exited(prev);
+	if (unlikely(cpu->migrating != NULL))
+		scheduler_finish_migration();
 }
 
 #endif

@@ -59,7 +59,9 @@
 	X(IPCLOG_EXPORT, "ipclog_export: the IPC log's export channel", LOCK_NEST_NONE) \
 	X(CONSOLE, "console: the kernel console output", LOCK_NEST_NONE) \
 	X(KLOG, "klog: the kernel log ring", LOCK_NEST_NONE) \
-	/* Self-tests of the checker (kernel/test/lockdep_test.c) only. */ \
+	/* Self-tests: a counter hammered from every CPU (kernel/test/smp_test.c), \
+	 * and the checker's own (kernel/test/lockdep_test.c). */ \
+	X(TEST_SMP, "smp test: a counter hammered from every CPU", LOCK_NEST_NONE) \
 	X(TEST_OUTER, "lockdep test: outer", LOCK_NEST_NONE) \
 	X(TEST_NESTED, "lockdep test: same class by address", LOCK_NEST_BY_ADDRESS) \
 	X(TEST_INNER, "lockdep test: inner", LOCK_NEST_NONE)

@@ -18,6 +18,9 @@ typedef struct {
 	void *arg;
 	bool pending;	 /* on cpu's list; under that CPU's timeout_lock */
 	struct cpu *cpu; /* whose list it went on when last armed */
+	/* Its handler runs (set under the lock when it is taken off the list,
+	 * cleared after the handler returns): a disarm waits for it. */
+	volatile bool firing;
 } timeout_t;
 
 void timeout_init(timeout_t *t);
@@ -28,7 +31,12 @@ void timeout_register(
  *  that has passed). @a t must not be pending. */
 void timeout_register_at(
     timeout_t *t, uint64_t deadline_ns, timeout_handler_t handler, void *arg);
-/** Disarms @a t; returns false if it already fired (or was never armed). */
+/** Disarms @a t; returns false if it already fired (or was never armed).
+ *  Returns only once a handler that is running on another CPU is done, so
+ *  that the caller may arm @a t again or free what the handler touches (a
+ *  sleeper that moved to another CPU would otherwise be woken out of its
+ *  next sleep by the late handler of its last one). Interrupts off or on;
+ *  the caller holds no lock the handler takes. */
 bool timeout_unregister(timeout_t *t);
 /** Runs the expired timeouts of this CPU; called from the tick. */
 void timeout_process(void);

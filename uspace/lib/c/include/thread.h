@@ -34,5 +34,12 @@ thread_id_t thread_get_id(void);
 _NODISCARD errno_t thread_sleep(uint64_t usec);
 /** Lets other ready threads run. */
 void thread_yield(void);
+/** The calling thread runs only on the CPUs of @a mask (bit n: CPU n) from
+ *  now on, moving at once if it must. EINVAL for an empty mask or a CPU that
+ *  does not run. */
+_NODISCARD errno_t thread_set_affinity(uint64_t mask);
+/** The CPU running the caller now (it may change at any moment unless the
+ *  thread is pinned to one) and the number of CPUs running. */
+_NODISCARD errno_t cpu_info(unsigned *cpu, unsigned *count);
 
 #endif

@@ -191,6 +191,22 @@ void thread_yield(void)
 	syscall0(SYS_THREAD_YIELD);
 }
 
+errno_t thread_set_affinity(uint64_t mask)
+{
+	return (errno_t) syscall1(SYS_THREAD_SET_AFFINITY, (sysarg_t) mask);
+}
+
+errno_t cpu_info(unsigned *cpu, unsigned *count)
+{
+	uint32_t c, n;
+	errno_t rc = (errno_t) syscall2(SYS_CPU_INFO, (sysarg_t) &c, (sysarg_t) &n);
+	if (rc == EOK) {
+		*cpu = c;
+		*count = n;
+	}
+	return rc;
+}
+
 void spinlock_lock_contended(spinlock_t *lock)
 {
 	do

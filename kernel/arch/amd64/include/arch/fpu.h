@@ -35,5 +35,8 @@ static inline void fpu_context_switch(thread_t *next)
 		write_cr0(read_cr0() | CR0_TS);
 }
 void fpu_thread_destroy(thread_t *t);
+/** If @a t's state is live in this CPU's FPU, saves it and leaves the FPU
+ *  to nobody (CR0.TS set), so that @a t may run on another CPU. */
+void fpu_release(thread_t *t);
 
 #endif

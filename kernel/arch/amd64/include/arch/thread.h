@@ -10,6 +10,7 @@
 #include <arch/fpu.h>
 #include <cpu.h>
 #include <proc/task.h>
+#include <mm/as.h>
 #include <proc/thread.h>
 
 void context_switch(uintptr_t *save_sp, uintptr_t new_sp);
@@ -34,6 +35,13 @@ static inline uintptr_t arch_thread_stack_top(thread_t *t)
 	return (uintptr_t) t->kstack + THREAD_STACK_SIZE;
 }
 
+/** @a t (running, interrupts off) is about to move to another CPU: its FPU
+ *  state, if live here, goes to memory. */
+static inline void arch_thread_migrate(thread_t *t)
+{
+	fpu_release(t);
+}
+
 /** Called just before switching from @a prev to @a next: kernel stack for
  *  entries from user mode, address space and I/O ports (when the task
  *  changes), FPU state, thread-local base. Inline: part of every switch. */
@@ -45,8 +53,12 @@ static inline void arch_thread_switch(thread_t *prev, thread_t *next)
 	task_t *task = next->task;
 	if (task != prev->task) {
 		paddr_t root = task_page_root(task);
-		if ((read_cr3() & ~0xfffull) != root)
+		if ((read_cr3() & ~0xfffull) != root) {
+			unsigned cpu = CPU->id;
+			as_mark_active(task->as, cpu, true);
 			write_cr3(root);
+			as_mark_active(prev->task->as, cpu, false);
+		}
 		if (prev->task->io_bitmap_bytes != 0 || task->io_bitmap_bytes != 0)
 			tss_set_io_bitmap(task->io_bitmap, task->io_bitmap_bytes);
 	}
