@@ -6,9 +6,9 @@
 - kconsole-cpus-smp4: the kernel console's `cpus` lists four CPUs, each with
   ticks; `continue` boots to the shell, which answers.
 - panic-smp4: a panic on one of four CPUs stops the others and names its CPU.
-- exctest-smp4, pagertest-smp4: the exception, debug-stop and pager suites
-  on four CPUs (a debug stop of threads running, sleeping or in a system
-  call on other CPUs; page-ins answered from other CPUs).
+
+The user suites on four CPUs (exctest, pagertest and the others) are suites
+of testrun.py (SMP4_SUITES), one result per test.
 
 Each returns (ok, detail) like the scenarios of testrun.py.
 """
@@ -49,24 +49,8 @@ def scenario_panic_smp4(args):
     return True, ""
 
 
-def smp4_user_suite(name, cmdline):
-    """The runner of user suite @name (boot options @cmdline) on four CPUs."""
-    def run(args):
-        with guest(args, f"{name}-smp4", cmdline, allow=[rf"\({name}\) killed: "],
-                   **SMP4) as g:
-            g.expect(r"^smp: 4 CPUs running$", BOOT_TIMEOUT)
-            m = g.expect(rf"^{name}: (\d+) passed, (\d+) failed$", SUITE_TIMEOUT)
-        passed, failed = int(m.group(1)), int(m.group(2))
-        fails = re.findall(rf"^{name}: FAIL (\S+)", g.output, re.MULTILINE)
-        return failed == 0 and passed > 0, f"{passed} passed, failed: {fails}"
-    return run
-
-
 SCENARIOS = [
     ("kernel-smp4", scenario_kernel_smp4),
     ("kconsole-cpus-smp4", scenario_kconsole_cpus_smp4),
     ("panic-smp4", scenario_panic_smp4),
-    ("exctest-smp4", smp4_user_suite("exctest", "testinit=ns,vfs,tmpfs testtask=exctest")),
-    ("pagertest-smp4",
-     smp4_user_suite("pagertest", "testinit=ns,vfs,tmpfs testtask=pagertest")),
 ]

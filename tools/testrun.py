@@ -168,16 +168,18 @@ def guest_problems(*guests):
     return found
 
 
-def run_line_suite(results, args, tag, cmdline, prefix, iso, checks=(), allow=(), extra=()):
+def run_line_suite(results, args, tag, cmdline, prefix, iso, checks=(), allow=(), extra=(),
+                   machine=None):
     """Boots @iso with @cmdline and collects a suite that prints
     `<tag>: PASS|FAIL <name>` lines and a final `<tag>: N passed, N failed`
     (kernel self-tests, user test tasks). One result per test named
     @prefix.<name>; one for the summary line, QEMU's exit status and the
     serial log's trouble lines (@allow: those expected); and one per
     (name, regex) in @checks that must appear in the serial log. @extra:
-    more QEMU arguments (disks)."""
+    more QEMU arguments (disks). @machine: guest() keywords (accel, smp)."""
     summary, detail = None, ""
-    with guest(args, prefix, cmdline, iso=iso, allow=allow, extra=extra) as g:
+    with guest(args, prefix, cmdline, iso=iso, allow=allow, extra=extra,
+               **(machine or {})) as g:
         try:
             summary = g.expect(rf"^{tag}: (\d+) passed, (\d+) failed$", SUITE_TIMEOUT)
             if int(summary.group(2)) != 0:
@@ -297,14 +299,28 @@ NO_FASTPATH_SUITES = ["asynctest", "utest", "nstest", "tasktest", "vfstest", "as
                       "exctest", "pagertest"]
 
 
-def user_suite(name, extra_options="", suffix=""):
-    """The runner of USER_SUITES[@name], booted with @extra_options, its
-    results named <prefix>@suffix.*."""
+# These run a second time on four vCPUs under multi-threaded TCG, as
+# <prefix>-smp4.*: tasks spread over the CPUs, their calls cross CPUs,
+# utest's threads pin themselves to every CPU (migration, shoot-down, FPU),
+# exctest stops threads running or sleeping on other CPUs and pagertest's
+# page-ins are answered from other CPUs. Each must also log that four CPUs
+# run.
+SMP4_SUITES = ["asynctest", "utest", "nstest", "tasktest", "vfstest", "stress", "astress",
+               "exctest", "pagertest"]
+SMP4_MACHINE = dict(accel="tcg,thread=multi", smp=4)
+
+
+def user_suite(name, extra_options="", suffix="", machine=None):
+    """The runner of USER_SUITES[@name], booted with @extra_options (and the
+    guest() keywords @machine), its results named <prefix>@suffix.*."""
     tag, cmdline, prefix, checks, allow = USER_SUITES[name]
+    if machine and machine.get("smp"):
+        checks = checks + [("cpus-running", rf"^smp: {machine['smp']} CPUs running$")]
 
     def run(results, args):
         run_line_suite(results, args, tag, f"{cmdline} {extra_options}".strip(),
-                       prefix + suffix, args.iso, checks=checks, allow=allow)
+                       prefix + suffix, args.iso, checks=checks, allow=allow,
+                       machine=machine)
     return run
 
 
@@ -1091,6 +1107,7 @@ SUITES = {
     **{name: user_suite(name) for name in USER_SUITES},
     **{name + "-no-fastpath": user_suite(name, "ipcfast=off", "-no-fastpath")
        for name in NO_FASTPATH_SUITES},
+    **{name + "-smp4": user_suite(name, "", "-smp4", SMP4_MACHINE) for name in SMP4_SUITES},
     "docs": run_docs,
     "fuzz": run_fuzz,
     # Block devices and file systems on disks (tools/storage_tests.py).

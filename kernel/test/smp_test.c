@@ -11,6 +11,8 @@
 #include <arch/interrupt.h>
 #include <intc.h>
 #include <smp.h>
+#include <proc/thread.h>
+#include <synch/mutex.h>
 #include <time/clock.h>
 
 #define HANG_LIMIT_NS (60 * NSEC_PER_SEC)
@@ -56,4 +58,60 @@ KTEST(irq_set_cpu_rejects_a_cpu_or_line_that_does_not_exist)
 	KT_ASSERT_EQ(irq_set_cpu(IRQ_COUNT, 0), EINVAL);
 	KT_ASSERT_EQ(irq_set_cpu(5, cpu_count - 1), EOK);
 	KT_ASSERT_EQ(irq_set_cpu(5, 0), EOK);
+}
+
+#define HAMMER_ROUNDS 20000
+
+static spinlock_t hammer_spin = SPINLOCK_INITIALIZER("smp test: hammered", TEST_SMP);
+static mutex_t hammer_mutex;
+static volatile uint64_t hammer_spin_count, hammer_mutex_count;
+static volatile unsigned hammer_wrong_cpu;
+
+/** A read, a pause and a write: increments are lost as soon as two CPUs
+ *  interleave without mutual exclusion. */
+static void slow_increment(volatile uint64_t *counter)
+{
+	uint64_t v = *counter;
+	for (volatile int i = 0; i < 10; i++)
+		;
+	*counter = v + 1;
+}
+
+static void hammer(void *arg)
+{
+	unsigned cpu = (unsigned) (uintptr_t) arg;
+	for (int i = 0; i < HAMMER_ROUNDS; i++) {
+		spinlock_lock(&hammer_spin);
+		if (CPU->id != cpu)
+			hammer_wrong_cpu++;
+		slow_increment(&hammer_spin_count);
+		spinlock_unlock(&hammer_spin);
+		mutex_lock(&hammer_mutex);
+		slow_increment(&hammer_mutex_count);
+		mutex_unlock(&hammer_mutex);
+	}
+}
+
+KTEST(spinlock_and_mutex_hammered_from_every_cpu)
+{
+	/* A thread on every CPU, kept there; each counter must count every
+	 * increment. */
+	mutex_init(&hammer_mutex);
+	hammer_spin_count = hammer_mutex_count = 0;
+	hammer_wrong_cpu = 0;
+	thread_t *t[CPU_MAX];
+	unsigned n = cpu_count;
+	for (unsigned i = 0; i < n; i++) {
+		KT_ASSERT_EQ(
+		    thread_create(NULL, hammer, (void *) (uintptr_t) i, "hammer", &t[i]),
+		    EOK);
+		KT_ASSERT_EQ(thread_set_cpu(t[i], i), EOK);
+	}
+	for (unsigned i = 0; i < n; i++)
+		thread_start(t[i]);
+	for (unsigned i = 0; i < n; i++)
+		KT_ASSERT_EQ(thread_join(t[i]), EOK);
+	KT_ASSERT_EQ(hammer_wrong_cpu, 0);
+	KT_ASSERT_EQ(hammer_spin_count, (uint64_t) n * HAMMER_ROUNDS);
+	KT_ASSERT_EQ(hammer_mutex_count, (uint64_t) n * HAMMER_ROUNDS);
 }

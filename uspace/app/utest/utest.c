@@ -33,7 +33,7 @@
 /* First words of its own modes (children it starts, ...). */
 static const char *const own_words[] = {"--exit", "--noperm", "--granted", "--sleep",
     "--fault", "--read-kernel", "--write-code", "--exec-data", "--ud2", "--flood",
-    "--quota-checks", "--subscribe", NULL};
+    "--quota-checks", "--subscribe", "--shootdown", "--spread", NULL};
 
 #define KERNEL_ADDR 0xffffffff80100000ull
 #define UNMAPPED    0x0000700000000000ull
@@ -223,6 +223,63 @@ static void test_fpu_state_survives_switches(void)
 	while (fpu_ok < 400 && clock_ns() - start < 5000000000ull)
 		DISCARD(woken, thread_sleep(1 * MS));
 	CHECK(fpu_ok == 404);
+}
+
+static void test_affinity_rejects_empty_and_missing_cpus(void)
+{
+	unsigned cpu, count;
+	CHECK_RC(cpu_info(&cpu, &count), EOK);
+	CHECK(count >= 1 && cpu < count);
+	CHECK_RC(thread_set_affinity(0), EINVAL);
+	if (count < 64) {
+		CHECK_RC(thread_set_affinity(1ull << count), EINVAL);
+		CHECK_RC(thread_set_affinity(~0ull), EINVAL);
+	}
+	CHECK_RC((errno_t) syscall2(SYS_CPU_INFO, 0, KERNEL_ADDR), EBADMEM);
+	CHECK_RC(thread_set_affinity(count >= 64 ? ~0ull : (1ull << count) - 1), EOK);
+}
+
+/** Pins the calling thread to CPU @a cpu with @a value in xmm7 across the
+ *  system call (nothing but the thread's FPU state carries it over);
+ *  returns what xmm7 holds after. */
+static uint64_t pin_with_xmm7(unsigned cpu, uint64_t value, errno_t *rc)
+{
+	uint64_t out;
+	sysarg_t ret;
+	__asm__ volatile(
+	    "movq %[v], %%xmm7\n\t"
+	    "syscall\n\t"
+	    "movq %%xmm7, %[o]"
+	    : [o] "=r"(out), "=a"(ret)
+	    : [v] "r"(value), "a"((sysarg_t) SYS_THREAD_SET_AFFINITY), "D"(1ull << cpu)
+	    : "rcx", "r11", "xmm7", "memory");
+	*rc = (errno_t) ret;
+	return out;
+}
+
+/** The thread visits every CPU in turn, its FPU live in xmm7 each time;
+ *  with other threads using the FPU meanwhile (fpu_thread). */
+static void test_affinity_moves_a_thread_with_its_fpu_state(void)
+{
+	unsigned cpu, count;
+	CHECK_RC(cpu_info(&cpu, &count), EOK);
+	fpu_ok = 0;
+	for (uintptr_t i = 1; i <= 2; i++)
+		CHECK_RC(thread_create(fpu_thread, (void *) (i * 5), "fpu", NULL), EOK);
+	for (unsigned round = 0; round < 3 * count; round++) {
+		unsigned to = round % count;
+		uint64_t value = 0x5157000000000000ull + round;
+		errno_t rc;
+		CHECK(pin_with_xmm7(to, value, &rc) == value);
+		CHECK_RC(rc, EOK);
+		CHECK_RC(cpu_info(&cpu, &count), EOK);
+		CHECK(cpu == to);
+	}
+	uint64_t start = clock_ns();
+	while (fpu_ok < 200 && clock_ns() - start < 5000000000ull)
+		DISCARD(woken, thread_sleep(1 * MS));
+	CHECK(fpu_ok == 202);
+	CHECK_RC(thread_set_affinity(count >= 64 ? ~0ull : (1ull << count) - 1), EOK);
 }
 
 static volatile uint32_t futex_word;
@@ -583,6 +640,10 @@ static int run_child(int argc, char **argv)
 		return child_quota_checks();
 	if (strcmp(mode, "--subscribe") == 0)
 		return child_subscribe();
+	if (strcmp(mode, "--shootdown") == 0 && argc > 2)
+		return child_shootdown(argv[2]);
+	if (strcmp(mode, "--spread") == 0)
+		return child_spread();
 	if (strcmp(mode, "--sleep") == 0) {
 		DISCARD(woken, thread_sleep(60000 * MS));
 		return 1;
@@ -618,6 +679,16 @@ int main(int argc, char **argv)
 	test_run("areas_and_demand_paging", test_areas_and_demand_paging);
 	test_run("threads_run_concurrently", test_threads_run_concurrently);
 	test_run("fpu_state_survives_switches", test_fpu_state_survives_switches);
+	test_run("affinity_rejects_empty_and_missing_cpus",
+	    test_affinity_rejects_empty_and_missing_cpus);
+	test_run("affinity_moves_a_thread_with_its_fpu_state",
+	    test_affinity_moves_a_thread_with_its_fpu_state);
+	test_run("spinlock_and_mutex_hammered_from_every_cpu",
+	    test_spinlock_and_mutex_hammered_from_every_cpu);
+	test_run(
+	    "unmap_is_shot_down_on_another_cpu", test_unmap_is_shot_down_on_another_cpu);
+	test_run("task_killed_on_every_cpu_leaves_no_leak",
+	    test_task_killed_on_every_cpu_leaves_no_leak);
 	test_run("futex_mutex_join_and_errno", test_futex_mutex_join_and_errno);
 	test_run("faulting_children_are_killed", test_faulting_children_are_killed);
 	test_run("child_exit_status_and_kill", test_child_exit_status_and_kill);

@@ -1,6 +1,6 @@
 /*
- * utest's parts: the quota tests (quota.c) and the capability-rights test
- * (caps.c) beside the rest (utest.c).
+ * utest's parts: the quota tests (quota.c), the capability-rights test
+ * (caps.c) and the tests of several CPUs (smp.c) beside the rest (utest.c).
  */
 #ifndef UTEST_H
 #define UTEST_H
@@ -22,5 +22,15 @@ int child_flood(int argc, char **argv);
 int child_quota_checks(void);
 /** Child mode `--subscribe`: holds an EVENT_TASK_EXIT subscription. */
 int child_subscribe(void);
+
+/* smp.c */
+void test_spinlock_and_mutex_hammered_from_every_cpu(void);
+void test_unmap_is_shot_down_on_another_cpu(void);
+void test_task_killed_on_every_cpu_leaves_no_leak(void);
+/** Child mode `--shootdown MODE` (destroy, shrink, protect): must die of a
+ *  page fault; status 7 when a stale mapping was used. */
+int child_shootdown(const char *mode);
+/** Child mode `--spread`: a spinning thread on each CPU until killed. */
+int child_spread(void);
 
 #endif
