@@ -139,12 +139,19 @@ errno_t task_attach_thread(task_t *task, thread_t *thread)
 	return EOK;
 }
 
+/** Takes @a t off the global list; tasks_lock held. The list's reference
+ *  is the caller's to drop (after the lock). */
+static void task_unlist_locked(task_t *t)
+{
+	list_remove(&t->all_link);
+	live_tasks--;
+}
+
 /** Removes the task from the global list and drops the list's reference. */
 static void task_reap(task_t *t)
 {
 	spinlock_lock(&tasks_lock);
-	list_remove(&t->all_link);
-	live_tasks--;
+	task_unlist_locked(t);
 	spinlock_unlock(&tasks_lock);
 	task_put(t);
 }
@@ -243,9 +250,15 @@ static void task_finish(task_t *t)
 	ipc_task_cleanup(t);
 	task_as_destroy(t);
 	task_orphan_children(t);
+	/* A task no parent waits for leaves the list as it becomes a zombie,
+	 * so whoever sees the end (task_wait, EVENT_TASK_EXIT) finds it gone
+	 * from task_count() as well; the caller's reference keeps it until
+	 * the end is told. */
 	spinlock_lock(&t->lock);
 	spinlock_lock(&tasks_lock);
 	bool has_parent = t->parent_id != 0 && !t->detached;
+	if (!has_parent)
+		task_unlist_locked(t);
 	t->state = TASK_ZOMBIE;
 	spinlock_unlock(&tasks_lock);
 	spinlock_unlock(&t->lock);
@@ -253,15 +266,21 @@ static void task_finish(task_t *t)
 	event_notify(
 	    EVENT_TASK_EXIT, t->id, (sysarg_t) t->exit.how, (sysarg_t) t->exit.status);
 	if (!has_parent)
-		task_reap(t);
+		task_put(t); /* the list's */
 }
 
-void task_detach_thread(thread_t *thread)
+void task_unlink_thread(thread_t *thread)
 {
 	task_t *task = thread->task;
 	exc_thread_cleanup(thread);
 	spinlock_lock(&task->lock);
 	list_remove(&thread->task_link);
+	spinlock_unlock(&task->lock);
+}
+
+void task_thread_gone(task_t *task)
+{
+	spinlock_lock(&task->lock);
 	bool last = --task->thread_count == 0 && task != &kernel_task;
 	if (last)
 		task->dying = true;

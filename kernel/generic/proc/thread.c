@@ -149,7 +149,8 @@ void thread_interrupt(thread_t *t)
 static void thread_destroy(thread_t *t)
 {
 	assert(t->state == THREAD_EXITED && t->switched_out);
-	task_detach_thread(t);
+	task_t *task = t->task;
+	task_unlink_thread(t);
 	spinlock_lock(&threads_lock);
 	list_remove(&t->all_link);
 	spinlock_unlock(&threads_lock);
@@ -158,11 +159,13 @@ static void thread_destroy(thread_t *t)
 	kstack_free(t->kstack, THREAD_STACK_SIZE);
 	kmem_free(&thread_cache, t);
 	/* Counted until all of it is back (the stack's shoot-down waits for
-	 * the other CPUs): a leak check that waits for the count to settle
-	 * then finds every frame free. */
+	 * the other CPUs), and its task ends only after that: whoever sees the
+	 * task's end (task_wait, on any CPU) then finds the thread counts and
+	 * frames back. */
 	spinlock_lock(&threads_lock);
 	live_threads--;
 	spinlock_unlock(&threads_lock);
+	task_thread_gone(task);
 }
 
 /** First code of every new thread (entered from the arch trampoline). */

@@ -394,21 +394,6 @@ static kernel_stats_t stats(void)
 /* The test run_checked() runs. */
 static void (*checked_fn)(void);
 
-/** The counts once the tasks and threads are back to @a before's, or after
- *  a minute: a task is gone before the last of its threads is wholly freed
- *  (on several CPUs that may finish a moment after the task's end). */
-static kernel_stats_t stats_settled(const kernel_stats_t *before)
-{
-	uint64_t start = clock_ns();
-	kernel_stats_t now = stats();
-	while ((now.tasks != before->tasks || now.threads != before->threads) &&
-	    clock_ns() - start < 60 * 1000000000ull) {
-		fibril_usleep(10000);
-		now = stats();
-	}
-	return now;
-}
-
 /** Runs checked_fn and checks that the tasks it started are gone and their
  *  threads too. Frames are not compared: this task's own heap and fibril
  *  stacks grow with the flood (the stress test checks the kernel's frames,
@@ -417,7 +402,7 @@ static void run_checked(void)
 {
 	kernel_stats_t before = stats();
 	checked_fn();
-	kernel_stats_t after = stats_settled(&before);
+	kernel_stats_t after = stats();
 	EXPECT(after.tasks == before.tasks, "tasks %llu -> %llu",
 	    (unsigned long long) before.tasks, (unsigned long long) after.tasks);
 	EXPECT(after.threads == before.threads, "threads %llu -> %llu",

@@ -732,7 +732,8 @@ int main(int argc, char *argv[])
 	task_id_t id;
 	task_wait_t wait;
 	if (child_start("touch", &id, &wait) != EOK ||
-	    !ended(&wait, TASK_EXIT_NORMAL, 0) || kernel_stats_get(&baseline) != EOK)
+	    !ended(&wait, TASK_EXIT_NORMAL, 0) || !test_child_gone(id) ||
+	    kernel_stats_get(&baseline) != EOK)
 		return 1;
 	RUN(test_pages_come_from_the_pager_once_each);
 	RUN(test_short_page_kills_the_faulting_task);

@@ -312,3 +312,28 @@ void test_task_killed_on_every_cpu_leaves_no_leak(void)
 	CHECK(ok);
 	unpin();
 }
+
+/** Kernel counts right after a task's end is seen must already be back:
+ *  the task ends only once each of its threads is freed, whichever CPU
+ *  frees it (before, a thread freed on another CPU was still counted for a
+ *  while after task_join returned, and a leak check that took its baseline
+ *  then waited for a count that never came). No waiting for a settling
+ *  count here: one reading per round. */
+void test_task_end_is_seen_after_its_threads_are_gone(void)
+{
+	unsigned n = cpus_running();
+	spawn_and_kill("--spread", n + 1); /* warms the caches and the loader */
+	kernel_stats_t base, now;
+	CHECK(stats_steady(&base));
+	for (int round = 0; round < 6; round++) {
+		spawn_and_kill("--spread", n + 1);
+		CHECK_RC(kernel_stats_get(&now), EOK);
+		bool back = now.tasks == base.tasks && now.threads == base.threads;
+		EXPECT(back, "round %d: tasks %lu -> %lu, threads %lu -> %lu", round,
+		    (unsigned long) base.tasks, (unsigned long) now.tasks,
+		    (unsigned long) base.threads, (unsigned long) now.threads);
+		if (!back)
+			break;
+	}
+	unpin();
+}

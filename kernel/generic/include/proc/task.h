@@ -129,8 +129,14 @@ static inline uint64_t task_page_root(const task_t *task)
 /** Adds @a thread to @a task; EINTR if the task is dying, ELIMIT at its
  *  QUOTA_THREADS. */
 errno_t task_attach_thread(task_t *task, struct thread *thread);
-/** Removes @a thread from its task; the last one finishes the task. */
-void task_detach_thread(struct thread *thread);
+/** Takes @a thread, which has exited, off its task's list (no kill or debug
+ *  request reaches it any more); the task still counts it. */
+void task_unlink_thread(struct thread *thread);
+/** A thread of @a task, unlinked before, is wholly freed: the task counts it
+ *  no more and the last one finishes the task, so the task's end (task_wait,
+ *  EVENT_TASK_EXIT) is seen only once each of its threads is gone from
+ *  thread_count() and its frames are free. Drops the thread's reference. */
+void task_thread_gone(task_t *task);
 /** Ends every thread of @a task; the first recorded ending (@a how) wins. */
 void task_kill(task_t *task, const task_exit_t *how);
 /** Waits up to @a timeout_ns (0: forever) for task @a id to end; ENOENT,

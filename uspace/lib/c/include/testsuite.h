@@ -43,6 +43,12 @@ _NODISCARD errno_t test_spawn_server(const char *path, uint64_t *id);
  *  those of @a baseline within 30 s (what is left after a test's children
  *  ended); if not, prints both. */
 bool test_counters_back(const kernel_stats_t *baseline);
+/** Waits (up to a minute, against a hang) in the kernel until the caller's
+ *  child @a id, spawned through the loader and seen to end (the naming
+ *  service's task_wait, which may answer as the child's phones hang up), is
+ *  wholly gone: its threads, capabilities and memory freed and no longer
+ *  counted. A baseline of the kernel's counts taken after it holds exactly. */
+bool test_child_gone(uint64_t id);
 /** Prints the summary line; the exit status for the suite (0: all passed). */
 int test_suite_end(void);
 /** The same, but the exit status is the number of failed tests. */

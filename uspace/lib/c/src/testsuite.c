@@ -135,3 +135,10 @@ errno_t test_spawn_server(const char *path, uint64_t *id)
 	rc = task_wait_task_id(*id, TASK_WAIT_RETVAL, &exit, NULL);
 	return rc == EOK && exit.how != 0 ? EIO : rc;
 }
+
+bool test_child_gone(uint64_t id)
+{
+	task_exit_t exit;
+	errno_t rc = task_join(id, &exit, 60 * 1000000ull);
+	return rc == EOK || rc == ENOENT; /* ENOENT: gone before the call */
+}
