@@ -19,6 +19,14 @@ istate_t *arch_thread_istate(thread_t *t)
 	return (istate_t *) (arch_thread_stack_top(t) - sizeof(istate_t));
 }
 
+void arch_as_switch_marked(as_t *prev, as_t *next, paddr_t root)
+{
+	unsigned cpu = CPU->id;
+	as_mark_active(next, cpu, true);
+	write_cr3(root);
+	as_mark_active(prev, cpu, false);
+}
+
 void arch_thread_init(thread_t *t)
 {
 	/* Below the user context: six callee-saved registers and the return address. */

@@ -12,6 +12,7 @@
 #include <proc/task.h>
 #include <mm/as.h>
 #include <proc/thread.h>
+#include <smp.h>
 
 void context_switch(uintptr_t *save_sp, uintptr_t new_sp);
 /** Prepares @a t's kernel stack so that the first switch to it enters thread_main(). */
@@ -42,10 +43,19 @@ static inline void arch_thread_migrate(thread_t *t)
 	fpu_release(t);
 }
 
+/** Loads page table @a root of @a next's address space in place of
+ *  @a prev's, keeping both spaces' active_cpus right (mm/tlb.c). Several
+ *  CPUs only: out of line, off the one-CPU switch. */
+void arch_as_switch_marked(as_t *prev, as_t *next, paddr_t root);
+
 /** Called just before switching from @a prev to @a next: kernel stack for
  *  entries from user mode, address space and I/O ports (when the task
- *  changes), FPU state, thread-local base. Inline: part of every switch. */
-static inline void arch_thread_switch(thread_t *prev, thread_t *next)
+ *  changes), FPU state, thread-local base. Inline: part of every switch.
+ *  With one CPU no address space is marked active: no shoot-down has a
+ *  target there, and cpu_count is final (smp_start) before the first user
+ *  table is loaded, so with several every load is marked. */
+static inline __attribute__((always_inline)) void arch_thread_switch(
+    thread_t *prev, thread_t *next)
 {
 	uintptr_t top = arch_thread_stack_top(next);
 	tss_set_kernel_stack(top);
@@ -54,10 +64,10 @@ static inline void arch_thread_switch(thread_t *prev, thread_t *next)
 	if (task != prev->task) {
 		paddr_t root = task_page_root(task);
 		if ((read_cr3() & ~0xfffull) != root) {
-			unsigned cpu = CPU->id;
-			as_mark_active(task->as, cpu, true);
-			write_cr3(root);
-			as_mark_active(prev->task->as, cpu, false);
+			if (cpu_count > 1)
+				arch_as_switch_marked(prev->task->as, task->as, root);
+			else
+				write_cr3(root);
 		}
 		if (prev->task->io_bitmap_bytes != 0 || task->io_bitmap_bytes != 0)
 			tss_set_io_bitmap(task->io_bitmap, task->io_bitmap_bytes);
