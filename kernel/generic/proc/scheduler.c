@@ -85,13 +85,10 @@ static thread_t *rq_pop(cpu_t *cpu)
 	return list_get_instance(l, thread_t, rq_link);
 }
 
-/** Whether @a cpu, which just got @a t queued, should switch: it idles or
- *  runs a lower priority. Racy read of another CPU's current: a wrong
- *  answer costs one needless IPI, or a wait until that CPU's next tick. */
 /** Whether @a t may leave its task's other threads: it is its task's only
  *  thread, or it chose its CPUs itself. The threads of a task that did not
- *  (the async framework's runners) stay together on one CPU until the
- *  framework's runners are made to serve in parallel (docs/kernel.md).
+ *  (the async framework's runners) stay together on one CPU: split, their
+ *  wake-ups of each other cross CPUs (docs/kernel.md, "Not yet").
  *  Racy read of the count: a wrong answer only delays or allows one steal. */
 static bool steal_may_split(const thread_t *t)
 {
@@ -171,6 +168,9 @@ static bool steal_candidate_exists(const cpu_t *me)
 	return false;
 }
 
+/** Whether @a cpu, which just got @a t queued, should switch: it idles or
+ *  runs a lower priority. Racy read of another CPU's current: a wrong
+ *  answer costs one needless IPI, or a wait until that CPU's next tick. */
 static bool should_preempt(const cpu_t *cpu, const thread_t *t)
 {
 	const thread_t *cur = cpu->current;

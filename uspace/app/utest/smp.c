@@ -4,11 +4,14 @@
  * area unmapped, shrunk or made read-only on one CPU must fault at once for
  * a thread of the same task on another (the TLB shoot-down); a task killed
  * while its threads run on every CPU leaves the kernel's counts as they
- * were. They hold on any number of CPUs (with one, every thread shares it);
+ * were; runnable threads that allow every CPU spread over them and keep
+ * their FPU state; a debug stop holds threads running on every CPU. They
+ * hold on any number of CPUs (with one, every thread shares it);
  * waits are bounded only against a hang, far beyond any stall of the host.
  */
 #include "utest.h"
 #include <as.h>
+#include <exc.h>
 #include <futex.h>
 #include <spinlock.h>
 #include <stdbool.h>
@@ -188,10 +191,13 @@ void test_unmap_is_shot_down_on_another_cpu(void)
  * them running; it then waits to be killed.
  */
 static volatile unsigned spread_running;
+/* Rounds of the thread pinned to CPU n (the debugger reads them). */
+static volatile uint64_t spread_rounds[64];
 
 static void spread_thread(void *arg)
 {
-	DISCARD(ok, pin((unsigned) (uintptr_t) arg));
+	unsigned cpu = (unsigned) (uintptr_t) arg;
+	DISCARD(ok, pin(cpu));
 	volatile uint64_t *mem = malloc(4096);
 	volatile double x = 1.0;
 	__atomic_add_fetch(&spread_running, 1, __ATOMIC_RELEASE);
@@ -199,6 +205,7 @@ static void spread_thread(void *arg)
 		if (mem != NULL)
 			mem[i % 512] = i;
 		x = x * 1.0000001;
+		spread_rounds[cpu] = i + 1;
 	}
 }
 
@@ -336,4 +343,151 @@ void test_task_end_is_seen_after_its_threads_are_gone(void)
 			break;
 	}
 	unpin();
+}
+
+/*
+ * Load balancing: runnable threads of one task that let the kernel place
+ * them on any CPU (thread_set_affinity with every CPU) spread over every
+ * CPU by work stealing, each keeping its FPU state wherever it is moved to
+ * (a value held in xmm6 over a spin, checked after it).
+ */
+static volatile uint64_t balance_ran_on; /* bit n: a balance thread ran on CPU n */
+static volatile unsigned balance_stop, balance_bad_fpu, balance_done;
+
+/** Holds @a value in xmm6 over @a spins pauses (the thread may be preempted
+ *  and moved meanwhile); what xmm6 holds after. */
+static uint64_t xmm6_over_a_spin(uint64_t value, unsigned spins)
+{
+	uint64_t out;
+	__asm__ volatile("movq %[v], %%xmm6\n\t"
+			 "1: pause\n\t"
+			 "dec %[n]\n\t"
+			 "jnz 1b\n\t"
+			 "movq %%xmm6, %[o]"
+			 : [o] "=r"(out), [n] "+r"(spins)
+			 : [v] "r"(value)
+			 : "xmm6", "cc");
+	return out;
+}
+
+static void balance_thread(void *arg)
+{
+	uint64_t seed = (uint64_t) (uintptr_t) arg << 32;
+	unpin(); /* every CPU: the thread chose to be placed anywhere */
+	for (uint64_t round = 1; !balance_stop; round++) {
+		if (xmm6_over_a_spin(seed + round, 20000) != seed + round)
+			__atomic_add_fetch(&balance_bad_fpu, 1, __ATOMIC_RELAXED);
+		unsigned cpu, count;
+		if (cpu_info(&cpu, &count) == EOK)
+			__atomic_fetch_or(&balance_ran_on, 1ull << cpu, __ATOMIC_RELAXED);
+	}
+	__atomic_add_fetch(&balance_done, 1, __ATOMIC_RELEASE);
+}
+
+void test_runnable_threads_spread_over_every_cpu(void)
+{
+	unsigned n = cpus_running();
+	uint64_t all = n >= 64 ? ~0ull : (1ull << n) - 1;
+	balance_ran_on = 0;
+	balance_stop = 0;
+	balance_bad_fpu = 0;
+	balance_done = 0;
+	/* New threads start beside their creator: only stealing takes them to
+	 * the other CPUs. */
+	for (unsigned i = 0; i < n; i++) {
+		CHECK_RC(thread_create(balance_thread, (void *) (uintptr_t) (i + 1),
+			     "balance", NULL),
+		    EOK);
+	}
+	uint64_t start = clock_ns();
+	while ((balance_ran_on & all) != all && clock_ns() - start < HANG_LIMIT_NS)
+		DISCARD(woken, thread_sleep(10 * MS));
+	balance_stop = 1;
+	bool ended = wait_for(&balance_done, n);
+	EXPECT((balance_ran_on & all) == all, "ran on CPUs %#llx of %#llx",
+	    (unsigned long long) balance_ran_on, (unsigned long long) all);
+	EXPECT(balance_bad_fpu == 0, "xmm6 lost %u times", balance_bad_fpu);
+	CHECK(ended);
+}
+
+/*
+ * A debug stop reaches threads running on every CPU: each spreading
+ * child's spinning thread is listed stopped with its registers, its round
+ * counter holds still while the task is stopped and moves again after the
+ * resume.
+ */
+
+/** Child @a id's spread_rounds[0 .. @a n) into @a out. */
+static bool spread_rounds_read(task_id_t id, uint64_t *out, unsigned n)
+{
+	return debug_mem_read(id, (uintptr_t) spread_rounds, out, n * sizeof(*out)) ==
+	    EOK;
+}
+
+/** Whether each of child @a id's first @a n counters passes @a from's
+ *  within HANG_LIMIT_NS. */
+static bool spread_rounds_pass(task_id_t id, const uint64_t *from, unsigned n)
+{
+	uint64_t start = clock_ns(), now[64];
+	while (clock_ns() - start < HANG_LIMIT_NS) {
+		if (!spread_rounds_read(id, now, n))
+			return false;
+		unsigned passed = 0;
+		for (unsigned i = 0; i < n; i++)
+			passed += now[i] > from[i];
+		if (passed == n)
+			return true;
+		DISCARD(woken, thread_sleep(1 * MS));
+	}
+	return false;
+}
+
+/** Whether child @a id's @a n spreading threads are listed stopped, each
+ *  with registers where the listing says it stopped; waits for them up to
+ *  HANG_LIMIT_NS. */
+static bool spreaders_stopped(task_id_t id, unsigned n)
+{
+	static exc_thread_info_t t[65];
+	uint64_t start = clock_ns();
+	for (;;) {
+		size_t count = 0, stopped = 0;
+		if (debug_threads(id, t, 65, &count) != EOK)
+			return false;
+		for (size_t i = 0; i < count; i++) {
+			exc_regs_t regs;
+			stopped += strcmp(t[i].name, "spread") == 0 &&
+			    t[i].state == EXC_THREAD_STOPPED &&
+			    debug_regs_get(id, t[i].id, &regs) == EOK &&
+			    regs.rip == t[i].ip;
+		}
+		if (stopped == n)
+			return true;
+		if (clock_ns() - start > HANG_LIMIT_NS)
+			return false;
+		DISCARD(woken, thread_sleep(1 * MS));
+	}
+}
+
+void test_debug_stop_holds_threads_on_every_cpu(void)
+{
+	unsigned n = cpus_running();
+	uint64_t zero[64] = {0}, stopped[64], later[64];
+	task_id_t id;
+	task_exit_t e;
+	CHECK_RC(task_spawn_module("utest --spread", &id), EOK);
+	CHECK(threads_made(id, n + 1));
+	CHECK(spread_rounds_pass(id, zero, n));
+	CHECK_RC(debug_stop(id), EOK);
+	bool all_stopped = spreaders_stopped(id, n);
+	bool read = spread_rounds_read(id, stopped, n);
+	DISCARD(woken, thread_sleep(20 * MS));
+	read = read && spread_rounds_read(id, later, n);
+	CHECK_RC(debug_resume(id), EOK);
+	EXPECT(all_stopped, "not every spreading thread stopped");
+	EXPECT(read && memcmp(stopped, later, n * sizeof(*later)) == 0,
+	    "a thread ran on while its task was stopped");
+	EXPECT(spread_rounds_pass(id, later, n),
+	    "not every thread went on after the resume");
+	CHECK_RC(task_kill(id), EOK);
+	CHECK_RC(task_join(id, &e, HANG_LIMIT_NS / 1000), EOK);
 }

@@ -691,6 +691,10 @@ int main(int argc, char **argv)
 	    test_task_killed_on_every_cpu_leaves_no_leak);
 	test_run("task_end_is_seen_after_its_threads_are_gone",
 	    test_task_end_is_seen_after_its_threads_are_gone);
+	test_run("runnable_threads_spread_over_every_cpu",
+	    test_runnable_threads_spread_over_every_cpu);
+	test_run("debug_stop_holds_threads_on_every_cpu",
+	    test_debug_stop_holds_threads_on_every_cpu);
 	test_run("futex_mutex_join_and_errno", test_futex_mutex_join_and_errno);
 	test_run("faulting_children_are_killed", test_faulting_children_are_killed);
 	test_run("child_exit_status_and_kill", test_child_exit_status_and_kill);
