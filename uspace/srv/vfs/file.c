@@ -317,21 +317,22 @@ static void table_drop_locked(vfs_table_t *t)
 	free(t);
 }
 
-/** Wakes the worker when task @a arg has ended. A wait that failed leaves
- *  the task's table (if still there) unwatched, for the periodic sweep. */
+/** Wakes the worker when task @a arg has ended. Whatever the wait's
+ *  outcome, the task's table (if still there) is left unwatched: the
+ *  naming service can report the end before the kernel shows the task as
+ *  a zombie (on another CPU), and a table the worker then finds alive must
+ *  stay in the periodic sweep, or its files stay open for good. */
 static errno_t table_watch_fibril(void *arg)
 {
 	task_id_t task = (task_id_t) (uintptr_t) arg;
 	task_exit_t texit;
-	errno_t rc = task_wait_task_id(
-	    task, TASK_WAIT_EXIT | TASK_WAIT_OBSERVE, &texit, NULL);
-	if (rc != EOK) {
-		fibril_mutex_lock(&tables_lock);
-		vfs_table_t *t = table_find_locked(task);
-		if (t != NULL)
-			t->watched = false;
-		fibril_mutex_unlock(&tables_lock);
-	}
+	DISCARD(sweep_covers_it, task_wait_task_id(
+	    task, TASK_WAIT_EXIT | TASK_WAIT_OBSERVE, &texit, NULL));
+	fibril_mutex_lock(&tables_lock);
+	vfs_table_t *t = table_find_locked(task);
+	if (t != NULL)
+		t->watched = false;
+	fibril_mutex_unlock(&tables_lock);
 	fibril_notify(&worker_event);
 	return EOK;
 }
