@@ -818,7 +818,7 @@ def scenario_kconsole(args):
         kconsole_command(g, "version", r"Switchboard \d+\.\d+\.\d+ \(amd64\)")
         kconsole_command(g, "uptime", r"up \d+\.\d{3} s")
         kconsole_command(g, "tasks", r"\s+0 kernel\s+\d+ running")
-        kconsole_command(g, "threads", r"kinit\s+running")
+        kconsole_command(g, "threads", r"kinit\s+running\s+\d+\s+\d+\s+\d+\.\d{3}\s+\d+\s+\d+")
         kconsole_command(g, "ipc 0", r"task 0 \(kernel\): answerbox active")
         kconsole_command(g, "caps 0", r"task 0 \(kernel\): \d+ capabilities")
         kconsole_command(g, "caps 999", r"give the id of an existing task")

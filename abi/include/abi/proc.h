@@ -112,7 +112,42 @@ typedef struct {
 	uint64_t answers_sent;
 	uint64_t answers_received;
 	uint64_t ticks; /* CPU ticks of its threads */
+	/* CPU time of all its threads, ended ones too: cycle counts (convert
+	 * with SYS_CLOCK_PARAMS, abi/clock.h) and how many of its ticks found
+	 * it in user mode (the rest: in the kernel on its behalf). */
+	uint64_t cycles;
+	uint64_t user_ticks;
 } task_info_t;
+
+/* thread_info_t.state */
+#define THREAD_INFO_NEW	    0 /* made, not started */
+#define THREAD_INFO_READY   1 /* queued for its CPU */
+#define THREAD_INFO_RUNNING 2
+#define THREAD_INFO_BLOCKED 3 /* asleep: IPC, futex, sleep, join */
+#define THREAD_INFO_EXITED  4 /* ended, not yet destroyed */
+
+/* thread_info_t.flags */
+#define THREAD_INFO_IDLE 1u /* a CPU's idle thread: its time is that CPU's idle time */
+
+/* The most threads SYS_THREAD_INFO reports in one call. */
+#define THREAD_INFO_MAX 4096
+
+/** What SYS_THREAD_INFO tells about one thread (for top and ps). The CPU
+ *  time is charged at every switch and every tick: at most a tick old,
+ *  never going backwards. */
+typedef struct {
+	uint64_t id;
+	uint64_t task_id;
+	char name[32];
+	uint32_t state;	     /* THREAD_INFO_* */
+	uint32_t cpu;	     /* where it runs or is queued (its home CPU) */
+	uint32_t priority;   /* 0 highest */
+	uint32_t flags;	     /* THREAD_INFO_IDLE */
+	uint64_t cycles;     /* cycle counts it ran (convert as task_info_t's) */
+	uint64_t ticks;	     /* ticks that found it running */
+	uint64_t user_ticks; /* of those, in user mode */
+	uint64_t switches;   /* times it was switched to */
+} thread_info_t;
 
 /** Kernel resource counts (SYS_KERNEL_STATS), for leak checks and `free`. */
 typedef struct {

@@ -134,6 +134,12 @@
  * flags, const as_pager_t *pager) an area whose pages the pager supplies. */
 #define SYS_AS_AREA_CREATE_PAGER 71
 
+/* (uint64_t task id, 0: the kernel; thread_info_t *buf, size_t max) ->
+ * the number of the task's threads (may exceed max: ask again with more
+ * room); fills up to max entries (abi/proc.h). ENOENT: no such task;
+ * EINVAL: max above THREAD_INFO_MAX; EBADMEM: buf not writable. */
+#define SYS_THREAD_INFO 66
+
 /* The wall clock (time/rtc.h): (int64_t *base_ns) nanoseconds since 1970
  * at the monotonic clock's zero; EIO when the RTC gave no valid date. */
 #define SYS_CLOCK_REALTIME 78

@@ -7,6 +7,7 @@
 #include <cpu.h>
 #include <syscall.h>
 #include <arch/asm.h>
+#include <arch/cycle.h>
 #include <cmdline.h>
 #include <console.h>
 #include <ipc/ipc.h>
@@ -94,19 +95,33 @@ static void print_thread_stop(const exc_stop_t *stop)
 		    stop->kind, (void *) stop->addr, (void *) exc_context_ip(stop->ctx));
 }
 
+/** @a t's CPU time so far, in microseconds. Read while the other CPUs are
+ *  stopped, so the running thread's uncharged stretch is added. */
+static uint64_t thread_cpu_us(const thread_t *t)
+{
+	uint64_t cycles = t->cycles;
+	if (t->state == THREAD_RUNNING && t->cpu->current == t)
+		cycles += arch_cycle_count() - t->run_start;
+	return clock_cycles_to_ns(cycles) / 1000;
+}
+
 static void print_thread(thread_t *t, void *arg)
 {
-	printf("%5llu %5llu %-16s %-8s %4d %8llu\n", (unsigned long long) t->id,
-	    (unsigned long long) t->task->id, t->name, state_name(t->state), t->priority,
-	    (unsigned long long) t->ticks);
+	uint64_t us = thread_cpu_us(t);
+	printf("%5llu %5llu %-16s %-8s %4d %3u %7llu.%03llu %7llu %7llu\n",
+	    (unsigned long long) t->id, (unsigned long long) t->task->id, t->name,
+	    state_name(t->state), t->priority, t->cpu->id,
+	    (unsigned long long) (us / 1000), (unsigned long long) (us % 1000),
+	    (unsigned long long) t->user_ticks,
+	    (unsigned long long) (t->ticks - t->user_ticks));
 	if (t->exc_stop != NULL)
 		print_thread_stop(t->exc_stop);
 }
 
 static void cmd_threads(int argc, char **argv)
 {
-	printf("%5s %5s %-16s %-8s %4s %8s\n", "id", "task", "name", "state", "prio",
-	    "ticks");
+	printf("%5s %5s %-16s %-8s %4s %3s %11s %7s %7s\n", "id", "task", "name", "state",
+	    "prio", "cpu", "cpu-ms", "utick", "ktick");
 	thread_foreach(print_thread, NULL);
 }
 
@@ -288,7 +303,8 @@ static const command_t commands[] = {
     {"version", "kernel version", cmd_version},
     {"uptime", "time since boot", cmd_uptime},
     {"tasks", "tasks with thread counts, permissions and IPC counts", cmd_tasks},
-    {"threads", "threads with state, priority and CPU ticks", cmd_threads},
+    {"threads", "threads with state, priority, CPU, CPU time and user/kernel ticks",
+	cmd_threads},
     {"cpus", "per CPU: load since boot, run queue, interrupts, IPIs, switches, steals",
 	cmd_cpus},
     {"ipc", "ipc TASK: phones, queued and dispatched calls, answers", cmd_ipc},

@@ -54,6 +54,7 @@ sysarg_t sys_module_read(
 sysarg_t sys_as_area_change_flags(sysarg_t base, sysarg_t flags);
 sysarg_t sys_task_info(sysarg_t id, sysarg_t info_out);
 sysarg_t sys_task_list(sysarg_t ids_out, sysarg_t max);
+sysarg_t sys_thread_info(sysarg_t task_id, sysarg_t buf, sysarg_t max);
 sysarg_t sys_perm_grant(sysarg_t task_id, sysarg_t perms);
 sysarg_t sys_hwres_grant(sysarg_t task_id, sysarg_t kind, sysarg_t base, sysarg_t size);
 sysarg_t sys_perm_get(sysarg_t perms_out);

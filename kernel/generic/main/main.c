@@ -76,6 +76,13 @@ static NORETURN void run_self_tests(void)
 }
 
 /** The first kernel thread: everything after start-up that may block. */
+/** A tick hook: posts what was printed with locks held (klog.c). */
+static void klog_tick(bool user)
+{
+	(void) user;
+	klog_notify();
+}
+
 static void kinit(void *arg)
 {
 	print_banner();
@@ -106,7 +113,7 @@ void kmain(uintptr_t boot_magic, uintptr_t boot_info_pa)
 	clock_init();
 	realtime_init();
 	clock_on_tick(scheduler_tick);
-	clock_on_tick(klog_notify); /* what was printed with locks held */
+	clock_on_tick(klog_tick); /* what was printed with locks held */
 	smp_start();
 	ipclog_boot(boot_info.cmdline);
 	ipc_fastpath_boot(boot_info.cmdline);

@@ -42,6 +42,7 @@
 #include <proc/task.h>
 #include <arch/asm.h>
 #include <arch/thread.h>
+#include <arch/cycle.h>
 #include <cpu.h>
 #include <panic.h>
 #include <time/timeout.h>
@@ -234,6 +235,30 @@ void scheduler_ipi_reschedule(void)
 		cpu->need_resched = true;
 }
 
+/** Charges @a prev the cycles since its stretch began and starts one for
+ *  @a next: one counter read per switch. The owning CPU (this one, both
+ *  threads' contexts live here) writes the counters (thread.h). */
+static inline __attribute__((always_inline)) void thread_charge_switch(
+    thread_t *prev, thread_t *next)
+{
+	uint64_t now = arch_cycle_count();
+	__atomic_store_n(
+	    &prev->cycles, prev->cycles + (now - prev->run_start), __ATOMIC_RELAXED);
+	next->run_start = now;
+}
+
+/** Charges the running @a t at a tick, so that readers on other CPUs see
+ *  its time grow while it runs; @a user: the tick interrupted user mode. */
+static void thread_charge_tick(thread_t *t, bool user)
+{
+	uint64_t now = arch_cycle_count();
+	__atomic_store_n(&t->cycles, t->cycles + (now - t->run_start), __ATOMIC_RELAXED);
+	t->run_start = now;
+	t->ticks++;
+	if (user)
+		t->user_ticks++;
+}
+
 static void check_stack(thread_t *t)
 {
 	if (t->kstack != NULL && *(uint64_t *) t->kstack != THREAD_STACK_CANARY)
@@ -255,6 +280,7 @@ static inline __attribute__((always_inline)) void switch_to(
 	cpu->context_switches++;
 	next->switches++;
 	next->on_cpu = true;
+	thread_charge_switch(prev, next);
 	arch_thread_switch(prev, next);
 	context_switch(&prev->context_sp, next->context_sp);
 	/* Back on prev's stack: finish the switch that resumed us. */
@@ -308,13 +334,13 @@ void scheduler_hand_off(thread_t *next)
 	switch_to(cpu, prev, next);
 }
 
-void scheduler_tick(void)
+void scheduler_tick(bool user)
 {
 	cpu_t *cpu = CPU;
 	thread_t *t = cpu->current;
 	if (t == NULL)
 		return;
-	t->ticks++;
+	thread_charge_tick(t, user);
 	if (t == cpu->idle) {
 		cpu->idle_ticks++;
 		if (cpu_count > 1 && steal_candidate_exists(cpu))

@@ -3,6 +3,7 @@
  * and permissions. A task may act on its own children; PERM_TASK extends that
  * to every task.
  */
+#include <arch/cycle.h>
 #include <cpu.h>
 #include <log/ipclog.h>
 #include <proc/program.h>
@@ -262,8 +263,14 @@ static void fill_info(task_t *t, task_info_t *info)
 	info->perms = t->perms;
 	info->zombie = t->state == TASK_ZOMBIE;
 	info->flags = t->essential ? TASK_FLAG_ESSENTIAL : 0;
-	list_foreach (t->threads, task_link, thread_t, th)
+	info->cycles = t->ended_cycles;
+	info->ticks = t->ended_ticks;
+	info->user_ticks = t->ended_user_ticks;
+	list_foreach (t->threads, task_link, thread_t, th) {
+		info->cycles += __atomic_load_n(&th->cycles, __ATOMIC_RELAXED);
 		info->ticks += th->ticks;
+		info->user_ticks += th->user_ticks;
+	}
 	/* Under t->lock: the task's last thread, on any CPU, takes the
 	 * address space away under it before destroying it (task.c). */
 	info->resident_pages = t->as != NULL ? as_resident_pages(t->as) : 0;
@@ -320,6 +327,99 @@ sysarg_t sys_task_list(sysarg_t ids_out, sysarg_t max)
 			break;
 	}
 	return (sysarg_t) task_count(); /* may exceed max: ask again with more room */
+}
+
+/** The ABI's name (THREAD_INFO_*) for a thread state. */
+static uint32_t thread_info_state(thread_state_t s)
+{
+	switch (s) {
+	case THREAD_NEW:
+		return THREAD_INFO_NEW;
+	case THREAD_READY:
+		return THREAD_INFO_READY;
+	case THREAD_RUNNING:
+		return THREAD_INFO_RUNNING;
+	case THREAD_BLOCKED:
+		return THREAD_INFO_BLOCKED;
+	default:
+		return THREAD_INFO_EXITED;
+	}
+}
+
+/** What SYS_THREAD_INFO tells about @a th (its task's lock held: it stays
+ *  in the task). Its counters are another CPU's: read racily (thread.h). */
+static void fill_thread_info(const thread_t *th, thread_info_t *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->id = th->id;
+	info->task_id = th->task->id;
+	str_lcpy(info->name, th->name, sizeof(info->name));
+	info->state = thread_info_state(__atomic_load_n(&th->state, __ATOMIC_RELAXED));
+	info->cpu = __atomic_load_n(&th->cpu, __ATOMIC_RELAXED)->id;
+	info->priority = (uint32_t) th->priority;
+	info->flags = th->cpu->idle == th ? THREAD_INFO_IDLE : 0;
+	info->cycles = __atomic_load_n(&th->cycles, __ATOMIC_RELAXED);
+	if (th == THREAD) /* our own: the stretch so far too (this CPU's) */
+		info->cycles += arch_cycle_count() - th->run_start;
+	info->ticks = th->ticks;
+	info->user_ticks = th->user_ticks;
+	info->switches = th->switches;
+}
+
+#define THREAD_INFO_BATCH 8
+
+/** Fills @a out with up to THREAD_INFO_BATCH threads of @a t after the
+ *  first @a skip; returns how many; *@a total: the task's thread count. */
+static size_t thread_info_batch(task_t *t, size_t skip, thread_info_t *out, size_t *total)
+{
+	size_t n = 0, i = 0;
+	spinlock_lock(&t->lock);
+	list_foreach (t->threads, task_link, thread_t, th) {
+		if (i++ < skip)
+			continue;
+		if (n == THREAD_INFO_BATCH)
+			break;
+		fill_thread_info(th, &out[n++]);
+	}
+	*total = t->thread_count;
+	spinlock_unlock(&t->lock);
+	return n;
+}
+
+/** Copies up to @a max thread records of @a t to @a buf in batches (user
+ *  memory may fault, so never under the task's lock); returns the task's
+ *  thread count or an error. */
+static sysarg_t thread_info_copy(task_t *t, uintptr_t buf, size_t max)
+{
+	thread_info_t batch[THREAD_INFO_BATCH];
+	size_t total = 0;
+	size_t done = 0;
+	do {
+		size_t n = thread_info_batch(t, done, batch, &total);
+		n = MIN(n, max - done);
+		errno_t rc = copy_to_uspace(
+		    buf + done * sizeof(thread_info_t), batch, n * sizeof(thread_info_t));
+		if (rc != EOK)
+			return (sysarg_t) rc;
+		done += n;
+		if (n < THREAD_INFO_BATCH)
+			break;
+	} while (done < max);
+	return (sysarg_t) total;
+}
+
+sysarg_t sys_thread_info(sysarg_t task_id, sysarg_t buf, sysarg_t max)
+{
+	if (max > THREAD_INFO_MAX)
+		return (sysarg_t) EINVAL;
+	if (!uspace_range_ok(buf, max * sizeof(thread_info_t)))
+		return (sysarg_t) EBADMEM;
+	task_t *t = task_find(task_id);
+	if (t == NULL)
+		return (sysarg_t) ENOENT;
+	sysarg_t rc = thread_info_copy(t, buf, max);
+	task_put(t);
+	return rc;
 }
 
 sysarg_t sys_kernel_stats(sysarg_t out)

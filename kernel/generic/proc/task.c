@@ -275,6 +275,10 @@ void task_unlink_thread(thread_t *thread)
 	exc_thread_cleanup(thread);
 	spinlock_lock(&task->lock);
 	list_remove(&thread->task_link);
+	/* Off its CPU for good (switched_out): its counters are final. */
+	task->ended_cycles += thread->cycles;
+	task->ended_ticks += thread->ticks;
+	task->ended_user_ticks += thread->user_ticks;
 	spinlock_unlock(&task->lock);
 }
 

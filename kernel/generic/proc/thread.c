@@ -5,6 +5,7 @@
 #include <proc/thread.h>
 #include <arch/asm.h>
 #include <arch/thread.h>
+#include <arch/cycle.h>
 #include <cpu.h>
 #include <log/ipclog.h>
 #include <mm/frame.h>
@@ -282,6 +283,7 @@ static void idle_init(thread_t *idle, cpu_t *cpu, void *stack)
 	*(uint64_t *) idle->kstack = THREAD_STACK_CANARY;
 	idle->priority = PRIORITY_COUNT; /* below every run queue; never queued */
 	idle->state = THREAD_RUNNING;
+	idle->run_start = arch_cycle_count(); /* its CPU's time starts here */
 	cpu->idle = idle;
 }
 

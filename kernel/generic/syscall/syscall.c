@@ -73,6 +73,7 @@ static const syscall_fn_t syscall_table[SYSCALL_COUNT] = {
     SYSCALL(SYS_CAP_REVOKE, sys_cap_revoke),
     SYSCALL(SYS_CAP_INFO, sys_cap_info),
     SYSCALL(SYS_IRQ_ACK, sys_irq_ack),
+    SYSCALL(SYS_THREAD_INFO, sys_thread_info),
     SYSCALL(SYS_AS_AREA_CREATE_PAGER, sys_as_area_create_pager),
     SYSCALL(SYS_CLOCK_REALTIME, sys_clock_realtime),
 };

@@ -18,16 +18,16 @@
 static uint64_t tsc_base;
 static uint64_t ns_per_tsc_32;	/* nanoseconds per TSC tick, 32.32 fixed point */
 static volatile uint64_t ticks; /* written by CPU 0 only */
-static void (*tick_hooks[TICK_HOOKS_MAX])(void);
+static void (*tick_hooks[TICK_HOOKS_MAX])(bool user);
 
-void clock_tick(void)
+void clock_tick(bool user)
 {
 	cpu_t *cpu = CPU;
 	cpu->interrupts++;
 	if (cpu->id == 0)
 		ticks++; /* one CPU counts: the tick is a unit of global time */
 	for (size_t i = 0; i < TICK_HOOKS_MAX && tick_hooks[i] != NULL; i++)
-		tick_hooks[i]();
+		tick_hooks[i](user);
 }
 
 void clock_init(void)
@@ -40,12 +40,16 @@ void clock_init(void)
 	arch_timer_init(HZ);
 }
 
+uint64_t clock_cycles_to_ns(uint64_t cycles)
+{
+	return (uint64_t) (((unsigned __int128) cycles * ns_per_tsc_32) >> 32);
+}
+
 uint64_t clock_ns(void)
 {
 	if (ns_per_tsc_32 == 0)
 		return ticks * NSEC_PER_TICK;
-	uint64_t delta = rdtsc() - tsc_base;
-	return (uint64_t) (((unsigned __int128) delta * ns_per_tsc_32) >> 32);
+	return clock_cycles_to_ns(rdtsc() - tsc_base);
 }
 
 bool clock_tsc_params(uint64_t *tsc_base_out, uint64_t *ns_per_tsc_32_out)
@@ -67,7 +71,7 @@ void clock_delay_ns(uint64_t ns)
 		cpu_relax();
 }
 
-void clock_on_tick(void (*fn)(void))
+void clock_on_tick(void (*fn)(bool user))
 {
 	for (size_t i = 0; i < TICK_HOOKS_MAX; i++) {
 		if (tick_hooks[i] == NULL) {

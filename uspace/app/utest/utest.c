@@ -710,5 +710,10 @@ int main(int argc, char **argv)
 	test_run("thread_and_memory_quotas", test_thread_and_memory_quotas);
 	test_run("events_have_several_subscribers", test_events_have_several_subscribers);
 	test_run("capability_rights_system_calls", test_capability_rights_system_calls);
+	test_run("thread_info_bad_input_gets_clear_errors",
+	    test_thread_info_bad_input_gets_clear_errors);
+	test_run("thread_cpu_time_grows_while_it_runs",
+	    test_thread_cpu_time_grows_while_it_runs);
+	test_run("every_cpu_has_an_idle_thread", test_every_cpu_has_an_idle_thread);
 	return test_suite_end_count();
 }

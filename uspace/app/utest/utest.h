@@ -1,6 +1,7 @@
 /*
  * utest's parts: the quota tests (quota.c), the capability-rights test
- * (caps.c) and the tests of several CPUs (smp.c) beside the rest (utest.c).
+ * (caps.c), the tests of several CPUs (smp.c) and the CPU-time tests
+ * (cputime.c) beside the rest (utest.c).
  */
 #ifndef UTEST_H
 #define UTEST_H
@@ -9,6 +10,11 @@
 
 /* caps.c */
 void test_capability_rights_system_calls(void);
+
+/* cputime.c */
+void test_thread_info_bad_input_gets_clear_errors(void);
+void test_thread_cpu_time_grows_while_it_runs(void);
+void test_every_cpu_has_an_idle_thread(void);
 
 /* quota.c */
 void test_quotas_are_inherited_and_only_lowered(void);

@@ -128,7 +128,7 @@ void interrupt_dispatch(istate_t *istate)
 		preempt_if_allowed(istate);
 	} else if (v == VECTOR_TIMER) {
 		lapic_eoi();
-		clock_tick();
+		clock_tick(istate_from_user(istate));
 		preempt_if_allowed(istate);
 	} else if (v >= VECTOR_IPI_BASE && v < VECTOR_IPI_END) {
 		lapic_eoi();

@@ -48,8 +48,10 @@ static inline bool scheduler_may_hand_off(const thread_t *next)
  *  CPU has woken the current thread since it blocked, both are left to the
  *  scheduler instead (schedule()). */
 void scheduler_hand_off(thread_t *next);
-/** The tick: charges the current thread and requests preemption at slice end. */
-void scheduler_tick(void);
+/** The tick: charges the current thread its cycles and the tick (a user
+ *  tick if @a user: it interrupted user mode), and requests preemption at
+ *  slice end. */
+void scheduler_tick(bool user);
 /** Preempts at interrupt return if requested (interrupted context had IF set). */
 void scheduler_preempt_point(void);
 

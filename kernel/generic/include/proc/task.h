@@ -61,6 +61,11 @@ typedef struct task {
 	cap_table_t caps;
 	answerbox_t box;
 	ipc_stats_t ipc_stats;
+	/* CPU time of its threads that have ended (under lock): a live
+	 * thread's own counters join these when it leaves the task. */
+	uint64_t ended_cycles;
+	uint64_t ended_ticks;
+	uint64_t ended_user_ticks;
 	/* I/O ports the task may use: a TSS-style bitmap (bit clear = allowed)
 	 * covering ports below io_bitmap_bytes * 8; NULL: none. */
 	uint8_t *io_bitmap;

@@ -109,7 +109,16 @@ typedef struct thread {
 	uint64_t exc_self;
 	struct exc_stop *exc_stop;
 
-	uint64_t ticks; /* ticks spent running */
+	/* CPU time. Owner: the CPU running the thread, which alone writes these
+	 * fields, with interrupts off and only while the thread is its current
+	 * one (switch_to and scheduler_tick, proc/scheduler.c). Other CPUs read
+	 * them racily, one aligned word at a time: `cycles` is charged at every
+	 * switch and every tick, so a reader sees a total at most a tick old
+	 * that never goes backwards. */
+	uint64_t cycles;     /* cycle counts (arch_cycle_count) charged so far */
+	uint64_t run_start;  /* the count when the uncharged stretch began */
+	uint64_t ticks;	     /* ticks that found it running */
+	uint64_t user_ticks; /* of those, ticks that interrupted user mode */
 	uint64_t switches;
 } thread_t;
 

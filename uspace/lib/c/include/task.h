@@ -128,6 +128,12 @@ _NODISCARD errno_t task_get_info(task_id_t id, task_info_t *info);
 /** Stores the ids of up to @a max tasks in @a ids and the number of tasks
  *  there are in *@a count (more than @a max: ask again with more room). */
 _NODISCARD errno_t task_list(uint64_t *ids, size_t max, size_t *count);
+/** Stores records of up to @a max threads of task @a id (0: the kernel, whose
+ *  threads include each CPU's idle thread) in @a buf, and the number of
+ *  threads the task has in *@a count (more than @a max: ask again with more
+ *  room). ENOENT: no such task; EINVAL: @a max above THREAD_INFO_MAX. */
+_NODISCARD errno_t thread_info_list(
+    task_id_t id, thread_info_t *buf, size_t max, size_t *count);
 /** The kernel's resource counts (abi/proc.h) in *@a stats. */
 _NODISCARD errno_t kernel_stats_get(kernel_stats_t *stats);
 /** Kills task @a id (ends with TASK_EXIT_KILLED). */

@@ -31,6 +31,9 @@ struct tm {
 
 /** Nanoseconds on the monotonic clock (since boot). */
 uint64_t clock_ns(void);
+/** Nanoseconds @a cycles cycle counts last (the CPU times of abi/proc.h);
+ *  0 where the kernel keeps time without the TSC. */
+uint64_t clock_cycles_to_ns(uint64_t cycles);
 
 /** Nanoseconds since 1970 UTC into @a ns: EOK, or EIO when the machine's
  *  RTC gave no valid date at boot. */

@@ -97,6 +97,15 @@ errno_t task_list(uint64_t *ids, size_t max, size_t *count)
 	return EOK;
 }
 
+errno_t thread_info_list(task_id_t id, thread_info_t *buf, size_t max, size_t *count)
+{
+	int64_t n = (int64_t) syscall3(SYS_THREAD_INFO, id, (sysarg_t) buf, max);
+	if (n < 0)
+		return (errno_t) n;
+	*count = (size_t) n;
+	return EOK;
+}
+
 errno_t kernel_stats_get(kernel_stats_t *stats)
 {
 	return (errno_t) syscall1(SYS_KERNEL_STATS, (sysarg_t) stats);

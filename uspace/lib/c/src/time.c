@@ -10,6 +10,7 @@
 #include <common/datetime.h>
 #include <errno.h>
 #include <libarch/cpu.h>
+#include <stdbool.h>
 #include <syscall.h>
 #include <stdio.h>
 #include <time.h>
@@ -32,16 +33,26 @@ static int params_load(void)
 	return state;
 }
 
-uint64_t clock_ns(void)
+/** Whether the kernel's clock runs on the TSC (params then valid). */
+static bool params_tsc(void)
 {
 	int state = __atomic_load_n(&params_state, __ATOMIC_ACQUIRE);
 	if (state == PARAMS_UNKNOWN)
 		state = params_load();
-	if (state == PARAMS_TSC) {
-		uint64_t delta = arch_tsc() - params.tsc_base;
-		return (
-		    uint64_t) (((unsigned __int128) delta * params.ns_per_tsc_32) >> 32);
-	}
+	return state == PARAMS_TSC;
+}
+
+uint64_t clock_cycles_to_ns(uint64_t cycles)
+{
+	if (!params_tsc())
+		return 0;
+	return (uint64_t) (((unsigned __int128) cycles * params.ns_per_tsc_32) >> 32);
+}
+
+uint64_t clock_ns(void)
+{
+	if (params_tsc())
+		return clock_cycles_to_ns(arch_tsc() - params.tsc_base);
 	uint64_t ns = 0;
 	syscall1(SYS_CLOCK_GET, (sysarg_t) &ns);
 	return ns;
