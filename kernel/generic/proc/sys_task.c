@@ -350,14 +350,18 @@ static uint32_t thread_info_state(thread_state_t s)
  *  in the task). Its counters are another CPU's: read racily (thread.h). */
 static void fill_thread_info(const thread_t *th, thread_info_t *info)
 {
+	const cpu_t *cpu = __atomic_load_n(&th->cpu, __ATOMIC_RELAXED);
+	bool idle = cpu->idle == th;
 	memset(info, 0, sizeof(*info));
 	info->id = th->id;
 	info->task_id = th->task->id;
 	str_lcpy(info->name, th->name, sizeof(info->name));
 	info->state = thread_info_state(__atomic_load_n(&th->state, __ATOMIC_RELAXED));
-	info->cpu = __atomic_load_n(&th->cpu, __ATOMIC_RELAXED)->id;
+	if (idle && cpu->current != th)
+		info->state = THREAD_INFO_READY; /* the kernel keeps it RUNNING */
+	info->cpu = cpu->id;
 	info->priority = (uint32_t) th->priority;
-	info->flags = th->cpu->idle == th ? THREAD_INFO_IDLE : 0;
+	info->flags = idle ? THREAD_INFO_IDLE : 0;
 	info->cycles = __atomic_load_n(&th->cycles, __ATOMIC_RELAXED);
 	if (th == THREAD) /* our own: the stretch so far too (this CPU's) */
 		info->cycles += arch_cycle_count() - th->run_start;

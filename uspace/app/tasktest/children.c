@@ -11,6 +11,10 @@
  *   env E...       ends with 0 if its environment is exactly E... in order
  *   server NAME    registers service NAME (TT_IFACE), reports ready with
  *                  task_retval(0) and answers TT_PING with its task id
+ *   spin NAME      renames itself NAME and uses the CPU until killed (a
+ *                  known busy task for top's test); it yields every
+ *                  millisecond, so the tasks it shares the CPU with get
+ *                  their turns at once, not a slice later
  */
 #include "tasktest.h"
 #include <as.h>
@@ -23,6 +27,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <task.h>
+#include <thread.h>
+#include <time.h>
 #include <unistd.h>
 
 const char *const tricky_args[] = {
@@ -102,6 +108,20 @@ static int try_hardware(void)
 	return mem == EOK && io == EOK && irq == EOK ? 0 : 1;
 }
 
+#define SPIN_TURN_NS 1000000ull
+
+static int spin_named(const char *name)
+{
+	if (task_set_name(name) != EOK)
+		return 1;
+	for (;;) {
+		uint64_t end = clock_ns() + SPIN_TURN_NS;
+		while (clock_ns() < end)
+			;
+		thread_yield();
+	}
+}
+
 int child_main(int argc, char *argv[])
 {
 	const char *mode = argc > 2 ? argv[2] : "";
@@ -126,6 +146,8 @@ int child_main(int argc, char *argv[])
 	}
 	if (strcmp(mode, "server") == 0 && argc > 3)
 		return run_server(argv[3]);
+	if (strcmp(mode, "spin") == 0 && argc > 3)
+		return spin_named(argv[3]);
 	printf("tasktest child: unknown mode %s\n", mode);
 	return 2;
 }

@@ -29,8 +29,8 @@ void test_thread_info_bad_input_gets_clear_errors(void)
 	CHECK_RC(thread_info_list(999999, buf, THREADS, &n), ENOENT);
 	CHECK_RC(thread_info_list(self, buf, THREAD_INFO_MAX + 1, &n), EINVAL);
 	CHECK_RC(syscall3(SYS_THREAD_INFO, self, (sysarg_t) buf, 1ull << 60), EINVAL);
-	const uint64_t bad[] = {KERNEL_PTR, UNMAPPED, USER_END - 8, UINT64_MAX - 8,
-	    (uint64_t) readonly_info};
+	const uint64_t bad[] = {
+	    KERNEL_PTR, UNMAPPED, USER_END - 8, UINT64_MAX - 8, (uint64_t) readonly_info};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		CHECK_RC(syscall3(SYS_THREAD_INFO, self, bad[i], 1), EBADMEM);
 	CHECK(readonly_info[0] == 'r' && readonly_info[2] == '\0');
