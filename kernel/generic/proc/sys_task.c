@@ -373,26 +373,25 @@ static void fill_thread_info(const thread_t *th, thread_info_t *info)
 #define THREAD_INFO_BATCH 8
 
 /** Fills @a out with up to THREAD_INFO_BATCH threads of @a t after the
- *  first @a skip; returns how many; *@a total: the task's thread count. */
+ *  first @a skip; returns how many; *@a total: the threads on its list
+ *  (not thread_count, which counts a thread until it is wholly freed). */
 static size_t thread_info_batch(task_t *t, size_t skip, thread_info_t *out, size_t *total)
 {
 	size_t n = 0, i = 0;
 	spinlock_lock(&t->lock);
 	list_foreach (t->threads, task_link, thread_t, th) {
-		if (i++ < skip)
-			continue;
-		if (n == THREAD_INFO_BATCH)
-			break;
-		fill_thread_info(th, &out[n++]);
+		if (i++ >= skip && n < THREAD_INFO_BATCH)
+			fill_thread_info(th, &out[n++]);
 	}
-	*total = t->thread_count;
 	spinlock_unlock(&t->lock);
+	*total = i;
 	return n;
 }
 
 /** Copies up to @a max thread records of @a t to @a buf in batches (user
- *  memory may fault, so never under the task's lock); returns the task's
- *  thread count or an error. */
+ *  memory may fault, so never under the task's lock); returns the number of
+ *  its threads, or an error. Threads that come and go between batches may
+ *  be missed, but every record below min(result, max) is filled. */
 static sysarg_t thread_info_copy(task_t *t, uintptr_t buf, size_t max)
 {
 	thread_info_t batch[THREAD_INFO_BATCH];
@@ -409,7 +408,7 @@ static sysarg_t thread_info_copy(task_t *t, uintptr_t buf, size_t max)
 		if (n < THREAD_INFO_BATCH)
 			break;
 	} while (done < max);
-	return (sysarg_t) total;
+	return (sysarg_t) (done < max ? done : MAX(total, done));
 }
 
 sysarg_t sys_thread_info(sysarg_t task_id, sysarg_t buf, sysarg_t max)
