@@ -49,6 +49,8 @@ CASES = {
     "vfs-read-1k": (5000, "HelenOS 1 KiB VFS read ~107,000"),
     "irq-notify": (None, "serial THR-empty IRQ raised to the notification handler"),
     "ping-loopback": (None, "ICMP echo to 127.0.0.1 and its reply through netsrv (sendto + recvfrom)"),
+    "ipc-roundtrip-combined-same-cpu": (None, "the combined round trip, both pinned to CPU 0 of two"),
+    "ipc-roundtrip-combined-cross-cpu": (None, "client on CPU 0, server pinned to CPU 1 (IPI wake-ups)"),
     "boot-to-user-space": (30_000_000, "from power-on; HelenOS: 18 s wall to the shell"),
     "boot-to-shell-prompt": (30_000_000, "from power-on to the shell's first prompt"),
     "boot-firmware-and-loader": (None, "SeaBIOS and GRUB, before the kernel"),
@@ -77,12 +79,12 @@ KERNEL_ENTRY = r"^boot: kernel entered at (\d+) TSC ticks"
 BOOT_WALL_TARGET = 1.0
 
 
-def boot(args, name, cmdline):
+def boot(args, name, cmdline, smp=1):
     """Boots one benchmark task; returns its serial output and QEMU's status."""
     extra = ["-icount", "shift=0,align=off,sleep=off"] if args.accel == "tcg" else []
     log = os.path.join("build", "test-logs", f"bench-{name}.log")
     with Guest(args.iso, log, cmdline, qemu=args.qemu, accel=args.accel,
-               mem=args.mem, extra=extra) as g:
+               mem=args.mem, smp=smp, extra=extra) as g:
         g.expect(r"^bench: done \((ok|failed)\)$", 600)
         return g.output, g.wait_exit(60)
 
@@ -156,9 +158,13 @@ def run(args):
     parse_cases(output, results)
     output, status5 = boot(args, "net", NET_BOOT)
     parse_cases(output, results)
-    for s in (status, status2, status3, status4, status5):
+    output, status6 = boot(args, "smp", "testtask=bench testargs=--smp", smp=2)
+    parse_cases(output, results)
+    for s in (status, status2, status3, status4, status5, status6):
         if s != QEMU_EXIT_PASS:
             return results, s
+    if scaling(args, results) != 0:
+        return results, None
     if args.nolog_iso and ipc_log_overhead(args, results) != QEMU_EXIT_PASS:
         return results, None
     if boot_to_shell(args, results) != 0:
@@ -248,6 +254,54 @@ def side_by_side(args, results):
         results["side-by-side-error"] = f"{type(e).__name__}: {e}"
 
 
+# The scaling run: pairs of client thread and server task, each pair pinned
+# to one CPU (uspace/app/bench/smp.c), with this many round trips per pair.
+SCALING_PAIRS = 2
+SCALING_ROUNDS = 20000
+SCALING_GOAL = 1.7  # #23: throughput on 2 CPUs over 1 CPU
+SCALING_LINE = (r"^bench: scaling pairs=(\d+) cpus=(\d+) rounds=(\d+) ns=(\d+) errors=(\d+) "
+                r"busy=([\d,]*)$")
+
+
+def scaling_boot(args, cpus, pairs):
+    """One scaling run under multi-threaded TCG without -icount (wall-clock
+    time): (ns, busy list) or None."""
+    accel = "tcg,thread=multi" if args.accel == "tcg" else args.accel
+    log = os.path.join("build", "test-logs", f"bench-scaling-{cpus}.log")
+    cmdline = f"testtask=bench testargs=--scaling,{pairs},{SCALING_ROUNDS}"
+    with Guest(args.iso, log, cmdline, qemu=args.qemu, accel=accel, mem=args.mem,
+               smp=cpus) as g:
+        g.expect(r"^bench: done \((ok|failed)\)$", 600)
+        m = re.search(SCALING_LINE, g.output, re.MULTILINE)
+        if g.wait_exit(60) != QEMU_EXIT_PASS or not m or int(m.group(5)) != 0:
+            return None
+        return int(m.group(4)), m.group(6)
+
+
+def scaling(args, results):
+    """SCALING_PAIRS pairs on 1 CPU and on 2, in turn, twice each; the best
+    time of each (other work on the host only adds to it) and their ratio
+    (results["scaling"]); 4 pairs on 4 CPUs for the record. 1 if a run
+    failed."""
+    best = {}
+    for cpus in (1, 2, 1, 2, 4):
+        r = scaling_boot(args, cpus, SCALING_PAIRS if cpus < 4 else 4)
+        if r is None:
+            print(f"bench: the scaling run on {cpus} CPUs failed; see "
+                  f"build/test-logs/bench-scaling-{cpus}.log", file=sys.stderr)
+            return 1
+        if cpus not in best or r[0] < best[cpus][0]:
+            best[cpus] = r
+    per_round = {c: best[c][0] / ((SCALING_PAIRS if c < 4 else 4) * SCALING_ROUNDS)
+                 for c in best}
+    results["scaling"] = {
+        "pairs": SCALING_PAIRS, "rounds": SCALING_ROUNDS,
+        "ns": {c: best[c][0] for c in best}, "busy": {c: best[c][1] for c in best},
+        "ratio-2": round(per_round[1] / per_round[2], 2),
+        "ratio-4": round(per_round[1] / per_round[4], 2)}
+    return 0
+
+
 def boot_wall_seconds(args):
     """Seconds of wall-clock time from starting QEMU (plain TCG, no -icount)
     to the first prompt of make run's image: the best of three boots, since
@@ -329,6 +383,16 @@ def print_table(results, unit):
               f"{'-':>10}  {h['requests']} requests of websrv's index page by "
               f"{h['clients']} keep-alive clients over loopback in {h['ms']} ms "
               f"(wall clock, plain TCG: a figure for this run)")
+    s = results.get("scaling")
+    if s:
+        met = "ok" if s["ratio-2"] >= SCALING_GOAL else "MISSED"
+        print(f"{'scaling-2-cpus':28} {s['ratio-2']:>11.2f}x {'':>10} {'':>10} "
+              f"{SCALING_GOAL:>9}x  {met}  throughput of {s['pairs']} pinned client/server "
+              f"pairs, 2 CPUs over 1 (multi-threaded TCG, wall clock, best of two each; "
+              f"busy % per CPU {s['busy'][1]} / {s['busy'][2]})")
+        print(f"{'scaling-4-cpus':28} {s['ratio-4']:>11.2f}x {'':>10} {'':>10} {'-':>10}  "
+              f"4 pairs on 4 vCPUs over 1 CPU, for the record (this host has "
+              f"{os.cpu_count()} cores; busy % {s['busy'][4]})")
     if "memory-in-use-kib" in results:
         print(f"{'memory in use at start':28} {results['memory-in-use-kib']:>9} KiB")
     if "memory-at-prompt-kib" in results:

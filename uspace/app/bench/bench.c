@@ -14,7 +14,8 @@
  * and the VFS, in a boot of their own (testinit=ns,vfs,tmpfs testtask=bench
  * testargs=--system): share-in (share.c), the VFS (vfs.c) and the IRQ
  * notification latency (irq.c). `bench --net` (testargs=--net) the
- * network's (net.c).
+ * network's (net.c). `bench --smp` and `bench --scaling` run on several
+ * CPUs (smp.c).
  */
 #include "bench.h"
 #include <abi/bench.h>
@@ -29,10 +30,10 @@
 #include <thread.h>
 #include <getopt.h>
 
-#define USAGE "[--system | --net] (make bench boots it with testtask=bench)"
+#define USAGE "[--system | --net | --smp | --scaling PAIRS ROUNDS] (make bench boots it with testtask=bench)"
 /* First words of its own modes (children it starts, ...). */
 static const char *const own_words[] = {
-    "--server", "--share-server", "--system", "--net", NULL};
+    "--server", "--share-server", "--system", "--net", "--smp", "--scaling", NULL};
 
 static void op_null_syscall(void *arg)
 {
@@ -61,8 +62,7 @@ static void op_ping_plain(void *arg)
 	    (errno_t) __syscall_ipc(SYS_IPC_WAIT, r) != EOK || r[0] != IPC_EVENT_ANSWER);
 }
 
-/** One round trip with the combined call: send and wait for this answer. */
-static void op_ping_combined(void *arg)
+void bench_ping_combined(void *arg)
 {
 	cap_handle_t phone = *(cap_handle_t *) arg;
 	sysarg_t r[10] = {phone, BENCH_PING, 1, 2, 3, 4, 5, 0x1234, 0};
@@ -85,9 +85,12 @@ static void echo_answer(sysarg_t r[10], bool combined, bool *have)
 		__syscall_ipc(SYS_IPC_ANSWER, r);
 }
 
-/** Server: answers every request with the plain calls or the combined one. */
-static int serve(bool combined)
+/** Server: answers every request with the plain calls or the combined one;
+ *  on CPU @a cpu only, unless it is negative. */
+static int serve(bool combined, int cpu)
 {
+	if (cpu >= 0 && thread_set_affinity(1ull << cpu) != EOK)
+		return 3;
 	sysarg_t r[10] = {1, IPC_M_CONNECT_TO_ME, BENCH_IFACE, 0, 0, 0, 0, 7};
 	if ((errno_t) __syscall_ipc(SYS_IPC_CALL, r) != EOK)
 		return 1;
@@ -111,8 +114,7 @@ static int serve(bool combined)
 	}
 }
 
-/** Starts a server and accepts its registration; returns the phone to it. */
-static cap_handle_t start_server(const char *mode)
+cap_handle_t bench_server_start(const char *mode)
 {
 	char cmd[64];
 	snprintf(cmd, sizeof(cmd), "bench --server %s", mode);
@@ -132,7 +134,7 @@ static cap_handle_t start_server(const char *mode)
 	}
 }
 
-static void stop_server(cap_handle_t phone)
+void bench_server_stop(cap_handle_t phone)
 {
 	sysarg_t r[10] = {phone, IPC_HANGUP_RELEASE};
 	__syscall_ipc(SYS_IPC_HANGUP, r);
@@ -140,16 +142,16 @@ static void stop_server(cap_handle_t phone)
 
 static int ipc_cases(void)
 {
-	cap_handle_t plain = start_server("plain");
+	cap_handle_t plain = bench_server_start("plain");
 	if (plain == CAP_NULL)
 		return 1;
 	bench_measure("ipc-roundtrip-plain", op_ping_plain, &plain);
-	stop_server(plain);
-	cap_handle_t combined = start_server("combined");
+	bench_server_stop(plain);
+	cap_handle_t combined = bench_server_start("combined");
 	if (combined == CAP_NULL)
 		return 1;
-	bench_measure("ipc-roundtrip-combined", op_ping_combined, &combined);
-	stop_server(combined);
+	bench_measure("ipc-roundtrip-combined", bench_ping_combined, &combined);
+	bench_server_stop(combined);
 	return 0;
 }
 
@@ -192,7 +194,8 @@ int main(int argc, char **argv)
 	if (cmd_check_words(argc, argv, USAGE, own_words, &status))
 		return status;
 	if (argc > 2 && strcmp(argv[1], "--server") == 0)
-		return serve(strcmp(argv[2], "combined") == 0);
+		return serve(
+		    strcmp(argv[2], "combined") == 0, argc > 3 ? atoi(argv[3]) : -1);
 	if (argc > 1 && strcmp(argv[1], "--share-server") == 0)
 		return share_server_main();
 	int rc;
@@ -200,6 +203,10 @@ int main(int argc, char **argv)
 		rc = system_cases();
 	else if (argc > 1 && strcmp(argv[1], "--net") == 0)
 		rc = net_cases();
+	else if (argc > 1 && strcmp(argv[1], "--smp") == 0)
+		rc = smp_cases();
+	else if (argc > 3 && strcmp(argv[1], "--scaling") == 0)
+		rc = scaling_case(atoi(argv[2]), atoi(argv[3]));
 	else if (argc > 1) {
 		printf("bench: unknown option %s\n", argv[1]);
 		return 2;

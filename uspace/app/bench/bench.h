@@ -35,4 +35,21 @@ int net_cases(void);
 /** A page of a pager area served by this task's own pager. */
 int pagein_cases(void);
 
+/** Starts `bench --server MODE` (MODE: "plain" or "combined", then
+ *  optionally the CPU it is to run on) and accepts its registration;
+ *  returns the phone to it, CAP_NULL on failure. */
+cap_handle_t bench_server_start(const char *mode);
+/** Hangs up @a phone: its server ends. */
+void bench_server_stop(cap_handle_t phone);
+/** One round trip with the combined call to the server on *(cap_handle_t *)
+ *  @a arg: send and wait for this answer. */
+void bench_ping_combined(void *arg);
+/** The combined raw round trip with client and server pinned to one CPU
+ *  and to two (needs two CPUs: make bench boots it with -smp 2). */
+int smp_cases(void);
+/** @a pairs client threads and server tasks, pair i pinned to CPU i mod
+ *  the number of CPUs, @a rounds checked combined round trips each; prints
+ *  the wall-clock time (bench: scaling ... ns=N). */
+int scaling_case(int pairs, int rounds);
+
 #endif

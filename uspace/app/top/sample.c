@@ -51,7 +51,8 @@ static errno_t task_threads(uint64_t id, thread_info_t **out, size_t *count)
 		free(buf);
 		if (rc != EOK)
 			return rc;
-		room = n + ROOM_SLACK < THREAD_INFO_MAX ? n + ROOM_SLACK : THREAD_INFO_MAX;
+		room = n + ROOM_SLACK < THREAD_INFO_MAX ? n + ROOM_SLACK
+							: THREAD_INFO_MAX;
 	}
 }
 
@@ -170,7 +171,8 @@ static void rows_deltas(top_row_t *rows, size_t n, const top_row_t *old, size_t 
 {
 	for (size_t i = 0; i < n; i++) {
 		const top_row_t *o = row_find(old, old_n, rows[i].id);
-		uint64_t before = o != NULL && o->cycles <= rows[i].cycles ? o->cycles : 0;
+		uint64_t before = o != NULL && o->cycles <= rows[i].cycles ? o->cycles
+									   : 0;
 		rows[i].delta = rows[i].cycles - before;
 	}
 }

@@ -36,17 +36,17 @@
 	"  -d SECONDS  the interval (default 1; fractions like 0.5 allowed)\n" \
 	"  -n COUNT    print COUNT snapshots and exit (else: redraw until q)"
 
-#define NS_PER_MS	1000000ull
-#define NS_PER_SEC	1000000000ull
-#define DELAY_MAX_MS	3600000ull
-#define COUNT_MAX	1000000ul
-#define SCREEN_ROWS	18 /* interactive: rows shown below the CPU lines */
-#define KEY_POLL_MS	50
-#define CLEAR_SCREEN	"\x1b[H\x1b[2J"
+#define NS_PER_MS    1000000ull
+#define NS_PER_SEC   1000000000ull
+#define DELAY_MAX_MS 3600000ull
+#define COUNT_MAX    1000000ul
+#define SCREEN_ROWS  18 /* interactive: rows shown below the CPU lines */
+#define KEY_POLL_MS  50
+#define CLEAR_SCREEN "\x1b[H\x1b[2J"
 
 typedef struct {
-	bool threads;	   /* -t */
-	uint64_t delay_ms; /* -d */
+	bool threads;	     /* -t */
+	uint64_t delay_ms;   /* -d */
 	unsigned long count; /* -n; 0: interactive */
 } top_opts_t;
 
@@ -67,7 +67,8 @@ static void print_cpus(const top_sample_t *s, uint64_t wall_ns)
 			continue;
 		unsigned long idle = share_x10(t->delta, wall_ns);
 		unsigned long busy = idle >= 1000 ? 0 : 1000 - idle;
-		printf("cpu%-2u %3lu.%lu%% busy\n", (unsigned) t->cpu, busy / 10, busy % 10);
+		printf(
+		    "cpu%-2u %3lu.%lu%% busy\n", (unsigned) t->cpu, busy / 10, busy % 10);
 	}
 }
 
@@ -93,13 +94,15 @@ static const char *user_text(const top_row_t *r, char *buf, size_t size)
 {
 	if (r->ticks == 0)
 		return "-";
-	snprintf(buf, size, "%llu", (unsigned long long) (r->user_ticks * 100 / r->ticks));
+	snprintf(
+	    buf, size, "%llu", (unsigned long long) (r->user_ticks * 100 / r->ticks));
 	return buf;
 }
 
 static const char *state_text(uint32_t state)
 {
-	static const char *const names[] = {"new", "ready", "running", "blocked", "exited"};
+	static const char *const names[] = {
+	    "new", "ready", "running", "blocked", "exited"};
 	return state < sizeof(names) / sizeof(names[0]) ? names[state] : "?";
 }
 
@@ -116,9 +119,9 @@ static void print_thread(const top_row_t *r, uint64_t wall_ns)
 {
 	char tbuf[24], ubuf[8];
 	unsigned long pct = share_x10(r->delta, wall_ns);
-	printf("%8llu %6llu %-16s %-7s %3u %3lu.%lu %8s %5s\n", (unsigned long long) r->id,
-	    (unsigned long long) r->task_id, r->name, state_text(r->state),
-	    (unsigned) r->cpu, pct / 10, pct % 10,
+	printf("%8llu %6llu %-16s %-7s %3u %3lu.%lu %8s %5s\n",
+	    (unsigned long long) r->id, (unsigned long long) r->task_id, r->name,
+	    state_text(r->state), (unsigned) r->cpu, pct / 10, pct % 10,
 	    time_text(r->cycles, tbuf, sizeof(tbuf)), user_text(r, ubuf, sizeof(ubuf)));
 }
 
@@ -258,7 +261,7 @@ static bool parse_count(const char *text, unsigned long *count)
 /** Reads the options into @a o; false on a bad one (reported). */
 static bool parse_options(int argc, char **argv, top_opts_t *o)
 {
-	*o = (top_opts_t) {.threads = false, .delay_ms = 1000, .count = 0};
+	*o = (top_opts_t){.threads = false, .delay_ms = 1000, .count = 0};
 	int opt;
 	while ((opt = getopt(argc, argv, "td:n:")) != -1) {
 		bool ok = true;
@@ -271,8 +274,8 @@ static bool parse_options(int argc, char **argv, top_opts_t *o)
 		else
 			return false;
 		if (!ok) {
-			fprintf(stderr, "%s: bad value for -%c: %s\n", cmd_name(argv[0]), opt,
-			    optarg);
+			fprintf(stderr, "%s: bad value for -%c: %s\n", cmd_name(argv[0]),
+			    opt, optarg);
 			cmd_usage_error(argv[0], USAGE);
 			return false;
 		}
