@@ -61,15 +61,19 @@ def _row(m, threads):
             "pct": int(m[4]) * 10 + int(m[5]), "ms": int(m[6]) * 1000 + int(m[7])}
 
 
-def check_task_snapshots(snaps):
-    """Problems of two `top -n 2` snapshots with the busy task running."""
+def check_task_snapshots(snaps, cpus):
+    """Problems of two `top -n 2` snapshots with the busy task running, on
+    @cpus CPUs."""
     if len(snaps) != 2:
         return [f"{len(snaps)} snapshots, not 2"]
     problems = []
     times = []
     for i, s in enumerate(snaps):
-        if len(s["cpu"]) != s["cpus"] or s["cpus"] < 1:
-            problems.append(f"snapshot {i}: {len(s['cpu'])} CPU lines for {s['cpus']} CPUs")
+        if list(s["cpu"]) != list(range(cpus)) or s["cpus"] != cpus:
+            problems.append(f"snapshot {i}: CPU lines {list(s['cpu'])}, {s['cpus']} CPUs "
+                            f"named, {cpus} running")
+        elif max(s["cpu"].values()) == 0:
+            problems.append(f"snapshot {i}: no CPU busy while {SPIN_NAME} runs")
         if len(s["rows"]) != s["tasks"]:
             problems.append(f"snapshot {i}: {len(s['rows'])} rows for {s['tasks']} tasks")
         pcts = [r["pct"] for r in s["rows"]]
@@ -86,15 +90,24 @@ def check_task_snapshots(snaps):
 
 
 def scenario_top(args):
+    return run_top(args, "top", 1)
+
+
+def scenario_top_smp2(args):
+    """The same on two CPUs (multi-threaded TCG): a busy line for each."""
+    return run_top(args, "top-smp2", 2, accel="tcg,thread=multi")
+
+
+def run_top(args, name, cpus, **kw):
     tr = _tr()
     problems = []
-    with tr.guest(args, "top", "") as g:
+    with tr.guest(args, name, "", smp=cpus, **kw) as g:
         tr.wait_shell_prompt(g)
         tr.shell_run(g, f"tasktest --child spin {SPIN_NAME} &\r", [])
         start = g.pos
         tr.shell_run(g, "top -n 2 -d 1\r", [r"^top: ", r"^top: "], timeout=120)
         snaps = parse_snapshots(g.output[start:g.pos])
-        problems += check_task_snapshots(snaps)
+        problems += check_task_snapshots(snaps, cpus)
         spin = [r for r in snaps[-1]["rows"] if r["name"] == SPIN_NAME] if snaps else []
         start = g.pos
         tr.shell_run(g, "top -t -n 1 -d 0.5\r", [r"^top: "], timeout=120)
@@ -113,4 +126,5 @@ def scenario_top(args):
 
 SCENARIOS = [
     ("top", scenario_top),
+    ("top-smp2", scenario_top_smp2),
 ]

@@ -92,7 +92,8 @@ static void scaling_client(void *arg)
 	while (!__atomic_load_n(c->go, __ATOMIC_ACQUIRE))
 		thread_yield();
 	for (int i = 0; i < c->rounds && c->errors == 0; i++) {
-		if (!scaling_round_trip(c->phone, ((sysarg_t) c->cpu << 32) | (sysarg_t) i))
+		if (!scaling_round_trip(
+			c->phone, ((sysarg_t) c->cpu << 32) | (sysarg_t) i))
 			c->errors++;
 	}
 }
@@ -126,8 +127,8 @@ static void idle_cycles(uint64_t *idle)
 
 /** "B0,B1...": each CPU's busy percent over @a ns, from the idle time
  *  between @a before and @a after, into @a buf. */
-static const char *busy_text(const uint64_t *before, const uint64_t *after,
-    unsigned cpus, uint64_t ns, char *buf, size_t size)
+static const char *busy_text(const uint64_t *before, const uint64_t *after, unsigned cpus,
+    uint64_t ns, char *buf, size_t size)
 {
 	size_t len = 0;
 	buf[0] = '\0';
@@ -146,7 +147,8 @@ static int scaling_run(scaling_client_t *c, int pairs, uint64_t *ns)
 	thread_id_t ids[SCALING_PAIRS_MAX];
 	int started = 0;
 	for (; started < pairs; started++) {
-		if (thread_create(scaling_client, &c[started], "client", &ids[started]) != EOK)
+		if (thread_create(scaling_client, &c[started], "client", &ids[started]) !=
+		    EOK)
 			break;
 	}
 	while (*c[0].ready < started)
@@ -170,7 +172,7 @@ int scaling_case(int pairs, int rounds)
 	volatile int ready = 0, go = 0;
 	scaling_client_t c[SCALING_PAIRS_MAX];
 	for (int i = 0; i < pairs; i++)
-		c[i] = (scaling_client_t) {.rounds = rounds, .ready = &ready, .go = &go};
+		c[i] = (scaling_client_t){.rounds = rounds, .ready = &ready, .go = &go};
 	uint64_t ns = 0, idle0[CPUS_SHOWN] = {0}, idle1[CPUS_SHOWN] = {0};
 	int failed = scaling_servers(c, pairs, cpus);
 	idle_cycles(idle0);
@@ -184,8 +186,8 @@ int scaling_case(int pairs, int rounds)
 			bench_server_stop(c[i].phone);
 	}
 	char busy[CPUS_SHOWN * 5];
-	printf("bench: scaling pairs=%d cpus=%u rounds=%d ns=%llu errors=%d busy=%s\n", pairs,
-	    cpus, rounds, (unsigned long long) ns, errors,
+	printf("bench: scaling pairs=%d cpus=%u rounds=%d ns=%llu errors=%d busy=%s\n",
+	    pairs, cpus, rounds, (unsigned long long) ns, errors,
 	    busy_text(idle0, idle1, cpus, ns, busy, sizeof(busy)));
 	return failed || errors != 0;
 }

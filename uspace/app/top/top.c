@@ -42,6 +42,7 @@
 #define COUNT_MAX    1000000ul
 #define SCREEN_ROWS  18 /* interactive: rows shown below the CPU lines */
 #define KEY_POLL_MS  50
+#define CPUS_MAX     64 /* the kernel's CPU_MAX */
 #define CLEAR_SCREEN "\x1b[H\x1b[2J"
 
 typedef struct {
@@ -58,18 +59,15 @@ static unsigned long share_x10(uint64_t cycles, uint64_t wall_ns)
 	return (unsigned long) (clock_cycles_to_ns(cycles) * 1000 / wall_ns);
 }
 
-/** The per-CPU lines: each CPU's busy share, from its idle thread. */
-static void print_cpus(const top_sample_t *s, uint64_t wall_ns)
+/** The idle thread of CPU @a cpu in @a s, or NULL. */
+static const top_row_t *idle_thread(const top_sample_t *s, uint32_t cpu)
 {
 	for (size_t i = 0; i < s->thread_count; i++) {
 		const top_row_t *t = &s->threads[i];
-		if (!(t->flags & THREAD_INFO_IDLE))
-			continue;
-		unsigned long idle = share_x10(t->delta, wall_ns);
-		unsigned long busy = idle >= 1000 ? 0 : 1000 - idle;
-		printf(
-		    "cpu%-2u %3lu.%lu%% busy\n", (unsigned) t->cpu, busy / 10, busy % 10);
+		if ((t->flags & THREAD_INFO_IDLE) && t->cpu == cpu)
+			return t;
 	}
+	return NULL;
 }
 
 static size_t cpu_count(const top_sample_t *s)
@@ -78,6 +76,22 @@ static size_t cpu_count(const top_sample_t *s)
 	for (size_t i = 0; i < s->thread_count; i++)
 		n += (s->threads[i].flags & THREAD_INFO_IDLE) != 0;
 	return n;
+}
+
+/** The per-CPU lines in CPU order: each CPU's busy share, what its idle
+ *  thread did not use. */
+static void print_cpus(const top_sample_t *s, uint64_t wall_ns)
+{
+	size_t left = cpu_count(s);
+	for (uint32_t cpu = 0; left > 0 && cpu < CPUS_MAX; cpu++) {
+		const top_row_t *t = idle_thread(s, cpu);
+		if (t == NULL)
+			continue;
+		left--;
+		unsigned long idle = share_x10(t->delta, wall_ns);
+		unsigned long busy = idle >= 1000 ? 0 : 1000 - idle;
+		printf("cpu%-2u %3lu.%lu%% busy\n", (unsigned) cpu, busy / 10, busy % 10);
+	}
 }
 
 /** "12.345": @a cycles of CPU time in seconds, in @a buf. */
