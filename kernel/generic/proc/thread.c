@@ -283,7 +283,6 @@ static void idle_init(thread_t *idle, cpu_t *cpu, void *stack)
 	*(uint64_t *) idle->kstack = THREAD_STACK_CANARY;
 	idle->priority = PRIORITY_COUNT; /* below every run queue; never queued */
 	idle->state = THREAD_RUNNING;
-	idle->run_start = arch_cycle_count(); /* its CPU's time starts here */
 	cpu->idle = idle;
 }
 
@@ -311,6 +310,8 @@ void thread_become_idle(void)
 	if (cpu->idle == NULL)
 		idle_init(&boot_idle, cpu, boot_stack_bottom);
 	cpu->current = cpu->idle;
+	/* Read here, on its own CPU: its time is charged against this count. */
+	cpu->idle->run_start = arch_cycle_count();
 	for (;;) {
 		irq_disable();
 		if (cpu->ready_mask != 0)
