@@ -505,6 +505,15 @@ SHELL_STEPS = [
      "/tmp # "),
     ("taskdump-spinner-fg", "fg\r", [], None),
     ("taskdump-spinner-killed", "\x03", ["killed"], "/tmp # "),
+    # A server blocked in its async wait: stopped there, with its backtrace
+    # through the wait's system call to the fibril the runner loop runs in.
+    ("taskdump-server", "exctest --child server &\r", [], "/tmp # "),
+    ("taskdump-blocked", "priv taskdump exctest\r",
+     ["(exctest)", "stopped in a system call", "rip ", "#0 ", "#1 0x", " in runner_loop+",
+      " in __fibril_entry+"],
+     "/tmp # "),
+    ("taskdump-server-fg", "fg\r", [], None),
+    ("taskdump-server-killed", "\x03", ["killed"], "/tmp # "),
     ("pipe-three", "echo one two three | cat | cat > /tmp/p\r", [], "/tmp # "),
     ("pipe-result", "cat /tmp/p\r", ["\none two three\r"], "/tmp # "),
     ("pipe-ls", "ls /app | cat\r", ["hello"], "/tmp # "),

@@ -53,6 +53,15 @@
 #define EXC_THREAD_STOPPED 1 /* stopped by EXC_DEBUG_STOP */
 #define EXC_THREAD_FAULTED 2 /* stopped at a fault, waiting for its handler */
 
+/* exc_thread_info_t.kind of a STOPPED thread: where it waits. */
+#define EXC_STOPPED_AT_EXIT 0 /* on its way to user mode (registers writable) */
+/* Inside a system call that blocks (an IPC or futex wait): its registers are
+ * those saved at the call's entry (rax the call's number, or its result once
+ * it has one; an IPC wait's event may already be in rdi..r15) and read-only
+ * (SYS_DEBUG_REGS_SET: EBUSY). When the call ends while the task is stopped,
+ * the thread stops on its way out (EXC_STOPPED_AT_EXIT). */
+#define EXC_STOPPED_IN_SYSCALL 1
+
 /** A user thread's registers (amd64), as saved when it entered the kernel. */
 typedef struct {
 	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
@@ -64,7 +73,7 @@ typedef struct {
 typedef struct {
 	uint64_t id;
 	uint32_t state; /* EXC_THREAD_* */
-	uint32_t kind;	/* FAULTED: EXC_KIND_* */
+	uint32_t kind;	/* FAULTED: EXC_KIND_*; STOPPED: EXC_STOPPED_* */
 	uint64_t fault_addr;
 	uint64_t ip; /* STOPPED, FAULTED: where */
 	char name[32];

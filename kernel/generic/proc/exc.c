@@ -12,6 +12,16 @@
  * references owned by the task or thread (taken by exc_handler_set, dropped
  * when replaced or by exc_*_cleanup); a fault takes its own reference for
  * the time of the call.
+ *
+ * A thread of a stopped task is seen as stopped (exc_thread_stop_get) when
+ * it waits at a stop point or a fault (thread->exc_stop), or while it is off
+ * its CPU (asleep or preempted) inside a full-path system call
+ * (thread->syscall_regs): it leaves the kernel only through a stop point's
+ * check, and from that check to user mode it runs with interrupts off and
+ * keeps its mark until the stop point has published its exc_stop. So a
+ * thread seen so has not passed the check and will wait there, and a thread
+ * woken while its task is stopped is never seen running. A thread on a CPU
+ * in the kernel is seen running until it reaches its stop point.
  */
 #include <proc/exc.h>
 #include <arch/asm.h>
@@ -186,6 +196,21 @@ bool exc_fault(exc_context_t *ctx, unsigned kind, uintptr_t addr, const char *wh
 	if (answer.args[0] != EXC_RESUME)
 		kill_for(ctx, kind, addr, what, NULL, EOK);
 	resume_apply(ctx, &answer);
+	return true;
+}
+
+bool exc_thread_stop_get(thread_t *t, exc_stop_t *view)
+{
+	if (t->exc_stop != NULL) {
+		*view = *t->exc_stop;
+		return true;
+	}
+	exc_context_t *ctx = __atomic_load_n(&t->syscall_regs, __ATOMIC_ACQUIRE);
+	if (ctx == NULL || !__atomic_load_n(&t->task->debug_stop, __ATOMIC_ACQUIRE) ||
+	    __atomic_load_n(&t->state, __ATOMIC_ACQUIRE) == THREAD_RUNNING)
+		return false;
+	*view = (exc_stop_t){
+	    .state = EXC_THREAD_STOPPED, .kind = EXC_STOPPED_IN_SYSCALL, .ctx = ctx};
 	return true;
 }
 

@@ -112,13 +112,13 @@ static void thread_info_fill(thread_t *t, exc_thread_info_t *info)
 	memset(info, 0, sizeof(*info));
 	info->id = t->id;
 	str_lcpy(info->name, t->name, sizeof(info->name));
-	exc_stop_t *stop = t->exc_stop;
-	if (stop == NULL)
+	exc_stop_t stop;
+	if (!exc_thread_stop_get(t, &stop))
 		return;
-	info->state = stop->state;
-	info->kind = stop->kind;
-	info->fault_addr = stop->addr;
-	info->ip = exc_context_ip(stop->ctx);
+	info->state = stop.state;
+	info->kind = stop.kind;
+	info->fault_addr = stop.addr;
+	info->ip = exc_context_ip(stop.ctx);
 }
 
 sysarg_t sys_debug_threads(sysarg_t task_id, sysarg_t buf, sysarg_t max)
@@ -149,9 +149,11 @@ sysarg_t sys_debug_threads(sysarg_t task_id, sysarg_t buf, sysarg_t max)
 }
 
 /** Runs @a fn on the saved registers of stopped thread @a thread_id of task
- *  @a task_id (with its lock held: the thread stays stopped meanwhile). */
+ *  @a task_id (with its lock held: the thread stays stopped meanwhile).
+ *  EBUSY: the thread runs, or with @a writing, it is stopped inside a system
+ *  call (which writes its result into them on the way out). */
 static errno_t with_stopped_context(sysarg_t task_id, sysarg_t thread_id,
-    errno_t (*fn)(exc_context_t *ctx, exc_regs_t *regs), exc_regs_t *regs)
+    errno_t (*fn)(exc_context_t *ctx, exc_regs_t *regs), exc_regs_t *regs, bool writing)
 {
 	task_t *task;
 	errno_t rc = debug_task_get(task_id, &task);
@@ -159,9 +161,12 @@ static errno_t with_stopped_context(sysarg_t task_id, sysarg_t thread_id,
 		return rc;
 	spinlock_lock(&task->lock);
 	thread_t *t = exc_thread_find_locked(task, thread_id);
-	rc = t == NULL ? ENOENT : t->exc_stop == NULL ? EBUSY : EOK;
+	exc_stop_t stop;
+	rc = t == NULL ? ENOENT : !exc_thread_stop_get(t, &stop) ? EBUSY : EOK;
+	if (rc == EOK && writing && t->exc_stop == NULL)
+		rc = EBUSY;
 	if (rc == EOK)
-		rc = fn(t->exc_stop->ctx, regs);
+		rc = fn(stop.ctx, regs);
 	spinlock_unlock(&task->lock);
 	task_put(task);
 	return rc;
@@ -184,7 +189,7 @@ sysarg_t sys_debug_regs_get(sysarg_t task_id, sysarg_t thread_id, sysarg_t regs_
 	memset(&regs, 0, sizeof(regs));
 	errno_t rc = copy_to_uspace(regs_out, &regs, sizeof(regs)); /* probe first */
 	if (rc == EOK)
-		rc = with_stopped_context(task_id, thread_id, context_get, &regs);
+		rc = with_stopped_context(task_id, thread_id, context_get, &regs, false);
 	if (rc == EOK)
 		rc = copy_to_uspace(regs_out, &regs, sizeof(regs));
 	return (sysarg_t) rc;
@@ -195,7 +200,7 @@ sysarg_t sys_debug_regs_set(sysarg_t task_id, sysarg_t thread_id, sysarg_t regs_
 	exc_regs_t regs;
 	errno_t rc = copy_from_uspace(&regs, regs_in, sizeof(regs));
 	if (rc == EOK)
-		rc = with_stopped_context(task_id, thread_id, context_set, &regs);
+		rc = with_stopped_context(task_id, thread_id, context_set, &regs, true);
 	return (sysarg_t) rc;
 }
 

@@ -17,6 +17,7 @@
 #include <exc.h>
 #include <fibril.h>
 #include <getopt.h>
+#include <ns.h>
 #include <stdlib.h>
 #include <string.h>
 #include <task.h>
@@ -24,16 +25,18 @@
 #include <thread.h>
 
 #define USAGE "(a test program; make test boots it with testtask=exctest)"
-static const char *const own_words[] = {"--child", NULL};
 
-#define EXCTEST_PATH "/app/exctest"
-#define UNMAPPED     0x0000600000000000ull
-#define NONCANONICAL 0x8000000000000000ull
-#define KERNEL_IP    0xffffffff80100000ull
-#define WAIT_USEC    (30 * 1000 * 1000ull)
-#define PF_PRESENT   0x1
-#define PF_WRITE     0x2
-#define PF_USER	     0x4
+#define EXCTEST_PATH  "/app/exctest"
+#define UNMAPPED      0x0000600000000000ull
+#define NONCANONICAL  0x8000000000000000ull
+#define KERNEL_IP     0xffffffff80100000ull
+#define WAIT_USEC     (30 * 1000 * 1000ull)
+#define PF_PRESENT    0x1
+#define PF_WRITE      0x2
+#define PF_USER	      0x4
+#define CHILD_SERVICE "exctsrv" /* served by the child of mode "server" */
+#define CS_IFACE      0x6578
+#define CS_INCREMENT  (IPC_FIRST_USER_METHOD + 1) /* answers arg1 + 1 */
 
 /* The faulting instructions, each between a start and an end label. */
 extern char ud_start[], ud_end[], div_start[], div_end[], gp_start[], gp_end[];
@@ -504,6 +507,113 @@ static void test_debug_stop_catches_a_thread_leaving_an_ipc_wait(void)
 	debug_stop_on_the_way_out("wait-loop");
 }
 
+/** Polls (up to 30 s) until every thread of @a id is stopped; the list in
+ *  @a t (at most @a max), its length in @a n. */
+static bool all_threads_stopped(task_id_t id, exc_thread_info_t *t, size_t max, size_t *n)
+{
+	for (int i = 0; i < 30000; i++) {
+		size_t stopped = 0;
+		if (debug_threads(id, t, max, n) == EOK && *n >= 1 && *n <= max) {
+			for (size_t k = 0; k < *n; k++)
+				stopped += t[k].state == EXC_THREAD_STOPPED;
+			if (stopped == *n)
+				return true;
+		}
+		fibril_usleep(1000);
+	}
+	return false;
+}
+
+/** Whether every thread of @a id is stopped at this moment, one of them on
+ *  its way out of a system call (its wait has ended). */
+static bool all_stopped_one_at_exit(task_id_t id)
+{
+	exc_thread_info_t t[8];
+	size_t n = 0;
+	if (debug_threads(id, t, 8, &n) != EOK || n == 0 || n > 8)
+		return false;
+	size_t at_exit = 0;
+	for (size_t k = 0; k < n; k++) {
+		if (t[k].state != EXC_THREAD_STOPPED)
+			return false;
+		at_exit += t[k].kind == EXC_STOPPED_AT_EXIT;
+	}
+	return at_exit > 0;
+}
+
+/** Polls (up to 30 s) until all_stopped_one_at_exit(@a id). */
+static bool wait_ends_stopped(task_id_t id)
+{
+	for (int i = 0; i < 30000; i++) {
+		if (all_stopped_one_at_exit(id))
+			return true;
+		fibril_usleep(1000);
+	}
+	return false;
+}
+
+/** Each thread of @a t is stopped inside a system call with its registers
+ *  of the call's entry, which may be read but not written. */
+static void blocked_threads_check(task_id_t id, const exc_thread_info_t *t, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		EXPECT(t[k].kind == EXC_STOPPED_IN_SYSCALL, "thread %llu: kind %u",
+		    (unsigned long long) t[k].id, t[k].kind);
+		exc_regs_t regs;
+		CHECK_RC(debug_regs_get(id, t[k].id, &regs), EOK);
+		EXPECT(regs.rip == t[k].ip && regs.rip >= USER_ADDRESS_MIN &&
+			regs.rsp >= USER_ADDRESS_MIN && regs.rbp != 0,
+		    "rip %#llx (listed %#llx) rsp %#llx rbp %#llx",
+		    (unsigned long long) regs.rip, (unsigned long long) t[k].ip,
+		    (unsigned long long) regs.rsp, (unsigned long long) regs.rbp);
+		CHECK_RC(debug_regs_set(id, t[k].id, &regs), EBUSY);
+	}
+}
+
+/* A server blocked in its async wait is shown stopped there once its task
+ * is stopped (before, it was listed as running, without registers, until a
+ * call woke it); a call that ends the wait meanwhile is not served until the
+ * task goes on. */
+static void test_debug_stop_shows_a_thread_blocked_in_a_system_call(void)
+{
+	task_id_t id;
+	task_wait_t wait;
+	CHECK_RC(child_start("server", &id, &wait), EOK);
+	errno_t rc;
+	async_sess_t *sess = service_connect_blocking(
+	    service_id_from_name(CHILD_SERVICE), CS_IFACE, 0, &rc);
+	CHECK(sess != NULL);
+	async_exch_t *exch = async_exchange_begin(sess);
+	CHECK(exch != NULL);
+	sysarg_t out = 0;
+	CHECK_RC(async_req_1_1(exch, CS_INCREMENT, 41, &out), EOK);
+	CHECK(out == 42);
+	CHECK_RC(debug_stop(id), EOK);
+	exc_thread_info_t t[8];
+	size_t n = 0;
+	EXPECT(all_threads_stopped(id, t, 8, &n), "%zu threads, not all stopped", n);
+	blocked_threads_check(id, t, n);
+	ipc_call_t answer;
+	aid_t req = async_send_1(exch, CS_INCREMENT, 7, &answer);
+	EXPECT(wait_ends_stopped(id), "the wait did not end in a stop");
+	for (int i = 0; i < 20; i++) {
+		EXPECT(all_stopped_one_at_exit(id), "a thread runs after its wait ended");
+		fibril_usleep(5000);
+	}
+	CHECK_RC(async_wait_timeout(req, &rc, 0), ETIMEOUT);
+	CHECK_RC(debug_resume(id), EOK);
+	async_wait_for(req, &rc);
+	CHECK_RC(rc, EOK);
+	EXPECT(ipc_get_arg1(&answer) == 8, "answer %llu",
+	    (unsigned long long) ipc_get_arg1(&answer));
+	async_exchange_end(exch);
+	CHECK_RC(async_hangup(sess), EOK);
+	CHECK_RC(task_kill(id), EOK);
+	task_exit_t exit;
+	CHECK_RC(task_wait(&wait, &exit, NULL), EOK);
+	CHECK(exit.how == TASK_EXIT_KILLED);
+}
+
 /* Only one's children, or with PERM_DEBUG: the naming service (task 1) is
  * not ours; the child checks that it may not debug us. */
 static void test_debugging_needs_a_child_or_the_permission(void)
@@ -686,30 +796,46 @@ static int child_exit(void)
 	return 0;
 }
 
-static int child_main(const char *mode)
+static void child_serve_call(ipc_call_t *call, void *arg)
 {
-	static const struct {
-		const char *name;
-		int (*fn)(void);
-	} modes[] = {{"page", child_page}, {"dying-handler", child_dying_handler},
-	    {"self", child_self}, {"spin", child_spin}, {"noperm", child_noperm},
-	    {"exit", child_exit}, {"crash", child_crash}, {"stopper", child_stopper},
-	    {"debugger", child_debugger}, {"sleep-loop", child_sleep_loop},
-	    {"wait-loop", child_wait_loop}};
-	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
-		if (strcmp(mode, modes[i].name) == 0)
-			return modes[i].fn();
-	}
-	return 100;
+	if (ipc_get_imethod(call) == CS_INCREMENT)
+		DISCARD(answer, async_answer_1(call, EOK, ipc_get_arg1(call) + 1));
+	else
+		DISCARD(answer, async_answer_0(call, ENOTSUP));
 }
+
+static void child_serve(ipc_call_t *icall, void *arg)
+{
+	async_serve(icall, child_serve_call, NULL);
+}
+
+/* Waits for calls in a known function (taskdump's scenario looks for it). */
+static __attribute__((noinline)) void serve_here(void)
+{
+	async_manager();
+}
+
+static int child_server(void)
+{
+	if (service_register(
+		service_id_from_name(CHILD_SERVICE), CS_IFACE, child_serve, NULL) != EOK)
+		return 2;
+	serve_here();
+	return 1;
+}
+
+static const test_child_t children[] = {{"page", child_page},
+    {"dying-handler", child_dying_handler}, {"self", child_self}, {"spin", child_spin},
+    {"noperm", child_noperm}, {"exit", child_exit}, {"crash", child_crash},
+    {"stopper", child_stopper}, {"debugger", child_debugger},
+    {"sleep-loop", child_sleep_loop}, {"wait-loop", child_wait_loop},
+    {"server", child_server}};
 
 int main(int argc, char *argv[])
 {
 	int status;
-	if (cmd_check_words(argc, argv, USAGE, own_words, &status))
+	if (test_program_start(argc, argv, USAGE, TEST_CHILDREN(children), &status))
 		return status;
-	if (argc > 2 && strcmp(argv[1], "--child") == 0)
-		return child_main(argv[2]);
 	fibril_event_initialize(&queue_event);
 	async_set_exception_handler(exception_handler, NULL);
 	test_suite_start("exctest");
@@ -741,6 +867,7 @@ int main(int argc, char *argv[])
 	RUN(test_debug_stop_read_and_resume);
 	RUN(test_debug_stop_catches_a_thread_leaving_a_light_system_call);
 	RUN(test_debug_stop_catches_a_thread_leaving_an_ipc_wait);
+	RUN(test_debug_stop_shows_a_thread_blocked_in_a_system_call);
 	RUN(test_debugging_needs_a_child_or_the_permission);
 	RUN(test_perm_debug_reads_any_task_but_names_no_handler);
 	RUN(test_a_dead_debuggers_stop_is_lifted);

@@ -32,7 +32,6 @@
 #include <vfs.h>
 
 #define USAGE "(a test program; make test boots it with testtask=pagertest)"
-static const char *const own_words[] = {"--child", NULL};
 
 #define PAGERTEST_PATH "/app/pagertest"
 #define SERVICE	       "pgrtest"  /* served by this task */
@@ -700,29 +699,16 @@ static int child_past_end(void)
 	return map[2 * PAGE] == 0xff ? 4 : 5; /* not reached: the pager refuses */
 }
 
-static int child_main(const char *mode)
-{
-	static const struct {
-		const char *name;
-		int (*fn)(void);
-	} modes[] = {{"touch", child_touch}, {"fault", child_fault},
-	    {"fault-dying", child_fault_dying}, {"dying-pager", child_dying_pager},
-	    {"take", child_take}, {"syscall", child_syscall}, {"self", child_self},
-	    {"past-end", child_past_end}};
-	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
-		if (strcmp(mode, modes[i].name) == 0)
-			return modes[i].fn();
-	}
-	return 100;
-}
+static const test_child_t children[] = {{"touch", child_touch}, {"fault", child_fault},
+    {"fault-dying", child_fault_dying}, {"dying-pager", child_dying_pager},
+    {"take", child_take}, {"syscall", child_syscall}, {"self", child_self},
+    {"past-end", child_past_end}};
 
 int main(int argc, char *argv[])
 {
 	int status;
-	if (cmd_check_words(argc, argv, USAGE, own_words, &status))
+	if (test_program_start(argc, argv, USAGE, TEST_CHILDREN(children), &status))
 		return status;
-	if (argc > 2 && strcmp(argv[1], "--child") == 0)
-		return child_main(argv[2]);
 	fibril_event_initialize(&request_event);
 	test_suite_start("pagertest");
 	if (service_register(service_id_from_name(SERVICE), PT_IFACE, serve, NULL) != EOK)

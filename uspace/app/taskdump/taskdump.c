@@ -3,8 +3,10 @@
  * prints each thread's registers and symbolic backtrace (symbols from the
  * program's ELF file), and lets it go on. Through the debug interface
  * (exc.h): a task may dump its children, and with PERM_DEBUG (the shell
- * holds it and hands it on) any task. A thread blocked in a system call
- * does not stop; it is listed as running.
+ * holds it and hands it on) any task. A thread blocked in an IPC or futex
+ * wait is shown stopped there, with the registers of the call's entry; one
+ * blocked in a light system call (a sleep, a task wait) is listed as
+ * running, without registers.
  */
 #include <backtrace.h>
 #include <exc.h>
@@ -52,7 +54,7 @@ static errno_t task_arg(const char *text, task_id_t *id)
 }
 
 /** Waits until every thread of @a id has stopped (or the tries run out:
- *  those blocked in the kernel never do); the list in @a t. */
+ *  those blocked in a light system call never do); the list in @a t. */
 static errno_t threads_stopped(task_id_t id, exc_thread_info_t *t, size_t *n)
 {
 	for (int i = 0; i < STOP_TRIES; i++) {
@@ -82,6 +84,8 @@ static void thread_dump(
 	static const char *const states[] = {"running", "stopped", "faulted"};
 	printf("thread %llu (%s): %s", (unsigned long long) t->id, t->name,
 	    t->state < 3 ? states[t->state] : "?");
+	if (t->state == EXC_THREAD_STOPPED && t->kind == EXC_STOPPED_IN_SYSCALL)
+		printf(" in a system call");
 	if (t->state == EXC_THREAD_FAULTED)
 		printf(", exception %u at %#llx", t->kind,
 		    (unsigned long long) t->fault_addr);

@@ -44,6 +44,15 @@ static inline void syscall_debug_stop_point(istate_t *is)
 		exc_debug_stop_point(is);
 }
 
+/** Marks the current thread as inside a full-path system call whose user
+ *  registers are @a is (NULL: left it), for the debug interface's view of
+ *  a stopped task (proc/exc.c). Cleared after the way-out stop point, with
+ *  interrupts off from that stop point's check to user mode. */
+static inline void syscall_regs_mark(istate_t *is)
+{
+	__atomic_store_n(&THREAD->syscall_regs, is, __ATOMIC_RELEASE);
+}
+
 /** The light path's way out while some task is stopped (syscall.S built
  *  the full frame @a is): stop if it is ours, then leave as any full
  *  system call. Interrupts off. */
@@ -61,9 +70,15 @@ void syscall_light_stop(istate_t *is)
  *  Interrupts are disabled from the entry. */
 bool syscall_ipc_fast(istate_t *is)
 {
+	syscall_regs_mark(is);
 	bool done = is->rax == SYS_IPC_CALL_WAIT ? ipc_fast_call_wait(is)
 						 : ipc_fast_answer_wait(is);
-	if (done && THREAD->kill_pending) {
+	if (!done)
+		return false; /* the general path goes on with the same registers */
+	/* A wait the fast path ended (a hand-off) while the task is stopped. */
+	syscall_debug_stop_point(is);
+	syscall_regs_mark(NULL);
+	if (THREAD->kill_pending) {
 		irq_enable();
 		thread_exit();
 	}
@@ -72,14 +87,23 @@ bool syscall_ipc_fast(istate_t *is)
 
 void syscall_handler(istate_t *is)
 {
+	syscall_regs_mark(is);
 	irq_enable();
 	if (is->rax >= SYS_IPC_FIRST && is->rax <= SYS_IPC_LAST)
 		is->rax = sys_ipc(is->rax, is);
 	else
 		is->rax = (uint64_t) syscall_dispatch(
 		    is->rax, is->rdi, is->rsi, is->rdx, is->r10, is->r8, is->r9);
-	syscall_debug_stop_point(is);
 	syscall_return_to_user();
+	/* From the stop check to user mode the thread is not preempted, so a
+	 * thread seen off its CPU with its mark has not passed the check. */
+	irq_disable();
+	syscall_debug_stop_point(is);
+	syscall_regs_mark(NULL);
+	if (THREAD->kill_pending) { /* killed while it was stopped */
+		irq_enable();
+		thread_exit();
+	}
 }
 
 void arch_user_istate_init(istate_t *is, uintptr_t entry, uintptr_t sp, uintptr_t arg)

@@ -15,7 +15,7 @@ struct phone;
 /** Why and where a thread is stopped (thread->exc_stop, on its kernel stack). */
 typedef struct exc_stop {
 	unsigned state;	    /* EXC_THREAD_STOPPED or EXC_THREAD_FAULTED */
-	unsigned kind;	    /* FAULTED: EXC_KIND_* */
+	unsigned kind;	    /* FAULTED: EXC_KIND_*; STOPPED: EXC_STOPPED_* */
 	uintptr_t addr;	    /* FAULTED: the fault address (page faults) */
 	exc_context_t *ctx; /* the saved user registers */
 } exc_stop_t;
@@ -38,6 +38,12 @@ extern volatile uint32_t exc_debug_stops;
  *  @a ctx while its task is stopped by the debug interface: it waits here. */
 void exc_debug_stop_point(exc_context_t *ctx);
 
+/** How thread @a t is stopped, in @a view: at a fault or stop point, or
+ *  (while its task is stopped by the debug interface) inside a full-path
+ *  system call, with the registers saved at its entry (kind
+ *  EXC_STOPPED_IN_SYSCALL). False: it runs. task->lock held (the thread
+ *  stays in its task's list meanwhile). */
+bool exc_thread_stop_get(struct thread *t, exc_stop_t *view);
 /** Makes @a phone (a reference, which this takes over; NULL: none) the
  *  exception handler of thread @a thread_id of @a task (0: of the task);
  *  the old one's reference is dropped. @a self: the handler's own thread

@@ -108,6 +108,13 @@ typedef struct thread {
 	struct phone *exc_phone;
 	uint64_t exc_self;
 	struct exc_stop *exc_stop;
+	/* The user registers saved at the entry of the system call the thread
+	 * is in, when it took the full path (IPC and everything numbered from
+	 * SYS_IPC_FIRST on); NULL outside one and on the light path, which
+	 * saves only some. Written by the thread itself (arch syscall.c);
+	 * read under task->lock by the debug interface, which shows a thread
+	 * blocked in such a call as stopped while its task is (proc/exc.c). */
+	struct istate *syscall_regs;
 
 	/* CPU time. Owner: the CPU running the thread, which alone writes these
 	 * fields, with interrupts off and only while the thread is its current

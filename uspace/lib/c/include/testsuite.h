@@ -54,6 +54,24 @@ int test_suite_end(void);
 /** The same, but the exit status is the number of failed tests. */
 int test_suite_end_count(void);
 
+/** One mode of a test program's children (`PROGRAM --child NAME`): the
+ *  child's main, whose result is its exit status. */
+typedef struct {
+	const char *name;
+	int (*fn)(void);
+} test_child_t;
+
+#define TEST_CHILD_UNKNOWN   100 /* the exit status of an unknown mode */
+#define TEST_CHILDREN(table) (table), sizeof(table) / sizeof((table)[0])
+
+/** The start of main() of a test program that starts itself as children:
+ *  true when main() is to return *@a status at once, after `--help` or a
+ *  bad first word (cmd_check_words with @a usage), or after the run of
+ *  `--child NAME`, the mode of the @a count @a children named NAME
+ *  (TEST_CHILD_UNKNOWN for none). False: run the suite. */
+bool test_program_start(int argc, char *argv[], const char *usage,
+    const test_child_t *children, size_t count, int *status);
+
 #define RUN(fn) test_run(#fn + 5, fn) /* the name without "test_" */
 
 #define CHECK(cond) \

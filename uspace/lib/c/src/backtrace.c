@@ -88,24 +88,39 @@ static void frame_line(uintptr_t ip, unsigned n, const elf_symbols_t *syms,
 	line(arg, text);
 }
 
+/** Where "mov %rsp, %rbp" ends in the first bytes @a code of a function
+ *  that begins with "push %rbp" (the compiler may schedule other
+ *  instructions between the two); 0: it does not make a frame so. */
+static size_t frame_made_at(const uint8_t *code, size_t size)
+{
+	static const uint8_t mov_rsp_rbp[3] = {0x48, 0x89, 0xe5};
+	if (code[0] != 0x55)
+		return 0;
+	for (size_t i = 1; i + sizeof(mov_rsp_rbp) <= size; i++) {
+		if (memcmp(code + i, mov_rsp_rbp, sizeof(mov_rsp_rbp)) == 0)
+			return i + sizeof(mov_rsp_rbp);
+	}
+	return 0;
+}
+
 /** Whether the innermost function has not made its frame yet (a leaf
- *  compiled without one, or stopped before "push %rbp; mov %rsp, %rbp" has
- *  run): then *@a ret is its return address, read at the stack pointer. */
+ *  compiled without one, or stopped before "push %rbp ... mov %rsp, %rbp"
+ *  has run): then *@a ret is its return address, read at the stack
+ *  pointer. */
 static bool frameless_return(
     task_id_t task, const exc_regs_t *regs, const elf_symbols_t *syms, uintptr_t *ret)
 {
-	static const uint8_t prologue[4] = {0x55, 0x48, 0x89, 0xe5};
 	uintptr_t off;
 	if (syms == NULL || elf_symbols_find(syms, regs->rip, &off) == NULL)
 		return false;
-	uint8_t code[4];
+	uint8_t code[32];
 	if (debug_mem_read(task, regs->rip - off, code, sizeof(code)) != EOK)
 		return false;
-	bool has_prologue = memcmp(code, prologue, sizeof(code)) == 0;
-	if (has_prologue && off >= sizeof(code))
+	size_t made = frame_made_at(code, sizeof(code));
+	if (made != 0 && off >= made)
 		return false; /* the frame is made: the chain starts at rbp */
 	/* After the push alone, the return address is one word up. */
-	uintptr_t at = regs->rsp + (has_prologue && off > 0 ? 8 : 0);
+	uintptr_t at = regs->rsp + (made != 0 && off > 0 ? 8 : 0);
 	return debug_mem_read(task, at, ret, sizeof(*ret)) == EOK;
 }
 

@@ -142,3 +142,26 @@ bool test_child_gone(uint64_t id)
 	errno_t rc = task_join(id, &exit, 60 * 1000000ull);
 	return rc == EOK || rc == ENOENT; /* ENOENT: gone before the call */
 }
+
+/** The mode of @a children named @a name, run (TEST_CHILD_UNKNOWN: none). */
+static int test_child_run(const test_child_t *children, size_t count, const char *name)
+{
+	for (size_t i = 0; i < count; i++) {
+		if (strcmp(name, children[i].name) == 0)
+			return children[i].fn();
+	}
+	return TEST_CHILD_UNKNOWN;
+}
+
+bool test_program_start(int argc, char *argv[], const char *usage,
+    const test_child_t *children, size_t count, int *status)
+{
+	static const char *const words[] = {"--child", NULL};
+	if (cmd_check_words(argc, argv, usage, words, status))
+		return true;
+	if (argc > 2 && strcmp(argv[1], "--child") == 0) {
+		*status = test_child_run(children, count, argv[2]);
+		return true;
+	}
+	return false;
+}
