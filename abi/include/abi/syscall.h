@@ -133,6 +133,9 @@
 /* User-space pagers (abi/pager.h): (uintptr_t *base, size_t size, unsigned
  * flags, const as_pager_t *pager) an area whose pages the pager supplies. */
 #define SYS_AS_AREA_CREATE_PAGER 71
+/* (uintptr_t addr, size_t size) unmaps part of an area (munmap): its end,
+ * its start or its middle (the area splits in two); all of it destroys it. */
+#define SYS_AS_AREA_UNMAP 72
 
 /* (uint64_t task id, 0: the kernel; thread_info_t *buf, size_t max) ->
  * the number of the task's threads (may exceed max: ask again with more

@@ -60,6 +60,7 @@ sysarg_t sys_hwres_grant(sysarg_t task_id, sysarg_t kind, sysarg_t base, sysarg_
 sysarg_t sys_perm_get(sysarg_t perms_out);
 sysarg_t sys_as_area_create(sysarg_t base_inout, sysarg_t size, sysarg_t flags);
 sysarg_t sys_as_area_resize(sysarg_t base, sysarg_t size);
+sysarg_t sys_as_area_unmap(sysarg_t addr, sysarg_t size);
 sysarg_t sys_as_area_destroy(sysarg_t base);
 sysarg_t sys_as_area_query(sysarg_t addr, sysarg_t info_out);
 sysarg_t sys_physmem_map(sysarg_t phys, sysarg_t size, sysarg_t flags, sysarg_t base_out);

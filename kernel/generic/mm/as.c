@@ -207,6 +207,7 @@ static errno_t area_create(as_t *as, uintptr_t *base, size_t size, unsigned flag
 		return rc;
 	}
 	area->charged = charged;
+	area->held = 0;
 	area->pages = pages;
 	area->flags = flags;
 	area->max_flags = max & AS_AREA_RIGHTS;
@@ -281,6 +282,17 @@ static void area_free(as_area_t *area)
 	kmem_free(&area_cache, area);
 }
 
+/** Unmaps @a area and takes it out of @a as, its charge given back; the
+ *  caller frees it (area_free) after unlocking. Lock held. */
+static void area_remove_locked(as_t *as, as_area_t *area)
+{
+	unmap_pages(as, area, 0, area->pages);
+	list_remove(&area->link);
+	as->area_count--;
+	if (area->charged)
+		commit_uncharge_locked(as, area->pages + area->held);
+}
+
 errno_t as_area_destroy(as_t *as, uintptr_t base)
 {
 	spinlock_lock(&as->lock);
@@ -289,11 +301,7 @@ errno_t as_area_destroy(as_t *as, uintptr_t base)
 		spinlock_unlock(&as->lock);
 		return ENOENT;
 	}
-	unmap_pages(as, area, 0, area->pages);
-	list_remove(&area->link);
-	as->area_count--;
-	if (area->charged)
-		commit_uncharge_locked(as, area->pages);
+	area_remove_locked(as, area);
 	spinlock_unlock(&as->lock);
 	as_shootdown(as, area->base, area->pages); /* before the frames go */
 	area_free(area);
@@ -382,6 +390,83 @@ errno_t as_area_resize(as_t *as, uintptr_t base, size_t size)
 	}
 	errno_t rc = grow_locked(as, area, pages);
 	spinlock_unlock(&as->lock);
+	return rc;
+}
+
+/** Unmaps the first @a count pages of @a area: its base moves past them.
+ *  Their frames and charge stay with the area. Lock held. */
+static void area_trim_head(as_t *as, as_area_t *area, size_t count)
+{
+	unmap_pages(as, area, 0, count);
+	area->base += count * PAGE_SIZE;
+	area->obj_offset += count;
+	area->pages -= count;
+	area->held += area->charged ? count : 0;
+}
+
+/** Unmaps pages [@a first, @a first + @a count) of @a area, inside it: the
+ *  area keeps what lies before them (and their frames and charge), @a rest
+ *  (allocated by the caller) becomes what lies after, on the same object.
+ *  Lock held. */
+static void area_split(
+    as_t *as, as_area_t *area, size_t first, size_t count, as_area_t *rest)
+{
+	unmap_pages(as, area, first, count);
+	*rest = *area;
+	rest->base = area->base + (first + count) * PAGE_SIZE;
+	rest->pages = area->pages - first - count;
+	rest->obj_offset = area->obj_offset + first + count;
+	rest->held = 0;
+	mem_object_get(rest->obj);
+	area->held += area->charged ? count : 0;
+	area->pages = first;
+	insert_sorted(as, rest);
+}
+
+/** as_area_unmap of @a count pages from @a first of @a area, checked;
+ *  *@a rest is taken (set to NULL) when a split needs it, *@a gone is the
+ *  area when it is destroyed (freed by the caller). Lock held. */
+static errno_t unmap_locked(as_t *as, as_area_t *area, size_t first, size_t count,
+    as_area_t **rest, as_area_t **gone)
+{
+	if (count > area->pages - first)
+		return EINVAL;
+	if (area->obj->type == MEM_OBJECT_DMA)
+		return ENOTSUP;
+	if (first == 0 && count == area->pages) {
+		area_remove_locked(as, area);
+		*gone = area;
+	} else if (first + count == area->pages) {
+		return resize_locked(as, area, first);
+	} else if (first == 0) {
+		area_trim_head(as, area, count);
+	} else {
+		area_split(as, area, first, count, *rest);
+		*rest = NULL;
+	}
+	return EOK;
+}
+
+errno_t as_area_unmap(as_t *as, uintptr_t addr, size_t size)
+{
+	if (!IS_ALIGNED(addr, PAGE_SIZE) || size == 0 || size > USER_SPACE_END)
+		return EINVAL;
+	size_t count = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE;
+	as_area_t *rest = kmem_alloc(&area_cache); /* for a split */
+	if (rest == NULL)
+		return ENOMEM;
+	as_area_t *gone = NULL;
+	spinlock_lock(&as->lock);
+	as_area_t *area = find_area(as, addr);
+	errno_t rc = area == NULL
+	    ? ENOENT
+	    : unmap_locked(
+		  as, area, (addr - area->base) / PAGE_SIZE, count, &rest, &gone);
+	spinlock_unlock(&as->lock);
+	if (gone != NULL)
+		area_free(gone);
+	if (rest != NULL)
+		kmem_free(&area_cache, rest);
 	return rc;
 }
 

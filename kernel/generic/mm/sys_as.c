@@ -42,6 +42,11 @@ sysarg_t sys_as_area_resize(sysarg_t base, sysarg_t size)
 	return (sysarg_t) as_area_resize(current_as(), base, size);
 }
 
+sysarg_t sys_as_area_unmap(sysarg_t addr, sysarg_t size)
+{
+	return (sysarg_t) as_area_unmap(current_as(), addr, size);
+}
+
 sysarg_t sys_as_area_destroy(sysarg_t base)
 {
 	return (sysarg_t) as_area_destroy(current_as(), base);

@@ -187,10 +187,15 @@ static void area_fuzz(fuzzer_t *f)
 	uintptr_t old = fuzz_areas[slot];
 	if (old != 0 && rnd(f) % 2) {
 		fuzz_areas[slot] = 0;
-		if (rnd(f) % 2)
+		unsigned how = rnd(f) % 3;
+		if (how == 0)
 			fz_call(f, SYS_AS_AREA_DESTROY, old, 0, 0, 0, 0, 0);
-		else
+		else if (how == 1)
 			fz_call(f, SYS_AS_AREA_RESIZE, old, gen_size(f), 0, 0, 0, 0);
+		else /* a part, maybe unaligned; what is left stays till the end */
+			fz_call(f, SYS_AS_AREA_UNMAP,
+			    old + (rnd(f) % 4) * 4096 + rnd(f) % 2, gen_size(f), 0, 0, 0,
+			    0);
 		return;
 	}
 	/* Fixed addresses come from their own region, so that the "bad" pointers
@@ -444,6 +449,7 @@ static bool shaped_call(fuzzer_t *f, sysarg_t num)
 	case SYS_AS_AREA_CREATE:
 	case SYS_AS_AREA_RESIZE:
 	case SYS_AS_AREA_DESTROY:
+	case SYS_AS_AREA_UNMAP:
 		area_fuzz(f);
 		return true;
 	case SYS_FUTEX_WAIT:

@@ -511,10 +511,14 @@ static void test_bad_mmap_arguments_are_refused(void)
 	CHECK(errno == EINVAL);
 	volatile uint8_t *map = mmap(NULL, 2 * PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
 	CHECK(map != MAP_FAILED);
-	CHECK(munmap((void *) (map + PAGE), PAGE) == -1 && errno == EINVAL);
+	CHECK(munmap((void *) (map + 1), PAGE) == -1 && errno == EINVAL);
+	CHECK(munmap((void *) map, 0) == -1 && errno == EINVAL);
 	CHECK(munmap((void *) map, 3 * PAGE) == -1 && errno == EINVAL);
+	CHECK(munmap((void *) (map + PAGE), 2 * PAGE) == -1 && errno == EINVAL);
+	CHECK(munmap((void *) map, SIZE_MAX) == -1 && errno == EINVAL);
+	CHECK(map[PAGE + 3] == file_byte(PAGE + 3)); /* the refusals changed nothing */
 	CHECK(munmap((void *) map, 2 * PAGE) == 0);
-	CHECK(munmap((void *) map, 2 * PAGE) == -1 && errno == EINVAL);
+	CHECK(munmap((void *) map, 2 * PAGE) == -1 && errno == ENOENT);
 	/* Anonymous memory: zeros, writable. */
 	volatile uint8_t *anon = mmap(
 	    NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -523,6 +527,65 @@ static void test_bad_mmap_arguments_are_refused(void)
 	CHECK(anon[7] == 7 && munmap((void *) anon, PAGE) == 0);
 	close(wfd);
 	close(fd);
+}
+
+/* munmap of a part of a file mapping: the part is gone, the rest stays
+ * mapped with the file's bytes (the middle splits the mapping, the start
+ * moves it, the end shrinks it). */
+static void test_partial_munmap_keeps_the_rest_mapped(void)
+{
+	int fd = open(MAP_PATH, O_RDONLY);
+	CHECK(fd >= 0);
+	volatile uint8_t *map = mmap(NULL, 8 * PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	CHECK(map != MAP_FAILED);
+	CHECK(map[2 * PAGE] == file_byte(2 * PAGE)); /* paged in before the split */
+	uintptr_t base = (uintptr_t) map;
+	as_area_info_t info;
+	CHECK(munmap((void *) (map + 3 * PAGE), 2 * PAGE) == 0);
+	CHECK_RC(as_area_query(base + 3 * PAGE, &info), ENOENT);
+	CHECK_RC(as_area_query(base + 4 * PAGE, &info), ENOENT);
+	CHECK_RC(as_area_query(base + 5 * PAGE, &info), EOK);
+	CHECK(info.base == base + 5 * PAGE && info.size == 3 * PAGE);
+	CHECK(munmap((void *) map, PAGE) == 0);
+	CHECK_RC(as_area_query(base + PAGE, &info), EOK);
+	CHECK(info.base == base + PAGE && info.size == 2 * PAGE);
+	CHECK(munmap((void *) (map + 7 * PAGE), PAGE) == 0);
+	CHECK_RC(as_area_query(base + 7 * PAGE, &info), ENOENT);
+	EXPECT(
+	    map_matches_read(map + PAGE, MAP_PATH, PAGE, 2 * PAGE), "pages 1-2 differ");
+	EXPECT(map_matches_read(map + 5 * PAGE, MAP_PATH, 5 * PAGE, 2 * PAGE),
+	    "pages 5-6 differ");
+	CHECK(munmap((void *) (map + 3 * PAGE), PAGE) == -1 && errno == ENOENT);
+	CHECK(munmap((void *) (map + 2 * PAGE), 2 * PAGE) == -1 && errno == EINVAL);
+	CHECK(munmap((void *) (map + PAGE), 2 * PAGE) == 0);
+	CHECK(munmap((void *) (map + 5 * PAGE), 2 * PAGE) == 0);
+	CHECK_RC(as_area_query(base + 5 * PAGE, &info), ENOENT);
+}
+
+/* The same with anonymous memory: what is left keeps its bytes and stays
+ * writable, and the memory quota's use comes back when all is unmapped. */
+static void test_partial_munmap_of_anonymous_memory(void)
+{
+	quota_info_t before, after;
+	CHECK_RC(quota_get(0, &before), EOK);
+	volatile uint8_t *anon = mmap(
+	    NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(anon != MAP_FAILED);
+	for (size_t p = 0; p < 4; p++)
+		anon[p * PAGE + 1] = (uint8_t) (p + 1);
+	CHECK(munmap((void *) (anon + PAGE), PAGE) == 0);
+	CHECK(anon[1] == 1 && anon[2 * PAGE + 1] == 3 && anon[3 * PAGE + 1] == 4);
+	anon[3 * PAGE + 2] = 9;
+	CHECK(anon[3 * PAGE + 2] == 9);
+	CHECK(munmap((void *) (anon + 3 * PAGE), PAGE) == 0);
+	CHECK(anon[2 * PAGE + 1] == 3);
+	CHECK(munmap((void *) anon, PAGE) == 0);
+	CHECK(munmap((void *) (anon + 2 * PAGE), PAGE) == 0);
+	CHECK_RC(quota_get(0, &after), EOK);
+	EXPECT(after.used[QUOTA_MEMORY] == before.used[QUOTA_MEMORY],
+	    "memory use %llu, was %llu", (unsigned long long) after.used[QUOTA_MEMORY],
+	    (unsigned long long) before.used[QUOTA_MEMORY]);
 }
 
 static void test_everything_is_released(void)
@@ -739,6 +802,8 @@ int main(int argc, char *argv[])
 	RUN(test_a_mapping_outlives_its_descriptor);
 	RUN(test_write_from_a_mapping_into_its_own_file);
 	RUN(test_bad_mmap_arguments_are_refused);
+	RUN(test_partial_munmap_keeps_the_rest_mapped);
+	RUN(test_partial_munmap_of_anonymous_memory);
 	RUN(test_every_mapping_is_released);
 	return test_suite_end();
 }

@@ -26,6 +26,10 @@ typedef struct as_area {
 	mem_object_t *obj;
 	size_t obj_offset; /* first object page mapped at base */
 	bool charged;	   /* its pages count in as->committed (QUOTA_MEMORY) */
+	/* Charged pages beyond `pages`: those of holes unmapped from the area
+	 * (as_area_unmap), whose frames stay in obj until it goes; given back
+	 * with the area. */
+	size_t held;
 } as_area_t;
 
 typedef struct as {
@@ -97,6 +101,13 @@ errno_t as_area_create_precharged(
  *  ENOMEM (also when the growth cannot be committed). */
 errno_t as_area_resize(as_t *as, uintptr_t base, size_t size);
 errno_t as_area_destroy(as_t *as, uintptr_t base);
+/** Unmaps [@a addr, @a addr + @a size) (size rounded up to pages), which
+ *  must lie in one area: all of it destroys the area, its end shrinks it,
+ *  its start moves the area's base, its middle splits it in two sharing the
+ *  object. EINVAL: @a addr not page-aligned, @a size 0, or the range goes
+ *  past the area's end; ENOENT: no area at @a addr; ENOTSUP: DMA memory
+ *  (kept whole); ENOMEM. Nothing changes on failure. */
+errno_t as_area_unmap(as_t *as, uintptr_t addr, size_t size);
 /** Gives the area starting at @a base new rights @a flags (rules as for
  *  creation); only for anonymous areas no other address space maps, never
  *  beyond the area's max_flags (a mapping shared read-only stays so after

@@ -20,6 +20,11 @@ _NODISCARD errno_t as_area_create(uintptr_t *base, size_t size, unsigned flags);
  *  there). */
 _NODISCARD errno_t as_area_resize(uintptr_t base, size_t size);
 _NODISCARD errno_t as_area_destroy(uintptr_t base);
+/** Unmaps [@a addr, @a addr + @a size) of the one area it lies in: its end
+ *  shrinks the area, its start moves its base, its middle splits it in two;
+ *  all of it destroys it. EINVAL (unaligned, size 0, past the area's end),
+ *  ENOENT (no area at @a addr), ENOTSUP (DMA memory), ENOMEM. */
+_NODISCARD errno_t as_area_unmap(uintptr_t addr, size_t size);
 /** Describes the area that contains @a addr; ENOENT if none does. */
 _NODISCARD errno_t as_area_query(uintptr_t addr, as_area_info_t *info);
 /** Gives the area at @a base new rights (anonymous areas not shared). */

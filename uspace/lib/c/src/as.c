@@ -14,6 +14,11 @@ errno_t as_area_resize(uintptr_t base, size_t size)
 	return (errno_t) syscall2(SYS_AS_AREA_RESIZE, base, size);
 }
 
+errno_t as_area_unmap(uintptr_t addr, size_t size)
+{
+	return (errno_t) syscall2(SYS_AS_AREA_UNMAP, addr, size);
+}
+
 errno_t as_area_destroy(uintptr_t base)
 {
 	return (errno_t) syscall1(SYS_AS_AREA_DESTROY, base);

@@ -2,7 +2,9 @@
  * Memory mappings (sys/mman.h): a file mapping is an area whose pager is a
  * connection of its own to the VFS (vfs_pager_connect), handed to the kernel
  * with the area (AS_PAGER_TAKE): the mapping's end hangs it up, and the VFS
- * then lets the file go.
+ * then lets the file go. munmap may take any page range of one mapping:
+ * what is left stays mapped (SYS_AS_AREA_UNMAP), and the pager connection
+ * goes with the last part.
  */
 #include <as.h>
 #include <errno.h>
@@ -77,13 +79,7 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 
 int munmap(void *addr, size_t len)
 {
-	as_area_info_t info;
-	uintptr_t base = (uintptr_t) addr;
-	errno_t rc = as_area_query(base, &info);
-	if (rc != EOK || info.base != base || len == 0 || len > info.size)
-		rc = EINVAL;
-	if (rc == EOK)
-		rc = as_area_destroy(base);
+	errno_t rc = as_area_unmap((uintptr_t) addr, len);
 	if (rc != EOK) {
 		errno = rc;
 		return -1;
