@@ -281,6 +281,9 @@ USER_SUITES = {
         ("short-page-is-logged",
          r"^task \d+ \(pagertest\) killed: page-in at 0x[0-9a-f]+, ip 0x[0-9a-f]+ "
          r"\(pager: answered 100 bytes for a 4096-byte page\)$"),
+        ("long-page-is-logged",
+         r"^task \d+ \(pagertest\) killed: page-in at 0x[0-9a-f]+, ip 0x[0-9a-f]+ "
+         r"\(pager: answered 8192 bytes for a 4096-byte page\)$"),
         ("refusal-is-logged",
          r"^task \d+ \(pagertest\) killed: page-in at 0x[0-9a-f]+, ip 0x[0-9a-f]+ "
          r"\(pager: refused, EIO\)$"),

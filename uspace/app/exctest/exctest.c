@@ -290,6 +290,11 @@ static void test_registers_of_a_faulted_thread(void)
 	exc_regs_t bad = regs;
 	bad.rip = KERNEL_IP;
 	CHECK_RC(debug_regs_set(0, id, &bad), EINVAL);
+	bad.rip = NONCANONICAL;
+	CHECK_RC(debug_regs_set(0, id, &bad), EINVAL);
+	bad = regs;
+	bad.rsp = NONCANONICAL;
+	CHECK_RC(debug_regs_set(0, id, &bad), EINVAL);
 	regs.rip = (uintptr_t) ud_end;
 	CHECK_RC(debug_regs_set(0, id, &regs), EOK);
 	CHECK_RC(exc_answer(call.cap, EXC_RESUME, 0, 0), EOK);

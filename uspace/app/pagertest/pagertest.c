@@ -69,7 +69,13 @@ static bool pattern_check(const volatile uint8_t *page, uint64_t offset, uint64_
 /*
  * The pager of this task: how it answers, and what it was asked.
  */
-typedef enum { SERVE_PAGES, SERVE_SHORT, SERVE_ERROR, SERVE_NEVER } serve_mode_t;
+typedef enum {
+	SERVE_PAGES,
+	SERVE_SHORT,
+	SERVE_LONG,
+	SERVE_ERROR,
+	SERVE_NEVER
+} serve_mode_t;
 
 static serve_mode_t serve_mode;
 static size_t requests;
@@ -79,7 +85,8 @@ static errno_t answer_rc;
 static cap_handle_t held_call; /* SERVE_NEVER: the call left unanswered */
 static bool holding;
 static fibril_event_t request_event;
-static uint8_t served_page[PAGE] __attribute__((aligned(PAGE)));
+/* Two pages: SERVE_LONG answers with both. */
+static uint8_t served_page[2 * PAGE] __attribute__((aligned(PAGE)));
 
 static void record(const pager_request_t *req)
 {
@@ -103,6 +110,9 @@ static void serve_page_in(ipc_call_t *call)
 		break;
 	case SERVE_SHORT:
 		answer_rc = pager_answer(call->cap, served_page, 100);
+		break;
+	case SERVE_LONG:
+		answer_rc = pager_answer(call->cap, served_page, 2 * PAGE);
 		break;
 	case SERVE_ERROR:
 		answer_rc = async_answer_0(call, EIO);
@@ -193,6 +203,15 @@ static void test_pages_come_from_the_pager_once_each(void)
 static void test_short_page_kills_the_faulting_task(void)
 {
 	serve_reset(SERVE_SHORT);
+	child_run_expect("fault", TASK_EXIT_FAULT, TASK_FAULT_PAGE);
+	CHECK_RC(answer_rc, EINVAL);
+	CHECK(requests == 1);
+}
+
+/* An answer longer than the page asked for is refused as well. */
+static void test_long_page_kills_the_faulting_task(void)
+{
+	serve_reset(SERVE_LONG);
 	child_run_expect("fault", TASK_EXIT_FAULT, TASK_FAULT_PAGE);
 	CHECK_RC(answer_rc, EINVAL);
 	CHECK(requests == 1);
@@ -786,6 +805,7 @@ int main(int argc, char *argv[])
 		return 1;
 	RUN(test_pages_come_from_the_pager_once_each);
 	RUN(test_short_page_kills_the_faulting_task);
+	RUN(test_long_page_kills_the_faulting_task);
 	RUN(test_pager_error_kills_the_faulting_task);
 	RUN(test_killed_while_the_pager_does_not_answer);
 	RUN(test_pager_death_kills_the_waiting_task);
