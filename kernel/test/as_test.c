@@ -78,15 +78,31 @@ KTEST(as_demand_paging_and_access_rights)
 	as_destroy(as);
 }
 
-KTEST(as_write_resize_destroy_and_memory_baseline)
+/** Free frames now, with the slab caches' spare frames given back (a
+ *  memory baseline). */
+static size_t frames_free(void)
 {
 	kmem_reclaim_all();
-	frame_stats_t before, after;
-	frame_get_stats(&before);
+	frame_stats_t stats;
+	frame_get_stats(&stats);
+	return stats.free;
+}
+
+/** A new address space with a read-write area of @a size bytes at @a base. */
+static errno_t as_with_area(as_t **as, uintptr_t base, size_t size)
+{
+	errno_t rc = as_create(as);
+	if (rc == EOK && (rc = as_area_create(*as, &base, size, RW, NULL, 0)) != EOK)
+		as_destroy(*as);
+	return rc;
+}
+
+KTEST(as_write_resize_destroy_and_memory_baseline)
+{
+	size_t free_before = frames_free();
 	as_t *as;
-	KT_ASSERT_EQ(as_create(&as), EOK);
 	uintptr_t base = 0x4000000;
-	KT_ASSERT_EQ(as_area_create(as, &base, 0x8000, RW, NULL, 0), EOK);
+	KT_ASSERT_EQ(as_with_area(&as, base, 0x8000), EOK);
 	static const char msg[] = "straddles a page boundary";
 	KT_ASSERT_EQ(as_write(as, base + 0x1ff0, msg, sizeof(msg)), EOK);
 	KT_ASSERT_EQ(as_write(as, base + 0x8000, msg, 1), ENOENT);
@@ -110,9 +126,52 @@ KTEST(as_write_resize_destroy_and_memory_baseline)
 	KT_ASSERT_EQ(as_area_destroy(as, base), EOK);
 	KT_ASSERT_EQ(as_area_query(as, base, &(as_area_info_t){0}), ENOENT);
 	as_destroy(as);
-	kmem_reclaim_all();
-	frame_get_stats(&after);
-	KT_ASSERT_EQ(after.free, before.free);
+	KT_ASSERT_EQ(frames_free(), free_before);
+}
+
+/** The byte at @a va of @a as (0xff: unreadable). */
+static uint8_t first_byte(as_t *as, uintptr_t va)
+{
+	uint8_t b;
+	return as_read_page(as, va, &b, 1) == EOK ? b : 0xff;
+}
+
+KTEST(as_area_unmap_splits_moves_and_shrinks)
+{
+	size_t free_before = frames_free();
+	as_t *as;
+	uintptr_t base = 0x5000000;
+	KT_ASSERT_EQ(as_with_area(&as, base, 8 * 0x1000), EOK);
+	for (uint8_t p = 0; p < 8; p++)
+		KT_ASSERT_EQ(as_write(as, base + p * 0x1000, &p, 1), EOK);
+	KT_ASSERT_EQ(as_committed(as), 8);
+	/* Refused: nothing changes. */
+	KT_ASSERT_EQ(as_area_unmap(as, base + 1, 0x1000), EINVAL);
+	KT_ASSERT_EQ(as_area_unmap(as, base, 0), EINVAL);
+	KT_ASSERT_EQ(as_area_unmap(as, base + 0x7000, 0x2000), EINVAL);
+	KT_ASSERT_EQ(as_area_unmap(as, base + 0x8000, 0x1000), ENOENT);
+	KT_ASSERT_EQ(as_resident_pages(as), 8);
+	/* The middle: two areas; the hole's charge stays with the first. */
+	KT_ASSERT_EQ(as_area_unmap(as, base + 0x2000, 0x2000), EOK);
+	as_area_info_t info;
+	KT_ASSERT_EQ(as_area_query(as, base + 0x3000, &info), ENOENT);
+	KT_ASSERT_EQ(as_area_query(as, base + 0x4000, &info), EOK);
+	KT_ASSERT(info.base == base + 0x4000 && info.size == 0x4000);
+	KT_ASSERT_EQ(first_byte(as, base + 0x5000), 5);
+	KT_ASSERT_EQ(as_committed(as), 8);
+	/* The end of the second, the start of the first. */
+	KT_ASSERT_EQ(as_area_unmap(as, base + 0x7000, 0x1000), EOK);
+	KT_ASSERT_EQ(as_committed(as), 7);
+	KT_ASSERT_EQ(as_area_unmap(as, base, 0x1000), EOK);
+	KT_ASSERT_EQ(as_area_query(as, base + 0x1000, &info), EOK);
+	KT_ASSERT(info.base == base + 0x1000 && info.size == 0x1000);
+	KT_ASSERT_EQ(first_byte(as, base + 0x1000), 1);
+	KT_ASSERT_EQ(as_page_fault(as, base, AS_ACCESS_READ), ENOENT);
+	KT_ASSERT_EQ(as_area_unmap(as, base + 0x1000, 0x1000), EOK);
+	KT_ASSERT_EQ(as_area_unmap(as, base + 0x4000, 0x3000), EOK);
+	KT_ASSERT_EQ(as_committed(as), 0);
+	as_destroy(as);
+	KT_ASSERT_EQ(frames_free(), free_before);
 }
 
 KTEST(as_shared_object_maps_the_same_frames)
