@@ -181,6 +181,28 @@ static void irq_fuzz(fuzzer_t *f)
 		fz_call(f, SYS_IRQ_UNSUBSCRIBE, h, 0, 0, 0, 0, 0);
 }
 
+/** SYS_AS_AREA_UNMAP of a part of the area at @a old (slot @a slot),
+ *  sometimes unaligned or running past its end. Only that area is touched
+ *  (a neighbour may be the fuzzer's own memory): a part left after a cut in
+ *  its middle is destroyed at once, and the slot keeps the area's start
+ *  while a part there remains. */
+static void area_unmap_fuzz(fuzzer_t *f, size_t slot, uintptr_t old)
+{
+	as_area_info_t info;
+	if (as_area_query(old, &info) != EOK || info.base != old)
+		return;
+	size_t pages = info.size / 4096;
+	size_t first = rnd(f) % pages; /* 0: from its start */
+	uintptr_t at = old + first * 4096 + (rnd(f) % 8 == 0);
+	uint64_t size = rnd(f) % 2 ? (pages - first) * 4096 : gen_size(f);
+	sysarg_t rc = fz_call(f, SYS_AS_AREA_UNMAP, at, size, 0, 0, 0, 0);
+	/* size < info.size: no overflow in rounding it up. */
+	uintptr_t rest = size < info.size ? at + ((size + 4095) & ~4095ull) : 0;
+	if (rc == EOK && rest != 0 && rest < old + info.size)
+		fz_call(f, SYS_AS_AREA_DESTROY, rest, 0, 0, 0, 0, 0);
+	fuzz_areas[slot] = rc != EOK || first > 0 ? old : 0;
+}
+
 static void area_fuzz(fuzzer_t *f)
 {
 	size_t slot = rnd(f) % POOL;
@@ -192,10 +214,8 @@ static void area_fuzz(fuzzer_t *f)
 			fz_call(f, SYS_AS_AREA_DESTROY, old, 0, 0, 0, 0, 0);
 		else if (how == 1)
 			fz_call(f, SYS_AS_AREA_RESIZE, old, gen_size(f), 0, 0, 0, 0);
-		else /* a part, maybe unaligned; what is left stays till the end */
-			fz_call(f, SYS_AS_AREA_UNMAP,
-			    old + (rnd(f) % 4) * 4096 + rnd(f) % 2, gen_size(f), 0, 0, 0,
-			    0);
+		else
+			area_unmap_fuzz(f, slot, old);
 		return;
 	}
 	/* Fixed addresses come from their own region, so that the "bad" pointers
