@@ -423,28 +423,39 @@ static void area_split(
 	insert_sorted(as, rest);
 }
 
-/** as_area_unmap of @a count pages from @a first of @a area, checked;
- *  *@a rest is taken (set to NULL) when a split needs it, *@a gone is the
- *  area when it is destroyed (freed by the caller). Lock held. */
-static errno_t unmap_locked(as_t *as, as_area_t *area, size_t first, size_t count,
-    as_area_t **rest, as_area_t **gone)
+/** Whether @a count pages from @a first of @a area may be unmapped. */
+static errno_t unmap_check(const as_area_t *area, size_t first, size_t count)
 {
 	if (count > area->pages - first)
 		return EINVAL;
 	if (area->obj->type == MEM_OBJECT_DMA)
 		return ENOTSUP;
+	return EOK;
+}
+
+/** Unmaps @a count pages from @a first of @a area (of @a as, locked; it is
+ *  unlocked on return), a range unmap_check accepted. *@a rest is taken (set
+ *  to NULL) when a split needs it, *@a gone is the area when it is destroyed
+ *  (freed by the caller). The range is shot down from every CPU before the
+ *  return, and before any frame goes (a hole's frames stay held). */
+static void unmap_unlock(as_t *as, as_area_t *area, size_t first, size_t count,
+    as_area_t **rest, as_area_t **gone)
+{
+	uintptr_t va = area->base + first * PAGE_SIZE;
 	if (first == 0 && count == area->pages) {
 		area_remove_locked(as, area);
 		*gone = area;
 	} else if (first + count == area->pages) {
-		return resize_locked(as, area, first);
+		shrink_unlock(as, area, first); /* shoots down itself */
+		return;
 	} else if (first == 0) {
 		area_trim_head(as, area, count);
 	} else {
 		area_split(as, area, first, count, *rest);
 		*rest = NULL;
 	}
-	return EOK;
+	spinlock_unlock(&as->lock);
+	as_shootdown(as, va, count);
 }
 
 errno_t as_area_unmap(as_t *as, uintptr_t addr, size_t size)
@@ -458,11 +469,12 @@ errno_t as_area_unmap(as_t *as, uintptr_t addr, size_t size)
 	as_area_t *gone = NULL;
 	spinlock_lock(&as->lock);
 	as_area_t *area = find_area(as, addr);
-	errno_t rc = area == NULL
-	    ? ENOENT
-	    : unmap_locked(
-		  as, area, (addr - area->base) / PAGE_SIZE, count, &rest, &gone);
-	spinlock_unlock(&as->lock);
+	size_t first = area != NULL ? (addr - area->base) / PAGE_SIZE : 0;
+	errno_t rc = area == NULL ? ENOENT : unmap_check(area, first, count);
+	if (rc == EOK)
+		unmap_unlock(as, area, first, count, &rest, &gone);
+	else
+		spinlock_unlock(&as->lock);
 	if (gone != NULL)
 		area_free(gone);
 	if (rest != NULL)
