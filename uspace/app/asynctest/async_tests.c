@@ -9,6 +9,7 @@
 #include <benchmark.h>
 #include <fibril.h>
 #include <fibril_synch.h>
+#include <ipc.h>
 #include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
@@ -585,6 +586,44 @@ static void test_async_server_killed_mid_exchange(void)
 	CHECK(how.how == TASK_EXIT_KILLED);
 }
 
+static errno_t parallel_second_exchange(void *arg)
+{
+	async_exch_t *exch = async_exchange_begin(arg);
+	async_exchange_end(exch);
+	return exch != NULL ? EOK : ENOMEM;
+}
+
+/** A PARALLEL session that cannot make connections (made from a phone)
+ *  hands its ending exchange to a fibril waiting for one; the exchange is
+ *  counted open once, so the session hangs up once both ended (it counted
+ *  the handed exchange twice: EBUSY). */
+static void test_async_parallel_handover_is_counted_once(void)
+{
+	async_sess_t *conn = connect_service(SERVICE_MAIN, EXCHANGE_SERIALIZE);
+	CHECK(conn != NULL);
+	async_exch_t *e = async_exchange_begin(conn);
+	CHECK(e != NULL);
+	cap_handle_t phone;
+	CHECK_RC(cap_derive(async_exchange_phone(e), CAP_RIGHTS_PHONE, &phone), EOK);
+	async_exchange_end(e);
+	async_sess_t *sess = async_session_create(EXCHANGE_PARALLEL, phone);
+	CHECK(sess != NULL);
+	async_exch_t *first = async_exchange_begin(sess);
+	CHECK(first != NULL);
+	fid_t f = fibril_create(parallel_second_exchange, sess);
+	CHECK(f != 0);
+	fibril_add_ready(f);
+	for (int i = 0; i < 10; i++)
+		fibril_yield(); /* it waits for the session's one exchange */
+	async_exchange_end(first);
+	errno_t rc = EIO;
+	CHECK_RC(fibril_join(f, &rc), EOK);
+	CHECK_RC(rc, EOK);
+	CHECK_RC(async_hangup(sess), EOK);
+	/* The server saw this connection closed through the copy. */
+	DISCARD(cleanup, async_hangup(conn));
+}
+
 /** A server that answers and exits at once: the answer (which the framework
  *  defers to the runner's next wait) still reaches the caller. */
 static void test_async_answer_then_exit(void)
@@ -897,6 +936,7 @@ void async_tests(void)
 	RUN(test_async_forward_through_middleman);
 	RUN(test_async_child_client_through_broker);
 	RUN(test_async_server_killed_mid_exchange);
+	RUN(test_async_parallel_handover_is_counted_once);
 	RUN(test_async_answer_then_exit);
 	RUN(test_async_hangup_ends_the_handler);
 	RUN(test_async_leftover_calls_get_ehangup);

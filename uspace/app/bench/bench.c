@@ -30,7 +30,9 @@
 #include <thread.h>
 #include <getopt.h>
 
-#define USAGE "[--system | --net | --smp | --scaling PAIRS ROUNDS] (make bench boots it with testtask=bench)"
+#define USAGE \
+	"[--system | --net | --smp | --scaling PAIRS ROUNDS] (make bench boots it with " \
+	"testtask=bench)"
 /* First words of its own modes (children it starts, ...). */
 static const char *const own_words[] = {
     "--server", "--share-server", "--system", "--net", "--smp", "--scaling", NULL};

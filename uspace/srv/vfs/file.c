@@ -326,8 +326,8 @@ static errno_t table_watch_fibril(void *arg)
 {
 	task_id_t task = (task_id_t) (uintptr_t) arg;
 	task_exit_t texit;
-	DISCARD(sweep_covers_it, task_wait_task_id(
-	    task, TASK_WAIT_EXIT | TASK_WAIT_OBSERVE, &texit, NULL));
+	DISCARD(sweep_covers_it,
+	    task_wait_task_id(task, TASK_WAIT_EXIT | TASK_WAIT_OBSERVE, &texit, NULL));
 	fibril_mutex_lock(&tables_lock);
 	vfs_table_t *t = table_find_locked(task);
 	if (t != NULL)

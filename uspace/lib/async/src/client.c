@@ -495,8 +495,8 @@ static errno_t session_connect_phone(async_sess_t *sess, cap_handle_t *phone)
 
 /** An exchange of its own for a PARALLEL session: an idle one, the
  *  session's phone if free, a new connection, or (if none can be made) the
- *  next one that ends. */
-static async_exch_t *parallel_begin_locked(async_sess_t *sess)
+ *  next one that ends, which stays counted open (*@a handed set). */
+static async_exch_t *parallel_begin_locked(async_sess_t *sess, bool *handed)
 {
 	bool tried = false;
 	for (;;) {
@@ -511,8 +511,10 @@ static async_exch_t *parallel_begin_locked(async_sess_t *sess)
 				sess->base_busy = true;
 			return exch;
 		}
-		if (!sess->can_connect || tried)
+		if (!sess->can_connect || tried) {
+			*handed = true;
 			return exch_wait_locked(sess);
+		}
 		tried = true;
 		spinlock_unlock(&async_lock);
 		cap_handle_t phone;
@@ -550,15 +552,16 @@ async_exch_t *async_exchange_begin(async_sess_t *sess)
 	async_init();
 	spinlock_lock(&async_lock);
 	async_exch_t *exch;
+	bool handed = false; /* an ending exchange was handed over: still open */
 	switch (sess->mgmt) {
 	case EXCHANGE_PARALLEL:
-		exch = parallel_begin_locked(sess);
+		exch = parallel_begin_locked(sess, &handed);
 		break;
 	case EXCHANGE_SERIALIZE:
 		if (sess->open > 0 || !list_empty(&sess->waiters)) {
 			exch = exch_wait_locked(sess);
-			spinlock_unlock(&async_lock);
-			return exch; /* handed over: still counted as open */
+			handed = true;
+			break;
 		}
 		exch = exch_get_locked(sess, sess->phone);
 		break;
@@ -566,7 +569,7 @@ async_exch_t *async_exchange_begin(async_sess_t *sess)
 		exch = exch_get_locked(sess, sess->phone);
 		break;
 	}
-	if (exch != NULL)
+	if (exch != NULL && !handed)
 		sess->open++;
 	spinlock_unlock(&async_lock);
 	return exch;
