@@ -13,28 +13,6 @@
 #define USAGE	 "[-l]\n  -l  quota use/limit and permissions of each task"
 #define PAGE_KIB 4
 
-/** The ids of all tasks in a malloc'ed array of *@a count. */
-static errno_t list_ids(uint64_t **ids, size_t *count)
-{
-	size_t room = 64;
-	for (;;) {
-		uint64_t *buf = malloc(room * sizeof(*buf));
-		if (buf == NULL)
-			return ENOMEM;
-		size_t n;
-		errno_t rc = task_list(buf, room, &n);
-		if (rc == EOK && n <= room) {
-			*ids = buf;
-			*count = n;
-			return EOK;
-		}
-		free(buf);
-		if (rc != EOK)
-			return rc;
-		room = n + 16; /* tasks may start meanwhile */
-	}
-}
-
 /** Prints task @a id; a task that ended since the list was made is left
  *  out. */
 static errno_t show(uint64_t id)
@@ -122,7 +100,7 @@ int main(int argc, char *argv[])
 		return cmd_usage_error(argv[0], USAGE);
 	uint64_t *ids;
 	size_t count;
-	errno_t rc = list_ids(&ids, &count);
+	errno_t rc = task_list_all(&ids, &count);
 	if (rc != EOK)
 		return cmd_error(argv[0], "task list", rc);
 	if (longer)

@@ -11,28 +11,6 @@
 
 #define ROOM_SLACK 16
 
-/** The ids of all tasks in a malloc'ed array of *@a count. */
-static errno_t task_ids(uint64_t **ids, size_t *count)
-{
-	size_t room = 64;
-	for (;;) {
-		uint64_t *buf = malloc(room * sizeof(*buf));
-		if (buf == NULL)
-			return ENOMEM;
-		size_t n;
-		errno_t rc = task_list(buf, room, &n);
-		if (rc == EOK && n <= room) {
-			*ids = buf;
-			*count = n;
-			return EOK;
-		}
-		free(buf);
-		if (rc != EOK)
-			return rc;
-		room = n + ROOM_SLACK;
-	}
-}
-
 /** The threads of task @a id in a malloc'ed array of *@a count. */
 static errno_t task_threads(uint64_t id, thread_info_t **out, size_t *count)
 {
@@ -134,7 +112,7 @@ errno_t top_sample_take(top_sample_t *s)
 	memset(s, 0, sizeof(*s));
 	uint64_t *ids;
 	size_t count;
-	errno_t rc = task_ids(&ids, &count);
+	errno_t rc = task_list_all(&ids, &count);
 	if (rc != EOK)
 		return rc;
 	s->ns = clock_ns();

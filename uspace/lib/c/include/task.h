@@ -128,6 +128,9 @@ _NODISCARD errno_t task_get_info(task_id_t id, task_info_t *info);
 /** Stores the ids of up to @a max tasks in @a ids and the number of tasks
  *  there are in *@a count (more than @a max: ask again with more room). */
 _NODISCARD errno_t task_list(uint64_t *ids, size_t max, size_t *count);
+/** The ids of all tasks in a malloc'ed array (*@a ids, the caller frees it)
+ *  of *@a count: task_list asked again with more room while tasks start. */
+_NODISCARD errno_t task_list_all(uint64_t **ids, size_t *count);
 /** Stores records of up to @a max threads of task @a id (0: the kernel, whose
  *  threads include each CPU's idle thread) in @a buf, and the number of
  *  threads the task has in *@a count (more than @a max: ask again with more

@@ -2,6 +2,7 @@
  * Tasks and permissions: thin wrappers of the system calls.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syscall.h>
 #include <ddi.h>
@@ -95,6 +96,27 @@ errno_t task_list(uint64_t *ids, size_t max, size_t *count)
 		return (errno_t) n;
 	*count = (size_t) n;
 	return EOK;
+}
+
+errno_t task_list_all(uint64_t **ids, size_t *count)
+{
+	size_t room = 64;
+	for (;;) {
+		uint64_t *buf = malloc(room * sizeof(*buf));
+		if (buf == NULL)
+			return ENOMEM;
+		size_t n = 0;
+		errno_t rc = task_list(buf, room, &n);
+		if (rc == EOK && n <= room) {
+			*ids = buf;
+			*count = n;
+			return EOK;
+		}
+		free(buf);
+		if (rc != EOK)
+			return rc;
+		room = n + 16; /* tasks may start meanwhile */
+	}
 }
 
 errno_t thread_info_list(task_id_t id, thread_info_t *buf, size_t max, size_t *count)
