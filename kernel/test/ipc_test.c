@@ -868,6 +868,53 @@ KTEST(cap_revoke_answers_calls_in_flight_with_ehangup)
 	server_stop(&s);
 }
 
+/** Collects the answers to the calls labelled 40..40+@a n through a copy
+ *  revoked meanwhile: each is EOK (served first) or EHANGUP, none twice or
+ *  lost. */
+static bool revoked_calls_all_answered(int n)
+{
+	unsigned seen = 0;
+	for (int i = 0; i < n; i++) {
+		ipc_event_t ev;
+		errno_t rc = next_answer(&ev);
+		if ((rc != EOK && rc != EHANGUP) || ev.label < 40 ||
+		    ev.label >= 40 + (sysarg_t) n)
+			return false;
+		unsigned bit = 1u << (ev.label - 40);
+		if (seen & bit)
+			return false;
+		seen |= bit;
+	}
+	return true;
+}
+
+KTEST(cap_revoke_races_calls_served_on_another_cpu)
+{
+	enum { ROUNDS = 200, CALLS = 3 };
+	server_t s;
+	KT_ASSERT_EQ(server_start(&s, "rvx", false), EOK);
+	/* A second server thread on another CPU (the same one on one CPU):
+	 * the revocation races calls taken and answered there. */
+	thread_t *far;
+	KT_ASSERT_EQ(thread_create(s.task, server_main, &s, "rvx2", &far), EOK);
+	KT_ASSERT_EQ(thread_set_cpu(far, (THREAD->cpu->id + 1) % cpu_count), EOK);
+	thread_detach(far);
+	thread_start(far);
+	cap_handle_t h = connect(&s, 0), d = CAP_NULL;
+	ipc_data_t m = {.method = M_ECHO, .args = {3}};
+	for (int r = 0; r < ROUNDS; r++) {
+		KT_ASSERT_EQ(ipc_phone_derive(&kernel_task, h, CAP_RIGHT_CALL, &d), EOK);
+		for (int i = 0; i < CALLS; i++)
+			KT_ASSERT_EQ(ipc_call(d, &m, 40 + i), EOK);
+		KT_ASSERT_EQ(ipc_phone_revoke(&kernel_task, d), EOK);
+		KT_ASSERT(revoked_calls_all_answered(CALLS));
+		KT_ASSERT(ipc_call(d, &m, 99) != EOK); /* stale: names nothing */
+		KT_ASSERT_EQ(echo(h), EOK);	       /* the original works */
+	}
+	release(h);
+	server_stop(&s);
+}
+
 /** A copy of phone @a h of @a from, as CONNECTION_CLONE makes one, in the
  *  kernel task's table with @a rights; CAP_NULL on failure. */
 static cap_handle_t copy_to_kernel(task_t *from, cap_handle_t h, cap_rights_t rights)
