@@ -267,9 +267,10 @@ def run_fs_damaged(results, args):
                    "testargs=ext2,damaged", "fs-damaged-ata", args.iso, extra=disks)
 
 
-def bench_fs(iso, qemu, mem, fs="ext2"):
-    """make bench's file-system figures: fstest's bench mode on an IDE disk
-    of file system @fs under -icount (guest instructions). sleep=on: while
+def bench_fs(iso, qemu, mem, fs="ext2", driver="ata"):
+    """make bench's file-system figures: fstest's bench mode on a disk of
+    file system @fs on @driver's controller (ata, virtio) under -icount
+    (guest instructions). sleep=on: while
     the guest waits for the disk, its clock runs with the host's, so a wait
     is not cut short by the clock jumping to the next timer (sleep=off); the
     figures that include disk waits (write+sync, uncached read, sync) then
@@ -277,13 +278,14 @@ def bench_fs(iso, qemu, mem, fs="ext2"):
     Returns the bench lines."""
     import re
     from guest import Guest
-    path = os.path.join(LOG_DIR, f"bench-{fs}.img")
+    name = f"bench-{fs}-{driver}"
+    path = os.path.join(LOG_DIR, name + ".img")
     os.makedirs(LOG_DIR, exist_ok=True)
     FS_KINDS[fs][0](path)
-    extra = ["-icount", "shift=0,align=off,sleep=on",
-             "-drive", f"file={path},format=raw,if=ide,index=0"]
-    g = Guest(iso, os.path.join(LOG_DIR, f"bench-{fs}.log"),
-              f"testinit=ns,vfs,tmpfs testtask=fstest testargs={fs},bench", qemu=qemu,
+    extra = ["-icount", "shift=0,align=off,sleep=on"] + disk_args(path, driver)
+    testargs = f"{fs},bench" + (",virtio" if driver == "virtio" else "")
+    g = Guest(iso, os.path.join(LOG_DIR, name + ".log"),
+              f"testinit=ns,vfs,tmpfs testtask=fstest testargs={testargs}", qemu=qemu,
               mem=mem, extra=extra, ends="exit")
     with g:
         g.expect(r"^fstest: \d+ passed, \d+ failed$", 600)
@@ -299,8 +301,9 @@ if __name__ == "__main__":
     ap.add_argument("--qemu", default="qemu-system-x86_64")
     ap.add_argument("--mem", default="128M")
     ap.add_argument("--fs", default="ext2", choices=sorted(FS_KINDS))
+    ap.add_argument("--driver", default="ata", choices=["ata", "virtio"])
     a = ap.parse_args()
-    out = bench_fs(a.iso, a.qemu, a.mem, a.fs)
+    out = bench_fs(a.iso, a.qemu, a.mem, a.fs, a.driver)
     for line in out or []:
         print(line)
     sys.exit(0 if out else 1)
