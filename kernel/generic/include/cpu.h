@@ -61,6 +61,6 @@ static inline cpu_t *cpu_current(void)
 	return (cpu_t *) arch_cpu_local();
 }
 #define CPU    (cpu_current())
-#define THREAD (cpu_current()->current)
+#define THREAD ((struct thread *) arch_cpu_current_thread())
 
 #endif

@@ -24,6 +24,15 @@ static inline void *arch_cpu_local(void)
 	__asm__ volatile("mov %%gs:0, %0" : "=r"(cpu));
 	return cpu;
 }
+
+/** The running CPU's current thread (cpu_t.current) in one load. Volatile
+ *  like arch_cpu_local: the scheduler changes it between two reads. */
+static inline void *arch_cpu_current_thread(void)
+{
+	void *t;
+	__asm__ volatile("mov %%gs:%c1, %0" : "=r"(t) : "i"(CPU_OFF_CURRENT));
+	return t;
+}
 #endif
 
 #endif
