@@ -66,6 +66,17 @@ void spinlock_lock_checked(spinlock_t *lock);
 void spinlock_unlock_checked(spinlock_t *lock);
 #endif
 
+/* False while the kernel runs on one CPU; set for good before a second CPU
+ * starts (smp_cpu_prepare) and never cleared. While it is false, a lock of
+ * a build without the lock checker is taken by a plain store: with
+ * interrupts off nothing else runs on the only CPU, so the lock word is
+ * never found taken by correct code, and a held lock still reads held
+ * (spinlock_held, spinlock_wait_free, an SMP unlock later). Such builds
+ * then miss a lock taken twice on one CPU (it went on silently instead of
+ * spinning into the limit's panic); the lock checker of debug builds
+ * (CONFIG_LOCKDEP) checks every acquisition in either mode. */
+extern bool spinlock_cpus_shared;
+
 /*
  * Lock and unlock are inline: they sit on every IPC path. The _noirq forms
  * are for code that runs with interrupts disabled already (the IPC fast
@@ -77,11 +88,17 @@ static inline void spinlock_lock_noirq(spinlock_t *lock)
 #ifdef CONFIG_LOCKDEP
 	spinlock_lock_checked(lock);
 #else
-	if (unlikely(__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE) != 0))
-		spinlock_contended(lock);
+	if (likely(!spinlock_cpus_shared)) {
+		/* One CPU, interrupts off: no other holder can exist (one would
+		 * have spun here for good), so taking the lock is marking it. */
+		lock->locked = 1;
+	} else {
+		if (unlikely(__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE) != 0))
+			spinlock_contended(lock);
 #ifdef CONFIG_DEBUG
-	lock->owner_ip = __builtin_return_address(0);
+		lock->owner_ip = __builtin_return_address(0);
 #endif
+	}
 #endif
 	lock->irq_was_enabled = false;
 }

@@ -20,6 +20,7 @@
 #include <printf.h>
 #include <proc/scheduler.h>
 #include <proc/thread.h>
+#include <spinlock.h>
 
 volatile unsigned cpu_count = 1;
 static volatile bool stopping; /* set once, by the first CPU to panic */
@@ -38,6 +39,8 @@ unsigned smp_next_cpu(void)
 errno_t smp_cpu_prepare(cpu_t *cpu)
 {
 	cpu->id = (unsigned) (cpu - cpus);
+	/* Locks are taken atomically from before the CPU can take one. */
+	__atomic_store_n(&spinlock_cpus_shared, true, __ATOMIC_SEQ_CST);
 	scheduler_cpu_init(cpu);
 	return thread_idle_create(cpu);
 }

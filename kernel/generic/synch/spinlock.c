@@ -8,6 +8,8 @@
 #include <panic.h>
 #include <arch/asm.h>
 
+bool spinlock_cpus_shared;
+
 void spinlock_init(spinlock_t *lock, const char *name, lock_class_t cls)
 {
 	lock->locked = 0;
