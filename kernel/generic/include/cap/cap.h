@@ -139,12 +139,13 @@ static inline cap_handle_t cap_make_handle(uint32_t index, uint32_t gen)
 /** The slot @a handle names if it is in use with the right generation. Lock held. */
 static inline cap_slot_t *cap_slot_locked(cap_table_t *t, cap_handle_t handle)
 {
-	uint64_t index = handle & ((1u << CAP_SLOT_BITS) - 1);
-	uint64_t gen = handle >> CAP_SLOT_BITS;
-	if (index == 0 || index > t->size || gen > CAP_GEN_MASK)
+	/* Index 0 (no slot) wraps to the largest value: one compare. */
+	uint64_t i = (handle & ((1u << CAP_SLOT_BITS) - 1)) - 1;
+	if (i >= t->size)
 		return NULL;
-	cap_slot_t *s = &t->slots[index - 1];
-	return s->obj != NULL && s->gen == gen ? s : NULL;
+	cap_slot_t *s = &t->slots[i];
+	/* A generation above CAP_GEN_MASK never equals a slot's 32 bits. */
+	return s->obj != NULL && s->gen == handle >> CAP_SLOT_BITS ? s : NULL;
 }
 
 /** Installs @a obj in a free slot if one is left (never grows the table);
