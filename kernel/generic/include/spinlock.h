@@ -9,8 +9,8 @@
  * a panic names the locks and call sites. Other debug builds (the
  * benchmark's kernels) record where a lock was taken and check unlocks; a
  * lock taken recursively or never released spins out of line until a limit
- * and panics naming its holder's call site. Non-debug builds compile none of
- * it. The uncontended lock of those builds writes no CPU record: on the IPC
+ * and panics naming its holder's call site (on several CPUs; on one, see
+ * spinlock_cpus_shared). Non-debug builds compile none of it. The uncontended lock of those builds writes no CPU record: on the IPC
  * paths, which take a dozen locks per round trip, that record was about a
  * third of a lock pair's instructions.
  */
