@@ -116,10 +116,11 @@ static inline void spinlock_unlock_noirq(spinlock_t *lock)
 	spinlock_unlock_checked(lock);
 #else
 #ifdef CONFIG_DEBUG
-	if (unlikely(!lock->locked))
+	if (unlikely(!arch_lock_word_release_held(&lock->locked)))
 		spinlock_misuse(lock, "unlock of a lock not held");
-#endif
+#else
 	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
+#endif
 #endif
 }
 

@@ -111,6 +111,17 @@ static inline void cpu_relax(void)
 	__asm__ volatile("pause");
 }
 
+/** Releases the lock word @a w of a spinlock held by this CPU (a store of 0
+ *  that orders the critical section's accesses before it) and says whether
+ *  it was held at all (1): one subtraction, its flag the answer. Not atomic
+ *  as a whole: while the lock is held, others only write 1 over it. */
+static inline bool arch_lock_word_release_held(volatile int *w)
+{
+	bool held;
+	__asm__ volatile("subl $1, %0" : "+m"(*w), "=@ccz"(held) : : "memory");
+	return held;
+}
+
 static inline void irq_enable(void)
 {
 	__asm__ volatile("sti" : : : "memory");
