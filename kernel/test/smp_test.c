@@ -115,3 +115,17 @@ KTEST(spinlock_and_mutex_hammered_from_every_cpu)
 	KT_ASSERT_EQ(hammer_spin_count, (uint64_t) n * HAMMER_ROUNDS);
 	KT_ASSERT_EQ(hammer_mutex_count, (uint64_t) n * HAMMER_ROUNDS);
 }
+
+/* A lock is a plain store while one CPU runs, an atomic exchange from
+ * before a second one starts (spinlock.h); held reads held either way. */
+KTEST(spinlocks_are_atomic_whenever_several_cpus_run)
+{
+	KT_ASSERT_EQ(spinlock_cpus_shared, cpu_count > 1);
+	spinlock_t l;
+	spinlock_init(&l, "smp test: one lock", LOCK_CLASS_TEST_SMP);
+	spinlock_lock(&l);
+	bool held = spinlock_held(&l);
+	spinlock_unlock(&l);
+	KT_ASSERT(held);
+	KT_ASSERT(!spinlock_held(&l));
+}
