@@ -45,6 +45,7 @@
 #include <proc/task.h>
 #include <smp.h>
 #include <string.h>
+#include <synch/waitq_hand_off.h>
 
 /* The helpers of the two fast entries are inlined into them: each entry is
  * one flat function (a call and its prologue cost more than most helpers). */
@@ -158,7 +159,7 @@ FAST_INLINE errno_t await_answer(
 {
 	waitq_t *wq = &self->ipc_wq;
 	spinlock_lock_noirq(&wq->lock);
-	errno_t rc = waitq_sleep_hand_off_locked(wq, deadline, WAITQ_INTERRUPTIBLE, next);
+	errno_t rc = waitq_sleep_hand_off_inline(wq, deadline, WAITQ_INTERRUPTIBLE, next);
 	/* The common end: answered, and we run because of it. The answerer set
 	 * the flag under wq->lock before it woke us; once it lets go of the
 	 * lock it touches neither the queue nor the flag again. */
@@ -207,7 +208,7 @@ FAST_INLINE errno_t sleep_handing_off(
 	}
 	self->ipc_ev_regs = s; /* a hand-off delivers straight into them */
 	self->ipc_ev_ready = false;
-	errno_t rc = waitq_sleep_hand_off_locked(
+	errno_t rc = waitq_sleep_hand_off_inline(
 	    &box->wq, deadline, WAITQ_INTERRUPTIBLE, next);
 	self->ipc_ev_regs = NULL;
 	return rc;

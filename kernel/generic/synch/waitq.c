@@ -20,6 +20,7 @@
  * so one of them sees the other and a kill is never lost.
  */
 #include <synch/waitq.h>
+#include <synch/waitq_hand_off.h>
 #include <arch/asm.h>
 #include <cpu.h>
 #include <proc/scheduler.h>
@@ -63,31 +64,9 @@ static void wake_thread(thread_t *t, errno_t result, bool only_interruptible)
 	spinlock_unlock(&t->lock);
 }
 
-static void sleep_timed_out(void *arg)
+void waitq_sleep_timed_out(void *arg)
 {
 	wake_thread(arg, ETIMEOUT, false);
-}
-
-/** Queues the current thread on @a wq (lock held) as BLOCKED; false, queued
- *  nowhere, if the sleep is interruptible and a kill is pending. The kill
- *  is read after t->waitq is published (see the top of the file). Inline
- *  in both sleeps (the hand-off's is the IPC fast path's). */
-static inline __attribute__((always_inline)) bool enqueue_self(
-    waitq_t *wq, unsigned flags)
-{
-	thread_t *t = THREAD;
-	list_append(&t->wait_link, &wq->sleepers);
-	t->wait_flags = flags;
-	t->wait_result = EOK;
-	__atomic_store_n(&t->waitq, wq, __ATOMIC_SEQ_CST);
-	if ((flags & WAITQ_INTERRUPTIBLE) &&
-	    __atomic_load_n(&t->kill_pending, __ATOMIC_SEQ_CST)) {
-		list_remove(&t->wait_link);
-		t->waitq = NULL;
-		return false;
-	}
-	t->state = THREAD_BLOCKED;
-	return true;
 }
 
 /** The end of a general sleep on @a wq (interrupts off, no lock held):
@@ -115,14 +94,14 @@ static inline __attribute__((always_inline)) errno_t sleep_until(
     waitq_t *wq, uint64_t deadline_ns, unsigned flags)
 {
 	thread_t *t = THREAD;
-	if (!enqueue_self(wq, flags)) {
+	if (!waitq_enqueue_self(wq, t, flags)) {
 		bool ints = spinlock_unlock_keep_irq(&wq->lock);
 		wait_end(t, wq);
 		irq_restore(ints);
 		return EINTR;
 	}
 	if (deadline_ns != WAITQ_FOREVER)
-		timeout_register_at(&t->wait_timeout, deadline_ns, sleep_timed_out, t);
+		timeout_register_at(&t->wait_timeout, deadline_ns, waitq_sleep_timed_out, t);
 	bool ints = spinlock_unlock_keep_irq(&wq->lock);
 	schedule();
 	if (deadline_ns != WAITQ_FOREVER)
@@ -144,25 +123,6 @@ errno_t waitq_sleep_until_locked(waitq_t *wq, uint64_t deadline_ns, unsigned fla
 		return ETIMEOUT;
 	}
 	return sleep_until(wq, deadline_ns, flags);
-}
-
-errno_t waitq_sleep_hand_off_locked(
-    waitq_t *wq, uint64_t deadline_ns, unsigned flags, thread_t *next)
-{
-	thread_t *t = THREAD;
-	if (!enqueue_self(wq, flags)) {
-		spinlock_unlock(&wq->lock);
-		scheduler_ready_noirq(next); /* it must run anyway */
-		return EINTR;
-	}
-	if (deadline_ns != WAITQ_FOREVER)
-		timeout_register_at(&t->wait_timeout, deadline_ns, sleep_timed_out, t);
-	bool ints = spinlock_unlock_keep_irq(&wq->lock);
-	scheduler_hand_off(next);
-	if (deadline_ns != WAITQ_FOREVER)
-		timeout_unregister(&t->wait_timeout);
-	irq_restore(ints);
-	return t->wait_result;
 }
 
 errno_t waitq_sleep(waitq_t *wq, uint64_t timeout_ns, unsigned flags)

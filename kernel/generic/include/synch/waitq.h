@@ -43,15 +43,7 @@ static inline uint64_t waitq_deadline(uint64_t timeout_ns)
 /** Like waitq_sleep_locked, up to @a deadline_ns (WAITQ_FOREVER: none);
  *  ETIMEOUT at once, without sleeping, if it has passed. */
 errno_t waitq_sleep_until_locked(waitq_t *wq, uint64_t deadline_ns, unsigned flags);
-/** Like waitq_sleep_until_locked, but hands the CPU straight to @a next, a
- *  blocked thread already taken off its queue, instead of asking the
- *  scheduler (and sleeps even if @a deadline_ns has passed: the timeout then
- *  fires at the next tick). Interrupts must be disabled since @a next was
- *  taken off. Only for a queue that lives as long as the sleeping thread
- *  (its task's box, its own ipc_wq): unlike the general sleep it returns
- *  without waiting for wakers to leave the queue. */
-errno_t waitq_sleep_hand_off_locked(
-    waitq_t *wq, uint64_t deadline_ns, unsigned flags, struct thread *next);
+/* waitq_sleep_hand_off_inline(): the hand-off sleep, in synch/waitq_hand_off.h. */
 /* waitq_take_sleeper_locked(): inline in proc/thread.h (it needs thread_t). */
 /** Same without a condition check. */
 errno_t waitq_sleep(waitq_t *wq, uint64_t timeout_ns, unsigned flags);
