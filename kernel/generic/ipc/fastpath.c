@@ -141,13 +141,33 @@ static void answer_to_regs(const call_t *call, ipc_regs_t *s)
 	IPC_R9(s) = 0;
 }
 
+/** The waiter @a self's reference to its answered synchronous @a call ends.
+ *  The common last end, inline: a user method's call that self sent, holding
+ *  no phone any more (the answer dropped it), goes back into self's empty
+ *  cache with its two references to self's task dropped at once; anything
+ *  else is destroyed as usual (call_destroy_into). */
+FAST_INLINE void call_end_in_waiter(thread_t *self, call_t *call)
+{
+	if (__atomic_sub_fetch(&call->kobj.refcount, 1, __ATOMIC_ACQ_REL) != 0)
+		return;
+	task_t *task = self->task;
+	if (call->ops != &ipc_user_method_ops || call->sender != task ||
+	    call->caller_box != &task->box || call->phone != NULL ||
+	    self->cached_call != NULL || self->kill_pending) {
+		call_destroy_into(call, self);
+		return;
+	}
+	task_put_n(task, 2); /* the sender's and the caller box's */
+	call_cache_put(self, call);
+}
+
 /** Synchronous @a call's answer, taken by its waiter @a self, into @a s;
  *  the waiter's reference ends. */
 FAST_INLINE errno_t answer_taken(thread_t *self, call_t *call, ipc_regs_t *s)
 {
 	answer_to_regs(call, s);
 	self->task->ipc_stats.answers_received++;
-	kobject_put(&call->kobj);
+	call_end_in_waiter(self, call);
 	return EOK;
 }
 

@@ -59,8 +59,7 @@ static void call_free(call_t *call, thread_t *t)
 	if (t != NULL && t->cached_call == NULL && !t->kill_pending) {
 		if (call->ops != &ipc_user_method_ops)
 			call_clear_system_state(call);
-		t->cached_call = call;
-		__atomic_add_fetch(&ipc_calls_cached, 1, __ATOMIC_RELAXED);
+		call_cache_put(t, call);
 	} else {
 		kmem_free(&call_cache, call);
 	}

@@ -24,6 +24,14 @@ static inline call_t *call_take_cached(thread_t *t)
 	return call;
 }
 
+/** Parks user-method @a call (destroyed, its system-method state clean) as
+ *  @a t's spare one; t's cache is empty. */
+static inline void call_cache_put(thread_t *t, call_t *call)
+{
+	t->cached_call = call;
+	__atomic_add_fetch(&ipc_calls_cached, 1, __ATOMIC_RELAXED);
+}
+
 /** Counts a call sent through @a phone (its lock held, the limit checked). */
 static inline void phone_charge_locked(phone_t *phone)
 {

@@ -126,6 +126,12 @@ static inline void task_put(task_t *task)
 	if (__atomic_sub_fetch(&task->refcount, 1, __ATOMIC_ACQ_REL) == 0)
 		task_free(task);
 }
+/** Drops @a n references to @a task at once (held by the caller). */
+static inline void task_put_n(task_t *task, uint64_t n)
+{
+	if (__atomic_sub_fetch(&task->refcount, n, __ATOMIC_ACQ_REL) == 0)
+		task_free(task);
+}
 /** Physical root of @a task's page table (the kernel's for the kernel task). */
 static inline uint64_t task_page_root(const task_t *task)
 {
