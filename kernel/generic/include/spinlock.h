@@ -93,7 +93,8 @@ static inline void spinlock_lock_noirq(spinlock_t *lock)
 		 * have spun here for good), so taking the lock is marking it. */
 		lock->locked = 1;
 	} else {
-		if (unlikely(__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE) != 0))
+		if (unlikely(
+			__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE) != 0))
 			spinlock_contended(lock);
 #ifdef CONFIG_DEBUG
 		lock->owner_ip = __builtin_return_address(0);

@@ -101,7 +101,8 @@ static inline __attribute__((always_inline)) errno_t sleep_until(
 		return EINTR;
 	}
 	if (deadline_ns != WAITQ_FOREVER)
-		timeout_register_at(&t->wait_timeout, deadline_ns, waitq_sleep_timed_out, t);
+		timeout_register_at(
+		    &t->wait_timeout, deadline_ns, waitq_sleep_timed_out, t);
 	bool ints = spinlock_unlock_keep_irq(&wq->lock);
 	schedule();
 	if (deadline_ns != WAITQ_FOREVER)

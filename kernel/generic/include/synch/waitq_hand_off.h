@@ -55,7 +55,8 @@ static inline __attribute__((always_inline)) errno_t waitq_sleep_hand_off_inline
 		return EINTR;
 	}
 	if (deadline_ns != WAITQ_FOREVER)
-		timeout_register_at(&t->wait_timeout, deadline_ns, waitq_sleep_timed_out, t);
+		timeout_register_at(
+		    &t->wait_timeout, deadline_ns, waitq_sleep_timed_out, t);
 	bool ints = spinlock_unlock_keep_irq(&wq->lock);
 	scheduler_hand_off(next);
 	if (deadline_ns != WAITQ_FOREVER)
