@@ -24,8 +24,6 @@ sysarg_t syscall_dispatch(sysarg_t num, sysarg_t a1, sysarg_t a2, sysarg_t a3,
  *  entry code): dispatch, then the return-to-user check. */
 sysarg_t syscall_light(sysarg_t a1, sysarg_t a2, sysarg_t a3, sysarg_t a4, sysarg_t a5,
     sysarg_t a6, sysarg_t num);
-/** Last step before returning to user mode: a killed thread exits here. */
-void syscall_return_to_user(void);
 
 /* Handlers, one group per subsystem file. */
 sysarg_t sys_kio_write(sysarg_t buf, sysarg_t len);

@@ -97,9 +97,3 @@ sysarg_t syscall_light(sysarg_t a1, sysarg_t a2, sysarg_t a3, sysarg_t a4, sysar
 		thread_exit();
 	return rc;
 }
-
-void syscall_return_to_user(void)
-{
-	if (THREAD->kill_pending)
-		thread_exit();
-}

@@ -94,7 +94,8 @@ void syscall_handler(istate_t *is)
 	else
 		is->rax = (uint64_t) syscall_dispatch(
 		    is->rax, is->rdi, is->rsi, is->rdx, is->r10, is->r8, is->r9);
-	syscall_return_to_user();
+	if (THREAD->kill_pending) /* killed during the call */
+		thread_exit();
 	/* From the stop check to user mode the thread is not preempted, so a
 	 * thread seen off its CPU with its mark has not passed the check. */
 	irq_disable();
