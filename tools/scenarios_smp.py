@@ -6,6 +6,8 @@
 - kconsole-cpus-smp4: the kernel console's `cpus` lists four CPUs, each with
   ticks; `continue` boots to the shell, which answers.
 - panic-smp4: a panic on one of four CPUs stops the others and names its CPU.
+- tester-all-smp4: `tester all` at the shell of a default boot on four CPUs
+  (nstest and utest with every server of the system running beside them).
 
 The user suites on four CPUs (exctest, pagertest and the others) are suites
 of testrun.py (SMP4_SUITES), one result per test.
@@ -15,8 +17,8 @@ Each returns (ok, detail) like the scenarios of testrun.py.
 import re
 
 from guest import QEMU_EXIT_FAIL
-from testrun import BOOT_TIMEOUT, SUITE_TIMEOUT, guest, kconsole_command, shell_run, \
-    wait_shell_prompt
+from testrun import BOOT_TIMEOUT, SUITE_TIMEOUT, TESTER_ALL_KILLS, guest, kconsole_command, \
+    shell_run, wait_shell_prompt
 
 SMP4 = dict(accel="tcg,thread=multi", smp=4)
 
@@ -49,8 +51,21 @@ def scenario_panic_smp4(args):
     return True, ""
 
 
+def scenario_tester_all_smp4(args):
+    with guest(args, "tester-all-smp4", "", allow=TESTER_ALL_KILLS, **SMP4) as g:
+        g.expect(r"^smp: 4 CPUs running$", BOOT_TIMEOUT)
+        wait_shell_prompt(g)
+        shell_run(g, "priv tester all\r", [r"^nstest: \d+ passed, 0 failed$",
+                                           r"^utest: \d+ passed, 0 failed$",
+                                           r"^tester: [1-9]\d* passed, 0 failed$"],
+                  timeout=SUITE_TIMEOUT)
+        shell_run(g, "echo s=$?\r", [r"^s=0$"])
+    return True, ""
+
+
 SCENARIOS = [
     ("kernel-smp4", scenario_kernel_smp4),
     ("kconsole-cpus-smp4", scenario_kconsole_cpus_smp4),
     ("panic-smp4", scenario_panic_smp4),
+    ("tester-all-smp4", scenario_tester_all_smp4),
 ]

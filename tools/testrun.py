@@ -312,6 +312,11 @@ SMP4_SUITES = ["asynctest", "utest", "nstest", "tasktest", "vfstest", "stress", 
                "exctest", "pagertest"]
 SMP4_MACHINE = dict(accel="tcg,thread=multi", smp=4)
 
+# The IPC suites run a third time on four vCPUs with the fast path off, as
+# <prefix>-no-fastpath-smp4.*: the general path is the reference on several
+# CPUs too (remote wake-ups, answers and hang-ups racing across CPUs).
+NO_FASTPATH_SMP4_SUITES = ["asynctest", "utest", "nstest", "tasktest", "vfstest", "astress"]
+
 
 def user_suite(name, extra_options="", suffix="", machine=None):
     """The runner of USER_SUITES[@name], booted with @extra_options (and the
@@ -1089,6 +1094,15 @@ def run_kernel_ipc_no_fastpath(results, args):
                    args.iso)
 
 
+def run_kernel_ipc_no_fastpath_smp4(results, args):
+    """The kernel's IPC tests with the fast path off on four vCPUs: its
+    cross-CPU tests (answers, revocation, kills on other CPUs) on the
+    general path; the log must show four CPUs running."""
+    run_line_suite(results, args, "ktest", "test=ipc ipcfast=off",
+                   "kernel-ipc-no-fastpath-smp4", args.iso,
+                   checks=[("cpus-running", r"^smp: 4 CPUs running$")], machine=SMP4_MACHINE)
+
+
 def needs_image(option, run):
     """@run, or a failure when the image it needs (--@option) was not given:
     a suite never passes by running nothing."""
@@ -1119,10 +1133,14 @@ SUITES = {
     "host": lambda results, args: run_host_tests(results, args.host_tests),
     "kernel": lambda results, args: run_kernel_selftests(results, args, "kernel", args.iso),
     "kernel-ipc-no-fastpath": run_kernel_ipc_no_fastpath,
+    "kernel-ipc-no-fastpath-smp4": run_kernel_ipc_no_fastpath_smp4,
     **{name: user_suite(name) for name in USER_SUITES},
     **{name + "-no-fastpath": user_suite(name, "ipcfast=off", "-no-fastpath")
        for name in NO_FASTPATH_SUITES},
     **{name + "-smp4": user_suite(name, "", "-smp4", SMP4_MACHINE) for name in SMP4_SUITES},
+    **{name + "-no-fastpath-smp4": user_suite(name, "ipcfast=off", "-no-fastpath-smp4",
+                                              SMP4_MACHINE)
+       for name in NO_FASTPATH_SMP4_SUITES},
     "docs": run_docs,
     "fuzz": run_fuzz,
     # Block devices and file systems on disks (tools/storage_tests.py).
