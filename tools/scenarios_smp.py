@@ -1,16 +1,15 @@
 """Scenarios on several CPUs: four vCPUs under multi-threaded TCG
 (-accel tcg,thread=multi -smp 4), every one started and taking part.
 
-- kernel-smp4: the kernel self-tests on four CPUs (start-up, every CPU's
-  tick, IPIs to each CPU, the IRQ target checks) after "smp: 4 CPUs running".
 - kconsole-cpus-smp4: the kernel console's `cpus` lists four CPUs, each with
   ticks; `continue` boots to the shell, which answers.
 - panic-smp4: a panic on one of four CPUs stops the others and names its CPU.
 - tester-all-smp4: `tester all` at the shell of a default boot on four CPUs
   (nstest and utest with every server of the system running beside them).
 
-The user suites on four CPUs (exctest, pagertest and the others) are suites
-of testrun.py (SMP4_SUITES), one result per test.
+The kernel self-tests (kernel-smp4, kernel-ipc-no-fastpath-smp4) and the
+user suites on four CPUs (exctest, pagertest and the others) are suites of
+testrun.py (SMP4_SUITES, NO_FASTPATH_SMP4_SUITES), one result per test.
 
 Each returns (ok, detail) like the scenarios of testrun.py.
 """
@@ -21,15 +20,6 @@ from testrun import BOOT_TIMEOUT, SUITE_TIMEOUT, TESTER_ALL_KILLS, guest, kconso
     shell_run, wait_shell_prompt
 
 SMP4 = dict(accel="tcg,thread=multi", smp=4)
-
-
-def scenario_kernel_smp4(args):
-    with guest(args, "kernel-smp4", "test", **SMP4) as g:
-        g.expect(r"^smp: 4 CPUs running$", BOOT_TIMEOUT)
-        m = g.expect(r"^ktest: (\d+) passed, (\d+) failed$", SUITE_TIMEOUT)
-    passed, failed = int(m.group(1)), int(m.group(2))
-    fails = re.findall(r"^ktest: FAIL (\S+)", g.output, re.MULTILINE)
-    return failed == 0 and passed > 0, f"{passed} passed, failed: {fails}"
 
 
 def scenario_kconsole_cpus_smp4(args):
@@ -64,7 +54,6 @@ def scenario_tester_all_smp4(args):
 
 
 SCENARIOS = [
-    ("kernel-smp4", scenario_kernel_smp4),
     ("kconsole-cpus-smp4", scenario_kconsole_cpus_smp4),
     ("panic-smp4", scenario_panic_smp4),
     ("tester-all-smp4", scenario_tester_all_smp4),

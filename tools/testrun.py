@@ -1094,6 +1094,14 @@ def run_kernel_ipc_no_fastpath(results, args):
                    args.iso)
 
 
+def run_kernel_smp4(results, args):
+    """The kernel self-tests on four vCPUs (start-up, every CPU's tick, IPIs
+    to each CPU, hammered locks, IPC and revocation across CPUs); the log
+    must show four CPUs running."""
+    run_line_suite(results, args, "ktest", "test", "kernel-smp4", args.iso,
+                   checks=[("cpus-running", r"^smp: 4 CPUs running$")], machine=SMP4_MACHINE)
+
+
 def run_kernel_ipc_no_fastpath_smp4(results, args):
     """The kernel's IPC tests with the fast path off on four vCPUs: its
     cross-CPU tests (answers, revocation, kills on other CPUs) on the
@@ -1133,6 +1141,7 @@ SUITES = {
     "host": lambda results, args: run_host_tests(results, args.host_tests),
     "kernel": lambda results, args: run_kernel_selftests(results, args, "kernel", args.iso),
     "kernel-ipc-no-fastpath": run_kernel_ipc_no_fastpath,
+    "kernel-smp4": run_kernel_smp4,
     "kernel-ipc-no-fastpath-smp4": run_kernel_ipc_no_fastpath_smp4,
     **{name: user_suite(name) for name in USER_SUITES},
     **{name + "-no-fastpath": user_suite(name, "ipcfast=off", "-no-fastpath")
