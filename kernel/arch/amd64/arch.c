@@ -6,6 +6,7 @@
 #include <arch/cpu.h>
 #include <arch/drivers.h>
 #include <arch/interrupt.h>
+#include <arch/madt.h>
 #include <arch/multiboot2.h>
 #include <arch/cpu_local.h>
 #include <arch/fpu.h>
@@ -59,6 +60,24 @@ void arch_late_init(void)
 void arch_physmem_mapped(uint64_t phys, uint64_t size)
 {
 	vga_physmem_mapped(phys, size);
+}
+
+/** Whether [@a phys, @a phys + @a size) and the page at @a page overlap. */
+static bool overlaps_page(uint64_t phys, uint64_t size, uint64_t page)
+{
+	uint64_t start = page & ~(uint64_t) (PAGE_SIZE - 1);
+	return phys < start + PAGE_SIZE && start < phys + size;
+}
+
+bool arch_physmem_kernel_only(uint64_t phys, uint64_t size)
+{
+	if (overlaps_page(phys, size, madt.lapic_base))
+		return true;
+	for (size_t i = 0; i < madt.ioapic_count; i++) {
+		if (overlaps_page(phys, size, madt.ioapic[i].base))
+			return true;
+	}
+	return false;
 }
 
 void arch_idle(void)

@@ -18,5 +18,10 @@ void arch_idle(void);
  *  memory): the architecture's own drivers leave what a userspace driver
  *  took (the VGA text screen on amd64). */
 void arch_physmem_mapped(uint64_t phys, uint64_t size);
+/** Whether @a phys .. @a phys + @a size - 1 overlaps device memory only the
+ *  kernel may touch: the interrupt controllers (on amd64 the local APIC, whose
+ *  command register sends IPIs, and the I/O APICs, which route device lines).
+ *  No task maps it or reads it from an IRQ program, whatever its rights. */
+bool arch_physmem_kernel_only(uint64_t phys, uint64_t size);
 
 #endif

@@ -71,6 +71,8 @@ sysarg_t sys_as_area_query(sysarg_t addr, sysarg_t info_out)
 /** Whether [phys, phys + size) avoids all RAM the kernel manages. */
 bool physmem_is_device(uint64_t phys, uint64_t size)
 {
+	if (arch_physmem_kernel_only(phys, size))
+		return false;
 	for (size_t i = 0; i < boot_info.memmap_count; i++) {
 		const boot_memrange_t *r = &boot_info.memmap[i];
 		if (r->type == MEMRANGE_AVAILABLE && phys < r->base + r->size &&

@@ -33,7 +33,7 @@
 /* First words of its own modes (children it starts, ...). */
 static const char *const own_words[] = {"--exit", "--noperm", "--granted", "--sleep",
     "--fault", "--read-kernel", "--write-code", "--exec-data", "--ud2", "--flood",
-    "--quota-checks", "--subscribe", "--shootdown", "--spread", NULL};
+    "--quota-checks", "--subscribe", "--shootdown", "--spread", "--int", NULL};
 
 #define KERNEL_ADDR 0xffffffff80100000ull
 #define UNMAPPED    0x0000700000000000ull
@@ -342,8 +342,7 @@ static void test_futex_mutex_join_and_errno(void)
 	CHECK_RC(thread_join(d), ENOENT);
 }
 
-/** Spawns "utest MODE", waits for it and returns how it ended. */
-static errno_t child(const char *mode, task_exit_t *e)
+errno_t utest_child(const char *mode, task_exit_t *e)
 {
 	char cmd[64];
 	snprintf(cmd, sizeof(cmd), "utest %s", mode);
@@ -360,23 +359,23 @@ static void test_faulting_children_are_killed(void)
 	    "--fault", "--exec-data", "--write-code", "--read-kernel", "--ud2"};
 	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
 		task_exit_t e;
-		CHECK_RC(child(modes[i], &e), EOK);
+		CHECK_RC(utest_child(modes[i], &e), EOK);
 		if (e.how != TASK_EXIT_FAULT)
 			printf("utest:   %s ended how=%d status=%d\n", modes[i], e.how,
 			    e.status);
 		CHECK(e.how == TASK_EXIT_FAULT);
 	}
 	task_exit_t e;
-	CHECK_RC(child("--fault", &e), EOK);
+	CHECK_RC(utest_child("--fault", &e), EOK);
 	CHECK(e.fault_addr == 0x10);
 }
 
 static void test_child_exit_status_and_kill(void)
 {
 	task_exit_t e;
-	CHECK_RC(child("--exit 7", &e), EOK);
+	CHECK_RC(utest_child("--exit 7", &e), EOK);
 	CHECK(e.how == TASK_EXIT_NORMAL && e.status == 7);
-	CHECK_RC(child("--noperm", &e), EOK);
+	CHECK_RC(utest_child("--noperm", &e), EOK);
 	CHECK(e.how == TASK_EXIT_NORMAL && e.status == 0);
 	task_id_t id;
 	CHECK_RC(task_spawn_module("utest --sleep", &id), EOK);
@@ -644,6 +643,8 @@ static int run_child(int argc, char **argv)
 		return child_shootdown(argv[2]);
 	if (strcmp(mode, "--spread") == 0)
 		return child_spread();
+	if (strcmp(mode, "--int") == 0 && argc > 2)
+		return child_int(argv[2]);
 	if (strcmp(mode, "--sleep") == 0) {
 		DISCARD(woken, thread_sleep(60000 * MS));
 		return 1;
@@ -695,6 +696,8 @@ int main(int argc, char **argv)
 	    test_runnable_threads_spread_over_every_cpu);
 	test_run("debug_stop_holds_threads_on_every_cpu",
 	    test_debug_stop_holds_threads_on_every_cpu);
+	test_run("user_space_cannot_send_ipis_or_reach_the_apics",
+	    test_user_space_cannot_send_ipis_or_reach_the_apics);
 	test_run("futex_mutex_join_and_errno", test_futex_mutex_join_and_errno);
 	test_run("faulting_children_are_killed", test_faulting_children_are_killed);
 	test_run("child_exit_status_and_kill", test_child_exit_status_and_kill);

@@ -1,12 +1,19 @@
 /*
  * utest's parts: the quota tests (quota.c), the capability-rights test
- * (caps.c), the tests of several CPUs (smp.c) and the CPU-time tests
- * (cputime.c) beside the rest (utest.c).
+ * (caps.c), the tests of several CPUs (smp.c), the CPU-time tests
+ * (cputime.c) and the interrupt controllers' (intc.c) beside the rest
+ * (utest.c).
  */
 #ifndef UTEST_H
 #define UTEST_H
 
+#include <task.h>
+
 #define MS 1000ull
+
+/* utest.c */
+/** Spawns "utest MODE", waits for it and stores how it ended in @a e. */
+errno_t utest_child(const char *mode, task_exit_t *e);
 
 /* caps.c */
 void test_capability_rights_system_calls(void);
@@ -15,6 +22,12 @@ void test_capability_rights_system_calls(void);
 void test_thread_info_bad_input_gets_clear_errors(void);
 void test_thread_cpu_time_grows_while_it_runs(void);
 void test_every_cpu_has_an_idle_thread(void);
+
+/* intc.c */
+void test_user_space_cannot_send_ipis_or_reach_the_apics(void);
+/** Child mode `--int VECTOR`: raises a vector of the kernel's with `int`;
+ *  must die of a general protection fault. */
+int child_int(const char *vector);
 
 /* quota.c */
 void test_quotas_are_inherited_and_only_lowered(void);

@@ -66,8 +66,9 @@ static inline void as_mark_active(as_t *as, unsigned cpu, bool loading)
 
 void as_init(void);
 /** Whether physical @a phys .. @a phys + @a size - 1 lies outside every
- *  range of RAM the kernel manages (device memory, what SYS_PHYSMEM_MAP and
- *  IRQ programs' memory reads may reach). */
+ *  range of RAM the kernel manages and outside the devices only the kernel
+ *  drives (arch_physmem_kernel_only): device memory, what SYS_PHYSMEM_MAP
+ *  and IRQ programs' memory reads may reach. */
 bool physmem_is_device(uint64_t phys, uint64_t size);
 errno_t as_create(as_t **out);
 /** Destroys all areas and the page table. The address space must not be active. */

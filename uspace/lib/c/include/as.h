@@ -30,7 +30,8 @@ _NODISCARD errno_t as_area_query(uintptr_t addr, as_area_info_t *info);
 /** Gives the area at @a base new rights (anonymous areas not shared). */
 _NODISCARD errno_t as_area_change_flags(uintptr_t base, unsigned flags);
 /** Maps @a size bytes of device memory at physical @a phys (PERM_PHYSMEM);
- *  stores the chosen base in *@a base. */
+ *  stores the chosen base in *@a base. EPERM for RAM and for the interrupt
+ *  controllers only the kernel drives (the local and I/O APICs). */
 _NODISCARD errno_t physmem_map(
     uintptr_t phys, size_t size, unsigned flags, uintptr_t *base);
 /** Allocates @a size bytes (rounded up to pages, at most DMAMEM_MAX) of
