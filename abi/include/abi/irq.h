@@ -17,6 +17,15 @@
 #include <stdint.h>
 
 #define IRQ_CODE_MAX_CMDS 32
+
+/* SYS_IRQ_SUBSCRIBE's line argument: the line in the low 32 bits and, in the
+ * high 32, 0 (the line stays on the CPU it goes to, CPU 0 at first) or the
+ * CPU to deliver it to plus one (a CPU index as SYS_CPU_INFO counts them;
+ * one that does not run is EINVAL). A line goes to one CPU at a time: the
+ * last subscription that named one. */
+#define IRQ_LINE_MASK	     0xffffffffull
+#define IRQ_CPU_SHIFT	     32
+#define IRQ_ON_CPU(irq, cpu) ((uint64_t) (irq) | ((uint64_t) (cpu) + 1) << IRQ_CPU_SHIFT)
 #define IRQ_SCRATCH_COUNT 6
 
 typedef enum {

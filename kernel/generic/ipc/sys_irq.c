@@ -9,6 +9,10 @@
 #include <uaccess.h>
 #include <mm/as.h>
 #include <mm/page.h>
+#include <interrupt.h>
+#include <smp.h>
+
+#define IRQ_CPU_UNCHANGED UINT32_MAX /* the line argument named no CPU */
 
 static bool current_may_touch(void *ctx, uint32_t port, unsigned width)
 {
@@ -24,11 +28,31 @@ static bool current_may_read_mem(void *ctx, uint64_t addr, unsigned width)
 	    task_hwres_use(ctx, PERM_PHYSMEM, HWRES_MEM, page, PAGE_SIZE, false) == EOK;
 }
 
+/** Splits SYS_IRQ_SUBSCRIBE's @a arg into the line (*@a irq) and the CPU to
+ *  deliver it to (*@a cpu, IRQ_CPU_UNCHANGED: leave it where it goes); EINVAL for a
+ *  CPU that does not run (abi/irq.h, IRQ_ON_CPU). */
+static errno_t irq_arg_decode(sysarg_t arg, sysarg_t *irq, unsigned *cpu)
+{
+	uint64_t cpu_plus_one = (uint64_t) arg >> IRQ_CPU_SHIFT;
+	*irq = arg & IRQ_LINE_MASK;
+	*cpu = IRQ_CPU_UNCHANGED;
+	if (cpu_plus_one == 0)
+		return EOK;
+	if (cpu_plus_one > CPU_MAX || !cpu_id_valid((unsigned) (cpu_plus_one - 1)))
+		return EINVAL;
+	*cpu = (unsigned) (cpu_plus_one - 1);
+	return EOK;
+}
+
 sysarg_t sys_irq_subscribe(
-    sysarg_t irq, sysarg_t method, sysarg_t cmds, sysarg_t count, sysarg_t handle_out)
+    sysarg_t arg, sysarg_t method, sysarg_t cmds, sysarg_t count, sysarg_t handle_out)
 {
 	task_t *self = THREAD->task;
-	errno_t use = task_hwres_use(self, PERM_IRQ, HWRES_IRQ, irq, 1, false);
+	sysarg_t irq;
+	unsigned cpu;
+	errno_t use = irq_arg_decode(arg, &irq, &cpu);
+	if (use == EOK)
+		use = task_hwres_use(self, PERM_IRQ, HWRES_IRQ, irq, 1, false);
 	if (use != EOK)
 		return (sysarg_t) use;
 	if (count == 0 || count > IRQ_CODE_MAX_CMDS)
@@ -57,6 +81,8 @@ sysarg_t sys_irq_subscribe(
 	rc = task_hwres_use(self, PERM_IRQ, HWRES_IRQ, irq, 1, true);
 	if (rc == EOK)
 		rc = copy_to_uspace(handle_out, &h, sizeof(h));
+	if (rc == EOK && cpu != IRQ_CPU_UNCHANGED)
+		rc = irq_set_cpu((unsigned) irq, cpu);
 	if (rc != EOK)
 		ipc_irq_unsubscribe(h);
 	return (sysarg_t) rc;

@@ -7,15 +7,19 @@
  * (which routes device lines) are refused to SYS_PHYSMEM_MAP and to IRQ
  * programs' memory reads (EPERM) even with PERM_PHYSMEM and PERM_IRQ.
  * Vectors and addresses are the amd64 kernel's (arch/interrupt.h) on
- * QEMU's PC.
+ * QEMU's PC. A driver chooses the CPU its line goes to (IRQ_ON_CPU); the
+ * kernel test irq_line_reaches_the_cpu_it_is_set_to checks the delivery.
  */
 #include "utest.h"
 #include <as.h>
 #include <ipc.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <syscall.h>
+#include <stdint.h>
 #include <task.h>
 #include <testsuite.h>
+#include <thread.h>
 
 #define LAPIC_PA  0xfee00000ull
 #define IOAPIC_PA 0xfec00000ull
@@ -67,6 +71,30 @@ static errno_t subscribe_reading(uint64_t addr)
 	if (rc == EOK && ipc_irq_unsubscribe(h) != EOK)
 		return EIO;
 	return rc;
+}
+
+void test_irq_lines_go_to_a_chosen_cpu(void)
+{
+	unsigned cpu, count;
+	CHECK_RC(cpu_info(&cpu, &count), EOK);
+	irq_cmd_t decline = {.cmd = IRQ_CMD_DECLINE};
+	cap_handle_t h;
+	for (unsigned c = 0; c < count; c++) {
+		CHECK_RC(ipc_irq_subscribe_on(INTC_IRQ, c, 1024, &decline, 1, &h), EOK);
+		CHECK_RC(ipc_irq_unsubscribe(h), EOK);
+	}
+	/* A CPU that does not run: refused before anything is made. */
+	CHECK_RC(ipc_irq_subscribe_on(INTC_IRQ, count, 1024, &decline, 1, &h), EINVAL);
+	CHECK_RC(ipc_irq_subscribe_on(INTC_IRQ, 4096, 1024, &decline, 1, &h), EINVAL);
+	CHECK_RC(ipc_irq_subscribe_on(INTC_IRQ, UINT32_MAX, 1024, &decline, 1, &h), EINVAL);
+	CHECK_RC(ipc_irq_subscribe_on(-1, 0, 1024, &decline, 1, &h), EINVAL);
+	/* The system call itself: CPU 4096 (plus one) above the line. */
+	CHECK_RC((errno_t) syscall5(SYS_IRQ_SUBSCRIBE, IRQ_ON_CPU(INTC_IRQ, 4096), 1024,
+		     (sysarg_t) &decline, 1, (sysarg_t) &h),
+	    EINVAL);
+	/* ... and the line is still free for a plain subscription. */
+	CHECK_RC(ipc_irq_subscribe(INTC_IRQ, 1024, &decline, 1, &h), EOK);
+	CHECK_RC(ipc_irq_unsubscribe(h), EOK);
 }
 
 void test_user_space_cannot_send_ipis_or_reach_the_apics(void)

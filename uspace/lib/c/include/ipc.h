@@ -120,6 +120,11 @@ _NODISCARD errno_t ipc_answer_wait(cap_handle_t call, const ipc_payload_t *answe
  *  Needs PERM_IRQ or a grant of the line (ddi.h). */
 _NODISCARD errno_t ipc_irq_subscribe(
     int irq, sysarg_t method, const irq_cmd_t *cmds, size_t count, cap_handle_t *handle);
+/** ipc_irq_subscribe, and the line is delivered to CPU @a cpu (an index
+ *  below cpu_info's count; EINVAL for one that does not run), where the
+ *  program then runs: a driver keeps its interrupts beside its own thread. */
+_NODISCARD errno_t ipc_irq_subscribe_on(int irq, unsigned cpu, sysarg_t method,
+    const irq_cmd_t *cmds, size_t count, cap_handle_t *handle);
 _NODISCARD errno_t ipc_irq_unsubscribe(cap_handle_t handle);
 /** Ends the hold IRQ_CMD_ACCEPT_HOLD put on the line (needs CAP_RIGHT_ACK). */
 _NODISCARD errno_t ipc_irq_ack(cap_handle_t handle);

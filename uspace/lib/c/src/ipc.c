@@ -150,6 +150,15 @@ errno_t ipc_irq_subscribe(
 	    (sysarg_t) cmds, count, (sysarg_t) handle);
 }
 
+errno_t ipc_irq_subscribe_on(int irq, unsigned cpu, sysarg_t method,
+    const irq_cmd_t *cmds, size_t count, cap_handle_t *handle)
+{
+	if (irq < 0 || cpu == UINT32_MAX) /* cpu + 1 must fit in 32 bits */
+		return EINVAL;
+	return (errno_t) syscall5(SYS_IRQ_SUBSCRIBE, IRQ_ON_CPU(irq, cpu), method,
+	    (sysarg_t) cmds, count, (sysarg_t) handle);
+}
+
 errno_t ipc_irq_unsubscribe(cap_handle_t handle)
 {
 	return (errno_t) syscall1(SYS_IRQ_UNSUBSCRIBE, handle);
