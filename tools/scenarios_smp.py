@@ -3,7 +3,8 @@
 
 - kconsole-cpus-smp4: the kernel console's `cpus` lists four CPUs, each with
   ticks; `continue` boots to the shell, which answers.
-- panic-smp4: a panic on one of four CPUs stops the others and names its CPU.
+- panic-smp4: a panic on one of four CPUs (the last; the three others spin
+  with interrupts off) stops the others, which confirm it, and names its CPU.
 - tester-all-smp4: `tester all` at the shell of a default boot on four CPUs
   (nstest and utest with every server of the system running beside them).
 
@@ -33,10 +34,12 @@ def scenario_kconsole_cpus_smp4(args):
 
 
 def scenario_panic_smp4(args):
-    with guest(args, "panic-smp4", "test=crash_page_fault", exit_status=QEMU_EXIT_FAIL,
-               allow=[r"^PANIC: "], **SMP4) as g:
+    # CPUs 0-2 spin with interrupts off (only the NMI reaches them); CPU 3
+    # faults. The report names CPU 3 once the three others said they stopped.
+    with guest(args, "panic-smp4", "test=crash_on_one_cpu_while_the_others_spin",
+               exit_status=QEMU_EXIT_FAIL, allow=[r"^PANIC: "], **SMP4) as g:
         g.expect(r"PANIC: page fault at 0x10", BOOT_TIMEOUT)
-        g.expect(r"^on CPU \d of 4 \(the others are stopped\)", 30)
+        g.expect(r"^on CPU 3 of 4 \(the others are stopped\)", 30)
         g.expect(r"System halted", 30)
     return True, ""
 

@@ -7,6 +7,9 @@
 #include <panic.h>
 #include <spinlock.h>
 #include <proc/thread.h>
+#include <arch/asm.h>
+#include <cpu.h>
+#include <smp.h>
 
 KTEST(crash_page_fault)
 {
@@ -24,6 +27,48 @@ KTEST(crash_assert)
 KTEST(crash_invalid_opcode)
 {
 	__asm__ volatile("ud2");
+}
+
+static volatile unsigned spinners_ready;
+
+/** Spins with interrupts off for good: only an NMI reaches this CPU. */
+static void spin_irqs_off(void *arg)
+{
+	(void) arg;
+	irq_disable();
+	__atomic_fetch_add(&spinners_ready, 1, __ATOMIC_SEQ_CST);
+	for (;;)
+		cpu_relax();
+}
+
+/** Faults once every other CPU spins with interrupts off. */
+static void fault_when_others_spin(void *arg)
+{
+	unsigned others = (unsigned) (uintptr_t) arg;
+	while (__atomic_load_n(&spinners_ready, __ATOMIC_SEQ_CST) < others)
+		cpu_relax();
+	uintptr_t volatile addr = 0x10;
+	*(volatile uint64_t *) addr = 1;
+}
+
+/* A fault on the last CPU while every other spins with interrupts off: the
+ * report names the last CPU and every other CPU must confirm it stopped. */
+KTEST(crash_on_one_cpu_while_the_others_spin)
+{
+	unsigned last = cpu_count - 1;
+	thread_t *t;
+	KT_ASSERT_EQ(thread_create(NULL, fault_when_others_spin, (void *) (uintptr_t) last,
+			 "faulter", &t),
+	    EOK);
+	KT_ASSERT_EQ(thread_set_cpu(t, last), EOK);
+	thread_start(t);
+	for (unsigned i = 0; i < last; i++) {
+		thread_t *s;
+		KT_ASSERT_EQ(thread_create(NULL, spin_irqs_off, NULL, "spinner", &s), EOK);
+		KT_ASSERT_EQ(thread_set_cpu(s, i), EOK);
+		thread_start(s);
+	}
+	KT_ASSERT_EQ(thread_join(t), EOK); /* not reached: the faulter panics */
 }
 
 /* Each level keeps 512 bytes live, so 64 levels exceed a 16 KiB stack. */

@@ -21,8 +21,9 @@ unsigned smp_next_cpu(void);
 /** Boot CPU: starts the other CPUs (after the clock and the scheduler). */
 void smp_start(void);
 /** A panicking CPU: stops every other CPU (IPI_HALT, which also reaches a
- *  CPU spinning with interrupts off). */
-void smp_stop_others(void);
+ *  CPU spinning with interrupts off) and waits, bounded, until each says it
+ *  stopped; returns how many did not. */
+unsigned smp_stop_others(void);
 /** True once a CPU called smp_stop_others(). */
 bool smp_stop_requested(void);
 /** The running CPU stops for good (interrupts off, halted). */

@@ -1,7 +1,8 @@
 /*
  * panic(): stop the system with as much information as possible. The first
- * CPU to panic stops the others (smp_stop_others) and names itself in the
- * report; a nested panic, or a panic on a second CPU meanwhile, halts at once.
+ * CPU to panic stops the others (smp_stop_others), names itself in the
+ * report and says whether every other CPU confirmed it stopped; a nested
+ * panic, or a panic on a second CPU meanwhile, stops that CPU at once.
  */
 #include <panic.h>
 #include <arch/asm.h>
@@ -29,17 +30,19 @@ static NORETURN void panic_finish(void)
 static void panic_header(const char *fmt, va_list ap)
 {
 	irq_disable();
-	if (__atomic_exchange_n(&panicking, 1, __ATOMIC_SEQ_CST) != 0) {
-		for (;;)
-			cpu_halt();
-	}
-	smp_stop_others();
+	if (__atomic_exchange_n(&panicking, 1, __ATOMIC_SEQ_CST) != 0)
+		smp_stopped(); /* counted as stopped by the first to panic */
+	unsigned running = smp_stop_others();
 	lockdep_disable(); /* the report must get out whatever is held */
 	console_enter_panic_mode();
 	printf("\nPANIC: ");
 	vprintf(fmt, ap);
 	printf("\n");
-	printf("on CPU %u of %u (the others are stopped)\n", CPU->id, cpu_count);
+	if (running == 0)
+		printf("on CPU %u of %u (the others are stopped)\n", CPU->id, cpu_count);
+	else
+		printf("on CPU %u of %u (%u of the others did not stop)\n", CPU->id,
+		    cpu_count, running);
 }
 
 void panic(const char *fmt, ...)

@@ -18,12 +18,17 @@
 #include <cpu.h>
 #include <mm/tlb.h>
 #include <printf.h>
+#include <time/clock.h>
 #include <proc/scheduler.h>
 #include <proc/thread.h>
 #include <spinlock.h>
 
 volatile unsigned cpu_count = 1;
+#define SMP_STOP_WAIT_NS (5 * NSEC_PER_SEC) /* far beyond an NMI's way, even emulated */
+
 static volatile bool stopping; /* set once, by the first CPU to panic */
+/* Bit n: CPU n has stopped for good (smp_stopped); only set, never cleared. */
+static uint64_t stopped_mask;
 
 bool cpu_id_valid(unsigned id)
 {
@@ -65,11 +70,28 @@ void smp_start(void)
 	printf("smp: %u CPU%s running\n", cpu_count, cpu_count == 1 ? "" : "s");
 }
 
-void smp_stop_others(void)
+/** How many CPUs other than the running one have not stopped yet. */
+static unsigned others_running(void)
+{
+	uint64_t mask = __atomic_load_n(&stopped_mask, __ATOMIC_SEQ_CST);
+	unsigned running = 0;
+	for (unsigned i = 0; i < cpu_count; i++)
+		running += i != CPU->id && !(mask & (1ull << i));
+	return running;
+}
+
+unsigned smp_stop_others(void)
 {
 	__atomic_store_n(&stopping, true, __ATOMIC_SEQ_CST);
-	if (cpu_count > 1)
-		arch_ipi_broadcast_others(IPI_HALT);
+	if (cpu_count <= 1)
+		return 0;
+	arch_ipi_broadcast_others(IPI_HALT);
+	/* Each CPU says so as it stops; wait for them, bounded, since a CPU
+	 * that cannot be stopped must not keep the report from getting out. */
+	uint64_t t0 = clock_ns();
+	while (others_running() != 0 && clock_ns() - t0 < SMP_STOP_WAIT_NS)
+		cpu_relax();
+	return others_running();
 }
 
 bool smp_stop_requested(void)
@@ -79,6 +101,7 @@ bool smp_stop_requested(void)
 
 NORETURN void smp_stopped(void)
 {
+	__atomic_fetch_or(&stopped_mask, 1ull << CPU->id, __ATOMIC_SEQ_CST);
 	for (;;) {
 		irq_disable();
 		cpu_halt();
