@@ -48,13 +48,25 @@ static void test_fibril_yield_join(void)
 
 static int wake_order[SLEEPERS];
 static int wake_count;
+static uint64_t sleep_base;
+static uint64_t woke_at[SLEEPERS];
+
+/** Sleeper @a i's deadline after sleep_base: the last made sleeps least. */
+static uint64_t sleeper_ns(int i)
+{
+	return (uint64_t) (SLEEPERS - i) * 10000000ull;
+}
 
 static errno_t sleeper(void *arg)
 {
 	int i = (int) (uintptr_t) arg;
-	fibril_usleep((SLEEPERS - i) * 10000);
+	fibril_event_t never = FIBRIL_EVENT_INIT;
+	/* Deadlines from one base: their order does not depend on when each
+	 * sleeper first runs (the host may stall a vCPU between two). */
+	errno_t rc = fibril_wait_until(&never, sleep_base + sleeper_ns(i));
+	woke_at[i] = clock_ns();
 	wake_order[wake_count++] = i;
-	return EOK;
+	return rc;
 }
 
 /** Sleeps end in deadline order, and not early. */
@@ -62,17 +74,23 @@ static void test_fibril_usleep_order(void)
 {
 	fid_t f[SLEEPERS];
 	wake_count = 0;
-	uint64_t start = clock_ns();
+	sleep_base = clock_ns();
 	for (int i = 0; i < SLEEPERS; i++) {
 		f[i] = fibril_create(sleeper, (void *) (uintptr_t) i);
 		CHECK(f[i] != NULL);
 		fibril_add_ready(f[i]);
 	}
-	for (int i = 0; i < SLEEPERS; i++)
-		CHECK_RC(fibril_join(f[i], NULL), EOK);
-	CHECK(clock_ns() - start >= SLEEPERS * 10000000ull);
+	for (int i = 0; i < SLEEPERS; i++) {
+		errno_t rc = EOK;
+		CHECK_RC(fibril_join(f[i], &rc), EOK);
+		CHECK_RC(rc, ETIMEOUT);
+		CHECK(woke_at[i] >= sleep_base + sleeper_ns(i));
+	}
 	for (int i = 0; i < SLEEPERS; i++)
 		CHECK(wake_order[i] == SLEEPERS - 1 - i);
+	uint64_t start = clock_ns();
+	fibril_usleep(10000);
+	CHECK(clock_ns() - start >= 10000000ull);
 }
 
 #define COUNTERS   6
