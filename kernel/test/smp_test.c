@@ -1,6 +1,7 @@
 /*
- * Self-tests: the CPUs that run, their ticks, inter-processor interrupts and
- * the choice of the CPU a device line reaches. They hold on any number of
+ * Self-tests: the CPUs that run, their ticks, inter-processor interrupts,
+ * the choice of the CPU a device line reaches and how soon a thread woken
+ * from another CPU runs. They hold on any number of
  * CPUs; `make test` runs them on one CPU and on four (kernel-smp4).
  * Waits are bounded only against a hang, far beyond any stall of the host.
  */
@@ -128,4 +129,77 @@ KTEST(spinlocks_are_atomic_whenever_several_cpus_run)
 	spinlock_unlock(&l);
 	KT_ASSERT(held);
 	KT_ASSERT(!spinlock_held(&l));
+}
+
+#define WAKE_ROUNDS 10
+
+/** A thread pinned to one CPU that sleeps WAKE_ROUNDS times; each time it
+ *  wakes it notes its CPU's interrupt and IPI counts, then says so. */
+typedef struct {
+	semaphore_t go;
+	semaphore_t done;
+	uint64_t woke_interrupts;
+	uint64_t woke_ipis;
+} wake_probe_t;
+
+static void wake_probe(void *arg)
+{
+	wake_probe_t *p = arg;
+	for (int r = 0; r < WAKE_ROUNDS; r++) {
+		if (semaphore_down(&p->go, HANG_LIMIT_NS) != EOK)
+			return;
+		p->woke_interrupts = CPU->interrupts;
+		p->woke_ipis = CPU->ipis;
+		semaphore_up(&p->done);
+	}
+}
+
+/** Spins until @a t sleeps and its CPU @a cpu runs its idle thread; false
+ *  after HANG_LIMIT_NS. */
+static bool probe_asleep(const thread_t *t, const cpu_t *cpu)
+{
+	uint64_t t0 = clock_ns();
+	while (__atomic_load_n(&t->state, __ATOMIC_ACQUIRE) != THREAD_BLOCKED ||
+	    __atomic_load_n(&cpu->current, __ATOMIC_ACQUIRE) != cpu->idle) {
+		if (clock_ns() - t0 > HANG_LIMIT_NS)
+			return false;
+		cpu_relax();
+	}
+	return true;
+}
+
+/** Wakes a probe on @a target WAKE_ROUNDS times from this CPU: from
+ *  another CPU the wake-up must come by IPI, and on any CPU the woken
+ *  thread must run before its CPU takes a second interrupt (its tick, or
+ *  a device's) after the waker looked. Counted by the woken CPU itself, so
+ *  a host that stalls a vCPU does not change the verdict. */
+static void wake_probe_on(unsigned target)
+{
+	wake_probe_t p;
+	semaphore_init(&p.go, 0);
+	semaphore_init(&p.done, 0);
+	thread_t *t;
+	KT_ASSERT_EQ(thread_create(NULL, wake_probe, &p, "wake probe", &t), EOK);
+	KT_ASSERT_EQ(thread_set_cpu(t, target), EOK);
+	thread_start(t);
+	bool remote = target != CPU->id;
+	for (int r = 0; r < WAKE_ROUNDS; r++) {
+		if (remote)
+			KT_ASSERT(probe_asleep(t, &cpus[target]));
+		uint64_t ipis = __atomic_load_n(&cpus[target].ipis, __ATOMIC_RELAXED);
+		semaphore_up(&p.go);
+		uint64_t interrupts =
+		    __atomic_load_n(&cpus[target].interrupts, __ATOMIC_RELAXED);
+		KT_ASSERT_EQ(semaphore_down(&p.done, HANG_LIMIT_NS), EOK);
+		if (remote)
+			KT_ASSERT(p.woke_ipis > ipis);
+		KT_ASSERT(p.woke_interrupts <= interrupts + 1);
+	}
+	KT_ASSERT_EQ(thread_join(t), EOK);
+}
+
+KTEST(smp_wakeup_reaches_a_thread_on_any_cpu_within_a_tick)
+{
+	for (unsigned cpu = 0; cpu < cpu_count; cpu++)
+		wake_probe_on(cpu);
 }
