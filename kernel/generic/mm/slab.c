@@ -7,6 +7,7 @@
  * allocated. Lock: cache->lock.
  */
 #include <mm/slab.h>
+#include <common/arch/mem.h>
 #include <string.h>
 
 #define SLAB_MAGIC 0x51ab51ab
@@ -106,20 +107,11 @@ static void slab_destroy(slab_cache_t *c, slab_t *s)
 }
 
 /** How many of the @a n words at @a w equal @a v before the first that does
- *  not (n if all do). On x86 one `repe scasq` (one step per word: a 1 KiB
- *  object costs ~130 instructions, not ~650 as a loop). */
+ *  not (n if all do); the architecture's block scan where it has one. */
 static size_t words_equal(const uint64_t *w, uint64_t v, size_t n)
 {
-#if defined(__x86_64__)
-	if (n == 0)
-		return 0;
-	size_t left = n;
-	bool equal;
-	__asm__("cld; repe scasq"
-		: "+D"(w), "+c"(left), "=@ccz"(equal)
-		: "a"(v)
-		: "memory");
-	return equal ? n : n - left - 1;
+#ifdef ARCH_MEM_WORDS_EQUAL
+	return arch_mem_words_equal(w, v, n);
 #else
 	size_t i = 0;
 	while (i < n && w[i] == v)

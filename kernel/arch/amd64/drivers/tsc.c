@@ -20,6 +20,8 @@
  * logged on one line with its method.
  */
 #include <arch/asm.h>
+#include <arch/cpu.h>
+#include <arch/cycle.h>
 #include <arch/drivers.h>
 #include <printf.h>
 
@@ -142,4 +144,10 @@ uint64_t tsc_calibrate_khz(void)
 	    pit.good, pit.timed, CALIB_WINDOW_MS, (unsigned long long) pit.spread_ppm,
 	    cpuid_khz != 0 ? "; CPUID's value disagrees" : "");
 	return pit.khz;
+}
+
+uint64_t arch_cycle_calibrate_khz(void)
+{
+	cpu_features.tsc_khz = tsc_calibrate_khz();
+	return cpu_features.tsc_khz;
 }

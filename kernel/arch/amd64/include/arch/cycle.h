@@ -8,11 +8,17 @@
 #define ARCH_CYCLE_H
 
 #include <arch/asm.h>
+#include <types.h>
 
 /** The running CPU's cycle count. */
 static inline uint64_t arch_cycle_count(void)
 {
 	return rdtsc();
 }
+
+/** Boot CPU, once, before the tick starts: measures the counter's rate
+ *  (kHz, 0 when no measurement was plausible: the clock then runs on
+ *  ticks) and keeps it for the architecture's own timers. */
+uint64_t arch_cycle_calibrate_khz(void);
 
 #endif
