@@ -57,14 +57,15 @@ KTEST(crash_on_one_cpu_while_the_others_spin)
 {
 	unsigned last = cpu_count - 1;
 	thread_t *t;
-	KT_ASSERT_EQ(thread_create(NULL, fault_when_others_spin, (void *) (uintptr_t) last,
-			 "faulter", &t),
+	KT_ASSERT_EQ(thread_create(NULL, fault_when_others_spin,
+			 (void *) (uintptr_t) last, "faulter", &t),
 	    EOK);
 	KT_ASSERT_EQ(thread_set_cpu(t, last), EOK);
 	thread_start(t);
 	for (unsigned i = 0; i < last; i++) {
 		thread_t *s;
-		KT_ASSERT_EQ(thread_create(NULL, spin_irqs_off, NULL, "spinner", &s), EOK);
+		KT_ASSERT_EQ(
+		    thread_create(NULL, spin_irqs_off, NULL, "spinner", &s), EOK);
 		KT_ASSERT_EQ(thread_set_cpu(s, i), EOK);
 		thread_start(s);
 	}

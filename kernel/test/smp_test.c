@@ -188,8 +188,8 @@ static void wake_probe_on(unsigned target)
 			KT_ASSERT(probe_asleep(t, &cpus[target]));
 		uint64_t ipis = __atomic_load_n(&cpus[target].ipis, __ATOMIC_RELAXED);
 		semaphore_up(&p.go);
-		uint64_t interrupts =
-		    __atomic_load_n(&cpus[target].interrupts, __ATOMIC_RELAXED);
+		uint64_t interrupts = __atomic_load_n(
+		    &cpus[target].interrupts, __ATOMIC_RELAXED);
 		KT_ASSERT_EQ(semaphore_down(&p.done, HANG_LIMIT_NS), EOK);
 		if (remote)
 			KT_ASSERT(p.woke_ipis > ipis);

@@ -26,6 +26,7 @@
 #define IRQ_LINE_MASK	     0xffffffffull
 #define IRQ_CPU_SHIFT	     32
 #define IRQ_ON_CPU(irq, cpu) ((uint64_t) (irq) | ((uint64_t) (cpu) + 1) << IRQ_CPU_SHIFT)
+
 #define IRQ_SCRATCH_COUNT 6
 
 typedef enum {

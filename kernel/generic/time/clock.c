@@ -17,7 +17,7 @@
 
 static uint64_t cycle_base;
 static uint64_t ns_per_cycle_32; /* nanoseconds per cycle, 32.32 fixed point */
-static volatile uint64_t ticks; /* written by CPU 0 only */
+static volatile uint64_t ticks;	 /* written by CPU 0 only */
 static void (*tick_hooks[TICK_HOOKS_MAX])(bool user);
 
 void clock_tick(bool user)

@@ -86,7 +86,8 @@ void test_irq_lines_go_to_a_chosen_cpu(void)
 	/* A CPU that does not run: refused before anything is made. */
 	CHECK_RC(ipc_irq_subscribe_on(INTC_IRQ, count, 1024, &decline, 1, &h), EINVAL);
 	CHECK_RC(ipc_irq_subscribe_on(INTC_IRQ, 4096, 1024, &decline, 1, &h), EINVAL);
-	CHECK_RC(ipc_irq_subscribe_on(INTC_IRQ, UINT32_MAX, 1024, &decline, 1, &h), EINVAL);
+	CHECK_RC(
+	    ipc_irq_subscribe_on(INTC_IRQ, UINT32_MAX, 1024, &decline, 1, &h), EINVAL);
 	CHECK_RC(ipc_irq_subscribe_on(-1, 0, 1024, &decline, 1, &h), EINVAL);
 	/* The system call itself: CPU 4096 (plus one) above the line. */
 	CHECK_RC((errno_t) syscall5(SYS_IRQ_SUBSCRIBE, IRQ_ON_CPU(INTC_IRQ, 4096), 1024,
@@ -105,13 +106,14 @@ void test_user_space_cannot_send_ipis_or_reach_the_apics(void)
 		task_exit_t e;
 		CHECK_RC(utest_child(mode, &e), EOK);
 		if (e.how != TASK_EXIT_FAULT || e.status != TASK_FAULT_GENERAL)
-			printf("utest:   int %d ended how=%d status=%d\n", kernel_vectors[i],
-			    e.how, e.status);
+			printf("utest:   int %d ended how=%d status=%d\n",
+			    kernel_vectors[i], e.how, e.status);
 		CHECK(e.how == TASK_EXIT_FAULT && e.status == TASK_FAULT_GENERAL);
 	}
 	uintptr_t base;
 	CHECK_RC(physmem_map(LAPIC_PA, 4096, AS_AREA_READ | AS_AREA_WRITE, &base), EPERM);
-	CHECK_RC(physmem_map(IOAPIC_PA, 4096, AS_AREA_READ | AS_AREA_WRITE, &base), EPERM);
+	CHECK_RC(
+	    physmem_map(IOAPIC_PA, 4096, AS_AREA_READ | AS_AREA_WRITE, &base), EPERM);
 	/* A range that only begins below the I/O APIC reaches it too. */
 	CHECK_RC(physmem_map(IOAPIC_PA - 4096, 2 * 4096, AS_AREA_READ, &base), EPERM);
 	CHECK_RC(subscribe_reading(LAPIC_PA + 0x300), EPERM);

@@ -16,12 +16,12 @@
 #include <string.h>
 #include <time/clock.h>
 
-#define COM1		0x3f8
-#define COM1_IRQ	4
-#define REG_IER		1
-#define REG_IIR		2
-#define IER_THR_EMPTY	0x02
-#define HANG_LIMIT_NS	(60 * NSEC_PER_SEC)
+#define COM1	      0x3f8
+#define COM1_IRQ      4
+#define REG_IER	      1
+#define REG_IIR	      2
+#define IER_THR_EMPTY 0x02
+#define HANG_LIMIT_NS (60 * NSEC_PER_SEC)
 
 static volatile uint64_t route_hits[CPU_MAX];
 

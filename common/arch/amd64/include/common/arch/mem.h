@@ -42,7 +42,10 @@ static inline size_t arch_mem_words_equal(const uint64_t *w, uint64_t v, size_t 
 		return 0;
 	size_t left = n;
 	_Bool equal;
-	__asm__("cld; repe scasq" : "+D"(w), "+c"(left), "=@ccz"(equal) : "a"(v) : "memory");
+	__asm__("cld; repe scasq"
+		: "+D"(w), "+c"(left), "=@ccz"(equal)
+		: "a"(v)
+		: "memory");
 	return equal ? n : n - left - 1;
 }
 
