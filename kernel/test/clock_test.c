@@ -1,10 +1,12 @@
 /*
- * Self-tests: monotonic clock and the periodic tick.
+ * Self-tests: monotonic clock (on every CPU alike) and the periodic tick.
  */
 #include <test.h>
 #include <arch/asm.h>
 #include <arch/cpu.h>
 #include <cpu.h>
+#include <proc/thread.h>
+#include <smp.h>
 #include <time/clock.h>
 
 KTEST(clock_is_monotonic)
@@ -51,4 +53,58 @@ KTEST(clock_delay_waits_at_least_as_asked)
 	uint64_t start = clock_ns();
 	clock_delay_ns(2000000);
 	KT_ASSERT(clock_ns() - start >= 2000000);
+}
+
+#define BATON_ROUNDS  200
+#define HANG_LIMIT_NS (60 * NSEC_PER_SEC)
+
+/* A baton passed from CPU to CPU in turn; each holder checks that the clock
+ * it reads is not behind what the previous holder read before passing it. */
+static volatile unsigned baton_turn; /* the index of the thread holding it */
+static volatile uint64_t baton_ns;   /* the clock as its previous holder left */
+static volatile unsigned baton_behind;
+static volatile bool baton_hung;
+
+static void baton_runner(void *arg)
+{
+	unsigned me = (unsigned) (uintptr_t) arg;
+	for (unsigned r = 0; r < BATON_ROUNDS && !baton_hung; r++) {
+		uint64_t t0 = clock_ns();
+		while (__atomic_load_n(&baton_turn, __ATOMIC_ACQUIRE) != me) {
+			if (baton_hung || clock_ns() - t0 > HANG_LIMIT_NS) {
+				baton_hung = true;
+				return;
+			}
+			cpu_relax();
+		}
+		if (clock_ns() < baton_ns)
+			baton_behind++;
+		baton_ns = clock_ns();
+		__atomic_store_n(&baton_turn, (me + 1) % cpu_count, __ATOMIC_RELEASE);
+	}
+}
+
+/* The clock is one clock on every CPU (each reads its own cycle counter):
+ * a reading handed from one CPU to the next is never ahead of what the next
+ * reads. Causal, so it holds whatever the host's load. */
+KTEST(clock_is_monotonic_across_cpus)
+{
+	baton_turn = 0;
+	baton_ns = clock_ns();
+	baton_behind = 0;
+	baton_hung = false;
+	thread_t *t[CPU_MAX];
+	unsigned n = cpu_count;
+	for (unsigned i = 0; i < n; i++) {
+		KT_ASSERT_EQ(thread_create(NULL, baton_runner, (void *) (uintptr_t) i,
+				 "baton", &t[i]),
+		    EOK);
+		KT_ASSERT_EQ(thread_set_cpu(t[i], i), EOK);
+	}
+	for (unsigned i = 0; i < n; i++)
+		thread_start(t[i]);
+	for (unsigned i = 0; i < n; i++)
+		KT_ASSERT_EQ(thread_join(t[i]), EOK);
+	KT_ASSERT(!baton_hung);
+	KT_ASSERT_EQ(baton_behind, 0);
 }
