@@ -1,0 +1,132 @@
+/*
+ * Self-test of IPC across CPUs: a client and a server pair per CPU, each
+ * client on one CPU and its server on the next, all exchanging at once; every
+ * answer must carry the value its own call asked for. Named ipc_* so that
+ * `make test` also runs it with the fast path off (kernel-ipc-no-fastpath*),
+ * on one CPU and on four. Counted in round trips, never in time.
+ */
+#include <test.h>
+#include <cpu.h>
+#include <ipc/ipc.h>
+#include <proc/task.h>
+#include <proc/thread.h>
+#include <smp.h>
+#include <synch/mutex.h>
+
+#define PAIR_M_ECHO   (IPC_FIRST_USER_METHOD + 1)
+#define PAIR_TRIPS    2000
+#define PAIR_TAG(i)   (0x5eed0000ull + (i))
+
+/** A pair: the server's task, the kernel task's phone to it and what the
+ *  client found. */
+typedef struct {
+	unsigned index;
+	task_t *task;
+	cap_handle_t phone;
+	unsigned trips;	  /* round trips that came back right */
+	errno_t rc;	  /* the first failed call's result, or EOK */
+	semaphore_t done; /* the client has ended */
+} pair_t;
+
+/** Answers each call with its first argument plus one and its second as it
+ *  came, until its task is killed. */
+static void pair_server(void *arg)
+{
+	(void) arg;
+	ipc_event_t ev;
+	errno_t rc = ipc_wait(0, 0, &ev);
+	while (rc == EOK) {
+		if (ev.kind != IPC_EVENT_REQUEST) {
+			rc = ipc_wait(0, 0, &ev);
+			continue;
+		}
+		ipc_data_t a = {.method = EOK, .args = {ev.args[0] + 1, ev.args[1]}};
+		rc = ipc_answer_wait(ev.cap, &a, 0, 0, &ev);
+	}
+}
+
+static void pair_client(void *arg)
+{
+	pair_t *p = arg;
+	for (unsigned k = 0; k < PAIR_TRIPS; k++) {
+		ipc_event_t ev;
+		ipc_data_t d = {.method = PAIR_M_ECHO, .args = {k, PAIR_TAG(p->index)}};
+		p->rc = ipc_call_wait(p->phone, &d, 0, 0, 0, &ev);
+		if (p->rc == EOK && (ev.args[0] != k + 1 || ev.args[1] != PAIR_TAG(p->index)))
+			p->rc = EINVAL;
+		if (p->rc != EOK)
+			break;
+		p->trips++;
+	}
+	semaphore_up(&p->done);
+}
+
+/** Starts pair @a p's server on CPU @a cpu and connects to it. */
+static errno_t pair_serve(pair_t *p, unsigned cpu)
+{
+	errno_t rc = task_create("pairsrv", NULL, 0, &p->task);
+	if (rc != EOK)
+		return rc;
+	task_get(p->task);
+	thread_t *t;
+	rc = thread_create(p->task, pair_server, NULL, "pairsrv", &t);
+	if (rc == EOK)
+		rc = thread_set_cpu(t, cpu);
+	if (rc != EOK)
+		return rc;
+	thread_detach(t);
+	thread_start(t);
+	return ipc_phone_connect_new(&kernel_task, &p->task->box, 0, &p->phone);
+}
+
+static void pair_end(pair_t *p)
+{
+	if (p->task == NULL)
+		return;
+	if (p->phone != CAP_NULL)
+		ipc_hangup(p->phone, IPC_HANGUP_RELEASE);
+	task_exit_t how = {.how = TASK_EXIT_KILLED}, exit;
+	task_kill(p->task, &how);
+	task_wait_ref(p->task, &exit, 0);
+	task_put(p->task);
+}
+
+/** Pair @a i: server on CPU i + 1, client on CPU i (both on CPU 0 alone). */
+static errno_t pair_start(pair_t *p, unsigned i)
+{
+	*p = (pair_t){.index = i};
+	semaphore_init(&p->done, 0);
+	errno_t rc = pair_serve(p, (i + 1) % cpu_count);
+	thread_t *c;
+	if (rc == EOK)
+		rc = thread_create(NULL, pair_client, p, "pairclient", &c);
+	if (rc != EOK)
+		return rc;
+	rc = thread_set_cpu(c, i);
+	if (rc == EOK) {
+		thread_detach(c);
+		thread_start(c);
+	}
+	return rc;
+}
+
+KTEST(ipc_pairs_on_different_cpus_exchange_checked_values)
+{
+	static pair_t pairs[CPU_MAX];
+	errno_t started[CPU_MAX];
+	unsigned n = cpu_count;
+	for (unsigned i = 0; i < n; i++)
+		started[i] = pair_start(&pairs[i], i);
+	/* A client that started ends by itself (its server answers or dies). */
+	for (unsigned i = 0; i < n; i++) {
+		if (started[i] == EOK)
+			(void) semaphore_down(&pairs[i].done, 0);
+	}
+	for (unsigned i = 0; i < n; i++)
+		pair_end(&pairs[i]);
+	for (unsigned i = 0; i < n; i++) {
+		KT_ASSERT_EQ(started[i], EOK);
+		KT_ASSERT_EQ(pairs[i].rc, EOK);
+		KT_ASSERT_EQ(pairs[i].trips, PAIR_TRIPS);
+	}
+}
