@@ -13,9 +13,9 @@
 #include <smp.h>
 #include <synch/mutex.h>
 
-#define PAIR_M_ECHO   (IPC_FIRST_USER_METHOD + 1)
-#define PAIR_TRIPS    2000
-#define PAIR_TAG(i)   (0x5eed0000ull + (i))
+#define PAIR_M_ECHO (IPC_FIRST_USER_METHOD + 1)
+#define PAIR_TRIPS  2000
+#define PAIR_TAG(i) (0x5eed0000ull + (i))
 
 /** A pair: the server's task, the kernel task's phone to it and what the
  *  client found. */
@@ -52,7 +52,8 @@ static void pair_client(void *arg)
 		ipc_event_t ev;
 		ipc_data_t d = {.method = PAIR_M_ECHO, .args = {k, PAIR_TAG(p->index)}};
 		p->rc = ipc_call_wait(p->phone, &d, 0, 0, 0, &ev);
-		if (p->rc == EOK && (ev.args[0] != k + 1 || ev.args[1] != PAIR_TAG(p->index)))
+		if (p->rc == EOK &&
+		    (ev.args[0] != k + 1 || ev.args[1] != PAIR_TAG(p->index)))
 			p->rc = EINVAL;
 		if (p->rc != EOK)
 			break;
