@@ -1,8 +1,11 @@
 /*
  * VFS cases: a file on a tmpfs root, through libc's VFS client (one IPC
  * exchange with the VFS server per call, which asks tmpfs in turn).
- * Opening and closing the file is timed as a pair; a read is timed alone,
- * the seek back to the start that precedes it is not.
+ * Opening and closing the file is timed as a pair; a read or a write is
+ * timed alone, the seek back to the start that precedes it is not. Writes
+ * go to a file of their own (VFS_WFILE), rewritten in place: a small write
+ * and a 64 KiB one give the fixed part and the cost per byte
+ * (tools/bench.py: vfs-write-per-byte).
  */
 #include "bench.h"
 #include <benchmark.h>
@@ -12,8 +15,11 @@
 
 #define VFS_FILE      "/bench"
 #define VFS_FILE_SIZE 4096
+#define VFS_WFILE     "/bench-write"
+#define VFS_WRITE_MAX 65536
 
 static char file_buf[VFS_FILE_SIZE];
+static char write_buf[VFS_WRITE_MAX];
 
 /** Mounts the root and writes VFS_FILE (VFS_FILE_SIZE bytes). */
 static errno_t vfs_file_create(void)
@@ -64,6 +70,21 @@ static errno_t read_once(int fd, size_t size, long i)
 	return rc == EOK && n != size ? EIO : rc;
 }
 
+/** One write of @a size bytes at the start of @a fd, as sample @a i. */
+static errno_t write_once(int fd, size_t size, long i)
+{
+	errno_t rc = vfs_seek(fd, 0, SEEK_SET, NULL);
+	if (rc != EOK)
+		return rc;
+	size_t n;
+	uint64_t t0 = bench_tsc();
+	rc = vfs_write(fd, write_buf, size, &n);
+	uint64_t t1 = bench_tsc();
+	if (i >= 0)
+		bench_record((size_t) i, t0, t1);
+	return rc == EOK && n != size ? EIO : rc;
+}
+
 static int open_close_case(void)
 {
 	errno_t rc = EOK;
@@ -91,6 +112,25 @@ static int read_case(size_t size, const char *name)
 	return vfs_close(fd) != EOK;
 }
 
+/** Writes of @a size bytes to the start of VFS_WFILE (made at its full
+ *  size first, so every timed write overwrites data). */
+static int write_case(size_t size, const char *name)
+{
+	int fd;
+	memset(write_buf, 'w', sizeof(write_buf));
+	errno_t rc = vfs_open(VFS_WFILE, O_WRONLY | O_CREAT, &fd);
+	if (rc == EOK)
+		rc = write_once(fd, sizeof(write_buf), -1);
+	for (long i = -BENCH_WARMUP; i < BENCH_ITERATIONS && rc == EOK; i++)
+		rc = write_once(fd, size, i);
+	if (rc != EOK) {
+		printf("bench: %s failed: %s\n", name, str_error(rc));
+		return 1;
+	}
+	bench_report(name, BENCH_ITERATIONS, 1);
+	return vfs_close(fd) != EOK;
+}
+
 int vfs_cases(void)
 {
 	errno_t rc = vfs_file_create();
@@ -101,5 +141,7 @@ int vfs_cases(void)
 	int failed = open_close_case();
 	failed |= read_case(4096, "vfs-read-4k");
 	failed |= read_case(1024, "vfs-read-1k");
+	failed |= write_case(64, "vfs-write-64");
+	failed |= write_case(VFS_WRITE_MAX, "vfs-write-64k");
 	return failed;
 }
