@@ -139,6 +139,73 @@ static void test_16mib_file_round_trip(void)
 	CHECK(unlink("/big") == 0);
 }
 
+/** Whether @a fd holds @a size bytes equal to @a want from the start. */
+static bool file_is(int fd, const uint8_t *want, size_t size)
+{
+	uint8_t *got = malloc(size + 1);
+	bool ok = got != NULL && lseek(fd, 0, SEEK_SET) == 0 &&
+	    read(fd, got, size + 1) == (ssize_t) size && memcmp(got, want, size) == 0;
+	free(got);
+	return ok;
+}
+
+/** Writes @a size bytes of @a byte at @a pos of @a fd, and into @a image. */
+static bool write_at(int fd, uint8_t *image, size_t pos, uint8_t byte, size_t size)
+{
+	uint8_t *buf = malloc(size);
+	if (buf == NULL)
+		return false;
+	memset(buf, byte, size);
+	memset(image + pos, byte, size);
+	bool ok = lseek(fd, (off_t) pos, SEEK_SET) == (off_t) pos &&
+	    write(fd, buf, size) == (ssize_t) size;
+	free(buf);
+	return ok;
+}
+
+/* Writes of whole 4 KiB chunks go straight into new chunks that replace the
+ * file's (tmpfs); the others are copied in. Mixed, the file keeps every
+ * byte each wrote, holes read as zeros, and the size follows the last byte. */
+#define IMAGE_SIZE (96 * 1024)
+static void test_whole_chunk_writes_replace_the_file_data(void)
+{
+	uint8_t *image = calloc(1, IMAGE_SIZE);
+	CHECK(image != NULL);
+	int fd = open("/chunky", O_RDWR | O_CREAT);
+	CHECK(fd >= 0);
+	CHECK(write_at(fd, image, 0, 'a', 12288 + 100)); /* 3 chunks and a bit */
+	CHECK(write_at(fd, image, 4096, 'b', 8192));	 /* 2 whole chunks inside */
+	CHECK(file_is(fd, image, 12288 + 100));
+	CHECK(write_at(fd, image, 20480, 'c', 4096)); /* past the end: a hole */
+	CHECK(file_is(fd, image, 24576));
+	CHECK(write_at(fd, image, 8000, 'd', 200)); /* across a chunk boundary */
+	CHECK(write_at(fd, image, 0, 'e', 65536));  /* 16 chunks, one area */
+	CHECK(write_at(fd, image, 4096, 'f', 65536)); /* the same, moved on */
+	CHECK(file_is(fd, image, 4096 + 65536));
+	struct stat st;
+	CHECK(fstat(fd, &st) == 0 && st.st_size == 4096 + 65536);
+	CHECK(close(fd) == 0);
+	CHECK(unlink("/chunky") == 0);
+	free(image);
+}
+
+/** On a mount with a size limit a write of whole chunks that would cross
+ *  it writes up to the limit (short), as any other write. */
+static void test_whole_chunk_write_stops_at_the_size_limit(void)
+{
+	uint8_t buf[16384];
+	memset(buf, 'h', sizeof(buf));
+	int fd = open("/tmp/limit", O_RDWR | O_CREAT);
+	CHECK(fd >= 0);
+	CHECK(lseek(fd, 57344, SEEK_SET) == 57344); /* 8 KiB below 64 KiB */
+	CHECK(write(fd, buf, sizeof(buf)) == 8192);
+	CHECK(write(fd, buf, 4096) < 0 && errno == ENOSPC);
+	struct stat st;
+	CHECK(fstat(fd, &st) == 0 && st.st_size == 65536);
+	CHECK(close(fd) == 0);
+	CHECK(unlink("/tmp/limit") == 0);
+}
+
 void basic_tests(void)
 {
 	RUN(test_mount_root_and_tmp);
@@ -147,4 +214,6 @@ void basic_tests(void)
 	RUN(test_readdir_sees_1000_files);
 	RUN(test_path_64_levels_deep);
 	RUN(test_16mib_file_round_trip);
+	RUN(test_whole_chunk_writes_replace_the_file_data);
+	RUN(test_whole_chunk_write_stops_at_the_size_limit);
 }

@@ -143,7 +143,7 @@ static void op_write(ipc_call_t *call)
 {
 	void *data;
 	size_t len;
-	errno_t rc = async_data_write_accept(&data, false, 0, IPC_DATA_MAX, 0, &len);
+	errno_t rc = fsrv_write_receive(&data, &len);
 	size_t done = 0;
 	uint64_t size = 0;
 	if (rc == EOK) {
@@ -153,7 +153,7 @@ static void op_write(ipc_call_t *call)
 				      len, &done, &size)
 				: ENOENT;
 		fibril_mutex_unlock(&vols.lock);
-		free(data);
+		fsrv_write_release(data);
 	}
 	fsrv_answer(call, rc, done, size, 0);
 }

@@ -135,6 +135,33 @@ errno_t tmpfs_file_write(tmpfs_fs_t *fs, tmpfs_node_t *node, uint64_t pos,
 	return EOK;
 }
 
+bool tmpfs_file_run_fits(tmpfs_fs_t *fs, tmpfs_node_t *node, uint64_t pos, size_t len)
+{
+	if (node->type != VFS_NODE_FILE || len == 0 || len > TMPFS_RUN_MAX ||
+	    pos % TMPFS_CHUNK_SIZE != 0 || len % TMPFS_CHUNK_SIZE != 0)
+		return false;
+	if (pos >= TMPFS_FILE_MAX || len > TMPFS_FILE_MAX - pos)
+		return false;
+	uint64_t allowed = size_allowed(fs, node);
+	if (pos >= allowed || len > allowed - pos)
+		return false;
+	return slots_reserve(node, pos + len) == EOK;
+}
+
+void tmpfs_file_run_adopt(
+    tmpfs_fs_t *fs, tmpfs_node_t *node, uint64_t pos, uint8_t *run, size_t len)
+{
+	uint8_t **slot = &node->chunks[pos / TMPFS_CHUNK_SIZE];
+	for (size_t i = 0; i < len / TMPFS_CHUNK_SIZE; i++) {
+		tmpfs_chunk_free(slot[i]);
+		slot[i] = run + i * TMPFS_CHUNK_SIZE;
+	}
+	if (pos + len > node->size)
+		size_set(fs, node, pos + len);
+	else
+		tmpfs_node_touch(fs, node);
+}
+
 /** Drops the data of @a node past @a size bytes (size < node->size). */
 static void file_shrink(tmpfs_node_t *node, uint64_t size)
 {

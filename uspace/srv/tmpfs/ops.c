@@ -2,8 +2,10 @@
  * The FS_* calls (abi/vfs.h) over tmpfs's instances (mounts).
  *
  * Each handler first takes the data transfers that belong to its call
- * (paths, options, file data, the read to answer) without the lock, then
- * works on the instance under `tmpfs_lock`, then answers. The lock guards
+ * (paths, options, the read to answer) without the lock, then works on the
+ * instance under `tmpfs_lock`, then answers; a write takes its data under
+ * the lock, once it knows where it goes (straight into new chunks when it
+ * covers whole ones; finalizing is an answer, no wait). The lock guards
  * the instance list and every file system in it; nothing waits while
  * holding it. A call naming an instance or node that does not exist gets
  * ENOENT.
@@ -221,13 +223,50 @@ static void op_rename(ipc_call_t *call)
  * Calls on a node.
  */
 
-static void op_write(ipc_call_t *call)
+/** Writes whole chunks (tmpfs_file_run_fits): the data write @a wcall of
+ *  @a len bytes goes straight into a run of new chunks that then replace
+ *  the file's (one copy, the kernel's). True if it was taken so (answered,
+ *  its result in *@a rc); false leaves @a wcall to the buffered path. The
+ *  lock is held (the finalize is an answer: nothing waits). */
+static bool write_run(tmpfs_fs_t *fs, tmpfs_node_t *node, uint64_t pos,
+    ipc_call_t *wcall, size_t len, errno_t *rc)
+{
+	if (!tmpfs_file_run_fits(fs, node, pos, len))
+		return false;
+	uint8_t *run = tmpfs_chunk_run_alloc(len / TMPFS_CHUNK_SIZE);
+	if (run == NULL)
+		return false;
+	*rc = async_data_write_finalize(wcall, run, len);
+	if (*rc == EOK) {
+		tmpfs_file_run_adopt(fs, node, pos, run, len);
+		return true;
+	}
+	for (size_t off = 0; off < len; off += TMPFS_CHUNK_SIZE)
+		tmpfs_chunk_free(run + off);
+	return true;
+}
+
+/** The buffered path: the data into fsrv's write buffer, then copied into
+ *  the file's chunks. The lock is held. */
+static errno_t write_buffered(tmpfs_fs_t *fs, tmpfs_node_t *node, uint64_t pos,
+    ipc_call_t *wcall, size_t len, size_t *done)
 {
 	void *data;
+	errno_t rc = fsrv_write_take(wcall, len, &data);
+	if (rc != EOK)
+		return rc;
+	rc = tmpfs_file_write(fs, node, pos, data, len, done);
+	fsrv_write_release(data);
+	return rc;
+}
+
+static void op_write(ipc_call_t *call)
+{
+	ipc_call_t wcall;
 	size_t len;
-	errno_t rc = async_data_write_accept(&data, false, 0, IPC_DATA_MAX, 0, &len);
-	if (rc != EOK) {
-		fsrv_answer(call, rc, 0, 0, 0);
+	if (!async_data_write_receive(&wcall, &len)) {
+		DISCARD(answer, async_answer_0(&wcall, EINVAL));
+		fsrv_answer(call, EINVAL, 0, 0, 0);
 		return;
 	}
 	size_t done = 0;
@@ -235,13 +274,16 @@ static void op_write(ipc_call_t *call)
 	fibril_mutex_lock(&tmpfs_lock);
 	tmpfs_fs_t *fs;
 	tmpfs_node_t *node;
-	rc = node_get(call, &fs, &node);
-	if (rc == EOK)
-		rc = tmpfs_file_write(fs, node, call->args[2], data, len, &done);
+	errno_t rc = node_get(call, &fs, &node);
+	if (rc != EOK)
+		DISCARD(answer, async_answer_0(&wcall, rc));
+	else if (write_run(fs, node, call->args[2], &wcall, len, &rc))
+		done = rc == EOK ? len : 0;
+	else
+		rc = write_buffered(fs, node, call->args[2], &wcall, len, &done);
 	if (rc == EOK)
 		size = node->size;
 	fibril_mutex_unlock(&tmpfs_lock);
-	free(data);
 	fsrv_answer(call, rc, done, size, 0);
 }
 

@@ -118,6 +118,16 @@ errno_t tmpfs_file_read(
  *  ENOSPC / ENOMEM when nothing could be written, ELIMIT past TMPFS_FILE_MAX. */
 errno_t tmpfs_file_write(tmpfs_fs_t *fs, tmpfs_node_t *node, uint64_t pos,
     const void *buf, size_t len, size_t *done);
+/** Whether a write of @a len bytes at @a pos may go into a run of new
+ *  chunks (tmpfs_file_run_adopt): @a pos and @a len whole chunks, @a len
+ *  at most TMPFS_RUN_MAX and not 0, the whole of it within the limits, and
+ *  the pointer array reserved for it (false without memory). */
+bool tmpfs_file_run_fits(tmpfs_fs_t *fs, tmpfs_node_t *node, uint64_t pos, size_t len);
+/** Puts @a run (a tmpfs_chunk_run_alloc() of @a len bytes, filled) into
+ *  @a node at @a pos in place of the chunks there, which are freed; a
+ *  write tmpfs_file_run_fits() allowed. */
+void tmpfs_file_run_adopt(
+    tmpfs_fs_t *fs, tmpfs_node_t *node, uint64_t pos, uint8_t *run, size_t len);
 /** Sets the size of @a node to @a size (new bytes read as zeros). */
 errno_t tmpfs_file_truncate(tmpfs_fs_t *fs, tmpfs_node_t *node, uint64_t size);
 /** Frees the data of @a node (for freeing the node). */
@@ -126,7 +136,14 @@ void tmpfs_file_free(tmpfs_fs_t *fs, tmpfs_node_t *node);
 /* chunks.c (the host tests use a double: test/host/chunks_double.c) */
 /** A zeroed chunk of TMPFS_CHUNK_SIZE bytes, or NULL without memory. */
 uint8_t *tmpfs_chunk_alloc(void);
-/** Gives back a chunk of tmpfs_chunk_alloc() (NULL is ignored). */
+/** Gives back a chunk of tmpfs_chunk_alloc() or of a run (NULL is
+ *  ignored). */
 void tmpfs_chunk_free(uint8_t *chunk);
+/** The most chunks of one run: an area's. */
+#define TMPFS_RUN_MAX (16 * TMPFS_CHUNK_SIZE)
+/** @a n chunks side by side (1 <= n <= TMPFS_RUN_MAX / TMPFS_CHUNK_SIZE),
+ *  not zeroed (the caller fills every byte), each freed on its own; NULL
+ *  without memory. */
+uint8_t *tmpfs_chunk_run_alloc(size_t n);
 
 #endif

@@ -36,6 +36,19 @@ void fsrv_read_answer(
  *  ENAMETOOLONG past VFS_PATH_MAX bytes. */
 _NODISCARD errno_t fsrv_path_receive(char **path);
 
+/** Takes the file data written after an FS_WRITE call (at most
+ *  IPC_DATA_MAX bytes, else ELIMIT; the call is answered on failure) into
+ *  *@a data, its size in *@a len. The buffer is the server's spare one
+ *  when free (kept between writes: a write then costs the kernel's copy
+ *  and the server's own, no allocation and no fresh pages); give it back
+ *  with fsrv_write_release(). */
+_NODISCARD errno_t fsrv_write_receive(void **data, size_t *len);
+/** The same for a data write @a wcall of @a size bytes already received
+ *  (async_data_write_receive): finalizes it into the buffer. */
+_NODISCARD errno_t fsrv_write_take(ipc_call_t *wcall, size_t size, void **data);
+/** Gives back a buffer of fsrv_write_receive() or fsrv_write_take(). */
+void fsrv_write_release(void *data);
+
 /** Fills the data read of @a call: up to @a size bytes into @a buf, their
  *  number in *@a len, the answer's argument in *@a result. */
 typedef errno_t (*fsrv_fill_t)(

@@ -21,6 +21,11 @@ static FIBRIL_MUTEX_INITIALIZE(pool_lock);
 static uint8_t *pool;
 static size_t pool_size;
 
+/* The spare write buffer (IPC_DATA_MAX bytes) or NULL while a write uses
+ * it: taken and given back by atomic exchanges, so runners on several
+ * threads never share it. A write that finds it taken allocates its own. */
+static void *write_spare;
+
 /** Serves the calls of one connection until the VFS hangs it up: the
  *  callback connection, or one more the VFS made through it (CONNECT_ME_TO,
  *  VFS_IFACE_FS) for a concurrent exchange. */
@@ -219,6 +224,48 @@ void fsrv_read_reply(ipc_call_t *call, fsrv_fill_t fill, fibril_mutex_t *lock)
 		fsrv_answer(&rcall, rc, 0, 0, 0);
 	free(buf);
 	fsrv_answer(call, rc, result, 0, 0);
+}
+
+errno_t fsrv_write_receive(void **data, size_t *len)
+{
+	ipc_call_t call;
+	size_t size;
+	if (!async_data_write_receive(&call, &size)) {
+		DISCARD(answer, async_answer_0(&call, EINVAL));
+		return EINVAL;
+	}
+	*len = size;
+	return fsrv_write_take(&call, size, data);
+}
+
+errno_t fsrv_write_take(ipc_call_t *wcall, size_t size, void **data)
+{
+	if (size > IPC_DATA_MAX) {
+		DISCARD(answer, async_answer_0(wcall, ELIMIT));
+		return ELIMIT;
+	}
+	void *buf = __atomic_exchange_n(&write_spare, NULL, __ATOMIC_ACQUIRE);
+	if (buf == NULL)
+		buf = malloc(IPC_DATA_MAX);
+	if (buf == NULL) {
+		DISCARD(answer, async_answer_0(wcall, ENOMEM));
+		return ENOMEM;
+	}
+	errno_t rc = async_data_write_finalize(wcall, buf, size);
+	if (rc != EOK) {
+		fsrv_write_release(buf);
+		return rc;
+	}
+	*data = buf;
+	return EOK;
+}
+
+void fsrv_write_release(void *data)
+{
+	void *none = NULL;
+	if (!__atomic_compare_exchange_n(
+		&write_spare, &none, data, false, __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+		free(data);
 }
 
 /** Copies @a len bytes of @a src into the @a size byte @a buf, cut short. */
