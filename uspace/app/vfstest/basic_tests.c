@@ -189,6 +189,25 @@ static void test_whole_chunk_writes_replace_the_file_data(void)
 	free(image);
 }
 
+/** A write of whole chunks from a bad buffer fails and changes nothing; a
+ *  read into one fails. Neither leaves the VFS waiting for the transfer the
+ *  kernel refused to send (the write hung before). */
+static void test_whole_chunk_write_from_a_bad_buffer_changes_nothing(void)
+{
+	uint8_t image[8192];
+	memset(image, 'g', sizeof(image));
+	int fd = open("/chunky", O_RDWR | O_CREAT);
+	CHECK(fd >= 0);
+	CHECK(write(fd, image, sizeof(image)) == (ssize_t) sizeof(image));
+	CHECK(lseek(fd, 0, SEEK_SET) == 0);
+	CHECK(write(fd, (void *) 0x1000, 4096) < 0 && errno == EBADMEM);
+	CHECK(file_is(fd, image, sizeof(image)));
+	CHECK(lseek(fd, 0, SEEK_SET) == 0);
+	CHECK(read(fd, (void *) 0x1000, 8192) < 0 && errno == EBADMEM);
+	CHECK(close(fd) == 0);
+	CHECK(unlink("/chunky") == 0);
+}
+
 /** On a mount with a size limit a write of whole chunks that would cross
  *  it writes up to the limit (short), as any other write. */
 static void test_whole_chunk_write_stops_at_the_size_limit(void)
@@ -215,5 +234,6 @@ void basic_tests(void)
 	RUN(test_path_64_levels_deep);
 	RUN(test_16mib_file_round_trip);
 	RUN(test_whole_chunk_writes_replace_the_file_data);
+	RUN(test_whole_chunk_write_from_a_bad_buffer_changes_nothing);
 	RUN(test_whole_chunk_write_stops_at_the_size_limit);
 }

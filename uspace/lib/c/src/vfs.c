@@ -51,16 +51,45 @@ static async_sess_t *vfs_sess(errno_t *rc)
 	return sess;
 }
 
+/** Whether a data transfer's error @a rc may be the kernel's refusal to
+ *  send it at all (a buffer outside the task's memory, no kernel memory for
+ *  the copy, a size past IPC_DATA_MAX): then the server never saw it. */
+static bool vfs_transfer_unsent(errno_t rc)
+{
+	return rc == EBADMEM || rc == ENOMEM || rc == ELIMIT;
+}
+
+/** After a data transfer of a call that the kernel may not have sent: the
+ *  server may wait for it still, so a one-byte transfer of the other kind
+ *  goes in its place. A server waiting for the transfer refuses one of the
+ *  wrong kind (and the call, with EINVAL); one that answered already takes
+ *  it for a call of its own and refuses it. Either way nothing is read or
+ *  written and nobody waits for good. */
+static void vfs_transfer_stand_in(async_exch_t *exch, bool was_write)
+{
+	char byte = 0;
+	if (was_write)
+		DISCARD(refused, async_data_read_start(exch, &byte, 1));
+	else
+		DISCARD(refused, async_data_write_start(exch, &byte, 1));
+}
+
 /** Sends the extras of a call; stops at the first failure. */
 static errno_t vfs_send_extra(async_exch_t *exch, const vfs_extra_t *x)
 {
 	errno_t rc = EOK;
 	for (int i = 0; i < 2 && rc == EOK && x->path[i] != NULL; i++)
 		rc = async_data_write_start(exch, x->path[i], strlen(x->path[i]));
-	if (rc == EOK && x->wbuf != NULL)
+	if (rc == EOK && x->wbuf != NULL) {
 		rc = async_data_write_start(exch, x->wbuf, x->wsize);
-	if (rc == EOK && x->rbuf != NULL)
+		if (vfs_transfer_unsent(rc))
+			vfs_transfer_stand_in(exch, true);
+	}
+	if (rc == EOK && x->rbuf != NULL) {
 		rc = async_data_read_start(exch, x->rbuf, x->rsize);
+		if (vfs_transfer_unsent(rc))
+			vfs_transfer_stand_in(exch, false);
+	}
 	return rc;
 }
 
@@ -84,6 +113,8 @@ static errno_t vfs_call(sysarg_t method, sysarg_t a1, sysarg_t a2, sysarg_t a3,
 	async_exchange_end(exch);
 	if (out != NULL)
 		*out = rc == EOK ? answer.args[0] : 0;
+	if (vfs_transfer_unsent(xrc))
+		return xrc; /* the call's answer is the stand-in's refusal */
 	return rc != EOK ? rc : xrc;
 }
 
