@@ -32,6 +32,26 @@
  * EBADF. The phone comes without CAP_RIGHT_FORWARD and keeps
  * CAP_RIGHT_CLONE: it names one file, so it may be handed on. */
 #define VFS_IFACE_FILE 0x76667303
+/* A direct read connection: IPC_M_CONNECT_ME_TO (VFS_IFACE_DIRECT, 0, fd) on
+ * the client's VFS connection. The VFS checks that fd's open file is the
+ * caller's alone (opened O_RDONLY, on no other descriptor or session, not a
+ * directory), grants it to the file's server (FS_DIRECT_GRANT) and forwards
+ * the request there: the new phone reaches the file-system server, bound to
+ * that file (the server keeps the node open until the connection ends). On
+ * it the client reads at positions it keeps itself, one round trip each:
+ *   IPC_M_SHARE_OUT of a read-write area of VFS_READ_SHARED_MAX bytes: the
+ *       connection's buffer (EBUSY if it has one; EINVAL for another size
+ *       or without write access)
+ *   FS_READ_SHARED (pos, size) -> (bytes): at most VFS_READ_SHARED_MAX
+ *       bytes at pos into the buffer (EINVAL without one or for more)
+ *   FS_READ (pos) + R data -> (bytes): a read by a data transfer
+ * and nothing else (EPERM). Refusals of the connection: EBADF (no such
+ * descriptor, or not opened O_RDONLY), EBUSY (the open file is shared),
+ * ENOTSUP (its server has no direct reads), EIO (its server is dead).
+ * libc gives the VFS back the position before the descriptor is handed on
+ * (VFS_PASS, a file session) and reads through the VFS again after.
+ * docs/vfs.md, "Direct reads". */
+#define VFS_IFACE_DIRECT 0x76667304
 
 #define VFS_PATH_MAX   1024
 #define VFS_NAME_MAX   255
@@ -215,6 +235,11 @@ IFACE_METHOD_ENUM(
  *       into the pool at @a offset instead of a data transfer; size at most
  *       VFS_READ_SHARED_MAX, within the pool (else EINVAL; ENOENT without
  *       a pool)
+ *   FS_DIRECT_GRANT (inst, index, task, fd): the next direct read connection
+ *       (VFS_IFACE_DIRECT) of @a task naming @a fd is bound to node @a index
+ *       of @a inst; ENOTSUP from a server without direct reads, ENOENT for
+ *       no such node, EISDIR for a directory. A grant is taken by one
+ *       connection; the server keeps the last few.
  */
 #define FS_METHODS(M) \
 	M(FS_MOUNTED, "fs.mounted") \
@@ -231,7 +256,8 @@ IFACE_METHOD_ENUM(
 	M(FS_RENAME, "fs.rename") \
 	M(FS_SYNC, "fs.sync") \
 	M(FS_STATFS, "fs.statfs") \
-	M(FS_READ_SHARED, "fs.read_shared")
+	M(FS_READ_SHARED, "fs.read_shared") \
+	M(FS_DIRECT_GRANT, "fs.direct_grant")
 
 IFACE_METHOD_ENUM(FS, FS_METHODS, IPC_FIRST_USER_METHOD);
 

@@ -49,8 +49,7 @@ static void test_pass_gives_child_the_file(void)
 	CHECK(close(fd) == 0);
 }
 
-/** Mounts a tmpfs at @a point served by task @a server (started lately). */
-static errno_t mount_served_by(const char *point, task_id_t server)
+errno_t mount_served_by(const char *point, task_id_t server)
 {
 	for (int i = 0; i < REGISTER_WAIT; i++) {
 		errno_t rc = vfs_mount(point, "tmpfs", "", 0);

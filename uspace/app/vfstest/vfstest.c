@@ -32,5 +32,6 @@ int main(int argc, char *argv[])
 	task_tests();
 	program_tests();
 	pipe_tests(); /* after program_tests: needs /arch */
+	direct_read_tests(); /* after pipe_tests: needs /pipe */
 	return test_suite_end();
 }

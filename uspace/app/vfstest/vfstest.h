@@ -21,6 +21,9 @@ errno_t child_wait(task_id_t id);
  *  `--child pipe-write` or `--child pipe-drain N`. */
 int child_main(int argc, char *argv[]);
 
+/** Mounts a tmpfs at @a point served by task @a server (started lately). */
+errno_t mount_served_by(const char *point, task_id_t server);
+
 /** Writes @a size bytes of @a byte to @a fd. */
 errno_t fill_write(int fd, char byte, size_t size);
 
@@ -30,5 +33,6 @@ void task_tests(void);
 void program_tests(void);
 void pipe_tests(void);
 void shared_read_tests(void);
+void direct_read_tests(void);
 
 #endif

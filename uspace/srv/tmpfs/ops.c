@@ -429,6 +429,33 @@ static const fsrv_ops_t ops = {
     FSRV_OP(FS_SYNC) = op_sync,
 };
 
+/*
+ * Direct reads (fsrv.h): the open of a granted node, held by a client's
+ * connection.
+ */
+
+static errno_t direct_open(sysarg_t inst, uint64_t index)
+{
+	tmpfs_fs_t *fs = fs_find(inst);
+	tmpfs_node_t *node = fs != NULL ? tmpfs_node_find(fs, index) : NULL;
+	if (node == NULL)
+		return ENOENT;
+	if (node->type != VFS_NODE_FILE)
+		return EISDIR;
+	return tmpfs_node_open(node);
+}
+
+/** The node may be gone with its instance (unmounted): nothing to do. */
+static void direct_close(sysarg_t inst, uint64_t index)
+{
+	tmpfs_fs_t *fs = fs_find(inst);
+	tmpfs_node_t *node = fs != NULL ? tmpfs_node_find(fs, index) : NULL;
+	if (node != NULL)
+		tmpfs_node_close(fs, node);
+}
+
+const fsrv_direct_t tmpfs_direct = {direct_open, direct_close, fill_read, &tmpfs_lock};
+
 void tmpfs_call_handle(ipc_call_t *call)
 {
 	fsrv_dispatch_fills(ops, fills, &tmpfs_lock, call);

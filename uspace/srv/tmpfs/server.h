@@ -6,9 +6,12 @@
 #define TMPFS_SERVER_H
 
 #include <async.h>
+#include <fsrv.h>
 
 /** Handles and answers one call of the VFS (ENOTSUP for an unknown
  *  method); takes the data transfers that belong to it. */
 void tmpfs_call_handle(ipc_call_t *call);
+/** Direct reads of tmpfs files (fsrv_direct_enable). */
+extern const fsrv_direct_t tmpfs_direct;
 
 #endif

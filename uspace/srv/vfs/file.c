@@ -251,6 +251,14 @@ errno_t vfs_fd_get(vfs_table_t *t, sysarg_t fd, vfs_file_t **file)
 	return f != NULL ? EOK : EBADF;
 }
 
+bool vfs_file_alone(vfs_file_t *file)
+{
+	fibril_mutex_lock(&tables_lock);
+	bool alone = file->refs == 2; /* its descriptor's and the caller's */
+	fibril_mutex_unlock(&tables_lock);
+	return alone;
+}
+
 errno_t vfs_fd_close(vfs_table_t *t, sysarg_t fd)
 {
 	vfs_file_t *closed = NULL;

@@ -3,7 +3,8 @@
  * VFS_IFACE_CLIENT; each connection's calls are handled one at a time in
  * its fibril, on the descriptor table of the client's task. File-system
  * servers connect with VFS_IFACE_FS (fs.c), file sessions with
- * VFS_IFACE_FILE (session.c).
+ * VFS_IFACE_FILE (session.c), direct read connections with
+ * VFS_IFACE_DIRECT (direct.c).
  */
 #include "vfs.h"
 #include <fibril.h>
@@ -84,6 +85,9 @@ int main(int argc, char *argv[])
 		rc = service_register(svc, VFS_IFACE_FS, vfs_fs_connection, NULL);
 	if (rc == EOK)
 		rc = service_register(svc, VFS_IFACE_FILE, vfs_session_connection, NULL);
+	/* Asked for on a client's own VFS connection only. */
+	if (rc == EOK)
+		rc = async_create_port(VFS_IFACE_DIRECT, vfs_direct_connection, NULL, NULL);
 	if (rc != EOK) {
 		printf("vfs: cannot register: %s\n", strerror(rc));
 		return 1;

@@ -5,7 +5,8 @@
  * mount table and path resolution), file.c (open files and per-task
  * descriptor tables), ops.c (the client calls), pager.c (the pager of mapped
  * files), session.c (file sessions: a connection bound to one open file),
- * vfs.c (ports and loops).
+ * direct.c (direct read connections to a file's server), vfs.c (ports and
+ * loops).
  *
  * Locks, in the order they nest (no file-system call and no wait for a
  * client is made holding any but mount_op_lock and a file's lock):
@@ -41,6 +42,7 @@ typedef struct {
 	int pool_state;	    /* VFS_POOL_* */
 	uint8_t *pool;	    /* VFS_POOL_SLOTS slots of VFS_READ_SHARED_MAX */
 	uint32_t pool_free; /* a bit per free slot */
+	bool direct_none;   /* refused FS_DIRECT_GRANT: no direct reads */
 } vfs_fs_t;
 
 #define VFS_POOL_UNTRIED 0
@@ -174,6 +176,15 @@ errno_t vfs_fd_pass(
 vfs_table_t *vfs_table_of_file(vfs_file_t *file);
 /** Closes the descriptors of a vfs_table_of_file() table and frees it. */
 void vfs_table_of_file_free(vfs_table_t *t);
+
+/** Whether @a file, which the caller holds a reference to (vfs_fd_get),
+ *  is on one descriptor and nothing else. */
+bool vfs_file_alone(vfs_file_t *file);
+
+/* direct.c */
+/** A connection request for a direct read connection (VFS_IFACE_DIRECT):
+ *  forwarded to the file's server, or refused. */
+void vfs_direct_connection(ipc_call_t *icall, void *arg);
 
 /* session.c */
 /** A connection asking for a file session (VFS_IFACE_FILE). */

@@ -71,6 +71,22 @@ typedef fsrv_fill_t fsrv_fills_t[FSRV_OPS];
 void fsrv_dispatch_fills(const fsrv_ops_t ops, const fsrv_fills_t fills,
     fibril_mutex_t *lock, ipc_call_t *call);
 
+/* Direct reads (VFS_IFACE_DIRECT, abi/vfs.h): a client's connection bound to
+ * one open file, read without the VFS in between. A server that offers them
+ * gives fsrv these, called with @a lock held. */
+typedef struct {
+	/** One more open of node @a index of instance @a inst, for a grant and
+	 *  then its connection: EOK, ENOENT, EISDIR (files only). */
+	errno_t (*open)(sysarg_t inst, uint64_t index);
+	/** The open of a grant or connection that has ended. */
+	void (*close)(sysarg_t inst, uint64_t index);
+	/** The server's FS_READ fill (args: instance, index, position). */
+	fsrv_fill_t read;
+	fibril_mutex_t *lock;
+} fsrv_direct_t;
+/** Offers direct reads through @a direct (kept); before fsrv_register(). */
+void fsrv_direct_enable(const fsrv_direct_t *direct);
+
 /** Registers as file-system type @a name; the VFS's calls then go to
  *  @a handle. Waits for the VFS to appear. */
 _NODISCARD errno_t fsrv_register(const char *name, fsrv_call_handler_t handle);

@@ -1,5 +1,14 @@
 /*
  * The frame of a file-system server (fsrv.h).
+ *
+ * Direct reads (VFS_IFACE_DIRECT): the VFS grants a client's next direct
+ * connection naming a descriptor to one node (FS_DIRECT_GRANT: the grant
+ * holds an open of the node), then forwards the client's connection
+ * request here, where it takes the grant (its task and descriptor must
+ * match) and keeps the open until it ends. Only the VFS holds phones to a
+ * file-system server, so a grant and a forwarded request come from it.
+ * Grants wait in `grants` (grants_lock) for their request; the oldest is
+ * dropped when it is full (a request that never came).
  */
 #include <abi/vfs.h>
 #include <as.h>
@@ -25,6 +34,170 @@ static size_t pool_size;
  * it: taken and given back by atomic exchanges, so runners on several
  * threads never share it. A write that finds it taken allocates its own. */
 static void *write_spare;
+
+static const fsrv_direct_t *direct_ops;
+
+#define GRANTS_MAX 16
+
+typedef struct {
+	bool used;
+	task_id_t task;
+	sysarg_t fd;
+	sysarg_t inst;
+	uint64_t index;
+} fsrv_grant_t;
+
+static FIBRIL_MUTEX_INITIALIZE(grants_lock);
+static fsrv_grant_t grants[GRANTS_MAX];
+static unsigned grant_next; /* the slot a full table gives up next */
+
+/** A direct connection: its node and, once shared, its buffer. */
+typedef struct {
+	sysarg_t inst;
+	uint64_t index;
+	uint8_t *buf;
+} fsrv_direct_conn_t;
+
+void fsrv_direct_enable(const fsrv_direct_t *direct)
+{
+	direct_ops = direct;
+}
+
+static void direct_close(sysarg_t inst, uint64_t index)
+{
+	fibril_mutex_lock(direct_ops->lock);
+	direct_ops->close(inst, index);
+	fibril_mutex_unlock(direct_ops->lock);
+}
+
+/** Puts grant @a g into the table (its open moves in); grants_lock held.
+ *  A grant it replaces or pushes out is closed. */
+static void grant_put_locked(const fsrv_grant_t *g)
+{
+	fsrv_grant_t *slot = NULL;
+	for (unsigned i = 0; i < GRANTS_MAX && slot == NULL; i++) {
+		if (grants[i].used && grants[i].task == g->task && grants[i].fd == g->fd)
+			slot = &grants[i];
+	}
+	for (unsigned i = 0; i < GRANTS_MAX && slot == NULL; i++) {
+		if (!grants[i].used)
+			slot = &grants[i];
+	}
+	if (slot == NULL) {
+		slot = &grants[grant_next];
+		grant_next = (grant_next + 1) % GRANTS_MAX;
+	}
+	if (slot->used)
+		direct_close(slot->inst, slot->index);
+	*slot = *g;
+}
+
+/** FS_DIRECT_GRANT (inst, index, task, fd) @a call from the VFS. */
+static void grant_receive(ipc_call_t *call)
+{
+	fsrv_grant_t g = {true, call->args[2], call->args[3], call->args[0], call->args[1]};
+	fibril_mutex_lock(direct_ops->lock);
+	errno_t rc = direct_ops->open(g.inst, g.index);
+	fibril_mutex_unlock(direct_ops->lock);
+	if (rc == EOK) {
+		fibril_mutex_lock(&grants_lock);
+		grant_put_locked(&g);
+		fibril_mutex_unlock(&grants_lock);
+	}
+	fsrv_answer(call, rc, 0, 0, 0);
+}
+
+/** Takes the grant of @a task's descriptor @a fd into *@a g. */
+static bool grant_take(task_id_t task, sysarg_t fd, fsrv_grant_t *g)
+{
+	bool found = false;
+	fibril_mutex_lock(&grants_lock);
+	for (unsigned i = 0; i < GRANTS_MAX && !found; i++) {
+		if (grants[i].used && grants[i].task == task && grants[i].fd == fd) {
+			*g = grants[i];
+			grants[i].used = false;
+			found = true;
+		}
+	}
+	fibril_mutex_unlock(&grants_lock);
+	return found;
+}
+
+/** IPC_M_SHARE_OUT on a direct connection: its buffer. */
+static void direct_buffer_bind(fsrv_direct_conn_t *c, ipc_call_t *call)
+{
+	unsigned rw = AS_AREA_READ | AS_AREA_WRITE;
+	errno_t rc = c->buf != NULL ? EBUSY : EOK;
+	if (rc == EOK && (call->args[1] != VFS_READ_SHARED_MAX ||
+			     ((unsigned) call->args[2] & rw) != rw))
+		rc = EINVAL;
+	void *dst = NULL;
+	if (rc != EOK)
+		DISCARD(answer, async_answer_0(call, rc));
+	else if (async_share_out_finalize(call, &dst) == EOK)
+		c->buf = dst;
+}
+
+/** FS_READ_SHARED (pos, size) on a direct connection: into its buffer. */
+static void direct_read_shared(fsrv_direct_conn_t *c, ipc_call_t *call)
+{
+	size_t size = call->args[1];
+	if (c->buf == NULL || size > VFS_READ_SHARED_MAX) {
+		fsrv_answer(call, EINVAL, 0, 0, 0);
+		return;
+	}
+	ipc_call_t fill_call = {.args = {c->inst, c->index, call->args[0]}};
+	size_t len = 0;
+	sysarg_t result = 0;
+	fibril_mutex_lock(direct_ops->lock);
+	errno_t rc = direct_ops->read(&fill_call, c->buf, size, &len, &result);
+	fibril_mutex_unlock(direct_ops->lock);
+	fsrv_answer(call, rc, rc == EOK ? len : 0, 0, 0);
+}
+
+/** One call of a direct connection. */
+static void direct_call(fsrv_direct_conn_t *c, ipc_call_t *call)
+{
+	if (call->imethod == IPC_M_SHARE_OUT) {
+		direct_buffer_bind(c, call);
+	} else if (call->imethod == FS_READ_SHARED) {
+		direct_read_shared(c, call);
+	} else if (call->imethod == FS_READ) {
+		sysarg_t pos = call->args[0];
+		call->args[0] = c->inst;
+		call->args[1] = c->index;
+		call->args[2] = pos;
+		fsrv_read_reply(call, direct_ops->read, direct_ops->lock);
+	} else {
+		DISCARD(answer, async_answer_0(call, EPERM));
+	}
+}
+
+/** A direct read connection the VFS forwarded (VFS_IFACE_DIRECT, 0, fd). */
+static void direct_connection(ipc_call_t *icall, void *arg)
+{
+	fsrv_grant_t g;
+	if (!grant_take(async_call_task_id(icall), icall->args[2], &g)) {
+		DISCARD(answer, async_answer_0(icall, EPERM));
+		return;
+	}
+	/* Bound to its task's open file: neither copied nor forwarded on. */
+	if (async_accept_withholding(icall, CAP_RIGHT_CLONE | CAP_RIGHT_FORWARD) != EOK) {
+		direct_close(g.inst, g.index);
+		return;
+	}
+	fsrv_direct_conn_t c = {g.inst, g.index, NULL};
+	for (;;) {
+		ipc_call_t call;
+		async_get_call(&call);
+		if (call.imethod == 0)
+			break;
+		direct_call(&c, &call);
+	}
+	if (c.buf != NULL)
+		DISCARD(cleanup, as_area_destroy((uintptr_t) c.buf));
+	direct_close(g.inst, g.index);
+}
 
 /** Serves the calls of one connection until the VFS hangs it up: the
  *  callback connection, or one more the VFS made through it (CONNECT_ME_TO,
@@ -68,6 +241,8 @@ errno_t fsrv_register(const char *name, fsrv_call_handler_t handle)
 	fs_name = name;
 	/* The VFS's further connections come through the callback phone. */
 	rc = async_create_port(VFS_IFACE_FS, fsrv_connection, (void *) handle, NULL);
+	if (rc == EOK && direct_ops != NULL)
+		rc = async_create_port(VFS_IFACE_DIRECT, direct_connection, NULL, NULL);
 	if (rc != EOK)
 		return rc;
 	vfs_sess = service_connect_blocking(
@@ -167,6 +342,8 @@ void fsrv_dispatch_fills(const fsrv_ops_t ops, const fsrv_fills_t fills,
 	fsrv_fill_t read = fills[FS_READ - FS_MOUNTED];
 	if (m == IPC_M_SHARE_OUT && read != NULL)
 		pool_receive(call);
+	else if (m == FS_DIRECT_GRANT && direct_ops != NULL)
+		grant_receive(call);
 	else if (m == FS_READ_SHARED && read != NULL)
 		pool_read(call, read, lock);
 	else if (m >= FS_MOUNTED && m - FS_MOUNTED < FSRV_OPS &&

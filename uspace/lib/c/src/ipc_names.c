@@ -87,6 +87,7 @@ const ipc_iface_names_t ipc_names_loader = IFACE(0, "loader", loader_lists);
 static const ipc_iface_names_t ifaces[] = {
     IFACE(VFS_IFACE_CLIENT, "vfs", vfs_lists),
     IFACE(VFS_IFACE_FS, "vfs-fs", fs_lists),
+    IFACE(VFS_IFACE_DIRECT, "vfs-direct", fs_lists),
     IFACE(LOC_IFACE_SUPPLIER, "loc-supplier", loc_lists),
     IFACE(LOC_IFACE_CONSUMER, "loc-consumer", loc_lists),
     IFACE(CHARDEV_IFACE, "chardev", chardev_lists),

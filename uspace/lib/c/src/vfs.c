@@ -7,12 +7,26 @@
  * transfer); vfs_rbuf_lock guards the buffer from the call until its bytes
  * are copied out. A read that finds it taken, or a task whose buffer could
  * not be shared, reads by a data transfer.
+ *
+ * Direct reads (VFS_IFACE_DIRECT, docs/vfs.md): after VFS_DIRECT_AFTER small
+ * reads of a descriptor through the VFS, libc asks for a connection straight
+ * to the file's server. The VFS grants one only for a file opened O_RDONLY
+ * that no other descriptor or session shares; from then on reads go to the
+ * server (one round trip, through a buffer shared with it) and libc keeps
+ * the position (vfs_direct_t.pos; the VFS's is stale). Before anything
+ * that would share the file (vfs_pass, vfs_file_session) libc gives the
+ * position back (VFS_SEEK) and drops the connection; a connection that
+ * fails (the server died) is dropped the same way and the read goes
+ * through the VFS, which answers EIO or reaches a restarted server. Each
+ * descriptor's state (vfs_directs[fd], made on its first small read, freed
+ * by vfs_close) has a lock held across each read and seek.
  */
 #include "private/libc.h"
 #include <as.h>
 #include <async.h>
 #include <fibril_synch.h>
 #include <ns.h>
+#include <stdlib.h>
 #include <string.h>
 #include <vfs.h>
 #include <vfs_path.h>
@@ -23,6 +37,24 @@ static char vfs_cwd[VFS_PATH_MAX + 1];
 static FIBRIL_MUTEX_INITIALIZE(vfs_rbuf_lock);
 static void *vfs_rbuf;	     /* the shared read buffer; vfs_rbuf_lock */
 static bool vfs_rbuf_failed; /* sharing it failed: do not try again */
+
+/* Small reads through the VFS before a descriptor asks for a direct
+ * connection: a file read once or twice does not pay for setting one up. */
+#define VFS_DIRECT_AFTER 2
+
+/** A descriptor's direct reads; `lock` guards the rest. */
+typedef struct {
+	fibril_mutex_t lock;
+	unsigned small_reads; /* through the VFS, while without a connection */
+	bool refused;	      /* the VFS refused one: read through it */
+	async_sess_t *sess;   /* the direct connection, or NULL */
+	void *buf;	      /* the buffer shared on it */
+	uint64_t pos;	      /* the position while sess != NULL */
+} vfs_direct_t;
+
+/* Per descriptor; made and freed under vfs_client_lock. */
+static vfs_direct_t *vfs_directs[VFS_FDS_MAX];
+static void vfs_direct_end(vfs_direct_t *d);
 
 /** A call's extras: paths and data written after it, then a buffer read. */
 typedef struct {
@@ -167,6 +199,19 @@ errno_t vfs_open(const char *path, unsigned flags, int *fd)
 
 errno_t vfs_close(int fd)
 {
+	vfs_direct_t *d = NULL;
+	if (fd >= 0 && fd < VFS_FDS_MAX) {
+		fibril_mutex_lock(&vfs_client_lock);
+		d = vfs_directs[fd];
+		vfs_directs[fd] = NULL;
+		fibril_mutex_unlock(&vfs_client_lock);
+	}
+	if (d != NULL) {
+		fibril_mutex_lock(&d->lock); /* a read of another fibril ends */
+		vfs_direct_end(d);
+		fibril_mutex_unlock(&d->lock);
+		free(d);
+	}
 	return vfs_call(VFS_CLOSE, (sysarg_t) fd, 0, 0, NULL, NULL);
 }
 
@@ -246,7 +291,8 @@ static bool vfs_read_shared(int fd, void *buf, size_t size, size_t *nread, errno
 	return true;
 }
 
-errno_t vfs_read(int fd, void *buf, size_t size, size_t *nread)
+/** A read through the VFS. */
+static errno_t vfs_read_via_vfs(int fd, void *buf, size_t size, size_t *nread)
 {
 	errno_t rc;
 	if (size <= VFS_READ_SHARED_MAX && vfs_read_shared(fd, buf, size, nread, &rc))
@@ -254,12 +300,187 @@ errno_t vfs_read(int fd, void *buf, size_t size, size_t *nread)
 	return vfs_xfer_all(VFS_READ, fd, buf, size, nread);
 }
 
+/** The direct state of @a fd, made if @a make; NULL if none (or no
+ *  memory, or not a descriptor). */
+static vfs_direct_t *vfs_direct_of(int fd, bool make)
+{
+	if (fd < 0 || fd >= VFS_FDS_MAX)
+		return NULL;
+	fibril_mutex_lock(&vfs_client_lock);
+	vfs_direct_t *d = vfs_directs[fd];
+	if (d == NULL && make) {
+		d = calloc(1, sizeof(*d));
+		if (d != NULL)
+			fibril_mutex_initialize(&d->lock);
+		vfs_directs[fd] = d;
+	}
+	fibril_mutex_unlock(&vfs_client_lock);
+	return d;
+}
+
+/** Drops @a d's connection and its buffer (d->lock held). */
+static void vfs_direct_end(vfs_direct_t *d)
+{
+	if (d->sess != NULL)
+		DISCARD(cleanup, async_hangup(d->sess));
+	if (d->buf != NULL)
+		DISCARD(cleanup, as_area_destroy((uintptr_t) d->buf));
+	d->sess = NULL;
+	d->buf = NULL;
+	d->small_reads = 0;
+}
+
+/** Gives the VFS back @a fd's position and drops its direct connection
+ *  (d->lock held; nothing if it has none). */
+static void vfs_direct_drop(int fd, vfs_direct_t *d)
+{
+	if (d->sess == NULL)
+		return;
+	vfs_direct_end(d);
+	DISCARD(best_effort, vfs_call(VFS_SEEK, (sysarg_t) fd, (sysarg_t) d->pos,
+				 SEEK_SET, NULL, NULL));
+}
+
+/** Connects @a fd directly to its file's server and shares the buffer with
+ *  it (d->lock held); on refusal the descriptor reads through the VFS for
+ *  good. */
+static void vfs_direct_start(int fd, vfs_direct_t *d)
+{
+	errno_t rc;
+	async_sess_t *vfs = vfs_sess(&rc);
+	sysarg_t pos;
+	rc = vfs != NULL ? vfs_call(VFS_SEEK, (sysarg_t) fd, 0, SEEK_CUR, NULL, &pos)
+			 : ENOMEM;
+	async_exch_t *exch = rc == EOK ? async_exchange_begin(vfs) : NULL;
+	if (exch != NULL) {
+		d->sess = async_connect_me_to(
+		    EXCHANGE_SERIALIZE, exch, VFS_IFACE_DIRECT, 0, (sysarg_t) fd, &rc);
+		async_exchange_end(exch);
+	}
+	uintptr_t base = AS_AREA_ANY;
+	if (d->sess != NULL)
+		rc = as_area_create(&base, VFS_READ_SHARED_MAX,
+		    AS_AREA_READ | AS_AREA_WRITE | AS_AREA_CACHEABLE);
+	if (d->sess != NULL && rc == EOK) {
+		d->buf = (void *) base;
+		exch = async_exchange_begin(d->sess);
+		rc = exch != NULL ? async_share_out_start(
+					exch, d->buf, AS_AREA_READ | AS_AREA_WRITE)
+				  : ENOMEM;
+		async_exchange_end(exch);
+	}
+	if (d->sess == NULL || rc != EOK) {
+		vfs_direct_end(d);
+		d->refused = true;
+		return;
+	}
+	d->pos = pos;
+}
+
+/** A read of at most VFS_READ_SHARED_MAX bytes on @a d's connection. */
+static errno_t vfs_direct_read_small(vfs_direct_t *d, void *buf, size_t size, size_t *n)
+{
+	sysarg_t got = 0;
+	async_exch_t *exch = async_exchange_begin(d->sess);
+	errno_t rc = exch != NULL
+	    ? async_req_2_1(exch, FS_READ_SHARED, (sysarg_t) d->pos, size, &got)
+	    : ENOMEM;
+	async_exchange_end(exch);
+	if (rc == EOK && got > size)
+		rc = EIO; /* more than asked for: not the server's answer */
+	if (rc == EOK)
+		memcpy(buf, d->buf, got);
+	*n = rc == EOK ? got : 0;
+	return rc;
+}
+
+/** A read of at most IPC_DATA_MAX bytes on @a d's connection by a data
+ *  transfer. */
+static errno_t vfs_direct_read_chunk(vfs_direct_t *d, void *buf, size_t size, size_t *n)
+{
+	*n = 0;
+	async_exch_t *exch = async_exchange_begin(d->sess);
+	if (exch == NULL)
+		return ENOMEM;
+	const sysarg_t args[IPC_CALL_ARGS] = {(sysarg_t) d->pos};
+	async_step_data_t data = {.buf = buf, .size = size};
+	const async_step_t step = {async_step_read, &data};
+	ipc_call_t answer;
+	errno_t rc = async_req_steps(exch, FS_READ, args, &step, 1, &answer);
+	async_exchange_end(exch);
+	if (rc == EOK && answer.args[0] > size)
+		rc = EIO;
+	if (rc == EOK)
+		*n = answer.args[0];
+	return rc;
+}
+
+/** A read on @a d's connection, the position moving on by the bytes read;
+ *  an error after some bytes ends it early with them. */
+static errno_t vfs_direct_read(vfs_direct_t *d, void *buf, size_t size, size_t *done)
+{
+	*done = 0;
+	if (size <= VFS_READ_SHARED_MAX) {
+		errno_t rc = vfs_direct_read_small(d, buf, size, done);
+		d->pos += *done;
+		return rc;
+	}
+	while (*done < size) {
+		size_t chunk = size - *done < IPC_DATA_MAX ? size - *done : IPC_DATA_MAX;
+		size_t n;
+		errno_t rc = vfs_direct_read_chunk(d, (char *) buf + *done, chunk, &n);
+		if (rc != EOK)
+			return *done > 0 ? EOK : rc;
+		*done += n;
+		d->pos += n;
+		if (n < chunk)
+			break;
+	}
+	return EOK;
+}
+
+errno_t vfs_read(int fd, void *buf, size_t size, size_t *nread)
+{
+	vfs_direct_t *d = vfs_direct_of(fd, size <= VFS_READ_SHARED_MAX);
+	if (d == NULL)
+		return vfs_read_via_vfs(fd, buf, size, nread);
+	fibril_mutex_lock(&d->lock);
+	if (d->sess == NULL && !d->refused && size <= VFS_READ_SHARED_MAX &&
+	    ++d->small_reads > VFS_DIRECT_AFTER)
+		vfs_direct_start(fd, d);
+	errno_t rc = EHANGUP;
+	if (d->sess != NULL)
+		rc = vfs_direct_read(d, buf, size, nread);
+	if (rc == EHANGUP) {
+		/* No connection, or its server is gone: through the VFS, which
+		 * answers EIO or reaches a restarted server. */
+		vfs_direct_drop(fd, d);
+		rc = vfs_read_via_vfs(fd, buf, size, nread);
+	}
+	fibril_mutex_unlock(&d->lock);
+	return rc;
+}
+
 errno_t vfs_write(int fd, const void *buf, size_t size, size_t *nwritten)
 {
 	return vfs_xfer_all(VFS_WRITE, fd, (void *) buf, size, nwritten);
 }
 
-errno_t vfs_seek(int fd, int64_t offset, int whence, uint64_t *pos)
+/** The position @a offset from @a whence (SEEK_SET or SEEK_CUR) gives
+ *  from @a base: the VFS's rules (EINVAL before 0 or past 2^64). */
+static errno_t vfs_seek_local(uint64_t base, int64_t offset, int whence, uint64_t *pos)
+{
+	if (whence == SEEK_SET)
+		base = 0;
+	if ((offset < 0 && (uint64_t) -offset > base) ||
+	    (offset > 0 && base + (uint64_t) offset < base))
+		return EINVAL;
+	*pos = base + (uint64_t) offset;
+	return EOK;
+}
+
+/** VFS_SEEK itself. */
+static errno_t vfs_seek_via_vfs(int fd, int64_t offset, int whence, uint64_t *pos)
 {
 	sysarg_t out;
 	errno_t rc = vfs_call(
@@ -267,6 +488,37 @@ errno_t vfs_seek(int fd, int64_t offset, int whence, uint64_t *pos)
 	if (pos != NULL)
 		*pos = out;
 	return rc;
+}
+
+errno_t vfs_seek(int fd, int64_t offset, int whence, uint64_t *pos)
+{
+	vfs_direct_t *d = vfs_direct_of(fd, false);
+	if (d == NULL)
+		return vfs_seek_via_vfs(fd, offset, whence, pos);
+	fibril_mutex_lock(&d->lock);
+	errno_t rc;
+	uint64_t at = 0;
+	if (d->sess != NULL && (whence == SEEK_SET || whence == SEEK_CUR))
+		rc = vfs_seek_local(d->pos, offset, whence, &at);
+	else
+		rc = vfs_seek_via_vfs(fd, offset, whence, &at); /* SEEK_END: the size */
+	if (rc == EOK && d->sess != NULL)
+		d->pos = at;
+	fibril_mutex_unlock(&d->lock);
+	if (pos != NULL)
+		*pos = at;
+	return rc;
+}
+
+/** Gives the VFS back @a fd's position before it is shared. */
+static void vfs_direct_give_back(int fd)
+{
+	vfs_direct_t *d = vfs_direct_of(fd, false);
+	if (d == NULL)
+		return;
+	fibril_mutex_lock(&d->lock);
+	vfs_direct_drop(fd, d);
+	fibril_mutex_unlock(&d->lock);
 }
 
 errno_t vfs_truncate(int fd, uint64_t size)
@@ -390,6 +642,7 @@ errno_t vfs_unmount(const char *point)
 
 errno_t vfs_pass(int fd, task_id_t task, int *newfd)
 {
+	vfs_direct_give_back(fd);
 	sysarg_t out;
 	errno_t rc = vfs_call(VFS_PASS, (sysarg_t) fd, task, 0, NULL, &out);
 	*newfd = rc == EOK ? (int) out : -1;
@@ -448,6 +701,7 @@ errno_t vfs_cwd_get(char *buf, size_t size)
 
 async_sess_t *vfs_file_session(int fd, errno_t *rc)
 {
+	vfs_direct_give_back(fd);
 	return service_connect(
 	    service_id_from_name(VFS_SERVICE_NAME), VFS_IFACE_FILE, (sysarg_t) fd, rc);
 }
