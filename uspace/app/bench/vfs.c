@@ -55,30 +55,19 @@ static errno_t open_close_once(long i)
 	return rc;
 }
 
-/** One read of @a size bytes from the start of @a fd, as sample @a i. */
-static errno_t read_once(int fd, size_t size, long i)
+/** One read (@a write false, into file_buf) or write (from write_buf) of
+ *  @a size bytes at the start of @a fd, as sample @a i. */
+static errno_t xfer_once(int fd, bool write, size_t size, long i)
 {
 	errno_t rc = vfs_seek(fd, 0, SEEK_SET, NULL);
 	if (rc != EOK)
 		return rc;
 	size_t n;
 	uint64_t t0 = bench_tsc();
-	rc = vfs_read(fd, file_buf, size, &n);
-	uint64_t t1 = bench_tsc();
-	if (i >= 0)
-		bench_record((size_t) i, t0, t1);
-	return rc == EOK && n != size ? EIO : rc;
-}
-
-/** One write of @a size bytes at the start of @a fd, as sample @a i. */
-static errno_t write_once(int fd, size_t size, long i)
-{
-	errno_t rc = vfs_seek(fd, 0, SEEK_SET, NULL);
-	if (rc != EOK)
-		return rc;
-	size_t n;
-	uint64_t t0 = bench_tsc();
-	rc = vfs_write(fd, write_buf, size, &n);
+	if (write)
+		rc = vfs_write(fd, write_buf, size, &n);
+	else
+		rc = vfs_read(fd, file_buf, size, &n);
 	uint64_t t1 = bench_tsc();
 	if (i >= 0)
 		bench_record((size_t) i, t0, t1);
@@ -98,31 +87,23 @@ static int open_close_case(void)
 	return 0;
 }
 
-static int read_case(size_t size, const char *name)
+/** Reads (@a write false) of @a size bytes from the start of VFS_FILE, or
+ *  writes to the start of VFS_WFILE (made at its full size first, so every
+ *  timed write overwrites data). */
+static int xfer_case(bool write, size_t size, const char *name)
 {
 	int fd;
-	errno_t rc = vfs_open(VFS_FILE, O_RDONLY, &fd);
-	for (long i = -BENCH_WARMUP; i < BENCH_ITERATIONS && rc == EOK; i++)
-		rc = read_once(fd, size, i);
-	if (rc != EOK) {
-		printf("bench: %s failed: %s\n", name, str_error(rc));
-		return 1;
+	errno_t rc;
+	if (write) {
+		memset(write_buf, 'w', sizeof(write_buf));
+		rc = vfs_open(VFS_WFILE, O_WRONLY | O_CREAT, &fd);
+		if (rc == EOK)
+			rc = xfer_once(fd, true, sizeof(write_buf), -1);
+	} else {
+		rc = vfs_open(VFS_FILE, O_RDONLY, &fd);
 	}
-	bench_report(name, BENCH_ITERATIONS, 1);
-	return vfs_close(fd) != EOK;
-}
-
-/** Writes of @a size bytes to the start of VFS_WFILE (made at its full
- *  size first, so every timed write overwrites data). */
-static int write_case(size_t size, const char *name)
-{
-	int fd;
-	memset(write_buf, 'w', sizeof(write_buf));
-	errno_t rc = vfs_open(VFS_WFILE, O_WRONLY | O_CREAT, &fd);
-	if (rc == EOK)
-		rc = write_once(fd, sizeof(write_buf), -1);
 	for (long i = -BENCH_WARMUP; i < BENCH_ITERATIONS && rc == EOK; i++)
-		rc = write_once(fd, size, i);
+		rc = xfer_once(fd, write, size, i);
 	if (rc != EOK) {
 		printf("bench: %s failed: %s\n", name, str_error(rc));
 		return 1;
@@ -139,9 +120,9 @@ int vfs_cases(void)
 		return 1;
 	}
 	int failed = open_close_case();
-	failed |= read_case(4096, "vfs-read-4k");
-	failed |= read_case(1024, "vfs-read-1k");
-	failed |= write_case(64, "vfs-write-64");
-	failed |= write_case(VFS_WRITE_MAX, "vfs-write-64k");
+	failed |= xfer_case(false, 4096, "vfs-read-4k");
+	failed |= xfer_case(false, 1024, "vfs-read-1k");
+	failed |= xfer_case(true, 64, "vfs-write-64");
+	failed |= xfer_case(true, VFS_WRITE_MAX, "vfs-write-64k");
 	return failed;
 }

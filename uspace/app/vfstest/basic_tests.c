@@ -178,8 +178,8 @@ static void test_whole_chunk_writes_replace_the_file_data(void)
 	CHECK(file_is(fd, image, 12288 + 100));
 	CHECK(write_at(fd, image, 20480, 'c', 4096)); /* past the end: a hole */
 	CHECK(file_is(fd, image, 24576));
-	CHECK(write_at(fd, image, 8000, 'd', 200)); /* across a chunk boundary */
-	CHECK(write_at(fd, image, 0, 'e', 65536));  /* 16 chunks, one area */
+	CHECK(write_at(fd, image, 8000, 'd', 200));   /* across a chunk boundary */
+	CHECK(write_at(fd, image, 0, 'e', 65536));    /* 16 chunks, one area */
 	CHECK(write_at(fd, image, 4096, 'f', 65536)); /* the same, moved on */
 	CHECK(file_is(fd, image, 4096 + 65536));
 	struct stat st;

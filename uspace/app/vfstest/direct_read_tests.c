@@ -15,26 +15,6 @@
 
 #define DFILE_SIZE 20000
 
-static char dfile_byte(size_t i)
-{
-	return (char) ('A' + (i * 11 + i / 509) % 26);
-}
-
-/** Makes @a path with DFILE_SIZE bytes of the pattern. */
-static errno_t dfile_make(const char *path)
-{
-	static char buf[DFILE_SIZE];
-	for (size_t i = 0; i < DFILE_SIZE; i++)
-		buf[i] = dfile_byte(i);
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC);
-	if (fd < 0)
-		return errno;
-	errno_t rc = write(fd, buf, DFILE_SIZE) == DFILE_SIZE ? EOK : EIO;
-	if (close(fd) != 0)
-		rc = EIO;
-	return rc;
-}
-
 /** Whether a read of @a size at @a fd's position gives the pattern's bytes
  *  from @a pos (as many as the file has). */
 static bool dfile_read_is(int fd, size_t pos, size_t size)
@@ -47,7 +27,7 @@ static bool dfile_read_is(int fd, size_t pos, size_t size)
 	if (vfs_read(fd, buf, size, &n) != EOK || n != want)
 		return false;
 	for (size_t i = 0; i < n; i++) {
-		if (buf[i] != dfile_byte(pos + i))
+		if (buf[i] != pattern_byte(pos + i))
 			return false;
 	}
 	return true;
@@ -55,7 +35,7 @@ static bool dfile_read_is(int fd, size_t pos, size_t size)
 
 static void test_direct_reads_give_the_bytes_and_positions(void)
 {
-	CHECK_RC(dfile_make("/dfile"), EOK);
+	CHECK_RC(pattern_file("/dfile", DFILE_SIZE), EOK);
 	int fd = open("/dfile", O_RDONLY);
 	CHECK(fd >= 0);
 	size_t pos = 0;
@@ -70,7 +50,7 @@ static void test_direct_reads_give_the_bytes_and_positions(void)
 	CHECK(dfile_read_is(fd, 17, 4096));
 	CHECK(lseek(fd, -10, SEEK_END) == DFILE_SIZE - 10);
 	CHECK(dfile_read_is(fd, DFILE_SIZE - 10, 4096)); /* the last 10 */
-	CHECK(dfile_read_is(fd, DFILE_SIZE, 100));	  /* then the end */
+	CHECK(dfile_read_is(fd, DFILE_SIZE, 100));	 /* then the end */
 	CHECK(lseek(fd, -1, SEEK_SET) < 0 && errno == EINVAL);
 	CHECK(lseek(fd, 5, SEEK_SET) == 5);
 	/* A file session shares the position: it is given back first. */
@@ -81,7 +61,7 @@ static void test_direct_reads_give_the_bytes_and_positions(void)
 	char c;
 	size_t n;
 	CHECK_RC(vfs_session_read(sess, &c, 1, &n), EOK);
-	CHECK(n == 1 && c == dfile_byte(1005));
+	CHECK(n == 1 && c == pattern_byte(1005));
 	CHECK(dfile_read_is(fd, 1006, 1000)); /* shared now: through the VFS */
 	CHECK_RC(async_hangup(sess), EOK);
 	CHECK(close(fd) == 0);
@@ -111,7 +91,7 @@ static void test_direct_reads_of_a_dead_server_give_eio(void)
 	CHECK_RC(task_spawn_module("tmpfs", &server), EOK);
 	CHECK(mkdir("/dvictim", 0) == 0);
 	CHECK_RC(mount_served_by("/dvictim", server), EOK);
-	CHECK_RC(dfile_make("/dvictim/f"), EOK);
+	CHECK_RC(pattern_file("/dvictim/f", DFILE_SIZE), EOK);
 	int fd = open("/dvictim/f", O_RDONLY);
 	CHECK(fd >= 0);
 	for (size_t i = 0; i < 4; i++)
@@ -182,20 +162,13 @@ static void test_direct_connection_protocol(void)
 	async_exch_t *exch = async_exchange_begin(s);
 	sysarg_t n = 77;
 	CHECK_RC(async_req_2_1(exch, FS_READ_SHARED, 0, 16, &n), EINVAL);
-	uintptr_t big = AS_AREA_ANY, buf = AS_AREA_ANY;
-	unsigned rwf = AS_AREA_READ | AS_AREA_WRITE;
+	uintptr_t buf;
+	read_buffer_share(exch, &buf);
 	CHECK_RC(
-	    as_area_create(&big, 2 * VFS_READ_SHARED_MAX, rwf | AS_AREA_CACHEABLE), EOK);
-	CHECK_RC(as_area_create(&buf, VFS_READ_SHARED_MAX, rwf | AS_AREA_CACHEABLE), EOK);
-	CHECK_RC(async_share_out_start(exch, (void *) big, rwf), EINVAL);
-	CHECK_RC(async_share_out_start(exch, (void *) buf, AS_AREA_READ), EINVAL);
-	CHECK_RC(async_share_out_start(exch, (void *) buf, rwf), EOK);
-	CHECK_RC(async_share_out_start(exch, (void *) buf, rwf), EBUSY);
-	CHECK_RC(async_req_2_1(exch, FS_READ_SHARED, 0, VFS_READ_SHARED_MAX + 1, &n),
-	    EINVAL);
+	    async_req_2_1(exch, FS_READ_SHARED, 0, VFS_READ_SHARED_MAX + 1, &n), EINVAL);
 	CHECK_RC(async_req_2_1(exch, FS_READ_SHARED, 100, 16, &n), EOK);
-	CHECK(n == 16 && ((char *) buf)[0] == dfile_byte(100));
-	CHECK(((char *) buf)[15] == dfile_byte(115));
+	CHECK(n == 16 && ((char *) buf)[0] == pattern_byte(100));
+	CHECK(((char *) buf)[15] == pattern_byte(115));
 	CHECK_RC(async_req_2_1(exch, FS_READ_SHARED, DFILE_SIZE + 5, 16, &n), EOK);
 	CHECK(n == 0);
 	CHECK_RC(async_req_2_1(exch, FS_WRITE, 0, 16, &n), EPERM);
@@ -207,7 +180,6 @@ static void test_direct_connection_protocol(void)
 	CHECK(dfile_read_is(fd, 0, 10)); /* the file lives on */
 	CHECK(close(fd) == 0);
 	CHECK_RC(async_hangup(vfs), EOK);
-	CHECK_RC(as_area_destroy(big), EOK);
 	CHECK_RC(as_area_destroy(buf), EOK);
 	CHECK(unlink("/dfile") == 0);
 }

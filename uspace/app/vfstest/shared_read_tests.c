@@ -9,28 +9,30 @@
 #include <fibril.h>
 #include <fibril_synch.h>
 #include <ns.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define PATTERN_SIZE 10000
 
-static char pattern_byte(size_t i)
+char pattern_byte(size_t i)
 {
 	return (char) ('a' + (i * 7 + i / 251) % 26);
 }
 
-/** Makes @a path with PATTERN_SIZE bytes of the pattern. */
-static errno_t pattern_file(const char *path)
+errno_t pattern_file(const char *path, size_t size)
 {
-	static char buf[PATTERN_SIZE];
-	for (size_t i = 0; i < PATTERN_SIZE; i++)
+	char *buf = malloc(size);
+	if (buf == NULL)
+		return ENOMEM;
+	for (size_t i = 0; i < size; i++)
 		buf[i] = pattern_byte(i);
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC);
-	if (fd < 0)
-		return errno;
-	ssize_t n = write(fd, buf, PATTERN_SIZE);
-	errno_t rc = n == PATTERN_SIZE ? EOK : EIO;
-	if (close(fd) != 0)
+	errno_t rc = fd >= 0 ? EOK : errno;
+	if (fd >= 0 && write(fd, buf, size) != (ssize_t) size)
 		rc = EIO;
+	if (fd >= 0 && close(fd) != 0)
+		rc = EIO;
+	free(buf);
 	return rc;
 }
 
@@ -58,7 +60,7 @@ static bool read_pattern_by(int fd, size_t step)
 
 static void test_small_reads_give_the_bytes_and_positions(void)
 {
-	CHECK_RC(pattern_file("/tmp/pattern"), EOK);
+	CHECK_RC(pattern_file("/tmp/pattern", PATTERN_SIZE), EOK);
 	/* Shared sizes, the largest shared, one past it (a data transfer). */
 	static const size_t steps[] = {
 	    1, 100, 1024, 3000, VFS_READ_SHARED_MAX, VFS_READ_SHARED_MAX + 1};
@@ -116,6 +118,22 @@ static void test_concurrent_small_reads_each_get_their_bytes(void)
 	CHECK(readers_ok == READERS);
 }
 
+void read_buffer_share(async_exch_t *exch, uintptr_t *bufp)
+{
+	uintptr_t big = AS_AREA_ANY, buf = AS_AREA_ANY;
+	*bufp = buf;
+	unsigned rw = AS_AREA_READ | AS_AREA_WRITE;
+	CHECK_RC(
+	    as_area_create(&big, 2 * VFS_READ_SHARED_MAX, rw | AS_AREA_CACHEABLE), EOK);
+	CHECK_RC(as_area_create(&buf, VFS_READ_SHARED_MAX, rw | AS_AREA_CACHEABLE), EOK);
+	CHECK_RC(async_share_out_start(exch, (void *) big, rw), EINVAL);
+	CHECK_RC(async_share_out_start(exch, (void *) buf, AS_AREA_READ), EINVAL);
+	CHECK_RC(async_share_out_start(exch, (void *) buf, rw), EOK);
+	CHECK_RC(async_share_out_start(exch, (void *) buf, rw), EBUSY);
+	CHECK_RC(as_area_destroy(big), EOK);
+	*bufp = buf;
+}
+
 /** VFS_READ_SHARED on a connection of our own: refused without a buffer,
  *  for a buffer of the wrong size, a second buffer, a size past the
  *  largest and a bad descriptor; with a buffer the bytes land in it. */
@@ -132,15 +150,8 @@ static void test_read_shared_protocol_refusals(void)
 	async_exch_t *exch = async_exchange_begin(sess);
 	sysarg_t n = 77;
 	CHECK_RC(async_req_2_1(exch, VFS_READ_SHARED, fd, 16, &n), EINVAL);
-	uintptr_t big = AS_AREA_ANY, buf = AS_AREA_ANY;
-	unsigned rw = AS_AREA_READ | AS_AREA_WRITE;
-	CHECK_RC(
-	    as_area_create(&big, 2 * VFS_READ_SHARED_MAX, rw | AS_AREA_CACHEABLE), EOK);
-	CHECK_RC(as_area_create(&buf, VFS_READ_SHARED_MAX, rw | AS_AREA_CACHEABLE), EOK);
-	CHECK_RC(async_share_out_start(exch, (void *) big, rw), EINVAL);
-	CHECK_RC(async_share_out_start(exch, (void *) buf, AS_AREA_READ), EINVAL);
-	CHECK_RC(async_share_out_start(exch, (void *) buf, rw), EOK);
-	CHECK_RC(async_share_out_start(exch, (void *) buf, rw), EBUSY);
+	uintptr_t buf;
+	read_buffer_share(exch, &buf);
 	CHECK_RC(async_req_2_1(exch, VFS_READ_SHARED, fd, VFS_READ_SHARED_MAX + 1, &n),
 	    EINVAL);
 	CHECK_RC(async_req_2_1(exch, VFS_READ_SHARED, 200, 16, &n), EBADF);
@@ -150,7 +161,6 @@ static void test_read_shared_protocol_refusals(void)
 	async_exchange_end(exch);
 	CHECK_RC(async_hangup(sess), EOK);
 	CHECK(close(fd) == 0);
-	CHECK_RC(as_area_destroy(big), EOK);
 	CHECK_RC(as_area_destroy(buf), EOK);
 	CHECK(unlink("/tmp/pattern") == 0);
 }

@@ -31,7 +31,7 @@ int main(int argc, char *argv[])
 	shared_read_tests();
 	task_tests();
 	program_tests();
-	pipe_tests(); /* after program_tests: needs /arch */
+	pipe_tests();	     /* after program_tests: needs /arch */
 	direct_read_tests(); /* after pipe_tests: needs /pipe */
 	return test_suite_end();
 }

@@ -5,6 +5,7 @@
 #ifndef VFSTEST_H
 #define VFSTEST_H
 
+#include <async.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -23,6 +24,17 @@ int child_main(int argc, char *argv[]);
 
 /** Mounts a tmpfs at @a point served by task @a server (started lately). */
 errno_t mount_served_by(const char *point, task_id_t server);
+
+/** The byte at @a i of the test pattern. */
+char pattern_byte(size_t i);
+/** Makes @a path with @a size bytes of the test pattern. */
+errno_t pattern_file(const char *path, size_t size);
+
+/** Shares a read buffer (VFS_READ_SHARED_MAX bytes) on @a exch after
+ *  checking the refusals of a wrong size, of read-only and of a second
+ *  one; its address in *@a bufp (as_area_destroy() it; AS_AREA_ANY if a
+ *  check failed first). */
+void read_buffer_share(async_exch_t *exch, uintptr_t *bufp);
 
 /** Writes @a size bytes of @a byte to @a fd. */
 errno_t fill_write(int fd, char byte, size_t size);

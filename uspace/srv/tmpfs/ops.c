@@ -228,8 +228,8 @@ static void op_rename(ipc_call_t *call)
  *  the file's (one copy, the kernel's). True if it was taken so (answered,
  *  its result in *@a rc); false leaves @a wcall to the buffered path. The
  *  lock is held (the finalize is an answer: nothing waits). */
-static bool write_run(tmpfs_fs_t *fs, tmpfs_node_t *node, uint64_t pos,
-    ipc_call_t *wcall, size_t len, errno_t *rc)
+static bool write_run(tmpfs_fs_t *fs, tmpfs_node_t *node, uint64_t pos, ipc_call_t *wcall,
+    size_t len, errno_t *rc)
 {
 	if (!tmpfs_file_run_fits(fs, node, pos, len))
 		return false;

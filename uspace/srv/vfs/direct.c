@@ -31,7 +31,8 @@ static errno_t direct_check(vfs_file_t *file)
 
 /** Grants @a task's descriptor @a fd of @a file to its server and forwards
  *  @a icall there; @a file's lock is held. Answers @a icall on failure. */
-static errno_t direct_forward(vfs_file_t *file, task_id_t task, sysarg_t fd, ipc_call_t *icall)
+static errno_t direct_forward(
+    vfs_file_t *file, task_id_t task, sysarg_t fd, ipc_call_t *icall)
 {
 	vfs_mount_t *m = file->mount;
 	sysarg_t out[3];
@@ -46,7 +47,8 @@ static errno_t direct_forward(vfs_file_t *file, task_id_t task, sysarg_t fd, ipc
 		rc = vfs_fs_end(m->fs, exch, async_forward_args(icall, exch, 0, none, 0));
 	}
 	if (rc != EOK)
-		DISCARD(answer, async_answer_0(icall, rc)); /* if the kernel left it to us */
+		DISCARD(
+		    answer, async_answer_0(icall, rc)); /* if the kernel left it to us */
 	return rc;
 }
 

@@ -87,7 +87,8 @@ int main(int argc, char *argv[])
 		rc = service_register(svc, VFS_IFACE_FILE, vfs_session_connection, NULL);
 	/* Asked for on a client's own VFS connection only. */
 	if (rc == EOK)
-		rc = async_create_port(VFS_IFACE_DIRECT, vfs_direct_connection, NULL, NULL);
+		rc = async_create_port(
+		    VFS_IFACE_DIRECT, vfs_direct_connection, NULL, NULL);
 	if (rc != EOK) {
 		printf("vfs: cannot register: %s\n", strerror(rc));
 		return 1;

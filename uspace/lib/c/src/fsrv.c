@@ -95,7 +95,8 @@ static void grant_put_locked(const fsrv_grant_t *g)
 /** FS_DIRECT_GRANT (inst, index, task, fd) @a call from the VFS. */
 static void grant_receive(ipc_call_t *call)
 {
-	fsrv_grant_t g = {true, call->args[2], call->args[3], call->args[0], call->args[1]};
+	fsrv_grant_t g = {
+	    true, call->args[2], call->args[3], call->args[0], call->args[1]};
 	fibril_mutex_lock(direct_ops->lock);
 	errno_t rc = direct_ops->open(g.inst, g.index);
 	fibril_mutex_unlock(direct_ops->lock);
@@ -128,8 +129,9 @@ static void direct_buffer_bind(fsrv_direct_conn_t *c, ipc_call_t *call)
 {
 	unsigned rw = AS_AREA_READ | AS_AREA_WRITE;
 	errno_t rc = c->buf != NULL ? EBUSY : EOK;
-	if (rc == EOK && (call->args[1] != VFS_READ_SHARED_MAX ||
-			     ((unsigned) call->args[2] & rw) != rw))
+	if (rc == EOK &&
+	    (call->args[1] != VFS_READ_SHARED_MAX ||
+		((unsigned) call->args[2] & rw) != rw))
 		rc = EINVAL;
 	void *dst = NULL;
 	if (rc != EOK)

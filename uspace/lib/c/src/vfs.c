@@ -337,8 +337,8 @@ static void vfs_direct_drop(int fd, vfs_direct_t *d)
 	if (d->sess == NULL)
 		return;
 	vfs_direct_end(d);
-	DISCARD(best_effort, vfs_call(VFS_SEEK, (sysarg_t) fd, (sysarg_t) d->pos,
-				 SEEK_SET, NULL, NULL));
+	DISCARD(best_effort,
+	    vfs_call(VFS_SEEK, (sysarg_t) fd, (sysarg_t) d->pos, SEEK_SET, NULL, NULL));
 }
 
 /** Connects @a fd directly to its file's server and shares the buffer with
@@ -364,9 +364,9 @@ static void vfs_direct_start(int fd, vfs_direct_t *d)
 	if (d->sess != NULL && rc == EOK) {
 		d->buf = (void *) base;
 		exch = async_exchange_begin(d->sess);
-		rc = exch != NULL ? async_share_out_start(
-					exch, d->buf, AS_AREA_READ | AS_AREA_WRITE)
-				  : ENOMEM;
+		rc = exch != NULL
+		    ? async_share_out_start(exch, d->buf, AS_AREA_READ | AS_AREA_WRITE)
+		    : ENOMEM;
 		async_exchange_end(exch);
 	}
 	if (d->sess == NULL || rc != EOK) {
