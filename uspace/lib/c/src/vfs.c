@@ -18,8 +18,11 @@
  * position back (VFS_SEEK) and drops the connection; a connection that
  * fails (the server died) is dropped the same way and the read goes
  * through the VFS, which answers EIO or reaches a restarted server. Each
- * descriptor's state (vfs_directs[fd], made on its first small read, freed
- * by vfs_close) has a lock held across each read and seek.
+ * descriptor number's state (vfs_directs[fd], made on its first small read
+ * and kept: a call under way may still count itself out of it after a
+ * close; vfs_close resets it) has a lock, held across each direct read and seek; a read
+ * or seek through the VFS (which may wait long: a pipe) is counted under it
+ * instead (vfs_calls), and no connection starts while one is under way.
  */
 #include "private/libc.h"
 #include <as.h>
@@ -47,14 +50,17 @@ typedef struct {
 	fibril_mutex_t lock;
 	unsigned small_reads; /* through the VFS, while without a connection */
 	bool refused;	      /* the VFS refused one: read through it */
+	unsigned vfs_calls;   /* reads and seeks through the VFS under way */
 	async_sess_t *sess;   /* the direct connection, or NULL */
 	void *buf;	      /* the buffer shared on it */
 	uint64_t pos;	      /* the position while sess != NULL */
 } vfs_direct_t;
 
-/* Per descriptor; made and freed under vfs_client_lock. */
+/* Per descriptor number; made under vfs_client_lock and published with
+ * release order, never freed. */
 static vfs_direct_t *vfs_directs[VFS_FDS_MAX];
 static void vfs_direct_end(vfs_direct_t *d);
+static vfs_direct_t *vfs_direct_of(int fd, bool make);
 
 /** A call's extras: paths and data written after it, then a buffer read. */
 typedef struct {
@@ -199,18 +205,12 @@ errno_t vfs_open(const char *path, unsigned flags, int *fd)
 
 errno_t vfs_close(int fd)
 {
-	vfs_direct_t *d = NULL;
-	if (fd >= 0 && fd < VFS_FDS_MAX) {
-		fibril_mutex_lock(&vfs_client_lock);
-		d = vfs_directs[fd];
-		vfs_directs[fd] = NULL;
-		fibril_mutex_unlock(&vfs_client_lock);
-	}
+	vfs_direct_t *d = vfs_direct_of(fd, false);
 	if (d != NULL) {
-		fibril_mutex_lock(&d->lock); /* a read of another fibril ends */
+		fibril_mutex_lock(&d->lock); /* a direct read of another fibril ends */
 		vfs_direct_end(d);
+		d->refused = false; /* the number's next file starts afresh */
 		fibril_mutex_unlock(&d->lock);
-		free(d);
 	}
 	return vfs_call(VFS_CLOSE, (sysarg_t) fd, 0, 0, NULL, NULL);
 }
@@ -306,13 +306,17 @@ static vfs_direct_t *vfs_direct_of(int fd, bool make)
 {
 	if (fd < 0 || fd >= VFS_FDS_MAX)
 		return NULL;
+	/* Once made a state stays (release order): read without the lock. */
+	vfs_direct_t *d = __atomic_load_n(&vfs_directs[fd], __ATOMIC_ACQUIRE);
+	if (d != NULL || !make)
+		return d;
 	fibril_mutex_lock(&vfs_client_lock);
-	vfs_direct_t *d = vfs_directs[fd];
-	if (d == NULL && make) {
+	d = vfs_directs[fd];
+	if (d == NULL) {
 		d = calloc(1, sizeof(*d));
 		if (d != NULL)
 			fibril_mutex_initialize(&d->lock);
-		vfs_directs[fd] = d;
+		__atomic_store_n(&vfs_directs[fd], d, __ATOMIC_RELEASE);
 	}
 	fibril_mutex_unlock(&vfs_client_lock);
 	return d;
@@ -348,17 +352,18 @@ static void vfs_direct_start(int fd, vfs_direct_t *d)
 {
 	errno_t rc;
 	async_sess_t *vfs = vfs_sess(&rc);
-	sysarg_t pos;
-	rc = vfs != NULL ? vfs_call(VFS_SEEK, (sysarg_t) fd, 0, SEEK_CUR, NULL, &pos)
-			 : ENOMEM;
-	async_exch_t *exch = rc == EOK ? async_exchange_begin(vfs) : NULL;
+	async_exch_t *exch = vfs != NULL ? async_exchange_begin(vfs) : NULL;
 	if (exch != NULL) {
 		d->sess = async_connect_me_to(
 		    EXCHANGE_SERIALIZE, exch, VFS_IFACE_DIRECT, 0, (sysarg_t) fd, &rc);
 		async_exchange_end(exch);
 	}
-	uintptr_t base = AS_AREA_ANY;
+	/* Granted: nothing else moves the VFS's position from here on. */
+	sysarg_t pos = 0;
 	if (d->sess != NULL)
+		rc = vfs_call(VFS_SEEK, (sysarg_t) fd, 0, SEEK_CUR, NULL, &pos);
+	uintptr_t base = AS_AREA_ANY;
+	if (d->sess != NULL && rc == EOK)
 		rc = as_area_create(&base, VFS_READ_SHARED_MAX,
 		    AS_AREA_READ | AS_AREA_WRITE | AS_AREA_CACHEABLE);
 	if (d->sess != NULL && rc == EOK) {
@@ -439,25 +444,40 @@ static errno_t vfs_direct_read(vfs_direct_t *d, void *buf, size_t size, size_t *
 	return EOK;
 }
 
+/** Counts out a read or seek through the VFS that moves the position:
+ *  counted in (under @a d's lock, not held across the call, which may wait
+ *  long, a pipe's read, while another fibril closes the descriptor) so
+ *  that no direct connection starts meanwhile. */
+static void vfs_direct_calls_done(vfs_direct_t *d)
+{
+	fibril_mutex_lock(&d->lock);
+	d->vfs_calls--;
+	fibril_mutex_unlock(&d->lock);
+}
+
 errno_t vfs_read(int fd, void *buf, size_t size, size_t *nread)
 {
 	vfs_direct_t *d = vfs_direct_of(fd, size <= VFS_READ_SHARED_MAX);
 	if (d == NULL)
 		return vfs_read_via_vfs(fd, buf, size, nread);
 	fibril_mutex_lock(&d->lock);
-	if (d->sess == NULL && !d->refused && size <= VFS_READ_SHARED_MAX &&
-	    ++d->small_reads > VFS_DIRECT_AFTER)
+	if (d->sess == NULL && !d->refused && d->vfs_calls == 0 &&
+	    size <= VFS_READ_SHARED_MAX && ++d->small_reads > VFS_DIRECT_AFTER)
 		vfs_direct_start(fd, d);
 	errno_t rc = EHANGUP;
 	if (d->sess != NULL)
 		rc = vfs_direct_read(d, buf, size, nread);
-	if (rc == EHANGUP) {
-		/* No connection, or its server is gone: through the VFS, which
-		 * answers EIO or reaches a restarted server. */
-		vfs_direct_drop(fd, d);
-		rc = vfs_read_via_vfs(fd, buf, size, nread);
+	if (rc != EHANGUP) {
+		fibril_mutex_unlock(&d->lock);
+		return rc;
 	}
+	/* No connection, or its server is gone: through the VFS, which
+	 * answers EIO or reaches a restarted server. */
+	vfs_direct_drop(fd, d);
+	d->vfs_calls++;
 	fibril_mutex_unlock(&d->lock);
+	rc = vfs_read_via_vfs(fd, buf, size, nread);
+	vfs_direct_calls_done(d);
 	return rc;
 }
 
@@ -496,13 +516,20 @@ errno_t vfs_seek(int fd, int64_t offset, int whence, uint64_t *pos)
 	if (d == NULL)
 		return vfs_seek_via_vfs(fd, offset, whence, pos);
 	fibril_mutex_lock(&d->lock);
+	if (d->sess == NULL) {
+		d->vfs_calls++;
+		fibril_mutex_unlock(&d->lock);
+		errno_t rc = vfs_seek_via_vfs(fd, offset, whence, pos);
+		vfs_direct_calls_done(d);
+		return rc;
+	}
 	errno_t rc;
 	uint64_t at = 0;
-	if (d->sess != NULL && (whence == SEEK_SET || whence == SEEK_CUR))
+	if (whence == SEEK_SET || whence == SEEK_CUR)
 		rc = vfs_seek_local(d->pos, offset, whence, &at);
 	else
 		rc = vfs_seek_via_vfs(fd, offset, whence, &at); /* SEEK_END: the size */
-	if (rc == EOK && d->sess != NULL)
+	if (rc == EOK)
 		d->pos = at;
 	fibril_mutex_unlock(&d->lock);
 	if (pos != NULL)
