@@ -21,6 +21,7 @@
 #define SERVICE_MIDDLE	2
 #define SERVICE_DOOMED	3
 #define SERVICE_EXITING 4
+#define SERVICE_RUNNERS 5
 #define START_WAIT	10000000 /* µs for a server to register */
 
 /** Starts @a cmdline and waits until it registers @a service. */
@@ -910,6 +911,133 @@ static void test_async_slow_answer_checks_its_buffer_first(void)
 	CHECK(x1 == 11);
 }
 
+#define SERVER_RUNNERS	4 /* asyncsrv's runner threads, runner i on CPU i */
+#define RENDEZVOUS_ROUNDS 3
+
+static async_sess_t *runners_sess; /* PARALLEL, to service 5 */
+
+typedef struct {
+	sysarg_t round;
+	errno_t rc;
+	sysarg_t cpu, tid;
+} rendezvous_t;
+
+static errno_t rendezvous_caller(void *arg)
+{
+	rendezvous_t *q = arg;
+	async_exch_t *exch = async_exchange_begin(runners_sess);
+	if (exch == NULL)
+		return ENOMEM;
+	q->rc = async_req_2_2(exch, ASYNCSRV_M_RENDEZVOUS, SERVER_RUNNERS, q->round,
+	    &q->cpu, &q->tid);
+	async_exchange_end(exch);
+	return EOK;
+}
+
+/** How many different values @a v[0..n-1] holds. */
+static unsigned distinct_values(const sysarg_t *v, unsigned n)
+{
+	unsigned count = 0;
+	for (unsigned i = 0; i < n; i++) {
+		unsigned j = 0;
+		while (j < i && v[j] != v[i])
+			j++;
+		count += j == i;
+	}
+	return count;
+}
+
+/** One round: SERVER_RUNNERS fibrils call M_RENDEZVOUS at once, each on a
+ *  connection of its own; every handler holds its runner thread until all
+ *  are inside. Joins every caller before it looks at any result. */
+static void rendezvous_round(sysarg_t round, unsigned cpus)
+{
+	rendezvous_t q[SERVER_RUNNERS];
+	fid_t f[SERVER_RUNNERS];
+	for (unsigned i = 0; i < SERVER_RUNNERS; i++) {
+		q[i] = (rendezvous_t){.round = round, .rc = EIO};
+		f[i] = fibril_create(rendezvous_caller, &q[i]);
+		CHECK(f[i] != NULL);
+	}
+	for (unsigned i = 0; i < SERVER_RUNNERS; i++)
+		fibril_add_ready(f[i]);
+	errno_t rc = EOK;
+	for (unsigned i = 0; i < SERVER_RUNNERS; i++) {
+		errno_t frc = EIO;
+		errno_t jrc = fibril_join(f[i], &frc);
+		if (rc == EOK)
+			rc = jrc != EOK ? jrc : frc;
+	}
+	CHECK_RC(rc, EOK);
+	sysarg_t where[SERVER_RUNNERS], threads[SERVER_RUNNERS];
+	for (unsigned i = 0; i < SERVER_RUNNERS; i++) {
+		CHECK_RC(q[i].rc, EOK);
+		where[i] = q[i].cpu;
+		threads[i] = q[i].tid;
+	}
+	/* All SERVER_RUNNERS handlers were inside at once, so on as many
+	 * runner threads, and each runner is pinned to a CPU of its own. */
+	CHECK(distinct_values(threads, SERVER_RUNNERS) == SERVER_RUNNERS);
+	CHECK(distinct_values(where, SERVER_RUNNERS) ==
+	    (cpus < SERVER_RUNNERS ? cpus : SERVER_RUNNERS));
+}
+
+/** A server with four runner threads pinned to four CPUs serves four calls
+ *  at once: their handlers overlap in time, one on each runner and CPU
+ *  (with fewer CPUs, on each CPU there is). */
+static void test_async_runners_serve_calls_in_parallel(void)
+{
+	unsigned cpu, cpus;
+	CHECK_RC(cpu_info(&cpu, &cpus), EOK);
+	task_id_t task;
+	CHECK_RC(start_server("asyncsrv 5 runners 4", SERVICE_RUNNERS, &task), EOK);
+	runners_sess = connect_service(SERVICE_RUNNERS, EXCHANGE_PARALLEL);
+	CHECK(runners_sess != NULL);
+	for (sysarg_t round = 0; round < RENDEZVOUS_ROUNDS; round++) {
+		int before = test_failures;
+		rendezvous_round(round, cpus);
+		if (test_failures != before)
+			return; /* reported there */
+	}
+}
+
+#define HAMMER_CHILDREN 2
+#define HAMMER_FIBRILS	16
+#define HAMMER_CALLS	200
+
+/** Many client fibrils of three tasks (this one on two runners, two
+ *  children on four each) call the four-runner server at once: every answer
+ *  carries its own call's values, the server answered each call once and
+ *  the kernel refused none of its deferred answers. */
+static void test_async_runners_answer_every_call_once(void)
+{
+	CHECK(runners_sess != NULL);
+	sysarg_t echoes0, refused0;
+	async_exch_t *exch = async_exchange_begin(runners_sess);
+	CHECK_RC(async_req_0_2(exch, ASYNCSRV_M_ECHOES, &echoes0, &refused0), EOK);
+	async_exchange_end(exch);
+	char cmd[64];
+	snprintf(cmd, sizeof(cmd), "asynctest hammer %u %u %u", SERVICE_RUNNERS,
+	    HAMMER_FIBRILS / 2, HAMMER_CALLS);
+	task_id_t child[HAMMER_CHILDREN];
+	for (unsigned i = 0; i < HAMMER_CHILDREN; i++)
+		CHECK_RC(task_spawn_module(cmd, &child[i]), EOK);
+	CHECK_RC(hammer_run(runners_sess, 0, HAMMER_FIBRILS, HAMMER_CALLS), EOK);
+	for (unsigned i = 0; i < HAMMER_CHILDREN; i++) {
+		task_exit_t how;
+		CHECK_RC(task_join(child[i], &how, 60000000), EOK);
+		CHECK(how.how == TASK_EXIT_NORMAL && how.status == 0);
+	}
+	sysarg_t echoes, refused;
+	exch = async_exchange_begin(runners_sess);
+	CHECK_RC(async_req_0_2(exch, ASYNCSRV_M_ECHOES, &echoes, &refused), EOK);
+	async_exchange_end(exch);
+	CHECK(echoes - echoes0 ==
+	    HAMMER_CALLS * (HAMMER_FIBRILS + HAMMER_CHILDREN * HAMMER_FIBRILS / 2));
+	CHECK(refused == refused0);
+	CHECK_RC(async_hangup(runners_sess), EOK);
+}
+
 static void test_async_deadlock_detected_in_child(void)
 {
 	child_exits_with("asynctest deadlock", EXIT_ABORT);
@@ -949,6 +1077,8 @@ void async_tests(void)
 	RUN(test_async_irq_subscribe);
 	RUN(test_async_second_answer_is_an_error);
 	RUN(test_async_slow_answer_checks_its_buffer_first);
+	RUN(test_async_runners_serve_calls_in_parallel);
+	RUN(test_async_runners_answer_every_call_once);
 	RUN(test_async_deadlock_detected_in_child);
 }
 

@@ -19,4 +19,11 @@ void malloc_tests(void);
 /** children.c: what a child started as `asynctest MODE ...` does. */
 int child_main(int argc, char *argv[]);
 
+#define HAMMER_FIBRILS_MAX 32
+/** children.c: @a fibrils fibrils make @a calls checked M_ECHO calls each
+ *  through @a sess (values unique to @a id, fibril and call); the first
+ *  failure. */
+_NODISCARD errno_t hammer_run(
+    async_sess_t *sess, uint64_t id, unsigned fibrils, unsigned calls);
+
 #endif

@@ -3,12 +3,16 @@
  *   client SERVICE   finds SERVICE through phone 1 (our broker) and pings it
  *   deadlock         two fibrils lock two mutexes in opposite orders
  *   exit STATUS      exits with STATUS
+ *   hammer SERVICE FIBRILS CALLS
+ *                    FIBRILS fibrils on four runners make CALLS checked
+ *                    M_ECHO calls each on a parallel session to SERVICE
  */
 #include "asynctest.h"
 #include "../../srv/asyncsrv/asyncsrv.h"
 #include <fibril_synch.h>
 #include <stdlib.h>
 #include <string.h>
+#include <task.h>
 
 #define CLIENT_PINGS 200
 
@@ -33,6 +37,76 @@ static int client_child(sysarg_t service)
 	if (rc != EOK || hrc != EOK) {
 		printf(
 		    "asynctest client: %s, hang-up %s\n", str_error(rc), str_error(hrc));
+		return 1;
+	}
+	return 0;
+}
+
+typedef struct {
+	async_sess_t *sess;
+	uint64_t id;
+	unsigned calls;
+} hammer_t;
+
+/** M_ECHO calls, each on an exchange of its own, with values unique to
+ *  this fibril and call: an answer lost, doubled or given to the wrong call
+ *  shows as a hang, a refusal or a wrong value. */
+static errno_t hammer_fibril(void *arg)
+{
+	hammer_t *h = arg;
+	errno_t rc = EOK;
+	for (uint64_t i = 0; i < h->calls && rc == EOK; i++) {
+		const sysarg_t in[5] = {h->id << 32 | i, i, h->id, i * 3, ~i};
+		sysarg_t r[5] = {0};
+		async_exch_t *exch = async_exchange_begin(h->sess);
+		if (exch == NULL)
+			return ENOMEM;
+		rc = async_req_5_5(exch, ASYNCSRV_M_ECHO, in[0], in[1], in[2], in[3],
+		    in[4], &r[0], &r[1], &r[2], &r[3], &r[4]);
+		async_exchange_end(exch);
+		for (unsigned k = 0; k < 5 && rc == EOK; k++) {
+			if (r[k] != in[k] + k + 1)
+				rc = EPARTY;
+		}
+	}
+	return rc;
+}
+
+errno_t hammer_run(async_sess_t *sess, uint64_t id, unsigned fibrils, unsigned calls)
+{
+	hammer_t h[HAMMER_FIBRILS_MAX];
+	fid_t f[HAMMER_FIBRILS_MAX];
+	if (fibrils > HAMMER_FIBRILS_MAX)
+		return EINVAL;
+	unsigned started = 0;
+	for (; started < fibrils; started++) {
+		h[started] = (hammer_t){sess, id * HAMMER_FIBRILS_MAX + started, calls};
+		f[started] = fibril_create(hammer_fibril, &h[started]);
+		if (f[started] == NULL)
+			break;
+		fibril_add_ready(f[started]);
+	}
+	errno_t rc = started == fibrils ? EOK : ENOMEM;
+	for (unsigned i = 0; i < started; i++) {
+		errno_t frc = EIO;
+		errno_t jrc = fibril_join(f[i], &frc);
+		if (rc == EOK)
+			rc = jrc != EOK ? jrc : frc;
+	}
+	return rc;
+}
+
+static int hammer_child(sysarg_t service, unsigned fibrils, unsigned calls)
+{
+	errno_t rc = fibril_spawn_runners(3);
+	async_sess_t *sess = rc == EOK ? registrar_connect(EXCHANGE_PARALLEL,
+					     ASYNCSRV_IFACE, service, true, &rc)
+				       : NULL;
+	if (sess != NULL)
+		rc = hammer_run(sess, task_get_id(), fibrils, calls);
+	errno_t hrc = sess != NULL ? async_hangup(sess) : EOK;
+	if (rc != EOK || hrc != EOK) {
+		printf("asynctest hammer: %s, hang-up %s\n", str_error(rc), str_error(hrc));
 		return 1;
 	}
 	return 0;
@@ -74,6 +148,9 @@ int child_main(int argc, char *argv[])
 		return client_child(strtoul(argv[2], NULL, 10));
 	if (strcmp(argv[1], "deadlock") == 0)
 		return deadlock_child();
+	if (strcmp(argv[1], "hammer") == 0 && argc > 4)
+		return hammer_child(strtoul(argv[2], NULL, 10),
+		    strtoul(argv[3], NULL, 10), strtoul(argv[4], NULL, 10));
 	if (strcmp(argv[1], "exit") == 0 && argc > 2)
 		return atoi(argv[2]);
 	printf("asynctest: unknown mode %s\n", argv[1]);

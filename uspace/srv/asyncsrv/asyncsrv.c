@@ -4,10 +4,12 @@
  *   asyncsrv SERVICE                    serves ASYNCSRV_IFACE
  *   asyncsrv SERVICE middle BACKEND     the same, but passes M_PING and
  *                                       M_WRITE on to service BACKEND
+ *   asyncsrv SERVICE runners K          the same on K runner threads, runner
+ *                                       i pinned to CPU i (mod the CPUs)
  *
  * It registers as SERVICE with the task behind phone 1 (asynctest plays the
  * naming service) through a callback connection, and serves on two runner
- * threads.
+ * threads unless told otherwise.
  */
 #include "asyncsrv.h"
 #include <as.h>
@@ -18,9 +20,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syscall.h>
+#include <thread.h>
+#include <time.h>
 #include <getopt.h>
 
-#define USAGE "[SERVICE [middle BACKEND]] (a test server)"
+#define USAGE "[SERVICE [middle BACKEND | runners K]] (a test server)"
+#define RUNNERS_MAX 64
 
 #define SHARE_PAGE 4096
 
@@ -33,6 +38,8 @@ static FIBRIL_MUTEX_INITIALIZE(state_lock);
 static list_t held_calls = LIST_INITIALIZER(held_calls);
 static sysarg_t hangups_seen, timeouts_fired, conns_open;
 static async_sess_t *backend; /* middle mode */
+static sysarg_t echoes;	      /* M_ECHO calls answered (atomic) */
+static sysarg_t arrived[ASYNCSRV_ROUNDS]; /* M_RENDEZVOUS calls per round (atomic) */
 
 static void count(sysarg_t *counter, long delta)
 {
@@ -281,6 +288,28 @@ typedef struct {
 	async_sess_t *callback;
 } conn_state_t;
 
+/** M_RENDEZVOUS: counts itself into @a round and keeps its runner thread
+ *  (never yielding to another fibril, so no other handler runs on it) until
+ *  @a k calls of the round are inside at once: k handlers then overlap in
+ *  time, each on a runner thread of its own. */
+static void rendezvous(ipc_call_t *call, sysarg_t k, sysarg_t round)
+{
+	if (k == 0 || round >= ASYNCSRV_ROUNDS) {
+		DISCARD(answer, async_answer_0(call, EINVAL));
+		return;
+	}
+	__atomic_add_fetch(&arrived[round], 1, __ATOMIC_ACQ_REL);
+	uint64_t deadline = fibril_deadline(ASYNCSRV_RENDEZVOUS_USEC);
+	while (__atomic_load_n(&arrived[round], __ATOMIC_ACQUIRE) < k &&
+	    clock_ns() < deadline)
+		thread_yield();
+	unsigned cpu, cpus;
+	errno_t rc = cpu_info(&cpu, &cpus);
+	if (rc == EOK && __atomic_load_n(&arrived[round], __ATOMIC_ACQUIRE) < k)
+		rc = ETIMEOUT;
+	DISCARD(answer, async_answer_2(call, rc, cpu, thread_get_id()));
+}
+
 /** Handles one call; false when the connection is to end. */
 static bool handle(ipc_call_t *call, conn_state_t *st)
 {
@@ -293,9 +322,19 @@ static bool handle(ipc_call_t *call, conn_state_t *st)
 			DISCARD(answer, async_answer_1(call, EOK, a[0] + 1));
 		break;
 	case ASYNCSRV_M_ECHO:
+		/* Counted first: a client that has its answer finds it counted. */
+		__atomic_add_fetch(&echoes, 1, __ATOMIC_RELAXED);
 		DISCARD(answer,
 		    async_answer_5(
 			call, EOK, a[0] + 1, a[1] + 2, a[2] + 3, a[3] + 4, a[4] + 5));
+		break;
+	case ASYNCSRV_M_RENDEZVOUS:
+		rendezvous(call, a[0], a[1]);
+		break;
+	case ASYNCSRV_M_ECHOES:
+		DISCARD(answer,
+		    async_answer_2(call, EOK, __atomic_load_n(&echoes, __ATOMIC_RELAXED),
+			fibril_refused_answers()));
 		break;
 	case ASYNCSRV_M_SLEEP:
 		fibril_usleep(a[0]);
@@ -454,13 +493,32 @@ static errno_t connect_backend(sysarg_t service)
 	return rc;
 }
 
+/** Runs on @a k runner threads (this one and k - 1 more), runner i pinned to
+ *  CPU i modulo the CPUs running. */
+static errno_t spawn_pinned_runners(unsigned long k)
+{
+	unsigned cpu, cpus;
+	errno_t rc = cpu_info(&cpu, &cpus);
+	if (rc != EOK)
+		return rc;
+	if (k == 0 || k > RUNNERS_MAX || cpus == 0 || cpus > 64)
+		return EINVAL;
+	rc = thread_set_affinity(1);
+	uint64_t masks[RUNNERS_MAX];
+	for (unsigned i = 1; i < k; i++)
+		masks[i - 1] = 1ull << (i % cpus);
+	return rc == EOK ? fibril_spawn_runners_pinned(k - 1, masks) : rc;
+}
+
 int main(int argc, char *argv[])
 {
 	int status;
 	if (cmd_check_words(argc, argv, USAGE, NULL, &status))
 		return status;
 	sysarg_t service = argc > 1 ? strtoul(argv[1], NULL, 10) : 1;
-	errno_t rc = fibril_spawn_runners(1);
+	errno_t rc = argc > 3 && strcmp(argv[2], "runners") == 0
+	    ? spawn_pinned_runners(strtoul(argv[3], NULL, 10))
+	    : fibril_spawn_runners(1);
 	async_set_client_data_constructor(client_data_create);
 	async_set_client_data_destructor(free);
 	if (rc == EOK)

@@ -51,7 +51,18 @@ enum {
 				      payload in a read-only area, then
 				      answers -> (x + 1, what that try
 				      returned) */
+	ASYNCSRV_M_RENDEZVOUS,	   /* (k, round < ASYNCSRV_ROUNDS): keeps its
+				      runner thread (spinning, yielding only
+				      the thread) until k calls of that round
+				      are inside at once -> (the CPU it ran
+				      on, its thread id); ETIMEOUT after
+				      ASYNCSRV_RENDEZVOUS_USEC */
+	ASYNCSRV_M_ECHOES,	   /* -> (M_ECHO calls answered, deferred
+				      answers the kernel refused) */
 };
+
+#define ASYNCSRV_ROUNDS		  16
+#define ASYNCSRV_RENDEZVOUS_USEC  60000000
 
 /* How M_ANSWER_TWICE answers a second time. */
 #define ASYNCSRV_TWICE_SAME    0 /* the same ipc_call_t */

@@ -59,6 +59,12 @@ void fibril_usleep(uint64_t usec);
 void fibril_sleep(unsigned sec);
 /** Adds @a count kernel threads that run fibrils. */
 _NODISCARD errno_t fibril_spawn_runners(unsigned count);
+/** The same, runner i pinned to the CPUs of @a masks[i] (bit n: CPU n)
+ *  before it runs any fibril, so that a server's calls are served on those
+ *  CPUs in parallel (the calling thread pins itself with
+ *  thread_set_affinity()). EINVAL, before any runner starts, for an empty
+ *  mask or one naming a CPU that does not run. */
+_NODISCARD errno_t fibril_spawn_runners_pinned(unsigned count, const uint64_t masks[]);
 
 /**
  * An event one fibril waits for and anyone (another fibril, a runner's IPC

@@ -60,6 +60,9 @@ struct fibril_runner {
 	fibril_t *zombie;  /* ended; its stack is freed once we left it */
 	fibril_t *handoff; /* made ready by the idle context: runs next */
 	fibril_ipc_answer_t later;
+	uint64_t affinity; /* CPUs its thread is pinned to at start (0: any) */
+	errno_t pin_rc;	   /* the pinning's result, valid once `started` */
+	bool started;	   /* its thread has pinned itself (if it was to) */
 };
 
 void __fibril_switch(fibril_context_t *save, const fibril_context_t *load);
@@ -511,47 +514,91 @@ _Noreturn void __fibril_entry(fibril_t *f)
 }
 
 /** Where a runner thread of fibril_spawn_runners() starts, on the stack of
- *  its idle context. */
+ *  its idle context: it pins itself first if it is to, and says so. */
 static _Noreturn void runner_start(fibril_t *idle)
 {
+	fibril_runner_t *r = idle->runner;
+	if (r->affinity != 0)
+		r->pin_rc = thread_set_affinity(r->affinity);
+	__atomic_store_n(&r->started, true, __ATOMIC_RELEASE);
 	spinlock_lock(&fibril_lock);
-	runner_loop(idle->runner);
+	runner_loop(r);
+}
+
+/** Undoes a runner that never started: its stack, records and count. */
+static void runner_discard(fibril_runner_t *r)
+{
+	spinlock_lock(&fibril_lock);
+	runner_count--;
+	spinlock_unlock(&fibril_lock);
+	slot_free(r->idle->stack);
+	free(r->idle);
+	free(r);
+}
+
+/** Starts one runner thread, pinned to the CPUs of @a affinity unless it is
+ *  0. A pinned runner is waited for until it has pinned itself (its
+ *  fibrils must not run elsewhere before). */
+static errno_t runner_spawn(uint64_t affinity)
+{
+	fibril_runner_t *r = calloc(1, sizeof(*r));
+	if (r == NULL)
+		return ENOMEM;
+	r->affinity = affinity;
+	r->idle = fibril_alloc(NULL, NULL, true);
+	if (r->idle == NULL) {
+		free(r);
+		return ENOMEM;
+	}
+	r->idle->runner = r;
+	r->idle->state = FIBRIL_RUNNING;
+	uintptr_t sp = arch_fibril_context_thread_sp(&r->idle->ctx);
+	static const char name[] = "fibril runner";
+	thread_id_t tid;
+	__libc_thread_starting();
+	/* Counted before it can run: fibril_call_and_wait() must not see one
+	 * runner while there are two. */
+	spinlock_lock(&fibril_lock);
+	runner_count++;
+	spinlock_unlock(&fibril_lock);
+	errno_t rc = (errno_t) syscall6(SYS_THREAD_CREATE, (sysarg_t) runner_start,
+	    (sysarg_t) sp, (sysarg_t) r->idle, (sysarg_t) name, sizeof(name) - 1,
+	    (sysarg_t) &tid);
+	if (rc != EOK) {
+		runner_discard(r);
+		return rc;
+	}
+	/* Only at start-up: the new thread's first steps, without any lock. */
+	while (affinity != 0 && !__atomic_load_n(&r->started, __ATOMIC_ACQUIRE))
+		thread_yield();
+	return affinity != 0 ? r->pin_rc : EOK;
 }
 
 errno_t fibril_spawn_runners(unsigned count)
 {
 	for (unsigned i = 0; i < count; i++) {
-		fibril_runner_t *r = calloc(1, sizeof(*r));
-		if (r == NULL)
-			return ENOMEM;
-		r->idle = fibril_alloc(NULL, NULL, true);
-		if (r->idle == NULL) {
-			free(r);
-			return ENOMEM;
-		}
-		r->idle->runner = r;
-		r->idle->state = FIBRIL_RUNNING;
-		uintptr_t sp = arch_fibril_context_thread_sp(&r->idle->ctx);
-		static const char name[] = "fibril runner";
-		thread_id_t tid;
-		__libc_thread_starting();
-		/* Counted before it can run: fibril_call_and_wait() must not see
-		 * one runner while there are two. */
-		spinlock_lock(&fibril_lock);
-		runner_count++;
-		spinlock_unlock(&fibril_lock);
-		errno_t rc = (errno_t) syscall6(SYS_THREAD_CREATE,
-		    (sysarg_t) runner_start, (sysarg_t) sp, (sysarg_t) r->idle,
-		    (sysarg_t) name, sizeof(name) - 1, (sysarg_t) &tid);
-		if (rc != EOK) {
-			spinlock_lock(&fibril_lock);
-			runner_count--;
-			spinlock_unlock(&fibril_lock);
-			slot_free(r->idle->stack);
-			free(r->idle);
-			free(r);
+		errno_t rc = runner_spawn(0);
+		if (rc != EOK)
 			return rc;
-		}
+	}
+	return EOK;
+}
+
+errno_t fibril_spawn_runners_pinned(unsigned count, const uint64_t masks[])
+{
+	unsigned cpu, cpus;
+	errno_t rc = cpu_info(&cpu, &cpus);
+	if (rc != EOK)
+		return rc;
+	uint64_t running = cpus >= 64 ? UINT64_MAX : (1ull << cpus) - 1;
+	for (unsigned i = 0; i < count; i++) {
+		if (masks[i] == 0 || (masks[i] & ~running) != 0)
+			return EINVAL; /* checked before any runner starts */
+	}
+	for (unsigned i = 0; i < count; i++) {
+		rc = runner_spawn(masks[i]);
+		if (rc != EOK)
+			return rc;
 	}
 	return EOK;
 }
