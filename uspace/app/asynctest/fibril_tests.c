@@ -19,7 +19,8 @@ static errno_t yielder(void *arg)
 {
 	int id = (int) (uintptr_t) arg;
 	for (int i = 0; i < ROUNDS; i++) {
-		yield_log[yield_pos++] = id;
+		/* Atomic: yielders on the two runners run in parallel. */
+		yield_log[__atomic_fetch_add(&yield_pos, 1, __ATOMIC_RELAXED)] = id;
 		fibril_yield();
 	}
 	return (errno_t) id;
@@ -42,6 +43,50 @@ static void test_fibril_yield_join(void)
 		CHECK(rc == (errno_t) i);
 	}
 	CHECK(yield_pos == YIELDERS * ROUNDS);
+}
+
+#define SPINNERS 4
+
+static volatile bool spin_stop;
+static fibril_event_t spin_woken;
+static unsigned spin_turns[SPINNERS];
+
+/** Yields until told to stop; the first one wakes the waiting fibril after
+ *  a hundred turns (and goes on yielding). */
+static errno_t spinner(void *arg)
+{
+	unsigned id = (unsigned) (uintptr_t) arg;
+	while (!spin_stop) {
+		if (++spin_turns[id] == 100 && id == 0)
+			fibril_notify(&spin_woken);
+		fibril_yield();
+	}
+	return EOK;
+}
+
+/** A fibril woken while others only yield runs: yields between fibrils of
+ *  one runner skip the shared ready queue's lock, but not the fibrils
+ *  waiting on that queue (it would hang here: the spinners stop only when
+ *  the woken fibril tells them). */
+static void test_fibril_woken_fibril_runs_among_yielders(void)
+{
+	fid_t f[SPINNERS];
+	spin_stop = false;
+	fibril_event_initialize(&spin_woken);
+	for (unsigned i = 0; i < SPINNERS; i++) {
+		spin_turns[i] = 0;
+		f[i] = fibril_create(spinner, (void *) (uintptr_t) i);
+		CHECK(f[i] != NULL);
+	}
+	for (unsigned i = 0; i < SPINNERS; i++)
+		fibril_add_ready(f[i]);
+	fibril_wait_for(&spin_woken);
+	spin_stop = true;
+	for (unsigned i = 0; i < SPINNERS; i++)
+		CHECK_RC(fibril_join(f[i], NULL), EOK);
+	for (unsigned i = 0; i < SPINNERS; i++)
+		CHECK(spin_turns[i] > 0);
+	CHECK(spin_turns[0] >= 100);
 }
 
 #define SLEEPERS 5
@@ -335,6 +380,7 @@ static void test_fibril_runs_on_another_runner(void)
 void fibril_tests(void)
 {
 	RUN(test_fibril_yield_join);
+	RUN(test_fibril_woken_fibril_runs_among_yielders);
 	RUN(test_fibril_usleep_order);
 	RUN(test_fibril_mutex_exclusion);
 	RUN(test_fibril_condvar_timeout_and_signal);

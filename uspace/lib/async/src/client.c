@@ -230,7 +230,9 @@ void async_answer_received(ipc_event_t *ev)
  * (SYS_IPC_CALL_WAIT) when nothing else could run meanwhile and no event is
  * expected, or, when only no other fibril is ready and the task has one
  * runner, the runner sends and waits for the task's next event
- * (IPC_CALL_WAIT_ANY; see fibril_call_and_wait()). A call that cannot be
+ * (IPC_CALL_WAIT_ANY; see fibril_call_and_wait()). This call's answer from
+ * that wait lands in its slot there, without the manager: only the phone
+ * slot is given back here (nobody else knows @a m yet). A call that cannot be
  * sent is completed at once with the error as its answer. Returns the
  * sending's result.
  */
@@ -243,8 +245,18 @@ static errno_t amsg_send(amsg_t *m, async_phone_t *ph, sysarg_t imethod,
 	m->phone = ph;
 	fibril_flush_answer(); /* an answer this fibril gave goes out first */
 	errno_t rc;
-	if (!wait || !fibril_call_and_wait(ph->cap, &p, (sysarg_t) m, events, &rc)) {
+	bool answered = false;
+	if (!wait || !fibril_call_and_wait(ph->cap, &p, (sysarg_t) m, events,
+			 amsg_answer_slot(m), &answered, &rc)) {
 		rc = ipc_call(ph->cap, &p, (sysarg_t) m);
+	}
+	if (answered) { /* in place already: the slot back, done */
+		spinlock_lock(&async_lock);
+		phone_slot_release_locked(ph);
+		m->phone = NULL;
+		m->done = true;
+		spinlock_unlock(&async_lock);
+		return EOK;
 	}
 	if (rc != EOK) {
 		spinlock_lock(&async_lock);

@@ -142,13 +142,15 @@ void fibril_flush_answer(void);
  * events_expected false, and no timeout is pending) it waits for this call's
  * answer alone; otherwise, only in a task with one runner, for the task's
  * next IPC event of any kind (with several runners another one could take
- * this call's answer, and that wait would not end). The event (usually this
- * call's answer) goes to the IPC handler as a runner's wait would hand it.
+ * this call's answer, and that wait would not end). This call's answer (the
+ * usual event) is written to @a answer and *@a answered set, without the IPC
+ * handler; another event goes to the IPC handler as a runner's wait would
+ * hand it (passing through @a answer, which the answer overwrites later).
  * True then, with the send's result in @a rc; false, with nothing sent,
  * otherwise (send the ordinary way and block until the answer is handed
  * over).
  */
 bool fibril_call_and_wait(cap_handle_t phone, const ipc_payload_t *msg, sysarg_t label,
-    bool events_expected, errno_t *rc);
+    bool events_expected, ipc_event_t *answer, bool *answered, errno_t *rc);
 
 #endif

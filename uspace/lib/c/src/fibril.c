@@ -27,8 +27,16 @@
  * context switches straight into it (the runner's hand-off) and pokes
  * nobody.
  *
- * Locking: fibril_lock (see private/fibril.h), held across every switch;
- * slot_lock guards the free slots only (taken inside fibril_lock or alone).
+ * Ready fibrils wait on the shared ready queue (under fibril_lock; any
+ * runner takes from it), except those that yielded: each runner keeps its
+ * own `yielded` list, touched only by its thread, so a yield from one
+ * fibril of that list to the next needs no lock (fibril_yield()). A runner
+ * takes from the shared queue first.
+ *
+ * Locking: fibril_lock (see private/fibril.h), held across every switch
+ * but such a yield; slot_lock guards the free slots only (taken inside
+ * fibril_lock or alone). Who holds the lock across a switch is told to the
+ * resumed context by its runner's `switch_locked`.
  */
 #include "private/fibril.h"
 #include "private/libc.h"
@@ -60,6 +68,13 @@ struct fibril_runner {
 	fibril_t *zombie;  /* ended; its stack is freed once we left it */
 	fibril_t *handoff; /* made ready by the idle context: runs next */
 	fibril_ipc_answer_t later;
+	/* Fibrils that yielded on this runner, in order: only this runner's
+	 * thread touches the list, so a yield between them takes no lock. */
+	list_t yielded;
+	/* Whether the last switch on this runner held fibril_lock (only a
+	 * yield between two fibrils of `yielded` does not): the context that
+	 * resumes releases it. */
+	bool switch_locked;
 	uint64_t affinity; /* CPUs its thread is pinned to at start (0: any) */
 	errno_t pin_rc;	   /* the pinning's result, valid once `started` */
 	bool started;	   /* its thread has pinned itself (if it was to) */
@@ -83,7 +98,9 @@ static spinlock_t slot_lock = SPINLOCK_INITIALIZER;
 static slot_top_t *free_slots;
 static uint64_t next_slot;
 
-static fibril_runner_t main_runner;
+static fibril_runner_t main_runner = {
+    .yielded = LIST_INITIALIZER(main_runner.yielded),
+};
 
 fibril_t __fibril_main = {
     .state = FIBRIL_RUNNING,
@@ -168,13 +185,11 @@ static fibril_t *fibril_alloc(fibril_fn_t fn, void *arg, bool idle)
 	return f;
 }
 
-/** Finishes a switch in the context that resumed: frees the stack of a
- *  fibril that ended on this runner (it is no longer running on it). */
-static void after_switch(fibril_runner_t *r)
+/** Frees the stack of the fibril that ended on runner @a r (it is no
+ *  longer running on it) and, if detached, its record. */
+static __attribute__((noinline)) void zombie_free(fibril_runner_t *r)
 {
 	fibril_t *z = r->zombie;
-	if (z == NULL)
-		return;
 	r->zombie = NULL;
 	slot_free(z->stack);
 	z->stack = 0;
@@ -182,23 +197,52 @@ static void after_switch(fibril_runner_t *r)
 		free(z);
 }
 
-/** Switches from @a cur to @a next on cur's runner. fibril_lock is held, and
- *  held again when @a cur resumes (on whichever runner resumed it). */
+/** Finishes a switch in the context that resumed on runner @a r. */
+static inline void after_switch(fibril_runner_t *r)
+{
+	if (__builtin_expect(r->zombie != NULL, 0))
+		zombie_free(r);
+}
+
+/** Switches from @a cur to @a next on cur's runner, fibril_lock held. When
+ *  @a cur resumes (on whichever runner resumed it) the lock is held again
+ *  if that switch was a locked one too (`switch_locked`): always, unless
+ *  @a cur waits on its runner's `yielded` list (see fibril_yield()). */
 static void switch_to(fibril_t *cur, fibril_t *next)
 {
 	next->runner = cur->runner;
 	next->state = FIBRIL_RUNNING;
+	cur->runner->switch_locked = true;
 	__fibril_switch(&cur->ctx, &next->ctx);
 	after_switch(cur->runner);
 }
 
-static fibril_t *ready_pop(void)
+static inline __attribute__((always_inline)) fibril_t *list_pop(list_t *list)
 {
-	link_t *l = list_first(&ready_queue);
+	link_t *l = list_first(list);
 	if (l == NULL)
 		return NULL;
 	list_remove(l);
 	return list_get_instance(l, fibril_t, link);
+}
+
+/** The next ready fibril for runner @a r: the shared queue's first (any
+ *  runner may take those), else the first that yielded on @a r.
+ *  fibril_lock held. */
+static inline __attribute__((always_inline)) fibril_t *ready_pop(fibril_runner_t *r)
+{
+	if (!list_empty(&ready_queue))
+		return list_pop(&ready_queue);
+	return list_pop(&r->yielded);
+}
+
+/** Whether the shared ready queue looks empty, read without fibril_lock
+ *  (a fibril queued meanwhile waits for the next look, or another runner
+ *  takes it). */
+static bool ready_queue_seems_empty(void)
+{
+	return __atomic_load_n(&ready_queue.head.next, __ATOMIC_RELAXED) ==
+	    &ready_queue.head;
 }
 
 static _Noreturn void fatal(const char *what)
@@ -241,22 +285,20 @@ static void flush_answer_locked(fibril_runner_t *r)
 	}
 }
 
+/* A runner's slot (`later`) is written by the fibrils running on it and
+ * read and sent by the runner itself: all on the runner's own thread, so
+ * without fibril_lock (a fibril's runner changes only at a switch). */
 errno_t fibril_defer_answer_args(
     cap_handle_t call, sysarg_t method, const sysarg_t args[IPC_CALL_ARGS])
 {
-	spinlock_lock(&fibril_lock);
 	fibril_runner_t *r = fibril_self()->runner;
-	errno_t rc = EOK;
-	if (!r->later.pending) {
-		r->later.pending = true;
-		r->later.call = call;
-		r->later.answer.method = method;
-		memcpy(r->later.answer.args, args, sizeof(r->later.answer.args));
-	} else {
-		rc = r->later.call == call ? EINVAL : EBUSY;
-	}
-	spinlock_unlock(&fibril_lock);
-	return rc;
+	if (r->later.pending)
+		return r->later.call == call ? EINVAL : EBUSY;
+	r->later.pending = true;
+	r->later.call = call;
+	r->later.answer.method = method;
+	memcpy(r->later.answer.args, args, sizeof(r->later.answer.args));
+	return EOK;
 }
 
 errno_t fibril_defer_answer(cap_handle_t call, const ipc_payload_t *answer)
@@ -283,7 +325,7 @@ void fibril_flush_answer(void)
  *  is no longer running (blocked, ready or ended). fibril_lock held. */
 static void schedule_locked(fibril_t *cur)
 {
-	fibril_t *next = ready_pop();
+	fibril_t *next = ready_pop(cur->runner);
 	if (next == NULL)
 		next = runner_idle(
 		    cur->runner); /* which sends a deferred answer with its wait */
@@ -428,13 +470,20 @@ static void runner_wait(fibril_runner_t *r)
 	after_wait_locked(r, rc, &ev);
 }
 
+/** Whether @a ev is the answer to the call sent with @a label. */
+static inline bool is_answer_to(const ipc_event_t *ev, sysarg_t label)
+{
+	return ev->kind == IPC_EVENT_ANSWER && ev->label == label;
+}
+
 bool fibril_call_and_wait(cap_handle_t phone, const ipc_payload_t *msg, sysarg_t label,
-    bool events_expected, errno_t *rc)
+    bool events_expected, ipc_event_t *answer, bool *answered, errno_t *rc)
 {
 	spinlock_lock(&fibril_lock);
 	fibril_runner_t *r = fibril_self()->runner;
 	uint64_t usec;
-	if (!list_empty(&ready_queue) || r->later.pending || !wait_usec_locked(&usec)) {
+	if (!list_empty(&ready_queue) || !list_empty(&r->yielded) || r->later.pending ||
+	    !wait_usec_locked(&usec)) {
 		spinlock_unlock(&fibril_lock);
 		return false;
 	}
@@ -459,14 +508,15 @@ bool fibril_call_and_wait(cap_handle_t phone, const ipc_payload_t *msg, sysarg_t
 		idle_runners++; /* waiting for the task's events like an idle runner */
 	spinlock_unlock(&fibril_lock);
 
-	ipc_event_t ev;
-	errno_t wrc = own_answer ? ipc_call_wait(phone, msg, label, 0, &ev)
-				 : ipc_call_wait_any(phone, msg, label, usec, &ev);
-	if (own_answer && wrc == EOK) {
-		run_ipc_handler(&ev, r);
+	errno_t wrc = own_answer ? ipc_call_wait(phone, msg, label, 0, answer)
+				 : ipc_call_wait_any(phone, msg, label, usec, answer);
+	*answered = wrc == EOK && is_answer_to(answer, label);
+	if (own_answer && wrc == EOK && !*answered) {
+		run_ipc_handler(answer, r);
 	} else if (!own_answer) {
 		spinlock_lock(&fibril_lock);
-		after_wait_locked(r, wrc, &ev);
+		/* The caller takes its own answer: no event for the handler. */
+		after_wait_locked(r, *answered ? EINTR : wrc, answer);
 		spinlock_unlock(&fibril_lock);
 	}
 	*rc = wrc == ETIMEOUT || wrc == EINTR ? EOK : wrc; /* sent, no event yet */
@@ -483,7 +533,7 @@ static fibril_t *runner_next_locked(fibril_runner_t *r)
 		expire_timeouts_locked();
 	fibril_t *next = r->handoff;
 	if (next == NULL)
-		return ready_pop();
+		return ready_pop(r);
 	r->handoff = NULL;
 	return next;
 }
@@ -545,6 +595,7 @@ static errno_t runner_spawn(uint64_t affinity)
 	if (r == NULL)
 		return ENOMEM;
 	r->affinity = affinity;
+	list_initialize(&r->yielded);
 	r->idle = fibril_alloc(NULL, NULL, true);
 	if (r->idle == NULL) {
 		free(r);
@@ -639,20 +690,69 @@ uint64_t fibril_number(fid_t f)
 	return f->number;
 }
 
-/* The hot case of schedule_locked(), written out: another fibril is ready,
- * and the caller goes to the back of the queue. */
-void fibril_yield(void)
+/** Where a yield resumes after a locked switch (on runner @a r: a
+ *  yielder waits on its runner's `yielded` list, so that is where it
+ *  resumes): what the switch left, and the lock, released. */
+static void yield_resumed_locked(fibril_runner_t *r)
+{
+	after_switch(r);
+	spinlock_unlock(&fibril_lock);
+}
+
+/** A yield under fibril_lock: to the shared queue's first fibril, or to one
+ *  that yielded on this runner; the caller waits on this runner's
+ *  `yielded` list. */
+static __attribute__((noinline)) void yield_locked(fibril_t *self)
 {
 	spinlock_lock(&fibril_lock);
-	fibril_t *next = ready_pop();
-	if (next != NULL) {
-		fibril_t *self = fibril_self();
-		self->state = FIBRIL_READY;
-		list_append(&self->link, &ready_queue);
-		flush_answer_locked(self->runner); /* other work first would delay it */
-		switch_to(self, next);
+	fibril_runner_t *r = self->runner;
+	fibril_t *next = ready_pop(r);
+	if (next == NULL) {
+		spinlock_unlock(&fibril_lock);
+		return;
 	}
-	spinlock_unlock(&fibril_lock);
+	self->state = FIBRIL_READY;
+	list_append(&self->link, &r->yielded);
+	flush_answer_locked(r); /* other work first would delay it */
+	r->switch_locked = true;
+	next->runner = r;
+	next->state = FIBRIL_RUNNING;
+	__fibril_switch(&self->ctx, &next->ctx);
+	if (r->switch_locked)
+		yield_resumed_locked(r);
+}
+
+/*
+ * A yield. The caller goes to the back of its runner's `yielded` list. When
+ * the shared queue is empty, no answer is deferred and another fibril
+ * yielded on this runner, that one runs next without fibril_lock: the
+ * `yielded` list is this runner's own, and a fibril on it is neither
+ * blocked nor new, so nothing else looks at it (its state stays as it was:
+ * nobody tells READY from RUNNING). Otherwise the locked path, which takes
+ * the shared queue's fibrils first, so they never wait behind yielders.
+ */
+void fibril_yield(void)
+{
+	fibril_t *self = fibril_self();
+	fibril_runner_t *r = self->runner;
+	link_t *head = &r->yielded.head;
+	link_t *l = head->next;
+	if (l == head || r->later.pending || !ready_queue_seems_empty()) {
+		yield_locked(self);
+		return;
+	}
+	/* l off the front (its links reset: a wake-up removes a blocked
+	 * fibril's link from whatever list it names), self on the back. */
+	head->next = l->next;
+	l->next->prev = head;
+	link_initialize(l);
+	list_insert_between(&self->link, head->prev, head);
+	r->switch_locked = false;
+	__fibril_switch(&self->ctx, &list_get_instance(l, fibril_t, link)->ctx);
+	/* A locked switch also leaves an ended fibril's stack to free (only
+	 * such a switch ends one). */
+	if (__builtin_expect(r->switch_locked, 0))
+		yield_resumed_locked(r);
 }
 
 _Noreturn void fibril_exit(errno_t retval)
