@@ -514,11 +514,12 @@ SHELL_STEPS = [
     ("taskdump-spinner-fg", "fg\r", [], None),
     ("taskdump-spinner-killed", "\x03", ["killed"], "/tmp # "),
     # A server blocked in its async wait: stopped there, with its backtrace
-    # through the wait's system call to the fibril the runner loop runs in.
+    # through the wait's system call to the connection fibril that waits in
+    # async_get_call (a task with one runner waits in place, docs/async.md).
     ("taskdump-server", "exctest --child server &\r", [], "/tmp # "),
     ("taskdump-blocked", "priv taskdump exctest\r",
-     ["(exctest)", "stopped in a system call", "rip ", "#0 ", "#1 0x", " in runner_loop+",
-      " in __fibril_entry+"],
+     ["(exctest)", "stopped in a system call", "rip ", "#0 ", "#1 0x",
+      " in async_get_call_timeout+", " in __fibril_entry+"],
      "/tmp # "),
     ("taskdump-server-fg", "fg\r", [], None),
     ("taskdump-server-killed", "\x03", ["killed"], "/tmp # "),

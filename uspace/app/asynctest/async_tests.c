@@ -911,7 +911,7 @@ static void test_async_slow_answer_checks_its_buffer_first(void)
 	CHECK(x1 == 11);
 }
 
-#define SERVER_RUNNERS	4 /* asyncsrv's runner threads, runner i on CPU i */
+#define SERVER_RUNNERS	  4 /* asyncsrv's runner threads, runner i on CPU i */
 #define RENDEZVOUS_ROUNDS 3
 
 static async_sess_t *runners_sess; /* PARALLEL, to service 5 */
@@ -928,8 +928,8 @@ static errno_t rendezvous_caller(void *arg)
 	async_exch_t *exch = async_exchange_begin(runners_sess);
 	if (exch == NULL)
 		return ENOMEM;
-	q->rc = async_req_2_2(exch, ASYNCSRV_M_RENDEZVOUS, SERVER_RUNNERS, q->round,
-	    &q->cpu, &q->tid);
+	q->rc = async_req_2_2(
+	    exch, ASYNCSRV_M_RENDEZVOUS, SERVER_RUNNERS, q->round, &q->cpu, &q->tid);
 	async_exchange_end(exch);
 	return EOK;
 }

@@ -99,14 +99,15 @@ errno_t hammer_run(async_sess_t *sess, uint64_t id, unsigned fibrils, unsigned c
 static int hammer_child(sysarg_t service, unsigned fibrils, unsigned calls)
 {
 	errno_t rc = fibril_spawn_runners(3);
-	async_sess_t *sess = rc == EOK ? registrar_connect(EXCHANGE_PARALLEL,
-					     ASYNCSRV_IFACE, service, true, &rc)
-				       : NULL;
+	async_sess_t *sess = rc == EOK
+	    ? registrar_connect(EXCHANGE_PARALLEL, ASYNCSRV_IFACE, service, true, &rc)
+	    : NULL;
 	if (sess != NULL)
 		rc = hammer_run(sess, task_get_id(), fibrils, calls);
 	errno_t hrc = sess != NULL ? async_hangup(sess) : EOK;
 	if (rc != EOK || hrc != EOK) {
-		printf("asynctest hammer: %s, hang-up %s\n", str_error(rc), str_error(hrc));
+		printf(
+		    "asynctest hammer: %s, hang-up %s\n", str_error(rc), str_error(hrc));
 		return 1;
 	}
 	return 0;

@@ -24,7 +24,7 @@
 #include <time.h>
 #include <getopt.h>
 
-#define USAGE "[SERVICE [middle BACKEND | runners K]] (a test server)"
+#define USAGE	    "[SERVICE [middle BACKEND | runners K]] (a test server)"
 #define RUNNERS_MAX 64
 
 #define SHARE_PAGE 4096
@@ -37,8 +37,8 @@ typedef struct held {
 static FIBRIL_MUTEX_INITIALIZE(state_lock);
 static list_t held_calls = LIST_INITIALIZER(held_calls);
 static sysarg_t hangups_seen, timeouts_fired, conns_open;
-static async_sess_t *backend; /* middle mode */
-static sysarg_t echoes;	      /* M_ECHO calls answered (atomic) */
+static async_sess_t *backend;		  /* middle mode */
+static sysarg_t echoes;			  /* M_ECHO calls answered (atomic) */
 static sysarg_t arrived[ASYNCSRV_ROUNDS]; /* M_RENDEZVOUS calls per round (atomic) */
 
 static void count(sysarg_t *counter, long delta)

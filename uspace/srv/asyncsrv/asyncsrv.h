@@ -61,8 +61,8 @@ enum {
 				      answers the kernel refused) */
 };
 
-#define ASYNCSRV_ROUNDS		  16
-#define ASYNCSRV_RENDEZVOUS_USEC  60000000
+#define ASYNCSRV_ROUNDS		 16
+#define ASYNCSRV_RENDEZVOUS_USEC 60000000
 
 /* How M_ANSWER_TWICE answers a second time. */
 #define ASYNCSRV_TWICE_SAME    0 /* the same ipc_call_t */

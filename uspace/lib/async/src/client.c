@@ -246,8 +246,9 @@ static errno_t amsg_send(amsg_t *m, async_phone_t *ph, sysarg_t imethod,
 	fibril_flush_answer(); /* an answer this fibril gave goes out first */
 	errno_t rc;
 	bool answered = false;
-	if (!wait || !fibril_call_and_wait(ph->cap, &p, (sysarg_t) m, events,
-			 amsg_answer_slot(m), &answered, &rc)) {
+	if (!wait ||
+	    !fibril_call_and_wait(
+		ph->cap, &p, (sysarg_t) m, events, amsg_answer_slot(m), &answered, &rc)) {
 		rc = ipc_call(ph->cap, &p, (sysarg_t) m);
 	}
 	if (answered) { /* in place already: the slot back, done */

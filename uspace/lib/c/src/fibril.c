@@ -71,6 +71,9 @@ struct fibril_runner {
 	/* Fibrils that yielded on this runner, in order: only this runner's
 	 * thread touches the list, so a yield between them takes no lock. */
 	list_t yielded;
+	/* The fibril doing its idle context's work in place (one runner:
+	 * wait_in_place_locked()), or NULL. */
+	fibril_t *in_place;
 	/* Whether the last switch on this runner held fibril_lock (only a
 	 * yield between two fibrils of `yielded` does not): the context that
 	 * resumes releases it. */
@@ -321,11 +324,18 @@ void fibril_flush_answer(void)
 	spinlock_unlock(&fibril_lock);
 }
 
-/** Runs the next ready fibril, or the idle context, instead of @a cur, which
- *  is no longer running (blocked, ready or ended). fibril_lock held. */
+static void wait_in_place_locked(fibril_t *cur);
+
+/** Runs the next ready fibril, or the idle context (or waits in place),
+ *  instead of @a cur, which is no longer running (blocked, ready or ended).
+ *  fibril_lock held. */
 static void schedule_locked(fibril_t *cur)
 {
 	fibril_t *next = ready_pop(cur->runner);
+	if (next == NULL && cur->state == FIBRIL_BLOCKED && runner_count == 1) {
+		wait_in_place_locked(cur);
+		return;
+	}
 	if (next == NULL)
 		next = runner_idle(
 		    cur->runner); /* which sends a deferred answer with its wait */
@@ -345,8 +355,10 @@ static void make_ready_locked(fibril_t *f)
 	 * timeouts) switches straight into the first fibril it makes ready
 	 * when nothing else is ready: not queued, no other runner poked. */
 	fibril_t *self = fibril_self();
-	if (self->idle && self->runner->handoff == NULL && list_empty(&ready_queue)) {
-		self->runner->handoff = f;
+	fibril_runner_t *r = self->runner;
+	if ((self->idle || r->in_place == self) && r->handoff == NULL &&
+	    list_empty(&ready_queue)) {
+		r->handoff = f;
 		return;
 	}
 	list_append(&f->link, &ready_queue);
@@ -445,7 +457,7 @@ static void after_wait_locked(fibril_runner_t *r, errno_t rc, ipc_event_t *ev)
  *  with the wait, from the runner's slot itself: only fibrils on this
  *  runner write the slot, and none runs while it waits. fibril_lock held on
  *  entry and on return. */
-static void runner_wait(fibril_runner_t *r)
+static inline __attribute__((always_inline)) void runner_wait(fibril_runner_t *r)
 {
 	uint64_t usec;
 	if (!wait_usec_locked(&usec))
@@ -526,8 +538,10 @@ bool fibril_call_and_wait(cap_handle_t phone, const ipc_payload_t *msg, sysarg_t
 /** The fibril runner @a r runs next: the one its idle context handed off
  *  (woken by the event it just handed out; timeouts wait until that one
  *  blocks), else the first ready one once timeouts are expired. fibril_lock
- *  held; only the idle context of @a r sets or takes its hand-off. */
-static fibril_t *runner_next_locked(fibril_runner_t *r)
+ *  held; only the idle context of @a r (or the fibril waiting in place on
+ *  it) sets or takes its hand-off. */
+static inline __attribute__((always_inline)) fibril_t *runner_next_locked(
+    fibril_runner_t *r)
 {
 	if (r->handoff == NULL)
 		expire_timeouts_locked();
@@ -536,6 +550,33 @@ static fibril_t *runner_next_locked(fibril_runner_t *r)
 		return ready_pop(r);
 	r->handoff = NULL;
 	return next;
+}
+
+/**
+ * With one runner, a fibril @a cur that blocks while nothing else is ready
+ * does its idle context's work itself instead of switching there and back:
+ * it waits for the task's events (sending the runner's deferred answer with
+ * the wait), hands them out, and runs on as soon as one woke it (a
+ * connection fibril whose next call came) or switches to the fibril one
+ * woke (staying blocked). With several runners it may not: another runner
+ * could wake it, and switch into it, while it still runs here. Nothing
+ * else runs on the task's one runner meanwhile, and threads that are not
+ * runners make no fibril calls, so the count stays one. fibril_lock held.
+ */
+static void wait_in_place_locked(fibril_t *cur)
+{
+	fibril_runner_t *r = cur->runner;
+	r->in_place = cur;
+	fibril_t *next;
+	while ((next = runner_next_locked(r)) == NULL)
+		runner_wait(r);
+	r->in_place = NULL;
+	if (next == cur) {
+		cur->state = FIBRIL_RUNNING;
+		return;
+	}
+	flush_answer_locked(r); /* work first would delay the answer */
+	switch_to(cur, next);
 }
 
 /** The idle context of runner @a r: runs ready fibrils, waits when there are
