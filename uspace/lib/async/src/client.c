@@ -243,9 +243,11 @@ static errno_t amsg_send(amsg_t *m, async_phone_t *ph, sysarg_t imethod,
 	memcpy(p.args, args, sizeof(p.args));
 	bool events = phone_slot_take(ph);
 	m->phone = ph;
-	fibril_flush_answer(); /* an answer this fibril gave goes out first */
 	errno_t rc;
 	bool answered = false;
+	/* An answer this fibril gave goes out first (call-and-wait sends it). */
+	if (!wait)
+		fibril_flush_answer();
 	if (!wait ||
 	    !fibril_call_and_wait(
 		ph->cap, &p, (sysarg_t) m, events, amsg_answer_slot(m), &answered, &rc)) {

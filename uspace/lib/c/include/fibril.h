@@ -136,8 +136,9 @@ unsigned long fibril_refused_answers(void);
  *  anything that must come after it, such as a new call). */
 void fibril_flush_answer(void);
 /**
- * When no other fibril is ready: sends @a msg through @a phone and waits in
- * the same system call. If nothing can need this runner meanwhile (another
+ * Sends the runner's deferred answer first, if any (as fibril_flush_answer()
+ * does). Then, when no other fibril is ready: sends @a msg through @a phone
+ * and waits in the same system call. If nothing can need this runner meanwhile (another
  * runner waits for the task's events, or none are expected: @a
  * events_expected false, and no timeout is pending) it waits for this call's
  * answer alone; otherwise, only in a task with one runner, for the task's

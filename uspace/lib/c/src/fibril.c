@@ -493,8 +493,9 @@ bool fibril_call_and_wait(cap_handle_t phone, const ipc_payload_t *msg, sysarg_t
 {
 	spinlock_lock(&fibril_lock);
 	fibril_runner_t *r = fibril_self()->runner;
+	flush_answer_locked(r); /* an answer this fibril gave goes out first */
 	uint64_t usec;
-	if (!list_empty(&ready_queue) || !list_empty(&r->yielded) || r->later.pending ||
+	if (!list_empty(&ready_queue) || !list_empty(&r->yielded) ||
 	    !wait_usec_locked(&usec)) {
 		spinlock_unlock(&fibril_lock);
 		return false;
