@@ -24,6 +24,7 @@
 #define E1000_STATUS 0x0008
 #define E1000_EERD   0x0014
 #define E1000_ICR    0x00c0
+#define E1000_ITR    0x00c4
 #define E1000_IMS    0x00d0
 #define E1000_IMC    0x00d8
 #define E1000_RCTL   0x0100

@@ -77,8 +77,12 @@ static void rx_take(e1000_t *e, volatile e1000_rx_desc_t *d, unsigned i)
 		nic_srv_received(&e->nic, rx_buf(e, i), d->length);
 }
 
+/* The descriptors taken are given back with one write of the tail after
+ * the batch, not one per frame: each write of RDT is a trap into the
+ * device model, which also retries its queued frames there. */
 void e1000_rx_poll(e1000_t *e)
 {
+	unsigned taken = 0;
 	for (unsigned n = 0; n < E1000_RX_COUNT; n++) {
 		unsigned i = e->rx_next;
 		volatile e1000_rx_desc_t *d = &e->rx[i];
@@ -88,10 +92,14 @@ void e1000_rx_poll(e1000_t *e)
 		rx_take(e, d, i);
 		d->status = 0;
 		d->errors = 0;
-		__atomic_thread_fence(__ATOMIC_RELEASE);
-		e1000_write(e, E1000_RDT, i); /* the descriptor is the device's again */
 		e->rx_next = (i + 1) % E1000_RX_COUNT;
+		taken++;
 	}
+	if (taken == 0)
+		return;
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	/* Up to the last one taken, the descriptors are the device's again. */
+	e1000_write(e, E1000_RDT, (e->rx_next + E1000_RX_COUNT - 1) % E1000_RX_COUNT);
 }
 
 /** Advances tx_clean over completed descriptors. Caller holds tx_lock. */

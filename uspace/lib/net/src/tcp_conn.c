@@ -27,13 +27,19 @@ static size_t ring_free(const tcp_ring_t *r)
 	return r->cap - r->len;
 }
 
-/** Appends up to @a len bytes; how many fit. */
+/** Appends up to @a len bytes; how many fit. Two copies at most: up to the
+ *  end of the storage, then from its start (a per-byte loop with a modulo
+ *  cost a division per byte, most of the stack's time per segment). */
 static size_t ring_put(tcp_ring_t *r, const uint8_t *src, size_t len)
 {
 	if (len > ring_free(r))
 		len = ring_free(r);
-	for (size_t i = 0; i < len; i++)
-		r->data[(r->head + r->len + i) % r->cap] = src[i];
+	if (len == 0)
+		return 0; /* also a freed ring (cap 0) */
+	size_t tail = (r->head + r->len) % r->cap;
+	size_t first = r->cap - tail < len ? r->cap - tail : len;
+	memcpy(r->data + tail, src, first);
+	memcpy(r->data, src + first, len - first);
 	r->len += len;
 	return len;
 }
@@ -41,8 +47,12 @@ static size_t ring_put(tcp_ring_t *r, const uint8_t *src, size_t len)
 /** Copies @a len bytes from offset @a off without taking them. */
 static void ring_peek(const tcp_ring_t *r, size_t off, uint8_t *dst, size_t len)
 {
-	for (size_t i = 0; i < len; i++)
-		dst[i] = r->data[(r->head + off + i) % r->cap];
+	if (len == 0)
+		return;
+	size_t start = (r->head + off) % r->cap;
+	size_t first = r->cap - start < len ? r->cap - start : len;
+	memcpy(dst, r->data + start, first);
+	memcpy(dst + first, r->data, len - first);
 }
 
 static void ring_drop(tcp_ring_t *r, size_t len)
