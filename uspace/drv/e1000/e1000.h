@@ -120,6 +120,7 @@ typedef struct {
 	fibril_mutex_t tx_lock;
 	fibril_condvar_t tx_cv; /* broadcast when descriptors complete */
 	unsigned tx_tail;	/* the next descriptor to fill */
+	unsigned tx_kicked;	/* the tail the device was last told (TDT) */
 	unsigned tx_clean;	/* the oldest descriptor not seen complete */
 	nic_srv_t nic;
 } e1000_t;

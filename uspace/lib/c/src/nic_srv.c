@@ -122,6 +122,7 @@ static void serve_send(ipc_call_t *call, nic_srv_t *nic)
 		DISCARD(answer, async_answer_0(&wcall, rc));
 	if (rc == EOK)
 		rc = send_frame(nic, frame, size);
+	nic->ops->kick(nic->dev);
 	DISCARD(answer, async_answer_0(call, rc));
 }
 
@@ -173,6 +174,8 @@ static void serve_send_batch(ipc_call_t *call, nic_srv_t *nic)
 		if (rc == EOK)
 			sent++;
 	}
+	if (sent > 0)
+		nic->ops->kick(nic->dev);
 	free(buf);
 	DISCARD(answer, async_answer_1(call, rc, sent));
 }
