@@ -269,7 +269,7 @@ PRIV_STEPS = [
     ("priv tasktest --child hardware\r", [r"^hardware: physmem EOK, io EOK, irq EOK$"]),
     ("echo hw-$?\r", [r"^hw-0$"]),
     ("tasktest --child perms; echo perms-$?\r", [r"^perms-0$"]),
-    ("priv tasktest --child perms; echo perms-$?\r", [r"^perms-63$"]),  # PERM_ALL, debug included
+    ("priv tasktest --child perms; echo perms-$?\r", [r"^perms-127$"]),  # PERM_ALL, debug and net included
     ("priv tasktest --child perms | cat; echo piped-$?\r", [r"^piped-0$"]),
     ("halt\r", [r"^halt: not permitted; `priv halt` runs it with the shell's permissions$"]),
     ("echo halt-$?\r", [r"^halt-1$"]),
@@ -281,7 +281,7 @@ PRIV_STEPS = [
     # with half the shell's task quota (init's children have 512).
     ("ps -l\r", [r"^\s+ID NAME\s+TASKS\s+THREADS\s+CAPS\s+MEM-KiB\s+CALLS PERMS$",
                  r"^\s*\d+ sh\s+\d+/512\s+\d+/1024\s+\d+/16384\s+\d+/-\s+\d+/4096 "
-                 r"physmem,io,irq,task,ipclog$",
+                 r"physmem,io,irq,task,ipclog,net$",
                  r"^\s*\d+ ps\s+0/256\s+1/1024\s+\d+/16384\s+\d+/-\s+\d+/4096 -$"]),
 ]
 

@@ -13,6 +13,12 @@
  *       EPERM unless devman started this task for it. First on the
  *       connection; when the connection ends the driver is gone: the device
  *       is marked failed and its functions (and their subtrees) go away.
+ *   DEVMAN_DEV_DMA_ENABLE (dev) -> ()  the driver has reset its device (it
+ *       does not DMA into memory of a driver before): if its bus stopped
+ *       the device's DMA when an earlier driver died, the bus lets it DMA
+ *       again before the answer (DEVMAN_BUS_CHILD_START below). EOK with
+ *       nothing to do otherwise. A driver of a device that DMAs calls it
+ *       after its reset, before it starts its rings.
  *   DEVMAN_DRIVER_READY (dev) -> ()   the driver has added its functions
  *       (drv_main after dev_add): the device counts as running from now.
  *   DEVMAN_DEV_GET_NAME (dev) + DATA_READ -> ()  the device's path, e.g.
@@ -29,6 +35,19 @@
  *       matched, its driver started (in the background); exposed: shown
  *   DEVMAN_FUN_OFFLINE (fun) -> ()  the function and its subtree go away
  *
+ * Bus control: a bus driver whose child devices may DMA (the PCI driver)
+ * exposes a function in category DEVMAN_BUS_CATEGORY; devman connects to
+ * it with DEVMAN_IFACE_BUS and calls, naming the inner function by its
+ * handle:
+ *   DEVMAN_BUS_CHILD_STOP (fun) -> ()   the driver of fun's device has
+ *       gone: the device must not reach memory any more (bus mastering
+ *       off), since what it was set up to DMA into was the dead task's.
+ *       Called before the driver is started again.
+ *   DEVMAN_BUS_CHILD_START (fun) -> ()  the restarted driver has reset its
+ *       device and asked for DMA (DEVMAN_DEV_DMA_ENABLE): on again.
+ *   The bus driver refuses callers without PERM_TASK (EPERM) and functions
+ *   it does not have (ENOENT).
+ *
  * Clients, on a connection for DEVMAN_IFACE_CLIENT:
  *   DEVMAN_GET_TREE + DATA_READ -> (count)   devman_node_info_t[] in
  *       depth-first order (a parent before its children)
@@ -44,6 +63,8 @@
 #define DEVMAN_SERVICE_NAME "devman"
 #define DEVMAN_IFACE_DRIVER 0x64657601 /* "dev" 1 */
 #define DEVMAN_IFACE_CLIENT 0x64657602
+#define DEVMAN_IFACE_BUS    0x64657603
+#define DEVMAN_BUS_CATEGORY "bus"
 
 /* Both interfaces share one numbering. */
 #define DEVMAN_METHODS(M) \
@@ -58,7 +79,10 @@
 	M(DEVMAN_FUN_ONLINE, "devman.fun_online") \
 	M(DEVMAN_FUN_OFFLINE, "devman.fun_offline") \
 	M(DEVMAN_GET_TREE, "devman.get_tree") \
-	M(DEVMAN_WAIT_STABLE, "devman.wait_stable")
+	M(DEVMAN_WAIT_STABLE, "devman.wait_stable") \
+	M(DEVMAN_BUS_CHILD_STOP, "devman.bus_child_stop") \
+	M(DEVMAN_BUS_CHILD_START, "devman.bus_child_start") \
+	M(DEVMAN_DEV_DMA_ENABLE, "devman.dev_dma_enable")
 
 IFACE_METHOD_ENUM(DEVMAN, DEVMAN_METHODS, IPC_FIRST_USER_METHOD);
 

@@ -18,6 +18,15 @@
  *       EAGAIN when the ring stayed full for NIC_SEND_WAIT_US (the device
  *       does not transmit: link down or hung; counted in tx_errors); EIO
  *       after a device error.
+ *   NIC_SEND_BATCH + DATA_WRITE of frames -> (frames sent)
+ *       Several frames in one call, each as NIC_RECV gives them (a 2-byte
+ *       big-endian length and its bytes), up to IPC_DATA_MAX bytes in all:
+ *       one IPC round trip for a window's worth of segments instead of one
+ *       per frame. The whole batch is checked before anything is sent: a
+ *       record of a bad length or one running past the end is EINVAL and
+ *       nothing is sent. Frames go into the ring in order; at the first one
+ *       that fails (EAGAIN, EIO as for NIC_SEND) the rest are not sent and
+ *       the answer is that error with the count of frames sent before it.
  *   NIC_RECV (timeout in us, 0: none) + DATA_READ -> (frames)
  *       Waits until frames are queued, then gives as many whole frames as
  *       fit in the read, each as a 2-byte big-endian length and its bytes.
@@ -55,7 +64,8 @@
 	M(NIC_GET_INFO, "nic.get_info") \
 	M(NIC_SEND, "nic.send") \
 	M(NIC_RECV, "nic.recv") \
-	M(NIC_GET_STATS, "nic.get_stats")
+	M(NIC_GET_STATS, "nic.get_stats") \
+	M(NIC_SEND_BATCH, "nic.send_batch")
 
 IFACE_METHOD_ENUM(NIC, NIC_METHODS, IPC_FIRST_USER_METHOD);
 

@@ -40,7 +40,8 @@ typedef struct {
 #define PERM_TASK    0x08 /* spawn boot modules, kill other tasks */
 #define PERM_IPCLOG  0x10 /* control the IPC log */
 #define PERM_DEBUG   0x20 /* debug any task (without it: only one's children) */
-#define PERM_ALL     0x3f
+#define PERM_NET     0x40 /* change the network configuration (netsrv checks it) */
+#define PERM_ALL     0x7f
 
 /*
  * Quotas: what one task may hold at once. Exceeding a limit gives ELIMIT to

@@ -100,7 +100,8 @@ static errno_t parse_perms(const char *word, unsigned *perms)
 		const char *name;
 		unsigned bit;
 	} names[] = {{"physmem", PERM_PHYSMEM}, {"io", PERM_IO}, {"irq", PERM_IRQ},
-	    {"task", PERM_TASK}, {"ipclog", PERM_IPCLOG}, {"debug", PERM_DEBUG}};
+	    {"task", PERM_TASK}, {"ipclog", PERM_IPCLOG}, {"debug", PERM_DEBUG},
+	    {"net", PERM_NET}};
 	*perms = 0;
 	for (const char *p = word + strlen("perm="); *p != '\0';) {
 		size_t len = strcspn(p, ",");

@@ -28,8 +28,8 @@
 #include <unistd.h>
 
 #define USAGE	     "[-u] [-w SECONDS] HOST PORT | -l [-u] [-w SECONDS] PORT"
-#define CHUNK	     8192
-#define QUEUE_MAX    (4 * CHUNK)
+#define CHUNK	     32768 /* fewer, larger calls: each costs IPC round trips */
+#define QUEUE_MAX    (2 * CHUNK)
 #define DGRAMS_MAX   64
 #define IDLE_POLL_MS 20
 
@@ -54,7 +54,7 @@ static errno_t stdin_error;
 static errno_t stdin_fibril(void *arg)
 {
 	int fd = fileno(stdin);
-	char buf[CHUNK];
+	static char buf[CHUNK]; /* this fibril's only: off its small stack */
 	for (;;) {
 		ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf)) : 0;
 		fibril_mutex_lock(&queue_lock);
@@ -107,19 +107,36 @@ static bool pump_send(int fd, bool udp)
 	return ok;
 }
 
-/** Receives what came and writes it out; false at the end of the stream
- *  or on a failure. */
+/* Received bytes not yet written out: written when no more data waits in
+ * the socket, or when another CHUNK would not fit, so a burst of segments
+ * costs one write to stdout (a file: VFS and its server) instead of one
+ * per recv. The pump fibril's only. */
+static char out_buf[2 * CHUNK];
+static size_t out_len;
+
+/** Writes out what waits in out_buf; false on a failure. */
+static bool out_flush(void)
+{
+	if (out_len == 0)
+		return true;
+	bool ok = fwrite(out_buf, 1, out_len, stdout) == out_len && fflush(stdout) == 0;
+	out_len = 0;
+	return ok;
+}
+
+/** Receives what came into out_buf; false at the end of the stream or on
+ *  a failure (what came before still waits there). */
 static bool pump_recv(int fd)
 {
-	char buf[CHUNK];
-	ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+	ssize_t n = recv(fd, out_buf + out_len, sizeof(out_buf) - out_len, MSG_DONTWAIT);
 	if (n < 0 && errno == EAGAIN)
 		return true;
 	if (n < 0)
 		fprintf(stderr, "nc: recv: %s\n", str_error(errno));
 	if (n <= 0)
 		return false;
-	return fwrite(buf, 1, (size_t) n, stdout) == (size_t) n && fflush(stdout) == 0;
+	out_len += (size_t) n;
+	return sizeof(out_buf) - out_len >= CHUNK || out_flush();
 }
 
 /** Moves data both ways until the peer's stream ends (TCP) or, stdin
@@ -139,15 +156,20 @@ static int pump(int fd, const nc_opts_t *o)
 		if (eof && !pending && o->udp && o->wait_sec != 0 &&
 		    clock_ns() - quiet_since >= (uint64_t) o->wait_sec * 1000000000)
 			return CMD_EXIT_OK;
+		/* With output held back, look without waiting: nothing more
+		 * there means it is time to write it out. */
 		struct pollfd p = {fd, (short) (POLLIN | (pending ? POLLOUT : 0)), 0};
-		if (poll(&p, 1, IDLE_POLL_MS) < 0)
+		if (poll(&p, 1, out_len > 0 ? 0 : IDLE_POLL_MS) < 0)
 			return cmd_error("nc", "poll", errno);
+		if (p.revents == 0 && !out_flush())
+			return CMD_EXIT_ERROR;
 		if ((p.revents & POLLOUT) != 0 && !pump_send(fd, o->udp))
 			return CMD_EXIT_ERROR;
 		if ((p.revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
 			quiet_since = clock_ns();
 			if (!pump_recv(fd))
-				return o->udp ? CMD_EXIT_ERROR : CMD_EXIT_OK;
+				return out_flush() && !o->udp ? CMD_EXIT_OK
+							      : CMD_EXIT_ERROR;
 		}
 	}
 }
@@ -180,7 +202,7 @@ static int nc_listen(const nc_opts_t *o)
 		errno = e;
 		return c;
 	}
-	char buf[CHUNK];
+	static char buf[CHUNK]; /* once, before the pump starts */
 	struct sockaddr_in from;
 	socklen_t flen = sizeof(from);
 	ssize_t n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *) &from, &flen);

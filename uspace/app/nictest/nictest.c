@@ -193,6 +193,29 @@ static size_t arp_frame(const nic_t *nic, uint8_t *f)
 	return 14 + sizeof(arp);
 }
 
+/** NIC_SEND_BATCH: malformed batches refused whole, a good one of two
+ *  copies of @a frame (@a len bytes) sent. */
+static bool batch_errors(nic_t *nic, const uint8_t *frame, size_t len)
+{
+	static uint8_t batch[3 * 64];
+	size_t used = 0, sent = 99;
+	bool ok = expect_rc("a batch of zero-length records",
+	    nic_raw(nic, NIC_SEND_BATCH, false, 100), EINVAL);
+	ok = nic_batch_put(batch, sizeof(batch), &used, frame, len) && ok;
+	batch[used] = 0;
+	batch[used + 1] = 100; /* a record of 100 bytes, 50 there */
+	ok = expect_rc("a batch whose last record runs past its end",
+		 nic_send_batch(nic, batch, used + 52, &sent), EINVAL) &&
+	    sent == 0 && ok;
+	ok = nic_batch_put(batch, sizeof(batch), &used, frame, len) && ok;
+	ok = !nic_batch_put(batch, sizeof(batch), &used, frame, 1515) && ok;
+	ok = expect_rc("a batch of two ARP requests",
+		 nic_send_batch(nic, batch, used, &sent), EOK) &&
+	    ok;
+	printf("nictest: the batch sent %zu frames\n", sent);
+	return ok && sent == 2;
+}
+
 static int nicerrors(const char *argv0)
 {
 	nic_t *nic;
@@ -218,12 +241,13 @@ static int nicerrors(const char *argv0)
 	size_t len = arp_frame(nic, frame);
 	ok = expect_rc("an ARP request of 42 bytes", nic_send(nic, frame, len), EOK) &&
 	    ok;
+	ok = batch_errors(nic, frame, len) && ok;
 	ok = nic_get_stats(nic, &after) == EOK && ok;
 	printf("nictest: sent %lu frames, %lu bytes (padded to 60)\n",
 	    (unsigned long) (after.tx_frames - before.tx_frames),
 	    (unsigned long) (after.tx_bytes - before.tx_bytes));
-	ok = ok && after.tx_frames - before.tx_frames >= 1 &&
-	    after.tx_bytes - before.tx_bytes >= 60;
+	ok = ok && after.tx_frames - before.tx_frames >= 3 &&
+	    after.tx_bytes - before.tx_bytes >= 3 * 60;
 	nic_close(nic);
 	printf("nictest: NIC errors %s\n",
 	    ok ? "refused as they should be" : "NOT as expected");

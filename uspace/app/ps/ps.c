@@ -52,7 +52,7 @@ static const char *perm_text(unsigned perms, char *buf, size_t size)
 		unsigned bit;
 		const char *name;
 	} names[] = {{PERM_PHYSMEM, "physmem"}, {PERM_IO, "io"}, {PERM_IRQ, "irq"},
-	    {PERM_TASK, "task"}, {PERM_IPCLOG, "ipclog"}};
+	    {PERM_TASK, "task"}, {PERM_IPCLOG, "ipclog"}, {PERM_NET, "net"}};
 	size_t len = 0;
 	buf[0] = '\0';
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {

@@ -18,6 +18,12 @@
 #define RESET_POLLS   100 /* the reset must end within 100 ms */
 #define EERD_POLLS    1000
 #define MTA_COUNT     128
+/* Interrupt throttling: at most one interrupt per ITR_INTERVAL x 256 ns
+ * (128 us, about 7,800 a second). Without it every frame each way raised
+ * an interrupt, a kernel notification and a driver wake-up of its own; with
+ * it one notification takes in a burst of frames and the transmissions
+ * completed meanwhile. */
+#define ITR_INTERVAL 500
 
 static e1000_t nic0;
 
@@ -113,6 +119,7 @@ static void e1000_start(e1000_t *e)
 	e1000_write(e, E1000_RCTL, RCTL_EN | RCTL_BAM | RCTL_SECRC);
 	e1000_write(e, E1000_TIPG, TIPG_IEEE);
 	e1000_write(e, E1000_TCTL, TCTL_EN | TCTL_PSP | TCTL_CT | TCTL_COLD);
+	e1000_write(e, E1000_ITR, ITR_INTERVAL);
 	nic_srv_link_set(&e->nic, (e1000_read(e, E1000_STATUS) & STATUS_LU) != 0);
 	e1000_write(e, E1000_IMS, ICR_WANTED);
 }
@@ -142,6 +149,8 @@ static errno_t e1000_setup(drv_dev_t *dev, e1000_t *e)
 	errno_t rc = e1000_map(dev, e);
 	if (rc == EOK)
 		rc = e1000_reset(e);
+	if (rc == EOK)
+		rc = drv_dev_dma_enable(dev); /* reset: no DMA to a dead driver's rings */
 	if (rc == EOK)
 		rc = e1000_mac(e, mac);
 	if (rc != EOK)

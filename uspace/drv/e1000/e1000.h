@@ -24,6 +24,7 @@
 #define E1000_STATUS 0x0008
 #define E1000_EERD   0x0014
 #define E1000_ICR    0x00c0
+#define E1000_ITR    0x00c4
 #define E1000_IMS    0x00d0
 #define E1000_IMC    0x00d8
 #define E1000_RCTL   0x0100
@@ -119,6 +120,7 @@ typedef struct {
 	fibril_mutex_t tx_lock;
 	fibril_condvar_t tx_cv; /* broadcast when descriptors complete */
 	unsigned tx_tail;	/* the next descriptor to fill */
+	unsigned tx_kicked;	/* the tail the device was last told (TDT) */
 	unsigned tx_clean;	/* the oldest descriptor not seen complete */
 	nic_srv_t nic;
 } e1000_t;

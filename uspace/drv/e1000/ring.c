@@ -77,8 +77,12 @@ static void rx_take(e1000_t *e, volatile e1000_rx_desc_t *d, unsigned i)
 		nic_srv_received(&e->nic, rx_buf(e, i), d->length);
 }
 
+/* The descriptors taken are given back with one write of the tail after
+ * the batch, not one per frame: each write of RDT is a trap into the
+ * device model, which also retries its queued frames there. */
 void e1000_rx_poll(e1000_t *e)
 {
+	unsigned taken = 0;
 	for (unsigned n = 0; n < E1000_RX_COUNT; n++) {
 		unsigned i = e->rx_next;
 		volatile e1000_rx_desc_t *d = &e->rx[i];
@@ -88,10 +92,14 @@ void e1000_rx_poll(e1000_t *e)
 		rx_take(e, d, i);
 		d->status = 0;
 		d->errors = 0;
-		__atomic_thread_fence(__ATOMIC_RELEASE);
-		e1000_write(e, E1000_RDT, i); /* the descriptor is the device's again */
 		e->rx_next = (i + 1) % E1000_RX_COUNT;
+		taken++;
 	}
+	if (taken == 0)
+		return;
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	/* Up to the last one taken, the descriptors are the device's again. */
+	e1000_write(e, E1000_RDT, (e->rx_next + E1000_RX_COUNT - 1) % E1000_RX_COUNT);
 }
 
 /** Advances tx_clean over completed descriptors. Caller holds tx_lock. */
@@ -120,14 +128,36 @@ static bool tx_full(const e1000_t *e)
 	return (e->tx_tail + 1) % E1000_TX_COUNT == e->tx_clean;
 }
 
-/** Puts a frame in the transmit ring; waits NIC_SEND_WAIT_US at most for
- *  room (the interrupt of a completed descriptor makes it). */
+/** Tells the device of the descriptors filled since the last time (TDT).
+ *  Caller holds tx_lock. */
+static void tx_kick_locked(e1000_t *e)
+{
+	if (e->tx_kicked == e->tx_tail)
+		return;
+	__atomic_thread_fence(__ATOMIC_RELEASE); /* the descriptors before the tail */
+	e1000_write(e, E1000_TDT, e->tx_tail);
+	e->tx_kicked = e->tx_tail;
+}
+
+static void e1000_kick(void *dev)
+{
+	e1000_t *e = dev;
+	fibril_mutex_lock(&e->tx_lock);
+	tx_kick_locked(e);
+	fibril_mutex_unlock(&e->tx_lock);
+}
+
+/** Puts a frame in the transmit ring (the device is told by e1000_kick);
+ *  waits NIC_SEND_WAIT_US at most for room (the interrupt of a completed
+ *  descriptor makes it), having told the device of what waits. */
 static errno_t e1000_send(void *dev, const void *frame, size_t len)
 {
 	e1000_t *e = dev;
 	errno_t rc = EOK;
 	fibril_mutex_lock(&e->tx_lock);
 	tx_reclaim_locked(e);
+	if (tx_full(e))
+		tx_kick_locked(e);
 	while (rc == EOK && tx_full(e)) {
 		rc = fibril_condvar_wait_timeout(
 		    &e->tx_cv, &e->tx_lock, NIC_SEND_WAIT_US);
@@ -146,11 +176,9 @@ static errno_t e1000_send(void *dev, const void *frame, size_t len)
 	d->special = 0;
 	d->cmd = TXD_CMD_EOP | TXD_CMD_IFCS | TXD_CMD_RS;
 	d->status = 0;
-	__atomic_thread_fence(__ATOMIC_RELEASE); /* the descriptor before the tail */
 	e->tx_tail = (i + 1) % E1000_TX_COUNT;
-	e1000_write(e, E1000_TDT, e->tx_tail);
 	fibril_mutex_unlock(&e->tx_lock);
 	return EOK;
 }
 
-const nic_ops_t e1000_nic_ops = {.send = e1000_send};
+const nic_ops_t e1000_nic_ops = {.send = e1000_send, .kick = e1000_kick};

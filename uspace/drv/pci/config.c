@@ -2,7 +2,8 @@
  * pci: configuration mechanism #1, the PC's way to configuration space: a
  * 32-bit write of (enable, bus, device, function, register) to the address
  * port, then a 32-bit access of the data port four ports above. The two
- * accesses are one operation; only the enumerating fibril uses them.
+ * accesses are one operation: the enumerating fibril uses them, and after
+ * it only holders of pci.c's cfg_lock.
  */
 #include "pci.h"
 #include <libarch/pio.h>

@@ -9,23 +9,35 @@
  * PCI_GET_CONFIG (abi/pci.h). Before a function's child goes online its
  * bus mastering is turned on and its configuration space copied
  * (`configs`). The list and the copies are written before "ctl" goes
- * online and only read after, so client fibrils share them without a lock;
- * configuration space itself is touched only by dev_add's fibril.
+ * online and only read after, so client fibrils share them without a lock.
+ * Configuration space is touched by dev_add's fibril until "bus" goes
+ * online, and after that only under cfg_lock, by devman's bus-control calls
+ * (abi/devman.h): bus mastering goes off when a function's driver dies and
+ * on again when the restarted driver is ready, so a device set up by a dead
+ * driver cannot DMA into memory that task no longer owns.
  */
 #include "pci.h"
+#include <abi/devman.h>
 #include <async.h>
 #include <ddi.h>
 #include <drv.h>
+#include <fibril_synch.h>
 #include <ipc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <task.h>
 
 #define MECH1_PORTS 8
 
 static pci_list_t devices;
 /* configs[i]: the configuration space of devices.items[i]. */
 static uint32_t (*configs)[PCI_CONFIG_SIZE / 4];
+/* fun_handles[i]: devman's handle of the inner function of devices.items[i]
+ * (0: not added). Written before "bus" goes online. */
+static uint64_t *fun_handles;
+static pci_cfg_t bus_cfg;
+static FIBRIL_MUTEX_INITIALIZE(cfg_lock);
 
 /** PCI_GET_DEVICES: as many whole records as the client's read takes,
  *  answered with the number found. */
@@ -117,7 +129,7 @@ static errno_t add_resources(drv_fun_t *fun, const pci_dev_info_t *d)
 }
 
 /** The inner function of PCI function @a d, online. */
-static errno_t add_child(drv_dev_t *dev, const pci_dev_info_t *d)
+static errno_t add_child(drv_dev_t *dev, const pci_dev_info_t *d, uint64_t *handle)
 {
 	char name[PCI_FUN_NAME_SIZE];
 	pci_fun_name(d, name, sizeof(name));
@@ -125,6 +137,7 @@ static errno_t add_child(drv_dev_t *dev, const pci_dev_info_t *d)
 	drv_fun_t *fun = drv_fun_create(dev, FUN_INNER, name, &rc);
 	if (fun == NULL)
 		return rc;
+	*handle = drv_fun_handle(fun);
 	rc = add_match_ids(fun, d);
 	if (rc == EOK)
 		rc = add_resources(fun, d);
@@ -156,15 +169,72 @@ static void hand_over(const pci_cfg_t *cfg, const pci_dev_info_t *d, size_t i)
 static void add_children(drv_dev_t *dev, const pci_cfg_t *cfg)
 {
 	configs = calloc(devices.count ? devices.count : 1, sizeof(*configs));
+	fun_handles = calloc(devices.count ? devices.count : 1, sizeof(*fun_handles));
+	uint64_t unused;
 	for (size_t i = 0; i < devices.count; i++) {
 		const pci_dev_info_t *d = &devices.items[i];
 		hand_over(cfg, d, i);
-		errno_t rc = add_child(dev, d);
+		errno_t rc = add_child(
+		    dev, d, fun_handles != NULL ? &fun_handles[i] : &unused);
 		if (rc != EOK) {
 			char name[PCI_FUN_NAME_SIZE];
 			pci_fun_name(d, name, sizeof(name));
 			printf("%s: cannot add %s: %s\n", NAME, name, strerror(rc));
 		}
+	}
+}
+
+/** Bus mastering of function @a d on (@a on) or off; cfg_lock held. */
+static void set_master(const pci_dev_info_t *d, bool on)
+{
+	uint32_t command = bus_cfg.read(
+	    bus_cfg.arg, d->bus, d->dev, d->fn, PCI_REG_COMMAND);
+	command &= 0xffff; /* the status half written as zeros changes nothing */
+	command = on ? command | PCI_COMMAND_MASTER : command & ~PCI_COMMAND_MASTER;
+	bus_cfg.write(bus_cfg.arg, d->bus, d->dev, d->fn, PCI_REG_COMMAND, command);
+}
+
+/** DEVMAN_BUS_CHILD_STOP and _START (abi/devman.h) for the inner function
+ *  whose handle is the call's argument; devman's alone (PERM_TASK). */
+static errno_t bus_child_call(const ipc_call_t *call)
+{
+	task_info_t info;
+	if (task_get_info(ipc_get_task_id(call), &info) != EOK ||
+	    (info.perms & PERM_TASK) == 0)
+		return EPERM;
+	size_t i = 0;
+	while (fun_handles != NULL && i < devices.count &&
+	    fun_handles[i] != ipc_get_arg1(call))
+		i++;
+	if (fun_handles == NULL || i == devices.count || ipc_get_arg1(call) == 0)
+		return ENOENT;
+	const pci_dev_info_t *d = &devices.items[i];
+	if (d->header_type != PCI_HEADER_DEVICE)
+		return ENOENT; /* bridges keep forwarding */
+	bool on = ipc_get_imethod(call) == DEVMAN_BUS_CHILD_START;
+	fibril_mutex_lock(&cfg_lock);
+	set_master(d, on);
+	fibril_mutex_unlock(&cfg_lock);
+	char name[PCI_FUN_NAME_SIZE];
+	pci_fun_name(d, name, sizeof(name));
+	printf("%s: %s: bus mastering %s\n", NAME, name,
+	    on ? "on (its new driver reset it)" : "off (its driver has gone)");
+	return EOK;
+}
+
+static void pci_bus_connection(ipc_call_t *icall, void *arg)
+{
+	if (async_accept_0(icall) != EOK)
+		return;
+	for (;;) {
+		ipc_call_t call;
+		if (!async_get_call(&call) || ipc_get_imethod(&call) == 0)
+			return;
+		sysarg_t m = ipc_get_imethod(&call);
+		errno_t rc = m == DEVMAN_BUS_CHILD_STOP || m == DEVMAN_BUS_CHILD_START
+		    ? bus_child_call(&call)
+		    : ENOTSUP;
+		DISCARD(answer, async_answer_0(&call, rc));
 	}
 }
 
@@ -175,7 +245,11 @@ static errno_t add_ctl(drv_dev_t *dev)
 	if (fun == NULL)
 		return rc;
 	drv_fun_set_handler(fun, pci_ctl_connection, NULL);
-	return drv_fun_online(fun, PCI_CATEGORY);
+	rc = drv_fun_online(fun, PCI_CATEGORY);
+	if (rc != EOK)
+		return rc;
+	return drv_fun_expose(
+	    dev, "bus", DEVMAN_BUS_CATEGORY, pci_bus_connection, NULL, NULL);
 }
 
 /** The configuration ports, enabled. */
@@ -188,6 +262,7 @@ static errno_t enable_ports(drv_dev_t *dev, pci_cfg_t *cfg)
 	if (rc != EOK)
 		return rc;
 	pci_mech1_init(cfg, (uint16_t) io->base);
+	bus_cfg = *cfg;
 	return EOK;
 }
 

@@ -96,6 +96,8 @@ static errno_t bring_up(drv_dev_t *dev, vblk_t *v)
 	errno_t rc = virtio_pci_open(dev, &v->vdev);
 	if (rc == EOK)
 		rc = virtio_negotiate(&v->vdev, WANTED_FEATURES, &got);
+	if (rc == EOK) /* reset by the negotiation: DMA may go on */
+		rc = drv_dev_dma_enable(dev);
 	if (rc == EOK)
 		rc = virtio_queue_setup(&v->vdev, 0, VBLK_QUEUE_MAX, &v->rq);
 	if (rc == EOK && v->rq.vq.size < 3)

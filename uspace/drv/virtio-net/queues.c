@@ -110,12 +110,33 @@ void vnet_tx_reclaim(vnet_t *v)
 /** Puts a frame behind a zero header in a free transmit slot and tells the
  *  device; waits NIC_SEND_WAIT_US at most for a slot (a completed
  *  transmission's interrupt frees one). EIO once the device is broken. */
+/** Notifies the transmit queue of chains added since; tx_lock held. */
+static void tx_kick_locked(vnet_t *v)
+{
+	if (!v->tx_unkicked)
+		return;
+	virtio_queue_notify(&v->txq);
+	v->tx_unkicked = false;
+}
+
+static void vnet_kick(void *dev)
+{
+	vnet_t *v = dev;
+	fibril_mutex_lock(&v->tx_lock);
+	tx_kick_locked(v);
+	fibril_mutex_unlock(&v->tx_lock);
+}
+
+/** Adds a frame to the transmit queue (vnet_kick notifies the device);
+ *  waits NIC_SEND_WAIT_US at most for a free slot, the device told first. */
 static errno_t vnet_send(void *dev, const void *frame, size_t len)
 {
 	vnet_t *v = dev;
 	errno_t rc = EOK;
 	fibril_mutex_lock(&v->tx_lock);
 	tx_reclaim_locked(v);
+	if (v->tx_free_count == 0)
+		tx_kick_locked(v);
 	while (rc == EOK && v->tx_free_count == 0 && !v->broken) {
 		rc = fibril_condvar_wait_timeout(
 		    &v->tx_cv, &v->tx_lock, NIC_SEND_WAIT_US);
@@ -133,7 +154,7 @@ static errno_t vnet_send(void *dev, const void *frame, size_t len)
 	rc = virtq_add(&v->txq.vq, &b, 1, &head);
 	if (rc == EOK) {
 		v->tx_slot[head] = i;
-		virtio_queue_notify(&v->txq);
+		v->tx_unkicked = true;
 	} else {
 		v->tx_free[v->tx_free_count++] = i;
 		rc = EAGAIN;
@@ -142,4 +163,4 @@ static errno_t vnet_send(void *dev, const void *frame, size_t len)
 	return rc;
 }
 
-const nic_ops_t vnet_nic_ops = {.send = vnet_send};
+const nic_ops_t vnet_nic_ops = {.send = vnet_send, .kick = vnet_kick};

@@ -59,7 +59,8 @@ typedef struct {
 	uint8_t *slots; /* receive slots, then transmit slots */
 	uintptr_t slots_phys;
 	uint16_t rx_slot[VIRTQ_SIZE_MAX];
-	bool broken; /* the device named a chain not in flight: no more I/O */
+	bool broken;	  /* the device named a chain not in flight: no more I/O */
+	bool tx_unkicked; /* chains added the device was not told of yet */
 	fibril_mutex_t tx_lock;
 	fibril_condvar_t tx_cv; /* broadcast when transmissions complete */
 	uint16_t tx_slot[VIRTQ_SIZE_MAX];

@@ -188,9 +188,33 @@ static errno_t driver_call_plain(
 	}
 }
 
+/** DEVMAN_DEV_DMA_ENABLE: the driver of device @a handle has reset it; if
+ *  its bus stopped the device's DMA when a driver before died, the bus lets
+ *  it DMA again (answered once the bus did, so the driver starts its rings
+ *  only then). */
+static void driver_dma_enable(uint64_t handle, task_id_t task, ipc_call_t *call)
+{
+	fibril_mutex_lock(&tree_lock);
+	dev_node_t *dev = dev_find(handle);
+	errno_t rc = EHANGUP;
+	bool stopped = false;
+	uint64_t loc = 0, fun = 0;
+	if (dev != NULL && dev->task == task) {
+		rc = call->args[0] == handle ? EOK : EPERM;
+		stopped = rc == EOK && driver_dma_take(dev, &loc, &fun);
+	}
+	fibril_mutex_unlock(&tree_lock);
+	if (stopped)
+		rc = driver_bus_call(loc, fun, DEVMAN_BUS_CHILD_START);
+	DISCARD(answer, async_answer_0(call, rc));
+}
+
 static void driver_call(uint64_t handle, task_id_t task, ipc_call_t *call)
 {
 	switch (call->imethod) {
+	case DEVMAN_DEV_DMA_ENABLE:
+		driver_dma_enable(handle, task, call);
+		return;
 	case DEVMAN_FUN_CREATE:
 	case DEVMAN_FUN_ADD_MATCH_ID:
 	case DEVMAN_FUN_SET_LOC:

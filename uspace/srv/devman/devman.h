@@ -43,7 +43,8 @@ struct dev_node {
 	unsigned state;	  /* DEVMAN_DEV_* */
 	task_id_t task;	  /* its driver task; 0: none (yet) */
 	bool attached;
-	unsigned deaths;	 /* its driver's deaths since first_death_ns */
+	bool dma_stopped; /* its bus was told its driver died (DEVMAN_BUS_CHILD_STOP) */
+	unsigned deaths;  /* its driver's deaths since first_death_ns */
 	uint64_t first_death_ns; /* when the first of them was (clock_ns) */
 	char path[DEVMAN_PATH_MAX + 1];
 	char driver[DEVMAN_NAME_MAX + 1];
@@ -105,5 +106,12 @@ void driver_assign(dev_node_t *dev);
 void driver_gone(uint64_t handle, task_id_t task);
 /** Kills a driver task (of a device that went away). */
 void driver_kill(task_id_t task);
+/** Whether @a dev's DMA was stopped by its bus (a driver died): then its
+ *  bus control's service (*@a loc) and function (*@a fun), and the device
+ *  counts as no longer stopped. Under tree_lock. */
+bool driver_dma_take(dev_node_t *dev, uint64_t *loc, uint64_t *fun);
+/** Calls bus control @a loc with @a method for function @a fun (IPC: no
+ *  lock held). */
+errno_t driver_bus_call(uint64_t loc, uint64_t fun, sysarg_t method);
 
 #endif

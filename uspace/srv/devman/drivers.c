@@ -14,11 +14,19 @@
  * anew), after DRIVER_RESTART_DELAY_USEC doubled at each death; the
  * DRIVER_RESTARTS_MAX + 1st death within the restart window marks the
  * device failed, as does a spawn that fails.
+ *
+ * A dead driver's device may still be set up to DMA into memory the dead
+ * task owned (the rings of a NIC). So its bus is told first
+ * (DEVMAN_BUS_CHILD_STOP: bus mastering off), before any restart; the bus
+ * lets it DMA again (DEVMAN_BUS_CHILD_START) when the restarted driver asks
+ * (DEVMAN_DEV_DMA_ENABLE), which it does once it has reset the device.
  */
 #include "devman.h"
+#include <async.h>
 #include <dirent.h>
 #include <fibril.h>
 #include <fileload.h>
+#include <loc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,11 +47,93 @@ typedef struct {
 	char program[128];
 	hw_resource_t res[DEVMAN_RESOURCES];
 	size_t res_count;
-	uint64_t delay_usec; /* waited before the spawn (a restart's back-off) */
+	uint64_t delay_usec;	   /* waited before the spawn (a restart's back-off) */
+	uint64_t bus_loc, bus_fun; /* DEVMAN_BUS_CHILD_STOP first, unless 0 */
 } start_req_t;
+
+/** A bus-control call: @a method for inner function @a fun of the bus whose
+ *  function is locsrv service @a loc. */
+typedef struct {
+	uint64_t loc, fun;
+	sysarg_t method;
+} bus_req_t;
 
 static void driver_start(dev_node_t *dev, uint64_t delay_usec);
 
+/** The locsrv id of the bus control of @a dev's parent device (its function
+ *  in DEVMAN_BUS_CATEGORY), 0 for none; under tree_lock. */
+static uint64_t bus_loc_of(const dev_node_t *dev)
+{
+	const dev_node_t *parent = dev->pfun != NULL ? dev->pfun->dev : NULL;
+	if (parent == NULL)
+		return 0;
+	list_foreach (parent->funs, link, fun_node_t, f) {
+		if (f->type == FUN_EXPOSED && f->online && f->loc_id != 0 &&
+		    strcmp(f->category, DEVMAN_BUS_CATEGORY) == 0)
+			return f->loc_id;
+	}
+	return 0;
+}
+
+errno_t driver_bus_call(uint64_t loc, uint64_t fun, sysarg_t method)
+{
+	errno_t rc;
+	async_sess_t *sess = loc_service_connect(loc, DEVMAN_IFACE_BUS, &rc);
+	if (sess != NULL) {
+		async_exch_t *exch = async_exchange_begin(sess);
+		rc = exch != NULL ? async_req_1_0(exch, method, fun) : ENOMEM;
+		if (exch != NULL)
+			async_exchange_end(exch);
+		DISCARD(cleanup, async_hangup(sess));
+	}
+	if (rc != EOK)
+		printf("%s: bus control of function %llu: %s\n", NAME,
+		    (unsigned long long) fun, str_error(rc));
+	return rc;
+}
+
+/** Makes the bus-control call @a r (no lock held: it is IPC). A bus that
+ *  cannot be reached is reported; the device goes on without the call. */
+static void bus_call(const bus_req_t *r)
+{
+	DISCARD(reported, driver_bus_call(r->loc, r->fun, r->method));
+}
+
+static errno_t bus_fibril(void *arg)
+{
+	bus_call(arg);
+	free(arg);
+	return EOK;
+}
+
+/** Makes @a method's call for @a dev's function in the background (under
+ *  tree_lock); nothing when the parent has no bus control. */
+static void bus_notify(dev_node_t *dev, sysarg_t method)
+{
+	uint64_t loc = bus_loc_of(dev);
+	if (loc == 0)
+		return;
+	bus_req_t *r = malloc(sizeof(*r));
+	fid_t f = r != NULL ? fibril_create(bus_fibril, r) : 0;
+	if (f == 0) {
+		free(r);
+		printf("%s: out of memory telling the bus of %s\n", NAME, dev->path);
+		return;
+	}
+	*r = (bus_req_t){loc, dev->pfun->handle, method};
+	fibril_detach(f);
+	fibril_add_ready(f);
+}
+
+bool driver_dma_take(dev_node_t *dev, uint64_t *loc, uint64_t *fun)
+{
+	if (!dev->dma_stopped)
+		return false;
+	dev->dma_stopped = false;
+	*loc = bus_loc_of(dev);
+	*fun = dev->pfun->handle;
+	return *loc != 0;
+}
 /** Loads DIR/FILE (FILE = NAME.ma) as driver NAME. */
 static errno_t driver_load(const char *dir, const char *file)
 {
@@ -132,11 +222,14 @@ void driver_gone(uint64_t handle, task_id_t task)
 	dev->attached = false;
 	dev->task = 0;
 	dev_drop_functions(dev, driver_kill);
+	dev->dma_stopped = bus_loc_of(dev) != 0;
 	if (driver_may_restart(dev)) {
 		printf("%s: driver %s of %s has gone; restarting it (%u of %u)\n", NAME,
 		    dev->driver, dev->path, dev->deaths, DRIVER_RESTARTS_MAX);
+		/* Its fibril stops the device's DMA before anything else. */
 		driver_start(dev, DRIVER_RESTART_DELAY_USEC << (dev->deaths - 1));
 	} else {
+		bus_notify(dev, DEVMAN_BUS_CHILD_STOP);
 		printf("%s: driver %s of %s has gone %u times; the device failed\n", NAME,
 		    dev->driver, dev->path, dev->deaths);
 		dev->state = DEVMAN_DEV_FAILED;
@@ -190,6 +283,8 @@ static bool dev_waits_for_driver(uint64_t handle)
 static errno_t driver_fibril(void *arg)
 {
 	start_req_t *req = arg;
+	if (req->bus_loc != 0)
+		bus_call(&(bus_req_t){req->bus_loc, req->bus_fun, DEVMAN_BUS_CHILD_STOP});
 	if (req->delay_usec != 0) {
 		fibril_usleep(req->delay_usec);
 		if (!dev_waits_for_driver(req->handle)) {
@@ -239,6 +334,10 @@ static void driver_start(dev_node_t *dev, uint64_t delay_usec)
 	}
 	req->handle = dev->handle;
 	req->delay_usec = delay_usec;
+	if (dev->dma_stopped) {
+		req->bus_loc = bus_loc_of(dev);
+		req->bus_fun = dev->pfun->handle;
+	}
 	strcpy(req->path, dev->path);
 	snprintf(req->program, sizeof(req->program), "%s/%s", driver_dir, dev->driver);
 	memcpy(req->res, dev->pfun->res, sizeof(req->res));

@@ -292,29 +292,52 @@ static errno_t rx_fibril(void *arg)
 	return EOK;
 }
 
-/** Sends queued frames, one at a time, without stack_lock around the IPC. */
+/** Moves queued frames into the batch @a buf (IPC_DATA_MAX bytes) while
+ *  they fit; the caller holds stack_lock. The bytes used, *@a frames. */
+static size_t tx_batch_fill(uint8_t *buf, size_t *frames)
+{
+	size_t used = 0;
+	*frames = 0;
+	while (!list_empty(&eth0.tx_queue)) {
+		link_frame_t *f = list_get_instance(
+		    list_first(&eth0.tx_queue), link_frame_t, link);
+		if (!nic_batch_put(buf, IPC_DATA_MAX, &used, f->data, f->len) &&
+		    *frames > 0)
+			break; /* the next batch takes it */
+		list_remove(&f->link);
+		eth0.tx_count--;
+		free(f);
+		(*frames)++;
+	}
+	return used;
+}
+
+/** Sends the queued frames in batches (one IPC for up to IPC_DATA_MAX
+ *  bytes of frames: a window of segments, or the ACKs of a received
+ *  batch), without stack_lock around the IPC. */
 static errno_t tx_fibril(void *arg)
 {
+	uint8_t *buf = malloc(IPC_DATA_MAX);
+	if (buf == NULL)
+		return ENOMEM;
 	fibril_mutex_lock(&stack_lock);
 	for (;;) {
 		while (list_empty(&eth0.tx_queue))
 			fibril_condvar_wait(&tx_cv, &stack_lock);
-		link_frame_t *f = list_get_instance(
-		    list_first(&eth0.tx_queue), link_frame_t, link);
-		list_remove(&f->link);
-		eth0.tx_count--;
+		size_t frames, sent = 0;
+		size_t used = tx_batch_fill(buf, &frames);
 		tx_nic = eth0.nic;
 		fibril_mutex_unlock(&stack_lock);
-		errno_t rc = tx_nic != NULL ? nic_send(tx_nic, f->data, f->len)
+		errno_t rc = tx_nic != NULL ? nic_send_batch(tx_nic, buf, used, &sent)
 					    : EADDRNOTAVAIL;
-		free(f);
 		fibril_mutex_lock(&stack_lock);
 		tx_nic = NULL;
 		stack_changed();
-		if (rc == EOK)
-			eth0.tx_frames++;
-		else
-			eth0.tx_errors++;
+		/* EOK: all went; otherwise those before the failing one. */
+		if (rc == EOK || sent > frames)
+			sent = frames;
+		eth0.tx_frames += sent;
+		eth0.tx_errors += frames - sent;
 	}
 	return EOK;
 }

@@ -158,26 +158,48 @@ static void net_sockets_call(ipc_call_t *call)
 	free(list);
 }
 
-/** NET_INJECT (@a frame false: an IPv4 packet for the loopback
- *  interface) or NET_INJECT_FRAME (an Ethernet frame for eth0). */
-static errno_t net_inject(bool frame)
+/** Does the task that sent @a call hold PERM_NET (docs/security.md)? A
+ *  task that has gone meanwhile (no information) does not. */
+static bool net_caller_admin(const ipc_call_t *call)
 {
+	task_info_t info;
+	if (task_get_info(ipc_get_task_id(call), &info) != EOK)
+		return false;
+	return (info.perms & PERM_NET) != 0;
+}
+
+/** NET_INJECT (an IPv4 packet for the loopback interface) or
+ *  NET_INJECT_FRAME (an Ethernet frame for eth0) with its data write; a
+ *  crafted packet is as strong as a changed route, so it needs PERM_NET
+ *  (EPERM, the write refused, nothing taken in). Answers @a call. */
+static void net_inject_call(ipc_call_t *call)
+{
+	bool frame = ipc_get_imethod(call) == NET_INJECT_FRAME;
+	if (!net_caller_admin(call)) {
+		ipc_call_t wcall;
+		size_t size;
+		if (!async_data_write_receive_for(call, &wcall, &size))
+			return; /* both answered EINVAL */
+		DISCARD(answer, async_answer_0(&wcall, EPERM));
+		DISCARD(answer, async_answer_0(call, EPERM));
+		return;
+	}
 	void *data;
 	size_t size;
 	errno_t rc = async_data_write_accept(&data, false, 1, IPV4_MAX_LEN, 0, &size);
-	if (rc != EOK)
-		return rc;
-	fibril_mutex_lock(&stack_lock);
-	if (!frame)
-		ip_input(data, size);
-	else if (eth0.nic != NULL)
-		link_input(data, size);
-	else
-		rc = ENOENT;
-	stack_changed();
-	fibril_mutex_unlock(&stack_lock);
-	free(data);
-	return rc;
+	if (rc == EOK) {
+		fibril_mutex_lock(&stack_lock);
+		if (!frame)
+			ip_input(data, size);
+		else if (eth0.nic != NULL)
+			link_input(data, size);
+		else
+			rc = ENOENT;
+		stack_changed();
+		fibril_mutex_unlock(&stack_lock);
+		free(data);
+	}
+	DISCARD(answer, async_answer_0(call, rc));
 }
 
 /** NET_IFACES: lo, and eth0 as it is now. */
@@ -264,12 +286,17 @@ static errno_t iface_set(sysarg_t iface, uint32_t addr, uint32_t mask)
 }
 
 /** NET_IFACE_SET, NET_ROUTE_ADD and NET_ROUTE_DEL: changes of the
- *  configuration, each under stack_lock. */
+ *  configuration, each under stack_lock; only a caller holding PERM_NET
+ *  may make them (EPERM, checked before anything else). */
 static void net_config_call(ipc_call_t *call)
 {
 	uint32_t a1 = (uint32_t) ipc_get_arg1(call), a2 = (uint32_t) ipc_get_arg2(call),
 		 a3 = (uint32_t) ipc_get_arg3(call);
 	errno_t rc;
+	if (!net_caller_admin(call)) {
+		DISCARD(answer, async_answer_0(call, EPERM)); /* nothing changed */
+		return;
+	}
 	fibril_mutex_lock(&stack_lock);
 	switch (ipc_get_imethod(call)) {
 	case NET_IFACE_SET:
@@ -322,9 +349,7 @@ static bool net_global_call(sock_t **s, ipc_call_t *call)
 		return true;
 	case NET_INJECT:
 	case NET_INJECT_FRAME:
-		DISCARD(answer,
-		    async_answer_0(
-			call, net_inject(ipc_get_imethod(call) == NET_INJECT_FRAME)));
+		net_inject_call(call);
 		return true;
 	case NET_IFACES:
 		net_ifaces_call(call);

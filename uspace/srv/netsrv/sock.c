@@ -179,6 +179,9 @@ static errno_t tcp_new(
 	c->lport = lport;
 	c->raddr = raddr;
 	c->rport = rport;
+	/* Half the ACKs: each is a frame through the NIC driver. The timer
+	 * fibril sends a delayed one (TCP_DELACK_MS, up to its period late). */
+	c->delayed_ack = true;
 	s->tcp = c;
 	s->laddr = laddr;
 	s->lport = lport;

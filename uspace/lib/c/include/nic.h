@@ -35,6 +35,13 @@ void nic_close(nic_t *nic);
 _NODISCARD errno_t nic_get_info(nic_t *nic, nic_info_t *info);
 /** Sends one frame of @a len bytes (NIC_FRAME_HDR..NIC_FRAME_MAX). */
 _NODISCARD errno_t nic_send(nic_t *nic, const void *frame, size_t len);
+/** Appends a record of the @a len-byte @a frame to the batch @a buf of
+ *  @a size bytes (*@a used so far, advanced); false when it does not fit. */
+bool nic_batch_put(void *buf, size_t size, size_t *used, const void *frame, size_t len);
+/** Sends the frames of a batch nic_batch_put() filled (@a used bytes, at
+ *  most IPC_DATA_MAX) in one call; *@a sent gets how many went into the
+ *  ring (all of them when EOK; those before the failing one otherwise). */
+_NODISCARD errno_t nic_send_batch(nic_t *nic, const void *buf, size_t used, size_t *sent);
 /** Waits up to @a timeout_us (0: for ever) for frames and puts as many as
  *  fit into @a buf (@a size >= NIC_RECV_MIN), each a 2-byte big-endian
  *  length and its bytes; *@a used gets the bytes, *@a frames their count. */

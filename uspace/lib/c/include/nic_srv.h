@@ -22,8 +22,13 @@
 
 typedef struct {
 	/** Puts @a len bytes (NIC_FRAME_MIN..NIC_FRAME_MAX, padded) in the
-	 *  transmit ring. EAGAIN when it stayed full, EIO on a device error. */
+	 *  transmit ring. EAGAIN when it stayed full, EIO on a device error.
+	 *  The device need not be told yet (kick does): a batch of frames
+	 *  costs one doorbell write, a trap into the device. A send that has
+	 *  to wait for room tells the device of what is queued first. */
 	errno_t (*send)(void *dev, const void *frame, size_t len);
+	/** Tells the device of every frame send queued (its doorbell). */
+	void (*kick)(void *dev);
 } nic_ops_t;
 
 typedef struct {

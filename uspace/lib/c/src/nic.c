@@ -96,6 +96,36 @@ errno_t nic_send(nic_t *nic, const void *frame, size_t len)
 	return rc;
 }
 
+bool nic_batch_put(void *buf, size_t size, size_t *used, const void *frame, size_t len)
+{
+	uint8_t *b = buf;
+	if (len < NIC_FRAME_HDR || len > NIC_FRAME_MAX || *used > size ||
+	    size - *used < 2 + len)
+		return false;
+	b[*used] = (uint8_t) (len >> 8);
+	b[*used + 1] = (uint8_t) len;
+	memcpy(b + *used + 2, frame, len);
+	*used += 2 + len;
+	return true;
+}
+
+errno_t nic_send_batch(nic_t *nic, const void *buf, size_t used, size_t *sent)
+{
+	*sent = 0;
+	if (used == 0)
+		return EOK;
+	if (used > IPC_DATA_MAX)
+		return EINVAL;
+	async_exch_t *exch = async_exchange_begin(nic->sess);
+	if (exch == NULL)
+		return ENOMEM;
+	sysarg_t count = 0;
+	errno_t rc = async_req_write(exch, NIC_SEND_BATCH, 0, 0, buf, used, &count);
+	async_exchange_end(exch);
+	*sent = count;
+	return rc;
+}
+
 errno_t nic_recv(
     nic_t *nic, void *buf, size_t size, uint64_t timeout_us, size_t *used, size_t *frames)
 {

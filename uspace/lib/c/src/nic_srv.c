@@ -87,6 +87,26 @@ static sysarg_t mac_to_num(const uint8_t mac[6])
 	return num;
 }
 
+/** Puts one checked frame of @a size bytes (NIC_FRAME_HDR..NIC_FRAME_MAX)
+ *  into the ring through the driver, padded to NIC_FRAME_MIN; counted. */
+static errno_t send_frame(nic_srv_t *nic, uint8_t *frame, size_t size)
+{
+	if (size < NIC_FRAME_MIN) {
+		memset(frame + size, 0, NIC_FRAME_MIN - size);
+		size = NIC_FRAME_MIN;
+	}
+	errno_t rc = nic->ops->send(nic->dev, frame, size);
+	fibril_mutex_lock(&nic->lock);
+	if (rc == EOK) {
+		nic->stats.tx_frames++;
+		nic->stats.tx_bytes += size;
+	} else {
+		nic->stats.tx_errors++;
+	}
+	fibril_mutex_unlock(&nic->lock);
+	return rc;
+}
+
 /** NIC_SEND + DATA_WRITE of one frame. */
 static void serve_send(ipc_call_t *call, nic_srv_t *nic)
 {
@@ -100,22 +120,64 @@ static void serve_send(ipc_call_t *call, nic_srv_t *nic)
 		rc = async_data_write_finalize(&wcall, frame, size);
 	else
 		DISCARD(answer, async_answer_0(&wcall, rc));
-	if (rc == EOK) {
-		if (size < NIC_FRAME_MIN) {
-			memset(frame + size, 0, NIC_FRAME_MIN - size);
-			size = NIC_FRAME_MIN;
-		}
-		rc = nic->ops->send(nic->dev, frame, size);
-		fibril_mutex_lock(&nic->lock);
-		if (rc == EOK) {
-			nic->stats.tx_frames++;
-			nic->stats.tx_bytes += size;
-		} else {
-			nic->stats.tx_errors++;
-		}
-		fibril_mutex_unlock(&nic->lock);
-	}
+	if (rc == EOK)
+		rc = send_frame(nic, frame, size);
+	nic->ops->kick(nic->dev);
 	DISCARD(answer, async_answer_0(call, rc));
+}
+
+/** The number of frames in a batch of @a used bytes, 0 when any record
+ *  has a bad length or runs past the end (nic_recv_next's format). */
+static size_t batch_count(const uint8_t *buf, size_t used)
+{
+	size_t pos = 0, frames = 0;
+	while (pos < used) {
+		if (used - pos < 2)
+			return 0;
+		size_t len = ((size_t) buf[pos] << 8) | buf[pos + 1];
+		if (len < NIC_FRAME_HDR || len > NIC_FRAME_MAX || len > used - pos - 2)
+			return 0;
+		pos += 2 + len;
+		frames++;
+	}
+	return frames;
+}
+
+/** NIC_SEND_BATCH + DATA_WRITE of length-prefixed frames: all checked,
+ *  then sent in order until one fails. */
+static void serve_send_batch(ipc_call_t *call, nic_srv_t *nic)
+{
+	ipc_call_t wcall;
+	size_t size;
+	if (!async_data_write_receive_for(call, &wcall, &size))
+		return;
+	uint8_t *buf = size > 0 && size <= IPC_DATA_MAX ? malloc(size) : NULL;
+	errno_t rc = size == 0 || size > IPC_DATA_MAX ? EINVAL
+	    : buf == NULL			      ? ENOMEM
+						      : EOK;
+	if (rc == EOK)
+		rc = async_data_write_finalize(&wcall, buf, size);
+	else
+		DISCARD(answer, async_answer_0(&wcall, rc));
+	size_t frames = rc == EOK ? batch_count(buf, size) : 0;
+	if (rc == EOK && frames == 0)
+		rc = EINVAL;
+	size_t sent = 0, pos = 0;
+	uint8_t frame[NIC_FRAME_MIN];
+	while (rc == EOK && sent < frames) {
+		size_t len = ((size_t) buf[pos] << 8) | buf[pos + 1];
+		uint8_t *f = buf + pos + 2;
+		if (len < NIC_FRAME_MIN) /* padded in a copy: the next record follows */
+			f = memcpy(frame, f, len);
+		pos += 2 + len;
+		rc = send_frame(nic, f, len);
+		if (rc == EOK)
+			sent++;
+	}
+	if (sent > 0)
+		nic->ops->kick(nic->dev);
+	free(buf);
+	DISCARD(answer, async_answer_1(call, rc, sent));
 }
 
 /** Moves queued frames to @a taken while they fit in @a size bytes as
@@ -230,6 +292,9 @@ static void serve_call(ipc_call_t *call, nic_srv_t *nic)
 		break;
 	case NIC_GET_STATS:
 		serve_stats(call, nic);
+		break;
+	case NIC_SEND_BATCH:
+		serve_send_batch(call, nic);
 		break;
 	default:
 		DISCARD(answer, async_answer_0(call, ENOTSUP));

@@ -97,7 +97,8 @@ int file_flush(FILE *f)
 	return f->error ? EOF : 0;
 }
 
-/** Buffers @a len bytes for @a f (locked), flushing whenever it fills. */
+/** Buffers @a len bytes for @a f (locked), flushing whenever it fills;
+ *  what is left once the buffer is empty, if it would fill it, goes out at once. */
 static void file_put(FILE *f, const char *data, size_t len)
 {
 	if (f->rlen > f->rpos || f->ungot != EOF)
@@ -107,6 +108,14 @@ static void file_put(FILE *f, const char *data, size_t len)
 	while (len > 0) {
 		if (f->len == f->size)
 			file_flush(f);
+		if (f->len == 0 && len >= f->size) {
+			/* A buffer's worth or more: out in one write, not in
+			 * pieces of the buffer's size (a 32 KiB fwrite to a file
+			 * was 32 writes through the VFS). */
+			if (f->ops->write(f, data, len) != EOK)
+				f->error = true;
+			return;
+		}
 		size_t n = f->size - f->len < len ? f->size - f->len : len;
 		memcpy(f->buf + f->len, data, n);
 		f->len += n;

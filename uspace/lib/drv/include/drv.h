@@ -62,6 +62,11 @@ typedef struct {
  *  when it failed (an exit status to return from main, after a message). */
 int drv_main(const driver_ops_t *ops, int argc, char **argv);
 
+/** After the driver has reset its device (it no longer DMAs as an earlier
+ *  driver set it up to): lets it DMA again if its bus stopped that when an
+ *  earlier driver died (abi/devman.h DEVMAN_DEV_DMA_ENABLE). Drivers of
+ *  devices that DMA call it before they start their rings. */
+_NODISCARD errno_t drv_dev_dma_enable(drv_dev_t *dev);
 /** The device's path in the tree, e.g. "/hw/pc/com1". */
 const char *drv_dev_path(const drv_dev_t *dev);
 /** Its handle in devman. */
@@ -101,8 +106,10 @@ _NODISCARD errno_t drv_fun_online(drv_fun_t *fun, const char *category);
  *  out (unless NULL) gets it. */
 _NODISCARD errno_t drv_fun_expose(drv_dev_t *dev, const char *name, const char *category,
     async_port_handler_t handler, void *arg, drv_fun_t **out);
-/** The function's name and, once online and exposed, its locsrv id. */
+/** The function's name, its handle in devman and, once online and
+ *  exposed, its locsrv id. */
 const char *drv_fun_name(const drv_fun_t *fun);
+uint64_t drv_fun_handle(const drv_fun_t *fun);
 uint64_t drv_fun_loc_id(const drv_fun_t *fun);
 
 #endif

@@ -216,6 +216,16 @@ const char *drv_fun_name(const drv_fun_t *fun)
 	return fun->name;
 }
 
+errno_t drv_dev_dma_enable(drv_dev_t *dev)
+{
+	return devman_req(DEVMAN_DEV_DMA_ENABLE, dev->handle, 0, 0, 0, NULL);
+}
+
+uint64_t drv_fun_handle(const drv_fun_t *fun)
+{
+	return fun->handle;
+}
+
 uint64_t drv_fun_loc_id(const drv_fun_t *fun)
 {
 	return fun->loc_id;

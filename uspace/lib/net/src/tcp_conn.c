@@ -27,13 +27,19 @@ static size_t ring_free(const tcp_ring_t *r)
 	return r->cap - r->len;
 }
 
-/** Appends up to @a len bytes; how many fit. */
+/** Appends up to @a len bytes; how many fit. Two copies at most: up to the
+ *  end of the storage, then from its start (a per-byte loop with a modulo
+ *  cost a division per byte, most of the stack's time per segment). */
 static size_t ring_put(tcp_ring_t *r, const uint8_t *src, size_t len)
 {
 	if (len > ring_free(r))
 		len = ring_free(r);
-	for (size_t i = 0; i < len; i++)
-		r->data[(r->head + r->len + i) % r->cap] = src[i];
+	if (len == 0)
+		return 0; /* also a freed ring (cap 0) */
+	size_t tail = (r->head + r->len) % r->cap;
+	size_t first = r->cap - tail < len ? r->cap - tail : len;
+	memcpy(r->data + tail, src, first);
+	memcpy(r->data, src + first, len - first);
 	r->len += len;
 	return len;
 }
@@ -41,8 +47,12 @@ static size_t ring_put(tcp_ring_t *r, const uint8_t *src, size_t len)
 /** Copies @a len bytes from offset @a off without taking them. */
 static void ring_peek(const tcp_ring_t *r, size_t off, uint8_t *dst, size_t len)
 {
-	for (size_t i = 0; i < len; i++)
-		dst[i] = r->data[(r->head + off + i) % r->cap];
+	if (len == 0)
+		return;
+	size_t start = (r->head + off) % r->cap;
+	size_t first = r->cap - start < len ? r->cap - start : len;
+	memcpy(dst, r->data + start, first);
+	memcpy(dst + first, r->data, len - first);
 }
 
 static void ring_drop(tcp_ring_t *r, size_t len)
@@ -90,6 +100,10 @@ static void emit(
 	seg.wnd = rcv_window(c);
 	c->wnd_advertised = seg.wnd;
 	c->ack_now = false;
+	if (seg.flags & TCP_ACK) {
+		c->ack_pending = 0; /* this one acknowledges them */
+		c->ack_deadline = 0;
+	}
 	c->output(c, &seg);
 }
 
@@ -361,7 +375,10 @@ static void cwnd_on_ack(tcp_conn_t *c, uint32_t acked, uint32_t ack, uint64_t no
 		return;
 	}
 	if (c->cwnd < c->ssthresh) {
-		c->cwnd += acked < c->mss ? acked : c->mss;
+		/* RFC 3465 (L = 2 MSS): an ACK of two segments, as a delayed
+		 * one is, grows the window by both. */
+		uint32_t limit = 2u * c->mss;
+		c->cwnd += acked < limit ? acked : limit;
 		return;
 	}
 	c->bytes_acked += acked;
@@ -513,6 +530,17 @@ static void take_fin(tcp_conn_t *c, uint64_t now_ms)
 		enter_time_wait(c, now_ms);
 }
 
+/** An in-order segment: the second one not yet acknowledged is answered
+ *  at once, a first one within TCP_DELACK_MS (the ACK of the data we send
+ *  meanwhile carries it). */
+static void delay_ack(tcp_conn_t *c, uint64_t now_ms)
+{
+	if (++c->ack_pending >= 2)
+		c->ack_now = true;
+	else if (c->ack_deadline == 0)
+		c->ack_deadline = now_ms + TCP_DELACK_MS;
+}
+
 /** Payload and FIN of an acceptable segment, trimmed to the window. */
 static net_drop_t input_text(tcp_conn_t *c, const tcp_seg_t *seg, uint64_t now_ms)
 {
@@ -545,7 +573,12 @@ static net_drop_t input_text(tcp_conn_t *c, const tcp_seg_t *seg, uint64_t now_m
 	}
 	if (len == 0 && !fin)
 		return NET_DROP_NONE;
-	c->ack_now = true;
+	if (c->delayed_ack && seq == c->rcv_nxt && c->ooo_count == 0 && !fin) {
+		delay_ack(c, now_ms);
+		deliver(c, data, len, fin, now_ms);
+		return NET_DROP_NONE;
+	}
+	c->ack_now = true; /* out of order, filling a hole, or a FIN: at once */
 	if (seq == c->rcv_nxt) {
 		deliver(c, data, len, fin, now_ms);
 		return NET_DROP_NONE;
@@ -807,6 +840,11 @@ static void rtx_timeout(tcp_conn_t *c, uint64_t now_ms)
 
 void tcp_conn_tick(tcp_conn_t *c, uint64_t now_ms)
 {
+	if (c->ack_deadline != 0 && now_ms >= c->ack_deadline) {
+		c->ack_deadline = 0;
+		if (synchronised_state(c) && c->state != TCP_TIME_WAIT)
+			emit(c, c->snd_nxt, TCP_ACK, NULL, 0); /* the delayed ACK */
+	}
 	if (c->wait_deadline != 0 && now_ms >= c->wait_deadline) {
 		/* TIME_WAIT's 2 MSL, or FIN_WAIT_2's limit, are over. */
 		set_closed(c, EOK);
@@ -818,12 +856,18 @@ void tcp_conn_tick(tcp_conn_t *c, uint64_t now_ms)
 		timer_arm(c, now_ms); /* the persist timer */
 }
 
-uint64_t tcp_conn_deadline(const tcp_conn_t *c)
+/** The earlier of two deadlines, 0 meaning none. */
+static uint64_t deadline_min(uint64_t a, uint64_t b)
 {
-	uint64_t a = c->rtx_deadline, b = c->wait_deadline;
 	if (a == 0)
 		return b;
 	if (b == 0)
 		return a;
 	return a < b ? a : b;
+}
+
+uint64_t tcp_conn_deadline(const tcp_conn_t *c)
+{
+	return deadline_min(
+	    deadline_min(c->rtx_deadline, c->wait_deadline), c->ack_deadline);
 }

@@ -9,7 +9,10 @@
  *
  * What it implements: the handshake (active, passive, simultaneous), data
  * in both directions with a sliding window (send limited by the peer's
- * window and cwnd, receive window = free receive buffer), retransmission
+ * window and cwnd, receive window = free receive buffer), delayed ACKs
+ * when the owner sets delayed_ack (RFC 1122 4.2.3.2, RFC 5681 4.2: every
+ * second in-order segment, else after TCP_DELACK_MS; at once out of order,
+ * filling a hole, a FIN), retransmission
  * with an RTO measured as RFC 6298 says (Karn's rule, exponential back-off,
  * give-up after TCP_MAX_RETRIES with ETIMEOUT), congestion control as RFC
  * 5681 (slow start, congestion avoidance, fast retransmit after three
@@ -50,6 +53,7 @@
 #define TCP_TIME_WAIT_MS   (2 * TCP_MSL_MS)
 #define TCP_FIN_WAIT2_MS   60000
 #define TCP_OOO_MAX	   32 /* out-of-order segments kept */
+#define TCP_DELACK_MS	   40 /* an in-order segment alone waits this for its ACK */
 #define TCP_BUF_DEFAULT	   65535
 
 typedef enum {
@@ -138,6 +142,9 @@ typedef struct tcp_conn {
 	tcp_ooo_t ooo[TCP_OOO_MAX];
 	size_t ooo_count;
 	bool ack_now;
+	bool delayed_ack;      /* the owner's choice (off after init): delay ACKs */
+	unsigned ack_pending;  /* in-order segments not acknowledged yet */
+	uint64_t ack_deadline; /* the delayed ACK is due; 0: none owed */
 	uint16_t wnd_advertised;
 
 	/* RFC 6298, in microseconds. */

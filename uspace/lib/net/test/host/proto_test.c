@@ -48,6 +48,31 @@ HOST_TEST(checksum_matches_rfc1071_example)
 	    net_cksum_fold(net_cksum_add(0, d, 8)));
 }
 
+/** The checksum word by word, as RFC 1071 defines it. */
+static uint16_t cksum_by_words(const uint8_t *p, size_t len)
+{
+	uint64_t acc = 0;
+	for (size_t i = 0; i < len; i += 2)
+		acc += (uint32_t) ((p[i] << 8) | (i + 1 < len ? p[i + 1] : 0));
+	while (acc >> 16)
+		acc = (acc & 0xffff) + (acc >> 16);
+	return (uint16_t) ~acc;
+}
+
+HOST_TEST(checksum_of_any_length_and_alignment_matches_the_word_sum)
+{
+	static uint8_t buf[1600 + 8];
+	srand(25);
+	for (unsigned round = 0; round < 2000; round++) {
+		size_t len = (size_t) rand() % 1601, off = (size_t) rand() % 8;
+		uint8_t fill = round % 3 == 0 ? 0xff : 0;
+		for (size_t i = 0; i < len; i++)
+			buf[off + i] = round % 3 == 2 ? (uint8_t) rand() : fill;
+		CHECK_EQ(net_cksum_fold(net_cksum_add(0, buf + off, len)),
+		    cksum_by_words(buf + off, len));
+	}
+}
+
 HOST_TEST(ethernet_frames_pad_to_60_and_short_ones_are_dropped)
 {
 	uint8_t buf[ETH_MAX_FRAME];

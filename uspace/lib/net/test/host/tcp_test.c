@@ -247,6 +247,47 @@ HOST_TEST(a_lost_segment_is_sent_again_after_the_rto_which_backs_off)
 	pair_fini(&p);
 }
 
+HOST_TEST(delayed_acks_answer_every_second_segment_or_after_40_ms)
+{
+	pair_t p;
+	established(&p, 65535);
+	p.b.delayed_ack = true;
+	uint8_t d[3 * TCP_MSS_MAX];
+	fill(d, sizeof(d), 7);
+	size_t done;
+	/* One segment alone: no ACK yet, one after TCP_DELACK_MS. */
+	CHECK_EQ(tcp_conn_send(&p.a, d, TCP_MSS_MAX, &done, p.now), EOK);
+	CHECK_EQ(link_deliver(&p, &p.to_b, 0, &p.b), NET_DROP_NONE);
+	CHECK_EQ(p.to_a.n, 0);
+	CHECK_EQ(tcp_conn_deadline(&p.b), p.now + TCP_DELACK_MS);
+	tcp_conn_tick(&p.b, p.now + TCP_DELACK_MS - 1);
+	CHECK_EQ(p.to_a.n, 0);
+	tcp_conn_tick(&p.b, p.now + TCP_DELACK_MS);
+	CHECK_EQ(p.to_a.n, 1);
+	CHECK_EQ(link_peek(&p.to_a, 0).ack, p.a.snd_nxt);
+	CHECK_EQ(tcp_conn_deadline(&p.b), 0);
+	pump(&p);
+	/* Two in a row: one ACK for both, at once. */
+	CHECK_EQ(tcp_conn_send(&p.a, d, 2 * TCP_MSS_MAX, &done, p.now), EOK);
+	CHECK_EQ(p.to_b.n, 2);
+	CHECK_EQ(link_deliver(&p, &p.to_b, 0, &p.b), NET_DROP_NONE);
+	CHECK_EQ(p.to_a.n, 0);
+	CHECK_EQ(link_deliver(&p, &p.to_b, 0, &p.b), NET_DROP_NONE);
+	CHECK_EQ(p.to_a.n, 1);
+	CHECK_EQ(link_peek(&p.to_a, 0).ack, p.a.snd_nxt);
+	pump(&p);
+	/* Out of order: acknowledged at once (a duplicate ACK for fast
+	 * retransmit), and so is the segment that fills the hole. */
+	CHECK_EQ(tcp_conn_send(&p.a, d, 2 * TCP_MSS_MAX, &done, p.now), EOK);
+	CHECK_EQ(link_deliver(&p, &p.to_b, 1, &p.b), NET_DROP_NONE);
+	CHECK_EQ(p.to_a.n, 1);
+	CHECK_EQ(link_deliver(&p, &p.to_b, 0, &p.b), NET_DROP_NONE);
+	CHECK_EQ(p.to_a.n, 2);
+	CHECK_EQ(link_peek(&p.to_a, 1).ack, p.a.snd_nxt);
+	CHECK_EQ(tcp_conn_readable(&p.b), 5 * (size_t) TCP_MSS_MAX);
+	pair_fini(&p);
+}
+
 HOST_TEST(a_peek_copies_the_stream_s_front_and_leaves_it)
 {
 	pair_t p;
