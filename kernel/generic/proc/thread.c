@@ -237,9 +237,16 @@ void thread_detach(thread_t *t)
 		thread_destroy(t);
 }
 
+/** With nothing else queued here, a yield is one turn of a wait for
+ *  another CPU's work (a flag it sets, a thread it wakes): the pause hint
+ *  tells the processor so, as every spin loop here does. An emulator that
+ *  runs the CPUs in turn on one host thread (QEMU under -icount) gives the
+ *  other CPUs their turn only at such a hint or a halt; without it a
+ *  yielding CPU kept the one that would end its wait from running at all. */
 void thread_yield(void)
 {
 	bool ints = irq_save();
+	cpu_relax();
 	schedule();
 	irq_restore(ints);
 }
