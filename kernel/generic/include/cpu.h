@@ -46,6 +46,10 @@ typedef struct cpu {
 	uint64_t ipis;	     /* inter-processor interrupts received */
 	uint64_t context_switches;
 	uint64_t steals; /* threads taken off another CPU's queue */
+	/* Ticks taken since the CPU started: written by the CPU alone at each
+	 * tick, read racily (one aligned word) by whoever queues a thread here
+	 * and by stealers, to tell how long a queued thread has waited. */
+	uint64_t ticks;
 	uint64_t idle_ticks;
 	uint64_t busy_ticks;
 #ifdef CONFIG_LOCKDEP

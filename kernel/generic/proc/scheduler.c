@@ -15,13 +15,27 @@
  *   thread's context is saved (!on_cpu) and its FPU state is not live in
  *   that CPU's registers (cpu->fpu_owner; written by that CPU only, and
  *   never set to a queued thread). So N runnable threads spread over N CPUs.
+ *   Which threads may be taken (steal_may_split):
+ *   - a thread that chose its CPUs (affinity_set), or its task's only
+ *     thread: at once;
+ *   - any other thread of a task (the async framework's runners, a task's
+ *     workers): only once it has waited on its queue, READY and not run,
+ *     for at least one whole tick (its home's tick count moved on by
+ *     STEAL_WAIT_TICKS since it was queued: thread->queued_tick). Threads
+ *     of one task that wake each other (IPC, futexes) run within a tick of
+ *     their wake-up unless their CPU is overloaded, so they stay together
+ *     and their wake-ups stay on one CPU; threads that compete for a CPU
+ *     wait whole slices and spread. (Taking every thread at once scattered
+ *     an async server's runners, whose every wake-up then crossed CPUs:
+ *     asynctest on four CPUs took 117 s instead of 24 s.)
  * Tasks are also spread over the CPUs when they are made (task.c). An
  * address space loaded on several CPUs gets its unmaps shot down there
  * (as->active_cpus, mm/tlb.c). Kernel threads stay where they were placed.
  *
  * Locks: cpu->rq_lock guards that CPU's rq[], ready_mask and ready_count,
- * the state change of a thread to READY and the home of a thread queued
- * there; no CPU holds two run-queue locks at once; it is a leaf (taken last, under
+ * the state change of a thread to READY, the home and queued_tick of a
+ * thread queued there; no CPU holds two run-queue locks at once (a stealer
+ * takes only its victim's); it is a leaf (taken last, under
  * wait queue and IPC locks). need_resched, current, prev, idle and the
  * statistics belong to the CPU itself (interrupts off). A wake-up from
  * another CPU queues the thread there and sends IPI_RESCHEDULE when the
@@ -64,9 +78,15 @@ void scheduler_cpu_init(cpu_t *cpu)
 	spinlock_init(&cpu->timeout_lock, "timeouts", LOCK_CLASS_TIMEOUTS);
 }
 
+/* How far the home CPU's tick count must move on while a thread of a
+ * task that did not choose its CPUs waits queued before another CPU may
+ * take it: two counts, so at least one whole tick passed. */
+#define STEAL_WAIT_TICKS 2
+
 /** cpu->rq_lock held. */
 static void rq_push(cpu_t *cpu, thread_t *t)
 {
+	t->queued_tick = __atomic_load_n(&cpu->ticks, __ATOMIC_RELAXED);
 	list_append(&t->rq_link, &cpu->rq[t->priority]);
 	cpu->ready_mask |= 1u << t->priority;
 	cpu->ready_count++;
@@ -86,22 +106,25 @@ static thread_t *rq_pop(cpu_t *cpu)
 	return list_get_instance(l, thread_t, rq_link);
 }
 
-/** Whether @a t may leave its task's other threads: it is its task's only
- *  thread, or it chose its CPUs itself. The threads of a task that did not
- *  (the async framework's runners) stay together on one CPU: split, their
- *  wake-ups of each other cross CPUs (docs/kernel.md, "Not yet").
- *  Racy read of the count: a wrong answer only delays or allows one steal. */
-static bool steal_may_split(const thread_t *t)
+/** Whether @a t, queued on @a victim (its rq_lock held), may leave its
+ *  task's other threads: it chose its CPUs itself, it is its task's only
+ *  thread, or it has waited queued for a whole tick (the rules at the top
+ *  of this file). Racy reads of the thread count and of victim's ticks: a
+ *  wrong answer only delays or allows one steal. */
+static bool steal_may_split(const cpu_t *victim, const thread_t *t)
 {
-	return t->affinity_set || t->task->thread_count == 1;
+	if (t->affinity_set || t->task->thread_count == 1)
+		return true;
+	uint64_t now = __atomic_load_n(&victim->ticks, __ATOMIC_RELAXED);
+	return now - t->queued_tick >= STEAL_WAIT_TICKS;
 }
 
 /** Whether CPU @a me may take @a t off @a victim's queue (victim->rq_lock
- *  held): allowed there, its context saved, its FPU state not in victim's
- *  registers. */
+ *  held): allowed there, free to leave its task's other threads, its
+ *  context saved, its FPU state not in victim's registers. */
 static bool steal_allowed(const cpu_t *victim, const thread_t *t, const cpu_t *me)
 {
-	return (t->affinity & (1ull << me->id)) != 0 && steal_may_split(t) &&
+	return (t->affinity & (1ull << me->id)) != 0 && steal_may_split(victim, t) &&
 	    !__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE) && victim->fpu_owner != t;
 }
 
@@ -341,6 +364,7 @@ void scheduler_tick(bool user)
 	if (t == NULL)
 		return;
 	thread_charge_tick(t, user);
+	__atomic_store_n(&cpu->ticks, cpu->ticks + 1, __ATOMIC_RELAXED);
 	if (t == cpu->idle) {
 		cpu->idle_ticks++;
 		if (cpu_count > 1 && steal_candidate_exists(cpu))

@@ -4,10 +4,11 @@
  * area unmapped, shrunk or made read-only on one CPU must fault at once for
  * a thread of the same task on another (the TLB shoot-down); a task killed
  * while its threads run on every CPU leaves the kernel's counts as they
- * were; runnable threads that allow every CPU spread over them and keep
- * their FPU state; a debug stop holds threads running on every CPU. They
- * hold on any number of CPUs (with one, every thread shares it);
- * waits are bounded only against a hang, far beyond any stall of the host.
+ * were; runnable threads that allow every CPU, or never chose their CPUs,
+ * spread over them and keep their FPU state; a debug stop holds threads
+ * running on every CPU. They hold on any number of CPUs (with one, every
+ * thread shares it); waits are bounded only against a hang, far beyond any
+ * stall of the host.
  */
 #include "utest.h"
 #include <as.h>
@@ -407,6 +408,77 @@ void test_runnable_threads_spread_over_every_cpu(void)
 	EXPECT((balance_ran_on & all) == all, "ran on CPUs %#llx of %#llx",
 	    (unsigned long long) balance_ran_on, (unsigned long long) all);
 	EXPECT(balance_bad_fpu == 0, "xmm6 lost %u times", balance_bad_fpu);
+	CHECK(ended);
+}
+
+/*
+ * Load balancing of threads that never choose their CPUs: N busy threads of
+ * one task (N CPUs) start beside their creator, and work stealing, which
+ * takes such a thread only once it has waited queued for a whole tick,
+ * spreads them until each CPU runs one of them: at some moment the CPUs
+ * they last reported are N distinct ones. Each keeps its FPU state where it
+ * is moved to. Only the end state is asserted, within a bound far beyond
+ * any stall of the host.
+ */
+#define UNPINNED_NOWHERE 0xffffffffu
+static volatile unsigned unpinned_where[64]; /* CPU each thread last ran on */
+static volatile unsigned unpinned_stop, unpinned_bad_fpu, unpinned_done;
+
+static void unpinned_thread(void *arg)
+{
+	unsigned i = (unsigned) (uintptr_t) arg;
+	for (uint64_t round = 1; !unpinned_stop; round++) {
+		uint64_t value = ((uint64_t) (i + 1) << 40) + round;
+		if (xmm6_over_a_spin(value, 20000) != value)
+			__atomic_add_fetch(&unpinned_bad_fpu, 1, __ATOMIC_RELAXED);
+		unsigned cpu, count;
+		if (cpu_info(&cpu, &count) == EOK)
+			unpinned_where[i] = cpu;
+	}
+	__atomic_add_fetch(&unpinned_done, 1, __ATOMIC_RELEASE);
+}
+
+/** Whether the @a n threads last ran on @a n distinct CPUs. */
+static bool unpinned_on_distinct_cpus(unsigned n)
+{
+	uint64_t seen = 0;
+	for (unsigned i = 0; i < n; i++) {
+		unsigned cpu = unpinned_where[i];
+		if (cpu >= 64)
+			return false;
+		seen |= 1ull << cpu;
+	}
+	return (unsigned) __builtin_popcountll(seen) == n;
+}
+
+void test_threads_of_one_task_spread_without_affinity(void)
+{
+	unsigned n = cpus_running();
+	if (n > 64)
+		n = 64;
+	unpinned_stop = 0;
+	unpinned_bad_fpu = 0;
+	unpinned_done = 0;
+	for (unsigned i = 0; i < n; i++)
+		unpinned_where[i] = UNPINNED_NOWHERE;
+	for (unsigned i = 0; i < n; i++) {
+		CHECK_RC(thread_create(unpinned_thread, (void *) (uintptr_t) i, "unpinned", NULL),
+		    EOK);
+	}
+	uint64_t start = clock_ns();
+	bool spread = false;
+	while (!spread && clock_ns() - start < HANG_LIMIT_NS) {
+		DISCARD(woken, thread_sleep(10 * MS));
+		spread = unpinned_on_distinct_cpus(n);
+	}
+	unpinned_stop = 1;
+	bool ended = wait_for(&unpinned_done, n);
+	if (!spread) {
+		for (unsigned i = 0; i < n; i++)
+			printf("utest: unpinned thread %u last ran on CPU %u\n", i, unpinned_where[i]);
+	}
+	EXPECT(spread, "%u threads never ran on %u distinct CPUs at once", n, n);
+	EXPECT(unpinned_bad_fpu == 0, "xmm6 lost %u times", unpinned_bad_fpu);
 	CHECK(ended);
 }
 

@@ -694,6 +694,8 @@ int main(int argc, char **argv)
 	    test_task_end_is_seen_after_its_threads_are_gone);
 	test_run("runnable_threads_spread_over_every_cpu",
 	    test_runnable_threads_spread_over_every_cpu);
+	test_run("threads_of_one_task_spread_without_affinity",
+	    test_threads_of_one_task_spread_without_affinity);
 	test_run("debug_stop_holds_threads_on_every_cpu",
 	    test_debug_stop_holds_threads_on_every_cpu);
 	test_run("user_space_cannot_send_ipis_or_reach_the_apics",

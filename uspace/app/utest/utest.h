@@ -49,6 +49,7 @@ void test_unmap_is_shot_down_on_another_cpu(void);
 void test_task_killed_on_every_cpu_leaves_no_leak(void);
 void test_task_end_is_seen_after_its_threads_are_gone(void);
 void test_runnable_threads_spread_over_every_cpu(void);
+void test_threads_of_one_task_spread_without_affinity(void);
 void test_debug_stop_holds_threads_on_every_cpu(void);
 /** Child mode `--shootdown MODE` (destroy, shrink, protect): must die of a
  *  page fault; status 7 when a stale mapping was used. */

@@ -58,7 +58,7 @@ typedef struct thread {
 	 * CPU that steals it under the old home's rq_lock (scheduler.c). */
 	struct cpu *cpu;
 	uint64_t affinity; /* bit n: it may run on CPU n */
-	bool affinity_set; /* by the thread itself: it may be stolen (scheduler.c) */
+	bool affinity_set; /* chosen by the thread itself (steal rules: scheduler.c) */
 	/* Its context is live on a CPU: set when it is switched to, cleared
 	 * once the switch away from it has saved its context (finish_switch).
 	 * No other CPU may run it meanwhile. */
@@ -66,6 +66,10 @@ typedef struct thread {
 	int priority;
 	unsigned slice_left; /* ticks until preemption */
 	link_t rq_link;	     /* run queue */
+	/* Its home's tick count when it was last queued (written and read
+	 * under the home's rq_lock): how long it has waited there, which
+	 * decides whether another CPU may take it (scheduler.c). */
+	uint64_t queued_tick;
 
 	/* Sleeping: set while BLOCKED on a wait queue. */
 	link_t wait_link;
