@@ -462,7 +462,8 @@ void test_threads_of_one_task_spread_without_affinity(void)
 	for (unsigned i = 0; i < n; i++)
 		unpinned_where[i] = UNPINNED_NOWHERE;
 	for (unsigned i = 0; i < n; i++) {
-		CHECK_RC(thread_create(unpinned_thread, (void *) (uintptr_t) i, "unpinned", NULL),
+		CHECK_RC(thread_create(
+			     unpinned_thread, (void *) (uintptr_t) i, "unpinned", NULL),
 		    EOK);
 	}
 	uint64_t start = clock_ns();
@@ -475,7 +476,8 @@ void test_threads_of_one_task_spread_without_affinity(void)
 	bool ended = wait_for(&unpinned_done, n);
 	if (!spread) {
 		for (unsigned i = 0; i < n; i++)
-			printf("utest: unpinned thread %u last ran on CPU %u\n", i, unpinned_where[i]);
+			printf("utest: unpinned thread %u last ran on CPU %u\n", i,
+			    unpinned_where[i]);
 	}
 	EXPECT(spread, "%u threads never ran on %u distinct CPUs at once", n, n);
 	EXPECT(unpinned_bad_fpu == 0, "xmm6 lost %u times", unpinned_bad_fpu);

@@ -23,8 +23,8 @@ typedef futex_mutex_t libc_lock_t;
 static inline void libc_lock(libc_lock_t *lock)
 {
 	uint32_t unlocked = 0;
-	if (__builtin_expect(!__atomic_compare_exchange_n(&lock->state, &unlocked, 1, false,
-				 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED),
+	if (__builtin_expect(!__atomic_compare_exchange_n(&lock->state, &unlocked, 1,
+				 false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED),
 		0))
 		futex_mutex_lock(lock);
 }
