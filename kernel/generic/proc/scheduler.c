@@ -19,15 +19,21 @@
  *   - a thread that chose its CPUs (affinity_set), or its task's only
  *     thread: at once;
  *   - any other thread of a task (the async framework's runners, a task's
- *     workers): only once it has waited on its queue, READY and not run,
- *     for at least one whole tick (its home's tick count moved on by
- *     STEAL_WAIT_TICKS since it was queued: thread->queued_tick). Threads
- *     of one task that wake each other (IPC, futexes) run within a tick of
- *     their wake-up unless their CPU is overloaded, so they stay together
- *     and their wake-ups stay on one CPU; threads that compete for a CPU
- *     wait whole slices and spread. (Taking every thread at once scattered
- *     an async server's runners, whose every wake-up then crossed CPUs:
- *     asynctest on four CPUs took 117 s instead of 24 s.)
+ *     workers): only once its home CPU has taken a tick while it waited on
+ *     the queue, READY and not run (the home's tick count moved on by
+ *     STEAL_WAIT_TICKS since it was queued: thread->queued_tick), so the
+ *     tick found the CPU busy with another thread while this one was
+ *     ready. Threads of one task that wake each other (IPC, futexes) run
+ *     within microseconds of their wake-up unless their CPU is overloaded,
+ *     so they seldom wait across a tick: they stay together and their
+ *     wake-ups stay on one CPU; threads that compete for a CPU wait whole
+ *     slices and spread. (Taking every thread at once scattered an async
+ *     server's runners, whose every wake-up then crossed CPUs: asynctest on
+ *     four CPUs took 117 s instead of 24 s.) Not a whole tick: a thread
+ *     behind one other busy thread waits one slice (THREAD_SLICE_TICKS,
+ *     2) and is popped at the very tick that would make it two, so two
+ *     busy threads on a CPU beside an idle one were split only by chance
+ *     (seconds).
  * Tasks are also spread over the CPUs when they are made (task.c). An
  * address space loaded on several CPUs gets its unmaps shot down there
  * (as->active_cpus, mm/tlb.c). Kernel threads stay where they were placed.
@@ -80,8 +86,8 @@ void scheduler_cpu_init(cpu_t *cpu)
 
 /* How far the home CPU's tick count must move on while a thread of a
  * task that did not choose its CPUs waits queued before another CPU may
- * take it: two counts, so at least one whole tick passed. */
-#define STEAL_WAIT_TICKS 2
+ * take it: one tick that found it passed over. */
+#define STEAL_WAIT_TICKS 1
 
 /** cpu->rq_lock held. */
 static void rq_push(cpu_t *cpu, thread_t *t)
@@ -108,7 +114,7 @@ static thread_t *rq_pop(cpu_t *cpu)
 
 /** Whether @a t, queued on @a victim (its rq_lock held), may leave its
  *  task's other threads: it chose its CPUs itself, it is its task's only
- *  thread, or it has waited queued for a whole tick (the rules at the top
+ *  thread, or it waited queued across a tick of its home (the rules at the top
  *  of this file). Racy reads of the thread count and of victim's ticks: a
  *  wrong answer only delays or allows one steal. */
 static bool steal_may_split(const cpu_t *victim, const thread_t *t)

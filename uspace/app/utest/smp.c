@@ -414,7 +414,7 @@ void test_runnable_threads_spread_over_every_cpu(void)
 /*
  * Load balancing of threads that never choose their CPUs: N busy threads of
  * one task (N CPUs) start beside their creator, and work stealing, which
- * takes such a thread only once it has waited queued for a whole tick,
+ * takes such a thread only once it has waited queued across a tick,
  * spreads them until each CPU runs one of them: at some moment the CPUs
  * they last reported are N distinct ones. Each keeps its FPU state where it
  * is moved to. Only the end state is asserted, within a bound far beyond
@@ -429,7 +429,7 @@ static void unpinned_thread(void *arg)
 	unsigned i = (unsigned) (uintptr_t) arg;
 	for (uint64_t round = 1; !unpinned_stop; round++) {
 		uint64_t value = ((uint64_t) (i + 1) << 40) + round;
-		if (xmm6_over_a_spin(value, 20000) != value)
+		if (xmm6_over_a_spin(value, 2000) != value)
 			__atomic_add_fetch(&unpinned_bad_fpu, 1, __ATOMIC_RELAXED);
 		unsigned cpu, count;
 		if (cpu_info(&cpu, &count) == EOK)

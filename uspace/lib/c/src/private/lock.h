@@ -5,8 +5,9 @@
  * lock taken sleeps in the kernel until the holder lets go, instead of
  * yielding in a loop: a yielding waiter kept its CPU busy, and on a host
  * that runs the CPUs as threads of its own it took the time the holder's
- * CPU needed to finish (asynctest's malloc_stress on four CPUs took 19-31 s
- * instead of 1-4 s once its two runners ran in parallel).
+ * CPU needed to finish (asynctest's malloc_stress on four CPUs took 79-87 s
+ * once its two runners ran in parallel, 17-18 s with this mutex, 1-4 s on
+ * one CPU; docs/kernel.md).
  */
 #ifndef LIBC_PRIVATE_LOCK_H
 #define LIBC_PRIVATE_LOCK_H
