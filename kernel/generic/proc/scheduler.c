@@ -27,9 +27,8 @@
  *     within microseconds of their wake-up unless their CPU is overloaded,
  *     so they seldom wait across a tick: they stay together and their
  *     wake-ups stay on one CPU; threads that compete for a CPU wait whole
- *     slices and spread. (Taking every thread at once scattered an async
- *     server's runners, whose every wake-up then crossed CPUs: asynctest on
- *     four CPUs took 117 s instead of 24 s.) Not a whole tick: a thread
+ *     slices and spread. (Taking every thread at once was tried: asynctest
+ *     on four CPUs took 117 s instead of 24 s.) Not a whole tick: a thread
  *     behind one other busy thread waits one slice (THREAD_SLICE_TICKS,
  *     2) and is popped at the very tick that would make it two, so two
  *     busy threads on a CPU beside an idle one were split only by chance

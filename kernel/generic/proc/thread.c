@@ -237,9 +237,9 @@ void thread_detach(thread_t *t)
 		thread_destroy(t);
 }
 
-/** With nothing else queued here, a yield is one turn of a wait for
- *  another CPU's work (a flag it sets, a thread it wakes): the pause hint
- *  tells the processor so, as every spin loop here does. An emulator that
+/** A yield is one turn of a wait, often for another CPU's work (a flag it
+ *  sets, a lock it holds): the pause hint tells the processor so, as every
+ *  spin loop here does. An emulator that
  *  runs the CPUs in turn on one host thread (QEMU under -icount) gives the
  *  other CPUs their turn only at such a hint or a halt; without it a
  *  yielding CPU kept the one that would end its wait from running at all. */
