@@ -39,6 +39,11 @@
 			    * the area holds the connection alone and hangs
 			    * it up when it ends */
 
+#define AS_PAGER_WRITEBACK \
+	0x4 /* shared writable: pages written in the area go
+			    * back to the pager (IPC_M_PAGE_OUT) on
+			    * SYS_AS_AREA_SYNC, munmap and the area's end */
+
 /** The pager of a new area (SYS_AS_AREA_CREATE_PAGER). */
 typedef struct {
 	uint64_t phone;	 /* cap_handle_t of the pager connection (not TO_ME) */

@@ -673,6 +673,22 @@ errno_t ipc_call_kernel_wait(phone_t *phone, call_t *call, ipc_data_t *answer)
 	return EOK;
 }
 
+bool ipc_call_kernel_post(phone_t *phone, call_t *call)
+{
+	spinlock_lock(&phone->lock);
+	answerbox_t *callee = phone->state == PHONE_CONNECTED ? phone->callee : NULL;
+	if (callee != NULL)
+		task_get(callee->task);
+	call->request_label = phone->label;
+	spinlock_unlock(&phone->lock);
+	bool sent = callee != NULL && call_enqueue_request(callee, call);
+	if (!sent)
+		kobject_put(&call->kobj);
+	if (callee != NULL)
+		task_put(callee->task);
+	return sent;
+}
+
 errno_t ipc_answer_wait(cap_handle_t call_h, ipc_data_t *answer, uint64_t timeout_ns,
     unsigned flags, ipc_event_t *ev)
 {

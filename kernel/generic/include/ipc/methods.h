@@ -51,6 +51,7 @@ extern const ipc_method_ops_t ipc_m_share_in_ops;
 extern const ipc_method_ops_t ipc_m_state_change_authorize_ops;
 extern const ipc_method_ops_t ipc_m_exception_ops;
 extern const ipc_method_ops_t ipc_m_page_in_ops;
+extern const ipc_method_ops_t ipc_m_page_out_ops;
 
 /* Shared by the methods that hand a new phone to the receiver
  * (CONNECT_TO_ME, CONNECTION_CLONE): install it in the receiver's table as
