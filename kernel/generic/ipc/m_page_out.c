@@ -13,18 +13,9 @@
  * The call owns its frame (call->buffer, direct map), freed with the call.
  */
 #include <ipc/methods.h>
-#include <arch/mm.h>
-#include <mm/frame.h>
-
-static void po_cleanup(call_t *call)
-{
-	if (call->buffer != NULL)
-		frame_free(virt_to_phys(call->buffer));
-	call->buffer = NULL;
-}
 
 const ipc_method_ops_t ipc_m_page_out_ops = {
-    .cleanup = po_cleanup,
+    .cleanup = call_frame_cleanup,
     .forwardable = true,
     .sendable = false,
 };
