@@ -563,7 +563,7 @@ errno_t as_page_fault(as_t *as, uintptr_t addr, int access)
 		unsigned flags = page_flags(area);
 		/* A clean page of a write-back pager stays read-only: its first
 		 * write comes back here and marks it dirty. */
-		if (rc == EOK && (flags & PAGE_WRITE) &&
+		if (rc == EOK && (flags & PAGE_WRITE) && pager_writeback(area->obj) &&
 		    !pager_page_access(area->obj, index, access))
 			flags &= ~PAGE_WRITE;
 		if (rc == EOK)

@@ -59,11 +59,6 @@ void pager_release(mem_pager_t *pager)
 	kfree(pager);
 }
 
-bool pager_writeback(const mem_object_t *obj)
-{
-	return obj->pager != NULL && obj->pager->dirty != NULL;
-}
-
 /** Sets (@a set) or clears the dirty mark of page @a index of write-back
  *  @a obj; whether it was set. */
 static bool dirty_mark(mem_object_t *obj, size_t index, bool set)

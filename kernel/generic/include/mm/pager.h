@@ -42,8 +42,12 @@ typedef struct mem_pager {
  *  ENOMEM. */
 errno_t pager_object_create(struct phone *phone, uint64_t arg, uint64_t offset,
     size_t pages, bool writeback, mem_object_t **out);
-/** Whether @a obj is a write-back pager object. */
-bool pager_writeback(const mem_object_t *obj);
+/** Whether @a obj is a write-back pager object (inline: every fault of a
+ *  writable page asks). */
+static inline bool pager_writeback(const mem_object_t *obj)
+{
+	return obj->pager != NULL && obj->pager->dirty != NULL;
+}
 /**
  * Whether page @a index of @a obj, present, may be mapped writable for an
  * access of kind @a access: always for other objects; for a write-back
