@@ -592,12 +592,16 @@ errno_t as_area_object(as_t *as, uintptr_t addr, mem_object_t **obj, size_t *ind
 	return area != NULL ? EOK : ENOENT;
 }
 
-errno_t as_page_take_dirty(as_t *as, uintptr_t va, mem_object_t **obj, size_t *index)
+errno_t as_page_take_dirty(
+    as_t *as, uintptr_t va, mem_object_t **obj, size_t *index, uintptr_t *next)
 {
 	va = ALIGN_DOWN(va, PAGE_SIZE);
 	spinlock_lock(&as->lock);
 	as_area_t *area = find_area(as, va);
 	errno_t rc = area == NULL ? ENOENT : EAGAIN;
+	/* Past the rest of an area that writes nothing back. */
+	*next = area != NULL && !pager_writeback(area->obj) ? area_end(area)
+							    : va + PAGE_SIZE;
 	size_t i = area != NULL ? area->obj_offset + (va - area->base) / PAGE_SIZE : 0;
 	if (area != NULL && pager_writeback(area->obj) &&
 	    pager_page_clean(area->obj, i)) {

@@ -160,10 +160,11 @@ errno_t pager_sync(as_t *as, uintptr_t addr, size_t size)
 	    addr > USER_SPACE_END - size)
 		return EINVAL;
 	errno_t first = EOK;
-	for (uintptr_t va = addr; va < addr + size; va += PAGE_SIZE) {
+	uintptr_t next;
+	for (uintptr_t va = addr; va < addr + size; va = next) {
 		mem_object_t *obj;
 		size_t index;
-		errno_t rc = as_page_take_dirty(as, va, &obj, &index);
+		errno_t rc = as_page_take_dirty(as, va, &obj, &index, &next);
 		if (rc == ENOENT)
 			return ENOENT;
 		if (rc != EOK)

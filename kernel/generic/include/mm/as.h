@@ -127,8 +127,11 @@ errno_t as_area_object(as_t *as, uintptr_t addr, mem_object_t **obj, size_t *ind
 /** For a write-back (msync) of the page at @a va: if it lies in a
  *  write-back pager area and is dirty, clears the mark, maps the page
  *  read-only (shot down on every CPU) and gives its object (a new
- *  reference) and index: EOK. EAGAIN: nothing to write; ENOENT: no area. */
-errno_t as_page_take_dirty(as_t *as, uintptr_t va, mem_object_t **obj, size_t *index);
+ *  reference) and index: EOK. EAGAIN: nothing to write; ENOENT: no area.
+ *  *@a next: the next address worth asking (the end of an area of another
+ *  kind, else the next page). */
+errno_t as_page_take_dirty(
+    as_t *as, uintptr_t va, mem_object_t **obj, size_t *index, uintptr_t *next);
 /** At the end of @a as's task, before its phones hang up: the written
  *  pages of its write-back pager areas are sent back without waiting
  *  (pager_post_dirty). No thread of the task may run. */
