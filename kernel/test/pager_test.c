@@ -28,9 +28,10 @@ KTEST(pager_object_checks_its_offset)
 	phone_t *phone = phone_create();
 	KT_ASSERT(phone != NULL);
 	mem_object_t *obj;
-	KT_ASSERT_EQ(pager_object_create(phone, 0, 0x800, 4, &obj), EINVAL);
+	KT_ASSERT_EQ(pager_object_create(phone, 0, 0x800, 4, false, &obj), EINVAL);
 	KT_ASSERT_EQ(
-	    pager_object_create(phone, 0, UINT64_MAX & ~0xfffull, 4, &obj), EINVAL);
+	    pager_object_create(phone, 0, UINT64_MAX & ~0xfffull, 4, false, &obj),
+	    EINVAL);
 	kobject_put(&phone->kobj); /* refused: still ours */
 }
 
@@ -43,7 +44,7 @@ KTEST(pager_page_is_asked_for_then_mapped_and_freed_with_the_area)
 	phone_t *phone = phone_create();
 	KT_ASSERT(phone != NULL);
 	mem_object_t *obj;
-	KT_ASSERT_EQ(pager_object_create(phone, 7, 0x10000, 4, &obj), EOK);
+	KT_ASSERT_EQ(pager_object_create(phone, 7, 0x10000, 4, false, &obj), EOK);
 	KT_ASSERT_EQ(obj->pager->arg, 7);
 	KT_ASSERT_EQ(obj->pager->offset, 0x10000);
 	uintptr_t va = 0x1000000;

@@ -19,6 +19,12 @@
  *   answerer: EINVAL for a size other than the one asked for, EBADMEM for
  *             an unreadable address, ENOMEM; the faulting task is then
  *             killed, the reason logged.
+ * With AS_PAGER_WRITEBACK (a writable area): a clean page is mapped
+ * read-only and its first write marks it dirty; SYS_AS_AREA_SYNC, munmap,
+ * the task's end and the area's end send each dirty page back in an
+ * IPC_M_PAGE_OUT call (same request words as PAGE_IN); the pager copies the
+ * bytes with SYS_PAGER_PAGE_OUT_READ, stores them, then answers EOK or an
+ * error (the page stays dirty). See docs/kernel.md, "Write-back".
  * A pager that refuses (any error) or hangs up kills the faulting task with
  * the reason logged; a pager that never answers leaves the thread waiting
  * until the task is killed. The area holds its own reference to the pager's
@@ -38,6 +44,11 @@
 	0x2 /* the phone's handle leaves the caller's table:
 			    * the area holds the connection alone and hangs
 			    * it up when it ends */
+
+#define AS_PAGER_WRITEBACK \
+	0x4 /* shared writable: pages written in the area go
+			    * back to the pager (IPC_M_PAGE_OUT) on
+			    * SYS_AS_AREA_SYNC, munmap and the area's end */
 
 /** The pager of a new area (SYS_AS_AREA_CREATE_PAGER). */
 typedef struct {

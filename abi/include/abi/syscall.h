@@ -136,6 +136,14 @@
 /* (uintptr_t addr, size_t size) unmaps part of an area (munmap): its end,
  * its start or its middle (the area splits in two); all of it destroys it. */
 #define SYS_AS_AREA_UNMAP 72
+/* (uintptr_t addr, size_t size) writes the dirty pages of the write-back
+ * pager areas (AS_PAGER_WRITEBACK) in [addr, addr + size) back to their
+ * pagers (IPC_M_PAGE_OUT) and waits for each answer (msync). */
+#define SYS_AS_AREA_SYNC 73
+/* (cap_handle_t call, void *buf, size_t size) copies the page that a
+ * received IPC_M_PAGE_OUT call carries into buf (size: the page size the
+ * call names) before the pager answers it. */
+#define SYS_PAGER_PAGE_OUT_READ 74
 
 /* (uint64_t task id, 0: the kernel; thread_info_t *buf, size_t max) ->
  * the number of the task's threads (may exceed max: ask again with more

@@ -91,12 +91,18 @@
  *       read is refused (ENOENT) and the answer is EOK with 0. An index
  *       names a position, so a table changing between calls may show a
  *       mount twice or not at all.
- *   VFS_MMAP (fd): makes this connection (one of its own: a mapping's) the
- *       pager (abi/pager.h) of fd's file, which it opens again for itself
- *       (read-only) and keeps open until the connection ends. Its
- *       IPC_M_PAGE_IN calls are answered with the file's bytes at the
- *       offset asked, zeros past the end of the file, ERANGE for a page
- *       wholly past the end. EBADF (also opened write-only), EBUSY (the
+ *   VFS_MMAP (fd, flags): makes this connection (one of its own: a
+ *       mapping's) the pager (abi/pager.h) of fd's file, which it opens
+ *       again for itself (read-only; read-write with VFS_MMAP_WRITE) and
+ *       keeps open until the connection ends. Its IPC_M_PAGE_IN calls are
+ *       answered with the file's bytes at the offset asked, zeros past the
+ *       end of the file, ERANGE for a page wholly past the end. With
+ *       VFS_MMAP_WRITE (a shared writable mapping, AS_PAGER_WRITEBACK) its
+ *       IPC_M_PAGE_OUT calls are written to the file at the offset, the
+ *       page cut at the file's end (a mapping never grows its file), before
+ *       the answer. EBADF (also opened write-only), EPERM (VFS_MMAP_WRITE
+ *       of a descriptor not opened read-write), EROFS (read-only mount),
+ *       ENOTSUP (not a regular file), EINVAL (unknown flags), EBUSY (the
  *       connection pages a file already).
  *   IPC_M_SHARE_OUT of a read-write area of VFS_READ_SHARED_MAX bytes: the
  *       connection's read buffer, kept until the connection ends (EBUSY if
@@ -152,6 +158,9 @@ IFACE_METHOD_ENUM(VFS_CLIENT, VFS_CLIENT_METHODS, IPC_FIRST_USER_METHOD);
 /* VFS_MOUNT flags */
 #define VFS_MOUNT_RDONLY 0x1 /* writes get EROFS */
 #define VFS_MOUNT_WAIT	 0x2 /* wait until the fs type has registered */
+
+/* VFS_MMAP flags */
+#define VFS_MMAP_WRITE 0x1 /* shared writable: PAGE_OUT writes the file */
 
 typedef enum {
 	VFS_NODE_FILE = 1,

@@ -59,6 +59,8 @@ sysarg_t sys_perm_get(sysarg_t perms_out);
 sysarg_t sys_as_area_create(sysarg_t base_inout, sysarg_t size, sysarg_t flags);
 sysarg_t sys_as_area_resize(sysarg_t base, sysarg_t size);
 sysarg_t sys_as_area_unmap(sysarg_t addr, sysarg_t size);
+sysarg_t sys_as_area_sync(sysarg_t addr, sysarg_t size);
+sysarg_t sys_pager_page_out_read(sysarg_t call_h, sysarg_t buf, sysarg_t size);
 sysarg_t sys_as_area_destroy(sysarg_t base);
 sysarg_t sys_as_area_query(sysarg_t addr, sysarg_t info_out);
 sysarg_t sys_physmem_map(sysarg_t phys, sysarg_t size, sysarg_t flags, sysarg_t base_out);

@@ -521,6 +521,19 @@ void ipc_notif_detach(ipc_notif_t *notif)
 	spinlock_unlock(&box->wq.lock);
 }
 
+/** The box @a phone is connected to, its task referenced (the caller drops
+ *  it), or NULL; @a call, to be queued there, takes the phone's label. */
+static answerbox_t *phone_callee_labelled(phone_t *phone, call_t *call)
+{
+	spinlock_lock(&phone->lock);
+	answerbox_t *callee = phone->state == PHONE_CONNECTED ? phone->callee : NULL;
+	if (callee != NULL)
+		task_get(callee->task);
+	call->request_label = phone->label;
+	spinlock_unlock(&phone->lock);
+	return callee;
+}
+
 errno_t ipc_forward(
     cap_handle_t call_h, cap_handle_t phone_h, const ipc_data_t *rewrite, unsigned mode)
 {
@@ -565,12 +578,7 @@ errno_t ipc_forward(
 	}
 	self->ipc_stats.forwards++;
 
-	spinlock_lock(&phone->lock);
-	answerbox_t *callee = phone->state == PHONE_CONNECTED ? phone->callee : NULL;
-	if (callee != NULL)
-		task_get(callee->task);
-	call->request_label = phone->label;
-	spinlock_unlock(&phone->lock);
+	answerbox_t *callee = phone_callee_labelled(phone, call);
 	kobject_put(&phone->kobj);
 	IPCLOG(IPCLOG_FORWARD, call, self->id, callee ? callee->task->id : 0, phone_h, 0);
 	rc = EOK;
@@ -671,6 +679,17 @@ errno_t ipc_call_kernel_wait(phone_t *phone, call_t *call, ipc_data_t *answer)
 	*answer = call->data;
 	kobject_put(&call->kobj); /* the waiter's */
 	return EOK;
+}
+
+bool ipc_call_kernel_post(phone_t *phone, call_t *call)
+{
+	answerbox_t *callee = phone_callee_labelled(phone, call);
+	bool sent = callee != NULL && call_enqueue_request(callee, call);
+	if (!sent)
+		kobject_put(&call->kobj);
+	if (callee != NULL)
+		task_put(callee->task);
+	return sent;
 }
 
 errno_t ipc_answer_wait(cap_handle_t call_h, ipc_data_t *answer, uint64_t timeout_ns,

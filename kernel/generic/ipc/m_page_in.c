@@ -48,7 +48,7 @@ static errno_t pi_answer_preprocess(call_t *call)
 	return rc;
 }
 
-static void pi_cleanup(call_t *call)
+void call_frame_cleanup(call_t *call)
 {
 	if (call->buffer != NULL)
 		frame_free(virt_to_phys(call->buffer));
@@ -57,7 +57,7 @@ static void pi_cleanup(call_t *call)
 
 const ipc_method_ops_t ipc_m_page_in_ops = {
     .answer_preprocess = pi_answer_preprocess,
-    .cleanup = pi_cleanup,
+    .cleanup = call_frame_cleanup,
     .forwardable = true,
     .sendable = false,
 };

@@ -38,6 +38,8 @@ const ipc_method_ops_t *ipc_system_method_ops(sysarg_t method)
 		return &ipc_m_exception_ops;
 	case IPC_M_PAGE_IN:
 		return &ipc_m_page_in_ops;
+	case IPC_M_PAGE_OUT:
+		return &ipc_m_page_out_ops;
 	default:
 		return method > IPC_M_LAST_SYSTEM ? &ipc_user_method_ops
 						  : &plain_system_ops;

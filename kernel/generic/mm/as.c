@@ -11,6 +11,7 @@
 #include <mm/frame.h>
 #include <mm/kmalloc.h>
 #include <mm/page.h>
+#include <mm/pager.h>
 #include <panic.h>
 #include <string.h>
 
@@ -557,10 +558,19 @@ errno_t as_page_fault(as_t *as, uintptr_t addr, int access)
 	if (rc == EOK) {
 		uintptr_t page = ALIGN_DOWN(addr, PAGE_SIZE);
 		paddr_t pa;
-		rc = mem_object_page(
-		    area->obj, area->obj_offset + (page - area->base) / PAGE_SIZE, &pa);
+		size_t index = area->obj_offset + (page - area->base) / PAGE_SIZE;
+		rc = mem_object_page(area->obj, index, &pa);
+		unsigned flags = page_flags(area);
+		/* A clean page of a write-back pager stays read-only: its first
+		 * write comes back here and marks it dirty. */
+		if (rc == EOK && (flags & PAGE_WRITE) && pager_writeback(area->obj) &&
+		    !pager_page_access(area->obj, index, access))
+			flags &= ~PAGE_WRITE;
 		if (rc == EOK)
-			rc = page_map(as->root, page, pa, page_flags(area));
+			rc = page_map(as->root, page, pa, flags);
+		if (rc == EEXIST && access == AS_ACCESS_WRITE &&
+		    pager_writeback(area->obj))
+			rc = page_protect(as->root, page, flags); /* now dirty */
 		if (rc == EEXIST) /* mapped meanwhile or a stale TLB entry */
 			rc = EOK;
 	}
@@ -582,12 +592,68 @@ errno_t as_area_object(as_t *as, uintptr_t addr, mem_object_t **obj, size_t *ind
 	return area != NULL ? EOK : ENOENT;
 }
 
+errno_t as_page_take_dirty(
+    as_t *as, uintptr_t va, mem_object_t **obj, size_t *index, uintptr_t *next)
+{
+	va = ALIGN_DOWN(va, PAGE_SIZE);
+	spinlock_lock(&as->lock);
+	as_area_t *area = find_area(as, va);
+	errno_t rc = area == NULL ? ENOENT : EAGAIN;
+	/* Past the rest of an area that writes nothing back. */
+	*next = area != NULL && !pager_writeback(area->obj) ? area_end(area)
+							    : va + PAGE_SIZE;
+	size_t i = area != NULL ? area->obj_offset + (va - area->base) / PAGE_SIZE : 0;
+	if (area != NULL && pager_writeback(area->obj) &&
+	    pager_page_clean(area->obj, i)) {
+		/* ENOENT if it is not mapped here: nothing to protect. */
+		(void) page_protect(as->root, va, page_flags(area) & ~PAGE_WRITE);
+		mem_object_get(area->obj);
+		*obj = area->obj;
+		*index = i;
+		rc = EOK;
+	}
+	spinlock_unlock(&as->lock);
+	if (rc == EOK)
+		as_shootdown(as, va, 1); /* no CPU writes it unmarked any more */
+	return rc;
+}
+
+/** The object of the @a n-th write-back pager area of @a as (a new
+ *  reference); NULL past the last. */
+static mem_object_t *nth_writeback_object(as_t *as, size_t n)
+{
+	mem_object_t *found = NULL;
+	spinlock_lock(&as->lock);
+	list_foreach (as->areas, link, as_area_t, a) {
+		if (pager_writeback(a->obj) && n-- == 0) {
+			found = a->obj;
+			mem_object_get(found);
+			break;
+		}
+	}
+	spinlock_unlock(&as->lock);
+	return found;
+}
+
+void as_writeback_post(as_t *as)
+{
+	mem_object_t *obj;
+	for (size_t n = 0; (obj = nth_writeback_object(as, n)) != NULL; n++) {
+		pager_post_dirty(obj);
+		mem_object_put(obj);
+	}
+}
+
 errno_t as_area_share(as_t *as, uintptr_t base, mem_object_t **obj, size_t *offset,
     size_t *pages, unsigned *flags)
 {
 	spinlock_lock(&as->lock);
 	as_area_t *area = find_area(as, base);
 	errno_t rc = area != NULL && area->base == base ? EOK : ENOENT;
+	/* Dirty marks are kept per mapping (mm/pager.h): a write-back pager's
+	 * object has one area alone. */
+	if (rc == EOK && pager_writeback(area->obj))
+		rc = ENOTSUP;
 	if (rc == EOK) {
 		mem_object_get(area->obj);
 		*obj = area->obj;

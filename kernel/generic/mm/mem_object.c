@@ -161,6 +161,8 @@ void mem_object_put(mem_object_t *obj)
 	if (__atomic_sub_fetch(&obj->refcount, 1, __ATOMIC_ACQ_REL) != 0)
 		return;
 	if (mem_object_paged(obj)) {
+		if (obj->pager != NULL)
+			pager_post_dirty(obj); /* its written pages go to the pager */
 		free_pages(obj, 0, obj->pages);
 		kfree(obj->chunks);
 		if (obj->committed > 0)

@@ -9,6 +9,12 @@
  * A page-in that cannot succeed (the pager refused, answered wrongly, hung
  * up, or no memory) kills the faulting task with the reason logged; the
  * faulting thread leaves through the kill (EINTR), never back to the access.
+ *
+ * Write-back (AS_PAGER_WRITEBACK): the object's frames stay its own; a
+ * write-back sends a copy of a dirty page (IPC_M_PAGE_OUT, ipc/m_page_out.c)
+ * and waits for the answer, so the pager has the bytes in its file before
+ * msync or munmap returns. Only a dying object gives its frames away: each
+ * dirty one moves into a PAGE_OUT call that nobody waits for.
  */
 #include <mm/pager.h>
 #include <arch/asm.h>
@@ -18,13 +24,15 @@
 #include <ipc/ipc.h>
 #include <ipc/methods.h>
 #include <mm/frame.h>
+#include <arch/layout.h>
 #include <mm/kmalloc.h>
+#include <string.h>
 #include <printf.h>
 #include <proc/task.h>
 #include <proc/thread.h>
 
-errno_t pager_object_create(
-    phone_t *phone, uint64_t arg, uint64_t offset, size_t pages, mem_object_t **out)
+errno_t pager_object_create(phone_t *phone, uint64_t arg, uint64_t offset, size_t pages,
+    bool writeback, mem_object_t **out)
 {
 	if (!IS_ALIGNED(offset, PAGE_SIZE) || pages > (UINT64_MAX - offset) / PAGE_SIZE)
 		return EINVAL;
@@ -32,16 +40,142 @@ errno_t pager_object_create(
 	if (pager == NULL)
 		return ENOMEM;
 	*pager = (mem_pager_t){.phone = phone, .arg = arg, .offset = offset};
-	errno_t rc = mem_object_create_pager(pages, pager, out);
-	if (rc != EOK)
+	if (writeback && (pager->dirty = kzalloc(pages / 8 + 1)) == NULL) {
 		kfree(pager);
+		return ENOMEM;
+	}
+	errno_t rc = mem_object_create_pager(pages, pager, out);
+	if (rc != EOK) {
+		kfree(pager->dirty);
+		kfree(pager);
+	}
 	return rc;
 }
 
 void pager_release(mem_pager_t *pager)
 {
 	kobject_put(&pager->phone->kobj);
+	kfree(pager->dirty);
 	kfree(pager);
+}
+
+/** Sets (@a set) or clears the dirty mark of page @a index of write-back
+ *  @a obj; whether it was set. */
+static bool dirty_mark(mem_object_t *obj, size_t index, bool set)
+{
+	uint8_t bit = (uint8_t) (1u << (index % 8));
+	spinlock_lock(&obj->lock);
+	uint8_t *byte = &obj->pager->dirty[index / 8];
+	bool was = (*byte & bit) != 0;
+	*byte = set ? (uint8_t) (*byte | bit) : (uint8_t) (*byte & ~bit);
+	spinlock_unlock(&obj->lock);
+	return was;
+}
+
+bool pager_page_access(mem_object_t *obj, size_t index, int access)
+{
+	if (!pager_writeback(obj))
+		return true;
+	if (access == AS_ACCESS_WRITE) {
+		dirty_mark(obj, index, true);
+		return true;
+	}
+	spinlock_lock(&obj->lock);
+	bool dirty = (obj->pager->dirty[index / 8] & (1u << (index % 8))) != 0;
+	spinlock_unlock(&obj->lock);
+	return dirty;
+}
+
+bool pager_page_clean(mem_object_t *obj, size_t index)
+{
+	return dirty_mark(obj, index, false);
+}
+
+/** A copy of page @a index of @a obj in a new frame; ENOENT, ENOMEM. */
+static errno_t page_copy(mem_object_t *obj, size_t index, paddr_t *copy)
+{
+	paddr_t pa;
+	errno_t rc = mem_object_lookup(obj, index, &pa);
+	if (rc == EOK)
+		rc = frame_alloc(0, copy);
+	if (rc == EOK)
+		memcpy(phys_to_virt(*copy), phys_to_virt(pa), PAGE_SIZE);
+	return rc;
+}
+
+/** A PAGE_OUT call from @a sender for page @a index of @a obj carrying
+ *  frame @a pa (the call's from now on, also on failure); NULL: no memory
+ *  (the frame freed). */
+static call_t *page_out_call(mem_object_t *obj, size_t index, paddr_t pa, task_t *sender)
+{
+	call_t *call = call_create_discarded(IPC_M_PAGE_OUT, sender);
+	if (call == NULL) {
+		frame_free(pa);
+		return NULL;
+	}
+	call->data.args[0] = obj->pager->offset + (uint64_t) index * PAGE_SIZE;
+	call->data.args[1] = PAGE_SIZE;
+	call->data.args[2] = obj->pager->arg;
+	call->buffer = phys_to_virt(pa);
+	call->buffer_size = PAGE_SIZE;
+	return call;
+}
+
+errno_t pager_page_out(mem_object_t *obj, size_t index)
+{
+	paddr_t copy;
+	errno_t rc = page_copy(obj, index, &copy);
+	call_t *call = NULL;
+	if (rc == EOK) {
+		call = page_out_call(obj, index, copy, THREAD->task);
+		rc = call == NULL ? ENOMEM : EOK;
+	}
+	ipc_data_t answer;
+	if (rc == EOK)
+		rc = ipc_call_kernel_wait(obj->pager->phone, call, &answer);
+	if (rc == EOK)
+		rc = (errno_t) answer.method;
+	if (rc != EOK)
+		dirty_mark(obj, index, true); /* kept for the next write-back */
+	return rc;
+}
+
+void pager_post_dirty(mem_object_t *obj)
+{
+	if (!pager_writeback(obj))
+		return;
+	for (size_t i = 0; i < obj->pages; i++) {
+		paddr_t copy;
+		if (!pager_page_clean(obj, i) || page_copy(obj, i, &copy) != EOK)
+			continue;
+		call_t *call = page_out_call(obj, i, copy, &kernel_task);
+		if (call != NULL)
+			ipc_call_kernel_post(obj->pager->phone, call);
+	}
+}
+
+errno_t pager_sync(as_t *as, uintptr_t addr, size_t size)
+{
+	if (!IS_ALIGNED(addr, PAGE_SIZE) || size == 0 || size > USER_SPACE_END ||
+	    addr > USER_SPACE_END - size)
+		return EINVAL;
+	errno_t first = EOK;
+	uintptr_t next;
+	for (uintptr_t va = addr; va < addr + size; va = next) {
+		mem_object_t *obj;
+		size_t index;
+		errno_t rc = as_page_take_dirty(as, va, &obj, &index, &next);
+		if (rc == ENOENT)
+			return ENOENT;
+		if (rc != EOK)
+			continue; /* clean, or not a write-back area */
+		rc = pager_page_out(obj, index);
+		mem_object_put(obj);
+		if (rc == EINTR)
+			return EINTR;
+		first = first == EOK ? rc : first;
+	}
+	return first;
 }
 
 /** Logs why the current task dies of a page-in at @a addr and kills it;

@@ -6,6 +6,7 @@
 #include <boot.h>
 #include <cpu.h>
 #include <mm/as.h>
+#include <mm/pager.h>
 #include <proc/task.h>
 #include <proc/thread.h>
 #include <syscall.h>
@@ -42,14 +43,33 @@ sysarg_t sys_as_area_resize(sysarg_t base, sysarg_t size)
 	return (sysarg_t) as_area_resize(current_as(), base, size);
 }
 
+/** Before [@a addr, @a addr + @a size) is unmapped: its written pages of
+ *  write-back pager areas reach their pagers (and so the file) first. A
+ *  pager's error leaves those pages dirty: they are sent once more, without
+ *  waiting, when the area's object ends. EINTR: killed meanwhile. */
+static errno_t writeback_before_unmap(uintptr_t addr, size_t size)
+{
+	errno_t rc = pager_sync(current_as(), addr, size);
+	return rc == EINTR ? EINTR : EOK;
+}
+
 sysarg_t sys_as_area_unmap(sysarg_t addr, sysarg_t size)
 {
-	return (sysarg_t) as_area_unmap(current_as(), addr, size);
+	errno_t rc = writeback_before_unmap(addr, size);
+	if (rc == EOK)
+		rc = as_area_unmap(current_as(), addr, size);
+	return (sysarg_t) rc;
 }
 
 sysarg_t sys_as_area_destroy(sysarg_t base)
 {
-	return (sysarg_t) as_area_destroy(current_as(), base);
+	as_area_info_t info;
+	errno_t rc = as_area_query(current_as(), base, &info);
+	if (rc == EOK && info.base == base)
+		rc = writeback_before_unmap(base, info.size);
+	if (rc == EOK || rc == ENOENT)
+		rc = as_area_destroy(current_as(), base);
+	return (sysarg_t) rc;
 }
 
 sysarg_t sys_as_area_change_flags(sysarg_t base, sysarg_t flags)

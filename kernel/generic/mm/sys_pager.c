@@ -16,7 +16,7 @@
 #include <abi/pager.h>
 #include <arch/layout.h>
 
-#define PAGER_FLAGS_VALID (AS_PAGER_TO_ME | AS_PAGER_TAKE)
+#define PAGER_FLAGS_VALID (AS_PAGER_TO_ME | AS_PAGER_TAKE | AS_PAGER_WRITEBACK)
 
 /** The phone @a p names (a reference): a new one to the caller's own box
  *  (TO_ME), or the one of the caller's handle. */
@@ -35,13 +35,11 @@ static errno_t pager_phone(const as_pager_t *p, phone_t **out)
 		*out = phone;
 		return EOK;
 	}
-	if (p->phone > UINT32_MAX)
-		return ENOENT;
 	/* The kernel sends IPC_M_PAGE_IN through it on the task's behalf: the
 	 * handle must carry the call right (EPERM otherwise). */
 	kobject_t *obj;
 	errno_t rc = cap_lookup(
-	    &self->caps, (cap_handle_t) p->phone, KOBJECT_PHONE, CAP_RIGHT_CALL, &obj);
+	    &self->caps, p->phone, KOBJECT_PHONE, CAP_RIGHT_CALL, &obj);
 	*out = rc == EOK ? (phone_t *) obj : NULL;
 	return rc;
 }
@@ -67,7 +65,8 @@ static errno_t pager_area_create(
 {
 	size_t pages = size / PAGE_SIZE + (size % PAGE_SIZE != 0);
 	mem_object_t *obj;
-	errno_t rc = pager_object_create(phone, p->arg, p->offset, pages, &obj);
+	errno_t rc = pager_object_create(
+	    phone, p->arg, p->offset, pages, (p->flags & AS_PAGER_WRITEBACK) != 0, &obj);
 	if (rc != EOK) {
 		kobject_put(&phone->kobj);
 		return rc;
@@ -92,6 +91,7 @@ sysarg_t sys_as_area_create_pager(
 	if (flags > UINT32_MAX || (flags & AS_AREA_NORESERVE) || size == 0 ||
 	    size > USER_SPACE_END || (p.flags & ~(uint64_t) PAGER_FLAGS_VALID) != 0 ||
 	    (p.flags & AS_PAGER_TO_ME && p.flags & AS_PAGER_TAKE) ||
+	    (p.flags & AS_PAGER_WRITEBACK && !(flags & AS_AREA_WRITE)) ||
 	    !IS_ALIGNED(p.offset, PAGE_SIZE))
 		return (sysarg_t) EINVAL;
 	phone_t *phone;
@@ -110,5 +110,28 @@ sysarg_t sys_as_area_create_pager(
 	}
 	if (p.flags & AS_PAGER_TAKE)
 		kobject_put(&phone->kobj);
+	return (sysarg_t) rc;
+}
+
+sysarg_t sys_as_area_sync(sysarg_t addr, sysarg_t size)
+{
+	return (sysarg_t) pager_sync(THREAD->task->as, addr, size);
+}
+
+sysarg_t sys_pager_page_out_read(sysarg_t call_h, sysarg_t buf, sysarg_t size)
+{
+	kobject_t *obj;
+	errno_t rc = cap_lookup(&THREAD->task->caps, call_h, KOBJECT_CALL, 0, &obj);
+	if (rc != EOK)
+		return (sysarg_t) rc;
+	/* Our reference keeps the call, and so its frame, while we copy. */
+	call_t *call = (call_t *) obj;
+	if (call->ops != &ipc_m_page_out_ops || call->buffer == NULL)
+		rc = EINVAL;
+	else if (size != call->buffer_size)
+		rc = EINVAL;
+	else
+		rc = copy_to_uspace(buf, call->buffer, size);
+	kobject_put(obj);
 	return (sysarg_t) rc;
 }

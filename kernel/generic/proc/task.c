@@ -247,6 +247,7 @@ static void task_finish(task_t *t)
 	event_task_cleanup(t);
 	exc_task_cleanup(t);
 	exc_debugger_gone(t);
+	as_writeback_post(t->as); /* through the pagers' phones, still connected */
 	ipc_task_cleanup(t);
 	task_as_destroy(t);
 	task_orphan_children(t);

@@ -77,6 +77,8 @@ static const syscall_fn_t syscall_table[SYSCALL_COUNT] = {
     SYSCALL(SYS_AS_AREA_CREATE_PAGER, sys_as_area_create_pager),
     SYSCALL(SYS_CLOCK_REALTIME, sys_clock_realtime),
     SYSCALL(SYS_AS_AREA_UNMAP, sys_as_area_unmap),
+    SYSCALL(SYS_AS_AREA_SYNC, sys_as_area_sync),
+    SYSCALL(SYS_PAGER_PAGE_OUT_READ, sys_pager_page_out_read),
 };
 
 sysarg_t syscall_dispatch(sysarg_t num, sysarg_t a1, sysarg_t a2, sysarg_t a3,

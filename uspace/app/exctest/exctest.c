@@ -20,6 +20,7 @@
 #include <ns.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syscall.h>
 #include <task.h>
 #include <testsuite.h>
 #include <thread.h>
@@ -619,6 +620,87 @@ static void test_debug_stop_shows_a_thread_blocked_in_a_system_call(void)
 	CHECK(exit.how == TASK_EXIT_KILLED);
 }
 
+/** The first child of task @a parent found; 0 if none. */
+static task_id_t child_of(task_id_t parent)
+{
+	uint64_t *ids;
+	size_t count;
+	task_id_t found = 0;
+	if (task_list_all(&ids, &count) != EOK)
+		return 0;
+	for (size_t i = 0; i < count && found == 0; i++) {
+		task_info_t info;
+		if (task_get_info(ids[i], &info) == EOK && info.parent_id == parent)
+			found = ids[i];
+	}
+	free(ids);
+	return found;
+}
+
+/** Stops @a id and whether all its @a threads threads are shown stopped
+ *  inside a system call, one in call @a a and one in @a b (the number in
+ *  RAX, the registers of the call's entry); lets it go on if not. */
+static bool stopped_in_calls(task_id_t id, size_t threads, sysarg_t a, sysarg_t b)
+{
+	exc_thread_info_t t[8];
+	size_t n = 0;
+	bool stopped = debug_stop(id) == EOK;
+	for (int i = 0; stopped && i < 100; i++) {
+		size_t k = 0;
+		stopped = debug_threads(id, t, 8, &n) == EOK && n == threads;
+		while (stopped && k < n && t[k].state == EXC_THREAD_STOPPED)
+			k++;
+		if (stopped && k == n)
+			break;
+		fibril_usleep(1000);
+	}
+	unsigned seen = 0;
+	for (size_t k = 0; k < n; k++) {
+		exc_regs_t regs;
+		if (!stopped || t[k].state != EXC_THREAD_STOPPED ||
+		    t[k].kind != EXC_STOPPED_IN_SYSCALL ||
+		    debug_regs_get(id, t[k].id, &regs) != EOK)
+			continue;
+		seen |= (regs.rax == a ? 1u : 0) | (regs.rax == b ? 2u : 0);
+	}
+	if (seen != 3)
+		DISCARD(best_effort, debug_resume(id));
+	return seen == 3;
+}
+
+/* Threads blocked in light system calls (a sleep, a task wait) are shown
+ * stopped in them with the registers of the call's entry, like those in an
+ * IPC wait (before, they were listed running, without registers). Until
+ * the child's threads have reached their calls, a stop may find one
+ * elsewhere: then it goes on and is stopped again. */
+static void test_debug_stop_shows_threads_blocked_in_light_system_calls(void)
+{
+	task_id_t id;
+	task_wait_t wait;
+	CHECK_RC(child_start("light-blocked", &id, &wait), EOK);
+	bool shown = false;
+	for (int i = 0; i < 300 && !shown; i++) {
+		shown = stopped_in_calls(id, 2, SYS_THREAD_SLEEP, SYS_TASK_WAIT);
+		if (!shown)
+			fibril_usleep(10000);
+	}
+	EXPECT(shown, "not shown stopped in their calls");
+	if (shown) {
+		exc_thread_info_t t[8];
+		size_t n = 0;
+		CHECK_RC(debug_threads(id, t, 8, &n), EOK);
+		blocked_threads_check(id, t, n);
+		CHECK_RC(debug_resume(id), EOK);
+	}
+	task_id_t grandchild = child_of(id);
+	CHECK(grandchild != 0);
+	CHECK_RC(task_kill(grandchild), EOK);
+	task_exit_t exit;
+	CHECK_RC(task_wait(&wait, &exit, NULL), EOK);
+	EXPECT(exit.how == TASK_EXIT_NORMAL && exit.status == 0, "how %d, status %d",
+	    exit.how, exit.status);
+}
+
 /* Only one's children, or with PERM_DEBUG: the naming service (task 1) is
  * not ours; the child checks that it may not debug us. */
 static void test_debugging_needs_a_child_or_the_permission(void)
@@ -796,6 +878,31 @@ static int child_wait_loop(void)
 	return 1;
 }
 
+static void light_sleeper(void *arg)
+{
+	for (;;)
+		DISCARD(best_effort, thread_sleep(1000ull * 1000 * 1000));
+}
+
+/* A thread sleeps for good; the main thread waits in the kernel's task
+ * wait for its own child (a sleep loop) and ends when it is killed. */
+static int child_light_blocked(void)
+{
+	if (thread_create(light_sleeper, NULL, "sleeper", NULL) != EOK)
+		return 2;
+	task_id_t id;
+	task_wait_t wait;
+	if (child_start("sleep-loop", &id, &wait) != EOK)
+		return 3;
+	task_exit_t exit;
+	errno_t rc = task_join(id, &exit, 0); /* the kernel's task wait */
+	task_cancel_wait(&wait);
+	/* A loader-spawned child is not kept once it has ended: ENOENT. */
+	if (rc == ENOENT)
+		return 0;
+	return rc == EOK && exit.how == TASK_EXIT_KILLED ? 0 : 4;
+}
+
 static int child_exit(void)
 {
 	return 0;
@@ -834,7 +941,7 @@ static const test_child_t children[] = {{"page", child_page},
     {"noperm", child_noperm}, {"exit", child_exit}, {"crash", child_crash},
     {"stopper", child_stopper}, {"debugger", child_debugger},
     {"sleep-loop", child_sleep_loop}, {"wait-loop", child_wait_loop},
-    {"server", child_server}};
+    {"server", child_server}, {"light-blocked", child_light_blocked}};
 
 int main(int argc, char *argv[])
 {
@@ -873,6 +980,7 @@ int main(int argc, char *argv[])
 	RUN(test_debug_stop_catches_a_thread_leaving_a_light_system_call);
 	RUN(test_debug_stop_catches_a_thread_leaving_an_ipc_wait);
 	RUN(test_debug_stop_shows_a_thread_blocked_in_a_system_call);
+	RUN(test_debug_stop_shows_threads_blocked_in_light_system_calls);
 	RUN(test_debugging_needs_a_child_or_the_permission);
 	RUN(test_perm_debug_reads_any_task_but_names_no_handler);
 	RUN(test_a_dead_debuggers_stop_is_lifted);

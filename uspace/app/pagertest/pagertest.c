@@ -103,6 +103,9 @@ static void serve_page_in(ipc_call_t *call)
 	pager_request_t req;
 	pager_request_get(call, &req);
 	record(&req);
+	static uint8_t none[PAGE];
+	if (pager_page_out_read(call->cap, none, PAGE) != EINVAL)
+		request_ok = false; /* a page-in carries no bytes */
 	switch (serve_mode) {
 	case SERVE_PAGES:
 		pattern_fill(served_page, req.offset, req.arg);
@@ -125,10 +128,68 @@ static void serve_page_in(ipc_call_t *call)
 	fibril_notify(&request_event);
 }
 
+/* Write-back (AS_PAGER_WRITEBACK): the child "writeback" writes byte
+ * WB_AT of page n as wb_mark(n); every page sent back must hold the
+ * pattern but for that byte. */
+#define WB_AT 7
+static size_t page_outs;
+static uint64_t out_pages; /* bit n: page n of the area was sent back */
+static bool out_ok = true; /* each page-out's request and bytes were right */
+
+static uint8_t wb_mark(size_t n)
+{
+	return (uint8_t) (0xc0 + n);
+}
+
+/** Whether @a page, sent back as page @a n, holds the pattern but for its
+ *  written byte. */
+static bool wb_page_check(const uint8_t *page, size_t n)
+{
+	uint64_t offset = PAGER_OFFSET + n * PAGE;
+	for (size_t i = 0; i < PAGE; i++) {
+		if (page[i] != (i == WB_AT ? wb_mark(n) : pattern(offset, PAGER_ARG, i)))
+			return false;
+	}
+	return true;
+}
+
+static void serve_page_out(ipc_call_t *call)
+{
+	static uint8_t page[PAGE];
+	pager_request_t req;
+	pager_request_get(call, &req);
+	size_t n = (req.offset - PAGER_OFFSET) / PAGE;
+	/* The bytes come only with the page's own size. */
+	bool ok = pager_page_out_read(call->cap, page, 100) == EINVAL &&
+	    pager_page_out_read(call->cap, NULL, PAGE) == EBADMEM &&
+	    pager_page_out_read(call->cap, page, PAGE) == EOK;
+	ok = ok && req.size == PAGE && req.arg == PAGER_ARG && n < PAGES &&
+	    wb_page_check(page, n);
+	out_ok = out_ok && ok;
+	out_pages |= 1ull << (n % 64);
+	page_outs++;
+	answer_rc = async_answer_0(call, EOK);
+	fibril_notify(&request_event);
+}
+
+/** Waits until @a count pages were sent back (false: not within WAIT_USEC). */
+static bool page_outs_wait(size_t count)
+{
+	uint64_t deadline = fibril_deadline(WAIT_USEC);
+	while (page_outs < count) {
+		if (fibril_wait_until(&request_event, deadline) == ETIMEOUT &&
+		    page_outs < count)
+			return false;
+	}
+	return true;
+}
+
 static void serve_call(ipc_call_t *call, void *arg)
 {
 	if (ipc_get_imethod(call) == IPC_M_PAGE_IN)
 		serve_page_in(call);
+	else if (ipc_get_imethod(call) == IPC_M_PAGE_OUT)
+		serve_page_out(call);
 	else
 		DISCARD(answer, async_answer_0(call, ENOTSUP));
 }
@@ -146,6 +207,9 @@ static void serve_reset(serve_mode_t mode)
 	request_ok = true;
 	answer_rc = EOK;
 	holding = false;
+	page_outs = 0;
+	out_pages = 0;
+	out_ok = true;
 }
 
 /** Waits until the pager has been asked (false: not within WAIT_USEC). */
@@ -276,6 +340,37 @@ static void test_a_system_call_reading_the_area_pages_it_in(void)
 	CHECK(requests == 1);
 }
 
+/* A write-back area: msync sends each written page back once, with the
+ * bytes written, and waits for the pager; a clean page is not sent; the
+ * pages written after it and not synced go back when the task ends. */
+static void test_written_pages_go_back_to_the_pager(void)
+{
+	serve_reset(SERVE_PAGES);
+	task_id_t id;
+	task_wait_t wait;
+	CHECK_RC(child_start("writeback", &id, &wait), EOK);
+	CHECK(ended(&wait, TASK_EXIT_NORMAL, 0));
+	/* Page 1 on msync (the child checked it came before msync returned),
+	 * then pages 1 and 2 at the child's end. */
+	CHECK(page_outs_wait(3));
+	EXPECT(page_outs == 3, "%zu page-outs", page_outs);
+	EXPECT(out_pages == 0x6, "pages sent back %#llx", (unsigned long long) out_pages);
+	CHECK(out_ok);
+	CHECK(request_ok);
+}
+
+/* The pager (a child) dies with a page-out unanswered: msync fails with
+ * EHANGUP, the writer goes on and ends normally, nothing leaks. */
+static void test_pager_death_during_a_write_back(void)
+{
+	task_id_t pager_id, id;
+	task_wait_t pager_wait, wait;
+	CHECK_RC(child_start("dying-pager-wb", &pager_id, &pager_wait), EOK);
+	CHECK_RC(child_start("writeback-dying", &id, &wait), EOK);
+	CHECK(ended(&wait, TASK_EXIT_NORMAL, 0));
+	CHECK(ended(&pager_wait, TASK_EXIT_NORMAL, 0));
+}
+
 static void test_bad_arguments_are_refused(void)
 {
 	const unsigned rw = AS_AREA_READ | AS_AREA_WRITE;
@@ -296,6 +391,17 @@ static void test_bad_arguments_are_refused(void)
 	CHECK_RC(as_area_create_pager(&base, PAGE, rw, &p), EINVAL);
 	p.flags = 0x100;
 	CHECK_RC(as_area_create_pager(&base, PAGE, rw, &p), EINVAL);
+	p.flags = AS_PAGER_TO_ME |
+	    AS_PAGER_WRITEBACK; /* write-back of a read-only area */
+	CHECK_RC(as_area_create_pager(&base, PAGE, AS_AREA_READ, &p), EINVAL);
+	/* msync: unaligned, empty, wrapping, or over unmapped memory. */
+	CHECK_RC(as_area_sync(0x10000001, PAGE), EINVAL);
+	CHECK_RC(as_area_sync(0x10000000, 0), EINVAL);
+	CHECK_RC(as_area_sync(UINTPTR_MAX & ~(uintptr_t) (PAGE - 1), 2 * PAGE), EINVAL);
+	CHECK_RC(as_area_sync(0x10000000, PAGE), ENOENT);
+	/* The page-out read: no such call. */
+	uint8_t page[16];
+	CHECK_RC(pager_page_out_read(12345, page, sizeof(page)), ENOENT);
 	p.flags = 0;
 	p.phone = 12345; /* no such handle */
 	CHECK_RC(as_area_create_pager(&base, PAGE, rw, &p), ENOENT);
@@ -318,17 +424,39 @@ static void test_bad_arguments_are_refused(void)
 	CHECK_RC(ipc_hangup(weak, IPC_HANGUP_RELEASE), EOK);
 }
 
+/* A handle is a slot and its generation: once a slot was reused 256 times
+ * its handles no longer fit 32 bits, and a pager phone there still works
+ * (it was refused with ENOENT). */
+static void test_a_pager_phone_of_a_much_reused_slot(void)
+{
+	cap_handle_t phone = CAP_NULL;
+	for (int i = 0; i < 4096 && phone <= UINT32_MAX; i++) {
+		if (phone != CAP_NULL)
+			CHECK_RC(ipc_hangup(phone, IPC_HANGUP_RELEASE), EOK);
+		CHECK_RC(
+		    cap_derive(NS_PHONE, CAP_RIGHT_CALL | CAP_RIGHT_HANGUP, &phone), EOK);
+	}
+	CHECK(phone > UINT32_MAX);
+	as_pager_t p = {.phone = phone, .arg = PAGER_ARG, .offset = 0, .flags = 0};
+	uintptr_t base = AS_AREA_ANY;
+	CHECK_RC(as_area_create_pager(&base, PAGE, AS_AREA_READ, &p), EOK);
+	CHECK_RC(as_area_destroy(base), EOK);
+	CHECK_RC(ipc_hangup(phone, IPC_HANGUP_RELEASE), EOK);
+}
+
 /* The kernel's counters after the setup of each group of tests. */
 static kernel_stats_t baseline;
 
 /*
  * mmap of files (sys/mman.h): the VFS is the pager of each mapping.
  */
-#define MAP_PATH   "/tmp/map.bin"
-#define SHORT_PATH "/tmp/short.bin"
-#define COPY_PATH  "/tmp/copy.bin"
-#define MAP_SIZE   (1024 * 1024)
-#define SHORT_SIZE 5000
+#define MAP_PATH    "/tmp/map.bin"
+#define SHORT_PATH  "/tmp/short.bin"
+#define COPY_PATH   "/tmp/copy.bin"
+#define SHARED_PATH "/tmp/shared.bin"
+#define SHARED_SIZE (3 * PAGE + 100)
+#define MAP_SIZE    (1024 * 1024)
+#define SHORT_SIZE  5000
 
 static uint8_t file_byte(size_t i)
 {
@@ -523,7 +651,6 @@ static void test_bad_mmap_arguments_are_refused(void)
 	CHECK(mmap_fails(PAGE, PROT_NONE, MAP_PRIVATE, fd, 0, EINVAL));
 	CHECK(mmap_fails(
 	    PAGE, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE, fd, 0, EINVAL));
-	CHECK(mmap_fails(PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0, ENOTSUP));
 	errno = EOK;
 	CHECK(mmap((void *) 0x123, PAGE, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0) ==
 	    MAP_FAILED);
@@ -546,6 +673,122 @@ static void test_bad_mmap_arguments_are_refused(void)
 	CHECK(anon[7] == 7 && munmap((void *) anon, PAGE) == 0);
 	close(wfd);
 	close(fd);
+}
+
+/** The byte at @a at of the file at @a path; -1 if it cannot be read. */
+static int file_byte_at(const char *path, off_t at)
+{
+	int fd = open(path, O_RDONLY);
+	uint8_t b;
+	bool ok = fd >= 0 && lseek(fd, at, SEEK_SET) == at && read(fd, &b, 1) == 1;
+	if (fd >= 0)
+		close(fd);
+	return ok ? b : -1;
+}
+
+/** The size of the file at @a path; -1 if it cannot be found. */
+static off_t file_size(const char *path)
+{
+	int fd = open(path, O_RDONLY);
+	off_t size = fd >= 0 ? lseek(fd, 0, SEEK_END) : -1;
+	if (fd >= 0)
+		close(fd);
+	return size;
+}
+
+/** A shared writable mapping of the first 4 pages of SHARED_PATH (made
+ *  anew, SHARED_SIZE bytes); MAP_FAILED on failure. */
+static volatile uint8_t *shared_map(void)
+{
+	if (file_make(SHARED_PATH, SHARED_SIZE) != EOK)
+		return MAP_FAILED;
+	int fd = open(SHARED_PATH, O_RDWR);
+	if (fd < 0)
+		return MAP_FAILED;
+	volatile uint8_t *map = mmap(
+	    NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd); /* the mapping keeps the file */
+	return map;
+}
+
+/* Writes through a shared mapping reach the file on msync, which returns
+ * once read() sees them; bytes past the file's end stay in the mapping
+ * (the file keeps its size). */
+static void test_shared_writes_reach_the_file_on_msync(void)
+{
+	volatile uint8_t *map = shared_map();
+	CHECK(map != MAP_FAILED);
+	CHECK(map[5] == file_byte(5)); /* paged in clean */
+	map[5] = 0x55;
+	map[3 * PAGE + 50] = 0x66;
+	map[3 * PAGE + 200] = 0x77; /* past the end */
+	EXPECT(file_byte_at(SHARED_PATH, 5) == file_byte(5), "written back early");
+	errno = EOK;
+	EXPECT(
+	    msync((void *) map, 4 * PAGE, MS_SYNC) == 0, "msync: %s", str_error(errno));
+	EXPECT(file_byte_at(SHARED_PATH, 5) == 0x55, "the file has %d",
+	    file_byte_at(SHARED_PATH, 5));
+	EXPECT(file_byte_at(SHARED_PATH, 3 * PAGE + 50) == 0x66, "the last page");
+	EXPECT(file_size(SHARED_PATH) == SHARED_SIZE, "the file is %lld bytes",
+	    (long long) file_size(SHARED_PATH));
+	CHECK(map[5] == 0x55 && map[3 * PAGE + 200] == 0x77);
+	/* Written again after msync: the next one sends it again. */
+	map[6] = 0x56;
+	CHECK(msync((void *) map, PAGE, MS_ASYNC) == 0);
+	EXPECT(file_byte_at(SHARED_PATH, 6) == 0x56, "the second write");
+	CHECK(munmap((void *) map, 4 * PAGE) == 0);
+}
+
+/* munmap writes back what it unmaps, also a part of a mapping. */
+static void test_munmap_writes_shared_pages_back(void)
+{
+	volatile uint8_t *map = shared_map();
+	CHECK(map != MAP_FAILED);
+	map[PAGE + 1] = 0x11;
+	map[2 * PAGE + 2] = 0x22;
+	CHECK(munmap((void *) (map + PAGE), PAGE) == 0);
+	EXPECT(file_byte_at(SHARED_PATH, PAGE + 1) == 0x11, "the part unmapped");
+	CHECK(munmap((void *) map, PAGE) == 0);
+	CHECK(munmap((void *) (map + 2 * PAGE), 2 * PAGE) == 0);
+	EXPECT(file_byte_at(SHARED_PATH, 2 * PAGE + 2) == 0x22, "the rest unmapped");
+}
+
+/* A child writes through its own shared mapping: what it synced, a new
+ * mapping here sees at once; what it wrote and left at its end reaches the
+ * file too (sent as the child ends; read() waits for it up to WAIT_USEC). */
+static void test_another_task_sees_the_writes(void)
+{
+	CHECK_RC(file_make(SHARED_PATH, SHARED_SIZE), EOK);
+	child_run_expect("file-writer", TASK_EXIT_NORMAL, 0);
+	int fd = open(SHARED_PATH, O_RDWR);
+	CHECK(fd >= 0);
+	volatile uint8_t *map = mmap(NULL, 3 * PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	CHECK(map != MAP_FAILED);
+	EXPECT(map[100] == 0x11, "the synced write: %#x", map[100]);
+	uint64_t deadline = fibril_deadline(WAIT_USEC);
+	while (file_byte_at(SHARED_PATH, 2 * PAGE + 100) != 0x22 &&
+	    fibril_deadline(0) < deadline)
+		fibril_usleep(10000);
+	EXPECT(file_byte_at(SHARED_PATH, 2 * PAGE + 100) == 0x22, "the write at its end");
+	CHECK(munmap((void *) map, 3 * PAGE) == 0);
+}
+
+static void test_bad_shared_mappings_are_refused(void)
+{
+	int fd = open(MAP_PATH, O_RDONLY);
+	CHECK(fd >= 0);
+	/* A file open for reading cannot be written through a mapping. */
+	CHECK(mmap_fails(PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0, EPERM));
+	volatile uint8_t *map = mmap(NULL, 2 * PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	CHECK(map != MAP_FAILED);
+	close(fd);
+	CHECK(msync((void *) map, 2 * PAGE, MS_SYNC) == 0); /* nothing to write */
+	CHECK(msync((void *) (map + 1), PAGE, MS_SYNC) == -1 && errno == EINVAL);
+	CHECK(msync((void *) map, 0, MS_SYNC) == -1 && errno == EINVAL);
+	CHECK(msync((void *) map, PAGE, MS_SYNC | MS_ASYNC) == -1 && errno == EINVAL);
+	CHECK(msync((void *) map, 3 * PAGE, MS_SYNC) == -1 && errno == ENOMEM);
+	CHECK(munmap((void *) map, 2 * PAGE) == 0);
 }
 
 /* munmap of a part of a file mapping: the part is gone, the rest stays
@@ -705,6 +948,96 @@ static int child_dying_pager(void)
 	async_manager();
 }
 
+/* Serves pages; dies at the first page-out, leaving it unanswered. */
+static void dying_wb_serve(ipc_call_t *icall, void *arg)
+{
+	static uint8_t page[PAGE];
+	ipc_call_t call;
+	DISCARD(best_effort, async_accept_0(icall));
+	while (async_get_call(&call) && ipc_get_imethod(&call) != 0) {
+		if (ipc_get_imethod(&call) == IPC_M_PAGE_OUT)
+			exit(0);
+		if (ipc_get_imethod(&call) != IPC_M_PAGE_IN) {
+			DISCARD(answer, async_answer_0(&call, ENOTSUP));
+			continue;
+		}
+		pager_request_t req;
+		pager_request_get(&call, &req);
+		pattern_fill(page, req.offset, req.arg);
+		DISCARD(answer, pager_answer(call.cap, page, PAGE));
+	}
+}
+
+static int child_dying_pager_wb(void)
+{
+	if (service_register(service_id_from_name(DYING_SERVICE), PT_IFACE,
+		dying_wb_serve, NULL) != EOK)
+		return 2;
+	async_manager();
+}
+
+/** Writes wb_mark(@a n) into byte WB_AT of page @a n of @a area. */
+static void wb_write(volatile uint8_t *area, size_t n)
+{
+	area[n * PAGE + WB_AT] = wb_mark(n);
+}
+
+/* Reads page 0, writes page 1, msync (page 1 goes back), msync again
+ * (nothing to send), writes pages 1 and 2 and ends (both go back). */
+static int child_writeback(void)
+{
+	volatile uint8_t *area;
+	cap_handle_t phone;
+	if (area_from_service(SERVICE, AS_PAGER_WRITEBACK, AS_AREA_READ | AS_AREA_WRITE,
+		&area, &phone) != EOK)
+		return 2;
+	if (!pattern_check(area, PAGER_OFFSET, PAGER_ARG))
+		return 3;
+	wb_write(area, 1);
+	if (as_area_sync((uintptr_t) area, PAGES * PAGE) != EOK)
+		return 4;
+	if (as_area_sync((uintptr_t) area, PAGES * PAGE) != EOK)
+		return 5;
+	if (area[PAGE + WB_AT] != wb_mark(1))
+		return 6; /* the write-back keeps the page */
+	wb_write(area, 1);
+	wb_write(area, 2);
+	return 0;
+}
+
+/* Writes page 0 of an area of the dying pager and syncs: the pager dies
+ * with the page-out unanswered. */
+static int child_writeback_dying(void)
+{
+	volatile uint8_t *area;
+	cap_handle_t phone;
+	if (area_from_service(DYING_SERVICE, AS_PAGER_WRITEBACK,
+		AS_AREA_READ | AS_AREA_WRITE, &area, &phone) != EOK)
+		return 2;
+	wb_write(area, 0);
+	if (as_area_sync((uintptr_t) area, PAGE) != EHANGUP)
+		return 3;
+	return area[WB_AT] == wb_mark(0) ? 0 : 4; /* the page is still ours */
+}
+
+/* Maps SHARED_PATH shared writable: writes page 0 and syncs, writes page
+ * 2 and ends without a sync. */
+static int child_file_writer(void)
+{
+	int fd = open(SHARED_PATH, O_RDWR);
+	if (fd < 0)
+		return 2;
+	volatile uint8_t *map = mmap(
+	    NULL, 3 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED)
+		return 3;
+	map[100] = 0x11;
+	if (msync((void *) map, 3 * PAGE, MS_SYNC) != 0)
+		return 4;
+	map[2 * PAGE + 100] = 0x22;
+	return 0;
+}
+
 static int child_take(void)
 {
 	volatile uint8_t *area;
@@ -784,7 +1117,9 @@ static int child_past_end(void)
 static const test_child_t children[] = {{"touch", child_touch}, {"fault", child_fault},
     {"fault-dying", child_fault_dying}, {"dying-pager", child_dying_pager},
     {"take", child_take}, {"syscall", child_syscall}, {"self", child_self},
-    {"past-end", child_past_end}};
+    {"past-end", child_past_end}, {"writeback", child_writeback},
+    {"dying-pager-wb", child_dying_pager_wb}, {"writeback-dying", child_writeback_dying},
+    {"file-writer", child_file_writer}};
 
 int main(int argc, char *argv[])
 {
@@ -812,7 +1147,10 @@ int main(int argc, char *argv[])
 	RUN(test_a_task_pages_itself);
 	RUN(test_the_area_takes_the_handle);
 	RUN(test_a_system_call_reading_the_area_pages_it_in);
+	RUN(test_written_pages_go_back_to_the_pager);
+	RUN(test_pager_death_during_a_write_back);
 	RUN(test_bad_arguments_are_refused);
+	RUN(test_a_pager_phone_of_a_much_reused_slot);
 	RUN(test_everything_is_released);
 	RUN(test_the_file_system_is_ready);
 	RUN(test_mmap_reads_the_file_page_by_page);
@@ -822,6 +1160,10 @@ int main(int argc, char *argv[])
 	RUN(test_a_mapping_outlives_its_descriptor);
 	RUN(test_write_from_a_mapping_into_its_own_file);
 	RUN(test_bad_mmap_arguments_are_refused);
+	RUN(test_shared_writes_reach_the_file_on_msync);
+	RUN(test_munmap_writes_shared_pages_back);
+	RUN(test_another_task_sees_the_writes);
+	RUN(test_bad_shared_mappings_are_refused);
 	RUN(test_partial_munmap_keeps_the_rest_mapped);
 	RUN(test_partial_munmap_of_anonymous_memory);
 	RUN(test_every_mapping_is_released);

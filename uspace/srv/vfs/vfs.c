@@ -42,6 +42,8 @@ static void client_call(ipc_call_t *call, void *arg)
 		vfs_pager_bind(conn, call);
 	else if (call->imethod == IPC_M_PAGE_IN)
 		vfs_pager_page_in(conn, call);
+	else if (call->imethod == IPC_M_PAGE_OUT)
+		vfs_pager_page_out(conn, call);
 	else if (call->imethod == VFS_READ_SHARED)
 		vfs_read_shared(conn, call);
 	else if (call->imethod == IPC_M_SHARE_OUT)

@@ -84,7 +84,8 @@ typedef struct {
 	vfs_table_t *table;
 	vfs_file_t *mapped;
 	uint8_t *page;
-	uint8_t *rbuf; /* the client's read buffer (VFS_READ_SHARED), mapped */
+	bool map_write; /* VFS_MMAP_WRITE: PAGE_OUT writes the mapped file */
+	uint8_t *rbuf;	/* the client's read buffer (VFS_READ_SHARED), mapped */
 } vfs_conn_t;
 
 /* vfs.c */
@@ -146,6 +147,8 @@ void vfs_mount_revive(vfs_fs_t *fs);
 void vfs_pager_bind(vfs_conn_t *conn, ipc_call_t *call);
 /** IPC_M_PAGE_IN on @a conn: answers with the page asked for. */
 void vfs_pager_page_in(vfs_conn_t *conn, ipc_call_t *call);
+/** IPC_M_PAGE_OUT on @a conn: writes the page to the file, then answers. */
+void vfs_pager_page_out(vfs_conn_t *conn, ipc_call_t *call);
 /** The connection has ended: drops its file. */
 void vfs_pager_end(vfs_conn_t *conn);
 /* file.c */

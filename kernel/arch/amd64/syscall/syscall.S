@@ -15,7 +15,9 @@
  * sysret cannot fault in ring 0.
  *
  * IPC calls (and, for simplicity, everything numbered from SYS_IPC_FIRST on)
- * take the full path: the same istate_t an interrupt would build
+ * and the ordinary calls that block for long (sleep, task wait: the bits of
+ * syscall_blocking_light, so that a debugger sees a thread blocked in them
+ * stopped with all its registers, proc/exc.c) take the full path: the same istate_t an interrupt would build
  * (vector SYSCALL_VECTOR), because they read and write R12-R15 too; they
  * return through the common interrupt exit (iretq). The two combined IPC
  * calls first try the fast path on that istate, interrupts still disabled;
@@ -35,6 +37,8 @@ syscall_entry:
 	mov	%gs:CPU_OFF_KERNEL_RSP, %rsp
 	cmp	$SYS_IPC_FIRST, %rax
 	jae	syscall_full
+	btl	%eax, syscall_blocking_light(%rip)
+	jc	syscall_full
 	pushq	%gs:CPU_OFF_USER_RSP
 	pushq	%rcx			/* user RIP */
 	pushq	%r11			/* user RFLAGS */
@@ -124,5 +128,11 @@ syscall_full:
 	jz	1b
 	add	$16, %rsp
 	jmp	isr_return
+
+	.section .rodata
+	.balign	4
+/* Bit n: call n (below SYS_IPC_FIRST) takes the full path. */
+syscall_blocking_light:
+	.long	(1 << SYS_THREAD_SLEEP) | (1 << SYS_TASK_WAIT)
 
 	.section .note.GNU-stack, "", @progbits

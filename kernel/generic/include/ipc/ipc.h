@@ -158,6 +158,11 @@ errno_t ipc_call_wait(cap_handle_t phone_h, const ipc_data_t *data, sysarg_t lab
  * killed while waiting (a later answer is dropped).
  */
 errno_t ipc_call_kernel_wait(phone_t *phone, struct call *call, ipc_data_t *answer);
+/** Queues kernel-made @a call (call_create_discarded) through @a phone
+ *  without waiting: its answer is dropped. Counts against no slot of the
+ *  phone (the caller bounds how many it sends). The call's reference is
+ *  consumed; false if the phone or its box is gone (the call freed). */
+bool ipc_call_kernel_post(phone_t *phone, struct call *call);
 /** Answers @a call_h, then waits like ipc_wait (a server's whole turn). */
 errno_t ipc_answer_wait(cap_handle_t call_h, ipc_data_t *answer, uint64_t timeout_ns,
     unsigned flags, ipc_event_t *ev);

@@ -51,6 +51,7 @@ extern const ipc_method_ops_t ipc_m_share_in_ops;
 extern const ipc_method_ops_t ipc_m_state_change_authorize_ops;
 extern const ipc_method_ops_t ipc_m_exception_ops;
 extern const ipc_method_ops_t ipc_m_page_in_ops;
+extern const ipc_method_ops_t ipc_m_page_out_ops;
 
 /* Shared by the methods that hand a new phone to the receiver
  * (CONNECT_TO_ME, CONNECTION_CLONE): install it in the receiver's table as
@@ -58,6 +59,8 @@ extern const ipc_method_ops_t ipc_m_page_in_ops;
 errno_t passed_phone_install(call_t *call, ipc_event_t *ev, unsigned arg);
 errno_t passed_phone_revoke_unless_accepted(call_t *call);
 void passed_object_cleanup(call_t *call);
+/** Frees a page-sized frame call->buffer holds (PAGE_IN, PAGE_OUT). */
+void call_frame_cleanup(call_t *call);
 /** Frees a data-transfer buffer and drops a shared memory object. */
 void transfer_cleanup(call_t *call);
 /** Copies @a size bytes from user address @a src into a new call->buffer

@@ -124,8 +124,21 @@ errno_t as_page_fault(as_t *as, uintptr_t addr, int access);
 /** The memory object of the area containing @a addr (a new reference) and
  *  the index of @a addr's page in it; ENOENT. */
 errno_t as_area_object(as_t *as, uintptr_t addr, mem_object_t **obj, size_t *index);
+/** For a write-back (msync) of the page at @a va: if it lies in a
+ *  write-back pager area and is dirty, clears the mark, maps the page
+ *  read-only (shot down on every CPU) and gives its object (a new
+ *  reference) and index: EOK. EAGAIN: nothing to write; ENOENT: no area.
+ *  *@a next: the next address worth asking (the end of an area of another
+ *  kind, else the next page). */
+errno_t as_page_take_dirty(
+    as_t *as, uintptr_t va, mem_object_t **obj, size_t *index, uintptr_t *next);
+/** At the end of @a as's task, before its phones hang up: the written
+ *  pages of its write-back pager areas are sent back without waiting
+ *  (pager_post_dirty). No thread of the task may run. */
+void as_writeback_post(as_t *as);
 /** The memory object behind the area starting at @a base (a new reference),
- *  its first page in the object, the area's size in pages and flags; ENOENT. */
+ *  its first page in the object, the area's size in pages and flags; ENOENT,
+ *  ENOTSUP for a write-back pager area (never shared). */
 errno_t as_area_share(as_t *as, uintptr_t base, mem_object_t **obj, size_t *offset,
     size_t *pages, unsigned *flags);
 /** Copies @a len bytes into the address space at @a va (for loading images). */

@@ -25,6 +25,12 @@ _NODISCARD errno_t as_area_destroy(uintptr_t base);
  *  all of it destroys it. EINVAL (unaligned, size 0, past the area's end),
  *  ENOENT (no area at @a addr), ENOTSUP (DMA memory), ENOMEM. */
 _NODISCARD errno_t as_area_unmap(uintptr_t addr, size_t size);
+/** Writes the written pages of the shared writable file mappings
+ *  (AS_PAGER_WRITEBACK) in [@a addr, @a addr + @a size) back to their
+ *  pagers and waits until each has stored its page (msync). EINVAL
+ *  (unaligned, size 0), ENOENT (a page of the range is not mapped), or
+ *  the pager's error (EIO, ENOSPC, EHANGUP; those pages stay written). */
+_NODISCARD errno_t as_area_sync(uintptr_t addr, size_t size);
 /** Describes the area that contains @a addr; ENOENT if none does. */
 _NODISCARD errno_t as_area_query(uintptr_t addr, as_area_info_t *info);
 /** Gives the area at @a base new rights (anonymous areas not shared). */

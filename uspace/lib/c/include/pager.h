@@ -1,7 +1,8 @@
 /*
  * User-space pagers (abi/pager.h, docs/kernel.md "Pagers"): areas whose
  * pages a pager supplies on their first touch, and the pager's side of an
- * IPC_M_PAGE_IN call.
+ * IPC_M_PAGE_IN call and of an IPC_M_PAGE_OUT call (a written page of a
+ * write-back area, AS_PAGER_WRITEBACK, sent back: same request words).
  */
 #ifndef LIBC_PAGER_H
 #define LIBC_PAGER_H
@@ -26,6 +27,10 @@ typedef struct {
 
 /** Decodes IPC_M_PAGE_IN request @a call. */
 void pager_request_get(const ipc_call_t *call, pager_request_t *req);
+/** Copies the page that IPC_M_PAGE_OUT request @a call carries (@a size:
+ *  the size it names) into @a buf; answer the call after storing it.
+ *  EINVAL (not a PAGE_OUT, another size), ENOENT, EBADMEM. */
+_NODISCARD errno_t pager_page_out_read(cap_handle_t call, void *buf, size_t size);
 /** Answers a page-in with the @a size bytes at @a page (the size asked for:
  *  the kernel copies them); EINVAL for another size, EBADMEM. */
 _NODISCARD errno_t pager_answer(cap_handle_t call, const void *page, size_t size);

@@ -55,10 +55,11 @@ _NODISCARD errno_t vfs_mount_each(
  *  @a fd, sharing its position: *@a newfd in that task's table. */
 _NODISCARD errno_t vfs_pass(int fd, task_id_t task, int *newfd);
 /** A new connection to the VFS made the pager of @a fd's open file
- *  (VFS_MMAP): a bare phone for a pager area (pager.h, AS_PAGER_TAKE);
- *  the file stays open while the connection does. EBADF (also opened
- *  write-only), ENOMEM. */
-_NODISCARD errno_t vfs_pager_connect(int fd, cap_handle_t *phone);
+ *  (VFS_MMAP with VFS_MMAP_* @a flags): a bare phone for a pager area
+ *  (pager.h, AS_PAGER_TAKE); the file stays open while the connection
+ *  does. EBADF (also opened write-only), ENOMEM; with VFS_MMAP_WRITE also
+ *  EPERM, EROFS, ENOTSUP (abi/vfs.h). */
+_NODISCARD errno_t vfs_pager_connect(int fd, unsigned flags, cap_handle_t *phone);
 
 /** A file session (VFS_IFACE_FILE): a new connection bound to the open
  *  file of @a fd alone, with its position and access mode (a session of a

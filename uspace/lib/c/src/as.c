@@ -19,6 +19,11 @@ errno_t as_area_unmap(uintptr_t addr, size_t size)
 	return (errno_t) syscall2(SYS_AS_AREA_UNMAP, addr, size);
 }
 
+errno_t as_area_sync(uintptr_t addr, size_t size)
+{
+	return (errno_t) syscall2(SYS_AS_AREA_SYNC, addr, size);
+}
+
 errno_t as_area_destroy(uintptr_t base)
 {
 	return (errno_t) syscall1(SYS_AS_AREA_DESTROY, base);

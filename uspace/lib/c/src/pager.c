@@ -23,3 +23,8 @@ errno_t pager_answer(cap_handle_t call, const void *page, size_t size)
 	ipc_payload_t answer = {EOK, {(sysarg_t) page, size, 0, 0, 0}};
 	return ipc_answer(call, &answer);
 }
+
+errno_t pager_page_out_read(cap_handle_t call, void *buf, size_t size)
+{
+	return (errno_t) syscall3(SYS_PAGER_PAGE_OUT_READ, call, (sysarg_t) buf, size);
+}

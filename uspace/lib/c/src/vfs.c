@@ -676,7 +676,7 @@ errno_t vfs_pass(int fd, task_id_t task, int *newfd)
 	return rc;
 }
 
-errno_t vfs_pager_connect(int fd, cap_handle_t *phone)
+errno_t vfs_pager_connect(int fd, unsigned flags, cap_handle_t *phone)
 {
 	async_exch_t *exch = async_exchange_begin(async_session_ns());
 	if (exch == NULL)
@@ -687,7 +687,7 @@ errno_t vfs_pager_connect(int fd, cap_handle_t *phone)
 	if (rc != EOK)
 		return rc;
 	/* The connection's only call: it is the mapping's from now on. */
-	ipc_payload_t msg = {VFS_MMAP, {(sysarg_t) fd, 0, 0, 0, 0}};
+	ipc_payload_t msg = {VFS_MMAP, {(sysarg_t) fd, flags, 0, 0, 0}};
 	ipc_event_t ev;
 	rc = ipc_call_wait(*phone, &msg, 0, 0, &ev);
 	if (rc == EOK)
