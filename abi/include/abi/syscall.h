@@ -147,6 +147,11 @@
  * at the monotonic clock's zero; EIO when the RTC gave no valid date. */
 #define SYS_CLOCK_REALTIME 78
 
+/* (const char *name, size_t len, uintptr_t *base, uint64_t *size) takes
+ * boot module name over: its frames become a new area of the caller and
+ * the module is gone (PERM_TASK; EBUSY while it is read). */
+#define SYS_MODULE_TAKE 75
+
 #define SYSCALL_COUNT 79
 
 #endif

@@ -7,6 +7,7 @@
  * The main thread starts at the ELF entry with RSP (and RDI) pointing at argc.
  */
 #include <proc/program.h>
+#include <proc/module.h>
 #include <arch/layout.h>
 #include <arch/mm.h>
 #include <arch/syscall.h>
@@ -144,20 +145,6 @@ errno_t program_create(const void *image, size_t size, const char *cmdline,
 	return EOK;
 }
 
-errno_t program_find_module(const char *name, const boot_module_t **module)
-{
-	size_t len = strlen(name);
-	for (size_t i = 0; i < boot_info.module_count; i++) {
-		const boot_module_t *m = &boot_info.modules[i];
-		if (len > 0 && strncmp(m->cmdline, name, len) == 0 &&
-		    (m->cmdline[len] == '\0' || m->cmdline[len] == ' ')) {
-			*module = m;
-			return EOK;
-		}
-	}
-	return ENOENT;
-}
-
 errno_t program_spawn_module(
     const char *cmdline, task_t *parent, unsigned perms, task_t **out)
 {
@@ -169,9 +156,11 @@ errno_t program_spawn_module(
 	}
 	name[n] = '\0';
 	const boot_module_t *m;
-	errno_t rc = program_find_module(name, &m);
+	errno_t rc = module_pin(name, &m);
 	if (rc != EOK)
 		return rc;
-	return program_create(
+	rc = program_create(
 	    phys_to_virt(m->start), m->end - m->start, cmdline, parent, perms, out);
+	module_unpin(m);
+	return rc;
 }

@@ -20,8 +20,6 @@
  */
 errno_t program_create(const void *image, size_t size, const char *cmdline,
     task_t *parent, unsigned perms, task_t **out);
-/** Finds the boot module whose command line starts with the word @a name. */
-errno_t program_find_module(const char *name, const boot_module_t **module);
 /** Spawns boot module @a cmdline's first word with @a cmdline as arguments
  *  (*@a out referenced as with program_create). */
 errno_t program_spawn_module(
