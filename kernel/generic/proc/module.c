@@ -60,10 +60,10 @@ static errno_t claim(const char *name, const boot_module_t **out)
 	module_state_t *state;
 	spinlock_lock(&modules_lock);
 	const boot_module_t *m = find_locked(name, &state);
-	errno_t rc = m == NULL ? ENOENT
-	    : state->pins > 0  ? EBUSY
+	errno_t rc = m == NULL			? ENOENT
+	    : state->pins > 0			? EBUSY
 	    : !IS_ALIGNED(m->start, FRAME_SIZE) ? ENOTSUP
-					       : EOK;
+						: EOK;
 	if (rc == EOK)
 		state->taken = true;
 	spinlock_unlock(&modules_lock);
@@ -108,8 +108,8 @@ errno_t module_take(as_t *as, const char *name, uintptr_t *base, uint64_t *size)
 	}
 	tail_clear(m);
 	*base = AS_AREA_ANY;
-	rc = as_area_create_precharged(as, base, bytes,
-	    AS_AREA_READ | AS_AREA_WRITE | AS_AREA_CACHEABLE, obj);
+	rc = as_area_create_precharged(
+	    as, base, bytes, AS_AREA_READ | AS_AREA_WRITE | AS_AREA_CACHEABLE, obj);
 	if (rc != EOK) {
 		/* Ours alone (a failed area_create put its reference back): the
 		 * frames stay the module's, which stays in the list. */

@@ -7,6 +7,7 @@
  * The main thread starts at the ELF entry with RSP (and RDI) pointing at argc.
  */
 #include <proc/program.h>
+#include <proc/image.h>
 #include <proc/module.h>
 #include <arch/layout.h>
 #include <arch/mm.h>
@@ -47,15 +48,30 @@ static errno_t args_split(const char *cmdline, args_t *args)
 	return args->argc > 0 ? EOK : EINVAL;
 }
 
+/** Whether segment @a s is mapped from the pages every task of the
+ *  program shares (proc/image.h): read-only, its bytes from its start. */
+static bool segment_shared(const elf_segment_t *s)
+{
+	return !(s->flags & AS_AREA_WRITE) && s->file_vaddr == s->vaddr;
+}
+
+/** Maps segment @a s of @a image: shared pages when it is read-only, else
+ *  a private copy. */
+static errno_t load_segment(as_t *as, const uint8_t *image, const elf_segment_t *s)
+{
+	size_t size = s->pages * PAGE_SIZE;
+	if (segment_shared(s))
+		return image_map_module(as, s->vaddr, size, s->flags,
+		    virt_to_phys(image + s->offset), s->filesz);
+	uintptr_t base = s->vaddr;
+	errno_t rc = as_area_create(as, &base, size, s->flags, NULL, 0);
+	return rc == EOK ? as_write(as, s->file_vaddr, image + s->offset, s->filesz) : rc;
+}
+
 static errno_t load_segments(as_t *as, const uint8_t *image, const elf_image_t *elf)
 {
 	for (size_t i = 0; i < elf->segment_count; i++) {
-		const elf_segment_t *s = &elf->segments[i];
-		uintptr_t base = s->vaddr;
-		errno_t rc = as_area_create(
-		    as, &base, s->pages * PAGE_SIZE, s->flags, NULL, 0);
-		if (rc == EOK)
-			rc = as_write(as, s->file_vaddr, image + s->offset, s->filesz);
+		errno_t rc = load_segment(as, image, &elf->segments[i]);
 		if (rc != EOK)
 			return rc;
 	}

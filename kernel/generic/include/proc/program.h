@@ -13,7 +13,9 @@
 #define PROGRAM_ARGS_MAX 32
 
 /**
- * Creates and starts a task running @a image with the arguments in
+ * Creates and starts a task running @a image, a pinned boot module's bytes
+ * (its read-only segments are mapped from pages shared with every other
+ * task of the module, proc/image.h), with the arguments in
  * @a cmdline (space separated; the first word names the task). ENOEXEC for a
  * bad image, EINVAL for a bad command line, ENOMEM. On success *@a out holds a
  * reference for the caller (task_put() it).
