@@ -2,12 +2,14 @@
  * Shared read-only program segments (proc/image.h). The kept segments are
  * a list of entries, each a filled anonymous object and its key. Lock:
  * images_lock guards the list and is a leaf (objects are referenced under
- * it, compared, filled and mapped outside it). An entry whose object only
- * the list references is no longer mapped anywhere, and nothing can map it
- * but a look-up under the lock: such entries are dropped on the way.
+ * it, compared, filled and mapped outside it), kept in the order of their
+ * last use. An entry whose object only the list references is no longer
+ * mapped anywhere, and nothing can map it but a look-up under the lock:
+ * beyond a small budget such entries are dropped on the way.
  */
 #include <proc/image.h>
 #include <arch/mm.h>
+#include <common/arch/mem.h>
 #include <mm/kmalloc.h>
 #include <mm/mem_object.h>
 #include <proc/task.h>
@@ -18,8 +20,8 @@
 #include <uaccess.h>
 
 typedef struct {
-	link_t link;   /* on `images` */
-	bool module;   /* key: a module's physical address; else a content hash */
+	link_t link; /* on `images` */
+	bool module; /* key: a module's physical address; else a content hash */
 	uint64_t key;
 	size_t len;	   /* bytes of content; zero after them */
 	size_t pages;	   /* of the object */
@@ -28,24 +30,33 @@ typedef struct {
 
 /* Words sampled from user content for its key. */
 #define KEY_SAMPLES 16
+/* Pages of segments no task maps that stay kept, the most recently used
+ * first: a program run again and again (a shell's commands, spawn + wait)
+ * finds its text without copying it. */
+#define KEEP_UNMAPPED_PAGES 64
 /* Bytes compared at a time from user memory. */
-#define COMPARE_CHUNK 256
+#define COMPARE_CHUNK 512
 
 static list_t images = LIST_INITIALIZER(images);
 static spinlock_t images_lock = SPINLOCK_INITIALIZER("images", IMAGES);
 
-/** Moves the entries nobody maps any more to @a dead. images_lock held. */
+/** Moves to @a dead the entries nobody maps any more beyond the newest
+ *  KEEP_UNMAPPED_PAGES of them. images_lock held. */
 static void sweep_locked(list_t *dead)
 {
-	link_t *link = list_first(&images);
+	size_t kept = 0;
+	link_t *link = list_last(&images);
 	while (link != NULL) {
-		link_t *next = list_next(link, &images);
+		link_t *prev = link->prev != &images.head ? link->prev : NULL;
 		image_seg_t *e = list_get_instance(link, image_seg_t, link);
 		if (__atomic_load_n(&e->obj->refcount, __ATOMIC_ACQUIRE) == 1) {
-			list_remove(link);
-			list_append(link, dead);
+			kept += e->pages;
+			if (kept > KEEP_UNMAPPED_PAGES) {
+				list_remove(link);
+				list_append(link, dead);
+			}
 		}
-		link = next;
+		link = prev;
 	}
 }
 
@@ -67,20 +78,24 @@ static mem_object_t *find(const image_seg_t *want)
 {
 	list_t dead;
 	list_initialize(&dead);
-	mem_object_t *found = NULL;
+	image_seg_t *found = NULL;
 	spinlock_lock(&images_lock);
-	sweep_locked(&dead);
 	list_foreach (images, link, image_seg_t, e) {
 		if (e->module == want->module && e->key == want->key &&
 		    e->len == want->len && e->pages == want->pages) {
-			mem_object_get(e->obj);
-			found = e->obj;
+			found = e;
 			break;
 		}
 	}
+	if (found != NULL) {
+		mem_object_get(found->obj);
+		list_remove(&found->link); /* the most recently used last */
+		list_append(&found->link, &images);
+	}
+	sweep_locked(&dead);
 	spinlock_unlock(&images_lock);
 	dead_free(&dead);
-	return found;
+	return found != NULL ? found->obj : NULL;
 }
 
 /** Keeps @a obj (a reference is taken) under @a want's key. Losing the
@@ -119,7 +134,8 @@ static errno_t object_fill(
 		paddr_t pa;
 		rc = mem_object_page(obj, off / PAGE_SIZE, &pa);
 		if (rc == EOK)
-			rc = source_copy(phys_to_virt(pa), src + off, MIN(len - off, PAGE_SIZE), user);
+			rc = source_copy(
+			    phys_to_virt(pa), src + off, MIN(len - off, PAGE_SIZE), user);
 	}
 	if (rc != EOK && obj != NULL)
 		mem_object_put(obj);
@@ -131,10 +147,14 @@ static errno_t object_fill(
 /** Whether the @a n bytes (a multiple of 8) at @a a and @a b are equal. */
 static bool words_equal(const uint64_t *a, const uint64_t *b, size_t n)
 {
+#ifdef ARCH_MEM_COPY
+	return arch_mem_equal_quads(a, b, n / 8);
+#else
 	uint64_t diff = 0;
 	for (size_t i = 0; i < n / 8; i++)
 		diff |= a[i] ^ b[i];
 	return diff == 0;
+#endif
 }
 
 /** Whether the @a len bytes at user address @a src are the first bytes of
@@ -144,14 +164,16 @@ static bool user_matches(mem_object_t *obj, uintptr_t src, size_t len)
 	uint64_t chunk[COMPARE_CHUNK / 8];
 	paddr_t pa = 0;
 	for (size_t off = 0; off < len; off += COMPARE_CHUNK) {
-		if (off % PAGE_SIZE == 0 && mem_object_lookup(obj, off / PAGE_SIZE, &pa) != EOK)
+		if (off % PAGE_SIZE == 0 &&
+		    mem_object_lookup(obj, off / PAGE_SIZE, &pa) != EOK)
 			return false;
 		size_t n = MIN(len - off, (size_t) COMPARE_CHUNK);
 		if (n % 8 != 0)
 			chunk[n / 8] = 0;
 		if (copy_from_uspace(chunk, src + off, n) != EOK)
 			return false;
-		const uint64_t *kept = (const uint64_t *) phys_to_virt(pa + off % PAGE_SIZE);
+		const uint64_t *kept = (const uint64_t *) phys_to_virt(
+		    pa + off % PAGE_SIZE);
 		/* A short last piece: its bytes after len are zero in both. */
 		if (!words_equal(chunk, kept, ALIGN_UP(n, 8)))
 			return false;
@@ -166,7 +188,8 @@ static errno_t user_key(uintptr_t src, size_t len, uint64_t *key)
 	uint64_t h = 0xcbf29ce484222325ull ^ len;
 	for (size_t i = 0; i < KEY_SAMPLES && len >= 8; i++) {
 		uint64_t w;
-		errno_t rc = copy_from_uspace(&w, src + (len - 8) / (KEY_SAMPLES - 1) * i, 8);
+		errno_t rc = copy_from_uspace(
+		    &w, src + (len - 8) / (KEY_SAMPLES - 1) * i, 8);
 		if (rc != EOK)
 			return rc;
 		h = (h ^ w) * 0x100000001b3ull;
@@ -176,7 +199,8 @@ static errno_t user_key(uintptr_t src, size_t len, uint64_t *key)
 }
 
 /** Maps @a obj read-only at @a base (@a size bytes, @a flags). */
-static errno_t map(as_t *as, uintptr_t base, size_t size, unsigned flags, mem_object_t *obj)
+static errno_t map(
+    as_t *as, uintptr_t base, size_t size, unsigned flags, mem_object_t *obj)
 {
 	errno_t rc = as_area_create_readonly(as, &base, size, flags, obj);
 	mem_object_put(obj);
@@ -184,8 +208,8 @@ static errno_t map(as_t *as, uintptr_t base, size_t size, unsigned flags, mem_ob
 }
 
 /** The kept object for @a want, or a new one filled from @a src (kept). */
-static errno_t object_get(const image_seg_t *want, uintptr_t src, bool user,
-    mem_object_t **out)
+static errno_t object_get(
+    const image_seg_t *want, uintptr_t src, bool user, mem_object_t **out)
 {
 	mem_object_t *obj = find(want);
 	if (obj != NULL && (!user || user_matches(obj, src, want->len))) {

@@ -11,8 +11,6 @@
  *   env E...       ends with 0 if its environment is exactly E... in order
  *   server NAME    registers service NAME (TT_IFACE), reports ready with
  *                  task_retval(0) and answers TT_PING with its task id
- *   ready          writes its data, reports ready and sleeps (sharing.c)
- *   data           ends with 0 if its data is as the file has it
  *   spin NAME      renames itself NAME and uses the CPU until killed (a
  *                  known busy task for top's test); it yields every
  *                  millisecond, so the tasks it shares the CPU with get
@@ -146,10 +144,6 @@ int child_main(int argc, char *argv[])
 		*(volatile int *) low = 1;
 		return 0;
 	}
-	if (strcmp(mode, "ready") == 0)
-		return child_ready();
-	if (strcmp(mode, "data") == 0)
-		return child_data();
 	if (strcmp(mode, "server") == 0 && argc > 3)
 		return run_server(argv[3]);
 	if (strcmp(mode, "spin") == 0 && argc > 3)

@@ -19,12 +19,6 @@
 extern const char *const tricky_args[];
 
 int child_main(int argc, char *argv[]);
-/* Children for sharing.c: `ready` writes its data, reports ready with
- * task_retval(0) and sleeps; `data` ends with 0 if its data is as the file
- * has it (and it could write it). */
-int child_ready(void);
-int child_data(void);
-
 void test_second_instance_shares_the_text(void);
 void test_shared_text_keeps_data_private(void);
 void test_image_area_bad_input(void);
