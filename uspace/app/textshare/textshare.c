@@ -21,10 +21,12 @@
 #define W8(i)	(i) + 1, 0, 0, 0, 0, 0, 0, 0
 #define W64(i)	W8(i), W8(i), W8(i), W8(i), W8(i), W8(i), W8(i), W8(i)
 #define W512(i) W64(i), W64(i), W64(i), W64(i), W64(i), W64(i), W64(i), W64(i)
-#define W4K(i)	W512(i), W512(i + 1), W512(i + 2), W512(i + 3), W512(i + 4), \
-	    W512(i + 5), W512(i + 6), W512(i + 7)
-#define W32K(i) W4K(i), W4K(i + 8), W4K(i + 16), W4K(i + 24), W4K(i + 32), \
-	    W4K(i + 40), W4K(i + 48), W4K(i + 56)
+#define W4K(i) \
+	W512(i), W512(i + 1), W512(i + 2), W512(i + 3), W512(i + 4), W512(i + 5), \
+	    W512(i + 6), W512(i + 7)
+#define W32K(i) \
+	W4K(i), W4K(i + 8), W4K(i + 16), W4K(i + 24), W4K(i + 32), W4K(i + 40), \
+	    W4K(i + 48), W4K(i + 56)
 static const uint64_t table[TABLE_WORDS] __attribute__((used)) = {W32K(0), W32K(64)};
 
 /* A global each instance checks and writes (in .data). */
