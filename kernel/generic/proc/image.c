@@ -5,7 +5,9 @@
  * it, compared, filled and mapped outside it), kept in the order of their
  * last use. An entry whose object only the list references is no longer
  * mapped anywhere, and nothing can map it but a look-up under the lock:
- * beyond a small budget such entries are dropped on the way.
+ * such entries are dropped at every look-up and at every task's end
+ * (image_sweep), so the pages of a program nobody runs are freed with its
+ * last task (the leak checks count on it).
  */
 #include <proc/image.h>
 #include <arch/mm.h>
@@ -30,33 +32,24 @@ typedef struct {
 
 /* Words sampled from user content for its key. */
 #define KEY_SAMPLES 16
-/* Pages of segments no task maps that stay kept, the most recently used
- * first: a program run again and again (a shell's commands, spawn + wait)
- * finds its text without copying it. */
-#define KEEP_UNMAPPED_PAGES 64
 /* Bytes compared at a time from user memory. */
 #define COMPARE_CHUNK 512
 
 static list_t images = LIST_INITIALIZER(images);
 static spinlock_t images_lock = SPINLOCK_INITIALIZER("images", IMAGES);
 
-/** Moves to @a dead the entries nobody maps any more beyond the newest
- *  KEEP_UNMAPPED_PAGES of them. images_lock held. */
+/** Moves to @a dead the entries nobody maps any more. images_lock held. */
 static void sweep_locked(list_t *dead)
 {
-	size_t kept = 0;
-	link_t *link = list_last(&images);
+	link_t *link = list_first(&images);
 	while (link != NULL) {
-		link_t *prev = link->prev != &images.head ? link->prev : NULL;
+		link_t *next = list_next(link, &images);
 		image_seg_t *e = list_get_instance(link, image_seg_t, link);
 		if (__atomic_load_n(&e->obj->refcount, __ATOMIC_ACQUIRE) == 1) {
-			kept += e->pages;
-			if (kept > KEEP_UNMAPPED_PAGES) {
-				list_remove(link);
-				list_append(link, dead);
-			}
+			list_remove(link);
+			list_append(link, dead);
 		}
-		link = prev;
+		link = next;
 	}
 }
 
@@ -96,6 +89,16 @@ static mem_object_t *find(const image_seg_t *want)
 	spinlock_unlock(&images_lock);
 	dead_free(&dead);
 	return found != NULL ? found->obj : NULL;
+}
+
+void image_sweep(void)
+{
+	list_t dead;
+	list_initialize(&dead);
+	spinlock_lock(&images_lock);
+	sweep_locked(&dead);
+	spinlock_unlock(&images_lock);
+	dead_free(&dead);
 }
 
 /** Keeps @a obj (a reference is taken) under @a want's key. Losing the

@@ -27,4 +27,8 @@ errno_t image_map_module(
 errno_t image_map_user(
     as_t *as, uintptr_t base, size_t size, unsigned flags, uintptr_t src, size_t len);
 
+/** Frees the kept segments no task maps any more (at a task's end, once its
+ *  address space is gone). */
+void image_sweep(void);
+
 #endif
