@@ -37,6 +37,12 @@ $(BUILD)/cfg/%: boot/cfg/%
 	@mkdir -p $(dir $@)
 	@cp $< $@
 
+# A module the kernel's self-test takes over (kernel/test/module_test.c):
+# a little over two pages, so that its last page has a tail to clear.
+$(BUILD)/test/taketest: boot/boot.mk
+	@mkdir -p $(dir $@)
+	@head -c 9000 /dev/zero | tr '\0' 'm' > $@
+
 # A malformed program for the loader's tests: hello with a segment moved into
 # the kernel half (tools/mkbadelf.py).
 $(BUILD)/test/badelf: $(BUILD)/uspace/app/hello tools/mkbadelf.py boot/boot.mk

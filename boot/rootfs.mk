@@ -48,7 +48,7 @@ $(BUILD)/rootfs.cpio: $(USPACE_PROGRAMS) $(ROOTFS_FILES) $(DRIVER_MATCH_FILES) \
 # they start: make run's archive leaves them out, so that a user neither
 # meets them in `help` nor starts one by mistake. What `tester` runs stays
 # (/test).
-RUN_IMAGE_LEAVES_OUT := app/asynctest app/tasktest app/vfstest app/loctest app/kvtest \
+RUN_IMAGE_LEAVES_OUT := app/asynctest app/tasktest app/textshare app/vfstest app/loctest app/kvtest \
 	app/appstest app/devtest app/exctest app/pagertest app/stress app/astress app/fuzz app/termtest app/bench \
 	app/bdtest app/fstest app/nettest app/socktest app/nictest \
 	srv/asyncsrv

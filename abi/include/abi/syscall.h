@@ -155,6 +155,16 @@
  * at the monotonic clock's zero; EIO when the RTC gave no valid date. */
 #define SYS_CLOCK_REALTIME 78
 
+/* (const char *name, size_t len, uintptr_t *base, uint64_t *size) takes
+ * boot module name over: its frames become a new area of the caller and
+ * the module is gone (PERM_TASK; EBUSY while it is read). */
+#define SYS_MODULE_TAKE 75
+/* (uintptr_t base, size_t size, unsigned flags, const void *src, size_t len)
+ * a read-only area at base (flags without AS_AREA_WRITE, for good) holding
+ * the len bytes at src, then zeroes: a program's text. Its pages are shared
+ * with every area made of the same bytes (compared in full first). */
+#define SYS_AS_AREA_CREATE_IMAGE 76
+
 #define SYSCALL_COUNT 79
 
 #endif

@@ -49,7 +49,11 @@ sysarg_t sys_task_spawn_loader(sysarg_t phone_out, sysarg_t id_out);
 sysarg_t sys_module_size(sysarg_t name, sysarg_t len, sysarg_t size_out);
 sysarg_t sys_module_read(
     sysarg_t name, sysarg_t len, sysarg_t offset, sysarg_t buf, sysarg_t size);
+sysarg_t sys_module_take(
+    sysarg_t name, sysarg_t len, sysarg_t base_out, sysarg_t size_out);
 sysarg_t sys_as_area_change_flags(sysarg_t base, sysarg_t flags);
+sysarg_t sys_as_area_create_image(
+    sysarg_t base, sysarg_t size, sysarg_t flags, sysarg_t src, sysarg_t len);
 sysarg_t sys_task_info(sysarg_t id, sysarg_t info_out);
 sysarg_t sys_task_list(sysarg_t ids_out, sysarg_t max);
 sysarg_t sys_thread_info(sysarg_t task_id, sysarg_t buf, sysarg_t max);

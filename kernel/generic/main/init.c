@@ -15,6 +15,7 @@
 #include <cmdline.h>
 #include <common/strerror.h>
 #include <printf.h>
+#include <proc/module.h>
 #include <proc/program.h>
 #include <proc/task.h>
 #include <ipc/ipc.h>
@@ -30,7 +31,7 @@ void init_start_user(void);
 static errno_t start_module(const char *name, const char *args, task_t **out)
 {
 	const boot_module_t *m;
-	errno_t rc = program_find_module(name, &m);
+	errno_t rc = module_pin(name, &m);
 	if (rc != EOK)
 		return rc;
 	char cmdline[TASK_CMDLINE_MAX];
@@ -41,8 +42,10 @@ static errno_t start_module(const char *name, const char *args, task_t **out)
 		for (char *p = cmdline; *p != '\0'; p++)
 			*p = *p == ',' ? ' ' : *p;
 	}
-	return program_create(
+	rc = program_create(
 	    phys_to_virt(m->start), m->end - m->start, cmdline, NULL, PERM_ALL, out);
+	module_unpin(m);
+	return rc;
 }
 
 /** Starts the tasks of @a list; with @a essential their end reboots the

@@ -246,6 +246,15 @@ errno_t as_area_create_shared(as_t *as, uintptr_t *base, size_t size, unsigned f
 	return area_create(as, base, size, flags, max, obj, obj_offset, false, false);
 }
 
+errno_t as_area_create_readonly(
+    as_t *as, uintptr_t *base, size_t size, unsigned flags, mem_object_t *obj)
+{
+	if (flags & AS_AREA_WRITE)
+		return EINVAL;
+	return area_create(
+	    as, base, size, flags, flags & AS_AREA_RIGHTS, obj, 0, true, false);
+}
+
 errno_t as_area_create_precharged(
     as_t *as, uintptr_t *base, size_t size, unsigned flags, mem_object_t *obj)
 {

@@ -203,6 +203,14 @@ void frame_free(paddr_t pa)
 		    (unsigned long long) pa);
 }
 
+void frame_add(paddr_t base, size_t count)
+{
+	assert(IS_ALIGNED(base, FRAME_SIZE));
+	spinlock_lock(&frame_lock);
+	add_piece(base, base + (paddr_t) count * FRAME_SIZE, NULL);
+	spinlock_unlock(&frame_lock);
+}
+
 frame_t *frame_of(paddr_t pa)
 {
 	return buddy_frame(&buddy, pa / FRAME_SIZE);

@@ -107,6 +107,14 @@ errno_t mem_object_create_phys(paddr_t base, size_t pages, mem_object_t **out)
 	return EOK;
 }
 
+errno_t mem_object_create_giving(paddr_t base, size_t pages, mem_object_t **out)
+{
+	errno_t rc = mem_object_create_phys(base, pages, out);
+	if (rc == EOK)
+		(*out)->gives_frames = true;
+	return rc;
+}
+
 errno_t mem_object_create_dma(size_t pages, bool below_4g, mem_object_t **out)
 {
 	paddr_t base;
@@ -171,6 +179,8 @@ void mem_object_put(mem_object_t *obj)
 			pager_release(obj->pager);
 	} else if (obj->type == MEM_OBJECT_DMA) {
 		frame_free(obj->phys_base);
+	} else if (obj->gives_frames) {
+		frame_add(obj->phys_base, obj->pages);
 	}
 	kmem_free(&object_cache, obj);
 }

@@ -7,6 +7,8 @@
  * The main thread starts at the ELF entry with RSP (and RDI) pointing at argc.
  */
 #include <proc/program.h>
+#include <proc/image.h>
+#include <proc/module.h>
 #include <arch/layout.h>
 #include <arch/mm.h>
 #include <arch/syscall.h>
@@ -46,15 +48,30 @@ static errno_t args_split(const char *cmdline, args_t *args)
 	return args->argc > 0 ? EOK : EINVAL;
 }
 
+/** Whether segment @a s is mapped from the pages every task of the
+ *  program shares (proc/image.h): read-only, its bytes from its start. */
+static bool segment_shared(const elf_segment_t *s)
+{
+	return !(s->flags & AS_AREA_WRITE) && s->file_vaddr == s->vaddr;
+}
+
+/** Maps segment @a s of @a image: shared pages when it is read-only, else
+ *  a private copy. */
+static errno_t load_segment(as_t *as, const uint8_t *image, const elf_segment_t *s)
+{
+	size_t size = s->pages * PAGE_SIZE;
+	if (segment_shared(s))
+		return image_map_module(as, s->vaddr, size, s->flags,
+		    virt_to_phys(image + s->offset), s->filesz);
+	uintptr_t base = s->vaddr;
+	errno_t rc = as_area_create(as, &base, size, s->flags, NULL, 0);
+	return rc == EOK ? as_write(as, s->file_vaddr, image + s->offset, s->filesz) : rc;
+}
+
 static errno_t load_segments(as_t *as, const uint8_t *image, const elf_image_t *elf)
 {
 	for (size_t i = 0; i < elf->segment_count; i++) {
-		const elf_segment_t *s = &elf->segments[i];
-		uintptr_t base = s->vaddr;
-		errno_t rc = as_area_create(
-		    as, &base, s->pages * PAGE_SIZE, s->flags, NULL, 0);
-		if (rc == EOK)
-			rc = as_write(as, s->file_vaddr, image + s->offset, s->filesz);
+		errno_t rc = load_segment(as, image, &elf->segments[i]);
 		if (rc != EOK)
 			return rc;
 	}
@@ -144,20 +161,6 @@ errno_t program_create(const void *image, size_t size, const char *cmdline,
 	return EOK;
 }
 
-errno_t program_find_module(const char *name, const boot_module_t **module)
-{
-	size_t len = strlen(name);
-	for (size_t i = 0; i < boot_info.module_count; i++) {
-		const boot_module_t *m = &boot_info.modules[i];
-		if (len > 0 && strncmp(m->cmdline, name, len) == 0 &&
-		    (m->cmdline[len] == '\0' || m->cmdline[len] == ' ')) {
-			*module = m;
-			return EOK;
-		}
-	}
-	return ENOENT;
-}
-
 errno_t program_spawn_module(
     const char *cmdline, task_t *parent, unsigned perms, task_t **out)
 {
@@ -169,9 +172,11 @@ errno_t program_spawn_module(
 	}
 	name[n] = '\0';
 	const boot_module_t *m;
-	errno_t rc = program_find_module(name, &m);
+	errno_t rc = module_pin(name, &m);
 	if (rc != EOK)
 		return rc;
-	return program_create(
+	rc = program_create(
 	    phys_to_virt(m->start), m->end - m->start, cmdline, parent, perms, out);
+	module_unpin(m);
+	return rc;
 }

@@ -2,33 +2,45 @@
  * Reading the boot modules (the programs and files GRUB loaded with the
  * kernel) from user space: the program loader takes its programs from here
  * until a file system serves them. A module is named by the first word of
- * its command line. Modules are public: any task may read them.
+ * its command line. Modules are public: any task may read them; a task
+ * with PERM_TASK may take one over (tmpfs its root archive), and then it is
+ * gone for everyone (proc/module.h).
  */
 #include <arch/mm.h>
 #include <boot.h>
-#include <proc/program.h>
+#include <proc/module.h>
+#include <proc/task.h>
+#include <proc/thread.h>
 #include <string.h>
 #include <syscall.h>
 #include <uaccess.h>
 
-static errno_t find(sysarg_t name, sysarg_t len, const boot_module_t **m)
+/** Copies the module name @a name of @a len bytes into @a kname
+ *  (TASK_NAME_MAX bytes); ENOENT for a name no module can have. */
+static errno_t name_get(sysarg_t name, sysarg_t len, char *kname)
+{
+	errno_t rc = copy_name_from_uspace(kname, TASK_NAME_MAX, name, len);
+	if (rc == EOK && (kname[0] == '\0' || strchr(kname, ' ') != NULL))
+		rc = ENOENT;
+	return rc;
+}
+
+/** Pins the module named by the user string @a name of @a len bytes. */
+static errno_t pin(sysarg_t name, sysarg_t len, const boot_module_t **m)
 {
 	char kname[TASK_NAME_MAX];
-	errno_t rc = copy_name_from_uspace(kname, sizeof(kname), name, len);
-	if (rc != EOK)
-		return rc;
-	if (kname[0] == '\0' || strchr(kname, ' ') != NULL)
-		return ENOENT;
-	return program_find_module(kname, m);
+	errno_t rc = name_get(name, len, kname);
+	return rc == EOK ? module_pin(kname, m) : rc;
 }
 
 sysarg_t sys_module_size(sysarg_t name, sysarg_t len, sysarg_t size_out)
 {
 	const boot_module_t *m;
-	errno_t rc = find(name, len, &m);
+	errno_t rc = pin(name, len, &m);
 	if (rc != EOK)
 		return (sysarg_t) rc;
 	uint64_t size = m->end - m->start;
+	module_unpin(m);
 	return (sysarg_t) copy_to_uspace(size_out, &size, sizeof(size));
 }
 
@@ -38,12 +50,44 @@ sysarg_t sys_module_read(
     sysarg_t name, sysarg_t len, sysarg_t offset, sysarg_t buf, sysarg_t size)
 {
 	const boot_module_t *m;
-	errno_t rc = find(name, len, &m);
+	errno_t rc = pin(name, len, &m);
 	if (rc != EOK)
 		return (sysarg_t) rc;
 	uint64_t total = m->end - m->start;
 	if (offset > total || size > total - offset)
-		return (sysarg_t) EINVAL;
-	const uint8_t *data = phys_to_virt(m->start);
-	return (sysarg_t) copy_to_uspace(buf, data + offset, size);
+		rc = EINVAL;
+	else
+		rc = copy_to_uspace(
+		    buf, (const uint8_t *) phys_to_virt(m->start) + offset, size);
+	module_unpin(m);
+	return (sysarg_t) rc;
+}
+
+/** Takes module @a name over into a new area of the caller (module_take);
+ *  its base in *@a base_out, the module's size in *@a size_out. */
+sysarg_t sys_module_take(
+    sysarg_t name, sysarg_t len, sysarg_t base_out, sysarg_t size_out)
+{
+	task_t *self = THREAD->task;
+	if (!(self->perms & PERM_TASK))
+		return (sysarg_t) EPERM;
+	char kname[TASK_NAME_MAX];
+	uint64_t base = 0, size = 0;
+	errno_t rc = name_get(name, len, kname);
+	/* Both outputs are checked writable before anything changes. */
+	if (rc == EOK)
+		rc = copy_to_uspace(base_out, &base, sizeof(base));
+	if (rc == EOK)
+		rc = copy_to_uspace(size_out, &size, sizeof(size));
+	uintptr_t at;
+	if (rc == EOK)
+		rc = module_take(self->as, kname, &at, &size);
+	if (rc != EOK)
+		return (sysarg_t) rc;
+	base = at;
+	/* Unmapped meanwhile by another thread: the area is the caller's all
+	 * the same (as_area_query finds it). */
+	(void) copy_to_uspace(base_out, &base, sizeof(base));
+	(void) copy_to_uspace(size_out, &size, sizeof(size));
+	return EOK;
 }

@@ -6,6 +6,7 @@
  * task->lock and before nothing else.
  */
 #include <proc/task.h>
+#include <proc/image.h>
 #include <smp.h>
 #include <arch/asm.h>
 #include <cpu.h>
@@ -176,6 +177,7 @@ static void task_as_destroy(task_t *t)
 	t->as = NULL;
 	spinlock_unlock(&t->lock);
 	as_destroy(as);
+	image_sweep(); /* the program pages only it still mapped */
 }
 
 void task_discard(task_t *t)

@@ -522,6 +522,7 @@ static bool needs_permission(sysarg_t num)
 	case SYS_PHYSMEM_MAP:
 	case SYS_DMAMEM_MAP:
 	case SYS_IPCLOG_CONTROL:
+	case SYS_MODULE_TAKE:
 		return true;
 	default:
 		return false;

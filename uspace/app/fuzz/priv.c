@@ -234,6 +234,17 @@ void irq_ack_fuzz(fuzzer_t *f)
 	fz_call(f, SYS_IRQ_ACK, h, 0, 0, 0, 0, 0);
 }
 
+/** Module hand-over with names no module has (taking a real one would
+ *  leave it gone for the rest of the run) and bad outputs. */
+static void module_take_fuzz(fuzzer_t *f)
+{
+	static const char *const names[] = {"", "no-such", "hello x", "hello "};
+	const char *name = names[rnd(f) % 4];
+	uint64_t name_ptr = rnd(f) % 8 ? (uint64_t) name : gen_pointer(f);
+	uint64_t len = rnd(f) % 8 ? strlen(name) : gen_size(f);
+	fz_call(f, SYS_MODULE_TAKE, name_ptr, len, gen_pointer(f), gen_pointer(f), 0, 0);
+}
+
 bool priv_call(fuzzer_t *f, sysarg_t num)
 {
 	switch (num) {
@@ -269,6 +280,9 @@ bool priv_call(fuzzer_t *f, sysarg_t num)
 		return true;
 	case SYS_IPCLOG_CONTROL:
 		ipclog_fuzz(f);
+		return true;
+	case SYS_MODULE_TAKE:
+		module_take_fuzz(f);
 		return true;
 	default:
 		return false;

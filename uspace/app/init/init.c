@@ -387,11 +387,12 @@ static bool run_line(char *line, int number, const char *path)
 	return true;
 }
 
-/** --root ARCHIVE: the root file system, read-only, from the archive. */
+/** --root ARCHIVE: the root file system, read-only, from the archive,
+ *  whose module tmpfs frees once read (nothing else reads it). */
 static errno_t mount_root(const char *archive)
 {
 	char opts[64];
-	snprintf(opts, sizeof(opts), "archive=%s", archive);
+	snprintf(opts, sizeof(opts), "archive=%s,take", archive);
 	return mount_fs("/", "tmpfs", opts, VFS_MOUNT_RDONLY);
 }
 

@@ -397,5 +397,8 @@ int main(int argc, char *argv[])
 	RUN(test_wait_after_exit);
 	RUN(test_service_dies);
 	RUN(test_init_restarts_service);
+	RUN(test_second_instance_shares_the_text);
+	RUN(test_shared_text_keeps_data_private);
+	RUN(test_image_area_bad_input);
 	return test_suite_end();
 }

@@ -19,5 +19,8 @@
 extern const char *const tricky_args[];
 
 int child_main(int argc, char *argv[]);
+void test_second_instance_shares_the_text(void);
+void test_shared_text_keeps_data_private(void);
+void test_image_area_bad_input(void);
 
 #endif

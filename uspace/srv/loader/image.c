@@ -2,9 +2,11 @@
  * Mapping a program into the loader's own task (which becomes the
  * program's) and building its initial stack.
  *
- * Each segment gets an anonymous area at its address, writable while its
- * file bytes are copied in (the rest stays zero: bss), then the segment's
- * own rights (never writable and executable at once). The stack is a fresh
+ * A read-only segment (text, constants) is mapped from pages the kernel
+ * shares between all tasks running the same bytes. Any other segment gets
+ * an anonymous area at its address, writable while its file bytes are
+ * copied in (the rest stays zero: bss), then the segment's own rights
+ * (never writable and executable at once): each task's private data. The stack is a fresh
  * area anywhere; from its top down: the working directory, the argument
  * strings, the environment's strings, then, 16-byte aligned at the initial
  * RSP, argc, argv[], NULL, envp[], NULL and the auxiliary vector (AT_SB_CWD, AT_NULL), as
@@ -38,11 +40,17 @@ static void area_discard(uintptr_t base)
 	(void) rc;
 }
 
-/** Maps @a seg with the bytes of @a image it holds. */
+/** Maps @a seg with the bytes of @a image it holds. A read-only segment
+ *  whose bytes start at its start shares its pages with every other task
+ *  of the program (as_area_create_image); any other gets a private copy. */
 static errno_t segment_map(const char *image, const elf_segment_t *seg)
 {
+	size_t size = seg->pages * PAGE_SIZE;
+	if (!(seg->flags & AS_AREA_WRITE) && seg->file_vaddr == seg->vaddr)
+		return as_area_create_image(
+		    seg->vaddr, size, seg->flags, image + seg->offset, seg->filesz);
 	uintptr_t base = seg->vaddr;
-	errno_t rc = as_area_create(&base, seg->pages * PAGE_SIZE, AREA_RW);
+	errno_t rc = as_area_create(&base, size, AREA_RW);
 	if (rc != EOK)
 		return rc;
 	memcpy((void *) seg->file_vaddr, image + seg->offset, seg->filesz);

@@ -12,8 +12,10 @@
  * task's only one). The parent's hang-up before LOADER_RUN ends the loader.
  *
  * Known waste: the loader's image, heap, fibril stacks and main stack stay
- * mapped under the program. Untouched pages cost nothing; those the loader
- * touched (some 20 pages, 80 KiB) stay resident until the program ends.
+ * mapped under the program. Untouched pages cost nothing; the loader's
+ * text is shared by every task (proc/image.h), the program's file is read
+ * into an area unmapped once loaded (source.c), and the pages the loader
+ * wrote (some 8 pages, 32 KiB) stay resident until the program ends.
  */
 #include "loader.h"
 #include <abi/loader.h>
@@ -120,7 +122,7 @@ static errno_t program_open(const char *path)
 	rc = elf_parse(ldr.image, size, program_space_end(), &ldr.elf, &why);
 	if (rc != EOK) {
 		report(path, why);
-		free(ldr.image);
+		source_free(ldr.image);
 		ldr.image = NULL;
 	}
 	return rc;
@@ -228,7 +230,7 @@ static errno_t load(ipc_call_t *call)
 		return rc;
 	}
 	/* All of these now live on the program's stack or in its areas. */
-	free(ldr.image);
+	source_free(ldr.image);
 	free(ldr.args.strings);
 	free(ldr.env.strings);
 	free(ldr.cwd);

@@ -44,9 +44,10 @@ static inline const char *path_last(const char *path)
 	return slash != NULL ? slash + 1 : path;
 }
 
-/** Reads the program at @a path whole into a new buffer (free() it), its
- *  size in *@a size. ENOENT when there is no such program. */
+/** Reads the program at @a path whole into a new buffer (source_free() it),
+ *  its size in *@a size. ENOENT when there is no such program. */
 errno_t source_read(const char *path, char **image, size_t *size);
+void source_free(char *image);
 
 /** Maps the validated program @a elf (file bytes at @a image) into this
  *  task and builds its initial stack with @a args, the environment @a env

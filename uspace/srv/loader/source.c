@@ -1,12 +1,19 @@
 /*
  * Where programs come from: the file system, or before there is one, the
  * boot modules (fileload.h). This file is the only part of the loader that
- * knows it.
+ * knows it. A program is read into an area of its own, unmapped once
+ * loaded: the loader's memory stays under the program, and the image read
+ * into its heap stayed resident there (some 15 pages a task).
  */
 #include "loader.h"
 #include <fileload.h>
 
 errno_t source_read(const char *path, char **image, size_t *size)
 {
-	return file_load_any(path, image, size);
+	return file_load_any_area(path, image, size);
+}
+
+void source_free(char *image)
+{
+	file_unload(image, true);
 }

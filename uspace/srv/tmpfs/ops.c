@@ -16,6 +16,7 @@
 #include "tmpfs.h"
 #include <fsrv.h>
 #include <fibril_synch.h>
+#include <as.h>
 #include <module.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +68,27 @@ static uint64_t tmpfs_now(void)
 	return clock_realtime_ns(&ns) == EOK && ns > 0 ? (uint64_t) ns : 0;
 }
 
+/**
+ * Fills @a fs from the archive in boot module @a name. With @a take the
+ * module is taken over (its frames become an area of ours, freed once
+ * read: the archive is not kept twice); else it is read into the heap.
+ */
+static errno_t fill_from_module(tmpfs_fs_t *fs, const char *name, bool take)
+{
+	void *data;
+	size_t size;
+	errno_t rc = take ? module_take(name, &data, &size)
+			  : module_load(name, (char **) &data, &size);
+	if (rc != EOK)
+		return rc;
+	rc = tmpfs_archive_fill(fs, data, size);
+	if (take)
+		DISCARD(ours_at_that_base, as_area_destroy((uintptr_t) data));
+	else
+		free(data);
+	return rc;
+}
+
 /** A file system for @a opts, filled from its archive if it names one. */
 static errno_t fs_build(const tmpfs_options_t *opts, tmpfs_fs_t **out)
 {
@@ -76,13 +98,7 @@ static errno_t fs_build(const tmpfs_options_t *opts, tmpfs_fs_t **out)
 		*out = fs;
 		return rc;
 	}
-	char *data;
-	size_t size;
-	rc = module_load(opts->archive, &data, &size);
-	if (rc == EOK) {
-		rc = tmpfs_archive_fill(fs, data, size);
-		free(data);
-	}
+	rc = fill_from_module(fs, opts->archive, opts->take);
 	if (rc != EOK) {
 		printf("tmpfs: cannot fill from module %s: %s\n", opts->archive,
 		    strerror(rc));

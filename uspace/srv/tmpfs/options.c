@@ -54,6 +54,10 @@ static errno_t option_apply(const char *item, size_t len, tmpfs_options_t *out)
 		out->archive[n] = '\0';
 		return EOK;
 	}
+	if (len == 4 && memcmp(item, "take", 4) == 0) {
+		out->take = true;
+		return EOK;
+	}
 	return EINVAL;
 }
 
@@ -61,6 +65,7 @@ errno_t tmpfs_options_parse(const char *opts, tmpfs_options_t *out)
 {
 	out->size_limit = TMPFS_NO_LIMIT;
 	out->archive[0] = '\0';
+	out->take = false;
 	if (opts[0] == '\0')
 		return EOK;
 	while (true) {
@@ -71,8 +76,8 @@ errno_t tmpfs_options_parse(const char *opts, tmpfs_options_t *out)
 		errno_t rc = option_apply(opts, len, out);
 		if (rc != EOK)
 			return rc;
-		if (comma == NULL)
-			return EOK;
+		if (comma == NULL) /* take names the archive's module */
+			return out->take && out->archive[0] == '\0' ? EINVAL : EOK;
 		opts = comma + 1;
 	}
 }

@@ -3,12 +3,16 @@
  *   size=BYTES      at most BYTES of file data (a K, M or G suffix
  *                   multiplies by 1024, 1024^2, 1024^3); ENOSPC beyond
  *   archive=MODULE  fill the instance from boot module MODULE (cpio newc)
+ *   take            take the archive's module over and free it once read
+ *                   (the root's: its memory is not kept twice; a later
+ *                   archive=MODULE mount finds no such module)
  * No IPC.
  */
 #ifndef TMPFS_OPTIONS_H
 #define TMPFS_OPTIONS_H
 
 #include <abi/errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #define TMPFS_MODULE_NAME_MAX 63
@@ -16,6 +20,7 @@
 typedef struct {
 	uint64_t size_limit;			 /* TMPFS_NO_LIMIT without size= */
 	char archive[TMPFS_MODULE_NAME_MAX + 1]; /* "" without archive= */
+	bool take;				 /* take: the module is freed once read */
 } tmpfs_options_t;
 
 /** Parses @a opts into @a out; EINVAL for an unknown option, an empty

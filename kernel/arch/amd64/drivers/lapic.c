@@ -49,7 +49,9 @@
 #define ICR_LEVEL	 (1u << 15)
 #define ICR_ALL_BUT_SELF (3u << 18)
 
-#define CALIB_WINDOW_MS 2
+/* 1 ms holds 62,500 counts of QEMU's timer: the tick's period to 16 ppm,
+ * and each window is a million instructions of every boot under -icount. */
+#define CALIB_WINDOW_MS 1
 #define CALIB_ATTEMPTS	50
 #define CALIB_BRACKET	128
 

@@ -196,13 +196,29 @@ errno_t page_table_create(paddr_t *root)
 	return EOK;
 }
 
+/** The index of the first non-zero entry of @a table from @a from on, or
+ *  ENTRIES. One `repe scasq` step per entry: most of a task's tables are
+ *  nearly empty, and a task's end scans every one of them. */
+static unsigned next_used(const pte_t *table, unsigned from)
+{
+	const pte_t *p = table + from;
+	size_t left = ENTRIES - from;
+	if (left == 0)
+		return ENTRIES;
+	bool found;
+	__asm__ volatile("repe scasq"
+			 : "+D"(p), "+c"(left), "=@ccnz"(found)
+			 : "a"((pte_t) 0)
+			 : "memory");
+	return found ? (unsigned) (p - 1 - table) : ENTRIES;
+}
+
 static void free_table(pte_t *table, unsigned level)
 {
-	if (level > 0) {
-		for (unsigned i = 0; i < ENTRIES; i++) {
-			if ((table[i] & PTE_P) && !(table[i] & PTE_PS))
-				free_table(table_virt(table[i]), level - 1);
-		}
+	for (unsigned i = level > 0 ? next_used(table, 0) : ENTRIES; i < ENTRIES;
+	     i = next_used(table, i + 1)) {
+		if ((table[i] & PTE_P) && !(table[i] & PTE_PS))
+			free_table(table_virt(table[i]), level - 1);
 	}
 	frame_free(virt_to_phys(table));
 }
@@ -210,7 +226,8 @@ static void free_table(pte_t *table, unsigned level)
 void page_table_destroy(paddr_t root)
 {
 	pte_t *pml4 = phys_to_virt(root);
-	for (unsigned i = 0; i < KERNEL_HALF; i++) {
+	for (unsigned i = next_used(pml4, 0); i < KERNEL_HALF;
+	     i = next_used(pml4, i + 1)) {
 		if (pml4[i] & PTE_P)
 			free_table(table_virt(pml4[i]), 2);
 	}

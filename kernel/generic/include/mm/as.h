@@ -89,6 +89,12 @@ errno_t as_area_create(as_t *as, uintptr_t *base, size_t size, unsigned flags,
  *  as_area_change_flags never goes beyond them either. */
 errno_t as_area_create_shared(as_t *as, uintptr_t *base, size_t size, unsigned flags,
     unsigned max, mem_object_t *obj, size_t obj_offset);
+/** as_area_create of a mapping of @a obj from its first page that stays
+ *  as read-only as @a flags (no AS_AREA_WRITE: EINVAL) for good, counted
+ *  against @a as's QUOTA_MEMORY like an anonymous area (ELIMIT): the
+ *  pages may be shared with other tasks (proc/image.h). */
+errno_t as_area_create_readonly(
+    as_t *as, uintptr_t *base, size_t size, unsigned flags, mem_object_t *obj);
 /** Counts @a size bytes (rounded up to pages) against @a as's QUOTA_MEMORY
  *  (ELIMIT past it), for an area made with as_area_create_precharged. */
 errno_t as_commit_charge(as_t *as, size_t size);

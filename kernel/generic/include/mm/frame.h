@@ -21,6 +21,9 @@ errno_t frame_alloc(unsigned order, paddr_t *pa);
 errno_t frame_alloc_zeroed(unsigned order, paddr_t *pa);
 /** Frees a block from frame_alloc(); freeing anything else panics. */
 void frame_free(paddr_t pa);
+/** Makes @a count frames from @a base on, reserved at boot and used by
+ *  nobody now (a boot module's), free frames of the allocator. */
+void frame_add(paddr_t base, size_t count);
 /** Promises @a count frames to anonymous memory: they stay free until
  *  frame_alloc_committed() takes them. ENOMEM unless the kernel's reserve
  *  remains unpromised afterwards. */

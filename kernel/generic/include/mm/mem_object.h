@@ -42,6 +42,9 @@ typedef struct mem_object {
 	uint64_t refcount;
 	size_t pages;
 	paddr_t phys_base; /* MEM_OBJECT_PHYS and MEM_OBJECT_DMA */
+	/* MEM_OBJECT_PHYS of frames outside the allocator (a boot module's):
+	 * given to the allocator when the object goes. */
+	bool gives_frames;
 	paddr_t *
 	    *chunks; /* MEM_OBJECT_ANON: chunks[i][j] = frame of page i*512+j, or 0 */
 	size_t chunk_count;
@@ -67,6 +70,10 @@ errno_t mem_object_create_anon(size_t pages, mem_object_t **out);
 /** A new anonymous object of @a pages pages that commits nothing; ENOMEM. */
 errno_t mem_object_create_noreserve(size_t pages, mem_object_t **out);
 errno_t mem_object_create_phys(paddr_t base, size_t pages, mem_object_t **out);
+/** mem_object_create_phys of @a pages reserved frames from @a base on that
+ *  nobody else uses (a boot module's): the frames are given to the frame
+ *  allocator when the object goes. ENOMEM. */
+errno_t mem_object_create_giving(paddr_t base, size_t pages, mem_object_t **out);
 /** A new DMA object: @a pages physically contiguous zeroed frames, all below
  *  4 GiB if @a below_4g; ENOMEM when no such block is free. */
 errno_t mem_object_create_dma(size_t pages, bool below_4g, mem_object_t **out);

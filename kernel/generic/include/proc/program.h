@@ -13,15 +13,15 @@
 #define PROGRAM_ARGS_MAX 32
 
 /**
- * Creates and starts a task running @a image with the arguments in
+ * Creates and starts a task running @a image, a pinned boot module's bytes
+ * (its read-only segments are mapped from pages shared with every other
+ * task of the module, proc/image.h), with the arguments in
  * @a cmdline (space separated; the first word names the task). ENOEXEC for a
  * bad image, EINVAL for a bad command line, ENOMEM. On success *@a out holds a
  * reference for the caller (task_put() it).
  */
 errno_t program_create(const void *image, size_t size, const char *cmdline,
     task_t *parent, unsigned perms, task_t **out);
-/** Finds the boot module whose command line starts with the word @a name. */
-errno_t program_find_module(const char *name, const boot_module_t **module);
 /** Spawns boot module @a cmdline's first word with @a cmdline as arguments
  *  (*@a out referenced as with program_create). */
 errno_t program_spawn_module(

@@ -53,6 +53,8 @@
 	/* Leaves: taken under anything, take nothing. */ \
 	X(HW_CLAIMS, "hw_claims: which task owns which hardware", LOCK_NEST_NONE) \
 	X(QUOTA, "quota: every task's count of tasks made", LOCK_NEST_NONE) \
+	X(MODULES, "modules: the boot modules' readers and hand-over", LOCK_NEST_NONE) \
+	X(IMAGES, "images: the shared read-only program segments", LOCK_NEST_NONE) \
 	X(IRQ_TABLE, "irq_table: kernel interrupt handlers", LOCK_NEST_NONE) \
 	X(IOAPIC, "ioapic: I/O APIC redirection entries", LOCK_NEST_NONE) \
 	X(IPCLOG, "ipclog: the kernel IPC log ring", LOCK_NEST_NONE) \

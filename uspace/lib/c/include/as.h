@@ -35,6 +35,13 @@ _NODISCARD errno_t as_area_sync(uintptr_t addr, size_t size);
 _NODISCARD errno_t as_area_query(uintptr_t addr, as_area_info_t *info);
 /** Gives the area at @a base new rights (anonymous areas not shared). */
 _NODISCARD errno_t as_area_change_flags(uintptr_t base, unsigned flags);
+/** A read-only area at @a base of @a size bytes with @a flags (no
+ *  AS_AREA_WRITE, now or later: EINVAL) holding the @a len bytes at @a src,
+ *  then zeroes: a program's text. Its pages are shared with every other
+ *  area of the same bytes (the kernel compares them all first). EINVAL,
+ *  EEXIST, EBADMEM, ENOMEM, ELIMIT. */
+_NODISCARD errno_t as_area_create_image(
+    uintptr_t base, size_t size, unsigned flags, const void *src, size_t len);
 /** Maps @a size bytes of device memory at physical @a phys (PERM_PHYSMEM);
  *  stores the chosen base in *@a base. EPERM for RAM and for the interrupt
  *  controllers only the kernel drives (the local and I/O APICs). */

@@ -8,6 +8,7 @@
 #include <discard.h>
 
 #include <abi/errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /** The file at @a path in a new NUL-terminated buffer (free() it), its size
@@ -17,5 +18,12 @@ _NODISCARD errno_t file_load(const char *path, char **data, size_t *size);
  *  named by the path's last component ("/app/hello": module "hello"). Never
  *  waits for the VFS to appear. */
 _NODISCARD errno_t file_load_any(const char *path, char **data, size_t *size);
+/** file_load_any() into an area of its own (file_unload(*data, true) it):
+ *  a big file read once and dropped leaves nothing resident in the heap
+ *  (the loader's program images). */
+_NODISCARD errno_t file_load_any_area(const char *path, char **data, size_t *size);
+/** Frees what file_load*() gave: @a area says whether it was
+ *  file_load_any_area(). NULL is nothing. */
+void file_unload(char *data, bool area);
 
 #endif

@@ -22,4 +22,11 @@ _NODISCARD errno_t module_read(const char *name, uint64_t offset, void *buf, siz
  *  its size in *@a size (unless NULL). */
 _NODISCARD errno_t module_load(const char *name, char **data, size_t *size);
 
+/** Takes module @a name over (PERM_TASK): its bytes, in the frames they
+ *  were loaded into, become a new readable and writable area of this task
+ *  at *@a base (@a *size bytes, zero after them to the page's end), and the
+ *  module is gone for everyone; as_area_destroy(*base) frees its memory.
+ *  ENOENT, EPERM, EBUSY (being read now). */
+_NODISCARD errno_t module_take(const char *name, void **base, size_t *size);
+
 #endif

@@ -39,6 +39,13 @@ errno_t as_area_change_flags(uintptr_t base, unsigned flags)
 	return (errno_t) syscall2(SYS_AS_AREA_CHANGE_FLAGS, base, flags);
 }
 
+errno_t as_area_create_image(
+    uintptr_t base, size_t size, unsigned flags, const void *src, size_t len)
+{
+	return (errno_t) syscall5(
+	    SYS_AS_AREA_CREATE_IMAGE, base, size, flags, (sysarg_t) src, len);
+}
+
 errno_t physmem_map(uintptr_t phys, size_t size, unsigned flags, uintptr_t *base)
 {
 	return (errno_t) syscall4(SYS_PHYSMEM_MAP, phys, size, flags, (sysarg_t) base);

@@ -2,6 +2,8 @@
  * Whole files into memory (fileload.h).
  */
 #include <abi/vfs.h>
+#include <as.h>
+#include <common/arch/page.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fileload.h>
@@ -26,22 +28,38 @@ static errno_t read_all(int fd, char *buf, size_t size)
 	return EOK;
 }
 
-static errno_t load_fd(int fd, char **data, size_t *size)
+/** A buffer of @a size bytes: from the heap, or with @a area a new area
+ *  of its own. */
+static char *buf_alloc(size_t size, bool area)
 {
-	struct stat st;
-	if (fstat(fd, &st) != 0)
-		return errno;
-	if (S_ISDIR(st.st_mode))
-		return EISDIR;
-	if ((uint64_t) st.st_size >= SIZE_MAX)
-		return ENOMEM;
-	size_t len = (size_t) st.st_size;
-	char *buf = malloc(len + 1);
+	if (!area)
+		return malloc(size);
+	uintptr_t base = AS_AREA_ANY;
+	errno_t rc = as_area_create(&base,
+	    (size + PAGE_SIZE - 1) & ~(size_t) (PAGE_SIZE - 1),
+	    AS_AREA_READ | AS_AREA_WRITE | AS_AREA_CACHEABLE);
+	return rc == EOK ? (char *) base : NULL;
+}
+
+void file_unload(char *data, bool area)
+{
+	if (!area)
+		free(data);
+	else if (data != NULL)
+		DISCARD(ours_at_that_base, as_area_destroy((uintptr_t) data));
+}
+
+/** @a len bytes, and a NUL after them, read by @a read_fn(@a arg) into a
+ *  new buffer (in an area of its own with @a area). */
+static errno_t load_with(size_t len, bool area,
+    errno_t (*read_fn)(void *, char *, size_t), void *arg, char **data, size_t *size)
+{
+	char *buf = buf_alloc(len + 1, area);
 	if (buf == NULL)
 		return ENOMEM;
-	errno_t rc = read_all(fd, buf, len);
+	errno_t rc = read_fn(arg, buf, len);
 	if (rc != EOK) {
-		free(buf);
+		file_unload(buf, area);
 		return rc;
 	}
 	buf[len] = '\0';
@@ -51,14 +69,54 @@ static errno_t load_fd(int fd, char **data, size_t *size)
 	return EOK;
 }
 
-errno_t file_load(const char *path, char **data, size_t *size)
+static errno_t fd_read(void *arg, char *buf, size_t size)
+{
+	return read_all(*(int *) arg, buf, size);
+}
+
+static errno_t load_fd(int fd, bool area, char **data, size_t *size)
+{
+	struct stat st;
+	if (fstat(fd, &st) != 0)
+		return errno;
+	if (S_ISDIR(st.st_mode))
+		return EISDIR;
+	if ((uint64_t) st.st_size >= SIZE_MAX)
+		return ENOMEM;
+	return load_with((size_t) st.st_size, area, fd_read, &fd, data, size);
+}
+
+static errno_t load_path(const char *path, bool area, char **data, size_t *size)
 {
 	int fd = open(path, O_RDONLY);
 	if (fd < 0)
 		return errno;
-	errno_t rc = load_fd(fd, data, size);
+	errno_t rc = load_fd(fd, area, data, size);
 	close(fd);
 	return rc;
+}
+
+errno_t file_load(const char *path, char **data, size_t *size)
+{
+	return load_path(path, false, data, size);
+}
+
+static errno_t module_read_all(void *arg, char *buf, size_t size)
+{
+	return module_read((const char *) arg, 0, buf, size);
+}
+
+/** Boot module @a name as load_with() gives it. */
+static errno_t load_module(const char *name, bool area, char **data, size_t *size)
+{
+	uint64_t total;
+	errno_t rc = module_size(name, &total);
+	if (rc != EOK)
+		return rc;
+	if (total >= SIZE_MAX)
+		return ENOMEM;
+	return load_with(
+	    (size_t) total, area, module_read_all, (void *) name, data, size);
 }
 
 /** Whether the VFS has registered (asked without waiting): EOK; ENOMEM
@@ -76,11 +134,12 @@ static errno_t vfs_probe(void)
 	return EOK;
 }
 
-errno_t file_load_any(const char *path, char **data, size_t *size)
+/** file_load_any() into the heap or, with @a area, an area of its own. */
+static errno_t load_any(const char *path, bool area, char **data, size_t *size)
 {
 	errno_t rc = vfs_probe();
 	if (rc == EOK)
-		rc = file_load(path, data, size);
+		rc = load_path(path, area, data, size);
 	if (rc != ENOENT)
 		return rc;
 	const char *slash = strrchr(path, '/');
@@ -88,5 +147,15 @@ errno_t file_load_any(const char *path, char **data, size_t *size)
 	/* Module names are task names: longer ones or none name no module. */
 	if (name[0] == '\0' || strlen(name) > TASK_NAME_LEN_MAX)
 		return ENOENT;
-	return module_load(name, data, size);
+	return load_module(name, area, data, size);
+}
+
+errno_t file_load_any(const char *path, char **data, size_t *size)
+{
+	return load_any(path, false, data, size);
+}
+
+errno_t file_load_any_area(const char *path, char **data, size_t *size)
+{
+	return load_any(path, true, data, size);
 }

@@ -40,3 +40,16 @@ errno_t module_load(const char *name, char **data, size_t *size)
 		*size = total;
 	return EOK;
 }
+
+errno_t module_take(const char *name, void **base, size_t *size)
+{
+	uintptr_t at;
+	uint64_t bytes;
+	errno_t rc = (errno_t) syscall4(SYS_MODULE_TAKE, (sysarg_t) name, strlen(name),
+	    (sysarg_t) &at, (sysarg_t) &bytes);
+	if (rc == EOK) {
+		*base = (void *) at;
+		*size = bytes;
+	}
+	return rc;
+}

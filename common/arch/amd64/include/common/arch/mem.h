@@ -4,11 +4,13 @@
  * Quadwords first, then the tail: fast on hardware for every size, and a rep
  * step is one instruction each (which is how QEMU -icount counts).
  * An architecture without this header's ARCH_MEM_COPY gets str.c's portable
- * loops; one without ARCH_MEM_WORDS_EQUAL the kernel slab's portable loop.
+ * loops; one without ARCH_MEM_WORDS_EQUAL the kernel slab's portable loop
+ * (and its users' own for arch_mem_equal_quads).
  */
 #ifndef COMMON_ARCH_MEM_H
 #define COMMON_ARCH_MEM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -47,6 +49,20 @@ static inline size_t arch_mem_words_equal(const uint64_t *w, uint64_t v, size_t 
 		: "a"(v)
 		: "memory");
 	return equal ? n : n - left - 1;
+}
+
+/** Whether the @a quads 8-byte words at @a a and @a b are all equal (a
+ *  rep step per word: what QEMU -icount counts). */
+static inline bool arch_mem_equal_quads(const void *a, const void *b, size_t quads)
+{
+	if (quads == 0)
+		return true;
+	bool equal;
+	__asm__ volatile("repe cmpsq"
+			 : "+S"(a), "+D"(b), "+c"(quads), "=@ccz"(equal)
+			 :
+			 : "memory");
+	return equal;
 }
 
 #endif

@@ -1,0 +1,31 @@
+/*
+ * The boot modules' lifetime (proc/module.c). A module stays in the frames
+ * GRUB loaded it into, outside the frame allocator, until a task takes it
+ * over (module_take): its frames then become that task's anonymous memory
+ * and the module is gone from the list. A reader pins a module while it
+ * copies from it, so a module is never taken from under a reader.
+ */
+#ifndef KERN_PROC_MODULE_H
+#define KERN_PROC_MODULE_H
+
+#include <boot.h>
+#include <mm/as.h>
+#include <types.h>
+
+/** Finds the module whose command line starts with the word @a name and
+ *  pins it (ENOENT: none, or taken); module_unpin() it when done. */
+errno_t module_pin(const char *name, const boot_module_t **module);
+void module_unpin(const boot_module_t *module);
+
+/**
+ * Hands module @a name over to @a as: a new readable and writable area
+ * anywhere (its base in *@a base, the module's size in bytes in *@a size)
+ * holds the module's bytes in the very frames they were loaded into, zero
+ * after them to the page's end; destroying the area frees the frames. The
+ * module is then gone (ENOENT for everyone). ENOENT: no such module; EBUSY:
+ * it is being read now; ENOTSUP: it does not start on a page boundary;
+ * ELIMIT, ENOMEM: nothing changed.
+ */
+errno_t module_take(as_t *as, const char *name, uintptr_t *base, uint64_t *size);
+
+#endif

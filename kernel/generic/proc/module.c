@@ -1,0 +1,122 @@
+/*
+ * The boot modules' lifetime (proc/module.h). Lock: modules_lock guards
+ * each module's pin count and whether it was taken (a leaf: nothing is
+ * taken under it). A taken module is never given back, so a module found
+ * untaken and pinned under the lock stays readable until unpinned.
+ */
+#include <proc/module.h>
+#include <arch/mm.h>
+#include <mm/frame.h>
+#include <mm/mem_object.h>
+#include <spinlock.h>
+#include <string.h>
+
+typedef struct {
+	unsigned pins; /* readers copying from the module now */
+	bool taken;    /* its frames belong to a task's area */
+} module_state_t;
+
+static module_state_t states[BOOT_MODULES_MAX];
+static spinlock_t modules_lock = SPINLOCK_INITIALIZER("modules", MODULES);
+
+/** The untaken module named @a name (its command line's first word), or
+ *  NULL. modules_lock held. */
+static const boot_module_t *find_locked(const char *name, module_state_t **state)
+{
+	size_t len = strlen(name);
+	for (size_t i = 0; len > 0 && i < boot_info.module_count; i++) {
+		const boot_module_t *m = &boot_info.modules[i];
+		if (!states[i].taken && strncmp(m->cmdline, name, len) == 0 &&
+		    (m->cmdline[len] == '\0' || m->cmdline[len] == ' ')) {
+			*state = &states[i];
+			return m;
+		}
+	}
+	return NULL;
+}
+
+errno_t module_pin(const char *name, const boot_module_t **module)
+{
+	module_state_t *state;
+	spinlock_lock(&modules_lock);
+	const boot_module_t *m = find_locked(name, &state);
+	if (m != NULL)
+		state->pins++;
+	spinlock_unlock(&modules_lock);
+	*module = m;
+	return m != NULL ? EOK : ENOENT;
+}
+
+void module_unpin(const boot_module_t *module)
+{
+	spinlock_lock(&modules_lock);
+	states[module - boot_info.modules].pins--;
+	spinlock_unlock(&modules_lock);
+}
+
+/** Marks module @a name taken unless it is pinned; its module in *@a out. */
+static errno_t claim(const char *name, const boot_module_t **out)
+{
+	module_state_t *state;
+	spinlock_lock(&modules_lock);
+	const boot_module_t *m = find_locked(name, &state);
+	errno_t rc = m == NULL			? ENOENT
+	    : state->pins > 0			? EBUSY
+	    : !IS_ALIGNED(m->start, FRAME_SIZE) ? ENOTSUP
+						: EOK;
+	if (rc == EOK)
+		state->taken = true;
+	spinlock_unlock(&modules_lock);
+	*out = m;
+	return rc;
+}
+
+/** Gives a claimed module back to the list (its hand-over failed). */
+static void unclaim(const boot_module_t *m)
+{
+	spinlock_lock(&modules_lock);
+	states[m - boot_info.modules].taken = false;
+	spinlock_unlock(&modules_lock);
+}
+
+/** Zeroes the module's last page after its end (whatever lay there
+ *  before boot is not the taker's to see). */
+static void tail_clear(const boot_module_t *m)
+{
+	size_t tail = ALIGN_UP(m->end, FRAME_SIZE) - m->end;
+	memset(phys_to_virt(m->end), 0, tail);
+}
+
+errno_t module_take(as_t *as, const char *name, uintptr_t *base, uint64_t *size)
+{
+	const boot_module_t *m;
+	errno_t rc = claim(name, &m);
+	if (rc != EOK)
+		return rc;
+	size_t bytes = ALIGN_UP(m->end, FRAME_SIZE) - m->start;
+	mem_object_t *obj;
+	rc = as_commit_charge(as, bytes);
+	if (rc != EOK) {
+		unclaim(m);
+		return rc;
+	}
+	rc = mem_object_create_giving(m->start, bytes / FRAME_SIZE, &obj);
+	if (rc != EOK) {
+		as_commit_uncharge(as, bytes);
+		unclaim(m);
+		return rc;
+	}
+	tail_clear(m);
+	*base = AS_AREA_ANY;
+	rc = as_area_create_precharged(
+	    as, base, bytes, AS_AREA_READ | AS_AREA_WRITE | AS_AREA_CACHEABLE, obj);
+	if (rc != EOK) {
+		/* Ours alone (a failed area_create put its reference back): the
+		 * frames stay the module's, which stays in the list. */
+		obj->gives_frames = false;
+		unclaim(m);
+	}
+	mem_object_put(obj); /* the area's reference keeps it */
+	*size = m->end - m->start;
+	return rc;
+}

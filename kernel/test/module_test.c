@@ -1,0 +1,68 @@
+/*
+ * Self-tests: boot modules taken over by a task (proc/module.h). The test
+ * image carries module "taketest" (a copy of a small file) for this alone.
+ */
+#include <test.h>
+#include <arch/mm.h>
+#include <mm/as.h>
+#include <mm/frame.h>
+#include <mm/mem_object.h>
+#include <proc/module.h>
+#include <string.h>
+
+#define TAKE_MODULE "taketest"
+
+/** Takes TAKE_MODULE over into @a as at *@a base; its size in *@a size and
+ *  its first frame in *@a start (checked while it was still a module). */
+static errno_t take_checked(as_t *as, uintptr_t *base, uint64_t *size, paddr_t *start)
+{
+	const boot_module_t *m;
+	errno_t rc = module_pin(TAKE_MODULE, &m);
+	if (rc != EOK)
+		return rc;
+	*start = m->start;
+	uint64_t want = m->end - m->start;
+	/* Pinned (being read): refused, and still there. */
+	rc = module_take(as, TAKE_MODULE, base, size) == EBUSY ? EOK : EINVAL;
+	module_unpin(m);
+	if (rc == EOK)
+		rc = module_take(as, TAKE_MODULE, base, size);
+	return rc == EOK && *size != want ? EINVAL : rc;
+}
+
+KTEST(module_take_hands_the_frames_over_once)
+{
+	as_t *as;
+	KT_ASSERT_EQ(as_create(&as), EOK);
+	frame_stats_t before, after;
+	frame_get_stats(&before);
+	uintptr_t base;
+	uint64_t size;
+	paddr_t start;
+	KT_ASSERT_EQ(take_checked(as, &base, &size, &start), EOK);
+	/* The area maps the very frames, zero after the module's end. */
+	mem_object_t *obj;
+	size_t index;
+	KT_ASSERT_EQ(as_area_object(as, base, &obj, &index), EOK);
+	paddr_t pa;
+	KT_ASSERT_EQ(mem_object_lookup(obj, index, &pa), EOK);
+	mem_object_put(obj);
+	KT_ASSERT_EQ(pa, start);
+	size_t pages = ALIGN_UP(size, FRAME_SIZE) / FRAME_SIZE;
+	const uint8_t *tail = (const uint8_t *) phys_to_virt(start) + size;
+	for (size_t i = 0; i < pages * FRAME_SIZE - size; i++)
+		KT_ASSERT_EQ(tail[i], 0);
+	/* Gone for everyone. */
+	const boot_module_t *m;
+	KT_ASSERT_EQ(module_pin(TAKE_MODULE, &m), ENOENT);
+	uintptr_t b2;
+	uint64_t s2;
+	KT_ASSERT_EQ(module_take(as, TAKE_MODULE, &b2, &s2), ENOENT);
+	KT_ASSERT_EQ(module_take(as, "", &b2, &s2), ENOENT);
+	/* The area's end gives the frames to the allocator: more frames,
+	 * and as many more free. */
+	as_destroy(as);
+	frame_get_stats(&after);
+	KT_ASSERT_EQ(after.total, before.total + pages);
+	KT_ASSERT(after.free >= before.free + pages - 16); /* page tables may differ */
+}

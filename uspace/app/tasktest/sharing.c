@@ -1,0 +1,128 @@
+/*
+ * Tests of program pages shared between tasks (the loader maps read-only
+ * segments with as_area_create_image), with textshare, a program of 512 KiB
+ * of constants: a second instance costs far less than its read-only pages,
+ * each instance's data stays its own, and the system call refuses what
+ * would make shared pages writable.
+ */
+#include "tasktest.h"
+#include <as.h>
+#include <common/arch/page.h>
+#include <common/elf.h>
+#include <fileload.h>
+#include <stdlib.h>
+#include <task.h>
+#include <testsuite.h>
+
+/** Frames in use now. */
+static uint64_t frames_used(void)
+{
+	kernel_stats_t st;
+	if (kernel_stats_get(&st) != EOK)
+		return 0;
+	return st.frames_total - st.frames_free;
+}
+
+#define TEXTSHARE_PATH "/app/textshare"
+
+/** Pages of textshare's read-only segments (text and constants). */
+static size_t text_pages(void)
+{
+	char *image;
+	size_t size;
+	if (file_load_any(TEXTSHARE_PATH, &image, &size) != EOK)
+		return 0;
+	elf_image_t elf;
+	const char *why;
+	size_t pages = 0;
+	if (elf_parse(image, size, UINT64_MAX, &elf, &why) == EOK) {
+		for (size_t i = 0; i < elf.segment_count; i++)
+			if (!(elf.segments[i].flags & AS_AREA_WRITE))
+				pages += elf.segments[i].pages;
+	}
+	free(image);
+	return pages;
+}
+
+/** Starts `textshare ready` and waits until it is running; the frames
+ *  that cost in *@a cost. */
+static errno_t start_ready(task_id_t *id, task_wait_t *wait, int64_t *cost)
+{
+	uint64_t before = frames_used();
+	errno_t rc = task_spawnl(id, wait, TEXTSHARE_PATH, "textshare", "ready", NULL);
+	task_exit_t exit;
+	int retval = -1;
+	if (rc == EOK)
+		rc = task_wait_task_id(*id, TASK_WAIT_RETVAL, &exit, &retval);
+	*cost = (int64_t) (frames_used() - before);
+	return rc == EOK && retval != 0 ? EIO : rc;
+}
+
+static void kill_and_wait(task_id_t id, task_wait_t *wait)
+{
+	task_exit_t exit;
+	CHECK_RC(task_kill(id), EOK);
+	CHECK_RC(task_wait(wait, &exit, NULL), EOK);
+}
+
+/** A second instance of a running program costs far less than the
+ *  program's read-only pages (less than half of them: what it costs is its
+ *  own data, stacks and tables), the first instance's being mapped. */
+void test_second_instance_shares_the_text(void)
+{
+	size_t text = text_pages();
+	CHECK(text >= 128);
+	task_id_t a, b;
+	task_wait_t wa, wb;
+	int64_t cost_a, cost_b;
+	CHECK_RC(start_ready(&a, &wa, &cost_a), EOK);
+	CHECK_RC(start_ready(&b, &wb, &cost_b), EOK);
+	printf("tasktest: first instance %lld frames, second %lld, read-only %zu pages\n",
+	    (long long) cost_a, (long long) cost_b, text);
+	CHECK(cost_b < (int64_t) text / 2);
+	kill_and_wait(a, &wa);
+	kill_and_wait(b, &wb);
+}
+
+/** An instance writing its data while another runs the same text: the
+ *  second still sees the data as the file has it. */
+void test_shared_text_keeps_data_private(void)
+{
+	task_id_t a;
+	task_wait_t wa;
+	int64_t cost;
+	/* A ready child has written its data_probe. */
+	CHECK_RC(start_ready(&a, &wa, &cost), EOK);
+	task_wait_t wb;
+	task_exit_t exit;
+	CHECK_RC(task_spawnl(NULL, &wb, TEXTSHARE_PATH, "textshare", "data", NULL), EOK);
+	CHECK_RC(task_wait(&wb, &exit, NULL), EOK);
+	CHECK(exit.how == TASK_EXIT_NORMAL && exit.status == 0);
+	kill_and_wait(a, &wa);
+}
+
+/** Bad requests: writable, content past the area, a bad source, no fixed
+ *  address; an image area never becomes writable. */
+void test_image_area_bad_input(void)
+{
+	static const char bytes[PAGE_SIZE] = "shared bytes";
+	uintptr_t base = 0x50000000;
+	unsigned rx = AS_AREA_READ | AS_AREA_EXEC | AS_AREA_CACHEABLE;
+	unsigned rw = AS_AREA_READ | AS_AREA_WRITE | AS_AREA_CACHEABLE;
+	CHECK_RC(as_area_create_image(base, PAGE_SIZE, rw, bytes, 16), EINVAL);
+	CHECK_RC(as_area_create_image(base, PAGE_SIZE, rx, bytes, PAGE_SIZE + 1), EINVAL);
+	CHECK_RC(as_area_create_image(base, 0, rx, bytes, 0), EINVAL);
+	CHECK_RC(as_area_create_image(AS_AREA_ANY, PAGE_SIZE, rx, bytes, 16), EINVAL);
+	CHECK_RC(as_area_create_image(base, PAGE_SIZE, rx, (void *) 0x10, 16), EBADMEM);
+	CHECK_RC(as_area_create_image(base, PAGE_SIZE, rx, bytes, PAGE_SIZE), EOK);
+	CHECK(memcmp((const void *) base, bytes, PAGE_SIZE) == 0);
+	CHECK_RC(as_area_create_image(base, PAGE_SIZE, rx, bytes, 16), EEXIST);
+	CHECK(as_area_change_flags(base, rw) != EOK);
+	/* The same bytes again elsewhere: the same content, zero after it. */
+	uintptr_t again = base + 4 * PAGE_SIZE;
+	CHECK_RC(as_area_create_image(again, 2 * PAGE_SIZE, rx, bytes, 16), EOK);
+	CHECK(memcmp((const void *) again, bytes, 16) == 0);
+	CHECK(((const char *) again)[16] == 0 && ((const char *) again)[PAGE_SIZE] == 0);
+	CHECK_RC(as_area_destroy(base), EOK);
+	CHECK_RC(as_area_destroy(again), EOK);
+}
