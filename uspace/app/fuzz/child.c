@@ -138,6 +138,10 @@ _Noreturn void fuzz_child(uint64_t seed, bool privileged)
 		printf("fuzz: a child cannot create its sandbox area\n");
 		task_exit(1);
 	}
+	if (quota_set(0, QUOTA_MEMORY, CHILD_MEMORY_PAGES) != EOK) {
+		printf("fuzz: a child cannot bound its memory\n");
+		task_exit(1);
+	}
 	fuzzer_init(0, privileged);
 	fuzzer_t *f = &fuzzers[0];
 	running[0] = true;

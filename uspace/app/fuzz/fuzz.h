@@ -30,6 +30,13 @@
 #define SANDBOX	     0x600000000000ull
 #define SANDBOX_SIZE (1u << 20)
 
+/* Pages a fuzzing child may commit (its QUOTA_MEMORY, also inherited by the
+ * loaders it spawns): its areas of up to 4 MiB in every pool slot of every
+ * thread could otherwise commit all the guest's memory at once, and then a
+ * loader that any child spawns meanwhile aborts out of memory. 16 MiB for
+ * each of the CHILDREN leaves most of a 128 MiB guest to everything else. */
+#define CHILD_MEMORY_PAGES 4096
+
 /* Child -> parent, on phone 1 (the parent is its naming service): another
  * PROGRESS_STEP calls done. args: FUZZ_MAGIC, IRQ notifications seen. */
 #define M_FUZZ_PROGRESS (IPC_FIRST_USER_METHOD + 77)
