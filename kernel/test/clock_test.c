@@ -93,18 +93,7 @@ KTEST(clock_is_monotonic_across_cpus)
 	baton_ns = clock_ns();
 	baton_behind = 0;
 	baton_hung = false;
-	thread_t *t[CPU_MAX];
-	unsigned n = cpu_count;
-	for (unsigned i = 0; i < n; i++) {
-		KT_ASSERT_EQ(thread_create(NULL, baton_runner, (void *) (uintptr_t) i,
-				 "baton", &t[i]),
-		    EOK);
-		KT_ASSERT_EQ(thread_set_cpu(t[i], i), EOK);
-	}
-	for (unsigned i = 0; i < n; i++)
-		thread_start(t[i]);
-	for (unsigned i = 0; i < n; i++)
-		KT_ASSERT_EQ(thread_join(t[i]), EOK);
+	KT_ASSERT_EQ(ktest_on_every_cpu(baton_runner, "baton"), EOK);
 	KT_ASSERT(!baton_hung);
 	KT_ASSERT_EQ(baton_behind, 0);
 }

@@ -10,6 +10,10 @@
 #include <printf.h>
 #include <string.h>
 #include <log/ipclog.h>
+#include <cpu.h>
+#include <ipc/ipc.h>
+#include <proc/thread.h>
+#include <smp.h>
 
 extern const ktest_t kernel_tests_start[], kernel_tests_end[];
 
@@ -103,4 +107,40 @@ unsigned ktest_run(const char *filter)
 	}
 	printf("ktest: %u passed, %u failed\n", passed, failed);
 	return failed;
+}
+
+errno_t ktest_on_every_cpu(void (*fn)(void *), const char *name)
+{
+	thread_t *t[CPU_MAX];
+	unsigned n = 0;
+	errno_t rc = EOK;
+	for (; n < cpu_count && rc == EOK; n++) {
+		rc = thread_create(NULL, fn, (void *) (uintptr_t) n, name, &t[n]);
+		if (rc != EOK)
+			break;
+		rc = thread_set_cpu(t[n], n);
+	}
+	for (unsigned i = 0; i < n; i++)
+		thread_start(t[i]);
+	for (unsigned i = 0; i < n; i++) {
+		errno_t jrc = thread_join(t[i]);
+		if (rc == EOK)
+			rc = jrc;
+	}
+	return rc;
+}
+
+void ktest_echo_server(void *arg)
+{
+	(void) arg;
+	ipc_event_t ev;
+	errno_t rc = ipc_wait(0, 0, &ev);
+	while (rc == EOK) {
+		if (ev.kind != IPC_EVENT_REQUEST) {
+			rc = ipc_wait(0, 0, &ev);
+			continue;
+		}
+		ipc_data_t a = {.method = EOK, .args = {ev.args[0] + 1, ev.args[1]}};
+		rc = ipc_answer_wait(ev.cap, &a, 0, 0, &ev);
+	}
 }

@@ -22,23 +22,6 @@
 /* How long the pair keeps going when the bystander does not run. */
 #define PAIR_TICK_LIMIT 50
 
-/** Answers every request with its first argument plus one, answering and
- *  waiting in one step, until its task is killed. */
-static void pong_main(void *arg)
-{
-	(void) arg;
-	ipc_event_t ev;
-	errno_t rc = ipc_wait(0, 0, &ev);
-	while (rc == EOK) {
-		if (ev.kind != IPC_EVENT_REQUEST) {
-			rc = ipc_wait(0, 0, &ev);
-			continue;
-		}
-		ipc_data_t a = {.method = EOK, .args = {ev.args[0] + 1}};
-		rc = ipc_answer_wait(ev.cap, &a, 0, 0, &ev);
-	}
-}
-
 static volatile bool bystander_ran;
 static volatile uint64_t bystander_tick;
 
@@ -94,7 +77,7 @@ KTEST(sched_fast_path_pair_leaves_an_equal_priority_thread_its_turn)
 	KT_ASSERT_EQ(task_create("pong", NULL, 0, &task), EOK);
 	task_get(task);
 	thread_t *t;
-	errno_t rc = thread_create(task, pong_main, NULL, "pong", &t);
+	errno_t rc = thread_create(task, ktest_echo_server, NULL, "pong", &t);
 	cap_handle_t h = CAP_NULL;
 	race_t r = {0};
 	/* On our CPU, where the bystander waits too: hand-offs happen there. */

@@ -28,23 +28,6 @@ typedef struct {
 	semaphore_t done; /* the client has ended */
 } pair_t;
 
-/** Answers each call with its first argument plus one and its second as it
- *  came, until its task is killed. */
-static void pair_server(void *arg)
-{
-	(void) arg;
-	ipc_event_t ev;
-	errno_t rc = ipc_wait(0, 0, &ev);
-	while (rc == EOK) {
-		if (ev.kind != IPC_EVENT_REQUEST) {
-			rc = ipc_wait(0, 0, &ev);
-			continue;
-		}
-		ipc_data_t a = {.method = EOK, .args = {ev.args[0] + 1, ev.args[1]}};
-		rc = ipc_answer_wait(ev.cap, &a, 0, 0, &ev);
-	}
-}
-
 static void pair_client(void *arg)
 {
 	pair_t *p = arg;
@@ -70,7 +53,7 @@ static errno_t pair_serve(pair_t *p, unsigned cpu)
 		return rc;
 	task_get(p->task);
 	thread_t *t;
-	rc = thread_create(p->task, pair_server, NULL, "pairsrv", &t);
+	rc = thread_create(p->task, ktest_echo_server, NULL, "pairsrv", &t);
 	if (rc == EOK)
 		rc = thread_set_cpu(t, cpu);
 	if (rc != EOK)

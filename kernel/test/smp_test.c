@@ -100,18 +100,8 @@ KTEST(spinlock_and_mutex_hammered_from_every_cpu)
 	mutex_init(&hammer_mutex);
 	hammer_spin_count = hammer_mutex_count = 0;
 	hammer_wrong_cpu = 0;
-	thread_t *t[CPU_MAX];
 	unsigned n = cpu_count;
-	for (unsigned i = 0; i < n; i++) {
-		KT_ASSERT_EQ(
-		    thread_create(NULL, hammer, (void *) (uintptr_t) i, "hammer", &t[i]),
-		    EOK);
-		KT_ASSERT_EQ(thread_set_cpu(t[i], i), EOK);
-	}
-	for (unsigned i = 0; i < n; i++)
-		thread_start(t[i]);
-	for (unsigned i = 0; i < n; i++)
-		KT_ASSERT_EQ(thread_join(t[i]), EOK);
+	KT_ASSERT_EQ(ktest_on_every_cpu(hammer, "hammer"), EOK);
 	KT_ASSERT_EQ(hammer_wrong_cpu, 0);
 	KT_ASSERT_EQ(hammer_spin_count, (uint64_t) n * HAMMER_ROUNDS);
 	KT_ASSERT_EQ(hammer_mutex_count, (uint64_t) n * HAMMER_ROUNDS);

@@ -27,6 +27,16 @@ typedef struct {
 	    aligned(8))) = {.name = #tname, .fn = ktest_fn_##tname}; \
 	static void ktest_fn_##tname(void)
 
+/** Runs @a fn on a thread of its own pinned to each running CPU (argument:
+ *  the CPU's number as a pointer), all started together, and joins them:
+ *  EOK, or the first failure to create or pin one (those made run anyway). */
+errno_t ktest_on_every_cpu(void (*fn)(void *), const char *name);
+
+/** Body of an IPC server thread for tests: answers every request with its
+ *  first argument plus one and its second as it came, answering and waiting
+ *  in one step, until its task is killed. */
+void ktest_echo_server(void *arg);
+
 /** Records a failure of the running test (printed with file and line). */
 void ktest_fail(const char *file, int line, const char *fmt, ...) PRINTF_LIKE(3, 4);
 
