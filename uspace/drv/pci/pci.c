@@ -90,21 +90,20 @@ static void pci_get_config(ipc_call_t *call)
 	DISCARD(answer, async_answer_0(call, rc));
 }
 
+/** One call on the ctl function's connection. */
+static void pci_ctl_call(ipc_call_t *call, void *arg)
+{
+	if (ipc_get_imethod(call) == PCI_GET_DEVICES)
+		pci_get_devices(call);
+	else if (ipc_get_imethod(call) == PCI_GET_CONFIG)
+		pci_get_config(call);
+	else
+		DISCARD(answer, async_answer_0(call, ENOTSUP));
+}
+
 static void pci_ctl_connection(ipc_call_t *icall, void *arg)
 {
-	if (async_accept_0(icall) != EOK)
-		return;
-	for (;;) {
-		ipc_call_t call;
-		if (!async_get_call(&call) || ipc_get_imethod(&call) == 0)
-			return;
-		if (ipc_get_imethod(&call) == PCI_GET_DEVICES)
-			pci_get_devices(&call);
-		else if (ipc_get_imethod(&call) == PCI_GET_CONFIG)
-			pci_get_config(&call);
-		else
-			DISCARD(answer, async_answer_0(&call, ENOTSUP));
-	}
+	async_serve(icall, pci_ctl_call, arg);
 }
 
 static errno_t add_match_ids(drv_fun_t *fun, const pci_dev_info_t *d)
@@ -222,20 +221,19 @@ static errno_t bus_child_call(const ipc_call_t *call)
 	return EOK;
 }
 
+/** One call of devman on the bus connection. */
+static void pci_bus_call(ipc_call_t *call, void *arg)
+{
+	sysarg_t m = ipc_get_imethod(call);
+	errno_t rc = m == DEVMAN_BUS_CHILD_STOP || m == DEVMAN_BUS_CHILD_START
+	    ? bus_child_call(call)
+	    : ENOTSUP;
+	DISCARD(answer, async_answer_0(call, rc));
+}
+
 static void pci_bus_connection(ipc_call_t *icall, void *arg)
 {
-	if (async_accept_0(icall) != EOK)
-		return;
-	for (;;) {
-		ipc_call_t call;
-		if (!async_get_call(&call) || ipc_get_imethod(&call) == 0)
-			return;
-		sysarg_t m = ipc_get_imethod(&call);
-		errno_t rc = m == DEVMAN_BUS_CHILD_STOP || m == DEVMAN_BUS_CHILD_START
-		    ? bus_child_call(&call)
-		    : ENOTSUP;
-		DISCARD(answer, async_answer_0(&call, rc));
-	}
+	async_serve(icall, pci_bus_call, arg);
 }
 
 static errno_t add_ctl(drv_dev_t *dev)
