@@ -24,6 +24,8 @@ declare -A need=(
 	[mke2fs]=e2fsprogs
 	[debugfs]=e2fsprogs
 	[e2fsck]=e2fsprogs
+	# tools/scenarios_net.py's nic-bulk: the host fetches 4 MiB from websrv
+	[curl]=curl
 	# tools/linuxguest.py (make bench's Linux guest): apt-get download,
 	# dpkg-deb -x, and the initramfs packed with cpio and gzip
 	[apt-get]=apt
