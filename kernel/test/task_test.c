@@ -1,11 +1,14 @@
 /*
- * Self-tests: task life cycle, killing tasks with blocked threads, and
- * kernel memory returning to its baseline.
+ * Self-tests: task life cycle, killing tasks with blocked threads, programs
+ * loaded but not yet started, and kernel memory returning to its baseline.
  */
 #include <test.h>
+#include <arch/mm.h>
 #include <cpu.h>
 #include <mm/frame.h>
 #include <mm/kmalloc.h>
+#include <proc/module.h>
+#include <proc/program.h>
 #include <proc/task.h>
 #include <proc/thread.h>
 #include <synch/mutex.h>
@@ -128,5 +131,46 @@ KTEST(task_find_and_wait_errors)
 	KT_ASSERT_EQ(task_wait_ref(task, &exit, 2000 * MS), EOK);
 	KT_ASSERT_EQ(exit.how, TASK_EXIT_NORMAL);
 	KT_ASSERT_EQ(exit.status, 42);
+	task_put(task);
+}
+
+/** The boot module "hello" loaded with program_load (nothing of it runs). */
+static errno_t load_hello(program_t *p)
+{
+	const boot_module_t *m;
+	errno_t rc = module_pin("hello", &m);
+	if (rc != EOK)
+		return rc;
+	rc = program_load(
+	    phys_to_virt(m->start), m->end - m->start, "hello world", NULL, 0, p);
+	module_unpin(m);
+	return rc;
+}
+
+/* What init sets between load and start (the naming service, essential)
+ * must be in place before the task's first instruction: a task started at
+ * once ran and spawned children that missed phone 1 before the naming
+ * service was set. */
+KTEST(program_load_runs_nothing_until_started)
+{
+	program_t p;
+	KT_ASSERT_EQ(load_hello(&p), EOK);
+	task_t *task = p.task;
+	KT_ASSERT_EQ(p.main->state, THREAD_NEW);
+	KT_ASSERT_EQ(task->thread_count, 1);
+	/* Killed before its first instruction: it never runs, and ends. */
+	const task_exit_t how = {.how = TASK_EXIT_KILLED};
+	task_kill(task, &how);
+	program_start(&p);
+	task_exit_t exit;
+	KT_ASSERT_EQ(task_wait_ref(task, &exit, 2000 * MS), EOK);
+	KT_ASSERT_EQ(exit.how, TASK_EXIT_KILLED);
+	task_put(task);
+	/* Loaded and started: it runs to its normal end. */
+	KT_ASSERT_EQ(load_hello(&p), EOK);
+	task = p.task;
+	program_start(&p);
+	KT_ASSERT_EQ(task_wait_ref(task, &exit, 2000 * MS), EOK);
+	KT_ASSERT_EQ(exit.how, TASK_EXIT_NORMAL);
 	task_put(task);
 }

@@ -200,9 +200,10 @@ void ipc_set_naming_service(task_t *task)
 	naming_service = task;
 }
 
-void ipc_connect_to_naming_service(task_t *task)
+errno_t ipc_connect_to_naming_service(task_t *task)
 {
 	cap_handle_t h;
-	if (naming_service != NULL && naming_service != task)
-		ipc_phone_connect_new(task, &naming_service->box, 0, &h);
+	if (naming_service == NULL || naming_service == task)
+		return EOK;
+	return ipc_phone_connect_new(task, &naming_service->box, 0, &h);
 }

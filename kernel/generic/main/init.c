@@ -26,9 +26,10 @@
 
 void init_start_user(void);
 
-/** Starts the boot module @a name with its own command line, or with
- *  @a args (words separated by commas) instead of its arguments. */
-static errno_t start_module(const char *name, const char *args, task_t **out)
+/** Loads the boot module @a name with its own command line, or with
+ *  @a args (words separated by commas) instead of its arguments, into a
+ *  task that has not run yet (program_load). */
+static errno_t load_module(const char *name, const char *args, program_t *out)
 {
 	const boot_module_t *m;
 	errno_t rc = module_pin(name, &m);
@@ -42,15 +43,27 @@ static errno_t start_module(const char *name, const char *args, task_t **out)
 		for (char *p = cmdline; *p != '\0'; p++)
 			*p = *p == ',' ? ' ' : *p;
 	}
-	rc = program_create(
+	rc = program_load(
 	    phys_to_virt(m->start), m->end - m->start, cmdline, NULL, PERM_ALL, out);
 	module_unpin(m);
 	return rc;
 }
 
-/** Starts the tasks of @a list; with @a essential their end reboots the
- *  machine (the boot's init= tasks; not a test's testinit= ones, which a
- *  test may end). */
+/** Starts @a p, a user-space root: it becomes the naming service if none
+ *  is yet, and (with @a essential) its end reboots the machine. Both are
+ *  set before its first instruction: the tasks it starts at once need their
+ *  phone 1, and it may end at once. */
+static task_t *start_root(program_t *p, bool essential)
+{
+	ipc_set_naming_service(p->task);
+	p->task->essential = essential;
+	program_start(p);
+	return p->task;
+}
+
+/** Starts the tasks of @a list (the first is the naming service); with
+ *  @a essential their end reboots the machine (the boot's init= tasks; not
+ *  a test's testinit= ones, which a test may end). */
 static void start_init_tasks(const char *list, bool essential)
 {
 	char names[INIT_LIST_MAX];
@@ -59,12 +72,10 @@ static void start_init_tasks(const char *list, bool essential)
 		char *comma = strchr(name, ',');
 		if (comma != NULL)
 			*comma = '\0';
-		task_t *task;
-		errno_t rc = start_module(name, NULL, &task);
+		program_t p;
+		errno_t rc = load_module(name, NULL, &p);
 		if (rc == EOK) {
-			ipc_set_naming_service(
-			    task); /* the first one is the naming service */
-			task->essential = essential;
+			task_t *task = start_root(&p, essential);
 			printf("init: started %s as task %llu\n", name,
 			    (unsigned long long) task->id);
 			task_put(task);
@@ -77,19 +88,19 @@ static void start_init_tasks(const char *list, bool essential)
 
 static NORETURN void run_test_task(const char *name)
 {
-	task_t *task;
 	char args[INIT_LIST_MAX];
 	if (cmdline_get(boot_info.cmdline, "testinit", args, sizeof(args)) == EOK)
 		start_init_tasks(args, false);
 	bool have_args = cmdline_get(boot_info.cmdline, "testargs", args, sizeof(args)) ==
 	    EOK;
-	errno_t rc = start_module(name, have_args ? args : NULL, &task);
-	if (rc == EOK)
-		ipc_set_naming_service(task); /* its children reach it on phone 1 */
+	program_t p;
+	errno_t rc = load_module(name, have_args ? args : NULL, &p);
 	if (rc != EOK) {
 		printf("testtask: cannot start %s: %s\n", name, strerror(rc));
 		system_halt(SYSTEM_HALT_TESTS_FAILED);
 	}
+	/* Its children reach it on phone 1 unless testinit= started one. */
+	task_t *task = start_root(&p, false);
 	task_exit_t exit;
 	rc = task_wait_ref(task, &exit, 0);
 	task_put(task);

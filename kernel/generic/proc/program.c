@@ -113,7 +113,10 @@ static void user_thread_entry(void *arg)
 	arch_enter_user(arch_thread_istate(THREAD));
 }
 
-static errno_t start_main_thread(task_t *task, uintptr_t entry, uintptr_t sp)
+/** The main thread of @a task at @a entry with stack @a sp, made but not
+ *  started (program_start starts it). */
+static errno_t make_main_thread(
+    task_t *task, uintptr_t entry, uintptr_t sp, thread_t **out)
 {
 	thread_t *t;
 	errno_t rc = thread_create(task, user_thread_entry, NULL, "main", &t);
@@ -122,12 +125,12 @@ static errno_t start_main_thread(task_t *task, uintptr_t entry, uintptr_t sp)
 	t->user = true;
 	arch_user_istate_init(arch_thread_istate(t), entry, sp, sp);
 	thread_detach(t);
-	thread_start(t);
+	*out = t;
 	return EOK;
 }
 
-errno_t program_create(const void *image, size_t size, const char *cmdline,
-    task_t *parent, unsigned perms, task_t **out)
+errno_t program_load(const void *image, size_t size, const char *cmdline, task_t *parent,
+    unsigned perms, program_t *out)
 {
 	args_t args;
 	elf_image_t elf;
@@ -145,19 +148,38 @@ errno_t program_create(const void *image, size_t size, const char *cmdline,
 	if (rc != EOK)
 		return rc;
 	uintptr_t sp;
-	ipc_connect_to_naming_service(task); /* phone handle 1 */
 	task_get(task); /* the caller's reference, taken before the task can end */
-	rc = load_segments(task->as, image, &elf);
+	rc = ipc_connect_to_naming_service(task); /* phone handle 1 */
+	if (rc == EOK)
+		rc = load_segments(task->as, image, &elf);
 	if (rc == EOK)
 		rc = build_stack(task->as, &args, &sp);
 	if (rc == EOK)
-		rc = start_main_thread(task, elf.entry, sp);
+		rc = make_main_thread(task, elf.entry, sp, &out->main);
 	if (rc != EOK) {
 		task_put(task);
 		task_discard(task);
 		return rc;
 	}
-	*out = task;
+	out->task = task;
+	return EOK;
+}
+
+void program_start(program_t *p)
+{
+	thread_start(p->main);
+	p->main = NULL;
+}
+
+errno_t program_create(const void *image, size_t size, const char *cmdline,
+    task_t *parent, unsigned perms, task_t **out)
+{
+	program_t p;
+	errno_t rc = program_load(image, size, cmdline, parent, perms, &p);
+	if (rc != EOK)
+		return rc;
+	program_start(&p);
+	*out = p.task;
 	return EOK;
 }
 

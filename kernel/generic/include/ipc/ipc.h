@@ -199,10 +199,13 @@ errno_t ipc_hangup(cap_handle_t phone_h, unsigned flags);
 /** Wakes one thread of the current task waiting in ipc_wait. */
 void ipc_poke(void);
 /** Makes @a task the naming service: every task created later starts with
- *  phone handle 1 connected to it. */
+ *  phone handle 1 connected to it. Set before @a task runs (program_load),
+ *  so that no child it starts can miss it; only the first call counts. */
 void ipc_set_naming_service(struct task *task);
-/** Connects phone handle 1 of a new @a task to the naming service, if any. */
-void ipc_connect_to_naming_service(struct task *task);
+/** Connects phone handle 1 of a new @a task to the naming service, if any
+ *  (EOK without one); ENOMEM, or EHANGUP once the naming service has ended.
+ *  Called before anything else takes a handle of @a task. */
+errno_t ipc_connect_to_naming_service(struct task *task);
 struct thread;
 /** Calls parked in threads' caches (allocated, but not in use). */
 uint64_t ipc_cached_call_count(void);
