@@ -343,14 +343,17 @@ static void connection_received(ipc_event_t *ev, fibril_ipc_answer_t *later)
 }
 
 /** The implicit connection for label-0 calls of @a task_id, started with the
- *  fallback handler on first use; NULL without one. */
-static async_conn_t *implicit_conn_locked(task_id_t task_id, bool *started)
+ *  fallback handler on first use; NULL without one (*@a rc ENOENT) or
+ *  without memory for it (ENOMEM). */
+static async_conn_t *implicit_conn_locked(task_id_t task_id, bool *started, errno_t *rc)
 {
 	async_client_t *c = client_find_locked(task_id);
 	if (c != NULL && c->implicit != NULL)
 		return c->implicit;
+	*rc = ENOENT;
 	if (fallback_handler == NULL)
 		return NULL;
+	*rc = ENOMEM;
 	if (c == NULL && (c = client_get_locked(task_id)) == NULL)
 		return NULL;
 	const ipc_call_t icall = {.kind = IPC_EVENT_REQUEST, .task_id = task_id};
@@ -364,18 +367,21 @@ static async_conn_t *implicit_conn_locked(task_id_t task_id, bool *started)
 	return c->implicit;
 }
 
-/** The connection call @a ev belongs to, or NULL (label stale, or no
- *  handler for label 0). A callback connection learns its client here. */
-static async_conn_t *route_locked(const ipc_event_t *ev, bool *started)
+/** The connection call @a ev belongs to, or NULL with the answer in *@a rc:
+ *  EHANGUP for a stale label (its connection ended), ENOENT for label 0
+ *  with no fallback handler, ENOMEM. A callback connection learns its
+ *  client here. */
+static async_conn_t *route_locked(const ipc_event_t *ev, bool *started, errno_t *rc)
 {
 	if (ev->label == 0)
-		return implicit_conn_locked(ev->task_id, started);
+		return implicit_conn_locked(ev->task_id, started, rc);
 	async_conn_t *conn = label_get(&labels, ev->label);
 	if (conn != NULL && conn->client == NULL && ev->task_id != 0) {
 		async_client_t *c = client_get_locked(ev->task_id);
 		if (c != NULL)
 			conn_attach_locked(conn, c);
 	}
+	*rc = EHANGUP;
 	return conn;
 }
 
@@ -520,10 +526,10 @@ static void request_received(ipc_event_t *ev, fibril_ipc_answer_t *later)
 	}
 	bool started = false;
 	spinlock_lock(&async_lock);
-	async_conn_t *conn = route_locked(ev, &started);
-	/* No connection: a stale label (it ended) or no fallback for label 0. */
-	errno_t rc = conn == NULL ? (ev->label != 0 ? EHANGUP : ENOENT)
-				  : conn_enqueue_locked(conn, ev);
+	errno_t rc;
+	async_conn_t *conn = route_locked(ev, &started, &rc);
+	if (conn != NULL)
+		rc = conn_enqueue_locked(conn, ev);
 	if (rc != EOK && started)
 		conn_destroy_locked(conn);
 	spinlock_unlock(&async_lock);
