@@ -21,6 +21,7 @@
 
 #define MS     1000000ull
 #define M_ECHO (IPC_FIRST_USER_METHOD + 1)
+#define M_HOLD (IPC_FIRST_USER_METHOD + 2) /* given to the server's on_hold */
 
 typedef struct server {
 	task_t *task;
@@ -37,6 +38,9 @@ typedef struct server {
 	volatile sysarg_t last_arg0;
 	bool combined;	   /* answer and wait in one step */
 	uint64_t delay_ns; /* sleep this long before each answer */
+	/* Takes a request of method M_HOLD instead of answering it; true when
+	 * it leaves the next event in @a ev (an answer-and-wait). */
+	bool (*on_hold)(struct server *s, ipc_event_t *ev);
 } server_t;
 
 /** The answer @a s gives to @a ev (requests other than hang-ups). */
@@ -48,7 +52,7 @@ static void make_answer(server_t *s, const ipc_event_t *ev, ipc_data_t *a)
 		a->args[3] = s->withhold;
 		a->args[4] = s->accept_label;
 	}
-	for (int i = 0; i < 4 && ev->imethod == M_ECHO; i++)
+	for (int i = 0; i < 4 && (ev->imethod == M_ECHO || ev->imethod == M_HOLD); i++)
 		a->args[i] = ev->args[i] * 10;
 }
 
@@ -72,6 +76,10 @@ static void server_main(void *arg)
 			s->hungups++;
 		else
 			s->requests++;
+		if (ev.imethod == M_HOLD && s->on_hold != NULL) {
+			have = s->on_hold(s, &ev);
+			continue;
+		}
 		if (s->next != CAP_NULL && ev.imethod != IPC_M_PHONE_HUNGUP) {
 			ipc_data_t rewrite = {.method = M_ECHO, .args = {7, 7, 7, 7, 7}};
 			ipc_forward(ev.cap, s->next, &rewrite, s->fwd_mode);
@@ -1058,6 +1066,352 @@ KTEST(cap_server_withholds_rights_when_it_accepts)
 	KT_ASSERT_EQ(ipc_call(h, &d, 1), EOK);
 	KT_ASSERT_EQ(next_answer(&ev), EINVAL);
 	KT_ASSERT_EQ(cap_count(&kernel_task.caps), caps);
+	release(h);
+	server_stop(&s);
+}
+
+/*
+ * A call the fast path carries is the caller thread's spare call, set up
+ * lazily (fastpath.c): it becomes an ordinary call when its receiver waits
+ * again before answering, forwards it, answers it from another thread or
+ * dies, or when its caller stops waiting. Each case must look exactly like
+ * the general path's: the answer's values and label, the phone's count of
+ * unanswered calls, and nothing left behind (capabilities, references,
+ * objects). The tests run with the fast path on and off (ipcfast=off) and
+ * on one and four CPUs; with it on they check that it carried the call.
+ */
+
+static struct {
+	semaphore_t held;	    /* up() once the server holds the M_HOLD call */
+	semaphore_t release;	    /* the holder waits here (a kill ends the wait) */
+	semaphore_t done;	    /* the helper thread waits here before it ends */
+	cap_handle_t h;		    /* the phone the helper calls through */
+	volatile cap_handle_t cap;  /* the held call's capability */
+	volatile errno_t rc;	    /* the helper's result */
+	ipc_event_t ev;		    /* the helper's answer */
+	volatile errno_t rewait_rc; /* the holder's timed wait while holding */
+} held;
+
+/** Unanswered calls of the kernel task's phone @a h. */
+static size_t phone_calls(cap_handle_t h)
+{
+	kobject_t *obj;
+	if (cap_lookup(&kernel_task.caps, h, KOBJECT_PHONE, 0, &obj) != EOK)
+		return SIZE_MAX;
+	size_t n = __atomic_load_n(&((phone_t *) obj)->active_calls, __ATOMIC_RELAXED);
+	kobject_put(obj);
+	return n;
+}
+
+/** What a round trip must leave as it found: slab objects, capabilities of
+ *  the kernel task and of the server, references to both tasks. */
+typedef struct {
+	uint64_t objects;
+	size_t kernel_caps, server_caps;
+	uint64_t kernel_refs, server_refs;
+} ipc_baseline_t;
+
+static void baseline_take(ipc_baseline_t *b, task_t *server)
+{
+	kmem_reclaim_all();
+	kmem_stats_t ks;
+	kmem_get_stats(&ks);
+	b->objects = ks.objects;
+	b->kernel_caps = cap_count(&kernel_task.caps);
+	b->server_caps = cap_count(&server->caps);
+	b->kernel_refs = __atomic_load_n(&kernel_task.refcount, __ATOMIC_RELAXED);
+	b->server_refs = __atomic_load_n(&server->refcount, __ATOMIC_RELAXED);
+}
+
+/** Whether the state is back at @a b within 2 s (the server may still be
+ *  on its way back into its wait). */
+static bool baseline_back(const ipc_baseline_t *b, task_t *server)
+{
+	for (int i = 0; i < 2000; i++) {
+		ipc_baseline_t now;
+		baseline_take(&now, server);
+		if (memcmp(&now, b, sizeof(now)) == 0)
+			return true;
+		thread_sleep(MS);
+	}
+	return false;
+}
+
+/** One echo round trip through @a h on call-and-wait, checked: this
+ *  thread's spare call is then ready for the fast path. */
+static bool warm(cap_handle_t h)
+{
+	ipc_data_t d = {.method = M_ECHO, .args = {9}};
+	ipc_event_t ev;
+	return ipc_call_wait(h, &d, 0, 0, 0, &ev) == EOK && ev.imethod == EOK &&
+	    ev.args[0] == 90;
+}
+
+/** Calls M_HOLD with @a arg and @a label and waits (up to @a timeout_ns);
+ *  the answer's return value or the wait's error. */
+static errno_t call_held(
+    cap_handle_t h, sysarg_t arg, sysarg_t label, uint64_t timeout_ns, ipc_event_t *ev)
+{
+	ipc_data_t d = {.method = M_HOLD, .args = {arg}};
+	errno_t rc = ipc_call_wait(h, &d, label, timeout_ns, 0, ev);
+	return rc == EOK ? (errno_t) ev->imethod : rc;
+}
+
+/** A thread of the kernel task that warms its spare call, waits for the
+ *  server to hold a call, then makes an echo call of its own (label 2,
+ *  argument 2) and waits until told to end. */
+static void second_caller(void *arg)
+{
+	(void) arg;
+	held.rc = warm(held.h) ? EOK : EIO;
+	if (held.rc == EOK && semaphore_down(&held.held, 0) == EOK) {
+		ipc_data_t d = {.method = M_ECHO, .args = {2}};
+		held.rc = ipc_call_wait(held.h, &d, 2, 0, 0, &held.ev);
+	}
+	semaphore_down(&held.done, 0);
+}
+
+static void held_reset(void)
+{
+	memset(&held, 0, sizeof(held));
+	semaphore_init(&held.held, 0);
+	semaphore_init(&held.release, 0);
+	semaphore_init(&held.done, 0);
+}
+
+/** Holds the call, waits with a timeout (nothing comes), lets the second
+ *  caller call, takes and answers its call, then answers the held one with
+ *  answer-and-wait. */
+static bool hold_and_wait_again(server_t *s, ipc_event_t *ev)
+{
+	ipc_event_t first = *ev, second;
+	held.rewait_rc = ipc_wait(5 * MS, 0, &second);
+	semaphore_up(&held.held);
+	if (ipc_wait(0, 0, &second) != EOK)
+		return false;
+	ipc_data_t a;
+	make_answer(s, &second, &a);
+	if (ipc_answer(second.cap, &a) != EOK)
+		return false;
+	make_answer(s, &first, &a);
+	return ipc_answer_wait(first.cap, &a, 0, 0, ev) == EOK;
+}
+
+/** A fast-path call stays unanswered while its receiver waits twice more
+ *  (once timing out, once taking a second fast-path call) and answers the
+ *  later call first: both callers get their own answers. */
+KTEST(ipc_fast_call_held_while_its_receiver_waits_again)
+{
+	server_t s;
+	KT_ASSERT_EQ(server_start(&s, "rewait", false), EOK);
+	s.on_hold = hold_and_wait_again;
+	s.combined = true;
+	held_reset();
+	cap_handle_t h = connect(&s, 0x51);
+	held.h = h;
+	thread_t *t;
+	KT_ASSERT_EQ(thread_create(NULL, second_caller, NULL, "caller2", &t), EOK);
+	KT_ASSERT_EQ(thread_set_cpu(t, THREAD->cpu->id), EOK);
+	thread_start(t);
+	KT_ASSERT(warm(h));
+	for (int i = 0; i < 1000 && held.rc == EOK && s.requests < 2; i++)
+		thread_sleep(MS); /* the second caller's warm-up */
+	KT_ASSERT_EQ(s.requests, 2);
+	ipc_baseline_t b;
+	baseline_take(&b, s.task);
+	uint64_t fast_before = ipc_fastpath_taken;
+
+	ipc_event_t ev;
+	KT_ASSERT_EQ(call_held(h, 4, 1, 0, &ev), EOK);
+	KT_ASSERT(baseline_back(&b, s.task)); /* the helper still lives */
+	semaphore_up(&held.done);
+	KT_ASSERT_EQ(thread_join(t), EOK);
+	KT_ASSERT_EQ(ev.kind, IPC_EVENT_ANSWER);
+	KT_ASSERT_EQ(ev.label, 1);
+	KT_ASSERT_EQ(ev.args[0], 40);
+	KT_ASSERT_EQ(held.rewait_rc, ETIMEOUT);
+	KT_ASSERT_EQ(held.rc, EOK);
+	KT_ASSERT_EQ(held.ev.label, 2);
+	KT_ASSERT_EQ(held.ev.imethod, EOK);
+	KT_ASSERT_EQ(held.ev.args[0], 20);
+	KT_ASSERT_EQ(s.last_label, 0x51);
+	/* Both calls went by the fast path (two calls, two answers). */
+	KT_ASSERT(!ipc_fastpath || ipc_fastpath_taken - fast_before >= 3);
+	KT_ASSERT_EQ(phone_calls(h), 0);
+	KT_ASSERT_EQ(ipc_wait(0, IPC_WAIT_NONBLOCKING, &ev), EAGAIN);
+	release(h);
+	server_stop(&s);
+}
+
+/** A fast-path call forwarded by its receiver (to a second server, with
+ *  the arguments rewritten and routed from the first): the second server's
+ *  answer reaches the caller with its label, nothing left behind. */
+KTEST(ipc_fast_call_forwarded_by_its_receiver)
+{
+	server_t a, b;
+	KT_ASSERT_EQ(server_start(&b, "fwdb", false), EOK);
+	KT_ASSERT_EQ(server_start(&a, "fwda", false), EOK);
+	KT_ASSERT_EQ(ipc_phone_connect_new(a.task, &b.task->box, 0x62, &a.next), EOK);
+	cap_handle_t h = connect(&a, 0x61);
+	for (unsigned mode = 0; mode < 2; mode++) {
+		a.fwd_mode = IPC_FF_REWRITE | (mode ? IPC_FF_ROUTE_FROM_ME : 0);
+		KT_ASSERT_EQ(echo(h), EOK); /* warms this thread's spare call */
+		ipc_baseline_t base;
+		baseline_take(&base, a.task);
+		uint64_t fast_before = ipc_fastpath_taken;
+		ipc_event_t ev;
+		KT_ASSERT_EQ(call_held(h, 3, 7 + mode, 0, &ev), EOK);
+		KT_ASSERT_EQ(ev.label, 7 + mode);
+		KT_ASSERT_EQ(ev.args[0], 70); /* rewritten by a, answered by b */
+		KT_ASSERT_EQ(b.last_sender, mode ? a.task->id : 0);
+		KT_ASSERT_EQ(b.last_label, 0x62);
+		KT_ASSERT(!ipc_fastpath || ipc_fastpath_taken - fast_before >= 1);
+		KT_ASSERT_EQ(phone_calls(h), 0);
+		KT_ASSERT(baseline_back(&base, a.task));
+	}
+	release(h);
+	server_stop(&a);
+	server_stop(&b);
+}
+
+/** Holds the call for another thread of the task to answer, until told. */
+static bool hold_for_another_thread(server_t *s, ipc_event_t *ev)
+{
+	(void) s;
+	held.cap = ev->cap;
+	semaphore_up(&held.held);
+	semaphore_down(&held.release, 0);
+	return false;
+}
+
+/** A second thread of the server's task: answers the held call. */
+static void answer_held_here(void *arg)
+{
+	server_t *s = arg;
+	if (semaphore_down(&held.held, 0) != EOK)
+		return;
+	ipc_data_t a = {.method = EOK, .args = {s->task->id, 55}};
+	held.rc = ipc_answer(held.cap, &a);
+	semaphore_up(&held.release);
+}
+
+/** A fast-path call answered by another thread of its receiver's task (on
+ *  another CPU when there is one) while the receiver blocks elsewhere. */
+KTEST(ipc_fast_call_answered_by_another_thread)
+{
+	server_t s;
+	KT_ASSERT_EQ(server_start(&s, "other", false), EOK);
+	s.on_hold = hold_for_another_thread;
+	held_reset();
+	cap_handle_t h = connect(&s, 0);
+	KT_ASSERT(warm(h));
+	thread_t *t;
+	KT_ASSERT_EQ(thread_create(s.task, answer_held_here, &s, "answerer", &t), EOK);
+	KT_ASSERT_EQ(thread_set_cpu(t, (THREAD->cpu->id + 1) % cpu_count), EOK);
+	thread_start(t);
+	ipc_baseline_t base;
+	baseline_take(&base, s.task);
+	uint64_t fast_before = ipc_fastpath_taken;
+	ipc_event_t ev;
+	KT_ASSERT_EQ(call_held(h, 1, 0x71, 0, &ev), EOK);
+	KT_ASSERT_EQ(thread_join(t), EOK);
+	KT_ASSERT_EQ(held.rc, EOK);
+	KT_ASSERT_EQ(ev.label, 0x71);
+	KT_ASSERT_EQ(ev.args[0], s.task->id);
+	KT_ASSERT_EQ(ev.args[1], 55);
+	KT_ASSERT(!ipc_fastpath || ipc_fastpath_taken - fast_before >= 1);
+	KT_ASSERT_EQ(phone_calls(h), 0);
+	KT_ASSERT_EQ(ipc_wait(0, IPC_WAIT_NONBLOCKING, &ev), EAGAIN);
+	/* The answerer thread is gone; the rest is as it was. */
+	KT_ASSERT_EQ(cap_count(&s.task->caps), base.server_caps);
+	KT_ASSERT_EQ(cap_count(&kernel_task.caps), base.kernel_caps);
+	KT_ASSERT_EQ(echo(h), EOK);
+	release(h);
+	server_stop(&s);
+}
+
+/** Holds the call and blocks until killed. */
+static bool hold_until_killed(server_t *s, ipc_event_t *ev)
+{
+	(void) s;
+	(void) ev;
+	semaphore_up(&held.held);
+	semaphore_down(&held.release, 0); /* ends with the kill (EINTR) */
+	return false;
+}
+
+static server_t *held_victim;
+
+static void kill_when_held(void *arg)
+{
+	(void) arg;
+	if (semaphore_down(&held.held, 0) != EOK)
+		return;
+	task_exit_t how = {.how = TASK_EXIT_KILLED};
+	task_kill(held_victim->task, &how);
+}
+
+/** A fast-path call whose receiver dies holding it: the caller gets
+ *  EHANGUP with its label, the phone counts nothing, and further calls
+ *  see the slammed phone. */
+KTEST(ipc_fast_call_gets_ehangup_when_its_receiver_dies)
+{
+	static server_t s;
+	KT_ASSERT_EQ(server_start(&s, "dies", false), EOK);
+	s.on_hold = hold_until_killed;
+	held_reset();
+	held_victim = &s;
+	cap_handle_t h = connect(&s, 0);
+	KT_ASSERT(warm(h));
+	size_t caps = cap_count(&kernel_task.caps);
+	thread_t *killer;
+	KT_ASSERT_EQ(thread_create(NULL, kill_when_held, NULL, "killer2", &killer), EOK);
+	thread_start(killer);
+	uint64_t fast_before = ipc_fastpath_taken;
+	ipc_event_t ev;
+	KT_ASSERT_EQ(call_held(h, 1, 0x81, 0, &ev), EHANGUP);
+	KT_ASSERT_EQ(ev.label, 0x81);
+	KT_ASSERT(!ipc_fastpath || ipc_fastpath_taken - fast_before >= 1);
+	KT_ASSERT_EQ(thread_join(killer), EOK);
+	KT_ASSERT_EQ(phone_calls(h), 0);
+	KT_ASSERT_EQ(echo(h), EHANGUP);
+	KT_ASSERT_EQ(ipc_wait(0, IPC_WAIT_NONBLOCKING, &ev), EAGAIN);
+	KT_ASSERT_EQ(cap_count(&kernel_task.caps), caps);
+	release(h);
+	server_stop(&s);
+}
+
+/** Fast-path calls whose caller's timeout comes around the time of the
+ *  answer (the server's delay steps across it): each call ends exactly
+ *  once, answered in its wait or, after ETIMEOUT, in the box with its
+ *  label; nothing is left behind. */
+KTEST(ipc_fast_call_timeout_races_its_answer)
+{
+	enum { ROUNDS = 24 };
+	server_t s;
+	KT_ASSERT_EQ(server_start(&s, "race", false), EOK);
+	s.combined = true;
+	cap_handle_t h = connect(&s, 0);
+	KT_ASSERT(warm(h));
+	ipc_baseline_t base;
+	baseline_take(&base, s.task);
+	uint64_t fast_before = ipc_fastpath_taken;
+	for (int i = 0; i < ROUNDS; i++) {
+		s.delay_ns = (uint64_t) i * MS / 4; /* 0 to 5.75 ms */
+		ipc_data_t d = {.method = M_ECHO, .args = {(sysarg_t) i}};
+		ipc_event_t ev;
+		errno_t rc = ipc_call_wait(h, &d, 100 + i, 3 * MS, 0, &ev);
+		KT_ASSERT(rc == EOK || rc == ETIMEOUT);
+		if (rc == ETIMEOUT) /* then the answer comes to the box */
+			KT_ASSERT_EQ(next_answer(&ev), EOK);
+		KT_ASSERT_EQ(ev.kind, IPC_EVENT_ANSWER);
+		KT_ASSERT_EQ(ev.label, 100 + i);
+		KT_ASSERT_EQ(ev.args[0], (sysarg_t) i * 10);
+		KT_ASSERT_EQ(ipc_wait(0, IPC_WAIT_NONBLOCKING, &ev), EAGAIN);
+	}
+	KT_ASSERT(!ipc_fastpath || ipc_fastpath_taken - fast_before >= ROUNDS);
+	KT_ASSERT_EQ(phone_calls(h), 0);
+	KT_ASSERT(baseline_back(&base, s.task));
 	release(h);
 	server_stop(&s);
 }
