@@ -110,24 +110,38 @@ FAST_INLINE phone_t *phone_lookup(task_t *task, cap_handle_t h)
 }
 
 /** Makes the caller's spare call the request in @a s: synchronous (the
- *  answer goes to this thread) unless @a any. */
+ *  answer goes to this thread) unless @a any. The call is written once,
+ *  field by field, with only what a user method's call holds (its
+ *  system-method state is zero in the cache, see call_init): the payload
+ *  straight from the registers, the references counted before the call is
+ *  published (the flight's, the receiver's capability's and, synchronous,
+ *  the waiter's), both task references of the sender (it is also the
+ *  caller) in one addition. */
 FAST_INLINE call_t *request_init(
     thread_t *self, const ipc_regs_t *s, phone_t *phone, bool any)
 {
 	call_t *call = call_take_cached(self);
-	ipc_data_t data = {
-	    IPC_R1(s), {IPC_R2(s), IPC_R3(s), IPC_R4(s), IPC_R5(s), IPC_R6(s)}};
-	call_init(call, &data, self->task);
-	task_get(self->task);
-	call->caller_box = &self->task->box;
-	call->answer_label = IPC_R7(s);
+	task_t *task = self->task;
+	call->kobj.type = KOBJECT_CALL;
+	call->kobj.refcount = any ? 2 : 3;
+	call->kobj.destroy = call_destroy;
+	call->data.method = IPC_R1(s);
+	call->data.args[0] = IPC_R2(s);
+	call->data.args[1] = IPC_R3(s);
+	call->data.args[2] = IPC_R4(s);
+	call->data.args[3] = IPC_R5(s);
+	call->data.args[4] = IPC_R6(s);
+	call->request_method = IPC_R1(s);
+	call->ops = &ipc_user_method_ops; /* the entry checked the method */
 	call->request_label = phone->label;
+	call->answer_label = IPC_R7(s);
+	task_get_n(task, 2); /* the sender's and the caller box's */
+	call->sender = task;
+	call->caller_box = &task->box;
 	call->phone = phone; /* the lookup's reference moves to the call */
-	if (!any) {
-		call->flags = CALL_SYNC;
-		call->waiter = self;
-		kobject_get(&call->kobj); /* the waiter's */
-	}
+	call->id = __atomic_fetch_add(&next_call_id, 1, __ATOMIC_RELAXED);
+	call->flags = any ? 0 : CALL_SYNC;
+	call->waiter = any ? NULL : self;
 	return call;
 }
 
@@ -316,7 +330,6 @@ bool ipc_fast_call_wait(ipc_regs_t *s)
 	ipc_fastpath_taken++;
 	call_t *call = request_init(self, s, phone, any);
 	cap_handle_t h = CAP_NULL;
-	kobject_get(&call->kobj); /* the receiver's capability */
 	cap_install_locked(&box->task->caps, &call->kobj, &h);
 	spinlock_unlock_noirq(&box->task->caps.lock);
 	list_append(&call->link, &box->dispatched);

@@ -121,6 +121,12 @@ static inline void task_get(task_t *task)
 	__atomic_add_fetch(&task->refcount, 1, __ATOMIC_RELAXED);
 }
 
+/** Takes @a n references to @a task at once. */
+static inline void task_get_n(task_t *task, uint64_t n)
+{
+	__atomic_add_fetch(&task->refcount, n, __ATOMIC_RELAXED);
+}
+
 static inline void task_put(task_t *task)
 {
 	if (__atomic_sub_fetch(&task->refcount, 1, __ATOMIC_ACQ_REL) == 0)
