@@ -213,7 +213,8 @@ static void cmd_ipc(int argc, char **argv)
 	print_caps(t, true);
 	spinlock_lock(&t->box.wq.lock);
 	print_call_list("queued calls", &t->box.calls);
-	print_call_list("dispatched calls", &t->box.dispatched);
+	/* The fast path's received calls are on no list: `caps` shows them. */
+	print_call_list("dispatched calls (general path)", &t->box.dispatched);
 	print_call_list("answers", &t->box.answers);
 	printf(" notifications waiting: %zu\n", list_count(&t->box.notifications));
 	spinlock_unlock(&t->box.wq.lock);

@@ -6,9 +6,14 @@
  *     still queued are answered EHANGUP (ipc/derive.c);
  *  3. phones connected to it are slammed (their owners get EHANGUP on send);
  *  4. requests queued for it or received but unanswered are answered EHANGUP;
- *  5. answers to its own calls are dropped (later answers are dropped on arrival);
- *  6. its notifications are unqueued (their sources release them with the caps);
- *  7. every capability is freed.
+ *  5. so are the requests the fast path handed over, which are on no list
+ *     (ipc/fastpath.c): they are found in its capability table;
+ *  6. answers to its own calls are dropped (later answers are dropped on arrival);
+ *  7. its notifications are unqueued (their sources release them with the caps);
+ *  8. every capability is freed.
+ * No thread of the task is left, so nothing else answers, forwards or takes
+ * its calls meanwhile; the answers of steps 4 and 5 leave the calls'
+ * capabilities to step 8.
  */
 #include <ipc/ipc.h>
 #include <ipc/methods.h>
@@ -52,6 +57,36 @@ static void answer_all(answerbox_t *box, list_t *list)
 		call_answer_error(call, EHANGUP);
 }
 
+/** The first call in @a t's slots from @a *i on that nobody has answered,
+ *  with a reference; @a *i moves past it. NULL when there is none. */
+static call_t *next_unanswered(cap_table_t *t, uint32_t *i)
+{
+	call_t *found = NULL;
+	spinlock_lock(&t->lock);
+	for (; *i < t->size && found == NULL; (*i)++) {
+		kobject_t *obj = t->slots[*i].obj;
+		if (obj != NULL && obj->type == KOBJECT_CALL &&
+		    !(((call_t *) obj)->flags & CALL_ANSWERED)) {
+			found = (call_t *) obj;
+			kobject_get(obj);
+		}
+	}
+	spinlock_unlock(&t->lock);
+	return found;
+}
+
+/** Step 5: the calls in @a task's table still unanswered after step 4 are
+ *  those the fast path handed over; each is answered as step 4 does. */
+static void answer_handed_over(task_t *task)
+{
+	uint32_t i = 0;
+	call_t *call;
+	while ((call = next_unanswered(&task->caps, &i)) != NULL) {
+		call_answer_error(call, EHANGUP); /* its flight reference goes */
+		kobject_put(&call->kobj);	  /* ours */
+	}
+}
+
 void ipc_task_cleanup(task_t *task)
 {
 	answerbox_t *box = &task->box;
@@ -62,7 +97,8 @@ void ipc_task_cleanup(task_t *task)
 	hang_up_phones(task);
 	phone_slam_all(box);
 	answer_all(box, &box->calls);
-	answer_all(box, &box->dispatched); /* their capabilities go in step 7 */
+	answer_all(box, &box->dispatched); /* their capabilities go in step 8 */
+	answer_handed_over(task);
 	call_t *call;
 	while ((call = pop(box, &box->answers)) != NULL)
 		kobject_put(&call->kobj);

@@ -109,6 +109,15 @@ FAST_INLINE phone_t *phone_lookup(task_t *task, cap_handle_t h)
 	return (phone_t *) obj;
 }
 
+/*
+ * A call the fast path hands to its receiver is on no list of the box (not on
+ * box->dispatched, where the general path keeps the calls it delivered): its
+ * capability in the receiver's table is all that names it. Taking it from
+ * there is the same on both paths (list_remove of a link on no list changes
+ * nothing). Only the receiver's death needs more: death.c answers such calls
+ * EHANGUP from the table (step 5) after those of its lists.
+ */
+
 /** Makes the caller's spare call the request in @a s: synchronous (the
  *  answer goes to this thread) unless @a any. The call is written once,
  *  field by field, with only what a user method's call holds (its
@@ -138,7 +147,8 @@ FAST_INLINE call_t *request_init(
 	task_get_n(task, 2); /* the sender's and the caller box's */
 	call->sender = task;
 	call->caller_box = &task->box;
-	call->phone = phone; /* the lookup's reference moves to the call */
+	call->phone = phone;	      /* the lookup's reference moves to the call */
+	link_initialize(&call->link); /* on no list (see above) */
 	call->id = __atomic_fetch_add(&next_call_id, 1, __ATOMIC_RELAXED);
 	call->flags = any ? 0 : CALL_SYNC;
 	call->waiter = any ? NULL : self;
@@ -332,7 +342,6 @@ bool ipc_fast_call_wait(ipc_regs_t *s)
 	cap_handle_t h = CAP_NULL;
 	cap_install_locked(&box->task->caps, &call->kobj, &h);
 	spinlock_unlock_noirq(&box->task->caps.lock);
-	list_append(&call->link, &box->dispatched);
 	box->task->ipc_stats.calls_received++;
 	waitq_take_sleeper_locked(&box->wq, r);
 	deliver_event(
@@ -376,7 +385,8 @@ FAST_INLINE call_t *take_answerable(task_t *task, cap_handle_t h)
 	}
 	cap_release_locked(caps, slot);
 	spinlock_unlock_noirq(&caps->lock);
-	list_remove(&call->link);
+	if (link_in_use(&call->link)) /* received on the general path */
+		list_remove(&call->link);
 	return call;
 }
 
