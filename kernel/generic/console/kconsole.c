@@ -213,8 +213,6 @@ static void cmd_ipc(int argc, char **argv)
 	print_caps(t, true);
 	spinlock_lock(&t->box.wq.lock);
 	print_call_list("queued calls", &t->box.calls);
-	/* The fast path's received calls are on no list: `caps` shows them. */
-	print_call_list("dispatched calls (general path)", &t->box.dispatched);
 	print_call_list("answers", &t->box.answers);
 	printf(" notifications waiting: %zu\n", list_count(&t->box.notifications));
 	spinlock_unlock(&t->box.wq.lock);
@@ -308,7 +306,7 @@ static const command_t commands[] = {
 	cmd_threads},
     {"cpus", "per CPU: load since boot, run queue, interrupts, IPIs, switches, steals",
 	cmd_cpus},
-    {"ipc", "ipc TASK: phones, queued and dispatched calls, answers", cmd_ipc},
+    {"ipc", "ipc TASK: phones, queued calls, answers (caps: received calls)", cmd_ipc},
     {"caps", "caps TASK: the task's capabilities", cmd_caps},
     {"ipclog", "ipclog [N] [TASK]: the last N IPC log records", cmd_ipclog},
     {"mem", "frames and slab caches", cmd_mem},

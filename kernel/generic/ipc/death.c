@@ -5,15 +5,14 @@
  *     is revoked, so every copy it passed on is hung up too and their calls
  *     still queued are answered EHANGUP (ipc/derive.c);
  *  3. phones connected to it are slammed (their owners get EHANGUP on send);
- *  4. requests queued for it or received but unanswered are answered EHANGUP;
- *  5. so are the requests the fast path handed over, which are on no list
- *     (ipc/fastpath.c): they are found in its capability table;
+ *  4. requests queued for it are answered EHANGUP;
+ *  5. so are those it received and did not answer, which its capability
+ *     table alone names (on either path: ipc.c, ipc/fastpath.c);
  *  6. answers to its own calls are dropped (later answers are dropped on arrival);
  *  7. its notifications are unqueued (their sources release them with the caps);
  *  8. every capability is freed.
  * No thread of the task is left, so nothing else answers, forwards or takes
- * its calls meanwhile; the answers of steps 4 and 5 leave the calls'
- * capabilities to step 8.
+ * its calls meanwhile; step 5 leaves the calls' capabilities to step 8.
  */
 #include <ipc/ipc.h>
 #include <ipc/methods.h>
@@ -57,16 +56,16 @@ static void answer_all(answerbox_t *box, list_t *list)
 		call_answer_error(call, EHANGUP);
 }
 
-/** The first call in @a t's slots from @a *i on that nobody has answered,
- *  with a reference; @a *i moves past it. NULL when there is none. */
-static call_t *next_unanswered(cap_table_t *t, uint32_t *i)
+/** The first call in @a t's slots from @a *i on, with a reference; @a *i
+ *  moves past it. NULL when there is none. A call in the table is one
+ *  received and not answered (an answer or a forward takes it out first). */
+static call_t *next_received(cap_table_t *t, uint32_t *i)
 {
 	call_t *found = NULL;
 	spinlock_lock(&t->lock);
 	for (; *i < t->size && found == NULL; (*i)++) {
 		kobject_t *obj = t->slots[*i].obj;
-		if (obj != NULL && obj->type == KOBJECT_CALL &&
-		    !(((call_t *) obj)->flags & CALL_ANSWERED)) {
+		if (obj != NULL && obj->type == KOBJECT_CALL) {
 			found = (call_t *) obj;
 			kobject_get(obj);
 		}
@@ -75,13 +74,13 @@ static call_t *next_unanswered(cap_table_t *t, uint32_t *i)
 	return found;
 }
 
-/** Step 5: the calls in @a task's table still unanswered after step 4 are
- *  those the fast path handed over; each is answered as step 4 does. */
-static void answer_handed_over(task_t *task)
+/** Step 5: every call @a task received and did not answer is answered as
+ *  step 4 answers the queued ones. */
+static void answer_received(task_t *task)
 {
 	uint32_t i = 0;
 	call_t *call;
-	while ((call = next_unanswered(&task->caps, &i)) != NULL) {
+	while ((call = next_received(&task->caps, &i)) != NULL) {
 		call_answer_error(call, EHANGUP); /* its flight reference goes */
 		kobject_put(&call->kobj);	  /* ours */
 	}
@@ -97,8 +96,7 @@ void ipc_task_cleanup(task_t *task)
 	hang_up_phones(task);
 	phone_slam_all(box);
 	answer_all(box, &box->calls);
-	answer_all(box, &box->dispatched); /* their capabilities go in step 8 */
-	answer_handed_over(task);
+	answer_received(task); /* their capabilities go in step 8 */
 	call_t *call;
 	while ((call = pop(box, &box->answers)) != NULL)
 		kobject_put(&call->kobj);

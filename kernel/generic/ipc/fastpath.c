@@ -109,15 +109,6 @@ FAST_INLINE phone_t *phone_lookup(task_t *task, cap_handle_t h)
 	return (phone_t *) obj;
 }
 
-/*
- * A call the fast path hands to its receiver is on no list of the box (not on
- * box->dispatched, where the general path keeps the calls it delivered): its
- * capability in the receiver's table is all that names it. Taking it from
- * there is the same on both paths (list_remove of a link on no list changes
- * nothing). Only the receiver's death needs more: death.c answers such calls
- * EHANGUP from the table (step 5) after those of its lists.
- */
-
 /** Makes the caller's spare call the request in @a s: synchronous (the
  *  answer goes to this thread) unless @a any. The call is written once,
  *  field by field, with only what a user method's call holds (its
@@ -148,7 +139,7 @@ FAST_INLINE call_t *request_init(
 	call->sender = task;
 	call->caller_box = &task->box;
 	call->phone = phone;	      /* the lookup's reference moves to the call */
-	link_initialize(&call->link); /* on no list (see above) */
+	link_initialize(&call->link); /* a received call is on no list */
 	call->id = __atomic_fetch_add(&next_call_id, 1, __ATOMIC_RELAXED);
 	call->flags = any ? 0 : CALL_SYNC;
 	call->waiter = any ? NULL : self;
@@ -359,8 +350,8 @@ bool ipc_fast_call_wait(ipc_regs_t *s)
 
 /** Call @a h of @a task if the fast path can answer it (a user method, not
  *  forwarded; a synchronous caller still waiting for it): taken out of the
- *  table and the box, its capability's reference now the caller's. Box
- *  locked. */
+ *  table (nothing else names a received call), its capability's reference
+ *  now the caller's. Box locked. */
 FAST_INLINE call_t *take_answerable(task_t *task, cap_handle_t h)
 {
 	cap_table_t *caps = &task->caps;
@@ -385,8 +376,6 @@ FAST_INLINE call_t *take_answerable(task_t *task, cap_handle_t h)
 	}
 	cap_release_locked(caps, slot);
 	spinlock_unlock_noirq(&caps->lock);
-	if (link_in_use(&call->link)) /* received on the general path */
-		list_remove(&call->link);
 	return call;
 }
 

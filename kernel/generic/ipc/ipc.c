@@ -35,7 +35,6 @@ void answerbox_init(answerbox_t *box, task_t *task)
 	box->task = task;
 	box->active = true;
 	list_initialize(&box->calls);
-	list_initialize(&box->dispatched);
 	list_initialize(&box->answers);
 	list_initialize(&box->notifications);
 	list_initialize(&box->phones);
@@ -335,23 +334,12 @@ static call_t *box_take(answerbox_t *box, sysarg_t *kind, ipc_event_t *ev)
 			continue;
 		list_remove(l);
 		call_t *call = list_get_instance(l, call_t, link);
-		if (kinds[i] == IPC_EVENT_REQUEST)
-			list_append(&call->link, &box->dispatched);
 		if (kinds[i] == IPC_EVENT_NOTIF)
 			take_notif(call, ev);
 		*kind = kinds[i];
 		return call;
 	}
 	return NULL;
-}
-
-/** Ends a request the receiver could not take (no capability slot). */
-static void refuse_request(answerbox_t *box, call_t *call, errno_t rc)
-{
-	spinlock_lock(&box->wq.lock);
-	list_remove(&call->link);
-	spinlock_unlock(&box->wq.lock);
-	call_answer_error(call, rc);
 }
 
 /** Sleeps on @a box (locked; released) for an event, up to @a deadline_ns:
@@ -410,12 +398,13 @@ errno_t ipc_wait_until(uint64_t deadline_ns, unsigned flags, ipc_event_t *ev)
 		errno_t rc = receive_request(self, call, ev);
 		if (rc == EOK)
 			return EOK;
-		refuse_request(box, call, rc);
+		call_answer_error(call, rc); /* no capability slot for it */
 	}
 }
 
-/** Takes call @a call_h of the current task, holding the rights @a need,
- *  out of its box; ENOENT or EPERM (the call stays). */
+/** Takes received call @a call_h of the current task, holding the rights
+ *  @a need, out of its capability table (the only thing that names a
+ *  received call); ENOENT or EPERM (the call stays). */
 static errno_t take_dispatched(
     task_t *self, cap_handle_t call_h, cap_rights_t need, call_t **taken)
 {
@@ -423,11 +412,7 @@ static errno_t take_dispatched(
 	errno_t rc = cap_free(&self->caps, call_h, KOBJECT_CALL, need, &obj);
 	if (rc != EOK)
 		return rc;
-	call_t *call = (call_t *) obj;
-	*taken = call;
-	spinlock_lock(&self->box.wq.lock);
-	list_remove(&call->link);
-	spinlock_unlock(&self->box.wq.lock);
+	*taken = (call_t *) obj;
 	/* The capability's reference stays with the call in flight. */
 	return EOK;
 }

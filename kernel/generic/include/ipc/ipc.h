@@ -26,10 +26,10 @@ struct mem_object;
 typedef struct answerbox {
 	waitq_t wq; /* wq.lock is the box lock */
 	struct task *task;
-	bool active;	   /* false once the task is dying */
-	list_t calls;	   /* requests not yet received */
-	list_t dispatched; /* received, not yet answered */
-	list_t answers;	   /* answers to our calls, not yet picked up */
+	bool active;	/* false once the task is dying */
+	list_t calls;	/* requests not yet received (a received one is named
+			 * only by its capability in the task's table) */
+	list_t answers; /* answers to our calls, not yet picked up */
 	list_t notifications;
 	list_t phones; /* phones connected to this box */
 	size_t pokes;
