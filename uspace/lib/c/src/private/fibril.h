@@ -36,8 +36,15 @@ struct fibril {
 	fibril_state_t state;
 	fibril_runner_t *runner; /* the kernel thread it runs (or last ran) on */
 	link_t link;		 /* the ready queue or one wait list */
-	timeout_t timeout;	 /* armed while blocked with a deadline */
-	bool timed_out;		 /* the last block ended by its deadline */
+	/* Its runner's ring (fibril.c): the runner's current fibril and those
+	 * that yielded on it, in the order they run next. Not in a ring: both
+	 * point to itself and `in_ring` is false. Only the runner's thread
+	 * touches them. */
+	fibril_t *ring_next;
+	fibril_t *ring_prev;
+	bool in_ring;
+	timeout_t timeout; /* armed while blocked with a deadline */
+	bool timed_out;	   /* the last block ended by its deadline */
 	bool detached;
 	bool idle;	 /* a runner's idle context, never on the ready queue */
 	uintptr_t stack; /* base of its stack slot; 0 for main()'s */
