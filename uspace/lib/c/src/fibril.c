@@ -3,9 +3,8 @@
  *
  * Stacks live in a region of fixed-size slots (STACK_REGION_BASE), each an
  * area below an unmapped guard page with a slot_top_t at its top that names
- * the fibril using it; so the running fibril is found from the stack
- * pointer, without thread-local storage. main()'s fibril runs on the
- * kernel's stack, outside the region. Slot areas are AS_AREA_NORESERVE:
+ * the fibril using it (seen in a memory dump; the free list links there).
+ * main()'s fibril runs on the kernel's stack, outside the region. Slot areas are AS_AREA_NORESERVE:
  * demand-paged without committed memory, as a stack stays mostly untouched.
  *
  * A runner is a kernel thread that runs fibrils: the main thread and those
@@ -72,18 +71,19 @@ typedef struct slot_top {
 } slot_top_t;
 
 _Static_assert(sizeof(slot_top_t) == 16, "keeps the initial stack pointer aligned");
-_Static_assert(offsetof(slot_top_t, fibril) == 0, "fibril_self() reads it there");
+_Static_assert(offsetof(slot_top_t, fibril) == 0, "the slot's owner comes first");
 _Static_assert(FIBRIL_STACK_SIZE <= SLOT_SIZE - SLOT_GUARD - sizeof(slot_top_t),
     "the stack fits its slot");
 
 struct fibril_runner {
+	/* The fibril running on this runner (its idle context included); in
+	 * the ring unless idle or waiting in place. Its thread's alone; first,
+	 * where fibril_self() reads it. */
+	fibril_t *current;
 	fibril_t *idle;
 	fibril_t *zombie;  /* ended; its stack is freed once we left it */
 	fibril_t *handoff; /* made ready by the idle context: runs next */
 	fibril_ipc_answer_t later;
-	/* The fibril running on this runner (its idle context included); in
-	 * the ring unless idle or waiting in place. Its thread's alone. */
-	fibril_t *current;
 	/* The fibril doing its idle context's work in place (one runner:
 	 * wait_in_place_locked()), or NULL. */
 	fibril_t *in_place;
@@ -96,6 +96,8 @@ struct fibril_runner {
 	bool started;	    /* its thread has pinned itself (if it was to) */
 	thread_local_t tls; /* a spawned runner's thread-local block */
 };
+
+_Static_assert(offsetof(fibril_runner_t, current) == 0, "fibril_self() reads it there");
 
 void __fibril_switch(fibril_context_t *save, const fibril_context_t *load);
 void __fibril_trampoline(void);
@@ -253,7 +255,7 @@ static inline __attribute__((always_inline)) fibril_t *list_pop(list_t *list)
 /** The runner of the calling thread (a runner thread's only). */
 static inline __attribute__((always_inline)) fibril_runner_t *runner_self(void)
 {
-	return ARCH_TLS_WORD(fibril_runner_t *, offsetof(thread_local_t, fibril_runner));
+	return fibril_runner_self();
 }
 
 /** Takes @a f out of its runner's ring; returns the fibril that was to run
@@ -339,13 +341,15 @@ static void flush_answer_locked(fibril_runner_t *r)
 errno_t fibril_defer_answer_args(
     cap_handle_t call, sysarg_t method, const sysarg_t args[IPC_CALL_ARGS])
 {
-	fibril_runner_t *r = fibril_self()->runner;
+	fibril_runner_t *r = runner_self();
+	if (r == NULL)
+		return EBUSY; /* a thread that is no runner answers at once */
 	if (r->later.pending)
 		return r->later.call == call ? EINVAL : EBUSY;
 	r->later.pending = true;
 	r->later.call = call;
 	r->later.answer.method = method;
-	memcpy(r->later.answer.args, args, sizeof(r->later.answer.args));
+	__builtin_memcpy(r->later.answer.args, args, sizeof(r->later.answer.args));
 	return EOK;
 }
 
@@ -361,8 +365,8 @@ unsigned long fibril_refused_answers(void)
 
 void fibril_flush_answer(void)
 {
-	fibril_runner_t *r = fibril_self()->runner;
-	if (!__atomic_load_n(&r->later.pending, __ATOMIC_RELAXED))
+	fibril_runner_t *r = runner_self();
+	if (r == NULL || !__atomic_load_n(&r->later.pending, __ATOMIC_RELAXED))
 		return; /* only this runner sets it */
 	spinlock_lock(&fibril_lock);
 	flush_answer_locked(r);
