@@ -3,6 +3,7 @@
  * objects), run on two runner threads so fibrils migrate between them.
  */
 #include "asynctest.h"
+#include <errno.h>
 #include <fibril.h>
 #include <fibril_synch.h>
 #include <stdlib.h>
@@ -377,6 +378,36 @@ static void test_fibril_runs_on_another_runner(void)
 	CHECK(blocker_thread != other_thread);
 }
 
+static volatile thread_id_t errno_thread;
+static volatile bool errno_kept;
+
+/** Sets and reads errno on whichever runner runs it. */
+static errno_t errno_user(void *arg)
+{
+	errno = ENOENT;
+	errno_kept = errno == ENOENT;
+	__atomic_store_n(&errno_thread, thread_get_id(), __ATOMIC_RELEASE);
+	return EOK;
+}
+
+/** errno works in a fibril on a spawned runner thread: that thread has a
+ *  thread-local block of its own. The main thread sleeps in the kernel (not
+ *  as a runner) until the fibril ran, so the spawned runner runs it. */
+static void test_fibril_errno_on_spawned_runner(void)
+{
+	errno_thread = 0;
+	errno_kept = false;
+	fid_t f = fibril_create(errno_user, NULL);
+	CHECK(f != NULL);
+	fibril_add_ready(f);
+	for (int i = 0;
+	     i < 100000 && __atomic_load_n(&errno_thread, __ATOMIC_ACQUIRE) == 0; i++)
+		DISCARD(woken, thread_sleep(1000));
+	CHECK(errno_thread != 0 && errno_thread != thread_get_id());
+	CHECK(errno_kept);
+	CHECK_RC(fibril_join(f, NULL), EOK);
+}
+
 void fibril_tests(void)
 {
 	RUN(test_fibril_yield_join);
@@ -389,4 +420,5 @@ void fibril_tests(void)
 	RUN(test_fibril_timer);
 	RUN(test_fibril_event);
 	RUN(test_fibril_runs_on_another_runner);
+	RUN(test_fibril_errno_on_spawned_runner);
 }

@@ -122,6 +122,11 @@ cap_handle_t async_exchange_phone(async_exch_t *exch);
  *  could not be sent has its error as the answer. */
 aid_t async_send_args(async_exch_t *exch, sysarg_t imethod,
     const sysarg_t args[IPC_CALL_ARGS], ipc_call_t *dataptr);
+/** Sends @a imethod with @a args and waits for the whole answer, which lands
+ *  in *@a answer (zeroed with EINVAL for a NULL @a exch). Returns the
+ *  answer's return value (or the sending error). */
+_NODISCARD errno_t async_req_call(async_exch_t *exch, sysarg_t imethod,
+    const sysarg_t args[IPC_CALL_ARGS], ipc_call_t *answer);
 /** Sends and waits for the answer; each non-NULL @a out gets an answer
  *  argument. Returns the answer's return value (or the sending error). */
 _NODISCARD errno_t async_req_args(async_exch_t *exch, sysarg_t imethod,
@@ -406,20 +411,26 @@ _NODISCARD errno_t async_event_unmask(unsigned event);
 #define ASYNC_OUT_PARAMS_3 ASYNC_OUT_PARAMS_2, sysarg_t *r3
 #define ASYNC_OUT_PARAMS_4 ASYNC_OUT_PARAMS_3, sysarg_t *r4
 #define ASYNC_OUT_PARAMS_5 ASYNC_OUT_PARAMS_4, sysarg_t *r5
-#define ASYNC_OUT_ARGS_0   NULL, NULL, NULL, NULL, NULL
-#define ASYNC_OUT_ARGS_1   r1, NULL, NULL, NULL, NULL
-#define ASYNC_OUT_ARGS_2   r1, r2, NULL, NULL, NULL
-#define ASYNC_OUT_ARGS_3   r1, r2, r3, NULL, NULL
-#define ASYNC_OUT_ARGS_4   r1, r2, r3, r4, NULL
-#define ASYNC_OUT_ARGS_5   r1, r2, r3, r4, r5
+/* The answer's arguments into the non-NULL r1..rN, in the caller's frame
+ * (the compiler sees which are wanted). */
+#define ASYNC_OUT_COPY(i, r) \
+	if ((r) != NULL) \
+		*(r) = answer.args[i];
+#define ASYNC_OUT_COPY_0
+#define ASYNC_OUT_COPY_1 ASYNC_OUT_COPY(0, r1)
+#define ASYNC_OUT_COPY_2 ASYNC_OUT_COPY_1 ASYNC_OUT_COPY(1, r2)
+#define ASYNC_OUT_COPY_3 ASYNC_OUT_COPY_2 ASYNC_OUT_COPY(2, r3)
+#define ASYNC_OUT_COPY_4 ASYNC_OUT_COPY_3 ASYNC_OUT_COPY(3, r4)
+#define ASYNC_OUT_COPY_5 ASYNC_OUT_COPY_4 ASYNC_OUT_COPY(4, r5)
 
 #define ASYNC_DEFINE_REQ(m, n) \
 	static inline _NODISCARD errno_t async_req_##m##_##n(async_exch_t *exch, \
 	    sysarg_t imethod ASYNC_IN_PARAMS_##m ASYNC_OUT_PARAMS_##n) \
 	{ \
 		const sysarg_t in[IPC_CALL_ARGS] = {ASYNC_IN_ARGS_##m}; \
-		sysarg_t *out[IPC_CALL_ARGS] = {ASYNC_OUT_ARGS_##n}; \
-		return async_req_args(exch, imethod, in, out); \
+		ipc_call_t answer; \
+		errno_t rc = async_req_call(exch, imethod, in, &answer); \
+		ASYNC_OUT_COPY_##n return rc; \
 	}
 
 #define ASYNC_DEFINE_IN(m) \

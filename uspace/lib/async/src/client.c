@@ -240,7 +240,7 @@ static errno_t amsg_send(amsg_t *m, async_phone_t *ph, sysarg_t imethod,
     const sysarg_t args[IPC_CALL_ARGS], bool wait)
 {
 	ipc_payload_t p = {.method = imethod};
-	memcpy(p.args, args, sizeof(p.args));
+	__builtin_memcpy(p.args, args, sizeof(p.args)); /* five moves inline */
 	bool events = phone_slot_take(ph);
 	m->phone = ph;
 	errno_t rc;
@@ -425,6 +425,9 @@ async_sess_t *async_session_make(exch_mgmt_t mgmt, cap_handle_t phone, bool shar
 	}
 	sess->mgmt = mgmt;
 	sess->shared = shared;
+	link_initialize(&sess->atomic_exch.link);
+	sess->atomic_exch.sess = sess;
+	sess->atomic_exch.phone = sess->phone;
 	list_initialize(&sess->idle);
 	list_initialize(&sess->free_exchs);
 	list_initialize(&sess->waiters);
@@ -565,6 +568,10 @@ async_exch_t *async_exchange_begin(async_sess_t *sess)
 	if (sess == NULL)
 		return NULL;
 	async_init();
+	if (sess->mgmt == EXCHANGE_ATOMIC) { /* no waiting, no record to take */
+		__atomic_fetch_add(&sess->open, 1, __ATOMIC_RELAXED);
+		return &sess->atomic_exch;
+	}
 	spinlock_lock(&async_lock);
 	async_exch_t *exch;
 	bool handed = false; /* an ending exchange was handed over: still open */
@@ -595,6 +602,10 @@ void async_exchange_end(async_exch_t *exch)
 	if (exch == NULL)
 		return;
 	async_sess_t *sess = exch->sess;
+	if (exch == &sess->atomic_exch) {
+		__atomic_fetch_sub(&sess->open, 1, __ATOMIC_RELEASE);
+		return;
+	}
 	spinlock_lock(&async_lock);
 	link_t *first = list_first(&sess->waiters);
 	if (first != NULL) {
@@ -686,7 +697,7 @@ errno_t async_hangup(async_sess_t *sess)
 	if (sess == NULL)
 		return EINVAL;
 	spinlock_lock(&async_lock);
-	if (sess->open > 0) {
+	if (__atomic_load_n(&sess->open, __ATOMIC_ACQUIRE) > 0) {
 		spinlock_unlock(&async_lock);
 		return EBUSY;
 	}

@@ -631,7 +631,7 @@ errno_t async_answer_args(
 		}
 	}
 	ipc_payload_t answer = {.method = (sysarg_t) retval};
-	memcpy(answer.args, args, sizeof(answer.args));
+	__builtin_memcpy(answer.args, args, sizeof(answer.args));
 	return async_answer_payload(call, &answer);
 }
 

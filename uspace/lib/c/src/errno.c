@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <syscall.h>
 
-static thread_local_t main_tls;
+static thread_local_t main_tls = {.fibril_runner = &__fibril_main_runner};
 
 void tls_set(thread_local_t *t)
 {

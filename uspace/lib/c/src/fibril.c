@@ -3,9 +3,8 @@
  *
  * Stacks live in a region of fixed-size slots (STACK_REGION_BASE), each an
  * area below an unmapped guard page with a slot_top_t at its top that names
- * the fibril using it; so the running fibril is found from the stack
- * pointer, without thread-local storage. main()'s fibril runs on the
- * kernel's stack, outside the region. Slot areas are AS_AREA_NORESERVE:
+ * the fibril using it (seen in a memory dump; the free list links there).
+ * main()'s fibril runs on the kernel's stack, outside the region. Slot areas are AS_AREA_NORESERVE:
  * demand-paged without committed memory, as a stack stays mostly untouched.
  *
  * A runner is a kernel thread that runs fibrils: the main thread and those
@@ -28,10 +27,22 @@
  * nobody.
  *
  * Ready fibrils wait on the shared ready queue (under fibril_lock; any
- * runner takes from it), except those that yielded: each runner keeps its
- * own `yielded` list, touched only by its thread, so a yield from one
- * fibril of that list to the next needs no lock (fibril_yield()). A runner
- * takes from the shared queue first.
+ * runner takes from it), except those that yielded. Each runner keeps a
+ * ring of its own: its current fibril (the idle context never) and the
+ * fibrils that yielded on it, linked in the order they run next (the one
+ * after the current runs when it yields). A fibril joins the ring of the
+ * runner that switches into it (just before the fibril that would run
+ * after the one it replaces), stays in it while it yields, and leaves it
+ * when it blocks or ends. Only the runner's thread touches its ring and
+ * its `current`, so a yield to the next fibril of the ring is a pointer
+ * read and a switch, without fibril_lock (fibril_yield()); a yielded
+ * fibril is resumed by that runner alone. While the idle context (or a
+ * fibril waiting in place) runs, the ring is empty. A runner takes from
+ * the shared queue first.
+ *
+ * The runner of the calling thread is named by its thread-local block
+ * (private/tls.h): the main thread's from the start, a spawned runner's
+ * from its first instruction; threads of thread_create() run no fibrils.
  *
  * Locking: fibril_lock (see private/fibril.h), held across every switch
  * but such a yield; slot_lock guards the free slots only (taken inside
@@ -40,6 +51,7 @@
  */
 #include "private/fibril.h"
 #include "private/libc.h"
+#include "private/tls.h"
 #include <as.h>
 #include <common/arch/page.h>
 #include <stdio.h>
@@ -59,29 +71,33 @@ typedef struct slot_top {
 } slot_top_t;
 
 _Static_assert(sizeof(slot_top_t) == 16, "keeps the initial stack pointer aligned");
-_Static_assert(offsetof(slot_top_t, fibril) == 0, "fibril_self() reads it there");
+_Static_assert(offsetof(slot_top_t, fibril) == 0, "the slot's owner comes first");
 _Static_assert(FIBRIL_STACK_SIZE <= SLOT_SIZE - SLOT_GUARD - sizeof(slot_top_t),
     "the stack fits its slot");
 
 struct fibril_runner {
+	/* The fibril running on this runner (its idle context included); in
+	 * the ring unless idle or waiting in place. Its thread's alone; first,
+	 * where fibril_self() reads it. */
+	fibril_t *current;
 	fibril_t *idle;
 	fibril_t *zombie;  /* ended; its stack is freed once we left it */
 	fibril_t *handoff; /* made ready by the idle context: runs next */
 	fibril_ipc_answer_t later;
-	/* Fibrils that yielded on this runner, in order: only this runner's
-	 * thread touches the list, so a yield between them takes no lock. */
-	list_t yielded;
 	/* The fibril doing its idle context's work in place (one runner:
 	 * wait_in_place_locked()), or NULL. */
 	fibril_t *in_place;
 	/* Whether the last switch on this runner held fibril_lock (only a
-	 * yield between two fibrils of `yielded` does not): the context that
+	 * yield between two fibrils of the ring does not): the context that
 	 * resumes releases it. */
 	bool switch_locked;
-	uint64_t affinity; /* CPUs its thread is pinned to at start (0: any) */
-	errno_t pin_rc;	   /* the pinning's result, valid once `started` */
-	bool started;	   /* its thread has pinned itself (if it was to) */
+	uint64_t affinity;  /* CPUs its thread is pinned to at start (0: any) */
+	errno_t pin_rc;	    /* the pinning's result, valid once `started` */
+	bool started;	    /* its thread has pinned itself (if it was to) */
+	thread_local_t tls; /* a spawned runner's thread-local block */
 };
+
+_Static_assert(offsetof(fibril_runner_t, current) == 0, "fibril_self() reads it there");
 
 void __fibril_switch(fibril_context_t *save, const fibril_context_t *load);
 void __fibril_trampoline(void);
@@ -101,14 +117,17 @@ static spinlock_t slot_lock = SPINLOCK_INITIALIZER;
 static slot_top_t *free_slots;
 static uint64_t next_slot;
 
-static fibril_runner_t main_runner = {
-    .yielded = LIST_INITIALIZER(main_runner.yielded),
+fibril_runner_t __fibril_main_runner = {
+    .current = &__fibril_main,
 };
 
 fibril_t __fibril_main = {
     .state = FIBRIL_RUNNING,
-    .runner = &main_runner,
+    .runner = &__fibril_main_runner,
     .link = {&__fibril_main.link, &__fibril_main.link},
+    .ring_next = &__fibril_main,
+    .ring_prev = &__fibril_main,
+    .in_ring = true,
     .timeout = {.link = {&__fibril_main.timeout.link, &__fibril_main.timeout.link}},
     .number = 1,
 };
@@ -178,6 +197,8 @@ static fibril_t *fibril_alloc(fibril_fn_t fn, void *arg, bool idle)
 	slot_top(f->stack)->fibril = f;
 	link_initialize(&f->link);
 	timeout_initialize(&f->timeout);
+	f->ring_next = f;
+	f->ring_prev = f;
 	f->state = FIBRIL_NEW;
 	f->fn = fn;
 	f->arg = arg;
@@ -210,12 +231,14 @@ static inline void after_switch(fibril_runner_t *r)
 /** Switches from @a cur to @a next on cur's runner, fibril_lock held. When
  *  @a cur resumes (on whichever runner resumed it) the lock is held again
  *  if that switch was a locked one too (`switch_locked`): always, unless
- *  @a cur waits on its runner's `yielded` list (see fibril_yield()). */
+ *  @a cur stays in its runner's ring (see fibril_yield()). */
 static void switch_to(fibril_t *cur, fibril_t *next)
 {
-	next->runner = cur->runner;
+	fibril_runner_t *r = cur->runner;
+	next->runner = r;
 	next->state = FIBRIL_RUNNING;
-	cur->runner->switch_locked = true;
+	r->current = next;
+	r->switch_locked = true;
 	__fibril_switch(&cur->ctx, &next->ctx);
 	after_switch(cur->runner);
 }
@@ -229,14 +252,38 @@ static inline __attribute__((always_inline)) fibril_t *list_pop(list_t *list)
 	return list_get_instance(l, fibril_t, link);
 }
 
-/** The next ready fibril for runner @a r: the shared queue's first (any
- *  runner may take those), else the first that yielded on @a r.
- *  fibril_lock held. */
-static inline __attribute__((always_inline)) fibril_t *ready_pop(fibril_runner_t *r)
+/** The runner of the calling thread (a runner thread's only). */
+static inline __attribute__((always_inline)) fibril_runner_t *runner_self(void)
 {
-	if (!list_empty(&ready_queue))
-		return list_pop(&ready_queue);
-	return list_pop(&r->yielded);
+	return fibril_runner_self();
+}
+
+/** Takes @a f out of its runner's ring; returns the fibril that was to run
+ *  after it, NULL if it was alone. Its runner's thread only. */
+static fibril_t *ring_leave(fibril_t *f)
+{
+	fibril_t *after = f->ring_next;
+	f->in_ring = false;
+	if (after == f)
+		return NULL; /* alone (the usual case): it points to itself */
+	after->ring_prev = f->ring_prev;
+	f->ring_prev->ring_next = after;
+	f->ring_next = f;
+	f->ring_prev = f;
+	return after;
+}
+
+/** Puts @a f, in no ring, into the ring of the runner about to run it, just
+ *  before @a at (NULL: a ring of its own). Its runner's thread only. */
+static void ring_enter_before(fibril_t *f, fibril_t *at)
+{
+	f->in_ring = true;
+	if (at == NULL)
+		return; /* points to itself already */
+	f->ring_next = at;
+	f->ring_prev = at->ring_prev;
+	at->ring_prev->ring_next = f;
+	at->ring_prev = f;
 }
 
 /** Whether the shared ready queue looks empty, read without fibril_lock
@@ -294,13 +341,15 @@ static void flush_answer_locked(fibril_runner_t *r)
 errno_t fibril_defer_answer_args(
     cap_handle_t call, sysarg_t method, const sysarg_t args[IPC_CALL_ARGS])
 {
-	fibril_runner_t *r = fibril_self()->runner;
+	fibril_runner_t *r = runner_self();
+	if (r == NULL)
+		return EBUSY; /* a thread that is no runner answers at once */
 	if (r->later.pending)
 		return r->later.call == call ? EINVAL : EBUSY;
 	r->later.pending = true;
 	r->later.call = call;
 	r->later.answer.method = method;
-	memcpy(r->later.answer.args, args, sizeof(r->later.answer.args));
+	__builtin_memcpy(r->later.answer.args, args, sizeof(r->later.answer.args));
 	return EOK;
 }
 
@@ -316,8 +365,8 @@ unsigned long fibril_refused_answers(void)
 
 void fibril_flush_answer(void)
 {
-	fibril_runner_t *r = fibril_self()->runner;
-	if (!__atomic_load_n(&r->later.pending, __ATOMIC_RELAXED))
+	fibril_runner_t *r = runner_self();
+	if (r == NULL || !__atomic_load_n(&r->later.pending, __ATOMIC_RELAXED))
 		return; /* only this runner sets it */
 	spinlock_lock(&fibril_lock);
 	flush_answer_locked(r);
@@ -331,7 +380,14 @@ static void wait_in_place_locked(fibril_t *cur);
  *  fibril_lock held. */
 static void schedule_locked(fibril_t *cur)
 {
-	fibril_t *next = ready_pop(cur->runner);
+	/* It leaves the ring; one from the shared queue takes its place, else
+	 * the ring's next runs. */
+	fibril_t *after = cur->in_ring ? ring_leave(cur) : NULL;
+	fibril_t *next = list_pop(&ready_queue);
+	if (next != NULL)
+		ring_enter_before(next, after);
+	else
+		next = after;
 	if (next == NULL && cur->state == FIBRIL_BLOCKED && runner_count == 1) {
 		wait_in_place_locked(cur);
 		return;
@@ -341,10 +397,6 @@ static void schedule_locked(fibril_t *cur)
 		    cur->runner); /* which sends a deferred answer with its wait */
 	else
 		flush_answer_locked(cur->runner); /* other work first would delay it */
-	if (next == cur) {
-		cur->state = FIBRIL_RUNNING;
-		return;
-	}
 	switch_to(cur, next);
 }
 
@@ -495,7 +547,7 @@ bool fibril_call_and_wait(cap_handle_t phone, const ipc_payload_t *msg, sysarg_t
 	fibril_runner_t *r = fibril_self()->runner;
 	flush_answer_locked(r); /* an answer this fibril gave goes out first */
 	uint64_t usec;
-	if (!list_empty(&ready_queue) || !list_empty(&r->yielded) ||
+	if (!list_empty(&ready_queue) || r->current->ring_next != r->current ||
 	    !wait_usec_locked(&usec)) {
 		spinlock_unlock(&fibril_lock);
 		return false;
@@ -538,9 +590,10 @@ bool fibril_call_and_wait(cap_handle_t phone, const ipc_payload_t *msg, sysarg_t
 
 /** The fibril runner @a r runs next: the one its idle context handed off
  *  (woken by the event it just handed out; timeouts wait until that one
- *  blocks), else the first ready one once timeouts are expired. fibril_lock
- *  held; only the idle context of @a r (or the fibril waiting in place on
- *  it) sets or takes its hand-off. */
+ *  blocks), else the first ready one once timeouts are expired (the ring
+ *  is empty meanwhile). fibril_lock held; only the idle context of @a r (or
+ *  the fibril waiting in place on it) sets or takes its hand-off. The
+ *  fibril returned has joined the ring, as a ring of its own. */
 static inline __attribute__((always_inline)) fibril_t *runner_next_locked(
     fibril_runner_t *r)
 {
@@ -548,8 +601,11 @@ static inline __attribute__((always_inline)) fibril_t *runner_next_locked(
 		expire_timeouts_locked();
 	fibril_t *next = r->handoff;
 	if (next == NULL)
-		return ready_pop(r);
-	r->handoff = NULL;
+		next = list_pop(&ready_queue);
+	else
+		r->handoff = NULL;
+	if (next != NULL)
+		ring_enter_before(next, NULL);
 	return next;
 }
 
@@ -572,7 +628,7 @@ static void wait_in_place_locked(fibril_t *cur)
 	while ((next = runner_next_locked(r)) == NULL)
 		runner_wait(r);
 	r->in_place = NULL;
-	if (next == cur) {
+	if (next == cur) { /* back in the ring, as its only one */
 		cur->state = FIBRIL_RUNNING;
 		return;
 	}
@@ -610,6 +666,7 @@ _Noreturn void __fibril_entry(fibril_t *f)
 static _Noreturn void runner_start(fibril_t *idle)
 {
 	fibril_runner_t *r = idle->runner;
+	tls_set(&r->tls); /* before anything reads it (runner_self()) */
 	if (r->affinity != 0)
 		r->pin_rc = thread_set_affinity(r->affinity);
 	__atomic_store_n(&r->started, true, __ATOMIC_RELEASE);
@@ -637,7 +694,6 @@ static errno_t runner_spawn(uint64_t affinity)
 	if (r == NULL)
 		return ENOMEM;
 	r->affinity = affinity;
-	list_initialize(&r->yielded);
 	r->idle = fibril_alloc(NULL, NULL, true);
 	if (r->idle == NULL) {
 		free(r);
@@ -645,6 +701,8 @@ static errno_t runner_spawn(uint64_t affinity)
 	}
 	r->idle->runner = r;
 	r->idle->state = FIBRIL_RUNNING;
+	r->current = r->idle;
+	r->tls.fibril_runner = r;
 	uintptr_t sp = arch_fibril_context_thread_sp(&r->idle->ctx);
 	static const char name[] = "fibril runner";
 	thread_id_t tid;
@@ -732,31 +790,36 @@ uint64_t fibril_number(fid_t f)
 	return f->number;
 }
 
-/** Where a yield resumes after a locked switch (on runner @a r: a
- *  yielder waits on its runner's `yielded` list, so that is where it
- *  resumes): what the switch left, and the lock, released. */
+/** Where a yield resumes after a locked switch (on runner @a r: a yielder
+ *  stays in its runner's ring, so that is where it resumes): what the
+ *  switch left, and the lock, released. */
 static void yield_resumed_locked(fibril_runner_t *r)
 {
 	after_switch(r);
 	spinlock_unlock(&fibril_lock);
 }
 
-/** A yield under fibril_lock: to the shared queue's first fibril, or to one
- *  that yielded on this runner; the caller waits on this runner's
- *  `yielded` list. */
+/** A yield under fibril_lock: to the shared queue's first fibril (which
+ *  joins the ring right after the caller), or to the next of the ring; the
+ *  caller stays in the ring. A fibril in no ring (the idle context, or one
+ *  doing its idle context's work in place) does not yield. */
 static __attribute__((noinline)) void yield_locked(fibril_t *self)
 {
 	spinlock_lock(&fibril_lock);
 	fibril_runner_t *r = self->runner;
-	fibril_t *next = ready_pop(r);
+	fibril_t *next = self->in_ring ? list_pop(&ready_queue) : NULL;
+	if (next != NULL)
+		ring_enter_before(next, self->ring_next);
+	else if (self->ring_next != self)
+		next = self->ring_next;
 	if (next == NULL) {
 		spinlock_unlock(&fibril_lock);
 		return;
 	}
 	self->state = FIBRIL_READY;
-	list_append(&self->link, &r->yielded);
 	flush_answer_locked(r); /* other work first would delay it */
 	r->switch_locked = true;
+	r->current = next;
 	next->runner = r;
 	next->state = FIBRIL_RUNNING;
 	__fibril_switch(&self->ctx, &next->ctx);
@@ -765,34 +828,33 @@ static __attribute__((noinline)) void yield_locked(fibril_t *self)
 }
 
 /*
- * A yield. The caller goes to the back of its runner's `yielded` list. When
- * the shared queue is empty, no answer is deferred and another fibril
- * yielded on this runner, that one runs next without fibril_lock: the
- * `yielded` list is this runner's own, and a fibril on it is neither
- * blocked nor new, so nothing else looks at it (its state stays as it was:
- * nobody tells READY from RUNNING). Otherwise the locked path, which takes
- * the shared queue's fibrils first, so they never wait behind yielders.
+ * A yield. The caller stays in its runner's ring and the ring's next runs.
+ * When the shared queue is empty, no answer is deferred and another fibril
+ * is in the ring, that one runs without fibril_lock: the ring is this
+ * runner's own, and a fibril in it is neither blocked nor new, so nothing
+ * else looks at it (its state stays as it was: nobody tells READY from
+ * RUNNING). Otherwise the locked path, which takes the shared queue's
+ * fibrils first, so they never wait behind yielders. The calling thread
+ * must be a runner (runner_self()). Without a frame of its own (no frame
+ * pointer set up: 4 of the 40 or so instructions of a switch), so a
+ * backtrace through a yield names its caller, not fibril_yield itself.
  */
-void fibril_yield(void)
+__attribute__((optimize("omit-frame-pointer"))) void fibril_yield(void)
 {
-	fibril_t *self = fibril_self();
-	fibril_runner_t *r = self->runner;
-	link_t *head = &r->yielded.head;
-	link_t *l = head->next;
-	if (l == head || r->later.pending || !ready_queue_seems_empty()) {
+	fibril_runner_t *r = runner_self();
+	fibril_t *self = r->current;
+	fibril_t *next = self->ring_next;
+	if (next == self || r->later.pending || !ready_queue_seems_empty()) {
 		yield_locked(self);
 		return;
 	}
-	/* l off the front (its links reset: a wake-up removes a blocked
-	 * fibril's link from whatever list it names), self on the back. */
-	head->next = l->next;
-	l->next->prev = head;
-	link_initialize(l);
-	list_insert_between(&self->link, head->prev, head);
+	r->current = next;
 	r->switch_locked = false;
-	__fibril_switch(&self->ctx, &list_get_instance(l, fibril_t, link)->ctx);
-	/* A locked switch also leaves an ended fibril's stack to free (only
-	 * such a switch ends one). */
+	__fibril_switch(&self->ctx, &next->ctx);
+	/* Resumed by the same runner (a yielder's ring is its runner's). A
+	 * locked switch also leaves an ended fibril's stack to free (only such
+	 * a switch ends one). */
+	r = runner_self();
 	if (__builtin_expect(r->switch_locked, 0))
 		yield_resumed_locked(r);
 }

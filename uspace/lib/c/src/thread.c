@@ -39,7 +39,7 @@ typedef struct {
 	void *arg;
 	thread_local_t tls;
 	thread_ctl_t *ctl;
-} thread_start_t;
+} __attribute__((aligned(16))) thread_start_t;
 
 _Static_assert(sizeof(thread_start_t) % 16 == 0, "keeps the entry RSP aligned");
 

@@ -66,24 +66,28 @@ typedef struct async_fibril {
 	struct async_conn *conn; /* the connection this fibril serves */
 } async_fibril_t;
 
+struct async_exch {
+	link_t link;
+	async_sess_t *sess;
+	async_phone_t *phone;
+	bool own_phone; /* PARALLEL: a phone of this exchange's own */
+};
+
 struct async_sess {
 	exch_mgmt_t mgmt;
 	async_phone_t *phone;
 	sysarg_t connect_args[3]; /* how the session was made (for more phones) */
 	bool can_connect;	  /* connect_args are valid */
 	bool shared;		  /* a clone: hanging up leaves the connection open */
-	unsigned open;		  /* exchanges begun, not ended */
+	unsigned open;		  /* exchanges begun, not ended (ATOMIC: atomically,
+				   * without async_lock) */
 	bool base_busy;		  /* PARALLEL: an exchange uses `phone` */
 	list_t idle;		  /* PARALLEL: exchanges with own phones, unused */
 	list_t free_exchs;	  /* exchange records to reuse */
 	list_t waiters;		  /* exch_waiter_t: fibrils waiting for an exchange */
-};
-
-struct async_exch {
-	link_t link;
-	async_sess_t *sess;
-	async_phone_t *phone;
-	bool own_phone; /* PARALLEL: a phone of this exchange's own */
+	/* ATOMIC: the one exchange record every exchange shares (they all
+	 * send through `phone`, and nobody writes it after it is made). */
+	async_exch_t atomic_exch;
 };
 
 /** The framework's answer to a request the manager handles itself. */
@@ -97,9 +101,6 @@ async_fibril_t *async_fibril(void);
 void async_fibril_destroy(void *data);
 void async_answer_received(ipc_event_t *ev);
 async_phone_t *async_phone_create(cap_handle_t cap);
-/** Sends @a imethod with @a args and waits for the whole answer. */
-_NODISCARD errno_t async_req_call(async_exch_t *exch, sysarg_t imethod,
-    const sysarg_t args[IPC_CALL_ARGS], ipc_call_t *answer);
 async_sess_t *async_session_make(exch_mgmt_t mgmt, cap_handle_t phone, bool shared);
 
 /* server.c */

@@ -16,7 +16,10 @@
 #include <fibril_synch.h>
 #include <libarch/cpu.h>
 #include <libarch/fibril_context.h>
+#include <libarch/tls.h>
 #include <spinlock.h>
+#include <stddef.h>
+#include "tls.h"
 
 /** The registers a fibril switch keeps (libarch/fibril_context.h). */
 typedef arch_fibril_context_t fibril_context_t;
@@ -36,8 +39,15 @@ struct fibril {
 	fibril_state_t state;
 	fibril_runner_t *runner; /* the kernel thread it runs (or last ran) on */
 	link_t link;		 /* the ready queue or one wait list */
-	timeout_t timeout;	 /* armed while blocked with a deadline */
-	bool timed_out;		 /* the last block ended by its deadline */
+	/* Its runner's ring (fibril.c): the runner's current fibril and those
+	 * that yielded on it, in the order they run next. Not in a ring: both
+	 * point to itself and `in_ring` is false. Only the runner's thread
+	 * touches them. */
+	fibril_t *ring_next;
+	fibril_t *ring_prev;
+	bool in_ring;
+	timeout_t timeout; /* armed while blocked with a deadline */
+	bool timed_out;	   /* the last block ended by its deadline */
 	bool detached;
 	bool idle;	 /* a runner's idle context, never on the ready queue */
 	uintptr_t stack; /* base of its stack slot; 0 for main()'s */
@@ -61,18 +71,23 @@ extern spinlock_t fibril_lock;
 
 extern fibril_t __fibril_main;
 
-/** The calling fibril, found from the stack pointer: the fibril named at
- *  the top of the slot the stack is in, or the main fibril (the task's
- *  first stack) outside the region. Inline: it is on every lock path. */
+/** The runner of the calling thread, named by its thread-local block (NULL
+ *  in a thread of thread_create(), which runs no fibrils). */
+static inline __attribute__((always_inline)) fibril_runner_t *fibril_runner_self(void)
+{
+	return ARCH_TLS_WORD(fibril_runner_t *, offsetof(thread_local_t, fibril_runner));
+}
+
+/** The calling fibril: its runner's current one (the first word of the
+ *  runner's record, fibril.c), or the main fibril in a thread that is no
+ *  runner (as before runners had names: such threads run no fibrils).
+ *  Inline: it is on every lock path. */
 static inline fibril_t *fibril_self(void)
 {
-	uintptr_t sp = arch_stack_pointer();
-	uint64_t off = sp - FIBRIL_STACK_REGION_BASE;
-	if (off >= FIBRIL_STACK_REGION_SLOTS * FIBRIL_SLOT_SIZE)
+	fibril_runner_t *r = fibril_runner_self();
+	if (__builtin_expect(r == NULL, 0))
 		return &__fibril_main;
-	uintptr_t top = FIBRIL_STACK_REGION_BASE +
-	    off / FIBRIL_SLOT_SIZE * FIBRIL_SLOT_SIZE + FIBRIL_SLOT_SIZE;
-	return *(fibril_t **) (top - 2 * sizeof(void *));
+	return *(fibril_t *const *) r;
 }
 /** Blocks the calling fibril (fibril_lock held, still held on return) until
  *  fibril_wake_locked() or @a deadline (0: none); ETIMEOUT for the latter.

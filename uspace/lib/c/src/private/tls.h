@@ -10,14 +10,22 @@
 #include <libarch/tls.h>
 
 struct thread_ctl;
+struct fibril_runner;
 
 typedef struct thread_local
 {
 	struct thread_local *self;
 	errno_t errno_value;
 	struct thread_ctl *ctl; /* join state (NULL for the main thread) */
+	/* The fibril runner this thread is (fibril.c): the main thread's, a
+	 * spawned runner's own; NULL in a thread of thread_create(), which
+	 * runs no fibrils. */
+	struct fibril_runner *fibril_runner;
 }
 thread_local_t;
+
+/* The main thread's runner (fibril.c), named by its thread-local block. */
+extern struct fibril_runner __fibril_main_runner;
 
 /** The calling thread's block, or NULL before libc set one. */
 static inline thread_local_t *tls_get(void)

@@ -14,4 +14,13 @@ static inline void *arch_tls_get(void)
 	return t;
 }
 
+/** The word at byte @a offset (a constant) of the calling thread's block,
+ *  read in one instruction. */
+#define ARCH_TLS_WORD(type, offset) \
+	({ \
+		type __w; \
+		__asm__("mov %%fs:%c1, %0" : "=r"(__w) : "i"(offset)); \
+		__w; \
+	})
+
 #endif
