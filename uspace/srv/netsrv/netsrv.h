@@ -31,7 +31,13 @@
 
 #define SOCK_MAX	4096  /* sockets at once, orphans included */
 #define UDP_QUEUE_MAX	64    /* datagrams waiting per socket */
-#define TCP_SOCK_BUF	32768 /* each of a TCP socket's buffers */
+#define TCP_SOCK_SNDBUF 32768 /* a TCP socket's send buffer */
+/* Its receive buffer: the window offered to a peer that scales windows
+ * (RFC 7323; 65535 bytes of it to one that does not). The window, not the
+ * stack, bounded a transfer into the guest at 32 KiB: the peer waited for
+ * ACKs a round trip each window. Its own area of the heap, so pages no
+ * transfer reached cost nothing. */
+#define TCP_SOCK_RCVBUF (256 * 1024)
 #define BACKLOG_MAX	128
 #define EPHEMERAL_FIRST 49152
 #define EPHEMERAL_LAST	65535

@@ -151,7 +151,7 @@ errno_t sock_listen(sock_t *s, size_t backlog)
 
 static void tcp_output_segment(tcp_conn_t *c, const tcp_seg_t *seg)
 {
-	uint8_t buf[TCP_HDR_LEN + 4 + TCP_MSS_MAX];
+	uint8_t buf[TCP_HDR_LEN + TCP_OPT_MAX + TCP_MSS_MAX];
 	size_t len = tcp_build(buf, c->laddr, c->raddr, seg);
 	DISCARD(best_effort, ip_output(c->laddr, c->raddr, IP_PROTO_TCP, buf, len));
 }
@@ -170,7 +170,7 @@ static errno_t tcp_new(
 	if (c == NULL)
 		return ENOMEM;
 	errno_t rc = tcp_conn_init(
-	    c, TCP_SOCK_BUF, TCP_SOCK_BUF, tcp_output_segment, s, &stack_drops);
+	    c, TCP_SOCK_SNDBUF, TCP_SOCK_RCVBUF, tcp_output_segment, s, &stack_drops);
 	if (rc != EOK) {
 		free(c);
 		return rc;

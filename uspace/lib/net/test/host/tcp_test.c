@@ -6,6 +6,7 @@
  */
 #if __STDC_HOSTED__ /* not built into the library: see host.mk */
 #include "host_test.h"
+#include <net/cksum.h>
 #include <net/ipv4.h>
 #include <net/tcp.h>
 #include <stdlib.h>
@@ -16,7 +17,7 @@
 #define QMAX 512
 
 typedef struct {
-	uint8_t bytes[TCP_HDR_LEN + 4 + TCP_MSS_MAX];
+	uint8_t bytes[TCP_HDR_LEN + TCP_OPT_MAX + TCP_MSS_MAX];
 	size_t len;
 } wire_seg_t;
 
@@ -729,5 +730,141 @@ HOST_TEST(malformed_segments_are_dropped_with_their_reason)
 	seg.src_port = 0;
 	len = tcp_build(buf, A_IP, B_IP, &seg);
 	CHECK_EQ(tcp_parse(buf, len, A_IP, B_IP, &out), NET_DROP_TCP_FLAGS);
+}
+HOST_TEST(window_scale_options_are_parsed_and_bad_ones_dropped)
+{
+	uint8_t buf[64];
+	tcp_seg_t seg = {.src_port = 1,
+	    .dst_port = 2,
+	    .flags = TCP_SYN,
+	    .mss = 1460,
+	    .wscale_ok = true,
+	    .wscale = 7};
+	size_t len = tcp_build(buf, A_IP, B_IP, &seg);
+	CHECK_EQ(len, TCP_HDR_LEN + TCP_OPT_MAX);
+	tcp_seg_t out;
+	CHECK_EQ(tcp_parse(buf, len, A_IP, B_IP, &out), NET_DROP_NONE);
+	CHECK(out.wscale_ok && out.wscale == 7 && out.mss == 1460);
+	seg.wscale = TCP_WSCALE_MAX;
+	len = tcp_build(buf, A_IP, B_IP, &seg);
+	CHECK_EQ(tcp_parse(buf, len, A_IP, B_IP, &out), NET_DROP_NONE);
+	CHECK_EQ(out.wscale, TCP_WSCALE_MAX);
+	/* A shift past 14 would scale a window beyond 2^30. */
+	seg.wscale = TCP_WSCALE_MAX + 1;
+	len = tcp_build(buf, A_IP, B_IP, &seg);
+	CHECK_EQ(tcp_parse(buf, len, A_IP, B_IP, &out), NET_DROP_TCP_WSCALE);
+	/* The option belongs to a SYN only. */
+	seg.wscale = 2;
+	seg.flags = TCP_ACK;
+	len = tcp_build(buf, A_IP, B_IP, &seg);
+	CHECK_EQ(tcp_parse(buf, len, A_IP, B_IP, &out), NET_DROP_TCP_WSCALE);
+	/* A length other than 3 (the checksum then made right again). */
+	seg.flags = TCP_SYN;
+	seg.mss = 0;
+	len = tcp_build(buf, A_IP, B_IP, &seg);
+	buf[22] = 2;
+	CHECK_EQ(tcp_parse(buf, len, A_IP, B_IP, &out), NET_DROP_TCP_CKSUM);
+	buf[16] = buf[17] = 0;
+	uint32_t sum = net_cksum_pseudo(A_IP, B_IP, IP_PROTO_TCP, (uint16_t) len);
+	uint16_t ck = net_cksum_fold(net_cksum_add(sum, buf, len));
+	buf[16] = (uint8_t) (ck >> 8);
+	buf[17] = (uint8_t) ck;
+	CHECK_EQ(tcp_parse(buf, len, A_IP, B_IP, &out), NET_DROP_TCP_WSCALE);
+}
+
+HOST_TEST(the_window_shift_covers_the_receive_buffer)
+{
+	CHECK_EQ(tcp_wscale_for(1024), 0);
+	CHECK_EQ(tcp_wscale_for(65535), 0);
+	CHECK_EQ(tcp_wscale_for(65536), 1);
+	CHECK_EQ(tcp_wscale_for(256 * 1024), 3);
+	CHECK_EQ(tcp_wscale_for(TCP_WND_MAX), TCP_WSCALE_MAX);
+	CHECK_EQ(tcp_wscale_for((size_t) 1 << 40), TCP_WSCALE_MAX);
+	tcp_conn_t c;
+	link_t l = {0};
+	net_stats_t stats = {0};
+	CHECK_EQ(tcp_conn_init(&c, 1024, (size_t) TCP_WND_MAX + 1, link_output, &l, &stats),
+	    EINVAL);
+}
+
+/** Sends @a len bytes from a while b reads nothing, one segment at a time
+ *  each way; the most a ever had in flight (the peer's window bounds it
+ *  once cwnd has grown past it). */
+static uint32_t fill_receiver(pair_t *p, size_t len)
+{
+	uint8_t *src = malloc(len);
+	fill(src, len, 5);
+	size_t sent = 0;
+	uint32_t most = 0;
+	for (int i = 0; i < 100000 && (sent < len || p->to_a.n || p->to_b.n); i++) {
+		size_t n;
+		if (tcp_conn_send(&p->a, src + sent, len - sent, &n, p->now) != EOK)
+			break;
+		sent += n;
+		if (p->to_b.n)
+			link_deliver(p, &p->to_b, 0, &p->b);
+		else if (p->to_a.n)
+			link_deliver(p, &p->to_a, 0, &p->a);
+		uint32_t flight = p->a.snd_nxt - p->a.snd_una;
+		most = flight > most ? flight : most;
+	}
+	free(src);
+	return most;
+}
+
+#define BIG_BUF (256 * 1024)
+
+HOST_TEST(scaled_windows_let_a_peer_fill_a_buffer_beyond_64_kib)
+{
+	pair_t p;
+	established(&p, BIG_BUF);
+	CHECK(p.a.wscale_ok && p.b.wscale_ok);
+	CHECK_EQ(p.a.rcv_wscale, 3);
+	CHECK_EQ(p.a.snd_wscale, 3);
+	CHECK_EQ(p.b.snd_wscale, 3);
+	/* The SYN's window was not scaled; the first ACK's is. */
+	CHECK_EQ(p.b.snd_wnd, BIG_BUF);
+	uint32_t most = fill_receiver(&p, BIG_BUF);
+	CHECK(most > 0xffff);
+	CHECK_EQ(tcp_conn_readable(&p.b), BIG_BUF);
+	CHECK_EQ(p.a.snd_wnd, 0);
+	/* Reading half the buffer opens the window by as much, in units of
+	 * 8 bytes on the wire (the field's shift), and the peer learns it. */
+	static uint8_t sink[BIG_BUF / 2];
+	size_t n;
+	CHECK_EQ(tcp_conn_recv(&p.b, sink, sizeof(sink), &n, p.now), EOK);
+	CHECK_EQ(n, sizeof(sink));
+	CHECK_EQ(p.to_a.n, 1);
+	tcp_seg_t upd = link_peek(&p.to_a, 0);
+	CHECK_EQ(upd.wnd, (BIG_BUF / 2) >> 3);
+	pump(&p);
+	CHECK_EQ(p.a.snd_wnd, BIG_BUF / 2);
+	CHECK_EQ(p.a.retransmits, 0);
+	CHECK_EQ(net_stats_total(&p.stats), 0);
+	pair_fini(&p);
+}
+
+HOST_TEST(a_peer_without_window_scaling_is_offered_64_kib_unscaled)
+{
+	pair_t p;
+	pair_init(&p, BIG_BUF);
+	tcp_conn_connect(&p.a, 7, p.now);
+	tcp_seg_t syn = link_peek(&p.to_b, 0);
+	CHECK(syn.wscale_ok && syn.wscale == 3);
+	CHECK_EQ(syn.wnd, 0xffff);
+	link_remove(&p.to_b, 0);
+	syn.wscale_ok = false; /* as from a peer that does not scale */
+	tcp_conn_accept(&p.b, &syn, 9, p.now);
+	tcp_seg_t synack = link_peek(&p.to_a, 0);
+	CHECK(!synack.wscale_ok);
+	pump(&p);
+	CHECK_EQ(p.a.state, TCP_ESTABLISHED);
+	CHECK(!p.a.wscale_ok && !p.b.wscale_ok);
+	CHECK_EQ(p.a.rcv_wscale, 0);
+	CHECK_EQ(p.b.rcv_wscale, 0);
+	/* The window field names at most 65535 bytes, and never more are in
+	 * flight, though the buffer beyond them takes what arrives. */
+	CHECK(fill_receiver(&p, BIG_BUF) <= 0xffff);
+	pair_fini(&p);
 }
 #endif
