@@ -175,6 +175,10 @@ errno_t sock_send(sock_t *sock, const void *data, size_t len, uint32_t addr,
     uint16_t port, uint64_t timeout_us, size_t *done);
 errno_t sock_recv(sock_t *sock, void *buf, size_t len, unsigned flags,
     uint64_t timeout_us, size_t *done, uint32_t *src, uint16_t *port);
+/** Waits until stream socket @a sock has bytes to read or none will come
+ *  (its peer closed, or it failed); ENOTCONN without a connection, the
+ *  wait's error (ETIMEOUT) otherwise. Caller holds stack_lock. */
+errno_t sock_stream_wait(sock_t *sock, uint64_t timeout_us);
 errno_t sock_shutdown(sock_t *sock);
 unsigned sock_poll_events(sock_t *sock);
 errno_t sock_poll(sock_t *sock, unsigned events, uint64_t timeout_us, unsigned *revents);

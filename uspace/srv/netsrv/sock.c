@@ -533,6 +533,16 @@ errno_t sock_recv(sock_t *s, void *buf, size_t len, unsigned flags, uint64_t tim
 		}
 		return udp_recv(s, buf, len, peek, done, src, port);
 	}
+	errno_t rc = sock_stream_wait(s, timeout_us);
+	if (rc != EOK)
+		return rc;
+	return peek ? tcp_conn_peek(s->tcp, buf, len, done)
+		    : tcp_conn_recv(s->tcp, buf, len, done, stack_now_ms());
+}
+
+errno_t sock_stream_wait(sock_t *s, uint64_t timeout_us)
+{
+	uint64_t deadline = stack_deadline(timeout_us);
 	if (s->tcp == NULL)
 		return ENOTCONN;
 	while (tcp_conn_readable(s->tcp) == 0 && !tcp_conn_eof(s->tcp)) {
@@ -540,8 +550,7 @@ errno_t sock_recv(sock_t *s, void *buf, size_t len, unsigned flags, uint64_t tim
 		if (rc != EOK)
 			return rc;
 	}
-	return peek ? tcp_conn_peek(s->tcp, buf, len, done)
-		    : tcp_conn_recv(s->tcp, buf, len, done, stack_now_ms());
+	return EOK;
 }
 
 errno_t sock_shutdown(sock_t *s)

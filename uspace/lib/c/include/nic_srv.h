@@ -31,6 +31,18 @@ typedef struct {
 	void (*kick)(void *dev);
 } nic_ops_t;
 
+/** A driver's transmit ring as nic_srv_tx_wait sees it; every hook is
+ *  called with the driver's transmit lock held. */
+typedef struct {
+	/** Takes back the slots of completed transmissions. */
+	void (*reclaim)(void *dev);
+	/** EOK: a slot is free; EAGAIN: none is; another error: none ever
+	 *  will be (EIO: a broken device). */
+	errno_t (*room)(void *dev);
+	/** Tells the device of the frames queued (its doorbell). */
+	void (*kick)(void *dev);
+} nic_tx_ring_t;
+
 typedef struct {
 	const nic_ops_t *ops;
 	void *dev; /* the driver's device, passed to the ops */
@@ -55,6 +67,14 @@ void nic_srv_tx_error(nic_srv_t *nic);
 /** The device interrupted (counted). */
 void nic_srv_interrupt(nic_srv_t *nic);
 void nic_srv_link_set(nic_srv_t *nic, bool up);
+/** Waits for a free transmit slot of @a dev with @a lock (the driver's
+ *  transmit lock, which @a cv is broadcast under when transmissions
+ *  complete) held: takes back completed slots, tells the device of what
+ *  waits before waiting, and gives up after NIC_SEND_WAIT_US without a
+ *  slot (EAGAIN), so a device that stopped cannot hang the stack. The
+ *  ring's own error (room's) otherwise. */
+errno_t nic_srv_tx_wait(const nic_tx_ring_t *ring, void *dev, fibril_mutex_t *lock,
+    fibril_condvar_t *cv);
 /** A whole client connection: accepts @a icall and serves calls until the
  *  client hangs up; unknown calls get ENOTSUP. */
 void nic_srv_conn(ipc_call_t *icall, nic_srv_t *nic);

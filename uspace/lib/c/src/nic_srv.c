@@ -79,6 +79,23 @@ void nic_srv_link_set(nic_srv_t *nic, bool up)
 	fibril_mutex_unlock(&nic->lock);
 }
 
+errno_t nic_srv_tx_wait(const nic_tx_ring_t *ring, void *dev, fibril_mutex_t *lock,
+    fibril_condvar_t *cv)
+{
+	ring->reclaim(dev);
+	errno_t rc = ring->room(dev);
+	if (rc == EAGAIN)
+		ring->kick(dev); /* what the device completes frees a slot */
+	while (rc == EAGAIN) {
+		errno_t waited = fibril_condvar_wait_timeout(cv, lock, NIC_SEND_WAIT_US);
+		ring->reclaim(dev);
+		rc = ring->room(dev);
+		if (waited != EOK)
+			break;
+	}
+	return rc;
+}
+
 static sysarg_t mac_to_num(const uint8_t mac[6])
 {
 	sysarg_t num = 0;

@@ -764,13 +764,28 @@ errno_t tcp_conn_peek(const tcp_conn_t *c, void *buf, size_t len, size_t *done)
 	return EOK;
 }
 
+void tcp_conn_recv_span(const tcp_conn_t *c, const uint8_t **data, size_t *len)
+{
+	const tcp_ring_t *r = &c->rcvbuf;
+	size_t to_end = r->cap - r->head;
+	*data = r->len > 0 ? r->data + r->head : NULL;
+	*len = r->len < to_end ? r->len : to_end;
+}
+
 errno_t tcp_conn_recv(tcp_conn_t *c, void *buf, size_t len, size_t *done, uint64_t now_ms)
 {
 	errno_t rc = tcp_conn_peek(c, buf, len, done);
-	if (rc != EOK || *done == 0)
-		return rc;
+	if (rc == EOK && *done > 0)
+		tcp_conn_consume(c, *done, now_ms);
+	return rc;
+}
+
+void tcp_conn_consume(tcp_conn_t *c, size_t len, uint64_t now_ms)
+{
+	if (len == 0)
+		return;
 	uint32_t before = rcv_window(c);
-	ring_drop(&c->rcvbuf, *done);
+	ring_drop(&c->rcvbuf, len);
 	/* Tell the peer of a window that opened from below one segment, or by
 	 * half the buffer (RFC 9293 3.8.6.2.2, receiver's SWS avoidance). */
 	uint32_t after = rcv_window(c);
@@ -781,7 +796,6 @@ errno_t tcp_conn_recv(tcp_conn_t *c, void *buf, size_t len, size_t *done, uint64
 	    after >= c->mss)
 		emit(c, c->snd_nxt, TCP_ACK, NULL, 0);
 	(void) now_ms;
-	return EOK;
 }
 
 bool tcp_conn_eof(const tcp_conn_t *c)

@@ -207,6 +207,14 @@ errno_t tcp_conn_peek(const tcp_conn_t *c, void *buf, size_t len, size_t *done);
 /** Takes up to @a len received bytes: *@a done; 0 with tcp_conn_eof. */
 errno_t tcp_conn_recv(
     tcp_conn_t *c, void *buf, size_t len, size_t *done, uint64_t now_ms);
+/** The received bytes at the stream's front that lie in one piece of the
+ *  buffer: *@a len of them at *@a data (fewer than readable when the
+ *  buffer wraps, 0 when none). Valid until the next call on @a c, so the
+ *  owner may hand them on without a copy of its own. */
+void tcp_conn_recv_span(const tcp_conn_t *c, const uint8_t **data, size_t *len);
+/** Takes @a len bytes (at most readable) the user has read from the front,
+ *  telling the peer of a window that opened. */
+void tcp_conn_consume(tcp_conn_t *c, size_t len, uint64_t now_ms);
 /** No more data will come (the peer's FIN was read past, or it failed). */
 bool tcp_conn_eof(const tcp_conn_t *c);
 /** Bytes the user may read now. */

@@ -867,4 +867,39 @@ HOST_TEST(a_peer_without_window_scaling_is_offered_64_kib_unscaled)
 	CHECK(fill_receiver(&p, BIG_BUF) <= 0xffff);
 	pair_fini(&p);
 }
+HOST_TEST(the_received_span_is_the_front_in_one_piece_until_consumed)
+{
+	pair_t p;
+	established(&p, 4096);
+	uint8_t d[5000], out[4096];
+	fill(d, sizeof(d), 3);
+	size_t n, len;
+	const uint8_t *span;
+	tcp_conn_recv_span(&p.b, &span, &len);
+	CHECK_EQ(len, 0);
+	/* 3000 bytes in, 2000 read: 1000 wait at offset 2000 of 4096. */
+	CHECK_EQ(tcp_conn_send(&p.a, d, 3000, &n, p.now), EOK);
+	pump(&p);
+	CHECK_EQ(tcp_conn_recv(&p.b, out, 2000, &n, p.now), EOK);
+	pump(&p);
+	/* 2000 more wrap around the buffer's end: the span stops there. */
+	CHECK_EQ(tcp_conn_send(&p.a, d + 3000, 2000, &n, p.now), EOK);
+	pump(&p);
+	CHECK_EQ(tcp_conn_readable(&p.b), 3000);
+	tcp_conn_recv_span(&p.b, &span, &len);
+	CHECK_EQ(len, 4096 - 2000);
+	CHECK(memcmp(span, d + 2000, len) == 0);
+	tcp_conn_consume(&p.b, len, p.now);
+	tcp_conn_recv_span(&p.b, &span, &len);
+	CHECK_EQ(len, 904);
+	CHECK(memcmp(span, d + 4096, 904) == 0);
+	tcp_conn_consume(&p.b, len, p.now);
+	CHECK_EQ(tcp_conn_readable(&p.b), 0);
+	/* The peer heard of the window the first take opened from below one
+	 * segment (to 3192 bytes); the second opened it by less than half the
+	 * buffer, which SWS avoidance does not announce. */
+	pump(&p);
+	CHECK_EQ(p.a.snd_wnd, 4096 - 904);
+	pair_fini(&p);
+}
 #endif
