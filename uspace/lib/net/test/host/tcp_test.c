@@ -108,15 +108,29 @@ static void pump(pair_t *p)
 	}
 }
 
+/** a connects with @a iss; its SYN, taken off the link to b. */
+static tcp_seg_t take_syn(pair_t *p, uint32_t iss)
+{
+	tcp_conn_connect(&p->a, iss, p->now);
+	tcp_seg_t syn = link_peek(&p->to_b, 0);
+	link_remove(&p->to_b, 0);
+	return syn;
+}
+
 /** a connects to b (b as a listener would: from a's SYN). */
 static void handshake(pair_t *p)
 {
-	tcp_conn_connect(&p->a, 1000000, p->now);
-	tcp_seg_t syn = link_peek(&p->to_b, 0);
-	link_remove(&p->to_b, 0);
+	tcp_seg_t syn = take_syn(p, 1000000);
 	tcp_conn_accept(&p->b, &syn, 0xfffffff0u, p->now); /* wraps around 2^32 */
 	pump(p);
 }
+
+/** a is in state @a sa and b in @a sb. */
+#define CHECK_STATES(p, sa, sb) \
+	do { \
+		CHECK_EQ((p)->a.state, (sa)); \
+		CHECK_EQ((p)->b.state, (sb)); \
+	} while (0)
 
 /** A pair with buffers of @a bufsize bytes, connected. */
 static void established(pair_t *p, size_t bufsize)
@@ -146,8 +160,7 @@ HOST_TEST(handshake_establishes_both_sides_with_the_mss)
 {
 	pair_t p;
 	established(&p, TCP_BUF_DEFAULT);
-	CHECK_EQ(p.a.state, TCP_ESTABLISHED);
-	CHECK_EQ(p.b.state, TCP_ESTABLISHED);
+	CHECK_STATES(&p, TCP_ESTABLISHED, TCP_ESTABLISHED);
 	CHECK_EQ(p.a.mss, TCP_MSS_MAX);
 	CHECK_EQ(p.b.mss, TCP_MSS_MAX);
 	CHECK_EQ(p.a.snd_nxt, p.b.rcv_nxt);
@@ -197,9 +210,7 @@ HOST_TEST(rto_is_measured_from_round_trips)
 {
 	pair_t p;
 	pair_init(&p, TCP_BUF_DEFAULT);
-	tcp_conn_connect(&p.a, 1, p.now);
-	tcp_seg_t syn = link_peek(&p.to_b, 0);
-	link_remove(&p.to_b, 0);
+	tcp_seg_t syn = take_syn(&p, 1);
 	tcp_conn_accept(&p.b, &syn, 1, p.now);
 	CHECK(!tcp_conn_drop_buffers(&p.a)); /* still in use */
 	/* Every segment takes 400 ms each way. */
@@ -448,8 +459,7 @@ HOST_TEST(close_goes_through_fin_wait_and_time_wait)
 	CHECK_EQ(p.a.state, TCP_FIN_WAIT_1);
 	CHECK_EQ(tcp_conn_send(&p.a, "x", 1, &n, p.now), ENOTCONN);
 	pump(&p);
-	CHECK_EQ(p.a.state, TCP_FIN_WAIT_2);
-	CHECK_EQ(p.b.state, TCP_CLOSE_WAIT);
+	CHECK_STATES(&p, TCP_FIN_WAIT_2, TCP_CLOSE_WAIT);
 	char buf[8];
 	CHECK_EQ(tcp_conn_recv(&p.b, buf, sizeof(buf), &n, p.now), EOK);
 	CHECK(n == 3 && tcp_conn_eof(&p.b));
@@ -489,8 +499,7 @@ HOST_TEST(simultaneous_close_passes_through_closing)
 	tcp_conn_close(&p.a, p.now);
 	tcp_conn_close(&p.b, p.now);
 	pump(&p);
-	CHECK_EQ(p.a.state, TCP_TIME_WAIT);
-	CHECK_EQ(p.b.state, TCP_TIME_WAIT);
+	CHECK_STATES(&p, TCP_TIME_WAIT, TCP_TIME_WAIT);
 	pair_fini(&p);
 }
 
@@ -506,8 +515,7 @@ HOST_TEST(a_lost_fin_is_sent_again)
 	CHECK_EQ(p.to_b.n, 1);
 	CHECK(link_peek(&p.to_b, 0).flags & TCP_FIN);
 	pump(&p);
-	CHECK_EQ(p.a.state, TCP_FIN_WAIT_2);
-	CHECK_EQ(p.b.state, TCP_CLOSE_WAIT);
+	CHECK_STATES(&p, TCP_FIN_WAIT_2, TCP_CLOSE_WAIT);
 	pair_fini(&p);
 }
 
@@ -585,9 +593,7 @@ HOST_TEST(a_connection_to_a_closed_port_is_refused)
 {
 	pair_t p;
 	pair_init(&p, TCP_BUF_DEFAULT);
-	tcp_conn_connect(&p.a, 77, p.now);
-	tcp_seg_t syn = link_peek(&p.to_b, 0), rst;
-	link_remove(&p.to_b, 0);
+	tcp_seg_t syn = take_syn(&p, 77), rst;
 	CHECK(tcp_reset_for(&syn, &rst));
 	CHECK_EQ(rst.flags, TCP_RST | TCP_ACK);
 	CHECK_EQ(rst.ack, 78);
@@ -848,11 +854,9 @@ HOST_TEST(a_peer_without_window_scaling_is_offered_64_kib_unscaled)
 {
 	pair_t p;
 	pair_init(&p, BIG_BUF);
-	tcp_conn_connect(&p.a, 7, p.now);
-	tcp_seg_t syn = link_peek(&p.to_b, 0);
+	tcp_seg_t syn = take_syn(&p, 7);
 	CHECK(syn.wscale_ok && syn.wscale == 3);
 	CHECK_EQ(syn.wnd, 0xffff);
-	link_remove(&p.to_b, 0);
 	syn.wscale_ok = false; /* as from a peer that does not scale */
 	tcp_conn_accept(&p.b, &syn, 9, p.now);
 	tcp_seg_t synack = link_peek(&p.to_a, 0);
