@@ -73,8 +73,8 @@ void nic_srv_link_set(nic_srv_t *nic, bool up);
  *  waits before waiting, and gives up after NIC_SEND_WAIT_US without a
  *  slot (EAGAIN), so a device that stopped cannot hang the stack. The
  *  ring's own error (room's) otherwise. */
-errno_t nic_srv_tx_wait(const nic_tx_ring_t *ring, void *dev, fibril_mutex_t *lock,
-    fibril_condvar_t *cv);
+errno_t nic_srv_tx_wait(
+    const nic_tx_ring_t *ring, void *dev, fibril_mutex_t *lock, fibril_condvar_t *cv);
 /** A whole client connection: accepts @a icall and serves calls until the
  *  client hangs up; unknown calls get ENOTSUP. */
 void nic_srv_conn(ipc_call_t *icall, nic_srv_t *nic);

@@ -79,8 +79,8 @@ void nic_srv_link_set(nic_srv_t *nic, bool up)
 	fibril_mutex_unlock(&nic->lock);
 }
 
-errno_t nic_srv_tx_wait(const nic_tx_ring_t *ring, void *dev, fibril_mutex_t *lock,
-    fibril_condvar_t *cv)
+errno_t nic_srv_tx_wait(
+    const nic_tx_ring_t *ring, void *dev, fibril_mutex_t *lock, fibril_condvar_t *cv)
 {
 	ring->reclaim(dev);
 	errno_t rc = ring->room(dev);

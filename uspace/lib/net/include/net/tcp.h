@@ -161,9 +161,9 @@ typedef struct tcp_conn {
 	tcp_ooo_t ooo[TCP_OOO_MAX];
 	size_t ooo_count;
 	bool ack_now;
-	bool delayed_ack;      /* the owner's choice (off after init): delay ACKs */
-	unsigned ack_pending;  /* in-order segments not acknowledged yet */
-	uint64_t ack_deadline; /* the delayed ACK is due; 0: none owed */
+	bool delayed_ack;	 /* the owner's choice (off after init): delay ACKs */
+	unsigned ack_pending;	 /* in-order segments not acknowledged yet */
+	uint64_t ack_deadline;	 /* the delayed ACK is due; 0: none owed */
 	uint32_t wnd_advertised; /* in bytes, scaled */
 
 	/* RFC 6298, in microseconds. */

@@ -789,7 +789,8 @@ HOST_TEST(the_window_shift_covers_the_receive_buffer)
 	tcp_conn_t c;
 	link_t l = {0};
 	net_stats_t stats = {0};
-	CHECK_EQ(tcp_conn_init(&c, 1024, (size_t) TCP_WND_MAX + 1, link_output, &l, &stats),
+	CHECK_EQ(
+	    tcp_conn_init(&c, 1024, (size_t) TCP_WND_MAX + 1, link_output, &l, &stats),
 	    EINVAL);
 }
 
