@@ -274,6 +274,18 @@ def curl(url):
     return r.stdout if r.returncode == 0 else b""
 
 
+def nc_receive(g, port, data, path, what):
+    """Sends @data from the host through the forward on @port to `nc -l 7`
+    in the guest, which writes it to @path, and waits for nc to end; what
+    failed (@what names the transfer), or "" when all went."""
+    if not guest_listen(g, f"nc -l 7 < /tmp/empty > {path}", 7):
+        return f"nc -l 7 did not listen ({what} in)"
+    if not host_send(port, data):
+        return f"{what} to nc through the forward: the connection failed"
+    _t().shell_run(g, "wait\r", [], timeout=BULK_TIMEOUT)
+    return ""
+
+
 def scenario_nic_bulk(args):
     """Bulk TCP through host forwards on the e1000: 16 MiB sent by the host to
     the guest's `nc -l` and sent back by another `nc -l` from the file the
@@ -291,11 +303,9 @@ def scenario_nic_bulk(args):
         restart.run(g, "touch /tmp/empty; mkdir /tmp/bulk\r", [])
         restart.run(g, "mount tmpfs /tmp/bulk size=25165824; mkdir /tmp/bulk/www\r", [])
         echo = os.urandom(16 * 1024 * 1024)
-        if not guest_listen(g, "nc -l 7 < /tmp/empty > /tmp/bulk/echo.bin", 7):
-            return False, "nc -l 7 did not listen (16 MiB in)"
-        if not host_send(port, echo):
-            return False, "16 MiB to nc through the forward: the connection failed"
-        _t().shell_run(g, "wait\r", [], timeout=BULK_TIMEOUT)
+        failed = nc_receive(g, port, echo, "/tmp/bulk/echo.bin", "16 MiB")
+        if failed:
+            return False, failed
         if not guest_listen(g, "nc -l 7 < /tmp/bulk/echo.bin", 7):
             return False, "nc -l 7 did not listen (16 MiB out)"
         back = host_receive(port, len(echo))
@@ -304,11 +314,9 @@ def scenario_nic_bulk(args):
             return False, f"16 MiB echoed through nc: {len(back)} bytes back, not identical"
         restart.run(g, "rm /tmp/bulk/echo.bin\r", [])
         big = os.urandom(4 * 1024 * 1024)
-        if not guest_listen(g, "nc -l 7 < /tmp/empty > /tmp/bulk/www/big.bin", 7):
-            return False, "nc -l 7 did not listen (4 MiB)"
-        if not host_send(port, big):
-            return False, "4 MiB to nc through the forward: the connection failed"
-        _t().shell_run(g, "wait\r", [], timeout=BULK_TIMEOUT)
+        failed = nc_receive(g, port, big, "/tmp/bulk/www/big.bin", "4 MiB")
+        if failed:
+            return False, failed
         if not guest_listen(g, "websrv -p 8080 -r /tmp/bulk/www", 8080):
             return False, "websrv -p 8080 did not listen"
         body = curl(f"http://127.0.0.1:{web}/big.bin")

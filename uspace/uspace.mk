@@ -121,7 +121,7 @@ $(LIBVIRTIO): $(LIBVIRTIO_OBJS)
 
 USPACE_PROGRAM_DIRS := $(patsubst %/,%,$(sort $(wildcard uspace/app/*/ uspace/srv/*/ uspace/drv/*/)))
 USPACE_PROGRAMS := $(patsubst uspace/%,$(USPACE_BUILD)/%,$(USPACE_PROGRAM_DIRS))
-USPACE_OBJS := $(LIBC_OBJS) $(LIBASYNC_OBJS) $(LIBNET_OBJS) $(LIBVIRTIO_OBJS) $(CRT0)
+USPACE_OBJS := $(LIBC_OBJS) $(LIBASYNC_OBJS) $(LIBDRV_OBJS) $(LIBNET_OBJS) $(LIBVIRTIO_OBJS) $(CRT0)
 
 # Programs kept outside the tree: `make EXTRA_APPS="/path/to/dir ..."` builds
 # each directory like one of uspace/app (all its .c and .S files, against

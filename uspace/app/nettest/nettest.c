@@ -362,6 +362,21 @@ static void test_malformed_packets_are_dropped_and_counted(void)
 	seg[4] ^= 1;
 	len = ip_packet(pkt, LO, IP_PROTO_TCP, seg, tlen, 3, 0, false);
 	CHECK(dropped_as(pkt, len, NET_DROP_TCP_CKSUM));
+	/* A window-scale shift past 14, and the option on a segment without
+	 * SYN (RFC 7323 2.2, 2.3): refused before any socket sees them. */
+	t.seq = 1;
+	t.wscale_ok = true;
+	t.wscale = TCP_WSCALE_MAX + 1;
+	tlen = tcp_build(seg, LO, LO, &t);
+	len = ip_packet(pkt, LO, IP_PROTO_TCP, seg, tlen, 5, 0, false);
+	CHECK(dropped_as(pkt, len, NET_DROP_TCP_WSCALE));
+	t.wscale = 2;
+	t.flags = TCP_ACK;
+	tlen = tcp_build(seg, LO, LO, &t);
+	len = ip_packet(pkt, LO, IP_PROTO_TCP, seg, tlen, 6, 0, false);
+	CHECK(dropped_as(pkt, len, NET_DROP_TCP_WSCALE));
+	t.wscale_ok = false;
+	t.flags = TCP_SYN;
 	/* Overlapping fragments discard their datagram. */
 	static uint8_t data[1024];
 	len = ip_packet(pkt, LO, IP_PROTO_UDP, data, 512, 77, 0, true);

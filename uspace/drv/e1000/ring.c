@@ -123,9 +123,15 @@ void e1000_tx_reclaim(e1000_t *e)
 	fibril_mutex_unlock(&e->tx_lock);
 }
 
-static bool tx_full(const e1000_t *e)
+static void tx_ring_reclaim(void *dev)
 {
-	return (e->tx_tail + 1) % E1000_TX_COUNT == e->tx_clean;
+	tx_reclaim_locked(dev);
+}
+
+static errno_t tx_ring_room(void *dev)
+{
+	e1000_t *e = dev;
+	return (e->tx_tail + 1) % E1000_TX_COUNT == e->tx_clean ? EAGAIN : EOK;
 }
 
 /** Tells the device of the descriptors filled since the last time (TDT).
@@ -138,6 +144,14 @@ static void tx_kick_locked(e1000_t *e)
 	e1000_write(e, E1000_TDT, e->tx_tail);
 	e->tx_kicked = e->tx_tail;
 }
+
+static void tx_ring_kick(void *dev)
+{
+	tx_kick_locked(dev);
+}
+
+static const nic_tx_ring_t e1000_tx_ring = {
+    .reclaim = tx_ring_reclaim, .room = tx_ring_room, .kick = tx_ring_kick};
 
 static void e1000_kick(void *dev)
 {
@@ -153,19 +167,11 @@ static void e1000_kick(void *dev)
 static errno_t e1000_send(void *dev, const void *frame, size_t len)
 {
 	e1000_t *e = dev;
-	errno_t rc = EOK;
 	fibril_mutex_lock(&e->tx_lock);
-	tx_reclaim_locked(e);
-	if (tx_full(e))
-		tx_kick_locked(e);
-	while (rc == EOK && tx_full(e)) {
-		rc = fibril_condvar_wait_timeout(
-		    &e->tx_cv, &e->tx_lock, NIC_SEND_WAIT_US);
-		tx_reclaim_locked(e);
-	}
-	if (tx_full(e)) {
+	errno_t rc = nic_srv_tx_wait(&e1000_tx_ring, e, &e->tx_lock, &e->tx_cv);
+	if (rc != EOK) {
 		fibril_mutex_unlock(&e->tx_lock);
-		return EAGAIN;
+		return rc;
 	}
 	unsigned i = e->tx_tail;
 	memcpy(tx_buf(e, i), frame, len);

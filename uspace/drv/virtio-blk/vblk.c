@@ -92,12 +92,7 @@ static void plan_segments(vblk_t *v)
 /** The device up (virtio 1.0, 3.1.1), up to DRIVER_OK. */
 static errno_t bring_up(drv_dev_t *dev, vblk_t *v)
 {
-	uint64_t got;
-	errno_t rc = virtio_pci_open(dev, &v->vdev);
-	if (rc == EOK)
-		rc = virtio_negotiate(&v->vdev, WANTED_FEATURES, &got);
-	if (rc == EOK) /* reset by the negotiation: DMA may go on */
-		rc = drv_dev_dma_enable(dev);
+	errno_t rc = virtio_pci_start(dev, &v->vdev, WANTED_FEATURES);
 	if (rc == EOK)
 		rc = virtio_queue_setup(&v->vdev, 0, VBLK_QUEUE_MAX, &v->rq);
 	if (rc == EOK && v->rq.vq.size < 3)

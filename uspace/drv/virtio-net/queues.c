@@ -107,9 +107,6 @@ void vnet_tx_reclaim(vnet_t *v)
 	fibril_mutex_unlock(&v->tx_lock);
 }
 
-/** Puts a frame behind a zero header in a free transmit slot and tells the
- *  device; waits NIC_SEND_WAIT_US at most for a slot (a completed
- *  transmission's interrupt frees one). EIO once the device is broken. */
 /** Notifies the transmit queue of chains added since; tx_lock held. */
 static void tx_kick_locked(vnet_t *v)
 {
@@ -119,6 +116,27 @@ static void tx_kick_locked(vnet_t *v)
 	v->tx_unkicked = false;
 }
 
+static void tx_ring_reclaim(void *dev)
+{
+	tx_reclaim_locked(dev);
+}
+
+static errno_t tx_ring_room(void *dev)
+{
+	vnet_t *v = dev;
+	if (v->broken)
+		return EIO;
+	return v->tx_free_count == 0 ? EAGAIN : EOK;
+}
+
+static void tx_ring_kick(void *dev)
+{
+	tx_kick_locked(dev);
+}
+
+static const nic_tx_ring_t vnet_tx_ring = {
+    .reclaim = tx_ring_reclaim, .room = tx_ring_room, .kick = tx_ring_kick};
+
 static void vnet_kick(void *dev)
 {
 	vnet_t *v = dev;
@@ -127,24 +145,18 @@ static void vnet_kick(void *dev)
 	fibril_mutex_unlock(&v->tx_lock);
 }
 
-/** Adds a frame to the transmit queue (vnet_kick notifies the device);
- *  waits NIC_SEND_WAIT_US at most for a free slot, the device told first. */
+/** Puts a frame behind a zero header in a free transmit slot (vnet_kick
+ *  notifies the device); waits NIC_SEND_WAIT_US at most for a slot (a
+ *  completed transmission's interrupt frees one), the device told first.
+ *  EIO once the device is broken. */
 static errno_t vnet_send(void *dev, const void *frame, size_t len)
 {
 	vnet_t *v = dev;
-	errno_t rc = EOK;
 	fibril_mutex_lock(&v->tx_lock);
-	tx_reclaim_locked(v);
-	if (v->tx_free_count == 0)
-		tx_kick_locked(v);
-	while (rc == EOK && v->tx_free_count == 0 && !v->broken) {
-		rc = fibril_condvar_wait_timeout(
-		    &v->tx_cv, &v->tx_lock, NIC_SEND_WAIT_US);
-		tx_reclaim_locked(v);
-	}
-	if (v->broken || v->tx_free_count == 0) {
+	errno_t rc = nic_srv_tx_wait(&vnet_tx_ring, v, &v->tx_lock, &v->tx_cv);
+	if (rc != EOK) {
 		fibril_mutex_unlock(&v->tx_lock);
-		return v->broken ? EIO : EAGAIN;
+		return rc;
 	}
 	uint16_t i = v->tx_free[--v->tx_free_count];
 	memset(slot(v, i), 0, VNET_HDR_LEN);

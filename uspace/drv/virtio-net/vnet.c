@@ -59,13 +59,8 @@ static errno_t read_mac(vnet_t *v, uint8_t mac[6])
 /** The device up (virtio 1.0, 3.1.1), up to DRIVER_OK. */
 static errno_t bring_up(drv_dev_t *dev, vnet_t *v)
 {
-	uint64_t got;
 	uint8_t mac[6];
-	errno_t rc = virtio_pci_open(dev, &v->vdev);
-	if (rc == EOK)
-		rc = virtio_negotiate(&v->vdev, WANTED_FEATURES, &got);
-	if (rc == EOK) /* reset by the negotiation: DMA may go on */
-		rc = drv_dev_dma_enable(dev);
+	errno_t rc = virtio_pci_start(dev, &v->vdev, WANTED_FEATURES);
 	if (rc == EOK)
 		rc = read_mac(v, mac);
 	if (rc == EOK)

@@ -68,6 +68,36 @@ static errno_t net_send(sock_t *s, ipc_call_t *call, size_t *done)
 	return rc;
 }
 
+/** NET_SOCK_RECV on a stream without MSG_PEEK: the data read @a rcall is
+ *  answered straight from the connection's receive buffer (the bytes in one
+ *  piece at its front, at most @a size), so the kernel's copy into the
+ *  client is the only one here; the bytes are taken once the client has
+ *  them. The answer is made under stack_lock, which keeps the buffer as it
+ *  is meanwhile: it is a reply that never waits, not a call. */
+static void net_recv_stream(sock_t *s, ipc_call_t *call, ipc_call_t *rcall, size_t size)
+{
+	const uint8_t *data = NULL;
+	size_t done = 0;
+	fibril_mutex_lock(&stack_lock);
+	errno_t rc = sock_stream_wait(s, ipc_get_arg1(call));
+	if (rc == EOK)
+		tcp_conn_recv_span(s->tcp, &data, &done);
+	if (rc == EOK && done == 0)
+		rc = tcp_conn_peek(s->tcp, NULL, 0, &done); /* the end, or an error */
+	if (done > size)
+		done = size;
+	if (rc == EOK)
+		rc = async_data_read_finalize(rcall, data, done);
+	else
+		DISCARD(answer, async_answer_0(rcall, rc));
+	if (rc == EOK)
+		tcp_conn_consume(s->tcp, done, stack_now_ms());
+	else
+		done = 0;
+	fibril_mutex_unlock(&stack_lock);
+	DISCARD(answer, async_answer_3(call, rc, done, s->raddr, s->rport));
+}
+
 /** NET_SOCK_RECV: waits for data, then answers the data read and the call. */
 static void net_recv(sock_t *s, ipc_call_t *call)
 {
@@ -77,6 +107,10 @@ static void net_recv(sock_t *s, ipc_call_t *call)
 		return;
 	if (size > NET_IO_MAX)
 		size = NET_IO_MAX;
+	if (s->type == NET_SOCK_STREAM && !(ipc_get_arg2(call) & NET_RECV_PEEK)) {
+		net_recv_stream(s, call, &rcall, size);
+		return;
+	}
 	void *buf = malloc(size > 0 ? size : 1);
 	if (buf == NULL) {
 		DISCARD(answer, async_answer_0(&rcall, ENOMEM));

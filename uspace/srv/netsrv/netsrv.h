@@ -31,7 +31,13 @@
 
 #define SOCK_MAX	4096  /* sockets at once, orphans included */
 #define UDP_QUEUE_MAX	64    /* datagrams waiting per socket */
-#define TCP_SOCK_BUF	32768 /* each of a TCP socket's buffers */
+#define TCP_SOCK_SNDBUF 32768 /* a TCP socket's send buffer */
+/* Its receive buffer: the window offered to a peer that scales windows
+ * (RFC 7323; 65535 bytes of it to one that does not). The window, not the
+ * stack, bounded a transfer into the guest at 32 KiB: the peer waited for
+ * ACKs a round trip each window. Its own area of the heap, so pages no
+ * transfer reached cost nothing. */
+#define TCP_SOCK_RCVBUF (256 * 1024)
 #define BACKLOG_MAX	128
 #define EPHEMERAL_FIRST 49152
 #define EPHEMERAL_LAST	65535
@@ -169,6 +175,10 @@ errno_t sock_send(sock_t *sock, const void *data, size_t len, uint32_t addr,
     uint16_t port, uint64_t timeout_us, size_t *done);
 errno_t sock_recv(sock_t *sock, void *buf, size_t len, unsigned flags,
     uint64_t timeout_us, size_t *done, uint32_t *src, uint16_t *port);
+/** Waits until stream socket @a sock has bytes to read or none will come
+ *  (its peer closed, or it failed); ENOTCONN without a connection, the
+ *  wait's error (ETIMEOUT) otherwise. Caller holds stack_lock. */
+errno_t sock_stream_wait(sock_t *sock, uint64_t timeout_us);
 errno_t sock_shutdown(sock_t *sock);
 unsigned sock_poll_events(sock_t *sock);
 errno_t sock_poll(sock_t *sock, unsigned events, uint64_t timeout_us, unsigned *revents);

@@ -151,7 +151,7 @@ errno_t sock_listen(sock_t *s, size_t backlog)
 
 static void tcp_output_segment(tcp_conn_t *c, const tcp_seg_t *seg)
 {
-	uint8_t buf[TCP_HDR_LEN + 4 + TCP_MSS_MAX];
+	uint8_t buf[TCP_HDR_LEN + TCP_OPT_MAX + TCP_MSS_MAX];
 	size_t len = tcp_build(buf, c->laddr, c->raddr, seg);
 	DISCARD(best_effort, ip_output(c->laddr, c->raddr, IP_PROTO_TCP, buf, len));
 }
@@ -170,7 +170,7 @@ static errno_t tcp_new(
 	if (c == NULL)
 		return ENOMEM;
 	errno_t rc = tcp_conn_init(
-	    c, TCP_SOCK_BUF, TCP_SOCK_BUF, tcp_output_segment, s, &stack_drops);
+	    c, TCP_SOCK_SNDBUF, TCP_SOCK_RCVBUF, tcp_output_segment, s, &stack_drops);
 	if (rc != EOK) {
 		free(c);
 		return rc;
@@ -533,6 +533,16 @@ errno_t sock_recv(sock_t *s, void *buf, size_t len, unsigned flags, uint64_t tim
 		}
 		return udp_recv(s, buf, len, peek, done, src, port);
 	}
+	errno_t rc = sock_stream_wait(s, timeout_us);
+	if (rc != EOK)
+		return rc;
+	return peek ? tcp_conn_peek(s->tcp, buf, len, done)
+		    : tcp_conn_recv(s->tcp, buf, len, done, stack_now_ms());
+}
+
+errno_t sock_stream_wait(sock_t *s, uint64_t timeout_us)
+{
+	uint64_t deadline = stack_deadline(timeout_us);
 	if (s->tcp == NULL)
 		return ENOTCONN;
 	while (tcp_conn_readable(s->tcp) == 0 && !tcp_conn_eof(s->tcp)) {
@@ -540,8 +550,7 @@ errno_t sock_recv(sock_t *s, void *buf, size_t len, unsigned flags, uint64_t tim
 		if (rc != EOK)
 			return rc;
 	}
-	return peek ? tcp_conn_peek(s->tcp, buf, len, done)
-		    : tcp_conn_recv(s->tcp, buf, len, done, stack_now_ms());
+	return EOK;
 }
 
 errno_t sock_shutdown(sock_t *s)

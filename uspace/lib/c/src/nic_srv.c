@@ -5,24 +5,53 @@
  * limit is the same for all of them.
  */
 #include <nic_srv.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
-	link_t link;
-	size_t len;
-	uint8_t data[];
-} nic_frame_t;
-
 void nic_srv_init(nic_srv_t *nic, const nic_ops_t *ops, void *dev, const uint8_t mac[6])
 {
-	memset(nic, 0, sizeof(*nic));
+	memset(nic, 0, offsetof(nic_srv_t, rx_ring)); /* the ring's pages untouched */
 	nic->ops = ops;
 	nic->dev = dev;
 	memcpy(nic->mac, mac, sizeof(nic->mac));
 	fibril_mutex_initialize(&nic->lock);
 	fibril_condvar_initialize(&nic->rx_cv);
-	list_initialize(&nic->rx_queue);
+}
+
+/** Where a record of @a size bytes goes in the ring, or NULL when it has
+ *  no room; the caller holds the lock. */
+static uint8_t *rx_reserve(nic_srv_t *nic, size_t size)
+{
+	if (nic->rx_wrapped) {
+		if (nic->rx_tail + size > nic->rx_head)
+			return NULL;
+	} else if (nic->rx_tail + size > NIC_RX_RING) {
+		if (size > nic->rx_head)
+			return NULL; /* neither at the end nor at the start */
+		nic->rx_end = nic->rx_tail;
+		nic->rx_tail = 0;
+		nic->rx_wrapped = true;
+	}
+	uint8_t *at = nic->rx_ring + nic->rx_tail;
+	nic->rx_tail += size;
+	return at;
+}
+
+/** Queues @a len bytes of @a frame as a record; false when it has no room.
+ *  The caller holds the lock. */
+static bool rx_queue(nic_srv_t *nic, const void *frame, size_t len)
+{
+	if (nic->rx_count >= NIC_RX_QUEUE)
+		return false;
+	uint8_t *rec = rx_reserve(nic, 2 + len);
+	if (rec == NULL)
+		return false;
+	rec[0] = (uint8_t) (len >> 8);
+	rec[1] = (uint8_t) len;
+	memcpy(rec + 2, frame, len);
+	nic->rx_count++;
+	return true;
 }
 
 void nic_srv_received(nic_srv_t *nic, const void *frame, size_t len)
@@ -30,21 +59,12 @@ void nic_srv_received(nic_srv_t *nic, const void *frame, size_t len)
 	fibril_mutex_lock(&nic->lock);
 	if (len < NIC_FRAME_HDR || len > NIC_FRAME_MAX) {
 		nic->stats.rx_errors++;
-	} else if (nic->rx_count >= NIC_RX_QUEUE) {
+	} else if (!rx_queue(nic, frame, len)) {
 		nic->stats.rx_dropped++;
 	} else {
-		nic_frame_t *f = malloc(sizeof(*f) + len);
-		if (f == NULL) {
-			nic->stats.rx_dropped++;
-		} else {
-			f->len = len;
-			memcpy(f->data, frame, len);
-			list_append(&f->link, &nic->rx_queue);
-			nic->rx_count++;
-			nic->stats.rx_frames++;
-			nic->stats.rx_bytes += len;
-			fibril_condvar_broadcast(&nic->rx_cv);
-		}
+		nic->stats.rx_frames++;
+		nic->stats.rx_bytes += len;
+		fibril_condvar_broadcast(&nic->rx_cv);
 	}
 	fibril_mutex_unlock(&nic->lock);
 }
@@ -77,6 +97,23 @@ void nic_srv_link_set(nic_srv_t *nic, bool up)
 		nic->stats.link_changes++;
 	nic->link_up = up;
 	fibril_mutex_unlock(&nic->lock);
+}
+
+errno_t nic_srv_tx_wait(
+    const nic_tx_ring_t *ring, void *dev, fibril_mutex_t *lock, fibril_condvar_t *cv)
+{
+	ring->reclaim(dev);
+	errno_t rc = ring->room(dev);
+	if (rc == EAGAIN)
+		ring->kick(dev); /* what the device completes frees a slot */
+	while (rc == EAGAIN) {
+		errno_t waited = fibril_condvar_wait_timeout(cv, lock, NIC_SEND_WAIT_US);
+		ring->reclaim(dev);
+		rc = ring->room(dev);
+		if (waited != EOK)
+			break;
+	}
+	return rc;
 }
 
 static sysarg_t mac_to_num(const uint8_t mac[6])
@@ -180,53 +217,45 @@ static void serve_send_batch(ipc_call_t *call, nic_srv_t *nic)
 	DISCARD(answer, async_answer_1(call, rc, sent));
 }
 
-/** Moves queued frames to @a taken while they fit in @a size bytes as
- *  length-prefixed records, copying them into @a buf; the caller holds the
- *  lock. Returns the bytes used. */
-static size_t rx_take(
-    nic_srv_t *nic, uint8_t *buf, size_t size, list_t *taken, size_t *frames)
+/** The whole records at the ring's front in one piece that fit in @a size
+ *  bytes: their start, *@a used bytes, *@a frames of them. The caller
+ *  holds the lock; nothing is taken yet. */
+static const uint8_t *rx_front(
+    const nic_srv_t *nic, size_t size, size_t *used, size_t *frames)
 {
-	size_t used = 0;
+	size_t end = nic->rx_wrapped ? nic->rx_end : nic->rx_tail;
+	size_t pos = nic->rx_head;
 	*frames = 0;
-	while (!list_empty(&nic->rx_queue)) {
-		nic_frame_t *f = list_get_instance(
-		    list_first(&nic->rx_queue), nic_frame_t, link);
-		if (used + 2 + f->len > size)
+	while (pos + 2 <= end) {
+		size_t rec = 2 +
+		    (((size_t) nic->rx_ring[pos] << 8) | nic->rx_ring[pos + 1]);
+		if (pos + rec - nic->rx_head > size)
 			break;
-		buf[used] = (uint8_t) (f->len >> 8);
-		buf[used + 1] = (uint8_t) f->len;
-		memcpy(buf + used + 2, f->data, f->len);
-		used += 2 + f->len;
-		list_remove(&f->link);
-		list_append(&f->link, taken);
-		nic->rx_count--;
+		pos += rec;
 		(*frames)++;
 	}
-	return used;
+	*used = pos - nic->rx_head;
+	return nic->rx_ring + nic->rx_head;
 }
 
-/** After the data read: frames a receiver got are freed; frames of a read
- *  that failed (the receiver hung up meanwhile) go back to the head of the
- *  queue, in order, for the next receiver. */
-static void rx_settle(nic_srv_t *nic, list_t *taken, size_t frames, bool delivered)
+/** Takes the @a used bytes (@a frames records) rx_front gave. */
+static void rx_consume(nic_srv_t *nic, size_t used, size_t frames)
 {
-	fibril_mutex_lock(&nic->lock);
-	while (!list_empty(taken)) {
-		nic_frame_t *f = list_get_instance(list_last(taken), nic_frame_t, link);
-		list_remove(&f->link);
-		if (delivered) {
-			free(f);
-			continue;
-		}
-		list_prepend(&f->link, &nic->rx_queue);
-		nic->rx_count++;
+	nic->rx_head += used;
+	nic->rx_count -= frames;
+	if (nic->rx_count == 0) {
+		nic->rx_head = nic->rx_tail = 0;
+		nic->rx_wrapped = false;
+	} else if (nic->rx_wrapped && nic->rx_head == nic->rx_end) {
+		nic->rx_head = 0;
+		nic->rx_wrapped = false;
 	}
-	if (!delivered && frames > 0)
-		fibril_condvar_broadcast(&nic->rx_cv);
-	fibril_mutex_unlock(&nic->lock);
 }
 
-/** NIC_RECV (timeout) + DATA_READ: waits for frames, gives what fits. */
+/** NIC_RECV (timeout) + DATA_READ: waits for frames, gives what fits. The
+ *  read is answered from the ring under the lock (an answer never waits),
+ *  and the frames are taken only once the receiver has them: those of a
+ *  read that failed (the receiver hung up) stay at the queue's head. */
 static void serve_recv(ipc_call_t *call, nic_srv_t *nic)
 {
 	ipc_call_t rcall;
@@ -235,28 +264,24 @@ static void serve_recv(ipc_call_t *call, nic_srv_t *nic)
 		return;
 	if (size > IPC_DATA_MAX)
 		size = IPC_DATA_MAX;
-	uint8_t *buf = size >= NIC_RECV_MIN ? malloc(size) : NULL;
-	errno_t rc = size < NIC_RECV_MIN ? ELIMIT : buf == NULL ? ENOMEM : EOK;
+	errno_t rc = size < NIC_RECV_MIN ? ELIMIT : EOK;
 	size_t used = 0, frames = 0;
-	list_t taken;
-	list_initialize(&taken);
+	fibril_mutex_lock(&nic->lock);
+	while (rc == EOK && nic->rx_count == 0)
+		rc = fibril_condvar_wait_timeout(
+		    &nic->rx_cv, &nic->lock, ipc_get_arg1(call));
 	if (rc == EOK) {
-		fibril_mutex_lock(&nic->lock);
-		while (rc == EOK && list_empty(&nic->rx_queue))
-			rc = fibril_condvar_wait_timeout(
-			    &nic->rx_cv, &nic->lock, ipc_get_arg1(call));
+		const uint8_t *front = rx_front(nic, size, &used, &frames);
+		rc = async_data_read_finalize(&rcall, front, used);
 		if (rc == EOK)
-			used = rx_take(nic, buf, size, &taken, &frames);
-		fibril_mutex_unlock(&nic->lock);
-	}
-	if (rc == EOK) {
-		rc = async_data_read_finalize(&rcall, buf, used);
-		rx_settle(nic, &taken, frames, rc == EOK);
+			rx_consume(nic, used, frames);
+		else
+			fibril_condvar_broadcast(&nic->rx_cv); /* for another receiver */
 	} else {
 		DISCARD(answer, async_answer_0(&rcall, rc));
 	}
-	free(buf);
-	DISCARD(answer, async_answer_1(call, rc, frames));
+	fibril_mutex_unlock(&nic->lock);
+	DISCARD(answer, async_answer_1(call, rc, rc == EOK ? frames : 0));
 }
 
 static void serve_stats(ipc_call_t *call, nic_srv_t *nic)

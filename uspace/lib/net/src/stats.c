@@ -38,6 +38,7 @@ static const char *const drop_names[NET_DROP_COUNT] = {
     [NET_DROP_TCP_NO_SOCKET] = "tcp-no-socket",
     [NET_DROP_TCP_BACKLOG] = "tcp-backlog",
     [NET_DROP_TCP_OOO_FULL] = "tcp-ooo-full",
+    [NET_DROP_TCP_WSCALE] = "tcp-wscale",
     [NET_DROP_DHCP_BAD] = "dhcp-bad",
     [NET_DROP_LINK_QUEUE] = "link-queue",
 };

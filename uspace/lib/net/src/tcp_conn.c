@@ -74,10 +74,32 @@ static bool can_send_data(const tcp_conn_t *c)
 	    c->state == TCP_LAST_ACK;
 }
 
-static uint16_t rcv_window(const tcp_conn_t *c)
+/** The receive window in bytes: the free receive space, as much of it as
+ *  a window field with our shift can name. */
+static uint32_t rcv_window(const tcp_conn_t *c)
 {
 	size_t w = ring_free(&c->rcvbuf);
-	return (uint16_t) (w > 0xffff ? 0xffff : w);
+	size_t max = (size_t) 0xffff << c->rcv_wscale;
+	return (uint32_t) (w > max ? max : w);
+}
+
+/** The window field of a segment we send: a SYN's is never scaled (RFC
+ *  7323 2.2); the others are rounded down to a multiple of the scale, so
+ *  the peer is never offered more than the free space. */
+static uint16_t rcv_window_field(const tcp_conn_t *c, uint8_t flags)
+{
+	uint32_t w = rcv_window(c);
+	if (flags & TCP_SYN)
+		return (uint16_t) (w > 0xffff ? 0xffff : w);
+	return (uint16_t) (w >> c->rcv_wscale);
+}
+
+/** The peer's window in bytes from the field of @a seg. */
+static uint32_t peer_window(const tcp_conn_t *c, const tcp_seg_t *seg)
+{
+	if (seg->flags & TCP_SYN)
+		return seg->wnd;
+	return (uint32_t) seg->wnd << c->snd_wscale;
 }
 
 /** Hands one segment to the output function, stamped with our ports, the
@@ -95,10 +117,16 @@ static void emit(
 		seg.flags |= TCP_ACK;
 		seg.ack = c->rcv_nxt;
 	}
-	if (flags & TCP_SYN)
+	if (flags & TCP_SYN) {
 		seg.mss = TCP_MSS_MAX;
-	seg.wnd = rcv_window(c);
-	c->wnd_advertised = seg.wnd;
+		/* Offered in every SYN of an active open; in a SYN-ACK only
+		 * when the peer's SYN offered it (RFC 7323 2.2). */
+		seg.wscale_ok = c->state == TCP_SYN_SENT || c->wscale_ok;
+		seg.wscale = c->rcv_wscale;
+	}
+	seg.wnd = rcv_window_field(c, flags);
+	c->wnd_advertised = (flags & TCP_SYN) ? seg.wnd
+					      : (uint32_t) seg.wnd << c->rcv_wscale;
 	c->ack_now = false;
 	if (seg.flags & TCP_ACK) {
 		c->ack_pending = 0; /* this one acknowledges them */
@@ -263,10 +291,20 @@ static void take_mss(tcp_conn_t *c, const tcp_seg_t *seg)
 	c->cwnd = mss > 2190 ? 2u * mss : mss > 1095 ? 3u * mss : 4u * mss;
 }
 
+/** The peer's SYN says whether windows are scaled: only when it carries
+ *  the option (ours went, or goes, in our SYN); otherwise neither side's is. */
+static void take_wscale(tcp_conn_t *c, const tcp_seg_t *syn)
+{
+	c->wscale_ok = syn->wscale_ok;
+	c->snd_wscale = syn->wscale_ok ? syn->wscale : 0;
+	if (!syn->wscale_ok)
+		c->rcv_wscale = 0;
+}
+
 static void synchronised(tcp_conn_t *c, const tcp_seg_t *seg, uint64_t now_ms)
 {
 	c->snd_una = seg->ack;
-	c->snd_wnd = seg->wnd;
+	c->snd_wnd = peer_window(c, seg);
 	c->snd_wl1 = seg->seq;
 	c->snd_wl2 = seg->ack;
 	c->retries = 0;
@@ -296,6 +334,7 @@ static net_drop_t input_syn_sent(tcp_conn_t *c, const tcp_seg_t *seg, uint64_t n
 	c->irs = seg->seq;
 	c->rcv_nxt = seg->seq + 1;
 	take_mss(c, seg);
+	take_wscale(c, seg);
 	if (ack_ok) {
 		synchronised(c, seg, now_ms);
 		c->state = TCP_ESTABLISHED;
@@ -435,10 +474,10 @@ static net_drop_t input_ack(tcp_conn_t *c, const tcp_seg_t *seg, uint64_t now_ms
 	if (TCP_SEQ_GT(seg->ack, c->snd_una))
 		take_ack(c, seg->ack, now_ms);
 	else if (seg->ack == c->snd_una && seg->payload_len == 0 && flight(c) > 0 &&
-	    seg->wnd == c->snd_wnd && !(seg->flags & (TCP_SYN | TCP_FIN)))
+	    peer_window(c, seg) == c->snd_wnd && !(seg->flags & (TCP_SYN | TCP_FIN)))
 		dup_ack(c, now_ms);
 	if (window_update) {
-		c->snd_wnd = seg->wnd;
+		c->snd_wnd = peer_window(c, seg);
 		c->snd_wl1 = seg->seq;
 		c->snd_wl2 = seg->ack;
 	}
@@ -643,7 +682,7 @@ errno_t tcp_conn_init(tcp_conn_t *c, size_t sndbuf, size_t rcvbuf, tcp_output_t 
     void *arg, net_stats_t *stats)
 {
 	memset(c, 0, sizeof(*c));
-	if (rcvbuf == 0 || rcvbuf > 0xffff || sndbuf == 0)
+	if (rcvbuf == 0 || rcvbuf > TCP_WND_MAX || sndbuf == 0)
 		return EINVAL;
 	if (ring_init(&c->sndbuf, sndbuf) != EOK)
 		return ENOMEM;
@@ -658,6 +697,7 @@ errno_t tcp_conn_init(tcp_conn_t *c, size_t sndbuf, size_t rcvbuf, tcp_output_t 
 	c->mss = TCP_MSS_DEFAULT;
 	c->cwnd = 4u * TCP_MSS_DEFAULT;
 	c->ssthresh = 0xffffffffu;
+	c->rcv_wscale = tcp_wscale_for(rcvbuf);
 	return EOK;
 }
 
@@ -694,8 +734,9 @@ void tcp_conn_accept(tcp_conn_t *c, const tcp_seg_t *syn, uint32_t iss, uint64_t
 	c->state = TCP_SYN_RCVD;
 	c->irs = syn->seq;
 	c->rcv_nxt = syn->seq + 1;
-	c->snd_wnd = syn->wnd;
+	c->snd_wnd = syn->wnd; /* a SYN's window is never scaled */
 	take_mss(c, syn);
+	take_wscale(c, syn);
 	start_handshake(c, iss, now_ms);
 }
 
@@ -723,16 +764,31 @@ errno_t tcp_conn_peek(const tcp_conn_t *c, void *buf, size_t len, size_t *done)
 	return EOK;
 }
 
+void tcp_conn_recv_span(const tcp_conn_t *c, const uint8_t **data, size_t *len)
+{
+	const tcp_ring_t *r = &c->rcvbuf;
+	size_t to_end = r->cap - r->head;
+	*data = r->len > 0 ? r->data + r->head : NULL;
+	*len = r->len < to_end ? r->len : to_end;
+}
+
 errno_t tcp_conn_recv(tcp_conn_t *c, void *buf, size_t len, size_t *done, uint64_t now_ms)
 {
 	errno_t rc = tcp_conn_peek(c, buf, len, done);
-	if (rc != EOK || *done == 0)
-		return rc;
-	uint16_t before = rcv_window(c);
-	ring_drop(&c->rcvbuf, *done);
+	if (rc == EOK && *done > 0)
+		tcp_conn_consume(c, *done, now_ms);
+	return rc;
+}
+
+void tcp_conn_consume(tcp_conn_t *c, size_t len, uint64_t now_ms)
+{
+	if (len == 0)
+		return;
+	uint32_t before = rcv_window(c);
+	ring_drop(&c->rcvbuf, len);
 	/* Tell the peer of a window that opened from below one segment, or by
 	 * half the buffer (RFC 9293 3.8.6.2.2, receiver's SWS avoidance). */
-	uint16_t after = rcv_window(c);
+	uint32_t after = rcv_window(c);
 	bool opened = before < c->mss ||
 	    (after > c->wnd_advertised &&
 		(size_t) (after - c->wnd_advertised) >= c->rcvbuf.cap / 2);
@@ -740,7 +796,6 @@ errno_t tcp_conn_recv(tcp_conn_t *c, void *buf, size_t len, size_t *done, uint64
 	    after >= c->mss)
 		emit(c, c->snd_nxt, TCP_ACK, NULL, 0);
 	(void) now_ms;
-	return EOK;
 }
 
 bool tcp_conn_eof(const tcp_conn_t *c)

@@ -8,8 +8,18 @@
 #include <net/tcp.h>
 #include <string.h>
 
-/** Reads the options of @a len bytes at @a opt; false if one is malformed. */
-static bool tcp_options(const uint8_t *opt, size_t len, tcp_seg_t *seg)
+/** The window-scale option's @a len bytes at @a opt (kind, length, shift). */
+static net_drop_t tcp_option_wscale(const uint8_t *opt, uint8_t len, tcp_seg_t *seg)
+{
+	if (len != 3 || opt[2] > TCP_WSCALE_MAX || seg->wscale_ok)
+		return NET_DROP_TCP_WSCALE;
+	seg->wscale_ok = true;
+	seg->wscale = opt[2];
+	return NET_DROP_NONE;
+}
+
+/** Reads the options of @a len bytes at @a opt; why they are refused. */
+static net_drop_t tcp_options(const uint8_t *opt, size_t len, tcp_seg_t *seg)
 {
 	size_t i = 0;
 	while (i < len) {
@@ -21,15 +31,19 @@ static bool tcp_options(const uint8_t *opt, size_t len, tcp_seg_t *seg)
 			continue;
 		}
 		if (i + 1 >= len || opt[i + 1] < 2 || i + opt[i + 1] > len)
-			return false;
+			return NET_DROP_TCP_HLEN;
 		if (kind == 2) {
 			if (opt[i + 1] != 4)
-				return false;
+				return NET_DROP_TCP_HLEN;
 			seg->mss = net_get16(opt + i + 2);
+		} else if (kind == 3) {
+			net_drop_t drop = tcp_option_wscale(opt + i, opt[i + 1], seg);
+			if (drop != NET_DROP_NONE)
+				return drop;
 		}
 		i += opt[i + 1];
 	}
-	return true;
+	return NET_DROP_NONE;
 }
 
 net_drop_t tcp_parse(
@@ -52,10 +66,14 @@ net_drop_t tcp_parse(
 	seg->ack = net_get32(buf + 8);
 	seg->flags = buf[13] & 0x3f;
 	seg->wnd = net_get16(buf + 14);
-	if (!tcp_options(buf + TCP_HDR_LEN, hlen - TCP_HDR_LEN, seg))
-		return NET_DROP_TCP_HLEN;
-	if ((seg->flags & TCP_SYN) == 0)
+	net_drop_t drop = tcp_options(buf + TCP_HDR_LEN, hlen - TCP_HDR_LEN, seg);
+	if (drop != NET_DROP_NONE)
+		return drop;
+	if ((seg->flags & TCP_SYN) == 0) {
+		if (seg->wscale_ok)
+			return NET_DROP_TCP_WSCALE; /* RFC 7323 2.2: SYN only */
 		seg->mss = 0;
+	}
 	if (seg->src_port == 0 || seg->dst_port == 0)
 		return NET_DROP_TCP_FLAGS;
 	if ((seg->flags & TCP_SYN) && (seg->flags & (TCP_FIN | TCP_RST)))
@@ -67,7 +85,32 @@ net_drop_t tcp_parse(
 
 size_t tcp_hdr_len(const tcp_seg_t *seg)
 {
-	return TCP_HDR_LEN + (seg->mss != 0 ? 4 : 0);
+	return TCP_HDR_LEN + (seg->mss != 0 ? 4 : 0) + (seg->wscale_ok ? 4 : 0);
+}
+
+/** Writes the options of @a seg at @a opt (MSS, then NOP and window scale). */
+static void tcp_build_options(uint8_t *opt, const tcp_seg_t *seg)
+{
+	if (seg->mss != 0) {
+		opt[0] = 2;
+		opt[1] = 4;
+		net_put16(opt + 2, seg->mss);
+		opt += 4;
+	}
+	if (seg->wscale_ok) {
+		opt[0] = 1; /* a NOP keeps the next option 4-byte aligned */
+		opt[1] = 3;
+		opt[2] = 3;
+		opt[3] = seg->wscale;
+	}
+}
+
+uint8_t tcp_wscale_for(size_t rcvbuf)
+{
+	uint8_t shift = 0;
+	while (shift < TCP_WSCALE_MAX && (rcvbuf >> shift) > 0xffff)
+		shift++;
+	return shift;
 }
 
 size_t tcp_build(uint8_t *buf, uint32_t src, uint32_t dst, const tcp_seg_t *seg)
@@ -83,11 +126,7 @@ size_t tcp_build(uint8_t *buf, uint32_t src, uint32_t dst, const tcp_seg_t *seg)
 	net_put16(buf + 14, seg->wnd);
 	net_put16(buf + 16, 0);
 	net_put16(buf + 18, 0);
-	if (seg->mss != 0) {
-		buf[20] = 2;
-		buf[21] = 4;
-		net_put16(buf + 22, seg->mss);
-	}
+	tcp_build_options(buf + TCP_HDR_LEN, seg);
 	if (seg->payload_len > 0)
 		memmove(buf + hlen, seg->payload, seg->payload_len);
 	uint32_t sum = net_cksum_pseudo(src, dst, IP_PROTO_TCP, (uint16_t) len);

@@ -226,6 +226,17 @@ errno_t virtio_negotiate(virtio_dev_t *dev, uint64_t wanted, uint64_t *got)
 	return EOK;
 }
 
+errno_t virtio_pci_start(drv_dev_t *drv, virtio_dev_t *dev, uint64_t wanted)
+{
+	uint64_t got;
+	errno_t rc = virtio_pci_open(drv, dev);
+	if (rc == EOK)
+		rc = virtio_negotiate(dev, wanted, &got);
+	if (rc == EOK)
+		rc = drv_dev_dma_enable(drv);
+	return rc;
+}
+
 static uint16_t round_down_pow2(uint16_t n)
 {
 	uint16_t p = 1;

@@ -19,8 +19,11 @@
  * duplicate ACKs, fast recovery with NewReno's partial ACKs, RFC 6582),
  * zero-window probes, an out-of-order queue, FIN and RST (RFC 5961 challenge
  * ACKs against blind resets and SYNs), TIME_WAIT of 2 MSL, and a limit on
- * FIN_WAIT_2 so a vanished peer cannot pin a connection. No keep-alive,
- * no window scaling or timestamps, no urgent data (the URG flag is ignored).
+ * FIN_WAIT_2 so a vanished peer cannot pin a connection, and window
+ * scaling (RFC 7323 2): each side names its shift in its SYN, and both
+ * shifts apply only when both SYNs carried one; the windows of SYN
+ * segments themselves are never scaled. No keep-alive, no timestamps, no
+ * urgent data (the URG flag is ignored).
  *
  * Ownership: a tcp_conn_t owns its send and receive buffers and the
  * out-of-order segments (all malloc'd); tcp_conn_fini frees them.
@@ -55,6 +58,9 @@
 #define TCP_OOO_MAX	   32 /* out-of-order segments kept */
 #define TCP_DELACK_MS	   40 /* an in-order segment alone waits this for its ACK */
 #define TCP_BUF_DEFAULT	   65535
+#define TCP_WSCALE_MAX	   14 /* RFC 7323 2.3: a larger shift is refused */
+#define TCP_WND_MAX	   (0xffffu << TCP_WSCALE_MAX) /* the largest scaled window */
+#define TCP_OPT_MAX	   8 /* the options tcp_build writes: MSS, NOP, window scale */
 
 typedef enum {
 	TCP_CLOSED,
@@ -76,21 +82,30 @@ typedef struct {
 	uint32_t seq, ack;
 	uint8_t flags;
 	uint16_t wnd;
-	uint16_t mss; /* the MSS option (SYN only), 0 for none */
+	uint16_t mss;	/* the MSS option (SYN only), 0 for none */
+	bool wscale_ok; /* a window-scale option (SYN only) ... */
+	uint8_t wscale; /* ... and its shift, at most TCP_WSCALE_MAX */
 	const uint8_t *payload;
 	size_t payload_len;
 } tcp_seg_t;
 
-/** Checks and splits the @a len bytes of an IP payload from @a src to @a dst. */
+/** Checks and splits the @a len bytes of an IP payload from @a src to @a dst.
+ *  A window-scale option that is malformed, has a shift above
+ *  TCP_WSCALE_MAX or comes on a segment without SYN is NET_DROP_TCP_WSCALE:
+ *  no conforming peer sends one, and guessing what it meant would set a
+ *  window the peer never offered. */
 net_drop_t tcp_parse(
     const uint8_t *buf, size_t len, uint32_t src, uint32_t dst, tcp_seg_t *seg);
-/** The header length tcp_build writes for @a seg (an MSS option adds 4). */
+/** The header length tcp_build writes for @a seg (an MSS option adds 4, a
+ *  window-scale option 4 with its NOP); at most TCP_HDR_LEN + TCP_OPT_MAX. */
 size_t tcp_hdr_len(const tcp_seg_t *seg);
 /** Writes @a seg with its payload and checksum into @a buf; its length. */
 size_t tcp_build(uint8_t *buf, uint32_t src, uint32_t dst, const tcp_seg_t *seg);
 /** The RST answering @a seg that reached no connection (RFC 9293 3.10.7.1);
  *  false when @a seg is itself a RST (never answered). */
 bool tcp_reset_for(const tcp_seg_t *seg, tcp_seg_t *rst);
+/** The shift that lets a 16-bit window field cover @a rcvbuf bytes. */
+uint8_t tcp_wscale_for(size_t rcvbuf);
 /** A state's name ("ESTABLISHED"). */
 const char *tcp_state_name(tcp_state_t state);
 
@@ -134,6 +149,10 @@ typedef struct tcp_conn {
 	bool fin_sent;
 	uint32_t fin_seq;
 	uint16_t mss;
+	/* RFC 7323: snd_wscale scales the peer's windows, rcv_wscale ours;
+	 * both 0 unless both SYNs carried the option (wscale_ok). */
+	bool wscale_ok;
+	uint8_t snd_wscale, rcv_wscale;
 
 	/* Receive side: rcvbuf holds in-order bytes the user has not read. */
 	uint32_t irs, rcv_nxt;
@@ -142,10 +161,10 @@ typedef struct tcp_conn {
 	tcp_ooo_t ooo[TCP_OOO_MAX];
 	size_t ooo_count;
 	bool ack_now;
-	bool delayed_ack;      /* the owner's choice (off after init): delay ACKs */
-	unsigned ack_pending;  /* in-order segments not acknowledged yet */
-	uint64_t ack_deadline; /* the delayed ACK is due; 0: none owed */
-	uint16_t wnd_advertised;
+	bool delayed_ack;	 /* the owner's choice (off after init): delay ACKs */
+	unsigned ack_pending;	 /* in-order segments not acknowledged yet */
+	uint64_t ack_deadline;	 /* the delayed ACK is due; 0: none owed */
+	uint32_t wnd_advertised; /* in bytes, scaled */
 
 	/* RFC 6298, in microseconds. */
 	bool rtt_measured, timing;
@@ -165,7 +184,8 @@ typedef struct tcp_conn {
 } tcp_conn_t;
 
 /** Sets up a closed connection with buffers of @a sndbuf and @a rcvbuf
- *  bytes (rcvbuf at most 65535: no window scaling). ENOMEM. */
+ *  bytes (rcvbuf at most TCP_WND_MAX; above 65535 it is offered only to a
+ *  peer that scales windows, else 65535 of it). EINVAL, ENOMEM. */
 errno_t tcp_conn_init(tcp_conn_t *c, size_t sndbuf, size_t rcvbuf, tcp_output_t output,
     void *arg, net_stats_t *stats);
 /** Frees what the connection owns; it must not be used after. */
@@ -187,6 +207,14 @@ errno_t tcp_conn_peek(const tcp_conn_t *c, void *buf, size_t len, size_t *done);
 /** Takes up to @a len received bytes: *@a done; 0 with tcp_conn_eof. */
 errno_t tcp_conn_recv(
     tcp_conn_t *c, void *buf, size_t len, size_t *done, uint64_t now_ms);
+/** The received bytes at the stream's front that lie in one piece of the
+ *  buffer: *@a len of them at *@a data (fewer than readable when the
+ *  buffer wraps, 0 when none). Valid until the next call on @a c, so the
+ *  owner may hand them on without a copy of its own. */
+void tcp_conn_recv_span(const tcp_conn_t *c, const uint8_t **data, size_t *len);
+/** Takes @a len bytes (at most readable) the user has read from the front,
+ *  telling the peer of a window that opened. */
+void tcp_conn_consume(tcp_conn_t *c, size_t len, uint64_t now_ms);
 /** No more data will come (the peer's FIN was read past, or it failed). */
 bool tcp_conn_eof(const tcp_conn_t *c);
 /** Bytes the user may read now. */

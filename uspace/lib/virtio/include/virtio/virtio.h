@@ -6,8 +6,10 @@
  * Bringing a device up (virtio 1.0, 3.1.1), in this order:
  *
  *	virtio_dev_t vdev;
- *	virtio_pci_open(dev, &vdev);             structures found and mapped
- *	virtio_negotiate(&vdev, wanted, &got);   reset, features, FEATURES_OK
+ *	virtio_pci_start(dev, &vdev, wanted);    the three steps below in one:
+ *	  virtio_pci_open(dev, &vdev);           structures found and mapped
+ *	  virtio_negotiate(&vdev, wanted, &got); reset, features, FEATURES_OK
+ *	  drv_dev_dma_enable(dev);               bus mastering, after the reset
  *	virtio_queue_setup(&vdev, 0, 128, &q);   each queue, in DMA memory
  *	virtio_irq_subscribe(&vdev, handler, arg);
  *	virtio_driver_ok(&vdev);                 the device runs
@@ -67,6 +69,11 @@ errno_t virtio_pci_open(drv_dev_t *drv, virtio_dev_t *dev);
  *  it: ENOTSUP otherwise, as when it refuses FEATURES_OK). *@a got gets the
  *  agreed set. */
 errno_t virtio_negotiate(virtio_dev_t *dev, uint64_t wanted, uint64_t *got);
+/** Opens @a drv's device, negotiates @a wanted (the agreed set is in
+ *  @a dev->features) and turns the function's DMA on: the reset of the
+ *  negotiation has stopped whatever a driver before this one started, so
+ *  the device may now master the bus. The errors of the three steps. */
+errno_t virtio_pci_start(drv_dev_t *drv, virtio_dev_t *dev, uint64_t wanted);
 /** Sets up queue @a index with at most @a max_size descriptors (the device's
  *  size or less, a power of two) in DMA memory. ENOENT: no such queue;
  *  EINVAL: a notification address outside the notify structure; ENOMEM. */
