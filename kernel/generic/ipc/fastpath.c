@@ -141,7 +141,8 @@ FAST_INLINE call_t *request_init(
 	call->phone = phone;	      /* the lookup's reference moves to the call */
 	link_initialize(&call->link); /* a received call is on no list */
 	call->id = __atomic_fetch_add(&next_call_id, 1, __ATOMIC_RELAXED);
-	call->flags = any ? 0 : CALL_SYNC;
+	call->flags = 0;
+	call->sync = any ? CALL_SYNC_NONE : CALL_SYNC_WAITING;
 	call->waiter = any ? NULL : self;
 	return call;
 }
@@ -202,15 +203,20 @@ FAST_INLINE errno_t await_answer(
 		spinlock_wait_free(&wq->lock);
 		return answer_taken(self, call, s);
 	}
+	unsigned how = WAITQ_INTERRUPTIBLE;
 	spinlock_lock_noirq(&wq->lock);
 	while (!(call->flags & CALL_ANSWERED)) {
-		if (rc != EOK) {
-			call->flags &= ~CALL_SYNC; /* the answer will go to the box */
+		if (rc != EOK && call_release_waiter(call)) {
+			/* Given up: the answer will go to the box. */
 			spinlock_unlock_noirq(&wq->lock);
 			kobject_put(&call->kobj);
 			return rc;
 		}
-		rc = waitq_sleep_until_locked(wq, deadline, WAITQ_INTERRUPTIBLE);
+		if (rc != EOK) { /* an answerer's claim: its answer comes at once */
+			deadline = WAITQ_FOREVER;
+			how = 0;
+		}
+		rc = waitq_sleep_until_locked(wq, deadline, how);
 		spinlock_lock_noirq(&wq->lock);
 	}
 	spinlock_unlock_noirq(&wq->lock);
@@ -367,9 +373,14 @@ FAST_INLINE call_t *take_answerable(task_t *task, cap_handle_t h)
 	bool ok = call != NULL && !(call->flags & (CALL_FORWARDED | CALL_DISCARD)) &&
 	    call->caller_box != NULL && call->ops->answer_preprocess == NULL &&
 	    call->ops->answer_process == NULL && !call->phone->revoked;
-	if (ok && (call->flags & CALL_SYNC))
+	/* The waiter is read only under a claim, which keeps its thread (a
+	 * waiter that gave up makes the call an ordinary one, for the box). */
+	if (ok && w != NULL && call_claim_waiter(call)) {
 		ok = w->state == THREAD_BLOCKED && w->waitq == &w->ipc_wq &&
 		    scheduler_may_hand_off(w);
+		if (!ok)
+			call_unclaim_waiter(call); /* the general path answers */
+	}
 	if (!ok) {
 		spinlock_unlock_noirq(&caps->lock);
 		return NULL;
@@ -446,7 +457,7 @@ bool ipc_fast_answer_wait(ipc_regs_t *s)
 		call->flags &= ~CALL_CHARGED;
 		quota_calls_uncharge(call->caller_box->task);
 	}
-	bool sync = (call->flags & CALL_SYNC) != 0;
+	bool sync = call->sync == CALL_SYNC_DELIVERING; /* claimed above */
 	thread_t *next = sync ? answer_to_waiter(call) : answer_to_box_waiter(call);
 	if (next == NULL && !sync) {
 		call_deliver_answer(call); /* queued in the caller's box */

@@ -132,20 +132,20 @@ bool call_enqueue_request(answerbox_t *box, call_t *call)
 }
 
 /** Hands a synchronous call's answer to its waiting thread; false if that
- *  thread gave up waiting (the answer then goes to the box as usual). */
+ *  thread gave up waiting or the call has none (the answer then goes to the
+ *  box as usual). The claim keeps the waiter, and its thread, until the
+ *  answer is set. */
 static bool deliver_to_waiter(call_t *call)
 {
+	if (!call_claim_waiter(call))
+		return false;
 	waitq_t *wq = &call->waiter->ipc_wq;
 	spinlock_lock(&wq->lock);
-	bool waiting = (call->flags & CALL_SYNC) != 0;
-	if (waiting) {
-		call->flags |= CALL_ANSWERED; /* read by the waiter under this lock */
-		waitq_wakeup_locked(wq, false);
-	}
+	call->flags |= CALL_ANSWERED; /* read by the waiter under this lock */
+	waitq_wakeup_locked(wq, false);
 	spinlock_unlock(&wq->lock);
-	if (waiting)
-		kobject_put(&call->kobj); /* the waiter holds its own reference */
-	return waiting;
+	kobject_put(&call->kobj); /* the waiter holds its own reference */
+	return true;
 }
 
 void call_deliver_answer(call_t *call)
@@ -156,7 +156,7 @@ void call_deliver_answer(call_t *call)
 		call->flags &= ~CALL_CHARGED;
 		quota_calls_uncharge(call->caller_box->task);
 	}
-	if ((call->flags & CALL_SYNC) && deliver_to_waiter(call))
+	if (deliver_to_waiter(call))
 		return;
 	call->flags |= CALL_ANSWERED;
 	answerbox_t *box = call->caller_box;
@@ -256,7 +256,7 @@ static errno_t call_send(cap_handle_t phone_h, const ipc_data_t *data, sysarg_t 
 		return rc;
 	}
 	if (waiter != NULL) {
-		call->flags |= CALL_SYNC;
+		call->sync = CALL_SYNC_WAITING;
 		call->waiter = waiter;
 		kobject_get(&call->kobj);
 		*sync_call = call;
@@ -601,17 +601,22 @@ errno_t ipc_call_wait(cap_handle_t phone_h, const ipc_data_t *data, sysarg_t lab
 static errno_t call_wait_answer(thread_t *self, call_t *call, uint64_t deadline)
 {
 	waitq_t *wq = &self->ipc_wq;
+	unsigned how = WAITQ_INTERRUPTIBLE;
 	spinlock_lock(&wq->lock);
 	while (!(call->flags & CALL_ANSWERED)) {
-		errno_t rc = waitq_sleep_until_locked(wq, deadline, WAITQ_INTERRUPTIBLE);
+		errno_t rc = waitq_sleep_until_locked(wq, deadline, how);
 		spinlock_lock(&wq->lock);
-		if (rc != EOK && !(call->flags & CALL_ANSWERED)) {
-			/* Give up: the answer will go to the answerbox. */
-			call->flags &= ~CALL_SYNC;
+		if (rc == EOK || (call->flags & CALL_ANSWERED))
+			continue;
+		if (call_release_waiter(call)) {
+			/* Given up: the answer will go to the answerbox. */
 			spinlock_unlock(&wq->lock);
 			kobject_put(&call->kobj);
 			return rc;
 		}
+		/* An answerer holds a claim: its answer comes at once. */
+		deadline = WAITQ_FOREVER;
+		how = 0;
 	}
 	spinlock_unlock(&wq->lock);
 	return EOK;
@@ -651,7 +656,7 @@ errno_t ipc_call_kernel_wait(phone_t *phone, call_t *call, ipc_data_t *answer)
 	kobject_get(&phone->kobj);
 	call->phone = phone;
 	call->request_label = phone->label;
-	call->flags |= CALL_SYNC;
+	call->sync = CALL_SYNC_WAITING;
 	call->waiter = self;
 	kobject_get(&call->kobj); /* the waiter's */
 	IPCLOG(IPCLOG_CALL, call, call->sender->id, callee->task->id, 0, IPCLOG_F_KERNEL);

@@ -81,6 +81,7 @@ static inline void call_init(call_t *call, const ipc_data_t *data, task_t *sende
 	call->sender = sender;
 	call->caller_box = NULL;
 	call->waiter = NULL;
+	call->sync = CALL_SYNC_NONE;
 	call->phone = NULL;
 	call->id = __atomic_fetch_add(&next_call_id, 1, __ATOMIC_RELAXED);
 }
@@ -141,6 +142,32 @@ static inline bool box_quiet(const answerbox_t *box)
 {
 	return box->active && list_empty(&box->calls) && list_empty(&box->answers) &&
 	    list_empty(&box->notifications) && box->pokes == 0;
+}
+
+/** An answerer's claim on @a call's waiter (call_t.sync): true if the
+ *  waiter still waits; it then stays, and its thread with it, until the
+ *  answer is set under its ipc_wq lock. */
+static inline bool call_claim_waiter(call_t *call)
+{
+	unsigned w = CALL_SYNC_WAITING;
+	return __atomic_compare_exchange_n(&call->sync, &w, CALL_SYNC_DELIVERING, false,
+	    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
+
+/** Gives back a claim that could not be used (the general path answers). */
+static inline void call_unclaim_waiter(call_t *call)
+{
+	__atomic_store_n(&call->sync, CALL_SYNC_WAITING, __ATOMIC_RELEASE);
+}
+
+/** The waiter gives up (under its ipc_wq lock): true if no answerer holds
+ *  a claim, so the answer will go to the box; false if one does: the
+ *  answer is on its way and must be waited for. */
+static inline bool call_release_waiter(call_t *call)
+{
+	unsigned w = CALL_SYNC_WAITING;
+	return __atomic_compare_exchange_n(
+	    &call->sync, &w, CALL_SYNC_NONE, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 }
 
 #endif

@@ -70,8 +70,24 @@ typedef struct {
 #define CALL_FORWARDED 0x02
 #define CALL_NOTIF     0x04
 #define CALL_DISCARD   0x08 /* nobody collects the answer (kernel-sent) */
-#define CALL_SYNC      0x10 /* the answer goes straight to call->waiter */
 #define CALL_CHARGED   0x20 /* counted in its caller's QUOTA_CALLS until answered */
+
+/*
+ * call_t.sync: whether the answer goes straight to call->waiter, a thread
+ * blocked for it. The waiter giving up (timeout, kill) and an answerer on
+ * another CPU race for it, so it is a word of its own (a bit of `flags`
+ * would lose the other side's updates of the word), moved only by
+ * compare-and-swap (ipc_priv.h):
+ *   NONE -> the answer goes to the caller's box;
+ *   WAITING -> the waiter sleeps for it: the waiter may end that (NONE), an
+ *     answerer may claim it (DELIVERING);
+ *   DELIVERING -> an answerer claimed the waiter, which then waits, its
+ *     thread alive, until CALL_ANSWERED (set under the waiter's ipc_wq
+ *     lock); a claimer that cannot hand off puts it back to WAITING.
+ */
+#define CALL_SYNC_NONE	     0
+#define CALL_SYNC_WAITING    1
+#define CALL_SYNC_DELIVERING 2
 
 struct ipc_method_ops;
 
@@ -79,6 +95,7 @@ typedef struct call {
 	kobject_t kobj;
 	link_t link; /* in exactly one box list while in flight */
 	unsigned flags;
+	unsigned sync; /* CALL_SYNC_*: changed by compare-and-swap alone */
 	const struct ipc_method_ops *ops; /* of the method the call was sent with */
 	ipc_data_t data;		  /* request, then answer */
 	sysarg_t request_method; /* the method as sent (or rewritten by a forward) */
@@ -86,7 +103,7 @@ typedef struct call {
 	sysarg_t answer_label;
 	struct task *sender;	 /* as the receiver sees it */
 	answerbox_t *caller_box; /* where the answer goes (NULL with CALL_DISCARD) */
-	struct thread *waiter;	 /* CALL_SYNC: the thread blocked in ipc_call_wait */
+	struct thread *waiter;	 /* sync call: the thread blocked in ipc_call_wait */
 	phone_t *phone;		 /* the phone it was sent through (charged) */
 	uint64_t id;		 /* unique, for tracing */
 	/* System-method state. */
