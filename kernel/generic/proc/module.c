@@ -106,6 +106,7 @@ errno_t module_take(as_t *as, const char *name, uintptr_t *base, uint64_t *size)
 		unclaim(m);
 		return rc;
 	}
+	frame_hold(bytes / FRAME_SIZE); /* in use now: the task's memory */
 	tail_clear(m);
 	*base = AS_AREA_ANY;
 	rc = as_area_create_precharged(
@@ -114,6 +115,7 @@ errno_t module_take(as_t *as, const char *name, uintptr_t *base, uint64_t *size)
 		/* Ours alone (a failed area_create put its reference back): the
 		 * frames stay the module's, which stays in the list. */
 		obj->gives_frames = false;
+		frame_unhold(bytes / FRAME_SIZE);
 		unclaim(m);
 	}
 	mem_object_put(obj); /* the area's reference keeps it */
