@@ -12,8 +12,9 @@
 #include <string.h>
 
 typedef struct {
-	unsigned pins; /* readers copying from the module now */
+	unsigned pins; /* readers copying from the module now, and module_keep's */
 	bool taken;    /* its frames belong to a task's area */
+	bool kept;     /* pinned for good: its frames may be mapped (module_keep) */
 } module_state_t;
 
 static module_state_t states[BOOT_MODULES_MAX];
@@ -51,6 +52,17 @@ void module_unpin(const boot_module_t *module)
 {
 	spinlock_lock(&modules_lock);
 	states[module - boot_info.modules].pins--;
+	spinlock_unlock(&modules_lock);
+}
+
+void module_keep(const boot_module_t *module)
+{
+	spinlock_lock(&modules_lock);
+	module_state_t *state = &states[module - boot_info.modules];
+	if (!state->kept) {
+		state->kept = true;
+		state->pins++; /* never dropped */
+	}
 	spinlock_unlock(&modules_lock);
 }
 
