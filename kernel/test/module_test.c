@@ -97,15 +97,15 @@ KTEST(a_kept_module_is_mapped_from_its_own_frames_and_never_taken)
 	KT_ASSERT_EQ(as_create(&as), EOK);
 	/* A whole page of the module: its own frame, no copy. */
 	uintptr_t base = 0x10000000;
-	KT_ASSERT_EQ(image_map_module(as, base, PAGE_SIZE, AS_AREA_READ | AS_AREA_CACHEABLE,
-			 m->start, PAGE_SIZE),
+	KT_ASSERT_EQ(image_map_module(as, base, PAGE_SIZE,
+			 AS_AREA_READ | AS_AREA_CACHEABLE, m->start, PAGE_SIZE),
 	    EOK);
 	KT_ASSERT_EQ(first_frame(as, base), m->start);
 	/* One byte of it: the rest of that page is not zero in the module (the
 	 * ELF header goes on), so the area gets a copy, zero after the byte. */
 	uintptr_t base2 = 0x10100000;
-	KT_ASSERT_EQ(image_map_module(as, base2, PAGE_SIZE, AS_AREA_READ | AS_AREA_CACHEABLE,
-			 m->start, 1),
+	KT_ASSERT_EQ(image_map_module(as, base2, PAGE_SIZE,
+			 AS_AREA_READ | AS_AREA_CACHEABLE, m->start, 1),
 	    EOK);
 	paddr_t copy = first_frame(as, base2);
 	KT_ASSERT(copy != 0 && copy != m->start);
@@ -114,8 +114,8 @@ KTEST(a_kept_module_is_mapped_from_its_own_frames_and_never_taken)
 	for (size_t i = 1; i < PAGE_SIZE; i++)
 		KT_ASSERT_EQ(bytes[i], 0);
 	/* Writable is refused, and a kept module is never taken. */
-	KT_ASSERT_EQ(image_map_module(as, 0x10200000, PAGE_SIZE, AS_AREA_READ | AS_AREA_WRITE,
-			 m->start, PAGE_SIZE),
+	KT_ASSERT_EQ(image_map_module(as, 0x10200000, PAGE_SIZE,
+			 AS_AREA_READ | AS_AREA_WRITE, m->start, PAGE_SIZE),
 	    EINVAL);
 	uintptr_t tb;
 	uint64_t ts;

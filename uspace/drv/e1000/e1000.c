@@ -17,14 +17,15 @@
 
 #define RESET_POLL_US 1000
 #define RESET_POLLS   100 /* the reset must end within 100 ms */
+#define EERD_POLLS    1000
+#define MTA_COUNT     128
+
 /* No register is touched for RESET_SETTLE_NS after RST is set (the 8254x's
  * rule); a reset that ends within RESET_SPIN_NS (an emulated one at once)
  * is seen without a sleep: the kernel's timeouts run on its 10 ms tick, so
  * the sleep before the first look cost up to 10 ms of boot. */
 #define RESET_SETTLE_NS 1000
 #define RESET_SPIN_NS	10000
-#define EERD_POLLS    1000
-#define MTA_COUNT     128
 /* Interrupt throttling: at most one interrupt per ITR_INTERVAL x 256 ns
  * (128 us, about 7,800 a second). Without it every frame each way raised
  * an interrupt, a kernel notification and a driver wake-up of its own; with

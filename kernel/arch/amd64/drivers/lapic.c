@@ -228,7 +228,8 @@ static uint64_t rate_from_boot_count(uint64_t tsc_khz)
 	uint32_t c0 = boot_count.c0;
 	uint64_t span = (t2 / 2 + t3 / 2) - (t0 / 2 + t1 / 2);
 	uint64_t fuzz = (t1 - t0) + (t3 - t2);
-	if (c1 >= c0 || span < tsc_khz * CALIB_WINDOW_MS * 3 || fuzz * CALIB_BRACKET > span)
+	if (c1 >= c0 || span < tsc_khz * CALIB_WINDOW_MS * 3 ||
+	    fuzz * CALIB_BRACKET > span)
 		return 0;
 	return (uint64_t) (c0 - c1) * tsc_khz * 1000 / span;
 }
