@@ -101,6 +101,9 @@ KTEST(a_kept_module_is_mapped_from_its_own_frames_and_never_taken)
 			 AS_AREA_READ | AS_AREA_CACHEABLE, m->start, PAGE_SIZE),
 	    EOK);
 	KT_ASSERT_EQ(first_frame(as, base), m->start);
+	uint8_t magic = 0; /* ordinary memory: a debugger may read it */
+	KT_ASSERT_EQ(as_read_page(as, base, &magic, 1), EOK);
+	KT_ASSERT_EQ(magic, 0x7f);
 	/* One byte of it: the rest of that page is not zero in the module (the
 	 * ELF header goes on), so the area gets a copy, zero after the byte. */
 	uintptr_t base2 = 0x10100000;

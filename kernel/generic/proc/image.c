@@ -172,7 +172,7 @@ static errno_t module_object(paddr_t src, size_t len, size_t pages, mem_object_t
 	const uint8_t *bytes = phys_to_virt(src);
 	if (IS_ALIGNED(src, PAGE_SIZE) && ALIGN_UP(len, PAGE_SIZE) / PAGE_SIZE == pages &&
 	    bytes_zero(bytes + len, tail))
-		return mem_object_create_phys(src, pages, out);
+		return mem_object_create_module(src, pages, out);
 	return object_fill((uintptr_t) bytes, len, pages, false, out);
 }
 
