@@ -813,8 +813,9 @@ def scenario_shell_32m(args):
     shows the memory committed but not yet touched: at most an eighth of it
     all. The test image boots, which carries every test program twice (as a
     boot module and in the root archive): it fits because tmpfs takes the
-    archive's module over and frees it once read (`take`); with the archive
-    kept beside its copy there was no room left to start the shell."""
+    archive's module over and keeps its files there (`take`, filled in
+    place); with the archive kept beside a copy of its files there was no
+    room left to start the shell."""
     with guest(args, "shell-32m", "", mem="32M") as g:
         g.expect(r"^Type 'help' for commands\.", BOOT_TIMEOUT)
         g.expect(r"/ # ", 30)

@@ -707,8 +707,8 @@ errno_t as_read_page(as_t *as, uintptr_t va, void *buf, size_t len)
 	as_area_t *area = find_area(as, va);
 	paddr_t pa;
 	errno_t rc = ENOENT;
-	if (area != NULL && area->obj->type == MEM_OBJECT_PHYS)
-		rc = EPERM;
+	if (area != NULL && area->obj->type == MEM_OBJECT_PHYS && !area->obj->ram)
+		rc = EPERM; /* a device's registers: reading may change them */
 	else if (area != NULL)
 		rc = mem_object_page(area->obj,
 		    area->obj_offset +

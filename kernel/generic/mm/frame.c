@@ -35,6 +35,10 @@ static spinlock_t frame_lock = SPINLOCK_INITIALIZER("frame", FRAME);
 static span_t reserved[RESERVED_MAX];
 static size_t reserved_count;
 static size_t managed_frames;
+/* Frames reserved at boot (a boot module's) that a task now holds as its
+ * memory (module_take): not the allocator's, but in use all the same, so
+ * frame_get_stats counts them in the total. frame_add takes them back. */
+static size_t held_frames;
 static size_t committed;
 static size_t kernel_reserve;
 
@@ -203,10 +207,27 @@ void frame_free(paddr_t pa)
 		    (unsigned long long) pa);
 }
 
+void frame_hold(size_t count)
+{
+	spinlock_lock(&frame_lock);
+	held_frames += count;
+	spinlock_unlock(&frame_lock);
+}
+
+void frame_unhold(size_t count)
+{
+	spinlock_lock(&frame_lock);
+	assert(held_frames >= count);
+	held_frames -= count;
+	spinlock_unlock(&frame_lock);
+}
+
 void frame_add(paddr_t base, size_t count)
 {
 	assert(IS_ALIGNED(base, FRAME_SIZE));
 	spinlock_lock(&frame_lock);
+	assert(held_frames >= count);
+	held_frames -= count;
 	add_piece(base, base + (paddr_t) count * FRAME_SIZE, NULL);
 	spinlock_unlock(&frame_lock);
 }
@@ -219,7 +240,7 @@ frame_t *frame_of(paddr_t pa)
 void frame_get_stats(frame_stats_t *stats)
 {
 	spinlock_lock(&frame_lock);
-	stats->total = managed_frames;
+	stats->total = managed_frames + held_frames;
 	stats->free = buddy.free_frames;
 	stats->committed = committed;
 	spinlock_unlock(&frame_lock);

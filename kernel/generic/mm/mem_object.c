@@ -107,9 +107,17 @@ errno_t mem_object_create_phys(paddr_t base, size_t pages, mem_object_t **out)
 	return EOK;
 }
 
-errno_t mem_object_create_giving(paddr_t base, size_t pages, mem_object_t **out)
+errno_t mem_object_create_module(paddr_t base, size_t pages, mem_object_t **out)
 {
 	errno_t rc = mem_object_create_phys(base, pages, out);
+	if (rc == EOK)
+		(*out)->ram = true;
+	return rc;
+}
+
+errno_t mem_object_create_giving(paddr_t base, size_t pages, mem_object_t **out)
+{
+	errno_t rc = mem_object_create_module(base, pages, out);
 	if (rc == EOK)
 		(*out)->gives_frames = true;
 	return rc;

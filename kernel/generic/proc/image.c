@@ -147,6 +147,35 @@ static errno_t object_fill(
 	return rc;
 }
 
+/** Whether the @a n bytes at kernel address @a p are all zero (a word at a
+ *  time once aligned: a page's tail is up to 4 KiB). */
+static bool bytes_zero(const uint8_t *p, size_t n)
+{
+	uint8_t odd = 0;
+	for (; n > 0 && !IS_ALIGNED((uintptr_t) p, 8); n--)
+		odd |= *p++;
+	uint64_t words = 0;
+	for (const uint64_t *w = (const uint64_t *) p; n >= 8; n -= 8, p += 8)
+		words |= *w++;
+	for (; n > 0; n--)
+		odd |= *p++;
+	return odd == 0 && words == 0;
+}
+
+/** An object of @a pages pages holding the @a len bytes of a kept boot
+ *  module at @a src and zeroes after them: the module's frames themselves
+ *  when they hold exactly that (no copy, no frame of the allocator; a
+ *  physical object never frees them), else a filled copy. */
+static errno_t module_object(paddr_t src, size_t len, size_t pages, mem_object_t **out)
+{
+	size_t tail = ALIGN_UP(len, PAGE_SIZE) - len;
+	const uint8_t *bytes = phys_to_virt(src);
+	if (IS_ALIGNED(src, PAGE_SIZE) && ALIGN_UP(len, PAGE_SIZE) / PAGE_SIZE == pages &&
+	    bytes_zero(bytes + len, tail))
+		return mem_object_create_module(src, pages, out);
+	return object_fill((uintptr_t) bytes, len, pages, false, out);
+}
+
 /** Whether the @a n bytes (a multiple of 8) at @a a and @a b are equal. */
 static bool words_equal(const uint64_t *a, const uint64_t *b, size_t n)
 {
@@ -210,7 +239,9 @@ static errno_t map(
 	return rc;
 }
 
-/** The kept object for @a want, or a new one filled from @a src (kept). */
+/** The kept object for @a want, or a new one (kept): filled from user
+ *  address @a src with @a user, else a module's (at physical address
+ *  want->key; module_object). */
 static errno_t object_get(
     const image_seg_t *want, uintptr_t src, bool user, mem_object_t **out)
 {
@@ -221,7 +252,8 @@ static errno_t object_get(
 	}
 	if (obj != NULL)
 		mem_object_put(obj); /* the same key, other bytes: not shared */
-	errno_t rc = object_fill(src, want->len, want->pages, user, &obj);
+	errno_t rc = user ? object_fill(src, want->len, want->pages, true, &obj)
+			  : module_object(want->key, want->len, want->pages, &obj);
 	if (rc == EOK) {
 		keep(want, obj);
 		*out = obj;
@@ -245,7 +277,7 @@ errno_t image_map_module(
 	errno_t rc = args_check(size, flags, len, &want.pages);
 	mem_object_t *obj;
 	if (rc == EOK)
-		rc = object_get(&want, (uintptr_t) phys_to_virt(src), false, &obj);
+		rc = object_get(&want, 0, false, &obj);
 	return rc == EOK ? map(as, base, size, flags, obj) : rc;
 }
 

@@ -12,8 +12,9 @@
 #include <string.h>
 
 typedef struct {
-	unsigned pins; /* readers copying from the module now */
+	unsigned pins; /* readers copying from the module now, and module_keep's */
 	bool taken;    /* its frames belong to a task's area */
+	bool kept;     /* pinned for good: its frames may be mapped (module_keep) */
 } module_state_t;
 
 static module_state_t states[BOOT_MODULES_MAX];
@@ -51,6 +52,17 @@ void module_unpin(const boot_module_t *module)
 {
 	spinlock_lock(&modules_lock);
 	states[module - boot_info.modules].pins--;
+	spinlock_unlock(&modules_lock);
+}
+
+void module_keep(const boot_module_t *module)
+{
+	spinlock_lock(&modules_lock);
+	module_state_t *state = &states[module - boot_info.modules];
+	if (!state->kept) {
+		state->kept = true;
+		state->pins++; /* never dropped */
+	}
 	spinlock_unlock(&modules_lock);
 }
 
@@ -106,6 +118,7 @@ errno_t module_take(as_t *as, const char *name, uintptr_t *base, uint64_t *size)
 		unclaim(m);
 		return rc;
 	}
+	frame_hold(bytes / FRAME_SIZE); /* in use now: the task's memory */
 	tail_clear(m);
 	*base = AS_AREA_ANY;
 	rc = as_area_create_precharged(
@@ -114,6 +127,7 @@ errno_t module_take(as_t *as, const char *name, uintptr_t *base, uint64_t *size)
 		/* Ours alone (a failed area_create put its reference back): the
 		 * frames stay the module's, which stays in the list. */
 		obj->gives_frames = false;
+		frame_unhold(bytes / FRAME_SIZE);
 		unclaim(m);
 	}
 	mem_object_put(obj); /* the area's reference keeps it */

@@ -197,6 +197,7 @@ errno_t program_spawn_module(
 	errno_t rc = module_pin(name, &m);
 	if (rc != EOK)
 		return rc;
+	module_keep(m); /* its text is mapped from its frames (image_map_module) */
 	rc = program_create(
 	    phys_to_virt(m->start), m->end - m->start, cmdline, parent, perms, out);
 	module_unpin(m);

@@ -388,7 +388,8 @@ static bool run_line(char *line, int number, const char *path)
 }
 
 /** --root ARCHIVE: the root file system, read-only, from the archive,
- *  whose module tmpfs frees once read (nothing else reads it). */
+ *  whose module tmpfs takes over and keeps as the files' data (nothing else
+ *  reads it). */
 static errno_t mount_root(const char *archive)
 {
 	char opts[64];

@@ -1,7 +1,8 @@
 /*
  * Filling a file system from a cpio archive (archive.h): each member's path
  * ("./app/hello", "app/hello", "/app/hello") is made relative to the root
- * and created with its parents.
+ * and created with its parents; each file's data copied into the file
+ * system, or left in the archive (in place: the file borrows it).
  */
 #include "archive.h"
 #include "cpio.h"
@@ -49,13 +50,21 @@ static errno_t parents_make(tmpfs_fs_t *fs, char *path)
 	return EOK;
 }
 
+typedef struct {
+	tmpfs_fs_t *fs;
+	bool in_place; /* files borrow their data from the archive */
+} fill_t;
+
 /** Makes file @a path holding @a e's data (replacing an earlier member). */
-static errno_t file_make(tmpfs_fs_t *fs, const char *path, const cpio_entry_t *e)
+static errno_t file_make(const fill_t *fill, const char *path, const cpio_entry_t *e)
 {
+	tmpfs_fs_t *fs = fill->fs;
 	tmpfs_node_t *node;
 	errno_t rc = tmpfs_lookup(fs, path, L_CREATE | L_FILE, &node);
 	if (rc == EOK)
 		rc = tmpfs_file_truncate(fs, node, 0);
+	if (rc == EOK && fill->in_place)
+		return tmpfs_file_borrow(fs, node, e->data, e->size);
 	size_t done = 0;
 	while (rc == EOK && done < e->size) {
 		size_t n;
@@ -73,7 +82,8 @@ static errno_t error_map(errno_t rc)
 
 static errno_t member_add(const cpio_entry_t *e, void *arg)
 {
-	tmpfs_fs_t *fs = arg;
+	const fill_t *fill = arg;
+	tmpfs_fs_t *fs = fill->fs;
 	uint32_t type = e->mode & CPIO_MODE_TYPE;
 	if (type != CPIO_MODE_DIR && type != CPIO_MODE_FILE)
 		return EOK;
@@ -88,12 +98,19 @@ static errno_t member_add(const cpio_entry_t *e, void *arg)
 		tmpfs_node_t *dir;
 		rc = tmpfs_lookup(fs, path, L_CREATE | L_DIRECTORY, &dir);
 	} else if (rc == EOK) {
-		rc = file_make(fs, path, e);
+		rc = file_make(fill, path, e);
 	}
 	return error_map(rc);
 }
 
 errno_t tmpfs_archive_fill(tmpfs_fs_t *fs, const void *buf, size_t size)
 {
-	return cpio_parse(buf, size, member_add, fs);
+	return cpio_parse(buf, size, member_add, &(fill_t){fs, false});
+}
+
+errno_t tmpfs_archive_fill_in_place(tmpfs_fs_t *fs, const void *buf, size_t size)
+{
+	if (fs->backing == NULL)
+		return EINVAL;
+	return cpio_parse(buf, size, member_add, &(fill_t){fs, true});
 }

@@ -4,6 +4,7 @@
  * Not synchronised: the caller holds the server's lock.
  */
 #include "tmpfs.h"
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +33,34 @@ static errno_t slots_reserve(tmpfs_node_t *node, uint64_t size)
 	    chunks + node->chunk_slots, 0, (slots - node->chunk_slots) * sizeof(*chunks));
 	node->chunks = chunks;
 	node->chunk_slots = slots;
+	return EOK;
+}
+
+/** Gives borrowed @a node chunks of its own holding its data (the bytes
+ *  past its end zero, as for any file); unchanged on ENOMEM. */
+static errno_t file_own(tmpfs_node_t *node)
+{
+	if (!node->borrowed)
+		return EOK;
+	uint8_t **owned = calloc(node->chunk_slots, sizeof(*owned));
+	if (owned == NULL)
+		return ENOMEM;
+	size_t count = (size_t) chunks_for(node->size);
+	for (size_t i = 0; i < count; i++) {
+		owned[i] = tmpfs_chunk_alloc();
+		if (owned[i] == NULL) {
+			for (size_t j = 0; j < i; j++)
+				tmpfs_chunk_free(owned[j]);
+			free(owned);
+			return ENOMEM;
+		}
+		uint64_t left = node->size - (uint64_t) i * TMPFS_CHUNK_SIZE;
+		memcpy(owned[i], node->chunks[i],
+		    left < TMPFS_CHUNK_SIZE ? (size_t) left : TMPFS_CHUNK_SIZE);
+	}
+	free(node->chunks);
+	node->chunks = owned;
+	node->borrowed = false;
 	return EOK;
 }
 
@@ -114,7 +143,9 @@ errno_t tmpfs_file_write(tmpfs_fs_t *fs, tmpfs_node_t *node, uint64_t pos,
 		return ENOSPC;
 	if (len > allowed - pos)
 		len = (size_t) (allowed - pos);
-	errno_t rc = slots_reserve(node, pos + len);
+	errno_t rc = file_own(node);
+	if (rc == EOK)
+		rc = slots_reserve(node, pos + len);
 	if (rc != EOK)
 		return rc;
 	size_t n = 0;
@@ -145,7 +176,7 @@ bool tmpfs_file_run_fits(tmpfs_fs_t *fs, tmpfs_node_t *node, uint64_t pos, size_
 	uint64_t allowed = size_allowed(fs, node);
 	if (pos >= allowed || len > allowed - pos)
 		return false;
-	return slots_reserve(node, pos + len) == EOK;
+	return file_own(node) == EOK && slots_reserve(node, pos + len) == EOK;
 }
 
 void tmpfs_file_run_adopt(
@@ -162,9 +193,18 @@ void tmpfs_file_run_adopt(
 		tmpfs_node_touch(fs, node);
 }
 
-/** Drops the data of @a node past @a size bytes (size < node->size). */
+/** Drops the data of @a node past @a size bytes (size < node->size); a
+ *  borrowed file only to 0 (its chunks are not its own). */
 static void file_shrink(tmpfs_node_t *node, uint64_t size)
 {
+	if (node->borrowed) {
+		assert(size == 0);
+		free(node->chunks);
+		node->chunks = NULL;
+		node->chunk_slots = 0;
+		node->borrowed = false;
+		return;
+	}
 	uint64_t first = chunks_for(size);
 	uint64_t end = chunks_for(node->size);
 	for (uint64_t i = first; i < end; i++) {
@@ -188,6 +228,11 @@ errno_t tmpfs_file_truncate(tmpfs_fs_t *fs, tmpfs_node_t *node, uint64_t size)
 		return EISDIR;
 	if (size > TMPFS_FILE_MAX)
 		return ELIMIT;
+	if (size != node->size && size != 0) {
+		errno_t rc = file_own(node);
+		if (rc != EOK)
+			return rc;
+	}
 	if (size > node->size) {
 		if (size > size_allowed(fs, node))
 			return ENOSPC;
@@ -208,4 +253,27 @@ void tmpfs_file_free(tmpfs_fs_t *fs, tmpfs_node_t *node)
 	file_shrink(node, 0);
 	fs->bytes_used -= node->size;
 	node->size = 0;
+}
+
+errno_t tmpfs_file_borrow(
+    tmpfs_fs_t *fs, tmpfs_node_t *node, const uint8_t *data, uint64_t size)
+{
+	if (node->type != VFS_NODE_FILE)
+		return EISDIR;
+	if (node->size != 0)
+		return EBUSY;
+	if (size > TMPFS_FILE_MAX)
+		return ELIMIT;
+	if (size > size_allowed(fs, node))
+		return ENOSPC;
+	if (size == 0)
+		return EOK;
+	errno_t rc = slots_reserve(node, size);
+	if (rc != EOK)
+		return rc;
+	for (size_t i = 0; i < (size_t) chunks_for(size); i++)
+		node->chunks[i] = (uint8_t *) data + i * TMPFS_CHUNK_SIZE;
+	node->borrowed = true;
+	size_set(fs, node, size);
+	return EOK;
 }

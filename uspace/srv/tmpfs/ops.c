@@ -68,10 +68,18 @@ static uint64_t tmpfs_now(void)
 	return clock_realtime_ns(&ns) == EOK && ns > 0 ? (uint64_t) ns : 0;
 }
 
+/** Gives back a taken module's area (a file system's backing). */
+static void module_area_free(void *base)
+{
+	DISCARD(ours_at_that_base, as_area_destroy((uintptr_t) base));
+}
+
 /**
- * Fills @a fs from the archive in boot module @a name. With @a take the
- * module is taken over (its frames become an area of ours, freed once
- * read: the archive is not kept twice); else it is read into the heap.
+ * Fills @a fs from the archive in boot module @a name, in place: the
+ * archive becomes @a fs's backing and its files borrow their data from it
+ * (kept once, not copied; a file is copied only when it changes). With
+ * @a take the module is taken over (its frames become an area of ours);
+ * else it is read into the heap.
  */
 static errno_t fill_from_module(tmpfs_fs_t *fs, const char *name, bool take)
 {
@@ -81,12 +89,8 @@ static errno_t fill_from_module(tmpfs_fs_t *fs, const char *name, bool take)
 			  : module_load(name, (char **) &data, &size);
 	if (rc != EOK)
 		return rc;
-	rc = tmpfs_archive_fill(fs, data, size);
-	if (take)
-		DISCARD(ours_at_that_base, as_area_destroy((uintptr_t) data));
-	else
-		free(data);
-	return rc;
+	tmpfs_fs_backing_set(fs, data, take ? module_area_free : free);
+	return tmpfs_archive_fill_in_place(fs, data, size);
 }
 
 /** A file system for @a opts, filled from its archive if it names one. */

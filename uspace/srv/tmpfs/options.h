@@ -3,9 +3,10 @@
  *   size=BYTES      at most BYTES of file data (a K, M or G suffix
  *                   multiplies by 1024, 1024^2, 1024^3); ENOSPC beyond
  *   archive=MODULE  fill the instance from boot module MODULE (cpio newc)
- *   take            take the archive's module over and free it once read
- *                   (the root's: its memory is not kept twice; a later
- *                   archive=MODULE mount finds no such module)
+ *   take            take the archive's module over: its frames hold the
+ *                   files' data until the instance ends (the root's: its
+ *                   memory is not kept twice; a later archive=MODULE mount
+ *                   finds no such module)
  * No IPC.
  */
 #ifndef TMPFS_OPTIONS_H
@@ -20,7 +21,7 @@
 typedef struct {
 	uint64_t size_limit;			 /* TMPFS_NO_LIMIT without size= */
 	char archive[TMPFS_MODULE_NAME_MAX + 1]; /* "" without archive= */
-	bool take;				 /* take: the module is freed once read */
+	bool take;				 /* take: the module becomes our area */
 } tmpfs_options_t;
 
 /** Parses @a opts into @a out; EINVAL for an unknown option, an empty

@@ -12,7 +12,11 @@
  *
  * Invariants of a file: every chunk at or past the end (index >=
  * chunks for its size) is NULL, and every byte of a chunk past the end is
- * zero, so growing a file needs no clearing. bytes_used is the sum of the
+ * zero, so growing a file needs no clearing. A borrowed file (filled from
+ * an archive kept in place, tmpfs_file_borrow) is the exception: its
+ * chunks point into the file system's backing memory, which it does not
+ * own, and hold whatever follows its data there; it gets chunks of its own
+ * (copied) before any change, so only reads ever see the borrowed ones. bytes_used is the sum of the
  * file sizes and never exceeds size_limit.
  */
 #ifndef TMPFS_TMPFS_H
@@ -56,6 +60,7 @@ struct tmpfs_node {
 	uint64_t size;
 	uint8_t **chunks;
 	size_t chunk_slots;
+	bool borrowed; /* chunks lie in fs->backing (not owned, never written) */
 	/* Directories: entries by position, ent_count of ent_cap used. */
 	tmpfs_dentry_t **ents;
 	size_t ent_count;
@@ -69,6 +74,10 @@ typedef struct {
 	uint64_t next_index;
 	uint64_t (*clock)(void); /* for mtime_ns */
 	tmpfs_node_t *root;
+	/* Memory borrowed files' data lies in (an archive kept in place), and
+	 * how tmpfs_fs_destroy frees it once no node is left; NULL: none. */
+	void *backing;
+	void (*backing_free)(void *backing);
 	hash_table_t nodes;
 	hash_table_t dentries;
 	list_t node_buckets[TMPFS_NODE_BUCKETS];
@@ -82,8 +91,12 @@ typedef struct {
 
 /** A new file system holding an empty root directory. */
 errno_t tmpfs_fs_create(uint64_t size_limit, uint64_t (*clock)(void), tmpfs_fs_t **fs);
-/** Frees @a fs and every node in it, open or not. */
+/** Frees @a fs and every node in it, open or not, then its backing. */
 void tmpfs_fs_destroy(tmpfs_fs_t *fs);
+/** Gives @a fs the memory @a backing that borrowed files may point into,
+ *  freed with @a backing_free by tmpfs_fs_destroy (it must have none yet). */
+void tmpfs_fs_backing_set(
+    tmpfs_fs_t *fs, void *backing, void (*backing_free)(void *backing));
 /** The node numbered @a index, or NULL. */
 tmpfs_node_t *tmpfs_node_find(tmpfs_fs_t *fs, uint64_t index);
 /** Finds (with L_CREATE: makes) the node at @a path; L_* flags. */
@@ -132,6 +145,13 @@ void tmpfs_file_run_adopt(
 errno_t tmpfs_file_truncate(tmpfs_fs_t *fs, tmpfs_node_t *node, uint64_t size);
 /** Frees the data of @a node (for freeing the node). */
 void tmpfs_file_free(tmpfs_fs_t *fs, tmpfs_node_t *node);
+/** Makes the empty file @a node hold the @a size bytes at @a data without
+ *  copying them: @a data lies in fs->backing and stays unchanged while the
+ *  file system lives (the file copies it before its first change). ENOSPC
+ *  over the size limit, ELIMIT past TMPFS_FILE_MAX, ENOMEM, EISDIR; EBUSY
+ *  for a file that is not empty. */
+errno_t tmpfs_file_borrow(
+    tmpfs_fs_t *fs, tmpfs_node_t *node, const uint8_t *data, uint64_t size);
 
 /* chunks.c (the host tests use a double: test/host/chunks_double.c) */
 /** A zeroed chunk of TMPFS_CHUNK_SIZE bytes, or NULL without memory. */

@@ -7,6 +7,7 @@
  * needs) before it changes the tree, so a failed call leaves no trace.
  */
 #include "tmpfs.h"
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -157,7 +158,7 @@ static void dentry_item_free(link_t *l)
 static void node_item_free(link_t *l)
 {
 	tmpfs_node_t *node = list_get_instance(l, tmpfs_node_t, hash_link);
-	for (size_t i = 0; i < node->chunk_slots; i++)
+	for (size_t i = 0; i < node->chunk_slots && !node->borrowed; i++)
 		tmpfs_chunk_free(node->chunks[i]);
 	free(node->chunks);
 	free(node->ents);
@@ -168,7 +169,17 @@ void tmpfs_fs_destroy(tmpfs_fs_t *fs)
 {
 	table_free_all(&fs->dentries, dentry_item_free);
 	table_free_all(&fs->nodes, node_item_free);
+	if (fs->backing_free != NULL)
+		fs->backing_free(fs->backing);
 	free(fs);
+}
+
+void tmpfs_fs_backing_set(
+    tmpfs_fs_t *fs, void *backing, void (*backing_free)(void *backing))
+{
+	assert(fs->backing == NULL);
+	fs->backing = backing;
+	fs->backing_free = backing_free;
 }
 
 tmpfs_node_t *tmpfs_node_find(tmpfs_fs_t *fs, uint64_t index)

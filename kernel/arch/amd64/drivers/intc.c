@@ -36,6 +36,7 @@ void arch_intc_init(void)
 	ioapic_init();
 	apic_ids[0] = madt.cpu_apic_id[0];
 	arch_intc_cpu_init();
+	lapic_timer_count_start(); /* timed by arch_timer_init, after the TSC's calibration */
 }
 
 void arch_intc_cpu_init(void)

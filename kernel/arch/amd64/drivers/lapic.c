@@ -59,6 +59,17 @@ static bool x2apic;
 static volatile uint32_t *mmio;
 static uint64_t timer_rate; /* timer counts per second at divide-by-16 */
 
+/* The boot CPU's timer counting down from lapic_timer_count_start() until
+ * lapic_timer_calibrate(), with the TSC read around its first count: the
+ * span holds the TSC's own calibration (several PIT windows), so the rate
+ * comes without windows of its own (they were 3 M instructions of every
+ * boot under -icount). Written and read on the boot CPU alone, at boot. */
+static struct {
+	bool counting;
+	uint64_t t0, t1; /* TSC just before and after reading c0 */
+	uint32_t c0;
+} boot_count;
+
 static uint32_t lapic_read(unsigned reg)
 {
 	if (x2apic)
@@ -191,6 +202,38 @@ static uint64_t window_rate_tsc(uint64_t tsc_khz)
 	return (uint64_t) (c0 - c1) * tsc_khz * 1000 / span;
 }
 
+void lapic_timer_count_start(void)
+{
+	lapic_write(REG_TIMER_DIV, TIMER_DIV_16);
+	lapic_write(REG_LVT_TIMER, LVT_MASKED); /* one-shot, no interrupt */
+	lapic_write(REG_TIMER_INIT, 0xffffffffu);
+	boot_count.t0 = rdtsc();
+	boot_count.c0 = lapic_read(REG_TIMER_CUR);
+	boot_count.t1 = rdtsc();
+	boot_count.counting = true;
+}
+
+/** The rate over the span since lapic_timer_count_start(), measured as one
+ *  window is; 0 without that count, when the span is shorter than the
+ *  windows it replaces, or when an edge was not read closely enough. */
+static uint64_t rate_from_boot_count(uint64_t tsc_khz)
+{
+	if (!boot_count.counting)
+		return 0;
+	boot_count.counting = false;
+	uint64_t t2 = rdtsc();
+	uint32_t c1 = lapic_read(REG_TIMER_CUR);
+	uint64_t t3 = rdtsc();
+	uint64_t t0 = boot_count.t0, t1 = boot_count.t1;
+	uint32_t c0 = boot_count.c0;
+	uint64_t span = (t2 / 2 + t3 / 2) - (t0 / 2 + t1 / 2);
+	uint64_t fuzz = (t1 - t0) + (t3 - t2);
+	if (c1 >= c0 || span < tsc_khz * CALIB_WINDOW_MS * 3 ||
+	    fuzz * CALIB_BRACKET > span)
+		return 0;
+	return (uint64_t) (c0 - c1) * tsc_khz * 1000 / span;
+}
+
 /** The median of three good windows; 0 if three were not found. */
 static uint64_t rate_from_tsc(uint64_t tsc_khz)
 {
@@ -220,11 +263,15 @@ static uint64_t rate_from_pit(void)
 
 void lapic_timer_calibrate(void)
 {
+	uint64_t khz = cpu_features.tsc_khz;
+	timer_rate = khz != 0 ? rate_from_boot_count(khz) : 0;
+	const char *how = "TSC, over the TSC's calibration";
 	lapic_write(REG_TIMER_DIV, TIMER_DIV_16);
 	lapic_write(REG_LVT_TIMER, LVT_MASKED); /* one-shot, no interrupt */
-	uint64_t khz = cpu_features.tsc_khz;
-	timer_rate = khz != 0 ? rate_from_tsc(khz) : 0;
-	const char *how = "TSC";
+	if (timer_rate == 0) {
+		timer_rate = khz != 0 ? rate_from_tsc(khz) : 0;
+		how = "TSC";
+	}
 	if (timer_rate == 0) {
 		timer_rate = rate_from_pit();
 		how = "PIT";

@@ -21,8 +21,13 @@ errno_t frame_alloc(unsigned order, paddr_t *pa);
 errno_t frame_alloc_zeroed(unsigned order, paddr_t *pa);
 /** Frees a block from frame_alloc(); freeing anything else panics. */
 void frame_free(paddr_t pa);
-/** Makes @a count frames from @a base on, reserved at boot and used by
- *  nobody now (a boot module's), free frames of the allocator. */
+/** Counts @a count frames reserved at boot (a boot module's) as memory in
+ *  use: a task holds them (frame_get_stats' total includes them). */
+void frame_hold(size_t count);
+/** Undoes frame_hold(@a count) for frames that stay reserved. */
+void frame_unhold(size_t count);
+/** Makes @a count frames from @a base on, reserved at boot, held
+ *  (frame_hold) and used by nobody now, free frames of the allocator. */
 void frame_add(paddr_t base, size_t count);
 /** Promises @a count frames to anonymous memory: they stay free until
  *  frame_alloc_committed() takes them. ENOMEM unless the kernel's reserve
@@ -37,7 +42,7 @@ paddr_t frame_alloc_committed(void);
 frame_t *frame_of(paddr_t pa);
 
 typedef struct {
-	size_t total;	  /* frames managed */
+	size_t total;	  /* frames managed, and frames held (frame_hold) */
 	size_t free;	  /* frames free now */
 	size_t committed; /* of the free ones, promised to anonymous memory */
 } frame_stats_t;

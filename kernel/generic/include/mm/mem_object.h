@@ -45,6 +45,9 @@ typedef struct mem_object {
 	/* MEM_OBJECT_PHYS of frames outside the allocator (a boot module's):
 	 * given to the allocator when the object goes. */
 	bool gives_frames;
+	/* MEM_OBJECT_PHYS of ordinary memory (a boot module's frames), not a
+	 * device's: a debugger may read it (as_read_page). */
+	bool ram;
 	paddr_t *
 	    *chunks; /* MEM_OBJECT_ANON: chunks[i][j] = frame of page i*512+j, or 0 */
 	size_t chunk_count;
@@ -70,6 +73,10 @@ errno_t mem_object_create_anon(size_t pages, mem_object_t **out);
 /** A new anonymous object of @a pages pages that commits nothing; ENOMEM. */
 errno_t mem_object_create_noreserve(size_t pages, mem_object_t **out);
 errno_t mem_object_create_phys(paddr_t base, size_t pages, mem_object_t **out);
+/** mem_object_create_phys of @a pages frames of ordinary memory from
+ *  @a base on, reserved at boot (a kept boot module's): never freed, and
+ *  readable by a debugger. ENOMEM. */
+errno_t mem_object_create_module(paddr_t base, size_t pages, mem_object_t **out);
 /** mem_object_create_phys of @a pages reserved frames from @a base on that
  *  nobody else uses (a boot module's): the frames are given to the frame
  *  allocator when the object goes. ENOMEM. */

@@ -17,8 +17,11 @@
 #include <types.h>
 
 /** Maps at @a base of @a as an area of @a size bytes with @a flags (no
- *  AS_AREA_WRITE) holding the @a len bytes of a pinned boot module at
- *  physical address @a src, then zeroes. EINVAL, EEXIST, ENOMEM, ELIMIT. */
+ *  AS_AREA_WRITE) holding the @a len bytes of a boot module kept for good
+ *  (module_keep) at physical address @a src, then zeroes: the module's own
+ *  frames when @a src is page-aligned, the zeroes fill the last page
+ *  only and the module has them there, else a copy. EINVAL, EEXIST,
+ *  ENOMEM, ELIMIT. */
 errno_t image_map_module(
     as_t *as, uintptr_t base, size_t size, unsigned flags, paddr_t src, size_t len);
 

@@ -16,6 +16,11 @@
  *  pins it (ENOENT: none, or taken); module_unpin() it when done. */
 errno_t module_pin(const char *name, const boot_module_t **module);
 void module_unpin(const boot_module_t *module);
+/** Pins the pinned @a module for good (once; later calls do nothing): its
+ *  frames may then be mapped into tasks, read-only (proc/image.h), and it
+ *  is never taken (module_take is EBUSY). The kernel does so with every
+ *  module it runs as a program. */
+void module_keep(const boot_module_t *module);
 
 /**
  * Hands module @a name over to @a as: a new readable and writable area

@@ -61,6 +61,12 @@ _NODISCARD errno_t vfs_pass(int fd, task_id_t task, int *newfd);
  *  EPERM, EROFS, ENOTSUP (abi/vfs.h). */
 _NODISCARD errno_t vfs_pager_connect(int fd, unsigned flags, cap_handle_t *phone);
 
+/** Makes this task's session to the VFS now if the VFS has registered,
+ *  without waiting for it as the first file call does; the session is the
+ *  one every later call uses. EOK once there is one; else the failure of
+ *  the connection (ENOENT: no VFS registered, ENOMEM, ...). */
+_NODISCARD errno_t vfs_connect_now(void);
+
 /** A file session (VFS_IFACE_FILE): a new connection bound to the open
  *  file of @a fd alone, with its position and access mode (a session of a
  *  file opened O_RDONLY refuses writes with EBADF). Its phone may be handed

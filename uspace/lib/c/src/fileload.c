@@ -1,14 +1,13 @@
 /*
  * Whole files into memory (fileload.h).
  */
-#include <abi/vfs.h>
 #include <as.h>
 #include <common/arch/page.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fileload.h>
 #include <module.h>
-#include <ns.h>
+#include <vfs.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -119,19 +118,15 @@ static errno_t load_module(const char *name, bool area, char **data, size_t *siz
 	    (size_t) total, area, module_read_all, (void *) name, data, size);
 }
 
-/** Whether the VFS has registered (asked without waiting): EOK; ENOMEM
- *  when this task could not even ask (a loader out of memory must say so,
- *  not look among the boot modules and report ENOENT); ENOENT for any other
- *  failure (no VFS, or a test task playing the naming service). */
+/** Whether the VFS has registered (asked without waiting; the connection
+ *  made is the one the file calls then use): EOK; ENOMEM when this task
+ *  could not even ask (a loader out of memory must say so, not look among
+ *  the boot modules and report ENOENT); ENOENT for any other failure (no
+ *  VFS, or a test task playing the naming service). */
 static errno_t vfs_probe(void)
 {
-	errno_t rc = ENOENT;
-	async_sess_t *sess = service_connect(
-	    service_id_from_name(VFS_SERVICE_NAME), VFS_IFACE_CLIENT, 0, &rc);
-	if (sess == NULL)
-		return rc == ENOMEM ? ENOMEM : ENOENT;
-	DISCARD(cleanup, async_hangup(sess));
-	return EOK;
+	errno_t rc = vfs_connect_now();
+	return rc == EOK || rc == ENOMEM ? rc : ENOENT;
 }
 
 /** file_load_any() into the heap or, with @a area, an area of its own. */

@@ -89,6 +89,24 @@ static async_sess_t *vfs_sess(errno_t *rc)
 	return sess;
 }
 
+errno_t vfs_connect_now(void)
+{
+	if (__atomic_load_n(&vfs_session, __ATOMIC_ACQUIRE) != NULL)
+		return EOK;
+	errno_t rc = ENOENT;
+	fibril_mutex_lock(&vfs_client_lock);
+	if (vfs_session == NULL) {
+		async_sess_t *sess = service_connect(
+		    service_id_from_name(VFS_SERVICE_NAME), VFS_IFACE_CLIENT, 0, &rc);
+		if (sess != NULL)
+			__atomic_store_n(&vfs_session, sess, __ATOMIC_RELEASE);
+	}
+	if (vfs_session != NULL)
+		rc = EOK;
+	fibril_mutex_unlock(&vfs_client_lock);
+	return rc;
+}
+
 /** Whether a data transfer's error @a rc may be the kernel's refusal to
  *  send it at all (a buffer outside the task's memory, no kernel memory for
  *  the copy, a size past IPC_DATA_MAX): then the server never saw it. */

@@ -27,9 +27,13 @@ void lapic_send_init(uint32_t apic_id);
 /** INIT, then two STARTUPs at page @a page (the trampoline at page * 4 KiB). */
 void lapic_send_init_sipi(uint32_t apic_id, uint8_t page);
 
-/** Boot CPU, once: measures the timer's count rate against the TSC (or the
- *  PIT when the TSC is unusable); logs it. */
+/** Boot CPU, once: measures the timer's count rate against the TSC, over
+ *  the time since lapic_timer_count_start() or else in windows of its own
+ *  (or against the PIT when the TSC is unusable); logs it. */
 void lapic_timer_calibrate(void);
+/** Starts the boot CPU's timer counting down for lapic_timer_calibrate(),
+ *  which measures its rate over the time between the two. */
+void lapic_timer_count_start(void);
 /** The running CPU: periodic timer interrupts at @a hz on VECTOR_TIMER. */
 void lapic_timer_start(unsigned hz);
 
