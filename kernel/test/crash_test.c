@@ -4,6 +4,7 @@
  * status. Tests named crash_* run only when selected by name (test=crash_...).
  */
 #include <test.h>
+#include <printf.h>
 #include <panic.h>
 #include <spinlock.h>
 #include <proc/thread.h>
@@ -51,24 +52,44 @@ static void fault_when_others_spin(void *arg)
 	*(volatile uint64_t *) addr = 1;
 }
 
+/** Starts a thread running @a fn(@a arg) on CPU @a cpu; false if it could
+ *  not be made. */
+static bool start_on(thread_fn_t fn, void *arg, unsigned cpu, thread_t **out)
+{
+	thread_t *t;
+	if (thread_create(NULL, fn, arg, "crash", &t) != EOK)
+		return false;
+	if (thread_set_cpu(t, cpu) != EOK)
+		return false;
+	thread_start(t);
+	*out = t;
+	return true;
+}
+
+/** Runs on the last CPU, which no spinner takes: starts a spinner on each
+ *  other CPU, then the faulter beside itself. (Started from a CPU that a
+ *  spinner then takes, the rest would never be started: its interrupts are
+ *  off for good, so the starter would not run again there.) */
+static void crash_controller(void *arg)
+{
+	unsigned last = (unsigned) (uintptr_t) arg;
+	thread_t *t;
+	for (unsigned i = 0; i < last; i++) {
+		if (!start_on(spin_irqs_off, NULL, i, &t))
+			return; /* no panic: the scenario fails */
+	}
+	/* The join is not reached: the faulter panics. */
+	if (start_on(fault_when_others_spin, arg, last, &t) && thread_join(t) != EOK)
+		printf("crash: the faulter could not be waited for\n");
+}
+
 /* A fault on the last CPU while every other spins with interrupts off: the
  * report names the last CPU and every other CPU must confirm it stopped. */
 KTEST(crash_on_one_cpu_while_the_others_spin)
 {
 	unsigned last = cpu_count - 1;
 	thread_t *t;
-	KT_ASSERT_EQ(thread_create(NULL, fault_when_others_spin,
-			 (void *) (uintptr_t) last, "faulter", &t),
-	    EOK);
-	KT_ASSERT_EQ(thread_set_cpu(t, last), EOK);
-	thread_start(t);
-	for (unsigned i = 0; i < last; i++) {
-		thread_t *s;
-		KT_ASSERT_EQ(
-		    thread_create(NULL, spin_irqs_off, NULL, "spinner", &s), EOK);
-		KT_ASSERT_EQ(thread_set_cpu(s, i), EOK);
-		thread_start(s);
-	}
+	KT_ASSERT(start_on(crash_controller, (void *) (uintptr_t) last, last, &t));
 	KT_ASSERT_EQ(thread_join(t), EOK); /* not reached: the faulter panics */
 }
 

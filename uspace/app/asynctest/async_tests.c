@@ -688,17 +688,20 @@ static void test_async_leftover_calls_get_ehangup(void)
 
 /** Waits with timeouts give up in time and the call stays collectable; a
  *  server's wait for its next call times out too. */
+/* Only what holds under any host load is asserted: a timed-out wait lasted
+ * at least its timeout and ended before the answer (the server sleeps far
+ * longer than any stall of a loaded host), and the server's own timeout
+ * fires, waited for with a bound only a hang reaches. */
 static void test_async_timeouts_fire(void)
 {
 	async_exch_t *exch = async_exchange_begin(main_sess);
-	aid_t aid = async_send_1(exch, ASYNCSRV_M_SLEEP, 200000, NULL);
+	aid_t aid = async_send_1(exch, ASYNCSRV_M_SLEEP, 2000000, NULL);
 	async_exchange_end(exch);
 	errno_t retval = EINVAL;
 	CHECK_RC(async_wait_timeout(aid, &retval, 0), ETIMEOUT);
 	uint64_t start = clock_ns();
 	CHECK_RC(async_wait_timeout(aid, &retval, 20000), ETIMEOUT);
-	uint64_t waited = clock_ns() - start;
-	CHECK(waited >= 20000000ull && waited < 190000000ull);
+	CHECK(clock_ns() - start >= 20000000ull);
 	async_wait_for(aid, &retval);
 	CHECK_RC(retval, EOK);
 	exch = async_exchange_begin(main_sess);
@@ -710,8 +713,12 @@ static void test_async_timeouts_fire(void)
 	sysarg_t t0, t1, h, o;
 	CHECK_RC(server_stats(main_sess, &h, &t0, &o), EOK);
 	CHECK_RC(call1(sess, ASYNCSRV_M_TIMEOUT_PROBE, 20000, NULL), EOK);
-	fibril_usleep(60000);
-	CHECK_RC(server_stats(main_sess, &h, &t1, &o), EOK);
+	for (int i = 0; i < 1500; i++) { /* 30 s: a bound for hangs only */
+		fibril_usleep(20000);
+		CHECK_RC(server_stats(main_sess, &h, &t1, &o), EOK);
+		if (t1 != t0)
+			break;
+	}
 	CHECK(t1 == t0 + 1);
 	CHECK_RC(async_hangup(sess), EOK);
 }
