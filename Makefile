@@ -10,7 +10,8 @@
 #                  build/trace.html and build/trace.txt (docs/ipclog.md)
 #   test           host unit tests + kernel self-tests (also of a CONFIG_UBSAN=y
 #                  kernel, built in build/ubsan/, and a CONFIG_DEBUG=n build in
-#                  build/nodebug/) and scenarios in QEMU, TEST_JOBS at once
+#                  build/nodebug/) and scenarios in QEMU (one boots a kernel
+#                  built with CONFIG_CPU_MAX=2 in build/cpumax2/), TEST_JOBS at once
 #   bench          the deterministic benchmark suite (guest instruction counts;
 #                  kernels built without the lock checker, in build/bench/)
 #   fuzz           the system-call fuzzer for SECONDS (default 60), SEED random
@@ -44,6 +45,11 @@ UBSAN_ISO := $(UBSAN_BUILD)/switchboard.iso
 NODEBUG_BUILD := $(BUILD)/nodebug
 NODEBUG_ISO := $(NODEBUG_BUILD)/switchboard.iso
 KERNEL_ELF := $(BUILD)/kernel/kernel.elf
+# ... and a kernel alone built with CONFIG_CPU_MAX=2 here, booted on four
+# vCPUs with the programs of this build (the image CPU_MAX_2_ISO).
+CPU_MAX_2_BUILD := $(BUILD)/cpumax2
+CPU_MAX_2_KERNEL := $(CPU_MAX_2_BUILD)/kernel/kernel.elf
+CPU_MAX_2_ISO := $(CPU_MAX_2_BUILD)/switchboard.iso
 
 .PHONY: all run trace test bench fuzz debug clean check-style format setup compdb FORCE
 all: $(ISO) $(RUN_ISO)
@@ -56,6 +62,7 @@ $(CONFIG_H): FORCE
 	@{ echo '/* Generated from config.mk; do not edit. */'; \
 	  echo '#define CONFIG_ARCH "$(ARCH)"'; \
 	  echo '#define CONFIG_VERSION "$(VERSION)"'; \
+	  echo '#define CONFIG_CPU_MAX $(CONFIG_CPU_MAX)'; \
 	  $(if $(filter y,$(CONFIG_DEBUG)),echo '#define CONFIG_DEBUG 1';) \
 	  $(if $(filter yy,$(CONFIG_DEBUG)$(CONFIG_LOCKDEP)),echo '#define CONFIG_LOCKDEP 1';) \
 	  $(if $(filter y,$(CONFIG_IPC_LOG)),echo '#define CONFIG_IPC_LOG 1';) \
@@ -173,11 +180,13 @@ test: setup
 	@$(MAKE) --no-print-directory $(ISO) $(RUN_ISO) host-tests
 	@$(MAKE) --no-print-directory BUILD=$(UBSAN_BUILD) CONFIG_UBSAN=y $(UBSAN_ISO)
 	@$(MAKE) --no-print-directory BUILD=$(NODEBUG_BUILD) CONFIG_DEBUG=n $(NODEBUG_ISO)
+	@$(MAKE) --no-print-directory BUILD=$(CPU_MAX_2_BUILD) CONFIG_CPU_MAX=2 $(CPU_MAX_2_KERNEL)
+	@$(MAKE) --no-print-directory $(CPU_MAX_2_ISO)
 	@python3 tools/checkdocs.py extract-outside docs/writing-a-server.md $(OUTSIDE_SRC)
 	@$(MAKE) --no-print-directory BUILD=$(OUTSIDE_BUILD) EXTRA_APPS=$(OUTSIDE_SRC) \
 		$(OUTSIDE_BUILD)/switchboard.iso
 	@python3 tools/testrun.py --iso $(ISO) --run-iso $(RUN_ISO) --host-tests $(HOST_TEST_BINS) \
-		--ubsan-iso $(UBSAN_ISO) --nodebug-iso $(NODEBUG_ISO) \
+		--ubsan-iso $(UBSAN_ISO) --nodebug-iso $(NODEBUG_ISO) --cpu-max-2-iso $(CPU_MAX_2_ISO) \
 		--outside-iso $(OUTSIDE_BUILD)/switchboard.iso \
 		--qemu $(QEMU) --accel $(ACCEL) --cpu $(CPU) --mem $(MEM) -j $(TEST_JOBS)
 

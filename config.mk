@@ -5,6 +5,11 @@
 # or in an untracked file config.local.mk next to this one.
 # Changing a CONFIG_* value or the compiler rebuilds what depends on it.
 
+# The most CPUs the kernel runs (1 to 64: sets of CPUs are 64-bit masks). On a
+# machine with more, the first CONFIG_CPU_MAX run and a boot line says how
+# many were found (`make test` boots a CONFIG_CPU_MAX=2 kernel on four vCPUs).
+CONFIG_CPU_MAX ?= 64
+
 # Target architecture. Only amd64 exists today.
 ARCH ?= amd64
 

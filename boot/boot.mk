@@ -31,6 +31,13 @@ $(RUN_ISO): $(KERNEL_ELF) boot/mkiso.sh $(MODULES_LIST) $(BOOT_MODULE_FILES) $(C
 	@STRIP=$(STRIP) boot/mkiso.sh $(BUILD)/run-iso $(KERNEL_ELF) $(MODULES_LIST) $(BUILD) \
 		$(GRUB_TIMEOUT) $@ "init image run"
 
+# The run image with the kernel of a CONFIG_CPU_MAX=2 build (made by a
+# recursive make with BUILD=$(CPU_MAX_2_BUILD), kernel only: `make test`).
+$(CPU_MAX_2_ISO): $(CPU_MAX_2_KERNEL) boot/mkiso.sh $(MODULES_LIST) $(BOOT_MODULE_FILES)
+	@echo "  ISO     $@"
+	@STRIP=$(STRIP) boot/mkiso.sh $(CPU_MAX_2_BUILD)/iso $(CPU_MAX_2_KERNEL) $(MODULES_LIST) \
+		$(BUILD) $(GRUB_TIMEOUT) $@ "init image run"
+
 # Configuration files for the boot image (boot/cfg/*), copied into the build
 # tree where boot/modules.list names them (cfg/NAME).
 $(BUILD)/cfg/%: boot/cfg/%

@@ -17,8 +17,8 @@ A suite that reports no test fails.
 Adding a scenario: a function taking the parsed arguments and returning
 (ok, detail), listed in SCENARIOS below, or in the SCENARIOS list of a new
 module tools/scenarios_<topic>.py (found and imported by this runner; its
-RUN_SCENARIOS, OUTSIDE_SCENARIOS, UBSAN_SCENARIOS and NODEBUG_SCENARIOS run
-when the image they need is given). It
+RUN_SCENARIOS, OUTSIDE_SCENARIOS, UBSAN_SCENARIOS, NODEBUG_SCENARIOS and
+CPU_MAX_2_SCENARIOS run when the image they need is given). It
 boots with `guest(args, name, cmdline, ...)`; see guest() for how a run
 declares its end and the trouble it expects.
 """
@@ -1074,8 +1074,8 @@ def scenario_unit(name, fn):
 
 def scenarios(args):
     """Every scenario to run: SCENARIOS here and in each tools/scenarios_*.py,
-    and their UBSAN_, OUTSIDE_, RUN_ and NODEBUG_SCENARIOS when the image they
-    need was given."""
+    and their UBSAN_, OUTSIDE_, RUN_, NODEBUG_ and CPU_MAX_2_SCENARIOS when
+    the image they need was given."""
     modules = [sys.modules[__name__]]
     here = os.path.dirname(os.path.abspath(__file__))
     for path in sorted(glob.glob(os.path.join(here, "scenarios_*.py"))):
@@ -1087,6 +1087,7 @@ def scenarios(args):
         found += getattr(m, "OUTSIDE_SCENARIOS", []) if args.outside_iso else []
         found += getattr(m, "RUN_SCENARIOS", []) if args.run_iso else []
         found += getattr(m, "NODEBUG_SCENARIOS", []) if args.nodebug_iso else []
+        found += getattr(m, "CPU_MAX_2_SCENARIOS", []) if args.cpu_max_2_iso else []
     return [(name, fn) for name, fn in found if not args.only or args.only in name]
 
 
@@ -1225,6 +1226,8 @@ def main():
                     help="ISO of a CONFIG_UBSAN=y kernel (suite kernel-ubsan, fails without it)")
     ap.add_argument("--nodebug-iso", default="",
                     help="ISO of a CONFIG_DEBUG=n build (suite kernel-nodebug, fails without it)")
+    ap.add_argument("--cpu-max-2-iso", default="",
+                    help="ISO of a CONFIG_CPU_MAX=2 kernel (scenario cpu-max-2-of-4)")
     ap.add_argument("--outside-iso", default="",
                     help="ISO with a program built by EXTRA_APPS (scenario outside-app)")
     ap.add_argument("--run-iso", default="",

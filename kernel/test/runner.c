@@ -86,11 +86,27 @@ unsigned ktest_run_nested(void (*fn)(void))
 	return state.failures;
 }
 
+/** Whether @a name begins with one of the comma-separated prefixes of
+ *  @a filter (e.g. "smp_,ipc_pairs_"). */
+static bool ktest_matches(const char *name, const char *filter)
+{
+	for (const char *p = filter;; p++) {
+		size_t len = 0;
+		while (p[len] != '\0' && p[len] != ',')
+			len++;
+		if (len != 0 && strncmp(name, p, len) == 0)
+			return true;
+		p += len;
+		if (*p == '\0')
+			return false;
+	}
+}
+
 unsigned ktest_run(const char *filter)
 {
 	unsigned passed = 0, failed = 0;
 	for (const ktest_t *t = kernel_tests_start; t < kernel_tests_end; t++) {
-		if (filter != NULL && !str_starts(t->name, filter))
+		if (filter != NULL && !ktest_matches(t->name, filter))
 			continue;
 		if (str_starts(t->name, "crash_") &&
 		    (filter == NULL || !str_starts(filter, "crash_")))

@@ -11,6 +11,7 @@
 #include <interrupt.h>
 #include <arch/interrupt.h>
 #include <intc.h>
+#include <mm/tlb.h>
 #include <smp.h>
 #include <proc/thread.h>
 #include <synch/mutex.h>
@@ -49,6 +50,46 @@ KTEST(smp_ipi_reaches_every_cpu)
 		uint64_t before = cpus[i].ipis;
 		arch_ipi_send(i, IPI_RESCHEDULE); /* to ourselves too, for CPU 0 */
 		KT_ASSERT(counter_moves(&cpus[i].ipis, before));
+	}
+}
+
+/** Counts in *@a arg the threads whose home is not a running CPU. */
+static void count_off_running_cpus(thread_t *t, void *arg)
+{
+	if ((size_t) (t->cpu - cpus) >= cpu_count)
+		(*(unsigned *) arg)++;
+}
+
+/* The slots past the running CPUs hold nothing, also that of a CPU that
+ * did not answer (boot option deadcpu=ID; scenario dead-cpu-shell-smp4
+ * sees the same from `top`): no idle thread in the thread list, nothing
+ * online. */
+KTEST(smp_cpu_slots_past_the_running_ones_hold_nothing)
+{
+	for (unsigned i = cpu_count; i < CPU_MAX; i++) {
+		KT_ASSERT(!cpus[i].online);
+		KT_ASSERT(cpus[i].idle == NULL);
+	}
+	unsigned off = 0;
+	thread_foreach(count_off_running_cpus, &off);
+	KT_ASSERT_EQ(off, 0);
+}
+
+static volatile uint64_t shootdown_probe;
+
+/* A shoot-down asked of every CPU slot ends: it waits only for the CPUs
+ * that run (one that never started would never answer), and each of them
+ * but this one takes its IPI. */
+KTEST(smp_shootdown_of_every_slot_waits_for_the_running_cpus_only)
+{
+	uint64_t before[CPU_MAX];
+	for (unsigned i = 0; i < cpu_count; i++)
+		before[i] = cpus[i].ipis;
+	unsigned self = CPU->id; /* kernel threads stay on their CPU */
+	tlb_shootdown_kernel((uintptr_t) &shootdown_probe, 1);
+	for (unsigned i = 0; i < cpu_count; i++) {
+		if (i != self)
+			KT_ASSERT(counter_moves(&cpus[i].ipis, before[i]));
 	}
 }
 

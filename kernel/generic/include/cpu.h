@@ -13,7 +13,9 @@
 #include <types.h>
 #include <arch/cpu_local.h>
 
-#define CPU_MAX	       64
+/* The most CPUs that run (config.mk): a machine with more runs this many. */
+#define CPU_MAX CONFIG_CPU_MAX
+_Static_assert(CPU_MAX >= 1 && CPU_MAX <= 64, "sets of CPUs are 64-bit masks (uint64_t)");
 #define PRIORITY_COUNT 16 /* 0 is the highest */
 
 struct thread;

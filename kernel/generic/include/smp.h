@@ -37,6 +37,9 @@ void smp_ipi_received(ipi_t ipi);
 void arch_smp_start(void);
 /** Boot CPU: makes slot @a cpu (cpus[cpu_count]) ready to start; ENOMEM. */
 errno_t smp_cpu_prepare(struct cpu *cpu);
+/** Boot CPU: the CPU of slot @a cpu did not answer and has been stopped
+ *  for good; the slot is emptied (its idle thread goes) for the next. */
+void smp_cpu_unprepare(struct cpu *cpu);
 /** The new CPU, its tables loaded: says it is alive and becomes idle. */
 NORETURN void smp_cpu_main(void);
 /** Boot CPU: @a cpu answered; it is counted from now on. */

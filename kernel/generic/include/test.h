@@ -79,7 +79,9 @@ void ktest_cleanup(void (*fn)(void *), void *arg);
  *  checks failed in it. */
 unsigned ktest_run_nested(void (*fn)(void));
 
-/** Runs the tests selected by @a filter (NULL: all); returns the failure count. */
+/** Runs the tests selected by @a filter (NULL: all; else the tests whose
+ *  name begins with one of its comma-separated prefixes); returns the
+ *  failure count. */
 unsigned ktest_run(const char *filter);
 
 #endif

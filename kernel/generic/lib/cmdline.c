@@ -43,3 +43,22 @@ errno_t cmdline_get(const char *cmdline, const char *name, char *buf, size_t siz
 	buf[n] = '\0';
 	return EOK;
 }
+
+errno_t cmdline_get_uint(const char *cmdline, const char *name, uint64_t *out)
+{
+	char buf[24]; /* 20 digits of UINT64_MAX */
+	errno_t rc = cmdline_get(cmdline, name, buf, sizeof(buf));
+	if (rc == ELIMIT || (rc == EOK && buf[0] == '\0'))
+		return EINVAL;
+	if (rc != EOK)
+		return rc;
+	uint64_t v = 0;
+	for (const char *p = buf; *p != '\0'; p++) {
+		unsigned digit = (unsigned) (*p - '0');
+		if (digit > 9 || v > (UINT64_MAX - digit) / 10)
+			return EINVAL;
+		v = v * 10 + digit;
+	}
+	*out = v;
+	return EOK;
+}

@@ -8,9 +8,12 @@
  *   2. the architecture starts the CPU on that stack, sets up its tables and
  *      calls smp_cpu_main() on it, which says it is alive (cpu->online);
  *   3. the boot CPU sees it alive and counts it (cpu_count++); a CPU that
- *      does not answer in time is reported, and its slot goes to the next.
+ *      does not answer in time is reported, stopped by the architecture,
+ *      and its slot emptied (smp_cpu_unprepare: no idle thread left in the
+ *      thread list) for the next.
  * cpu_count only grows, and only the boot CPU writes it; a slot below
- * cpu_count is a running CPU for good.
+ * cpu_count is a running CPU for good, a slot above holds no thread, and
+ * no IPI, shoot-down or stealer looks past cpu_count.
  */
 #include <smp.h>
 #include <arch.h>
@@ -48,6 +51,11 @@ errno_t smp_cpu_prepare(cpu_t *cpu)
 	__atomic_store_n(&spinlock_cpus_shared, true, __ATOMIC_SEQ_CST);
 	scheduler_cpu_init(cpu);
 	return thread_idle_create(cpu);
+}
+
+void smp_cpu_unprepare(cpu_t *cpu)
+{
+	thread_idle_destroy(cpu);
 }
 
 void smp_cpu_main(void)

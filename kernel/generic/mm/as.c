@@ -261,8 +261,9 @@ errno_t as_area_create_precharged(
 	return area_create(as, base, size, flags, AS_AREA_RIGHTS, obj, 0, true, true);
 }
 
-/** After pages at @a va were unmapped in @a as: the other CPUs where it is
- *  loaded forget them. as->lock must not be held (see mm/tlb.h). */
+/** After pages at @a va were unmapped in @a as: the CPUs where it is
+ *  loaded forget them, this one too (the caller may have moved since the
+ *  unmap, mm/tlb.c). as->lock must not be held (see mm/tlb.h). */
 static void as_shootdown(as_t *as, uintptr_t va, size_t pages)
 {
 	/* The table's stores before the mask's load (x86 may reorder a load
@@ -270,7 +271,7 @@ static void as_shootdown(as_t *as, uintptr_t va, size_t pages)
 	 * table. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	uint64_t cpus = __atomic_load_n(&as->active_cpus, __ATOMIC_RELAXED);
-	if (pages != 0 && (cpus & ~(1ull << CPU->id)) != 0)
+	if (pages != 0 && cpus != 0)
 		tlb_shootdown(cpus, va, pages);
 }
 

@@ -15,6 +15,16 @@
  * serves requests meanwhile: a CPU waiting to post, or waiting for its own
  * request's acknowledgements, never stops answering another CPU's.
  *
+ * The caller's own CPU is among the targets too when named: the unmap
+ * dropped the entries of the CPU it ran on, but a thread may move between
+ * the unmap and the shoot-down (preempted and taken by another CPU), and
+ * the CPU it moved to, if it had the space loaded, may cache the old
+ * entries. Missing that once left the creator of a thread writing the new
+ * thread's start record through a stale entry into a freed frame, while
+ * the new thread, on another CPU, read a fresh zero page (utest on four
+ * CPUs, a jump to address 0, when new threads were taken before their
+ * first turn).
+ *
  * A CPU that loads an address space sets its bit in as->active_cpus before
  * loading it and clears it after loading another (arch_thread_switch), so a
  * poster that reads the mask after changing the table either sees the bit
@@ -36,18 +46,25 @@ static uintptr_t req_va; /* written by the poster before pending */
 static size_t req_pages; /* TLB_ALL: everything but global entries */
 static uint64_t pending; /* CPUs yet to serve the request */
 
+/** Drops this CPU's entries for @a pages pages at @a va (TLB_ALL: every
+ *  user entry). Interrupts off. */
+static void tlb_invalidate_local(uintptr_t va, size_t pages)
+{
+	/* Kernel entries are global: only a user range is flushed whole. */
+	if (pages > TLB_PAGES_MAX && va < USER_SPACE_END) {
+		page_tlb_invalidate_all();
+	} else {
+		for (size_t i = 0; i < pages; i++)
+			page_tlb_invalidate(va + i * PAGE_SIZE);
+	}
+}
+
 void tlb_serve(void)
 {
 	uint64_t bit = 1ull << CPU->id;
 	if (!(__atomic_load_n(&pending, __ATOMIC_ACQUIRE) & bit))
 		return;
-	/* Kernel entries are global: only a user range is flushed whole. */
-	if (req_pages > TLB_PAGES_MAX && req_va < USER_SPACE_END) {
-		page_tlb_invalidate_all();
-	} else {
-		for (size_t i = 0; i < req_pages; i++)
-			page_tlb_invalidate(req_va + i * PAGE_SIZE);
-	}
+	tlb_invalidate_local(req_va, req_pages);
 	__atomic_fetch_and(&pending, ~bit, __ATOMIC_RELEASE);
 }
 
@@ -83,6 +100,11 @@ static uint64_t tlb_targets(uint64_t cpus)
 void tlb_shootdown(uint64_t cpus, uintptr_t va, size_t pages)
 {
 	bool ints = irq_save();
+	/* page_unmap dropped the entries of the CPU that unmapped, but the
+	 * caller may have moved to another CPU since (preempted and stolen, or
+	 * moved by its affinity): that one, this one now, may cache them too. */
+	if (cpus & (1ull << CPU->id))
+		tlb_invalidate_local(va, pages);
 	cpus = tlb_targets(cpus);
 	if (cpus == 0 || pages == 0) {
 		irq_restore(ints);

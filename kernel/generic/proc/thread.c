@@ -309,6 +309,18 @@ errno_t thread_idle_create(cpu_t *cpu)
 	return EOK;
 }
 
+void thread_idle_destroy(cpu_t *cpu)
+{
+	thread_t *t = cpu->idle;
+	if (t == NULL)
+		return;
+	cpu->idle = NULL;
+	/* It never ran: its stack is as made, and no CPU will switch from it. */
+	t->state = THREAD_EXITED;
+	t->switched_out = true;
+	thread_destroy(t);
+}
+
 void thread_become_idle(void)
 {
 	static thread_t boot_idle;

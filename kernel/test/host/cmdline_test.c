@@ -27,3 +27,21 @@ HOST_TEST(options_with_and_without_values)
 	CHECK_EQ(cmdline_get("init=a,b x init=c", "init", buf, sizeof(buf)), EOK);
 	CHECK(strcmp(buf, "c") == 0);
 }
+
+HOST_TEST(numeric_options_are_decimal_and_fit_64_bits)
+{
+	uint64_t v = 7;
+	CHECK_EQ(cmdline_get_uint("a deadcpu=3 b", "deadcpu", &v), EOK);
+	CHECK_EQ(v, 3);
+	CHECK_EQ(cmdline_get_uint("n=18446744073709551615", "n", &v), EOK);
+	CHECK(v == UINT64_MAX);
+	v = 7;
+	CHECK_EQ(cmdline_get_uint("n=18446744073709551616", "n", &v), EINVAL);
+	CHECK_EQ(cmdline_get_uint("n=123456789012345678901234", "n", &v), EINVAL);
+	CHECK_EQ(cmdline_get_uint("n=3x", "n", &v), EINVAL);
+	CHECK_EQ(cmdline_get_uint("n=-1", "n", &v), EINVAL);
+	CHECK_EQ(cmdline_get_uint("n= m", "n", &v), EINVAL);
+	CHECK_EQ(v, 7);
+	CHECK_EQ(cmdline_get_uint("n m", "n", &v), ENOENT);
+	CHECK_EQ(cmdline_get_uint("m=1", "n", &v), ENOENT);
+}

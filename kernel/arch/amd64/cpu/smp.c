@@ -5,7 +5,10 @@
  * and waits for the new CPU to say it is alive. Only one AP is ever between
  * the STARTUP IPI and "alive", so one parameter block serves all; a CPU that
  * never answers gets INIT again (back to waiting for a STARTUP) so that it
- * cannot run late on a later CPU's parameters.
+ * cannot run late on a later CPU's parameters, and its slot is emptied for
+ * the next (smp_cpu_unprepare). Boot option deadcpu=ID makes the CPU with
+ * APIC id ID such a CPU: its STARTUP IPIs point at a page that only halts
+ * (DEAD_CPU_PA), so the boot CPU sees exactly what a dead CPU shows it.
  * The APs start on a page table of their own: the kernel half plus the
  * trampoline page identity-mapped; it is freed once all have started.
  */
@@ -20,6 +23,8 @@
 #include <arch/mm.h>
 #include <arch/syscall.h>
 #include <arch/thread.h>
+#include <boot.h>
+#include <cmdline.h>
 #include <cpu.h>
 #include <intc.h>
 #include <mm/page.h>
@@ -80,17 +85,30 @@ static bool wait_alive(const cpu_t *cpu)
 	return true;
 }
 
-/** Starts the CPU with @a apic_id in slot cpus[cpu_count]; false if it did
- *  not answer or its slot could not be made. */
-static bool start_one(uint32_t apic_id, paddr_t root)
+/* Real-mode code of the page a dead CPU is started at: cli; 1: hlt; jmp 1b. */
+static const uint8_t halt_code[] = {0xfa, 0xf4, 0xeb, 0xfd};
+
+/** The APIC id boot option deadcpu=ID names (its STARTUP IPIs then point at
+ *  the halting page, written here), or UINT64_MAX for none. */
+static uint64_t dead_cpu_setup(void)
 {
-	cpu_t *cpu = &cpus[cpu_count];
-	if ((cpu->arch == NULL && gdt_tables_alloc(cpu) != EOK) ||
-	    smp_cpu_prepare(cpu) != EOK) {
-		printf("smp: no memory to start the CPU with APIC id %u\n", apic_id);
-		return false;
+	uint64_t id;
+	errno_t rc = cmdline_get_uint(boot_info.cmdline, "deadcpu", &id);
+	if (rc == ENOENT)
+		return UINT64_MAX;
+	if (rc != EOK || id == madt.cpu_apic_id[0]) {
+		printf(
+		    "smp: deadcpu= takes the APIC id of a CPU other than the boot CPU; "
+		    "ignored\n");
+		return UINT64_MAX;
 	}
-	apic_ids[cpu->id] = apic_id;
+	memcpy(phys_to_virt(DEAD_CPU_PA), halt_code, sizeof(halt_code));
+	return id;
+}
+
+/** Fills the trampoline's parameter block for @a cpu. */
+static void params_set(cpu_t *cpu, paddr_t root)
+{
 	trampoline_params_t *p = phys_to_virt(
 	    TRAMPOLINE_PA + (trampoline_params - trampoline_start));
 	p->cr3 = (uint32_t) root;
@@ -99,22 +117,39 @@ static bool start_one(uint32_t apic_id, paddr_t root)
 	p->cpu = (uintptr_t) cpu;
 	p->entry = (uintptr_t) ap_start;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	lapic_send_init_sipi(apic_id, TRAMPOLINE_PA >> 12);
+}
+
+/** Starts the CPU with @a apic_id in slot cpus[cpu_count] (at the halting
+ *  page if it is @a dead_id); false if it did not answer or its slot could
+ *  not be made, the slot then empty again. */
+static bool start_one(uint32_t apic_id, paddr_t root, uint64_t dead_id)
+{
+	cpu_t *cpu = &cpus[cpu_count];
+	if ((cpu->arch == NULL && gdt_tables_alloc(cpu) != EOK) ||
+	    smp_cpu_prepare(cpu) != EOK) {
+		printf("smp: no memory to start the CPU with APIC id %u\n", apic_id);
+		return false;
+	}
+	apic_ids[cpu->id] = apic_id; /* the next CPU's when this one fails */
+	params_set(cpu, root);
+	paddr_t start = apic_id == dead_id ? DEAD_CPU_PA : TRAMPOLINE_PA;
+	lapic_send_init_sipi(apic_id, (uint8_t) (start >> 12));
 	if (wait_alive(cpu))
 		return true;
-	lapic_send_init(apic_id);
+	lapic_send_init(apic_id); /* back to waiting for a STARTUP: it cannot run */
+	smp_cpu_unprepare(cpu);
 	printf("smp: the CPU with APIC id %u did not answer; skipped\n", apic_id);
 	return false;
 }
 
 void arch_smp_start(void)
 {
-	size_t wanted = madt.cpu_count;
-	if (wanted > CPU_MAX) {
-		printf("smp: %zu CPUs found, at most %u are used\n", wanted, CPU_MAX);
-		wanted = CPU_MAX;
-	}
-	if (wanted <= 1)
+	size_t found = madt.cpu_count;
+	if (found > CPU_MAX)
+		printf(
+		    "smp: %zu CPUs found; this kernel runs at most %u (CONFIG_CPU_MAX)\n",
+		    found, (unsigned) CPU_MAX);
+	if (found <= 1 || CPU_MAX <= 1)
 		return;
 	paddr_t root;
 	if (startup_table_create(&root) != EOK) {
@@ -123,8 +158,9 @@ void arch_smp_start(void)
 	}
 	memcpy(phys_to_virt(TRAMPOLINE_PA), trampoline_start,
 	    (size_t) (trampoline_end - trampoline_start));
-	for (size_t i = 1; i < madt.cpu_count && cpu_count < CPU_MAX; i++) {
-		if (start_one(madt.cpu_apic_id[i], root))
+	uint64_t dead_id = dead_cpu_setup();
+	for (size_t i = 1; i < found && cpu_count < CPU_MAX; i++) {
+		if (start_one(madt.cpu_apic_id[i], root, dead_id))
 			smp_cpu_started(&cpus[cpu_count]);
 	}
 	page_table_destroy(root);

@@ -13,13 +13,12 @@
 /* A page count meaning "every non-global entry" (an address space that goes). */
 #define TLB_ALL ((size_t) -1)
 
-/** Makes every other running CPU drop its TLB entries for the @a pages
- *  pages at kernel address @a va (this CPU's are dropped by page_unmap), and
- *  returns when all did. The caller holds no spinlock (a CPU spinning for
+/** Makes every running CPU drop its TLB entries for the @a pages pages at
+ *  kernel address @a va, and returns when all did. The caller holds no spinlock (a CPU spinning for
  *  it with interrupts off could not answer). */
 void tlb_shootdown_kernel(uintptr_t va, size_t pages);
-/** Makes the CPUs of @a cpus (a mask; this CPU left out) drop their TLB
- *  entries for the @a pages pages at @a va (TLB_ALL: all user entries), and
+/** Makes the running CPUs of @a cpus (a mask; this one too if named) drop
+ *  their TLB entries for the @a pages pages at @a va (TLB_ALL: all user entries), and
  *  returns when all did. Same conditions as tlb_shootdown_kernel(). */
 void tlb_shootdown(uint64_t cpus, uintptr_t va, size_t pages);
 /** Serves the pending shoot-down request, if it names this CPU (from

@@ -173,6 +173,9 @@ errno_t thread_set_cpu(thread_t *t, unsigned cpu_id);
 /** Makes the idle thread of @a cpu, a CPU not started yet (cpu->idle; its
  *  stack is where the CPU starts); EOK at once if it has one; ENOMEM. */
 errno_t thread_idle_create(struct cpu *cpu);
+/** Frees the idle thread of @a cpu, a CPU that never ran it (it did not
+ *  start); cpu->idle is NULL afterwards. */
+void thread_idle_destroy(struct cpu *cpu);
 /** Becomes the idle thread of this CPU: the boot context on the boot CPU,
  *  the one thread_idle_create() made on the others. */
 NORETURN void thread_become_idle(void);

@@ -8,6 +8,9 @@
 #define ARCH_SMP_H
 
 #define TRAMPOLINE_PA 0x8000
+/* With boot option deadcpu=ID, the STARTUP IPIs of that CPU point at this
+ * page, whose code only halts: it never says it is alive, as a dead CPU. */
+#define DEAD_CPU_PA 0x9000
 
 #ifndef __ASSEMBLY__
 #include <types.h>
