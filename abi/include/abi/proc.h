@@ -172,6 +172,7 @@ typedef struct {
 	uint64_t ipis;		   /* inter-processor interrupts received */
 	uint64_t context_switches; /* hand-offs included */
 	uint64_t steals;	   /* threads it took off another CPU's queue */
+	uint64_t pulls;		   /* partners it woke and took from another CPU */
 } cpu_stats_t;
 
 #define THREAD_NAME_LEN_MAX 31

@@ -94,6 +94,7 @@ sysarg_t sys_cpu_stats(sysarg_t cpu, sysarg_t out)
 	    .ipis = c->ipis,
 	    .context_switches = c->context_switches,
 	    .steals = c->steals,
+	    .pulls = c->pulls,
 	};
 	return (sysarg_t) copy_to_uspace(out, &s, sizeof(s));
 }

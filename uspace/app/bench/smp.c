@@ -165,6 +165,11 @@ static uint64_t interrupts_delta(const cpu_stats_t *b, const cpu_stats_t *a, uin
 	return a->interrupts - b->interrupts;
 }
 
+static uint64_t pulls_delta(const cpu_stats_t *b, const cpu_stats_t *a, uint64_t ns)
+{
+	return a->pulls - b->pulls;
+}
+
 static uint64_t steals_delta(const cpu_stats_t *b, const cpu_stats_t *a, uint64_t ns)
 {
 	return a->steals - b->steals;
@@ -183,7 +188,9 @@ static const char *stats_text(const cpu_stats_t *before, const cpu_stats_t *afte
 	len = stats_field(buf, size, len, "ipis", before, after, cpus, ns, ipis_delta);
 	len = stats_field(
 	    buf, size, len, "interrupts", before, after, cpus, ns, interrupts_delta);
-	stats_field(buf, size, len, "steals", before, after, cpus, ns, steals_delta);
+	len = stats_field(
+	    buf, size, len, "steals", before, after, cpus, ns, steals_delta);
+	stats_field(buf, size, len, "pulls", before, after, cpus, ns, pulls_delta);
 	return buf;
 }
 
