@@ -292,7 +292,7 @@ SCALING_PAIRS = 2
 SCALING_ROUNDS = 20000
 SCALING_GOAL = 1.7  # #23: throughput on 2 CPUs over 1 CPU
 SCALING_LINE = (r"^bench: scaling pairs=(\d+) cpus=(\d+) rounds=(\d+) ns=(\d+) errors=(\d+) "
-                r"busy=([\d,]*)$")
+                r"busy=([\d,]*) switches=[\d,]* ipis=[\d,]* interrupts=[\d,]* steals=[\d,]* pulls=[\d,]*\r?$")
 
 
 def scaling_boot(args, cpus, pairs):

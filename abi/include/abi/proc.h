@@ -162,6 +162,19 @@ typedef struct {
 	uint64_t frames_committed; /* of the free frames, promised to memory areas */
 } kernel_stats_t;
 
+/** One CPU's counters since it started (SYS_CPU_STATS), for `top`, the
+ *  scaling benchmark and tests of where threads run. */
+typedef struct {
+	uint64_t busy_ticks;	   /* ticks that found a thread running */
+	uint64_t idle_ticks;	   /* ticks that found the CPU idle */
+	uint64_t idle_cycles;	   /* cycle counts its idle thread ran */
+	uint64_t interrupts;	   /* device IRQs and ticks taken */
+	uint64_t ipis;		   /* inter-processor interrupts received */
+	uint64_t context_switches; /* hand-offs included */
+	uint64_t steals;	   /* threads it took off another CPU's queue */
+	uint64_t pulls;		   /* partners it woke and took from another CPU */
+} cpu_stats_t;
+
 #define THREAD_NAME_LEN_MAX 31
 #define TASK_NAME_LEN_MAX   31
 #define TASK_CMDLINE_MAX    256

@@ -164,6 +164,10 @@
  * the len bytes at src, then zeroes: a program's text. Its pages are shared
  * with every area made of the same bytes (compared in full first). */
 #define SYS_AS_AREA_CREATE_IMAGE 76
+/* (unsigned cpu, cpu_stats_t *out) that CPU's scheduling counters
+ * (abi/proc.h): where time went and how threads moved. EINVAL: no such
+ * CPU; EBADMEM: out not writable. */
+#define SYS_CPU_STATS 77
 
 #define SYSCALL_COUNT 79
 

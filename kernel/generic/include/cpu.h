@@ -48,6 +48,7 @@ typedef struct cpu {
 	uint64_t ipis;	     /* inter-processor interrupts received */
 	uint64_t context_switches;
 	uint64_t steals; /* threads taken off another CPU's queue */
+	uint64_t pulls;	 /* partners it woke and made its own (scheduler.c) */
 	/* Ticks taken since the CPU started: written by the CPU alone at each
 	 * tick, read racily (one aligned word) by whoever queues a thread here
 	 * and by stealers, to tell how long a queued thread has waited. */

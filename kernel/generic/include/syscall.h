@@ -45,6 +45,7 @@ sysarg_t sys_futex_wake(sysarg_t addr, sysarg_t count);
 sysarg_t sys_thread_set_tls(sysarg_t base);
 sysarg_t sys_thread_set_affinity(sysarg_t mask);
 sysarg_t sys_cpu_info(sysarg_t cpu, sysarg_t count);
+sysarg_t sys_cpu_stats(sysarg_t cpu, sysarg_t out);
 sysarg_t sys_task_spawn_loader(sysarg_t phone_out, sysarg_t id_out);
 sysarg_t sys_module_size(sysarg_t name, sysarg_t len, sysarg_t size_out);
 sysarg_t sys_module_read(

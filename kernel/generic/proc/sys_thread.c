@@ -79,6 +79,26 @@ sysarg_t sys_cpu_info(sysarg_t cpu, sysarg_t count)
 	return (sysarg_t) rc;
 }
 
+sysarg_t sys_cpu_stats(sysarg_t cpu, sysarg_t out)
+{
+	if (cpu >= cpu_count)
+		return (sysarg_t) EINVAL;
+	const cpu_t *c = &cpus[cpu]; /* counters read racily: a snapshot */
+	cpu_stats_t s = {
+	    .busy_ticks = c->busy_ticks,
+	    .idle_ticks = c->idle_ticks,
+	    .idle_cycles = c->idle != NULL
+		? __atomic_load_n(&c->idle->cycles, __ATOMIC_RELAXED)
+		: 0,
+	    .interrupts = c->interrupts,
+	    .ipis = c->ipis,
+	    .context_switches = c->context_switches,
+	    .steals = c->steals,
+	    .pulls = c->pulls,
+	};
+	return (sysarg_t) copy_to_uspace(out, &s, sizeof(s));
+}
+
 sysarg_t sys_thread_set_tls(sysarg_t base)
 {
 	if (base >= USER_SPACE_END)

@@ -52,6 +52,7 @@ static const syscall_fn_t syscall_table[SYSCALL_COUNT] = {
     SYSCALL(SYS_THREAD_SET_TLS, sys_thread_set_tls),
     SYSCALL(SYS_THREAD_SET_AFFINITY, sys_thread_set_affinity),
     SYSCALL(SYS_CPU_INFO, sys_cpu_info),
+    SYSCALL(SYS_CPU_STATS, sys_cpu_stats),
     SYSCALL(SYS_TASK_SPAWN_LOADER, sys_task_spawn_loader),
     SYSCALL(SYS_MODULE_SIZE, sys_module_size),
     SYSCALL(SYS_MODULE_READ, sys_module_read),

@@ -31,7 +31,8 @@
 #include <getopt.h>
 
 #define USAGE \
-	"[--system | --net | --smp | --scaling PAIRS ROUNDS] (make bench boots it with " \
+	"[--system | --net | --smp | --scaling PAIRS ROUNDS [free]] (make bench boots " \
+	"it with " \
 	"testtask=bench)"
 /* First words of its own modes (children it starts, ...). */
 static const char *const own_words[] = {
@@ -208,7 +209,8 @@ int main(int argc, char **argv)
 	else if (argc > 1 && strcmp(argv[1], "--smp") == 0)
 		rc = smp_cases();
 	else if (argc > 3 && strcmp(argv[1], "--scaling") == 0)
-		rc = scaling_case(atoi(argv[2]), atoi(argv[3]));
+		rc = scaling_case(atoi(argv[2]), atoi(argv[3]),
+		    argc > 4 && strcmp(argv[4], "free") == 0);
 	else if (argc > 1) {
 		printf("bench: unknown option %s\n", argv[1]);
 		return 2;

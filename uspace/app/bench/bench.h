@@ -7,6 +7,7 @@
 #define BENCH_BENCH_H
 
 #include <ipc.h>
+#include <stdbool.h>
 
 /* The share-in server's service (naming service) and interface. */
 #define BENCH_SHARE_SERVICE "benchshr"
@@ -50,6 +51,6 @@ int smp_cases(void);
 /** @a pairs client threads and server tasks, pair i pinned to CPU i mod
  *  the number of CPUs, @a rounds checked combined round trips each; prints
  *  the wall-clock time (bench: scaling ... ns=N). */
-int scaling_case(int pairs, int rounds);
+int scaling_case(int pairs, int rounds, bool free);
 
 #endif

@@ -5,8 +5,10 @@
  *                            pinned to the client's CPU and to the other one
  *                            (under -icount, which runs the CPUs in turn:
  *                            guest instructions of both CPUs)
- *   bench --scaling P R      P client threads and P server tasks, pair i
- *                            pinned to CPU i mod the CPU count, R checked
+ *   bench --scaling P R [free]
+ *                            P client threads and P server tasks, pair i
+ *                            pinned to CPU i mod the CPU count (with free:
+ *                            nothing pinned, the scheduler places them), R checked
  *                            combined round trips per pair; prints
  *                            `bench: scaling pairs=P cpus=C rounds=R ns=N
  *                            errors=E busy=B0,B1...`: the wall-clock time of
@@ -68,6 +70,7 @@ int smp_cases(void)
 typedef struct {
 	cap_handle_t phone;
 	unsigned cpu;
+	bool pinned;
 	int rounds;
 	volatile int *ready; /* counted up once pinned */
 	volatile int *go;    /* set when every client is ready */
@@ -86,7 +89,7 @@ static bool scaling_round_trip(cap_handle_t phone, sysarg_t value)
 static void scaling_client(void *arg)
 {
 	scaling_client_t *c = arg;
-	if (thread_set_affinity(1ull << c->cpu) != EOK)
+	if (c->pinned && thread_set_affinity(1ull << c->cpu) != EOK)
 		c->errors = c->rounds;
 	__atomic_fetch_add(c->ready, 1, __ATOMIC_RELEASE);
 	while (!__atomic_load_n(c->go, __ATOMIC_ACQUIRE))
@@ -98,13 +101,16 @@ static void scaling_client(void *arg)
 	}
 }
 
-/** Starts @a pairs servers, pair i's on CPU i mod @a cpus. */
+/** Starts @a pairs servers, pair i's on CPU i mod @a cpus if pinned. */
 static int scaling_servers(scaling_client_t *c, int pairs, unsigned cpus)
 {
 	for (int i = 0; i < pairs; i++) {
 		char mode[32];
 		c[i].cpu = (unsigned) i % cpus;
-		snprintf(mode, sizeof(mode), "combined %u", c[i].cpu);
+		if (c[i].pinned)
+			snprintf(mode, sizeof(mode), "combined %u", c[i].cpu);
+		else
+			snprintf(mode, sizeof(mode), "combined");
 		c[i].phone = bench_server_start(mode);
 		if (c[i].phone == CAP_NULL)
 			return 1;
@@ -112,32 +118,79 @@ static int scaling_servers(scaling_client_t *c, int pairs, unsigned cpus)
 	return 0;
 }
 
-/** The idle threads' CPU time, by CPU, into @a idle (CPUS_SHOWN). */
-static void idle_cycles(uint64_t *idle)
+/** Every CPU's counters (up to CPUS_SHOWN) into @a s; zeroes where they
+ *  cannot be read. */
+static void cpus_stats(cpu_stats_t *s, unsigned cpus)
 {
-	thread_info_t th[64];
-	size_t n = 0;
-	if (thread_info_list(0, th, 64, &n) != EOK)
-		n = 0;
-	for (size_t i = 0; i < n && i < 64; i++) {
-		if ((th[i].flags & THREAD_INFO_IDLE) && th[i].cpu < CPUS_SHOWN)
-			idle[th[i].cpu] = th[i].cycles;
+	for (unsigned i = 0; i < cpus && i < CPUS_SHOWN; i++) {
+		if (cpu_stats_get(i, &s[i]) != EOK)
+			s[i] = (cpu_stats_t){0};
 	}
 }
 
-/** "B0,B1...": each CPU's busy percent over @a ns, from the idle time
- *  between @a before and @a after, into @a buf. */
-static const char *busy_text(const uint64_t *before, const uint64_t *after, unsigned cpus,
-    uint64_t ns, char *buf, size_t size)
+/** CPU @a i's busy percent over @a ns, from its idle time between @a before
+ *  and @a after. */
+static uint64_t busy_percent(
+    const cpu_stats_t *before, const cpu_stats_t *after, uint64_t ns)
+{
+	uint64_t idle_ns = clock_cycles_to_ns(after->idle_cycles - before->idle_cycles);
+	return ns == 0 || idle_ns >= ns ? 0 : 100 - idle_ns * 100 / ns;
+}
+
+/** Appends " NAME=V0,V1...", one value per CPU from @a value, to @a buf. */
+static size_t stats_field(char *buf, size_t size, size_t len, const char *name,
+    const cpu_stats_t *before, const cpu_stats_t *after, unsigned cpus, uint64_t ns,
+    uint64_t (*value)(const cpu_stats_t *, const cpu_stats_t *, uint64_t))
+{
+	len += (size_t) snprintf(buf + len, size - len, " %s=", name);
+	for (unsigned i = 0; i < cpus && i < CPUS_SHOWN && len < size; i++) {
+		len += (size_t) snprintf(buf + len, size - len, "%s%llu", i ? "," : "",
+		    (unsigned long long) value(&before[i], &after[i], ns));
+	}
+	return len < size ? len : size - 1;
+}
+
+static uint64_t switches_delta(const cpu_stats_t *b, const cpu_stats_t *a, uint64_t ns)
+{
+	return a->context_switches - b->context_switches;
+}
+
+static uint64_t ipis_delta(const cpu_stats_t *b, const cpu_stats_t *a, uint64_t ns)
+{
+	return a->ipis - b->ipis;
+}
+
+static uint64_t interrupts_delta(const cpu_stats_t *b, const cpu_stats_t *a, uint64_t ns)
+{
+	return a->interrupts - b->interrupts;
+}
+
+static uint64_t pulls_delta(const cpu_stats_t *b, const cpu_stats_t *a, uint64_t ns)
+{
+	return a->pulls - b->pulls;
+}
+
+static uint64_t steals_delta(const cpu_stats_t *b, const cpu_stats_t *a, uint64_t ns)
+{
+	return a->steals - b->steals;
+}
+
+/** " busy=B0,B1... switches=... ipis=... steals=...": each CPU's busy
+ *  percent over @a ns and its counts between @a before and @a after. */
+static const char *stats_text(const cpu_stats_t *before, const cpu_stats_t *after,
+    unsigned cpus, uint64_t ns, char *buf, size_t size)
 {
 	size_t len = 0;
 	buf[0] = '\0';
-	for (unsigned i = 0; i < cpus && i < CPUS_SHOWN && ns != 0; i++) {
-		uint64_t idle_ns = clock_cycles_to_ns(after[i] - before[i]);
-		uint64_t busy = idle_ns >= ns ? 0 : 100 - idle_ns * 100 / ns;
-		len += (size_t) snprintf(buf + len, size - len, "%s%llu", i ? "," : "",
-		    (unsigned long long) busy);
-	}
+	len = stats_field(buf, size, len, "busy", before, after, cpus, ns, busy_percent);
+	len = stats_field(
+	    buf, size, len, "switches", before, after, cpus, ns, switches_delta);
+	len = stats_field(buf, size, len, "ipis", before, after, cpus, ns, ipis_delta);
+	len = stats_field(
+	    buf, size, len, "interrupts", before, after, cpus, ns, interrupts_delta);
+	len = stats_field(
+	    buf, size, len, "steals", before, after, cpus, ns, steals_delta);
+	stats_field(buf, size, len, "pulls", before, after, cpus, ns, pulls_delta);
 	return buf;
 }
 
@@ -161,7 +214,7 @@ static int scaling_run(scaling_client_t *c, int pairs, uint64_t *ns)
 	return started == pairs ? 0 : 1;
 }
 
-int scaling_case(int pairs, int rounds)
+int scaling_case(int pairs, int rounds, bool free)
 {
 	unsigned cpu, cpus;
 	if (pairs < 1 || pairs > SCALING_PAIRS_MAX || rounds < 1 ||
@@ -172,22 +225,24 @@ int scaling_case(int pairs, int rounds)
 	volatile int ready = 0, go = 0;
 	scaling_client_t c[SCALING_PAIRS_MAX];
 	for (int i = 0; i < pairs; i++)
-		c[i] = (scaling_client_t){.rounds = rounds, .ready = &ready, .go = &go};
-	uint64_t ns = 0, idle0[CPUS_SHOWN] = {0}, idle1[CPUS_SHOWN] = {0};
+		c[i] = (scaling_client_t){
+		    .rounds = rounds, .pinned = !free, .ready = &ready, .go = &go};
+	uint64_t ns = 0;
+	cpu_stats_t s0[CPUS_SHOWN] = {0}, s1[CPUS_SHOWN] = {0};
 	int failed = scaling_servers(c, pairs, cpus);
-	idle_cycles(idle0);
+	cpus_stats(s0, cpus);
 	if (failed == 0)
 		failed = scaling_run(c, pairs, &ns);
-	idle_cycles(idle1);
+	cpus_stats(s1, cpus);
 	int errors = 0;
 	for (int i = 0; i < pairs; i++) {
 		errors += c[i].errors;
 		if (c[i].phone != CAP_NULL)
 			bench_server_stop(c[i].phone);
 	}
-	char busy[CPUS_SHOWN * 5];
-	printf("bench: scaling pairs=%d cpus=%u rounds=%d ns=%llu errors=%d busy=%s\n",
-	    pairs, cpus, rounds, (unsigned long long) ns, errors,
-	    busy_text(idle0, idle1, cpus, ns, busy, sizeof(busy)));
+	char stats[CPUS_SHOWN * 4 * 12];
+	printf("bench: scaling%s pairs=%d cpus=%u rounds=%d ns=%llu errors=%d%s\n",
+	    free ? "-free" : "", pairs, cpus, rounds, (unsigned long long) ns, errors,
+	    stats_text(s0, s1, cpus, ns, stats, sizeof(stats)));
 	return failed || errors != 0;
 }

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syscall.h>
 #include <task.h>
 #include <testsuite.h>
 #include <thread.h>
@@ -564,4 +565,26 @@ void test_debug_stop_holds_threads_on_every_cpu(void)
 	    "not every thread went on after the resume");
 	CHECK_RC(task_kill(id), EOK);
 	CHECK_RC(task_join(id, &e, HANG_LIMIT_NS / 1000), EOK);
+}
+
+/** SYS_CPU_STATS: every running CPU's counters, its own CPU's switches
+ *  counted; a CPU that does not run (also one whose id is only right in its
+ *  low 32 bits) and a bad buffer refused with nothing written. */
+void test_cpu_stats_of_every_cpu_and_bad_input(void)
+{
+	unsigned cpu, count;
+	CHECK_RC(cpu_info(&cpu, &count), EOK);
+	cpu_stats_t s;
+	for (unsigned c = 0; c < count; c++) {
+		CHECK_RC(cpu_stats_get(c, &s), EOK);
+		if (c == cpu)
+			CHECK(s.context_switches != 0);
+	}
+	memset(&s, 0x5a, sizeof(s));
+	CHECK_RC(cpu_stats_get(count, &s), EINVAL);
+	CHECK_RC(
+	    (errno_t) syscall2(SYS_CPU_STATS, (1ull << 32) | cpu, (sysarg_t) &s), EINVAL);
+	CHECK(s.busy_ticks == 0x5a5a5a5a5a5a5a5aull);
+	CHECK_RC(cpu_stats_get(0, (cpu_stats_t *) 0x10), EBADMEM);
+	CHECK_RC(cpu_stats_get(0, (cpu_stats_t *) 0xffffffff80100000ull), EBADMEM);
 }

@@ -701,6 +701,8 @@ int main(int argc, char **argv)
 	test_run("user_space_cannot_send_ipis_or_reach_the_apics",
 	    test_user_space_cannot_send_ipis_or_reach_the_apics);
 	test_run("irq_lines_go_to_a_chosen_cpu", test_irq_lines_go_to_a_chosen_cpu);
+	test_run("cpu_stats_of_every_cpu_and_bad_input",
+	    test_cpu_stats_of_every_cpu_and_bad_input);
 	test_run("futex_mutex_join_and_errno", test_futex_mutex_join_and_errno);
 	test_run("faulting_children_are_killed", test_faulting_children_are_killed);
 	test_run("child_exit_status_and_kill", test_child_exit_status_and_kill);

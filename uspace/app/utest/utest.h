@@ -26,6 +26,7 @@ void test_every_cpu_has_an_idle_thread(void);
 /* intc.c */
 void test_user_space_cannot_send_ipis_or_reach_the_apics(void);
 void test_irq_lines_go_to_a_chosen_cpu(void);
+void test_cpu_stats_of_every_cpu_and_bad_input(void);
 /** Child mode `--int VECTOR`: raises a vector of the kernel's with `int`;
  *  must die of a general protection fault. */
 int child_int(const char *vector);

@@ -54,9 +54,14 @@ typedef struct thread {
 
 	thread_state_t state; /* to READY under cpu->rq_lock (scheduler.c) */
 	/* Home: queued and run there only. Changed by the thread itself
-	 * (thread_set_affinity) or, while it is READY and off every CPU, by a
-	 * CPU that steals it under the old home's rq_lock (scheduler.c). */
+	 * (thread_set_affinity), while it is READY and off every CPU by a
+	 * CPU that steals it under the old home's rq_lock, or by the one
+	 * waker of a BLOCKED thread that pulls it over (scheduler.c). */
 	struct cpu *cpu;
+	/* The thread that last woke it (written by that waker, the only one
+	 * that could make it ready; compared, never followed): two threads
+	 * that wake each other in turn are a pair (scheduler.c). */
+	const struct thread *last_waker;
 	uint64_t affinity; /* bit n: it may run on CPU n */
 	bool affinity_set; /* chosen by the thread itself (steal rules: scheduler.c) */
 	/* Its context is live on a CPU: set when it is switched to, cleared

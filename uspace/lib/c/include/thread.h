@@ -11,6 +11,7 @@
 #include <discard.h>
 
 #include <abi/errno.h>
+#include <abi/proc.h>
 #include <stdint.h>
 
 #define THREAD_STACK_SIZE (256 * 1024)
@@ -41,5 +42,8 @@ _NODISCARD errno_t thread_set_affinity(uint64_t mask);
 /** The CPU running the caller now (it may change at any moment unless the
  *  thread is pinned to one) and the number of CPUs running. */
 _NODISCARD errno_t cpu_info(unsigned *cpu, unsigned *count);
+/** CPU @a cpu's scheduling counters (abi/proc.h) in *@a stats; EINVAL when
+ *  that CPU does not run. */
+_NODISCARD errno_t cpu_stats_get(unsigned cpu, cpu_stats_t *stats);
 
 #endif

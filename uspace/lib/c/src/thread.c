@@ -207,6 +207,11 @@ errno_t cpu_info(unsigned *cpu, unsigned *count)
 	return rc;
 }
 
+errno_t cpu_stats_get(unsigned cpu, cpu_stats_t *stats)
+{
+	return (errno_t) syscall2(SYS_CPU_STATS, (sysarg_t) cpu, (sysarg_t) stats);
+}
+
 void spinlock_lock_contended(spinlock_t *lock)
 {
 	do
