@@ -33,7 +33,8 @@
 /* First words of its own modes (children it starts, ...). */
 static const char *const own_words[] = {"--exit", "--noperm", "--granted", "--sleep",
     "--fault", "--read-kernel", "--write-code", "--exec-data", "--ud2", "--flood",
-    "--quota-checks", "--subscribe", "--shootdown", "--spread", "--int", NULL};
+    "--quota-checks", "--subscribe", "--shootdown", "--spread", "--int", "--regs-server",
+    NULL};
 
 #define KERNEL_ADDR 0xffffffff80100000ull
 #define UNMAPPED    0x0000700000000000ull
@@ -643,6 +644,8 @@ static int run_child(int argc, char **argv)
 		return child_shootdown(argv[2]);
 	if (strcmp(mode, "--spread") == 0)
 		return child_spread();
+	if (strcmp(mode, "--regs-server") == 0)
+		return child_regs_server();
 	if (strcmp(mode, "--int") == 0 && argc > 2)
 		return child_int(argv[2]);
 	if (strcmp(mode, "--sleep") == 0) {
@@ -702,6 +705,8 @@ int main(int argc, char **argv)
 	    test_user_space_cannot_send_ipis_or_reach_the_apics);
 	test_run("irq_lines_go_to_a_chosen_cpu", test_irq_lines_go_to_a_chosen_cpu);
 	test_run("futex_mutex_join_and_errno", test_futex_mutex_join_and_errno);
+	test_run(
+	    "registers_survive_ipc_round_trips", test_registers_survive_ipc_round_trips);
 	test_run("faulting_children_are_killed", test_faulting_children_are_killed);
 	test_run("child_exit_status_and_kill", test_child_exit_status_and_kill);
 	test_run("granted_resources", test_granted_resources);
