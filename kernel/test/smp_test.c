@@ -7,6 +7,7 @@
  */
 #include <test.h>
 #include <arch/asm.h>
+#include <arch/cpus_shared.h>
 #include <cpu.h>
 #include <interrupt.h>
 #include <arch/interrupt.h>
@@ -148,17 +149,29 @@ KTEST(spinlock_and_mutex_hammered_from_every_cpu)
 	KT_ASSERT_EQ(hammer_mutex_count, (uint64_t) n * HAMMER_ROUNDS);
 }
 
-/* A lock is a plain store while one CPU runs, an atomic exchange from
- * before a second one starts (spinlock.h); held reads held either way. */
+/* While one CPU runs a lock is only its interrupt-flag work; from before a
+ * second CPU starts the patched test (arch/cpus_shared.h) takes every lock's
+ * several-CPU form, an atomic exchange (spinlock.h). A held lock reads held
+ * with the lock checker or on several CPUs; interrupts are off while any
+ * lock is held and as before once it is released, in either form. */
 KTEST(spinlocks_are_atomic_whenever_several_cpus_run)
 {
 	KT_ASSERT_EQ(spinlock_cpus_shared, cpu_count > 1);
+	KT_ASSERT_EQ(arch_cpus_shared(), cpu_count > 1);
 	spinlock_t l;
 	spinlock_init(&l, "smp test: one lock", LOCK_CLASS_TEST_SMP);
+	bool ints_before = irq_enabled();
 	spinlock_lock(&l);
 	bool held = spinlock_held(&l);
+	bool ints_held = irq_enabled();
 	spinlock_unlock(&l);
+	KT_ASSERT(!ints_held);
+	KT_ASSERT_EQ(irq_enabled(), ints_before);
+#ifdef CONFIG_LOCKDEP
 	KT_ASSERT(held);
+#else
+	KT_ASSERT_EQ(held, cpu_count > 1);
+#endif
 	KT_ASSERT(!spinlock_held(&l));
 }
 

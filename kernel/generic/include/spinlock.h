@@ -10,9 +10,10 @@
  * benchmark's kernels) record where a lock was taken and check unlocks; a
  * lock taken recursively or never released spins out of line until a limit
  * and panics naming its holder's call site (on several CPUs; on one, see
- * spinlock_cpus_shared). Non-debug builds compile none of it. The uncontended lock of those builds writes no CPU record: on the IPC
- * paths, which take a dozen locks per round trip, that record was about a
- * third of a lock pair's instructions.
+ * spinlock_cpus_shared). Non-debug builds compile none of it. The
+ * uncontended lock of those builds writes no CPU record: on the IPC paths,
+ * which take a dozen locks per round trip, that record was about a third of
+ * a lock pair's instructions.
  */
 #ifndef KERN_SPINLOCK_H
 #define KERN_SPINLOCK_H
@@ -20,6 +21,7 @@
 #include <types.h>
 #include <arch/asm.h>
 #include <arch/cpu_local.h>
+#include <arch/cpus_shared.h>
 #include <synch/lock_order.h>
 
 typedef struct {
@@ -67,15 +69,21 @@ void spinlock_unlock_checked(spinlock_t *lock);
 #endif
 
 /* False while the kernel runs on one CPU; set for good before a second CPU
- * starts (smp_cpu_prepare) and never cleared. While it is false, a lock of
- * a build without the lock checker is taken by a plain store: with
- * interrupts off nothing else runs on the only CPU, so the lock word is
- * never found taken by correct code, and a held lock still reads held
- * (spinlock_held, spinlock_wait_free, an SMP unlock later). Such builds
- * then miss a lock taken twice on one CPU (it went on silently instead of
- * spinning into the limit's panic); the lock checker of debug builds
- * (CONFIG_LOCKDEP) checks every acquisition in either mode. */
+ * starts (spinlock_cpus_share, from smp_cpu_prepare) and never cleared.
+ * Builds without the lock checker do not read it: their locks test
+ * arch_cpus_shared(), the same decision patched into the code, one no-op
+ * while one CPU runs. Then a lock is only its interrupt-flag work: with
+ * interrupts off nothing else runs on the only CPU, so no other holder can
+ * exist, and the lock word is left alone (spinlock_held reads such a lock
+ * free, spinlock_wait_free never waits). Such builds then miss a lock taken
+ * twice on one CPU or an unlock of a lock not held; the lock checker of
+ * debug builds (CONFIG_LOCKDEP) checks every acquisition in either mode. */
 extern bool spinlock_cpus_shared;
+
+/** Switches every lock to its several-CPU form for good: once, on the boot
+ *  CPU, before a second CPU starts and while no lock is held (a lock taken
+ *  in the one-CPU form must not be released in the other). */
+void spinlock_cpus_share(void);
 
 /*
  * Lock and unlock are inline: they sit on every IPC path. The _noirq forms
@@ -88,11 +96,8 @@ static inline void spinlock_lock_noirq(spinlock_t *lock)
 #ifdef CONFIG_LOCKDEP
 	spinlock_lock_checked(lock);
 #else
-	if (likely(!spinlock_cpus_shared)) {
-		/* One CPU, interrupts off: no other holder can exist (one would
-		 * have spun here for good), so taking the lock is marking it. */
-		lock->locked = 1;
-	} else {
+	/* One CPU, interrupts off: nothing to do. */
+	if (arch_cpus_shared()) {
 		if (unlikely(
 			__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE) != 0))
 			spinlock_contended(lock);
@@ -116,6 +121,8 @@ static inline void spinlock_unlock_noirq(spinlock_t *lock)
 #ifdef CONFIG_LOCKDEP
 	spinlock_unlock_checked(lock);
 #else
+	if (!arch_cpus_shared())
+		return; /* one CPU: the word was left alone */
 #ifdef CONFIG_DEBUG
 	if (unlikely(!arch_lock_word_release_held(&lock->locked)))
 		spinlock_misuse(lock, "unlock of a lock not held");
@@ -132,6 +139,8 @@ static inline void spinlock_unlock(spinlock_t *lock)
 	irq_restore(enabled);
 }
 
+/** Whether @a lock is held; a lock of a build without the lock checker
+ *  reads free while one CPU runs (spinlock_cpus_shared). */
 static inline bool spinlock_held(const spinlock_t *lock)
 {
 	return lock->locked != 0;

@@ -91,8 +91,8 @@ static errno_t phone_peer(phone_t *phone, answerbox_t **box, sysarg_t *label)
 static errno_t phone_copy(
     phone_t *src, phone_origin_t *origin, cap_rights_t rights, phone_t **copy)
 {
-	answerbox_t *box;
-	sysarg_t label;
+	answerbox_t *box = NULL; /* both set by phone_peer on EOK */
+	sysarg_t label = 0;
 	errno_t rc = phone_peer(src, &box, &label);
 	if (rc != EOK) {
 		phone_origin_put(origin);

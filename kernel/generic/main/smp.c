@@ -48,7 +48,7 @@ errno_t smp_cpu_prepare(cpu_t *cpu)
 {
 	cpu->id = (unsigned) (cpu - cpus);
 	/* Locks are taken atomically from before the CPU can take one. */
-	__atomic_store_n(&spinlock_cpus_shared, true, __ATOMIC_SEQ_CST);
+	spinlock_cpus_share();
 	scheduler_cpu_init(cpu);
 	return thread_idle_create(cpu);
 }

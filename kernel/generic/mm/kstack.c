@@ -74,7 +74,7 @@ static unsigned size_order(size_t size)
 errno_t kstack_alloc(size_t size, void **base)
 {
 	assert(size <= KSTACK_GUARD && size == ((size_t) PAGE_SIZE << size_order(size)));
-	size_t slot;
+	size_t slot = 0; /* set by slot_get on EOK */
 	if (slot_take(&slot) != EOK)
 		return ENOMEM;
 	/* Zeroed: no old contents leak into the new thread's stack, and a frame

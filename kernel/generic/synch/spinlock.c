@@ -52,3 +52,11 @@ void spinlock_misuse(spinlock_t *lock, const char *what)
 	panic("spinlock %s: %s", lock->name, what);
 #endif
 }
+
+void spinlock_cpus_share(void)
+{
+	if (spinlock_cpus_shared)
+		return;
+	arch_cpus_shared_patch();
+	__atomic_store_n(&spinlock_cpus_shared, true, __ATOMIC_SEQ_CST);
+}

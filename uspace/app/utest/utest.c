@@ -33,7 +33,8 @@
 /* First words of its own modes (children it starts, ...). */
 static const char *const own_words[] = {"--exit", "--noperm", "--granted", "--sleep",
     "--fault", "--read-kernel", "--write-code", "--exec-data", "--ud2", "--flood",
-    "--quota-checks", "--subscribe", "--shootdown", "--spread", "--int", NULL};
+    "--quota-checks", "--subscribe", "--shootdown", "--spread", "--int", "--regs-server",
+    NULL};
 
 #define KERNEL_ADDR 0xffffffff80100000ull
 #define UNMAPPED    0x0000700000000000ull
@@ -643,6 +644,8 @@ static int run_child(int argc, char **argv)
 		return child_shootdown(argv[2]);
 	if (strcmp(mode, "--spread") == 0)
 		return child_spread();
+	if (strcmp(mode, "--regs-server") == 0)
+		return child_regs_server();
 	if (strcmp(mode, "--int") == 0 && argc > 2)
 		return child_int(argv[2]);
 	if (strcmp(mode, "--sleep") == 0) {
@@ -704,6 +707,8 @@ int main(int argc, char **argv)
 	test_run("cpu_stats_of_every_cpu_and_bad_input",
 	    test_cpu_stats_of_every_cpu_and_bad_input);
 	test_run("futex_mutex_join_and_errno", test_futex_mutex_join_and_errno);
+	test_run(
+	    "registers_survive_ipc_round_trips", test_registers_survive_ipc_round_trips);
 	test_run("faulting_children_are_killed", test_faulting_children_are_killed);
 	test_run("child_exit_status_and_kill", test_child_exit_status_and_kill);
 	test_run("granted_resources", test_granted_resources);

@@ -44,6 +44,12 @@ int child_quota_checks(void);
 /** Child mode `--subscribe`: holds an EVENT_TASK_EXIT subscription. */
 int child_subscribe(void);
 
+/* regs.c */
+void test_registers_survive_ipc_round_trips(void);
+/** Child mode `--regs-server`: answers the test's round trips; its exit
+ *  status is the number of wrong requests or registers it saw. */
+int child_regs_server(void);
+
 /* smp.c */
 void test_spinlock_and_mutex_hammered_from_every_cpu(void);
 void test_unmap_is_shot_down_on_another_cpu(void);

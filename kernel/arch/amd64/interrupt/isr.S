@@ -48,21 +48,7 @@ isr_common:
 isr_return:
 	/* From here on no interrupt may see a half-restored frame (or user GS). */
 	cli
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%r11
-	popq	%r10
-	popq	%r9
-	popq	%r8
-	popq	%rbp
-	popq	%rdi
-	popq	%rsi
-	popq	%rdx
-	popq	%rcx
-	popq	%rbx
-	popq	%rax
+	POP_GENERAL_REGS
 	add	$16, %rsp		/* vector and error code */
 	testb	$3, 8(%rsp)
 	jz	2f

@@ -21,7 +21,9 @@
  * (vector SYSCALL_VECTOR), because they read and write R12-R15 too; they
  * return through the common interrupt exit (iretq). The two combined IPC
  * calls first try the fast path on that istate, interrupts still disabled;
- * when it declines, the general handler runs on the untouched istate.
+ * when it declines, the general handler runs on the untouched istate; when
+ * it is done, the exit pops the frame itself (the interrupt exit's test of
+ * the frame's CS is known to say "user mode").
  */
 #include <arch/cpu_local.h>
 #include <arch/layout.h>
@@ -123,11 +125,18 @@ syscall_full:
 	add	$16, %rsp
 	jmp	isr_return
 2:	call	syscall_ipc_fast
-	lea	16(%rsp), %rdi		/* the istate again, for the general path */
 	test	%al, %al
-	jz	1b
+	jz	3f
+	/* Done: back to user mode, the frame a system call's (so no test of
+	 * its CS), interrupts off unless a debug stop turned them on. */
 	add	$16, %rsp
-	jmp	isr_return
+	cli
+	POP_GENERAL_REGS
+	add	$16, %rsp		/* vector and error code */
+	swapgs
+	iretq
+3:	lea	16(%rsp), %rdi		/* the istate again, for the general path */
+	jmp	1b
 
 	.section .rodata
 	.balign	4

@@ -1,6 +1,6 @@
 /*
  * The general registers in istate_t order (r15 lowest), for the interrupt
- * and system-call entries.
+ * and system-call entries and exits.
  */
 #ifndef ARCH_REGS_S_H
 #define ARCH_REGS_S_H
@@ -21,6 +21,24 @@
 	pushq	%r13
 	pushq	%r14
 	pushq	%r15
+	.endm
+
+	.macro POP_GENERAL_REGS
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%r11
+	popq	%r10
+	popq	%r9
+	popq	%r8
+	popq	%rbp
+	popq	%rdi
+	popq	%rsi
+	popq	%rdx
+	popq	%rcx
+	popq	%rbx
+	popq	%rax
 	.endm
 
 #endif
