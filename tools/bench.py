@@ -53,6 +53,8 @@ CASES = {
     "ping-loopback": (None, "ICMP echo to 127.0.0.1 and its reply through netsrv (sendto + recvfrom)"),
     "ipc-roundtrip-combined-same-cpu": (None, "the combined round trip, both pinned to CPU 0 of two"),
     "ipc-roundtrip-combined-cross-cpu": (None, "client on CPU 0, server pinned to CPU 1 (IPI wake-ups)"),
+    "async-req-1-1-same-cpu": (None, "async_req_1_1, client and server pinned to CPU 0 of two"),
+    "async-req-1-1-cross-cpu": (None, "async_req_1_1, client on CPU 0, server pinned to CPU 1"),
     "boot-to-user-space": (30_000_000, "from power-on; HelenOS: 18 s wall to the shell"),
     "boot-to-shell-prompt": (30_000_000, "from power-on to the shell's first prompt"),
     "boot-firmware-and-loader": (None, "SeaBIOS and GRUB, before the kernel"),
@@ -190,7 +192,9 @@ def run(args):
     parse_cases(output, results)
     output, status6 = boot(args, "smp", "testtask=bench testargs=--smp", smp=2)
     parse_cases(output, results)
-    for s in (status, status2, status3, status4, status5, status6):
+    output, status7 = boot(args, "async-smp", "testtask=asynctest testargs=--bench-smp", smp=2)
+    parse_cases(output, results)
+    for s in (status, status2, status3, status4, status5, status6, status7):
         if s != QEMU_EXIT_PASS:
             return results, s
     if scaling(args, results) != 0:

@@ -1213,6 +1213,47 @@ static void op_thread_create_join(void *arg)
 		DISCARD(cleanup, thread_join(t));
 }
 
+#define SERVICE_CPU0 20 /* the cross-core benchmark's servers */
+#define SERVICE_CPU1 21
+
+/** async_req_1_1 to a server whose threads are pinned to CPU @a cpu, from
+ *  this task pinned to CPU 0, as bench case @a name. */
+static void bench_ping_on(unsigned cpu, sysarg_t service, const char *name)
+{
+	char cmd[32];
+	task_id_t task;
+	snprintf(cmd, sizeof(cmd), "asyncsrv %lu cpu %u", (unsigned long) service, cpu);
+	async_sess_t *sess = start_server(cmd, service, &task) == EOK
+	    ? connect_service(service, EXCHANGE_SERIALIZE)
+	    : NULL;
+	if (sess == NULL) {
+		printf("bench: %s: cannot start its server\n", name);
+		return;
+	}
+	async_exch_t *exch = async_exchange_begin(sess);
+	bench_measure(name, op_ping, exch);
+	async_exchange_end(exch);
+	DISCARD(cleanup, async_hangup(sess));
+}
+
+int async_bench_cross(void)
+{
+	unsigned cpu, cpus;
+	errno_t rc = cpu_info(&cpu, &cpus);
+	if (rc == EOK && cpus < 2)
+		rc = ENOTSUP;
+	if (rc == EOK)
+		rc = thread_set_affinity(1);
+	if (rc != EOK) {
+		printf("bench: the cross-core cases need two CPUs: %s\n", str_error(rc));
+		return 1;
+	}
+	bench_calibrate();
+	bench_ping_on(0, SERVICE_CPU0, "async-req-1-1-same-cpu");
+	bench_ping_on(1, SERVICE_CPU1, "async-req-1-1-cross-cpu");
+	return 0;
+}
+
 void async_bench(void)
 {
 	bench_calibrate();

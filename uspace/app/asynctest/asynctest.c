@@ -13,7 +13,7 @@
 
 #define USAGE "(a test program; make test boots it with testtask=asynctest)"
 /* First words of its own modes (children it starts, ...). */
-static const char *const own_words[] = {"--bench", NULL};
+static const char *const own_words[] = {"--bench", "--bench-smp", NULL};
 
 int main(int argc, char *argv[])
 {
@@ -25,6 +25,12 @@ int main(int argc, char *argv[])
 		async_bench();
 		printf("bench: done (ok)\n");
 		return 0;
+	}
+	if (argc > 1 && strcmp(argv[1], "--bench-smp") == 0) {
+		registrar_init();
+		int failed = async_bench_cross();
+		printf("bench: done (%s)\n", failed ? "failed" : "ok");
+		return failed;
 	}
 	if (argc > 1)
 		return child_main(argc, argv);

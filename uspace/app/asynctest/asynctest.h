@@ -14,6 +14,9 @@ void fibril_tests(void);
 void async_tests(void);
 /** The measurements of make bench (testargs=--bench). */
 void async_bench(void);
+/** The same-core and cross-core async_req_1_1 cases (testargs=--bench-smp,
+ *  two CPUs): nonzero if they cannot run. */
+int async_bench_cross(void);
 void malloc_tests(void);
 
 /** children.c: what a child started as `asynctest MODE ...` does. */

@@ -6,6 +6,8 @@
  *                                       M_WRITE on to service BACKEND
  *   asyncsrv SERVICE runners K          the same on K runner threads, runner
  *                                       i pinned to CPU i (mod the CPUs)
+ *   asyncsrv SERVICE cpu C              the same, every thread pinned to
+ *                                       CPU C (the cross-core benchmark)
  *
  * It registers as SERVICE with the task behind phone 1 (asynctest plays the
  * naming service) through a callback connection, and serves on two runner
@@ -24,7 +26,7 @@
 #include <time.h>
 #include <getopt.h>
 
-#define USAGE	    "[SERVICE [middle BACKEND | runners K]] (a test server)"
+#define USAGE	    "[SERVICE [middle BACKEND | runners K | cpu C]] (a test server)"
 #define RUNNERS_MAX 64
 
 #define SHARE_PAGE 4096
@@ -510,15 +512,34 @@ static errno_t spawn_pinned_runners(unsigned long k)
 	return rc == EOK ? fibril_spawn_runners_pinned(k - 1, masks) : rc;
 }
 
+/** Runs on two runner threads, both pinned to CPU @a cpu (EINVAL if no
+ *  such CPU runs). */
+static errno_t spawn_runners_on(unsigned long cpu)
+{
+	if (cpu >= 64)
+		return EINVAL;
+	uint64_t mask = 1ull << cpu;
+	errno_t rc = thread_set_affinity(mask);
+	return rc == EOK ? fibril_spawn_runners_pinned(1, &mask) : rc;
+}
+
+/** The runner threads of the mode named by @a argv. */
+static errno_t spawn_runners(int argc, char *argv[])
+{
+	if (argc > 3 && strcmp(argv[2], "runners") == 0)
+		return spawn_pinned_runners(strtoul(argv[3], NULL, 10));
+	if (argc > 3 && strcmp(argv[2], "cpu") == 0)
+		return spawn_runners_on(strtoul(argv[3], NULL, 10));
+	return fibril_spawn_runners(1);
+}
+
 int main(int argc, char *argv[])
 {
 	int status;
 	if (cmd_check_words(argc, argv, USAGE, NULL, &status))
 		return status;
 	sysarg_t service = argc > 1 ? strtoul(argv[1], NULL, 10) : 1;
-	errno_t rc = argc > 3 && strcmp(argv[2], "runners") == 0
-	    ? spawn_pinned_runners(strtoul(argv[3], NULL, 10))
-	    : fibril_spawn_runners(1);
+	errno_t rc = spawn_runners(argc, argv);
 	async_set_client_data_constructor(client_data_create);
 	async_set_client_data_destructor(free);
 	if (rc == EOK)
