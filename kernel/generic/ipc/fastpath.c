@@ -109,6 +109,18 @@ FAST_INLINE phone_t *phone_lookup(task_t *task, cap_handle_t h)
 	return (phone_t *) obj;
 }
 
+/** The payload (method or answer value and five arguments) a combined call
+ *  carries in @a s's saved registers, into @a d. */
+FAST_INLINE void data_from_regs(ipc_data_t *d, const ipc_regs_t *s)
+{
+	d->method = IPC_R1(s);
+	d->args[0] = IPC_R2(s);
+	d->args[1] = IPC_R3(s);
+	d->args[2] = IPC_R4(s);
+	d->args[3] = IPC_R5(s);
+	d->args[4] = IPC_R6(s);
+}
+
 /** Makes the caller's spare call the request in @a s: synchronous (the
  *  answer goes to this thread) unless @a any. The call is written once,
  *  field by field, with only what a user method's call holds (its
@@ -125,12 +137,7 @@ FAST_INLINE call_t *request_init(
 	call->kobj.type = KOBJECT_CALL;
 	call->kobj.refcount = any ? 2 : 3;
 	call->kobj.destroy = call_destroy;
-	call->data.method = IPC_R1(s);
-	call->data.args[0] = IPC_R2(s);
-	call->data.args[1] = IPC_R3(s);
-	call->data.args[2] = IPC_R4(s);
-	call->data.args[3] = IPC_R5(s);
-	call->data.args[4] = IPC_R6(s);
+	data_from_regs(&call->data, s);
 	call->request_method = IPC_R1(s);
 	call->ops = &ipc_user_method_ops; /* the entry checked the method */
 	call->request_label = phone->label;
@@ -443,12 +450,7 @@ bool ipc_fast_answer_wait(ipc_regs_t *s)
 
 	/* Committed. */
 	ipc_fastpath_taken++;
-	call->data.method = IPC_R1(s);
-	call->data.args[0] = IPC_R2(s);
-	call->data.args[1] = IPC_R3(s);
-	call->data.args[2] = IPC_R4(s);
-	call->data.args[3] = IPC_R5(s);
-	call->data.args[4] = IPC_R6(s);
+	data_from_regs(&call->data, s);
 	task->ipc_stats.answers_sent++;
 	phone_t *phone = call->phone;
 	phone_uncharge(phone);
