@@ -723,6 +723,15 @@ static void test_async_timeouts_fire(void)
 	CHECK_RC(async_hangup(sess), EOK);
 }
 
+/* A server told to run on a CPU that does not run (or past any CPU the
+ * kernel can have) refuses to start: exit status 1, nothing registered. */
+static void test_async_server_on_a_missing_cpu_refuses(void)
+{
+	child_exits_with("asyncsrv 22 cpu 63", 1);
+	child_exits_with("asyncsrv 22 cpu 99", 1);
+	CHECK(registrar_wait(22, 1) == NULL);
+}
+
 static volatile int cb_calls, cb_ended;
 
 static void callback_handler(ipc_call_t *icall, void *arg)
@@ -1076,6 +1085,7 @@ void async_tests(void)
 	RUN(test_async_hangup_ends_the_handler);
 	RUN(test_async_leftover_calls_get_ehangup);
 	RUN(test_async_timeouts_fire);
+	RUN(test_async_server_on_a_missing_cpu_refuses);
 	RUN(test_async_callback_connection);
 	RUN(test_async_client_data_per_task);
 	RUN(test_async_clone_connection);
