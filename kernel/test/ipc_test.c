@@ -585,7 +585,7 @@ KTEST(ipc_call_wait_forever_in_both_modes)
 	cap_handle_t h = connect(&s, 0);
 	ipc_data_t d = {.method = M_ECHO, .args = {3}};
 	ipc_event_t ev;
-	uint64_t fast_before = ipc_fastpath_taken;
+	uint64_t fast_before = ipc_fastpath_taken();
 	for (int i = 0; i < 100; i++) {
 		unsigned flags = i % 2 ? IPC_CALL_WAIT_ANY : 0;
 		KT_ASSERT_EQ(ipc_call_wait(h, &d, 6 + flags, 0, flags, &ev), EOK);
@@ -596,7 +596,7 @@ KTEST(ipc_call_wait_forever_in_both_modes)
 	KT_ASSERT_EQ(ipc_wait(0, IPC_WAIT_NONBLOCKING, &ev), EAGAIN);
 	KT_ASSERT_EQ(s.requests, 100);
 	/* With the fast path on, it carried (nearly) every call and answer. */
-	uint64_t fast = ipc_fastpath_taken - fast_before;
+	uint64_t fast = ipc_fastpath_taken() - fast_before;
 	KT_ASSERT(ipc_fastpath ? fast >= 190 : fast == 0);
 	release(h);
 	server_stop(&s);
@@ -748,7 +748,7 @@ KTEST(ipc_fast_answer_wait_sees_a_call_from_another_cpu)
 	thread_start(t);
 	errno_t rc = EOK;
 	int rounds = 0;
-	uint64_t fast_before = ipc_fastpath_taken;
+	uint64_t fast_before = ipc_fastpath_taken();
 	for (int i = 1; i <= CROSS_ROUNDS && rc == EOK; i++) {
 		__atomic_store_n(&cross.go, i, __ATOMIC_RELEASE);
 		ipc_data_t d = {.method = M_ECHO, .args = {3}};
@@ -769,7 +769,7 @@ KTEST(ipc_fast_answer_wait_sees_a_call_from_another_cpu)
 	KT_ASSERT_EQ(rc, EOK);
 	KT_ASSERT_EQ(cross.wrong, 0);
 	/* The test's own calls took the fast path (when on). */
-	KT_ASSERT(!ipc_fastpath || ipc_fastpath_taken - fast_before >= CROSS_ROUNDS);
+	KT_ASSERT(!ipc_fastpath || ipc_fastpath_taken() - fast_before >= CROSS_ROUNDS);
 }
 
 /** Waits (up to 2 s) until @a counter reaches @a n. */
@@ -1219,7 +1219,7 @@ KTEST(ipc_fast_call_held_while_its_receiver_waits_again)
 	KT_ASSERT_EQ(s.requests, 2);
 	ipc_baseline_t b;
 	baseline_take(&b, s.task);
-	uint64_t fast_before = ipc_fastpath_taken;
+	uint64_t fast_before = ipc_fastpath_taken();
 
 	ipc_event_t ev;
 	KT_ASSERT_EQ(call_held(h, 4, 1, 0, &ev), EOK);
@@ -1236,7 +1236,7 @@ KTEST(ipc_fast_call_held_while_its_receiver_waits_again)
 	KT_ASSERT_EQ(held.ev.args[0], 20);
 	KT_ASSERT_EQ(s.last_label, 0x51);
 	/* Both calls went by the fast path (two calls, two answers). */
-	KT_ASSERT(!ipc_fastpath || ipc_fastpath_taken - fast_before >= 3);
+	KT_ASSERT(!ipc_fastpath || ipc_fastpath_taken() - fast_before >= 3);
 	KT_ASSERT_EQ(phone_calls(h), 0);
 	KT_ASSERT_EQ(ipc_wait(0, IPC_WAIT_NONBLOCKING, &ev), EAGAIN);
 	release(h);
@@ -1258,14 +1258,14 @@ KTEST(ipc_fast_call_forwarded_by_its_receiver)
 		KT_ASSERT_EQ(echo(h), EOK); /* warms this thread's spare call */
 		ipc_baseline_t base;
 		baseline_take(&base, a.task);
-		uint64_t fast_before = ipc_fastpath_taken;
+		uint64_t fast_before = ipc_fastpath_taken();
 		ipc_event_t ev;
 		KT_ASSERT_EQ(call_held(h, 3, 7 + mode, 0, &ev), EOK);
 		KT_ASSERT_EQ(ev.label, 7 + mode);
 		KT_ASSERT_EQ(ev.args[0], 70); /* rewritten by a, answered by b */
 		KT_ASSERT_EQ(b.last_sender, mode ? a.task->id : 0);
 		KT_ASSERT_EQ(b.last_label, 0x62);
-		KT_ASSERT(!ipc_fastpath || ipc_fastpath_taken - fast_before >= 1);
+		KT_ASSERT(!ipc_fastpath || ipc_fastpath_taken() - fast_before >= 1);
 		KT_ASSERT_EQ(phone_calls(h), 0);
 		KT_ASSERT(baseline_back(&base, a.task));
 	}
@@ -1311,7 +1311,7 @@ KTEST(ipc_fast_call_answered_by_another_thread)
 	thread_start(t);
 	ipc_baseline_t base;
 	baseline_take(&base, s.task);
-	uint64_t fast_before = ipc_fastpath_taken;
+	uint64_t fast_before = ipc_fastpath_taken();
 	ipc_event_t ev;
 	KT_ASSERT_EQ(call_held(h, 1, 0x71, 0, &ev), EOK);
 	KT_ASSERT_EQ(thread_join(t), EOK);
@@ -1319,7 +1319,7 @@ KTEST(ipc_fast_call_answered_by_another_thread)
 	KT_ASSERT_EQ(ev.label, 0x71);
 	KT_ASSERT_EQ(ev.args[0], s.task->id);
 	KT_ASSERT_EQ(ev.args[1], 55);
-	KT_ASSERT(!ipc_fastpath || ipc_fastpath_taken - fast_before >= 1);
+	KT_ASSERT(!ipc_fastpath || ipc_fastpath_taken() - fast_before >= 1);
 	KT_ASSERT_EQ(phone_calls(h), 0);
 	KT_ASSERT_EQ(ipc_wait(0, IPC_WAIT_NONBLOCKING, &ev), EAGAIN);
 	/* The answerer thread is gone; the rest is as it was. */
@@ -1367,12 +1367,12 @@ KTEST(ipc_fast_call_gets_ehangup_when_its_receiver_dies)
 	thread_t *killer;
 	KT_ASSERT_EQ(thread_create(NULL, kill_when_held, NULL, "killer2", &killer), EOK);
 	thread_start(killer);
-	uint64_t fast_before = ipc_fastpath_taken;
+	uint64_t fast_before = ipc_fastpath_taken();
 	ipc_event_t ev;
 	/* Bounded, so that an answer never given fails the test, not the run. */
 	KT_ASSERT_EQ(call_held(h, 1, 0x81, 10000 * MS, &ev), EHANGUP);
 	KT_ASSERT_EQ(ev.label, 0x81);
-	KT_ASSERT(!ipc_fastpath || ipc_fastpath_taken - fast_before >= 1);
+	KT_ASSERT(!ipc_fastpath || ipc_fastpath_taken() - fast_before >= 1);
 	KT_ASSERT_EQ(thread_join(killer), EOK);
 	KT_ASSERT_EQ(phone_calls(h), 0);
 	KT_ASSERT_EQ(echo(h), EHANGUP);
@@ -1396,7 +1396,7 @@ KTEST(ipc_fast_call_timeout_races_its_answer)
 	KT_ASSERT(warm(h));
 	ipc_baseline_t base;
 	baseline_take(&base, s.task);
-	uint64_t fast_before = ipc_fastpath_taken;
+	uint64_t fast_before = ipc_fastpath_taken();
 	for (int i = 0; i < ROUNDS; i++) {
 		s.delay_ns = (uint64_t) i * MS / 4; /* 0 to 5.75 ms */
 		ipc_data_t d = {.method = M_ECHO, .args = {(sysarg_t) i}};
@@ -1410,7 +1410,7 @@ KTEST(ipc_fast_call_timeout_races_its_answer)
 		KT_ASSERT_EQ(ev.args[0], (sysarg_t) i * 10);
 		KT_ASSERT_EQ(ipc_wait(0, IPC_WAIT_NONBLOCKING, &ev), EAGAIN);
 	}
-	KT_ASSERT(!ipc_fastpath || ipc_fastpath_taken - fast_before >= ROUNDS);
+	KT_ASSERT(!ipc_fastpath || ipc_fastpath_taken() - fast_before >= ROUNDS);
 	KT_ASSERT_EQ(phone_calls(h), 0);
 	KT_ASSERT(baseline_back(&base, s.task));
 	release(h);

@@ -53,7 +53,7 @@ static void race_bystander(cap_handle_t h, race_t *r)
 	if (r->rc != EOK)
 		return;
 	bystander_ran = false;
-	uint64_t fast_before = ipc_fastpath_taken;
+	uint64_t fast_before = ipc_fastpath_taken();
 	uint64_t t0 = clock_ticks();
 	thread_start(b); /* ready; same priority, so it waits for a turn */
 	while (!bystander_ran && clock_ticks() - t0 <= PAIR_TICK_LIMIT) {
@@ -67,7 +67,7 @@ static void race_bystander(cap_handle_t h, race_t *r)
 	}
 	r->ran = bystander_ran;
 	r->waited = bystander_tick - t0;
-	r->fast = ipc_fastpath_taken - fast_before;
+	r->fast = ipc_fastpath_taken() - fast_before;
 	thread_join(b);
 }
 

@@ -47,8 +47,14 @@ typedef struct cpu {
 	uint64_t interrupts; /* device IRQs and ticks taken */
 	uint64_t ipis;	     /* inter-processor interrupts received */
 	uint64_t context_switches;
-	uint64_t steals; /* threads taken off another CPU's queue */
-	uint64_t pulls;	 /* partners it woke and made its own (scheduler.c) */
+	uint64_t steals;	 /* threads taken off another CPU's queue */
+	uint64_t pulls;		 /* partners it woke and made its own (scheduler.c) */
+	uint64_t fastpath_taken; /* calls and answers the IPC fast path carried */
+	/* IPC counters kept per CPU so that CPUs never write one shared line:
+	 * changed atomically, since a thread that moved after reading CPU
+	 * may change another CPU's (ipc.c; the sums are what counts). */
+	uint64_t call_seq;    /* calls numbered here (call ids) */
+	int64_t calls_cached; /* spare calls parked in threads, less taken */
 	/* Ticks taken since the CPU started: written by the CPU alone at each
 	 * tick, read racily (one aligned word) by whoever queues a thread here
 	 * and by stealers, to tell how long a queued thread has waited. */
@@ -58,7 +64,7 @@ typedef struct cpu {
 #ifdef CONFIG_LOCKDEP
 	lock_held_t held_locks; /* the locks this CPU holds (synch/lockdep.c) */
 #endif
-} cpu_t;
+} __attribute__((aligned(CPU_LINE_SIZE))) cpu_t;
 
 extern cpu_t cpus[CPU_MAX];
 

@@ -52,7 +52,14 @@
 #define FAST_INLINE static inline __attribute__((always_inline))
 
 bool ipc_fastpath = true;
-uint64_t ipc_fastpath_taken; /* calls and answers the fast path carried */
+
+uint64_t ipc_fastpath_taken(void)
+{
+	uint64_t sum = 0;
+	for (unsigned i = 0; i < CPU_MAX; i++)
+		sum += __atomic_load_n(&cpus[i].fastpath_taken, __ATOMIC_RELAXED);
+	return sum;
+}
 
 void ipc_fastpath_boot(const char *cmdline)
 {
@@ -147,7 +154,7 @@ FAST_INLINE call_t *request_init(
 	call->caller_box = &task->box;
 	call->phone = phone;	      /* the lookup's reference moves to the call */
 	link_initialize(&call->link); /* a received call is on no list */
-	call->id = __atomic_fetch_add(&next_call_id, 1, __ATOMIC_RELAXED);
+	call->id = call_id_next();
 	call->flags = 0;
 	call->sync = any ? CALL_SYNC_NONE : CALL_SYNC_WAITING;
 	call->waiter = any ? NULL : self;
@@ -341,7 +348,7 @@ bool ipc_fast_call_wait(ipc_regs_t *s)
 	}
 
 	/* Committed: phone, box and the receiver's cap table locked. */
-	ipc_fastpath_taken++;
+	CPU->fastpath_taken++;
 	call_t *call = request_init(self, s, phone, any);
 	cap_handle_t h = CAP_NULL;
 	cap_install_locked(&box->task->caps, &call->kobj, &h);
@@ -449,7 +456,7 @@ bool ipc_fast_answer_wait(ipc_regs_t *s)
 		return false;
 
 	/* Committed. */
-	ipc_fastpath_taken++;
+	CPU->fastpath_taken++;
 	data_from_regs(&call->data, s);
 	task->ipc_stats.answers_sent++;
 	phone_t *phone = call->phone;

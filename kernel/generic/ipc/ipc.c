@@ -21,7 +21,6 @@
 void ipc_phone_init(void);
 
 static slab_cache_t call_cache;
-uint64_t next_call_id = 1;
 
 void ipc_init(void)
 {
@@ -48,7 +47,6 @@ static task_t *current_task(void)
 
 /* Each thread keeps one call for its next send, so that a round trip
  * (whose call is freed by the caller's thread) never touches the slab. */
-uint64_t ipc_calls_cached; /* calls parked in threads' caches */
 
 /** Frees @a call into @a t's cache if that is empty, else to the slab. A
  *  cached call's system-method state is zero (call_init relies on it); a
@@ -66,14 +64,17 @@ static void call_free(call_t *call, thread_t *t)
 
 uint64_t ipc_cached_call_count(void)
 {
-	return __atomic_load_n(&ipc_calls_cached, __ATOMIC_RELAXED);
+	int64_t sum = 0;
+	for (unsigned i = 0; i < CPU_MAX; i++)
+		sum += __atomic_load_n(&cpus[i].calls_cached, __ATOMIC_RELAXED);
+	return (uint64_t) sum;
 }
 
 void ipc_thread_cleanup(thread_t *t)
 {
 	if (t->cached_call != NULL) {
 		kmem_free(&call_cache, t->cached_call);
-		__atomic_sub_fetch(&ipc_calls_cached, 1, __ATOMIC_RELAXED);
+		calls_cached_add(-1);
 	}
 	t->cached_call = NULL;
 }

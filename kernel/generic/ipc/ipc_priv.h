@@ -6,12 +6,26 @@
 #define KERN_IPC_PRIV_H
 
 #include <arch/ipc_regs.h>
+#include <cpu.h>
 #include <ipc/ipc.h>
 #include <ipc/methods.h>
 #include <proc/task.h>
 #include <proc/thread.h>
 
-extern uint64_t ipc_calls_cached; /* calls parked in threads' caches */
+/** Counts @a delta spare calls parked in threads' caches (on this CPU's
+ *  counter; ipc_cached_call_count() sums them). */
+static inline void calls_cached_add(int64_t delta)
+{
+	__atomic_add_fetch(&CPU->calls_cached, delta, __ATOMIC_RELAXED);
+}
+
+/** A call id no other call has had: this CPU's next number, with the CPU's
+ *  index in the low six bits (CPU_MAX <= 64). */
+static inline uint64_t call_id_next(void)
+{
+	cpu_t *cpu = CPU;
+	return (__atomic_add_fetch(&cpu->call_seq, 1, __ATOMIC_RELAXED) << 6) | cpu->id;
+}
 
 /** Takes @a t's spare call, if it has one (uninitialised). */
 static inline call_t *call_take_cached(thread_t *t)
@@ -19,7 +33,7 @@ static inline call_t *call_take_cached(thread_t *t)
 	call_t *call = t->cached_call;
 	if (call != NULL) {
 		t->cached_call = NULL;
-		__atomic_sub_fetch(&ipc_calls_cached, 1, __ATOMIC_RELAXED);
+		calls_cached_add(-1);
 	}
 	return call;
 }
@@ -29,7 +43,7 @@ static inline call_t *call_take_cached(thread_t *t)
 static inline void call_cache_put(thread_t *t, call_t *call)
 {
 	t->cached_call = call;
-	__atomic_add_fetch(&ipc_calls_cached, 1, __ATOMIC_RELAXED);
+	calls_cached_add(1);
 }
 
 /** Counts a call sent through @a phone (its lock held, the limit checked). */
@@ -51,7 +65,6 @@ static inline size_t phone_active_calls(const phone_t *phone)
 	return __atomic_load_n(&phone->active_calls, __ATOMIC_RELAXED);
 }
 
-extern uint64_t next_call_id;
 /** A call's kobject destructor (its last reference went). */
 void call_destroy(kobject_t *obj);
 
@@ -83,7 +96,7 @@ static inline void call_init(call_t *call, const ipc_data_t *data, task_t *sende
 	call->waiter = NULL;
 	call->sync = CALL_SYNC_NONE;
 	call->phone = NULL;
-	call->id = __atomic_fetch_add(&next_call_id, 1, __ATOMIC_RELAXED);
+	call->id = call_id_next();
 }
 
 /** Destroys @a call (its last reference is gone), keeping it in @a t's

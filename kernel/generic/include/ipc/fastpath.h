@@ -15,8 +15,9 @@
  * Interrupts disabled.
  */
 bool ipc_fast_call_wait(ipc_regs_t *s);
-/** Calls and answers the fast path has carried (for the tests). */
-extern uint64_t ipc_fastpath_taken;
+/** Calls and answers the fast path has carried on every CPU (for the
+ *  tests; each CPU counts its own in cpu_t.fastpath_taken). */
+uint64_t ipc_fastpath_taken(void);
 bool ipc_fast_answer_wait(ipc_regs_t *s);
 
 /** The same for in-kernel callers of ipc_call_wait and ipc_answer_wait. */

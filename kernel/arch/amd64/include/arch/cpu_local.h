@@ -10,6 +10,10 @@
 #define CPU_OFF_USER_RSP   16
 #define CPU_OFF_CURRENT	   24
 
+/* Data written by different CPUs is kept this far apart (the cache line),
+ * so that one CPU's writes do not take the line from under another's. */
+#define CPU_LINE_SIZE 64
+
 #ifndef __ASSEMBLY__
 struct cpu;
 /** Points GS base at @a cpu (the kernel's view). */
