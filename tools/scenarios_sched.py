@@ -26,9 +26,9 @@ import re
 from testrun import BOOT_TIMEOUT, guest
 
 ICOUNT = ["-icount", "shift=0,align=off,sleep=off"]
-SCALING_RE = r"^bench: scaling pairs=2 cpus=2 rounds=200 ns=\d+ errors=(\d+) busy=[\d,]* "
+SCALING_RE = r"^bench: scaling pairs=2 cpus=2 rounds=200 ns=\d+ rate=\d+ errors=(\d+) busy=[\d,]* "
 PAIRS_ROUNDS = 2000
-PAIRS_RE = (r"^bench: scaling-free pairs=2 cpus=2 rounds=2000 ns=\d+ errors=(\d+) busy=[\d,]* "
+PAIRS_RE = (r"^bench: scaling-free pairs=2 cpus=2 rounds=2000 ns=\d+ rate=\d+ errors=(\d+) busy=[\d,]* "
             r"switches=(\d+),(\d+) ipis=(\d+),(\d+) ")
 PAIRS_IPIS_MAX = 20
 

@@ -31,7 +31,8 @@
 #include <getopt.h>
 
 #define USAGE \
-	"[--system | --net | --smp | --scaling PAIRS ROUNDS [free]] (make bench boots " \
+	"[--system | --net | --smp | --scaling PAIRS ROUNDS [free | alternate K]] " \
+	"(make bench boots " \
 	"it with " \
 	"testtask=bench)"
 /* First words of its own modes (children it starts, ...). */
@@ -191,6 +192,20 @@ static int kernel_cases(void)
 	return rc;
 }
 
+/** bench --scaling PAIRS ROUNDS [free | alternate K]. */
+static int scaling_args(int argc, char **argv)
+{
+	int pairs = atoi(argv[2]), rounds = atoi(argv[3]);
+	if (argc == 4)
+		return scaling_case(pairs, rounds, SCALING_PINNED, 1);
+	if (argc == 5 && strcmp(argv[4], "free") == 0)
+		return scaling_case(pairs, rounds, SCALING_FREE, 1);
+	if (argc == 6 && strcmp(argv[4], "alternate") == 0)
+		return scaling_case(pairs, rounds, SCALING_ALTERNATE, atoi(argv[5]));
+	printf("bench: --scaling PAIRS ROUNDS [free | alternate K]\n");
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	int status;
@@ -209,8 +224,7 @@ int main(int argc, char **argv)
 	else if (argc > 1 && strcmp(argv[1], "--smp") == 0)
 		rc = smp_cases();
 	else if (argc > 3 && strcmp(argv[1], "--scaling") == 0)
-		rc = scaling_case(atoi(argv[2]), atoi(argv[3]),
-		    argc > 4 && strcmp(argv[4], "free") == 0);
+		rc = scaling_args(argc, argv);
 	else if (argc > 1) {
 		printf("bench: unknown option %s\n", argv[1]);
 		return 2;

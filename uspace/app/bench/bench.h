@@ -51,6 +51,13 @@ int smp_cases(void);
 /** @a pairs client threads and server tasks, pair i pinned to CPU i mod
  *  the number of CPUs, @a rounds checked combined round trips each; prints
  *  the wall-clock time (bench: scaling ... ns=N). */
-int scaling_case(int pairs, int rounds, bool free);
+/** How bench --scaling places its pairs. */
+typedef enum {
+	SCALING_PINNED,	   /* pair i on CPU i mod the CPU count */
+	SCALING_FREE,	   /* where the scheduler puts them */
+	SCALING_ALTERNATE, /* on CPU 0 alone, then spread, in turn */
+} scaling_mode_t;
+
+int scaling_case(int pairs, int rounds, scaling_mode_t mode, int times);
 
 #endif

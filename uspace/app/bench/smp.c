@@ -5,17 +5,22 @@
  *                            pinned to the client's CPU and to the other one
  *                            (under -icount, which runs the CPUs in turn:
  *                            guest instructions of both CPUs)
- *   bench --scaling P R [free]
+ *   bench --scaling P R [free | alternate K]
  *                            P client threads and P server tasks, pair i
  *                            pinned to CPU i mod the CPU count (with free:
  *                            nothing pinned, the scheduler places them), R checked
  *                            combined round trips per pair; prints
  *                            `bench: scaling pairs=P cpus=C rounds=R ns=N
- *                            errors=E busy=B0,B1...`: the wall-clock time of
- *                            the whole and each CPU's busy share meanwhile
- *                            in percent (from its idle thread's CPU time),
- *                            which shows whether the pairs ran in parallel
- *                            (bench.py boots it on 1 and on 2 CPUs under
+ *                            rate=T errors=E busy=B0,B1...`: the CPUs used,
+ *                            the wall-clock time of the whole, the round
+ *                            trips per second of all pairs (the sum of each
+ *                            pair's own rate) and each CPU's
+ *                            busy share meanwhile in percent (from its idle
+ *                            thread's CPU time), which shows whether the
+ *                            pairs ran in parallel. With alternate: K times
+ *                            every pair on CPU 0 and then spread over all
+ *                            CPUs, so that the ratio of the two comes from
+ *                            one run (bench.py boots it with -smp 2 under
  *                            multi-threaded TCG and reports the ratio)
  */
 #include "bench.h"
@@ -75,6 +80,8 @@ typedef struct {
 	volatile int *ready; /* counted up once pinned */
 	volatile int *go;    /* set when every client is ready */
 	int errors;	     /* round trips that failed or came back wrong */
+	uint64_t start_ns;   /* the go, as this client saw it */
+	uint64_t ns;	     /* from its go to its last answer */
 } scaling_client_t;
 
 /** One checked round trip: the server echoes the arguments. */
@@ -94,11 +101,25 @@ static void scaling_client(void *arg)
 	__atomic_fetch_add(c->ready, 1, __ATOMIC_RELEASE);
 	while (!__atomic_load_n(c->go, __ATOMIC_ACQUIRE))
 		thread_yield();
+	uint64_t start = clock_ns();
 	for (int i = 0; i < c->rounds && c->errors == 0; i++) {
 		if (!scaling_round_trip(
 			c->phone, ((sysarg_t) c->cpu << 32) | (sysarg_t) i))
 			c->errors++;
 	}
+	c->ns = clock_ns() - start;
+}
+
+/** Round trips per second of @a pairs clients together: the sum of each
+ *  one's own rate, so that a pair done early (its CPU then idle) does not
+ *  count as slow. */
+static uint64_t scaling_rate(const scaling_client_t *c, int pairs)
+{
+	uint64_t rate = 0;
+	for (int i = 0; i < pairs; i++)
+		rate += c[i].ns == 0 ? 0
+				     : (uint64_t) c[i].rounds * 1000000000ull / c[i].ns;
+	return rate;
 }
 
 /** Starts @a pairs servers, pair i's on CPU i mod @a cpus if pinned. */
@@ -214,22 +235,19 @@ static int scaling_run(scaling_client_t *c, int pairs, uint64_t *ns)
 	return started == pairs ? 0 : 1;
 }
 
-int scaling_case(int pairs, int rounds, bool free)
+/** One scaling run: @a pairs pairs of @a rounds round trips, pair i pinned
+ *  to CPU i mod @a used (0: nothing pinned) of the machine's @a cpus; prints
+ *  its line. */
+static int scaling_once(int pairs, int rounds, unsigned used, unsigned cpus)
 {
-	unsigned cpu, cpus;
-	if (pairs < 1 || pairs > SCALING_PAIRS_MAX || rounds < 1 ||
-	    cpu_info(&cpu, &cpus) != EOK) {
-		printf("bench: scaling: bad arguments or no CPU count\n");
-		return 1;
-	}
 	volatile int ready = 0, go = 0;
 	scaling_client_t c[SCALING_PAIRS_MAX];
 	for (int i = 0; i < pairs; i++)
 		c[i] = (scaling_client_t){
-		    .rounds = rounds, .pinned = !free, .ready = &ready, .go = &go};
+		    .rounds = rounds, .pinned = used != 0, .ready = &ready, .go = &go};
 	uint64_t ns = 0;
 	cpu_stats_t s0[CPUS_SHOWN] = {0}, s1[CPUS_SHOWN] = {0};
-	int failed = scaling_servers(c, pairs, cpus);
+	int failed = scaling_servers(c, pairs, used != 0 ? used : cpus);
 	cpus_stats(s0, cpus);
 	if (failed == 0)
 		failed = scaling_run(c, pairs, &ns);
@@ -241,8 +259,31 @@ int scaling_case(int pairs, int rounds, bool free)
 			bench_server_stop(c[i].phone);
 	}
 	char stats[CPUS_SHOWN * 4 * 12];
-	printf("bench: scaling%s pairs=%d cpus=%u rounds=%d ns=%llu errors=%d%s\n",
-	    free ? "-free" : "", pairs, cpus, rounds, (unsigned long long) ns, errors,
+	printf("bench: scaling%s pairs=%d cpus=%u rounds=%d ns=%llu rate=%llu "
+	       "errors=%d%s\n",
+	    used == 0 ? "-free" : "", pairs, used != 0 ? used : cpus, rounds,
+	    (unsigned long long) ns, (unsigned long long) scaling_rate(c, pairs), errors,
 	    stats_text(s0, s1, cpus, ns, stats, sizeof(stats)));
 	return failed || errors != 0;
+}
+
+int scaling_case(int pairs, int rounds, scaling_mode_t mode, int times)
+{
+	unsigned cpu, cpus;
+	if (pairs < 1 || pairs > SCALING_PAIRS_MAX || rounds < 1 || times < 1 ||
+	    cpu_info(&cpu, &cpus) != EOK) {
+		printf("bench: scaling: bad arguments or no CPU count\n");
+		return 1;
+	}
+	if (mode == SCALING_FREE)
+		return scaling_once(pairs, rounds, 0, cpus);
+	if (mode == SCALING_PINNED)
+		return scaling_once(pairs, rounds, cpus, cpus);
+	int failed = 0;
+	for (int i = 0; i < times && failed == 0; i++) {
+		failed = scaling_once(pairs, rounds, 1, cpus);
+		if (failed == 0)
+			failed = scaling_once(pairs, rounds, cpus, cpus);
+	}
+	return failed;
 }
