@@ -10,13 +10,12 @@
  *             mapping never gains more (as_area_change_flags)
  *   caller:   args[0] = where the area was mapped
  */
+#include <common/arch/page.h>
 #include <ipc/methods.h>
 #include <cpu.h>
 #include <mm/as.h>
 #include <proc/task.h>
 #include <proc/thread.h>
-
-#define PAGE 4096
 
 static errno_t si_request_preprocess(call_t *call)
 {
@@ -25,7 +24,7 @@ static errno_t si_request_preprocess(call_t *call)
 	if (size == 0 || call->data.args[2] > UINT32_MAX || !(flags & AS_AREA_READ))
 		return EINVAL;
 	call->user_addr = call->data.args[0];
-	call->share_pages = (size + PAGE - 1) / PAGE;
+	call->share_pages = (size + PAGE_SIZE - 1) / PAGE_SIZE;
 	call->share_flags = flags;
 	call->data.args[0] = 0;
 	return EOK;
@@ -60,8 +59,8 @@ static void si_answer_process(call_t *call, ipc_event_t *ev)
 		return;
 	uintptr_t base = call->user_addr;
 	errno_t rc = as_area_create_shared(THREAD->task->as, &base,
-	    call->share_pages * PAGE, call->share_flags, call->share_max, call->shared,
-	    call->share_offset);
+	    call->share_pages * PAGE_SIZE, call->share_flags, call->share_max,
+	    call->shared, call->share_offset);
 	if (rc != EOK)
 		ev->imethod = (sysarg_t) rc;
 	ev->args[0] = rc == EOK ? base : 0;

@@ -8,13 +8,12 @@
  *             learns the address in args[0]. The mapping never gains more
  *             than allowed (as_area_change_flags)
  */
+#include <common/arch/page.h>
 #include <ipc/methods.h>
 #include <cpu.h>
 #include <mm/as.h>
 #include <proc/task.h>
 #include <proc/thread.h>
-
-#define PAGE 4096
 
 static errno_t so_request_preprocess(call_t *call)
 {
@@ -30,7 +29,7 @@ static errno_t so_request_preprocess(call_t *call)
 		return EPERM; /* cannot give more than one has */
 	call->share_flags = allowed;
 	call->data.args[0] = 0;
-	call->data.args[1] = call->share_pages * PAGE;
+	call->data.args[1] = call->share_pages * PAGE_SIZE;
 	call->data.args[2] = allowed;
 	return EOK;
 }
@@ -46,7 +45,7 @@ static errno_t so_answer_preprocess(call_t *call)
 		return EPERM;
 	uintptr_t base = call->data.args[0];
 	errno_t rc = as_area_create_shared(THREAD->task->as, &base,
-	    call->share_pages * PAGE, flags, call->share_flags, call->shared,
+	    call->share_pages * PAGE_SIZE, flags, call->share_flags, call->shared,
 	    call->share_offset);
 	if (rc == EOK)
 		call->data.args[0] = base;

@@ -8,10 +8,10 @@
  */
 #include <mm/slab.h>
 #include <common/arch/mem.h>
+#include <common/arch/page.h>
 #include <string.h>
 
 #define SLAB_MAGIC 0x51ab51ab
-#define PAGE_BYTES 4096
 
 typedef struct slab {
 	uint32_t magic;
@@ -24,7 +24,7 @@ typedef struct slab {
 
 static size_t slab_bytes(const slab_cache_t *c)
 {
-	return (size_t) PAGE_BYTES << c->order;
+	return (size_t) PAGE_SIZE << c->order;
 }
 
 /** Picks the smallest order that holds at least 8 objects (or the largest). */

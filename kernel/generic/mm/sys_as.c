@@ -4,6 +4,7 @@
  */
 #include <arch.h>
 #include <boot.h>
+#include <common/arch/page.h>
 #include <cpu.h>
 #include <mm/as.h>
 #include <mm/pager.h>
@@ -11,8 +12,6 @@
 #include <proc/thread.h>
 #include <syscall.h>
 #include <uaccess.h>
-
-#define PAGE 4096
 
 static as_t *current_as(void)
 {
@@ -104,8 +103,8 @@ bool physmem_is_device(uint64_t phys, uint64_t size)
 
 sysarg_t sys_physmem_map(sysarg_t phys, sysarg_t size, sysarg_t flags, sysarg_t base_out)
 {
-	if (phys % PAGE != 0 || size == 0 || size > (1ull << 40) || phys + size < phys ||
-	    flags > 0xffffffff)
+	if (phys % PAGE_SIZE != 0 || size == 0 || size > (1ull << 40) ||
+	    phys + size < phys || flags > 0xffffffff)
 		return (sysarg_t) EINVAL;
 	if (!physmem_is_device(phys, size))
 		return (sysarg_t) EPERM;
@@ -118,7 +117,7 @@ sysarg_t sys_physmem_map(sysarg_t phys, sysarg_t size, sysarg_t flags, sysarg_t 
 	if (rc != EOK)
 		return (sysarg_t) rc;
 	mem_object_t *obj;
-	size_t pages = (size + PAGE - 1) / PAGE;
+	size_t pages = (size + PAGE_SIZE - 1) / PAGE_SIZE;
 	rc = mem_object_create_phys(phys, pages, &obj);
 	if (rc != EOK)
 		return (sysarg_t) rc;
@@ -169,12 +168,12 @@ sysarg_t sys_dmamem_map(
 	if (rc != EOK)
 		return (sysarg_t) rc;
 	mem_object_t *obj;
-	size = (size + PAGE - 1) / PAGE * PAGE;
+	size = (size + PAGE_SIZE - 1) / PAGE_SIZE * PAGE_SIZE;
 	/* Counted in QUOTA_MEMORY before the frames are taken (ELIMIT). */
 	rc = as_commit_charge(current_as(), size);
 	if (rc != EOK)
 		return (sysarg_t) rc;
-	rc = mem_object_create_dma(size / PAGE, flags & DMAMEM_BELOW_4G, &obj);
+	rc = mem_object_create_dma(size / PAGE_SIZE, flags & DMAMEM_BELOW_4G, &obj);
 	if (rc != EOK) {
 		as_commit_uncharge(current_as(), size);
 		return (sysarg_t) rc;

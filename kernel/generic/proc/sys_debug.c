@@ -9,6 +9,7 @@
  */
 #include <arch/layout.h>
 #include <cap/cap.h>
+#include <common/arch/page.h>
 #include <cpu.h>
 #include <ipc/ipc.h>
 #include <ipc/methods.h>
@@ -22,7 +23,6 @@
 #include <uaccess.h>
 
 #define DEBUG_READ_MAX 65536 /* bytes per SYS_DEBUG_MEM_READ */
-#define PAGE	       4096
 
 /** Task @a id (0: the caller) with a reference, if the caller may debug it. */
 static errno_t debug_task_get(sysarg_t id, task_t **out)
@@ -210,7 +210,7 @@ static errno_t task_mem_read(task_t *task, uintptr_t addr, uint8_t *buf, size_t 
 {
 	errno_t rc = EOK;
 	while (rc == EOK && size > 0) {
-		size_t n = MIN(size, PAGE - addr % PAGE);
+		size_t n = MIN(size, PAGE_SIZE - addr % PAGE_SIZE);
 		spinlock_lock(&task->lock);
 		rc = task->as != NULL ? as_read_page(task->as, addr, buf, n) : ENOENT;
 		spinlock_unlock(&task->lock);

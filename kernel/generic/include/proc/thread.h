@@ -21,10 +21,11 @@
 #include <time/timeout.h>
 #include <types.h>
 #include <abi/ipc.h>
+#include <common/arch/page.h>
 
 #define THREAD_NAME_MAX		32
 #define THREAD_STACK_ORDER	2 /* 16 KiB kernel stacks */
-#define THREAD_STACK_SIZE	(4096 << THREAD_STACK_ORDER)
+#define THREAD_STACK_SIZE	(PAGE_SIZE << THREAD_STACK_ORDER)
 #define THREAD_PRIORITY_DEFAULT 8
 #define THREAD_SLICE_TICKS	2
 /* Written at the lowest word of every kernel stack, checked on each switch. */

@@ -23,6 +23,11 @@ typedef void (*backtrace_line_fn_t)(void *arg, const char *line);
  *  "  #0 0x400123 in main+0x13". Stops at a frame it cannot read. */
 void backtrace_walk(task_id_t task, const exc_regs_t *regs, const elf_symbols_t *syms,
     backtrace_line_fn_t line, void *arg);
+/** Frame @a n's line ("  #N IP in SYMBOL+OFF", or the address alone) to
+ *  @a line; a return address (n > 0) is looked up by its call. The
+ *  architecture's walk names each frame with it. */
+void backtrace_frame_line(uintptr_t ip, unsigned n, const elf_symbols_t *syms,
+    backtrace_line_fn_t line, void *arg);
 /** The registers as three lines of text, to @a line. */
 void backtrace_regs(const exc_regs_t *regs, backtrace_line_fn_t line, void *arg);
 

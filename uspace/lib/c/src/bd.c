@@ -6,6 +6,7 @@
 #include <bd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <common/arch/page.h>
 
 errno_t bd_open_sess(async_sess_t *sess, bd_t **out)
 {
@@ -136,7 +137,7 @@ static errno_t bd_share_send(bd_t *bd, void *area)
 
 errno_t bd_share(bd_t *bd, size_t size)
 {
-	if (size == 0 || size > BD_SHARED_MAX || size % 4096 != 0)
+	if (size == 0 || size > BD_SHARED_MAX || size % PAGE_SIZE != 0)
 		return EINVAL;
 	uintptr_t base = AS_AREA_ANY;
 	errno_t rc = as_area_create(

@@ -9,12 +9,11 @@
  * msync, munmap and the mapping's end.
  */
 #include <as.h>
+#include <common/arch/page.h>
 #include <errno.h>
 #include <pager.h>
 #include <sys/mman.h>
 #include <vfs.h>
-
-#define PAGE 4096
 
 /** The area rights of @a prot; EINVAL unless readable and not both
  *  writable and executable. */
@@ -35,7 +34,7 @@ static errno_t mmap_rights(int prot, unsigned *flags)
 static errno_t mmap_check(size_t len, int prot, int flags, off_t off, unsigned *rights)
 {
 	int kind = flags & (MAP_SHARED | MAP_PRIVATE);
-	if (len == 0 || off < 0 || off % PAGE != 0 ||
+	if (len == 0 || off < 0 || off % PAGE_SIZE != 0 ||
 	    (flags & ~(MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS)) != 0 ||
 	    (kind != MAP_SHARED && kind != MAP_PRIVATE))
 		return EINVAL;
@@ -65,7 +64,7 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 	unsigned rights;
 	errno_t rc = mmap_check(len, prot, flags, off, &rights);
 	uintptr_t base = (flags & MAP_FIXED) ? (uintptr_t) addr : AS_AREA_ANY;
-	if (rc == EOK && (flags & MAP_FIXED) && base % PAGE != 0)
+	if (rc == EOK && (flags & MAP_FIXED) && base % PAGE_SIZE != 0)
 		rc = EINVAL;
 	if (rc == EOK && (flags & MAP_ANONYMOUS))
 		rc = as_area_create(&base, len, rights);
