@@ -10,8 +10,9 @@
  *
  * Task ends. The manager calls ns_hangup() for every phone-1 hang-up; a task
  * that ended goes on the `ends` queue (spinlock `ends_lock`), which is
- * applied whenever the state lock is taken. So every request is handled
- * after the ends that reached ns before it, and the worker fibril applies
+ * applied whenever the state lock is taken. So every request that reads or
+ * changes state (all but NS_PING) is handled after the ends that reached ns
+ * before it, and the worker fibril applies
  * ends when no request comes. A task's registrations are dropped before its
  * waiters are answered, and the calls it left held are answered (to no one)
  * and freed. Calls still queued from a task whose end was applied are
@@ -156,9 +157,6 @@ static void ns_dispatch(ipc_call_t *call)
 		return;
 	}
 	switch (call->imethod) {
-	case NS_PING:
-		ns_answer(call, EOK, NULL);
-		break;
 	case IPC_M_CONNECT_TO_ME:
 		ns_service_register(call);
 		break;
@@ -179,6 +177,13 @@ static void ns_dispatch(ipc_call_t *call)
 
 static void ns_handle(ipc_call_t *call)
 {
+	/* A ping reads and changes no state, so it needs neither the state
+	 * lock nor the ends before it: answered at once (to a task that has
+	 * ended, the answer reaches no one). */
+	if (call->imethod == NS_PING) {
+		ns_answer(call, EOK, NULL);
+		return;
+	}
 	ns_lock();
 	ns_dispatch(call);
 	ns_unlock();
