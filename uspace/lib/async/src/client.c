@@ -567,7 +567,7 @@ async_exch_t *async_exchange_begin(async_sess_t *sess)
 {
 	if (sess == NULL)
 		return NULL;
-	async_init();
+	/* A session exists only once async_init() ran (async_session_make). */
 	if (sess->mgmt == EXCHANGE_ATOMIC) { /* no waiting, no record to take */
 		__atomic_fetch_add(&sess->open, 1, __ATOMIC_RELAXED);
 		return &sess->atomic_exch;

@@ -389,7 +389,7 @@ static errno_t conn_enqueue_locked(async_conn_t *conn, const ipc_event_t *ev)
 {
 	if (conn->receiver != NULL) { /* waiting, so nothing is queued */
 		*conn->receiver = *ev;
-		conn->receiver = NULL;
+		__atomic_store_n(&conn->receiver, NULL, __ATOMIC_RELEASE);
 		fibril_notify(&conn->event);
 		return EOK;
 	}
@@ -554,6 +554,16 @@ void async_dispatch(ipc_event_t *ev, fibril_ipc_answer_t *later)
 	}
 }
 
+/** Whether the call @a conn's fibril waits for was delivered: only the
+ *  delivery clears `receiver` (under async_lock, the call written first)
+ *  while the fibril waits, and its notify ordered that before our wake-up.
+ *  Still set: woken otherwise (a hang-up, a stale notify), and the caller
+ *  looks again under the lock. */
+static inline bool conn_delivered(async_conn_t *conn)
+{
+	return __atomic_load_n(&conn->receiver, __ATOMIC_ACQUIRE) == NULL;
+}
+
 bool async_get_call_timeout(ipc_call_t *call, uint64_t usec)
 {
 	async_conn_t *conn = current_conn();
@@ -576,12 +586,14 @@ bool async_get_call_timeout(ipc_call_t *call, uint64_t usec)
 			};
 			break;
 		}
+		/* Not counted in async_blocked: a connection counts as serving
+		 * (async_serving_locked()) for as long as its fibril runs. */
 		conn->receiver = call;
-		async_blocked++;
 		spinlock_unlock(&async_lock);
 		errno_t rc = fibril_wait_until(&conn->event, deadline);
+		if (rc == EOK && conn_delivered(conn))
+			return true; /* the usual case: no second hold of the lock */
 		spinlock_lock(&async_lock);
-		async_blocked--;
 		bool delivered = conn->receiver == NULL;
 		conn->receiver = NULL;
 		if (delivered)
