@@ -172,7 +172,7 @@ static bool phone_slot_take(async_phone_t *ph)
 }
 
 /** Gives back a slot of @a ph: to the first waiter, or frees it. */
-static void phone_slot_release_locked(async_phone_t *ph)
+static inline void phone_slot_release_locked(async_phone_t *ph)
 {
 	link_t *first = list_first(&ph->slot_waiters);
 	if (first != NULL) {

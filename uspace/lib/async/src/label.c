@@ -5,9 +5,6 @@
 #include "private/label.h"
 #include <stdlib.h>
 
-#define LABEL_INDEX_MASK ((uint64_t) LABEL_SLOTS_MAX - 1)
-#define LABEL_GEN_MASK	 ((UINT64_C(1) << (64 - LABEL_INDEX_BITS)) - 1)
-
 void label_table_init(label_table_t *t)
 {
 	t->slots = NULL;
@@ -58,24 +55,6 @@ errno_t label_alloc(label_table_t *t, void *obj, uint64_t *label)
 	t->used++;
 	*label = ((s->gen & LABEL_GEN_MASK) << LABEL_INDEX_BITS) | (index + 1);
 	return EOK;
-}
-
-/** The slot @a label names if its generation is current, else NULL. */
-static label_slot_t *label_slot(const label_table_t *t, uint64_t label)
-{
-	uint64_t index = (label & LABEL_INDEX_MASK);
-	if (index == 0 || index > t->size)
-		return NULL;
-	label_slot_t *s = &t->slots[index - 1];
-	if (s->obj == NULL || (s->gen & LABEL_GEN_MASK) != label >> LABEL_INDEX_BITS)
-		return NULL;
-	return s;
-}
-
-void *label_get(const label_table_t *t, uint64_t label)
-{
-	label_slot_t *s = label_slot(t, label);
-	return s != NULL ? s->obj : NULL;
 }
 
 void label_free(label_table_t *t, uint64_t label)

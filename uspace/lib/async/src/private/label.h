@@ -19,6 +19,8 @@
 
 #define LABEL_INDEX_BITS 24
 #define LABEL_SLOTS_MAX	 (1u << LABEL_INDEX_BITS)
+#define LABEL_INDEX_MASK ((uint64_t) LABEL_SLOTS_MAX - 1)
+#define LABEL_GEN_MASK	 ((UINT64_C(1) << (64 - LABEL_INDEX_BITS)) - 1)
 
 typedef struct {
 	void *obj;     /* NULL: free */
@@ -38,8 +40,27 @@ void label_table_init(label_table_t *t);
 void label_table_fini(label_table_t *t);
 /** Gives @a obj (not NULL) a label; ENOMEM, ELIMIT when full. */
 errno_t label_alloc(label_table_t *t, void *obj, uint64_t *label);
-/** The object of @a label, or NULL if it is not (or no longer) allocated. */
-void *label_get(const label_table_t *t, uint64_t label);
+
+/** The slot @a label names if its generation is current, else NULL. */
+static inline label_slot_t *label_slot(const label_table_t *t, uint64_t label)
+{
+	uint64_t index = (label & LABEL_INDEX_MASK);
+	if (index == 0 || index > t->size)
+		return NULL;
+	label_slot_t *s = &t->slots[index - 1];
+	if (s->obj == NULL || (s->gen & LABEL_GEN_MASK) != label >> LABEL_INDEX_BITS)
+		return NULL;
+	return s;
+}
+
+/** The object of @a label, or NULL if it is not (or no longer) allocated.
+ *  Inline: every call a server receives is routed by it. */
+static inline void *label_get(const label_table_t *t, uint64_t label)
+{
+	label_slot_t *s = label_slot(t, label);
+	return s != NULL ? s->obj : NULL;
+}
+
 /** Ends @a label (which must be allocated); later lookups find nothing. */
 void label_free(label_table_t *t, uint64_t label);
 
