@@ -723,6 +723,56 @@ static void test_async_timeouts_fire(void)
 	CHECK_RC(async_hangup(sess), EOK);
 }
 
+#define PROBE_ROUNDS 300
+
+/** A connection waiting for its next call with a short timeout gets a call
+ *  at about its deadline, round after round: each call is taken exactly
+ *  once, by the wait or the one after it (a delivery racing the timeout is
+ *  neither lost nor seen twice), and every timeout that fired is counted
+ *  once. Nothing here depends on the host's speed: only the outcome of
+ *  each race is checked, whichever way it went. */
+static void test_async_get_call_timeout_races_a_call(void)
+{
+	async_sess_t *sess = connect_service(SERVICE_MAIN, EXCHANGE_SERIALIZE);
+	CHECK(sess != NULL);
+	sysarg_t h, t0, t1, o;
+	CHECK_RC(server_stats(main_sess, &h, &t0, &o), EOK);
+	int right = 0;
+	for (int i = 0; i < PROBE_ROUNDS; i++) {
+		async_exch_t *exch = async_exchange_begin(sess);
+		errno_t prc = async_req_1_0(exch, ASYNCSRV_M_TIMEOUT_PROBE, 1 + i % 50);
+		fibril_usleep(i % 3 == 0 ? 0 : (sysarg_t) (i % 40));
+		sysarg_t r = 0;
+		errno_t rc = async_req_1_1(exch, ASYNCSRV_M_PING, (sysarg_t) i, &r);
+		async_exchange_end(exch);
+		right += prc == EOK && rc == EOK && r == (sysarg_t) i + 1;
+	}
+	CHECK(right == PROBE_ROUNDS);
+	CHECK_RC(server_stats(main_sess, &h, &t1, &o), EOK);
+	CHECK(t1 - t0 <= PROBE_ROUNDS);
+	CHECK_RC(async_hangup(sess), EOK);
+}
+
+/** A hang-up that comes while the connection waits for its next call with
+ *  a long timeout ends the wait as a hang-up (the handler sees method 0 at
+ *  once), not as a call or a timeout. */
+static void test_async_hangup_ends_a_timed_wait(void)
+{
+	sysarg_t h0, h, t0, t, o;
+	CHECK_RC(server_stats(main_sess, &h0, &t0, &o), EOK);
+	async_sess_t *sess = connect_service(SERVICE_MAIN, EXCHANGE_SERIALIZE);
+	CHECK(sess != NULL);
+	CHECK_RC(call1(sess, ASYNCSRV_M_TIMEOUT_PROBE, 60000000, NULL), EOK);
+	CHECK_RC(async_hangup(sess), EOK);
+	h = h0;
+	for (int i = 0; i < 1500 && h == h0; i++) { /* 30 s: a bound for hangs only */
+		fibril_usleep(20000);
+		CHECK_RC(server_stats(main_sess, &h, &t, &o), EOK);
+	}
+	CHECK(h == h0 + 1);
+	CHECK(t == t0);
+}
+
 /* A server told to run on a CPU that does not run (or past any CPU the
  * kernel can have) refuses to start: exit status 1, nothing registered. */
 static void test_async_server_on_a_missing_cpu_refuses(void)
@@ -1085,6 +1135,8 @@ void async_tests(void)
 	RUN(test_async_hangup_ends_the_handler);
 	RUN(test_async_leftover_calls_get_ehangup);
 	RUN(test_async_timeouts_fire);
+	RUN(test_async_get_call_timeout_races_a_call);
+	RUN(test_async_hangup_ends_a_timed_wait);
 	RUN(test_async_server_on_a_missing_cpu_refuses);
 	RUN(test_async_callback_connection);
 	RUN(test_async_client_data_per_task);

@@ -385,12 +385,19 @@ static async_conn_t *route_locked(const ipc_event_t *ev, bool *started, errno_t 
 	return conn;
 }
 
+/** Hands @a ev to @a conn's fibril, which waits for it in async_get_call
+ *  (`receiver` set, so nothing is queued). */
+static inline void conn_deliver_locked(async_conn_t *conn, const ipc_event_t *ev)
+{
+	*conn->receiver = *ev;
+	__atomic_store_n(&conn->receiver, NULL, __ATOMIC_RELEASE);
+	fibril_notify(&conn->event);
+}
+
 static errno_t conn_enqueue_locked(async_conn_t *conn, const ipc_event_t *ev)
 {
-	if (conn->receiver != NULL) { /* waiting, so nothing is queued */
-		*conn->receiver = *ev;
-		__atomic_store_n(&conn->receiver, NULL, __ATOMIC_RELEASE);
-		fibril_notify(&conn->event);
+	if (conn->receiver != NULL) {
+		conn_deliver_locked(conn, ev);
 		return EOK;
 	}
 	link_t *l = list_first(&conn->free_calls);
@@ -539,7 +546,35 @@ static void request_received(ipc_event_t *ev, fibril_ipc_answer_t *later)
 		fibril_add_ready(conn->fibril);
 }
 
-void async_dispatch(ipc_event_t *ev, fibril_ipc_answer_t *later)
+/**
+ * The usual request: a user method through a labelled connection, or a
+ * phone-1 call to a started implicit one, whose fibril waits for its next
+ * call in async_get_call. Delivered straight into
+ * the fibril's buffer (as conn_enqueue_locked() would) and true; false,
+ * with nothing done, for anything else, which the general dispatch takes.
+ * Small and apart from it, so the usual case saves few registers.
+ */
+static inline bool request_to_waiting_conn(ipc_event_t *ev)
+{
+	if (ev->imethod <= IPC_M_LAST_SYSTEM || ev->imethod == ASYNC_M_CLOSE)
+		return false;
+	spinlock_lock(&async_lock);
+	async_conn_t *conn;
+	if (ev->label != 0) {
+		conn = label_get(&labels, ev->label);
+	} else { /* phone 1: the sender's implicit connection, if started */
+		async_client_t *c = client_find_locked(ev->task_id);
+		conn = c != NULL ? c->implicit : NULL;
+	}
+	bool waiting = conn != NULL && conn->client != NULL && conn->receiver != NULL;
+	if (waiting)
+		conn_deliver_locked(conn, ev);
+	spinlock_unlock(&async_lock);
+	return waiting;
+}
+
+static __attribute__((noinline)) void dispatch_general(
+    ipc_event_t *ev, fibril_ipc_answer_t *later)
 {
 	switch (ev->kind) {
 	case IPC_EVENT_ANSWER:
@@ -552,6 +587,17 @@ void async_dispatch(ipc_event_t *ev, fibril_ipc_answer_t *later)
 		request_received(ev, later);
 		break;
 	}
+}
+
+void async_dispatch(ipc_event_t *ev, fibril_ipc_answer_t *later)
+{
+	if (ev->kind == IPC_EVENT_ANSWER) {
+		async_answer_received(ev);
+		return;
+	}
+	if (ev->kind == IPC_EVENT_REQUEST && request_to_waiting_conn(ev))
+		return;
+	dispatch_general(ev, later);
 }
 
 /** Whether the call @a conn's fibril waits for was delivered: only the
