@@ -586,10 +586,16 @@ bool fibril_call_and_wait(cap_handle_t phone, const ipc_payload_t *msg, sysarg_t
 	*answered = wrc == EOK && is_answer_to(answer, label);
 	if (own_answer && wrc == EOK && !*answered) {
 		run_ipc_handler(answer, r);
+	} else if (!own_answer && *answered) {
+		/* The caller takes its own answer: no event for the handler, no
+		 * poke counted off, so only the idle count to undo. Without
+		 * fibril_lock: this is the task's one runner and no fibril ran
+		 * meanwhile (none can: threads that are no runners make no
+		 * fibril calls), so nothing else touches the count. */
+		idle_runners--;
 	} else if (!own_answer) {
 		spinlock_lock(&fibril_lock);
-		/* The caller takes its own answer: no event for the handler. */
-		after_wait_locked(r, *answered ? EINTR : wrc, answer);
+		after_wait_locked(r, wrc, answer);
 		spinlock_unlock(&fibril_lock);
 	}
 	*rc = wrc == ETIMEOUT || wrc == EINTR ? EOK : wrc; /* sent, no event yet */
