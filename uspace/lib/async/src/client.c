@@ -605,7 +605,8 @@ async_exch_t *async_exchange_begin(async_sess_t *sess)
 }
 
 /** async_exchange_end() of an exchange of a session that is not ATOMIC. */
-static __attribute__((noinline)) void exchange_end_locking(async_sess_t *sess, async_exch_t *exch)
+static __attribute__((noinline)) void exchange_end_locking(
+    async_sess_t *sess, async_exch_t *exch)
 {
 	spinlock_lock(&async_lock);
 	link_t *first = list_first(&sess->waiters);
