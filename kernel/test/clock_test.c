@@ -4,6 +4,8 @@
 #include <test.h>
 #include <arch/asm.h>
 #include <arch/cpu.h>
+#include <arch/drivers.h>
+#include <printf.h>
 #include <cpu.h>
 #include <proc/thread.h>
 #include <smp.h>
@@ -46,6 +48,51 @@ KTEST(clock_tsc_calibration_is_plausible)
 	if (!clock_tsc_params(&base, &mult))
 		return; /* no usable TSC: the clock runs on ticks, nothing to check */
 	KT_ASSERT(cpu_features.tsc_khz >= 100000 && cpu_features.tsc_khz <= 8000000);
+}
+
+/*
+ * The TSC's calibrated rate against the PIT over a window ten times the
+ * calibration's. A window whose edges were not read within 1/REF_BRACKET of
+ * its length (the guest was descheduled at an edge) is timed again; both
+ * clocks run in real time while the guest is away, so a kept window is
+ * right whatever the host's load. The bound: the calibration's midpoint
+ * error, half of its 1/128 bracket (3,906 ppm), and one PIT count of its
+ * 1 ms window (838 ppm); the reference's, half of 1/1000 and one count of
+ * 10 ms (584 ppm); 5,328 ppm in all. Under -icount both are exact.
+ */
+#define REF_WINDOW_US 10000
+#define REF_BRACKET   1000
+#define REF_ATTEMPTS  50
+#define AGREE_PPM     6000
+
+/** The TSC's rate over one PIT window of REF_WINDOW_US in kHz; 0 if the
+ *  window's edges were not read closely enough. */
+static uint64_t reference_tsc_khz(void)
+{
+	pit_window_t w;
+	if (!pit_time_window(REF_WINDOW_US, &w))
+		return 0;
+	uint64_t span = (w.end_lo / 2 + w.end_hi / 2) - (w.start_lo / 2 + w.start_hi / 2);
+	uint64_t fuzz = (w.start_hi - w.start_lo) + (w.end_hi - w.end_lo);
+	if (fuzz * REF_BRACKET > span)
+		return 0;
+	return span * PIT_HZ / ((uint64_t) w.ticks * 1000);
+}
+
+KTEST(clock_tsc_rate_agrees_with_pit)
+{
+	uint64_t base, mult;
+	if (!clock_tsc_params(&base, &mult))
+		return; /* no usable TSC: the clock runs on ticks, nothing to check */
+	uint64_t ref = 0;
+	for (unsigned i = 0; i < REF_ATTEMPTS && ref == 0; i++)
+		ref = reference_tsc_khz();
+	KT_ASSERT(ref != 0);
+	uint64_t cal = cpu_features.tsc_khz;
+	uint64_t ppm = (cal > ref ? cal - ref : ref - cal) * 1000000 / ref;
+	printf("clock test: calibrated %llu kHz, reference %llu kHz, %llu ppm apart\n",
+	    (unsigned long long) cal, (unsigned long long) ref, (unsigned long long) ppm);
+	KT_ASSERT(ppm <= AGREE_PPM);
 }
 
 KTEST(clock_delay_waits_at_least_as_asked)

@@ -61,9 +61,11 @@ static uint64_t timer_rate; /* timer counts per second at divide-by-16 */
 
 /* The boot CPU's timer counting down from lapic_timer_count_start() until
  * lapic_timer_calibrate(), with the TSC read around its first count: the
- * span holds the TSC's own calibration (several PIT windows), so the rate
- * comes without windows of its own (they were 3 M instructions of every
- * boot under -icount). Written and read on the boot CPU alone, at boot. */
+ * span holds the TSC's own calibration (a PIT window), so the rate comes
+ * without windows of its own (they were 3 M instructions of every boot
+ * under -icount); a span shorter than one window (the TSC's rate came from
+ * CPUID) is waited out to that length. Written and read on the boot CPU
+ * alone, at boot. */
 static struct {
 	bool counting;
 	uint64_t t0, t1; /* TSC just before and after reading c0 */
@@ -213,14 +215,16 @@ void lapic_timer_count_start(void)
 	boot_count.counting = true;
 }
 
-/** The rate over the span since lapic_timer_count_start(), measured as one
- *  window is; 0 without that count, when the span is shorter than the
- *  windows it replaces, or when an edge was not read closely enough. */
+/** The rate over the span since lapic_timer_count_start(), at least one
+ *  window long, measured as one window is; 0 without that count or when an
+ *  edge was not read closely enough. */
 static uint64_t rate_from_boot_count(uint64_t tsc_khz)
 {
 	if (!boot_count.counting)
 		return 0;
 	boot_count.counting = false;
+	while (rdtsc() - boot_count.t1 < tsc_khz * CALIB_WINDOW_MS)
+		cpu_relax();
 	uint64_t t2 = rdtsc();
 	uint32_t c1 = lapic_read(REG_TIMER_CUR);
 	uint64_t t3 = rdtsc();
@@ -228,8 +232,7 @@ static uint64_t rate_from_boot_count(uint64_t tsc_khz)
 	uint32_t c0 = boot_count.c0;
 	uint64_t span = (t2 / 2 + t3 / 2) - (t0 / 2 + t1 / 2);
 	uint64_t fuzz = (t1 - t0) + (t3 - t2);
-	if (c1 >= c0 || span < tsc_khz * CALIB_WINDOW_MS * 3 ||
-	    fuzz * CALIB_BRACKET > span)
+	if (c1 >= c0 || span == 0 || fuzz * CALIB_BRACKET > span)
 		return 0;
 	return (uint64_t) (c0 - c1) * tsc_khz * 1000 / span;
 }
@@ -256,9 +259,9 @@ static uint64_t rate_from_pit(void)
 	pit_window_t w;
 	lapic_write(REG_TIMER_INIT, 0xffffffffu);
 	uint32_t c0 = lapic_read(REG_TIMER_CUR);
-	bool ok = pit_time_window(CALIB_WINDOW_MS * 10, &w);
+	bool ok = pit_time_window(CALIB_WINDOW_MS * 10000, &w);
 	uint32_t c1 = lapic_read(REG_TIMER_CUR);
-	return ok && c1 < c0 ? (uint64_t) (c0 - c1) * 1000 / (CALIB_WINDOW_MS * 10) : 0;
+	return ok && c1 < c0 ? (uint64_t) (c0 - c1) * PIT_HZ / w.ticks : 0;
 }
 
 void lapic_timer_calibrate(void)

@@ -6,7 +6,6 @@
 #include <arch/asm.h>
 #include <arch/drivers.h>
 
-#define PIT_HZ	1193182
 #define PIT_CH2 0x42
 #define PIT_CMD 0x43
 #define PORT_B	0x61
@@ -18,9 +17,12 @@
  * at an edge (emulation on a loaded host) shows as a wide bracket, so the
  * caller can tell a spoilt window from a good one.
  */
-bool pit_time_window(unsigned ms, pit_window_t *w)
+bool pit_time_window(unsigned us, pit_window_t *w)
 {
-	const unsigned ticks = PIT_HZ * ms / 1000;
+	const uint32_t ticks = (uint32_t) ((uint64_t) PIT_HZ * us / 1000000);
+	if (ticks == 0 || ticks > 0xffff)
+		return false;
+	w->ticks = ticks;
 
 	/* Gate on, speaker off; channel 2 one-shot counting down from ticks. */
 	outb(PORT_B, (inb(PORT_B) & ~0x02) | 0x01);

@@ -1,23 +1,26 @@
 /*
- * TSC frequency at boot. One PIT window timed with the TSC is at the mercy
- * of the host when the machine is emulated: a guest descheduled at the
- * window's end reads the TSC late, and boots on a loaded host measured
- * 10,211 MHz or 3,328 MHz for a true 2,100, so every clock_ns() sleep and
- * timeout ran that much slow. So:
- *  1. PIT: windows of CALIB_WINDOW_MS, each edge bracketed by TSC reads
- *     (pit_time_window). A window whose brackets are wider than
- *     1/CALIB_BRACKET of its length was interrupted at an edge and is
- *     dropped; up to CALIB_ATTEMPTS windows are timed until CALIB_GOOD good
- *     ones are in, and their median is the measurement (at least
- *     CALIB_MIN_GOOD of them, and within CALIB_MIN_KHZ..CALIB_MAX_KHZ).
- *  2. CPUID: leaf 0x15 (crystal clock times TSC/crystal ratio), else leaf
+ * TSC frequency at boot, from the cheapest source that is trustworthy:
+ *  1. The hypervisor's leaf 0x40000010 (its TSC frequency in kHz, which
+ *     KVM and VMware promise to keep): taken as it is, no window timed.
+ *  2. One PIT window of CALIB_WINDOW_US, each edge bracketed by TSC reads
+ *     (pit_time_window). One window on an emulator is at the mercy of the
+ *     host: a guest descheduled at an edge reads the TSC late (boots on a
+ *     loaded host once measured 10,211 MHz or 3,328 MHz for a true 2,100).
+ *     Such a window shows as a wide bracket: one wider than 1/CALIB_BRACKET
+ *     of the window is dropped and another timed, up to CALIB_ATTEMPTS.
+ *     A kept window's rate is within 1/CALIB_BRACKET plus one PIT count of
+ *     the truth whatever the load, since both clocks run in real time while
+ *     the guest is away; more windows would add cost, not that bound.
+ *  3. CPUID leaf 0x15 (crystal clock times TSC/crystal ratio), else leaf
  *     0x16 (nominal base frequency), where the CPU reports them. Emulators
  *     may report a model's frequency while the TSC runs at the host's, so it
  *     is used only if it agrees with the PIT within CALIB_CPUID_PPM; it is
  *     then exact where the PIT is only close.
- * The windows are short because each costs boot time (and, under QEMU
- * `-icount shift=0`, a million instructions per millisecond). The result is
- * logged on one line with its method.
+ * The window is short because it costs boot time (under QEMU `-icount
+ * shift=0` a million instructions per millisecond; three 2 ms windows were
+ * 6 M of the boot's 19.5 M). The rate divides by the PIT counts the window
+ * really held, so it carries no rounding of the window's length. The result
+ * is logged on one line with its method.
  */
 #include <arch/asm.h>
 #include <arch/cpu.h>
@@ -25,32 +28,22 @@
 #include <arch/drivers.h>
 #include <printf.h>
 
-#define CALIB_WINDOW_MS 2
-#define CALIB_GOOD	3 /* 5 cost 4 ms more of every boot, no better median */
-#define CALIB_MIN_GOOD	3
+#define CALIB_WINDOW_US 1000
 #define CALIB_ATTEMPTS	100
 #define CALIB_BRACKET	128	   /* edges known within 0.8 % of the window */
 #define CALIB_CPUID_PPM 20000	   /* CPUID believed within 2 % of the PIT */
 #define CALIB_MIN_KHZ	100000ull  /* 100 MHz */
 #define CALIB_MAX_KHZ	8000000ull /* 8 GHz */
 
-typedef struct {
-	uint64_t khz;	     /* median of the good windows; 0 if too few */
-	unsigned good;	     /* windows kept */
-	unsigned timed;	     /* windows timed */
-	uint64_t spread_ppm; /* of the kept ones, max - min relative to the median */
-} pit_result_t;
+#define CPUID_HYPERVISOR  (1u << 31) /* leaf 1, ecx: running under one */
+#define HV_LEAF_BASE	  0x40000000u
+#define HV_LEAF_TIMING	  0x40000010u /* eax: TSC kHz, ebx: APIC bus kHz */
 
-static void sort_u64(uint64_t *v, size_t n)
-{
-	for (size_t i = 1; i < n; i++) {
-		uint64_t x = v[i];
-		size_t j = i;
-		for (; j > 0 && v[j - 1] > x; j--)
-			v[j] = v[j - 1];
-		v[j] = x;
-	}
-}
+typedef struct {
+	uint64_t khz;	   /* the first good window's rate; 0 if none was */
+	unsigned timed;	   /* windows timed */
+	uint64_t fuzz_ppm; /* its edges' brackets relative to its length */
+} pit_result_t;
 
 static bool khz_plausible(uint64_t khz)
 {
@@ -59,36 +52,42 @@ static bool khz_plausible(uint64_t khz)
 
 /** One window's rate in kHz; 0 if it failed or an edge is not known
  *  closely enough (the guest was descheduled there). */
-static uint64_t window_khz(void)
+static uint64_t window_khz(uint64_t *fuzz_ppm)
 {
 	pit_window_t w;
-	if (!pit_time_window(CALIB_WINDOW_MS, &w))
+	if (!pit_time_window(CALIB_WINDOW_US, &w))
 		return 0;
 	uint64_t start = w.start_lo / 2 + w.start_hi / 2;
 	uint64_t end = w.end_lo / 2 + w.end_hi / 2;
 	uint64_t fuzz = (w.start_hi - w.start_lo) + (w.end_hi - w.end_lo);
-	if (end <= start || fuzz * CALIB_BRACKET > end - start)
+	if (end <= start || w.ticks == 0 || fuzz * CALIB_BRACKET > end - start)
 		return 0;
-	return (end - start) / CALIB_WINDOW_MS;
+	*fuzz_ppm = fuzz * 1000000 / (end - start);
+	return (end - start) * PIT_HZ / ((uint64_t) w.ticks * 1000);
 }
 
 static pit_result_t pit_measure(void)
 {
-	uint64_t v[CALIB_GOOD];
 	pit_result_t r = {0};
-	while (r.good < CALIB_GOOD && r.timed < CALIB_ATTEMPTS) {
+	while (r.khz == 0 && r.timed < CALIB_ATTEMPTS) {
 		r.timed++;
-		uint64_t khz = window_khz();
-		if (khz != 0)
-			v[r.good++] = khz;
+		r.khz = window_khz(&r.fuzz_ppm);
 	}
-	if (r.good < CALIB_MIN_GOOD)
-		return r;
-	sort_u64(v, r.good);
-	r.khz = v[r.good / 2];
-	if (r.khz != 0)
-		r.spread_ppm = (v[r.good - 1] - v[0]) * 1000000 / r.khz;
 	return r;
+}
+
+/** The TSC frequency the hypervisor reports in its timing leaf, 0 if none. */
+static uint64_t hypervisor_tsc_khz(void)
+{
+	uint32_t r[4];
+	cpuid(1, 0, r);
+	if (!(r[2] & CPUID_HYPERVISOR))
+		return 0;
+	cpuid(HV_LEAF_BASE, 0, r); /* eax: the highest hypervisor leaf */
+	if (r[0] < HV_LEAF_TIMING || r[0] >= HV_LEAF_BASE + 0x10000)
+		return 0;
+	cpuid(HV_LEAF_TIMING, 0, r);
+	return r[0];
 }
 
 /** The TSC frequency CPUID reports (leaf 0x15, else 0x16), 0 if none. */
@@ -119,31 +118,45 @@ static uint64_t ppm_apart(uint64_t a, uint64_t b)
 	return (a > b ? a - b : b - a) * 1000000 / b;
 }
 
-uint64_t tsc_calibrate_khz(void)
+static void log_khz(uint64_t khz, const char *how)
+{
+	printf("clock: TSC %llu.%03llu MHz (%s", (unsigned long long) khz / 1000,
+	    (unsigned long long) khz % 1000, how);
+}
+
+/** The PIT's measurement, or CPUID's value where it agrees with it. */
+static uint64_t pit_or_cpuid_khz(void)
 {
 	pit_result_t pit = pit_measure();
 	unsigned leaf = 0;
 	uint64_t cpuid_khz = cpuid_tsc_khz(&leaf);
 	if (!khz_plausible(pit.khz)) {
-		printf("clock: TSC calibration failed (%u of %u PIT windows good, median "
-		       "%llu kHz); the clock runs on ticks\n",
-		    pit.good, pit.timed, (unsigned long long) pit.khz);
+		printf("clock: TSC calibration failed (no good PIT window of %u, "
+		       "last %llu kHz); the clock runs on ticks\n",
+		    pit.timed, (unsigned long long) pit.khz);
 		return 0;
 	}
 	if (cpuid_khz != 0 && ppm_apart(cpuid_khz, pit.khz) <= CALIB_CPUID_PPM) {
-		printf(
-		    "clock: TSC %llu.%03llu MHz (CPUID leaf %#x; PIT median %llu kHz)\n",
-		    (unsigned long long) cpuid_khz / 1000,
-		    (unsigned long long) cpuid_khz % 1000, leaf,
-		    (unsigned long long) pit.khz);
+		log_khz(cpuid_khz, "CPUID leaf");
+		printf(" %#x; PIT %llu kHz)\n", leaf, (unsigned long long) pit.khz);
 		return cpuid_khz;
 	}
-	printf("clock: TSC %llu.%03llu MHz (PIT median of %u good of %u windows of "
-	       "%u ms, spread %llu ppm%s)\n",
-	    (unsigned long long) pit.khz / 1000, (unsigned long long) pit.khz % 1000,
-	    pit.good, pit.timed, CALIB_WINDOW_MS, (unsigned long long) pit.spread_ppm,
+	log_khz(pit.khz, "PIT window");
+	printf(" of %u us, %u timed, edges within %llu ppm%s)\n", CALIB_WINDOW_US,
+	    pit.timed, (unsigned long long) pit.fuzz_ppm,
 	    cpuid_khz != 0 ? "; CPUID's value disagrees" : "");
 	return pit.khz;
+}
+
+uint64_t tsc_calibrate_khz(void)
+{
+	uint64_t khz = hypervisor_tsc_khz();
+	if (khz_plausible(khz)) {
+		log_khz(khz, "hypervisor leaf 0x40000010");
+		printf(")\n");
+		return khz;
+	}
+	return pit_or_cpuid_khz();
 }
 
 uint64_t arch_cycle_calibrate_khz(void)

@@ -23,10 +23,12 @@ void pic_disable(void);
  *  between start_lo and start_hi and ended between end_lo and end_hi. */
 typedef struct {
 	uint64_t start_lo, start_hi, end_lo, end_hi;
+	uint32_t ticks; /* PIT counts the window held (PIT_HZ a second) */
 } pit_window_t;
-/** Times a countdown of @a ms milliseconds (at most 50) of PIT channel 2
- *  with the TSC; false if it never ended. */
-bool pit_time_window(unsigned ms, pit_window_t *w);
+#define PIT_HZ 1193182
+/** Times a countdown of @a us microseconds (1 to 54,900) of PIT channel 2
+ *  with the TSC; false if @a us is out of that range or it never ended. */
+bool pit_time_window(unsigned us, pit_window_t *w);
 /** The TSC frequency in kHz, measured robustly (drivers/tsc.c) and logged
  *  on one boot line; 0 if no measurement was plausible. */
 uint64_t tsc_calibrate_khz(void);
