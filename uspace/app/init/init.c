@@ -312,17 +312,20 @@ static void fstab_entry(char *line, int number, const char *path)
 		printf("init: %s:%d: bad line\n", path, number);
 		return;
 	}
-	bool taken = false;
-	DISCARD(best_effort,
-	    vfs_mount_each(mount_point_taken, &(mp_query_t){words[1], &taken}));
-	if (taken)
-		return; /* an earlier line mounted it: the first that works wins */
+	/* The device first: one question to the location service, where the
+	 * mount list is a transfer of every mount (most lines name a disk the
+	 * boot has not, and listing the mounts for each cost 0.36 M of the boot). */
 	loc_id_t id;
 	if (loc_service_get_id(words[0], &id, 0) != EOK) {
 		printf(
 		    "init: %s: no device %s; %s not mounted\n", path, words[0], words[1]);
 		return;
 	}
+	bool taken = false;
+	DISCARD(best_effort,
+	    vfs_mount_each(mount_point_taken, &(mp_query_t){words[1], &taken}));
+	if (taken)
+		return; /* an earlier line mounted it: the first that works wins */
 	mount_fs(words[1], words[2], words[0], ro ? VFS_MOUNT_RDONLY : 0);
 }
 
