@@ -10,11 +10,20 @@
   within KERNEL_MAX instructions of its entry (6.9 M with three 2 ms PIT
   windows; 1.9 M with one of 1 ms). Counted, not timed: the same on any
   host.
+- file-systems-start-on-demand: `make run`'s image without a disk: at the
+  prompt neither fat nor ext2 runs (init.conf starts them on demand: no
+  disk, no mount, no server). `mount -t fat` of a device that is not there
+  starts fat (the VFS connects to "fs/fat" through the naming service),
+  which refuses the device; fat then runs, the next such mount finds it
+  running, and a type no server provides fails at once with ENOENT, not a
+  hang. Killed, fat is restarted by init at once, as a `ready restart`
+  line's program is. Before, both servers ran at the prompt.
 
 Each returns (ok, detail) like the scenarios of testrun.py.
 """
 import re
 
+from scenarios_msgs import server_tasks, shell_output
 from testrun import guest, wait_shell_prompt
 
 ICOUNT = ["-icount", "shift=0,align=off,sleep=off"]
@@ -48,8 +57,39 @@ def scenario_boot_clock_calibrated_under_icount(args):
     return ok, detail
 
 
+def server_names(g):
+    return sorted(name for _, name in server_tasks(g))
+
+
+def scenario_file_systems_start_on_demand(args):
+    with guest(args, "file-systems-start-on-demand", "", iso=args.run_iso,
+               allow=[r"\(fat\) killed: ", r"restarting it$"]) as g:
+        wait_shell_prompt(g)
+        before = server_names(g)
+        shell_output(g, "mkdir /tmp/m\r")
+        first = shell_output(g, "mount -t fat /loc/nodisk /tmp/m\r")
+        after = server_names(g)
+        again = shell_output(g, "mount -t fat /loc/nodisk /tmp/m\r")
+        unknown = shell_output(g, "mount nofs /tmp/m\r")
+        listed = shell_output(g, "mount\r")
+        fat_id = [tid for tid, name in server_tasks(g) if name == "fat"]
+        if fat_id:
+            shell_output(g, f"priv kill {fat_id[0]}\r")
+            g.expect(r"init: /srv/fat \(task \d+\) is ready$", 60)
+        restarted = [tid for tid, name in server_tasks(g) if name == "fat"]
+    detail = (f"before {before}; after {after}; mount: {first!r}, {again!r}; "
+              f"unknown type: {unknown!r}; table: {listed!r}; fat {fat_id} -> {restarted}")
+    lazy = "fat" not in before and "ext2" not in before
+    started = after.count("fat") == 1 and "ext2" not in after
+    refused = (all(re.search(r"^fat: cannot mount nodisk: ENOENT", t, re.M) for t in (first, again))
+               and re.search(r"^mount: nofs: no file system of this type", unknown, re.M))
+    kept = len(fat_id) == 1 and len(restarted) == 1 and restarted != fat_id
+    return lazy and started and refused and kept and "/tmp/m" not in listed, detail
+
+
 SCENARIOS = []
 
 RUN_SCENARIOS = [
+    ("file-systems-start-on-demand", scenario_file_systems_start_on_demand),
     ("boot-clock-calibrated-under-icount", scenario_boot_clock_calibrated_under_icount),
 ]

@@ -24,6 +24,21 @@
  *       NS_WAIT_* below. ENOENT for a task that neither lives nor left an
  *       exit behind; EINVAL for flags 0. With TASK_WAIT_OBSERVE the wait
  *       only watches: the end stays for the waiter who collects it.
+ *   NS_DEMAND_SET (service)                  the caller starts @a service
+ *       on demand (init's `demand` lines): a connect to it while no server
+ *       is registered for it is held, blocking or not, and the service is
+ *       offered through the caller's NS_DEMAND_WAIT. EEXIST if another task
+ *       starts it; EINVAL for service 0. Lasts until the caller ends (then
+ *       the connects held for it get ENOENT).
+ *   NS_DEMAND_WAIT ()                        answered with a service of the
+ *       caller's that a client wants (args[0]), once per start; held until
+ *       there is one. ENOENT if the caller starts nothing on demand, EBUSY
+ *       while it has such a wait already.
+ *   NS_DEMAND_DONE (service, rc)             the start of an offered
+ *       service is over: rc EOK when its program reported ready, else the
+ *       start's error. The connects still held for it (its server did not
+ *       register) are answered rc, or ENOENT for EOK; the next connect
+ *       offers it again. EINVAL if it was not offered to the caller.
  *
  * ns learns of a task's end from the PHONE_HUNGUP of its phone 1, which
  * says how the task ended (abi/ipc.h). It keeps the exits no one has
@@ -39,7 +54,10 @@
 #define NS_METHODS(M) \
 	M(NS_PING, "ns.ping") \
 	M(NS_TASK_RETVAL, "ns.task_retval") \
-	M(NS_TASK_WAIT, "ns.task_wait")
+	M(NS_TASK_WAIT, "ns.task_wait") \
+	M(NS_DEMAND_SET, "ns.demand_set") \
+	M(NS_DEMAND_WAIT, "ns.demand_wait") \
+	M(NS_DEMAND_DONE, "ns.demand_done")
 
 IFACE_METHOD_ENUM(NS, NS_METHODS, IPC_FIRST_USER_METHOD);
 

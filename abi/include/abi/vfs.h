@@ -18,6 +18,8 @@
 #define ABI_VFS_H
 
 #include <abi/ipc.h>
+#include <abi/ns.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define VFS_SERVICE_NAME "vfs"
@@ -210,6 +212,29 @@ typedef struct {
  * the interface, so a method number on a VFS_IFACE_FS connection names one
  * call whichever way it goes.
  */
+/*
+ * A file-system server started on demand (init.conf's `demand=fs/TYPE`):
+ * once registered with the VFS, a server also registers the naming
+ * service's "fs/TYPE" for VFS_IFACE_FS. A mount of a type no server has
+ * registered connects there first (and hangs up): a server started on
+ * demand is started and registers, or the connect fails at once (ENOENT, or
+ * the start's error). Types longer than five characters have no such name.
+ */
+#define VFS_FS_SERVICE_PREFIX "fs/"
+
+/** The naming service's name of file-system type @a type; 0 if too long. */
+static inline service_id_t vfs_fs_service_id(const char *type)
+{
+	char name[SERVICE_NAME_MAX + 1] = VFS_FS_SERVICE_PREFIX;
+	size_t i = 0, at = sizeof(VFS_FS_SERVICE_PREFIX) - 1;
+	for (; type[i] != '\0' && at + i < SERVICE_NAME_MAX; i++)
+		name[at + i] = type[i];
+	if (type[i] != '\0' || i == 0)
+		return 0;
+	name[at + i] = '\0';
+	return service_id_from_name(name);
+}
+
 #define VFS_FS_REGISTER_METHODS(M) M(VFS_FS_REGISTER, "vfs.fs_register")
 
 IFACE_METHOD_ENUM(

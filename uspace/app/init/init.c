@@ -31,35 +31,15 @@
 #include <task.h>
 #include <time.h>
 #include <getopt.h>
+#include "init.h"
 
 #define USAGE "[--root ARCHIVE] [CONFIG] (the first program; the kernel starts it)"
 /* First words of its own modes (children it starts, ...). */
 static const char *const own_words[] = {"--root", NULL};
 
 #define DEFAULT_CONFIG	   "/cfg/init.conf"
-#define ARGS_MAX	   32
 #define RESTART_QUICK_USEC 1000000
 #define RESTART_QUICK_MAX  5
-
-typedef enum {
-	WAIT_READY, /* until it reports ready */
-	WAIT_EXIT,  /* until it ends */
-	WAIT_NONE,
-} wait_kind_t;
-
-typedef struct {
-	wait_kind_t wait;
-	bool restart;
-	unsigned perms;			/* PERM_* granted to it */
-	const char *argv[ARGS_MAX + 1]; /* argv[0] is the program's path */
-	task_id_t id;
-	task_wait_t exit_wait;
-	uint64_t started_ns;
-	unsigned quick_ends; /* ended soon after starting, in a row */
-	bool up;	     /* started (and ready); keepers_lock */
-	bool given_up;	     /* not restarted any more; keepers_lock */
-	link_t link;	     /* in `kept`, in the configuration's order */
-} entry_t;
 
 /* The restartable programs in the configuration's order, and their up
  * states; a change is broadcast on keepers_cv. */
@@ -129,12 +109,17 @@ static errno_t parse_entry(const char *words[], int n, entry_t *e)
 		e->wait = WAIT_EXIT;
 	else if (strcmp(words[0], "none") == 0)
 		e->wait = WAIT_NONE;
-	else
+	else if (strncmp(words[0], "demand=", 7) == 0) {
+		e->wait = WAIT_DEMAND;
+		e->service = service_id_from_name(words[0] + 7);
+		if (e->service == 0)
+			return EINVAL;
+	} else
 		return EINVAL;
 	if (strcmp(words[1], "restart") == 0)
 		e->restart = true;
-	else if (strcmp(words[1], "once") != 0)
-		return EINVAL;
+	else if (strcmp(words[1], "once") != 0 || e->wait == WAIT_DEMAND)
+		return EINVAL; /* a program started on demand is, at each demand */
 	int first = 2;
 	if (strncmp(words[2], "perm=", 5) == 0) {
 		if (parse_perms(words[2], &e->perms) != EOK || n < 4)
@@ -146,15 +131,14 @@ static errno_t parse_entry(const char *words[], int n, entry_t *e)
 	return EOK;
 }
 
-static void log_end(entry_t *e, const task_exit_t *exit, const char *then)
+void log_end(entry_t *e, const task_exit_t *exit, const char *then)
 {
 	char how[64];
 	printf("init: %s (task %lu) ended: %s%s\n", e->argv[0], (unsigned long) e->id,
 	    task_exit_describe(exit, how, sizeof(how)), then);
 }
 
-/** Starts @a e and waits for it as its line says. */
-static errno_t start(entry_t *e)
+errno_t start(entry_t *e)
 {
 	task_wait_t *wait = e->restart || e->wait == WAIT_EXIT ? &e->exit_wait : NULL;
 	task_spawn_opts_t opts;
@@ -168,9 +152,11 @@ static errno_t start(entry_t *e)
 	e->started_ns = clock_ns();
 	printf("init: started %s (task %lu)\n", e->argv[0], (unsigned long) e->id);
 	task_exit_t exit;
-	if (e->wait == WAIT_READY) {
+	e->ready = false;
+	if (e->wait == WAIT_READY || e->wait == WAIT_DEMAND) {
 		rc = task_wait_task_id(e->id, TASK_WAIT_RETVAL, &exit, NULL);
-		if (rc == EOK && exit.how == 0)
+		e->ready = rc == EOK && exit.how == 0;
+		if (e->ready)
 			printf("init: %s (task %lu) is ready\n", e->argv[0],
 			    (unsigned long) e->id);
 		else if (rc == EOK)
@@ -192,7 +178,7 @@ static bool may_restart(entry_t *e)
 }
 
 /** Records whether @a e is up (@a up) or given up on (@a given_up). */
-static void keeper_set(entry_t *e, bool up, bool given_up)
+void keeper_set(entry_t *e, bool up, bool given_up)
 {
 	fibril_mutex_lock(&keepers_lock);
 	e->up = up;
@@ -232,9 +218,17 @@ static void keeper_wait_above(entry_t *e)
 	fibril_mutex_unlock(&keepers_lock);
 }
 
-/** A restartable program's keeper: starts it again each time it ends,
- *  after the programs above it are back. */
-static errno_t keep_running(void *arg)
+bool keeper_wait_up(entry_t *e)
+{
+	fibril_mutex_lock(&keepers_lock);
+	while (!e->given_up && (!e->up || keeper_task_ended(e)))
+		fibril_condvar_wait(&keepers_cv, &keepers_lock);
+	bool up = !e->given_up;
+	fibril_mutex_unlock(&keepers_lock);
+	return up;
+}
+
+errno_t keep_running(void *arg)
 {
 	entry_t *e = arg;
 	for (;;) {
@@ -373,6 +367,11 @@ static bool run_line(char *line, int number, const char *path)
 		free(e);
 		return false;
 	}
+	if (e->wait == WAIT_DEMAND) {
+		if (demand_add(e) != EOK)
+			free(e);
+		return false;
+	}
 	if (start(e) != EOK || !e->restart) {
 		free(e);
 		return false;
@@ -428,6 +427,7 @@ int main(int argc, char *argv[])
 		keeping |= run_line(line, number, path);
 		line = nl != NULL ? nl + 1 : NULL;
 	}
+	keeping |= demand_any();
 	printf("init: done%s\n", keeping ? "; keeping restartable programs running" : "");
 	if (keeping)
 		async_manager(); /* the keepers run on */

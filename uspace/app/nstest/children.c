@@ -6,6 +6,9 @@
  *   retval V USEC       reports V after USEC microseconds, then sleeps
  *   sleep               sleeps until killed
  *   fault               writes to NSTEST_FAULT_ADDR (a page fault)
+ *   starter NAME        starts NAME on demand (as init does), reports 0,
+ *                       and exits 0 once a client wants it, never
+ *                       saying the start is done
  *   pending TASK        leaves a wait for TASK and a blocking connect to a
  *                       service nobody registers with ns, then exits 0
  * A server whose registration fails exits with the error negated.
@@ -82,6 +85,19 @@ static int pending(task_id_t target)
 	return ns_ping() == EOK ? 0 : 1;
 }
 
+/** `starter NAME`: a starter that dies with a start offered to it. */
+static int starter(service_id_t name)
+{
+	errno_t rc = service_demand_set(name);
+	if (rc != EOK)
+		return -rc;
+	if (task_retval(0) != EOK)
+		return 1;
+	service_id_t wanted;
+	rc = service_demand_wait(&wanted);
+	return rc == EOK && wanted == name ? 0 : 1;
+}
+
 static uint64_t arg_u64(int argc, char *argv[], int i)
 {
 	return i < argc ? strtoull(argv[i], NULL, 0) : 0;
@@ -111,6 +127,8 @@ int child_main(int argc, char *argv[])
 		*(volatile int *) NSTEST_FAULT_ADDR = 1;
 		return 1;
 	}
+	if (strcmp(mode, "starter") == 0)
+		return starter(name);
 	if (strcmp(mode, "pending") == 0)
 		return pending(arg_u64(argc, argv, 1));
 	printf("nstest: unknown child mode %s\n", mode);

@@ -28,5 +28,6 @@ int main(int argc, char *argv[])
 	}
 	service_tests();
 	task_tests();
+	demand_tests();
 	return test_suite_end();
 }

@@ -22,6 +22,8 @@
 void service_tests(void);
 /** task_tests.c */
 void task_tests(void);
+/** demand_tests.c */
+void demand_tests(void);
 
 /** util.c: starts `nstest --child ARGS` as a child task. */
 errno_t child_start(const char *args, task_id_t *id);

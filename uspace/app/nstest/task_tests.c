@@ -165,8 +165,7 @@ static void test_dying_client_with_calls_pending(void)
 static aid_t flood_send(async_exch_t *exch, int i, ipc_call_t *answer)
 {
 	if (i % 2 == 0)
-		return async_send_1(
-		    exch, NS_TASK_WAIT + 1 + i % FLOOD_METHODS, i, answer);
+		return async_send_1(exch, NS_END + i % FLOOD_METHODS, i, answer);
 	sysarg_t flags = i % 4 == 1 ? 0 : WAIT_FLAG_BAD | TASK_WAIT_EXIT;
 	return async_send_2(exch, NS_TASK_WAIT, task_get_id(), flags, answer);
 }

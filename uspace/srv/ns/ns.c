@@ -100,6 +100,7 @@ static void ends_apply(void)
 	ns_end_t *end;
 	while ((end = end_take()) != NULL) {
 		ns_service_task_ended(end->id);
+		ns_demand_task_ended(end->id);
 		ns_task_ended(end->id, &end->exit);
 		free(end);
 	}
@@ -168,6 +169,15 @@ static void ns_dispatch(ipc_call_t *call)
 		break;
 	case NS_TASK_WAIT:
 		ns_task_wait(call);
+		break;
+	case NS_DEMAND_SET:
+		ns_demand_set(call);
+		break;
+	case NS_DEMAND_WAIT:
+		ns_demand_wait(call);
+		break;
+	case NS_DEMAND_DONE:
+		ns_demand_done(call);
 		break;
 	default:
 		ns_answer(call, ENOTSUP, NULL);

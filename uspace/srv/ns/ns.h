@@ -5,6 +5,7 @@
  *              the manager hands over and the worker fibril
  *   service.c  the service registry and the connect requests it holds
  *   task.c     task records: values reported, ends, NS_TASK_WAIT
+ *   demand.c   services started on demand: NS_DEMAND_*
  *   held.c     calls held for a later answer
  *
  * Locking: all state is guarded by the state lock (ns_lock/ns_unlock), taken
@@ -78,12 +79,29 @@ void ns_service_init(void);
 void ns_service_register(ipc_call_t *call);
 /** CONNECT_ME_TO (iface, service, arg, flags). */
 void ns_service_connect(ipc_call_t *call);
+/** Answers @a rc to every connect held for service @a id. */
+void ns_service_fail_held(service_id_t id, errno_t rc);
 /** Task @a id ended: its registrations and held connects go. */
 void ns_service_task_ended(task_id_t id);
 /** Moves the registrations dropped since the last call to @a out. */
 void ns_service_take_dropped(list_t *out);
 /** Hangs up and frees the registrations on @a list (without the lock). */
 void ns_service_free_dropped(list_t *list);
+
+/*
+ * demand.c
+ */
+/** NS_DEMAND_SET (service) from the starter. */
+void ns_demand_set(ipc_call_t *call);
+/** NS_DEMAND_WAIT () from the starter. */
+void ns_demand_wait(ipc_call_t *call);
+/** NS_DEMAND_DONE (service, rc) from the starter. */
+void ns_demand_done(ipc_call_t *call);
+/** A client wants @a service, not registered: false if it is not started
+ *  on demand; else its starter is asked to start it (once per start). */
+bool ns_demand_want(service_id_t service);
+/** Task @a id ended: the services it started on demand are no longer. */
+void ns_demand_task_ended(task_id_t id);
 
 /*
  * task.c

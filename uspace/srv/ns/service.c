@@ -1,7 +1,8 @@
 /*
  * The service registry: which server takes connections for a service id,
- * per interface or as the service's broker, and the blocking connects held
- * until one registers. Guarded by the state lock (ns.h).
+ * per interface or as the service's broker, and the connects held until
+ * one registers (blocking ones, and those for a service started on demand,
+ * demand.c). Guarded by the state lock (ns.h).
  *
  * A service has either one broker or registrations for distinct interfaces;
  * its record exists while it has a registration. A registration lasts until
@@ -194,10 +195,26 @@ void ns_service_connect(ipc_call_t *call)
 		connect_forward(call, reg);
 		return;
 	}
-	/* Service 0 is never registered: waiting for it would be forever. */
-	errno_t rc = blocking && id != 0 ? ns_held_add(call, &held_connects) : ENOENT;
+	/* Service 0 is never registered: waiting for it would be forever. A
+	 * service started on demand is waited for until its start is done. */
+	bool on_demand = id != 0 && ns_demand_want(id);
+	errno_t rc = (blocking && id != 0) || on_demand
+	    ? ns_held_add(call, &held_connects)
+	    : ENOENT;
 	if (rc != EOK)
 		ns_answer(call, rc, NULL);
+}
+
+void ns_service_fail_held(service_id_t id, errno_t rc)
+{
+	link_t *l = list_first(&held_connects);
+	while (l != NULL) {
+		link_t *next = list_next(l, &held_connects);
+		ns_held_t *held = list_get_instance(l, ns_held_t, link);
+		if (held->call.args[1] == id)
+			ns_held_answer(held, rc, NULL);
+		l = next;
+	}
 }
 
 /** Decodes a registration: EINVAL, EEXIST or ELIMIT, or EOK. */

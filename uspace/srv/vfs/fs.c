@@ -27,6 +27,7 @@
  */
 #include "vfs.h"
 #include <as.h>
+#include <ns.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,8 +48,27 @@ static vfs_fs_t *fs_find_locked(const char *name)
 	return found;
 }
 
+/** Has a server of type @a name started if it is started on demand: its
+ *  "fs/NAME" connect is held by the naming service until the server has
+ *  registered here, or fails at once (no such service, or the start's
+ *  error; the caller then finds no server). vfs_lock is not held (the
+ *  server's registration takes it). */
+static void fs_start_on_demand(const char *name)
+{
+	errno_t rc;
+	async_sess_t *sess = service_connect(
+	    vfs_fs_service_id(name), VFS_IFACE_FS, 0, &rc);
+	if (sess != NULL)
+		DISCARD(cleanup, async_hangup(sess));
+}
+
 errno_t vfs_fs_get(const char *name, bool wait, vfs_fs_t **fs)
 {
+	fibril_mutex_lock(&vfs_lock);
+	bool known = fs_find_locked(name) != NULL;
+	fibril_mutex_unlock(&vfs_lock);
+	if (!known && vfs_fs_service_id(name) != 0)
+		fs_start_on_demand(name);
 	fibril_mutex_lock(&vfs_lock);
 	vfs_fs_t *found;
 	while ((found = fs_find_locked(name)) == NULL && wait)

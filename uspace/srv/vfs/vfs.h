@@ -96,8 +96,8 @@ void vfs_refuse_data(errno_t rc);
 
 /* fs.c */
 void vfs_fs_connection(ipc_call_t *icall, void *arg);
-/** The live server of type @a name, referenced; waits for it with
- *  @a wait, else ENOENT. */
+/** The live server of type @a name, referenced; one started on demand is
+ *  started first (abi/vfs.h); waits for it with @a wait, else ENOENT. */
 errno_t vfs_fs_get(const char *name, bool wait, vfs_fs_t **fs);
 void vfs_fs_put(vfs_fs_t *fs);
 /** An exchange with @a fs, or EIO if it is dead. */

@@ -237,6 +237,20 @@ static errno_t register_on(
 	return rc;
 }
 
+/** "fs/NAME" in the naming service, after the VFS has the server: a mount
+ *  waiting for a server started on demand goes on (abi/vfs.h). A type too
+ *  long for such a name, or one registered by an older server still
+ *  running (EEXIST), goes without. */
+static errno_t register_on_demand_name(const char *name, fsrv_call_handler_t handle)
+{
+	service_id_t svc = vfs_fs_service_id(name);
+	if (svc == 0)
+		return EOK;
+	errno_t rc = service_register_port(
+	    svc, VFS_IFACE_FS, fsrv_connection, (void *) handle);
+	return rc == EEXIST ? EOK : rc;
+}
+
 errno_t fsrv_register(const char *name, fsrv_call_handler_t handle)
 {
 	errno_t rc;
@@ -255,8 +269,9 @@ errno_t fsrv_register(const char *name, fsrv_call_handler_t handle)
 	if (rc != EOK) {
 		DISCARD(cleanup, async_hangup(vfs_sess));
 		vfs_sess = NULL;
+		return rc;
 	}
-	return rc;
+	return register_on_demand_name(name, handle);
 }
 
 void fsrv_answer(ipc_call_t *call, errno_t rc, sysarg_t a1, sysarg_t a2, sysarg_t a3)

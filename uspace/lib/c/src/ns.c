@@ -26,6 +26,14 @@ errno_t service_register(
 	return ns_register(service, iface, 0, handler, data);
 }
 
+errno_t service_register_port(
+    service_id_t service, iface_t iface, async_port_handler_t handler, void *data)
+{
+	if (service == 0)
+		return EINVAL;
+	return ns_register(service, iface, 0, handler, data);
+}
+
 errno_t service_register_broker(
     service_id_t service, async_port_handler_t handler, void *data)
 {
@@ -70,6 +78,39 @@ errno_t ns_ping(void)
 	if (exch == NULL)
 		return ENOMEM;
 	errno_t rc = async_req_0_0(exch, NS_PING);
+	async_exchange_end(exch);
+	return rc;
+}
+
+errno_t service_demand_set(service_id_t service)
+{
+	async_exch_t *exch = async_exchange_begin(async_session_ns());
+	if (exch == NULL)
+		return ENOMEM;
+	errno_t rc = async_req_1_0(exch, NS_DEMAND_SET, service);
+	async_exchange_end(exch);
+	return rc;
+}
+
+errno_t service_demand_wait(service_id_t *service)
+{
+	async_exch_t *exch = async_exchange_begin(async_session_ns());
+	if (exch == NULL)
+		return ENOMEM;
+	sysarg_t wanted = 0;
+	errno_t rc = async_req_0_1(exch, NS_DEMAND_WAIT, &wanted);
+	async_exchange_end(exch);
+	if (rc == EOK)
+		*service = wanted;
+	return rc;
+}
+
+errno_t service_demand_done(service_id_t service, errno_t result)
+{
+	async_exch_t *exch = async_exchange_begin(async_session_ns());
+	if (exch == NULL)
+		return ENOMEM;
+	errno_t rc = async_req_2_0(exch, NS_DEMAND_DONE, service, (sysarg_t) result);
 	async_exchange_end(exch);
 	return rc;
 }
