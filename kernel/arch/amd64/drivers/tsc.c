@@ -35,9 +35,9 @@
 #define CALIB_MIN_KHZ	100000ull  /* 100 MHz */
 #define CALIB_MAX_KHZ	8000000ull /* 8 GHz */
 
-#define CPUID_HYPERVISOR  (1u << 31) /* leaf 1, ecx: running under one */
-#define HV_LEAF_BASE	  0x40000000u
-#define HV_LEAF_TIMING	  0x40000010u /* eax: TSC kHz, ebx: APIC bus kHz */
+#define CPUID_HYPERVISOR (1u << 31) /* leaf 1, ecx: running under one */
+#define HV_LEAF_BASE	 0x40000000u
+#define HV_LEAF_TIMING	 0x40000010u /* eax: TSC kHz, ebx: APIC bus kHz */
 
 typedef struct {
 	uint64_t khz;	   /* the first good window's rate; 0 if none was */
