@@ -23,7 +23,7 @@ static bool starter_running;
 
 static entry_t *demand_find(service_id_t service)
 {
-	list_foreach(demands, link, entry_t, e) {
+	list_foreach (demands, link, entry_t, e) {
 		if (e->service == service)
 			return e;
 	}
@@ -85,7 +85,8 @@ static errno_t demand_starter(void *arg)
 
 errno_t demand_add(entry_t *e)
 {
-	errno_t rc = demand_find(e->service) != NULL ? EEXIST : service_demand_set(e->service);
+	errno_t rc = demand_find(e->service) != NULL ? EEXIST
+						     : service_demand_set(e->service);
 	if (rc == EOK && !starter_running) {
 		fid_t f = fibril_create(demand_starter, NULL);
 		if (f == 0)

@@ -14,8 +14,8 @@
 #define ARGS_MAX 32
 
 typedef enum {
-	WAIT_READY,  /* until it reports ready */
-	WAIT_EXIT,   /* until it ends */
+	WAIT_READY, /* until it reports ready */
+	WAIT_EXIT,  /* until it ends */
 	WAIT_NONE,
 	WAIT_DEMAND, /* started when a client wants its service, till ready */
 } wait_kind_t;

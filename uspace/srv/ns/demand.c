@@ -37,7 +37,7 @@ static list_t waits = LIST_INITIALIZER(waits); /* held NS_DEMAND_WAIT calls */
 
 static ns_demand_t *demand_find(service_id_t service)
 {
-	list_foreach(demands, link, ns_demand_t, d) {
+	list_foreach (demands, link, ns_demand_t, d) {
 		if (d->service == service)
 			return d;
 	}
@@ -46,7 +46,7 @@ static ns_demand_t *demand_find(service_id_t service)
 
 static ns_held_t *wait_of(task_id_t starter)
 {
-	list_foreach(waits, link, ns_held_t, held) {
+	list_foreach (waits, link, ns_held_t, held) {
 		if (held->call.task_id == starter)
 			return held;
 	}
@@ -98,7 +98,7 @@ void ns_demand_set(ipc_call_t *call)
 /** Whether task @a starter starts any service on demand. */
 static bool starts_any(task_id_t starter)
 {
-	list_foreach(demands, link, ns_demand_t, d) {
+	list_foreach (demands, link, ns_demand_t, d) {
 		if (d->starter == starter)
 			return true;
 	}
@@ -116,7 +116,7 @@ void ns_demand_wait(ipc_call_t *call)
 		ns_answer(call, rc, NULL);
 		return;
 	}
-	list_foreach(demands, link, ns_demand_t, d) {
+	list_foreach (demands, link, ns_demand_t, d) {
 		if (d->starter == call->task_id && d->state == DEMAND_WANTED) {
 			demand_offer(d);
 			return;
