@@ -54,6 +54,7 @@ void arch_late_init(void)
 	arch_intc_init();
 	fpu_init();
 	fault_init();
+	io_bitmap_init();
 	syscall_arch_init();
 }
 

@@ -34,7 +34,7 @@
 static const char *const own_words[] = {"--exit", "--noperm", "--granted", "--sleep",
     "--fault", "--read-kernel", "--write-code", "--exec-data", "--ud2", "--flood",
     "--quota-checks", "--subscribe", "--shootdown", "--spread", "--int", "--regs-server",
-    NULL};
+    "--io-every-cpu", "--io-denied", NULL};
 
 #define KERNEL_ADDR 0xffffffff80100000ull
 #define UNMAPPED    0x0000700000000000ull
@@ -648,6 +648,10 @@ static int run_child(int argc, char **argv)
 		return child_regs_server();
 	if (strcmp(mode, "--int") == 0 && argc > 2)
 		return child_int(argv[2]);
+	if (strcmp(mode, "--io-every-cpu") == 0)
+		return child_io_every_cpu();
+	if (strcmp(mode, "--io-denied") == 0 && argc > 2)
+		return child_io_denied(argv[2]);
 	if (strcmp(mode, "--sleep") == 0) {
 		DISCARD(woken, thread_sleep(60000 * MS));
 		return 1;
@@ -714,6 +718,10 @@ int main(int argc, char **argv)
 	test_run("granted_resources", test_granted_resources);
 	test_run(
 	    "owned_hardware_is_busy_for_others", test_owned_hardware_is_busy_for_others);
+	test_run("io_ports_enabled_work_on_every_cpu",
+	    test_io_ports_enabled_work_on_every_cpu);
+	test_run("io_ports_denied_where_a_granted_task_ran",
+	    test_io_ports_denied_where_a_granted_task_ran);
 	test_run("quotas_are_inherited_and_only_lowered",
 	    test_quotas_are_inherited_and_only_lowered);
 	test_run("loader_flood_stops_at_the_task_quota",

@@ -31,6 +31,16 @@ void test_cpu_stats_of_every_cpu_and_bad_input(void);
  *  must die of a general protection fault. */
 int child_int(const char *vector);
 
+/* ioport.c */
+void test_io_ports_enabled_work_on_every_cpu(void);
+void test_io_ports_denied_where_a_granted_task_ran(void);
+/** Child mode `--io-every-cpu`: threads on every CPU read the ports granted
+ *  to it (0 if all could). */
+int child_io_every_cpu(void);
+/** Child mode `--io-denied CPU`: reads a port not granted on CPU; must die
+ *  of a general protection fault. */
+int child_io_denied(const char *cpu);
+
 /* quota.c */
 void test_quotas_are_inherited_and_only_lowered(void);
 void test_loader_flood_stops_at_the_task_quota(void);

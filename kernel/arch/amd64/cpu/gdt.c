@@ -136,3 +136,13 @@ void tss_set_io_bitmap(const uint8_t *bitmap, size_t bytes)
 		t->tss_area.io_bitmap[i] = bitmap[i];
 	t->io_bitmap_open = bytes;
 }
+
+bool tss_io_bitmap_is(const uint8_t *bitmap, size_t bytes)
+{
+	const cpu_tables_t *t = my_tables();
+	if (bytes > IO_BITMAP_BYTES)
+		bytes = IO_BITMAP_BYTES;
+	if (t->io_bitmap_open != bytes)
+		return false;
+	return bytes == 0 || memcmp(t->tss_area.io_bitmap, bitmap, bytes) == 0;
+}

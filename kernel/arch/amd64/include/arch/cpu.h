@@ -41,5 +41,10 @@ void gdt_cpu_init(void);
 void tss_set_kernel_stack(uintptr_t top);
 /** Loads the I/O permission bitmap (bit clear = port allowed) of the running task. */
 void tss_set_io_bitmap(const uint8_t *bitmap, size_t bytes);
+/** Whether this CPU's TSS holds exactly @a bytes bytes of @a bitmap as its
+ *  open part (what tss_set_io_bitmap(@a bitmap, @a bytes) would load). */
+bool tss_io_bitmap_is(const uint8_t *bitmap, size_t bytes);
+/** Registers the #GP handler that renews a stale I/O bitmap (proc/thread.c). */
+void io_bitmap_init(void);
 
 #endif

@@ -18,9 +18,10 @@
 #define VECTOR_IPI_END	244
 #define VECTOR_SPURIOUS 255
 
-#define VECTOR_NMI	    2
-#define VECTOR_DOUBLE_FAULT 8
-#define VECTOR_PAGE_FAULT   14
+#define VECTOR_NMI		  2
+#define VECTOR_DOUBLE_FAULT	  8
+#define VECTOR_GENERAL_PROTECTION 13
+#define VECTOR_PAGE_FAULT	  14
 
 #ifndef __ASSEMBLY__
 #include <types.h>
