@@ -46,6 +46,7 @@ errno_t as_create(as_t **out)
 	as->committed = 0;
 	as->commit_limit = QUOTA_UNLIMITED;
 	as->active_cpus = 0;
+	as->releasing = 0;
 	*out = as;
 	return EOK;
 }
@@ -172,6 +173,67 @@ void as_commit_uncharge(as_t *as, size_t size)
 
 /** as_area_create; @a charged: the area counts against QUOTA_MEMORY, and
  *  @a precharged: its pages are counted already (given back on failure). */
+/** After pages at @a va were unmapped in @a as: the CPUs where it is
+ *  loaded forget them, this one too (the caller may have moved since the
+ *  unmap, mm/tlb.c). as->lock must not be held (see mm/tlb.h). */
+static void as_shootdown(as_t *as, uintptr_t va, size_t pages)
+{
+	/* The table's stores before the mask's load (x86 may reorder a load
+	 * before earlier stores): a CPU that sets its bit later walks the new
+	 * table. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	uint64_t cpus = __atomic_load_n(&as->active_cpus, __ATOMIC_RELAXED);
+	if (pages != 0 && cpus != 0)
+		tlb_shootdown(cpus, va, pages);
+}
+
+/*
+ * A range leaves the space (its area destroyed, shrunk or cut) under
+ * as->lock, and its shoot-down follows without the lock (as_shootdown).
+ * Until the shoot-down has finished, a CPU that ran a thread of the task
+ * may still hold TLB entries for the range's old frames, so no new area
+ * may take the range meanwhile: a write to the new area through such an
+ * entry would land in the old frame and be lost, while every other CPU
+ * sees the new area's page (a thread's creator wrote the start record of
+ * a new thread so, at a stack address just freed by an exiting thread on
+ * another CPU; the new thread read zeros and jumped to address 0). So a
+ * release is counted in as->releasing from the unmap to the end of its
+ * shoot-down, and area_create and as_area_resize wait while it is not 0.
+ */
+
+/** Counts a release of @a as whose shoot-down follows. Lock held. */
+static void release_begin_locked(as_t *as)
+{
+	as->releasing++;
+}
+
+/** Shoots down the @a pages pages at @a va that left @a as (lock not held),
+ *  then ends the release release_begin_locked counted. */
+static void release_shootdown(as_t *as, uintptr_t va, size_t pages)
+{
+	as_shootdown(as, va, pages);
+	spinlock_lock(&as->lock);
+	assert(as->releasing > 0);
+	as->releasing--;
+	spinlock_unlock(&as->lock);
+}
+
+/** Returns (lock held, as on entry) once no release of @a as is between
+ *  its unmap and the end of its shoot-down. The lock is dropped while it
+ *  waits; this CPU serves shoot-down requests meanwhile, since one of them
+ *  may be the one waited for and interrupts may be off here. */
+static void release_wait_locked(as_t *as)
+{
+	while (as->releasing != 0) {
+		spinlock_unlock(&as->lock);
+		bool ints = irq_save();
+		tlb_serve();
+		irq_restore(ints);
+		cpu_relax();
+		spinlock_lock(&as->lock);
+	}
+}
+
 static errno_t area_create(as_t *as, uintptr_t *base, size_t size, unsigned flags,
     unsigned max, mem_object_t *obj, size_t obj_offset, bool charged, bool precharged)
 {
@@ -216,6 +278,7 @@ static errno_t area_create(as_t *as, uintptr_t *base, size_t size, unsigned flag
 	area->obj_offset = obj_offset;
 
 	spinlock_lock(&as->lock);
+	release_wait_locked(as);
 	uintptr_t at = *base == AS_AREA_ANY ? find_hole(as, pages) : *base;
 	if (at == 0 || !range_free(as, at, pages, NULL)) {
 		if (charged)
@@ -261,20 +324,6 @@ errno_t as_area_create_precharged(
 	return area_create(as, base, size, flags, AS_AREA_RIGHTS, obj, 0, true, true);
 }
 
-/** After pages at @a va were unmapped in @a as: the CPUs where it is
- *  loaded forget them, this one too (the caller may have moved since the
- *  unmap, mm/tlb.c). as->lock must not be held (see mm/tlb.h). */
-static void as_shootdown(as_t *as, uintptr_t va, size_t pages)
-{
-	/* The table's stores before the mask's load (x86 may reorder a load
-	 * before earlier stores): a CPU that sets its bit later walks the new
-	 * table. */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	uint64_t cpus = __atomic_load_n(&as->active_cpus, __ATOMIC_RELAXED);
-	if (pages != 0 && cpus != 0)
-		tlb_shootdown(cpus, va, pages);
-}
-
 /** Unmaps pages [first, first + count) of @a area. Lock held. */
 static void unmap_pages(as_t *as, as_area_t *area, size_t first, size_t count)
 {
@@ -313,8 +362,9 @@ errno_t as_area_destroy(as_t *as, uintptr_t base)
 		return ENOENT;
 	}
 	area_remove_locked(as, area);
+	release_begin_locked(as);
 	spinlock_unlock(&as->lock);
-	as_shootdown(as, area->base, area->pages); /* before the frames go */
+	release_shootdown(as, area->base, area->pages); /* before the frames go */
 	area_free(area);
 	return EOK;
 }
@@ -370,9 +420,11 @@ static void shrink_unlock(as_t *as, as_area_t *area, size_t pages)
 	if (area->charged)
 		commit_uncharge_locked(as, cut);
 	area->pages = pages;
+	release_begin_locked(as);
 	spinlock_unlock(&as->lock);
 	as_shootdown(as, base + pages * PAGE_SIZE, cut);
 	spinlock_lock(&as->lock);
+	as->releasing--; /* the release shrink began ends */
 	area = find_area(as, base);
 	if (area != NULL && area->base == base)
 		trim_object(area);
@@ -385,6 +437,7 @@ errno_t as_area_resize(as_t *as, uintptr_t base, size_t size)
 		return EINVAL;
 	size_t pages = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE;
 	spinlock_lock(&as->lock);
+	release_wait_locked(as); /* a growth may take a range just released */
 	as_area_t *area = find_area(as, base);
 	if (area == NULL || area->base != base) {
 		spinlock_unlock(&as->lock);
@@ -465,8 +518,9 @@ static void unmap_unlock(as_t *as, as_area_t *area, size_t first, size_t count,
 		area_split(as, area, first, count, *rest);
 		*rest = NULL;
 	}
+	release_begin_locked(as);
 	spinlock_unlock(&as->lock);
-	as_shootdown(as, va, count);
+	release_shootdown(as, va, count);
 }
 
 errno_t as_area_unmap(as_t *as, uintptr_t addr, size_t size)

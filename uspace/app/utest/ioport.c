@@ -92,8 +92,8 @@ int child_io_every_cpu(void)
 	if (!io_pin(0))
 		return 2;
 	for (unsigned i = 1; i < n; i++) {
-		if (thread_create(io_spinner, (void *) (uintptr_t) i, "io spinner", NULL) !=
-		    EOK)
+		if (thread_create(
+			io_spinner, (void *) (uintptr_t) i, "io spinner", NULL) != EOK)
 			return 3;
 	}
 	if (!io_wait_for(&io_spinning, n - 1) || io_misplaced != 0)

@@ -38,6 +38,10 @@ typedef struct as {
 	 * after loading another); atomic. The CPUs a change must shoot down. */
 	uint64_t active_cpus;
 	spinlock_t lock;
+	/* Ranges taken out of the space (an area destroyed, shrunk or cut)
+	 * whose shoot-down has not finished; under lock. No new area is made
+	 * and none grows while it is not 0 (mm/as.c, release_begin_locked). */
+	unsigned releasing;
 	list_t areas;
 	size_t area_count;
 	/* QUOTA_MEMORY: pages of the committing anonymous areas made here
