@@ -21,8 +21,10 @@
  *   - any other thread of a task (the async framework's runners, a task's
  *     workers), once it has run (it starts beside its creator; taking such
  *     threads before their first turn killed utest 1 run in 4 on four CPUs
- *     with a jump to address 0, cause not found): only once its home CPU
- *     has taken a tick while it waited on
+ *     with a jump to address 0: it made likely a race of the unmap's
+ *     shoot-down with a new area at the freed addresses, now closed in
+ *     mm/as.c, as_t.releasing; the rule stays as the placement policy):
+ *     only once its home CPU has taken a tick while it waited on
  *     the queue, READY and not run (the home's tick count moved on by
  *     STEAL_WAIT_TICKS since it was queued: thread->queued_tick), so the
  *     tick found the CPU busy with another thread while this one was
