@@ -70,6 +70,20 @@ int memcmp(const void *a, const void *b, size_t n)
 	return 0;
 }
 
+bool mem_is_zero(const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	uint8_t odd = 0;
+	for (; n > 0 && ((uintptr_t) b % 8) != 0; n--)
+		odd |= *b++;
+	uint64_t words = 0;
+	for (; n >= 8; n -= 8, b += 8)
+		words |= *(const uint64_t *) b;
+	for (; n > 0; n--)
+		odd |= *b++;
+	return odd == 0 && words == 0;
+}
+
 size_t strlen(const char *s)
 {
 	size_t n = 0;
