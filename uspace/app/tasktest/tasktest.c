@@ -403,5 +403,7 @@ int main(int argc, char *argv[])
 	RUN(test_module_instance_shares_with_the_kernels);
 	RUN(test_write_to_shared_constants_faults);
 	RUN(test_module_map);
+	RUN(test_load_all_refuses_bad_blocks);
+	RUN(test_loader_steps_one_by_one);
 	return test_suite_end();
 }
