@@ -70,18 +70,29 @@ int memcmp(const void *a, const void *b, size_t n)
 	return 0;
 }
 
+size_t mem_words_equal(const uint64_t *w, uint64_t v, size_t n)
+{
+#ifdef ARCH_MEM_WORDS_EQUAL
+	return arch_mem_words_equal(w, v, n);
+#else
+	size_t i = 0;
+	while (i < n && w[i] == v)
+		i++;
+	return i;
+#endif
+}
+
 bool mem_is_zero(const void *p, size_t n)
 {
 	const uint8_t *b = p;
 	uint8_t odd = 0;
 	for (; n > 0 && ((uintptr_t) b % 8) != 0; n--)
 		odd |= *b++;
-	uint64_t words = 0;
-	for (; n >= 8; n -= 8, b += 8)
-		words |= *(const uint64_t *) b;
-	for (; n > 0; n--)
+	size_t words = n / 8;
+	bool zero = mem_words_equal((const uint64_t *) b, 0, words) == words;
+	for (b += words * 8, n %= 8; n > 0; n--)
 		odd |= *b++;
-	return odd == 0 && words == 0;
+	return odd == 0 && zero;
 }
 
 size_t strlen(const char *s)

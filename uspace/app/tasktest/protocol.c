@@ -14,7 +14,9 @@
 #include <testsuite.h>
 
 /* A block of LOADER_LOAD_ALL: cwd, path, arguments, each with its NUL. */
-#define GOOD_BLOCK "/\0" TASKTEST_PATH "\0tasktest\0--child\0exit\0" "7"
+#define GOOD_BLOCK \
+	"/\0" TASKTEST_PATH "\0tasktest\0--child\0exit\0" \
+	"7"
 
 /** A new loader task: its id in *@a tid, a session to it in *@a sess. */
 static errno_t loader_start(task_id_t *tid, async_sess_t **sess)
@@ -42,8 +44,9 @@ static errno_t load_all_once(sysarg_t arg, const char *data, size_t size)
 	if (rc != EOK)
 		return rc;
 	async_exch_t *exch = async_exchange_begin(sess);
-	rc = exch != NULL ? async_req_write(exch, LOADER_LOAD_ALL, arg, 0, data, size, NULL)
-			  : ENOMEM;
+	rc = exch != NULL
+	    ? async_req_write(exch, LOADER_LOAD_ALL, arg, 0, data, size, NULL)
+	    : ENOMEM;
 	if (exch != NULL)
 		async_exchange_end(exch);
 	DISCARD(cleanup, async_hangup(sess));
@@ -78,8 +81,8 @@ void test_load_all_refuses_bad_blocks(void)
 }
 
 /** Sends @a method with the @a size bytes at @a data on @a exch. */
-static errno_t step(async_exch_t *exch, sysarg_t method, sysarg_t arg, const char *data,
-    size_t size)
+static errno_t step(
+    async_exch_t *exch, sysarg_t method, sysarg_t arg, const char *data, size_t size)
 {
 	return async_req_write(exch, method, arg, 0, data, size, NULL);
 }
@@ -90,7 +93,8 @@ static errno_t step(async_exch_t *exch, sysarg_t method, sysarg_t arg, const cha
 void test_loader_steps_one_by_one(void)
 {
 	static const char good[] = GOOD_BLOCK;
-	static const char args[] = "tasktest\0--child\0exit\0" "7";
+	static const char args[] = "tasktest\0--child\0exit\0"
+				   "7";
 	task_id_t tid;
 	async_sess_t *sess;
 	CHECK_RC(loader_start(&tid, &sess), EOK);
@@ -100,8 +104,8 @@ void test_loader_steps_one_by_one(void)
 	CHECK(exch != NULL);
 	CHECK_RC(step(exch, LOADER_SET_CWD, 0, "/", 1), EOK);
 	CHECK_RC(step(exch, LOADER_LOAD_ALL, 4, good, sizeof(good)), EINVAL);
-	CHECK_RC(step(exch, LOADER_SET_PROGRAM, 0, TASKTEST_PATH, strlen(TASKTEST_PATH)),
-	    EOK);
+	CHECK_RC(
+	    step(exch, LOADER_SET_PROGRAM, 0, TASKTEST_PATH, strlen(TASKTEST_PATH)), EOK);
 	CHECK_RC(step(exch, LOADER_SET_ARGS, 4, args, sizeof(args)), EOK);
 	CHECK_RC(async_req_0_0(exch, LOADER_LOAD), EOK);
 	CHECK_RC(step(exch, LOADER_LOAD_ALL, 4, good, sizeof(good)), EBUSY);
