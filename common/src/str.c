@@ -5,6 +5,7 @@
  */
 #include <common/str.h>
 #include <common/arch/mem.h>
+#include <common/mem_scan.h>
 #include <stdint.h>
 
 #ifndef ARCH_MEM_COPY
@@ -68,18 +69,6 @@ int memcmp(const void *a, const void *b, size_t n)
 			return x[i] < y[i] ? -1 : 1;
 	}
 	return 0;
-}
-
-size_t mem_words_equal(const uint64_t *w, uint64_t v, size_t n)
-{
-#ifdef ARCH_MEM_WORDS_EQUAL
-	return arch_mem_words_equal(w, v, n);
-#else
-	size_t i = 0;
-	while (i < n && w[i] == v)
-		i++;
-	return i;
-#endif
 }
 
 bool mem_is_zero(const void *p, size_t n)

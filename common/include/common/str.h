@@ -7,16 +7,11 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
 
 void *memcpy(void *restrict dst, const void *restrict src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
-/** How many of the @a n words at @a w equal @a v before the first that
- *  does not (n if all do): the architecture's block scan where it has one
- *  (our own addition). */
-size_t mem_words_equal(const uint64_t *w, uint64_t v, size_t n);
 /** Whether all @a n bytes at @a p are zero (a word at a time once aligned;
  *  our own addition). */
 bool mem_is_zero(const void *p, size_t n);

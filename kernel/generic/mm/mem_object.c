@@ -12,6 +12,7 @@
 #include <mm/frame.h>
 #include <mm/kmalloc.h>
 #include <mm/pager.h>
+#include <common/mem_scan.h>
 #include <string.h>
 
 static slab_cache_t object_cache;

@@ -7,7 +7,7 @@
  * allocated. Lock: cache->lock.
  */
 #include <mm/slab.h>
-#include <common/arch/mem.h>
+#include <common/mem_scan.h>
 #include <common/arch/page.h>
 #include <string.h>
 

@@ -3,7 +3,8 @@
  * it in a new task and gives the parent the only phone to it; the parent's
  * calls arrive on its implicit connection (label 0: the fallback handler).
  * The parent says what to run, LOADER_LOAD maps the program into this very
- * task, and LOADER_RUN leaves the async framework for good and jumps to the
+ * task (LOADER_LOAD_ALL does both in one request, as task_spawn sends it),
+ * and LOADER_RUN leaves the async framework for good and jumps to the
  * program, which from then on owns the task.
  *
  * One parent, one conversation: `ldr` is changed only by the parent's
