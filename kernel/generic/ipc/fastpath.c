@@ -10,7 +10,7 @@
  *    its call capability is installed, and the CPU goes to it while the
  *    caller blocks for its answer (or, with IPC_CALL_WAIT_ANY, for its
  *    task's next event);
- *  - answer-and-wait of such a call (not forwarded) from a task with nothing
+ *  - answer-and-wait of such a call (forwarded or not) from a task with nothing
  *    queued: the answer goes straight to the caller blocked for it, or to a
  *    thread of the caller's task blocked for its next event, and the CPU
  *    goes there while the server blocks for its next event.
@@ -68,18 +68,27 @@ void ipc_fastpath_boot(const char *cmdline)
 		ipc_fastpath = strcmp(value, "off") != 0;
 }
 
-/** A thread of @a box's task blocked in a wait that can take a call now
- *  (nothing queued ahead of it, priorities allow a hand-off). Box locked. */
-FAST_INLINE thread_t *box_idle_waiter(answerbox_t *box)
+/** The first thread blocked in a wait for @a box's next event, if it can
+ *  take one delivered straight into its event (nothing queued ahead of it).
+ *  Box locked: the thread stays blocked on the box until a waker takes it
+ *  off under that lock. */
+FAST_INLINE thread_t *box_first_waiter(answerbox_t *box)
 {
 	if (!box_quiet(box))
 		return NULL;
 	link_t *l = list_first(&box->wq.sleepers);
 	thread_t *t = l != NULL ? list_get_instance(l, thread_t, wait_link) : NULL;
-	if (t == NULL || (t->ipc_ev == NULL && t->ipc_ev_regs == NULL) ||
-	    !scheduler_may_hand_off(t))
+	if (t == NULL || (t->ipc_ev == NULL && t->ipc_ev_regs == NULL))
 		return NULL;
 	return t;
+}
+
+/** Such a thread that this CPU may also hand itself off to (priorities
+ *  allow it, it runs here). Box locked. */
+FAST_INLINE thread_t *box_idle_waiter(answerbox_t *box)
+{
+	thread_t *t = box_first_waiter(box);
+	return t != NULL && scheduler_may_hand_off(t) ? t : NULL;
 }
 
 /** An event of @a kind with @a call's payload into waiting thread @a r's
@@ -368,11 +377,12 @@ bool ipc_fast_call_wait(ipc_regs_t *s)
 	return true;
 }
 
-/** Call @a h of @a task if the fast path can answer it (a user method, not
- *  forwarded; a synchronous caller still waiting for it): taken out of the
- *  table (nothing else names a received call), its capability's reference
- *  now the caller's. Box locked. */
-FAST_INLINE call_t *take_answerable(task_t *task, cap_handle_t h)
+/** Call @a h of @a task if the fast path can answer it with return value
+ *  @a retval (a user method; forwarded, unless the answer is EHANGUP, which
+ *  the general path turns into EFORWARD; a synchronous caller still
+ *  waiting for it): taken out of the table (nothing else names a received
+ *  call), its capability's reference now the caller's. Box locked. */
+FAST_INLINE call_t *take_answerable(task_t *task, cap_handle_t h, sysarg_t retval)
 {
 	cap_table_t *caps = &task->caps;
 	spinlock_lock_noirq(&caps->lock);
@@ -384,7 +394,9 @@ FAST_INLINE call_t *take_answerable(task_t *task, cap_handle_t h)
 	    : NULL;
 	thread_t *w = call != NULL ? call->waiter : NULL;
 	/* A call through a revoked phone is answered EHANGUP by the general path. */
-	bool ok = call != NULL && !(call->flags & (CALL_FORWARDED | CALL_DISCARD)) &&
+	unsigned f = call != NULL ? call->flags & (CALL_FORWARDED | CALL_DISCARD) : 0;
+	bool ok = call != NULL &&
+	    (f == 0 || (f == CALL_FORWARDED && retval != (sysarg_t) EHANGUP)) &&
 	    call->caller_box != NULL && call->ops->answer_preprocess == NULL &&
 	    call->ops->answer_process == NULL && !call->phone->revoked;
 	/* The waiter is read only under a claim, which keeps its thread (a
@@ -450,7 +462,7 @@ bool ipc_fast_answer_wait(ipc_regs_t *s)
 	task_t *task = self->task;
 	answerbox_t *box = &task->box;
 	spinlock_lock_noirq(&box->wq.lock);
-	call_t *call = box_quiet(box) ? take_answerable(task, IPC_R0(s)) : NULL;
+	call_t *call = box_quiet(box) ? take_answerable(task, IPC_R0(s), IPC_R1(s)) : NULL;
 	spinlock_unlock_noirq(&box->wq.lock);
 	if (call == NULL)
 		return false;
@@ -475,6 +487,35 @@ bool ipc_fast_answer_wait(ipc_regs_t *s)
 	kobject_put(&phone->kobj);
 	IPC_RESULT(s) = (sysarg_t) await_event(self, next, fast_deadline(IPC_R7(s)), s);
 	return true;
+}
+
+bool ipc_fast_forward(answerbox_t *box, call_t *call)
+{
+	if (!ipc_fastpath || ipclog_on || call->ops->request_process != NULL)
+		return false;
+	bool ints = irq_save(); /* the box lock is taken without the flag save */
+	spinlock_lock_noirq(&box->wq.lock);
+	thread_t *r = box_first_waiter(box);
+	cap_table_t *caps = &box->task->caps;
+	cap_handle_t h = CAP_NULL;
+	if (r != NULL) {
+		spinlock_lock_noirq(&caps->lock);
+		if (cap_install_locked(caps, &call->kobj, &h))
+			kobject_get(&call->kobj); /* the capability's */
+		else
+			r = NULL; /* the general path grows the table */
+		spinlock_unlock_noirq(&caps->lock);
+	}
+	if (r != NULL) {
+		CPU->fastpath_taken++;
+		box->task->ipc_stats.calls_received++;
+		deliver_event(r, IPC_EVENT_REQUEST, call, call->request_label, h,
+		    call->sender->id);
+		waitq_wakeup_locked(&box->wq, false); /* r: the first sleeper */
+	}
+	spinlock_unlock_noirq(&box->wq.lock);
+	irq_restore(ints);
+	return r != NULL;
 }
 
 /*

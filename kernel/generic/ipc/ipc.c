@@ -568,7 +568,10 @@ errno_t ipc_forward(
 	kobject_put(&phone->kobj);
 	IPCLOG(IPCLOG_FORWARD, call, self->id, callee ? callee->task->id : 0, phone_h, 0);
 	rc = EOK;
-	if (callee == NULL || !call_enqueue_request(callee, call)) {
+	/* Straight to a thread of the callee waiting for it, else queued. */
+	bool delivered = callee != NULL &&
+	    (ipc_fast_forward(callee, call) || call_enqueue_request(callee, call));
+	if (!delivered) {
 		call_answer_error(call, EFORWARD);
 		rc = EHANGUP;
 	}

@@ -18,6 +18,14 @@ bool ipc_fast_call_wait(ipc_regs_t *s);
 /** Calls and answers the fast path has carried on every CPU (for the
  *  tests; each CPU counts its own in cpu_t.fastpath_taken). */
 uint64_t ipc_fastpath_taken(void);
+/** Delivers forwarded @a call (its flight's reference goes with it, as
+ *  when it is queued) straight into the event of a thread of
+ *  @a box's task that waits for one with nothing queued ahead of it, its
+ *  call capability installed, and wakes that thread; false, nothing
+ *  changed, when there is no such thread, no free capability slot, the
+ *  method has a request hook, the IPC log is on or the fast path is off:
+ *  the caller then queues the call as usual. From any CPU. */
+bool ipc_fast_forward(answerbox_t *box, call_t *call);
 bool ipc_fast_answer_wait(ipc_regs_t *s);
 
 /** The same for in-kernel callers of ipc_call_wait and ipc_answer_wait. */
