@@ -78,7 +78,9 @@ FAST_INLINE thread_t *box_first_waiter(answerbox_t *box)
 		return NULL;
 	link_t *l = list_first(&box->wq.sleepers);
 	thread_t *t = l != NULL ? list_get_instance(l, thread_t, wait_link) : NULL;
-	if (t == NULL || (t->ipc_ev == NULL && t->ipc_ev_regs == NULL))
+	/* A thread being killed leaves the event to the task's others. */
+	if (t == NULL || (t->ipc_ev == NULL && t->ipc_ev_regs == NULL) ||
+	    __atomic_load_n(&t->kill_pending, __ATOMIC_RELAXED))
 		return NULL;
 	return t;
 }
@@ -489,33 +491,51 @@ bool ipc_fast_answer_wait(ipc_regs_t *s)
 	return true;
 }
 
-bool ipc_fast_forward(answerbox_t *box, call_t *call)
+bool ipc_fast_request_to_waiter(answerbox_t *box, call_t *call)
 {
 	if (!ipc_fastpath || ipclog_on || call->ops->request_process != NULL)
 		return false;
-	bool ints = irq_save(); /* the box lock is taken without the flag save */
-	spinlock_lock_noirq(&box->wq.lock);
 	thread_t *r = box_first_waiter(box);
+	if (r == NULL)
+		return false;
 	cap_table_t *caps = &box->task->caps;
 	cap_handle_t h = CAP_NULL;
-	if (r != NULL) {
-		spinlock_lock_noirq(&caps->lock);
-		if (cap_install_locked(caps, &call->kobj, &h))
-			kobject_get(&call->kobj); /* the capability's */
-		else
-			r = NULL; /* the general path grows the table */
-		spinlock_unlock_noirq(&caps->lock);
-	}
-	if (r != NULL) {
-		CPU->fastpath_taken++;
-		box->task->ipc_stats.calls_received++;
-		deliver_event(r, IPC_EVENT_REQUEST, call, call->request_label, h,
-		    call->sender->id);
-		waitq_wakeup_locked(&box->wq, false); /* r: the first sleeper */
-	}
-	spinlock_unlock_noirq(&box->wq.lock);
+	spinlock_lock_noirq(&caps->lock);
+	bool installed = cap_install_locked(caps, &call->kobj, &h);
+	if (installed)
+		kobject_get(&call->kobj); /* the capability's */
+	spinlock_unlock_noirq(&caps->lock);
+	if (!installed)
+		return false; /* the receiver's general wait grows the table */
+	CPU->fastpath_taken++;
+	deliver_event(
+	    r, IPC_EVENT_REQUEST, call, call->request_label, h, call->sender->id);
+	waitq_wakeup_locked(&box->wq, false); /* r: the first sleeper */
+	return true;
+}
+
+thread_t *ipc_fast_answer_take_waiter(answerbox_t *box, call_t *call)
+{
+	if (!ipc_fastpath || ipclog_on || call->ops->answer_process != NULL)
+		return NULL;
+	thread_t *r = box_first_waiter(box);
+	if (r == NULL)
+		return NULL;
+	CPU->fastpath_taken++;
+	waitq_take_sleeper_locked(&box->wq, r);
+	deliver_event(r, IPC_EVENT_ANSWER, call, call->answer_label, CAP_NULL, 0);
+	box->task->ipc_stats.answers_received++;
+	return r;
+}
+
+void ipc_fast_answer_resume(thread_t *r, call_t *call)
+{
+	/* r is on no queue: nothing else makes it ready, its cache is ours. */
+	if (call_put_is_last(call))
+		call_destroy_into(call, r);
+	bool ints = irq_save();
+	scheduler_ready_noirq(r);
 	irq_restore(ints);
-	return r != NULL;
 }
 
 /*
