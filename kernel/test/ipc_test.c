@@ -1301,7 +1301,8 @@ KTEST(ipc_fast_answer_of_a_forwarded_call_reaches_its_caller)
 		KT_ASSERT_EQ(call_held(h, 3, 9 + i, 0, &ev), i == 0 ? EOK : EFORWARD);
 		KT_ASSERT_EQ(ev.kind, IPC_EVENT_ANSWER);
 		KT_ASSERT_EQ(ev.label, 9 + i);
-		KT_ASSERT_EQ(ev.args[0], i == 0 ? 70 : 0); /* rewritten by a, answered by b */
+		KT_ASSERT_EQ(
+		    ev.args[0], i == 0 ? 70 : 0); /* rewritten by a, answered by b */
 		KT_ASSERT_EQ(b.last_label, 0x72);
 		/* On: the call to a, a's forward to b (waiting) and b's answer;
 		 * an EHANGUP answer not. */

@@ -126,7 +126,8 @@ bool call_enqueue_request(answerbox_t *box, call_t *call)
 	if (active) {
 		box->task->ipc_stats.calls_received++;
 		/* Straight to a thread waiting for it, else queued. */
-		if (!ipc_fast_request_to_waiter(box, call)) {
+		if (!ipc_fast_box_may_deliver(box) ||
+		    !ipc_fast_request_to_waiter(box, call)) {
 			list_append(&call->link, &box->calls);
 			waitq_wakeup_locked(&box->wq, false);
 		}
@@ -168,7 +169,7 @@ void call_deliver_answer(call_t *call)
 	thread_t *taker = NULL; /* a thread waiting for the box's next event */
 	if (box != NULL && !(call->flags & CALL_DISCARD)) {
 		spinlock_lock(&box->wq.lock);
-		if (box->active)
+		if (box->active && ipc_fast_box_may_deliver(box))
 			taker = ipc_fast_answer_take_waiter(box, call);
 		if (box->active && taker == NULL) {
 			list_append(&call->link, &box->answers);
