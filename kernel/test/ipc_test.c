@@ -1276,10 +1276,8 @@ KTEST(ipc_fast_call_forwarded_by_its_receiver)
 }
 
 /** A fast-path call forwarded by its receiver to a second server that
- *  waits for it and answers with answer-and-wait: the forward goes straight
- *  into the waiting server's event and the answer straight to the caller
- *  waiting for it (the fast path carries the call, the forward and the
- *  answer), and an
+ *  answers with answer-and-wait: the answer goes straight to the caller
+ *  waiting for it (the fast path carries the call and the answer), and an
  *  EHANGUP answer still reaches the caller as EFORWARD (the general path
  *  takes that one). */
 KTEST(ipc_fast_answer_of_a_forwarded_call_reaches_its_caller)
@@ -1304,50 +1302,15 @@ KTEST(ipc_fast_answer_of_a_forwarded_call_reaches_its_caller)
 		KT_ASSERT_EQ(
 		    ev.args[0], i == 0 ? 70 : 0); /* rewritten by a, answered by b */
 		KT_ASSERT_EQ(b.last_label, 0x72);
-		/* On: the call to a, a's forward to b (waiting) and b's answer;
-		 * an EHANGUP answer not. */
+		/* On: the call to a and b's answer; an EHANGUP answer not. */
 		uint64_t fast = ipc_fastpath_taken() - fast_before;
-		KT_ASSERT(!ipc_fastpath || fast >= (i == 0 ? 3 : 2));
+		KT_ASSERT(!ipc_fastpath || fast >= (i == 0 ? 2 : 1));
 		KT_ASSERT_EQ(phone_calls(h), 0);
 	}
 	KT_ASSERT(baseline_back(&base, a.task));
 	release(h);
 	server_stop(&a);
 	server_stop(&b);
-}
-
-/** Plain calls (ipc_call, then ipc_wait for the answer) to a server
- *  blocked in ipc_wait, answered with plain ipc_answer: with the fast path
- *  on, each request goes straight into the server's wait and each answer
- *  into the client's (no box queue); payload, labels and the phone's count
- *  as on the general path, nothing left behind. */
-KTEST(ipc_plain_call_and_answer_go_straight_into_waiting_threads)
-{
-	enum { ROUNDS = 20 };
-	server_t s;
-	KT_ASSERT_EQ(server_start(&s, "plain", false), EOK);
-	cap_handle_t h = connect(&s, 0x81);
-	KT_ASSERT_EQ(echo(h), EOK); /* the server is up and waits */
-	ipc_baseline_t base;
-	baseline_take(&base, s.task);
-	uint64_t fast_before = ipc_fastpath_taken();
-	for (sysarg_t i = 0; i < ROUNDS; i++) {
-		ipc_data_t d = {.method = M_ECHO, .args = {i, 2, 3, 4, 5}};
-		KT_ASSERT_EQ(ipc_call(h, &d, 100 + i), EOK);
-		ipc_event_t ev;
-		KT_ASSERT_EQ(next_answer(&ev), EOK);
-		KT_ASSERT_EQ(ev.label, 100 + i);
-		KT_ASSERT_EQ(ev.args[0], i * 10);
-		KT_ASSERT_EQ(ev.args[3], 40);
-		KT_ASSERT_EQ(s.last_label, 0x81);
-	}
-	/* Two per round unless a tick came between a wait and its event. */
-	uint64_t fast = ipc_fastpath_taken() - fast_before;
-	KT_ASSERT(ipc_fastpath ? fast >= ROUNDS : fast == 0);
-	KT_ASSERT_EQ(phone_calls(h), 0);
-	KT_ASSERT(baseline_back(&base, s.task));
-	release(h);
-	server_stop(&s);
 }
 
 /** Holds the call for another thread of the task to answer, until told. */

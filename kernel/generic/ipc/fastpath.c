@@ -18,9 +18,6 @@
  * deadline has its call ended by the waker (its event or answer in its
  * registers, the call's end, the result) and resumes straight at its
  * return to user space (ipc_regs_resume_user), not through its frames.
- * The general path also hands a request or answer it would queue straight
- * to the waiting thread of a one-thread task (ipc_fast_request_to_waiter,
- * ipc_fast_answer_take_waiter), waking it without a hand-off.
  * Timeouts are allowed (the hand-off sleep arms them). The payload is read
  * from and written to the saved user registers in place (arch/ipc_regs.h).
  * Nothing is allocated: the call is the caller thread's spare one, and an
@@ -552,65 +549,6 @@ bool ipc_fast_answer_wait(ipc_regs_t *s)
 	kobject_put(&phone->kobj);
 	IPC_RESULT(s) = (sysarg_t) await_event(self, next, fast_deadline(IPC_R7(s)), s);
 	return true;
-}
-
-/** The thread of @a box's task that would take the next event if the task
- *  has one thread only (box locked). With several, an event given to one
- *  that is only made ready (no hand-off) could be taken after a later one
- *  another thread found queued: the general path's queue keeps them in
- *  their order of arrival for whoever runs first. */
-FAST_INLINE thread_t *box_sole_waiter(answerbox_t *box)
-{
-	if (__atomic_load_n(&box->task->thread_count, __ATOMIC_RELAXED) != 1)
-		return NULL;
-	return box_first_waiter(box);
-}
-
-bool ipc_fast_request_to_waiter(answerbox_t *box, call_t *call)
-{
-	if (!ipc_fastpath || ipclog_on || call->ops->request_process != NULL)
-		return false;
-	thread_t *r = box_sole_waiter(box);
-	if (r == NULL)
-		return false;
-	cap_table_t *caps = &box->task->caps;
-	cap_handle_t h = CAP_NULL;
-	spinlock_lock_noirq(&caps->lock);
-	bool installed = cap_install_locked(caps, &call->kobj, &h);
-	if (installed)
-		kobject_get(&call->kobj); /* the capability's */
-	spinlock_unlock_noirq(&caps->lock);
-	if (!installed)
-		return false; /* the receiver's general wait grows the table */
-	CPU->fastpath_taken++;
-	deliver_event(
-	    r, IPC_EVENT_REQUEST, call, call->request_label, h, call->sender->id);
-	waitq_wakeup_locked(&box->wq, false); /* r: the first sleeper */
-	return true;
-}
-
-thread_t *ipc_fast_answer_take_waiter(answerbox_t *box, call_t *call)
-{
-	if (!ipc_fastpath || ipclog_on || call->ops->answer_process != NULL)
-		return NULL;
-	thread_t *r = box_sole_waiter(box);
-	if (r == NULL)
-		return NULL;
-	CPU->fastpath_taken++;
-	waitq_take_sleeper_locked(&box->wq, r);
-	deliver_event(r, IPC_EVENT_ANSWER, call, call->answer_label, CAP_NULL, 0);
-	box->task->ipc_stats.answers_received++;
-	return r;
-}
-
-void ipc_fast_answer_resume(thread_t *r, call_t *call)
-{
-	/* r is on no queue: nothing else makes it ready, its cache is ours. */
-	if (call_put_is_last(call))
-		call_destroy_into(call, r);
-	bool ints = irq_save();
-	scheduler_ready_noirq(r);
-	irq_restore(ints);
 }
 
 /*

@@ -124,13 +124,9 @@ bool call_enqueue_request(answerbox_t *box, call_t *call)
 	spinlock_lock(&box->wq.lock);
 	bool active = box->active;
 	if (active) {
+		list_append(&call->link, &box->calls);
 		box->task->ipc_stats.calls_received++;
-		/* Straight to a thread waiting for it, else queued. */
-		if (!ipc_fast_box_may_deliver(box) ||
-		    !ipc_fast_request_to_waiter(box, call)) {
-			list_append(&call->link, &box->calls);
-			waitq_wakeup_locked(&box->wq, false);
-		}
+		waitq_wakeup_locked(&box->wq, false);
 	}
 	spinlock_unlock(&box->wq.lock);
 	return active;
@@ -166,21 +162,16 @@ void call_deliver_answer(call_t *call)
 	call->flags |= CALL_ANSWERED;
 	answerbox_t *box = call->caller_box;
 	bool queued = false;
-	thread_t *taker = NULL; /* a thread waiting for the box's next event */
 	if (box != NULL && !(call->flags & CALL_DISCARD)) {
 		spinlock_lock(&box->wq.lock);
-		if (box->active && ipc_fast_box_may_deliver(box))
-			taker = ipc_fast_answer_take_waiter(box, call);
-		if (box->active && taker == NULL) {
+		if (box->active) {
 			list_append(&call->link, &box->answers);
 			waitq_wakeup_locked(&box->wq, false);
 			queued = true;
 		}
 		spinlock_unlock(&box->wq.lock);
 	}
-	if (taker != NULL)
-		ipc_fast_answer_resume(taker, call); /* it has the answer */
-	else if (!queued)
+	if (!queued)
 		kobject_put(&call->kobj);
 }
 
@@ -449,10 +440,6 @@ errno_t ipc_answer(cap_handle_t call_h, ipc_data_t *answer)
 	errno_t rc = take_dispatched(self, call_h, CAP_RIGHT_ANSWER, &call);
 	if (rc != EOK)
 		return rc;
-	/* The capability's reference ends here; the flight's keeps the call
-	 * until its answer is taken, so that the taker's thread keeps the
-	 * call, when it is the last, for its next send. */
-	kobject_put(&call->kobj);
 	if (call_phone_revoked(call)) {
 		call_answer_hangup(call); /* the answer is dropped */
 	} else if ((call->flags & CALL_FORWARDED) &&
@@ -473,6 +460,8 @@ errno_t ipc_answer(cap_handle_t call_h, ipc_data_t *answer)
 		}
 	}
 	self->ipc_stats.answers_sent++;
+	/* The reference that travelled with the request ends here. */
+	kobject_put(&call->kobj);
 	return rc;
 }
 

@@ -65,13 +65,6 @@ static inline size_t phone_active_calls(const phone_t *phone)
 	return __atomic_load_n(&phone->active_calls, __ATOMIC_RELAXED);
 }
 
-/** Drops a reference to @a call; true when it was the last: the caller
- *  then destroys the call (call_destroy_into). */
-static inline bool call_put_is_last(call_t *call)
-{
-	return __atomic_sub_fetch(&call->kobj.refcount, 1, __ATOMIC_ACQ_REL) == 0;
-}
-
 /** A call's kobject destructor (its last reference went). */
 void call_destroy(kobject_t *obj);
 
