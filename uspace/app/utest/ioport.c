@@ -25,20 +25,6 @@
 #define IO_OWN_BASE 0x2e8
 #define IO_OWN_SIZE 8
 
-static unsigned io_cpus(void)
-{
-	unsigned cpu, count;
-	return cpu_info(&cpu, &count) == EOK ? count : 1;
-}
-
-/** Pins the caller to @a cpu; true if it then runs there. */
-static bool io_pin(unsigned cpu)
-{
-	unsigned now, count;
-	return thread_set_affinity(1ull << cpu) == EOK && cpu_info(&now, &count) == EOK &&
-	    now == cpu;
-}
-
 /** Waits (sleeping) until *@a word reaches @a value; false after HANG_LIMIT_NS. */
 static bool io_wait_for(volatile unsigned *word, unsigned value)
 {
@@ -65,7 +51,7 @@ static volatile unsigned io_misplaced;
 static void io_spinner(void *arg)
 {
 	unsigned cpu = (unsigned) (uintptr_t) arg;
-	if (!io_pin(cpu))
+	if (!pin(cpu))
 		__atomic_add_fetch(&io_misplaced, 1, __ATOMIC_RELEASE);
 	__atomic_add_fetch(&io_spinning, 1, __ATOMIC_RELEASE);
 	while (__atomic_load_n(&io_go, __ATOMIC_ACQUIRE) == 0)
@@ -88,8 +74,8 @@ static bool io_enable_when_granted(void)
 
 int child_io_every_cpu(void)
 {
-	unsigned n = io_cpus();
-	if (!io_pin(0))
+	unsigned n = cpus_running();
+	if (!pin(0))
 		return 2;
 	for (unsigned i = 1; i < n; i++) {
 		if (thread_create(
@@ -104,7 +90,7 @@ int child_io_every_cpu(void)
 	if (!io_wait_for(&io_read, n - 1))
 		return 6;
 	for (unsigned i = 0; i < n; i++) {
-		if (!io_pin(i))
+		if (!pin(i))
 			return 7;
 		for (uint16_t p = 0; p < IO_GRANTED_SIZE; p++)
 			(void) pio_read_8((uint16_t) (IO_GRANTED_BASE + p));
@@ -136,7 +122,7 @@ void test_io_ports_enabled_work_on_every_cpu(void)
  */
 int child_io_denied(const char *cpu)
 {
-	if (!io_pin((unsigned) atoi(cpu)))
+	if (!pin((unsigned) atoi(cpu)))
 		return 2;
 	for (int i = 0; i < 100; i++) {
 		(void) pio_read_8(IO_OWN_BASE);
@@ -150,7 +136,7 @@ static volatile unsigned io_user_stop, io_user_reads;
 static void io_user(void *arg)
 {
 	unsigned cpu = (unsigned) (uintptr_t) arg;
-	bool placed = io_pin(cpu);
+	bool placed = pin(cpu);
 	while (placed && __atomic_load_n(&io_user_stop, __ATOMIC_ACQUIRE) == 0) {
 		(void) pio_read_8(IO_OWN_BASE);
 		__atomic_add_fetch(&io_user_reads, 1, __ATOMIC_RELEASE);
@@ -180,7 +166,7 @@ static void io_denied_on(unsigned cpu)
 void test_io_ports_denied_where_a_granted_task_ran(void)
 {
 	CHECK_RC(iospace_enable(IO_OWN_BASE, IO_OWN_SIZE), EOK);
-	unsigned n = io_cpus();
+	unsigned n = cpus_running();
 	for (unsigned cpu = 0; cpu < n; cpu++)
 		io_denied_on(cpu);
 }

@@ -30,14 +30,13 @@
 /* Where the shoot-down child maps its page (clear of what utest maps). */
 #define SHOOT_BASE 0x610000000000ull
 
-static unsigned cpus_running(void)
+unsigned cpus_running(void)
 {
 	unsigned cpu, count;
 	return cpu_info(&cpu, &count) == EOK ? count : 1;
 }
 
-/** Pins the caller to @a cpu; true if it then runs there. */
-static bool pin(unsigned cpu)
+bool pin(unsigned cpu)
 {
 	unsigned now, count;
 	return thread_set_affinity(1ull << cpu) == EOK && cpu_info(&now, &count) == EOK &&

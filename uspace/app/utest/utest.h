@@ -7,6 +7,7 @@
 #ifndef UTEST_H
 #define UTEST_H
 
+#include <stdbool.h>
 #include <task.h>
 
 #define MS 1000ull
@@ -61,6 +62,10 @@ void test_registers_survive_ipc_round_trips(void);
 int child_regs_server(void);
 
 /* smp.c */
+/** The number of CPUs that run (1 if it cannot be read). */
+unsigned cpus_running(void);
+/** Pins the caller to @a cpu; true if it then runs there. */
+bool pin(unsigned cpu);
 void test_spinlock_and_mutex_hammered_from_every_cpu(void);
 void test_unmap_is_shot_down_on_another_cpu(void);
 void test_task_killed_on_every_cpu_leaves_no_leak(void);
