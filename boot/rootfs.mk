@@ -3,7 +3,9 @@
 #   /app   every program of uspace/app      /srv   every server of uspace/srv
 #   /test  the test programs `tester` runs (TESTER_PROGRAMS), kept out of
 #          /app so that `help` and the shell's program names leave them out
-#   /drv   every driver of uspace/drv, with its match ids (NAME.ma)
+#   /drv   every driver of uspace/drv, and match-ids: each driver's match
+#          ids (uspace/drv/NAME/NAME.ma) under a line "[NAME]", the one
+#          file devman reads
 #   /cfg   boot/cfg (init's configuration)  /data  boot/data (sample files;
 #          /data/www is what websrv serves)
 #   /tmp   empty (a tmpfs of its own is mounted there)
@@ -16,7 +18,7 @@
 
 ROOTFS_DIR := $(BUILD)/rootfs
 ROOTFS_FILES := $(wildcard boot/cfg/* boot/data/* boot/data/*/*)
-DRIVER_MATCH_FILES := $(wildcard uspace/drv/*/*.ma)
+DRIVER_MATCH_FILES := $(sort $(wildcard uspace/drv/*/*.ma))
 # The list of programs, rewritten only when it changes (EXTRA_APPS), so the
 # archive is made again when a program comes or goes.
 ROOTFS_PROGRAMS := $(BUILD)/rootfs.programs
@@ -38,7 +40,9 @@ $(BUILD)/rootfs.cpio: $(USPACE_PROGRAMS) $(ROOTFS_FILES) $(DRIVER_MATCH_FILES) \
 		$(STRIP) --strip-debug -o $(ROOTFS_DIR)/$$dir/$$name $$f || exit 1; \
 	done
 	@cp boot/cfg/* $(ROOTFS_DIR)/cfg/
-	@$(if $(DRIVER_MATCH_FILES),cp $(DRIVER_MATCH_FILES) $(ROOTFS_DIR)/drv/)
+	@for f in $(DRIVER_MATCH_FILES); do \
+		echo "[$$(basename $$f .ma)]" && cat $$f || exit 1; \
+	done > $(ROOTFS_DIR)/drv/match-ids
 	@cp -r boot/data/* $(ROOTFS_DIR)/data/
 	@cd $(ROOTFS_DIR) && find . -mindepth 1 | LC_ALL=C sort | \
 		cpio --quiet -o -H newc -R 0:0 > $(abspath $@)

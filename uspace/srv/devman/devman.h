@@ -90,8 +90,9 @@ size_t tree_snapshot(devman_node_info_t *out, size_t max);
 #define DRIVER_RESTART_DELAY_USEC 100000
 #define DRIVER_RESTART_WINDOW_SEC 60
 
-/** Reads every DIR/NAME.ma. Files that cannot be read or parsed are
- *  reported and skipped. */
+/** Reads the drivers' match ids from DIR/match-ids (an error if it cannot
+ *  be read); a driver whose section is malformed is reported and left
+ *  out. */
 errno_t drivers_load(const char *dir);
 /** Sets the restart window to @a sec seconds; 0: deaths count for ever
  *  (a test's way to reach the failed state whatever the host's speed). */

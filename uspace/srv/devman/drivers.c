@@ -1,8 +1,10 @@
 /*
  * The driver database and driver tasks.
  *
- * Drivers are /drv/NAME with their match ids in /drv/NAME.ma, read once at
- * start. A device's driver runs as a task of its own, devman's child,
+ * Drivers are /drv/NAME, their match ids (each driver's NAME.ma under a
+ * header "[NAME]") in one index, /drv/match-ids, that the build makes
+ * (boot/rootfs.mk) and devman reads once at start: one file read, not a
+ * directory listing and a read per driver. A device's driver runs as a task of its own, devman's child,
  * started by a fibril (spawning waits for the loader) that then waits for
  * the task's end: so a driver that dies before it attaches is noticed as
  * well as one that dies later (whose connection also ends: driver_gone()
@@ -23,7 +25,6 @@
  */
 #include "devman.h"
 #include <async.h>
-#include <dirent.h>
 #include <fibril.h>
 #include <fileload.h>
 #include <loc.h>
@@ -33,7 +34,7 @@
 #include <time.h>
 
 #define DRIVERS_MAX 64
-#define MA_SUFFIX   ".ma"
+#define INDEX_NAME  "match-ids"
 
 static driver_desc_t drivers[DRIVERS_MAX];
 static size_t driver_count;
@@ -134,57 +135,24 @@ bool driver_dma_take(dev_node_t *dev, uint64_t *loc, uint64_t *fun)
 	*fun = dev->pfun->handle;
 	return *loc != 0;
 }
-/** Loads DIR/FILE (FILE = NAME.ma) as driver NAME. */
-static errno_t driver_load(const char *dir, const char *file)
+/** Reports a section of the index that is left out. */
+static void index_bad(const char *name, size_t line, errno_t rc, void *arg)
 {
-	size_t len = strlen(file);
-	size_t name_len = len - strlen(MA_SUFFIX);
-	if (name_len == 0 || name_len > DEVMAN_NAME_MAX)
-		return EINVAL;
-	if (driver_count == DRIVERS_MAX)
-		return ELIMIT;
-	char path[128];
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	char *text;
-	errno_t rc = file_load(path, &text, NULL);
-	if (rc != EOK)
-		return rc;
-	driver_desc_t *d = &drivers[driver_count];
-	size_t bad_line = 0;
-	rc = match_parse(text, &d->ids, &bad_line);
-	free(text);
-	if (rc != EOK) {
-		printf("%s: %s: line %zu: %s\n", NAME, path, bad_line, str_error(rc));
-		return rc;
-	}
-	memcpy(d->name, file, name_len);
-	d->name[name_len] = '\0';
-	driver_count++;
-	return EOK;
-}
-
-static bool has_suffix(const char *s, const char *suffix)
-{
-	size_t len = strlen(s), slen = strlen(suffix);
-	return len > slen && strcmp(s + len - slen, suffix) == 0;
+	printf("%s: %s: line %zu: %s; driver %s skipped\n", NAME, (const char *) arg,
+	    line, str_error(rc), *name != '\0' ? name : "(none)");
 }
 
 errno_t drivers_load(const char *dir)
 {
 	snprintf(driver_dir, sizeof(driver_dir), "%s", dir);
-	DIR *d = opendir(dir);
-	if (d == NULL)
-		return ENOENT;
-	struct dirent *e;
-	while ((e = readdir(d)) != NULL) {
-		if (!has_suffix(e->d_name, MA_SUFFIX))
-			continue;
-		errno_t rc = driver_load(dir, e->d_name);
-		if (rc != EOK)
-			printf("%s: driver %s skipped: %s\n", NAME, e->d_name,
-			    str_error(rc));
-	}
-	closedir(d);
+	char path[sizeof(driver_dir) + sizeof(INDEX_NAME) + 1];
+	snprintf(path, sizeof(path), "%s/%s", dir, INDEX_NAME);
+	char *text;
+	errno_t rc = file_load(path, &text, NULL);
+	if (rc != EOK)
+		return rc;
+	driver_count = match_index_parse(text, drivers, DRIVERS_MAX, index_bad, path);
+	free(text);
 	return EOK;
 }
 

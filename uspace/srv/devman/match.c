@@ -19,16 +19,30 @@ errno_t match_list_add(match_list_t *list, const char *id, int score)
 	return EOK;
 }
 
+/** The @a len bytes at @a s less leading and trailing blanks: their start,
+ *  their length in *@a len. */
+static const char *trim(const char *s, size_t *len)
+{
+	while (*len > 0 && isspace((unsigned char) s[*len - 1]))
+		(*len)--;
+	while (*len > 0 && isspace((unsigned char) *s)) {
+		s++;
+		(*len)--;
+	}
+	return s;
+}
+
+/** Whether the trimmed line (@a len bytes at @a s) says nothing. */
+static bool is_blank(const char *s, size_t len)
+{
+	return len == 0 || *s == '#';
+}
+
 /** Parses one line (without its '\n', @a len bytes at @a s) into @a out. */
 static errno_t parse_line(const char *s, size_t len, match_list_t *out)
 {
-	while (len > 0 && isspace((unsigned char) s[len - 1]))
-		len--;
-	while (len > 0 && isspace((unsigned char) *s)) {
-		s++;
-		len--;
-	}
-	if (len == 0 || *s == '#')
+	s = trim(s, &len);
+	if (is_blank(s, len))
 		return EOK;
 	char line[DEVMAN_MATCH_ID_MAX + 8];
 	if (len >= sizeof(line))
@@ -66,6 +80,90 @@ errno_t match_parse(const char *text, match_list_t *out, size_t *bad_line)
 		line_no++;
 	}
 	return EOK;
+}
+
+/** Where match_index_parse() is: the drivers read so far and the section
+ *  being read. */
+typedef struct {
+	driver_desc_t *out;
+	size_t max, count;
+	bool open;	  /* out[count] is being read from its section */
+	bool had_section; /* a header was seen (lines before the first are bad) */
+	match_bad_fn bad;
+	void *arg;
+} index_reader_t;
+
+/** Counts the section being read, if it was read whole. */
+static void index_close(index_reader_t *r)
+{
+	if (r->open)
+		r->count++;
+	r->open = false;
+}
+
+/** Starts section "[NAME]" (the trimmed line, @a len bytes at @a s) at line
+ *  @a line_no; a bad or repeated name or one driver too many is reported and
+ *  its section skipped. */
+static void index_header(index_reader_t *r, const char *s, size_t len, size_t line_no)
+{
+	index_close(r);
+	r->had_section = true;
+	char name[DEVMAN_NAME_MAX + 1] = "";
+	errno_t rc = EINVAL;
+	if (len >= 3 && len - 2 <= DEVMAN_NAME_MAX && s[len - 1] == ']') {
+		memcpy(name, s + 1, len - 2);
+		name[len - 2] = '\0';
+		rc = strpbrk(name, "/[] \t") == NULL ? EOK : EINVAL;
+	}
+	for (size_t i = 0; rc == EOK && i < r->count; i++) {
+		if (strcmp(r->out[i].name, name) == 0)
+			rc = EEXIST;
+	}
+	if (rc == EOK && r->count == r->max)
+		rc = ELIMIT;
+	if (rc != EOK) {
+		r->bad(name, line_no, rc, r->arg);
+		return;
+	}
+	driver_desc_t *d = &r->out[r->count];
+	strcpy(d->name, name);
+	d->ids.count = 0;
+	r->open = true;
+}
+
+/** Reads one line of an index (@a len bytes at @a s, without its '\n'). */
+static void index_line(index_reader_t *r, const char *s, size_t len, size_t line_no)
+{
+	s = trim(s, &len);
+	if (len > 0 && *s == '[') {
+		index_header(r, s, len, line_no);
+		return;
+	}
+	if (!r->open) {
+		/* Lines of a skipped section were reported with its header. */
+		if (!r->had_section && !is_blank(s, len))
+			r->bad("", line_no, EINVAL, r->arg);
+		return;
+	}
+	errno_t rc = parse_line(s, len, &r->out[r->count].ids);
+	if (rc != EOK) {
+		r->bad(r->out[r->count].name, line_no, rc, r->arg);
+		r->open = false;
+	}
+}
+
+size_t match_index_parse(
+    const char *text, driver_desc_t *out, size_t max, match_bad_fn bad, void *arg)
+{
+	index_reader_t r = {out, max, 0, false, false, bad, arg};
+	for (size_t line_no = 1; *text != '\0'; line_no++) {
+		const char *nl = strchr(text, '\n');
+		size_t len = nl != NULL ? (size_t) (nl - text) : strlen(text);
+		index_line(&r, text, len, line_no);
+		text += len + (nl != NULL);
+	}
+	index_close(&r);
+	return r.count;
 }
 
 int match_score(const match_list_t *dev, const match_list_t *drv, const char **matched)

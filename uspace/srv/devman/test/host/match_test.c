@@ -1,11 +1,30 @@
 /*
- * The device manager's match ids: parsing NAME.ma files and choosing the
- * best driver.
+ * The device manager's match ids: parsing NAME.ma files and the drivers'
+ * index, and choosing the best driver.
  */
 #if __STDC_HOSTED__ /* not built into devman: see host.mk */
 #include "host_test.h"
 #include "match.h"
+#include <stdio.h>
 #include <string.h>
+
+/** What an index parse reported: the skipped sections, in order. */
+typedef struct {
+	size_t count;
+	char names[8][DEVMAN_NAME_MAX + 1];
+	size_t lines[8];
+	errno_t rcs[8];
+} bad_log_t;
+
+static void bad_record(const char *name, size_t line, errno_t rc, void *arg)
+{
+	bad_log_t *log = arg;
+	if (log->count == 8)
+		return;
+	snprintf(log->names[log->count], sizeof(log->names[0]), "%s", name);
+	log->lines[log->count] = line;
+	log->rcs[log->count++] = rc;
+}
 
 HOST_TEST(parse_lines_comments_and_blanks)
 {
@@ -52,6 +71,63 @@ HOST_TEST(too_many_ids_are_refused)
 		strcat(text, line);
 	}
 	CHECK_EQ(match_parse(text, &l, &bad), ELIMIT);
+}
+
+HOST_TEST(index_sections_become_drivers_in_order)
+{
+	driver_desc_t drv[4];
+	bad_log_t log = {0};
+	const char *text = "# made by the build\n[ata]\n# IDE\n100 pci/class=01\n"
+			   "[e1000]\n100 pci/ven=8086&dev=100e\n 90 pci/class=02 \n"
+			   "[empty]\n\n[pc]\n100 platform/pc";
+	CHECK_EQ(match_index_parse(text, drv, 4, bad_record, &log), 4);
+	CHECK_EQ(log.count, 0);
+	CHECK(strcmp(drv[0].name, "ata") == 0);
+	CHECK_EQ(drv[0].ids.count, 1);
+	CHECK(strcmp(drv[1].name, "e1000") == 0);
+	CHECK_EQ(drv[1].ids.count, 2);
+	CHECK_EQ(drv[1].ids.ids[1].score, 90);
+	CHECK(strcmp(drv[1].ids.ids[1].id, "pci/class=02") == 0);
+	CHECK(strcmp(drv[2].name, "empty") == 0);
+	CHECK_EQ(drv[2].ids.count, 0);
+	CHECK(strcmp(drv[3].name, "pc") == 0);
+	CHECK(strcmp(drv[3].ids.ids[0].id, "platform/pc") == 0);
+	CHECK_EQ(match_index_parse("", drv, 4, bad_record, &log), 0);
+}
+
+HOST_TEST(a_bad_index_section_is_skipped_and_named)
+{
+	driver_desc_t drv[2];
+	bad_log_t log = {0};
+	const char *text = "100 stray\n"		  /* 1: before any header */
+			   "[a]\n100 x\nbroken\n100 y\n" /* 2-5: a bad line */
+			   "[b]\n100 z\n"		  /* 6-7: read */
+			   "[b]\n100 w\n"		  /* 8-9: the name again */
+			   "[c/d]\n"			  /* 10: a bad name */
+			   "[]\n"			  /* 11: no name */
+			   "[e]\n100 v\n"		  /* 12-13: read */
+			   "[f]\n";			  /* 14: one driver too many */
+	CHECK_EQ(match_index_parse(text, drv, 2, bad_record, &log), 2);
+	CHECK(strcmp(drv[0].name, "b") == 0);
+	CHECK(strcmp(drv[0].ids.ids[0].id, "z") == 0);
+	CHECK_EQ(drv[0].ids.count, 1);
+	CHECK(strcmp(drv[1].name, "e") == 0);
+	CHECK_EQ(log.count, 6);
+	CHECK(strcmp(log.names[0], "") == 0);
+	CHECK_EQ(log.lines[0], 1);
+	CHECK_EQ(log.rcs[0], EINVAL);
+	CHECK(strcmp(log.names[1], "a") == 0);
+	CHECK_EQ(log.lines[1], 4);
+	CHECK_EQ(log.rcs[1], EINVAL);
+	CHECK(strcmp(log.names[2], "b") == 0);
+	CHECK_EQ(log.lines[2], 8);
+	CHECK_EQ(log.rcs[2], EEXIST);
+	CHECK_EQ(log.lines[3], 10);
+	CHECK_EQ(log.rcs[3], EINVAL);
+	CHECK_EQ(log.lines[4], 11);
+	CHECK(strcmp(log.names[5], "f") == 0);
+	CHECK_EQ(log.lines[5], 14);
+	CHECK_EQ(log.rcs[5], ELIMIT);
 }
 
 HOST_TEST(the_highest_product_wins)
