@@ -39,6 +39,7 @@ void arch_early_init(uintptr_t boot_magic, uintptr_t info)
 	gdt_init();
 	idt_init();
 	cpu_local_init(&cpus[0]);
+	tsc_calibrate_begin(); /* counts while memory is set up */
 }
 
 void arch_mm_init(void)

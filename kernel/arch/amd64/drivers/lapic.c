@@ -61,11 +61,14 @@ static uint64_t timer_rate; /* timer counts per second at divide-by-16 */
 
 /* The boot CPU's timer counting down from lapic_timer_count_start() until
  * lapic_timer_calibrate(), with the TSC read around its first count: the
- * span holds the TSC's own calibration (a PIT window), so the rate comes
- * without windows of its own (they were 3 M instructions of every boot
- * under -icount); a span shorter than one window (the TSC's rate came from
- * CPUID) is waited out to that length. Written and read on the boot CPU
- * alone, at boot. */
+ * span holds the end of the TSC's own calibration (a PIT window begun at
+ * the kernel's entry), so the rate comes without windows of its own (they
+ * were 3 M instructions of every boot under -icount); a span shorter than
+ * BOOT_COUNT_MIN_US (the TSC's rate came from the hypervisor) is waited out
+ * to that length: at least 15,000 counts at QEMU's 62.5 MHz, the rate within
+ * 70 ppm, ample for a tick. Written and read on the boot CPU alone, at
+ * boot. */
+#define BOOT_COUNT_MIN_US 250
 static struct {
 	bool counting;
 	uint64_t t0, t1; /* TSC just before and after reading c0 */
@@ -215,15 +218,15 @@ void lapic_timer_count_start(void)
 	boot_count.counting = true;
 }
 
-/** The rate over the span since lapic_timer_count_start(), at least one
- *  window long, measured as one window is; 0 without that count or when an
+/** The rate over the span since lapic_timer_count_start(), at least
+ *  BOOT_COUNT_MIN_US long, measured as one window is; 0 without that count or when an
  *  edge was not read closely enough. */
 static uint64_t rate_from_boot_count(uint64_t tsc_khz)
 {
 	if (!boot_count.counting)
 		return 0;
 	boot_count.counting = false;
-	while (rdtsc() - boot_count.t1 < tsc_khz * CALIB_WINDOW_MS)
+	while (rdtsc() - boot_count.t1 < tsc_khz * BOOT_COUNT_MIN_US / 1000)
 		cpu_relax();
 	uint64_t t2 = rdtsc();
 	uint32_t c1 = lapic_read(REG_TIMER_CUR);

@@ -15,9 +15,12 @@
  * the write of its high byte, and OUT2 goes high somewhere between the last
  * poll that saw it low and the first that saw it high. A guest descheduled
  * at an edge (emulation on a loaded host) shows as a wide bracket, so the
- * caller can tell a spoilt window from a good one.
+ * caller can tell a spoilt window from a good one. Between the start and
+ * the polls the caller may do other work (the kernel's start-up does), as
+ * long as it is back polling before the end: OUT2 already high at the first
+ * poll means the end edge went by unseen, and the window is lost.
  */
-bool pit_time_window(unsigned us, pit_window_t *w)
+bool pit_window_begin(unsigned us, pit_window_t *w)
 {
 	const uint32_t ticks = (uint32_t) ((uint64_t) PIT_HZ * us / 1000000);
 	if (ticks == 0 || ticks > 0xffff)
@@ -31,16 +34,29 @@ bool pit_time_window(unsigned us, pit_window_t *w)
 	w->start_lo = rdtsc();
 	outb(PIT_CH2, (uint8_t) (ticks >> 8));
 	w->start_hi = rdtsc();
+	return true;
+}
 
-	uint64_t low_seen = w->start_lo; /* OUT2 was low after this instant */
+bool pit_window_end(pit_window_t *w)
+{
+	bool low_seen = false;
+	uint64_t low_at = 0; /* OUT2 was low after this instant */
 	for (uint64_t spins = 0; spins < 100000000; spins++) {
 		uint64_t before = rdtsc();
 		if (inb(PORT_B) & 0x20) { /* OUT2 goes high at terminal count */
-			w->end_lo = low_seen;
+			if (!low_seen)
+				return false; /* it ended before the first poll */
+			w->end_lo = low_at;
 			w->end_hi = rdtsc();
 			return true;
 		}
-		low_seen = before;
+		low_seen = true;
+		low_at = before;
 	}
 	return false;
+}
+
+bool pit_time_window(unsigned us, pit_window_t *w)
+{
+	return pit_window_begin(us, w) && pit_window_end(w);
 }

@@ -18,7 +18,11 @@
  *     then exact where the PIT is only close.
  * The window is short because it costs boot time (under QEMU `-icount
  * shift=0` a million instructions per millisecond; three 2 ms windows were
- * 6 M of the boot's 19.5 M). The rate divides by the PIT counts the window
+ * 6 M of the boot's 19.5 M), and the first one is begun at the kernel's
+ * entry (tsc_calibrate_begin), so that the frame allocator's and the page
+ * tables' set-up (0.7 M instructions) run while it counts; if that work
+ * outlasts the window (far more memory to set up), its end goes unseen and
+ * a window of its own is timed as before. The rate divides by the PIT counts the window
  * really held, so it carries no rounding of the window's length. The result
  * is logged on one line with its method.
  */
@@ -39,6 +43,14 @@
 #define HV_LEAF_BASE	 0x40000000u
 #define HV_LEAF_TIMING	 0x40000010u /* eax: TSC kHz, ebx: APIC bus kHz */
 
+/* The window begun at entry, until the calibration ends it; boot CPU
+ * alone. */
+static struct {
+	bool begun;
+	bool kept; /* it gave the rate */
+	pit_window_t w;
+} early;
+
 typedef struct {
 	uint64_t khz;	   /* the first good window's rate; 0 if none was */
 	unsigned timed;	   /* windows timed */
@@ -50,20 +62,30 @@ static bool khz_plausible(uint64_t khz)
 	return khz >= CALIB_MIN_KHZ && khz <= CALIB_MAX_KHZ;
 }
 
-/** One window's rate in kHz; 0 if it failed or an edge is not known
- *  closely enough (the guest was descheduled there). */
+/** One timed window's rate in kHz; 0 if an edge is not known closely
+ *  enough (the guest was descheduled there). */
+static uint64_t window_rate(const pit_window_t *w, uint64_t *fuzz_ppm)
+{
+	uint64_t start = w->start_lo / 2 + w->start_hi / 2;
+	uint64_t end = w->end_lo / 2 + w->end_hi / 2;
+	uint64_t fuzz = (w->start_hi - w->start_lo) + (w->end_hi - w->end_lo);
+	if (end <= start || w->ticks == 0 || fuzz * CALIB_BRACKET > end - start)
+		return 0;
+	*fuzz_ppm = fuzz * 1000000 / (end - start);
+	return (end - start) * PIT_HZ / ((uint64_t) w->ticks * 1000);
+}
+
+/** One window's rate in kHz: the one begun at entry if there is one, else
+ *  a window timed now; 0 if it failed. */
 static uint64_t window_khz(uint64_t *fuzz_ppm)
 {
 	pit_window_t w;
-	if (!pit_time_window(CALIB_WINDOW_US, &w))
-		return 0;
-	uint64_t start = w.start_lo / 2 + w.start_hi / 2;
-	uint64_t end = w.end_lo / 2 + w.end_hi / 2;
-	uint64_t fuzz = (w.start_hi - w.start_lo) + (w.end_hi - w.end_lo);
-	if (end <= start || w.ticks == 0 || fuzz * CALIB_BRACKET > end - start)
-		return 0;
-	*fuzz_ppm = fuzz * 1000000 / (end - start);
-	return (end - start) * PIT_HZ / ((uint64_t) w.ticks * 1000);
+	if (!early.begun)
+		return pit_time_window(CALIB_WINDOW_US, &w) ? window_rate(&w, fuzz_ppm) : 0;
+	early.begun = false;
+	uint64_t khz = pit_window_end(&early.w) ? window_rate(&early.w, fuzz_ppm) : 0;
+	early.kept = khz != 0;
+	return khz;
 }
 
 static pit_result_t pit_measure(void)
@@ -142,10 +164,16 @@ static uint64_t pit_or_cpuid_khz(void)
 		return cpuid_khz;
 	}
 	log_khz(pit.khz, "PIT window");
-	printf(" of %u us, %u timed, edges within %llu ppm%s)\n", CALIB_WINDOW_US,
-	    pit.timed, (unsigned long long) pit.fuzz_ppm,
+	printf(" of %u us%s, %u timed, edges within %llu ppm%s)\n", CALIB_WINDOW_US,
+	    early.kept ? " over start-up" : "", pit.timed, (unsigned long long) pit.fuzz_ppm,
 	    cpuid_khz != 0 ? "; CPUID's value disagrees" : "");
 	return pit.khz;
+}
+
+void tsc_calibrate_begin(void)
+{
+	if (!khz_plausible(hypervisor_tsc_khz()))
+		early.begun = pit_window_begin(CALIB_WINDOW_US, &early.w);
 }
 
 uint64_t tsc_calibrate_khz(void)

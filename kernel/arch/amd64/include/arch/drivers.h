@@ -29,6 +29,15 @@ typedef struct {
 /** Times a countdown of @a us microseconds (1 to 54,900) of PIT channel 2
  *  with the TSC; false if @a us is out of that range or it never ended. */
 bool pit_time_window(unsigned us, pit_window_t *w);
+/** pit_time_window() in two halves: starts the countdown (false if @a us is
+ *  out of range), and waits for its end (false if it never ended or had
+ *  ended before the call, its end edge then unknown). */
+bool pit_window_begin(unsigned us, pit_window_t *w);
+bool pit_window_end(pit_window_t *w);
+/** Starts the TSC's calibration window early in start-up, so that the work
+ *  up to tsc_calibrate_khz() runs while it counts (nothing where the
+ *  hypervisor reports the rate). Boot CPU, interrupts off. */
+void tsc_calibrate_begin(void);
 /** The TSC frequency in kHz, measured robustly (drivers/tsc.c) and logged
  *  on one boot line; 0 if no measurement was plausible. */
 uint64_t tsc_calibrate_khz(void);
