@@ -294,8 +294,11 @@ static void mount_point_taken(const vfs_mount_info_t *info, void *arg)
 /** One line of a file-system table, `DEVICE MOUNTPOINT TYPE [ro]`: mounted
  *  when the location service has DEVICE (a block device's service name)
  *  and nothing is mounted at MOUNTPOINT yet, else left alone (a boot
- *  without that disk). */
-static void fstab_entry(char *line, int number, const char *path)
+ *  without that disk). @a missing holds the device the line before found
+ *  missing ("" if none): the same device on the next line (the table tries
+ *  a volume as one type and then another) is not looked up nor reported
+ *  again; the device this line found missing is left in it. */
+static void fstab_entry(char *line, int number, const char *path, char *missing)
 {
 	const char *words[5];
 	int n = split_words(line, words, 5);
@@ -306,6 +309,9 @@ static void fstab_entry(char *line, int number, const char *path)
 		printf("init: %s:%d: bad line\n", path, number);
 		return;
 	}
+	if (strcmp(words[0], missing) == 0)
+		return;
+	missing[0] = '\0';
 	/* The device first: one question to the location service, where the
 	 * mount list is a transfer of every mount (most lines name a disk the
 	 * boot has not, and listing the mounts for each cost 0.36 M of the boot). */
@@ -313,6 +319,7 @@ static void fstab_entry(char *line, int number, const char *path)
 	if (loc_service_get_id(words[0], &id, 0) != EOK) {
 		printf(
 		    "init: %s: no device %s; %s not mounted\n", path, words[0], words[1]);
+		str_lcpy(missing, words[0], LOC_NAME_MAX + 1);
 		return;
 	}
 	bool taken = false;
@@ -334,11 +341,12 @@ static void fstab_line(const char *words[], int n, int number, const char *path)
 		return;
 	}
 	int k = 1;
+	char missing[LOC_NAME_MAX + 1] = "";
 	for (char *line = text; line != NULL; k++) {
 		char *nl = strchr(line, '\n');
 		if (nl != NULL)
 			*nl = '\0';
-		fstab_entry(line, k, words[1]);
+		fstab_entry(line, k, words[1], missing);
 		line = nl != NULL ? nl + 1 : NULL;
 	}
 	free(text);
