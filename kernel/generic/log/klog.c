@@ -19,8 +19,7 @@ static uint64_t klog_notified; /* the head EVENT_KLOG last told; klog_lock */
 void klog_write(const char *buf, size_t len)
 {
 	spinlock_lock(&klog_lock);
-	for (size_t i = 0; i < len; i++)
-		ringbuf_put(&klog_ring, &buf[i]);
+	ringbuf_put_many(&klog_ring, buf, len);
 	spinlock_unlock(&klog_lock);
 }
 

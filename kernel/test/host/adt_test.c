@@ -113,6 +113,40 @@ HOST_TEST(hash_table_insert_find_remove)
 	CHECK(hash_table_find(&h, &k1) == &entries[1].link);
 }
 
+/* Records put many at a time and read across the ring's end come out as
+ * the same records put one by one would. */
+HOST_TEST(ringbuf_put_many_wraps_like_single_puts)
+{
+	uint8_t data[8], out[16];
+	const uint8_t text[] = "abcdefghijklmnopqrstuvwxyz";
+	ringbuf_t rb;
+	ringbuf_init(&rb, data, 1, 8);
+	uint64_t cursor = 0, missed;
+	ringbuf_put_many(&rb, text, 5); /* abcde */
+	ringbuf_put_many(&rb, text + 5, 0);
+	CHECK_EQ(ringbuf_read(&rb, &cursor, out, 2, &missed), 2);
+	CHECK(memcmp(out, "ab", 2) == 0);
+	ringbuf_put_many(&rb, text + 5, 6); /* fghijk: wraps, a..c lost */
+	CHECK_EQ(rb.head, 11);
+	CHECK_EQ(ringbuf_read(&rb, &cursor, out, 16, &missed), 8);
+	CHECK_EQ(missed, 1); /* c was overwritten before it was read */
+	CHECK(memcmp(out, "defghijk", 8) == 0);
+	ringbuf_put_many(&rb, text, 20); /* more than the ring: its last 8 stay */
+	CHECK_EQ(rb.head, 31);
+	CHECK_EQ(ringbuf_read(&rb, &cursor, out, 16, &missed), 8);
+	CHECK_EQ(missed, 12);
+	CHECK(memcmp(out, "mnopqrst", 8) == 0);
+	ringbuf_t one; /* the same records put one by one */
+	uint8_t one_data[8];
+	ringbuf_init(&one, one_data, 1, 8);
+	for (size_t i = 0; i < 11; i++)
+		ringbuf_put(&one, &text[i]);
+	for (size_t i = 0; i < 20; i++)
+		ringbuf_put(&one, &text[i]);
+	CHECK_EQ(one.head, rb.head);
+	CHECK(memcmp(one_data, data, 8) == 0);
+}
+
 HOST_TEST(ringbuf_overwrites_and_reports_missed)
 {
 	uint32_t data[8], out[16];

@@ -14,8 +14,7 @@ void logbuf_init(logbuf_t *lb)
 
 static void put(logbuf_t *lb, const char *text, size_t len)
 {
-	for (size_t i = 0; i < len; i++)
-		ringbuf_put(&lb->ring, &text[i]);
+	ringbuf_put_many(&lb->ring, text, len);
 }
 
 /** Stores the held kernel text (with no newline of its own). */
@@ -25,15 +24,35 @@ static void flush_partial(logbuf_t *lb)
 	lb->partial_len = 0;
 }
 
-void logbuf_kernel(logbuf_t *lb, const char *text, size_t len)
+/** Holds @a len bytes of kernel text with no newline in them, storing the
+ *  held text first whenever it reaches LOGBUF_PARTIAL_MAX. */
+static void hold_partial(logbuf_t *lb, const char *text, size_t len)
 {
-	for (size_t i = 0; i < len; i++) {
+	while (len > 0) {
 		if (lb->partial_len == LOGBUF_PARTIAL_MAX)
 			flush_partial(lb);
-		lb->partial[lb->partial_len++] = text[i];
-		if (text[i] == '\n')
-			flush_partial(lb);
+		size_t n = LOGBUF_PARTIAL_MAX - lb->partial_len;
+		n = n < len ? n : len;
+		memcpy(lb->partial + lb->partial_len, text, n);
+		lb->partial_len += n;
+		text += n;
+		len -= n;
 	}
+}
+
+void logbuf_kernel(logbuf_t *lb, const char *text, size_t len)
+{
+	/* Up to the last newline the text ends lines: stored after the held
+	 * text, in one piece (the ring gets the bytes in the same order as
+	 * when they went through `partial`). */
+	size_t whole = len;
+	while (whole > 0 && text[whole - 1] != '\n')
+		whole--;
+	if (whole > 0) {
+		flush_partial(lb);
+		put(lb, text, whole);
+	}
+	hold_partial(lb, text + whole, len - whole);
 }
 
 void logbuf_kernel_missed(logbuf_t *lb, uint64_t bytes)
@@ -55,10 +74,15 @@ static void put_line(logbuf_t *lb, const char *source, const char *text, size_t 
 {
 	put(lb, source, strlen(source));
 	put(lb, ": ", 2);
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char) text[i];
-		char out = (c < 0x20 && c != '\t') || c == 0x7f ? '?' : (char) c;
-		ringbuf_put(&lb->ring, &out);
+	char chunk[64];
+	for (size_t done = 0; done < len;) {
+		size_t n = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
+		for (size_t i = 0; i < n; i++) {
+			unsigned char c = (unsigned char) text[done + i];
+			chunk[i] = (c < 0x20 && c != '\t') || c == 0x7f ? '?' : (char) c;
+		}
+		put(lb, chunk, n);
+		done += n;
 	}
 	put(lb, "\n", 1);
 }

@@ -21,8 +21,12 @@ typedef struct {
 /** @a capacity must be a power of two; @a data holds capacity * rec_size bytes. */
 void ringbuf_init(ringbuf_t *rb, void *data, size_t rec_size, size_t capacity);
 void ringbuf_put(ringbuf_t *rb, const void *rec);
-/** Copies up to @a max records from @a *cursor on; advances the cursor;
- *  stores in @a missed how many records were overwritten before being read. */
+/** Appends the @a count records at @a recs, in at most two copies (more
+ *  than capacity: only the last capacity of them are kept, as one by one). */
+void ringbuf_put_many(ringbuf_t *rb, const void *recs, size_t count);
+/** Copies up to @a max records from @a *cursor on (in at most two copies);
+ *  advances the cursor; stores in @a missed how many records were
+ *  overwritten before being read. */
 size_t ringbuf_read(
     const ringbuf_t *rb, uint64_t *cursor, void *out, size_t max, uint64_t *missed);
 /** Records currently held (at most capacity). */
