@@ -65,9 +65,10 @@ static uint64_t timer_rate; /* timer counts per second at divide-by-16 */
  * the kernel's entry), so the rate comes without windows of its own (they
  * were 3 M instructions of every boot under -icount); a span shorter than
  * BOOT_COUNT_MIN_US (the TSC's rate came from the hypervisor) is waited out
- * to that length: at least 15,000 counts at QEMU's 62.5 MHz, the rate within
- * 70 ppm, ample for a tick. Written and read on the boot CPU alone, at
- * boot. */
+ * to that length: at least 15,600 counts at QEMU's 62.5 MHz, one count
+ * 64 ppm of the rate, ample for the tick it paces (the clock reads the
+ * TSC). Each 250 us more would cost 0.25 M instructions of every boot under
+ * -icount. Written and read on the boot CPU alone, at boot. */
 #define BOOT_COUNT_MIN_US 250
 static struct {
 	bool counting;
