@@ -44,4 +44,24 @@
 
 IFACE_METHOD_ENUM(BD, BD_METHODS, IPC_FIRST_USER_METHOD);
 
+/*
+ * The volume server's own service in the naming service, beside the
+ * partitions it serves as block devices through the location service:
+ *
+ *   VOL_SCAN: the answer comes once every disk of category BD_CATEGORY
+ *       has been scanned and its partitions registered (a scan already
+ *       under way is waited for).
+ *
+ * A block driver calls it (libc's vol_scan(), bd.h) once it has exposed its
+ * disks: init starts the volume server on demand at that first connect
+ * (init.conf's demand=volsrv), so a boot without a disk never starts it,
+ * and the partitions are there before the driver reports ready.
+ */
+#define VOL_SERVICE_NAME "volsrv"
+#define VOL_IFACE	 0x766f6c01 /* "vol" 1 */
+
+#define VOL_METHODS(M) M(VOL_SCAN, "vol.scan")
+
+IFACE_METHOD_ENUM(VOL, VOL_METHODS, IPC_FIRST_USER_METHOD + 0x100);
+
 #endif

@@ -8,6 +8,13 @@
  *
  * `vol_lock` guards the volume and disk lists; a volume, once made, lives
  * as long as the server (its disk's driver going away makes its I/O EIO).
+ * `scan_lock` makes scans one at a time (a category change's and a
+ * VOL_SCAN's), so a VOL_SCAN answered means every disk seen is done.
+ *
+ * Started on demand (init.conf's demand=volsrv): a block driver asks for
+ * VOL_SCAN (abi/bd.h) once it has exposed its disks; the server registers
+ * that service only after its first scan, so the driver's request comes
+ * once the disks it exposed have their partitions registered.
  */
 #include "part.h"
 #include <bd.h>
@@ -15,6 +22,7 @@
 #include <fibril_synch.h>
 #include <getopt.h>
 #include <loc.h>
+#include <ns.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +44,7 @@ typedef struct {
 } volume_t;
 
 static FIBRIL_MUTEX_INITIALIZE(vol_lock);
+static FIBRIL_MUTEX_INITIALIZE(scan_lock); /* taken before vol_lock */
 static volume_t *volumes[VOLUMES_MAX];
 static size_t volume_count;
 static loc_id_t disks[DISKS_MAX]; /* disks scanned already */
@@ -164,8 +173,8 @@ static bool disk_is_new(loc_id_t id)
 	return added;
 }
 
-/** Scans every disk of category "disk" not seen yet. */
-static void disks_scan(void *arg)
+/** Scans every disk of category "disk" not seen yet; scan_lock held. */
+static void disks_scan_locked(void)
 {
 	category_id_t disk_cat, vol_cat;
 	if (loc_category_get_id(BD_CATEGORY, &disk_cat, LOC_FLAG_BLOCKING) != EOK ||
@@ -178,6 +187,31 @@ static void disks_scan(void *arg)
 	for (size_t i = 0; i < count && i < DISKS_MAX; i++) {
 		if (disk_is_new(ids[i]))
 			disk_scan(ids[i], vol_cat);
+	}
+}
+
+/** Scans the disks not seen yet, after any scan under way. */
+static void disks_scan(void *arg)
+{
+	fibril_mutex_lock(&scan_lock);
+	disks_scan_locked();
+	fibril_mutex_unlock(&scan_lock);
+}
+
+/** The naming-service connection (VOL_IFACE): VOL_SCAN, answered once the
+ *  disks are scanned. */
+static void scan_connection(ipc_call_t *icall, void *arg)
+{
+	if (async_accept_0(icall) != EOK)
+		return;
+	ipc_call_t call;
+	while (async_get_call(&call) && call.imethod != 0) {
+		errno_t rc = ENOTSUP;
+		if (call.imethod == VOL_SCAN) {
+			disks_scan(NULL);
+			rc = EOK;
+		}
+		DISCARD(answer, async_answer_0(&call, rc));
 	}
 }
 
@@ -194,6 +228,14 @@ int main(int argc, char *argv[])
 		return 1;
 	}
 	disks_scan(NULL);
+	/* Last: connects held for the service (a start on demand) are let
+	 * through only now, after the first scan. */
+	rc = service_register(
+	    service_id_from_name(VOL_SERVICE_NAME), VOL_IFACE, scan_connection, NULL);
+	if (rc != EOK) {
+		printf("%s: cannot register %s: %s\n", NAME, VOL_SERVICE_NAME, strerror(rc));
+		return 1;
+	}
 	printf("%s: started\n", NAME);
 	DISCARD(best_effort, task_retval(0));
 	async_manager();

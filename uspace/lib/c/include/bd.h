@@ -51,4 +51,11 @@ extern const bcache_dev_t bd_cache_ops;
  *  ENOENT when none is recognised, EIO when the device cannot be read. */
 _NODISCARD errno_t bd_probe_fs(bd_t *bd, const char **type);
 
+/** Asks the volume server to scan the disks (VOL_SCAN, abi/bd.h), which
+ *  starts it when init has it on demand; EOK once the partitions of every
+ *  disk exposed so far are registered. ENOENT when no volume server runs
+ *  nor is started on demand, or the start's error: never a wait for a
+ *  server that does not come. */
+_NODISCARD errno_t vol_scan(void);
+
 #endif

@@ -4,6 +4,7 @@
  */
 #include <as.h>
 #include <bd.h>
+#include <ns.h>
 #include <stdlib.h>
 #include <string.h>
 #include <common/arch/page.h>
@@ -220,5 +221,20 @@ errno_t bd_probe_fs(bd_t *bd, const char **type)
 		rc = EIO;
 	}
 	free(b);
+	return rc;
+}
+
+errno_t vol_scan(void)
+{
+	errno_t rc;
+	async_sess_t *sess = service_connect(
+	    service_id_from_name(VOL_SERVICE_NAME), VOL_IFACE, 0, &rc);
+	if (sess == NULL)
+		return rc;
+	async_exch_t *exch = async_exchange_begin(sess);
+	rc = exch != NULL ? async_req_0_0(exch, VOL_SCAN) : ENOMEM;
+	if (exch != NULL)
+		async_exchange_end(exch);
+	DISCARD(cleanup, async_hangup(sess));
 	return rc;
 }

@@ -48,6 +48,7 @@ METHOD_NAMES(LOGGER, LOGGER_METHODS);
 METHOD_NAMES(BENCH, BENCH_METHODS);
 METHOD_NAMES(LOADER, LOADER_METHODS);
 METHOD_NAMES(BD, BD_METHODS);
+METHOD_NAMES(VOL, VOL_METHODS);
 METHOD_NAMES(NET, NET_METHODS);
 METHOD_NAMES(NIC, NIC_METHODS);
 
@@ -72,6 +73,7 @@ static const ipc_method_list_t logger_lists[] = {METHOD_LIST(LOGGER)};
 static const ipc_method_list_t bench_lists[] = {METHOD_LIST(BENCH)};
 static const ipc_method_list_t loader_lists[] = {METHOD_LIST(LOADER)};
 static const ipc_method_list_t bd_lists[] = {METHOD_LIST(BD)};
+static const ipc_method_list_t vol_lists[] = {METHOD_LIST(VOL)};
 static const ipc_method_list_t net_lists[] = {METHOD_LIST(NET)};
 static const ipc_method_list_t nic_lists[] = {METHOD_LIST(NIC)};
 
@@ -98,6 +100,7 @@ static const ipc_iface_names_t ifaces[] = {
     IFACE(LOGGER_IFACE, "logger", logger_lists),
     IFACE(BENCH_IFACE, "bench", bench_lists),
     IFACE(BD_IFACE, "bd", bd_lists),
+    IFACE(VOL_IFACE, "vol", vol_lists),
     IFACE(NET_IFACE, "net", net_lists),
     IFACE(NIC_IFACE, "nic", nic_lists),
 };

@@ -11,7 +11,14 @@
  * async_manager() except the connection handler, which only reads the
  * function list; functions are added before they go online, so a
  * connection never sees one half made.
+ *
+ * A driver whose device exposed a disk (category BD_CATEGORY) asks the
+ * volume server for VOL_SCAN before it reports ready (abi/bd.h): init
+ * starts that server on demand, and devman's readiness then means the
+ * partitions are registered too. The scan reads the disk through this
+ * task, served by connection fibrils while the main one waits.
  */
+#include <bd.h>
 #include <drv.h>
 #include <common/adt/list.h>
 #include <errno.h>
@@ -46,6 +53,7 @@ static const driver_ops_t *driver;
 static async_sess_t *devman;
 static drv_dev_t the_dev;
 static bool loc_registered;
+static bool disks_exposed; /* a function went online in BD_CATEGORY */
 
 /*
  * Requests to devman.
@@ -287,6 +295,7 @@ static errno_t fun_expose(drv_fun_t *fun, const char *category)
 		return rc;
 	}
 	fun->loc_id = id; /* connections find it from now on */
+	disks_exposed |= strcmp(category, BD_CATEGORY) == 0;
 	return EOK;
 }
 
@@ -344,6 +353,19 @@ static errno_t attach(drv_dev_t *dev)
 	return rc;
 }
 
+/** Asks the volume server to scan the disks this driver exposed (which
+ *  starts it on demand), so that their partitions are registered before the
+ *  driver reports ready. No volume server (ENOENT: a test's boot) is no
+ *  error; another failure is reported and the disks serve on without
+ *  partitions. */
+static void volumes_scan(const char *name)
+{
+	errno_t rc = vol_scan();
+	if (rc != EOK && rc != ENOENT)
+		printf("%s: the volume server did not scan the disks: %s\n", name,
+		    strerror(rc));
+}
+
 int drv_main(const driver_ops_t *ops, int argc, char **argv)
 {
 	driver = ops;
@@ -360,6 +382,8 @@ int drv_main(const driver_ops_t *ops, int argc, char **argv)
 		return 2;
 	}
 	rc = ops->dev_add(&the_dev);
+	if (rc == EOK && disks_exposed)
+		volumes_scan(ops->name);
 	if (rc == EOK)
 		rc = devman_req(DEVMAN_DRIVER_READY, the_dev.handle, 0, 0, 0, NULL);
 	if (rc != EOK) {
