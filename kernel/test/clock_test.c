@@ -115,7 +115,8 @@ KTEST(pit_window_ended_unseen_is_lost)
 		ended = pit_window_end(&w);
 	}
 	KT_ASSERT(ended);
-	KT_ASSERT(w.start_lo <= w.start_hi && w.start_hi <= w.end_lo && w.end_lo <= w.end_hi);
+	KT_ASSERT(
+	    w.start_lo <= w.start_hi && w.start_hi <= w.end_lo && w.end_lo <= w.end_hi);
 	KT_ASSERT(!pit_window_begin(0, &w));
 }
 

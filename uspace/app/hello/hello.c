@@ -73,7 +73,8 @@ static int disjoint(unsigned char *const *blocks, const size_t *sizes, unsigned 
 {
 	for (unsigned i = 0; i < count; i++) {
 		for (unsigned j = i + 1; j < count; j++) {
-			if (blocks[i] < blocks[j] + sizes[j] && blocks[j] < blocks[i] + sizes[i])
+			if (blocks[i] < blocks[j] + sizes[j] &&
+			    blocks[j] < blocks[i] + sizes[i])
 				return 0;
 		}
 	}

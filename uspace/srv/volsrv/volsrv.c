@@ -233,7 +233,8 @@ int main(int argc, char *argv[])
 	rc = service_register(
 	    service_id_from_name(VOL_SERVICE_NAME), VOL_IFACE, scan_connection, NULL);
 	if (rc != EOK) {
-		printf("%s: cannot register %s: %s\n", NAME, VOL_SERVICE_NAME, strerror(rc));
+		printf(
+		    "%s: cannot register %s: %s\n", NAME, VOL_SERVICE_NAME, strerror(rc));
 		return 1;
 	}
 	printf("%s: started\n", NAME);

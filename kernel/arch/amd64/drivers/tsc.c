@@ -80,8 +80,10 @@ static uint64_t window_rate(const pit_window_t *w, uint64_t *fuzz_ppm)
 static uint64_t window_khz(uint64_t *fuzz_ppm)
 {
 	pit_window_t w;
-	if (!early.begun)
-		return pit_time_window(CALIB_WINDOW_US, &w) ? window_rate(&w, fuzz_ppm) : 0;
+	if (!early.begun) {
+		bool timed = pit_time_window(CALIB_WINDOW_US, &w);
+		return timed ? window_rate(&w, fuzz_ppm) : 0;
+	}
 	early.begun = false;
 	uint64_t khz = pit_window_end(&early.w) ? window_rate(&early.w, fuzz_ppm) : 0;
 	early.kept = khz != 0;
@@ -165,7 +167,8 @@ static uint64_t pit_or_cpuid_khz(void)
 	}
 	log_khz(pit.khz, "PIT window");
 	printf(" of %u us%s, %u timed, edges within %llu ppm%s)\n", CALIB_WINDOW_US,
-	    early.kept ? " over start-up" : "", pit.timed, (unsigned long long) pit.fuzz_ppm,
+	    early.kept ? " over start-up" : "", pit.timed,
+	    (unsigned long long) pit.fuzz_ppm,
 	    cpuid_khz != 0 ? "; CPUID's value disagrees" : "");
 	return pit.khz;
 }

@@ -99,14 +99,14 @@ HOST_TEST(a_bad_index_section_is_skipped_and_named)
 {
 	driver_desc_t drv[2];
 	bad_log_t log = {0};
-	const char *text = "100 stray\n"		  /* 1: before any header */
+	const char *text = "100 stray\n"		 /* 1: before any header */
 			   "[a]\n100 x\nbroken\n100 y\n" /* 2-5: a bad line */
-			   "[b]\n100 z\n"		  /* 6-7: read */
-			   "[b]\n100 w\n"		  /* 8-9: the name again */
-			   "[c/d]\n"			  /* 10: a bad name */
-			   "[]\n"			  /* 11: no name */
-			   "[e]\n100 v\n"		  /* 12-13: read */
-			   "[f]\n";			  /* 14: one driver too many */
+			   "[b]\n100 z\n"		 /* 6-7: read */
+			   "[b]\n100 w\n"		 /* 8-9: the name again */
+			   "[c/d]\n"			 /* 10: a bad name */
+			   "[]\n"			 /* 11: no name */
+			   "[e]\n100 v\n"		 /* 12-13: read */
+			   "[f]\n";			 /* 14: one driver too many */
 	CHECK_EQ(match_index_parse(text, drv, 2, bad_record, &log), 2);
 	CHECK(strcmp(drv[0].name, "b") == 0);
 	CHECK(strcmp(drv[0].ids.ids[0].id, "z") == 0);
