@@ -8,6 +8,7 @@
 #include <test.h>
 #include <cpu.h>
 #include <ipc/ipc.h>
+#include <ipc/methods.h>
 #include <proc/task.h>
 #include <proc/thread.h>
 #include <smp.h>
@@ -113,4 +114,87 @@ KTEST(ipc_pairs_on_different_cpus_exchange_checked_values)
 		KT_ASSERT_EQ(pairs[i].rc, EOK);
 		KT_ASSERT_EQ(pairs[i].trips, PAIR_TRIPS);
 	}
+}
+
+/*
+ * A server's death slams the phones connected to it (phone_slam_all) while
+ * their owners may drop their last reference (a hang-up and release, or the
+ * owner's own death): the two meet on each phone. Here one thread makes and
+ * drops phones to a server's box as fast as it can while another slams them
+ * on another CPU. A phone freed under the slammer would be written after its
+ * free, and the next phone made from its slab slot finds the poison broken.
+ */
+#define SLAM_ROUNDS 20000
+
+typedef struct {
+	answerbox_t *box;
+	volatile bool stop;
+	errno_t rc; /* the owner's first failure, or EOK */
+	semaphore_t done;
+} slam_race_t;
+
+static void slam_race_owner(void *arg)
+{
+	slam_race_t *r = arg;
+	for (unsigned i = 0; i < SLAM_ROUNDS && r->rc == EOK; i++) {
+		phone_t *phone = phone_create();
+		if (phone == NULL) {
+			r->rc = ENOMEM;
+			break;
+		}
+		errno_t rc = phone_connect(phone, r->box, i);
+		if (rc != EOK)
+			r->rc = rc;
+		kobject_put(&phone->kobj); /* its only reference: hung up and freed */
+	}
+	r->stop = true;
+	semaphore_up(&r->done);
+}
+
+static void slam_race_slammer(void *arg)
+{
+	slam_race_t *r = arg;
+	while (!r->stop)
+		phone_slam_all(r->box);
+	semaphore_up(&r->done);
+}
+
+/** Starts @a fn(@a r) on CPU @a cpu. */
+static errno_t slam_race_thread(void (*fn)(void *), slam_race_t *r, unsigned cpu)
+{
+	thread_t *t;
+	errno_t rc = thread_create(NULL, fn, r, "slamrace", &t);
+	if (rc != EOK)
+		return rc;
+	rc = thread_set_cpu(t, cpu);
+	if (rc != EOK)
+		return rc;
+	thread_detach(t);
+	thread_start(t);
+	return EOK;
+}
+
+KTEST(ipc_phone_released_while_its_server_slams_it_is_not_touched_after_free)
+{
+	if (cpu_count < 2)
+		return; /* the race needs a second CPU */
+	static pair_t server;
+	static slam_race_t race;
+	server = (pair_t){0};
+	race = (slam_race_t){0};
+	semaphore_init(&race.done, 0);
+	KT_ASSERT_EQ(pair_serve(&server, 2 % cpu_count), EOK);
+	race.box = &server.task->box;
+	errno_t slammer = slam_race_thread(slam_race_slammer, &race, 1 % cpu_count);
+	errno_t owner = slam_race_thread(slam_race_owner, &race, 0);
+	if (owner != EOK)
+		race.stop = true;
+	if (slammer == EOK)
+		(void) semaphore_down(&race.done, 0);
+	if (owner == EOK)
+		(void) semaphore_down(&race.done, 0);
+	pair_end(&server);
+	KT_ASSERT_EQ(slammer, EOK);
+	KT_ASSERT_EQ(owner, EOK);
+	KT_ASSERT_EQ(race.rc, EOK);
 }

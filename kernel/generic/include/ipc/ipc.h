@@ -10,6 +10,9 @@
  * Lock order: phone->lock -> box->lock (box->wq.lock); never two box locks.
  * A phone holds a reference on its callee's task while connected; a call
  * holds references on its sender task, its caller's task and its phone.
+ * A box's list of phones holds none on them: who walks it takes one with
+ * kobject_get_unless_zero under the box lock before touching a phone (one
+ * whose last reference went is freed once its hang-up has taken it off).
  */
 #ifndef KERN_IPC_IPC_H
 #define KERN_IPC_IPC_H
