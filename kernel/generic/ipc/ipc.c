@@ -38,6 +38,7 @@ void answerbox_init(answerbox_t *box, task_t *task)
 	list_initialize(&box->notifications);
 	list_initialize(&box->phones);
 	box->pokes = 0;
+	box->pending = 0;
 }
 
 static task_t *current_task(void)
@@ -124,7 +125,7 @@ bool call_enqueue_request(answerbox_t *box, call_t *call)
 	spinlock_lock(&box->wq.lock);
 	bool active = box->active;
 	if (active) {
-		list_append(&call->link, &box->calls);
+		box_enqueue(box, &box->calls, &call->link);
 		box->task->ipc_stats.calls_received++;
 		waitq_wakeup_locked(&box->wq, false);
 	}
@@ -165,7 +166,7 @@ void call_deliver_answer(call_t *call)
 	if (box != NULL && !(call->flags & CALL_DISCARD)) {
 		spinlock_lock(&box->wq.lock);
 		if (box->active) {
-			list_append(&call->link, &box->answers);
+			box_enqueue(box, &box->answers, &call->link);
 			waitq_wakeup_locked(&box->wq, false);
 			queued = true;
 		}
@@ -333,7 +334,7 @@ static call_t *box_take(answerbox_t *box, sysarg_t *kind, ipc_event_t *ev)
 		link_t *l = list_first(lists[i]);
 		if (l == NULL)
 			continue;
-		list_remove(l);
+		box_dequeue(box, l);
 		call_t *call = list_get_instance(l, call_t, link);
 		if (kinds[i] == IPC_EVENT_NOTIF)
 			take_notif(call, ev);
@@ -369,6 +370,7 @@ errno_t ipc_wait_until(uint64_t deadline_ns, unsigned flags, ipc_event_t *ev)
 		call_t *call = box_take(box, &kind, ev);
 		if (call == NULL && box->pokes > 0) {
 			box->pokes--;
+			box->pending--;
 			spinlock_unlock(&box->wq.lock);
 			memset(ev, 0, sizeof(*ev));
 			ev->kind = IPC_EVENT_POKE;
@@ -487,7 +489,7 @@ void ipc_notif_post(ipc_notif_t *notif, const sysarg_t args[IPC_CALL_ARGS])
 		IPCLOG(IPCLOG_NOTIF, &notif->call, 0, box->task->id, 0, 0);
 		if (!notif->queued) {
 			notif->queued = true;
-			list_append(&notif->call.link, &box->notifications);
+			box_enqueue(box, &box->notifications, &notif->call.link);
 			waitq_wakeup_locked(&box->wq, false);
 		}
 	}
@@ -501,7 +503,7 @@ void ipc_notif_detach(ipc_notif_t *notif)
 		return;
 	spinlock_lock(&box->wq.lock);
 	if (notif->queued)
-		list_remove(&notif->call.link);
+		box_dequeue(box, &notif->call.link);
 	notif->queued = false;
 	notif->box = NULL;
 	spinlock_unlock(&box->wq.lock);
@@ -582,6 +584,7 @@ void ipc_poke(void)
 	answerbox_t *box = &current_task()->box;
 	spinlock_lock(&box->wq.lock);
 	box->pokes++;
+	box->pending++;
 	waitq_wakeup_locked(&box->wq, false);
 	spinlock_unlock(&box->wq.lock);
 }
