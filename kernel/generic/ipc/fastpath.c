@@ -410,9 +410,14 @@ bool ipc_fast_call_wait(ipc_regs_t *s)
 		return false;
 	}
 
-	/* Committed: phone, box and the receiver's cap table locked. */
+	/* Committed: phone, box and the receiver's cap table locked. The phone
+	 * is let go before the call is published (its capability installed):
+	 * from then on an answer may end the call, and with it the reference
+	 * that keeps the phone, on another CPU. */
 	CPU->fastpath_taken++;
 	call_t *call = request_init(self, s, phone, any);
+	phone_charge_locked(phone);
+	spinlock_unlock_noirq(&phone->lock);
 	cap_handle_t h = CAP_NULL;
 	cap_install_locked(&box->task->caps, &call->kobj, &h);
 	spinlock_unlock_noirq(&box->task->caps.lock);
@@ -421,10 +426,8 @@ bool ipc_fast_call_wait(ipc_regs_t *s)
 	deliver_event(
 	    r, IPC_EVENT_REQUEST, call, call->request_label, h, call->sender->id);
 	event_finish_for(r);
-	phone_charge_locked(phone);
 	task->ipc_stats.calls_sent++;
 	spinlock_unlock_noirq(&box->wq.lock);
-	spinlock_unlock_noirq(&phone->lock);
 
 	uint64_t deadline = fast_deadline(IPC_R8(s));
 	IPC_RESULT(s) = (sysarg_t) (any ? await_event(self, r, deadline, s)
