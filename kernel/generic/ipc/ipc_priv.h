@@ -156,11 +156,9 @@ errno_t ipc_answer_wait_general(cap_handle_t call_h, ipc_data_t *answer,
  *  lists and pokes it counts; the benchmark's kernel does not. */
 static inline bool box_quiet(const answerbox_t *box)
 {
-#ifdef CONFIG_LOCKDEP
-	assert((box->pending == 0) ==
+	assert_hot((box->pending == 0) ==
 	    (list_empty(&box->calls) && list_empty(&box->answers) &&
 		list_empty(&box->notifications) && box->pokes == 0));
-#endif
 	return box->active && box->pending == 0;
 }
 
