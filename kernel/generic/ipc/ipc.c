@@ -327,21 +327,24 @@ static void take_notif(call_t *call, ipc_event_t *ev)
  */
 static call_t *box_take(answerbox_t *box, sysarg_t *kind, ipc_event_t *ev)
 {
-	list_t *lists[3] = {&box->notifications, &box->answers, &box->calls};
-	static const sysarg_t kinds[3] = {
-	    IPC_EVENT_NOTIF, IPC_EVENT_ANSWER, IPC_EVENT_REQUEST};
-	for (int i = 0; i < 3; i++) {
-		link_t *l = list_first(lists[i]);
-		if (l == NULL)
-			continue;
+	link_t *l = list_first(&box->notifications);
+	if (l != NULL) {
 		box_dequeue(box, l);
 		call_t *call = list_get_instance(l, call_t, link);
-		if (kinds[i] == IPC_EVENT_NOTIF)
-			take_notif(call, ev);
-		*kind = kinds[i];
+		take_notif(call, ev);
+		*kind = IPC_EVENT_NOTIF;
 		return call;
 	}
-	return NULL;
+	*kind = IPC_EVENT_ANSWER;
+	l = list_first(&box->answers);
+	if (l == NULL) {
+		*kind = IPC_EVENT_REQUEST;
+		l = list_first(&box->calls);
+	}
+	if (l == NULL)
+		return NULL;
+	box_dequeue(box, l);
+	return list_get_instance(l, call_t, link);
 }
 
 /** Sleeps on @a box (locked; released) for an event, up to @a deadline_ns:
@@ -367,7 +370,8 @@ errno_t ipc_wait_until(uint64_t deadline_ns, unsigned flags, ipc_event_t *ev)
 	for (;;) {
 		spinlock_lock(&box->wq.lock);
 		sysarg_t kind = 0;
-		call_t *call = box_take(box, &kind, ev);
+		/* An empty box (the usual first look) in one word. */
+		call_t *call = box->pending != 0 ? box_take(box, &kind, ev) : NULL;
 		if (call == NULL && box->pokes > 0) {
 			box->pokes--;
 			box->pending--;
