@@ -76,23 +76,28 @@ static void pair_end(pair_t *p)
 	task_put(p->task);
 }
 
+/** Starts kernel thread @a name running @a fn(@a arg) on CPU @a cpu. */
+static errno_t start_on_cpu(void (*fn)(void *), void *arg, const char *name, unsigned cpu)
+{
+	thread_t *t;
+	errno_t rc = thread_create(NULL, fn, arg, name, &t);
+	if (rc != EOK)
+		return rc;
+	rc = thread_set_cpu(t, cpu);
+	if (rc != EOK)
+		return rc;
+	thread_detach(t);
+	thread_start(t);
+	return EOK;
+}
+
 /** Pair @a i: server on CPU i + 1, client on CPU i (both on CPU 0 alone). */
 static errno_t pair_start(pair_t *p, unsigned i)
 {
 	*p = (pair_t){.index = i};
 	semaphore_init(&p->done, 0);
 	errno_t rc = pair_serve(p, (i + 1) % cpu_count);
-	thread_t *c;
-	if (rc == EOK)
-		rc = thread_create(NULL, pair_client, p, "pairclient", &c);
-	if (rc != EOK)
-		return rc;
-	rc = thread_set_cpu(c, i);
-	if (rc == EOK) {
-		thread_detach(c);
-		thread_start(c);
-	}
-	return rc;
+	return rc == EOK ? start_on_cpu(pair_client, p, "pairclient", i) : rc;
 }
 
 KTEST(ipc_pairs_on_different_cpus_exchange_checked_values)
@@ -159,21 +164,6 @@ static void slam_race_slammer(void *arg)
 	semaphore_up(&r->done);
 }
 
-/** Starts @a fn(@a r) on CPU @a cpu. */
-static errno_t slam_race_thread(void (*fn)(void *), slam_race_t *r, unsigned cpu)
-{
-	thread_t *t;
-	errno_t rc = thread_create(NULL, fn, r, "slamrace", &t);
-	if (rc != EOK)
-		return rc;
-	rc = thread_set_cpu(t, cpu);
-	if (rc != EOK)
-		return rc;
-	thread_detach(t);
-	thread_start(t);
-	return EOK;
-}
-
 KTEST(ipc_phone_released_while_its_server_slams_it_is_not_touched_after_free)
 {
 	if (cpu_count < 2)
@@ -185,8 +175,9 @@ KTEST(ipc_phone_released_while_its_server_slams_it_is_not_touched_after_free)
 	semaphore_init(&race.done, 0);
 	KT_ASSERT_EQ(pair_serve(&server, 2 % cpu_count), EOK);
 	race.box = &server.task->box;
-	errno_t slammer = slam_race_thread(slam_race_slammer, &race, 1 % cpu_count);
-	errno_t owner = slam_race_thread(slam_race_owner, &race, 0);
+	errno_t slammer = start_on_cpu(
+	    slam_race_slammer, &race, "slammer", 1 % cpu_count);
+	errno_t owner = start_on_cpu(slam_race_owner, &race, "phoneowner", 0);
 	if (owner != EOK)
 		race.stop = true;
 	if (slammer == EOK)
