@@ -176,6 +176,8 @@ def run(args):
         return net_only(args, results)
     if args.system_only:
         return system_only(args, results)
+    if args.ipc_only:
+        return ipc_only(args, results)
     output, status = boot(args, "kernel", "testtask=bench")
     parse_cases(output, results)
     m = re.search(KERNEL_ENTRY, output, re.MULTILINE)
@@ -246,6 +248,19 @@ def net_only(args, results):
     if args.accel == "tcg" and http_keepalive(args, results) != 0:
         return results, None
     return results, QEMU_EXIT_PASS
+
+
+def ipc_only(args, results):
+    """--ipc-only: the kernel's IPC cases and the async ones (async_req_1_1,
+    ns ping, the forwarding middleman), one CPU, under -icount."""
+    status = QEMU_EXIT_PASS
+    for name, cmdline in (("kernel", "testtask=bench"),
+                          ("async", "testtask=asynctest testargs=--bench")):
+        output, s = boot(args, name, cmdline)
+        parse_cases(output, results)
+        if s != QEMU_EXIT_PASS:
+            status = s
+    return results, status
 
 
 def boot_only(args, results):
@@ -499,6 +514,8 @@ def main():
                     help="only the system boot (the VFS, share-in and IRQ cases)")
     ap.add_argument("--net-only", action="store_true",
                     help="only the network cases (ping under -icount, HTTP by wall clock)")
+    ap.add_argument("--ipc-only", action="store_true",
+                    help="only the kernel's IPC cases and the async ones (two boots, one CPU)")
     args = ap.parse_args()
     try:
         results, status = run(args)

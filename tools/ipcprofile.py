@@ -84,7 +84,7 @@ def main():
     ap.add_argument("--server-elf", action="append", default=[],
                     help="a peer's program (repeat for several, in the order they first run)")
     ap.add_argument("--kernel-elf", default="build/kernel/kernel.elf")
-    ap.add_argument("--func", default="op_ping_combined")
+    ap.add_argument("--func", default="bench_ping_combined")
     ap.add_argument("--skip", type=int, default=300, help="entries to let pass first")
     ap.add_argument("--limit", type=int, default=20000)
     ap.add_argument("--trace", action="store_true", help="print every instruction")

@@ -37,6 +37,7 @@ typedef struct server {
 	volatile int requests;
 	volatile sysarg_t last_arg0;
 	bool combined;	   /* answer and wait in one step */
+	errno_t answer_rc; /* the return value of each answer (EOK unless set) */
 	uint64_t delay_ns; /* sleep this long before each answer */
 	/* Takes a request of method M_HOLD instead of answering it; true when
 	 * it leaves the next event in @a ev (an answer-and-wait). */
@@ -47,7 +48,7 @@ typedef struct server {
 static void make_answer(server_t *s, const ipc_event_t *ev, ipc_data_t *a)
 {
 	memset(a, 0, sizeof(*a));
-	a->method = EOK;
+	a->method = (sysarg_t) s->answer_rc;
 	if (ev->imethod == IPC_M_CONNECT_ME_TO) {
 		a->args[3] = s->withhold;
 		a->args[4] = s->accept_label;
@@ -1269,6 +1270,44 @@ KTEST(ipc_fast_call_forwarded_by_its_receiver)
 		KT_ASSERT_EQ(phone_calls(h), 0);
 		KT_ASSERT(baseline_back(&base, a.task));
 	}
+	release(h);
+	server_stop(&a);
+	server_stop(&b);
+}
+
+/** A fast-path call forwarded by its receiver to a second server that
+ *  answers with answer-and-wait: the answer goes straight to the caller
+ *  waiting for it (the fast path carries the call and the answer), and an
+ *  EHANGUP answer still reaches the caller as EFORWARD (the general path
+ *  takes that one). */
+KTEST(ipc_fast_answer_of_a_forwarded_call_reaches_its_caller)
+{
+	server_t a, b;
+	KT_ASSERT_EQ(server_start(&b, "fwdb", false), EOK);
+	KT_ASSERT_EQ(server_start(&a, "fwda", false), EOK);
+	b.combined = true;
+	KT_ASSERT_EQ(ipc_phone_connect_new(a.task, &b.task->box, 0x72, &a.next), EOK);
+	a.fwd_mode = IPC_FF_REWRITE;
+	cap_handle_t h = connect(&a, 0x71);
+	KT_ASSERT_EQ(echo(h), EOK); /* warms this thread's spare call */
+	ipc_baseline_t base;
+	baseline_take(&base, a.task);
+	for (unsigned i = 0; i < 2; i++) {
+		b.answer_rc = i == 0 ? EOK : EHANGUP;
+		uint64_t fast_before = ipc_fastpath_taken();
+		ipc_event_t ev;
+		KT_ASSERT_EQ(call_held(h, 3, 9 + i, 0, &ev), i == 0 ? EOK : EFORWARD);
+		KT_ASSERT_EQ(ev.kind, IPC_EVENT_ANSWER);
+		KT_ASSERT_EQ(ev.label, 9 + i);
+		KT_ASSERT_EQ(
+		    ev.args[0], i == 0 ? 70 : 0); /* rewritten by a, answered by b */
+		KT_ASSERT_EQ(b.last_label, 0x72);
+		/* On: the call to a and b's answer; an EHANGUP answer not. */
+		uint64_t fast = ipc_fastpath_taken() - fast_before;
+		KT_ASSERT(!ipc_fastpath || fast >= (i == 0 ? 2 : 1));
+		KT_ASSERT_EQ(phone_calls(h), 0);
+	}
+	KT_ASSERT(baseline_back(&base, a.task));
 	release(h);
 	server_stop(&a);
 	server_stop(&b);

@@ -8,6 +8,7 @@
 #include <test.h>
 #include <cpu.h>
 #include <ipc/ipc.h>
+#include <ipc/methods.h>
 #include <proc/task.h>
 #include <proc/thread.h>
 #include <smp.h>
@@ -75,23 +76,28 @@ static void pair_end(pair_t *p)
 	task_put(p->task);
 }
 
+/** Starts kernel thread @a name running @a fn(@a arg) on CPU @a cpu. */
+static errno_t start_on_cpu(void (*fn)(void *), void *arg, const char *name, unsigned cpu)
+{
+	thread_t *t;
+	errno_t rc = thread_create(NULL, fn, arg, name, &t);
+	if (rc != EOK)
+		return rc;
+	rc = thread_set_cpu(t, cpu);
+	if (rc != EOK)
+		return rc;
+	thread_detach(t);
+	thread_start(t);
+	return EOK;
+}
+
 /** Pair @a i: server on CPU i + 1, client on CPU i (both on CPU 0 alone). */
 static errno_t pair_start(pair_t *p, unsigned i)
 {
 	*p = (pair_t){.index = i};
 	semaphore_init(&p->done, 0);
 	errno_t rc = pair_serve(p, (i + 1) % cpu_count);
-	thread_t *c;
-	if (rc == EOK)
-		rc = thread_create(NULL, pair_client, p, "pairclient", &c);
-	if (rc != EOK)
-		return rc;
-	rc = thread_set_cpu(c, i);
-	if (rc == EOK) {
-		thread_detach(c);
-		thread_start(c);
-	}
-	return rc;
+	return rc == EOK ? start_on_cpu(pair_client, p, "pairclient", i) : rc;
 }
 
 KTEST(ipc_pairs_on_different_cpus_exchange_checked_values)
@@ -113,4 +119,73 @@ KTEST(ipc_pairs_on_different_cpus_exchange_checked_values)
 		KT_ASSERT_EQ(pairs[i].rc, EOK);
 		KT_ASSERT_EQ(pairs[i].trips, PAIR_TRIPS);
 	}
+}
+
+/*
+ * A server's death slams the phones connected to it (phone_slam_all) while
+ * their owners may drop their last reference (a hang-up and release, or the
+ * owner's own death): the two meet on each phone. Here one thread makes and
+ * drops phones to a server's box as fast as it can while another slams them
+ * on another CPU. A phone freed under the slammer would be written after its
+ * free, and the next phone made from its slab slot finds the poison broken.
+ */
+#define SLAM_ROUNDS 20000
+
+typedef struct {
+	answerbox_t *box;
+	volatile bool stop;
+	errno_t rc; /* the owner's first failure, or EOK */
+	semaphore_t done;
+} slam_race_t;
+
+static void slam_race_owner(void *arg)
+{
+	slam_race_t *r = arg;
+	for (unsigned i = 0; i < SLAM_ROUNDS && r->rc == EOK; i++) {
+		phone_t *phone = phone_create();
+		if (phone == NULL) {
+			r->rc = ENOMEM;
+			break;
+		}
+		errno_t rc = phone_connect(phone, r->box, i);
+		if (rc != EOK)
+			r->rc = rc;
+		kobject_put(&phone->kobj); /* its only reference: hung up and freed */
+	}
+	r->stop = true;
+	semaphore_up(&r->done);
+}
+
+static void slam_race_slammer(void *arg)
+{
+	slam_race_t *r = arg;
+	while (!r->stop)
+		phone_slam_all(r->box);
+	semaphore_up(&r->done);
+}
+
+KTEST(ipc_phone_released_while_its_server_slams_it_is_not_touched_after_free)
+{
+	if (cpu_count < 2)
+		return; /* the race needs a second CPU */
+	static pair_t server;
+	static slam_race_t race;
+	server = (pair_t){0};
+	race = (slam_race_t){0};
+	semaphore_init(&race.done, 0);
+	KT_ASSERT_EQ(pair_serve(&server, 2 % cpu_count), EOK);
+	race.box = &server.task->box;
+	errno_t slammer = start_on_cpu(
+	    slam_race_slammer, &race, "slammer", 1 % cpu_count);
+	errno_t owner = start_on_cpu(slam_race_owner, &race, "phoneowner", 0);
+	if (owner != EOK)
+		race.stop = true;
+	if (slammer == EOK)
+		(void) semaphore_down(&race.done, 0);
+	if (owner == EOK)
+		(void) semaphore_down(&race.done, 0);
+	pair_end(&server);
+	KT_ASSERT_EQ(slammer, EOK);
+	KT_ASSERT_EQ(owner, EOK);
+	KT_ASSERT_EQ(race.rc, EOK);
 }

@@ -28,4 +28,15 @@ NORETURN void panic_istate(const struct istate *istate, const char *fmt, ...)
 #define debug_assert(expr) ((void) 0)
 #endif
 
+/* An assertion on the IPC hand-off's hot path (the fast path, the
+ * scheduler's hand-off): checked in the test builds (CONFIG_LOCKDEP, which
+ * every suite of `make test` runs but the nodebug one), compiled out of the
+ * benchmark's kernel and of non-debug builds, where the path is kept free
+ * of checks its callers already guarantee. */
+#ifdef CONFIG_LOCKDEP
+#define assert_hot(expr) assert(expr)
+#else
+#define assert_hot(expr) ((void) 0)
+#endif
+
 #endif

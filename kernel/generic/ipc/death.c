@@ -44,7 +44,7 @@ static call_t *pop(answerbox_t *box, list_t *list)
 	spinlock_lock(&box->wq.lock);
 	link_t *l = list_first(list);
 	if (l != NULL)
-		list_remove(l);
+		box_dequeue(box, l);
 	spinlock_unlock(&box->wq.lock);
 	return l != NULL ? list_get_instance(l, call_t, link) : NULL;
 }

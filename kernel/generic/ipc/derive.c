@@ -206,7 +206,7 @@ void phone_fail_queued_calls(answerbox_t *box, phone_t *phone)
 	while (l != &box->calls.head) {
 		link_t *next = l->next;
 		if (list_get_instance(l, call_t, link)->phone == phone) {
-			list_remove(l);
+			box_dequeue(box, l);
 			list_append(l, &doomed);
 		}
 		l = next;

@@ -10,10 +10,14 @@
  *    its call capability is installed, and the CPU goes to it while the
  *    caller blocks for its answer (or, with IPC_CALL_WAIT_ANY, for its
  *    task's next event);
- *  - answer-and-wait of such a call (not forwarded) from a task with nothing
+ *  - answer-and-wait of such a call (forwarded or not) from a task with nothing
  *    queued: the answer goes straight to the caller blocked for it, or to a
  *    thread of the caller's task blocked for its next event, and the CPU
  *    goes there while the server blocks for its next event.
+ * A thread woken by a hand-off that slept here from a system call with no
+ * deadline has its call ended by the waker (its event or answer in its
+ * registers, the call's end, the result) and resumes straight at its
+ * return to user space (ipc_regs_resume_user), not through its frames.
  * Timeouts are allowed (the hand-off sleep arms them). The payload is read
  * from and written to the saved user registers in place (arch/ipc_regs.h).
  * Nothing is allocated: the call is the caller thread's spare one, and an
@@ -41,6 +45,7 @@
 #include <cmdline.h>
 #include <cpu.h>
 #include <log/ipclog.h>
+#include <proc/exc.h>
 #include <proc/scheduler.h>
 #include <proc/task.h>
 #include <smp.h>
@@ -68,18 +73,29 @@ void ipc_fastpath_boot(const char *cmdline)
 		ipc_fastpath = strcmp(value, "off") != 0;
 }
 
-/** A thread of @a box's task blocked in a wait that can take a call now
- *  (nothing queued ahead of it, priorities allow a hand-off). Box locked. */
-FAST_INLINE thread_t *box_idle_waiter(answerbox_t *box)
+/** The first thread blocked in a wait for @a box's next event, if it can
+ *  take one delivered straight into its event (nothing queued ahead of it).
+ *  Box locked: the thread stays blocked on the box until a waker takes it
+ *  off under that lock. */
+FAST_INLINE thread_t *box_first_waiter(answerbox_t *box)
 {
 	if (!box_quiet(box))
 		return NULL;
 	link_t *l = list_first(&box->wq.sleepers);
 	thread_t *t = l != NULL ? list_get_instance(l, thread_t, wait_link) : NULL;
+	/* A thread being killed leaves the event to the task's others. */
 	if (t == NULL || (t->ipc_ev == NULL && t->ipc_ev_regs == NULL) ||
-	    !scheduler_may_hand_off(t))
+	    __atomic_load_n(&t->kill_pending, __ATOMIC_RELAXED))
 		return NULL;
 	return t;
+}
+
+/** Such a thread that this CPU may also hand itself off to (priorities
+ *  allow it, it runs here). Box locked. */
+FAST_INLINE thread_t *box_idle_waiter(answerbox_t *box)
+{
+	thread_t *t = box_first_waiter(box);
+	return t != NULL && scheduler_may_hand_off(t) ? t : NULL;
 }
 
 /** An event of @a kind with @a call's payload into waiting thread @a r's
@@ -98,6 +114,49 @@ FAST_INLINE void deliver_event(thread_t *r, sysarg_t kind, const call_t *call,
 		return;
 	}
 	ipc_event_fill(r->ipc_ev, kind, call, label, h, task_id);
+}
+
+/** The user registers of @a self's combined call @a s if a waker may finish
+ *  the call for it while it sleeps until @a deadline: entered from user
+ *  space (the system call's own frame) and no deadline to disarm. */
+FAST_INLINE ipc_regs_t *resume_regs_offer(
+    thread_t *self, ipc_regs_t *s, uint64_t deadline)
+{
+	return deadline == WAITQ_FOREVER && s == self->syscall_regs ? s : NULL;
+}
+
+/** The user registers of @a t, blocked and taken off its queue by this CPU
+ *  (its owner), if its call can be finished for it now (it offered them,
+ *  and neither a kill nor a debugger's stop waits for its way out). */
+FAST_INLINE ipc_regs_t *resume_regs_taken(thread_t *t)
+{
+	ipc_regs_t *s = t->ipc_resume_regs;
+	if (s == NULL || exc_debug_stops != 0 ||
+	    __atomic_load_n(&t->kill_pending, __ATOMIC_RELAXED))
+		return NULL;
+	return s;
+}
+
+/** Finishes blocked @a t's system call for it, its event or answer in its
+ *  registers @a s already: result EOK, out of the call, and when it next
+ *  runs it resumes straight at its return to user space. */
+FAST_INLINE void call_finish_for(thread_t *t, ipc_regs_t *s)
+{
+	IPC_RESULT(s) = EOK;
+	t->ipc_resume_regs = NULL;
+	t->ipc_ev_regs = NULL;
+	__atomic_store_n(&t->syscall_regs, NULL, __ATOMIC_RELEASE);
+	ipc_regs_resume_user(&t->context_sp, s);
+}
+
+/** An event just delivered into the registers of @a r (blocked, taken off
+ *  the box's queue by this CPU, its owner): r's wait is finished for it
+ *  when it can be. */
+FAST_INLINE void event_finish_for(thread_t *r)
+{
+	ipc_regs_t *rs = resume_regs_taken(r);
+	if (rs != NULL)
+		call_finish_for(r, rs);
 }
 
 /** The phone @a h names, with a reference for the call; NULL if none. */
@@ -209,7 +268,9 @@ FAST_INLINE errno_t await_answer(
 {
 	waitq_t *wq = &self->ipc_wq;
 	spinlock_lock_noirq(&wq->lock);
+	self->ipc_resume_regs = resume_regs_offer(self, s, deadline);
 	errno_t rc = waitq_sleep_hand_off_inline(wq, deadline, WAITQ_INTERRUPTIBLE, next);
+	self->ipc_resume_regs = NULL; /* woken otherwise: the answer is ours to take */
 	/* The common end: answered, and we run because of it. The answerer set
 	 * the flag under wq->lock before it woke us; once it lets go of the
 	 * lock it touches neither the queue nor the flag again. */
@@ -263,9 +324,11 @@ FAST_INLINE errno_t sleep_handing_off(
 	}
 	self->ipc_ev_regs = s; /* a hand-off delivers straight into them */
 	self->ipc_ev_ready = false;
+	self->ipc_resume_regs = resume_regs_offer(self, s, deadline);
 	errno_t rc = waitq_sleep_hand_off_inline(
 	    &box->wq, deadline, WAITQ_INTERRUPTIBLE, next);
 	self->ipc_ev_regs = NULL;
+	self->ipc_resume_regs = NULL;
 	return rc;
 }
 
@@ -347,9 +410,14 @@ bool ipc_fast_call_wait(ipc_regs_t *s)
 		return false;
 	}
 
-	/* Committed: phone, box and the receiver's cap table locked. */
+	/* Committed: phone, box and the receiver's cap table locked. The phone
+	 * is let go before the call is published (its capability installed):
+	 * from then on an answer may end the call, and with it the reference
+	 * that keeps the phone, on another CPU. */
 	CPU->fastpath_taken++;
 	call_t *call = request_init(self, s, phone, any);
+	phone_charge_locked(phone);
+	spinlock_unlock_noirq(&phone->lock);
 	cap_handle_t h = CAP_NULL;
 	cap_install_locked(&box->task->caps, &call->kobj, &h);
 	spinlock_unlock_noirq(&box->task->caps.lock);
@@ -357,10 +425,9 @@ bool ipc_fast_call_wait(ipc_regs_t *s)
 	waitq_take_sleeper_locked(&box->wq, r);
 	deliver_event(
 	    r, IPC_EVENT_REQUEST, call, call->request_label, h, call->sender->id);
-	phone_charge_locked(phone);
+	event_finish_for(r);
 	task->ipc_stats.calls_sent++;
 	spinlock_unlock_noirq(&box->wq.lock);
-	spinlock_unlock_noirq(&phone->lock);
 
 	uint64_t deadline = fast_deadline(IPC_R8(s));
 	IPC_RESULT(s) = (sysarg_t) (any ? await_event(self, r, deadline, s)
@@ -368,11 +435,12 @@ bool ipc_fast_call_wait(ipc_regs_t *s)
 	return true;
 }
 
-/** Call @a h of @a task if the fast path can answer it (a user method, not
- *  forwarded; a synchronous caller still waiting for it): taken out of the
- *  table (nothing else names a received call), its capability's reference
- *  now the caller's. Box locked. */
-FAST_INLINE call_t *take_answerable(task_t *task, cap_handle_t h)
+/** Call @a h of @a task if the fast path can answer it with return value
+ *  @a retval (a user method; forwarded, unless the answer is EHANGUP, which
+ *  the general path turns into EFORWARD; a synchronous caller still
+ *  waiting for it): taken out of the table (nothing else names a received
+ *  call), its capability's reference now the caller's. Box locked. */
+FAST_INLINE call_t *take_answerable(task_t *task, cap_handle_t h, sysarg_t retval)
 {
 	cap_table_t *caps = &task->caps;
 	spinlock_lock_noirq(&caps->lock);
@@ -384,7 +452,9 @@ FAST_INLINE call_t *take_answerable(task_t *task, cap_handle_t h)
 	    : NULL;
 	thread_t *w = call != NULL ? call->waiter : NULL;
 	/* A call through a revoked phone is answered EHANGUP by the general path. */
-	bool ok = call != NULL && !(call->flags & (CALL_FORWARDED | CALL_DISCARD)) &&
+	unsigned f = call != NULL ? call->flags & (CALL_FORWARDED | CALL_DISCARD) : 0;
+	bool ok = call != NULL &&
+	    (f == 0 || (f == CALL_FORWARDED && retval != (sysarg_t) EHANGUP)) &&
 	    call->caller_box != NULL && call->ops->answer_preprocess == NULL &&
 	    call->ops->answer_process == NULL && !call->phone->revoked;
 	/* The waiter is read only under a claim, which keeps its thread (a
@@ -433,6 +503,7 @@ FAST_INLINE thread_t *answer_to_box_waiter(call_t *call)
 		waitq_take_sleeper_locked(&box->wq, r);
 		deliver_event(r, IPC_EVENT_ANSWER, call, call->answer_label, CAP_NULL, 0);
 		box->task->ipc_stats.answers_received++;
+		event_finish_for(r);
 	}
 	spinlock_unlock_noirq(&box->wq.lock);
 	/* Interrupts are off: r does not run yet, its cache is ours to fill. */
@@ -450,7 +521,8 @@ bool ipc_fast_answer_wait(ipc_regs_t *s)
 	task_t *task = self->task;
 	answerbox_t *box = &task->box;
 	spinlock_lock_noirq(&box->wq.lock);
-	call_t *call = box_quiet(box) ? take_answerable(task, IPC_R0(s)) : NULL;
+	call_t *call = box_quiet(box) ? take_answerable(task, IPC_R0(s), IPC_R1(s))
+				      : NULL;
 	spinlock_unlock_noirq(&box->wq.lock);
 	if (call == NULL)
 		return false;
@@ -468,6 +540,11 @@ bool ipc_fast_answer_wait(ipc_regs_t *s)
 	}
 	bool sync = call->sync == CALL_SYNC_DELIVERING; /* claimed above */
 	thread_t *next = sync ? answer_to_waiter(call) : answer_to_box_waiter(call);
+	ipc_regs_t *ws = sync && next != NULL ? resume_regs_taken(next) : NULL;
+	if (ws != NULL) { /* its answer taken for it: the call ends */
+		answer_taken(next, call, ws);
+		call_finish_for(next, ws);
+	}
 	if (next == NULL && !sync) {
 		call_deliver_answer(call); /* queued in the caller's box */
 		kobject_put(&call->kobj);  /* the capability's */

@@ -38,6 +38,7 @@ void answerbox_init(answerbox_t *box, task_t *task)
 	list_initialize(&box->notifications);
 	list_initialize(&box->phones);
 	box->pokes = 0;
+	box->pending = 0;
 }
 
 static task_t *current_task(void)
@@ -124,7 +125,7 @@ bool call_enqueue_request(answerbox_t *box, call_t *call)
 	spinlock_lock(&box->wq.lock);
 	bool active = box->active;
 	if (active) {
-		list_append(&call->link, &box->calls);
+		box_enqueue(box, &box->calls, &call->link);
 		box->task->ipc_stats.calls_received++;
 		waitq_wakeup_locked(&box->wq, false);
 	}
@@ -165,7 +166,7 @@ void call_deliver_answer(call_t *call)
 	if (box != NULL && !(call->flags & CALL_DISCARD)) {
 		spinlock_lock(&box->wq.lock);
 		if (box->active) {
-			list_append(&call->link, &box->answers);
+			box_enqueue(box, &box->answers, &call->link);
 			waitq_wakeup_locked(&box->wq, false);
 			queued = true;
 		}
@@ -326,21 +327,24 @@ static void take_notif(call_t *call, ipc_event_t *ev)
  */
 static call_t *box_take(answerbox_t *box, sysarg_t *kind, ipc_event_t *ev)
 {
-	list_t *lists[3] = {&box->notifications, &box->answers, &box->calls};
-	static const sysarg_t kinds[3] = {
-	    IPC_EVENT_NOTIF, IPC_EVENT_ANSWER, IPC_EVENT_REQUEST};
-	for (int i = 0; i < 3; i++) {
-		link_t *l = list_first(lists[i]);
-		if (l == NULL)
-			continue;
-		list_remove(l);
+	link_t *l = list_first(&box->notifications);
+	if (l != NULL) {
+		box_dequeue(box, l);
 		call_t *call = list_get_instance(l, call_t, link);
-		if (kinds[i] == IPC_EVENT_NOTIF)
-			take_notif(call, ev);
-		*kind = kinds[i];
+		take_notif(call, ev);
+		*kind = IPC_EVENT_NOTIF;
 		return call;
 	}
-	return NULL;
+	*kind = IPC_EVENT_ANSWER;
+	l = list_first(&box->answers);
+	if (l == NULL) {
+		*kind = IPC_EVENT_REQUEST;
+		l = list_first(&box->calls);
+	}
+	if (l == NULL)
+		return NULL;
+	box_dequeue(box, l);
+	return list_get_instance(l, call_t, link);
 }
 
 /** Sleeps on @a box (locked; released) for an event, up to @a deadline_ns:
@@ -366,9 +370,11 @@ errno_t ipc_wait_until(uint64_t deadline_ns, unsigned flags, ipc_event_t *ev)
 	for (;;) {
 		spinlock_lock(&box->wq.lock);
 		sysarg_t kind = 0;
-		call_t *call = box_take(box, &kind, ev);
+		/* An empty box (the usual first look) in one word. */
+		call_t *call = box->pending != 0 ? box_take(box, &kind, ev) : NULL;
 		if (call == NULL && box->pokes > 0) {
 			box->pokes--;
+			box->pending--;
 			spinlock_unlock(&box->wq.lock);
 			memset(ev, 0, sizeof(*ev));
 			ev->kind = IPC_EVENT_POKE;
@@ -487,7 +493,7 @@ void ipc_notif_post(ipc_notif_t *notif, const sysarg_t args[IPC_CALL_ARGS])
 		IPCLOG(IPCLOG_NOTIF, &notif->call, 0, box->task->id, 0, 0);
 		if (!notif->queued) {
 			notif->queued = true;
-			list_append(&notif->call.link, &box->notifications);
+			box_enqueue(box, &box->notifications, &notif->call.link);
 			waitq_wakeup_locked(&box->wq, false);
 		}
 	}
@@ -501,7 +507,7 @@ void ipc_notif_detach(ipc_notif_t *notif)
 		return;
 	spinlock_lock(&box->wq.lock);
 	if (notif->queued)
-		list_remove(&notif->call.link);
+		box_dequeue(box, &notif->call.link);
 	notif->queued = false;
 	notif->box = NULL;
 	spinlock_unlock(&box->wq.lock);
@@ -582,6 +588,7 @@ void ipc_poke(void)
 	answerbox_t *box = &current_task()->box;
 	spinlock_lock(&box->wq.lock);
 	box->pokes++;
+	box->pending++;
 	waitq_wakeup_locked(&box->wq, false);
 	spinlock_unlock(&box->wq.lock);
 }

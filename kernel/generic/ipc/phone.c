@@ -131,17 +131,33 @@ errno_t phone_connect(phone_t *phone, answerbox_t *box, sysarg_t label)
 	return rc;
 }
 
+/** Takes the phones off @a box's list up to the first one still referenced,
+ *  and returns that one with a reference of ours; NULL when none is left.
+ *  A phone whose last reference went is being hung up by its destroyer, who
+ *  frees it as soon as that is done: it is only taken off (its hang-up then
+ *  finds its link alone) and never touched again. Box lock taken here. */
+static phone_t *box_take_phone(answerbox_t *box)
+{
+	phone_t *phone = NULL;
+	spinlock_lock(&box->wq.lock);
+	link_t *l;
+	while (phone == NULL && (l = list_first(&box->phones)) != NULL) {
+		list_remove(l);
+		phone = list_get_instance(l, phone_t, box_link);
+		if (!kobject_get_unless_zero(&phone->kobj))
+			phone = NULL;
+	}
+	spinlock_unlock(&box->wq.lock);
+	return phone;
+}
+
+/** Slams every phone connected to @a box (its task is dying). Each phone is
+ *  held by a reference while it is slammed: its owner may drop the last
+ *  other one (a hang-up and release, or its own death) at the same time. */
 void phone_slam_all(answerbox_t *box)
 {
-	for (;;) {
-		spinlock_lock(&box->wq.lock);
-		link_t *l = list_first(&box->phones);
-		if (l != NULL)
-			list_remove(l);
-		spinlock_unlock(&box->wq.lock);
-		if (l == NULL)
-			return;
-		phone_t *phone = list_get_instance(l, phone_t, box_link);
+	phone_t *phone;
+	while ((phone = box_take_phone(box)) != NULL) {
 		spinlock_lock(&phone->lock);
 		bool ours = phone->state == PHONE_CONNECTED && phone->callee == box;
 		if (ours) {
@@ -151,6 +167,7 @@ void phone_slam_all(answerbox_t *box)
 		spinlock_unlock(&phone->lock);
 		if (ours)
 			task_put(box->task);
+		kobject_put(&phone->kobj);
 	}
 }
 

@@ -393,12 +393,13 @@ void schedule(void)
 
 void scheduler_hand_off(thread_t *next)
 {
-	assert(!irq_enabled());
+	assert_hot(!irq_enabled());
 	cpu_t *cpu = CPU;
 	thread_t *prev = cpu->current;
 	/* next: taken off its queue under that queue's lock by the caller and
 	 * at home here, so no other CPU can make it ready or run it. */
-	assert(next->state == THREAD_BLOCKED && next->waitq == NULL && next->cpu == cpu);
+	assert_hot(
+	    next->state == THREAD_BLOCKED && next->waitq == NULL && next->cpu == cpu);
 	check_stack(prev);
 	/* prev blocked itself and released its queue's lock; another CPU may
 	 * have woken it since (a kill, an answer or event from the general

@@ -138,6 +138,21 @@ syscall_full:
 3:	lea	16(%rsp), %rdi		/* the istate again, for the general path */
 	jmp	1b
 
+/* A thread whose combined IPC call the IPC fast path finished for it while
+ * it was blocked (ipc_regs_resume_user) resumes here from context_switch,
+ * on its own stack, interrupts off, RBX its system call's full frame: the
+ * switch is finished as after any, then straight back to user mode by the
+ * fast path's exit, its kernel frames left behind. RSP is RBX here, 16-byte
+ * aligned (the frame is the top of the stack). */
+	.globl syscall_resume_user
+syscall_resume_user:
+	call	syscall_resume_finish
+	mov	%rbx, %rsp
+	POP_GENERAL_REGS
+	add	$16, %rsp		/* vector and error code */
+	swapgs
+	iretq
+
 	.section .rodata
 	.balign	4
 /* Bit n: call n (below SYS_IPC_FIRST) takes the full path. */

@@ -85,6 +85,17 @@ bool syscall_ipc_fast(istate_t *is)
 	return done;
 }
 
+void syscall_resume_finish(void);
+/* syscall_resume_user calls C with RSP at a frame at the stack's top. */
+_Static_assert(sizeof(istate_t) % 16 == 0, "istate_t keeps RSP 16-byte aligned");
+
+/** The switch to a thread resumed at its return to user space (syscall.S,
+ *  syscall_resume_user) finished on its stack, as after any switch. */
+void syscall_resume_finish(void)
+{
+	thread_finish_switch();
+}
+
 void syscall_handler(istate_t *is)
 {
 	syscall_regs_mark(is);

@@ -10,6 +10,9 @@
  * Lock order: phone->lock -> box->lock (box->wq.lock); never two box locks.
  * A phone holds a reference on its callee's task while connected; a call
  * holds references on its sender task, its caller's task and its phone.
+ * A box's list of phones holds none on them: who walks it takes one with
+ * kobject_get_unless_zero under the box lock before touching a phone (one
+ * whose last reference went is freed once its hang-up has taken it off).
  */
 #ifndef KERN_IPC_IPC_H
 #define KERN_IPC_IPC_H
@@ -33,7 +36,26 @@ typedef struct answerbox {
 	list_t notifications;
 	list_t phones; /* phones connected to this box */
 	size_t pokes;
+	/* Calls, answers and notifications on the three lists plus pokes: what
+	 * a wait would take. One word for the fast path's test "nothing
+	 * queued" (box_quiet); kept by box_enqueue, box_dequeue and the pokes'
+	 * two sites, under the box lock. */
+	size_t pending;
 } answerbox_t;
+
+/** Queues @a link (a call's) on @a list of @a box; box locked. */
+static inline void box_enqueue(answerbox_t *box, list_t *list, link_t *link)
+{
+	list_append(link, list);
+	box->pending++;
+}
+
+/** Takes @a link (a call's) off the list of @a box it is on; box locked. */
+static inline void box_dequeue(answerbox_t *box, link_t *link)
+{
+	list_remove(link);
+	box->pending--;
+}
 
 typedef enum {
 	PHONE_CONNECTING,

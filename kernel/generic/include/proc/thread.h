@@ -106,6 +106,11 @@ typedef struct thread {
 	ipc_event_t *ipc_ev;
 	struct istate *ipc_ev_regs;
 	bool ipc_ev_ready;
+	/* While blocked in the IPC fast path's hand-off sleep entered from a
+	 * system call with no deadline: its saved user registers. The thread
+	 * that takes it off its queue may then finish the call for it and
+	 * have it resume straight at its return to user space (fastpath.c). */
+	struct istate *ipc_resume_regs;
 	/* While sleeping on a futex: which one (address space, user address). */
 	const struct as *futex_as;
 	uintptr_t futex_addr;
@@ -121,7 +126,8 @@ typedef struct thread {
 	/* The user registers saved at the entry of the system call the thread
 	 * is in, when it took the full path (IPC and everything numbered from
 	 * SYS_IPC_FIRST on); NULL outside one and on the light path, which
-	 * saves only some. Written by the thread itself (arch syscall.c);
+	 * saves only some. Written by the thread itself (arch syscall.c), or
+	 * cleared for it, blocked, by the IPC fast path that finishes its call;
 	 * read under task->lock by the debug interface, which shows a thread
 	 * blocked in such a call as stopped while its task is (proc/exc.c). */
 	struct istate *syscall_regs;
