@@ -1104,6 +1104,65 @@ static void test_async_runners_answer_every_call_once(void)
 	CHECK_RC(async_hangup(runners_sess), EOK);
 }
 
+#define ORDER_WRITERS 8
+#define ORDER_ROUNDS  150
+#define ORDER_WAIT    10000000 /* µs */
+
+/** One writer of the keep-order test: on an exchange (a connection) of its
+ *  own, M_SINK and its data write sent back to back, each time. A data
+ *  write that overtook its M_SINK is refused as an unknown method (the
+ *  sink then still waits for one, so one more is sent to end it). */
+static errno_t order_writer(void *arg)
+{
+	async_exch_t *exch = async_exchange_begin(arg);
+	if (exch == NULL)
+		return ENOMEM;
+	errno_t rc = EOK;
+	for (int i = 0; i < ORDER_ROUNDS && rc == EOK; i++) {
+		ipc_call_t answer;
+		errno_t retval;
+		aid_t aid = async_send_0(exch, ASYNCSRV_M_SINK, &answer);
+		rc = async_data_write_start(exch, data_buf, 16);
+		if (rc != EOK)
+			DISCARD(cleanup, async_data_write_start(exch, data_buf, 16));
+		/* Bounded: after two overtakings the sink would wait on. */
+		errno_t wrc = async_wait_timeout(aid, &retval, ORDER_WAIT);
+		if (wrc != EOK)
+			async_forget(aid);
+		if (rc == EOK)
+			rc = wrc != EOK ? wrc : retval;
+	}
+	async_exchange_end(exch);
+	return rc;
+}
+
+/** The calls of one connection reach its fibril in the order they were
+ *  sent, although the server's four runners (on four CPUs) take them from
+ *  its box one each: a data write sent right after its method call is
+ *  never handed to the connection before that call. Eight connections at
+ *  once, 150 pairs each. */
+static void test_async_calls_of_a_connection_keep_their_order(void)
+{
+	async_sess_t *sess = connect_service(SERVICE_RUNNERS, EXCHANGE_PARALLEL);
+	CHECK(sess != NULL);
+	fid_t f[ORDER_WRITERS];
+	for (unsigned i = 0; i < ORDER_WRITERS; i++) {
+		f[i] = fibril_create(order_writer, sess);
+		CHECK(f[i] != NULL);
+	}
+	for (unsigned i = 0; i < ORDER_WRITERS; i++)
+		fibril_add_ready(f[i]);
+	errno_t rc = EOK;
+	for (unsigned i = 0; i < ORDER_WRITERS; i++) {
+		errno_t frc = EIO;
+		errno_t jrc = fibril_join(f[i], &frc);
+		if (rc == EOK)
+			rc = jrc != EOK ? jrc : frc;
+	}
+	CHECK_RC(rc, EOK);
+	CHECK_RC(async_hangup(sess), EOK);
+}
+
 static void test_async_deadlock_detected_in_child(void)
 {
 	child_exits_with("asynctest deadlock", EXIT_ABORT);
@@ -1148,6 +1207,7 @@ void async_tests(void)
 	RUN(test_async_slow_answer_checks_its_buffer_first);
 	RUN(test_async_runners_serve_calls_in_parallel);
 	RUN(test_async_runners_answer_every_call_once);
+	RUN(test_async_calls_of_a_connection_keep_their_order);
 	RUN(test_async_deadlock_detected_in_child);
 }
 
