@@ -545,16 +545,18 @@ static inline __attribute__((always_inline)) void listen_leave_locked(
 }
 
 /** While another runner listens: runner @a r, idle, sends its deferred
- *  answer and sleeps until a listener leaves (or a spurious wake-up).
- *  fibril_lock held on entry and on return. */
-static __attribute__((noinline)) void listen_sleep_locked(fibril_runner_t *r)
+ *  answer and sleeps until a listener leaves, or for @a usec (0: no limit)
+ *  until the earliest fibril deadline, which the listener's wait, begun
+ *  earlier, may not know of. fibril_lock held on entry and on return. */
+static __attribute__((noinline)) void listen_sleep_locked(
+    fibril_runner_t *r, uint64_t usec)
 {
 	flush_answer_locked(r); /* nobody would send it while we sleep */
 	uint32_t seen = listen_word;
 	listen_sleepers++;
 	idle_runners++;
 	spinlock_unlock(&fibril_lock);
-	DISCARD(woken, futex_wait(&listen_word, seen, 0));
+	DISCARD(woken, futex_wait(&listen_word, seen, usec));
 	spinlock_lock(&fibril_lock);
 	listen_sleepers--;
 	idle_runners--;
@@ -573,7 +575,7 @@ static inline __attribute__((always_inline)) void runner_wait(fibril_runner_t *r
 	if (!wait_usec_locked(&usec))
 		return;
 	if (listener != NULL && listener != r) {
-		listen_sleep_locked(r);
+		listen_sleep_locked(r, usec);
 		return;
 	}
 	listener = r;
@@ -636,7 +638,10 @@ bool fibril_call_and_wait(cap_handle_t phone, const ipc_payload_t *msg, sysarg_t
 		idle_runners++; /* waiting for the task's events like an idle runner */
 	spinlock_unlock(&fibril_lock);
 
-	errno_t wrc = own_answer ? ipc_call_wait(phone, msg, label, 0, answer)
+	/* Not past the earliest fibril deadline: the idle runner's wait may
+	 * have begun before it was set, and the fibril it wakes may be the one
+	 * this answer waits for. */
+	errno_t wrc = own_answer ? ipc_call_wait(phone, msg, label, usec, answer)
 				 : ipc_call_wait_any(phone, msg, label, usec, answer);
 	*answered = wrc == EOK && is_answer_to(answer, label);
 	if (own_answer && wrc == EOK && !*answered) {
