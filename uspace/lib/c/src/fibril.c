@@ -532,8 +532,7 @@ static void after_wait_locked(fibril_runner_t *r, errno_t rc, ipc_event_t *ev)
 
 /** Runner @a r goes to run a fibril: it stops listening, and if then nobody
  *  listens while runners sleep, one of them is woken to. fibril_lock held. */
-static inline __attribute__((always_inline)) void listen_leave_locked(
-    fibril_runner_t *r)
+static inline __attribute__((always_inline)) void listen_leave_locked(fibril_runner_t *r)
 {
 	if (listener == r)
 		listener = NULL;
