@@ -131,26 +131,47 @@ errno_t phone_connect(phone_t *phone, answerbox_t *box, sysarg_t label)
 	return rc;
 }
 
+/** Slams @a phone, of which we hold a reference, if it is still connected
+ *  to @a box (nobody hung it up meanwhile): off the box's list, its task
+ *  reference dropped. */
+static void phone_slam(phone_t *phone, answerbox_t *box)
+{
+	spinlock_lock(&phone->lock);
+	bool ours = phone->state == PHONE_CONNECTED && phone->callee == box;
+	if (ours)
+		ours = disconnect_locked(phone, PHONE_SLAMMED) == box;
+	spinlock_unlock(&phone->lock);
+	if (ours)
+		task_put(box->task);
+}
+
+/*
+ * A phone on the list may lose its last reference on another CPU while we
+ * slam it (its owner hangs up and lets the handle go, or dies): it is taken
+ * with a reference under the box lock, so it stays until we are done. One
+ * whose last reference is gone already is its destroyer's, which
+ * disconnects it and drops its task reference (it waits for the box lock to
+ * take it off the list): we only take it off, as the destroyer would.
+ * A phone is on box->phones exactly while it is CONNECTED to the box, so
+ * every turn takes one off.
+ */
 void phone_slam_all(answerbox_t *box)
 {
 	for (;;) {
 		spinlock_lock(&box->wq.lock);
 		link_t *l = list_first(&box->phones);
-		if (l != NULL)
+		phone_t *phone = l != NULL ? list_get_instance(l, phone_t, box_link)
+					   : NULL;
+		bool held = phone != NULL && kobject_get_unless_zero(&phone->kobj);
+		if (phone != NULL && !held)
 			list_remove(l);
 		spinlock_unlock(&box->wq.lock);
-		if (l == NULL)
+		if (phone == NULL)
 			return;
-		phone_t *phone = list_get_instance(l, phone_t, box_link);
-		spinlock_lock(&phone->lock);
-		bool ours = phone->state == PHONE_CONNECTED && phone->callee == box;
-		if (ours) {
-			phone->state = PHONE_SLAMMED;
-			phone->callee = NULL;
+		if (held) {
+			phone_slam(phone, box);
+			kobject_put(&phone->kobj);
 		}
-		spinlock_unlock(&phone->lock);
-		if (ours)
-			task_put(box->task);
 	}
 }
 
