@@ -1104,6 +1104,120 @@ static void test_async_runners_answer_every_call_once(void)
 	CHECK_RC(async_hangup(runners_sess), EOK);
 }
 
+#define ORDER_WRITERS 8
+#define ORDER_ROUNDS  150
+#define ORDER_WAIT    10000000 /* µs */
+
+/** One writer of the keep-order test: on an exchange (a connection) of its
+ *  own, M_SINK and its data write sent back to back, each time. A data
+ *  write that overtook its M_SINK is refused as an unknown method (the
+ *  sink then still waits for one, so one more is sent to end it). */
+static errno_t order_writer(void *arg)
+{
+	async_exch_t *exch = async_exchange_begin(arg);
+	if (exch == NULL)
+		return ENOMEM;
+	errno_t rc = EOK;
+	for (int i = 0; i < ORDER_ROUNDS && rc == EOK; i++) {
+		ipc_call_t answer;
+		errno_t retval;
+		aid_t aid = async_send_0(exch, ASYNCSRV_M_SINK, &answer);
+		rc = async_data_write_start(exch, data_buf, 16);
+		if (rc != EOK)
+			DISCARD(cleanup, async_data_write_start(exch, data_buf, 16));
+		/* Bounded: after two overtakings the sink would wait on. */
+		errno_t wrc = async_wait_timeout(aid, &retval, ORDER_WAIT);
+		if (wrc != EOK)
+			async_forget(aid);
+		if (rc == EOK)
+			rc = wrc != EOK ? wrc : retval;
+	}
+	async_exchange_end(exch);
+	return rc;
+}
+
+/** The calls of one connection reach its fibril in the order they were
+ *  sent, although the server's four runners (on four CPUs) take them from
+ *  its box one each: a data write sent right after its method call is
+ *  never handed to the connection before that call. Eight connections at
+ *  once, 150 pairs each. */
+static void test_async_calls_of_a_connection_keep_their_order(void)
+{
+	async_sess_t *sess = connect_service(SERVICE_RUNNERS, EXCHANGE_PARALLEL);
+	CHECK(sess != NULL);
+	fid_t f[ORDER_WRITERS];
+	for (unsigned i = 0; i < ORDER_WRITERS; i++) {
+		f[i] = fibril_create(order_writer, sess);
+		CHECK(f[i] != NULL);
+	}
+	for (unsigned i = 0; i < ORDER_WRITERS; i++)
+		fibril_add_ready(f[i]);
+	errno_t rc = EOK;
+	for (unsigned i = 0; i < ORDER_WRITERS; i++) {
+		errno_t frc = EIO;
+		errno_t jrc = fibril_join(f[i], &frc);
+		if (rc == EOK)
+			rc = jrc != EOK ? jrc : frc;
+	}
+	CHECK_RC(rc, EOK);
+	CHECK_RC(async_hangup(sess), EOK);
+}
+
+#define KILL_ROUNDS  12
+#define KILL_WAIT    10000000 /* µs for a killed child to be seen to end */
+#define KILL_FLOWING 50	      /* echoes of the child seen before the kill */
+
+/** The server's M_ECHO count so far, through @a sess. */
+static errno_t echoes_so_far(async_sess_t *sess, sysarg_t *n)
+{
+	async_exch_t *exch = async_exchange_begin(sess);
+	sysarg_t refused;
+	errno_t rc = async_req_0_2(exch, ASYNCSRV_M_ECHOES, n, &refused);
+	async_exchange_end(exch);
+	return rc;
+}
+
+/** Waits (up to KILL_WAIT) until the server has answered KILL_FLOWING more
+ *  echoes than @a before: a child's calls are flowing. */
+static errno_t echoes_flowing(async_sess_t *sess, sysarg_t before)
+{
+	sysarg_t n = before;
+	errno_t rc = EOK;
+	for (int i = 0; i < KILL_WAIT / 1000 && rc == EOK; i++) {
+		rc = echoes_so_far(sess, &n);
+		if (rc == EOK && n - before >= KILL_FLOWING)
+			return EOK;
+		fibril_usleep(1000);
+	}
+	return rc != EOK ? rc : ETIMEOUT;
+}
+
+/** A child calling the four-runner server from its four runner threads
+ *  (on several CPUs) is killed while its calls are in flight, again and
+ *  again: each time it is seen to end, killed, within 10 s, and the server
+ *  answers on. */
+static void test_async_clients_killed_mid_call_end(void)
+{
+	async_sess_t *sess = connect_service(SERVICE_RUNNERS, EXCHANGE_PARALLEL);
+	CHECK(sess != NULL);
+	char cmd[64];
+	snprintf(cmd, sizeof(cmd), "asynctest hammer %u %u %u", SERVICE_RUNNERS,
+	    HAMMER_FIBRILS / 2, 1000000);
+	for (int round = 0; round < KILL_ROUNDS; round++) {
+		sysarg_t before;
+		CHECK_RC(echoes_so_far(sess, &before), EOK);
+		task_id_t child;
+		CHECK_RC(task_spawn_module(cmd, &child), EOK);
+		errno_t flowing = echoes_flowing(sess, before);
+		CHECK_RC(task_kill(child), EOK);
+		task_exit_t how;
+		CHECK_RC(task_join(child, &how, KILL_WAIT), EOK);
+		CHECK_RC(flowing, EOK);
+		CHECK(how.how == TASK_EXIT_KILLED);
+	}
+	CHECK_RC(async_hangup(sess), EOK);
+}
+
 static void test_async_deadlock_detected_in_child(void)
 {
 	child_exits_with("asynctest deadlock", EXIT_ABORT);
@@ -1148,6 +1262,8 @@ void async_tests(void)
 	RUN(test_async_slow_answer_checks_its_buffer_first);
 	RUN(test_async_runners_serve_calls_in_parallel);
 	RUN(test_async_runners_answer_every_call_once);
+	RUN(test_async_calls_of_a_connection_keep_their_order);
+	RUN(test_async_clients_killed_mid_call_end);
 	RUN(test_async_deadlock_detected_in_child);
 }
 

@@ -957,7 +957,7 @@ int main(int argc, char *argv[])
 	task_exit_t exit;
 	if (child_start("exit", &id, &wait) != EOK ||
 	    task_wait(&wait, &exit, NULL) != EOK || !test_child_gone(id) ||
-	    kernel_stats_get(&baseline) != EOK)
+	    test_baseline_get(&baseline) != EOK)
 		return 1;
 	if (exc_handler_set_to_me(0, 0, 0) != EOK)
 		return 1;

@@ -1136,7 +1136,7 @@ int main(int argc, char *argv[])
 	task_wait_t wait;
 	if (child_start("touch", &id, &wait) != EOK ||
 	    !ended(&wait, TASK_EXIT_NORMAL, 0) || !test_child_gone(id) ||
-	    kernel_stats_get(&baseline) != EOK)
+	    test_baseline_get(&baseline) != EOK)
 		return 1;
 	RUN(test_pages_come_from_the_pager_once_each);
 	RUN(test_short_page_kills_the_faulting_task);

@@ -39,6 +39,11 @@ bool test_suite_open(int argc, char *argv[], const char *tag, const char *usage,
  *  until it reports ready (task_retval); its id in *@a id. EIO when it
  *  ended before. */
 _NODISCARD errno_t test_spawn_server(const char *path, uint64_t *id);
+/** The kernel's counts as a baseline for test_counters_back(): read until
+ *  two readings, a round trip to the naming service apart, agree (a count
+ *  taken while a server still held a dead child's hang-up was one too
+ *  high). EBUSY if they never settle. */
+_NODISCARD errno_t test_baseline_get(kernel_stats_t *baseline);
 /** Whether the kernel's task, thread and capability counts come back to
  *  those of @a baseline within 30 s (what is left after a test's children
  *  ended); if not, prints both. */

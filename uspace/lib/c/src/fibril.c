@@ -26,6 +26,18 @@
  * context switches straight into it (the runner's hand-off) and pokes
  * nobody.
  *
+ * One listener: of the idle runners only one at a time, the `listener`,
+ * waits in the kernel for the task's events, and it keeps that role until
+ * it has handed out what it received (the IPC handler has queued a call on
+ * its connection) and goes to run a fibril. The others sleep on the futex
+ * `listen_word` meanwhile (counted idle all the same, so a poke is sent for
+ * them: the listener takes it and wakes one of them as it leaves). So the
+ * calls of one connection reach its fibril in the order the kernel queued
+ * them: two runners each taking one call from the box could otherwise hand
+ * them out in the other order (a data write before the call it belongs
+ * to). A runner that goes to run a fibril while nobody listens and runners
+ * sleep wakes one of them to listen.
+ *
  * Ready fibrils wait on the shared ready queue (under fibril_lock; any
  * runner takes from it), except those that yielded. Each runner keeps a
  * ring of its own: its current fibril (the idle context never) and the
@@ -54,6 +66,7 @@
 #include "private/tls.h"
 #include <as.h>
 #include <common/arch/page.h>
+#include <futex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,6 +122,11 @@ static list_t timeouts = LIST_INITIALIZER(timeouts);
 static unsigned idle_runners;	  /* runners waiting (or about to) in the kernel */
 static unsigned pending_pokes;	  /* pokes sent and not yet received */
 static unsigned runner_count = 1; /* the main thread and the spawned runners */
+/* The one listener and the runners asleep until it leaves (see the top). */
+static fibril_runner_t *listener;
+static volatile uint32_t listen_word; /* futex: bumped to wake a sleeper */
+static unsigned listen_sleepers;
+static bool listen_wake_pending; /* a sleeper was woken and has not run yet */
 static uint64_t next_number = 2;
 static fibril_ipc_handler_t ipc_handler;
 static void (*local_dtor)(void *);
@@ -512,8 +530,41 @@ static void after_wait_locked(fibril_runner_t *r, errno_t rc, ipc_event_t *ev)
 	}
 }
 
+/** Runner @a r goes to run a fibril: it stops listening, and if then nobody
+ *  listens while runners sleep, one of them is woken to. fibril_lock held. */
+static inline __attribute__((always_inline)) void listen_leave_locked(fibril_runner_t *r)
+{
+	if (listener == r)
+		listener = NULL;
+	if (listener == NULL && listen_sleepers > 0 && !listen_wake_pending) {
+		listen_wake_pending = true;
+		listen_word++;
+		DISCARD(woken, futex_wake(&listen_word, 1));
+	}
+}
+
+/** While another runner listens: runner @a r, idle, sends its deferred
+ *  answer and sleeps until a listener leaves, or for @a usec (0: no limit)
+ *  until the earliest fibril deadline, which the listener's wait, begun
+ *  earlier, may not know of. fibril_lock held on entry and on return. */
+static __attribute__((noinline)) void listen_sleep_locked(
+    fibril_runner_t *r, uint64_t usec)
+{
+	flush_answer_locked(r); /* nobody would send it while we sleep */
+	uint32_t seen = listen_word;
+	listen_sleepers++;
+	idle_runners++;
+	spinlock_unlock(&fibril_lock);
+	DISCARD(woken, futex_wait(&listen_word, seen, usec));
+	spinlock_lock(&fibril_lock);
+	listen_sleepers--;
+	idle_runners--;
+	listen_wake_pending = false;
+}
+
 /** Waits in the kernel until an event, a poke or the next deadline, and
- *  hands an event to the IPC handler. An answer the handler left is sent
+ *  hands an event to the IPC handler, as the listener; sleeps instead while
+ *  another runner listens. An answer the handler left is sent
  *  with the wait, from the runner's slot itself: only fibrils on this
  *  runner write the slot, and none runs while it waits. fibril_lock held on
  *  entry and on return. */
@@ -522,6 +573,11 @@ static inline __attribute__((always_inline)) void runner_wait(fibril_runner_t *r
 	uint64_t usec;
 	if (!wait_usec_locked(&usec))
 		return;
+	if (listener != NULL && listener != r) {
+		listen_sleep_locked(r, usec);
+		return;
+	}
+	listener = r;
 	idle_runners++;
 	bool answer = r->later.pending;
 	spinlock_unlock(&fibril_lock);
@@ -581,7 +637,10 @@ bool fibril_call_and_wait(cap_handle_t phone, const ipc_payload_t *msg, sysarg_t
 		idle_runners++; /* waiting for the task's events like an idle runner */
 	spinlock_unlock(&fibril_lock);
 
-	errno_t wrc = own_answer ? ipc_call_wait(phone, msg, label, 0, answer)
+	/* Not past the earliest fibril deadline: the idle runner's wait may
+	 * have begun before it was set, and the fibril it wakes may be the one
+	 * this answer waits for. */
+	errno_t wrc = own_answer ? ipc_call_wait(phone, msg, label, usec, answer)
 				 : ipc_call_wait_any(phone, msg, label, usec, answer);
 	*answered = wrc == EOK && is_answer_to(answer, label);
 	if (own_answer && wrc == EOK && !*answered) {
@@ -618,8 +677,10 @@ static inline __attribute__((always_inline)) fibril_t *runner_next_locked(
 		next = list_pop(&ready_queue);
 	else
 		r->handoff = NULL;
-	if (next != NULL)
+	if (next != NULL) {
 		ring_enter_before(next, NULL);
+		listen_leave_locked(r);
+	}
 	return next;
 }
 
