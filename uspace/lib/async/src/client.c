@@ -145,18 +145,11 @@ static bool events_expected_locked(void)
 	return async_blocked != 0 || async_serving_locked();
 }
 
-/** Takes one of @a ph's call slots, waiting for an answer if all are used;
- *  returns events_expected_locked() as it stands then (one hold of
- *  async_lock for both in the usual case). */
-static bool phone_slot_take(async_phone_t *ph)
+/** phone_slot_take() when all of @a ph's slots are used (or others wait):
+ *  waits until an answer hands one over. async_lock held on entry, not on
+ *  return. Out of line: the usual take then saves no registers for it. */
+static __attribute__((noinline)) bool phone_slot_wait_locked(async_phone_t *ph)
 {
-	spinlock_lock(&async_lock);
-	if (ph->inflight < IPC_MAX_ASYNC_CALLS && list_empty(&ph->slot_waiters)) {
-		ph->inflight++;
-		bool events = events_expected_locked();
-		spinlock_unlock(&async_lock);
-		return events;
-	}
 	slot_waiter_t w;
 	link_initialize(&w.link);
 	fibril_event_initialize(&w.event);
@@ -169,6 +162,21 @@ static bool phone_slot_take(async_phone_t *ph)
 	bool events = events_expected_locked();
 	spinlock_unlock(&async_lock);
 	return events;
+}
+
+/** Takes one of @a ph's call slots, waiting for an answer if all are used;
+ *  returns events_expected_locked() as it stands then (one hold of
+ *  async_lock for both in the usual case). */
+static inline bool phone_slot_take(async_phone_t *ph)
+{
+	spinlock_lock(&async_lock);
+	if (ph->inflight < IPC_MAX_ASYNC_CALLS && list_empty(&ph->slot_waiters)) {
+		ph->inflight++;
+		bool events = events_expected_locked();
+		spinlock_unlock(&async_lock);
+		return events;
+	}
+	return phone_slot_wait_locked(ph);
 }
 
 /** Gives back a slot of @a ph: to the first waiter, or frees it. */
