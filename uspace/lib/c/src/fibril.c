@@ -538,7 +538,7 @@ static inline __attribute__((always_inline)) void runner_wait(fibril_runner_t *r
 	ipc_event_t ev;
 	errno_t rc;
 	if (answer) {
-		rc = ipc_answer_wait(r->later.call, &r->later.answer, usec, 0, &ev);
+		rc = ipc_answer_wait_regs(r->later.call, &r->later.answer, usec, 0, &ev);
 		r->later.pending = false; /* sent (or refused), before the handler */
 		if (rc != EOK && rc != ETIMEOUT && rc != EINTR) { /* the answer failed */
 			deferred_answer_sent(rc);

@@ -93,14 +93,7 @@ errno_t ipc_call_wait_any(cap_handle_t phone, const ipc_payload_t *msg, sysarg_t
 errno_t ipc_answer_wait(cap_handle_t call, const ipc_payload_t *answer, uint64_t usec,
     unsigned flags, ipc_event_t *ev)
 {
-	sysarg_t r[10] = {call};
-	msg_to_regs(answer, &r[1]);
-	r[7] = usec;
-	r[8] = flags;
-	errno_t rc = (errno_t) __syscall_ipc(SYS_IPC_ANSWER_WAIT, r);
-	if (rc == EOK)
-		regs_to_event(r, ev);
-	return rc;
+	return ipc_answer_wait_regs(call, answer, usec, flags, ev);
 }
 
 errno_t ipc_irq_subscribe(

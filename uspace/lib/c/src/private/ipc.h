@@ -1,7 +1,8 @@
 /*
  * The IPC system calls' register packing (ipc.c), shared with fibril.c so
- * that call-and-wait, on every synchronous request, is inlined there
- * instead of called through ipc_call_wait() (one frame fewer, and its saves
+ * that the two combined calls are inlined where every round trip makes
+ * them: call-and-wait in a synchronous request's fibril_call_and_wait(),
+ * answer-and-wait in a runner's wait (one frame fewer each, and its saves
  * of the four registers the system call clobbers).
  */
 #ifndef LIBC_PRIVATE_IPC_H
@@ -49,6 +50,22 @@ static inline __attribute__((always_inline)) errno_t ipc_call_wait_regs(
 	r[8] = usec;
 	r[9] = flags;
 	errno_t rc = (errno_t) __syscall_ipc(SYS_IPC_CALL_WAIT, r);
+	if (rc == EOK)
+		regs_to_event(r, ev);
+	return rc;
+}
+
+/** SYS_IPC_ANSWER_WAIT: @a answer to @a call, then a wait for the next
+ *  event (ipc_answer_wait()). */
+static inline __attribute__((always_inline)) errno_t ipc_answer_wait_regs(
+    cap_handle_t call, const ipc_payload_t *answer, uint64_t usec, unsigned flags,
+    ipc_event_t *ev)
+{
+	sysarg_t r[10] = {call};
+	msg_to_regs(answer, &r[1]);
+	r[7] = usec;
+	r[8] = flags;
+	errno_t rc = (errno_t) __syscall_ipc(SYS_IPC_ANSWER_WAIT, r);
 	if (rc == EOK)
 		regs_to_event(r, ev);
 	return rc;
