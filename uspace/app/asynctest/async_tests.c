@@ -518,6 +518,14 @@ static void test_async_child_client_through_broker(void)
 	child_exits_with("asynctest client 1", 0);
 }
 
+/** A one-runner child's synchronous requests made while a fibril deadline
+ *  is pending (call-and-wait with a timeout, for the task's next event):
+ *  every answer arrives right, also those whose wait the deadline ended. */
+static void test_async_sync_requests_beside_a_pending_deadline(void)
+{
+	child_exits_with("asynctest timed 1", 0);
+}
+
 #define DOOMED_HOLDERS	100
 #define DOOMED_SLEEPERS 5
 
@@ -1243,6 +1251,7 @@ void async_tests(void)
 	RUN(test_async_share_in_and_out);
 	RUN(test_async_forward_through_middleman);
 	RUN(test_async_child_client_through_broker);
+	RUN(test_async_sync_requests_beside_a_pending_deadline);
 	RUN(test_async_server_killed_mid_exchange);
 	RUN(test_async_parallel_handover_is_counted_once);
 	RUN(test_async_answer_then_exit);

@@ -6,6 +6,8 @@
  *   hammer SERVICE FIBRILS CALLS
  *                    FIBRILS fibrils on four runners make CALLS checked
  *                    M_ECHO calls each on a parallel session to SERVICE
+ *   timed SERVICE    one runner: pings and slow calls to SERVICE while a
+ *                    ticker fibril sleeps in short steps
  */
 #include "asynctest.h"
 #include "../../srv/asyncsrv/asyncsrv.h"
@@ -37,6 +39,75 @@ static int client_child(sysarg_t service)
 	if (rc != EOK || hrc != EOK) {
 		printf(
 		    "asynctest client: %s, hang-up %s\n", str_error(rc), str_error(hrc));
+		return 1;
+	}
+	return 0;
+}
+
+#define TIMED_ROUNDS	40
+#define TIMED_TICK_USEC 500
+#define TIMED_SLOW_USEC 3000
+#define TIMED_TICKS	200
+
+static volatile bool timed_done;
+static volatile unsigned timed_ticks;
+
+/** Sleeps in short steps until the requests are done (or TIMED_TICKS
+ *  steps), so a fibril deadline is pending during most of them. */
+static errno_t timed_ticker(void *arg)
+{
+	while (!timed_done && timed_ticks < TIMED_TICKS) {
+		fibril_usleep(TIMED_TICK_USEC);
+		timed_ticks++;
+	}
+	return EOK;
+}
+
+/** Pings and slow calls (the server sleeps TIMED_SLOW_USEC first) on one
+ *  exchange of @a sess, every answer checked. */
+static errno_t timed_requests(async_sess_t *sess)
+{
+	async_exch_t *exch = async_exchange_begin(sess);
+	errno_t rc = EOK;
+	for (sysarg_t i = 0; i < TIMED_ROUNDS && rc == EOK; i++) {
+		sysarg_t r = 0;
+		rc = async_req_1_1(exch, ASYNCSRV_M_PING, i, &r);
+		if (rc == EOK && r != i + 1)
+			rc = EPARTY;
+		if (rc == EOK)
+			rc = async_req_1_0(exch, ASYNCSRV_M_SLEEP, TIMED_SLOW_USEC);
+	}
+	async_exchange_end(exch);
+	return rc;
+}
+
+/**
+ * A task of one runner whose synchronous requests are made while another
+ * fibril's deadline is pending: call-and-wait then waits for the task's
+ * next event with that deadline as its timeout (fibril_call_and_wait()).
+ * A wait the deadline ends first returns with the call sent and its answer
+ * still due: the requester blocks, the ticker runs, and the answer reaches
+ * the requester later through the runner's own wait and the manager. Every
+ * answer must arrive, right, and the ticker must get to run.
+ */
+static int timed_child(sysarg_t service)
+{
+	errno_t rc;
+	async_sess_t *sess = registrar_connect(
+	    EXCHANGE_SERIALIZE, ASYNCSRV_IFACE, service, true, &rc);
+	fid_t ticker = sess != NULL ? fibril_create(timed_ticker, NULL) : NULL;
+	if (ticker == NULL) {
+		printf("asynctest timed: cannot start: %s\n", str_error(rc));
+		return 1;
+	}
+	fibril_add_ready(ticker);
+	rc = timed_requests(sess);
+	timed_done = true;
+	errno_t jrc = fibril_join(ticker, NULL);
+	errno_t hrc = async_hangup(sess);
+	if (rc != EOK || jrc != EOK || hrc != EOK || timed_ticks == 0) {
+		printf("asynctest timed: %s, join %s, hang-up %s, %u ticks\n",
+		    str_error(rc), str_error(jrc), str_error(hrc), timed_ticks);
 		return 1;
 	}
 	return 0;
@@ -147,6 +218,8 @@ int child_main(int argc, char *argv[])
 {
 	if (strcmp(argv[1], "client") == 0 && argc > 2)
 		return client_child(strtoul(argv[2], NULL, 10));
+	if (strcmp(argv[1], "timed") == 0 && argc > 2)
+		return timed_child(strtoul(argv[2], NULL, 10));
 	if (strcmp(argv[1], "deadlock") == 0)
 		return deadlock_child();
 	if (strcmp(argv[1], "hammer") == 0 && argc > 4)

@@ -84,7 +84,7 @@ static void amsg_reset(amsg_t *m, async_fibril_t *cache, ipc_call_t *answer)
 	m->forget = false;
 	m->on_stack = cache == NULL;
 	m->dataptr = answer;
-	fibril_event_initialize(&m->done_event);
+	m->done_event = (fibril_event_t) FIBRIL_EVENT_INIT; /* inline: no call */
 }
 
 /** A clean call record for the calling fibril, on its outstanding list;
@@ -145,18 +145,11 @@ static bool events_expected_locked(void)
 	return async_blocked != 0 || async_serving_locked();
 }
 
-/** Takes one of @a ph's call slots, waiting for an answer if all are used;
- *  returns events_expected_locked() as it stands then (one hold of
- *  async_lock for both in the usual case). */
-static bool phone_slot_take(async_phone_t *ph)
+/** phone_slot_take() when all of @a ph's slots are used (or others wait):
+ *  waits until an answer hands one over. async_lock held on entry, not on
+ *  return. Out of line: the usual take then saves no registers for it. */
+static __attribute__((noinline)) bool phone_slot_wait_locked(async_phone_t *ph)
 {
-	spinlock_lock(&async_lock);
-	if (ph->inflight < IPC_MAX_ASYNC_CALLS && list_empty(&ph->slot_waiters)) {
-		ph->inflight++;
-		bool events = events_expected_locked();
-		spinlock_unlock(&async_lock);
-		return events;
-	}
 	slot_waiter_t w;
 	link_initialize(&w.link);
 	fibril_event_initialize(&w.event);
@@ -169,6 +162,21 @@ static bool phone_slot_take(async_phone_t *ph)
 	bool events = events_expected_locked();
 	spinlock_unlock(&async_lock);
 	return events;
+}
+
+/** Takes one of @a ph's call slots, waiting for an answer if all are used;
+ *  returns events_expected_locked() as it stands then (one hold of
+ *  async_lock for both in the usual case). */
+static inline bool phone_slot_take(async_phone_t *ph)
+{
+	spinlock_lock(&async_lock);
+	if (ph->inflight < IPC_MAX_ASYNC_CALLS && list_empty(&ph->slot_waiters)) {
+		ph->inflight++;
+		bool events = events_expected_locked();
+		spinlock_unlock(&async_lock);
+		return events;
+	}
+	return phone_slot_wait_locked(ph);
 }
 
 /** Gives back a slot of @a ph: to the first waiter, or frees it. */
@@ -234,10 +242,12 @@ void async_answer_received(ipc_event_t *ev)
  * that wait lands in its slot there, without the manager: only the phone
  * slot is given back here (nobody else knows @a m yet). A call that cannot be
  * sent is completed at once with the error as its answer. Returns the
- * sending's result.
+ * sending's result. Inline in its three callers, so that a synchronous
+ * request pays one prologue for its frame (the record, the payload, the
+ * answer) instead of two.
  */
-static errno_t amsg_send(amsg_t *m, async_phone_t *ph, sysarg_t imethod,
-    const sysarg_t args[IPC_CALL_ARGS], bool wait)
+static inline __attribute__((always_inline)) errno_t amsg_send(amsg_t *m,
+    async_phone_t *ph, sysarg_t imethod, const sysarg_t args[IPC_CALL_ARGS], bool wait)
 {
 	ipc_payload_t p = {.method = imethod};
 	__builtin_memcpy(p.args, args, sizeof(p.args)); /* five moves inline */

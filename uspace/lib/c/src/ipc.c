@@ -2,36 +2,10 @@
  * IPC system calls: each packs its words into the ten IPC registers
  * (__syscall_ipc) and unpacks what comes back.
  */
+#include "private/ipc.h"
 #include <ipc.h>
 #include <string.h>
 #include <syscall.h>
-
-/* Written out word by word (no loops), so that with __syscall_ipc inlined
- * the register array lives in registers only. */
-static inline void msg_to_regs(const ipc_payload_t *msg, sysarg_t *r)
-{
-	_Static_assert(IPC_CALL_ARGS == 5, "five argument words");
-	r[0] = msg->method;
-	r[1] = msg->args[0];
-	r[2] = msg->args[1];
-	r[3] = msg->args[2];
-	r[4] = msg->args[3];
-	r[5] = msg->args[4];
-}
-
-static inline void regs_to_event(const sysarg_t r[10], ipc_event_t *ev)
-{
-	ev->kind = r[0];
-	ev->imethod = r[1];
-	ev->args[0] = r[2];
-	ev->args[1] = r[3];
-	ev->args[2] = r[4];
-	ev->args[3] = r[5];
-	ev->args[4] = r[6];
-	ev->label = r[7];
-	ev->cap = r[8];
-	ev->task_id = r[9];
-}
 
 errno_t ipc_call(cap_handle_t phone, const ipc_payload_t *msg, sysarg_t label)
 {
@@ -104,43 +78,22 @@ errno_t ipc_stats(task_id_t task, ipc_stats_t *stats)
 	return (errno_t) __syscall_ipc(SYS_IPC_STATS, r);
 }
 
-static inline errno_t call_wait(cap_handle_t phone, const ipc_payload_t *msg,
-    sysarg_t label, uint64_t usec, unsigned flags, ipc_event_t *ev)
-{
-	sysarg_t r[10] = {phone};
-	msg_to_regs(msg, &r[1]);
-	r[7] = label;
-	r[8] = usec;
-	r[9] = flags;
-	errno_t rc = (errno_t) __syscall_ipc(SYS_IPC_CALL_WAIT, r);
-	if (rc == EOK)
-		regs_to_event(r, ev);
-	return rc;
-}
-
 errno_t ipc_call_wait(cap_handle_t phone, const ipc_payload_t *msg, sysarg_t label,
     uint64_t usec, ipc_event_t *ev)
 {
-	return call_wait(phone, msg, label, usec, 0, ev);
+	return ipc_call_wait_regs(phone, msg, label, usec, 0, ev);
 }
 
 errno_t ipc_call_wait_any(cap_handle_t phone, const ipc_payload_t *msg, sysarg_t label,
     uint64_t usec, ipc_event_t *ev)
 {
-	return call_wait(phone, msg, label, usec, IPC_CALL_WAIT_ANY, ev);
+	return ipc_call_wait_regs(phone, msg, label, usec, IPC_CALL_WAIT_ANY, ev);
 }
 
 errno_t ipc_answer_wait(cap_handle_t call, const ipc_payload_t *answer, uint64_t usec,
     unsigned flags, ipc_event_t *ev)
 {
-	sysarg_t r[10] = {call};
-	msg_to_regs(answer, &r[1]);
-	r[7] = usec;
-	r[8] = flags;
-	errno_t rc = (errno_t) __syscall_ipc(SYS_IPC_ANSWER_WAIT, r);
-	if (rc == EOK)
-		regs_to_event(r, ev);
-	return rc;
+	return ipc_answer_wait_regs(call, answer, usec, flags, ev);
 }
 
 errno_t ipc_irq_subscribe(
