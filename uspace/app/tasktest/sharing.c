@@ -203,3 +203,59 @@ void test_module_map(void)
 	CHECK(as_area_change_flags((uintptr_t) base, rw) != EOK);
 	CHECK_RC(as_area_destroy((uintptr_t) base), EOK);
 }
+
+/** module_map and the area's end leave nothing behind: after a first map
+ *  (which keeps the module for good), maps that are read and destroyed
+ *  again cost no frame, no kernel object and no capability. */
+void test_module_map_leaves_nothing(void)
+{
+	void *base;
+	size_t size;
+	CHECK_RC(module_map("tasktest", &base, &size), EOK);
+	CHECK_RC(as_area_destroy((uintptr_t) base), EOK);
+	kernel_stats_t before, after;
+	CHECK_RC(kernel_stats_get(&before), EOK);
+	for (int i = 0; i < 16; i++) {
+		CHECK_RC(module_map("tasktest", &base, &size), EOK);
+		CHECK(memcmp(base, "\177ELF", 4) == 0);
+		CHECK_RC(as_area_destroy((uintptr_t) base), EOK);
+	}
+	CHECK_RC(kernel_stats_get(&after), EOK);
+	EXPECT(after.frames_free == before.frames_free, "frames free %llu -> %llu",
+	    (unsigned long long) before.frames_free,
+	    (unsigned long long) after.frames_free);
+	EXPECT(after.slab_objects == before.slab_objects, "kernel objects %llu -> %llu",
+	    (unsigned long long) before.slab_objects,
+	    (unsigned long long) after.slab_objects);
+	EXPECT(after.capabilities == before.capabilities, "caps %llu -> %llu",
+	    (unsigned long long) before.capabilities,
+	    (unsigned long long) after.capabilities);
+}
+
+/** Spawns `tasktest --child exit 0` through the loader and waits until
+ *  it has ended normally and is wholly gone. */
+static errno_t exit_child_run(void)
+{
+	task_id_t id;
+	task_wait_t wait;
+	task_exit_t exit;
+	errno_t rc = task_spawnl(
+	    &id, &wait, TASKTEST_PATH, "tasktest", "--child", "exit", "0", NULL);
+	if (rc == EOK)
+		rc = task_wait(&wait, &exit, NULL);
+	if (rc == EOK && (exit.how != TASK_EXIT_NORMAL || exit.status != 0))
+		rc = EIO;
+	return rc == EOK && !test_child_gone(id) ? ETIMEOUT : rc;
+}
+
+/** Children the loader starts from a mapped module (this boot has no file
+ *  system) give back every task, thread and capability when they end. */
+void test_mapped_spawns_leave_nothing(void)
+{
+	CHECK_RC(exit_child_run(), EOK);
+	kernel_stats_t baseline;
+	CHECK_RC(kernel_stats_get(&baseline), EOK);
+	for (int i = 0; i < 8; i++)
+		CHECK_RC(exit_child_run(), EOK);
+	CHECK(test_counters_back(&baseline));
+}

@@ -403,6 +403,8 @@ int main(int argc, char *argv[])
 	RUN(test_module_instance_shares_with_the_kernels);
 	RUN(test_write_to_shared_constants_faults);
 	RUN(test_module_map);
+	RUN(test_module_map_leaves_nothing);
+	RUN(test_mapped_spawns_leave_nothing);
 	RUN(test_load_all_refuses_bad_blocks);
 	RUN(test_loader_steps_one_by_one);
 	return test_suite_end();

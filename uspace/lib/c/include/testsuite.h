@@ -39,6 +39,12 @@ bool test_suite_open(int argc, char *argv[], const char *tag, const char *usage,
  *  until it reports ready (task_retval); its id in *@a id. EIO when it
  *  ended before. */
 _NODISCARD errno_t test_spawn_server(const char *path, uint64_t *id);
+/** Waits until the server task named @a name (one the boot started beside
+ *  the test, testinit=) has reported ready (task_retval), so what it sets up
+ *  on its way (a service registered with the naming service is a phone
+ *  there) is in a baseline taken after. ENOENT: no such task; EIO: it
+ *  ended instead. */
+_NODISCARD errno_t test_server_ready(const char *name);
 /** Whether the kernel's task, thread and capability counts come back to
  *  those of @a baseline within 30 s (what is left after a test's children
  *  ended); if not, prints both. */
