@@ -5,7 +5,8 @@
  * also beside an instance the kernel started from the module, each
  * instance's data stays its own, a write to the shared constants faults
  * and changes nothing for the others, and the system calls refuse what
- * would make shared pages writable (as_area_create_image, module_map).
+ * would make shared pages writable (as_area_create_image, module_map); a
+ * program's headers open its text segment, which starts a file page.
  */
 #include "tasktest.h"
 #include <as.h>
@@ -258,4 +259,26 @@ void test_mapped_spawns_leave_nothing(void)
 	for (int i = 0; i < 8; i++)
 		CHECK_RC(exit_child_run(), EOK);
 	CHECK(test_counters_back(&baseline));
+}
+
+/** A program's first loadable segment is its text, and it begins with the
+ *  ELF header and the program headers at file offset 0 (link.ld): they
+ *  take no file page of their own, and the segment still starts on a page
+ *  of the file, so the kernel maps a module's text from its own frames. */
+void test_headers_open_the_text_segment(void)
+{
+	static char head[PAGE_SIZE];
+	CHECK_RC(module_read("tasktest", 0, head, sizeof(head)), EOK);
+	const elf64_ehdr_t *eh = (const elf64_ehdr_t *) head;
+	CHECK(eh->phoff + eh->phnum * sizeof(elf64_phdr_t) <= sizeof(head));
+	const elf64_phdr_t *ph = (const elf64_phdr_t *) (head + eh->phoff);
+	size_t i = 0;
+	while (i < eh->phnum && ph[i].type != ELF_PT_LOAD)
+		i++;
+	CHECK(i < eh->phnum);
+	EXPECT(ph[i].offset == 0 && ph[i].vaddr % PAGE_SIZE == 0 &&
+		ph[i].flags == (ELF_PF_R | ELF_PF_X),
+	    "offset %#llx, vaddr %#llx, flags %u", (unsigned long long) ph[i].offset,
+	    (unsigned long long) ph[i].vaddr, (unsigned) ph[i].flags);
+	CHECK(eh->entry > ph[i].vaddr + eh->phoff);
 }

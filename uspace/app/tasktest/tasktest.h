@@ -27,6 +27,7 @@ void test_write_to_shared_constants_faults(void);
 void test_module_map(void);
 void test_module_map_leaves_nothing(void);
 void test_mapped_spawns_leave_nothing(void);
+void test_headers_open_the_text_segment(void);
 void test_load_all_refuses_bad_blocks(void);
 void test_loader_steps_one_by_one(void);
 
