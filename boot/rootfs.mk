@@ -12,7 +12,9 @@
 #   /loc   empty (locfs is mounted there)
 #   /pipe  empty (pipefs is mounted there)
 # Made with the host's cpio from the tree $(BUILD)/rootfs; programs without
-# debugging sections (their symbol tables stay, for backtraces). make run's image gets the same archive
+# debugging sections and with only their function symbols (what backtraces
+# and taskdump name, lib/c elf_symbols.c; data and file symbols were a fifth
+# of the table). make run's image gets the same archive
 # without the test programs and test servers (RUN_IMAGE_LEAVES_OUT; its
 # archive is $(BUILD)/run/rootfs.cpio, module kind "run").
 
@@ -37,7 +39,8 @@ $(BUILD)/rootfs.cpio: $(USPACE_PROGRAMS) $(ROOTFS_FILES) $(DRIVER_MATCH_FILES) \
 	@for f in $(USPACE_PROGRAMS); do \
 		dir=$$(basename $$(dirname $$f)); name=$$(basename $$f); \
 		case " $(TESTER_PROGRAMS) " in *" $$name "*) [ $$dir = app ] && dir=test;; esac; \
-		$(STRIP) --strip-debug -o $(ROOTFS_DIR)/$$dir/$$name $$f || exit 1; \
+		keep=$$($(NM) --defined-only $$f | awk '$$2 ~ /^[tT]$$/ {printf " -K %s", $$3}'); \
+		$(STRIP) --strip-all $$keep -o $(ROOTFS_DIR)/$$dir/$$name $$f || exit 1; \
 	done
 	@cp boot/cfg/* $(ROOTFS_DIR)/cfg/
 	@for f in $(DRIVER_MATCH_FILES); do \

@@ -166,6 +166,15 @@ def system_only(args, results):
 
 
 SYSTEM_BOOT = "testinit=ns,vfs,tmpfs testtask=bench testargs=--system"
+TASKS_BOOT = "testinit=ns testtask=tasktest testargs=--bench"
+
+
+def tasks_only(args, results):
+    """--tasks-only: the boot with the naming service alone (ns ping,
+    spawn + wait through the loader), nothing else."""
+    output, status = boot(args, "tasks", TASKS_BOOT)
+    parse_cases(output, results)
+    return results, status
 
 
 def run(args):
@@ -178,6 +187,8 @@ def run(args):
         return system_only(args, results)
     if args.ipc_only:
         return ipc_only(args, results)
+    if args.tasks_only:
+        return tasks_only(args, results)
     output, status = boot(args, "kernel", "testtask=bench")
     parse_cases(output, results)
     m = re.search(KERNEL_ENTRY, output, re.MULTILINE)
@@ -190,7 +201,7 @@ def run(args):
         results["memory-in-use-kib"] = int(m.group(2))
     output, status2 = boot(args, "async", "testtask=asynctest testargs=--bench")
     parse_cases(output, results)
-    output, status3 = boot(args, "tasks", "testinit=ns testtask=tasktest testargs=--bench")
+    output, status3 = boot(args, "tasks", TASKS_BOOT)
     parse_cases(output, results)
     output, status4 = boot(args, "system", SYSTEM_BOOT)
     parse_cases(output, results)
@@ -510,6 +521,8 @@ def main():
     ap.add_argument("--out", default="build/bench.json")
     ap.add_argument("--boot-only", action="store_true",
                     help="only the boot to the first prompt (-icount and wall clock)")
+    ap.add_argument("--tasks-only", action="store_true",
+                    help="only the tasks boot (ns ping, spawn + wait through the loader)")
     ap.add_argument("--system-only", action="store_true",
                     help="only the system boot (the VFS, share-in and IRQ cases)")
     ap.add_argument("--net-only", action="store_true",

@@ -261,8 +261,11 @@ USER_SUITES = {
         ("init-grants-permissions",
          r"^init: /app/tasktest \(task \d+\) ended: exit status 6$"),
         ("init-logs-the-restart",
-         r"^init: /app/tasktest \(task \d+\) ended: killed; restarting it$")],
-        [r"\(tasktest\) killed: ", r"^init: /app/tasktest \(task \d+\) ended: .*restarting it$"]),
+         r"^init: /app/tasktest \(task \d+\) ended: killed; restarting it$"),
+        ("shared-constants-write-is-logged",
+         r"^task \d+ \(textshare\) killed: page fault at 0x[0-9a-f]+, ip 0x[0-9a-f]+$")],
+        [r"\(tasktest\) killed: ", r"\(textshare\) killed: page fault at ",
+         r"^init: /app/tasktest \(task \d+\) ended: .*restarting it$"]),
     # Exceptions as messages and the debug interface (abi/exc.h): the kernel
     # logs why it killed the children whose handler refused or died.
     "exctest": ("exctest", "testinit=ns,vfs,tmpfs testtask=exctest", "exc", [

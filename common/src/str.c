@@ -5,6 +5,7 @@
  */
 #include <common/str.h>
 #include <common/arch/mem.h>
+#include <common/mem_scan.h>
 #include <stdint.h>
 
 #ifndef ARCH_MEM_COPY
@@ -68,6 +69,19 @@ int memcmp(const void *a, const void *b, size_t n)
 			return x[i] < y[i] ? -1 : 1;
 	}
 	return 0;
+}
+
+bool mem_is_zero(const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	uint8_t odd = 0;
+	for (; n > 0 && ((uintptr_t) b % 8) != 0; n--)
+		odd |= *b++;
+	size_t words = n / 8;
+	bool zero = mem_words_equal((const uint64_t *) b, 0, words) == words;
+	for (b += words * 8, n %= 8; n > 0; n--)
+		odd |= *b++;
+	return odd == 0 && zero;
 }
 
 size_t strlen(const char *s)

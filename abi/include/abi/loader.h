@@ -19,6 +19,18 @@
  *                         task (the caller passed them with VFS_PASS), -1
  *                         for none (optional, any time before LOADER_LOAD)
  *   LOADER_LOAD         maps the program into the task (ENOMEM)
+ *
+ *   or, instead of LOADER_SET_CWD, LOADER_SET_PROGRAM, LOADER_SET_ARGS and
+ *   LOADER_LOAD (after LOADER_SET_ENV and LOADER_SET_FILES, if any):
+ *
+ *   LOADER_LOAD_ALL     (argc) + DATA_WRITE of the working directory, the
+ *                         program's path and the arguments, each ending in
+ *                         NUL (at most LOADER_ALL_MAX bytes): all four steps
+ *                         in one round trip, answered as the first of them
+ *                         that fails would be (task_spawn uses it)
+ *
+ *   then:
+ *
  *   LOADER_RUN          answered EOK; once the caller has hung up (as
  *                         task_spawn does at once) or ended, the program
  *                         starts and the loader is gone (its task is the
@@ -45,7 +57,8 @@
 	M(LOADER_LOAD, "loader.load") \
 	M(LOADER_RUN, "loader.run") \
 	M(LOADER_SET_FILES, "loader.set_files") \
-	M(LOADER_SET_ENV, "loader.set_env")
+	M(LOADER_SET_ENV, "loader.set_env") \
+	M(LOADER_LOAD_ALL, "loader.load_all")
 
 IFACE_METHOD_ENUM(LOADER, LOADER_METHODS, IPC_FIRST_USER_METHOD);
 
@@ -56,6 +69,8 @@ IFACE_METHOD_ENUM(LOADER, LOADER_METHODS, IPC_FIRST_USER_METHOD);
 #define LOADER_ARGC_MAX 128
 #define LOADER_ENV_MAX	4096
 #define LOADER_ENVC_MAX 128
+/* LOADER_LOAD_ALL's block: two paths and the arguments, with their NULs. */
+#define LOADER_ALL_MAX (2 * (LOADER_PATH_MAX + 1) + LOADER_ARGS_MAX)
 
 /*
  * The program's initial stack, from RSP up: argc, argv[0..argc-1], NULL,

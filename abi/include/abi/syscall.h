@@ -169,6 +169,12 @@
  * CPU; EBADMEM: out not writable. */
 #define SYS_CPU_STATS 77
 
-#define SYSCALL_COUNT 79
+/* (const char *name, size_t len, uintptr_t *base, uint64_t *size) maps
+ * boot module name, an ELF file, read-only anywhere in the caller: its own
+ * frames, no copy; it is kept (never taken) from then on. ENOEXEC: not an
+ * ELF file; ENOTSUP: not page-aligned or other bytes in its last page. */
+#define SYS_MODULE_MAP 81
+
+#define SYSCALL_COUNT 82
 
 #endif

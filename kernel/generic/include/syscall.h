@@ -50,6 +50,8 @@ sysarg_t sys_task_spawn_loader(sysarg_t phone_out, sysarg_t id_out);
 sysarg_t sys_module_size(sysarg_t name, sysarg_t len, sysarg_t size_out);
 sysarg_t sys_module_read(
     sysarg_t name, sysarg_t len, sysarg_t offset, sysarg_t buf, sysarg_t size);
+sysarg_t sys_module_map(
+    sysarg_t name, sysarg_t len, sysarg_t base_out, sysarg_t size_out);
 sysarg_t sys_module_take(
     sysarg_t name, sysarg_t len, sysarg_t base_out, sysarg_t size_out);
 sysarg_t sys_as_area_change_flags(sysarg_t base, sysarg_t flags);

@@ -644,8 +644,16 @@ errno_t as_page_fault(as_t *as, uintptr_t addr, int access)
 
 errno_t as_area_object(as_t *as, uintptr_t addr, mem_object_t **obj, size_t *index)
 {
+	return as_area_object_range(as, addr, 1, obj, index);
+}
+
+errno_t as_area_object_range(
+    as_t *as, uintptr_t addr, size_t len, mem_object_t **obj, size_t *index)
+{
 	spinlock_lock(&as->lock);
 	as_area_t *area = find_area(as, addr);
+	if (area != NULL && (len == 0 || len > area_end(area) - addr))
+		area = NULL;
 	if (area != NULL) {
 		mem_object_get(area->obj);
 		*obj = area->obj;

@@ -7,7 +7,7 @@
  * allocated. Lock: cache->lock.
  */
 #include <mm/slab.h>
-#include <common/arch/mem.h>
+#include <common/mem_scan.h>
 #include <common/arch/page.h>
 #include <string.h>
 
@@ -106,20 +106,6 @@ static void slab_destroy(slab_cache_t *c, slab_t *s)
 	c->slab_count--;
 }
 
-/** How many of the @a n words at @a w equal @a v before the first that does
- *  not (n if all do); the architecture's block scan where it has one. */
-static size_t words_equal(const uint64_t *w, uint64_t v, size_t n)
-{
-#ifdef ARCH_MEM_WORDS_EQUAL
-	return arch_mem_words_equal(w, v, n);
-#else
-	size_t i = 0;
-	while (i < n && w[i] == v)
-		i++;
-	return i;
-#endif
-}
-
 /** Reports the first byte of free object @a obj (past its free-list link)
  *  that is not poison. Objects are word-aligned and a whole number of words
  *  long, so the scan goes by words and looks at bytes only to name the one. */
@@ -128,7 +114,7 @@ static void check_poison(slab_cache_t *c, void *obj)
 	const uint64_t poison = SLAB_POISON * 0x0101010101010101ull;
 	const uint64_t *w = obj;
 	size_t words = c->obj_size / sizeof(uint64_t);
-	size_t i = 1 + words_equal(w + 1, poison, words - 1);
+	size_t i = 1 + mem_words_equal(w + 1, poison, words - 1);
 	if (i < words) {
 		const uint8_t *p = (const uint8_t *) &w[i];
 		size_t off = i * sizeof(uint64_t);

@@ -147,21 +147,6 @@ static errno_t object_fill(
 	return rc;
 }
 
-/** Whether the @a n bytes at kernel address @a p are all zero (a word at a
- *  time once aligned: a page's tail is up to 4 KiB). */
-static bool bytes_zero(const uint8_t *p, size_t n)
-{
-	uint8_t odd = 0;
-	for (; n > 0 && !IS_ALIGNED((uintptr_t) p, 8); n--)
-		odd |= *p++;
-	uint64_t words = 0;
-	for (const uint64_t *w = (const uint64_t *) p; n >= 8; n -= 8, p += 8)
-		words |= *w++;
-	for (; n > 0; n--)
-		odd |= *p++;
-	return odd == 0 && words == 0;
-}
-
 /** An object of @a pages pages holding the @a len bytes of a kept boot
  *  module at @a src and zeroes after them: the module's frames themselves
  *  when they hold exactly that (no copy, no frame of the allocator; a
@@ -171,7 +156,7 @@ static errno_t module_object(paddr_t src, size_t len, size_t pages, mem_object_t
 	size_t tail = ALIGN_UP(len, PAGE_SIZE) - len;
 	const uint8_t *bytes = phys_to_virt(src);
 	if (IS_ALIGNED(src, PAGE_SIZE) && ALIGN_UP(len, PAGE_SIZE) / PAGE_SIZE == pages &&
-	    bytes_zero(bytes + len, tail))
+	    mem_is_zero(bytes + len, tail))
 		return mem_object_create_module(src, pages, out);
 	return object_fill((uintptr_t) bytes, len, pages, false, out);
 }
@@ -281,9 +266,30 @@ errno_t image_map_module(
 	return rc == EOK ? map(as, base, size, flags, obj) : rc;
 }
 
+/** Whether the @a len bytes at the caller's address @a src lie in one of
+ *  its areas over a kept module's frames (module_map); their physical
+ *  address in *@a pa. Those frames never change or go, so the address
+ *  names the bytes as image_map_module's key does. */
+static bool user_module_source(uintptr_t src, size_t len, paddr_t *pa)
+{
+	mem_object_t *obj;
+	size_t index;
+	if (len == 0 ||
+	    as_area_object_range(THREAD->task->as, src, len, &obj, &index) != EOK)
+		return false;
+	bool kept = mem_object_kept_module(obj);
+	if (kept)
+		*pa = obj->phys_base + index * PAGE_SIZE + src % PAGE_SIZE;
+	mem_object_put(obj);
+	return kept;
+}
+
 errno_t image_map_user(
     as_t *as, uintptr_t base, size_t size, unsigned flags, uintptr_t src, size_t len)
 {
+	paddr_t pa;
+	if (user_module_source(src, len, &pa))
+		return image_map_module(as, base, size, flags, pa, len);
 	image_seg_t want = {.module = false, .len = len};
 	errno_t rc = args_check(size, flags, len, &want.pages);
 	if (rc == EOK)

@@ -55,13 +55,36 @@ void module_unpin(const boot_module_t *module)
 	spinlock_unlock(&modules_lock);
 }
 
+/** Whether the rest of module @a m's last page after its end is its own:
+ *  no other module starts there. */
+static bool tail_own(const boot_module_t *m)
+{
+	paddr_t page_end = ALIGN_UP(m->end, FRAME_SIZE);
+	for (size_t i = 0; i < boot_info.module_count; i++) {
+		paddr_t start = boot_info.modules[i].start;
+		if (start >= m->end && start < page_end)
+			return false;
+	}
+	return true;
+}
+
+/** Zeroes the module's last page after its end when it is its own
+ *  (whatever lay there before boot is not the taker's to see). */
+static void tail_clear(const boot_module_t *m)
+{
+	size_t tail = ALIGN_UP(m->end, FRAME_SIZE) - m->end;
+	if (tail_own(m))
+		memset(phys_to_virt(m->end), 0, tail);
+}
+
 void module_keep(const boot_module_t *module)
 {
 	spinlock_lock(&modules_lock);
 	module_state_t *state = &states[module - boot_info.modules];
 	if (!state->kept) {
 		state->kept = true;
-		state->pins++; /* never dropped */
+		state->pins++;	    /* never dropped */
+		tail_clear(module); /* mapped whole, it shows nothing else */
 	}
 	spinlock_unlock(&modules_lock);
 }
@@ -89,14 +112,6 @@ static void unclaim(const boot_module_t *m)
 	spinlock_lock(&modules_lock);
 	states[m - boot_info.modules].taken = false;
 	spinlock_unlock(&modules_lock);
-}
-
-/** Zeroes the module's last page after its end (whatever lay there
- *  before boot is not the taker's to see). */
-static void tail_clear(const boot_module_t *m)
-{
-	size_t tail = ALIGN_UP(m->end, FRAME_SIZE) - m->end;
-	memset(phys_to_virt(m->end), 0, tail);
 }
 
 errno_t module_take(as_t *as, const char *name, uintptr_t *base, uint64_t *size)
@@ -132,5 +147,41 @@ errno_t module_take(as_t *as, const char *name, uintptr_t *base, uint64_t *size)
 	}
 	mem_object_put(obj); /* the area's reference keeps it */
 	*size = m->end - m->start;
+	return rc;
+}
+
+/** Whether module @a m may be mapped whole (module_map): page-aligned, its
+ *  last page after its end its own (module_keep zeroes it), and an ELF
+ *  file (so a keep never blocks the take of an archive). */
+static errno_t mappable(const boot_module_t *m)
+{
+	const uint8_t *bytes = phys_to_virt(m->start);
+	if (!IS_ALIGNED(m->start, FRAME_SIZE) || !tail_own(m))
+		return ENOTSUP;
+	if (m->end - m->start < 4 || memcmp(bytes, "\177ELF", 4) != 0)
+		return ENOEXEC;
+	return EOK;
+}
+
+errno_t module_map(as_t *as, const char *name, uintptr_t *base, uint64_t *size)
+{
+	const boot_module_t *m;
+	errno_t rc = module_pin(name, &m);
+	if (rc != EOK)
+		return rc;
+	rc = mappable(m);
+	size_t pages = (ALIGN_UP(m->end, FRAME_SIZE) - m->start) / FRAME_SIZE;
+	mem_object_t *obj = NULL;
+	if (rc == EOK)
+		rc = mem_object_create_module(m->start, pages, &obj);
+	if (rc == EOK) {
+		module_keep(m); /* its frames stay as they are for good */
+		*base = AS_AREA_ANY;
+		rc = as_area_create_readonly(
+		    as, base, pages * FRAME_SIZE, AS_AREA_READ | AS_AREA_CACHEABLE, obj);
+		mem_object_put(obj); /* the area's reference keeps it */
+	}
+	*size = m->end - m->start;
+	module_unpin(m);
 	return rc;
 }

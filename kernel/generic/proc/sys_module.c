@@ -4,7 +4,9 @@
  * until a file system serves them. A module is named by the first word of
  * its command line. Modules are public: any task may read them; a task
  * with PERM_TASK may take one over (tmpfs its root archive), and then it is
- * gone for everyone (proc/module.h).
+ * gone for everyone (proc/module.h); any task may map an ELF module
+ * read-only (the loader its programs: no copy, and their read-only segments
+ * are then the module's own frames, proc/image.h).
  */
 #include <arch/mm.h>
 #include <boot.h>
@@ -63,6 +65,35 @@ sysarg_t sys_module_read(
 	return (sysarg_t) rc;
 }
 
+/** Writes @a base and @a size to user words @a base_out and @a size_out. */
+static errno_t outputs_put(
+    sysarg_t base_out, sysarg_t size_out, uint64_t base, uint64_t size)
+{
+	errno_t rc = copy_to_uspace(base_out, &base, sizeof(base));
+	return rc == EOK ? copy_to_uspace(size_out, &size, sizeof(size)) : rc;
+}
+
+/** Maps ELF module @a name read-only into the caller (module_map): its
+ *  base in *@a base_out, its size in *@a size_out. Any task may: modules
+ *  are public. */
+sysarg_t sys_module_map(sysarg_t name, sysarg_t len, sysarg_t base_out, sysarg_t size_out)
+{
+	char kname[TASK_NAME_MAX];
+	errno_t rc = name_get(name, len, kname);
+	/* Both outputs are checked writable before anything changes. */
+	if (rc == EOK)
+		rc = outputs_put(base_out, size_out, 0, 0);
+	uintptr_t at;
+	uint64_t size;
+	if (rc == EOK)
+		rc = module_map(THREAD->task->as, kname, &at, &size);
+	if (rc != EOK)
+		return (sysarg_t) rc;
+	/* Unmapped meanwhile by another thread: the area was the caller's. */
+	(void) outputs_put(base_out, size_out, at, size);
+	return EOK;
+}
+
 /** Takes module @a name over into a new area of the caller (module_take);
  *  its base in *@a base_out, the module's size in *@a size_out. */
 sysarg_t sys_module_take(
@@ -76,18 +107,14 @@ sysarg_t sys_module_take(
 	errno_t rc = name_get(name, len, kname);
 	/* Both outputs are checked writable before anything changes. */
 	if (rc == EOK)
-		rc = copy_to_uspace(base_out, &base, sizeof(base));
-	if (rc == EOK)
-		rc = copy_to_uspace(size_out, &size, sizeof(size));
+		rc = outputs_put(base_out, size_out, base, size);
 	uintptr_t at;
 	if (rc == EOK)
 		rc = module_take(self->as, kname, &at, &size);
 	if (rc != EOK)
 		return (sysarg_t) rc;
-	base = at;
 	/* Unmapped meanwhile by another thread: the area is the caller's all
 	 * the same (as_area_query finds it). */
-	(void) copy_to_uspace(base_out, &base, sizeof(base));
-	(void) copy_to_uspace(size_out, &size, sizeof(size));
+	(void) outputs_put(base_out, size_out, at, size);
 	return EOK;
 }

@@ -57,6 +57,7 @@ static const syscall_fn_t syscall_table[SYSCALL_COUNT] = {
     SYSCALL(SYS_MODULE_SIZE, sys_module_size),
     SYSCALL(SYS_MODULE_READ, sys_module_read),
     SYSCALL(SYS_MODULE_TAKE, sys_module_take),
+    SYSCALL(SYS_MODULE_MAP, sys_module_map),
     SYSCALL(SYS_AS_AREA_CREATE_IMAGE, sys_as_area_create_image),
     SYSCALL(SYS_AS_AREA_CHANGE_FLAGS, sys_as_area_change_flags),
     SYSCALL(SYS_HWRES_GRANT, sys_hwres_grant),

@@ -951,6 +951,11 @@ int main(int argc, char *argv[])
 	fibril_event_initialize(&queue_event);
 	async_set_exception_handler(exception_handler, NULL);
 	test_suite_start("exctest");
+	/* The boot's servers started beside us register with the naming
+	 * service as they start (a phone there each): the baseline waits for
+	 * their start to end. */
+	if (test_server_ready("vfs") != EOK || test_server_ready("tmpfs") != EOK)
+		return 1;
 	/* The baseline after one spawn: the sessions it opens stay for the next. */
 	task_id_t id;
 	task_wait_t wait;

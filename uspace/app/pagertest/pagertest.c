@@ -1130,6 +1130,11 @@ int main(int argc, char *argv[])
 	test_suite_start("pagertest");
 	if (service_register(service_id_from_name(SERVICE), PT_IFACE, serve, NULL) != EOK)
 		return 1;
+	/* The boot's servers started beside us register with the naming
+	 * service as they start (a phone there each): the baseline waits for
+	 * their start to end. */
+	if (test_server_ready("vfs") != EOK || test_server_ready("tmpfs") != EOK)
+		return 1;
 	/* The baseline after one child: the sessions it opens stay for the next. */
 	serve_reset(SERVE_PAGES);
 	task_id_t id;

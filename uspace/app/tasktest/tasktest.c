@@ -400,5 +400,13 @@ int main(int argc, char *argv[])
 	RUN(test_second_instance_shares_the_text);
 	RUN(test_shared_text_keeps_data_private);
 	RUN(test_image_area_bad_input);
+	RUN(test_module_instance_shares_with_the_kernels);
+	RUN(test_write_to_shared_constants_faults);
+	RUN(test_module_map);
+	RUN(test_module_map_leaves_nothing);
+	RUN(test_mapped_spawns_leave_nothing);
+	RUN(test_headers_open_the_text_segment);
+	RUN(test_load_all_refuses_bad_blocks);
+	RUN(test_loader_steps_one_by_one);
 	return test_suite_end();
 }

@@ -22,5 +22,13 @@ int child_main(int argc, char *argv[]);
 void test_second_instance_shares_the_text(void);
 void test_shared_text_keeps_data_private(void);
 void test_image_area_bad_input(void);
+void test_module_instance_shares_with_the_kernels(void);
+void test_write_to_shared_constants_faults(void);
+void test_module_map(void);
+void test_module_map_leaves_nothing(void);
+void test_mapped_spawns_leave_nothing(void);
+void test_headers_open_the_text_segment(void);
+void test_load_all_refuses_bad_blocks(void);
+void test_loader_steps_one_by_one(void);
 
 #endif

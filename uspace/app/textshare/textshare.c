@@ -6,6 +6,8 @@
  *                     sleeps until killed
  *   textshare data    ends with 0 if its data is as the file has it and
  *                     its table is intact
+ *   textshare write   writes to its table (read-only, shared): killed by
+ *                     the fault
  */
 #include <fibril.h>
 #include <stdint.h>
@@ -14,7 +16,7 @@
 #include <task.h>
 #include <getopt.h>
 
-#define USAGE	    "ready|data (a test program tasktest starts)"
+#define USAGE	    "ready|data|write (a test program tasktest starts)"
 #define TABLE_WORDS (512 * 1024 / 8)
 
 /* Non-zero where i is a multiple of 512, so it is kept in the file (.rodata). */
@@ -55,6 +57,11 @@ int main(int argc, char *argv[])
 			return 2;
 		data_probe = 1;
 		return data_probe == 1 ? 0 : 3;
+	}
+	if (strcmp(argv[1], "write") == 0) {
+		volatile uint64_t *t = (volatile uint64_t *) table;
+		t[0] = 0; /* faults: the table is read-only */
+		return 4;
 	}
 	if (strcmp(argv[1], "ready") != 0)
 		return 1;

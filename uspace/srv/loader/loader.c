@@ -3,7 +3,8 @@
  * it in a new task and gives the parent the only phone to it; the parent's
  * calls arrive on its implicit connection (label 0: the fallback handler).
  * The parent says what to run, LOADER_LOAD maps the program into this very
- * task, and LOADER_RUN leaves the async framework for good and jumps to the
+ * task (LOADER_LOAD_ALL does both in one request, as task_spawn sends it),
+ * and LOADER_RUN leaves the async framework for good and jumps to the
  * program, which from then on owns the task.
  *
  * One parent, one conversation: `ldr` is changed only by the parent's
@@ -96,12 +97,9 @@ static errno_t receive_string(char **out, size_t max)
 	return EOK;
 }
 
-static errno_t set_cwd(ipc_call_t *call)
+/** Takes @a cwd (owned; freed if refused) as the working directory. */
+static errno_t cwd_take(char *cwd)
 {
-	char *cwd;
-	errno_t rc = receive_string(&cwd, LOADER_PATH_MAX);
-	if (rc != EOK)
-		return rc;
 	if (cwd[0] != '/') {
 		free(cwd);
 		return EINVAL;
@@ -109,6 +107,13 @@ static errno_t set_cwd(ipc_call_t *call)
 	ldr.cwd = cwd;
 	ldr.phase = PHASE_CWD;
 	return EOK;
+}
+
+static errno_t set_cwd(ipc_call_t *call)
+{
+	char *cwd;
+	errno_t rc = receive_string(&cwd, LOADER_PATH_MAX);
+	return rc == EOK ? cwd_take(cwd) : rc;
 }
 
 /** Reads the program at @a path and validates it completely. */
@@ -128,13 +133,11 @@ static errno_t program_open(const char *path)
 	return rc;
 }
 
-static errno_t set_program(ipc_call_t *call)
+/** Takes @a path (owned; freed if refused) as the program, read and
+ *  validated. */
+static errno_t program_take(char *path)
 {
-	char *path;
-	errno_t rc = receive_string(&path, LOADER_PATH_MAX);
-	if (rc != EOK)
-		return rc;
-	rc = program_open(path);
+	errno_t rc = program_open(path);
 	if (rc != EOK) {
 		free(path);
 		return rc;
@@ -142,6 +145,13 @@ static errno_t set_program(ipc_call_t *call)
 	ldr.path = path;
 	ldr.phase = PHASE_PROGRAM;
 	return EOK;
+}
+
+static errno_t set_program(ipc_call_t *call)
+{
+	char *path;
+	errno_t rc = receive_string(&path, LOADER_PATH_MAX);
+	return rc == EOK ? program_take(path) : rc;
 }
 
 /** Whether @a size (> 0) bytes at @a s are exactly @a count NUL-terminated
@@ -158,6 +168,20 @@ static errno_t strings_check(const char *s, size_t size, sysarg_t count, size_t 
 	return s[size - 1] == '\0' && strings == count ? EOK : EINVAL;
 }
 
+/** Takes the @a size bytes at @a s (owned; freed if refused) as @a count
+ *  strings (at most @a max_count) into *@a out. */
+static errno_t strings_take(
+    char *s, size_t size, sysarg_t count, size_t max_count, loader_args_t *out)
+{
+	errno_t rc = strings_check(s, size, count, max_count);
+	if (rc != EOK) {
+		free(s);
+		return rc;
+	}
+	*out = (loader_args_t){.strings = s, .size = size, .argc = count};
+	return EOK;
+}
+
 /** Receives the request's data write of call->args[0] strings (at most
  *  @a max_count, in at most @a max_size bytes) into *@a out. */
 static errno_t receive_strings(
@@ -166,15 +190,7 @@ static errno_t receive_strings(
 	char *s;
 	size_t size;
 	errno_t rc = async_data_write_accept((void **) &s, false, 1, max_size, 0, &size);
-	if (rc != EOK)
-		return rc;
-	rc = strings_check(s, size, call->args[0], max_count);
-	if (rc != EOK) {
-		free(s);
-		return rc;
-	}
-	*out = (loader_args_t){.strings = s, .size = size, .argc = call->args[0]};
-	return EOK;
+	return rc == EOK ? strings_take(s, size, call->args[0], max_count, out) : rc;
 }
 
 static errno_t set_args(ipc_call_t *call)
@@ -239,6 +255,61 @@ static errno_t load(ipc_call_t *call)
 	return EOK;
 }
 
+/** A copy of the NUL-terminated string of at most @a max bytes at *@a p
+ *  within @a end, *@a p moved past its NUL; NULL with *@a rc set (EINVAL:
+ *  empty or unterminated, ELIMIT: too long, ENOMEM). */
+static char *block_string(const char **p, const char *end, size_t max, errno_t *rc)
+{
+	size_t len = strnlen(*p, (size_t) (end - *p));
+	*rc = len == 0 || *p + len == end ? EINVAL : len > max ? ELIMIT : EOK;
+	char *copy = *rc == EOK ? strdup(*p) : NULL;
+	if (*rc == EOK && copy == NULL)
+		*rc = ENOMEM;
+	*p += len + 1;
+	return copy;
+}
+
+/** Takes LOADER_LOAD_ALL's @a block of @a size bytes apart: the working
+ *  directory, the program (read and validated) and @a argc arguments. */
+static errno_t block_take(const char *block, size_t size, sysarg_t argc)
+{
+	const char *p = block, *end = block + size;
+	errno_t rc;
+	char *cwd = block_string(&p, end, LOADER_PATH_MAX, &rc);
+	if (rc == EOK)
+		rc = cwd_take(cwd);
+	char *path = rc == EOK ? block_string(&p, end, LOADER_PATH_MAX, &rc) : NULL;
+	if (rc == EOK)
+		rc = program_take(path);
+	size_t left = rc == EOK ? (size_t) (end - p) : 0;
+	if (rc == EOK && (left == 0 || left > LOADER_ARGS_MAX))
+		rc = left == 0 ? EINVAL : ELIMIT;
+	char *args = rc == EOK ? malloc(left) : NULL;
+	if (rc == EOK && args == NULL)
+		rc = ENOMEM;
+	if (rc == EOK)
+		rc = strings_take(
+		    memcpy(args, p, left), left, argc, LOADER_ARGC_MAX, &ldr.args);
+	return rc;
+}
+
+/** LOADER_LOAD_ALL: SET_CWD, SET_PROGRAM, SET_ARGS and LOAD in one request;
+ *  a step that fails leaves the phase the steps before it reached. */
+static errno_t load_all(ipc_call_t *call)
+{
+	char *block;
+	size_t size;
+	errno_t rc = async_data_write_accept(
+	    (void **) &block, false, 1, LOADER_ALL_MAX, 0, &size);
+	if (rc != EOK)
+		return rc;
+	rc = block_take(block, size, call->args[0]);
+	free(block);
+	if (rc == EOK)
+		ldr.phase = PHASE_ARGS;
+	return rc == EOK ? load(call) : rc;
+}
+
 /* The requests before LOADER_RUN: the phases each may come in. */
 static const struct {
 	sysarg_t method;
@@ -257,6 +328,7 @@ static const struct {
 	    PHASE_BIT(PHASE_ARGS),
 	set_env},
     {LOADER_LOAD, PHASE_BIT(PHASE_ARGS), load},
+    {LOADER_LOAD_ALL, PHASE_BIT(PHASE_START), load_all},
 };
 
 /** Handles @a call (not a LOADER_RUN that may go ahead); the answer. A

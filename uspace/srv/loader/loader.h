@@ -44,8 +44,9 @@ static inline const char *path_last(const char *path)
 	return slash != NULL ? slash + 1 : path;
 }
 
-/** Reads the program at @a path whole into a new buffer (source_free() it),
- *  its size in *@a size. ENOENT when there is no such program. */
+/** The program at @a path whole in a new buffer (source_free() it): read
+ *  from the file system, or a boot module mapped read-only; its size in
+ *  *@a size. ENOENT when there is no such program. */
 errno_t source_read(const char *path, char **image, size_t *size);
 void source_free(char *image);
 

@@ -134,6 +134,10 @@ errno_t as_page_fault(as_t *as, uintptr_t addr, int access);
 /** The memory object of the area containing @a addr (a new reference) and
  *  the index of @a addr's page in it; ENOENT. */
 errno_t as_area_object(as_t *as, uintptr_t addr, mem_object_t **obj, size_t *index);
+/** The same when all @a len (> 0) bytes from @a addr lie in that one area;
+ *  ENOENT otherwise. */
+errno_t as_area_object_range(
+    as_t *as, uintptr_t addr, size_t len, mem_object_t **obj, size_t *index);
 /** For a write-back (msync) of the page at @a va: if it lies in a
  *  write-back pager area and is dirty, clears the mark, maps the page
  *  read-only (shot down on every CPU) and gives its object (a new

@@ -60,6 +60,14 @@ typedef struct mem_object {
 	struct mem_pager *pager; /* MEM_OBJECT_PAGER: owned (mm/pager.c) */
 } mem_object_t;
 
+/** Whether @a obj maps the frames of a boot module kept for good
+ *  (mem_object_create_module, proc/module.h): frames no area can write
+ *  and nothing frees, so their physical address names their bytes. */
+static inline bool mem_object_kept_module(const mem_object_t *obj)
+{
+	return obj->type == MEM_OBJECT_PHYS && obj->ram && !obj->gives_frames;
+}
+
 /** Whether @a obj keeps its pages in a table (anonymous and pager objects),
  *  so a page may be absent. */
 static inline bool mem_object_paged(const mem_object_t *obj)

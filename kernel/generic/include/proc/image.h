@@ -7,8 +7,12 @@
  *
  * Two sources: a boot module's bytes (program_create: known by their
  * physical address, immutable while the module is pinned) and user memory
- * (the loader's SYS_AS_AREA_CREATE_IMAGE: known by their content, compared
- * byte for byte with the kept pages before they are shared).
+ * (the loader's SYS_AS_AREA_CREATE_IMAGE). User bytes in an area over a
+ * kept module's frames (the loader maps a module program with
+ * SYS_MODULE_MAP) are known by their physical address too: one key for
+ * every task of the program, whoever started it, and no byte read. Other
+ * user bytes are known by their content, compared byte for byte with the
+ * kept pages before they are shared.
  */
 #ifndef KERN_PROC_IMAGE_H
 #define KERN_PROC_IMAGE_H
@@ -26,7 +30,8 @@ errno_t image_map_module(
     as_t *as, uintptr_t base, size_t size, unsigned flags, paddr_t src, size_t len);
 
 /** The same for the @a len bytes at user address @a src of the caller
- *  (EBADMEM if they are not all readable). */
+ *  (EBADMEM if they are not all readable): image_map_module's pages when
+ *  they lie in one area over a kept module's frames. */
 errno_t image_map_user(
     as_t *as, uintptr_t base, size_t size, unsigned flags, uintptr_t src, size_t len);
 

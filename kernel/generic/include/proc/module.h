@@ -33,4 +33,15 @@ void module_keep(const boot_module_t *module);
  */
 errno_t module_take(as_t *as, const char *name, uintptr_t *base, uint64_t *size);
 
+/**
+ * Maps module @a name, an ELF file, into @a as read-only (never writable)
+ * anywhere: its base in *@a base, its size in bytes in *@a size; the
+ * module's own frames, no copy. The module is kept for good (module_keep),
+ * so read-only segments mapped from there (proc/image.h) are the same
+ * pages the kernel maps for it. ENOENT: no such module (or taken);
+ * ENOEXEC: not an ELF file; ENOTSUP: not page-aligned, or other bytes in
+ * its last page; ELIMIT, ENOMEM, nothing changed.
+ */
+errno_t module_map(as_t *as, const char *name, uintptr_t *base, uint64_t *size);
+
 #endif

@@ -44,6 +44,12 @@ _NODISCARD errno_t test_spawn_server(const char *path, uint64_t *id);
  *  taken while a server still held a dead child's hang-up was one too
  *  high). EBUSY if they never settle. */
 _NODISCARD errno_t test_baseline_get(kernel_stats_t *baseline);
+/** Waits until the server task named @a name (one the boot started beside
+ *  the test, testinit=) has reported ready (task_retval), so what it sets up
+ *  on its way (a service registered with the naming service is a phone
+ *  there) is in a baseline taken after. ENOENT: no such task; EIO: it
+ *  ended instead. */
+_NODISCARD errno_t test_server_ready(const char *name);
 /** Whether the kernel's task, thread and capability counts come back to
  *  those of @a baseline within 30 s (what is left after a test's children
  *  ended); if not, prints both. */

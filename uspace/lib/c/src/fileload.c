@@ -129,8 +129,20 @@ static errno_t vfs_probe(void)
 	return rc == EOK || rc == ENOMEM ? rc : ENOENT;
 }
 
-/** file_load_any() into the heap or, with @a area, an area of its own. */
-static errno_t load_any(const char *path, bool area, char **data, size_t *size)
+/** Boot module @a name mapped (module_map) when it can be, else read into
+ *  an area of its own (load_module). */
+static errno_t map_module(const char *name, char **data, size_t *size)
+{
+	void *base;
+	errno_t rc = module_map(name, &base, size);
+	if (rc == EOK)
+		*data = base;
+	return rc == ENOTSUP ? load_module(name, true, data, size) : rc;
+}
+
+/** file_load_any() into the heap or, with @a area, an area of its own;
+ *  with @a map, a module program mapped rather than read. */
+static errno_t load_any(const char *path, bool area, bool map, char **data, size_t *size)
 {
 	errno_t rc = vfs_probe();
 	if (rc == EOK)
@@ -142,15 +154,20 @@ static errno_t load_any(const char *path, bool area, char **data, size_t *size)
 	/* Module names are task names: longer ones or none name no module. */
 	if (name[0] == '\0' || strlen(name) > TASK_NAME_LEN_MAX)
 		return ENOENT;
-	return load_module(name, area, data, size);
+	return map ? map_module(name, data, size) : load_module(name, area, data, size);
 }
 
 errno_t file_load_any(const char *path, char **data, size_t *size)
 {
-	return load_any(path, false, data, size);
+	return load_any(path, false, false, data, size);
 }
 
 errno_t file_load_any_area(const char *path, char **data, size_t *size)
 {
-	return load_any(path, true, data, size);
+	return load_any(path, true, false, data, size);
+}
+
+errno_t file_map_any(const char *path, char **data, size_t *size)
+{
+	return load_any(path, true, true, data, size);
 }

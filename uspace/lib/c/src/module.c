@@ -41,15 +41,26 @@ errno_t module_load(const char *name, char **data, size_t *size)
 	return EOK;
 }
 
-errno_t module_take(const char *name, void **base, size_t *size)
+/** SYS_MODULE_TAKE or SYS_MODULE_MAP (@a num) of module @a name. */
+static errno_t module_area(sysarg_t num, const char *name, void **base, size_t *size)
 {
 	uintptr_t at;
 	uint64_t bytes;
-	errno_t rc = (errno_t) syscall4(SYS_MODULE_TAKE, (sysarg_t) name, strlen(name),
-	    (sysarg_t) &at, (sysarg_t) &bytes);
+	errno_t rc = (errno_t) syscall4(
+	    num, (sysarg_t) name, strlen(name), (sysarg_t) &at, (sysarg_t) &bytes);
 	if (rc == EOK) {
 		*base = (void *) at;
 		*size = bytes;
 	}
 	return rc;
+}
+
+errno_t module_take(const char *name, void **base, size_t *size)
+{
+	return module_area(SYS_MODULE_TAKE, name, base, size);
+}
+
+errno_t module_map(const char *name, void **base, size_t *size)
+{
+	return module_area(SYS_MODULE_MAP, name, base, size);
 }

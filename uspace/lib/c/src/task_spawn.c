@@ -55,30 +55,42 @@ static errno_t loader_env(async_exch_t *exch, char *const env[], char *packed)
 	return send_with_data(exch, LOADER_SET_ENV, envc, packed, size);
 }
 
-/** Tells the loader behind @a exch what to run and starts it. */
+/** Copies @a str with its NUL to @a buf + *@a used (ELIMIT past
+ *  LOADER_PATH_MAX bytes); *@a used moves past it. */
+static errno_t pack_path(char *buf, size_t *used, const char *str)
+{
+	size_t len = strlen(str);
+	if (len > LOADER_PATH_MAX)
+		return ELIMIT;
+	memcpy(buf + *used, str, len + 1);
+	*used += len + 1;
+	return EOK;
+}
+
+/** Tells the loader behind @a exch what to run and has it loaded: the
+ *  environment, then the working directory, the path and the arguments in
+ *  one LOADER_LOAD_ALL. */
 static errno_t loader_run(async_exch_t *exch, const char *path, const char *const args[],
     char *const env[], const char *cwd)
 {
-	_Static_assert(LOADER_ENV_MAX <= LOADER_ARGS_MAX, "one buffer for both");
-	char *packed = malloc(LOADER_ARGS_MAX);
+	_Static_assert(LOADER_ENV_MAX <= LOADER_ALL_MAX, "one buffer for both");
+	char *packed = malloc(LOADER_ALL_MAX);
 	if (packed == NULL)
 		return ENOMEM;
-	size_t argc, size;
+	size_t argc = 0, size = 0, used = 0;
 	errno_t rc = loader_env(exch, env, packed);
 	if (rc == EOK)
+		rc = pack_path(packed, &used, cwd);
+	if (rc == EOK)
+		rc = pack_path(packed, &used, path);
+	if (rc == EOK)
 		rc = pack_strings(
-		    args, LOADER_ARGC_MAX, LOADER_ARGS_MAX, packed, &argc, &size);
+		    args, LOADER_ARGC_MAX, LOADER_ARGS_MAX, packed + used, &argc, &size);
 	if (rc == EOK && argc == 0)
 		rc = EINVAL;
 	if (rc == EOK)
-		rc = send_with_data(exch, LOADER_SET_CWD, 0, cwd, strlen(cwd));
-	if (rc == EOK)
-		rc = send_with_data(exch, LOADER_SET_PROGRAM, 0, path, strlen(path));
-	if (rc == EOK)
-		rc = send_with_data(exch, LOADER_SET_ARGS, argc, packed, size);
+		rc = send_with_data(exch, LOADER_LOAD_ALL, argc, packed, used + size);
 	free(packed);
-	if (rc == EOK)
-		rc = async_req_0_0(exch, LOADER_LOAD);
 	return rc;
 }
 

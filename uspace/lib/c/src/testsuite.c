@@ -135,6 +135,38 @@ bool test_counters_back(const kernel_stats_t *baseline)
 	return false;
 }
 
+/** The id of the living task named @a name in *@a id; ENOENT if none. */
+static errno_t task_named(const char *name, task_id_t *id)
+{
+	uint64_t *ids;
+	size_t count;
+	errno_t rc = task_list_all(&ids, &count);
+	if (rc != EOK)
+		return rc;
+	rc = ENOENT;
+	for (size_t i = 0; i < count && rc == ENOENT; i++) {
+		task_info_t info;
+		if (task_get_info(ids[i], &info) == EOK && !info.zombie &&
+		    strncmp(info.name, name, sizeof(info.name)) == 0) {
+			*id = ids[i];
+			rc = EOK;
+		}
+	}
+	free(ids);
+	return rc;
+}
+
+errno_t test_server_ready(const char *name)
+{
+	task_id_t id;
+	errno_t rc = task_named(name, &id);
+	task_exit_t exit;
+	if (rc == EOK)
+		rc = task_wait_task_id(
+		    id, TASK_WAIT_RETVAL | TASK_WAIT_OBSERVE, &exit, NULL);
+	return rc == EOK && exit.how != 0 ? EIO : rc;
+}
+
 bool test_suite_open(int argc, char *argv[], const char *tag, const char *usage,
     uint64_t limit_usec, int *status)
 {
