@@ -650,8 +650,8 @@ bool fibril_call_and_wait(cap_handle_t phone, const ipc_payload_t *msg, sysarg_t
 	 * have begun before it was set, and the fibril it wakes may be the one
 	 * this answer waits for. One inline system call for both kinds of
 	 * wait (private/ipc.h). */
-	errno_t wrc = ipc_call_wait_regs(phone, msg, label, usec,
-	    own_answer ? 0 : IPC_CALL_WAIT_ANY, answer);
+	errno_t wrc = ipc_call_wait_regs(
+	    phone, msg, label, usec, own_answer ? 0 : IPC_CALL_WAIT_ANY, answer);
 	*answered = wrc == EOK && is_answer_to(answer, label);
 	if (own_answer && wrc == EOK && !*answered) {
 		run_ipc_handler(answer, r);
