@@ -97,8 +97,14 @@ static void test_concurrent_spawns(void)
 	}
 	int failed = 0;
 	for (int i = 0; i < CONCURRENT_SPAWNS; i++) {
-		errno_t rc;
-		failed += fibril_join(f[i], &rc) != EOK || rc != EOK;
+		errno_t rc = EOK;
+		errno_t join_rc = fibril_join(f[i], &rc);
+		if (join_rc == EOK && rc == EOK)
+			continue;
+		/* Which one and why: a rare failure is read from the log alone. */
+		printf("tasktest: concurrent spawn %d: join %s, spawn and wait %s\n", i,
+		    str_error(join_rc), str_error(rc));
+		failed++;
 	}
 	CHECK(failed == 0);
 }
