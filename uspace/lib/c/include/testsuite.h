@@ -51,8 +51,8 @@ _NODISCARD errno_t test_baseline_get(kernel_stats_t *baseline);
  *  ended instead. */
 _NODISCARD errno_t test_server_ready(const char *name);
 /** Whether the kernel's task, thread and capability counts come back to
- *  those of @a baseline within 30 s (what is left after a test's children
- *  ended); if not, prints both. */
+ *  those of @a baseline, or below, within 30 s (what is left after a test's
+ *  children ended: more is a leak); if not, prints both. */
 bool test_counters_back(const kernel_stats_t *baseline);
 /** Waits (up to a minute, against a hang) in the kernel until the caller's
  *  child @a id, spawned through the loader and seen to end (the naming
