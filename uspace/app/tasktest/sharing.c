@@ -12,6 +12,7 @@
 #include <as.h>
 #include <common/arch/page.h>
 #include <common/elf.h>
+#include <fibril.h>
 #include <fileload.h>
 #include <module.h>
 #include <string.h>
@@ -221,14 +222,26 @@ void test_module_map_leaves_nothing(void)
 		CHECK(memcmp(base, "\177ELF", 4) == 0);
 		CHECK_RC(as_area_destroy((uintptr_t) base), EOK);
 	}
-	CHECK_RC(kernel_stats_get(&after), EOK);
-	EXPECT(after.frames_free == before.frames_free, "frames free %llu -> %llu",
+	/* The counts are the whole system's: on several CPUs another task's
+	 * end may free objects meanwhile, or a server hold one for a moment.
+	 * A leak stays: fewer free frames, more objects or capabilities that
+	 * do not go within 2 s (one map's leak is 16 of them here). */
+	bool back = false;
+	for (int i = 0; i < 2000 && !back; i++) {
+		CHECK_RC(kernel_stats_get(&after), EOK);
+		back = after.frames_free >= before.frames_free &&
+		    after.slab_objects <= before.slab_objects &&
+		    after.capabilities <= before.capabilities;
+		if (!back)
+			fibril_usleep(1000);
+	}
+	EXPECT(after.frames_free >= before.frames_free, "frames free %llu -> %llu",
 	    (unsigned long long) before.frames_free,
 	    (unsigned long long) after.frames_free);
-	EXPECT(after.slab_objects == before.slab_objects, "kernel objects %llu -> %llu",
+	EXPECT(after.slab_objects <= before.slab_objects, "kernel objects %llu -> %llu",
 	    (unsigned long long) before.slab_objects,
 	    (unsigned long long) after.slab_objects);
-	EXPECT(after.capabilities == before.capabilities, "caps %llu -> %llu",
+	EXPECT(after.capabilities <= before.capabilities, "caps %llu -> %llu",
 	    (unsigned long long) before.capabilities,
 	    (unsigned long long) after.capabilities);
 }
