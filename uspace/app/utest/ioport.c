@@ -25,18 +25,6 @@
 #define IO_OWN_BASE 0x2e8
 #define IO_OWN_SIZE 8
 
-/** Waits (sleeping) until *@a word reaches @a value; false after HANG_LIMIT_NS. */
-static bool io_wait_for(volatile unsigned *word, unsigned value)
-{
-	uint64_t start = clock_ns();
-	while (__atomic_load_n(word, __ATOMIC_ACQUIRE) < value) {
-		if (clock_ns() - start > HANG_LIMIT_NS)
-			return false;
-		DISCARD(woken, thread_sleep(1 * MS));
-	}
-	return true;
-}
-
 /*
  * The child `utest --io-every-cpu`: a thread pinned to each CPU but 0 spins
  * in user mode (no system call, so its CPU keeps the task's bitmap as it was
@@ -82,12 +70,12 @@ int child_io_every_cpu(void)
 			io_spinner, (void *) (uintptr_t) i, "io spinner", NULL) != EOK)
 			return 3;
 	}
-	if (!io_wait_for(&io_spinning, n - 1) || io_misplaced != 0)
+	if (!wait_for(&io_spinning, n - 1) || io_misplaced != 0)
 		return 4;
 	if (!io_enable_when_granted())
 		return 5;
 	__atomic_store_n(&io_go, 1, __ATOMIC_RELEASE);
-	if (!io_wait_for(&io_read, n - 1))
+	if (!wait_for(&io_read, n - 1))
 		return 6;
 	for (unsigned i = 0; i < n; i++) {
 		if (!pin(i))
@@ -151,7 +139,7 @@ static void io_denied_on(unsigned cpu)
 	io_user_stop = 0;
 	io_user_reads = 0;
 	CHECK_RC(thread_create(io_user, (void *) (uintptr_t) cpu, "io user", &user), EOK);
-	CHECK(io_wait_for(&io_user_reads, 10));
+	CHECK(wait_for(&io_user_reads, 10));
 	char mode[32];
 	snprintf(mode, sizeof(mode), "--io-denied %u", cpu);
 	task_exit_t e;

@@ -50,8 +50,7 @@ static void unpin(void)
 	DISCARD(rc, thread_set_affinity(n >= 64 ? ~0ull : (1ull << n) - 1));
 }
 
-/** Waits until *@a word reaches @a value; false after HANG_LIMIT_NS. */
-static bool wait_for(volatile unsigned *word, unsigned value)
+bool wait_for(volatile unsigned *word, unsigned value)
 {
 	uint64_t start = clock_ns();
 	while (__atomic_load_n(word, __ATOMIC_ACQUIRE) < value) {

@@ -66,6 +66,8 @@ int child_regs_server(void);
 unsigned cpus_running(void);
 /** Pins the caller to @a cpu; true if it then runs there. */
 bool pin(unsigned cpu);
+/** Waits (sleeping) until *@a word reaches @a value; false after 60 s. */
+bool wait_for(volatile unsigned *word, unsigned value);
 void test_spinlock_and_mutex_hammered_from_every_cpu(void);
 void test_unmap_is_shot_down_on_another_cpu(void);
 void test_task_killed_on_every_cpu_leaves_no_leak(void);
