@@ -15,6 +15,7 @@ driver) that the run did not declare with `allow`. What is wrong lands in
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -45,6 +46,13 @@ TROUBLE = [
 # or QEMU is left running and killed (the default for tools other than the
 # test runner, whose runs must each say how they end).
 ENDS = ("exit", "halt", "running")
+
+
+# Signals that end QEMU only when QEMU itself fails (a segmentation fault,
+# an assertion's abort): a guest ends it by isa-debug-exit, a power-off or a
+# triple fault (-no-reboot), each an ordinary exit status.
+EMULATOR_CRASH_SIGNALS = {signal.SIGSEGV, signal.SIGBUS, signal.SIGABRT, signal.SIGILL,
+                          signal.SIGFPE}
 
 
 class GuestTimeout(Exception):
@@ -100,6 +108,7 @@ class Guest:
         self.allow = [re.compile(a) for a in allow]
         self.problems = []
         self.checked = False    # the runner has reported self.problems
+        self.crash_signal = None  # see emulator_crash()
         self.monitor_dir = tempfile.mkdtemp(prefix="sbmon") if monitor else None
         self.monitor_sock = None
         self.argv = [qemu, "-accel", accel, "-cpu", cpu, "-m", str(mem),
@@ -219,7 +228,17 @@ class Guest:
         except subprocess.TimeoutExpired:
             return None
 
+    def emulator_crash(self):
+        """The signal that ended QEMU on its own (an emulator crash such as
+        SIGSEGV: nothing a guest may do legitimately ends it so), or None.
+        Only meaningful after close(), which kills QEMU with SIGKILL itself
+        and so records first whether it had died already."""
+        return self.crash_signal
+
     def close(self):
+        rc = self.proc.poll() if self.proc is not None else None
+        if rc is not None and -rc in EMULATOR_CRASH_SIGNALS:
+            self.crash_signal = -rc
         if self.proc is not None and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
@@ -271,7 +290,9 @@ class Guest:
         if self.proc is not None and not failed:
             status = self._shut_down()
         self.close()
-        if self.proc is not None and not failed and self.ends != "running" \
+        if self.crash_signal is not None:
+            self.problems.append(f"QEMU itself crashed ({signal.Signals(self.crash_signal).name})")
+        elif self.proc is not None and not failed and self.ends != "running" \
                 and status != self.exit_status:
             how = "did not exit (killed)" if status is None else f"exit status {status}"
             self.problems.append(f"QEMU {how}, wanted {self.exit_status} (ends={self.ends})")

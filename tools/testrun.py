@@ -12,7 +12,10 @@ and at least one test ran.
 Suites and scenarios run concurrently (-j, default 2 QEMUs at once); each
 one's lines are printed together when it ends. Every QEMU run is checked in
 one place (guest.Guest.finish): its exit status and the whole serial log.
-A suite that reports no test fails.
+A suite that reports no test fails. A failed suite or scenario in which
+QEMU itself crashed (died of SIGSEGV or the like, which no guest action
+causes in a sound emulator) runs once more, with a note and the crashed
+run's log kept (NAME.qemu-crash.log); a crash in the second run fails it.
 
 Adding a scenario: a function taking the parsed arguments and returning
 (ok, detail), listed in SCENARIOS below, or in the SCENARIOS list of a new
@@ -1184,9 +1187,35 @@ SUITES = {
 
 
 def run_unit(args, name, run):
-    """Runs one suite or scenario; returns its Results. Problems of guests
-    the suite did not report itself are reported here, and a suite that
-    reports nothing fails."""
+    """Runs one suite or scenario; returns its Results. A run that failed
+    while QEMU itself crashed (guest.Guest.emulator_crash) runs once more,
+    its crashed logs kept beside the new ones (NAME.qemu-crash.log) and a
+    note printed: the emulator's fault is not the guest's result, and a
+    guest that makes QEMU crash every time still fails."""
+    results, crashed = run_unit_once(args, name, run)
+    if results.failed == 0 or not crashed:
+        return results
+    notes = []
+    for g, sig in crashed:
+        kept = os.path.splitext(g.log_path)[0] + ".qemu-crash.log"
+        os.replace(g.log_path, kept)
+        notes.append(f"# {name}: QEMU died of {signal.Signals(sig).name} on its own "
+                     f"(an emulator crash; log {kept}); running it again once")
+    EMULATOR_CRASHES.extend(notes)
+    again, _ = run_unit_once(args, name, run)
+    again.lines[:0] = notes
+    return again
+
+
+# Notes of the runs QEMU's own crashes made run again (run_unit).
+EMULATOR_CRASHES = []
+
+
+def run_unit_once(args, name, run):
+    """Runs one suite or scenario; returns its Results and the guests whose
+    QEMU crashed on its own, with the signal. Problems of guests the suite
+    did not report itself are reported here, and a suite that reports
+    nothing fails."""
     results = Results()
     guests_begin()
     start = time.monotonic()
@@ -1201,7 +1230,8 @@ def run_unit(args, name, run):
     if results.total() == 0:
         results.record(f"{name}.ran-tests", False, "the suite reported no test")
     results.note(f"# {name}: {time.monotonic() - start:.0f} s")
-    return results
+    crashed = [(g, g.emulator_crash()) for g in guests_made() if g.emulator_crash()]
+    return results, crashed
 
 
 def run_units(units, args, jobs):
@@ -1257,6 +1287,9 @@ def main():
         units += [(name, scenario_unit(name, fn)) for name, fn in scenarios(args)]
     results = run_units(units, args, args.jobs)
     print(f"# {time.monotonic() - start:.0f} s with -j{args.jobs}; serial logs in {LOG_DIR}/")
+    if EMULATOR_CRASHES:
+        print(f"# QEMU crashed on its own {len(EMULATOR_CRASHES)} times; each such run ran again:")
+        print("\n".join(EMULATOR_CRASHES))
     if results.failures:
         print("# failed: " + " ".join(results.failures))
     if results.total() == 0:

@@ -174,5 +174,48 @@ class FakeQemu(FakePrograms):
         self.assertTrue(any("kernel panic" in p for p in g.problems), g.problems)
 
 
+class EmulatorCrash(FakePrograms):
+    """A QEMU that dies of SIGSEGV on its own: the unit runs once more, and
+    fails if it crashes again or the guest fails."""
+
+    def unit(self, qemu_body):
+        qemu = self.program("qemu", qemu_body)
+        log = os.path.join(self.dir.name, "crashy.log")
+
+        def run(results, args):
+            with Guest("none.iso", log, qemu=qemu, ends="exit") as g:
+                g.expect("^ready$", 10)
+            results.record("crashy.ready", True)
+        return testrun.run_unit(None, "crashy", run), log
+
+    def test_one_crash_runs_again_and_passes_with_a_note(self):
+        mark = os.path.join(self.dir.name, "crashed-once")
+        r, log = self.unit(f"""
+            if [ ! -e {mark} ]; then touch {mark}; kill -SEGV $$; fi
+            echo ready; exit {QEMU_EXIT_PASS}
+            """)
+        self.assertEqual((r.passed, r.failed), (2, 0), r.lines)  # ready, the guest's end
+        self.assertTrue(any("SIGSEGV" in line for line in r.lines), r.lines)
+        self.assertTrue(os.path.exists(log[:-4] + ".qemu-crash.log"))
+
+    def test_a_crash_every_time_fails(self):
+        r, _ = self.unit("""
+            echo starting; kill -SEGV $$
+            """)
+        self.assertEqual(r.passed, 0)
+        self.assertGreater(r.failed, 0)
+        self.assertTrue(any("SIGSEGV" in line for line in r.lines), r.lines)
+
+    def test_a_guest_failure_is_not_run_again(self):
+        count = os.path.join(self.dir.name, "runs")
+        r, _ = self.unit(f"""
+            echo x >> {count}
+            echo 'PANIC: page fault at 0x10'; exit {QEMU_EXIT_FAIL}
+            """)
+        self.assertGreater(r.failed, 0)
+        with open(count) as f:
+            self.assertEqual(len(f.readlines()), 1)
+
+
 if __name__ == "__main__":
     unittest.main()
