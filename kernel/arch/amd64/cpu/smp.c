@@ -35,7 +35,7 @@
 #define MSR_EFER	  0xc0000080
 #define EFER_LME	  (1u << 8)
 #define EFER_NXE	  (1u << 11)
-#define ANSWER_TIMEOUT_MS 1000 /* far beyond what a CPU takes, even emulated */
+#define ANSWER_TIMEOUT_MS 10000 /* even an emulated CPU on a loaded host (Linux: 10 s) */
 #define LOW_4G		  0x100000000ull
 
 extern uint32_t apic_ids[CPU_MAX];
