@@ -138,6 +138,20 @@ void log_end(entry_t *e, const task_exit_t *exit, const char *then)
 	    task_exit_describe(exit, how, sizeof(how)), then);
 }
 
+/** The wait for @a e's ready report failed with @a rc: logged; EOK if its
+ *  end is still watched (@a exit_wait, in place since before it ran: a
+ *  restartable program's keeper then sees it end), else @a rc. The ready
+ *  wait fails with ENOENT when the program ended before the wait reached
+ *  ns and another task's wait collected that end first (a client that
+ *  killed it), so a keeper must not give up on it for that. */
+static errno_t ready_wait_failed(entry_t *e, task_wait_t *exit_wait, errno_t rc)
+{
+	printf("init: cannot wait for %s (task %lu) to be ready: %s%s\n", e->argv[0],
+	    (unsigned long) e->id, strerror(rc),
+	    exit_wait != NULL ? "; watching for its end" : "");
+	return exit_wait != NULL ? EOK : rc;
+}
+
 errno_t start(entry_t *e)
 {
 	task_wait_t *wait = e->restart || e->wait == WAIT_EXIT ? &e->exit_wait : NULL;
@@ -161,6 +175,8 @@ errno_t start(entry_t *e)
 			    (unsigned long) e->id);
 		else if (rc == EOK)
 			log_end(e, &exit, " before it was ready");
+		else
+			rc = ready_wait_failed(e, wait, rc);
 	} else if (e->wait == WAIT_EXIT && !e->restart) {
 		rc = task_wait(&e->exit_wait, &exit, NULL);
 		if (rc == EOK)
