@@ -55,11 +55,6 @@ errno_t ns_answer(ipc_call_t *call, errno_t rc, const sysarg_t *args)
 	return arc;
 }
 
-void ns_worker_wake(void)
-{
-	fibril_notify(&worker_event);
-}
-
 /** The manager's hang-up handler (async_set_hangup_handler): queues the end
  *  of a task that ended. Must not block. */
 static void ns_hangup(const ipc_call_t *call, void *arg)
@@ -112,6 +107,15 @@ void ns_lock(void)
 	ends_apply();
 }
 
+void ns_take_queued_ends(void)
+{
+	/* ns has one runner (main's): draining cannot fail (ENOTSUP). */
+	errno_t rc = fibril_ipc_drain();
+	if (rc != EOK)
+		printf("ns: cannot take the queued events: %s\n", strerror(rc));
+	ends_apply();
+}
+
 void ns_unlock(void)
 {
 	list_t dropped;
@@ -132,20 +136,14 @@ static void ends_report_lost(void)
 		printf("ns: out of memory, lost the end of %u task(s)\n", lost);
 }
 
-/** Applies task ends when no request does, and answers waits whose grace
- *  time is over. */
+/** Applies task ends when no request does. */
 static errno_t ns_worker(void *arg)
 {
 	for (;;) {
 		ns_lock();
-		uint64_t deadline = ns_task_grace_expire(clock_ns());
 		ns_unlock();
 		ends_report_lost();
-		/* Woken or timed out: either way there is something to look at. */
-		if (deadline != 0)
-			DISCARD(woken, fibril_wait_until(&worker_event, deadline));
-		else
-			fibril_wait_for(&worker_event);
+		fibril_wait_for(&worker_event);
 	}
 	return EOK;
 }

@@ -31,11 +31,6 @@
 #define NS_ENDS_REMEMBERED 256
 #define NS_LIVING_MAX	   4096
 
-/* How long a task the kernel no longer knows, and whose end ns has not seen,
- * may take to have that end arrive (its phone 1 hung up before the kernel
- * forgot it, so the hang-up is already queued for us): then ENOENT. */
-#define NS_END_GRACE_USEC 100000
-
 /*
  * ns.c
  */
@@ -44,8 +39,9 @@
 void ns_lock(void);
 /** Releases the state lock, then hangs up the sessions dropped under it. */
 void ns_unlock(void);
-/** Wakes the worker fibril to look at the grace deadlines again. */
-void ns_worker_wake(void);
+/** Takes every event queued for ns in the kernel (hang-ups carrying task
+ *  ends among them) and applies the ends; the state lock is held. */
+void ns_take_queued_ends(void);
 /** Answers @a call with @a rc and @a args (NULL: all 0) and returns the
  *  kernel's verdict; a failure is a bug of ours and is reported. Answers to
  *  callers that died go nowhere (and succeed). */
@@ -115,8 +111,5 @@ void ns_task_wait(ipc_call_t *call);
 void ns_task_ended(task_id_t id, const task_exit_t *exit);
 /** Whether ns has seen task @a id end (recently: see NS_ENDS_REMEMBERED). */
 bool ns_task_has_ended(task_id_t id);
-/** Answers the waits whose grace time is over at @a now (clock_ns());
- *  returns the next such deadline, 0 if none. */
-uint64_t ns_task_grace_expire(uint64_t now);
 
 #endif

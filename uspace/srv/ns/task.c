@@ -15,8 +15,12 @@
  * every waiter, whatever it waits for.
  *
  * A wait for a task ns has no record of, and which the kernel no longer
- * knows (or keeps only as a zombie), is held for NS_END_GRACE_USEC on
- * `in_grace`: the task's end may still be on its way to ns. Then ENOENT.
+ * knows (or keeps only as a zombie), is answered at once: the kernel hangs
+ * a task's phones up before it makes it a zombie, so its end, if it had one
+ * for ns, is queued for ns already; ns takes what is queued
+ * (ns_take_queued_ends) and looks again, then ENOENT. No clock decides it:
+ * a busy ns on a loaded host once answered ENOENT to a wait whose end was
+ * still queued when a 100 ms grace time ran out.
  */
 #include "ns.h"
 #include <assert.h>
@@ -41,7 +45,6 @@ typedef struct {
 	link_t hash_link;   /* tasks */
 	link_t list_link;   /* on `list` */
 	link_t waited_link; /* waited, while it has waiters */
-	link_t grace_link;  /* in_grace, while in its grace time */
 	task_list_t *list;  /* living, kept, remembered or NULL */
 	task_id_t id;
 	bool reported;
@@ -49,8 +52,7 @@ typedef struct {
 	bool collected; /* a waiter had the end */
 	sysarg_t value;
 	task_exit_t exit;
-	uint64_t grace_deadline; /* clock_ns() */
-	list_t waiters;		 /* ns_held_t: NS_TASK_WAIT, args[1] the flags */
+	list_t waiters; /* ns_held_t: NS_TASK_WAIT, args[1] the flags */
 } ns_task_t;
 
 static hash_table_t tasks;
@@ -60,7 +62,6 @@ static task_list_t kept = {LIST_INITIALIZER(kept.list), 0, NS_EXITS_KEPT};
 static task_list_t remembered = {
     LIST_INITIALIZER(remembered.list), 0, NS_ENDS_REMEMBERED};
 static list_t waited = LIST_INITIALIZER(waited);
-static list_t in_grace = LIST_INITIALIZER(in_grace); /* deadline order */
 
 static uint64_t task_hash(const link_t *item)
 {
@@ -103,7 +104,6 @@ static ns_task_t *task_create(task_id_t id)
 	t->id = id;
 	link_initialize(&t->list_link);
 	link_initialize(&t->waited_link);
-	link_initialize(&t->grace_link);
 	list_initialize(&t->waiters);
 	hash_table_insert(&tasks, &t->hash_link);
 	return t;
@@ -124,7 +124,6 @@ static void task_free(ns_task_t *t)
 	assert(list_empty(&t->waiters));
 	task_unfile(t);
 	list_remove(&t->waited_link);
-	list_remove(&t->grace_link);
 	hash_table_remove_item(&tasks, &t->hash_link);
 	free(t);
 }
@@ -151,7 +150,6 @@ static void task_settle(ns_task_t *t)
 		return;
 	}
 	list_remove(&t->waited_link);
-	list_remove(&t->grace_link);
 	if (!t->reported)
 		task_free(t);
 }
@@ -216,7 +214,6 @@ static errno_t task_report(ns_task_t *t, sysarg_t value)
 	t->reported = true;
 	t->value = value;
 	task_file(t, &living);
-	list_remove(&t->grace_link); /* it lives after all (an id made since) */
 	return EOK;
 }
 
@@ -243,16 +240,17 @@ static bool task_alive(task_id_t id)
 	return rc == EOK && !info.zombie;
 }
 
-/** A record for a wait for task @a id, of which ns knows nothing. */
-static ns_task_t *task_create_waited(task_id_t id)
+/** The record of task @a id for a wait, of which ns knew nothing: made if
+ *  the task lives; else NULL (*@a rc ENOENT: no end of it is queued for us
+ *  either, so none will come) or the record its queued end made. */
+static ns_task_t *task_for_wait(task_id_t id, errno_t *rc)
 {
-	ns_task_t *t = task_create(id);
-	if (t != NULL && !task_alive(id)) {
-		t->grace_deadline = clock_ns() + NS_END_GRACE_USEC * 1000;
-		list_append(&t->grace_link, &in_grace);
-		ns_worker_wake();
-	}
-	return t;
+	*rc = ENOMEM;
+	if (task_alive(id))
+		return task_create(id);
+	*rc = ENOENT;
+	ns_take_queued_ends();
+	return task_find(id);
 }
 
 /** Answers the wait @a call for @a t at once, the end included. */
@@ -278,21 +276,23 @@ void ns_task_wait(ipc_call_t *call)
 		return;
 	}
 	ns_task_t *t = task_find(id);
-	if (t != NULL && t->collected) {
+	errno_t rc = EOK;
+	if (t == NULL && (t = task_for_wait(id, &rc)) == NULL) {
+		ns_answer(call, rc, NULL);
+		return;
+	}
+	if (t->collected) {
 		ns_answer(call, ENOENT, NULL);
 		return;
 	}
-	if (t != NULL && task_ready(t, flags)) {
+	if (task_ready(t, flags)) {
 		task_answer_now(call, t);
 		return;
 	}
-	if (t == NULL)
-		t = task_create_waited(id);
-	errno_t rc = t != NULL ? ns_held_add(call, &t->waiters) : ENOMEM;
+	rc = ns_held_add(call, &t->waiters);
 	if (rc != EOK)
 		ns_answer(call, rc, NULL);
-	if (t != NULL)
-		task_settle(t);
+	task_settle(t);
 }
 
 /** Answers the waits task @a caller (which ended) made, to no one. */
@@ -323,7 +323,6 @@ void ns_task_ended(task_id_t id, const task_exit_t *exit)
 	t->exit = *exit;
 	task_answer_ready(t); /* every waiter: all are ready now */
 	list_remove(&t->waited_link);
-	list_remove(&t->grace_link);
 	task_file(t, t->collected ? &remembered : &kept);
 }
 
@@ -331,20 +330,4 @@ bool ns_task_has_ended(task_id_t id)
 {
 	ns_task_t *t = task_find(id);
 	return t != NULL && t->ended;
-}
-
-uint64_t ns_task_grace_expire(uint64_t now)
-{
-	link_t *l;
-	while ((l = list_first(&in_grace)) != NULL) {
-		ns_task_t *t = list_get_instance(l, ns_task_t, grace_link);
-		if (t->grace_deadline > now)
-			return t->grace_deadline;
-		link_t *w;
-		while ((w = list_first(&t->waiters)) != NULL)
-			ns_held_answer(
-			    list_get_instance(w, ns_held_t, link), ENOENT, NULL);
-		task_settle(t);
-	}
-	return 0;
 }

@@ -117,6 +117,13 @@ typedef struct {
  *  one answer sent with the runner's next wait. */
 typedef void (*fibril_ipc_handler_t)(ipc_event_t *ev, fibril_ipc_answer_t *later);
 void fibril_set_ipc_handler(fibril_ipc_handler_t handler);
+/** Takes every event already queued for the task in the kernel, at once,
+ *  and hands each to the IPC handler, from the calling fibril (a fibril
+ *  that waits in place does the same): everything sent to the task before
+ *  the call has been handled when it returns. ENOTSUP in a task with more
+ *  than one runner (another runner may hold an event it has taken and not
+ *  handed out yet); else EOK. */
+_NODISCARD errno_t fibril_ipc_drain(void);
 /** Leaves the answer to a user-method call to the current runner, which
  *  sends it with its next wait (one system call for both), or before it
  *  runs anything else, or at fibril_flush_answer(). EOK: deferred; EBUSY:

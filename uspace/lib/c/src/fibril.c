@@ -539,6 +539,31 @@ static void after_wait_locked(fibril_runner_t *r, errno_t rc, ipc_event_t *ev)
 	}
 }
 
+errno_t fibril_ipc_drain(void)
+{
+	spinlock_lock(&fibril_lock);
+	if (runner_count > 1) {
+		spinlock_unlock(&fibril_lock);
+		return ENOTSUP;
+	}
+	fibril_runner_t *r = fibril_self()->runner;
+	for (;;) {
+		flush_answer_locked(r); /* the handler may leave one */
+		spinlock_unlock(&fibril_lock);
+		ipc_event_t ev;
+		errno_t rc = ipc_wait(&ev, 0, IPC_WAIT_NONBLOCKING);
+		spinlock_lock(&fibril_lock);
+		if (rc != EOK)
+			break; /* EAGAIN: none left */
+		/* Counted idle for the event like a runner's wait (a poke is
+		 * counted off, no runner is idle after the handler). */
+		idle_runners++;
+		after_wait_locked(r, rc, &ev);
+	}
+	spinlock_unlock(&fibril_lock);
+	return EOK;
+}
+
 /** Runner @a r goes to run a fibril: it stops listening, and if then nobody
  *  listens while runners sleep, one of them is woken to. fibril_lock held. */
 static inline __attribute__((always_inline)) void listen_leave_locked(fibril_runner_t *r)
