@@ -178,6 +178,15 @@ class EmulatorCrash(FakePrograms):
     """A QEMU that dies of SIGSEGV on its own: the unit runs once more, and
     fails if it crashes again or the guest fails."""
 
+    def setUp(self):
+        super().setUp()
+        self.crashes_before = list(testrun.EMULATOR_CRASHES)
+
+    def tearDown(self):
+        # The runner's own list of crashes must not count these fakes.
+        testrun.EMULATOR_CRASHES[:] = self.crashes_before
+        super().tearDown()
+
     def unit(self, qemu_body):
         qemu = self.program("qemu", qemu_body)
         log = os.path.join(self.dir.name, "crashy.log")
