@@ -16,6 +16,8 @@
   with APIC ids 2 and 3 (slots taken over from the dead one): the kernel's
   SMP tests (IPIs to every CPU, shoot-downs that wait only for running
   CPUs, empty slots, hammered locks, IPC pairs, wake-ups) on those three.
+- smp-wakeup-icount: the kernel's cross-CPU wake-up test with its bound in
+  ticks (boot option exacttime), four CPUs under -icount.
 - cpu-max-2-of-4 (needs --cpu-max-2-iso, a CONFIG_CPU_MAX=2 kernel): on
   four vCPUs the boot says four were found and two run; two run, and the
   shell answers.
@@ -130,6 +132,18 @@ def scenario_dead_cpu_kernel_smp4(args):
     return passed >= 8 and failed == 0, f"ktest: {passed} passed, {failed} failed"
 
 
+def scenario_smp_wakeup_icount(args):
+    """The wake-up test with its bound in ticks, on four CPUs under -icount:
+    guest time is counted in instructions there, so no host load can let a
+    tick fall due while the woken CPU is held back."""
+    with guest(args, "smp-wakeup-icount", "test=smp_wakeup exacttime", accel="tcg", smp=4,
+               extra=["-icount", "shift=0,align=off,sleep=off"]) as g:
+        g.expect(r"^smp: 4 CPUs running$", BOOT_TIMEOUT)
+        m = g.expect(r"^ktest: (\d+) passed, (\d+) failed$", SUITE_TIMEOUT)
+    passed, failed = int(m.group(1)), int(m.group(2))
+    return passed >= 1 and failed == 0, f"ktest: {passed} passed, {failed} failed"
+
+
 def scenario_cpu_max_2_of_4(args):
     with guest(args, "cpu-max-2-of-4", "", iso=args.cpu_max_2_iso, **SMP4) as g:
         g.expect(r"^smp: 4 CPUs found; this kernel runs at most 2 \(CONFIG_CPU_MAX\)$",
@@ -150,6 +164,7 @@ SCENARIOS = [
     ("tester-all-smp4", scenario_tester_all_smp4),
     ("dead-cpu-shell-smp4", scenario_dead_cpu_shell_smp4),
     ("dead-cpu-kernel-smp4", scenario_dead_cpu_kernel_smp4),
+    ("smp-wakeup-icount", scenario_smp_wakeup_icount),
 ]
 
 # Need --cpu-max-2-iso.

@@ -11,6 +11,8 @@
 #include <cpu.h>
 #include <interrupt.h>
 #include <arch/interrupt.h>
+#include <boot.h>
+#include <cmdline.h>
 #include <intc.h>
 #include <mm/tlb.h>
 #include <smp.h>
@@ -213,10 +215,13 @@ static bool probe_asleep(const thread_t *t, const cpu_t *cpu)
 }
 
 /** Wakes a probe on @a target WAKE_ROUNDS times from this CPU: from
- *  another CPU the wake-up must come by IPI, and on any CPU the woken
- *  thread must run before its CPU takes a second interrupt (its tick, or
- *  a device's) after the waker looked. Counted by the woken CPU itself, so
- *  a host that stalls a vCPU does not change the verdict. */
+ *  another CPU the wake-up must come by IPI, before the thread runs. With
+ *  boot option `exacttime` (the scenario smp-wakeup-icount, under -icount,
+ *  where guest time is counted in instructions) the woken thread must also
+ *  run before its CPU takes a second interrupt (its tick, or a device's)
+ *  after the waker looked. Under multi-threaded TCG a loaded host that
+ *  holds back the vCPU lets ticks fall due in that window (seen once at a
+ *  host load of 11), so there only the order is asserted. */
 static void wake_probe_on(unsigned target)
 {
 	wake_probe_t p;
@@ -227,6 +232,7 @@ static void wake_probe_on(unsigned target)
 	KT_ASSERT_EQ(thread_set_cpu(t, target), EOK);
 	thread_start(t);
 	bool remote = target != CPU->id;
+	bool exact_time = cmdline_has(boot_info.cmdline, "exacttime");
 	for (int r = 0; r < WAKE_ROUNDS; r++) {
 		if (remote)
 			KT_ASSERT(probe_asleep(t, &cpus[target]));
@@ -237,7 +243,8 @@ static void wake_probe_on(unsigned target)
 		KT_ASSERT_EQ(semaphore_down(&p.done, HANG_LIMIT_NS), EOK);
 		if (remote)
 			KT_ASSERT(p.woke_ipis > ipis);
-		KT_ASSERT(p.woke_interrupts <= interrupts + 1);
+		if (exact_time)
+			KT_ASSERT(p.woke_interrupts <= interrupts + 1);
 	}
 	KT_ASSERT_EQ(thread_join(t), EOK);
 }

@@ -58,7 +58,7 @@ void spinlock_init(spinlock_t *lock, const char *name, lock_class_t cls);
  *  is free and takes it; debug builds panic past SPINLOCK_SPIN_LIMIT spins
  *  (a lock taken twice by one CPU, or never released). */
 void spinlock_contended(spinlock_t *lock);
-#define SPINLOCK_SPIN_LIMIT (1ull << 28)
+#define SPINLOCK_SPIN_LIMIT (1ull << 31)
 NORETURN void spinlock_misuse(spinlock_t *lock, const char *what);
 
 #ifdef CONFIG_LOCKDEP

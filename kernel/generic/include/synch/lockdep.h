@@ -25,9 +25,10 @@ typedef struct {
 } lockdep_report_t;
 
 /* Spin iterations after which a waiter panics: far beyond any legitimate
- * hold (a hold is a few thousand instructions; this is seconds of spinning
- * even under emulation), and counted, not timed. */
-#define LOCKDEP_SPIN_LIMIT (1ull << 28)
+ * hold (a hold is a few thousand instructions; this is tens of seconds of
+ * spinning under emulation, longer than a loaded host holds back the
+ * holder's vCPU), and counted, not timed. */
+#define LOCKDEP_SPIN_LIMIT (1ull << 31)
 
 #ifdef CONFIG_LOCKDEP
 /** Starts checking; from here on the running CPU's cpu_t must be reachable. */
