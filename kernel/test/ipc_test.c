@@ -107,7 +107,10 @@ static void drain(void)
 	}
 }
 
-static errno_t server_start(server_t *s, const char *name, bool hold)
+/** Starts server @a s's thread; kept for a join in *@a keep when that is
+ *  not NULL, else detached. */
+static errno_t server_start_thread(
+    server_t *s, const char *name, bool hold, thread_t **keep)
 {
 	drain();
 	memset(s, 0, sizeof(*s));
@@ -126,9 +129,17 @@ static errno_t server_start(server_t *s, const char *name, bool hold)
 	rc = thread_set_cpu(t, THREAD->cpu->id);
 	if (rc != EOK)
 		return rc;
-	thread_detach(t);
+	if (keep != NULL)
+		*keep = t;
+	else
+		thread_detach(t);
 	thread_start(t);
 	return EOK;
+}
+
+static errno_t server_start(server_t *s, const char *name, bool hold)
+{
+	return server_start_thread(s, name, hold, NULL);
 }
 
 /** Kills the server and waits until its task is gone. */
@@ -484,6 +495,7 @@ KTEST(ipclog_records_a_forwarded_call_exactly)
 	KT_ASSERT_EQ(fwd->type, IPCLOG_FORWARD);
 	KT_ASSERT_EQ(recv_b->type, IPCLOG_RECEIVE);
 	KT_ASSERT_EQ(answer->type, IPCLOG_ANSWER);
+	KT_ASSERT(call->call_id != 0); /* given at the first logged event */
 	for (size_t i = 1; i < n; i++)
 		KT_ASSERT_EQ(rec[i].call_id, call->call_id);
 	KT_ASSERT_EQ(call->sender, 0);
@@ -1287,24 +1299,27 @@ KTEST(ipc_fast_answer_of_a_forwarded_call_reaches_its_caller)
 	KT_ASSERT_EQ(server_start(&a, "fwda", false), EOK);
 	b.combined = true;
 	KT_ASSERT_EQ(ipc_phone_connect_new(a.task, &b.task->box, 0x72, &a.next), EOK);
-	a.fwd_mode = IPC_FF_REWRITE;
 	cap_handle_t h = connect(&a, 0x71);
 	KT_ASSERT_EQ(echo(h), EOK); /* warms this thread's spare call */
 	ipc_baseline_t base;
 	baseline_take(&base, a.task);
-	for (unsigned i = 0; i < 2; i++) {
-		b.answer_rc = i == 0 ? EOK : EHANGUP;
+	/* Routed from a (i >= 2), the call's sender is a: the answer still
+	 * ends it with every reference to a and to us dropped. */
+	for (unsigned i = 0; i < 4; i++) {
+		a.fwd_mode = IPC_FF_REWRITE | (i >= 2 ? IPC_FF_ROUTE_FROM_ME : 0);
+		b.answer_rc = i % 2 == 0 ? EOK : EHANGUP;
 		uint64_t fast_before = ipc_fastpath_taken();
 		ipc_event_t ev;
-		KT_ASSERT_EQ(call_held(h, 3, 9 + i, 0, &ev), i == 0 ? EOK : EFORWARD);
+		KT_ASSERT_EQ(call_held(h, 3, 9 + i, 0, &ev), i % 2 == 0 ? EOK : EFORWARD);
 		KT_ASSERT_EQ(ev.kind, IPC_EVENT_ANSWER);
 		KT_ASSERT_EQ(ev.label, 9 + i);
 		KT_ASSERT_EQ(
-		    ev.args[0], i == 0 ? 70 : 0); /* rewritten by a, answered by b */
+		    ev.args[0], i % 2 == 0 ? 70 : 0); /* rewritten by a, answered by b */
 		KT_ASSERT_EQ(b.last_label, 0x72);
+		KT_ASSERT_EQ(b.last_sender, i >= 2 ? a.task->id : 0);
 		/* On: the call to a and b's answer; an EHANGUP answer not. */
 		uint64_t fast = ipc_fastpath_taken() - fast_before;
-		KT_ASSERT(!ipc_fastpath || fast >= (i == 0 ? 2 : 1));
+		KT_ASSERT(!ipc_fastpath || fast >= (i % 2 == 0 ? 2 : 1));
 		KT_ASSERT_EQ(phone_calls(h), 0);
 	}
 	KT_ASSERT(baseline_back(&base, a.task));
@@ -1334,6 +1349,28 @@ static void answer_held_here(void *arg)
 	semaphore_up(&held.release);
 }
 
+/** Checks the end of a call that another thread of @a s's task answered
+ *  (held.rc its answer's result) with (the task's id, @a tag): @a ev came
+ *  with @a label, the fast path carried the call (when on, since
+ *  @a fast_before), the phone @a h counts nothing, nothing else waits in
+ *  our box, and both tasks hold the capabilities of @a base (the answering
+ *  thread is gone). */
+static void answered_elsewhere_check(const server_t *s, const ipc_baseline_t *base,
+    cap_handle_t h, const ipc_event_t *ev, sysarg_t label, sysarg_t tag,
+    uint64_t fast_before)
+{
+	KT_ASSERT_EQ(held.rc, EOK);
+	KT_ASSERT_EQ(ev->label, label);
+	KT_ASSERT_EQ(ev->args[0], s->task->id);
+	KT_ASSERT_EQ(ev->args[1], tag);
+	KT_ASSERT(!ipc_fastpath || ipc_fastpath_taken() - fast_before >= 1);
+	KT_ASSERT_EQ(phone_calls(h), 0);
+	ipc_event_t more;
+	KT_ASSERT_EQ(ipc_wait(0, IPC_WAIT_NONBLOCKING, &more), EAGAIN);
+	KT_ASSERT_EQ(cap_count(&s->task->caps), base->server_caps);
+	KT_ASSERT_EQ(cap_count(&kernel_task.caps), base->kernel_caps);
+}
+
 /** A fast-path call answered by another thread of its receiver's task (on
  *  another CPU when there is one) while the receiver blocks elsewhere. */
 KTEST(ipc_fast_call_answered_by_another_thread)
@@ -1354,17 +1391,121 @@ KTEST(ipc_fast_call_answered_by_another_thread)
 	ipc_event_t ev;
 	KT_ASSERT_EQ(call_held(h, 1, 0x71, 0, &ev), EOK);
 	KT_ASSERT_EQ(thread_join(t), EOK);
-	KT_ASSERT_EQ(held.rc, EOK);
-	KT_ASSERT_EQ(ev.label, 0x71);
-	KT_ASSERT_EQ(ev.args[0], s.task->id);
-	KT_ASSERT_EQ(ev.args[1], 55);
+	answered_elsewhere_check(&s, &base, h, &ev, 0x71, 55, fast_before);
+	KT_ASSERT_EQ(echo(h), EOK);
+	release(h);
+	server_stop(&s);
+}
+
+static thread_t *held_holder; /* the server thread that held the call */
+
+/** Holds the call for another thread of the task and ends. */
+static bool hold_and_exit(server_t *s, ipc_event_t *ev)
+{
+	(void) s;
+	held.cap = ev->cap;
+	semaphore_up(&held.held);
+	thread_exit();
+}
+
+/** A second thread of the server's task: once the holder has ended,
+ *  answers the call it held. */
+static void answer_after_the_holder(void *arg)
+{
+	server_t *s = arg;
+	if (semaphore_down(&held.held, 0) != EOK)
+		return;
+	held.rc = thread_join(held_holder);
+	ipc_data_t a = {.method = EOK, .args = {s->task->id, 66}};
+	if (held.rc == EOK)
+		held.rc = ipc_answer(held.cap, &a);
+}
+
+/** A fast-path call whose receiving thread ends holding it, its task alive:
+ *  the handle stays valid for the task's other threads, and the answer
+ *  reaches the caller with its label; nothing is left behind. */
+KTEST(ipc_fast_call_outlives_its_receiving_thread)
+{
+	static server_t s;
+	KT_ASSERT_EQ(server_start_thread(&s, "ends", false, &held_holder), EOK);
+	s.on_hold = hold_and_exit;
+	held_reset();
+	cap_handle_t h = connect(&s, 0);
+	KT_ASSERT(warm(h));
+	thread_t *t;
+	KT_ASSERT_EQ(
+	    thread_create(s.task, answer_after_the_holder, &s, "answerer2", &t), EOK);
+	thread_start(t);
+	ipc_baseline_t base;
+	baseline_take(&base, s.task);
+	uint64_t fast_before = ipc_fastpath_taken();
+	ipc_event_t ev;
+	/* Bounded, so that an answer never given fails the test, not the run. */
+	KT_ASSERT_EQ(call_held(h, 1, 0x91, 10000 * MS, &ev), EOK);
+	KT_ASSERT_EQ(thread_join(t), EOK);
+	answered_elsewhere_check(&s, &base, h, &ev, 0x91, 66, fast_before);
+	release(h);
+	server_stop(&s);
+}
+
+/** Starts server @a s called @a name, connects to it and warms this
+ *  thread's spare call through it; the state then into @a base. The
+ *  phone's handle, CAP_NULL if any step failed. */
+static cap_handle_t warm_server(server_t *s, const char *name, ipc_baseline_t *base)
+{
+	if (server_start(s, name, false) != EOK)
+		return CAP_NULL;
+	cap_handle_t h = connect(s, 0);
+	if (h == CAP_NULL || !warm(h))
+		return CAP_NULL;
+	baseline_take(base, s->task);
+	return h;
+}
+
+static struct {
+	volatile errno_t other_gen, first, again, again_wait;
+} misanswer;
+
+/** Answers the call through a handle of another generation (refused, the
+ *  call stays), then for real, then twice more (refused: stale); continues
+ *  with its next wait. */
+static bool answer_badly_then_well(server_t *s, ipc_event_t *ev)
+{
+	cap_handle_t h = ev->cap;
+	cap_handle_t other = h + ((cap_handle_t) 1 << CAP_SLOT_BITS);
+	ipc_data_t a = {.method = EOK, .args = {ev->args[0] * 10}};
+	ipc_event_t next;
+	misanswer.other_gen = ipc_answer_wait(other, &a, MS, 0, &next);
+	misanswer.first = ipc_answer(h, &a);
+	misanswer.again = ipc_answer(h, &a);
+	misanswer.again_wait = ipc_answer_wait(h, &a, MS, 0, &next);
+	(void) s;
+	return false;
+}
+
+/** A fast-path call answered through a wrong or stale handle: ENOENT each
+ *  time, the call answered exactly once (by its real handle), the fast
+ *  path's entry declining to the general path's error codes. */
+KTEST(ipc_fast_call_answered_through_a_bad_handle_is_refused)
+{
+	server_t s;
+	ipc_baseline_t base;
+	cap_handle_t h = warm_server(&s, "bad", &base);
+	KT_ASSERT(h != CAP_NULL);
+	s.on_hold = answer_badly_then_well;
+	uint64_t fast_before = ipc_fastpath_taken();
+	ipc_event_t ev;
+	KT_ASSERT_EQ(call_held(h, 4, 0xa1, 10000 * MS, &ev), EOK);
+	KT_ASSERT_EQ(ev.label, 0xa1);
+	KT_ASSERT_EQ(ev.args[0], 40);
 	KT_ASSERT(!ipc_fastpath || ipc_fastpath_taken() - fast_before >= 1);
+	KT_ASSERT(baseline_back(&base, s.task));
+	KT_ASSERT_EQ(misanswer.other_gen, ENOENT);
+	KT_ASSERT_EQ(misanswer.first, EOK);
+	KT_ASSERT_EQ(misanswer.again, ENOENT);
+	KT_ASSERT_EQ(misanswer.again_wait, ENOENT);
 	KT_ASSERT_EQ(phone_calls(h), 0);
 	KT_ASSERT_EQ(ipc_wait(0, IPC_WAIT_NONBLOCKING, &ev), EAGAIN);
-	/* The answerer thread is gone; the rest is as it was. */
-	KT_ASSERT_EQ(cap_count(&s.task->caps), base.server_caps);
-	KT_ASSERT_EQ(cap_count(&kernel_task.caps), base.kernel_caps);
-	KT_ASSERT_EQ(echo(h), EOK);
 	release(h);
 	server_stop(&s);
 }

@@ -200,9 +200,10 @@ FAST_INLINE call_t *request_init(
 {
 	call_t *call = call_take_cached(self);
 	task_t *task = self->task;
-	call->kobj.type = KOBJECT_CALL;
+	/* A cached call has been one: its type and destructor are set, and its
+	 * link is on no list (list_remove leaves a link initialised). */
+	assert_hot(call->kobj.type == KOBJECT_CALL && call->kobj.destroy == call_destroy);
 	call->kobj.refcount = any ? 2 : 3;
-	call->kobj.destroy = call_destroy;
 	data_from_regs(&call->data, s);
 	call->request_method = IPC_R1(s);
 	call->ops = &ipc_user_method_ops; /* the entry checked the method */
@@ -211,10 +212,9 @@ FAST_INLINE call_t *request_init(
 	task_get_n(task, 2); /* the sender's and the caller box's */
 	call->sender = task;
 	call->caller_box = &task->box;
-	call->phone = phone;	      /* the lookup's reference moves to the call */
-	link_initialize(&call->link); /* a received call is on no list */
-	call->id = call_id_next();
-	call->flags = 0;
+	call->phone = phone; /* the lookup's reference moves to the call */
+	call->id = 0;	     /* given if the call is logged (ipc_call_id) */
+	call->flags = CALL_OWN;
 	call->sync = any ? CALL_SYNC_NONE : CALL_SYNC_WAITING;
 	call->waiter = any ? NULL : self;
 	return call;
@@ -231,22 +231,24 @@ static void answer_to_regs(const call_t *call, ipc_regs_t *s)
 }
 
 /** The waiter @a self's reference to its answered synchronous @a call ends.
- *  The common last end, inline: a user method's call that self sent, holding
- *  no phone any more (the answer dropped it), goes back into self's empty
- *  cache with its two references to self's task dropped at once; anything
- *  else is destroyed as usual (call_destroy_into). */
+ *  The common last end, inline: a user method's call that self sent
+ *  (CALL_OWN), holding no phone any more (the answer dropped it), goes back
+ *  into self's empty cache with its two references to self's task dropped
+ *  at once (self keeps one of its own); anything else is destroyed as usual
+ *  (call_destroy_into). */
 FAST_INLINE void call_end_in_waiter(thread_t *self, call_t *call)
 {
 	if (__atomic_sub_fetch(&call->kobj.refcount, 1, __ATOMIC_ACQ_REL) != 0)
 		return;
 	task_t *task = self->task;
-	if (call->ops != &ipc_user_method_ops || call->sender != task ||
-	    call->caller_box != &task->box || call->phone != NULL ||
+	if (!(call->flags & CALL_OWN) || call->phone != NULL ||
 	    self->cached_call != NULL || self->kill_pending) {
 		call_destroy_into(call, self);
 		return;
 	}
-	task_put_n(task, 2); /* the sender's and the caller box's */
+	assert_hot(call->ops == &ipc_user_method_ops && call->sender == task &&
+	    call->caller_box == &task->box);
+	task_put_n_alive(task, 2); /* the sender's and the caller box's */
 	call_cache_put(self, call);
 }
 
@@ -435,6 +437,22 @@ bool ipc_fast_call_wait(ipc_regs_t *s)
 	return true;
 }
 
+/** Whether the fast path can answer received @a call with @a retval: an
+ *  answer without hooks that goes to a caller's box (CALL_OWN says both at
+ *  once), not EHANGUP to a forwarded call (the general path makes it
+ *  EFORWARD), not through a revoked phone (the general path answers
+ *  EHANGUP). */
+FAST_INLINE bool call_fast_answerable(const call_t *call, sysarg_t retval)
+{
+	unsigned f = call->flags;
+	bool plain = (f & CALL_OWN) ||
+	    (!(f & CALL_DISCARD) && call->caller_box != NULL &&
+		call->ops->answer_preprocess == NULL &&
+		call->ops->answer_process == NULL);
+	bool forward_ok = !(f & CALL_FORWARDED) || retval != (sysarg_t) EHANGUP;
+	return plain && forward_ok && !call->phone->revoked;
+}
+
 /** Call @a h of @a task if the fast path can answer it with return value
  *  @a retval (a user method; forwarded, unless the answer is EHANGUP, which
  *  the general path turns into EFORWARD; a synchronous caller still
@@ -451,12 +469,7 @@ FAST_INLINE call_t *take_answerable(task_t *task, cap_handle_t h, sysarg_t retva
 	    ? (call_t *) slot->obj
 	    : NULL;
 	thread_t *w = call != NULL ? call->waiter : NULL;
-	/* A call through a revoked phone is answered EHANGUP by the general path. */
-	unsigned f = call != NULL ? call->flags & (CALL_FORWARDED | CALL_DISCARD) : 0;
-	bool ok = call != NULL &&
-	    (f == 0 || (f == CALL_FORWARDED && retval != (sysarg_t) EHANGUP)) &&
-	    call->caller_box != NULL && call->ops->answer_preprocess == NULL &&
-	    call->ops->answer_process == NULL && !call->phone->revoked;
+	bool ok = call != NULL && call_fast_answerable(call, retval);
 	/* The waiter is read only under a claim, which keeps its thread (a
 	 * waiter that gave up makes the call an ordinary one, for the box). */
 	if (ok && w != NULL && call_claim_waiter(call)) {

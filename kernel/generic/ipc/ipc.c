@@ -80,6 +80,23 @@ void ipc_thread_cleanup(thread_t *t)
 	t->cached_call = NULL;
 }
 
+uint64_t ipc_call_id(call_t *call)
+{
+	if (call->flags & CALL_NOTIF)
+		return 0;
+	/* Events of one call are logged one after another (each hands the call
+	 * on under a lock); the exchange only guards against a misuse. */
+	uint64_t id = __atomic_load_n(&call->id, __ATOMIC_RELAXED);
+	if (id == 0) {
+		uint64_t fresh = call_id_next();
+		id = __atomic_compare_exchange_n(
+			 &call->id, &id, fresh, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED)
+		    ? fresh
+		    : id;
+	}
+	return id;
+}
+
 void call_destroy_into(call_t *call, thread_t *t)
 {
 	if (call->ops->cleanup != NULL)
@@ -567,6 +584,7 @@ errno_t ipc_forward(
 		task_get(self);
 		task_put(call->sender);
 		call->sender = self;
+		call->flags &= ~CALL_OWN;
 	}
 	self->ipc_stats.forwards++;
 

@@ -21,7 +21,8 @@ static inline void calls_cached_add(int64_t delta)
 }
 
 /** A call id no other call has had: this CPU's next number, with the CPU's
- *  index in the low six bits (CPU_MAX <= 64). */
+ *  index in the low six bits (CPU_MAX <= 64). Taken when a call is first
+ *  logged (ipc_call_id), never 0. */
 static inline uint64_t call_id_next(void)
 {
 	cpu_t *cpu = CPU;
@@ -76,7 +77,7 @@ static inline void call_clear_system_state(call_t *call)
 }
 
 /** Makes @a call a fresh request @a data from @a sender: one reference (the
- *  flight's), a new id, everything else cleared. @a call is a thread's spare
+ *  flight's), no id yet (ipc_call_id), everything else cleared. @a call is a thread's spare
  *  one or has had call_clear_system_state(): its system-method state is
  *  zero already (only the hooks of system methods write it, and call_free
  *  clears it before a call of theirs goes to a thread's cache). Inline: the
@@ -97,7 +98,7 @@ static inline void call_init(call_t *call, const ipc_data_t *data, task_t *sende
 	call->waiter = NULL;
 	call->sync = CALL_SYNC_NONE;
 	call->phone = NULL;
-	call->id = call_id_next();
+	call->id = 0;
 }
 
 /** Destroys @a call (its last reference is gone), keeping it in @a t's

@@ -94,8 +94,8 @@ static void record_put(ipclog_record_t *r)
 	spinlock_unlock(&ipclog_lock);
 }
 
-void ipclog_record(ipclog_type_t type, const call_t *call, uint64_t sender,
-    uint64_t receiver, uint64_t phone, unsigned flags)
+void ipclog_record(ipclog_type_t type, call_t *call, uint64_t sender, uint64_t receiver,
+    uint64_t phone, unsigned flags)
 {
 	ipclog_record_t r;
 	record_stamp(&r, type);
@@ -106,7 +106,7 @@ void ipclog_record(ipclog_type_t type, const call_t *call, uint64_t sender,
 	if (type == IPCLOG_HANGUP)
 		r.method = IPC_M_PHONE_HUNGUP;
 	if (call != NULL) {
-		r.call_id = call->id;
+		r.call_id = ipc_call_id(call);
 		r.method = call->request_method;
 		memcpy(r.args, call->data.args, sizeof(r.args));
 		if (type == IPCLOG_ANSWER)

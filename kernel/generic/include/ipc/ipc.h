@@ -93,6 +93,11 @@ typedef struct {
 #define CALL_NOTIF     0x04
 #define CALL_DISCARD   0x08 /* nobody collects the answer (kernel-sent) */
 #define CALL_CHARGED   0x20 /* counted in its caller's QUOTA_CALLS until answered */
+/* Set up by the fast path (a user method: no hooks, a caller box) and still
+ * sent from its waiter's task: sender and caller box are that task's (a
+ * forward that routes the call from another task clears it). Its waiter may
+ * keep it when it ends; the fast path may answer it without asking more. */
+#define CALL_OWN 0x40
 
 /*
  * call_t.sync: whether the answer goes straight to call->waiter, a thread
@@ -127,7 +132,7 @@ typedef struct call {
 	answerbox_t *caller_box; /* where the answer goes (NULL with CALL_DISCARD) */
 	struct thread *waiter;	 /* sync call: the thread blocked in ipc_call_wait */
 	phone_t *phone;		 /* the phone it was sent through (charged) */
-	uint64_t id;		 /* unique, for tracing */
+	uint64_t id;		 /* unique, for tracing: 0 until logged (ipc_call_id) */
 	/* System-method state. */
 	void *buffer;
 	size_t buffer_size;
@@ -245,6 +250,10 @@ void ipc_set_naming_service(struct task *task);
  *  (EOK without one); ENOMEM, or EHANGUP once the naming service has ended.
  *  Called before anything else takes a handle of @a task. */
 errno_t ipc_connect_to_naming_service(struct task *task);
+/** @a call's id for the IPC log: given at the call's first logged event
+ *  (a call's set-up only writes 0, the log being off on the hot paths),
+ *  the same for all its later ones; notifications keep 0. */
+uint64_t ipc_call_id(call_t *call);
 struct thread;
 /** Calls parked in threads' caches (allocated, but not in use). */
 uint64_t ipc_cached_call_count(void);

@@ -14,7 +14,7 @@ struct call;
 extern volatile bool ipclog_on;
 
 /** Records one event about @a call (any context, never blocks). */
-void ipclog_record(ipclog_type_t type, const struct call *call, uint64_t sender,
+void ipclog_record(ipclog_type_t type, struct call *call, uint64_t sender,
     uint64_t receiver, uint64_t phone, unsigned flags);
 
 /** Records the name of task @a task (@a thread 0) or of its thread @a thread. */

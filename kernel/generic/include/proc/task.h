@@ -17,6 +17,7 @@
 #include <abi/proc.h>
 #include <cap/cap.h>
 #include <ipc/ipc.h>
+#include <panic.h>
 #include <proc/hwres.h>
 #include <proc/quota.h>
 #include <common/adt/list.h>
@@ -137,6 +138,14 @@ static inline void task_put_n(task_t *task, uint64_t n)
 {
 	if (__atomic_sub_fetch(&task->refcount, n, __ATOMIC_ACQ_REL) == 0)
 		task_free(task);
+}
+/** Drops @a n references to @a task that cannot be its last: a thread of
+ *  @a task, alive, keeps one of its own (task_attach_thread). */
+static inline void task_put_n_alive(task_t *task, uint64_t n)
+{
+	uint64_t left = __atomic_sub_fetch(&task->refcount, n, __ATOMIC_RELEASE);
+	assert_hot(left != 0);
+	(void) left;
 }
 /** Physical root of @a task's page table (the kernel's for the kernel task). */
 static inline uint64_t task_page_root(const task_t *task)
