@@ -705,10 +705,13 @@ static __attribute__((noinline)) void request_route_locked(
 			park_locked(ev, handled);
 			return;
 		}
-		if (r != NULL && parked_find_locked(seq_next) != NULL)
+		if (r != NULL && parked_find_locked(seq_next) != NULL) {
 			parked_drain_locked(r);
-		else
-			room_sleep_locked();
+			continue;
+		}
+		if (r != NULL)
+			flush_answer_locked(r); /* nobody sends it while we sleep */
+		room_sleep_locked();
 	}
 	if (handled) {
 		spinlock_unlock(&fibril_lock);
