@@ -19,9 +19,10 @@
 #include <synch/mutex.h>
 #include <string.h>
 
-#define MS     1000000ull
-#define M_ECHO (IPC_FIRST_USER_METHOD + 1)
-#define M_HOLD (IPC_FIRST_USER_METHOD + 2) /* given to the server's on_hold */
+#define MS	1000000ull
+#define M_ECHO	(IPC_FIRST_USER_METHOD + 1)
+#define M_HOLD	(IPC_FIRST_USER_METHOD + 2) /* given to the server's on_hold */
+#define SEQ_MAX 32			    /* numbered events a server records */
 
 typedef struct server {
 	task_t *task;
@@ -42,7 +43,26 @@ typedef struct server {
 	/* Takes a request of method M_HOLD instead of answering it; true when
 	 * it leaves the next event in @a ev (an answer-and-wait). */
 	bool (*on_hold)(struct server *s, ipc_event_t *ev);
+	/* The first SEQ_MAX numbered events (requests, refusals) it took, in
+	 * the order taken: kind, number and first argument; seq_count written
+	 * last (the test reads them once the server's task has ended). */
+	uint32_t seq_kind[SEQ_MAX];
+	uint32_t seq[SEQ_MAX];
+	sysarg_t seq_arg0[SEQ_MAX];
+	unsigned seq_count;
 } server_t;
+
+/** Records numbered event @a ev in @a s. */
+static void record_numbered(server_t *s, const ipc_event_t *ev)
+{
+	unsigned n = s->seq_count;
+	if (n < SEQ_MAX) {
+		s->seq_kind[n] = ev->kind;
+		s->seq[n] = ev->seq;
+		s->seq_arg0[n] = ev->args[0];
+	}
+	__atomic_store_n(&s->seq_count, n + 1, __ATOMIC_RELEASE);
+}
 
 /** The answer @a s gives to @a ev (requests other than hang-ups). */
 static void make_answer(server_t *s, const ipc_event_t *ev, ipc_data_t *a)
@@ -68,6 +88,8 @@ static void server_main(void *arg)
 		if (!have && ipc_wait(0, 0, &ev) != EOK)
 			return; /* killed */
 		have = false;
+		if (ev.kind == IPC_EVENT_REQUEST || ev.kind == IPC_EVENT_REFUSED)
+			record_numbered(s, &ev);
 		if (ev.kind != IPC_EVENT_REQUEST)
 			continue;
 		s->last_sender = ev.task_id;
@@ -220,6 +242,71 @@ KTEST(ipc_65th_call_gets_elimit_and_64_are_answered)
 	KT_ASSERT_EQ(next_answer(&ev), EOK);
 	release(h);
 	server_stop(&s);
+}
+
+/** The requests a task's waits take are numbered 1, 2, 3 ... in the order
+ *  they were queued, whether a wait takes them off the box (the general
+ *  path) or the fast path delivers them into the waiting thread. */
+KTEST(ipc_requests_are_numbered_in_the_order_they_are_taken)
+{
+	enum { QUEUED = 8, DIRECT = 8 };
+	server_t s;
+	KT_ASSERT_EQ(server_start(&s, "numbered", true), EOK);
+	s.combined = true;
+	cap_handle_t h = connect(&s, 0);
+	ipc_data_t d = {.method = M_ECHO};
+	for (int i = 0; i < QUEUED; i++) {
+		d.args[0] = (sysarg_t) i;
+		KT_ASSERT_EQ(ipc_call(h, &d, (sysarg_t) i), EOK);
+	}
+	semaphore_up(&s.go); /* it takes them off its box */
+	ipc_event_t ev;
+	for (int i = 0; i < QUEUED; i++)
+		KT_ASSERT_EQ(next_answer(&ev), EOK);
+	uint64_t fast_before = ipc_fastpath_taken();
+	for (int i = QUEUED; i < QUEUED + DIRECT; i++) {
+		d.args[0] = (sysarg_t) i;
+		KT_ASSERT_EQ(ipc_call_wait(h, &d, 0, 0, 0, &ev), EOK);
+		KT_ASSERT_EQ(ev.args[0], (sysarg_t) i * 10);
+	}
+	KT_ASSERT(!ipc_fastpath || ipc_fastpath_taken() - fast_before >= DIRECT);
+	release(h);
+	server_stop(&s);
+	KT_ASSERT(s.seq_count >= QUEUED + DIRECT);
+	for (unsigned k = 0; k < QUEUED + DIRECT; k++) {
+		KT_ASSERT_EQ(s.seq_kind[k], IPC_EVENT_REQUEST);
+		KT_ASSERT_EQ(s.seq[k], k + 1);
+		KT_ASSERT_EQ(s.seq_arg0[k], k);
+	}
+}
+
+/** A request that the receiver's wait takes but cannot hand over (no room
+ *  in its table for the phone it offers: the caller gets ELIMIT) still
+ *  takes its number, as a REFUSED event carrying it, so the numbers have
+ *  no gap: the next request gets the number after it. */
+KTEST(ipc_a_refused_request_keeps_its_number)
+{
+	server_t s;
+	KT_ASSERT_EQ(server_start(&s, "refusing", true), EOK);
+	cap_set_limit(&s.task->caps, cap_charged(&s.task->caps));
+	cap_handle_t h = connect(&s, 0);
+	ipc_data_t offer = {.method = IPC_M_CONNECT_TO_ME};
+	KT_ASSERT_EQ(ipc_call(h, &offer, 1), EOK);
+	semaphore_up(&s.go);
+	ipc_event_t ev;
+	KT_ASSERT_EQ(next_answer(&ev), ELIMIT);
+	cap_set_limit(&s.task->caps, UINT64_MAX);
+	ipc_data_t d = {.method = M_ECHO, .args = {7}};
+	KT_ASSERT_EQ(ipc_call_wait(h, &d, 2, 0, 0, &ev), EOK);
+	KT_ASSERT_EQ(ev.args[0], 70);
+	release(h);
+	server_stop(&s);
+	KT_ASSERT(s.seq_count >= 2);
+	KT_ASSERT_EQ(s.seq_kind[0], IPC_EVENT_REFUSED);
+	KT_ASSERT_EQ(s.seq[0], 1);
+	KT_ASSERT_EQ(s.seq_kind[1], IPC_EVENT_REQUEST);
+	KT_ASSERT_EQ(s.seq[1], 2);
+	KT_ASSERT_EQ(s.seq_arg0[1], 7);
 }
 
 KTEST(ipc_receiver_killed_answers_pending_calls_with_ehangup)

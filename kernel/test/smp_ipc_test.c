@@ -46,6 +46,23 @@ static void pair_client(void *arg)
 	semaphore_up(&p->done);
 }
 
+/** Starts thread @a name of @a task (NULL: the kernel's) running @a fn(@a
+ *  arg) on CPU @a cpu. */
+static errno_t start_in_task_on_cpu(
+    task_t *task, void (*fn)(void *), void *arg, const char *name, unsigned cpu)
+{
+	thread_t *t;
+	errno_t rc = thread_create(task, fn, arg, name, &t);
+	if (rc != EOK)
+		return rc;
+	rc = thread_set_cpu(t, cpu);
+	if (rc != EOK)
+		return rc;
+	thread_detach(t);
+	thread_start(t);
+	return EOK;
+}
+
 /** Starts pair @a p's server on CPU @a cpu and connects to it. */
 static errno_t pair_serve(pair_t *p, unsigned cpu)
 {
@@ -53,14 +70,9 @@ static errno_t pair_serve(pair_t *p, unsigned cpu)
 	if (rc != EOK)
 		return rc;
 	task_get(p->task);
-	thread_t *t;
-	rc = thread_create(p->task, ktest_echo_server, NULL, "pairsrv", &t);
-	if (rc == EOK)
-		rc = thread_set_cpu(t, cpu);
+	rc = start_in_task_on_cpu(p->task, ktest_echo_server, NULL, "pairsrv", cpu);
 	if (rc != EOK)
 		return rc;
-	thread_detach(t);
-	thread_start(t);
 	return ipc_phone_connect_new(&kernel_task, &p->task->box, 0, &p->phone);
 }
 
@@ -79,16 +91,7 @@ static void pair_end(pair_t *p)
 /** Starts kernel thread @a name running @a fn(@a arg) on CPU @a cpu. */
 static errno_t start_on_cpu(void (*fn)(void *), void *arg, const char *name, unsigned cpu)
 {
-	thread_t *t;
-	errno_t rc = thread_create(NULL, fn, arg, name, &t);
-	if (rc != EOK)
-		return rc;
-	rc = thread_set_cpu(t, cpu);
-	if (rc != EOK)
-		return rc;
-	thread_detach(t);
-	thread_start(t);
-	return EOK;
+	return start_in_task_on_cpu(NULL, fn, arg, name, cpu);
 }
 
 /** Pair @a i: server on CPU i + 1, client on CPU i (both on CPU 0 alone). */
@@ -188,4 +191,90 @@ KTEST(ipc_phone_released_while_its_server_slams_it_is_not_touched_after_free)
 	KT_ASSERT_EQ(slammer, EOK);
 	KT_ASSERT_EQ(owner, EOK);
 	KT_ASSERT_EQ(race.rc, EOK);
+}
+
+/*
+ * Several threads of one task wait for its events on several CPUs, and the
+ * calls of one sender, queued faster than they take them, are taken by
+ * whichever is free. The kernel numbers each request as a wait takes it, under
+ * the box's lock, so the numbers follow the order the calls were queued in
+ * (the sender's order), however the takes interleave: what the runners of a
+ * task rely on to hand a connection's calls out in their order.
+ */
+#define ORDER_CALLS  4096
+#define ORDER_WINDOW 48 /* calls in flight (under the phone's limit) */
+
+typedef struct {
+	uint32_t seq[ORDER_CALLS]; /* by the call's first argument */
+	volatile unsigned taken;
+} order_t;
+
+static void order_server(void *arg)
+{
+	order_t *o = arg;
+	ipc_event_t ev;
+	while (ipc_wait(0, 0, &ev) == EOK) {
+		if (ev.kind != IPC_EVENT_REQUEST)
+			continue;
+		if (ev.imethod == PAIR_M_ECHO && ev.args[0] < ORDER_CALLS) {
+			o->seq[ev.args[0]] = ev.seq;
+			__atomic_add_fetch(&o->taken, 1, __ATOMIC_RELAXED);
+		}
+		(void) ipc_answer(ev.cap, &(ipc_data_t){.method = EOK});
+	}
+}
+
+/** Starts one server thread of @a task on each CPU (at most four). */
+static errno_t order_servers_start(task_t *task, order_t *o)
+{
+	for (unsigned i = 0; i < cpu_count && i < 4; i++) {
+		errno_t rc = start_in_task_on_cpu(task, order_server, o, "ordersrv", i);
+		if (rc != EOK)
+			return rc;
+	}
+	return EOK;
+}
+
+/** Sends calls @a first .. @a first + @a n - 1 through @a phone, then takes
+ *  their answers: EOK, or the first failure. */
+static errno_t order_window(cap_handle_t phone, unsigned first, unsigned n)
+{
+	for (unsigned k = first; k < first + n; k++) {
+		ipc_data_t d = {.method = PAIR_M_ECHO, .args = {k}};
+		errno_t rc = ipc_call(phone, &d, k);
+		if (rc != EOK)
+			return rc;
+	}
+	for (unsigned answers = 0; answers < n;) {
+		ipc_event_t ev;
+		errno_t rc = ipc_wait(5000000000ull, 0, &ev);
+		if (rc != EOK)
+			return rc;
+		answers += ev.kind == IPC_EVENT_ANSWER;
+	}
+	return EOK;
+}
+
+KTEST(ipc_requests_taken_on_several_cpus_are_numbered_in_their_order)
+{
+	static order_t o;
+	o = (order_t){0};
+	pair_t server = {0};
+	KT_ASSERT_EQ(task_create("ordersrv", NULL, 0, &server.task), EOK);
+	task_get(server.task);
+	errno_t rc = order_servers_start(server.task, &o);
+	if (rc == EOK)
+		rc = ipc_phone_connect_new(
+		    &kernel_task, &server.task->box, 0, &server.phone);
+	for (unsigned k = 0; rc == EOK && k < ORDER_CALLS; k += ORDER_WINDOW) {
+		unsigned n = ORDER_CALLS - k < ORDER_WINDOW ? ORDER_CALLS - k
+							    : ORDER_WINDOW;
+		rc = order_window(server.phone, k, n);
+	}
+	pair_end(&server);
+	KT_ASSERT_EQ(rc, EOK);
+	KT_ASSERT_EQ(o.taken, ORDER_CALLS);
+	KT_ASSERT_EQ(o.seq[0], 1);
+	for (unsigned k = 1; k < ORDER_CALLS; k++)
+		KT_ASSERT_EQ(o.seq[k], o.seq[k - 1] + 1);
 }

@@ -43,6 +43,22 @@ IFACE_METHOD_ENUM(IPC_M, IPC_SYSTEM_METHODS, 1);
 #define IPC_EVENT_ANSWER  2 /* an answer to one of our calls: label is ours */
 #define IPC_EVENT_NOTIF	  3 /* an IRQ or kernel-event notification */
 #define IPC_EVENT_POKE	  4 /* woken by ipc_poke */
+/* A request this wait took off the box but could not hand over (no room in
+ * the task's capability table): the kernel answered it with the error, and
+ * only its number (seq) is left, so that the numbers have no gap. */
+#define IPC_EVENT_REFUSED 5
+
+/*
+ * Request numbers: the kernel numbers the requests of a task's box 1, 2, 3
+ * ... (modulo 2^32) at the moment a wait takes each off the box, under the
+ * box's lock, so their order is the order the box queued them in (a
+ * connection's calls in the order they were sent). A REQUEST or REFUSED
+ * event carries its number (seq); other events carry 0 and take none. In
+ * the registers an event comes back in, R0 holds the kind in its low and
+ * the number in its high 32 bits.
+ */
+#define IPC_EVENT_KIND(r0) ((uint32_t) (r0))
+#define IPC_EVENT_SEQ(r0)  ((uint32_t) ((r0) >> 32))
 
 /* ipc_wait flags */
 #define IPC_WAIT_NONBLOCKING 0x1
@@ -66,7 +82,8 @@ typedef struct {
 
 /** One event delivered by ipc_wait. */
 typedef struct {
-	sysarg_t kind;	  /* IPC_EVENT_* */
+	uint32_t kind;	  /* IPC_EVENT_* */
+	uint32_t seq;	  /* REQUEST, REFUSED: the request's number; else 0 */
 	sysarg_t imethod; /* method (request, notification) or return value (answer) */
 	sysarg_t args[IPC_CALL_ARGS];
 	sysarg_t label;	  /* request: the connection's label; answer: the caller's */
@@ -82,6 +99,9 @@ typedef struct {
 	uint64_t answers_received;
 	uint64_t forwards;
 	uint64_t notifications;
+	/* The number of the last request a wait took off the task's box (0:
+	 * none yet); filled in by SYS_IPC_STATS. */
+	uint64_t requests_taken;
 } ipc_stats_t;
 
 #endif

@@ -98,15 +98,16 @@ FAST_INLINE thread_t *box_idle_waiter(answerbox_t *box)
 	return t != NULL && scheduler_may_hand_off(t) ? t : NULL;
 }
 
-/** An event of @a kind with @a call's payload into waiting thread @a r's
- *  saved registers or event buffer; r's wait has its event then. */
-FAST_INLINE void deliver_event(thread_t *r, sysarg_t kind, const call_t *call,
-    sysarg_t label, cap_handle_t h, uint64_t task_id)
+/** An event of @a kind (numbered @a seq: a request's, else 0) with @a
+ *  call's payload into waiting thread @a r's saved registers or event
+ *  buffer; r's wait has its event then. */
+FAST_INLINE void deliver_event(thread_t *r, uint32_t kind, uint32_t seq,
+    const call_t *call, sysarg_t label, cap_handle_t h, uint64_t task_id)
 {
 	r->ipc_ev_ready = true;
 	ipc_regs_t *s = r->ipc_ev_regs;
 	if (s != NULL) {
-		IPC_R0(s) = kind;
+		IPC_R0(s) = kind | (sysarg_t) seq << 32;
 		ipc_data_to_regs(&call->data, s);
 		IPC_R7(s) = label;
 		IPC_R8(s) = h;
@@ -114,6 +115,7 @@ FAST_INLINE void deliver_event(thread_t *r, sysarg_t kind, const call_t *call,
 		return;
 	}
 	ipc_event_fill(r->ipc_ev, kind, call, label, h, task_id);
+	r->ipc_ev->seq = seq;
 }
 
 /** The user registers of @a self's combined call @a s if a waker may finish
@@ -425,8 +427,8 @@ bool ipc_fast_call_wait(ipc_regs_t *s)
 	spinlock_unlock_noirq(&box->task->caps.lock);
 	box->task->ipc_stats.calls_received++;
 	waitq_take_sleeper_locked(&box->wq, r);
-	deliver_event(
-	    r, IPC_EVENT_REQUEST, call, call->request_label, h, call->sender->id);
+	deliver_event(r, IPC_EVENT_REQUEST, box_number_request(box), call,
+	    call->request_label, h, call->sender->id);
 	event_finish_for(r);
 	task->ipc_stats.calls_sent++;
 	spinlock_unlock_noirq(&box->wq.lock);
@@ -514,7 +516,8 @@ FAST_INLINE thread_t *answer_to_box_waiter(call_t *call)
 	thread_t *r = box_idle_waiter(box);
 	if (r != NULL) {
 		waitq_take_sleeper_locked(&box->wq, r);
-		deliver_event(r, IPC_EVENT_ANSWER, call, call->answer_label, CAP_NULL, 0);
+		deliver_event(
+		    r, IPC_EVENT_ANSWER, 0, call, call->answer_label, CAP_NULL, 0);
 		box->task->ipc_stats.answers_received++;
 		event_finish_for(r);
 	}
@@ -574,7 +577,8 @@ bool ipc_fast_answer_wait(ipc_regs_t *s)
 
 static void regs_to_event(const ipc_regs_t *s, ipc_event_t *ev)
 {
-	ev->kind = IPC_R0(s);
+	ev->kind = IPC_EVENT_KIND(IPC_R0(s));
+	ev->seq = IPC_EVENT_SEQ(IPC_R0(s));
 	ev->imethod = IPC_R1(s);
 	ev->args[0] = IPC_R2(s);
 	ev->args[1] = IPC_R3(s);

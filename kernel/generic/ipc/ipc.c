@@ -39,6 +39,7 @@ void answerbox_init(answerbox_t *box, task_t *task)
 	list_initialize(&box->phones);
 	box->pokes = 0;
 	box->pending = 0;
+	box->taken = 0;
 }
 
 static task_t *current_task(void)
@@ -303,9 +304,9 @@ static void receive_answer(call_t *call, ipc_event_t *ev)
 	kobject_put(&call->kobj);
 }
 
-/** Hands a request to the receiver: a call capability and the event. On
- *  failure nothing is left in the capability table. */
-static errno_t receive_request(task_t *self, call_t *call, ipc_event_t *ev)
+/** Hands request number @a seq to the receiver: a call capability and the
+ *  event. On failure nothing is left in the capability table. */
+static errno_t receive_request(task_t *self, call_t *call, uint32_t seq, ipc_event_t *ev)
 {
 	cap_handle_t h;
 	kobject_get(&call->kobj); /* the capability's reference */
@@ -316,6 +317,7 @@ static errno_t receive_request(task_t *self, call_t *call, ipc_event_t *ev)
 	}
 	ipc_event_fill(
 	    ev, IPC_EVENT_REQUEST, call, call->request_label, h, call->sender->id);
+	ev->seq = seq;
 	if (call->ops->request_process != NULL)
 		rc = call->ops->request_process(call, ev);
 	if (rc == EOK)
@@ -364,6 +366,16 @@ static call_t *box_take(answerbox_t *box, sysarg_t *kind, ipc_event_t *ev)
 	return list_get_instance(l, call_t, link);
 }
 
+/** Request number @a seq, taken by this wait but refused (its caller was
+ *  answered with the error), as the event that still hands its number to
+ *  user space: the numbers of the box's requests have no gap. */
+static void refused_event(uint32_t seq, ipc_event_t *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->kind = IPC_EVENT_REFUSED;
+	ev->seq = seq;
+}
+
 /** Sleeps on @a box (locked; released) for an event, up to @a deadline_ns:
  *  EOK with @a ev filled when the fast path delivered one into it, EAGAIN
  *  when woken to look again, else why the sleep ended. */
@@ -389,6 +401,9 @@ errno_t ipc_wait_until(uint64_t deadline_ns, unsigned flags, ipc_event_t *ev)
 		sysarg_t kind = 0;
 		/* An empty box (the usual first look) in one word. */
 		call_t *call = box->pending != 0 ? box_take(box, &kind, ev) : NULL;
+		uint32_t seq = call != NULL && kind == IPC_EVENT_REQUEST
+		    ? box_number_request(box)
+		    : 0;
 		if (call == NULL && box->pokes > 0) {
 			box->pokes--;
 			box->pending--;
@@ -419,10 +434,12 @@ errno_t ipc_wait_until(uint64_t deadline_ns, unsigned flags, ipc_event_t *ev)
 			receive_answer(call, ev);
 			return EOK;
 		}
-		errno_t rc = receive_request(self, call, ev);
-		if (rc == EOK)
-			return EOK;
-		call_answer_error(call, rc); /* no capability slot for it */
+		errno_t rc = receive_request(self, call, seq, ev);
+		if (rc != EOK) {
+			call_answer_error(call, rc); /* no capability slot for it */
+			refused_event(seq, ev);
+		}
+		return EOK;
 	}
 }
 

@@ -127,7 +127,8 @@ static inline void ipc_data_to_regs(const ipc_data_t *d, ipc_regs_t *s)
 static inline void ipc_event_fill(ipc_event_t *ev, sysarg_t kind, const call_t *call,
     sysarg_t label, cap_handle_t cap, uint64_t task_id)
 {
-	ev->kind = kind;
+	ev->kind = (uint32_t) kind;
+	ev->seq = 0;
 	ev->imethod = call->data.method;
 	__builtin_memcpy(ev->args, call->data.args, sizeof(ev->args));
 	ev->label = label;
@@ -138,7 +139,7 @@ static inline void ipc_event_fill(ipc_event_t *ev, sysarg_t kind, const call_t *
 /** Event @a ev into the saved registers @a s (R0..R9, abi/syscall.h). */
 static inline void ipc_event_to_regs(const ipc_event_t *ev, ipc_regs_t *s)
 {
-	IPC_R0(s) = ev->kind;
+	IPC_R0(s) = ev->kind | (sysarg_t) ev->seq << 32;
 	ipc_payload_to_regs(ev->imethod, ev->args, s);
 	IPC_R7(s) = ev->label;
 	IPC_R8(s) = ev->cap;

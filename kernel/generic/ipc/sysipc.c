@@ -102,6 +102,7 @@ static sysarg_t sys_ipc_stats(ipc_regs_t *s)
 	if (t == NULL)
 		return (sysarg_t) ENOENT;
 	ipc_stats_t stats = t->ipc_stats;
+	stats.requests_taken = __atomic_load_n(&t->box.taken, __ATOMIC_RELAXED);
 	if (IPC_R0(s) != 0)
 		task_put(t);
 	return (sysarg_t) copy_to_uspace(IPC_R1(s), &stats, sizeof(stats));

@@ -22,6 +22,7 @@
 #define SERVICE_DOOMED	3
 #define SERVICE_EXITING 4
 #define SERVICE_RUNNERS 5
+#define SERVICE_GROWING 6
 #define START_WAIT	10000000 /* µs for a server to register */
 
 /** Starts @a cmdline and waits until it registers @a service. */
@@ -1144,6 +1145,38 @@ static errno_t order_writer(void *arg)
 	return rc;
 }
 
+/** ORDER_WRITERS writers on session @a sess, all at once, joined: EOK or
+ *  the first failure. When @a grow is set, @a grow more runners are
+ *  started in the server while their calls flow. */
+static errno_t order_writers_run(async_sess_t *sess, unsigned grow)
+{
+	fid_t f[ORDER_WRITERS];
+	for (unsigned i = 0; i < ORDER_WRITERS; i++) {
+		f[i] = fibril_create(order_writer, sess);
+		if (f[i] == NULL) {
+			while (i-- > 0)
+				fibril_destroy(f[i]);
+			return ENOMEM;
+		}
+	}
+	for (unsigned i = 0; i < ORDER_WRITERS; i++)
+		fibril_add_ready(f[i]);
+	errno_t rc = EOK;
+	if (grow != 0) {
+		fibril_usleep(2000); /* the writers' calls are flowing */
+		async_exch_t *exch = async_exchange_begin(sess);
+		rc = async_req_1_0(exch, ASYNCSRV_M_ADD_RUNNERS, grow);
+		async_exchange_end(exch);
+	}
+	for (unsigned i = 0; i < ORDER_WRITERS; i++) {
+		errno_t frc = EIO;
+		errno_t jrc = fibril_join(f[i], &frc);
+		if (rc == EOK)
+			rc = jrc != EOK ? jrc : frc;
+	}
+	return rc;
+}
+
 /** The calls of one connection reach its fibril in the order they were
  *  sent, although the server's four runners (on four CPUs) take them from
  *  its box one each: a data write sent right after its method call is
@@ -1153,21 +1186,22 @@ static void test_async_calls_of_a_connection_keep_their_order(void)
 {
 	async_sess_t *sess = connect_service(SERVICE_RUNNERS, EXCHANGE_PARALLEL);
 	CHECK(sess != NULL);
-	fid_t f[ORDER_WRITERS];
-	for (unsigned i = 0; i < ORDER_WRITERS; i++) {
-		f[i] = fibril_create(order_writer, sess);
-		CHECK(f[i] != NULL);
-	}
-	for (unsigned i = 0; i < ORDER_WRITERS; i++)
-		fibril_add_ready(f[i]);
-	errno_t rc = EOK;
-	for (unsigned i = 0; i < ORDER_WRITERS; i++) {
-		errno_t frc = EIO;
-		errno_t jrc = fibril_join(f[i], &frc);
-		if (rc == EOK)
-			rc = jrc != EOK ? jrc : frc;
-	}
-	CHECK_RC(rc, EOK);
+	CHECK_RC(order_writers_run(sess, 0), EOK);
+	CHECK_RC(async_hangup(sess), EOK);
+}
+
+/** A server that starts on one runner and gains three more while the
+ *  calls of eight connections flow still hands each connection its calls
+ *  in their order: the order's count, kept loosely with one runner, is set
+ *  as the second starts. */
+static void test_async_runners_added_while_calls_flow_keep_the_order(void)
+{
+	task_id_t task;
+	CHECK_RC(start_server("asyncsrv 6 runners 1", SERVICE_GROWING, &task), EOK);
+	async_sess_t *sess = connect_service(SERVICE_GROWING, EXCHANGE_PARALLEL);
+	CHECK(sess != NULL);
+	CHECK_RC(order_writers_run(sess, 3), EOK);
+	CHECK_RC(order_writers_run(sess, 0), EOK); /* on the four runners */
 	CHECK_RC(async_hangup(sess), EOK);
 }
 
@@ -1272,6 +1306,7 @@ void async_tests(void)
 	RUN(test_async_runners_serve_calls_in_parallel);
 	RUN(test_async_runners_answer_every_call_once);
 	RUN(test_async_calls_of_a_connection_keep_their_order);
+	RUN(test_async_runners_added_while_calls_flow_keep_the_order);
 	RUN(test_async_clients_killed_mid_call_end);
 	RUN(test_async_deadlock_detected_in_child);
 }

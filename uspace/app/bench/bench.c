@@ -62,8 +62,8 @@ static void op_ping_plain(void *arg)
 	do {
 		r[0] = 0;
 		r[1] = 0;
-	} while (
-	    (errno_t) __syscall_ipc(SYS_IPC_WAIT, r) != EOK || r[0] != IPC_EVENT_ANSWER);
+	} while ((errno_t) __syscall_ipc(SYS_IPC_WAIT, r) != EOK ||
+	    IPC_EVENT_KIND(r[0]) != IPC_EVENT_ANSWER);
 }
 
 void bench_ping_combined(void *arg)
@@ -107,7 +107,7 @@ static int serve(bool combined, int cpu)
 				return 2;
 		}
 		have = false;
-		if (r[0] != IPC_EVENT_REQUEST)
+		if (IPC_EVENT_KIND(r[0]) != IPC_EVENT_REQUEST)
 			continue;
 		if (r[1] == IPC_M_PHONE_HUNGUP) {
 			sysarg_t a[10] = {r[8], EOK};
@@ -129,7 +129,8 @@ cap_handle_t bench_server_start(const char *mode)
 		sysarg_t r[10] = {5000000, 0};
 		if ((errno_t) __syscall_ipc(SYS_IPC_WAIT, r) != EOK)
 			return CAP_NULL;
-		if (r[0] == IPC_EVENT_REQUEST && r[1] == IPC_M_CONNECT_TO_ME) {
+		if (IPC_EVENT_KIND(r[0]) == IPC_EVENT_REQUEST &&
+		    r[1] == IPC_M_CONNECT_TO_ME) {
 			cap_handle_t phone = r[6];
 			sysarg_t a[10] = {r[8], EOK};
 			__syscall_ipc(SYS_IPC_ANSWER, a);

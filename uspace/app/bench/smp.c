@@ -89,8 +89,8 @@ static bool scaling_round_trip(cap_handle_t phone, sysarg_t value)
 {
 	sysarg_t r[10] = {phone, BENCH_PING, value, ~value, 3, 4, 5, 0x1234, 0};
 	errno_t rc = (errno_t) __syscall_ipc(SYS_IPC_CALL_WAIT, r);
-	return rc == EOK && r[0] == IPC_EVENT_ANSWER && r[1] == EOK && r[2] == value &&
-	    r[3] == ~value;
+	return rc == EOK && IPC_EVENT_KIND(r[0]) == IPC_EVENT_ANSWER && r[1] == EOK &&
+	    r[2] == value && r[3] == ~value;
 }
 
 static void scaling_client(void *arg)

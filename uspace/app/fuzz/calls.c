@@ -68,7 +68,7 @@ static void keep_phone(fuzzer_t *f, cap_handle_t phone, uint64_t loader)
  *  from an accepted CONNECT_ME_TO, a callback phone, an IRQ notification. */
 static void take_event(fuzzer_t *f, const sysarg_t r[10])
 {
-	switch (r[0]) {
+	switch (IPC_EVENT_KIND(r[0])) {
 	case IPC_EVENT_REQUEST:
 		if (r[1] == IPC_M_CONNECT_TO_ME) {
 			/* A server calls back: accept and keep its phone. */
@@ -137,7 +137,8 @@ static void ipc_fuzz(fuzzer_t *f, sysarg_t num)
 		return;
 	if (num == SYS_IPC_WAIT || num == SYS_IPC_ANSWER_WAIT)
 		take_event(f, r);
-	else if (num == SYS_IPC_CALL_WAIT && r[0] == IPC_EVENT_ANSWER && r[7] == label)
+	else if (num == SYS_IPC_CALL_WAIT && IPC_EVENT_KIND(r[0]) == IPC_EVENT_ANSWER &&
+	    r[7] == label)
 		take_event(f, r);
 }
 
@@ -565,7 +566,7 @@ void fuzz_connect(fuzzer_t *f)
 	sysarg_t r[10] = {1, IPC_M_CONNECT_ME_TO, 0, 0, 0, 0, 0,
 	    LABEL_TAG | IPC_M_CONNECT_ME_TO, 100000};
 	if ((errno_t) fz_call_ipc(f, SYS_IPC_CALL_WAIT, r) == EOK &&
-	    r[0] == IPC_EVENT_ANSWER)
+	    IPC_EVENT_KIND(r[0]) == IPC_EVENT_ANSWER)
 		take_event(f, r);
 	/* On a timeout the answer comes later, to a wait, with our label. */
 }

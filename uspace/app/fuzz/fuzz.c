@@ -440,7 +440,7 @@ static _Noreturn void serve(uint64_t seed)
 		memset(r, 0, sizeof(r));
 		r[0] = 100000;
 		if ((errno_t) __syscall_ipc(SYS_IPC_WAIT, r) != EOK ||
-		    r[0] != IPC_EVENT_REQUEST)
+		    IPC_EVENT_KIND(r[0]) != IPC_EVENT_REQUEST)
 			continue;
 		sysarg_t a[10] = {r[8], rnd(&f) % 2 ? EOK : (sysarg_t) ENOENT,
 		    gen_pointer(&f), gen_size(&f)};

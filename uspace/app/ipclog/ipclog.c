@@ -506,7 +506,8 @@ static errno_t demo_traffic(void)
 		rc = (errno_t) __syscall_ipc(SYS_IPC_WAIT, r);
 		if (rc != EOK)
 			return rc;
-		if (r[0] == IPC_EVENT_REQUEST && r[1] == IPC_M_CONNECT_TO_ME)
+		if (IPC_EVENT_KIND(r[0]) == IPC_EVENT_REQUEST &&
+		    r[1] == IPC_M_CONNECT_TO_ME)
 			break;
 	}
 	cap_handle_t phone = r[6];

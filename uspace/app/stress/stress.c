@@ -50,7 +50,7 @@ static errno_t ipc(sysarg_t num, sysarg_t r[10])
  *  peer's phone to us), so that its call capability is not kept forever. */
 static void dismiss(const sysarg_t r[10])
 {
-	if (r[0] == IPC_EVENT_REQUEST) {
+	if (IPC_EVENT_KIND(r[0]) == IPC_EVENT_REQUEST) {
 		sysarg_t a[10] = {r[8], EOK};
 		__syscall_ipc(SYS_IPC_ANSWER, a);
 	}
@@ -74,7 +74,8 @@ static _Noreturn void peer(bool hold)
 	ipc(SYS_IPC_CALL, r);
 	for (;;) {
 		memset(r, 0, sizeof(r));
-		if (ipc(SYS_IPC_WAIT, r) != EOK || r[0] != IPC_EVENT_REQUEST || hold)
+		if (ipc(SYS_IPC_WAIT, r) != EOK ||
+		    IPC_EVENT_KIND(r[0]) != IPC_EVENT_REQUEST || hold)
 			continue;
 		if (r[1] == M_WORK && r[2] % 4 == 3) {
 			sysarg_t f[10] = {r[8], 1, M_WORK, r[2], 0, 0, 0, 0, 0};
@@ -97,7 +98,8 @@ static cap_handle_t spawn_peer(const char *mode, task_id_t *id)
 		sysarg_t r[10] = {TIMEOUT_US, 0};
 		if (ipc(SYS_IPC_WAIT, r) != EOK)
 			return 0;
-		if (r[0] == IPC_EVENT_REQUEST && r[1] == IPC_M_CONNECT_TO_ME) {
+		if (IPC_EVENT_KIND(r[0]) == IPC_EVENT_REQUEST &&
+		    r[1] == IPC_M_CONNECT_TO_ME) {
 			peer_event_rc = (errno_t) r[3];
 			sysarg_t a[10] = {r[8], EOK};
 			ipc(SYS_IPC_ANSWER, a);
@@ -129,7 +131,7 @@ static int collect(int n, errno_t rc)
 		sysarg_t r[10] = {TIMEOUT_US, 0};
 		if (ipc(SYS_IPC_WAIT, r) != EOK)
 			return -1;
-		if (r[0] != IPC_EVENT_ANSWER) {
+		if (IPC_EVENT_KIND(r[0]) != IPC_EVENT_ANSWER) {
 			dismiss(r);
 			continue;
 		}

@@ -161,7 +161,7 @@ int child_regs_server(void)
 				return 101;
 		}
 		have = false;
-		if (r[0] != IPC_EVENT_REQUEST)
+		if (IPC_EVENT_KIND(r[0]) != IPC_EVENT_REQUEST)
 			continue;
 		if (r[1] == IPC_M_PHONE_HUNGUP) {
 			sysarg_t a[10] = {r[8], EOK};
@@ -181,8 +181,8 @@ static cap_handle_t regs_server_start(task_id_t *id)
 		sysarg_t r[10] = {5000000, 0};
 		if ((errno_t) __syscall_ipc(SYS_IPC_WAIT, r) != EOK)
 			return CAP_NULL;
-		if (r[0] == IPC_EVENT_REQUEST && r[1] == IPC_M_CONNECT_TO_ME &&
-		    r[2] == REGS_IFACE) {
+		if (IPC_EVENT_KIND(r[0]) == IPC_EVENT_REQUEST &&
+		    r[1] == IPC_M_CONNECT_TO_ME && r[2] == REGS_IFACE) {
 			sysarg_t a[10] = {r[8], EOK};
 			if ((errno_t) __syscall_ipc(SYS_IPC_ANSWER, a) != EOK)
 				return CAP_NULL;
@@ -216,8 +216,8 @@ static bool regs_round_trip(cap_handle_t phone, sysarg_t round)
 	r[9] = 0; /* no flags: our own answer */
 	bool kept;
 	errno_t rc = (errno_t) regs_syscall(SYS_IPC_CALL_WAIT, r, &kept);
-	bool ok = rc == EOK && kept && r[0] == IPC_EVENT_ANSWER && r[1] == EOK &&
-	    r[7] == REGS_LABEL && r[8] == CAP_NULL && r[9] == 0;
+	bool ok = rc == EOK && kept && IPC_EVENT_KIND(r[0]) == IPC_EVENT_ANSWER &&
+	    r[1] == EOK && r[7] == REGS_LABEL && r[8] == CAP_NULL && r[9] == 0;
 	for (unsigned k = 2; k <= 6; k++) {
 		sysarg_t sent = k == 2 ? round : regs_request_word(round, k);
 		ok = ok && r[k] == regs_answer_word(sent, k);

@@ -338,6 +338,12 @@ static bool handle(ipc_call_t *call, conn_state_t *st)
 		    async_answer_2(call, EOK, __atomic_load_n(&echoes, __ATOMIC_RELAXED),
 			fibril_refused_answers()));
 		break;
+	case ASYNCSRV_M_ADD_RUNNERS:
+		DISCARD(answer,
+		    async_answer_0(call,
+			a[0] <= RUNNERS_MAX ? fibril_spawn_runners((unsigned) a[0])
+					    : EINVAL));
+		break;
 	case ASYNCSRV_M_SLEEP:
 		fibril_usleep(a[0]);
 		DISCARD(answer, async_answer_0(call, EOK));

@@ -59,6 +59,8 @@ enum {
 				      ASYNCSRV_RENDEZVOUS_USEC */
 	ASYNCSRV_M_ECHOES,	   /* -> (M_ECHO calls answered, deferred
 				      answers the kernel refused) */
+	ASYNCSRV_M_ADD_RUNNERS,	   /* (k): k more runner threads, started
+				      while calls flow */
 };
 
 #define ASYNCSRV_ROUNDS		 16

@@ -41,6 +41,9 @@ typedef struct answerbox {
 	 * queued" (box_quiet); kept by box_enqueue, box_dequeue and the pokes'
 	 * two sites, under the box lock. */
 	size_t pending;
+	/* The number of the last request a wait took off the box (abi/ipc.h,
+	 * "Request numbers"); advanced by box_number_request only. */
+	uint32_t taken;
 } answerbox_t;
 
 /** Queues @a link (a call's) on @a list of @a box; box locked. */
@@ -48,6 +51,14 @@ static inline void box_enqueue(answerbox_t *box, list_t *list, link_t *link)
 {
 	list_append(link, list);
 	box->pending++;
+}
+
+/** The number of the request a wait takes off @a box now (box locked, the
+ *  call in hand): numbers follow the order of taking, which is the box's
+ *  order, and every one reaches user space (a REQUEST or REFUSED event). */
+static inline uint32_t box_number_request(answerbox_t *box)
+{
+	return ++box->taken;
 }
 
 /** Takes @a link (a call's) off the list of @a box it is on; box locked. */

@@ -26,17 +26,33 @@
  * context switches straight into it (the runner's hand-off) and pokes
  * nobody.
  *
- * One listener: of the idle runners only one at a time, the `listener`,
- * waits in the kernel for the task's events, and it keeps that role until
- * it has handed out what it received (the IPC handler has queued a call on
- * its connection) and goes to run a fibril. The others sleep on the futex
- * `listen_word` meanwhile (counted idle all the same, so a poke is sent for
- * them: the listener takes it and wakes one of them as it leaves). So the
- * calls of one connection reach its fibril in the order the kernel queued
- * them: two runners each taking one call from the box could otherwise hand
- * them out in the other order (a data write before the call it belongs
- * to). A runner that goes to run a fibril while nobody listens and runners
- * sleep wakes one of them to listen.
+ * Request order: the calls of one connection must reach its fibril in the
+ * order they were sent (a data write after the call it belongs to), but two
+ * runners each taking one call from the box could hand them out the other
+ * way round. The kernel numbers the requests as waits take them off the
+ * task's box (abi/ipc.h, "Request numbers"), and they are routed (handed
+ * to the IPC handler, which queues each on its connection) in that order:
+ * `seq_next` is the number whose turn it is. A runner whose wait returns
+ * the request whose turn it is (the usual case: one compare) routes it and
+ * moves the count on; one that receives a later one parks it (PARKED_MAX
+ * entries) and goes on with its work, and whoever moves the count to a
+ * parked request routes that one too, on its own runner. A thread that
+ * finds every entry taken sleeps (futex `room_word`) until one is freed or
+ * the count moves on. Every idle runner waits in the kernel; while the
+ * requests come in order nothing of this costs more than the compare.
+ * Answers, notifications and pokes carry no number and go to the handler
+ * at once. Requests taken by waits outside the runners (ipc_wait() and the
+ * other waits of ipc.h, in any thread) are counted in their turn too
+ * (ipc.c), and so is a REFUSED event (a request the kernel took but could
+ * not hand over), so the count never waits for a number that will not
+ * come; a thread that is no runner cannot route a parked request and asks
+ * a runner to (parked_kick_locked()). With one runner the order of its
+ * taking is the order, and the count just follows the numbers (a raw
+ * SYS_IPC_WAIT of the program in some thread takes numbers unseen, and
+ * that is fine there). As the second runner is about to start, the count
+ * is set from the kernel's (SYS_IPC_STATS); from then on every wait for the
+ * task's box must go through libc: a number a raw wait took would be
+ * waited for forever.
  *
  * Ready fibrils wait on the shared ready queue (under fibril_lock; any
  * runner takes from it), except those that yielded. Each runner keeps a
@@ -123,11 +139,6 @@ static list_t timeouts = LIST_INITIALIZER(timeouts);
 static unsigned idle_runners;	  /* runners waiting (or about to) in the kernel */
 static unsigned pending_pokes;	  /* pokes sent and not yet received */
 static unsigned runner_count = 1; /* the main thread and the spawned runners */
-/* The one listener and the runners asleep until it leaves (see the top). */
-static fibril_runner_t *listener;
-static volatile uint32_t listen_word; /* futex: bumped to wake a sleeper */
-static unsigned listen_sleepers;
-static bool listen_wake_pending; /* a sleeper was woken and has not run yet */
 static uint64_t next_number = 2;
 static fibril_ipc_handler_t ipc_handler;
 static void (*local_dtor)(void *);
@@ -522,21 +533,235 @@ static void run_ipc_handler(ipc_event_t *ev, fibril_runner_t *r)
 	(handler != NULL ? handler : default_ipc_handler)(ev, &r->later);
 }
 
+/*
+ * Request order (see the top). All under fibril_lock. A request waiting
+ * for its turn is parked in one of PARKED_MAX entries; a thread that finds
+ * them all taken sleeps on the futex `room_word` until one is freed or the
+ * count moves on (it may hold the next number itself).
+ */
+#define PARKED_MAX 16
+
+typedef struct {
+	bool used;
+	bool handled; /* for the IPC handler; else only its number counts */
+	ipc_event_t ev;
+} parked_t;
+
+static uint32_t seq_next; /* the number of the next request in order */
+static parked_t parked[PARKED_MAX];
+static unsigned parked_count;
+static unsigned room_sleepers;
+static volatile uint32_t room_word; /* futex: bumped to wake them */
+
+/** Whether request number @a seq is next in order (it then is the one in
+ *  hand until the count moves past it). With one runner every one is: the
+ *  requests for the handler are taken by that runner one at a time, and
+ *  the count just follows. */
+static inline __attribute__((always_inline)) bool seq_turn_locked(uint32_t seq)
+{
+	if (__builtin_expect(seq == seq_next, 1))
+		return true;
+	if (runner_count > 1)
+		return false;
+	seq_next = seq;
+	return true;
+}
+
+/** Whether request number @a seq was taken before the count was set from
+ *  the kernel's (seq_sync_locked()): by a wait outside the runners, before
+ *  the second runner started. Routed without the count. */
+static inline bool seq_stale_locked(uint32_t seq)
+{
+	return runner_count > 1 && (int32_t) (seq - seq_next) < 0;
+}
+
+/** Sets the count from the kernel's as the task's second runner is about to
+ *  start: every request taken so far went to this runner (routed), or to a
+ *  wait outside the runners (counted in its turn, or stale). Under the lock,
+ *  so that such a wait's count waits for it. */
+static void seq_sync_locked(void)
+{
+	ipc_stats_t stats;
+	if (ipc_stats(0, &stats) == EOK)
+		seq_next = (uint32_t) stats.requests_taken + 1;
+}
+
+/** The parked entry of request number @a seq, or NULL. */
+static parked_t *parked_find_locked(uint32_t seq)
+{
+	for (unsigned i = 0; i < PARKED_MAX; i++) {
+		if (parked[i].used && parked[i].ev.seq == seq)
+			return &parked[i];
+	}
+	return NULL;
+}
+
+/** Parks request @a ev until its turn; an entry is free. */
+static void park_locked(const ipc_event_t *ev, bool handled)
+{
+	for (unsigned i = 0; i < PARKED_MAX; i++) {
+		if (!parked[i].used) {
+			parked[i] = (parked_t){
+			    .used = true, .handled = handled, .ev = *ev};
+			parked_count++;
+			return;
+		}
+	}
+	fatal("no free entry to park a request in");
+}
+
+/** Wakes the threads waiting for a free entry (or for their turn). */
+static void room_wake_locked(void)
+{
+	if (room_sleepers == 0)
+		return;
+	room_word++;
+	DISCARD(woken, futex_wake(&room_word, room_sleepers));
+}
+
+/** Sleeps until room_wake_locked(). fibril_lock held on entry and return. */
+static void room_sleep_locked(void)
+{
+	uint32_t seen = room_word;
+	room_sleepers++;
+	spinlock_unlock(&fibril_lock);
+	DISCARD(woken, futex_wait(&room_word, seen, 0));
+	spinlock_lock(&fibril_lock);
+	room_sleepers--;
+}
+
+/** Asks a runner to route the parked request that is next: one waiting for
+ *  a free entry, or an idle one (poked); a busy one looks when it next
+ *  goes idle (runner_wait()). */
+static void parked_kick_locked(void)
+{
+	room_wake_locked();
+	if (idle_runners > pending_pokes) {
+		pending_pokes++;
+		ipc_poke();
+	}
+}
+
+/** Routes the parked requests that are next in order, on runner @a r (NULL:
+ *  a thread that is no runner, which counts off only those for no handler
+ *  and leaves the next handled one to a runner). The handler runs without
+ *  fibril_lock, on r's slot for a deferred answer: an answer an earlier
+ *  handler left there is sent first. */
+static __attribute__((noinline)) void parked_drain_locked(fibril_runner_t *r)
+{
+	parked_t *p;
+	while ((p = parked_find_locked(seq_next)) != NULL) {
+		if (p->handled && r == NULL) {
+			parked_kick_locked();
+			break;
+		}
+		ipc_event_t ev = p->ev;
+		bool handled = p->handled;
+		p->used = false;
+		parked_count--;
+		if (handled) {
+			flush_answer_locked(r);
+			spinlock_unlock(&fibril_lock);
+			run_ipc_handler(&ev, r);
+			spinlock_lock(&fibril_lock);
+		}
+		seq_next = ev.seq + 1;
+	}
+	room_wake_locked(); /* entries freed, or the count moved on */
+}
+
+/** The count moves past request number @a seq, just routed (or counted) on
+ *  runner @a r (NULL: no runner's thread); the parked ones next in order
+ *  follow. fibril_lock held. */
+static inline __attribute__((always_inline)) void seq_done_locked(
+    fibril_runner_t *r, uint32_t seq)
+{
+	seq_next = seq + 1;
+	if (__builtin_expect(parked_count != 0, 0))
+		parked_drain_locked(r);
+}
+
+/** Request @a ev (REQUEST or REFUSED), taken by runner @a r (NULL: by a
+ *  thread that is no runner), in its turn: to the IPC handler (a REQUEST
+ *  that @a r took), or only counted. Parked if it is not its turn yet; its
+ *  turn comes once every request numbered before it was routed (the
+ *  handler queued it on its connection), so the calls of one connection
+ *  reach it in their order. fibril_lock held; released meanwhile. */
+static __attribute__((noinline)) void request_route_locked(
+    fibril_runner_t *r, ipc_event_t *ev)
+{
+	uint32_t seq = ev->seq;
+	bool handled = r != NULL && ev->kind == IPC_EVENT_REQUEST;
+	if (seq_stale_locked(seq)) {
+		if (handled) {
+			spinlock_unlock(&fibril_lock);
+			run_ipc_handler(ev, r);
+			spinlock_lock(&fibril_lock);
+		}
+		return;
+	}
+	while (!seq_turn_locked(seq)) {
+		if (parked_count < PARKED_MAX) {
+			park_locked(ev, handled);
+			return;
+		}
+		if (r != NULL && parked_find_locked(seq_next) != NULL) {
+			parked_drain_locked(r);
+			continue;
+		}
+		if (r != NULL)
+			flush_answer_locked(r); /* nobody sends it while we sleep */
+		room_sleep_locked();
+	}
+	if (handled) {
+		spinlock_unlock(&fibril_lock);
+		run_ipc_handler(ev, r);
+		spinlock_lock(&fibril_lock);
+	}
+	seq_done_locked(r, seq);
+}
+
+/** Hands event @a ev, which runner @a r's wait returned, to the IPC handler;
+ *  a request only in its turn (request_route_locked()). Inline, with the
+ *  usual case first: a request whose turn it is, or an event of no number.
+ *  fibril_lock held; released while the handler runs. */
+static inline __attribute__((always_inline)) void event_hand_out_locked(
+    fibril_runner_t *r, ipc_event_t *ev)
+{
+	uint32_t seq = ev->seq;
+	bool request = ev->kind == IPC_EVENT_REQUEST;
+	if (__builtin_expect(
+		request ? seq != seq_next : ev->kind == IPC_EVENT_REFUSED, 0)) {
+		request_route_locked(r, ev);
+		return;
+	}
+	spinlock_unlock(&fibril_lock);
+	run_ipc_handler(ev, r);
+	spinlock_lock(&fibril_lock);
+	if (request)
+		seq_done_locked(r, seq);
+}
+
+void __fibril_request_taken(ipc_event_t *ev)
+{
+	spinlock_lock(&fibril_lock);
+	request_route_locked(NULL, ev);
+	spinlock_unlock(&fibril_lock);
+}
+
 /** After a wait in the kernel that ended with @a rc and event @a ev: the
  *  runner @a r is no longer idle, a poke is counted off, an event goes to
  *  the IPC handler (run without the lock). fibril_lock held. */
-static void after_wait_locked(fibril_runner_t *r, errno_t rc, ipc_event_t *ev)
+static inline __attribute__((always_inline)) void after_wait_locked(
+    fibril_runner_t *r, errno_t rc, ipc_event_t *ev)
 {
 	/* No longer idle before the handler runs: a fibril it makes ready is
 	 * ours to run next, and needs no poke to wake another runner. */
 	idle_runners--;
 	if (rc == EOK && ev->kind == IPC_EVENT_POKE && pending_pokes > 0)
 		pending_pokes--;
-	if (rc == EOK && ev->kind != IPC_EVENT_POKE) {
-		spinlock_unlock(&fibril_lock);
-		run_ipc_handler(ev, r);
-		spinlock_lock(&fibril_lock);
-	}
+	if (rc == EOK && ev->kind != IPC_EVENT_POKE)
+		event_hand_out_locked(r, ev);
 }
 
 errno_t fibril_ipc_drain(void)
@@ -551,7 +776,7 @@ errno_t fibril_ipc_drain(void)
 		flush_answer_locked(r); /* the handler may leave one */
 		spinlock_unlock(&fibril_lock);
 		ipc_event_t ev;
-		errno_t rc = ipc_wait(&ev, 0, IPC_WAIT_NONBLOCKING);
+		errno_t rc = ipc_wait_regs(&ev, 0, IPC_WAIT_NONBLOCKING);
 		spinlock_lock(&fibril_lock);
 		if (rc != EOK)
 			break; /* EAGAIN: none left */
@@ -564,54 +789,22 @@ errno_t fibril_ipc_drain(void)
 	return EOK;
 }
 
-/** Runner @a r goes to run a fibril: it stops listening, and if then nobody
- *  listens while runners sleep, one of them is woken to. fibril_lock held. */
-static inline __attribute__((always_inline)) void listen_leave_locked(fibril_runner_t *r)
-{
-	if (listener == r)
-		listener = NULL;
-	if (listener == NULL && listen_sleepers > 0 && !listen_wake_pending) {
-		listen_wake_pending = true;
-		listen_word++;
-		DISCARD(woken, futex_wake(&listen_word, 1));
-	}
-}
-
-/** While another runner listens: runner @a r, idle, sends its deferred
- *  answer and sleeps until a listener leaves, or for @a usec (0: no limit)
- *  until the earliest fibril deadline, which the listener's wait, begun
- *  earlier, may not know of. fibril_lock held on entry and on return. */
-static __attribute__((noinline)) void listen_sleep_locked(
-    fibril_runner_t *r, uint64_t usec)
-{
-	flush_answer_locked(r); /* nobody would send it while we sleep */
-	uint32_t seen = listen_word;
-	listen_sleepers++;
-	idle_runners++;
-	spinlock_unlock(&fibril_lock);
-	DISCARD(woken, futex_wait(&listen_word, seen, usec));
-	spinlock_lock(&fibril_lock);
-	listen_sleepers--;
-	idle_runners--;
-	listen_wake_pending = false;
-}
-
 /** Waits in the kernel until an event, a poke or the next deadline, and
- *  hands an event to the IPC handler, as the listener; sleeps instead while
- *  another runner listens. An answer the handler left is sent
- *  with the wait, from the runner's slot itself: only fibrils on this
- *  runner write the slot, and none runs while it waits. fibril_lock held on
- *  entry and on return. */
+ *  hands an event out. An answer the handler left is sent with the wait,
+ *  from the runner's slot itself: only fibrils on this runner write the
+ *  slot, and none runs while it waits. A parked request whose turn came
+ *  while no runner could route it is routed first (and nothing waited
+ *  for). fibril_lock held on entry and on return. */
 static inline __attribute__((always_inline)) void runner_wait(fibril_runner_t *r)
 {
+	if (__builtin_expect(parked_count != 0, 0) &&
+	    parked_find_locked(seq_next) != NULL) {
+		parked_drain_locked(r);
+		return;
+	}
 	uint64_t usec;
 	if (!wait_usec_locked(&usec))
 		return;
-	if (listener != NULL && listener != r) {
-		listen_sleep_locked(r, usec);
-		return;
-	}
-	listener = r;
 	idle_runners++;
 	bool answer = r->later.pending;
 	spinlock_unlock(&fibril_lock);
@@ -623,10 +816,10 @@ static inline __attribute__((always_inline)) void runner_wait(fibril_runner_t *r
 		r->later.pending = false; /* sent (or refused), before the handler */
 		if (rc != EOK && rc != ETIMEOUT && rc != EINTR) { /* the answer failed */
 			deferred_answer_sent(rc);
-			rc = ipc_wait(&ev, usec, 0);
+			rc = ipc_wait_regs(&ev, usec, 0);
 		}
 	} else {
-		rc = ipc_wait(&ev, usec, 0);
+		rc = ipc_wait_regs(&ev, usec, 0);
 	}
 	spinlock_lock(&fibril_lock);
 	after_wait_locked(r, rc, &ev);
@@ -679,7 +872,9 @@ bool fibril_call_and_wait(cap_handle_t phone, const ipc_payload_t *msg, sysarg_t
 	    phone, msg, label, usec, own_answer ? 0 : IPC_CALL_WAIT_ANY, answer);
 	*answered = wrc == EOK && is_answer_to(answer, label);
 	if (own_answer && wrc == EOK && !*answered) {
-		run_ipc_handler(answer, r);
+		spinlock_lock(&fibril_lock);
+		event_hand_out_locked(r, answer);
+		spinlock_unlock(&fibril_lock);
 	} else if (!own_answer && *answered) {
 		/* The caller takes its own answer: no event for the handler, no
 		 * poke counted off, so only the idle count to undo. Without
@@ -712,10 +907,8 @@ static inline __attribute__((always_inline)) fibril_t *runner_next_locked(
 		next = list_pop(&ready_queue);
 	else
 		r->handoff = NULL;
-	if (next != NULL) {
+	if (next != NULL)
 		ring_enter_before(next, NULL);
-		listen_leave_locked(r);
-	}
 	return next;
 }
 
@@ -818,8 +1011,10 @@ static errno_t runner_spawn(uint64_t affinity)
 	thread_id_t tid;
 	__libc_thread_starting();
 	/* Counted before it can run: fibril_call_and_wait() must not see one
-	 * runner while there are two. */
+	 * runner while there are two. From two on, requests wait their turn. */
 	spinlock_lock(&fibril_lock);
+	if (runner_count == 1)
+		seq_sync_locked();
 	runner_count++;
 	spinlock_unlock(&fibril_lock);
 	errno_t rc = (errno_t) syscall6(SYS_THREAD_CREATE, (sysarg_t) runner_start,

@@ -15,13 +15,23 @@ errno_t ipc_call(cap_handle_t phone, const ipc_payload_t *msg, sysarg_t label)
 	return (errno_t) __syscall_ipc(SYS_IPC_CALL, r);
 }
 
+/** After a wait (result @a rc) whose event @a ev may be a request: counts it
+ *  in the task's order; a REFUSED one (only a number) is not the caller's
+ *  business, and the wait goes on (@a usec anew, as @a flags say). */
+static errno_t event_taken(errno_t rc, ipc_event_t *ev, uint64_t usec, unsigned flags)
+{
+	while (rc == EOK && ipc_event_numbered(ev)) {
+		__fibril_request_taken(ev);
+		if (ev->kind != IPC_EVENT_REFUSED)
+			break;
+		rc = ipc_wait_regs(ev, usec, flags);
+	}
+	return rc;
+}
+
 errno_t ipc_wait(ipc_event_t *ev, uint64_t usec, unsigned flags)
 {
-	sysarg_t r[10] = {usec, flags};
-	errno_t rc = (errno_t) __syscall_ipc(SYS_IPC_WAIT, r);
-	if (rc == EOK)
-		regs_to_event(r, ev);
-	return rc;
+	return event_taken(ipc_wait_regs(ev, usec, flags), ev, usec, flags);
 }
 
 errno_t ipc_answer(cap_handle_t call, ipc_payload_t *answer)
@@ -87,13 +97,15 @@ errno_t ipc_call_wait(cap_handle_t phone, const ipc_payload_t *msg, sysarg_t lab
 errno_t ipc_call_wait_any(cap_handle_t phone, const ipc_payload_t *msg, sysarg_t label,
     uint64_t usec, ipc_event_t *ev)
 {
-	return ipc_call_wait_regs(phone, msg, label, usec, IPC_CALL_WAIT_ANY, ev);
+	errno_t rc = ipc_call_wait_regs(phone, msg, label, usec, IPC_CALL_WAIT_ANY, ev);
+	return event_taken(rc, ev, usec, 0);
 }
 
 errno_t ipc_answer_wait(cap_handle_t call, const ipc_payload_t *answer, uint64_t usec,
     unsigned flags, ipc_event_t *ev)
 {
-	return ipc_answer_wait_regs(call, answer, usec, flags, ev);
+	errno_t rc = ipc_answer_wait_regs(call, answer, usec, flags, ev);
+	return event_taken(rc, ev, usec, flags);
 }
 
 errno_t ipc_irq_subscribe(

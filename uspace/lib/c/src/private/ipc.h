@@ -9,6 +9,7 @@
 #define LIBC_PRIVATE_IPC_H
 
 #include <ipc.h>
+#include <stdbool.h>
 #include <syscall.h>
 
 /* Written out word by word (no loops), so that with __syscall_ipc inlined
@@ -24,9 +25,11 @@ static inline void msg_to_regs(const ipc_payload_t *msg, sysarg_t *r)
 	r[5] = msg->args[4];
 }
 
-static inline void regs_to_event(const sysarg_t r[10], ipc_event_t *ev)
+static inline __attribute__((always_inline)) void regs_to_event(
+    const sysarg_t r[10], ipc_event_t *ev)
 {
-	ev->kind = r[0];
+	ev->kind = IPC_EVENT_KIND(r[0]);
+	ev->seq = IPC_EVENT_SEQ(r[0]);
 	ev->imethod = r[1];
 	ev->args[0] = r[2];
 	ev->args[1] = r[3];
@@ -36,6 +39,29 @@ static inline void regs_to_event(const sysarg_t r[10], ipc_event_t *ev)
 	ev->label = r[7];
 	ev->cap = r[8];
 	ev->task_id = r[9];
+}
+
+/** Whether @a ev carries a request's number (abi/ipc.h): a REQUEST or a
+ *  REFUSED event, which must be counted in the task's order (fibril.c). */
+static inline bool ipc_event_numbered(const ipc_event_t *ev)
+{
+	return ev->kind == IPC_EVENT_REQUEST || ev->kind == IPC_EVENT_REFUSED;
+}
+
+/** fibril.c: counts numbered event @a ev, which a wait outside the fibril
+ *  runners took (ipc_wait() and the other waits of ipc.h), in the order of
+ *  the task's requests; it goes to no IPC handler. */
+void __fibril_request_taken(ipc_event_t *ev);
+
+/** SYS_IPC_WAIT for the task's next event, up to @a usec (0: no limit). */
+static inline __attribute__((always_inline)) errno_t ipc_wait_regs(
+    ipc_event_t *ev, uint64_t usec, unsigned flags)
+{
+	sysarg_t r[10] = {usec, flags};
+	errno_t rc = (errno_t) __syscall_ipc(SYS_IPC_WAIT, r);
+	if (rc == EOK)
+		regs_to_event(r, ev);
+	return rc;
 }
 
 /** SYS_IPC_CALL_WAIT of @a msg through @a phone with @a flags (ipc_call_wait()
