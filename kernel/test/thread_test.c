@@ -87,6 +87,22 @@ static mutex_t test_mutex;
 static volatile uint64_t shared_value;
 
 static volatile uint64_t preempted_inside;
+static volatile bool bystander_stop;
+
+/* Ticks a lock holder waits to be preempted while the bystander is ready:
+ * its slice, the tick that finds it used up, and room to spare. Counted in
+ * ticks, not time, so a loaded host cannot make the wait too short. */
+#define PREEMPT_TICK_LIMIT (4 * THREAD_SLICE_TICKS + 2)
+
+/** Always ready (never blocks) on the workers' CPU, so that a lock holder
+ *  whose slice is used up has someone to be preempted for: the workers
+ *  themselves sleep on the mutex. */
+static void busy_bystander(void *arg)
+{
+	(void) arg;
+	while (!bystander_stop)
+		cpu_relax();
+}
 
 static void mutex_worker(void *arg)
 {
@@ -94,7 +110,13 @@ static void mutex_worker(void *arg)
 		mutex_lock(&test_mutex);
 		uint64_t v = shared_value;
 		uint64_t switches = THREAD->switches;
+		uint64_t t0 = clock_ticks();
 		clock_delay_ns(1000000);
+		/* Each worker's first section lasts until it was preempted
+		 * (or the limit passed: then the check below fails). */
+		while (i == 0 && THREAD->switches == switches &&
+		    clock_ticks() - t0 <= PREEMPT_TICK_LIMIT)
+			cpu_relax();
 		if (THREAD->switches != switches)
 			preempted_inside++;
 		shared_value = v + 1;
@@ -102,16 +124,23 @@ static void mutex_worker(void *arg)
 	}
 }
 
-static void run_workers(thread_fn_t fn, int n, int priority)
+static void run_workers_on(thread_fn_t fn, int n, int priority, bool pinned)
 {
 	thread_t *t[8];
 	for (int i = 0; i < n; i++) {
 		thread_create(NULL, fn, (void *) (uintptr_t) i, "worker", &t[i]);
 		thread_set_priority(t[i], priority);
+		if (pinned)
+			thread_set_cpu(t[i], CPU->id);
 		thread_start(t[i]);
 	}
 	for (int i = 0; i < n; i++)
 		thread_join(t[i]);
+}
+
+static void run_workers(thread_fn_t fn, int n, int priority)
+{
+	run_workers_on(fn, n, priority, false);
 }
 
 KTEST(mutex_excludes_under_preemption)
@@ -119,7 +148,15 @@ KTEST(mutex_excludes_under_preemption)
 	mutex_init(&test_mutex);
 	shared_value = 0;
 	preempted_inside = 0;
-	run_workers(mutex_worker, 4, THREAD_PRIORITY_DEFAULT);
+	bystander_stop = false;
+	thread_t *b;
+	KT_ASSERT_EQ(thread_create(NULL, busy_bystander, NULL, "bystander", &b), EOK);
+	KT_ASSERT_EQ(thread_set_cpu(b, CPU->id), EOK);
+	thread_start(b);
+	/* All on this CPU: the bystander is ready wherever a holder runs. */
+	run_workers_on(mutex_worker, 4, THREAD_PRIORITY_DEFAULT, true);
+	bystander_stop = true;
+	KT_ASSERT_EQ(thread_join(b), EOK);
 	KT_ASSERT_EQ(shared_value, 200);
 	KT_ASSERT(preempted_inside > 0); /* the tick did preempt lock holders */
 	KT_ASSERT_EQ(mutex_trylock(&test_mutex), EOK);
