@@ -34,7 +34,7 @@
 static const char *const own_words[] = {"--exit", "--noperm", "--granted", "--sleep",
     "--fault", "--read-kernel", "--write-code", "--exec-data", "--ud2", "--flood",
     "--quota-checks", "--subscribe", "--shootdown", "--spread", "--int", "--regs-server",
-    "--io-every-cpu", "--io-denied", NULL};
+    "--io-every-cpu", "--io-denied", "--drain", NULL};
 
 #define KERNEL_ADDR 0xffffffff80100000ull
 #define UNMAPPED    0x0000700000000000ull
@@ -652,6 +652,8 @@ static int run_child(int argc, char **argv)
 		return child_io_every_cpu();
 	if (strcmp(mode, "--io-denied") == 0 && argc > 2)
 		return child_io_denied(argv[2]);
+	if (strcmp(mode, "--drain") == 0)
+		return child_drain();
 	if (strcmp(mode, "--sleep") == 0) {
 		DISCARD(woken, thread_sleep(60000 * MS));
 		return 1;
@@ -736,5 +738,6 @@ int main(int argc, char **argv)
 	test_run("thread_cpu_time_grows_while_it_runs",
 	    test_thread_cpu_time_grows_while_it_runs);
 	test_run("every_cpu_has_an_idle_thread", test_every_cpu_has_an_idle_thread);
+	test_run("ipc_drain_needs_a_single_runner", test_ipc_drain_needs_a_single_runner);
 	return test_suite_end_count();
 }

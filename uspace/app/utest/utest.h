@@ -1,8 +1,8 @@
 /*
  * utest's parts: the quota tests (quota.c), the capability-rights test
  * (caps.c), the tests of several CPUs (smp.c), the CPU-time tests
- * (cputime.c) and the interrupt controllers' (intc.c) beside the rest
- * (utest.c).
+ * (cputime.c), the interrupt controllers' (intc.c) and fibril_ipc_drain's
+ * (drain.c) beside the rest (utest.c).
  */
 #ifndef UTEST_H
 #define UTEST_H
@@ -23,6 +23,12 @@ void test_capability_rights_system_calls(void);
 void test_thread_info_bad_input_gets_clear_errors(void);
 void test_thread_cpu_time_grows_while_it_runs(void);
 void test_every_cpu_has_an_idle_thread(void);
+
+/* drain.c */
+void test_ipc_drain_needs_a_single_runner(void);
+/** Child mode `--drain`: fibril_ipc_drain() with one runner, then two;
+ *  the number of wrong results. */
+int child_drain(void);
 
 /* intc.c */
 void test_user_space_cannot_send_ipis_or_reach_the_apics(void);

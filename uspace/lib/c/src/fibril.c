@@ -49,10 +49,11 @@
  * a runner to (parked_kick_locked()). With one runner the order of its
  * taking is the order, and the count just follows the numbers (a raw
  * SYS_IPC_WAIT of the program in some thread takes numbers unseen, and
- * that is fine there). As the second runner is about to start, the count
- * is set from the kernel's (SYS_IPC_STATS); from then on every wait for the
- * task's box must go through libc: a number a raw wait took would be
- * waited for forever.
+ * that is fine there; so do ipc.h's waits then, without fibril_lock:
+ * `__fibril_requests_ordered`, private/ipc.h). As the second runner is
+ * about to start, the count is set from the kernel's (SYS_IPC_STATS);
+ * from then on every wait for the task's box must go through libc: a
+ * number a raw wait took would be waited for forever.
  *
  * Ready fibrils wait on the shared ready queue (under fibril_lock; any
  * runner takes from it), except those that yielded. Each runner keeps a
@@ -547,7 +548,8 @@ typedef struct {
 	ipc_event_t ev;
 } parked_t;
 
-static uint32_t seq_next; /* the number of the next request in order */
+bool __fibril_requests_ordered; /* private/ipc.h */
+static uint32_t seq_next;	/* the number of the next request in order */
 static parked_t parked[PARKED_MAX];
 static unsigned parked_count;
 static unsigned room_sleepers;
@@ -1013,8 +1015,13 @@ static errno_t runner_spawn(uint64_t affinity)
 	/* Counted before it can run: fibril_call_and_wait() must not see one
 	 * runner while there are two. From two on, requests wait their turn. */
 	spinlock_lock(&fibril_lock);
-	if (runner_count == 1)
+	if (runner_count == 1) {
+		/* Stored with a full fence before the kernel's count is read:
+		 * a wait outside the runners that takes a request after that
+		 * read sees it and counts its number (private/ipc.h). */
+		__atomic_store_n(&__fibril_requests_ordered, true, __ATOMIC_SEQ_CST);
 		seq_sync_locked();
+	}
 	runner_count++;
 	spinlock_unlock(&fibril_lock);
 	errno_t rc = (errno_t) syscall6(SYS_THREAD_CREATE, (sysarg_t) runner_start,

@@ -16,12 +16,13 @@ errno_t ipc_call(cap_handle_t phone, const ipc_payload_t *msg, sysarg_t label)
 }
 
 /** After a wait (result @a rc) whose event @a ev may be a request: counts it
- *  in the task's order; a REFUSED one (only a number) is not the caller's
+ *  in the task's order (with several runners only); a REFUSED one (only a number) is not the caller's
  *  business, and the wait goes on (@a usec anew, as @a flags say). */
 static errno_t event_taken(errno_t rc, ipc_event_t *ev, uint64_t usec, unsigned flags)
 {
 	while (rc == EOK && ipc_event_numbered(ev)) {
-		__fibril_request_taken(ev);
+		if (ipc_request_must_count())
+			__fibril_request_taken(ev);
 		if (ev->kind != IPC_EVENT_REFUSED)
 			break;
 		rc = ipc_wait_regs(ev, usec, flags);

@@ -53,6 +53,25 @@ static inline bool ipc_event_numbered(const ipc_event_t *ev)
  *  the task's requests; it goes to no IPC handler. */
 void __fibril_request_taken(ipc_event_t *ev);
 
+/** fibril.c: set (for good) just before the task's second runner starts,
+ *  and before the count of requests is read from the kernel for it; from
+ *  then on requests taken outside the runners must be counted. */
+extern bool __fibril_requests_ordered;
+
+/** Whether numbered event @a ev, just taken by a wait outside the runners,
+ *  must be counted (__fibril_request_taken()). Not while the task has one
+ *  runner: then nobody waits for the count, which the runner sets from the
+ *  number it takes next, and the lock and the route are saved. A request
+ *  taken after the flag's store was read from the kernel by the second
+ *  runner's start sees the flag (the store is a full fence before that
+ *  read, the fence here after our take: no store-buffer reordering either
+ *  way); one taken before it is counted in the kernel's figure already. */
+static inline __attribute__((always_inline)) bool ipc_request_must_count(void)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return __atomic_load_n(&__fibril_requests_ordered, __ATOMIC_RELAXED);
+}
+
 /** SYS_IPC_WAIT for the task's next event, up to @a usec (0: no limit). */
 static inline __attribute__((always_inline)) errno_t ipc_wait_regs(
     ipc_event_t *ev, uint64_t usec, unsigned flags)
