@@ -462,7 +462,18 @@ static inline __attribute__((always_inline)) errno_t block_locked(
 	self->timed_out = false;
 	if (deadline != 0)
 		timeout_insert(&timeouts, &self->timeout, deadline);
-	schedule_locked(self);
+	fibril_runner_t *r = self->runner;
+	/* The usual case of a runner among several (a connection fibril whose
+	 * handler answered): alone in its ring, nothing queued, so straight
+	 * back to the idle context, which sends the deferred answer with its
+	 * wait (schedule_locked()'s choice, without its other cases). */
+	if (runner_count > 1 && self->in_ring && self->ring_next == self &&
+	    list_empty(&ready_queue) && r->idle != NULL) {
+		self->in_ring = false;
+		switch_to(self, r->idle);
+	} else {
+		schedule_locked(self);
+	}
 	return self->timed_out ? ETIMEOUT : EOK;
 }
 
@@ -477,7 +488,8 @@ static inline __attribute__((always_inline)) bool wake_locked(fibril_t *f)
 	if (f->state != FIBRIL_BLOCKED)
 		return false;
 	timeout_cancel(&f->timeout);
-	list_remove(&f->link);
+	if (link_in_use(&f->link)) /* on a wait list (not an event's waiter) */
+		list_remove(&f->link);
 	make_ready_locked(f);
 	return true;
 }
