@@ -142,7 +142,7 @@ async_phone_t *async_phone_create(cap_handle_t cap)
  *  async_lock held. */
 static bool events_expected_locked(void)
 {
-	return async_blocked != 0 || async_serving_locked();
+	return async_blocked != 0 || (async_may_serve && async_serving_locked());
 }
 
 /** phone_slot_take() when all of @a ph's slots are used (or others wait):

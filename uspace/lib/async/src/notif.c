@@ -87,6 +87,7 @@ static notif_entry_t *notif_add(
 	*method = NOTIF_METHOD_BASE + entry_count;
 	entries[entry_count++] = e;
 	async_notification_count++;
+	async_may_serve = true;
 	spinlock_unlock(&async_lock);
 	if (start)
 		fibril_add_ready(notif_fibril);

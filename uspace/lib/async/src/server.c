@@ -119,6 +119,12 @@ void async_server_init(void)
 	list_initialize(&ports);
 }
 
+/* Set (under async_lock, never cleared) where anything this task could
+ * serve is first set up: a port, a connection, a handler, a notification.
+ * A pure client (most programs) then tells "serving nothing" by one test
+ * on each request (client.c), without async_serving_locked(). */
+bool async_may_serve;
+
 bool async_serving_locked(void)
 {
 	return port_count > 0 || conn_count > 0 || fallback_handler != NULL ||
@@ -211,6 +217,7 @@ static async_conn_t *conn_create_locked(async_client_t *client,
 	if (client != NULL)
 		conn_attach_locked(conn, client);
 	conn_count++;
+	async_may_serve = true;
 	return conn;
 }
 
@@ -508,6 +515,7 @@ void async_set_exception_handler(async_exception_handler_t handler, void *data)
 	spinlock_lock(&async_lock);
 	exception_handler = handler;
 	exception_data = data;
+	async_may_serve = true;
 	spinlock_unlock(&async_lock);
 }
 
@@ -768,6 +776,7 @@ errno_t async_create_port(
 	spinlock_lock(&async_lock);
 	list_append(&p->link, &ports);
 	port_count++;
+	async_may_serve = true;
 	spinlock_unlock(&async_lock);
 	if (port_id != NULL)
 		*port_id = (port_id_t) p;
@@ -780,6 +789,7 @@ void async_set_fallback_port_handler(async_port_handler_t handler, void *data)
 	spinlock_lock(&async_lock);
 	fallback_handler = handler;
 	fallback_data = data;
+	async_may_serve = true;
 	spinlock_unlock(&async_lock);
 }
 
@@ -789,6 +799,7 @@ void async_set_hangup_handler(async_hangup_handler_t handler, void *data)
 	spinlock_lock(&async_lock);
 	hangup_handler = handler;
 	hangup_data = data;
+	async_may_serve = true;
 	spinlock_unlock(&async_lock);
 }
 

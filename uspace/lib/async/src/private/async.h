@@ -111,6 +111,9 @@ void async_dispatch(ipc_event_t *ev, fibril_ipc_answer_t *later);
 /** True while this task serves anything (ports, connections, handlers):
  *  then no fibril may block its thread waiting for one answer. */
 bool async_serving_locked(void);
+/** Whether anything to serve was ever set up (server.c; async_lock): while
+ *  false, async_serving_locked() is false too. */
+extern bool async_may_serve;
 /** Fibrils blocked in the framework (async_lock). */
 extern unsigned async_blocked;
 
