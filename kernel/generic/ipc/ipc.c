@@ -6,6 +6,7 @@
  */
 #include <ipc/ipc.h>
 #include "ipc_priv.h"
+#include <ipc/fastforward.h>
 #include <ipc/fastpath.h>
 #include <ipc/methods.h>
 #include <log/ipclog.h>
@@ -604,6 +605,10 @@ errno_t ipc_forward(
 		call->flags &= ~CALL_OWN;
 	}
 	self->ipc_stats.forwards++;
+	if (ipc_fast_forward_deliver(phone, call)) {
+		kobject_put(&phone->kobj);
+		return EOK;
+	}
 
 	answerbox_t *callee = phone_callee_labelled(phone, call);
 	kobject_put(&phone->kobj);

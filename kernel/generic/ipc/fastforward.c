@@ -1,0 +1,157 @@
+/*
+ * The IPC fast path for a forwarding middleman (docs/performance.md, "Where
+ * the instructions go", the middleman).
+ *
+ * A middleman's turn is: a request arrives, it forwards the request to the
+ * final server (which answers the original caller), and it waits for its
+ * next event. Two hooks on the general path take the common case of that
+ * turn without changing what it does:
+ *  - ipc_fast_forward_deliver, called by ipc_forward once the general path
+ *    has made every check and taken the call out of the forwarder's table:
+ *    when the target box has a thread blocked in a wait for its next event
+ *    with nothing queued ahead of it (box_first_waiter) and at home on this
+ *    CPU, and a free slot in its task's table, the request goes straight
+ *    into that thread's event, as a fast call's does: its call capability
+ *    installed, the request numbered, the thread's system call finished for
+ *    it when it offered its registers (it resumes at its return to user
+ *    space), and the thread made ready here. The forwarder runs on, so the
+ *    CPU is not handed over: its own wait, next, lets the scheduler run the
+ *    target. Anything else (queued work, no such waiter, a full table, a
+ *    dead or hung-up target, a system method with a receive hook) is the
+ *    general path's queueing, unchanged.
+ *  - ipc_fast_wait, called by SYS_IPC_WAIT: a blocking wait without a
+ *    timeout on a quiet box sleeps offering its saved registers, so that
+ *    whoever delivers its next event on a fast path (a fast call, a fast
+ *    forward) writes it there and finishes the system call for it: it
+ *    resumes straight at its return to user space instead of unwinding the
+ *    general wait. Woken without an event, it leaves the look at the box to
+ *    the general wait.
+ * Both are off with the IPC log on (its events are the general path's) and
+ * with boot option ipcfast=off. cpu_t.fastforward_taken counts forwards
+ * delivered here (ipc_fastforward_taken()).
+ *
+ * Locks: as in the IPC core (phone->lock -> box lock -> cap table lock),
+ * taken with interrupts off. A waiter is found and taken off its queue under
+ * its box's lock and is at home on this CPU, so no other CPU can run it
+ * until it is made ready; its registers are written before that (see the
+ * top of fastpath.c for the resume protocol).
+ */
+#include <ipc/fastforward.h>
+#include "fastpath_priv.h"
+#include <ipc/fastpath.h>
+#include <log/ipclog.h>
+#include <synch/waitq_hand_off.h>
+
+uint64_t ipc_fastforward_taken(void)
+{
+	uint64_t sum = 0;
+	for (unsigned i = 0; i < CPU_MAX; i++)
+		sum += __atomic_load_n(&cpus[i].fastforward_taken, __ATOMIC_RELAXED);
+	return sum;
+}
+
+/** A thread of @a box's task that waits for its next event, can take one
+ *  straight into its event and is at home on this CPU, with a free slot in
+ *  the task's table for the call's capability: returned with the box and
+ *  the table locked. NULL (nothing locked) if there is none. */
+static thread_t *box_lock_home_waiter(answerbox_t *box)
+{
+	spinlock_lock_noirq(&box->wq.lock);
+	thread_t *r = box_first_waiter(box);
+	if (r != NULL && r->cpu == CPU) {
+		spinlock_lock_noirq(&box->task->caps.lock);
+		if (box->task->caps.free_head != 0)
+			return r;
+		spinlock_unlock_noirq(&box->task->caps.lock);
+	}
+	spinlock_unlock_noirq(&box->wq.lock);
+	return NULL;
+}
+
+/** Forwarded @a call as request event of waiting @a r (taken off @a box's
+ *  queue here), its capability installed in the table of box's task. Box
+ *  and table locked; the table is unlocked here. */
+static void forward_into_waiter(answerbox_t *box, thread_t *r, call_t *call)
+{
+	cap_table_t *caps = &box->task->caps;
+	cap_handle_t h = CAP_NULL;
+	kobject_get(&call->kobj); /* the receiver's capability's */
+	cap_install_locked(caps, &call->kobj, &h);
+	spinlock_unlock_noirq(&caps->lock);
+	box->task->ipc_stats.calls_received++;
+	waitq_take_sleeper_locked(&box->wq, r);
+	deliver_event(r, IPC_EVENT_REQUEST, box_number_request(box), call,
+	    call->request_label, h, call->sender->id);
+	event_finish_for(r);
+}
+
+bool ipc_fast_forward_deliver(phone_t *phone, call_t *call)
+{
+	if (!ipc_fastpath || ipclog_on || call->ops->request_process != NULL)
+		return false;
+	bool ints = irq_save();
+	spinlock_lock_noirq(&phone->lock);
+	/* A connected phone keeps its callee's task, and so the box, alive. */
+	answerbox_t *box = phone->state == PHONE_CONNECTED ? phone->callee : NULL;
+	thread_t *r = box != NULL ? box_lock_home_waiter(box) : NULL;
+	if (r != NULL) {
+		call->request_label = phone->label;
+		forward_into_waiter(box, r, call);
+		spinlock_unlock_noirq(&box->wq.lock);
+	}
+	spinlock_unlock_noirq(&phone->lock);
+	if (r != NULL) {
+		/* Off every queue and BLOCKED: only this CPU can make it ready. */
+		scheduler_ready_noirq(r);
+		CPU->fastforward_taken++;
+	}
+	irq_restore(ints);
+	return r != NULL;
+}
+
+/** Sleeps on the task's box @a wq (locked; released here) with no deadline
+ *  until woken, through the scheduler. Like the hand-off sleep it returns
+ *  without waiting for wakers to leave the queue: the box lives as long as
+ *  the thread. Interrupts off. */
+static errno_t box_sleep_offering(waitq_t *wq)
+{
+	thread_t *t = THREAD;
+	if (!waitq_enqueue_self(wq, t, WAITQ_INTERRUPTIBLE)) {
+		spinlock_unlock_noirq(&wq->lock);
+		return EINTR;
+	}
+	spinlock_unlock_noirq(&wq->lock);
+	schedule();
+	return t->wait_result;
+}
+
+bool ipc_fast_wait(ipc_regs_t *s, errno_t *rc)
+{
+	thread_t *self = THREAD;
+	if (!ipc_fastpath || ipclog_on || IPC_R0(s) != 0 || IPC_R1(s) != 0 ||
+	    self->kill_pending)
+		return false;
+	answerbox_t *box = &self->task->box;
+	/* An event already queued (often so in a busy server): no lock taken,
+	 * the general wait takes it at once. Looked at again under the lock. */
+	if (__atomic_load_n(&box->pending, __ATOMIC_RELAXED) != 0)
+		return false;
+	bool ints = irq_save();
+	spinlock_lock_noirq(&box->wq.lock);
+	if (!box_quiet(box)) {
+		spinlock_unlock_noirq(&box->wq.lock);
+		irq_restore(ints);
+		return false; /* an event is there: the general wait takes it */
+	}
+	self->ipc_ev_regs = s; /* a fast delivery writes straight into them */
+	self->ipc_ev_ready = false;
+	self->ipc_resume_regs = resume_regs_offer(self, s, WAITQ_FOREVER);
+	*rc = box_sleep_offering(&box->wq);
+	self->ipc_ev_regs = NULL;
+	self->ipc_resume_regs = NULL;
+	bool done = self->ipc_ev_ready || *rc == EINTR;
+	if (self->ipc_ev_ready)
+		*rc = EOK;
+	irq_restore(ints);
+	return done; /* else woken to look: the general wait looks */
+}
