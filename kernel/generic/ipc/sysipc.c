@@ -86,6 +86,9 @@ static sysarg_t sys_ipc_answer(ipc_regs_t *s)
 
 static sysarg_t sys_ipc_forward(ipc_regs_t *s)
 {
+	errno_t rc;
+	if (ipc_fast_forward(s, &rc))
+		return (sysarg_t) rc;
 	ipc_data_t data;
 	regs_to_data(s, true, &data);
 	if (IPC_R8(s) > UINT32_MAX)

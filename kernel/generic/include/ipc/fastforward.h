@@ -17,6 +17,12 @@
  */
 bool ipc_fast_forward_deliver(phone_t *phone, struct call *call);
 /**
+ * SYS_IPC_FORWARD on the saved registers @a s (R0 call, R1 phone, R8 mode)
+ * without a rewrite: true when done, *@a rc the result; false when not the
+ * common case (nothing changed, the general path runs).
+ */
+bool ipc_fast_forward(ipc_regs_t *s, errno_t *rc);
+/**
  * SYS_IPC_WAIT on the saved registers @a s (blocking, no timeout, nothing
  * queued): sleeps so that a fast delivery can finish the system call.
  * True: done, *@a rc the result and the event in @a s. False: the general
