@@ -31,7 +31,7 @@
  *    resumes straight at its return to user space instead of unwinding the
  *    general wait. Woken without an event, it leaves the look at the box to
  *    the general wait.
- * Both are off with the IPC log on (its events are the general path's) and
+ * All three are off with the IPC log on (its events are the general path's) and
  * with boot option ipcfast=off. cpu_t.fastforward_taken counts forwards
  * delivered here (ipc_fastforward_taken()).
  *
