@@ -6,6 +6,7 @@
 #include <test.h>
 #include <cpu.h>
 #include <ipc/ipc.h>
+#include <ipc/fastforward.h>
 #include <ipc/fastpath.h>
 #include <ipc/methods.h>
 #include <log/ipclog.h>
@@ -1682,4 +1683,205 @@ KTEST(ipc_fast_call_timeout_races_its_answer)
 	KT_ASSERT(baseline_back(&base, s.task));
 	release(h);
 	server_stop(&s);
+}
+
+/*
+ * The fast forward (ipc/fastforward.c): a forward to a box where a thread of
+ * this CPU waits with nothing queued goes straight into that thread's event;
+ * anything else is the general path's queueing. Either way the caller gets
+ * the final server's answer with its own label, the final server sees the
+ * forwarding phone's label and the sender the mode says, and nothing is left
+ * behind. With ipcfast=off (kernel-ipc-no-fastpath) none is taken.
+ */
+
+/** Starts middleman @a a forwarding to @a b (label @a label on a's phone),
+ *  both serving on this CPU, and connects *@a h to a with @a label + 1;
+ *  b is held when @a hold_b, else one round trip warms this thread's spare
+ *  call. */
+static errno_t middleman_start(
+    server_t *a, server_t *b, sysarg_t label, bool hold_b, cap_handle_t *h)
+{
+	errno_t rc = server_start(b, "ffb", hold_b);
+	if (rc == EOK)
+		rc = server_start(a, "ffa", false);
+	if (rc == EOK)
+		rc = ipc_phone_connect_new(a->task, &b->task->box, label, &a->next);
+	*h = rc == EOK ? connect(a, label + 1) : CAP_NULL;
+	if (rc == EOK && !hold_b && !warm(*h))
+		rc = EIO;
+	return rc;
+}
+
+/** Ends a test of middleman_start's pair: phone @a h released, both gone. */
+static void middleman_stop(server_t *a, server_t *b, cap_handle_t h)
+{
+	release(h);
+	server_stop(a);
+	server_stop(b);
+}
+
+/** Calls M_ECHO (argument 1) through @a h with @a label and waits for its
+ *  answer; @a taken gets how many forwards the fast forward carried. */
+static errno_t echo_forwarded(
+    cap_handle_t h, sysarg_t label, ipc_event_t *ev, uint64_t *taken)
+{
+	uint64_t before = ipc_fastforward_taken();
+	ipc_data_t d = {.method = M_ECHO, .args = {1}};
+	errno_t rc = ipc_call_wait(h, &d, label, 0, 0, ev);
+	*taken = ipc_fastforward_taken() - before;
+	return rc == EOK ? (errno_t) ev->imethod : rc;
+}
+
+KTEST(ipc_fast_forward_goes_straight_to_a_waiting_server)
+{
+	server_t a, b;
+	cap_handle_t h;
+	KT_ASSERT_EQ(middleman_start(&a, &b, 0x82, false, &h), EOK);
+	ipc_baseline_t base;
+	baseline_take(&base, b.task);
+	for (unsigned mode = 0; mode < 2; mode++) {
+		a.fwd_mode = mode ? IPC_FF_ROUTE_FROM_ME : 0;
+		ipc_event_t ev;
+		uint64_t taken;
+		KT_ASSERT_EQ(echo_forwarded(h, 5 + mode, &ev, &taken), EOK);
+		KT_ASSERT_EQ(ev.label, 5 + mode);
+		KT_ASSERT_EQ(ev.args[0], 10); /* not rewritten: b answered our 1 */
+		KT_ASSERT_EQ(b.last_label, 0x82);
+		KT_ASSERT_EQ(b.last_sender, mode ? a.task->id : 0);
+		KT_ASSERT(ipc_fastpath ? taken == 1 : taken == 0);
+		KT_ASSERT_EQ(phone_calls(h), 0);
+	}
+	KT_ASSERT_EQ(a.task->ipc_stats.forwards, 3);
+	KT_ASSERT(baseline_back(&base, b.task));
+	middleman_stop(&a, &b, h);
+}
+
+KTEST(ipc_fast_forward_falls_back_when_no_thread_waits)
+{
+	server_t a, b;
+	cap_handle_t h;
+	KT_ASSERT_EQ(middleman_start(&a, &b, 0x92, true, &h), EOK);
+	uint64_t before = ipc_fastforward_taken();
+	ipc_data_t d = {.method = M_ECHO, .args = {2}};
+	KT_ASSERT_EQ(ipc_call(h, &d, 7), EOK);
+	for (int i = 0; i < 2000 && a.task->ipc_stats.forwards == 0; i++)
+		thread_sleep(MS);
+	KT_ASSERT_EQ(a.task->ipc_stats.forwards, 1); /* queued at b, held */
+	KT_ASSERT_EQ(ipc_fastforward_taken(), before);
+	semaphore_up(&b.go);
+	ipc_event_t ev;
+	KT_ASSERT_EQ(next_answer(&ev), EOK);
+	KT_ASSERT_EQ(ev.label, 7);
+	KT_ASSERT_EQ(ev.args[0], 20);
+	KT_ASSERT_EQ(b.last_label, 0x92);
+	middleman_stop(&a, &b, h);
+}
+
+KTEST(ipc_fast_forward_falls_back_with_the_log_on)
+{
+	server_t a, b;
+	cap_handle_t h;
+	KT_ASSERT_EQ(middleman_start(&a, &b, 0xa2, false, &h), EOK);
+	ktest_cleanup(ipclog_reset, NULL);
+	KT_ASSERT_EQ(ipclog_enable(true), EOK);
+	ipc_event_t ev;
+	uint64_t taken;
+	KT_ASSERT_EQ(echo_forwarded(h, 8, &ev, &taken), EOK);
+	KT_ASSERT_EQ(ev.label, 8);
+	KT_ASSERT_EQ(b.last_label, 0xa2);
+	KT_ASSERT_EQ(taken, 0);
+	middleman_stop(&a, &b, h);
+}
+
+/** Hangs up phone @a h of @a task as if the task did. */
+static void hangup_in(task_t *task, cap_handle_t h)
+{
+	kobject_t *obj;
+	if (cap_lookup(&task->caps, h, KOBJECT_PHONE, 0, &obj) == EOK) {
+		phone_hangup((phone_t *) obj, task);
+		kobject_put(obj);
+	}
+}
+
+KTEST(ipc_fast_forward_falls_back_to_a_hung_up_phone_or_a_dead_server)
+{
+	server_t a, b;
+	cap_handle_t h;
+	KT_ASSERT_EQ(middleman_start(&a, &b, 0xb2, false, &h), EOK);
+	ipc_event_t ev;
+	uint64_t taken;
+	hangup_in(a.task, a.next);
+	KT_ASSERT_EQ(echo_forwarded(h, 9, &ev, &taken), EFORWARD);
+	KT_ASSERT_EQ(ev.label, 9);
+	KT_ASSERT_EQ(taken, 0);
+	KT_ASSERT_EQ(ipc_phone_connect_new(a.task, &b.task->box, 0xb3, &a.next), EOK);
+	KT_ASSERT_EQ(echo_forwarded(h, 10, &ev, &taken), EOK);
+	KT_ASSERT_EQ(b.last_label, 0xb3);
+	server_stop(&b);
+	KT_ASSERT_EQ(echo_forwarded(h, 11, &ev, &taken), EFORWARD);
+	KT_ASSERT_EQ(ev.label, 11);
+	KT_ASSERT_EQ(taken, 0);
+	KT_ASSERT_EQ(phone_calls(h), 0);
+	release(h);
+	server_stop(&a);
+}
+
+/** How many threads sleep on @a box for its next event. */
+static size_t box_sleepers(answerbox_t *box)
+{
+	spinlock_lock(&box->wq.lock);
+	size_t n = list_count(&box->wq.sleepers);
+	spinlock_unlock(&box->wq.lock);
+	return n;
+}
+
+/* What queue_then_forward saw. */
+static struct {
+	errno_t call_rc, fwd_rc;
+	uint64_t taken;
+} ffq;
+
+/** Middleman @a s, holding request @a ev: queues a call of its own at its
+ *  next server (which wakes one of that server's threads, left to run
+ *  later) and forwards @a ev there at once. */
+static bool queue_then_forward(server_t *s, ipc_event_t *ev)
+{
+	ipc_data_t d = {.method = M_ECHO, .args = {3}};
+	bool ints = irq_save(); /* no tick between the two */
+	ffq.call_rc = ipc_call(s->next, &d, 12);
+	uint64_t before = ipc_fastforward_taken();
+	ffq.fwd_rc = ipc_forward(ev->cap, s->next, NULL, 0);
+	ffq.taken = ipc_fastforward_taken() - before;
+	irq_restore(ints);
+	return false;
+}
+
+/** A forward to a box with work queued while a thread still waits there
+ *  (b's two threads wait; the middleman's own call wakes the first, which
+ *  has not run yet when the forward comes): queued behind that work, as on
+ *  the general path. */
+KTEST(ipc_fast_forward_falls_back_behind_queued_work)
+{
+	server_t a, b;
+	cap_handle_t h;
+	KT_ASSERT_EQ(middleman_start(&a, &b, 0xc2, false, &h), EOK);
+	thread_t *t2;
+	KT_ASSERT_EQ(thread_create(b.task, server_main, &b, "ffb2", &t2), EOK);
+	KT_ASSERT_EQ(thread_set_cpu(t2, THREAD->cpu->id), EOK);
+	thread_detach(t2);
+	thread_start(t2);
+	a.on_hold = queue_then_forward;
+	for (int i = 0; i < 2000 && box_sleepers(&b.task->box) < 2; i++)
+		thread_sleep(MS);
+	KT_ASSERT_EQ(box_sleepers(&b.task->box), 2);
+	ipc_event_t ev;
+	KT_ASSERT_EQ(call_held(h, 4, 13, 0, &ev), EOK);
+	KT_ASSERT_EQ(ev.label, 13);
+	KT_ASSERT_EQ(ev.args[0], 40);
+	KT_ASSERT_EQ(ffq.call_rc, EOK);
+	KT_ASSERT_EQ(ffq.fwd_rc, EOK);
+	KT_ASSERT_EQ(ffq.taken, 0);
+	KT_ASSERT_EQ(b.last_label, 0xc2);
+	KT_ASSERT_EQ(phone_calls(h), 0);
+	middleman_stop(&a, &b, h);
 }

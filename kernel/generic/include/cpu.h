@@ -47,9 +47,10 @@ typedef struct cpu {
 	uint64_t interrupts; /* device IRQs and ticks taken */
 	uint64_t ipis;	     /* inter-processor interrupts received */
 	uint64_t context_switches;
-	uint64_t steals;	 /* threads taken off another CPU's queue */
-	uint64_t pulls;		 /* partners it woke and made its own (scheduler.c) */
-	uint64_t fastpath_taken; /* calls and answers the IPC fast path carried */
+	uint64_t steals;	    /* threads taken off another CPU's queue */
+	uint64_t pulls;		    /* partners it woke and made its own (scheduler.c) */
+	uint64_t fastpath_taken;    /* calls and answers the IPC fast path carried */
+	uint64_t fastforward_taken; /* forwards delivered to a waiter (fastforward.c) */
 	/* IPC counters kept per CPU so that CPUs never write one shared line:
 	 * changed atomically, since a thread that moved after reading CPU
 	 * may change another CPU's (ipc.c; the sums are what counts). */

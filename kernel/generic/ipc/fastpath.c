@@ -41,6 +41,7 @@
  */
 #include <ipc/fastpath.h>
 #include "ipc_priv.h"
+#include "fastpath_priv.h"
 #include <ipc/methods.h>
 #include <cmdline.h>
 #include <cpu.h>
@@ -51,10 +52,6 @@
 #include <smp.h>
 #include <string.h>
 #include <synch/waitq_hand_off.h>
-
-/* The helpers of the two fast entries are inlined into them: each entry is
- * one flat function (a call and its prologue cost more than most helpers). */
-#define FAST_INLINE static inline __attribute__((always_inline))
 
 bool ipc_fastpath = true;
 
@@ -71,94 +68,6 @@ void ipc_fastpath_boot(const char *cmdline)
 	char value[8];
 	if (cmdline_get(cmdline, "ipcfast", value, sizeof(value)) == EOK)
 		ipc_fastpath = strcmp(value, "off") != 0;
-}
-
-/** The first thread blocked in a wait for @a box's next event, if it can
- *  take one delivered straight into its event (nothing queued ahead of it).
- *  Box locked: the thread stays blocked on the box until a waker takes it
- *  off under that lock. */
-FAST_INLINE thread_t *box_first_waiter(answerbox_t *box)
-{
-	if (!box_quiet(box))
-		return NULL;
-	link_t *l = list_first(&box->wq.sleepers);
-	thread_t *t = l != NULL ? list_get_instance(l, thread_t, wait_link) : NULL;
-	/* A thread being killed leaves the event to the task's others. */
-	if (t == NULL || (t->ipc_ev == NULL && t->ipc_ev_regs == NULL) ||
-	    __atomic_load_n(&t->kill_pending, __ATOMIC_RELAXED))
-		return NULL;
-	return t;
-}
-
-/** Such a thread that this CPU may also hand itself off to (priorities
- *  allow it, it runs here). Box locked. */
-FAST_INLINE thread_t *box_idle_waiter(answerbox_t *box)
-{
-	thread_t *t = box_first_waiter(box);
-	return t != NULL && scheduler_may_hand_off(t) ? t : NULL;
-}
-
-/** An event of @a kind (numbered @a seq: a request's, else 0) with @a
- *  call's payload into waiting thread @a r's saved registers or event
- *  buffer; r's wait has its event then. */
-FAST_INLINE void deliver_event(thread_t *r, uint32_t kind, uint32_t seq,
-    const call_t *call, sysarg_t label, cap_handle_t h, uint64_t task_id)
-{
-	r->ipc_ev_ready = true;
-	ipc_regs_t *s = r->ipc_ev_regs;
-	if (s != NULL) {
-		IPC_R0(s) = kind | (sysarg_t) seq << 32;
-		ipc_data_to_regs(&call->data, s);
-		IPC_R7(s) = label;
-		IPC_R8(s) = h;
-		IPC_R9(s) = task_id;
-		return;
-	}
-	ipc_event_fill(r->ipc_ev, kind, call, label, h, task_id);
-	r->ipc_ev->seq = seq;
-}
-
-/** The user registers of @a self's combined call @a s if a waker may finish
- *  the call for it while it sleeps until @a deadline: entered from user
- *  space (the system call's own frame) and no deadline to disarm. */
-FAST_INLINE ipc_regs_t *resume_regs_offer(
-    thread_t *self, ipc_regs_t *s, uint64_t deadline)
-{
-	return deadline == WAITQ_FOREVER && s == self->syscall_regs ? s : NULL;
-}
-
-/** The user registers of @a t, blocked and taken off its queue by this CPU
- *  (its owner), if its call can be finished for it now (it offered them,
- *  and neither a kill nor a debugger's stop waits for its way out). */
-FAST_INLINE ipc_regs_t *resume_regs_taken(thread_t *t)
-{
-	ipc_regs_t *s = t->ipc_resume_regs;
-	if (s == NULL || exc_debug_stops != 0 ||
-	    __atomic_load_n(&t->kill_pending, __ATOMIC_RELAXED))
-		return NULL;
-	return s;
-}
-
-/** Finishes blocked @a t's system call for it, its event or answer in its
- *  registers @a s already: result EOK, out of the call, and when it next
- *  runs it resumes straight at its return to user space. */
-FAST_INLINE void call_finish_for(thread_t *t, ipc_regs_t *s)
-{
-	IPC_RESULT(s) = EOK;
-	t->ipc_resume_regs = NULL;
-	t->ipc_ev_regs = NULL;
-	__atomic_store_n(&t->syscall_regs, NULL, __ATOMIC_RELEASE);
-	ipc_regs_resume_user(&t->context_sp, s);
-}
-
-/** An event just delivered into the registers of @a r (blocked, taken off
- *  the box's queue by this CPU, its owner): r's wait is finished for it
- *  when it can be. */
-FAST_INLINE void event_finish_for(thread_t *r)
-{
-	ipc_regs_t *rs = resume_regs_taken(r);
-	if (rs != NULL)
-		call_finish_for(r, rs);
 }
 
 /** The phone @a h names, with a reference for the call; NULL if none. */

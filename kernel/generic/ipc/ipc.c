@@ -6,6 +6,7 @@
  */
 #include <ipc/ipc.h>
 #include "ipc_priv.h"
+#include <ipc/fastforward.h>
 #include <ipc/fastpath.h>
 #include <ipc/methods.h>
 #include <log/ipclog.h>
@@ -592,6 +593,12 @@ errno_t ipc_forward(
 		return rc;
 	}
 	kobject_put(&call->kobj); /* the capability's reference; the flight one remains */
+	return ipc_forward_taken(self, call, phone, phone_h, rewrite, mode);
+}
+
+errno_t ipc_forward_taken(task_t *self, call_t *call, phone_t *phone,
+    cap_handle_t phone_h, const ipc_data_t *rewrite, unsigned mode)
+{
 	call->flags |= CALL_FORWARDED;
 	if (mode & IPC_FF_REWRITE)
 		call->data = *rewrite;
@@ -604,11 +611,15 @@ errno_t ipc_forward(
 		call->flags &= ~CALL_OWN;
 	}
 	self->ipc_stats.forwards++;
+	if (ipc_fast_forward_deliver(phone, call)) {
+		kobject_put(&phone->kobj);
+		return EOK;
+	}
 
 	answerbox_t *callee = phone_callee_labelled(phone, call);
 	kobject_put(&phone->kobj);
 	IPCLOG(IPCLOG_FORWARD, call, self->id, callee ? callee->task->id : 0, phone_h, 0);
-	rc = EOK;
+	errno_t rc = EOK;
 	if (callee == NULL || !call_enqueue_request(callee, call)) {
 		call_answer_error(call, EFORWARD);
 		rc = EHANGUP;

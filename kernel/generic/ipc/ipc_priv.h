@@ -153,6 +153,14 @@ errno_t ipc_call_wait_general(cap_handle_t phone_h, const ipc_data_t *data,
 errno_t ipc_answer_wait_general(cap_handle_t call_h, ipc_data_t *answer,
     uint64_t timeout_ns, unsigned flags, ipc_event_t *ev);
 
+/** The rest of ipc_forward once every check passed: @a call, taken out of
+ *  @a self's table (the capability's reference dropped, the flight's
+ *  left), goes on through @a phone (handle @a phone_h; the caller's
+ *  reference to it is consumed) as @a mode says. EOK, or EHANGUP when the
+ *  phone or its box is gone (the call then answered with EFORWARD). */
+errno_t ipc_forward_taken(task_t *self, call_t *call, phone_t *phone,
+    cap_handle_t phone_h, const ipc_data_t *rewrite, unsigned mode);
+
 /** Whether @a box has nothing waiting to be taken (box locked): one word,
  *  box->pending. The test builds (CONFIG_LOCKDEP) check it against the
  *  lists and pokes it counts; the benchmark's kernel does not. */

@@ -5,6 +5,7 @@
  */
 #include <ipc/ipc.h>
 #include "ipc_priv.h"
+#include <ipc/fastforward.h>
 #include <cpu.h>
 #include <proc/task.h>
 #include <proc/thread.h>
@@ -63,8 +64,11 @@ static sysarg_t sys_ipc_wait(ipc_regs_t *s)
 {
 	if ((IPC_R1(s) & ~(sysarg_t) IPC_WAIT_NONBLOCKING) != 0)
 		return (sysarg_t) EINVAL;
+	errno_t rc;
+	if (ipc_fast_wait(s, &rc))
+		return (sysarg_t) rc;
 	ipc_event_t ev;
-	errno_t rc = ipc_wait(ipc_usec_to_ns(IPC_R0(s)), (unsigned) IPC_R1(s), &ev);
+	rc = ipc_wait(ipc_usec_to_ns(IPC_R0(s)), (unsigned) IPC_R1(s), &ev);
 	if (rc == EOK)
 		ipc_event_to_regs(&ev, s);
 	return (sysarg_t) rc;
@@ -82,6 +86,9 @@ static sysarg_t sys_ipc_answer(ipc_regs_t *s)
 
 static sysarg_t sys_ipc_forward(ipc_regs_t *s)
 {
+	errno_t rc;
+	if (ipc_fast_forward(s, &rc))
+		return (sysarg_t) rc;
 	ipc_data_t data;
 	regs_to_data(s, true, &data);
 	if (IPC_R8(s) > UINT32_MAX)
