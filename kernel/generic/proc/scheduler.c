@@ -349,21 +349,29 @@ static void check_stack(thread_t *t)
 
 /** Switches from the current thread to @a next (RUNNING from now on); the
  *  caller has set next's slice. Inline in both callers: the IPC hand-off is
- *  a hot path. */
+ *  a hot path. @a hand_off: prev is blocked, neither exiting nor migrating,
+ *  so that finishing the switch for it is only clearing its on_cpu, and a
+ *  next whose system call an IPC waker finished goes straight to user space
+ *  (context_switch_user) instead of through its kernel frames. */
 static inline __attribute__((always_inline)) void switch_to(
-    cpu_t *cpu, thread_t *prev, thread_t *next)
+    cpu_t *cpu, thread_t *prev, thread_t *next, bool hand_off)
 {
 	next->state = THREAD_RUNNING;
 	if (next == prev)
 		return;
-	cpu->prev = prev;
 	cpu->current = next;
 	cpu->context_switches++;
 	next->switches++;
 	next->on_cpu = true;
 	thread_charge_switch(prev, next);
 	arch_thread_switch(prev, next);
-	context_switch(&prev->context_sp, next->context_sp);
+	struct istate *user = hand_off ? arch_thread_user_resume(next) : NULL;
+	if (user != NULL) {
+		context_switch_user(&prev->context_sp, user, &prev->on_cpu);
+	} else {
+		cpu->prev = prev;
+		context_switch(&prev->context_sp, next->context_sp);
+	}
 	/* Back on prev's stack: finish the switch that resumed us. */
 	thread_finish_switch();
 }
@@ -388,7 +396,7 @@ void schedule(void)
 	/* A new turn. */
 	cpu->need_resched = false;
 	next->slice_left = THREAD_SLICE_TICKS;
-	switch_to(cpu, prev, next);
+	switch_to(cpu, prev, next, false);
 }
 
 void scheduler_hand_off(thread_t *next)
@@ -413,7 +421,8 @@ void scheduler_hand_off(thread_t *next)
 		return;
 	}
 	next->slice_left = prev->slice_left; /* the same turn goes on */
-	switch_to(cpu, prev, next);
+	assert_hot(cpu->migrating == NULL);
+	switch_to(cpu, prev, next, true);
 }
 
 void scheduler_tick(bool user)

@@ -6,6 +6,7 @@
 #define ARCH_THREAD_H
 
 #include <arch/asm.h>
+#include <arch/context.h>
 #include <arch/cpu.h>
 #include <arch/fpu.h>
 #include <cpu.h>
@@ -20,6 +21,14 @@ void arch_thread_init(thread_t *t);
 /** The user context saved at the top of @a t's kernel stack. */
 struct istate *arch_thread_istate(thread_t *t);
 NORETURN void arch_enter_user(struct istate *istate);
+
+/** The user registers switched-out @a t resumes with straight at its
+ *  return to user space (an IPC waker finished its system call for it,
+ *  ipc_regs_resume_user), else NULL: context_switch_user goes there. */
+static inline struct istate *arch_thread_user_resume(const thread_t *t)
+{
+	return context_frame_user_resume(t->context_sp);
+}
 #define MSR_FS_BASE 0xc0000100
 
 /** Loads @a t's thread-local data base (FS base) into the CPU. */
