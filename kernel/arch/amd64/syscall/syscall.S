@@ -20,10 +20,14 @@
  * stopped with all its registers, proc/exc.c) take the full path: the same istate_t an interrupt would build
  * (vector SYSCALL_VECTOR), because they read and write R12-R15 too; they
  * return through the common interrupt exit (iretq). The two combined IPC
- * calls first try the fast path on that istate, interrupts still disabled;
- * when it declines, the general handler runs on the untouched istate; when
- * it is done, the exit pops the frame itself (the interrupt exit's test of
- * the frame's CS is known to say "user mode").
+ * calls first try the fast path on that istate (ipc_fast_call_wait or
+ * ipc_fast_answer_wait, called from here once the frame is marked in
+ * thread_t.syscall_regs), interrupts still disabled; when it declines, the
+ * general handler runs on the untouched istate; when it is done, the exit
+ * pops the frame itself (syscall_exit_frame: the interrupt exit's test of
+ * the frame's CS is known to say "user mode"). A thread whose combined call
+ * a waker finished leaves by the same exit, from context_switch_user or
+ * syscall_resume_user.
  */
 #include <arch/cpu_local.h>
 #include <arch/layout.h>

@@ -36,7 +36,7 @@ void context_switch_user(
  *  frames, which are dropped: a context_switch to it pops the frame built
  *  here, just below @a s, and returns into syscall_resume_user with RBX
  *  pointing at @a s; a hand-off goes to @a s directly
- *  (context_frame_user_resume). */
+ *  (context_frame_resumes_user). */
 static inline void context_frame_resume_user(uintptr_t *context_sp, struct istate *s)
 {
 	context_frame_t *f = (context_frame_t *) s - 1;
@@ -47,13 +47,18 @@ static inline void context_frame_resume_user(uintptr_t *context_sp, struct istat
 	*context_sp = (uintptr_t) f;
 }
 
-/** The user registers the context saved at @a context_sp resumes with
- *  (context_frame_resume_user made it), else NULL. */
-static inline struct istate *context_frame_user_resume(uintptr_t context_sp)
+/** Whether the context saved at @a context_sp resumes at its return to
+ *  user space (context_frame_resume_user made it). */
+static inline bool context_frame_resumes_user(uintptr_t context_sp)
 {
-	const context_frame_t *f = (const context_frame_t *) context_sp;
-	return f->rip == (uint64_t) syscall_resume_user ? (struct istate *) f->rbx
-							: NULL;
+	return ((const context_frame_t *) context_sp)->rip ==
+	    (uint64_t) syscall_resume_user;
+}
+
+/** The user registers of such a context. */
+static inline struct istate *context_frame_user_regs(uintptr_t context_sp)
+{
+	return (struct istate *) ((const context_frame_t *) context_sp)->rbx;
 }
 
 #endif
