@@ -77,6 +77,7 @@
  * pair's priority get their turns.
  */
 #include <proc/scheduler.h>
+#include <proc/scheduler_switch.h>
 #include <proc/task.h>
 #include <arch/asm.h>
 #include <arch/thread.h>
@@ -316,18 +317,6 @@ void scheduler_ipi_reschedule(void)
 		cpu->need_resched = true;
 }
 
-/** Charges @a prev the cycles since its stretch began and starts one for
- *  @a next: one counter read per switch. The owning CPU (this one, both
- *  threads' contexts live here) writes the counters (thread.h). */
-static inline __attribute__((always_inline)) void thread_charge_switch(
-    thread_t *prev, thread_t *next)
-{
-	uint64_t now = arch_cycle_count();
-	__atomic_store_n(
-	    &prev->cycles, prev->cycles + (now - prev->run_start), __ATOMIC_RELAXED);
-	next->run_start = now;
-}
-
 /** Charges the running @a t at a tick, so that readers on other CPUs see
  *  its time grow while it runs; @a user: the tick interrupted user mode. */
 static void thread_charge_tick(thread_t *t, bool user)
@@ -340,32 +329,12 @@ static void thread_charge_tick(thread_t *t, bool user)
 		t->user_ticks++;
 }
 
+/** The same for any thread (the boot CPU's idle thread runs on the boot
+ *  stack, without a canary). */
 static void check_stack(thread_t *t)
 {
-	if (t->kstack != NULL && *(uint64_t *) t->kstack != THREAD_STACK_CANARY)
-		panic("kernel stack overflow in thread %llu (%s)",
-		    (unsigned long long) t->id, t->name);
-}
-
-/** Switches from the current thread to @a next (RUNNING from now on); the
- *  caller has set next's slice. Inline in both callers: the IPC hand-off is
- *  a hot path. */
-static inline __attribute__((always_inline)) void switch_to(
-    cpu_t *cpu, thread_t *prev, thread_t *next)
-{
-	next->state = THREAD_RUNNING;
-	if (next == prev)
-		return;
-	cpu->prev = prev;
-	cpu->current = next;
-	cpu->context_switches++;
-	next->switches++;
-	next->on_cpu = true;
-	thread_charge_switch(prev, next);
-	arch_thread_switch(prev, next);
-	context_switch(&prev->context_sp, next->context_sp);
-	/* Back on prev's stack: finish the switch that resumed us. */
-	thread_finish_switch();
+	if (t->kstack != NULL)
+		scheduler_check_own_stack(t);
 }
 
 void schedule(void)
@@ -388,32 +357,12 @@ void schedule(void)
 	/* A new turn. */
 	cpu->need_resched = false;
 	next->slice_left = THREAD_SLICE_TICKS;
-	switch_to(cpu, prev, next);
+	scheduler_switch_to(cpu, prev, next, false);
 }
 
 void scheduler_hand_off(thread_t *next)
 {
-	assert_hot(!irq_enabled());
-	cpu_t *cpu = CPU;
-	thread_t *prev = cpu->current;
-	/* next: taken off its queue under that queue's lock by the caller and
-	 * at home here, so no other CPU can make it ready or run it. */
-	assert_hot(
-	    next->state == THREAD_BLOCKED && next->waitq == NULL && next->cpu == cpu);
-	check_stack(prev);
-	/* prev blocked itself and released its queue's lock; another CPU may
-	 * have woken it since (a kill, an answer or event from the general
-	 * path), queueing it here as READY. Then the scheduler chooses between
-	 * it and next, by priority, instead of the hand-off. A wake-up after
-	 * this read is the race schedule() has too: prev stays queued, and this
-	 * CPU pops it only in a later schedule(), after this switch saved it. */
-	if (__atomic_load_n(&prev->state, __ATOMIC_RELAXED) != THREAD_BLOCKED) {
-		scheduler_ready_noirq(next);
-		schedule();
-		return;
-	}
-	next->slice_left = prev->slice_left; /* the same turn goes on */
-	switch_to(cpu, prev, next);
+	scheduler_hand_off_inline(next);
 }
 
 void scheduler_tick(bool user)

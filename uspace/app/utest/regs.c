@@ -7,11 +7,19 @@
  * (the caller is then resumed by the scheduler, not by a hand-off). Both
  * sides check every register the system-call ABI defines after each call
  * (abi/syscall.h): R0..R9 as the protocol says, and RBX, RBP and RSP, which
- * the kernel must give back unchanged, as they were before the call. The
+ * the kernel must give back unchanged, as they were before the call; and
+ * the SSE registers XMM6 and XMM15, each task with values of its own (the
+ * FPU state follows each thread through the hand-offs between the tasks,
+ * arch/fpu.h). Two more tests run the round trips while a third task is
+ * stopped by the debug interface (no hand-off target then resumes straight
+ * at its return to user space: it goes back through its kernel frames),
+ * and kill the server while it waits in answer-and-wait for its next
+ * request (its offer to be resumed at its return must not be taken). The
  * server reaches us on its phone 1, so the test runs where utest is the
  * boot's test task (the utest suites), not under `tester` in a full system.
  */
 #include <errno.h>
+#include <exc.h>
 #include <discard.h>
 #include <ipc.h>
 #include <stdbool.h>
@@ -37,10 +45,16 @@
 
 /* RSP just before a checked call; each task makes one at a time. */
 static uint64_t regs_saved_sp;
+/* What XMM6 and XMM15 hold across each call of this task (both halves):
+ * the test's and the server's differ. */
+#define REGS_XMM_CLIENT 0x1357acef2468bdf0ull
+#define REGS_XMM_SERVER 0x0fdb8642feca7531ull
+static uint64_t regs_xmm_value = REGS_XMM_CLIENT;
 
 /** System call @a id with R0..R9 from @a r (what comes back into it), RBX
- *  and RBP set to known values; the result. *@a kept: RBX, RBP and RSP came
- *  back as they were. */
+ *  and RBP set to known values, XMM6 and XMM15 to regs_xmm_value; the
+ *  result. *@a kept: RBX, RBP, RSP, XMM6 and XMM15 came back as they
+ *  were. */
 static sysarg_t regs_syscall(sysarg_t id, sysarg_t r[10], bool *kept)
 {
 	register sysarg_t r0 __asm__("rdi") = r[0];
@@ -56,11 +70,14 @@ static sysarg_t regs_syscall(sysarg_t id, sysarg_t r[10], bool *kept)
 	sysarg_t ret = id;
 	uint64_t changed;
 	/* Below the red zone; RBP saved on the stack (it may be the frame
-	 * pointer); after the call RBX = the bits that changed in RBX, RBP
-	 * and RSP together. */
+	 * pointer); after the call RBX = the bits that changed in RBX, RBP,
+	 * RSP and the four halves of XMM6 and XMM15 together. */
 	__asm__ volatile("sub $128, %%rsp\n\t"
 			 "push %%rbp\n\t"
 			 "mov %%rsp, %[sp]\n\t"
+			 "movq %[x], %%xmm6\n\t"
+			 "punpcklqdq %%xmm6, %%xmm6\n\t"
+			 "movdqa %%xmm6, %%xmm15\n\t"
 			 "movabs $" REGS_RBX_VALUE ", %%rbx\n\t"
 			 "movabs $" REGS_RBP_VALUE ", %%rbp\n\t"
 			 "syscall\n\t"
@@ -72,13 +89,27 @@ static sysarg_t regs_syscall(sysarg_t id, sysarg_t r[10], bool *kept)
 			 "mov %%rsp, %%rcx\n\t"
 			 "xor %[sp], %%rcx\n\t"
 			 "or %%rcx, %%rbx\n\t"
+			 "movq %%xmm6, %%rcx\n\t"
+			 "xor %[x], %%rcx\n\t"
+			 "or %%rcx, %%rbx\n\t"
+			 "movq %%xmm15, %%rcx\n\t"
+			 "xor %[x], %%rcx\n\t"
+			 "or %%rcx, %%rbx\n\t"
+			 "punpckhqdq %%xmm6, %%xmm6\n\t"
+			 "movq %%xmm6, %%rcx\n\t"
+			 "xor %[x], %%rcx\n\t"
+			 "or %%rcx, %%rbx\n\t"
+			 "punpckhqdq %%xmm15, %%xmm15\n\t"
+			 "movq %%xmm15, %%rcx\n\t"
+			 "xor %[x], %%rcx\n\t"
+			 "or %%rcx, %%rbx\n\t"
 			 "pop %%rbp\n\t"
 			 "add $128, %%rsp"
 			 : "+a"(ret), "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3), "+r"(r4),
 			 "+r"(r5), "+r"(r6), "+r"(r7), "+r"(r8), "+r"(r9),
 			 "=b"(changed), [sp] "+m"(regs_saved_sp)
-			 :
-			 : "rcx", "r11", "memory", "cc");
+			 : [x] "m"(regs_xmm_value)
+			 : "rcx", "r11", "xmm6", "xmm15", "memory", "cc");
 	r[0] = r0;
 	r[1] = r1;
 	r[2] = r2;
@@ -148,6 +179,7 @@ static bool regs_answer(sysarg_t r[10], unsigned *bad)
 
 int child_regs_server(void)
 {
+	regs_xmm_value = REGS_XMM_SERVER;
 	sysarg_t r[10] = {1, IPC_M_CONNECT_TO_ME, REGS_IFACE};
 	if ((errno_t) __syscall_ipc(SYS_IPC_CALL, r) != EOK)
 		return 100;
@@ -241,16 +273,10 @@ static bool regs_children_reach_us(void)
 	return task_get_id() == 1;
 }
 
-void test_registers_survive_ipc_round_trips(void)
+/** Runs REGS_ROUNDS checked round trips on @a phone with a spinner thread
+ *  of ours ready beside them; each must come back right. */
+static void regs_rounds(cap_handle_t phone)
 {
-	if (!regs_children_reach_us()) {
-		printf("utest:   registers test: runs only as the test task "
-		       "(our children's phone 1 reaches ns here)\n");
-		return;
-	}
-	task_id_t id;
-	cap_handle_t phone = regs_server_start(&id);
-	CHECK(phone != CAP_NULL);
 	regs_spinner_stop = false;
 	thread_id_t spinner;
 	CHECK_RC(thread_create(regs_spinner, NULL, "regs-spinner", &spinner), EOK);
@@ -261,12 +287,76 @@ void test_registers_survive_ipc_round_trips(void)
 	}
 	regs_spinner_stop = true;
 	CHECK_RC(thread_join(spinner), EOK);
+	EXPECT(wrong == 0, "%u of %u round trips came back with wrong registers", wrong,
+	    REGS_ROUNDS);
+}
+
+/** Hangs up @a phone to server @a id and checks that it ended well: it
+ *  saw no wrong request or registers. */
+static void regs_server_stop(cap_handle_t phone, task_id_t id)
+{
 	sysarg_t h[10] = {phone, IPC_HANGUP_RELEASE};
 	CHECK_RC(__syscall_ipc(SYS_IPC_HANGUP, h), EOK);
 	task_exit_t e;
 	CHECK_RC(task_join(id, &e, 10000 * MS), EOK);
-	EXPECT(wrong == 0, "%u of %u round trips came back with wrong registers", wrong,
-	    REGS_ROUNDS);
 	EXPECT(e.how == TASK_EXIT_NORMAL && e.status == 0,
 	    "the server saw %d wrong requests or registers (how %d)", e.status, e.how);
+}
+
+void test_registers_survive_ipc_round_trips(void)
+{
+	if (!regs_children_reach_us()) {
+		printf("utest:   registers test: runs only as the test task "
+		       "(our children's phone 1 reaches ns here)\n");
+		return;
+	}
+	task_id_t id;
+	cap_handle_t phone = regs_server_start(&id);
+	CHECK(phone != CAP_NULL);
+	regs_rounds(phone);
+	regs_server_stop(phone, id);
+}
+
+void test_registers_survive_ipc_round_trips_while_a_task_is_stopped(void)
+{
+	if (!regs_children_reach_us())
+		return; /* said by the test above */
+	task_id_t stopped;
+	cap_handle_t idle = regs_server_start(&stopped);
+	CHECK(idle != CAP_NULL);
+	task_id_t id;
+	cap_handle_t phone = regs_server_start(&id);
+	CHECK(phone != CAP_NULL);
+	CHECK_RC(debug_stop(stopped), EOK);
+	regs_rounds(phone);
+	CHECK_RC(debug_resume(stopped), EOK);
+	regs_server_stop(phone, id);
+	regs_server_stop(idle, stopped);
+}
+
+void test_a_server_killed_in_answer_wait_is_not_resumed_with_a_request(void)
+{
+	if (!regs_children_reach_us())
+		return; /* said by the first registers test */
+	task_id_t id;
+	cap_handle_t phone = regs_server_start(&id);
+	CHECK(phone != CAP_NULL);
+	/* Echo rounds only: the server waits in answer-and-wait after each. */
+	for (sysarg_t round = 1; round < REGS_SPIN_EVERY; round++)
+		CHECK(regs_round_trip(phone, round));
+	CHECK_RC(task_kill(id), EOK);
+	/* Answered EHANGUP by the server's end, or refused if it has ended. */
+	sysarg_t r[10] = {phone, REGS_ECHO, 1};
+	errno_t rc = (errno_t) __syscall_ipc(SYS_IPC_CALL_WAIT, r);
+	bool hung_up = rc == EHANGUP ||
+	    (rc == EOK && IPC_EVENT_KIND(r[0]) == IPC_EVENT_ANSWER &&
+		r[1] == (sysarg_t) EHANGUP);
+	EXPECT(hung_up, "a call to the killed server: %d, answer kind %u value %d", rc,
+	    (unsigned) IPC_EVENT_KIND(r[0]), (int) r[1]);
+	task_exit_t e;
+	CHECK_RC(task_join(id, &e, 10000 * MS), EOK);
+	EXPECT(
+	    e.how == TASK_EXIT_KILLED, "the server ended with how %d, not killed", e.how);
+	sysarg_t h[10] = {phone, IPC_HANGUP_RELEASE};
+	CHECK_RC(__syscall_ipc(SYS_IPC_HANGUP, h), EOK);
 }

@@ -715,6 +715,10 @@ int main(int argc, char **argv)
 	test_run("futex_mutex_join_and_errno", test_futex_mutex_join_and_errno);
 	test_run(
 	    "registers_survive_ipc_round_trips", test_registers_survive_ipc_round_trips);
+	test_run("registers_survive_ipc_round_trips_while_a_task_is_stopped",
+	    test_registers_survive_ipc_round_trips_while_a_task_is_stopped);
+	test_run("a_server_killed_in_answer_wait_is_not_resumed_with_a_request",
+	    test_a_server_killed_in_answer_wait_is_not_resumed_with_a_request);
 	test_run("faulting_children_are_killed", test_faulting_children_are_killed);
 	test_run("child_exit_status_and_kill", test_child_exit_status_and_kill);
 	test_run("granted_resources", test_granted_resources);

@@ -63,6 +63,8 @@ int child_subscribe(void);
 
 /* regs.c */
 void test_registers_survive_ipc_round_trips(void);
+void test_registers_survive_ipc_round_trips_while_a_task_is_stopped(void);
+void test_a_server_killed_in_answer_wait_is_not_resumed_with_a_request(void);
 /** Child mode `--regs-server`: answers the test's round trips; its exit
  *  status is the number of wrong requests or registers it saw. */
 int child_regs_server(void);

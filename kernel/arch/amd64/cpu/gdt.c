@@ -41,6 +41,10 @@ typedef struct {
 #define TABLES_ORDER 3 /* 32 KiB of frames hold one cpu_tables_t */
 _Static_assert(sizeof(cpu_tables_t) <= (4096u << TABLES_ORDER), "cpu tables size");
 
+_Static_assert(
+    __builtin_offsetof(cpu_tables_t, tss_area.tss.rsp[0]) == CPU_TABLES_TSS_RSP0,
+    "cpu_tables_t layout");
+
 static cpu_tables_t boot_tables;
 
 static cpu_tables_t *my_tables(void)
@@ -118,11 +122,6 @@ void gdt_init(void)
 void gdt_cpu_init(void)
 {
 	gdt_load(my_tables());
-}
-
-void tss_set_kernel_stack(uintptr_t top)
-{
-	my_tables()->tss_area.tss.rsp[0] = top;
 }
 
 void tss_set_io_bitmap(const uint8_t *bitmap, size_t bytes)

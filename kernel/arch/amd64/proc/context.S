@@ -4,16 +4,12 @@
  *
  * void context_switch(uintptr_t *save_sp, uintptr_t new_sp)
  */
+#include <arch/regs.S.h>
+
 	.text
 	.globl context_switch
 context_switch:
-	pushq	%rbp
-	pushq	%rbx
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
-	mov	%rsp, (%rdi)
+	SAVE_KERNEL_CONTEXT (%rdi)
 	mov	%rsi, %rsp
 	popq	%r15
 	popq	%r14

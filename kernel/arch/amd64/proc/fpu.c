@@ -19,30 +19,10 @@
 #define VECTOR_NM      7
 #define MXCSR_DEFAULT  0x1f80
 
-static void fpu_save(void *area)
-{
-	__asm__ volatile("fxsave64 (%0)" : : "r"(area) : "memory");
-}
-
-static void fpu_restore(const void *area)
-{
-	__asm__ volatile("fxrstor64 (%0)" : : "r"(area) : "memory");
-}
-
 static void fpu_reset(void)
 {
 	uint32_t mxcsr = MXCSR_DEFAULT;
 	__asm__ volatile("fninit; ldmxcsr %0" : : "m"(mxcsr));
-}
-
-void fpu_switch_eager(thread_t *next)
-{
-	cpu_t *cpu = CPU;
-	__asm__ volatile("clts");
-	if (cpu->fpu_owner != NULL)
-		fpu_save(cpu->fpu_owner->fpu_state);
-	fpu_restore(next->fpu_state);
-	cpu->fpu_owner = next;
 }
 
 /** #NM: the current thread touched the FPU while another thread's state is live. */

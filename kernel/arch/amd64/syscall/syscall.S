@@ -20,10 +20,14 @@
  * stopped with all its registers, proc/exc.c) take the full path: the same istate_t an interrupt would build
  * (vector SYSCALL_VECTOR), because they read and write R12-R15 too; they
  * return through the common interrupt exit (iretq). The two combined IPC
- * calls first try the fast path on that istate, interrupts still disabled;
- * when it declines, the general handler runs on the untouched istate; when
- * it is done, the exit pops the frame itself (the interrupt exit's test of
- * the frame's CS is known to say "user mode").
+ * calls first try the fast path on that istate (ipc_fast_call_wait or
+ * ipc_fast_answer_wait, called from here once the frame is marked in
+ * thread_t.syscall_regs), interrupts still disabled; when it declines, the
+ * general handler runs on the untouched istate; when it is done, the exit
+ * pops the frame itself (syscall_exit_frame: the interrupt exit's test of
+ * the frame's CS is known to say "user mode"). A thread whose combined call
+ * a waker finished leaves by the same exit, from context_switch_user or
+ * syscall_resume_user.
  */
 #include <arch/cpu_local.h>
 #include <arch/layout.h>
@@ -117,26 +121,37 @@ syscall_full:
 	pushq	17*8(%rsp)		/* frame link through the user RIP */
 	pushq	%rbp
 	mov	%rsp, %rbp
-	/* The combined IPC calls try the fast path first (ipc/fastpath.c). */
+	/* The combined IPC calls try the fast path first (ipc/fastpath.c),
+	 * the thread's frame marked first (thread_t.syscall_regs). */
 	lea	-SYS_IPC_CALL_WAIT(%rax), %rcx
 	cmp	$SYS_IPC_ANSWER_WAIT - SYS_IPC_CALL_WAIT, %rcx
 	jbe	2f
 1:	call	syscall_handler
 	add	$16, %rsp
 	jmp	isr_return
-2:	call	syscall_ipc_fast
+2:	mov	%gs:CPU_OFF_CURRENT, %rax
+	mov	%rdi, THREAD_OFF_SYSCALL_REGS(%rax)
+	jrcxz	4f			/* RCX 0: SYS_IPC_CALL_WAIT */
+	call	ipc_fast_answer_wait
+	jmp	5f
+4:	call	ipc_fast_call_wait
+5:	lea	16(%rsp), %rdi		/* the istate again */
 	test	%al, %al
-	jz	3f
-	/* Done: back to user mode, the frame a system call's (so no test of
-	 * its CS), interrupts off unless a debug stop turned them on. */
+	jz	1b			/* declined: the general path */
+	call	syscall_ipc_fast_done
+	/* Done: back to user mode, interrupts off unless a debug stop turned
+	 * them on. */
 	add	$16, %rsp
 	cli
+	jmp	syscall_exit_frame
+
+/* Back to user mode from a system call's full frame at RSP, interrupts
+ * off: the frame is a system call's, so no test of its CS. */
+syscall_exit_frame:
 	POP_GENERAL_REGS
 	add	$16, %rsp		/* vector and error code */
 	swapgs
 	iretq
-3:	lea	16(%rsp), %rdi		/* the istate again, for the general path */
-	jmp	1b
 
 /* A thread whose combined IPC call the IPC fast path finished for it while
  * it was blocked (ipc_regs_resume_user) resumes here from context_switch,
@@ -148,10 +163,23 @@ syscall_full:
 syscall_resume_user:
 	call	syscall_resume_finish
 	mov	%rbx, %rsp
-	POP_GENERAL_REGS
-	add	$16, %rsp		/* vector and error code */
-	swapgs
-	iretq
+	jmp	syscall_exit_frame
+
+/*
+ * void context_switch_user(uintptr_t *save_sp, istate_t *s, bool *prev_on_cpu)
+ * (arch/context.h): the hand-off's switch to a thread resuming at its return
+ * to user space. The running thread's context is saved as context_switch
+ * saves it; then, on the new thread's stack (S is the full frame at its
+ * top), the switch is finished for the saved thread, which the hand-off
+ * left blocked and not exiting or migrating: its on_cpu is cleared, all
+ * thread_finish_switch would do. Interrupts off.
+ */
+	.globl context_switch_user
+context_switch_user:
+	SAVE_KERNEL_CONTEXT (%rdi)
+	mov	%rsi, %rsp
+	movb	$0, (%rdx)
+	jmp	syscall_exit_frame
 
 	.section .rodata
 	.balign	4

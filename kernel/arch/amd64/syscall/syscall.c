@@ -32,7 +32,7 @@ void syscall_arch_init(void)
 }
 
 void syscall_handler(istate_t *is);
-bool syscall_ipc_fast(istate_t *is);
+void syscall_ipc_fast_done(istate_t *is);
 void syscall_light_stop(istate_t *is);
 
 /** On the way back to user mode with the registers in @a is: a thread of a
@@ -65,16 +65,15 @@ void syscall_light_stop(istate_t *is)
 	}
 }
 
-/** The IPC fast path's entry (syscall.S, SYS_IPC_CALL_WAIT and
- *  SYS_IPC_ANSWER_WAIT): true when done, false for the general path.
- *  Interrupts are disabled from the entry. */
-bool syscall_ipc_fast(istate_t *is)
+_Static_assert(__builtin_offsetof(thread_t, syscall_regs) == THREAD_OFF_SYSCALL_REGS,
+    "thread_t layout");
+
+/** The IPC fast path's way out to the thread that entered it (syscall.S:
+ *  SYS_IPC_CALL_WAIT and SYS_IPC_ANSWER_WAIT marked the thread's frame @a is
+ *  and called ipc_fast_call_wait or ipc_fast_answer_wait, which did the
+ *  call). Interrupts are disabled from the entry. */
+void syscall_ipc_fast_done(istate_t *is)
 {
-	syscall_regs_mark(is);
-	bool done = is->rax == SYS_IPC_CALL_WAIT ? ipc_fast_call_wait(is)
-						 : ipc_fast_answer_wait(is);
-	if (!done)
-		return false; /* the general path goes on with the same registers */
 	/* A wait the fast path ended (a hand-off) while the task is stopped. */
 	syscall_debug_stop_point(is);
 	syscall_regs_mark(NULL);
@@ -82,7 +81,6 @@ bool syscall_ipc_fast(istate_t *is)
 		irq_enable();
 		thread_exit();
 	}
-	return done;
 }
 
 void syscall_resume_finish(void);

@@ -46,7 +46,9 @@ static inline bool scheduler_may_hand_off(const thread_t *next)
  *  taken off its wait queue. @a next gets the rest of the current slice, not
  *  a new one. Interrupts disabled. The IPC fast path uses it. If another
  *  CPU has woken the current thread since it blocked, both are left to the
- *  scheduler instead (schedule()). */
+ *  scheduler instead (schedule()). A @a next whose system call an IPC
+ *  waker finished goes straight to user space. The IPC fast path uses the
+ *  inline form, scheduler_hand_off_inline (proc/scheduler_switch.h). */
 void scheduler_hand_off(thread_t *next);
 /** The tick: charges the current thread its cycles and the tick (a user
  *  tick if @a user: it interrupted user mode), and requests preemption at

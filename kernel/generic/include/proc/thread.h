@@ -44,9 +44,20 @@ struct istate;
 
 typedef void (*thread_fn_t)(void *arg);
 
+/* The first fields have fixed offsets: the architecture's entry code uses
+ * them (THREAD_OFF_SYSCALL_REGS in arch/syscall.h). */
 typedef struct thread {
 	uintptr_t context_sp; /* saved kernel stack pointer while switched out */
 	void *kstack;	      /* THREAD_STACK_SIZE bytes */
+	/* Offset 16. The user registers saved at the entry of the system call
+	 * the thread is in, when it took the full path (IPC and everything
+	 * numbered from SYS_IPC_FIRST on); NULL outside one and on the light
+	 * path, which saves only some. Written by the thread itself (arch
+	 * syscall.S and syscall.c), or cleared for it, blocked, by the IPC fast
+	 * path that finishes its call; read under task->lock by the debug
+	 * interface, which shows a thread blocked in such a call as stopped
+	 * while its task is (proc/exc.c). */
+	struct istate *syscall_regs;
 	uint64_t id;
 	char name[THREAD_NAME_MAX];
 	struct task *task;
@@ -123,14 +134,6 @@ typedef struct thread {
 	struct phone *exc_phone;
 	uint64_t exc_self;
 	struct exc_stop *exc_stop;
-	/* The user registers saved at the entry of the system call the thread
-	 * is in, when it took the full path (IPC and everything numbered from
-	 * SYS_IPC_FIRST on); NULL outside one and on the light path, which
-	 * saves only some. Written by the thread itself (arch syscall.c), or
-	 * cleared for it, blocked, by the IPC fast path that finishes its call;
-	 * read under task->lock by the debug interface, which shows a thread
-	 * blocked in such a call as stopped while its task is (proc/exc.c). */
-	struct istate *syscall_regs;
 
 	/* CPU time. Owner: the CPU running the thread, which alone writes these
 	 * fields, with interrupts off and only while the thread is its current

@@ -1,7 +1,8 @@
 /*
- * The hand-off sleep (waitq_sleep_hand_off_inline), inline:
- * the IPC fast path sleeps through it twice per round trip, and its call,
- * frame and saved registers cost more than its body. The enqueue step is
+ * The hand-off sleep (waitq_sleep_hand_off_inline), inline with the
+ * hand-off's switch (scheduler_hand_off_inline): the IPC fast path sleeps
+ * through it twice per round trip, and its call, frame and saved registers
+ * cost more than its body. The enqueue step is
  * shared with the general sleep (synch/waitq.c), whose locking rules and
  * kill protocol (the top of waitq.c) hold here unchanged.
  */
@@ -11,7 +12,7 @@
 #include <synch/waitq.h>
 #include <arch/asm.h>
 #include <cpu.h>
-#include <proc/scheduler.h>
+#include <proc/scheduler_switch.h>
 #include <proc/thread.h>
 #include <time/timeout.h>
 
@@ -58,7 +59,7 @@ static inline __attribute__((always_inline)) errno_t waitq_sleep_hand_off_inline
 		timeout_register_at(
 		    &t->wait_timeout, deadline_ns, waitq_sleep_timed_out, t);
 	bool ints = spinlock_unlock_keep_irq(&wq->lock);
-	scheduler_hand_off(next);
+	scheduler_hand_off_inline(next);
 	if (deadline_ns != WAITQ_FOREVER)
 		timeout_unregister(&t->wait_timeout);
 	irq_restore(ints);

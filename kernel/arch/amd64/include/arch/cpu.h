@@ -37,8 +37,17 @@ void gdt_init(void);
 errno_t gdt_tables_alloc(struct cpu *cpu);
 /** The running CPU (not the boot CPU): loads the tables made for it. */
 void gdt_cpu_init(void);
-/** Sets the stack the CPU switches to when an interrupt arrives from user mode. */
-void tss_set_kernel_stack(uintptr_t top);
+/* Where the TSS's RSP0 lies in a CPU's tables (cpu_t.arch; gdt.c checks it):
+ * the stack the CPU switches to when an interrupt arrives from user mode. */
+#define CPU_TABLES_TSS_RSP0 (2 * IST_STACK_SIZE + 7 * 8 + 8 + 4)
+
+/** Sets the stack the CPU whose tables are @a tables (its cpu_t.arch) switches
+ *  to when an interrupt arrives from user mode. Inline: part of every switch.
+ *  The field is unaligned (the TSS is packed). */
+static inline void tss_set_kernel_stack(void *tables, uintptr_t top)
+{
+	__builtin_memcpy((char *) tables + CPU_TABLES_TSS_RSP0, &top, sizeof(top));
+}
 /** Loads the I/O permission bitmap (bit clear = port allowed) of the running task. */
 void tss_set_io_bitmap(const uint8_t *bitmap, size_t bytes);
 /** Whether this CPU's TSS holds exactly @a bytes bytes of @a bitmap as its

@@ -16,23 +16,42 @@
 void fpu_init(void);
 /** The running CPU's FPU control bits (fpu_init does them on the boot CPU). */
 void fpu_cpu_init(void);
-/** Loads @a next's FPU state in place of the live one (whose owner's is saved). */
-void fpu_switch_eager(thread_t *next);
+
+/** The FPU registers into FXSAVE area @a area. CR0.TS clear. */
+static inline void fpu_save(void *area)
+{
+	__asm__ volatile("fxsave64 (%0)" : : "r"(area) : "memory");
+}
+
+/** The FPU registers from FXSAVE area @a area. CR0.TS clear. */
+static inline void fpu_restore(const void *area)
+{
+	__asm__ volatile("fxrstor64 (%0)" : : "r"(area) : "memory");
+}
 
 /**
- * At every context switch: a thread that has used the FPU gets its state
- * loaded at once (eagerly: cheaper than the trap its next FPU instruction
- * would take, and no state lingers for another thread to probe); for one
- * that never did, CR0.TS is set so that its first FPU instruction traps.
+ * At every context switch on @a cpu (the running one): a thread that has
+ * used the FPU gets its state loaded at once (eagerly: cheaper than the trap
+ * its next FPU instruction would take, and no state lingers for another
+ * thread to probe), the live owner's saved first; for one that never did,
+ * CR0.TS is set so that its first FPU instruction traps. Inline: part of
+ * every switch.
  */
-static inline void fpu_context_switch(thread_t *next)
+static inline __attribute__((always_inline)) void fpu_context_switch(
+    cpu_t *cpu, thread_t *next)
 {
-	if (CPU->fpu_owner == next)
+	thread_t *owner = cpu->fpu_owner;
+	if (owner == next) {
 		__asm__ volatile("clts");
-	else if (next->fpu_state != NULL)
-		fpu_switch_eager(next);
-	else
+	} else if (next->fpu_state != NULL) {
+		__asm__ volatile("clts");
+		if (owner != NULL)
+			fpu_save(owner->fpu_state);
+		fpu_restore(next->fpu_state);
+		cpu->fpu_owner = next;
+	} else {
 		write_cr0(read_cr0() | CR0_TS);
+	}
 }
 void fpu_thread_destroy(thread_t *t);
 /** If @a t's state is live in this CPU's FPU, saves it and leaves the FPU

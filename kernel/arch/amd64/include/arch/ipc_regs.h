@@ -7,6 +7,7 @@
 #ifndef ARCH_IPC_REGS_H
 #define ARCH_IPC_REGS_H
 
+#include <arch/context.h>
 #include <arch/interrupt.h>
 
 typedef istate_t ipc_regs_t;
@@ -23,26 +24,14 @@ typedef istate_t ipc_regs_t;
 #define IPC_R9(s)     ((s)->r15)
 #define IPC_RESULT(s) ((s)->rax)
 
-/* syscall.S: where a thread resumed by ipc_regs_resume_user lands. */
-extern char syscall_resume_user[];
-
 /** Makes a blocked thread, switched out with its saved kernel stack pointer
- *  in @a context_sp, resume at its return to user
- *  space with the registers @a s (the frame its system call's entry saved
- *  at the top of its kernel stack) instead of returning through its kernel
- *  frames, which are dropped: context_switch to it pops the frame built
- *  here, just below @a s, and returns into syscall_resume_user with RBX
- *  pointing at @a s. Only its owner CPU, which took it off its queue,
- *  calls this. */
+ *  in @a context_sp, resume at its return to user space with the registers
+ *  @a s (its system call's full frame) instead of returning through its
+ *  kernel frames (arch/context.h). Only its owner CPU, which took it off
+ *  its queue, calls this. */
 static inline void ipc_regs_resume_user(uintptr_t *context_sp, ipc_regs_t *s)
 {
-	/* context_switch pops R15, R14, R13, R12 (left as they are: the
-	 * user's come back from @a s), RBX, RBP, then returns. */
-	uint64_t *frame = (uint64_t *) s - 7;
-	frame[4] = (uint64_t) s;
-	frame[5] = 0; /* the end of the frame-pointer chain */
-	frame[6] = (uint64_t) syscall_resume_user;
-	*context_sp = (uintptr_t) frame;
+	context_frame_resume_user(context_sp, s);
 }
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * The general registers in istate_t order (r15 lowest), for the interrupt
- * and system-call entries and exits.
+ * and system-call entries and exits; the kernel context a switch saves.
  */
 #ifndef ARCH_REGS_S_H
 #define ARCH_REGS_S_H
@@ -39,6 +39,18 @@
 	popq	%rcx
 	popq	%rbx
 	popq	%rax
+	.endm
+
+	/* The running thread's kernel context (arch/context.h, context_frame_t)
+	 * saved: callee-saved registers pushed, RSP stored at \save_sp. */
+	.macro SAVE_KERNEL_CONTEXT save_sp
+	pushq	%rbp
+	pushq	%rbx
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	mov	%rsp, \save_sp
 	.endm
 
 #endif

@@ -4,6 +4,9 @@
 /* istate_t.vector of a system call's full frame (syscall.S). */
 #define SYSCALL_VECTOR 0x100
 
+/* thread_t.syscall_regs, written by the IPC fast path's entry (syscall.S). */
+#define THREAD_OFF_SYSCALL_REGS 16
+
 #ifndef __ASSEMBLY__
 #include <types.h>
 
