@@ -29,7 +29,9 @@
   pipefs, and then `mount` shows both with their tasks. A demand mount of
   a type no server provides is taken (`mount -d nofs`), and a look-up
   below it fails at once with EIO (logged by the VFS), not a hang, as
-  does the next; `mount -d -w` is a usage error. Before, init started
+  does the next; `sync` before them leaves it alone (status 0, nothing
+  started); `mount -d -w` is a usage error; a mount over the
+  placeholder is EBUSY and `umount` takes it away. Before, init started
   locfs and pipefs and mounted them before the console.
 
 Each returns (ok, detail) like the scenarios of testrun.py.
@@ -114,13 +116,18 @@ def scenario_mounts_start_on_demand(args):
         table_after = shell_output(g, "mount\r")
         shell_output(g, "mkdir /tmp/nd\r")
         _, taken = shell_status(g, "mount -d nofs /tmp/nd\r")
+        synced, sync_status = shell_status(g, "sync\r")  # does not start it
         first = shell_output(g, "ls /tmp/nd\r")
         again = shell_output(g, "ls /tmp/nd/x\r")
         log = shell_output(g, "dmesg\r")
         usage = shell_output(g, "mount -d -w nofs /tmp/nd\r")
+        over, over_status = shell_status(g, "mount -d tmpfs /tmp/nd\r")
+        _, gone = shell_status(g, "umount /tmp/nd\r")
+        _, plain = shell_status(g, "ls /tmp/nd\r")
     detail = (f"table {table!r}; before {before}; ls /loc {listed!r}; pipe {piped!r}; "
               f"after {after}; table after {table_after!r}; nofs: status {taken}, "
-              f"{first!r}, {again!r}; usage {usage!r}")
+              f"sync {synced!r} ({sync_status}), {first!r}, {again!r}; usage {usage!r}; over it {over!r} ({over_status}); "
+              f"umount {gone}, ls then {plain}")
     # Nothing ran locfs or pipefs before the prompt; `mount`, the first
     # program, had the shell open its terminal in /loc: locfs started then.
     lazy = (re.search(r"^init: locfs on /loc is mounted at its first use$", boot, re.M) and
@@ -134,10 +141,14 @@ def scenario_mounts_start_on_demand(args):
                re.search(r"^pipefs on /pipe \(rw, task \d+\)$", table_after, re.M) and
                re.search(r"^vfs: mounted pipefs on /pipe at its first use \(task \d+\)$",
                          log, re.M))
-    failed = (taken == 0 and
+    failed = (taken == 0 and sync_status == 0 and "nofs" not in synced and
+              len(re.findall(r"^vfs: cannot mount nofs", log, re.M)) == 2 and
               all(re.search(r"^ls: /tmp/nd\S*: EIO", t, re.M) for t in (first, again)) and
               re.search(r"^vfs: cannot mount nofs on /tmp/nd at its first use: ENOENT", log, re.M))
-    refused = re.search(r"^usage: mount ", usage, re.M)
+    # A placeholder holds its mount point (EBUSY, nothing started) and
+    # unmounts like any mount, leaving the directory as it was.
+    refused = (re.search(r"^usage: mount ", usage, re.M) and over_status == 1 and
+               re.search(r"^mount: /tmp/nd: EBUSY", over, re.M) and gone == 0 and plain == 0)
     return bool(lazy and started and failed and refused), detail
 
 SCENARIOS = []

@@ -304,6 +304,18 @@ static void mount_replace_locked(vfs_mount_t *old, vfs_mount_t *fresh)
 	old->mounted = false;
 }
 
+/** Puts @a fresh in @a old's place, logs it (@a how: "again", ...) and
+ *  drops the table's reference to @a old; mount_op_lock is held. */
+static void mount_swap(vfs_mount_t *old, vfs_mount_t *fresh, const char *how)
+{
+	fibril_mutex_lock(&vfs_lock);
+	mount_replace_locked(old, fresh);
+	fibril_mutex_unlock(&vfs_lock);
+	printf("vfs: mounted %s on %s %s (task %llu)\n", fresh->fs->name, fresh->point,
+	    how, (unsigned long long) fresh->fs->task);
+	vfs_mount_put(old); /* the table's reference */
+}
+
 /** Revives one orphaned mount of @a fs's type; false when none is left or
  *  the new server refused (it then keeps its dead mount). mount_op_lock is
  *  held. */
@@ -321,12 +333,7 @@ static bool mount_revive_one(vfs_fs_t *fs)
 	vfs_mount_t *fresh = NULL;
 	errno_t rc = mount_instance(fs, old->point, old->opts, old->flags, &fresh);
 	if (rc == EOK) {
-		fibril_mutex_lock(&vfs_lock);
-		mount_replace_locked(old, fresh);
-		fibril_mutex_unlock(&vfs_lock);
-		printf("vfs: mounted %s on %s again (task %llu)\n", fs->name, old->point,
-		    (unsigned long long) fs->task);
-		vfs_mount_put(old); /* the table's reference */
+		mount_swap(old, fresh, "again");
 	} else {
 		printf("vfs: cannot mount %s on %s again: %s\n", fs->name, old->point,
 		    strerror(rc));
@@ -364,12 +371,7 @@ static errno_t mount_demand_start_locked(vfs_mount_t *m)
 		    m->point, strerror(rc));
 		return EIO;
 	}
-	fibril_mutex_lock(&vfs_lock);
-	mount_replace_locked(m, fresh);
-	fibril_mutex_unlock(&vfs_lock);
-	printf("vfs: mounted %s on %s at its first use (task %llu)\n", m->type, m->point,
-	    (unsigned long long) fs->task);
-	vfs_mount_put(m); /* the table's reference */
+	mount_swap(m, fresh, "at its first use");
 	return EOK;
 }
 
