@@ -13,7 +13,10 @@
  * first resolution reaching it has the type's server started on demand
  * and mounted, under mount_op_lock, and the live mount takes the
  * placeholder's place (mount_demand_start_locked). Only resolution starts
- * it; the table's listing and unmount take it as it is.
+ * it; the table's listing and unmount take it as it is. The start holds
+ * mount_op_lock until the server is ready, so mounts and other first uses
+ * wait for it; a server started so (and its program's path) must not need
+ * a path below another placeholder before it is ready.
  */
 #include "vfs.h"
 #include <stdio.h>
