@@ -21,12 +21,24 @@
   running, and a type no server provides fails at once with ENOENT, not a
   hang. Killed, fat is restarted by init at once, as a `ready restart`
   line's program is. Before, both servers ran at the prompt.
+- mounts-start-on-demand: `make run`'s image: /loc and /pipe are mounted
+  at their first use (init.conf's `mount ... demand`, VFS_MOUNT_DEMAND):
+  at the prompt neither locfs nor pipefs runs and `mount` lists both as
+  "at first use"; the first program the shell starts opens the terminal
+  in /loc (locfs starts), `ls /loc` lists it, the first pipe starts
+  pipefs, and then `mount` shows both with their tasks. A demand mount of
+  a type no server provides is taken (`mount -d nofs`), and a look-up
+  below it fails at once with EIO (logged by the VFS), not a hang, as
+  does the next; `sync` before them leaves it alone (status 0, nothing
+  started); `mount -d -w` is a usage error; a mount over the
+  placeholder is EBUSY and `umount` takes it away. Before, init started
+  locfs and pipefs and mounted them before the console.
 
 Each returns (ok, detail) like the scenarios of testrun.py.
 """
 import re
 
-from scenarios_msgs import server_tasks, shell_output
+from scenarios_msgs import server_tasks, shell_output, shell_status
 from testrun import guest, wait_shell_prompt
 
 ICOUNT = ["-icount", "shift=0,align=off,sleep=off"]
@@ -91,9 +103,58 @@ def scenario_file_systems_start_on_demand(args):
     return lazy and started and refused and kept and "/tmp/m" not in listed, detail
 
 
+
+def scenario_mounts_start_on_demand(args):
+    with guest(args, "mounts-start-on-demand", "", iso=args.run_iso) as g:
+        wait_shell_prompt(g)
+        boot = g.output
+        table = shell_output(g, "mount\r")
+        before = server_names(g)
+        listed = shell_output(g, "ls /loc\r")
+        piped = shell_output(g, "echo one two | cat\r")
+        after = server_names(g)
+        table_after = shell_output(g, "mount\r")
+        shell_output(g, "mkdir /tmp/nd\r")
+        _, taken = shell_status(g, "mount -d nofs /tmp/nd\r")
+        synced, sync_status = shell_status(g, "sync\r")  # does not start it
+        first = shell_output(g, "ls /tmp/nd\r")
+        again = shell_output(g, "ls /tmp/nd/x\r")
+        log = shell_output(g, "dmesg\r")
+        usage = shell_output(g, "mount -d -w nofs /tmp/nd\r")
+        over, over_status = shell_status(g, "mount -d tmpfs /tmp/nd\r")
+        _, gone = shell_status(g, "umount /tmp/nd\r")
+        _, plain = shell_status(g, "ls /tmp/nd\r")
+    detail = (f"table {table!r}; before {before}; ls /loc {listed!r}; pipe {piped!r}; "
+              f"after {after}; table after {table_after!r}; nofs: status {taken}, "
+              f"sync {synced!r} ({sync_status}), {first!r}, {again!r}; usage {usage!r}; over it {over!r} ({over_status}); "
+              f"umount {gone}, ls then {plain}")
+    # Nothing ran locfs or pipefs before the prompt; `mount`, the first
+    # program, had the shell open its terminal in /loc: locfs started then.
+    lazy = (re.search(r"^init: locfs on /loc is mounted at its first use$", boot, re.M) and
+            re.search(r"^init: pipefs on /pipe is mounted at its first use$", boot, re.M) and
+            not re.search(r"^(locfs|pipefs): started|^vfs: mounted", boot, re.M) and
+            re.search(r"^locfs on /loc \(rw, task \d+\)$", table, re.M) and
+            re.search(r"^pipefs on /pipe \(rw, at first use\)$", table, re.M) and
+            "locfs" in before and "pipefs" not in before)
+    started = ("pipefs" in after and
+               re.search(r"^term$", listed, re.M) and re.search(r"^one two$", piped, re.M) and
+               re.search(r"^pipefs on /pipe \(rw, task \d+\)$", table_after, re.M) and
+               re.search(r"^vfs: mounted pipefs on /pipe at its first use \(task \d+\)$",
+                         log, re.M))
+    failed = (taken == 0 and sync_status == 0 and "nofs" not in synced and
+              len(re.findall(r"^vfs: cannot mount nofs", log, re.M)) == 2 and
+              all(re.search(r"^ls: /tmp/nd\S*: EIO", t, re.M) for t in (first, again)) and
+              re.search(r"^vfs: cannot mount nofs on /tmp/nd at its first use: ENOENT", log, re.M))
+    # A placeholder holds its mount point (EBUSY, nothing started) and
+    # unmounts like any mount, leaving the directory as it was.
+    refused = (re.search(r"^usage: mount ", usage, re.M) and over_status == 1 and
+               re.search(r"^mount: /tmp/nd: EBUSY", over, re.M) and gone == 0 and plain == 0)
+    return bool(lazy and started and failed and refused), detail
+
 SCENARIOS = []
 
 RUN_SCENARIOS = [
     ("file-systems-start-on-demand", scenario_file_systems_start_on_demand),
+    ("mounts-start-on-demand", scenario_mounts_start_on_demand),
     ("boot-clock-calibrated-under-icount", scenario_boot_clock_calibrated_under_icount),
 ]

@@ -87,6 +87,12 @@ def run_restart_session(args):
             _t().wait_shell_prompt(g)
         except GuestTimeout as e:
             return {name: (False, f"no prompt: {e}") for name in RESTARTABLE}
+        try:
+            # /loc and /pipe are mounted at their first use: this use
+            # starts locfs and pipefs, so that there is a server to kill.
+            check_shell_whole(g, "first")
+        except GuestTimeout as e:
+            return {name: (False, f"the shell before any kill: {e}") for name in RESTARTABLE}
         for round_no, name in enumerate(RESTARTABLE):
             try:
                 kill_and_check(g, name, round_no)
@@ -167,6 +173,9 @@ def scenario_restart_locsrv(args):
     restarted = r"devman: driver i8042 of /hw/i8042 has gone; restarting it \(1 of 3\)$"
     with _t().guest(args, "restart-locsrv", "", allow=[r"restarting it$", restarted]) as g:
         _t().wait_shell_prompt(g)
+        # /loc is mounted at its first use: locfs's start (and its log
+        # lines) come with the first program, not inside the listings.
+        run(g, "echo first\r", [r"^first$"])
         before = {path: loc_listing(g, path) for path in ("/loc", "/loc/devices")}
         kill_and_check(g, "locsrv", 0)
         for path, names in before.items():
@@ -265,6 +274,7 @@ def scenario_memory_comes_back(args):
     SERVER_SLACK_KIB of what they were."""
     with _t().guest(args, "memory-comes-back", "") as g:
         _t().wait_shell_prompt(g)
+        run(g, "echo warm | cat\r", [r"^warm$"])  # pipefs starts at the first pipe
         spawn_script(g, 1000)
         fill_and_empty_tmpfs(g)
         run(g, "sh /tmp/s100\r", [])

@@ -21,6 +21,11 @@ PROMPT = "^" + re.escape("/ # ")
 # The log has no carriage returns: an echoed line and the program's copy of
 # it are two lines.
 TYPE_AHEAD_STEPS = [
+    # The first program has the shell open its terminal in /loc and the
+    # first pipe is made in /pipe, which starts locfs and pipefs (mounted
+    # at their first use): their log lines come now, not between a later
+    # step's lines.
+    ("first-pipeline", "echo warm | cat\r", [r"^warm$"], True),
     # The shell reads raw; what follows Enter is the program's, typed before
     # it started: cat gets the line whole, echoed once.
     ("cat-gets-typed-ahead-line", "cat\rtyped ahead\r",

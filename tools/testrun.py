@@ -419,7 +419,7 @@ def scenario_boot_init(args):
         g.expect(r"^init: starting the programs of /cfg/init.conf", 30)
         g.expect(r"^init: mounted tmpfs on /tmp \(size=16777216\)", 30)
         g.expect(r"^init: /srv/locsrv \(task \d+\) is ready", 30)
-        g.expect(r"^init: mounted locfs on /loc", 30)
+        g.expect(r"^init: locfs on /loc is mounted at its first use$", 30)
         g.expect(r"^init: /srv/devman \(task \d+\) is ready", 30)
         g.expect(r"^init: /srv/console \(task \d+\) is ready", 30)
         # hello's output and init's report of starting it come from two

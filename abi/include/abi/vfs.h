@@ -160,6 +160,15 @@ IFACE_METHOD_ENUM(VFS_CLIENT, VFS_CLIENT_METHODS, IPC_FIRST_USER_METHOD);
 /* VFS_MOUNT flags */
 #define VFS_MOUNT_RDONLY 0x1 /* writes get EROFS */
 #define VFS_MOUNT_WAIT	 0x2 /* wait until the fs type has registered */
+/* Mount at the first look-up at or below the mount point, not now: the
+ * point is taken at once (a placeholder in the table, VFS_MOUNTS shows it
+ * with this flag and no server task); the first path call reaching it has
+ * the type's server started on demand (fs/NAME below) and mounted with the
+ * options given, then goes on. If no server comes, that call and every
+ * later one fails with EIO (the VFS logs why) until a server of the type
+ * registers by other means. ENOENT at once for a type with no such name
+ * that no server has registered. */
+#define VFS_MOUNT_DEMAND 0x4
 
 /* VFS_MMAP flags */
 #define VFS_MMAP_WRITE 0x1 /* shared writable: PAGE_OUT writes the file */
@@ -194,8 +203,8 @@ typedef struct {
 typedef struct {
 	char point[VFS_PATH_MAX + 1]; /* the mount point */
 	char fs_type[VFS_FSNAME_MAX];
-	uint32_t flags;	      /* VFS_MOUNT_RDONLY */
-	uint64_t server_task; /* the file-system server's task */
+	uint32_t flags;	      /* VFS_MOUNT_RDONLY, VFS_MOUNT_DEMAND (not yet) */
+	uint64_t server_task; /* the file-system server's task; 0 if none yet */
 } vfs_mount_info_t;
 
 /*
@@ -218,7 +227,9 @@ typedef struct {
  * service's "fs/TYPE" for VFS_IFACE_FS. A mount of a type no server has
  * registered connects there first (and hangs up): a server started on
  * demand is started and registers, or the connect fails at once (ENOENT, or
- * the start's error). Types longer than five characters have no such name.
+ * the start's error). The name is "fs/" and the type without a last "fs"
+ * (fs/fat, fs/ext2, fs/pipe for pipefs, fs/loc for locfs): a service name
+ * has at most eight characters, so a longer type has none.
  */
 #define VFS_FS_SERVICE_PREFIX "fs/"
 
@@ -226,12 +237,16 @@ typedef struct {
 static inline service_id_t vfs_fs_service_id(const char *type)
 {
 	char name[SERVICE_NAME_MAX + 1] = VFS_FS_SERVICE_PREFIX;
-	size_t i = 0, at = sizeof(VFS_FS_SERVICE_PREFIX) - 1;
-	for (; type[i] != '\0' && at + i < SERVICE_NAME_MAX; i++)
-		name[at + i] = type[i];
-	if (type[i] != '\0' || i == 0)
+	size_t len = 0, at = sizeof(VFS_FS_SERVICE_PREFIX) - 1;
+	while (type[len] != '\0')
+		len++;
+	if (len > 2 && type[len - 2] == 'f' && type[len - 1] == 's')
+		len -= 2;
+	if (len == 0 || at + len > SERVICE_NAME_MAX)
 		return 0;
-	name[at + i] = '\0';
+	for (size_t i = 0; i < len; i++)
+		name[at + i] = type[i];
+	name[at + len] = '\0';
 	return service_id_from_name(name);
 }
 

@@ -270,29 +270,53 @@ errno_t keep_running(void *arg)
 	}
 }
 
-/** Mounts @a type at @a mp with @a opts; logs either way. */
+/** Mounts @a type at @a mp with @a opts; logs either way. Waits for the
+ *  type to register, unless the mount is made at its first use
+ *  (VFS_MOUNT_DEMAND). */
 static errno_t mount_fs(
     const char *mp, const char *type, const char *opts, unsigned flags)
 {
-	errno_t rc = vfs_mount(mp, type, opts, flags | VFS_MOUNT_WAIT);
+	bool demand = (flags & VFS_MOUNT_DEMAND) != 0;
+	errno_t rc = vfs_mount(mp, type, opts, flags | (demand ? 0 : VFS_MOUNT_WAIT));
+	const char *open = opts[0] != '\0' ? " (" : "",
+		   *close = opts[0] != '\0' ? ")" : "";
 	if (rc != EOK)
 		printf("init: cannot mount %s on %s: %s\n", type, mp, strerror(rc));
+	else if (demand)
+		printf("init: %s on %s%s%s%s is mounted at its first use\n", type, mp,
+		    open, opts, close);
 	else
-		printf("init: mounted %s on %s%s%s%s\n", type, mp,
-		    opts[0] != '\0' ? " (" : "", opts, opts[0] != '\0' ? ")" : "");
+		printf("init: mounted %s on %s%s%s%s\n", type, mp, open, opts, close);
 	return rc;
 }
 
-/** A `mount MOUNTPOINT TYPE OPTIONS [ro]` line (OPTIONS "-": none). */
+/** The VFS_MOUNT_* flags of a mount line's last words (`ro`, `demand`,
+ *  each at most once); false for any other word. */
+static bool mount_line_flags(const char *words[], int n, unsigned *flags)
+{
+	*flags = 0;
+	for (int i = 4; i < n; i++) {
+		unsigned f = strcmp(words[i], "ro") == 0 ? VFS_MOUNT_RDONLY
+		    : strcmp(words[i], "demand") == 0	 ? VFS_MOUNT_DEMAND
+							 : 0;
+		if (f == 0 || (*flags & f) != 0)
+			return false;
+		*flags |= f;
+	}
+	return true;
+}
+
+/** A `mount MOUNTPOINT TYPE OPTIONS [ro] [demand]` line (OPTIONS "-":
+ *  none). */
 static void mount_line(const char *words[], int n, int number, const char *path)
 {
-	bool ro = n == 5 && strcmp(words[4], "ro") == 0;
-	if (n != 4 && !ro) {
+	unsigned flags;
+	if (n < 4 || !mount_line_flags(words, n, &flags)) {
 		printf("init: %s:%d: bad mount line\n", path, number);
 		return;
 	}
 	const char *opts = strcmp(words[3], "-") == 0 ? "" : words[3];
-	mount_fs(words[1], words[2], opts, ro ? VFS_MOUNT_RDONLY : 0);
+	mount_fs(words[1], words[2], opts, flags);
 }
 
 typedef struct {

@@ -1,7 +1,9 @@
 /*
  * mount: mounts a file system of type TYPE at MOUNTPOINT with OPTIONS
- * (-r: read-only, -w: wait for the type to register); without operands it
- * lists the mount table (mount point, type, ro/rw, server task). A disk's
+ * (-r: read-only, -w: wait for the type to register, -d: at the first use
+ * of a path at or below MOUNTPOINT, its server started then); without
+ * operands it lists the mount table (mount point, type, ro/rw, server
+ * task, or "at first use" for a -d mount not used yet). A disk's
  * file system: `mount -t TYPE DEVICE MOUNTPOINT`, or `mount DEVICE
  * MOUNTPOINT` with DEVICE a block device's file under /loc, whose type is
  * read from its first blocks (fat, ext2).
@@ -15,16 +17,19 @@
 #include <vfs.h>
 
 #define USAGE \
-	"[-r] [-w] [TYPE MOUNTPOINT [OPTIONS] | -t TYPE DEVICE MOUNTPOINT | " \
+	"[-r] [-w|-d] [TYPE MOUNTPOINT [OPTIONS] | -t TYPE DEVICE MOUNTPOINT | " \
 	"/loc/DEVICE MOUNTPOINT]"
 #define LOC_DIR "/loc/"
 
 static void list_one(const vfs_mount_info_t *info, void *arg)
 {
 	(void) arg;
-	printf("%s on %s (%s, task %llu)\n", info->fs_type, info->point,
-	    info->flags & VFS_MOUNT_RDONLY ? "ro" : "rw",
-	    (unsigned long long) info->server_task);
+	const char *rw = info->flags & VFS_MOUNT_RDONLY ? "ro" : "rw";
+	if (info->flags & VFS_MOUNT_DEMAND)
+		printf("%s on %s (%s, at first use)\n", info->fs_type, info->point, rw);
+	else
+		printf("%s on %s (%s, task %llu)\n", info->fs_type, info->point, rw,
+		    (unsigned long long) info->server_task);
 }
 
 static int list_mounts(const char *argv0)
@@ -85,14 +90,18 @@ int main(int argc, char *argv[])
 	unsigned flags = 0;
 	const char *given = NULL;
 	int opt;
-	while ((opt = getopt(argc, argv, "rwt:")) != -1) {
+	while ((opt = getopt(argc, argv, "rwdt:")) != -1) {
 		if (opt == '?')
 			return CMD_EXIT_USAGE;
 		if (opt == 't')
 			given = optarg;
 		else
-			flags |= opt == 'r' ? VFS_MOUNT_RDONLY : VFS_MOUNT_WAIT;
+			flags |= opt == 'r' ? VFS_MOUNT_RDONLY
+			    : opt == 'd'    ? VFS_MOUNT_DEMAND
+					    : VFS_MOUNT_WAIT;
 	}
+	if ((flags & VFS_MOUNT_DEMAND) && (flags & VFS_MOUNT_WAIT))
+		return cmd_usage_error(argv[0], USAGE); /* -d waits for nothing */
 	int left = argc - optind;
 	if (left == 0 && given == NULL)
 		return list_mounts(argv[0]);

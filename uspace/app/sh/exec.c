@@ -167,6 +167,7 @@ static bool stage_start(sh_t *sh, const sh_pipeline_t *p, int i, sh_fg_t *fg, in
 	bool piped = last || pipe(ends) == 0;
 	if (!piped)
 		sh_error(sh, "pipe: %s", strerror(errno));
+	sh_term_files_open(sh);
 	/* A background job does not read the terminal, which is the shell's. */
 	int files[3] = {in >= 0 ? in
 		: bg		? -1

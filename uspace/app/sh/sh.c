@@ -23,9 +23,14 @@ static sh_t shell = {.term_files = {-1, -1, -1}};
 
 /** Opens the terminal's file for programs: reading apart from writing, so
  *  a program waiting for input never holds up another's output. Without
- *  it programs write to the kernel console. */
-static void open_term_files(sh_t *sh)
+ *  it programs write to the kernel console. Done when the first program
+ *  starts, not before the first prompt: the file lies in /loc, which is
+ *  mounted (its server started) at its first use. Tried once. */
+void sh_term_files_open(sh_t *sh)
 {
+	if (sh->term == NULL || sh->term_files_tried)
+		return;
+	sh->term_files_tried = true;
 	sh->term_files[0] = open(TERMINAL_PATH, O_RDONLY);
 	sh->term_files[1] = open(TERMINAL_PATH, O_WRONLY);
 	sh->term_files[2] = sh->term_files[1];
@@ -144,7 +149,6 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "sh: raw mode: %s\n", strerror(rc));
 		return 1;
 	}
-	open_term_files(&shell);
 	crash_reports_start(&shell);
 	int status = run_interactive(&shell);
 	sh_write(&shell, -1, "\n", 1);

@@ -74,8 +74,9 @@ typedef struct {
 	async_sess_t *term;
 	/* The terminal as files (TERMINAL_PATH) for programs' stdin, stdout
 	 * and stderr where they are not redirected; -1: none (their output
-	 * then goes to the kernel console). */
+	 * then goes to the kernel console). Opened by sh_term_files_open. */
 	int term_files[3];
+	bool term_files_tried;
 	int status; /* $?: the last command's exit status */
 	bool quit;  /* `exit` was run */
 	sh_history_t history;
@@ -95,6 +96,9 @@ void sh_printf(sh_t *sh, int fd, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /** "sh: " followed by the message and a new line, on the shell's output. */
 void sh_error(sh_t *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* sh.c: opens term_files for the first program (once; none in a script). */
+void sh_term_files_open(sh_t *sh);
 
 /* crash.c: the shell reports the faults of the programs it starts. */
 void crash_reports_start(sh_t *sh);

@@ -80,6 +80,14 @@ errno_t vfs_fs_get(const char *name, bool wait, vfs_fs_t **fs)
 	return found != NULL ? EOK : ENOENT;
 }
 
+bool vfs_fs_startable(const char *name)
+{
+	fibril_mutex_lock(&vfs_lock);
+	bool known = fs_find_locked(name) != NULL;
+	fibril_mutex_unlock(&vfs_lock);
+	return known || vfs_fs_service_id(name) != 0;
+}
+
 /** Drops a reference; vfs_lock is held. The session goes with the last. */
 static void fs_put_locked(vfs_fs_t *fs)
 {

@@ -54,8 +54,9 @@ typedef struct {
 typedef struct {
 	link_t link; /* in the mount table while mounted */
 	char point[VFS_PATH_MAX + 1];
+	char type[VFS_FSNAME_MAX + 1];
 	char opts[VFS_OPTS_MAX + 1]; /* as mounted; a revival mounts with them */
-	vfs_fs_t *fs;
+	vfs_fs_t *fs; /* NULL: a VFS_MOUNT_DEMAND placeholder (mount.c); fixed */
 	sysarg_t inst;
 	uint64_t root;
 	unsigned flags; /* VFS_MOUNT_RDONLY */
@@ -99,6 +100,9 @@ void vfs_fs_connection(ipc_call_t *icall, void *arg);
 /** The live server of type @a name, referenced; one started on demand is
  *  started first (abi/vfs.h); waits for it with @a wait, else ENOENT. */
 errno_t vfs_fs_get(const char *name, bool wait, vfs_fs_t **fs);
+/** Whether a server of type @a name has registered or may be started on
+ *  demand (the type has a naming-service name, abi/vfs.h). */
+bool vfs_fs_startable(const char *name);
 void vfs_fs_put(vfs_fs_t *fs);
 /** An exchange with @a fs, or EIO if it is dead. */
 errno_t vfs_fs_begin(vfs_fs_t *fs, async_exch_t **exch);
@@ -126,7 +130,9 @@ errno_t vfs_fs_read(
 
 /* mount.c */
 /** The mount holding the normalised @a path (longest prefix), referenced,
- *  and the path relative to its root in *@a rest; ENOENT if none. */
+ *  and the path relative to its root in *@a rest; ENOENT if none. A
+ *  VFS_MOUNT_DEMAND placeholder there has its server started and mounted
+ *  first (EIO if that fails). */
 errno_t vfs_mount_resolve(const char *path, vfs_mount_t **m, const char **rest);
 void vfs_mount_ref(vfs_mount_t *m);
 void vfs_mount_put(vfs_mount_t *m);

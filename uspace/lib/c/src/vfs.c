@@ -621,10 +621,14 @@ errno_t vfs_mount_each(void (*fn)(const vfs_mount_info_t *, void *), void *arg)
 }
 
 /** Syncs the mount at @a info's point; the first failure stays in *@a arg
- *  (a file system that keeps nothing to write, ENOTSUP, is no failure). */
+ *  (a file system that keeps nothing to write, ENOTSUP, is no failure). A
+ *  mount not yet made (VFS_MOUNT_DEMAND) has nothing to write and is not
+ *  started for it. */
 static void sync_one(const vfs_mount_info_t *info, void *arg)
 {
 	errno_t *first = arg;
+	if ((info->flags & VFS_MOUNT_DEMAND) != 0)
+		return;
 	int fd;
 	errno_t rc = vfs_open(info->point, O_RDONLY | O_DIRECTORY, &fd);
 	if (rc == EOK) {

@@ -1,6 +1,7 @@
 /*
  * Host tests of path normalisation (src/vfs_path.c): the forms abi/vfs.h
- * promises the VFS reduces paths to, and the limits it enforces.
+ * promises the VFS reduces paths to, and the limits it enforces; and
+ * abi/vfs.h's naming-service names of file-system types.
  */
 #include "host_test.h"
 #include "vfs_path.h"
@@ -81,4 +82,19 @@ HOST_TEST(vfs_path_next_splits_a_relative_path)
 	p = long_name;
 	CHECK(vfs_path_next(&p, name, &last) == EOK && last &&
 	    strlen(name) == VFS_NAME_MAX);
+}
+
+HOST_TEST(vfs_fs_service_names_drop_a_last_fs)
+{
+	/* abi/vfs.h: "fs/" and the type without a last "fs", eight
+	 * characters at most (pipefs's name fits only so). */
+	CHECK_EQ(vfs_fs_service_id("fat"), service_id_from_name("fs/fat"));
+	CHECK_EQ(vfs_fs_service_id("ext2"), service_id_from_name("fs/ext2"));
+	CHECK_EQ(vfs_fs_service_id("pipefs"), service_id_from_name("fs/pipe"));
+	CHECK_EQ(vfs_fs_service_id("locfs"), service_id_from_name("fs/loc"));
+	CHECK_EQ(vfs_fs_service_id("abcdefs"), service_id_from_name("fs/abcde"));
+	CHECK_EQ(vfs_fs_service_id("fs"), service_id_from_name("fs/fs"));
+	CHECK_EQ(vfs_fs_service_id(""), 0);
+	CHECK_EQ(vfs_fs_service_id("abcdef"), 0);
+	CHECK_EQ(vfs_fs_service_id("abcdefgfs"), 0);
 }
