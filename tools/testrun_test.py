@@ -4,6 +4,7 @@
 that only what ran is counted and that trouble is noticed. Run by `make test`
 as the suite `harness`, or alone: python3 tools/testrun_test.py."""
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -133,6 +134,33 @@ class Units(unittest.TestCase):
             raise KeyError("x")
         r = testrun.run_unit(self.args(), "broken", broken)
         self.assertEqual((r.passed, r.failures), (1, ["broken.completed"]))
+
+
+class MixedOutput(unittest.TestCase):
+    """testrun.mixed: a line found with another writer's characters mixed
+    in, and not found when its own are missing or out of order."""
+
+    BANNER = "Type 'help' for commands."
+
+    def find(self, text):
+        return re.search(testrun.mixed(self.BANNER), text, re.MULTILINE)
+
+    def test_whole_line_is_found(self):
+        self.assertTrue(self.find("init: done\nType 'help' for commands.\n/ # "))
+
+    def test_line_with_a_kernel_line_inside_is_found(self):
+        m = self.find("Type 'hinit: done; keeping restartable programs running\nelp' "
+                      "for commands.\n")
+        self.assertTrue(m)
+        self.assertTrue(m.group(0).endswith("commands."))
+
+    def test_missing_or_reordered_characters_are_not_found(self):
+        self.assertFalse(self.find("Type help for commands."))
+        self.assertFalse(self.find("Type 'help' for commnads."))
+
+    def test_characters_too_far_apart_are_not_found(self):
+        self.assertFalse(self.find("Type 'help' for" + "x" * (testrun.MIXED_GAP + 1) +
+                                   " commands."))
 
 
 class FakeQemu(FakePrograms):
