@@ -325,14 +325,19 @@ errno_t as_area_create_precharged(
 }
 
 /** Unmaps pages [first, first + count) of @a area. Lock held. */
+/** Unmaps pages [@a first, @a first + @a count) of @a area. A page of a
+ *  paged object with no frame was never faulted in: nothing is mapped
+ *  there, so only the pages with frames are visited (a 1 MiB stack with a
+ *  few pages touched costs those few, not 256 look-ups). Lock held. */
 static void unmap_pages(as_t *as, as_area_t *area, size_t first, size_t count)
 {
-	for (size_t i = first; i < first + count; i++) {
-		paddr_t pa;
-		if (mem_object_paged(area->obj) &&
-		    mem_object_lookup(area->obj, area->obj_offset + i, &pa) != EOK)
-			continue; /* never faulted in: nothing mapped */
-		page_unmap(as->root, area->base + i * PAGE_SIZE, NULL);
+	bool paged = mem_object_paged(area->obj);
+	size_t off = area->obj_offset, end = first + count;
+	for (size_t i = first; i < end; i++) {
+		if (paged)
+			i = mem_object_next_present(area->obj, off + i, off + end) - off;
+		if (i < end)
+			page_unmap(as->root, area->base + i * PAGE_SIZE, NULL);
 	}
 }
 

@@ -274,6 +274,22 @@ void test_mapped_spawns_leave_nothing(void)
 	CHECK(test_counters_back(&baseline));
 }
 
+/** The loader destroys its own writable areas as it jumps to the program
+ *  (uspace/srv/loader/leave.c): what a child finds after the loader's
+ *  text and read-only data is nothing writable, so the pages the loader's
+ *  start-up wrote (data and bss among them) do not stay under it. */
+void test_loader_leaves_no_writable_area(void)
+{
+	task_wait_t wait;
+	task_exit_t exit;
+	CHECK_RC(task_spawnl(NULL, &wait, TASKTEST_PATH, "tasktest", "--child",
+		     "loader-areas", NULL),
+	    EOK);
+	CHECK_RC(task_wait(&wait, &exit, NULL), EOK);
+	EXPECT(exit.how == TASK_EXIT_NORMAL && exit.status == 0, "how %d, status %d",
+	    (int) exit.how, exit.status);
+}
+
 /** A program's first loadable segment is its text, and it begins with the
  *  ELF header and the program headers at file offset 0 (link.ld): they
  *  take no file page of their own, and the segment still starts on a page

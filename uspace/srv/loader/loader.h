@@ -1,7 +1,8 @@
 /*
  * The program loader's parts: the protocol server (loader.c), where
  * programs come from (source.c), mapping a program and building its initial
- * stack (image.c), and entering it (arch/ARCH/run.S).
+ * stack (image.c), what of the loader goes before the jump (leave.c), and
+ * entering the program (arch/ARCH/run.S).
  *
  * Address-space plan: every program, the loader too, is built for the small
  * code model and so lies below 2 GiB. The loader is linked near the top of
@@ -59,8 +60,22 @@ void source_free(char *image);
 errno_t image_load(const char *image, const elf_image_t *elf, const loader_args_t *args,
     const loader_args_t *env, const char *cwd, const int files[3], uintptr_t *sp);
 
-/** Leaves the loader for good: RSP and RDI = @a sp, RBP = 0, jump to
- *  @a entry. The caller must be the task's only thread. */
-_Noreturn void loader_enter_program(uintptr_t entry, uintptr_t sp);
+/* The most areas leave_areas() names. */
+#define LEAVE_AREAS_MAX 4
+
+/** The bases of the loader's own writable areas that may go before the
+ *  jump (leave.c), in @a bases; their count. Found from the addresses
+ *  @a main_stack (in the kernel-made main stack), @a heap_block (a live
+ *  heap block), the caller's stack frame and the loader's bss; never the
+ *  program's areas (its stack holds @a sp). */
+size_t leave_areas(uintptr_t bases[LEAVE_AREAS_MAX], uintptr_t main_stack,
+    const void *heap_block, uintptr_t sp);
+
+/** Leaves the loader for good: RSP = @a sp, then destroys the @a count
+ *  areas at @a unmap (leave_areas(): nothing of them is touched after),
+ *  then RDI = @a sp, RBP = 0, jump to @a entry. The caller must be the
+ *  task's only thread. */
+_Noreturn void loader_enter_program(
+    uintptr_t entry, uintptr_t sp, const uintptr_t *unmap, size_t count);
 
 #endif
