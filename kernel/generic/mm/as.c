@@ -726,16 +726,17 @@ errno_t as_area_share(as_t *as, uintptr_t base, mem_object_t **obj, size_t *offs
 {
 	spinlock_lock(&as->lock);
 	as_area_t *area = find_area(as, base);
-	errno_t rc = area != NULL && area->base == base ? EOK : ENOENT;
+	errno_t rc = area != NULL && IS_ALIGNED(base, PAGE_SIZE) ? EOK : ENOENT;
 	/* Dirty marks are kept per mapping (mm/pager.h): a write-back pager's
 	 * object has one area alone. */
 	if (rc == EOK && pager_writeback(area->obj))
 		rc = ENOTSUP;
 	if (rc == EOK) {
+		size_t skip = (base - area->base) / PAGE_SIZE;
 		mem_object_get(area->obj);
 		*obj = area->obj;
-		*offset = area->obj_offset;
-		*pages = area->pages;
+		*offset = area->obj_offset + skip;
+		*pages = area->pages - skip;
 		*flags = area->flags;
 	}
 	spinlock_unlock(&as->lock);

@@ -21,48 +21,20 @@
 #include <task.h>
 #include <testsuite.h>
 
-/** Frames in use now. */
-static uint64_t frames_used(void)
-{
-	kernel_stats_t st;
-	if (kernel_stats_get(&st) != EOK)
-		return 0;
-	return st.frames_total - st.frames_free;
-}
-
 #define TEXTSHARE_PATH "/app/textshare"
 
 /** Pages of textshare's read-only segments (text and constants). */
 static size_t text_pages(void)
 {
-	char *image;
-	size_t size;
-	if (file_load_any(TEXTSHARE_PATH, &image, &size) != EOK)
-		return 0;
-	elf_image_t elf;
-	const char *why;
-	size_t pages = 0;
-	if (elf_parse(image, size, UINT64_MAX, &elf, &why) == EOK) {
-		for (size_t i = 0; i < elf.segment_count; i++)
-			if (!(elf.segments[i].flags & AS_AREA_WRITE))
-				pages += elf.segments[i].pages;
-	}
-	free(image);
-	return pages;
+	return test_text_pages(TEXTSHARE_PATH);
 }
 
 /** Starts `textshare ready` and waits until it is running; the frames
  *  that cost in *@a cost. */
 static errno_t start_ready(task_id_t *id, task_wait_t *wait, int64_t *cost)
 {
-	uint64_t before = frames_used();
-	errno_t rc = task_spawnl(id, wait, TEXTSHARE_PATH, "textshare", "ready", NULL);
-	task_exit_t exit;
-	int retval = -1;
-	if (rc == EOK)
-		rc = task_wait_task_id(*id, TASK_WAIT_RETVAL, &exit, &retval);
-	*cost = (int64_t) (frames_used() - before);
-	return rc == EOK && retval != 0 ? EIO : rc;
+	static const char *const argv[] = {"textshare", "ready", NULL};
+	return test_spawn_ready(TEXTSHARE_PATH, argv, id, wait, cost);
 }
 
 static void kill_and_wait(task_id_t id, task_wait_t *wait)
