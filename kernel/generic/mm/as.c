@@ -358,13 +358,20 @@ static void area_remove_locked(as_t *as, as_area_t *area)
 		commit_uncharge_locked(as, area->pages + area->held);
 }
 
-errno_t as_area_destroy(as_t *as, uintptr_t base)
+/** as_area_destroy(), or with @a clean_only EAGAIN (nothing changed) for
+ *  an area of a write-back pager, its size in *@a size (unless NULL). */
+static errno_t area_destroy(as_t *as, uintptr_t base, bool clean_only, size_t *size)
 {
 	spinlock_lock(&as->lock);
 	as_area_t *area = find_area(as, base);
-	if (area == NULL || area->base != base) {
+	errno_t rc = area == NULL || area->base != base ? ENOENT
+	    : clean_only && pager_writeback(area->obj)	? EAGAIN
+							: EOK;
+	if (rc == EAGAIN && size != NULL)
+		*size = area->pages * PAGE_SIZE;
+	if (rc != EOK) {
 		spinlock_unlock(&as->lock);
-		return ENOENT;
+		return rc;
 	}
 	area_remove_locked(as, area);
 	release_begin_locked(as);
@@ -372,6 +379,16 @@ errno_t as_area_destroy(as_t *as, uintptr_t base)
 	release_shootdown(as, area->base, area->pages); /* before the frames go */
 	area_free(area);
 	return EOK;
+}
+
+errno_t as_area_destroy(as_t *as, uintptr_t base)
+{
+	return area_destroy(as, base, false, NULL);
+}
+
+errno_t as_area_destroy_clean(as_t *as, uintptr_t base, size_t *size)
+{
+	return area_destroy(as, base, true, size);
 }
 
 /** Grows @a area to @a pages (or leaves it as it is). Lock held. */

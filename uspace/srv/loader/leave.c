@@ -5,18 +5,22 @@
  * the stack of the fibril that served the parent, the main stack) that
  * would otherwise stay resident under the program until it ends. The
  * program needs none of them: crt0 starts it on its own stack and its libc
- * sets up afresh. leave_areas() names those areas by an address known to
- * lie in each; loader_enter_program() destroys them once it runs on the
- * program's stack (registers only, as __thread_exit_unmap does). The
+ * sets up afresh. leave_areas() names those areas: the data segment's by
+ * its link-time start, the serving fibril's stack by fibril_stack_area(),
+ * the others by an address known to lie in each;
+ * loader_enter_program() destroys them once it runs on the program's stack
+ * (registers only, as __thread_exit_unmap does). The
  * loader's text and read-only data stay: the jump runs from the text, and
  * they are shared with every other task (proc/image.h).
  */
 #include "loader.h"
 #include <abi/proc.h>
 #include <as.h>
+#include <fibril.h>
 
-/* The end of the loader's data and bss (link.ld): its last byte is theirs. */
-extern char _end[];
+/* The start of the loader's data and bss (link.ld): the base of the area
+ * the kernel maps them in. */
+extern char __data_start[];
 
 /** Adds the base of the area holding @a addr to @a bases (@a count so far,
  *  room for LEAVE_AREAS_MAX) when it is a writable area of the loader's:
@@ -40,17 +44,13 @@ static size_t area_add(
 }
 
 size_t leave_areas(uintptr_t bases[LEAVE_AREAS_MAX], uintptr_t main_stack,
-    const void *heap_block, uintptr_t sp)
+    const void *heap_block, uintptr_t program_stack)
 {
-	as_area_info_t stack;
-	uintptr_t program_stack = as_area_query(sp, &stack) == EOK ? stack.base : 0;
-	uintptr_t known[] = {
-	    (uintptr_t) _end - 1,
-	    main_stack,
-	    (uintptr_t) __builtin_frame_address(0), /* the serving fibril's */
-	    (uintptr_t) heap_block,
-	};
-	size_t count = 0;
+	uintptr_t known[] = {main_stack, (uintptr_t) heap_block};
+	/* Known without asking: the data segment's and the serving fibril's. */
+	bases[0] = (uintptr_t) __data_start;
+	bases[1] = fibril_stack_area();
+	size_t count = bases[1] != 0 ? 2 : 1;
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		count = area_add(bases, count, known[i], program_stack);
 	return count;

@@ -52,6 +52,7 @@ static struct {
 	loader_args_t args; /* from PHASE_ARGS until loaded */
 	loader_args_t env;  /* NAME=VALUE strings; argc 0: none */
 	uintptr_t sp;	    /* the program's initial stack pointer, once loaded */
+	uintptr_t stack;    /* the base of the program's stack area, once loaded */
 	bool run_answered;  /* LOADER_RUN answered: a hang-up starts the program */
 	int files[3];	    /* stdin, stdout, stderr descriptors; -1: none */
 } ldr = {.files = {-1, -1, -1}};
@@ -240,8 +241,8 @@ static errno_t set_files(ipc_call_t *call)
 static errno_t load(ipc_call_t *call)
 {
 	const char *cwd = ldr.cwd != NULL ? ldr.cwd : "/";
-	errno_t rc = image_load(
-	    ldr.image, &ldr.elf, &ldr.args, &ldr.env, cwd, ldr.files, &ldr.sp);
+	errno_t rc = image_load(ldr.image, &ldr.elf, &ldr.args, &ldr.env, cwd, ldr.files,
+	    &ldr.sp, &ldr.stack);
 	if (rc != EOK) {
 		report(ldr.path, strerror(rc));
 		return rc;
@@ -380,7 +381,7 @@ static _Noreturn void run(ipc_call_t *call)
 	refuse_until_hangup(EBUSY);
 	fibril_flush_answer(); /* a refusal still deferred goes out before the program */
 	uintptr_t unmap[LEAVE_AREAS_MAX];
-	size_t count = leave_areas(unmap, main_stack, ldr.path, ldr.sp);
+	size_t count = leave_areas(unmap, main_stack, ldr.path, ldr.stack);
 	loader_enter_program(ldr.elf.entry, ldr.sp, unmap, count);
 }
 

@@ -55,21 +55,23 @@ void source_free(char *image);
  *  task and builds its initial stack with @a args, the environment @a env
  *  (argc 0: empty), the working directory
  *  @a cwd and the descriptors @a files for stdin, stdout and stderr (-1:
- *  none); the stack pointer to start with in *@a sp. On failure nothing
- *  stays mapped. */
+ *  none); the stack pointer to start with in *@a sp, the stack area's base
+ *  in *@a stack_base. On failure nothing stays mapped. */
 errno_t image_load(const char *image, const elf_image_t *elf, const loader_args_t *args,
-    const loader_args_t *env, const char *cwd, const int files[3], uintptr_t *sp);
+    const loader_args_t *env, const char *cwd, const int files[3], uintptr_t *sp,
+    uintptr_t *stack_base);
 
 /* The most areas leave_areas() names. */
 #define LEAVE_AREAS_MAX 4
 
 /** The bases of the loader's own writable areas that may go before the
- *  jump (leave.c), in @a bases; their count. Found from the addresses
- *  @a main_stack (in the kernel-made main stack), @a heap_block (a live
- *  heap block), the caller's stack frame and the loader's bss; never the
- *  program's areas (its stack holds @a sp). */
+ *  jump (leave.c), in @a bases; their count: the loader's data and bss,
+ *  the calling fibril's stack, and the areas holding @a main_stack (an
+ *  address in the kernel-made main stack) and @a heap_block (a live heap
+ *  block); never the program's areas (its stack is the area at
+ *  @a program_stack). */
 size_t leave_areas(uintptr_t bases[LEAVE_AREAS_MAX], uintptr_t main_stack,
-    const void *heap_block, uintptr_t sp);
+    const void *heap_block, uintptr_t program_stack);
 
 /** Leaves the loader for good: RSP = @a sp, then destroys the @a count
  *  areas at @a unmap (leave_areas(): nothing of them is touched after),

@@ -112,6 +112,11 @@ errno_t as_area_create_precharged(
  *  ENOMEM (also when the growth cannot be committed). */
 errno_t as_area_resize(as_t *as, uintptr_t base, size_t size);
 errno_t as_area_destroy(as_t *as, uintptr_t base);
+/** as_area_destroy() in one look-up, unless the area at @a base is a
+ *  write-back pager's: EAGAIN then, nothing changed, its size in *@a size
+ *  (its written pages go to the pager first, pager_sync, which may wait:
+ *  then as_area_destroy()). */
+errno_t as_area_destroy_clean(as_t *as, uintptr_t base, size_t *size);
 /** Unmaps [@a addr, @a addr + @a size) (size rounded up to pages), which
  *  must lie in one area: all of it destroys the area, its end shrinks it,
  *  its start moves the area's base, its middle splits it in two sharing the
