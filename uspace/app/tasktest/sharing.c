@@ -150,7 +150,8 @@ void test_write_to_shared_constants_faults(void)
 
 /** module_map: a program module read-only in its own frames (the bytes
  *  module_read gives, never writable); no such module, a module that is
- *  no ELF file (the root archive stays takeable) and bad outputs refused. */
+ *  neither an ELF file nor a cpio archive (configuration: read, never
+ *  kept) and bad outputs refused. */
 void test_module_map(void)
 {
 	void *base;
