@@ -11,7 +11,9 @@
 #   /tmp   empty (a tmpfs of its own is mounted there)
 #   /loc   empty (locfs is mounted there)
 #   /pipe  empty (pipefs is mounted there)
-# Made with the host's cpio from the tree $(BUILD)/rootfs; programs without
+# Made by tools/mkcpio.py from the tree $(BUILD)/rootfs, every ELF file's
+# data on a page of its own start (the root tmpfs shares a program's pages
+# with the loader straight from the archive, VFS_SHARE_FILE); programs without
 # debugging sections and with only their function symbols (what backtraces
 # and taskdump name, lib/c elf_symbols.c; data and file symbols were a fifth
 # of the table). make run's image gets the same archive
@@ -32,7 +34,7 @@ $(shell mkdir -p $(BUILD) && (echo '$(USPACE_PROGRAMS)' | cmp -s - $(ROOTFS_PROG
 TESTER_PROGRAMS := nstest utest
 
 $(BUILD)/rootfs.cpio: $(USPACE_PROGRAMS) $(ROOTFS_FILES) $(DRIVER_MATCH_FILES) \
-		$(ROOTFS_PROGRAMS) boot/rootfs.mk
+		$(ROOTFS_PROGRAMS) boot/rootfs.mk tools/mkcpio.py
 	@echo "  CPIO    $@"
 	@rm -rf $(ROOTFS_DIR)
 	@mkdir -p $(addprefix $(ROOTFS_DIR)/,app srv drv cfg data tmp loc pipe test disk disk2 mnt)
@@ -48,7 +50,7 @@ $(BUILD)/rootfs.cpio: $(USPACE_PROGRAMS) $(ROOTFS_FILES) $(DRIVER_MATCH_FILES) \
 	done > $(ROOTFS_DIR)/drv/match-ids
 	@cp -r boot/data/* $(ROOTFS_DIR)/data/
 	@cd $(ROOTFS_DIR) && find . -mindepth 1 | LC_ALL=C sort | \
-		cpio --quiet -o -H newc -R 0:0 > $(abspath $@)
+		python3 $(abspath tools/mkcpio.py) > $(abspath $@)
 
 # Test programs written for a boot of their own (tools/testrun.py starts each
 # with testtask=NAME, make bench and make fuzz theirs) and the servers only
@@ -60,8 +62,8 @@ RUN_IMAGE_LEAVES_OUT := app/asynctest app/tasktest app/textshare app/vfstest app
 	app/bdtest app/fstest app/nettest app/socktest app/nictest \
 	srv/asyncsrv
 
-$(BUILD)/run/rootfs.cpio: $(BUILD)/rootfs.cpio boot/rootfs.mk
+$(BUILD)/run/rootfs.cpio: $(BUILD)/rootfs.cpio boot/rootfs.mk tools/mkcpio.py
 	@mkdir -p $(dir $@)
 	@echo "  CPIO    $@"
 	@cd $(ROOTFS_DIR) && find . -mindepth 1 $(foreach p,$(RUN_IMAGE_LEAVES_OUT),! -path ./$(p)) | \
-		LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0 > $(abspath $@)
+		LC_ALL=C sort | python3 $(abspath tools/mkcpio.py) > $(abspath $@)

@@ -113,6 +113,15 @@
  *       VFS_READ_SHARED_MAX bytes whose data the answer leaves at the start
  *       of the connection's read buffer: one round trip, no data transfer
  *       (EINVAL without a buffer or for a larger size). docs/vfs.md.
+ *   VFS_SHARE_FILE (fd) + IPC_M_SHARE_IN (size, AS_AREA_READ |
+ *       AS_AREA_CACHEABLE) -> (file size): the file's pages read-only
+ *       straight from its file system's memory, no copy: what the loader
+ *       maps programs from. Only a file whose bytes the file system keeps
+ *       page-aligned and never changes in place (a tmpfs file still in
+ *       the boot archive, which tmpfs maps read-only for good) can be
+ *       shared so; size covers at most the file's pages. ENOTSUP for any
+ *       other file (read it), EBADF (also opened write-only), EINVAL
+ *       (size, flags), EISDIR.
  */
 #define VFS_CLIENT_METHODS(M) \
 	M(VFS_OPEN, "vfs.open") \
@@ -134,7 +143,8 @@
 	M(VFS_PASS, "vfs.pass") \
 	M(VFS_MOUNTS, "vfs.mounts") \
 	M(VFS_MMAP, "vfs.mmap") \
-	M(VFS_READ_SHARED, "vfs.read_shared")
+	M(VFS_READ_SHARED, "vfs.read_shared") \
+	M(VFS_SHARE_FILE, "vfs.share_file")
 
 IFACE_METHOD_ENUM(VFS_CLIENT, VFS_CLIENT_METHODS, IPC_FIRST_USER_METHOD);
 
@@ -284,6 +294,9 @@ IFACE_METHOD_ENUM(
  *       into the pool at @a offset instead of a data transfer; size at most
  *       VFS_READ_SHARED_MAX, within the pool (else EINVAL; ENOENT without
  *       a pool)
+ *   FS_SHARE_FILE (inst, index) + IPC_M_SHARE_IN -> (file size): VFS_SHARE_FILE
+ *       forwarded, the client's share-in with it; ENOTSUP from a server
+ *       that cannot (the share-in refused too)
  *   FS_DIRECT_GRANT (inst, index, task, fd): the next direct read connection
  *       (VFS_IFACE_DIRECT) of @a task naming @a fd is bound to node @a index
  *       of @a inst; ENOTSUP from a server without direct reads, ENOENT for
@@ -306,7 +319,8 @@ IFACE_METHOD_ENUM(
 	M(FS_SYNC, "fs.sync") \
 	M(FS_STATFS, "fs.statfs") \
 	M(FS_READ_SHARED, "fs.read_shared") \
-	M(FS_DIRECT_GRANT, "fs.direct_grant")
+	M(FS_DIRECT_GRANT, "fs.direct_grant") \
+	M(FS_SHARE_FILE, "fs.share_file")
 
 IFACE_METHOD_ENUM(FS, FS_METHODS, IPC_FIRST_USER_METHOD);
 

@@ -3,8 +3,10 @@
  *   request:  args[0] = where the caller wants it (or AS_AREA_ANY),
  *             args[1] = size in bytes, args[2] = flags wanted (AS_AREA_*)
  *   received: args[0] = 0, args[1] = size, args[2] = flags
- *   answer:   EOK, args[0] = base of the receiver's area (at least size
- *             bytes), args[1] = the flags the caller may have (AS_AREA_*,
+ *   answer:   EOK, args[0] = a page-aligned address in one of the
+ *             receiver's areas, where the share starts (at least size
+ *             bytes from there to the area's end; a file system shares a
+ *             file's pages out of a bigger area so), args[1] = the flags the caller may have (AS_AREA_*,
  *             no more than the area's; 0: the area's own): fewer than the
  *             flags wanted is EPERM for both sides, and the caller's
  *             mapping never gains more (as_area_change_flags)

@@ -1,6 +1,7 @@
 /*
  * IPC_M_SHARE_OUT: the caller shares one of its areas with the receiver.
- *   request:  args[0] = base of the caller's area, args[1] = flags the
+ *   request:  args[0] = a page-aligned address in one of the caller's
+ *             areas (the share runs from there to the area's end), args[1] = flags the
  *             receiver may have (AS_AREA_*; 0: the area's own)
  *   received: args[0] = 0, args[1] = size in bytes, args[2] = flags allowed
  *   answer:   EOK, args[0] = where to map (or AS_AREA_ANY), args[1] = flags

@@ -325,14 +325,19 @@ errno_t as_area_create_precharged(
 }
 
 /** Unmaps pages [first, first + count) of @a area. Lock held. */
+/** Unmaps pages [@a first, @a first + @a count) of @a area. A page of a
+ *  paged object with no frame was never faulted in: nothing is mapped
+ *  there, so only the pages with frames are visited (a 1 MiB stack with a
+ *  few pages touched costs those few, not 256 look-ups). Lock held. */
 static void unmap_pages(as_t *as, as_area_t *area, size_t first, size_t count)
 {
-	for (size_t i = first; i < first + count; i++) {
-		paddr_t pa;
-		if (mem_object_paged(area->obj) &&
-		    mem_object_lookup(area->obj, area->obj_offset + i, &pa) != EOK)
-			continue; /* never faulted in: nothing mapped */
-		page_unmap(as->root, area->base + i * PAGE_SIZE, NULL);
+	bool paged = mem_object_paged(area->obj);
+	size_t off = area->obj_offset, end = first + count;
+	for (size_t i = first; i < end; i++) {
+		if (paged)
+			i = mem_object_next_present(area->obj, off + i, off + end) - off;
+		if (i < end)
+			page_unmap(as->root, area->base + i * PAGE_SIZE, NULL);
 	}
 }
 
@@ -353,13 +358,20 @@ static void area_remove_locked(as_t *as, as_area_t *area)
 		commit_uncharge_locked(as, area->pages + area->held);
 }
 
-errno_t as_area_destroy(as_t *as, uintptr_t base)
+/** as_area_destroy(), or with @a clean_only EAGAIN (nothing changed) for
+ *  an area of a write-back pager, its size in *@a size (unless NULL). */
+static errno_t area_destroy(as_t *as, uintptr_t base, bool clean_only, size_t *size)
 {
 	spinlock_lock(&as->lock);
 	as_area_t *area = find_area(as, base);
-	if (area == NULL || area->base != base) {
+	errno_t rc = area == NULL || area->base != base ? ENOENT
+	    : clean_only && pager_writeback(area->obj)	? EAGAIN
+							: EOK;
+	if (rc == EAGAIN && size != NULL)
+		*size = area->pages * PAGE_SIZE;
+	if (rc != EOK) {
 		spinlock_unlock(&as->lock);
-		return ENOENT;
+		return rc;
 	}
 	area_remove_locked(as, area);
 	release_begin_locked(as);
@@ -367,6 +379,16 @@ errno_t as_area_destroy(as_t *as, uintptr_t base)
 	release_shootdown(as, area->base, area->pages); /* before the frames go */
 	area_free(area);
 	return EOK;
+}
+
+errno_t as_area_destroy(as_t *as, uintptr_t base)
+{
+	return area_destroy(as, base, false, NULL);
+}
+
+errno_t as_area_destroy_clean(as_t *as, uintptr_t base, size_t *size)
+{
+	return area_destroy(as, base, true, size);
 }
 
 /** Grows @a area to @a pages (or leaves it as it is). Lock held. */
@@ -721,16 +743,17 @@ errno_t as_area_share(as_t *as, uintptr_t base, mem_object_t **obj, size_t *offs
 {
 	spinlock_lock(&as->lock);
 	as_area_t *area = find_area(as, base);
-	errno_t rc = area != NULL && area->base == base ? EOK : ENOENT;
+	errno_t rc = area != NULL && IS_ALIGNED(base, PAGE_SIZE) ? EOK : ENOENT;
 	/* Dirty marks are kept per mapping (mm/pager.h): a write-back pager's
 	 * object has one area alone. */
 	if (rc == EOK && pager_writeback(area->obj))
 		rc = ENOTSUP;
 	if (rc == EOK) {
+		size_t skip = (base - area->base) / PAGE_SIZE;
 		mem_object_get(area->obj);
 		*obj = area->obj;
-		*offset = area->obj_offset;
-		*pages = area->pages;
+		*offset = area->obj_offset + skip;
+		*pages = area->pages - skip;
 		*flags = area->flags;
 	}
 	spinlock_unlock(&as->lock);

@@ -25,6 +25,7 @@ void buddy_init(buddy_t *b, frame_t *frames, pfn_t base, size_t count)
 		frames[i].owner = NULL;
 		frames[i].order = 0;
 		frames[i].flags = 0;
+		frames[i].reserved = 0;
 		frames[i].refcount = 0;
 	}
 }

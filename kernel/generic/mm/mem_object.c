@@ -12,6 +12,7 @@
 #include <mm/frame.h>
 #include <mm/kmalloc.h>
 #include <mm/pager.h>
+#include <panic.h>
 #include <common/mem_scan.h>
 #include <string.h>
 
@@ -223,6 +224,15 @@ errno_t mem_object_lookup(mem_object_t *obj, size_t index, paddr_t *pa)
 		return ENOENT;
 	*pa = frame;
 	return EOK;
+}
+
+size_t mem_object_next_present(mem_object_t *obj, size_t from, size_t to)
+{
+	assert(mem_object_paged(obj));
+	spinlock_lock(&obj->lock);
+	size_t i = next_present(obj, from, MIN(to, obj->pages));
+	spinlock_unlock(&obj->lock);
+	return i;
 }
 
 /** A zeroed frame for @a obj: against its promise if it commits (cannot

@@ -60,13 +60,16 @@ sysarg_t sys_as_area_unmap(sysarg_t addr, sysarg_t size)
 	return (sysarg_t) rc;
 }
 
+/** An area of a write-back pager sends its written pages first (which may
+ *  wait); any other goes in one look-up. */
 sysarg_t sys_as_area_destroy(sysarg_t base)
 {
-	as_area_info_t info;
-	errno_t rc = as_area_query(current_as(), base, &info);
-	if (rc == EOK && info.base == base)
-		rc = writeback_before_unmap(base, info.size);
-	if (rc == EOK || rc == ENOENT)
+	size_t size;
+	errno_t rc = as_area_destroy_clean(current_as(), base, &size);
+	if (rc != EAGAIN)
+		return (sysarg_t) rc;
+	rc = writeback_before_unmap(base, size);
+	if (rc == EOK)
 		rc = as_area_destroy(current_as(), base);
 	return (sysarg_t) rc;
 }

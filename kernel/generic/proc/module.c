@@ -81,12 +81,19 @@ void module_keep(const boot_module_t *module)
 {
 	spinlock_lock(&modules_lock);
 	module_state_t *state = &states[module - boot_info.modules];
-	if (!state->kept) {
+	bool first = !state->kept;
+	if (first) {
 		state->kept = true;
 		state->pins++;	    /* never dropped */
 		tail_clear(module); /* mapped whole, it shows nothing else */
 	}
 	spinlock_unlock(&modules_lock);
+	/* Never freed from now on: memory in use, as a taken module's (outside
+	 * modules_lock, a leaf). */
+	if (first)
+		frame_hold((ALIGN_UP(module->end, FRAME_SIZE) -
+			       ALIGN_DOWN(module->start, FRAME_SIZE)) /
+		    FRAME_SIZE);
 }
 
 /** Marks module @a name taken unless it is pinned; its module in *@a out. */
@@ -152,15 +159,17 @@ errno_t module_take(as_t *as, const char *name, uintptr_t *base, uint64_t *size)
 
 /** Whether module @a m may be mapped whole (module_map): page-aligned, its
  *  last page after its end its own (module_keep zeroes it), and an ELF
- *  file (so a keep never blocks the take of an archive). */
+ *  file or a cpio archive ("070701", the root archive tmpfs maps so that
+ *  its files' pages can serve programs); other modules (configuration) are
+ *  read, never kept. */
 static errno_t mappable(const boot_module_t *m)
 {
 	const uint8_t *bytes = phys_to_virt(m->start);
 	if (!IS_ALIGNED(m->start, FRAME_SIZE) || !tail_own(m))
 		return ENOTSUP;
-	if (m->end - m->start < 4 || memcmp(bytes, "\177ELF", 4) != 0)
-		return ENOEXEC;
-	return EOK;
+	bool elf = m->end - m->start >= 4 && memcmp(bytes, "\177ELF", 4) == 0;
+	bool cpio = m->end - m->start >= 6 && memcmp(bytes, "070701", 6) == 0;
+	return elf || cpio ? EOK : ENOEXEC;
 }
 
 errno_t module_map(as_t *as, const char *name, uintptr_t *base, uint64_t *size)

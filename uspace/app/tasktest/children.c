@@ -15,6 +15,10 @@
  *                  known busy task for top's test); it yields every
  *                  millisecond, so the tasks it shares the CPU with get
  *                  their turns at once, not a slice later
+ *   loader-areas   walks the areas that follow one another from the
+ *                  loader's image base (LOADER_IMAGE_BASE) on: ends with 0
+ *                  when the loader's text is there and none of them is
+ *                  writable, 1 when one is, 3 when the text is missing
  */
 #include "tasktest.h"
 #include <as.h>
@@ -122,6 +126,24 @@ static int spin_named(const char *name)
 	}
 }
 
+/** The loader-areas mode: what of the loader's image the loader left
+ *  under this program. */
+static int loader_areas_check(void)
+{
+	as_area_info_t info;
+	if (as_area_query(LOADER_IMAGE_BASE, &info) != EOK ||
+	    info.base != LOADER_IMAGE_BASE || (info.flags & AS_AREA_WRITE))
+		return 3;
+	while (as_area_query(info.base + info.size, &info) == EOK) {
+		if (info.flags & AS_AREA_WRITE) {
+			printf("tasktest child: the loader's area at %#llx is writable\n",
+			    (unsigned long long) info.base);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 int child_main(int argc, char *argv[])
 {
 	const char *mode = argc > 2 ? argv[2] : "";
@@ -148,6 +170,8 @@ int child_main(int argc, char *argv[])
 		return run_server(argv[3]);
 	if (strcmp(mode, "spin") == 0 && argc > 3)
 		return spin_named(argv[3]);
+	if (strcmp(mode, "loader-areas") == 0)
+		return loader_areas_check();
 	printf("tasktest child: unknown mode %s\n", mode);
 	return 2;
 }

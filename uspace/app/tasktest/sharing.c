@@ -21,48 +21,20 @@
 #include <task.h>
 #include <testsuite.h>
 
-/** Frames in use now. */
-static uint64_t frames_used(void)
-{
-	kernel_stats_t st;
-	if (kernel_stats_get(&st) != EOK)
-		return 0;
-	return st.frames_total - st.frames_free;
-}
-
 #define TEXTSHARE_PATH "/app/textshare"
 
 /** Pages of textshare's read-only segments (text and constants). */
 static size_t text_pages(void)
 {
-	char *image;
-	size_t size;
-	if (file_load_any(TEXTSHARE_PATH, &image, &size) != EOK)
-		return 0;
-	elf_image_t elf;
-	const char *why;
-	size_t pages = 0;
-	if (elf_parse(image, size, UINT64_MAX, &elf, &why) == EOK) {
-		for (size_t i = 0; i < elf.segment_count; i++)
-			if (!(elf.segments[i].flags & AS_AREA_WRITE))
-				pages += elf.segments[i].pages;
-	}
-	free(image);
-	return pages;
+	return test_text_pages(TEXTSHARE_PATH);
 }
 
 /** Starts `textshare ready` and waits until it is running; the frames
  *  that cost in *@a cost. */
 static errno_t start_ready(task_id_t *id, task_wait_t *wait, int64_t *cost)
 {
-	uint64_t before = frames_used();
-	errno_t rc = task_spawnl(id, wait, TEXTSHARE_PATH, "textshare", "ready", NULL);
-	task_exit_t exit;
-	int retval = -1;
-	if (rc == EOK)
-		rc = task_wait_task_id(*id, TASK_WAIT_RETVAL, &exit, &retval);
-	*cost = (int64_t) (frames_used() - before);
-	return rc == EOK && retval != 0 ? EIO : rc;
+	static const char *const argv[] = {"textshare", "ready", NULL};
+	return test_spawn_ready(TEXTSHARE_PATH, argv, id, wait, cost);
 }
 
 static void kill_and_wait(task_id_t id, task_wait_t *wait)
@@ -178,7 +150,8 @@ void test_write_to_shared_constants_faults(void)
 
 /** module_map: a program module read-only in its own frames (the bytes
  *  module_read gives, never writable); no such module, a module that is
- *  no ELF file (the root archive stays takeable) and bad outputs refused. */
+ *  neither an ELF file nor a cpio archive (configuration: read, never
+ *  kept) and bad outputs refused. */
 void test_module_map(void)
 {
 	void *base;
@@ -272,6 +245,22 @@ void test_mapped_spawns_leave_nothing(void)
 	for (int i = 0; i < 8; i++)
 		CHECK_RC(exit_child_run(), EOK);
 	CHECK(test_counters_back(&baseline));
+}
+
+/** The loader destroys its own writable areas as it jumps to the program
+ *  (uspace/srv/loader/leave.c): what a child finds after the loader's
+ *  text and read-only data is nothing writable, so the pages the loader's
+ *  start-up wrote (data and bss among them) do not stay under it. */
+void test_loader_leaves_no_writable_area(void)
+{
+	task_wait_t wait;
+	task_exit_t exit;
+	CHECK_RC(task_spawnl(NULL, &wait, TASKTEST_PATH, "tasktest", "--child",
+		     "loader-areas", NULL),
+	    EOK);
+	CHECK_RC(task_wait(&wait, &exit, NULL), EOK);
+	EXPECT(exit.how == TASK_EXIT_NORMAL && exit.status == 0, "how %d, status %d",
+	    (int) exit.how, exit.status);
 }
 
 /** A program's first loadable segment is its text, and it begins with the

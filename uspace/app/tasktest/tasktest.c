@@ -411,6 +411,7 @@ int main(int argc, char *argv[])
 	RUN(test_module_map);
 	RUN(test_module_map_leaves_nothing);
 	RUN(test_mapped_spawns_leave_nothing);
+	RUN(test_loader_leaves_no_writable_area);
 	RUN(test_headers_open_the_text_segment);
 	RUN(test_load_all_refuses_bad_blocks);
 	RUN(test_loader_steps_one_by_one);

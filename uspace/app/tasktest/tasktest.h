@@ -10,6 +10,9 @@
 #include <abi/ipc.h>
 
 #define TASKTEST_PATH "/app/tasktest"
+/* Where the loader's image begins (uspace/srv/loader/image_base): its
+ * text, which a loaded program keeps mapped. */
+#define LOADER_IMAGE_BASE 0x7f000000ull
 /* The interface of a child server: TT_PING answers with its task id. */
 #define TT_IFACE 0x7474
 #define TT_PING	 IPC_FIRST_USER_METHOD
@@ -27,6 +30,7 @@ void test_write_to_shared_constants_faults(void);
 void test_module_map(void);
 void test_module_map_leaves_nothing(void);
 void test_mapped_spawns_leave_nothing(void);
+void test_loader_leaves_no_writable_area(void);
 void test_headers_open_the_text_segment(void);
 void test_load_all_refuses_bad_blocks(void);
 void test_loader_steps_one_by_one(void);

@@ -28,8 +28,7 @@ static void test_archive_mount_and_stdio(void)
 	CHECK(fopen(ARCHIVE_MP "/data/missing", "r") == NULL && errno == ENOENT);
 }
 
-/** Copies file @a from to @a to with stdio. */
-static errno_t copy_file(const char *from, const char *to)
+errno_t copy_file(const char *from, const char *to)
 {
 	FILE *in = fopen(from, "r");
 	FILE *out = in != NULL ? fopen(to, "w") : NULL;

@@ -33,5 +33,6 @@ int main(int argc, char *argv[])
 	program_tests();
 	pipe_tests();	     /* after program_tests: needs /arch */
 	direct_read_tests(); /* after pipe_tests: needs /pipe */
+	share_file_tests();  /* after program_tests: needs /arch, /hello-copy */
 	return test_suite_end();
 }

@@ -36,6 +36,9 @@ errno_t pattern_file(const char *path, size_t size);
  *  check failed first). */
 void read_buffer_share(async_exch_t *exch, uintptr_t *bufp);
 
+/** Copies file @a from to @a to with stdio. */
+errno_t copy_file(const char *from, const char *to);
+
 /** Writes @a size bytes of @a byte to @a fd. */
 errno_t fill_write(int fd, char byte, size_t size);
 
@@ -46,5 +49,6 @@ void program_tests(void);
 void pipe_tests(void);
 void shared_read_tests(void);
 void direct_read_tests(void);
+void share_file_tests(void);
 
 #endif

@@ -127,7 +127,8 @@ static uintptr_t stack_fill(uintptr_t top, const loader_args_t *args,
 }
 
 errno_t image_load(const char *image, const elf_image_t *elf, const loader_args_t *args,
-    const loader_args_t *env, const char *cwd, const int files[3], uintptr_t *sp)
+    const loader_args_t *env, const char *cwd, const int files[3], uintptr_t *sp,
+    uintptr_t *stack_base)
 {
 	errno_t rc = segments_map(image, elf);
 	if (rc != EOK)
@@ -139,5 +140,6 @@ errno_t image_load(const char *image, const elf_image_t *elf, const loader_args_
 		return rc;
 	}
 	*sp = stack_fill(stack + STACK_SIZE, args, env, cwd, files);
+	*stack_base = stack;
 	return EOK;
 }

@@ -12,11 +12,11 @@
  * the loader never adds runner threads, so the thread that jumps is the
  * task's only one). The parent's hang-up before LOADER_RUN ends the loader.
  *
- * Known waste: the loader's image, heap, fibril stacks and main stack stay
- * mapped under the program. Untouched pages cost nothing; the loader's
- * text is shared by every task (proc/image.h), the program's file is read
- * into an area unmapped once loaded (source.c), and the pages the loader
- * wrote (some 8 pages, 32 KiB) stay resident until the program ends.
+ * What stays of the loader under the program: its text and read-only data
+ * (shared by every task, proc/image.h). The program's file is mapped into
+ * an area unmapped once loaded (source.c), and the writable areas the
+ * loader's start-up wrote (data and bss, heap, the serving fibril's stack,
+ * the main stack) are destroyed in the jump itself (leave.c).
  */
 #include "loader.h"
 #include <abi/loader.h>
@@ -52,11 +52,13 @@ static struct {
 	loader_args_t args; /* from PHASE_ARGS until loaded */
 	loader_args_t env;  /* NAME=VALUE strings; argc 0: none */
 	uintptr_t sp;	    /* the program's initial stack pointer, once loaded */
+	uintptr_t stack;    /* the base of the program's stack area, once loaded */
 	bool run_answered;  /* LOADER_RUN answered: a hang-up starts the program */
 	int files[3];	    /* stdin, stdout, stderr descriptors; -1: none */
 } ldr = {.files = {-1, -1, -1}};
 
-static task_id_t parent_id; /* the only task served; set before any call */
+static task_id_t parent_id;  /* the only task served; set before any call */
+static uintptr_t main_stack; /* an address in the kernel-made main stack */
 
 /** The parent hung up or ended before LOADER_RUN: the loader's task ends
  *  (at once, without blocking: the loader has no buffered output). */
@@ -239,8 +241,8 @@ static errno_t set_files(ipc_call_t *call)
 static errno_t load(ipc_call_t *call)
 {
 	const char *cwd = ldr.cwd != NULL ? ldr.cwd : "/";
-	errno_t rc = image_load(
-	    ldr.image, &ldr.elf, &ldr.args, &ldr.env, cwd, ldr.files, &ldr.sp);
+	errno_t rc = image_load(ldr.image, &ldr.elf, &ldr.args, &ldr.env, cwd, ldr.files,
+	    &ldr.sp, &ldr.stack);
 	if (rc != EOK) {
 		report(ldr.path, strerror(rc));
 		return rc;
@@ -378,7 +380,9 @@ static _Noreturn void run(ipc_call_t *call)
 	DISCARD(best_effort, task_set_name(name));
 	refuse_until_hangup(EBUSY);
 	fibril_flush_answer(); /* a refusal still deferred goes out before the program */
-	loader_enter_program(ldr.elf.entry, ldr.sp);
+	uintptr_t unmap[LEAVE_AREAS_MAX];
+	size_t count = leave_areas(unmap, main_stack, ldr.path, ldr.stack);
+	loader_enter_program(ldr.elf.entry, ldr.sp, unmap, count);
 }
 
 /** The parent's conversation; ends the loader or becomes the program. */
@@ -425,6 +429,7 @@ int main(int argc, char *argv[])
 	if (task_get_info(task_get_id(), &self) != EOK || self.parent_id == 0)
 		return EXIT_FAILURE; /* orphaned before it started: nobody to serve */
 	parent_id = self.parent_id;
+	main_stack = (uintptr_t) __builtin_frame_address(0);
 	async_set_hangup_handler(loader_hangup, NULL);
 	async_set_fallback_port_handler(loader_connection, NULL);
 	async_manager();

@@ -1,7 +1,8 @@
 /*
  * The program loader's parts: the protocol server (loader.c), where
  * programs come from (source.c), mapping a program and building its initial
- * stack (image.c), and entering it (arch/ARCH/run.S).
+ * stack (image.c), what of the loader goes before the jump (leave.c), and
+ * entering the program (arch/ARCH/run.S).
  *
  * Address-space plan: every program, the loader too, is built for the small
  * code model and so lies below 2 GiB. The loader is linked near the top of
@@ -54,13 +55,29 @@ void source_free(char *image);
  *  task and builds its initial stack with @a args, the environment @a env
  *  (argc 0: empty), the working directory
  *  @a cwd and the descriptors @a files for stdin, stdout and stderr (-1:
- *  none); the stack pointer to start with in *@a sp. On failure nothing
- *  stays mapped. */
+ *  none); the stack pointer to start with in *@a sp, the stack area's base
+ *  in *@a stack_base. On failure nothing stays mapped. */
 errno_t image_load(const char *image, const elf_image_t *elf, const loader_args_t *args,
-    const loader_args_t *env, const char *cwd, const int files[3], uintptr_t *sp);
+    const loader_args_t *env, const char *cwd, const int files[3], uintptr_t *sp,
+    uintptr_t *stack_base);
 
-/** Leaves the loader for good: RSP and RDI = @a sp, RBP = 0, jump to
- *  @a entry. The caller must be the task's only thread. */
-_Noreturn void loader_enter_program(uintptr_t entry, uintptr_t sp);
+/* The most areas leave_areas() names. */
+#define LEAVE_AREAS_MAX 4
+
+/** The bases of the loader's own writable areas that may go before the
+ *  jump (leave.c), in @a bases; their count: the loader's data and bss,
+ *  the calling fibril's stack, and the areas holding @a main_stack (an
+ *  address in the kernel-made main stack) and @a heap_block (a live heap
+ *  block); never the program's areas (its stack is the area at
+ *  @a program_stack). */
+size_t leave_areas(uintptr_t bases[LEAVE_AREAS_MAX], uintptr_t main_stack,
+    const void *heap_block, uintptr_t program_stack);
+
+/** Leaves the loader for good: RSP = @a sp, then destroys the @a count
+ *  areas at @a unmap (leave_areas(): nothing of them is touched after),
+ *  then RDI = @a sp, RBP = 0, jump to @a entry. The caller must be the
+ *  task's only thread. */
+_Noreturn void loader_enter_program(
+    uintptr_t entry, uintptr_t sp, const uintptr_t *unmap, size_t count);
 
 #endif

@@ -277,3 +277,17 @@ errno_t tmpfs_file_borrow(
 	size_set(fs, node, size);
 	return EOK;
 }
+
+errno_t tmpfs_file_pages(
+    const tmpfs_fs_t *fs, const tmpfs_node_t *node, uint64_t size, const void **pages)
+{
+	if (node->type != VFS_NODE_FILE)
+		return EISDIR;
+	if (!node->borrowed || !fs->backing_shareable ||
+	    (uintptr_t) node->chunks[0] % TMPFS_CHUNK_SIZE != 0)
+		return ENOTSUP;
+	if (size == 0 || size > chunks_for(node->size) * TMPFS_CHUNK_SIZE)
+		return EINVAL;
+	*pages = node->chunks[0];
+	return EOK;
+}

@@ -74,23 +74,39 @@ static void module_area_free(void *base)
 	DISCARD(ours_at_that_base, as_area_destroy((uintptr_t) base));
 }
 
+/** Module @a name as @a fs's backing: mapped read-only for good when it
+ *  can be (its files' pages may then be shared, FS_SHARE_FILE), else with
+ *  @a take taken over (its frames become an area of ours), else read into
+ *  the heap. */
+static errno_t backing_get(tmpfs_fs_t *fs, const char *name, bool take, size_t *size)
+{
+	void *data;
+	errno_t rc = module_map(name, &data, size);
+	if (rc == EOK) {
+		tmpfs_fs_backing_set(fs, data, module_area_free);
+		fs->backing_shareable = true;
+		return EOK;
+	}
+	if (rc != ENOTSUP && rc != ENOEXEC)
+		return rc;
+	rc = take ? module_take(name, &data, size)
+		  : module_load(name, (char **) &data, size);
+	if (rc == EOK)
+		tmpfs_fs_backing_set(fs, data, take ? module_area_free : free);
+	return rc;
+}
+
 /**
  * Fills @a fs from the archive in boot module @a name, in place: the
- * archive becomes @a fs's backing and its files borrow their data from it
- * (kept once, not copied; a file is copied only when it changes). With
- * @a take the module is taken over (its frames become an area of ours);
- * else it is read into the heap.
+ * archive becomes @a fs's backing (backing_get) and its files borrow their
+ * data from it (kept once, not copied; a file is copied only when it
+ * changes).
  */
 static errno_t fill_from_module(tmpfs_fs_t *fs, const char *name, bool take)
 {
-	void *data;
 	size_t size;
-	errno_t rc = take ? module_take(name, &data, &size)
-			  : module_load(name, (char **) &data, &size);
-	if (rc != EOK)
-		return rc;
-	tmpfs_fs_backing_set(fs, data, take ? module_area_free : free);
-	return tmpfs_archive_fill_in_place(fs, data, size);
+	errno_t rc = backing_get(fs, name, take, &size);
+	return rc == EOK ? tmpfs_archive_fill_in_place(fs, fs->backing, size) : rc;
 }
 
 /** A file system for @a opts, filled from its archive if it names one. */
@@ -366,6 +382,36 @@ static void op_sync(ipc_call_t *call)
 	node_call(call, node_sync);
 }
 
+/** FS_SHARE_FILE: the client's share-in that follows @a call answered with
+ *  the file's pages in the archive (tmpfs_file_pages), read-only; the
+ *  call with the file's size. The pages never change, so nothing is held
+ *  once answered. */
+static void op_share_file(ipc_call_t *call)
+{
+	ipc_call_t scall;
+	size_t size;
+	if (!async_share_in_receive(&scall, &size, NULL)) {
+		DISCARD(answer, async_answer_0(&scall, EINVAL));
+		fsrv_answer(call, EINVAL, 0, 0, 0);
+		return;
+	}
+	fibril_mutex_lock(&tmpfs_lock);
+	tmpfs_fs_t *fs;
+	tmpfs_node_t *node;
+	const void *pages = NULL;
+	errno_t rc = node_get(call, &fs, &node);
+	if (rc == EOK)
+		rc = tmpfs_file_pages(fs, node, size, &pages);
+	uint64_t file_size = rc == EOK ? node->size : 0;
+	fibril_mutex_unlock(&tmpfs_lock);
+	if (rc == EOK)
+		rc = async_share_in_finalize_flags(
+		    &scall, (void *) pages, AS_AREA_READ | AS_AREA_CACHEABLE);
+	else
+		DISCARD(answer, async_answer_0(&scall, rc));
+	fsrv_answer(call, rc, file_size, 0, 0);
+}
+
 /*
  * Calls answered with a data read.
  */
@@ -447,6 +493,7 @@ static const fsrv_ops_t ops = {
     FSRV_OP(FS_UNLINK) = op_unlink,
     FSRV_OP(FS_RENAME) = op_rename,
     FSRV_OP(FS_SYNC) = op_sync,
+    FSRV_OP(FS_SHARE_FILE) = op_share_file,
 };
 
 /*

@@ -78,6 +78,10 @@ typedef struct {
 	 * how tmpfs_fs_destroy frees it once no node is left; NULL: none. */
 	void *backing;
 	void (*backing_free)(void *backing);
+	/* The backing is read-only for good (a boot module mapped, never
+	 * written by anyone): a borrowed file's pages may be shared out of it
+	 * (tmpfs_file_pages). */
+	bool backing_shareable;
 	hash_table_t nodes;
 	hash_table_t dentries;
 	list_t node_buckets[TMPFS_NODE_BUCKETS];
@@ -152,6 +156,15 @@ void tmpfs_file_free(tmpfs_fs_t *fs, tmpfs_node_t *node);
  *  for a file that is not empty. */
 errno_t tmpfs_file_borrow(
     tmpfs_fs_t *fs, tmpfs_node_t *node, const uint8_t *data, uint64_t size);
+
+/** Where the first @a size bytes (> 0, within the file's pages) of file
+ *  @a node lie in fs->backing, page-aligned, for a read-only share: only
+ *  a borrowed file of a shareable backing (never changed in place: a
+ *  change gives the file chunks of its own first, and the share keeps the
+ *  old bytes). ENOTSUP for any other file or one whose data is not
+ *  page-aligned, EINVAL for @a size, EISDIR. */
+errno_t tmpfs_file_pages(
+    const tmpfs_fs_t *fs, const tmpfs_node_t *node, uint64_t size, const void **pages);
 
 /* chunks.c (the host tests use a double: test/host/chunks_double.c) */
 /** A zeroed chunk of TMPFS_CHUNK_SIZE bytes, or NULL without memory. */

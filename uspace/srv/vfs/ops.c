@@ -166,8 +166,9 @@ static errno_t ops_file_size(vfs_file_t *file, uint64_t *size)
 	return rc;
 }
 
-/** Forwards the client's data transfer of a read, write or readdir to the
- *  file system as @a method at the file's position. */
+/** Forwards the client's data transfer of a read, write or readdir (the
+ *  share-in of a share) to the file system as @a method at the file's
+ *  position. */
 static errno_t ops_forward(vfs_file_t *file, sysarg_t method, ipc_call_t *answer)
 {
 	vfs_mount_t *m = file->mount;
@@ -180,10 +181,33 @@ static errno_t ops_forward(vfs_file_t *file, sysarg_t method, ipc_call_t *answer
 	if (method == FS_WRITE)
 		rc = async_data_write_forward_fast(
 		    exch, method, m->inst, file->index, file->pos, 0, answer);
+	else if (method == FS_SHARE_FILE)
+		rc = async_share_in_forward_fast(
+		    exch, method, m->inst, file->index, file->pos, 0, answer);
 	else
 		rc = async_data_read_forward_fast(
 		    exch, method, m->inst, file->index, file->pos, 0, answer);
 	return vfs_fs_end(m->fs, exch, rc);
+}
+
+/** Forwards the data transfer (or share-in) of @a call on its descriptor's
+ *  file, opened for reading, to the file system as @a method; its answer
+ *  in *@a answer. With @a pos_set the file's position becomes the answer's
+ *  first argument. A descriptor refused refuses the transfer too. */
+static errno_t ops_forward_read(
+    vfs_table_t *t, ipc_call_t *call, sysarg_t method, bool pos_set, ipc_call_t *answer)
+{
+	vfs_file_t *file;
+	errno_t rc = ops_file(t, call, O_RDONLY, &file);
+	if (rc != EOK) {
+		vfs_refuse_data(rc);
+		return rc;
+	}
+	rc = ops_forward(file, method, answer);
+	if (rc == EOK && pos_set)
+		file->pos = answer->args[0];
+	ops_file_done(file);
+	return rc;
 }
 
 /** Where a write to @a file starts: its end with O_APPEND. */
@@ -231,22 +255,22 @@ static void ops_write(vfs_table_t *t, ipc_call_t *call)
 
 static void ops_readdir(vfs_table_t *t, ipc_call_t *call)
 {
-	vfs_file_t *file;
-	errno_t rc = ops_file(t, call, O_RDONLY, &file);
-	if (rc != EOK) {
-		vfs_refuse_data(rc);
-		vfs_answer(call, rc, 0, 0);
-		return;
-	}
 	ipc_call_t answer;
-	rc = ops_forward(file, FS_READDIR, &answer);
-	if (rc == EOK)
-		file->pos = answer.args[0];
-	ops_file_done(file);
+	errno_t rc = ops_forward_read(t, call, FS_READDIR, true, &answer);
 	if (rc == ENOENT)
 		vfs_answer(call, EOK, 0, 0); /* past the last entry */
 	else
 		vfs_answer(call, rc, rc == EOK ? 1 : 0, 0);
+}
+
+/** VFS_SHARE_FILE: the client's share-in goes to the file system with
+ *  FS_SHARE_FILE, which answers it with the file's pages (or refuses it);
+ *  the call is answered with the file's size. */
+static void ops_share_file(vfs_table_t *t, ipc_call_t *call)
+{
+	ipc_call_t answer;
+	errno_t rc = ops_forward_read(t, call, FS_SHARE_FILE, false, &answer);
+	vfs_answer(call, rc, rc == EOK ? answer.args[0] : 0, 0);
 }
 
 /** The position @a offset from @a whence gives in @a file. */
@@ -557,6 +581,7 @@ static void (*const client_ops[])(vfs_table_t *t, ipc_call_t *call) = {
     VFS_OP(VFS_UNMOUNT) = ops_unmount,
     VFS_OP(VFS_PASS) = ops_pass,
     VFS_OP(VFS_MOUNTS) = ops_mounts,
+    VFS_OP(VFS_SHARE_FILE) = ops_share_file,
 };
 
 void vfs_client_call(vfs_table_t *t, ipc_call_t *call)

@@ -39,6 +39,48 @@ static pte_t *table_virt(pte_t entry)
 	return phys_to_virt(entry & PTE_ADDR);
 }
 
+/*
+ * The used part of a user page table that points to further tables (the
+ * root's user half, PDPTs, PDs): the first and the last entry walk() ever
+ * filled, in steps of USED_STEP entries, kept in the table frame's
+ * descriptor (frame_t.reserved: 0 for every frame that is no user page
+ * table, which nothing else uses). A task's end scans that part alone
+ * (page_table_destroy), not all 512 entries of each of its tables, and
+ * sets the field back to 0 as it frees the table. The part only grows: an
+ * entry cleared since stays inside it, and the scan skips it.
+ */
+#define USED_STEP  4	  /* entries per step: 128 steps, 7 bits each */
+#define USED_SOME  0x8000 /* an entry was filled */
+#define USED_FIELD 0x7f
+
+static frame_t *table_frame(const pte_t *table)
+{
+	return frame_of(virt_to_phys((void *) table));
+}
+
+/** Adds entry @a i of @a table to its used part. */
+static void used_mark(pte_t *table, unsigned i)
+{
+	frame_t *f = table_frame(table);
+	unsigned step = i / USED_STEP, lo = step, hi = step;
+	if (f->reserved & USED_SOME) {
+		lo = MIN(f->reserved & USED_FIELD, step);
+		hi = MAX((f->reserved >> 7) & USED_FIELD, step);
+	}
+	f->reserved = (uint16_t) (USED_SOME | hi << 7 | lo);
+}
+
+/** The used part of @a table, which is about to be freed: entries
+ *  [*@a from, *@a to); the record is cleared. */
+static void used_take(const pte_t *table, unsigned *from, unsigned *to)
+{
+	frame_t *f = table_frame(table);
+	unsigned r = f->reserved;
+	f->reserved = 0;
+	*from = (r & USED_FIELD) * USED_STEP;
+	*to = (r & USED_SOME) ? ((r >> 7 & USED_FIELD) + 1) * USED_STEP : *from;
+}
+
 static unsigned index_of(vaddr_t va, unsigned level)
 {
 	return (va >> (12 + 9 * level)) & 0x1ff;
@@ -92,6 +134,8 @@ static pte_t *walk(paddr_t root, vaddr_t va, bool create, bool user, pte_t **lar
 			if (!create || frame_alloc_zeroed(0, &pa) != EOK)
 				return NULL;
 			*e = pa | PTE_P | PTE_W | (user ? PTE_U : 0);
+			if (va < USER_SPACE_END)
+				used_mark(table, index_of(va, level));
 		} else if (*e & PTE_PS) {
 			if (large != NULL)
 				*large = e;
@@ -193,44 +237,49 @@ errno_t page_table_create(paddr_t *root)
 	pte_t *dst = phys_to_virt(*root);
 	const pte_t *src = phys_to_virt(kernel_root);
 	memcpy(&dst[KERNEL_HALF], &src[KERNEL_HALF], KERNEL_HALF * sizeof(pte_t));
+	assert(table_frame(dst)->reserved == 0); /* no user entry used */
 	return EOK;
 }
 
-/** The index of the first non-zero entry of @a table from @a from on, or
- *  ENTRIES. One `repe scasq` step per entry: most of a task's tables are
- *  nearly empty, and a task's end scans every one of them. */
-static unsigned next_used(const pte_t *table, unsigned from)
+/** The index of the first non-zero entry of @a table in [@a from, @a to),
+ *  or @a to. One `repe scasq` step per entry, over the table's used part
+ *  only (used_take): most of a task's tables hold one or two entries. */
+static unsigned next_used(const pte_t *table, unsigned from, unsigned to)
 {
 	const pte_t *p = table + from;
-	size_t left = ENTRIES - from;
+	size_t left = to > from ? to - from : 0;
 	if (left == 0)
-		return ENTRIES;
+		return to;
 	bool found;
 	__asm__ volatile("repe scasq"
 			 : "+D"(p), "+c"(left), "=@ccnz"(found)
 			 : "a"((pte_t) 0)
 			 : "memory");
-	return found ? (unsigned) (p - 1 - table) : ENTRIES;
+	return found ? (unsigned) (p - 1 - table) : to;
 }
 
-static void free_table(pte_t *table, unsigned level)
+/** Frees the tables below the entries [@a from, @a to) of @a table, a
+ *  table of @a level (0: a page table, whose frames are the objects'). */
+static void free_below(pte_t *table, unsigned level, unsigned from, unsigned to)
 {
-	for (unsigned i = level > 0 ? next_used(table, 0) : ENTRIES; i < ENTRIES;
-	     i = next_used(table, i + 1)) {
-		if ((table[i] & PTE_P) && !(table[i] & PTE_PS))
-			free_table(table_virt(table[i]), level - 1);
+	for (unsigned i = level > 0 ? next_used(table, from, to) : to; i < to;
+	     i = next_used(table, i + 1, to)) {
+		if ((table[i] & PTE_P) && !(table[i] & PTE_PS)) {
+			pte_t *below = table_virt(table[i]);
+			unsigned lo, hi;
+			used_take(below, &lo, &hi);
+			free_below(below, level - 1, lo, hi);
+			frame_free(virt_to_phys(below));
+		}
 	}
-	frame_free(virt_to_phys(table));
 }
 
 void page_table_destroy(paddr_t root)
 {
 	pte_t *pml4 = phys_to_virt(root);
-	for (unsigned i = next_used(pml4, 0); i < KERNEL_HALF;
-	     i = next_used(pml4, i + 1)) {
-		if (pml4[i] & PTE_P)
-			free_table(table_virt(pml4[i]), 2);
-	}
+	unsigned from, to;
+	used_take(pml4, &from, &to);
+	free_below(pml4, 3, from, MIN(to, KERNEL_HALF));
 	frame_free(root);
 }
 

@@ -112,6 +112,11 @@ errno_t as_area_create_precharged(
  *  ENOMEM (also when the growth cannot be committed). */
 errno_t as_area_resize(as_t *as, uintptr_t base, size_t size);
 errno_t as_area_destroy(as_t *as, uintptr_t base);
+/** as_area_destroy() in one look-up, unless the area at @a base is a
+ *  write-back pager's: EAGAIN then, nothing changed, its size in *@a size
+ *  (its written pages go to the pager first, pager_sync, which may wait:
+ *  then as_area_destroy()). */
+errno_t as_area_destroy_clean(as_t *as, uintptr_t base, size_t *size);
 /** Unmaps [@a addr, @a addr + @a size) (size rounded up to pages), which
  *  must lie in one area: all of it destroys the area, its end shrinks it,
  *  its start moves the area's base, its middle splits it in two sharing the
@@ -150,9 +155,11 @@ errno_t as_page_take_dirty(
  *  pages of its write-back pager areas are sent back without waiting
  *  (pager_post_dirty). No thread of the task may run. */
 void as_writeback_post(as_t *as);
-/** The memory object behind the area starting at @a base (a new reference),
- *  its first page in the object, the area's size in pages and flags; ENOENT,
- *  ENOTSUP for a write-back pager area (never shared). */
+/** The memory object behind the area holding page-aligned @a base (a new
+ *  reference), the object's page at @a base, the area's pages from @a base
+ *  on and its flags: an area is shared whole or from one of its pages to
+ *  its end; ENOENT (no area there, or @a base not page-aligned), ENOTSUP
+ *  for a write-back pager area (never shared). */
 errno_t as_area_share(as_t *as, uintptr_t base, mem_object_t **obj, size_t *offset,
     size_t *pages, unsigned *flags);
 /** Copies @a len bytes into the address space at @a va (for loading images). */

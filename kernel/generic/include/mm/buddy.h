@@ -21,7 +21,9 @@ typedef struct frame {
 	void *owner; /* allocator that owns the block (slab), or NULL */
 	uint8_t order;
 	uint8_t flags;
-	uint16_t reserved;
+	uint16_t reserved; /* 0 from boot on; an allocated frame's user may use
+			      it and sets it back to 0 before freeing (the amd64
+			      page tables' used part, arch/amd64/mm/page.c) */
 	uint32_t refcount;
 } frame_t;
 

@@ -104,6 +104,11 @@ void mem_object_put(mem_object_t *obj);
 errno_t mem_object_page(mem_object_t *obj, size_t index, paddr_t *pa);
 /** Frame backing page @a index if it exists; ENOENT otherwise. */
 errno_t mem_object_lookup(mem_object_t *obj, size_t index, paddr_t *pa);
+/** The first index in [@a from, @a to) of paged object @a obj whose page
+ *  has a frame, or @a to (at most the object's size): one lock and a word
+ *  scan of the table for the range, where mem_object_lookup() takes the
+ *  lock per page (whole chunks never used are skipped at once). */
+size_t mem_object_next_present(mem_object_t *obj, size_t from, size_t to);
 /** Makes frame @a pa (taken over) page @a index of pager object @a obj;
  *  EEXIST if the page is present already (@a pa is not taken), ENOMEM. */
 errno_t mem_object_install(mem_object_t *obj, size_t index, paddr_t pa);

@@ -18,8 +18,9 @@ errno_t module_pin(const char *name, const boot_module_t **module);
 void module_unpin(const boot_module_t *module);
 /** Pins the pinned @a module for good (once; later calls do nothing): its
  *  frames may then be mapped into tasks, read-only (proc/image.h), and it
- *  is never taken (module_take is EBUSY). The kernel does so with every
- *  module it runs as a program. */
+ *  is never taken (module_take is EBUSY); they count as memory in use
+ *  (frame_hold) from then on, as a taken module's do. The kernel does so
+ *  with every module it runs as a program. */
 void module_keep(const boot_module_t *module);
 
 /**
@@ -34,12 +35,13 @@ void module_keep(const boot_module_t *module);
 errno_t module_take(as_t *as, const char *name, uintptr_t *base, uint64_t *size);
 
 /**
- * Maps module @a name, an ELF file, into @a as read-only (never writable)
+ * Maps module @a name, an ELF file or a cpio archive, into @a as read-only
+ * (never writable)
  * anywhere: its base in *@a base, its size in bytes in *@a size; the
  * module's own frames, no copy. The module is kept for good (module_keep),
  * so read-only segments mapped from there (proc/image.h) are the same
  * pages the kernel maps for it. ENOENT: no such module (or taken);
- * ENOEXEC: not an ELF file; ENOTSUP: not page-aligned, or other bytes in
+ * ENOEXEC: neither an ELF file nor a cpio archive; ENOTSUP: not page-aligned, or other bytes in
  * its last page; ELIMIT, ENOMEM, nothing changed.
  */
 errno_t module_map(as_t *as, const char *name, uintptr_t *base, uint64_t *size);

@@ -345,6 +345,10 @@ static inline task_id_t async_call_task_id(const ipc_call_t *call)
 _NODISCARD errno_t async_share_in_start(
     async_exch_t *exch, size_t size, sysarg_t arg, unsigned flags, void **dst);
 bool async_share_in_receive(ipc_call_t *call, size_t *size, unsigned *flags);
+/** Middleman: async_data_read_forward_fast() for the share-in its client
+ *  sends next: the server answers it, its area mapped into the client. */
+_NODISCARD errno_t async_share_in_forward_fast(async_exch_t *exch, sysarg_t imethod,
+    sysarg_t arg1, sysarg_t arg2, sysarg_t arg3, sysarg_t arg4, ipc_call_t *dataptr);
 /** Shares the area at @a src (at least the size asked for) with the area's
  *  own flags. */
 _NODISCARD errno_t async_share_in_finalize(ipc_call_t *call, void *src);

@@ -253,6 +253,13 @@ errno_t async_data_read_forward_fast(async_exch_t *exch, sysarg_t imethod, sysar
 	return data_forward(IPC_M_DATA_READ, exch, imethod, args, dataptr);
 }
 
+errno_t async_share_in_forward_fast(async_exch_t *exch, sysarg_t imethod, sysarg_t arg1,
+    sysarg_t arg2, sysarg_t arg3, sysarg_t arg4, ipc_call_t *dataptr)
+{
+	const sysarg_t args[IPC_CALL_ARGS] = {arg1, arg2, arg3, arg4};
+	return data_forward(IPC_M_SHARE_IN, exch, imethod, args, dataptr);
+}
+
 errno_t async_share_in_start(
     async_exch_t *exch, size_t size, sysarg_t arg, unsigned flags, void **dst)
 {

@@ -42,6 +42,9 @@ void fibril_start(fid_t f);
 void fibril_destroy(fid_t f);
 /** The calling fibril. */
 fid_t fibril_get_id(void);
+/** The base of the area holding the calling fibril's stack; 0 for main()'s
+ *  (the kernel's stack). */
+uintptr_t fibril_stack_area(void);
 /** A small number naming @a f in messages (1 is main()). */
 uint64_t fibril_number(fid_t f);
 /** Lets the other ready fibrils run first. */

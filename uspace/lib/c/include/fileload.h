@@ -22,11 +22,12 @@ _NODISCARD errno_t file_load_any(const char *path, char **data, size_t *size);
  *  a big file read once and dropped leaves nothing resident in the heap
  *  (the loader's program images). */
 _NODISCARD errno_t file_load_any_area(const char *path, char **data, size_t *size);
-/** file_load_any_area() of a program, except that a boot module that is
- *  an ELF file is mapped read-only instead of read (module_map: its own
- *  frames, no copy, and the kernel then knows its read-only segments by
- *  those frames); such an image has no NUL after it when its size is a
- *  multiple of the page size. file_unload(*data, true) it. */
+/** file_load_any_area() of a program, except that a file its file system
+ *  can share (vfs_share_file: a tmpfs file still in the boot archive) or a
+ *  boot module that is an ELF file is mapped read-only instead of read
+ *  (the archive's or the module's own frames, no copy, and the kernel then
+ *  knows its read-only segments by those frames); such an image may have
+ *  other bytes than a NUL after it. file_unload(*data, true) it. */
 _NODISCARD errno_t file_map_any(const char *path, char **data, size_t *size);
 /** Frees what file_load*() gave: @a area says whether it was
  *  file_load_any_area() or file_map_any(). NULL is nothing. */

@@ -20,7 +20,7 @@
 typedef void (*fsrv_call_handler_t)(ipc_call_t *call);
 
 /* A server's handlers, indexed by FSRV_OP(method); NULL: ENOTSUP. */
-#define FSRV_OPS	(FS_STATFS - FS_MOUNTED + 1)
+#define FSRV_OPS	(FS_SHARE_FILE - FS_MOUNTED + 1)
 #define FSRV_OP(method) [(method) -FS_MOUNTED]
 typedef fsrv_call_handler_t fsrv_ops_t[FSRV_OPS];
 

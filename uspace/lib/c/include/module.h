@@ -29,10 +29,11 @@ _NODISCARD errno_t module_load(const char *name, char **data, size_t *size);
  *  ENOENT, EPERM, EBUSY (being read now). */
 _NODISCARD errno_t module_take(const char *name, void **base, size_t *size);
 
-/** Maps module @a name, an ELF file, read-only at *@a base (*@a size
- *  bytes, zero after them to the page's end): its own frames, no copy; it
- *  is never taken from then on. as_area_destroy(*base) unmaps it. ENOENT,
- *  ENOEXEC (not an ELF file), ENOTSUP (not mappable whole: read it). */
+/** Maps module @a name, an ELF file or a cpio archive, read-only at
+ *  *@a base (*@a size bytes, zero after them to the page's end): its own
+ *  frames, no copy, never written; it is never taken from then on.
+ *  as_area_destroy(*base) unmaps it. ENOENT, ENOEXEC (neither an ELF file
+ *  nor a cpio archive), ENOTSUP (not mappable whole: read it). */
 _NODISCARD errno_t module_map(const char *name, void **base, size_t *size);
 
 #endif

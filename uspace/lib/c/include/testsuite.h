@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <task.h>
 
 extern int test_failures;
 
@@ -60,6 +61,18 @@ bool test_counters_back(const kernel_stats_t *baseline);
  *  wholly gone: its threads, capabilities and memory freed and no longer
  *  counted. A baseline of the kernel's counts taken after it holds exactly. */
 bool test_child_gone(uint64_t id);
+/** Frames in use now (kernel_stats_get; 0 if it fails). */
+uint64_t test_frames_used(void);
+/** Pages of the read-only segments (text, constants) of the program at
+ *  @a path (file_load_any); 0 if it cannot be read or parsed. */
+size_t test_text_pages(const char *path);
+/** Starts @a path with the arguments @a argv (NULL-terminated) and waits
+ *  until the child reports ready (task_retval(0)); its id and wait in
+ *  *@a id and *@a wait, the frames that cost in *@a cost. EIO for another
+ *  return value. */
+_NODISCARD errno_t test_spawn_ready(const char *path, const char *const argv[],
+    task_id_t *id, task_wait_t *wait, int64_t *cost);
+
 /** Prints the summary line; the exit status for the suite (0: all passed). */
 int test_suite_end(void);
 /** The same, but the exit status is the number of failed tests. */

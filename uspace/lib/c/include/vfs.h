@@ -28,6 +28,12 @@ _NODISCARD errno_t vfs_write(int fd, const void *buf, size_t size, size_t *nwrit
 _NODISCARD errno_t vfs_seek(int fd, int64_t offset, int whence, uint64_t *pos);
 _NODISCARD errno_t vfs_truncate(int fd, uint64_t size);
 _NODISCARD errno_t vfs_fstat(int fd, vfs_stat_t *st);
+/** The first @a size bytes (> 0, within its pages) of the file open at
+ *  @a fd mapped read-only at *@a base (as_area_destroy() it) straight from
+ *  its file system's memory, which never changes them (VFS_SHARE_FILE);
+ *  the file's size in *@a file_size. ENOTSUP for a file that cannot be
+ *  shared so: read it instead. */
+_NODISCARD errno_t vfs_share_file(int fd, size_t size, void **base, uint64_t *file_size);
 _NODISCARD errno_t vfs_stat(const char *path, vfs_stat_t *st);
 /** The next entry's name (NUL-terminated, in @a name of VFS_NAME_MAX + 1
  *  bytes); *@a more is false past the last one. */

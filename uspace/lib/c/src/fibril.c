@@ -1109,6 +1109,12 @@ fid_t fibril_get_id(void)
 	return fibril_self();
 }
 
+uintptr_t fibril_stack_area(void)
+{
+	uintptr_t slot = fibril_self()->stack;
+	return slot != 0 ? slot + SLOT_GUARD : 0; /* slot_alloc's area */
+}
+
 uint64_t fibril_number(fid_t f)
 {
 	return f->number;

@@ -73,7 +73,27 @@ static errno_t fd_read(void *arg, char *buf, size_t size)
 	return read_all(*(int *) arg, buf, size);
 }
 
-static errno_t load_fd(int fd, bool area, char **data, size_t *size)
+/** The @a len bytes of the file open at @a fd shared read-only from its
+ *  file system (vfs_share_file); any failure leaves reading to the caller. */
+static errno_t share_fd(int fd, size_t len, char **data, size_t *size)
+{
+	void *base;
+	uint64_t file_size;
+	errno_t rc = len > 0 ? vfs_share_file(fd, len, &base, &file_size) : ENOTSUP;
+	if (rc == EOK && file_size != len) {
+		DISCARD(ours_at_that_base, as_area_destroy((uintptr_t) base));
+		rc = EAGAIN; /* changed since the fstat: read what it holds now */
+	}
+	if (rc == EOK) {
+		*data = base;
+		*size = len;
+	}
+	return rc;
+}
+
+/** The file at @a fd into a new buffer (an area of its own with @a area);
+ *  with @a map, shared read-only from its file system when it can be. */
+static errno_t load_fd(int fd, bool area, bool map, char **data, size_t *size)
 {
 	struct stat st;
 	if (fstat(fd, &st) != 0)
@@ -82,22 +102,24 @@ static errno_t load_fd(int fd, bool area, char **data, size_t *size)
 		return EISDIR;
 	if ((uint64_t) st.st_size >= SIZE_MAX)
 		return ENOMEM;
+	if (map && share_fd(fd, (size_t) st.st_size, data, size) == EOK)
+		return EOK;
 	return load_with((size_t) st.st_size, area, fd_read, &fd, data, size);
 }
 
-static errno_t load_path(const char *path, bool area, char **data, size_t *size)
+static errno_t load_path(const char *path, bool area, bool map, char **data, size_t *size)
 {
 	int fd = open(path, O_RDONLY);
 	if (fd < 0)
 		return errno;
-	errno_t rc = load_fd(fd, area, data, size);
+	errno_t rc = load_fd(fd, area, map, data, size);
 	close(fd);
 	return rc;
 }
 
 errno_t file_load(const char *path, char **data, size_t *size)
 {
-	return load_path(path, false, data, size);
+	return load_path(path, false, false, data, size);
 }
 
 static errno_t module_read_all(void *arg, char *buf, size_t size)
@@ -146,7 +168,7 @@ static errno_t load_any(const char *path, bool area, bool map, char **data, size
 {
 	errno_t rc = vfs_probe();
 	if (rc == EOK)
-		rc = load_path(path, area, data, size);
+		rc = load_path(path, area, map, data, size);
 	if (rc != ENOENT)
 		return rc;
 	const char *slash = strrchr(path, '/');

@@ -1,7 +1,10 @@
 /*
  * The test-program harness (testsuite.h).
  */
+#include <as.h>
+#include <common/elf.h>
 #include <fibril.h>
+#include <fileload.h>
 #include <getopt.h>
 #include <ns.h>
 #include <stdarg.h>
@@ -244,4 +247,43 @@ bool test_program_start(int argc, char *argv[], const char *usage,
 		return true;
 	}
 	return false;
+}
+
+uint64_t test_frames_used(void)
+{
+	kernel_stats_t st;
+	if (kernel_stats_get(&st) != EOK)
+		return 0;
+	return st.frames_total - st.frames_free;
+}
+
+size_t test_text_pages(const char *path)
+{
+	char *image;
+	size_t size;
+	if (file_load_any(path, &image, &size) != EOK)
+		return 0;
+	elf_image_t elf;
+	const char *why;
+	size_t pages = 0;
+	if (elf_parse(image, size, UINT64_MAX, &elf, &why) == EOK) {
+		for (size_t i = 0; i < elf.segment_count; i++)
+			if (!(elf.segments[i].flags & AS_AREA_WRITE))
+				pages += elf.segments[i].pages;
+	}
+	free(image);
+	return pages;
+}
+
+errno_t test_spawn_ready(const char *path, const char *const argv[], task_id_t *id,
+    task_wait_t *wait, int64_t *cost)
+{
+	uint64_t before = test_frames_used();
+	errno_t rc = task_spawnv(id, wait, path, argv);
+	task_exit_t exit;
+	int retval = -1;
+	if (rc == EOK)
+		rc = task_wait_task_id(*id, TASK_WAIT_RETVAL, &exit, &retval);
+	*cost = (int64_t) (test_frames_used() - before);
+	return rc == EOK && retval != 0 ? EIO : rc;
 }

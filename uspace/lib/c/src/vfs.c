@@ -62,13 +62,17 @@ static vfs_direct_t *vfs_directs[VFS_FDS_MAX];
 static void vfs_direct_end(vfs_direct_t *d);
 static vfs_direct_t *vfs_direct_of(int fd, bool make);
 
-/** A call's extras: paths and data written after it, then a buffer read. */
+/** A call's extras: paths and data written after it, then a buffer read,
+ *  then a read-only share-in of share_size bytes (unless share_at is NULL;
+ *  where it was mapped in *share_at). */
 typedef struct {
 	const char *path[2];
 	const void *wbuf;
 	size_t wsize;
 	void *rbuf;
 	size_t rsize;
+	size_t share_size;
+	void **share_at;
 } vfs_extra_t;
 
 /** The session to the VFS, made on first use. Once made it never changes,
@@ -146,6 +150,12 @@ static errno_t vfs_send_extra(async_exch_t *exch, const vfs_extra_t *x)
 		if (vfs_transfer_unsent(rc))
 			vfs_transfer_stand_in(exch, false);
 	}
+	if (rc == EOK && x->share_at != NULL) {
+		rc = async_share_in_start(exch, x->share_size, 0,
+		    AS_AREA_READ | AS_AREA_CACHEABLE, x->share_at);
+		if (vfs_transfer_unsent(rc))
+			vfs_transfer_stand_in(exch, false);
+	}
 	return rc;
 }
 
@@ -185,7 +195,8 @@ static errno_t vfs_call_path(sysarg_t method, sysarg_t a1, const char *path,
 		rc = vfs_absolutize(path2, abs2);
 	if (rc != EOK)
 		return rc;
-	vfs_extra_t x = {{abs, path2 != NULL ? abs2 : NULL}, NULL, 0, rbuf, rsize};
+	vfs_extra_t x = {
+	    {abs, path2 != NULL ? abs2 : NULL}, NULL, 0, rbuf, rsize, 0, NULL};
 	return vfs_call(method, a1, 0, 0, &x, NULL);
 }
 
@@ -214,7 +225,7 @@ errno_t vfs_open(const char *path, unsigned flags, int *fd)
 	errno_t rc = vfs_absolutize(path, abs);
 	if (rc != EOK)
 		return rc;
-	vfs_extra_t x = {{abs, NULL}, NULL, 0, NULL, 0};
+	vfs_extra_t x = {{abs, NULL}, NULL, 0, NULL, 0, 0, NULL};
 	sysarg_t out;
 	rc = vfs_call(VFS_OPEN, flags, 0, 0, &x, &out);
 	*fd = rc == EOK ? (int) out : -1;
@@ -240,7 +251,7 @@ static errno_t vfs_xfer_all(sysarg_t method, int fd, void *buf, size_t size, siz
 	*done = 0;
 	while (*done < size) {
 		size_t chunk = size - *done < IPC_DATA_MAX ? size - *done : IPC_DATA_MAX;
-		vfs_extra_t x = {{NULL, NULL}, NULL, 0, NULL, 0};
+		vfs_extra_t x = {{NULL, NULL}, NULL, 0, NULL, 0, 0, NULL};
 		if (method == VFS_READ) {
 			x.rbuf = (char *) buf + *done;
 			x.rsize = chunk;
@@ -573,8 +584,25 @@ errno_t vfs_truncate(int fd, uint64_t size)
 
 errno_t vfs_fstat(int fd, vfs_stat_t *st)
 {
-	vfs_extra_t x = {{NULL, NULL}, NULL, 0, st, sizeof(*st)};
+	vfs_extra_t x = {{NULL, NULL}, NULL, 0, st, sizeof(*st), 0, NULL};
 	return vfs_call(VFS_FSTAT, (sysarg_t) fd, 0, 0, &x, NULL);
+}
+
+errno_t vfs_share_file(int fd, size_t size, void **base, uint64_t *file_size)
+{
+	if (size == 0)
+		return EINVAL;
+	void *at = NULL;
+	vfs_extra_t x = {{NULL, NULL}, NULL, 0, NULL, 0, size, &at};
+	sysarg_t out;
+	errno_t rc = vfs_call(VFS_SHARE_FILE, (sysarg_t) fd, 0, 0, &x, &out);
+	if (rc != EOK && at != NULL)
+		DISCARD(ours_at_that_base, as_area_destroy((uintptr_t) at));
+	if (rc != EOK)
+		return rc;
+	*base = at;
+	*file_size = out;
+	return EOK;
 }
 
 errno_t vfs_stat(const char *path, vfs_stat_t *st)
@@ -584,7 +612,7 @@ errno_t vfs_stat(const char *path, vfs_stat_t *st)
 
 errno_t vfs_readdir(int fd, char *name, bool *more)
 {
-	vfs_extra_t x = {{NULL, NULL}, NULL, 0, name, VFS_NAME_MAX + 1};
+	vfs_extra_t x = {{NULL, NULL}, NULL, 0, name, VFS_NAME_MAX + 1, 0, NULL};
 	sysarg_t out;
 	errno_t rc = vfs_call(VFS_READDIR, (sysarg_t) fd, 0, 0, &x, &out);
 	if (rc == ENOENT)
@@ -597,7 +625,7 @@ errno_t vfs_readdir(int fd, char *name, bool *more)
 
 errno_t vfs_mount_info(size_t index, vfs_mount_info_t *info, bool *more)
 {
-	vfs_extra_t x = {{NULL, NULL}, NULL, 0, info, sizeof(*info)};
+	vfs_extra_t x = {{NULL, NULL}, NULL, 0, info, sizeof(*info), 0, NULL};
 	sysarg_t out;
 	errno_t rc = vfs_call(VFS_MOUNTS, (sysarg_t) index, 0, 0, &x, &out);
 	if (rc == ENOENT)
@@ -680,7 +708,7 @@ errno_t vfs_mount(
 	errno_t rc = vfs_absolutize(point, abs);
 	if (rc != EOK)
 		return rc;
-	vfs_extra_t x = {{abs, fs_type}, opts, strlen(opts), NULL, 0};
+	vfs_extra_t x = {{abs, fs_type}, opts, strlen(opts), NULL, 0, 0, NULL};
 	return vfs_call(VFS_MOUNT, flags, 0, 0, &x, NULL);
 }
 

@@ -68,12 +68,14 @@ HOST_TEST(registry_names_methods_from_the_headers)
 	CHECK(strcmp(ipc_names_method(vfs, VFS_MOUNTS), "vfs.mounts") == 0);
 	CHECK(strcmp(ipc_names_method(vfs, VFS_MMAP), "vfs.mmap") == 0);
 	CHECK(strcmp(ipc_names_method(vfs, VFS_READ_SHARED), "vfs.read_shared") == 0);
-	CHECK(ipc_names_method(vfs, VFS_READ_SHARED + 1) == NULL);
+	CHECK(strcmp(ipc_names_method(vfs, VFS_SHARE_FILE), "vfs.share_file") == 0);
+	CHECK(ipc_names_method(vfs, VFS_SHARE_FILE + 1) == NULL);
 	CHECK(ipc_names_method(vfs, IPC_FIRST_USER_METHOD - 1) == NULL);
 	const ipc_iface_names_t *fs = ipc_names_iface(VFS_IFACE_FS);
 	CHECK(strcmp(ipc_names_method(fs, FS_READ), "fs.read") == 0);
 	CHECK(strcmp(ipc_names_method(fs, FS_READ_SHARED), "fs.read_shared") == 0);
 	CHECK(strcmp(ipc_names_method(fs, FS_DIRECT_GRANT), "fs.direct_grant") == 0);
+	CHECK(strcmp(ipc_names_method(fs, FS_SHARE_FILE), "fs.share_file") == 0);
 	CHECK(strcmp(ipc_names_method(fs, VFS_FS_REGISTER), "vfs.fs_register") == 0);
 	CHECK(strcmp(ipc_names_method(&ipc_names_ns, NS_TASK_WAIT), "ns.task_wait") == 0);
 	CHECK(ipc_names_iface(0x12345678) == NULL);

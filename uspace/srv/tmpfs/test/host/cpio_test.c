@@ -288,6 +288,40 @@ HOST_TEST(a_borrowed_file_unlinked_frees_no_chunk_of_the_archive)
 	CHECK_EQ(backing_frees, 1);
 }
 
+/** A file's pages are shared (tmpfs_file_pages) only while it borrows
+ *  page-aligned bytes of a shareable backing: a misaligned file, a backing
+ *  that is not read-only for good, a changed file and bad sizes are
+ *  refused. */
+HOST_TEST(a_file_shares_its_pages_only_aligned_borrowed_and_shareable)
+{
+	tmpfs_fs_t *fs;
+	CHECK_EQ(tmpfs_fs_create(TMPFS_NO_LIMIT, NULL, &fs), EOK);
+	uint8_t *backing = aligned_alloc(TMPFS_CHUNK_SIZE, 3 * TMPFS_CHUNK_SIZE);
+	CHECK(backing != NULL);
+	memset(backing, 'x', 3 * TMPFS_CHUNK_SIZE);
+	tmpfs_fs_backing_set(fs, backing, free);
+	tmpfs_node_t *aligned, *misaligned, *dir;
+	CHECK_EQ(tmpfs_lookup(fs, "a", L_CREATE | L_FILE, &aligned), EOK);
+	CHECK_EQ(tmpfs_lookup(fs, "m", L_CREATE | L_FILE, &misaligned), EOK);
+	CHECK_EQ(tmpfs_file_borrow(fs, aligned, backing, 5000), EOK);
+	CHECK_EQ(tmpfs_file_borrow(fs, misaligned, backing + 5004, 100), EOK);
+	const void *pages = NULL;
+	CHECK_EQ(tmpfs_file_pages(fs, aligned, 4096, &pages), ENOTSUP);
+	fs->backing_shareable = true;
+	CHECK_EQ(tmpfs_file_pages(fs, aligned, 2 * TMPFS_CHUNK_SIZE, &pages), EOK);
+	CHECK(pages == backing);
+	CHECK_EQ(tmpfs_file_pages(fs, aligned, 2 * TMPFS_CHUNK_SIZE + 1, &pages), EINVAL);
+	CHECK_EQ(tmpfs_file_pages(fs, aligned, 0, &pages), EINVAL);
+	CHECK_EQ(tmpfs_file_pages(fs, misaligned, 100, &pages), ENOTSUP);
+	size_t done;
+	CHECK_EQ(tmpfs_file_write(fs, aligned, 0, "J", 1, &done), EOK);
+	CHECK_EQ(tmpfs_file_pages(fs, aligned, 4096, &pages), ENOTSUP);
+	CHECK(backing[0] == 'x');
+	CHECK_EQ(tmpfs_lookup(fs, "", L_DIRECTORY, &dir), EOK);
+	CHECK_EQ(tmpfs_file_pages(fs, dir, 4096, &pages), EISDIR);
+	tmpfs_fs_destroy(fs);
+}
+
 HOST_TEST(in_place_fill_needs_a_backing_and_borrowing_an_empty_file)
 {
 	static arc_t a;
