@@ -179,6 +179,15 @@ void ipc_notif_detach(ipc_notif_t *notif);
 /** Whether the IPC fast path is on (boot option ipcfast=off turns it off). */
 extern bool ipc_fastpath;
 void ipc_fastpath_boot(const char *cmdline);
+/** Why the fast path's entries leave everything to the general path now,
+ *  in one byte they test (0: nothing stops them): boot option ipcfast=off,
+ *  the IPC log on (ipc_fastpath_log_on). */
+#define IPC_FAST_BLOCKED_BOOT 1u
+#define IPC_FAST_BLOCKED_LOG  2u
+extern volatile uint8_t ipc_fast_blocked;
+/** The IPC log turned on or off (ipclog_enable): the fast path stays off
+ *  while it is on. */
+void ipc_fastpath_log_on(bool on);
 
 /** A timeout in µs from user space (0: forever) as a wait queue's (ns, 0: forever). */
 static inline uint64_t ipc_usec_to_ns(sysarg_t usec)
