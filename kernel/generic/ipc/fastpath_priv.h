@@ -24,12 +24,12 @@
  *  off under that lock. */
 FAST_INLINE thread_t *box_first_waiter(answerbox_t *box)
 {
-	if (!box_quiet(box))
+	if (!box_quiet(box) || list_empty(&box->wq.sleepers))
 		return NULL;
-	link_t *l = list_first(&box->wq.sleepers);
-	thread_t *t = l != NULL ? list_get_instance(l, thread_t, wait_link) : NULL;
-	/* A thread being killed leaves the event to the task's others. */
-	if (t == NULL || (t->ipc_ev == NULL && t->ipc_ev_regs == NULL) ||
+	thread_t *t = list_get_instance(box->wq.sleepers.head.next, thread_t, wait_link);
+	/* A thread being killed leaves the event to the task's others. Its
+	 * registers first: a fast-path sleeper's, the common one. */
+	if ((t->ipc_ev_regs == NULL && t->ipc_ev == NULL) ||
 	    __atomic_load_n(&t->kill_pending, __ATOMIC_RELAXED))
 		return NULL;
 	return t;
