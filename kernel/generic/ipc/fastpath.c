@@ -169,15 +169,16 @@ FAST_INLINE void answer_head_to_regs(const call_t *call, ipc_regs_t *s)
 	IPC_R9(s) = 0;
 }
 
-/** The waiter @a self's reference to its answered synchronous @a call ends.
+/** The waiter @a self's reference to its answered synchronous @a call ends
+ *  (@a refs of them with the answerer's, which ends the call for it).
  *  The common last end, inline: a user method's call that self sent
  *  (CALL_OWN), holding no phone any more (the answer dropped it), goes back
  *  into self's empty cache with its two references to self's task dropped
  *  at once (self keeps one of its own); anything else is destroyed as usual
  *  (call_destroy_into). */
-FAST_INLINE void call_end_in_waiter(thread_t *self, call_t *call)
+FAST_INLINE void call_end_in_waiter(thread_t *self, call_t *call, uint64_t refs)
 {
-	if (__atomic_sub_fetch(&call->kobj.refcount, 1, __ATOMIC_ACQ_REL) != 0)
+	if (__atomic_sub_fetch(&call->kobj.refcount, refs, __ATOMIC_ACQ_REL) != 0)
 		return;
 	task_t *task = self->task;
 	if (!(call->flags & CALL_OWN) || call->phone != NULL ||
@@ -194,11 +195,12 @@ FAST_INLINE void call_end_in_waiter(thread_t *self, call_t *call)
 /** Synchronous @a call's answer, taken by its waiter @a self, into @a s,
  *  whose payload (R1..R6) the answerer wrote already; the waiter's
  *  reference ends. */
-FAST_INLINE errno_t answer_head_taken(thread_t *self, call_t *call, ipc_regs_t *s)
+FAST_INLINE errno_t answer_head_taken(
+    thread_t *self, call_t *call, ipc_regs_t *s, uint64_t refs)
 {
 	answer_head_to_regs(call, s);
 	self->task->ipc_stats.answers_received++;
-	call_end_in_waiter(self, call);
+	call_end_in_waiter(self, call, refs);
 	return EOK;
 }
 
@@ -207,7 +209,7 @@ FAST_INLINE errno_t answer_head_taken(thread_t *self, call_t *call, ipc_regs_t *
 FAST_INLINE errno_t answer_taken(thread_t *self, call_t *call, ipc_regs_t *s)
 {
 	ipc_data_to_regs(&call->data, s);
-	return answer_head_taken(self, call, s);
+	return answer_head_taken(self, call, s, 1);
 }
 
 /** Sleeps until synchronous @a call is answered (first through a hand-off
@@ -446,11 +448,12 @@ FAST_INLINE call_t *take_answerable(
 	return call;
 }
 
-/** Answers synchronous @a call, whose waiter @a w is claimed; the
- *  capability's and the flight's references end (the waiter keeps its
- *  own). Returns the waiter, taken off its wait queue for a hand-off, or
- *  NULL if another CPU woke it meanwhile (a kill): it then finds the answer
- *  itself. */
+/** Answers synchronous @a call, whose waiter @a w is claimed. Returns the
+ *  waiter, taken off its wait queue for a hand-off, the capability's and
+ *  the flight's references still the caller's (the waiter cannot run
+ *  before this CPU lets it); or NULL if another CPU woke it meanwhile (a
+ *  kill): those two references end, before it can see the answer (its own
+ *  end of the call then comes after), and it finds the answer itself. */
 FAST_INLINE thread_t *answer_to_waiter(call_t *call, thread_t *w)
 {
 	spinlock_lock_noirq(&w->ipc_wq.lock);
@@ -458,8 +461,9 @@ FAST_INLINE thread_t *answer_to_waiter(call_t *call, thread_t *w)
 	bool sleeping = w->waitq == &w->ipc_wq;
 	if (sleeping)
 		waitq_take_sleeper_locked(&w->ipc_wq, w);
+	else
+		__atomic_sub_fetch(&call->kobj.refcount, 2, __ATOMIC_RELEASE);
 	spinlock_unlock_noirq(&w->ipc_wq.lock);
-	__atomic_sub_fetch(&call->kobj.refcount, 2, __ATOMIC_RELEASE);
 	return sleeping ? w : NULL;
 }
 
@@ -521,8 +525,10 @@ bool ipc_fast_answer_wait(ipc_regs_t *s)
 	ipc_regs_t *ws = sync && next != NULL ? resume_regs_taken(next) : NULL;
 	if (ws != NULL) { /* its answer taken for it: the call ends */
 		assert_hot(ws == to);
-		answer_head_taken(next, call, ws);
+		answer_head_taken(next, call, ws, 3); /* with ours: 3 references */
 		call_finish_for(next, ws);
+	} else if (sync && next != NULL) { /* it takes the answer when it runs */
+		__atomic_sub_fetch(&call->kobj.refcount, 2, __ATOMIC_RELEASE);
 	}
 	if (next == NULL && !sync) {
 		call_deliver_answer(call); /* queued in the caller's box */
