@@ -181,7 +181,9 @@ FAST_INLINE void call_end_in_waiter(thread_t *self, call_t *call, uint64_t refs)
 	if (__atomic_sub_fetch(&call->kobj.refcount, refs, __ATOMIC_ACQ_REL) != 0)
 		return;
 	task_t *task = self->task;
-	if (!(call->flags & CALL_OWN) || call->phone != NULL ||
+	/* An answerer ending the call with the waiter's (refs > 1) has just
+	 * dropped its phone. */
+	if (!(call->flags & CALL_OWN) || (refs == 1 && call->phone != NULL) ||
 	    self->cached_call != NULL || self->kill_pending) {
 		call_destroy_into(call, self);
 		return;
