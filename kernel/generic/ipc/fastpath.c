@@ -137,7 +137,9 @@ FAST_INLINE void data_from_regs(ipc_data_t *d, const ipc_regs_t *s, ipc_regs_t *
 FAST_INLINE call_t *request_init(
     thread_t *self, const ipc_regs_t *s, phone_t *phone, bool any, ipc_regs_t *rs)
 {
-	call_t *call = call_take_cached(self);
+	/* The entry saw the spare call; nothing fills or empties the cache of
+	 * a running thread but the thread itself. */
+	call_t *call = call_take_spare(self);
 	task_t *task = self->task;
 	/* A cached call has been one: its type and destructor are set, and its
 	 * link is on no list (list_remove leaves a link initialised). */

@@ -29,15 +29,19 @@ static inline uint64_t call_id_next(void)
 	return (__atomic_add_fetch(&cpu->call_seq, 1, __ATOMIC_RELAXED) << 6) | cpu->id;
 }
 
+/** Takes @a t's spare call (uninitialised), which it has. */
+static inline call_t *call_take_spare(thread_t *t)
+{
+	call_t *call = t->cached_call;
+	t->cached_call = NULL;
+	calls_cached_add(-1);
+	return call;
+}
+
 /** Takes @a t's spare call, if it has one (uninitialised). */
 static inline call_t *call_take_cached(thread_t *t)
 {
-	call_t *call = t->cached_call;
-	if (call != NULL) {
-		t->cached_call = NULL;
-		calls_cached_add(-1);
-	}
-	return call;
+	return t->cached_call != NULL ? call_take_spare(t) : NULL;
 }
 
 /** Parks user-method @a call (destroyed, its system-method state clean) as
