@@ -91,6 +91,7 @@ void ipc_task_cleanup(task_t *task)
 	answerbox_t *box = &task->box;
 	spinlock_lock(&box->wq.lock);
 	box->active = false;
+	box->pending |= BOX_PENDING_CLOSED; /* box_quiet: false from now on */
 	spinlock_unlock(&box->wq.lock);
 
 	hang_up_phones(task);

@@ -92,7 +92,7 @@ static void forward_into_waiter(answerbox_t *box, thread_t *r, call_t *call)
 
 bool ipc_fast_forward_deliver(phone_t *phone, call_t *call)
 {
-	if (!ipc_fastpath || ipclog_on || call->ops->request_process != NULL)
+	if (ipc_fast_blocked != 0 || call->ops->request_process != NULL)
 		return false;
 	bool ints = irq_save();
 	spinlock_lock_noirq(&phone->lock);
@@ -143,7 +143,7 @@ static call_t *take_forwardable(
 bool ipc_fast_forward(ipc_regs_t *s, errno_t *rc)
 {
 	sysarg_t mode = IPC_R8(s);
-	if (!ipc_fastpath || ipclog_on || (mode & ~(sysarg_t) IPC_FF_ROUTE_FROM_ME) != 0)
+	if (ipc_fast_blocked != 0 || (mode & ~(sysarg_t) IPC_FF_ROUTE_FROM_ME) != 0)
 		return false; /* a rewrite and bad modes: the general path */
 	task_t *self = THREAD->task;
 	phone_t *phone = NULL;
@@ -174,7 +174,7 @@ static errno_t box_sleep_offering(waitq_t *wq)
 bool ipc_fast_wait(ipc_regs_t *s, errno_t *rc)
 {
 	thread_t *self = THREAD;
-	if (!ipc_fastpath || ipclog_on || IPC_R0(s) != 0 || IPC_R1(s) != 0 ||
+	if (ipc_fast_blocked != 0 || IPC_R0(s) != 0 || IPC_R1(s) != 0 ||
 	    self->kill_pending)
 		return false;
 	answerbox_t *box = &self->task->box;

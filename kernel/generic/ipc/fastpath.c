@@ -26,7 +26,8 @@
  * Each entry either returns false having changed nothing, and the general
  * path (the reference, ipc.c) then does the work from the same registers, or
  * commits and returns true with the result in the registers. The IPC log on,
- * or boot option ipcfast=off, keeps everything on the general path.
+ * or boot option ipcfast=off, keeps everything on the general path (one
+ * byte, ipc_fast_blocked, says either).
  *
  * Several CPUs: a hand-off runs the other thread on this CPU, so it is taken
  * only for a thread whose home CPU is this one (scheduler_may_hand_off);
@@ -54,6 +55,7 @@
 #include <synch/waitq_hand_off.h>
 
 bool ipc_fastpath = true;
+volatile uint8_t ipc_fast_blocked;
 
 uint64_t ipc_fastpath_taken(void)
 {
@@ -68,6 +70,19 @@ void ipc_fastpath_boot(const char *cmdline)
 	char value[8];
 	if (cmdline_get(cmdline, "ipcfast", value, sizeof(value)) == EOK)
 		ipc_fastpath = strcmp(value, "off") != 0;
+	if (!ipc_fastpath)
+		__atomic_or_fetch(
+		    &ipc_fast_blocked, IPC_FAST_BLOCKED_BOOT, __ATOMIC_RELAXED);
+}
+
+void ipc_fastpath_log_on(bool on)
+{
+	if (on)
+		__atomic_or_fetch(
+		    &ipc_fast_blocked, IPC_FAST_BLOCKED_LOG, __ATOMIC_SEQ_CST);
+	else
+		__atomic_and_fetch(
+		    &ipc_fast_blocked, ~IPC_FAST_BLOCKED_LOG, __ATOMIC_SEQ_CST);
 }
 
 /** The phone @a h names, with a reference for the call; NULL if none. */
@@ -87,19 +102,32 @@ FAST_INLINE phone_t *phone_lookup(task_t *task, cap_handle_t h)
 }
 
 /** The payload (method or answer value and five arguments) a combined call
- *  carries in @a s's saved registers, into @a d. */
-FAST_INLINE void data_from_regs(ipc_data_t *d, const ipc_regs_t *s)
+ *  carries in @a s's saved registers, into @a d and, unless @a to is NULL,
+ *  into R1..R6 of the register image @a to of the thread it goes to: each
+ *  word loaded once, register to register. */
+FAST_INLINE void data_from_regs(ipc_data_t *d, const ipc_regs_t *s, ipc_regs_t *to)
 {
-	d->method = IPC_R1(s);
-	d->args[0] = IPC_R2(s);
-	d->args[1] = IPC_R3(s);
-	d->args[2] = IPC_R4(s);
-	d->args[3] = IPC_R5(s);
-	d->args[4] = IPC_R6(s);
+	if (to == NULL) {
+		d->method = IPC_R1(s);
+		d->args[0] = IPC_R2(s);
+		d->args[1] = IPC_R3(s);
+		d->args[2] = IPC_R4(s);
+		d->args[3] = IPC_R5(s);
+		d->args[4] = IPC_R6(s);
+		return;
+	}
+	/* One word at a time: a load and its two stores (no spills). */
+	d->method = IPC_R1(to) = IPC_R1(s);
+	d->args[0] = IPC_R2(to) = IPC_R2(s);
+	d->args[1] = IPC_R3(to) = IPC_R3(s);
+	d->args[2] = IPC_R4(to) = IPC_R4(s);
+	d->args[3] = IPC_R5(to) = IPC_R5(s);
+	d->args[4] = IPC_R6(to) = IPC_R6(s);
 }
 
 /** Makes the caller's spare call the request in @a s: synchronous (the
- *  answer goes to this thread) unless @a any. The call is written once,
+ *  answer goes to this thread) unless @a any; its payload also into @a rs
+ *  (the receiver's registers, or NULL). The call is written once,
  *  field by field, with only what a user method's call holds (its
  *  system-method state is zero in the cache, see call_init): the payload
  *  straight from the registers, the references counted before the call is
@@ -107,15 +135,17 @@ FAST_INLINE void data_from_regs(ipc_data_t *d, const ipc_regs_t *s)
  *  the waiter's), both task references of the sender (it is also the
  *  caller) in one addition. */
 FAST_INLINE call_t *request_init(
-    thread_t *self, const ipc_regs_t *s, phone_t *phone, bool any)
+    thread_t *self, const ipc_regs_t *s, phone_t *phone, bool any, ipc_regs_t *rs)
 {
-	call_t *call = call_take_cached(self);
+	/* The entry saw the spare call; nothing fills or empties the cache of
+	 * a running thread but the thread itself. */
+	call_t *call = call_take_spare(self);
 	task_t *task = self->task;
 	/* A cached call has been one: its type and destructor are set, and its
 	 * link is on no list (list_remove leaves a link initialised). */
 	assert_hot(call->kobj.type == KOBJECT_CALL && call->kobj.destroy == call_destroy);
 	call->kobj.refcount = any ? 2 : 3;
-	data_from_regs(&call->data, s);
+	data_from_regs(&call->data, s, rs);
 	call->request_method = IPC_R1(s);
 	call->ops = &ipc_user_method_ops; /* the entry checked the method */
 	call->request_label = phone->label;
@@ -131,28 +161,31 @@ FAST_INLINE call_t *request_init(
 	return call;
 }
 
-/** Answer @a call's payload as an answer event into @a s. */
-static void answer_to_regs(const call_t *call, ipc_regs_t *s)
+/** Answer @a call as an answer event into @a s, whose payload (R1..R6)
+ *  is written already. */
+FAST_INLINE void answer_head_to_regs(const call_t *call, ipc_regs_t *s)
 {
 	IPC_R0(s) = IPC_EVENT_ANSWER;
-	ipc_data_to_regs(&call->data, s);
 	IPC_R7(s) = call->answer_label;
 	IPC_R8(s) = CAP_NULL;
 	IPC_R9(s) = 0;
 }
 
-/** The waiter @a self's reference to its answered synchronous @a call ends.
+/** The waiter @a self's reference to its answered synchronous @a call ends
+ *  (@a refs of them with the answerer's, which ends the call for it).
  *  The common last end, inline: a user method's call that self sent
  *  (CALL_OWN), holding no phone any more (the answer dropped it), goes back
  *  into self's empty cache with its two references to self's task dropped
  *  at once (self keeps one of its own); anything else is destroyed as usual
  *  (call_destroy_into). */
-FAST_INLINE void call_end_in_waiter(thread_t *self, call_t *call)
+FAST_INLINE void call_end_in_waiter(thread_t *self, call_t *call, uint64_t refs)
 {
-	if (__atomic_sub_fetch(&call->kobj.refcount, 1, __ATOMIC_ACQ_REL) != 0)
+	if (__atomic_sub_fetch(&call->kobj.refcount, refs, __ATOMIC_ACQ_REL) != 0)
 		return;
 	task_t *task = self->task;
-	if (!(call->flags & CALL_OWN) || call->phone != NULL ||
+	/* An answerer ending the call with the waiter's (refs > 1) has just
+	 * dropped its phone. */
+	if (!(call->flags & CALL_OWN) || (refs == 1 && call->phone != NULL) ||
 	    self->cached_call != NULL || self->kill_pending) {
 		call_destroy_into(call, self);
 		return;
@@ -163,14 +196,24 @@ FAST_INLINE void call_end_in_waiter(thread_t *self, call_t *call)
 	call_cache_put(self, call);
 }
 
+/** Synchronous @a call's answer, taken by its waiter @a self, into @a s,
+ *  whose payload (R1..R6) the answerer wrote already; the waiter's
+ *  reference ends. */
+FAST_INLINE errno_t answer_head_taken(
+    thread_t *self, call_t *call, ipc_regs_t *s, uint64_t refs)
+{
+	answer_head_to_regs(call, s);
+	self->task->ipc_stats.answers_received++;
+	call_end_in_waiter(self, call, refs);
+	return EOK;
+}
+
 /** Synchronous @a call's answer, taken by its waiter @a self, into @a s;
  *  the waiter's reference ends. */
 FAST_INLINE errno_t answer_taken(thread_t *self, call_t *call, ipc_regs_t *s)
 {
-	answer_to_regs(call, s);
-	self->task->ipc_stats.answers_received++;
-	call_end_in_waiter(self, call);
-	return EOK;
+	ipc_data_to_regs(&call->data, s);
+	return answer_head_taken(self, call, s, 1);
 }
 
 /** Sleeps until synchronous @a call is answered (first through a hand-off
@@ -292,7 +335,7 @@ bool ipc_fast_call_wait(ipc_regs_t *s)
 {
 	thread_t *self = THREAD;
 	sysarg_t flags = IPC_R9(s);
-	if (!ipc_fastpath || ipclog_on || (flags & ~IPC_CALL_WAIT_ANY) != 0 ||
+	if (ipc_fast_blocked != 0 || (flags & ~IPC_CALL_WAIT_ANY) != 0 ||
 	    IPC_R1(s) <= IPC_M_LAST_SYSTEM || self->cached_call == NULL ||
 	    self->kill_pending)
 		return false;
@@ -328,7 +371,10 @@ bool ipc_fast_call_wait(ipc_regs_t *s)
 	 * from then on an answer may end the call, and with it the reference
 	 * that keeps the phone, on another CPU. */
 	CPU->fastpath_taken++;
-	call_t *call = request_init(self, s, phone, any);
+	/* r is blocked and stays so (the box is locked): its registers (or its
+	 * event buffer) take the request. */
+	ipc_regs_t *rs = r->ipc_ev_regs;
+	call_t *call = request_init(self, s, phone, any, rs);
 	phone_charge_locked(phone);
 	spinlock_unlock_noirq(&phone->lock);
 	cap_handle_t h = CAP_NULL;
@@ -336,8 +382,12 @@ bool ipc_fast_call_wait(ipc_regs_t *s)
 	spinlock_unlock_noirq(&box->task->caps.lock);
 	box->task->ipc_stats.calls_received++;
 	waitq_take_sleeper_locked(&box->wq, r);
-	deliver_event(r, IPC_EVENT_REQUEST, box_number_request(box), call,
-	    call->request_label, h, call->sender->id);
+	if (rs != NULL) /* the payload is there already */
+		deliver_event_head(r, rs, IPC_EVENT_REQUEST, box_number_request(box),
+		    call->request_label, h, task->id);
+	else
+		deliver_event(r, IPC_EVENT_REQUEST, box_number_request(box), call,
+		    call->request_label, h, task->id);
 	event_finish_for(r);
 	task->ipc_stats.calls_sent++;
 	spinlock_unlock_noirq(&box->wq.lock);
@@ -368,8 +418,10 @@ FAST_INLINE bool call_fast_answerable(const call_t *call, sysarg_t retval)
  *  @a retval (a user method; forwarded, unless the answer is EHANGUP, which
  *  the general path turns into EFORWARD; a synchronous caller still
  *  waiting for it): taken out of the table (nothing else names a received
- *  call), its capability's reference now the caller's. Box locked. */
-FAST_INLINE call_t *take_answerable(task_t *task, cap_handle_t h, sysarg_t retval)
+ *  call), its capability's reference now the caller's. Its waiter, claimed,
+ *  into *@a waiter (NULL: the call is asynchronous). Box locked. */
+FAST_INLINE call_t *take_answerable(
+    task_t *task, cap_handle_t h, sysarg_t retval, thread_t **waiter)
 {
 	cap_table_t *caps = &task->caps;
 	spinlock_lock_noirq(&caps->lock);
@@ -383,7 +435,8 @@ FAST_INLINE call_t *take_answerable(task_t *task, cap_handle_t h, sysarg_t retva
 	bool ok = call != NULL && call_fast_answerable(call, retval);
 	/* The waiter is read only under a claim, which keeps its thread (a
 	 * waiter that gave up makes the call an ordinary one, for the box). */
-	if (ok && w != NULL && call_claim_waiter(call)) {
+	bool claimed = ok && w != NULL && call_claim_waiter(call);
+	if (claimed) {
 		ok = w->state == THREAD_BLOCKED && w->waitq == &w->ipc_wq &&
 		    scheduler_may_hand_off(w);
 		if (!ok)
@@ -395,23 +448,26 @@ FAST_INLINE call_t *take_answerable(task_t *task, cap_handle_t h, sysarg_t retva
 	}
 	cap_release_locked(caps, slot);
 	spinlock_unlock_noirq(&caps->lock);
+	*waiter = claimed ? w : NULL;
 	return call;
 }
 
-/** Answers synchronous @a call; the capability's and the flight's
- *  references end (the waiter keeps its own). Returns the waiter, taken off
- *  its wait queue for a hand-off, or NULL if another CPU woke it meanwhile
- *  (a kill): it then finds the answer itself. */
-FAST_INLINE thread_t *answer_to_waiter(call_t *call)
+/** Answers synchronous @a call, whose waiter @a w is claimed. Returns the
+ *  waiter, taken off its wait queue for a hand-off, the capability's and
+ *  the flight's references still the caller's (the waiter cannot run
+ *  before this CPU lets it); or NULL if another CPU woke it meanwhile (a
+ *  kill): those two references end, before it can see the answer (its own
+ *  end of the call then comes after), and it finds the answer itself. */
+FAST_INLINE thread_t *answer_to_waiter(call_t *call, thread_t *w)
 {
-	thread_t *w = call->waiter;
 	spinlock_lock_noirq(&w->ipc_wq.lock);
 	call->flags |= CALL_ANSWERED;
 	bool sleeping = w->waitq == &w->ipc_wq;
 	if (sleeping)
 		waitq_take_sleeper_locked(&w->ipc_wq, w);
+	else
+		__atomic_sub_fetch(&call->kobj.refcount, 2, __ATOMIC_RELEASE);
 	spinlock_unlock_noirq(&w->ipc_wq.lock);
-	__atomic_sub_fetch(&call->kobj.refcount, 2, __ATOMIC_RELEASE);
 	return sleeping ? w : NULL;
 }
 
@@ -441,20 +497,26 @@ FAST_INLINE thread_t *answer_to_box_waiter(call_t *call)
 bool ipc_fast_answer_wait(ipc_regs_t *s)
 {
 	thread_t *self = THREAD;
-	if (!ipc_fastpath || ipclog_on || IPC_R8(s) != 0 || self->kill_pending)
+	if (ipc_fast_blocked != 0 || IPC_R8(s) != 0 || self->kill_pending)
 		return false;
 	task_t *task = self->task;
 	answerbox_t *box = &task->box;
 	spinlock_lock_noirq(&box->wq.lock);
-	call_t *call = box_quiet(box) ? take_answerable(task, IPC_R0(s), IPC_R1(s))
+	thread_t *w = NULL;
+	call_t *call = box_quiet(box) ? take_answerable(task, IPC_R0(s), IPC_R1(s), &w)
 				      : NULL;
 	spinlock_unlock_noirq(&box->wq.lock);
 	if (call == NULL)
 		return false;
 
-	/* Committed. */
+	/* Committed. The registers a claimed waiter offered to be resumed in
+	 * take the payload now, whoever ends its call: the waiter writes them
+	 * (the same words) only once it sees the answer set, after these
+	 * stores (answer_to_waiter), and stays in its call until then. */
 	CPU->fastpath_taken++;
-	data_from_regs(&call->data, s);
+	bool sync = w != NULL; /* claimed above */
+	ipc_regs_t *to = sync ? w->ipc_resume_regs : NULL;
+	data_from_regs(&call->data, s, to);
 	task->ipc_stats.answers_sent++;
 	phone_t *phone = call->phone;
 	phone_uncharge(phone);
@@ -463,12 +525,14 @@ bool ipc_fast_answer_wait(ipc_regs_t *s)
 		call->flags &= ~CALL_CHARGED;
 		quota_calls_uncharge(call->caller_box->task);
 	}
-	bool sync = call->sync == CALL_SYNC_DELIVERING; /* claimed above */
-	thread_t *next = sync ? answer_to_waiter(call) : answer_to_box_waiter(call);
+	thread_t *next = sync ? answer_to_waiter(call, w) : answer_to_box_waiter(call);
 	ipc_regs_t *ws = sync && next != NULL ? resume_regs_taken(next) : NULL;
 	if (ws != NULL) { /* its answer taken for it: the call ends */
-		answer_taken(next, call, ws);
+		assert_hot(ws == to);
+		answer_head_taken(next, call, ws, 3); /* with ours: 3 references */
 		call_finish_for(next, ws);
+	} else if (sync && next != NULL) { /* it takes the answer when it runs */
+		__atomic_sub_fetch(&call->kobj.refcount, 2, __ATOMIC_RELEASE);
 	}
 	if (next == NULL && !sync) {
 		call_deliver_answer(call); /* queued in the caller's box */

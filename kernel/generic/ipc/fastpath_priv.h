@@ -24,12 +24,12 @@
  *  off under that lock. */
 FAST_INLINE thread_t *box_first_waiter(answerbox_t *box)
 {
-	if (!box_quiet(box))
+	if (!box_quiet(box) || list_empty(&box->wq.sleepers))
 		return NULL;
-	link_t *l = list_first(&box->wq.sleepers);
-	thread_t *t = l != NULL ? list_get_instance(l, thread_t, wait_link) : NULL;
-	/* A thread being killed leaves the event to the task's others. */
-	if (t == NULL || (t->ipc_ev == NULL && t->ipc_ev_regs == NULL) ||
+	thread_t *t = list_get_instance(box->wq.sleepers.head.next, thread_t, wait_link);
+	/* A thread being killed leaves the event to the task's others. Its
+	 * registers first: a fast-path sleeper's, the common one. */
+	if ((t->ipc_ev_regs == NULL && t->ipc_ev == NULL) ||
 	    __atomic_load_n(&t->kill_pending, __ATOMIC_RELAXED))
 		return NULL;
 	return t;
@@ -43,22 +43,32 @@ FAST_INLINE thread_t *box_idle_waiter(answerbox_t *box)
 	return t != NULL && scheduler_may_hand_off(t) ? t : NULL;
 }
 
+/** The event of deliver_event without its payload, into waiting thread
+ *  @a r's saved registers @a s (r->ipc_ev_regs), whose R1..R6 the caller
+ *  has written already; r's wait has its event then. */
+FAST_INLINE void deliver_event_head(thread_t *r, ipc_regs_t *s, uint32_t kind,
+    uint32_t seq, sysarg_t label, cap_handle_t h, uint64_t task_id)
+{
+	r->ipc_ev_ready = true;
+	IPC_R0(s) = kind | (sysarg_t) seq << 32;
+	IPC_R7(s) = label;
+	IPC_R8(s) = h;
+	IPC_R9(s) = task_id;
+}
+
 /** An event of @a kind (numbered @a seq: a request's, else 0) with @a
  *  call's payload into waiting thread @a r's saved registers or event
  *  buffer; r's wait has its event then. */
 FAST_INLINE void deliver_event(thread_t *r, uint32_t kind, uint32_t seq,
     const call_t *call, sysarg_t label, cap_handle_t h, uint64_t task_id)
 {
-	r->ipc_ev_ready = true;
 	ipc_regs_t *s = r->ipc_ev_regs;
 	if (s != NULL) {
-		IPC_R0(s) = kind | (sysarg_t) seq << 32;
 		ipc_data_to_regs(&call->data, s);
-		IPC_R7(s) = label;
-		IPC_R8(s) = h;
-		IPC_R9(s) = task_id;
+		deliver_event_head(r, s, kind, seq, label, h, task_id);
 		return;
 	}
+	r->ipc_ev_ready = true;
 	ipc_event_fill(r->ipc_ev, kind, call, label, h, task_id);
 	r->ipc_ev->seq = seq;
 }

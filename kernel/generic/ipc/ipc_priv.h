@@ -29,15 +29,19 @@ static inline uint64_t call_id_next(void)
 	return (__atomic_add_fetch(&cpu->call_seq, 1, __ATOMIC_RELAXED) << 6) | cpu->id;
 }
 
+/** Takes @a t's spare call (uninitialised), which it has. */
+static inline call_t *call_take_spare(thread_t *t)
+{
+	call_t *call = t->cached_call;
+	t->cached_call = NULL;
+	calls_cached_add(-1);
+	return call;
+}
+
 /** Takes @a t's spare call, if it has one (uninitialised). */
 static inline call_t *call_take_cached(thread_t *t)
 {
-	call_t *call = t->cached_call;
-	if (call != NULL) {
-		t->cached_call = NULL;
-		calls_cached_add(-1);
-	}
-	return call;
+	return t->cached_call != NULL ? call_take_spare(t) : NULL;
 }
 
 /** Parks user-method @a call (destroyed, its system-method state clean) as
@@ -161,15 +165,17 @@ errno_t ipc_answer_wait_general(cap_handle_t call_h, ipc_data_t *answer,
 errno_t ipc_forward_taken(task_t *self, call_t *call, phone_t *phone,
     cap_handle_t phone_h, const ipc_data_t *rewrite, unsigned mode);
 
-/** Whether @a box has nothing waiting to be taken (box locked): one word,
- *  box->pending. The test builds (CONFIG_LOCKDEP) check it against the
- *  lists and pokes it counts; the benchmark's kernel does not. */
+/** Whether @a box is active and has nothing waiting to be taken (box
+ *  locked): one word, box->pending. The test builds (CONFIG_LOCKDEP) check
+ *  it against the lists and pokes it counts and the active flag; the
+ *  benchmark's kernel does not. */
 static inline bool box_quiet(const answerbox_t *box)
 {
-	assert_hot((box->pending == 0) ==
+	assert_hot(((box->pending & ~BOX_PENDING_CLOSED) == 0) ==
 	    (list_empty(&box->calls) && list_empty(&box->answers) &&
 		list_empty(&box->notifications) && box->pokes == 0));
-	return box->active && box->pending == 0;
+	assert_hot(!(box->pending & BOX_PENDING_CLOSED) == box->active);
+	return box->pending == 0;
 }
 
 /** An answerer's claim on @a call's waiter (call_t.sync): true if the

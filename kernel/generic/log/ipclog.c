@@ -180,6 +180,7 @@ errno_t ipclog_enable(bool on)
 			return rc;
 	}
 	bool was_on = ipclog_on;
+	ipc_fastpath_log_on(on);
 	ipclog_on = on;
 	if (on && !was_on)
 		name_everyone();

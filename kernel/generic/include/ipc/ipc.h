@@ -26,6 +26,10 @@
 struct task;
 struct mem_object;
 
+/** answerbox_t.pending's bit for a box that is no longer active: no
+ *  count of queued work reaches it. */
+#define BOX_PENDING_CLOSED ((size_t) 1 << (sizeof(size_t) * 8 - 1))
+
 typedef struct answerbox {
 	waitq_t wq; /* wq.lock is the box lock */
 	struct task *task;
@@ -37,9 +41,10 @@ typedef struct answerbox {
 	list_t phones; /* phones connected to this box */
 	size_t pokes;
 	/* Calls, answers and notifications on the three lists plus pokes: what
-	 * a wait would take. One word for the fast path's test "nothing
-	 * queued" (box_quiet); kept by box_enqueue, box_dequeue and the pokes'
-	 * two sites, under the box lock. */
+	 * a wait would take; and BOX_PENDING_CLOSED once the box is not active
+	 * any more. One word for the fast path's test "quiet" (box_quiet);
+	 * kept by box_enqueue, box_dequeue, the pokes' two sites and the
+	 * task's clean-up, under the box lock. */
 	size_t pending;
 	/* The number of the last request a wait took off the box (abi/ipc.h,
 	 * "Request numbers"); advanced by box_number_request only. */
@@ -179,6 +184,15 @@ void ipc_notif_detach(ipc_notif_t *notif);
 /** Whether the IPC fast path is on (boot option ipcfast=off turns it off). */
 extern bool ipc_fastpath;
 void ipc_fastpath_boot(const char *cmdline);
+/** Why the fast path's entries leave everything to the general path now,
+ *  in one byte they test (0: nothing stops them): boot option ipcfast=off,
+ *  the IPC log on (ipc_fastpath_log_on). */
+#define IPC_FAST_BLOCKED_BOOT 1u
+#define IPC_FAST_BLOCKED_LOG  2u
+extern volatile uint8_t ipc_fast_blocked;
+/** The IPC log turned on or off (ipclog_enable): the fast path stays off
+ *  while it is on. */
+void ipc_fastpath_log_on(bool on);
 
 /** A timeout in µs from user space (0: forever) as a wait queue's (ns, 0: forever). */
 static inline uint64_t ipc_usec_to_ns(sysarg_t usec)
