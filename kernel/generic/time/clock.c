@@ -24,8 +24,10 @@ void clock_tick(bool user)
 {
 	cpu_t *cpu = CPU;
 	cpu->interrupts++;
+	/* One CPU counts: the tick is a unit of global time. Released after
+	 * the interrupt count: who sees the tick sees it counted there. */
 	if (cpu->id == 0)
-		ticks++; /* one CPU counts: the tick is a unit of global time */
+		__atomic_store_n(&ticks, ticks + 1, __ATOMIC_RELEASE);
 	for (size_t i = 0; i < TICK_HOOKS_MAX && tick_hooks[i] != NULL; i++)
 		tick_hooks[i](user);
 }
